@@ -1,0 +1,1 @@
+"""Command-line adapter: parse, call one library function, render. No logic lives here."""

@@ -1,0 +1,96 @@
+"""``textloop import``: bring a file into the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from textloop.cli.console import RichProgress, console
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+from textloop.errors import InvalidInputError
+from textloop.stages.ingest import ImportOptions, ImportResult, import_file
+from textloop.stages.ingest.formats import FORMATS, ReadOptions
+from textloop.stages.ingest.rows import DEFAULT_MAX_CHARS
+
+_EPILOG = """Examples:\n
+  textloop import reviews.csv --text-col review --label-col sentiment --meta-cols product\n
+  textloop import SMSSpamCollection --format tsv --text-col SMS --label-col Label\n
+  textloop import dev.tsv --no-header --text-col 1 --label-col 2 --add-labels\n
+  textloop import data_full.json --text-col 1 --label-col 2 --meta-cols split --add-labels"""
+
+
+@app.command("import", epilog=_EPILOG)
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL (.gz/.bz2), JSON, Parquet, or a "
+                                              "saved Hugging Face dataset folder.")],
+    text_col: Annotated[str | None, typer.Option(help="Column with the text.")] = None,
+    label_col: Annotated[str | None, typer.Option(help="Column with the label (optional).")] = None,
+    meta_cols: Annotated[str | None, typer.Option(
+        help="Comma-separated metadata columns, or '*' for all other columns.")] = None,
+    id_col: Annotated[str | None, typer.Option(help="Column with a unique row id.")] = None,
+    label_map: Annotated[str, typer.Option(
+        help="Rename label values, e.g. '0=negative,1=positive'.")] = "",
+    skip_invalid: Annotated[bool, typer.Option(
+        help="Import valid rows and write a report of skipped ones.")] = False,
+    add_labels: Annotated[bool, typer.Option(
+        help="Add labels not yet in textloop.yaml instead of failing.")] = False,
+    format: Annotated[str | None, typer.Option(help=f"One of {', '.join(FORMATS)}.")] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
+    header: Annotated[bool, typer.Option(help="Whether the first CSV/TSV row is a header.")] = True,
+    quoting: Annotated[str | None, typer.Option(
+        help="'csv' or 'none' (default: csv for .csv, none for .tsv).")] = None,
+    max_chars: Annotated[int, typer.Option(help="Longest text accepted.")] = DEFAULT_MAX_CHARS,
+) -> None:
+    """Import a file: records deduplicated by content, labels as `import` annotations."""
+    project = current_project()
+    options = ImportOptions(
+        text_col=text_col, label_col=label_col, meta_cols=_split(meta_cols), id_col=id_col,
+        label_map=parse_label_map(label_map), skip_invalid=skip_invalid, add_labels=add_labels,
+        max_chars=max_chars,
+        read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting))
+    with open_store(project) as store:
+        result = import_file(store, project, file, options, RichProgress())
+    print_import(result)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parse_label_map(text: str) -> dict[str, str]:
+    out = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        source, sep, target = part.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise InvalidInputError(f"--label-map: {part!r} is not of the form old=new",
+                                    hint="e.g. --label-map '0=negative,1=positive'")
+        out[source.strip()] = target.strip()
+    return out
+
+
+def print_import(result: ImportResult) -> None:
+    console.print(f"Imported [bold]{Path(result.source).name}[/]: {result.rows_read:,} rows read, "
+                  f"[bold]{result.records_new:,} new[/] records, "
+                  f"{result.annotations_new:,} new labels in {result.seconds:.1f}s")
+    if result.labels:
+        shown = ", ".join(f"{k}: {v:,}" for k, v in result.labels.most_common(8))
+        more = f" (+{len(result.labels) - 8} more)" if len(result.labels) > 8 else ""
+        console.print(f"  labels in file: {shown}{more}")
+    notes = [
+        (result.rows_unlabeled, "rows without a label (imported unlabeled)"),
+        (result.repeated_texts, "rows repeat a text seen earlier in the file (stored once)"),
+        (result.conflicting_texts, "repeated texts carry a different label (kept as conflicts)"),
+    ]
+    for count, text in notes:
+        if count:
+            console.print(f"  {count:,} {text}")
+    if result.new_labels:
+        console.print(f"  added labels to textloop.yaml: {', '.join(result.new_labels)}")
+    if result.previous_imports:
+        console.print(f"  this exact file was imported before (import #{result.previous_imports[0]})")
+    if result.rows_skipped:
+        console.print(f"  [yellow]{result.rows_skipped:,} rows skipped[/]; "
+                      f"report: {result.report_path}")

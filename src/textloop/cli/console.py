@@ -1,0 +1,53 @@
+"""Shared terminal output: one console, rich progress bars, and error rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from textloop.errors import TextloopError
+from textloop.progress import Task
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+class RichProgress:
+    """Implements ``textloop.progress.Progress`` with rich bars (on stderr, so stdout stays clean)."""
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None) -> Iterator[Task]:
+        columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                   MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+        with Progress(*columns, console=err_console, transient=False) as bar:
+            task_id = bar.add_task(description, total=total)
+            yield _RichTask(bar, task_id)
+            if total is not None:
+                bar.update(task_id, completed=total)
+
+
+class _RichTask:
+    def __init__(self, bar: Progress, task_id: object) -> None:
+        self._bar = bar
+        self._id = task_id
+
+    def advance(self, n: int = 1) -> None:
+        self._bar.advance(self._id, n)  # type: ignore[arg-type]
+
+
+def render_error(error: TextloopError) -> None:
+    """``Error: ...`` and ``Hint: ...`` on stderr, never a traceback for a user mistake."""
+    err_console.print(f"[bold red]Error:[/] {error.message}", markup=True, soft_wrap=True)
+    if error.hint:
+        err_console.print(f"[bold]Hint:[/] {error.hint}", markup=True, soft_wrap=True)

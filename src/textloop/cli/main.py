@@ -1,0 +1,67 @@
+"""The ``textloop`` command: global options, error handling, and command registration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from textloop import __version__
+from textloop.cli.console import render_error
+from textloop.cli.context import set_project_dir
+from textloop.errors import TextloopError
+
+
+class _Group(TyperGroup):
+    """Turns a ``TextloopError`` from any command into ``Error:``/``Hint:`` and its exit code.
+
+    Doing it here (rather than in ``main``) means the test runner sees exactly what a
+    user sees.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TextloopError as error:
+            render_error(error)
+            raise click.exceptions.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    name="textloop",
+    cls=_Group,
+    help="From raw text to a monitored text classifier, and back.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"textloop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    project: Annotated[Path | None, typer.Option(
+        "--project", "-p", help="Project folder (default: the nearest folder with textloop.yaml).",
+        envvar="TEXTLOOP_PROJECT")] = None,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    set_project_dir(project)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+# Importing the command modules registers their commands on ``app``.
+from textloop.cli import commands  # noqa: E402,F401

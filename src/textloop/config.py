@@ -1,0 +1,241 @@
+"""The project spec (``textloop.yaml``): typed, validated, and explained when wrong.
+
+The spec is the single place where a team writes down its task: labels and their
+descriptions (which double as the labeling guideline), which fields hold text and
+metadata, the goal, and how probabilities turn into actions. Validation errors name the
+key and say how to fix it, because this file is edited by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from textloop.errors import ConfigError, NotFoundError
+
+SPEC_FILE = "textloop.yaml"
+STORE_DIR = ".textloop"
+DEFAULT_STORE_URL = f"sqlite:///{STORE_DIR}/textloop.db"
+KNOWN_METRICS = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "macro_precision",
+                 "macro_recall", "roc_auc", "pr_auc")
+_LABEL_NAME = re.compile(r"^[^\s,][^,]*$")
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo in a hand-edited file must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Label(_Strict):
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name_ok(cls, value: str) -> str:
+        if value != value.strip() or not _LABEL_NAME.match(value):
+            raise ValueError("a label name must not contain commas or surrounding spaces")
+        return value
+
+
+class Goal(_Strict):
+    metric: Literal[KNOWN_METRICS] = "macro_f1"  # type: ignore[valid-type]
+    target: float = Field(0.9, ge=0.0, le=1.0)
+
+
+class Actions(_Strict):
+    """Action bands: the highest band whose threshold the score reaches wins.
+
+    ``score_labels`` names the labels whose summed probability is the score (for a spam
+    filter: ``[spam]``); when empty, the score is the probability of the predicted label.
+    """
+
+    bands: dict[str, float] = Field(default_factory=lambda: {"block": 0.9, "review": 0.5})
+    default: str = "allow"
+    score_labels: list[str] = Field(default_factory=list)
+
+    @field_validator("bands")
+    @classmethod
+    def _thresholds_are_probabilities(cls, value: dict[str, float]) -> dict[str, float]:
+        for band, threshold in value.items():
+            if not 0.0 <= threshold <= 1.0:
+                raise ValueError(f"band {band!r} has threshold {threshold}; use a probability 0..1")
+        return value
+
+    def band_for(self, score: float) -> str:
+        """Name of the band a score falls into (bands checked from the highest threshold)."""
+        for band, threshold in sorted(self.bands.items(), key=lambda kv: -kv[1]):
+            if score >= threshold:
+                return band
+        return self.default
+
+
+class ReleaseSettings(_Strict):
+    seed: int = 13
+    train: float = Field(0.8, gt=0.0, lt=1.0)
+    validation: float = Field(0.1, ge=0.0, lt=1.0)
+    test: float = Field(0.1, gt=0.0, lt=1.0)
+    group_field: str | None = None
+    license: str = "unknown"
+
+    @model_validator(mode="after")
+    def _fractions_sum_to_one(self) -> ReleaseSettings:
+        total = self.train + self.validation + self.test
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"train + validation + test must be 1.0 (got {total:g})")
+        return self
+
+
+class ProjectSpec(_Strict):
+    name: str = Field(min_length=1)
+    description: str = ""
+    task: Literal["classification"] = "classification"
+    text_field: str = "text"
+    metadata_fields: list[str] = Field(default_factory=list)
+    labels: list[Label]
+    goal: Goal = Field(default_factory=Goal)
+    actions: Actions = Field(default_factory=Actions)
+    release: ReleaseSettings = Field(default_factory=ReleaseSettings)
+    store: str = DEFAULT_STORE_URL
+
+    @model_validator(mode="after")
+    def _labels_unique_and_known(self) -> ProjectSpec:
+        names = [label.name for label in self.labels]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"labels are listed twice: {', '.join(dupes)}")
+        unknown = [n for n in self.actions.score_labels if n not in names]
+        if unknown:
+            raise ValueError(f"actions.score_labels names unknown labels: {', '.join(unknown)}")
+        return self
+
+    @property
+    def label_names(self) -> list[str]:
+        return [label.name for label in self.labels]
+
+
+class Project:
+    """A project folder: its spec plus where its store and artifacts live."""
+
+    def __init__(self, root: Path, spec: ProjectSpec) -> None:
+        self.root = root
+        self.spec = spec
+
+    @property
+    def spec_path(self) -> Path:
+        return self.root / SPEC_FILE
+
+    @property
+    def store_dir(self) -> Path:
+        return self.root / STORE_DIR
+
+    @property
+    def store_url(self) -> str:
+        """The store URL; relative SQLite paths are resolved against the project folder."""
+        url = os.environ.get("TEXTLOOP_STORE_URL") or self.spec.store
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url[len(prefix):].startswith("/"):
+            return prefix + str((self.root / url[len(prefix):]).resolve())
+        return url
+
+    def save(self) -> None:
+        """Rewrite the spec (used when ``--add-labels`` extends the label set)."""
+        write_spec(self.spec_path, self.spec)
+
+
+def load_spec(path: Path) -> ProjectSpec:
+    """Parse and validate a spec file, turning every problem into a ``ConfigError`` with a fix."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise NotFoundError(f"{path}: no such file", hint="run `textloop init NAME` first") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid UTF-8 ({exc.reason} at byte {exc.start})",
+                          hint="save the file as UTF-8") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}: invalid YAML{where}: {problem}",
+                          hint="check indentation and quoting on that line") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys (name, labels, ...), "
+                          f"found {type(raw).__name__}", hint="see `textloop init --help`")
+    try:
+        return ProjectSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise _explain(path, exc) from None
+
+
+def _explain(path: Path, exc: ValidationError) -> ConfigError:
+    """Turn pydantic's error list into one message per problem, each naming key and fix."""
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            parent_fields = _fields_at(err["loc"][:-1])
+            close = difflib.get_close_matches(str(err["loc"][-1]), parent_fields, n=1)
+            fix = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(parent_fields)}"
+            lines.append(f"unknown key `{key}`: {fix}")
+        elif kind == "missing":
+            lines.append(f"missing required key `{key}`: add it (see `textloop init --help`)")
+        else:
+            got = err.get("input")
+            shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
+            lines.append(f"key `{key}`: {err['msg']} (found {shown})")
+    summary = "; ".join(lines)
+    return ConfigError(f"{path}: {summary}", hint="edit textloop.yaml and run the command again")
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """Field names of the model reached by following ``loc`` from ``ProjectSpec``."""
+    model: Any = ProjectSpec
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        annotation = getattr(field, "annotation", None)
+        inner = getattr(annotation, "__args__", (annotation,))
+        model = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if model is None:
+            return []
+    return sorted(model.model_fields)
+
+
+def write_spec(path: Path, spec: ProjectSpec) -> None:
+    """Write the spec atomically so a crash never leaves a half-written file."""
+    data = spec.model_dump(mode="json", exclude_none=True)
+    text = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+_HEADER = """\
+# textloop project spec. Label descriptions are the labeling guideline shown to annotators.
+# goal: the metric and target a model must reach; actions: how a probability becomes an action
+# (the highest band whose threshold the score reaches wins, otherwise `default`).
+"""
+
+
+def find_project(start: Path | None = None) -> Project:
+    """Locate ``textloop.yaml`` in ``start`` or its parents (like git), or ``$TEXTLOOP_PROJECT``."""
+    env = os.environ.get("TEXTLOOP_PROJECT")
+    origin = Path(env) if env and start is None else (start or Path.cwd())
+    origin = origin.resolve()
+    for folder in (origin, *origin.parents):
+        candidate = folder / SPEC_FILE
+        if candidate.is_file():
+            return Project(folder, load_spec(candidate))
+    raise NotFoundError(
+        f"no {SPEC_FILE} in {origin} or any parent folder",
+        hint="run `textloop init NAME` to create a project, or pass --project PATH",
+    )

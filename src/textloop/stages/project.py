@@ -1,0 +1,55 @@
+"""Creating a project folder with its spec and store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from textloop.config import (
+    SPEC_FILE,
+    STORE_DIR,
+    Goal,
+    Label,
+    Project,
+    ProjectSpec,
+    load_spec,
+    write_spec,
+)
+from textloop.errors import ConflictError, InvalidInputError
+from textloop.storage import Store
+
+
+def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Label] = (),
+                 text_field: str = "text", metadata_fields: Sequence[str] = (),
+                 goal: Goal | None = None, description: str = "") -> Project:
+    """Write ``textloop.yaml`` and create an empty store; refuses to overwrite a project."""
+    folder = folder.resolve()
+    spec_path = folder / SPEC_FILE
+    if spec_path.exists():
+        raise ConflictError(f"{spec_path} already exists",
+                            hint="pick another folder, or edit the existing textloop.yaml")
+    if folder.exists() and not folder.is_dir():
+        raise InvalidInputError(f"{folder} exists and is not a folder", hint="choose another name")
+    spec = ProjectSpec(name=name or folder.name, description=description, labels=list(labels),
+                       text_field=text_field, metadata_fields=list(metadata_fields),
+                       goal=goal or Goal())
+    folder.mkdir(parents=True, exist_ok=True)
+    write_spec(spec_path, spec)
+    (folder / STORE_DIR).mkdir(exist_ok=True)
+    (folder / ".gitignore").write_text(f"{STORE_DIR}/\n", encoding="utf-8")
+    project = Project(folder, load_spec(spec_path))
+    Store.for_project(project).close()
+    return project
+
+
+def parse_labels(text: str) -> list[Label]:
+    """``spam,ham`` or ``spam=Unwanted ads;ham=Everything else`` into labels."""
+    if not text.strip():
+        return []
+    separator = ";" if "=" in text else ","
+    out = []
+    for part in text.split(separator):
+        name, _, description = part.partition("=")
+        if name.strip():
+            out.append(Label(name=name.strip(), description=description.strip()))
+    return out

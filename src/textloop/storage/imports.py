@@ -1,0 +1,40 @@
+"""The import log: one row per import, written in the same transaction as its records."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from textloop.storage import jsoncol
+from textloop.storage.schema import imports
+
+
+def start(conn: Connection, source: str, source_kind: str, file_sha256: str | None,
+          options: dict[str, Any]) -> int:
+    result = conn.execute(imports.insert().values(
+        source=source, source_kind=source_kind, file_sha256=file_sha256,
+        options=jsoncol.dumps(options), started_at=time.time()))
+    return int(result.inserted_primary_key[0])
+
+
+def finish(conn: Connection, import_id: int, *, file_sha256: str | None, rows_read: int,
+           records_new: int, annotations_new: int, rows_skipped: int,
+           report_path: str | None) -> None:
+    conn.execute(imports.update().where(imports.c.id == import_id).values(
+        finished_at=time.time(), file_sha256=file_sha256, rows_read=rows_read,
+        records_new=records_new, annotations_new=annotations_new, rows_skipped=rows_skipped,
+        report_path=report_path))
+
+
+def same_file(conn: Connection, file_sha256: str, exclude_id: int) -> list[int]:
+    """Ids of earlier imports of a file with identical bytes."""
+    query = select(imports.c.id).where(imports.c.file_sha256 == file_sha256,
+                                       imports.c.id != exclude_id).order_by(imports.c.id)
+    return [row[0] for row in conn.execute(query)]
+
+
+def recent(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:
+    query = select(imports).order_by(imports.c.id.desc()).limit(limit)
+    return [dict(row) for row in conn.execute(query).mappings()]

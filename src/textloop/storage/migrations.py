@@ -1,0 +1,73 @@
+"""Versioned schema migrations.
+
+A new store is created from the current schema and stamped with the latest version (the
+approach Alembic recommends for fresh databases); an existing store runs its pending
+migrations in order inside one write transaction (DDL is transactional on both SQLite and
+PostgreSQL, so a failed upgrade leaves the store at its old version). A store written by a newer textloop
+is refused rather than guessed at.
+
+To change the schema: edit ``schema.py`` and append a ``Migration`` whose ``upgrade``
+brings a store at the previous version to the new one (ALTER TABLE, data moves).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, inspect, select
+
+from textloop.errors import StorageError
+from textloop.storage import schema
+from textloop.storage.engine import WRITE
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    upgrade: Callable[[Connection], None]
+
+
+def _baseline(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+def current_version(conn: Connection) -> int:
+    """Schema version of the store, 0 when it has never been initialised."""
+    if not inspect(conn).has_table("schema_migrations"):
+        return 0
+    versions = conn.execute(select(schema.schema_migrations.c.version)).scalars().all()
+    return max(versions, default=0)
+
+
+def migrate(engine: Engine, url: str) -> int:
+    """Bring the store to ``LATEST``; returns the version it was at before."""
+    with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        before = current_version(conn)
+        if before > LATEST:
+            raise StorageError(
+                f"store {url} has schema version {before}, newer than this textloop ({LATEST})",
+                hint="upgrade textloop: pip install -U textloop",
+            )
+        if before == 0:
+            _baseline(conn)
+            _stamp(conn, MIGRATIONS[-1])
+            return 0
+        for migration in MIGRATIONS:
+            if migration.version > before:
+                migration.upgrade(conn)
+                _stamp(conn, migration)
+        return before
+
+
+def _stamp(conn: Connection, migration: Migration) -> None:
+    conn.execute(schema.schema_migrations.insert().values(
+        version=migration.version, name=migration.name, applied_at=time.time()))

@@ -1,0 +1,66 @@
+"""Records: the texts themselves, deduplicated by content hash, with provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from textloop.storage import jsoncol
+from textloop.storage.dialect import insert_ignore
+from textloop.storage.schema import records
+from textloop.types import StoredRecord
+
+_CHUNK = 900  # stays under SQLite's bound-parameter limit for IN (...) lists
+
+
+def insert(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert records (already hashed); a known content hash is skipped. Returns new rows."""
+    return insert_ignore(conn, records, rows)
+
+
+def external_id_owners(conn: Connection, external_ids: Iterable[str]) -> dict[str, str]:
+    """Map each already-stored external id to the content hash of the record holding it."""
+    owners: dict[str, str] = {}
+    ids = list(external_ids)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        query = select(records.c.external_id, records.c.content_hash).where(
+            records.c.external_id.in_(chunk))
+        owners.update({row[0]: row[1] for row in conn.execute(query)})
+    return owners
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(records)).scalar_one()
+
+
+def get_many(conn: Connection, ids: Sequence[str]) -> list[StoredRecord]:
+    """Records by id, in the order asked; unknown ids are left out."""
+    found: dict[str, StoredRecord] = {}
+    for start in range(0, len(ids), _CHUNK):
+        query = select(records).where(records.c.id.in_(ids[start:start + _CHUNK]))
+        for row in conn.execute(query).mappings():
+            found[row["id"]] = _to_record(row)
+    return [found[i] for i in ids if i in found]
+
+
+def iter_all(conn: Connection, batch: int = 5000) -> Iterator[StoredRecord]:
+    """All records in id order, streamed in batches (keyset pagination, constant memory)."""
+    last = ""
+    while True:
+        query = select(records).where(records.c.id > last).order_by(records.c.id).limit(batch)
+        rows = conn.execute(query).mappings().all()
+        if not rows:
+            return
+        yield from (_to_record(row) for row in rows)
+        last = rows[-1]["id"]
+
+
+def _to_record(row: Any) -> StoredRecord:
+    return StoredRecord(
+        id=row["id"], text=row["text"], content_hash=row["content_hash"],
+        meta=jsoncol.loads(row["meta"]), source_kind=row["source_kind"],
+        source_ref=row["source_ref"], external_id=row["external_id"],
+    )

@@ -1,0 +1,66 @@
+"""The release catalog: which records, with which label, went into which split of which version."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from textloop.errors import NotFoundError
+from textloop.storage import jsoncol
+from textloop.storage.schema import release_rows, releases
+
+_BATCH = 20_000
+
+
+def next_number(conn: Connection) -> int:
+    return (conn.execute(select(func.max(releases.c.number))).scalar() or 0) + 1
+
+
+def add(conn: Connection, *, release_id: str, number: int, parent_id: str | None, path: str,
+        manifest_sha256: str, config: dict[str, Any], stats: dict[str, Any],
+        rows: Sequence[tuple[str, str, str]]) -> None:
+    """Catalog a release and its (record_id, split, label) rows in the caller's transaction."""
+    conn.execute(releases.insert().values(
+        id=release_id, number=number, parent_id=parent_id, created_at=time.time(), path=path,
+        manifest_sha256=manifest_sha256, config=jsoncol.dumps(config), stats=jsoncol.dumps(stats)))
+    for start in range(0, len(rows), _BATCH):
+        conn.execute(release_rows.insert(), [
+            {"release_id": release_id, "record_id": r, "split": s, "label": lab}
+            for r, s, lab in rows[start:start + _BATCH]])
+
+
+def get(conn: Connection, release_id: str) -> dict[str, Any]:
+    """A release by id (``v3``), or the newest for ``latest``."""
+    query = select(releases)
+    if release_id == "latest":
+        query = query.order_by(releases.c.number.desc()).limit(1)
+    else:
+        query = query.where(releases.c.id == release_id)
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        known = ", ".join(r["id"] for r in list_all(conn)) or "none yet"
+        raise NotFoundError(f"no release {release_id!r} (releases: {known})",
+                            hint="create one with `textloop release`")
+    return _decode(row)
+
+
+def list_all(conn: Connection) -> list[dict[str, Any]]:
+    query = select(releases).order_by(releases.c.number)
+    return [_decode(row) for row in conn.execute(query).mappings()]
+
+
+def rows(conn: Connection, release_id: str) -> list[tuple[str, str, str]]:
+    """(record_id, split, label) of every row in a release."""
+    query = select(release_rows.c.record_id, release_rows.c.split, release_rows.c.label).where(
+        release_rows.c.release_id == release_id).order_by(release_rows.c.record_id)
+    return [(r[0], r[1], r[2]) for r in conn.execute(query)]
+
+
+def _decode(row: Any) -> dict[str, Any]:
+    out = dict(row)
+    out["config"] = jsoncol.loads(out["config"])
+    out["stats"] = jsoncol.loads(out["stats"])
+    return out

@@ -1,0 +1,88 @@
+"""Training runs with MLflow-compatible names: params, metrics with steps, status, bundle."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from textloop.errors import NotFoundError
+from textloop.storage import jsoncol
+from textloop.storage.schema import run_metrics, run_params, runs
+
+
+def create(conn: Connection, *, model: str, short_name: str, release_id: str | None,
+           config: Mapping[str, Any]) -> dict[str, Any]:
+    """Open a RUNNING run named ``<short_name>-<n>``; returns its row."""
+    number = (conn.execute(select(func.max(runs.c.number))).scalar() or 0) + 1
+    row = {"id": uuid.uuid4().hex, "number": number, "name": f"{short_name}-{number}",
+           "release_id": release_id, "model": model, "status": "RUNNING",
+           "start_time": time.time(), "config": jsoncol.dumps(dict(config))}
+    conn.execute(runs.insert().values(**row))
+    return row
+
+
+def log_params(conn: Connection, run_id: str, params: Mapping[str, Any]) -> None:
+    if params:
+        conn.execute(run_params.insert(), [
+            {"run_id": run_id, "key": k, "value": jsoncol.dumps(v)} for k, v in params.items()])
+
+
+def log_metrics(conn: Connection, run_id: str, metrics: Mapping[str, float], step: int = 0) -> None:
+    now = time.time()
+    if metrics:
+        conn.execute(run_metrics.insert(), [
+            {"run_id": run_id, "key": k, "value": float(v), "step": step, "timestamp": now}
+            for k, v in metrics.items()])
+
+
+def finish(conn: Connection, run_id: str, status: str, bundle_path: str | None = None,
+           bundle_sha256: str | None = None) -> None:
+    conn.execute(runs.update().where(runs.c.id == run_id).values(
+        status=status, end_time=time.time(), bundle_path=bundle_path, bundle_sha256=bundle_sha256))
+
+
+def get(conn: Connection, ref: str) -> dict[str, Any]:
+    """A run by name (``tfidf-lr-2``), number, id, unique id prefix, or ``latest``."""
+    row = _find(conn, ref)
+    if row is None:
+        known = ", ".join(r["name"] for r in list_all(conn)[-5:]) or "none yet"
+        raise NotFoundError(f"no run {ref!r} (recent runs: {known})",
+                            hint="list runs with `textloop status`; train with `textloop train`")
+    return _with_details(conn, dict(row))
+
+
+def _find(conn: Connection, ref: str) -> Any:
+    if ref == "latest":
+        query = select(runs).where(runs.c.status == "FINISHED").order_by(runs.c.number.desc())
+        return conn.execute(query.limit(1)).mappings().first()
+    for cond in (runs.c.name == ref, runs.c.id == ref):
+        row = conn.execute(select(runs).where(cond)).mappings().first()
+        if row is not None:
+            return row
+    if ref.isdigit():
+        return conn.execute(select(runs).where(runs.c.number == int(ref))).mappings().first()
+    if len(ref) >= 6:
+        found = conn.execute(select(runs).where(runs.c.id.startswith(ref))).mappings().all()
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def list_all(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(runs).order_by(runs.c.number)).mappings().all()
+    return [_with_details(conn, dict(row)) for row in rows]
+
+
+def _with_details(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
+    """Attach params and the latest value of each metric (highest step, then newest)."""
+    row["config"] = jsoncol.loads(row["config"])
+    params = conn.execute(select(run_params.c.key, run_params.c.value).where(
+        run_params.c.run_id == row["id"]))
+    row["params"] = {k: jsoncol.loads(v) for k, v in params}
+    metrics = conn.execute(select(run_metrics.c.key, run_metrics.c.value).where(
+        run_metrics.c.run_id == row["id"]).order_by(run_metrics.c.step, run_metrics.c.id))
+    row["metrics"] = dict(metrics.all())
+    return row

@@ -1,0 +1,155 @@
+"""The current relational schema (SQLAlchemy Core), portable across SQLite and PostgreSQL.
+
+Times are UNIX epoch seconds (float) and JSON is stored as text, so the same statements run
+on both dialects without type adapters. Record ids derive from the content hash, so the same
+text gets the same id in every store: rows can be linked across machines and releases.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+schema_migrations = Table(
+    "schema_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", Float, nullable=False),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("source_kind", String(32), nullable=False),
+    Column("file_sha256", String(64)),
+    Column("options", Text, nullable=False, server_default="{}"),
+    Column("started_at", Float, nullable=False),
+    Column("finished_at", Float),
+    Column("rows_read", Integer, nullable=False, server_default="0"),
+    Column("records_new", Integer, nullable=False, server_default="0"),
+    Column("annotations_new", Integer, nullable=False, server_default="0"),
+    Column("rows_skipped", Integer, nullable=False, server_default="0"),
+    Column("report_path", Text),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("text", Text, nullable=False),
+    Column("external_id", Text, unique=True),
+    Column("meta", Text, nullable=False, server_default="{}"),
+    Column("source_kind", String(32), nullable=False),
+    Column("source_ref", Text),
+    Column("source_line", Integer),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+    Column("created_at", Float, nullable=False),
+)
+
+annotations = Table(
+    "annotations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("annotator", String(200), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("import_id", Integer, ForeignKey("imports.id")),
+    Column("comment", Text),
+    Column("meta", Text),
+    Index("ix_annotations_record", "record_id"),
+    # An imported label is a fact about a record: importing it again adds nothing.
+    Index(
+        "uq_annotations_import",
+        "record_id",
+        "label",
+        unique=True,
+        sqlite_where=text("kind = 'import'"),
+        postgresql_where=text("kind = 'import'"),
+    ),
+)
+
+embeddings = Table(
+    "embeddings",
+    metadata,
+    Column("model_id", String(200), primary_key=True),
+    Column("content_hash", String(64), primary_key=True),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+releases = Table(
+    "releases",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("parent_id", String(32)),
+    Column("created_at", Float, nullable=False),
+    Column("path", Text, nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),
+    Column("config", Text, nullable=False),
+    Column("stats", Text, nullable=False),
+)
+
+release_rows = Table(
+    "release_rows",
+    metadata,
+    Column("release_id", String(32), ForeignKey("releases.id"), primary_key=True),
+    Column("record_id", String(32), ForeignKey("records.id"), primary_key=True),
+    Column("split", String(16), nullable=False),
+    Column("label", Text, nullable=False),
+    Index("ix_release_rows_record", "record_id"),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("release_id", String(32), ForeignKey("releases.id")),
+    Column("model", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("start_time", Float, nullable=False),
+    Column("end_time", Float),
+    Column("bundle_path", Text),
+    Column("bundle_sha256", String(64)),
+    Column("config", Text, nullable=False, server_default="{}"),
+)
+
+run_params = Table(
+    "run_params",
+    metadata,
+    Column("run_id", String(32), ForeignKey("runs.id"), primary_key=True),
+    Column("key", String(250), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+run_metrics = Table(
+    "run_metrics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", String(32), ForeignKey("runs.id"), nullable=False),
+    Column("key", String(250), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("step", Integer, nullable=False, server_default="0"),
+    Column("timestamp", Float, nullable=False),
+    Index("ix_run_metrics_run_key", "run_id", "key"),
+)

@@ -1,0 +1,33 @@
+"""Shared fixtures: temporary projects, stores, and the real datasets in ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from textloop.config import Label, Project
+from textloop.stages.project import init_project
+from textloop.storage import Store
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def shared_data(*parts: str) -> Path:
+    """Path into ../shared/data; skips the test with a reason when the folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"real data not available at {path} (../shared/data is absent)")
+    return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A fresh project with labels spam/ham."""
+    return init_project(tmp_path / "proj", labels=[Label(name="spam"), Label(name="ham")])
+
+
+@pytest.fixture
+def store(project: Project) -> Store:
+    with Store.for_project(project) as opened:
+        yield opened
