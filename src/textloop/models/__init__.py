@@ -1,0 +1,1 @@
+"""Embedders and classifiers (scikit-learn estimator convention) and model bundles."""

@@ -1,0 +1,1 @@
+"""Self-contained HTML/JSON reports rendered from computed results."""

@@ -1,0 +1,1 @@
+"""Small pluggable algorithms, one file each, registered under versioned names."""
