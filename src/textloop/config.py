@@ -53,13 +53,20 @@ class Goal(_Strict):
 class Actions(_Strict):
     """Action bands: the highest band whose threshold the score reaches wins.
 
-    ``score_labels`` names the labels whose summed probability is the score (for a spam
-    filter: ``[spam]``); when empty, the score is the probability of the predicted label.
+    ``score_labels`` names the labels whose summed probability is the score (a spam filter:
+    ``[spam]`` with bands ``block: 0.9, review: 0.5`` and default ``allow``). When empty, the
+    score is the probability of the predicted label: confident predictions are acted on
+    automatically, uncertain ones go to review, the rest to a person.
     """
 
-    bands: dict[str, float] = Field(default_factory=lambda: {"block": 0.9, "review": 0.5})
-    default: str = "allow"
+    bands: dict[str, float] = Field(default_factory=lambda: {"auto": 0.9, "review": 0.5})
+    default: str = "manual"
     score_labels: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def for_filter(cls, score_labels: list[str]) -> Actions:
+        """The content-filter policy: block when surely bad, review when unsure, else allow."""
+        return cls(bands={"block": 0.9, "review": 0.5}, default="allow", score_labels=score_labels)
 
     @field_validator("bands")
     @classmethod
@@ -68,6 +75,12 @@ class Actions(_Strict):
             if not 0.0 <= threshold <= 1.0:
                 raise ValueError(f"band {band!r} has threshold {threshold}; use a probability 0..1")
         return value
+
+    def score_of(self, probabilities: dict[str, float]) -> float:
+        """The number the bands are compared with (see the class docstring)."""
+        if self.score_labels:
+            return float(sum(probabilities.get(label, 0.0) for label in self.score_labels))
+        return float(max(probabilities.values(), default=0.0))
 
     def band_for(self, score: float) -> str:
         """Name of the band a score falls into (bands checked from the highest threshold)."""
@@ -171,10 +184,10 @@ def load_spec(path: Path) -> ProjectSpec:
     try:
         return ProjectSpec.model_validate(raw)
     except ValidationError as exc:
-        raise _explain(path, exc) from None
+        raise explain_validation(str(path), exc) from None
 
 
-def _explain(path: Path, exc: ValidationError) -> ConfigError:
+def explain_validation(source: str, exc: ValidationError) -> ConfigError:
     """Turn pydantic's error list into one message per problem, each naming key and fix."""
     lines = []
     for err in exc.errors():
@@ -188,11 +201,15 @@ def _explain(path: Path, exc: ValidationError) -> ConfigError:
         elif kind == "missing":
             lines.append(f"missing required key `{key}`: add it (see `textloop init --help`)")
         else:
+            message = err["msg"].removeprefix("Value error, ")
             got = err.get("input")
+            if not err["loc"]:
+                lines.append(message)
+                continue
             shown = repr(got) if not isinstance(got, dict | list) else type(got).__name__
-            lines.append(f"key `{key}`: {err['msg']} (found {shown})")
+            lines.append(f"key `{key}`: {message} (found {shown})")
     summary = "; ".join(lines)
-    return ConfigError(f"{path}: {summary}", hint="edit textloop.yaml and run the command again")
+    return ConfigError(f"{source}: {summary}", hint="edit textloop.yaml and run the command again")
 
 
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:

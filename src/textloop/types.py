@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+
 
 class AnnotationKind(StrEnum):
     """Where a label came from; release and cleaning weigh these differently."""
@@ -61,3 +63,11 @@ class LabeledRecord:
     source_kind: str
     source_ref: str | None
     label_kind: str
+
+
+@dataclass
+class BundleContents:
+    """A model bundle as stored: arrays (``arrays.npz``) and JSON metadata (``bundle.json``)."""
+
+    arrays: dict[str, np.ndarray]
+    meta: dict[str, Any]

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -18,6 +19,8 @@ from rich.progress import (
 
 from textloop.errors import TextloopError
 from textloop.progress import Task
+
+__all__ = ["RichProgress", "console", "err_console", "esc", "render_error"]
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -48,6 +51,6 @@ class _RichTask:
 
 def render_error(error: TextloopError) -> None:
     """``Error: ...`` and ``Hint: ...`` on stderr, never a traceback for a user mistake."""
-    err_console.print(f"[bold red]Error:[/] {error.message}", markup=True, soft_wrap=True)
+    err_console.print(f"[bold red]Error:[/] {esc(error.message)}", soft_wrap=True)
     if error.hint:
-        err_console.print(f"[bold]Hint:[/] {error.hint}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold]Hint:[/] {esc(error.hint)}", soft_wrap=True)

@@ -27,7 +27,7 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except TextloopError as error:
             render_error(error)
-            raise click.exceptions.Exit(error.exit_code) from None
+            raise typer.Exit(error.exit_code) from None
 
 
 app = typer.Typer(

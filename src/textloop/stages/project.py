@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from textloop.config import (
     SPEC_FILE,
     STORE_DIR,
+    Actions,
     Goal,
     Label,
     Project,
     ProjectSpec,
+    explain_validation,
     load_spec,
     write_spec,
 )
@@ -21,7 +25,8 @@ from textloop.storage import Store
 
 def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Label] = (),
                  text_field: str = "text", metadata_fields: Sequence[str] = (),
-                 goal: Goal | None = None, description: str = "") -> Project:
+                 goal: Goal | None = None, description: str = "",
+                 score_labels: Sequence[str] = ()) -> Project:
     """Write ``textloop.yaml`` and create an empty store; refuses to overwrite a project."""
     folder = folder.resolve()
     spec_path = folder / SPEC_FILE
@@ -30,9 +35,15 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
                             hint="pick another folder, or edit the existing textloop.yaml")
     if folder.exists() and not folder.is_dir():
         raise InvalidInputError(f"{folder} exists and is not a folder", hint="choose another name")
-    spec = ProjectSpec(name=name or folder.name, description=description, labels=list(labels),
-                       text_field=text_field, metadata_fields=list(metadata_fields),
-                       goal=goal or Goal())
+    try:
+        actions = Actions.for_filter(list(score_labels)) if score_labels else Actions()
+        spec = ProjectSpec(name=name or folder.name, description=description,
+                           labels=list(labels), text_field=text_field,
+                           metadata_fields=list(metadata_fields), goal=goal or Goal(),
+                           actions=actions)
+    except ValidationError as exc:
+        error = explain_validation("textloop init", exc)
+        raise InvalidInputError(error.message, hint="check the options given to init") from None
     folder.mkdir(parents=True, exist_ok=True)
     write_spec(spec_path, spec)
     (folder / STORE_DIR).mkdir(exist_ok=True)

@@ -1,19 +1,24 @@
-"""``textloop init``: create a project folder."""
+"""``textloop init | status``: create a project and see it at a glance."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
-from textloop.cli.console import console
+from textloop.cli.console import console, esc
+from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.config import Goal
 from textloop.stages.project import init_project, parse_labels
+from textloop.stages.status import ProjectStatus, project_status
 
 
-@app.command(epilog="Example: textloop init spam-filter --labels spam,ham")
+@app.command(epilog="Example: textloop init spam-filter --labels spam,ham --score-labels spam")
 def init(
     name: Annotated[str, typer.Argument(help="Folder to create (its name is the project name).")],
     labels: Annotated[str, typer.Option(
@@ -23,12 +28,81 @@ def init(
         help="Comma-separated metadata columns to keep on import.")] = "",
     goal_metric: Annotated[str, typer.Option(help="Metric the goal is stated in.")] = "macro_f1",
     goal_target: Annotated[float, typer.Option(help="Target value of the goal metric.")] = 0.9,
+    score_labels: Annotated[str, typer.Option(
+        help="For content filters: labels whose probability drives block/review/allow, "
+             "e.g. 'spam'.")] = "",
 ) -> None:
     """Create a project: textloop.yaml (the task spec) and an empty store."""
     project = init_project(
         Path(name), labels=parse_labels(labels), text_field=text_field,
         metadata_fields=[m.strip() for m in metadata_fields.split(",") if m.strip()],
-        goal=Goal(metric=goal_metric, target=goal_target))
-    console.print(f"Created project [bold]{project.spec.name}[/] in {project.root}")
-    console.print(f"  spec:  {project.spec_path}\n  store: {project.store_url}")
-    console.print(f"Next: cd {name} && textloop import data.csv --text-col text --label-col label")
+        goal=Goal(metric=goal_metric, target=goal_target),
+        score_labels=[s.strip() for s in score_labels.split(",") if s.strip()])
+    console.print(f"Created project [bold]{esc(project.spec.name)}[/] in {esc(str(project.root))}")
+    console.print(f"  spec:  {esc(str(project.spec_path))}\n  store: {esc(project.store_url)}")
+    console.print(f"Next: cd {esc(name)} && textloop import data.csv --text-col text "
+                  "--label-col label")
+
+
+@app.command(epilog="Example: textloop status")
+def status() -> None:
+    """Show the project at a glance: records, labels per class, releases, runs and scores."""
+    project = current_project()
+    with open_store(project) as store:
+        info = project_status(store, project)
+    goal = info.goal
+    console.print(f"[bold]{esc(info.name)}[/]  {esc(info.root)}\n"
+                  f"store: {esc(info.store_url)}   goal: {esc(goal['metric'])} >= {goal['target']}")
+    console.print(f"records: {info.records:,}   labeled: {info.labeled:,} "
+                  f"({info.labeled_share:.1%})   by source: "
+                  + (", ".join(f"{k} {v:,}" for k, v in info.label_kinds.items()) or "-"))
+    console.print(_labels_table(info))
+    if info.releases:
+        console.print(_releases_table(info.releases))
+    if info.runs:
+        console.print(_runs_table(info.runs, goal["metric"]))
+    if not info.records:
+        console.print("Next: textloop import FILE --text-col TEXT --label-col LABEL")
+    elif not info.releases:
+        console.print("Next: textloop release")
+    elif not info.runs:
+        console.print("Next: textloop train --model tfidf-lr")
+
+
+def _labels_table(info: ProjectStatus) -> Table:
+    table = Table("label", "records", "share", title="Labeled records per class")
+    total = max(info.labeled, 1)
+    for label, count in info.per_label.items():
+        table.add_row(Text(label), f"{count:,}", f"{count / total:.1%}")
+    return table
+
+
+def _releases_table(rows: list[dict]) -> Table:
+    table = Table("release", "created", "train", "validation", "test", "parent", title="Releases")
+    for rel in rows:
+        splits = rel["stats"].get("splits", rel["stats"])
+        sizes = [_split_size(splits, name) for name in ("train", "validation", "test")]
+        table.add_row(rel["id"], _when(rel["created_at"]), *sizes, rel["parent_id"] or "-")
+    return table
+
+
+def _split_size(splits: dict, name: str) -> str:
+    value = splits.get(name, "-")
+    if isinstance(value, dict):
+        value = value.get("rows", sum(v for v in value.values() if isinstance(v, int)))
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _runs_table(rows: list[dict], goal_metric: str) -> Table:
+    keys = [f"val/{goal_metric}", "test/macro_f1", "test/accuracy"]
+    table = Table("run", "model", "release", "status", *keys, title="Runs")
+    for run in rows:
+        metrics = run["metrics"]
+        shown = [f"{metrics[k]:.4f}" if k in metrics else "-" for k in keys]
+        table.add_row(Text(run["name"]), run["model"].split(".")[2], run["release_id"] or "-",
+                      run["status"], *shown)
+    return table
+
+
+def _when(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp))

@@ -1,0 +1,154 @@
+"""Baseline classifiers following the scikit-learn estimator convention.
+
+``__init__`` only stores hyper-parameters, ``fit`` learns and returns ``self``, learned
+attributes end in ``_``: so ``clone()``, cross-validation and cleanlab work on them. Each
+model can export its learned state as plain arrays plus JSON (see ``bundle.py``), never as
+a pickle, and be rebuilt from that state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from textloop.models import tfidf
+from textloop.registry import REGISTRY
+
+State = tuple[dict[str, np.ndarray], dict[str, Any]]
+
+
+class _LinearHead(ClassifierMixin, BaseEstimator):
+    """Shared logistic-regression head: fitting, probabilities, and state export."""
+
+    C: float
+    class_weight: str | None
+    max_iter: int
+
+    def _fit_head(self, features: Any, y: Sequence[str]) -> None:
+        labels = np.asarray(y, dtype=object)
+        self.head_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
+                                        max_iter=self.max_iter, random_state=0)
+        self.head_.fit(features, labels)
+        self.classes_ = self.head_.classes_
+
+    def _head_state(self) -> dict[str, np.ndarray]:
+        return {"coef": self.head_.coef_, "intercept": self.head_.intercept_}
+
+    def _restore_head(self, arrays: dict[str, np.ndarray], classes: Sequence[str]) -> None:
+        head = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+        head.classes_ = np.asarray(classes, dtype=object)
+        head.coef_ = arrays["coef"]
+        head.intercept_ = arrays["intercept"]
+        head.n_features_in_ = arrays["coef"].shape[1]
+        self.head_ = head
+        self.classes_ = head.classes_
+
+    def predict(self, X: Any) -> np.ndarray:
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+@REGISTRY.register("textloop.model.tfidf-lr.v1")
+class TfidfLogReg(_LinearHead):
+    """TF-IDF word n-grams + logistic regression: fast, strong on short texts, no model files."""
+
+    def __init__(self, C: float = 10.0, ngram_max: int = 2, min_df: int = 1,
+                 max_features: int | None = 200_000, class_weight: str | None = None,
+                 max_iter: int = 2000) -> None:
+        self.C = C
+        self.ngram_max = ngram_max
+        self.min_df = min_df
+        self.max_features = max_features
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def _vectorizer_params(self) -> dict[str, Any]:
+        return {"ngram_max": self.ngram_max, "min_df": self.min_df,
+                "max_features": self.max_features}
+
+    def fit(self, X: Sequence[str], y: Sequence[str]) -> TfidfLogReg:
+        self.vectorizer_ = tfidf.make_vectorizer(**self._vectorizer_params())
+        features = self.vectorizer_.fit_transform(list(X))
+        self._fit_head(features, y)
+        return self
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        return self.head_.predict_proba(tfidf.transform(self.vectorizer_, X))
+
+    def export_state(self) -> State:
+        arrays, terms = tfidf.export_vectorizer(self.vectorizer_)
+        return {**arrays, **self._head_state()}, {"terms": terms}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
+                   extra: dict[str, Any], classes: Sequence[str]) -> TfidfLogReg:
+        model = cls(**params)
+        model.vectorizer_ = tfidf.restore_vectorizer(model._vectorizer_params(),
+                                                     arrays["tfidf_idf"], extra["terms"])
+        model._restore_head(arrays, classes)
+        return model
+
+
+@REGISTRY.register("textloop.model.embed-lr.v1")
+class EmbedLogReg(_LinearHead):
+    """Sentence embeddings (MiniLM on ONNX Runtime) + logistic regression.
+
+    ``X`` may be texts or a precomputed float matrix of embeddings: stages pass cached
+    embeddings so nothing is embedded twice; serving passes raw texts.
+    """
+
+    needs_embeddings = True
+
+    def __init__(self, embedder: str = "minilm-int8", C: float = 10.0,
+                 class_weight: str | None = None, max_iter: int = 2000) -> None:
+        self.embedder = embedder
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def _features(self, X: Any) -> np.ndarray:
+        if isinstance(X, np.ndarray) and X.ndim == 2:
+            return X
+        from textloop.models.embedders import get_embedder
+
+        return get_embedder(self.embedder).embed(list(X))
+
+    def fit(self, X: Any, y: Sequence[str]) -> EmbedLogReg:
+        self._fit_head(self._features(X), y)
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        return self.head_.predict_proba(self._features(X))
+
+    def export_state(self) -> State:
+        return self._head_state(), {}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
+                   extra: dict[str, Any], classes: Sequence[str]) -> EmbedLogReg:
+        model = cls(**params)
+        model._restore_head(arrays, classes)
+        return model
+
+
+def model_names() -> list[str]:
+    return REGISTRY.names("model")
+
+
+def make_model(name: str, params: dict[str, Any] | None = None) -> tuple[str, Any]:
+    """(full registry name, unfitted estimator) for a short or full model name."""
+    full, cls = REGISTRY.resolve("model", name)
+    try:
+        return full, cls(**(params or {}))
+    except TypeError as exc:
+        from textloop.errors import InvalidInputError
+
+        raise InvalidInputError(f"model {name}: {exc}",
+                                hint=f"valid parameters: {', '.join(cls().get_params())}") from exc

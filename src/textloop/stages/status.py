@@ -1,0 +1,45 @@
+"""``textloop status``: the project at a glance, as plain data for any front end."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from textloop.config import Project
+from textloop.stages.labels import current_labels
+from textloop.storage import Store, imports, records, releases, runs
+
+
+@dataclass
+class ProjectStatus:
+    name: str
+    root: str
+    store_url: str
+    goal: dict[str, Any]
+    records: int
+    labeled: int
+    per_label: dict[str, int]
+    label_kinds: dict[str, int]
+    releases: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    imports: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def labeled_share(self) -> float:
+        return self.labeled / self.records if self.records else 0.0
+
+
+def project_status(store: Store, project: Project) -> ProjectStatus:
+    with store.read() as conn:
+        labels = current_labels(conn)
+        per_label = Counter(label for label, _ in labels.values())
+        kinds = Counter(kind for _, kind in labels.values())
+        ordered = {name: per_label.get(name, 0) for name in project.spec.label_names}
+        ordered |= {k: v for k, v in per_label.items() if k not in ordered}
+        return ProjectStatus(
+            name=project.spec.name, root=str(project.root), store_url=project.store_url,
+            goal=project.spec.goal.model_dump(), records=records.count(conn),
+            labeled=len(labels), per_label=ordered, label_kinds=dict(kinds),
+            releases=releases.list_all(conn), runs=runs.list_all(conn),
+            imports=imports.recent(conn, limit=5))
