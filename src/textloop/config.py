@@ -196,7 +196,8 @@ def explain_validation(source: str, exc: ValidationError) -> ConfigError:
         if kind == "extra_forbidden":
             parent_fields = _fields_at(err["loc"][:-1])
             close = difflib.get_close_matches(str(err["loc"][-1]), parent_fields, n=1)
-            fix = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(parent_fields)}"
+            known = ", ".join(parent_fields)
+            fix = f"did you mean `{close[0]}`?" if close else f"known keys: {known}"
             lines.append(f"unknown key `{key}`: {fix}")
         elif kind == "missing":
             lines.append(f"missing required key `{key}`: add it (see `textloop init --help`)")

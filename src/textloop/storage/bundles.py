@@ -38,5 +38,6 @@ def load_bundle(folder: Path, expected_sha256: str | None = None) -> BundleConte
             arrays = {name: npz[name] for name in npz.files}
     except (OSError, ValueError) as exc:
         raise IntegrityError(f"{folder}: unreadable bundle ({exc})",
-                             hint="pickled or damaged files are refused; retrain the model") from exc
+                             hint="pickled or damaged files are refused; retrain the model"
+                             ) from exc
     return BundleContents(arrays=arrays, meta=meta)

@@ -1,0 +1,102 @@
+"""``textloop train | evaluate | predict``: models on releases."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+from textloop.errors import InvalidInputError
+
+# Stage modules import scikit-learn and ONNX Runtime; they load inside the commands so
+# that `textloop --help` stays fast.
+
+
+def _parse_params(items: list[str]) -> dict[str, object]:
+    """``--param C=3 --param class_weight=balanced`` into typed values (JSON when it parses)."""
+    out: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InvalidInputError(f"--param {item!r} is not KEY=VALUE", hint="e.g. --param C=3")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
+@app.command(epilog="Example: textloop train --release v1 --model embed-lr --param C=3")
+def train(
+    model: Annotated[str, typer.Option(help="Model: tfidf-lr or embed-lr (or a full name).")
+                     ] = "tfidf-lr",
+    release: Annotated[str, typer.Option(help="Release id, or 'latest'.")] = "latest",
+    param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
+                     ] = [],  # noqa: B006 - typer needs a literal default
+) -> None:
+    """Train a model on a release's train split and record the run."""
+    from textloop.stages.train import train as train_model
+
+    project = current_project()
+    with open_store(project) as store:
+        result = train_model(store, project, model=model, release=release,
+                             params=_parse_params(param), progress=RichProgress())
+    console.print(f"Run [bold]{result.run_name}[/] ({result.model}) on {result.release_id}: "
+                  f"{result.n_train:,} training rows in {result.seconds:.1f}s")
+    for key, value in sorted(result.metrics.items()):
+        console.print(f"  {key:<18} {value:.4f}")
+    console.print(f"Next: textloop evaluate {result.run_name}")
+
+
+@app.command(epilog="Example: textloop evaluate tfidf-lr-1 --split test")
+def evaluate(
+    run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-1), id, or 'latest'.")],
+    split: Annotated[str, typer.Option(help="Release split to evaluate on.")] = "test",
+) -> None:
+    """Score a run on a release split; write an HTML report and a JSON file."""
+    from textloop.stages.evaluate import evaluate_run
+
+    project = current_project()
+    with open_store(project) as store:
+        result = evaluate_run(store, project, run, split=split, progress=RichProgress())
+    m = result.metrics
+    console.print(f"[bold]{esc(result.run_name)}[/] on {esc(split)}: accuracy {m['accuracy']:.4f}, "
+                  f"macro-F1 {m['macro_f1']:.4f} (n={m['n']:,})")
+    if result.goal_met is not None:
+        goal = project.spec.goal
+        verdict = "[green]met[/]" if result.goal_met else "[red]not met[/]"
+        console.print(f"Goal {goal.metric} >= {goal.target}: {verdict}")
+    console.print(f"Report: {result.report_html}\nJSON:   {result.metrics_json}")
+
+
+@app.command(epilog='Example: textloop predict latest "WIN a FREE phone, text now"')
+def predict(
+    run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-1), id, or 'latest'.")],
+    texts: Annotated[list[str], typer.Argument(help="One or more texts to classify.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+) -> None:
+    """Print label, probabilities and action band for each text."""
+    from textloop.stages.predict import predict as predict_texts
+
+    project = current_project()
+    with open_store(project) as store:
+        predictions = predict_texts(store, run, texts)
+    if as_json:
+        for p in predictions:
+            typer.echo(json.dumps({"text": p.text, "label": p.label, "score": p.score,
+                                   "band": p.band, "probabilities": p.probabilities,
+                                   "model": p.model}, ensure_ascii=False))
+        return
+    table = Table("text", "label", "band", "score", "probabilities",
+                  title=Text(predictions[0].model))
+    for p in predictions:
+        top = sorted(p.probabilities.items(), key=lambda kv: -kv[1])[:3]
+        table.add_row(Text(p.text[:60]), Text(p.label), Text(p.band), f"{p.score:.3f}",
+                      Text(", ".join(f"{k} {v:.3f}" for k, v in top)))
+    console.print(table)

@@ -1,0 +1,70 @@
+"""``textloop evaluate RUN``: score a trained run on a release split and write its report."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textloop import __version__
+from textloop.config import Project
+from textloop.errors import InvalidInputError
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.reports.evaluation import write_evaluation_report
+from textloop.stages.metrics import compute_metrics
+from textloop.stages.modeling import align_proba, load_run, model_inputs
+from textloop.stages.release import load_release
+from textloop.storage import Store, runs
+
+SPLITS = ("test", "validation", "train")
+LOGGED = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss")
+
+
+@dataclass
+class EvaluationResult:
+    run_name: str
+    split: str
+    metrics: dict[str, Any]
+    report_html: Path
+    metrics_json: Path
+    goal_met: bool | None
+
+
+def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "test",
+                 progress: Progress = NULL_PROGRESS) -> EvaluationResult:
+    """Predict the split with the run's model, compute metrics, log them, write the report."""
+    if split not in SPLITS:
+        raise InvalidInputError(f"unknown split {split!r}", hint=f"use one of {', '.join(SPLITS)}")
+    loaded = load_run(store, run_ref)
+    run = loaded.run
+    data = load_release(store, run["release_id"])
+    part = data.splits[split]
+    if not part.texts:
+        raise InvalidInputError(f"release {data.id} has an empty {split} split",
+                                hint="evaluate another split with --split")
+    x = model_inputs(loaded.model, part.texts, store, progress)
+    with progress.task(f"Scoring {len(part.texts):,} {split} rows", total=None):
+        proba = align_proba(loaded.model.predict_proba(x), list(loaded.model.classes_),
+                            data.labels)
+    metrics = compute_metrics(part.labels, proba, data.labels)
+    goal = project.spec.goal
+    achieved = metrics.get(goal.metric)
+    goal_met = None if achieved is None else bool(achieved >= goal.target)
+    folder = store.path_for("runs", run["name"], f"evaluation-{split}")
+    folder.mkdir(parents=True, exist_ok=True)
+    html, json_path = write_evaluation_report(
+        folder, title=f"{run['name']} on {data.id}/{split}", metrics=metrics, y_true=part.labels,
+        proba=proba, labels=data.labels, texts=part.texts, context=_context(run, data.id, split,
+                                                                           goal.model_dump()))
+    with store.write() as conn:
+        runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in LOGGED
+                                           if metrics.get(k) is not None})
+    return EvaluationResult(run["name"], split, metrics, html, json_path, goal_met)
+
+
+def _context(run: dict[str, Any], release_id: str, split: str, goal: dict[str, Any]
+             ) -> dict[str, Any]:
+    return {"run": run["name"], "run_id": run["id"], "model": run["model"],
+            "release": release_id, "split": split, "goal": goal,
+            "created": time.strftime("%Y-%m-%d %H:%M:%S"), "textloop_version": __version__}

@@ -1,0 +1,56 @@
+"""Pieces shared by train, evaluate and predict: model inputs, label alignment, run loading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from textloop.errors import NotFoundError
+from textloop.models.bundle import from_bundle
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.storage import Store, runs
+from textloop.storage.bundles import load_bundle
+
+
+def model_inputs(model: Any, texts: Sequence[str], store: Store | None,
+                 progress: Progress = NULL_PROGRESS) -> Any:
+    """What ``fit``/``predict_proba`` take: texts, or cached embeddings for embedding models."""
+    if not getattr(model, "needs_embeddings", False):
+        return list(texts)
+    from textloop.models.embedders import get_embedder
+
+    cache = store.embedding_cache if store is not None else None
+    return get_embedder(model.embedder).embed(list(texts), cache=cache, progress=progress)
+
+
+def align_proba(proba: np.ndarray, model_labels: Sequence[str],
+                labels: Sequence[str]) -> np.ndarray:
+    """Reorder probability columns to ``labels``; labels the model never saw get 0."""
+    out = np.zeros((proba.shape[0], len(labels)), dtype=np.float64)
+    position = {label: i for i, label in enumerate(model_labels)}
+    for j, label in enumerate(labels):
+        if label in position:
+            out[:, j] = proba[:, position[label]]
+    return out
+
+
+@dataclass
+class LoadedRun:
+    run: dict[str, Any]
+    model: Any
+    meta: dict[str, Any]
+
+
+def load_run(store: Store, ref: str) -> LoadedRun:
+    """A finished run with its verified bundle rebuilt into a model."""
+    with store.read() as conn:
+        run = runs.get(conn, ref)
+    if run["status"] != "FINISHED" or not run["bundle_path"]:
+        raise NotFoundError(f"run {run['name']} has no model (status {run['status']})",
+                            hint="train again with `textloop train`")
+    folder = store.path_for(run["bundle_path"])
+    contents = load_bundle(folder, run["bundle_sha256"])
+    return LoadedRun(run=run, model=from_bundle(contents, str(folder)), meta=contents.meta)

@@ -1,0 +1,40 @@
+"""``textloop predict``: label, probabilities and action band for new texts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textloop.config import Actions
+from textloop.errors import InvalidInputError
+from textloop.stages.modeling import load_run
+from textloop.storage import Store
+
+
+@dataclass
+class Prediction:
+    text: str
+    label: str
+    probabilities: dict[str, float]
+    score: float
+    band: str
+    model: str
+
+
+def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction]:
+    """Predict with a run's bundle; bands come from the actions saved in the bundle."""
+    if not texts or any(not t.strip() for t in texts):
+        raise InvalidInputError("every text must be non-empty", hint='e.g. textloop predict '
+                                'latest "win a free phone now"')
+    loaded = load_run(store, run_ref)
+    actions = Actions.model_validate(loaded.meta.get("actions") or {})
+    proba = loaded.model.predict_proba(list(texts))
+    labels = [str(c) for c in loaded.model.classes_]
+    out = []
+    for text, row in zip(texts, proba, strict=True):
+        probs = {label: float(p) for label, p in zip(labels, row, strict=True)}
+        score = actions.score_of(probs)
+        out.append(Prediction(text=text, label=labels[int(row.argmax())], probabilities=probs,
+                              score=score, band=actions.band_for(score),
+                              model=loaded.run["name"]))
+    return out

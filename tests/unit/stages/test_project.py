@@ -1,0 +1,41 @@
+"""``init``: a project folder with a valid spec, a store, and no overwriting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from textloop.config import Label, load_spec
+from textloop.errors import ConflictError, InvalidInputError
+from textloop.stages.project import init_project, parse_labels
+
+
+def test_init_writes_spec_store_and_gitignore(tmp_path: Path) -> None:
+    project = init_project(tmp_path / "filter", labels=parse_labels("spam=Ads;ham=Rest"),
+                           score_labels=["spam"])
+    spec = load_spec(project.spec_path)
+    assert spec.name == "filter"
+    assert [(lab.name, lab.description) for lab in spec.labels] == [("spam", "Ads"),
+                                                                       ("ham", "Rest")]
+    assert spec.actions.bands == {"block": 0.9, "review": 0.5}
+    assert (project.root / ".textloop" / "textloop.db").exists()
+    assert ".textloop/" in (project.root / ".gitignore").read_text()
+
+
+def test_init_refuses_to_overwrite(tmp_path: Path) -> None:
+    init_project(tmp_path / "p", labels=[Label(name="a")])
+    with pytest.raises(ConflictError):
+        init_project(tmp_path / "p")
+
+
+def test_init_rejects_unknown_score_label(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="unknown labels: spma"):
+        init_project(tmp_path / "p", labels=[Label(name="spam")], score_labels=["spma"])
+    assert not (tmp_path / "p" / "textloop.yaml").exists()
+
+
+def test_parse_labels_forms() -> None:
+    assert [lab.name for lab in parse_labels("a, b,c")] == ["a", "b", "c"]
+    assert parse_labels("") == []
+    assert parse_labels("x=The X class")[0].description == "The X class"

@@ -1,0 +1,131 @@
+"""The project spec: defaults, validation messages that name the key and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from textloop.config import Actions, ProjectSpec, find_project, load_spec, write_spec
+from textloop.errors import ConfigError, NotFoundError
+
+VALID = """
+name: spam-filter
+labels:
+  - name: spam
+    description: Unwanted ads
+  - name: ham
+goal: {metric: macro_f1, target: 0.95}
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "textloop.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_spec_loads_with_defaults(tmp_path: Path) -> None:
+    spec = load_spec(write(tmp_path, VALID))
+    assert spec.label_names == ["spam", "ham"]
+    assert spec.goal.target == 0.95
+    assert spec.release.train == 0.8
+    assert spec.actions.band_for(0.95) == "auto"
+
+
+def test_unknown_key_suggests_the_close_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_spec(write(tmp_path, VALID + "lables: []\n"))
+    assert "unknown key `lables`" in info.value.message
+    assert "did you mean `labels`" in info.value.message
+
+
+def test_unknown_nested_key_names_the_full_path(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_spec(write(tmp_path, VALID.replace("target: 0.95", "target: 0.95, traget: 1")))
+    assert "goal.traget" in info.value.message and "`target`" in info.value.message
+
+
+def test_bad_type_names_key_and_value(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_spec(write(tmp_path, VALID.replace("target: 0.95", "target: high")))
+    assert "goal.target" in info.value.message and "'high'" in info.value.message
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_spec(write(tmp_path, "name: x\n"))
+    assert "missing required key `labels`" in info.value.message
+
+
+def test_yaml_syntax_error_has_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_spec(write(tmp_path, "name: x\nlabels: [a, b\n"))
+    assert "line" in info.value.message
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "textloop.yaml"
+    path.write_bytes(b"name: caf\xe9\nlabels: []\n")
+    with pytest.raises(ConfigError, match="UTF-8"):
+        load_spec(path)
+
+
+def test_duplicate_and_unknown_score_labels_rejected(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="listed twice"):
+        load_spec(write(tmp_path, "name: x\nlabels: [{name: a}, {name: a}]\n"))
+    with pytest.raises(ConfigError, match="unknown labels: b"):
+        load_spec(write(tmp_path, "name: x\nlabels: [{name: a}]\nactions: {score_labels: [b]}\n"))
+
+
+def test_split_fractions_must_sum_to_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"must be 1\.0"):
+        load_spec(write(tmp_path, VALID + "release: {train: 0.5, validation: 0.1, test: 0.1}\n"))
+
+
+def test_write_then_load_round_trips(tmp_path: Path) -> None:
+    spec = load_spec(write(tmp_path, VALID))
+    out = tmp_path / "copy.yaml"
+    write_spec(out, spec)
+    assert load_spec(out) == spec
+    assert out.read_text(encoding="utf-8").startswith("# textloop project spec")
+
+
+def test_filter_bands_score_the_flagged_labels() -> None:
+    actions = Actions.for_filter(["spam"])
+    assert actions.score_of({"spam": 0.93, "ham": 0.07}) == pytest.approx(0.93)
+    assert actions.band_for(0.93) == "block"
+    assert actions.band_for(0.6) == "review"
+    # a confident "ham" must not be blocked: the score is P(spam), not the top probability
+    assert actions.band_for(actions.score_of({"spam": 0.02, "ham": 0.98})) == "allow"
+
+
+def test_bands_reject_non_probabilities() -> None:
+    with pytest.raises(ValueError, match="probability"):
+        Actions(bands={"block": 1.5})
+
+
+def test_find_project_walks_up(tmp_path: Path) -> None:
+    write(tmp_path, VALID)
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    project = find_project(nested)
+    assert project.root == tmp_path.resolve()
+    assert project.store_url == f"sqlite:///{tmp_path.resolve()}/.textloop/textloop.db"
+
+
+def test_find_project_without_spec(tmp_path: Path) -> None:
+    with pytest.raises(NotFoundError) as info:
+        find_project(tmp_path)
+    assert "textloop init" in (info.value.hint or "")
+
+
+def test_store_url_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, VALID)
+    monkeypatch.setenv("TEXTLOOP_STORE_URL", "postgresql+psycopg://u@h/db")
+    assert find_project(tmp_path).store_url == "postgresql+psycopg://u@h/db"
+
+
+def test_spec_rejects_label_with_comma() -> None:
+    with pytest.raises(ValueError, match="comma"):
+        ProjectSpec(name="x", labels=[{"name": "a,b"}])
