@@ -1,0 +1,27 @@
+"""Choosing and trimming the mistakes shown in a report."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from textloop.reports.examples import confident_mistakes, truncate
+
+
+def test_mistakes_come_most_confident_first_and_respect_the_limit():
+    probs = np.array([[0.9, 0.1], [0.3, 0.7], [0.2, 0.8], [0.6, 0.4]])
+    y_idx = np.array([0, 0, 0, 1])
+    found = confident_mistakes(["a", "b", "c", "d"], y_idx, probs, ["x", "y"], limit=2)
+    assert [(m.row, m.text, m.true, m.predicted) for m in found] == [(2, "c", "x", "y"),
+                                                                     (1, "b", "x", "y")]
+    assert found[0].confidence == 0.8 and found[0].p_true == 0.2
+
+
+def test_no_mistakes_gives_an_empty_list():
+    probs = np.array([[0.9, 0.1]])
+    assert confident_mistakes(["a"], np.array([0]), probs, ["x", "y"], limit=5) == []
+
+
+def test_truncate_cuts_at_a_space_when_one_is_near():
+    assert truncate("short") == "short"
+    assert truncate("word " * 100, limit=22) == "word word word word …"
+    assert truncate("x" * 50, limit=10) == "x" * 10 + " …"
