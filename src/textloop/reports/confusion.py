@@ -43,8 +43,9 @@ def row_normalized(counts: np.ndarray) -> np.ndarray:
 def _counts_plot(counts: np.ndarray, labels: Sequence[str]) -> Plot:
     fig = _square_figure(len(labels))
     ax = fig.add_subplot()
-    image = _heatmap(ax, counts, labels, labels, Normalize(0, max(int(counts.max()), 1)))
-    _annotate(ax, counts, image.norm, _count_texts(counts))
+    norm = Normalize(0, max(int(counts.max()), 1))
+    image = _heatmap(ax, counts, labels, labels, norm)
+    _annotate(ax, counts, norm, _count_texts(counts))
     fig.colorbar(image, ax=ax, shrink=0.8, label="rows")
     return Plot("Confusion matrix (counts)", to_svg(fig, "confusion-counts"),
                 "Rows are the true label, columns the predicted label.", wide=len(labels) > 8)

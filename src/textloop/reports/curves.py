@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -140,7 +140,8 @@ def _macro_pr(onehot: np.ndarray, probs: np.ndarray, labels: Sequence[str],
                  np.mean(precisions, axis=0), "#4b5563", dashed=True)
 
 
-def _draw(ax: Axes, curves: list[Curve], xlabel: str, ylabel: str, legend_at: str) -> None:
+def _draw(ax: Axes, curves: list[Curve], xlabel: str, ylabel: str,
+          legend_at: Literal["lower right", "lower left"]) -> None:
     for curve in curves:
         ax.plot(curve.x, curve.y, label=curve.name, color=curve.colour, linewidth=1.4,
                 linestyle="--" if curve.dashed else "-",

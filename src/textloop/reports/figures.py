@@ -13,11 +13,12 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-STYLE = {
+STYLE: dict[Any, Any] = {
     "svg.fonttype": "none",
     "text.parse_math": False,
     "font.family": "sans-serif",
@@ -70,7 +71,8 @@ def to_svg(fig: Figure, name: str) -> str:
     between the several SVGs of one page.
     """
     buffer = io.StringIO()
-    settings = {**STYLE, "svg.hashsalt": f"textloop-{name}", "svg.id": f"plot-{name}"}
+    settings: dict[Any, Any] = {**STYLE, "svg.hashsalt": f"textloop-{name}",
+                                "svg.id": f"plot-{name}"}
     with rc_context(settings):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()

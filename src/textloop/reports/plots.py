@@ -40,7 +40,7 @@ def f1_plot(per_class: dict[str, Any], macro_f1: float) -> Plot | None:
                    label=f"macro F1 {macro_f1:.3f}")
         ax.set_yticks(positions, [short_label(label, 40) for _, label in rows], fontsize=size)
         for y, value in zip(positions, values, strict=True):
-            ax.text(1.03, y, f"{value:.2f}", va="center", fontsize=size, color="#4b5563")
+            ax.text(1.03, float(y), f"{value:.2f}", va="center", fontsize=size, color="#4b5563")
         ax.set_ylim(k - 0.5, -0.5)
         ax.set_xlim(0, 1.0)
         ax.set_xlabel("F1")
