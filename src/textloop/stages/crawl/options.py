@@ -1,0 +1,57 @@
+"""What a crawl may do: limits and politeness settings, validated once up front.
+
+The defaults are deliberately conservative (one request per second per host, 5 MB per page,
+only the URLs given) so that running ``textloop crawl`` against someone else's site without
+reading the options is still polite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from textloop import __version__
+from textloop.errors import InvalidInputError
+
+DEFAULT_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+
+
+def user_agent() -> str:
+    """The ``User-Agent`` sent with every request; robots.txt rules match its product token."""
+    return f"textloop/{__version__}"
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    max_pages: int = 100
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    timeout: float = 20.0
+    delay: float = 1.0
+    follow_links: bool = False
+    max_depth: int = 1
+    allow_private: bool = False
+    content_types: frozenset[str] = field(default_factory=lambda: DEFAULT_CONTENT_TYPES)
+
+    def __post_init__(self) -> None:
+        checks = [
+            ("max_pages", self.max_pages >= 1, "at least 1"),
+            ("max_bytes", self.max_bytes >= 1, "at least 1"),
+            ("max_redirects", self.max_redirects >= 0, "0 or more"),
+            ("timeout", self.timeout > 0, "more than 0 seconds"),
+            ("delay", self.delay >= 0, "0 or more seconds"),
+            ("max_depth", self.max_depth >= 0, "0 or more"),
+        ]
+        for name, ok, expected in checks:
+            if not ok:
+                flag = "--" + name.replace("_", "-")
+                raise InvalidInputError(
+                    f"{flag} is {getattr(self, name)} (expected {expected})",
+                    hint=f"pass a valid {flag}, or leave it out for the default")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, saved in the import log so a crawl's settings can be looked up."""
+        data = asdict(self)
+        data["content_types"] = sorted(self.content_types)
+        return data
