@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
-from textloop.errors import NotFoundError
+from textloop.errors import ConflictError, NotFoundError
 from textloop.storage import jsoncol
 from textloop.storage.schema import release_rows, releases
 
@@ -30,6 +31,26 @@ def add(conn: Connection, *, release_id: str, number: int, parent_id: str | None
         conn.execute(release_rows.insert(), [
             {"release_id": release_id, "record_id": r, "split": s, "label": lab}
             for r, s, lab in rows[start:start + _BATCH]])
+
+
+def add_next(conn: Connection, *, release_id: str, number: int, parent_id: str | None,
+             **fields: Any) -> None:
+    """``add``, refused when another release was catalogued since ``number`` was chosen.
+
+    Two concurrent releases both pick the same number; the second to commit gets a
+    ``ConflictError`` instead of a release whose parent and diff are out of date.
+    """
+    latest = conn.execute(select(releases.c.id).order_by(releases.c.number.desc()).limit(1)
+                          ).scalar()
+    retry = "another release was created meanwhile; run the command again"
+    if next_number(conn) != number or latest != parent_id:
+        raise ConflictError(f"release {release_id} was prepared on top of {parent_id or 'nothing'}"
+                            f", but the newest release is now {latest}", hint=retry)
+    try:
+        add(conn, release_id=release_id, number=number, parent_id=parent_id, **fields)
+    except SqlIntegrityError as exc:
+        raise ConflictError(f"release {release_id} could not be catalogued: {exc.orig}",
+                            hint=retry) from exc
 
 
 def get(conn: Connection, release_id: str) -> dict[str, Any]:

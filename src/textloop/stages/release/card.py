@@ -1,0 +1,160 @@
+"""The dataset card (``README.md``): Hugging Face-style YAML front matter plus a readable body.
+
+The front matter is produced with ``yaml.safe_dump`` from plain data, so no label name or
+description can break it; the body is Markdown meant for the people who use the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from textloop.stages.release.split import SPLITS
+
+_SIZE_BOUNDS = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+                (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"),
+                (100_000_000, "10M<n<100M"), (1_000_000_000, "100M<n<1B"))
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """Everything the card states; gathered by the release stage."""
+
+    release_id: str
+    name: str
+    description: str
+    license: str
+    labels: list[str]
+    label_descriptions: dict[str, str]
+    label_counts: dict[str, dict[str, int]]
+    split_rows: dict[str, int]
+    split_bytes: dict[str, int]
+    features: list[dict[str, Any]]
+    sources: list[tuple[str, int]]
+    seed: int
+    fractions: dict[str, float]
+    group_field: str | None
+    changes: str
+    message: str
+    created_at: float
+
+
+def size_category(n: int) -> str:
+    """The Hugging Face ``size_categories`` bucket for ``n`` rows."""
+    return next((name for bound, name in _SIZE_BOUNDS if n < bound), "n>1B")
+
+
+def render_card(facts: CardFacts) -> str:
+    sections = [_title(facts), _labels(facts), _sources(facts), _splitting(facts),
+                _changes(facts), _loading(facts)]
+    return "---\n" + yaml.safe_dump(front_matter(facts), sort_keys=False, allow_unicode=True,
+                                    width=100) + "---\n\n" + "\n\n".join(sections) + "\n"
+
+
+def front_matter(facts: CardFacts) -> dict[str, Any]:
+    """The YAML header read by the Hugging Face Hub and ``datasets``."""
+    loadable = _loadable(facts)
+    total = sum(facts.split_rows.values())
+    return {
+        "license": facts.license,
+        "pretty_name": facts.name,
+        "task_categories": ["text-classification"],
+        "size_categories": [size_category(total)],
+        "configs": [{"config_name": "default",
+                     "data_files": [{"split": s, "path": f"{s}.parquet"} for s in loadable]}],
+        "dataset_info": {
+            "features": facts.features,
+            "splits": [{"name": s, "num_bytes": facts.split_bytes[s],
+                        "num_examples": facts.split_rows[s]} for s in loadable],
+        },
+    }
+
+
+def _loadable(facts: CardFacts) -> list[str]:
+    """Splits listed for ``datasets``, which cannot load an empty Parquet file as a split."""
+    return [s for s in SPLITS if facts.split_rows.get(s, 0) > 0]
+
+
+def _title(facts: CardFacts) -> str:
+    created = dt.datetime.fromtimestamp(facts.created_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# {' '.join(facts.name.split())} — release {facts.release_id}", "",
+             facts.description or "_No description in textloop.yaml._", "",
+             f"Created {created}. {sum(facts.split_rows.values()):,} labeled records, "
+             f"{len(facts.labels)} labels, license: {facts.license}."]
+    if facts.message:
+        lines += ["", f"Release notes: {facts.message}"]
+    return "\n".join(lines)
+
+
+def _labels(facts: CardFacts) -> str:
+    header = ["label", "description", *SPLITS, "total"]
+    rows = []
+    for label in facts.labels:
+        counts = [facts.label_counts.get(label, {}).get(s, 0) for s in SPLITS]
+        rows.append([label, facts.label_descriptions.get(label, ""),
+                     *(f"{c:,}" for c in counts), f"{sum(counts):,}"])
+    totals = [facts.split_rows.get(s, 0) for s in SPLITS]
+    rows.append(["**all**", "", *(f"{c:,}" for c in totals), f"{sum(totals):,}"])
+    return "## Labels\n\nThe descriptions are the labeling guideline.\n\n" + _table(header, rows)
+
+
+def _sources(facts: CardFacts) -> str:
+    rows = [[source, f"{count:,}"] for source, count in facts.sources]
+    return "## Sources\n\n" + _table(["source", "records"], rows)
+
+
+def _splitting(facts: CardFacts) -> str:
+    fractions = ", ".join(f"{s} {facts.fractions[s]:g}" for s in SPLITS)
+    grouping = (f"and records sharing a `{facts.group_field}` value (a record without one is "
+                "its own group)" if facts.group_field else "(no group column)")
+    return "\n".join([
+        "## How it was split", "",
+        f"- Seed {facts.seed}; target fractions: {fractions}.",
+        "- Groups stay within one split: texts equal after lowercasing and collapsing "
+        f"whitespace, {grouping}.",
+        "- Stratified by label: groups of two or more records (largest first), then single "
+        "records, each go to the split whose labels are least filled relative to their target. "
+        "A split that would stay empty takes the smallest group of the fullest split.",
+        "- Sticky: records from the previous release keep their split. If grouping joins records "
+        "from different splits, the group goes to the most held-out one (test, then "
+        "validation, then train), so a held-out record is never moved into training.",
+        "- Deterministic: the same records and seed give the same split, in any insertion order.",
+        "- Every split has a Parquet file; an empty one has no rows and is left out of "
+        "`configs` above, because `datasets` cannot load an empty split.",
+    ])
+
+
+def _changes(facts: CardFacts) -> str:
+    return f"## Changes\n\n{facts.changes}. Row-level details are in `diff.json`."
+
+
+def _loading(facts: CardFacts) -> str:
+    files = ", ".join(f'"{s}": "{s}.parquet"' for s in _loadable(facts))
+    return "\n".join([
+        "## How to load", "",
+        "```python",
+        "import pandas as pd",
+        'train = pd.read_parquet("train.parquet")',
+        "",
+        "from datasets import load_dataset",
+        f'ds = load_dataset("parquet", data_files={{{files}}})',
+        "```", "",
+        "`manifest.json` lists the sha256 of every file; `textloop` refuses to load a release "
+        "whose files no longer match it.",
+    ])
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = [_row(header), _row(["---"] * len(header))]
+    lines += [_row(row) for row in rows]
+    return "\n".join(lines)
+
+
+def _row(cells: Sequence[str]) -> str:
+    """A Markdown table row; pipes and line breaks inside a cell would end it early."""
+    clean = [str(c).replace("|", "\\|").replace("\n", " ") for c in cells]
+    return "| " + " | ".join(clean) + " |"

@@ -1,0 +1,34 @@
+"""The list of releases, as ``textloop releases`` and the web app show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textloop.stages.release.diff import describe_counts
+from textloop.stages.release.files import release_folder
+from textloop.storage import Store, releases
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    id: str
+    number: int
+    created_at: float
+    rows: int
+    parent: str | None
+    changes: str
+    message: str
+    path: Path
+
+
+def list_releases(store: Store) -> list[ReleaseSummary]:
+    """Every release, oldest first."""
+    with store.read() as conn:
+        entries = releases.list_all(conn)
+    return [ReleaseSummary(
+        id=e["id"], number=e["number"], created_at=e["created_at"],
+        rows=int(e["stats"].get("rows", 0)), parent=e["parent_id"],
+        changes=describe_counts(e["parent_id"], e["stats"].get("diff", {})),
+        message=e["config"].get("message", ""), path=release_folder(store, e))
+        for e in entries]

@@ -1,0 +1,224 @@
+"""``textloop release``: freeze the labeled records into an immutable, versioned snapshot.
+
+The records and the previous release are read in one snapshot, split (``split.py``),
+written to a temporary folder that is renamed into place (``writer.py``), made read-only,
+and only then catalogued. A failed catalog write removes the folder, so the store and the
+disk never disagree about which releases exist.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from textloop import __version__
+from textloop.config import Project
+from textloop.errors import ConflictError, InvalidInputError, StorageError
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.labels import labeled_records
+from textloop.stages.release.card import CardFacts, render_card
+from textloop.stages.release.diff import ReleaseDiff, compute_diff
+from textloop.stages.release.facts import (
+    count_by_label,
+    group_values,
+    label_order,
+    source_counts,
+    tiny_label_warnings,
+)
+from textloop.stages.release.files import RELEASES, remove_tree
+from textloop.stages.release.split import NEW, SPLITS, SplitPlan, plan_split
+from textloop.stages.release.table import build_table, hf_features, meta_columns
+from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
+from textloop.storage import Store, releases
+from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
+from textloop.types import LabeledRecord
+
+FORMAT = "textloop.release.v1"
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """What was released: the numbers a user checks before training on it."""
+
+    id: str
+    number: int
+    path: Path
+    parent: str | None
+    labels: list[str]
+    counts: dict[str, int]
+    label_counts: dict[str, dict[str, int]]
+    manifest_sha256: str
+    diff_counts: dict[str, int]
+    diff_summary: str
+    warnings: list[str]
+    created_at: float
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    records: list[LabeledRecord]
+    parent: str | None
+    previous: list[tuple[str, str, str]]
+    number: int
+
+
+@dataclass(frozen=True)
+class _Settings:
+    seed: int
+    fractions: dict[str, float]
+    group_field: str | None
+    message: str
+
+
+def create_release(store: Store, project: Project, *, group_field: str | None = None,
+                   seed: int | None = None, message: str = "",
+                   progress: Progress = NULL_PROGRESS) -> ReleaseInfo:
+    """Release every labeled record as ``vN``; see the module docstring for the guarantees."""
+    defaults = project.spec.release
+    settings = _Settings(seed=defaults.seed if seed is None else seed,
+                         fractions={s: float(getattr(defaults, s)) for s in SPLITS},
+                         group_field=group_field or defaults.group_field, message=message)
+    created_at = time.time()
+    with progress.task("Reading labeled records"):
+        snap = _read_snapshot(store)
+    labels, warnings = label_order(project.spec.label_names, snap.records)
+    plan = _plan(snap, labels, settings, warnings, progress)
+    names = plan.names()
+    diff = compute_diff(snap.parent, snap.previous, [r.id for r in snap.records], names,
+                        [r.label for r in snap.records])
+    if diff.moved:
+        warnings.append(f"{len(diff.moved):,} records changed split (see `moved` in diff.json):"
+                        " grouping joined them with held-out records, or their split's fraction"
+                        " is now 0")
+    release_id = f"v{snap.number}"
+    folder = store.path_for(RELEASES, release_id)
+    counts = count_by_label(labels, [r.label for r in snap.records], plan.split)
+    split_counts = dict(zip(SPLITS, np.bincount(plan.split, minlength=len(SPLITS)).tolist(),
+                            strict=True))
+    warnings += tiny_label_warnings(counts, settings.fractions)
+    with progress.task(f"Writing {release_id}", total=len(snap.records)) as task:
+        sha = _write(folder, project, snap, plan, diff, settings, labels, counts, created_at)
+        task.advance(len(snap.records))
+    _catalog(store, folder, release_id, snap, names, sha, settings, labels,
+             {"counts": split_counts, "label_counts": counts, "diff": diff.counts(),
+              "changes": diff.summary(), "warnings": warnings})
+    return ReleaseInfo(
+        id=release_id, number=snap.number, path=folder, parent=snap.parent, labels=labels,
+        counts=split_counts, label_counts=counts, manifest_sha256=sha,
+        diff_counts=diff.counts(), diff_summary=diff.summary(), warnings=warnings,
+        created_at=created_at)
+
+
+def _read_snapshot(store: Store) -> _Snapshot:
+    """Records, parent and its rows, and the next number, all from one consistent read."""
+    with store.read() as conn:
+        records = labeled_records(conn)
+        if not records:
+            raise InvalidInputError(
+                "nothing to release: the store has no labeled records (expected at least one)",
+                hint="import labeled data with `textloop import FILE --label-col COLUMN`, "
+                     "or label records first")
+        catalogued = releases.list_all(conn)
+        parent = catalogued[-1]["id"] if catalogued else None
+        previous = releases.rows(conn, parent) if parent else []
+        return _Snapshot(records, parent, previous, releases.next_number(conn))
+
+
+def _plan(snap: _Snapshot, labels: list[str], settings: _Settings, warnings: list[str],
+          progress: Progress) -> SplitPlan:
+    index = {label: i for i, label in enumerate(labels)}
+    split_index = {name: i for i, name in enumerate(SPLITS)}
+    before = {rid: split_index[split] for rid, split, _ in snap.previous}
+    records = snap.records
+    values = group_values(records, settings.group_field, warnings)
+    with progress.task("Splitting", total=len(records)) as task:
+        plan = plan_split(
+            [r.id for r in records], [r.text for r in records],
+            [index[r.label] for r in records], n_labels=len(labels),
+            fractions=[settings.fractions[s] for s in SPLITS], seed=settings.seed,
+            group_values=values, previous=[before.get(r.id, NEW) for r in records])
+        task.advance(len(records))
+    return plan
+
+
+def _write(folder: Path, project: Project, snap: _Snapshot, plan: SplitPlan, diff: ReleaseDiff,
+           settings: _Settings, labels: list[str], counts: dict[str, dict[str, int]],
+           created_at: float) -> str:
+    """Write the release folder atomically and make it read-only; returns the manifest's sha256.
+    """
+    if folder.exists():
+        raise ConflictError(
+            f"{folder} exists, but the store has no release {folder.name}",
+            hint="another `textloop release` may be running; if not, the folder is left from "
+                 "an interrupted release: delete it and run the command again")
+    columns = meta_columns(snap.records)
+    table = build_table(snap.records, columns)
+    try:
+        with atomic_dir(folder) as tmp:
+            files = write_split_files(tmp, table, plan.split)
+            facts = _card_facts(folder.name, project, snap, settings, labels, counts, files,
+                                hf_features(table, labels), diff, created_at)
+            (tmp / CARD).write_text(render_card(facts), encoding="utf-8")
+            write_json(tmp / DIFF, diff.to_dict())
+            sha = write_manifest(tmp, _manifest_extra(folder.name, snap, settings, labels,
+                                                      counts, files, columns, diff, created_at))
+    except OSError as exc:
+        raise StorageError(f"cannot write {folder}: {exc}",
+                           hint="check free disk space and permissions of the project") from exc
+    make_read_only(folder)
+    return sha
+
+
+def _card_facts(release_id: str, project: Project, snap: _Snapshot, settings: _Settings,
+                labels: list[str], counts: dict[str, dict[str, int]],
+                files: dict[str, SplitFile], features: list[dict[str, Any]], diff: ReleaseDiff,
+                created_at: float) -> CardFacts:
+    spec = project.spec
+    return CardFacts(
+        release_id=release_id, name=spec.name, description=spec.description,
+        license=spec.release.license, labels=labels,
+        label_descriptions={label.name: label.description for label in spec.labels},
+        label_counts=counts, split_rows={s: f.rows for s, f in files.items()},
+        split_bytes={s: f.nbytes for s, f in files.items()}, features=features,
+        sources=source_counts(snap.records), seed=settings.seed, fractions=settings.fractions,
+        group_field=settings.group_field, changes=diff.summary(), message=settings.message,
+        created_at=created_at)
+
+
+def _manifest_extra(release_id: str, snap: _Snapshot, settings: _Settings, labels: list[str],
+                    counts: dict[str, dict[str, int]], files: dict[str, SplitFile],
+                    columns: dict[str, str], diff: ReleaseDiff,
+                    created_at: float) -> dict[str, Any]:
+    return {
+        "format": FORMAT, "release": release_id, "number": snap.number, "parent": snap.parent,
+        "created_at": created_at, "seed": settings.seed, "fractions": settings.fractions,
+        "group_field": settings.group_field, "message": settings.message, "labels": labels,
+        "counts": {s: f.rows for s, f in files.items()}, "label_counts": counts,
+        "meta_columns": columns, "diff": diff.counts(), "textloop_version": __version__,
+    }
+
+
+def _catalog(store: Store, folder: Path, release_id: str, snap: _Snapshot, names: list[str],
+             sha: str, settings: _Settings, labels: list[str], stats: dict[str, Any]) -> None:
+    """Record the release and its rows; on any failure the written folder is removed."""
+    rows = [(r.id, split, r.label) for r, split in zip(snap.records, names, strict=True)]
+    config = {"seed": settings.seed, "fractions": settings.fractions,
+              "group_field": settings.group_field, "message": settings.message, "labels": labels}
+    stats = {"rows": len(rows), **stats}
+    try:
+        with store.write() as conn:
+            releases.add_next(conn, release_id=release_id, number=snap.number,
+                              parent_id=snap.parent, path=f"{RELEASES}/{release_id}",
+                              manifest_sha256=sha, config=config, stats=stats, rows=rows)
+    except BaseException:
+        remove_tree(folder)
+        raise
+

@@ -1,0 +1,89 @@
+"""Small summaries of the records being released: label order, counts, sources, warnings."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+
+from textloop.errors import InvalidInputError
+from textloop.stages.release.split import SPLITS
+from textloop.types import LabeledRecord
+
+
+def label_order(spec_labels: Sequence[str], records: Sequence[LabeledRecord]
+                ) -> tuple[list[str], list[str]]:
+    """The release's labels in the project's order, then unknown ones sorted; plus warnings.
+
+    Labels without records stay in the list: a model trained on the release must still know
+    the whole label set, and the warning tells the team to collect examples.
+    """
+    present = Counter(r.label for r in records)
+    extra = sorted(set(present) - set(spec_labels))
+    warnings = [f"label {label!r} ({present[label]:,} records) is not in textloop.yaml; it "
+                "was released after the project's labels" for label in extra]
+    warnings += [f"label {label!r} has no labeled records" for label in spec_labels
+                 if not present[label]]
+    return [*spec_labels, *extra], warnings
+
+
+def group_values(records: Sequence[LabeledRecord], field: str | None,
+                 warnings: list[str]) -> list[Any] | None:
+    """Each record's value of the group column; refuses a column no record carries."""
+    if field is None:
+        return None
+    values = [r.meta.get(field) for r in records]
+    missing = sum(v is None or v == "" for v in values)
+    if missing == len(values):
+        keys = sorted({key for r in records for key in r.meta})
+        shown = ", ".join(keys[:20]) or "none"
+        raise InvalidInputError(
+            f"group column {field!r} is not in the metadata of any labeled record "
+            f"(metadata keys: {shown})",
+            hint="pass --group-col with one of the metadata keys, or import the column with "
+                 "--meta-cols")
+    if missing:
+        warnings.append(f"{missing:,} records have no {field!r} value; each is its own group")
+    return [None if v == "" else v for v in values]
+
+
+def count_by_label(labels: Sequence[str], record_labels: Sequence[str], split: np.ndarray
+                   ) -> dict[str, dict[str, int]]:
+    """label -> split -> number of records, for every label of the release."""
+    index = {label: i for i, label in enumerate(labels)}
+    codes = np.fromiter((index[label] for label in record_labels), dtype=np.int64,
+                        count=len(record_labels))
+    table = np.bincount(codes * len(SPLITS) + split, minlength=len(labels) * len(SPLITS))
+    table = table.reshape(len(labels), len(SPLITS)).tolist()
+    return {label: dict(zip(SPLITS, row, strict=True)) for label, row in zip(labels, table,
+                                                                             strict=True)}
+
+
+def tiny_label_warnings(counts: dict[str, dict[str, int]], fractions: dict[str, float]
+                        ) -> list[str]:
+    """Where the records of a label went when a split that should have some got none."""
+    used = [s for s in SPLITS if fractions[s] > 0]
+    out = []
+    for label, per_split in counts.items():
+        empty = [s for s in used if per_split[s] == 0]
+        if sum(per_split.values()) and empty:
+            where = ", ".join(f"{per_split[s]:,} in {s}" for s in used)
+            out.append(f"label {label!r} has no records in {' or '.join(empty)} ({where})")
+    return out
+
+
+def source_counts(records: Sequence[LabeledRecord]) -> list[tuple[str, int]]:
+    """Records per source, most first: file names (not local paths), URLs, or the kind."""
+    counts = Counter(_source_name(r.source_kind, r.source_ref) for r in records)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _source_name(kind: str, ref: str | None) -> str:
+    if not ref:
+        return f"({kind})"
+    if "://" in ref:
+        return ref
+    return f"{PurePath(ref).name} ({kind})"

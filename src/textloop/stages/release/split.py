@@ -1,0 +1,169 @@
+"""Seeded, stratified, group-aware train/validation/test assignment that stays put across versions.
+
+Rules, in order (the dataset card repeats them):
+
+1. Stickiness. A group holding records from the previous release goes where those records
+   were. If grouping now joins records that sat in different splits, the group goes to the
+   most held-out of them (test before validation before train), so a row that was held out
+   is never trained on. Splits whose fraction is now 0 release their records.
+2. Groups of two or more records, largest first (ties in seeded random order), go one at a
+   time to the split whose labels are least filled relative to their target
+   (``fraction * label total``); this is the spirit of scikit-learn's StratifiedGroupKFold.
+3. Single records, per label in seeded random order, are shared out by the same rule.
+   Because each one touches only its own label, the result of that greedy loop is computed
+   in closed form (Webster/Sainte-Laguë apportionment), which keeps a million rows fast.
+4. A split with a non-zero fraction that is still empty takes the smallest free group of
+   the split most over its target, if that split has two or more free groups.
+
+Everything is a function of the records sorted by id and the seed, never of insertion order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textloop.stages.release.grouping import group_ids
+
+SPLITS = ("train", "validation", "test")
+NEW = -1
+
+
+@dataclass(frozen=True)
+class SplitPlan:
+    """Per input row: its split (an index into ``SPLITS``) and its group id."""
+
+    split: np.ndarray
+    group: np.ndarray
+
+    def names(self) -> list[str]:
+        return [SPLITS[i] for i in self.split]
+
+
+def plan_split(ids: Sequence[str], texts: Sequence[str], labels: Sequence[int], *,
+               n_labels: int, fractions: Sequence[float], seed: int,
+               group_values: Sequence[Hashable | None] | None = None,
+               previous: Sequence[int] | None = None) -> SplitPlan:
+    """Assign every row to a split. ``labels`` are label indexes; ``previous`` split indexes
+    from the last release (``NEW`` for records it did not hold)."""
+    order = np.argsort(np.asarray(ids, dtype=str), kind="stable")
+    sorted_texts = [texts[i] for i in order]
+    sorted_values = None if group_values is None else [group_values[i] for i in order]
+    group = group_ids(sorted_texts, sorted_values)
+    label = np.asarray(labels, dtype=np.int64)[order]
+    prev = np.full(len(order), NEW) if previous is None else np.asarray(previous)[order]
+    active = np.asarray(fractions, dtype=float) > 0
+    prev = np.where((prev >= 0) & active[np.maximum(prev, 0)], prev, NEW)
+    split = assign_groups(group, label, n_labels, np.asarray(fractions, dtype=float),
+                          np.random.default_rng(seed), _sticky_groups(group, prev))
+    out_split = np.empty_like(split)
+    out_split[order] = split
+    out_group = np.empty_like(group)
+    out_group[order] = group
+    return SplitPlan(out_split, out_group)
+
+
+def _sticky_groups(group: np.ndarray, prev: np.ndarray) -> np.ndarray:
+    """Per group, the most held-out split any of its rows had before (``NEW`` if none)."""
+    fixed = np.full(int(group.max()) + 1 if len(group) else 0, NEW, dtype=np.int64)
+    np.maximum.at(fixed, group, prev)
+    return fixed
+
+
+def assign_groups(group: np.ndarray, label: np.ndarray, n_labels: int, fractions: np.ndarray,
+                  rng: np.random.Generator, fixed: np.ndarray) -> np.ndarray:
+    """Split index per row, keeping each group whole (see the module docstring for the rules)."""
+    n_groups = len(fixed)
+    sizes = np.bincount(group, minlength=n_groups)
+    rank = rng.permutation(n_groups)
+    target = np.outer(fractions, np.bincount(label, minlength=n_labels))
+    filled = np.zeros_like(target)
+    group_split = fixed.copy()
+    is_fixed = fixed != NEW
+    np.add.at(filled, (fixed[group[is_fixed[group]]], label[is_fixed[group]]), 1)
+    _assign_multi(group, label, n_labels, sizes, rank, group_split, target, filled)
+    _assign_single(group, label, sizes, rank, group_split, target, filled)
+    _fill_empty_splits(group_split, sizes, rank, np.flatnonzero(~is_fixed), fractions)
+    return group_split[group]
+
+
+def _assign_multi(group: np.ndarray, label: np.ndarray, n_labels: int, sizes: np.ndarray,
+                  rank: np.ndarray, group_split: np.ndarray, target: np.ndarray,
+                  filled: np.ndarray) -> None:
+    """Greedy placement of free groups with two or more rows, largest first.
+
+    Plain Python lists: each step touches a handful of numbers, where numpy's per-call
+    overhead would dominate.
+    """
+    free = np.flatnonzero((group_split == NEW) & (sizes > 1))
+    if not len(free):
+        return
+    free = free[np.lexsort((rank[free], -sizes[free]))]
+    pair, counts = np.unique(group * n_labels + label, return_counts=True)
+    pair_group, pair_label = pair // n_labels, (pair % n_labels).tolist()
+    bounds = zip(np.searchsorted(pair_group, free).tolist(),
+                 np.searchsorted(pair_group, free, side="right").tolist(), strict=True)
+    inverse = np.divide(1.0, target, out=np.full_like(target, np.inf), where=target > 0).tolist()
+    fill = filled.tolist()
+    splits = range(len(fill))
+    counts_list = counts.tolist()
+    for g, (start, end) in zip(free.tolist(), bounds, strict=True):
+        members = list(zip(pair_label[start:end], counts_list[start:end], strict=True))
+        scores = [sum(c * (fill[s][lab] + c / 2) * inverse[s][lab] for lab, c in members)
+                  for s in splits]
+        best = scores.index(min(scores))
+        group_split[g] = best
+        for lab, c in members:
+            fill[best][lab] += c
+    filled[:] = fill
+
+
+def _assign_single(group: np.ndarray, label: np.ndarray, sizes: np.ndarray, rank: np.ndarray,
+                   group_split: np.ndarray, target: np.ndarray, filled: np.ndarray) -> None:
+    """Place free one-row groups, label by label, in seeded random order."""
+    free_rows = np.flatnonzero((group_split[group] == NEW) & (sizes[group] == 1))
+    if not len(free_rows):
+        return
+    free_rows = free_rows[np.lexsort((rank[group[free_rows]], label[free_rows]))]
+    row_labels = label[free_rows]
+    bounds = np.flatnonzero(np.diff(row_labels)) + 1
+    for chunk in np.split(free_rows, bounds):
+        lab = int(label[chunk[0]])
+        quota = apportion(len(chunk), filled[:, lab], target[:, lab])
+        group_split[group[chunk]] = np.repeat(np.arange(len(quota)), quota)
+        filled[:, lab] += quota
+
+
+def _fill_empty_splits(group_split: np.ndarray, sizes: np.ndarray, rank: np.ndarray,
+                       free: np.ndarray, fractions: np.ndarray) -> None:
+    """A split with a non-zero fraction does not stay empty while another split holds two or
+    more free groups: it takes the smallest free group of the split most over its target.
+
+    Few large groups (five videos, say) would otherwise all fit the big train split.
+    """
+    n_splits = len(fractions)
+    for empty in reversed(range(n_splits)):
+        rows = np.bincount(group_split, weights=sizes, minlength=n_splits)
+        if fractions[empty] == 0 or rows[empty] > 0:
+            continue
+        movable = np.bincount(group_split[free], minlength=n_splits)
+        donors = [s for s in range(n_splits) if movable[s] >= 2]
+        if not donors:
+            continue
+        donor = max(donors, key=lambda s: rows[s] / fractions[s])
+        candidates = free[group_split[free] == donor]
+        smallest = candidates[np.lexsort((rank[candidates], sizes[candidates]))[0]]
+        group_split[smallest] = empty
+
+
+def apportion(k: int, filled: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """How many of ``k`` items each split gets when every item goes to the split with the
+    lowest ``(filled + 1/2) / target`` (ties to the lower index): Webster's method."""
+    usable = np.flatnonzero(target > 0)
+    steps = np.arange(k)
+    priority = (filled[usable, None] + steps[None, :] + 0.5) / target[usable, None]
+    which = np.repeat(usable, k)
+    chosen = np.lexsort((which, priority.ravel()))[:k]
+    return np.bincount(which[chosen], minlength=len(target))

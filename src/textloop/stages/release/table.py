@@ -1,0 +1,83 @@
+"""The column layout of a release's Parquet files, shared by the writer and the loader.
+
+Columns: ``id``, ``text``, ``label``, one column per metadata key, then provenance
+(``source_kind``, ``source_ref``, ``label_kind``). A metadata key keeps its native type
+(string, integer, float, boolean) when every record agrees on it, and is written as strings
+otherwise, so a column has one type in every split. A key that collides with a fixed column
+is prefixed with ``meta_``; the manifest records which column holds which key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from textloop.types import LabeledRecord
+
+BASE_COLUMNS = ("id", "text", "label")
+PROVENANCE_COLUMNS = ("source_kind", "source_ref", "label_kind")
+_RESERVED = frozenset(BASE_COLUMNS + PROVENANCE_COLUMNS)
+_HF_DTYPES = {"double": "float64", "float": "float32", "bool": "bool"}
+
+
+def meta_columns(records: Sequence[LabeledRecord]) -> dict[str, str]:
+    """Column name -> metadata key, for every key any record carries (sorted by key)."""
+    keys = sorted({key for rec in records for key in rec.meta})
+    taken = set(_RESERVED) | set(keys)
+    out: dict[str, str] = {}
+    for key in keys:
+        column = key
+        if key in _RESERVED:
+            column = f"meta_{key}"
+            while column in taken:
+                column = f"meta_{column}"
+            taken.add(column)
+        out[column] = key
+    return out
+
+
+def build_table(records: Sequence[LabeledRecord], columns: dict[str, str]) -> pa.Table:
+    """One Arrow table holding every record of the release, in the given order."""
+    data: dict[str, pa.Array] = {
+        "id": pa.array([r.id for r in records], pa.string()),
+        "text": pa.array([r.text for r in records], pa.string()),
+        "label": pa.array([r.label for r in records], pa.string()),
+    }
+    for column, key in columns.items():
+        data[column] = _meta_array([r.meta.get(key) for r in records])
+    data["source_kind"] = pa.array([r.source_kind for r in records], pa.string())
+    data["source_ref"] = pa.array([r.source_ref for r in records], pa.string())
+    data["label_kind"] = pa.array([r.label_kind for r in records], pa.string())
+    return pa.table(data)
+
+
+def _meta_array(values: list[Any]) -> pa.Array:
+    """Native type when Arrow can hold all values in one; strings otherwise (or when all null)."""
+    try:
+        array = pa.array(values)
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return pa.array([None if v is None else str(v) for v in values], pa.string())
+    return array.cast(pa.string()) if pa.types.is_null(array.type) else array
+
+
+def hf_features(table: pa.Table, labels: Sequence[str]) -> list[dict[str, Any]]:
+    """``dataset_info.features`` for the card: ``label`` is a class label over ``labels``."""
+    features: list[dict[str, Any]] = []
+    for name, kind in zip(table.schema.names, table.schema.types, strict=True):
+        if name == "label":
+            names = {str(i): label for i, label in enumerate(labels)}
+            features.append({"name": name, "dtype": {"class_label": {"names": names}}})
+        else:
+            features.append({"name": name, "dtype": _HF_DTYPES.get(str(kind), str(kind))})
+    return features
+
+
+def meta_dicts(table: pa.Table, columns: dict[str, str]) -> list[dict[str, Any]]:
+    """Rebuild each row's metadata dict from its metadata columns."""
+    if not columns:
+        return [{} for _ in range(table.num_rows)]
+    keys = list(columns.values())
+    values = [table.column(column).to_pylist() for column in columns]
+    return [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]

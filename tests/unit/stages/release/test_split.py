@@ -1,0 +1,162 @@
+"""The split: groups whole, every row once, seeded, order-free, stratified, sticky."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textloop.stages.release.split import NEW, SPLITS, apportion, plan_split
+
+FRACTIONS = (0.8, 0.1, 0.1)
+
+
+@st.composite
+def datasets(draw: st.DrawFn) -> dict:
+    """Rows with unique ids, texts that sometimes repeat up to case/spacing, optional groups."""
+    n = draw(st.integers(1, 60))
+    ids = draw(st.lists(st.text("0123456789abcdef", min_size=4, max_size=8), min_size=n,
+                        max_size=n, unique=True))
+    stems = draw(st.lists(st.sampled_from(["Win cash", "hello", "see  you", "free PRIZE", "ok"]),
+                          min_size=n, max_size=n))
+    texts = [f"{stem} {i % 7}" if draw(st.booleans()) else stem.upper()
+             for i, stem in enumerate(stems)]
+    labels = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    groups = draw(st.none() | st.lists(st.none() | st.sampled_from("abcde"), min_size=n,
+                                       max_size=n))
+    seed = draw(st.integers(0, 2**32 - 1))
+    return {"ids": ids, "texts": texts, "labels": labels, "groups": groups, "seed": seed}
+
+
+def _plan(data: dict, fractions=FRACTIONS, previous=None):
+    return plan_split(data["ids"], data["texts"], data["labels"], n_labels=3,
+                      fractions=fractions, seed=data["seed"], group_values=data["groups"],
+                      previous=previous)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+@given(datasets())
+@settings(max_examples=80, deadline=None)
+def test_every_row_gets_exactly_one_split_and_groups_never_cross(data: dict) -> None:
+    plan = _plan(data)
+    assert plan.split.shape == (len(data["ids"]),)
+    assert set(plan.split.tolist()) <= {0, 1, 2}
+    split_of_text: dict[str, set[int]] = {}
+    split_of_group: dict[str, set[int]] = {}
+    for text, group, split in zip(data["texts"], data["groups"] or [None] * len(data["ids"]),
+                                  plan.split.tolist(), strict=True):
+        split_of_text.setdefault(_key(text), set()).add(split)
+        if group is not None:
+            split_of_group.setdefault(group, set()).add(split)
+    assert all(len(s) == 1 for s in split_of_text.values())
+    assert all(len(s) == 1 for s in split_of_group.values())
+
+
+@given(datasets(), st.randoms(use_true_random=False))
+@settings(max_examples=60, deadline=None)
+def test_same_seed_same_split_in_any_input_order(data: dict, random) -> None:
+    order = list(range(len(data["ids"])))
+    random.shuffle(order)
+    shuffled = {key: (None if data[key] is None else [data[key][i] for i in order])
+                for key in ("ids", "texts", "labels", "groups")}
+    shuffled["seed"] = data["seed"]
+    first = dict(zip(data["ids"], _plan(data).names(), strict=True))
+    again = dict(zip(data["ids"], _plan(data).names(), strict=True))
+    reordered = dict(zip(shuffled["ids"], _plan(shuffled).names(), strict=True))
+    assert first == again == reordered
+
+
+@given(st.integers(200, 400), st.integers(2, 4), st.integers(0, 10_000))
+@settings(max_examples=25, deadline=None)
+def test_balanced_data_is_stratified_within_one_row(n: int, n_labels: int, seed: int) -> None:
+    labels = [i % n_labels for i in range(n)]
+    plan = plan_split([f"{i:05d}" for i in range(n)], [f"text {i}" for i in range(n)], labels,
+                      n_labels=n_labels, fractions=FRACTIONS, seed=seed)
+    for label in range(n_labels):
+        total = labels.count(label)
+        got = np.bincount(plan.split[np.asarray(labels) == label], minlength=3)
+        target = np.asarray(FRACTIONS) * total
+        assert np.all(np.abs(got - target) <= 1.0), (label, got, target)
+
+
+@given(st.integers(0, 10_000))
+@settings(max_examples=15, deadline=None)
+def test_small_groups_keep_proportions_close(seed: int) -> None:
+    n = 300
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, n).tolist()
+    groups = [f"author{g}" for g in rng.integers(0, 100, n)]
+    plan = plan_split([f"{i:05d}" for i in range(n)], [f"text {i}" for i in range(n)], labels,
+                      n_labels=2, fractions=FRACTIONS, seed=seed, group_values=groups)
+    share = np.bincount(plan.split, minlength=3) / n
+    assert np.all(np.abs(share - FRACTIONS) <= 0.05), share
+
+
+def test_different_seeds_give_different_splits() -> None:
+    ids = [f"{i:04d}" for i in range(200)]
+    texts = [f"t{i}" for i in range(200)]
+    a = plan_split(ids, texts, [0] * 200, n_labels=1, fractions=FRACTIONS, seed=1)
+    b = plan_split(ids, texts, [0] * 200, n_labels=1, fractions=FRACTIONS, seed=2)
+    assert not np.array_equal(a.split, b.split)
+    assert np.array_equal(np.bincount(a.split), np.bincount(b.split))
+
+
+@given(datasets(), st.integers(1, 30))
+@settings(max_examples=60, deadline=None)
+def test_previous_rows_keep_their_split_when_no_group_joins_them(data: dict, extra: int) -> None:
+    data["groups"] = None
+    first = _plan(data)
+    grown = {
+        "ids": data["ids"] + [f"new{i}" for i in range(extra)],
+        "texts": data["texts"] + [f"brand new text {i}" for i in range(extra)],
+        "labels": data["labels"] + [i % 3 for i in range(extra)], "groups": None,
+        "seed": data["seed"] + 1,
+    }
+    previous = first.split.tolist() + [NEW] * extra
+    second = _plan(grown, previous=previous)
+    assert second.split[: len(data["ids"])].tolist() == first.split.tolist()
+
+
+def test_a_group_joining_train_and_test_rows_goes_to_test() -> None:
+    plan = plan_split(["a", "b", "c"], ["one", "two", "three"], [0, 0, 0], n_labels=1,
+                      fractions=FRACTIONS, seed=0, group_values=["g", "g", None],
+                      previous=[0, 2, NEW])
+    assert plan.names()[:2] == ["test", "test"]
+
+
+def test_rows_of_a_split_whose_fraction_is_now_zero_are_reassigned() -> None:
+    n = 40
+    plan = plan_split([f"{i:03d}" for i in range(n)], [f"t{i}" for i in range(n)], [0] * n,
+                      n_labels=1, fractions=(0.8, 0.0, 0.2), seed=0, previous=[1] * n)
+    assert "validation" not in plan.names()
+    assert np.bincount(plan.split, minlength=3).tolist() == [32, 0, 8]
+
+
+def test_tiny_labels_never_crash_and_land_somewhere() -> None:
+    plan = plan_split(["a", "b", "c"], ["x", "y", "z"], [0, 1, 1], n_labels=3,
+                      fractions=FRACTIONS, seed=3)
+    assert len(plan.names()) == 3
+    single = plan_split(["a"], ["x"], [0], n_labels=1, fractions=FRACTIONS, seed=3)
+    assert single.names() == ["train"]
+
+
+def test_few_large_groups_still_fill_the_test_split() -> None:
+    n = 500
+    groups = [f"video{i % 5}" for i in range(n)]
+    plan = plan_split([f"{i:04d}" for i in range(n)], [f"t{i}" for i in range(n)],
+                      [i % 2 for i in range(n)], n_labels=2, fractions=FRACTIONS, seed=0,
+                      group_values=groups)
+    per_split = {s: {g for g, x in zip(groups, plan.names(), strict=True) if x == s}
+                 for s in SPLITS}
+    assert [len(per_split[s]) for s in SPLITS] == [3, 1, 1]
+
+
+def test_apportion_rounds_like_the_greedy_rule() -> None:
+    target = np.array([8.0, 1.0, 1.0])
+    assert apportion(10, np.zeros(3), target).tolist() == [8, 1, 1]
+    assert apportion(2, np.zeros(3), target / 5).tolist() == [2, 0, 0]
+    assert apportion(5, np.array([0.0, 1.0, 0.0]), target / 2).tolist() == [4, 0, 1]
+    assert apportion(10, np.zeros(3), np.array([8.0, 0.0, 2.0])).tolist() == [8, 0, 2]
