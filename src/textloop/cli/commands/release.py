@@ -1,0 +1,72 @@
+"""``textloop release | releases``: freeze labeled records into a version, list versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from textloop.cli.console import RichProgress, console
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+from textloop.stages.release import SPLITS, ReleaseInfo, create_release, list_releases
+
+_RELEASE_EPILOG = """Examples:\n
+  textloop release\n
+  textloop release --group-col movie_name --seed 7 --message "relabeled 40 reviews\""""
+
+
+@app.command(epilog=_RELEASE_EPILOG)
+def release(
+    group_col: Annotated[str | None, typer.Option(
+        help="Metadata column whose rows must stay in one split (default: release.group_field "
+             "in textloop.yaml).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        help="Seed of the split (default: release.seed in textloop.yaml).")] = None,
+    message: Annotated[str, typer.Option(help="Release notes for the dataset card.")] = "",
+) -> None:
+    """Freeze the labeled records into an immutable version vN (train/validation/test)."""
+    project = current_project()
+    with open_store(project) as store:
+        info = create_release(store, project, group_field=group_col, seed=seed,
+                              message=message, progress=RichProgress())
+    print_release(info)
+
+
+def print_release(info: ReleaseInfo) -> None:
+    console.print(f"Released [bold]{info.id}[/]: {info.rows:,} records")
+    console.print(_counts_table(info))
+    console.print(f"  path:    {escape(str(info.path))}")
+    console.print(f"  changes: {escape(info.diff_summary)}")
+    for warning in info.warnings:
+        console.print(f"  [yellow]warning:[/] {escape(warning)}")
+
+
+def _counts_table(info: ReleaseInfo) -> Table:
+    table = Table("label", *SPLITS, "total")
+    for label in info.labels:
+        counts = [info.label_counts[label][s] for s in SPLITS]
+        table.add_row(escape(label), *(f"{c:,}" for c in counts), f"{sum(counts):,}")
+    table.add_section()
+    table.add_row("all", *(f"{info.counts[s]:,}" for s in SPLITS), f"{info.rows:,}")
+    return table
+
+
+@app.command(epilog="Example: textloop releases")
+def releases() -> None:
+    """List releases: id, when, how many rows, parent and what changed."""
+    project = current_project()
+    with open_store(project) as store:
+        entries = list_releases(store)
+    if not entries:
+        console.print("No releases yet. Create one with `textloop release`.")
+        return
+    table = Table("id", "created", "rows", "parent", "changes", "message")
+    for entry in entries:
+        created = dt.datetime.fromtimestamp(entry.created_at).strftime("%Y-%m-%d %H:%M")
+        table.add_row(entry.id, created, f"{entry.rows:,}", entry.parent or "-",
+                      escape(entry.changes), escape(entry.message))
+    console.print(table)

@@ -1,0 +1,56 @@
+"""``textloop release`` and ``textloop releases`` as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from textloop.cli.main import app
+
+runner = CliRunner()
+
+
+def _import(project, tmp_path: Path, rows: int = 30) -> None:
+    data = tmp_path / "comments.csv"
+    data.write_text("text,label,video\n" + "".join(
+        f"comment {i},{'spam' if i % 2 else 'ham'},v{i % 6}\n" for i in range(rows)))
+    result = runner.invoke(app, ["--project", str(project.root), "import", str(data),
+                                 "--meta-cols", "video"])
+    assert result.exit_code == 0, result.output
+
+
+def test_release_prints_id_counts_path_and_changes(project, tmp_path) -> None:
+    _import(project, tmp_path)
+    result = runner.invoke(app, ["--project", str(project.root), "release", "--group-col",
+                                 "video", "--seed", "5", "--message", "first"])
+    assert result.exit_code == 0, result.output
+    assert "Released v1: 30 records" in result.output
+    assert "first release: 30 rows" in result.output
+    assert str(project.root / ".textloop" / "releases" / "v1") in result.output.replace("\n", "")
+    spam_line = next(line for line in result.output.splitlines() if "spam" in line)
+    assert "15" in spam_line
+    assert (project.root / ".textloop" / "releases" / "v1" / "train.parquet").is_file()
+
+
+def test_releases_lists_versions_with_changes(project, tmp_path) -> None:
+    _import(project, tmp_path)
+    for _ in range(2):
+        assert runner.invoke(app, ["--project", str(project.root), "release"]).exit_code == 0
+    result = runner.invoke(app, ["--project", str(project.root), "releases"])
+    assert result.exit_code == 0, result.output
+    assert "v1" in result.output and "v2" in result.output
+    assert "no changes since v1" in result.output
+
+
+def test_release_without_labels_prints_error_and_hint(project) -> None:
+    result = runner.invoke(app, ["--project", str(project.root), "release"])
+    assert result.exit_code == 2
+    assert "Error:" in result.output and "no labeled records" in result.output
+    assert "textloop import FILE --label-col COLUMN" in result.output
+
+
+def test_help_shows_an_example() -> None:
+    result = runner.invoke(app, ["release", "--help"])
+    assert "textloop release --group-col" in result.output
+    assert "Example: textloop releases" in runner.invoke(app, ["releases", "--help"]).output
