@@ -110,7 +110,8 @@ def _sources(facts: CardFacts) -> str:
 def _splitting(facts: CardFacts) -> str:
     fractions = ", ".join(f"{s} {facts.fractions[s]:g}" for s in SPLITS)
     grouping = (f"and records sharing a `{facts.group_field}` value (a record without one is "
-                "its own group)" if facts.group_field else "(no group column)")
+                "its own group; a text repeated under several values follows each value)"
+                if facts.group_field else "(no group column)")
     return "\n".join([
         "## How it was split", "",
         f"- Seed {facts.seed}; target fractions: {fractions}.",
@@ -142,6 +143,8 @@ def _loading(facts: CardFacts) -> str:
         "",
         "from datasets import load_dataset",
         f'ds = load_dataset("parquet", data_files={{{files}}})',
+        "# or, reading the features (label names) from this card:",
+        f'ds = load_dataset("path/to/{facts.release_id}")',
         "```", "",
         "`manifest.json` lists the sha256 of every file; `textloop` refuses to load a release "
         "whose files no longer match it.",

@@ -146,6 +146,10 @@ def _plan(snap: _Snapshot, labels: list[str], settings: _Settings, warnings: lis
             fractions=[settings.fractions[s] for s in SPLITS], seed=settings.seed,
             group_values=values, previous=[before.get(r.id, NEW) for r in records])
         task.advance(len(records))
+    if plan.texts_across_groups:
+        warnings.append(f"{plan.texts_across_groups:,} repeated texts occur under more than one "
+                        f"{settings.group_field!r} value; they follow their group, so such a "
+                        "text may appear in more than one split")
     return plan
 
 

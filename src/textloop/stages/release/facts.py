@@ -56,9 +56,9 @@ def count_by_label(labels: Sequence[str], record_labels: Sequence[str], split: n
     index = {label: i for i, label in enumerate(labels)}
     codes = np.fromiter((index[label] for label in record_labels), dtype=np.int64,
                         count=len(record_labels))
-    table = np.bincount(codes * len(SPLITS) + split, minlength=len(labels) * len(SPLITS))
-    table = table.reshape(len(labels), len(SPLITS)).tolist()
-    return {label: dict(zip(SPLITS, row, strict=True)) for label, row in zip(labels, table,
+    flat = np.bincount(codes * len(SPLITS) + split, minlength=len(labels) * len(SPLITS))
+    rows = flat.reshape(len(labels), len(SPLITS)).tolist()
+    return {label: dict(zip(SPLITS, row, strict=True)) for label, row in zip(labels, rows,
                                                                              strict=True)}
 
 
@@ -77,7 +77,10 @@ def tiny_label_warnings(counts: dict[str, dict[str, int]], fractions: dict[str, 
 
 def source_counts(records: Sequence[LabeledRecord]) -> list[tuple[str, int]]:
     """Records per source, most first: file names (not local paths), URLs, or the kind."""
-    counts = Counter(_source_name(r.source_kind, r.source_ref) for r in records)
+    by_ref = Counter((r.source_kind, r.source_ref) for r in records)
+    counts: Counter[str] = Counter()
+    for (kind, ref), count in by_ref.items():
+        counts[_source_name(kind, ref)] += count
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 

@@ -1,6 +1,6 @@
 """Seeded, stratified, group-aware train/validation/test assignment that stays put across versions.
 
-Rules, in order (the dataset card repeats them):
+Groups come from ``grouping.py``. Rules, in order (the dataset card repeats them):
 
 1. Stickiness. A group holding records from the previous release goes where those records
    were. If grouping now joins records that sat in different splits, the group goes to the
@@ -33,10 +33,12 @@ NEW = -1
 
 @dataclass(frozen=True)
 class SplitPlan:
-    """Per input row: its split (an index into ``SPLITS``) and its group id."""
+    """Per input row: its split (an index into ``SPLITS``) and its group id; plus how many
+    repeated texts occur under several group values (so they may sit in several splits)."""
 
     split: np.ndarray
     group: np.ndarray
+    texts_across_groups: int = 0
 
     def names(self) -> list[str]:
         return [SPLITS[i] for i in self.split]
@@ -51,7 +53,8 @@ def plan_split(ids: Sequence[str], texts: Sequence[str], labels: Sequence[int], 
     order = np.argsort(np.asarray(ids, dtype=str), kind="stable")
     sorted_texts = [texts[i] for i in order]
     sorted_values = None if group_values is None else [group_values[i] for i in order]
-    group = group_ids(sorted_texts, sorted_values)
+    grouping = group_ids(sorted_texts, sorted_values)
+    group = grouping.ids
     label = np.asarray(labels, dtype=np.int64)[order]
     prev = np.full(len(order), NEW) if previous is None else np.asarray(previous)[order]
     active = np.asarray(fractions, dtype=float) > 0
@@ -62,7 +65,7 @@ def plan_split(ids: Sequence[str], texts: Sequence[str], labels: Sequence[int], 
     out_split[order] = split
     out_group = np.empty_like(group)
     out_group[order] = group
-    return SplitPlan(out_split, out_group)
+    return SplitPlan(out_split, out_group, grouping.texts_across_groups)
 
 
 def _sticky_groups(group: np.ndarray, prev: np.ndarray) -> np.ndarray:

@@ -44,15 +44,20 @@ def test_every_row_gets_exactly_one_split_and_groups_never_cross(data: dict) -> 
     plan = _plan(data)
     assert plan.split.shape == (len(data["ids"]),)
     assert set(plan.split.tolist()) <= {0, 1, 2}
+    groups = data["groups"] or [None] * len(data["ids"])
+    values_of_text: dict[str, set[str]] = {}
+    for text, group in zip(data["texts"], groups, strict=True):
+        values_of_text.setdefault(_key(text), set()).update({group} - {None})
     split_of_text: dict[str, set[int]] = {}
     split_of_group: dict[str, set[int]] = {}
-    for text, group, split in zip(data["texts"], data["groups"] or [None] * len(data["ids"]),
-                                  plan.split.tolist(), strict=True):
-        split_of_text.setdefault(_key(text), set()).add(split)
+    for text, group, split in zip(data["texts"], groups, plan.split.tolist(), strict=True):
+        if len(values_of_text[_key(text)]) <= 1:  # a text under several groups follows them
+            split_of_text.setdefault(_key(text), set()).add(split)
         if group is not None:
             split_of_group.setdefault(group, set()).add(split)
     assert all(len(s) == 1 for s in split_of_text.values())
     assert all(len(s) == 1 for s in split_of_group.values())
+    assert plan.texts_across_groups == sum(len(v) > 1 for v in values_of_text.values())
 
 
 @given(datasets(), st.randoms(use_true_random=False))
