@@ -78,6 +78,27 @@ class _Settings:
     message: str
 
 
+@dataclass(frozen=True)
+class _Draft:
+    """Everything decided before a byte is written: the split, the diff, the counts."""
+
+    id: str
+    snap: _Snapshot
+    settings: _Settings
+    labels: list[str]
+    plan: SplitPlan
+    diff: ReleaseDiff
+    counts: dict[str, int]
+    label_counts: dict[str, dict[str, int]]
+    warnings: list[str]
+    created_at: float
+
+    def stats(self) -> dict[str, Any]:
+        return {"rows": len(self.snap.records), "counts": self.counts,
+                "label_counts": self.label_counts, "diff": self.diff.counts(),
+                "changes": self.diff.summary(), "warnings": self.warnings}
+
+
 def create_release(store: Store, project: Project, *, group_field: str | None = None,
                    seed: int | None = None, message: str = "",
                    progress: Progress = NULL_PROGRESS) -> ReleaseInfo:
@@ -86,35 +107,19 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
     settings = _Settings(seed=defaults.seed if seed is None else seed,
                          fractions={s: float(getattr(defaults, s)) for s in SPLITS},
                          group_field=group_field or defaults.group_field, message=message)
-    created_at = time.time()
     with progress.task("Reading labeled records"):
         snap = _read_snapshot(store)
-    labels, warnings = label_order(project.spec.label_names, snap.records)
-    plan = _plan(snap, labels, settings, warnings, progress)
-    names = plan.names()
-    diff = compute_diff(snap.parent, snap.previous, [r.id for r in snap.records], names,
-                        [r.label for r in snap.records])
-    if diff.moved:
-        warnings.append(f"{len(diff.moved):,} records changed split (see `moved` in diff.json):"
-                        " grouping joined them with held-out records, or their split's fraction"
-                        " is now 0")
-    release_id = f"v{snap.number}"
-    folder = store.path_for(RELEASES, release_id)
-    counts = count_by_label(labels, [r.label for r in snap.records], plan.split)
-    split_counts = dict(zip(SPLITS, np.bincount(plan.split, minlength=len(SPLITS)).tolist(),
-                            strict=True))
-    warnings += tiny_label_warnings(counts, settings.fractions)
-    with progress.task(f"Writing {release_id}", total=len(snap.records)) as task:
-        sha = _write(folder, project, snap, plan, diff, settings, labels, counts, created_at)
+    draft = _draft(snap, project.spec.label_names, settings, progress)
+    folder = store.path_for(RELEASES, draft.id)
+    with progress.task(f"Writing {draft.id}", total=len(snap.records)) as task:
+        sha = _write(folder, project, draft)
         task.advance(len(snap.records))
-    _catalog(store, folder, release_id, snap, names, sha, settings, labels,
-             {"counts": split_counts, "label_counts": counts, "diff": diff.counts(),
-              "changes": diff.summary(), "warnings": warnings})
+    _catalog(store, folder, draft, sha)
     return ReleaseInfo(
-        id=release_id, number=snap.number, path=folder, parent=snap.parent, labels=labels,
-        counts=split_counts, label_counts=counts, manifest_sha256=sha,
-        diff_counts=diff.counts(), diff_summary=diff.summary(), warnings=warnings,
-        created_at=created_at)
+        id=draft.id, number=snap.number, path=folder, parent=snap.parent, labels=draft.labels,
+        counts=draft.counts, label_counts=draft.label_counts, manifest_sha256=sha,
+        diff_counts=draft.diff.counts(), diff_summary=draft.diff.summary(),
+        warnings=draft.warnings, created_at=draft.created_at)
 
 
 def _read_snapshot(store: Store) -> _Snapshot:
@@ -130,6 +135,25 @@ def _read_snapshot(store: Store) -> _Snapshot:
         parent = catalogued[-1]["id"] if catalogued else None
         previous = releases.rows(conn, parent) if parent else []
         return _Snapshot(records, parent, previous, releases.next_number(conn))
+
+
+def _draft(snap: _Snapshot, spec_labels: list[str], settings: _Settings,
+           progress: Progress) -> _Draft:
+    labels, warnings = label_order(spec_labels, snap.records)
+    plan = _plan(snap, labels, settings, warnings, progress)
+    record_labels = [r.label for r in snap.records]
+    diff = compute_diff(snap.parent, snap.previous, [r.id for r in snap.records], plan.names(),
+                        record_labels)
+    if diff.moved:
+        warnings.append(f"{len(diff.moved):,} records changed split (see `moved` in diff.json):"
+                        " grouping joined them with held-out records, or their split's fraction"
+                        " is now 0")
+    label_counts = count_by_label(labels, record_labels, plan.split)
+    warnings += tiny_label_warnings(label_counts, settings.fractions)
+    counts = np.bincount(plan.split, minlength=len(SPLITS)).tolist()
+    return _Draft(id=f"v{snap.number}", snap=snap, settings=settings, labels=labels, plan=plan,
+                  diff=diff, counts=dict(zip(SPLITS, counts, strict=True)),
+                  label_counts=label_counts, warnings=warnings, created_at=time.time())
 
 
 def _plan(snap: _Snapshot, labels: list[str], settings: _Settings, warnings: list[str],
@@ -153,9 +177,7 @@ def _plan(snap: _Snapshot, labels: list[str], settings: _Settings, warnings: lis
     return plan
 
 
-def _write(folder: Path, project: Project, snap: _Snapshot, plan: SplitPlan, diff: ReleaseDiff,
-           settings: _Settings, labels: list[str], counts: dict[str, dict[str, int]],
-           created_at: float) -> str:
+def _write(folder: Path, project: Project, draft: _Draft) -> str:
     """Write the release folder atomically and make it read-only; returns the manifest's sha256.
     """
     if folder.exists():
@@ -163,17 +185,15 @@ def _write(folder: Path, project: Project, snap: _Snapshot, plan: SplitPlan, dif
             f"{folder} exists, but the store has no release {folder.name}",
             hint="another `textloop release` may be running; if not, the folder is left from "
                  "an interrupted release: delete it and run the command again")
-    columns = meta_columns(snap.records)
-    table = build_table(snap.records, columns)
+    columns = meta_columns(draft.snap.records)
+    table = build_table(draft.snap.records, columns)
     try:
         with atomic_dir(folder) as tmp:
-            files = write_split_files(tmp, table, plan.split)
-            facts = _card_facts(folder.name, project, snap, settings, labels, counts, files,
-                                hf_features(table, labels), diff, created_at)
+            files = write_split_files(tmp, table, draft.plan.split)
+            facts = _card_facts(project, draft, files, hf_features(table, draft.labels))
             (tmp / CARD).write_text(render_card(facts), encoding="utf-8")
-            write_json(tmp / DIFF, diff.to_dict())
-            sha = write_manifest(tmp, _manifest_extra(folder.name, snap, settings, labels,
-                                                      counts, files, columns, diff, created_at))
+            write_json(tmp / DIFF, draft.diff.to_dict())
+            sha = write_manifest(tmp, _manifest_extra(draft, columns))
     except OSError as exc:
         raise StorageError(f"cannot write {folder}: {exc}",
                            hint="check free disk space and permissions of the project") from exc
@@ -181,48 +201,46 @@ def _write(folder: Path, project: Project, snap: _Snapshot, plan: SplitPlan, dif
     return sha
 
 
-def _card_facts(release_id: str, project: Project, snap: _Snapshot, settings: _Settings,
-                labels: list[str], counts: dict[str, dict[str, int]],
-                files: dict[str, SplitFile], features: list[dict[str, Any]], diff: ReleaseDiff,
-                created_at: float) -> CardFacts:
-    spec = project.spec
+def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
+                features: list[dict[str, Any]]) -> CardFacts:
+    spec, settings = project.spec, draft.settings
     return CardFacts(
-        release_id=release_id, name=spec.name, description=spec.description,
-        license=spec.release.license, labels=labels,
+        release_id=draft.id, name=spec.name, description=spec.description,
+        license=spec.release.license, labels=draft.labels,
         label_descriptions={label.name: label.description for label in spec.labels},
-        label_counts=counts, split_rows={s: f.rows for s, f in files.items()},
+        label_counts=draft.label_counts, split_rows={s: f.rows for s, f in files.items()},
         split_bytes={s: f.nbytes for s, f in files.items()}, features=features,
-        sources=source_counts(snap.records), seed=settings.seed, fractions=settings.fractions,
-        group_field=settings.group_field, changes=diff.summary(), message=settings.message,
-        created_at=created_at)
+        sources=source_counts(draft.snap.records), seed=settings.seed,
+        fractions=settings.fractions, group_field=settings.group_field,
+        changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at)
 
 
-def _manifest_extra(release_id: str, snap: _Snapshot, settings: _Settings, labels: list[str],
-                    counts: dict[str, dict[str, int]], files: dict[str, SplitFile],
-                    columns: dict[str, str], diff: ReleaseDiff,
-                    created_at: float) -> dict[str, Any]:
+def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
+    settings = draft.settings
     return {
-        "format": FORMAT, "release": release_id, "number": snap.number, "parent": snap.parent,
-        "created_at": created_at, "seed": settings.seed, "fractions": settings.fractions,
-        "group_field": settings.group_field, "message": settings.message, "labels": labels,
-        "counts": {s: f.rows for s, f in files.items()}, "label_counts": counts,
-        "meta_columns": columns, "diff": diff.counts(), "textloop_version": __version__,
+        "format": FORMAT, "release": draft.id, "number": draft.snap.number,
+        "parent": draft.snap.parent, "created_at": draft.created_at, "seed": settings.seed,
+        "fractions": settings.fractions, "group_field": settings.group_field,
+        "message": settings.message, "labels": draft.labels, "counts": draft.counts,
+        "label_counts": draft.label_counts, "meta_columns": columns,
+        "diff": draft.diff.counts(), "textloop_version": __version__,
     }
 
 
-def _catalog(store: Store, folder: Path, release_id: str, snap: _Snapshot, names: list[str],
-             sha: str, settings: _Settings, labels: list[str], stats: dict[str, Any]) -> None:
+def _catalog(store: Store, folder: Path, draft: _Draft, sha: str) -> None:
     """Record the release and its rows; on any failure the written folder is removed."""
-    rows = [(r.id, split, r.label) for r, split in zip(snap.records, names, strict=True)]
+    rows = [(r.id, split, r.label)
+            for r, split in zip(draft.snap.records, draft.plan.names(), strict=True)]
+    settings = draft.settings
     config = {"seed": settings.seed, "fractions": settings.fractions,
-              "group_field": settings.group_field, "message": settings.message, "labels": labels}
-    stats = {"rows": len(rows), **stats}
+              "group_field": settings.group_field, "message": settings.message,
+              "labels": draft.labels}
     try:
         with store.write() as conn:
-            releases.add_next(conn, release_id=release_id, number=snap.number,
-                              parent_id=snap.parent, path=f"{RELEASES}/{release_id}",
-                              manifest_sha256=sha, config=config, stats=stats, rows=rows)
+            releases.add_next(conn, release_id=draft.id, number=draft.snap.number,
+                              parent_id=draft.snap.parent, path=f"{RELEASES}/{draft.id}",
+                              manifest_sha256=sha, config=config, stats=draft.stats(),
+                              rows=rows)
     except BaseException:
         remove_tree(folder)
         raise
-
