@@ -16,7 +16,10 @@ class Task(Protocol):
 
 
 class Progress(Protocol):
-    def task(self, description: str, total: int | None = None) -> Iterator[Task]: ...
+    """``unit`` is what ``total`` and ``advance`` count: ``"items"`` or ``"bytes"``."""
+
+    def task(self, description: str, total: int | None = None,
+             unit: str = "items") -> Iterator[Task]: ...
 
 
 class _NullTask:
@@ -28,7 +31,8 @@ class NullProgress:
     """Reports nothing; the default for library calls."""
 
     @contextmanager
-    def task(self, description: str, total: int | None = None) -> Iterator[Task]:
+    def task(self, description: str, total: int | None = None,
+             unit: str = "items") -> Iterator[Task]:
         yield _NullTask()
 
 

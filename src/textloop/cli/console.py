@@ -9,12 +9,14 @@ from rich.console import Console
 from rich.markup import escape as esc
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
+    TransferSpeedColumn,
 )
 
 from textloop.errors import TextloopError
@@ -27,12 +29,16 @@ err_console = Console(stderr=True, highlight=False)
 
 
 class RichProgress:
-    """Implements ``textloop.progress.Progress`` with rich bars (on stderr, so stdout stays clean)."""
+    """``textloop.progress.Progress`` as rich bars (on stderr, so stdout stays clean)."""
 
     @contextmanager
-    def task(self, description: str, total: int | None = None) -> Iterator[Task]:
+    def task(self, description: str, total: int | None = None,
+             unit: str = "items") -> Iterator[Task]:
+        """A bar counting items (``12/40``) or, with ``unit="bytes"``, bytes and bytes/s."""
+        counts = ([DownloadColumn(), TransferSpeedColumn()] if unit == "bytes"
+                  else [MofNCompleteColumn()])
         columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                   MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+                   *counts, TimeElapsedColumn(), TimeRemainingColumn()]
         with Progress(*columns, console=err_console, transient=False) as bar:
             task_id = bar.add_task(description, total=total)
             yield _RichTask(bar, task_id)

@@ -6,15 +6,25 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
-from textloop.storage.dialect import insert_ignore
+from textloop.storage.dialect import insert_ignore, insert_ignore_values
 from textloop.storage.schema import annotations
 
 
 def insert(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     """Add annotations; an imported label already on the record is skipped. Returns new rows."""
     return insert_ignore(conn, annotations, rows)
+
+
+def insert_values(conn: Connection, columns: Sequence[str],
+                  values: Sequence[Sequence[Any]]) -> int:
+    """``insert`` for rows as value tuples in ``columns`` order (bulk imports build no dicts)."""
+    return insert_ignore_values(conn, annotations, columns, values)
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(annotations)).scalar_one()
 
 
 def iter_votes(conn: Connection) -> Iterator[tuple[str, str, str, float]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from textloop.storage import jsoncol
 from textloop.storage.schema import imports
@@ -33,6 +33,10 @@ def same_file(conn: Connection, file_sha256: str, exclude_id: int) -> list[int]:
     query = select(imports.c.id).where(imports.c.file_sha256 == file_sha256,
                                        imports.c.id != exclude_id).order_by(imports.c.id)
     return [row[0] for row in conn.execute(query)]
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(imports)).scalar_one()
 
 
 def recent(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:

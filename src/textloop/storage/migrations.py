@@ -3,8 +3,8 @@
 A new store is created from the current schema and stamped with the latest version (the
 approach Alembic recommends for fresh databases); an existing store runs its pending
 migrations in order inside one write transaction (DDL is transactional on both SQLite and
-PostgreSQL, so a failed upgrade leaves the store at its old version). A store written by a newer textloop
-is refused rather than guessed at.
+PostgreSQL, so a failed upgrade leaves the store at its old version). A store written by a
+newer textloop is refused rather than guessed at.
 
 To change the schema: edit ``schema.py`` and append a ``Migration`` whose ``upgrade``
 brings a store at the previous version to the new one (ALTER TABLE, data moves).
@@ -49,14 +49,20 @@ def current_version(conn: Connection) -> int:
 
 
 def migrate(engine: Engine, url: str) -> int:
-    """Bring the store to ``LATEST``; returns the version it was at before."""
+    """Bring the store to ``LATEST``; returns the version it was at before.
+
+    The version is read first without the write lock, so opening an up-to-date store never
+    waits for an import that is running in another process; only a store that needs
+    migrating takes the lock (and checks the version again once it holds it).
+    """
+    with engine.connect() as conn, conn.begin():
+        before = current_version(conn)
+    _refuse_newer(before, url)
+    if before == LATEST:
+        return before
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         before = current_version(conn)
-        if before > LATEST:
-            raise StorageError(
-                f"store {url} has schema version {before}, newer than this textloop ({LATEST})",
-                hint="upgrade textloop: pip install -U textloop",
-            )
+        _refuse_newer(before, url)
         if before == 0:
             _baseline(conn)
             _stamp(conn, MIGRATIONS[-1])
@@ -66,6 +72,13 @@ def migrate(engine: Engine, url: str) -> int:
                 migration.upgrade(conn)
                 _stamp(conn, migration)
         return before
+
+
+def _refuse_newer(version: int, url: str) -> None:
+    if version > LATEST:
+        raise StorageError(
+            f"store {url} has schema version {version}, newer than this textloop ({LATEST})",
+            hint="upgrade textloop: pip install -U textloop")
 
 
 def _stamp(conn: Connection, migration: Migration) -> None:

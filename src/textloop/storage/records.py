@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from textloop.storage import jsoncol
-from textloop.storage.dialect import insert_ignore
+from textloop.storage.dialect import insert_ignore, insert_ignore_values
 from textloop.storage.schema import records
 from textloop.types import StoredRecord
 
@@ -18,6 +18,12 @@ _CHUNK = 900  # stays under SQLite's bound-parameter limit for IN (...) lists
 def insert(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     """Insert records (already hashed); a known content hash is skipped. Returns new rows."""
     return insert_ignore(conn, records, rows)
+
+
+def insert_values(conn: Connection, columns: Sequence[str],
+                  values: Sequence[Sequence[Any]]) -> int:
+    """``insert`` for rows as value tuples in ``columns`` order (bulk imports build no dicts)."""
+    return insert_ignore_values(conn, records, columns, values)
 
 
 def external_id_owners(conn: Connection, external_ids: Iterable[str]) -> dict[str, str]:

@@ -90,7 +90,8 @@ def print_import(result: ImportResult) -> None:
     if result.new_labels:
         console.print(f"  added labels to textloop.yaml: {', '.join(result.new_labels)}")
     if result.previous_imports:
-        console.print(f"  this exact file was imported before (import #{result.previous_imports[0]})")
+        first = result.previous_imports[0]
+        console.print(f"  this exact file was imported before (import #{first})")
     if result.rows_skipped:
         console.print(f"  [yellow]{result.rows_skipped:,} rows skipped[/]; "
                       f"report: {result.report_path}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.formats import RawRow
+from textloop.stages.ingest.source import RawRow
 from textloop.types import NewRecord
 
 DEFAULT_MAX_CHARS = 1_000_000
@@ -21,7 +22,7 @@ class RowError(Exception):
     """A problem with one row; ``column`` is None when it concerns the whole row."""
 
     def __init__(self, row: RawRow, message: str, column: str | None = None,
-                 fix: str = "fix the row or pass --skip-invalid") -> None:
+                 fix: str = "fix the row") -> None:
         super().__init__(message)
         self.row = row
         self.column = column
@@ -47,25 +48,29 @@ class ColumnMap:
 
 def resolve_columns(path: Path, columns: Sequence[str], *, text: str | None, label: str | None,
                     meta: Sequence[str] | None, id_col: str | None, spec_text: str,
-                    spec_meta: Sequence[str], label_map: dict[str, str],
-                    max_chars: int) -> ColumnMap:
-    """Check the asked-for columns exist; fill defaults from the spec and common names."""
+                    spec_meta: Sequence[str], label_map: dict[str, str], max_chars: int,
+                    origin: str = "the header") -> ColumnMap:
+    """Check the asked-for columns exist; fill defaults from the spec and common names.
+
+    ``origin`` says where the column names came from, for the error message.
+    """
     text_col = text or (spec_text if spec_text in columns else _first_present(
         columns, ("text", "sentence", "content", "tweet", "comment", "body")) or spec_text)
-    _require(path, columns, text_col, "--text-col")
+    need = _Columns(path, columns, origin)
+    need.require(text_col, "--text-col", given=text is not None)
     label_col = label if label is not None else _first_present(columns, ("label", "category",
                                                                          "class"))
     if label_col:
-        _require(path, columns, label_col, "--label-col")
+        need.require(label_col, "--label-col")
     if id_col:
-        _require(path, columns, id_col, "--id-col")
+        need.require(id_col, "--id-col")
     if meta is None:
         meta_cols = tuple(c for c in spec_meta if c in columns)
     elif list(meta) == ["*"]:
         meta_cols = tuple(c for c in columns if c not in {text_col, label_col, id_col})
     else:
         for column in meta:
-            _require(path, columns, column, "--meta-cols")
+            need.require(column, "--meta-cols")
         meta_cols = tuple(meta)
     return ColumnMap(text_col, label_col or None, meta_cols, id_col, dict(label_map), max_chars)
 
@@ -75,18 +80,42 @@ def _first_present(columns: Sequence[str], names: Sequence[str]) -> str | None:
     return next((lowered[n] for n in names if n in lowered), None)
 
 
-def _require(path: Path, columns: Sequence[str], column: str, flag: str) -> None:
-    if column in columns:
-        return
-    shown = ", ".join(repr(c[:40]) for c in columns[:12]) or "none"
-    close = difflib.get_close_matches(column, list(columns), n=1)
-    hint = f"did you mean {flag} {close[0]}?" if close else f"pass {flag} with one of the columns"
-    if columns and all(c.isdigit() for c in columns):
-        hint = f"columns are numbered from 1 when there is no header: pass {flag} N"
-    elif _looks_like_data(columns):
-        hint = (f"the first row looks like data, not a header: pass --no-header and select "
-                f"columns by number ({flag} 1)")
-    raise InvalidInputError(f"{path}: column {column!r} not found (columns: {shown})", hint=hint)
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a file offers, and the error (with the likely fix) when one is missing."""
+
+    path: Path
+    columns: Sequence[str]
+    origin: str
+
+    def require(self, column: str, flag: str, given: bool = True) -> None:
+        """``given``: the user named the column (else it is the default from the spec)."""
+        if column in self.columns:
+            return
+        shown = ", ".join(repr(c[:40]) for c in self.columns[:12]) or "none"
+        more = f" and {len(self.columns) - 12} more" if len(self.columns) > 12 else ""
+        why = f"from {flag}" if given else f"the default; choose another with {flag}"
+        raise InvalidInputError(
+            f"{self.path}: column {column!r} ({why}) not found in {self.origin} "
+            f"(columns: {shown}{more})", hint=self._hint(column, flag))
+
+    def _hint(self, column: str, flag: str) -> str:
+        columns = list(self.columns)
+        if columns and all(c.isdigit() for c in columns):
+            return (f"columns are numbered 1 to {len(columns)} when there is no header: "
+                    f"pass {flag} N")
+        if _looks_like_data(columns):
+            return ("the first row looks like data, not a header: pass --no-header and select "
+                    f"columns by number ({flag} 1)")
+        if column.isdigit():
+            example = columns[0] if columns else "NAME"
+            return ("column numbers work only for files without a header: pass --no-header, "
+                    f"or name the column ({flag} {example})")
+        close = difflib.get_close_matches(column, columns, n=1, cutoff=0.5)
+        close = close or [c for c in columns if c.lower() == column.lower()]
+        if close:
+            return f"did you mean {flag} {close[0]}?"
+        return f"pass {flag} with one of the columns"
 
 
 def _looks_like_data(columns: Sequence[str]) -> bool:
@@ -110,37 +139,42 @@ def normalize_text(value: str) -> str:
 
 def to_record(row: RawRow, cmap: ColumnMap) -> NewRecord:
     """Validate one row into a ``NewRecord`` or raise ``RowError`` saying exactly what is wrong."""
-    fields = row.fields
-    if "__error__" in fields:
-        raise RowError(row, fields["__error__"])
-    if "__width__" in fields:
-        found, expected = fields["__width__"]
-        raise RowError(row, f"has {found} fields, the header has {expected}",
-                       fix="check quoting and delimiters on that line, or pass --skip-invalid")
+    if row.problem is not None:
+        raise RowError(row, row.problem, fix=row.fix or "fix the row")
     if row.bad_bytes is not None:
         raise RowError(row, f"bytes {row.bad_bytes[:8].hex(' ')} are not valid in the file's "
-                            "encoding", fix="re-save the file as UTF-8, pass --encoding "
-                            "(e.g. cp1252), or pass --skip-invalid")
-    text = _text(row, cmap)
-    return NewRecord(text=text, label=_label(row, cmap), meta=_meta(fields, cmap.meta),
+                            "encoding", fix="pass the file's real --encoding (e.g. --encoding "
+                            "cp1252), or re-save the file as UTF-8")
+    fields = row.fields
+    return NewRecord(text=_text(row, cmap), label=_label(row, cmap),
+                     meta=_meta(fields, cmap.meta) if cmap.meta else {},
                      external_id=_external_id(row, cmap), source_line=row.line)
 
 
 def _text(row: RawRow, cmap: ColumnMap) -> str:
     value = row.fields.get(cmap.text)
+    if type(value) is not str:
+        value = _scalar_text(row, cmap, value)
+    text = normalize_text(value)
+    if not text:
+        raise RowError(row, "is empty (expected a non-empty string)" if not value else
+                       "holds only whitespace (expected some text)", cmap.text)
+    if len(text) > cmap.max_chars:
+        raise RowError(row, f"text has {len(text):,} characters (limit {cmap.max_chars:,})",
+                       cmap.text, fix="split the text, or raise --max-chars")
+    if "\x00" in text:
+        raise RowError(row, "contains a NUL character (binary data?)", cmap.text,
+                       fix="remove the NUL characters (is this a binary file?)")
+    return text
+
+
+def _scalar_text(row: RawRow, cmap: ColumnMap, value: Any) -> str:
+    """Numbers are text too (a tweet can be "42"); anything else is an error."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         raise RowError(row, "text is missing (expected a non-empty string)", cmap.text)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise RowError(row, f"expected a string, found {type(value).__name__}", cmap.text)
-    text = normalize_text(str(value))
-    if not text:
-        raise RowError(row, "is empty (expected a non-empty string)", cmap.text)
-    if len(text) > cmap.max_chars:
-        raise RowError(row, f"text has {len(text):,} characters (limit {cmap.max_chars:,})",
-                       cmap.text, fix="split the text, raise --max-chars, or pass --skip-invalid")
-    if "\x00" in text:
-        raise RowError(row, "contains a NUL character (binary data?)", cmap.text)
-    return text
+    return str(value)
 
 
 def _label(row: RawRow, cmap: ColumnMap) -> str | None:
@@ -161,6 +195,8 @@ def _external_id(row: RawRow, cmap: ColumnMap) -> str | None:
     if cmap.id is None:
         return None
     value = row.fields.get(cmap.id)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     ident = "" if value is None else str(value).strip()
     if not ident:
         raise RowError(row, "id is empty (expected a unique, non-empty id)", cmap.id,
@@ -169,12 +205,25 @@ def _external_id(row: RawRow, cmap: ColumnMap) -> str | None:
 
 
 def _meta(fields: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:
+    """Metadata values as JSON can hold them: NaN becomes null, other objects their text."""
     out: dict[str, Any] = {}
     for column in columns:
         value = fields.get(column)
-        if isinstance(value, float) and math.isnan(value):
-            value = None
-        elif value is not None and not isinstance(value, str | int | float | bool):
-            value = str(value)
+        if type(value) is not str and value is not None:
+            value = _json_value(value)
         out[column] = value
     return out
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else (None if math.isnan(value) else str(value))
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, dict | list):
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError):
+            return str(value)
+        return value
+    return str(value)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from operator import itemgetter
 
 from sqlalchemy import Connection
 
@@ -16,6 +17,9 @@ from textloop.storage import annotations, jsoncol, records
 from textloop.types import AnnotationKind, NewRecord
 
 IMPORT_ANNOTATOR = "import"
+_RECORD_COLUMNS = ("id", "content_hash", "text", "external_id", "meta", "source_kind",
+                   "source_ref", "source_line", "import_id", "created_at")
+_LABEL_COLUMNS = ("record_id", "label", "kind", "annotator", "created_at", "import_id")
 
 
 class RecordWriter:
@@ -31,25 +35,26 @@ class RecordWriter:
         self.annotations_new = 0
 
     def write(self, batch: Sequence[NewRecord], hashes: Sequence[str] | None = None) -> None:
-        """Insert ``batch``; ``hashes`` may be passed when the caller already computed them."""
+        """Insert ``batch``; ``hashes`` may be passed when the caller already computed them.
+
+        Rows go in sorted by record id (a stable sort, so a record's labels keep file order):
+        ids are hashes, and sorted inserts touch each index page once per batch.
+        """
         if not batch:
             return
         now = time.time()
         hashes = hashes or [content_hash(r.text) for r in batch]
+        kind, ref, import_id = self.source_kind, self.source_ref, self.import_id
+        label_kind = AnnotationKind.IMPORT.value
         record_rows = []
         label_rows = []
         for rec, digest in zip(batch, hashes, strict=True):
             rid = record_id(digest)
-            record_rows.append({
-                "id": rid, "content_hash": digest, "text": rec.text,
-                "external_id": rec.external_id, "meta": jsoncol.dumps(rec.meta),
-                "source_kind": self.source_kind, "source_ref": rec.source_ref or self.source_ref,
-                "source_line": rec.source_line, "import_id": self.import_id, "created_at": now,
-            })
+            record_rows.append((rid, digest, rec.text, rec.external_id, jsoncol.dumps(rec.meta),
+                                kind, rec.source_ref or ref, rec.source_line, import_id, now))
             if rec.label is not None:
-                label_rows.append({
-                    "record_id": rid, "label": rec.label, "kind": AnnotationKind.IMPORT.value,
-                    "annotator": IMPORT_ANNOTATOR, "created_at": now, "import_id": self.import_id,
-                })
-        self.records_new += records.insert(self.conn, record_rows)
-        self.annotations_new += annotations.insert(self.conn, label_rows)
+                label_rows.append((rid, rec.label, label_kind, IMPORT_ANNOTATOR, now, import_id))
+        record_rows.sort(key=itemgetter(0))
+        label_rows.sort(key=itemgetter(0))
+        self.records_new += records.insert_values(self.conn, _RECORD_COLUMNS, record_rows)
+        self.annotations_new += annotations.insert_values(self.conn, _LABEL_COLUMNS, label_rows)

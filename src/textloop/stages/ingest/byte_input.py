@@ -1,0 +1,133 @@
+"""Reading a (possibly compressed) file as numbered, decoded lines.
+
+Lines are read as bytes and decoded one by one: a byte that is not valid in the file's
+encoding marks its line (and the reader reports that row), instead of aborting the whole
+file at an unknown position. The compressed bytes pass through a ``ByteMeter`` on their way
+in, so progress counts the file as stored and the sha256 is that of the file on disk.
+"""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import gzip
+import io
+import lzma
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from textloop.errors import InvalidInputError
+from textloop.stages.ingest.source import ByteMeter
+
+COMPRESSED: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
+    ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
+    ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),
+    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),
+}
+_BUFFER = 1 << 20
+# Encodings whose newline is not the single byte 0x0A cannot be split into lines as bytes.
+_WIDE = ("utf-16", "utf-32")
+
+
+class _MeteredFile(io.RawIOBase):
+    """A raw file that feeds every byte it returns to a ``ByteMeter``."""
+
+    def __init__(self, handle: IO[bytes], meter: ByteMeter) -> None:
+        self._handle = handle
+        self._meter = meter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._handle.readinto(buffer)  # type: ignore[attr-defined]
+        if count:
+            self._meter.update(memoryview(buffer)[:count])
+        return count or 0
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+@contextmanager
+def open_bytes(path: Path, meter: ByteMeter | None = None) -> Iterator[IO[bytes]]:
+    """``path`` as a binary stream, decompressed by its suffix (.gz, .bz2, .xz).
+
+    With a ``meter``, the rest of the file is drained through it on a normal exit, so the
+    sha256 covers every byte even when a reader stopped before the end of the compressed
+    stream (trailing bytes after the last gzip member, say).
+    """
+    raw = io.BufferedReader(_MeteredFile(path.open("rb", buffering=0), meter or ByteMeter()),
+                            buffer_size=_BUFFER)
+    opener = COMPRESSED.get(path.suffix.lower())
+    try:
+        stream = opener(raw) if opener else raw
+        yield stream
+        while meter is not None and raw.read(_BUFFER):
+            pass
+    except (OSError, EOFError, lzma.LZMAError) as exc:
+        raise InvalidInputError(f"{path}: cannot decompress the file ({exc})",
+                                hint="check that the file is complete and not corrupted") from None
+    finally:
+        raw.close()
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name, or an error naming the option to fix."""
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise InvalidInputError(f"unknown encoding {encoding!r}",
+                                hint="pass --encoding with e.g. utf-8, cp1252 or latin-1") from None
+
+
+def decoded_lines(path: Path, encoding: str, meter: ByteMeter,
+                  bad: dict[int, bytes]) -> Iterator[str]:
+    """The file's lines as text (line endings kept); undecodable lines are noted in ``bad``."""
+    codec = check_encoding(encoding)
+    if codec.startswith(_WIDE):
+        yield from _wide_lines(path, codec, meter)
+        return
+    with open_bytes(path, meter) as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                line = raw.decode(codec)
+            except UnicodeDecodeError as exc:
+                bad[number] = raw[exc.start:exc.end]
+                line = raw.decode(codec, "replace")
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            yield line
+
+
+def _wide_lines(path: Path, codec: str, meter: ByteMeter) -> Iterator[str]:
+    """UTF-16/32 text through an incremental decoder; a decoding error stops the file."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    pending = ""
+    number = 0
+    with open_bytes(path, meter) as stream:
+        while True:
+            chunk = stream.read(_BUFFER)
+            try:
+                pending += decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                line = number + (pending + _valid_prefix(codec, exc)).count("\n") + 1
+                raise InvalidInputError(
+                    f"{path}: line {line}: bytes {exc.object[exc.start:exc.end][:8].hex(' ')} "
+                    f"are not valid {codec}", hint="pass the file's real --encoding") from None
+            *lines, pending = pending.split("\n")
+            for line in lines:
+                number += 1
+                yield (line.removeprefix("\ufeff") if number == 1 else line) + "\n"
+            if not chunk:
+                if pending:
+                    yield pending
+                return
+
+
+def _valid_prefix(codec: str, exc: UnicodeDecodeError) -> str:
+    """The text decoded from the chunk before the error (to count its line breaks)."""
+    return codecs.decode(exc.object[:exc.start], codec, "replace")

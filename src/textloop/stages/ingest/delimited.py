@@ -1,0 +1,148 @@
+"""CSV and TSV: rows with exact line numbers, lenient where real files need it.
+
+The parser runs in strict mode so that a quoted field that is never closed is caught
+(lenient mode silently reads the rest of the file into that one field). Any other strict
+complaint (``"ab"c``) re-reads just that row leniently, as spreadsheet tools do, so real
+files with odd quoting still import. A quoted field may span lines: a row is reported by
+the line it starts on.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from textloop.errors import InvalidInputError
+from textloop.stages.ingest.byte_input import decoded_lines
+from textloop.stages.ingest.source import RawRow, ReadOptions, Source
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # our own --max-chars check applies instead
+_EOF_IN_QUOTES = "unexpected end of data"
+_FIX = ("check the quotes and delimiters on that line (pass --quoting none if quote "
+        "characters are ordinary text in this file)")
+
+
+class _Record:
+    """One parsed row: its values, its first and last line, and what went wrong (if anything)."""
+
+    __slots__ = ("end", "problem", "start", "values")
+
+    def __init__(self, values: list[str], start: int, end: int, problem: str | None) -> None:
+        self.values = values
+        self.start = start
+        self.end = end
+        self.problem = problem
+
+
+def open_delimited(path: Path, fmt: str, size: int, options: ReadOptions) -> Source:
+    """Open a CSV/TSV file: read the header now (so columns are known), the rows lazily."""
+    source = Source(path, fmt, None, size)
+    bad: dict[int, bytes] = {}
+    records = _records(path, fmt, options, source, bad)
+    first = next(records, None)
+    if first is None:
+        raise InvalidInputError(f"{path}: the file is empty", hint="check the file")
+    if options.header:
+        columns = _header(path, first, bad)
+        shape = f"the header has {len(columns)}"
+        source.origin = f"the header (line {first.start})"
+    else:
+        columns = [str(i) for i in range(1, len(first.values) + 1)]
+        shape = f"the first row has {len(columns)}"
+        source.origin = f"the {len(columns)} numbered columns of the first row (--no-header)"
+        records = itertools.chain([first], records)
+    source.columns = columns
+    source._rows = (_row(columns, shape, record, bad) for record in records)
+    return source
+
+
+def _records(path: Path, fmt: str, options: ReadOptions, source: Source,
+             bad: dict[int, bytes]) -> Iterator[_Record]:
+    """Every non-blank row of the file, with its line span and parse problem."""
+    quoting = csv.QUOTE_MINIMAL if _quoting(fmt, options) == "csv" else csv.QUOTE_NONE
+    dialect: dict[str, Any] = {"delimiter": "," if fmt == "csv" else "\t", "quoting": quoting}
+    current: list[str] = []
+    reader = csv.reader(_remembered(decoded_lines(path, options.encoding, source.meter, bad),
+                                    current), strict=True, **dialect)
+    start = 1
+    while True:
+        current.clear()
+        problem = None
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            values, problem = _reread(current, dialect, str(exc))
+        if values or problem:
+            yield _Record(values, start, reader.line_num, problem)
+        start = reader.line_num + 1
+
+
+def _quoting(fmt: str, options: ReadOptions) -> str:
+    quoting = options.quoting or ("csv" if fmt == "csv" else "none")
+    if quoting not in ("csv", "none"):
+        raise InvalidInputError(f"--quoting {quoting!r} is not known",
+                                hint="use --quoting csv or --quoting none")
+    return quoting
+
+
+def _remembered(lines: Iterator[str], current: list[str]) -> Iterator[str]:
+    """Pass lines through, keeping those of the row being parsed in ``current``."""
+    for line in lines:
+        current.append(line)
+        yield line
+
+
+def _reread(lines: list[str], dialect: dict[str, Any], error: str) -> tuple[list[str], str | None]:
+    """Parse one row's lines leniently after a strict-mode error; (values, problem)."""
+    if error == _EOF_IN_QUOTES:
+        return [], ("a quoted field in this row is never closed: the rest of the file "
+                    f"({len(lines):,} lines) would be read into it")
+    try:
+        rows = list(csv.reader(lines, strict=False, **dialect))
+    except csv.Error as exc:
+        return [], f"cannot be parsed ({exc})"
+    if len(rows) != 1:
+        return [], f"cannot be parsed ({error})"
+    return rows[0], None
+
+
+def _header(path: Path, first: _Record, bad: dict[int, bytes]) -> list[str]:
+    if first.problem:
+        raise InvalidInputError(f"{path}: line {first.start} (the header): {first.problem}",
+                                hint="fix the header row, or pass --quoting none")
+    if bad_bytes := _bad_bytes(bad, first):
+        raise InvalidInputError(
+            f"{path}: line {first.start} (the header): bytes {bad_bytes[:8].hex(' ')} are not "
+            "valid in the file's encoding",
+            hint="pass the file's real --encoding (e.g. --encoding cp1252), or re-save it as "
+                 "UTF-8")
+    columns = [c.strip() for c in first.values]
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen and name:
+            raise InvalidInputError(
+                f"{path}: line {first.start}: column {name!r} appears twice in the header",
+                hint="rename one of the columns")
+        seen.add(name)
+    return columns
+
+
+def _row(columns: list[str], shape: str, record: _Record, bad: dict[int, bytes]) -> RawRow:
+    values = record.values
+    problem = record.problem
+    if problem is None and len(values) != len(columns):
+        problem = f"has {len(values)} field{'s' if len(values) != 1 else ''}, {shape}"
+    bad_bytes = _bad_bytes(bad, record) if bad else None
+    fix = None if problem is None else _FIX
+    return RawRow(record.start, dict(zip(columns, values, strict=False)), None, bad_bytes,
+                  problem, fix)
+
+
+def _bad_bytes(bad: dict[int, bytes], record: _Record) -> bytes | None:
+    return next((bad[n] for n in range(record.start, record.end + 1) if n in bad), None)

@@ -1,0 +1,69 @@
+"""Choosing a reader: by --format, folder layout, file name, or the first line."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+
+import pytest
+
+from tests.unit.stages.ingest.support import run, texts
+from textloop.errors import InvalidInputError, NotFoundError
+from textloop.stages.ingest.formats import ReadOptions, detect_format, open_source
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("a.csv", "csv"), ("a.CSV", "csv"), ("a.tsv", "tsv"), ("a.txt", "tsv"),
+    ("a.jsonl", "jsonl"), ("a.ndjson", "jsonl"), ("a.json", "json"), ("a.parquet", "parquet"),
+    ("a.jsonl.gz", "jsonl"), ("a.csv.bz2", "csv"), ("a.tsv.xz", "tsv")])
+def test_format_from_the_file_name(write, name, expected) -> None:
+    assert detect_format(write(name, "x")) == expected
+
+
+@pytest.mark.parametrize(("first_line", "expected"), [
+    ('{"text": "a"}', "jsonl"), ('[{"text": "a"}]', "json"), ("Label\tSMS", "tsv"),
+    ("text,label", "csv")])
+def test_format_of_an_extensionless_file_from_its_first_line(write, first_line,
+                                                             expected) -> None:
+    assert detect_format(write("SMSSpamCollection", first_line + "\n")) == expected
+
+
+def test_sniffing_looks_inside_compressed_files(write) -> None:
+    assert detect_format(write("data.gz", gzip.compress(b"a\tb\n"))) == "tsv"
+
+
+def test_unrecognisable_file_asks_for_format(write) -> None:
+    with pytest.raises(InvalidInputError, match="cannot tell the file format") as info:
+        detect_format(write("notes", "just words\n"))
+    assert "--format" in (info.value.hint or "")
+
+
+def test_folder_that_is_not_a_dataset_is_refused(tmp_path) -> None:
+    with pytest.raises(InvalidInputError, match="not a saved Hugging Face dataset"):
+        detect_format(tmp_path)
+
+
+def test_missing_file_is_not_found(tmp_path) -> None:
+    with pytest.raises(NotFoundError, match="no such file"):
+        open_source(tmp_path / "nope.csv", ReadOptions())
+
+
+def test_unknown_format_option_is_refused(write) -> None:
+    with pytest.raises(InvalidInputError, match="unknown format 'xls'"):
+        open_source(write("a.csv", "text\nx\n"), ReadOptions(format="xls"))
+
+
+def test_format_option_overrides_the_name(store, project, write) -> None:
+    run(store, project, write("data.txt", "text,label\nhello,ham\n"), format="csv")
+    assert texts(store) == {"hello"}
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".xz"])
+def test_compressed_files_import_like_plain_ones(store, project, write, suffix) -> None:
+    compress = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}[suffix]
+    content = b'{"text": "hello", "label": "ham"}\n{"text": "buy", "label": "spam"}\n'
+    path = write(f"a.jsonl{suffix}", compress(content))
+    result = run(store, project, path)
+    assert (result.rows_read, result.records_new) == (2, 2)
+    assert texts(store) == {"hello", "buy"}

@@ -1,0 +1,45 @@
+"""Label checks: known labels pass, unknown ones are explained or collected."""
+
+from __future__ import annotations
+
+import pytest
+
+from textloop.stages.ingest.labels import LabelCheck
+from textloop.stages.ingest.rows import RowError
+from textloop.stages.ingest.source import RawRow
+
+ROW = RawRow(5, {})
+
+
+def test_known_and_missing_labels_pass() -> None:
+    check = LabelCheck(["spam", "ham"], "label", add_labels=False)
+    check.check(ROW, "spam")
+    check.check(ROW, None)
+    assert check.new_labels() == []
+
+
+@pytest.mark.parametrize(("label", "guess"), [("spma", "'spam'"), ("HAM", "'ham'")])
+def test_unknown_label_names_a_close_match(label, guess) -> None:
+    check = LabelCheck(["spam", "ham"], "label", add_labels=False)
+    with pytest.raises(RowError) as info:
+        check.check(ROW, label)
+    assert f"did you mean {guess}" in info.value.message
+    assert f"--label-map '{label}=NAME'" in info.value.fix
+
+
+def test_unknown_label_without_any_labels_in_the_spec() -> None:
+    with pytest.raises(RowError, match=r"labels: none\)$"):
+        LabelCheck([], "label", add_labels=False).check(ROW, "x")
+
+
+def test_add_labels_collects_new_ones_in_order_once() -> None:
+    check = LabelCheck(["spam"], "label", add_labels=True)
+    for label in ["promo", "spam", "news", "promo"]:
+        check.check(ROW, label)
+    assert [label.name for label in check.new_labels()] == ["promo", "news"]
+
+
+@pytest.mark.parametrize("label", ["a,b", "x" * 201])
+def test_add_labels_refuses_names_the_spec_cannot_hold(label) -> None:
+    with pytest.raises(RowError, match=r"cannot be added to textloop\.yaml"):
+        LabelCheck([], "label", add_labels=True).check(ROW, label)
