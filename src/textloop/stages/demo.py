@@ -103,7 +103,7 @@ def run_demo(folder: Path, source: DemoSource, *, models: Sequence[str] = DEFAUL
         release = create_release(store, project, group_field=source.group_col,
                                  message="demo", progress=progress)
         summary = DemoSummary(folder.resolve(), source.path, imported.rows_read,
-                              imported.records_new, release.id, _split_sizes(release))
+                              imported.records_new, release.id, dict(release.counts))
         for name in models:
             on_step(f"Training {name}")
             trained = train(store, project, model=name, release=release.id, progress=progress)
@@ -129,11 +129,3 @@ def _prepare_folder(folder: Path, fresh: bool) -> None:
                                  "--fresh to recreate it, or --dir NEW to use another folder")
     shutil.rmtree(folder)
 
-
-def _split_sizes(release: object) -> dict[str, int]:
-    counts = getattr(release, "counts", {}) or {}
-    out = {}
-    for split in ("train", "validation", "test"):
-        value = counts.get(split, 0)
-        out[split] = sum(value.values()) if isinstance(value, dict) else int(value)
-    return out

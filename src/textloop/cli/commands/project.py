@@ -80,17 +80,10 @@ def _labels_table(info: ProjectStatus) -> Table:
 def _releases_table(rows: list[dict]) -> Table:
     table = Table("release", "created", "train", "validation", "test", "parent", title="Releases")
     for rel in rows:
-        splits = rel["stats"].get("splits", rel["stats"])
-        sizes = [_split_size(splits, name) for name in ("train", "validation", "test")]
+        counts = rel["stats"].get("counts", {})
+        sizes = [f"{counts.get(name, 0):,}" for name in ("train", "validation", "test")]
         table.add_row(rel["id"], _when(rel["created_at"]), *sizes, rel["parent_id"] or "-")
     return table
-
-
-def _split_size(splits: dict, name: str) -> str:
-    value = splits.get(name, "-")
-    if isinstance(value, dict):
-        value = value.get("rows", sum(v for v in value.values() if isinstance(v, int)))
-    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _runs_table(rows: list[dict], goal_metric: str) -> Table:

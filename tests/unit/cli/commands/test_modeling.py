@@ -1,0 +1,47 @@
+"""``train | evaluate | predict`` through the CLI runner, as a user types them."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.cli.main import app
+
+runner = CliRunner()
+
+
+def invoke(project, *args: str):
+    return runner.invoke(app, ["--project", str(project.root), *args])
+
+
+def test_train_evaluate_predict(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    trained = invoke(project, "train", "--model", "tfidf-lr", "--param", "C=4")
+    assert trained.exit_code == 0, trained.output
+    assert "Run tfidf-lr-1" in trained.output and "val/macro_f1" in trained.output
+    evaluated = invoke(project, "evaluate", "tfidf-lr-1")
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "macro-F1" in evaluated.output and "report.html" in evaluated.output
+    predicted = invoke(project, "predict", "tfidf-lr-1", "--json", "win free cash prize now")
+    assert predicted.exit_code == 0, predicted.output
+    line = json.loads(predicted.output.strip().splitlines()[-1])
+    assert line["label"] == "spam" and line["model"] == "tfidf-lr-1"
+
+
+def test_bad_param_and_missing_run_are_clean_errors(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    bad = invoke(project, "train", "--param", "C")
+    assert bad.exit_code == 2 and "Error:" in bad.output and "KEY=VALUE" in bad.output
+    missing = invoke(project, "evaluate", "tfidf-lr-9")
+    assert missing.exit_code == 3
+    assert "no run 'tfidf-lr-9'" in missing.output and "Traceback" not in missing.output
+
+
+def test_markup_in_user_text_is_printed_literally(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    invoke(project, "train")
+    result = invoke(project, "predict", "latest", "[bold red]free cash[/] now")
+    assert result.exit_code == 0
+    assert "[bold red]free cash[/]" in result.output

@@ -1,0 +1,54 @@
+"""``init`` and ``status`` through the CLI runner."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.cli.main import app
+from textloop.config import load_spec
+
+runner = CliRunner()
+
+
+def test_init_creates_a_project(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", "filter", "--labels", "spam,ham", "--score-labels",
+                                 "spam", "--goal-target", "0.95"])
+    assert result.exit_code == 0, result.output
+    spec = load_spec(tmp_path / "filter" / "textloop.yaml")
+    assert spec.label_names == ["spam", "ham"] and spec.goal.target == 0.95
+    again = runner.invoke(app, ["init", "filter"])
+    assert again.exit_code == 4 and "already exists" in again.output
+
+
+def test_status_outside_a_project_says_how_to_start(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TEXTLOOP_PROJECT", raising=False)
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 3
+    assert "Error:" in result.output and "textloop init" in result.output
+
+
+def test_status_lists_labels_releases_and_next_step(project, store, tmp_path) -> None:
+    empty = runner.invoke(app, ["--project", str(project.root), "status"])
+    assert "Next: textloop import" in empty.output
+    released(store, project, tmp_path)
+    result = runner.invoke(app, ["--project", str(project.root), "status"])
+    assert result.exit_code == 0
+    assert "spam" in result.output and "v1" in result.output
+    assert "Next: textloop train" in result.output
+
+
+def test_every_command_has_an_example_in_its_help() -> None:
+    import typer.main
+
+    from textloop.cli.main import app as application
+
+    group = typer.main.get_command(application)
+    for name, command in group.commands.items():
+        if getattr(command, "commands", None):  # sub-apps: check their commands
+            for sub in command.commands.values():
+                assert "textloop" in (sub.epilog or ""), f"{name} {sub.name} lacks an example"
+            continue
+        assert "textloop" in (command.epilog or ""), f"{name} lacks an example"

@@ -1,0 +1,49 @@
+"""``evaluate``: metrics on a split, logged on the run, with an HTML report and JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.errors import InvalidInputError
+from textloop.stages.evaluate import evaluate_run
+from textloop.stages.train import train
+from textloop.storage import runs
+
+
+def test_evaluate_writes_report_and_logs_test_metrics(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    trained = train(store, project)
+    result = evaluate_run(store, project, trained.run_name)
+    assert result.split == "test"
+    assert 0.8 < result.metrics["macro_f1"] <= 1.0
+    assert result.goal_met == (result.metrics["macro_f1"] >= project.spec.goal.target)
+    html = result.report_html.read_text(encoding="utf-8")
+    assert "tfidf-lr-1" in html and "<svg" in html
+    saved = json.loads(result.metrics_json.read_text(encoding="utf-8"))
+    assert saved["macro_f1"] == pytest.approx(result.metrics["macro_f1"])
+    assert saved["confusion_matrix"]["labels"] == ["spam", "ham"]
+    with store.read() as conn:
+        logged = runs.get(conn, trained.run_name)["metrics"]
+    assert logged["test/macro_f1"] == pytest.approx(result.metrics["macro_f1"])
+
+
+def test_unknown_split_is_refused(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    train(store, project)
+    with pytest.raises(InvalidInputError, match="unknown split"):
+        evaluate_run(store, project, "latest", split="holdout")
+
+
+def test_tampered_bundle_is_refused(project, store, tmp_path) -> None:
+    from textloop.errors import IntegrityError
+
+    released(store, project, tmp_path)
+    trained = train(store, project)
+    bundle_json = store.path_for("runs", trained.run_name, "bundle", "bundle.json")
+    bundle_json.chmod(0o644)
+    bundle_json.write_text(bundle_json.read_text().replace('"spam"', '"ham"'))
+    with pytest.raises(IntegrityError, match="checksum mismatch"):
+        evaluate_run(store, project, trained.run_name)

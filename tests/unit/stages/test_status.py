@@ -1,0 +1,26 @@
+"""``status``: counts per label in spec order, releases and runs."""
+
+from __future__ import annotations
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.stages.status import project_status
+from textloop.stages.train import train
+
+
+def test_status_of_an_empty_project(project, store) -> None:
+    info = project_status(store, project)
+    assert (info.records, info.labeled, info.labeled_share) == (0, 0, 0.0)
+    assert info.per_label == {"spam": 0, "ham": 0}
+    assert info.releases == [] and info.runs == []
+
+
+def test_status_after_release_and_training(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    train(store, project)
+    info = project_status(store, project)
+    assert info.records == info.labeled == 240
+    assert info.per_label == {"spam": 80, "ham": 160}
+    assert info.label_kinds == {"import": 240}
+    assert [r["id"] for r in info.releases] == ["v1"]
+    assert info.runs[0]["name"] == "tfidf-lr-1" and "val/macro_f1" in info.runs[0]["metrics"]
+    assert info.imports[0]["records_new"] == 240

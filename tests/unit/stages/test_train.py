@@ -1,0 +1,88 @@
+"""``train``: a run with params, metrics under MLflow-style keys, and a verified bundle."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.errors import InvalidInputError, NotFoundError
+from textloop.stages.train import train
+from textloop.storage import annotations, runs
+from textloop.storage.bundles import load_bundle
+
+
+def test_train_records_a_finished_run_with_metrics_and_bundle(project, store, tmp_path) -> None:
+    release_id = released(store, project, tmp_path)
+    result = train(store, project, model="tfidf-lr", params={"C": 5.0})
+    assert result.run_name == "tfidf-lr-1" and result.release_id == release_id
+    assert result.metrics["val/macro_f1"] > 0.8
+    assert {"train/accuracy", "val/accuracy", "val/log_loss"} <= set(result.metrics)
+    with store.read() as conn:
+        run = runs.get(conn, "tfidf-lr-1")
+    assert run["status"] == "FINISHED"
+    assert run["params"]["C"] == 5.0 and run["params"]["release"] == release_id
+    assert run["metrics"]["val/macro_f1"] == pytest.approx(result.metrics["val/macro_f1"])
+    bundle = load_bundle(store.path_for(run["bundle_path"]), run["bundle_sha256"])
+    assert bundle.meta["release_id"] == release_id
+    assert bundle.meta["model"] == "textloop.model.tfidf-lr.v1"
+    assert bundle.meta["actions"]["bands"]
+
+
+def test_runs_are_numbered_and_found_by_name_number_and_latest(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    first = train(store, project)
+    second = train(store, project, params={"ngram_max": 1})
+    with store.read() as conn:
+        assert runs.get(conn, "latest")["name"] == second.run_name == "tfidf-lr-2"
+        assert runs.get(conn, "1")["name"] == first.run_name
+        assert runs.get(conn, first.run_id[:8])["id"] == first.run_id
+        with pytest.raises(NotFoundError, match="recent runs: tfidf-lr-1, tfidf-lr-2"):
+            runs.get(conn, "nope")
+
+
+def test_failure_marks_the_run_failed(project, store, tmp_path, monkeypatch) -> None:
+    released(store, project, tmp_path)
+    import textloop.stages.train as stage
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(stage, "save_bundle", explode)
+    with pytest.raises(RuntimeError, match="disk full"):
+        train(store, project)
+    with store.read() as conn:
+        assert runs.get(conn, "tfidf-lr-1")["status"] == "FAILED"
+
+
+def test_single_class_release_is_refused(project, store, tmp_path) -> None:
+    data = tmp_path / "one.csv"
+    data.write_text("text,label\n" + "\n".join(f"text number {i},ham" for i in range(30)))
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.release import create_release
+
+    import_file(store, project, data, ImportOptions())
+    create_release(store, project)
+    with pytest.raises(InvalidInputError, match="fewer than two labels"):
+        train(store, project)
+
+
+def test_no_release_is_a_clear_error(project, store) -> None:
+    with pytest.raises(NotFoundError, match="release"):
+        train(store, project)
+
+
+def test_train_uses_the_labels_as_of_the_release(project, store, tmp_path) -> None:
+    """A relabel after the release must not leak into training on that release."""
+    released(store, project, tmp_path)
+    with store.read() as conn:
+        from textloop.stages.labels import labeled_records
+
+        records = labeled_records(conn)
+    with store.write() as conn:
+        annotations.insert(conn, [{"record_id": r.id, "label": "spam", "kind": "human",
+                                   "annotator": "x", "created_at": time.time()}
+                                  for r in records])
+    result = train(store, project, release="v1")
+    assert result.metrics["val/macro_f1"] > 0.8  # still trained on v1's two classes
