@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Float, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
@@ -39,10 +40,14 @@ def insert_ignore_values(conn: Connection, table: Table, keys: Sequence[str],
     if sql is None:
         return _sqlalchemy_insert(conn, table, [dict(zip(keys, row, strict=True))
                                                 for row in values])
+    dbapi_error = conn.dialect.loaded_dbapi.Error
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.executemany(sql, values)
         return max(cursor.rowcount, 0)
+    except dbapi_error as exc:
+        # the same exception types as a SQLAlchemy execute would raise (IntegrityError, ...)
+        raise DBAPIError.instance(sql, None, exc, dbapi_error, hide_parameters=True) from exc
     finally:
         cursor.close()
 

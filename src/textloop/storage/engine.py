@@ -23,27 +23,36 @@ from textloop.errors import ConfigError, MissingExtraError, StorageError
 WRITE = {"textloop_write": True}
 BUSY_TIMEOUT_ENV = "TEXTLOOP_BUSY_TIMEOUT"
 DEFAULT_BUSY_TIMEOUT_S = 60.0
-# Page cache per connection (KiB; allocated only as pages are touched). Imports insert into
+CACHE_ENV = "TEXTLOOP_SQLITE_CACHE_MIB"
+# Page cache per connection (allocated only as pages are touched). Imports insert into
 # several indexes keyed by random hashes; once those indexes outgrow the cache every insert
 # evicts and re-reads pages, which made a 1M-row import 3x slower with SQLite's 2 MiB default.
-CACHE_KIB = 128 * 1024
+DEFAULT_CACHE_MIB = 128
 # After a checkpoint, shrink a WAL file that a large import grew (bytes on disk, not safety).
 WAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 def busy_timeout_s() -> float:
     """Seconds a writer waits for another writer: ``$TEXTLOOP_BUSY_TIMEOUT`` or 60."""
-    raw = os.environ.get(BUSY_TIMEOUT_ENV)
+    return _env_number(BUSY_TIMEOUT_ENV, DEFAULT_BUSY_TIMEOUT_S, "seconds")
+
+
+def cache_mib() -> float:
+    """SQLite page cache per connection: ``$TEXTLOOP_SQLITE_CACHE_MIB`` or 128 (small machines)."""
+    return _env_number(CACHE_ENV, DEFAULT_CACHE_MIB, "MiB")
+
+
+def _env_number(name: str, default: float, unit: str) -> float:
+    raw = os.environ.get(name)
     if not raw:
-        return DEFAULT_BUSY_TIMEOUT_S
+        return default
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{BUSY_TIMEOUT_ENV}={raw!r} is not a number of seconds",
-                          hint=f"e.g. {BUSY_TIMEOUT_ENV}=120, or unset it") from None
+        raise ConfigError(f"{name}={raw!r} is not a number of {unit}",
+                          hint=f"e.g. {name}={default:g}, or unset it") from None
     if value < 0:
-        raise ConfigError(f"{BUSY_TIMEOUT_ENV}={raw!r} is negative",
-                          hint="use a number of seconds >= 0")
+        raise ConfigError(f"{name}={raw!r} is negative", hint=f"use a number of {unit} >= 0")
     return value
 
 
@@ -70,6 +79,7 @@ def _sqlite_engine(url: str, database: str | None, busy_timeout: float) -> Engin
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": busy_timeout,
                                               "check_same_thread": False})
+    cache_kib = max(int(cache_mib() * 1024), 64)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -79,7 +89,7 @@ def _sqlite_engine(url: str, database: str | None, busy_timeout: float) -> Engin
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        cur.execute(f"PRAGMA cache_size=-{cache_kib}")
         cur.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         cur.close()
 

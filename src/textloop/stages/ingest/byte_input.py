@@ -21,10 +21,11 @@ from typing import IO, Any
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest.source import ByteMeter
 
+# Decompressing wrappers around the raw stream; ``open_bytes`` closes them with it.
 COMPRESSED: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
     ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
     ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),
-    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),
+    ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),  # noqa: SIM115
 }
 _BUFFER = 1 << 20
 # Encodings whose newline is not the single byte 0x0A cannot be split into lines as bytes.

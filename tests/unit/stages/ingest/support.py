@@ -58,3 +58,21 @@ def refused(store: Store, project: Project, path: Path, *expected: str,
         assert fragment in error.message, f"{fragment!r} not in {error.message!r}"
     assert counts(store) == before
     return error
+
+
+def cli(project: Project, *args: str) -> list[str]:
+    """The command line of a real ``textloop`` process for ``project``."""
+    import sys
+
+    return [sys.executable, "-c", "from textloop.cli.main import main; main()",
+            "--project", str(project.root), *args]
+
+
+def write_rows(path: Path, count: int, prefix: str, words: int = 12) -> Path:
+    """A CSV of ``count`` distinct labelled rows (text, label), generated quickly."""
+    filler = " ".join(f"w{i}" for i in range(words))
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("text,label\n")
+        handle.writelines(f"{prefix} {i} {filler},{'spam' if i % 3 else 'ham'}\n"
+                          for i in range(count))
+    return path

@@ -1,0 +1,72 @@
+"""Schema versions: fresh stores are stamped, newer ones refused, reopening changes nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from textloop.errors import StorageError
+from textloop.storage import Store, schema
+from textloop.storage.engine import WRITE
+from textloop.storage.migrations import LATEST, MIGRATIONS, current_version
+
+
+def open_store(tmp_path, **kwargs) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "artifacts", **kwargs)
+
+
+def stamps(store: Store) -> list[tuple[int, str]]:
+    with store.read() as conn:
+        rows = conn.execute(select(schema.schema_migrations.c.version,
+                                   schema.schema_migrations.c.name)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_fresh_store_is_stamped_with_the_latest_version(tmp_path) -> None:
+    with open_store(tmp_path) as store:
+        assert stamps(store) == [(LATEST, MIGRATIONS[-1].name)]
+        with store.read() as conn:
+            assert current_version(conn) == LATEST
+
+
+def test_reopening_is_idempotent(tmp_path) -> None:
+    open_store(tmp_path).close()
+    with open_store(tmp_path) as store:
+        assert stamps(store) == [(LATEST, MIGRATIONS[-1].name)]
+
+
+def test_store_from_a_newer_textloop_is_refused(tmp_path) -> None:
+    with open_store(tmp_path) as store, store.write() as conn:
+        conn.execute(schema.schema_migrations.insert().values(
+            version=LATEST + 1, name="future", applied_at=time.time()))
+    with pytest.raises(StorageError, match=f"schema version {LATEST + 1}, newer") as info:
+        open_store(tmp_path)
+    assert "pip install -U textloop" in (info.value.hint or "")
+
+
+def test_pending_migrations_run_in_order_and_are_stamped(tmp_path, monkeypatch) -> None:
+    from textloop.storage import migrations
+
+    open_store(tmp_path).close()
+    applied: list[int] = []
+    extra = (migrations.Migration(LATEST + 1, "add a thing", lambda c: applied.append(1)),
+             migrations.Migration(LATEST + 2, "add another", lambda c: applied.append(2)))
+    monkeypatch.setattr(migrations, "MIGRATIONS", (*MIGRATIONS, *extra))
+    monkeypatch.setattr(migrations, "LATEST", LATEST + 2)
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == [LATEST, LATEST + 1, LATEST + 2]
+    assert applied == [1, 2]
+
+
+def test_opening_an_up_to_date_store_does_not_wait_for_a_writer(tmp_path) -> None:
+    with open_store(tmp_path) as writer, writer.write() as conn:
+        conn.execute(schema.imports.insert().values(
+            source="x", source_kind="file", options="{}", started_at=0.0))
+        with open_store(tmp_path, busy_timeout=0.1) as second, second.read() as read:
+            assert current_version(read) == LATEST
+
+
+def test_write_option_name_is_stable() -> None:
+    assert WRITE == {"textloop_write": True}
