@@ -14,7 +14,7 @@ import itertools
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest.byte_input import decoded_lines
@@ -26,16 +26,13 @@ _FIX = ("check the quotes and delimiters on that line (pass --quoting none if qu
         "characters are ordinary text in this file)")
 
 
-class _Record:
+class _Record(NamedTuple):
     """One parsed row: its values, its first and last line, and what went wrong (if anything)."""
 
-    __slots__ = ("end", "problem", "start", "values")
-
-    def __init__(self, values: list[str], start: int, end: int, problem: str | None) -> None:
-        self.values = values
-        self.start = start
-        self.end = end
-        self.problem = problem
+    values: list[str]
+    start: int
+    end: int
+    problem: str | None
 
 
 def open_delimited(path: Path, fmt: str, size: int, options: ReadOptions) -> Source:
