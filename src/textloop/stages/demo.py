@@ -44,7 +44,7 @@ class DemoSource:
     path: Path
     text_col: str | None = "text"
     label_col: str | None = "category"
-    meta_cols: list[str] | None = None
+    meta_cols: list[str] | None = field(default_factory=lambda: ["*"])  # keep every column
     group_col: str | None = "movie_name"
     labels: Sequence[Label] = DEMO_LABELS
     description: str = "Rotten Tomatoes snippets: fresh or rotten reviews, or plot synopses."
@@ -66,6 +66,8 @@ class DemoSummary:
     data_path: Path
     rows_read: int
     records_new: int
+    rows_skipped: int
+    skip_report: Path | None
     release_id: str
     split_sizes: dict[str, int]
     outcomes: list[ModelOutcome] = field(default_factory=list)
@@ -90,7 +92,11 @@ def fetch_demo_data() -> Path:
 def run_demo(folder: Path, source: DemoSource, *, models: Sequence[str] = DEFAULT_MODELS,
              fresh: bool = False, on_step: Callable[[str], None] = lambda _: None,
              progress: Progress = NULL_PROGRESS) -> DemoSummary:
-    """Create a project in ``folder`` and run import → release → train → evaluate."""
+    """Create a project in ``folder`` and run import → release → train → evaluate.
+
+    Invalid rows are skipped with a report rather than failing the demo: the Rotten
+    Tomatoes file itself has 14 plot rows with empty text.
+    """
     _prepare_folder(folder, fresh)
     on_step("Creating the project")
     project = init_project(folder, labels=source.labels, description=source.description)
@@ -98,12 +104,13 @@ def run_demo(folder: Path, source: DemoSource, *, models: Sequence[str] = DEFAUL
         on_step(f"Importing {source.path.name}")
         imported = import_file(store, project, source.path, ImportOptions(
             text_col=source.text_col, label_col=source.label_col, meta_cols=source.meta_cols,
-            add_labels=True), progress)
+            add_labels=True, skip_invalid=True), progress)
         on_step("Releasing v1" + (f" (grouped by {source.group_col})" if source.group_col else ""))
         release = create_release(store, project, group_field=source.group_col,
                                  message="demo", progress=progress)
         summary = DemoSummary(folder.resolve(), source.path, imported.rows_read,
-                              imported.records_new, release.id, dict(release.counts))
+                              imported.records_new, imported.rows_skipped,
+                              imported.report_path, release.id, dict(release.counts))
         for name in models:
             on_step(f"Training {name}")
             trained = train(store, project, model=name, release=release.id, progress=progress)

@@ -60,6 +60,8 @@ def _print_summary(s: DemoSummary) -> None:
     console.print(f"\n[bold]Done.[/] {s.rows_read:,} rows read, {s.records_new:,} new records; "
                   f"release {s.release_id}: train {sizes['train']:,} / validation "
                   f"{sizes['validation']:,} / test {sizes['test']:,}")
+    if s.rows_skipped:
+        console.print(f"{s.rows_skipped:,} invalid rows skipped; why: {esc(str(s.skip_report))}")
     table = Table("run", "model", "val macro-F1", "test macro-F1", "test accuracy",
                   title="Baselines on the held-out test split")
     for o in s.outcomes:
