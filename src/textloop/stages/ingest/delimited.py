@@ -22,6 +22,7 @@ from textloop.stages.ingest.source import RawRow, ReadOptions, Source
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # our own --max-chars check applies instead
 _EOF_IN_QUOTES = "unexpected end of data"
+_BARE_CR = "new-line character seen in unquoted field"
 _FIX = ("check the quotes and delimiters on that line (pass --quoting none if quote "
         "characters are ordinary text in this file)")
 
@@ -100,6 +101,9 @@ def _reread(lines: list[str], dialect: dict[str, Any], error: str) -> tuple[list
     if error == _EOF_IN_QUOTES:
         return [], ("a quoted field in this row is never closed: the rest of the file "
                     f"({len(lines):,} lines) would be read into it")
+    if error.startswith(_BARE_CR):
+        return [], ("has a carriage return (\\r) outside quotes; are the line endings old "
+                    "Mac style? convert the file to \\n or \\r\\n line endings")
     try:
         rows = list(csv.reader(lines, strict=False, **dialect))
     except csv.Error as exc:

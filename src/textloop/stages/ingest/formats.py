@@ -60,6 +60,7 @@ def open_source(path: Path, options: ReadOptions) -> Source:
     fmt = options.format or detect_format(path)
     if fmt not in FORMATS:
         raise InvalidInputError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
+    _check_readable(path, fmt)
     size = _size(path)
     if fmt in ("csv", "tsv"):
         return open_delimited(path, fmt, size, options)
@@ -69,6 +70,22 @@ def open_source(path: Path, options: ReadOptions) -> Source:
     from textloop.stages.ingest.arrow_formats import open_hf, open_parquet
 
     return open_parquet(path, size) if fmt == "parquet" else open_hf(path, size)
+
+
+def _check_readable(path: Path, fmt: str) -> None:
+    """A folder only for ``hf``, and a file we may open: say so now, not with a traceback."""
+    if path.is_dir() != (fmt == "hf"):
+        expected = "a folder written by save_to_disk" if fmt == "hf" else "a file"
+        raise InvalidInputError(f"{path}: format {fmt!r} needs {expected}",
+                                hint="check the path and --format")
+    if path.is_dir():
+        return
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot be read ({exc.strerror})",
+                                hint="check the file's permissions") from None
 
 
 def _size(path: Path) -> int:

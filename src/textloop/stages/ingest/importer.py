@@ -45,6 +45,7 @@ from textloop.types import NewRecord, SourceKind
 
 BATCH = 50_000
 _PROGRESS_EVERY = 1000  # rows between progress updates
+_COLUMN_SAMPLE = 1000  # rows whose keys make the columns of a JSON file
 
 
 @dataclass
@@ -111,22 +112,25 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
 
 
 def _rows_with_columns(source: Source) -> Iterator[RawRow]:
-    """For formats without a header (JSON), take the columns from the first parsed row."""
+    """For formats without a header (JSON), the columns are the keys of the first rows.
+
+    Keys are collected over the first ``_COLUMN_SAMPLE`` rows, not just the first one: a
+    file whose first rows carry no ``label`` key must not lose the labels of the others.
+    """
     rows = source.rows()
     if source.columns is not None:
         return rows
-    unparsed: list[RawRow] = []
-    for row in rows:
-        if row.problem is None and row.bad_bytes is None:
-            source.columns = [k for k in row.fields if isinstance(k, str)]
-            source.origin = f"the first row ({row.where})"
-            return itertools.chain(unparsed, [row], rows)
-        unparsed.append(row)
-    if not unparsed:
+    peeked = list(itertools.islice(rows, _COLUMN_SAMPLE))
+    if not peeked:
         raise InvalidInputError(f"{source.path}: the file has no rows", hint="check the file")
-    source.columns = []
-    source.origin = "the file (no row could be parsed)"
-    return iter(unparsed)
+    columns: dict[str, None] = {}
+    for row in peeked:
+        if row.problem is None and row.bad_bytes is None:
+            columns.update((k, None) for k in row.fields if isinstance(k, str))
+    source.columns = list(columns)
+    source.origin = ("the keys of the first row" if len(peeked) == 1 else
+                     f"the keys of the first {len(peeked):,} rows")
+    return itertools.chain(peeked, rows)
 
 
 @contextmanager

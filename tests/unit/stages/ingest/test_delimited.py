@@ -77,3 +77,8 @@ def test_leading_blank_lines_before_the_header_are_skipped(write) -> None:
     source, rows = read(write("a.csv", "\n\ntext\nhello\n"))
     assert source.columns == ["text"]
     assert [(r.line, r.fields) for r in rows] == [(4, {"text": "hello"})]
+
+
+def test_old_mac_line_endings_are_explained(write) -> None:
+    _, rows = read(write("a.csv", "a,b\n1,2\rthree,4\n"))
+    assert rows[0].problem is not None and "carriage return" in rows[0].problem

@@ -67,3 +67,24 @@ def test_compressed_files_import_like_plain_ones(store, project, write, suffix) 
     result = run(store, project, path)
     assert (result.rows_read, result.records_new) == (2, 2)
     assert texts(store) == {"hello", "buy"}
+
+
+def test_a_file_given_as_a_dataset_folder_is_refused(write) -> None:
+    with pytest.raises(InvalidInputError, match="format 'hf' needs a folder"):
+        open_source(write("a.csv", "text\nx\n"), ReadOptions(format="hf"))
+
+
+def test_a_folder_given_as_csv_is_refused(tmp_path) -> None:
+    with pytest.raises(InvalidInputError, match="format 'csv' needs a file"):
+        open_source(tmp_path, ReadOptions(format="csv"))
+
+
+def test_an_unreadable_file_is_an_input_error(write, monkeypatch) -> None:
+    path = write("a.csv", "text\nx\n")
+
+    def denied(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(path), "open", denied)
+    with pytest.raises(InvalidInputError, match=r"cannot be read \(Permission denied\)"):
+        open_source(path, ReadOptions())

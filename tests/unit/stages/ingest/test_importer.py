@@ -7,14 +7,23 @@ store exactly as it was.
 from __future__ import annotations
 
 import csv
+import gzip
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
 
-from tests.unit.stages.ingest.support import counts, labels_by_text, refused, run, texts
+from tests.unit.stages.ingest.support import (
+    counts,
+    labels_by_text,
+    options,
+    refused,
+    run,
+    texts,
+)
 from textloop.config import load_spec
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest import importer
+from textloop.stages.ingest import import_file, importer
 from textloop.storage import records
 from textloop.storage.schema import records as table
 
@@ -202,6 +211,21 @@ def test_json_surrogate_pairs_are_fine(store, project, write) -> None:
     assert texts(store) == {"smile \U0001f600"}
 
 
+def test_jsonl_columns_come_from_more_than_the_first_row(store, project, write) -> None:
+    content = '{"text": "unlabeled first"}\n{"text": "b", "label": "spam", "lang": "en"}\n'
+    result = run(store, project, write("a.jsonl", content), meta_cols=["*"])
+    assert labels_by_text(store) == {"b": {"spam"}}
+    assert (result.rows_unlabeled, result.annotations_new) == (1, 1)
+    with store.read() as conn:
+        meta = {r.text: r.meta for r in records.iter_all(conn)}
+    assert meta == {"unlabeled first": {"lang": None}, "b": {"lang": "en"}}
+
+
+def test_jsonl_missing_column_names_where_columns_came_from(seeded, project, write) -> None:
+    refused(seeded, project, write("a.jsonl", '{"message": "a"}\n'),
+            "column 'text'", "not found in the keys of the first row", "'message'")
+
+
 def test_json_row_missing_the_text_key(seeded, project, write) -> None:
     content = '{"text": "a", "label": "spam"}\n{"body": "b", "label": "ham"}\n'
     refused(seeded, project, write("a.jsonl", content), "line 2, column 'text'", "missing")
@@ -353,6 +377,32 @@ def test_a_failed_import_leaves_no_report_and_no_rows(store, project, write,
     assert counts(store) == before
     folder = store.path_for("imports")
     assert not folder.exists() or not any(folder.iterdir())
+
+
+class RecordingProgress:
+    """A ``Progress`` that remembers what the importer reported."""
+
+    def __init__(self) -> None:
+        self.tasks: list[tuple[str, int | None, str]] = []
+        self.advanced = 0
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None, unit: str = "items"):
+        self.tasks.append((description, total, unit))
+        yield self
+
+    def advance(self, n: int = 1) -> None:
+        self.advanced += n
+
+
+def test_progress_counts_the_bytes_of_the_file_as_stored(store, project, write) -> None:
+    rows = "".join(f'{{"text": "row {i}", "label": "spam"}}\n' for i in range(5000))
+    path = write("big.jsonl.gz", gzip.compress(rows.encode()))
+    progress = RecordingProgress()
+    import_file(store, project, path, options(), progress)
+    size = path.stat().st_size
+    assert progress.tasks == [("Importing big.jsonl.gz", size, "bytes")]
+    assert 0 < progress.advanced <= size
 
 
 def test_records_carry_their_source_line_and_file(store, project, write) -> None:
