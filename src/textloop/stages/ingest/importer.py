@@ -123,14 +123,26 @@ def _rows_with_columns(source: Source) -> Iterator[RawRow]:
     peeked = list(itertools.islice(rows, _COLUMN_SAMPLE))
     if not peeked:
         raise InvalidInputError(f"{source.path}: the file has no rows", hint="check the file")
+    readable = [row for row in peeked if row.problem is None and row.bad_bytes is None]
+    if not readable:
+        raise failure(source.path, [_unreadable(row) for row in peeked[:MAX_REPORTED]],
+                      stopped_early=len(peeked) > MAX_REPORTED)
     columns: dict[str, None] = {}
-    for row in peeked:
-        if row.problem is None and row.bad_bytes is None:
-            columns.update((k, None) for k in row.fields if isinstance(k, str))
+    for row in readable:
+        columns.update((k, None) for k in row.fields if isinstance(k, str))
     source.columns = list(columns)
     source.origin = ("the keys of the first row" if len(peeked) == 1 else
                      f"the keys of the first {len(peeked):,} rows")
     return itertools.chain(peeked, rows)
+
+
+def _unreadable(row: RawRow) -> RowError:
+    """The error ``to_record`` gives a row the reader could not parse or decode."""
+    try:
+        to_record(row, ColumnMap(text=""))
+    except RowError as error:
+        return error
+    raise AssertionError(f"{row.where} was expected to be unreadable")
 
 
 @contextmanager

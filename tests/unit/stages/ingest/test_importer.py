@@ -413,3 +413,9 @@ def test_records_carry_their_source_line_and_file(store, project, write) -> None
         refs = {r.source_ref for r in records.iter_all(conn)}
     assert lines == {"two\nlines": 2, "third": 4}
     assert refs == {str(path.resolve())}
+
+
+def test_a_json_file_with_no_readable_row_reports_the_rows(seeded, project, write) -> None:
+    error = refused(seeded, project, write("a.jsonl", "{oops\n[1]\n"), "line 1: invalid JSON",
+                    "line 2: expected a JSON object")
+    assert "not found" not in error.message
