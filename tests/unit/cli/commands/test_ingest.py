@@ -81,3 +81,15 @@ def test_help_shows_examples() -> None:
     result = runner.invoke(app, ["import", "--help"])
     assert result.exit_code == 0 and "--no-header" in result.output
     assert "textloop import" in result.output
+
+
+def test_busy_store_is_a_clean_error(project, store, tmp_path, monkeypatch) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("text\nhello\n")
+    monkeypatch.setenv("TEXTLOOP_BUSY_TIMEOUT", "0.1")
+    with store.write():
+        result = invoke(project, str(path))
+    assert result.exit_code == 7
+    assert "Error: store is busy" in result.output and "TEXTLOOP_BUSY_TIMEOUT" in result.output
+    assert "Traceback" not in result.output
+    assert counts(store) == (0, 0, 0)
