@@ -244,18 +244,27 @@ class _ImportRun:
         return len(self.errors) >= MAX_REPORTED
 
     def flush(self) -> None:
-        """Write the pending batch after checking its ids against the store."""
+        """Write the pending batch after checking its ids against the store.
+
+        A row repeating an earlier row of the file (same text, same label) is counted but
+        not sent to the database again: a file of repeats costs no more than its distinct rows.
+        """
         batch, self.batch = self.batch, []
         if self.errors or not batch:
             return
         batch = self._without_stored_id_conflicts(batch)
         if self.errors:
             return
+        records_out = []
+        hashes_out = []
         for record, digest, _ in batch:
-            self._count(record, digest)
-        self.writer.write([r for r, _, _ in batch], [h for _, h, _ in batch])
+            if self._count(record, digest):
+                records_out.append(record)
+                hashes_out.append(digest)
+        self.writer.write(records_out, hashes_out)
 
-    def _count(self, record: NewRecord, digest: str) -> None:
+    def _count(self, record: NewRecord, digest: str) -> bool:
+        """Count the row; False when it repeats an earlier row exactly (nothing to write)."""
         label = record.label
         if label is None:
             self.unlabeled += 1
@@ -264,11 +273,12 @@ class _ImportRun:
         rid = record_id(digest)
         if rid not in self.seen:
             self.seen[rid] = label
-            return
+            return True
         self.repeated += 1
         previous = self.seen[rid]
         if previous is not None and label is not None and previous != label:
             self.conflicting += 1
+        return label is not None and label != previous
 
     def _without_stored_id_conflicts(self, batch: list[tuple[NewRecord, str, RawRow]]
                                      ) -> list[tuple[NewRecord, str, RawRow]]:
