@@ -3,7 +3,7 @@
 The expensive part is the encoder, so ``embed`` works hard to call it as little as
 possible: identical texts in one call are encoded once, texts whose (model id, content
 hash) is already in the cache are not encoded at all, and the rest are encoded in batches
-of similar length.
+of similar length, written to the cache chunk by chunk.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ import onnxruntime as ort
 from textloop.errors import IntegrityError, InvalidInputError
 from textloop.models.embedders.base import EmbeddingCache, text_hash
 from textloop.models.embedders.batching import length_sorted_batches, load_tokenizer, tokenize
-from textloop.progress import NULL_PROGRESS, Progress
+from textloop.progress import NULL_PROGRESS, Progress, Task
+
+CHUNK = 4096
+"""Texts encoded between cache writes: an interrupted run keeps what it finished, and
+length-sorting still has enough texts to group."""
 
 
 @dataclass(slots=True)
@@ -77,26 +81,31 @@ class OnnxEmbedder:
         keys = list(hashes) if hashes is not None else (
             [text_hash(t) for t in texts] if cache is not None else list(texts))
         first = _first_index(keys)
-        known = cache.get(self.model_id, list(first)) if cache is not None else {}
+        known = dict(cache.get(self.model_id, list(first))) if cache is not None else {}
         todo = [key for key in first if key not in known]
-        if todo:
-            fresh = self.encode([texts[first[key]] for key in todo], progress, batch_size)
-            if cache is not None:
-                cache.put(self.model_id, todo, fresh)
-            known = {**known, **dict(zip(todo, fresh, strict=True))}
+        with progress.task(f"Embedding with {self.model_id}", total=len(todo)) as task:
+            for start in range(0, len(todo), CHUNK):
+                chunk = todo[start:start + CHUNK]
+                fresh = self._encode([texts[first[key]] for key in chunk], task, batch_size)
+                if cache is not None:
+                    cache.put(self.model_id, chunk, fresh)
+                known.update(zip(chunk, fresh, strict=True))
         return np.stack([np.asarray(known[key], dtype=np.float32) for key in keys])
 
     def encode(self, texts: Sequence[str], progress: Progress = NULL_PROGRESS,
                batch_size: int = 64) -> np.ndarray:
         """Run the encoder on every text (no cache, no deduplication)."""
+        with progress.task(f"Embedding with {self.model_id}", total=len(texts)) as task:
+            return self._encode(texts, task, batch_size)
+
+    def _encode(self, texts: Sequence[str], task: Task, batch_size: int) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         token_ids = tokenize(self._tokenizer, texts)
-        with progress.task(f"Embedding with {self.model_id}", total=len(texts)) as task:
-            for batch in length_sorted_batches(token_ids, batch_size, self._pad_id):
-                out[batch.rows] = self._session.run(None, batch.feeds)[0]
-                self.stats.batches_run += 1
-                self.stats.texts_encoded += len(batch.rows)
-                task.advance(len(batch.rows))
+        for batch in length_sorted_batches(token_ids, batch_size, self._pad_id):
+            out[batch.rows] = self._session.run(None, batch.feeds)[0]
+            self.stats.batches_run += 1
+            self.stats.texts_encoded += len(batch.rows)
+            task.advance(len(batch.rows))
         return out
 
 

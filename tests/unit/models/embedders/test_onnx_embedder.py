@@ -106,3 +106,24 @@ def test_embedder_satisfies_the_protocol(int8) -> None:
 def test_bad_arguments_are_explained(int8, texts, kwargs, match) -> None:
     with pytest.raises(InvalidInputError, match=match):
         int8.embed(texts, **kwargs)
+
+
+class _FailingSecondPut(CountingCache):
+    def put(self, model_id, hashes, vectors) -> None:
+        if self.stored:
+            raise KeyboardInterrupt  # the user stopped the run after the first chunk
+        super().put(model_id, hashes, vectors)
+
+
+def test_an_interrupted_run_keeps_the_chunks_it_finished(int8, monkeypatch) -> None:
+    monkeypatch.setattr("textloop.models.embedders.onnx_embedder.CHUNK", 3)
+    cache = _FailingSecondPut()
+    with pytest.raises(KeyboardInterrupt):
+        int8.embed(MIXED, cache=cache)
+    assert len(cache.stored) == 3
+    resumed = CountingCache()
+    resumed.vectors = dict(cache.vectors)
+    before = int8.stats.texts_encoded
+    vectors = int8.embed(MIXED, cache=resumed)
+    assert int8.stats.texts_encoded - before == len(set(MIXED)) - 3
+    assert vectors.shape == (len(MIXED), 384)
