@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -127,3 +130,13 @@ def test_an_interrupted_run_keeps_the_chunks_it_finished(int8, monkeypatch) -> N
     vectors = int8.embed(MIXED, cache=resumed)
     assert int8.stats.texts_encoded - before == len(set(MIXED)) - 3
     assert vectors.shape == (len(MIXED), 384)
+
+
+def test_embedding_never_imports_torch(minilm_dir) -> None:
+    code = ("import sys; from textloop.models.embedders import get_embedder; "
+            "get_embedder('minilm-int8').embed(['no torch here']); "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') "
+            "if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, timeout=300)
+    assert done.stdout.strip() == "[]"
