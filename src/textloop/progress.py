@@ -7,7 +7,7 @@ the server and tests use the silent default. This keeps ``stages/`` free of term
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Protocol
 
 
@@ -19,7 +19,7 @@ class Progress(Protocol):
     """``unit`` is what ``total`` and ``advance`` count: ``"items"`` or ``"bytes"``."""
 
     def task(self, description: str, total: int | None = None,
-             unit: str = "items") -> Iterator[Task]: ...
+             unit: str = "items") -> AbstractContextManager[Task]: ...
 
 
 class _NullTask:
@@ -36,4 +36,4 @@ class NullProgress:
         yield _NullTask()
 
 
-NULL_PROGRESS: Progress = NullProgress()  # type: ignore[assignment]
+NULL_PROGRESS: Progress = NullProgress()

@@ -20,7 +20,7 @@ from textloop.config import Label, Project
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.ingest.formats import ReadOptions
 from textloop.stages.project import init_project
-from textloop.storage import Store, annotations, records
+from textloop.storage import Store, annotation_log, records
 
 pytestmark = pytest.mark.integration
 
@@ -128,7 +128,7 @@ def stored_record(store: Store, text: str) -> tuple[Any, set[str]]:
     with store.read() as conn:
         found = [r for r in records.iter_all(conn) if r.text == text]
         assert len(found) == 1, f"{text!r} stored {len(found)} times"
-        labels = {v[1] for v in annotations.iter_votes(conn) if v[0] == found[0].id}
+        labels = {v[1] for v in annotation_log.iter_votes(conn) if v[0] == found[0].id}
     return found[0], labels
 
 

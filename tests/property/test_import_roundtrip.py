@@ -24,7 +24,7 @@ from textloop.config import Label
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.ingest.formats import ReadOptions
 from textloop.stages.project import init_project
-from textloop.storage import Store, annotations, records
+from textloop.storage import Store, annotation_log, records
 
 LABELS = ("spam", "ham")
 COLUMNS = ("text", "label", "source")
@@ -83,7 +83,7 @@ def expected(rows: list) -> dict[str, tuple[set[str], dict[str, str]]]:
 def stored(store: Store) -> dict[str, tuple[set[str], dict[str, str]]]:
     with store.read() as conn:
         found = {r.id: (r.text, set(), r.meta) for r in records.iter_all(conn)}
-        for record_id, label, kind, _ in annotations.iter_votes(conn):
+        for record_id, label, kind, _ in annotation_log.iter_votes(conn):
             assert kind == "import"
             found[record_id][1].add(label)
     for record_id, (text, _, _) in found.items():
@@ -95,7 +95,7 @@ def export(store: Store, path: Path) -> None:
     """The store as JSON Lines: one line per (record, label), unlabeled records once."""
     with store.read() as conn:
         labels: dict[str, list[str]] = {}
-        for record_id, label, _, _ in annotations.iter_votes(conn):
+        for record_id, label, _, _ in annotation_log.iter_votes(conn):
             labels.setdefault(record_id, []).append(label)
         lines = [{"text": r.text, "label": label, **r.meta}
                  for r in records.iter_all(conn) for label in labels.get(r.id, [None])]

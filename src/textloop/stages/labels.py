@@ -14,7 +14,7 @@ from itertools import groupby
 
 from sqlalchemy import Connection
 
-from textloop.storage import annotations, records
+from textloop.storage import annotation_log, records
 from textloop.types import AnnotationKind, LabeledRecord
 
 TRUST_ORDER = (AnnotationKind.HUMAN, AnnotationKind.IMPORT, AnnotationKind.SYNTHETIC,
@@ -37,7 +37,7 @@ def resolve(votes: Iterable[tuple[str, str, float]]) -> tuple[str, str]:
 def current_labels(conn: Connection) -> dict[str, tuple[str, str]]:
     """record_id -> (label, kind) for every record with at least one annotation."""
     out: dict[str, tuple[str, str]] = {}
-    for record_id, group in groupby(annotations.iter_votes(conn), key=lambda v: v[0]):
+    for record_id, group in groupby(annotation_log.iter_votes(conn), key=lambda v: v[0]):
         out[record_id] = resolve((label, kind, at) for _, label, kind, at in group)
     return out
 

@@ -23,7 +23,7 @@ ARRAYS = "arrays.npz"
 def save_bundle(folder: Path, contents: BundleContents) -> str:
     """Write atomically; returns the manifest sha256 to record in the store."""
     with atomic_dir(folder) as tmp:
-        np.savez(tmp / ARRAYS, **contents.arrays)
+        np.savez(tmp / ARRAYS, **contents.arrays)  # type: ignore[arg-type]
         (tmp / BUNDLE_JSON).write_text(json.dumps(contents.meta, indent=2, sort_keys=True,
                                                   default=str), encoding="utf-8")
         return write_manifest(tmp, {"kind": "model-bundle"})

@@ -16,7 +16,9 @@ def start(conn: Connection, source: str, source_kind: str, file_sha256: str | No
     result = conn.execute(imports.insert().values(
         source=source, source_kind=source_kind, file_sha256=file_sha256,
         options=jsoncol.dumps(options), started_at=time.time()))
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def finish(conn: Connection, import_id: int, *, file_sha256: str | None, rows_read: int,

@@ -63,7 +63,7 @@ records = Table(
     Column("created_at", Float, nullable=False),
 )
 
-annotations = Table(
+annotations_table = Table(
     "annotations",
     metadata,
     Column("id", Integer, primary_key=True),

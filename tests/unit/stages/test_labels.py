@@ -6,7 +6,7 @@ import time
 
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.labels import current_labels, labeled_records, resolve
-from textloop.storage import annotations
+from textloop.storage import annotation_log
 
 
 def test_human_beats_import_even_when_outnumbered() -> None:
@@ -27,7 +27,7 @@ def test_labeled_records_reflect_a_human_relabel(project, store, tmp_path) -> No
         before = {r.text: r.label for r in labeled_records(conn)}
     target = next(rid for rid, (label, _) in current_labels_of(store).items() if label == "ham")
     with store.write() as conn:
-        annotations.insert(conn, [{"record_id": target, "label": "spam", "kind": "human",
+        annotation_log.insert(conn, [{"record_id": target, "label": "spam", "kind": "human",
                                    "annotator": "alice", "created_at": time.time()}])
     with store.read() as conn:
         after = {r.text: (r.label, r.label_kind) for r in labeled_records(conn)}

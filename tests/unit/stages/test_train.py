@@ -9,7 +9,7 @@ import pytest
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.train import train
-from textloop.storage import annotations, runs
+from textloop.storage import annotation_log, runs
 from textloop.storage.bundles import load_bundle
 
 
@@ -81,7 +81,7 @@ def test_train_uses_the_labels_as_of_the_release(project, store, tmp_path) -> No
 
         records = labeled_records(conn)
     with store.write() as conn:
-        annotations.insert(conn, [{"record_id": r.id, "label": "spam", "kind": "human",
+        annotation_log.insert(conn, [{"record_id": r.id, "label": "spam", "kind": "human",
                                    "annotator": "x", "created_at": time.time()}
                                   for r in records])
     result = train(store, project, release="v1")

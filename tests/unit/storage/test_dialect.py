@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
-from textloop.storage import annotations, records
+from textloop.storage import annotation_log, records
 from textloop.storage.dialect import insert_ignore, insert_ignore_values
 from textloop.storage.schema import embeddings
 
@@ -51,9 +51,9 @@ def test_import_annotations_are_unique_per_record_and_label(store) -> None:
     human = {**label, "kind": "human", "annotator": "ann"}
     with store.write() as conn:
         records.insert(conn, [record(1)])
-        assert annotations.insert(conn, [label, label, {**label, "label": "ham"}]) == 2
-        assert annotations.insert(conn, [human, human]) == 2
-        assert annotations.count(conn) == 4
+        assert annotation_log.insert(conn, [label, label, {**label, "label": "ham"}]) == 2
+        assert annotation_log.insert(conn, [human, human]) == 2
+        assert annotation_log.count(conn) == 4
 
 
 def test_rows_missing_later_keys_fall_back_or_fail_like_sqlalchemy(store) -> None:
@@ -61,8 +61,8 @@ def test_rows_missing_later_keys_fall_back_or_fail_like_sqlalchemy(store) -> Non
         records.insert(conn, [record(1)])
         short = {"record_id": "id0001", "label": "x", "kind": "human", "annotator": "a",
                  "created_at": 1.0}
-        assert annotations.insert(conn, [short]) == 1
-        assert annotations.insert(conn, [{**short, "comment": "why"}]) == 1
+        assert annotation_log.insert(conn, [short]) == 1
+        assert annotation_log.insert(conn, [{**short, "comment": "why"}]) == 1
 
 
 def test_binary_columns_go_through_sqlalchemy(store) -> None:

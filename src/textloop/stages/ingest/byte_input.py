@@ -22,7 +22,7 @@ from textloop.errors import InvalidInputError
 from textloop.stages.ingest.source import ByteMeter
 
 # Decompressing wrappers around the raw stream; ``open_bytes`` closes them with it.
-COMPRESSED: dict[str, Callable[[IO[bytes]], IO[bytes]]] = {
+COMPRESSED: dict[str, Callable[[IO[bytes]], Any]] = {
     ".gz": lambda raw: gzip.GzipFile(fileobj=raw, mode="rb"),
     ".bz2": lambda raw: bz2.BZ2File(raw, mode="rb"),
     ".xz": lambda raw: lzma.LZMAFile(raw, mode="rb"),  # noqa: SIM115
@@ -115,9 +115,9 @@ def _wide_lines(path: Path, codec: str, meter: ByteMeter) -> Iterator[str]:
             try:
                 pending += decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
-                line = number + (pending + _valid_prefix(codec, exc)).count("\n") + 1
+                bad_line = number + (pending + _valid_prefix(codec, exc)).count("\n") + 1
                 raise InvalidInputError(
-                    f"{path}: line {line}: bytes {exc.object[exc.start:exc.end][:8].hex(' ')} "
+                    f"{path}: line {bad_line}: bytes {exc.object[exc.start:exc.end][:8].hex(' ')} "
                     f"are not valid {codec}", hint="pass the file's real --encoding") from None
             *lines, pending = pending.split("\n")
             for line in lines:

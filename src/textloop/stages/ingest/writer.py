@@ -13,7 +13,7 @@ from operator import itemgetter
 from sqlalchemy import Connection
 
 from textloop.stages.ingest.rows import content_hash, record_id
-from textloop.storage import annotations, jsoncol, records
+from textloop.storage import annotation_log, jsoncol, records
 from textloop.types import AnnotationKind, NewRecord
 
 IMPORT_ANNOTATOR = "import"
@@ -57,4 +57,4 @@ class RecordWriter:
         record_rows.sort(key=itemgetter(0))
         label_rows.sort(key=itemgetter(0))
         self.records_new += records.insert_values(self.conn, _RECORD_COLUMNS, record_rows)
-        self.annotations_new += annotations.insert_values(self.conn, _LABEL_COLUMNS, label_rows)
+        self.annotations_new += annotation_log.insert_values(self.conn, _LABEL_COLUMNS, label_rows)

@@ -11,7 +11,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest import ImportOptions, ImportResult, import_file
 from textloop.stages.ingest.formats import ReadOptions
-from textloop.storage import Store, annotations, imports, records
+from textloop.storage import Store, annotation_log, imports, records
 
 _READ_KEYS = ("format", "encoding", "header", "quoting")
 
@@ -29,7 +29,7 @@ def run(store: Store, project: Project, path: Path, **kwargs: Any) -> ImportResu
 def counts(store: Store) -> tuple[int, int, int]:
     """(records, annotations, imports): what a refused import must leave unchanged."""
     with store.read() as conn:
-        return records.count(conn), annotations.count(conn), imports.count(conn)
+        return records.count(conn), annotation_log.count(conn), imports.count(conn)
 
 
 def texts(store: Store) -> set[str]:
@@ -41,7 +41,7 @@ def labels_by_text(store: Store) -> dict[str, set[str]]:
     with store.read() as conn:
         by_id = {r.id: r.text for r in records.iter_all(conn)}
         out: dict[str, set[str]] = {}
-        for record_id, label, _, _ in annotations.iter_votes(conn):
+        for record_id, label, _, _ in annotation_log.iter_votes(conn):
             out.setdefault(by_id[record_id], set()).add(label)
     return out
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textloop.stages.ingest.rows import content_hash, record_id
 from textloop.stages.ingest.writer import IMPORT_ANNOTATOR, RecordWriter
-from textloop.storage import annotations, imports, records
+from textloop.storage import annotation_log, imports, records
 from textloop.types import NewRecord
 
 
@@ -21,7 +21,7 @@ def test_writes_records_and_import_labels(store) -> None:
     assert (writer.records_new, writer.annotations_new) == (2, 1)
     with store.read() as conn:
         stored = {r.text: r for r in records.iter_all(conn)}
-        votes = list(annotations.iter_votes(conn))
+        votes = list(annotation_log.iter_votes(conn))
     assert stored["b text"].id == record_id(content_hash("b text"))
     assert stored["b text"].meta == {"k": 1} and stored["b text"].source_ref == "default-ref"
     assert stored["a text"].source_ref == "https://x.test/a"
@@ -43,14 +43,14 @@ def test_labels_of_one_record_keep_their_order(store) -> None:
         RecordWriter(conn, start(conn), "file", None).write(batch)
     with store.read() as conn:
         first = record_id(content_hash("t0"))
-        labels = [v[1] for v in annotations.iter_votes(conn) if v[0] == first]
+        labels = [v[1] for v in annotation_log.iter_votes(conn) if v[0] == first]
     assert labels == ["spam", "ham"]
 
 
 def test_annotator_is_import(store) -> None:
     from sqlalchemy import select
 
-    from textloop.storage.schema import annotations as table
+    from textloop.storage.schema import annotations_table as table
 
     with store.write() as conn:
         RecordWriter(conn, start(conn), "file", None).write([NewRecord("x", label="spam")])

@@ -13,7 +13,7 @@ import pytest
 from textloop.config import Project
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.ingest.rows import content_hash, record_id
-from textloop.storage import Store, annotations
+from textloop.storage import Store, annotation_log
 
 AddRows = Callable[..., list[str]]
 
@@ -43,7 +43,7 @@ def add_rows(store: Store, project: Project, tmp_path: Path) -> AddRows:
 def relabel(store: Store, record: str, label: str, annotator: str = "alice") -> None:
     """A human label, which the resolver prefers over the imported one."""
     with store.write() as conn:
-        annotations.insert(conn, [{"record_id": record, "label": label, "kind": "human",
+        annotation_log.insert(conn, [{"record_id": record, "label": label, "kind": "human",
                                    "annotator": annotator, "created_at": time.time()}])
 
 

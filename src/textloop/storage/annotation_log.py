@@ -9,33 +9,33 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from textloop.storage.dialect import insert_ignore, insert_ignore_values
-from textloop.storage.schema import annotations
+from textloop.storage.schema import annotations_table as table
 
 
 def insert(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     """Add annotations; an imported label already on the record is skipped. Returns new rows."""
-    return insert_ignore(conn, annotations, rows)
+    return insert_ignore(conn, table, rows)
 
 
 def insert_values(conn: Connection, columns: Sequence[str],
                   values: Sequence[Sequence[Any]]) -> int:
     """``insert`` for rows as value tuples in ``columns`` order (bulk imports build no dicts)."""
-    return insert_ignore_values(conn, annotations, columns, values)
+    return insert_ignore_values(conn, table, columns, values)
 
 
 def count(conn: Connection) -> int:
-    return conn.execute(select(func.count()).select_from(annotations)).scalar_one()
+    return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
 def iter_votes(conn: Connection) -> Iterator[tuple[str, str, str, float]]:
     """(record_id, label, kind, created_at) for every annotation, grouped by record."""
-    query = select(annotations.c.record_id, annotations.c.label, annotations.c.kind,
-                   annotations.c.created_at).order_by(annotations.c.record_id, annotations.c.id)
+    query = select(table.c.record_id, table.c.label, table.c.kind,
+                   table.c.created_at).order_by(table.c.record_id, table.c.id)
     for row in conn.execute(query):
         yield row[0], row[1], row[2], row[3]
 
 
 def label_counts(conn: Connection) -> Counter[str]:
     """How many annotations carry each label (any kind)."""
-    query = select(annotations.c.label)
+    query = select(table.c.label)
     return Counter(row[0] for row in conn.execute(query))
