@@ -14,6 +14,10 @@ Each run imports the file into a fresh project as a child process (``textloop --
 import FILE --add-labels``): wall time from start to exit, and the child's own peak RSS
 (``os.wait4``). Building the file and creating the project are not timed.
 
+Baseline, measured in the same run on the same file: ``_import_floor.py`` (csv + sha256 +
+one sqlite3 executemany into a bare table): the cost of the raw work, without validation,
+error locations, provenance, annotations or the import log.
+
     python benchmarks/import_1m.py --runs 3
     python benchmarks/import_1m.py --variant repeated --rows 200000
 """
@@ -76,6 +80,25 @@ def textloop_command() -> list[str]:
     return [sys.executable, "-c", "from textloop.cli.main import main; main()"]
 
 
+def timed(command: list[str], log: Path) -> tuple[float, float]:
+    """Wall seconds and the child's peak RSS in MiB."""
+    with log.open("w") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{command[0]} failed:\n{log.read_text()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def run_floor(folder: Path, data_file: Path) -> float:
+    floor = Path(__file__).with_name("_import_floor.py")
+    seconds, _ = timed([sys.executable, str(floor), str(data_file), str(folder / "floor.db")],
+                       folder / "floor.log")
+    return seconds
+
+
 def run_once(folder: Path, data_file: Path) -> dict[str, float | str]:
     project = folder / "project"
     subprocess.run([*textloop_command(), "init", str(project)], check=True,
@@ -83,16 +106,9 @@ def run_once(folder: Path, data_file: Path) -> dict[str, float | str]:
     command = [*textloop_command(), "--project", str(project), "import", str(data_file),
                "--add-labels"]
     log = folder / "import.log"
-    with log.open("w") as output:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
-        elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode != 0:
-        sys.exit(f"import failed ({child.returncode}):\n{log.read_text()}")
+    elapsed, peak = timed(command, log)
     summary = next((line for line in log.read_text().splitlines() if "rows read" in line), "")
-    return {"seconds": elapsed, "peak_rss_mib": usage.ru_maxrss / 1024, "summary": summary,
+    return {"seconds": elapsed, "peak_rss_mib": peak, "summary": summary,
             "command": " ".join([*command[:-2], "FILE", "--add-labels"])}
 
 
@@ -109,13 +125,15 @@ def main() -> None:
         data_file = Path(tmp) / "rows.csv"
         build_file(data_file, load_texts(args.data), args.rows, args.variant)
         size_mib = data_file.stat().st_size / 2**20
-        runs = []
-        for number in range(args.runs):
+        runs, floors = [], []
+        for number in range(args.runs):  # interleaved, so drift hits both alike
             folder = Path(tmp) / f"run{number}"
             folder.mkdir()
             runs.append(run_once(folder, data_file))
+            floors.append(run_floor(folder, data_file))
             print(f"run {number + 1}: {runs[-1]['seconds']:.1f} s, "
-                  f"{runs[-1]['peak_rss_mib']:.0f} MiB  {runs[-1]['summary']}", flush=True)
+                  f"{runs[-1]['peak_rss_mib']:.0f} MiB (floor {floors[-1]:.1f} s)  "
+                  f"{runs[-1]['summary']}", flush=True)
     seconds = [float(r["seconds"]) for r in runs]
     peak = max(float(r["peak_rss_mib"]) for r in runs)
     result = {
@@ -125,6 +143,10 @@ def main() -> None:
         "runs_seconds": [round(s, 2) for s in seconds],
         "median_seconds": round(statistics.median(seconds), 2),
         "rows_per_second": round(args.rows / statistics.median(seconds)),
+        "baseline": "csv + sha256 + sqlite3 executemany into a bare table (_import_floor.py)",
+        "baseline_runs_seconds": [round(s, 2) for s in floors],
+        "baseline_median_seconds": round(statistics.median(floors), 2),
+        "ratio_to_baseline": round(statistics.median(seconds) / statistics.median(floors), 2),
         "peak_rss_mib": round(peak), "target_seconds": TARGET_SECONDS,
         "target_rss_mib": TARGET_RSS_MIB,
         "meets_target": statistics.median(seconds) <= TARGET_SECONDS and peak <= TARGET_RSS_MIB,

@@ -34,13 +34,21 @@ class RichProgress:
     @contextmanager
     def task(self, description: str, total: int | None = None,
              unit: str = "items") -> Iterator[Task]:
-        """A bar counting items (``12/40``) or, with ``unit="bytes"``, bytes and bytes/s."""
-        counts = ([DownloadColumn(), TransferSpeedColumn()] if unit == "bytes"
-                  else [MofNCompleteColumn()])
-        columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                   *counts, TimeElapsedColumn(), TimeRemainingColumn()]
+        """A bar counting items (``12/40``) or, with ``unit="bytes"``, bytes and bytes/s.
+
+        Without a total there is nothing to count against: a spinner and the elapsed time.
+        Descriptions hold file names and labels, so they are escaped, never read as markup.
+        """
+        title = TextColumn("[bold]{task.description}")
+        if total is None:
+            columns = [SpinnerColumn(), title, TimeElapsedColumn()]
+        else:
+            counts = ([DownloadColumn(), TransferSpeedColumn()] if unit == "bytes"
+                      else [MofNCompleteColumn()])
+            columns = [SpinnerColumn(), title, BarColumn(), *counts, TimeElapsedColumn(),
+                       TimeRemainingColumn()]
         with Progress(*columns, console=err_console, transient=False) as bar:
-            task_id = bar.add_task(description, total=total)
+            task_id = bar.add_task(esc(description), total=total)
             yield _RichTask(bar, task_id)
             if total is not None:
                 bar.update(task_id, completed=total)

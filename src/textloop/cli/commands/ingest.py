@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from textloop.cli.console import RichProgress, console
+from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -72,11 +72,12 @@ def parse_label_map(text: str) -> dict[str, str]:
 
 
 def print_import(result: ImportResult) -> None:
-    console.print(f"Imported [bold]{Path(result.source).name}[/]: {result.rows_read:,} rows read, "
+    name = esc(Path(result.source).name)
+    console.print(f"Imported [bold]{name}[/]: {result.rows_read:,} rows read, "
                   f"[bold]{result.records_new:,} new[/] records, "
                   f"{result.annotations_new:,} new labels in {result.seconds:.1f}s")
     if result.labels:
-        shown = ", ".join(f"{k}: {v:,}" for k, v in result.labels.most_common(8))
+        shown = esc(", ".join(f"{k}: {v:,}" for k, v in result.labels.most_common(8)))
         more = f" (+{len(result.labels) - 8} more)" if len(result.labels) > 8 else ""
         console.print(f"  labels in file: {shown}{more}")
     notes = [
@@ -88,10 +89,10 @@ def print_import(result: ImportResult) -> None:
         if count:
             console.print(f"  {count:,} {text}")
     if result.new_labels:
-        console.print(f"  added labels to textloop.yaml: {', '.join(result.new_labels)}")
+        console.print(f"  added labels to textloop.yaml: {esc(', '.join(result.new_labels))}")
     if result.previous_imports:
         first = result.previous_imports[0]
         console.print(f"  this exact file was imported before (import #{first})")
     if result.rows_skipped:
         console.print(f"  [yellow]{result.rows_skipped:,} rows skipped[/]; "
-                      f"report: {result.report_path}")
+                      f"report: {esc(str(result.report_path))}")

@@ -48,14 +48,33 @@ def tokenize(tokenizer: Tokenizer, texts: Sequence[str]) -> list[list[int]]:
 
 
 def length_sorted_batches(token_ids: Sequence[Sequence[int]], batch_size: int,
-                          pad_id: int = 0) -> Iterator[Batch]:
-    """Batches of similar length, each padded to its own longest sequence."""
+                          pad_id: int = 0, max_tokens: int | None = None) -> Iterator[Batch]:
+    """Batches of similar length, each padded to its own longest sequence.
+
+    ``max_tokens`` caps rows × padded length, so batches of long texts hold fewer rows:
+    attention memory grows with the square of the length, and on 2 cores a smaller batch of
+    long texts is also faster (it stays in cache).
+    """
     lengths = np.fromiter((len(ids) for ids in token_ids), dtype=np.int64, count=len(token_ids))
     order = np.argsort(lengths, kind="stable")
-    for start in range(0, len(order), batch_size):
-        rows = order[start:start + batch_size]
+    start = 0
+    while start < len(order):
+        stop = _batch_end(lengths, order, start, batch_size, max_tokens)
+        rows = order[start:stop]
         yield Batch(rows=rows, feeds=_pad([token_ids[i] for i in rows], int(lengths[rows].max()),
                                           pad_id))
+        start = stop
+
+
+def _batch_end(lengths: np.ndarray, order: np.ndarray, start: int, batch_size: int,
+               max_tokens: int | None) -> int:
+    """End of the batch starting at ``start`` (sorted ascending: the last row is the longest)."""
+    stop = min(start + batch_size, len(order))
+    if max_tokens is None:
+        return stop
+    longest = lengths[order[start:stop]]  # ascending, so row k pads to longest[k]
+    fits = (np.arange(1, len(longest) + 1) * longest) <= max_tokens
+    return start + max(1, int(fits.sum()))
 
 
 def _pad(token_ids: list[Sequence[int]], width: int, pad_id: int) -> dict[str, np.ndarray]:

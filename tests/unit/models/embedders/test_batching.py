@@ -64,3 +64,19 @@ def test_unreadable_tokenizer_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IntegrityError) as info:
         load_tokenizer(path)
     assert "models download --force" in (info.value.hint or "")
+
+
+def test_token_budget_shrinks_batches_of_long_texts() -> None:
+    ids = [[1] * 4] * 10 + [[1] * 100] * 10
+    batches = list(length_sorted_batches(ids, batch_size=8, max_tokens=200))
+    sizes = [len(b.rows) for b in batches]
+    assert sum(sizes) == 20
+    assert sizes[0] == 8  # short texts: the row limit applies
+    long_batches = [b for b in batches if b.feeds["input_ids"].shape[1] == 100]
+    assert long_batches and all(b.feeds["input_ids"].size <= 200 for b in long_batches)
+    assert max(sizes[-3:]) == 2  # 100-token texts: at most 2 rows fit in 200 tokens
+
+
+def test_a_text_longer_than_the_budget_still_gets_its_own_batch() -> None:
+    batches = list(length_sorted_batches([[1] * 300, [1] * 2], batch_size=8, max_tokens=100))
+    assert [len(b.rows) for b in batches] == [1, 1]
