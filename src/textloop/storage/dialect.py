@@ -53,9 +53,16 @@ def insert_ignore_values(conn: Connection, table: Table, keys: Sequence[str],
 
 
 def _sqlalchemy_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = module.insert(table).on_conflict_do_nothing()
-    result = conn.execute(stmt, list(rows))
+    """Through SQLAlchemy; on PostgreSQL inserted rows are counted with ``RETURNING``.
+
+    psycopg's batched ``executemany`` does not report a total row count, but ``RETURNING``
+    under ``ON CONFLICT DO NOTHING`` yields exactly the rows that went in.
+    """
+    if conn.dialect.name == "postgresql":
+        key = next(iter(table.primary_key.columns))
+        stmt = postgresql.insert(table).on_conflict_do_nothing().returning(key)
+        return len(conn.execute(stmt, list(rows)).all())
+    result = conn.execute(sqlite.insert(table).on_conflict_do_nothing(), list(rows))
     return max(result.rowcount, 0)
 
 

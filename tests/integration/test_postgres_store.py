@@ -1,0 +1,150 @@
+"""The same stages on a real PostgreSQL store: import, labels, release, train, evaluate, cache.
+
+A throwaway cluster is started in a temporary folder when PostgreSQL's server binaries are
+installed (as the ``postgres`` user when the tests run as root); ``TEXTLOOP_TEST_PG_URL``
+points at an existing empty database instead. Otherwise the tests are skipped with the
+reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.unit.stages.pipeline_fixtures import write_dataset
+from textloop.config import Label
+from textloop.stages.evaluate import evaluate_run
+from textloop.stages.ingest import ImportOptions, import_file
+from textloop.stages.labels import labeled_records
+from textloop.stages.project import init_project
+from textloop.stages.release import create_release, load_release
+from textloop.stages.train import train
+from textloop.storage import Store, records, runs
+
+pytestmark = pytest.mark.integration
+pytest.importorskip("psycopg", reason="the PostgreSQL driver is not installed")
+
+
+def _binary(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    return str(candidates[-1]) if candidates else None
+
+
+def _as_server_user(command: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", "postgres", "--", *command]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    if os.environ.get("TEXTLOOP_TEST_PG_URL"):
+        yield os.environ["TEXTLOOP_TEST_PG_URL"]
+        return
+    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
+    if not (initdb and pg_ctl):
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    if os.geteuid() == 0 and not shutil.which("runuser"):
+        pytest.skip("running as root without runuser: cannot start PostgreSQL")
+    # not under pytest's tmp folder: that is private to root, and the server runs as postgres
+    root = Path(tempfile.mkdtemp(prefix="textloop-pg-"))
+    root.chmod(0o777)
+    data, port = root / "data", _free_port()
+    data.mkdir()
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres")
+    subprocess.run(_as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", "postgres"]),
+                   check=True, capture_output=True)
+    options = f"-p {port} -k {root} -c listen_addresses=''"
+    subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-o", options, "-w", "-l",
+                                    str(root / "log"), "start"]), check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg://postgres@/postgres?host={root}&port={port}"
+    finally:
+        subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
+                       capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_project(tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TEXTLOOP_STORE_URL", pg_url)
+    project = init_project(tmp_path / "p", labels=[Label(name="spam"), Label(name="ham")])
+    with Store.for_project(project) as store:
+        _empty(store)
+        yield project, store
+
+
+def _empty(store: Store) -> None:
+    """Each test starts from an empty schema (the cluster is shared by the module)."""
+    from textloop.storage.schema import metadata
+
+    metadata.drop_all(store.engine)
+    store.engine.dispose()
+    Store(store.url, store.artifact_root).close()  # re-create through the migrations
+
+
+def test_import_is_idempotent_and_counts_new_rows(pg_project, tmp_path: Path) -> None:
+    project, store = pg_project
+    data = write_dataset(tmp_path / "d.csv")
+    first = import_file(store, project, data, ImportOptions())
+    again = import_file(store, project, data, ImportOptions())
+    assert (first.records_new, first.annotations_new) == (240, 240)
+    assert (again.records_new, again.annotations_new) == (0, 0)
+    with store.read() as conn:
+        assert records.count(conn) == 240
+        assert {r.label for r in labeled_records(conn)} == {"spam", "ham"}
+
+
+def test_a_failed_import_leaves_postgres_unchanged(pg_project, tmp_path: Path) -> None:
+    project, store = pg_project
+    good = write_dataset(tmp_path / "d.csv")
+    import_file(store, project, good, ImportOptions())
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text() + "new text,spma\n")
+    from textloop.errors import InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="spma"):
+        import_file(store, project, bad, ImportOptions())
+    with store.read() as conn:
+        assert records.count(conn) == 240
+
+
+def test_release_train_evaluate_on_postgres(pg_project, tmp_path: Path) -> None:
+    project, store = pg_project
+    import_file(store, project, write_dataset(tmp_path / "d.csv"), ImportOptions())
+    release = create_release(store, project)
+    assert sum(len(s.ids) for s in load_release(store, release.id).splits.values()) == 240
+    trained = train(store, project)
+    evaluated = evaluate_run(store, project, trained.run_name)
+    with store.read() as conn:
+        run = runs.get(conn, "latest")
+    assert run["status"] == "FINISHED" and run["release_id"] == release.id
+    assert run["metrics"]["test/macro_f1"] == pytest.approx(evaluated.metrics["macro_f1"])
+
+
+def test_embedding_cache_round_trips_on_postgres(pg_project) -> None:
+    _, store = pg_project
+    vectors = np.random.default_rng(0).normal(size=(3, 4)).astype(np.float32)
+    store.embedding_cache.put("m/int8", ["a", "b", "c"], vectors)
+    store.embedding_cache.put("m/int8", ["a"], vectors[:1] * 0)  # a known hash is not replaced
+    found = store.embedding_cache.get("m/int8", ["c", "a", "zzz"])
+    assert set(found) == {"a", "c"}
+    np.testing.assert_array_equal(found["a"], vectors[0])
