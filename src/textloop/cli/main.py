@@ -13,6 +13,10 @@ from textloop.cli.console import render_error
 from textloop.cli.context import set_project_dir
 from textloop.errors import TextloopError
 
+# Help lists commands in the order of the loop, not in the order modules register them.
+LOOP_ORDER = ("init", "import", "crawl", "release", "releases", "train", "evaluate", "predict",
+              "status", "models", "demo")
+
 
 class _Group(TyperGroup):
     """Turns a ``TextloopError`` from any command into ``Error:``/``Hint:`` and its exit code.
@@ -20,6 +24,10 @@ class _Group(TyperGroup):
     Doing it here (rather than in ``main``) means the test runner sees exactly what a
     user sees.
     """
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        rank = {name: i for i, name in enumerate(LOOP_ORDER)}
+        return sorted(super().list_commands(ctx), key=lambda name: rank.get(name, len(rank)))
 
     def invoke(self, ctx: Any) -> Any:
         try:
