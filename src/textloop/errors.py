@@ -54,7 +54,7 @@ class NotFoundError(TextloopError):
 
 
 class ConflictError(TextloopError):
-    """The request contradicts what is stored (duplicate id, existing project, immutable release)."""
+    """The request contradicts what is stored (duplicate id, existing project, old release)."""
 
     exit_code = 4
     http_status = 409
@@ -86,7 +86,7 @@ class StorageError(TextloopError):
 
 
 class IntegrityError(StorageError):
-    """An artifact failed verification (checksum mismatch, unknown format): refused, never loaded."""
+    """An artifact failed verification (checksum, unknown format): refused, never loaded."""
 
     code = "integrity"
 

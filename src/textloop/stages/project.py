@@ -39,8 +39,8 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
         actions = Actions.for_filter(list(score_labels)) if score_labels else Actions()
         spec = ProjectSpec(name=name or folder.name, description=description,
                            labels=list(labels), text_field=text_field,
-                           metadata_fields=list(metadata_fields), goal=goal or Goal(metric="macro_f1", target=0.9),
-                           actions=actions)
+                           metadata_fields=list(metadata_fields),
+                           goal=goal or Goal(metric="macro_f1", target=0.9), actions=actions)
     except ValidationError as exc:
         error = explain_validation("textloop init", exc)
         raise InvalidInputError(error.message, hint="check the options given to init") from None
