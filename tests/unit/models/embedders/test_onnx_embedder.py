@@ -44,10 +44,21 @@ def test_very_long_texts_are_truncated_not_refused(fp32) -> None:
 
 
 def test_precisions_have_distinct_model_ids_and_agree(int8, fp32) -> None:
-    assert int8.model_id == "all-MiniLM-L6-v2/int8"
-    assert fp32.model_id == "all-MiniLM-L6-v2/fp32"
+    assert int8.model_id != fp32.model_id
     cos = np.sum(int8.embed(MIXED) * fp32.embed(MIXED), axis=1)
-    assert cos.mean() > 0.97
+    assert cos.mean() > 0.99
+
+
+def test_int8_vector_of_a_text_does_not_depend_on_its_batch_mates(int8) -> None:
+    """Training embeds in batches, serving one text: both must give the same vector."""
+    texts = ["ok", "Call me when you get home", "WINNER!! Claim your £900 prize now " * 12,
+             "lol " * 60, "The central bank raised interest rates by half a point on Tuesday."]
+    together = int8.encode(texts, batch_size=len(texts))
+    mixed_order = int8.encode([*texts[::-1], "padding partner " * 40], batch_size=3)
+    for i, text in enumerate(texts):
+        alone = int8.encode([text])[0]
+        assert float(alone @ together[i]) > 0.99999, text
+        assert float(alone @ mixed_order[len(texts) - 1 - i]) > 0.99999, text
 
 
 def test_identical_texts_are_encoded_once_per_call(int8) -> None:

@@ -72,6 +72,23 @@ def test_tiny_graph_matches_numpy_reference_with_padding() -> None:
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
 
 
+def test_padding_gets_exactly_zero_attention() -> None:
+    """The -10000 mask underflows softmax to 0: extra padding leaves a text's vector as is."""
+    model = build_bert_graph(tiny_weights(TINY), TINY)
+    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    ids = [1, 5, 9, 2]
+    vectors = []
+    for width in (len(ids), 3 * len(ids)):
+        feeds = {"input_ids": np.zeros((1, width), dtype=np.int64),
+                 "attention_mask": np.zeros((1, width), dtype=np.int64)}
+        feeds["input_ids"][0, :len(ids)] = ids
+        feeds["input_ids"][0, len(ids):] = 7  # padding that would change the vector if seen
+        feeds["attention_mask"][0, :len(ids)] = 1
+        feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
+        vectors.append(session.run(None, feeds)[0][0])
+    np.testing.assert_allclose(vectors[0], vectors[1], rtol=0, atol=1e-7)
+
+
 def test_bert_prefixed_checkpoints_are_accepted() -> None:
     weights = {f"bert.{k}": v for k, v in tiny_weights(TINY).items()}
     plain = run_graph(build_bert_graph(tiny_weights(TINY), TINY), [[1, 2, 3]])
