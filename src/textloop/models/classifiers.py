@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
+from textloop.errors import IntegrityError
 from textloop.models import tfidf
 from textloop.registry import REGISTRY
 
@@ -120,6 +121,7 @@ class EmbedLogReg(_LinearHead):
         return get_embedder(self.embedder).embed(list(X))
 
     def fit(self, X: Any, y: Sequence[str]) -> EmbedLogReg:
+        self.embedder_id_ = _embedder_id(self.embedder)
         self._fit_head(self._features(X), y)
         return self
 
@@ -128,14 +130,29 @@ class EmbedLogReg(_LinearHead):
         return self.head_.predict_proba(self._features(X))
 
     def export_state(self) -> State:
-        return self._head_state(), {}
+        return self._head_state(), {"embedder_id": self.embedder_id_}
 
     @classmethod
     def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
                    extra: dict[str, Any], classes: Sequence[str]) -> EmbedLogReg:
+        """Refuses a head trained on other vectors than this textloop's embedder produces."""
         model = cls(**params)
+        trained_on, now = extra.get("embedder_id"), _embedder_id(model.embedder)
+        if trained_on != now:
+            raise IntegrityError(
+                f"this model was trained on {trained_on} embeddings, but {model.embedder!r} now "
+                f"produces {now}; its predictions would be skewed",
+                hint="retrain it: textloop train --model embed-lr")
+        model.embedder_id_ = now
         model._restore_head(arrays, classes)
         return model
+
+
+def _embedder_id(name: str) -> str:
+    """The exact vector space a name stands for today (short names follow new versions)."""
+    from textloop.models.embedders import get_embedder
+
+    return get_embedder(name).model_id
 
 
 def model_names() -> list[str]:

@@ -96,3 +96,15 @@ def test_tfidf_baseline_on_real_sms_spam() -> None:
     model = TfidfLogReg().fit([r["text"] for r in train], [r["label"] for r in train])
     accuracy = (model.predict([r["text"] for r in test]) == [r["label"] for r in test]).mean()
     assert accuracy > 0.95
+
+
+def test_embed_lr_refuses_a_head_trained_on_other_vectors() -> None:
+    from textloop.errors import IntegrityError
+
+    x = np.eye(4, dtype=np.float32).repeat(5, axis=0)
+    model = EmbedLogReg().fit(x, ["a", "b", "a", "b"] * 5)
+    arrays, extra = model.export_state()
+    assert extra["embedder_id"].startswith("all-MiniLM-L6-v2/")
+    stale = {**extra, "embedder_id": "all-MiniLM-L6-v2/int8"}  # an earlier vector space
+    with pytest.raises(IntegrityError, match="retrain"):
+        EmbedLogReg.from_state(model.get_params(), arrays, stale, list(model.classes_))
