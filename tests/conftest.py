@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,9 @@ from textloop.config import Label, Project
 from textloop.stages.project import init_project
 from textloop.storage import Store
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data next to the checkout, or wherever $TEXTLOOP_TEST_DATA points
+SHARED_DATA = Path(os.environ.get("TEXTLOOP_TEST_DATA")
+                   or Path(__file__).resolve().parents[2] / "shared" / "data")
 
 
 def shared_data(*parts: str) -> Path:
