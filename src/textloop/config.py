@@ -106,16 +106,75 @@ class ReleaseSettings(_Strict):
         return self
 
 
+class LabelingSettings(_Strict):
+    """How human labeling runs: overlap, the final-label policy, the queue and retraining.
+
+    ``policy`` orders the sources of a record's final label among human answers:
+    an adjudicator's decision, then a strict majority of annotators, then the Dawid-Skene
+    estimate (which weighs annotators by their estimated accuracy) for ties.
+    """
+
+    overlap: int = Field(1, ge=1, le=10)
+    policy: list[Literal["adjudicated", "majority", "dawid_skene"]] = Field(
+        default_factory=lambda: ["adjudicated", "majority", "dawid_skene"])
+    strategy: str = "default"
+    batch: int = Field(50, ge=1, le=10_000)
+    retrain_after: int = Field(10, ge=1)
+    retrain_debounce_seconds: float = Field(5.0, ge=0.0)
+
+    @field_validator("policy")
+    @classmethod
+    def _policy_nonempty_unique(cls, value: list[str]) -> list[str]:
+        if not value or len(set(value)) != len(value):
+            raise ValueError("policy needs at least one of adjudicated, majority, dawid_skene, "
+                             "each at most once")
+        return value
+
+
+class Rule(_Strict):
+    """A weak labeling rule: votes ``label`` when it matches, abstains otherwise.
+
+    Exactly one of ``keywords`` (any of them, as whole words), ``regex`` (Python syntax,
+    searched anywhere) or ``function`` (``module:callable`` importable from the project
+    folder, returning a label or None) says when it matches.
+    """
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    label: str
+    keywords: list[str] = Field(default_factory=list)
+    regex: str | None = None
+    function: str | None = None
+    case_sensitive: bool = False
+
+    @model_validator(mode="after")
+    def _one_matcher(self) -> Rule:
+        given = [n for n, v in (("keywords", self.keywords), ("regex", self.regex),
+                                ("function", self.function)) if v]
+        if len(given) != 1:
+            raise ValueError(f"rule {self.name!r} needs exactly one of keywords, regex, function "
+                             f"(found {', '.join(given) or 'none'})")
+        if self.regex is not None:
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"rule {self.name!r}: invalid regex ({exc})") from None
+        if self.function is not None and ":" not in self.function:
+            raise ValueError(f"rule {self.name!r}: function must look like module:callable")
+        return self
+
+
 class ProjectSpec(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
-    task: Literal["classification"] = "classification"
+    task: Literal["classification", "multilabel"] = "classification"
     text_field: str = "text"
     metadata_fields: list[str] = Field(default_factory=list)
     labels: list[Label]
     goal: Goal = Field(default_factory=Goal)
     actions: Actions = Field(default_factory=Actions)
     release: ReleaseSettings = Field(default_factory=ReleaseSettings)
+    labeling: LabelingSettings = Field(default_factory=LabelingSettings)
+    rules: list[Rule] = Field(default_factory=list)
     store: str = DEFAULT_STORE_URL
 
     @model_validator(mode="after")
@@ -127,6 +186,12 @@ class ProjectSpec(_Strict):
         unknown = [n for n in self.actions.score_labels if n not in names]
         if unknown:
             raise ValueError(f"actions.score_labels names unknown labels: {', '.join(unknown)}")
+        bad_rules = [f"{r.name} -> {r.label}" for r in self.rules if r.label not in names]
+        if bad_rules:
+            raise ValueError(f"rules vote for unknown labels: {', '.join(bad_rules)}")
+        rule_names = [r.name for r in self.rules]
+        if len(set(rule_names)) != len(rule_names):
+            raise ValueError("rule names must be unique")
         return self
 
     @property

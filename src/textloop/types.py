@@ -12,6 +12,7 @@ import numpy as np
 class AnnotationKind(StrEnum):
     """Where a label came from; release and cleaning weigh these differently."""
 
+    ADJUDICATED = "adjudicated"
     IMPORT = "import"
     HUMAN = "human"
     WEAK = "weak"

@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from textloop.storage import annotation_log, records
 from textloop.types import AnnotationKind, LabeledRecord
 
-TRUST_ORDER = (AnnotationKind.HUMAN, AnnotationKind.IMPORT, AnnotationKind.SYNTHETIC,
+TRUST_ORDER = (AnnotationKind.ADJUDICATED, AnnotationKind.HUMAN, AnnotationKind.IMPORT, AnnotationKind.SYNTHETIC,
                AnnotationKind.WEAK, AnnotationKind.MODEL, AnnotationKind.PRODUCTION)
 _RANK = {kind.value: rank for rank, kind in enumerate(TRUST_ORDER)}
 

@@ -1,0 +1,52 @@
+"""What every query strategy sees and returns.
+
+A strategy ranks pool items for labeling. It gets the pool's features (L2-normalized
+embeddings), the labeled set, the current model's class probabilities on the pool (None
+before any model exists), a factory for fresh classifiers (query-by-committee trains its
+own), and a seeded generator. It returns pool indices, most useful first, without
+repeats. Strategies never touch the store: the same code runs in ``textloop suggest``, in
+the labeling app's background refresh and in ``textloop simulate-al``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from textloop.registry import REGISTRY
+
+
+@dataclass
+class QueryContext:
+    pool_X: np.ndarray
+    """[n_pool, d] float32 features of the unlabeled pool (L2-normalized embeddings)."""
+    labeled_X: np.ndarray
+    """[n_labeled, d] features of the labeled records (may have 0 rows)."""
+    labeled_y: np.ndarray
+    """[n_labeled] labels (strings)."""
+    proba: np.ndarray | None = None
+    """[n_pool, k] probabilities of the current model, columns in ``classes`` order."""
+    classes: list[str] = field(default_factory=list)
+    make_classifier: Callable[[], Any] | None = None
+    """A fresh scikit-learn classifier (``fit``/``predict_proba``), for committees."""
+    rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+
+
+class QueryStrategy(Protocol):
+    """``select`` returns up to ``batch`` unique pool indices, most useful first."""
+
+    needs_model: bool
+    """True when ``ctx.proba`` must be set (uncertainty strategies); False for cold start."""
+
+    def select(self, ctx: QueryContext, batch: int) -> np.ndarray: ...
+
+
+def get_strategy(name: str, **params: Any) -> tuple[str, QueryStrategy]:
+    """(full versioned name, instance) for ``margin`` or ``textloop.query.margin.v1``."""
+    import textloop.strategies.query.registered  # noqa: F401  (registers the built-ins)
+
+    full, cls = REGISTRY.resolve("query", name)
+    return full, cls(**params)
