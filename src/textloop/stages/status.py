@@ -32,9 +32,9 @@ class ProjectStatus:
 
 def project_status(store: Store, project: Project) -> ProjectStatus:
     with store.read() as conn:
-        labels = current_labels(conn)
-        per_label = Counter(label for label, _ in labels.values())
-        kinds = Counter(kind for _, kind in labels.values())
+        labels = current_labels(conn, project.spec.labeling.policy)
+        per_label = Counter(r.label for r in labels.values())
+        kinds = Counter(r.kind for r in labels.values())
         ordered = {name: per_label.get(name, 0) for name in project.spec.label_names}
         ordered |= {k: v for k, v in per_label.items() if k not in ordered}
         return ProjectStatus(

@@ -25,7 +25,7 @@ def test_labeled_records_reflect_a_human_relabel(project, store, tmp_path) -> No
     import_file(store, project, data, ImportOptions())
     with store.read() as conn:
         before = {r.text: r.label for r in labeled_records(conn)}
-    target = next(rid for rid, (label, _) in current_labels_of(store).items() if label == "ham")
+    target = next(rid for rid, r in current_labels_of(store).items() if r.label == "ham")
     with store.write() as conn:
         annotation_log.insert(conn, [{"record_id": target, "label": "spam", "kind": "human",
                                    "annotator": "alice", "created_at": time.time()}])
@@ -39,3 +39,55 @@ def test_labeled_records_reflect_a_human_relabel(project, store, tmp_path) -> No
 def current_labels_of(store):
     with store.read() as conn:
         return current_labels(conn)
+
+
+def _human(conn, record_id: str, annotator: str, label: str, kind: str = "human") -> None:
+    annotation_log.add_one(conn, record_id=record_id, label=label, kind=kind,
+                           annotator=annotator)
+
+
+def _two_records(store, project, tmp_path) -> list[str]:
+    data = tmp_path / "u.csv"
+    data.write_text("text\n" + "\n".join(f"item {i}" for i in range(40)) + "\n")
+    import_file(store, project, data, ImportOptions(label_col=""))
+    from textloop.storage import records
+
+    with store.read() as conn:
+        return sorted(r.id for r in records.iter_all(conn))
+
+
+def test_policy_adjudicated_then_majority_then_dawid_skene(project, store, tmp_path) -> None:
+    ids = _two_records(store, project, tmp_path)
+    with store.write() as conn:
+        # a and b always agree on 36 records, c mostly contradicts them: c is unreliable
+        for i, rid in enumerate(ids[:36]):
+            label = "spam" if i % 2 else "ham"
+            _human(conn, rid, "a", label)
+            _human(conn, rid, "b", label)
+            _human(conn, rid, "c", "ham" if i % 3 else label)
+        _human(conn, ids[36], "a", "spam")            # single answer
+        _human(conn, ids[37], "a", "spam")
+        _human(conn, ids[37], "c", "ham")              # tie a vs c: a is more reliable
+        _human(conn, ids[38], "a", "spam")
+        _human(conn, ids[38], "b", "ham")
+        _human(conn, ids[38], "carol", "ham", kind="adjudicated")
+    with store.read() as conn:
+        found = current_labels(conn)
+    assert found[ids[36]] == ("spam", "human", "labeled by a")
+    assert found[ids[1]].reason.startswith("majority 2 of 3") or found[ids[1]].reason.startswith(
+        "majority 3 of 3")
+    assert found[ids[37]].label == "spam" and found[ids[37]].reason.startswith("Dawid-Skene")
+    assert found[ids[38]] == ("ham", "adjudicated", "adjudicated by carol")
+    with store.read() as conn:
+        no_adjudication = current_labels(conn, policy=["majority", "dawid_skene"])
+    assert no_adjudication[ids[38]].reason.startswith("Dawid-Skene")
+
+
+def test_only_the_latest_answer_of_each_annotator_counts(project, store, tmp_path) -> None:
+    ids = _two_records(store, project, tmp_path)
+    with store.write() as conn:
+        _human(conn, ids[0], "a", "spam")
+        _human(conn, ids[0], "a", "ham")   # a changed their mind
+        _human(conn, ids[0], "b", "ham")
+    with store.read() as conn:
+        assert current_labels(conn)[ids[0]] == ("ham", "human", "majority 2 of 2 (a, b)")

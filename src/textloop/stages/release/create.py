@@ -9,6 +9,7 @@ disk never disagree about which releases exist.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,7 +109,7 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
                          fractions={s: float(getattr(defaults, s)) for s in SPLITS},
                          group_field=group_field or defaults.group_field, message=message)
     with progress.task("Reading labeled records"):
-        snap = _read_snapshot(store)
+        snap = _read_snapshot(store, project.spec.labeling.policy)
     draft = _draft(snap, project.spec.label_names, settings, progress)
     folder = store.path_for(RELEASES, draft.id)
     with progress.task(f"Writing {draft.id}", total=len(snap.records)) as task:
@@ -122,10 +123,10 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
         warnings=draft.warnings, created_at=draft.created_at)
 
 
-def _read_snapshot(store: Store) -> _Snapshot:
+def _read_snapshot(store: Store, policy: Sequence[str]) -> _Snapshot:
     """Records, parent and its rows, and the next number, all from one consistent read."""
     with store.read() as conn:
-        records = labeled_records(conn)
+        records = labeled_records(conn, policy)
         if not records:
             raise InvalidInputError(
                 "nothing to release: the store has no labeled records (expected at least one)",
