@@ -14,8 +14,9 @@ from textloop.cli.context import set_project_dir
 from textloop.errors import TextloopError
 
 # Help lists commands in the order of the loop, not in the order modules register them.
-LOOP_ORDER = ("init", "import", "crawl", "release", "releases", "train", "evaluate", "predict",
-              "status", "models", "demo")
+LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "annotators", "agreement", "rules",
+              "release", "releases", "train", "evaluate", "predict", "simulate-al", "status",
+              "models", "demo")
 
 
 class _Group(TyperGroup):

@@ -1,3 +1,13 @@
 """One module per group of verbs; importing this package registers every command."""
 
-from textloop.cli.commands import crawl, demo, ingest, modeling, models, project, release  # noqa: F401
+from textloop.cli.commands import (  # noqa: F401
+    crawl,
+    demo,
+    ingest,
+    modeling,
+    models,
+    project,
+    release,
+    simulate,
+    suggest,
+)

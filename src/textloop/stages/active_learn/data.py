@@ -1,0 +1,74 @@
+"""The two sets active learning works on, with their embeddings from the store's cache.
+
+*Labeled*: records whose final label comes from a person or an import (human, adjudicated,
+import): machine labels (weak, model, production) are not ground truth for choosing what to
+ask next. *Pool*: records with no such label that are not already waiting in the queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from textloop.config import Project
+from textloop.models.embedders import get_embedder
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.labels import current_labels
+from textloop.storage import Store, queue, records
+
+TRUSTED = ("human", "adjudicated", "import")
+EMBEDDER = "minilm-int8"
+MIN_TO_TRAIN = 10
+
+
+@dataclass
+class ActiveSets:
+    labeled_ids: list[str]
+    labeled_y: np.ndarray
+    labeled_X: np.ndarray
+    pool_ids: list[str]
+    pool_X: np.ndarray
+
+    @property
+    def classes(self) -> list[str]:
+        return sorted(set(self.labeled_y.tolist()))
+
+    @property
+    def trainable(self) -> bool:
+        return len(self.labeled_ids) >= MIN_TO_TRAIN and len(self.classes) >= 2
+
+
+def load_sets(store: Store, project: Project, *, include_queued: bool = False,
+              progress: Progress = NULL_PROGRESS) -> ActiveSets:
+    """Labeled and pool records with embeddings (computed once, then read from the cache)."""
+    with store.read() as conn:
+        resolved = current_labels(conn, project.spec.labeling.policy)
+        waiting = set() if include_queued else queue.active_record_ids(conn)
+        texts: dict[str, str] = {}
+        for rec in records.iter_all(conn):
+            texts[rec.id] = rec.text
+    labeled = sorted(rid for rid, r in resolved.items() if r.kind in TRUSTED and rid in texts)
+    taken = set(labeled) | waiting
+    pool = sorted(rid for rid in texts if rid not in taken)
+    vectors = embed(store, [texts[r] for r in labeled + pool], progress)
+    return ActiveSets(labeled, np.array([resolved[r].label for r in labeled], dtype=object),
+                      vectors[:len(labeled)], pool, vectors[len(labeled):])
+
+
+def embed(store: Store, texts: list[str], progress: Progress = NULL_PROGRESS) -> np.ndarray:
+    if not texts:
+        return np.zeros((0, get_embedder(EMBEDDER).dim), dtype=np.float32)
+    return get_embedder(EMBEDDER).embed(texts, cache=store.embedding_cache, progress=progress)
+
+
+def make_classifier() -> LogisticRegression:
+    """The model active learning trains: logistic regression on embeddings (as embed-lr)."""
+    return LogisticRegression(C=10.0, max_iter=2000)
+
+
+def fit(sets: ActiveSets) -> LogisticRegression | None:
+    if not sets.trainable:
+        return None
+    return make_classifier().fit(sets.labeled_X, sets.labeled_y)

@@ -1,0 +1,88 @@
+"""``textloop suggest``: rank the pool with a query strategy and queue the top of it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from textloop.config import Project
+from textloop.errors import InvalidInputError
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.active_learn.data import MIN_TO_TRAIN, ActiveSets, fit, load_sets
+from textloop.stages.active_learn.data import make_classifier as new_classifier
+from textloop.storage import Store, queue
+from textloop.strategies.query import QueryContext, get_strategy
+
+
+@dataclass
+class SuggestResult:
+    strategy: str
+    batch_id: str
+    pool_size: int
+    labeled: int
+    cold_start: bool
+    record_ids: list[str] = field(default_factory=list)
+
+    @property
+    def queued(self) -> int:
+        return len(self.record_ids)
+
+
+def suggest(store: Store, project: Project, *, strategy: str | None = None,
+            batch: int | None = None, overlap: int | None = None, seed: int = 0,
+            progress: Progress = NULL_PROGRESS) -> SuggestResult:
+    """Queue up to ``batch`` pool records chosen by ``strategy`` (defaults from the spec)."""
+    settings = project.spec.labeling
+    batch = batch or settings.batch
+    sets = load_sets(store, project, progress=progress)
+    if not sets.pool_ids:
+        raise InvalidInputError("nothing to suggest: every record is labeled or already queued",
+                                hint="bring more unlabeled text with `textloop import` or "
+                                     "`textloop crawl`")
+    model = fit(sets)
+    full_name, chosen, cold = rank(sets, strategy or settings.strategy, batch, seed, model=model)
+    proba = model.predict_proba(sets.pool_X[chosen]) if model is not None else None
+    batch_id = uuid.uuid4().hex[:12]
+    with store.write() as conn:
+        floor = min((i["priority"] for i in queue.active_items(conn)), default=0.0)
+        queue.enqueue(conn, [{
+            "record_id": sets.pool_ids[index], "priority": floor - 1.0 - rank_,
+            "strategy": full_name, "batch_id": batch_id, "overlap": overlap or settings.overlap,
+            **_suggestion(model, proba, rank_)} for rank_, index in enumerate(chosen)])
+    return SuggestResult(full_name, batch_id, len(sets.pool_ids), len(sets.labeled_ids), cold,
+                         [sets.pool_ids[i] for i in chosen])
+
+
+def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,
+         candidates: np.ndarray | None = None, model: Any = None
+         ) -> tuple[str, np.ndarray, bool]:
+    """(strategy's full name, chosen pool indices best first, whether it was a cold start).
+
+    ``candidates`` restricts the choice to some pool indices (re-ranking a queue); ``model``
+    is the classifier already fitted on ``sets`` (None: there is none yet).
+    """
+    full_name, instance = get_strategy(strategy)
+    pool = np.arange(len(sets.pool_ids)) if candidates is None else candidates
+    proba = model.predict_proba(sets.pool_X[pool]) if model is not None else None
+    if getattr(instance, "needs_model", False) and proba is None:
+        raise InvalidInputError(
+            f"strategy {strategy!r} needs a trained model: label at least {MIN_TO_TRAIN} "
+            "records of two or more classes first", hint="use --strategy default (it starts "
+            "with a diverse, representative cold-start batch)")
+    ctx = QueryContext(pool_X=sets.pool_X[pool], labeled_X=sets.labeled_X,
+                       labeled_y=sets.labeled_y, proba=proba,
+                       classes=[str(c) for c in model.classes_] if model is not None else [],
+                       make_classifier=new_classifier, rng=np.random.default_rng(seed))
+    cold = bool(getattr(instance, "uses_cold_start", lambda _: proba is None)(ctx))
+    return full_name, pool[instance.select(ctx, batch)], cold
+
+
+def _suggestion(model: object, proba: np.ndarray | None, row: int) -> dict[str, object]:
+    if model is None or proba is None:
+        return {"suggestion": None, "confidence": None}
+    best = int(np.argmax(proba[row]))
+    return {"suggestion": str(model.classes_[best]),  # type: ignore[attr-defined]
+            "confidence": float(proba[row, best])}

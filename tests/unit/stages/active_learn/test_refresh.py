@@ -1,0 +1,77 @@
+"""``refresh`` and ``labeling_progress``: rounds, stability, queue updates and top-up."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from textloop.stages import labeling
+from textloop.stages.active_learn import BackgroundRefresher, labeling_progress, refresh, suggest
+from textloop.storage import queue, rounds
+
+pytestmark = pytest.mark.model
+
+
+def answer_all(store, project, annotator: str = "a", limit: int = 1000) -> int:
+    done = 0
+    while done < limit and (item := labeling.next_item(store, annotator)) is not None:
+        truth = "spam" if any(w in item.text for w in ("free", "win", "prize")) else "ham"
+        labeling.submit(store, project, annotator, item.record_id, [truth])
+        done += 1
+    return done
+
+
+def test_refresh_records_rounds_and_updates_suggestions(mixed_project) -> None:
+    project, store = mixed_project
+    suggest(store, project, batch=10)
+    first = refresh(store, project)
+    assert first.trained and first.n_labels == 30 and first.score is not None
+    assert first.stability is None  # nothing to compare with yet
+    assert first.updated == 10
+    answer_all(store, project, limit=5)
+    second = refresh(store, project)
+    assert second.n_labels == 35 and second.stability is not None
+    with store.read() as conn:
+        history = rounds.all_rounds(conn)
+    assert [r["n_labels"] for r in history] == [30, 35]
+    assert history[-1]["details"]["stop_ids"]
+
+
+def test_refresh_tops_up_a_short_queue(mixed_project) -> None:
+    project, store = mixed_project
+    project.spec.labeling.batch = 8
+    result = refresh(store, project)
+    assert result.topped_up == 8
+    with store.read() as conn:
+        assert len(queue.open_items(conn)) == 8
+
+
+def test_progress_before_and_after_rounds(mixed_project) -> None:
+    project, store = mixed_project
+    before = labeling_progress(store, project)
+    assert (before.labeled, before.rounds, before.score) == (0, 0, None)
+    assert "too few points" in before.estimate_reason
+    for _ in range(3):
+        refresh(store, project)
+        answer_all(store, project, limit=6)
+    after = labeling_progress(store, project)
+    assert after.rounds == 3 and after.labeled == 18
+    assert after.score is not None and 0.0 <= after.fraction <= 1.0
+
+
+def test_background_refresher_runs_after_enough_quiet_labels(mixed_project) -> None:
+    project, store = mixed_project
+    refresher = BackgroundRefresher(store, project, after=3, debounce=0.1, poll=0.02)
+    refresher.start()
+    try:
+        refresher.notify_labeled(2)
+        assert not refresher.due()  # below the threshold: no retraining
+        refresher.notify_labeled(1)
+        deadline = time.monotonic() + 60
+        while refresher.runs == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        refresher.stop()
+    assert refresher.runs == 1 and refresher.last_error is None
+    assert refresher.last_result is not None and refresher.last_result.trained

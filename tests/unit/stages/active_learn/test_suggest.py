@@ -1,0 +1,55 @@
+"""``suggest``: cold start without labels, model suggestions with them, no record twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from textloop.errors import InvalidInputError
+from textloop.stages.active_learn import suggest
+from textloop.storage import queue
+
+pytestmark = pytest.mark.model
+
+
+def queued_items(store) -> list[dict]:
+    with store.read() as conn:
+        return queue.active_items(conn)
+
+
+def test_cold_start_queues_a_diverse_batch_without_suggestions(unlabeled_project) -> None:
+    project, store = unlabeled_project
+    result = suggest(store, project, batch=12)
+    assert result.cold_start and result.strategy == "textloop.query.default.v1"
+    assert result.queued == 12 and result.labeled == 0 and result.pool_size == 150
+    items = queued_items(store)
+    assert {i["record_id"] for i in items} == set(result.record_ids)
+    assert all(i["suggestion"] is None for i in items)
+    assert all(i["overlap"] == project.spec.labeling.overlap for i in items)
+
+
+def test_with_labels_the_model_suggests_and_nothing_is_queued_twice(mixed_project) -> None:
+    project, store = mixed_project
+    first = suggest(store, project, batch=10, overlap=2)
+    second = suggest(store, project, batch=10)
+    assert not first.cold_start and first.labeled == 30
+    assert not set(first.record_ids) & set(second.record_ids)
+    items = {i["record_id"]: i for i in queued_items(store)}
+    assert all(items[r]["suggestion"] in {"spam", "ham"} for r in first.record_ids)
+    assert all(0.5 <= items[r]["confidence"] <= 1.0 for r in first.record_ids)
+    assert {items[r]["overlap"] for r in first.record_ids} == {2}
+    # the earlier batch is served first
+    assert min(items[r]["priority"] for r in first.record_ids) > max(
+        items[r]["priority"] for r in second.record_ids)
+
+
+def test_model_strategies_need_labels(unlabeled_project) -> None:
+    project, store = unlabeled_project
+    with pytest.raises(InvalidInputError, match="needs a trained model"):
+        suggest(store, project, strategy="margin", batch=5)
+
+
+def test_an_exhausted_pool_is_a_clear_error(unlabeled_project) -> None:
+    project, store = unlabeled_project
+    suggest(store, project, batch=200)
+    with pytest.raises(InvalidInputError, match="nothing to suggest"):
+        suggest(store, project, batch=5)
