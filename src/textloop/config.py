@@ -106,6 +106,10 @@ class ReleaseSettings(_Strict):
         return self
 
 
+PolicyStep = Literal["adjudicated", "majority", "dawid_skene"]
+POLICY_STEPS: tuple[PolicyStep, ...] = ("adjudicated", "majority", "dawid_skene")
+
+
 class LabelingSettings(_Strict):
     """How human labeling runs: overlap, the final-label policy, the queue and retraining.
 
@@ -115,8 +119,7 @@ class LabelingSettings(_Strict):
     """
 
     overlap: int = Field(1, ge=1, le=10)
-    policy: list[Literal["adjudicated", "majority", "dawid_skene"]] = Field(
-        default_factory=lambda: ["adjudicated", "majority", "dawid_skene"])
+    policy: list[PolicyStep] = Field(default_factory=lambda: list(POLICY_STEPS))
     strategy: str = "default"
     batch: int = Field(50, ge=1, le=10_000)
     retrain_after: int = Field(10, ge=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -28,11 +29,53 @@ def count(conn: Connection) -> int:
 
 
 def iter_votes(conn: Connection) -> Iterator[tuple[str, str, str, float]]:
-    """(record_id, label, kind, created_at) for every annotation, grouped by record."""
+    """(record_id, label, kind, created_at) for every standing annotation, grouped by record.
+
+    Retracted annotations (undone by their annotator) are left out.
+    """
     query = select(table.c.record_id, table.c.label, table.c.kind,
-                   table.c.created_at).order_by(table.c.record_id, table.c.id)
+                   table.c.created_at).where(table.c.retracted_at.is_(None)).order_by(
+        table.c.record_id, table.c.id)
     for row in conn.execute(query):
         yield row[0], row[1], row[2], row[3]
+
+
+HUMAN_KINDS = ("human", "adjudicated")
+
+
+def human_votes(conn: Connection) -> list[tuple[str, str, str, str, float]]:
+    """(record_id, annotator, label, kind, created_at) of standing human and adjudicated answers."""
+    query = select(table.c.record_id, table.c.annotator, table.c.label, table.c.kind,
+                   table.c.created_at).where(table.c.kind.in_(HUMAN_KINDS),
+                                             table.c.retracted_at.is_(None)).order_by(
+        table.c.record_id, table.c.id)
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(query)]
+
+
+def add_one(conn: Connection, *, record_id: str, label: str, kind: str, annotator: str,
+            comment: str | None = None, meta: str | None = None) -> int:
+    """Insert one annotation and return its id."""
+    result = conn.execute(table.insert().values(
+        record_id=record_id, label=label, kind=kind, annotator=annotator,
+        created_at=time.time(), comment=comment, meta=meta))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def latest_by(conn: Connection, annotator: str,
+              kinds: tuple[str, ...] = HUMAN_KINDS) -> dict[str, Any] | None:
+    """The annotator's most recent standing answer (what ``undo`` takes back)."""
+    query = (select(table).where(table.c.annotator == annotator, table.c.kind.in_(kinds),
+                                 table.c.retracted_at.is_(None))
+             .order_by(table.c.created_at.desc(), table.c.id.desc()).limit(1))
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def retract(conn: Connection, annotation_id: int) -> None:
+    conn.execute(table.update().where(table.c.id == annotation_id).values(
+        retracted_at=time.time()))
 
 
 def label_counts(conn: Connection) -> Counter[str]:

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, inspect, select
+from sqlalchemy import Connection, Engine, inspect, select, text
 
 from textloop.errors import StorageError
 from textloop.storage import schema
@@ -34,8 +34,23 @@ def _baseline(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _labeling(conn: Connection) -> None:
+    """v2: annotators, the labeling queue, comments, learning-curve rounds, and undo.
+
+    New tables are created from their current definitions; if a later version changes one
+    of them, that version's migration alters it (and this one keeps creating the v2 shape).
+    """
+    conn.execute(text("ALTER TABLE annotations ADD COLUMN retracted_at FLOAT"))
+    conn.execute(text("CREATE INDEX ix_annotations_annotator ON annotations "
+                      "(annotator, created_at)"))
+    for table in (schema.annotators, schema.queue_items, schema.assignments, schema.comments,
+                  schema.al_rounds):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
+    Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -75,7 +76,9 @@ annotations_table = Table(
     Column("import_id", Integer, ForeignKey("imports.id")),
     Column("comment", Text),
     Column("meta", Text),
+    Column("retracted_at", Float),  # undo: the row stays, resolution ignores it
     Index("ix_annotations_record", "record_id"),
+    Index("ix_annotations_annotator", "annotator", "created_at"),
     # An imported label is a fact about a record: importing it again adds nothing.
     Index(
         "uq_annotations_import",
@@ -152,4 +155,76 @@ run_metrics = Table(
     Column("step", Integer, nullable=False, server_default="0"),
     Column("timestamp", Float, nullable=False),
     Index("ix_run_metrics_run_key", "run_id", "key"),
+)
+
+annotators = Table(
+    "annotators",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("secret_hash", Text, nullable=False),
+    Column("role", String(16), nullable=False, server_default="annotator"),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
+# The labeling queue: records chosen for labeling, each routed to ``overlap`` annotators.
+# ``status`` is open (takes more annotators), full (enough annotators hold it), done (all
+# answered) or removed (withdrawn by a refresh). Assignments are made lazily, when an
+# annotator asks for work, so someone who never shows up blocks nothing.
+queue_items = Table(
+    "queue_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("priority", Float, nullable=False),
+    Column("strategy", String(200), nullable=False),
+    Column("batch_id", String(64), nullable=False),
+    Column("overlap", Integer, nullable=False),
+    Column("n_assigned", Integer, nullable=False, server_default="0"),
+    Column("n_answered", Integer, nullable=False, server_default="0"),
+    Column("suggestion", Text),
+    Column("confidence", Float),
+    Column("created_at", Float, nullable=False),
+    Index("ix_queue_items_status_priority", "status", "priority", "id"),
+    Index("ix_queue_items_record", "record_id"),
+)
+
+assignments = Table(
+    "assignments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("queue_id", Integer, ForeignKey("queue_items.id"), nullable=False),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("annotator", String(100), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assigned_at", Float, nullable=False),
+    Column("answered_at", Float),
+    UniqueConstraint("queue_id", "annotator", name="uq_assignments_queue_annotator"),
+    Index("ix_assignments_annotator_status", "annotator", "status"),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("annotator", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_comments_record", "record_id"),
+)
+
+# One row per model refresh during labeling: the learning curve so far and the stability
+# of predictions, from which the labels still needed and the stopping signal are derived.
+al_rounds = Table(
+    "al_rounds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", Float, nullable=False),
+    Column("n_labels", Integer, nullable=False),
+    Column("score", Float),
+    Column("stability", Float),
+    Column("model", String(200), nullable=False),
+    Column("details", Text, nullable=False, server_default="{}"),
 )

@@ -70,3 +70,35 @@ def test_opening_an_up_to_date_store_does_not_wait_for_a_writer(tmp_path) -> Non
 
 def test_write_option_name_is_stable() -> None:
     assert WRITE == {"textloop_write": True}
+
+
+def _make_v1_store(tmp_path) -> None:
+    """A store in the exact v1 shape: no labeling tables, annotations without undo."""
+    from sqlalchemy import text
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        for name in ("al_rounds", "comments", "assignments", "queue_items", "annotators"):
+            conn.execute(text(f"DROP TABLE {name}"))
+        conn.execute(text("DROP INDEX ix_annotations_annotator"))
+        conn.execute(text("ALTER TABLE annotations DROP COLUMN retracted_at"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=1, name=MIGRATIONS[0].name, applied_at=time.time()))
+        conn.execute(schema.records.insert().values(
+            id="r1", content_hash="h1", text="kept", source_kind="file", created_at=0.0))
+        conn.execute(text("INSERT INTO annotations (record_id, label, kind, annotator, "
+                          "created_at) VALUES ('r1', 'spam', 'import', 'import', 0)"))
+
+
+def test_a_v1_store_is_upgraded_to_v2_without_losing_rows(tmp_path) -> None:
+    from sqlalchemy import inspect
+
+    from textloop.storage import annotation_log
+
+    _make_v1_store(tmp_path)
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == [1, 2]
+        tables = set(inspect(store.engine).get_table_names())
+        assert {"annotators", "queue_items", "assignments", "comments", "al_rounds"} <= tables
+        with store.read() as conn:
+            assert list(annotation_log.iter_votes(conn)) == [("r1", "spam", "import", 0.0)]

@@ -1,0 +1,118 @@
+"""Annotator accounts: named people with a role and a secret token.
+
+Tokens are random, shown once, and stored only as a salted scrypt hash; verification is
+constant-time. Roles: ``annotator`` labels their own queue, ``adjudicator`` also decides
+disputed records, ``admin`` may do everything in the web app.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.storage import Store, annotators
+
+ROLES = ("annotator", "adjudicator", "admin")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+@dataclass(frozen=True)
+class Annotator:
+    name: str
+    role: str
+    active: bool
+
+    @property
+    def can_adjudicate(self) -> bool:
+        return self.role in ("adjudicator", "admin")
+
+
+def hash_secret(secret: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(secret.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return "scrypt$" + "$".join(base64.b64encode(x).decode() for x in (salt, digest))
+
+
+def verify_secret(secret: str, stored: str) -> bool:
+    try:
+        scheme, salt_b64, digest_b64 = stored.split("$")
+        salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    actual = hashlib.scrypt(secret.encode(), salt=salt, dklen=len(expected), **_SCRYPT)
+    return hmac.compare_digest(actual, expected)
+
+
+def add_annotator(store: Store, name: str, role: str = "annotator") -> str:
+    """Create an account; returns its token (shown once, never stored in clear)."""
+    _check(name, role)
+    token = secrets.token_urlsafe(18)
+    with store.write() as conn:
+        if annotators.get(conn, name) is not None:
+            raise ConflictError(f"annotator {name!r} already exists",
+                                hint="pick another name, or `textloop annotators reset NAME`")
+        annotators.add(conn, name, hash_secret(token), role)
+    return token
+
+
+def reset_token(store: Store, name: str) -> str:
+    """A new token for an existing (possibly revoked) annotator; the old one stops working."""
+    token = secrets.token_urlsafe(18)
+    with store.write() as conn:
+        _require(conn, name)
+        annotators.set_secret(conn, name, hash_secret(token))
+    return token
+
+
+def revoke(store: Store, name: str) -> None:
+    with store.write() as conn:
+        _require(conn, name)
+        annotators.revoke(conn, name)
+
+
+def list_annotators(store: Store) -> list[Annotator]:
+    with store.read() as conn:
+        return [Annotator(r["name"], r["role"], r["revoked_at"] is None)
+                for r in annotators.list_all(conn)]
+
+
+def authenticate(store: Store, name: str, token: str) -> Annotator | None:
+    """The annotator when name and token match an active account, else None."""
+    with store.read() as conn:
+        row = annotators.get(conn, name)
+    if row is None:
+        verify_secret(token, hash_secret("timing"))  # same cost whether or not the name exists
+        return None
+    if row["revoked_at"] is not None or not verify_secret(token, row["secret_hash"]):
+        return None
+    return Annotator(row["name"], row["role"], True)
+
+
+def get_annotator(store: Store, name: str) -> Annotator | None:
+    with store.read() as conn:
+        row = annotators.get(conn, name)
+    return Annotator(row["name"], row["role"], row["revoked_at"] is None) if row else None
+
+
+def _check(name: str, role: str) -> None:
+    if not _NAME.match(name):
+        raise InvalidInputError(f"annotator name {name!r} is not allowed",
+                                hint="use letters, digits, '.', '_' or '-' (up to 100)")
+    if role not in ROLES:
+        raise InvalidInputError(f"unknown role {role!r}", hint=f"use one of {', '.join(ROLES)}")
+
+
+def _require(conn: Connection, name: str) -> None:
+    if annotators.get(conn, name) is None:
+        raise NotFoundError(f"no annotator {name!r}",
+                            hint="list them with `textloop annotators list`")

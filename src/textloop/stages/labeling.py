@@ -1,0 +1,178 @@
+"""Labeling actions, one function per key an annotator presses.
+
+The web app (and any other front end) calls only these. Each action is one short write
+transaction, stored at once: closing the browser loses nothing, and the next request
+resumes at the annotator's open assignment. Annotators never see each other's answers
+here; only adjudicators see them, through ``disputes``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection
+
+from textloop.config import Project
+from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.storage import Store, annotation_log, comments, queue, records
+from textloop.types import AnnotationKind
+
+MAX_COMMENT = 2000
+
+
+@dataclass(frozen=True)
+class LabelingItem:
+    """What the labeling view shows for one record."""
+
+    record_id: str
+    text: str
+    meta: dict[str, Any]
+    suggestion: str | None
+    confidence: float | None
+    remaining: int
+
+
+@dataclass(frozen=True)
+class Dispute:
+    record_id: str
+    text: str
+    votes: dict[str, str]  # annotator -> label
+    suggestion: str | None = None
+
+
+@dataclass
+class Undone:
+    record_id: str
+    label: str
+
+
+def encode_labels(project: Project, labels: Sequence[str]) -> str:
+    """The stored form of an answer: the label, or a JSON list for multi-label tasks."""
+    known = set(project.spec.label_names)
+    unknown = [lab for lab in labels if lab not in known]
+    if unknown:
+        raise InvalidInputError(f"unknown label {unknown[0]!r}",
+                                hint=f"labels: {', '.join(project.spec.label_names)}")
+    if project.spec.task == "multilabel":
+        return json.dumps(sorted(set(labels)), ensure_ascii=False)
+    if len(labels) != 1:
+        raise InvalidInputError(f"expected exactly one label, got {len(labels)}",
+                                hint="this project is single-label (task: classification)")
+    return labels[0]
+
+
+def next_item(store: Store, annotator: str) -> LabelingItem | None:
+    """The annotator's open assignment, or a newly claimed one; None when nothing is left."""
+    with store.write() as conn:
+        assignment = queue.open_assignment(conn, annotator) or queue.claim_next(conn, annotator)
+        if assignment is None:
+            return None
+        (record,) = records.get_many(conn, [assignment["record_id"]])
+        remaining = queue.remaining_for(conn, annotator)
+    return LabelingItem(record.id, record.text, record.meta, assignment["suggestion"],
+                        assignment["confidence"], remaining)
+
+
+def submit(store: Store, project: Project, annotator: str, record_id: str,
+           labels: Sequence[str], comment: str | None = None) -> None:
+    """Store the annotator's answer for a record they hold, and close the assignment."""
+    value = encode_labels(project, labels)
+    with store.write() as conn:
+        assignment = _held(conn, annotator, record_id)
+        annotation_log.add_one(conn, record_id=record_id, label=value,
+                               kind=AnnotationKind.HUMAN.value, annotator=annotator,
+                               comment=_clean_comment(comment) if comment else None)
+        queue.mark_answered(conn, assignment)
+
+
+def skip(store: Store, annotator: str, record_id: str) -> None:
+    with store.write() as conn:
+        queue.mark_skipped(conn, _held(conn, annotator, record_id))
+
+
+def undo(store: Store, annotator: str) -> Undone | None:
+    """Take back the annotator's latest answer; its record becomes their current item."""
+    with store.write() as conn:
+        latest = annotation_log.latest_by(conn, annotator, (AnnotationKind.HUMAN.value,))
+        if latest is None:
+            return None
+        annotation_log.retract(conn, latest["id"])
+        assignment = queue.assignment_for(conn, annotator, latest["record_id"])
+        if assignment is not None:
+            queue.reopen(conn, assignment)
+        return Undone(latest["record_id"], latest["label"])
+
+
+def add_comment(store: Store, annotator: str, record_id: str, text: str) -> None:
+    with store.write() as conn:
+        if not records.get_many(conn, [record_id]):
+            raise NotFoundError(f"no record {record_id!r}", hint="reload the page")
+        comments.add(conn, record_id, annotator, _clean_comment(text))
+
+
+def disputes(store: Store) -> list[Dispute]:
+    """Records whose human answers disagree and that no adjudicator has decided yet."""
+    by_record: dict[str, dict[str, str]] = defaultdict(dict)
+    decided: set[str] = set()
+    with store.read() as conn:
+        for record_id, annotator, label, kind, _ in annotation_log.human_votes(conn):
+            if kind == AnnotationKind.ADJUDICATED.value:
+                decided.add(record_id)
+            else:
+                by_record[record_id][annotator] = label  # the latest answer per annotator
+        ids = [r for r, votes in by_record.items()
+               if r not in decided and len(set(votes.values())) > 1]
+        texts = {r.id: r.text for r in records.get_many(conn, ids)}
+    return [Dispute(r, texts[r], by_record[r]) for r in ids if r in texts]
+
+
+def adjudicate(store: Store, project: Project, adjudicator: str, record_id: str,
+               labels: Sequence[str], reason: str = "") -> None:
+    """An adjudicator's final answer, which outranks annotators' votes."""
+    value = encode_labels(project, labels)
+    with store.write() as conn:
+        if not records.get_many(conn, [record_id]):
+            raise NotFoundError(f"no record {record_id!r}", hint="reload the adjudication page")
+        annotation_log.add_one(conn, record_id=record_id, label=value,
+                               kind=AnnotationKind.ADJUDICATED.value, annotator=adjudicator,
+                               comment=_clean_comment(reason) if reason else None)
+
+
+@dataclass
+class QueueStatus:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get(queue.OPEN, 0) + self.counts.get(queue.FULL, 0)
+
+
+def queue_status(store: Store) -> QueueStatus:
+    with store.read() as conn:
+        return QueueStatus(queue.counts(conn))
+
+
+def _held(conn: Connection, annotator: str, record_id: str) -> dict[str, Any]:
+    """The annotator's open assignment for this record, or a clear refusal."""
+    assignment = queue.assignment_for(conn, annotator, record_id)
+    if assignment is None:
+        raise NotFoundError(f"record {record_id} is not in {annotator}'s queue",
+                            hint="reload the page to get your next record")
+    if assignment["status"] != queue.OPEN:
+        raise ConflictError(f"record {record_id} was already {assignment['status']}",
+                            hint="press U to undo your last answer instead")
+    return assignment
+
+
+def _clean_comment(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInputError("the comment is empty", hint="type a comment or press Escape")
+    if len(text) > MAX_COMMENT:
+        raise InvalidInputError(f"the comment has {len(text)} characters (limit {MAX_COMMENT})",
+                                hint="shorten it")
+    return text

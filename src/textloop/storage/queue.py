@@ -1,0 +1,145 @@
+"""The labeling queue and its assignments (see ``schema.queue_items`` for the states).
+
+Every function takes the caller's connection, so an answer, its annotation and the queue
+counters change in one transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, and_, exists, func, select, update
+
+from textloop.storage.schema import assignments, queue_items
+
+OPEN, FULL, DONE, REMOVED = "open", "full", "done", "removed"
+ACTIVE = (OPEN, FULL)
+
+
+def enqueue(conn: Connection, items: Sequence[dict[str, Any]]) -> int:
+    """Add items (record_id, priority, strategy, batch_id, overlap, suggestion, confidence)."""
+    now = time.time()
+    rows = [{**item, "status": OPEN, "n_assigned": 0, "n_answered": 0, "created_at": now}
+            for item in items]
+    if rows:
+        conn.execute(queue_items.insert(), rows)
+    return len(rows)
+
+
+def active_record_ids(conn: Connection) -> set[str]:
+    """Records waiting in the queue (open or held by annotators)."""
+    query = select(queue_items.c.record_id).where(queue_items.c.status.in_(ACTIVE))
+    return {row[0] for row in conn.execute(query)}
+
+
+def open_assignment(conn: Connection, annotator: str) -> dict[str, Any] | None:
+    """The annotator's unfinished assignment, oldest first (work resumes where it stopped)."""
+    query = (select(assignments, queue_items.c.suggestion, queue_items.c.confidence)
+             .join(queue_items, queue_items.c.id == assignments.c.queue_id)
+             .where(assignments.c.annotator == annotator, assignments.c.status == OPEN)
+             .order_by(assignments.c.assigned_at, assignments.c.id).limit(1))
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def claim_next(conn: Connection, annotator: str) -> dict[str, Any] | None:
+    """Assign the highest-priority open item this annotator has not seen; None when empty."""
+    seen = exists().where(and_(assignments.c.queue_id == queue_items.c.id,
+                               assignments.c.annotator == annotator))
+    query = (select(queue_items.c.id, queue_items.c.record_id, queue_items.c.overlap,
+                    queue_items.c.n_assigned)
+             .where(queue_items.c.status == OPEN, ~seen)
+             .order_by(queue_items.c.priority.desc(), queue_items.c.id).limit(1))
+    item = conn.execute(query).mappings().first()
+    if item is None:
+        return None
+    conn.execute(assignments.insert().values(
+        queue_id=item["id"], record_id=item["record_id"], annotator=annotator, status=OPEN,
+        assigned_at=time.time()))
+    full = item["n_assigned"] + 1 >= item["overlap"]
+    conn.execute(update(queue_items).where(queue_items.c.id == item["id"]).values(
+        n_assigned=queue_items.c.n_assigned + 1, status=FULL if full else OPEN))
+    return open_assignment(conn, annotator)
+
+
+def assignment_for(conn: Connection, annotator: str, record_id: str) -> dict[str, Any] | None:
+    """The annotator's newest assignment of a record (any status)."""
+    query = (select(assignments).where(assignments.c.annotator == annotator,
+                                       assignments.c.record_id == record_id)
+             .order_by(assignments.c.id.desc()).limit(1))
+    row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def mark_answered(conn: Connection, assignment: dict[str, Any]) -> None:
+    if assignment["status"] == "answered":
+        return
+    conn.execute(update(assignments).where(assignments.c.id == assignment["id"]).values(
+        status="answered", answered_at=time.time()))
+    _count_answer(conn, assignment["queue_id"], +1)
+
+
+def mark_skipped(conn: Connection, assignment: dict[str, Any]) -> None:
+    """Skipping frees the slot for another annotator; this one is not offered it again."""
+    conn.execute(update(assignments).where(assignments.c.id == assignment["id"]).values(
+        status="skipped", answered_at=time.time()))
+    conn.execute(update(queue_items).where(queue_items.c.id == assignment["queue_id"]).values(
+        n_assigned=queue_items.c.n_assigned - 1, status=OPEN))
+
+
+def reopen(conn: Connection, assignment: dict[str, Any]) -> None:
+    """Undo: the assignment is open again (and counted unanswered) for the same annotator."""
+    if assignment["status"] == "answered":
+        _count_answer(conn, assignment["queue_id"], -1)
+    elif assignment["status"] == "skipped":
+        conn.execute(update(queue_items).where(queue_items.c.id == assignment["queue_id"])
+                     .values(n_assigned=queue_items.c.n_assigned + 1))
+    conn.execute(update(assignments).where(assignments.c.id == assignment["id"]).values(
+        status=OPEN, answered_at=None, assigned_at=time.time()))
+
+
+def _count_answer(conn: Connection, queue_id: int, delta: int) -> None:
+    conn.execute(update(queue_items).where(queue_items.c.id == queue_id).values(
+        n_answered=queue_items.c.n_answered + delta))
+    item = conn.execute(select(queue_items.c.n_answered, queue_items.c.n_assigned,
+                               queue_items.c.overlap).where(queue_items.c.id == queue_id)).one()
+    status = DONE if item.n_answered >= item.overlap else (
+        FULL if item.n_assigned >= item.overlap else OPEN)
+    conn.execute(update(queue_items).where(queue_items.c.id == queue_id).values(status=status))
+
+
+def open_items(conn: Connection) -> list[dict[str, Any]]:
+    """Items nobody holds yet (they may be re-ranked or withdrawn by a refresh)."""
+    query = select(queue_items).where(queue_items.c.status == OPEN,
+                                      queue_items.c.n_assigned == 0)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def active_items(conn: Connection) -> list[dict[str, Any]]:
+    query = select(queue_items).where(queue_items.c.status.in_(ACTIVE))
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def update_items(conn: Connection, changes: Sequence[dict[str, Any]]) -> None:
+    """Set suggestion/confidence/priority of items, by ``id``."""
+    for change in changes:
+        values = {k: v for k, v in change.items() if k != "id"}
+        conn.execute(update(queue_items).where(queue_items.c.id == change["id"]).values(**values))
+
+
+def remaining_for(conn: Connection, annotator: str) -> int:
+    """How many items this annotator could still be given (open and unseen, plus held)."""
+    seen = exists().where(and_(assignments.c.queue_id == queue_items.c.id,
+                               assignments.c.annotator == annotator))
+    unseen = conn.execute(select(func.count()).select_from(queue_items).where(
+        queue_items.c.status == OPEN, ~seen)).scalar_one()
+    held = conn.execute(select(func.count()).select_from(assignments).where(
+        assignments.c.annotator == annotator, assignments.c.status == OPEN)).scalar_one()
+    return int(unseen + held)
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    query = select(queue_items.c.status, func.count()).group_by(queue_items.c.status)
+    return {status: int(n) for status, n in conn.execute(query)}
