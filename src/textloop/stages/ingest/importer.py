@@ -85,7 +85,7 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
     """Import ``path`` into the project's store; see the module docstring for the semantics."""
     started = time.perf_counter()
     source = open_source(path, options.read)
-    rows = _rows_with_columns(source)
+    rows = rows_with_columns(source)
     cmap = resolve_columns(
         path, source.columns or [], text=options.text_col, label=options.label_col,
         meta=options.meta_cols, id_col=options.id_col, spec_text=project.spec.text_field,
@@ -111,7 +111,7 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
     return result
 
 
-def _rows_with_columns(source: Source) -> Iterator[RawRow]:
+def rows_with_columns(source: Source) -> Iterator[RawRow]:
     """For formats without a header (JSON), the columns are the keys of the first rows.
 
     Keys are collected over the first ``_COLUMN_SAMPLE`` rows, not just the first one: a
