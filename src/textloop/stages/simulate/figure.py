@@ -1,0 +1,61 @@
+"""learning_curves.png: median macro-F1 per strategy with its spread over seeds.
+
+Same house style as the reports (``reports/figures.py``): no pyplot, settings scoped to the
+figure. The dashed lines are the 95% and 98% levels of the full-data macro-F1 that the
+savings table counts labels to; the dotted line is the full-data score itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from textloop.reports.figures import BLUE, GREY, new_figure, report_style
+from textloop.stages.simulate.loop import Curve
+from textloop.stages.simulate.savings import BASELINE, LEVELS
+
+_PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04",
+            "#db2777", "#4b5563")
+
+
+def write_figure(path: Path, curves: dict[str, list[Curve]], reference_f1: float,
+                 title: str) -> Path:
+    """Draw every strategy's curves on one panel and save them as PNG at ``path``."""
+    with report_style():
+        fig = new_figure(7.0, 4.4)
+        ax = fig.subplots()
+        colours = iter(_PALETTE)
+        for name, runs in curves.items():
+            colour = GREY if name == BASELINE else next(colours, BLUE)
+            _draw_strategy(ax, name, runs, colour)
+        _draw_levels(ax, reference_f1)
+        ax.set_xlabel("labels")
+        ax.set_ylabel("macro-F1 on the test set")
+        ax.set_title(title)
+        ax.legend(loc="lower right", ncols=2)
+        fig.savefig(path, format="png", dpi=150)
+    return path
+
+
+def _draw_strategy(ax: Axes, name: str, runs: list[Curve], colour: str) -> None:
+    """Median line and interquartile band over the seeds (points aligned by position)."""
+    length = min(len(c.points) for c in runs)
+    labels = np.array([p.labels for p in runs[0].points[:length]])
+    f1 = np.array([[p.macro_f1 for p in c.points[:length]] for c in runs])
+    low, mid, high = np.percentile(f1, [25, 50, 75], axis=0)
+    ax.plot(labels, mid, color=colour, linewidth=1.6 if name != BASELINE else 1.3,
+            linestyle="--" if name == BASELINE else "-", label=name)
+    if len(runs) > 1:
+        ax.fill_between(labels, low, high, color=colour, alpha=0.15, linewidth=0)
+
+
+def _draw_levels(ax: Axes, reference_f1: float) -> None:
+    ax.axhline(reference_f1, color="black", linestyle=":", linewidth=1,
+               label=f"full data ({reference_f1:.3f})")
+    for level in LEVELS:
+        ax.axhline(level * reference_f1, color=GREY, linestyle="--", linewidth=0.8)
+        ax.annotate(f"{level:.0%}", (0.0, level * reference_f1), xycoords=("axes fraction",
+                                                                            "data"),
+                    xytext=(2, 2), textcoords="offset points", fontsize=7, color="#4b5563")

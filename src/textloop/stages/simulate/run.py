@@ -1,0 +1,194 @@
+"""``simulate_al``: active learning on a labeled file, its labels playing the annotator.
+
+Answers "how many labels would each strategy have needed on data like mine?" before anyone
+labels: learning curves per strategy and seed, the labels each needs to reach 95% and 98%
+of the full-data macro-F1, and the ratio to random sampling. See docs/active-learning.md.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from textloop.errors import InvalidInputError
+from textloop.models.embedders import Embedder, EmbeddingCache, get_embedder
+from textloop.progress import NULL_PROGRESS, Progress, Task
+from textloop.stages.simulate.data import read_labeled
+from textloop.stages.simulate.features import EMBEDDER, embed_texts
+from textloop.stages.simulate.figure import write_figure
+from textloop.stages.simulate.learner import C
+from textloop.stages.simulate.loop import Curve, Session, run_session
+from textloop.stages.simulate.outputs import (
+    curves_document,
+    savings_document,
+    write_json,
+    write_markdown,
+)
+from textloop.stages.simulate.savings import BASELINE, SavingsRow, savings_rows, verdict
+from textloop.stages.simulate.sessions import STOP_SET, build_session, reference_scores
+from textloop.stages.simulate.splits import Split, split_rows
+from textloop.strategies.query import QueryStrategy, get_strategy
+
+DEFAULT_STRATEGIES = ("random", "default")
+
+
+@dataclass
+class SimulationResult:
+    out_dir: Path
+    curves_json: Path
+    figure_png: Path
+    savings_json: Path
+    savings_table: Path
+    """savings.md: the table as Markdown, followed by the verdict."""
+    rows: list[SavingsRow]
+    reference_macro_f1: float
+    """Median over seeds of the full-data model's macro-F1."""
+    budget: int
+    verdict: str
+    seconds: float
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to simulate; ``strategies`` maps each name as given to its registered strategy."""
+
+    strategies: dict[str, tuple[str, QueryStrategy]]
+    seeds: int
+    budget: int
+    batch: int
+    initial: int
+
+    @classmethod
+    def make(cls, names: Sequence[str], seeds: int, budget: int, batch: int,
+             initial: int | None) -> Plan:
+        """Check the settings and resolve the names (random is added: it is the baseline)."""
+        wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+        if BASELINE not in wanted:
+            wanted.insert(0, BASELINE)
+        start = batch if initial is None else initial
+        for value, what in ((seeds, "--seeds"), (batch, "--batch"), (start, "--initial")):
+            if value < 1:
+                raise InvalidInputError(f"{what} must be at least 1 (found {value})",
+                                        hint=f"pass {what} 1 or more")
+        if budget < start:
+            raise InvalidInputError(f"--budget {budget} is below the first batch ({start})",
+                                    hint="raise --budget or lower --initial")
+        return cls({n: get_strategy(n) for n in wanted}, seeds, budget, batch, start)
+
+    @property
+    def rounds(self) -> int:
+        return 1 + math.ceil((self.budget - self.initial) / self.batch)
+
+
+def simulate_al(path: Path, *, strategies: Sequence[str] = DEFAULT_STRATEGIES, seeds: int = 5,
+                budget: int = 1000, batch: int = 50, initial: int | None = None,
+                text_col: str | None = None, label_col: str | None = None,
+                out_dir: Path = Path("simulation"), progress: Progress = NULL_PROGRESS,
+                embedder: Embedder | None = None,
+                cache: EmbeddingCache | None = None) -> SimulationResult:
+    """Simulate active learning on a labeled file; writes its results into ``out_dir``.
+
+    ``embedder`` and ``cache`` default to MiniLM (int8) and the persistent user cache.
+    """
+    plan = Plan.make(strategies, seeds, budget, batch, initial)
+    data = read_labeled(Path(path), text_col=text_col, label_col=label_col, progress=progress)
+    model = embedder or get_embedder(EMBEDDER)
+    X = embed_texts(data.texts, embedder=model, cache=cache, progress=progress)
+    source = {"path": str(Path(path).resolve()), "sha256": data.sha256,
+              "rows_read": data.rows_read, "rows_used": len(data.texts),
+              "rows_invalid": data.skipped, "rows_unlabeled": data.unlabeled,
+              "rows_repeated": data.repeated, "embedder": model.model_id,
+              "title": Path(path).name}
+    return simulate_vectors(X, data.labels, data.is_test, plan, out_dir=out_dir,
+                            progress=progress, source=source)
+
+
+def simulate_vectors(X: np.ndarray, labels: Sequence[str], is_test: np.ndarray | None,
+                     plan: Plan, *, out_dir: Path, progress: Progress = NULL_PROGRESS,
+                     source: dict[str, Any] | None = None) -> SimulationResult:
+    """The simulation on given features (L2-normalized rows) and labels; see ``simulate_al``."""
+    started = time.perf_counter()
+    classes, y = np.unique(np.asarray(labels, dtype=str), return_inverse=True)
+    _check_data(classes, y, is_test, plan)
+    curves: dict[str, list[Curve]] = {name: [] for name in plan.strategies}
+    reference: dict[int, dict[str, float]] = {}
+    first_split = split_rows(y, is_test, 0)
+    total = len(plan.strategies) * plan.seeds * plan.rounds
+    with progress.task("Simulating active learning", total=total) as task:
+        for seed in range(plan.seeds):
+            split = first_split if seed == 0 else split_rows(y, is_test, seed)
+            session = build_session(X, y, classes, split, seed, plan.initial)
+            fixed = is_test is not None and seed > 0
+            reference[seed] = reference[0] if fixed else reference_scores(session)
+            _run_seed(plan, session, seed, curves, task)
+    settings = _settings(plan, source or {}, classes, first_split, is_test)
+    return _write_outputs(out_dir, curves, reference, settings, plan,
+                          time.perf_counter() - started)
+
+
+def _check_data(classes: np.ndarray, y: np.ndarray, is_test: np.ndarray | None,
+                plan: Plan) -> None:
+    if classes.shape[0] < 2:
+        raise InvalidInputError(f"the data has {classes.shape[0]} label(s) (expected at least 2)",
+                                hint="check --label-col")
+    split = split_rows(y, is_test, 0)
+    if split.test.shape[0] == 0:
+        raise InvalidInputError("no rows are left for a test set (too few rows per label)",
+                                hint="use a file with more labeled rows")
+    if plan.budget > split.pool.shape[0]:
+        raise InvalidInputError(
+            f"--budget {plan.budget:,} is more than the {split.pool.shape[0]:,} labeled rows "
+            "outside the test set", hint=f"pass --budget {split.pool.shape[0]} or less")
+
+
+def _run_seed(plan: Plan, session: Session, seed: int, curves: dict[str, list[Curve]],
+              task: Task) -> None:
+    for name, (_, strategy) in plan.strategies.items():
+        rng = np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
+        curves[name].append(run_session(name, strategy, session, seed, budget=plan.budget,
+                                        batch=plan.batch, rng=rng, on_round=task.advance))
+
+
+def _settings(plan: Plan, source: dict[str, Any], classes: np.ndarray, split: Split,
+              is_test: np.ndarray | None) -> dict[str, Any]:
+    return {"data": source, "classes": len(classes),
+            "strategies": {name: full for name, (full, _) in plan.strategies.items()},
+            "seeds": list(range(plan.seeds)), "budget": plan.budget, "batch": plan.batch,
+            "initial": plan.initial, "pool": int(split.pool.shape[0]),
+            "test": int(split.test.shape[0]),
+            "test_set": "the file's test split" if is_test is not None
+                        else "stratified 20% per seed",
+            "model": f"logistic regression on embeddings, C={C:g} (as embed-lr)",
+            "first_batch": "cold-start, the same for every strategy of a seed",
+            "stopping": {"method": "stabilizing predictions", "stop_set": STOP_SET,
+                         "window": 3, "kappa": 0.99}}
+
+
+def _write_outputs(out_dir: Path, curves: dict[str, list[Curve]],
+                   reference: dict[int, dict[str, float]], settings: dict[str, Any], plan: Plan,
+                   seconds: float) -> SimulationResult:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ref_f1 = {seed: scores["macro_f1"] for seed, scores in reference.items()}
+    median_f1 = float(np.median(list(ref_f1.values())))
+    rows = savings_rows(curves, ref_f1, plan.budget)
+    sentence = verdict(rows, median_f1, plan.budget)
+    settings = {**settings, "seconds": round(seconds, 2)}
+    title = f"{settings['data'].get('title', 'simulation')}: {plan.seeds} seed(s)"
+    return SimulationResult(
+        out_dir=out_dir,
+        curves_json=write_json(out_dir / "curves.json",
+                               curves_document(curves, reference, settings)),
+        figure_png=write_figure(out_dir / "learning_curves.png", curves, median_f1, title),
+        savings_json=write_json(out_dir / "savings.json",
+                                savings_document(rows, median_f1, sentence, settings)),
+        savings_table=write_markdown(out_dir / "savings.md", rows, sentence, plan.budget),
+        rows=rows, reference_macro_f1=median_f1, budget=plan.budget, verdict=sentence,
+        seconds=seconds, settings=settings)

@@ -1,0 +1,52 @@
+"""``textloop simulate-al`` as a user types it: the table, the files, the verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.unit.stages.simulate.fakes import WordHashEmbedder, topic_rows
+from textloop.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def topics(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small labeled file; embeddings from a word-hash stand-in, cached under tmp_path."""
+    monkeypatch.setenv("TEXTLOOP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("textloop.stages.simulate.run.get_embedder",
+                        lambda name: WordHashEmbedder())
+    path = tmp_path / "topics.jsonl"
+    rows = [{"body": r["text"], "topic": r["label"]} for r in topic_rows(40)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_simulate_al_prints_the_table_files_and_verdict(topics: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sim"
+    result = runner.invoke(app, ["simulate-al", str(topics), "--strategy", "margin,entropy",
+                                 "--seeds", "2", "--budget", "40", "--batch", "10",
+                                 "--text-col", "body", "--label-col", "topic",
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("random", "margin", "entropy", "to 95%", "learning_curves.png"):
+        assert name in result.output
+    assert "reached 95% of the full-data macro-F1" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["curves.json", "learning_curves.png",
+                                                     "savings.json", "savings.md"]
+    assert (tmp_path / "cache" / "embeddings" / "cache.db").exists()
+
+
+def test_bad_arguments_are_clean_errors(topics: Path, tmp_path: Path) -> None:
+    unknown = runner.invoke(app, ["simulate-al", str(topics), "--strategy", "psychic",
+                                  "--text-col", "body", "--label-col", "topic"])
+    assert unknown.exit_code == 3 and "no query named 'psychic'" in unknown.output
+    too_big = runner.invoke(app, ["simulate-al", str(topics), "--budget", "5000",
+                                  "--text-col", "body", "--label-col", "topic",
+                                  "--out", str(tmp_path / "x")])
+    assert too_big.exit_code == 2 and "Hint:" in too_big.output
+    assert "Traceback" not in too_big.output

@@ -1,0 +1,63 @@
+"""Labels to reach a level, medians with "not reached", ratios to random and the verdict."""
+
+from __future__ import annotations
+
+import pytest
+
+from textloop.stages.simulate.loop import Curve, Point
+from textloop.stages.simulate.savings import (
+    labels_to_reach,
+    median_or_none,
+    normalized_auc,
+    savings_rows,
+    verdict,
+)
+
+
+def make_curve(name: str, seed: int, f1s: list[float], step: int = 50) -> Curve:
+    points = [Point(step * (i + 1), f, f) for i, f in enumerate(f1s)]
+    return Curve(name, seed, points)
+
+
+def test_labels_to_reach_is_the_first_count_at_or_above() -> None:
+    points = make_curve("m", 0, [0.5, 0.8, 0.79, 0.9]).points
+    assert labels_to_reach(points, 0.8) == 100
+    assert labels_to_reach(points, 0.95) is None
+
+
+def test_median_counts_unreached_seeds_as_infinite() -> None:
+    assert median_or_none([100, None, 200]) == 200
+    assert median_or_none([100, None, None]) is None
+    assert median_or_none([100, 151]) == 126
+
+
+def test_normalized_auc_is_the_mean_score_over_the_label_range() -> None:
+    assert normalized_auc(make_curve("m", 0, [0.5, 0.7, 0.9]).points) == pytest.approx(0.7)
+    assert normalized_auc(make_curve("m", 0, [0.6]).points) == pytest.approx(0.6)
+
+
+def test_rows_compare_with_random_per_seed() -> None:
+    curves = {"random": [make_curve("random", s, [0.5, 0.7, 0.8, 0.9, 0.96]) for s in (0, 1)],
+              "margin": [make_curve("margin", s, [0.5, 0.9, 0.96, 0.97, 0.99]) for s in (0, 1)],
+              "slow": [make_curve("slow", s, [0.5, 0.6, 0.6, 0.7, 0.7]) for s in (0, 1)]}
+    rows = savings_rows(curves, {0: 1.0, 1: 1.0}, budget=250)
+    random, margin, slow = rows
+    assert random.reach(0.95).labels == 250 and random.auc_vs_random is None
+    assert margin.reach(0.95).labels == 150 and margin.reach(0.95).ratio == pytest.approx(250 / 150)
+    assert margin.reach(0.98).labels == 250 and margin.reach(0.98).ratio_at_least == 1.0
+    assert margin.auc_vs_random is not None and margin.auc_vs_random > 0
+    assert slow.reach(0.95).labels is None and slow.reach(0.95).seeds_reached == 0
+    assert slow.auc_vs_random is not None and slow.auc_vs_random < 0
+    sentence = verdict(rows, 1.0, 250)
+    assert sentence.startswith("margin reached 95% of the full-data macro-F1 (0.950) with 150")
+    assert "1.7× fewer than random sampling (250)" in sentence
+
+
+def test_verdict_when_nothing_or_only_the_strategy_reaches() -> None:
+    curves = {"random": [make_curve("random", 0, [0.5, 0.6])],
+              "margin": [make_curve("margin", 0, [0.5, 0.7])]}
+    rows = savings_rows(curves, {0: 1.0}, budget=100)
+    assert verdict(rows, 1.0, 100).startswith("No strategy reached 95%")
+    curves["margin"] = [make_curve("margin", 0, [0.5, 0.97])]
+    rows = savings_rows(curves, {0: 1.0}, budget=100)
+    assert "random sampling did not reach it within 100 labels" in verdict(rows, 1.0, 100)
