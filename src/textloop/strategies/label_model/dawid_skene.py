@@ -20,7 +20,7 @@ class DawidSkeneResult:
     posteriors: np.ndarray
     """[items, classes] probability of each true class."""
     confusion: np.ndarray
-    """[voters, true class, voted class] estimated voting probabilities."""
+    """[voters, true class, voted class (+ abstain)] estimated voting probabilities."""
     priors: np.ndarray
     """[classes] estimated class frequencies."""
     iterations: int
@@ -45,10 +45,17 @@ def one_hot_votes(votes: np.ndarray, n_classes: int) -> np.ndarray:
 
 @REGISTRY.register("textloop.label_model.dawid_skene.v1")
 def dawid_skene(votes: np.ndarray, n_classes: int, *, max_iter: int = 100, tol: float = 1e-6,
-                smoothing: float = 0.01) -> DawidSkeneResult:
-    """Fit by EM, starting from the (soft) majority vote; ``smoothing`` avoids zero rates."""
-    onehot = one_hot_votes(votes, n_classes)
-    counts = onehot.sum(axis=1)
+                smoothing: float = 0.01, abstain_is_answer: bool = False) -> DawidSkeneResult:
+    """Fit by EM, starting from the (soft) majority vote; ``smoothing`` avoids zero rates.
+
+    ``abstain_is_answer`` models abstaining as one more answer (the last column of
+    ``confusion``), for weak rules: a rule that only ever votes one label says nothing through
+    its votes alone, but how much more often it fires on that class than on the others does.
+    """
+    answers = n_classes + 1 if abstain_is_answer else n_classes
+    coded = np.where(np.asarray(votes) < 0, n_classes, votes) if abstain_is_answer else votes
+    onehot = one_hot_votes(coded, answers)
+    counts = onehot[:, :, :n_classes].sum(axis=1)
     posteriors = _normalize(counts + 1e-9)
     confusion = priors = np.empty(0)
     iterations = 0

@@ -1,0 +1,98 @@
+"""``textloop rules``: how each weak labeling rule performs, and storing its weak labels."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from textloop.cli.console import RichProgress, console
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+
+if TYPE_CHECKING:
+    from textloop.stages.rules import RuleAnalysis, WeakLabelResult
+
+_EPILOG = """Examples:\n
+  textloop rules\n
+  textloop rules --gold import\n
+  textloop rules --apply --method majority --min-confidence 0.7"""
+
+
+@app.command(epilog=_EPILOG)
+def rules(
+    apply: Annotated[bool, typer.Option(
+        "--apply", help="Store the label model's output as weak labels.")] = False,
+    method: Annotated[str, typer.Option(
+        help="Label model for --apply: dawid_skene or majority.")] = "dawid_skene",
+    min_confidence: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Least label model confidence for a weak label.")] = 0.5,
+    gold: Annotated[str, typer.Option(
+        help="Comma-separated label kinds that count as the truth for accuracy.")
+                    ] = "human,adjudicated",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Coverage, overlaps, conflicts and accuracy of the rules in textloop.yaml."""
+    if apply:
+        _apply(method, min_confidence, as_json)
+    else:
+        _analyze([kind.strip() for kind in gold.split(",") if kind.strip()], as_json)
+
+
+def _analyze(gold_kinds: list[str], as_json: bool) -> None:
+    from textloop.stages.rules import evaluate_rules
+
+    project = current_project()
+    with open_store(project) as store:
+        analysis = evaluate_rules(store, project, gold_kinds=gold_kinds, progress=RichProgress())
+    if as_json:
+        typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_analysis(analysis)
+
+
+def _apply(method: str, min_confidence: float, as_json: bool) -> None:
+    from textloop.stages.rules import apply_weak_labels
+
+    project = current_project()
+    with open_store(project) as store:
+        result = apply_weak_labels(store, project, method=method, min_confidence=min_confidence,
+                                   progress=RichProgress())
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _print_applied(result)
+
+
+def _print_analysis(analysis: RuleAnalysis) -> None:
+    table = Table("rule", "label", "coverage", "overlaps", "conflicts", "accuracy", "n gold",
+                  title=f"Rules on {analysis.n_items:,} records")
+    for rule in analysis.rules:
+        accuracy = f"{rule.accuracy:.1%}" if rule.accuracy is not None else "-"
+        table.add_row(Text(rule.name), Text(", ".join(rule.polarity) or "-"),
+                      f"{rule.coverage:.1%}", f"{rule.overlaps:.1%}", f"{rule.conflicts:.1%}",
+                      accuracy, f"{rule.n_gold:,}")
+    table.add_section()
+    table.add_row("any rule", "", f"{analysis.coverage:.1%}", f"{analysis.overlap:.1%}",
+                  f"{analysis.conflict:.1%}", "", f"{analysis.n_gold:,}")
+    console.print(table)
+    console.print(Text(f"Accuracy is measured on {analysis.n_gold:,} records whose final label "
+                       f"is of kind {' or '.join(analysis.gold_kinds)}. Store the rules' labels "
+                       "with `textloop rules --apply`."))
+
+
+def _print_applied(result: WeakLabelResult) -> None:
+    console.print(Text(f"Weak labels by {result.annotator} ({result.label_model}), "
+                       f"confidence >= {result.min_confidence:g}:"))
+    table = Table("records", "voted on", "new", "changed", "unchanged", "below threshold",
+                  "withdrawn")
+    table.add_row(*(f"{n:,}" for n in (result.n_records, result.n_covered, result.new,
+                                       result.changed, result.unchanged,
+                                       result.below_threshold, result.withdrawn)))
+    console.print(table)
+    counts = ", ".join(f"{label} {n:,}" for label, n in sorted(result.labels.items()))
+    console.print(Text(f"Standing weak labels: {counts or 'none'}. People's labels always "
+                       "outrank weak ones."))

@@ -1,0 +1,112 @@
+"""``textloop agreement``: how much annotators agree, where they do not, and what waits.
+
+Built from the standing human answers (each annotator's latest answer per record; undone
+answers and adjudicators' decisions are not answers here). Fleiss' kappa and Krippendorff's
+alpha cover every record with two or more answers; Cohen's kappa covers each pair of
+annotators on the records both answered. Final labels (for agreement with the consensus)
+come from ``stages.labels.current_labels``, following the project's policy.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+
+from textloop.config import Project
+from textloop.stages.agreement.breakdown import (
+    Answers,
+    ConsensusAgreement,
+    LabelDisagreement,
+    PairAgreement,
+    consensus_agreement,
+    label_disagreement,
+    overlapping,
+    pair_agreement,
+    pair_confusions,
+)
+from textloop.stages.agreement.stats import Coefficient, fleiss_kappa, krippendorff_alpha
+from textloop.stages.labeling import disputes
+from textloop.stages.labels import current_labels
+from textloop.storage import Store, annotation_log
+from textloop.types import AnnotationKind
+
+MIN_SHARED = 10
+ADJUDICATION_PATH = "/adjudicate"
+
+
+@dataclass
+class AgreementReport:
+    n_records: int
+    """Records with at least one human answer."""
+    n_overlapping: int
+    """Records with two or more answers: the ones agreement is measured on."""
+    n_disputed: int
+    """Records whose answers differ (adjudicated or not)."""
+    annotators: list[ConsensusAgreement]
+    pairs: list[PairAgreement]
+    fleiss_kappa: Coefficient
+    krippendorff_alpha: Coefficient
+    labels: list[LabelDisagreement]
+    confusions: list[tuple[str, str, int]]
+    """Pairs of labels given to the same record, most frequent first."""
+    awaiting_adjudication: int
+    min_shared: int = MIN_SHARED
+    adjudication_path: str = ADJUDICATION_PATH
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def agreement_report(store: Store, project: Project, *,
+                     min_shared: int = MIN_SHARED) -> AgreementReport:
+    """The report for the project's store (read-only)."""
+    with store.read() as conn:
+        answers = latest_answers(annotation_log.human_votes(conn))
+        resolved = current_labels(conn, project.spec.labeling.policy)
+    consensus = {rid: resolved[rid].label for rid in answers if rid in resolved}
+    return build_report(answers, consensus, project.spec.label_names,
+                        awaiting=len(disputes(store)), min_shared=min_shared)
+
+
+def latest_answers(votes: Iterable[tuple[str, str, str, str, float]]) -> Answers:
+    """record_id -> {annotator: label} from (record_id, annotator, label, kind, at) rows in
+    insertion order: later answers replace earlier ones; adjudications are left out."""
+    out: Answers = {}
+    for record_id, annotator, label, kind, _ in votes:
+        if kind == AnnotationKind.HUMAN.value:
+            out.setdefault(record_id, {})[annotator] = label
+    return out
+
+
+def build_report(answers: Answers, consensus: dict[str, str], labels: Sequence[str], *,
+                 awaiting: int = 0, min_shared: int = MIN_SHARED) -> AgreementReport:
+    """The report from answers and final labels (pure; ``agreement_report`` reads the store)."""
+    annotators = sorted({name for votes in answers.values() for name in votes})
+    multi = overlapping(answers)
+    seen = {label for votes in multi.values() for label in votes.values()}
+    categories = [*labels, *sorted(seen - set(labels))]
+    fleiss = fleiss_kappa(_count_table(multi, categories))
+    alpha = krippendorff_alpha([[votes.get(a) for a in annotators] for votes in multi.values()])
+    return AgreementReport(
+        n_records=len(answers), n_overlapping=len(multi),
+        n_disputed=sum(len(set(votes.values())) > 1 for votes in multi.values()),
+        annotators=consensus_agreement(answers, consensus, annotators),
+        pairs=pair_agreement(multi, annotators, min_shared),
+        fleiss_kappa=fleiss, krippendorff_alpha=alpha,
+        labels=label_disagreement(answers, categories),
+        confusions=[(x, y, n) for (x, y), n in pair_confusions(answers).most_common()],
+        awaiting_adjudication=awaiting, min_shared=min_shared)
+
+
+def _count_table(answers: Answers, categories: Sequence[str]) -> np.ndarray:
+    """[records, labels]: how many annotators gave each label to each record."""
+    column = {label: j for j, label in enumerate(categories)}
+    table = np.zeros((len(answers), len(categories)), dtype=np.int64)
+    for row, votes in enumerate(answers.values()):
+        for label, n in Counter(votes.values()).items():
+            table[row, column[label]] = n
+    return table

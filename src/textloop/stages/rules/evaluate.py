@@ -1,0 +1,46 @@
+"""``textloop rules``: the analysis of the project's rules on the records in the store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from textloop.config import Project
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.labels import Resolution, current_labels
+from textloop.stages.rules.analyze import RuleAnalysis, analyze_rules
+from textloop.stages.rules.votes import rule_votes
+from textloop.storage import Store
+from textloop.types import AnnotationKind
+
+HUMAN_GOLD = (AnnotationKind.HUMAN.value, AnnotationKind.ADJUDICATED.value)
+
+
+def evaluate_rules(store: Store, project: Project, *, gold_kinds: Sequence[str] = HUMAN_GOLD,
+                   progress: Progress = NULL_PROGRESS) -> RuleAnalysis:
+    """Coverage, overlaps and conflicts of every rule, and its accuracy on gold records.
+
+    Gold is each record's resolved label when its kind is in ``gold_kinds``: by default the
+    labels people gave (``human``, ``adjudicated``). Passing ``("import",)`` scores rules
+    against the labels that came with imported files, useful before anyone has labeled.
+    """
+    found = rule_votes(store, project, progress)
+    with store.read() as conn:
+        resolved = current_labels(conn, project.spec.labeling.policy)
+    gold = gold_indices(found.record_ids, resolved, found.rules.labels, gold_kinds)
+    analysis = analyze_rules(found.votes, found.rules.names, found.rules.labels, gold)
+    return replace(analysis, gold_kinds=list(gold_kinds))
+
+
+def gold_indices(record_ids: Sequence[str], resolved: dict[str, Resolution], labels: Sequence[str],
+                 kinds: Sequence[str]) -> np.ndarray:
+    """Class index of each record's resolved label when its kind counts as gold, else -1."""
+    index = {name: i for i, name in enumerate(labels)}
+    out = np.full(len(record_ids), -1, dtype=np.int64)
+    for row, record_id in enumerate(record_ids):
+        found = resolved.get(record_id)
+        if found is not None and found.kind in kinds:
+            out[row] = index.get(found.label, -1)
+    return out

@@ -1,0 +1,97 @@
+"""The agreement report on a small store whose every number is worked out by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from textloop.stages.agreement.report import agreement_report, build_report, latest_answers
+from textloop.stages.ingest import ImportOptions, import_file
+from textloop.storage import annotation_log, records
+
+# record -> [(annotator, label, kind)] in the order they are given
+ANSWERS = {
+    0: [("alice", "spam", "human"), ("bob", "spam", "human")],
+    1: [("alice", "spam", "human"), ("bob", "ham", "human"), ("alice", "ham", "human")],
+    2: [("alice", "spam", "human"), ("bob", "ham", "human"), ("dave", "spam", "adjudicated")],
+    3: [("alice", "spam", "human"), ("bob", "spam", "human"), ("carol", "ham", "human")],
+    4: [("alice", "ham", "human")],
+    5: [("bob", "ham", "human"), ("carol", "ham", "human")],
+}
+
+
+@pytest.fixture
+def answered(project, store, tmp_path) -> list[str]:
+    """Six records answered as in ANSWERS; carol also answers record 4, then undoes it."""
+    data = tmp_path / "texts.csv"
+    data.write_text("text\n" + "".join(f"message {i}\n" for i in range(8)))
+    import_file(store, project, data, ImportOptions(label_col=""))
+    with store.write() as conn:
+        ids = sorted(r.id for r in records.iter_all(conn))
+        for row, given in ANSWERS.items():
+            for annotator, label, kind in given:
+                annotation_log.add_one(conn, record_id=ids[row], label=label, kind=kind,
+                                       annotator=annotator)
+        undone = annotation_log.add_one(conn, record_id=ids[4], label="spam", kind="human",
+                                        annotator="carol")
+        annotation_log.retract(conn, undone)
+    return ids
+
+
+def test_report_numbers_match_the_hand_computation(project, store, answered) -> None:
+    report = agreement_report(store, project, min_shared=2)
+    assert (report.n_records, report.n_overlapping, report.n_disputed) == (6, 5, 2)
+    # Fleiss, per record P_i = 1, 1, 0, 1/3, 1 -> 2/3; shares spam 5/11, ham 6/11
+    assert report.fleiss_kappa.value == pytest.approx(59 / 180)
+    assert report.fleiss_kappa.n_items == 5 and "different numbers" in report.fleiss_kappa.note
+    # coincidences: o_ss = 3, o_hh = 4, o_sh = o_hs = 2, n = 11 -> 1 - 10 * 4 / 60
+    assert report.krippendorff_alpha.value == pytest.approx(1 / 3)
+    pairs = {(p.a, p.b): p for p in report.pairs}
+    assert pairs["alice", "bob"].n_shared == 4 and pairs["alice", "bob"].observed == 0.75
+    assert pairs["alice", "bob"].kappa.value == pytest.approx(0.5)
+    assert pairs["bob", "carol"].kappa.value == pytest.approx(0.0)
+    lone = pairs["alice", "carol"]
+    assert lone.n_shared == 1 and lone.kappa.value is None and "at least 2" in lone.kappa.note
+
+
+def test_each_annotator_against_the_final_label(project, store, answered) -> None:
+    report = agreement_report(store, project, min_shared=2)
+    found = {a.annotator: (a.n_answers, a.n_compared, a.agreement) for a in report.annotators}
+    # alice's lone answer (record 4) is not compared; record 2's final label is dave's spam
+    assert found == {"alice": (5, 4, 1.0), "bob": (5, 5, 0.8), "carol": (2, 2, 0.5)}
+
+
+def test_disagreement_per_label_and_what_waits(project, store, answered) -> None:
+    report = agreement_report(store, project)
+    labels = {row.label: row for row in report.labels}
+    assert (labels["spam"].n_items, labels["spam"].n_disputed) == (3, 2)
+    assert labels["spam"].rate == pytest.approx(2 / 3)
+    assert (labels["ham"].n_items, labels["ham"].n_disputed, labels["ham"].rate) == (4, 2, 0.5)
+    assert labels["spam"].confused_with == [("ham", 3)]
+    assert report.confusions == [("ham", "spam", 3)]
+    assert report.awaiting_adjudication == 1  # record 3; record 2 is adjudicated
+    assert report.adjudication_path == "/adjudicate"
+
+
+def test_report_is_json_serializable(project, store, answered) -> None:
+    data = json.loads(json.dumps(agreement_report(store, project).to_dict()))
+    assert data["fleiss_kappa"]["n_items"] == 5
+    assert data["pairs"][0]["a"] == "alice"
+    assert data["labels"][0]["confused_with"] == [["ham", 3]]
+
+
+def test_latest_answer_per_annotator_and_no_adjudications() -> None:
+    rows = [("r", "a", "spam", "human", 1.0), ("r", "b", "ham", "human", 2.0),
+            ("r", "a", "ham", "human", 3.0), ("r", "c", "spam", "adjudicated", 4.0)]
+    assert latest_answers(rows) == {"r": {"a": "ham", "b": "ham"}}
+
+
+def test_without_overlap_every_coefficient_is_missing_with_a_reason() -> None:
+    report = build_report({"r1": {"a": "spam"}, "r2": {"b": "ham"}}, {}, ["spam", "ham"])
+    assert report.n_overlapping == 0
+    assert report.fleiss_kappa.value is None and report.fleiss_kappa.note
+    assert report.krippendorff_alpha.value is None and report.krippendorff_alpha.note
+    assert report.pairs[0].kappa.value is None and report.pairs[0].observed is None
+    assert [a.agreement for a in report.annotators] == [None, None]
+    assert [row.rate for row in report.labels] == [None, None]
