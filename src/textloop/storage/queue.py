@@ -35,11 +35,15 @@ def active_record_ids(conn: Connection) -> set[str]:
 
 
 def open_assignment(conn: Connection, annotator: str) -> dict[str, Any] | None:
-    """The annotator's unfinished assignment, oldest first (work resumes where it stopped)."""
+    """The annotator's unfinished assignment, newest first.
+
+    Normally an annotator holds one; an undo reopens an answered one beside the record on
+    screen, and the undone record (reopened last) must be the one shown next.
+    """
     query = (select(assignments, queue_items.c.suggestion, queue_items.c.confidence)
              .join(queue_items, queue_items.c.id == assignments.c.queue_id)
              .where(assignments.c.annotator == annotator, assignments.c.status == OPEN)
-             .order_by(assignments.c.assigned_at, assignments.c.id).limit(1))
+             .order_by(assignments.c.assigned_at.desc(), assignments.c.id.desc()).limit(1))
     row = conn.execute(query).mappings().first()
     return dict(row) if row else None
 

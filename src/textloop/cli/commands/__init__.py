@@ -1,13 +1,17 @@
 """One module per group of verbs; importing this package registers every command."""
 
 from textloop.cli.commands import (  # noqa: F401
+    agreement,
+    annotators,
     crawl,
     demo,
     ingest,
+    label,
     modeling,
     models,
     project,
     release,
+    rules,
     simulate,
     suggest,
 )

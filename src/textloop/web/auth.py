@@ -1,0 +1,108 @@
+"""Who is asking: the signed-in annotator, their role, and the CSRF check on every POST.
+
+CSRF defence (documented in docs/labeling.md): the session cookie is ``SameSite=Strict``
+and ``HttpOnly``, every state-changing request must carry the session's CSRF token (the
+``X-CSRF-Token`` header that the page's script adds to htmx requests, or a ``csrf_token``
+form field), and ``guards.RequestGuard`` refuses any POST whose ``Origin`` is another site.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+
+from textloop.errors import TextloopError
+from textloop.stages.annotators import Annotator, get_annotator
+from textloop.web.context import WebContext, get_context
+from textloop.web.session import COOKIE, Session, new_session
+
+CSRF_HEADER = "x-csrf-token"
+CSRF_FIELD = "csrf_token"
+
+
+class NotSignedInError(TextloopError):
+    """No valid session: the page redirects to the sign-in form, an API call gets 401."""
+
+    http_status = 401
+    code = "not_signed_in"
+
+
+class ForbiddenError(TextloopError):
+    """Signed in, but the role or the request's origin does not allow this."""
+
+    http_status = 403
+    code = "forbidden"
+
+
+def read_session(request: Request) -> Session | None:
+    return get_context(request).signer.loads(request.cookies.get(COOKIE))
+
+
+def signed_in(request: Request) -> Annotator:
+    """The annotator of a valid session whose account is still active, else 401."""
+    context = get_context(request)
+    session = read_session(request)
+    if session is None:
+        raise NotSignedInError("you are not signed in (or your session has expired)",
+                               hint="open your login link, or sign in with name and token")
+    annotator = get_annotator(context.store, session.name)
+    if annotator is None or not annotator.active:
+        raise NotSignedInError(f"the account {session.name!r} is no longer active",
+                               hint="ask an admin for `textloop annotators reset NAME`")
+    request.state.session = session
+    request.state.user = annotator
+    return annotator
+
+
+async def posted_by(request: Request,
+                    annotator: Annotated[Annotator, Depends(signed_in)]) -> Annotator:
+    """``signed_in`` plus the session's CSRF token, from the header or the form."""
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and "form" in request.headers.get("content-type", ""):
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    session: Session = request.state.session
+    if not sent or not hmac.compare_digest(sent.encode(), session.csrf.encode()):
+        raise ForbiddenError("the request lacks this session's CSRF token",
+                             hint="reload the page and try again")
+    return annotator
+
+
+def adjudicator(annotator: Annotated[Annotator, Depends(signed_in)]) -> Annotator:
+    if not annotator.can_adjudicate:
+        raise ForbiddenError(f"{annotator.name} is an {annotator.role}; adjudication needs "
+                             "the adjudicator or admin role",
+                             hint="ask an admin to add you with --role adjudicator")
+    return annotator
+
+
+def adjudicator_posting(annotator: Annotated[Annotator, Depends(posted_by)]) -> Annotator:
+    return adjudicator(annotator)
+
+
+def admin_posting(annotator: Annotated[Annotator, Depends(posted_by)]) -> Annotator:
+    if annotator.role != "admin":
+        raise ForbiddenError("only an admin can do this", hint="ask an admin")
+    return annotator
+
+
+def start_session(response: Response, context: WebContext, name: str) -> None:
+    """Set the signed session cookie: HttpOnly, SameSite=Strict, Secure behind HTTPS."""
+    response.set_cookie(COOKIE, context.signer.dumps(new_session(name)), httponly=True,
+                        samesite="strict", secure=context.settings.secure_cookie, path="/",
+                        max_age=int(context.settings.session_seconds))
+
+
+def end_session(response: Response, context: WebContext) -> None:
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=context.settings.secure_cookie)
+
+
+SignedIn = Annotated[Annotator, Depends(signed_in)]
+Posting = Annotated[Annotator, Depends(posted_by)]
+Adjudicator = Annotated[Annotator, Depends(adjudicator)]
+AdjudicatorPosting = Annotated[Annotator, Depends(adjudicator_posting)]
+AdminPosting = Annotated[Annotator, Depends(admin_posting)]
+Context = Annotated[WebContext, Depends(get_context)]

@@ -1,0 +1,89 @@
+"""Templates for the web app: Jinja2 with autoescaping on for every template.
+
+User text (records, metadata, comments, label descriptions, names) is only ever inserted
+as an escaped value; values for scripts travel in ``data-`` attributes, never inline code.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from textloop.reports.templating import number, percent
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=PackageLoader("textloop.web", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = number
+    env.filters["pct"] = percent
+    env.filters["labels"] = stored_labels
+    env.filters["show"] = shown
+    env.filters["as_table"] = as_table
+    return env
+
+
+def render(request: Request, template: str, status_code: int = 200,
+           headers: dict[str, str] | None = None, **values: Any) -> HTMLResponse:
+    """Render a page or partial; every template sees the project, user and CSRF token."""
+    context = request.app.state.context
+    session = getattr(request.state, "session", None)
+    html = environment().get_template(template).render(
+        project=context.project.spec, csrf=session.csrf if session else "",
+        user=getattr(request.state, "user", None), **values)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def stored_labels(value: str | None) -> list[str]:
+    """An answer as stored (a label, or a JSON list for multi-label tasks) as a list."""
+    if not value:
+        return []
+    if value.startswith("["):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return [value]
+        if isinstance(decoded, list):
+            return [str(v) for v in decoded]
+    return [value]
+
+
+def wants_json(request: Request) -> bool:
+    """htmx and API calls get JSON errors; page loads get an HTML page."""
+    return request.url.path.startswith("/api/") or "hx-request" in request.headers
+
+
+def shown(value: Any) -> str:
+    """A metadata value as text: strings as they are, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Tabular:
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+def as_table(value: Any) -> Tabular | None:
+    """A list of mappings, or a mapping of mappings, as columns and rows; else None.
+
+    Columns are the union of the inner keys in first-seen order, so reports can grow new
+    fields and the page still shows them. A list of tuples becomes rows without headings.
+    """
+    if isinstance(value, list) and value and all(isinstance(v, tuple | list) for v in value):
+        return Tabular([], [list(v) for v in value])
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        items = [{"": key, **inner} for key, inner in value.items()]
+    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        items = value
+    else:
+        return None
+    columns = list(dict.fromkeys(key for item in items for key in item))
+    return Tabular(columns, [[item.get(c) for c in columns] for item in items])

@@ -1,0 +1,60 @@
+"""A small JSON API for the same labeling actions (scripts, other front ends).
+
+Same session cookie and CSRF header as the page; same stage functions; errors in the one
+JSON shape. An item carries only the record and the model's suggestion, never another
+annotator's answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from textloop.stages import labeling
+from textloop.web.auth import Context, Posting, SignedIn
+from textloop.web.context import WebContext
+
+router = APIRouter(prefix="/api")
+
+
+class Answer(BaseModel):
+    record_id: str = Field(min_length=1, max_length=64)
+    labels: list[str] = Field(default_factory=list, max_length=1000)
+    comment: str | None = Field(default=None, max_length=labeling.MAX_COMMENT * 2)
+
+
+class RecordRef(BaseModel):
+    record_id: str = Field(min_length=1, max_length=64)
+
+
+def _next(context: WebContext, name: str) -> dict[str, Any] | None:
+    item = labeling.next_item(context.store, name)
+    return asdict(item) if item else None
+
+
+@router.get("/next")
+def next_item(context: Context, user: SignedIn) -> dict[str, Any]:
+    return {"item": _next(context, user.name)}
+
+
+@router.post("/label")
+def label(body: Answer, context: Context, user: Posting) -> dict[str, Any]:
+    labeling.submit(context.store, context.project, user.name, body.record_id, body.labels,
+                    comment=body.comment)
+    context.labeled()
+    return {"stored": body.record_id, "item": _next(context, user.name)}
+
+
+@router.post("/skip")
+def skip(body: RecordRef, context: Context, user: Posting) -> dict[str, Any]:
+    labeling.skip(context.store, user.name, body.record_id)
+    return {"skipped": body.record_id, "item": _next(context, user.name)}
+
+
+@router.post("/undo")
+def undo(context: Context, user: Posting) -> dict[str, Any]:
+    undone = labeling.undo(context.store, user.name)
+    return {"undone": asdict(undone) if undone else None, "item": _next(context, user.name)}

@@ -1,0 +1,85 @@
+"""The labeling page: one record at a time, answered by keyboard or click.
+
+Each POST stores its action at once (``stages.labeling``) and answers with the record
+panel for the annotator's next item, which htmx swaps in place; nothing waits for the
+model. The progress bar is a separate request, triggered after answers, so computing it
+never delays the next record.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from textloop.stages import labeling
+from textloop.stages.annotators import Annotator
+from textloop.web.auth import AdminPosting, Context, Posting, SignedIn
+from textloop.web.context import WebContext
+from textloop.web.rendering import render, stored_labels
+
+router = APIRouter(prefix="/label")
+RecordId = Annotated[str, Form(min_length=1, max_length=64)]
+Labels = Annotated[list[str] | None, Form(alias="label")]
+LABELED = {"HX-Trigger": "labeled"}
+
+
+def panel(request: Request, context: WebContext, user: Annotator, notice: str = "",
+          headers: dict[str, str] | None = None) -> Response:
+    """The record panel with the annotator's current item (or the empty-queue message)."""
+    item = labeling.next_item(context.store, user.name)
+    return render(request, "_panel.html", headers=headers, item=item, notice=notice)
+
+
+@router.get("")
+def page(request: Request, context: Context, user: SignedIn) -> Response:
+    item = labeling.next_item(context.store, user.name)
+    return render(request, "label.html", title="Label", item=item, notice="")
+
+
+@router.post("/answer")
+def answer(request: Request, context: Context, user: Posting, record_id: RecordId,
+           labels: Labels = None) -> Response:
+    labeling.submit(context.store, context.project, user.name, record_id, labels or [])
+    context.labeled()
+    return panel(request, context, user, headers=LABELED)
+
+
+@router.post("/skip")
+def skip(request: Request, context: Context, user: Posting, record_id: RecordId) -> Response:
+    labeling.skip(context.store, user.name, record_id)
+    return panel(request, context, user)
+
+
+@router.post("/undo")
+def undo(request: Request, context: Context, user: Posting) -> Response:
+    undone = labeling.undo(context.store, user.name)
+    notice = (f"Took back your answer “{', '.join(stored_labels(undone.label))}”: answer again."
+              if undone else "Nothing to undo.")
+    return panel(request, context, user, notice=notice, headers=LABELED if undone else None)
+
+
+@router.post("/comment")
+def comment(request: Request, context: Context, user: Posting, record_id: RecordId,
+            text: Annotated[str, Form(max_length=labeling.MAX_COMMENT * 2)]) -> Response:
+    labeling.add_comment(context.store, user.name, record_id, text)
+    return render(request, "_comment_saved.html", text=text.strip())
+
+
+@router.post("/fill")
+def fill(request: Request, context: Context, user: AdminPosting) -> Response:
+    """An admin fills an empty queue with the project's query strategy (``suggest``)."""
+    from textloop.stages.active_learn import suggest
+
+    result = suggest(context.store, context.project)
+    return panel(request, context, user, notice=f"Queued {result.queued:,} records "
+                                                f"({result.strategy}).")
+
+
+@router.get("/progress")
+def progress(request: Request, context: Context, _: SignedIn) -> Response:
+    from textloop.stages.active_learn import labeling_progress
+
+    return render(request, "_progress.html",
+                  progress=labeling_progress(context.store, context.project))
