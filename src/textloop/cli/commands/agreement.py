@@ -42,9 +42,8 @@ def agreement(
 def _print_report(report: AgreementReport) -> None:
     console.print(f"Human answers on {report.n_records:,} records; {report.n_overlapping:,} "
                   f"answered by two or more annotators, {report.n_disputed:,} of them disputed.")
-    if report.n_overlapping == 0:
-        console.print("Agreement needs records answered by several annotators: set "
-                      "[bold]labeling.overlap: 2[/] (or more) in textloop.yaml.")
+    if report.note:
+        console.print(Text(f"Nothing to measure: {report.note}."))
     else:
         console.print(_overall(report))
         console.print(_pairs(report))

@@ -56,6 +56,8 @@ class AgreementReport:
     awaiting_adjudication: int
     min_shared: int = MIN_SHARED
     adjudication_path: str = ADJUDICATION_PATH
+    note: str = ""
+    """Why nothing could be measured (no answers, a single annotator, no overlap); else empty."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -99,7 +101,23 @@ def build_report(answers: Answers, consensus: dict[str, str], labels: Sequence[s
         fleiss_kappa=fleiss, krippendorff_alpha=alpha,
         labels=label_disagreement(answers, categories),
         confusions=[(x, y, n) for (x, y), n in pair_confusions(answers).most_common()],
-        awaiting_adjudication=awaiting, min_shared=min_shared)
+        awaiting_adjudication=awaiting, min_shared=min_shared,
+        note=_why_unmeasured(len(answers), annotators, len(multi)))
+
+
+def _why_unmeasured(n_records: int, annotators: Sequence[str], n_overlapping: int) -> str:
+    """What is missing before agreement can be measured; empty when it can be."""
+    if n_records == 0:
+        return ("no human answers yet: label records in the labeling web app "
+                "(`textloop label`) before measuring agreement")
+    if len(annotators) == 1:
+        return (f"only one annotator ({annotators[0]}) has answered: agreement needs two or "
+                "more annotators on the same records; add annotators and set "
+                "labeling.overlap: 2 (or more) in textloop.yaml")
+    if n_overlapping == 0:
+        return ("no record has answers from two or more annotators: set labeling.overlap: 2 "
+                "(or more) in textloop.yaml so some records are labeled twice")
+    return ""
 
 
 def _count_table(answers: Answers, categories: Sequence[str]) -> np.ndarray:

@@ -77,6 +77,8 @@ def fleiss_kappa(counts: np.ndarray | Sequence[Sequence[int]]) -> Coefficient:
     out.
     """
     table = np.asarray(counts, dtype=np.float64)
+    if table.size == 0 and table.ndim == 1:  # no items at all: an empty list
+        table = table.reshape(0, 0)
     if table.ndim != 2 or (table < 0).any():
         raise InvalidInputError("fleiss_kappa needs an [items, categories] table of counts >= 0",
                                 hint="count how many raters chose each category per item")

@@ -8,6 +8,8 @@ import pytest
 
 from textloop.stages.agreement.report import agreement_report, build_report, latest_answers
 from textloop.stages.ingest import ImportOptions, import_file
+from textloop.stages.labeling import adjudicate, disputes
+from textloop.stages.labels import current_labels
 from textloop.storage import annotation_log, records
 
 # record -> [(annotator, label, kind)] in the order they are given
@@ -95,3 +97,61 @@ def test_without_overlap_every_coefficient_is_missing_with_a_reason() -> None:
     assert report.pairs[0].kappa.value is None and report.pairs[0].observed is None
     assert [a.agreement for a in report.annotators] == [None, None]
     assert [row.rate for row in report.labels] == [None, None]
+
+
+def test_adjudication_queue_holds_exactly_the_undecided_disputes(project, store,
+                                                                answered) -> None:
+    # record 1: alice changed her mind to ham, so she and bob agree; record 2 is decided;
+    # record 3 is 2 spam : 1 ham and nobody decided it
+    assert [d.record_id for d in disputes(store)] == [answered[3]]
+    with store.read() as conn:
+        resolved = current_labels(conn, project.spec.labeling.policy)
+    assert resolved[answered[3]].reason == "majority 2 of 3 (alice, bob)"
+    adjudicate(store, project, "dave", answered[3], ["ham"], reason="guideline 2")
+    report = agreement_report(store, project, min_shared=2)
+    assert report.awaiting_adjudication == 0 and disputes(store) == []
+    # the decision overrides the majority, so the majority's voters now disagree with it
+    found = {a.annotator: (a.n_compared, a.agreement) for a in report.annotators}
+    assert found["carol"] == (2, 1.0) and found["alice"] == (4, 0.75)
+    # adjudicating does not change the annotators' agreement with each other
+    assert report.n_disputed == 2
+
+
+def test_one_annotator_only_says_why_nothing_is_measured() -> None:
+    report = build_report({"r1": {"alice": "spam"}, "r2": {"alice": "ham"}},
+                          {"r1": "spam", "r2": "ham"}, ["spam", "ham"])
+    assert report.pairs == [] and report.n_overlapping == 0
+    assert "only one annotator (alice)" in report.note
+    assert [(a.annotator, a.n_answers, a.agreement) for a in report.annotators] == [
+        ("alice", 2, None)]
+
+
+def test_no_answers_and_no_overlap_explain_themselves() -> None:
+    assert "no human answers yet" in build_report({}, {}, ["spam", "ham"]).note
+    apart = build_report({"r1": {"a": "spam"}, "r2": {"b": "ham"}}, {}, ["spam", "ham"])
+    assert "labeling.overlap" in apart.note and "only one" not in apart.note
+    measured = build_report({"r1": {"a": "spam", "b": "spam"}}, {}, ["spam", "ham"])
+    assert measured.note == ""
+
+
+def test_labels_outside_the_spec_still_get_a_row() -> None:
+    # a label removed from textloop.yaml after people used it stays visible in the report
+    answers = {"r1": {"a": "spam", "b": "promo"}, "r2": {"a": "ham", "b": "ham"}}
+    report = build_report(answers, {}, ["spam", "ham"])
+    assert [row.label for row in report.labels] == ["spam", "ham", "promo"]
+    promo = report.labels[2]
+    assert (promo.n_items, promo.n_disputed, promo.confused_with) == (1, 1, [("spam", 1)])
+    assert report.fleiss_kappa.n_items == 2
+
+
+def test_pair_kappa_uses_only_records_both_answered() -> None:
+    # a and b share r1..r4 (3 agree); c answers r5, r6 with a only
+    answers = {"r1": {"a": "x", "b": "x"}, "r2": {"a": "y", "b": "y"},
+               "r3": {"a": "x", "b": "x"}, "r4": {"a": "y", "b": "x"},
+               "r5": {"a": "x", "c": "y"}, "r6": {"a": "y", "c": "y"}}
+    pairs = {(p.a, p.b): p for p in build_report(answers, {}, ["x", "y"], min_shared=2).pairs}
+    ab = pairs["a", "b"]
+    # p_o = 3/4; a: x 2, y 2; b: x 3, y 1 -> p_e = (2*3 + 2*1) / 16 = 1/2 -> kappa 1/2
+    assert (ab.n_shared, ab.observed) == (4, 0.75) and ab.kappa.value == pytest.approx(0.5)
+    assert pairs["a", "c"].n_shared == 2 and pairs["a", "c"].observed == 0.5
+    assert pairs["b", "c"].n_shared == 0 and pairs["b", "c"].kappa.value is None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from sklearn.metrics import cohen_kappa_score
@@ -139,3 +141,79 @@ def test_strength_words() -> None:
     assert [strength(v) for v in (0.9, 0.7, 0.5, 0.3, 0.1, -0.2, None)] == [
         "almost perfect", "substantial", "moderate", "fair", "slight", "worse than chance",
         "undefined"]
+
+
+# Krippendorff (2011), sections A and B: two observers, no missing values.
+BINARY_A = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+BINARY_B = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+NOMINAL_A = list("aabbdcccedda")
+NOMINAL_B = list("babbbccceddd")
+
+
+def test_krippendorff_alpha_two_observers_published_examples() -> None:
+    binary = krippendorff_alpha(list(zip(BINARY_A, BINARY_B, strict=True)))
+    assert round(binary.value, 3) == 0.095  # o_01 = 4, n_0 = 14, n_1 = 6: 1 - 19 * 8 / 168
+    nominal = krippendorff_alpha(list(zip(NOMINAL_A, NOMINAL_B, strict=True)))
+    assert round(nominal.value, 3) == 0.692
+    # Cohen's kappa on the same data is a little lower: it keeps each observer's own marginals
+    assert cohen_kappa(NOMINAL_A, NOMINAL_B).value == pytest.approx(0.6842, abs=1e-4)
+
+
+def test_fleiss_kappa_with_two_raters_is_scotts_pi_on_the_cohen_example() -> None:
+    table = [[int(a == "yes") + int(b == "yes"), int(a == "no") + int(b == "no")]
+             for a, b in zip(COHEN_A, COHEN_B, strict=True)]
+    # pooled shares: yes 55/100, no 45/100 -> p_e = 0.505; p_o = 0.7
+    assert fleiss_kappa(table).value == pytest.approx((0.7 - 0.505) / (1 - 0.505))
+
+
+def test_cohen_kappa_at_and_below_chance() -> None:
+    # each annotator always gives one label, a different one: no agreement, chance is 0 too
+    assert cohen_kappa(["a"] * 4, ["b"] * 4).value == pytest.approx(0.0)
+    # systematic swap: every item disagrees where chance predicts half agreement
+    assert cohen_kappa(["x", "y", "x", "y"], ["y", "x", "y", "x"]).value == pytest.approx(-1.0)
+
+
+def test_perfect_agreement_is_one_for_every_coefficient_even_with_missing_answers() -> None:
+    units = [["spam", "spam", None], [None, "ham", "ham"], ["ham", "ham", "ham"],
+             ["spam", None, "spam"], ["other", "other", None]]
+    assert krippendorff_alpha(units).value == pytest.approx(1.0)
+    table = [[2, 0, 0], [0, 2, 0], [0, 3, 0], [2, 0, 0], [0, 0, 2]]
+    assert fleiss_kappa(table).value == pytest.approx(1.0)
+    assert cohen_kappa(["a", "b", "c"], ["a", "b", "c"]).value == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("size", [2, 5, 50])
+def test_one_label_used_by_everyone_is_undefined_not_nan(size) -> None:
+    """Everyone agrees, but on one label only: chance agreement is already 1, so no
+    coefficient can say anything. Each returns value None and a reason, never NaN."""
+    found = [cohen_kappa(["ham"] * size, ["ham"] * size),
+             fleiss_kappa([[3, 0]] * size),
+             krippendorff_alpha([["ham", "ham", None]] * size),
+             krippendorff_alpha([[1, 1]] * size, "interval")]
+    for coefficient in found:
+        assert coefficient.value is None
+        assert coefficient.n_items == size and "undefined" in coefficient.note
+        assert "nan" not in json.dumps(coefficient.to_dict()).lower()
+
+
+def test_missing_answers_only_pairable_units_count() -> None:
+    # unit 3 has a single answer: it carries no agreement information and is dropped;
+    # the rest is the Section A binary example, so alpha must not move
+    units = [[a, b, None] for a, b in zip(BINARY_A, BINARY_B, strict=True)]
+    units.append([None, None, 1])
+    units.append([None, None, None])
+    found = krippendorff_alpha(units)
+    assert found.n_items == 10 and round(found.value, 3) == 0.095
+
+
+def test_no_items_at_all() -> None:
+    assert fleiss_kappa([]).value is None and fleiss_kappa([]).n_items == 0
+    assert fleiss_kappa(np.zeros((0, 2))).value is None
+    assert krippendorff_alpha([]).n_items == 0
+    assert krippendorff_alpha([[None, None]]).value is None
+
+
+def test_one_annotator_only_has_nothing_to_pair() -> None:
+    alone = krippendorff_alpha([["spam"], ["ham"], ["spam"]])
+    assert alone.value is None and "two or more annotators" in alone.note
+    assert fleiss_kappa([[1, 0], [0, 1]]).note == "no item has two or more ratings"
