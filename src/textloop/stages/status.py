@@ -7,8 +7,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from textloop.config import Project
+from textloop.stages.labeling import disputes
 from textloop.stages.labels import current_labels
-from textloop.storage import Store, imports, records, releases, runs
+from textloop.storage import Store, annotators, imports, queue, records, releases, runs
+
+
+@dataclass
+class LabelingOverview:
+    """Where the human labeling stands: who labels, what waits, what needs a decision."""
+
+    annotators: int
+    """Annotators whose access is not revoked."""
+    waiting: int
+    """Queued records still missing answers."""
+    answered: int
+    """Queued records that received all their answers."""
+    disputes: int
+    """Records whose answers disagree and await an adjudicator."""
 
 
 @dataclass
@@ -24,6 +39,7 @@ class ProjectStatus:
     releases: list[dict[str, Any]] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
     imports: list[dict[str, Any]] = field(default_factory=list)
+    labeling: LabelingOverview | None = None
 
     @property
     def labeled_share(self) -> float:
@@ -37,9 +53,17 @@ def project_status(store: Store, project: Project) -> ProjectStatus:
         kinds = Counter(r.kind for r in labels.values())
         ordered = {name: per_label.get(name, 0) for name in project.spec.label_names}
         ordered |= {k: v for k, v in per_label.items() if k not in ordered}
-        return ProjectStatus(
+        info = ProjectStatus(
             name=project.spec.name, root=str(project.root), store_url=project.store_url,
             goal=project.spec.goal.model_dump(), records=records.count(conn),
             labeled=len(labels), per_label=ordered, label_kinds=dict(kinds),
             releases=releases.list_all(conn), runs=runs.list_all(conn),
             imports=imports.recent(conn, limit=5))
+        people = [a for a in annotators.list_all(conn) if a.get("revoked_at") is None]
+        counts = queue.counts(conn)
+    if people or counts:  # labeling has started
+        info.labeling = LabelingOverview(
+            annotators=len(people), waiting=counts.get(queue.OPEN, 0) + counts.get(queue.FULL, 0),
+            answered=counts.get(queue.DONE, 0), disputes=len(disputes(store)))
+    return info
+

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from tests.unit.stages.labeling_fixtures import queued
 from tests.unit.stages.pipeline_fixtures import released
+from textloop.stages import labeling
+from textloop.stages.annotators import add_annotator
 from textloop.stages.status import project_status
 from textloop.stages.train import train
 
@@ -24,3 +27,19 @@ def test_status_after_release_and_training(project, store, tmp_path) -> None:
     assert [r["id"] for r in info.releases] == ["v1"]
     assert info.runs[0]["name"] == "tfidf-lr-1" and "val/macro_f1" in info.runs[0]["metrics"]
     assert info.imports[0]["records_new"] == 240
+
+
+
+def test_status_shows_labeling_once_it_has_started(project, store, tmp_path) -> None:
+    assert project_status(store, project).labeling is None
+    ids = queued(store, project, tmp_path, n=4, overlap=2)
+    add_annotator(store, "ann", role="annotator")
+    add_annotator(store, "bob", role="annotator")
+    for who, label in (("ann", "spam"), ("bob", "ham")):
+        item = labeling.next_item(store, who)
+        assert item is not None and item.record_id == ids[0]
+        labeling.submit(store, project, who, item.record_id, [label])
+    overview = project_status(store, project).labeling
+    assert overview is not None
+    assert (overview.annotators, overview.answered, overview.waiting) == (2, 1, 3)
+    assert overview.disputes == 1  # ann said spam, bob said ham

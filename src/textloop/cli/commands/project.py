@@ -57,12 +57,18 @@ def status() -> None:
                   f"({info.labeled_share:.1%})   by source: "
                   + (", ".join(f"{k} {v:,}" for k, v in info.label_kinds.items()) or "-"))
     console.print(_labels_table(info))
+    if info.labeling:
+        lab = info.labeling
+        console.print(f"labeling: {lab.annotators:,} annotators   queue: {lab.waiting:,} waiting, "
+                      f"{lab.answered:,} answered   disputes to adjudicate: {lab.disputes:,}")
     if info.releases:
         console.print(_releases_table(info.releases))
     if info.runs:
         console.print(_runs_table(info.runs, goal["metric"]))
     if not info.records:
         console.print("Next: textloop import FILE --text-col TEXT --label-col LABEL")
+    elif not info.labeled:
+        console.print("Next: textloop suggest (queue the most useful records), then textloop label")
     elif not info.releases:
         console.print("Next: textloop release")
     elif not info.runs:

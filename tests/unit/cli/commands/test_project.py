@@ -52,3 +52,17 @@ def test_every_command_has_an_example_in_its_help() -> None:
                 assert "textloop" in (sub.epilog or ""), f"{name} {sub.name} lacks an example"
             continue
         assert "textloop" in (command.epilog or ""), f"{name} lacks an example"
+
+
+def test_status_of_unlabeled_records_points_to_suggest_then_shows_the_queue(
+        project, store, tmp_path) -> None:
+    from tests.unit.stages.labeling_fixtures import queued
+
+    data = tmp_path / "more.csv"
+    data.write_text("text\nan unlabeled message\nanother one\n")
+    runner.invoke(app, ["--project", str(project.root), "import", str(data)])
+    before = runner.invoke(app, ["--project", str(project.root), "status"])
+    assert "Next: textloop suggest" in before.output and "labeling:" not in before.output
+    queued(store, project, tmp_path, n=3)
+    after = runner.invoke(app, ["--project", str(project.root), "status"])
+    assert "queue: 5 waiting" in after.output
