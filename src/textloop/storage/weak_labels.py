@@ -10,22 +10,44 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, select
 
 from textloop.storage.schema import annotations_table as table
 
 
-def standing(conn: Connection, annotator: str, kind: str) -> dict[str, tuple[int, str]]:
-    """record_id -> (annotation id, label) of the annotator's standing answers of ``kind``.
+class StandingLabel(NamedTuple):
+    id: int
+    """Annotation id."""
+    label: str
+    meta: str | None
+    """The JSON the label model stored with the label (confidence, voting rules)."""
 
-    Should a record hold several (written by older code), the newest one is returned.
+
+def standing(conn: Connection, annotator: str, kind: str) -> dict[str, StandingLabel]:
+    """record_id -> the annotator's standing answer of ``kind``.
+
+    Should a record hold several (two runs racing, or older code), the newest one is
+    returned; ``duplicates`` lists the others so they can be retracted.
     """
-    query = (select(table.c.record_id, table.c.id, table.c.label)
+    return {record_id: rows[-1] for record_id, rows in _by_record(conn, annotator, kind).items()}
+
+
+def duplicates(conn: Connection, annotator: str, kind: str) -> list[int]:
+    """Ids of standing answers that a newer standing answer on the same record supersedes."""
+    return [row.id for rows in _by_record(conn, annotator, kind).values() for row in rows[:-1]]
+
+
+def _by_record(conn: Connection, annotator: str, kind: str) -> dict[str, list[StandingLabel]]:
+    query = (select(table.c.record_id, table.c.id, table.c.label, table.c.meta)
              .where(table.c.annotator == annotator, table.c.kind == kind,
                     table.c.retracted_at.is_(None))
              .order_by(table.c.id))
-    return {row[0]: (row[1], row[2]) for row in conn.execute(query)}
+    out: dict[str, list[StandingLabel]] = {}
+    for row in conn.execute(query):
+        out.setdefault(row[0], []).append(StandingLabel(row[1], row[2], row[3]))
+    return out
 
 
 def retract_many(conn: Connection, annotation_ids: Sequence[int]) -> None:

@@ -21,6 +21,9 @@ from textloop.stages.rules.functions import load_function
 
 Matcher = Callable[[str], object]
 
+REGEX_HINT = ("fix the pattern (Python `re` syntax); escape a literal ( [ + ? * . with a "
+              "backslash, and quote the pattern with single quotes in YAML so backslashes stay")
+
 
 @dataclass(frozen=True)
 class CompiledRule:
@@ -46,20 +49,30 @@ def keyword_pattern(keywords: Sequence[str], case_sensitive: bool = False) -> re
     return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)", flags)
 
 
-def compile_rule(rule: Rule, label_names: Sequence[str], root: Path) -> CompiledRule:
-    """One rule; a ``ConfigError`` naming the rule when it cannot be used."""
+def compile_rule(rule: Rule, label_names: Sequence[str], root: Path,
+                 position: int | None = None) -> CompiledRule:
+    """One rule; a ``ConfigError`` naming the rule (and its key in textloop.yaml when
+    ``position``, its index in ``rules:``, is given) when it cannot be used."""
+    key = f"rules.{position}" if position is not None else "rules"
     if rule.label not in label_names:
-        raise ConfigError(f"rule {rule.name!r} votes {rule.label!r}, which is not a label of "
-                          f"this project", hint=f"labels: {', '.join(label_names)}")
+        raise ConfigError(f"key `{key}.label`: rule {rule.name!r} votes {rule.label!r}, which "
+                          f"is not a label of this project",
+                          hint=f"use one of the labels ({', '.join(label_names)}) or add "
+                               f"{rule.label!r} under labels: in textloop.yaml")
     flags = 0 if rule.case_sensitive else re.IGNORECASE
     if rule.keywords:
         if not any(k.strip() for k in rule.keywords):
-            raise ConfigError(f"rule {rule.name!r} has only empty keywords",
+            raise ConfigError(f"key `{key}.keywords`: rule {rule.name!r} has only empty keywords",
                               hint="list at least one word or phrase under keywords")
         return CompiledRule(rule.name, rule.label, "keywords",
                             pattern=keyword_pattern(rule.keywords, rule.case_sensitive))
     if rule.regex is not None:
-        return CompiledRule(rule.name, rule.label, "regex", pattern=re.compile(rule.regex, flags))
+        try:
+            pattern = re.compile(rule.regex, flags)
+        except re.error as exc:
+            raise ConfigError(f"key `{key}.regex`: rule {rule.name!r} has an invalid regex "
+                              f"{rule.regex!r}: {exc}", hint=REGEX_HINT) from None
+        return CompiledRule(rule.name, rule.label, "regex", pattern=pattern)
     assert rule.function is not None  # Rule's validator guarantees exactly one matcher
     return CompiledRule(rule.name, rule.label, "function",
                         function=load_function(rule.name, rule.function, root))
@@ -83,5 +96,5 @@ class RuleSet:
 
 def compile_rules(rules: Sequence[Rule], label_names: Sequence[str], root: Path) -> RuleSet:
     """Every rule of the spec, or the first ``ConfigError`` (which names its rule)."""
-    return RuleSet(tuple(compile_rule(rule, label_names, root) for rule in rules),
-                   tuple(label_names))
+    return RuleSet(tuple(compile_rule(rule, label_names, root, position)
+                         for position, rule in enumerate(rules)), tuple(label_names))

@@ -2,7 +2,9 @@
 
 Dawid-Skene (the default) learns how often each rule fires on each class, so a precise rule
 outweighs a noisy one and agreeing rules reinforce each other; majority vote counts every
-rule the same and leaves ties unlabeled. Both are registered under versioned names, which
+rule the same. Both leave ties unlabeled (-1): a record where Dawid-Skene finds two labels
+equally likely (say, one spam rule and one equally trusted ham rule) gets no weak label
+rather than the first label of the list. Both are registered under versioned names, which
 are stored with every weak label run.
 """
 
@@ -19,6 +21,8 @@ from textloop.strategies.label_model import majority as _majority  # noqa: F401 
 
 Method = Literal["dawid_skene", "majority"]
 METHODS: tuple[Method, ...] = ("dawid_skene", "majority")
+TIE_TOLERANCE = 1e-6
+"""Top two Dawid-Skene posteriors closer than this are a tie."""
 
 
 def fit_label_model(method: str, votes: np.ndarray, n_classes: int
@@ -38,4 +42,8 @@ def fit_label_model(method: str, votes: np.ndarray, n_classes: int
     if len(votes) == 0:
         return name, np.empty(0, dtype=np.int64), np.empty(0)
     fit = model(votes, n_classes, abstain_is_answer=True)
-    return name, fit.labels, fit.confidence
+    labels = fit.labels.copy()
+    if n_classes > 1:
+        top_two = np.sort(fit.posteriors, axis=1)[:, -2:]
+        labels[top_two[:, 1] - top_two[:, 0] < TIE_TOLERANCE] = -1
+    return name, labels, fit.confidence

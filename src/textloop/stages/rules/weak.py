@@ -8,8 +8,11 @@ records nobody labeled and nothing else.
 Re-running is idempotent. Each label model is one annotator (``label_model:<method>``) with
 at most one standing answer per record: an unchanged answer writes nothing, a changed one
 retracts the old annotation and appends the new one, and a record the rules no longer label
-confidently has its old weak label retracted. Rows are never deleted, so what the rules said
-at any time stays readable.
+confidently has its old weak label retracted. An answer changes when its label changes or
+when the rules that voted for it do (a rule was renamed, added or removed); a confidence
+that only moved because the label model was refitted on more records is not a change, so
+importing records does not rewrite every weak label. Rows are never deleted, so what the
+rules said at any time stays readable.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ def apply_weak_labels(store: Store, project: Project, *, method: str = "dawid_sk
     with store.write() as conn:
         before = weak_labels.standing(conn, result.annotator, WEAK)
         rows, retract = _changes(before, answers, result)
+        retract += weak_labels.duplicates(conn, result.annotator, WEAK)
         weak_labels.retract_many(conn, retract)
         annotation_log.insert(conn, rows)
     result.labels = dict(Counter(label for label, _ in answers.values()))
@@ -97,22 +101,32 @@ def _accepted(found: RuleVotes, covered: np.ndarray, labels: np.ndarray,
     return out
 
 
-def _changes(before: dict[str, tuple[int, str]], answers: dict[str, tuple[str, str]],
+def _changes(before: dict[str, weak_labels.StandingLabel], answers: dict[str, tuple[str, str]],
              result: WeakLabelResult) -> tuple[list[dict[str, Any]], list[int]]:
     """Rows to append and annotation ids to retract; counts new/changed/unchanged/withdrawn."""
     now, rows, retract = time.time(), [], []
     for record_id, (label, meta) in answers.items():
         old = before.get(record_id)
-        if old is not None and old[1] == label:
+        if old is not None and old.label == label and _voters(old.meta) == _voters(meta):
             result.unchanged += 1
             continue
         if old is None:
             result.new += 1
         else:
             result.changed += 1
-            retract.append(old[0])
+            retract.append(old.id)
         rows.append({"record_id": record_id, "label": label, "kind": WEAK,
                      "annotator": result.annotator, "created_at": now, "meta": meta})
-    stale = [old[0] for record_id, old in before.items() if record_id not in answers]
+    stale = [old.id for record_id, old in before.items() if record_id not in answers]
     result.withdrawn = len(stale)
     return rows, retract + stale
+
+
+def _voters(meta: str | None) -> list[str] | None:
+    """The rules a stored weak label says voted for it (None when it does not say)."""
+    try:
+        found = json.loads(meta) if meta else None
+    except ValueError:
+        return None
+    rules = found.get("rules") if isinstance(found, dict) else None
+    return rules if isinstance(rules, list) else None

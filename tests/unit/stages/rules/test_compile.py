@@ -58,3 +58,29 @@ def test_unknown_label_and_empty_keywords_name_the_rule() -> None:
     assert "spam, ham" in found.value.hint
     with pytest.raises(ConfigError, match="rule 'blank' has only empty keywords"):
         compile_rule(Rule(name="blank", label="spam", keywords=["  "]), LABELS, HERE)
+
+
+def test_errors_name_the_key_of_the_rule_in_textloop_yaml() -> None:
+    rules = [Rule(name="fine", label="ham", keywords=["hi"]),
+             Rule(name="odd", label="eggs", keywords=["x"])]
+    with pytest.raises(ConfigError, match=r"key `rules.1.label`: rule 'odd' votes 'eggs'") \
+            as found:
+        compile_rules(rules, LABELS, HERE)
+    assert "add 'eggs' under labels:" in found.value.hint
+
+
+def test_a_regex_that_does_not_compile_names_the_rule_and_the_fix() -> None:
+    # Rule validates its regex; a rule built without validation must still fail clearly
+    broken = Rule.model_construct(name="money", label="spam", keywords=[], regex="(free",
+                                  function=None, case_sensitive=False)
+    with pytest.raises(ConfigError, match=r"key `rules.0.regex`: rule 'money' has an invalid "
+                                          r"regex '\(free': missing \)") as found:
+        compile_rules([broken], LABELS, HERE)
+    assert "escape" in found.value.hint and "single quotes" in found.value.hint
+
+
+def test_keywords_with_regex_characters_are_literal() -> None:
+    compiled = compile_rule(Rule(name="sym", label="spam", keywords=["c++", "a.b", "(x)"]),
+                            LABELS, HERE)
+    assert matches(compiled.pattern, ["I like c++ a lot", "axb", "a.b", "see (x) here",
+                                      "cpp"]) == [True, False, True, True, False]
