@@ -26,7 +26,8 @@ def error_response(request: Request, error: TextloopError) -> Response:
     if isinstance(error, NotSignedInError) and request.method == "GET":
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
-    return render(request, "error.html", status_code=error.http_status, error=error)
+    return render(request, "error.html", status_code=error.http_status, title="Error",
+                  error=error)
 
 
 async def on_textloop_error(request: Request, exc: Exception) -> Response:

@@ -1,0 +1,42 @@
+"""The JSON API: the same actions as the page, same session and CSRF header."""
+
+from __future__ import annotations
+
+from tests.unit.web.webapp import Web, queue_texts
+from textloop.storage import annotation_log, comments
+
+TEXTS = ["first text", "second text", "third text"]
+
+
+def test_label_skip_and_undo_through_the_api(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    item = user.get("/api/next").json()["item"]
+    assert (item["record_id"], item["text"], item["suggestion"]) == (ids[0], TEXTS[0], "spam")
+    assert item["meta"] == {"source": "mail 0"} and item["remaining"] == 3
+    stored = user.client.post("/api/label", json={"record_id": ids[0], "labels": ["ham"],
+                                                  "comment": "clearly fine"},
+                              headers={"X-CSRF-Token": user.csrf}).json()
+    assert stored["stored"] == ids[0] and stored["item"]["record_id"] == ids[1]
+    with web.store.read() as conn:
+        (row,) = [dict(r) for r in conn.execute(annotation_log.table.select()).mappings()]
+        assert comments.for_record(conn, ids[0]) == []
+    assert (row["label"], row["comment"]) == ("ham", "clearly fine")
+    skipped = user.client.post("/api/skip", json={"record_id": ids[1]},
+                               headers={"X-CSRF-Token": user.csrf}).json()
+    assert skipped["item"]["record_id"] == ids[2]
+    undone = user.client.post("/api/undo", headers={"X-CSRF-Token": user.csrf}).json()
+    assert undone["undone"] == {"record_id": ids[0], "label": "ham"}
+    assert undone["item"]["record_id"] == ids[0]
+
+
+def test_api_errors_are_json(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    bad = user.client.post("/api/label", json={"record_id": ids[0], "labels": ["eggs"]},
+                           headers={"X-CSRF-Token": user.csrf})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
+    no_csrf = user.client.post("/api/label", json={"record_id": ids[0], "labels": ["ham"]})
+    assert no_csrf.status_code == 403 and no_csrf.json()["error"]["code"] == "forbidden"
+    other = web.sign_in("bob").get("/api/next").json()
+    assert other["item"]["record_id"] == ids[1]  # alice holds the first (overlap 1)

@@ -1,0 +1,235 @@
+"""The labeling page and its actions: each stored at once, the next record swapped in."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from tests.unit.web.webapp import XSS, Web, make_web, queue_texts
+from textloop.config import Label
+from textloop.stages.ingest import ImportOptions, import_file
+from textloop.stages.labels import current_labels
+from textloop.storage import annotation_log, comments, queue
+from textloop.storage.schema import annotations_table
+
+TEXTS = ["Win a free cruise now", "Lunch at noon?", "Your parcel is waiting",
+         "Meeting moved to 3pm", "Claim your prize"]
+PANEL_ID = re.compile(r'<article class="record" data-record-id="([0-9a-f]+)"')
+
+
+def shown_id(response) -> str | None:
+    found = PANEL_ID.search(response.text)
+    return found.group(1) if found else None
+
+
+def human_rows(web: Web) -> list[dict]:
+    with web.store.read() as conn:
+        rows = conn.execute(annotations_table.select().order_by(annotations_table.c.id))
+        return [dict(r) for r in rows.mappings()]
+
+
+def test_the_page_shows_record_metadata_guideline_and_suggestion(web: Web) -> None:
+    queue_texts(web.store, web.project, web.project.root / "data", TEXTS,
+                meta=[{"source": f"inbox {i}", "lang": "en"} for i in range(5)],
+                suggestion="spam", confidence=0.83)
+    page = web.sign_in("alice").get("/label")
+    assert page.status_code == 200
+    assert ">Win a free cruise now</div>" in page.text  # the first record, by priority
+    assert "<th scope=\"row\">source</th><td>inbox 0</td>" in page.text
+    assert "<th scope=\"row\">lang</th><td>en</td>" in page.text
+    for label in web.project.spec.labels:  # descriptions from textloop.yaml = guideline
+        assert html.escape(label.description, quote=False) in page.text
+    assert "Model suggests <strong class=\"label\">spam</strong>" in page.text
+    assert "(83% confident)" in page.text
+    assert 'data-key="Enter">Accept suggestion' in page.text
+    assert re.search(r'value="spam" data-key="1"', page.text)
+    assert re.search(r'value="ham" data-key="2"', page.text)
+    assert "5 left in your queue" in page.text
+
+
+def test_no_suggestion_without_a_model(web: Web) -> None:
+    queue_texts(web.store, web.project, web.project.root / "data", TEXTS[:1],
+                suggestion=None, confidence=None)
+    page = web.sign_in("alice").get("/label")
+    assert "Model suggests" not in page.text and "Accept suggestion" not in page.text
+    assert TEXTS[0] in page.text
+
+
+def test_an_answer_is_stored_at_once_and_the_next_record_comes_back(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    response = user.post("/label/answer", {"record_id": ids[0], "label": "spam"})
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == "labeled"  # the progress bar refreshes
+    assert shown_id(response) == ids[1] and TEXTS[1] in response.text
+    assert "<html" not in response.text  # a fragment for htmx, not a page
+    (row,) = human_rows(web)
+    assert (row["record_id"], row["label"], row["kind"], row["annotator"]) == (
+        ids[0], "spam", "human", "alice")
+    assert row["retracted_at"] is None
+    # a fresh browser (new sign-in) resumes at the next record
+    assert shown_id(web.sign_in("alice").get("/label")) == ids[1]
+
+
+def test_answering_twice_or_a_record_not_held_is_refused(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    user.post("/label/answer", {"record_id": ids[0], "label": "spam"})
+    again = user.post("/label/answer", {"record_id": ids[0], "label": "ham"})
+    assert again.status_code == 409 and "already answered" in again.json()["error"]["message"]
+    foreign = user.post("/label/answer", {"record_id": ids[4], "label": "ham"})
+    assert foreign.status_code == 404
+    unknown = user.post("/label/answer", {"record_id": ids[1], "label": "eggs"})
+    assert unknown.status_code == 422 and "unknown label" in unknown.json()["error"]["message"]
+    two = user.post("/label/answer", {"record_id": ids[1], "label": ["spam", "ham"]})
+    assert two.status_code == 422
+    assert len(human_rows(web)) == 1
+
+
+def test_skip_moves_on_without_an_annotation(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    response = user.post("/label/skip", {"record_id": ids[0]})
+    assert response.status_code == 200 and shown_id(response) == ids[1]
+    assert "HX-Trigger" not in response.headers
+    assert human_rows(web) == []
+    assert shown_id(web.sign_in("bob").get("/label")) == ids[0]  # free for someone else
+
+
+def test_undo_retracts_the_answer_and_the_record_comes_back(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    user.post("/label/answer", {"record_id": ids[0], "label": "spam"})
+    user.post("/label/answer", {"record_id": ids[1], "label": "ham"})
+    response = user.post("/label/undo")
+    assert response.status_code == 200 and shown_id(response) == ids[1]
+    assert "Took back your answer “ham”" in response.text
+    assert response.headers["HX-Trigger"] == "labeled"
+    rows = human_rows(web)
+    assert [r["retracted_at"] is None for r in rows] == [True, False]
+    with web.store.read() as conn:
+        assert {k: v.label for k, v in current_labels(conn).items()} == {ids[0]: "spam"}
+    user.post("/label/answer", {"record_id": ids[1], "label": "other"})
+    with web.store.read() as conn:
+        assert current_labels(conn)[ids[1]].label == "other"
+
+
+def test_undo_with_nothing_to_undo_says_so(web: Web) -> None:
+    queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    response = web.sign_in("alice").post("/label/undo")
+    assert response.status_code == 200 and "Nothing to undo." in response.text
+    assert "HX-Trigger" not in response.headers
+
+
+def test_a_comment_is_stored_with_its_author(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    response = user.post("/label/comment", {"record_id": ids[0],
+                                            "text": "  Is a prize draw spam?  "})
+    assert response.status_code == 200
+    assert "Comment saved: “Is a prize draw spam?”" in response.text
+    with web.store.read() as conn:
+        (stored,) = comments.for_record(conn, ids[0])
+    assert (stored["annotator"], stored["text"]) == ("alice", "Is a prize draw spam?")
+    empty = user.post("/label/comment", {"record_id": ids[0], "text": "   "})
+    assert empty.status_code == 422
+    long = user.post("/label/comment", {"record_id": ids[0], "text": "x" * 2001})
+    assert long.status_code == 422
+    nowhere = user.post("/label/comment", {"record_id": "0" * 16, "text": "hi"})
+    assert nowhere.status_code == 404
+
+
+def test_multilabel_shows_toggles_and_stores_the_set(multi_web: Web) -> None:
+    web = multi_web
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS,
+                      suggestion=json.dumps(["ham", "other"]))
+    user = web.sign_in("alice")
+    page = user.get("/label")
+    assert 'type="checkbox" name="label" value="spam" data-key="1">' in page.text
+    assert 'value="ham" data-key="2" checked>' in page.text  # the suggestion is pre-ticked
+    assert 'value="other" data-key="3" checked>' in page.text
+    assert "Submit labels" in page.text and "toggle a label" in page.text
+    user.post("/label/answer", {"record_id": ids[0], "label": ["spam", "other"]})
+    user.post("/label/answer", {"record_id": ids[1]})  # none of the labels applies
+    rows = human_rows(web)
+    assert [json.loads(r["label"]) for r in rows] == [["other", "spam"], []]
+
+
+def test_the_empty_queue_says_what_to_do(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS[:1])
+    user = web.sign_in("alice")
+    response = user.post("/label/answer", {"record_id": ids[0], "label": "ham"})
+    assert "Nothing left in your queue" in response.text
+    assert "Ask an admin" in response.text and "Queue more records" not in response.text
+    admin = web.sign_in("boss", role="admin")
+    assert "Queue more records" in admin.get("/label").text
+
+
+def test_an_admin_fills_the_queue_from_the_page(web: Web) -> None:
+    pool = web.project.root / "pool.csv"
+    pool.write_text("text\n" + "\n".join(f"pool text {i}" for i in range(8)) + "\n")
+    import_file(web.store, web.project, pool, ImportOptions(label_col=""))
+    admin = web.sign_in("boss", role="admin")
+    assert "Queue more records" in admin.get("/label").text
+    response = admin.post("/label/fill")
+    assert response.status_code == 200 and "Queued " in response.text
+    assert shown_id(response) is not None
+    with web.store.read() as conn:
+        assert len(queue.active_items(conn)) > 0
+
+
+def test_the_progress_fragment_counts_human_labels(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    for rid in ids[:3]:
+        user.post("/label/answer", {"record_id": rid, "label": "ham"})
+    fragment = user.get("/label/progress")
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "<strong>3</strong> labeled" in fragment.text
+    assert '<progress max="100" value="' in fragment.text
+    assert "macro_f1" in fragment.text and "no estimate yet" in fragment.text
+    page = user.get("/label")
+    assert 'hx-get="/label/progress"' in page.text and "labeled from:body" in page.text
+
+
+def test_record_text_and_metadata_are_escaped(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", [XSS],
+                      meta=[{"source": XSS, XSS[:20]: "x"}])
+    user = web.sign_in("alice")
+    page = user.get("/label")
+    escaped = html.escape(XSS, quote=False)
+    assert XSS not in page.text and "<img" not in page.text and "<script>alert" not in page.text
+    assert f'<div class="text" id="record-text">{escaped}</div>' in page.text
+    assert f"<td>{escaped}</td>" in page.text  # the metadata value
+    assert f'<th scope="row">{html.escape(XSS[:20], quote=False)}</th>' in page.text
+    saved = user.post("/label/comment", {"record_id": ids[0], "text": XSS})
+    assert XSS not in saved.text and escaped in saved.text
+    undo = user.post("/label/undo")
+    assert "<img" not in undo.text
+
+
+def test_label_names_and_descriptions_are_escaped(tmp_path: Path) -> None:
+    web = make_web(tmp_path)
+    try:
+        web.project.spec.labels = [Label(name="<b>bold</b>", description=XSS),
+                                   Label(name="ham")]
+        queue_texts(web.store, web.project, web.project.root / "data", ["a text"],
+                    suggestion="<b>bold</b>")
+        page = web.sign_in("alice").get("/label")
+        assert XSS not in page.text and "<b>bold</b>" not in page.text
+        assert "&lt;b&gt;bold&lt;/b&gt;" in page.text
+    finally:
+        web.store.close()
+
+
+def test_a_stored_annotation_is_the_only_record_of_the_answer(web: Web) -> None:
+    """Nothing is kept in the session: a new client after each answer sees the same state."""
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    for i, rid in enumerate(ids[:3]):
+        user = web.sign_in("alice")  # like a new browser each time
+        assert shown_id(user.get("/label")) == rid
+        user.post("/label/answer", {"record_id": rid, "label": "ham"})
+        with web.store.read() as conn:
+            assert annotation_log.count(conn) == i + 1

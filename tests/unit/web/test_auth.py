@@ -1,0 +1,88 @@
+"""Who may do what: sign-in required, CSRF on every POST, roles, revoked accounts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.web.webapp import Web, queue_texts
+from textloop.stages.annotators import revoke
+from textloop.storage import annotation_log
+
+
+def test_pages_redirect_to_sign_in_and_calls_get_401(web: Web) -> None:
+    client = web.client()
+    page = client.get("/label?x=1", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=%2Flabel%3Fx%3D1"
+    api = client.get("/api/next")
+    assert api.status_code == 401 and api.json()["error"]["code"] == "not_signed_in"
+    htmx = client.get("/label/progress", headers={"HX-Request": "true"})
+    assert htmx.status_code == 401 and htmx.headers["HX-Redirect"] == "/login"
+
+
+def test_a_forged_cookie_is_not_a_session(web: Web) -> None:
+    client = web.client()
+    client.cookies.set("textloop_session", "eyJuIjoiYWRtaW4ifQ.AAAA")
+    assert client.get("/api/next").status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/label/answer", "/label/skip", "/label/undo",
+                                  "/label/comment", "/adjudicate", "/api/undo"])
+def test_a_post_without_the_csrf_token_is_refused(web: Web, path: str) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", ["a text"])
+    user = web.sign_in("alice", role="admin")
+    form = {"record_id": ids[0], "label": "spam", "text": "note"}
+    missing = user.post(path, form, csrf=False)
+    assert missing.status_code == 403
+    assert "CSRF" in missing.json()["error"]["message"]
+    wrong = user.post(path, form, csrf=False, headers={"X-CSRF-Token": "not-the-token"})
+    assert wrong.status_code == 403
+    with web.store.read() as conn:
+        assert annotation_log.count(conn) == 0
+
+
+def test_the_csrf_token_is_accepted_as_a_form_field(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", ["a text"])
+    user = web.sign_in("alice")
+    response = user.post("/label/answer", {"record_id": ids[0], "label": "ham",
+                                           "csrf_token": user.csrf}, csrf=False)
+    assert response.status_code == 200
+    with web.store.read() as conn:
+        assert annotation_log.count(conn) == 1
+
+
+def test_one_sessions_csrf_token_does_not_work_for_another(web: Web) -> None:
+    queue_texts(web.store, web.project, web.project.root / "data", ["a text"])
+    alice, bob = web.sign_in("alice"), web.sign_in("bob")
+    assert alice.csrf != bob.csrf
+    response = bob.post("/label/undo", csrf=False, headers={"X-CSRF-Token": alice.csrf})
+    assert response.status_code == 403
+
+
+def test_revoking_an_account_ends_its_session_at_once(web: Web) -> None:
+    user = web.sign_in("alice")
+    assert user.get("/api/next").status_code == 200
+    revoke(web.store, "alice")
+    response = user.get("/api/next")
+    assert response.status_code == 401 and "no longer active" in response.json()["error"][
+        "message"]
+
+
+def test_an_annotator_cannot_adjudicate_or_fill_the_queue(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", ["a text"])
+    user = web.sign_in("alice")
+    page = user.get("/adjudicate")
+    assert page.status_code == 403 and "adjudicator" in page.text
+    decide = user.post("/adjudicate", {"record_id": ids[0], "label": "spam"})
+    assert decide.status_code == 403
+    assert user.post("/label/fill").status_code == 403
+    with web.store.read() as conn:
+        assert annotation_log.count(conn) == 0
+    assert 'href="/adjudicate"' not in user.get("/label").text
+
+
+def test_adjudicators_and_admins_reach_adjudication(web: Web) -> None:
+    for name, role in (("judge", "adjudicator"), ("boss", "admin")):
+        user = web.sign_in(name, role=role)
+        assert user.get("/adjudicate").status_code == 200
+        assert 'href="/adjudicate"' in user.get("/label").text
