@@ -67,6 +67,8 @@ def status() -> None:
         console.print(_runs_table(info.runs, goal["metric"]))
     if not info.records:
         console.print("Next: textloop import FILE --text-col TEXT --label-col LABEL")
+    elif not info.labeled and info.labeling and info.labeling.waiting:
+        console.print("Next: textloop label (the queue is ready)")
     elif not info.labeled:
         console.print("Next: textloop suggest (queue the most useful records), then textloop label")
     elif not info.releases:

@@ -65,4 +65,4 @@ def test_status_of_unlabeled_records_points_to_suggest_then_shows_the_queue(
     assert "Next: textloop suggest" in before.output and "labeling:" not in before.output
     queued(store, project, tmp_path, n=3)
     after = runner.invoke(app, ["--project", str(project.root), "status"])
-    assert "queue: 5 waiting" in after.output
+    assert "queue: 5 waiting" in after.output and "Next: textloop label" in after.output
