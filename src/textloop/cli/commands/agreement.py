@@ -43,7 +43,7 @@ def _print_report(report: AgreementReport) -> None:
     console.print(f"Human answers on {report.n_records:,} records; {report.n_overlapping:,} "
                   f"answered by two or more annotators, {report.n_disputed:,} of them disputed.")
     if report.note:
-        console.print(Text(f"Nothing to measure: {report.note}."))
+        console.print(Text(f"{report.note[:1].upper()}{report.note[1:]}."))
     else:
         console.print(_overall(report))
         console.print(_pairs(report))

@@ -17,7 +17,8 @@ from textloop.storage import Store
 from textloop.types import AnnotationKind
 
 HUMAN_GOLD = (AnnotationKind.HUMAN.value, AnnotationKind.ADJUDICATED.value)
-_KINDS = tuple(kind.value for kind in AnnotationKind)
+_KINDS = tuple(kind.value for kind in AnnotationKind if kind != AnnotationKind.WEAK)
+"""Label kinds that may serve as gold (never weak: the rules would be scored on themselves)."""
 
 
 def evaluate_rules(store: Store, project: Project, *, gold_kinds: Sequence[str] = HUMAN_GOLD,
@@ -28,15 +29,15 @@ def evaluate_rules(store: Store, project: Project, *, gold_kinds: Sequence[str] 
     labels people gave (``human``, ``adjudicated``). Passing ``("import",)`` scores rules
     against the labels that came with imported files, useful before anyone has labeled.
     """
+    if AnnotationKind.WEAK.value in gold_kinds:
+        raise InvalidInputError("weak labels cannot be the truth the rules are scored against",
+                                hint="use human,adjudicated or import")
     unknown = [kind for kind in gold_kinds if kind not in _KINDS]
     if unknown or not gold_kinds:
         given = f"unknown label kind {', '.join(map(repr, unknown))}" if unknown else "none"
         raise InvalidInputError(f"gold label kinds: {given}; expected some of "
                                 f"{', '.join(_KINDS)}", hint="e.g. --gold human,adjudicated "
                                                             "or --gold import")
-    if AnnotationKind.WEAK.value in gold_kinds:
-        raise InvalidInputError("weak labels cannot be the truth the rules are scored against",
-                                hint="use human,adjudicated or import")
     found = rule_votes(store, project, progress)
     with store.read() as conn:
         resolved = current_labels(conn, project.spec.labeling.policy)

@@ -1,0 +1,127 @@
+"""``textloop agreement`` through the CLI runner, on answers whose numbers are worked by hand."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from textloop.cli.console import console
+from textloop.cli.main import app
+from textloop.stages.ingest import ImportOptions, import_file
+from textloop.storage import annotation_log, records
+
+runner = CliRunner()
+
+# record -> {annotator: label}; record 5 is answered by alice only
+ANSWERS = [{"alice": "spam", "bob": "spam"},
+           {"alice": "ham", "bob": "ham"},
+           {"alice": "spam", "bob": "ham"},
+           {"alice": "spam", "bob": "spam", "carol": "ham"},
+           {"bob": "ham", "carol": "ham"},
+           {"alice": "ham"}]
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch) -> None:
+    """Tables as a wide terminal shows them (no wrapped cells)."""
+    monkeypatch.setattr(console, "_width", 200)
+
+
+def invoke(project, *args: str):
+    return runner.invoke(app, ["--project", str(project.root), "agreement", *args])
+
+
+def answer(store, project, tmp_path, answers: list[dict[str, str]]) -> list[str]:
+    data = tmp_path / "texts.csv"
+    data.write_text("text\n" + "".join(f"message {i}\n" for i in range(len(answers))))
+    import_file(store, project, data, ImportOptions(label_col=""))
+    with store.write() as conn:
+        ids = sorted(r.id for r in records.iter_all(conn))
+        for rid, given in zip(ids, answers, strict=True):
+            for who, label in given.items():
+                annotation_log.add_one(conn, record_id=rid, label=label, kind="human",
+                                       annotator=who)
+    return ids
+
+
+def table_rows(output: str) -> dict[str, list[str]]:
+    """First cell -> the row's cells, for every table row in the output."""
+    rows = {}
+    for line in output.splitlines():
+        if "│" in line:
+            cells = [cell.strip() for cell in line.strip().strip("│").split("│")]
+            rows.setdefault(cells[0], cells)
+    return rows
+
+
+def test_table_output_has_every_section_with_the_right_numbers(project, store,
+                                                               tmp_path) -> None:
+    answer(store, project, tmp_path, ANSWERS)
+    result = invoke(project, "--min-shared", "2")
+    assert result.exit_code == 0, result.output
+    assert ("Human answers on 6 records; 5 answered by two or more annotators, 2 of them "
+            "disputed.") in result.output
+    rows = table_rows(result.output)
+    # Fleiss: P_i = 1, 1, 0, 1/3, 1 -> 2/3; shares spam 5/11, ham 6/11 -> 59/180
+    assert rows["Fleiss' kappa"][1:4] == ["0.328", "fair", "5"]
+    # coincidences o_ss = 3, o_hh = 4, o_sh = o_hs = 2, n = 11 -> 1 - 10 * 4 / 60 = 1/3
+    alpha = rows["Krippendorff's alpha (nominal)"]
+    assert alpha[1] == "0.333" and alpha[3] == "5"
+    # alice and bob share records 0-3 and agree on 3: p_o 3/4, p_e 1/2 -> kappa 0.5
+    pairs = [cells for cells in rows.values() if cells[:2] == ["alice", "bob"]]
+    assert pairs == [["alice", "bob", "4", "75.0%", "0.500", "moderate"]]
+    assert rows["carol"][1:] == ["2", "2", "50.0%"]  # record 3's majority is spam
+    assert rows["spam"][1:4] == ["3", "2", "66.7%"] and rows["spam"][4] == "ham (3)"
+    assert rows["ham"][1:4] == ["4", "2", "50.0%"]
+    assert "2 records wait for adjudication" in result.output
+    assert "/adjudicate" in result.output
+
+
+def test_pairs_below_min_shared_show_no_kappa(project, store, tmp_path) -> None:
+    answer(store, project, tmp_path, ANSWERS)
+    result = invoke(project)  # the default needs 10 shared records
+    assert result.exit_code == 0, result.output
+    pairs = [cells for cells in table_rows(result.output).values()
+             if cells[:2] == ["alice", "bob"]]
+    assert pairs[0][2:5] == ["4", "75.0%", "-"]
+    assert "only 4 shared records (kappa needs at least 10)" in pairs[0][5]
+
+
+def test_json_is_the_whole_report(project, store, tmp_path) -> None:
+    answer(store, project, tmp_path, ANSWERS)
+    result = invoke(project, "--json", "--min-shared", "2")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["n_records"], data["n_overlapping"], data["n_disputed"]) == (6, 5, 2)
+    assert data["fleiss_kappa"]["value"] == pytest.approx(59 / 180)
+    assert data["krippendorff_alpha"]["value"] == pytest.approx(1 / 3)
+    assert data["awaiting_adjudication"] == 2 and data["note"] == ""
+    assert {(p["a"], p["b"]): p["n_shared"] for p in data["pairs"]} == {
+        ("alice", "bob"): 4, ("alice", "carol"): 1, ("bob", "carol"): 2}
+
+
+def test_no_overlapping_answers_says_what_to_do(project, store, tmp_path) -> None:
+    answer(store, project, tmp_path, [{"alice": "spam"}, {"bob": "ham"}])
+    result = invoke(project)
+    assert result.exit_code == 0, result.output
+    assert "No record has answers from two or more annotators" in result.output
+    assert "labeling.overlap: 2" in result.output
+    assert "Fleiss" not in result.output and "Traceback" not in result.output
+
+
+def test_one_annotator_and_no_answers(project, store, tmp_path) -> None:
+    empty = invoke(project)
+    assert empty.exit_code == 0 and "No human answers yet" in empty.output
+    answer(store, project, tmp_path, [{"alice": "spam"}, {"alice": "ham"}])
+    alone = invoke(project)
+    assert alone.exit_code == 0, alone.output
+    assert "Only one annotator (alice) has answered" in alone.output
+    data = json.loads(invoke(project, "--json").stdout)
+    assert data["fleiss_kappa"]["value"] is None and "only one annotator" in data["note"]
+
+
+def test_min_shared_below_two_is_a_usage_error(project, store) -> None:
+    result = invoke(project, "--min-shared", "1")
+    assert result.exit_code == 2 and "--min-shared" in result.output
