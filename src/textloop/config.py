@@ -189,9 +189,11 @@ class ProjectSpec(_Strict):
         unknown = [n for n in self.actions.score_labels if n not in names]
         if unknown:
             raise ValueError(f"actions.score_labels names unknown labels: {', '.join(unknown)}")
-        bad_rules = [f"{r.name} -> {r.label}" for r in self.rules if r.label not in names]
+        bad_rules = [f"rules.{i}.label ({r.name!r} votes {r.label!r})"
+                     for i, r in enumerate(self.rules) if r.label not in names]
         if bad_rules:
-            raise ValueError(f"rules vote for unknown labels: {', '.join(bad_rules)}")
+            raise ValueError(f"unknown label in {'; '.join(bad_rules)}: use one of "
+                             f"{', '.join(names)} or add the label under labels")
         rule_names = [r.name for r in self.rules]
         if len(set(rule_names)) != len(rule_names):
             raise ValueError("rule names must be unique")
