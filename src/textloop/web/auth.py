@@ -1,6 +1,6 @@
 """Who is asking: the signed-in annotator, their role, and the CSRF check on every POST.
 
-CSRF defence (documented in docs/labeling.md): the session cookie is ``SameSite=Strict``
+CSRF defence (documented in docs/labeling-app.md): the session cookie is ``SameSite=Strict``
 and ``HttpOnly``, every state-changing request must carry the session's CSRF token (the
 ``X-CSRF-Token`` header that the page's script adds to htmx requests, or a ``csrf_token``
 form field), and ``guards.RequestGuard`` refuses any POST whose ``Origin`` is another site.

@@ -24,7 +24,9 @@ SECURITY_HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    # same-origin, not no-referrer: under no-referrer browsers send ``Origin: null`` on
+    # same-origin form and XHR POSTs, which the origin check below would have to trust
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
 
@@ -123,13 +125,25 @@ class RequestGuard:
                                   hint="open the address `textloop label` printed")
         if scope["method"] not in UNSAFE:
             return None
-        origin = _header(scope, b"origin")
-        site = _header(scope, b"sec-fetch-site")
-        scheme = scope.get("scheme", "http")
-        if (origin is not None and origin.lower() != f"{scheme}://{host}") or site == "cross-site":
+        if not _same_origin(scope, host):
             return ForbiddenError("cross-site request refused",
                                   hint="use the labeling app's own pages")
         return None
+
+
+def _same_origin(scope: Scope, host: str) -> bool:
+    """Whether a POST comes from this site's own pages.
+
+    Browsers that send ``Sec-Fetch-Site`` (which no page script can set) are trusted on it:
+    ``same-origin``, or ``none`` for a request the user started. Others must send an
+    ``Origin`` equal to this site (a missing one is accepted: non-browser clients, which
+    still need the session's CSRF token); ``Origin: null`` is refused there.
+    """
+    site = _header(scope, b"sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = _header(scope, b"origin")
+    return origin is None or origin.lower() == f"{scope.get('scheme', 'http')}://{host}"
 
 
 def _hostname(host: str) -> str:

@@ -112,3 +112,25 @@ def test_every_answer_carries_security_headers(web: Web) -> None:
     assert "script-src 'self';" in CSP and "unsafe-inline" not in CSP
     assert client.get("/login").headers["cache-control"] == "no-store"
     assert "cache-control" not in client.get("/static/app.js").headers
+
+
+@pytest.mark.parametrize(("headers", "allowed"), [
+    ({"Origin": "null", "Sec-Fetch-Site": "same-origin"}, True),  # what browsers send
+    ({"Sec-Fetch-Site": "same-origin", "Origin": "http://evil.example"}, True),
+    ({"Origin": "null"}, False),
+    ({"Sec-Fetch-Site": "same-site"}, False),
+    ({"Sec-Fetch-Site": "cross-site", "Origin": BASE_URL}, False),
+    ({}, True),  # a script or the API: still needs the CSRF token
+])
+def test_sec_fetch_site_decides_when_the_browser_sends_it(web: Web, headers: dict[str, str],
+                                                          allowed: bool) -> None:
+    token = web.add("alice")
+    response = web.client().post("/login", data={"name": "alice", "token": token},
+                                 headers=headers, follow_redirects=False)
+    assert response.status_code == (303 if allowed else 403)
+
+
+def test_the_referrer_stays_on_this_site(web: Web) -> None:
+    page = web.client().get("/login")
+    assert page.headers["referrer-policy"] == "same-origin"
+    assert '<meta name="referrer" content="same-origin">' in page.text
