@@ -48,9 +48,16 @@ def _labeling(conn: Connection) -> None:
         table.create(conn)
 
 
+def _cleaning(conn: Connection) -> None:
+    """v3: ``textloop clean`` runs and their findings, for the review queue to read."""
+    for table in (schema.cleanings, schema.findings):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
+    Migration(3, "cleaning: cleanings and findings", _cleaning),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -228,3 +228,31 @@ al_rounds = Table(
     Column("model", String(200), nullable=False),
     Column("details", Text, nullable=False, server_default="{}"),
 )
+
+# ``textloop clean``: one row per run (its config and summary, where its report lies) and one
+# row per finding, so a review queue can list what a run flagged and record what a person
+# decided (``status``: open until reviewed; the decision itself is stored as an annotation).
+cleanings = Table(
+    "cleanings",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("config", Text, nullable=False, server_default="{}"),
+    Column("summary", Text, nullable=False, server_default="{}"),
+    Column("report_path", Text),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("cleaning_id", String(32), ForeignKey("cleanings.id"), nullable=False),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("score", Float),
+    Column("details", Text, nullable=False, server_default="{}"),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Index("ix_findings_cleaning_kind", "cleaning_id", "kind"),
+    Index("ix_findings_record", "record_id"),
+)

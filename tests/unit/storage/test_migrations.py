@@ -77,7 +77,8 @@ def _make_v1_store(tmp_path) -> None:
     from sqlalchemy import text
 
     with open_store(tmp_path) as store, store.write() as conn:
-        for name in ("al_rounds", "comments", "assignments", "queue_items", "annotators"):
+        for name in ("findings", "cleanings", "al_rounds", "comments", "assignments",
+                     "queue_items", "annotators"):
             conn.execute(text(f"DROP TABLE {name}"))
         conn.execute(text("DROP INDEX ix_annotations_annotator"))
         conn.execute(text("ALTER TABLE annotations DROP COLUMN retracted_at"))
@@ -97,8 +98,9 @@ def test_a_v1_store_is_upgraded_to_v2_without_losing_rows(tmp_path) -> None:
 
     _make_v1_store(tmp_path)
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [1, 2]
+        assert [v for v, _ in stamps(store)] == list(range(1, LATEST + 1))
         tables = set(inspect(store.engine).get_table_names())
         assert {"annotators", "queue_items", "assignments", "comments", "al_rounds"} <= tables
+        assert {"cleanings", "findings"} <= tables
         with store.read() as conn:
             assert list(annotation_log.iter_votes(conn)) == [("r1", "spam", "import", 0.0)]

@@ -1,0 +1,82 @@
+"""Label issues from out-of-fold probabilities: the chosen method and cleanlab's baseline.
+
+Both read the same out-of-fold probabilities, so the report can say how far the chosen
+method's flags differ from cleanlab's defaults. The estimated label error rate of a class
+is the share of records carrying that label that the method flags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.clean.inputs import CleanInputs
+from textloop.stages.clean.neighbours import neighbour_label_proba
+from textloop.stages.clean.oof import out_of_fold_proba
+from textloop.stages.clean.options import CleanOptions
+from textloop.stages.clean.result import Finding, LabelSummary
+from textloop.strategies.cleaning import LabelIssueInput, LabelIssues, get_method
+
+
+@dataclass(frozen=True)
+class LabelOutcome:
+    summary: LabelSummary
+    findings: list[Finding]
+    issues: LabelIssues
+    baseline: LabelIssues
+
+
+def find_label_issues(data: CleanInputs, options: CleanOptions,
+                      neighbour_index: np.ndarray | None,
+                      progress: Progress = NULL_PROGRESS) -> LabelOutcome:
+    """Out-of-fold probabilities of every view, then the method and the baseline."""
+    names, views = [], []
+    for model in options.models:
+        name, proba = out_of_fold_proba(model, data.texts, data.embeddings, data.labels,
+                                        data.classes, folds=options.folds, seed=options.seed,
+                                        progress=progress)
+        names.append(name)
+        views.append(proba)
+    knn = (None if neighbour_index is None
+           else neighbour_label_proba(neighbour_index, data.y, len(data.classes)))
+    given = LabelIssueInput(labels=data.y, views=views, neighbour_proba=knn)
+    method_name, method = get_method(options.method)
+    with progress.task("Finding label issues"):
+        issues = method.find(given)
+        baseline = get_method("cleanlab")[1].find(given)
+    summary = LabelSummary(
+        method=method_name, models=names, flagged=_ids(data.ids, issues.flagged),
+        baseline_flagged=_ids(data.ids, baseline.flagged),
+        per_class=per_class_rates(data.y, issues.flagged, data.classes),
+        quality=issues.quality.round(4).tolist(), is_flagged=issues.flagged.tolist())
+    return LabelOutcome(summary, _findings(data, issues, baseline), issues, baseline)
+
+
+def per_class_rates(y: np.ndarray, flagged: np.ndarray, classes: Sequence[str]
+                    ) -> dict[str, dict[str, float | int]]:
+    """label -> records, flagged records and their share (the estimated error rate)."""
+    out: dict[str, dict[str, float | int]] = {}
+    for c, label in enumerate(classes):
+        n = int(np.sum(y == c))
+        hit = int(np.sum(flagged[y == c]))
+        out[label] = {"n": n, "flagged": hit, "rate": hit / n if n else 0.0}
+    return out
+
+
+def _ids(ids: list[str], mask: np.ndarray) -> list[str]:
+    return [ids[i] for i in np.flatnonzero(mask)]
+
+
+def _findings(data: CleanInputs, issues: LabelIssues, baseline: LabelIssues) -> list[Finding]:
+    suggested = issues.proba.argmax(axis=1)
+    out = []
+    for i in np.flatnonzero(issues.flagged):
+        out.append(Finding(data.records[i].id, "label_issue", float(issues.quality[i]), {
+            "given": data.classes[data.y[i]], "suggested": data.classes[suggested[i]],
+            "confidence": round(float(issues.proba[i, suggested[i]]), 4),
+            "label_kind": data.records[i].label_kind,
+            "baseline_flagged": bool(baseline.flagged[i])}))
+    return sorted(out, key=lambda f: f.score if f.score is not None else 0.0)

@@ -1,0 +1,32 @@
+"""Settings of ``textloop clean``, with defaults chosen on the development data sets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    models: tuple[str, ...] = ("embed-lr", "tfidf-lr")
+    """Models whose out-of-fold probabilities are the views; the first is the main model."""
+    method: str = "views-knn"
+    """Registered label-issue method (``textloop.cleaning.*``); ``cleanlab`` is the baseline."""
+    folds: int = 5
+    seed: int = 0
+    neighbours: int = 10
+    """k for neighbour label agreement and the outlier distance."""
+    near_threshold: float = 0.7
+    """Estimated Jaccard similarity of 5-byte shingles for a lexical near-duplicate."""
+    semantic_threshold: float = 0.95
+    """Embedding cosine similarity for a semantic near-duplicate."""
+    use_embeddings: bool = True
+    """False skips neighbours, semantic duplicates and outliers (nothing is embedded)."""
+    max_chars: int = 2000
+    """Longer texts are flagged overlong (the embedder reads about the first 1,000)."""
+    release: str | None = "latest"
+    """Release checked for leakage between its splits; None skips the check."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

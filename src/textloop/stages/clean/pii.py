@@ -1,0 +1,125 @@
+"""Personal data in text: emails, phone numbers, payment cards, IP addresses and URLs.
+
+Patterns find candidates; checks then drop what only looks like personal data: a card
+number must pass the Luhn checksum (a 16-digit order number that fails it is not a card),
+a phone number has 7 to 15 digits (E.164) and is not a date, an IPv6 address must parse.
+Overlapping matches keep the most specific kind (a URL containing an email is one URL).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+KINDS = ("url", "email", "card", "ip", "phone")
+"""Priority order when matches overlap; also the order reports list them in."""
+PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+_CARD = re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-])")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"(?<![\d.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?\d)")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_PHONE = re.compile(r"(?<![\w+(])(?:\+|00)?\(?\d[\d ().-]{5,}\d(?!\d)")
+_DATE = re.compile(r"^(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})$")
+_TRAILING = ".,;:!?)]}'\""
+
+
+@dataclass(frozen=True, slots=True)
+class PiiMatch:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+def luhn_valid(digits: str) -> bool:
+    """The payment card checksum: double every second digit from the right, sum mod 10."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 1:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def find_pii(text: str) -> list[PiiMatch]:
+    """Non-overlapping personal-data matches in ``text``, in reading order."""
+    candidates = sorted(_candidates(text),
+                        key=lambda m: (KINDS.index(m.kind), m.start, -(m.end - m.start)))
+    taken: list[PiiMatch] = []
+    for match in candidates:
+        if all(match.end <= t.start or match.start >= t.end for t in taken):
+            taken.append(match)
+    return sorted(taken, key=lambda m: m.start)
+
+
+def redact(text: str, matches: Iterable[PiiMatch] | None = None) -> str:
+    """``text`` with each match replaced by its placeholder, e.g. ``[EMAIL]``."""
+    found = find_pii(text) if matches is None else sorted(matches, key=lambda m: m.start)
+    parts, cursor = [], 0
+    for match in found:
+        parts += [text[cursor:match.start], PLACEHOLDERS[match.kind]]
+        cursor = match.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+def count_kinds(matches: Iterable[PiiMatch]) -> dict[str, int]:
+    counts = Counter(m.kind for m in matches)
+    return {kind: counts[kind] for kind in KINDS if counts[kind]}
+
+
+def _candidates(text: str) -> Iterable[PiiMatch]:
+    for m in _URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in _TRAILING:
+            end -= 1
+        yield PiiMatch("url", m.start(), end, text[m.start():end])
+    for m in _EMAIL.finditer(text):
+        yield PiiMatch("email", m.start(), m.end(), m.group())
+    for m in _CARD.finditer(text):
+        if _is_card(m.group()):
+            yield PiiMatch("card", m.start(), m.end(), m.group())
+    for m in _IPV4.finditer(text):
+        yield PiiMatch("ip", m.start(), m.end(), m.group())
+    for m in _IPV6.finditer(text):
+        if _is_ipv6(m.group()):
+            yield PiiMatch("ip", m.start(), m.end(), m.group())
+    for m in _PHONE.finditer(text):
+        if _is_phone(m.group()):
+            yield PiiMatch("phone", m.start(), m.end(), m.group())
+
+
+def _is_card(candidate: str) -> bool:
+    digits = re.sub(r"[ -]", "", candidate)
+    return 13 <= len(digits) <= 19 and len(set(digits)) > 1 and luhn_valid(digits)
+
+
+def _is_ipv6(candidate: str) -> bool:
+    if sum(c.isalnum() for c in candidate) < 2:
+        return False
+    try:
+        ipaddress.IPv6Address(candidate)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_phone(candidate: str) -> bool:
+    """7-15 digits; without a ``+``/``00`` prefix or separators, at least 10 (so a plain
+    8-digit reference is not a phone), and never a date."""
+    digits = re.sub(r"\D", "", candidate)
+    if not 7 <= len(digits) <= 15 or _DATE.match(candidate):
+        return False
+    if candidate.count("(") != candidate.count(")"):
+        return False
+    if candidate.startswith(("+", "00", "(")):
+        return True
+    separated = any(c in candidate for c in " ().-")
+    return separated or len(digits) >= 10

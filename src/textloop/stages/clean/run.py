@@ -1,0 +1,127 @@
+"""``textloop clean``: find label issues, duplicates, conflicts, outliers, bad texts, personal
+data and leakage among the labeled records; store the findings and write the report.
+
+Each detector is its own module; this one runs them in order, collects their findings,
+catalogs the run in the store (``storage/findings.py``: what a review queue reads) and
+writes ``report.html`` and ``findings.json`` under ``.textloop/cleanings/cN/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from textloop import __version__
+from textloop.config import Project
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.clean.duplicate_findings import (
+    cluster_rows,
+    duplicate_findings,
+    match_counts,
+)
+from textloop.stages.clean.duplicates import clusters, find_links
+from textloop.stages.clean.inputs import CleanInputs, load_inputs
+from textloop.stages.clean.label_issues import find_label_issues
+from textloop.stages.clean.leakage import find_leakage
+from textloop.stages.clean.neighbours import Neighbours, scan
+from textloop.stages.clean.oof import check_folds
+from textloop.stages.clean.options import CleanOptions
+from textloop.stages.clean.outliers import knn_distance, outlier_mask, text_problem
+from textloop.stages.clean.pii_findings import find_personal_data
+from textloop.stages.clean.result import CleanResult, Finding
+from textloop.storage import Store, findings
+
+CLEANINGS = "cleanings"
+
+
+def clean(store: Store, project: Project, options: CleanOptions | None = None, *,
+          progress: Progress = NULL_PROGRESS) -> CleanResult:
+    """Run every detector over the labeled records; see the module docstring."""
+    options = options or CleanOptions()
+    data = load_inputs(store, project, embed=options.use_embeddings, progress=progress)
+    check_folds(data.labels, options.folds)
+    near = None if data.embeddings is None else scan(
+        data.embeddings, options.neighbours, options.semantic_threshold, progress=progress)
+    labels = find_label_issues(data, options, None if near is None else near.index, progress)
+    rows, dup_findings, dup_counts = _duplicates(data, near, options, progress)
+    outliers, outlier_findings = _outliers(data, near)
+    problems, problem_findings = _text_problems(data, options.max_chars)
+    pii, pii_findings = find_personal_data(data.ids, data.texts, progress)
+    leakage, leak_findings = find_leakage(store, options, progress)
+    result = CleanResult(
+        cleaning_id="", n_records=len(data.records), classes=data.classes,
+        config=_config(options, labels.summary.models, labels.summary.method),
+        labels=labels.summary, clusters=rows, duplicate_counts=dup_counts, outliers=outliers,
+        text_problems=problems, pii=pii, leakage=leakage,
+        findings=[*labels.findings, *dup_findings, *outlier_findings, *problem_findings,
+                  *pii_findings, *leak_findings],
+        warnings=_warnings(data, options))
+    _save(store, result, data)
+    return result
+
+
+def _duplicates(data: CleanInputs, near: Neighbours | None, options: CleanOptions,
+                progress: Progress) -> tuple[list[dict[str, Any]], list[Finding], dict[str, int]]:
+    semantic = None if near is None else (near.pairs, near.pair_similarity)
+    links = find_links(data.texts, near_threshold=options.near_threshold, semantic=semantic,
+                       progress=progress)
+    groups = clusters(len(data.records), links)
+    rows = cluster_rows(groups, data.ids, data.texts, data.labels)
+    return rows, duplicate_findings(groups, rows, links, data.ids), match_counts(links)
+
+
+def _outliers(data: CleanInputs, near: Neighbours | None
+              ) -> tuple[dict[str, Any], list[Finding]]:
+    if near is None:
+        return {"checked": False, "flagged": 0}, []
+    distance = knn_distance(near.similarity)
+    mask, cut = outlier_mask(distance)
+    found = [Finding(data.ids[i], "outlier", round(float(distance[i]), 4), {
+        "cutoff": round(cut, 4), "nearest": data.ids[int(near.index[i, 0])],
+        "nearest_similarity": round(float(near.similarity[i, 0]), 4)})
+        for i in np.flatnonzero(mask)]
+    found.sort(key=lambda f: -(f.score or 0.0))
+    return {"checked": True, "flagged": len(found), "cutoff": cut,
+            "k": int(near.index.shape[1]), "distance": distance.round(4).tolist()}, found
+
+
+def _text_problems(data: CleanInputs, max_chars: int) -> tuple[dict[str, int], list[Finding]]:
+    counts = {"empty": 0, "garbage": 0, "overlong": 0}
+    found = []
+    for record in data.records:
+        problem = text_problem(record.text, max_chars)
+        if problem is not None:
+            kind, reason = problem
+            counts[kind] += 1
+            found.append(Finding(record.id, kind, None, {"reason": reason}))
+    return counts, found
+
+
+def _warnings(data: CleanInputs, options: CleanOptions) -> list[str]:
+    counts = np.bincount(data.y, minlength=len(data.classes))
+    return [f"label {label!r} has {n} records, fewer than the {options.folds} folds: some "
+            "folds train without it, so its records tend to be flagged"
+            for label, n in zip(data.classes, counts.tolist(), strict=True)
+            if n < options.folds]
+
+
+def _config(options: CleanOptions, models: list[str], method: str) -> dict[str, Any]:
+    return {**options.to_dict(), "models": models, "method": method,
+            "textloop_version": __version__}
+
+
+def _save(store: Store, result: CleanResult, data: CleanInputs) -> None:
+    """Catalog the run and its findings, then write the report into its folder."""
+    from textloop.reports.cleaning import write_cleaning_report
+
+    rows = [f.to_dict() for f in result.findings]
+    with store.write() as conn:
+        run = findings.add(conn, config=result.config, summary=result.summary(), rows=rows)
+    result.cleaning_id = run["id"]
+    relative = f"{CLEANINGS}/{run['id']}"
+    texts = dict(zip(data.ids, data.texts, strict=True))
+    result.report_html, result.report_json = write_cleaning_report(
+        store.path_for(relative), result, texts)
+    with store.write() as conn:
+        findings.set_report_path(conn, run["id"], relative)

@@ -1,0 +1,87 @@
+"""``textloop clean`` runs (``c1``, ``c2``...) and their findings, one row per flagged record.
+
+A finding names the record, its kind (``label_issue``, ``duplicate``, ``conflict``,
+``outlier``, ``empty``, ``garbage``, ``overlong``, ``pii``, ``leakage``), a score where the
+kind has one, JSON details (suggested label, cluster, matched record, personal-data kinds)
+and a review status that starts ``open``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from textloop.errors import InvalidInputError, NotFoundError
+from textloop.storage import jsoncol
+from textloop.storage.schema import cleanings, findings
+
+STATUSES = ("open", "accepted", "kept", "relabeled", "excluded")
+_BATCH = 20_000
+
+
+def add(conn: Connection, *, config: dict[str, Any], summary: dict[str, Any],
+        rows: Sequence[dict[str, Any]], report_path: str | None = None) -> dict[str, Any]:
+    """Catalog a cleaning run and its findings in the caller's transaction; returns the run.
+
+    The number is taken inside the transaction, so concurrent runs never share one.
+    ``rows`` are dicts with ``record_id``, ``kind``, ``score`` and ``details``.
+    """
+    number = (conn.execute(select(func.max(cleanings.c.number))).scalar() or 0) + 1
+    cleaning_id = f"c{number}"
+    created = time.time()
+    conn.execute(cleanings.insert().values(
+        id=cleaning_id, number=number, created_at=created, config=jsoncol.dumps(config),
+        summary=jsoncol.dumps(summary), report_path=report_path))
+    for start in range(0, len(rows), _BATCH):
+        conn.execute(findings.insert(), [
+            {"cleaning_id": cleaning_id, "record_id": r["record_id"], "kind": r["kind"],
+             "score": r.get("score"), "details": jsoncol.dumps(r.get("details") or {}),
+             "status": "open"} for r in rows[start:start + _BATCH]])
+    return {"id": cleaning_id, "number": number, "created_at": created}
+
+
+def set_report_path(conn: Connection, cleaning_id: str, path: str) -> None:
+    conn.execute(cleanings.update().where(cleanings.c.id == cleaning_id)
+                 .values(report_path=path))
+
+
+def get(conn: Connection, ref: str = "latest") -> dict[str, Any]:
+    """A cleaning run by id (``c3``), or the newest for ``latest``."""
+    query = select(cleanings)
+    if ref == "latest":
+        query = query.order_by(cleanings.c.number.desc()).limit(1)
+    else:
+        query = query.where(cleanings.c.id == ref)
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no cleaning run {ref!r}",
+                            hint="run `textloop clean` first" if ref == "latest"
+                            else "list runs with `textloop clean --help`")
+    return {**row, "config": jsoncol.loads(row["config"]),
+            "summary": jsoncol.loads(row["summary"])}
+
+
+def list_for(conn: Connection, cleaning_id: str, *, kind: str | None = None,
+             status: str | None = None) -> list[dict[str, Any]]:
+    """Findings of one run in insertion order, optionally of one kind and status."""
+    query = select(findings).where(findings.c.cleaning_id == cleaning_id)
+    if kind is not None:
+        query = query.where(findings.c.kind == kind)
+    if status is not None:
+        query = query.where(findings.c.status == status)
+    rows = conn.execute(query.order_by(findings.c.id)).mappings().all()
+    return [{**row, "details": jsoncol.loads(row["details"])} for row in rows]
+
+
+def set_status(conn: Connection, finding_id: int, status: str) -> None:
+    """Record a reviewer's decision on a finding (``accepted``, ``kept``, ...)."""
+    if status not in STATUSES:
+        raise InvalidInputError(f"unknown finding status {status!r}",
+                                hint=f"use one of {', '.join(STATUSES)}")
+    done = conn.execute(findings.update().where(findings.c.id == finding_id)
+                        .values(status=status))
+    if done.rowcount == 0:
+        raise NotFoundError(f"no finding {finding_id}", hint="list findings of a cleaning run")
