@@ -3,6 +3,7 @@
 from textloop.cli.commands import (  # noqa: F401
     agreement,
     annotators,
+    clean,
     crawl,
     demo,
     ingest,

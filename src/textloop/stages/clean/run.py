@@ -29,6 +29,7 @@ from textloop.stages.clean.oof import check_folds
 from textloop.stages.clean.options import CleanOptions
 from textloop.stages.clean.outliers import knn_distance, outlier_mask, text_problem
 from textloop.stages.clean.pii_findings import find_personal_data
+from textloop.stages.clean.redact import redacted_release
 from textloop.stages.clean.result import CleanResult, Finding
 from textloop.storage import Store, findings
 
@@ -36,8 +37,12 @@ CLEANINGS = "cleanings"
 
 
 def clean(store: Store, project: Project, options: CleanOptions | None = None, *,
-          progress: Progress = NULL_PROGRESS) -> CleanResult:
-    """Run every detector over the labeled records; see the module docstring."""
+          redact: bool = False, progress: Progress = NULL_PROGRESS) -> CleanResult:
+    """Run every detector over the labeled records; see the module docstring.
+
+    ``redact`` also writes a new release with personal data replaced by placeholders (only
+    when some was found).
+    """
     options = options or CleanOptions()
     data = load_inputs(store, project, embed=options.use_embeddings, progress=progress)
     check_folds(data.labels, options.folds)
@@ -57,6 +62,11 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
         findings=[*labels.findings, *dup_findings, *outlier_findings, *problem_findings,
                   *pii_findings, *leak_findings],
         warnings=_warnings(data, options))
+    if redact and pii_findings:
+        info, _ = redacted_release(store, project, progress=progress)
+        result.redacted_release = info.id
+    elif redact:
+        result.warnings.append("no personal data found, so no redacted release was written")
     _save(store, result, data)
     return result
 

@@ -1,0 +1,112 @@
+"""``textloop clean``: find label issues, duplicates, conflicts, outliers, personal data and
+leakage; print a summary and point to the report."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from textloop.cli.console import RichProgress, console
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+
+if TYPE_CHECKING:
+    from textloop.stages.clean import CleanResult
+
+_EPILOG = """Examples:\n
+  textloop clean\n
+  textloop clean --folds 10 --model embed-lr --model tfidf-lr\n
+  textloop clean --method cleanlab --no-embeddings\n
+  textloop clean --redact"""
+
+
+@app.command(epilog=_EPILOG)
+def clean(
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", help="Model for out-of-fold probabilities; repeat for more views (the "
+                        "first is the main one). Default: embed-lr and tfidf-lr.")] = None,
+    method: Annotated[str, typer.Option(
+        help="Label-issue method: views-knn (default) or cleanlab (cleanlab's defaults on "
+             "the main model).")] = "views-knn",
+    folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    seed: Annotated[int, typer.Option(help="Seed of the folds.")] = 0,
+    near_threshold: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Estimated Jaccard similarity for a near-duplicate.")] = 0.7,
+    semantic_threshold: Annotated[float, typer.Option(
+        min=0.0, max=1.0, help="Embedding cosine similarity for a semantic duplicate.")] = 0.95,
+    embeddings: Annotated[bool, typer.Option(
+        "--embeddings/--no-embeddings", help="Use embeddings for neighbours, semantic "
+        "duplicates and outliers (needs the MiniLM model).")] = True,
+    release: Annotated[str, typer.Option(
+        help="Release whose splits are checked for leakage.")] = "latest",
+    leakage: Annotated[bool, typer.Option("--leakage/--no-leakage",
+                                          help="Check the release for leakage.")] = True,
+    max_chars: Annotated[int, typer.Option(min=1, help="Longer texts are overlong.")] = 2000,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Also write a new release with personal data replaced by "
+                         "placeholders such as [EMAIL].")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Label issues, duplicates, conflicts, outliers, bad texts, personal data and leakage."""
+    from textloop.stages.clean import CleanOptions
+    from textloop.stages.clean import clean as run_clean
+
+    models = tuple(model or (CleanOptions.models if embeddings else ("tfidf-lr",)))
+    options = CleanOptions(
+        models=models, method=method, folds=folds, seed=seed, near_threshold=near_threshold,
+        semantic_threshold=semantic_threshold, use_embeddings=embeddings,
+        max_chars=max_chars, release=release if leakage else None)
+    project = current_project()
+    with open_store(project) as store:
+        result = run_clean(store, project, options, redact=redact, progress=RichProgress())
+    if as_json:
+        typer.echo(json.dumps({"cleaning_id": result.cleaning_id, **result.summary(),
+                               "report": str(result.report_html),
+                               "redacted_release": result.redacted_release},
+                              indent=2, ensure_ascii=False))
+    else:
+        print_result(result)
+
+
+def print_result(result: CleanResult) -> None:
+    summary = result.summary()
+    labels = summary["label_issues"]
+    table = Table("label", "records", "flagged", "estimated error rate",
+                  title=f"Cleaning {result.cleaning_id}: {result.n_records:,} labeled records")
+    for label, row in labels["per_class"].items():
+        table.add_row(Text(label), f"{row['n']:,}", f"{row['flagged']:,}", f"{row['rate']:.1%}")
+    console.print(table)
+    counts = summary["findings"]
+    dup = summary["duplicates"]
+    lines = [
+        f"Label issues: {labels['flagged']:,} ({labels['method']}; cleanlab's defaults flag "
+        f"{labels['baseline_flagged']:,})",
+        f"Duplicates: {dup['clusters']:,} clusters ({dup['exact']:,} exact, {dup['near']:,} near,"
+        f" {dup['semantic']:,} semantic links), {dup['conflicting_clusters']:,} with "
+        "conflicting labels",
+        f"Outliers: {counts['outlier']:,}; empty {counts['empty']:,}, garbage "
+        f"{counts['garbage']:,}, overlong {counts['overlong']:,}",
+        "Personal data: " + (", ".join(f"{kind} {n:,}" for kind, n in
+                                       summary["pii"]["matches"].items() if n) or "none"),
+        _leakage_line(summary["leakage"]),
+    ]
+    for line in lines:
+        console.print(Text(line))
+    for warning in result.warnings:
+        console.print(Text(f"Warning: {warning}", style="yellow"))
+    if result.redacted_release:
+        console.print(Text(f"Redacted release: {result.redacted_release}"))
+    console.print(Text(f"Report: {result.report_html}"))
+
+
+def _leakage_line(leakage: dict[str, object]) -> str:
+    if not leakage.get("checked"):
+        return f"Leakage: not checked ({leakage.get('reason')})"
+    rows = leakage["rows"]
+    assert isinstance(rows, dict)
+    return (f"Leakage in {leakage['release']}: {rows['test']:,} test and "
+            f"{rows['validation']:,} validation rows repeat a train row")
