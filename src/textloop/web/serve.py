@@ -26,10 +26,12 @@ def login_link(base: str, name: str, token: str) -> str:
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket, bound before uvicorn starts so the printed address is real.
 
-    Port 0 picks a free port (read it back with ``getsockname``).
+    Port 0 picks a free port (read it back with ``getsockname``). The protocol is named
+    (``IPPROTO_TCP``, not 0): asyncio sets ``TCP_NODELAY`` only on sockets that say they are
+    TCP, and without it a response written in two parts waits ~40 ms for a delayed ACK.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
