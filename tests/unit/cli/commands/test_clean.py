@@ -1,0 +1,66 @@
+"""``textloop clean`` through the CLI runner: summary, JSON, errors with hints."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.unit.stages.clean.clean_fixtures import flip, import_rows, rows
+from textloop.cli.console import console
+from textloop.cli.main import LOOP_ORDER, app
+
+runner = CliRunner()
+FAST = ("--model", "tfidf-lr", "--no-embeddings")
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch) -> None:
+    monkeypatch.setattr(console, "_width", 200)
+
+
+def invoke(project, *args: str):
+    return runner.invoke(app, ["--project", str(project.root), "clean", *args])
+
+
+def test_summary_names_each_check_and_the_report(project, store, tmp_path) -> None:
+    data, _ = flip(rows(80), 10)
+    import_rows(store, project, tmp_path, [*data, ("mail me at a@b.com", "ham")])
+    result = invoke(project, *FAST)
+    assert result.exit_code == 0, result.output
+    for words in ("Cleaning c1", "Label issues:", "Duplicates:", "Outliers:",
+                  "Personal data: email 1", "Leakage: not checked (no release yet)",
+                  "report.html"):
+        assert words in result.output
+
+
+def test_json_output(project, store, tmp_path) -> None:
+    import_rows(store, project, tmp_path, rows(40))
+    result = invoke(project, *FAST, "--json", "--method", "cleanlab")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["cleaning_id"] == "c1"
+    assert data["label_issues"]["method"] == "textloop.cleaning.cleanlab.v1"
+    assert data["records"] == 40
+
+
+def test_no_labeled_records_is_a_clear_error(project, store) -> None:
+    result = invoke(project, *FAST)
+    assert result.exit_code == 2
+    assert "Error: nothing to clean" in result.output
+    assert "Hint:" in result.output
+
+
+def test_fewer_records_than_folds_is_a_clear_error(project, store, tmp_path) -> None:
+    import_rows(store, project, tmp_path, rows(4))
+    result = invoke(project, *FAST, "--folds", "5")
+    assert result.exit_code == 2
+    assert "fewer than the 5 folds" in result.output
+
+
+def test_clean_comes_after_rules_in_the_help() -> None:
+    assert LOOP_ORDER.index("clean") == LOOP_ORDER.index("rules") + 1
+    result = runner.invoke(app, ["clean", "--help"])
+    assert result.exit_code == 0
+    assert "textloop clean --redact" in result.output

@@ -1,0 +1,89 @@
+"""``clean`` over a store: findings stored for review, the report written, redaction."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from tests.unit.stages.clean.clean_fixtures import flip, import_rows, rows
+from textloop.errors import InvalidInputError
+from textloop.stages.clean import CleanOptions, clean
+from textloop.stages.release import create_release, load_release
+from textloop.storage import findings
+
+FAST = CleanOptions(models=("tfidf-lr",), use_embeddings=False)
+EXTRA = [("<script>alert('x')</script> Win cash now, mail prize@example.com", "spam"),
+         ("<SCRIPT>alert('x')</SCRIPT> WIN cash now,  mail prize@example.com", "ham"),
+         ("card 4111 1111 1111 1111 and order 1234567812345678", "ham"),
+         ("@@@@ #### !!!! ????", "ham")]
+
+
+@pytest.fixture
+def cleaned(project, store, tmp_path):
+    data, flipped = flip(rows(120), 10)
+    import_rows(store, project, tmp_path, data + EXTRA)
+    create_release(store, project)
+    return clean(store, project, FAST), flipped
+
+
+def test_findings_are_stored_for_the_review_queue(cleaned, store) -> None:
+    result, _ = cleaned
+    with store.read() as conn:
+        run = findings.get(conn, "latest")
+        stored = findings.list_for(conn, run["id"])
+    assert run["id"] == result.cleaning_id == "c1"
+    assert run["report_path"] == "cleanings/c1"
+    assert len(stored) == len(result.findings)
+    assert {f["status"] for f in stored} == {"open"}
+    assert run["summary"]["findings"] == result.counts()
+
+
+def test_each_kind_is_found_on_the_constructed_records(cleaned) -> None:
+    result, flipped = cleaned
+    counts = result.counts()
+    flagged = {f.record_id for f in result.findings if f.kind == "label_issue"}
+    assert len(flagged) >= 0.6 * len(flipped)
+    assert counts["conflict"] == 2 and counts["duplicate"] == 1
+    assert counts["garbage"] == 1
+    assert result.pii["matches"]["email"] == 2 and result.pii["matches"]["card"] == 1
+    assert result.leakage["checked"] is True
+    card = next(f for f in result.findings if f.kind == "pii" and "card" in f.details["kinds"])
+    assert "4111" not in json.dumps(card.details)  # spans and kinds, never the value
+
+
+def test_the_report_escapes_texts_and_the_json_is_complete(cleaned) -> None:
+    result, _ = cleaned
+    html = result.report_html.read_text(encoding="utf-8")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+    data = json.loads(result.report_json.read_text(encoding="utf-8"))
+    assert len(data["findings"]) == len(result.findings)
+    assert data["summary"]["label_issues"]["per_class"].keys() == {"spam", "ham"}
+
+
+def test_redact_writes_a_new_release_with_placeholders(project, store, tmp_path) -> None:
+    import_rows(store, project, tmp_path, rows(60) + EXTRA)
+    first = create_release(store, project)
+    result = clean(store, project, FAST, redact=True)
+    assert result.redacted_release == "v2"
+    data = load_release(store, "v2")
+    texts = [t for s in data.splits.values() for t in s.texts]
+    assert not any("prize@example.com" in t or "4111 1111" in t for t in texts)
+    assert sum("[EMAIL]" in t for t in texts) == 2
+    assert any("[CARD] and order 1234567812345678" in t for t in texts)
+    before = pd.read_parquet(first.path / "train.parquet")["id"].tolist()
+    assert set(data.train.ids) == set(before)  # records keep their split
+
+
+def test_a_store_without_labeled_records_is_refused(project, store) -> None:
+    with pytest.raises(InvalidInputError, match="no labeled records") as info:
+        clean(store, project, FAST)
+    assert "textloop import" in (info.value.hint or "")
+
+
+def test_a_single_class_is_refused(project, store, tmp_path) -> None:
+    import_rows(store, project, tmp_path, [(t, "spam") for t, _ in rows(20)])
+    with pytest.raises(InvalidInputError, match="same label"):
+        clean(store, project, FAST)

@@ -1,0 +1,77 @@
+"""Cleaning runs and findings in the store: numbering, filters, review status, migration."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import inspect, text
+
+from textloop.errors import InvalidInputError, NotFoundError
+from textloop.storage import Store, findings, records, schema
+from textloop.storage.migrations import MIGRATIONS
+
+
+def add_records(store, n: int = 2) -> list[str]:
+    rows = [{"id": f"r{i}", "content_hash": f"h{i}", "text": f"t{i}", "external_id": None,
+             "meta": "{}", "source_kind": "file", "source_ref": None, "source_line": i,
+             "import_id": None, "created_at": time.time()} for i in range(n)]
+    with store.write() as conn:
+        records.insert(conn, rows)
+    return [r["id"] for r in rows]
+
+
+def test_runs_are_numbered_and_findings_listed_by_kind(store) -> None:
+    a, b = add_records(store)
+    rows = [{"record_id": a, "kind": "label_issue", "score": 0.1,
+             "details": {"given": "spam", "suggested": "ham"}},
+            {"record_id": b, "kind": "pii", "score": None, "details": {"kinds": {"email": 1}}}]
+    with store.write() as conn:
+        first = findings.add(conn, config={"folds": 5}, summary={"n": 2}, rows=rows)
+        second = findings.add(conn, config={}, summary={}, rows=[])
+    assert (first["id"], second["id"]) == ("c1", "c2")
+    with store.read() as conn:
+        assert findings.get(conn, "latest")["id"] == "c2"
+        run = findings.get(conn, "c1")
+        issues = findings.list_for(conn, "c1", kind="label_issue")
+    assert run["config"] == {"folds": 5}
+    assert [(f["record_id"], f["details"]["suggested"], f["status"]) for f in issues] == [
+        (a, "ham", "open")]
+
+
+def test_review_status_is_recorded_and_checked(store) -> None:
+    (a,) = add_records(store, 1)
+    with store.write() as conn:
+        findings.add(conn, config={}, summary={},
+                     rows=[{"record_id": a, "kind": "outlier", "score": 0.9, "details": {}}])
+    with store.read() as conn:
+        finding_id = findings.list_for(conn, "c1")[0]["id"]
+    with store.write() as conn:
+        findings.set_status(conn, finding_id, "relabeled")
+    with store.read() as conn:
+        assert findings.list_for(conn, "c1", status="relabeled")[0]["id"] == finding_id
+        assert findings.list_for(conn, "c1", status="open") == []
+    with pytest.raises(InvalidInputError, match="unknown finding status"), \
+            store.write() as conn:
+        findings.set_status(conn, finding_id, "maybe")
+    with pytest.raises(NotFoundError), store.write() as conn:
+        findings.set_status(conn, 999, "kept")
+
+
+def test_an_unknown_run_is_not_found(store) -> None:
+    with pytest.raises(NotFoundError, match="no cleaning run 'latest'"), store.read() as conn:
+        findings.get(conn, "latest")
+
+
+def test_a_v2_store_gains_the_cleaning_tables(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with Store(url, tmp_path) as store, store.write() as conn:
+        conn.execute(text("DROP TABLE findings"))
+        conn.execute(text("DROP TABLE cleanings"))
+        conn.execute(schema.schema_migrations.delete().where(
+            schema.schema_migrations.c.version == 3))
+    with Store(url, tmp_path) as store:
+        assert {"cleanings", "findings"} <= set(inspect(store.engine).get_table_names())
+        with store.read() as conn:
+            versions = conn.execute(schema.schema_migrations.select()).mappings().all()
+    assert [v["version"] for v in versions][-1] == MIGRATIONS[-1].version == 3
