@@ -34,6 +34,13 @@ class LabelingItem:
     suggestion: str | None
     confidence: float | None
     remaining: int
+    """Items still to come for this annotator, counted up to ``queue.REMAINING_CAP``."""
+
+    @property
+    def remaining_text(self) -> str:
+        """"1,000+" once the count reached its cap, the exact count below it."""
+        capped = self.remaining >= queue.REMAINING_CAP
+        return f"{self.remaining:,}{'+' if capped else ''}"
 
 
 @dataclass(frozen=True)
@@ -108,9 +115,11 @@ def undo(store: Store, annotator: str) -> Undone | None:
 
 
 def add_comment(store: Store, annotator: str, record_id: str, text: str) -> None:
+    """A note on a record routed to this annotator (others' records stay out of reach)."""
     with store.write() as conn:
-        if not records.get_many(conn, [record_id]):
-            raise NotFoundError(f"no record {record_id!r}", hint="reload the page")
+        if queue.assignment_for(conn, annotator, record_id) is None:
+            raise NotFoundError(f"record {record_id} is not in {annotator}'s queue",
+                                hint="comment on the record shown on your labeling page")
         comments.add(conn, record_id, annotator, _clean_comment(text))
 
 

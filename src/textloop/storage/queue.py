@@ -16,6 +16,8 @@ from textloop.storage.schema import assignments, queue_items
 
 OPEN, FULL, DONE, REMOVED = "open", "full", "done", "removed"
 ACTIVE = (OPEN, FULL)
+REMAINING_CAP = 1000
+"""The most items ``remaining_for`` counts."""
 
 
 def enqueue(conn: Connection, items: Sequence[dict[str, Any]]) -> int:
@@ -133,15 +135,21 @@ def update_items(conn: Connection, changes: Sequence[dict[str, Any]]) -> None:
         conn.execute(update(queue_items).where(queue_items.c.id == change["id"]).values(**values))
 
 
-def remaining_for(conn: Connection, annotator: str) -> int:
-    """How many items this annotator could still be given (open and unseen, plus held)."""
+def remaining_for(conn: Connection, annotator: str, cap: int = REMAINING_CAP) -> int:
+    """How many items this annotator could still be given (open and unseen, plus held).
+
+    Counting stops at ``cap``: the labeling page asks after every answer, and an exact count
+    over a queue of 100,000 costs more than the rest of the answer. Callers show ``cap`` as
+    "cap+" (see ``REMAINING_CAP``).
+    """
     seen = exists().where(and_(assignments.c.queue_id == queue_items.c.id,
                                assignments.c.annotator == annotator))
-    unseen = conn.execute(select(func.count()).select_from(queue_items).where(
-        queue_items.c.status == OPEN, ~seen)).scalar_one()
+    candidates = (select(queue_items.c.id).where(queue_items.c.status == OPEN, ~seen)
+                  .limit(cap).subquery())
+    unseen = conn.execute(select(func.count()).select_from(candidates)).scalar_one()
     held = conn.execute(select(func.count()).select_from(assignments).where(
         assignments.c.annotator == annotator, assignments.c.status == OPEN)).scalar_one()
-    return int(unseen + held)
+    return min(int(unseen + held), cap)
 
 
 def counts(conn: Connection) -> dict[str, int]:

@@ -101,6 +101,8 @@ def test_comments_are_kept_per_record(project, store, tmp_path) -> None:
     assert (saved["annotator"], saved["text"]) == ("a", "is a link spam?")
     with pytest.raises(InvalidInputError):
         labeling.add_comment(store, "a", item.record_id, "   ")
+    with pytest.raises(NotFoundError, match="not in b's queue"):  # b never got this record
+        labeling.add_comment(store, "b", item.record_id, "peeking")
 
 
 def test_disagreement_enters_adjudication_and_the_decision_wins(project, store,
