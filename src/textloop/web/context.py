@@ -20,6 +20,11 @@ class Refresher(Protocol):
 
     def notify_labeled(self, n: int = 1) -> None: ...
 
+    def request_now(self) -> bool: ...
+
+    @property
+    def busy(self) -> bool: ...
+
     def stop(self, timeout: float = 30.0) -> None: ...
 
 
@@ -35,6 +40,12 @@ class WebContext:
         """Tell the background refresher about a new answer (returns at once)."""
         if self.refresher is not None:
             self.refresher.notify_labeled()
+
+    def queue_ran_dry(self) -> bool:
+        """Ask for the next batch at once; True while one is being chosen (worth waiting)."""
+        if self.refresher is None:
+            return False
+        return self.refresher.request_now() or self.refresher.busy
 
 
 def get_context(request: Request) -> WebContext:

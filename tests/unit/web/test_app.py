@@ -64,6 +64,14 @@ class FakeRefresher:
     def notify_labeled(self, n: int = 1) -> None:
         self.events.append("labeled")
 
+    def request_now(self) -> bool:
+        self.events.append("now")
+        return True
+
+    @property
+    def busy(self) -> bool:
+        return False
+
     def stop(self, timeout: float = 30.0) -> None:
         self.events.append("stop")
 
@@ -81,8 +89,26 @@ def test_the_refresher_runs_with_the_app_and_hears_of_each_answer(tmp_path: Path
             assert refresher.events == ["start"]
             user.post("/label/answer", {"record_id": ids[0], "label": "ham"})
             user.post("/label/skip", {"record_id": ids[1]})
-            assert refresher.events == ["start", "labeled"]  # a skip is no new label
+            # a skip is no new label; the emptied queue asks for the next batch at once
+            assert refresher.events == ["start", "labeled", "now"]
         assert refresher.events[-1] == "stop"
+
+
+def test_an_empty_queue_waits_for_the_next_batch_and_shows_it(tmp_path: Path) -> None:
+    from tests.unit.web.webapp import Web, queue_texts
+
+    project = make_project(tmp_path / "proj")
+    with Store.for_project(project) as store:
+        web = Web(project, store, create_app(project, store, WebSettings(), FakeRefresher()))
+        (first,) = queue_texts(store, project, tmp_path / "data", ["only text"])
+        with TestClient(web.app, base_url=BASE_URL):
+            user = web.sign_in("alice")
+            dry = user.post("/label/answer", {"record_id": first, "label": "ham"})
+            assert "Choosing your next records" in dry.text
+            assert 'hx-get="/label/panel"' in dry.text  # the page polls for the new batch
+            (second,) = queue_texts(store, project, tmp_path / "more", ["a new batch text"])
+            polled = user.get("/label/panel")
+            assert polled.status_code == 200 and f'data-record-id="{second}"' in polled.text
 
 
 def test_retrain_off_starts_no_refresher(web: Web) -> None:

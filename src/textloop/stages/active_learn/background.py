@@ -3,7 +3,9 @@
 The labeling app calls ``notify_labeled`` after each answer. Once ``retrain_after`` new
 labels have arrived and no answer came for ``retrain_debounce_seconds`` (so a fast
 annotator is not interrupted by a refresh after every key press), the thread runs
-``refresh``. Errors are kept in ``last_error`` and logged; they never reach a request.
+``refresh``. When an annotator runs out of records, ``request_now`` skips both waits so
+the next batch is chosen at once. Errors are kept in ``last_error`` and logged; they never
+reach a request.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ class BackgroundRefresher:
         self.last_result: RefreshResult | None = None
         self.last_error: BaseException | None = None
         self._last_label = 0.0
+        self._urgent = False
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -50,6 +53,26 @@ class BackgroundRefresher:
             self._last_label = time.monotonic()
         self._wake.set()
 
+    def request_now(self) -> bool:
+        """Refresh on the next poll, without waiting: someone's queue ran dry.
+
+        Only when there is something new to learn from (or nothing was refreshed yet);
+        otherwise the last refresh already topped up whatever the pool could give, and
+        retraining again would only burn CPU. Returns whether a refresh was requested.
+        """
+        with self._lock:
+            if self.pending == 0 and self.runs > 0:
+                return False
+            self._urgent = True
+        self._wake.set()
+        return True
+
+    @property
+    def busy(self) -> bool:
+        """A refresh is requested or due soon (the app tells the annotator to wait)."""
+        with self._lock:
+            return self._urgent or self.pending >= self.after
+
     def stop(self, timeout: float = 30.0) -> None:
         self._stopping.set()
         self._wake.set()
@@ -60,12 +83,13 @@ class BackgroundRefresher:
     def due(self) -> bool:
         with self._lock:
             quiet = time.monotonic() - self._last_label >= self.debounce
-            return self.pending >= self.after and quiet
+            return self._urgent or (self.pending >= self.after and quiet)
 
     def run_once(self) -> RefreshResult | None:
         """Refresh now (what the thread does when due); returns None after an error."""
         with self._lock:
             self.pending = 0
+            self._urgent = False
         try:
             self.last_result = refresh(self.store, self.project)
             self.last_error = None

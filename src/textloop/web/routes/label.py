@@ -29,13 +29,23 @@ def panel(request: Request, context: WebContext, user: Annotator, notice: str = 
           headers: dict[str, str] | None = None) -> Response:
     """The record panel with the annotator's current item (or the empty-queue message)."""
     item = labeling.next_item(context.store, user.name)
-    return render(request, "_panel.html", headers=headers, item=item, notice=notice)
+    waiting = item is None and context.queue_ran_dry()
+    return render(request, "_panel.html", headers=headers, item=item, notice=notice,
+                  waiting=waiting)
 
 
 @router.get("")
 def page(request: Request, context: Context, user: SignedIn) -> Response:
     item = labeling.next_item(context.store, user.name)
-    return render(request, "label.html", title="Label", item=item, notice="")
+    waiting = item is None and context.queue_ran_dry()
+    return render(request, "label.html", title="Label", item=item, notice="",
+                  waiting=waiting)
+
+
+@router.get("/panel")
+def current(request: Request, context: Context, user: SignedIn) -> Response:
+    """The panel again: polled while the next batch is being chosen."""
+    return panel(request, context, user)
 
 
 @router.post("/answer")
