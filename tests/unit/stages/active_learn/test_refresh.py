@@ -75,3 +75,20 @@ def test_background_refresher_runs_after_enough_quiet_labels(mixed_project) -> N
         refresher.stop()
     assert refresher.runs == 1 and refresher.last_error is None
     assert refresher.last_result is not None and refresher.last_result.trained
+
+
+def test_a_dry_queue_refreshes_at_once_but_not_again_without_new_labels(mixed_project) -> None:
+    project, store = mixed_project
+    refresher = BackgroundRefresher(store, project, after=100, debounce=3600, poll=0.02)
+    refresher.notify_labeled(1)
+    assert not refresher.due()  # neither enough labels nor quiet long enough
+    assert refresher.request_now() and refresher.busy and refresher.due()
+    refresher.start()
+    try:
+        deadline = time.monotonic() + 60
+        while refresher.runs == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        refresher.stop()
+    assert refresher.runs == 1 and not refresher.busy
+    assert not refresher.request_now()  # nothing new to learn: the last top-up stands
