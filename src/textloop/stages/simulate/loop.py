@@ -38,9 +38,10 @@ class Session:
     classes: np.ndarray
     """Class names; ``y_*`` are codes into it."""
     initial: np.ndarray
-    """Pool positions of the cold-start batch every strategy starts from."""
+    """Pool positions of the cold-start batch: the first batch of strategies that need a model."""
     stop_set: np.ndarray
     """Pool positions whose predictions the stopping signal watches."""
+    seed: int = 0
 
 
 @dataclass
@@ -59,7 +60,7 @@ def run_session(name: str, strategy: QueryStrategy, session: Session, seed: int,
                 on_round: Callable[[], None] = lambda: None) -> Curve:
     """The learning curve of ``strategy`` from ``session.initial`` up to ``budget`` labels."""
     curve = Curve(name, seed)
-    labeled = session.initial.copy()
+    labeled = _first_batch(strategy, session)
     taken = np.zeros(session.y_pool.shape[0], dtype=bool)
     taken[labeled] = True
     learner, tracker = WarmLearner(), StabilizingPredictions()
@@ -73,11 +74,33 @@ def run_session(name: str, strategy: QueryStrategy, session: Session, seed: int,
             return curve
         started = time.perf_counter()
         with quiet_fits():  # query-by-committee trains on small resamples
-                chosen = _query(strategy, learner, session, labeled, taken, rng,
+            chosen = _query(strategy, learner, session, labeled, taken, rng,
                             min(batch, budget - labeled.shape[0]))
         curve.query_seconds += time.perf_counter() - started
         labeled = np.concatenate([labeled, chosen])
         taken[chosen] = True
+
+
+def _first_batch(strategy: QueryStrategy, session: Session) -> np.ndarray:
+    """A strategy that needs no model picks its own first batch; the others start from cold
+    start's. Cold start and the default pick exactly ``session.initial`` (same generator)."""
+    if strategy.needs_model:
+        return session.initial.copy()
+    return first_batch(strategy, session.X_pool, session.seed, session.initial.shape[0])
+
+
+def first_batch(strategy: QueryStrategy, X_pool: np.ndarray, seed: int,
+                initial: int) -> np.ndarray:
+    """The strategy's own choice of ``initial`` items with no labels, from the seed's generator.
+
+    The generator is the same for every strategy of a seed, so the cold-start strategy and
+    the default (which starts with cold start) pick the very same batch.
+    """
+    empty = np.empty((0, X_pool.shape[1]), dtype=X_pool.dtype)
+    ctx = QueryContext(pool_X=X_pool, labeled_X=empty, labeled_y=np.empty(0, dtype=object),
+                       rng=np.random.default_rng([seed, 0]))
+    return np.asarray(strategy.select(ctx, initial), dtype=np.intp)
+
 
 
 def _record(curve: Curve, learner: WarmLearner, session: Session,

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from textloop.errors import InvalidInputError
 from textloop.models.embedders import Embedder, EmbeddingCache, get_embedder
@@ -71,6 +72,9 @@ class Plan:
              initial: int | None) -> Plan:
         """Check the settings and resolve the names (random is added: it is the baseline)."""
         wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+        if not wanted:
+            raise InvalidInputError("no strategy given (found an empty list)",
+                                    hint="pass e.g. --strategy random,default,margin")
         if BASELINE not in wanted:
             wanted.insert(0, BASELINE)
         start = batch if initial is None else initial
@@ -122,7 +126,10 @@ def simulate_vectors(X: np.ndarray, labels: Sequence[str], is_test: np.ndarray |
     reference: dict[int, dict[str, float]] = {}
     first_split = split_rows(y, is_test, 0)
     total = len(plan.strategies) * plan.seeds * plan.rounds
-    with progress.task("Simulating active learning", total=total) as task:
+    # one BLAS thread: the fits are small, and threaded BLAS on them is slower, up to 15x
+    # slower when the cores are shared with other work
+    with progress.task("Simulating active learning", total=total) as task, \
+            threadpool_limits(limits=1, user_api="blas"):
         for seed in range(plan.seeds):
             split = first_split if seed == 0 else split_rows(y, is_test, seed)
             session = build_session(X, y, classes, split, seed, plan.initial)
@@ -167,7 +174,8 @@ def _settings(plan: Plan, source: dict[str, Any], classes: np.ndarray, split: Sp
             "test_set": "the file's test split" if is_test is not None
                         else "stratified 20% per seed",
             "model": f"logistic regression on embeddings, C={C:g} (as embed-lr)",
-            "first_batch": "cold-start, the same for every strategy of a seed",
+            "first_batch": "random sampling: random; every other strategy: the seed's "
+                           "cold-start batch",
             "stopping": {"method": "stabilizing predictions", "stop_set": STOP_SET,
                          "window": 3, "kappa": 0.99}}
 

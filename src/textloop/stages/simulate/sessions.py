@@ -1,7 +1,10 @@
-"""Setting up each seed: the split, the shared first batch, the stop set and the reference.
+"""Setting up each seed: the split, the first batches, the stop set and the reference.
 
-Every strategy of a seed starts from the same cold-start batch and is scored on the same
-test set, so the differences between curves are the strategies' doing, not the draw's.
+Every strategy of a seed is scored on the same test set and draws its first batch from the
+same seeded generator: random sampling gets a random batch (the baseline is labeling without
+any active learning), cold start and the default get the seed's cold-start batch, and a
+strategy that needs a model starts from that same cold-start batch, as ``textloop suggest``
+would. So the differences between curves are the strategies' doing, not the draw's.
 """
 
 from __future__ import annotations
@@ -9,9 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from textloop.stages.simulate.learner import make_classifier, scores
-from textloop.stages.simulate.loop import Session
+from textloop.stages.simulate.loop import Session, first_batch
 from textloop.stages.simulate.splits import Split
-from textloop.strategies.query import QueryContext
 from textloop.strategies.query.cold_start import ColdStart
 
 STOP_SET = 2000
@@ -21,14 +23,12 @@ STOP_SET = 2000
 def build_session(X: np.ndarray, y: np.ndarray, classes: np.ndarray, split: Split, seed: int,
                   initial: int) -> Session:
     X_pool, y_pool = X[split.pool], y[split.pool]
-    rng = np.random.default_rng([seed, 0])
-    empty = np.empty((0, X.shape[1]), dtype=X.dtype)
-    ctx = QueryContext(pool_X=X_pool, labeled_X=empty, labeled_y=np.empty(0, dtype=object),
-                       rng=rng)
-    first = np.asarray(ColdStart().select(ctx, initial), dtype=np.intp)
+    first = first_batch(ColdStart(), X_pool, seed, initial)
+    rng = np.random.default_rng([seed, 1])
     stop_set = np.sort(rng.choice(X_pool.shape[0], min(STOP_SET, X_pool.shape[0]),
                                   replace=False))
-    return Session(X_pool, y_pool, X[split.test], y[split.test], classes, first, stop_set)
+    return Session(X_pool, y_pool, X[split.test], y[split.test], classes, first, stop_set,
+                   seed=seed)
 
 
 def reference_scores(session: Session) -> dict[str, float]:

@@ -10,12 +10,14 @@ the labeling app's background refresh and in ``textloop simulate-al``.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
+from textloop.errors import NotFoundError
 from textloop.registry import REGISTRY
 
 
@@ -48,5 +50,12 @@ def get_strategy(name: str, **params: Any) -> tuple[str, QueryStrategy]:
     """(full versioned name, instance) for ``margin`` or ``textloop.query.margin.v1``."""
     import textloop.strategies.query.registered  # noqa: F401  (registers the built-ins)
 
-    full, cls = REGISTRY.resolve("query", name)
+    try:
+        full, cls = REGISTRY.resolve("query", name)
+    except NotFoundError:
+        known = REGISTRY.names("query")
+        close = difflib.get_close_matches(name, known, n=1)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        raise NotFoundError(f"no query named {name!r}{guess}",
+                            hint=f"known strategies: {', '.join(known)}") from None
     return full, cls(**params)

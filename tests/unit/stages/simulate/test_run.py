@@ -11,6 +11,10 @@ import pytest
 from tests.unit.stages.simulate.fakes import DictCache, WordHashEmbedder, topic_rows
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.simulate import Plan, simulate_al, simulate_vectors
+from textloop.stages.simulate.loop import first_batch
+from textloop.stages.simulate.splits import split_rows
+from textloop.strategies.query.cold_start import ColdStart
+from textloop.strategies.query.random_sampling import RandomSampling
 
 
 def blob_data(n_per_class: int = 150, seed: int = 0) -> tuple[np.ndarray, list[str]]:
@@ -34,15 +38,30 @@ def test_simulation_writes_curves_figure_and_savings(tmp_path: Path) -> None:
     assert {r["seed"] for r in runs} == {0, 1}
     assert curves["settings"]["test"] == 90 and curves["settings"]["pool"] == 360
     assert set(curves["reference"]) == {"0", "1"}
-    # every strategy of a seed starts from the same first batch, so the first points agree
+    # the strategies that need a model start from the seed's cold-start batch
     first = {name: [r["points"][0]["macro_f1"] for r in rs]
              for name, rs in curves["curves"].items()}
-    assert first["random"] == first["margin"] == first["cluster-margin"]
+    assert first["margin"] == first["cluster-margin"]
     assert result.figure_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     savings = json.loads(result.savings_json.read_text(encoding="utf-8"))
     assert savings["verdict"] == result.verdict and len(savings["rows"]) == 3
     table = result.savings_table.read_text(encoding="utf-8")
     assert "| margin |" in table and "labels to 95%" in table and result.verdict in table
+
+
+def test_random_starts_at_random_and_the_default_with_cold_start(tmp_path: Path) -> None:
+    """The baseline is labeling without active learning: its first batch is random too."""
+    X, labels = blob_data(60)
+    plan = Plan.make(["default", "cold-start", "margin"], seeds=1, budget=30, batch=15,
+                     initial=15)
+    X_pool = X[split_rows(np.unique(labels, return_inverse=True)[1], None, 0).pool]
+    cold = first_batch(ColdStart(), X_pool, 0, 15)
+    drawn = first_batch(RandomSampling(), X_pool, 0, 15)
+    assert not np.array_equal(np.sort(cold), np.sort(drawn))
+    result = simulate_vectors(X, labels, None, plan, out_dir=tmp_path / "out")
+    curves = json.loads(result.curves_json.read_text(encoding="utf-8"))["curves"]
+    first = {name: runs[0]["points"][0]["macro_f1"] for name, runs in curves.items()}
+    assert first["default"] == first["cold-start"] == first["margin"]
 
 
 def test_the_same_seed_gives_the_same_curves(tmp_path: Path) -> None:
@@ -76,11 +95,13 @@ def test_settings_and_data_problems_are_clear_errors(tmp_path: Path) -> None:
         Plan.make(["margin"], seeds=1, budget=10, batch=20, initial=None)
     with pytest.raises(InvalidInputError, match="--seeds must be at least 1"):
         Plan.make(["margin"], seeds=0, budget=100, batch=20, initial=None)
-    with pytest.raises(NotFoundError):
-        Plan.make(["no-such-strategy"], seeds=1, budget=100, batch=20, initial=None)
+    with pytest.raises(NotFoundError, match="did you mean 'margin'"):
+        Plan.make(["marginn"], seeds=1, budget=100, batch=20, initial=None)
+    with pytest.raises(InvalidInputError, match="no strategy given"):
+        Plan.make([" ", ""], seeds=1, budget=100, batch=20, initial=None)
     plan = Plan.make(["margin"], seeds=1, budget=500, batch=20, initial=None)
     with pytest.raises(InvalidInputError, match="labeled rows outside the test set"):
         simulate_vectors(X, labels, None, plan, out_dir=tmp_path)
-    small = Plan.make([], seeds=1, budget=20, batch=10, initial=None)
+    small = Plan.make(["random"], seeds=1, budget=20, batch=10, initial=None)
     with pytest.raises(InvalidInputError, match="at least 2"):
         simulate_vectors(X, ["same"] * len(labels), None, small, out_dir=tmp_path)
