@@ -9,8 +9,8 @@ disk never disagree about which releases exist.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +102,23 @@ class _Draft:
 
 def create_release(store: Store, project: Project, *, group_field: str | None = None,
                    seed: int | None = None, message: str = "",
+                   rewrite: Callable[[LabeledRecord], LabeledRecord] | None = None,
                    progress: Progress = NULL_PROGRESS) -> ReleaseInfo:
-    """Release every labeled record as ``vN``; see the module docstring for the guarantees."""
+    """Release every labeled record as ``vN``; see the module docstring for the guarantees.
+
+    ``rewrite`` changes what a record looks like in the release (e.g. personal data
+    redacted) while the store keeps the original; it must keep the record's id.
+    """
     defaults = project.spec.release
     settings = _Settings(seed=defaults.seed if seed is None else seed,
                          fractions={s: float(getattr(defaults, s)) for s in SPLITS},
                          group_field=group_field or defaults.group_field, message=message)
     with progress.task("Reading labeled records"):
         snap = _read_snapshot(store, project.spec.labeling.policy)
+    if rewrite is not None:
+        with progress.task("Rewriting records", total=len(snap.records)) as task:
+            snap = replace(snap, records=[rewrite(r) for r in snap.records])
+            task.advance(len(snap.records))
     draft = _draft(snap, project.spec.label_names, settings, progress)
     folder = store.path_for(RELEASES, draft.id)
     with progress.task(f"Writing {draft.id}", total=len(snap.records)) as task:
