@@ -6,7 +6,16 @@ from typing import Any
 
 import numpy as np
 
-from textloop.reports.figures import BLUE, GREY, RED, Plot, new_figure, report_style, short_label
+from textloop.reports.figures import (
+    BLUE,
+    GREY,
+    RED,
+    Plot,
+    log_counts,
+    new_figure,
+    report_style,
+    short_label,
+)
 from textloop.reports.figures import to_svg as _to_svg
 
 BINS = 30
@@ -52,7 +61,7 @@ def quality_plot(quality: list[float], flagged: np.ndarray) -> Plot | None:
             if mask.any():
                 ax.hist(scores[mask], bins=bins, color=colour, alpha=0.6,
                         label=f"{name} ({int(mask.sum()):,})")
-        ax.set_yscale("log")
+        log_counts(ax)
         ax.set_xlabel("label quality (lower: more likely mislabeled)")
         ax.set_ylabel("records")
         ax.legend(loc="upper left")
@@ -73,7 +82,7 @@ def distance_plot(distance: list[float], cutoff: float | None) -> Plot | None:
             ax.axvline(cutoff, color=RED, linestyle="--", linewidth=1,
                        label=f"outlier cut-off {cutoff:.3f}")
             ax.legend(loc="upper right")
-        ax.set_yscale("log")
+        log_counts(ax)
         ax.set_xlabel("mean cosine distance to the nearest neighbours")
         ax.set_ylabel("records")
         return Plot("Outlier distance", _to_svg(fig, "distance"),

@@ -38,6 +38,19 @@ GREY = "#9ca3af"
 ELLIPSIS = "…"
 
 
+def log_counts(ax: Any) -> None:
+    """A log y axis for counts, ticked 1, 10, 100, 1,000 in plain text.
+
+    Matplotlib's log ticks are TeX strings; with math parsing off (user text is not TeX)
+    they would show as ``$\\mathdefault{10^{3}}$``.
+    """
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 @dataclass(frozen=True)
 class Plot:
     """One figure of a report: heading, SVG markup, caption, and whether it needs a full row.
