@@ -59,8 +59,8 @@ def estimate_labels_needed(points: Sequence[tuple[int, float]], target: float,
     distinct = len({n for n, _ in pts})
     if distinct < MIN_POINTS:
         return LabelEstimate(target, current, reason=(
-            f"too few points to fit a learning curve: {distinct} label counts (need at least "
-            f"{MIN_POINTS}); retrain after each batch and ask again"))
+            f"the estimate needs scores at {MIN_POINTS} different label counts to fit a "
+            f"learning curve ({distinct} so far); it appears as training rounds add up"))
     params = _fit(np.array([n for n, _ in pts], float), np.array([s for _, s in pts]))
     if params is None:
         return LabelEstimate(target, current, reason="the learning curve could not be fitted "

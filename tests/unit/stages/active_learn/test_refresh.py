@@ -51,7 +51,7 @@ def test_progress_before_and_after_rounds(mixed_project) -> None:
     project, store = mixed_project
     before = labeling_progress(store, project)
     assert (before.labeled, before.rounds, before.score) == (0, 0, None)
-    assert "too few points" in before.estimate_reason
+    assert "different label counts" in before.estimate_reason
     for _ in range(3):
         refresh(store, project)
         answer_all(store, project, limit=6)
