@@ -43,7 +43,8 @@ def test_a_target_above_the_asymptote_is_refused_with_the_ceiling() -> None:
 def test_too_few_points_says_how_many_are_needed() -> None:
     estimate = estimate_labels_needed(curve()[:3], 0.88)
     assert estimate.labels_needed is None and estimate.asymptote is None
-    assert "3 label counts" in (estimate.reason or "")
+    assert "scores at 4 different label counts" in (estimate.reason or "")
+    assert "(3 so far)" in (estimate.reason or "")
 
 
 def test_a_target_already_met_needs_no_more_labels() -> None:
