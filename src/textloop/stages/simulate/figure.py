@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 
-from textloop.reports.figures import BLUE, GREY, new_figure, report_style
+from textloop.reports.figures import GREY, new_figure, report_style
 from textloop.stages.simulate.loop import Curve
 from textloop.stages.simulate.savings import BASELINE, LEVELS
 
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*", "h")
 _PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#ca8a04",
             "#db2777", "#4b5563")
 
@@ -26,27 +27,32 @@ def write_figure(path: Path, curves: dict[str, list[Curve]], reference_f1: float
     with report_style():
         fig = new_figure(7.0, 4.4)
         ax = fig.subplots()
-        colours = iter(_PALETTE)
+        others = [name for name in curves if name != BASELINE]
         for name, runs in curves.items():
-            colour = GREY if name == BASELINE else next(colours, BLUE)
-            _draw_strategy(ax, name, runs, colour)
+            i = others.index(name) if name in others else -1
+            colour = GREY if i < 0 else _PALETTE[i % len(_PALETTE)]
+            width = 1.3 if i < 0 else max(1.2, 3.0 - 0.35 * i)
+            marker = None if i < 0 else _MARKERS[i % len(_MARKERS)]
+            _draw_strategy(ax, name, runs, colour, width, marker)
         _draw_levels(ax, reference_f1)
         ax.set_xlabel("labels")
         ax.set_ylabel("macro-F1 on the test set")
-        ax.set_title(title)
+        ax.set_title(f"{title} (median, band: 25th-75th percentile)", fontsize=9)
         ax.legend(loc="lower right", ncols=2)
         fig.savefig(path, format="png", dpi=150)
     return path
 
 
-def _draw_strategy(ax: Axes, name: str, runs: list[Curve], colour: str) -> None:
+def _draw_strategy(ax: Axes, name: str, runs: list[Curve], colour: str, width: float,
+                   marker: str | None) -> None:
     """Median line and interquartile band over the seeds (points aligned by position)."""
     length = min(len(c.points) for c in runs)
     labels = np.array([p.labels for p in runs[0].points[:length]])
     f1 = np.array([[p.macro_f1 for p in c.points[:length]] for c in runs])
     low, mid, high = np.percentile(f1, [25, 50, 75], axis=0)
-    ax.plot(labels, mid, color=colour, linewidth=1.6 if name != BASELINE else 1.3,
-            linestyle="--" if name == BASELINE else "-", label=name)
+    ax.plot(labels, mid, color=colour, linewidth=width,
+            linestyle="--" if name == BASELINE else "-", label=name, marker=marker,
+            markersize=width + 2.0, markevery=max(1, labels.shape[0] // 12))
     if len(runs) > 1:
         ax.fill_between(labels, low, high, color=colour, alpha=0.15, linewidth=0)
 
