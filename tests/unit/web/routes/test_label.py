@@ -46,6 +46,7 @@ def test_the_page_shows_record_metadata_guideline_and_suggestion(web: Web) -> No
     assert 'data-key="Enter">Accept suggestion' in page.text
     assert re.search(r'value="spam" data-key="1"', page.text)
     assert re.search(r'value="ham" data-key="2"', page.text)
+    assert "<li><kbd>1</kbd>…<kbd>3</kbd> answer with a label</li>" in page.text  # 3 labels
     assert "5 left in your queue" in page.text
 
 
