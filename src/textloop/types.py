@@ -13,6 +13,8 @@ class AnnotationKind(StrEnum):
     """Where a label came from; release and cleaning weigh these differently."""
 
     ADJUDICATED = "adjudicated"
+    REVIEW = "review"
+    """A reviewer's label decision on a ``textloop clean`` finding (accepted or relabeled)."""
     IMPORT = "import"
     HUMAN = "human"
     WEAK = "weak"

@@ -124,13 +124,13 @@ def add_comment(store: Store, annotator: str, record_id: str, text: str) -> None
 
 
 def disputes(store: Store) -> list[Dispute]:
-    """Records whose human answers disagree and that no adjudicator has decided yet."""
+    """Records whose human answers disagree and that no adjudicator or reviewer decided yet."""
     by_record: dict[str, dict[str, str]] = defaultdict(dict)
     decided: set[str] = set()
     with store.read() as conn:
         for record_id, annotator, label, kind, _ in annotation_log.human_votes(conn):
-            if kind == AnnotationKind.ADJUDICATED.value:
-                decided.add(record_id)
+            if kind in (AnnotationKind.ADJUDICATED.value, AnnotationKind.REVIEW.value):
+                decided.add(record_id)  # a decision (adjudication or review) settles it
             else:
                 by_record[record_id][annotator] = label  # the latest answer per annotator
         ids = [r for r, votes in by_record.items()

@@ -2,7 +2,10 @@
 
 Human answers decide first, following the project's policy (``labeling.policy``), in order:
 
-- ``adjudicated``: an adjudicator's decision (the latest one) wins outright;
+- ``adjudicated``: a decision wins outright: an adjudicator's, or a reviewer's answer to a
+  ``textloop clean`` finding (kind ``review``); the latest decision of the two kinds wins.
+  Review decisions apply even when a policy leaves ``adjudicated`` out (they come first
+  then): a reviewer relabeled the record after seeing why it was flagged;
 - ``majority``: a single answer, or one label with more votes than any other, wins;
 - ``dawid_skene``: otherwise (ties) the Dawid-Skene estimate, fitted over every record
   with two or more human answers, weighs each annotator by their estimated accuracy.
@@ -11,6 +14,9 @@ Each annotator counts once per record (their latest standing answer; undone answ
 ignored). Records without human answers take the most trusted other kind (import >
 synthetic > weak > model > production): the majority label of that kind, ties to the
 newest. Every resolution carries a one-line reason that the web app and reports show.
+
+``labeled_records`` (what releases and ``textloop clean`` read) leaves out records that a
+review excluded (``storage/reviews.py``); their labels still resolve here.
 """
 
 from __future__ import annotations
@@ -24,13 +30,16 @@ import numpy as np
 from sqlalchemy import Connection
 
 from textloop.config import POLICY_STEPS
-from textloop.storage import annotation_log, records
+from textloop.storage import annotation_log, records, reviews
 from textloop.strategies.label_model.dawid_skene import dawid_skene
 from textloop.types import AnnotationKind, LabeledRecord
 
 HUMAN = AnnotationKind.HUMAN.value
 ADJUDICATED = AnnotationKind.ADJUDICATED.value
-TRUST_ORDER = (AnnotationKind.ADJUDICATED, AnnotationKind.HUMAN, AnnotationKind.IMPORT,
+REVIEW = AnnotationKind.REVIEW.value
+DECISIONS = (ADJUDICATED, REVIEW)
+TRUST_ORDER = (AnnotationKind.REVIEW, AnnotationKind.ADJUDICATED, AnnotationKind.HUMAN,
+               AnnotationKind.IMPORT,
                AnnotationKind.SYNTHETIC, AnnotationKind.WEAK, AnnotationKind.MODEL,
                AnnotationKind.PRODUCTION)
 _RANK = {kind.value: rank for rank, kind in enumerate(TRUST_ORDER)}
@@ -57,29 +66,62 @@ def resolve(votes: Iterable[tuple[str, str, float]]) -> tuple[str, str]:
 def current_labels(conn: Connection, policy: Sequence[str] = POLICY_STEPS
                    ) -> dict[str, Resolution]:
     """record_id -> Resolution for every record with at least one standing annotation."""
-    human: dict[str, dict[str, tuple[str, str, float]]] = defaultdict(dict)
-    for record_id, annotator, label, kind, at in annotation_log.human_votes(conn):
-        key = annotator if kind == HUMAN else f"{ADJUDICATED}:{annotator}"
-        human[record_id][key] = (label, kind, at)  # later rows replace earlier ones
-    out = _resolve_human(human, policy)
-    for record_id, group in groupby(annotation_log.iter_votes(conn), key=lambda v: v[0]):
-        if record_id in out:
-            continue
-        others = [(label, kind, at) for _, label, kind, at in group
-                  if kind not in (HUMAN, ADJUDICATED)]
-        if others:
-            label, kind = resolve(others)
-            out[record_id] = Resolution(label, kind, f"{kind} label")
+    out = _resolve_human(_by_voter(annotation_log.human_votes(conn)), policy)
+    _resolve_others(out, annotation_log.iter_votes(conn))
     return out
 
 
+def labels_for(conn: Connection, record_ids: Sequence[str],
+               policy: Sequence[str] = POLICY_STEPS) -> dict[str, Resolution]:
+    """``current_labels`` for a few records, reading only their annotations.
+
+    A record left to Dawid-Skene needs the estimate fitted over every disputed record, so
+    then the whole store is resolved (the answer is the same either way).
+    """
+    votes = _by_voter(annotation_log.human_votes(conn, record_ids))
+    out = _resolve_human(votes, policy, estimate=False)
+    if "dawid_skene" in policy and any(rid not in out for rid in votes):
+        full = current_labels(conn, policy)
+        return {rid: full[rid] for rid in record_ids if rid in full}
+    _resolve_others(out, annotation_log.iter_votes(conn, record_ids))
+    return out
+
+
+def _by_voter(rows: Iterable[tuple[str, str, str, str, float]]
+              ) -> dict[str, dict[str, tuple[str, str, float]]]:
+    """record_id -> voter -> (label, kind, at); a voter's later rows replace earlier ones.
+
+    Decisions are keyed apart from answers, so an adjudicator who also labeled counts once
+    as an annotator and once as a decision.
+    """
+    human: dict[str, dict[str, tuple[str, str, float]]] = defaultdict(dict)
+    for record_id, annotator, label, kind, at in rows:
+        key = annotator if kind == HUMAN else f"{kind}:{annotator}"
+        human[record_id][key] = (label, kind, at)
+    return human
+
+
+def _resolve_others(out: dict[str, Resolution],
+                    votes: Iterable[tuple[str, str, str, float]]) -> None:
+    """Records without a human resolution take their most trusted machine or import label."""
+    for record_id, group in groupby(votes, key=lambda v: v[0]):
+        if record_id in out:
+            continue
+        others = [(label, kind, at) for _, label, kind, at in group
+                  if kind not in annotation_log.HUMAN_KINDS]
+        if others:
+            label, kind = resolve(others)
+            out[record_id] = Resolution(label, kind, f"{kind} label")
+
+
 def _resolve_human(votes: dict[str, dict[str, tuple[str, str, float]]],
-                   policy: Sequence[str]) -> dict[str, Resolution]:
+                   policy: Sequence[str], estimate: bool = True) -> dict[str, Resolution]:
+    """Resolutions from people's answers; ``estimate=False`` leaves ties unresolved."""
     out: dict[str, Resolution] = {}
     undecided: dict[str, dict[str, str]] = {}
     overlapping: dict[str, dict[str, str]] = {}  # what Dawid-Skene learns annotators from
     for record_id, by_voter in votes.items():
-        decisions = sorted((v for v in by_voter.items() if v[1][1] == ADJUDICATED),
+        decisions = sorted((v for v in by_voter.items() if v[1][1] in DECISIONS),
                            key=lambda item: item[1][2])
         answers = {name: v[0] for name, v in by_voter.items() if v[1] == HUMAN}
         if len(answers) >= 2:
@@ -89,17 +131,19 @@ def _resolve_human(votes: dict[str, dict[str, tuple[str, str, float]]],
             out[record_id] = found
         elif answers:
             undecided[record_id] = answers
-    if undecided:
+    if undecided and estimate:
         out.update(_estimate(undecided, overlapping, by_dawid_skene="dawid_skene" in policy))
     return out
 
 
 def _first_rule(policy: Sequence[str], decisions: list[tuple[str, tuple[str, str, float]]],
                 answers: dict[str, str]) -> Resolution | None:
-    for step in policy:
-        if step == "adjudicated" and decisions:
-            name, (label, _, _) = decisions[-1]
-            return Resolution(label, ADJUDICATED, f"adjudicated by {name.split(':', 1)[1]}")
+    steps = policy if "adjudicated" in policy else (REVIEW, *policy)
+    for step in steps:
+        if step == REVIEW:
+            decisions = [d for d in decisions if d[1][1] == REVIEW]
+        if step in ("adjudicated", REVIEW) and decisions:
+            return _decision(*decisions[-1])
         if step == "majority" and answers:
             counts = Counter(answers.values()).most_common()
             if len(counts) == 1 or counts[0][1] > counts[1][1]:
@@ -111,6 +155,13 @@ def _first_rule(policy: Sequence[str], decisions: list[tuple[str, tuple[str, str
         if step == "dawid_skene" and answers and len(answers) >= 2:
             return None  # decided together with the other disputed records
     return None
+
+
+def _decision(voter: str, vote: tuple[str, str, float]) -> Resolution:
+    label, kind, _ = vote
+    name = voter.split(":", 1)[1]
+    return Resolution(label, kind, f"adjudicated by {name}" if kind == ADJUDICATED
+                      else f"reviewed by {name}")
 
 
 def _estimate(undecided: dict[str, dict[str, str]], overlapping: dict[str, dict[str, str]],
@@ -146,12 +197,13 @@ def _estimate(undecided: dict[str, dict[str, str]], overlapping: dict[str, dict[
 
 def labeled_records(conn: Connection, policy: Sequence[str] = POLICY_STEPS
                     ) -> list[LabeledRecord]:
-    """Every record that has a resolved label, in id order."""
+    """Every record that has a resolved label and no standing exclusion, in id order."""
     labels = current_labels(conn, policy)
+    excluded = reviews.excluded_ids(conn)
     out = []
     for rec in records.iter_all(conn):
         resolved = labels.get(rec.id)
-        if resolved is not None:
+        if resolved is not None and rec.id not in excluded:
             out.append(LabeledRecord(id=rec.id, text=rec.text, label=resolved.label,
                                      meta=rec.meta, source_kind=rec.source_kind,
                                      source_ref=rec.source_ref, label_kind=resolved.kind))

@@ -28,28 +28,51 @@ def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
 
-def iter_votes(conn: Connection) -> Iterator[tuple[str, str, str, float]]:
+def iter_votes(conn: Connection, record_ids: Sequence[str] | None = None
+               ) -> Iterator[tuple[str, str, str, float]]:
     """(record_id, label, kind, created_at) for every standing annotation, grouped by record.
 
-    Retracted annotations (undone by their annotator) are left out.
+    Retracted annotations (undone by their annotator) are left out. ``record_ids`` limits
+    the rows to those records (a page showing a few records need not read them all).
     """
     query = select(table.c.record_id, table.c.label, table.c.kind,
                    table.c.created_at).where(table.c.retracted_at.is_(None)).order_by(
         table.c.record_id, table.c.id)
-    for row in conn.execute(query):
-        yield row[0], row[1], row[2], row[3]
+    for chunk in _chunks(record_ids):
+        limited = query if chunk is None else query.where(table.c.record_id.in_(chunk))
+        for row in conn.execute(limited):
+            yield row[0], row[1], row[2], row[3]
 
 
-HUMAN_KINDS = ("human", "adjudicated")
+HUMAN_KINDS = ("human", "adjudicated", "review")
+"""Kinds a person gave: annotators' answers, adjudications and review decisions."""
 
 
-def human_votes(conn: Connection) -> list[tuple[str, str, str, str, float]]:
-    """(record_id, annotator, label, kind, created_at) of standing human and adjudicated answers."""
+def human_votes(conn: Connection, record_ids: Sequence[str] | None = None
+                ) -> list[tuple[str, str, str, str, float]]:
+    """(record_id, annotator, label, kind, created_at) of standing answers of ``HUMAN_KINDS``."""
     query = select(table.c.record_id, table.c.annotator, table.c.label, table.c.kind,
                    table.c.created_at).where(table.c.kind.in_(HUMAN_KINDS),
                                              table.c.retracted_at.is_(None)).order_by(
         table.c.record_id, table.c.id)
-    return [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(query)]
+    out = []
+    for chunk in _chunks(record_ids):
+        limited = query if chunk is None else query.where(table.c.record_id.in_(chunk))
+        out += [(r[0], r[1], r[2], r[3], r[4]) for r in conn.execute(limited)]
+    return out
+
+
+def _chunks(ids: Sequence[str] | None, size: int = 900) -> Iterator[list[str] | None]:
+    """``None`` once (no limit), else the ids in chunks under SQLite's parameter limit.
+
+    Chunks are taken in sorted order so rows stay grouped by record across chunks.
+    """
+    if ids is None:
+        yield None
+        return
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start:start + size]
 
 
 def add_one(conn: Connection, *, record_id: str, label: str, kind: str, annotator: str,

@@ -12,13 +12,17 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, case, func, select
 
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.storage import jsoncol
 from textloop.storage.schema import cleanings, findings
 
-STATUSES = ("open", "accepted", "kept", "relabeled", "excluded")
+STATUSES = ("open", "accepted", "kept", "relabeled", "excluded", "merged")
+OPEN = "open"
+# Review order: what most often changes a label first, cosmetic problems last.
+PRIORITY = ("label_issue", "conflict", "duplicate", "leakage", "outlier", "garbage", "empty",
+            "pii", "overlong")
 _BATCH = 20_000
 
 
@@ -85,3 +89,52 @@ def set_status(conn: Connection, finding_id: int, status: str) -> None:
                         .values(status=status))
     if done.rowcount == 0:
         raise NotFoundError(f"no finding {finding_id}", hint="list findings of a cleaning run")
+
+
+def get_one(conn: Connection, finding_id: int) -> dict[str, Any]:
+    row = conn.execute(select(findings).where(findings.c.id == finding_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(f"no finding {finding_id}", hint="reload the review page")
+    return {**row, "details": jsoncol.loads(row["details"])}
+
+
+def next_open(conn: Connection, cleaning_id: str) -> dict[str, Any] | None:
+    """The open finding to review first: by kind (``PRIORITY``), then by how sure the run is.
+
+    Label issues come lowest label quality first; other scored kinds highest score first.
+    """
+    rank = case({kind: i for i, kind in enumerate(PRIORITY)}, value=findings.c.kind,
+                else_=len(PRIORITY))
+    surest = case((findings.c.kind == "label_issue", func.coalesce(findings.c.score, 0.0)),
+                  else_=-func.coalesce(findings.c.score, 0.0))
+    query = (select(findings.c.id)
+             .where(findings.c.cleaning_id == cleaning_id, findings.c.status == OPEN)
+             .order_by(rank, surest, findings.c.id).limit(1))
+    found = conn.execute(query).scalar()
+    return None if found is None else get_one(conn, int(found))
+
+
+def counts(conn: Connection, cleaning_id: str) -> dict[str, dict[str, int]]:
+    """kind -> status -> number of findings of one run."""
+    query = (select(findings.c.kind, findings.c.status, func.count())
+             .where(findings.c.cleaning_id == cleaning_id)
+             .group_by(findings.c.kind, findings.c.status))
+    out: dict[str, dict[str, int]] = {}
+    for kind, status, n in conn.execute(query):
+        out.setdefault(kind, {})[status] = int(n)
+    return out
+
+
+def in_cluster(conn: Connection, cleaning_id: str, cluster: str) -> list[dict[str, Any]]:
+    """Duplicate and conflict findings of one cluster (``d3``) of a run."""
+    rows = list_for_kinds(conn, cleaning_id, ("duplicate", "conflict"))
+    return [row for row in rows if row["details"].get("cluster") == cluster]
+
+
+def list_for_kinds(conn: Connection, cleaning_id: str,
+                   kinds: Sequence[str]) -> list[dict[str, Any]]:
+    query = (select(findings).where(findings.c.cleaning_id == cleaning_id,
+                                    findings.c.kind.in_(list(kinds)))
+             .order_by(findings.c.id))
+    return [{**row, "details": jsoncol.loads(row["details"])}
+            for row in conn.execute(query).mappings()]

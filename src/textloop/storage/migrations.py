@@ -54,10 +54,17 @@ def _cleaning(conn: Connection) -> None:
         table.create(conn)
 
 
+def _review(conn: Connection) -> None:
+    """v4: review decisions on findings, and reversible exclusions of records."""
+    for table in (schema.review_decisions, schema.exclusions):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
     Migration(3, "cleaning: cleanings and findings", _cleaning),
+    Migration(4, "review: review decisions and exclusions", _review),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -256,3 +256,45 @@ findings = Table(
     Index("ix_findings_cleaning_kind", "cleaning_id", "kind"),
     Index("ix_findings_record", "record_id"),
 )
+
+# Review of findings (v4). Every decision on a finding is a row here: who decided what, when,
+# on which finding of which run, and what it wrote (a ``review`` annotation for a label, rows
+# in ``exclusions`` for records taken out of releases, the findings it closed). Undoing a
+# decision stamps ``undone_at``; nothing is deleted, so the history stays readable.
+review_decisions = Table(
+    "review_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("finding_id", Integer, ForeignKey("findings.id"), nullable=False),
+    Column("cleaning_id", String(32), ForeignKey("cleanings.id"), nullable=False),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("reviewer", String(100), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("label", Text),
+    Column("annotation_id", Integer, ForeignKey("annotations.id")),
+    Column("details", Text, nullable=False, server_default="{}"),
+    Column("undone_at", Float),
+    Column("undone_by", String(100)),
+    Index("ix_review_decisions_finding", "finding_id"),
+    Index("ix_review_decisions_reviewer", "reviewer", "created_at"),
+)
+
+# Records taken out of releases (and out of training and cleaning inputs). A row stands until
+# ``restored_at`` is set, so an exclusion is reversible and its history is kept. ``reason`` is
+# ``excluded`` or ``duplicate`` (then ``duplicate_of`` names the record kept in its place).
+exclusions = Table(
+    "exclusions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("duplicate_of", String(32), ForeignKey("records.id")),
+    Column("decision_id", Integer, ForeignKey("review_decisions.id")),
+    Column("excluded_by", String(100), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("restored_at", Float),
+    Column("restored_by", String(100)),
+    Index("ix_exclusions_record", "record_id"),
+    Index("ix_exclusions_decision", "decision_id"),
+)

@@ -91,3 +91,51 @@ def test_only_the_latest_answer_of_each_annotator_counts(project, store, tmp_pat
         _human(conn, ids[0], "b", "ham")
     with store.read() as conn:
         assert current_labels(conn)[ids[0]] == ("ham", "human", "majority 2 of 2 (a, b)")
+
+
+def test_a_review_decision_outranks_import_and_annotators(project, store, tmp_path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("text,label\nwin cash,spam\nhello mum,ham\n")
+    import_file(store, project, data, ImportOptions())
+    target = next(rid for rid, r in current_labels_of(store).items() if r.label == "ham")
+    with store.write() as conn:
+        _human(conn, target, "a", "ham")
+        _human(conn, target, "b", "ham")
+        _human(conn, target, "rita", "spam", kind="review")
+    assert current_labels_of(store)[target] == ("spam", "review", "reviewed by rita")
+    with store.read() as conn:
+        # no adjudicated step in the policy: a review decision still comes first
+        assert current_labels(conn, policy=["majority"])[target].kind == "review"
+        assert {r.id: r.label_kind for r in labeled_records(conn)}[target] == "review"
+
+
+def test_the_latest_of_an_adjudication_and_a_review_wins(project, store, tmp_path) -> None:
+    ids = _two_records(store, project, tmp_path)
+    with store.write() as conn:
+        _human(conn, ids[0], "rita", "spam", kind="review")
+        _human(conn, ids[0], "carol", "ham", kind="adjudicated")
+        _human(conn, ids[1], "carol", "ham", kind="adjudicated")
+        _human(conn, ids[1], "rita", "spam", kind="review")
+    found = current_labels_of(store)
+    assert found[ids[0]] == ("ham", "adjudicated", "adjudicated by carol")
+    assert found[ids[1]] == ("spam", "review", "reviewed by rita")
+
+
+def test_labels_for_a_few_records_match_the_whole_store(project, store, tmp_path) -> None:
+    from textloop.stages.labels import labels_for
+
+    ids = _two_records(store, project, tmp_path)
+    with store.write() as conn:
+        for rid in ids[:10]:  # enough overlap for Dawid-Skene to learn from
+            _human(conn, rid, "a", "spam")
+            _human(conn, rid, "b", "spam")
+        _human(conn, ids[10], "a", "spam")
+        _human(conn, ids[10], "b", "ham")  # a tie: decided by Dawid-Skene over all records
+        _human(conn, ids[11], "rita", "ham", kind="review")
+        annotation_log.add_one(conn, record_id=ids[12], label="ham", kind="weak",
+                               annotator="rule")
+    whole = current_labels_of(store)
+    with store.read() as conn:
+        few = labels_for(conn, [ids[10], ids[11], ids[12], ids[13]])
+    assert few == {rid: whole[rid] for rid in ids[10:13]}
+    assert few[ids[10]].reason.startswith("Dawid-Skene")

@@ -66,12 +66,14 @@ def test_an_unknown_run_is_not_found(store) -> None:
 def test_a_v2_store_gains_the_cleaning_tables(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     with Store(url, tmp_path) as store, store.write() as conn:
-        conn.execute(text("DROP TABLE findings"))
-        conn.execute(text("DROP TABLE cleanings"))
-        conn.execute(schema.schema_migrations.delete().where(
-            schema.schema_migrations.c.version == 3))
+        for name in ("exclusions", "review_decisions", "findings", "cleanings"):
+            conn.execute(text(f"DROP TABLE {name}"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=2, name=MIGRATIONS[1].name, applied_at=time.time()))
     with Store(url, tmp_path) as store:
         assert {"cleanings", "findings"} <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             versions = conn.execute(schema.schema_migrations.select()).mappings().all()
-    assert [v["version"] for v in versions][-1] == MIGRATIONS[-1].version == 3
+    assert [v["version"] for v in versions] == [2, 3, 4]
+    assert MIGRATIONS[2].version == 3

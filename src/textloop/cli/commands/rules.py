@@ -32,7 +32,7 @@ def rules(
         min=0.0, max=1.0, help="Least label model confidence for a weak label.")] = 0.5,
     gold: Annotated[str, typer.Option(
         help="Comma-separated label kinds that count as the truth for accuracy.")
-                    ] = "human,adjudicated",
+                    ] = "human,adjudicated,review",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Coverage, overlaps, conflicts and accuracy of the rules in textloop.yaml."""

@@ -16,9 +16,9 @@ from textloop.config import Project
 from textloop.models.embedders import get_embedder
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.labels import current_labels
-from textloop.storage import Store, queue, records
+from textloop.storage import Store, queue, records, reviews
 
-TRUSTED = ("human", "adjudicated", "import")
+TRUSTED = ("human", "adjudicated", "review", "import")
 EMBEDDER = "minilm-int8"
 MIN_TO_TRAIN = 10
 
@@ -46,9 +46,11 @@ def load_sets(store: Store, project: Project, *, include_queued: bool = False,
     with store.read() as conn:
         resolved = current_labels(conn, project.spec.labeling.policy)
         waiting = set() if include_queued else queue.active_record_ids(conn)
+        excluded = reviews.excluded_ids(conn)  # taken out in review: neither trained on nor asked
         texts: dict[str, str] = {}
         for rec in records.iter_all(conn):
-            texts[rec.id] = rec.text
+            if rec.id not in excluded:
+                texts[rec.id] = rec.text
     labeled = sorted(rid for rid, r in resolved.items() if r.kind in TRUSTED and rid in texts)
     taken = set(labeled) | waiting
     pool = sorted(rid for rid in texts if rid not in taken)

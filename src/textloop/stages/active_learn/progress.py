@@ -10,7 +10,7 @@ from textloop.stages.learning_curve import estimate_labels_needed
 from textloop.storage import Store, rounds
 from textloop.strategies.stopping import THRESHOLD, WINDOW
 
-HUMAN_KINDS = ("human", "adjudicated")
+HUMAN_KINDS = ("human", "adjudicated", "review")
 
 
 @dataclass(frozen=True)

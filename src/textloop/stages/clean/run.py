@@ -21,6 +21,7 @@ from textloop.stages.clean.duplicate_findings import (
     match_counts,
 )
 from textloop.stages.clean.duplicates import clusters, find_links
+from textloop.stages.clean.evidence import with_neighbours
 from textloop.stages.clean.inputs import CleanInputs, load_inputs
 from textloop.stages.clean.label_issues import find_label_issues
 from textloop.stages.clean.leakage import find_leakage
@@ -59,8 +60,9 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
         config=_config(options, labels.summary.models, labels.summary.method),
         labels=labels.summary, clusters=rows, duplicate_counts=dup_counts, outliers=outliers,
         text_problems=problems, pii=pii, leakage=leakage,
-        findings=[*labels.findings, *dup_findings, *outlier_findings, *problem_findings,
-                  *pii_findings, *leak_findings],
+        findings=with_neighbours([*labels.findings, *dup_findings, *outlier_findings,
+                                  *problem_findings, *pii_findings, *leak_findings],
+                                 data.ids, data.texts, near),
         warnings=_warnings(data, options))
     if redact and pii_findings:
         info, _ = redacted_release(store, project, progress=progress)

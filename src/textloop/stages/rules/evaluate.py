@@ -16,7 +16,8 @@ from textloop.stages.rules.votes import rule_votes
 from textloop.storage import Store
 from textloop.types import AnnotationKind
 
-HUMAN_GOLD = (AnnotationKind.HUMAN.value, AnnotationKind.ADJUDICATED.value)
+HUMAN_GOLD = (AnnotationKind.HUMAN.value, AnnotationKind.ADJUDICATED.value,
+              AnnotationKind.REVIEW.value)
 _KINDS = tuple(kind.value for kind in AnnotationKind if kind != AnnotationKind.WEAK)
 """Label kinds that may serve as gold (never weak: the rules would be scored on themselves)."""
 
@@ -26,8 +27,8 @@ def evaluate_rules(store: Store, project: Project, *, gold_kinds: Sequence[str] 
     """Coverage, overlaps and conflicts of every rule, and its accuracy on gold records.
 
     Gold is each record's resolved label when its kind is in ``gold_kinds``: by default the
-    labels people gave (``human``, ``adjudicated``). Passing ``("import",)`` scores rules
-    against the labels that came with imported files, useful before anyone has labeled.
+    labels people gave (``human``, ``adjudicated``, ``review``). Passing ``("import",)``
+    scores rules against the labels that came with imported files, useful before anyone has labeled.
     """
     if AnnotationKind.WEAK.value in gold_kinds:
         raise InvalidInputError("weak labels cannot be the truth the rules are scored against",

@@ -87,3 +87,27 @@ def test_a_single_class_is_refused(project, store, tmp_path) -> None:
     import_rows(store, project, tmp_path, [(t, "spam") for t, _ in rows(20)])
     with pytest.raises(InvalidInputError, match="same label"):
         clean(store, project, FAST)
+
+
+def test_label_issues_carry_their_nearest_labeled_neighbours(cleaned, store) -> None:
+    from collections import Counter
+
+    from textloop.stages.labels import current_labels
+
+    result, _ = cleaned
+    with store.read() as conn:
+        given = {rid: r.label for rid, r in current_labels(conn).items()}
+    issues = [f for f in result.findings if f.kind == "label_issue"]
+    assert issues
+    for issue in issues:
+        neighbours = issue.details["neighbours"]
+        assert issue.details["neighbour_space"] == "tfidf"  # the run did not embed
+        assert 0 < len(neighbours) <= 5
+        assert issue.record_id not in {rid for rid, _ in neighbours}
+        similarities = [s for _, s in neighbours]
+        assert similarities == sorted(similarities, reverse=True)
+    # the neighbours' labels are the evidence: mostly they carry the suggested label
+    agree = [Counter(given[rid] for rid, _ in f.details["neighbours"]).most_common(1)[0][0]
+             == f.details["suggested"] for f in issues]
+    assert sum(agree) >= 0.8 * len(issues)
+    assert not any("neighbours" in f.details for f in result.findings if f.kind == "pii")

@@ -38,7 +38,7 @@ def test_accuracy_on_human_labels(project, store, tmp_path) -> None:
     assert (rules["spam_words"].n_gold, rules["spam_words"].n_correct) == (2, 1)
     assert rules["spam_words"].accuracy == 0.5
     assert (rules["ham_words"].n_gold, rules["ham_words"].accuracy) == (2, 1.0)
-    assert analysis.n_gold == 4 and analysis.gold_kinds == ["human", "adjudicated"]
+    assert analysis.n_gold == 4 and analysis.gold_kinds == ["human", "adjudicated", "review"]
     assert rules["spam_words"].coverage == pytest.approx(3 / 6)
     assert rules["spam_words"].conflicts == pytest.approx(1 / 6)
     assert (analysis.coverage, analysis.overlap) == pytest.approx((5 / 6, 1 / 6))
