@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from textloop.reports.templating import number, percent
+from textloop.stages.agreement.stats import strength
 
 
 @lru_cache(maxsize=1)
@@ -27,6 +28,7 @@ def environment() -> Environment:
     env.filters["labels"] = stored_labels
     env.filters["show"] = shown
     env.filters["as_table"] = as_table
+    env.filters["strength"] = strength
     return env
 
 

@@ -17,10 +17,17 @@ def test_the_agreement_page_shows_the_statistics(overlap_web: Web) -> None:
     page = a.get("/agreement")
     assert page.status_code == 200
     assert "<h1>Agreement</h1>" in page.text
-    for heading in ("fleiss kappa", "krippendorff alpha", "annotators", "confusions"):
+    for heading in ("Each annotator against the final label", "Pairs of annotators (Cohen's kappa)",
+                    "Disagreement per label", "Labels given to the same record"):
         assert f"<h2>{heading}</h2>" in page.text
-    assert "<dt>n overlapping</dt>" in page.text and "<dt>n disputed</dt>" in page.text
-    assert "<td>anna" in page.text and "<td>ben" in page.text
+    assert "<dt>answered by 2+ annotators</dt><dd>4</dd>" in page.text
+    assert "<dt>with differing answers</dt><dd>1</dd>" in page.text
+    assert "<td>anna · ben</td>" in page.text
+    # 3 of 4 records agree; with two raters Fleiss' kappa is Scott's pi: (0.75 - 22/64) / (42/64)
+    assert ("<dt>Fleiss' kappa</dt><dd><strong>0.619</strong> <span class=\"muted\">substantial"
+            in page.text)
+    # alpha adds the small-sample correction: 1 - (n - 1) * D_o / D_e = 1 - 7 * 2 / 42
+    assert "alpha (nominal)</dt><dd><strong>0.667</strong>" in page.text
     # aggregate statistics only: no record ids (no one's answer to a record is shown)
     assert not any(rid in page.text for rid in ids)
 
