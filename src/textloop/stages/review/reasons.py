@@ -1,0 +1,56 @@
+"""Why a record was flagged, in one sentence a reviewer reads before deciding."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def describe(kind: str, score: float | None, details: dict[str, Any]) -> str:
+    """The finding's reason from its kind and details (what ``textloop clean`` stored)."""
+    explain = _REASONS.get(kind)
+    return explain(score, details) if explain else f"flagged as {kind}"
+
+
+def _label_issue(score: float | None, d: dict[str, Any]) -> str:
+    quality = "" if score is None else f" (label quality {score:.2f})"
+    confidence = d.get("confidence")
+    sure = "" if confidence is None else f", {confidence:.0%} confident"
+    return (f"labeled {d.get('given')!s} ({d.get('label_kind', 'unknown')} label), but models "
+            f"trained without it say {d.get('suggested')!s}{sure}{quality}")
+
+
+def _conflict(score: float | None, d: dict[str, Any]) -> str:
+    labels = ", ".join(f"{label} {n}" for label, n in (d.get("labels") or {}).items())
+    return (f"duplicate cluster {d.get('cluster')} of {d.get('size')} records carries "
+            f"different labels ({labels})")
+
+
+def _duplicate(score: float | None, d: dict[str, Any]) -> str:
+    similar = "" if score is None else f", similarity {score:.2f}"
+    return (f"{d.get('match', 'exact')} duplicate of record {d.get('of')} (cluster "
+            f"{d.get('cluster')} of {d.get('size')} records{similar})")
+
+
+def _outlier(score: float | None, d: dict[str, Any]) -> str:
+    distance = "" if score is None else f" (distance {score:.3f}, cutoff {d.get('cutoff')})"
+    return f"far from the other labeled records{distance}"
+
+
+def _pii(score: float | None, d: dict[str, Any]) -> str:
+    kinds = ", ".join(f"{kind} {n}" for kind, n in (d.get("kinds") or {}).items())
+    return f"contains personal data ({kinds})"
+
+
+def _leakage(score: float | None, d: dict[str, Any]) -> str:
+    similar = "" if score is None else f", similarity {score:.2f}"
+    return (f"in the {d.get('split')} split of {d.get('release')} but matches training record "
+            f"{d.get('train_record')} ({d.get('match')}{similar})")
+
+
+def _text_problem(score: float | None, d: dict[str, Any]) -> str:
+    return str(d.get("reason") or "the text is unusable")
+
+
+_REASONS = {"label_issue": _label_issue, "conflict": _conflict, "duplicate": _duplicate,
+            "outlier": _outlier, "pii": _pii, "leakage": _leakage, "empty": _text_problem,
+            "garbage": _text_problem, "overlong": _text_problem}
