@@ -15,8 +15,8 @@ from textloop.errors import TextloopError
 
 # Help lists commands in the order of the loop, not in the order modules register them.
 LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "annotators", "agreement", "rules",
-              "clean", "release", "releases", "train", "evaluate", "predict", "simulate-al",
-              "status", "models", "demo")
+              "clean", "review", "release", "releases", "train", "evaluate", "predict",
+              "simulate-al", "status", "models", "demo")
 
 
 class _Group(TyperGroup):

@@ -101,6 +101,7 @@ def print_result(result: CleanResult) -> None:
     if result.redacted_release:
         console.print(Text(f"Redacted release: {result.redacted_release}"))
     console.print(Text(f"Report: {result.report_html}"))
+    console.print(Text("Review the findings: `textloop review`, or /review in `textloop label`"))
 
 
 def _leakage_line(leakage: dict[str, object]) -> str:

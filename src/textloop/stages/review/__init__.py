@@ -17,6 +17,8 @@ from textloop.stages.review.evidence import (
     evidence,
     review_queue,
 )
+from textloop.stages.review.summary import ReviewSummary, review_summary
 
-__all__ = ["Decided", "Decision", "Evidence", "Related", "ReviewQueue", "accept", "evidence",
-           "exclude", "keep", "merge", "relabel", "review_queue", "undo"]
+__all__ = ["Decided", "Decision", "Evidence", "Related", "ReviewQueue", "ReviewSummary", "accept",
+           "evidence", "exclude", "keep", "merge", "relabel", "review_queue", "review_summary",
+           "undo"]

@@ -1,0 +1,52 @@
+"""``textloop review`` through the CLI runner: counts by kind and decision, JSON, errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.unit.stages.review_fixtures import cleaned, first_of
+from textloop.cli.console import console
+from textloop.cli.main import LOOP_ORDER, app
+from textloop.stages import review
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch) -> None:
+    monkeypatch.setattr(console, "_width", 200)
+
+
+def invoke(project, *args: str):
+    return runner.invoke(app, ["--project", str(project.root), "review", *args])
+
+
+def test_counts_by_kind_and_decision_and_where_to_review(project, store, tmp_path) -> None:
+    cleaned(store, project, tmp_path)
+    review.exclude(store, "rita", first_of(store, "duplicate")["id"])
+    result = invoke(project)
+    assert result.exit_code == 0, result.output
+    assert "Review of c1: 11 open, 1 decided" in result.output
+    assert "Records excluded from releases: 1" in result.output
+    assert "textloop label" in result.output and "/review" in result.output
+    line = next(row for row in result.output.splitlines() if "duplicate" in row)
+    assert [cell.strip() for cell in line.strip("│ ").split("│")][:6] == [
+        "duplicate", "2", "0", "0", "0", "1"]
+
+
+def test_json(project, store, tmp_path) -> None:
+    cleaned(store, project, tmp_path)
+    data = json.loads(invoke(project, "--json").output)
+    assert (data["cleaning_id"], data["open"], data["decided"]) == ("c1", 12, 0)
+    assert data["by_kind"]["label_issue"] == {"open": 7}
+    assert list(data["by_kind"])[:3] == ["label_issue", "conflict", "duplicate"]
+
+
+def test_without_a_cleaning_run_the_error_says_what_to_run(project, store) -> None:
+    result = invoke(project)
+    assert result.exit_code != 0
+    assert "no cleaning run 'latest'" in result.output and "textloop clean" in result.output
+    assert LOOP_ORDER.index("review") == LOOP_ORDER.index("clean") + 1
