@@ -74,6 +74,7 @@ def test_the_page_shows_the_label_issue_first_with_its_evidence(web: Web) -> Non
     assert TEXTS[1][0] in page  # the nearest labeled neighbour and its label
     assert "3 open in c1</span> (label_issue 1, duplicate 1, garbage 1)" in page
     assert 'data-key="m"' not in page  # nothing to merge for a label issue
+    assert "<kbd>1</kbd>…<kbd>3</kbd> relabel" in page  # the digits the three labels use
 
 
 def test_record_and_neighbour_texts_are_escaped(web: Web) -> None:
