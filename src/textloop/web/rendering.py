@@ -7,7 +7,6 @@ as an escaped value; values for scripts travel in ``data-`` attributes, never in
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -27,7 +26,6 @@ def environment() -> Environment:
     env.filters["pct"] = percent
     env.filters["labels"] = stored_labels
     env.filters["show"] = shown
-    env.filters["as_table"] = as_table
     env.filters["strength"] = strength
     return env
 
@@ -65,27 +63,3 @@ def wants_json(request: Request) -> bool:
 def shown(value: Any) -> str:
     """A metadata value as text: strings as they are, anything else as JSON."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-@dataclass(frozen=True)
-class Tabular:
-    columns: list[str]
-    rows: list[list[Any]]
-
-
-def as_table(value: Any) -> Tabular | None:
-    """A list of mappings, or a mapping of mappings, as columns and rows; else None.
-
-    Columns are the union of the inner keys in first-seen order, so reports can grow new
-    fields and the page still shows them. A list of tuples becomes rows without headings.
-    """
-    if isinstance(value, list) and value and all(isinstance(v, tuple | list) for v in value):
-        return Tabular([], [list(v) for v in value])
-    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
-        items = [{"": key, **inner} for key, inner in value.items()]
-    elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        items = value
-    else:
-        return None
-    columns = list(dict.fromkeys(key for item in items for key in item))
-    return Tabular(columns, [[item.get(c) for c in columns] for item in items])
