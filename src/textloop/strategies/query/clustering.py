@@ -3,6 +3,10 @@
 Large pools are subsampled before clustering: centroids from 10,000 points describe the
 pool's dense regions about as well as centroids from all of them, at a fraction of the cost.
 The nearest items are then looked up in the whole set, so any item can be chosen.
+
+Both run on one thread: the matrices are small enough that threading gains little on an idle
+machine, and on a busy one (a labeling server, a shared workstation) threaded k-means and
+BLAS were 3x slower than one thread, with the same picks.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import warnings
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_limits
 
 from textloop.strategies.query.ranking import seed_from
 
@@ -22,8 +27,8 @@ def kmeans(X: np.ndarray, k: int, rng: np.random.Generator, max_fit: int) -> KMe
     if X.shape[0] > max_fit:
         sample = X[np.sort(rng.choice(X.shape[0], size=max_fit, replace=False))]
     model = KMeans(n_clusters=k, n_init=1, max_iter=100, random_state=seed_from(rng))
-    with warnings.catch_warnings():  # duplicate points give fewer clusters: callers cope
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        warnings.simplefilter("ignore", ConvergenceWarning)  # duplicates: fewer clusters
         return model.fit(sample)
 
 
@@ -31,7 +36,9 @@ def squared_distances(X: np.ndarray, centers: np.ndarray) -> np.ndarray:
     """[n, k] squared Euclidean distances, computed as one matrix product."""
     X = np.asarray(X, dtype=np.float32)
     C = np.asarray(centers, dtype=np.float32)
-    d = (X * X).sum(axis=1)[:, None] - 2.0 * (X @ C.T) + (C * C).sum(axis=1)[None, :]
+    with threadpool_limits(limits=1, user_api="blas"):
+        products = X @ C.T
+    d = (X * X).sum(axis=1)[:, None] - 2.0 * products + (C * C).sum(axis=1)[None, :]
     return np.maximum(d, 0.0)
 
 
