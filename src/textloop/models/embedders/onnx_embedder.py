@@ -141,15 +141,16 @@ class OnnxEmbedder:
         first = _first_index(keys)
         known = dict(cache.get(self.model_id, list(first))) if cache is not None else {}
         todo = [key for key in first if key not in known]
-        if todo:
+        if todo:  # everything cached: no bar at all (not an empty "0/0" one)
             self._load(progress)  # before the bar below: a first use may download
-        with progress.task(f"Embedding with {self.model_id}", total=len(todo)) as task:
-            for start in range(0, len(todo), CHUNK):
-                chunk = todo[start:start + CHUNK]
-                fresh = self._encode([texts[first[key]] for key in chunk], task, batch_size)
-                if cache is not None:
-                    cache.put(self.model_id, chunk, fresh)
-                known.update(zip(chunk, fresh, strict=True))
+            with progress.task(f"Embedding with {self.model_id}", total=len(todo)) as task:
+                for start in range(0, len(todo), CHUNK):
+                    chunk = todo[start:start + CHUNK]
+                    fresh = self._encode([texts[first[key]] for key in chunk], task,
+                                         batch_size)
+                    if cache is not None:
+                        cache.put(self.model_id, chunk, fresh)
+                    known.update(zip(chunk, fresh, strict=True))
         return np.stack([np.asarray(known[key], dtype=np.float32) for key in keys])
 
     def encode(self, texts: Sequence[str], progress: Progress = NULL_PROGRESS,

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from tests.unit.models.embedders.conftest import CountingCache
+from tests.unit.models.embedders.test_model_files import RecordingProgress
 from textloop.errors import InvalidInputError
 from textloop.models.embedders import Embedder, EmbeddingCache, text_hash
 from textloop.stages.ingest.rows import content_hash
@@ -73,8 +74,10 @@ def test_cache_means_nothing_is_embedded_twice(int8) -> None:
     first = int8.embed(MIXED, cache=cache)
     assert sorted(cache.stored) == sorted({text_hash(t) for t in MIXED})
     before = (int8.stats.texts_encoded, int8.stats.batches_run)
-    second = int8.embed(list(reversed(MIXED)), cache=cache)
+    progress = RecordingProgress()
+    second = int8.embed(list(reversed(MIXED)), cache=cache, progress=progress)
     assert (int8.stats.texts_encoded, int8.stats.batches_run) == before
+    assert progress.tasks == []  # all cached: no empty progress bar
     np.testing.assert_array_equal(second, first[::-1])
     assert all((int8.model_id, h) in cache.vectors for h in cache.stored)
 
