@@ -105,3 +105,10 @@ def label_counts(conn: Connection) -> Counter[str]:
     """How many annotations carry each label (any kind)."""
     query = select(table.c.label)
     return Counter(row[0] for row in conn.execute(query))
+
+
+def history(conn: Connection, record_id: str) -> list[dict[str, Any]]:
+    """Every annotation of one record, retracted ones included, oldest first."""
+    query = select(table).where(table.c.record_id == record_id).order_by(
+        table.c.created_at, table.c.id)
+    return [dict(row) for row in conn.execute(query).mappings()]

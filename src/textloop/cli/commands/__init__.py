@@ -11,6 +11,7 @@ from textloop.cli.commands import (  # noqa: F401
     modeling,
     models,
     project,
+    record,
     release,
     review,
     rules,

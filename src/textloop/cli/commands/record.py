@@ -1,0 +1,75 @@
+"""``textloop show``: one record, its final label and why, and its whole history."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from textloop.cli.console import console, esc
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+
+_EPILOG = """Examples:\n
+  textloop show 3f2a9c0d1e4b5a67\n
+  textloop show 3f2a9c0d1e4b5a67 --json"""
+
+
+@app.command(epilog=_EPILOG)
+def show(
+    record_id: Annotated[str, typer.Argument(help="The record's id (reports, releases, app).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print it as JSON.")] = False,
+) -> None:
+    """Show a record: text, metadata, final label and why, and every annotation ever given."""
+    from textloop.stages.record_history import record_history
+
+    project = current_project()
+    with open_store(project) as store:
+        found = record_history(store, project, record_id)
+    if as_json:
+        typer.echo(json.dumps(_as_dict(found), indent=2, ensure_ascii=False, default=str))
+        return
+    rec = found.record
+    console.print(f"[bold]record {esc(rec.id)}[/]  from {esc(rec.source_kind)}"
+                  + (f" {esc(rec.source_ref)}" if rec.source_ref else ""))
+    console.print(Text(rec.text))
+    for key, value in rec.meta.items():
+        console.print(Text(f"  {key}: {value}", style="dim"))
+    if found.final:
+        console.print(Text.assemble("final label: ", (found.final.label, "bold"),
+                                    f" ({found.final.kind}; {found.final.reason})"))
+    else:
+        console.print("final label: none (unlabeled)")
+    if found.excluded:
+        console.print("[bold red]excluded[/] from releases (undo the review decision to "
+                      "bring it back)")
+    console.print(_history_table(found.annotations))
+    for note in found.comments:
+        console.print(Text(f"comment by {note['annotator']} ({_when(note['created_at'])}): "
+                           f"{note['text']}"))
+
+
+def _history_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("when", "kind", "by", "label", "state", title="Annotations, oldest first")
+    for row in rows:
+        state = f"undone {_when(row['retracted_at'])}" if row["retracted_at"] else "standing"
+        table.add_row(_when(row["created_at"]), row["kind"], Text(row["annotator"]),
+                      Text(row["label"]), state)
+    return table
+
+
+def _when(stamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))
+
+
+def _as_dict(found: Any) -> dict[str, Any]:
+    rec = found.record
+    return {"id": rec.id, "text": rec.text, "meta": rec.meta, "source_kind": rec.source_kind,
+            "source_ref": rec.source_ref,
+            "final": found.final._asdict() if found.final else None,
+            "excluded": found.excluded, "annotations": found.annotations,
+            "comments": found.comments, "exclusions": found.exclusions}
