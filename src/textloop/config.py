@@ -134,6 +134,25 @@ class LabelingSettings(_Strict):
         return value
 
 
+class TrainingSettings(_Strict):
+    """How iterative models (``embed-mlp``) train: epochs, loss, and early stopping.
+
+    ``monitor`` is watched after every epoch; training stops after ``patience`` epochs
+    without an improvement larger than ``min_delta``, and ``restore_best`` puts back the
+    best epoch's weights. ``mode: auto`` minimises losses and maximises other metrics.
+    ``epochs`` and ``loss`` are defaults: ``--param epochs=...`` overrides them per run.
+    Models that are not trained epoch by epoch (``tfidf-lr``, ``embed-lr``) ignore this.
+    """
+
+    epochs: int = Field(50, ge=1, le=10_000)
+    loss: Literal["cross_entropy", "hinge"] = "cross_entropy"
+    monitor: Literal["val/loss", "val/macro_f1", "val/accuracy", "train/loss"] = "val/loss"
+    mode: Literal["auto", "min", "max"] = "auto"
+    patience: int = Field(5, ge=1, le=10_000)
+    min_delta: float = Field(0.0, ge=0.0)
+    restore_best: bool = True
+
+
 class Rule(_Strict):
     """A weak labeling rule: votes ``label`` when it matches, abstains otherwise.
 
@@ -177,6 +196,7 @@ class ProjectSpec(_Strict):
     actions: Actions = Field(default_factory=Actions)
     release: ReleaseSettings = Field(default_factory=ReleaseSettings)
     labeling: LabelingSettings = Field(default_factory=LabelingSettings)
+    training: TrainingSettings = Field(default_factory=TrainingSettings)
     rules: list[Rule] = Field(default_factory=list)
     store: str = DEFAULT_STORE_URL
 

@@ -18,6 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from textloop.errors import IntegrityError
 from textloop.models import tfidf
+from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
 from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]

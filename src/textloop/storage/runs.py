@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select
@@ -37,6 +38,28 @@ def log_metrics(conn: Connection, run_id: str, metrics: Mapping[str, float], ste
         conn.execute(run_metrics.insert(), [
             {"run_id": run_id, "key": k, "value": float(v), "step": step, "timestamp": now}
             for k, v in metrics.items()])
+
+
+def log_history(conn: Connection, run_id: str, history: Sequence[Mapping[str, float]]) -> None:
+    """Per-epoch metrics with ``step`` = epoch (rows carry an ``epoch`` key, 1-based).
+
+    NaN and infinite values are left out: SQLite stores NaN as NULL, which the column
+    refuses. The run's training verdict still names the epoch where a loss blew up.
+    """
+    for row in history:
+        log_metrics(conn, run_id, {k: v for k, v in row.items()
+                                   if k != "epoch" and math.isfinite(v)},
+                    step=int(row["epoch"]))
+
+
+def metric_history(conn: Connection, run_id: str) -> dict[str, list[tuple[int, float]]]:
+    """Every logged value of each metric as (step, value), in step order."""
+    rows = conn.execute(select(run_metrics.c.key, run_metrics.c.step, run_metrics.c.value).where(
+        run_metrics.c.run_id == run_id).order_by(run_metrics.c.step, run_metrics.c.id))
+    out: dict[str, list[tuple[int, float]]] = {}
+    for key, step, value in rows:
+        out.setdefault(key, []).append((int(step), float(value)))
+    return out
 
 
 def finish(conn: Connection, run_id: str, status: str, bundle_path: str | None = None,

@@ -1,0 +1,199 @@
+"""``embed-mlp``: an MLP head on sentence embeddings, trained epoch by epoch in numpy.
+
+It follows the scikit-learn estimator convention like the other models, and adds what an
+iterative model needs to be monitored: ``fit`` takes an optional validation set and an
+``on_epoch`` callback that receives each epoch's metrics and may stop training, and
+``get_weights``/``set_weights`` let early stopping keep and restore the best epoch. No torch:
+the head is small and embeddings come from the store's cache, so numpy on CPU is enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.metrics import f1_score
+from sklearn.utils.validation import check_is_fitted
+
+from textloop.errors import IntegrityError, InvalidInputError
+from textloop.models.mlp.losses import LOSSES, softmax
+from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
+from textloop.registry import REGISTRY
+
+State = tuple[dict[str, np.ndarray], dict[str, Any]]
+Validation = tuple[Any, Sequence[str]]
+
+
+class EpochCallback(Protocol):
+    """Called after every epoch with its metrics; returning True stops training."""
+
+    def __call__(self, epoch: int, metrics: dict[str, float], model: Any) -> bool: ...
+
+
+@REGISTRY.register("textloop.model.embed-mlp.v1")
+class EmbedMLP(ClassifierMixin, BaseEstimator):
+    """Sentence embeddings + a one- or two-layer ReLU network (dropout, Adam, L2).
+
+    ``X`` may be texts or a precomputed embedding matrix, as for ``embed-lr``. With the
+    ``hinge`` loss, ``predict_proba`` is the softmax of the class scores: it ranks like the
+    scores but is not calibrated.
+    """
+
+    needs_embeddings = True
+    iterative = True
+
+    def __init__(self, embedder: str = "minilm-int8", loss: str = "cross_entropy",
+                 hidden_units: int = 256, hidden_layers: int = 1, dropout: float = 0.2,
+                 learning_rate: float = 1e-3, batch_size: int = 32, epochs: int = 50,
+                 l2: float = 1e-4, seed: int = 0) -> None:
+        self.embedder = embedder
+        self.loss = loss
+        self.hidden_units = hidden_units
+        self.hidden_layers = hidden_layers
+        self.dropout = dropout
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.epochs = epochs
+        self.l2 = l2
+        self.seed = seed
+
+    def fit(self, X: Any, y: Sequence[str], *, validation: Validation | None = None,
+            on_epoch: EpochCallback | None = None) -> EmbedMLP:
+        """Train for up to ``epochs`` epochs; ``on_epoch`` may stop earlier.
+
+        The weights left are the last epoch's: restoring the best one is the caller's
+        choice (see ``textloop.stages.training_monitor.EarlyStopping``).
+        """
+        self._check_params()
+        x = self._features(X)
+        self.classes_ = np.array(sorted(set(y)), dtype=object)
+        y_idx = self._encode(y)
+        val = None if validation is None else self._validation_arrays(validation)
+        rng = np.random.default_rng(self.seed)
+        sizes = [x.shape[1], *[self.hidden_units] * self.hidden_layers, len(self.classes_)]
+        self.weights_ = init_weights(sizes, rng)
+        self.embedder_id_ = _embedder_id(self.embedder)
+        optimizer = Adam(self.learning_rate)
+        self.epochs_run_ = 0
+        for epoch in range(1, self.epochs + 1):
+            self._train_epoch(x, y_idx, optimizer, rng)
+            self.epochs_run_ = epoch
+            metrics = self._epoch_metrics(x, y_idx, val)
+            if on_epoch is not None and on_epoch(epoch, metrics, self):
+                break
+        return self
+
+    def _train_epoch(self, x: np.ndarray, y_idx: np.ndarray, optimizer: Adam,
+                     rng: np.random.Generator) -> None:
+        loss = LOSSES[self.loss]
+        order = rng.permutation(len(y_idx))
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            scores, inputs = forward(self.weights_, x[batch], self.dropout, rng)
+            _, grad = loss(scores, y_idx[batch])
+            grads = backward(self.weights_, inputs, grad, self.l2, self.dropout)
+            optimizer.step(self.weights_, grads)
+
+    def _epoch_metrics(self, x: np.ndarray, y_idx: np.ndarray,
+                       val: tuple[np.ndarray, np.ndarray] | None) -> dict[str, float]:
+        """Loss (without the L2 term), accuracy and macro-F1 on train and validation."""
+        metrics = self._scored("train", x, y_idx)
+        if val is not None and len(val[1]):
+            metrics |= self._scored("val", *val)
+        return metrics
+
+    def _scored(self, prefix: str, x: np.ndarray, y_idx: np.ndarray) -> dict[str, float]:
+        scores, _ = forward(self.weights_, x)
+        with np.errstate(all="ignore"):
+            loss, _ = LOSSES[self.loss](scores.astype(np.float64), y_idx)
+        predicted = scores.argmax(axis=1)
+        f1 = f1_score(y_idx, predicted, labels=np.arange(len(self.classes_)), average="macro",
+                      zero_division=0.0)
+        return {f"{prefix}/loss": loss, f"{prefix}/accuracy": float(np.mean(predicted == y_idx)),
+                f"{prefix}/macro_f1": float(f1)}
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "weights_")
+        scores, _ = forward(self.weights_, self._features(X))
+        return scores.astype(np.float64)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return softmax(self.decision_function(X))
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+    def get_weights(self) -> Weights:
+        """A copy of the current weights (early stopping keeps the best epoch's)."""
+        check_is_fitted(self, "weights_")
+        return {key: value.copy() for key, value in self.weights_.items()}
+
+    def set_weights(self, weights: Weights) -> None:
+        self.weights_ = {key: np.asarray(value, dtype=DTYPE).copy()
+                         for key, value in weights.items()}
+
+    def export_state(self) -> State:
+        return self.get_weights(), {"embedder_id": self.embedder_id_,
+                                    "epochs_run": self.epochs_run_}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
+                   extra: dict[str, Any], classes: Sequence[str]) -> EmbedMLP:
+        """Refuses a head trained on other vectors than this textloop's embedder produces."""
+        model = cls(**params)
+        trained_on, now = extra.get("embedder_id"), _embedder_id(model.embedder)
+        if trained_on != now:
+            raise IntegrityError(
+                f"this model was trained on {trained_on} embeddings, but {model.embedder!r} now "
+                f"produces {now}; its predictions would be skewed",
+                hint="retrain it: textloop train --model embed-mlp")
+        expected = 2 * (model.hidden_layers + 1)
+        if len(arrays) != expected:
+            raise ValueError(f"{len(arrays)} weight arrays, expected {expected}")
+        model.set_weights(arrays)
+        model.classes_ = np.asarray(classes, dtype=object)
+        model.embedder_id_ = now
+        model.epochs_run_ = int(extra.get("epochs_run", 0))
+        return model
+
+    def _check_params(self) -> None:
+        problems = []
+        if self.loss not in LOSSES:
+            problems.append(f"loss {self.loss!r} (use {' or '.join(LOSSES)})")
+        if self.hidden_layers not in (1, 2):
+            problems.append(f"hidden_layers {self.hidden_layers} (use 1 or 2)")
+        if not 0.0 <= self.dropout < 1.0:
+            problems.append(f"dropout {self.dropout} (use 0 <= dropout < 1)")
+        if min(self.hidden_units, self.batch_size, self.epochs) < 1:
+            problems.append("hidden_units, batch_size and epochs must be at least 1")
+        if problems:
+            raise InvalidInputError(f"embed-mlp: invalid {'; '.join(problems)}",
+                                    hint="fix the --param values or the training section")
+
+    def _encode(self, y: Sequence[str]) -> np.ndarray:
+        index = {label: i for i, label in enumerate(self.classes_)}
+        return np.array([index[label] for label in y], dtype=np.int64)
+
+    def _validation_arrays(self, validation: Validation) -> tuple[np.ndarray, np.ndarray]:
+        """Validation features and label indices; labels unseen in training are left out,
+        because the network has no output for them."""
+        x_val, y_val = self._features(validation[0]), list(validation[1])
+        known = set(self.classes_)
+        keep = np.array([label in known for label in y_val], dtype=bool)
+        return x_val[keep], self._encode([label for label in y_val if label in known])
+
+    def _features(self, X: Any) -> np.ndarray:
+        if isinstance(X, np.ndarray) and X.ndim == 2:
+            return X.astype(DTYPE, copy=False)
+        from textloop.models.embedders import get_embedder
+
+        return get_embedder(self.embedder).embed(list(X)).astype(DTYPE, copy=False)
+
+
+def _embedder_id(name: str) -> str:
+    """The exact vector space a name stands for today (short names follow new versions)."""
+    from textloop.models.embedders import get_embedder
+
+    return get_embedder(name).model_id

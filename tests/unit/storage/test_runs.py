@@ -1,0 +1,23 @@
+"""Run metrics: per-epoch history with steps, non-finite values left out, latest value wins."""
+
+from __future__ import annotations
+
+import math
+
+from textloop.storage import runs
+
+
+def test_history_steps_and_latest_values(store) -> None:
+    with store.write() as conn:
+        run = runs.create(conn, model="textloop.model.embed-mlp.v1", short_name="embed-mlp",
+                          release_id=None, config={})
+        runs.log_history(conn, run["id"], [
+            {"epoch": 1.0, "train/loss": 0.9, "val/loss": 1.0},
+            {"epoch": 2.0, "train/loss": 0.5, "val/loss": math.nan}])
+        runs.log_metrics(conn, run["id"], {"val/loss": 0.95}, step=3)
+    with store.read() as conn:
+        history = runs.metric_history(conn, run["id"])
+        latest = runs.get(conn, run["name"])["metrics"]
+    assert history["train/loss"] == [(1, 0.9), (2, 0.5)]
+    assert history["val/loss"] == [(1, 1.0), (3, 0.95)]
+    assert latest["val/loss"] == 0.95 and latest["train/loss"] == 0.5
