@@ -12,7 +12,7 @@ import difflib
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -50,6 +50,26 @@ class Goal(_Strict):
     target: float = Field(0.9, ge=0.0, le=1.0)
 
 
+class BandTarget(_Strict):
+    """What a band must achieve on validation data, counting the band and every band above it.
+
+    ``precision``: the lowest threshold whose rows are at least this precise (most volume).
+    ``recall``: the highest threshold that still catches this share of positives (least
+    volume). A positive is a row whose true label is a score label or, without score
+    labels, a row the model predicts correctly.
+    """
+
+    precision: float | None = Field(None, gt=0.0, le=1.0)
+    recall: float | None = Field(None, gt=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> BandTarget:
+        if (self.precision is None) == (self.recall is None):
+            raise ValueError("a band target names exactly one of precision, recall "
+                             "(e.g. {precision: 0.95})")
+        return self
+
+
 class Actions(_Strict):
     """Action bands: the highest band whose threshold the score reaches wins.
 
@@ -62,6 +82,9 @@ class Actions(_Strict):
     bands: dict[str, float] = Field(default_factory=lambda: {"auto": 0.9, "review": 0.5})
     default: str = "manual"
     score_labels: list[str] = Field(default_factory=list)
+    targets: dict[str, BandTarget] = Field(default_factory=dict)
+    """Band name -> target; ``textloop train`` then picks that band's threshold on validation
+    data (see docs/thresholds.md) and the value under ``bands`` only orders the bands."""
 
     @classmethod
     def for_filter(cls, score_labels: list[str]) -> Actions:
@@ -76,6 +99,14 @@ class Actions(_Strict):
                 raise ValueError(f"band {band!r} has threshold {threshold}; use a probability 0..1")
         return value
 
+    @model_validator(mode="after")
+    def _targets_name_bands(self) -> Actions:
+        unknown = [name for name in self.targets if name not in self.bands]
+        if unknown:
+            raise ValueError(f"targets name bands that are not under bands: "
+                             f"{', '.join(unknown)} (bands: {', '.join(self.bands)})")
+        return self
+
     def score_of(self, probabilities: dict[str, float]) -> float:
         """The number the bands are compared with (see the class docstring)."""
         if self.score_labels:
@@ -88,6 +119,18 @@ class Actions(_Strict):
             if score >= threshold:
                 return band
         return self.default
+
+
+class CalibrationSettings(_Strict):
+    """How ``textloop train`` calibrates probabilities on the validation split.
+
+    ``method``: ``temperature`` (default: one parameter, keeps the predicted label),
+    ``isotonic`` (more flexible, needs more validation rows per class) or ``none``.
+    ``bins``: equal-width confidence bins for the expected calibration error.
+    """
+
+    method: str = Field("temperature", min_length=1)
+    bins: int = Field(15, ge=2, le=100)
 
 
 class ReleaseSettings(_Strict):
@@ -194,6 +237,7 @@ class ProjectSpec(_Strict):
     labels: list[Label]
     goal: Goal = Field(default_factory=Goal)
     actions: Actions = Field(default_factory=Actions)
+    calibration: CalibrationSettings = Field(default_factory=CalibrationSettings)
     release: ReleaseSettings = Field(default_factory=ReleaseSettings)
     labeling: LabelingSettings = Field(default_factory=LabelingSettings)
     training: TrainingSettings = Field(default_factory=TrainingSettings)
@@ -306,11 +350,14 @@ def explain_validation(source: str, exc: ValidationError) -> ConfigError:
 def _fields_at(loc: tuple[Any, ...]) -> list[str]:
     """Field names of the model reached by following ``loc`` from ``ProjectSpec``."""
     model: Any = ProjectSpec
+    dict_key = False  # the part after a ``dict[str, Model]`` field is a key, not a field
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or dict_key:
+            dict_key = False
             continue
         field = model.model_fields.get(part)
         annotation = getattr(field, "annotation", None)
+        dict_key = get_origin(annotation) is dict
         inner = getattr(annotation, "__args__", (annotation,))
         model = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
         if model is None:

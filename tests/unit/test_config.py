@@ -129,3 +129,25 @@ def test_store_url_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_spec_rejects_label_with_comma() -> None:
     with pytest.raises(ValueError, match="comma"):
         ProjectSpec(name="x", labels=[{"name": "a,b"}])
+
+
+def test_band_targets_load_and_must_name_declared_bands(tmp_path: Path) -> None:
+    spec = load_spec(write(tmp_path, VALID + "actions: {bands: {block: 0.9, review: 0.5}, "
+                           "targets: {block: {precision: 0.95}, review: {recall: 0.98}}}\n"))
+    assert spec.actions.targets["block"].precision == 0.95
+    assert spec.actions.targets["review"].recall == 0.98
+    with pytest.raises(ConfigError, match="not under bands: blok"):
+        load_spec(write(tmp_path, VALID + "actions: {bands: {block: 0.9}, "
+                        "targets: {blok: {precision: 0.95}}}\n"))
+    with pytest.raises(ConfigError, match="exactly one of precision, recall"):
+        load_spec(write(tmp_path, VALID + "actions: {bands: {block: 0.9}, "
+                        "targets: {block: {precision: 0.9, recall: 0.9}}}\n"))
+
+
+def test_unknown_keys_under_targets_and_calibration_are_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"actions\.targets\.block\.precison.*`precision`"):
+        load_spec(write(tmp_path, VALID + "actions: {bands: {block: 0.9}, "
+                        "targets: {block: {precison: 0.95}}}\n"))
+    with pytest.raises(ConfigError, match=r"calibration\.methd.*`method`"):
+        load_spec(write(tmp_path, VALID + "calibration: {methd: isotonic}\n"))
+    assert load_spec(write(tmp_path, VALID)).calibration.method == "temperature"

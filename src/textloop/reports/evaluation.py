@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from textloop.errors import InvalidInputError
+from textloop.reports.calibration import calibration_view
 from textloop.reports.confusion import confusion_plots
 from textloop.reports.curves import curve_plots
 from textloop.reports.examples import confident_mistakes
@@ -59,7 +60,9 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
                   mistakes=None if texts is None else confident_mistakes(
                       texts, y_idx, probs, labels, max_examples),
                   errors=int(np.sum(probs.argmax(axis=1) != y_idx)),
-                  metrics_file=METRICS_FILE)
+                  metrics_file=METRICS_FILE,
+                  calibration=calibration_view(metrics.get("calibration")),
+                  bands=metrics.get("bands"))
     report_path = folder / REPORT_FILE
     _write_atomic(report_path, html)
     return report_path, metrics_path

@@ -12,13 +12,15 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import write_evaluation_report
-from textloop.stages.metrics import compute_metrics
+from textloop.stages.calibration_report import band_section, calibration_section
+from textloop.stages.metrics import compute_metrics, validate_inputs
 from textloop.stages.modeling import align_proba, load_run, model_inputs
 from textloop.stages.release import load_release
 from textloop.storage import Store, runs
 
 SPLITS = ("test", "validation", "train")
-LOGGED = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss")
+LOGGED = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss",
+          "ece", "uncalibrated_ece")
 
 
 @dataclass
@@ -45,9 +47,16 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
                                 hint="evaluate another split with --split")
     x = model_inputs(loaded.model, part.texts, store, progress)
     with progress.task(f"Scoring {len(part.texts):,} {split} rows", total=None):
-        proba = align_proba(loaded.model.predict_proba(x), list(loaded.model.classes_),
-                            data.labels)
-    metrics = compute_metrics(part.labels, proba, data.labels)
+        model_proba = loaded.model.predict_proba(x)
+    classes = list(loaded.model.classes_)
+    raw = align_proba(model_proba, classes, data.labels)
+    proba = align_proba(loaded.calibrated(model_proba), classes, data.labels)
+    metrics = compute_metrics(part.labels, proba, data.labels)  # as predict serves them
+    _, y_idx = validate_inputs(part.labels, proba, data.labels)
+    metrics["calibration"] = calibration_section(loaded, raw, proba, y_idx)
+    metrics["ece"] = metrics["calibration"]["ece_after"]
+    metrics["uncalibrated_ece"] = metrics["calibration"]["ece_before"]
+    metrics["bands"] = band_section(loaded, proba, y_idx, data.labels)
     goal = project.spec.goal
     achieved = metrics.get(goal.metric)
     goal_met = None if achieved is None else bool(achieved >= goal.target)

@@ -11,6 +11,7 @@ import numpy as np
 from textloop.errors import NotFoundError
 from textloop.models.bundle import from_bundle
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.calibration import FittedCalibration, from_bundle_parts
 from textloop.storage import Store, runs
 from textloop.storage.bundles import load_bundle
 
@@ -42,6 +43,11 @@ class LoadedRun:
     run: dict[str, Any]
     model: Any
     meta: dict[str, Any]
+    calibration: FittedCalibration | None = None
+
+    def calibrated(self, proba: np.ndarray) -> np.ndarray:
+        """The model's probabilities through the bundle's calibrator (as they are without one)."""
+        return proba if self.calibration is None else self.calibration.apply(proba)
 
 
 def load_run(store: Store, ref: str) -> LoadedRun:
@@ -53,4 +59,5 @@ def load_run(store: Store, ref: str) -> LoadedRun:
                             hint="train again with `textloop train`")
     folder = store.path_for(run["bundle_path"])
     contents = load_bundle(folder, run["bundle_sha256"])
-    return LoadedRun(run=run, model=from_bundle(contents, str(folder)), meta=contents.meta)
+    return LoadedRun(run=run, model=from_bundle(contents, str(folder)), meta=contents.meta,
+                     calibration=from_bundle_parts(contents.meta, contents.arrays))

@@ -1,4 +1,9 @@
-"""``textloop predict``: label, probabilities and action band for new texts."""
+"""``textloop predict``: label, calibrated probabilities and action band for new texts.
+
+The one function a CLI command or an HTTP route calls: probabilities go through the
+calibrator saved in the bundle, and the band comes from the policy saved there (thresholds
+fitted at training time), so a model behaves the same wherever it is served.
+"""
 
 from __future__ import annotations
 
@@ -19,16 +24,17 @@ class Prediction:
     score: float
     band: str
     model: str
+    calibrated: bool = False
 
 
 def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction]:
-    """Predict with a run's bundle; bands come from the actions saved in the bundle."""
+    """Predict with a run's bundle: its calibrator, then the band policy saved with it."""
     if not texts or any(not t.strip() for t in texts):
         raise InvalidInputError("every text must be non-empty", hint='e.g. textloop predict '
                                 'latest "win a free phone now"')
     loaded = load_run(store, run_ref)
     actions = Actions.model_validate(loaded.meta.get("actions") or {})
-    proba = loaded.model.predict_proba(list(texts))
+    proba = loaded.calibrated(loaded.model.predict_proba(list(texts)))
     labels = [str(c) for c in loaded.model.classes_]
     out = []
     for text, row in zip(texts, proba, strict=True):
@@ -36,5 +42,6 @@ def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction
         score = actions.score_of(probs)
         out.append(Prediction(text=text, label=labels[int(row.argmax())], probabilities=probs,
                               score=score, band=actions.band_for(score),
-                              model=loaded.run["name"]))
+                              model=loaded.run["name"],
+                              calibrated=loaded.calibration is not None))
     return out

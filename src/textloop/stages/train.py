@@ -2,8 +2,9 @@
 
 A run records its resolved config (full model name with version, hyper-parameters,
 release id, seed) before fitting, metrics under MLflow-style keys (``train/macro_f1``,
-``val/macro_f1``), and a verified bundle. A failure marks the run FAILED instead of
-leaving it dangling as RUNNING.
+``val/macro_f1``), and a verified bundle. The bundle also carries the calibrator and the
+action-band thresholds fitted on the validation split (see ``validation_fit.py``). A
+failure marks the run FAILED instead of leaving it dangling as RUNNING.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
@@ -20,8 +23,10 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, model_inputs
 from textloop.stages.release import load_release
+from textloop.stages.validation_fit import fit_on_validation
 from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
+from textloop.strategies.calibration import make_calibrator
 
 HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "log_loss")
 
@@ -36,14 +41,20 @@ class TrainResult:
     metrics: dict[str, float] = field(default_factory=dict)
     bundle_path: str = ""
     seconds: float = 0.0
+    calibration: str | None = None
+    bands: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: str = "latest",
-          params: dict[str, Any] | None = None, progress: Progress = NULL_PROGRESS) -> TrainResult:
-    """Train ``model`` on the release's train split; score it on validation."""
+          params: dict[str, Any] | None = None, calibration: str | None = None,
+          progress: Progress = NULL_PROGRESS) -> TrainResult:
+    """Train ``model`` on the release's train split; score it on validation, where the
+    calibrator (``calibration`` overrides the spec's method) and band thresholds are fitted."""
     started = time.perf_counter()
     data = load_release(store, release)
     full_name, estimator = make_model(model, params)
+    calibration = make_calibrator(calibration or project.spec.calibration.method)[0]
     train_split, val_split = data.splits["train"], data.splits["validation"]
     if len(set(train_split.labels)) < 2:
         raise InvalidInputError(f"release {data.id}: the train split has fewer than two labels",
@@ -56,11 +67,16 @@ def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: s
         runs.log_params(conn, run["id"], {**estimator.get_params(), "release": data.id,
                                           "n_train": len(train_split.texts)})
     try:
-        metrics = _fit_and_score(store, estimator, data, train_split, val_split, progress)
+        metrics, val_proba = _fit_and_score(store, estimator, data, train_split, val_split,
+                                            progress)
+        fitted = fit_on_validation(val_proba, val_split.labels, list(estimator.classes_),
+                                   project.spec, calibration)
+        metrics |= fitted.metrics
         bundle_rel = f"runs/{run['name']}/bundle"
         contents = to_bundle(estimator, full_name, {
             "run_id": run["id"], "run_name": run["name"], "release_id": data.id,
-            "config": config, "actions": project.spec.actions.model_dump(mode="json")})
+            "config": config, **fitted.meta})  # actions: the policy with fitted thresholds
+        contents.arrays.update(fitted.arrays)
         sha = save_bundle(store.path_for(bundle_rel), contents)
     except BaseException:
         with store.write() as conn:
@@ -72,24 +88,30 @@ def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: s
     return TrainResult(run_id=run["id"], run_name=run["name"], model=full_name,
                        release_id=data.id, n_train=len(train_split.texts), metrics=metrics,
                        bundle_path=str(store.path_for(bundle_rel)),
-                       seconds=time.perf_counter() - started)
+                       seconds=time.perf_counter() - started,
+                       calibration=fitted.meta.get("calibration", {}).get("name"),
+                       bands=fitted.bands, notes=fitted.notes)
 
 
 def _fit_and_score(store: Store, estimator: Any, data: Any, train_split: Any, val_split: Any,
-                   progress: Progress) -> dict[str, float]:
+                   progress: Progress) -> tuple[dict[str, float], np.ndarray | None]:
+    """Train/validation metrics and the validation probabilities (model column order)."""
     x_train = model_inputs(estimator, train_split.texts, store, progress)
     with progress.task(f"Fitting on {len(train_split.texts):,} rows", total=None):
         estimator.fit(x_train, train_split.labels)
-    metrics = _scores("train", estimator, x_train, train_split.labels, data.labels)
+    metrics = _scores("train", estimator, estimator.predict_proba(x_train), train_split.labels,
+                      data.labels)
+    val_proba = None
     if val_split.texts:
         x_val = model_inputs(estimator, val_split.texts, store, progress)
-        metrics |= _scores("val", estimator, x_val, val_split.labels, data.labels)
-    return metrics
+        val_proba = estimator.predict_proba(x_val)
+        metrics |= _scores("val", estimator, val_proba, val_split.labels, data.labels)
+    return metrics, val_proba
 
 
-def _scores(prefix: str, estimator: Any, x: Any, y: list[str], labels: list[str]
-            ) -> dict[str, float]:
-    proba = align_proba(estimator.predict_proba(x), list(estimator.classes_), labels)
+def _scores(prefix: str, estimator: Any, model_proba: np.ndarray, y: list[str],
+            labels: list[str]) -> dict[str, float]:
+    proba = align_proba(model_proba, list(estimator.classes_), labels)
     computed = compute_metrics(y, proba, labels)
     return {f"{prefix}/{key}": float(computed[key]) for key in HEADLINE
             if computed.get(key) is not None}

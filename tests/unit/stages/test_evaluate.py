@@ -47,3 +47,27 @@ def test_tampered_bundle_is_refused(project, store, tmp_path) -> None:
     bundle_json.write_text(bundle_json.read_text().replace('"spam"', '"ham"'))
     with pytest.raises(IntegrityError, match="checksum mismatch"):
         evaluate_run(store, project, trained.run_name)
+
+
+def test_report_and_json_show_calibration_and_bands(project, store, tmp_path) -> None:
+    from textloop.config import Actions
+
+    project.spec.actions = Actions.for_filter(["spam"])
+    released(store, project, tmp_path)
+    trained = train(store, project)
+    result = evaluate_run(store, project, trained.run_name)
+    saved = json.loads(result.metrics_json.read_text(encoding="utf-8"))
+    calibration = saved["calibration"]
+    assert calibration["method"] == "textloop.calibration.temperature.v1"
+    assert 0.0 <= calibration["ece_after"] <= 1.0 and "positive_ece_before" in calibration
+    assert saved["ece"] == pytest.approx(calibration["ece_after"])
+    bands = saved["bands"]["bands"]
+    assert [row["band"] for row in bands] == ["block", "review", "allow"]
+    assert sum(row["rows"] for row in bands) == saved["n"]
+    assert all("expected_volume" in row for row in bands)
+    html = result.report_html.read_text(encoding="utf-8")
+    assert 'id="calibration"' in html and 'id="bands"' in html
+    assert "plot-reliability" in html
+    with store.read() as conn:
+        logged = runs.get(conn, trained.run_name)["metrics"]
+    assert logged["test/ece"] == pytest.approx(calibration["ece_after"])

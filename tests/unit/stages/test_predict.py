@@ -38,3 +38,31 @@ def test_empty_text_is_refused(project, store, tmp_path) -> None:
     train(store, project)
     with pytest.raises(InvalidInputError, match="non-empty"):
         predict(store, "latest", ["  "])
+
+
+def test_probabilities_are_the_calibrated_ones(project, store, tmp_path) -> None:
+    from textloop.stages.modeling import load_run
+
+    released(store, project, tmp_path)
+    train(store, project)
+    text = "win free cash prize claim now urgent"
+    (prediction,) = predict(store, "latest", [text])
+    loaded = load_run(store, "latest")
+    raw = loaded.model.predict_proba([text])
+    temperature = loaded.meta["calibration"]["extra"]["temperature"]
+    assert prediction.calibrated is True
+    expected = raw[0] ** (1 / temperature) / (raw[0] ** (1 / temperature)).sum()
+    labels = [str(c) for c in loaded.model.classes_]
+    assert [prediction.probabilities[label] for label in labels] == pytest.approx(expected)
+
+
+def test_without_a_calibrator_probabilities_are_unchanged(project, store, tmp_path) -> None:
+    from textloop.stages.modeling import load_run
+
+    released(store, project, tmp_path)
+    train(store, project, calibration="none")
+    (prediction,) = predict(store, "latest", ["see you at home for dinner later"])
+    loaded = load_run(store, "latest")
+    raw = loaded.model.predict_proba(["see you at home for dinner later"])[0]
+    labels = [str(c) for c in loaded.model.classes_]
+    assert [prediction.probabilities[label] for label in labels] == pytest.approx(raw)

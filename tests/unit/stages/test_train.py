@@ -86,3 +86,36 @@ def test_train_uses_the_labels_as_of_the_release(project, store, tmp_path) -> No
                                   for r in records])
     result = train(store, project, release="v1")
     assert result.metrics["val/macro_f1"] > 0.8  # still trained on v1's two classes
+
+
+def test_bundle_carries_calibrator_and_thresholds_fitted_on_validation(project, store,
+                                                                       tmp_path) -> None:
+    from textloop.config import Actions, BandTarget
+
+    project.spec.actions = Actions(bands={"block": 0.9, "review": 0.5}, default="allow",
+                                   score_labels=["spam"],
+                                   targets={"block": BandTarget(precision=0.9),
+                                            "review": BandTarget(recall=1.0)})
+    released(store, project, tmp_path)
+    result = train(store, project)
+    assert result.calibration == "textloop.calibration.temperature.v1"
+    assert {"val/ece", "val/calibrated_ece"} <= set(result.metrics)
+    with store.read() as conn:
+        run = runs.get(conn, result.run_name)
+    bundle = load_bundle(store.path_for(run["bundle_path"]), run["bundle_sha256"])
+    assert bundle.meta["calibration"]["extra"]["temperature"] > 0
+    saved = bundle.meta["thresholds"]
+    assert saved["declared"]["targets"]["block"] == {"precision": 0.9}
+    review = next(row for row in saved["bands"] if row["band"] == "review")
+    assert review["met"] is True and review["cumulative_recall"] == 1.0
+    fitted = bundle.meta["actions"]["bands"]
+    assert fitted["review"] <= fitted.get("block", 1.0)
+    assert [row["band"] for row in result.bands][-1] == "allow"
+
+
+def test_calibration_method_can_be_overridden_or_refused(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    result = train(store, project, calibration="isotonic")
+    assert result.calibration == "textloop.calibration.isotonic.v1"
+    with pytest.raises(NotFoundError, match="no calibration named 'platt'"):
+        train(store, project, calibration="platt")

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from textloop.cli.bands import print_bands, print_calibration
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
@@ -39,18 +40,27 @@ def train(
     release: Annotated[str, typer.Option(help="Release id, or 'latest'.")] = "latest",
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
                      ] = [],  # noqa: B006 - typer needs a literal default
+    calibration: Annotated[str | None, typer.Option(
+        help="Calibrator fitted on validation: temperature, isotonic or none "
+             "(default: calibration.method in textloop.yaml).")] = None,
 ) -> None:
-    """Train a model on a release's train split and record the run."""
+    """Train a model on a release's train split and record the run.
+
+    The calibrator and the action-band thresholds are fitted on the validation split and
+    saved with the model.
+    """
     from textloop.stages.train import train as train_model
 
     project = current_project()
     with open_store(project) as store:
         result = train_model(store, project, model=model, release=release,
-                             params=_parse_params(param), progress=RichProgress())
+                             params=_parse_params(param), calibration=calibration,
+                             progress=RichProgress())
     console.print(f"Run [bold]{result.run_name}[/] ({result.model}) on {result.release_id}: "
                   f"{result.n_train:,} training rows in {result.seconds:.1f}s")
     for key, value in sorted(result.metrics.items()):
         console.print(f"  {key:<18} {value:.4f}")
+    print_bands(result.bands, "Action bands on validation", result.notes)
     console.print(f"Next: textloop evaluate {result.run_name}")
 
 
@@ -72,6 +82,10 @@ def evaluate(
         goal = project.spec.goal
         verdict = "[green]met[/]" if result.goal_met else "[red]not met[/]"
         console.print(f"Goal {goal.metric} >= {goal.target}: {verdict}")
+    if m.get("calibration"):
+        print_calibration(m["calibration"])
+    if m.get("bands"):
+        print_bands(m["bands"]["bands"], f"Action bands on {split}")
     console.print(f"Report: {result.report_html}\nJSON:   {result.metrics_json}")
 
 
@@ -81,7 +95,7 @@ def predict(
     texts: Annotated[list[str], typer.Argument(help="One or more texts to classify.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
-    """Print label, probabilities and action band for each text."""
+    """Print label, calibrated probabilities and action band for each text."""
     from textloop.stages.predict import predict as predict_texts
 
     project = current_project()
@@ -91,7 +105,8 @@ def predict(
         for p in predictions:
             typer.echo(json.dumps({"text": p.text, "label": p.label, "score": p.score,
                                    "band": p.band, "probabilities": p.probabilities,
-                                   "model": p.model}, ensure_ascii=False))
+                                   "calibrated": p.calibrated, "model": p.model},
+                                  ensure_ascii=False))
         return
     table = Table("text", "label", "band", "score", "probabilities",
                   title=Text(predictions[0].model))

@@ -45,3 +45,23 @@ def test_markup_in_user_text_is_printed_literally(project, store, tmp_path) -> N
     result = invoke(project, "predict", "latest", "[bold red]free cash[/] now")
     assert result.exit_code == 0
     assert "[bold red]free cash[/]" in result.output
+
+
+def test_calibration_and_bands_are_printed_and_predict_says_calibrated(project, store,
+                                                                       tmp_path) -> None:
+    released(store, project, tmp_path)
+    trained = invoke(project, "train", "--calibration", "isotonic")
+    assert trained.exit_code == 0, trained.output
+    assert "Action bands on validation" in trained.output and "val/calibrated_ece" in trained.output
+    evaluated = invoke(project, "evaluate", "latest")
+    assert "Calibration (textloop.calibration.isotonic.v1): ECE" in evaluated.output
+    assert "Action bands on test" in evaluated.output
+    predicted = invoke(project, "predict", "latest", "--json", "win free cash prize now")
+    assert json.loads(predicted.output.strip().splitlines()[-1])["calibrated"] is True
+
+
+def test_unknown_calibration_is_a_clean_error(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    result = invoke(project, "train", "--calibration", "platt")
+    assert result.exit_code == 3 and "no calibration named 'platt'" in result.output
+    assert "temperature" in result.output and "Traceback" not in result.output

@@ -1,0 +1,116 @@
+"""Calibration: does a 0.8 mean "right 8 times in 10"? Measure it, and fix it on validation.
+
+Expected calibration error (ECE) is the standard measure (Guo et al., 2017): rows are put
+in equal-width bins by their confidence (the probability of the predicted label); ECE is
+the row-weighted mean gap between each bin's mean confidence and its accuracy. The same
+bins drawn as points are the reliability diagram. For two labels, the positive-class ECE
+(bins of P(second label) against how often it is true) is reported too, because action
+bands threshold that probability, not the top one.
+
+The calibrator itself is a registered strategy (``textloop.calibration.*``); this module
+fits it on a run's validation split, stores it beside the model, and applies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from textloop.strategies.calibration import Calibrator, calibrator_from_state, make_calibrator
+
+DEFAULT_BINS = 15
+ARRAY_PREFIX = "calibration."
+
+
+@dataclass
+class FittedCalibration:
+    name: str
+    calibrator: Calibrator
+
+    def apply(self, proba: np.ndarray) -> np.ndarray:
+        return self.calibrator.transform(proba)
+
+
+def fit_calibration(method: str, proba: np.ndarray, y_idx: np.ndarray) -> FittedCalibration:
+    """Fit the named calibrator on validation probabilities and true label indices."""
+    name, calibrator = make_calibrator(method)
+    return FittedCalibration(name, calibrator.fit(proba, y_idx))
+
+
+def reliability_bins(confidence: np.ndarray, outcome: np.ndarray,
+                     bins: int = DEFAULT_BINS) -> list[dict[str, float]]:
+    """Non-empty equal-width bins: edges, rows, mean confidence and observed frequency."""
+    conf = np.asarray(confidence, dtype=np.float64)
+    hit = np.asarray(outcome, dtype=np.float64)
+    which = np.minimum((conf * bins).astype(np.int64), bins - 1)
+    out = []
+    for b in np.unique(which):
+        member = which == b
+        out.append({"lower": b / bins, "upper": (b + 1) / bins, "rows": int(member.sum()),
+                    "confidence": float(conf[member].mean()),
+                    "accuracy": float(hit[member].mean())})
+    return out
+
+
+def ece_from_bins(table: list[dict[str, float]]) -> float:
+    """Row-weighted mean |confidence - accuracy| over the bins."""
+    total = sum(row["rows"] for row in table)
+    if not total:
+        return 0.0
+    return float(sum(row["rows"] * abs(row["confidence"] - row["accuracy"])
+                     for row in table) / total)
+
+
+def expected_calibration_error(proba: np.ndarray, y_idx: np.ndarray,
+                               bins: int = DEFAULT_BINS) -> float:
+    """Top-label ECE with equal-width bins."""
+    probs = np.asarray(proba, dtype=np.float64)
+    correct = probs.argmax(axis=1) == np.asarray(y_idx)
+    return ece_from_bins(reliability_bins(probs.max(axis=1), correct, bins))
+
+
+def calibration_summary(proba: np.ndarray, y_idx: np.ndarray,
+                        bins: int = DEFAULT_BINS) -> dict[str, Any]:
+    """ECE and the reliability diagram's points (plus the positive class for two labels)."""
+    probs = np.asarray(proba, dtype=np.float64)
+    y = np.asarray(y_idx)
+    top = reliability_bins(probs.max(axis=1), probs.argmax(axis=1) == y, bins)
+    out: dict[str, Any] = {"ece": ece_from_bins(top), "reliability": top}
+    if probs.shape[1] == 2:
+        positive = reliability_bins(probs[:, 1], y == 1, bins)
+        out |= {"positive_ece": ece_from_bins(positive), "positive_reliability": positive}
+    return out
+
+
+def calibration_report(raw: np.ndarray, calibrated: np.ndarray, y_idx: np.ndarray,
+                       method: str | None, bins: int = DEFAULT_BINS) -> dict[str, Any]:
+    """Before/after numbers for a report: ``ece_before``, ``ece_after`` and both diagrams."""
+    before = calibration_summary(raw, y_idx, bins)
+    after = calibration_summary(calibrated, y_idx, bins)
+    out: dict[str, Any] = {"method": method, "bins": bins, "ece_before": before["ece"],
+                           "ece_after": after["ece"], "before": before, "after": after}
+    if "positive_ece" in before:
+        out |= {"positive_ece_before": before["positive_ece"],
+                "positive_ece_after": after["positive_ece"]}
+    return out
+
+
+def to_bundle_parts(fitted: FittedCalibration) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """(arrays under ``calibration.*``, JSON entry) to add to a model bundle."""
+    arrays, extra = fitted.calibrator.export_state()
+    return ({ARRAY_PREFIX + key: value for key, value in arrays.items()},
+            {"name": fitted.name, "extra": extra})
+
+
+def from_bundle_parts(meta: dict[str, Any], arrays: dict[str, np.ndarray]
+                      ) -> FittedCalibration | None:
+    """The calibrator a bundle carries, or None for bundles saved without one."""
+    entry = meta.get("calibration")
+    if not entry:
+        return None
+    own = {key[len(ARRAY_PREFIX):]: value for key, value in arrays.items()
+           if key.startswith(ARRAY_PREFIX)}
+    return FittedCalibration(entry["name"],
+                             calibrator_from_state(entry["name"], own, entry.get("extra", {})))
