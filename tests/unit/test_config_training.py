@@ -43,7 +43,7 @@ def test_unknown_key_is_named_with_a_suggestion(tmp_path: Path) -> None:
 
 
 def test_bad_values_name_the_key(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="training.loss"):
+    with pytest.raises(ConfigError, match=r"training\.loss"):
         load(tmp_path, "training: {loss: squared}\n")
-    with pytest.raises(ConfigError, match="training.patience"):
+    with pytest.raises(ConfigError, match=r"training\.patience"):
         load(tmp_path, "training: {patience: 0}\n")

@@ -24,6 +24,7 @@ from textloop.reports.examples import confident_mistakes
 from textloop.reports.figures import Plot
 from textloop.reports.plots import confidence_plot, f1_plot
 from textloop.reports.templating import render
+from textloop.reports.training_curves import learning_curve_plot
 
 REPORT_FILE = "report.html"
 METRICS_FILE = "metrics.json"
@@ -37,12 +38,14 @@ LOWER_IS_BETTER = frozenset({"log_loss", "brier_score"})
 def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any],
                             y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
                             context: dict[str, Any], texts: Sequence[str] | None = None,
-                            max_examples: int = 20) -> tuple[Path, Path]:
+                            max_examples: int = 20, training: dict[str, Any] | None = None
+                            ) -> tuple[Path, Path]:
     """Write ``report.html`` and ``metrics.json`` into ``folder``; returns both paths.
 
     ``metrics`` is what ``compute_metrics`` returned for the same ``y_true``/``proba``/
     ``labels``; ``context`` holds display facts (run, model, release, split, created,
-    textloop_version, goal {metric, target}).
+    textloop_version, goal {metric, target}); ``training`` is a monitored run's history and
+    verdict (``MonitoredFit.to_json()``), shown as learning curves with the verdict sentence.
     """
     labels = [str(label) for label in labels]
     probs, y_idx = _encode(y_true, proba, labels, texts)
@@ -60,7 +63,7 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
                   mistakes=None if texts is None else confident_mistakes(
                       texts, y_idx, probs, labels, max_examples),
                   errors=int(np.sum(probs.argmax(axis=1) != y_idx)),
-                  metrics_file=METRICS_FILE,
+                  metrics_file=METRICS_FILE, training=_training(training),
                   calibration=calibration_view(metrics.get("calibration")),
                   bands=metrics.get("bands"))
     report_path = folder / REPORT_FILE
@@ -140,6 +143,17 @@ def _plots(metrics: dict[str, Any], y_idx: np.ndarray, probs: np.ndarray,
             "confusion": confusion_plots(np.array(metrics["confusion_matrix"]["counts"]), labels),
             "curves": curve_plots(y_idx, probs, labels, metrics["per_class"]),
             "confidence": [confidence_plot(y_idx, probs)]}
+
+
+def _training(training: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The verdict and the learning-curve figure of a monitored run (None for other models)."""
+    if not training or not training.get("history"):
+        return None
+    kept = training.get("restored_epoch")
+    plot = learning_curve_plot(training["history"], kept)
+    return {"verdict": training.get("verdict", {}), "plot": [plot] if plot else [],
+            "epochs_run": training.get("epochs_run"), "kept_epoch": kept,
+            "monitor": training.get("monitor"), "stopped_early": training.get("stopped_early")}
 
 
 def _write_atomic(path: Path, text: str) -> None:

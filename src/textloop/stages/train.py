@@ -5,6 +5,13 @@ release id, seed) before fitting, metrics under MLflow-style keys (``train/macro
 ``val/macro_f1``), and a verified bundle. The bundle also carries the calibrator and the
 action-band thresholds fitted on the validation split (see ``validation_fit.py``). A
 failure marks the run FAILED instead of leaving it dangling as RUNNING.
+
+Iterative models (``embed-mlp``) train under early stopping from the ``training:`` section of
+``textloop.yaml``: each epoch's ``train/loss``, ``val/loss`` and validation metrics are logged
+with ``step`` = epoch, the run gets a written verdict (see ``training_monitor``), and the
+metrics of the model kept are logged once more at step ``epochs_run + 1`` (MLflow's
+convention for restored weights), so a run's latest values describe the model it saved.
+TensorBoard event files go to ``runs/NAME/tensorboard/``.
 """
 
 from __future__ import annotations
@@ -23,9 +30,11 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, model_inputs
 from textloop.stages.release import load_release
+from textloop.stages.training_monitor import MonitoredFit, fit_monitored
 from textloop.stages.validation_fit import fit_on_validation
 from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
+from textloop.storage.tensorboard import write_scalars
 from textloop.strategies.calibration import make_calibrator
 
 HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "log_loss")
@@ -41,6 +50,7 @@ class TrainResult:
     metrics: dict[str, float] = field(default_factory=dict)
     bundle_path: str = ""
     seconds: float = 0.0
+    training: MonitoredFit | None = None
     calibration: str | None = None
     bands: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -54,59 +64,98 @@ def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: s
     started = time.perf_counter()
     data = load_release(store, release)
     full_name, estimator = make_model(model, params)
+    iterative = getattr(estimator, "iterative", False)
+    if iterative:
+        _apply_training_defaults(estimator, params or {}, project)
     calibration = make_calibrator(calibration or project.spec.calibration.method)[0]
     train_split, val_split = data.splits["train"], data.splits["validation"]
     if len(set(train_split.labels)) < 2:
         raise InvalidInputError(f"release {data.id}: the train split has fewer than two labels",
                                 hint="label more records (at least two classes) and release again")
     short = full_name.split(".")[2]
-    config = {"model": full_name, "params": estimator.get_params(), "release": data.id}
+    config: dict[str, Any] = {"model": full_name, "params": estimator.get_params(),
+                              "release": data.id}
+    if iterative:
+        config["training"] = project.spec.training.model_dump(mode="json")
     with store.write() as conn:
         run = runs.create(conn, model=full_name, short_name=short, release_id=data.id,
                           config=config)
         runs.log_params(conn, run["id"], {**estimator.get_params(), "release": data.id,
                                           "n_train": len(train_split.texts)})
     try:
-        metrics, val_proba = _fit_and_score(store, estimator, data, train_split, val_split,
-                                            progress)
+        metrics, val_proba, monitored = _fit_and_score(store, project, estimator, data,
+                                                       progress)
         fitted = fit_on_validation(val_proba, val_split.labels, list(estimator.classes_),
                                    project.spec, calibration)
         metrics |= fitted.metrics
         bundle_rel = f"runs/{run['name']}/bundle"
         contents = to_bundle(estimator, full_name, {
             "run_id": run["id"], "run_name": run["name"], "release_id": data.id,
-            "config": config, **fitted.meta})  # actions: the policy with fitted thresholds
+            "config": config, **fitted.meta,  # actions: the policy with fitted thresholds
+            **({"training": monitored.to_json()} if monitored else {})})
         contents.arrays.update(fitted.arrays)
         sha = save_bundle(store.path_for(bundle_rel), contents)
+        if monitored:
+            write_scalars(store.path_for("runs", run["name"], "tensorboard"),
+                          [(int(row["epoch"]), row) for row in monitored.history])
     except BaseException:
         with store.write() as conn:
             runs.finish(conn, run["id"], "FAILED")
         raise
     with store.write() as conn:
-        runs.log_metrics(conn, run["id"], metrics)
+        _log_metrics(conn, run["id"], metrics, monitored)
         runs.finish(conn, run["id"], "FINISHED", bundle_rel, sha)
     return TrainResult(run_id=run["id"], run_name=run["name"], model=full_name,
                        release_id=data.id, n_train=len(train_split.texts), metrics=metrics,
                        bundle_path=str(store.path_for(bundle_rel)),
                        seconds=time.perf_counter() - started,
                        calibration=fitted.meta.get("calibration", {}).get("name"),
-                       bands=fitted.bands, notes=fitted.notes)
+                       bands=fitted.bands, notes=fitted.notes, training=monitored)
 
 
-def _fit_and_score(store: Store, estimator: Any, data: Any, train_split: Any, val_split: Any,
-                   progress: Progress) -> tuple[dict[str, float], np.ndarray | None]:
-    """Train/validation metrics and the validation probabilities (model column order)."""
+def _apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:
+    """``epochs`` and ``loss`` from the training section, unless ``--param`` set them."""
+    settings = project.spec.training
+    defaults = {"epochs": settings.epochs, "loss": settings.loss}
+    estimator.set_params(**{k: v for k, v in defaults.items() if k not in params})
+
+
+def _log_metrics(conn: Any, run_id: str, metrics: dict[str, float],
+                 monitored: MonitoredFit | None) -> None:
+    """Per-epoch history (steps 1..N), then the kept model's metrics at step N + 1."""
+    if monitored is None:
+        runs.log_metrics(conn, run_id, metrics)
+        return
+    runs.log_history(conn, run_id, monitored.history)
+    final = dict(metrics)
+    if monitored.restored_epoch is not None:
+        final["restored_epoch"] = float(monitored.restored_epoch)
+    runs.log_metrics(conn, run_id, final, step=monitored.epochs_run + 1)
+
+
+def _fit_and_score(store: Store, project: Project, estimator: Any, data: Any,
+                   progress: Progress
+                   ) -> tuple[dict[str, float], np.ndarray | None, MonitoredFit | None]:
+    """Train/validation metrics, the validation probabilities (model column order) and,
+    for models trained by epochs, the monitored history and verdict."""
+    train_split, val_split = data.splits["train"], data.splits["validation"]
     x_train = model_inputs(estimator, train_split.texts, store, progress)
-    with progress.task(f"Fitting on {len(train_split.texts):,} rows", total=None):
-        estimator.fit(x_train, train_split.labels)
+    x_val = model_inputs(estimator, val_split.texts, store, progress) if val_split.texts else None
+    monitored = None
+    if getattr(estimator, "iterative", False):
+        validation = None if x_val is None else (x_val, val_split.labels)
+        monitored = fit_monitored(estimator, x_train, train_split.labels, validation,
+                                  project.spec.training, project.spec.goal, progress)
+    else:
+        with progress.task(f"Fitting on {len(train_split.texts):,} rows", total=None):
+            estimator.fit(x_train, train_split.labels)
     metrics = _scores("train", estimator, estimator.predict_proba(x_train), train_split.labels,
                       data.labels)
     val_proba = None
-    if val_split.texts:
-        x_val = model_inputs(estimator, val_split.texts, store, progress)
+    if x_val is not None:
         val_proba = estimator.predict_proba(x_val)
         metrics |= _scores("val", estimator, val_proba, val_split.labels, data.labels)
-    return metrics, val_proba
+    return metrics, val_proba, monitored
 
 
 def _scores(prefix: str, estimator: Any, model_proba: np.ndarray, y: list[str],

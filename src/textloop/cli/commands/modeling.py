@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -35,7 +36,7 @@ def _parse_params(items: list[str]) -> dict[str, object]:
 
 @app.command(epilog="Example: textloop train --release v1 --model embed-lr --param C=3")
 def train(
-    model: Annotated[str, typer.Option(help="Model: tfidf-lr or embed-lr (or a full name).")
+    model: Annotated[str, typer.Option(help="tfidf-lr, embed-lr, embed-mlp or a full name.")
                      ] = "tfidf-lr",
     release: Annotated[str, typer.Option(help="Release id, or 'latest'.")] = "latest",
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
@@ -60,8 +61,23 @@ def train(
                   f"{result.n_train:,} training rows in {result.seconds:.1f}s")
     for key, value in sorted(result.metrics.items()):
         console.print(f"  {key:<18} {value:.4f}")
+    if result.training is not None:
+        _print_training(result.training, result.bundle_path)
     print_bands(result.bands, "Action bands on validation", result.notes)
     console.print(f"Next: textloop evaluate {result.run_name}")
+
+
+def _print_training(training: Any, bundle_path: str) -> None:
+    """Epochs, early stopping and the verdict sentence with its advice."""
+    stopped = (f", stopped early (no {training.monitor} gain)" if training.stopped_early
+               else "")
+    console.print(f"Trained {training.epochs_run} epochs{stopped}")
+    verdict = training.verdict
+    colour = "green" if verdict.kind == "healthy" else "yellow"
+    console.print(f"Verdict: [bold {colour}]{verdict.kind}[/]: {esc(verdict.sentence)}")
+    if verdict.advice:
+        console.print(f"Hint: {esc(verdict.advice)}")
+    console.print(f"Curves: tensorboard --logdir {esc(str(Path(bundle_path).parent))}")
 
 
 @app.command(epilog="Example: textloop evaluate tfidf-lr-1 --split test")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.unit.stages.pipeline_fixtures import released
@@ -45,6 +46,16 @@ def test_markup_in_user_text_is_printed_literally(project, store, tmp_path) -> N
     result = invoke(project, "predict", "latest", "[bold red]free cash[/] now")
     assert result.exit_code == 0
     assert "[bold red]free cash[/]" in result.output
+
+
+@pytest.mark.model
+def test_train_embed_mlp_prints_the_verdict(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    result = invoke(project, "train", "--model", "embed-mlp", "--param", "epochs=4")
+    assert result.exit_code == 0, result.output
+    assert "Run embed-mlp-1" in result.output and "Trained 4 epochs" in result.output
+    assert "Verdict: " in result.output and "tensorboard --logdir" in result.output
+    assert any(kind in result.output for kind in ("healthy", "underfitting", "overfitting"))
 
 
 def test_calibration_and_bands_are_printed_and_predict_says_calibrated(project, store,
