@@ -17,20 +17,21 @@ def _share(value: float | None, pct: bool = False) -> str:
 
 
 def _target(row: dict[str, Any]) -> str:
+    """``precision>=0.95 met``: short, so the table fits an 80-column terminal."""
     target = row.get("target") or {}
-    met = "" if row.get("met") is None else " (met)" if row["met"] else " (not met)"
-    return ", ".join(f"{key} >= {value:g}" for key, value in target.items()) + met
+    met = "" if row.get("met") is None else " met" if row["met"] else " NOT met"
+    return ", ".join(f"{key}>={value:g}" for key, value in target.items()) + met
 
 
 def print_bands(rows: list[dict[str, Any]], title: str, notes: list[str] | None = None) -> None:
     """One line per band: threshold, target, volume, precision and recall."""
     if not rows:
         return
-    table = Table("band", "threshold", "target", "volume", "precision", "recall",
-                  "cum. precision", "cum. recall", title=Text(title))
+    table = Table("band", "from", "target", "volume", "prec", "recall", "cum prec",
+                  "cum recall", title=Text(title))
     for row in rows:
         threshold = ("closed" if row.get("closed") else "default" if row["threshold"] is None
-                     else f">= {row['threshold']:.3f}")
+                     else f">={row['threshold']:.3f}")
         table.add_row(Text(row["band"]), threshold, _target(row),
                       _share(row["volume"], pct=True), _share(row["precision"]),
                       _share(row["recall"]), _share(row["cumulative_precision"]),
