@@ -16,8 +16,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from textloop.errors import IntegrityError
 from textloop.models import tfidf
+from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
 from textloop.registry import REGISTRY
 
@@ -115,14 +115,10 @@ class EmbedLogReg(_LinearHead):
         self.max_iter = max_iter
 
     def _features(self, X: Any) -> np.ndarray:
-        if isinstance(X, np.ndarray) and X.ndim == 2:
-            return X
-        from textloop.models.embedders import get_embedder
-
-        return get_embedder(self.embedder).embed(list(X))
+        return features(self.embedder, X)
 
     def fit(self, X: Any, y: Sequence[str]) -> EmbedLogReg:
-        self.embedder_id_ = _embedder_id(self.embedder)
+        self.embedder_id_ = embedder_id(self.embedder)
         self._fit_head(self._features(X), y)
         return self
 
@@ -138,22 +134,9 @@ class EmbedLogReg(_LinearHead):
                    extra: dict[str, Any], classes: Sequence[str]) -> EmbedLogReg:
         """Refuses a head trained on other vectors than this textloop's embedder produces."""
         model = cls(**params)
-        trained_on, now = extra.get("embedder_id"), _embedder_id(model.embedder)
-        if trained_on != now:
-            raise IntegrityError(
-                f"this model was trained on {trained_on} embeddings, but {model.embedder!r} now "
-                f"produces {now}; its predictions would be skewed",
-                hint="retrain it: textloop train --model embed-lr")
-        model.embedder_id_ = now
+        model.embedder_id_ = same_space(model.embedder, extra.get("embedder_id"), "embed-lr")
         model._restore_head(arrays, classes)
         return model
-
-
-def _embedder_id(name: str) -> str:
-    """The exact vector space a name stands for today (short names follow new versions)."""
-    from textloop.models.embedders import get_embedder
-
-    return get_embedder(name).model_id
 
 
 def model_names() -> list[str]:

@@ -17,7 +17,8 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
-from textloop.errors import IntegrityError, InvalidInputError
+from textloop.errors import InvalidInputError
+from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.mlp.losses import LOSSES, softmax
 from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
 from textloop.registry import REGISTRY
@@ -74,7 +75,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         rng = np.random.default_rng(self.seed)
         sizes = [x.shape[1], *[self.hidden_units] * self.hidden_layers, len(self.classes_)]
         self.weights_ = init_weights(sizes, rng)
-        self.embedder_id_ = _embedder_id(self.embedder)
+        self.embedder_id_ = embedder_id(self.embedder)
         optimizer = Adam(self.learning_rate)
         self.epochs_run_ = 0
         for epoch in range(1, self.epochs + 1):
@@ -143,12 +144,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
                    extra: dict[str, Any], classes: Sequence[str]) -> EmbedMLP:
         """Refuses a head trained on other vectors than this textloop's embedder produces."""
         model = cls(**params)
-        trained_on, now = extra.get("embedder_id"), _embedder_id(model.embedder)
-        if trained_on != now:
-            raise IntegrityError(
-                f"this model was trained on {trained_on} embeddings, but {model.embedder!r} now "
-                f"produces {now}; its predictions would be skewed",
-                hint="retrain it: textloop train --model embed-mlp")
+        now = same_space(model.embedder, extra.get("embedder_id"), "embed-mlp")
         expected = 2 * (model.hidden_layers + 1)
         if len(arrays) != expected:
             raise ValueError(f"{len(arrays)} weight arrays, expected {expected}")
@@ -185,15 +181,4 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         return x_val[keep], self._encode([label for label in y_val if label in known])
 
     def _features(self, X: Any) -> np.ndarray:
-        if isinstance(X, np.ndarray) and X.ndim == 2:
-            return X.astype(DTYPE, copy=False)
-        from textloop.models.embedders import get_embedder
-
-        return get_embedder(self.embedder).embed(list(X)).astype(DTYPE, copy=False)
-
-
-def _embedder_id(name: str) -> str:
-    """The exact vector space a name stands for today (short names follow new versions)."""
-    from textloop.models.embedders import get_embedder
-
-    return get_embedder(name).model_id
+        return features(self.embedder, X).astype(DTYPE, copy=False)
