@@ -60,11 +60,18 @@ def _review(conn: Connection) -> None:
         table.create(conn)
 
 
+def _registry(conn: Connection) -> None:
+    """v5: the model registry: versions, aliases and the history of every alias move."""
+    for table in (schema.model_versions, schema.model_aliases, schema.model_alias_history):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
     Migration(3, "cleaning: cleanings and findings", _cleaning),
     Migration(4, "review: review decisions and exclusions", _review),
+    Migration(5, "registry: model versions, aliases and alias history", _registry),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -80,6 +80,13 @@ def rows(conn: Connection, release_id: str) -> list[tuple[str, str, str]]:
     return [(r[0], r[1], r[2]) for r in conn.execute(query)]
 
 
+def split_counts(conn: Connection, release_id: str) -> dict[str, int]:
+    """Number of rows per split of a release (what a model version's lineage reports)."""
+    query = select(release_rows.c.split, func.count()).where(
+        release_rows.c.release_id == release_id).group_by(release_rows.c.split)
+    return {split: int(n) for split, n in conn.execute(query)}
+
+
 def _decode(row: Any) -> dict[str, Any]:
     out = dict(row)
     out["config"] = jsoncol.loads(out["config"])

@@ -298,3 +298,46 @@ exclusions = Table(
     Index("ix_exclusions_record", "record_id"),
     Index("ix_exclusions_decision", "decision_id"),
 )
+
+# The model registry (v5). A version is a registered run frozen with the test metrics it was
+# judged on; it reaches its release (and so its row ids) through ``release_id``. ``model_aliases``
+# holds where each alias points now; ``model_alias_history`` keeps every move (who, when, from,
+# to, why, and the promotion rules' outcome), so a rollback can find the previous champion and an
+# override stays on record.
+model_versions = Table(
+    "model_versions",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("run_id", String(32), ForeignKey("runs.id"), nullable=False, unique=True),
+    Column("run_name", String(200), nullable=False),
+    Column("release_id", String(32), ForeignKey("releases.id")),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("metrics", Text, nullable=False, server_default="{}"),
+    Column("card_path", Text),
+)
+
+model_aliases = Table(
+    "model_aliases",
+    metadata,
+    Column("alias", String(64), primary_key=True),
+    Column("version", Integer, ForeignKey("model_versions.version"), nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("updated_by", String(100), nullable=False),
+)
+
+model_alias_history = Table(
+    "model_alias_history",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("alias", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("from_version", Integer, ForeignKey("model_versions.version")),
+    Column("to_version", Integer, ForeignKey("model_versions.version")),
+    Column("actor", String(100), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("forced", Integer, nullable=False, server_default="0"),
+    Column("reason", Text),
+    Column("details", Text, nullable=False, server_default="{}"),
+    Index("ix_model_alias_history_alias", "alias", "id"),
+)

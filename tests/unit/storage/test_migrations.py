@@ -77,8 +77,9 @@ def _make_v1_store(tmp_path) -> None:
     from sqlalchemy import text
 
     with open_store(tmp_path) as store, store.write() as conn:
-        for name in ("exclusions", "review_decisions", "findings", "cleanings", "al_rounds",
-                     "comments", "assignments", "queue_items", "annotators"):
+        for name in ("model_alias_history", "model_aliases", "model_versions", "exclusions",
+                     "review_decisions", "findings", "cleanings", "al_rounds", "comments",
+                     "assignments", "queue_items", "annotators"):
             conn.execute(text(f"DROP TABLE {name}"))
         conn.execute(text("DROP INDEX ix_annotations_annotator"))
         conn.execute(text("ALTER TABLE annotations DROP COLUMN retracted_at"))
@@ -103,6 +104,7 @@ def test_a_v1_store_is_upgraded_to_v2_without_losing_rows(tmp_path) -> None:
         assert {"annotators", "queue_items", "assignments", "comments", "al_rounds"} <= tables
         assert {"cleanings", "findings"} <= tables
         assert {"review_decisions", "exclusions"} <= tables
+        assert {"model_versions", "model_aliases", "model_alias_history"} <= tables
         with store.read() as conn:
             assert list(annotation_log.iter_votes(conn)) == [("r1", "spam", "import", 0.0)]
 
@@ -117,13 +119,34 @@ def test_a_v3_store_gains_the_review_tables_and_keeps_its_findings(tmp_path) -> 
             id="r1", content_hash="h1", text="kept", source_kind="file", created_at=0.0))
         findings.add(conn, config={}, summary={}, rows=[
             {"record_id": "r1", "kind": "outlier", "score": 0.9, "details": {}}])
-        for name in ("exclusions", "review_decisions"):
+        for name in ("model_alias_history", "model_aliases", "model_versions", "exclusions",
+                     "review_decisions"):
             conn.execute(text(f"DROP TABLE {name}"))
         conn.execute(schema.schema_migrations.delete())
         conn.execute(schema.schema_migrations.insert().values(
             version=3, name=MIGRATIONS[2].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [3, 4]
+        assert [v for v, _ in stamps(store)] == [3, 4, 5]
         assert {"review_decisions", "exclusions"} <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [f["record_id"] for f in findings.list_for(conn, "c1")] == ["r1"]
+
+
+def test_a_v4_store_gains_the_registry_tables_and_keeps_its_runs(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import runs
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        runs.create(conn, model="m", short_name="m", release_id=None, config={})
+        for name in ("model_alias_history", "model_aliases", "model_versions"):
+            conn.execute(text(f"DROP TABLE {name}"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=4, name=MIGRATIONS[3].name, applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == [4, 5]
+        tables = set(inspect(store.engine).get_table_names())
+        assert {"model_versions", "model_aliases", "model_alias_history"} <= tables
+        with store.read() as conn:
+            assert [r["name"] for r in runs.list_all(conn)] == ["m-1"]

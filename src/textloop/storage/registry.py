@@ -1,0 +1,108 @@
+"""The model registry tables: numbered versions of runs, aliases, and every alias move.
+
+Names follow MLflow's model registry (versions, aliases such as ``champion``), so an export
+maps one to one. An alias is a pointer that moves; its history is append-only, so who moved
+it, when, from which version and why (including a forced override) is never lost.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from textloop.errors import ConflictError, NotFoundError
+from textloop.storage import jsoncol
+from textloop.storage.schema import model_alias_history, model_aliases, model_versions
+
+
+def add_version(conn: Connection, *, run_id: str, run_name: str, release_id: str | None,
+                metrics: Mapping[str, Any], actor: str) -> dict[str, Any]:
+    """Register a run as the next version; a run is registered at most once."""
+    existing = conn.execute(select(model_versions.c.version).where(
+        model_versions.c.run_id == run_id)).scalar()
+    if existing is not None:
+        raise ConflictError(f"run {run_name} is already registered as version {existing}",
+                            hint=f"promote it with `textloop promote {existing}`")
+    number = (conn.execute(select(func.max(model_versions.c.version))).scalar() or 0) + 1
+    row = {"version": number, "run_id": run_id, "run_name": run_name, "release_id": release_id,
+           "created_at": time.time(), "created_by": actor, "metrics": jsoncol.dumps(dict(metrics))}
+    conn.execute(model_versions.insert().values(**row))
+    return get_version(conn, str(number))
+
+
+def set_card_path(conn: Connection, version: int, card_path: str) -> None:
+    conn.execute(model_versions.update().where(model_versions.c.version == version).values(
+        card_path=card_path))
+
+
+def get_version(conn: Connection, ref: str) -> dict[str, Any]:
+    """A version by number (``3`` or ``v3``) or by the alias pointing at it (``champion``)."""
+    number = _resolve(conn, ref)
+    row = None if number is None else conn.execute(
+        select(model_versions).where(model_versions.c.version == number)).mappings().first()
+    if row is None:
+        known = ", ".join(str(v["version"]) for v in list_versions(conn)[-5:]) or "none yet"
+        raise NotFoundError(f"no model version {ref!r} (recent versions: {known})",
+                            hint="list them with `textloop versions`; register a run with "
+                                 "`textloop register RUN`")
+    return _decode(conn, row)
+
+
+def _resolve(conn: Connection, ref: str) -> int | None:
+    digits = ref[1:] if ref[:1] in ("v", "V") else ref
+    if digits.isdigit():
+        return int(digits)
+    return aliases(conn).get(ref)
+
+
+def list_versions(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(model_versions).order_by(model_versions.c.version)).mappings()
+    return [_decode(conn, row) for row in rows.all()]
+
+
+def aliases(conn: Connection) -> dict[str, int]:
+    """Alias -> the version it points at now."""
+    rows = conn.execute(select(model_aliases.c.alias, model_aliases.c.version))
+    return {alias: int(version) for alias, version in rows}
+
+
+def move_alias(conn: Connection, alias: str, to_version: int, *, action: str, actor: str,
+               forced: bool = False, reason: str | None = None,
+               details: Mapping[str, Any] | None = None) -> None:
+    """Point ``alias`` at ``to_version`` and append the move to the alias history."""
+    now = time.time()
+    before = aliases(conn).get(alias)
+    if before is None:
+        conn.execute(model_aliases.insert().values(alias=alias, version=to_version,
+                                                   updated_at=now, updated_by=actor))
+    else:
+        conn.execute(model_aliases.update().where(model_aliases.c.alias == alias).values(
+            version=to_version, updated_at=now, updated_by=actor))
+    conn.execute(model_alias_history.insert().values(
+        alias=alias, action=action, from_version=before, to_version=to_version, actor=actor,
+        created_at=now, forced=int(forced), reason=reason,
+        details=jsoncol.dumps(dict(details or {}))))
+
+
+def history(conn: Connection, alias: str | None = None) -> list[dict[str, Any]]:
+    """Alias moves, oldest first (of one alias, or of all)."""
+    query = select(model_alias_history).order_by(model_alias_history.c.id)
+    if alias is not None:
+        query = query.where(model_alias_history.c.alias == alias)
+    out = []
+    for row in conn.execute(query).mappings():
+        item = dict(row)
+        item["forced"] = bool(item["forced"])
+        item["details"] = jsoncol.loads(item["details"])
+        out.append(item)
+    return out
+
+
+def _decode(conn: Connection, row: Any) -> dict[str, Any]:
+    out = dict(row)
+    out["metrics"] = jsoncol.loads(out["metrics"])
+    out["aliases"] = sorted(a for a, v in aliases(conn).items() if v == out["version"])
+    return out
