@@ -1,4 +1,7 @@
-"""``textloop evaluate RUN``: score a trained run on a release split and write its report."""
+"""``textloop evaluate RUN``: score a trained run on a release split and write its report.
+
+The report folder also gets the run's model card (``model_card.md``/``.html``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import write_evaluation_report
 from textloop.stages.calibration_report import band_section, calibration_section
 from textloop.stages.metrics import compute_metrics, validate_inputs
+from textloop.stages.model_card import write_model_card
 from textloop.stages.modeling import align_proba, load_run, model_inputs
 from textloop.stages.release import load_release
 from textloop.storage import Store, runs
@@ -31,6 +35,7 @@ class EvaluationResult:
     report_html: Path
     metrics_json: Path
     goal_met: bool | None
+    model_card: Path | None = None
 
 
 def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "test",
@@ -70,7 +75,8 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     with store.write() as conn:
         runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in LOGGED
                                            if metrics.get(k) is not None})
-    return EvaluationResult(run["name"], split, metrics, html, json_path, goal_met)
+    card = write_model_card(store, project, run, split, metrics)
+    return EvaluationResult(run["name"], split, metrics, html, json_path, goal_met, card)
 
 
 def _context(run: dict[str, Any], release_id: str, split: str, goal: dict[str, Any]

@@ -51,6 +51,12 @@ def get_version(conn: Connection, ref: str) -> dict[str, Any]:
     return _decode(conn, row)
 
 
+def version_of_run(conn: Connection, run_id: str) -> int | None:
+    """The version a run was registered as, None when it never was."""
+    return conn.execute(select(model_versions.c.version).where(
+        model_versions.c.run_id == run_id)).scalar()
+
+
 def _resolve(conn: Connection, ref: str) -> int | None:
     digits = ref[1:] if ref[:1] in ("v", "V") else ref
     if digits.isdigit():

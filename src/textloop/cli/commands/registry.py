@@ -1,0 +1,176 @@
+"""``textloop register | versions | promote | rollback | lineage``: the model registry.
+
+``textloop models`` already lists embedding model files, so registered models are
+"versions" here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+
+_STATUS = {"pass": "[green]pass[/]", "fail": "[red]fail[/]", "skip": "[yellow]skip[/]"}
+
+
+def actor() -> str:
+    """Who is acting, for the alias history: ``$TEXTLOOP_USER`` or the login name."""
+    try:
+        return os.environ.get("TEXTLOOP_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _when(seconds: float) -> str:
+    return dt.datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M")
+
+
+@app.command(epilog="Example: textloop register tfidf-lr-3")
+def register(
+    run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-3), id, or 'latest'.")],
+) -> None:
+    """Register a run as the next model version and make it the challenger.
+
+    The version keeps the run's test metrics (the run is evaluated on test first when it
+    never was) and gets a model card beside its evaluation report.
+    """
+    from textloop.stages.registry import register_run
+
+    project = current_project()
+    with open_store(project) as store:
+        done = register_run(store, project, run, actor=actor(), progress=RichProgress())
+    version = done.version
+    goal = project.spec.goal.metric
+    value = version["metrics"].get(goal)
+    shown = "—" if value is None else f"{value:.4f}"
+    evaluated = " (evaluated on test now)" if done.evaluated_now else ""
+    console.print(f"Registered [bold]v{version['version']}[/] from run {esc(version['run_name'])}"
+                  f"{evaluated}: {goal} {shown}; alias challenger")
+    console.print(f"Model card: {esc(str(done.card_path))}")
+    console.print(f"Next: textloop promote v{version['version']}")
+
+
+@app.command(epilog="Example: textloop versions --history")
+def versions(
+    history: Annotated[bool, typer.Option(
+        "--history", help="Show every alias move (who, when, from, to, why).")] = False,
+) -> None:
+    """List model versions with their run, release, test metrics and aliases."""
+    from textloop.stages.registry import alias_history, list_versions
+
+    project = current_project()
+    with open_store(project) as store:
+        rows = list_versions(store)
+        moves = alias_history(store) if history else []
+    if not rows:
+        console.print("No model versions yet. Register a run with `textloop register RUN`.")
+        return
+    goal = project.spec.goal.metric
+    table = Table("version", "run", "release", goal, "ece", "aliases", "created", "by")
+    for v in rows:
+        m = v["metrics"]
+        table.add_row(f"v{v['version']}", esc(v["run_name"]), v["release_id"] or "-",
+                      _num(m.get(goal)), _num(m.get("ece")), ", ".join(v["aliases"]) or "-",
+                      _when(v["created_at"]), esc(v["created_by"]))
+    console.print(table)
+    if history:
+        _print_history(moves)
+
+
+def _print_history(moves: list[dict[str, Any]]) -> None:
+    table = Table("when", "alias", "action", "from", "to", "by", "reason", title="Alias history")
+    for m in moves:
+        action = f"{m['action']} (forced)" if m["forced"] else m["action"]
+        table.add_row(_when(m["created_at"]), m["alias"], action, _ver(m["from_version"]),
+                      _ver(m["to_version"]), esc(m["actor"]), esc(m["reason"] or ""))
+    console.print(table)
+
+
+@app.command(epilog='Examples:\n\n  textloop promote v3\n\n'
+                    '  textloop promote v3 --force --reason "hotfix; slice eval follows"')
+def promote(
+    version: Annotated[str, typer.Argument(help="Version (3 or v3) or alias (challenger).")],
+    force: Annotated[bool, typer.Option(help="Promote even when rules fail (needs --reason).")
+                     ] = False,
+    reason: Annotated[str | None, typer.Option(help="Why; recorded in the alias history.")
+                      ] = None,
+) -> None:
+    """Make a version the champion if the promotion policy in textloop.yaml holds.
+
+    Rules: uplift of the goal metric over the champion on the same test release, no slice
+    worse by more than max_slice_drop, ECE within max_ece, p95 latency within max_latency_ms.
+    Each prints pass, fail or skip with its numbers; any failure refuses (exit 4).
+    """
+    from textloop.stages.promotion import promote as promote_version
+
+    project = current_project()
+    with open_store(project) as store:
+        decision = promote_version(store, project, version, actor=actor(), force=force,
+                                   reason=reason)
+    table = Table("rule", "result", "why", title=f"Promotion policy for v{decision.version}")
+    for rule in decision.rules:
+        table.add_row(rule.rule, _STATUS[rule.status], esc(rule.sentence))
+    console.print(table)
+    if not decision.promoted:
+        raise decision.refusal()
+    forced = " [red](forced: rules failed, override recorded)[/]" if decision.forced else ""
+    console.print(f"Champion: v{decision.version} (was {_ver(decision.previous)}){forced}")
+
+
+@app.command(epilog='Example: textloop rollback --reason "v4 misroutes refunds"')
+def rollback(
+    reason: Annotated[str | None, typer.Option(help="Why; recorded in the alias history.")
+                      ] = None,
+) -> None:
+    """Make the previous champion the champion again."""
+    from textloop.stages.promotion import rollback as roll_back
+
+    project = current_project()
+    with open_store(project) as store:
+        before, after = roll_back(store, actor=actor(), reason=reason)
+    console.print(f"Champion: v{after} (rolled back from v{before})")
+
+
+@app.command(epilog="Example: textloop lineage champion --ids")
+def lineage(
+    version: Annotated[str, typer.Argument(help="Version (3 or v3) or alias (champion).")],
+    ids: Annotated[bool, typer.Option("--ids", help="Print every row id (split, label).")
+                   ] = False,
+) -> None:
+    """Trace a version to its run, its release and the release's row ids."""
+    from textloop.stages.registry import lineage as trace
+
+    project = current_project()
+    with open_store(project) as store:
+        found = trace(store, version, with_ids=ids)
+    v, run = found.version, found.run
+    console.print(f"v{v['version']} ({', '.join(v['aliases']) or 'no alias'}) -> run "
+                  f"{esc(run['name'])} ({esc(run['model'])}, bundle {run['bundle_sha256'] or '-'})")
+    if found.release is None:
+        console.print("  run names no release")
+        return
+    counts = ", ".join(f"{split} {n:,}" for split, n in sorted(found.rows_per_split.items()))
+    console.print(f"  -> release {found.release['id']}: {sum(found.rows_per_split.values()):,} "
+                  f"row ids ({counts})")
+    console.print(f"  release folder: {esc(str(found.release_path))}")
+    console.print(f"  dataset card:   {esc(str(found.release_card))}")
+    if v.get("card_path"):
+        console.print(f"  model card:     {esc(v['card_path'])}")
+    for record_id, split, label in found.row_ids or []:
+        typer.echo(f"{record_id}\t{split}\t{label}")
+
+
+def _num(value: Any) -> str:
+    return "—" if value is None else f"{value:.4f}"
+
+
+def _ver(value: int | None) -> str:
+    return "-" if value is None else f"v{value}"

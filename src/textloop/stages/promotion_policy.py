@@ -1,0 +1,146 @@
+"""The promotion policy: each rule of ``promotion:`` in ``textloop.yaml`` judged on numbers.
+
+Pure functions over metric dicts, so the policy is tested without training a model and the
+same verdict is reproduced from the numbers recorded with a promotion. Every rule says
+``pass``, ``fail`` or ``skip`` with one sentence holding the numbers it compared: a refused
+promotion must tell the user exactly what to fix, and a skipped rule must say why it did not
+count rather than pass silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+from textloop.config import PromotionSettings
+
+Status = Literal["pass", "fail", "skip"]
+_EPS = 1e-12
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    rule: str
+    status: Status
+    sentence: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the rules look at: the candidate's test metrics and the champion's on the same
+    release (``champion`` is None when there is no champion yet)."""
+
+    goal_metric: str
+    candidate: dict[str, Any]
+    champion: dict[str, Any] | None = None
+    champion_version: int | None = None
+    release: str | None = None
+    latency: dict[str, float] | None = None
+
+
+def check_policy(settings: PromotionSettings, comparison: Comparison) -> list[RuleResult]:
+    """Every rule of the policy, in a fixed order: uplift, slices, calibration, latency."""
+    return [uplift_rule(settings.min_uplift, comparison),
+            slice_rule(settings.max_slice_drop, comparison),
+            ece_rule(settings.max_ece, comparison.candidate),
+            latency_rule(settings.max_latency_ms, comparison.latency)]
+
+
+def passed(results: list[RuleResult]) -> bool:
+    return not any(r.status == "fail" for r in results)
+
+
+def uplift_rule(min_uplift: float, c: Comparison) -> RuleResult:
+    """The goal metric must beat the champion's by ``min_uplift`` on the same test release."""
+    metric = c.goal_metric
+    value = _number(c.candidate.get(metric))
+    if value is None:
+        return RuleResult("uplift", "fail", f"the candidate has no {metric} on test; "
+                                            "evaluate it on the test split first")
+    if c.champion is None:
+        return RuleResult("uplift", "skip", f"no champion yet: {metric} {value:.4f} has "
+                                            "nothing to be compared with")
+    base = _number(c.champion.get(metric))
+    if base is None:
+        return RuleResult("uplift", "skip", f"champion v{c.champion_version} has no {metric}")
+    delta = value - base
+    ok = delta >= min_uplift - _EPS
+    where = f" on {c.release} test" if c.release else ""
+    sign = ">=" if ok else "<"
+    return RuleResult("uplift", "pass" if ok else "fail",
+                      f"{metric} {value:.4f} vs champion v{c.champion_version} {base:.4f}{where}: "
+                      f"uplift {delta:+.4f} {sign} required {min_uplift:+.4f}")
+
+
+def slice_rule(max_drop: float | None, c: Comparison) -> RuleResult:
+    """No slice may lose more than ``max_drop`` of the goal metric against the champion."""
+    if max_drop is None:
+        return RuleResult("slices", "skip", "not checked (promotion.max_slice_drop is null)")
+    slices = c.candidate.get("slices") or {}
+    if not slices:
+        return RuleResult("slices", "skip", "no slices declared: the evaluation metrics carry "
+                                            "no per-slice numbers")
+    if c.champion is None:
+        return RuleResult("slices", "skip", f"no champion to compare {len(slices)} slices with")
+    drops = _slice_drops(c.goal_metric, slices, c.champion.get("slices") or {})
+    if not drops:
+        return RuleResult("slices", "skip", f"champion v{c.champion_version} has none of the "
+                                            f"{len(slices)} slices")
+    worse = [d for d in drops if d[1] > max_drop + _EPS]
+    if worse:
+        listed = "; ".join(f"slice {name!r} {c.goal_metric} {before:.4f} -> {after:.4f} "
+                           f"(drop {drop:.4f})" for name, drop, before, after in worse)
+        return RuleResult("slices", "fail", f"{len(worse)} of {len(drops)} slices drop more "
+                                            f"than {max_drop:.4f}: {listed}")
+    name, drop, _, _ = max(drops, key=lambda d: d[1])
+    return RuleResult("slices", "pass", f"{len(drops)} slices compared; the largest drop is "
+                                        f"{max(drop, 0.0):.4f} (slice {name!r}), within "
+                                        f"{max_drop:.4f}")
+
+
+def _slice_drops(metric: str, slices: dict[str, Any], before: dict[str, Any]
+                 ) -> list[tuple[str, float, float, float]]:
+    """(slice, drop, champion value, candidate value) for slices both sides measured."""
+    out = []
+    for name in sorted(slices):
+        after = _number((slices[name] or {}).get(metric))
+        base = _number((before.get(name) or {}).get(metric))
+        if after is not None and base is not None:
+            out.append((name, base - after, base, after))
+    return out
+
+
+def ece_rule(max_ece: float | None, candidate: dict[str, Any]) -> RuleResult:
+    """The calibrated expected calibration error on test must stay within ``max_ece``."""
+    if max_ece is None:
+        return RuleResult("calibration", "skip", "not checked (promotion.max_ece is null)")
+    ece = _number(candidate.get("ece"))
+    if ece is None:
+        return RuleResult("calibration", "skip", "the candidate's evaluation has no ECE")
+    ok = ece <= max_ece + _EPS
+    return RuleResult("calibration", "pass" if ok else "fail",
+                      f"calibrated ECE {ece:.4f} {'<=' if ok else '>'} {max_ece:.4f}")
+
+
+def latency_rule(max_ms: float | None, latency: dict[str, float] | None) -> RuleResult:
+    """The 95th percentile of single-text predictions must stay within ``max_ms``."""
+    measured = "" if latency is None else (f"p95 {latency['p95_ms']:.2f} ms over "
+                                           f"{int(latency['n'])} single-text predictions")
+    if max_ms is None:
+        note = f"; measured {measured}" if measured else ""
+        return RuleResult("latency", "skip",
+                          f"no budget (promotion.max_latency_ms is null){note}")
+    if latency is None:
+        return RuleResult("latency", "skip", "latency was not measured")
+    ok = latency["p95_ms"] <= max_ms
+    return RuleResult("latency", "pass" if ok else "fail",
+                      f"{measured} {'<=' if ok else '>'} budget {max_ms:g} ms")
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
