@@ -12,6 +12,7 @@ from textloop.cli.commands import (  # noqa: F401
     models,
     project,
     record,
+    registry,
     release,
     review,
     rules,
