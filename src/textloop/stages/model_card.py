@@ -62,7 +62,7 @@ def _model(run: dict[str, Any], version: str) -> Section:
     rows = [["Version", version], ["Run", run["name"]], ["Model", run["model"]],
             ["Run id", run["id"]], ["Trained", created],
             ["Bundle sha256", run.get("bundle_sha256") or "—"], ["textloop", __version__]]
-    return Section("Model", table=(["", ""], rows))
+    return Section("Model", table=(["field", "value"], rows))
 
 
 def _intended_use(project: Project, metrics: dict[str, Any]) -> Section:
