@@ -9,7 +9,7 @@ a pickle, and be rebuilt from that state.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from textloop.models import tfidf
 from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
+from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
@@ -58,6 +59,10 @@ class _LinearHead(ClassifierMixin, BaseEstimator):
 @REGISTRY.register("textloop.model.tfidf-lr.v1")
 class TfidfLogReg(_LinearHead):
     """TF-IDF word n-grams + logistic regression: fast, strong on short texts, no model files."""
+
+    search_space: ClassVar[Space] = {
+        "C": FloatRange(0.01, 100.0, log=True), "ngram_max": IntRange(1, 3),
+        "min_df": IntRange(1, 3), "class_weight": Choice((None, "balanced"))}
 
     def __init__(self, C: float = 10.0, ngram_max: int = 2, min_df: int = 1,
                  max_features: int | None = 200_000, class_weight: str | None = None,
@@ -106,6 +111,8 @@ class EmbedLogReg(_LinearHead):
     """
 
     needs_embeddings = True
+    search_space: ClassVar[Space] = {
+        "C": FloatRange(0.01, 100.0, log=True), "class_weight": Choice((None, "balanced"))}
 
     def __init__(self, embedder: str = "minilm-int8", C: float = 10.0,
                  class_weight: str | None = None, max_iter: int = 2000) -> None:

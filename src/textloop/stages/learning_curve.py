@@ -68,6 +68,16 @@ def estimate_labels_needed(points: Sequence[tuple[int, float]], target: float,
     return _extrapolate(params, target, current, max_factor)
 
 
+def fit_curve(points: Sequence[tuple[int, float]]) -> tuple[float, float, float] | None:
+    """(a, b, c) of the curve through (labels, score) points, with n in labels; None with
+    scores at fewer than ``MIN_POINTS`` label counts or when the fit fails. For drawing the
+    curve and reading it at other label counts, whether or not a target is met."""
+    pts = sorted((int(n), float(s)) for n, s in points if n > 0)
+    if len({n for n, _ in pts}) < MIN_POINTS:
+        return None
+    return _fit(np.array([n for n, _ in pts], float), np.array([s for _, s in pts]))
+
+
 def _fit(n: np.ndarray, score: np.ndarray) -> tuple[float, float, float] | None:
     """(a, b, c) in labels, or None. Fitted on n / max(n) so the three scales stay comparable."""
     scale = n.max()

@@ -66,7 +66,7 @@ def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: s
     full_name, estimator = make_model(model, params)
     iterative = getattr(estimator, "iterative", False)
     if iterative:
-        _apply_training_defaults(estimator, params or {}, project)
+        apply_training_defaults(estimator, params or {}, project)
     calibration = make_calibrator(calibration or project.spec.calibration.method)[0]
     train_split, val_split = data.splits["train"], data.splits["validation"]
     if len(set(train_split.labels)) < 2:
@@ -113,7 +113,7 @@ def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: s
                        bands=fitted.bands, notes=fitted.notes, training=monitored)
 
 
-def _apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:
+def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:
     """``epochs`` and ``loss`` from the training section, unless ``--param`` set them."""
     settings = project.spec.training
     defaults = {"epochs": settings.epochs, "loss": settings.loss}

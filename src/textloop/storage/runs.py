@@ -69,7 +69,8 @@ def finish(conn: Connection, run_id: str, status: str, bundle_path: str | None =
 
 
 def get(conn: Connection, ref: str) -> dict[str, Any]:
-    """A run by name (``tfidf-lr-2``), number, id, unique id prefix, or ``latest``."""
+    """A run by name (``tfidf-lr-2``), number, id, unique id prefix, or ``latest`` (the
+    newest finished run with a model: cross-validation and search runs have none)."""
     row = _find(conn, ref)
     if row is None:
         known = ", ".join(r["name"] for r in list_all(conn)[-5:]) or "none yet"
@@ -80,7 +81,8 @@ def get(conn: Connection, ref: str) -> dict[str, Any]:
 
 def _find(conn: Connection, ref: str) -> Any:
     if ref == "latest":
-        query = select(runs).where(runs.c.status == "FINISHED").order_by(runs.c.number.desc())
+        query = select(runs).where(runs.c.status == "FINISHED",
+                                   runs.c.bundle_path.is_not(None)).order_by(runs.c.number.desc())
         return conn.execute(query.limit(1)).mappings().first()
     for cond in (runs.c.name == ref, runs.c.id == ref):
         row = conn.execute(select(runs).where(cond)).mappings().first()

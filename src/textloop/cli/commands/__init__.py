@@ -16,6 +16,8 @@ from textloop.cli.commands import (  # noqa: F401
     release,
     review,
     rules,
+    selection,
     simulate,
+    sufficiency,
     suggest,
 )

@@ -10,7 +10,7 @@ the head is small and embeddings come from the store's cache, so numpy on CPU is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -21,6 +21,7 @@ from textloop.errors import InvalidInputError
 from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.mlp.losses import LOSSES, softmax
 from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
+from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
@@ -44,6 +45,10 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
 
     needs_embeddings = True
     iterative = True
+    search_space: ClassVar[Space] = {
+        "hidden_units": IntRange(32, 512, log=True), "hidden_layers": Choice((1, 2)),
+        "dropout": FloatRange(0.0, 0.5), "learning_rate": FloatRange(1e-4, 1e-2, log=True),
+        "l2": FloatRange(1e-6, 1e-2, log=True), "epochs": IntRange(5, 60)}
 
     def __init__(self, embedder: str = "minilm-int8", loss: str = "cross_entropy",
                  hidden_units: int = 256, hidden_layers: int = 1, dropout: float = 0.2,
