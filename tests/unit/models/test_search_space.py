@@ -1,0 +1,28 @@
+"""Every model's declared search space names real parameters with sane ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from textloop.models.classifiers import make_model, model_names
+from textloop.models.search_space import Choice, FloatRange, IntRange, space_json, space_of
+
+
+@pytest.mark.parametrize("name", model_names())
+def test_space_names_constructor_parameters_with_ordered_ranges(name: str) -> None:
+    estimator = make_model(name)[1]
+    space = space_of(estimator)
+    assert space, f"{name} declares no search space"
+    assert set(space) <= set(estimator.get_params())
+    for spec in space.values():
+        if isinstance(spec, FloatRange | IntRange):
+            assert spec.low < spec.high and (not spec.log or spec.low > 0)
+        else:
+            assert isinstance(spec, Choice) and len(spec.options) >= 2
+
+
+def test_space_json_is_plain_data() -> None:
+    space = {"C": FloatRange(0.1, 10.0, log=True), "w": Choice((None, "balanced"))}
+    assert space_json(space) == {
+        "C": {"type": "FloatRange", "low": 0.1, "high": 10.0, "log": True},
+        "w": {"type": "Choice", "options": (None, "balanced")}}

@@ -1,0 +1,60 @@
+"""``run_rows``: runs side by side, changed params, metric columns, sorting, release filter."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.stages.selection_fixtures import noisy_release
+from textloop.errors import InvalidInputError
+from textloop.stages.cross_validate import cross_validate
+from textloop.stages.run_table import RunRow, metric_columns, run_rows, sort_rows
+from textloop.stages.train import train
+
+
+def row(name: str, **metrics: float) -> RunRow:
+    return RunRow(name=name, kind="train", model="tfidf-lr", release="v1", status="FINISHED",
+                  duration=1.0, metrics=metrics)
+
+
+def test_sort_puts_the_best_first_and_runs_without_the_metric_last() -> None:
+    rows = [row("a", **{"val/macro_f1": 0.7}), row("b"), row("c", **{"val/macro_f1": 0.9})]
+    assert [r.name for r in sort_rows(rows, "val/macro_f1")] == ["c", "a", "b"]
+
+
+def test_losses_sort_ascending() -> None:
+    rows = [row("a", **{"val/log_loss": 0.5}), row("b", **{"val/log_loss": 0.2})]
+    assert [r.name for r in sort_rows(rows, "val/log_loss")] == ["b", "a"]
+
+
+def test_a_bare_name_uses_cv_then_val_then_test() -> None:
+    rows = [row("val-only", **{"val/macro_f1": 0.8}),
+            row("cv-and-val", **{"cv/macro_f1": 0.85, "val/macro_f1": 0.5}),
+            row("test-only", **{"test/macro_f1": 0.9})]
+    assert [r.name for r in sort_rows(rows, "macro_f1")] == ["test-only", "cv-and-val",
+                                                             "val-only"]
+
+
+def test_sorting_by_an_unknown_metric_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="no run has a metric 'val/auc'"):
+        sort_rows([row("a", **{"val/macro_f1": 0.8})], "val/auc")
+
+
+def test_columns_are_the_goal_metric_where_some_run_has_it() -> None:
+    rows = [row("a", **{"val/macro_f1": 0.8}), row("b", **{"cv/macro_f1": 0.7})]
+    assert metric_columns(rows, "macro_f1") == ["cv/macro_f1", "val/macro_f1"]
+
+
+def test_rows_from_the_store_show_changed_params_and_filter_by_release(project, store,
+                                                                        tmp_path) -> None:
+    noisy_release(store, project, tmp_path)
+    train(store, project, params={"C": 3.0})
+    cross_validate(store, project, folds=3)
+    rows = run_rows(store)
+    assert [(r.name, r.kind) for r in rows] == [("tfidf-lr-1", "train"), ("cv-tfidf-lr-2", "cv")]
+    assert rows[0].changed == {"C": 3.0}  # release and n_train are bookkeeping
+    assert rows[1].changed == {"folds": 3}
+    assert rows[0].duration is not None and rows[0].duration >= 0.0
+    assert not any(k.startswith("fold/") for k in rows[1].metrics)
+    assert run_rows(store, release="v9") == []
+    by_score = run_rows(store, sort="macro_f1")
+    assert {r.name for r in by_score} == {"tfidf-lr-1", "cv-tfidf-lr-2"}
