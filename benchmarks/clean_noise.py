@@ -31,14 +31,15 @@ F1_clean (clean pool), F1_noisy, F1_fixed with the flagged records
 relabeled to the method's suggested label, and with them dropped; recovered =
 (F1_fixed - F1_noisy) / (F1_clean - F1_noisy).
 
-Run from the repository root (all four in one process, or one process per data set and a
-final ``--merge`` that writes the combined tables)::
+Run from the repository root, all in one process, or split over processes by data set and
+seed (each seed's result is its own file), then a final ``--merge`` writes the tables::
 
     python benchmarks/clean_noise.py --seeds 5
-    python benchmarks/clean_noise.py --datasets banking77 &   # ... one per data set
+    python benchmarks/clean_noise.py --datasets banking77 --seed-list 3 4 &   # ...
     python benchmarks/clean_noise.py --datasets --merge
 
-Results: benchmarks/results/clean_noise.json and clean_noise.md.
+Results: benchmarks/results/clean_noise.json and clean_noise.md; each seed's result under
+benchmarks/results/clean_noise/<data set>/seed-N.json.
 """
 
 from __future__ import annotations
@@ -118,18 +119,19 @@ def test_f1(pool: Pool, model: str, rows: np.ndarray, y: np.ndarray) -> float:
     return float(f1_score(truth, list(predicted), average="macro", labels=pool.classes))
 
 
-def run_dataset(name: str, rows: int | None, seeds: int, flips: str, targets: int,
-                downstream: bool, partial: Path) -> dict[str, Any]:
-    started = time.perf_counter()
-    load_before = os.getloadavg()
+def run_dataset(name: str, rows: int | None, seeds: list[int], flips: str, targets: int,
+                downstream: bool, folder: Path) -> None:
+    """Run the seeds of one data set; each seed's result goes to ``folder/seed-N.json``."""
     pool = load_pool(name, rows)
     pool.knn_index = knn_index(pool.x)
     matrix = flip_matrix(pool, flips, targets)
     everyone = np.arange(len(pool.y))
     clean_f1 = ({m: test_f1(pool, m, everyone, pool.y) for m in DOWNSTREAM_MODELS}
                 if downstream else {})
-    per_seed: list[dict[str, Any]] = []
-    for seed in range(seeds):
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in seeds:
+        started = time.perf_counter()
+        load_before = [round(v, 2) for v in os.getloadavg()]
         entry: dict[str, Any] = {"seed": seed}
         for r, rate in enumerate(RATES):
             rng = np.random.default_rng([seed, r, 7])
@@ -153,19 +155,32 @@ def run_dataset(name: str, rows: int | None, seeds: int, flips: str, targets: in
                   + "  ".join(f"{m} F1 {cell[m]['f1']:.3f} (P {cell[m]['precision']:.3f} "
                               f"R {cell[m]['recall']:.3f})" for m in METHODS)
                   + f"  [{cell['views_seconds']:.0f}s]", flush=True)
-        per_seed.append(entry)
-        partial.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(json.dumps({"source": pool.source, "clean_f1": clean_f1,
-                                       "per_seed": per_seed}, indent=1) + "\n")
-    result = {"machine": machine_info(), "source": pool.source,
-              "flip_matrix": matrix_doc(pool, matrix),
-              "clean_f1": clean_f1, "per_seed": per_seed,
-              "medians": medians(per_seed, downstream),
-              "seconds": round(time.perf_counter() - started, 1),
-              "load_average": {"before": load_before, "after": os.getloadavg()}}
+        entry["seconds"] = round(time.perf_counter() - started, 1)
+        entry["load_average"] = {"before": load_before,
+                                 "after": [round(v, 2) for v in os.getloadavg()]}
+        (folder / f"seed-{seed}.json").write_text(json.dumps({
+            "machine": machine_info(), "source": pool.source,
+            "flip_matrix": matrix_doc(pool, matrix), "clean_f1": clean_f1, "entry": entry},
+            indent=1) + "\n")
+
+
+def collect(folder: Path, downstream: bool) -> dict[str, Any] | None:
+    """One data set's result from every seed file written so far (any invocation)."""
+    files = sorted(folder.glob("seed-*.json"))
+    if not files:
+        return None
+    parts = [json.loads(f.read_text()) for f in files]
+    per_seed = sorted((p["entry"] for p in parts), key=lambda e: e["seed"])
+    result = {"source": parts[0]["source"], "flip_matrix": parts[0]["flip_matrix"],
+              "clean_f1": parts[0]["clean_f1"], "seeds": [e["seed"] for e in per_seed],
+              "per_seed": per_seed, "medians": medians(per_seed, downstream),
+              "commands": sorted({p["machine"]["command"] for p in parts}),
+              "dates": sorted(p["machine"]["date"] for p in parts),
+              "seconds_per_seed": [e.get("seconds") for e in per_seed],
+              "load_average_per_seed": [e.get("load_average") for e in per_seed]}
     if downstream:
         for m in DOWNSTREAM_MODELS:
-            result["medians"]["downstream"][m]["clean"] = clean_f1[m]
+            result["medians"]["downstream"][m]["clean"] = result["clean_f1"][m]
     return result
 
 
@@ -219,19 +234,21 @@ def markdown(summary: dict[str, Any]) -> str:
              "", f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; Python "
              f"{m['python']}. Date: {m['date']}. Command: `{m['command']}`. Load average "
              f"at start {summary['load_average']['before']}, at end "
-             f"{summary['load_average']['after']}. Medians over {summary['seeds']} seeds. "
+             f"{summary['load_average']['after']} (per seed: in the JSON). Medians over the "
+             "seeds listed per data set. "
              "Baseline: cleanlab's defaults on the `embed-lr` out-of-fold probabilities "
              "(same folds); ratio = views-knn F1 / cleanlab F1.", "",
-             "| data set | pool | noise | flips | cleanlab P / R / F1 | views-knn P / R / F1 "
-             "| F1 ratio | target F1 | met | views-knn > cleanlab (seeds) |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| data set | seeds | pool | noise | flips | cleanlab P / R / F1 "
+             "| views-knn P / R / F1 | F1 ratio | target F1 | met | views-knn > cleanlab (seeds) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, res in summary["datasets"].items():
         for rate in RATES:
             cell = res["medians"][f"{rate:.2f}"]
             b, v = cell["cleanlab"], cell["views-knn"]
             wins = sum(g > 0 for g in cell["f1_gain_per_seed"])
             lines.append(
-                f"| {name} | {res['source']['pool']:,} | {rate:.0%} | {cell['flips']:,.0f} | "
+                f"| {name} | {len(res['seeds'])} | {res['source']['pool']:,} | {rate:.0%} | "
+                f"{cell['flips']:,.0f} | "
                 f"{b['precision']:.3f} / {b['recall']:.3f} / {b['f1']:.3f} | "
                 f"{v['precision']:.3f} / {v['recall']:.3f} / {v['f1']:.3f} | "
                 f"{v['f1'] / b['f1']:.3f} | {TARGET_F1[rate]:.2f} | "
@@ -265,32 +282,32 @@ def markdown(summary: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--seed-list", type=int, nargs="+",
+                        help="run these seeds instead of 0..seeds-1 (to split a data set "
+                             "over processes)")
     parser.add_argument("--datasets", nargs="*", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--flips", choices=("random", "confusable"), default="random")
     parser.add_argument("--targets", type=int, default=2,
                         help="classes each class's flips go to (multi-class sets)")
     parser.add_argument("--no-downstream", action="store_true")
     parser.add_argument("--merge", action="store_true",
-                        help="also report data sets finished by earlier invocations")
+                        help="report every data set with seed results, from any invocation")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     load_before = os.getloadavg()
-    summary: dict[str, Any] = {"machine": machine_info(), "seeds": args.seeds,
-                               "flips": args.flips, "targets": args.targets,
-                               "downstream": not args.no_downstream, "datasets": {}}
+    seeds = args.seed_list if args.seed_list else list(range(args.seeds))
     stem = "clean_noise" if args.flips == "random" else f"clean_noise_{args.flips}"
+    downstream = not args.no_downstream
     for name in args.datasets:
-        result = run_dataset(name, DATASETS[name], args.seeds, args.flips, args.targets,
-                             not args.no_downstream, args.out / stem / f"{name}.partial.json")
-        (args.out / stem / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
-        summary["datasets"][name] = result
-    if args.merge:  # data sets run by other invocations (one process per data set)
-        for name in DATASETS:
-            done = args.out / stem / f"{name}.json"
-            if name not in summary["datasets"] and done.exists():
-                summary["datasets"][name] = json.loads(done.read_text())
-        summary["datasets"] = {n: summary["datasets"][n] for n in DATASETS
-                               if n in summary["datasets"]}
+        run_dataset(name, DATASETS[name], seeds, args.flips, args.targets, downstream,
+                    args.out / stem / name)
+    summary: dict[str, Any] = {"machine": machine_info(), "flips": args.flips,
+                               "targets": args.targets, "downstream": downstream,
+                               "datasets": {}}
+    for name in DATASETS if args.merge else args.datasets:
+        found = collect(args.out / stem / name, downstream)
+        if found is not None:
+            summary["datasets"][name] = found
     summary["load_average"] = {"before": [round(v, 2) for v in load_before],
                                "after": [round(v, 2) for v in os.getloadavg()]}
     summary["verdict"] = verdict(summary)
