@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 
+WILDCARDS = ("0.0.0.0", "::", "")
+"""Bind addresses meaning "every interface": no browser can open them as they are."""
+
+
 def base_url(host: str, port: int) -> str:
+    """The address to print and to put in login links; a wildcard bind shows this machine's
+    name, which other machines can open (``0.0.0.0`` would lead them nowhere)."""
+    if host in WILDCARDS:
+        host = socket.gethostname()
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
 

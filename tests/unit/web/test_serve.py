@@ -36,5 +36,7 @@ def test_a_taken_port_is_a_conflict_with_a_hint() -> None:
 def test_addresses_and_login_links() -> None:
     assert base_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
     assert base_url("::1", 8000) == "http://[::1]:8000"
+    name = socket.gethostname()  # every interface: the machine's name, not 0.0.0.0
+    assert base_url("0.0.0.0", 8000) == base_url("::", 8000) == f"http://{name}:8000"
     link = login_link("http://127.0.0.1:8000/", "a.b", "t/k+n=")
     assert link == "http://127.0.0.1:8000/login?name=a.b#token=t/k%2Bn%3D"
