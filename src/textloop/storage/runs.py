@@ -89,7 +89,9 @@ def _find(conn: Connection, ref: str) -> Any:
         if row is not None:
             return row
     if ref.isdigit():
-        return conn.execute(select(runs).where(runs.c.number == int(ref))).mappings().first()
+        row = conn.execute(select(runs).where(runs.c.number == int(ref))).mappings().first()
+        if row is not None:
+            return row
     if len(ref) >= 6:
         found = conn.execute(select(runs).where(runs.c.id.startswith(ref))).mappings().all()
         return found[0] if len(found) == 1 else None

@@ -21,3 +21,14 @@ def test_history_steps_and_latest_values(store) -> None:
     assert history["train/loss"] == [(1, 0.9), (2, 0.5)]
     assert history["val/loss"] == [(1, 1.0), (3, 0.95)]
     assert latest["val/loss"] == 0.95 and latest["train/loss"] == 0.5
+
+
+def test_an_all_digit_id_prefix_finds_the_run_when_no_run_has_that_number(store) -> None:
+    with store.write() as conn:
+        run = runs.create(conn, model="textloop.model.tfidf-lr.v1", short_name="tfidf-lr",
+                          release_id=None, config={})
+        conn.execute(runs.runs.update().where(runs.runs.c.id == run["id"]).values(
+            id="40554154aaaa"))
+    with store.read() as conn:
+        assert runs.get(conn, "40554154")["id"] == "40554154aaaa"
+        assert runs.get(conn, "1")["id"] == "40554154aaaa"
