@@ -22,8 +22,13 @@ from textloop.errors import ConfigError, NotFoundError
 SPEC_FILE = "textloop.yaml"
 STORE_DIR = ".textloop"
 DEFAULT_STORE_URL = f"sqlite:///{STORE_DIR}/textloop.db"
-KNOWN_METRICS = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "macro_precision",
-                 "macro_recall", "roc_auc", "pr_auc")
+CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "macro_precision",
+                          "macro_recall", "roc_auc", "pr_auc")
+REGRESSION_METRICS = ("mae", "rmse", "r2", "spearman")
+KNOWN_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
+LOWER_IS_BETTER = frozenset({"mae", "rmse"})
+CLASSIFICATION_LOSSES = ("cross_entropy", "hinge")
+REGRESSION_LOSSES = ("mse", "mae", "huber")
 _LABEL_NAME = re.compile(r"^[^\s,][^,]*$")
 
 
@@ -46,8 +51,52 @@ class Label(_Strict):
 
 
 class Goal(_Strict):
+    """The metric a model must reach: ``value >= target``, or ``value <= target`` for the
+    error metrics of a regression task (``mae``, ``rmse``), where lower is better."""
+
     metric: Literal[KNOWN_METRICS] = "macro_f1"  # type: ignore[valid-type]
-    target: float = Field(0.9, ge=0.0, le=1.0)
+    target: float = Field(0.9, ge=0.0)
+
+    @model_validator(mode="after")
+    def _target_in_range(self) -> Goal:
+        if self.metric not in LOWER_IS_BETTER and self.target > 1.0:
+            raise ValueError(f"goal.target {self.target} is above 1, the best {self.metric} "
+                             "there is")
+        return self
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.metric not in LOWER_IS_BETTER
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` of the goal metric reaches the target, in the metric's direction."""
+        return value >= self.target if self.higher_is_better else value <= self.target
+
+
+class Target(_Strict):
+    """The numeric target of a regression task (e.g. a 1-5 rating): its name and the range
+    a value must fall in (either bound may be left open)."""
+
+    name: str = "score"
+    description: str = ""
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Target:
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"target.min ({self.min}) must be below target.max ({self.max})")
+        return self
+
+    def problem_with(self, value: float) -> str | None:
+        """Why ``value`` is not an acceptable target (None when it is)."""
+        if value != value or value in (float("inf"), float("-inf")):
+            return "is not a finite number"
+        if self.min is not None and value < self.min:
+            return f"is below target.min ({self.min:g})"
+        if self.max is not None and value > self.max:
+            return f"is above target.max ({self.max:g})"
+        return None
 
 
 class BandTarget(_Strict):
@@ -188,7 +237,7 @@ class TrainingSettings(_Strict):
     """
 
     epochs: int = Field(50, ge=1, le=10_000)
-    loss: Literal["cross_entropy", "hinge"] = "cross_entropy"
+    loss: Literal[CLASSIFICATION_LOSSES + REGRESSION_LOSSES] = "cross_entropy"  # type: ignore[valid-type]
     monitor: Literal["val/loss", "val/macro_f1", "val/accuracy", "train/loss"] = "val/loss"
     mode: Literal["auto", "min", "max"] = "auto"
     patience: int = Field(5, ge=1, le=10_000)
@@ -249,7 +298,8 @@ class Rule(_Strict):
 class ProjectSpec(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
-    task: Literal["classification", "multilabel"] = "classification"
+    task: Literal["classification", "multilabel", "regression"] = "classification"
+    target: Target = Field(default_factory=Target)
     text_field: str = "text"
     metadata_fields: list[str] = Field(default_factory=list)
     labels: list[Label]
@@ -262,6 +312,34 @@ class ProjectSpec(_Strict):
     rules: list[Rule] = Field(default_factory=list)
     promotion: PromotionSettings = Field(default_factory=PromotionSettings)
     store: str = DEFAULT_STORE_URL
+
+    @model_validator(mode="before")
+    @classmethod
+    def _regression_defaults(cls, data: Any) -> Any:
+        """A regression task needs no labels; its goal and loss default to ``r2 >= 0.5`` and
+        ``mse``."""
+        if not isinstance(data, dict) or data.get("task") != "regression":
+            return data
+        data = {"labels": [], **data, "goal": data.get("goal") or {"metric": "r2", "target": 0.5}}
+        training = dict(data.get("training") or {})
+        training.setdefault("loss", "mse")
+        return {**data, "training": training}
+
+    @model_validator(mode="after")
+    def _task_consistent(self) -> ProjectSpec:
+        regression = self.task == "regression"
+        metrics, losses = ((REGRESSION_METRICS, REGRESSION_LOSSES) if regression
+                           else (CLASSIFICATION_METRICS, CLASSIFICATION_LOSSES))
+        if self.goal.metric not in metrics:
+            raise ValueError(f"goal.metric {self.goal.metric!r} does not fit a {self.task} task: "
+                             f"use one of {', '.join(metrics)}")
+        if self.training.loss not in losses:
+            raise ValueError(f"training.loss {self.training.loss!r} does not fit a {self.task} "
+                             f"task: use one of {', '.join(losses)}")
+        if regression and self.labels:
+            raise ValueError("a regression task has no labels: remove the labels list and "
+                             "describe the number under target")
+        return self
 
     @model_validator(mode="after")
     def _labels_unique_and_known(self) -> ProjectSpec:
