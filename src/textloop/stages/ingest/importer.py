@@ -11,13 +11,14 @@ content hashes, and sorted batches touch each index page once instead of once pe
 
 from __future__ import annotations
 
+
 import gc
 import itertools
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.ingest.formats import ReadOptions, Source, open_source
-from textloop.stages.ingest.labels import LabelCheck
+from textloop.stages.ingest.labels import LabelCheck, TargetCheck
 from textloop.stages.ingest.report import MAX_REPORTED, SkipReport, failure
 from textloop.stages.ingest.rows import (
     DEFAULT_MAX_CHARS,
@@ -198,7 +199,9 @@ class _ImportRun:
         self.conn = conn
         self.cmap = cmap
         self.skip_invalid = options.skip_invalid
-        self.labels = LabelCheck(project.spec.label_names, cmap.label, options.add_labels)
+        self.labels: LabelCheck | TargetCheck = (
+            TargetCheck(project.spec.target, cmap.label) if project.spec.task == "regression"
+            else LabelCheck(project.spec.label_names, cmap.label, options.add_labels))
         self.writer = RecordWriter(conn, import_id, SourceKind.FILE.value, source_ref)
         self.import_id = import_id
         self.report = report
@@ -214,7 +217,9 @@ class _ImportRun:
         self.rows_read += 1
         try:
             record = to_record(row, self.cmap)
-            self.labels.check(row, record.label)
+            label = self.labels.check(row, record.label)
+            if label != record.label:
+                record = replace(record, label=label)
             digest = content_hash(record.text)
             if record.external_id is not None:
                 self._check_id(row, record.external_id, digest)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
-from textloop.config import Label
+from textloop.config import Label, Target
 from textloop.stages.ingest.rows import RowError
 from textloop.stages.ingest.source import RawRow
 
@@ -28,12 +28,13 @@ class LabelCheck:
         self.add_labels = add_labels
         self._new: dict[str, Label] = {}
 
-    def check(self, row: RawRow, label: str | None) -> None:
+    def check(self, row: RawRow, label: str | None) -> str | None:
+        """The label to store (as given), or a row error saying how to fix it."""
         if label is None or label in self.known or label in self._new:
-            return
+            return label
         if self.add_labels:
             self._new[label] = self._valid_label(row, label)
-            return
+            return label
         known = sorted(self.known)
         shown = ", ".join(known[:_SHOWN]) + (" ..." if len(known) > _SHOWN else "")
         close = difflib.get_close_matches(label, known, n=1)
@@ -56,3 +57,43 @@ class LabelCheck:
     def new_labels(self) -> list[Label]:
         """Labels met in the file and not in the spec, in the order first seen."""
         return list(self._new.values())
+
+
+class TargetCheck:
+    """For a regression task: the label column holds a number within ``target``'s range.
+
+    Values are stored in one canonical spelling (``4``, ``4.0`` and `` 4.00 `` are all ``4.0``)
+    so that two annotators giving the same number agree, and so a release reads them back
+    as floats without guessing.
+    """
+
+    def __init__(self, target: Target, column: str | None) -> None:
+        self.target = target
+        self.column = column
+
+    def check(self, row: RawRow, label: str | None) -> str | None:
+        if label is None:
+            return None
+        value = _number(label)
+        problem = "is not a number" if value is None else self.target.problem_with(value)
+        if problem is not None:
+            bounds = f" between {self.target.min} and {self.target.max}" if (
+                self.target.min is not None or self.target.max is not None) else ""
+            raise RowError(row, f"target {label!r} {problem}", self.column,
+                           fix=f"give a number{bounds} (this is a regression project), or "
+                               "fix target.min/target.max in textloop.yaml")
+        return repr(float(value))
+
+    def new_labels(self) -> list[Label]:
+        """A regression task has no labels to add."""
+        return []
+
+
+def _number(text: str) -> float | None:
+    """The number a cell spells, or None (Python's ``1_000`` spelling is not a number here)."""
+    if "_" in text:
+        return None
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None

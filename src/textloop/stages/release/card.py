@@ -41,6 +41,7 @@ class CardFacts:
     changes: str
     message: str
     created_at: float
+    target: dict[str, Any] | None = None  # a regression task's target and its split statistics
 
 
 def size_category(n: int) -> str:
@@ -84,13 +85,16 @@ def _title(facts: CardFacts) -> str:
     lines = [f"# {' '.join(facts.name.split())} — release {facts.release_id}", "",
              facts.description or "_No description in textloop.yaml._", "",
              f"Created {created}. {sum(facts.split_rows.values()):,} labeled records, "
-             f"{len(facts.labels)} labels, license: {facts.license}."]
+             f"{'a numeric target' if facts.target else f'{len(facts.labels)} labels'}, "
+             f"license: {facts.license}."]
     if facts.message:
         lines += ["", f"Release notes: {facts.message}"]
     return "\n".join(lines)
 
 
 def _labels(facts: CardFacts) -> str:
+    if facts.target is not None:
+        return _target(facts.target)
     header = ["label", "description", *SPLITS, "total"]
     rows = []
     for label in facts.labels:
@@ -100,6 +104,19 @@ def _labels(facts: CardFacts) -> str:
     totals = [facts.split_rows.get(s, 0) for s in SPLITS]
     rows.append(["**all**", "", *(f"{c:,}" for c in totals), f"{sum(totals):,}"])
     return "## Labels\n\nThe descriptions are the labeling guideline.\n\n" + _table(header, rows)
+
+
+def _target(target: dict[str, Any]) -> str:
+    """A regression release: what the number means and how it is spread in each split."""
+    header = ["split", "rows", "mean", "std", "min", "median", "max"]
+    rows = [[split, f"{s['n']:,}", *(("–" if s[k] is None else f"{s[k]:.4g}")
+                                     for k in ("mean", "std", "min", "median", "max"))]
+            for split, s in target["splits"].items()]
+    bounds = (f" Allowed range: {target.get('min')} to {target.get('max')}."
+              if target.get("min") is not None or target.get("max") is not None else "")
+    what = f" {target['description']}" if target.get("description") else ""
+    return (f"## Target\n\nA regression task: `label` holds the number "
+            f"`{target.get('name', 'score')}`.{what}{bounds}\n\n" + _table(header, rows))
 
 
 def _sources(facts: CardFacts) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from textloop import __version__
-from textloop.config import Project
+from textloop.config import Project, ProjectSpec
 from textloop.errors import ConflictError, InvalidInputError, StorageError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.labels import labeled_records
@@ -33,6 +33,7 @@ from textloop.stages.release.facts import (
 from textloop.stages.release.files import RELEASES, remove_tree
 from textloop.stages.release.split import NEW, SPLITS, SplitPlan, plan_split
 from textloop.stages.release.table import build_table, hf_features, meta_columns
+from textloop.stages.release.target import target_stats, target_strata, target_values
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
 from textloop.storage import Store, releases
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
@@ -93,10 +94,13 @@ class _Draft:
     label_counts: dict[str, dict[str, int]]
     warnings: list[str]
     created_at: float
+    task: str = "classification"
+    target: dict[str, Any] | None = None
 
     def stats(self) -> dict[str, Any]:
         return {"rows": len(self.snap.records), "counts": self.counts,
                 "label_counts": self.label_counts, "diff": self.diff.counts(),
+                **({"target": self.target} if self.target else {}),
                 "changes": self.diff.summary(), "warnings": self.warnings}
 
 
@@ -119,7 +123,7 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
         with progress.task("Rewriting records", total=len(snap.records)) as task:
             snap = replace(snap, records=[rewrite(r) for r in snap.records])
             task.advance(len(snap.records))
-    draft = _draft(snap, project.spec.label_names, settings, progress)
+    draft = _draft(snap, project.spec, settings, progress)
     folder = store.path_for(RELEASES, draft.id)
     with progress.task(f"Writing {draft.id}", total=len(snap.records)) as task:
         sha = _write(folder, project, draft)
@@ -147,36 +151,49 @@ def _read_snapshot(store: Store, policy: Sequence[str]) -> _Snapshot:
         return _Snapshot(records, parent, previous, releases.next_number(conn))
 
 
-def _draft(snap: _Snapshot, spec_labels: list[str], settings: _Settings,
+def _draft(snap: _Snapshot, spec: ProjectSpec, settings: _Settings,
            progress: Progress) -> _Draft:
-    labels, warnings = label_order(spec_labels, snap.records)
-    plan = _plan(snap, labels, settings, warnings, progress)
+    """Labels, split plan, diff and counts. A regression release has no labels: it is
+    stratified on quantile bins of its target and described by the target's statistics."""
     record_labels = [r.label for r in snap.records]
+    target = None
+    if spec.task == "regression":
+        labels, warnings = [], []
+        values = target_values(record_labels)
+        strata = target_strata(values)
+        n_strata = max(strata, default=0) + 1
+    else:
+        labels, warnings = label_order(spec.label_names, snap.records)
+        index = {label: i for i, label in enumerate(labels)}
+        strata, n_strata = [index[label] for label in record_labels], len(labels)
+    plan = _plan(snap, strata, n_strata, settings, warnings, progress)
+    if spec.task == "regression":
+        target = {**spec.target.model_dump(mode="json"),
+                  "splits": target_stats(values, plan.split)}
     diff = compute_diff(snap.parent, snap.previous, [r.id for r in snap.records], plan.names(),
                         record_labels)
     if diff.moved:
         warnings.append(f"{len(diff.moved):,} records changed split (see `moved` in diff.json):"
                         " grouping joined them with held-out records, or their split's fraction"
                         " is now 0")
-    label_counts = count_by_label(labels, record_labels, plan.split)
+    label_counts = count_by_label(labels, record_labels, plan.split) if labels else {}
     warnings += tiny_label_warnings(label_counts, settings.fractions)
     counts = np.bincount(plan.split, minlength=len(SPLITS)).tolist()
     return _Draft(id=f"v{snap.number}", snap=snap, settings=settings, labels=labels, plan=plan,
                   diff=diff, counts=dict(zip(SPLITS, counts, strict=True)),
-                  label_counts=label_counts, warnings=warnings, created_at=time.time())
+                  label_counts=label_counts, warnings=warnings, created_at=time.time(),
+                  task=spec.task, target=target)
 
 
-def _plan(snap: _Snapshot, labels: list[str], settings: _Settings, warnings: list[str],
-          progress: Progress) -> SplitPlan:
-    index = {label: i for i, label in enumerate(labels)}
+def _plan(snap: _Snapshot, strata: list[int], n_strata: int, settings: _Settings,
+          warnings: list[str], progress: Progress) -> SplitPlan:
     split_index = {name: i for i, name in enumerate(SPLITS)}
     before = {rid: split_index[split] for rid, split, _ in snap.previous}
     records = snap.records
     values = group_values(records, settings.group_field, warnings)
     with progress.task("Splitting", total=len(records)) as task:
         plan = plan_split(
-            [r.id for r in records], [r.text for r in records],
-            [index[r.label] for r in records], n_labels=len(labels),
+            [r.id for r in records], [r.text for r in records], strata, n_labels=n_strata,
             fractions=[settings.fractions[s] for s in SPLITS], seed=settings.seed,
             group_values=values, previous=[before.get(r.id, NEW) for r in records])
         task.advance(len(records))
@@ -196,7 +213,7 @@ def _write(folder: Path, project: Project, draft: _Draft) -> str:
             hint="another `textloop release` may be running; if not, the folder is left from "
                  "an interrupted release: delete it and run the command again")
     columns = meta_columns(draft.snap.records)
-    table = build_table(draft.snap.records, columns)
+    table = build_table(draft.snap.records, columns, numeric_label=draft.task == "regression")
     try:
         with atomic_dir(folder) as tmp:
             files = write_split_files(tmp, table, draft.plan.split)
@@ -222,7 +239,8 @@ def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
         split_bytes={s: f.nbytes for s, f in files.items()}, features=features,
         sources=source_counts(draft.snap.records), seed=settings.seed,
         fractions=settings.fractions, group_field=settings.group_field,
-        changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at)
+        changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at,
+        target=draft.target)
 
 
 def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
@@ -232,7 +250,8 @@ def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
         "parent": draft.snap.parent, "created_at": draft.created_at, "seed": settings.seed,
         "fractions": settings.fractions, "group_field": settings.group_field,
         "message": settings.message, "labels": draft.labels, "counts": draft.counts,
-        "label_counts": draft.label_counts, "meta_columns": columns,
+        "label_counts": draft.label_counts, "meta_columns": columns, "task": draft.task,
+        **({"target": draft.target} if draft.target else {}),
         "diff": draft.diff.counts(), "textloop_version": __version__,
     }
 

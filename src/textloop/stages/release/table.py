@@ -38,12 +38,19 @@ def meta_columns(records: Sequence[LabeledRecord]) -> dict[str, str]:
     return out
 
 
-def build_table(records: Sequence[LabeledRecord], columns: dict[str, str]) -> pa.Table:
-    """One Arrow table holding every record of the release, in the given order."""
+def build_table(records: Sequence[LabeledRecord], columns: dict[str, str], *,
+                numeric_label: bool = False) -> pa.Table:
+    """One Arrow table holding every record of the release, in the given order.
+
+    ``numeric_label``: a regression task's ``label`` is its target, stored as float64 so
+    pandas and ``datasets`` read numbers.
+    """
+    label = (pa.array([float(r.label) for r in records], pa.float64()) if numeric_label
+             else pa.array([r.label for r in records], pa.string()))
     data: dict[str, pa.Array] = {
         "id": pa.array([r.id for r in records], pa.string()),
         "text": pa.array([r.text for r in records], pa.string()),
-        "label": pa.array([r.label for r in records], pa.string()),
+        "label": label,
     }
     for column, key in columns.items():
         data[column] = _meta_array([r.meta.get(key) for r in records])
@@ -63,10 +70,11 @@ def _meta_array(values: list[Any]) -> pa.Array:
 
 
 def hf_features(table: pa.Table, labels: Sequence[str]) -> list[dict[str, Any]]:
-    """``dataset_info.features`` for the card: ``label`` is a class label over ``labels``."""
+    """``dataset_info.features`` for the card: ``label`` is a class label over ``labels``
+    (a float for a regression target)."""
     features: list[dict[str, Any]] = []
     for name, kind in zip(table.schema.names, table.schema.types, strict=True):
-        if name == "label":
+        if name == "label" and pa.types.is_string(kind):
             names = {str(i): label for i, label in enumerate(labels)}
             features.append({"name": name, "dtype": {"class_label": {"names": names}}})
         else:
