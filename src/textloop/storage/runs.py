@@ -62,6 +62,17 @@ def metric_history(conn: Connection, run_id: str) -> dict[str, list[tuple[int, f
     return out
 
 
+def metric_log(conn: Connection, run_id: str) -> list[dict[str, Any]]:
+    """Every logged metric value with its key, step and timestamp, in the order logged.
+
+    An export to another tracker needs the timestamps too, which ``metric_history`` drops.
+    """
+    rows = conn.execute(select(run_metrics.c.key, run_metrics.c.value, run_metrics.c.step,
+                               run_metrics.c.timestamp).where(run_metrics.c.run_id == run_id)
+                        .order_by(run_metrics.c.id)).mappings()
+    return [dict(row) for row in rows]
+
+
 def finish(conn: Connection, run_id: str, status: str, bundle_path: str | None = None,
            bundle_sha256: str | None = None) -> None:
     conn.execute(runs.update().where(runs.c.id == run_id).values(

@@ -32,3 +32,16 @@ def test_an_all_digit_id_prefix_finds_the_run_when_no_run_has_that_number(store)
     with store.read() as conn:
         assert runs.get(conn, "40554154")["id"] == "40554154aaaa"
         assert runs.get(conn, "1")["id"] == "40554154aaaa"
+
+
+def test_metric_log_keeps_every_value_with_step_and_timestamp_in_logging_order(store) -> None:
+    with store.write() as conn:
+        run = runs.create(conn, model="textloop.model.embed-mlp.v1", short_name="embed-mlp",
+                          release_id=None, config={})
+        runs.log_metrics(conn, run["id"], {"val/loss": 0.9}, step=2)
+        runs.log_metrics(conn, run["id"], {"val/loss": 0.7, "train/loss": 0.5}, step=1)
+    with store.read() as conn:
+        log = runs.metric_log(conn, run["id"])
+    assert [(r["key"], r["step"], r["value"]) for r in log] == [
+        ("val/loss", 2, 0.9), ("val/loss", 1, 0.7), ("train/loss", 1, 0.5)]
+    assert log[0]["timestamp"] <= log[1]["timestamp"] and log[0]["timestamp"] > 1.6e9

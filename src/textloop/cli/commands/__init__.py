@@ -6,6 +6,7 @@ from textloop.cli.commands import (  # noqa: F401
     clean,
     crawl,
     demo,
+    export,
     ingest,
     label,
     modeling,

@@ -1,0 +1,42 @@
+"""``textloop export mlflow`` as a user types it."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.cli.main import app
+from textloop.stages.mlflow_export import mlflow_client
+from textloop.stages.train import train
+
+runner = CliRunner()
+
+
+def invoke(project, *args: str, uri: str = ""):
+    return runner.invoke(app, ["--project", str(project.root), "export", "mlflow", *args],
+                         env={"MLFLOW_TRACKING_URI": uri})
+
+
+def test_export_twice_then_read_back(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    run = train(store, project).run_name
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    where = ["--experiment", "spam", "--artifact-location", str(tmp_path / "artifacts")]
+    first = invoke(project, run, *where, uri=uri)
+    assert first.exit_code == 0, first.output
+    assert f"{run}" in first.output and "created" in first.output
+    assert "Exported 1 runs to experiment spam" in first.output
+    again = invoke(project, *where, "--tracking-uri", uri)  # all runs; the option beats the env
+    assert again.exit_code == 0, again.output
+    row = next(line for line in again.output.splitlines() if line.strip().startswith(run))
+    assert row.split()[2:4] == ["updated", "0"]
+    client = mlflow_client(uri)
+    experiment = client.get_experiment_by_name("spam")
+    assert [r.info.run_name for r in client.search_runs([experiment.experiment_id])] == [run]
+
+
+def test_without_a_tracking_uri_the_hint_names_both_ways(project, store) -> None:
+    result = invoke(project)
+    assert result.exit_code == 2, result.output
+    assert "--tracking-uri" in result.output and "MLFLOW_TRACKING_URI" in result.output
+    assert "Traceback" not in result.output
