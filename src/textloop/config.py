@@ -295,6 +295,79 @@ class Rule(_Strict):
         return self
 
 
+SLICE_KINDS = ("field", "length", "source", "keywords", "regex")
+_KIND_OPTIONS = {"unit": ("length",), "max_values": ("field", "source"),
+                 "values": ("field", "source"), "case_sensitive": ("keywords", "regex")}
+
+
+class Slice(_Strict):
+    """A named part of the data whose metrics are reported on their own (docs/evaluation.md).
+
+    Exactly one of: ``field`` (a metadata field: one slice per value, the ``max_values`` most
+    frequent kept and the rest lumped as ``other``, or exactly the listed ``values``),
+    ``length`` (bucket edges in ``unit`` chars or words), ``source`` (the record's provenance:
+    ``kind`` file/crawl/synthetic/production, ``ref`` the file or URL, or ``label_kind``) or a
+    rule, ``keywords`` (whole words) or ``regex``, splitting rows into matching and not.
+    Slices with fewer than ``min_rows`` rows are reported but flagged as too small to trust.
+    """
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.-]+$")
+    field: str | None = Field(None, min_length=1)
+    length: list[int] | None = None
+    source: Literal["kind", "ref", "label_kind"] | None = None
+    keywords: list[str] | None = None
+    regex: str | None = None
+    unit: Literal["chars", "words"] | None = None
+    max_values: int | None = Field(None, ge=1, le=1000)
+    values: list[str] | None = None
+    case_sensitive: bool | None = None
+    min_rows: int = Field(20, ge=1)
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in SLICE_KINDS if getattr(self, kind) is not None)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Slice:
+        given = [kind for kind in SLICE_KINDS if getattr(self, kind) is not None]
+        if len(given) != 1:
+            raise ValueError(f"slice {self.name!r} sets {' and '.join(given) or 'no kind'}: "
+                             f"use exactly one of {', '.join(SLICE_KINDS)}")
+        for option, kinds in _KIND_OPTIONS.items():
+            if getattr(self, option) is not None and given[0] not in kinds:
+                raise ValueError(f"slice {self.name!r}: {option} applies to a "
+                                 f"{' or '.join(kinds)} slice, not a {given[0]} slice")
+        _check_slice_rule(self)
+        return self
+
+
+def _check_slice_rule(spec: Slice) -> None:
+    """Length edges increase, keyword lists are not empty, a regex compiles."""
+    if spec.length is not None:
+        edges = spec.length
+        if not any(e > 0 for e in edges) or min(edges) < 0 or edges != sorted(set(edges)):
+            raise ValueError(f"slice {spec.name!r}: length needs increasing edges >= 0 with "
+                             f"at least one above 0 (e.g. [0, 50, 200]), found {edges}")
+    if spec.keywords is not None and not any(k.strip() for k in spec.keywords):
+        raise ValueError(f"slice {spec.name!r}: keywords lists no word")
+    if spec.regex is not None:
+        try:
+            re.compile(spec.regex)
+        except re.error as exc:
+            raise ValueError(f"slice {spec.name!r}: invalid regex ({exc})") from None
+
+
+class Fairness(_Strict):
+    """Per-group metrics over a sensitive metadata field, with the demographic-parity and
+    equalized-odds differences. Without ``positive_label`` every label is taken in turn as
+    the positive one (one-vs-rest) and the largest difference is reported."""
+
+    field: str = Field(min_length=1)
+    positive_label: str | None = None
+    max_groups: int = Field(10, ge=2, le=1000)
+    min_rows: int = Field(20, ge=1)
+
+
 class ProjectSpec(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -311,7 +384,15 @@ class ProjectSpec(_Strict):
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     rules: list[Rule] = Field(default_factory=list)
     promotion: PromotionSettings = Field(default_factory=PromotionSettings)
+    slices: list[Slice] = Field(default_factory=list)
+    fairness: list[Fairness] = Field(default_factory=list)
     store: str = DEFAULT_STORE_URL
+
+    @field_validator("fairness", mode="before")
+    @classmethod
+    def _one_fairness_or_a_list(cls, value: Any) -> Any:
+        """``fairness: {field: ...}`` is the common case; a list declares several fields."""
+        return [value] if isinstance(value, dict) else value
 
     @model_validator(mode="before")
     @classmethod
@@ -358,11 +439,37 @@ class ProjectSpec(_Strict):
         rule_names = [r.name for r in self.rules]
         if len(set(rule_names)) != len(rule_names):
             raise ValueError("rule names must be unique")
+        _check_analysis(self, names)
         return self
 
     @property
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]
+
+
+def _check_analysis(spec: ProjectSpec, label_names: list[str]) -> None:
+    """Slice names are unique; slices and fairness name declared fields and known labels."""
+    slice_names = [s.name for s in spec.slices]
+    dupes = sorted({n for n in slice_names if slice_names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"slice names must be unique: {', '.join(dupes)} is listed twice")
+    fields = [(f"slices.{i}.field", s.field) for i, s in enumerate(spec.slices) if s.field]
+    fairness_fields = [f.field for f in spec.fairness]
+    if len(set(fairness_fields)) != len(fairness_fields):
+        raise ValueError("fairness lists a field twice: declare each field once")
+    fields += [(f"fairness.{i}.field", f.field) for i, f in enumerate(spec.fairness)]
+    declared = spec.metadata_fields
+    unknown = [f"`{key}` ({value!r})" for key, value in fields
+               if declared and value not in declared]
+    if unknown:
+        raise ValueError(f"unknown metadata field in {'; '.join(unknown)}: use one of "
+                         f"metadata_fields ({', '.join(declared)}) or add it there")
+    bad = [f"`fairness.{i}.positive_label` ({f.positive_label!r})"
+           for i, f in enumerate(spec.fairness)
+           if f.positive_label is not None and f.positive_label not in label_names]
+    if bad:
+        raise ValueError(f"unknown label in {'; '.join(bad)}: use one of "
+                         f"{', '.join(label_names)}")
 
 
 class Project:
