@@ -27,9 +27,7 @@ Results: benchmarks/results/calibration.json and calibration.md.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import os
 import sys
 import time
 import warnings
@@ -41,58 +39,14 @@ import numpy as np
 
 from textloop.models.classifiers import make_model
 from textloop.stages.calibration import expected_calibration_error, fit_calibration
-from textloop.stages.release.split import plan_split
-from textloop.stages.simulate.data import read_labeled
-from textloop.stages.simulate.features import EMBEDDER, embed_texts
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _dev_sets import BENCH_CACHE, DATASETS, FRACTIONS, MAX_ROWS, load, machine_line, split, spread
 from _machine import machine_info
 
-DATA = Path(os.environ.get("TEXTLOOP_TEST_DATA")
-            or Path(__file__).resolve().parents[2] / "shared" / "data")
-DATASETS = ("sms_spam", "ag_news", "banking77", "davidson_hate_offensive", "sst2")
 MODELS = ("embed-lr", "tfidf-lr")
 METHODS = ("temperature", "isotonic")
-FRACTIONS = (0.8, 0.1, 0.1)
 TARGET = 0.03
-
-
-def load(name: str, cache: Path, max_rows: int) -> tuple[list[str], list[str], np.ndarray,
-                                                          dict[str, Any]]:
-    """Texts, labels and vectors of a development set (vectors cached per file)."""
-    path = DATA / f"{name}.jsonl.gz"
-    data = read_labeled(path)
-    stamp = f"{path.stat().st_size}-{int(path.stat().st_mtime)}"
-    cached = cache / f"{name}-{EMBEDDER}-{stamp}.npz"
-    keep = np.arange(len(data.texts))
-    if len(keep) > max_rows:
-        keep = np.sort(np.random.default_rng(0).choice(keep, max_rows, replace=False))
-        cached = cache / f"{name}-{EMBEDDER}-{stamp}-rows{max_rows}.npz"
-    texts = [data.texts[i] for i in keep]
-    labels = [data.labels[i] for i in keep]
-    if cached.exists():
-        with np.load(cached, allow_pickle=False) as z:
-            vectors = z["X"]
-    else:
-        vectors = embed_texts(texts).astype(np.float32)
-        cache.mkdir(parents=True, exist_ok=True)
-        np.savez(cached, X=vectors, labels=np.asarray(labels),
-                 is_test=np.zeros(0, dtype=bool), sha256=data.sha256)
-    if vectors.shape[0] != len(texts):
-        raise SystemExit(f"{cached}: {vectors.shape[0]} vectors for {len(texts)} texts")
-    source = {"path": str(path), "sha256": data.sha256, "distinct_texts": len(data.texts),
-              "rows_used": len(texts), "classes": len(set(labels)), "embedder": EMBEDDER}
-    return texts, labels, vectors, source
-
-
-def split(texts: list[str], labels: list[str], seed: int) -> list[np.ndarray]:
-    """Row indices of train, validation and test, as a release with this seed makes them."""
-    classes = sorted(set(labels))
-    index = {c: i for i, c in enumerate(classes)}
-    ids = [hashlib.sha256(t.encode("utf-8")).hexdigest()[:16] for t in texts]
-    plan = plan_split(ids, texts, [index[y] for y in labels], n_labels=len(classes),
-                      fractions=FRACTIONS, seed=seed)
-    return [np.flatnonzero(plan.split == i) for i in range(3)]
 
 
 def one_seed(texts: list[str], labels: list[str], vectors: np.ndarray, model: str,
@@ -132,7 +86,7 @@ def run_dataset(name: str, seeds: int, cache: Path, max_rows: int) -> dict[str, 
     result: dict[str, Any] = {"source": source, "models": {}}
     for model in MODELS:
         runs = [one_seed(texts, labels, vectors, model, seed) for seed in range(seeds)]
-        summary = {key: _spread([r[key] for r in runs])
+        summary = {key: spread([r[key] for r in runs])
                    for key in ("uncalibrated", *METHODS, "accuracy", "temperature_fitted")}
         summary["rows"] = runs[0]["rows"]
         summary["per_seed"] = runs
@@ -145,17 +99,10 @@ def run_dataset(name: str, seeds: int, cache: Path, max_rows: int) -> dict[str, 
     return result
 
 
-def _spread(values: list[float]) -> dict[str, float]:
-    array = np.asarray(values, dtype=np.float64)
-    return {"median": float(np.median(array)), "min": float(array.min()),
-            "max": float(array.max())}
-
-
 def markdown(report: dict[str, Any]) -> str:
     m = report["machine"]
     lines = [f"# Calibration: ECE on the test split (median of {report['seeds']} seeds)", "",
-             f"{m['date']}, {m['cpu']}, {m['cores']} cores, Python {m['python']}; "
-             f"`{m['command']}`", "",
+             machine_line(m), "",
              "| dataset | model | accuracy | ECE uncalibrated | temperature | isotonic "
              "| T | target <= 0.03 |", "|---|---|---|---|---|---|---|---|"]
     for name, result in report["datasets"].items():
@@ -174,8 +121,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--max-rows", type=int, default=20_000)
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "textloop-bench")
+    parser.add_argument("--max-rows", type=int, default=MAX_ROWS)
+    parser.add_argument("--cache", type=Path, default=BENCH_CACHE)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     names = args.datasets.split(",")
