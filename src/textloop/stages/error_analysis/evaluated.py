@@ -1,0 +1,50 @@
+"""The rows an error analysis looks at: texts, truth, metadata and calibrated probabilities."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from textloop.config import KNOWN_METRICS
+from textloop.stages.error_analysis.slicing import Provenance
+from textloop.stages.metrics import compute_metrics, validate_inputs
+
+
+@dataclass(frozen=True)
+class EvaluatedSplit:
+    """Row-aligned: ``proba`` columns follow ``labels``, as ``compute_metrics`` takes them.
+    ``sources`` (each row's provenance) is needed only by ``source`` slices."""
+
+    texts: Sequence[str]
+    y_true: Sequence[str]
+    metas: Sequence[Mapping[str, Any]]
+    proba: np.ndarray
+    labels: list[str]
+    sources: Sequence[Provenance] | None = None
+
+    @cached_property
+    def y_idx(self) -> np.ndarray:
+        return validate_inputs(self.y_true, self.proba, self.labels)[1]
+
+    @cached_property
+    def y_pred(self) -> np.ndarray:
+        return np.asarray(self.proba).argmax(axis=1)
+
+    def metrics_on(self, mask: np.ndarray) -> dict[str, Any]:
+        """``n`` and every goal-able metric (accuracy, macro_f1, ...) on the masked rows;
+        the metrics are None for an empty mask."""
+        return subset_metrics(self.y_true, self.proba, self.labels, mask)
+
+
+def subset_metrics(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
+                   mask: np.ndarray) -> dict[str, Any]:
+    """The headline metrics of ``compute_metrics`` on the rows where ``mask`` is true."""
+    rows = np.flatnonzero(mask)
+    if rows.size == 0:
+        return {"n": 0, **dict.fromkeys(KNOWN_METRICS)}
+    found = compute_metrics([y_true[i] for i in rows], np.asarray(proba)[rows], labels)
+    return {"n": int(rows.size), **{name: found.get(name) for name in KNOWN_METRICS}}
