@@ -8,6 +8,7 @@ instance per name (each loads its files on first use).
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import NoReturn
 
 from textloop.errors import ConfigError
@@ -29,15 +30,26 @@ _instances: dict[str, Embedder] = {}
 _lock = threading.Lock()
 
 
-def minilm_embedder(precision: str) -> OnnxEmbedder:
-    """all-MiniLM-L6-v2 at ``precision`` ("int8" or "fp32"); files fetched on first encode."""
+def minilm_embedder(precision: str, max_tokens: int | None = None) -> OnnxEmbedder:
+    """all-MiniLM-L6-v2 at ``precision`` ("int8" or "fp32"); files fetched on first encode.
+
+    ``max_tokens`` truncates texts shorter than the model's 256 tokens: faster on long texts,
+    and a vector space of its own (its id says so, so its vectors are cached apart).
+    """
     filename = PRECISION_FILES[precision]
 
     def locate(progress: Progress) -> ModelFiles:
         folder, manifest = ensure_model(progress)
         return ModelFiles(folder / filename, folder / TOKENIZER_FILE, int(manifest["dim"]))
 
-    return OnnxEmbedder(MODEL_IDS[precision], MINILM_DIM, locate)
+    model_id = MODEL_IDS[precision] + ("" if max_tokens is None else f"/max{max_tokens}")
+    return OnnxEmbedder(model_id, MINILM_DIM, locate, max_tokens=max_tokens)
+
+
+def model_file(precision: str) -> Path:
+    """The verified ONNX graph of ``precision`` (fetched and built on first use)."""
+    folder, _ = ensure_model()
+    return folder / PRECISION_FILES[precision]
 
 
 @REGISTRY.register("textloop.embedder.minilm-int8.v1")

@@ -99,10 +99,14 @@ class OnnxEmbedder:
     """
 
     def __init__(self, model_id: str, dim: int, locate: Callable[[Progress], ModelFiles],
-                 threads: int | None = None, max_batch_tokens: int = MAX_BATCH_TOKENS) -> None:
+                 threads: int | None = None, max_batch_tokens: int = MAX_BATCH_TOKENS,
+                 max_tokens: int | None = None) -> None:
         self.model_id = model_id
         self.dim = dim
         self.max_batch_tokens = max_batch_tokens
+        self.max_tokens = max_tokens
+        """Truncate texts at this many tokens instead of the tokenizer's own limit (a
+        cheaper, lossier variant; ``model_id`` must then name it, being a cache key)."""
         self.stats = EmbedStats()
         self._locate = locate
         self._threads = threads
@@ -125,6 +129,8 @@ class OnnxEmbedder:
                                          f"(expected {self.dim} for {self.model_id})",
                                          hint="run `textloop models download --force`")
                 tokenizer, pad_id = load_tokenizer(files.tokenizer)
+                if self.max_tokens is not None:
+                    tokenizer.enable_truncation(self.max_tokens)
                 self._runtime = _Runtime(tokenizer, pad_id,
                                          make_session(files.model, self._threads))
             return self._runtime

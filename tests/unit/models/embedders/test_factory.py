@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from textloop.errors import ConfigError, NotFoundError
-from textloop.models.embedders import embedder_names, get_embedder
+from textloop.models.embedders import embedder_names, get_embedder, minilm_embedder
+from textloop.models.embedders.factory import model_file
 from textloop.registry import REGISTRY
 
 
@@ -36,3 +38,17 @@ def test_instances_are_shared_per_name(minilm_dir) -> None:
     assert get_embedder() is get_embedder("minilm-int8")
     assert get_embedder("textloop.embedder.minilm-int8.v2") is get_embedder("minilm-int8")
     assert get_embedder("minilm-fp32") is not get_embedder("minilm-int8")
+
+
+@pytest.mark.model
+def test_a_truncated_variant_embeds_only_its_first_tokens_under_its_own_id(minilm_dir) -> None:
+    short = minilm_embedder("int8", max_tokens=8)  # [CLS], six words, [SEP]
+    assert short.model_id == "all-MiniLM-L6-v2/int8-per-token/max8"
+    full = get_embedder("minilm-int8")
+    words = "one two three four five six seven eight nine ten eleven twelve"
+    cut, whole = short.encode([words, "one two"])
+    first_six = full.encode([" ".join(words.split()[:6])])[0]
+    assert np.allclose(cut, first_six, atol=1e-6)
+    assert not np.allclose(cut, full.encode([words])[0], atol=1e-3)
+    assert np.allclose(whole, full.encode(["one two"])[0], atol=1e-6)
+    assert model_file("int8").stat().st_size < model_file("fp32").stat().st_size
