@@ -93,3 +93,13 @@ def verify_manifest(folder: Path, expected_sha256: str | None = None) -> dict[st
         raise IntegrityError(f"{folder}: unexpected files {', '.join(unexpected)}",
                              hint="remove files that were added after the artifact was written")
     return manifest
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write beside ``path`` and rename, so readers never see half a file."""
+    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -151,3 +151,22 @@ def test_unknown_keys_under_targets_and_calibration_are_named(tmp_path: Path) ->
     with pytest.raises(ConfigError, match=r"calibration\.methd.*`method`"):
         load_spec(write(tmp_path, VALID + "calibration: {methd: isotonic}\n"))
     assert load_spec(write(tmp_path, VALID)).calibration.method == "temperature"
+
+
+def test_regression_spec_defaults_and_mismatches(tmp_path: Path) -> None:
+    spec = load_spec(write(tmp_path, "name: x\ntask: regression\ntarget: {min: 1, max: 5}\n"))
+    assert spec.labels == [] and spec.goal.metric == "r2" and spec.training.loss == "mse"
+    assert spec.goal.met(0.6) and not spec.goal.met(0.4)
+    lower = load_spec(write(tmp_path, "name: x\ntask: regression\ngoal: {metric: mae, "
+                                      "target: 0.5}\n")).goal
+    assert lower.met(0.4) and not lower.met(0.6) and not lower.higher_is_better
+    for text, found in [("name: x\ntask: regression\ngoal: {metric: macro_f1}\n", "macro_f1"),
+                        ("name: x\nlabels: [{name: a}]\ngoal: {metric: mae, target: 1}\n", "mae"),
+                        ("name: x\ntask: regression\ntraining: {loss: hinge}\n", "hinge"),
+                        ("name: x\ntask: regression\nlabels: [{name: a}]\n", "no labels"),
+                        ("name: x\ntask: regression\ntarget: {min: 5, max: 1}\n", "below"),
+                        ("name: x\nlabels: [{name: a}]\ngoal: {metric: accuracy, target: 2}\n",
+                         "above 1")]:
+        with pytest.raises(ConfigError) as info:
+            load_spec(write(tmp_path, text))
+        assert found in info.value.message, text

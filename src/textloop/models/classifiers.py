@@ -16,7 +16,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from textloop.models import tfidf
+from textloop.models import (
+    regressors,  # noqa: F401  (registers the regressors)
+    tfidf,
+)
 from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
@@ -148,6 +151,12 @@ class EmbedLogReg(_LinearHead):
 
 def model_names() -> list[str]:
     return REGISTRY.names("model")
+
+
+def regressor_names() -> list[str]:
+    """Short names of the models that predict a number (for a regression task)."""
+    return [name for name in model_names()
+            if getattr(REGISTRY.resolve("model", name)[1], "task", "") == "regression"]
 
 
 def make_model(name: str, params: dict[str, Any] | None = None) -> tuple[str, Any]:

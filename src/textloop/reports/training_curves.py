@@ -16,7 +16,8 @@ from textloop.reports.figures import BLUE, GREEN, GREY, RED, Plot, new_figure, r
 
 LOSSES = (("train/loss", BLUE, "-"), ("val/loss", RED, "-"))
 METRICS = (("val/macro_f1", RED, "-"), ("val/accuracy", RED, ":"),
-           ("train/macro_f1", BLUE, "-"), ("train/accuracy", BLUE, ":"))
+           ("train/macro_f1", BLUE, "-"), ("train/accuracy", BLUE, ":"),
+           ("val/r2", RED, "-"), ("train/r2", BLUE, "-"))  # r2: regression runs
 
 
 def learning_curve_plot(history: Sequence[dict[str, Any]], kept_epoch: int | None) -> Plot | None:
@@ -29,7 +30,7 @@ def learning_curve_plot(history: Sequence[dict[str, Any]], kept_epoch: int | Non
         loss_ax, metric_ax = fig.subplots(1, 2)
         _lines(loss_ax, history, epochs, LOSSES, "loss")
         _lines(metric_ax, history, epochs, METRICS, "score")
-        metric_ax.set_ylim(0.0, 1.02)
+        metric_ax.set_ylim(min(0.0, _lowest(history)), 1.02)
         for ax in (loss_ax, metric_ax):
             if kept_epoch is not None:
                 ax.axvline(kept_epoch, color=GREEN, linestyle="--", linewidth=1,
@@ -58,3 +59,21 @@ def _lines(ax: Any, history: Sequence[dict[str, Any]], epochs: list[int],
 
 def _finite(value: Any) -> bool:
     return isinstance(value, int | float) and math.isfinite(value)
+
+
+def _lowest(history: Sequence[dict[str, Any]]) -> float:
+    """The lowest plotted score (an R² can go below 0), floored at -1 to keep the scale."""
+    values = [float(row[key]) for row in history for key, _, _ in METRICS
+              if _finite(row.get(key))]
+    return max(-1.0, min(values, default=0.0))
+
+
+def training_view(training: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The verdict and the learning-curve figure of a monitored run (None for other models)."""
+    if not training or not training.get("history"):
+        return None
+    kept = training.get("restored_epoch")
+    plot = learning_curve_plot(training["history"], kept)
+    return {"verdict": training.get("verdict", {}), "plot": [plot] if plot else [],
+            "epochs_run": training.get("epochs_run"), "kept_epoch": kept,
+            "monitor": training.get("monitor"), "stopped_early": training.get("stopped_early")}

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from textloop import __version__
-from textloop.config import Project
+from textloop.config import Goal, Project
 from textloop.reports.model_card import Section, write_card
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
@@ -23,6 +23,7 @@ from textloop.storage import Store, registry, releases
 
 HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "roc_auc",
             "pr_auc", "log_loss", "brier_score")
+REGRESSION_HEADLINE = ("mae", "rmse", "r2", "spearman", "baseline_mae")
 WORST = 3
 
 
@@ -46,12 +47,12 @@ def write_model_card(store: Store, project: Project, run: dict[str, Any], split:
     name = f"v{version}" if version is not None else "not registered"
     sections = [_model(run, name), _intended_use(project, metrics),
                 _data(release, folder, counts), _metrics(split, metrics),
-                _calibration(metrics), _limitations(metrics, project.spec.goal.metric),
+                _calibration(metrics), _limitations(metrics, project.spec.goal),
                 _lineage(run, release, counts, version)]
     front = {"library_name": "textloop", "pipeline_tag": "text-classification",
              "model_name": run["name"], "model_version": version,
              "datasets": [release["id"]] if release else [],
-             "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "ece")
+             "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "ece", "mae", "r2")
                          if metrics.get(k) is not None}}
     target = store.path_for("runs", run["name"], f"evaluation-{split}")
     return write_card(target, f"Model card: {run['name']} ({name})", front, sections)
@@ -70,11 +71,17 @@ def _intended_use(project: Project, metrics: dict[str, Any]) -> Section:
     goal = spec.goal
     value = metrics.get(goal.metric)
     state = "not measured" if value is None else (
-        f"{value:.4f}: {'met' if value >= goal.target else 'not met'}")
+        f"{value:.4f}: {'met' if goal.met(value) else 'not met'}")
+    spelled = f"{goal.metric} {'>=' if goal.higher_is_better else '<='} {goal.target}"
     paragraphs = [spec.description] if spec.description else []
+    if spec.task == "regression":
+        target = spec.target
+        paragraphs.append(f"Predicts the number `{target.name}` from the `{spec.text_field}` "
+                          f"field of {spec.name}. {target.description} Goal: {spelled} "
+                          f"({state}).")
+        return Section("Intended use", paragraphs=paragraphs)
     paragraphs.append(f"Classifies the `{spec.text_field}` field of {spec.name} into one of "
-                      f"{len(spec.labels)} labels. Goal: {goal.metric} >= {goal.target} "
-                      f"({state}).")
+                      f"{len(spec.labels)} labels. Goal: {spelled} ({state}).")
     bands = ", ".join(f"{band} >= {t:g}" for band, t in spec.actions.bands.items())
     paragraphs.append(f"Action bands: {bands}, otherwise {spec.actions.default}.")
     bullets = [f"{label.name}: {label.description or '(no description)'}"
@@ -92,7 +99,8 @@ def _data(release: dict[str, Any] | None, folder: Path | None, counts: dict[str,
 
 
 def _metrics(split: str, metrics: dict[str, Any]) -> Section:
-    rows = [[key, f"{metrics[key]:.4f}"] for key in HEADLINE if metrics.get(key) is not None]
+    rows = [[key, f"{metrics[key]:.4f}"] for key in (*HEADLINE, *REGRESSION_HEADLINE)
+            if metrics.get(key) is not None]
     per_class = [[label, _fmt(e.get("f1")), _fmt(e.get("precision")), _fmt(e.get("recall")),
                   str(e.get("support", "—"))]
                  for label, e in (metrics.get("per_class") or {}).items()]
@@ -114,12 +122,12 @@ def _calibration(metrics: dict[str, Any]) -> Section:
         f"{_fmt(cal.get('ece_before'))} before, {_fmt(cal.get('ece_after'))} after."])
 
 
-def _limitations(metrics: dict[str, Any], goal_metric: str) -> Section:
+def _limitations(metrics: dict[str, Any], goal: Goal) -> Section:
     per_class = {label: e.get("f1") for label, e in (metrics.get("per_class") or {}).items()
                  if e.get("f1") is not None}
     worst = sorted(per_class.items(), key=lambda kv: kv[1])[:WORST]
     bullets = [f"weakest label {label}: F1 {f1:.4f}" for label, f1 in worst]
-    bullets += _worst_slices(metrics, goal_metric)
+    bullets += _worst_slices(metrics, goal)
     bullets += [f"{u['metric']} undefined: {u['reason']}" for u in metrics.get("undefined", [])]
     return Section("Limitations", paragraphs=[
         "Measured on held-out rows of the same release it was trained on; traffic that "
@@ -127,14 +135,17 @@ def _limitations(metrics: dict[str, Any], goal_metric: str) -> Section:
         bullets=bullets)
 
 
-def _worst_slices(metrics: dict[str, Any], metric: str) -> list[str]:
+def _worst_slices(metrics: dict[str, Any], goal: Goal) -> list[str]:
+    """The slices furthest from the goal (highest errors for a lower-is-better metric)."""
+    metric = goal.metric
     slices = metrics.get("slices") or {}
     if not slices:
         return ["no slices declared: the evaluation has no per-slice metrics"]
     scored = [(name, float(s[metric])) for name, s in slices.items()
               if isinstance(s, dict) and s.get(metric) is not None]
     return [f"weakest slice {name}: {metric} {value:.4f}"
-            for name, value in sorted(scored, key=lambda kv: kv[1])[:WORST]]
+            for name, value in sorted(scored, key=lambda kv: kv[1],
+                                      reverse=not goal.higher_is_better)[:WORST]]
 
 
 def _lineage(run: dict[str, Any], release: dict[str, Any] | None, counts: dict[str, int],

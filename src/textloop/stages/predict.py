@@ -1,5 +1,7 @@
 """``textloop predict``: label, calibrated probabilities and action band for new texts.
 
+For a regression model: the predicted number (``value``, also in ``score``), nothing else.
+
 The one function a CLI command or an HTTP route calls: probabilities go through the
 calibrator saved in the bundle, and the band comes from the policy saved there (thresholds
 fitted at training time), so a model behaves the same wherever it is served.
@@ -25,6 +27,7 @@ class Prediction:
     band: str
     model: str
     calibrated: bool = False
+    value: float | None = None  # a regressor's prediction (then label is empty, no bands)
 
 
 def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction]:
@@ -33,6 +36,11 @@ def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction
         raise InvalidInputError("every text must be non-empty", hint='e.g. textloop predict '
                                 'latest "win a free phone now"')
     loaded = load_run(store, run_ref)
+    if getattr(loaded.model, "task", "classification") == "regression":
+        values = loaded.model.predict(list(texts))
+        return [Prediction(text=text, label="", probabilities={}, score=float(value), band="",
+                           model=loaded.run["name"], value=float(value))
+                for text, value in zip(texts, values, strict=True)]
     actions = Actions.model_validate(loaded.meta.get("actions") or {})
     proba = loaded.calibrated(loaded.model.predict_proba(list(texts)))
     labels = [str(c) for c in loaded.model.classes_]

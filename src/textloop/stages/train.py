@@ -6,6 +6,9 @@ release id, seed) before fitting, metrics under MLflow-style keys (``train/macro
 action-band thresholds fitted on the validation split (see ``validation_fit.py``). A
 failure marks the run FAILED instead of leaving it dangling as RUNNING.
 
+A regression project trains a regressor (``tfidf-ridge``, ``embed-ridge``,
+``embed-mlp-regressor``; see ``train_regression.py``): no calibrator and no bands.
+
 Iterative models (``embed-mlp``) train under early stopping from the ``training:`` section of
 ``textloop.yaml``: each epoch's ``train/loss``, ``val/loss`` and validation metrics are logged
 with ``step`` = epoch, the run gets a written verdict (see ``training_monitor``), and the
@@ -25,13 +28,14 @@ import numpy as np
 from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.models.bundle import to_bundle
-from textloop.models.classifiers import make_model
+from textloop.models.classifiers import make_model, regressor_names
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, model_inputs
 from textloop.stages.release import load_release
+from textloop.stages.train_regression import check_task, fit_and_score_regression
 from textloop.stages.training_monitor import MonitoredFit, fit_monitored
-from textloop.stages.validation_fit import fit_on_validation
+from textloop.stages.validation_fit import ValidationFit, fit_on_validation
 from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
 from textloop.storage.tensorboard import write_scalars
@@ -56,20 +60,23 @@ class TrainResult:
     notes: list[str] = field(default_factory=list)
 
 
-def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: str = "latest",
+def train(store: Store, project: Project, *, model: str | None = None, release: str = "latest",
           params: dict[str, Any] | None = None, calibration: str | None = None,
           progress: Progress = NULL_PROGRESS) -> TrainResult:
     """Train ``model`` on the release's train split; score it on validation, where the
     calibrator (``calibration`` overrides the spec's method) and band thresholds are fitted."""
     started = time.perf_counter()
     data = load_release(store, release)
+    model = model or ("tfidf-ridge" if project.spec.task == "regression" else "tfidf-lr")
     full_name, estimator = make_model(model, params)
+    regression = project.spec.task == "regression"
+    check_task(project, estimator, full_name, regressor_names())
     iterative = getattr(estimator, "iterative", False)
     if iterative:
         apply_training_defaults(estimator, params or {}, project)
     calibration = make_calibrator(calibration or project.spec.calibration.method)[0]
     train_split, val_split = data.splits["train"], data.splits["validation"]
-    if len(set(train_split.labels)) < 2:
+    if not regression and len(set(train_split.labels)) < 2:
         raise InvalidInputError(f"release {data.id}: the train split has fewer than two labels",
                                 hint="label more records (at least two classes) and release again")
     short = full_name.split(".")[2]
@@ -83,10 +90,15 @@ def train(store: Store, project: Project, *, model: str = "tfidf-lr", release: s
         runs.log_params(conn, run["id"], {**estimator.get_params(), "release": data.id,
                                           "n_train": len(train_split.texts)})
     try:
-        metrics, val_proba, monitored = _fit_and_score(store, project, estimator, data,
-                                                       progress)
-        fitted = fit_on_validation(val_proba, val_split.labels, list(estimator.classes_),
-                                   project.spec, calibration)
+        if regression:
+            metrics, monitored = fit_and_score_regression(store, project, estimator, data,
+                                                          progress)
+            fitted = ValidationFit()  # numbers: nothing to calibrate, no bands
+        else:
+            metrics, val_proba, monitored = _fit_and_score(store, project, estimator, data,
+                                                           progress)
+            fitted = fit_on_validation(val_proba, val_split.labels, list(estimator.classes_),
+                                       project.spec, calibration)
         metrics |= fitted.metrics
         bundle_rel = f"runs/{run['name']}/bundle"
         contents = to_bundle(estimator, full_name, {

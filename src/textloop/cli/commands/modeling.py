@@ -36,8 +36,10 @@ def _parse_params(items: list[str]) -> dict[str, object]:
 
 @app.command(epilog="Example: textloop train --release v1 --model embed-lr --param C=3")
 def train(
-    model: Annotated[str, typer.Option(help="tfidf-lr, embed-lr, embed-mlp or a full name.")
-                     ] = "tfidf-lr",
+    model: Annotated[str | None, typer.Option(
+        help="tfidf-lr, embed-lr, embed-mlp (regression: tfidf-ridge, embed-ridge, "
+             "embed-mlp-regressor) or a full name. Default: tfidf-lr, or tfidf-ridge for a "
+             "regression task.")] = None,
     release: Annotated[str, typer.Option(help="Release id, or 'latest'.")] = "latest",
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
                      ] = [],  # noqa: B006 - typer needs a literal default
@@ -92,12 +94,14 @@ def evaluate(
     with open_store(project) as store:
         result = evaluate_run(store, project, run, split=split, progress=RichProgress())
     m = result.metrics
-    console.print(f"[bold]{esc(result.run_name)}[/] on {esc(split)}: accuracy {m['accuracy']:.4f}, "
-                  f"macro-F1 {m['macro_f1']:.4f} (n={m['n']:,})")
+    headline = (f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_num(m.get('r2'))}"
+                if "mae" in m else f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}")
+    console.print(f"[bold]{esc(result.run_name)}[/] on {esc(split)}: {headline} (n={m['n']:,})")
     if result.goal_met is not None:
         goal = project.spec.goal
         verdict = "[green]met[/]" if result.goal_met else "[red]not met[/]"
-        console.print(f"Goal {goal.metric} >= {goal.target}: {verdict}")
+        op = ">=" if goal.higher_is_better else "<="
+        console.print(f"Goal {goal.metric} {op} {goal.target}: {verdict}")
     if m.get("calibration"):
         print_calibration(m["calibration"])
     if m.get("bands"):
@@ -117,6 +121,9 @@ def predict(
     project = current_project()
     with open_store(project) as store:
         predictions = predict_texts(store, run, texts)
+    if predictions[0].value is not None:
+        _print_values(predictions, as_json)
+        return
     if as_json:
         for p in predictions:
             typer.echo(json.dumps({"text": p.text, "label": p.label, "score": p.score,
@@ -130,4 +137,21 @@ def predict(
         top = sorted(p.probabilities.items(), key=lambda kv: -kv[1])[:3]
         table.add_row(Text(p.text[:60]), Text(p.label), Text(p.band), f"{p.score:.3f}",
                       Text(", ".join(f"{k} {v:.3f}" for k, v in top)))
+    console.print(table)
+
+
+def _num(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4f}"
+
+
+def _print_values(predictions: list[Any], as_json: bool) -> None:
+    """A regression model's numbers, as JSON lines or a table."""
+    if as_json:
+        for p in predictions:
+            typer.echo(json.dumps({"text": p.text, "value": p.value, "model": p.model},
+                                  ensure_ascii=False))
+        return
+    table = Table("text", "value", title=Text(predictions[0].model))
+    for p in predictions:
+        table.add_row(Text(p.text[:60]), f"{p.value:.4g}")
     console.print(table)

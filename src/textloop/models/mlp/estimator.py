@@ -45,6 +45,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
 
     needs_embeddings = True
     iterative = True
+    losses: ClassVar[dict[str, Any]] = LOSSES
     search_space: ClassVar[Space] = {
         "hidden_units": IntRange(32, 512, log=True), "hidden_layers": Choice((1, 2)),
         "dropout": FloatRange(0.0, 0.5), "learning_rate": FloatRange(1e-4, 1e-2, log=True),
@@ -74,11 +75,10 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         """
         self._check_params()
         x = self._features(X)
-        self.classes_ = np.array(sorted(set(y)), dtype=object)
-        y_idx = self._encode(y)
+        y_idx = self._learn_targets(y)
         val = None if validation is None else self._validation_arrays(validation)
         rng = np.random.default_rng(self.seed)
-        sizes = [x.shape[1], *[self.hidden_units] * self.hidden_layers, len(self.classes_)]
+        sizes = [x.shape[1], *[self.hidden_units] * self.hidden_layers, self._n_outputs()]
         self.weights_ = init_weights(sizes, rng)
         self.embedder_id_ = embedder_id(self.embedder)
         optimizer = Adam(self.learning_rate)
@@ -91,9 +91,17 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
                 break
         return self
 
+    def _learn_targets(self, y: Sequence[str]) -> np.ndarray:
+        """Learn the label set from ``y`` and return what the loss compares scores with."""
+        self.classes_ = np.array(sorted(set(y)), dtype=object)
+        return self._encode(y)
+
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
+
     def _train_epoch(self, x: np.ndarray, y_idx: np.ndarray, optimizer: Adam,
                      rng: np.random.Generator) -> None:
-        loss = LOSSES[self.loss]
+        loss = self.losses[self.loss]
         order = rng.permutation(len(y_idx))
         for start in range(0, len(order), self.batch_size):
             batch = order[start:start + self.batch_size]
@@ -113,7 +121,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
     def _scored(self, prefix: str, x: np.ndarray, y_idx: np.ndarray) -> dict[str, float]:
         scores, _ = forward(self.weights_, x)
         with np.errstate(all="ignore"):
-            loss, _ = LOSSES[self.loss](scores.astype(np.float64), y_idx)
+            loss, _ = self.losses[self.loss](scores.astype(np.float64), y_idx)
         predicted = scores.argmax(axis=1)
         f1 = f1_score(y_idx, predicted, labels=np.arange(len(self.classes_)), average="macro",
                       zero_division=0.0)
@@ -161,8 +169,8 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
 
     def _check_params(self) -> None:
         problems = []
-        if self.loss not in LOSSES:
-            problems.append(f"loss {self.loss!r} (use {' or '.join(LOSSES)})")
+        if self.loss not in self.losses:
+            problems.append(f"loss {self.loss!r} (use {' or '.join(self.losses)})")
         if self.hidden_layers not in (1, 2):
             problems.append(f"hidden_layers {self.hidden_layers} (use 1 or 2)")
         if not 0.0 <= self.dropout < 1.0:

@@ -11,7 +11,6 @@ content hashes, and sorted batches touch each index page once instead of once pe
 
 from __future__ import annotations
 
-
 import gc
 import itertools
 import time

@@ -22,11 +22,12 @@ def target_values(labels: Sequence[str]) -> np.ndarray:
 
 
 def target_strata(values: np.ndarray, k: int = STRATA) -> list[int]:
-    """Each value's quantile bin (0..k-1); ties share a bin, so fewer bins may be used."""
+    """Each value's quantile bin; ties share a bin, so fewer than ``k`` bins may be used."""
     if len(values) == 0:
         return []
     edges = np.unique(np.quantile(values, np.linspace(0, 1, k + 1)[1:-1]))
-    return np.searchsorted(edges, values, side="right").tolist()
+    bins = np.searchsorted(edges, values, side="right")
+    return np.unique(bins, return_inverse=True)[1].tolist()  # numbered 0.. without gaps
 
 
 def target_stats(values: np.ndarray, split: np.ndarray) -> dict[str, dict[str, Any]]:
@@ -38,7 +39,7 @@ def target_stats(values: np.ndarray, split: np.ndarray) -> dict[str, dict[str, A
             out[name] = {"n": 0, "mean": None, "std": None, "min": None, "median": None,
                          "max": None}
             continue
-        out[name] = {"n": int(len(part)), "mean": float(part.mean()), "std": float(part.std()),
+        out[name] = {"n": len(part), "mean": float(part.mean()), "std": float(part.std()),
                      "min": float(part.min()), "median": float(np.median(part)),
                      "max": float(part.max())}
     return out

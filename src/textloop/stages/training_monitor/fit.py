@@ -59,7 +59,8 @@ def fit_monitored(estimator: Any, x_train: Any, y_train: Sequence[str],
 
         estimator.fit(x_train, y_train, validation=validation, on_epoch=on_epoch)
     restored = stopper.finish(estimator)
-    verdict = judge(stopper.history, goal=Goal(goal.metric, goal.target), restored_epoch=restored)
+    verdict = judge(stopper.history, goal=Goal(goal.metric, goal.target,
+                                                 goal.higher_is_better), restored_epoch=restored)
     return MonitoredFit(stopper.history, stopper.monitored, stopper.best_epoch, restored,
                         stopper.stopped_early, verdict)
 

@@ -58,6 +58,14 @@ class Verdict:
 class Goal:
     metric: str = "macro_f1"
     target: float = 0.9
+    higher_is_better: bool = True
+
+    def met(self, value: float) -> bool:
+        return value >= self.target if self.higher_is_better else value <= self.target
+
+    @property
+    def spelled(self) -> str:
+        return f"{self.metric} {'≥' if self.higher_is_better else '≤'} {self.target:g}"
 
 
 def judge(history: Sequence[Row], *, goal: Goal | None = None, restored_epoch: int | None = None,
@@ -128,12 +136,12 @@ def _underfitting(history: Sequence[Row], goal: Goal, rules: VerdictRules,
     key = f"train/{goal.metric}" if f"train/{goal.metric}" in history[0] else "train/macro_f1"
     row = next((r for r in history if int(r["epoch"]) == kept), history[-1])
     value, train = row.get(key), _series(history, "train/loss")
-    if value is None or value >= goal.target or not train:
+    if value is None or goal.met(value) or not train:
         return None
     start = max(0, len(train) - rules.window)
     change = _change(train[start], train[-1]) if len(train) > 1 else 0.0
     reached = (f"{key} reached only {value:.3f} at epoch {kept} "
-               f"(goal {goal.metric} ≥ {goal.target:g})")
+               f"(goal {goal.spelled})")
     if abs(change) < rules.flat_change or len(train) == 1:
         return (f"{reached} while train/loss changed {abs(change):.1%} over "
                 f"{_epochs(history, start, -1)}",

@@ -43,3 +43,17 @@ def test_add_labels_collects_new_ones_in_order_once() -> None:
 def test_add_labels_refuses_names_the_spec_cannot_hold(label) -> None:
     with pytest.raises(RowError, match=r"cannot be added to textloop\.yaml"):
         LabelCheck([], "label", add_labels=True).check(ROW, label)
+
+
+def test_targets_are_canonical_numbers_within_range() -> None:
+    from textloop.config import Target
+    from textloop.stages.ingest.labels import TargetCheck
+
+    check = TargetCheck(Target(min=1, max=5), "rating")
+    assert check.check(ROW, " 4 ") == check.check(ROW, "4.00") == "4.0"
+    assert check.check(ROW, None) is None
+    for bad, why in [("four", "is not a number"), ("1_000", "is not a number"),
+                     ("nan", "not a finite number"), ("0.5", "below target.min"),
+                     ("6", "above target.max")]:
+        with pytest.raises(RowError, match=why):
+            check.check(ROW, bad)

@@ -1,0 +1,125 @@
+"""Baseline regressors for a numeric target, following the scikit-learn estimator convention.
+
+Ridge regression on TF-IDF n-grams or on sentence embeddings: the regression counterparts of
+``tfidf-lr`` and ``embed-lr``, with the same featurizers and the same no-pickle bundles. A
+regressor has no classes (``classes_`` is empty) and no ``predict_proba``; ``predict``
+returns numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import Ridge
+from sklearn.utils.validation import check_is_fitted
+
+from textloop.models import tfidf
+from textloop.models.embedding_space import embedder_id, features, same_space
+from textloop.models.mlp.regressor import EmbedMLPRegressor  # noqa: F401  (registers it)
+from textloop.models.search_space import FloatRange, IntRange, Space
+from textloop.registry import REGISTRY
+
+State = tuple[dict[str, np.ndarray], dict[str, Any]]
+
+
+class _RidgeHead(RegressorMixin, BaseEstimator):
+    """Shared ridge head: fitting, prediction and state export."""
+
+    task = "regression"
+    alpha: float
+
+    def _fit_head(self, x: Any, y: Sequence[Any]) -> None:
+        self.head_ = Ridge(alpha=self.alpha).fit(x, np.asarray(y, dtype=np.float64))
+        self.classes_ = np.array([], dtype=object)
+
+    def _predict_head(self, x: Any) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        return np.asarray(self.head_.predict(x), dtype=np.float64)
+
+    def _head_state(self) -> dict[str, np.ndarray]:
+        return {"coef": np.asarray(self.head_.coef_, dtype=np.float64),
+                "intercept": np.atleast_1d(np.asarray(self.head_.intercept_, dtype=np.float64))}
+
+    def _restore_head(self, arrays: dict[str, np.ndarray]) -> None:
+        head = Ridge(alpha=self.alpha)
+        head.coef_ = arrays["coef"]
+        head.intercept_ = float(arrays["intercept"][0])
+        head.n_features_in_ = arrays["coef"].shape[0]
+        self.head_ = head
+        self.classes_ = np.array([], dtype=object)
+
+
+@REGISTRY.register("textloop.model.tfidf-ridge.v1")
+class TfidfRidge(_RidgeHead):
+    """TF-IDF word n-grams + ridge regression: fast, no model files."""
+
+    search_space: ClassVar[Space] = {"alpha": FloatRange(0.01, 100.0, log=True),
+                                     "ngram_max": IntRange(1, 3), "min_df": IntRange(1, 3)}
+
+    def __init__(self, alpha: float = 1.0, ngram_max: int = 2, min_df: int = 1,
+                 max_features: int | None = 200_000) -> None:
+        self.alpha = alpha
+        self.ngram_max = ngram_max
+        self.min_df = min_df
+        self.max_features = max_features
+
+    def _vectorizer_params(self) -> dict[str, Any]:
+        return {"ngram_max": self.ngram_max, "min_df": self.min_df,
+                "max_features": self.max_features}
+
+    def fit(self, X: Sequence[str], y: Sequence[Any]) -> TfidfRidge:
+        self.vectorizer_ = tfidf.make_vectorizer(**self._vectorizer_params())
+        self._fit_head(self.vectorizer_.fit_transform(list(X)), y)
+        return self
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        check_is_fitted(self, "vectorizer_")
+        return self._predict_head(tfidf.transform(self.vectorizer_, X))
+
+    def export_state(self) -> State:
+        arrays, terms = tfidf.export_vectorizer(self.vectorizer_)
+        return {**arrays, **self._head_state()}, {"terms": terms}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
+                   extra: dict[str, Any], classes: Sequence[str]) -> TfidfRidge:
+        model = cls(**params)
+        model.vectorizer_ = tfidf.restore_vectorizer(model._vectorizer_params(),
+                                                     arrays["tfidf_idf"], extra["terms"])
+        model._restore_head(arrays)
+        return model
+
+
+@REGISTRY.register("textloop.model.embed-ridge.v1")
+class EmbedRidge(_RidgeHead):
+    """Sentence embeddings (MiniLM on ONNX Runtime) + ridge regression."""
+
+    needs_embeddings = True
+    search_space: ClassVar[Space] = {"alpha": FloatRange(0.01, 100.0, log=True)}
+
+    def __init__(self, embedder: str = "minilm-int8", alpha: float = 1.0) -> None:
+        self.embedder = embedder
+        self.alpha = alpha
+
+    def fit(self, X: Any, y: Sequence[Any]) -> EmbedRidge:
+        self.embedder_id_ = embedder_id(self.embedder)
+        self._fit_head(features(self.embedder, X), y)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self._predict_head(features(self.embedder, X))
+
+    def export_state(self) -> State:
+        return self._head_state(), {"embedder_id": self.embedder_id_}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
+                   extra: dict[str, Any], classes: Sequence[str]) -> EmbedRidge:
+        """Refuses a head trained on other vectors than this textloop's embedder produces."""
+        model = cls(**params)
+        model.embedder_id_ = same_space(model.embedder, extra.get("embedder_id"), "embed-ridge")
+        model._restore_head(arrays)
+        return model

@@ -1,0 +1,23 @@
+"""Regression releases: strata spread the target over splits; statistics per split."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from textloop.stages.release.target import target_stats, target_strata, target_values
+
+
+def test_strata_are_quantile_bins_and_ties_share_one() -> None:
+    values = np.arange(100, dtype=float)
+    strata = target_strata(values)
+    assert sorted(set(strata)) == [0, 1, 2, 3, 4]
+    assert np.bincount(strata).tolist() == [20, 20, 20, 20, 20]
+    assert target_strata(np.array([1.0, 1.0, 1.0, 2.0])) == [0, 0, 0, 1]
+
+
+def test_stats_per_split_and_empty_split() -> None:
+    values = target_values(["1.0", "2.0", "3.0", "4.0"])
+    stats = target_stats(values, np.array([0, 0, 1, 1]))
+    assert stats["train"]["mean"] == 1.5 and stats["validation"]["max"] == 4.0
+    assert stats["test"] == {"n": 0, "mean": None, "std": None, "min": None, "median": None,
+                             "max": None}
