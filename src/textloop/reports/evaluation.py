@@ -20,7 +20,8 @@ from textloop.errors import InvalidInputError
 from textloop.reports.calibration import calibration_view
 from textloop.reports.confusion import confusion_plots
 from textloop.reports.curves import curve_plots
-from textloop.reports.examples import confident_mistakes
+from textloop.reports.error_analysis import error_analysis_view
+from textloop.reports.examples import confident_mistakes, confusion_examples
 from textloop.reports.figures import Plot
 from textloop.reports.plots import confidence_plot, f1_plot
 from textloop.reports.templating import render
@@ -33,6 +34,8 @@ CONTEXT_NAMES = {"run": "Run", "run_id": "Run id", "model": "Model", "release": 
 HEADLINE = (("accuracy", "Accuracy"), ("macro_f1", "Macro F1"), ("roc_auc", "ROC-AUC"),
             ("pr_auc", "PR-AUC"), ("log_loss", "Log loss"), ("brier_score", "Brier score"))
 LOWER_IS_BETTER = frozenset({"log_loss", "brier_score"})
+CONFUSION_PAIRS = 5
+PAIR_EXAMPLES = 3
 
 
 def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any],
@@ -46,6 +49,8 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
     ``labels``; ``context`` holds display facts (run, model, release, split, created,
     textloop_version, goal {metric, target}); ``training`` is a monitored run's history and
     verdict (``MonitoredFit.to_json()``), shown as learning curves with the verdict sentence.
+    The error analysis (``slices``, ``fairness``, ``robustness``) is read from ``metrics``
+    when present; the top confusions get example rows when ``texts`` are given.
     """
     labels = [str(label) for label in labels]
     probs, y_idx = _encode(y_true, proba, labels, texts)
@@ -62,6 +67,11 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
                   plots=_plots(metrics, y_idx, probs, labels),
                   mistakes=None if texts is None else confident_mistakes(
                       texts, y_idx, probs, labels, max_examples),
+                  pairs=None if texts is None else confusion_examples(
+                      texts, y_idx, probs, labels, metrics["top_confusions"][:CONFUSION_PAIRS],
+                      PAIR_EXAMPLES),
+                  analysis=error_analysis_view(metrics, (context.get("goal") or {}).get(
+                      "metric", "macro_f1")),
                   errors=int(np.sum(probs.argmax(axis=1) != y_idx)),
                   metrics_file=METRICS_FILE, training=_training(training),
                   calibration=calibration_view(metrics.get("calibration")),

@@ -1,4 +1,5 @@
-"""The mistakes worth reading first: wrong predictions the model was most sure about."""
+"""The mistakes worth reading first: wrong predictions the model was most sure about,
+overall and for each frequent confusion."""
 
 from __future__ import annotations
 
@@ -22,13 +23,47 @@ class Mistake:
     p_true: float
 
 
+@dataclass(frozen=True)
+class ConfusionPair:
+    """A (true -> predicted) confusion, how often it happened, and its surest examples."""
+
+    true: str
+    predicted: str
+    count: int
+    examples: list[Mistake]
+
+
 def confident_mistakes(texts: Sequence[str], y_idx: np.ndarray, probs: np.ndarray,
                        labels: Sequence[str], limit: int) -> list[Mistake]:
     """Up to ``limit`` wrong predictions, most confident first (ties by row order)."""
+    wrong = probs.argmax(axis=1) != y_idx
+    return _most_confident(texts, y_idx, probs, labels, wrong, limit)
+
+
+def confusion_examples(texts: Sequence[str], y_idx: np.ndarray, probs: np.ndarray,
+                       labels: Sequence[str], pairs: Sequence[dict[str, object]],
+                       per_pair: int) -> list[ConfusionPair]:
+    """For each of ``pairs`` (``{"true", "predicted", "count"}``, as ``top_confusions``
+    lists them) its ``per_pair`` most confident examples."""
+    predicted = probs.argmax(axis=1)
+    index = {label: i for i, label in enumerate(labels)}
+    out = []
+    for pair in pairs:
+        true, guess = str(pair["true"]), str(pair["predicted"])
+        rows = (y_idx == index[true]) & (predicted == index[guess])
+        out.append(ConfusionPair(true=true, predicted=guess, count=int(rows.sum()),
+                                 examples=_most_confident(texts, y_idx, probs, labels, rows,
+                                                          per_pair)))
+    return out
+
+
+def _most_confident(texts: Sequence[str], y_idx: np.ndarray, probs: np.ndarray,
+                    labels: Sequence[str], rows: np.ndarray, limit: int) -> list[Mistake]:
+    """The ``limit`` rows of ``rows`` (a boolean mask) with the most confident prediction."""
     predicted = probs.argmax(axis=1)
     confidence = probs[np.arange(len(y_idx)), predicted]
-    wrong = np.flatnonzero(predicted != y_idx)
-    order = wrong[np.argsort(-confidence[wrong], kind="stable")][: max(limit, 0)]
+    chosen = np.flatnonzero(rows)
+    order = chosen[np.argsort(-confidence[chosen], kind="stable")][: max(limit, 0)]
     return [Mistake(row=int(i), text=truncate(str(texts[i])), true=labels[y_idx[i]],
                     predicted=labels[predicted[i]], confidence=float(confidence[i]),
                     p_true=float(probs[i, y_idx[i]])) for i in order]

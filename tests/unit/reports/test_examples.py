@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.reports.examples import confident_mistakes, truncate
+from textloop.reports.examples import confident_mistakes, confusion_examples, truncate
 
 
 def test_mistakes_come_most_confident_first_and_respect_the_limit():
@@ -25,3 +25,16 @@ def test_truncate_cuts_at_a_space_when_one_is_near():
     assert truncate("short") == "short"
     assert truncate("word " * 100, limit=22) == "word word word word …"
     assert truncate("x" * 50, limit=10) == "x" * 10 + " …"
+
+
+def test_each_confusion_pair_gets_its_most_confident_examples():
+    probs = np.array([[0.2, 0.8, 0.0], [0.4, 0.6, 0.0], [0.1, 0.9, 0.0], [0.0, 0.3, 0.7],
+                      [0.9, 0.1, 0.0]])
+    y_idx = np.array([0, 0, 0, 1, 0])
+    pairs = [{"true": "x", "predicted": "y", "count": 3}, {"true": "y", "predicted": "z",
+                                                           "count": 1}]
+    found = confusion_examples(list("abcde"), y_idx, probs, ["x", "y", "z"], pairs, per_pair=2)
+    assert [(p.true, p.predicted, p.count) for p in found] == [("x", "y", 3), ("y", "z", 1)]
+    assert [(m.row, m.text, m.confidence) for m in found[0].examples] == [(2, "c", 0.9),
+                                                                          (0, "a", 0.8)]
+    assert [(m.row, m.p_true) for m in found[1].examples] == [(3, 0.3)]
