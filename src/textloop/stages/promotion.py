@@ -10,19 +10,18 @@ override, the failed rules and who did it in the alias history.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError
+from textloop.stages.latency import single_text_latency
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, load_run, model_inputs
 from textloop.stages.promotion_policy import Comparison, RuleResult, check_policy, passed
 from textloop.stages.registry import CHAMPION
+from textloop.stages.regression_metrics import regression_metrics
 from textloop.stages.release import load_release
 from textloop.storage import Store, registry
 
@@ -85,7 +84,8 @@ def _comparison(store: Store, project: Project, candidate: dict[str, Any],
     return Comparison(goal_metric=project.spec.goal.metric, candidate=candidate["metrics"],
                       champion=baseline,
                       champion_version=None if champion is None else champion["version"],
-                      release=release, latency=measure(store, candidate["run_id"], texts))
+                      release=release, latency=measure(store, candidate["run_id"], texts),
+                      higher_is_better=project.spec.goal.higher_is_better)
 
 
 def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]:
@@ -93,7 +93,9 @@ def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]
     loaded = load_run(store, run_ref)
     data = load_release(store, release_id)
     x = model_inputs(loaded.model, data.test.texts, store)
-    proba = loaded.calibrated(loaded.model.predict_proba(x))
+    if loaded.is_regressor:
+        return regression_metrics(data.test.labels, loaded.served(x))
+    proba = loaded.served(x)
     aligned = align_proba(proba, list(loaded.model.classes_), data.labels)
     return compute_metrics(data.test.labels, aligned, data.labels)
 
@@ -101,16 +103,7 @@ def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]
 def measure_latency(store: Store, run_ref: str, texts: Sequence[str]) -> dict[str, float]:
     """Milliseconds per single-text prediction (raw text in, calibrated probabilities out)."""
     loaded = load_run(store, run_ref)
-    if not texts:
-        return {"n": 0, "p50_ms": 0.0, "p95_ms": 0.0}
-    loaded.calibrated(loaded.model.predict_proba([texts[0]]))  # warm-up: caches, lazy loads
-    times = []
-    for text in texts:
-        started = time.perf_counter()
-        loaded.calibrated(loaded.model.predict_proba([text]))
-        times.append((time.perf_counter() - started) * 1000.0)
-    return {"n": len(times), "p50_ms": float(np.percentile(times, 50)),
-            "p95_ms": float(np.percentile(times, 95))}
+    return single_text_latency(loaded.served, texts)
 
 
 def rollback(store: Store, *, actor: str, reason: str | None = None) -> tuple[int, int]:
