@@ -49,6 +49,16 @@ class LoadedRun:
         """The model's probabilities through the bundle's calibrator (as they are without one)."""
         return proba if self.calibration is None else self.calibration.apply(proba)
 
+    @property
+    def is_regressor(self) -> bool:
+        return getattr(self.model, "task", "classification") == "regression"
+
+    def served(self, x: Any) -> np.ndarray:
+        """What ``predict`` serves for inputs ``x``: calibrated probabilities, or numbers."""
+        if self.is_regressor:
+            return np.asarray(self.model.predict(x), dtype=np.float64)
+        return self.calibrated(self.model.predict_proba(x))
+
 
 def load_run(store: Store, ref: str) -> LoadedRun:
     """A finished run with its verified bundle rebuilt into a model."""

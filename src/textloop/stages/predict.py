@@ -36,8 +36,8 @@ def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction
         raise InvalidInputError("every text must be non-empty", hint='e.g. textloop predict '
                                 'latest "win a free phone now"')
     loaded = load_run(store, run_ref)
-    if getattr(loaded.model, "task", "classification") == "regression":
-        values = loaded.model.predict(list(texts))
+    if loaded.is_regressor:
+        values = loaded.served(list(texts))
         return [Prediction(text=text, label="", probabilities={}, score=float(value), band="",
                            model=loaded.run["name"], value=float(value))
                 for text, value in zip(texts, values, strict=True)]

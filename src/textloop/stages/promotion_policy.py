@@ -39,6 +39,11 @@ class Comparison:
     champion_version: int | None = None
     release: str | None = None
     latency: dict[str, float] | None = None
+    higher_is_better: bool = True  # False for error metrics (a regression goal such as mae)
+
+    def gain(self, before: float, after: float) -> float:
+        """How much better ``after`` is than ``before`` on the goal metric (negative: worse)."""
+        return after - before if self.higher_is_better else before - after
 
 
 def check_policy(settings: PromotionSettings, comparison: Comparison) -> list[RuleResult]:
@@ -66,7 +71,7 @@ def uplift_rule(min_uplift: float, c: Comparison) -> RuleResult:
     base = _number(c.champion.get(metric))
     if base is None:
         return RuleResult("uplift", "skip", f"champion v{c.champion_version} has no {metric}")
-    delta = value - base
+    delta = c.gain(base, value)
     ok = delta >= min_uplift - _EPS
     where = f" on {c.release} test" if c.release else ""
     sign = ">=" if ok else "<"
@@ -85,7 +90,7 @@ def slice_rule(max_drop: float | None, c: Comparison) -> RuleResult:
                                             "no per-slice numbers")
     if c.champion is None:
         return RuleResult("slices", "skip", f"no champion to compare {len(slices)} slices with")
-    drops = _slice_drops(c.goal_metric, slices, c.champion.get("slices") or {})
+    drops = _slice_drops(c, slices, c.champion.get("slices") or {})
     if not drops:
         return RuleResult("slices", "skip", f"champion v{c.champion_version} has none of the "
                                             f"{len(slices)} slices")
@@ -101,15 +106,15 @@ def slice_rule(max_drop: float | None, c: Comparison) -> RuleResult:
                                         f"{max_drop:.4f}")
 
 
-def _slice_drops(metric: str, slices: dict[str, Any], before: dict[str, Any]
+def _slice_drops(c: Comparison, slices: dict[str, Any], before: dict[str, Any]
                  ) -> list[tuple[str, float, float, float]]:
     """(slice, drop, champion value, candidate value) for slices both sides measured."""
     out = []
     for name in sorted(slices):
-        after = _number((slices[name] or {}).get(metric))
-        base = _number((before.get(name) or {}).get(metric))
+        after = _number((slices[name] or {}).get(c.goal_metric))
+        base = _number((before.get(name) or {}).get(c.goal_metric))
         if after is not None and base is not None:
-            out.append((name, base - after, base, after))
+            out.append((name, -c.gain(base, after), base, after))
     return out
 
 

@@ -78,3 +78,18 @@ def test_missing_champion_slices_and_bounds_are_skipped_with_a_reason() -> None:
 def test_a_candidate_without_the_goal_metric_fails_uplift() -> None:
     rules = by_rule(compare({"ece": 0.01}))
     assert rules["uplift"][0] == "fail" and "has no macro_f1" in rules["uplift"][1]
+
+
+def test_an_error_metric_counts_a_lower_value_as_the_uplift() -> None:
+    champion = {"mae": 0.30, "slices": {"short": {"mae": 0.20}, "long": {"mae": 0.40}}}
+    better = {"mae": 0.25, "slices": {"short": {"mae": 0.21}, "long": {"mae": 0.30}}}
+    lower = Comparison(goal_metric="mae", candidate=better, champion=champion,
+                       champion_version=1, release="v2", latency=FAST, higher_is_better=False)
+    rules = by_rule(lower)
+    assert rules["uplift"][0] == "pass" and "uplift +0.0500" in rules["uplift"][1]
+    assert rules["slices"][0] == "pass"
+    worse_slice = {**better, "slices": {"short": {"mae": 0.25}, "long": {"mae": 0.30}}}
+    rules = by_rule(Comparison(goal_metric="mae", candidate=worse_slice, champion=champion,
+                               champion_version=1, release="v2", latency=FAST,
+                               higher_is_better=False))
+    assert rules["slices"][0] == "fail" and "'short'" in rules["slices"][1]
