@@ -21,8 +21,10 @@ from textloop.models import (
     tfidf,
 )
 from textloop.models.embedding_space import embedder_id, features, same_space
+from textloop.models.lora import LoraClassifier  # noqa: F401  (registers lora)
 from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
+from textloop.models.setfit import SetFitClassifier  # noqa: F401  (registers setfit)
 from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]

@@ -126,10 +126,18 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
 
 
 def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:
-    """``epochs`` and ``loss`` from the training section, unless ``--param`` set them."""
+    """``epochs`` and ``loss`` from the training section, unless ``--param`` set them.
+
+    Models with costly epochs (``own_epochs``: fine-tuning an encoder) keep their own
+    defaults unless textloop.yaml writes the key out; a model without a key ignores it.
+    """
     settings = project.spec.training
     defaults = {"epochs": settings.epochs, "loss": settings.loss}
-    estimator.set_params(**{k: v for k, v in defaults.items() if k not in params})
+    if getattr(estimator, "own_epochs", False):
+        defaults = {k: v for k, v in defaults.items() if k in settings.model_fields_set}
+    accepted = estimator.get_params()
+    estimator.set_params(**{k: v for k, v in defaults.items()
+                            if k not in params and k in accepted})
 
 
 def _log_metrics(conn: Any, run_id: str, metrics: dict[str, float],

@@ -57,7 +57,8 @@ def fit_monitored(estimator: Any, x_train: Any, y_train: Sequence[str],
             task.advance()
             return stopper.on_epoch(epoch, metrics, model)
 
-        estimator.fit(x_train, y_train, validation=validation, on_epoch=on_epoch)
+        inner = {"progress": progress} if getattr(estimator, "reports_progress", False) else {}
+        estimator.fit(x_train, y_train, validation=validation, on_epoch=on_epoch, **inner)
     restored = stopper.finish(estimator)
     verdict = judge(stopper.history, goal=Goal(goal.metric, goal.target,
                                                  goal.higher_is_better), restored_epoch=restored)

@@ -1,0 +1,86 @@
+"""What the fine-tuned classifiers share: texts in, a tuned encoder plus a linear head out.
+
+Subclasses train in torch (``fit``) and keep their learned state as numpy arrays; this base
+turns that state into predictions on ONNX Runtime, so a restored bundle predicts without
+torch. Both are *iterative* (monitored by ``textloop train`` like ``embed-mlp``), but their
+epochs are costly, so the ``training:`` section's default epoch count does not apply to them
+(``own_epochs``): only an ``epochs`` written in ``textloop.yaml`` or ``--param`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from textloop.errors import IntegrityError
+from textloop.models.finetune.base_encoder import BASE_ID, load_base_encoder
+from textloop.models.finetune.linear_head import LinearHead
+from textloop.models.finetune.onnx_encoder import OnnxTunedEncoder
+from textloop.models.finetune.scoring import encode_labels, known_rows
+from textloop.models.mlp.losses import softmax
+
+Validation = tuple[Any, Sequence[str]]
+State = tuple[dict[str, np.ndarray], dict[str, Any]]
+
+
+class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
+    """Texts → tuned MiniLM embedding → ``head_``; subclasses say what the encoder is."""
+
+    needs_embeddings = False
+    iterative = True
+    own_epochs = True
+    reports_progress = True
+    max_seq_len: int
+    head_: LinearHead
+
+    def encoder_weights(self) -> dict[str, np.ndarray]:
+        """The tuned encoder's full weights under ``BertModel`` keys."""
+        raise NotImplementedError
+
+    def embed(self, X: Sequence[str]) -> np.ndarray:
+        """Tuned, L2-normalised sentence embeddings (ONNX Runtime, built on first use)."""
+        encoder = getattr(self, "_onnx", None)
+        if encoder is None:
+            encoder = OnnxTunedEncoder(self.encoder_weights(), load_base_encoder(),
+                                       self.max_seq_len)
+            self._onnx = encoder
+        return encoder.embed(list(X))
+
+    def decision_function(self, X: Sequence[str]) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        return self.head_.scores(self.embed(X))
+
+    def predict_proba(self, X: Sequence[str]) -> np.ndarray:
+        return softmax(self.decision_function(X))
+
+    def predict(self, X: Sequence[str]) -> np.ndarray:
+        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+    def _forget_onnx(self) -> None:
+        """The weights changed: the next ``embed`` builds a new graph."""
+        self._onnx = None
+
+    def _labels(self, y: Sequence[str], validation: Validation | None
+                ) -> tuple[np.ndarray, tuple[list[str], np.ndarray] | None]:
+        """Sets ``classes_``; training label indices and the usable validation rows."""
+        self.classes_ = np.array(sorted(set(y)), dtype=object)
+        val = None if validation is None else known_rows(self.classes_, validation)
+        return encode_labels(self.classes_, y), val if val and val[0] else None
+
+    def _base_extra(self) -> dict[str, Any]:
+        return {"base": BASE_ID, "epochs_run": self.epochs_run_}
+
+    def _restore_common(self, extra: dict[str, Any], classes: Sequence[str],
+                        arrays: dict[str, np.ndarray]) -> None:
+        """Classes, head and epochs; refuses a state tuned from another base encoder."""
+        if extra.get("base") != BASE_ID:
+            raise IntegrityError(f"this model was tuned from {extra.get('base')!r}, but this "
+                                 f"textloop's base encoder is {BASE_ID!r}",
+                                 hint="retrain the model with this textloop")
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.head_ = LinearHead.from_arrays(arrays)
+        self.epochs_run_ = int(extra.get("epochs_run", 0))
