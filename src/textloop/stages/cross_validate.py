@@ -34,6 +34,7 @@ from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, model_inputs
 from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.run_record import recorded_run
+from textloop.stages.task_support import require_classification
 from textloop.stages.train import HEADLINE, apply_training_defaults
 from textloop.storage import Store, runs
 
@@ -152,6 +153,7 @@ def cross_validate(store: Store, project: Project, *, model: str = "tfidf-lr",
                    release: str = "latest", folds: int = 5, params: dict[str, Any] | None = None,
                    seed: int = 0, progress: Progress = NULL_PROGRESS) -> CVResult:
     """Cross-validate ``model`` on the release's train + validation rows and record a run."""
+    require_classification(project, "textloop cv")
     started = time.perf_counter()
     data = load_release(store, release)
     full_name, estimator = build_estimator(project, model, params)

@@ -37,6 +37,7 @@ from textloop.stages.cross_validate import (
 from textloop.stages.modeling import model_inputs
 from textloop.stages.release import load_release
 from textloop.stages.run_record import recorded_run
+from textloop.stages.task_support import require_classification
 from textloop.stages.train import TrainResult, train
 from textloop.storage import Store, runs
 
@@ -84,6 +85,7 @@ def search(store: Store, project: Project, *, model: str = "tfidf-lr", release: 
            params: dict[str, Any] | None = None, seed: int = 0, train_final: bool = True,
            progress: Progress = NULL_PROGRESS) -> SearchResult:
     """Search ``model``'s space on a release, record the trials as a run, train the best."""
+    require_classification(project, "textloop search")
     optuna = load_optuna()
     fixed = dict(params or {})
     full_name, estimator = build_estimator(project, model, fixed)

@@ -118,3 +118,13 @@ def test_regression_refuses_classifiers_and_bad_targets(regression_project: Path
     outside.write_text("text,score\nway off,1.5\n", encoding="utf-8")
     refused = invoke(regression_project, "import", str(outside), "--label-col", "score")
     assert "above target.max" in refused.output
+
+
+@pytest.mark.parametrize("command", [["cv"], ["learning-curve"], ["clean"], ["suggest"],
+                                     ["label"]])
+def test_classification_only_verbs_refuse_a_regression_project(regression_project: Path,
+                                                                command: list[str]) -> None:
+    result = invoke(regression_project, *command)
+    assert result.exit_code != 0
+    assert "works on classification projects" in result.output
+    assert "Traceback" not in result.output

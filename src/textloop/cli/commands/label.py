@@ -11,6 +11,7 @@ from textloop.cli.console import console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.stages.annotators import add_annotator, list_annotators
+from textloop.stages.task_support import require_classification
 from textloop.web.settings import DEFAULT_HOST, DEFAULT_PORT, WebSettings
 
 _EPILOG = """Examples:\n
@@ -37,6 +38,7 @@ def label(
     from textloop.web.serve import base_url, bind, login_link, serve
 
     project = current_project()
+    require_classification(project, "textloop label")
     sock = bind(host, port)
     address = base_url(host, sock.getsockname()[1])
     with open_store(project) as store:

@@ -13,6 +13,7 @@ from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.active_learn.data import MIN_TO_TRAIN, ActiveSets, fit, load_sets
 from textloop.stages.active_learn.data import make_classifier as new_classifier
+from textloop.stages.task_support import require_classification
 from textloop.storage import Store, queue
 from textloop.strategies.query import QueryContext, get_strategy
 
@@ -35,6 +36,7 @@ def suggest(store: Store, project: Project, *, strategy: str | None = None,
             batch: int | None = None, overlap: int | None = None, seed: int = 0,
             progress: Progress = NULL_PROGRESS) -> SuggestResult:
     """Queue up to ``batch`` pool records chosen by ``strategy`` (defaults from the spec)."""
+    require_classification(project, "textloop suggest")
     settings = project.spec.labeling
     batch = batch or settings.batch
     sets = load_sets(store, project, progress=progress)

@@ -32,6 +32,7 @@ from textloop.stages.clean.outliers import knn_distance, outlier_mask, text_prob
 from textloop.stages.clean.pii_findings import find_personal_data
 from textloop.stages.clean.redact import redacted_release
 from textloop.stages.clean.result import CleanResult, Finding
+from textloop.stages.task_support import require_classification
 from textloop.storage import Store, findings
 
 CLEANINGS = "cleanings"
@@ -44,6 +45,7 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
     ``redact`` also writes a new release with personal data replaced by placeholders (only
     when some was found).
     """
+    require_classification(project, "textloop clean")
     options = options or CleanOptions()
     data = load_inputs(store, project, embed=options.use_embeddings, progress=progress)
     check_folds(data.labels, options.folds)

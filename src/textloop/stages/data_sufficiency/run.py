@@ -27,6 +27,7 @@ from textloop.stages.data_sufficiency.curve import FRACTIONS, CurvePoint, measur
 from textloop.stages.learning_curve import power_law
 from textloop.stages.modeling import model_inputs
 from textloop.stages.release import load_release
+from textloop.stages.task_support import require_classification
 from textloop.storage import Store
 
 
@@ -49,6 +50,7 @@ def data_sufficiency(store: Store, project: Project, *, model: str = "tfidf-lr",
                      params: dict[str, Any] | None = None, seed: int = 0,
                      progress: Progress = NULL_PROGRESS) -> SufficiencyResult:
     """Measure the curve on the train split, answer for the goal, write JSON and figures."""
+    require_classification(project, "textloop learning-curve")
     started = time.perf_counter()
     data = load_release(store, release)
     full_name, estimator = build_estimator(project, model, params)
