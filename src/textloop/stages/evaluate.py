@@ -10,16 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from textloop import __version__
 from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import write_evaluation_report
 from textloop.stages.calibration_report import band_section, calibration_section
+from textloop.stages.error_analysis import EvaluatedSplit, analyze_errors, split_provenance
 from textloop.stages.metrics import compute_metrics, validate_inputs
 from textloop.stages.model_card import write_model_card
-from textloop.stages.modeling import align_proba, load_run, model_inputs
-from textloop.stages.release import load_release
+from textloop.stages.modeling import LoadedRun, align_proba, load_run, model_inputs
+from textloop.stages.release import ReleaseData, load_release
 from textloop.storage import Store, runs
 
 SPLITS = ("test", "validation", "train")
@@ -39,8 +42,11 @@ class EvaluationResult:
 
 
 def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "test",
-                 progress: Progress = NULL_PROGRESS) -> EvaluationResult:
-    """Predict the split with the run's model, compute metrics, log them, write the report."""
+                 probes: bool = True, progress: Progress = NULL_PROGRESS) -> EvaluationResult:
+    """Predict the split with the run's model, compute metrics, log them, write the report.
+
+    ``probes=False`` skips the robustness probes (the slower part of the error analysis).
+    """
     if split not in SPLITS:
         raise InvalidInputError(f"unknown split {split!r}", hint=f"use one of {', '.join(SPLITS)}")
     loaded = load_run(store, run_ref)
@@ -62,6 +68,7 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     metrics["ece"] = metrics["calibration"]["ece_after"]
     metrics["uncalibrated_ece"] = metrics["calibration"]["ece_before"]
     metrics["bands"] = band_section(loaded, proba, y_idx, data.labels)
+    metrics.update(_error_analysis(loaded, project, data, split, proba, probes, progress))
     goal = project.spec.goal
     achieved = metrics.get(goal.metric)
     goal_met = None if achieved is None else bool(achieved >= goal.target)
@@ -77,6 +84,24 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
                                            if metrics.get(k) is not None})
     card = write_model_card(store, project, run, split, metrics)
     return EvaluationResult(run["name"], split, metrics, html, json_path, goal_met, card)
+
+
+def _error_analysis(loaded: LoadedRun, project: Project, data: ReleaseData, split: str,
+                    proba: np.ndarray, probes: bool, progress: Progress) -> dict[str, Any]:
+    """Slices, fairness and (unless ``probes`` is off) robustness, scored like the split."""
+    part = data.splits[split]
+    sources = (split_provenance(data, split)
+               if any(s.source is not None for s in project.spec.slices) else None)
+    evaluated = EvaluatedSplit(texts=part.texts, y_true=part.labels, metas=part.meta,
+                               proba=proba, labels=data.labels, sources=sources)
+
+    def score(texts: list[str]) -> np.ndarray:
+        model_proba = loaded.model.predict_proba(model_inputs(loaded.model, texts, None))
+        return align_proba(loaded.calibrated(model_proba), list(loaded.model.classes_),
+                           data.labels)
+
+    return analyze_errors(project.spec, evaluated, score=score if probes else None,
+                          progress=progress)
 
 
 def _context(run: dict[str, Any], release_id: str, split: str, goal: dict[str, Any]
