@@ -20,7 +20,7 @@ from textloop.stages.latency import single_text_latency
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, load_run, model_inputs
 from textloop.stages.promotion_policy import Comparison, RuleResult, check_policy, passed
-from textloop.stages.registry import CHAMPION
+from textloop.stages.registry import CHALLENGER, CHAMPION
 from textloop.stages.regression_metrics import regression_metrics
 from textloop.stages.release import load_release
 from textloop.storage import Store, registry
@@ -48,7 +48,11 @@ class PromotionDecision:
 def promote(store: Store, project: Project, version_ref: str, *, actor: str,
             force: bool = False, reason: str | None = None,
             measure: LatencyMeter | None = None) -> PromotionDecision:
-    """Judge a version against the policy and make it champion when every rule holds."""
+    """Judge a version against the policy and make it champion when every rule holds.
+
+    A promoted challenger stops being the challenger: the alias is cleared (and the move
+    recorded), so ``challenger`` always names a version still waiting for its turn.
+    """
     if force and not (reason or "").strip():
         raise InvalidInputError("--force needs --reason", hint='e.g. --force --reason '
                                 '"hotfix for the outage; full evaluation follows"')
@@ -69,6 +73,8 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
             registry.move_alias(conn, CHAMPION, candidate["version"], action="promote",
                                 actor=actor, forced=decision.forced, reason=reason,
                                 details={"rules": [r.to_json() for r in rules]})
+            if registry.aliases(conn).get(CHALLENGER) == candidate["version"]:
+                registry.clear_alias(conn, CHALLENGER, action="promoted", actor=actor)
     return decision
 
 

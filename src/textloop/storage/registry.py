@@ -93,6 +93,17 @@ def move_alias(conn: Connection, alias: str, to_version: int, *, action: str, ac
         details=jsoncol.dumps(dict(details or {}))))
 
 
+def clear_alias(conn: Connection, alias: str, *, action: str, actor: str) -> None:
+    """Remove ``alias`` (if set) and record the removal (``to_version`` empty) in history."""
+    before = aliases(conn).get(alias)
+    if before is None:
+        return
+    conn.execute(model_aliases.delete().where(model_aliases.c.alias == alias))
+    conn.execute(model_alias_history.insert().values(
+        alias=alias, action=action, from_version=before, to_version=None, actor=actor,
+        created_at=time.time(), forced=0, reason=None, details="{}"))
+
+
 def history(conn: Connection, alias: str | None = None) -> list[dict[str, Any]]:
     """Alias moves, oldest first (of one alias, or of all)."""
     query = select(model_alias_history).order_by(model_alias_history.c.id)

@@ -38,6 +38,10 @@ def test_first_version_is_promoted_with_no_champion_to_beat(project, store, tmp_
     assert decision.promoted and not decision.forced and decision.previous is None
     assert [r.status for r in decision.rules] == ["skip", "skip", "pass", "skip"]
     assert champion(store) == 1
+    with store.read() as conn:
+        assert "challenger" not in registry.aliases(conn)
+        cleared = registry.history(conn, "challenger")[-1]
+    assert cleared["action"] == "promoted" and cleared["to_version"] is None
     with pytest.raises(ConflictError, match="already the champion"):
         promote(store, project, "v1", actor="ana", measure=no_timing)
 
