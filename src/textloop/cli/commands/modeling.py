@@ -13,6 +13,7 @@ from rich.text import Text
 from textloop.cli.bands import print_bands, print_calibration
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
+from textloop.cli.error_analysis import print_error_analysis
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
 
@@ -86,13 +87,17 @@ def _print_training(training: Any, bundle_path: str) -> None:
 def evaluate(
     run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-1), id, or 'latest'.")],
     split: Annotated[str, typer.Option(help="Release split to evaluate on.")] = "test",
+    probes: Annotated[bool, typer.Option(
+        "--probes/--no-probes", help="Re-score up to 1,000 rows with typos, case and "
+                                     "punctuation changes (robustness).")] = True,
 ) -> None:
     """Score a run on a release split; write an HTML report and a JSON file."""
     from textloop.stages.evaluate import evaluate_run
 
     project = current_project()
     with open_store(project) as store:
-        result = evaluate_run(store, project, run, split=split, progress=RichProgress())
+        result = evaluate_run(store, project, run, split=split, probes=probes,
+                              progress=RichProgress())
     m = result.metrics
     headline = (f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_num(m.get('r2'))}"
                 if "mae" in m else f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}")
@@ -106,6 +111,7 @@ def evaluate(
         print_calibration(m["calibration"])
     if m.get("bands"):
         print_bands(m["bands"]["bands"], f"Action bands on {split}")
+    print_error_analysis(m, project.spec.goal.metric)
     console.print(f"Report: {result.report_html}\nJSON:   {result.metrics_json}")
 
 

@@ -1,0 +1,35 @@
+"""Terminal summary of an evaluation's error analysis: weakest slices, fairness, probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textloop.cli.console import console, esc
+from textloop.reports.error_analysis import error_analysis_view
+
+SHOWN_SLICES = 3
+
+
+def print_error_analysis(metrics: dict[str, Any], goal_metric: str) -> None:
+    """A few lines; the full tables are in the HTML report."""
+    view = error_analysis_view(metrics, goal_metric)
+    measured = [row for row in view["slices"] or [] if row["goal"] is not None]
+    if measured:
+        shown = ", ".join(f"{esc(row['key'])} {row['goal']:.4f} (n={row['n']:,}"
+                          f"{', too small' if row['too_small'] else ''})"
+                          for row in measured[:SHOWN_SLICES])
+        console.print(f"Weakest slices ({goal_metric}): {shown}")
+    for section in view["fairness"]:
+        console.print(f"Fairness across {esc(section['field'])}: {esc(section['sentence'])}")
+    if view["robustness"] and view["robustness"]["table"]:
+        worst = view["robustness"]["table"][0]
+        drop = worst["goal_drop"]
+        console.print(f"Robustness: worst probe {esc(worst['title'])}, {goal_metric} "
+                      f"{_number(worst['goal'])} (drop {_number(drop)}) on "
+                      f"{view['robustness']['rows']:,} rows")
+    elif view["probes_skipped"]:
+        console.print("Robustness probes skipped (--no-probes)")
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:.4f}"
