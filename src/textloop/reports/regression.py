@@ -74,6 +74,8 @@ def write_regression_report(folder: Path, *, title: str, metrics: dict[str, Any]
                              "lower_is_better": key in LOWER_IS_BETTER}
                             for key, name in HEADLINE],
                   plots=plots, worst=largest_errors(texts, truth, pred, ids),
+                  slices=sorted((metrics.get("slices") or {}).items(),
+                                key=lambda kv: -(kv[1].get("mae") or 0.0)),
                   training=training_view(training), metrics_file=METRICS_FILE)
     report_path = folder / REPORT_FILE
     write_text_atomic(report_path, html)

@@ -15,10 +15,13 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.regression import write_regression_report
+from textloop.stages.error_analysis import split_provenance
+from textloop.stages.error_analysis.regression_split import RegressionSplit
+from textloop.stages.error_analysis.slice_metrics import slice_metrics
 from textloop.stages.model_card import write_model_card
 from textloop.stages.modeling import load_run, model_inputs
 from textloop.stages.regression_metrics import HEADLINE, regression_metrics
-from textloop.stages.release import load_release
+from textloop.stages.release import ReleaseData, load_release
 from textloop.storage import Store, runs
 
 
@@ -46,6 +49,7 @@ def evaluate_regression(store: Store, project: Project, run_ref: str, split: str
     train_mean = float(np.mean(data.splits["train"].labels)) if data.splits["train"].labels \
         else None
     metrics = regression_metrics(truth, pred, train_mean)
+    metrics["slices"] = _slices(project, data, split, truth, pred)
     goal = project.spec.goal
     folder = store.path_for("runs", run["name"], f"evaluation-{split}")
     html, json_path = write_regression_report(
@@ -61,3 +65,15 @@ def evaluate_regression(store: Store, project: Project, run_ref: str, split: str
     return {"run_name": run["name"], "metrics": metrics, "report_html": html,
             "metrics_json": json_path, "model_card": card,
             "goal_met": None if achieved is None else goal.met(achieved)}
+
+
+def _slices(project: Project, data: ReleaseData, split: str, truth: np.ndarray,
+            pred: np.ndarray) -> dict[str, Any]:
+    """Regression metrics per slice declared in ``textloop.yaml`` (empty without slices)."""
+    specs = project.spec.slices
+    if not specs:
+        return {}
+    part = data.splits[split]
+    sources = (split_provenance(data, split) if any(s.source is not None for s in specs)
+               else None)
+    return slice_metrics(specs, RegressionSplit(part.texts, truth, pred, part.meta, sources))

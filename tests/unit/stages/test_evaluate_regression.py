@@ -26,6 +26,9 @@ target: {name: offensive_share, description: Share of annotators who found it of
          min: 0, max: 1}
 goal: {metric: mae, target: 0.3}
 training: {epochs: 30, patience: 3}
+slices:
+  - {name: length, length: [0, 60, 100]}
+  - {name: mentions, keywords: ["@"], min_rows: 1000}
 """
 
 
@@ -93,8 +96,13 @@ def test_ridge_and_mlp_regressors_train_evaluate_and_predict(regression_project:
     assert metrics["mae"] < metrics["baseline_mae"], "the model must beat predicting the mean"
     assert metrics["spearman"] > 0.3
     assert sum(r["n"] for r in metrics["error_by_range"]) == metrics["n"]
+    lengths = {k: v for k, v in metrics["slices"].items() if v["slice"] == "length"}
+    assert sum(v["n"] for v in lengths.values()) == metrics["n"] and len(lengths) == 3
+    assert all(v["too_small"] for k, v in metrics["slices"].items() if k.startswith("mentions"))
+    assert all("mae" in v for v in metrics["slices"].values())
     html = (folder / "evaluation-test" / "report.html").read_text()
     assert "Largest errors" in html and "Predicted against true" in html
+    assert 'id="slices"' in html and "too few to trust" in html
     card = (folder / "evaluation-test" / "model_card.md").read_text()
     assert "Predicts the number `offensive_share`" in card
     predicted = invoke(regression_project, "predict", "embed-mlp-regressor-2", "--json",

@@ -8,15 +8,28 @@ a candidate and the champion. A slice under its ``min_rows`` is kept but flagged
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
 
 from textloop.config import Slice
-from textloop.stages.error_analysis.evaluated import EvaluatedSplit
-from textloop.stages.error_analysis.slicing import slice_groups
+from textloop.stages.error_analysis.slicing import Provenance, slice_groups
 
 
-def slice_metrics(spec_slices: Sequence[Slice], split: EvaluatedSplit) -> dict[str, Any]:
+class SlicedRows(Protocol):
+    """What slicing needs of an evaluated split (classification or regression)."""
+
+    @property
+    def texts(self) -> Sequence[str]: ...
+    @property
+    def metas(self) -> Sequence[Mapping[str, Any]]: ...
+    @property
+    def sources(self) -> Sequence[Provenance] | None: ...
+    def metrics_on(self, mask: np.ndarray) -> dict[str, Any]: ...
+
+
+def slice_metrics(spec_slices: Sequence[Slice], split: SlicedRows) -> dict[str, Any]:
     """``NAME=VALUE`` -> what the slice is, its metrics and whether it is too small to trust."""
     out: dict[str, Any] = {}
     for position, spec in enumerate(spec_slices):
