@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from textloop.config import KNOWN_METRICS
+from textloop.config import CLASSIFICATION_METRICS
 from textloop.stages.error_analysis.slicing import Provenance
 from textloop.stages.metrics import compute_metrics, validate_inputs
 
@@ -35,7 +35,7 @@ class EvaluatedSplit:
         return np.asarray(self.proba).argmax(axis=1)
 
     def metrics_on(self, mask: np.ndarray) -> dict[str, Any]:
-        """``n`` and every goal-able metric (accuracy, macro_f1, ...) on the masked rows;
+        """``n`` and every classification goal metric (accuracy, macro_f1, ...) on the masked rows;
         the metrics are None for an empty mask."""
         return subset_metrics(self.y_true, self.proba, self.labels, mask)
 
@@ -45,6 +45,6 @@ def subset_metrics(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[st
     """The headline metrics of ``compute_metrics`` on the rows where ``mask`` is true."""
     rows = np.flatnonzero(mask)
     if rows.size == 0:
-        return {"n": 0, **dict.fromkeys(KNOWN_METRICS)}
+        return {"n": 0, **dict.fromkeys(CLASSIFICATION_METRICS)}
     found = compute_metrics([y_true[i] for i in rows], np.asarray(proba)[rows], labels)
-    return {"n": int(rows.size), **{name: found.get(name) for name in KNOWN_METRICS}}
+    return {"n": int(rows.size), **{name: found.get(name) for name in CLASSIFICATION_METRICS}}

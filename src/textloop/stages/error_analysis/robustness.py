@@ -62,7 +62,7 @@ def sample_rows(n: int, max_rows: int, seed: int) -> np.ndarray:
 def _headline(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
               keys: Sequence[str]) -> dict[str, Any]:
     found = subset_metrics(y_true, proba, labels, np.ones(len(y_true), dtype=bool))
-    return {key: found[key] for key in keys}
+    return {key: found.get(key) for key in keys}
 
 
 def _drop(before: float | None, after: float | None) -> float | None:

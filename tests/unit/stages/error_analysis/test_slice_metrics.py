@@ -6,7 +6,7 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
 from tests.unit.stages.error_analysis.helpers import split_of
-from textloop.config import KNOWN_METRICS, Slice
+from textloop.config import CLASSIFICATION_METRICS, Slice
 from textloop.stages.error_analysis.slice_metrics import slice_metrics
 
 LABELS = ["billing", "delivery", "other"]
@@ -31,7 +31,7 @@ def test_each_slice_matches_sklearn_on_its_rows_and_is_flagged_when_small() -> N
     assert found["channel=chat"]["n"] == 1 and found["channel=chat"]["too_small"] is True
     assert found["channel=chat"]["accuracy"] == 0.0
     assert found["channel=email"]["accuracy"] == pytest.approx(4 / 6)
-    assert set(KNOWN_METRICS) <= set(found["channel=email"])
+    assert set(CLASSIFICATION_METRICS) <= set(found["channel=email"])
     assert (found["channel=sms"]["slice"], found["channel=sms"]["kind"],
             found["channel=sms"]["value"]) == ("channel", "field", "sms")
 
