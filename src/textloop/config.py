@@ -571,7 +571,8 @@ def _fields_at(loc: tuple[Any, ...]) -> list[str]:
 
 def write_spec(path: Path, spec: ProjectSpec) -> None:
     """Write the spec atomically so a crash never leaves a half-written file."""
-    data = spec.model_dump(mode="json", exclude_none=True)
+    data = spec.model_dump(mode="json", exclude_none=True,
+                           exclude={"target"} if spec.task != "regression" else None)
     text = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")

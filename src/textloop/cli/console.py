@@ -24,8 +24,8 @@ from textloop.progress import Task
 
 __all__ = ["RichProgress", "console", "err_console", "esc", "render_error"]
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+console = Console(highlight=False, emoji=False)  # ":a:" in user text stays text
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 
 class RichProgress:

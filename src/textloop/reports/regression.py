@@ -28,20 +28,25 @@ HEADLINE = (("mae", "MAE"), ("rmse", "RMSE"), ("r2", "R²"), ("spearman", "Spear
             ("baseline_mae", "MAE of the mean"))
 LOWER_IS_BETTER = frozenset({"mae", "rmse", "baseline_mae"})
 RANGES = 5
+DISCRETE = 10  # at most this many distinct true values: one row each
 
 
 def error_by_range(truth: np.ndarray, pred: np.ndarray, k: int = RANGES) -> list[dict[str, Any]]:
-    """MAE and bias per quantile range of the true value (ties merge ranges)."""
-    edges = np.unique(np.quantile(truth, np.linspace(0, 1, k + 1)))
-    if len(edges) < 2:
-        edges = np.array([truth.min(), truth.max()])
-    index = np.clip(np.searchsorted(edges, truth, side="right") - 1, 0, len(edges) - 2)
+    """MAE and bias per range of the true value: one row per value when the target takes
+    few values (a 1-5 rating), else ``k`` quantile ranges (ties merge ranges)."""
+    distinct = np.unique(truth)
+    if len(distinct) <= DISCRETE:
+        groups = [(f"{value:.4g}", truth == value) for value in distinct]
+    else:
+        edges = np.unique(np.quantile(truth, np.linspace(0, 1, k + 1)))
+        index = np.clip(np.searchsorted(edges, truth, side="right") - 1, 0, len(edges) - 2)
+        groups = [(f"{edges[i]:.3g}–{edges[i + 1]:.3g}", index == i)
+                  for i in range(len(edges) - 1)]
     out = []
-    for i in range(len(edges) - 1):
-        rows = index == i
+    for name, rows in groups:
         if rows.any():
             error = pred[rows] - truth[rows]
-            out.append({"range": f"{edges[i]:.3g}–{edges[i + 1]:.3g}", "n": int(rows.sum()),
+            out.append({"range": name, "n": int(rows.sum()),
                         "mae": float(np.mean(np.abs(error))), "bias": float(np.mean(error))})
     return out
 

@@ -15,6 +15,7 @@ from textloop.config import (
     Label,
     Project,
     ProjectSpec,
+    Target,
     explain_validation,
     load_spec,
     write_spec,
@@ -26,8 +27,12 @@ from textloop.storage import Store
 def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Label] = (),
                  text_field: str = "text", metadata_fields: Sequence[str] = (),
                  goal: Goal | None = None, description: str = "",
-                 score_labels: Sequence[str] = ()) -> Project:
-    """Write ``textloop.yaml`` and create an empty store; refuses to overwrite a project."""
+                 score_labels: Sequence[str] = (), task: str = "classification",
+                 target: Target | None = None) -> Project:
+    """Write ``textloop.yaml`` and create an empty store; refuses to overwrite a project.
+
+    ``task="regression"`` takes no labels and a ``target``; its goal defaults to r2 >= 0.5.
+    """
     folder = folder.resolve()
     spec_path = folder / SPEC_FILE
     if spec_path.exists():
@@ -37,10 +42,11 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
         raise InvalidInputError(f"{folder} exists and is not a folder", hint="choose another name")
     try:
         actions = Actions.for_filter(list(score_labels)) if score_labels else Actions()
-        spec = ProjectSpec(name=name or folder.name, description=description,
-                           labels=list(labels), text_field=text_field,
-                           metadata_fields=list(metadata_fields),
-                           goal=goal or Goal(metric="macro_f1", target=0.9), actions=actions)
+        spec = ProjectSpec.model_validate({
+            "name": name or folder.name, "description": description, "task": task,
+            "labels": list(labels), "text_field": text_field,
+            "metadata_fields": list(metadata_fields), "actions": actions,
+            **({"goal": goal} if goal else {}), **({"target": target} if target else {})})
     except ValidationError as exc:
         error = explain_validation("textloop init", exc)
         raise InvalidInputError(error.message, hint="check the options given to init") from None
@@ -64,3 +70,23 @@ def parse_labels(text: str) -> list[Label]:
         if name.strip():
             out.append(Label(name=name.strip(), description=description.strip()))
     return out
+
+
+def parse_target(text: str) -> Target | None:
+    """``rating``, ``rating:1:5`` or ``share:0:`` (open upper bound) into a target."""
+    if not text.strip():
+        return None
+    name, *bounds = [part.strip() for part in text.split(":")]
+    if len(bounds) not in (0, 2):
+        raise InvalidInputError(f"--target {text!r} is not NAME or NAME:MIN:MAX",
+                                hint="e.g. --target stars:1:5, or --target share:0: for no maximum")
+    try:
+        low, high = ((float(b) if b else None) for b in bounds) if bounds else (None, None)
+        return Target(name=name or "score", min=low, max=high)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InvalidInputError(f"--target {text!r}: {reason}",
+                                hint="e.g. --target stars:1:5") from None
+    except ValueError:
+        raise InvalidInputError(f"--target {text!r}: the bounds must be numbers",
+                                hint="e.g. --target stars:1:5") from None

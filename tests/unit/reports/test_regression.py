@@ -18,6 +18,13 @@ def test_error_by_range_covers_every_row_and_finds_the_bad_end() -> None:
     assert max(bins, key=lambda b: b["mae"]) is bins[-1]
 
 
+def test_a_target_with_few_values_gets_one_row_per_value() -> None:
+    truth = np.array([1.0, 5.0, 5.0, 5.0, 3.0])
+    bins = error_by_range(truth, truth + np.array([1.0, 0.0, 0.0, 0.5, -1.0]))
+    assert [(b["range"], b["n"]) for b in bins] == [("1", 1), ("3", 1), ("5", 3)]
+    assert bins[0]["bias"] == 1.0 and bins[1]["bias"] == -1.0
+
+
 def test_largest_errors_come_first() -> None:
     truth, pred = np.array([1.0, 2.0, 3.0]), np.array([1.1, 0.0, 3.5])
     rows = largest_errors(["a", "b", "c"], truth, pred, ["i1", "i2", "i3"], k=2)

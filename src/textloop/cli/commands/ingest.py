@@ -14,6 +14,7 @@ from textloop.errors import InvalidInputError
 from textloop.stages.ingest import ImportOptions, ImportResult, import_file
 from textloop.stages.ingest.formats import FORMATS, ReadOptions
 from textloop.stages.ingest.rows import DEFAULT_MAX_CHARS
+from textloop.stages.task_support import target_summary
 
 _EPILOG = """Examples:\n
   textloop import reviews.csv --text-col review --label-col sentiment --meta-cols product\n
@@ -53,7 +54,7 @@ def import_(
         read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting))
     with open_store(project) as store:
         result = import_file(store, project, file, options, RichProgress())
-    print_import(result)
+    print_import(result, numeric=project.spec.task == "regression")
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -71,12 +72,14 @@ def parse_label_map(text: str) -> dict[str, str]:
     return out
 
 
-def print_import(result: ImportResult) -> None:
+def print_import(result: ImportResult, numeric: bool = False) -> None:
     name = esc(Path(result.source).name)
     console.print(f"Imported [bold]{name}[/]: {result.rows_read:,} rows read, "
                   f"[bold]{result.records_new:,} new[/] records, "
                   f"{result.annotations_new:,} new labels in {result.seconds:.1f}s")
-    if result.labels:
+    if result.labels and numeric:
+        console.print(f"  in file: {target_summary(result.labels)}")
+    elif result.labels:
         shown = esc(", ".join(f"{k}: {v:,}" for k, v in result.labels.most_common(8)))
         more = f" (+{len(result.labels) - 8} more)" if len(result.labels) > 8 else ""
         console.print(f"  labels in file: {shown}{more}")

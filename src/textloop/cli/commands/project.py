@@ -14,11 +14,13 @@ from textloop.cli.console import console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.config import Goal
-from textloop.stages.project import init_project, parse_labels
+from textloop.stages.project import init_project, parse_labels, parse_target
 from textloop.stages.status import ProjectStatus, project_status
+from textloop.stages.task_support import next_train_hint, target_summary
 
 
-@app.command(epilog="Example: textloop init spam-filter --labels spam,ham --score-labels spam")
+@app.command(epilog="Example: textloop init spam-filter --labels spam,ham --score-labels spam"
+                     "   Regression: textloop init reviews --task regression --target stars:1:5")
 def init(
     name: Annotated[str, typer.Argument(help="Folder to create (its name is the project name).")],
     labels: Annotated[str, typer.Option(
@@ -26,22 +28,38 @@ def init(
     text_field: Annotated[str, typer.Option(help="Column that holds the text.")] = "text",
     metadata_fields: Annotated[str, typer.Option(
         help="Comma-separated metadata columns to keep on import.")] = "",
-    goal_metric: Annotated[str, typer.Option(help="Metric the goal is stated in.")] = "macro_f1",
-    goal_target: Annotated[float, typer.Option(help="Target value of the goal metric.")] = 0.9,
+    goal_metric: Annotated[str | None, typer.Option(
+        help="Metric the goal is stated in (default: macro_f1; regression: r2).")] = None,
+    goal_target: Annotated[float | None, typer.Option(
+        help="Target value of the goal metric (default: 0.9; regression: 0.5).")] = None,
     score_labels: Annotated[str, typer.Option(
         help="For content filters: labels whose probability drives block/review/allow, "
              "e.g. 'spam'.")] = "",
+    task: Annotated[str, typer.Option(
+        help="classification, or regression for a numeric target (a rating, a score).")
+    ] = "classification",
+    target: Annotated[str, typer.Option(
+        help="Regression: the target's name and optional range, e.g. 'rating:1:5'.")] = "",
 ) -> None:
     """Create a project: textloop.yaml (the task spec) and an empty store."""
     project = init_project(
         Path(name), labels=parse_labels(labels), text_field=text_field,
         metadata_fields=[m.strip() for m in metadata_fields.split(",") if m.strip()],
-        goal=Goal(metric=goal_metric, target=goal_target),
+        goal=_goal(goal_metric, goal_target, task), task=task, target=parse_target(target),
         score_labels=[s.strip() for s in score_labels.split(",") if s.strip()])
     console.print(f"Created project [bold]{esc(project.spec.name)}[/] in {esc(str(project.root))}")
     console.print(f"  spec:  {esc(str(project.spec_path))}\n  store: {esc(project.store_url)}")
     console.print(f"Next: cd {esc(name)} && textloop import data.csv --text-col text "
                   "--label-col label")
+
+
+def _goal(metric: str | None, target: float | None, task: str) -> Goal | None:
+    """The goal from the options, or None to take the task's default."""
+    if metric is None and target is None:
+        return None
+    regression = task == "regression"
+    return Goal(metric=metric or ("r2" if regression else "macro_f1"),
+                target=target if target is not None else (0.5 if regression else 0.9))
 
 
 @app.command(epilog="Example: textloop status")
@@ -52,11 +70,15 @@ def status() -> None:
         info = project_status(store, project)
     goal = info.goal
     console.print(f"[bold]{esc(info.name)}[/]  {esc(info.root)}\n"
-                  f"store: {esc(info.store_url)}   goal: {esc(goal['metric'])} >= {goal['target']}")
+                  f"store: {esc(info.store_url)}   goal: {esc(goal['metric'])} "
+                  f"{'>=' if project.spec.goal.higher_is_better else '<='} {goal['target']}")
     console.print(f"records: {info.records:,}   labeled: {info.labeled:,} "
                   f"({info.labeled_share:.1%})   by source: "
                   + (", ".join(f"{k} {v:,}" for k, v in info.label_kinds.items()) or "-"))
-    console.print(_labels_table(info))
+    if project.spec.task == "regression":
+        console.print(f"target {esc(project.spec.target.name)}: {target_summary(info.per_label)}")
+    else:
+        console.print(_labels_table(info))
     if info.labeling:
         lab = info.labeling
         console.print(f"labeling: {lab.annotators:,} annotators   queue: {lab.waiting:,} waiting, "
@@ -64,7 +86,7 @@ def status() -> None:
     if info.releases:
         console.print(_releases_table(info.releases))
     if info.runs:
-        console.print(_runs_table(info.runs, goal["metric"]))
+        console.print(_runs_table(info.runs, goal["metric"], project.spec.task))
     if not info.records:
         console.print("Next: textloop import FILE --text-col TEXT --label-col LABEL")
     elif not info.labeled and info.labeling and info.labeling.waiting:
@@ -74,7 +96,7 @@ def status() -> None:
     elif not info.releases:
         console.print("Next: textloop release")
     elif not info.runs:
-        console.print("Next: textloop train --model tfidf-lr")
+        console.print(f"Next: {next_train_hint(project)}")
 
 
 def _labels_table(info: ProjectStatus) -> Table:
@@ -94,8 +116,9 @@ def _releases_table(rows: list[dict]) -> Table:
     return table
 
 
-def _runs_table(rows: list[dict], goal_metric: str) -> Table:
-    keys = [f"val/{goal_metric}", "test/macro_f1", "test/accuracy"]
+def _runs_table(rows: list[dict], goal_metric: str, task: str) -> Table:
+    tested = ("mae", "r2") if task == "regression" else ("macro_f1", "accuracy")
+    keys = [f"val/{goal_metric}", *(f"test/{k}" for k in tested)]
     table = Table("run", "model", "release", "status", *keys, title="Runs")
     for run in rows:
         metrics = run["metrics"]

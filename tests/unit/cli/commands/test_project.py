@@ -66,3 +66,22 @@ def test_status_of_unlabeled_records_points_to_suggest_then_shows_the_queue(
     queued(store, project, tmp_path, n=3)
     after = runner.invoke(app, ["--project", str(project.root), "status"])
     assert "queue: 5 waiting" in after.output and "Next: textloop label" in after.output
+
+
+def test_init_a_regression_project_with_a_target_range(tmp_path, monkeypatch) -> None:
+    from textloop.config import load_spec
+
+    monkeypatch.chdir(tmp_path)
+    made = runner.invoke(app, ["init", "reviews", "--task", "regression", "--target",
+                               "stars:1:5"])
+    assert made.exit_code == 0, made.output
+    spec = load_spec(tmp_path / "reviews" / "textloop.yaml")
+    assert spec.task == "regression" and spec.labels == []
+    assert (spec.target.name, spec.target.min, spec.target.max) == ("stars", 1.0, 5.0)
+    assert spec.goal.metric == "r2" and spec.training.loss == "mse"
+    bad = runner.invoke(app, ["init", "other", "--task", "regression", "--target", "x:a:1"])
+    assert bad.exit_code != 0 and "--target 'x:a:1': the bounds must be numbers" in bad.output
+    assert not (tmp_path / "other").exists()
+    plain = runner.invoke(app, ["init", "spam", "--labels", "spam,ham"])
+    assert plain.exit_code == 0
+    assert "\ntarget:" not in (tmp_path / "spam" / "textloop.yaml").read_text()
