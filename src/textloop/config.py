@@ -263,6 +263,31 @@ class PromotionSettings(_Strict):
     latency_texts: int = Field(50, ge=1, le=10_000)
 
 
+class ServingSettings(_Strict):
+    """How ``textloop serve`` answers (docs/serving.md); command-line options override these.
+
+    ``log_texts``: what the prediction log keeps of each text: ``full`` (the text), ``hash``
+    (its SHA-256, which still links feedback to a stored record) or ``none``.
+    ``require_key``: demand an API key even before any key exists (a server with keys always
+    demands one). ``cors_origins``: browser origins allowed to call the API (none: CORS off).
+    """
+
+    alias: str = Field("champion", min_length=1)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    workers: int = Field(1, ge=1, le=64)
+    max_batch: int = Field(32, ge=1, le=1024)
+    max_wait_ms: float = Field(5.0, ge=0.0, le=1000.0)
+    max_texts: int = Field(64, ge=1, le=10_000)
+    max_text_chars: int = Field(10_000, ge=1)
+    max_body_bytes: int = Field(1_000_000, ge=1024)
+    require_key: bool = False
+    log_texts: Literal["full", "hash", "none"] = "full"
+    log_queue: int = Field(10_000, ge=1)
+    poll_seconds: float = Field(2.0, gt=0.0)
+    cors_origins: list[str] = Field(default_factory=list)
+
+
 class Rule(_Strict):
     """A weak labeling rule: votes ``label`` when it matches, abstains otherwise.
 
@@ -384,6 +409,7 @@ class ProjectSpec(_Strict):
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     rules: list[Rule] = Field(default_factory=list)
     promotion: PromotionSettings = Field(default_factory=PromotionSettings)
+    serving: ServingSettings = Field(default_factory=ServingSettings)
     slices: list[Slice] = Field(default_factory=list)
     fairness: list[Fairness] = Field(default_factory=list)
     store: str = DEFAULT_STORE_URL
