@@ -108,9 +108,12 @@ def slice_rule(max_drop: float | None, c: Comparison) -> RuleResult:
 
 def _slice_drops(c: Comparison, slices: dict[str, Any], before: dict[str, Any]
                  ) -> list[tuple[str, float, float, float]]:
-    """(slice, drop, champion value, candidate value) for slices both sides measured."""
+    """(slice, drop, champion value, candidate value) for slices both sides measured on
+    enough rows (a slice flagged ``too_small`` on either side is left out)."""
     out = []
     for name in sorted(slices):
+        if (slices[name] or {}).get("too_small") or (before.get(name) or {}).get("too_small"):
+            continue  # a handful of rows moves a lot by chance: reported, never decisive
         after = _number((slices[name] or {}).get(c.goal_metric))
         base = _number((before.get(name) or {}).get(c.goal_metric))
         if after is not None and base is not None:

@@ -93,3 +93,11 @@ def test_an_error_metric_counts_a_lower_value_as_the_uplift() -> None:
                                champion_version=1, release="v2", latency=FAST,
                                higher_is_better=False))
     assert rules["slices"][0] == "fail" and "'short'" in rules["slices"][1]
+
+
+def test_a_slice_too_small_to_trust_never_blocks_a_promotion() -> None:
+    candidate = {"macro_f1": 0.83, "ece": 0.02,
+                 "slices": {"lang=en": {"macro_f1": 0.85},
+                            "lang=fr": {"macro_f1": 0.40, "too_small": True}}}
+    rules = by_rule(compare(candidate))
+    assert rules["slices"][0] == "pass" and "1 slices compared" in rules["slices"][1]
