@@ -66,12 +66,19 @@ def _registry(conn: Connection) -> None:
         table.create(conn)
 
 
+def _serving(conn: Connection) -> None:
+    """v6: the inference server: API keys, the prediction log and feedback on predictions."""
+    for table in (schema.api_keys, schema.predictions, schema.prediction_feedback):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
     Migration(3, "cleaning: cleanings and findings", _cleaning),
     Migration(4, "review: review decisions and exclusions", _review),
     Migration(5, "registry: model versions, aliases and alias history", _registry),
+    Migration(6, "serving: api keys, prediction log and feedback", _serving),
 )
 LATEST = MIGRATIONS[-1].version
 

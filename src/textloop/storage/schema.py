@@ -341,3 +341,54 @@ model_alias_history = Table(
     Column("details", Text, nullable=False, server_default="{}"),
     Index("ix_model_alias_history_alias", "alias", "id"),
 )
+
+# The inference server (v6). ``api_keys`` holds each key's scrypt hash under a public key id
+# (the part of the key before the secret), its rate limit, and ``revoked_at`` once revoked.
+# ``predictions`` is the prediction log, one row per text of a request (``idx`` its position);
+# ``text`` and ``text_hash`` are filled as ``serving.log_texts`` allows. ``prediction_feedback``
+# holds the true labels sent for logged predictions, linked to the record and annotation they
+# became when the text is known.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("name", String(100), primary_key=True),
+    Column("key_id", String(32), nullable=False, unique=True),
+    Column("secret_hash", Text, nullable=False),
+    Column("rate", String(32)),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("request_id", String(32), primary_key=True),
+    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", Float, nullable=False),
+    Column("model_version", Integer),
+    Column("run_name", String(200), nullable=False),
+    Column("api_key", String(100)),
+    Column("text", Text),
+    Column("text_hash", String(64)),
+    Column("label", Text),
+    Column("probabilities", Text, nullable=False, server_default="{}"),
+    Column("score", Float),
+    Column("band", String(64)),
+    Column("value", Float),
+    Column("latency_ms", Float, nullable=False),
+    Index("ix_predictions_created", "created_at"),
+)
+
+prediction_feedback = Table(
+    "prediction_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("request_id", String(32), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("api_key", String(100)),
+    Column("record_id", String(32), ForeignKey("records.id")),
+    Column("annotation_id", Integer, ForeignKey("annotations.id")),
+    Index("ix_prediction_feedback_request", "request_id", "idx"),
+)

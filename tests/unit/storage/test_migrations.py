@@ -12,6 +12,8 @@ from textloop.storage import Store, schema
 from textloop.storage.engine import WRITE
 from textloop.storage.migrations import LATEST, MIGRATIONS, current_version
 
+SERVING_TABLES = ("prediction_feedback", "predictions", "api_keys")
+
 
 def open_store(tmp_path, **kwargs) -> Store:
     return Store(f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "artifacts", **kwargs)
@@ -77,9 +79,9 @@ def _make_v1_store(tmp_path) -> None:
     from sqlalchemy import text
 
     with open_store(tmp_path) as store, store.write() as conn:
-        for name in ("model_alias_history", "model_aliases", "model_versions", "exclusions",
-                     "review_decisions", "findings", "cleanings", "al_rounds", "comments",
-                     "assignments", "queue_items", "annotators"):
+        for name in (*SERVING_TABLES, "model_alias_history", "model_aliases", "model_versions",
+                     "exclusions", "review_decisions", "findings", "cleanings", "al_rounds",
+                     "comments", "assignments", "queue_items", "annotators"):
             conn.execute(text(f"DROP TABLE {name}"))
         conn.execute(text("DROP INDEX ix_annotations_annotator"))
         conn.execute(text("ALTER TABLE annotations DROP COLUMN retracted_at"))
@@ -119,14 +121,14 @@ def test_a_v3_store_gains_the_review_tables_and_keeps_its_findings(tmp_path) -> 
             id="r1", content_hash="h1", text="kept", source_kind="file", created_at=0.0))
         findings.add(conn, config={}, summary={}, rows=[
             {"record_id": "r1", "kind": "outlier", "score": 0.9, "details": {}}])
-        for name in ("model_alias_history", "model_aliases", "model_versions", "exclusions",
-                     "review_decisions"):
+        for name in (*SERVING_TABLES, "model_alias_history", "model_aliases", "model_versions",
+                     "exclusions", "review_decisions"):
             conn.execute(text(f"DROP TABLE {name}"))
         conn.execute(schema.schema_migrations.delete())
         conn.execute(schema.schema_migrations.insert().values(
             version=3, name=MIGRATIONS[2].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [3, 4, 5]
+        assert [v for v, _ in stamps(store)] == [3, 4, 5, 6]
         assert {"review_decisions", "exclusions"} <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [f["record_id"] for f in findings.list_for(conn, "c1")] == ["r1"]
@@ -139,14 +141,35 @@ def test_a_v4_store_gains_the_registry_tables_and_keeps_its_runs(tmp_path) -> No
 
     with open_store(tmp_path) as store, store.write() as conn:
         runs.create(conn, model="m", short_name="m", release_id=None, config={})
-        for name in ("model_alias_history", "model_aliases", "model_versions"):
+        for name in (*SERVING_TABLES, "model_alias_history", "model_aliases", "model_versions"):
             conn.execute(text(f"DROP TABLE {name}"))
         conn.execute(schema.schema_migrations.delete())
         conn.execute(schema.schema_migrations.insert().values(
             version=4, name=MIGRATIONS[3].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [4, 5]
+        assert [v for v, _ in stamps(store)] == [4, 5, 6]
         tables = set(inspect(store.engine).get_table_names())
         assert {"model_versions", "model_aliases", "model_alias_history"} <= tables
         with store.read() as conn:
             assert [r["name"] for r in runs.list_all(conn)] == ["m-1"]
+
+
+def test_a_v5_store_gains_the_serving_tables_and_keeps_its_versions(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import registry, runs
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        run = runs.create(conn, model="m", short_name="m", release_id=None, config={})
+        registry.add_version(conn, run_id=run["id"], run_name=run["name"], release_id=None,
+                             metrics={}, actor="ana")
+        for name in SERVING_TABLES:
+            conn.execute(text(f"DROP TABLE {name}"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=5, name=MIGRATIONS[4].name, applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == [5, 6]
+        assert set(SERVING_TABLES) <= set(inspect(store.engine).get_table_names())
+        with store.read() as conn:
+            assert [v["run_name"] for v in registry.list_versions(conn)] == ["m-1"]
