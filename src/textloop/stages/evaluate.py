@@ -19,6 +19,7 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import write_evaluation_report
 from textloop.stages.calibration_report import band_section, calibration_section
 from textloop.stages.error_analysis import EvaluatedSplit, analyze_errors, split_provenance
+from textloop.stages.evaluate_regression import evaluate_regression
 from textloop.stages.metrics import compute_metrics, validate_inputs
 from textloop.stages.model_card import write_model_card
 from textloop.stages.modeling import LoadedRun, align_proba, load_run, model_inputs
@@ -49,6 +50,9 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     """
     if split not in SPLITS:
         raise InvalidInputError(f"unknown split {split!r}", hint=f"use one of {', '.join(SPLITS)}")
+    if project.spec.task == "regression":
+        return EvaluationResult(split=split, **evaluate_regression(store, project, run_ref, split,
+                                                                   _context, progress))
     loaded = load_run(store, run_ref)
     run = loaded.run
     data = load_release(store, run["release_id"])
