@@ -30,11 +30,12 @@ from textloop.errors import InvalidInputError
 from textloop.models.bundle import to_bundle
 from textloop.models.classifiers import make_model, regressor_names
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.fitting import fit_on_train_split
 from textloop.stages.metrics import compute_metrics
-from textloop.stages.modeling import align_proba, model_inputs
+from textloop.stages.modeling import align_proba
 from textloop.stages.release import load_release
 from textloop.stages.train_regression import check_task, fit_and_score_regression
-from textloop.stages.training_monitor import MonitoredFit, fit_monitored
+from textloop.stages.training_monitor import MonitoredFit
 from textloop.stages.validation_fit import ValidationFit, fit_on_validation
 from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
@@ -159,16 +160,7 @@ def _fit_and_score(store: Store, project: Project, estimator: Any, data: Any,
     """Train/validation metrics, the validation probabilities (model column order) and,
     for models trained by epochs, the monitored history and verdict."""
     train_split, val_split = data.splits["train"], data.splits["validation"]
-    x_train = model_inputs(estimator, train_split.texts, store, progress)
-    x_val = model_inputs(estimator, val_split.texts, store, progress) if val_split.texts else None
-    monitored = None
-    if getattr(estimator, "iterative", False):
-        validation = None if x_val is None else (x_val, val_split.labels)
-        monitored = fit_monitored(estimator, x_train, train_split.labels, validation,
-                                  project.spec.training, project.spec.goal, progress)
-    else:
-        with progress.task(f"Fitting on {len(train_split.texts):,} rows", total=None):
-            estimator.fit(x_train, train_split.labels)
+    x_train, x_val, monitored = fit_on_train_split(store, project, estimator, data, progress)
     metrics = _scores("train", estimator, estimator.predict_proba(x_train), train_split.labels,
                       data.labels)
     val_proba = None

@@ -14,9 +14,9 @@ import numpy as np
 from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import Progress
-from textloop.stages.modeling import model_inputs
+from textloop.stages.fitting import fit_on_train_split
 from textloop.stages.regression_metrics import HEADLINE, regression_metrics
-from textloop.stages.training_monitor import MonitoredFit, fit_monitored
+from textloop.stages.training_monitor import MonitoredFit
 from textloop.storage import Store
 
 
@@ -40,16 +40,7 @@ def fit_and_score_regression(store: Store, project: Project, estimator: Any, dat
         raise InvalidInputError(f"release {data.id}: the train split needs at least two rows "
                                 "with different targets", hint="import more rows and release "
                                                                 "again")
-    x_train = model_inputs(estimator, train_split.texts, store, progress)
-    x_val = model_inputs(estimator, val_split.texts, store, progress) if val_split.texts else None
-    monitored = None
-    if getattr(estimator, "iterative", False):
-        validation = None if x_val is None else (x_val, val_split.labels)
-        monitored = fit_monitored(estimator, x_train, train_split.labels, validation,
-                                  project.spec.training, project.spec.goal, progress)
-    else:
-        with progress.task(f"Fitting on {len(train_split.texts):,} rows", total=None):
-            estimator.fit(x_train, train_split.labels)
+    x_train, x_val, monitored = fit_on_train_split(store, project, estimator, data, progress)
     mean = float(np.mean(train_split.labels))
     metrics = _prefixed("train", regression_metrics(train_split.labels,
                                                     estimator.predict(x_train), mean))
