@@ -129,13 +129,13 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
 def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:
     """``epochs`` and ``loss`` from the training section, unless ``--param`` set them.
 
-    Models with costly epochs (``own_epochs``: fine-tuning an encoder) keep their own
-    defaults unless textloop.yaml writes the key out; a model without a key ignores it.
+    Models with costly epochs (``own_epochs``: fine-tuning an encoder) keep their own epoch
+    count (``--param epochs=...`` still sets it); a model without a key ignores it.
     """
     settings = project.spec.training
     defaults = {"epochs": settings.epochs, "loss": settings.loss}
     if getattr(estimator, "own_epochs", False):
-        defaults = {k: v for k, v in defaults.items() if k in settings.model_fields_set}
+        del defaults["epochs"]
     accepted = estimator.get_params()
     estimator.set_params(**{k: v for k, v in defaults.items()
                             if k not in params and k in accepted})

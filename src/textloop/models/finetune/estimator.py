@@ -3,8 +3,8 @@
 Subclasses train in torch (``fit``) and keep their learned state as numpy arrays; this base
 turns that state into predictions on ONNX Runtime, so a restored bundle predicts without
 torch. Both are *iterative* (monitored by ``textloop train`` like ``embed-mlp``), but their
-epochs are costly, so the ``training:`` section's default epoch count does not apply to them
-(``own_epochs``): only an ``epochs`` written in ``textloop.yaml`` or ``--param`` does.
+epochs are costly, so the ``training:`` section's epoch count does not apply to them
+(``own_epochs``): their own default does, or ``--param epochs=N``.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ encoder runs on the same ONNX graph as the stock one.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,9 @@ def add_adapters(model: Any, r: int, alpha: float, dropout: float) -> Any:
     peft = require_peft("LoRA fine-tuning")
     config = peft.LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout,
                              target_modules=list(TARGETS), bias="none")
-    return peft.get_peft_model(model, config)
+    with warnings.catch_warnings():  # peft asks transformers about a renamed attribute
+        warnings.simplefilter("ignore", FutureWarning)
+        return peft.get_peft_model(model, config)
 
 
 def adapter_arrays(model: Any) -> dict[str, np.ndarray]:

@@ -1,0 +1,30 @@
+"""``textloop train --model lora``: monitored run, verdict, bundle, predict and evaluate."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.stages.evaluate import evaluate_run
+from textloop.stages.modeling import load_run
+from textloop.stages.predict import predict
+from textloop.stages.train import train
+
+pytestmark = pytest.mark.model
+
+
+def test_trains_through_the_stage_and_evaluates(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    result = train(store, project, model="lora",
+                   params={"epochs": 1, "batch_size": 32, "max_seq_len": 32,
+                           "learning_rate": 2e-3})
+    assert result.model == "textloop.model.lora.v1"
+    assert result.training is not None and result.training.epochs_run == 1
+    assert result.training.verdict.kind in {"healthy", "underfitting", "overfitting"}
+    assert result.metrics["val/macro_f1"] > 0.6
+    loaded = load_run(store, result.run_name)
+    assert loaded.model.adapters_  # rebuilt from the bundle's arrays
+    labels = [p.label for p in predict(store, result.run_name, ["win a free prize now txt"])]
+    assert labels == ["spam"]
+    evaluated = evaluate_run(store, project, result.run_name, probes=False)
+    assert evaluated.metrics["macro_f1"] > 0.6
