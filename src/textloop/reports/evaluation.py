@@ -75,6 +75,7 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
                   errors=int(np.sum(probs.argmax(axis=1) != y_idx)),
                   metrics_file=METRICS_FILE, training=_training(training),
                   calibration=calibration_view(metrics.get("calibration")),
+                  inference=metrics.get("inference"),
                   bands=metrics.get("bands"))
     report_path = folder / REPORT_FILE
     _write_atomic(report_path, html)

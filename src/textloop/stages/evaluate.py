@@ -1,6 +1,7 @@
 """``textloop evaluate RUN``: score a trained run on a release split and write its report.
 
 The report folder also gets the run's model card (``model_card.md``/``.html``).
+``compare_embedders`` adds the inference-optimisation table (``embedder_comparison.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import write_evaluation_report
+from textloop.stages import embedder_comparison
 from textloop.stages.calibration_report import band_section, calibration_section
 from textloop.stages.error_analysis import EvaluatedSplit, analyze_errors, split_provenance
 from textloop.stages.evaluate_regression import evaluate_regression
@@ -43,6 +45,7 @@ class EvaluationResult:
 
 
 def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "test",
+                 compare_embedders: bool = False,
                  probes: bool = True, progress: Progress = NULL_PROGRESS) -> EvaluationResult:
     """Predict the split with the run's model, compute metrics, log them, write the report.
 
@@ -72,6 +75,9 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     metrics["ece"] = metrics["calibration"]["ece_after"]
     metrics["uncalibrated_ece"] = metrics["calibration"]["ece_before"]
     metrics["bands"] = band_section(loaded, proba, y_idx, data.labels)
+    if compare_embedders:  # the inference-optimisation table: each embedder, scored and timed
+        metrics["inference"] = embedder_comparison.compare_embedders(
+            store, loaded, part.texts, part.labels, data.labels, progress=progress)
     metrics.update(_error_analysis(loaded, project, data, split, proba, probes, progress))
     goal = project.spec.goal
     achieved = metrics.get(goal.metric)

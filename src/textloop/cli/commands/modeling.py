@@ -14,6 +14,7 @@ from textloop.cli.bands import print_bands, print_calibration
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.error_analysis import print_error_analysis
+from textloop.cli.inference import print_inference
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
 
@@ -83,13 +84,17 @@ def _print_training(training: Any, bundle_path: str) -> None:
     console.print(f"Curves: tensorboard --logdir {esc(str(Path(bundle_path).parent))}")
 
 
-@app.command(epilog="Example: textloop evaluate tfidf-lr-1 --split test")
+@app.command(epilog="Examples:\n\n  textloop evaluate tfidf-lr-1 --split test\n\n"
+                     "  textloop evaluate embed-lr-2 --compare-embedders")
 def evaluate(
     run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-1), id, or 'latest'.")],
     split: Annotated[str, typer.Option(help="Release split to evaluate on.")] = "test",
     probes: Annotated[bool, typer.Option(
         "--probes/--no-probes", help="Re-score up to 1,000 rows with typos, case and "
                                      "punctuation changes (robustness).")] = True,
+    compare_embedders: Annotated[bool, typer.Option(
+        help="Also score and time the head on each embedder variant (fp32, int8, int8 "
+             "truncated): embed-lr and embed-mlp runs.")] = False,
 ) -> None:
     """Score a run on a release split; write an HTML report and a JSON file."""
     from textloop.stages.evaluate import evaluate_run
@@ -97,7 +102,7 @@ def evaluate(
     project = current_project()
     with open_store(project) as store:
         result = evaluate_run(store, project, run, split=split, probes=probes,
-                              progress=RichProgress())
+                              compare_embedders=compare_embedders, progress=RichProgress())
     m = result.metrics
     headline = (f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_num(m.get('r2'))}"
                 if "mae" in m else f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}")
@@ -112,6 +117,8 @@ def evaluate(
     if m.get("bands"):
         print_bands(m["bands"]["bands"], f"Action bands on {split}")
     print_error_analysis(m, project.spec.goal.metric)
+    if m.get("inference"):
+        print_inference(m["inference"])
     console.print(f"Report: {result.report_html}\nJSON:   {result.metrics_json}")
 
 

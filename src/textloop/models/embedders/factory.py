@@ -14,7 +14,7 @@ from typing import NoReturn
 from textloop.errors import ConfigError
 from textloop.models.embedders.base import Embedder
 from textloop.models.embedders.build import FP32_FILE, INT8_FILE, TOKENIZER_FILE
-from textloop.models.embedders.model_files import MODEL_NAME, ensure_model
+from textloop.models.embedders.model_files import MODEL_NAME, ensure_model, model_dir
 from textloop.models.embedders.onnx_embedder import ModelFiles, OnnxEmbedder
 from textloop.models.embedders.quantize import SCHEME
 from textloop.progress import Progress
@@ -47,9 +47,8 @@ def minilm_embedder(precision: str, max_tokens: int | None = None) -> OnnxEmbedd
 
 
 def model_file(precision: str) -> Path:
-    """The verified ONNX graph of ``precision`` (fetched and built on first use)."""
-    folder, _ = ensure_model()
-    return folder / PRECISION_FILES[precision]
+    """Where the ONNX graph of ``precision`` is cached (verified when an embedder loads it)."""
+    return model_dir() / PRECISION_FILES[precision]
 
 
 @REGISTRY.register("textloop.embedder.minilm-int8.v1")

@@ -76,3 +76,20 @@ def test_unknown_calibration_is_a_clean_error(project, store, tmp_path) -> None:
     result = invoke(project, "train", "--calibration", "platt")
     assert result.exit_code == 3 and "no calibration named 'platt'" in result.output
     assert "temperature" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.model
+def test_evaluate_compare_embedders_prints_the_table_or_says_why_not(project, store,
+                                                                      tmp_path) -> None:
+    released(store, project, tmp_path)
+    invoke(project, "train", "--model", "tfidf-lr")
+    refused = invoke(project, "evaluate", "tfidf-lr-1", "--compare-embedders")
+    assert refused.exit_code == 2, refused.output
+    assert "has no embedder to compare" in refused.output and "embed-mlp" in refused.output
+    invoke(project, "train", "--model", "embed-lr")
+    compared = invoke(project, "evaluate", "embed-lr-2", "--compare-embedders")
+    assert compared.exit_code == 0, compared.output
+    assert "Head trained on all-MiniLM-L6-v2/int8-per-token" in compared.output
+    table = compared.output.split("Head trained on", 1)[1]
+    names = [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
+    assert names == ["fp32", "int8 *", "int8, 128 tokens", "int8, 64 tokens"]
