@@ -48,7 +48,7 @@ class LoraClassifier(TunedEncoderClassifier):
 
     def __init__(self, loss: str = "cross_entropy", r: int = 8, alpha: float = 16.0,
                  lora_dropout: float = 0.1, learning_rate: float = 5e-4,
-                 head_learning_rate: float = 1e-3, batch_size: int = 16, epochs: int = 10,
+                 head_learning_rate: float = 1e-3, batch_size: int = 8, epochs: int = 10,
                  max_seq_len: int = 128, C: float = 10.0, seed: int = 0) -> None:
         self.loss = loss
         self.r = r
