@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from textloop.config import Actions
 from textloop.errors import InvalidInputError
-from textloop.stages.modeling import load_run
+from textloop.stages.modeling import LoadedRun, load_run
 from textloop.storage import Store
 
 
@@ -35,7 +35,11 @@ def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction
     if not texts or any(not t.strip() for t in texts):
         raise InvalidInputError("every text must be non-empty", hint='e.g. textloop predict '
                                 'latest "win a free phone now"')
-    loaded = load_run(store, run_ref)
+    return predictions_from(load_run(store, run_ref), texts)
+
+
+def predictions_from(loaded: LoadedRun, texts: Sequence[str]) -> list[Prediction]:
+    """``predict`` with a run already loaded (the server loads once, predicts many times)."""
     if loaded.is_regressor:
         values = loaded.served(list(texts))
         return [Prediction(text=text, label="", probabilities={}, score=float(value), band="",

@@ -35,12 +35,16 @@ async def on_textloop_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc)
 
 
-async def on_validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
+def invalid_request(exc: RequestValidationError, hint: str) -> InvalidInputError:
+    """FastAPI's validation error as one sentence naming each field and its problem."""
     problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}"
                          for e in exc.errors())
-    return error_response(request, InvalidInputError(f"invalid request ({problems})",
-                                                     hint="reload the page and try again"))
+    return InvalidInputError(f"invalid request ({problems})", hint=hint)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(request, invalid_request(exc, hint="reload the page and try again"))
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:

@@ -1,0 +1,1 @@
+"""The inference server (``textloop serve``): FastAPI routes over ``textloop.stages.serving``."""

@@ -1,0 +1,47 @@
+"""The inference server app: ``create_app(project, store, config)``.
+
+Layers, outermost first: request metrics (every API answer is timed and counted, refusals
+included), CORS only when ``serving.cors_origins`` lists origins, the body-size limit, then
+the routes. Handlers answer errors in the one JSON shape. OpenAPI is at ``/openapi.json``;
+no docs pages are served (they would load scripts from a CDN).
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from textloop import __version__
+from textloop.config import Project
+from textloop.server import errors
+from textloop.server.metrics import RequestMetrics
+from textloop.server.routes import router
+from textloop.server.settings import ServerConfig
+from textloop.server.state import ServerState, lifespan
+from textloop.storage import Store
+from textloop.web.guards import BodyLimit, BodyTooLargeError
+
+
+class ApiBodyLimit(BodyLimit):
+    def _too_large(self, size: int) -> BodyTooLargeError:
+        return BodyTooLargeError(f"request body of {size:,} bytes or more exceeds the limit of "
+                                 f"{self.limit:,} bytes",
+                                 hint="send fewer or shorter texts per request")
+
+
+def create_app(project: Project, store: Store, config: ServerConfig) -> FastAPI:
+    """The server for one project, open store and target; the model loads on startup."""
+    app = FastAPI(title=f"textloop · {project.spec.name}", version=__version__,
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    state = ServerState(project, store, config)
+    app.state.serving = state
+    errors.install(app)
+    app.include_router(router)
+    app.add_middleware(ApiBodyLimit, limit=config.serving.max_body_bytes)
+    if config.serving.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=config.serving.cors_origins,
+                           allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "Content-Type", "X-API-Key"],
+                           expose_headers=["X-Request-ID", "Retry-After"])
+    app.add_middleware(RequestMetrics, metrics=state.metrics)
+    return app

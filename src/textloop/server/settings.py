@@ -1,0 +1,36 @@
+"""What a server runs with: the model target and the ``serving:`` settings, after overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from textloop.config import Project, ServingSettings, explain_validation
+from textloop.errors import InvalidInputError
+from textloop.stages.serving.model import ServeTarget
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    target: ServeTarget
+    serving: ServingSettings
+
+    @classmethod
+    def for_project(cls, project: Project, *, alias: str | None = None, run: str | None = None,
+                    **overrides: Any) -> ServerConfig:
+        """textloop.yaml's ``serving:`` section with the given (non-None) options on top."""
+        if alias is not None and run is not None:
+            raise InvalidInputError("pass --alias or --run, not both",
+                                    hint="--alias follows the registry; --run pins one run")
+        given = {k: v for k, v in overrides.items() if v is not None}
+        if alias is not None:
+            given["alias"] = alias
+        try:
+            serving = ServingSettings.model_validate({**project.spec.serving.model_dump(),
+                                                      **given})
+        except ValidationError as exc:
+            raise explain_validation("serving options", exc) from None
+        target = ServeTarget(alias=None, run=run) if run else ServeTarget(alias=serving.alias)
+        return cls(target, serving)

@@ -1,0 +1,138 @@
+"""API keys: created and revoked by ``textloop keys``, checked by the server on each request.
+
+A key reads ``tl_<key id>_<secret>``. The key id is public (it names the row to check, so a
+made-up key costs no hashing); the secret is stored only as a salted scrypt hash, the same
+scheme as annotator tokens, and compared in constant time. scrypt is slow on purpose, so the
+server remembers the SHA-256 of each key it has verified (right or wrong) and re-checks only
+that the key is still standing in its snapshot of the table, which it refreshes every few
+seconds: a revoked key stops working without a restart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.stages.annotators import hash_secret, verify_secret
+from textloop.stages.serving.errors import UnauthorizedError
+from textloop.stages.serving.rate_limit import parse_rate
+from textloop.storage import Store, api_keys
+
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+PREFIX = "tl"
+FAILED_MEMORY = 4096
+"""How many wrong keys the server remembers, so repeating one costs no scrypt hash."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    name: str
+    key_id: str
+    secret_hash: str
+    rate: str | None
+    revoked: bool
+
+
+def create_key(store: Store, name: str, rate: str | None = None) -> str:
+    """A new key for ``name``; returned once, stored only as a hash."""
+    if not _NAME.match(name):
+        raise InvalidInputError(f"key name {name!r} is not allowed",
+                                hint="use letters, digits, '.', '_' or '-' (up to 100)")
+    rate = None if rate is None else str(parse_rate(rate))
+    key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(24)
+    with store.write() as conn:
+        if api_keys.get(conn, name) is not None:
+            raise ConflictError(f"an API key named {name!r} already exists",
+                                hint="pick another name, or revoke it first and use a new name")
+        api_keys.add(conn, name=name, key_id=key_id, secret_hash=hash_secret(secret), rate=rate)
+    return f"{PREFIX}_{key_id}_{secret}"
+
+
+def list_keys(store: Store) -> list[ApiKey]:
+    with store.read() as conn:
+        return [_to_key(row) for row in api_keys.list_all(conn)]
+
+
+def revoke_key(store: Store, name: str) -> None:
+    with store.write() as conn:
+        row = api_keys.get(conn, name)
+        if row is None:
+            raise NotFoundError(f"no API key named {name!r}",
+                                hint="list them with `textloop keys list`")
+        if row["revoked_at"] is None:
+            api_keys.revoke(conn, name)
+
+
+def _to_key(row: dict[str, Any]) -> ApiKey:
+    return ApiKey(row["name"], row["key_id"], row["secret_hash"], row["rate"],
+                  row["revoked_at"] is not None)
+
+
+class KeyRing:
+    """The server's view of the keys: a snapshot of the table plus what it has verified."""
+
+    def __init__(self, require_key: bool = False) -> None:
+        self.require_key = require_key
+        self.by_id: dict[str, ApiKey] = {}
+        self.verified: dict[bytes, str] = {}  # sha256 of a presented key -> its key id
+        self.failed: OrderedDict[bytes, None] = OrderedDict()
+
+    def refresh(self, store: Store) -> None:
+        """Re-read the table (one small query; the server's watcher calls this)."""
+        self.by_id = {key.key_id: key for key in list_keys(store)}
+
+    @property
+    def required(self) -> bool:
+        """Keys are demanded once any key exists (a revoked one too: revoking the last key
+        must not open the server) or when ``serving.require_key`` says so."""
+        return self.require_key or bool(self.by_id)
+
+    def remembered(self, presented: str) -> ApiKey | None:
+        """The standing key when ``presented`` was verified before; raises when it failed
+        before or its key is revoked or gone; None when it needs ``verify`` (slow)."""
+        digest = _digest(presented)
+        if digest in self.failed:
+            raise _wrong_key()
+        key_id = self.verified.get(digest)
+        if key_id is None:
+            return None
+        return self._standing(key_id)
+
+    def verify(self, presented: str) -> ApiKey:
+        """Check ``presented`` against the stored hash (scrypt: run it off the event loop)."""
+        parts = presented.split("_", 2)
+        key = self.by_id.get(parts[1]) if len(parts) == 3 and parts[0] == PREFIX else None
+        if key is None:  # not remembered: a key made since the last refresh will be known
+            raise _wrong_key()
+        if not verify_secret(parts[2], key.secret_hash):
+            self._remember_failure(_digest(presented))
+            raise _wrong_key()
+        self.verified[_digest(presented)] = key.key_id
+        return self._standing(key.key_id)
+
+    def _standing(self, key_id: str) -> ApiKey:
+        key = self.by_id.get(key_id)
+        if key is None or key.revoked:
+            raise UnauthorizedError("this API key has been revoked",
+                                    hint="ask for a new key (`textloop keys create NAME`)")
+        return key
+
+    def _remember_failure(self, digest: bytes) -> None:
+        self.failed[digest] = None
+        while len(self.failed) > FAILED_MEMORY:
+            self.failed.popitem(last=False)
+
+
+def _digest(presented: str) -> bytes:
+    return hashlib.sha256(presented.encode("utf-8", "surrogatepass")).digest()
+
+
+def _wrong_key() -> UnauthorizedError:
+    return UnauthorizedError("the API key is not valid",
+                             hint="send the key `textloop keys create` printed, as "
+                                  "`Authorization: Bearer KEY` or `X-API-Key: KEY`")

@@ -1,0 +1,117 @@
+"""The prediction log: every answer is queued here and written to the store in batches.
+
+A request only puts rows on a bounded in-memory queue (``put_nowait``: it never waits for
+the database). One writer thread takes up to ``batch`` rows at a time and inserts them with
+one executemany in one transaction, so a burst of traffic costs a few commits rather than one
+per prediction. When the queue is full the rows are dropped and counted (the server exports
+the count as ``textloop_prediction_log_dropped_total``); a failed write is counted the same
+way. ``close`` writes what is queued before it returns, so a graceful shutdown loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from textloop.errors import TextloopError
+from textloop.stages.ingest.rows import content_hash, normalize_text
+from textloop.stages.predict import Prediction
+from textloop.storage import Store, predictions
+
+LogTexts = Literal["full", "hash", "none"]
+log = logging.getLogger(__name__)
+
+
+def log_row(prediction: Prediction, *, request_id: str, idx: int, version: int | None,
+            api_key: str | None, latency_ms: float, log_texts: LogTexts) -> dict[str, Any]:
+    """The row logged for one prediction; the text is kept, hashed or left out per
+    ``log_texts``. The hash is a record's content hash, so feedback can find the record."""
+    digest = content_hash(normalize_text(prediction.text)) if log_texts != "none" else None
+    return {"request_id": request_id, "idx": idx, "created_at": time.time(),
+            "model_version": version, "run_name": prediction.model, "api_key": api_key,
+            "text": prediction.text if log_texts == "full" else None, "text_hash": digest,
+            "label": prediction.label or None, "probabilities": prediction.probabilities,
+            "score": prediction.score, "band": prediction.band or None,
+            "value": prediction.value, "latency_ms": latency_ms}
+
+
+class PredictionLog:
+    def __init__(self, store: Store, capacity: int = 10_000, batch: int = 500,
+                 on_drop: Callable[[int], None] | None = None) -> None:
+        self.store = store
+        self.batch = batch
+        self.on_drop = on_drop
+        self.queue: queue.Queue[dict[str, Any]] = queue.Queue(capacity)
+        self.dropped = 0
+        self.written = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="textloop-prediction-log",
+                                        daemon=True)
+
+    def start(self) -> PredictionLog:
+        self._thread.start()
+        return self
+
+    def offer(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Queue rows without ever waiting; returns how many were dropped (queue full)."""
+        lost = 0
+        for row in rows:
+            try:
+                self.queue.put_nowait(row)
+            except queue.Full:
+                lost += 1
+        self._count_drops(lost)
+        return lost
+
+    @property
+    def depth(self) -> int:
+        return self.queue.qsize()
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every queued row is written (or dropped); False on timeout."""
+        done = self.queue.all_tasks_done
+        with done:
+            return done.wait_for(lambda: self.queue.unfinished_tasks == 0, timeout)
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Write what is queued, then stop the writer."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                rows = [self.queue.get(timeout=0.05)]
+            except queue.Empty:
+                if self._stop.is_set():
+                    return
+                continue
+            while len(rows) < self.batch:
+                try:
+                    rows.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._write(rows)
+            for _ in rows:
+                self.queue.task_done()
+
+    def _write(self, rows: list[dict[str, Any]]) -> None:
+        try:
+            with self.store.write() as conn:
+                self.written += predictions.insert_many(conn, rows)
+        except (SQLAlchemyError, TextloopError) as exc:
+            log.warning("prediction log: %d rows not written: %s", len(rows), exc)
+            self._count_drops(len(rows))
+
+    def _count_drops(self, n: int) -> None:
+        if n:
+            self.dropped += n
+            if self.on_drop is not None:
+                self.on_drop(n)

@@ -1,0 +1,60 @@
+"""The prediction log and the feedback on it: bulk inserts and lookups by request id."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from textloop.storage import jsoncol
+from textloop.storage.schema import prediction_feedback, predictions
+
+COLUMNS = ("request_id", "idx", "created_at", "model_version", "run_name", "api_key", "text",
+           "text_hash", "label", "probabilities", "score", "band", "value", "latency_ms")
+"""The keys of a logged row (``probabilities`` a dict, encoded as JSON here)."""
+
+
+def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert logged predictions with one executemany; returns how many were written."""
+    if not rows:
+        return 0
+    encoded = [{**row, "probabilities": jsoncol.dumps(row["probabilities"])} for row in rows]
+    conn.execute(predictions.insert(), encoded)
+    return len(encoded)
+
+
+def get(conn: Connection, request_id: str, idx: int = 0) -> dict[str, Any] | None:
+    query = select(predictions).where(predictions.c.request_id == request_id,
+                                      predictions.c.idx == idx)
+    row = conn.execute(query).mappings().first()
+    if row is None:
+        return None
+    return {**row, "probabilities": jsoncol.loads(row["probabilities"])}
+
+
+def list_recent(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
+    """The latest logged predictions, newest first."""
+    query = select(predictions).order_by(predictions.c.created_at.desc()).limit(limit)
+    return [{**row, "probabilities": jsoncol.loads(row["probabilities"])}
+            for row in conn.execute(query).mappings()]
+
+
+def add_feedback(conn: Connection, *, request_id: str, idx: int, label: str,
+                 api_key: str | None, record_id: str | None,
+                 annotation_id: int | None) -> int:
+    """Store one true label for a logged prediction; returns the feedback row's id."""
+    result = conn.execute(prediction_feedback.insert().values(
+        request_id=request_id, idx=idx, label=label, created_at=time.time(), api_key=api_key,
+        record_id=record_id, annotation_id=annotation_id))
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def feedback_for(conn: Connection, request_id: str) -> list[dict[str, Any]]:
+    """Every feedback row given for a request, oldest first."""
+    query = select(prediction_feedback).where(
+        prediction_feedback.c.request_id == request_id).order_by(prediction_feedback.c.id)
+    return [dict(row) for row in conn.execute(query).mappings()]
