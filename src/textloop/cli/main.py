@@ -17,7 +17,8 @@ from textloop.errors import TextloopError
 LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "annotators", "agreement", "rules",
               "clean", "review", "release", "releases", "train", "evaluate", "predict",
               "learning-curve", "cv", "search", "runs",
-              "register", "versions", "promote", "rollback", "lineage", "export",
+              "register", "versions", "promote", "rollback", "lineage", "serve", "keys",
+              "export",
               "simulate-al", "status", "show", "models", "demo")
 
 

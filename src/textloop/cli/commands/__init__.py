@@ -18,6 +18,7 @@ from textloop.cli.commands import (  # noqa: F401
     review,
     rules,
     selection,
+    serving,
     simulate,
     sufficiency,
     suggest,

@@ -1,0 +1,93 @@
+"""``textloop serve`` and ``textloop keys create | list | revoke``: the inference server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from textloop.cli.console import console, esc
+from textloop.cli.context import current_project, open_store
+from textloop.cli.main import app
+from textloop.stages.serving import api_keys
+
+_SERVE_EPILOG = """Examples:\n
+  textloop serve                              # the champion on 127.0.0.1:8000\n
+  textloop serve --alias challenger --port 8001\n
+  textloop serve --run tfidf-lr-3 --max-batch 64 --max-wait-ms 2\n
+  curl -s localhost:8000/v1/classify -H "Authorization: Bearer $KEY" -d '{"text": "hi"}'"""
+
+
+@app.command("serve", epilog=_SERVE_EPILOG)
+def serve(
+    alias: Annotated[str | None, typer.Option(help="Registry alias to serve and follow "
+                                                   "(default: serving.alias, champion).")] = None,
+    run: Annotated[str | None, typer.Option(help="Serve this run instead, pinned.")] = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default "
+                                                  "127.0.0.1: this machine only).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000; 0 picks a free one).",
+                                             min=0, max=65535)] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default 1).",
+                                                min=1, max=64)] = None,
+    max_batch: Annotated[int | None, typer.Option(help="Most texts per model call "
+                                                       "(default 32).", min=1)] = None,
+    max_wait_ms: Annotated[float | None, typer.Option(help="Longest wait for a batch to fill "
+                                                           "(default 5 ms).", min=0.0)] = None,
+) -> None:
+    """Answer POST /v1/classify with the registry's champion; reload it when it moves."""
+    from textloop.server.run import serve as run_server
+    from textloop.server.settings import ServerConfig
+    from textloop.web.serve import base_url, bind
+
+    project = current_project()
+    config = ServerConfig.for_project(project, alias=alias, run=run, host=host, port=port,
+                                      workers=workers, max_batch=max_batch,
+                                      max_wait_ms=max_wait_ms)
+    sock = bind(config.serving.host, config.serving.port)
+    address = base_url(config.serving.host, sock.getsockname()[1])
+    console.print(f"Serving {esc(str(config.target))} of [bold]{esc(project.spec.name)}[/] at "
+                  f"[bold]{esc(address)}[/] (Ctrl+C stops it)", soft_wrap=True)
+    run_server(project, config, sock)
+
+
+keys_app = typer.Typer(help="API keys of the inference server: shown once, stored hashed.",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys for textloop serve.")
+
+
+@keys_app.command("create", epilog="Example: textloop keys create billing-app --rate 100/s")
+def create(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' or '-'.")],
+           rate: Annotated[str | None, typer.Option(help="Rate limit, e.g. 100/s, 600/min "
+                                                         "(default: none).")] = None) -> None:
+    """Create a key and print it once; from now on the server demands a key."""
+    with open_store(current_project()) as store:
+        key = api_keys.create_key(store, name, rate)
+    console.print(f"API key for [bold]{esc(name)}[/] (shown only now; it is stored hashed):")
+    console.print(f"  {esc(key)}", soft_wrap=True)
+    console.print("Send it as `Authorization: Bearer KEY` or `X-API-Key: KEY`.")
+
+
+@keys_app.command("list", epilog="Example: textloop keys list")
+def list_() -> None:
+    """Show every key with its rate limit and whether it is active (never the key itself)."""
+    with open_store(current_project()) as store:
+        rows = api_keys.list_keys(store)
+    if not rows:
+        console.print("No API keys yet: the server answers without one. Create one with "
+                      "`textloop keys create NAME`.")
+        return
+    table = Table("name", "key id", "rate", "status")
+    for row in rows:
+        table.add_row(esc(row.name), row.key_id, row.rate or "-",
+                      "revoked" if row.revoked else "active")
+    console.print(table)
+
+
+@keys_app.command("revoke", epilog="Example: textloop keys revoke billing-app")
+def revoke(name: Annotated[str, typer.Argument(help="The key to revoke.")]) -> None:
+    """Stop a key: running servers refuse it within a few seconds, without a restart."""
+    with open_store(current_project()) as store:
+        api_keys.revoke_key(store, name)
+    console.print(f"Revoked [bold]{esc(name)}[/]; servers refuse it from their next key "
+                  "refresh (serving.poll_seconds).")

@@ -1,0 +1,73 @@
+"""Running the server: one process (the default), or several uvicorn worker processes.
+
+One process is the default because the model is the bottleneck and micro-batching works
+best when every request meets in one queue: the model thread already uses every core (ONNX
+Runtime and BLAS run multi-threaded), a second process would hold a second copy of the model
+and split the batches in half (see docs/serving.md for the measurements). ``--workers N``
+starts N processes on the one bound socket; each loads the model, follows the alias and
+writes the prediction log itself, and ``/metrics`` adds up all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
+
+from textloop.config import Project, ServingSettings, find_project
+from textloop.server.settings import ServerConfig
+from textloop.stages.serving.model import ServeTarget
+from textloop.storage import Store
+
+CONFIG_ENV = "TEXTLOOP_SERVE_CONFIG"
+GRACE_SECONDS = 30
+"""How long a shutdown waits for requests in flight before closing their connections."""
+
+
+def serve(project: Project, config: ServerConfig, sock: socket.socket) -> None:
+    """Serve until interrupted (Ctrl+C or SIGTERM), then drain and flush the log."""
+    if config.serving.workers == 1:
+        from textloop.server.app import create_app
+
+        with Store.for_project(project) as store:
+            app = create_app(project, store, config)
+            uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
+        return
+    _serve_workers(project, config, sock)
+
+
+def _serve_workers(project: Project, config: ServerConfig, sock: socket.socket) -> None:
+    metrics_dir = tempfile.mkdtemp(prefix="textloop-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # read by workers as they start
+    os.environ[CONFIG_ENV] = json.dumps({"project": str(project.root),
+                                         "target": asdict(config.target),
+                                         "serving": config.serving.model_dump()})
+    try:
+        uconfig = _uvicorn_config(f"{__name__}:worker_app", workers=config.serving.workers)
+        Multiprocess(uconfig, sockets=[sock]).run()
+    finally:
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def worker_app() -> FastAPI:
+    """The app of one worker process, built from what the parent put in the environment."""
+    from textloop.server.app import create_app
+
+    spec = json.loads(os.environ[CONFIG_ENV])
+    project = find_project(Path(spec["project"]))
+    config = ServerConfig(ServeTarget(**spec["target"]), ServingSettings(**spec["serving"]))
+    return create_app(project, Store.for_project(project), config)
+
+
+def _uvicorn_config(app: FastAPI | str, workers: int = 1) -> uvicorn.Config:
+    return uvicorn.Config(app, factory=isinstance(app, str), workers=workers,
+                          log_level="warning", access_log=False, lifespan="on",
+                          server_header=False, timeout_graceful_shutdown=GRACE_SECONDS)
