@@ -85,7 +85,7 @@ def export_to_mlflow(store: Store, project: Project, run_refs: Sequence[str] = (
     client = mlflow_client(tracking_uri)
     name = experiment or project.spec.name
     experiment_id = _experiment_id(client, name, artifact_location)
-    selected, versions, alias_map = _catalog(store, run_refs)
+    selected, state = _catalog(store, run_refs)
     exported = {}
     with progress.task(f"Exporting {len(selected)} runs to MLflow", total=len(selected)) as task:
         for run in selected:
@@ -96,19 +96,30 @@ def export_to_mlflow(store: Store, project: Project, run_refs: Sequence[str] = (
         bundles = {run["id"]: run["bundle_path"] for run in selected}
         result.registered_model = registered_model
         result.versions = _export_versions(client, store, registered_model, exported, bundles,
-                                           versions, alias_map)
+                                           state)
     return result
 
 
+@dataclass
+class _RegistryState:
+    versions: list[dict[str, Any]]
+    aliases: dict[str, int]
+    """Alias -> the textloop version it points at now."""
+    managed: set[str]
+    """Every alias textloop has ever set, including cleared ones."""
+
+
 def _catalog(store: Store, run_refs: Sequence[str]
-             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, int]]:
-    """(runs to export, registered versions, alias -> version), read in one snapshot."""
+             ) -> tuple[list[dict[str, Any]], _RegistryState]:
+    """The runs to export (with their metric logs) and the registry, in one snapshot."""
     with store.read() as conn:
         selected = ([runs.get(conn, ref) for ref in run_refs] if run_refs
                     else runs.list_all(conn))
         for run in selected:
             run["metric_log"] = runs.metric_log(conn, run["id"])
-        return selected, registry.list_versions(conn), registry.aliases(conn)
+        state = _RegistryState(registry.list_versions(conn), registry.aliases(conn),
+                               {move["alias"] for move in registry.history(conn)})
+    return selected, state
 
 
 def _experiment_id(client: Any, name: str, artifact_location: str | None) -> str:
@@ -182,22 +193,34 @@ def _log_evaluations(client: Any, store: Store, mlflow_id: str, run_name: str) -
 
 def _export_versions(client: Any, store: Store, model_name: str,
                      exported: dict[str, ExportedRun], bundles: dict[str, str | None],
-                     versions: list[dict[str, Any]], alias_map: dict[str, int]
-                     ) -> list[ExportedVersion]:
-    """Versions of the exported runs, in textloop's order, with the aliases pointing at them."""
-    chosen = [v for v in versions if v["run_id"] in exported]
-    if chosen:
-        _ensure_registered_model(client, model_name)
-    out = []
-    for version in chosen:
-        run, bundle = exported[version["run_id"]], bundles[version["run_id"]]
-        mlflow_version, created = _model_version(client, store, model_name, version, run,
-                                                 bundle)
-        aliases = sorted(a for a, v in alias_map.items() if v == version["version"])
-        for alias in aliases:
-            client.set_registered_model_alias(model_name, alias, mlflow_version)
-        out.append(ExportedVersion(int(version["version"]), mlflow_version, created, aliases))
-    return out
+                     state: _RegistryState) -> list[ExportedVersion]:
+    """Versions of the exported runs, in textloop's order, and every alias brought in line."""
+    chosen = [v for v in state.versions if v["run_id"] in exported]
+    if not chosen:
+        return []
+    _ensure_registered_model(client, model_name)
+    made = {int(v["version"]): _model_version(client, store, model_name, v,
+                                              exported[v["run_id"]], bundles[v["run_id"]])
+            for v in chosen}
+    _sync_aliases(client, model_name, state)
+    return [ExportedVersion(number, mlflow_version, created,
+                            sorted(a for a, v in state.aliases.items() if v == number))
+            for number, (mlflow_version, created) in made.items()]
+
+
+def _sync_aliases(client: Any, model_name: str, state: _RegistryState) -> None:
+    """Point each alias at the MLflow version of its textloop version; drop an alias that
+    textloop cleared or whose version was never exported. Aliases textloop never set
+    (someone's own, in MLflow) are left alone."""
+    exported = {v.tags.get(VERSION_TAG): str(v.version)
+                for v in client.search_model_versions(f"name='{model_name}'")}
+    present = dict(client.get_registered_model(model_name).aliases or {})
+    for alias in sorted(state.managed | set(state.aliases)):
+        target = exported.get(str(state.aliases.get(alias)))
+        if target is not None:
+            client.set_registered_model_alias(model_name, alias, target)
+        elif alias in present:
+            client.delete_registered_model_alias(model_name, alias)
 
 
 def _ensure_registered_model(client: Any, model_name: str) -> None:

@@ -99,6 +99,8 @@ def test_export_again_updates_instead_of_duplicating(project, store, tmp_path) -
     before = export_to_mlflow(store, project, [first, second], registered_model="spam", **where)
     assert [(v.version, v.aliases) for v in before.versions] == [(1, ["champion"]),
                                                                (2, ["challenger"])]
+    client = mlflow_client(where["tracking_uri"])
+    client.set_registered_model_alias("spam", "staging", before.versions[0].mlflow_version)
     evaluate_run(store, project, first, split="validation")
     promote(store, project, "v2", actor="ana", force=True, reason="better", measure=no_timing)
     after = export_to_mlflow(store, project, [first, second], registered_model="spam", **where)
@@ -108,10 +110,10 @@ def test_export_again_updates_instead_of_duplicating(project, store, tmp_path) -
     added = [key for key in metric_keys(store, first) if key.startswith("validation/")]
     assert added and after.runs[0].metrics_added == len(added)
     assert after.runs[1].metrics_added == 0
-    assert [v.created for v in after.versions] == [False, False]
+    assert [(v.version, v.aliases, v.created) for v in after.versions] == [
+        (1, [], False), (2, ["champion"], False)]
     exported = read_back(where["tracking_uri"], project.spec.name)
     assert len(exported) == 2
-    client = mlflow_client(where["tracking_uri"])
     assert "validation/macro_f1" in exported[first].data.metrics
     assert len(client.get_metric_history(exported[first].info.run_id, "train/macro_f1")) == 1
     versions = client.search_model_versions("name='spam'")
@@ -119,6 +121,9 @@ def test_export_again_updates_instead_of_duplicating(project, store, tmp_path) -
     champion = client.get_model_version_by_alias("spam", "champion")
     assert champion.run_id == exported[second].info.run_id
     assert champion.tags["textloop.version"] == "2"
+    aliases = client.get_registered_model("spam").aliases
+    assert "challenger" not in aliases  # cleared by the promotion, so cleared in MLflow too
+    assert str(aliases["staging"]) == before.versions[0].mlflow_version  # not textloop's: kept
     bundle = {f.path for f in client.list_artifacts(champion.run_id, MODEL_ARTIFACTS)}
     assert {f"model/{BUNDLE_JSON}", f"model/{ARRAYS}"} <= bundle
     assert champion.source.endswith("/model")
