@@ -39,7 +39,7 @@ def serve(project: Project, config: ServerConfig, sock: socket.socket) -> None:
 
         with Store.for_project(project) as store:
             app = create_app(project, store, config)
-            uvicorn.Server(_uvicorn_config(app)).run(sockets=[sock])
+            uvicorn.Server(uvicorn_config(app)).run(sockets=[sock])
         return
     _serve_workers(project, config, sock)
 
@@ -51,7 +51,7 @@ def _serve_workers(project: Project, config: ServerConfig, sock: socket.socket) 
                                          "target": asdict(config.target),
                                          "serving": config.serving.model_dump()})
     try:
-        uconfig = _uvicorn_config(f"{__name__}:worker_app", workers=config.serving.workers)
+        uconfig = uvicorn_config(f"{__name__}:worker_app", workers=config.serving.workers)
         Multiprocess(uconfig, sockets=[sock]).run()
     finally:
         shutil.rmtree(metrics_dir, ignore_errors=True)
@@ -67,7 +67,7 @@ def worker_app() -> FastAPI:
     return create_app(project, Store.for_project(project), config)
 
 
-def _uvicorn_config(app: FastAPI | str, workers: int = 1) -> uvicorn.Config:
+def uvicorn_config(app: FastAPI | str, workers: int = 1) -> uvicorn.Config:
     return uvicorn.Config(app, factory=isinstance(app, str), workers=workers,
                           log_level="warning", access_log=False, lifespan="on",
                           server_header=False, timeout_graceful_shutdown=GRACE_SECONDS)

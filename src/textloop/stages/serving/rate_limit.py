@@ -66,15 +66,15 @@ class RateLimiter:
 
     def __init__(self, clock: Clock = time.monotonic) -> None:
         self.clock = clock
-        self.buckets: dict[str, TokenBucket] = {}
+        self.buckets: dict[tuple[str, str], TokenBucket] = {}
 
     def check(self, key: str, rate: str | None) -> None:
         """Raise ``RateLimitedError`` when ``key`` has no token left; keys without a rate pass."""
         if rate is None:
             return
-        bucket = self.buckets.get(key)
-        if bucket is None or str(bucket.rate) != rate:
-            bucket = self.buckets[key] = TokenBucket(parse_rate(rate), self.clock)
+        bucket = self.buckets.get((key, rate))
+        if bucket is None:
+            bucket = self.buckets[key, rate] = TokenBucket(parse_rate(rate), self.clock)
         wait = bucket.take()
         if wait > 0.0:
             raise RateLimitedError(key, rate, wait)

@@ -1,0 +1,70 @@
+"""API keys: shown once, stored hashed, verified once, refused when wrong or revoked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.stages.serving.api_keys import KeyRing, create_key, list_keys, revoke_key
+from textloop.stages.serving.errors import UnauthorizedError
+from textloop.storage import schema
+
+
+def test_a_key_is_stored_only_as_a_hash(store) -> None:
+    key = create_key(store, "billing", rate="10/s")
+    prefix, key_id, secret = key.split("_", 2)
+    assert prefix == "tl" and len(secret) >= 32
+    with store.read() as conn:
+        row = conn.execute(select(schema.api_keys)).mappings().one()
+    assert row["key_id"] == key_id and row["rate"] == "10/s"
+    assert secret not in row["secret_hash"] and row["secret_hash"].startswith("scrypt$")
+    (listed,) = list_keys(store)
+    assert (listed.name, listed.rate, listed.revoked) == ("billing", "10/s", False)
+
+
+def test_names_rates_and_duplicates_are_checked(store) -> None:
+    create_key(store, "a")
+    with pytest.raises(ConflictError, match="already exists"):
+        create_key(store, "a")
+    with pytest.raises(InvalidInputError, match="not allowed"):
+        create_key(store, "bad name")
+    with pytest.raises(InvalidInputError, match="COUNT/UNIT"):
+        create_key(store, "b", rate="fast")
+    with pytest.raises(NotFoundError, match="no API key named 'nobody'"):
+        revoke_key(store, "nobody")
+
+
+def test_the_ring_verifies_remembers_and_honours_revocation(store) -> None:
+    ring = KeyRing()
+    ring.refresh(store)
+    assert not ring.required  # no key yet: the server is open
+    key = create_key(store, "app")
+    assert ring.remembered(key) is None
+    ring.refresh(store)
+    assert ring.required
+    assert ring.verify(key).name == "app"
+    assert ring.remembered(key).name == "app"  # no second scrypt
+    revoke_key(store, "app")
+    assert ring.remembered(key).name == "app"  # until the next refresh
+    ring.refresh(store)
+    with pytest.raises(UnauthorizedError, match="revoked"):
+        ring.remembered(key)
+    assert ring.required  # revoking the last key does not open the server
+
+
+def test_wrong_and_malformed_keys_are_refused_and_remembered(store) -> None:
+    key = create_key(store, "app")
+    ring = KeyRing()
+    ring.refresh(store)
+    wrong = key[:-4] + ("aaaa" if not key.endswith("aaaa") else "bbbb")
+    for bad in (wrong, "tl_nope_secret", "not-a-key", ""):
+        with pytest.raises(UnauthorizedError, match="not valid"):
+            ring.verify(bad)
+    with pytest.raises(UnauthorizedError, match="not valid"):
+        ring.remembered(wrong)  # a wrong secret of a known key is not hashed again
+    assert ring.remembered("tl_nope_secret") is None  # unknown ids are never remembered
+
+
+def test_require_key_closes_a_server_without_keys() -> None:
+    assert KeyRing(require_key=True).required

@@ -1,0 +1,62 @@
+"""The prediction log: rows reach the store in batches, overflow is counted, close flushes."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from textloop.stages.ingest.rows import content_hash
+from textloop.stages.predict import Prediction
+from textloop.stages.serving.prediction_log import PredictionLog, log_row
+from textloop.storage import predictions, schema
+
+
+def prediction(text: str = "  win a prize  ") -> Prediction:
+    return Prediction(text=text, label="spam", probabilities={"spam": 0.9, "ham": 0.1},
+                      score=0.9, band="block", model="tfidf-lr-1")
+
+
+def row(i: int, log_texts: str = "full") -> dict:
+    return log_row(prediction(), request_id=f"r{i}", idx=0, version=3, api_key="app",
+                   latency_ms=1.5, log_texts=log_texts)
+
+
+def count(store) -> int:
+    with store.read() as conn:
+        return conn.execute(select(func.count()).select_from(schema.predictions)).scalar_one()
+
+
+def test_redaction_keeps_the_text_its_hash_or_neither() -> None:
+    full, hashed, none = (row(0, mode) for mode in ("full", "hash", "none"))
+    digest = content_hash("win a prize")  # the record's hash: trimmed as an import trims
+    assert (full["text"], full["text_hash"]) == ("  win a prize  ", digest)
+    assert (hashed["text"], hashed["text_hash"]) == (None, digest)
+    assert (none["text"], none["text_hash"]) == (None, None)
+    assert full["model_version"] == 3 and full["run_name"] == "tfidf-lr-1"
+
+
+def test_rows_are_written_and_close_flushes_the_queue(store) -> None:
+    log = PredictionLog(store, capacity=1000, batch=7).start()
+    assert log.offer([row(i) for i in range(50)]) == 0
+    log.close()
+    assert count(store) == 50 and log.written == 50 and log.dropped == 0
+    with store.read() as conn:
+        stored = predictions.get(conn, "r7")
+    assert stored["probabilities"] == {"spam": 0.9, "ham": 0.1} and stored["api_key"] == "app"
+
+
+def test_a_full_queue_drops_and_counts_instead_of_waiting(store) -> None:
+    dropped: list[int] = []
+    log = PredictionLog(store, capacity=3, on_drop=dropped.append)  # writer not started yet
+    assert log.offer([row(i) for i in range(5)]) == 2
+    assert log.depth == 3 and log.dropped == 2 and dropped == [2]
+    log.start()
+    assert log.flush()
+    log.close()
+    assert count(store) == 3
+
+
+def test_a_failed_write_is_counted_as_dropped(store) -> None:
+    log = PredictionLog(store).start()
+    log.offer([row(1), row(1)])  # the same request id and index twice: the batch is refused
+    log.close()
+    assert log.dropped == 2 and count(store) == 0

@@ -1,0 +1,53 @@
+"""Rates and token buckets, on a clock the test moves by hand (no sleeping, no timing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from textloop.errors import InvalidInputError
+from textloop.stages.serving.errors import RateLimitedError
+from textloop.stages.serving.rate_limit import Rate, RateLimiter, TokenBucket, parse_rate
+
+
+class HandClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rates_parse_and_print_back() -> None:
+    assert parse_rate("100/s") == Rate(100, 1.0)
+    assert parse_rate(" 600/min ") == Rate(600, 60.0)
+    assert str(parse_rate("5000/h")) == "5000/h"
+    for bad in ("100", "0/s", "-1/s", "ten/s", "5/day", "1.5/s"):
+        with pytest.raises(InvalidInputError, match="COUNT/UNIT"):
+            parse_rate(bad)
+
+
+def test_a_bucket_bursts_then_refills_at_the_rate() -> None:
+    clock = HandClock()
+    bucket = TokenBucket(Rate(2, 1.0), clock)
+    assert [bucket.take(), bucket.take()] == [0.0, 0.0]
+    assert bucket.take() == pytest.approx(0.5)  # one token comes back every half second
+    clock.now += 0.25
+    assert bucket.take() == pytest.approx(0.25)
+    clock.now += 0.25
+    assert bucket.take() == 0.0
+    clock.now += 60.0  # a long pause refills no more than the burst
+    assert [bucket.take(), bucket.take()] == [0.0, 0.0] and bucket.take() > 0.0
+
+
+def test_the_limiter_keeps_one_bucket_per_key_and_says_when_to_retry() -> None:
+    clock = HandClock()
+    limiter = RateLimiter(clock)
+    limiter.check("a", "1/min")
+    limiter.check("b", "1/min")  # another key has its own bucket
+    limiter.check("c", None)  # no rate: never limited
+    with pytest.raises(RateLimitedError) as caught:
+        limiter.check("a", "1/min")
+    assert caught.value.http_status == 429 and caught.value.retry_after == 60
+    assert "over its rate limit of 1/min" in caught.value.message
+    clock.now += 60.0
+    limiter.check("a", "1/min")
