@@ -1,0 +1,187 @@
+"""The server through FastAPI's test client: answers, limits, keys, metrics, readiness."""
+
+from __future__ import annotations
+
+import re
+
+from tests.unit.server.fixtures import (
+    HAM,
+    SPAM,
+    client_for,
+    promote_to,
+    wait_ready,
+    wait_until,
+)
+from tests.unit.stages.pipeline_fixtures import released
+from tests.unit.stages.registry_fixtures import registered
+from textloop.stages.serving.api_keys import create_key, revoke_key
+
+
+def error_of(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"])
+    return body["error"]
+
+
+def metric(text: str, name: str) -> float:
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
+    assert match, f"{name} not in /metrics"
+    return float(match.group(1))
+
+
+def test_one_text_and_a_batch_are_classified(served) -> None:
+    project, store = served
+    with client_for(project, store) as client:
+        assert wait_ready(client) == {"status": "ready", "model_version": 1, "run": "tfidf-lr-1"}
+        one = client.post("/v1/classify", json={"text": SPAM})
+        assert one.status_code == 200
+        (answer,) = one.json()["predictions"]
+        assert (answer["label"], answer["band"], answer["index"]) == ("spam", "block", 0)
+        assert answer["model_version"] == 1 and answer["run"] == "tfidf-lr-1"
+        assert answer["request_id"] == one.json()["request_id"] == one.headers["x-request-id"]
+        assert abs(sum(answer["probabilities"].values()) - 1.0) < 1e-9
+        batch = client.post("/v1/classify", json={"text": HAM, "texts": [SPAM, HAM]}).json()
+        assert [p["label"] for p in batch["predictions"]] == ["ham", "spam", "ham"]
+        assert [p["index"] for p in batch["predictions"]] == [0, 1, 2]
+        assert batch["request_id"] != answer["request_id"]
+
+
+def test_limits_answer_413_and_422_in_one_error_shape(served) -> None:
+    project, store = served
+    with client_for(project, store, max_texts=3, max_text_chars=50,
+                    max_body_bytes=2048) as client:
+        wait_ready(client)
+        many = client.post("/v1/classify", json={"texts": ["a b"] * 4})
+        assert many.status_code == 413
+        assert error_of(many)["message"] == "4 texts in one request; the limit is 3"
+        body = client.post("/v1/classify", json={"text": "x" * 3000})
+        assert body.status_code == 413 and error_of(body)["code"] == "too_large"
+        long = client.post("/v1/classify", json={"texts": ["fine", "y" * 51]})
+        assert long.status_code == 422 and error_of(long)["message"].startswith("text 1 has 51")
+        for bad in ({"texts": ["ok", "  "]}, {}, {"texts": []}, {"text": 3}, {"txt": "a"}):
+            response = client.post("/v1/classify", json=bad)
+            assert response.status_code == 422, bad
+            assert error_of(response)["code"] == "invalid_input"
+        broken = client.post("/v1/classify", content=b"{not json",
+                             headers={"content-type": "application/json"})
+        assert broken.status_code == 422 and error_of(broken)["code"] == "invalid_input"
+        assert error_of(client.get("/v2/nothing"))["code"] == "not_found"
+        assert client.get("/v1/classify").status_code == 405
+
+
+def test_keys_none_wrong_revoked_and_valid(served) -> None:
+    project, store = served
+    with client_for(project, store) as client:
+        wait_ready(client)
+        assert client.post("/v1/classify", json={"text": SPAM}).status_code == 200  # no keys
+        key = create_key(store, "app")
+        refused = wait_until(lambda: (r := client.post("/v1/classify", json={"text": SPAM}))
+                             .status_code == 401 and r, "keys to be required")
+        assert refused.headers["www-authenticate"] == "Bearer"
+        assert error_of(refused)["message"] == "this server needs an API key"
+        wrong = client.post("/v1/classify", json={"text": SPAM},
+                            headers={"Authorization": f"Bearer {key[:-2]}zz"})
+        assert wrong.status_code == 401 and "not valid" in error_of(wrong)["message"]
+        for headers in ({"Authorization": f"Bearer {key}"}, {"X-API-Key": key}):
+            assert client.post("/v1/classify", json={"text": SPAM},
+                               headers=headers).status_code == 200
+        assert client.get("/healthz").status_code == 200  # probes need no key
+        revoke_key(store, "app")
+        revoked = wait_until(lambda: (r := client.post(
+            "/v1/classify", json={"text": SPAM}, headers={"X-API-Key": key})).status_code == 401
+            and r, "the revocation to reach the server")
+        assert "revoked" in error_of(revoked)["message"]
+        assert key not in revoked.text
+
+
+def test_a_key_over_its_rate_gets_429_with_retry_after(served) -> None:
+    project, store = served
+    key = create_key(store, "slow", rate="2/h")
+    with client_for(project, store) as client:
+        wait_ready(client)
+        auth = {"Authorization": f"Bearer {key}"}
+        codes = [client.post("/v1/classify", json={"text": HAM}, headers=auth).status_code
+                 for _ in range(3)]
+        assert codes == [200, 200, 429]
+        limited = client.post("/v1/classify", json={"text": HAM}, headers=auth)
+        assert error_of(limited)["code"] == "rate_limited"
+        assert 1 <= int(limited.headers["retry-after"]) <= 1800
+
+
+def test_require_key_closes_a_server_that_has_no_keys(served) -> None:
+    project, store = served
+    with client_for(project, store, require_key=True) as client:
+        wait_ready(client)
+        assert client.post("/v1/classify", json={"text": SPAM}).status_code == 401
+
+
+def test_metrics_count_requests_predictions_and_batches(served) -> None:
+    project, store = served
+    with client_for(project, store) as client:
+        wait_ready(client)
+        for _ in range(3):
+            client.post("/v1/classify", json={"texts": [SPAM, HAM]})
+        client.post("/v1/classify", json={})
+        client.get("/healthz")
+        text = client.get("/metrics").text
+    assert metric(text, 'textloop_requests_total{status="200"}') == 3
+    assert metric(text, 'textloop_requests_total{status="422"}') == 1
+    assert metric(text, "textloop_request_duration_seconds_count") == 4
+    assert metric(text, 'textloop_predictions_total{band="block",label="spam"}') == 3
+    assert metric(text, 'textloop_predictions_total{band="allow",label="ham"}') == 3
+    assert metric(text, "textloop_batch_size_sum") == 6
+    assert metric(text, "textloop_queue_depth") == 0
+    assert metric(text, "textloop_prediction_log_dropped_total") == 0
+    assert metric(text, 'textloop_model_info{run="tfidf-lr-1",version="1"}') == 1
+
+
+def test_not_ready_until_an_alias_points_at_a_warm_model(project, store, tmp_path) -> None:
+    from tests.unit.server.fixtures import lenient
+
+    released(store, project, tmp_path)
+    with client_for(project, store) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        not_ready = wait_until(lambda: (r := client.get("/readyz")).status_code == 503 and
+                               "points at no model version" in r.text and r, "a reason")
+        assert error_of(not_ready)["code"] == "not_ready"
+        assert client.post("/v1/classify", json={"text": SPAM}).status_code == 503
+        lenient(project)
+        promote_to(store, project, registered(store, project))
+        assert wait_ready(client)["model_version"] == 1
+        assert client.post("/v1/classify", json={"text": SPAM}).status_code == 200
+
+
+def test_feedback_is_stored_and_checked(served) -> None:
+    project, store = served
+    with client_for(project, store) as client:
+        wait_ready(client)
+        request_id = client.post("/v1/classify", json={"texts": [SPAM, HAM]}).json()["request_id"]
+        stored = client.post("/v1/feedback", json={"request_id": request_id, "index": 1,
+                                                   "label": "spam"})
+        assert stored.status_code == 201
+        assert stored.json()["label"] == "spam" and stored.json()["record_id"]
+        unknown = client.post("/v1/feedback", json={"request_id": request_id, "label": "eggs"})
+        assert unknown.status_code == 422
+        assert "known labels: spam, ham" in error_of(unknown)["message"]
+        missing = client.post("/v1/feedback", json={"request_id": "nope", "label": "ham"})
+        assert missing.status_code == 404 and error_of(missing)["code"] == "not_found"
+
+
+def test_cors_is_off_unless_origins_are_configured(served) -> None:
+    project, store = served
+    preflight = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+    with client_for(project, store) as client:
+        answer = client.options("/v1/classify", headers=preflight)
+        assert "access-control-allow-origin" not in answer.headers
+    with client_for(project, store, cors_origins=["https://app.example"]) as client:
+        answer = client.options("/v1/classify", headers=preflight)
+        assert answer.headers["access-control-allow-origin"] == "https://app.example"
+
+
+def test_a_pinned_run_is_served_without_a_version(served) -> None:
+    project, store = served
+    with client_for(project, store, run="tfidf-lr-1") as client:
+        assert wait_ready(client) == {"status": "ready", "model_version": None,
+                                      "run": "tfidf-lr-1"}
+        (answer,) = client.post("/v1/classify", json={"text": SPAM}).json()["predictions"]
+        assert answer["model_version"] is None and answer["run"] == "tfidf-lr-1"
