@@ -3,20 +3,26 @@ blindly (every wait is bounded and fails with the last answer it saw)."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
+import uvicorn
 from fastapi.testclient import TestClient
 
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import no_timing, registered
 from textloop.config import Actions, Project, PromotionSettings
 from textloop.server.app import create_app
+from textloop.server.run import uvicorn_config
 from textloop.server.settings import ServerConfig
 from textloop.stages.promotion import promote
 from textloop.storage import Store
+from textloop.web.serve import bind
 
 SPAM = "win free cash prize claim now urgent"
 HAM = "see you at home for dinner later"
@@ -69,3 +75,23 @@ def client_for(project: Project, store: Store, **options: Any) -> TestClient:
 def wait_ready(client: TestClient) -> dict[str, Any]:
     return wait_until(lambda: client.get("/readyz").status_code == 200 and
                       client.get("/readyz").json(), "the server to be ready")
+
+
+@contextmanager
+def live_server(project: Project, store: Store, **options: Any) -> Iterator[str]:
+    """A real uvicorn server on a free loopback port, in a thread; stopped gracefully (the
+    lifespan shutdown drains the batcher and flushes the prediction log) on exit."""
+    config = ServerConfig.for_project(project, **{"poll_seconds": 0.1, **options})
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn_config(create_app(project, store, config)))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    try:
+        wait_until(lambda: server.started, "uvicorn to start")
+        wait_until(lambda: httpx.get(f"{url}/readyz").status_code == 200, "the model")
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(60)
+        sock.close()

@@ -1,0 +1,103 @@
+"""A real uvicorn server on a loopback port: hot reload under load, the log after shutdown,
+and property-based requests generated from the server's own OpenAPI spec."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+import httpx
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from sqlalchemy import func, select
+
+from tests.unit.server.fixtures import HAM, SPAM, add_version, live_server, promote_to, wait_until
+from textloop.storage import predictions, schema
+
+
+def hammer(url: str, stop: threading.Event, seen: Counter, failures: list) -> None:
+    """Classify in a loop until ``stop``; counts answers by model version, keeps failures."""
+    with httpx.Client(base_url=url, timeout=30) as client:
+        while not stop.is_set():
+            response = client.post("/v1/classify", json={"texts": [SPAM, HAM]})
+            if response.status_code != 200:
+                failures.append((response.status_code, response.text))
+                continue
+            for answer in response.json()["predictions"]:
+                seen[answer["model_version"]] += 1
+
+
+def test_promotion_swaps_the_model_without_failing_a_request(served) -> None:
+    project, store = served
+    second = add_version(store, project, c=1.0)
+    seen: Counter = Counter()
+    failures: list = []
+    stop = threading.Event()
+    with live_server(project, store) as url:
+        clients = [threading.Thread(target=hammer, args=(url, stop, seen, failures))
+                   for _ in range(4)]
+        for thread in clients:
+            thread.start()
+        try:
+            wait_until(lambda: seen[1] >= 20, "answers from version 1")
+            promote_to(store, project, second)
+            wait_until(lambda: seen[second] >= 20, "answers from the promoted version")
+        finally:
+            stop.set()
+            for thread in clients:
+                thread.join(60)
+        ready = httpx.get(f"{url}/readyz").json()
+        metrics = httpx.get(f"{url}/metrics").text
+    assert failures == []
+    assert ready["model_version"] == second
+    assert f'textloop_model_info{{run="tfidf-lr-2",version="{second}"}} 1.0' in metrics
+    assert 'version="1"' not in metrics
+
+
+def test_every_prediction_is_in_the_log_after_a_graceful_shutdown(served) -> None:
+    project, store = served
+    texts = 0
+    with live_server(project, store, log_texts="hash") as url, \
+            httpx.Client(base_url=url) as client:
+        for i in range(30):
+            batch = [f"{SPAM} {i}"] * (1 + i % 3)
+            assert client.post("/v1/classify", json={"texts": batch}).status_code == 200
+            texts += len(batch)
+        last = client.post("/v1/classify", json={"text": HAM}).json()["request_id"]
+        texts += 1
+    with store.read() as conn:
+        logged = conn.execute(select(func.count()).select_from(schema.predictions)).scalar_one()
+        row = predictions.get(conn, last)
+    assert logged == texts
+    assert row["text"] is None and len(row["text_hash"]) == 64 and row["label"] == "ham"
+    assert row["model_version"] == 1 and row["latency_ms"] > 0
+
+
+def test_generated_requests_never_break_the_server_or_its_schema(served) -> None:
+    """schemathesis: 15 generated requests per operation, each answered without a 5xx, with
+    a documented status, content type and body."""
+    project, store = served
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
+              response_schema_conformance]
+    checked: Counter = Counter()
+    with live_server(project, store) as url:
+        api = schemathesis.openapi.from_url(f"{url}/openapi.json")
+        for result in api.get_all_operations():
+            operation = result.ok()
+
+            @given(case=operation.as_strategy())
+            @settings(max_examples=15, deadline=None, phases=[Phase.generate],
+                      suppress_health_check=list(HealthCheck), database=None)
+            def call(case: schemathesis.Case) -> None:
+                case.call_and_validate(base_url=url, checks=checks)
+                checked[case.operation.label] += 1
+
+            call()
+    assert set(checked) == {"POST /v1/classify", "POST /v1/feedback", "GET /healthz",
+                            "GET /readyz"}
