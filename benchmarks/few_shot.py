@@ -19,7 +19,8 @@ Run from the repository root, one process (2 shared cores)::
 
     python benchmarks/few_shot.py --seeds 5
 
-Results: benchmarks/results/few_shot.json and few_shot.md (rewritten after every data set).
+Results: benchmarks/results/few_shot.json and few_shot.md (rewritten after every data set;
+``--tag T`` writes few_shot-T.json instead, for a run with other methods or data sets).
 """
 
 from __future__ import annotations
@@ -133,7 +134,9 @@ def main() -> None:
     parser.add_argument("--test-rows", type=int, default=2000)
     parser.add_argument("--cache", type=Path, default=BENCH_CACHE)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--tag", default="", help="results go to few_shot-TAG.json/.md")
     args = parser.parse_args()
+    stem = f"few_shot-{args.tag}" if args.tag else "few_shot"
     warnings.filterwarnings("ignore", category=FutureWarning)
     methods = args.methods.split(",")
     started = time.perf_counter()
@@ -146,8 +149,8 @@ def main() -> None:
                   "summary": summary(results, methods),
                   "seconds": round(time.perf_counter() - started, 1)}
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "few_shot.json").write_text(json.dumps(report, indent=2) + "\n")
-        (args.out / "few_shot.md").write_text(markdown(report))
+        (args.out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
+        (args.out / f"{stem}.md").write_text(markdown(report))
     print(markdown(report))
 
 

@@ -10,6 +10,7 @@ epochs are costly, so the ``training:`` section's epoch count does not apply to 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,10 +22,28 @@ from textloop.models.finetune.base_encoder import BASE_ID, load_base_encoder
 from textloop.models.finetune.linear_head import LinearHead
 from textloop.models.finetune.onnx_encoder import OnnxTunedEncoder
 from textloop.models.finetune.scoring import encode_labels, known_rows
+from textloop.models.finetune.tokenizer import truncating_tokenizer
+from textloop.models.finetune.torch_encoder import torch_bert
+from textloop.models.finetune.torch_support import require_torch
 from textloop.models.mlp.losses import softmax
+from textloop.progress import Progress
 
 Validation = tuple[Any, Sequence[str]]
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
+
+
+@dataclass
+class FitStart:
+    """What every fine-tuning fit begins with (see ``TunedEncoderClassifier._start``)."""
+
+    torch: Any
+    rng: np.random.Generator
+    texts: list[str]
+    y_idx: np.ndarray
+    validation: tuple[list[str], np.ndarray] | None
+    tokenizer: Any
+    encoder: Any
+    """The stock encoder as a torch ``BertModel``."""
 
 
 class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
@@ -35,7 +54,22 @@ class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
     own_epochs = True
     reports_progress = True
     max_seq_len: int
+    seed: int
     head_: LinearHead
+
+    def _check_params(self) -> None:
+        """Raise ``InvalidInputError`` for parameters the fit cannot use."""
+
+    def _start(self, X: Sequence[str], y: Sequence[str], validation: Validation | None,
+               purpose: str, progress: Progress) -> FitStart:
+        """Check parameters, seed torch and numpy, encode labels, load the stock encoder."""
+        self._check_params()
+        torch = require_torch(purpose)
+        torch.manual_seed(self.seed)
+        y_idx, val = self._labels(y, validation)
+        base = load_base_encoder(progress)
+        return FitStart(torch, np.random.default_rng(self.seed), list(X), y_idx, val,
+                        truncating_tokenizer(base, self.max_seq_len), torch_bert(base, purpose))
 
     def encoder_weights(self) -> dict[str, np.ndarray]:
         """The tuned encoder's full weights under ``BertModel`` keys."""

@@ -20,9 +20,7 @@ from textloop.models.finetune.base_encoder import load_base_encoder
 from textloop.models.finetune.estimator import State, TunedEncoderClassifier, Validation
 from textloop.models.finetune.linear_head import LinearHead, fit_logistic_head
 from textloop.models.finetune.scoring import scored
-from textloop.models.finetune.tokenizer import truncating_tokenizer
-from textloop.models.finetune.torch_encoder import embed_texts, torch_bert
-from textloop.models.finetune.torch_support import require_torch
+from textloop.models.finetune.torch_encoder import embed_texts
 from textloop.models.lora.adapters import (
     PREFIX,
     TARGETS,
@@ -71,20 +69,15 @@ class LoraClassifier(TunedEncoderClassifier):
             ) -> LoraClassifier:
         """Up to ``epochs`` epochs; ``on_epoch`` may stop earlier (the last weights stay:
         restoring the best epoch is the caller's choice, as for ``embed-mlp``)."""
-        self._check_params()
-        torch = require_torch("LoRA fine-tuning")
-        torch.manual_seed(self.seed)
-        rng = np.random.default_rng(self.seed)
-        texts = list(X)
-        y_idx, val = self._labels(y, validation)
-        base = load_base_encoder(progress)
-        tokenizer = truncating_tokenizer(base, self.max_seq_len)
-        encoder = torch_bert(base, "LoRA fine-tuning")
+        start = self._start(X, y, validation, "LoRA fine-tuning", progress)
+        torch, rng, texts, y_idx, val = (start.torch, start.rng, start.texts, start.y_idx,
+                                         start.validation)
+        tokenizer, encoder = start.tokenizer, start.encoder
         with progress.task("Fitting the starting head on the stock embeddings", total=None):
-            start = fit_logistic_head(embed_texts(encoder, tokenizer, texts), y_idx,
+            first = fit_logistic_head(embed_texts(encoder, tokenizer, texts), y_idx,
                                       len(self.classes_), self.C)
         add_adapters(encoder, self.r, self.alpha, self.lora_dropout)
-        head = torch_head(start)
+        head = torch_head(first)
         optimizer = torch.optim.Adam([
             {"params": [p for p in encoder.parameters() if p.requires_grad],
              "lr": self.learning_rate},

@@ -22,13 +22,10 @@ from typing import Any, ClassVar
 import numpy as np
 
 from textloop.errors import InvalidInputError
-from textloop.models.finetune.base_encoder import load_base_encoder
 from textloop.models.finetune.estimator import State, TunedEncoderClassifier, Validation
 from textloop.models.finetune.linear_head import LinearHead, fit_logistic_head
 from textloop.models.finetune.scoring import scored
-from textloop.models.finetune.tokenizer import truncating_tokenizer
-from textloop.models.finetune.torch_encoder import embed_texts, encoder_arrays, torch_bert
-from textloop.models.finetune.torch_support import require_torch
+from textloop.models.finetune.torch_encoder import embed_texts, encoder_arrays
 from textloop.models.mlp.estimator import EpochCallback
 from textloop.models.search_space import FloatRange, IntRange, Space
 from textloop.models.setfit.contrastive import contrastive_epoch, linear_schedule
@@ -68,15 +65,10 @@ class SetFitClassifier(TunedEncoderClassifier):
             on_epoch: EpochCallback | None = None,
             progress: Progress = NULL_PROGRESS) -> SetFitClassifier:
         """Up to ``epochs`` epochs of pairs, the head refitted and scored after each."""
-        self._check_params()
-        torch = require_torch("SetFit contrastive tuning")
-        torch.manual_seed(self.seed)
-        rng = np.random.default_rng(self.seed)
-        texts = list(X)
-        y_idx, val = self._labels(y, validation)
-        base = load_base_encoder(progress)
-        tokenizer = truncating_tokenizer(base, self.max_seq_len)
-        model = torch_bert(base, "SetFit contrastive tuning")
+        start = self._start(X, y, validation, "SetFit contrastive tuning", progress)
+        torch, rng, texts, y_idx, val = (start.torch, start.rng, start.texts, start.y_idx,
+                                         start.validation)
+        tokenizer, model = start.tokenizer, start.encoder
         model.embeddings.word_embeddings.weight.requires_grad_(False)
         count = pair_count(len(texts), self.num_iterations, self.max_pairs)
         steps = math.ceil(count / self.batch_size)
