@@ -11,8 +11,11 @@ stratified, near-duplicates grouped, 80/10/10), so the seed varies the split.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +82,22 @@ def machine_line(machine: dict[str, Any]) -> str:
     """The line under a results table saying where and how it was measured."""
     return (f"{machine['date']}, {machine['cpu']}, {machine['cores']} cores, "
             f"Python {machine['python']}; `{machine['command']}`")
+
+
+def arguments(doc: str, datasets: Sequence[str] = DATASETS) -> argparse.ArgumentParser:
+    """A parser with the options every dev-set benchmark takes (the first paragraph of
+    ``doc`` describes it): --datasets, --max-rows, --cache and --out."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--datasets", default=",".join(datasets))
+    parser.add_argument("--max-rows", type=int, default=MAX_ROWS)
+    parser.add_argument("--cache", type=Path, default=BENCH_CACHE)
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    return parser
+
+
+def write_results(out: Path, stem: str, report: dict[str, Any], table: str) -> None:
+    """``STEM.json`` (everything) and ``STEM.md`` (the table) under ``out``; prints the table."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stem}.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out / f"{stem}.md").write_text(table)
+    print(table)

@@ -26,8 +26,6 @@ Results: benchmarks/results/calibration.json and calibration.md.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 import warnings
@@ -41,7 +39,7 @@ from textloop.models.classifiers import make_model
 from textloop.stages.calibration import expected_calibration_error, fit_calibration
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _dev_sets import BENCH_CACHE, DATASETS, FRACTIONS, MAX_ROWS, load, machine_line, split, spread
+from _dev_sets import FRACTIONS, arguments, load, machine_line, split, spread, write_results
 from _machine import machine_info
 
 MODELS = ("embed-lr", "tfidf-lr")
@@ -117,13 +115,9 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(__doc__)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--max-rows", type=int, default=MAX_ROWS)
-    parser.add_argument("--cache", type=Path, default=BENCH_CACHE)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     names = args.datasets.split(",")
     started = time.perf_counter()
@@ -135,10 +129,7 @@ def main() -> None:
               "machine": machine_info(), "seeds": args.seeds, "fractions": FRACTIONS,
               "bins": 15, "max_rows": args.max_rows, "datasets": results,
               "seconds": round(time.perf_counter() - started, 1)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "calibration.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.out / "calibration.md").write_text(markdown(report))
-    print(markdown(report))
+    write_results(args.out, "calibration", report, markdown(report))
 
 
 if __name__ == "__main__":

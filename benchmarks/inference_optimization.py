@@ -21,8 +21,6 @@ Results: benchmarks/results/inference_optimization.json and inference_optimizati
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 import warnings
@@ -36,7 +34,7 @@ from textloop.storage import Store
 from textloop.wheels import cache_dir
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _dev_sets import BENCH_CACHE, MAX_ROWS, load, machine_line, split, spread
+from _dev_sets import arguments, load, machine_line, split, spread, write_results
 from _machine import machine_info
 
 DATASETS = ("ag_news", "banking77")
@@ -95,13 +93,9 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(__doc__, DATASETS)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--latency-texts", type=int, default=LATENCY_TEXTS)
-    parser.add_argument("--max-rows", type=int, default=MAX_ROWS)
-    parser.add_argument("--cache", type=Path, default=BENCH_CACHE)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     started = time.perf_counter()
     results = {name: run_dataset(name, args.repeats, args.cache, args.max_rows,
@@ -110,10 +104,7 @@ def main() -> None:
               "machine": machine_info(), "repeats": args.repeats,
               "latency_texts": args.latency_texts, "datasets": results,
               "seconds": round(time.perf_counter() - started, 1)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "inference_optimization.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.out / "inference_optimization.md").write_text(markdown(report))
-    print(markdown(report))
+    write_results(args.out, "inference_optimization", report, markdown(report))
 
 
 if __name__ == "__main__":

@@ -20,8 +20,6 @@ Results: benchmarks/results/model_comparison.json and model_comparison.md.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
 import warnings
@@ -38,7 +36,7 @@ from textloop.stages.train import apply_training_defaults
 from textloop.stages.training_monitor import fit_monitored
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _dev_sets import BENCH_CACHE, DATASETS, FRACTIONS, MAX_ROWS, load, machine_line, split, spread
+from _dev_sets import FRACTIONS, arguments, load, machine_line, split, spread, write_results
 from _machine import machine_info
 
 MODELS = ("tfidf-lr", "embed-lr", "embed-mlp")
@@ -122,12 +120,8 @@ def markdown(report: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = arguments(__doc__)
     parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--datasets", default=",".join(DATASETS))
-    parser.add_argument("--max-rows", type=int, default=MAX_ROWS)
-    parser.add_argument("--cache", type=Path, default=BENCH_CACHE)
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args()
     started = time.perf_counter()
     results = {name: run_dataset(name, args.seeds, args.cache, args.max_rows)
@@ -136,10 +130,7 @@ def main() -> None:
               "machine": machine_info(), "seeds": args.seeds, "fractions": FRACTIONS,
               "max_rows": args.max_rows, "models": MODELS, "datasets": results,
               "seconds": round(time.perf_counter() - started, 1)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "model_comparison.json").write_text(json.dumps(report, indent=2) + "\n")
-    (args.out / "model_comparison.md").write_text(markdown(report))
-    print(markdown(report))
+    write_results(args.out, "model_comparison", report, markdown(report))
 
 
 if __name__ == "__main__":
