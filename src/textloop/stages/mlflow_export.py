@@ -15,12 +15,13 @@ here and only when called: it is an optional extra (``mlflow-skinny``).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from textloop.config import Project
-from textloop.errors import InvalidInputError, MissingExtraError
+from textloop.errors import ExternalServiceError, InvalidInputError, MissingExtraError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.storage import Store, registry, runs
 
@@ -58,13 +59,19 @@ class MlflowExport:
     versions: list[ExportedVersion] = field(default_factory=list)
 
 
-def mlflow_client(tracking_uri: str) -> Any:
-    """An ``MlflowClient`` for ``tracking_uri``; ``MissingExtraError`` without the extra."""
+def _mlflow() -> Any:
+    """The ``mlflow`` package; ``MissingExtraError`` without the extra."""
     try:
-        from mlflow.tracking import MlflowClient
+        import mlflow.exceptions
+        import mlflow.tracking
     except ImportError as exc:
         raise MissingExtraError("mlflow-skinny", "mlflow", "Exporting runs to MLflow") from exc
-    return MlflowClient(tracking_uri=tracking_uri)
+    return mlflow
+
+
+def mlflow_client(tracking_uri: str) -> Any:
+    """An ``MlflowClient`` for ``tracking_uri``."""
+    return _mlflow().tracking.MlflowClient(tracking_uri=tracking_uri)
 
 
 def export_to_mlflow(store: Store, project: Project, run_refs: Sequence[str] = (), *,
@@ -82,22 +89,38 @@ def export_to_mlflow(store: Store, project: Project, run_refs: Sequence[str] = (
         raise InvalidInputError("no MLflow tracking URI given",
                                 hint="pass --tracking-uri (e.g. sqlite:///mlflow.db or "
                                      "http://localhost:5000) or set MLFLOW_TRACKING_URI")
-    client = mlflow_client(tracking_uri)
-    name = experiment or project.spec.name
-    experiment_id = _experiment_id(client, name, artifact_location)
     selected, state = _catalog(store, run_refs)
-    exported = {}
-    with progress.task(f"Exporting {len(selected)} runs to MLflow", total=len(selected)) as task:
-        for run in selected:
-            exported[run["id"]] = _export_run(client, store, project, experiment_id, run)
-            task.advance()
-    result = MlflowExport(tracking_uri, name, experiment_id, list(exported.values()))
-    if registered_model:
-        bundles = {run["id"]: run["bundle_path"] for run in selected}
-        result.registered_model = registered_model
-        result.versions = _export_versions(client, store, registered_model, exported, bundles,
-                                           state)
+    name = experiment or project.spec.name
+    with _mlflow_errors(tracking_uri):
+        client = mlflow_client(tracking_uri)
+        experiment_id = _experiment_id(client, name, artifact_location)
+        exported = {}
+        with progress.task(f"Exporting {len(selected)} runs to MLflow",
+                           total=len(selected)) as task:
+            for run in selected:
+                exported[run["id"]] = _export_run(client, store, project, experiment_id, run)
+                task.advance()
+        result = MlflowExport(tracking_uri, name, experiment_id, list(exported.values()))
+        if registered_model:
+            bundles = {run["id"]: run["bundle_path"] for run in selected}
+            result.registered_model = registered_model
+            result.versions = _export_versions(client, store, registered_model, exported,
+                                               bundles, state)
     return result
+
+
+@contextmanager
+def _mlflow_errors(tracking_uri: str) -> Iterator[None]:
+    """MLflow's own errors (unreachable server, unsupported URI, refused value) as one
+    ``ExternalServiceError`` naming the store; runs exported before it stay exported."""
+    mlflow_error = _mlflow().exceptions.MlflowException  # MissingExtraError without the extra
+    try:
+        yield
+    except mlflow_error as exc:
+        raise ExternalServiceError(
+            f"MLflow at {tracking_uri} failed: {exc.message}",
+            hint="check the tracking URI and that the server is up; export again to finish: "
+                 "runs already exported are updated, not duplicated") from exc
 
 
 @dataclass

@@ -40,3 +40,15 @@ def test_without_a_tracking_uri_the_hint_names_both_ways(project, store) -> None
     assert result.exit_code == 2, result.output
     assert "--tracking-uri" in result.output and "MLFLOW_TRACKING_URI" in result.output
     assert "Traceback" not in result.output
+
+
+def test_an_unknown_run_or_a_store_mlflow_cannot_open_is_an_error_not_a_traceback(
+        project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    train(store, project)
+    unknown = invoke(project, "tfidf-lr-9", uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    assert unknown.exit_code == 3 and "no run 'tfidf-lr-9'" in unknown.output
+    refused = invoke(project, uri="notascheme://somewhere")
+    assert refused.exit_code == 9, refused.output
+    assert "MLflow at notascheme://somewhere failed" in refused.output
+    assert "Traceback" not in refused.output and "export again" in refused.output
