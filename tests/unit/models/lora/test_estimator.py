@@ -77,6 +77,16 @@ def test_bundle_holds_only_adapters_and_head_and_predicts_the_same(fitted, tmp_p
     np.testing.assert_array_equal(restored.predict_proba(texts), model.predict_proba(texts))
 
 
+
+def test_a_restored_model_predicts_without_torch(fitted, tmp_path, monkeypatch) -> None:
+    model, _ = fitted
+    save_bundle(tmp_path / "b", to_bundle(model, "textloop.model.lora.v1", {}))
+    for module in ("torch", "transformers", "peft"):
+        monkeypatch.setitem(sys.modules, module, None)
+    restored = from_bundle(load_bundle(tmp_path / "b"), "b")
+    texts, _ = held_out(10)
+    np.testing.assert_array_equal(restored.predict(texts), model.predict(texts))
+
 @pytest.mark.parametrize("module", ["torch", "peft"])
 def test_missing_extra_names_the_train_extra(monkeypatch, module: str) -> None:
     monkeypatch.setitem(sys.modules, module, None)

@@ -77,6 +77,16 @@ def test_bundle_round_trip_gives_identical_probabilities(fitted, tmp_path) -> No
     np.testing.assert_array_equal(restored.predict_proba(texts), model.predict_proba(texts))
 
 
+
+def test_a_restored_model_predicts_without_torch(fitted, tmp_path, monkeypatch) -> None:
+    model, _ = fitted
+    save_bundle(tmp_path / "b", to_bundle(model, "textloop.model.setfit.v1", {}))
+    for module in ("torch", "transformers", "peft"):
+        monkeypatch.setitem(sys.modules, module, None)
+    restored = from_bundle(load_bundle(tmp_path / "b"), "b")
+    texts, _ = held_out(10)
+    np.testing.assert_array_equal(restored.predict(texts), model.predict(texts))
+
 def test_missing_torch_names_the_train_extra(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "torch", None)
     texts, labels = few_shot()
