@@ -30,6 +30,10 @@ from textloop.storage import Store
 CONFIG_ENV = "TEXTLOOP_SERVE_CONFIG"
 GRACE_SECONDS = 30
 """How long a shutdown waits for requests in flight before closing their connections."""
+HEALTHCHECK_SECONDS = 60
+"""How long a worker may take to answer the supervisor's ping before it is killed. uvicorn's
+5 s default kills workers whose model thread keeps the interpreter busy under full load,
+dropping their connections."""
 
 
 def serve(project: Project, config: ServerConfig, sock: socket.socket) -> None:
@@ -70,4 +74,5 @@ def worker_app() -> FastAPI:
 def uvicorn_config(app: FastAPI | str, workers: int = 1) -> uvicorn.Config:
     return uvicorn.Config(app, factory=isinstance(app, str), workers=workers,
                           log_level="warning", access_log=False, lifespan="on",
-                          server_header=False, timeout_graceful_shutdown=GRACE_SECONDS)
+                          server_header=False, timeout_graceful_shutdown=GRACE_SECONDS,
+                          timeout_worker_healthcheck=HEALTHCHECK_SECONDS)
