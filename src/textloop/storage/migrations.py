@@ -72,6 +72,12 @@ def _serving(conn: Connection) -> None:
         table.create(conn)
 
 
+def _monitoring(conn: Connection) -> None:
+    """v7: monitor runs, their checks over time, and the production rows behind each alert."""
+    for table in (schema.monitor_reports, schema.monitor_checks, schema.monitor_alert_rows):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -79,6 +85,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "review: review decisions and exclusions", _review),
     Migration(5, "registry: model versions, aliases and alias history", _registry),
     Migration(6, "serving: api keys, prediction log and feedback", _serving),
+    Migration(7, "monitoring: monitor reports, checks and alert rows", _monitoring),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -392,3 +392,60 @@ prediction_feedback = Table(
     Column("annotation_id", Integer, ForeignKey("annotations.id")),
     Index("ix_prediction_feedback_request", "request_id", "idx"),
 )
+
+# Monitoring (v7). One row per ``textloop monitor`` run: which model version and release it
+# judged, the window of the prediction log it read, and its overall status. ``monitor_checks``
+# holds every check of a run (overall and per slice: score, threshold, p-value, status), so a
+# page can plot each check over time; ``monitor_alert_rows`` links a flagged check to the
+# logged predictions that drove it and their nearest training records.
+monitor_reports = Table(
+    "monitor_reports",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("model_version", Integer, ForeignKey("model_versions.version")),
+    Column("run_name", String(200), nullable=False),
+    Column("release_id", String(32), ForeignKey("releases.id")),
+    Column("window_start", Float),
+    Column("window_end", Float),
+    Column("n_rows", Integer, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("config", Text, nullable=False, server_default="{}"),
+    Column("summary", Text, nullable=False, server_default="{}"),
+    Column("report_path", Text),
+)
+
+monitor_checks = Table(
+    "monitor_checks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("report_id", String(32), ForeignKey("monitor_reports.id"), nullable=False),
+    Column("slice", String(300), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("detector", String(200)),
+    Column("status", String(32), nullable=False),
+    Column("n_rows", Integer, nullable=False),
+    Column("score", Float),
+    Column("threshold", Float),
+    Column("p_value", Float),
+    Column("fixed_threshold", Float),
+    Column("fixed_drift", Integer),
+    Column("details", Text, nullable=False, server_default="{}"),
+    Index("ix_monitor_checks_report", "report_id"),
+    Index("ix_monitor_checks_name", "name", "slice"),
+)
+
+monitor_alert_rows = Table(
+    "monitor_alert_rows",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("check_id", Integer, ForeignKey("monitor_checks.id"), nullable=False),
+    Column("report_id", String(32), ForeignKey("monitor_reports.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("request_id", String(32), nullable=False),
+    Column("idx", Integer, nullable=False),
+    Column("neighbours", Text, nullable=False, server_default="[]"),
+    Index("ix_monitor_alert_rows_check", "check_id"),
+    Index("ix_monitor_alert_rows_prediction", "request_id", "idx"),
+)

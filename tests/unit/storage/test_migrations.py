@@ -12,7 +12,8 @@ from textloop.storage import Store, schema
 from textloop.storage.engine import WRITE
 from textloop.storage.migrations import LATEST, MIGRATIONS, current_version
 
-SERVING_TABLES = ("prediction_feedback", "predictions", "api_keys")
+MONITOR_TABLES = ("monitor_alert_rows", "monitor_checks", "monitor_reports")
+SERVING_TABLES = (*MONITOR_TABLES, "prediction_feedback", "predictions", "api_keys")
 
 
 def open_store(tmp_path, **kwargs) -> Store:
@@ -128,7 +129,7 @@ def test_a_v3_store_gains_the_review_tables_and_keeps_its_findings(tmp_path) -> 
         conn.execute(schema.schema_migrations.insert().values(
             version=3, name=MIGRATIONS[2].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [3, 4, 5, 6]
+        assert [v for v, _ in stamps(store)] == [3, 4, 5, 6, 7]
         assert {"review_decisions", "exclusions"} <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [f["record_id"] for f in findings.list_for(conn, "c1")] == ["r1"]
@@ -147,7 +148,7 @@ def test_a_v4_store_gains_the_registry_tables_and_keeps_its_runs(tmp_path) -> No
         conn.execute(schema.schema_migrations.insert().values(
             version=4, name=MIGRATIONS[3].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [4, 5, 6]
+        assert [v for v, _ in stamps(store)] == [4, 5, 6, 7]
         tables = set(inspect(store.engine).get_table_names())
         assert {"model_versions", "model_aliases", "model_alias_history"} <= tables
         with store.read() as conn:
@@ -169,7 +170,30 @@ def test_a_v5_store_gains_the_serving_tables_and_keeps_its_versions(tmp_path) ->
         conn.execute(schema.schema_migrations.insert().values(
             version=5, name=MIGRATIONS[4].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [5, 6]
+        assert [v for v, _ in stamps(store)] == [5, 6, 7]
         assert set(SERVING_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [v["run_name"] for v in registry.list_versions(conn)] == ["m-1"]
+
+
+def test_a_v6_store_gains_the_monitoring_tables_and_keeps_its_prediction_log(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import predictions
+
+    row = {"request_id": "r1", "idx": 0, "created_at": 1.0, "model_version": None,
+           "run_name": "m-1", "api_key": None, "text": "hi", "text_hash": None, "label": "a",
+           "probabilities": {"a": 1.0}, "score": 1.0, "band": None, "value": None,
+           "latency_ms": 2.0}
+    with open_store(tmp_path) as store, store.write() as conn:
+        predictions.insert_many(conn, [row])
+        for name in MONITOR_TABLES:
+            conn.execute(text(f"DROP TABLE {name}"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=6, name=MIGRATIONS[5].name, applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == [6, 7]
+        assert set(MONITOR_TABLES) <= set(inspect(store.engine).get_table_names())
+        with store.read() as conn:
+            assert predictions.get(conn, "r1")["text"] == "hi"

@@ -1,0 +1,67 @@
+"""Prediction-log windows and monitor runs in the store."""
+
+from __future__ import annotations
+
+import pytest
+
+from textloop.errors import NotFoundError
+from textloop.storage import Store, monitoring, predictions
+
+
+def logged(request_id: str, created_at: float, run: str = "m-1") -> dict:
+    return {"request_id": request_id, "idx": 0, "created_at": created_at, "model_version": 1,
+            "run_name": run, "api_key": None, "text": f"text {request_id}", "text_hash": None,
+            "label": "ham", "probabilities": {"ham": 0.9, "spam": 0.1}, "score": 0.9,
+            "band": "allow", "value": None, "latency_ms": 1.0}
+
+
+@pytest.fixture
+def log(store: Store) -> Store:
+    with store.write() as conn:
+        predictions.insert_many(conn, [logged(f"r{i}", float(i)) for i in range(6)]
+                                + [logged("other", 2.5, run="m-2")])
+        for label in ("spam", "ham"):  # the newest feedback wins
+            predictions.add_feedback(conn, request_id="r4", idx=0, label=label, api_key=None,
+                                     record_id=None, annotation_id=None)
+    return store
+
+
+def test_a_window_is_the_latest_rows_of_one_run_oldest_first(log: Store) -> None:
+    with log.read() as conn:
+        rows = monitoring.window(conn, "m-1", last=3)
+        assert [r["request_id"] for r in rows] == ["r3", "r4", "r5"]
+        assert [r["feedback"] for r in rows] == [None, "ham", None]
+        assert rows[0]["probabilities"] == {"ham": 0.9, "spam": 0.1}
+        between = monitoring.window(conn, "m-1", since=1.0, until=3.0)
+        assert [r["request_id"] for r in between] == ["r1", "r2"]
+        assert [r["request_id"] for r in monitoring.window(conn, "m-2")] == ["other"]
+
+
+def test_a_monitor_run_keeps_its_checks_and_alert_rows(log: Store) -> None:
+    check = {"slice": "all", "name": "input.mmd", "detector": "textloop.drift.mmd.v1",
+             "status": "drift", "n_rows": 6, "score": 0.2, "threshold": 0.1, "p_value": 0.01,
+             "fixed_threshold": 0.015, "fixed_drift": True, "details": {"k": 1}}
+    with log.write() as conn:
+        for status in ("ok", "drift"):
+            report = monitoring.add_report(
+                conn, model_version=None, run_name="m-1", release_id=None, window=(0.0, 5.0),
+                n_rows=6, status=status, config={"window": 6}, summary={"checks": 1})
+            check_id = monitoring.add_check(conn, report["id"], {**check, "status": status})
+        monitoring.add_alert_rows(conn, report["id"], check_id, [
+            {"request_id": "r5", "idx": 0, "neighbours": [{"record_id": "x"}]},
+            {"request_id": "r4", "idx": 0}])
+        monitoring.set_report_path(conn, report["id"], "monitor/m2/report.html")
+    with log.read() as conn:
+        latest = monitoring.get_report(conn)
+        assert (latest["id"], latest["status"], latest["config"]) == ("m2", "drift",
+                                                                       {"window": 6})
+        assert latest["report_path"] == "monitor/m2/report.html"
+        (stored,) = monitoring.checks(conn, "m2")
+        assert stored["fixed_drift"] is True and stored["details"] == {"k": 1}
+        history = monitoring.check_history(conn, "input.mmd")
+        assert [h["status"] for h in history] == ["ok", "drift"]
+        rows = monitoring.alert_rows(conn, stored["id"])
+        assert [(r["request_id"], r["position"]) for r in rows] == [("r5", 0), ("r4", 1)]
+        assert rows[0]["neighbours"] == [{"record_id": "x"}] and rows[1]["neighbours"] == []
+        with pytest.raises(NotFoundError, match="no monitor report 'm9'"):
+            monitoring.get_report(conn, "m9")
