@@ -8,14 +8,13 @@ is escaped by the template engine; texts in examples are untrusted input.
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from textloop.artifacts import write_text_atomic
 from textloop.errors import InvalidInputError
 from textloop.reports.calibration import calibration_view
 from textloop.reports.confusion import confusion_plots
@@ -25,7 +24,7 @@ from textloop.reports.examples import confident_mistakes, confusion_examples
 from textloop.reports.figures import Plot
 from textloop.reports.plots import confidence_plot, f1_plot
 from textloop.reports.templating import render
-from textloop.reports.training_curves import learning_curve_plot
+from textloop.reports.training_curves import training_view
 
 REPORT_FILE = "report.html"
 METRICS_FILE = "metrics.json"
@@ -56,7 +55,7 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
     probs, y_idx = _encode(y_true, proba, labels, texts)
     folder.mkdir(parents=True, exist_ok=True)
     metrics_path = folder / METRICS_FILE
-    _write_atomic(metrics_path, json.dumps({**metrics, "context": context}, indent=2,
+    write_text_atomic(metrics_path, json.dumps({**metrics, "context": context}, indent=2,
                                            allow_nan=False, default=str) + "\n")
     html = render("evaluation.html", title=title, metrics=metrics, labels=labels,
                   context_rows=context_rows(context),
@@ -73,12 +72,12 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
                   analysis=error_analysis_view(metrics, (context.get("goal") or {}).get(
                       "metric", "macro_f1")),
                   errors=int(np.sum(probs.argmax(axis=1) != y_idx)),
-                  metrics_file=METRICS_FILE, training=_training(training),
+                  metrics_file=METRICS_FILE, training=training_view(training),
                   calibration=calibration_view(metrics.get("calibration")),
                   inference=metrics.get("inference"),
                   bands=metrics.get("bands"))
     report_path = folder / REPORT_FILE
-    _write_atomic(report_path, html)
+    write_text_atomic(report_path, html)
     return report_path, metrics_path
 
 
@@ -154,24 +153,3 @@ def _plots(metrics: dict[str, Any], y_idx: np.ndarray, probs: np.ndarray,
             "confusion": confusion_plots(np.array(metrics["confusion_matrix"]["counts"]), labels),
             "curves": curve_plots(y_idx, probs, labels, metrics["per_class"]),
             "confidence": [confidence_plot(y_idx, probs)]}
-
-
-def _training(training: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The verdict and the learning-curve figure of a monitored run (None for other models)."""
-    if not training or not training.get("history"):
-        return None
-    kept = training.get("restored_epoch")
-    plot = learning_curve_plot(training["history"], kept)
-    return {"verdict": training.get("verdict", {}), "plot": [plot] if plot else [],
-            "epochs_run": training.get("epochs_run"), "kept_epoch": kept,
-            "monitor": training.get("monitor"), "stopped_early": training.get("stopped_early")}
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write beside ``path`` and rename, so readers never see half a file."""
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -7,14 +7,13 @@ report with the same styling. User text (labels, descriptions, run names) is esc
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from textloop.artifacts import write_text_atomic
 from textloop.reports.templating import render
 
 CARD_MD = "model_card.md"
@@ -34,8 +33,8 @@ def write_card(folder: Path, title: str, front: dict[str, Any], sections: list[S
     """Write ``model_card.md`` and ``model_card.html`` into ``folder``; returns the Markdown."""
     folder.mkdir(parents=True, exist_ok=True)
     markdown = folder / CARD_MD
-    _write_atomic(markdown, render_markdown(title, front, sections))
-    _write_atomic(folder / CARD_HTML, render("model_card.html", title=title, sections=sections))
+    write_text_atomic(markdown, render_markdown(title, front, sections))
+    write_text_atomic(folder / CARD_HTML, render("model_card.html", title=title, sections=sections))
     return markdown
 
 
@@ -67,9 +66,3 @@ def _md(text: str) -> str:
     """Keep user text from opening HTML tags in renderers that allow inline HTML (a lone
     ``>`` opens nothing, so ``macro_f1 >= 0.9`` stays readable in the file)."""
     return str(text).replace("<", "&lt;")
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
