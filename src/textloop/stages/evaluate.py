@@ -24,8 +24,8 @@ from textloop.stages.error_analysis import EvaluatedSplit, analyze_errors, split
 from textloop.stages.evaluate_regression import evaluate_regression
 from textloop.stages.metrics import compute_metrics, validate_inputs
 from textloop.stages.model_card import write_model_card
-from textloop.stages.modeling import LoadedRun, align_proba, load_run, model_inputs
-from textloop.stages.release import ReleaseData, load_release
+from textloop.stages.modeling import LoadedRun, align_proba, model_inputs, run_and_split
+from textloop.stages.release import ReleaseData
 from textloop.storage import Store, runs
 
 SPLITS = ("test", "validation", "train")
@@ -56,13 +56,8 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     if project.spec.task == "regression":
         return EvaluationResult(split=split, **evaluate_regression(store, project, run_ref, split,
                                                                    _context, progress))
-    loaded = load_run(store, run_ref)
-    run = loaded.run
-    data = load_release(store, run["release_id"])
-    part = data.splits[split]
-    if not part.texts:
-        raise InvalidInputError(f"release {data.id} has an empty {split} split",
-                                hint="evaluate another split with --split")
+    loaded, data = run_and_split(store, run_ref, split)
+    run, part = loaded.run, data.splits[split]
     x = model_inputs(loaded.model, part.texts, store, progress)
     with progress.task(f"Scoring {len(part.texts):,} {split} rows", total=None):
         model_proba = loaded.model.predict_proba(x)

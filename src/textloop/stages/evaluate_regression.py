@@ -19,9 +19,9 @@ from textloop.stages.error_analysis import split_provenance
 from textloop.stages.error_analysis.regression_split import RegressionSplit
 from textloop.stages.error_analysis.slice_metrics import slice_metrics
 from textloop.stages.model_card import write_model_card
-from textloop.stages.modeling import load_run, model_inputs
+from textloop.stages.modeling import model_inputs, run_and_split
 from textloop.stages.regression_metrics import HEADLINE, regression_metrics
-from textloop.stages.release import ReleaseData, load_release
+from textloop.stages.release import ReleaseData
 from textloop.storage import Store, runs
 
 
@@ -31,17 +31,12 @@ def evaluate_regression(store: Store, project: Project, run_ref: str, split: str
 
     ``context`` builds the report's context facts from (run, release id, split, goal).
     """
-    loaded = load_run(store, run_ref)
-    run = loaded.run
-    if getattr(loaded.model, "task", "classification") != "regression":
+    loaded, data = run_and_split(store, run_ref, split)
+    run, part = loaded.run, data.splits[split]
+    if not loaded.is_regressor:
         raise InvalidInputError(f"run {run['name']} holds a classifier, but this project's task "
                                 "is regression", hint="evaluate a run of a regressor "
                                                       "(tfidf-ridge, embed-ridge, ...)")
-    data = load_release(store, run["release_id"])
-    part = data.splits[split]
-    if not part.texts:
-        raise InvalidInputError(f"release {data.id} has an empty {split} split",
-                                hint="evaluate another split with --split")
     x = model_inputs(loaded.model, part.texts, store, progress)
     with progress.task(f"Scoring {len(part.texts):,} {split} rows", total=None):
         pred = np.asarray(loaded.model.predict(x), dtype=np.float64)

@@ -8,10 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from textloop.errors import NotFoundError
+from textloop.errors import InvalidInputError, NotFoundError
 from textloop.models.bundle import from_bundle
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.calibration import FittedCalibration, from_bundle_parts
+from textloop.stages.release import ReleaseData, load_release
 from textloop.storage import Store, runs
 from textloop.storage.bundles import load_bundle
 
@@ -71,3 +72,13 @@ def load_run(store: Store, ref: str) -> LoadedRun:
     contents = load_bundle(folder, run["bundle_sha256"])
     return LoadedRun(run=run, model=from_bundle(contents, str(folder)), meta=contents.meta,
                      calibration=from_bundle_parts(contents.meta, contents.arrays))
+
+
+def run_and_split(store: Store, run_ref: str, split: str) -> tuple[LoadedRun, ReleaseData]:
+    """A run with the release it was trained on, refusing an empty ``split`` of it."""
+    loaded = load_run(store, run_ref)
+    data = load_release(store, loaded.run["release_id"])
+    if not data.splits[split].texts:
+        raise InvalidInputError(f"release {data.id} has an empty {split} split",
+                                hint="evaluate another split with --split")
+    return loaded, data
