@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
+from scipy.stats import norm
 
 from textloop.registry import REGISTRY
 
@@ -46,7 +47,7 @@ class DriftResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {"detector": self.detector, "score": self.score,
-                "threshold": _finite(self.threshold), "p_value": self.p_value, "drift": self.drift,
+                "threshold": finite(self.threshold), "p_value": self.p_value, "drift": self.drift,
                 "fixed_threshold": self.fixed_threshold, "fixed_drift": self.fixed_drift,
                 "rows": list(self.rows), "details": self.details, "method": self.method}
 
@@ -77,6 +78,25 @@ def calibrate(score: float, null: np.ndarray, alpha: float) -> Calibrated:
     allowed = int(np.floor(alpha * (len(values) + 1) + 1e-9)) - 1
     threshold = float(values[allowed]) if 0 <= allowed < len(values) else float("inf")
     return Calibrated(threshold, p_value, p_value <= alpha)
+
+
+def calibrate_normal(score: float, null: np.ndarray, alpha: float) -> Calibrated:
+    """The score against a normal fitted to the null scores: threshold mean + z(1-alpha) sd.
+
+    For a statistic that is close to normal under the null (an AUC is a Mann-Whitney U
+    statistic), a few dozen unchanged windows then give thresholds for small ``alpha`` that
+    an empirical quantile would need thousands of windows for.
+    """
+    values = np.asarray(null, dtype=np.float64)
+    mean, sd = float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    sd = max(sd, 1e-9)
+    p_value = float(norm.sf((score - mean) / sd))
+    return Calibrated(mean + float(norm.isf(alpha)) * sd, p_value, p_value <= alpha)
+
+
+def permutations_for(alpha: float, at_least: int) -> int:
+    """Enough permutations for a p-value to reach ``alpha`` twice over (and ``at_least``)."""
+    return max(at_least, int(np.ceil(2.0 / alpha)) - 1)
 
 
 def permutation_null(statistic: Callable[[np.ndarray, np.ndarray], float], reference: np.ndarray,
@@ -129,7 +149,8 @@ def detector_names() -> list[str]:
     return REGISTRY.names(FAMILY)
 
 
-def _finite(value: float) -> float | None:
+def finite(value: float) -> float | None:
+    """The value, or None for an infinite threshold (JSON has no infinity)."""
     return value if np.isfinite(value) else None
 
 

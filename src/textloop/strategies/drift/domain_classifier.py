@@ -9,7 +9,9 @@ threshold comes from windows where nothing changed: windows of the current size 
 training data) and scored against the same reference sample. Those null AUCs are the
 expensive part and depend only on the reference and the window size, so a caller that
 tests many windows computes them once (``null_scores``) and passes them in. Without a pool,
-the null comes from permutations of reference and current rows.
+the null comes from permutations of reference and current rows. An AUC is a Mann-Whitney
+U statistic, close to normal under the null, so the threshold is the null mean plus
+z(1 - alpha) standard deviations: 50 windows serve an alpha of 0.001 as well as 0.05.
 
 The driving rows are the current rows the classifier finds most production-like (highest
 out-of-fold score): what production sends that the reference does not contain.
@@ -30,7 +32,7 @@ from textloop.strategies.drift.base import (
     DEFAULT_ROWS,
     DriftResult,
     bounded,
-    calibrate,
+    calibrate_normal,
     top_rows,
 )
 
@@ -59,12 +61,13 @@ class DomainClassifier:
         if null is None:
             null = self.null_scores(ref, len(cur), pool=pool, current=cur, seed=seed)
             method = "reference windows" if pool is not None else "permutation"
-        verdict = calibrate(auc, null, self.alpha)
+        verdict = calibrate_normal(auc, null, self.alpha)
         return DriftResult(
             detector=NAME, score=auc, threshold=verdict.threshold, p_value=verdict.p_value,
             drift=verdict.drift, fixed_threshold=self.fixed_threshold,
             fixed_drift=auc > self.fixed_threshold, rows=top_rows(scores, self.rows),
-            details={"null_mean": float(np.mean(null)), "null_windows": len(null),
+            details={"null_mean": float(np.mean(null)), "null_sd": float(np.std(null, ddof=1)),
+                     "null_windows": len(null),
                      "reference_rows": len(ref)},
             method="reference windows" if method == "given null" else method)
 
@@ -79,8 +82,9 @@ class DomainClassifier:
         x = np.vstack([reference, current])
         y = np.r_[np.zeros(len(reference)), np.ones(len(current))]
         folds = StratifiedKFold(self.folds, shuffle=True, random_state=seed)
-        scores = cross_val_predict(LogisticRegression(C=self.C, max_iter=500), x, y, cv=folds,
-                                   method="decision_function")
+        # liblinear: an order of magnitude faster than lbfgs on a few thousand rows
+        classifier = LogisticRegression(C=self.C, solver="liblinear", max_iter=500)
+        scores = cross_val_predict(classifier, x, y, cv=folds, method="decision_function")
         return float(roc_auc_score(y, scores)), scores[len(reference):]
 
     def null_scores(self, reference: np.ndarray, size: int, *, pool: np.ndarray | None = None,

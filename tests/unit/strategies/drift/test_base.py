@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from textloop.config import DRIFT_DETECTORS
 from textloop.strategies.drift import calibrate, detector_names, make_detector
-from textloop.strategies.drift.base import bounded, ks_statistic, top_rows
+from textloop.strategies.drift.base import (
+    bounded,
+    calibrate_normal,
+    ks_statistic,
+    permutations_for,
+    top_rows,
+)
 
 
 def test_p_value_counts_null_scores_at_least_as_large() -> None:
@@ -39,3 +46,17 @@ def test_helpers_bound_rank_and_measure() -> None:
     assert top_rows([0.1, 0.9, 0.5, 0.9], 3) == [1, 3, 2]
     assert ks_statistic(np.array([1.0, 2.0]), np.array([1.0, 2.0])) == 0.0
     assert ks_statistic(np.array([0.0, 0.0]), np.array([1.0, 1.0])) == 1.0
+
+
+def test_a_normal_null_gives_thresholds_for_small_alphas() -> None:
+    null = np.random.default_rng(0).normal(0.5, 0.01, 50)
+    strict = calibrate_normal(0.53, null, 0.001)
+    assert strict.threshold == pytest.approx(null.mean() + 3.0902 * null.std(ddof=1), rel=1e-4)
+    assert strict.drift == (strict.threshold < 0.53)
+    assert not calibrate_normal(0.52, null, 0.001).drift
+    assert calibrate_normal(null.mean(), null, 0.05).p_value == pytest.approx(0.5)
+
+
+def test_enough_permutations_for_the_alpha() -> None:
+    assert permutations_for(0.05, 199) == 199
+    assert permutations_for(0.001, 199) == 1999

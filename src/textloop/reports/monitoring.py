@@ -1,0 +1,97 @@
+"""The monitoring report: ``report.html`` (self-contained) and ``monitor.json`` per run.
+
+The page shows the verdict, the table of checks (overall and per slice), performance with
+its assumptions, each alert with its driving production rows and their nearest training
+examples, and two charts. Production texts are untrusted input: every string goes through
+the template engine's escaping.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from textloop.artifacts import write_text_atomic
+from textloop.reports.figures import BLUE, GREY, Plot, new_figure, report_style, short_label, to_svg
+from textloop.reports.templating import render
+
+if TYPE_CHECKING:
+    from textloop.stages.monitor import MonitorResult
+
+REPORT_FILE = "report.html"
+JSON_FILE = "monitor.json"
+SHOWN_CATEGORIES = 15
+
+
+def write_monitor_report(folder: Path, result: MonitorResult) -> tuple[Path, Path]:
+    """Write both files into ``folder``; returns (html, json) paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = result.to_dict()
+    json_path = folder / JSON_FILE
+    write_text_atomic(json_path, json.dumps(data, indent=2, ensure_ascii=False,
+                                            allow_nan=False, default=str) + "\n")
+    checks = data["checks"]
+    html = render("monitoring.html", title=f"Monitoring {result.report_id}", data=data,
+                  overall=[c for c in checks if c["slice"] == "all"],
+                  sliced=[c for c in checks if c["slice"] != "all"],
+                  performance=next((c for c in checks if c["name"] == "performance"
+                                    and c["slice"] == "all"), None),
+                  created=time.strftime("%Y-%m-%d %H:%M:%S"), plots=_plots(checks),
+                  json_file=JSON_FILE)
+    html_path = folder / REPORT_FILE
+    write_text_atomic(html_path, html)
+    return html_path, json_path
+
+
+def _plots(checks: Sequence[dict[str, Any]]) -> list[Plot]:
+    overall = {c["name"]: c for c in checks if c["slice"] == "all"}
+    plots = [score_plot([c for c in overall.values() if c.get("score") is not None])]
+    for name, title in (("label_psi", "Predicted labels"), ("band_psi", "Action bands")):
+        categories = (overall.get(name) or {}).get("details", {}).get("categories")
+        if categories:
+            plots.append(share_plot(title, name, categories))
+    return [p for p in plots if p is not None]
+
+
+def score_plot(checks: Sequence[dict[str, Any]]) -> Plot | None:
+    """Each check's score as a share of its calibrated threshold: past 1 is drift."""
+    rows = [(c["name"], c["score"] / c["threshold"]) for c in checks
+            if c.get("threshold") and c["threshold"] > 0 and c["name"] != "performance"]
+    if not rows:
+        return None
+    with report_style():
+        fig = new_figure(8.0, 0.3 * len(rows) + 1.2)
+        ax = fig.add_subplot()
+        positions = np.arange(len(rows))
+        values = [max(value, 0.0) for _, value in rows]
+        ax.barh(positions, values, color=[BLUE if v <= 1 else "#dc2626" for v in values])
+        ax.axvline(1.0, color="#111827", linestyle="--", linewidth=1, label="threshold")
+        ax.set_yticks(positions, [name for name, _ in rows])
+        ax.set_ylim(len(rows) - 0.5, -0.5)
+        ax.set_xlabel("score / calibrated threshold")
+        ax.legend(loc="lower right")
+        return Plot("Scores against thresholds", to_svg(fig, "scores"),
+                    "Red bars pass their calibrated threshold (drift).")
+
+
+def share_plot(title: str, name: str, categories: dict[str, dict[str, float]]) -> Plot:
+    """Reference and production shares of the categories that moved most."""
+    items = list(categories.items())[:SHOWN_CATEGORIES]
+    with report_style():
+        fig = new_figure(8.0, 0.32 * len(items) + 1.2)
+        ax = fig.add_subplot()
+        positions = np.arange(len(items))
+        ax.barh(positions - 0.2, [v["reference"] for _, v in items], height=0.4, color=GREY,
+                label="reference")
+        ax.barh(positions + 0.2, [v["current"] for _, v in items], height=0.4, color=BLUE,
+                label="production")
+        ax.set_yticks(positions, [short_label(k, 36) for k, _ in items])
+        ax.set_ylim(len(items) - 0.5, -0.5)
+        ax.set_xlabel("share of rows")
+        ax.legend(loc="lower right")
+        return Plot(title, to_svg(fig, name), "The categories whose share moved most.")

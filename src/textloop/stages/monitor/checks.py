@@ -1,0 +1,110 @@
+"""The drift checks of one comparison, each through its registered detector.
+
+Input drift reads texts and sentence vectors (text statistics, out-of-vocabulary words,
+domain classifier, MMD); prediction drift reads what the model answered (label and band
+distributions by PSI, chi-square and Jensen-Shannon; confidence). A check that lacks what
+it reads (too few rows, texts not logged) says so as "not enough data" instead of guessing.
+Every detector gets the same seed, so a run is reproducible, and the same share of the
+false-alarm rate: ``false_alarm_rate`` is the chance that an unchanged window raises any
+alert, so with k checks (over the whole window and every slice) each check gets rate / k
+(Bonferroni), and enough permutations to reach it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from typing import Any
+
+from textloop.config import MonitoringSettings
+from textloop.stages.monitor.performance import performance_check
+from textloop.stages.monitor.sides import (
+    DRIFT,
+    NOT_ENOUGH,
+    OK,
+    Check,
+    Comparison,
+    shortfall,
+)
+from textloop.strategies.drift import DriftResult, make_detector
+from textloop.strategies.drift.base import permutations_for
+
+INPUT_CHECKS = {"text-stats": "text_stats", "oov": "oov", "domain-classifier":
+                "domain_classifier", "mmd": "mmd"}
+CATEGORICAL = ("label-psi", "label-chi-square", "label-jensen-shannon")
+CATEGORICAL_SOURCES = ("label", "band")
+
+
+def drift_checks(settings: MonitoringSettings) -> int:
+    """How many checks with a p-value one comparison runs (labels and bands for each
+    categorical detector)."""
+    return sum(len(CATEGORICAL_SOURCES) if short in CATEGORICAL else 1
+               for short in settings.detectors)
+
+
+def run_checks(comparison: Comparison, settings: MonitoringSettings, seed: int = 0,
+               family: int = 1) -> list[Check]:
+    """Every enabled check, then the performance check, for one comparison; ``family``:
+    how many checks share the false-alarm rate."""
+    alpha = settings.false_alarm_rate / max(family, 1)
+    out: list[Check] = []
+    for short in settings.detectors:
+        if short in INPUT_CHECKS:
+            out.append(_input_check(short, comparison, settings, seed, alpha))
+        elif short in CATEGORICAL:
+            out.extend(_categorical_check(short, source, comparison, settings, seed, alpha)
+                       for source in CATEGORICAL_SOURCES)
+        else:
+            out.append(_run("confidence", "prediction", comparison, settings, seed, alpha,
+                            comparison.reference.confidence, comparison.current.confidence))
+    out.append(performance_check(comparison, settings))
+    return out
+
+
+def _input_check(short: str, comparison: Comparison, settings: MonitoringSettings,
+                 seed: int, alpha: float) -> Check:
+    ref, cur = comparison.reference, comparison.current
+    name = INPUT_CHECKS[short]
+    if shortfall(comparison, settings, needs_texts=True):
+        return _run(name, "input", comparison, settings, seed, alpha, None, None,
+                    needs_texts=True)
+    if short in ("text-stats", "oov"):
+        extra = {"vocabulary_texts": comparison.vocabulary_texts} if short == "oov" else {}
+        return _run(name, "input", comparison, settings, seed, alpha, ref.texts, cur.texts,
+                    detector=short, **extra)
+    extra = {}
+    pool = comparison.pool
+    if short == "domain-classifier" and pool is not None and len(pool) >= 2 * len(cur):
+        extra = {"pool": pool}
+    return _run(name, "input", comparison, settings, seed, alpha, ref.vectors, cur.vectors,
+                detector=short, **extra)
+
+
+def _categorical_check(short: str, source: str, comparison: Comparison,
+                       settings: MonitoringSettings, seed: int, alpha: float) -> Check:
+    name = f"{source}_{short.removeprefix('label-').replace('-', '_')}"
+    ref = getattr(comparison.reference, "predicted" if source == "label" else "bands")
+    cur = getattr(comparison.current, "predicted" if source == "label" else "bands")
+    return _run(name, "prediction", comparison, settings, seed, alpha, ref, cur,
+                detector=short)
+
+
+def _run(name: str, group: str, comparison: Comparison, settings: MonitoringSettings,
+         seed: int, alpha: float, reference: Any, current: Any, *, detector: str | None = None,
+         needs_texts: bool = False, **extra: Any) -> Check:
+    n = len(comparison.current)
+    reason = shortfall(comparison, settings, needs_texts)
+    if reason:
+        return Check(name, group, comparison.slice, NOT_ENOUGH, n, reason=reason)
+    result: DriftResult = detector_for(detector or name, settings, alpha).test(
+        reference, current, seed=seed, **extra)
+    return Check(name, group, comparison.slice, DRIFT if result.drift else OK, n, result)
+
+
+def detector_for(short: str, settings: MonitoringSettings, alpha: float) -> Any:
+    """The registered detector with the monitoring settings it takes."""
+    _, detector = make_detector(short)
+    wanted = {"alpha": alpha, "permutations": permutations_for(alpha, settings.permutations),
+              "null_windows": settings.null_windows, "max_reference": settings.max_reference,
+              "rows": settings.alert_rows}
+    names = {f.name for f in fields(detector)}
+    return replace(detector, **{k: v for k, v in wanted.items() if k in names})

@@ -1,0 +1,118 @@
+"""The reference side: the release the served model was trained on, as the checks read it.
+
+The reference sample is at most ``max_reference`` rows of one split (validation by default:
+the model's predictions there are held out, like production's, so their labels, bands and
+confidence can be compared with production's without the optimism of training rows). The
+model predicts it through the same calibrator and band policy it serves with. The pool is a
+bounded sample of the training split outside the reference sample: the rows of unchanged
+windows that calibrate the domain classifier, and the training examples an alert shows as
+the nearest ones. All embeddings go through the store's cache, so a second run embeds
+nothing it has seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from textloop.config import Actions
+from textloop.errors import NotFoundError
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.modeling import LoadedRun, model_inputs
+from textloop.stages.release.loader import SplitData, load_release
+from textloop.storage import Store
+from textloop.strategies.drift.base import bounded
+
+POOL_ROWS = 5000
+DEFAULT_EMBEDDER = "minilm-int8"
+
+
+@dataclass
+class Rows:
+    """Row-aligned ids, texts, true labels and (once embedded) vectors."""
+
+    ids: list[str]
+    texts: list[str]
+    labels: list[str]
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+@dataclass
+class Reference:
+    release_id: str
+    split: str
+    sample: Rows
+    pool: Rows
+    vocabulary_texts: list[str]
+    labels: list[str]
+    proba: np.ndarray
+    predicted: list[str]
+    bands: list[str]
+
+    @property
+    def confidence(self) -> np.ndarray:
+        return self.proba.max(axis=1)
+
+
+def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, split: str,
+                   max_reference: int, seed: int = 0,
+                   progress: Progress = NULL_PROGRESS) -> Reference:
+    """The reference sample with the model's served predictions, and the training pool."""
+    if release_id is None:
+        raise NotFoundError(f"run {loaded.run['name']} has no release to compare with",
+                            hint="monitor a version trained on a release (`textloop release`, "
+                                 "then `textloop train`)")
+    release = load_release(store, release_id)
+    chosen = _non_empty(release.splits, split, release.id)
+    rng = np.random.default_rng(seed)
+    sample = _rows(release.splits[chosen], bounded(len(release.splits[chosen]), max_reference,
+                                                    rng))
+    train = release.train
+    taken = set(sample.ids)
+    outside = np.array([i for i, rid in enumerate(train.ids) if rid not in taken],
+                       dtype=np.int64)
+    pool = _rows(train, outside[bounded(len(outside), POOL_ROWS, rng)])
+    labels = [str(c) for c in loaded.model.classes_]
+    proba = loaded.served(model_inputs(loaded.model, sample.texts, store, progress))
+    actions = Actions.model_validate(loaded.meta.get("actions") or {})
+    scores = [actions.score_of(dict(zip(labels, map(float, row), strict=True))) for row in proba]
+    return Reference(release_id=release.id, split=chosen, sample=sample, pool=pool,
+                     vocabulary_texts=list(train.texts), labels=labels, proba=proba,
+                     predicted=[labels[int(i)] for i in proba.argmax(axis=1)],
+                     bands=[actions.band_for(score) for score in scores])
+
+
+def embedder_name(loaded: LoadedRun) -> str:
+    """The model's own embedder when it has one (its vectors are cached already)."""
+    return str(getattr(loaded.model, "embedder", None) or DEFAULT_EMBEDDER) if getattr(
+        loaded.model, "needs_embeddings", False) else DEFAULT_EMBEDDER
+
+
+def embed(store: Store, name: str, texts: Sequence[str],
+          progress: Progress = NULL_PROGRESS) -> np.ndarray:
+    """L2-normalised vectors through the store's embedding cache."""
+    from textloop.models.embedders import get_embedder
+
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    return get_embedder(name).embed(list(texts), cache=store.embedding_cache, progress=progress)
+
+
+def _non_empty(splits: dict[str, SplitData], wanted: str, release: str) -> str:
+    """The wanted split, or the first non-empty one of validation, test, train."""
+    for name in (wanted, "validation", "test", "train"):
+        if len(splits.get(name, ())) > 0:
+            return name
+    raise NotFoundError(f"release {release} has no rows to compare production with",
+                        hint="monitor a model trained on a non-empty release")
+
+
+def _rows(split: SplitData, keep: np.ndarray) -> Rows:
+    return Rows([split.ids[i] for i in keep], [split.texts[i] for i in keep],
+                [split.labels[i] for i in keep])
+

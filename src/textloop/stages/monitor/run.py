@@ -1,0 +1,195 @@
+"""``textloop monitor``: a window of production traffic against the served model's release.
+
+The flow: find the served version (alias or number) and its run and release; read the
+window of the prediction log; predict the reference sample with the same bundle; embed both
+sides (through the store's cache) when the log keeps texts; run every enabled check on the
+whole window and on each text slice; attach the driving rows and their nearest training
+examples to each alert; store the run, its checks and alert rows; write the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from textloop import __version__
+from textloop.config import Project
+from textloop.errors import InvalidInputError
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.modeling import LoadedRun, load_run
+from textloop.stages.monitor.alerts import Alert, build_alerts
+from textloop.stages.monitor.checks import drift_checks, run_checks
+from textloop.stages.monitor.reference import Reference, embed, embedder_name, load_reference
+from textloop.stages.monitor.sides import ALL, DRIFT, NOT_ENOUGH, OK, Check, Comparison, Side
+from textloop.stages.monitor.slices import mask_for, slice_masks, text_slices
+from textloop.stages.monitor.window import Served, Window, read_window, served_version
+from textloop.storage import Store, monitoring
+
+MONITOR_DIR = "monitor"
+EMBEDDING_CHECKS = frozenset({"domain-classifier", "mmd"})
+
+
+@dataclass(frozen=True)
+class MonitorOptions:
+    model: str = "champion"
+    window: int | None = None
+    since: float | None = None
+    until: float | None = None
+    reference_split: str | None = None
+    seed: int = 0
+
+
+@dataclass
+class MonitorResult:
+    report_id: str
+    status: str
+    served: Served
+    reference: dict[str, Any]
+    window: dict[str, Any]
+    checks: list[Check]
+    alerts: list[Alert]
+    notes: list[str] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    report_html: Path | None = None
+    report_json: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"report_id": self.report_id, "status": self.status,
+                "model": {"version": self.served.version, "run": self.served.run_name,
+                          "release": self.served.release_id},
+                "reference": self.reference, "window": self.window,
+                "checks": [c.to_dict() for c in self.checks],
+                "alerts": [a.to_dict() for a in self.alerts], "notes": self.notes,
+                "settings": self.settings, "textloop_version": __version__}
+
+
+def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOptions(),
+            progress: Progress = NULL_PROGRESS) -> MonitorResult:
+    """Run every enabled check on a window of the prediction log; store and report it."""
+    settings = project.spec.monitoring
+    served = served_version(store, options.model)
+    loaded = load_run(store, served.run_id)
+    if loaded.is_regressor:
+        raise InvalidInputError(f"version {served.version} is a regression model; monitoring "
+                                "compares label distributions", hint="monitor a classifier")
+    labels = [str(c) for c in loaded.model.classes_]
+    window = read_window(store, served, labels, last=options.window or settings.window,
+                         since=options.since, until=options.until)
+    reference = load_reference(store, loaded, served.release_id,
+                               options.reference_split or settings.reference_split,
+                               settings.max_reference, options.seed, progress)
+    current, ref_side = _sides(store, loaded, window, reference, project, progress)
+    comparisons, notes = _comparisons(project, current, ref_side, reference, labels)
+    family = len(comparisons) * drift_checks(settings)
+    checks = [check for comparison, _ in comparisons
+              for check in run_checks(comparison, settings, options.seed, family)]
+    positions = {comparison.slice: where for comparison, where in comparisons}
+    alerts = build_alerts(checks, positions, window.rows, current.vectors, reference.pool,
+                          settings.alert_rows, settings.neighbours)
+    result = MonitorResult(
+        report_id="", status=overall_status(checks), served=served,
+        reference={"release": reference.release_id, "split": reference.split,
+                   "rows": len(reference.sample), "pool_rows": len(reference.pool)},
+        window=_window_facts(window), checks=checks, alerts=alerts,
+        notes=notes + _log_notes(window), settings=settings.model_dump())
+    _save(store, result)
+    return result
+
+
+def overall_status(checks: Sequence[Check]) -> str:
+    """drift when any check drifts; not enough data when no check could run; else ok."""
+    if any(c.status == DRIFT for c in checks):
+        return DRIFT
+    return NOT_ENOUGH if all(c.status == NOT_ENOUGH for c in checks) else OK
+
+
+def _sides(store: Store, loaded: LoadedRun, window: Window, reference: Reference,
+           project: Project, progress: Progress) -> tuple[Side, Side]:
+    """Production and reference sides; vectors only when the log keeps texts and a check
+    (or the nearest training examples) needs them."""
+    settings = project.spec.monitoring
+    texts = [str(t) for t in window.texts] if window.has_texts else None
+    wanted = bool(EMBEDDING_CHECKS & set(settings.detectors)) or settings.neighbours > 0
+    name = embedder_name(loaded)
+    vectors = ref_vectors = None
+    if texts is not None and wanted:
+        vectors = embed(store, name, texts, progress)
+        ref_vectors = embed(store, name, reference.sample.texts, progress)
+        reference.pool.vectors = embed(store, name, reference.pool.texts, progress)
+    current = Side(texts, vectors, window.predicted, window.bands, window.proba,
+                   [row["feedback"] for row in window.rows])
+    ref = Side(reference.sample.texts, ref_vectors, reference.predicted, reference.bands,
+               reference.proba, list(reference.sample.labels))
+    return current, ref
+
+
+def _comparisons(project: Project, current: Side, reference_side: Side, reference: Reference,
+                 labels: list[str]) -> tuple[list[tuple[Comparison, np.ndarray]], list[str]]:
+    """The whole window, then one comparison per text slice value (with its window rows)."""
+    pool = reference.pool.vectors if len(reference.pool.vectors) else None
+    whole = Comparison(ALL, reference_side, current, pool, reference.vocabulary_texts, labels)
+    out = [(whole, np.arange(len(current)))]
+    specs, skipped = text_slices(project.spec.slices)
+    notes = [f"slice {name!r} is not checked: production rows carry no metadata or "
+             "provenance" for name in skipped]
+    if specs and current.texts is None:
+        return out, [*notes, "slices are not checked: the prediction log keeps no texts"]
+    masks = slice_masks(specs, current.texts or [])
+    ref_masks = slice_masks(specs, reference.sample.texts)
+    pool_masks = slice_masks(specs, reference.pool.texts)
+    for key, mask in masks.items():
+        sliced_pool = None if pool is None else pool[mask_for(pool_masks, key, len(pool))]
+        comparison = Comparison(
+            key, reference_side.subset(mask_for(ref_masks, key, len(reference_side))),
+            current.subset(mask), sliced_pool, reference.vocabulary_texts, labels)
+        out.append((comparison, np.flatnonzero(mask)))
+    return out, notes
+
+
+def _window_facts(window: Window) -> dict[str, Any]:
+    start, end = window.span
+    return {"rows": len(window), "start": start, "end": end,
+            "texts_logged": window.has_texts,
+            "feedback_rows": sum(row["feedback"] is not None for row in window.rows)}
+
+
+def _log_notes(window: Window) -> list[str]:
+    if window.has_texts:
+        return []
+    return ["input drift, slices and nearest training examples need texts: the prediction "
+            "log of this window keeps none (serving.log_texts is hash or none)"]
+
+
+def _save(store: Store, result: MonitorResult) -> None:
+    """Catalog the run, its checks and alert rows in one transaction, then write the report."""
+    from textloop.reports.monitoring import write_monitor_report
+
+    served = result.served
+    with store.write() as conn:
+        report = monitoring.add_report(
+            conn, model_version=served.version, run_name=served.run_name,
+            release_id=served.release_id,
+            window=(result.window["start"], result.window["end"]),
+            n_rows=result.window["rows"], status=result.status, config=result.settings,
+            summary=_summary(result))
+        result.report_id = report["id"]
+        ids = {id(check): monitoring.add_check(conn, report["id"], check.to_dict())
+               for check in result.checks}
+        for alert in result.alerts:
+            monitoring.add_alert_rows(conn, report["id"], ids[id(alert.check)], alert.rows)
+    relative = f"{MONITOR_DIR}/{result.report_id}"
+    result.report_html, result.report_json = write_monitor_report(store.path_for(relative),
+                                                                  result)
+    with store.write() as conn:
+        monitoring.set_report_path(conn, result.report_id, relative)
+
+
+def _summary(result: MonitorResult) -> dict[str, Any]:
+    counts = {status: sum(c.status == status for c in result.checks)
+              for status in (OK, DRIFT, NOT_ENOUGH)}
+    return {"checks": counts, "alerts": len(result.alerts), "window": result.window,
+            "reference": result.reference}
