@@ -17,7 +17,7 @@ from textloop.errors import TextloopError
 LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "annotators", "agreement", "rules",
               "clean", "review", "release", "releases", "train", "evaluate", "predict",
               "learning-curve", "cv", "search", "runs",
-              "register", "versions", "promote", "rollback", "lineage", "serve", "keys",
+              "register", "versions", "promote", "rollback", "lineage", "serve", "keys", "monitor",
               "export",
               "simulate-al", "status", "show", "models", "demo")
 

@@ -11,6 +11,7 @@ from textloop.cli.commands import (  # noqa: F401
     label,
     modeling,
     models,
+    monitor,
     project,
     record,
     registry,

@@ -87,13 +87,10 @@ class Check:
         out: dict[str, Any] = {"name": self.name, "group": self.group, "slice": self.slice,
                                "status": self.status, "n_rows": self.n_rows,
                                "reason": self.reason}
-        if self.result is not None:
-            numbers = self.result.to_dict()
-            out |= {key: numbers[key] for key in ("detector", "score", "threshold", "p_value",
+        numbers = {} if self.result is None else self.result.to_dict()
+        out |= {key: numbers.get(key) for key in ("detector", "score", "threshold", "p_value",
                                                   "fixed_threshold", "fixed_drift", "method")}
-            out["details"] = {**numbers["details"], **self.details}
-        else:
-            out["details"] = dict(self.details)
+        out["details"] = {**numbers.get("details", {}), **self.details}
         return out
 
 
