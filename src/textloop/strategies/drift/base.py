@@ -65,6 +65,27 @@ class Calibrated:
     drift: bool
 
 
+@dataclass(frozen=True)
+class PermutationTested:
+    """The settings of a detector calibrated by permutations, and the test itself."""
+
+    alpha: float = DEFAULT_ALPHA
+    permutations: int = DEFAULT_PERMUTATIONS
+    max_reference: int = 5000
+    rows: int = DEFAULT_ROWS
+
+    def reference_rows(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """The seeded, bounded sample of the reference every permutation draws from."""
+        return bounded(n, self.max_reference, rng)
+
+    def permutation_test(self, statistic: Callable[[Any, Any], float], reference: Any,
+                         current: Any, rng: np.random.Generator) -> tuple[float, Calibrated]:
+        """(score, its verdict against ``permutations`` re-splits of the pooled rows)."""
+        score = statistic(reference, current)
+        null = permutation_null(statistic, reference, current, self.permutations, rng)
+        return score, calibrate(score, null, self.alpha)
+
+
 def calibrate(score: float, null: np.ndarray, alpha: float) -> Calibrated:
     """The score against null scores of unchanged windows: p = (1 + #null >= score) / (1 + B).
 
@@ -78,6 +99,18 @@ def calibrate(score: float, null: np.ndarray, alpha: float) -> Calibrated:
     allowed = int(np.floor(alpha * (len(values) + 1) + 1e-9)) - 1
     threshold = float(values[allowed]) if 0 <= allowed < len(values) else float("inf")
     return Calibrated(threshold, p_value, p_value <= alpha)
+
+
+def decided(name: str, score: float, verdict: Calibrated, *,
+            fixed: tuple[float, bool] | None = None, rows: Sequence[int] = (),
+            details: dict[str, Any] | None = None, method: str = "permutation") -> DriftResult:
+    """A detector's answer from its score, its calibrated verdict and Evidently's rule
+    (``fixed``: threshold, decision)."""
+    return DriftResult(detector=name, score=float(score), threshold=verdict.threshold,
+                       p_value=verdict.p_value, drift=verdict.drift,
+                       fixed_threshold=None if fixed is None else fixed[0],
+                       fixed_drift=None if fixed is None else bool(fixed[1]),
+                       rows=[int(i) for i in rows], details=details or {}, method=method)
 
 
 def calibrate_normal(score: float, null: np.ndarray, alpha: float) -> Calibrated:

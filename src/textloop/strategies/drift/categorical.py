@@ -8,19 +8,16 @@ which are the current rows of the categories that gained the most share.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
 from textloop.strategies.drift.base import (
-    DEFAULT_ALPHA,
-    DEFAULT_PERMUTATIONS,
-    DEFAULT_ROWS,
     DriftResult,
-    bounded,
-    calibrate,
-    permutation_null,
+    PermutationTested,
+    decided,
 )
 
 EPSILON = 1e-4
@@ -52,35 +49,38 @@ def shares(counts: np.ndarray, floor: float = 0.0) -> np.ndarray:
     return np.where(out == 0, floor, out) if floor else out
 
 
-Statistic = Callable[[np.ndarray, np.ndarray], float]
-"""Reference counts, current counts (aligned over the categories) -> score."""
+@dataclass(frozen=True)
+class CategoricalDetector(PermutationTested):
+    """What the label/band detectors share; each names its statistic and Evidently's rule."""
 
+    name: ClassVar[str] = ""
 
-def categorical_test(name: str, statistic: Statistic, reference: Sequence[str],
-                     current: Sequence[str], *, fixed: tuple[float, bool] | None,
-                     alpha: float = DEFAULT_ALPHA, permutations: int = DEFAULT_PERMUTATIONS,
-                     max_reference: int = 5000, rows: int = DEFAULT_ROWS,
-                     seed: int = 0) -> DriftResult:
-    """Score, permutation-calibrated decision and driving rows for one categorical statistic.
+    def statistic(self, reference_counts: np.ndarray, current_counts: np.ndarray) -> float:
+        raise NotImplementedError
 
-    ``fixed`` is (Evidently's threshold, its decision), computed by the caller on the full
-    samples; a detector without a fixed rule passes None.
-    """
-    rng = np.random.default_rng(seed)
-    ref = np.asarray(reference, dtype=object)[bounded(len(reference), max_reference, rng)]
-    coded = encode(list(ref), current)
+    def fixed_rule(self, reference_counts: np.ndarray, current_counts: np.ndarray
+                   ) -> tuple[float, bool, dict[str, Any]]:
+        """(Evidently's threshold, its decision on the full samples, extra details)."""
+        raise NotImplementedError
 
-    def on_codes(a: np.ndarray, b: np.ndarray) -> float:
-        return statistic(coded.counts(a), coded.counts(b))
+    def test(self, reference: Sequence[str], current: Sequence[str], *,
+             seed: int = 0) -> DriftResult:
+        """Score, permutation-calibrated decision and driving rows; Evidently's rule is
+        applied to the full samples, the permutations to a bounded reference sample."""
+        full = encode(reference, current)
+        threshold, flag, extra = self.fixed_rule(full.counts(full.reference),
+                                                 full.counts(full.current))
+        rng = np.random.default_rng(seed)
+        ref = np.asarray(reference, dtype=object)[self.reference_rows(len(reference), rng)]
+        coded = encode(list(ref), current)
 
-    score = on_codes(coded.reference, coded.current)
-    null = permutation_null(on_codes, coded.reference, coded.current, permutations, rng)
-    verdict = calibrate(score, null, alpha)
-    return DriftResult(
-        detector=name, score=score, threshold=verdict.threshold, p_value=verdict.p_value,
-        drift=verdict.drift, fixed_threshold=None if fixed is None else fixed[0],
-        fixed_drift=None if fixed is None else fixed[1],
-        rows=gaining_rows(coded, rows), details={"categories": share_table(coded)})
+        def on_codes(a: np.ndarray, b: np.ndarray) -> float:
+            return self.statistic(coded.counts(a), coded.counts(b))
+
+        score, verdict = self.permutation_test(on_codes, coded.reference, coded.current, rng)
+        return decided(self.name, score, verdict,
+                       fixed=(threshold, flag), rows=gaining_rows(coded, self.rows),
+                       details={"categories": share_table(coded), **extra})
 
 
 def gaining_rows(coded: Encoded, k: int) -> list[int]:

@@ -10,15 +10,14 @@ the permutation decision does not depend on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.stats import chi2
 
 from textloop.registry import REGISTRY
-from textloop.strategies.drift.base import DEFAULT_ALPHA, DEFAULT_PERMUTATIONS, DriftResult
-from textloop.strategies.drift.categorical import categorical_test, encode
+from textloop.strategies.drift.categorical import CategoricalDetector
 
 NAME = "textloop.drift.label-chi-square.v1"
 EVIDENTLY_P_VALUE = 0.05
@@ -39,16 +38,14 @@ def asymptotic_p_value(reference_counts: np.ndarray, current_counts: np.ndarray)
 
 @REGISTRY.register(NAME)
 @dataclass(frozen=True)
-class ChiSquareDetector:
-    alpha: float = DEFAULT_ALPHA
-    permutations: int = DEFAULT_PERMUTATIONS
+class ChiSquareDetector(CategoricalDetector):
     fixed_p_value: float = EVIDENTLY_P_VALUE
+    name = NAME
 
-    def test(self, reference: Sequence[str], current: Sequence[str], *,
-             seed: int = 0) -> DriftResult:
-        coded = encode(reference, current)
-        p = asymptotic_p_value(coded.counts(coded.reference), coded.counts(coded.current))
-        result = categorical_test(NAME, chi_square, reference, current, alpha=self.alpha,
-                                  permutations=self.permutations, seed=seed,
-                                  fixed=(self.fixed_p_value, p < self.fixed_p_value))
-        return replace(result, details={**result.details, "asymptotic_p_value": p})
+    def statistic(self, reference_counts: np.ndarray, current_counts: np.ndarray) -> float:
+        return chi_square(reference_counts, current_counts)
+
+    def fixed_rule(self, reference_counts: np.ndarray, current_counts: np.ndarray
+                   ) -> tuple[float, bool, dict[str, Any]]:
+        p = asymptotic_p_value(reference_counts, current_counts)
+        return self.fixed_p_value, p < self.fixed_p_value, {"asymptotic_p_value": p}

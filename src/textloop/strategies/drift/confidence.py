@@ -18,14 +18,10 @@ from scipy.stats import ks_2samp
 
 from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
-    DEFAULT_ALPHA,
-    DEFAULT_PERMUTATIONS,
-    DEFAULT_ROWS,
     DriftResult,
-    bounded,
-    calibrate,
+    PermutationTested,
+    decided,
     ks_statistic,
-    permutation_null,
     top_rows,
 )
 
@@ -35,28 +31,21 @@ EVIDENTLY_P_VALUE = 0.05
 
 @REGISTRY.register(NAME)
 @dataclass(frozen=True)
-class ConfidenceDetector:
-    alpha: float = DEFAULT_ALPHA
-    permutations: int = DEFAULT_PERMUTATIONS
-    max_reference: int = 5000
-    rows: int = DEFAULT_ROWS
+class ConfidenceDetector(PermutationTested):
     fixed_p_value: float = EVIDENTLY_P_VALUE
 
     def test(self, reference: Sequence[float] | np.ndarray, current: Sequence[float] | np.ndarray,
              *, seed: int = 0) -> DriftResult:
         rng = np.random.default_rng(seed)
         ref = np.asarray(reference, dtype=np.float64)
-        ref = ref[bounded(len(ref), self.max_reference, rng)]
+        ref = ref[self.reference_rows(len(ref), rng)]
         cur = np.asarray(current, dtype=np.float64)
-        score = ks_statistic(ref, cur)
-        verdict = calibrate(score, permutation_null(ks_statistic, ref, cur, self.permutations,
-                                                    rng), self.alpha)
+        score, verdict = self.permutation_test(ks_statistic, ref, cur, rng)
         p_fixed = float(ks_2samp(ref, cur, method="asymp").pvalue)
         change = float(cur.mean() - ref.mean())
         driving = top_rows(-cur if change <= 0 else cur, self.rows)
-        return DriftResult(
-            detector=NAME, score=score, threshold=verdict.threshold, p_value=verdict.p_value,
-            drift=verdict.drift, fixed_threshold=self.fixed_p_value,
-            fixed_drift=p_fixed < self.fixed_p_value, rows=driving,
-            details={"reference_mean": float(ref.mean()), "current_mean": float(cur.mean()),
-                     "change": change, "ks_p_value": p_fixed})
+        return decided(
+            NAME, score, verdict, fixed=(self.fixed_p_value, p_fixed < self.fixed_p_value),
+            rows=driving, details={"reference_mean": float(ref.mean()),
+                                   "current_mean": float(cur.mean()), "change": change,
+                                   "ks_p_value": p_fixed})

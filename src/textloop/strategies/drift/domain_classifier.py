@@ -33,6 +33,7 @@ from textloop.strategies.drift.base import (
     DriftResult,
     bounded,
     calibrate_normal,
+    decided,
     top_rows,
 )
 
@@ -62,10 +63,9 @@ class DomainClassifier:
             null = self.null_scores(ref, len(cur), pool=pool, current=cur, seed=seed)
             method = "reference windows" if pool is not None else "permutation"
         verdict = calibrate_normal(auc, null, self.alpha)
-        return DriftResult(
-            detector=NAME, score=auc, threshold=verdict.threshold, p_value=verdict.p_value,
-            drift=verdict.drift, fixed_threshold=self.fixed_threshold,
-            fixed_drift=auc > self.fixed_threshold, rows=top_rows(scores, self.rows),
+        return decided(
+            NAME, auc, verdict, fixed=(self.fixed_threshold, auc > self.fixed_threshold),
+            rows=top_rows(scores, self.rows),
             details={"null_mean": float(np.mean(null)), "null_sd": float(np.std(null, ddof=1)),
                      "null_windows": len(null),
                      "reference_rows": len(ref)},

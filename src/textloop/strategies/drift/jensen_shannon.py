@@ -7,15 +7,14 @@ Evidently flags a distance above 0.1, its default for categorical columns over 1
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy.spatial.distance import jensenshannon
 
 from textloop.registry import REGISTRY
-from textloop.strategies.drift.base import DEFAULT_ALPHA, DEFAULT_PERMUTATIONS, DriftResult
-from textloop.strategies.drift.categorical import categorical_test, encode, shares
+from textloop.strategies.drift.categorical import CategoricalDetector, shares
 
 NAME = "textloop.drift.label-jensen-shannon.v1"
 EVIDENTLY_THRESHOLD = 0.1
@@ -27,15 +26,14 @@ def js_distance(reference_counts: np.ndarray, current_counts: np.ndarray) -> flo
 
 @REGISTRY.register(NAME)
 @dataclass(frozen=True)
-class JensenShannonDetector:
-    alpha: float = DEFAULT_ALPHA
-    permutations: int = DEFAULT_PERMUTATIONS
+class JensenShannonDetector(CategoricalDetector):
     fixed_threshold: float = EVIDENTLY_THRESHOLD
+    name = NAME
 
-    def test(self, reference: Sequence[str], current: Sequence[str], *,
-             seed: int = 0) -> DriftResult:
-        coded = encode(reference, current)
-        full = js_distance(coded.counts(coded.reference), coded.counts(coded.current))
-        return categorical_test(NAME, js_distance, reference, current, alpha=self.alpha,
-                                permutations=self.permutations, seed=seed,
-                                fixed=(self.fixed_threshold, full > self.fixed_threshold))
+    def statistic(self, reference_counts: np.ndarray, current_counts: np.ndarray) -> float:
+        return js_distance(reference_counts, current_counts)
+
+    def fixed_rule(self, reference_counts: np.ndarray, current_counts: np.ndarray
+                   ) -> tuple[float, bool, dict[str, Any]]:
+        value = js_distance(reference_counts, current_counts)
+        return self.fixed_threshold, value > self.fixed_threshold, {}

@@ -21,12 +21,10 @@ import numpy as np
 
 from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
-    DEFAULT_ALPHA,
-    DEFAULT_PERMUTATIONS,
-    DEFAULT_ROWS,
     DriftResult,
-    bounded,
+    PermutationTested,
     calibrate,
+    decided,
     top_rows,
 )
 
@@ -61,17 +59,14 @@ def mmd(reference: np.ndarray, current: np.ndarray) -> float:
 
 @REGISTRY.register(NAME)
 @dataclass(frozen=True)
-class MmdDetector:
-    alpha: float = DEFAULT_ALPHA
-    permutations: int = DEFAULT_PERMUTATIONS
+class MmdDetector(PermutationTested):
     max_reference: int = 1000
-    rows: int = DEFAULT_ROWS
     fixed_threshold: float = EVIDENTLY_THRESHOLD
 
     def test(self, reference: np.ndarray, current: np.ndarray, *, seed: int = 0) -> DriftResult:
         rng = np.random.default_rng(seed)
         ref = np.asarray(reference, dtype=np.float64)
-        ref = ref[bounded(len(ref), self.max_reference, rng)]
+        ref = ref[self.reference_rows(len(ref), rng)]
         cur = np.asarray(current, dtype=np.float64)
         kernel = rbf_kernel(np.vstack([ref, cur]))
         weights = group_weights(len(ref), len(cur))
@@ -79,11 +74,9 @@ class MmdDetector:
         shuffled = np.stack([weights[rng.permutation(len(weights))]
                              for _ in range(self.permutations)], axis=1)
         verdict = calibrate(score, mmd_squared(kernel, shuffled), self.alpha)
-        return DriftResult(
-            detector=NAME, score=score, threshold=verdict.threshold, p_value=verdict.p_value,
-            drift=verdict.drift, fixed_threshold=self.fixed_threshold,
-            fixed_drift=score > self.fixed_threshold,
-            rows=top_rows(witness(kernel, len(ref)), self.rows))
+        return decided(NAME, score, verdict, fixed=(self.fixed_threshold,
+                                                    score > self.fixed_threshold),
+                       rows=top_rows(witness(kernel, len(ref)), self.rows))
 
 
 def witness(kernel: np.ndarray, n: int) -> np.ndarray:

@@ -23,13 +23,9 @@ from scipy.stats import ks_2samp
 
 from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
-    DEFAULT_ALPHA,
-    DEFAULT_PERMUTATIONS,
-    DEFAULT_ROWS,
     DriftResult,
-    bounded,
-    calibrate,
-    permutation_null,
+    PermutationTested,
+    decided,
     top_rows,
 )
 
@@ -62,29 +58,22 @@ def mean_gap(reference: np.ndarray, current: np.ndarray) -> float:
 
 @REGISTRY.register(NAME)
 @dataclass(frozen=True)
-class OovDetector:
-    alpha: float = DEFAULT_ALPHA
-    permutations: int = DEFAULT_PERMUTATIONS
-    max_reference: int = 5000
-    rows: int = DEFAULT_ROWS
+class OovDetector(PermutationTested):
     top_terms: int = 20
 
     def test(self, reference: Sequence[str], current: Sequence[str], *, seed: int = 0,
              vocabulary_texts: Sequence[str] | None = None) -> DriftResult:
         rng = np.random.default_rng(seed)
-        ref = [reference[i] for i in bounded(len(reference), self.max_reference, rng)]
+        ref = [reference[i] for i in self.reference_rows(len(reference), rng)]
         known, measured = _split(ref, vocabulary_texts, rng)
         ref_share = oov_shares(measured, known)
         cur_share = oov_shares(current, known)
-        score = mean_gap(ref_share, cur_share)
-        verdict = calibrate(score, permutation_null(mean_gap, ref_share, cur_share,
-                                                    self.permutations, rng), self.alpha)
+        score, verdict = self.permutation_test(mean_gap, ref_share, cur_share, rng)
         p_fixed = float(ks_2samp(ref_share, cur_share, method="asymp").pvalue)
         new = new_terms(current, known | vocabulary(ref), self.top_terms)
-        return DriftResult(
-            detector=NAME, score=score, threshold=verdict.threshold, p_value=verdict.p_value,
-            drift=verdict.drift, fixed_threshold=EVIDENTLY_P_VALUE,
-            fixed_drift=p_fixed < EVIDENTLY_P_VALUE and score > 0,
+        return decided(
+            NAME, score, verdict, fixed=(EVIDENTLY_P_VALUE, p_fixed < EVIDENTLY_P_VALUE
+                                         and score > 0),
             rows=top_rows(cur_share, self.rows),
             details={"reference_oov_share": float(ref_share.mean()),
                      "current_oov_share": float(cur_share.mean()), "ks_p_value": p_fixed,

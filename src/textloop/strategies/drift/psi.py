@@ -7,14 +7,13 @@ calibrated decision compares it with permutations of the same two samples.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from textloop.registry import REGISTRY
-from textloop.strategies.drift.base import DEFAULT_ALPHA, DEFAULT_PERMUTATIONS, DriftResult
-from textloop.strategies.drift.categorical import EPSILON, categorical_test, encode, shares
+from textloop.strategies.drift.categorical import EPSILON, CategoricalDetector, shares
 
 NAME = "textloop.drift.label-psi.v1"
 EVIDENTLY_THRESHOLD = 0.1
@@ -28,15 +27,14 @@ def psi(reference_counts: np.ndarray, current_counts: np.ndarray) -> float:
 
 @REGISTRY.register(NAME)
 @dataclass(frozen=True)
-class PsiDetector:
-    alpha: float = DEFAULT_ALPHA
-    permutations: int = DEFAULT_PERMUTATIONS
+class PsiDetector(CategoricalDetector):
     fixed_threshold: float = EVIDENTLY_THRESHOLD
+    name = NAME
 
-    def test(self, reference: Sequence[str], current: Sequence[str], *,
-             seed: int = 0) -> DriftResult:
-        coded = encode(reference, current)
-        full = psi(coded.counts(coded.reference), coded.counts(coded.current))
-        return categorical_test(NAME, psi, reference, current, alpha=self.alpha,
-                                permutations=self.permutations, seed=seed,
-                                fixed=(self.fixed_threshold, full > self.fixed_threshold))
+    def statistic(self, reference_counts: np.ndarray, current_counts: np.ndarray) -> float:
+        return psi(reference_counts, current_counts)
+
+    def fixed_rule(self, reference_counts: np.ndarray, current_counts: np.ndarray
+                   ) -> tuple[float, bool, dict[str, Any]]:
+        value = psi(reference_counts, current_counts)
+        return self.fixed_threshold, value > self.fixed_threshold, {}

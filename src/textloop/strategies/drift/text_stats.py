@@ -19,14 +19,10 @@ from scipy.stats import ks_2samp
 
 from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
-    DEFAULT_ALPHA,
-    DEFAULT_PERMUTATIONS,
-    DEFAULT_ROWS,
     DriftResult,
-    bounded,
-    calibrate,
+    PermutationTested,
+    decided,
     ks_statistic,
-    permutation_null,
     top_rows,
 )
 
@@ -56,28 +52,19 @@ def max_ks(reference: np.ndarray, current: np.ndarray) -> float:
 
 @REGISTRY.register(NAME)
 @dataclass(frozen=True)
-class TextStatsDetector:
-    alpha: float = DEFAULT_ALPHA
-    permutations: int = DEFAULT_PERMUTATIONS
-    max_reference: int = 5000
-    rows: int = DEFAULT_ROWS
-
+class TextStatsDetector(PermutationTested):
     def test(self, reference: Sequence[str], current: Sequence[str], *,
              seed: int = 0) -> DriftResult:
         rng = np.random.default_rng(seed)
-        ref = text_features([reference[i] for i in bounded(len(reference), self.max_reference,
-                                                            rng)])
+        ref = text_features([reference[i] for i in self.reference_rows(len(reference), rng)])
         cur = text_features(current)
         per_feature = {name: _compare(ref[:, j], cur[:, j]) for j, name in enumerate(FEATURES)}
-        score = max(entry["ks"] for entry in per_feature.values())
-        verdict = calibrate(score, permutation_null(max_ks, ref, cur, self.permutations, rng),
-                            self.alpha)
+        score, verdict = self.permutation_test(max_ks, ref, cur, rng)
         drifted = sum(entry["p_value"] < EVIDENTLY_P_VALUE for entry in per_feature.values())
-        return DriftResult(
-            detector=NAME, score=score, threshold=verdict.threshold, p_value=verdict.p_value,
-            drift=verdict.drift, fixed_threshold=EVIDENTLY_P_VALUE,
-            fixed_drift=drifted >= EVIDENTLY_DRIFT_SHARE * len(FEATURES),
-            rows=_driving(per_feature, cur, self.rows), details={"features": per_feature})
+        fixed = (EVIDENTLY_P_VALUE, drifted >= EVIDENTLY_DRIFT_SHARE * len(FEATURES))
+        return decided(NAME, score, verdict, fixed=fixed,
+                       rows=_driving(per_feature, cur, self.rows),
+                       details={"features": per_feature})
 
 
 def _compare(reference: np.ndarray, current: np.ndarray) -> dict[str, float]:
