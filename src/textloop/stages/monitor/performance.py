@@ -20,7 +20,15 @@ from sklearn.metrics import f1_score
 
 from textloop.config import MonitoringSettings
 from textloop.stages.calibration import expected_calibration_error
-from textloop.stages.monitor.sides import DRIFT, NOT_ENOUGH, OK, Check, Comparison, shortfall
+from textloop.stages.monitor.sides import (
+    DRIFT,
+    NOT_ENOUGH,
+    OK,
+    Check,
+    Comparison,
+    Side,
+    shortfall,
+)
 from textloop.strategies.drift import DriftResult
 from textloop.strategies.drift.base import top_rows
 
@@ -102,7 +110,7 @@ def performance_check(comparison: Comparison, settings: MonitoringSettings) -> C
     return Check(NAME, NAME, comparison.slice, DRIFT if drift else OK, len(cur), result)
 
 
-def _suspect_rows(current: Any, labeled: list[int], k: int) -> list[int]:
+def _suspect_rows(current: Side, labeled: list[int], k: int) -> list[int]:
     """Rows with feedback that contradicts the prediction, then the least confident rows."""
     wrong = [i for i in labeled if current.truth[i] != current.predicted[i]]
     rest = [i for i in top_rows(-current.confidence, k + len(wrong)) if i not in set(wrong)]

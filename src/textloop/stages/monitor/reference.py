@@ -89,8 +89,9 @@ def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, spli
 
 def embedder_name(loaded: LoadedRun) -> str:
     """The model's own embedder when it has one (its vectors are cached already)."""
-    return str(getattr(loaded.model, "embedder", None) or DEFAULT_EMBEDDER) if getattr(
-        loaded.model, "needs_embeddings", False) else DEFAULT_EMBEDDER
+    if getattr(loaded.model, "needs_embeddings", False):
+        return str(getattr(loaded.model, "embedder", None) or DEFAULT_EMBEDDER)
+    return DEFAULT_EMBEDDER
 
 
 def embed(store: Store, name: str, texts: Sequence[str],

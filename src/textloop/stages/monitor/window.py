@@ -78,7 +78,8 @@ def read_window(store: Store, served: Served, labels: Sequence[str], *, last: in
         raise InvalidInputError(f"--since ({since}) must come before --until ({until})",
                                 hint="give an earlier --since or a later --until")
     with store.read() as conn:
-        rows = monitoring.window(conn, served.run_name, last=None if since or until else last,
+        ranged = since is not None or until is not None
+        rows = monitoring.window(conn, served.run_name, last=None if ranged else last,
                                  since=since, until=until)
     if not rows:
         raise NotFoundError(f"no logged predictions of {served.run_name} (version "
