@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from textloop.artifacts import write_text_atomic
 from textloop.reports.cleaning_plots import distance_plot, error_rate_plot, quality_plot
-from textloop.reports.evaluation import _write_atomic
 from textloop.reports.templating import render
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def write_cleaning_report(folder: Path, result: CleanResult, texts: Mapping[str,
     """Write both files into ``folder``; returns (html, json) paths."""
     folder.mkdir(parents=True, exist_ok=True)
     json_path = folder / FINDINGS_FILE
-    _write_atomic(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False,
+    write_text_atomic(json_path, json.dumps(result.to_dict(), indent=2, ensure_ascii=False,
                                         allow_nan=False, default=str) + "\n")
     html = render("cleaning.html", title=f"Cleaning {result.cleaning_id}",
                   summary=result.summary(), result=result,
@@ -46,7 +46,7 @@ def write_cleaning_report(folder: Path, result: CleanResult, texts: Mapping[str,
                   leakage_pairs=result.leakage.get("pairs", [])[:SHOWN],
                   findings_file=FINDINGS_FILE)
     html_path = folder / REPORT_FILE
-    _write_atomic(html_path, html)
+    write_text_atomic(html_path, html)
     return html_path, json_path
 
 
