@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import yaml
 from sklearn.metrics import f1_score
 
 from textloop.models.classifiers import make_model
@@ -72,8 +73,8 @@ def score(method: str, params: dict[str, Any], few: np.ndarray, test: np.ndarray
             "predict_s": round(time.perf_counter() - fitted, 1)}
 
 
-def run_dataset(name: str, seeds: int, methods: list[str], test_rows: int,
-                cache: Path) -> dict[str, Any]:
+def run_dataset(name: str, seeds: int, methods: list[str], test_rows: int, cache: Path,
+                overrides: dict[str, dict[str, Any]]) -> dict[str, Any]:
     texts, labels, vectors, source = load(name, cache)
     text_array, label_array = np.asarray(texts, dtype=object), np.asarray(labels, dtype=object)
     train, _, test = split(texts, labels, seed=0)
@@ -83,7 +84,7 @@ def run_dataset(name: str, seeds: int, methods: list[str], test_rows: int,
     for seed in range(seeds):
         few = draw(train, label_array, seed)
         for method in methods:
-            params = {"seed": seed} if method != "embed-lr" else {}
+            params = ({"seed": seed} if method != "embed-lr" else {}) | overrides.get(method, {})
             runs[method].append(score(method, params, few, test, text_array, label_array,
                                       vectors))
             print(f"{name} seed {seed} {method}: {runs[method][-1]}", flush=True)
@@ -126,6 +127,16 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
+    """``["setfit.max_pairs=2560"]`` → ``{"setfit": {"max_pairs": 2560}}`` (YAML values)."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, _, value = item.partition("=")
+        method, _, name = key.partition(".")
+        out.setdefault(method, {})[name] = yaml.safe_load(value)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -135,17 +146,22 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=BENCH_CACHE)
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--tag", default="", help="results go to few_shot-TAG.json/.md")
+    parser.add_argument("--param", action="append", default=[], metavar="METHOD.KEY=VALUE",
+                        help="a hyper-parameter other than the default, e.g. setfit.max_pairs=2560")
     args = parser.parse_args()
+    overrides = parse_overrides(args.param)
     stem = f"few_shot-{args.tag}" if args.tag else "few_shot"
     warnings.filterwarnings("ignore", category=FutureWarning)
     methods = args.methods.split(",")
     started = time.perf_counter()
     results: dict[str, Any] = {}
     for name in args.datasets.split(","):
-        results[name] = run_dataset(name, args.seeds, methods, args.test_rows, args.cache)
+        results[name] = run_dataset(name, args.seeds, methods, args.test_rows, args.cache,
+                                    overrides)
         report = {"claim": "few-shot macro-F1, best method vs frozen embeddings + LR",
                   "machine": machine_info(), "seeds": args.seeds, "per_class": PER_CLASS,
-                  "test_rows": args.test_rows, "methods": methods, "datasets": results,
+                  "test_rows": args.test_rows, "methods": methods, "params": overrides,
+                  "datasets": results,
                   "summary": summary(results, methods),
                   "seconds": round(time.perf_counter() - started, 1)}
         args.out.mkdir(parents=True, exist_ok=True)
