@@ -12,7 +12,7 @@ from textloop.storage import registry
 def test_a_candidate_worse_on_a_declared_slice_is_not_promoted(project, store,
                                                                tmp_path) -> None:
     released(store, project, tmp_path)
-    project.spec.slices = [Slice(name="prize", keywords=["prize"])]
+    project.spec.slices = [Slice(name="prize", keywords=["prize"], min_rows=1)]
     project.spec.promotion = PromotionSettings(min_uplift=-1.0, max_slice_drop=0.02,
                                                max_ece=1.0, max_latency_ms=None)
     registered(store, project, c=4.0)
