@@ -4,7 +4,9 @@ Requests put their texts on a queue and await one future per text. A collector t
 event loop takes the first waiting text, then more until ``max_batch`` texts or ``max_wait``
 seconds have passed, and runs the model on them in one dedicated worker thread: model work
 never blocks the event loop, and while one batch runs the next one fills up, so batches grow
-with the load by themselves. A request larger than ``max_batch`` spans several batches.
+with the load by themselves. A text that arrives at an idle server runs at once: waiting
+``max_wait`` for company pays off only under load, which shows as texts already queued when
+a batch finishes. A request larger than ``max_batch`` spans several batches.
 """
 
 from __future__ import annotations
@@ -70,13 +72,16 @@ class MicroBatcher:
 
     async def _collect(self) -> None:
         loop = asyncio.get_running_loop()
+        woke = False  # True when the queue was empty and this text woke the collector
         while True:
             if not self.waiting:
                 self.idle.set()
                 self.arrived.clear()
                 await self.arrived.wait()
+                woke = True
                 continue
-            deadline = loop.time() + self.max_wait
+            deadline = loop.time() + (0.0 if woke else self.max_wait)
+            woke = False
             while len(self.waiting) < self.max_batch and loop.time() < deadline:
                 self.arrived.clear()
                 with contextlib.suppress(TimeoutError):
