@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from functools import cache
+from typing import Any
 
 from tests.conftest import shared_data
 
@@ -31,3 +32,16 @@ def held_out(n: int = 40) -> tuple[list[str], list[str]]:
     """``n`` messages from the end of the corpus (none of them in ``few_shot``)."""
     rows = _rows()[-n:]
     return [row["text"] for row in rows], [row["label"] for row in rows]
+
+
+def fit_recording(model: Any) -> tuple[Any, list[dict[str, float]]]:
+    """``model`` fitted on ``few_shot()`` with 20 held-out rows as validation, and the
+    metrics it reported for each epoch."""
+    epochs: list[dict[str, float]] = []
+
+    def record(epoch: int, metrics: dict[str, float], fitted: Any) -> bool:
+        epochs.append(metrics)
+        return False
+
+    texts, labels = few_shot()
+    return model.fit(texts, labels, validation=held_out(20), on_epoch=record), epochs

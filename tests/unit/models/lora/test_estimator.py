@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.unit.models.finetune.few_shot import few_shot, held_out
+from tests.unit.models.finetune.few_shot import few_shot, fit_recording, held_out
 from textloop.errors import MissingExtraError
 from textloop.models.bundle import from_bundle, to_bundle
 from textloop.models.finetune.base_encoder import load_base_encoder
@@ -21,15 +21,7 @@ TINY = {"epochs": 2, "max_seq_len": 32, "learning_rate": 2e-3, "batch_size": 8}
 
 @pytest.fixture(scope="module")
 def fitted() -> tuple[LoraClassifier, list[dict[str, float]]]:
-    epochs: list[dict[str, float]] = []
-
-    def record(epoch: int, metrics: dict[str, float], model: LoraClassifier) -> bool:
-        epochs.append(metrics)
-        return False
-
-    texts, labels = few_shot()
-    model = LoraClassifier(**TINY).fit(texts, labels, validation=held_out(20), on_epoch=record)
-    return model, epochs
+    return fit_recording(LoraClassifier(**TINY))
 
 
 def test_adapters_change_only_query_and_value(fitted) -> None:

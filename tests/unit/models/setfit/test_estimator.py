@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from tests.unit.models.finetune.few_shot import few_shot, held_out
+from tests.unit.models.finetune.few_shot import few_shot, fit_recording, held_out
 from textloop.errors import MissingExtraError
 from textloop.models.bundle import from_bundle, to_bundle
 from textloop.models.finetune.base_encoder import load_base_encoder
@@ -23,15 +23,7 @@ TINY = {"max_pairs": 48, "max_seq_len": 32, "learning_rate": 1e-4}
 
 @pytest.fixture(scope="module")
 def fitted() -> tuple[SetFitClassifier, list[dict[str, float]]]:
-    epochs: list[dict[str, float]] = []
-
-    def record(epoch: int, metrics: dict[str, float], model: SetFitClassifier) -> bool:
-        epochs.append(metrics)
-        return False
-
-    texts, labels = few_shot()
-    model = SetFitClassifier(**TINY).fit(texts, labels, validation=held_out(20), on_epoch=record)
-    return model, epochs
+    return fit_recording(SetFitClassifier(**TINY))
 
 
 def test_tuning_changes_the_encoder_but_not_the_word_table(fitted) -> None:
