@@ -11,7 +11,7 @@ from typing import Any
 from textloop.config import Project
 from textloop.errors import NotFoundError
 from textloop.stages.labels import Resolution, labels_for
-from textloop.storage import Store, annotation_log, comments, records, reviews
+from textloop.storage import Store, annotation_log, comments, queue, records, reviews
 from textloop.types import StoredRecord
 
 
@@ -24,6 +24,8 @@ class RecordHistory:
     """All annotations, oldest first; undone ones carry ``retracted_at``."""
     comments: list[dict[str, Any]] = field(default_factory=list)
     exclusions: list[dict[str, Any]] = field(default_factory=list)
+    queued: list[dict[str, Any]] = field(default_factory=list)
+    """Its labeling-queue items, oldest first; ``strategy`` says why it was queued."""
 
     @property
     def excluded(self) -> bool:
@@ -42,4 +44,5 @@ def record_history(store: Store, project: Project, record_id: str) -> RecordHist
         final = labels_for(conn, [record_id], project.spec.labeling.policy).get(record_id)
         return RecordHistory(found[0], final, annotation_log.history(conn, record_id),
                              comments.for_record(conn, record_id),
-                             reviews.exclusions_of(conn, record_id))
+                             reviews.exclusions_of(conn, record_id),
+                             queue.items_for_record(conn, record_id))

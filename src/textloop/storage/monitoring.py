@@ -26,11 +26,14 @@ from textloop.storage.schema import (
 )
 
 
-def window(conn: Connection, run_name: str, *, last: int | None = None,
+def window(conn: Connection, run_name: str | None, *, last: int | None = None,
            since: float | None = None, until: float | None = None) -> list[dict[str, Any]]:
-    """Logged predictions of ``run_name``, oldest first: the ``last`` N, or those in
-    ``[since, until)`` (either bound may be open), each with ``feedback`` (a label or None)."""
-    query = select(predictions).where(predictions.c.run_name == run_name)
+    """Logged predictions of ``run_name`` (None: of every model), oldest first: the ``last``
+    N, or those in ``[since, until)`` (either bound may be open), each with ``feedback`` (a
+    label or None)."""
+    query = select(predictions)
+    if run_name is not None:
+        query = query.where(predictions.c.run_name == run_name)
     if since is not None:
         query = query.where(predictions.c.created_at >= since)
     if until is not None:
@@ -41,6 +44,22 @@ def window(conn: Connection, run_name: str, *, last: int | None = None,
     rows = [{**row, "probabilities": jsoncol.loads(row["probabilities"])}
             for row in conn.execute(query).mappings()]
     rows.sort(key=lambda r: (r["created_at"], r["request_id"], r["idx"]))
+    return _with_feedback(conn, rows)
+
+
+def logged_rows(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[dict[str, Any]]:
+    """Logged predictions by (request id, index), in the order asked, each with
+    ``feedback``; keys no longer in the log are left out."""
+    found = []
+    for request, idx in dict.fromkeys(keys):
+        row = conn.execute(select(predictions).where(
+            predictions.c.request_id == request, predictions.c.idx == idx)).mappings().first()
+        if row is not None:
+            found.append({**row, "probabilities": jsoncol.loads(row["probabilities"])})
+    return _with_feedback(conn, found)
+
+
+def _with_feedback(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     labels = feedback_labels(conn, [(r["request_id"], r["idx"]) for r in rows])
     return [{**row, "feedback": labels.get((row["request_id"], row["idx"]))} for row in rows]
 
@@ -146,3 +165,14 @@ def _check(row: Any) -> dict[str, Any]:
     if out["fixed_drift"] is not None:
         out["fixed_drift"] = bool(out["fixed_drift"])
     return out
+
+
+def report_alert_rows(conn: Connection, report_id: str) -> list[dict[str, Any]]:
+    """Every production row behind the report's alerts, with the check and slice that named
+    it: most driving first within each check, checks in stored order."""
+    query = (select(monitor_alert_rows.c.request_id, monitor_alert_rows.c.idx,
+                    monitor_checks.c.name.label("check"), monitor_checks.c.slice)
+             .join(monitor_checks, monitor_checks.c.id == monitor_alert_rows.c.check_id)
+             .where(monitor_alert_rows.c.report_id == report_id)
+             .order_by(monitor_checks.c.id, monitor_alert_rows.c.position))
+    return [dict(row) for row in conn.execute(query).mappings()]

@@ -36,6 +36,30 @@ def active_record_ids(conn: Connection) -> set[str]:
     return {row[0] for row in conn.execute(query)}
 
 
+def ever_queued(conn: Connection, record_ids: Sequence[str]) -> set[str]:
+    """Those of ``record_ids`` that have a queue item in any state (waiting, done, removed)."""
+    out: set[str] = set()
+    ids = list(record_ids)
+    for start in range(0, len(ids), 900):
+        query = select(queue_items.c.record_id).where(
+            queue_items.c.record_id.in_(ids[start:start + 900]))
+        out.update(row[0] for row in conn.execute(query))
+    return out
+
+
+def items_for_record(conn: Connection, record_id: str) -> list[dict[str, Any]]:
+    """A record's queue items, oldest first: when and why (``strategy``) it was queued."""
+    query = select(queue_items).where(queue_items.c.record_id == record_id).order_by(
+        queue_items.c.id)
+    return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def top_priority(conn: Connection) -> float:
+    """The highest priority among waiting items (0 when none wait)."""
+    query = select(func.max(queue_items.c.priority)).where(queue_items.c.status.in_(ACTIVE))
+    return float(conn.execute(query).scalar() or 0.0)
+
+
 def open_assignment(conn: Connection, annotator: str) -> dict[str, Any] | None:
     """The annotator's unfinished assignment, newest first.
 

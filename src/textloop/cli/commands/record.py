@@ -48,6 +48,9 @@ def show(
         console.print("[bold red]excluded[/] from releases (undo the review decision to "
                       "bring it back)")
     console.print(_history_table(found.annotations))
+    for item in found.queued:
+        console.print(Text(f"queued {_when(item['created_at'])} ({item['status']}): "
+                           f"{item['strategy']}"))
     for note in found.comments:
         console.print(Text(f"comment by {note['annotator']} ({_when(note['created_at'])}): "
                            f"{note['text']}"))
@@ -72,4 +75,5 @@ def _as_dict(found: Any) -> dict[str, Any]:
             "source_ref": rec.source_ref,
             "final": found.final._asdict() if found.final else None,
             "excluded": found.excluded, "annotations": found.annotations,
-            "comments": found.comments, "exclusions": found.exclusions}
+            "comments": found.comments, "exclusions": found.exclusions,
+            "queued": found.queued}

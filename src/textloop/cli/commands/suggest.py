@@ -6,13 +6,17 @@ from typing import Annotated
 
 import typer
 
+from textloop.cli.commands.monitor import parse_time
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
+from textloop.errors import InvalidInputError
 
 _EPILOG = """Examples:\n
   textloop suggest\n
-  textloop suggest --strategy margin --batch 100 --overlap 2"""
+  textloop suggest --strategy margin --batch 100 --overlap 2\n
+  textloop suggest --from production --window 2000 --batch 50\n
+  textloop suggest --from production --since 7d"""
 
 
 @app.command(epilog=_EPILOG)
@@ -24,11 +28,25 @@ def suggest(
     overlap: Annotated[int | None, typer.Option(
         help="Annotators per record (default: labeling.overlap).")] = None,
     seed: Annotated[int, typer.Option(help="Seed for strategies that sample.")] = 0,
+    source: Annotated[str, typer.Option(
+        "--from", help="pool (unlabeled records in the store) or production (disputed, "
+                       "drifted and uncertain rows of the prediction log).")] = "pool",
+    window: Annotated[int | None, typer.Option(
+        min=1, help="--from production: the latest N logged predictions "
+                    "(default: monitoring.window).")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="--from production: rows logged since a date/time or an age (24h, 7d).")] = None,
 ) -> None:
     """Pick the records worth labeling next and put them in the labeling queue."""
     from textloop.stages.active_learn import labeling_progress
     from textloop.stages.active_learn import suggest as run
 
+    if source not in ("pool", "production"):
+        raise InvalidInputError(f"--from {source!r} is not a source",
+                                hint="use --from pool (default) or --from production")
+    if source == "production":
+        _from_production(window, since, batch, overlap)
+        return
     project = current_project()
     with open_store(project) as store:
         result = run(store, project, strategy=strategy, batch=batch, overlap=overlap,
@@ -40,4 +58,22 @@ def suggest(
                   f"with {esc(result.strategy)} ({how}).")
     console.print(f"Labeled by people so far: {progress.labeled:,}; "
                   f"{esc(progress.estimate_reason)}")
+    console.print("Next: textloop label   (opens the labeling app)")
+
+
+def _from_production(window: int | None, since: str | None, batch: int | None,
+                     overlap: int | None) -> None:
+    from textloop.stages.active_learn.production import KINDS, suggest_from_production
+
+    project = current_project()
+    with open_store(project) as store:
+        result = suggest_from_production(store, project, last=window,
+                                         since=parse_time(since, "--since"), batch=batch,
+                                         overlap=overlap)
+    kinds = ", ".join(f"{result.count(kind)} {kind}" for kind in KINDS)
+    console.print(f"Queued [bold]{result.queued}[/] of {result.rows_read:,} logged "
+                  f"predictions ({kinds}); {result.skipped} already queued or labeled.")
+    console.print("Drifted rows from monitor report "
+                  f"{esc(result.report_id)}." if result.report_id else
+                  "No monitor report yet: run `textloop monitor` to add drifted rows.")
     console.print("Next: textloop label   (opens the labeling app)")

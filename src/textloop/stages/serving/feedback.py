@@ -44,7 +44,7 @@ def record_feedback(store: Store, project: Project, *, request_id: str, idx: int
     _check_label(project, label)
     prediction = _logged(store, request_id, idx, flush)
     with store.write() as conn:
-        rid = _record_of(conn, prediction)
+        rid = record_of_prediction(conn, prediction)
         annotation = None if rid is None else annotation_log.add_one(
             conn, record_id=rid, label=label, kind=AnnotationKind.PRODUCTION.value,
             annotator=f"api:{api_key or 'anonymous'}",
@@ -80,7 +80,7 @@ def _logged(store: Store, request_id: str, idx: int,
                              "row dropped by a full prediction log cannot take feedback")
 
 
-def _record_of(conn: Connection, prediction: dict[str, Any]) -> str | None:
+def record_of_prediction(conn: Connection, prediction: dict[str, Any]) -> str | None:
     """The id of the record holding the prediction's text, created when the text is logged."""
     digest = prediction["text_hash"]
     if digest is None:

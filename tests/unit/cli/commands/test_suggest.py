@@ -21,3 +21,25 @@ def test_suggest_fills_the_queue_and_says_how(project, store, tmp_path) -> None:
     again = CliRunner().invoke(app, ["--project", str(project.root), "suggest", "--strategy",
                                      "margin"])
     assert again.exit_code == 2 and "needs a trained model" in again.output
+
+
+def test_suggest_from_production_queues_logged_rows_and_show_says_why(project, store,
+                                                                      tmp_path) -> None:
+    from tests.unit.stages.active_learn.test_production import TRAFFIC, logged
+    from tests.unit.stages.pipeline_fixtures import released
+
+    released(store, project, tmp_path)
+    logged(store, TRAFFIC, feedback={"r-wrong": "ham"})
+    runner, root = CliRunner(), ["--project", str(project.root)]
+    result = runner.invoke(app, [*root, "suggest", "--from", "production", "--batch", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 2 of 5 logged predictions (1 disputed, 0 drifted, 1 uncertain)" in (
+        result.output)
+    from textloop.stages.ingest.rows import content_hash, record_id
+    wrong = record_id(content_hash("free movie tickets for mum"))
+    shown = runner.invoke(app, [*root, "show", wrong])
+    assert "from production prediction:r-wrong/0" in shown.output
+    assert ("queued" in shown.output and "production r-wrong/0: disputed (feedback 'ham', "
+            "predicted 'spam')" in " ".join(shown.output.split()))
+    unknown = runner.invoke(app, [*root, "suggest", "--from", "elsewhere"])
+    assert unknown.exit_code == 2 and "--from production" in unknown.output

@@ -1,0 +1,217 @@
+"""``textloop suggest --from production``: the loop back from serving to labeling.
+
+Production rows worth a person's label come in three kinds: *disputed* (feedback gave a
+label other than the prediction: the model is wrong there), *drifted* (named by the latest
+monitor report's alerts: text unlike training) and *uncertain* (lowest margin between the
+two most probable labels, on the logged calibrated probabilities). The kinds are taken in
+turn, so a batch mixes them and one kind running short leaves room to the others.
+
+Each picked row becomes a record with production provenance (``source_ref`` names the
+request), or reuses the record already holding its text; a record already queued at any
+time, or labeled by a person, is not queued again, so running the command twice queues
+nothing new. The queue item's ``strategy`` says why it was picked and from which request.
+Only texts the server logged can be labeled: with ``serving.log_texts: hash`` or ``none``
+nothing can be queued, and the command says so.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import zip_longest
+from typing import Any
+
+from sqlalchemy import Connection
+
+from textloop.config import Project
+from textloop.errors import InvalidInputError, NotFoundError
+from textloop.stages.active_learn.data import TRUSTED
+from textloop.stages.ingest.rows import record_id
+from textloop.stages.labels import labels_for
+from textloop.stages.serving.feedback import record_of_prediction
+from textloop.stages.task_support import require_classification
+from textloop.storage import Store, monitoring, queue
+
+DISPUTED, DRIFTED, UNCERTAIN = "disputed", "drifted", "uncertain"
+KINDS = (DISPUTED, DRIFTED, UNCERTAIN)
+STRATEGY = "production"
+STRATEGY_CHARS = 200  # the width of ``queue_items.strategy``
+
+Key = tuple[str, int]
+
+
+@dataclass
+class ProductionPick:
+    record_id: str
+    request_id: str
+    idx: int
+    kind: str
+    """The kind whose turn picked the row."""
+    reasons: dict[str, str]
+    """Kind -> what made the row that kind (``{"uncertain": "margin 0.03"}``)."""
+
+    @property
+    def why(self) -> str:
+        """The queue item's ``strategy``: the request, the reason it was picked for, then
+        the other disputed or drifted reasons (every row has *some* margin: that one is only
+        news when it picked the row)."""
+        kinds = [self.kind, *(k for k in self.reasons if k not in (self.kind, UNCERTAIN))]
+        reasons = "; ".join(f"{kind} ({self.reasons[kind]})" for kind in kinds)
+        return f"{STRATEGY} {self.request_id}/{self.idx}: {reasons}"[:STRATEGY_CHARS]
+
+
+@dataclass
+class ProductionSuggestResult:
+    batch_id: str
+    rows_read: int
+    report_id: str | None
+    """The monitor report whose alerts named the drifted rows (None: no report yet)."""
+    picks: list[ProductionPick] = field(default_factory=list)
+    skipped: int = 0
+    """Candidates already queued before or labeled by a person."""
+
+    @property
+    def queued(self) -> int:
+        return len(self.picks)
+
+    def count(self, kind: str) -> int:
+        return sum(pick.kind == kind for pick in self.picks)
+
+
+def suggest_from_production(store: Store, project: Project, *, last: int | None = None,
+                            since: float | None = None, until: float | None = None,
+                            batch: int | None = None, overlap: int | None = None
+                            ) -> ProductionSuggestResult:
+    """Queue up to ``batch`` disputed, drifted and uncertain rows of the prediction log (the
+    ``last`` N rows, or those in ``[since, until)``; default: ``monitoring.window``)."""
+    require_classification(project, "textloop suggest --from production")
+    settings = project.spec.labeling
+    if last is None and since is None and until is None:
+        last = project.spec.monitoring.window
+    with store.read() as conn:
+        rows = monitoring.window(conn, None, last=last, since=since, until=until)
+        report_id, drift = _latest_alerts(conn)
+        rows += monitoring.logged_rows(conn, list(drift))
+    candidates = _with_texts(rows)
+    reasons = _reasons(candidates, drift)
+    result = ProductionSuggestResult(uuid.uuid4().hex[:12], len({_key(r) for r in rows}),
+                                     report_id)
+    with store.write() as conn:
+        _pick(conn, result, candidates, reasons, _not_yet_asked(conn, project, candidates),
+              batch or settings.batch)
+        _enqueue(conn, result, candidates, overlap or settings.overlap)
+    return result
+
+
+def _pick(conn: Connection, result: ProductionSuggestResult,
+          candidates: dict[Key, dict[str, Any]], reasons: dict[Key, dict[str, str]],
+          fresh: dict[Key, str], batch: int) -> None:
+    """Take rows in turn until ``batch``, creating their records; a text seen twice (two
+    requests sent it) is asked once."""
+    taken: set[str] = set()
+    for key, kind in _interleave(reasons):
+        if len(result.picks) == batch:
+            return
+        if fresh.get(key) is None or fresh[key] in taken:
+            result.skipped += 1
+            continue
+        taken.add(fresh[key])
+        rid = record_of_prediction(conn, candidates[key])
+        assert rid is not None  # every candidate has its text
+        result.picks.append(ProductionPick(rid, key[0], key[1], kind, reasons[key]))
+
+
+def _latest_alerts(conn: Connection) -> tuple[str | None, dict[Key, str]]:
+    """The newest monitor report's id and (request, idx) -> the checks that named it."""
+    try:
+        report_id = monitoring.get_report(conn)["id"]
+    except NotFoundError:
+        return None, {}
+    named: dict[Key, list[str]] = {}
+    for row in monitoring.report_alert_rows(conn, report_id):
+        where = "" if row["slice"] == "all" else f" in {row['slice']}"
+        named.setdefault((row["request_id"], row["idx"]), []).append(row["check"] + where)
+    return report_id, {key: f"{', '.join(checks)} alert in {report_id}"
+                       for key, checks in named.items()}
+
+
+def _with_texts(rows: Sequence[dict[str, Any]]) -> dict[Key, dict[str, Any]]:
+    """The rows whose text was logged, by key; an error when there are none to label."""
+    if not rows:
+        raise InvalidInputError("no logged predictions in that window",
+                                hint="serve the model (`textloop serve`) and send traffic, or "
+                                     "widen --window / --since")
+    out = {(r["request_id"], r["idx"]): r for r in rows if r["text"] is not None}
+    if not out:
+        raise InvalidInputError(
+            f"the {len(rows):,} logged predictions keep no texts (serving.log_texts is hash "
+            "or none), so nothing can be queued for labeling",
+            hint="set serving.log_texts: full in textloop.yaml and restart `textloop serve`; "
+                 "rows logged from then on can come back to labeling")
+    return out
+
+
+def _reasons(candidates: dict[Key, dict[str, Any]], drift: dict[Key, str]
+             ) -> dict[Key, dict[str, str]]:
+    """Each candidate's reasons by kind, insertion-ordered so each kind is ranked: disputed
+    newest first, drifted in alert order, uncertain by rising margin."""
+    rows = list(candidates.values())
+    disputed = [r for r in reversed(rows) if r["feedback"] not in (None, r["label"])]
+    uncertain = sorted((r for r in rows if len(r["probabilities"] or {}) >= 2), key=margin)
+    out: dict[Key, dict[str, str]] = {}
+    for row in disputed:
+        out.setdefault(_key(row), {})[DISPUTED] = (
+            f"feedback {row['feedback']!r}, predicted {row['label']!r}")
+    for key, why in drift.items():
+        if key in candidates:
+            out.setdefault(key, {})[DRIFTED] = why
+    for row in uncertain:
+        out.setdefault(_key(row), {})[UNCERTAIN] = f"margin {margin(row):.3f}"
+    return out
+
+
+def margin(row: dict[str, Any]) -> float:
+    """Top probability minus the runner-up (0: a coin flip, 1: certain)."""
+    top = sorted(row["probabilities"].values(), reverse=True)
+    return float(top[0] - top[1])
+
+
+def _interleave(reasons: dict[Key, dict[str, str]]) -> Iterator[tuple[Key, str]]:
+    """(row, kind): one disputed, one drifted, one uncertain row, and again; each row once,
+    for the first kind that reaches it."""
+    ranked = [[key for key, why in reasons.items() if kind in why] for kind in KINDS]
+    seen: set[Key] = set()
+    for turn in zip_longest(*ranked):
+        for key, kind in zip(turn, KINDS, strict=True):
+            if key is not None and key not in seen:
+                seen.add(key)
+                yield key, kind
+
+
+def _not_yet_asked(conn: Connection, project: Project,
+                   candidates: dict[Key, dict[str, Any]]) -> dict[Key, str]:
+    """Candidate -> its record id, for texts never queued and not labeled by a person."""
+    ids = {key: record_id(row["text_hash"]) for key, row in candidates.items()}
+    labeled = {rid for rid, res in labels_for(conn, list(set(ids.values())),
+                                               project.spec.labeling.policy).items()
+               if res.kind in TRUSTED}
+    asked = queue.ever_queued(conn, list(set(ids.values()))) | labeled
+    return {key: rid for key, rid in ids.items() if rid not in asked}
+
+
+def _enqueue(conn: Connection, result: ProductionSuggestResult,
+             candidates: dict[Key, dict[str, Any]], overlap: int) -> None:
+    """Queue the picks ahead of what waits (production rows are where the model fails now),
+    with the served prediction as the suggestion."""
+    top = queue.top_priority(conn)
+    queue.enqueue(conn, [{
+        "record_id": pick.record_id, "priority": top + len(result.picks) - rank,
+        "strategy": pick.why, "batch_id": result.batch_id, "overlap": overlap,
+        "suggestion": candidates[(pick.request_id, pick.idx)]["label"],
+        "confidence": max(candidates[(pick.request_id, pick.idx)]["probabilities"].values(),
+                          default=None)} for rank, pick in enumerate(result.picks)])
+
+
+def _key(row: dict[str, Any]) -> Key:
+    return row["request_id"], row["idx"]
