@@ -322,6 +322,32 @@ class MonitoringSettings(_Strict):
     alert_rows: int = Field(10, ge=1, le=1000)
     neighbours: int = Field(3, ge=0, le=50)
 
+ALERT_CHECKS = ("status", "text_stats", "oov", "domain_classifier", "mmd", "label_psi",
+                "band_psi", "label_chi_square", "band_chi_square", "label_jensen_shannon",
+                "band_jensen_shannon", "confidence", "performance")
+
+
+class AlertRule(_Strict):
+    """An alert rule: after ``textloop monitor`` stores a report, a check whose ``metric``
+    compares with ``threshold`` by ``op`` fires a log line and, with ``webhook``, a JSON POST
+    (docs/monitoring.md, "Alerts").
+
+    ``check`` ``status`` is 1 when the report's status is drift, else 0 (``metric`` unused).
+    ``slice``: which rows of the check (``all``, or a slice value such as ``length=<40``).
+    ``window``: the fewest rows the check must have been computed on; smaller windows are
+    too noisy to page anyone.
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    check: Literal[ALERT_CHECKS]  # type: ignore[valid-type]
+    metric: Literal["score", "p_value"] = "score"
+    op: Literal[">", "<"] = ">"
+    threshold: float
+    window: int = Field(0, ge=0)
+    slice: str = "all"
+    webhook: str | None = Field(None, pattern=r"^https?://")
+
+
 class Rule(_Strict):
     """A weak labeling rule: votes ``label`` when it matches, abstains otherwise.
 
@@ -445,6 +471,7 @@ class ProjectSpec(_Strict):
     promotion: PromotionSettings = Field(default_factory=PromotionSettings)
     serving: ServingSettings = Field(default_factory=ServingSettings)
     monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
+    alerts: list[AlertRule] = Field(default_factory=list)
     slices: list[Slice] = Field(default_factory=list)
     fairness: list[Fairness] = Field(default_factory=list)
     store: str = DEFAULT_STORE_URL
