@@ -20,6 +20,7 @@ from textloop.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from textloop.stages.monitor import MonitorResult
+    from textloop.stages.monitor.webhook import Delivery
 
 DRIFT_EXIT_CODE = 10
 """``--fail-on-drift``: the exit code when a check flags drift (errors use 1-9)."""
@@ -108,6 +109,17 @@ def print_result(result: MonitorResult) -> None:
     console.print(Text(f"Status: {result.status} ({len(result.alerts)} alerts)",
                        style=_STYLE.get(result.status, "")))
     console.print(Text(f"Report: {result.report_html}"), soft_wrap=True)
+    for firing in result.fired:
+        console.print(Text(f"Fired: {firing.summary}{_delivered(firing.delivery)}",
+                           style="red"))
+
+
+def _delivered(delivery: Delivery | None) -> str:
+    if delivery is None:
+        return ""
+    if delivery.delivered:
+        return f"; webhook delivered ({delivery.tries} tries)"
+    return f"; webhook NOT delivered after {delivery.tries} tries ({delivery.error})"
 
 
 def _cells(check: dict[str, object]) -> list[Text | str]:
@@ -129,4 +141,5 @@ def _json(result: MonitorResult) -> dict[str, object]:
             "model": {"version": result.served.version, "run": result.served.run_name},
             "window": result.window, "reference": result.reference,
             "checks": [{k: c.to_dict().get(k) for k in keys} for c in result.checks],
-            "alerts": len(result.alerts), "report": str(result.report_html)}
+            "alerts": len(result.alerts), "report": str(result.report_html),
+            "fired": [firing.to_dict() for firing in result.fired]}

@@ -21,6 +21,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.modeling import LoadedRun, load_run
+from textloop.stages.monitor.alert_rules import Firing, fire_alerts
 from textloop.stages.monitor.alerts import Alert, build_alerts
 from textloop.stages.monitor.checks import drift_checks, run_checks
 from textloop.stages.monitor.reference import Reference, embed, embedder_name, load_reference
@@ -56,6 +57,8 @@ class MonitorResult:
     settings: dict[str, Any] = field(default_factory=dict)
     report_html: Path | None = None
     report_json: Path | None = None
+    fired: list[Firing] = field(default_factory=list)
+    """The alert rules that matched this report, with their webhook outcomes."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"report_id": self.report_id, "status": self.status,
@@ -64,7 +67,8 @@ class MonitorResult:
                 "reference": self.reference, "window": self.window,
                 "checks": [c.to_dict() for c in self.checks],
                 "alerts": [a.to_dict() for a in self.alerts], "notes": self.notes,
-                "settings": self.settings, "textloop_version": __version__}
+                "settings": self.settings, "fired": [f.to_dict() for f in self.fired],
+                "textloop_version": __version__}
 
 
 def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOptions(),
@@ -97,6 +101,7 @@ def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOpt
         window=_window_facts(window), checks=checks, alerts=alerts,
         notes=notes + _log_notes(window), settings=settings.model_dump())
     _save(store, result)
+    result.fired = fire_alerts(store, project, result.report_id)
     return result
 
 

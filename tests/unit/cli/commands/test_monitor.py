@@ -69,3 +69,30 @@ def test_times_are_dates_or_ages() -> None:
     assert parse_time("2025-03-01T12:00", "--until") == dt.datetime(2025, 3, 1, 12).timestamp()
     with pytest.raises(InvalidInputError, match="--until '3 days'"):
         parse_time("3 days", "--until")
+
+
+def test_alert_rules_fire_and_an_unreachable_webhook_is_reported(project) -> None:
+    import socket
+
+    from textloop.config import AlertRule
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"  # closed once the block ends
+    project.spec.alerts = [AlertRule(name="drift", check="status", threshold=0.5, webhook=url),
+                           AlertRule(name="never", check="oov", threshold=1e9)]
+    project.save()
+    try:
+        result = invoke(project, "--model", "1")
+        listed = invoke(project, "--model", "1", "--json")
+    finally:
+        project.spec.alerts = []
+        project.save()
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Fired: alert 'drift': status status 1 > 0.5" in text
+    assert "webhook NOT delivered after 3 tries (ConnectError" in text
+    assert "'never'" not in text
+    (fired,) = json.loads(listed.output)["fired"]
+    assert fired["rule"] == "drift" and fired["webhook"]["delivered"] is False
+    assert fired["rows"] and fired["report_id"] == json.loads(listed.output)["report_id"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.stages.monitor.stored_reports import stored_report
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.config import Project
 from textloop.errors import InvalidInputError
@@ -18,7 +19,7 @@ from textloop.stages.record_history import record_history
 from textloop.stages.release import create_release
 from textloop.stages.release.loader import load_release
 from textloop.stages.serving.prediction_log import log_row
-from textloop.storage import Store, monitoring, predictions, queue, records
+from textloop.storage import Store, predictions, queue, records
 from textloop.types import SourceKind
 
 
@@ -39,19 +40,6 @@ def logged(store: Store, rows: list[tuple[str, str, float]], log_texts: str = "f
         for request, label in (feedback or {}).items():
             predictions.add_feedback(conn, request_id=request, idx=0, label=label,
                                      api_key=None, record_id=None, annotation_id=None)
-
-
-def alert_on(store: Store, request_ids: list[str]) -> str:
-    """A stored monitor report whose oov alert names ``request_ids``."""
-    with store.write() as conn:
-        report = monitoring.add_report(conn, model_version=None, run_name="tfidf-lr-1",
-                                       release_id=None, window=(None, None), n_rows=10,
-                                       status="drift", config={}, summary={})
-        check = monitoring.add_check(conn, report["id"], {
-            "slice": "all", "name": "oov", "status": "drift", "n_rows": 10, "score": 0.3})
-        monitoring.add_alert_rows(conn, report["id"], check,
-                                  [{"request_id": r, "idx": 0} for r in request_ids])
-    return report["id"]
 
 
 TRAFFIC = [
@@ -82,7 +70,7 @@ def queued_reasons(store: Store) -> dict[str, str]:
 
 def test_disputed_drifted_and_uncertain_rows_are_queued_with_why(production) -> None:
     project, store = production
-    report = alert_on(store, ["r-odd"])
+    report = stored_report(store, [{"name": "oov", "score": 0.3, "rows": ["r-odd"]}])
     result = suggest_from_production(store, project, batch=3)
     assert [p.request_id for p in result.picks] == ["r-wrong", "r-odd", "r-close"]
     assert result.report_id == report
