@@ -22,7 +22,9 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from textloop.server.drift_metrics import DriftCollector
 from textloop.stages.serving.model import ServedModel
+from textloop.storage import Store
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
@@ -31,9 +33,12 @@ UNMEASURED = frozenset({"/metrics", "/healthz", "/readyz"})
 
 
 class ServerMetrics:
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
+        self.drift = None if store is None else DriftCollector(store)
+        if self.drift is not None:
+            r.register(self.drift)
         self.duration = Histogram("textloop_request_duration_seconds",
                                   "Time from request to response, API routes only",
                                   buckets=LATENCY_BUCKETS, registry=r)
@@ -61,6 +66,8 @@ class ServerMetrics:
         if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             merged = CollectorRegistry()
             MultiProcessCollector(merged)
+            if self.drift is not None:  # read from the store: the same in every worker
+                merged.register(self.drift)
             return generate_latest(merged), CONTENT_TYPE_LATEST
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 

@@ -38,7 +38,7 @@ class ServerState:
         self.project = project
         self.store = store
         self.config = config
-        self.metrics = ServerMetrics()
+        self.metrics = ServerMetrics(store)
         self.current: ServedModel | None = None
         self.not_ready = "the model is loading"
         self.keys = KeyRing(serving.require_key)
