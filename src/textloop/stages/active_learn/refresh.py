@@ -18,6 +18,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.active_learn.data import ActiveSets, fit, load_sets, make_classifier
+from textloop.stages.active_learn.production import STRATEGY as PRODUCTION
 from textloop.stages.active_learn.suggest import rank, suggest
 from textloop.stages.metrics import compute_metrics
 from textloop.storage import Store, queue, rounds
@@ -103,7 +104,8 @@ def _kappa_with_previous(history: list[dict[str, Any]], ids: list[str],
 
 
 def _update_queue(store: Store, project: Project, sets: ActiveSets, model: Any) -> int:
-    """New suggestions for every waiting item; unclaimed items re-ranked by the strategy."""
+    """New suggestions for every waiting item; unclaimed items re-ranked by the strategy,
+    except those brought back from production, which keep their place at the front."""
     position = {rid: i for i, rid in enumerate(sets.pool_ids)}
     with store.read() as conn:
         active = [i for i in queue.active_items(conn) if i["record_id"] in position]
@@ -115,7 +117,8 @@ def _update_queue(store: Store, project: Project, sets: ActiveSets, model: Any) 
     best = proba.argmax(axis=1)
     changes = [{"id": item["id"], "suggestion": str(model.classes_[best[k]]),
                 "confidence": float(proba[k, best[k]])} for k, item in enumerate(active)]
-    free = [k for k, item in enumerate(active) if item["id"] in unclaimed]
+    free = [k for k, item in enumerate(active) if item["id"] in unclaimed
+            and not str(item["strategy"] or "").startswith(PRODUCTION)]
     if len(free) > 1:
         top = max(active[k]["priority"] for k in free)
         _, order, _ = rank(sets, project.spec.labeling.strategy, len(free),

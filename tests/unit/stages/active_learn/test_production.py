@@ -133,3 +133,25 @@ def test_labeled_production_records_reach_the_next_release(production) -> None:
     release = load_release(store, create_release(store, project).id)
     ids = {rid for split in release.splits.values() for rid in split.ids}
     assert {p.record_id for p in picks} <= ids
+
+
+def test_a_labeling_refresh_keeps_production_rows_at_the_front(production, tmp_path) -> None:
+    from textloop.stages.active_learn import refresh, suggest
+
+    project, store = production
+    unlabeled = tmp_path / "unlabeled.csv"
+    unlabeled.write_text("text\nwin a free phone today\nlunch at noon?\nprize draw winner\n"
+                         "meeting moved to friday\n", encoding="utf-8")
+    import_file(store, project, unlabeled, ImportOptions())
+    suggest(store, project, batch=3)  # the project's own strategy queues some records first
+    result = suggest_from_production(store, project, batch=3)
+    with store.read() as conn:
+        before = {i["record_id"]: i["priority"] for i in queue.active_items(conn)}
+    assert refresh(store, project).updated == 6
+    with store.read() as conn:
+        items = queue.active_items(conn)
+    after = {i["record_id"]: i["priority"] for i in items}
+    picked = {p.record_id for p in result.picks}
+    assert {rid: after[rid] for rid in picked} == {rid: before[rid] for rid in picked}
+    others = [i["priority"] for i in items if i["record_id"] not in picked]
+    assert min(after[rid] for rid in picked) > max(others, default=float("-inf"))
