@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.stages.active_learn.production import STRATEGY as PRODUCTION
 from textloop.storage import Store, annotation_log, comments, queue, records
 from textloop.types import AnnotationKind
 
@@ -35,6 +36,9 @@ class LabelingItem:
     confidence: float | None
     remaining: int
     """Items still to come for this annotator, counted up to ``queue.REMAINING_CAP``."""
+    picked_because: str | None = None
+    """Why a record came back from production (``production REQUEST/IDX: disputed ...``);
+    None for the project's own suggestions, whose strategy name means nothing to annotators."""
 
     @property
     def remaining_text(self) -> str:
@@ -80,8 +84,10 @@ def next_item(store: Store, annotator: str) -> LabelingItem | None:
             return None
         (record,) = records.get_many(conn, [assignment["record_id"]])
         remaining = queue.remaining_for(conn, annotator)
+    strategy = str(assignment.get("strategy") or "")
     return LabelingItem(record.id, record.text, record.meta, assignment["suggestion"],
-                        assignment["confidence"], remaining)
+                        assignment["confidence"], remaining,
+                        strategy if strategy.startswith(PRODUCTION) else None)
 
 
 def submit(store: Store, project: Project, annotator: str, record_id: str,

@@ -66,7 +66,8 @@ def open_assignment(conn: Connection, annotator: str) -> dict[str, Any] | None:
     Normally an annotator holds one; an undo reopens an answered one beside the record on
     screen, and the undone record (reopened last) must be the one shown next.
     """
-    query = (select(assignments, queue_items.c.suggestion, queue_items.c.confidence)
+    query = (select(assignments, queue_items.c.suggestion, queue_items.c.confidence,
+                    queue_items.c.strategy)
              .join(queue_items, queue_items.c.id == assignments.c.queue_id)
              .where(assignments.c.annotator == annotator, assignments.c.status == OPEN)
              .order_by(assignments.c.assigned_at.desc(), assignments.c.id.desc()).limit(1))

@@ -155,3 +155,12 @@ def test_a_labeling_refresh_keeps_production_rows_at_the_front(production, tmp_p
     assert {rid: after[rid] for rid in picked} == {rid: before[rid] for rid in picked}
     others = [i["priority"] for i in items if i["record_id"] not in picked]
     assert min(after[rid] for rid in picked) > max(others, default=float("-inf"))
+
+
+def test_the_annotator_sees_why_a_production_row_came_back(production) -> None:
+    project, store = production
+    suggest_from_production(store, project, batch=1)
+    item = next_item(store, "ana")
+    assert item is not None and item.text == "free movie tickets for mum"
+    assert item.picked_because is not None
+    assert item.picked_because.startswith("production r-wrong/0: disputed (feedback 'ham'")

@@ -12,7 +12,7 @@ from textloop.config import Label
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.labels import current_labels
 from textloop.storage import annotation_log, comments, queue
-from textloop.storage.schema import annotations_table
+from textloop.storage.schema import annotations_table, queue_items
 
 TEXTS = ["Win a free cruise now", "Lunch at noon?", "Your parcel is waiting",
          "Meeting moved to 3pm", "Claim your prize"]
@@ -234,3 +234,14 @@ def test_a_stored_annotation_is_the_only_record_of_the_answer(web: Web) -> None:
         user.post("/label/answer", {"record_id": rid, "label": "ham"})
         with web.store.read() as conn:
             assert annotation_log.count(conn) == i + 1
+
+
+def test_a_row_back_from_production_says_why_escaped(web: Web) -> None:
+    (rid,) = queue_texts(web.store, web.project, web.project.root / "data", ["Free tickets"])
+    reason = f"production r-1/0: disputed (feedback 'ham', predicted 'spam') {XSS}"
+    with web.store.write() as conn:  # as `textloop suggest --from production` writes it
+        conn.execute(queue_items.update().where(queue_items.c.record_id == rid).values(
+            strategy=reason))
+    page = web.sign_in("alice").get("/label")
+    assert "Back from production: production r-1/0: disputed" in html.unescape(page.text)
+    assert XSS not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
