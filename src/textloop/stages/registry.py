@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from textloop.config import Project
+from textloop.config import CLASSIFICATION_METRICS, REGRESSION_METRICS, Project
 from textloop.errors import NotFoundError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import METRICS_FILE
@@ -25,9 +25,9 @@ from textloop.storage import Store, registry, releases, runs
 
 CHALLENGER = "challenger"
 CHAMPION = "champion"
-SNAPSHOT_KEYS = ("n", "accuracy", "macro_f1", "micro_f1", "weighted_f1", "macro_precision",
-                 "macro_recall", "roc_auc", "pr_auc", "log_loss", "brier_score", "ece",
-                 "uncalibrated_ece")
+SNAPSHOT_KEYS = ("n", *CLASSIFICATION_METRICS, "log_loss", "brier_score", "ece",
+                 "uncalibrated_ece", *REGRESSION_METRICS, "baseline_mae")
+"""Every goal metric of either task, so the promotion policy finds the project's goal."""
 
 
 @dataclass

@@ -136,3 +136,15 @@ def test_classification_only_verbs_refuse_a_regression_project(regression_projec
     assert result.exit_code != 0
     assert "works on classification projects" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_regressor_is_registered_and_promoted_on_its_error_goal(regression_project: Path
+                                                                  ) -> None:
+    assert invoke(regression_project, "train").exit_code == 0
+    registered = invoke(regression_project, "register", "latest")
+    assert registered.exit_code == 0, registered.output
+    promoted = invoke(regression_project, "promote", "challenger")
+    assert promoted.exit_code == 0, promoted.output
+    assert "no mae on test" not in promoted.output
+    versions = invoke(regression_project, "versions")
+    assert "champion" in versions.output
