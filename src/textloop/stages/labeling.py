@@ -18,7 +18,6 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
-from textloop.stages.active_learn.production import STRATEGY as PRODUCTION
 from textloop.storage import Store, annotation_log, comments, queue, records
 from textloop.types import AnnotationKind
 
@@ -87,7 +86,7 @@ def next_item(store: Store, annotator: str) -> LabelingItem | None:
     strategy = str(assignment.get("strategy") or "")
     return LabelingItem(record.id, record.text, record.meta, assignment["suggestion"],
                         assignment["confidence"], remaining,
-                        strategy if strategy.startswith(PRODUCTION) else None)
+                        strategy if strategy.startswith(queue.PRODUCTION_STRATEGY) else None)
 
 
 def submit(store: Store, project: Project, annotator: str, record_id: str,

@@ -19,6 +19,10 @@ ACTIVE = (OPEN, FULL)
 REMAINING_CAP = 1000
 """The most items ``remaining_for`` counts."""
 
+PRODUCTION_STRATEGY = "production"
+"""The ``strategy`` of an item brought back from production (``production REQUEST/IDX:
+why``): labeling shows why, and a refresh leaves such items at the front."""
+
 
 def enqueue(conn: Connection, items: Sequence[dict[str, Any]]) -> int:
     """Add items (record_id, priority, strategy, batch_id, overlap, suggestion, confidence)."""

@@ -35,7 +35,7 @@ from textloop.storage import Store, monitoring, queue
 
 DISPUTED, DRIFTED, UNCERTAIN = "disputed", "drifted", "uncertain"
 KINDS = (DISPUTED, DRIFTED, UNCERTAIN)
-STRATEGY = "production"
+STRATEGY = queue.PRODUCTION_STRATEGY
 STRATEGY_CHARS = 200  # the width of ``queue_items.strategy``
 
 Key = tuple[str, int]

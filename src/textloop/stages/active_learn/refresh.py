@@ -18,7 +18,6 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.active_learn.data import ActiveSets, fit, load_sets, make_classifier
-from textloop.stages.active_learn.production import STRATEGY as PRODUCTION
 from textloop.stages.active_learn.suggest import rank, suggest
 from textloop.stages.metrics import compute_metrics
 from textloop.storage import Store, queue, rounds
@@ -118,7 +117,7 @@ def _update_queue(store: Store, project: Project, sets: ActiveSets, model: Any) 
     changes = [{"id": item["id"], "suggestion": str(model.classes_[best[k]]),
                 "confidence": float(proba[k, best[k]])} for k, item in enumerate(active)]
     free = [k for k, item in enumerate(active) if item["id"] in unclaimed
-            and not str(item["strategy"] or "").startswith(PRODUCTION)]
+            and not str(item["strategy"] or "").startswith(queue.PRODUCTION_STRATEGY)]
     if len(free) > 1:
         top = max(active[k]["priority"] for k in free)
         _, order, _ = rank(sets, project.spec.labeling.strategy, len(free),
