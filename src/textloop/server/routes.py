@@ -84,7 +84,8 @@ async def readyz(state: State) -> Readiness:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics(request: Request) -> Response:
-    """Prometheus text format."""
+def metrics(request: Request) -> Response:
+    """Prometheus text format. A plain ``def``: rendering reads the store (drift gauges) and,
+    with several workers, every worker's metric files, so it runs in the thread pool."""
     body, content_type = get_state(request).metrics.render()
     return Response(body, media_type=content_type)

@@ -92,11 +92,14 @@ class ServerState:
         while True:
             try:
                 await asyncio.to_thread(self.poll)
-            except (TextloopError, SQLAlchemyError, OSError) as exc:
+            except Exception as exc:  # any failure: the watcher must live to poll again
                 if self.current is None:
                     reason = exc.message if isinstance(exc, TextloopError) else str(exc)
                     self.not_ready = f"loading the model failed: {reason}"
-                log.warning("model watcher: %s", exc)
+                if isinstance(exc, TextloopError | SQLAlchemyError | OSError):
+                    log.warning("model watcher: %s", exc)
+                else:
+                    log.exception("model watcher: unexpected failure")
             await asyncio.sleep(self.config.serving.poll_seconds)
 
 

@@ -50,6 +50,9 @@ class PredictionLog:
         self.queue: queue.Queue[dict[str, Any]] = queue.Queue(capacity)
         self.dropped = 0
         self.written = 0
+        self._offered = 0  # rows accepted onto the queue so far
+        self._settled = 0  # of those, rows written or given up on
+        self._progress = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="textloop-prediction-log",
                                         daemon=True)
@@ -63,7 +66,9 @@ class PredictionLog:
         lost = 0
         for row in rows:
             try:
-                self.queue.put_nowait(row)
+                with self._progress:
+                    self.queue.put_nowait(row)
+                    self._offered += 1
             except queue.Full:
                 lost += 1
         self._count_drops(lost)
@@ -74,10 +79,12 @@ class PredictionLog:
         return self.queue.qsize()
 
     def flush(self, timeout: float = 10.0) -> bool:
-        """Wait until every queued row is written (or dropped); False on timeout."""
-        done = self.queue.all_tasks_done
-        with done:
-            return done.wait_for(lambda: self.queue.unfinished_tasks == 0, timeout)
+        """Wait until every row queued before this call is written (or dropped); False on
+        timeout. Rows queued meanwhile are not waited for, so steady traffic cannot hold a
+        caller (feedback looking for its prediction) for the whole timeout."""
+        with self._progress:
+            target = self._offered
+            return self._progress.wait_for(lambda: self._settled >= target, timeout)
 
     def close(self, timeout: float = 30.0) -> None:
         """Write what is queued, then stop the writer."""
@@ -98,9 +105,14 @@ class PredictionLog:
                     rows.append(self.queue.get_nowait())
                 except queue.Empty:
                     break
-            self._write(rows)
-            for _ in rows:
-                self.queue.task_done()
+            try:
+                self._write(rows)
+            finally:  # whatever happened, these rows are settled and the writer goes on
+                for _ in rows:
+                    self.queue.task_done()
+                with self._progress:
+                    self._settled += len(rows)
+                    self._progress.notify_all()
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
         try:
@@ -108,6 +120,9 @@ class PredictionLog:
                 self.written += predictions.insert_many(conn, rows)
         except (SQLAlchemyError, TextloopError) as exc:
             log.warning("prediction log: %d rows not written: %s", len(rows), exc)
+            self._count_drops(len(rows))
+        except Exception:  # a row the store cannot take must not stop the log for good
+            log.exception("prediction log: %d rows not written", len(rows))
             self._count_drops(len(rows))
 
     def _count_drops(self, n: int) -> None:

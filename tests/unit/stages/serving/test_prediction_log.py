@@ -60,3 +60,24 @@ def test_a_failed_write_is_counted_as_dropped(store) -> None:
     log.offer([row(1), row(1)])  # the same request id and index twice: the batch is refused
     log.close()
     assert log.dropped == 2 and count(store) == 0
+
+
+def test_an_unexpected_row_error_does_not_stop_the_writer(store) -> None:
+    log = PredictionLog(store, batch=1).start()
+    bad = {key: value for key, value in row(1).items() if key != "probabilities"}  # broken
+    log.offer([bad])
+    assert log.flush()
+    log.offer([row(2)])
+    assert log.flush()
+    log.close()
+    assert log.dropped == 1 and count(store) == 1
+
+
+def test_flush_waits_for_the_rows_queued_before_it_only(store) -> None:
+    log = PredictionLog(store, capacity=100)  # writer not started: nothing is settled
+    log.offer([row(1)])
+    assert not log.flush(timeout=0.05)  # row 1 is still waiting
+    log.start()
+    assert log.flush()
+    log.close()
+    assert count(store) == 1
