@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from textloop.artifacts import write_text_atomic
+from textloop.config import LOWER_IS_BETTER as GOAL_LOWER_IS_BETTER
 from textloop.errors import InvalidInputError
 from textloop.reports.calibration import calibration_view
 from textloop.reports.confusion import confusion_plots
@@ -82,14 +83,18 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
 
 
 def goal_status(metrics: dict[str, Any], goal: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The goal with its measured value and a state: ``pass``, ``fail`` or ``unknown``."""
+    """The goal with its measured value, a state (``pass``, ``fail`` or ``unknown``) and
+    the comparison (``≥``, or ``≤`` for an error metric such as ``mae``)."""
     if not goal or "metric" not in goal or "target" not in goal:
         return None
     value = metrics.get(goal["metric"])
     measurable = isinstance(value, int | float) and not isinstance(value, bool)
-    state = "unknown" if not measurable else "pass" if value >= goal["target"] else "fail"
+    lower = goal["metric"] in GOAL_LOWER_IS_BETTER  # error metrics of a regression goal
+    met = measurable and (value <= goal["target"] if lower else value >= goal["target"])
+    state = "unknown" if not measurable else "pass" if met else "fail"
     return {"metric": goal["metric"], "target": float(goal["target"]),
-            "value": value if measurable else None, "state": state}
+            "value": value if measurable else None, "state": state,
+            "op": "≤" if lower else "≥"}
 
 
 def context_rows(context: dict[str, Any]) -> list[tuple[str, str]]:

@@ -26,7 +26,7 @@ from textloop.reports.training_curves import training_view
 
 HEADLINE = (("mae", "MAE"), ("rmse", "RMSE"), ("r2", "R²"), ("spearman", "Spearman ρ"),
             ("baseline_mae", "MAE of the mean"))
-LOWER_IS_BETTER = frozenset({"mae", "rmse", "baseline_mae"})
+LOWER_IS_BETTER = frozenset({"mae", "rmse", "baseline_mae"})  # shown as such on the cards
 RANGES = 5
 DISCRETE = 10  # at most this many distinct true values: one row each
 
@@ -73,7 +73,7 @@ def write_regression_report(folder: Path, *, title: str, metrics: dict[str, Any]
     plots = [predicted_vs_true_plot(truth, pred), residual_plot(truth, pred),
              error_by_range_plot(metrics["error_by_range"])]
     html = render("regression.html", title=title, metrics=metrics,
-                  context_rows=context_rows(context), goal=_goal(metrics, goal),
+                  context_rows=context_rows(context), goal=goal_status(metrics, goal),
                   headline=[{"name": name, "value": metrics.get(key),
                              "is_goal": key == goal.get("metric"),
                              "lower_is_better": key in LOWER_IS_BETTER}
@@ -85,13 +85,3 @@ def write_regression_report(folder: Path, *, title: str, metrics: dict[str, Any]
     report_path = folder / REPORT_FILE
     write_text_atomic(report_path, html)
     return report_path, metrics_path
-
-
-def _goal(metrics: dict[str, Any], goal: dict[str, Any]) -> dict[str, Any] | None:
-    """The goal badge, with the comparison pointing the metric's way."""
-    status = goal_status(metrics, goal)
-    if status is None or status["value"] is None:
-        return status
-    lower = goal["metric"] in LOWER_IS_BETTER
-    met = status["value"] <= goal["target"] if lower else status["value"] >= goal["target"]
-    return {**status, "state": "pass" if met else "fail", "op": "≤" if lower else "≥"}
