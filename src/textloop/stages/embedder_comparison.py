@@ -25,6 +25,7 @@ from textloop.models.embedders import OnnxEmbedder, get_embedder, minilm_embedde
 from textloop.models.embedders.factory import model_file
 from textloop.models.embedders.onnx_embedder import available_cores
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.error_analysis.robustness import sample_rows
 from textloop.stages.latency import batch_throughput, single_text_latency
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import LoadedRun, align_proba
@@ -70,7 +71,8 @@ def compare_embedders(store: Store, loaded: LoadedRun, texts: Sequence[str],
             embedder = variant.embedder()
             row, predicted = _score(store, loaded, variant, embedder, texts, y_true, labels,
                                     progress)
-            row |= _timing(loaded, embedder, sample)
+            row |= _timing(loaded, embedder, sample)  # loads the graph if the cache had all
+            row["size_bytes"] = model_file(variant.precision).stat().st_size
             rows.append(row)
             predictions.append(predicted)
             task.advance()
@@ -83,10 +85,7 @@ def compare_embedders(store: Store, loaded: LoadedRun, texts: Sequence[str],
 
 def latency_sample(texts: Sequence[str], n: int) -> list[str]:
     """A fixed random sample of the split (seed 0), so reruns time the same texts."""
-    if len(texts) <= n:
-        return list(texts)
-    chosen = np.random.default_rng(0).choice(len(texts), n, replace=False)
-    return [texts[i] for i in sorted(chosen)]
+    return [texts[i] for i in sample_rows(len(texts), n, seed=0)]
 
 
 def _score(store: Store, loaded: LoadedRun, variant: Variant, embedder: OnnxEmbedder,
@@ -97,11 +96,10 @@ def _score(store: Store, loaded: LoadedRun, variant: Variant, embedder: OnnxEmbe
     proba = align_proba(loaded.calibrated(loaded.model.predict_proba(vectors)),
                         list(loaded.model.classes_), labels)
     metrics = compute_metrics(list(y_true), proba, labels)
-    graph = model_file(variant.precision)
     return ({"name": variant.name, "model_id": embedder.model_id,
              "precision": variant.precision, "max_tokens": variant.max_tokens,
              "trained_on": embedder.model_id == loaded.model.embedder_id_,
-             "file": graph.name, "size_bytes": graph.stat().st_size,
+             "file": model_file(variant.precision).name,
              "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"]},
             proba.argmax(axis=1))
 
