@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, select
 
 from textloop.errors import NotFoundError
 from textloop.storage import jsoncol
+from textloop.storage.predictions import decoded
 from textloop.storage.schema import (
     monitor_alert_rows,
     monitor_checks,
@@ -41,8 +42,7 @@ def window(conn: Connection, run_name: str | None, *, last: int | None = None,
     order = (predictions.c.created_at, predictions.c.request_id, predictions.c.idx)
     if last is not None:
         query = query.order_by(*(c.desc() for c in order)).limit(last)
-    rows = [{**row, "probabilities": jsoncol.loads(row["probabilities"])}
-            for row in conn.execute(query).mappings()]
+    rows = [decoded(row) for row in conn.execute(query).mappings()]
     rows.sort(key=lambda r: (r["created_at"], r["request_id"], r["idx"]))
     return _with_feedback(conn, rows)
 
@@ -55,7 +55,7 @@ def logged_rows(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[dict[
         row = conn.execute(select(predictions).where(
             predictions.c.request_id == request, predictions.c.idx == idx)).mappings().first()
         if row is not None:
-            found.append({**row, "probabilities": jsoncol.loads(row["probabilities"])})
+            found.append(decoded(row))
     return _with_feedback(conn, found)
 
 

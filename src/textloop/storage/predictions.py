@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -29,16 +29,12 @@ def get(conn: Connection, request_id: str, idx: int = 0) -> dict[str, Any] | Non
     query = select(predictions).where(predictions.c.request_id == request_id,
                                       predictions.c.idx == idx)
     row = conn.execute(query).mappings().first()
-    if row is None:
-        return None
+    return None if row is None else decoded(row)
+
+
+def decoded(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored prediction row with its probabilities as a dict again."""
     return {**row, "probabilities": jsoncol.loads(row["probabilities"])}
-
-
-def list_recent(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
-    """The latest logged predictions, newest first."""
-    query = select(predictions).order_by(predictions.c.created_at.desc()).limit(limit)
-    return [{**row, "probabilities": jsoncol.loads(row["probabilities"])}
-            for row in conn.execute(query).mappings()]
 
 
 def add_feedback(conn: Connection, *, request_id: str, idx: int, label: str,

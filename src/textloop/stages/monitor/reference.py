@@ -54,10 +54,6 @@ class Reference:
     predicted: list[str]
     bands: list[str]
 
-    @property
-    def confidence(self) -> np.ndarray:
-        return self.proba.max(axis=1)
-
 
 def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, split: str,
                    max_reference: int, seed: int = 0,

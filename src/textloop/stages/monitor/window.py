@@ -49,18 +49,10 @@ class Window:
         return [str(row["band"]) for row in self.rows]
 
     @property
-    def confidence(self) -> np.ndarray:
-        return self.proba.max(axis=1) if len(self.rows) else np.zeros(0)
-
-    @property
     def span(self) -> tuple[float | None, float | None]:
         if not self.rows:
             return None, None
         return self.rows[0]["created_at"], self.rows[-1]["created_at"]
-
-    def subset(self, mask: np.ndarray) -> Window:
-        keep = np.flatnonzero(mask)
-        return Window([self.rows[i] for i in keep], self.proba[keep])
 
 
 def served_version(store: Store, ref: str) -> Served:
