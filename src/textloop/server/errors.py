@@ -37,7 +37,14 @@ async def on_textloop_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return error_response(invalid_request(exc, hint="see the request schemas at /openapi.json"))
+    content_type = request.headers.get("content-type", "")
+    if request.method == "POST" and "json" not in content_type:
+        hint = (f"the body was sent as {content_type or 'no content type'}: send JSON with "
+                "the header Content-Type: application/json (curl: -H 'content-type: "
+                "application/json')")
+    else:
+        hint = "see the request schemas at /openapi.json"
+    return error_response(invalid_request(exc, hint=hint))
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -185,3 +185,14 @@ def test_a_pinned_run_is_served_without_a_version(served) -> None:
                                       "run": "tfidf-lr-1"}
         (answer,) = client.post("/v1/classify", json={"text": SPAM}).json()["predictions"]
         assert answer["model_version"] is None and answer["run"] == "tfidf-lr-1"
+
+
+def test_a_form_encoded_body_is_told_to_send_json(served) -> None:
+    project, store = served
+    with client_for(project, store) as client:
+        sent = client.post("/v1/classify", content=b'{"text": "win"}',
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert sent.status_code == 422
+    error = sent.json()["error"]
+    assert "application/x-www-form-urlencoded" in error["hint"]
+    assert "Content-Type: application/json" in error["hint"]
