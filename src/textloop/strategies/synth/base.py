@@ -1,0 +1,86 @@
+"""What a generator is asked for, what it hands back, and how one is looked up by name.
+
+Generation is driven per class: a ``Brief`` tells a generator what one label means (its
+description, the guideline annotators read) and shows it seed examples drawn from real,
+labeled records. Every ``Candidate`` carries its full provenance (generator, model, prompt
+template version, seed record ids, sampling parameters), because a synthetic record that
+cannot be traced back to how it was made cannot be audited, reproduced or removed later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from textloop.progress import Progress
+from textloop.registry import REGISTRY
+
+FAMILY = "synth"
+
+
+@dataclass(frozen=True)
+class Seed:
+    """One real, labeled record shown to a generator."""
+
+    record_id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Brief:
+    """Everything a generator needs to know about one class."""
+
+    label: str
+    description: str
+    seeds: tuple[Seed, ...]
+    other_labels: tuple[str, ...] = ()  # so a prompt can say what the class is not
+
+
+@dataclass(frozen=True)
+class Request:
+    """Make ``count`` new texts for ``brief.label``; ``seed`` fixes all randomness."""
+
+    brief: Brief
+    count: int
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A generated text before the quality gate, with how it was made."""
+
+    text: str
+    label: str
+    generator: str  # full registry name, e.g. textloop.synth.openai.v1
+    seed_ids: tuple[str, ...]
+    model: str | None = None  # None for model-free augmentation
+    template: str | None = None  # prompt template version, e.g. generate.v1
+    params: Mapping[str, Any] = field(default_factory=dict)  # sampling parameters
+
+
+class Generator(Protocol):
+    """Turns a request into candidates; may return fewer than asked (never more)."""
+
+    name: str  # full registry name
+
+    def generate(self, request: Request, progress: Progress) -> list[Candidate]: ...
+
+
+def make_generator(name: str, **settings: Any) -> Generator:
+    """The generator registered under a short or full name, built with ``settings``."""
+    _register_builtins()
+    full, factory = REGISTRY.resolve(FAMILY, name)
+    generator = factory(**settings)
+    generator.name = full
+    return generator
+
+
+def generator_names() -> Sequence[str]:
+    """Every registered generator's short name."""
+    _register_builtins()
+    return REGISTRY.names(FAMILY)
+
+
+def _register_builtins() -> None:
+    """Import the built-in generators so they register themselves (none yet)."""
