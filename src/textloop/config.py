@@ -39,8 +39,20 @@ class _Strict(BaseModel):
 
 
 class Label(_Strict):
+    """A class: its name, its description (the labeling guideline) and, optionally, example
+    texts that ``textloop synth`` shows a generator instead of picking seeds from the store."""
+
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
+    seeds: list[str] = Field(default_factory=list)
+
+    @field_validator("seeds")
+    @classmethod
+    def _seeds_are_texts(cls, value: list[str]) -> list[str]:
+        blank = [i for i, text in enumerate(value) if not text.strip()]
+        if blank:
+            raise ValueError(f"seed {blank[0]} is empty: write an example text of the label")
+        return value
 
     @field_validator("name")
     @classmethod
@@ -453,6 +465,69 @@ class Fairness(_Strict):
     min_rows: int = Field(20, ge=1)
 
 
+class SynthGate(_Strict):
+    """The quality gate's thresholds (docs/synthetic.md); a value left out keeps the gate's
+    default. ``tau``: the least probability of its own label a scorer must give a candidate.
+    ``near_dup_jaccard`` / ``near_dup_cosine``: above these a candidate is a near-copy of a
+    real record (or of another candidate)."""
+
+    min_chars: int | None = Field(None, ge=1)
+    max_chars: int | None = Field(None, ge=1)
+    tau: float | None = Field(None, ge=0.0, le=1.0)
+    near_dup_jaccard: float | None = Field(None, gt=0.0, le=1.0)
+    near_dup_cosine: float | None = Field(None, gt=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _lengths_ordered(self) -> SynthGate:
+        if (self.min_chars is not None and self.max_chars is not None
+                and self.min_chars > self.max_chars):
+            raise ValueError(f"gate.min_chars ({self.min_chars}) is above gate.max_chars "
+                             f"({self.max_chars})")
+        return self
+
+    def given(self) -> dict[str, Any]:
+        """Only the thresholds set in textloop.yaml."""
+        return self.model_dump(exclude_none=True)
+
+
+class SynthEvaluation(_Strict):
+    """How ``textloop synth --evaluate`` judges a batch: the model is trained ``seeds`` times
+    with and without the batch on the same release and scored on its real test split; the
+    batch is accepted only when no class loses more than ``max_class_f1_loss`` F1 and the
+    macro-F1 changes by at least ``min_macro_f1_delta`` (medians over seeds). ``model``: the
+    model trained (default: the champion's, else tfidf-lr)."""
+
+    seeds: int = Field(5, ge=1, le=50)
+    max_class_f1_loss: float = Field(0.01, ge=0.0, le=1.0)
+    min_macro_f1_delta: float = Field(0.0, ge=-1.0, le=1.0)
+    model: str | None = Field(None, min_length=1)
+
+
+class SynthSettings(_Strict):
+    """What ``textloop synth`` makes (docs/synthetic.md).
+
+    ``generator``: a generator's short or full name; ``options`` are passed to it as they
+    are (``base_url``, ``model``, ``api_key_env``, ``temperature``...). ``per_class``: texts
+    asked for per target class; ``classes``: how many target classes are picked (the lowest
+    per-class F1 of the champion, else the rarest labels). ``seeds_per_class``: real examples
+    shown per class. ``template``: the prompt template version, for generators that prompt.
+    ``judge``: score candidates with the LLM judge (its ``options`` in ``judge_options``)
+    instead of a classifier.
+    """
+
+    generator: str = Field("synonym", min_length=1)
+    options: dict[str, Any] = Field(default_factory=dict)
+    per_class: int = Field(50, ge=1, le=100_000)
+    classes: int = Field(3, ge=1, le=1000)
+    seeds_per_class: int = Field(8, ge=1, le=200)
+    template: str | None = Field(None, min_length=1)
+    seed: int = 0
+    judge: bool = False
+    judge_options: dict[str, Any] = Field(default_factory=dict)
+    gate: SynthGate = Field(default_factory=SynthGate)
+    evaluate: SynthEvaluation = Field(default_factory=SynthEvaluation)
+
+
 class ProjectSpec(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -474,6 +549,7 @@ class ProjectSpec(_Strict):
     alerts: list[AlertRule] = Field(default_factory=list)
     slices: list[Slice] = Field(default_factory=list)
     fairness: list[Fairness] = Field(default_factory=list)
+    synth: SynthSettings = Field(default_factory=SynthSettings)
     store: str = DEFAULT_STORE_URL
 
     @field_validator("fairness", mode="before")
@@ -661,6 +737,9 @@ def write_spec(path: Path, spec: ProjectSpec) -> None:
     """Write the spec atomically so a crash never leaves a half-written file."""
     data = spec.model_dump(mode="json", exclude_none=True,
                            exclude={"target"} if spec.task != "regression" else None)
+    for label in data.get("labels", []):
+        if not label.get("seeds"):
+            label.pop("seeds", None)  # most labels have none; an empty list is noise
     text = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
