@@ -47,6 +47,18 @@ def window(conn: Connection, run_name: str | None, *, last: int | None = None,
     return _with_feedback(conn, rows)
 
 
+def traffic(conn: Connection, span: float) -> list[tuple[float, int, float]]:
+    """(created_at, idx, latency_ms) of every logged prediction in the ``span`` seconds up to
+    the newest one, oldest first: all a latency and volume plot needs, without the texts and
+    probabilities of the rows. ``idx`` tells a request's first row: every row of a batch
+    carries its request's latency, so latency percentiles should read each request once."""
+    newest = select(func.max(predictions.c.created_at)).scalar_subquery()
+    query = (select(predictions.c.created_at, predictions.c.idx, predictions.c.latency_ms)
+             .where(predictions.c.created_at >= newest - span)
+             .order_by(predictions.c.created_at))
+    return [(float(at), int(idx), float(ms)) for at, idx, ms in conn.execute(query)]
+
+
 def logged_rows(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[dict[str, Any]]:
     """Logged predictions by (request id, index), in the order asked, each with
     ``feedback``; keys no longer in the log are left out."""

@@ -65,3 +65,20 @@ def test_a_monitor_run_keeps_its_checks_and_alert_rows(log: Store) -> None:
         assert rows[0]["neighbours"] == [{"record_id": "x"}] and rows[1]["neighbours"] == []
         with pytest.raises(NotFoundError, match="no monitor report 'm9'"):
             monitoring.get_report(conn, "m9")
+
+
+def test_traffic_reads_times_and_latencies_of_the_span_up_to_the_newest_row(log: Store) -> None:
+    with log.write() as conn:
+        predictions.insert_many(conn, [{**logged("batch", 9.0), "idx": i, "latency_ms": 7.5}
+                                       for i in range(2)])
+    with log.read() as conn:
+        assert monitoring.traffic(conn, span=4.0) == [
+            (5.0, 0, 1.0), (9.0, 0, 7.5), (9.0, 1, 7.5)]
+        everything = monitoring.traffic(conn, span=100.0)
+        assert len(everything) == 9 and everything[0] == (0.0, 0, 1.0)
+        assert [t for t, _, _ in everything] == sorted(t for t, _, _ in everything)
+
+
+def test_traffic_of_an_empty_log_is_empty(store: Store) -> None:
+    with store.read() as conn:
+        assert monitoring.traffic(conn, span=100.0) == []
