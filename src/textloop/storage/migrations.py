@@ -78,6 +78,12 @@ def _monitoring(conn: Connection) -> None:
         table.create(conn)
 
 
+def _synth(conn: Connection) -> None:
+    """v8: synthetic batches and their items (kept whether the gate accepted them or not)."""
+    for table in (schema.synth_batches, schema.synth_items):
+        table.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -86,6 +92,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "registry: model versions, aliases and alias history", _registry),
     Migration(6, "serving: api keys, prediction log and feedback", _serving),
     Migration(7, "monitoring: monitor reports, checks and alert rows", _monitoring),
+    Migration(8, "synth: synthetic batches and items", _synth),
 )
 LATEST = MIGRATIONS[-1].version
 

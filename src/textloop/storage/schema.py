@@ -449,3 +449,55 @@ monitor_alert_rows = Table(
     Index("ix_monitor_alert_rows_check", "check_id"),
     Index("ix_monitor_alert_rows_prediction", "request_id", "idx"),
 )
+
+# Synthetic data (v8). A batch is one ``textloop synth`` run: its settings, the classes it
+# targeted and why, the counts per class, the evaluation against real data and the decision
+# (``pending``, ``accepted`` into the next release, or ``held_back`` with the reason), who took
+# it and when. Every candidate is kept as an item, rejected ones too, with how it was made
+# (generator, model, template, seed records, sampling parameters), the gate's verdict and
+# scores, a person's decision on it if any, and the record and annotation it became once its
+# batch was accepted.
+synth_batches = Table(
+    "synth_batches",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", Integer, nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("generator", String(200), nullable=False),
+    Column("release_id", String(32), ForeignKey("releases.id")),
+    Column("config", Text, nullable=False, server_default="{}"),
+    Column("targets", Text, nullable=False, server_default="[]"),
+    Column("counts", Text, nullable=False, server_default="{}"),
+    Column("evaluation", Text),
+    Column("decision", String(16), nullable=False, server_default="pending"),
+    Column("reason", Text),
+    Column("decided_by", String(100)),
+    Column("decided_at", Float),
+)
+
+synth_items = Table(
+    "synth_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("batch_id", String(32), ForeignKey("synth_batches.id"), nullable=False),
+    Column("n", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("generator", String(200), nullable=False),
+    Column("model", String(200)),
+    Column("template", String(200)),
+    Column("seed_ids", Text, nullable=False, server_default="[]"),
+    Column("params", Text, nullable=False, server_default="{}"),
+    Column("status", String(16), nullable=False),
+    Column("reason", String(64)),
+    Column("detail", Text),
+    Column("scores", Text, nullable=False, server_default="{}"),
+    Column("decision", String(16)),
+    Column("decided_by", String(100)),
+    Column("decided_at", Float),
+    Column("record_id", String(32), ForeignKey("records.id")),
+    Column("annotation_id", Integer, ForeignKey("annotations.id")),
+    UniqueConstraint("batch_id", "n", name="uq_synth_items_batch_n"),
+    Index("ix_synth_items_record", "record_id"),
+)

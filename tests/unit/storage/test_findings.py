@@ -67,7 +67,7 @@ def test_an_unknown_run_is_not_found(store) -> None:
 def test_a_v2_store_gains_the_cleaning_tables(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     with Store(url, tmp_path) as store, store.write() as conn:
-        for name in (*SERVING_TABLES,  # v7, v6
+        for name in (*SERVING_TABLES,  # v8, v7, v6
                      "model_alias_history", "model_aliases", "model_versions",  # v5
                      "exclusions", "review_decisions", "findings", "cleanings"):  # v4, v3
             conn.execute(text(f"DROP TABLE {name}"))

@@ -12,7 +12,8 @@ from textloop.storage import Store, schema
 from textloop.storage.engine import WRITE
 from textloop.storage.migrations import LATEST, MIGRATIONS, current_version
 
-MONITOR_TABLES = ("monitor_alert_rows", "monitor_checks", "monitor_reports")
+SYNTH_TABLES = ("synth_items", "synth_batches")
+MONITOR_TABLES = (*SYNTH_TABLES, "monitor_alert_rows", "monitor_checks", "monitor_reports")
 SERVING_TABLES = (*MONITOR_TABLES, "prediction_feedback", "predictions", "api_keys")
 
 
@@ -129,7 +130,7 @@ def test_a_v3_store_gains_the_review_tables_and_keeps_its_findings(tmp_path) -> 
         conn.execute(schema.schema_migrations.insert().values(
             version=3, name=MIGRATIONS[2].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [3, 4, 5, 6, 7]
+        assert [v for v, _ in stamps(store)] == list(range(3, LATEST + 1))
         assert {"review_decisions", "exclusions"} <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [f["record_id"] for f in findings.list_for(conn, "c1")] == ["r1"]
@@ -148,7 +149,7 @@ def test_a_v4_store_gains_the_registry_tables_and_keeps_its_runs(tmp_path) -> No
         conn.execute(schema.schema_migrations.insert().values(
             version=4, name=MIGRATIONS[3].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [4, 5, 6, 7]
+        assert [v for v, _ in stamps(store)] == list(range(4, LATEST + 1))
         tables = set(inspect(store.engine).get_table_names())
         assert {"model_versions", "model_aliases", "model_alias_history"} <= tables
         with store.read() as conn:
@@ -170,7 +171,7 @@ def test_a_v5_store_gains_the_serving_tables_and_keeps_its_versions(tmp_path) ->
         conn.execute(schema.schema_migrations.insert().values(
             version=5, name=MIGRATIONS[4].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [5, 6, 7]
+        assert [v for v, _ in stamps(store)] == list(range(5, LATEST + 1))
         assert set(SERVING_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [v["run_name"] for v in registry.list_versions(conn)] == ["m-1"]
@@ -193,7 +194,28 @@ def test_a_v6_store_gains_the_monitoring_tables_and_keeps_its_prediction_log(tmp
         conn.execute(schema.schema_migrations.insert().values(
             version=6, name=MIGRATIONS[5].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [6, 7]
+        assert [v for v, _ in stamps(store)] == list(range(6, LATEST + 1))
         assert set(MONITOR_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert predictions.get(conn, "r1")["text"] == "hi"
+
+
+def test_a_v7_store_gains_the_synth_tables_and_keeps_its_monitor_reports(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import monitoring
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        monitoring.add_report(conn, model_version=None, run_name="m-1", release_id=None,
+                              window=(None, None), n_rows=0, status="ok", config={},
+                              summary={})
+        for name in SYNTH_TABLES:
+            conn.execute(text(f"DROP TABLE {name}"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=7, name=MIGRATIONS[6].name, applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == [7, 8]
+        assert set(SYNTH_TABLES) <= set(inspect(store.engine).get_table_names())
+        with store.read() as conn:
+            assert monitoring.get_report(conn)["run_name"] == "m-1"
