@@ -1,9 +1,14 @@
 """The inference server app: ``create_app(project, store, config)``.
 
 Layers, outermost first: request metrics (every API answer is timed and counted, refusals
-included), CORS only when ``serving.cors_origins`` lists origins, the body-size limit, then
-the routes. Handlers answer errors in the one JSON shape. OpenAPI is at ``/openapi.json``;
-no docs pages are served (they would load scripts from a CDN).
+included), CORS only when ``serving.cors_origins`` lists origins, the host check, the
+body-size limit, then the routes. Handlers answer errors in the one JSON shape. OpenAPI is
+at ``/openapi.json``; no docs pages are served (they would load scripts from a CDN).
+
+The host check: a server that demands no API key and listens on loopback answers only
+requests addressed to a loopback name. A web page whose own name was re-pointed at
+127.0.0.1 (DNS rebinding) could otherwise call it, and read its answers, from a browser on
+this machine. Once keys exist the key is the check, and any ``Host`` is served.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from textloop.server.routes import router
 from textloop.server.settings import ServerConfig
 from textloop.server.state import ServerState, lifespan
 from textloop.storage import Store
-from textloop.web.guards import BodyLimit, BodyTooLargeError
+from textloop.web.guards import BodyLimit, BodyTooLargeError, HostGuard, allowed_hosts
 
 
 class ApiBodyLimit(BodyLimit):
@@ -38,6 +43,9 @@ def create_app(project: Project, store: Store, config: ServerConfig) -> FastAPI:
     errors.install(app)
     app.include_router(router)
     app.add_middleware(ApiBodyLimit, limit=config.serving.max_body_bytes)
+    app.add_middleware(HostGuard, allowed_hosts=allowed_hosts(config.serving.host),
+                       hint="call the server by the address `textloop serve` printed",
+                       active=lambda: not state.keys.required)
     if config.serving.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=config.serving.cors_origins,
                            allow_methods=["GET", "POST"],

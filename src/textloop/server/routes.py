@@ -29,7 +29,7 @@ State = Annotated[ServerState, Depends(get_state)]
 
 
 @router.post("/v1/classify", response_model=ClassifyResponse,
-             responses=errors(401, 413, 422, 429, 503))
+             responses=errors(401, 403, 413, 422, 429, 503))
 async def classify(body: ClassifyRequest, state: State, key: Caller,
                    response: Response) -> ClassifyResponse:
     """Label, calibrated probabilities, score and action band for each text."""
@@ -60,7 +60,7 @@ async def classify(body: ClassifyRequest, state: State, key: Caller,
 
 
 @router.post("/v1/feedback", response_model=FeedbackResponse, status_code=201,
-             responses=errors(401, 404, 422, 429))
+             responses=errors(401, 403, 404, 422, 429))
 def feedback(body: FeedbackRequest, state: State, key: Caller) -> FeedbackResponse:
     """Attach the true label to a logged prediction (runs in the thread pool: it writes)."""
     stored = record_feedback(state.store, state.project, request_id=body.request_id,

@@ -8,7 +8,6 @@ request, call one function of ``textloop.stages`` and render a template.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,20 +18,12 @@ from textloop.storage import Store
 from textloop.web import errors
 from textloop.web.background import lifespan
 from textloop.web.context import Refresher, WebContext
-from textloop.web.guards import BodyLimit, RequestGuard, ResponseHeaders
+from textloop.web.guards import BodyLimit, RequestGuard, ResponseHeaders, allowed_hosts
 from textloop.web.routes import ROUTERS
 from textloop.web.session import SessionSigner
 from textloop.web.settings import WebSettings
 
 STATIC = Path(__file__).parent / "static"
-LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
-
-
-def allowed_hosts(settings: WebSettings) -> Sequence[str]:
-    """Loopback names when bound to loopback (blocks DNS rebinding), else any host."""
-    if settings.host in LOOPBACK_NAMES:
-        return LOOPBACK_NAMES
-    return ("*",)
 
 
 def create_app(project: Project, store: Store, settings: WebSettings | None = None,
@@ -49,6 +40,6 @@ def create_app(project: Project, store: Store, settings: WebSettings | None = No
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RequestGuard, allowed_hosts=allowed_hosts(settings))
+    app.add_middleware(RequestGuard, allowed_hosts=allowed_hosts(settings.host))
     app.add_middleware(ResponseHeaders)  # added last = outermost: headers on every answer
     return app

@@ -1,4 +1,5 @@
 """ASGI guards around the whole app: body size, host and origin checks, response headers.
+The labeling app uses them all; the inference server its body limit and host check.
 
 They run before routing, so a refused request never reaches a handler or the store, and
 they answer in the one JSON error shape (``TextloopError.to_dict``).
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +18,7 @@ from textloop.errors import InvalidInputError, TextloopError
 from textloop.web.auth import ForbiddenError
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
@@ -103,15 +105,35 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-class RequestGuard:
-    """Refuses requests for unknown hosts (DNS rebinding) and cross-site state changes."""
+def allowed_hosts(bind_host: str) -> Sequence[str]:
+    """Loopback names when bound to loopback (blocks DNS rebinding), else any host."""
+    if bind_host in LOOPBACK_NAMES:
+        return LOOPBACK_NAMES
+    return ("*",)
 
-    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str]) -> None:
+
+def _always() -> bool:
+    return True
+
+
+class HostGuard:
+    """Refuses requests whose ``Host`` names none of ``allowed_hosts`` (``*``: any).
+
+    DNS rebinding: a page on evil.example re-resolves its own name to 127.0.0.1 and so
+    reaches a loopback server from the browser, but its requests still say
+    ``Host: evil.example``. ``active`` is asked on every request whether to check at all
+    (the inference server checks only while it demands no API key).
+    """
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str], hint: str,
+                 active: Callable[[], bool] = _always) -> None:
         self.app = app
         self.allowed = {h.lower() for h in allowed_hosts}
+        self.hint = hint
+        self.active = active
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and self.active():
             refusal = self.refusal(scope)
             if refusal is not None:
                 await send_error(send, refusal)
@@ -119,13 +141,23 @@ class RequestGuard:
         await self.app(scope, receive, send)
 
     def refusal(self, scope: Scope) -> TextloopError | None:
-        host = (_header(scope, b"host") or "").lower()
+        host = _host(scope)
         if "*" not in self.allowed and _hostname(host) not in self.allowed:
-            return ForbiddenError(f"unknown host {host!r}",
-                                  hint="open the address `textloop label` printed")
-        if scope["method"] not in UNSAFE:
-            return None
-        if not _same_origin(scope, host):
+            return ForbiddenError(f"unknown host {host!r}", hint=self.hint)
+        return None
+
+
+class RequestGuard(HostGuard):
+    """Refuses requests for unknown hosts (DNS rebinding) and cross-site state changes."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Iterable[str]) -> None:
+        super().__init__(app, allowed_hosts, hint="open the address `textloop label` printed")
+
+    def refusal(self, scope: Scope) -> TextloopError | None:
+        refused = super().refusal(scope)
+        if refused is not None or scope["method"] not in UNSAFE:
+            return refused
+        if not _same_origin(scope, _host(scope)):
             return ForbiddenError("cross-site request refused",
                                   hint="use the labeling app's own pages")
         return None
@@ -144,6 +176,10 @@ def _same_origin(scope: Scope, host: str) -> bool:
         return site in ("same-origin", "none")
     origin = _header(scope, b"origin")
     return origin is None or origin.lower() == f"{scope.get('scheme', 'http')}://{host}"
+
+
+def _host(scope: Scope) -> str:
+    return (_header(scope, b"host") or "").lower()
 
 
 def _hostname(host: str) -> str:

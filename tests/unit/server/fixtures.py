@@ -66,10 +66,15 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = 60.0) -> An
     raise AssertionError(f"timed out waiting for {what} (last: {last!r})")
 
 
+LOOPBACK_URL = "http://127.0.0.1:8000"
+"""Where the test client says it calls: a loopback server without keys refuses other hosts."""
+
+
 def client_for(project: Project, store: Store, **options: Any) -> TestClient:
     """A TestClient over the app (enter it with ``with``); options override ``serving:``."""
     config = ServerConfig.for_project(project, **{"poll_seconds": 0.1, **options})
-    return TestClient(create_app(project, store, config), raise_server_exceptions=False)
+    return TestClient(create_app(project, store, config), base_url=LOOPBACK_URL,
+                      raise_server_exceptions=False)
 
 
 def wait_ready(client: TestClient) -> dict[str, Any]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import func, select
+
 from tests.unit.server.fixtures import (
     HAM,
     SPAM,
@@ -15,6 +17,7 @@ from tests.unit.server.fixtures import (
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import registered
 from textloop.stages.serving.api_keys import create_key, revoke_key
+from textloop.storage import schema
 
 
 def error_of(response) -> dict:
@@ -106,6 +109,59 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(served) -> None:
         limited = client.post("/v1/classify", json={"text": HAM}, headers=auth)
         assert error_of(limited)["code"] == "rate_limited"
         assert 1 <= int(limited.headers["retry-after"]) <= 1800
+
+
+def test_a_loopback_server_without_keys_refuses_foreign_hosts(served) -> None:
+    project, store = served
+    with client_for(project, store) as client:
+        wait_ready(client)
+        for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example", ""):
+            refused = client.post("/v1/classify", json={"text": SPAM}, headers={"Host": host})
+            assert refused.status_code == 403, host
+            assert error_of(refused) == {
+                "code": "forbidden", "message": f"unknown host {host!r}",
+                "hint": "call the server by the address `textloop serve` printed"}
+            assert client.get("/readyz", headers={"Host": host}).status_code == 403
+        for host in ("127.0.0.1:8000", "localhost:9000", "[::1]:8000", "LOCALHOST"):
+            assert client.post("/v1/classify", json={"text": SPAM},
+                               headers={"Host": host}).status_code == 200, host
+        metrics = client.get("/metrics").text
+    assert metric(metrics, 'textloop_requests_total{status="403"}') == 4.0
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.predictions)
+                            ).scalar_one() == 4  # only the loopback requests were answered
+
+
+def test_with_keys_any_host_is_served_and_the_key_is_the_check(served) -> None:
+    project, store = served
+    foreign = {"Host": "api.example.org"}
+    with client_for(project, store, require_key=True) as client:  # keys demanded, none yet
+        wait_ready(client)
+        assert client.post("/v1/classify", json={"text": SPAM},
+                           headers=foreign).status_code == 401
+    with client_for(project, store) as client:
+        wait_ready(client)
+        assert client.get("/healthz", headers=foreign).status_code == 403
+        key = create_key(store, "app")  # the server learns of it at its next key refresh
+        wait_until(lambda: client.get("/healthz", headers=foreign).status_code == 200,
+                   "the host check to stop once a key exists")
+        assert client.post("/v1/classify", json={"text": SPAM},
+                           headers=foreign).status_code == 401
+        assert client.post("/v1/classify", json={"text": SPAM},
+                           headers={**foreign, "X-API-Key": key}).status_code == 200
+        revoke_key(store, "app")  # a revoked key keeps the server closed, so no host check
+        wait_until(lambda: client.post("/v1/classify", json={"text": SPAM},
+                                       headers={**foreign, "X-API-Key": key}).status_code == 401,
+                   "the revocation to reach the server")
+        assert client.get("/healthz", headers=foreign).status_code == 200
+
+
+def test_a_server_on_another_interface_serves_any_host(served) -> None:
+    project, store = served
+    with client_for(project, store, host="0.0.0.0") as client:
+        wait_ready(client)
+        assert client.post("/v1/classify", json={"text": SPAM},
+                           headers={"Host": "10.0.0.7:8000"}).status_code == 200
 
 
 def test_require_key_closes_a_server_that_has_no_keys(served) -> None:

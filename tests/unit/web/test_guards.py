@@ -10,8 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.unit.web.webapp import BASE_URL, Web, make_web, queue_texts
 from textloop.storage import annotation_log
-from textloop.web.app import LOOPBACK_NAMES, allowed_hosts
-from textloop.web.guards import CSP, _hostname
+from textloop.web.guards import CSP, LOOPBACK_NAMES, _hostname, allowed_hosts
 from textloop.web.settings import WebSettings
 
 
@@ -77,7 +76,7 @@ def test_any_host_when_bound_to_another_interface(tmp_path: Path) -> None:
         assert client.get("/login").status_code == 200
     finally:
         web.store.close()
-    assert allowed_hosts(WebSettings(host="::1")) == LOOPBACK_NAMES
+    assert allowed_hosts("::1") == LOOPBACK_NAMES
 
 
 @pytest.mark.parametrize(("host", "name"), [("127.0.0.1:8000", "127.0.0.1"),
