@@ -1,0 +1,1 @@
+"""``textloop synth``: synthetic examples for the weakest classes, gated, stored, evaluated."""
