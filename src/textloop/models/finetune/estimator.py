@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -21,10 +21,10 @@ from textloop.errors import IntegrityError
 from textloop.models.finetune.base_encoder import BASE_ID, load_base_encoder
 from textloop.models.finetune.linear_head import LinearHead
 from textloop.models.finetune.onnx_encoder import OnnxTunedEncoder
-from textloop.models.finetune.scoring import encode_labels, known_rows
 from textloop.models.finetune.tokenizer import truncating_tokenizer
 from textloop.models.finetune.torch_encoder import torch_bert
 from textloop.models.finetune.torch_support import require_torch
+from textloop.models.label_scoring import encode_labels, known_rows
 from textloop.models.mlp.losses import softmax
 from textloop.progress import Progress
 
@@ -56,6 +56,8 @@ class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
     max_seq_len: int
     seed: int
     head_: LinearHead
+    tuned_attribute: ClassVar[str]
+    """Where a subclass keeps what tuning changed (full encoder weights, or adapters)."""
 
     def _check_params(self) -> None:
         """Raise ``InvalidInputError`` for parameters the fit cannot use."""
@@ -93,6 +95,15 @@ class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
         return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+
+    def get_weights(self) -> tuple[dict[str, np.ndarray], LinearHead]:
+        """The tuned arrays and the head (each epoch makes new arrays: no copy needed)."""
+        return getattr(self, self.tuned_attribute), self.head_
+
+    def set_weights(self, weights: tuple[dict[str, np.ndarray], LinearHead]) -> None:
+        tuned, self.head_ = weights
+        setattr(self, self.tuned_attribute, tuned)
+        self._forget_onnx()
 
     def _forget_onnx(self) -> None:
         """The weights changed: the next ``embed`` builds a new graph."""

@@ -18,9 +18,9 @@ import numpy as np
 from textloop.errors import InvalidInputError
 from textloop.models.finetune.base_encoder import load_base_encoder
 from textloop.models.finetune.estimator import State, TunedEncoderClassifier, Validation
-from textloop.models.finetune.linear_head import LinearHead, fit_logistic_head
-from textloop.models.finetune.scoring import scored
+from textloop.models.finetune.linear_head import fit_logistic_head
 from textloop.models.finetune.torch_encoder import embed_texts
+from textloop.models.label_scoring import scored
 from textloop.models.lora.adapters import (
     PREFIX,
     TARGETS,
@@ -40,6 +40,7 @@ from textloop.registry import REGISTRY
 class LoraClassifier(TunedEncoderClassifier):
     """LoRA adapters (rank ``r``) on attention query/value + a linear head, end to end."""
 
+    tuned_attribute = "adapters_"
     search_space: ClassVar[Space] = {
         "r": Choice((4, 8, 16)), "learning_rate": FloatRange(1e-4, 3e-3, log=True),
         "epochs": IntRange(3, 30)}
@@ -109,14 +110,6 @@ class LoraClassifier(TunedEncoderClassifier):
 
     def encoder_weights(self) -> dict[str, np.ndarray]:
         return merge_adapters(load_base_encoder().weights, self.adapters_, self.scaling)
-
-    def get_weights(self) -> tuple[dict[str, np.ndarray], LinearHead]:
-        """The current adapters and head (each epoch makes new arrays: no copy needed)."""
-        return self.adapters_, self.head_
-
-    def set_weights(self, weights: tuple[dict[str, np.ndarray], LinearHead]) -> None:
-        self.adapters_, self.head_ = weights
-        self._forget_onnx()
 
     def export_state(self) -> State:
         return self.adapters_ | self.head_.arrays(), {**self._base_extra(),

@@ -14,11 +14,11 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.metrics import f1_score
 from sklearn.utils.validation import check_is_fitted
 
 from textloop.errors import InvalidInputError
 from textloop.models.embedding_space import embedder_id, features, same_space
+from textloop.models.label_scoring import encode_labels, scored
 from textloop.models.mlp.losses import LOSSES, softmax
 from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
@@ -119,14 +119,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         return metrics
 
     def _scored(self, prefix: str, x: np.ndarray, y_idx: np.ndarray) -> dict[str, float]:
-        scores, _ = forward(self.weights_, x)
-        with np.errstate(all="ignore"):
-            loss, _ = self.losses[self.loss](scores.astype(np.float64), y_idx)
-        predicted = scores.argmax(axis=1)
-        f1 = f1_score(y_idx, predicted, labels=np.arange(len(self.classes_)), average="macro",
-                      zero_division=0.0)
-        return {f"{prefix}/loss": loss, f"{prefix}/accuracy": float(np.mean(predicted == y_idx)),
-                f"{prefix}/macro_f1": float(f1)}
+        return scored(prefix, forward(self.weights_, x)[0], y_idx, self.loss)
 
     def decision_function(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "weights_")
@@ -182,8 +175,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
                                     hint="fix the --param values or the training section")
 
     def _encode(self, y: Sequence[str]) -> np.ndarray:
-        index = {label: i for i, label in enumerate(self.classes_)}
-        return np.array([index[label] for label in y], dtype=np.int64)
+        return encode_labels(self.classes_, y)
 
     def _validation_arrays(self, validation: Validation) -> tuple[np.ndarray, np.ndarray]:
         """Validation features and label indices; labels unseen in training are left out,

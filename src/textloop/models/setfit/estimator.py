@@ -23,9 +23,9 @@ import numpy as np
 
 from textloop.errors import InvalidInputError
 from textloop.models.finetune.estimator import State, TunedEncoderClassifier, Validation
-from textloop.models.finetune.linear_head import LinearHead, fit_logistic_head
-from textloop.models.finetune.scoring import scored
+from textloop.models.finetune.linear_head import fit_logistic_head
 from textloop.models.finetune.torch_encoder import embed_texts, encoder_arrays
+from textloop.models.label_scoring import scored
 from textloop.models.mlp.estimator import EpochCallback
 from textloop.models.search_space import FloatRange, IntRange, Space
 from textloop.models.setfit.contrastive import contrastive_epoch, linear_schedule
@@ -44,6 +44,7 @@ class SetFitClassifier(TunedEncoderClassifier):
     per iteration), capped at ``max_pairs`` so large label sets stay within CPU time.
     """
 
+    tuned_attribute = "encoder_weights_"
     search_space: ClassVar[Space] = {
         "num_iterations": IntRange(5, 40), "learning_rate": FloatRange(5e-6, 1e-4, log=True),
         "C": FloatRange(0.1, 100.0, log=True)}
@@ -105,14 +106,6 @@ class SetFitClassifier(TunedEncoderClassifier):
 
     def encoder_weights(self) -> dict[str, np.ndarray]:
         return self.encoder_weights_
-
-    def get_weights(self) -> tuple[dict[str, np.ndarray], LinearHead]:
-        """The current encoder and head (each epoch makes new arrays, so no copy is needed)."""
-        return self.encoder_weights_, self.head_
-
-    def set_weights(self, weights: tuple[dict[str, np.ndarray], LinearHead]) -> None:
-        self.encoder_weights_, self.head_ = weights
-        self._forget_onnx()
 
     def export_state(self) -> State:
         arrays = {ENCODER + key: value for key, value in self.encoder_weights_.items()}

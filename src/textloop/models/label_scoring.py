@@ -1,4 +1,5 @@
-"""Per-epoch metrics of a fine-tuned model, under the keys the training monitor reads."""
+"""Per-epoch metrics of an iterative classifier (MLP head or fine-tuned encoder), under the
+keys the training monitor reads."""
 
 from __future__ import annotations
 
