@@ -129,7 +129,7 @@ def test_regression_refuses_classifiers_and_bad_targets(regression_project: Path
 
 
 @pytest.mark.parametrize("command", [["cv"], ["learning-curve"], ["clean"], ["suggest"],
-                                     ["label"]])
+                                     ["label"], ["monitor"]])
 def test_classification_only_verbs_refuse_a_regression_project(regression_project: Path,
                                                                 command: list[str]) -> None:
     result = invoke(regression_project, *command)

@@ -18,7 +18,6 @@ import numpy as np
 
 from textloop import __version__
 from textloop.config import Project
-from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.modeling import LoadedRun, load_run
 from textloop.stages.monitor.alert_rules import Firing, fire_alerts
@@ -28,6 +27,7 @@ from textloop.stages.monitor.reference import Reference, embed, embedder_name, l
 from textloop.stages.monitor.sides import ALL, DRIFT, NOT_ENOUGH, OK, Check, Comparison, Side
 from textloop.stages.monitor.slices import mask_for, slice_masks, text_slices
 from textloop.stages.monitor.window import Served, Window, read_window, served_version
+from textloop.stages.task_support import require_classification
 from textloop.storage import Store, monitoring
 
 MONITOR_DIR = "monitor"
@@ -74,12 +74,10 @@ class MonitorResult:
 def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOptions(),
             progress: Progress = NULL_PROGRESS) -> MonitorResult:
     """Run every enabled check on a window of the prediction log; store and report it."""
+    require_classification(project, "textloop monitor")
     settings = project.spec.monitoring
     served = served_version(store, options.model)
     loaded = load_run(store, served.run_id)
-    if loaded.is_regressor:
-        raise InvalidInputError(f"version {served.version} is a regression model; monitoring "
-                                "compares label distributions", hint="monitor a classifier")
     labels = [str(c) for c in loaded.model.classes_]
     window = read_window(store, served, labels, last=options.window or settings.window,
                          since=options.since, until=options.until)
