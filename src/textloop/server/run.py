@@ -5,7 +5,9 @@ best when every request meets in one queue: the model thread already uses every 
 Runtime and BLAS run multi-threaded), a second process would hold a second copy of the model
 and split the batches in half (see docs/serving.md for the measurements). ``--workers N``
 starts N processes on the one bound socket; each loads the model, follows the alias and
-writes the prediction log itself, and ``/metrics`` adds up all of them.
+writes the prediction log itself, and ``/metrics`` adds up all of them. Rate limits are
+shared: every worker counts a key's requests in the same bucket (a file in the server's
+temporary folder), so N workers still allow a key its documented rate.
 """
 
 from __future__ import annotations
@@ -49,16 +51,19 @@ def serve(project: Project, config: ServerConfig, sock: socket.socket) -> None:
 
 
 def _serve_workers(project: Project, config: ServerConfig, sock: socket.socket) -> None:
-    metrics_dir = tempfile.mkdtemp(prefix="textloop-metrics-")
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir  # read by workers as they start
+    shared = Path(tempfile.mkdtemp(prefix="textloop-serve-"))  # this server's workers only
+    (shared / "metrics").mkdir()
+    (shared / "rate-limits").mkdir()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(shared / "metrics")  # read by workers
     os.environ[CONFIG_ENV] = json.dumps({"project": str(project.root),
                                          "target": asdict(config.target),
-                                         "serving": config.serving.model_dump()})
+                                         "serving": config.serving.model_dump(),
+                                         "rate_dir": str(shared / "rate-limits")})
     try:
         uconfig = uvicorn_config(f"{__name__}:worker_app", workers=config.serving.workers)
         Multiprocess(uconfig, sockets=[sock]).run()
     finally:
-        shutil.rmtree(metrics_dir, ignore_errors=True)
+        shutil.rmtree(shared, ignore_errors=True)
 
 
 def worker_app() -> FastAPI:
@@ -67,7 +72,8 @@ def worker_app() -> FastAPI:
 
     spec = json.loads(os.environ[CONFIG_ENV])
     project = find_project(Path(spec["project"]))
-    config = ServerConfig(ServeTarget(**spec["target"]), ServingSettings(**spec["serving"]))
+    config = ServerConfig(ServeTarget(**spec["target"]), ServingSettings(**spec["serving"]),
+                          rate_dir=Path(spec["rate_dir"]))
     return create_app(project, Store.for_project(project), config)
 
 

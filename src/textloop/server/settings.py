@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -14,8 +15,12 @@ from textloop.stages.serving.model import ServeTarget
 
 @dataclass(frozen=True)
 class ServerConfig:
+    """``rate_dir``: a folder the worker processes of one server share, where each key's
+    rate-limit bucket lives (None in a single process: buckets stay in memory)."""
+
     target: ServeTarget
     serving: ServingSettings
+    rate_dir: Path | None = None
 
     @classmethod
     def for_project(cls, project: Project, *, alias: str | None = None, run: str | None = None,

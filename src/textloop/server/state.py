@@ -42,7 +42,7 @@ class ServerState:
         self.current: ServedModel | None = None
         self.not_ready = "the model is loading"
         self.keys = KeyRing(serving.require_key)
-        self.limiter = RateLimiter()
+        self.limiter = RateLimiter(folder=config.rate_dir)
         self.log = PredictionLog(store, serving.log_queue, on_drop=self.metrics.log_dropped.inc)
         self.batcher = MicroBatcher(self.model, max_batch=serving.max_batch,
                                     max_wait=serving.max_wait_ms / 1000.0,
@@ -87,6 +87,7 @@ class ServerState:
                 await self.watcher
         await self.batcher.stop()
         await asyncio.to_thread(self.log.close)
+        self.limiter.close()
 
     async def _watch(self) -> None:
         while True:

@@ -1,15 +1,32 @@
 """Per-key rate limits: ``100/s``-style rates and a token bucket for each key.
 
 A bucket holds at most ``count`` tokens and refills at ``count / seconds`` per second, so a
-key may burst up to its whole allowance and then goes at the steady rate. Buckets live in
-the server process's memory: with several worker processes each enforces the rate alone.
+key may burst up to its whole allowance and then goes at the steady rate. One server process
+keeps its buckets in memory. The worker processes of ``textloop serve --workers N`` share
+each bucket instead, as a 16-byte file in a folder of the server's own (``SharedBucket``),
+so the whole server allows the documented rate, not N times it.
+
+Why a shared file rather than the alternatives:
+
+* each worker enforcing ``count / N``: a client's keep-alive connection stays with one
+  worker, so a client would get 1/N of its rate, and a rate of fewer than N requests per
+  unit (``1/min`` over two workers) could never be met at all;
+* a counter in the project store: a database write per request, serialized on SQLite's
+  write lock (or a round trip to PostgreSQL), to protect a handler that takes milliseconds;
+* a locked file: a ``flock``, a 16-byte read and write, microseconds, contended only by the
+  other workers' own checks, and exact however the connections are spread.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import struct
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 from textloop.errors import InvalidInputError
 from textloop.stages.serving.errors import RateLimitedError
@@ -42,7 +59,22 @@ def parse_rate(text: str) -> Rate:
     return Rate(int(count), UNITS[unit.strip()])
 
 
+def spend(rate: Rate, tokens: float, updated: float, now: float) -> tuple[float, float]:
+    """Refill a bucket that held ``tokens`` at time ``updated`` up to ``now``, then spend one
+    token: the tokens left, and 0.0 when allowed or else the seconds until one is there."""
+    tokens = min(float(rate.count), tokens + max(now - updated, 0.0) * rate.per_second)
+    if tokens >= 1.0:
+        return tokens - 1.0, 0.0
+    return tokens, (1.0 - tokens) / rate.per_second
+
+
+class Bucket(Protocol):
+    def take(self) -> float: ...
+
+
 class TokenBucket:
+    """A bucket in this process's memory."""
+
     def __init__(self, rate: Rate, clock: Clock = time.monotonic) -> None:
         self.rate = rate
         self.clock = clock
@@ -52,21 +84,58 @@ class TokenBucket:
     def take(self) -> float:
         """Spend one token: 0.0 when allowed, else the seconds until one is available."""
         now = self.clock()
-        self.tokens = min(float(self.rate.count),
-                          self.tokens + (now - self.updated) * self.rate.per_second)
+        self.tokens, wait = spend(self.rate, self.tokens, self.updated, now)
         self.updated = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return 0.0
-        return (1.0 - self.tokens) / self.rate.per_second
+        return wait
+
+
+STATE = struct.Struct("<dd")
+"""A shared bucket's file: its tokens and when they were counted (the monotonic clock,
+which is the machine's, the same in every process)."""
+
+
+class SharedBucket:
+    """A bucket in a file that every worker process of one server opens.
+
+    Each take locks the file (``flock``), reads the state, spends and writes it back, so
+    takes from all workers are counted in one bucket. The file starts empty: the first take
+    finds a full bucket.
+    """
+
+    def __init__(self, path: Path, rate: Rate, clock: Clock = time.monotonic) -> None:
+        self.rate = rate
+        self.clock = clock
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def take(self) -> float:
+        """Spend one token: 0.0 when allowed, else the seconds until one is available."""
+        import fcntl  # POSIX; only several worker processes need it
+
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
+            now = self.clock()
+            raw = os.pread(self.fd, STATE.size, 0)
+            tokens, updated = (STATE.unpack(raw) if len(raw) == STATE.size
+                               else (float(self.rate.count), now))
+            tokens, wait = spend(self.rate, tokens, updated, now)
+            os.pwrite(self.fd, STATE.pack(tokens, now), 0)
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        return wait
+
+    def close(self) -> None:
+        os.close(self.fd)
 
 
 class RateLimiter:
-    """One bucket per key name, made on the key's first request (event-loop only: no lock)."""
+    """One bucket per key name and rate, made on the key's first request (event-loop only:
+    no thread lock). With ``folder`` the buckets are ``SharedBucket`` files there, shared
+    with every other limiter on the same folder (the other workers)."""
 
-    def __init__(self, clock: Clock = time.monotonic) -> None:
+    def __init__(self, clock: Clock = time.monotonic, folder: Path | None = None) -> None:
         self.clock = clock
-        self.buckets: dict[tuple[str, str], TokenBucket] = {}
+        self.folder = folder
+        self.buckets: dict[tuple[str, str], Bucket] = {}
 
     def check(self, key: str, rate: str | None) -> None:
         """Raise ``RateLimitedError`` when ``key`` has no token left; keys without a rate pass."""
@@ -74,7 +143,20 @@ class RateLimiter:
             return
         bucket = self.buckets.get((key, rate))
         if bucket is None:
-            bucket = self.buckets[key, rate] = TokenBucket(parse_rate(rate), self.clock)
+            bucket = self.buckets[key, rate] = self._bucket(key, parse_rate(rate))
         wait = bucket.take()
         if wait > 0.0:
             raise RateLimitedError(key, rate, wait)
+
+    def close(self) -> None:
+        """Close the shared buckets' files."""
+        for bucket in self.buckets.values():
+            if isinstance(bucket, SharedBucket):
+                bucket.close()
+        self.buckets.clear()
+
+    def _bucket(self, key: str, rate: Rate) -> Bucket:
+        if self.folder is None:
+            return TokenBucket(rate, self.clock)
+        name = hashlib.sha256(f"{key}\n{rate}".encode()).hexdigest()[:32]
+        return SharedBucket(self.folder / name, rate, self.clock)

@@ -7,6 +7,9 @@ import re
 import signal
 import subprocess
 import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 from sqlalchemy import func, select
@@ -14,6 +17,7 @@ from typer.testing import CliRunner
 
 from tests.unit.server.fixtures import SPAM, wait_until, with_champion
 from textloop.cli.main import app
+from textloop.stages.serving import api_keys
 from textloop.storage import schema
 
 runner = CliRunner()
@@ -39,32 +43,56 @@ def test_keys_create_list_revoke(project, store) -> None:
     assert bad.exit_code == 2 and "COUNT/UNIT" in bad.output and "Traceback" not in bad.output
 
 
-def test_serve_answers_then_drains_and_flushes_on_sigterm(project, store, tmp_path) -> None:
-    with_champion(store, project, tmp_path)
-    project.save()
+@contextmanager
+def serving(project, *options: str) -> Iterator[tuple[str, list[str]]]:
+    """``textloop serve --port 0 OPTIONS`` in its own process, until SIGTERM at the end: its
+    address, and (once stopped) its output in the list."""
     command = [sys.executable, "-c", "from textloop.cli.main import main; main()",
-               "--project", str(project.root),
-               "serve", "--port", "0", "--workers", "2", "--max-wait-ms", "1"]
+               "--project", str(project.root), "serve", "--port", "0", *options]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, env=env)
+    output = [server.stdout.readline()]
     try:
-        line = server.stdout.readline()
-        url = re.search(r"http://\S+", line).group(0)
-        assert "alias champion" in line
-        wait_until(lambda: _ready(url), "both workers to be ready")
+        url = re.search(r"http://\S+", output[0]).group(0)
+        wait_until(lambda: _ready(url), "every worker to be ready")
+        yield url, output
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output.append(server.communicate(timeout=60)[0])
+        output.append(f"exit status {server.returncode}")
+
+
+def test_serve_answers_then_drains_and_flushes_on_sigterm(project, store, tmp_path) -> None:
+    with_champion(store, project, tmp_path)
+    project.save()
+    with serving(project, "--workers", "2", "--max-wait-ms", "1") as (url, output):
+        assert "alias champion" in output[0]
         with httpx.Client(base_url=url) as client:
             for _ in range(12):
                 assert client.post("/v1/classify", json={"text": SPAM}).status_code == 200
             metrics = client.get("/metrics").text
         assert 'textloop_requests_total{status="200"} 12.0' in metrics  # summed over workers
-    finally:
-        server.send_signal(signal.SIGTERM)
-        output = server.communicate(timeout=60)[0]
-    assert server.returncode == 0, output
+    assert output[-1] == "exit status 0", output
     with store.read() as conn:
         assert conn.execute(select(func.count()).select_from(schema.predictions)
                             ).scalar_one() == 12
+
+
+def test_a_keys_rate_holds_for_the_whole_server_with_two_workers(project, store,
+                                                                  tmp_path) -> None:
+    """Each request on a new connection, so both workers answer some: together they allow
+    the key's 5 requests per hour, not 5 each."""
+    with_champion(store, project, tmp_path)
+    project.save()
+    key = api_keys.create_key(store, "app", rate="5/h")
+    with serving(project, "--workers", "2", "--max-wait-ms", "1") as (url, _):
+        codes = Counter(httpx.post(f"{url}/v1/classify", json={"text": SPAM},
+                                   headers={"X-API-Key": key}, timeout=60).status_code
+                        for _ in range(30))
+        metrics = httpx.get(f"{url}/metrics").text
+    assert codes == {200: 5, 429: 25}
+    assert 'textloop_requests_total{status="429"} 25.0' in metrics
 
 
 def _ready(url: str) -> bool:

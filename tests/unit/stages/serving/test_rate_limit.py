@@ -6,7 +6,7 @@ import pytest
 
 from textloop.errors import InvalidInputError
 from textloop.stages.serving.errors import RateLimitedError
-from textloop.stages.serving.rate_limit import Rate, RateLimiter, TokenBucket, parse_rate
+from textloop.stages.serving.rate_limit import Rate, RateLimiter, TokenBucket, parse_rate, spend
 
 
 class HandClock:
@@ -51,3 +51,45 @@ def test_the_limiter_keeps_one_bucket_per_key_and_says_when_to_retry() -> None:
     assert "over its rate limit of 1/min" in caught.value.message
     clock.now += 60.0
     limiter.check("a", "1/min")
+
+
+def test_limiters_on_one_folder_share_each_keys_bucket(tmp_path) -> None:
+    """Two workers' limiters: the key's burst and refill are counted once for both."""
+    clock = HandClock()
+    first, second = RateLimiter(clock, tmp_path), RateLimiter(clock, tmp_path)
+    try:
+        first.check("a", "3/min")
+        second.check("a", "3/min")
+        first.check("a", "3/min")
+        for limiter in (second, first):
+            with pytest.raises(RateLimitedError) as caught:
+                limiter.check("a", "3/min")
+            assert caught.value.retry_after == 20  # one token every 20 s, for both
+        second.check("b", "3/min")  # another key, another bucket
+        clock.now += 20.0
+        second.check("a", "3/min")  # the refill is shared too: one token, taken once
+        with pytest.raises(RateLimitedError):
+            first.check("a", "3/min")
+    finally:
+        first.close()
+        second.close()
+    assert len(list(tmp_path.iterdir())) == 2  # one file per key and rate
+
+
+def test_a_rate_below_the_number_of_workers_is_still_met(tmp_path) -> None:
+    """1/min over two workers: a split of the rate would leave each half a token."""
+    clock = HandClock()
+    workers = [RateLimiter(clock, tmp_path) for _ in range(2)]
+    workers[1].check("a", "1/min")
+    with pytest.raises(RateLimitedError):
+        workers[0].check("a", "1/min")
+    clock.now += 60.0
+    workers[0].check("a", "1/min")
+    for limiter in workers:
+        limiter.close()
+
+
+def test_spend_never_refills_backwards_or_beyond_the_burst() -> None:
+    rate = Rate(4, 1.0)
+    assert spend(rate, 0.5, updated=10.0, now=9.0) == (0.5, pytest.approx(0.125))
+    assert spend(rate, 1.0, updated=0.0, now=1000.0) == (3.0, 0.0)
