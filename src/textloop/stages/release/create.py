@@ -32,6 +32,11 @@ from textloop.stages.release.facts import (
 )
 from textloop.stages.release.files import RELEASES, remove_tree
 from textloop.stages.release.split import NEW, SPLITS, SplitPlan, plan_split
+from textloop.stages.release.synthetic import (
+    synthetic_mask,
+    synthetic_summary,
+    with_synthetic_in_train,
+)
 from textloop.stages.release.table import build_table, hf_features, meta_columns
 from textloop.stages.release.target import target_stats, target_strata, target_values
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
@@ -96,11 +101,13 @@ class _Draft:
     created_at: float
     task: str = "classification"
     target: dict[str, Any] | None = None
+    synthetic: dict[str, Any] | None = None
 
     def stats(self) -> dict[str, Any]:
         return {"rows": len(self.snap.records), "counts": self.counts,
                 "label_counts": self.label_counts, "diff": self.diff.counts(),
                 **({"target": self.target} if self.target else {}),
+                **({"synthetic": self.synthetic} if self.synthetic else {}),
                 "changes": self.diff.summary(), "warnings": self.warnings}
 
 
@@ -182,21 +189,26 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: _Settings,
     return _Draft(id=f"v{snap.number}", snap=snap, settings=settings, labels=labels, plan=plan,
                   diff=diff, counts=dict(zip(SPLITS, counts, strict=True)),
                   label_counts=label_counts, warnings=warnings, created_at=time.time(),
-                  task=spec.task, target=target)
+                  task=spec.task, target=target,
+                  synthetic=synthetic_summary(snap.records, labels))
 
 
 def _plan(snap: _Snapshot, strata: list[int], n_strata: int, settings: _Settings,
           warnings: list[str], progress: Progress) -> SplitPlan:
+    """Split the real records; synthetic ones all go to train (``synthetic.py``)."""
     split_index = {name: i for i, name in enumerate(SPLITS)}
     before = {rid: split_index[split] for rid, split, _ in snap.previous}
-    records = snap.records
+    real = np.flatnonzero(~synthetic_mask(snap.records))
+    records = [snap.records[i] for i in real]
     values = group_values(records, settings.group_field, warnings)
-    with progress.task("Splitting", total=len(records)) as task:
+    with progress.task("Splitting", total=len(snap.records)) as task:
         plan = plan_split(
-            [r.id for r in records], [r.text for r in records], strata, n_labels=n_strata,
-            fractions=[settings.fractions[s] for s in SPLITS], seed=settings.seed,
-            group_values=values, previous=[before.get(r.id, NEW) for r in records])
-        task.advance(len(records))
+            [r.id for r in records], [r.text for r in records], [strata[i] for i in real],
+            n_labels=n_strata, fractions=[settings.fractions[s] for s in SPLITS],
+            seed=settings.seed, group_values=values,
+            previous=[before.get(r.id, NEW) for r in records])
+        plan = with_synthetic_in_train(plan, real, len(snap.records))
+        task.advance(len(snap.records))
     if plan.texts_across_groups:
         warnings.append(f"{plan.texts_across_groups:,} repeated texts occur under more than one "
                         f"{settings.group_field!r} value; they follow their group, so such a "
@@ -240,7 +252,7 @@ def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
         sources=source_counts(draft.snap.records), seed=settings.seed,
         fractions=settings.fractions, group_field=settings.group_field,
         changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at,
-        target=draft.target)
+        target=draft.target, synthetic=draft.synthetic)
 
 
 def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
@@ -252,6 +264,7 @@ def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
         "message": settings.message, "labels": draft.labels, "counts": draft.counts,
         "label_counts": draft.label_counts, "meta_columns": columns, "task": draft.task,
         **({"target": draft.target} if draft.target else {}),
+        "synthetic": draft.synthetic or {"rows": 0},
         "diff": draft.diff.counts(), "textloop_version": __version__,
     }
 

@@ -79,3 +79,16 @@ def test_size_categories_follow_the_hub_buckets() -> None:
     assert size_category(1_956) == "1K<n<10K"
     assert size_category(68_221) == "10K<n<100K"
     assert size_category(1_000_000) == "1M<n<10M"
+
+
+def test_the_card_states_the_synthetic_share_per_class_and_the_generators() -> None:
+    synthetic = {"rows": 3, "share": 0.15, "split": "train",
+                 "per_label": {"spam": {"rows": 3, "share": 0.2}},
+                 "generators": {"textloop.synth.swap.v1": 2, "textloop.synth.typo.v1": 1}}
+    text = render_card(_facts(synthetic=synthetic))
+    section = text.split("## Synthetic records")[1].split("## How it was split")[0]
+    assert "3 records (15.0%) were generated" in section
+    assert "`textloop.synth.swap.v1` (2), `textloop.synth.typo.v1` (1)" in section
+    assert "never in validation or test" in section
+    assert "| spam | 3 | 20.0% |" in section and "| **all** | 3 | 15.0% |" in section
+    assert "None: every record is real." in render_card(_facts())
