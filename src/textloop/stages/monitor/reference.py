@@ -24,6 +24,7 @@ from textloop.stages.modeling import LoadedRun, model_inputs
 from textloop.stages.release.loader import SplitData, load_release
 from textloop.storage import Store
 from textloop.strategies.drift.base import bounded
+from textloop.strategies.drift.oov import vocabulary
 
 POOL_ROWS = 5000
 DEFAULT_EMBEDDER = "minilm-int8"
@@ -48,7 +49,8 @@ class Reference:
     split: str
     sample: Rows
     pool: Rows
-    vocabulary_texts: list[str]
+    vocabulary: frozenset[str]
+    """The training split's words, built once and shared by every slice's OOV check."""
     labels: list[str]
     proba: np.ndarray
     predicted: list[str]
@@ -78,7 +80,7 @@ def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, spli
     actions = Actions.model_validate(loaded.meta.get("actions") or {})
     scores = [actions.score_of(dict(zip(labels, map(float, row), strict=True))) for row in proba]
     return Reference(release_id=release.id, split=chosen, sample=sample, pool=pool,
-                     vocabulary_texts=list(train.texts), labels=labels, proba=proba,
+                     vocabulary=frozenset(vocabulary(train.texts)), labels=labels, proba=proba,
                      predicted=[labels[int(i)] for i in proba.argmax(axis=1)],
                      bands=[actions.band_for(score) for score in scores])
 

@@ -134,7 +134,7 @@ def _comparisons(project: Project, current: Side, reference_side: Side, referenc
                  labels: list[str]) -> tuple[list[tuple[Comparison, np.ndarray]], list[str]]:
     """The whole window, then one comparison per text slice value (with its window rows)."""
     pool = reference.pool.vectors if len(reference.pool.vectors) else None
-    whole = Comparison(ALL, reference_side, current, pool, reference.vocabulary_texts, labels)
+    whole = Comparison(ALL, reference_side, current, pool, reference.vocabulary, labels)
     out = [(whole, np.arange(len(current)))]
     specs, skipped = text_slices(project.spec.slices)
     notes = [f"slice {name!r} is not checked: production rows carry no metadata or "
@@ -148,7 +148,7 @@ def _comparisons(project: Project, current: Side, reference_side: Side, referenc
         sliced_pool = None if pool is None else pool[mask_for(pool_masks, key, len(pool))]
         comparison = Comparison(
             key, reference_side.subset(mask_for(ref_masks, key, len(reference_side))),
-            current.subset(mask), sliced_pool, reference.vocabulary_texts, labels)
+            current.subset(mask), sliced_pool, reference.vocabulary, labels)
         out.append((comparison, np.flatnonzero(mask)))
     return out, notes
 

@@ -54,7 +54,7 @@ class Comparison:
     """Production against reference for one slice (``all`` for the whole window).
 
     ``pool``: vectors of training rows outside the reference sample (same slice), for the
-    domain classifier's unchanged windows; ``vocabulary_texts``: the words training knows;
+    domain classifier's unchanged windows; ``vocabulary``: the words training knows;
     ``labels``: the model's labels, the columns of both sides' probabilities.
     """
 
@@ -62,7 +62,7 @@ class Comparison:
     reference: Side
     current: Side
     pool: np.ndarray | None
-    vocabulary_texts: list[str]
+    vocabulary: frozenset[str]
     labels: list[str]
 
 

@@ -5,10 +5,11 @@ the training vocabulary. A row's OOV share is the share of its words (runs of tw
 letters, lower-cased) missing from the vocabulary; the score is how much the current mean
 OOV share exceeds the reference's. The reference share must itself be measured on rows the
 vocabulary was not built from (a text's own words are never new to it): the vocabulary
-comes from ``vocabulary_texts`` (the training split) when given, else from half of the
-reference, the other half being measured. Evidently's OOV descriptor is compared with a KS
-test (p below 0.05), its fixed rule here. The details list the top new terms with the rows
-that use them; the driving rows are the rows with the largest OOV share.
+is ``known_words`` (the training split's words, built once per monitor run) when given,
+else half of the reference's words, the other half being measured. Evidently's OOV
+descriptor is compared with a KS test (p below 0.05), its fixed rule here. The details
+list the top new terms with the rows that use them; the driving rows are the rows with the
+largest OOV share.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,7 +44,7 @@ def vocabulary(texts: Iterable[str]) -> set[str]:
     return {word for text in texts for word in words(text)}
 
 
-def oov_shares(texts: Sequence[str], known: set[str]) -> np.ndarray:
+def oov_shares(texts: Sequence[str], known: AbstractSet[str]) -> np.ndarray:
     """Per text, the share of its words missing from ``known`` (0 for a text without words)."""
     out = np.zeros(len(texts), dtype=np.float64)
     for i, text in enumerate(texts):
@@ -62,10 +64,10 @@ class OovDetector(PermutationTested):
     top_terms: int = 20
 
     def test(self, reference: Sequence[str], current: Sequence[str], *, seed: int = 0,
-             vocabulary_texts: Sequence[str] | None = None) -> DriftResult:
+             known_words: AbstractSet[str] | None = None) -> DriftResult:
         rng = np.random.default_rng(seed)
         ref = [reference[i] for i in self.reference_rows(len(reference), rng)]
-        known, measured = _split(ref, vocabulary_texts, rng)
+        known, measured = _split(ref, known_words, rng)
         ref_share = oov_shares(measured, known)
         cur_share = oov_shares(current, known)
         score, verdict = self.permutation_test(mean_gap, ref_share, cur_share, rng)
@@ -80,17 +82,17 @@ class OovDetector(PermutationTested):
                      "vocabulary_size": len(known), "new_terms": new})
 
 
-def _split(reference: list[str], vocabulary_texts: Sequence[str] | None,
-           rng: np.random.Generator) -> tuple[set[str], list[str]]:
+def _split(reference: list[str], known_words: AbstractSet[str] | None,
+           rng: np.random.Generator) -> tuple[AbstractSet[str], list[str]]:
     """(vocabulary, reference texts whose OOV share is measured against it)."""
-    if vocabulary_texts is not None:
-        return vocabulary(vocabulary_texts), reference
+    if known_words is not None:
+        return known_words, reference
     order = rng.permutation(len(reference))
     half = len(reference) // 2
     return vocabulary(reference[i] for i in order[:half]), [reference[i] for i in order[half:]]
 
 
-def new_terms(texts: Sequence[str], known: set[str], k: int) -> list[dict[str, object]]:
+def new_terms(texts: Sequence[str], known: AbstractSet[str], k: int) -> list[dict[str, object]]:
     """The ``k`` unknown words used by the most current rows, with up to 3 of those rows."""
     rows_of: dict[str, list[int]] = {}
     for i, text in enumerate(texts):

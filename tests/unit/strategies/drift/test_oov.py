@@ -28,7 +28,7 @@ def test_new_slang_is_flagged_and_listed_with_its_rows() -> None:
     reference = texts(rng, 600)
     current = texts(rng, 160) + texts(rng, 40, ["rizz", "skibidi"])
     result = OovDetector(permutations=99).test(reference, current,
-                                               vocabulary_texts=texts(rng, 2000))
+                                               known_words=vocabulary(texts(rng, 2000)))
     assert result.drift and result.fixed_drift
     terms = [entry["term"] for entry in result.details["new_terms"][:2]]
     assert sorted(terms) == ["rizz", "skibidi"]
