@@ -26,6 +26,8 @@ from textloop.storage.schema import (
     predictions,
 )
 
+CHUNK = 500  # request ids per IN (...) list: well under every database's parameter limit
+
 
 def window(conn: Connection, run_name: str | None, *, last: int | None = None,
            since: float | None = None, until: float | None = None) -> list[dict[str, Any]]:
@@ -61,13 +63,17 @@ def traffic(conn: Connection, span: float) -> list[tuple[float, int, float]]:
 
 def logged_rows(conn: Connection, keys: Sequence[tuple[str, int]]) -> list[dict[str, Any]]:
     """Logged predictions by (request id, index), in the order asked, each with
-    ``feedback``; keys no longer in the log are left out."""
-    found = []
-    for request, idx in dict.fromkeys(keys):
-        row = conn.execute(select(predictions).where(
-            predictions.c.request_id == request, predictions.c.idx == idx)).mappings().first()
-        if row is not None:
-            found.append(decoded(row))
+    ``feedback``; keys no longer in the log are left out. Read by request id in chunks, so
+    an alert with hundreds of driving rows costs a few queries, not one per row."""
+    wanted = list(dict.fromkeys(keys))
+    by_key: dict[tuple[str, int], dict[str, Any]] = {}
+    requests = sorted({request for request, _ in wanted})
+    for start in range(0, len(requests), CHUNK):
+        query = select(predictions).where(
+            predictions.c.request_id.in_(requests[start:start + CHUNK]))
+        for row in conn.execute(query).mappings():
+            by_key[(row["request_id"], row["idx"])] = decoded(row)
+    found = [by_key[key] for key in wanted if key in by_key]
     return _with_feedback(conn, found)
 
 
@@ -82,10 +88,10 @@ def feedback_labels(conn: Connection, keys: Sequence[tuple[str, int]]
     wanted = set(keys)
     out: dict[tuple[str, int], str] = {}
     requests = sorted({request for request, _ in wanted})
-    for start in range(0, len(requests), 500):
+    for start in range(0, len(requests), CHUNK):
         query = select(prediction_feedback.c.request_id, prediction_feedback.c.idx,
                        prediction_feedback.c.label).where(
-            prediction_feedback.c.request_id.in_(requests[start:start + 500])).order_by(
+            prediction_feedback.c.request_id.in_(requests[start:start + CHUNK])).order_by(
             prediction_feedback.c.id)
         for request, idx, label in conn.execute(query):
             if (request, idx) in wanted:

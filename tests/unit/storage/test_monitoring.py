@@ -82,3 +82,14 @@ def test_traffic_reads_times_and_latencies_of_the_span_up_to_the_newest_row(log:
 def test_traffic_of_an_empty_log_is_empty(store: Store) -> None:
     with store.read() as conn:
         assert monitoring.traffic(conn, span=100.0) == []
+
+
+def test_logged_rows_come_back_in_the_order_asked_across_chunks(log: Store,
+                                                                 monkeypatch) -> None:
+    monkeypatch.setattr(monitoring, "CHUNK", 2)  # several IN lists for six requests
+    keys = [("r5", 0), ("gone", 0), ("r0", 0), ("r4", 0), ("r5", 0), ("r2", 1), ("other", 0)]
+    with log.read() as conn:
+        rows = monitoring.logged_rows(conn, keys)
+    assert [r["request_id"] for r in rows] == ["r5", "r0", "r4", "other"]
+    assert [r["feedback"] for r in rows] == [None, None, "ham", None]
+    assert rows[1]["text"] == "text r0"
