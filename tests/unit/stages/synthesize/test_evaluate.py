@@ -1,0 +1,80 @@
+"""``synth evaluate``: the rule's decision on real test data, stored on the batch."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from tests.unit.stages.pipeline_fixtures import HAM_WORDS, SPAM_WORDS, released
+from tests.unit.stages.synthesize.batches import candidate, stored_batch
+from textloop.config import SynthEvaluation
+from textloop.stages.release import create_release
+from textloop.stages.synthesize.ablation import Comparison
+from textloop.stages.synthesize.evaluate import evaluate_batch, judge
+from textloop.storage import synth
+
+RULE = SynthEvaluation()
+
+
+def texts(words: list[str], n: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return [" ".join(rng.choice(words) for _ in range(7)) + f" synth{i}" for i in range(n)]
+
+
+def comparison(deltas: dict[str, float | None], macro: float) -> Comparison:
+    return Comparison([0], {label: {"without": 0.8, "with": None if d is None else 0.8 + d,
+                                    "delta": d} for label, d in deltas.items()},
+                      {"without": 0.8, "with": 0.8 + macro, "delta": macro})
+
+
+@pytest.mark.parametrize(("deltas", "macro", "decision", "words"), [
+    ({"a": -0.005, "b": 0.02}, 0.0, "accepted", "macro-F1 +0.000"),
+    ({"a": -0.01, "b": 0.02}, 0.005, "accepted", "no class loses more than 0.010"),
+    ({"a": -0.02, "b": 0.05}, 0.015, "held_back", "'a' loses 0.020 F1 (at most 0.010"),
+    ({"a": 0.0, "b": None}, -0.001, "held_back", "macro-F1 changes by -0.001"),
+])
+def test_the_rule_allows_one_point_per_class_and_no_macro_fall(deltas, macro, decision,
+                                                               words) -> None:
+    got, reason = judge(comparison(deltas, macro), RULE, n_items=3)
+    assert got == decision and words in reason
+
+
+def test_a_batch_with_nothing_accepted_is_held_back_without_training() -> None:
+    assert judge(Comparison([0]), RULE, n_items=0) == (
+        "held_back", "no item passed the gate: nothing to add")
+
+
+@pytest.fixture
+def project_v1(project, store, tmp_path):
+    released(store, project, tmp_path)
+    return project
+
+
+def test_mislabeled_items_are_held_back_with_the_class_they_hurt(project_v1, store) -> None:
+    batch = stored_batch(store, [candidate(t, "spam") for t in texts(HAM_WORDS, 80, 1)])
+    result, decided = evaluate_batch(store, project_v1, batch)
+    assert result.decision == "held_back" and "'ham' loses" in result.reason
+    assert result.comparison.per_class["ham"]["delta"] < -0.01
+    assert result.model == "textloop.model.tfidf-lr.v1" and result.comparison.seeds == [0]
+    assert decided.added == 0
+    with store.read() as conn:
+        stored = synth.get_batch(conn, batch)
+    assert (stored["decision"], stored["decided_by"]) == ("held_back", "evaluation")
+    assert stored["evaluation"]["per_class"]["ham"] == result.comparison.per_class["ham"]
+    assert stored["evaluation"]["rule"] == {"max_class_f1_loss": 0.01,
+                                            "min_macro_f1_delta": 0.0}
+
+
+def test_a_harmless_batch_is_accepted_and_its_items_join_the_next_release(project_v1,
+                                                                          store) -> None:
+    items = [candidate(t, "spam") for t in texts(SPAM_WORDS, 20, 2)]
+    items.append(candidate("lunch lunch", "spam", status="rejected", reason="too-short"))
+    batch = stored_batch(store, items)
+    first, decided = evaluate_batch(store, project_v1, batch, seeds=2)
+    assert first.decision == "accepted", first.reason
+    assert (first.items, decided.added) == (20, 20)
+    v2 = create_release(store, project_v1)
+    assert v2.counts["train"] == first.train_rows + 20
+    again, _ = evaluate_batch(store, project_v1, batch, release=v2.id)
+    assert again.train_rows == first.train_rows  # the release's copies left out of "without"
