@@ -39,11 +39,14 @@ class Decided:
     """Items whose text is already a record of another origin; left out of releases."""
 
 
+def effective_status(item: Mapping[str, Any]) -> str:
+    """A person's decision on the item when there is one, else the gate's verdict."""
+    return str(item["decision"] or item["status"])
+
+
 def included(batch: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
     """Whether the item belongs in the next release (see the module docstring)."""
-    if batch["decision"] != synth.ACCEPTED:
-        return False
-    return (item["decision"] or item["status"]) == synth.ITEM_ACCEPTED
+    return batch["decision"] == synth.ACCEPTED and effective_status(item) == synth.ITEM_ACCEPTED
 
 
 def decide(store: Store, ref: str, decision: str, *, actor: str, reason: str | None = None,

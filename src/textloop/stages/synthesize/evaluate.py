@@ -25,7 +25,7 @@ from textloop.stages.modeling import model_inputs
 from textloop.stages.registry import CHAMPION
 from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.synthesize.ablation import Comparison, Inputs, compare
-from textloop.stages.synthesize.decisions import Decided, sync_records
+from textloop.stages.synthesize.decisions import Decided, effective_status, sync_records
 from textloop.stages.task_support import require_classification
 from textloop.storage import Store, registry, runs, synth
 
@@ -64,7 +64,7 @@ def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
     with store.read() as conn:
         batch = synth.get_batch(conn, ref)
         wanted = [i for i in synth.items(conn, batch["id"])
-                  if (i["decision"] or i["status"]) == synth.ITEM_ACCEPTED]
+                  if effective_status(i) == synth.ITEM_ACCEPTED]
         model_name, params = model_choice(conn, model or settings.model)
     data = load_release(store, release)
     _check_release(data)
