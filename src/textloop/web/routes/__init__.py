@@ -1,6 +1,7 @@
-"""One router per page (sign-in, labeling, adjudication, review, agreement) plus the JSON API."""
+"""One router per page (sign-in, labeling, adjudication, review, agreement, synthetic data)
+plus the JSON API."""
 
-from textloop.web.routes import adjudicate, agreement, api, label, login, review
+from textloop.web.routes import adjudicate, agreement, api, label, login, review, synth
 
 ROUTERS = (login.router, label.router, adjudicate.router, review.router, agreement.router,
-           api.router)
+           synth.router, api.router)
