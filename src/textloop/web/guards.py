@@ -193,7 +193,10 @@ class ResponseHeaders:
     """Security headers on every response, ``no-store`` on pages, and ``Server-Timing``.
 
     ``Server-Timing: app;dur=MS`` is the time spent in the app for this request; the
-    round-trip benchmark reads it to split server time from browser time.
+    round-trip benchmark reads it to split server time from browser time. A response that
+    sets one of the security headers itself keeps its own (a stored report sets its own
+    Content-Security-Policy; a browser enforces every policy it is sent, so adding the
+    app's would forbid what the report's allows).
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -210,7 +213,8 @@ class ResponseHeaders:
             if message["type"] == "http.response.start":
                 took = (time.perf_counter() - started) * 1000
                 headers: list[Any] = list(message.get("headers", []))
-                headers.extend(SECURITY_HEADERS)
+                own = {key.lower() for key, _ in headers}
+                headers.extend(h for h in SECURITY_HEADERS if h[0] not in own)
                 headers.append((b"server-timing", f"app;dur={took:.2f}".encode()))
                 if not static:
                     headers.append((b"cache-control", b"no-store"))

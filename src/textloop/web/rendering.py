@@ -6,7 +6,9 @@ as an escaped value; values for scripts travel in ``data-`` attributes, never in
 
 from __future__ import annotations
 
+import base64
 import json
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -14,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from textloop.reports.templating import number, percent
+from textloop.reports.templating import MISSING, number, percent
 from textloop.stages.agreement.stats import strength
 
 
@@ -27,6 +29,8 @@ def environment() -> Environment:
     env.filters["labels"] = stored_labels
     env.filters["show"] = shown
     env.filters["strength"] = strength
+    env.filters["as_image"] = svg_image
+    env.filters["when"] = when
     return env
 
 
@@ -63,3 +67,20 @@ def wants_json(request: Request) -> bool:
 def shown(value: Any) -> str:
     """A metadata value as text: strings as they are, anything else as JSON."""
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def svg_image(svg: str) -> str:
+    """A chart's SVG as a ``data:`` URL for an ``<img>``.
+
+    Inlined in the page, matplotlib's ``style`` attributes would be refused by the page's
+    Content-Security-Policy (no inline styles); as an image the SVG is its own document,
+    which also runs no script whatever it holds.
+    """
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
+def when(seconds: float | None) -> str:
+    """A stored time (seconds since the epoch) in UTC, to the second."""
+    if seconds is None:
+        return MISSING
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
