@@ -13,7 +13,8 @@ they are picked from the store, by this rule:
    used only when a class has too few confident records.
 4. Diverse: k-means on the records' embeddings with k = the number of seeds, and the record
    nearest each centre (the same helpers the diversity query strategies use), so the seeds
-   cover the class instead of repeating its most common phrasing.
+   cover the class instead of repeating its most common phrasing. A class with more than
+   ``MAX_CANDIDATES`` usable records is sampled down to that many first.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ Embed = Callable[[Sequence[str]], np.ndarray]
 FLAGGED_KINDS = ("label_issue", "conflict", "outlier", "garbage", "empty", "pii")
 CONFIDENT_KINDS = frozenset({AnnotationKind.ADJUDICATED.value, AnnotationKind.REVIEW.value,
                              AnnotationKind.IMPORT.value, AnnotationKind.HUMAN.value})
-_MAX_FIT = 5000
+MAX_CANDIDATES = 5000
+"""A class with more records is sampled down (seeded) before its records are embedded."""
 
 
 def spec_seeds(spec: ProjectSpec, label: str, test_ids: frozenset[str]) -> list[Seed]:
@@ -100,10 +102,28 @@ def diverse(records: Sequence[LabeledRecord], k: int, embed: Embed,
         return []
     if len(records) <= k:
         return list(records)
+    rng = np.random.default_rng(seed)
+    if len(records) > MAX_CANDIDATES:  # embedding a whole large class would dominate the run
+        keep = np.sort(rng.choice(len(records), size=MAX_CANDIDATES, replace=False))
+        records = [records[i] for i in keep]
     vectors = np.asarray(embed([r.text for r in records]), dtype=np.float32)
-    model = kmeans(vectors, k, np.random.default_rng(seed), _MAX_FIT)
+    model = kmeans(vectors, k, rng, MAX_CANDIDATES)
     picks = nearest_unique(vectors, model.cluster_centers_, np.arange(k))
     return [records[i] for i in sorted(picks.tolist())]
+
+
+def lexical_embedder(features: int = 512) -> Embed:
+    """Hashed character n-gram counts, L2-normalised: what spreads seeds out when the
+    embedding model is not used (``--no-embeddings``); no fitting, any language."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vectorizer = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 4),
+                                   n_features=features, alternate_sign=False)
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(vectorizer.transform(list(texts)).toarray(), dtype=np.float32)
+
+    return embed
 
 
 def seeds_for(spec: ProjectSpec, pool: RealPool, labels: Sequence[str], embed: Embed, *,

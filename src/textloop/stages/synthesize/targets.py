@@ -54,14 +54,14 @@ def pick_targets(spec: ProjectSpec, counts: Mapping[str, int], *,
     synth = spec.synth
     n, per_class = classes or synth.classes, budget or synth.per_class
     if labels:
-        return [Target(label, per_class, "named with --labels", count=counts.get(label, 0))
+        return [Target(label, per_class, "named (--labels)", count=counts.get(label, 0))
                 for label in _known(spec, labels)]
     order = {label: i for i, label in enumerate(spec.label_names)}
     if champion is not None:
         return _weakest(spec, counts, champion, n, per_class)
     rarest = sorted(spec.label_names, key=lambda lab: (counts.get(lab, 0), order[lab]))
-    return [Target(lab, per_class, f"{counts.get(lab, 0):,} labeled records (no champion: "
-                                   "rarest first)", count=counts.get(lab, 0))
+    return [Target(lab, per_class, f"rarest: {counts.get(lab, 0):,} records (no champion)",
+                   count=counts.get(lab, 0))
             for lab in rarest[:n]]
 
 
@@ -79,8 +79,8 @@ def _weakest(spec: ProjectSpec, counts: Mapping[str, int],
 
     def why(label: str) -> str:
         value = f1.get(label)
-        return (f"no F1 in the champion's (v{version}) evaluation" if value is None
-                else f"F1 {value:.3f} on test (champion v{version})")
+        return (f"no test F1 (champion v{version})" if value is None
+                else f"test F1 {value:.3f} (champion v{version})")
 
     return [Target(label, per_class, why(label), f1=f1.get(label), count=counts.get(label, 0))
             for label in sorted(spec.label_names, key=key)[:n]]

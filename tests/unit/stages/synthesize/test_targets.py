@@ -18,14 +18,14 @@ COUNTS = {"a": 50, "b": 5, "c": 20, "d": 5}
 def test_without_a_champion_the_rarest_classes_are_targeted_in_project_order_on_ties() -> None:
     targets = pick_targets(SPEC, COUNTS, champion=None)
     assert [(t.label, t.budget, t.count) for t in targets] == [("b", 30, 5), ("d", 30, 5)]
-    assert "rarest first" in targets[0].why
+    assert targets[0].why == "rarest: 5 records (no champion)"
 
 
 def test_the_champions_lowest_f1_classes_are_targeted_with_the_reason() -> None:
     f1 = {"a": 0.9, "b": 0.95, "c": 0.4, "d": 0.7}
     targets = pick_targets(SPEC, COUNTS, champion=(3, f1), classes=3, budget=10)
     assert [t.label for t in targets] == ["c", "d", "a"]
-    assert targets[0].why == "F1 0.400 on test (champion v3)" and targets[0].f1 == 0.4
+    assert targets[0].why == "test F1 0.400 (champion v3)" and targets[0].f1 == 0.4
     assert {t.budget for t in targets} == {10}
 
 
@@ -33,13 +33,13 @@ def test_a_label_the_champion_has_no_f1_for_comes_first() -> None:
     counts = {**COUNTS, "b": 9}
     targets = pick_targets(SPEC, counts, champion=(1, {"a": 0.2, "b": None, "c": 0.9}))
     assert [t.label for t in targets] == ["d", "b"]  # d: not evaluated, b: undefined; d rarer
-    assert targets[0].why == "no F1 in the champion's (v1) evaluation"
+    assert targets[0].why == "no test F1 (champion v1)"
 
 
 def test_named_labels_override_and_unknown_ones_are_refused() -> None:
     targets = pick_targets(SPEC, COUNTS, champion=(1, {"a": 0.1}), labels=["a", "c", "a"])
-    assert [(t.label, t.why) for t in targets] == [("a", "named with --labels"),
-                                                   ("c", "named with --labels")]
+    assert [(t.label, t.why) for t in targets] == [("a", "named (--labels)"),
+                                                   ("c", "named (--labels)")]
     with pytest.raises(InvalidInputError, match="does not have: zz") as info:
         pick_targets(SPEC, COUNTS, champion=None, labels=["zz"])
     assert "a, b, c, d" in (info.value.hint or "")
