@@ -148,3 +148,30 @@ def test_embedding_cache_round_trips_on_postgres(pg_project) -> None:
     found = store.embedding_cache.get("m/int8", ["c", "a", "zzz"])
     assert set(found) == {"a", "c"}
     np.testing.assert_array_equal(found["a"], vectors[0])
+
+
+def test_monitoring_history_reads_runs_and_traffic_on_postgres(pg_project) -> None:
+    from tests.unit.stages.monitor.stored_reports import stored_report
+    from textloop.stages.monitor.history import monitor_history
+    from textloop.storage import predictions
+
+    project, store = pg_project
+    with store.write() as conn:
+        predictions.insert_many(conn, [
+            {"request_id": f"r{i}", "idx": idx, "created_at": 1_000.0 + 30 * i,
+             "model_version": None, "run_name": "m-1", "api_key": None, "text": f"t{i}",
+             "text_hash": None, "label": "spam", "probabilities": {"spam": 0.8, "ham": 0.2},
+             "score": 0.8, "band": None, "value": None, "latency_ms": 5.0 * (i + 1)}
+            for i in range(4) for idx in range(2)])
+    for score in (0.01, 0.3):
+        stored_report(store, [{"name": "oov", "score": score, "threshold": 0.1,
+                               "status": "drift" if score > 0.1 else "ok", "rows": ["r3"]}])
+    history = monitor_history(store, project)
+    (oov,) = history.drift
+    assert [(p.report_id, p.score) for p in oov.points] == [("m1", 0.01), ("m2", 0.3)]
+    assert [b.predictions for b in history.traffic.buckets] == [2, 4, 2]  # 1-minute buckets
+    # percentiles over requests (r1: 10 ms, r2: 15 ms), not over each request's two rows
+    assert [b.latency for b in history.traffic.buckets] == [
+        (5.0, 5.0, 5.0), pytest.approx((12.5, 14.75, 14.95)), (20.0, 20.0, 20.0)]
+    (alert,) = history.alerts
+    assert [(r["request_id"], r["text"]) for r in alert.rows] == [("r3", "t3")]
