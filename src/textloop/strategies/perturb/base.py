@@ -21,7 +21,7 @@ _TOKENS = re.compile(r"(\s+)")
 
 
 class Perturbation(Protocol):
-    def __call__(self, text: str, rng: random.Random) -> str: ...
+    def __call__(self, text: str, rng: random.Random, /) -> str: ...
 
 
 def make_perturbation(name: str) -> tuple[str, Perturbation]:

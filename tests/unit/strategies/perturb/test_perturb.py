@@ -9,7 +9,7 @@ import pytest
 from textloop.errors import NotFoundError
 from textloop.strategies.perturb import DEFAULT_PROBES, make_perturbation, perturb_texts
 from textloop.strategies.perturb.punctuation import MARKS
-from textloop.strategies.perturb.typos import typo
+from textloop.strategies.perturb.typos import QWERTY_NEIGHBOURS, keyboard_typo, typo
 
 TEXTS = ["Win a FREE phone, reply now!", "see you at lunch later", "Ok. Thanks :)",
          "the meeting moved to Tuesday afternoon because of the strike"]
@@ -54,3 +54,28 @@ def test_case_and_punctuation_probes() -> None:
     added = perturb_texts("add-punct", TEXTS)[1][1]
     assert sum(ch in MARKS for ch in added) >= 1
     assert "".join(ch for ch in added if ch not in MARKS) == TEXTS[1]
+
+
+def test_qwerty_neighbours_are_the_keys_around_each_key() -> None:
+    assert QWERTY_NEIGHBOURS["s"] == "adewxz"
+    assert QWERTY_NEIGHBOURS["q"] == "aw" and QWERTY_NEIGHBOURS["m"] == "jkn"
+    assert all(ch not in near and all(ch in QWERTY_NEIGHBOURS[n] for n in near)
+               for ch, near in QWERTY_NEIGHBOURS.items())  # symmetric, never itself
+
+
+def test_a_keyboard_typo_slips_onto_a_neighbouring_key_or_makes_a_typo() -> None:
+    rng = random.Random(0)
+    kinds = set()
+    for word in ["hello", "Phone", "ok", "zz"]:
+        for _ in range(30):
+            slipped = keyboard_typo(word, rng)
+            assert slipped != word
+            differ = [i for i, (a, b) in enumerate(zip(word, slipped, strict=False)) if a != b]
+            if len(slipped) == len(word) and len(differ) == 1:
+                i = differ[0]
+                if slipped[i].lower() in QWERTY_NEIGHBOURS[word[i].lower()]:
+                    kinds.add("replace")
+                    assert slipped[i].isupper() == word[i].isupper()
+            if len(slipped) == len(word) + 1:
+                kinds.add("longer")
+    assert kinds == {"replace", "longer"}
