@@ -105,6 +105,16 @@ class MissingExtraError(TextloopError):
         )
 
 
+class MissingDataError(MissingExtraError):
+    """Optional files that no Python extra brings (a system word list, model weights) are
+    not where they were looked for; the message says where, the hint how to install them."""
+
+    code = "missing_data"
+
+    def __init__(self, message: str, hint: str) -> None:
+        TextloopError.__init__(self, message, hint=hint)
+
+
 class ExternalServiceError(TextloopError):
     """A remote service (web page, registry, LLM endpoint) failed or refused."""
 
