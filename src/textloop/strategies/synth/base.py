@@ -83,4 +83,6 @@ def generator_names() -> Sequence[str]:
 
 
 def _register_builtins() -> None:
-    """Import the built-in generators so they register themselves (none yet)."""
+    """Import the built-in generators so they register themselves (WordNet loads only when
+    a generator that reads it is made)."""
+    from textloop.strategies.synth import synonym, typo, word_edits  # noqa: F401

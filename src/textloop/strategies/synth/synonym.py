@@ -1,0 +1,80 @@
+"""Synonym replacement (EDA's SR): some content words of a seed swapped for WordNet synonyms.
+
+Stop words are never replaced (WordNet lists "a" as vitamin A and "it" as information
+technology), and synonyms come from a word's few most frequent senses only, so the text
+keeps its meaning and its class more often than with every sense.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from textloop.registry import REGISTRY
+from textloop.strategies.perturb.base import edit_some_words
+from textloop.strategies.synth.augment import Augmenter
+from textloop.strategies.synth.base import Brief, Seed
+from textloop.strategies.synth.wordnet import WordNet, load_wordnet
+
+WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")  # letters, with inner ' or -
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (a core dependency, imported when first needed)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def words_with_synonyms(wordnet: WordNet, text: str, senses: int) -> list[str]:
+    """The distinct content words of ``text`` (lower case, in order) that have synonyms."""
+    found: dict[str, None] = {}
+    for word in WORD.findall(text.lower()):
+        if word not in stop_words() and wordnet.synonyms(word, senses):
+            found.setdefault(word)
+    return list(found)
+
+
+def match_case(original: str, replacement: str) -> str:
+    """``replacement`` written in ``original``'s case: SHOUTED, Capitalised or as WordNet has it."""
+    if len(original) > 1 and original.isupper():
+        return replacement.upper()
+    if original[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+@REGISTRY.register("textloop.synth.synonym.v1")
+class SynonymReplacement(Augmenter):
+    """Replaces a ``rate`` share (at least one) of the words that have synonyms, each with
+    one of the synonyms of its ``senses`` most frequent senses, chosen at random.
+
+    WordNet is read from ``wordnet_dir``, or found in its usual places; without it the
+    generator cannot be made (``MissingDataError`` saying how to install it)."""
+
+    def __init__(self, rate: float = 0.1, senses: int = 2,
+                 wordnet_dir: str | None = None) -> None:
+        super().__init__(rate)
+        self.senses = senses
+        self.wordnet = load_wordnet(wordnet_dir)
+
+    def params(self, brief: Brief) -> Mapping[str, Any]:
+        return {"rate": self.rate, "senses": self.senses}
+
+    def edit(self, seed: Seed, brief: Brief, rng: random.Random) -> str:
+        words = words_with_synonyms(self.wordnet, seed.text, self.senses)
+        if not words:
+            return seed.text
+        eligible = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b",
+                              re.IGNORECASE)
+
+        def replace(token: str, rng: random.Random) -> str:
+            return eligible.sub(lambda m: self._synonym(m.group(), rng), token, count=1)
+
+        return edit_some_words(seed.text, rng, self.rate, eligible, replace)
+
+    def _synonym(self, word: str, rng: random.Random) -> str:
+        return match_case(word, rng.choice(self.wordnet.synonyms(word, self.senses)))

@@ -1,0 +1,53 @@
+"""Random swap, deletion and insertion: the words they touch, and where inserted words come
+from with and without WordNet."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from tests.unit.strategies.synth.tiny_wordnet import write_tiny_wordnet
+from textloop.progress import NULL_PROGRESS
+from textloop.strategies.synth import Brief, Request, Seed, make_generator
+
+SEEDS = (Seed("a", "win a free phone now by replying to this message today please"),
+         Seed("b", "cash prize waiting claim it"))
+BRIEF = Brief("spam", "", SEEDS)
+
+
+def texts(name: str, count: int = 4, **settings: object) -> list[str]:
+    gen = make_generator(name, **settings)
+    return [c.text for c in gen.generate(Request(BRIEF, count, seed=3), NULL_PROGRESS)]
+
+
+def test_swap_keeps_the_words_and_moves_some() -> None:
+    for text, seed in zip(texts("swap"), SEEDS * 2, strict=True):
+        assert Counter(text.split()) == Counter(seed.text.split())
+
+
+def test_delete_drops_a_rate_share_of_the_words() -> None:
+    out = texts("delete", rate=0.2)
+    assert [len(t.split()) for t in out] == [10, 4, 10, 4]  # 12 words -> 2 gone, 5 -> 1
+    assert all(set(t.split()) <= set(s.text.split()) for t, s in zip(out, SEEDS * 2,
+                                                                     strict=True))
+
+
+def test_insert_adds_synonyms_of_the_texts_own_words(tmp_path: Path) -> None:
+    folder = str(write_tiny_wordnet(tmp_path))
+    gen = make_generator("insert", wordnet_dir=folder)
+    candidates = gen.generate(Request(BRIEF, 4, seed=3), NULL_PROGRESS)
+    synonyms = {"gain", "complimentary", "gratis", "telephone", "telephone set", "call",
+                "ring", "today", "now", "hard cash", "money", "award", "loot", "take"}
+    for c, seed in zip(candidates, SEEDS * 2, strict=True):
+        added = Counter(c.text.split()) - Counter(seed.text.split())
+        assert added and all(word in " ".join(synonyms).split() for word in added)
+    assert candidates[0].params["source"] == "wordnet"
+
+
+def test_insert_without_wordnet_takes_words_of_the_other_seeds(tmp_path: Path) -> None:
+    gen = make_generator("insert", wordnet_dir=str(tmp_path))  # an empty folder
+    candidates = gen.generate(Request(BRIEF, 2, seed=3), NULL_PROGRESS)
+    for c, seed, other in zip(candidates, SEEDS, reversed(SEEDS), strict=True):
+        added = Counter(c.text.split()) - Counter(seed.text.split())
+        assert added and set(added) <= set(other.text.split())
+    assert candidates[0].params["source"] == "seeds"
