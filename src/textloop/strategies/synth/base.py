@@ -85,4 +85,9 @@ def generator_names() -> Sequence[str]:
 def _register_builtins() -> None:
     """Import the built-in generators so they register themselves (WordNet loads only when
     a generator that reads it is made)."""
-    from textloop.strategies.synth import synonym, typo, word_edits  # noqa: F401
+    from textloop.strategies.synth import (  # noqa: F401
+        openai_compatible,
+        synonym,
+        typo,
+        word_edits,
+    )
