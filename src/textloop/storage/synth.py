@@ -22,7 +22,7 @@ from textloop.storage.schema import synth_batches, synth_items
 PENDING, ACCEPTED, HELD_BACK = "pending", "accepted", "held_back"
 DECISIONS = (PENDING, ACCEPTED, HELD_BACK)
 ITEM_ACCEPTED, ITEM_REJECTED = "accepted", "rejected"
-_JSON_ITEM = {"seed_ids": [], "params": {}, "scores": {}}
+_JSON_ITEM: dict[str, list[Any] | dict[str, Any]] = {"seed_ids": [], "params": {}, "scores": {}}
 _BATCH = 5_000
 
 

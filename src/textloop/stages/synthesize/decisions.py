@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.rows import content_hash, record_id
+from textloop.stages.ingest.rows import content_hash, normalize_text, record_id
 from textloop.stages.release.synthetic import GENERATOR_KEY
 from textloop.storage import Store, annotation_log, jsoncol, records, synth
 from textloop.types import AnnotationKind, SourceKind
@@ -92,18 +92,25 @@ def sync_records(conn: Connection, batch_id: str) -> Decided:
     return Decided(batch, added, removed, skipped)
 
 
+def record_text(text: str) -> tuple[str, str, str]:
+    """(text as stored, content hash, record id) of a generated text: normalised as an
+    imported text is, so the same words always map to the same record."""
+    stored = normalize_text(text)
+    digest = content_hash(stored)
+    return stored, digest, record_id(digest)
+
+
 def _materialize(conn: Connection, batch_id: str, item: Mapping[str, Any]) -> bool:
     """The item as a synthetic record with its label; False when its text is already a
     record (real, or another batch's) that must not take this label."""
-    digest = content_hash(item["text"])
-    rid = record_id(digest)
+    text, digest, rid = record_text(item["text"])
     existing = records.get_many(conn, [rid])
     if existing and (existing[0].source_kind != SYNTHETIC
                      or existing[0].meta.get("synth_batch") != batch_id):
         return False
     if not existing:
         records.insert(conn, [{
-            "id": rid, "content_hash": digest, "text": item["text"],
+            "id": rid, "content_hash": digest, "text": text,
             "meta": _provenance(batch_id, item), "source_kind": SYNTHETIC,
             "source_ref": f"synth:{batch_id}", "created_at": time.time()}])
     annotation = annotation_log.add_one(conn, record_id=rid, label=item["label"],

@@ -20,12 +20,16 @@ from textloop.config import Project, SynthEvaluation
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.cross_validate import build_estimator
-from textloop.stages.ingest.rows import content_hash, record_id
 from textloop.stages.modeling import model_inputs
 from textloop.stages.registry import CHAMPION
 from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.synthesize.ablation import Comparison, Inputs, compare
-from textloop.stages.synthesize.decisions import Decided, effective_status, sync_records
+from textloop.stages.synthesize.decisions import (
+    Decided,
+    effective_status,
+    record_text,
+    sync_records,
+)
 from textloop.stages.task_support import require_classification
 from textloop.storage import Store, registry, runs, synth
 
@@ -105,7 +109,7 @@ def _check_release(data: ReleaseData) -> None:
 def _inputs(store: Store, estimator: Any, data: ReleaseData, items: Sequence[Mapping[str, Any]],
             progress: Progress) -> tuple[Inputs, Inputs, Inputs, Inputs]:
     """(train without the batch, the batch's items, validation, test) as model inputs."""
-    own = {record_id(content_hash(item["text"])) for item in items}
+    own = {record_text(item["text"])[2] for item in items}
     train = data.train
     keep = [i for i, rid in enumerate(train.ids) if rid not in own]
 

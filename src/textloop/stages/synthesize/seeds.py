@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from textloop.config import ProjectSpec
 from textloop.errors import ConfigError, NotFoundError
-from textloop.stages.ingest.rows import content_hash, record_id
+from textloop.stages.ingest.rows import content_hash, normalize_text, record_id
 from textloop.stages.synthesize.pool import RealPool
 from textloop.storage import Store, annotation_log, findings
 from textloop.strategies.query.clustering import kmeans, nearest_unique
@@ -47,7 +47,7 @@ def spec_seeds(spec: ProjectSpec, label: str, test_ids: frozenset[str]) -> list[
     index = spec.label_names.index(label)
     out = []
     for j, text in enumerate(spec.labels[index].seeds):
-        rid = record_id(content_hash(text))
+        rid = record_id(content_hash(normalize_text(text)))
         if rid in test_ids:
             raise ConfigError(f"textloop.yaml: labels.{index}.seeds.{j} is the text of record "
                               f"{rid}, which is in the latest release's test split",

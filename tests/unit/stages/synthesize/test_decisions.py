@@ -20,11 +20,12 @@ def synthetic_labels(store) -> dict[str, str]:
 def test_accepting_a_batch_makes_its_gate_accepted_items_labeled_records(store) -> None:
     batch = stored_batch(store, [candidate("win a prize now"),
                                  candidate("win win", status="rejected", reason="too_short"),
-                                 candidate("lunch at home", label="ham")])
+                                 candidate(" lunch at home\r\n", label="ham")])
     assert synthetic_labels(store) == {}  # pending: nothing is released
     done = decide(store, batch, "accepted", actor="ana")
     assert (done.added, done.removed, done.skipped) == (2, 0, [])
     assert done.batch["decision"] == "accepted" and done.batch["decided_by"] == "ana"
+    # stored as an import stores text: surrounding whitespace and CRLF dropped
     assert synthetic_labels(store) == {"win a prize now": "spam", "lunch at home": "ham"}
     with store.read() as conn:
         first = synth.items(conn, batch, [1])[0]
