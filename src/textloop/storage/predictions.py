@@ -32,7 +32,7 @@ def get(conn: Connection, request_id: str, idx: int = 0) -> dict[str, Any] | Non
     return None if row is None else decoded(row)
 
 
-def decoded(row: Mapping[str, Any]) -> dict[str, Any]:
+def decoded(row: Mapping[Any, Any]) -> dict[str, Any]:
     """A stored prediction row with its probabilities as a dict again."""
     return {**row, "probabilities": jsoncol.loads(row["probabilities"])}
 
