@@ -68,7 +68,7 @@ def _input_check(short: str, comparison: Comparison, settings: MonitoringSetting
         return _run(name, "input", comparison, settings, seed, alpha, None, None,
                     needs_texts=True)
     if short in ("text-stats", "oov"):
-        extra = {"known_words": comparison.vocabulary} if short == "oov" else {}
+        extra: dict[str, Any] = {"known_words": comparison.vocabulary} if short == "oov" else {}
         return _run(name, "input", comparison, settings, seed, alpha, ref.texts, cur.texts,
                     detector=short, **extra)
     extra = {}
