@@ -70,9 +70,10 @@ def mark_undone(conn: Connection, decision_id: int, by: str) -> None:
                  .values(undone_at=time.time(), undone_by=by))
 
 
-def exclude(conn: Connection, record_ids: Sequence[str], *, decision_id: int, by: str,
+def exclude(conn: Connection, record_ids: Sequence[str], *, decision_id: int | None, by: str,
             reason: str = EXCLUDED, duplicate_of: str | None = None) -> None:
-    """Take records out of releases on behalf of a decision."""
+    """Take records out of releases on behalf of a decision (None: of no review decision,
+    e.g. a synthetic batch held back)."""
     now = time.time()
     if record_ids:
         conn.execute(exclusions.insert(), [
@@ -85,6 +86,19 @@ def restore(conn: Connection, decision_id: int, by: str) -> int:
     """Put back the records a decision excluded; returns how many exclusions ended."""
     done = conn.execute(exclusions.update()
                         .where(exclusions.c.decision_id == decision_id,
+                               exclusions.c.restored_at.is_(None))
+                        .values(restored_at=time.time(), restored_by=by))
+    return int(done.rowcount or 0)
+
+
+def restore_records(conn: Connection, record_ids: Sequence[str], *, reason: str,
+                    by: str) -> int:
+    """End the standing exclusions of ``reason`` on these records; returns how many."""
+    if not record_ids:
+        return 0
+    done = conn.execute(exclusions.update()
+                        .where(exclusions.c.record_id.in_(list(record_ids)),
+                               exclusions.c.reason == reason,
                                exclusions.c.restored_at.is_(None))
                         .values(restored_at=time.time(), restored_by=by))
     return int(done.rowcount or 0)

@@ -133,13 +133,7 @@ def decide_items(conn: Connection, batch_id: str, numbers: Sequence[int], decisi
 
 def set_materialized(conn: Connection, item_id: int, record_id: str | None,
                      annotation_id: int | None) -> None:
-    """The record and annotation an item became (both None once taken back out)."""
+    """The record an item became, and its standing annotation (None once taken out)."""
     conn.execute(synth_items.update().where(synth_items.c.id == item_id).values(
         record_id=record_id, annotation_id=annotation_id))
 
-
-def batch_record_ids(conn: Connection, batch_id: str) -> set[str]:
-    """Records this batch's items became and still are (its share of a release)."""
-    query = select(synth_items.c.record_id).where(synth_items.c.batch_id == batch_id,
-                                                  synth_items.c.record_id.is_not(None))
-    return {row[0] for row in conn.execute(query)}

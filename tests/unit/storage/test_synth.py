@@ -73,7 +73,7 @@ def test_decisions_evaluation_and_records_are_recorded(store) -> None:
     with store.read() as conn:
         batch = synth.get_batch(conn, "s1")
         third = synth.items(conn, "s1", [3])[0]
-        assert synth.batch_record_ids(conn, "s1") == {"rid"}
+        assert synth.items(conn, "s1", [1])[0]["record_id"] == "rid"
     assert batch["evaluation"] == {"macro_f1_delta": 0.01}
     assert (batch["decision"], batch["reason"], batch["decided_by"]) == (
         "held_back", "class b lost", "evaluation")

@@ -6,8 +6,10 @@ Such an item becomes a record (``source_kind`` synthetic, its provenance in ``me
 from the content hash like every record) with a ``synthetic`` annotation carrying its label,
 so releases pick it up as they pick up any labeled record, and ``release.synthetic`` puts it
 in train. Taking an item back out (its batch held back, the item rejected) retracts the
-annotation: the record stays, unlabeled, so nothing that referred to it dangles, and the
-next release leaves it out. Decisions and records change in one transaction.
+annotation and excludes the record (``storage.reviews``, reason ``synthetic``): the record
+stays, so nothing that referred to it dangles, but no release, training input, cleaning
+run or labeling queue takes it up again, even if a weak rule labels it later. Accepting it
+again ends that exclusion. Decisions and records change in one transaction.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from sqlalchemy import Connection
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest.rows import content_hash, normalize_text, record_id
 from textloop.stages.release.synthetic import GENERATOR_KEY
-from textloop.storage import Store, annotation_log, jsoncol, records, synth
+from textloop.storage import Store, annotation_log, jsoncol, records, reviews, synth
 from textloop.types import AnnotationKind, SourceKind
 
 SYNTHETIC = SourceKind.SYNTHETIC.value
@@ -62,7 +64,7 @@ def decide(store: Store, ref: str, decision: str, *, actor: str, reason: str | N
             batch_decision = synth.ACCEPTED if decision == synth.ACCEPTED else synth.HELD_BACK
             synth.decide_batch(conn, batch["id"], batch_decision, actor=actor,
                                reason=reason or f"{decision} by {actor}")
-        return sync_records(conn, batch["id"])
+        return sync_records(conn, batch["id"], actor=actor)
 
 
 def _check_numbers(conn: Connection, batch_id: str, numbers: Sequence[int]) -> None:
@@ -74,20 +76,22 @@ def _check_numbers(conn: Connection, batch_id: str, numbers: Sequence[int]) -> N
                                 hint=f"list them with `textloop synth show {batch_id}`")
 
 
-def sync_records(conn: Connection, batch_id: str) -> Decided:
+def sync_records(conn: Connection, batch_id: str, *, actor: str) -> Decided:
     """Make the batch's labeled records match ``included``, in the caller's transaction."""
     batch = synth.get_batch(conn, batch_id)
     added, removed, skipped = 0, 0, []
     for item in synth.items(conn, batch_id):
         wanted, present = included(batch, item), item["annotation_id"] is not None
         if wanted and not present:
-            if _materialize(conn, batch_id, item):
+            if _materialize(conn, batch_id, item, actor):
                 added += 1
             else:
                 skipped.append(item["n"])
         elif present and not wanted:
             annotation_log.retract(conn, item["annotation_id"])
-            synth.set_materialized(conn, item["id"], None, None)
+            reviews.exclude(conn, [item["record_id"]], decision_id=None, by=actor,
+                            reason=SYNTHETIC)
+            synth.set_materialized(conn, item["id"], item["record_id"], None)
             removed += 1
     return Decided(batch, added, removed, skipped)
 
@@ -100,7 +104,8 @@ def record_text(text: str) -> tuple[str, str, str]:
     return stored, digest, record_id(digest)
 
 
-def _materialize(conn: Connection, batch_id: str, item: Mapping[str, Any]) -> bool:
+def _materialize(conn: Connection, batch_id: str, item: Mapping[str, Any], actor: str
+                 ) -> bool:
     """The item as a synthetic record with its label; False when its text is already a
     record (real, or another batch's) that must not take this label."""
     text, digest, rid = record_text(item["text"])
@@ -108,7 +113,9 @@ def _materialize(conn: Connection, batch_id: str, item: Mapping[str, Any]) -> bo
     if existing and (existing[0].source_kind != SYNTHETIC
                      or existing[0].meta.get("synth_batch") != batch_id):
         return False
-    if not existing:
+    if existing:  # taken out before: back in
+        reviews.restore_records(conn, [rid], reason=SYNTHETIC, by=actor)
+    else:
         records.insert(conn, [{
             "id": rid, "content_hash": digest, "text": text,
             "meta": _provenance(batch_id, item), "source_kind": SYNTHETIC,

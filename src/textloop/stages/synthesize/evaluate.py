@@ -82,7 +82,7 @@ def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
     with store.write() as conn:
         synth.set_evaluation(conn, batch["id"], result.to_dict())
         synth.decide_batch(conn, batch["id"], decision, actor=EVALUATOR, reason=reason)
-        decided = sync_records(conn, batch["id"])
+        decided = sync_records(conn, batch["id"], actor=EVALUATOR)
     return result, decided
 
 

@@ -9,7 +9,7 @@ from tests.unit.stages.synthesize.batches import candidate, stored_batch
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.labels import labeled_records
 from textloop.stages.synthesize.decisions import decide
-from textloop.storage import records, synth
+from textloop.storage import annotation_log, records, reviews, synth
 
 
 def synthetic_labels(store) -> dict[str, str]:
@@ -49,8 +49,28 @@ def test_item_decisions_override_the_gate_and_holding_back_takes_items_out(store
     assert done.batch["decision"] == "held_back" and done.batch["reason"] == "tone is off"
     assert synthetic_labels(store) == {}
     with store.read() as conn:
-        assert all(i["record_id"] is None for i in synth.items(conn, batch))
-        assert records.count(conn) == 2  # records stay, unlabeled
+        items = synth.items(conn, batch)
+        assert all(i["annotation_id"] is None for i in items)
+        assert records.count(conn) == 2  # records stay, excluded
+        assert reviews.excluded_ids(conn) == {i["record_id"] for i in items}
+
+
+def test_a_held_back_record_stays_out_even_when_a_rule_labels_it_and_comes_back_on_accept(
+        store) -> None:
+    batch = stored_batch(store, [candidate("win a prize now")])
+    decide(store, batch, "accepted", actor="ana")
+    decide(store, batch, "rejected", actor="bo")
+    with store.write() as conn:
+        rid = synth.items(conn, batch)[0]["record_id"]
+        annotation_log.add_one(conn, record_id=rid, label="ham", kind="weak",
+                               annotator="rule:lunch")
+    with store.read() as conn:
+        assert [r.id for r in labeled_records(conn)] == []
+    done = decide(store, batch, "accepted", actor="cy")
+    assert done.added == 1 and synthetic_labels(store) == {"win a prize now": "spam"}
+    with store.read() as conn:
+        assert reviews.excluded_ids(conn) == set()
+        assert [e["restored_by"] for e in reviews.exclusions_of(conn, rid)] == ["cy"]
 
 
 def test_an_item_whose_text_is_a_real_record_is_skipped(store, project, tmp_path) -> None:
