@@ -60,21 +60,30 @@ class SynonymReplacement(Augmenter):
         super().__init__(rate)
         self.senses = senses
         self.wordnet = load_wordnet(wordnet_dir)
+        self._patterns: dict[str, re.Pattern[str] | None] = {}
 
     def params(self, brief: Brief) -> Mapping[str, Any]:
         return {"rate": self.rate, "senses": self.senses}
 
     def edit(self, seed: Seed, brief: Brief, rng: random.Random) -> str:
-        words = words_with_synonyms(self.wordnet, seed.text, self.senses)
-        if not words:
+        eligible = self._eligible(seed.text)
+        if eligible is None:
             return seed.text
-        eligible = re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + r")\b",
-                              re.IGNORECASE)
 
         def replace(token: str, rng: random.Random) -> str:
             return eligible.sub(lambda m: self._synonym(m.group(), rng), token, count=1)
 
         return edit_some_words(seed.text, rng, self.rate, eligible, replace)
+
+    def _eligible(self, text: str) -> re.Pattern[str] | None:
+        """A pattern matching the words of ``text`` that have synonyms (kept per text, as
+        each seed is edited many times); ``None`` when there are none."""
+        if text not in self._patterns:
+            words = words_with_synonyms(self.wordnet, text, self.senses)
+            self._patterns[text] = re.compile(
+                r"\b(?:" + "|".join(map(re.escape, words)) + r")\b",
+                re.IGNORECASE) if words else None
+        return self._patterns[text]
 
     def _synonym(self, word: str, rng: random.Random) -> str:
         return match_case(word, rng.choice(self.wordnet.synonyms(word, self.senses)))
