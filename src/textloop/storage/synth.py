@@ -133,7 +133,8 @@ def decide_items(conn: Connection, batch_id: str, numbers: Sequence[int], decisi
 
 def set_materialized(conn: Connection, item_id: int, record_id: str | None,
                      annotation_id: int | None) -> None:
-    """The record an item became, and its standing annotation (None once taken out)."""
+    """The record an item became and its annotation; both None while it is out of releases
+    (the record itself stays, found again by its text's id)."""
     conn.execute(synth_items.update().where(synth_items.c.id == item_id).values(
         record_id=record_id, annotation_id=annotation_id))
 

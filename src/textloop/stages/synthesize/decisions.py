@@ -91,7 +91,7 @@ def sync_records(conn: Connection, batch_id: str, *, actor: str) -> Decided:
             annotation_log.retract(conn, item["annotation_id"])
             reviews.exclude(conn, [item["record_id"]], decision_id=None, by=actor,
                             reason=SYNTHETIC)
-            synth.set_materialized(conn, item["id"], item["record_id"], None)
+            synth.set_materialized(conn, item["id"], None, None)
             removed += 1
     return Decided(batch, added, removed, skipped)
 

@@ -50,18 +50,19 @@ def test_item_decisions_override_the_gate_and_holding_back_takes_items_out(store
     assert synthetic_labels(store) == {}
     with store.read() as conn:
         items = synth.items(conn, batch)
-        assert all(i["annotation_id"] is None for i in items)
+        assert all(i["annotation_id"] is None and i["record_id"] is None for i in items)
         assert records.count(conn) == 2  # records stay, excluded
-        assert reviews.excluded_ids(conn) == {i["record_id"] for i in items}
+        assert reviews.excluded_ids(conn) == {r.id for r in records.iter_all(conn)}
 
 
 def test_a_held_back_record_stays_out_even_when_a_rule_labels_it_and_comes_back_on_accept(
         store) -> None:
     batch = stored_batch(store, [candidate("win a prize now")])
     decide(store, batch, "accepted", actor="ana")
+    with store.read() as conn:
+        rid = synth.items(conn, batch)[0]["record_id"]
     decide(store, batch, "rejected", actor="bo")
     with store.write() as conn:
-        rid = synth.items(conn, batch)[0]["record_id"]
         annotation_log.add_one(conn, record_id=rid, label="ham", kind="weak",
                                annotator="rule:lunch")
     with store.read() as conn:
