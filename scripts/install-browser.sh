@@ -15,24 +15,11 @@ find_browser() {
     return 1
 }
 
+if ! find_browser >/dev/null; then
+    "$(dirname "$0")/apt-install.sh" "the browser tests" chromium
+fi
 if browser="$(find_browser)"; then
     echo "browser tests will use $browser"
-    exit 0
+else
+    echo "No Chromium found: install Chromium and set TEXTLOOP_CHROMIUM to its path (browser tests are skipped until then)" >&2
 fi
-
-if command -v apt-get >/dev/null 2>&1; then
-    runner=()
-    if [[ "$(id -u)" != 0 ]]; then
-        if command -v sudo >/dev/null 2>&1; then runner=(sudo); else
-            echo "Chromium is missing: run 'sudo apt-get install chromium' (browser tests are skipped until then)" >&2
-            exit 0
-        fi
-    fi
-    echo "installing Debian's chromium for the browser tests"
-    "${runner[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y -qq chromium
-    find_browser
-    exit 0
-fi
-
-echo "No Chromium found and no apt-get: install Chromium and set TEXTLOOP_CHROMIUM to its path (browser tests are skipped until then)" >&2

@@ -6,23 +6,11 @@
 set -euo pipefail
 
 folder=/usr/share/wordnet
-if [[ -f "$folder/index.noun" && -f "$folder/data.noun" ]]; then
+if [[ ! -f "$folder/index.noun" || ! -f "$folder/data.noun" ]]; then
+    "$(dirname "$0")/apt-install.sh" --no-recommends "synonym generation" wordnet-base
+fi
+if [[ -f "$folder/index.noun" ]]; then
     echo "WordNet found in $folder"
-    exit 0
+else
+    echo "No WordNet: elsewhere than Debian, pip install nltk && python -m nltk.downloader wordnet" >&2
 fi
-
-if command -v apt-get >/dev/null 2>&1; then
-    runner=()
-    if [[ "$(id -u)" != 0 ]]; then
-        if command -v sudo >/dev/null 2>&1; then runner=(sudo); else
-            echo "WordNet is missing: run 'sudo apt-get install wordnet-base' (synonym generation is unavailable until then)" >&2
-            exit 0
-        fi
-    fi
-    echo "installing Debian's wordnet-base for synonym generation"
-    "${runner[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${runner[@]}" apt-get install -y -qq --no-install-recommends wordnet-base
-    exit 0
-fi
-
-echo "No WordNet and no apt-get: pip install nltk && python -m nltk.downloader wordnet (synonym generation is unavailable until then)" >&2
