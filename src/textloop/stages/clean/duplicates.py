@@ -9,11 +9,15 @@ Only one text of each exact group enters the LSH index, and a text that matches 
 text joins its cluster without being indexed itself (leader clustering). So a family of
 thousands of near-identical texts costs one index entry and small candidate lists, instead
 of a quadratic number of comparisons.
+
+``best_matches`` (``NearIndex``) answers the other question, one set of texts against
+another (a few thousand new texts against a corpus of 100,000): the new texts are indexed
+and the corpus streams past the index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -23,6 +27,13 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean import minhash
 
 EXACT, NEAR, SEMANTIC = "exact", "near", "semantic"
+BALANCED = (0.5, 0.5)
+"""datasketch's (false positive, false negative) weights for choosing the LSH bands."""
+RECALL = (0.1, 0.9)
+"""Weights for checks where a missed duplicate is the costly error: at Jaccard 0.7 with 128
+permutations they find 92% of pairs exactly at the threshold (balanced: 44%), at the cost
+of more candidate pairs to verify."""
+REFERENCE_CHUNK = 20_000
 
 
 @dataclass
@@ -60,11 +71,13 @@ def exact_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
 
 
 def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[int] = (),
-               num_perm: int = minhash.NUM_PERM, progress: Progress = NULL_PROGRESS
+               num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = BALANCED,
+               progress: Progress = NULL_PROGRESS
                ) -> tuple[list[tuple[int, int]], list[float]]:
     """(leader, text) pairs with estimated Jaccard >= ``threshold``, and their estimates.
 
     ``skip`` holds positions left out (for example the second copy of an exact duplicate).
+    A leader always comes before the texts linked to it, so "keep the first" keeps leaders.
     """
     skipped = set(skip)
     todo = [i for i in range(len(texts)) if i not in skipped]
@@ -74,9 +87,9 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[i
         return pairs, scores
     with progress.task("Near-duplicates (MinHash)", total=len(todo)) as task:
         sig = minhash.signatures([texts[i] for i in todo], num_perm=num_perm)
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
         for row, position in enumerate(todo):
-            m = LeanMinHash(seed=minhash.SEED, hashvalues=sig[row], scheme="affine32")
+            m = _lean(sig[row])
             leader = _best_leader(lsh.query(m), sig, row, threshold)
             if leader is None:
                 lsh.insert(row, m, check_duplication=False)
@@ -85,6 +98,94 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[i
                 scores.append(leader[1])
             task.advance()
     return pairs, scores
+
+
+def best_matches(queries: Sequence[str], reference: Sequence[str], threshold: float, *,
+                 num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = RECALL,
+                 progress: Progress = NULL_PROGRESS) -> tuple[np.ndarray, np.ndarray]:
+    """Each query's most similar reference text, when the estimated Jaccard is >= ``threshold``.
+
+    Returns ([len(queries)] reference position or -1, [len(queries)] estimate or 0.0); on a
+    tie the earlier reference text wins.
+    """
+    index = NearIndex(queries, threshold, num_perm=num_perm, weights=weights)
+    return index.best_matches(reference, progress)
+
+
+class NearIndex:
+    """An LSH index over query texts, matched against reference texts streaming past it.
+
+    Indexing the (few thousand) queries rather than the reference means 100,000 reference
+    texts never build a 100,000-entry index, and one index serves several references.
+    """
+
+    def __init__(self, queries: Sequence[str], threshold: float, *,
+                 num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = RECALL
+                 ) -> None:
+        self.size, self.threshold, self.num_perm = len(queries), threshold, num_perm
+        self.sig = minhash.signatures(queries, num_perm=num_perm)
+        self.vocabulary = np.unique(minhash.shingles(queries)[0])
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
+        for row, values in enumerate(self.sig):
+            self.lsh.insert(row, _lean(values), check_duplication=False)
+        self.bands = _band_keys(self.sig, self.lsh.hashranges)
+
+    def best_matches(self, reference: Sequence[str], progress: Progress = NULL_PROGRESS
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """As the module's ``best_matches``, for this index's queries."""
+        best = np.full(self.size, -1, dtype=np.int64)
+        similarity = np.zeros(self.size, dtype=np.float64)
+        if not self.size or not len(reference):
+            return best, similarity
+        with progress.task("Near-duplicates of existing texts (MinHash)",
+                           total=len(reference)) as task:
+            for start in range(0, len(reference), REFERENCE_CHUNK):
+                texts = reference[start:start + REFERENCE_CHUNK]
+                for row, values in self.lookups(texts):
+                    hits = self.lsh.query(_lean(values))
+                    if hits:
+                        rows = np.asarray(hits, dtype=np.int64)
+                        sims = minhash.agreement(values, self.sig[rows])
+                        better = (sims >= self.threshold) & (sims > similarity[rows])
+                        best[rows[better]] = start + row
+                        similarity[rows[better]] = sims[better]
+                task.advance(len(texts))
+        return best, similarity
+
+    def lookups(self, texts: Sequence[str]) -> Iterator[tuple[int, np.ndarray]]:
+        """(row, signature) of the texts the index could return a query for.
+
+        Two cheap filters, which never drop a possible match, spare the rest: a text with
+        less than a ``threshold`` share of its shingles among the queries' cannot reach
+        that Jaccard similarity with any query (``minhash.containment``; skips hashing,
+        which matters for small batches), and a text whose signature equals no query's in
+        any LSH band cannot be returned by the index (skips a Python-level lookup per
+        text, which matters for large ones).
+        """
+        keys, starts = minhash.shingles(texts)
+        rows = np.flatnonzero(minhash.containment(keys, starts, self.vocabulary)
+                              >= self.threshold)
+        sig = minhash.min_hashes(*minhash.subset(keys, starts, rows), self.num_perm)
+        bands = _band_keys(sig, self.lsh.hashranges)
+        shared = np.zeros(len(rows), dtype=bool)
+        for band in range(bands.shape[1]):
+            shared |= np.isin(bands[:, band], self.bands[:, band])
+        return zip(rows[shared].tolist(), sig[shared], strict=True)
+
+
+def _band_keys(sig: np.ndarray, ranges: list[tuple[int, int]]) -> np.ndarray:
+    """[rows, bands] uint64 fingerprints: rows equal on a whole band have equal keys there."""
+    out = np.zeros((len(sig), len(ranges)), dtype=np.uint64)
+    prime = np.uint64(0x100000001B3)
+    for band, (start, end) in enumerate(ranges):
+        for col in range(start, end):
+            out[:, band] = out[:, band] * prime + sig[:, col]
+    return out
+
+
+def _lean(values: np.ndarray) -> LeanMinHash:
+    """A datasketch MinHash around a signature row computed by ``minhash.signatures``."""
+    return LeanMinHash(seed=minhash.SEED, hashvalues=values, scheme="affine32")
 
 
 def _best_leader(candidates: list[int], sig: np.ndarray, row: int,

@@ -18,6 +18,7 @@ import numpy as np
 SHINGLE_BYTES = 5
 NUM_PERM = 128
 SEED = 1
+_BITMAP_BITS = 24  # 16 MiB of booleans: collisions stay rare for 10^5-10^6 distinct shingles
 _SPACE = re.compile(r"\s+")
 
 
@@ -37,17 +38,68 @@ def permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray
 def signatures(texts: Sequence[str], num_perm: int = NUM_PERM, seed: int = SEED,
                chunk: int = 20_000) -> np.ndarray:
     """uint32 [len(texts), num_perm] MinHash signatures of the texts' normalised shingles."""
-    a, b = permutations(num_perm, seed)
     out = np.empty((len(texts), num_perm), dtype=np.uint32)
     for start in range(0, len(texts), chunk):
-        shingles, starts = _shingles([normalise(t) for t in texts[start:start + chunk]])
-        out[start:start + len(starts)] = _min_hashes(shingles, starts, a, b)
+        keys, starts = shingles(texts[start:start + chunk])
+        out[start:start + len(starts)] = min_hashes(keys, starts, num_perm, seed)
     return out
+
+
+def shingles(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The normalised texts' shingles as uint64 keys, and where each text's keys start."""
+    return _shingles([normalise(t) for t in texts])
+
+
+def min_hashes(keys: np.ndarray, starts: np.ndarray, num_perm: int = NUM_PERM,
+               seed: int = SEED) -> np.ndarray:
+    """Signatures of texts given as shingles (``shingles``, or a ``subset`` of them)."""
+    a, b = permutations(num_perm, seed)
+    if not len(starts):
+        return np.empty((0, num_perm), dtype=np.uint32)
+    return _min_hashes(keys, starts, a, b)
+
+
+def containment(keys: np.ndarray, starts: np.ndarray, vocabulary: np.ndarray) -> np.ndarray:
+    """Each text's share of shingles that occur in ``vocabulary``, or slightly more.
+
+    A text A can reach Jaccard similarity t with a text whose shingles are all in the
+    vocabulary only if this share is at least t (|A & B| >= t |A | B| >= t |A|), so the
+    share rules texts out before any hashing. Membership is read from a bitmap of hashed
+    keys (one lookup per shingle, no sorting); a rare hash collision counts a shingle as
+    found, which can only keep a text in, never rule a near-duplicate out.
+    """
+    if not len(starts):
+        return np.zeros(0)
+    seen = np.zeros(1 << _BITMAP_BITS, dtype=bool)
+    seen[_bitmap_slot(vocabulary)] = True
+    found = seen[_bitmap_slot(keys)]
+    counts = np.diff(np.append(starts, len(keys)))
+    return np.add.reduceat(found.astype(np.int64), starts) / counts
+
+
+def _bitmap_slot(keys: np.ndarray) -> np.ndarray:
+    """Fibonacci hashing of the keys into ``_BITMAP_BITS`` bits."""
+    return (keys * np.uint64(0x9E3779B97F4A7C15)) >> np.uint64(64 - _BITMAP_BITS)
+
+
+def subset(keys: np.ndarray, starts: np.ndarray, rows: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The shingles of the texts at positions ``rows`` (ascending), in the same layout."""
+    counts = np.diff(np.append(starts, len(keys)))
+    kept = np.repeat(np.isin(np.arange(len(starts)), rows), counts)
+    sizes = counts[rows]
+    return keys[kept], (np.cumsum(sizes) - sizes).astype(np.int64)
 
 
 def similarity(sig: np.ndarray, i: int, others: np.ndarray) -> np.ndarray:
     """Estimated Jaccard similarity of row ``i`` with each row in ``others``."""
-    return np.asarray((sig[others] == sig[i]).mean(axis=1))
+    return agreement(sig[i], sig[others])
+
+
+def agreement(row: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard similarity of one signature with each of ``rows`` (which may come
+    from another set of texts): the share of permutations whose minima agree."""
+    return np.asarray((rows == row).mean(axis=1))
 
 
 def _shingles(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -57,6 +57,30 @@ def scan(vectors: np.ndarray, k: int, threshold: float, *, block: int = BLOCK,
                       np.concatenate(scores) if scores else np.zeros(0, dtype=np.float32))
 
 
+def best_match(queries: np.ndarray, reference: np.ndarray, *, budget: int = 1 << 23
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Each query row's most similar reference row and their cosine similarity.
+
+    Both sets are L2-normalised vectors. The reference is read in blocks of at most
+    ``budget`` query-by-reference similarities (32 MiB of float32), so thousands of queries
+    against 100,000 reference rows never hold the full matrix. With an empty reference,
+    every index is -1 and every similarity -inf.
+    """
+    q = np.ascontiguousarray(queries, dtype=np.float32)
+    ref = np.ascontiguousarray(reference, dtype=np.float32)
+    index = np.full(len(q), -1, dtype=np.int64)
+    best = np.full(len(q), -np.inf, dtype=np.float32)
+    step = max(1, budget // max(1, len(q)))
+    for start in range(0, len(ref) if len(q) else 0, step):
+        s = q @ ref[start:start + step].T
+        top = np.argmax(s, axis=1)
+        value = s[np.arange(len(q)), top]
+        better = value > best
+        index[better] = top[better] + start
+        best[better] = value[better]
+    return index, best
+
+
 def _top_k(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     part = np.argpartition(-s, k - 1, axis=1)[:, :k]
     values = np.take_along_axis(s, part, axis=1)

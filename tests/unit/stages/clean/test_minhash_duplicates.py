@@ -6,7 +6,14 @@ import numpy as np
 
 from textloop.stages.clean import minhash
 from textloop.stages.clean.duplicate_findings import cluster_rows, duplicate_findings
-from textloop.stages.clean.duplicates import Links, clusters, exact_pairs, find_links, near_pairs
+from textloop.stages.clean.duplicates import (
+    Links,
+    best_matches,
+    clusters,
+    exact_pairs,
+    find_links,
+    near_pairs,
+)
 
 BASE = "Congratulations, you have won a free cruise to the Bahamas, call us today to claim it"
 
@@ -34,6 +41,26 @@ def test_near_pairs_link_edited_copies_to_their_leader() -> None:
     pairs, scores = near_pairs(texts, 0.7)
     assert sorted(pairs) == [(0, 2), (0, 3)]
     assert all(0.7 <= s <= 1.0 for s in scores)
+
+
+def test_containment_bounds_and_subsets_keep_each_texts_shingles() -> None:
+    texts = [BASE, "Lunch at noon tomorrow?", BASE.upper() + " now"]
+    keys, starts = minhash.shingles(texts)
+    vocabulary = np.unique(minhash.shingles([BASE])[0])
+    share = minhash.containment(keys, starts, vocabulary)
+    assert share[0] == 1.0 and share[1] < 0.2 and 0.85 < share[2] < 1.0
+    picked = minhash.min_hashes(*minhash.subset(keys, starts, np.array([0, 2])))
+    assert np.array_equal(picked, minhash.signatures([texts[0], texts[2]]))
+
+
+def test_best_matches_finds_each_querys_closest_reference_text() -> None:
+    reference = ["Nothing alike at all here", BASE.replace("today", "now"), BASE,
+                 "see you at lunch"] + [f"filler message number {i}" for i in range(50)]
+    queries = [BASE + "!", "A completely new sentence about gardening", "SEE YOU AT LUNCH"]
+    best, similarity = best_matches(queries, reference, 0.7)
+    assert best.tolist() == [2, -1, 3]
+    assert similarity[0] > 0.9 and similarity[1] == 0.0 and similarity[2] == 1.0
+    assert best_matches(queries, [], 0.7)[0].tolist() == [-1, -1, -1]
 
 
 def test_a_large_family_of_variants_becomes_one_cluster() -> None:

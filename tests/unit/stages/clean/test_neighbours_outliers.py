@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.stages.clean.neighbours import neighbour_label_proba, scan
+from textloop.stages.clean.neighbours import best_match, neighbour_label_proba, scan
 from textloop.stages.clean.outliers import knn_distance, outlier_mask, text_problem
 
 
@@ -23,6 +23,17 @@ def test_blockwise_scan_matches_the_full_matrix() -> None:
     assert np.array_equal(np.sort(found.index, axis=1), np.sort(expected, axis=1))
     assert found.pairs.tolist() == [[3, 5]]
     assert found.pair_similarity[0] > 0.99
+
+
+def test_best_match_in_blocks_matches_the_full_matrix() -> None:
+    rng = np.random.default_rng(1)
+    queries, reference = unit_rows(rng, 13), unit_rows(rng, 50)
+    index, similarity = best_match(queries, reference, budget=13 * 7)
+    full = queries @ reference.T
+    assert index.tolist() == full.argmax(axis=1).tolist()
+    assert np.allclose(similarity, full.max(axis=1))
+    empty_index, empty_similarity = best_match(queries, reference[:0])
+    assert (empty_index == -1).all() and np.isneginf(empty_similarity).all()
 
 
 def test_neighbour_label_proba_counts_neighbour_labels() -> None:
