@@ -1,0 +1,36 @@
+"""How diverse a set of texts is, as one number, and how a measure is looked up by name.
+
+A generator that keeps producing the same sentence in different words passes every
+per-text check, so the gate also reports how spread out each label's accepted texts are.
+A measure reads the texts, and their embeddings when it says it needs them; a higher value
+always means more varied texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+from textloop.registry import REGISTRY
+
+FAMILY = "synth_gate"
+
+
+class DiversityMeasure(Protocol):
+    needs_vectors: bool
+    """True when the measure reads L2-normalised embeddings, not just the texts."""
+
+    def __call__(self, texts: Sequence[str], vectors: np.ndarray | None) -> float: ...
+
+
+def make_diversity(name: str) -> tuple[str, DiversityMeasure]:
+    """(full registry name, measure) for a short or full name."""
+    _register_builtins()
+    full, factory = REGISTRY.resolve(FAMILY, name)
+    return full, factory()
+
+
+def _register_builtins() -> None:
+    from textloop.strategies.synth_gate import cosine_spread, distinct_n  # noqa: F401
