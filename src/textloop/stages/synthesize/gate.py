@@ -1,0 +1,378 @@
+"""The quality gate every synthetic candidate passes before it may enter a release.
+
+``run_gate`` gives each candidate a ``Verdict``: accepted, or rejected with a stable reason
+code, a detail in words (which record it repeats, which probability was too low) and the
+scores behind it. The checks run cheapest first, and a candidate leaves at its first
+failure, so the expensive steps only see texts that might still pass:
+
+1. ``format`` / ``too-short`` / ``too-long``: one pass over each text (``gate_format``);
+2. ``copy-of-seed``: the text is one of the records the generator was shown;
+3. exact copies of real records, after folding case, spacing and punctuation: a
+   dictionary lookup; then exact repeats within the batch (``duplicate-of-batch``, the
+   first kept; identical texts would share every later verdict anyway);
+4. lexical near-duplicates of real records (MinHash LSH over 5-byte shingles, estimated
+   Jaccard >= ``near_dup_jaccard``);
+5. semantic near-duplicates of real records (embedding cosine >= ``near_dup_cosine``),
+   when an embedder is given; every real text is embedded once, blocks of cosines;
+6. ``label-inconsistent``: the scorer (a classifier trained on real data) gives the
+   intended label a probability below ``tau``; when a scorer is given;
+7. near and semantic repeats within the batch (``duplicate-of-batch``), among the texts
+   that passed everything else, so a text is never dropped for resembling one that is
+   itself rejected; the first of each family is kept.
+
+Steps 3 to 5 compare with the test records first: a candidate within near-duplicate
+distance (exact, lexical or semantic) of a test record is rejected as ``contamination``,
+whatever its other scores, because training on it would inflate the held-out score. A
+match with any other real record is ``near-duplicate-of-real``: it adds nothing but
+weight on that record.
+
+Checks that cannot run (no scorer, no embedder, no test records, a label the scorer does
+not know) are stated in ``GateResult.notes`` and its flags, never passed in silence. The
+result also reports, per label, how diverse the accepted texts are
+(``strategies/synth_gate``: mean pairwise embedding cosine distance, or distinct-2 without
+an embedder), because a generator repeating one idea passes every per-text check.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from textloop.errors import ConfigError, InvalidInputError
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.clean.duplicates import SEMANTIC, NearIndex
+from textloop.stages.synthesize import gate_matches as matches
+from textloop.stages.synthesize.gate_format import (
+    FORMAT,
+    TOO_LONG,
+    TOO_SHORT,
+    format_problem,
+    loose_key,
+)
+from textloop.stages.synthesize.gate_labels import LABEL_INCONSISTENT, LabelScorer, score_labels
+from textloop.strategies.synth.base import Candidate
+from textloop.strategies.synth_gate import DiversityMeasure, make_diversity
+
+COPY_OF_SEED = "copy-of-seed"
+CONTAMINATION = "contamination"
+NEAR_DUPLICATE_OF_REAL = "near-duplicate-of-real"
+DUPLICATE_OF_BATCH = "duplicate-of-batch"
+REASONS = (FORMAT, TOO_SHORT, TOO_LONG, COPY_OF_SEED, CONTAMINATION, NEAR_DUPLICATE_OF_REAL,
+           DUPLICATE_OF_BATCH, LABEL_INCONSISTENT)
+"""Every reason code a rejected verdict can carry, in the order the checks run."""
+
+Embed = Callable[[Sequence[str]], np.ndarray]
+__all__ = ["REASONS", "Embed", "GateResult", "GateSettings", "LabelScorer", "RealCorpus",
+           "Verdict", "run_gate"]
+
+
+@dataclass(frozen=True)
+class GateSettings:
+    """Thresholds of the gate, chosen on the development sets (``benchmarks/synth_gate.py``)."""
+
+    min_chars: int = 10
+    """Shorter texts (after stripping) are rejected; 1% of SMS messages are this short."""
+    max_chars: int = 2000
+    """Longer texts are rejected; the embedder reads only about the first 1,000."""
+    tau: float = 0.5
+    """Least probability the scorer must give a text's intended label."""
+    near_dup_jaccard: float = 0.6
+    """Estimated Jaccard similarity of 5-byte shingles (loose forms) for a near-duplicate.
+    Lower than ``textloop clean``'s 0.7: in a short text, one changed word already drops
+    the similarity below 0.7 (0.6 catches 77-99% of such copies on the development sets,
+    0.7 only 60-96%, for 0.5-7 points more new test-split texts turned away)."""
+    near_dup_cosine: float = 0.95
+    """Embedding cosine similarity (MiniLM) for a semantic near-duplicate, as in ``clean``."""
+    num_perm: int = 128
+    """MinHash permutations; more estimate Jaccard more precisely, linearly slower."""
+    diversity: str | None = None
+    """Registered diversity measure; None: cosine-spread with an embedder, else distinct-2."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RealCorpus:
+    """The real records candidates are checked against; ``is_test`` marks the held-out
+    split that nothing may come near."""
+
+    ids: Sequence[str]
+    texts: Sequence[str]
+    labels: Sequence[str | None]
+    is_test: Sequence[bool]
+
+    def __post_init__(self) -> None:
+        sizes = {len(self.ids), len(self.texts), len(self.labels), len(self.is_test)}
+        if len(sizes) > 1:
+            raise InvalidInputError(
+                f"real corpus columns differ in length: {len(self.ids)} ids, "
+                f"{len(self.texts)} texts, {len(self.labels)} labels, {len(self.is_test)} "
+                "test flags (expected one of each per record)")
+
+    def describe(self, position: int) -> str:
+        """A record as a verdict names it: its id and its label."""
+        label = self.labels[position]
+        kind = "test record" if self.is_test[position] else "record"
+        return f"{kind} {self.ids[position]}" + (f" (label {label!r})" if label else "")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    candidate: Candidate
+    accepted: bool
+    reason: str | None
+    """One of ``REASONS`` for a rejected candidate; None when accepted."""
+    detail: str | None
+    scores: Mapping[str, float]
+    """What was measured before the verdict: ``label_probability``; ``real_jaccard``,
+    ``test_jaccard``, ``batch_jaccard`` for a lexical match; ``real_cosine`` and
+    ``test_cosine`` (highest cosine to any such record), ``batch_cosine`` for a match."""
+
+
+@dataclass
+class GateResult:
+    verdicts: list[Verdict]
+    diversity: dict[str, float]
+    """Per label with at least two accepted texts; higher is more varied."""
+    diversity_measure: str | None = None
+    """Full registry name of the diversity measure."""
+    label_checked: bool = False
+    """False when no scorer was given: no candidate was checked against its label."""
+    semantic_checked: bool = False
+    """False when no embedder was given: paraphrases of real records were not looked for."""
+    notes: list[str] = field(default_factory=list)
+    """What could not be checked, and why, in words."""
+
+    def accepted(self) -> list[Verdict]:
+        return [v for v in self.verdicts if v.accepted]
+
+    def rejected(self) -> list[Verdict]:
+        return [v for v in self.verdicts if not v.accepted]
+
+    def counts(self) -> dict[str, int]:
+        """``accepted`` and each reason that occurred, with how many candidates."""
+        found = Counter("accepted" if v.accepted else v.reason for v in self.verdicts)
+        return {key: found[key] for key in ("accepted", *REASONS) if found[key]}
+
+
+class _Ledger:
+    """Each candidate's first failure, and the scores measured on the way."""
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self.candidates = candidates
+        self.keys = [loose_key(c.text) for c in candidates]
+        self.failure: list[tuple[str, str] | None] = [None] * len(candidates)
+        self.scores: list[dict[str, float]] = [{} for _ in candidates]
+
+    def alive(self) -> list[int]:
+        return [i for i, failed in enumerate(self.failure) if failed is None]
+
+    def reject(self, i: int, reason: str, detail: str) -> None:
+        if self.failure[i] is None:
+            self.failure[i] = (reason, detail)
+
+    def name(self, i: int) -> str:
+        text = self.candidates[i].text
+        return f"candidate #{i} ({text[:40] + ('...' if len(text) > 40 else '')!r})"
+
+    def verdicts(self) -> list[Verdict]:
+        out = []
+        for i, (candidate, failed) in enumerate(zip(self.candidates, self.failure,
+                                                    strict=True)):
+            reason, detail = failed if failed is not None else (None, None)
+            out.append(Verdict(candidate, failed is None, reason, detail, self.scores[i]))
+        return out
+
+
+def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
+             settings: GateSettings = GateSettings(), *, embed: Embed | None = None,
+             scorer: LabelScorer | None = None, progress: Progress = NULL_PROGRESS
+             ) -> GateResult:
+    """A verdict per candidate, in order, and the accepted texts' diversity per label."""
+    measure_name, measure = _diversity_measure(settings, embedded=embed is not None)
+    ledger = _Ledger(candidates)
+    result = GateResult([], {}, measure_name, scorer is not None, embed is not None)
+    with progress.task("Checking format and copies of seeds", total=len(candidates)) as task:
+        _check_format(ledger, settings)
+        _check_seed_copies(ledger, real)
+        task.advance(len(candidates))
+    real_keys = [loose_key(t) for t in real.texts]
+    _check_lexical(ledger, real, real_keys, settings, progress)
+    vectors = None
+    if embed is not None and ledger.alive():
+        vectors = _check_semantic(ledger, real, embed, settings, progress)
+    if scorer is not None:
+        _check_labels(ledger, scorer, settings, result.notes, progress)
+    _repeats_within(ledger, matches.near_within(
+        [ledger.keys[i] for i in ledger.alive()], settings.near_dup_jaccard,
+        num_perm=settings.num_perm, progress=progress))
+    if vectors is not None:
+        _repeats_within(ledger, matches.semantic_within(vectors[ledger.alive()],
+                                                        settings.near_dup_cosine, progress))
+    result.verdicts = ledger.verdicts()
+    result.diversity = _diversity(ledger, vectors, measure)
+    result.notes[:0] = _unchecked(real, embed is not None, scorer is not None)
+    return result
+
+
+def _diversity_measure(settings: GateSettings, *, embedded: bool
+                       ) -> tuple[str, DiversityMeasure]:
+    name = settings.diversity or ("cosine-spread" if embedded else "distinct-2")
+    full, measure = make_diversity(name)
+    if measure.needs_vectors and not embedded:
+        raise ConfigError(f"the diversity measure {full} reads embeddings, but the gate was "
+                          "given no embedder",
+                          hint="pass an embedder, or set the gate's diversity to distinct-2")
+    return full, measure
+
+
+def _check_format(ledger: _Ledger, settings: GateSettings) -> None:
+    for i, candidate in enumerate(ledger.candidates):
+        problem = format_problem(candidate.text, settings.min_chars, settings.max_chars)
+        if problem is not None:
+            ledger.reject(i, *problem)
+
+
+def _check_seed_copies(ledger: _Ledger, real: RealCorpus) -> None:
+    """A text equal (loosely) to one of the records shown to the generator."""
+    wanted = {s for i in ledger.alive() for s in ledger.candidates[i].seed_ids}
+    seed_keys = {rid: loose_key(text) for rid, text in zip(real.ids, real.texts, strict=True)
+                 if rid in wanted}
+    for i in ledger.alive():
+        for seed in ledger.candidates[i].seed_ids:
+            if seed_keys.get(seed) == ledger.keys[i]:
+                ledger.reject(i, COPY_OF_SEED,
+                              f"repeats its seed record {seed} (ignoring case, spacing and "
+                              "punctuation)")
+                break
+
+
+def _check_lexical(ledger: _Ledger, real: RealCorpus, real_keys: list[str],
+                   settings: GateSettings, progress: Progress) -> None:
+    """Exact copies of real records and of earlier candidates, then MinHash near-copies."""
+    def keys(alive: list[int]) -> list[str]:
+        return [ledger.keys[i] for i in alive]
+
+    _against_real(ledger, real, lambda alive, ref, _: matches.exact_to(
+        keys(alive), [real_keys[j] for j in ref]))
+    _repeats_within(ledger, matches.exact_within(keys(ledger.alive())))
+    indexed = ledger.alive()
+    if not indexed:
+        return
+    index = NearIndex(keys(indexed), settings.near_dup_jaccard, num_perm=settings.num_perm)
+    row = {i: r for r, i in enumerate(indexed)}
+    _against_real(ledger, real, lambda alive, ref, _: matches.near_to(
+        index, [row[i] for i in alive], [real_keys[j] for j in ref], progress))
+
+
+FindInReal = Callable[[list[int], np.ndarray, str], matches.Found]
+"""(alive candidates, positions of real records, scope "test" or "real") -> matches."""
+
+
+def _against_real(ledger: _Ledger, real: RealCorpus, find: FindInReal) -> None:
+    """Test records first (contamination), then every other real record."""
+    is_test = np.asarray(real.is_test, dtype=bool)
+    for scope, reason, positions in (("test", CONTAMINATION, np.flatnonzero(is_test)),
+                                     ("real", NEAR_DUPLICATE_OF_REAL,
+                                      np.flatnonzero(~is_test))):
+        alive = ledger.alive()
+        if not alive or not len(positions):
+            continue
+        for i, match in zip(alive, find(alive, positions, scope), strict=True):
+            if match is not None:
+                record = int(positions[match.other])
+                ledger.scores[i][f"{scope}_{_measure(match)}"] = match.similarity
+                ledger.reject(i, reason, f"{match.describe()} {real.describe(record)}")
+
+
+def _check_semantic(ledger: _Ledger, real: RealCorpus, embed: Embed,
+                    settings: GateSettings, progress: Progress) -> np.ndarray:
+    """Paraphrase-level copies of real records; returns every candidate's vector (rows of
+    candidates already rejected are zero)."""
+    alive = ledger.alive()
+    with progress.task("Embedding generated and real texts"):
+        own = _unit(embed([ledger.candidates[i].text for i in alive]), len(alive))
+        reference = _unit(embed(list(real.texts)), len(real.texts))
+    vectors = np.zeros((len(ledger.candidates), own.shape[1]), dtype=np.float32)
+    vectors[alive] = own
+
+    def find(alive: list[int], positions: np.ndarray, scope: str) -> matches.Found:
+        found, similarity = matches.semantic_to(vectors[alive], reference[positions],
+                                                settings.near_dup_cosine)
+        for i, value in zip(alive, similarity, strict=True):
+            ledger.scores[i][f"{scope}_cosine"] = float(value)
+        return found
+
+    _against_real(ledger, real, find)
+    return vectors
+
+
+def _unit(vectors: np.ndarray, n: int) -> np.ndarray:
+    """Checked, L2-normalised embeddings (an embedder's vectors may not be unit length)."""
+    x = np.asarray(vectors, dtype=np.float32)
+    if x.ndim != 2 or len(x) != n:
+        raise InvalidInputError(f"the embedder returned an array of shape {x.shape} for {n} "
+                                f"texts (expected ({n}, dimensions))")
+    return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+
+
+def _check_labels(ledger: _Ledger, scorer: LabelScorer, settings: GateSettings,
+                  notes: list[str], progress: Progress) -> None:
+    alive = ledger.alive()
+    labels = [ledger.candidates[i].label for i in alive]
+    with progress.task("Scoring generated texts against their labels", total=len(alive)):
+        scored = score_labels([ledger.candidates[i].text for i in alive], labels, scorer)
+    unknown: Counter[str] = Counter()
+    for i, label, score in zip(alive, labels, scored, strict=True):
+        if score.probability is None:
+            unknown[label] += 1
+            continue
+        ledger.scores[i]["label_probability"] = score.probability
+        if score.probability < settings.tau:
+            ledger.reject(i, LABEL_INCONSISTENT, score.detail(label, settings.tau))
+    notes += [f"label consistency not checked for {label!r} ({n} candidates): the "
+              "classifier has no such class" for label, n in sorted(unknown.items())]
+
+
+def _repeats_within(ledger: _Ledger, found: matches.Found) -> None:
+    """Reject candidates matching an earlier kept one; ``found`` is over ``alive()``."""
+    alive = ledger.alive()
+    for i, match in zip(alive, found, strict=True):
+        if match is not None:
+            first = alive[match.other]
+            ledger.scores[i][f"batch_{_measure(match)}"] = match.similarity
+            ledger.reject(i, DUPLICATE_OF_BATCH,
+                          f"{match.describe()} {ledger.name(first)}, which is kept")
+
+
+def _measure(match: matches.Match) -> str:
+    return "cosine" if match.how == SEMANTIC else "jaccard"
+
+
+def _diversity(ledger: _Ledger, vectors: np.ndarray | None, measure: DiversityMeasure
+               ) -> dict[str, float]:
+    """The measure over each label's accepted texts (labels with two or more)."""
+    by_label: dict[str, list[int]] = {}
+    for i in ledger.alive():
+        by_label.setdefault(ledger.candidates[i].label, []).append(i)
+    return {label: float(measure([ledger.candidates[i].text for i in rows],
+                                 vectors[rows] if vectors is not None else None))
+            for label, rows in sorted(by_label.items()) if len(rows) >= 2}
+
+
+def _unchecked(real: RealCorpus, embedded: bool, scored: bool) -> list[str]:
+    notes = []
+    if not scored:
+        notes.append("label consistency not checked: no label scorer was given, so no "
+                      "candidate was tested against its intended label")
+    if not embedded:
+        notes.append("paraphrases not checked: no embedder was given, so only exact and "
+                     "lexical (MinHash) near-duplicates were looked for")
+    if not any(real.is_test):
+        notes.append("contamination not checked: the real corpus has no test records")
+    return notes
