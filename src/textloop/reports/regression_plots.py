@@ -51,7 +51,7 @@ def error_by_range_plot(bins: list[dict[str, float]]) -> Plot:
         ax = fig.add_subplot()
         names = [b["range"] for b in bins]
         ax.bar(np.arange(len(bins)), [b["mae"] for b in bins], color=BLUE)
-        ax.set_xticks(np.arange(len(bins)), names, rotation=20, ha="right")
+        ax.set_xticks(np.arange(len(bins)), [str(name) for name in names], rotation=20, ha="right")
         ax.set_xlabel("true value")
         ax.set_ylabel("mean absolute error")
         svg = to_svg(fig, "error-by-range")

@@ -41,8 +41,8 @@ def evaluate_regression(store: Store, project: Project, run_ref: str, split: str
     with progress.task(f"Scoring {len(part.texts):,} {split} rows", total=None):
         pred = np.asarray(loaded.model.predict(x), dtype=np.float64)
     truth = np.asarray(part.labels, dtype=np.float64)
-    train_mean = float(np.mean(data.splits["train"].labels)) if data.splits["train"].labels \
-        else None
+    train = np.asarray(data.splits["train"].labels, dtype=np.float64)
+    train_mean = float(train.mean()) if train.size else None
     metrics = regression_metrics(truth, pred, train_mean)
     metrics["slices"] = _slices(project, data, split, truth, pred)
     goal = project.spec.goal

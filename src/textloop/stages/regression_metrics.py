@@ -8,10 +8,10 @@ review queue sorted by score needs even when the numbers are off.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.stats import pearsonr, spearmanr
 
 from textloop.errors import InvalidInputError
@@ -19,7 +19,7 @@ from textloop.errors import InvalidInputError
 HEADLINE = ("mae", "rmse", "r2", "spearman")
 
 
-def regression_metrics(y_true: Sequence[float], y_pred: Sequence[float],
+def regression_metrics(y_true: ArrayLike, y_pred: ArrayLike,
                        baseline: float | None = None) -> dict[str, Any]:
     """Errors, fit and rank agreement; ``baseline`` (the training mean) adds the MAE of
     always predicting it, so a reader sees what the model gains over a constant."""

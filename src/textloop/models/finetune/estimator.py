@@ -56,6 +56,7 @@ class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
     max_seq_len: int
     seed: int
     head_: LinearHead
+    _onnx: OnnxTunedEncoder | None
     tuned_attribute: ClassVar[str]
     """Where a subclass keeps what tuning changed (full encoder weights, or adapters)."""
 

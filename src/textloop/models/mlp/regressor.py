@@ -46,7 +46,7 @@ class EmbedMLPRegressor(RegressorMixin, EmbedMLP):
     def _n_outputs(self) -> int:
         return 1
 
-    def _encode(self, y: Sequence[Any]) -> np.ndarray:
+    def _encode(self, y: Sequence[Any] | np.ndarray) -> np.ndarray:
         return (np.asarray(y, dtype=np.float64) - self.target_mean_) / self.target_scale_
 
     def _validation_arrays(self, validation: Validation) -> tuple[np.ndarray, np.ndarray]:

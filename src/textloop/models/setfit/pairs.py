@@ -28,7 +28,7 @@ def sentence_pairs(y_idx: np.ndarray, count: int, rng: np.random.Generator) -> P
     n = len(y_idx)
     left = np.resize(rng.permutation(n), count)
     positive = np.arange(count) % 2 == 0
-    right = np.array([_partner(y_idx, i, same, rng) for i, same in zip(left, positive,
+    right = np.array([_partner(y_idx, int(i), same, rng) for i, same in zip(left, positive,
                                                                          strict=True)])
     order = rng.permutation(count)
     return left[order], right[order], positive[order].astype(np.float32)

@@ -46,5 +46,5 @@ def subset_metrics(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[st
     rows = np.flatnonzero(mask)
     if rows.size == 0:
         return {"n": 0, **dict.fromkeys(CLASSIFICATION_METRICS)}
-    found = compute_metrics([y_true[i] for i in rows], np.asarray(proba)[rows], labels)
+    found = compute_metrics([y_true[int(i)] for i in rows], np.asarray(proba)[rows], labels)
     return {"n": int(rows.size), **{name: found.get(name) for name in CLASSIFICATION_METRICS}}

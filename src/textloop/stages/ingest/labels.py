@@ -76,7 +76,7 @@ class TargetCheck:
             return None
         value = _number(label)
         problem = "is not a number" if value is None else self.target.problem_with(value)
-        if problem is not None:
+        if value is None or problem is not None:
             bounds = f" between {self.target.min} and {self.target.max}" if (
                 self.target.min is not None or self.target.max is not None) else ""
             raise RowError(row, f"target {label!r} {problem}", self.column,

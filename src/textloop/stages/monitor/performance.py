@@ -89,7 +89,7 @@ def performance_check(comparison: Comparison, settings: MonitoringSettings) -> C
     calibration = calibration_check(ref.proba, [str(t) for t in ref.truth], comparison.labels,
                                     settings.max_ece)
     estimate, baseline = estimated_metrics(cur.proba), estimated_metrics(ref.proba)
-    details = {"estimated": estimate, "reference_estimated": baseline,
+    details: dict[str, Any] = {"estimated": estimate, "reference_estimated": baseline,
                "reference_realized": realized_metrics([str(t) for t in ref.truth],
                                                       ref.predicted),
                "calibration": calibration, "assumptions": list(ASSUMPTIONS)}

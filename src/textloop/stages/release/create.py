@@ -165,7 +165,8 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: _Settings,
     record_labels = [r.label for r in snap.records]
     target = None
     if spec.task == "regression":
-        labels, warnings = [], []
+        labels: list[str] = []
+        warnings: list[str] = []
         values = target_values(record_labels)
         strata = target_strata(values)
         n_strata = max(strata, default=0) + 1
