@@ -15,7 +15,7 @@ from textloop.errors import TextloopError
 
 # Help lists commands in the order of the loop, not in the order modules register them.
 LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "annotators", "agreement", "rules",
-              "clean", "review", "release", "releases", "train", "evaluate", "predict",
+              "clean", "review", "synth", "release", "releases", "train", "evaluate", "predict",
               "learning-curve", "cv", "search", "runs",
               "register", "versions", "promote", "rollback", "lineage", "serve", "keys", "monitor",
               "export",

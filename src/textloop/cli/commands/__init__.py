@@ -23,4 +23,5 @@ from textloop.cli.commands import (  # noqa: F401
     simulate,
     sufficiency,
     suggest,
+    synth,
 )

@@ -45,8 +45,11 @@ def show(
     else:
         console.print("final label: none (unlabeled)")
     if found.excluded:
-        console.print("[bold red]excluded[/] from releases (undo the review decision to "
-                      "bring it back)")
+        batch, item = rec.meta.get("synth_batch"), rec.meta.get("synth_item")
+        how = (f"accept it again: textloop synth accept {batch} {item}"
+               if rec.source_kind == "synthetic" and batch else
+               "undo the review decision")
+        console.print(f"[bold red]excluded[/] from releases ({esc(how)} to bring it back)")
     console.print(_history_table(found.annotations))
     for item in found.queued:
         console.print(Text(f"queued {_when(item['created_at'])} ({item['status']}): "

@@ -1,0 +1,108 @@
+"""``textloop synth`` and its sub-commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.cli.console import console
+from textloop.cli.main import app
+
+runner = CliRunner()
+FAST = ("--generator", "swap", "--no-embeddings")
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch) -> None:
+    monkeypatch.setattr(console, "_width", 250)
+
+
+@pytest.fixture
+def project_v1(project, store, tmp_path):
+    released(store, project, tmp_path)
+    return project
+
+
+def invoke(project, *args: str):
+    return runner.invoke(app, ["--project", str(project.root), "synth", *args],
+                         env={"TEXTLOOP_USER": "ana"})
+
+
+def test_synth_prints_a_row_per_class_and_stores_a_pending_batch(project_v1) -> None:
+    result = invoke(project_v1, *FAST, "--per-class", "15", "--classes", "1")
+    assert result.exit_code == 0, result.output
+    assert "Batch s1 from textloop.synth.swap.v1" in result.output
+    row = next(line for line in result.output.splitlines() if "│ spam" in line)
+    assert "rarest: 80 records (no champion)" in row and "│ 15 " in row
+    assert "Rejected spam: near-duplicate-of-real" in result.output
+    assert "Note: paraphrases not checked" in result.output
+    assert "Stored batch s1 (pending)" in result.output
+    listed = invoke(project_v1, "list")
+    assert "s1" in listed.output and "pending" in listed.output and "swap" in listed.output
+
+
+def test_evaluate_flag_json_and_the_decision_round_trip(project_v1) -> None:
+    result = invoke(project_v1, *FAST, "--per-class", "10", "--evaluate", "--json")
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["batch"] == "s1" and set(body["counts"]) == {"spam", "ham"}
+    assert body["evaluation"]["decision"] in ("accepted", "held_back")
+    assert set(body["evaluation"]["per_class"]) == {"spam", "ham"}
+    shown = invoke(project_v1, "show", "s1", "--json")
+    assert json.loads(shown.stdout)["batch"]["decided_by"] == "evaluation"
+    held = invoke(project_v1, "reject", "s1", "--reason", "too repetitive")
+    assert "Batch s1 held back by ana." in held.output
+    assert "held_back by ana: too repetitive" in invoke(project_v1, "show", "s1").output
+
+
+def test_show_lists_rejected_items_with_their_reasons_and_accept_takes_items(
+        project_v1) -> None:
+    assert invoke(project_v1, *FAST, "--per-class", "20").exit_code == 0
+    shown = invoke(project_v1, "show", "s1", "--status", "rejected")
+    assert shown.exit_code == 0, shown.output
+    assert "near-duplicate-of-real: a near-duplicate" in shown.output
+    assert "│ accepted" not in shown.output
+    rejected = json.loads(invoke(project_v1, "show", "--status", "rejected", "--json").stdout)
+    number = rejected["items"][0]["n"]
+    accepted = invoke(project_v1, "accept", "s1", str(number))
+    assert f"Items {number} of s1 accepted by ana." in accepted.output
+    assert "join a release once the batch is accepted" in accepted.output
+    after = json.loads(invoke(project_v1, "show", "--json").stdout)["items"]
+    item = next(i for i in after if i["n"] == number)
+    assert (item["status"], item["decision"], item["decided_by"]) == (
+        "rejected", "accepted", "ana")
+    batch = invoke(project_v1, "accept", "s1")
+    assert "Batch s1 accepted by ana." in batch.output and "items join the next release" \
+        in batch.output
+
+
+def test_errors_name_the_problem_and_the_fix(project_v1) -> None:
+    missing = invoke(project_v1, "show", "s7")
+    assert missing.exit_code == 3 and "Error: no synthetic batch 's7'" in missing.output
+    assert "textloop synth list" in missing.output
+    unknown = invoke(project_v1, *FAST, "--labels", "eggs")
+    assert unknown.exit_code == 2 and "labels the project does not have: eggs" in unknown.output
+    bad_status = invoke(project_v1, "show", "--status", "maybe")
+    assert bad_status.exit_code == 2 and "use one of all, accepted, rejected" in \
+        bad_status.output
+
+
+def test_help_shows_examples() -> None:
+    assert "textloop synth --evaluate" in runner.invoke(app, ["synth", "--help"]).output
+    assert "textloop synth show s2" in runner.invoke(app, ["synth", "show", "--help"]).output
+    assert "textloop synth accept s2 14 15" in runner.invoke(
+        app, ["synth", "accept", "--help"]).output
+
+
+def test_a_record_taken_back_out_says_how_to_bring_it_back(project_v1) -> None:
+    assert invoke(project_v1, *FAST, "--per-class", "10", "--classes", "1").exit_code == 0
+    invoke(project_v1, "accept", "s1")
+    items = json.loads(invoke(project_v1, "show", "--json").stdout)["items"]
+    item = next(i for i in items if i["record_id"])
+    invoke(project_v1, "reject", "s1")
+    shown = runner.invoke(app, ["--project", str(project_v1.root), "show", item["record_id"]])
+    assert "from synthetic synth:s1" in shown.output
+    assert f"accept it again: textloop synth accept s1 {item['n']}" in shown.output
