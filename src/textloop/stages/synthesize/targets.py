@@ -56,10 +56,9 @@ def pick_targets(spec: ProjectSpec, counts: Mapping[str, int], *,
     if labels:
         return [Target(label, per_class, "named (--labels)", count=counts.get(label, 0))
                 for label in _known(spec, labels)]
-    order = {label: i for i, label in enumerate(spec.label_names)}
     if champion is not None:
         return _weakest(spec, counts, champion, n, per_class)
-    rarest = sorted(spec.label_names, key=lambda lab: (counts.get(lab, 0), order[lab]))
+    rarest = sorted(spec.label_names, key=lambda lab: counts.get(lab, 0))  # ties: project order
     return [Target(lab, per_class, f"rarest: {counts.get(lab, 0):,} records (no champion)",
                    count=counts.get(lab, 0))
             for lab in rarest[:n]]
@@ -71,11 +70,10 @@ def _weakest(spec: ProjectSpec, counts: Mapping[str, int],
     """Lowest champion F1 first; a label the champion's evaluation has no F1 for (a label
     added since, or one absent from its test split) comes before every scored label."""
     version, f1 = champion
-    order = {label: i for i, label in enumerate(spec.label_names)}
 
-    def key(label: str) -> tuple[float, int, int]:
+    def key(label: str) -> tuple[float, int]:  # the sort is stable: ties in project order
         value = f1.get(label)
-        return (-1.0 if value is None else value, counts.get(label, 0), order[label])
+        return (-1.0 if value is None else value, counts.get(label, 0))
 
     def why(label: str) -> str:
         value = f1.get(label)
