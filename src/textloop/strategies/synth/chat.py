@@ -148,6 +148,15 @@ def message_text(body: Any, source: str) -> str:
     return content
 
 
+def finish_reason(body: Any) -> str | None:
+    """Why the model stopped (``"stop"``, ``"length"`` when ``max_tokens`` cut it off)."""
+    try:
+        reason = body["choices"][0]["finish_reason"]
+    except (KeyError, IndexError, TypeError):
+        return None
+    return reason if isinstance(reason, str) else None
+
+
 def _retry_after(response: httpx.Response, cap: float) -> float | None:
     """Seconds the server asked to wait (``Retry-After`` in seconds or as a date), capped."""
     value = response.headers.get("Retry-After")

@@ -12,7 +12,7 @@ from typing import Any
 
 from textloop.errors import ConfigError
 from textloop.registry import REGISTRY
-from textloop.strategies.synth.chat import ChatEndpoint, Message, message_text
+from textloop.strategies.synth.chat import ChatEndpoint, Message
 from textloop.strategies.synth.prompted import PromptedGenerator
 
 
@@ -42,6 +42,7 @@ class OpenAIGenerator(PromptedGenerator):
                                       timeout=timeout, max_retries=max_retries,
                                       backoff=backoff)
         self.model = self.endpoint.model
+        self.source = self.endpoint.url
 
-    def chat(self, messages: list[Message], params: Mapping[str, Any]) -> str:
-        return message_text(self.endpoint.complete(messages, **params), self.endpoint.url)
+    def complete(self, messages: list[Message], params: Mapping[str, Any]) -> Any:
+        return self.endpoint.complete(messages, **params)

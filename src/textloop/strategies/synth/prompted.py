@@ -18,7 +18,7 @@ from typing import Any
 
 from textloop.progress import Progress
 from textloop.strategies.synth.base import Candidate, Request
-from textloop.strategies.synth.chat import Message
+from textloop.strategies.synth.chat import Message, finish_reason, message_text
 from textloop.strategies.synth.novelty import NoveltyFilter
 from textloop.strategies.synth.prompts import generation_prompt, load_template, parse_texts
 
@@ -30,6 +30,7 @@ class PromptedGenerator:
 
     name = ""  # set by make_generator to the full registry name
     model = ""  # the model's name as recorded on candidates
+    source = ""  # where the answers come from (a URL, a model file), for error messages
 
     def __init__(self, *, temperature: float = 0.9, top_p: float = 0.95,
                  max_tokens: int = 512, per_call: int = 10, examples: int = 5,
@@ -39,9 +40,17 @@ class PromptedGenerator:
         self.examples = examples
         self.template = load_template(template)
 
-    def chat(self, messages: list[Message], params: Mapping[str, Any]) -> str:
-        """The model's reply to ``messages``, sampled with ``params`` (``seed`` included)."""
+    def complete(self, messages: list[Message], params: Mapping[str, Any]) -> Any:
+        """The model's chat completion, in OpenAI's shape, for ``messages`` sampled with
+        ``params`` (``seed`` included)."""
         raise NotImplementedError
+
+    def texts(self, prompt: str, params: Mapping[str, Any]) -> list[str]:
+        """The texts in the model's answer to ``prompt``. When the answer was cut off at
+        ``max_tokens``, its last text is dropped: it most likely stops mid-sentence."""
+        body = self.complete([{"role": "user", "content": prompt}], params)
+        texts = parse_texts(message_text(body, self.source))
+        return texts[:-1] if finish_reason(body) == "length" else texts
 
     def generate(self, request: Request, progress: Progress) -> list[Candidate]:
         brief = request.brief
@@ -57,9 +66,8 @@ class PromptedGenerator:
                 params = {**self.sampling, "seed": rng.randrange(2**31)}
                 ask = min(self.per_call, request.count - len(out))
                 prompt = generation_prompt(self.template, brief, shown, ask)
-                texts = [text for text in parse_texts(self.chat(
-                    [{"role": "user", "content": prompt}], params)) if novel.admit(text)]
-                for text in texts[:ask]:
+                novel_texts = [text for text in self.texts(prompt, params) if novel.admit(text)]
+                for text in novel_texts[:ask]:
                     out.append(Candidate(
                         text=text, label=brief.label, generator=self.name,
                         seed_ids=tuple(seed.record_id for seed in shown), model=self.model,

@@ -26,7 +26,7 @@ from textloop.strategies.synth.base import Brief, Seed
 TEMPLATES = resources.files("textloop.strategies.synth") / "templates"
 _ITEM = re.compile(r"^(?:\(?\d{1,3}\s*[.):\]]|[-*•]|#\d{1,3}:?)\s*")
 _QUOTES = ('""', "''", "“”", "‘’", "«»")
-NO_DESCRIPTION = "(none given; go by the class name and the examples)"
+NO_DESCRIPTION = "no description given"
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def generation_prompt(template: PromptTemplate, brief: Brief, shown: Sequence[Se
     return template.render(
         label=brief.label, count=count,
         description=one_line(brief.description) or NO_DESCRIPTION,
-        other_labels=", ".join(brief.other_labels) or "(none)",
+        other_labels=", ".join(f'"{label}"' for label in brief.other_labels) or "none",
         examples=examples or "(none yet)")
 
 
@@ -69,7 +69,7 @@ def parse_texts(reply: str) -> list[str]:
     """The texts listed in a model's reply, in order, without numbering or quotes.
 
     When some lines are numbered or bulleted, only those count: the rest is the model
-    talking ("Here are five texts:"). Empty lines and code fences are dropped."""
+    talking. Empty lines, code fences, headings and items without a letter are dropped."""
     listed = _json_array(reply)
     if listed is not None:
         return [text for text in map(_unwrap, listed) if text]
@@ -78,9 +78,13 @@ def parse_texts(reply: str) -> list[str]:
     items = [line for line in lines if _ITEM.match(line)]
     if items:
         lines = [_ITEM.sub("", line, count=1) for line in items]
-    else:
-        lines = [line for line in lines if not line.endswith(":")]
-    return [text for text in map(_unwrap, lines) if text]
+    return [text for text in map(_unwrap, lines) if _is_text(text)]
+
+
+def _is_text(item: str) -> bool:
+    """Whether a list item is a text: it has a letter, and does not end in a colon (a
+    heading such as "Here are the texts:" or a label such as "First text:")."""
+    return any(ch.isalpha() for ch in item) and not item.endswith(":")
 
 
 def _json_array(reply: str) -> list[object] | None:

@@ -63,10 +63,10 @@ class ChatServer(ThreadingHTTPServer):
             return step
 
 
-def completion(model: str, content: str, logprobs: list[dict[str, Any]] | None = None
-               ) -> dict[str, Any]:
+def completion(model: str, content: str, logprobs: list[dict[str, Any]] | None = None,
+               finish_reason: str = "stop") -> dict[str, Any]:
     """A chat completion shaped as OpenAI's API returns it."""
-    choice: dict[str, Any] = {"index": 0, "finish_reason": "stop",
+    choice: dict[str, Any] = {"index": 0, "finish_reason": finish_reason,
                               "message": {"role": "assistant", "content": content}}
     if logprobs is not None:
         choice["logprobs"] = {"content": logprobs}

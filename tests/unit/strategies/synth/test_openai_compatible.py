@@ -3,9 +3,11 @@ sends, the texts it keeps, and the provenance on every candidate."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from tests.unit.strategies.synth.chat_server import ChatServer, Step
+from tests.unit.strategies.synth.chat_server import ChatServer, Step, completion
 from tests.unit.strategies.synth.conftest import sms_brief
 from textloop.errors import ConfigError
 from textloop.progress import NULL_PROGRESS
@@ -49,10 +51,10 @@ def test_the_prompt_carries_label_description_other_labels_and_seeds(
     brief = sms_brief(n=2)
     generator(chat_server).generate(Request(brief, count=1), NULL_PROGRESS)
     prompt = chat_server.requests[0].body["messages"][0]["content"]
-    assert 'Class: spam' in prompt and "SMS messages that are spam" in prompt
-    assert "must not belong to any of them): ham" in prompt
+    assert 'examples of the class "spam" (SMS messages that are spam)' in prompt
+    assert 'must not belong to any of these other classes: "ham"' in prompt
     assert all(f"- {' '.join(seed.text.split())}" in prompt for seed in brief.seeds)
-    assert "Write 1 new texts" in prompt
+    assert "Write 1 new examples" in prompt
 
 
 def test_calls_repeat_until_count_with_at_most_per_call_asked_each_time(
@@ -68,6 +70,17 @@ def test_calls_repeat_until_count_with_at_most_per_call_asked_each_time(
     assert "Write 1 new" in prompts[2]
     assert all(len(c.seed_ids) == 2 for c in candidates)
     assert len({seen.body["seed"] for seen in chat_server.requests}) == 3
+
+
+def test_the_last_text_of_an_answer_cut_off_at_max_tokens_is_dropped(
+        chat_server: ChatServer) -> None:
+    cut = completion("tiny-chat", "1. a whole text\n2. another whole text\n3. a text that st",
+                     finish_reason="length")
+    chat_server.script = [Step(200, json.dumps(cut).encode())]
+    chat_server.replies = ["1. from the second call"]
+    candidates = generator(chat_server).generate(Request(sms_brief(), count=3), NULL_PROGRESS)
+    assert [c.text for c in candidates] == ["a whole text", "another whole text",
+                                            "from the second call"]
 
 
 def test_the_same_request_shows_the_same_seeds_and_sends_the_same_sampling_seed(

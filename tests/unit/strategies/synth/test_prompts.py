@@ -34,8 +34,10 @@ def test_numbers_inside_texts_are_kept() -> None:
         "2 for 1 pizzas tonight", "24/7 support: call 0800"]
 
 
-def test_empty_items_are_dropped() -> None:
+def test_empty_items_headings_and_numbers_alone_are_dropped() -> None:
     assert parse_texts('1. ""\n2.\n3. real text\n[]') == ["real text"]
+    assert parse_texts("1. First text:\n2. 1.1.1\n3. Win a car\n#4 More examples:") == [
+        "Win a car"]
     assert parse_texts("") == []
 
 
@@ -44,13 +46,14 @@ def test_generation_prompt_fills_every_field_and_survives_dollars_and_braces() -
                   ("ham", "promo"))
     prompt = generation_prompt(load_template("generate.v1"), brief, brief.seeds, 4)
     assert "Ads that cost $$$ {money}" in prompt and "- Pay $5 now {x}" in prompt
-    assert "ham, promo" in prompt and "Write 4 new texts" in prompt
+    assert '"ham", "promo"' in prompt and "Write 4 new examples" in prompt
     assert "$" not in prompt.replace("$$$", "").replace("$5", "")  # no placeholder left
 
 
 def test_a_brief_without_seeds_or_description_says_so() -> None:
     prompt = generation_prompt(load_template("generate.v1"), Brief("ham", "", ()), (), 2)
-    assert NO_DESCRIPTION in prompt and "(none yet)" in prompt
+    assert f'"ham" ({NO_DESCRIPTION})' in prompt and "(none yet)" in prompt
+    assert "other classes: none." in prompt
 
 
 def test_an_unknown_template_version_lists_the_known_ones() -> None:
