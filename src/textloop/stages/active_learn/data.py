@@ -17,8 +17,10 @@ from textloop.models.embedders import get_embedder
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.labels import current_labels
 from textloop.storage import Store, queue, records, reviews
+from textloop.types import AnnotationKind
 
 TRUSTED = ("human", "adjudicated", "review", "import")
+SYNTHETIC = AnnotationKind.SYNTHETIC.value
 EMBEDDER = "minilm-int8"
 MIN_TO_TRAIN = 10
 
@@ -52,7 +54,9 @@ def load_sets(store: Store, project: Project, *, include_queued: bool = False,
             if rec.id not in excluded:
                 texts[rec.id] = rec.text
     labeled = sorted(rid for rid, r in resolved.items() if r.kind in TRUSTED and rid in texts)
-    taken = set(labeled) | waiting
+    # generated texts are neither trained on here nor asked about: the pool is real text
+    generated = {rid for rid, r in resolved.items() if r.kind == SYNTHETIC}
+    taken = set(labeled) | waiting | generated
     pool = sorted(rid for rid in texts if rid not in taken)
     vectors = embed(store, [texts[r] for r in labeled + pool], progress)
     return ActiveSets(labeled, np.array([resolved[r].label for r in labeled], dtype=object),

@@ -1,0 +1,23 @@
+"""What active learning trains on and what it may ask annotators about."""
+
+from __future__ import annotations
+
+from tests.unit.stages.synthesize.batches import candidate, stored_batch
+from textloop.stages.active_learn.data import load_sets
+from textloop.stages.synthesize.decisions import decide
+from textloop.storage import records
+
+
+def test_accepted_synthetic_records_are_neither_pool_nor_training(mixed_project) -> None:
+    project, store = mixed_project
+    before = load_sets(store, project)
+    batch = stored_batch(store, [candidate("win a free prize now, text CLAIM to 8888"),
+                                 candidate("cheap loans approved today, reply YES")])
+    decide(store, batch, "accepted", actor="ana")
+    with store.read() as conn:
+        generated = {r.id for r in records.iter_all(conn) if r.source_kind == "synthetic"}
+    assert len(generated) == 2  # the batch became records
+    after = load_sets(store, project)
+    assert after.pool_ids == before.pool_ids
+    assert after.labeled_ids == before.labeled_ids
+    assert not generated & (set(after.pool_ids) | set(after.labeled_ids))
