@@ -54,7 +54,11 @@ def included(batch: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
 def decide(store: Store, ref: str, decision: str, *, actor: str, reason: str | None = None,
            items: Sequence[int] = ()) -> Decided:
     """Accept or hold back a batch (``items`` empty) or accept/reject some of its items,
-    then bring its records in line, all in one transaction."""
+    then bring its records in line, all in one transaction. ``decision`` is ``accepted``
+    or ``rejected`` (for a batch: hold it back)."""
+    if decision not in (synth.ITEM_ACCEPTED, synth.ITEM_REJECTED):
+        raise InvalidInputError(f"unknown synthetic decision {decision!r}",
+                                hint=f"use {synth.ITEM_ACCEPTED!r} or {synth.ITEM_REJECTED!r}")
     with store.write() as conn:
         batch = synth.get_batch(conn, ref)
         if items:

@@ -91,3 +91,7 @@ def test_unknown_items_and_batches_are_refused(store) -> None:
         decide(store, batch, "accepted", actor="ana", items=[7])
     with pytest.raises(NotFoundError, match="no synthetic batch 's4'"):
         decide(store, "s4", "accepted", actor="ana")
+    with pytest.raises(InvalidInputError, match="unknown synthetic decision 'accept'"):
+        decide(store, batch, "accept", actor="ana")  # not silently a hold-back
+    with store.read() as conn:
+        assert synth.get_batch(conn, batch)["decision"] == "pending"
