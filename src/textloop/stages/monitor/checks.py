@@ -71,12 +71,8 @@ def _input_check(short: str, comparison: Comparison, settings: MonitoringSetting
         extra: dict[str, Any] = {"known_words": comparison.vocabulary} if short == "oov" else {}
         return _run(name, "input", comparison, settings, seed, alpha, ref.texts, cur.texts,
                     detector=short, **extra)
-    extra = {}
-    pool = comparison.pool
-    if short == "domain-classifier" and pool is not None and len(pool) >= 2 * len(cur):
-        extra = {"pool": pool}
     return _run(name, "input", comparison, settings, seed, alpha, ref.vectors, cur.vectors,
-                detector=short, **extra)
+                detector=short)
 
 
 def _categorical_check(short: str, source: str, comparison: Comparison,

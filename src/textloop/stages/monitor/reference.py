@@ -4,10 +4,9 @@ The reference sample is at most ``max_reference`` rows of one split (validation 
 the model's predictions there are held out, like production's, so their labels, bands and
 confidence can be compared with production's without the optimism of training rows). The
 model predicts it through the same calibrator and band policy it serves with. The pool is a
-bounded sample of the training split outside the reference sample: the rows of unchanged
-windows that calibrate the domain classifier, and the training examples an alert shows as
-the nearest ones. All embeddings go through the store's cache, so a second run embeds
-nothing it has seen.
+bounded sample of the training split outside the reference sample: the training examples
+an alert shows as the nearest ones. All embeddings go through the store's cache, so a
+second run embeds nothing it has seen.
 """
 
 from __future__ import annotations

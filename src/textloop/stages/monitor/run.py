@@ -133,8 +133,7 @@ def _sides(store: Store, loaded: LoadedRun, window: Window, reference: Reference
 def _comparisons(project: Project, current: Side, reference_side: Side, reference: Reference,
                  labels: list[str]) -> tuple[list[tuple[Comparison, np.ndarray]], list[str]]:
     """The whole window, then one comparison per text slice value (with its window rows)."""
-    pool = reference.pool.vectors if len(reference.pool.vectors) else None
-    whole = Comparison(ALL, reference_side, current, pool, reference.vocabulary, labels)
+    whole = Comparison(ALL, reference_side, current, reference.vocabulary, labels)
     out = [(whole, np.arange(len(current)))]
     specs, skipped = text_slices(project.spec.slices)
     notes = [f"slice {name!r} is not checked: production rows carry no metadata or "
@@ -143,12 +142,10 @@ def _comparisons(project: Project, current: Side, reference_side: Side, referenc
         return out, [*notes, "slices are not checked: the prediction log keeps no texts"]
     masks = slice_masks(specs, current.texts or [])
     ref_masks = slice_masks(specs, reference.sample.texts)
-    pool_masks = slice_masks(specs, reference.pool.texts)
     for key, mask in masks.items():
-        sliced_pool = None if pool is None else pool[mask_for(pool_masks, key, len(pool))]
         comparison = Comparison(
             key, reference_side.subset(mask_for(ref_masks, key, len(reference_side))),
-            current.subset(mask), sliced_pool, reference.vocabulary, labels)
+            current.subset(mask), reference.vocabulary, labels)
         out.append((comparison, np.flatnonzero(mask)))
     return out, notes
 

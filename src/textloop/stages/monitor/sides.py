@@ -53,15 +53,13 @@ class Side:
 class Comparison:
     """Production against reference for one slice (``all`` for the whole window).
 
-    ``pool``: vectors of training rows outside the reference sample (same slice), for the
-    domain classifier's unchanged windows; ``vocabulary``: the words training knows;
-    ``labels``: the model's labels, the columns of both sides' probabilities.
+    ``vocabulary``: the words training knows; ``labels``: the model's labels, the columns
+    of both sides' probabilities.
     """
 
     slice: str
     reference: Side
     current: Side
-    pool: np.ndarray | None
     vocabulary: frozenset[str]
     labels: list[str]
 

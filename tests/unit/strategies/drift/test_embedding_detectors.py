@@ -1,25 +1,14 @@
-"""Domain classifier and MMD on embeddings where the answer is known."""
+"""Domain classifier v1 (calibrated on reference windows) and MMD on embeddings where the
+answer is known."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from tests.unit.strategies.drift.samples import gaussian, shifted_window
 from textloop.strategies.drift.domain_classifier import DomainClassifier
 from textloop.strategies.drift.mmd import MmdDetector, mmd
-
-DIM = 16
-
-
-def gaussian(rng: np.random.Generator, n: int, shift: float = 0.0) -> np.ndarray:
-    x = rng.normal(size=(n, DIM))
-    x[:, 0] += shift
-    return x
-
-
-def shifted_window(rng: np.random.Generator) -> np.ndarray:
-    """150 rows: the first 100 like the reference, the last 50 far along one axis."""
-    return np.vstack([gaussian(rng, 100), gaussian(rng, 50, 4.0)])
 
 
 def test_mmd_is_zero_on_identical_samples_and_symmetric() -> None:
