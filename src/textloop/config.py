@@ -312,10 +312,12 @@ class MonitoringSettings(_Strict):
     the release split production is compared with (validation: the model's predictions there
     are held out, as production's are). ``false_alarm_rate``: the share of unchanged windows
     each check may flag (its calibrated threshold). ``max_reference``: rows of the reference
-    sample the embedding detectors use. ``null_windows``: unchanged windows scored to
-    calibrate the domain classifier; ``permutations``: for the other checks. ``min_rows``:
-    fewer rows in a window or slice is "not enough data". ``max_ece``: the validation
-    calibration error above which the label-free performance estimate is not trusted.
+    sample the embedding detectors use. ``permutations``: shuffles of the pooled rows that
+    calibrate each check (at least; raised to reach the check's share of the false-alarm
+    rate). ``null_windows``: unchanged windows that calibrated domain-classifier.v1, kept so
+    older files still load. ``min_rows``: fewer rows in a window or slice is "not enough
+    data". ``max_ece``: the validation calibration error above which the label-free
+    performance estimate is not trusted.
     ``max_performance_drop``: a drop of the estimated (or realized) accuracy below the
     reference by more than this is an alert.
     """
