@@ -83,9 +83,10 @@ def generator_names() -> Sequence[str]:
 
 
 def _register_builtins() -> None:
-    """Import the built-in generators so they register themselves (WordNet loads only when
-    a generator that reads it is made)."""
+    """Import the built-in generators so they register themselves (their heavy dependencies,
+    llama-cpp and WordNet, load only when a generator is made)."""
     from textloop.strategies.synth import (  # noqa: F401
+        gguf,
         openai_compatible,
         synonym,
         typo,
