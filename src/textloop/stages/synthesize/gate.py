@@ -24,7 +24,8 @@ Steps 3 to 5 compare with the test records first: a candidate within near-duplic
 distance (exact, lexical or semantic) of a test record is rejected as ``contamination``,
 whatever its other scores, because training on it would inflate the held-out score. A
 match with any other real record is ``near-duplicate-of-real``: it adds nothing but
-weight on that record.
+weight on that record (except a variant of the candidate's own seed from an edit-based
+generator, see ``GateSettings.seed_variants``).
 
 Checks that cannot run (no scorer, no embedder, no test records, a label the scorer does
 not know) are stated in ``GateResult.notes`` and its flags, never passed in silence. The
@@ -91,6 +92,14 @@ class GateSettings:
     """MinHash permutations; more estimate Jaccard more precisely, linearly slower."""
     diversity: str | None = None
     """Registered diversity measure; None: cosine-spread with an embedder, else distinct-2."""
+    seed_variants: bool = False
+    """True for generators that edit a seed on purpose (model-free augmentation): a
+    candidate's near-copy of one of its own seeds is then what was asked for and passes,
+    its similarity kept in the scores, and so do near-copies of one another within the
+    batch (variants of one seed resemble each other by design). An exact copy is still
+    ``copy-of-seed`` or ``duplicate-of-batch``, a near-copy of any other real record still
+    ``near-duplicate-of-real``, and of a test record still ``contamination``. Prompted
+    generators keep False: an LLM echoing its examples is a failure, not a variant."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -208,12 +217,13 @@ def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
         vectors = _check_semantic(ledger, real, embed, settings, progress)
     if scorer is not None:
         _check_labels(ledger, scorer, settings, result.notes, progress)
-    _repeats_within(ledger, matches.near_within(
-        [ledger.keys[i] for i in ledger.alive()], settings.near_dup_jaccard,
-        num_perm=settings.num_perm, progress=progress))
-    if vectors is not None:
-        _repeats_within(ledger, matches.semantic_within(vectors[ledger.alive()],
-                                                        settings.near_dup_cosine, progress))
+    if not settings.seed_variants:  # variants of one seed resemble each other by design
+        _repeats_within(ledger, matches.near_within(
+            [ledger.keys[i] for i in ledger.alive()], settings.near_dup_jaccard,
+            num_perm=settings.num_perm, progress=progress))
+        if vectors is not None:
+            _repeats_within(ledger, matches.semantic_within(
+                vectors[ledger.alive()], settings.near_dup_cosine, progress))
     result.verdicts = ledger.verdicts()
     result.diversity = _diversity(ledger, vectors, measure)
     result.notes[:0] = _unchecked(real, embed is not None, scorer is not None)
@@ -259,7 +269,7 @@ def _check_lexical(ledger: _Ledger, real: RealCorpus, real_keys: list[str],
         return [ledger.keys[i] for i in alive]
 
     _against_real(ledger, real, lambda alive, ref, _: matches.exact_to(
-        keys(alive), [real_keys[j] for j in ref]))
+        keys(alive), [real_keys[j] for j in ref]), settings)
     _repeats_within(ledger, matches.exact_within(keys(ledger.alive())))
     indexed = ledger.alive()
     if not indexed:
@@ -267,14 +277,15 @@ def _check_lexical(ledger: _Ledger, real: RealCorpus, real_keys: list[str],
     index = NearIndex(keys(indexed), settings.near_dup_jaccard, num_perm=settings.num_perm)
     row = {i: r for r, i in enumerate(indexed)}
     _against_real(ledger, real, lambda alive, ref, _: matches.near_to(
-        index, [row[i] for i in alive], [real_keys[j] for j in ref], progress))
+        index, [row[i] for i in alive], [real_keys[j] for j in ref], progress), settings)
 
 
 FindInReal = Callable[[list[int], np.ndarray, str], matches.Found]
 """(alive candidates, positions of real records, scope "test" or "real") -> matches."""
 
 
-def _against_real(ledger: _Ledger, real: RealCorpus, find: FindInReal) -> None:
+def _against_real(ledger: _Ledger, real: RealCorpus, find: FindInReal,
+                  settings: GateSettings) -> None:
     """Test records first (contamination), then every other real record."""
     is_test = np.asarray(real.is_test, dtype=bool)
     for scope, reason, positions in (("test", CONTAMINATION, np.flatnonzero(is_test)),
@@ -286,6 +297,10 @@ def _against_real(ledger: _Ledger, real: RealCorpus, find: FindInReal) -> None:
         for i, match in zip(alive, find(alive, positions, scope), strict=True):
             if match is not None:
                 record = int(positions[match.other])
+                if (settings.seed_variants and scope == "real"
+                        and real.ids[record] in ledger.candidates[i].seed_ids):
+                    ledger.scores[i][f"own_seed_{_measure(match)}"] = match.similarity
+                    continue
                 ledger.scores[i][f"{scope}_{_measure(match)}"] = match.similarity
                 ledger.reject(i, reason, f"{match.describe()} {real.describe(record)}")
 
@@ -308,7 +323,7 @@ def _check_semantic(ledger: _Ledger, real: RealCorpus, embed: Embed,
             ledger.scores[i][f"{scope}_cosine"] = float(value)
         return found
 
-    _against_real(ledger, real, find)
+    _against_real(ledger, real, find, settings)
     return vectors
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from textloop.config import Project
@@ -76,7 +76,8 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     generator = build_generator(project, options.generator)
     candidates, notes = generate(generator, project, targets, seeds, seed, progress)
     scorer = scorer or make_scorer(store, project, pool, progress)
-    gate = gate_settings(project)
+    gate = replace(gate_settings(project),
+                   seed_variants=bool(getattr(generator, "edits_seeds", False)))
     result = run_gate(candidates, corpus(pool), gate, embed=embed, scorer=scorer.score,
                       progress=progress)
     counts = count(targets, seeds, result)

@@ -26,6 +26,9 @@ class Augmenter:
     """Base of the model-free generators: subclasses say how one seed is edited."""
 
     name = ""  # set by make_generator to the full registry name
+    edits_seeds = True
+    """Each text is a variant of one seed on purpose: the gate lets a near-copy of its own
+    seed through (see ``GateSettings.seed_variants``)."""
 
     def __init__(self, rate: float = 0.1) -> None:
         if not 0 < rate <= 1:

@@ -100,6 +100,28 @@ def test_near_copies_of_training_records_are_rejected_naming_the_record() -> Non
     assert verdict_of(result, NOVEL_SPAM).accepted
 
 
+def test_an_edit_based_variant_of_its_own_seed_passes_only_when_variants_are_asked_for(
+        ) -> None:
+    variant = TRAIN["r1"][0].replace("cruise", "holiday")
+    of_other = TRAIN["r3"][0].replace("cash", "money")
+    near_test = TEST["t1"][0].replace("2000", "3000")
+    batch = [cand(variant, seeds=("r1",)), cand(of_other, seeds=("r1",)),
+             cand(near_test, seeds=("r1",)), cand(TRAIN["r1"][0], seeds=("r1",))]
+    strict = run_gate(batch, corpus(), embed=synonym_embed)
+    assert strict.verdicts[0].reason == "near-duplicate-of-real"
+    loose = run_gate(batch, corpus(), GateSettings(seed_variants=True), embed=synonym_embed)
+    assert loose.verdicts[0].accepted
+    assert loose.verdicts[0].scores["own_seed_jaccard"] >= 0.6
+    assert [v.reason for v in loose.verdicts[1:]] == [
+        "near-duplicate-of-real", "contamination", "copy-of-seed"]
+    assert "record r3" in loose.verdicts[1].detail
+    sibling = TRAIN["r1"][0].replace("cruise", "trip")
+    twice = run_gate([cand(variant, seeds=("r1",)), cand(sibling, seeds=("r1",)),
+                      cand(variant, seeds=("r1",))], corpus(),
+                     GateSettings(seed_variants=True))
+    assert [v.reason for v in twice.verdicts] == [None, None, "duplicate-of-batch"]
+
+
 def test_test_look_alikes_are_contamination_even_when_their_label_fits() -> None:
     lexical = TEST["t1"][0].replace("2000", "3000")
     paraphrase = "Important: a reward of 2000 quid has been given to your phone line, WIN text now"
