@@ -5,10 +5,11 @@ drop the texts an independent reader would not put in that class. The judge asks
 OpenAI-compatible endpoint (the same client as the generators), one text per request, with
 the versioned ``judge.v1`` prompt listing every label and its description.
 
-Each text gets a probability row over the labels: from the first answer token's log
-probabilities when the server returns them (``logprobs``), else 1.0 on the label the model
-named. An answer that names no label, or several, gets a uniform row, and is counted and
-noted, so the caller can tell "the judge is unsure" from "the judge could not be read".
+Each text gets a probability row over the labels: from the log probabilities of the
+alternatives at the token where the answer names its label, when the server returns them
+(``logprobs``), else 1.0 on the label the model named. An answer that names no label, or
+several, gets a uniform row, and is counted and noted, so the caller can tell "the judge
+is unsure" from "the judge could not be read".
 """
 
 from __future__ import annotations
@@ -72,14 +73,15 @@ class LLMJudge:
         names = tuple(labels)
         classes = "\n".join(f"- {name}: {one_line(desc) or '(no description)'}"
                             for name, desc in labels.items())
+        choices = " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
         rows, notes = [], []
         with progress.task("judging labels", total=len(texts)) as task:
             for i, text in enumerate(texts):
-                prompt = self.template.render(classes=classes, text=text)
+                prompt = self.template.render(classes=classes, text=text, names=choices)
                 body = self.endpoint.complete([{"role": "user", "content": prompt}],
                                               **self.params)
                 answer = message_text(body, self.endpoint.url)
-                row = label_row(answer, first_token_logprobs(body), names)
+                row = label_row(answer, label_token_logprobs(body, names), names)
                 if row is None:
                     notes.append(f"text {i}: answer {one_line(answer)[:80]!r} names no "
                                  "single label; counted as uniform")
@@ -98,7 +100,7 @@ def label_row(answer: str, alternatives: Mapping[str, float], labels: Sequence[s
         return None
     row = np.zeros(len(labels))
     for token, logprob in alternatives.items():
-        starts = [i for i, label in enumerate(labels) if label.casefold().startswith(token)]
+        starts = _labels_starting(token, labels)
         if len(starts) == 1:  # a token shared by two labels' names says nothing
             row[starts[0]] += math.exp(logprob)
     if row[labels.index(chosen)] == 0:  # no usable log probabilities: trust the answer
@@ -122,21 +124,36 @@ def named_label(answer: str, labels: Sequence[str]) -> str | None:
     return None
 
 
-def first_token_logprobs(body: Mapping[str, Any]) -> dict[str, float]:
-    """token (folded, unwrapped) -> log probability, for the first answer token that is
-    more than whitespace or quotes; ``{}`` when the server sent no log probabilities."""
+def label_token_logprobs(body: Mapping[str, Any], labels: Sequence[str]) -> dict[str, float]:
+    """token (folded, unwrapped) -> log probability, at the first answer token that begins
+    exactly one label's name ("spam" in "The class is spam"), where the model chose the
+    label; ``{}`` when the server sent no log probabilities or no token begins a label."""
     try:
         content = body["choices"][0]["logprobs"]["content"] or []
     except (KeyError, IndexError, TypeError):
         return {}
     for position in content:
-        if not isinstance(position, Mapping) or not str(position.get("token", "")).strip(
-                _WRAPPING):
+        if not isinstance(position, Mapping):
+            continue
+        if len(_labels_starting(_folded(position.get("token")), labels)) != 1:
             continue
         out: dict[str, float] = {}
         for alt in position.get("top_logprobs") or [position]:
-            token = str(alt.get("token", "")).strip(_WRAPPING).casefold()
+            token = _folded(alt.get("token"))
             if token and isinstance(alt.get("logprob"), int | float):
                 out.setdefault(token, float(alt["logprob"]))
         return out
     return {}
+
+
+def _labels_starting(token: str, labels: Sequence[str]) -> list[int]:
+    """Indexes of the labels whose name begins with ``token`` (two letters at least, unless
+    it is the whole name: a lone "a" begins too many words)."""
+    if not token:
+        return []
+    return [i for i, label in enumerate(labels) if label.casefold().startswith(token)
+            and len(token) >= min(2, len(label))]
+
+
+def _folded(token: object) -> str:
+    return str(token or "").strip(_WRAPPING).casefold()

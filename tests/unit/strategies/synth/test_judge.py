@@ -40,7 +40,7 @@ def test_the_prompt_lists_labels_with_descriptions_and_the_text(
     body = chat_server.requests[0].body
     prompt = body["messages"][0]["content"]
     assert "- spam: Unwanted ads or scams\n- ham: Anything else" in prompt
-    assert '"""\nsee you at lunch\n"""' in prompt
+    assert 'Text: """see you at lunch"""' in prompt and "class name: spam or ham." in prompt
     assert body["temperature"] == 0.0 and "logprobs" not in body
 
 
@@ -68,6 +68,20 @@ def test_a_failing_endpoint_raises_rather_than_guessing(chat_server: ChatServer)
     ("spam or ham", None), ("spammy", None), ("", None)])
 def test_named_label(answer: str, expected: str | None) -> None:
     assert named_label(answer, ["spam", "ham", "not spam"]) == expected
+
+
+def test_log_probabilities_are_read_where_the_answer_names_the_label(
+        chat_server: ChatServer) -> None:
+    chat_server.replies = ["The class is ham"]
+    chat_server.logprobs = [
+        {"token": "The", "logprob": -0.1, "top_logprobs": [{"token": "The", "logprob": -0.1}]},
+        {"token": " class", "logprob": -0.1, "top_logprobs": []},
+        {"token": " is", "logprob": -0.1, "top_logprobs": []},
+        {"token": " ham", "logprob": math.log(0.6), "top_logprobs": [
+            {"token": " ham", "logprob": math.log(0.6)},
+            {"token": " sp", "logprob": math.log(0.3)}]}]
+    result = judge(chat_server).judge(["see you at lunch"], LABELS)
+    np.testing.assert_allclose(result.probabilities, [[1 / 3, 2 / 3]])
 
 
 def test_a_token_shared_by_two_label_names_adds_nothing() -> None:
