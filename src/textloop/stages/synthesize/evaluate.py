@@ -134,7 +134,7 @@ def judge(comparison: Comparison, settings: SynthEvaluation, n_items: int) -> tu
                 ] if losses else []
     macro = comparison.macro_f1.get("delta")
     if macro is not None and macro < settings.min_macro_f1_delta - 1e-9:
-        problems.append(f"macro-F1 changes by {macro:+.3f} (at least "
+        problems.append(f"macro-F1 changes by {macro:+.4f} (at least "
                         f"{settings.min_macro_f1_delta:+.3f} required)")
     if problems:
         return synth.HELD_BACK, "; ".join(problems)

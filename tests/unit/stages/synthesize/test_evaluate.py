@@ -32,7 +32,7 @@ def comparison(deltas: dict[str, float | None], macro: float) -> Comparison:
     ({"a": -0.005, "b": 0.02}, 0.0, "accepted", "macro-F1 +0.000"),
     ({"a": -0.01, "b": 0.02}, 0.005, "accepted", "no class loses more than 0.010"),
     ({"a": -0.02, "b": 0.05}, 0.015, "held_back", "'a' loses 0.020 F1 (at most 0.010"),
-    ({"a": 0.0, "b": None}, -0.001, "held_back", "macro-F1 changes by -0.001"),
+    ({"a": 0.0, "b": None}, -0.001, "held_back", "macro-F1 changes by -0.0010"),
 ])
 def test_the_rule_allows_one_point_per_class_and_no_macro_fall(deltas, macro, decision,
                                                                words) -> None:
