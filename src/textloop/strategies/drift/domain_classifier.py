@@ -128,12 +128,16 @@ class PermutedDomainClassifier(PermutationTested):
     ``ridge``: the penalty as a multiple of the mean eigenvalue of the Gram matrix. 5 folds
     and a ridge of 3 detected the dev sets' shifts best among 3 or 5 folds and ridges of
     1 to 10 (benchmarks/drift_detection.py's windows); more folds train on more rows.
+    ``repeats``: fold assignments each row's score is averaged over; 3 rather than 1 raised
+    the power on clinc150's out-of-scope shift from 0.36 to 0.45 and on banking77's unseen
+    intents from 0.91 to 0.94 in that benchmark, at three times the cost.
     """
 
     max_reference: int = 1000
     fixed_threshold: float = EVIDENTLY_THRESHOLD
     folds: int = 5
     ridge: float = 3.0
+    repeats: int = 3
 
     def test(self, reference: np.ndarray, current: np.ndarray, *, seed: int = 0
              ) -> DriftResult:
@@ -142,8 +146,8 @@ class PermutedDomainClassifier(PermutationTested):
         ref = ref[self.reference_rows(len(ref), rng)]
         cur = np.asarray(current, dtype=np.float64)
         side = np.r_[np.zeros(len(ref)), np.ones(len(cur))]
-        model = CrossValidatedRidge(np.vstack([ref, cur]), fold_ids(len(side), self.folds, rng),
-                                    self.ridge)
+        assignments = [fold_ids(len(side), self.folds, rng) for _ in range(self.repeats)]
+        model = CrossValidatedRidge(np.vstack([ref, cur]), assignments, self.ridge)
         scores = model.scores(side[:, None])
         auc = float(column_auc(scores, side[:, None])[0])
         null = model.permuted_aucs(side, self.permutations, rng)
@@ -152,8 +156,8 @@ class PermutedDomainClassifier(PermutationTested):
             fixed=(self.fixed_threshold, auc > self.fixed_threshold),
             rows=top_rows(scores[len(ref):, 0], self.rows),
             details={"null_mean": float(np.mean(null)), "null_sd": float(np.std(null, ddof=1)),
-                     "permutations": len(null), "folds": len(model.held),
-                     "reference_rows": len(ref)})
+                     "permutations": len(null), "folds": model.folds,
+                     "repeats": model.repeats, "reference_rows": len(ref)})
 
 
 def _null_window(reference: np.ndarray, size: int, pool: np.ndarray | None,

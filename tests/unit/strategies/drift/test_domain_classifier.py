@@ -69,5 +69,6 @@ def test_a_window_smaller_than_the_folds_still_scores() -> None:
     rng = np.random.default_rng(9)
     result = PermutedDomainClassifier(permutations=19, folds=10).test(gaussian(rng, 4),
                                                                      gaussian(rng, 3))
-    assert result.details["folds"] == 7 and 0.0 <= result.score <= 1.0
+    assert result.details["folds"] == 7 and result.details["repeats"] == 3
+    assert 0.0 <= result.score <= 1.0
     assert 0.0 < result.p_value <= 1.0 and np.isfinite(result.details["null_mean"])
