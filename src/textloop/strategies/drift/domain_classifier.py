@@ -8,8 +8,8 @@ is noisy, so the calibrated threshold comes from the AUCs of splits where nothin
 
 v2 (the default) draws them by permutation: the reference and current rows are pooled, the
 side labels shuffled ``permutations`` times, and the classifier refitted on each shuffle.
-Any two same-distribution samples are exchangeable, so the false-alarm rate is ``alpha``
-whichever rows the reference came from. What makes hundreds of refits affordable is the
+Rows of two same-distribution samples are exchangeable, so the false-alarm rate is at most
+``alpha`` with no other rows to calibrate on. What makes hundreds of refits affordable is the
 classifier: ridge regression on the side labels, whose fits to every shuffle share one
 factorisation per fold (``ridge_auc``); its AUC separates shifted from unchanged windows as
 well as a logistic regression's does. The threshold is the (1 - alpha) quantile of the
@@ -22,9 +22,8 @@ window size (``null_scores``) and passed in by a caller that tests many windows.
 pool, the null comes from permutations of reference and current rows. An AUC is a
 Mann-Whitney U statistic, close to normal under the null, so the threshold is the null mean
 plus z(1 - alpha) standard deviations: 50 windows serve an alpha of 0.001 as well as 0.05.
-Its weakness is the pool: training rows can sit slightly closer to (or further from) the
-reference than production rows of the same distribution, and the false-alarm rate drifts
-with that gap.
+Its false-alarm rate rests on the pool's rows being exchangeable with production's, and a
+slice of the window needs a pool of its own.
 
 The driving rows are the current rows the classifier finds most production-like (highest
 out-of-fold score): what production sends that the reference does not contain.
