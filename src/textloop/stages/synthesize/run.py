@@ -64,8 +64,7 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     spec, settings = project.spec, project.spec.synth
     with progress.task("Reading labeled records"):
         pool = load_pool(store, project)
-        with store.read() as conn:
-            champion = champion_f1(conn)
+    champion = None if options.labels else champion_f1(store, progress)
     targets = pick_targets(spec, pool.counts(), champion=champion, labels=options.labels,
                            classes=options.classes, budget=options.per_class)
     embed = store_embedder(store, progress) if options.embeddings else None

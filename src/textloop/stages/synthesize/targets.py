@@ -1,9 +1,14 @@
 """Which classes get synthetic examples, and how many each.
 
 Synthetic data helps most where the model is weakest, so by default the targets are the
-classes with the lowest per-class F1 in the champion's stored test evaluation (what its
-model version froze at registration). Without a champion there is no such number, and the
-rarest labeled classes stand in for the weakest. ``--labels`` names the classes outright.
+classes with the lowest per-class F1 of the champion on its release's validation split.
+Not the test split: ``textloop synth evaluate`` judges the batch on the test split, and
+classes picked because their test records failed look much improved there whatever the
+batch is worth (examples added to a class pull exactly those records over; measured in
+BENCHMARKS.md, "Synthetic data"). A release without validation rows falls back to the test
+F1 the champion's version froze at registration, and says so. Without a champion there is
+no such number, and the rarest labeled classes stand in for the weakest. ``--labels``
+names the classes outright.
 """
 
 from __future__ import annotations
@@ -12,12 +17,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection
-
 from textloop.config import ProjectSpec
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.metrics import compute_metrics
+from textloop.stages.modeling import align_proba, load_run, model_inputs
 from textloop.stages.registry import CHAMPION
-from textloop.storage import registry
+from textloop.stages.release import load_release
+from textloop.storage import Store, registry
 
 
 @dataclass(frozen=True)
@@ -32,17 +39,40 @@ class Target:
         return asdict(self)
 
 
-def champion_f1(conn: Connection) -> tuple[int, dict[str, float | None]] | None:
-    """(version, per-class test F1) of the champion, None when there is no champion."""
-    try:
-        version = registry.get_version(conn, CHAMPION)
-    except NotFoundError:
-        return None
-    return version["version"], dict(version["metrics"].get("per_class_f1") or {})
+@dataclass(frozen=True)
+class ChampionF1:
+    """The champion's per-class F1 and the split it was measured on."""
+
+    version: int
+    split: str
+    """``validation``, or ``test`` when the champion's release has no validation rows."""
+    f1: Mapping[str, float | None]
+
+
+def champion_f1(store: Store, progress: Progress = NULL_PROGRESS) -> ChampionF1 | None:
+    """The champion's per-class F1 on its release's validation split (see the module
+    docstring), None when there is no champion."""
+    with store.read() as conn:
+        try:
+            version = registry.get_version(conn, CHAMPION)
+        except NotFoundError:
+            return None
+    loaded = load_run(store, version["run_id"])
+    data = load_release(store, loaded.run["release_id"])
+    part = data.validation
+    if not part.texts:
+        return ChampionF1(version["version"], "test",
+                          dict(version["metrics"].get("per_class_f1") or {}))
+    with progress.task(f"Scoring the champion on {len(part.texts):,} validation rows"):
+        proba = loaded.served(model_inputs(loaded.model, part.texts, store, progress))
+    proba = align_proba(proba, [str(c) for c in loaded.model.classes_], data.labels)
+    per_class = compute_metrics(part.labels, proba, data.labels)["per_class"]
+    return ChampionF1(version["version"], "validation",
+                      {label: (per_class.get(label) or {}).get("f1") for label in data.labels})
 
 
 def pick_targets(spec: ProjectSpec, counts: Mapping[str, int], *,
-                 champion: tuple[int, Mapping[str, float | None]] | None,
+                 champion: ChampionF1 | None,
                  labels: Sequence[str] | None = None, classes: int | None = None,
                  budget: int | None = None) -> list[Target]:
     """The target classes, each with its budget and the reason it was chosen.
@@ -64,12 +94,11 @@ def pick_targets(spec: ProjectSpec, counts: Mapping[str, int], *,
             for lab in rarest[:n]]
 
 
-def _weakest(spec: ProjectSpec, counts: Mapping[str, int],
-             champion: tuple[int, Mapping[str, float | None]], n: int, per_class: int
-             ) -> list[Target]:
-    """Lowest champion F1 first; a label the champion's evaluation has no F1 for (a label
-    added since, or one absent from its test split) comes before every scored label."""
-    version, f1 = champion
+def _weakest(spec: ProjectSpec, counts: Mapping[str, int], champion: ChampionF1, n: int,
+             per_class: int) -> list[Target]:
+    """Lowest champion F1 first; a label the champion has no F1 for (a label added since,
+    or one absent from the split) comes before every scored label."""
+    f1, where = champion.f1, f"{champion.split} F1"
 
     def key(label: str) -> tuple[float, int]:  # the sort is stable: ties in project order
         value = f1.get(label)
@@ -77,8 +106,8 @@ def _weakest(spec: ProjectSpec, counts: Mapping[str, int],
 
     def why(label: str) -> str:
         value = f1.get(label)
-        return (f"no test F1 (champion v{version})" if value is None
-                else f"test F1 {value:.3f} (champion v{version})")
+        return (f"no {where} (champion v{champion.version})" if value is None
+                else f"{where} {value:.3f} (champion v{champion.version})")
 
     return [Target(label, per_class, why(label), f1=f1.get(label), count=counts.get(label, 0))
             for label in sorted(spec.label_names, key=key)[:n]]
