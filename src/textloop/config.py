@@ -471,11 +471,13 @@ class SynthGate(_Strict):
     """The quality gate's thresholds (docs/synthetic.md); a value left out keeps the gate's
     default. ``tau``: the least probability of its own label a scorer must give a candidate.
     ``near_dup_jaccard`` / ``near_dup_cosine``: above these a candidate is a near-copy of a
-    real record (or of another candidate)."""
+    real record (or of another candidate). ``seed_margin``: how far below its seed's
+    probability an edit of a seed the scorer misreads may fall."""
 
     min_chars: int | None = Field(None, ge=1)
     max_chars: int | None = Field(None, ge=1)
     tau: float | None = Field(None, ge=0.0, le=1.0)
+    seed_margin: float | None = Field(None, ge=0.0, le=1.0)
     near_dup_jaccard: float | None = Field(None, gt=0.0, le=1.0)
     near_dup_cosine: float | None = Field(None, gt=0.0, le=1.0)
 
@@ -497,9 +499,17 @@ class SynthEvaluation(_Strict):
     with and without the batch on the same release and scored on its real test split; the
     batch is accepted only when no class loses more than ``max_class_f1_loss`` F1 and the
     macro-F1 changes by at least ``min_macro_f1_delta`` (medians over seeds). ``model``: the
-    model trained (default: the champion's, else tfidf-lr)."""
+    model trained (default: the champion's, else tfidf-lr).
+
+    ``evidence``: what the rule reads. ``test``: the test split's deltas; ``cross-fit``:
+    out-of-fold predictions of every real row of the release (stages/synthesize/cross_fit.py);
+    ``auto`` (default): the test split when every class has at least ``min_test_rows`` rows
+    there, else cross-fitting, since a class with one or two test rows cannot show a small
+    effect. The test split's deltas are reported either way."""
 
     seeds: int = Field(5, ge=1, le=50)
+    evidence: Literal["auto", "test", "cross-fit"] = "auto"
+    min_test_rows: int = Field(20, ge=1, le=100_000)
     max_class_f1_loss: float = Field(0.01, ge=0.0, le=1.0)
     min_macro_f1_delta: float = Field(0.0, ge=-1.0, le=1.0)
     model: str | None = Field(None, min_length=1)

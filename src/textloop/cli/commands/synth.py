@@ -21,6 +21,7 @@ from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
+    from textloop.stages.synthesize.ablation import Comparison
     from textloop.stages.synthesize.decisions import Decided
     from textloop.stages.synthesize.evaluate import Evaluation
     from textloop.stages.synthesize.run import SynthResult
@@ -118,19 +119,28 @@ def print_batch(result: SynthResult) -> None:
 
 
 def print_evaluation(result: Evaluation, decided: Decided) -> None:
-    comparison = result.comparison
-    table = Table("label", "F1 without", "F1 with", "delta",
-                  title=f"{result.batch_id} on {result.release_id}/test: {result.model} "
-                        f"({len(comparison.seeds)} seed(s), medians)")
+    seeds = f"{len(result.comparison.seeds)} seed(s), medians"
+    _print_deltas(result.comparison, f"{result.batch_id} on {result.release_id}/test: "
+                                     f"{result.model} ({seeds})")
+    if result.cross_fit is not None:
+        crossed = result.cross_fit
+        _print_deltas(crossed.comparison,
+                      f"Cross-fitted on {crossed.rows:,} real rows of {result.release_id} "
+                      f"({crossed.folds} folds, {len(crossed.comparison.seeds)} seed(s), "
+                      "medians): the decision reads these")
+    style = "green" if result.decision == "accepted" else "yellow"
+    console.print(Text(f"Decision: {result.decision} ({result.reason})", style=style))
+    _print_records(decided)
+
+
+def _print_deltas(comparison: Comparison, title: str) -> None:
+    table = Table("label", "F1 without", "F1 with", "delta", title=title)
     rows: list[tuple[str, Mapping[str, float | None]]] = [
         *comparison.per_class.items(), ("macro-F1", comparison.macro_f1)]
     for label, entry in rows:
         table.add_row(Text(label), *(_number(entry.get(k)) for k in ("without", "with")),
                       _number(entry.get("delta"), signed=True))
     console.print(table)
-    style = "green" if result.decision == "accepted" else "yellow"
-    console.print(Text(f"Decision: {result.decision} ({result.reason})", style=style))
-    _print_records(decided)
 
 
 def _number(value: float | None, signed: bool = False) -> str:

@@ -37,9 +37,19 @@ class Inputs:
         return len(self.y)
 
     def plus(self, other: Inputs) -> Inputs:
+        if not len(other):
+            return self
+        if not len(self):
+            return other
         if isinstance(self.x, np.ndarray):
             return Inputs(np.vstack([self.x, other.x]), self.y + other.y)
         return Inputs(list(self.x) + list(other.x), self.y + other.y)
+
+    def take(self, rows: np.ndarray) -> Inputs:
+        """The rows at these indices, in their order."""
+        if isinstance(self.x, np.ndarray):
+            return Inputs(self.x[rows], [self.y[i] for i in rows])
+        return Inputs([self.x[i] for i in rows], [self.y[i] for i in rows])
 
 
 @dataclass
@@ -71,14 +81,14 @@ def compare(estimator: Any, project: Project, train: Inputs, extra: Inputs,
                        total=2 * len(runs)) as task:
         for seed in runs:
             for arm, rows in (("without", train), ("with", train.plus(extra))):
-                model = _fit(_seeded(estimator, seed), project, rows, validation)
+                model = fit_arm(seeded(estimator, seed), project, rows, validation)
                 proba = align_proba(model.predict_proba(test.x), list(model.classes_), labels)
                 scores[arm].append(compute_metrics(test.y, proba, labels))
                 task.advance()
-    return _summarise(runs, scores, labels)
+    return summarise(runs, scores, labels)
 
 
-def _seeded(estimator: Any, seed: int) -> Any:
+def seeded(estimator: Any, seed: int) -> Any:
     model = clone(estimator)
     name = _seed_param(model)
     if name is not None:
@@ -86,7 +96,7 @@ def _seeded(estimator: Any, seed: int) -> Any:
     return model
 
 
-def _fit(model: Any, project: Project, rows: Inputs, validation: Inputs | None) -> Any:
+def fit_arm(model: Any, project: Project, rows: Inputs, validation: Inputs | None) -> Any:
     if getattr(model, "iterative", False):
         held = None if validation is None or not len(validation) else (validation.x,
                                                                       validation.y)
@@ -95,7 +105,7 @@ def _fit(model: Any, project: Project, rows: Inputs, validation: Inputs | None) 
     return model.fit(rows.x, rows.y)
 
 
-def _summarise(seeds: list[int], scores: dict[str, list[dict[str, Any]]],
+def summarise(seeds: list[int], scores: dict[str, list[dict[str, Any]]],
                labels: Sequence[str]) -> Comparison:
     out = Comparison(seeds)
     for label in labels:

@@ -5,16 +5,21 @@ On one release, the project's model is trained with and without the batch's acce
 on the release's test split, which is always real (``release.synthetic``). The decision rule
 (``synth.evaluate`` in textloop.yaml): accept only if no class loses more than
 ``max_class_f1_loss`` F1 and macro-F1 changes by at least ``min_macro_f1_delta`` (medians
-over seeds); otherwise hold the batch back, saying which class or the macro-F1 failed. The
-result and the decision are stored on the batch in one transaction, and an accepted batch's
-items become records for the next release (``decisions.py``).
+over seeds); otherwise hold the batch back, saying which class or the macro-F1 failed. When
+a class has too few test rows to show an effect, the rule reads cross-fitted deltas over all
+real rows instead (``cross_fit.py``; ``synth.evaluate.evidence``), and says so. The result
+and the decision are stored on the batch in one transaction, and an accepted batch's items
+become records for the next release (``decisions.py``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from textloop.config import Project, SynthEvaluation
 from textloop.errors import InvalidInputError, NotFoundError
@@ -23,7 +28,9 @@ from textloop.stages.cross_validate import build_estimator
 from textloop.stages.modeling import model_inputs
 from textloop.stages.registry import CHAMPION
 from textloop.stages.release import ReleaseData, load_release
+from textloop.stages.release.synthetic import GENERATOR_KEY
 from textloop.stages.synthesize.ablation import Comparison, Inputs, compare
+from textloop.stages.synthesize.cross_fit import Pool, cross_compare, folds_possible
 from textloop.stages.synthesize.decisions import (
     Decided,
     effective_status,
@@ -38,6 +45,19 @@ EVALUATOR = "evaluation"
 """Who a decision taken by the rule is recorded as."""
 
 
+@dataclass(frozen=True)
+class CrossFit:
+    """Cross-fitted deltas over the release's real rows, with how they were made."""
+
+    comparison: Comparison
+    folds: int
+    rows: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"folds": self.folds, "rows": self.rows, "seeds": self.comparison.seeds,
+                "per_class": self.comparison.per_class, "macro_f1": self.comparison.macro_f1}
+
+
 @dataclass
 class Evaluation:
     batch_id: str
@@ -47,16 +67,39 @@ class Evaluation:
     train_rows: int
     """Real (and earlier synthetic) train rows of the "without" arm."""
     comparison: Comparison
+    """On the release's test split, always reported."""
     decision: str
     reason: str
     rule: dict[str, float]
+    evidence: str = "test"
+    """What the rule read: ``test`` or ``cross-fit``."""
+    cross_fit: CrossFit | None = None
+
+    @property
+    def deciding(self) -> Comparison:
+        """The deltas the decision was taken on."""
+        return self.cross_fit.comparison if self.cross_fit else self.comparison
 
     def to_dict(self) -> dict[str, Any]:
         return {"release": self.release_id, "model": self.model, "items": self.items,
                 "train_rows": self.train_rows,
                 "seeds": self.comparison.seeds, "per_class": self.comparison.per_class,
                 "macro_f1": self.comparison.macro_f1, "rule": self.rule,
+                "evidence": self.evidence,
+                "cross_fit": self.cross_fit.to_dict() if self.cross_fit else None,
                 "decision": self.decision, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Arms:
+    """Model inputs of one evaluation: the "without" arm's train rows, the batch, the
+    validation and test splits, and the pool cross-fitting draws on."""
+
+    train: Inputs
+    extra: Inputs
+    validation: Inputs
+    test: Inputs
+    pool: Pool
 
 
 def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
@@ -73,17 +116,48 @@ def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
     data = load_release(store, release)
     _check_release(data)
     full_name, estimator = build_estimator(project, model_name, params)
-    train, extra, validation, test = _inputs(store, estimator, data, wanted, progress)
-    comparison = compare(estimator, project, train, extra, validation, test, data.labels,
-                         seeds or settings.seeds, progress)
-    decision, reason = judge(comparison, settings, len(wanted))
-    result = Evaluation(batch["id"], data.id, full_name, len(wanted), len(train), comparison,
-                        decision, reason, _rule(settings))
+    arms = _inputs(store, estimator, data, wanted, progress)
+    runs = seeds or settings.seeds
+    comparison = compare(estimator, project, arms.train, arms.extra, arms.validation,
+                         arms.test, data.labels, runs, progress)
+    evidence, why = choose_evidence(settings, arms.pool.real.y, arms.test.y)
+    crossed = None
+    if evidence == "cross-fit":
+        crossed = CrossFit(*cross_compare(estimator, project, arms.pool, data.labels, runs,
+                                          progress), rows=len(arms.pool.real))
+    decision, reason = judge(crossed.comparison if crossed else comparison, settings,
+                             len(wanted))
+    if why:
+        reason = f"{reason}; {why}"
+    result = Evaluation(batch["id"], data.id, full_name, len(wanted), len(arms.train),
+                        comparison, decision, reason, _rule(settings), evidence, crossed)
     with store.write() as conn:
         synth.set_evaluation(conn, batch["id"], result.to_dict())
         synth.decide_batch(conn, batch["id"], decision, actor=EVALUATOR, reason=reason)
         decided = sync_records(conn, batch["id"], actor=EVALUATOR)
     return result, decided
+
+
+def choose_evidence(settings: SynthEvaluation, real: Sequence[str], test: Sequence[str]
+                    ) -> tuple[str, str]:
+    """(``test`` or ``cross-fit``, why, when it is not what was configured or the plain
+    test split)."""
+    k = folds_possible(real)
+    if settings.evidence == "cross-fit" and k < 2:
+        raise InvalidInputError(
+            "synth.evaluate.evidence is cross-fit, but a class has fewer than 2 real rows",
+            hint="label more rows of every class, or set synth.evaluate.evidence to test")
+    if settings.evidence != "auto":
+        return settings.evidence, ""
+    counts = Counter(test)
+    fewest = min(sorted(set(real)), key=lambda label: counts[label])
+    if counts[fewest] >= settings.min_test_rows:
+        return "test", ""
+    short = (f"the test split has {counts[fewest]} row(s) of {fewest!r}, fewer than "
+             f"synth.evaluate.min_test_rows ({settings.min_test_rows})")
+    if k < 2:
+        return "test", f"{short}, and a class has under 2 real rows to cross-fit"
+    return "cross-fit", f"judged on {len(real)} real rows cross-fitted: {short}"
 
 
 def model_choice(conn: Any, name: str | None) -> tuple[str, dict[str, Any] | None]:
@@ -107,8 +181,8 @@ def _check_release(data: ReleaseData) -> None:
 
 
 def _inputs(store: Store, estimator: Any, data: ReleaseData, items: Sequence[Mapping[str, Any]],
-            progress: Progress) -> tuple[Inputs, Inputs, Inputs, Inputs]:
-    """(train without the batch, the batch's items, validation, test) as model inputs."""
+            progress: Progress) -> Arms:
+    """The evaluation's model inputs, each text turned into model input once."""
     own = {record_text(item["text"])[2] for item in items}
     train = data.train
     keep = [i for i, rid in enumerate(train.ids) if rid not in own]
@@ -116,10 +190,17 @@ def _inputs(store: Store, estimator: Any, data: ReleaseData, items: Sequence[Map
     def inputs(texts: Sequence[str], labels: Sequence[str]) -> Inputs:
         return Inputs(model_inputs(estimator, list(texts), store, progress), list(labels))
 
-    return (inputs([train.texts[i] for i in keep], [train.labels[i] for i in keep]),
-            inputs([i["text"] for i in items], [i["label"] for i in items]),
-            inputs(data.validation.texts, data.validation.labels),
-            inputs(data.test.texts, data.test.labels))
+    kept = inputs([train.texts[i] for i in keep], [train.labels[i] for i in keep])
+    extra = inputs([i["text"] for i in items], [i["label"] for i in items])
+    validation = inputs(data.validation.texts, data.validation.labels)
+    test = inputs(data.test.texts, data.test.labels)
+    made = np.array([train.meta[i].get(GENERATOR_KEY) is not None for i in keep], dtype=bool)
+    real = kept.take(np.flatnonzero(~made)).plus(validation).plus(test)
+    real_ids = ([train.ids[i] for i, m in zip(keep, made, strict=True) if not m]
+                + list(data.validation.ids) + list(data.test.ids))
+    pool = Pool(real, real_ids, kept.take(np.flatnonzero(made)), extra,
+                [frozenset(item["seed_ids"]) for item in items])
+    return Arms(kept, extra, validation, test, pool)
 
 
 def judge(comparison: Comparison, settings: SynthEvaluation, n_items: int) -> tuple[str, str]:

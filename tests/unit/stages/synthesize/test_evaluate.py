@@ -9,9 +9,10 @@ import pytest
 from tests.unit.stages.pipeline_fixtures import HAM_WORDS, SPAM_WORDS, released
 from tests.unit.stages.synthesize.batches import candidate, stored_batch
 from textloop.config import SynthEvaluation
+from textloop.errors import InvalidInputError
 from textloop.stages.release import create_release
 from textloop.stages.synthesize.ablation import Comparison
-from textloop.stages.synthesize.evaluate import evaluate_batch, judge
+from textloop.stages.synthesize.evaluate import choose_evidence, evaluate_batch, judge
 from textloop.storage import synth
 
 RULE = SynthEvaluation()
@@ -78,3 +79,39 @@ def test_a_harmless_batch_is_accepted_and_its_items_join_the_next_release(projec
     assert v2.counts["train"] == first.train_rows + 20
     again, _ = evaluate_batch(store, project_v1, batch, release=v2.id)
     assert again.train_rows == first.train_rows  # the release's copies left out of "without"
+
+
+@pytest.mark.parametrize(("setting", "test", "evidence", "words"), [
+    ({}, ["a"] * 20 + ["b"] * 20, "test", ""),
+    ({}, ["a"] * 20 + ["b"] * 3, "cross-fit",
+     "the test split has 3 row(s) of 'b', fewer than synth.evaluate.min_test_rows (20)"),
+    ({"min_test_rows": 3}, ["a"] * 20 + ["b"] * 3, "test", ""),
+    ({"evidence": "test"}, ["a"], "test", ""),
+    ({"evidence": "cross-fit"}, ["a"] * 20 + ["b"] * 20, "cross-fit", ""),
+])
+def test_small_test_splits_are_cross_fitted(setting, test, evidence, words) -> None:
+    real = ["a"] * 40 + ["b"] * 30
+    got, why = choose_evidence(SynthEvaluation(**setting), real, test)
+    assert got == evidence and words in why
+    assert bool(why) == bool(words)
+
+
+def test_with_too_few_rows_to_cross_fit_auto_keeps_the_test_split_and_says_so() -> None:
+    got, why = choose_evidence(RULE, ["a"] * 40 + ["b"], ["a"] * 5)
+    assert got == "test" and "under 2 real rows to cross-fit" in why
+    with pytest.raises(InvalidInputError, match="fewer than 2 real rows"):
+        choose_evidence(SynthEvaluation(evidence="cross-fit"), ["a"] * 40 + ["b"], ["a"])
+
+
+def test_a_small_release_is_decided_on_cross_fitted_real_rows(project_v1, store) -> None:
+    batch = stored_batch(store, [candidate(t, "spam") for t in texts(HAM_WORDS, 80, 1)])
+    result, _ = evaluate_batch(store, project_v1, batch, seeds=2)
+    assert result.evidence == "cross-fit" and result.cross_fit is not None
+    assert result.cross_fit.rows == 240 and result.cross_fit.folds == 5
+    assert result.deciding is result.cross_fit.comparison
+    assert result.cross_fit.comparison.per_class["ham"]["delta"] < -0.01
+    assert "cross-fitted" in result.reason and "'ham' loses" in result.reason
+    with store.read() as conn:
+        stored = synth.get_batch(conn, batch)["evaluation"]
+    assert stored["evidence"] == "cross-fit" and stored["cross_fit"]["rows"] == 240
+    assert stored["per_class"] == result.comparison.per_class  # the test split's, reported
