@@ -15,7 +15,9 @@ failure, so the expensive steps only see texts that might still pass:
 5. semantic near-duplicates of real records (embedding cosine >= ``near_dup_cosine``),
    when an embedder is given; every real text is embedded once, blocks of cosines;
 6. ``label-inconsistent``: the scorer (a classifier trained on real data) gives the
-   intended label a probability below ``tau``; when a scorer is given;
+   intended label a probability below ``tau`` (for an edit of a seed the scorer itself
+   misreads, below the seed's own less ``seed_margin``: ``gate_labels``); when a scorer is
+   given;
 7. near and semantic repeats within the batch (``duplicate-of-batch``), among the texts
    that passed everything else, so a text is never dropped for resembling one that is
    itself rejected; the first of each family is kept.
@@ -54,7 +56,12 @@ from textloop.stages.synthesize.gate_format import (
     format_problem,
     loose_key,
 )
-from textloop.stages.synthesize.gate_labels import LABEL_INCONSISTENT, LabelScorer, score_labels
+from textloop.stages.synthesize.gate_labels import (
+    LABEL_INCONSISTENT,
+    LabelScorer,
+    score_labels,
+    seed_floors,
+)
 from textloop.strategies.synth.base import Candidate
 from textloop.strategies.synth_gate import DiversityMeasure, make_diversity
 
@@ -92,13 +99,17 @@ class GateSettings:
     """MinHash permutations; more estimate Jaccard more precisely, linearly slower."""
     diversity: str | None = None
     """Registered diversity measure; None: cosine-spread with an embedder, else distinct-2."""
+    seed_margin: float = 0.1
+    """For an edit of one seed (``seed_variants``): how far below its seed's probability of
+    the label an edit may fall when the scorer gives the seed itself less than ``tau``."""
     seed_variants: bool = False
     """True for generators that edit a seed on purpose (model-free augmentation): a
     candidate's near-copy of one of its own seeds is then what was asked for and passes,
     its similarity kept in the scores, and so do near-copies of one another within the
     batch (variants of one seed resemble each other by design). An exact copy is still
     ``copy-of-seed`` or ``duplicate-of-batch``, a near-copy of any other real record still
-    ``near-duplicate-of-real``, and of a test record still ``contamination``. Prompted
+    ``near-duplicate-of-real``, and of a test record still ``contamination``. Its label is
+    judged against its seed's (``seed_margin``). Prompted
     generators keep False: an LLM echoing its examples is a failure, not a variant."""
 
     def to_dict(self) -> dict[str, Any]:
@@ -216,7 +227,7 @@ def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
     if embed is not None and ledger.alive():
         vectors = _check_semantic(ledger, real, embed, settings, progress)
     if scorer is not None:
-        _check_labels(ledger, scorer, settings, result.notes, progress)
+        _check_labels(ledger, real, scorer, settings, result.notes, progress)
     if not settings.seed_variants:  # variants of one seed resemble each other by design
         _repeats_within(ledger, matches.near_within(
             [ledger.keys[i] for i in ledger.alive()], settings.near_dup_jaccard,
@@ -336,22 +347,38 @@ def _unit(vectors: np.ndarray, n: int) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
 
 
-def _check_labels(ledger: _Ledger, scorer: LabelScorer, settings: GateSettings,
-                  notes: list[str], progress: Progress) -> None:
+def _check_labels(ledger: _Ledger, real: RealCorpus, scorer: LabelScorer,
+                  settings: GateSettings, notes: list[str], progress: Progress) -> None:
     alive = ledger.alive()
     labels = [ledger.candidates[i].label for i in alive]
     with progress.task("Scoring generated texts against their labels", total=len(alive)):
         scored = score_labels([ledger.candidates[i].text for i in alive], labels, scorer)
+        floors = _label_floors(ledger, alive, real, scorer, settings)
     unknown: Counter[str] = Counter()
-    for i, label, score in zip(alive, labels, scored, strict=True):
+    for i, label, score, (floor, seed) in zip(alive, labels, scored, floors, strict=True):
         if score.probability is None:
             unknown[label] += 1
             continue
         ledger.scores[i]["label_probability"] = score.probability
-        if score.probability < settings.tau:
-            ledger.reject(i, LABEL_INCONSISTENT, score.detail(label, settings.tau))
+        if seed is not None:
+            ledger.scores[i]["seed_label_probability"] = seed
+        if score.probability < floor:
+            ledger.reject(i, LABEL_INCONSISTENT, score.detail(label, floor, seed))
     notes += [f"label consistency not checked for {label!r} ({n} candidates): the "
               "classifier has no such class" for label, n in sorted(unknown.items())]
+
+
+def _label_floors(ledger: _Ledger, alive: list[int], real: RealCorpus, scorer: LabelScorer,
+                  settings: GateSettings) -> list[tuple[float, float | None]]:
+    """Each candidate's bar: ``tau``, or for an edit of a seed ``gate_labels.seed_floors``."""
+    if not settings.seed_variants:
+        return [(settings.tau, None)] * len(alive)
+    wanted = {s for i in alive for s in ledger.candidates[i].seed_ids}
+    texts = {rid: text for rid, text in zip(real.ids, real.texts, strict=True)
+             if rid in wanted}
+    return seed_floors([ledger.candidates[i].seed_ids for i in alive],
+                       [ledger.candidates[i].label for i in alive], texts, scorer,
+                       settings.tau, settings.seed_margin)
 
 
 def _repeats_within(ledger: _Ledger, found: matches.Found) -> None:

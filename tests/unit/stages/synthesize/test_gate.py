@@ -330,3 +330,39 @@ def test_on_real_data_near_copies_are_rejected_and_other_texts_pass() -> None:
     named = [v for i, v in enumerate(copy_verdicts) if f"record b{i} " in (v.detail or "")]
     assert len(named) >= 0.9 * len(copies)
     assert sum(v.accepted for v in other_verdicts) >= 0.98 * len(others)
+
+
+MISREAD_SEED = "win free cash at the office lunch raffle tomorrow"
+"""A ham record the keyword scorer reads as spam (P(ham) 0.42)."""
+
+
+def corpus_with_misread_seed() -> RealCorpus:
+    base = corpus()
+    return RealCorpus([*base.ids, "m1"], [*base.texts, MISREAD_SEED], [*base.labels, "ham"],
+                      [*base.is_test, False])
+
+
+def test_an_edit_of_a_seed_the_scorer_misreads_is_judged_against_the_seed() -> None:
+    kept = MISREAD_SEED.replace("tomorrow", "today")
+    pushed = "win free cash prize at the raffle tomorrow, reply now"
+    batch = [cand(kept, "ham", ("m1",)), cand(pushed, "ham", ("m1",))]
+    result = run_gate(batch, corpus_with_misread_seed(), GateSettings(seed_variants=True),
+                      scorer=keyword_scorer)
+    assert result.verdicts[0].accepted
+    assert result.verdicts[0].scores["seed_label_probability"] == pytest.approx(2.5 / 6)
+    assert result.verdicts[1].reason == "label-inconsistent"
+    assert "its seed has 0.42" in result.verdicts[1].detail
+    shown = "Great news: win free cash at the lunch raffle, the office pays for it all"
+    prompted = run_gate([cand(shown, "ham", ("m1",))], corpus_with_misread_seed(),
+                        scorer=keyword_scorer)  # an LLM's text is not an edit: tau holds
+    assert prompted.verdicts[0].reason == "label-inconsistent"
+    assert "seed_label_probability" not in prompted.verdicts[0].scores
+
+
+def test_an_edit_of_a_seed_the_scorer_reads_rightly_keeps_tau() -> None:
+    seed_text, _ = TRAIN["r2"]  # ham, P(ham) 0.88
+    edit = seed_text.replace("lunch", "free cash").replace("office", "prize")
+    result = run_gate([cand(edit, "ham", ("r2",))], corpus(),
+                      GateSettings(seed_variants=True), scorer=keyword_scorer)
+    assert result.verdicts[0].reason == "label-inconsistent"
+    assert "(at least 0.50, its seed has 0.88 expected)" in result.verdicts[0].detail
