@@ -60,6 +60,21 @@ def test_evaluate_flag_json_and_the_decision_round_trip(project_v1) -> None:
     assert "held_back by ana: too repetitive" in invoke(project_v1, "show", "s1").output
 
 
+def test_evaluate_prints_the_test_split_and_the_cross_fitted_deltas_it_decided_on(
+        project_v1) -> None:
+    assert invoke(project_v1, *FAST, "--per-class", "10").exit_code == 0
+    result = invoke(project_v1, "evaluate", "s1", "--seeds", "2")
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())  # table titles wrap
+    assert "s1 on v1/test: textloop.model.tfidf-lr.v1 (1 seed(s), medians)" in flat
+    assert "Cross-fitted on 240 real rows of v1 (5 folds, 2 seed(s), medians)" in flat
+    assert result.output.count("│ macro-F1") == 2
+    assert "judged on 240 real rows cross-fitted: the test split has 8 row(s) of 'spam'" in flat
+    body = json.loads(invoke(project_v1, "show", "s1", "--json").stdout)["batch"]
+    assert body["evaluation"]["evidence"] == "cross-fit"
+    assert body["evaluation"]["cross_fit"]["seeds"] == [0, 1]
+
+
 def test_show_lists_rejected_items_with_their_reasons_and_accept_takes_items(
         project_v1) -> None:
     assert invoke(project_v1, *FAST, "--per-class", "20").exit_code == 0

@@ -129,3 +129,14 @@ def test_generated_text_is_escaped(web: Web) -> None:
     # the item shown and its line in the item list
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"
                       ) == 2
+
+
+def test_the_batch_decision_shows_why_escaped(web: Web) -> None:
+    batch = synth_batch(web)
+    with web.store.write() as conn:
+        synth.decide_batch(conn, batch.id, "held_back", actor="evaluation",
+                           reason="'<b>ham</b>' loses 0.050 F1 (at most 0.010 allowed)")
+    page = web.sign_in("anna").get("/synth").text
+    assert 'id="batch-decision">held back by evaluation' in page
+    assert ('id="batch-reason">&#39;&lt;b&gt;ham&lt;/b&gt;&#39; loses 0.050 F1 (at most 0.010 '
+            'allowed)') in page
