@@ -117,10 +117,10 @@ def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
     _check_release(data)
     full_name, estimator = build_estimator(project, model_name, params)
     arms = _inputs(store, estimator, data, wanted, progress)
+    evidence, why = choose_evidence(settings, arms.pool.real.y, arms.test.y)
     runs = seeds or settings.seeds
     comparison = compare(estimator, project, arms.train, arms.extra, arms.validation,
                          arms.test, data.labels, runs, progress)
-    evidence, why = choose_evidence(settings, arms.pool.real.y, arms.test.y)
     crossed = None
     if evidence == "cross-fit":
         crossed = CrossFit(*cross_compare(estimator, project, arms.pool, data.labels, runs,
