@@ -50,6 +50,9 @@ class ServerMetrics:
                                    ["label", "band"], registry=r)
         self.queue_depth = Gauge("textloop_queue_depth", "Texts waiting for the model",
                                  multiprocess_mode="livesum", registry=r)
+        self.log_queue = Gauge("textloop_prediction_log_queue",
+                               "Prediction log rows waiting to be written",
+                               multiprocess_mode="livesum", registry=r)
         self.log_dropped = Counter("textloop_prediction_log_dropped",
                                    "Prediction log rows not written (queue full or write "
                                    "failed)", registry=r)

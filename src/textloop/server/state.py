@@ -43,7 +43,8 @@ class ServerState:
         self.not_ready = "the model is loading"
         self.keys = KeyRing(serving.require_key)
         self.limiter = RateLimiter(folder=config.rate_dir)
-        self.log = PredictionLog(store, serving.log_queue, on_drop=self.metrics.log_dropped.inc)
+        self.log = PredictionLog(store, serving.log_queue, on_drop=self.metrics.log_dropped.inc,
+                                 on_depth=self.metrics.log_queue.set)
         self.batcher = MicroBatcher(self.model, max_batch=serving.max_batch,
                                     max_wait=serving.max_wait_ms / 1000.0,
                                     on_batch=self.metrics.batch_size.observe,

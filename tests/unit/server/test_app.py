@@ -188,6 +188,7 @@ def test_metrics_count_requests_predictions_and_batches(served) -> None:
     assert metric(text, "textloop_batch_size_sum") == 6
     assert metric(text, "textloop_queue_depth") == 0
     assert metric(text, "textloop_prediction_log_dropped_total") == 0
+    assert 0 <= metric(text, "textloop_prediction_log_queue") <= 6  # rows not yet written
     assert metric(text, 'textloop_model_info{run="tfidf-lr-1",version="1"}') == 1
 
 

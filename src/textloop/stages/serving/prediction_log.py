@@ -43,10 +43,15 @@ def log_row(prediction: Prediction, *, request_id: str, idx: int, version: int |
 
 class PredictionLog:
     def __init__(self, store: Store, capacity: int = 10_000, batch: int = 500,
-                 on_drop: Callable[[int], None] | None = None) -> None:
+                 on_drop: Callable[[int], None] | None = None,
+                 on_depth: Callable[[int], None] | None = None) -> None:
+        """``on_drop`` hears of every row lost; ``on_depth`` of the queue's length after
+        each offer and each write, so an operator sees the log falling behind before it
+        drops anything."""
         self.store = store
         self.batch = batch
         self.on_drop = on_drop
+        self.on_depth = on_depth
         self.queue: queue.Queue[dict[str, Any]] = queue.Queue(capacity)
         self.dropped = 0
         self.written = 0
@@ -72,6 +77,7 @@ class PredictionLog:
             except queue.Full:
                 lost += 1
         self._count_drops(lost)
+        self._report_depth()
         return lost
 
     @property
@@ -113,6 +119,7 @@ class PredictionLog:
                 with self._progress:
                     self._settled += len(rows)
                     self._progress.notify_all()
+                self._report_depth()
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
         try:
@@ -124,6 +131,10 @@ class PredictionLog:
         except Exception:  # a row the store cannot take must not stop the log for good
             log.exception("prediction log: %d rows not written", len(rows))
             self._count_drops(len(rows))
+
+    def _report_depth(self) -> None:
+        if self.on_depth is not None:
+            self.on_depth(self.queue.qsize())
 
     def _count_drops(self, n: int) -> None:
         if n:

@@ -46,13 +46,16 @@ def test_rows_are_written_and_close_flushes_the_queue(store) -> None:
 
 def test_a_full_queue_drops_and_counts_instead_of_waiting(store) -> None:
     dropped: list[int] = []
-    log = PredictionLog(store, capacity=3, on_drop=dropped.append)  # writer not started yet
+    depths: list[int] = []
+    log = PredictionLog(store, capacity=3, on_drop=dropped.append,
+                        on_depth=depths.append)  # writer not started yet
     assert log.offer([row(i) for i in range(5)]) == 2
     assert log.depth == 3 and log.dropped == 2 and dropped == [2]
+    assert depths == [3]  # what an operator sees before the writer catches up
     log.start()
     assert log.flush()
     log.close()
-    assert count(store) == 3
+    assert count(store) == 3 and depths[-1] == 0
 
 
 def test_a_failed_write_is_counted_as_dropped(store) -> None:
