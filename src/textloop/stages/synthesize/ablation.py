@@ -19,6 +19,7 @@ from sklearn.base import clone
 
 from textloop.config import Project
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.cross_validate import take
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba
 from textloop.stages.training_monitor import fit_monitored
@@ -47,9 +48,7 @@ class Inputs:
 
     def take(self, rows: np.ndarray) -> Inputs:
         """The rows at these indices, in their order."""
-        if isinstance(self.x, np.ndarray):
-            return Inputs(self.x[rows], [self.y[i] for i in rows])
-        return Inputs([self.x[i] for i in rows], [self.y[i] for i in rows])
+        return Inputs(take(self.x, rows), [self.y[i] for i in rows])
 
 
 @dataclass

@@ -22,10 +22,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold
 
 from textloop.config import Project
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.cross_validate import stratified_folds
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba
 from textloop.stages.synthesize.ablation import (
@@ -68,34 +68,26 @@ def cross_compare(estimator: object, project: Project, pool: Pool, labels: Seque
     with progress.task(f"Cross-fitting with and without the batch ({seeds} seeds x {k} "
                        "folds)", total=2 * seeds * k) as task:
         for seed in range(seeds):
-            held_by_fold = _folds(pool.real.y, k, seed)
+            folds = stratified_folds(pool.real.y, k, seed)
             for arm in ("without", "with"):
-                proba = _out_of_fold(estimator, project, pool, labels, held_by_fold, seed,
+                proba = _out_of_fold(estimator, project, pool, labels, folds, seed,
                                      arm == "with", task.advance)
                 scores[arm].append(compute_metrics(pool.real.y, proba, labels))
     return summarise(list(range(seeds)), scores, labels), k
 
 
-def _folds(y: Sequence[str], k: int, seed: int) -> list[np.ndarray]:
-    splitter = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    return [held for _, held in splitter.split(np.zeros(len(y)), y)]
-
-
 def _out_of_fold(estimator: object, project: Project, pool: Pool, labels: Sequence[str],
-                 held_by_fold: list[np.ndarray], seed: int, with_batch: bool,
+                 folds: list[tuple[np.ndarray, np.ndarray]], seed: int, with_batch: bool,
                  advance: Callable[[], None]) -> np.ndarray:
     """[rows, labels] probabilities, each row's from the fold model that held it out."""
     proba = np.zeros((len(pool.real), len(labels)))
-    for held in held_by_fold:
-        mask = np.ones(len(pool.real), dtype=bool)
-        mask[held] = False
-        rows = pool.real.take(np.flatnonzero(mask)).plus(pool.fixed)
+    for fit, held in folds:
+        rows = pool.real.take(fit).plus(pool.fixed)
         if with_batch:
             rows = rows.plus(pool.extra.take(_items_allowed(pool, held)))
         model = fit_arm(seeded(estimator, seed), project, rows, None)
-        fold = align_proba(model.predict_proba(pool.real.take(held).x),
-                           [str(c) for c in model.classes_], list(labels))
-        proba[held] = fold
+        proba[held] = align_proba(model.predict_proba(pool.real.take(held).x),
+                                  [str(c) for c in model.classes_], list(labels))
         advance()
     return proba
 

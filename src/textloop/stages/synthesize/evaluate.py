@@ -71,9 +71,13 @@ class Evaluation:
     decision: str
     reason: str
     rule: dict[str, float]
-    evidence: str = "test"
-    """What the rule read: ``test`` or ``cross-fit``."""
     cross_fit: CrossFit | None = None
+    """Set when the rule read cross-fitted deltas instead of the test split's."""
+
+    @property
+    def evidence(self) -> str:
+        """What the rule read: ``test`` or ``cross-fit``."""
+        return "test" if self.cross_fit is None else "cross-fit"
 
     @property
     def deciding(self) -> Comparison:
@@ -130,7 +134,7 @@ def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
     if why:
         reason = f"{reason}; {why}"
     result = Evaluation(batch["id"], data.id, full_name, len(wanted), len(arms.train),
-                        comparison, decision, reason, _rule(settings), evidence, crossed)
+                        comparison, decision, reason, _rule(settings), crossed)
     with store.write() as conn:
         synth.set_evaluation(conn, batch["id"], result.to_dict())
         synth.decide_batch(conn, batch["id"], decision, actor=EVALUATOR, reason=reason)
