@@ -33,14 +33,13 @@ from textloop.stages.ingest.rows import (
     DEFAULT_MAX_CHARS,
     ColumnMap,
     RowError,
-    content_hash,
-    record_id,
     resolve_columns,
     to_record,
 )
 from textloop.stages.ingest.source import RawRow
 from textloop.stages.ingest.writer import RecordWriter
 from textloop.storage import Store, imports, records
+from textloop.texts import content_hash, record_id
 from textloop.types import NewRecord, SourceKind
 
 BATCH = 50_000

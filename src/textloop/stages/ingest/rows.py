@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -13,6 +12,7 @@ from typing import Any
 
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest.source import RawRow
+from textloop.texts import normalize_text, text_problem
 from textloop.types import NewRecord
 
 DEFAULT_MAX_CHARS = 1_000_000
@@ -123,20 +123,6 @@ def _looks_like_data(columns: Sequence[str]) -> bool:
     return any(len(c) > 40 or (" " in c.strip() and c.rstrip()[-1:] in ".!?") for c in columns)
 
 
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def record_id(hash_hex: str) -> str:
-    """Stable id from the content hash: the same text has the same id in every store."""
-    return hash_hex[:16]
-
-
-def normalize_text(value: str) -> str:
-    """Surrounding whitespace and Windows line endings carry no meaning; drop them."""
-    return value.replace("\r\n", "\n").strip()
-
-
 def to_record(row: RawRow, cmap: ColumnMap) -> NewRecord:
     """Validate one row into a ``NewRecord`` or raise ``RowError`` saying exactly what is wrong."""
     if row.problem is not None:
@@ -162,9 +148,11 @@ def _text(row: RawRow, cmap: ColumnMap) -> str:
     if len(text) > cmap.max_chars:
         raise RowError(row, f"text has {len(text):,} characters (limit {cmap.max_chars:,})",
                        cmap.text, fix="split the text, or raise --max-chars")
-    if "\x00" in text:
-        raise RowError(row, "contains a NUL character (binary data?)", cmap.text,
-                       fix="remove the NUL characters (is this a binary file?)")
+    problem = text_problem(text)
+    if problem is not None:
+        raise RowError(row, problem, cmap.text,
+                       fix="remove the NUL characters (is this a binary file?)"
+                       if "NUL" in problem else "fix the text's encoding")
     return text
 
 

@@ -12,8 +12,8 @@ from operator import itemgetter
 
 from sqlalchemy import Connection
 
-from textloop.stages.ingest.rows import content_hash, record_id
 from textloop.storage import annotation_log, jsoncol, records
+from textloop.texts import content_hash, record_id
 from textloop.types import AnnotationKind, NewRecord
 
 IMPORT_ANNOTATOR = "import"

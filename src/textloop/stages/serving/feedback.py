@@ -19,8 +19,8 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, NotFoundError
-from textloop.stages.ingest.rows import normalize_text, record_id
 from textloop.storage import Store, annotation_log, jsoncol, predictions, records
+from textloop.texts import normalize_text, record_id
 from textloop.types import AnnotationKind, SourceKind
 
 

@@ -20,9 +20,9 @@ from typing import Any, Literal
 from sqlalchemy.exc import SQLAlchemyError
 
 from textloop.errors import TextloopError
-from textloop.stages.ingest.rows import content_hash, normalize_text
 from textloop.stages.predict import Prediction
 from textloop.storage import Store, predictions
+from textloop.texts import content_hash, normalize_text
 
 LogTexts = Literal["full", "hash", "none"]
 log = logging.getLogger(__name__)

@@ -27,11 +27,11 @@ from sqlalchemy import Connection
 
 from textloop.config import ProjectSpec
 from textloop.errors import ConfigError, NotFoundError
-from textloop.stages.ingest.rows import content_hash, normalize_text, record_id
 from textloop.stages.synthesize.pool import RealPool
 from textloop.storage import Store, annotation_log, findings
 from textloop.strategies.query.clustering import kmeans, nearest_unique
 from textloop.strategies.synth import Seed
+from textloop.texts import content_hash, normalize_text, record_id
 from textloop.types import AnnotationKind, LabeledRecord
 
 Embed = Callable[[Sequence[str]], np.ndarray]

@@ -35,7 +35,7 @@ def test_suggest_from_production_queues_logged_rows_and_show_says_why(project, s
     assert result.exit_code == 0, result.output
     assert "Queued 2 of 5 logged predictions (1 disputed, 0 drifted, 1 uncertain)" in (
         result.output)
-    from textloop.stages.ingest.rows import content_hash, record_id
+    from textloop.texts import content_hash, record_id
     wrong = record_id(content_hash("free movie tickets for mum"))
     shown = runner.invoke(app, [*root, "show", wrong])
     assert "from production prediction:r-wrong/0" in shown.output

@@ -10,8 +10,8 @@ from tests.unit.models.embedders.conftest import CountingCache
 from tests.unit.models.embedders.test_model_files import RecordingProgress
 from textloop.errors import InvalidInputError
 from textloop.models.embedders import Embedder, EmbeddingCache, text_hash
-from textloop.stages.ingest.rows import content_hash
 from textloop.storage import Store
+from textloop.texts import content_hash
 
 pytestmark = pytest.mark.model
 

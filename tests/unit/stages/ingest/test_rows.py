@@ -10,13 +10,11 @@ from textloop.errors import InvalidInputError
 from textloop.stages.ingest.rows import (
     ColumnMap,
     RowError,
-    content_hash,
-    normalize_text,
-    record_id,
     resolve_columns,
     to_record,
 )
 from textloop.stages.ingest.source import RawRow
+from textloop.texts import content_hash, normalize_text, record_id
 
 CMAP = ColumnMap("text", "label", ("meta",), "id", {"1": "spam"}, max_chars=10)
 

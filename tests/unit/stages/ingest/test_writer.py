@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from textloop.stages.ingest.rows import content_hash, record_id
 from textloop.stages.ingest.writer import IMPORT_ANNOTATOR, RecordWriter
 from textloop.storage import annotation_log, imports, records
+from textloop.texts import content_hash, record_id
 from textloop.types import NewRecord
 
 

@@ -12,8 +12,8 @@ import pytest
 
 from textloop.config import Project
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.ingest.rows import content_hash, record_id
 from textloop.storage import Store, annotation_log
+from textloop.texts import content_hash, record_id
 
 AddRows = Callable[..., list[str]]
 

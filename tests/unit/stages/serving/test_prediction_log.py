@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from textloop.stages.ingest.rows import content_hash
 from textloop.stages.predict import Prediction
 from textloop.stages.serving.prediction_log import PredictionLog, log_row
 from textloop.storage import predictions, schema
+from textloop.texts import content_hash
 
 
 def prediction(text: str = "  win a prize  ") -> Prediction:
