@@ -21,10 +21,12 @@ from textloop.progress import Progress
 from textloop.registry import REGISTRY
 
 PRECISION_FILES = {"int8": INT8_FILE, "fp32": FP32_FILE}
-MODEL_IDS = {"int8": f"{MODEL_NAME}/int8-{SCHEME}", "fp32": f"{MODEL_NAME}/fp32"}
+MODEL_IDS = {"int8": f"{MODEL_NAME}/int8-{SCHEME}-exact", "fp32": f"{MODEL_NAME}/fp32"}
 """The cache key of each precision's vectors. The int8 id names its quantisation scheme, so
 vectors cached under an earlier scheme (``all-MiniLM-L6-v2/int8``: one activation scale per
-batch) are never served or mixed with the current ones: a store re-embeds under the new id."""
+batch) are never served or mixed with the current ones: a store re-embeds under the new id.
+``-exact`` marks vectors computed with exact integer products (see
+``onnx_embedder.EXACT_INTEGER_PRODUCTS``); earlier ones were saturated on CPUs without VNNI."""
 MINILM_DIM = 384
 _instances: dict[str, Embedder] = {}
 _lock = threading.Lock()

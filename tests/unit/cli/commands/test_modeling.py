@@ -89,7 +89,7 @@ def test_evaluate_compare_embedders_prints_the_table_or_says_why_not(project, st
     invoke(project, "train", "--model", "embed-lr")
     compared = invoke(project, "evaluate", "embed-lr-2", "--compare-embedders")
     assert compared.exit_code == 0, compared.output
-    assert "Head trained on all-MiniLM-L6-v2/int8-per-token" in compared.output
+    assert "Head trained on all-MiniLM-L6-v2/int8-per-token-exact" in compared.output
     table = compared.output.split("Head trained on", 1)[1]
     names = [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
     assert names == ["fp32", "int8 *", "int8, 128 tokens", "int8, 64 tokens"]

@@ -23,7 +23,7 @@ def test_the_batch_dependent_int8_v1_is_retired_with_a_reason() -> None:
 
 def test_model_ids_name_precision_and_int8_scheme() -> None:
     """The model id is the embedding cache key: a new int8 scheme must not reuse the old one."""
-    assert get_embedder("minilm-int8").model_id == "all-MiniLM-L6-v2/int8-per-token"
+    assert get_embedder("minilm-int8").model_id == "all-MiniLM-L6-v2/int8-per-token-exact"
     assert get_embedder("minilm-fp32").model_id == "all-MiniLM-L6-v2/fp32"
 
 
@@ -43,7 +43,7 @@ def test_instances_are_shared_per_name(minilm_dir) -> None:
 @pytest.mark.model
 def test_a_truncated_variant_embeds_only_its_first_tokens_under_its_own_id(minilm_dir) -> None:
     short = minilm_embedder("int8", max_tokens=8)  # [CLS], six words, [SEP]
-    assert short.model_id == "all-MiniLM-L6-v2/int8-per-token/max8"
+    assert short.model_id == "all-MiniLM-L6-v2/int8-per-token-exact/max8"
     full = get_embedder("minilm-int8")
     words = "one two three four five six seven eight nine ten eleven twelve"
     cut, whole = short.encode([words, "one two"])

@@ -181,7 +181,7 @@ def test_first_use_builds_the_model_and_says_so(minilm_wheel: Path, private_cach
     assert vectors.shape == (1, 384) and calls == []
     assert progress.tasks == ["Checking the cached all-MiniLM-L6-v2 wheel",
                               "Building ONNX graphs (fp32, int8)",
-                              "Embedding with all-MiniLM-L6-v2/int8-per-token"]
+                              "Embedding with all-MiniLM-L6-v2/int8-per-token-exact"]
     assert load_manifest()["source"]["sha256"] == MINILM_WHEEL.sha256
 
 

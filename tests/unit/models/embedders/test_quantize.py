@@ -10,6 +10,7 @@ import pytest
 from onnx import numpy_helper
 
 from tests.unit.models.embedders.test_onnx_graph import TINY, tiny_weights
+from textloop.models.embedders.onnx_embedder import EXACT_INTEGER_PRODUCTS
 from textloop.models.embedders.onnx_graph import build_bert_graph
 from textloop.models.embedders.quantize import quantize_int8, quantize_model, quantize_weights
 
@@ -22,7 +23,10 @@ def tiny_fp32() -> onnx.ModelProto:
 
 
 def embed(model: onnx.ModelProto, ids: np.ndarray) -> np.ndarray:
-    session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    options = ort.SessionOptions()
+    options.add_session_config_entry(*EXACT_INTEGER_PRODUCTS)  # as the embedder runs it
+    session = ort.InferenceSession(model.SerializeToString(), options,
+                                   providers=["CPUExecutionProvider"])
     feeds = {"input_ids": ids, "attention_mask": (ids > 0).astype(np.int64),
              "token_type_ids": np.zeros_like(ids)}
     return session.run(None, feeds)[0]
