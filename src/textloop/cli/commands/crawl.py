@@ -11,6 +11,7 @@ from rich.table import Table
 from textloop.cli.console import RichProgress, console
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
+from textloop.errors import InvalidInputError
 from textloop.stages.crawl import CrawlOptions, CrawlResult, crawl
 
 _DEFAULTS = CrawlOptions()
@@ -19,7 +20,7 @@ _EPILOG = """Examples:\n
   textloop crawl https://example.com/blog/post-1 https://example.com/blog/post-2\n
   textloop crawl --sitemap https://example.com/sitemap.xml --max-pages 500\n
   textloop crawl https://example.com/docs/ --follow-links --max-depth 2 --delay 2\n
-  textloop crawl http://127.0.0.1:8000/page --allow-private"""
+  textloop crawl http://127.0.0.1:8000/page --allow-host 127.0.0.1:8000"""
 
 
 @app.command("crawl", epilog=_EPILOG)
@@ -40,21 +41,34 @@ def crawl_command(
         help="Seconds between requests to the same host (robots.txt Crawl-delay when larger)."
     )] = _DEFAULTS.delay,
     follow_links: Annotated[bool, typer.Option(
-        help="Also fetch links found on the pages (same host only).")] = False,
+        help="Also fetch links found on the pages (only on the hosts and ports named).")
+    ] = False,
     max_depth: Annotated[int, typer.Option(
         help="With --follow-links: how many links away from a start URL to go.")
     ] = _DEFAULTS.max_depth,
-    allow_private: Annotated[bool, typer.Option(
-        help="Allow private, loopback and link-local addresses (only for hosts you trust).")
-    ] = False,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        help="Allow this loopback or private server, HOST or HOST:PORT (80/443 when no "
+             "port); repeatable. Link-local and cloud metadata addresses are never allowed.",
+        show_default=False)] = None,
+    allow_loopback: Annotated[bool, typer.Option(
+        help="Allow every server on this machine (127.0.0.0/8, ::1), on any port.")] = False,
+    allow_private: Annotated[bool, typer.Option(hidden=True)] = False,
 ) -> None:
     """Fetch pages, keep their main text, and store them unlabeled with the URL as provenance.
 
     robots.txt is honoured and each host gets at most one request per --delay seconds.
+    Only public addresses are crawled unless a server is allowed with --allow-host.
     """
+    if allow_private:
+        raise InvalidInputError(
+            "--allow-private was removed: it opened every private network and loopback "
+            "port at once",
+            hint="name each server you trust, with its port: --allow-host 127.0.0.1:8712 "
+                 "(repeatable), or pass --allow-loopback for every server on this machine")
     options = CrawlOptions(
         max_pages=max_pages, max_bytes=max_bytes, max_redirects=max_redirects, timeout=timeout,
-        delay=delay, follow_links=follow_links, max_depth=max_depth, allow_private=allow_private)
+        delay=delay, follow_links=follow_links, max_depth=max_depth,
+        allow_hosts=tuple(allow_host or ()), allow_loopback=allow_loopback)
     project = current_project()
     with open_store(project) as store:
         result = crawl(store, urls or [], sitemap=sitemap, options=options,

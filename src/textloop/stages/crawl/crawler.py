@@ -7,7 +7,8 @@ not for the length of a crawl. The import log row is opened in its own transacti
 the first request and closed after the last batch. An interrupted crawl keeps the batches
 already written; its import log row then has no ``finished_at``.
 
-Records dedupe by content hash, so crawling the same pages again adds nothing new.
+Records dedupe by content hash, so crawling the same pages again adds nothing new. Links
+and sitemap entries are followed only on the hosts (and ports) the user named (``scope``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from textloop.stages.crawl.options import CrawlOptions
 from textloop.stages.crawl.preflight import refuse_if_all_refused
 from textloop.stages.crawl.result import CrawlResult
 from textloop.stages.crawl.robots import RobotsRules
+from textloop.stages.crawl.scope import CrawlScope
 from textloop.stages.crawl.sitemap import SitemapReader
 from textloop.stages.crawl.skips import PageSkipped, SkipKind, SkippedUrl
 from textloop.stages.crawl.urls import parse_url
@@ -47,7 +49,7 @@ def crawl(store: Store, urls: Sequence[str] = (), *, sitemap: str | None = None,
     """
     started = time.perf_counter()
     options = options or CrawlOptions()
-    guard = guard or AddressGuard(options.allow_private)
+    guard = guard or AddressGuard(options.policy())
     starts = [*urls, *([sitemap] if sitemap else [])]
     if not starts:
         raise InvalidInputError("no URL to crawl", hint="give one or more URLs, or --sitemap URL")
@@ -57,7 +59,7 @@ def crawl(store: Store, urls: Sequence[str] = (), *, sitemap: str | None = None,
                                   {**options.to_dict(), "urls": list(urls), "sitemap": sitemap})
     result = CrawlResult(import_id=import_id, source=starts[0])
     with Fetcher(options, guard) as fetcher:
-        run = _CrawlRun(store, fetcher, options, result)
+        run = _CrawlRun(store, fetcher, options, result, CrawlScope(starts))
         run.seed(urls, sitemap)
         run.run(progress)
         result.responses = fetcher.responses
@@ -73,15 +75,15 @@ def crawl(store: Store, urls: Sequence[str] = (), *, sitemap: str | None = None,
 class _Target:
     url: str
     depth: int
-    host: str  # links are followed only within the host of the URL the crawl started from
 
 
 class _CrawlRun:
     """The frontier, the pending batch and the counts of one crawl."""
 
     def __init__(self, store: Store, fetcher: Fetcher, options: CrawlOptions,
-                 result: CrawlResult) -> None:
+                 result: CrawlResult, scope: CrawlScope) -> None:
         self.store = store
+        self.scope = scope
         self.fetcher = fetcher
         self.options = options
         self.result = result
@@ -95,12 +97,12 @@ class _CrawlRun:
         for url in urls:
             self.add(url, depth=0)
         if sitemap:
-            reader = SitemapReader(self.fetcher, self.robots)
+            reader = SitemapReader(self.fetcher, self.robots, self.scope)
             for url in reader.page_urls(sitemap, self.options.max_pages):
                 self.add(url, depth=0)
             self.result.skipped.extend(reader.skipped)
 
-    def add(self, url: str, depth: int, host: str | None = None) -> None:
+    def add(self, url: str, depth: int) -> None:
         """Queue ``url`` unless already seen; an unusable URL is recorded as skipped."""
         try:
             parsed = parse_url(url)
@@ -110,7 +112,7 @@ class _CrawlRun:
         key = str(parsed)
         if key not in self.seen:
             self.seen.add(key)
-            self.frontier.append(_Target(key, depth, host or parsed.host))
+            self.frontier.append(_Target(key, depth))
 
     def run(self, progress: Progress) -> None:
         total = None if self.options.follow_links else min(len(self.frontier),
@@ -140,9 +142,9 @@ class _CrawlRun:
         page = extract(fetched.body, fetched.content_type, fetched.charset, fetched.final_url,
                        want_links)
         self.seen.add(fetched.final_url)
-        for link in page.links:
-            if parse_url(link).host == target.host:
-                self.add(link, target.depth + 1, target.host)
+        for link in page.links:  # absolute http(s) links; others on other hosts are dropped
+            if self.scope.contains(parse_url(link)):
+                self.add(link, target.depth + 1)
         if not page.text:
             raise PageSkipped("no text found on the page", SkipKind.NO_TEXT)
         meta = {"url": target.url, "final_url": fetched.final_url, "title": page.title,

@@ -54,7 +54,7 @@ class Fetcher:
         self.options = options
         self.throttle = HostThrottle(options.delay)
         self.responses = 0
-        transport = PinnedTransport(guard or AddressGuard(options.allow_private))
+        transport = PinnedTransport(guard or AddressGuard(options.policy()))
         self._client = httpx.Client(
             transport=transport, timeout=options.timeout, follow_redirects=False,
             trust_env=False, headers={"User-Agent": user_agent()})

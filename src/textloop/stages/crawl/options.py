@@ -1,8 +1,10 @@
-"""What a crawl may do: limits and politeness settings, validated once up front.
+"""What a crawl may do: limits, politeness and reach, validated once up front.
 
 The defaults are deliberately conservative (one request per second per host, 5 MB per page,
-only the URLs given) so that running ``textloop crawl`` against someone else's site without
-reading the options is still polite.
+only the URLs given, public addresses only) so that running ``textloop crawl`` against
+someone else's site without reading the options is still polite and safe. Reaching beyond
+the public internet takes an explicit allowance per server (``allow_hosts``, host and port)
+or for this machine (``allow_loopback``); see ``addresses`` for what can never be opened.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from typing import Any
 
 from textloop import __version__
 from textloop.errors import InvalidInputError
+from textloop.stages.crawl.addresses import AddressPolicy, HostAllowance
 
 DEFAULT_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
@@ -31,10 +34,13 @@ class CrawlOptions:
     delay: float = 1.0
     follow_links: bool = False
     max_depth: int = 1
-    allow_private: bool = False
+    allow_hosts: tuple[str, ...] = ()  # "127.0.0.1:8712", "wiki.lan": servers the user trusts
+    allow_loopback: bool = False
     content_types: frozenset[str] = field(default_factory=lambda: DEFAULT_CONTENT_TYPES)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "allow_hosts", tuple(self.allow_hosts))
+        self.policy()  # a bad --allow-host is reported now, before anything is opened
         checks = [
             ("max_pages", self.max_pages >= 1, "at least 1"),
             ("max_bytes", self.max_bytes >= 1, "at least 1"),
@@ -54,4 +60,10 @@ class CrawlOptions:
         """JSON-ready form, saved in the import log so a crawl's settings can be looked up."""
         data = asdict(self)
         data["content_types"] = sorted(self.content_types)
+        data["allow_hosts"] = list(self.allow_hosts)
         return data
+
+    def policy(self) -> AddressPolicy:
+        """The addresses this crawl may reach beyond the public internet."""
+        return AddressPolicy(loopback=self.allow_loopback,
+                             hosts=tuple(HostAllowance.parse(h) for h in self.allow_hosts))

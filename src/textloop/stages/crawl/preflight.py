@@ -1,9 +1,9 @@
 """Refusing a crawl outright when every starting URL would be refused anyway.
 
 Per-URL refusals are normally reported in the result, but when *all* of them are refused
-(typically: crawling a local test server without ``--allow-private``) the user most likely
-needs a flag, and saying so as an error is kinder than an empty crawl. This runs before the
-import log is opened and before any request is sent.
+(typically: crawling a local test server without ``--allow-host``) the user most likely
+needs a flag, and saying so as an error (with the exact flag) is kinder than an empty
+crawl. This runs before the import log is opened and before any request is sent.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from textloop.errors import InvalidInputError
 from textloop.stages.crawl.addresses import AddressGuard
 from textloop.stages.crawl.skips import REFUSAL_KINDS, PageSkipped, SkipKind
-from textloop.stages.crawl.urls import parse_url, port_of
+from textloop.stages.crawl.urls import host_port, parse_url, port_of
 
 _SHOWN = 5
 
@@ -25,6 +25,7 @@ def refuse_if_all_refused(urls: Sequence[str], guard: AddressGuard) -> None:
     reported per URL by the crawl itself.
     """
     refused: list[tuple[str, PageSkipped]] = []
+    openable: list[str] = []  # host:port of each refused server an --allow-host would open
     for url in urls:
         try:
             parsed = parse_url(url)
@@ -33,15 +34,24 @@ def refuse_if_all_refused(urls: Sequence[str], guard: AddressGuard) -> None:
             if problem.kind not in REFUSAL_KINDS:
                 return
             refused.append((url, problem))
+            if problem.kind == SkipKind.PRIVATE:
+                openable.append(host_port(parsed.host, port_of(parsed)))
         else:
             return
     if not refused:
         return
     listed = "; ".join(f"{url}: {problem.reason}" for url, problem in refused[:_SHOWN])
     more = f" (and {len(refused) - _SHOWN} more)" if len(refused) > _SHOWN else ""
-    private = any(problem.kind == SkipKind.PRIVATE for _, problem in refused)
-    hint = ("pass --allow-private to crawl private, loopback or link-local addresses "
-            "(only for hosts you trust)" if private else
-            "give absolute http:// or https:// URLs")
     raise InvalidInputError(f"every URL was refused, nothing was fetched: {listed}{more}",
-                            hint=hint)
+                            hint=_hint(refused, openable))
+
+
+def _hint(refused: list[tuple[str, PageSkipped]], openable: list[str]) -> str:
+    if openable:
+        flags = " ".join(f"--allow-host {server}" for server in dict.fromkeys(openable))
+        return (f"pass {flags} for servers you trust (--allow-loopback opens every server "
+                "on this machine)")
+    if any(problem.kind == SkipKind.FORBIDDEN for _, problem in refused):
+        return ("link-local, cloud metadata and multicast addresses are never crawled, "
+                "whatever the options; crawl a public or explicitly allowed address")
+    return "give absolute http:// or https:// URLs"

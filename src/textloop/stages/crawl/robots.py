@@ -19,7 +19,8 @@ from textloop.stages.crawl.urls import robots_url
 
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
 # Problems with the host itself: reported as such, not as "robots.txt unreachable".
-_PAGE_WOULD_FAIL_TOO = frozenset({SkipKind.PRIVATE, SkipKind.DNS, SkipKind.SCHEME})
+_PAGE_WOULD_FAIL_TOO = frozenset({SkipKind.PRIVATE, SkipKind.FORBIDDEN, SkipKind.DNS,
+                                 SkipKind.SCHEME})
 _DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 
 

@@ -19,6 +19,7 @@ from defusedxml import DefusedXmlException
 
 from textloop.stages.crawl.fetcher import BodyRules, Fetcher
 from textloop.stages.crawl.robots import RobotsRules
+from textloop.stages.crawl.scope import CrawlScope
 from textloop.stages.crawl.skips import PageSkipped, SkipKind, SkippedUrl
 
 SITEMAP_MAX_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
@@ -74,10 +75,16 @@ def _local(tag: str) -> str:
 
 @dataclass
 class SitemapReader:
-    """Walks a sitemap (index) breadth-first, collecting up to ``limit`` page URLs."""
+    """Walks a sitemap (index) breadth-first, collecting up to ``limit`` page URLs.
+
+    Entries (pages and nested sitemaps) on a host outside ``scope`` are skipped with their
+    reason and never requested: a sitemap must not send the crawl somewhere the user did not
+    name.
+    """
 
     fetcher: Fetcher
     robots: RobotsRules
+    scope: CrawlScope
     skipped: list[SkippedUrl] = field(default_factory=list)
 
     def page_urls(self, start: str, limit: int) -> list[str]:
@@ -95,16 +102,28 @@ class SitemapReader:
             if doc is None:
                 continue
             if doc.kind == "urlset":
-                for loc in doc.locations[:limit - len(pages)]:
-                    pages.setdefault(loc, None)
+                for loc in doc.locations:
+                    if len(pages) >= limit:
+                        break
+                    if loc not in pages and self._admitted(loc):
+                        pages[loc] = None
                 continue
             for loc in doc.locations:
                 if depth + 1 > MAX_SITEMAP_DEPTH:
                     self._skip(loc, f"sitemap nested deeper than {MAX_SITEMAP_DEPTH} levels")
                 elif loc not in seen:
                     seen.add(loc)
-                    queue.append((loc, depth + 1))
+                    if self._admitted(loc):
+                        queue.append((loc, depth + 1))
         return list(pages)
+
+    def _admitted(self, loc: str) -> bool:
+        try:
+            self.scope.admit(loc)
+        except PageSkipped as problem:
+            self.skipped.append(SkippedUrl(loc, problem.reason, problem.kind))
+            return False
+        return True
 
     def _read(self, url: str) -> SitemapDoc | None:
         try:

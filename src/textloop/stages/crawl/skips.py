@@ -14,7 +14,9 @@ from enum import StrEnum
 class SkipKind(StrEnum):
     INVALID_URL = "invalid_url"
     SCHEME = "scheme"
-    PRIVATE = "private"
+    PRIVATE = "private"  # loopback or private: an --allow-host (or --allow-loopback) opens it
+    FORBIDDEN = "forbidden"  # link-local, cloud metadata, multicast...: nothing opens it
+    OUT_OF_SCOPE = "out_of_scope"  # a sitemap entry on a host the user did not name
     DNS = "dns"
     NETWORK = "network"
     ROBOTS = "robots"
@@ -27,7 +29,8 @@ class SkipKind(StrEnum):
 
 
 # Refusals decided before any request is sent: the URL itself is unacceptable.
-REFUSAL_KINDS = frozenset({SkipKind.INVALID_URL, SkipKind.SCHEME, SkipKind.PRIVATE})
+REFUSAL_KINDS = frozenset({SkipKind.INVALID_URL, SkipKind.SCHEME, SkipKind.PRIVATE,
+                           SkipKind.FORBIDDEN})
 
 
 class PageSkipped(Exception):

@@ -35,3 +35,9 @@ def robots_url(url: httpx.URL) -> httpx.URL:
 
 def port_of(url: httpx.URL) -> int:
     return url.port or DEFAULT_PORTS[url.scheme]
+
+
+def host_port(host: str, port: int | None) -> str:
+    """``host:port`` as a user would type it: IPv6 in brackets, no port when ``None``."""
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port is None else f"{shown}:{port}"

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from tests.unit.stages.crawl.local_site import ARTICLE_PAGE, LocalSite, Route, gzipped
+from tests.unit.stages.crawl.network import LoopbackOnly
 from tests.unit.stages.crawl.test_sitemap import index, urlset
 from textloop.config import Project
 from textloop.errors import InvalidInputError
@@ -96,10 +97,49 @@ def test_private_addresses_are_refused_and_nothing_is_requested(
         crawl(store, [url, site.url("/other")], options=CrawlOptions(delay=0.0))
 
     assert "127.0.0.1 is a loopback address" in caught.value.message
-    assert caught.value.hint is not None and "--allow-private" in caught.value.hint
+    assert caught.value.hint is not None
+    assert f"--allow-host 127.0.0.1:{site.port}" in caught.value.hint
+    assert "--allow-loopback" in caught.value.hint
     assert site.hits == []
     with store.read() as conn:
         assert imports.recent(conn) == [] and records.count(conn) == 0
+
+
+def test_metadata_address_is_refused_whatever_is_allowed(store: Store,
+                                                         network: LoopbackOnly) -> None:
+    options = CrawlOptions(delay=0.0, allow_loopback=True, allow_hosts=("wiki.test:80",))
+
+    with pytest.raises(InvalidInputError) as caught:
+        crawl(store, ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/"],
+              options=options)
+
+    assert "cloud metadata address" in caught.value.message
+    assert "link-local address" in caught.value.message
+    assert caught.value.hint is not None and "never crawled" in caught.value.hint
+    assert "--allow" not in caught.value.hint
+    assert network.outside == []
+
+
+def test_six_to_four_wrapping_loopback_is_treated_as_loopback(site: LocalSite, store: Store,
+                                                              network: LoopbackOnly) -> None:
+    with pytest.raises(InvalidInputError) as caught:
+        crawl(store, [f"http://[2002:7f00:1::]:{site.port}/"], options=CrawlOptions(delay=0.0))
+
+    assert "loopback address (6to4 wrapping 127.0.0.1)" in caught.value.message
+    assert network.outside == [] and site.hits == []
+
+
+def test_allow_host_opens_only_that_port(site: LocalSite, other_site: LocalSite,
+                                         store: Store) -> None:
+    page = site.html("/p", _page(1))
+    elsewhere = other_site.html("/p", _page(2))
+    options = CrawlOptions(delay=0.0, timeout=5.0, allow_hosts=(f"127.0.0.1:{site.port}",))
+
+    result = crawl(store, [page, elsewhere], options=options)
+
+    assert list(_stored(store)) == [page]
+    assert [(s.url, s.kind) for s in result.skipped] == [(elsewhere, SkipKind.PRIVATE)]
+    assert other_site.hits == []
 
 
 def test_a_refused_url_among_good_ones_is_reported_not_fatal(
@@ -114,7 +154,7 @@ def test_a_refused_url_among_good_ones_is_reported_not_fatal(
 
 def test_requests_to_one_host_are_spaced_by_the_delay(site: LocalSite, store: Store) -> None:
     urls = [site.html(f"/p{i}", _page(i)) for i in range(4)]
-    options = CrawlOptions(delay=0.2, allow_private=True, timeout=5.0)
+    options = CrawlOptions(delay=0.2, allow_loopback=True, timeout=5.0)
 
     crawl(store, urls, options=options)
 
@@ -152,19 +192,52 @@ def _link_page(*targets: str) -> str:
 
 @pytest.mark.parametrize(("depth", "expected"), [(1, {"/", "/a", "/b"}),
                                                  (2, {"/", "/a", "/b", "/c"})])
-def test_follow_links_stays_on_the_host_and_within_depth(
-        site: LocalSite, store: Store, local_options: CrawlOptions,
-        depth: int, expected: set[str]) -> None:
-    site.html("/", _link_page("/a", "/b", "http://elsewhere.invalid/x"))
+def test_follow_links_stays_on_the_named_host_and_port_and_within_depth(
+        site: LocalSite, other_site: LocalSite, store: Store, local_options: CrawlOptions,
+        network: LoopbackOnly, depth: int, expected: set[str]) -> None:
+    other_port = other_site.html("/x", _page(9))
+    other_name = f"http://localhost:{site.port}/y"
+    site.html("/", _link_page("/a", "/b", "http://elsewhere.invalid/x", other_port, other_name,
+                              "http://169.254.169.254/latest/meta-data/"))
     site.html("/a", _link_page("/c"))
     site.html("/b", _link_page("/a"))
     site.html("/c", _page(3))
+    site.html("/y", _page(4))
     options = replace(local_options, follow_links=True, max_depth=depth)
 
     result = crawl(store, [site.url("/")], options=options)
 
     assert {p for p in site.paths() if p != "/robots.txt"} == expected
     assert result.records_new == len(expected)
+    assert result.skipped == []
+    assert other_site.hits == [] and network.outside == []
+
+
+def test_follow_links_may_cross_between_named_hosts(site: LocalSite, other_site: LocalSite,
+                                                    store: Store,
+                                                    local_options: CrawlOptions) -> None:
+    site.html("/", _link_page(other_site.url("/b")))
+    other_site.html("/", _page(1))
+    other_site.html("/b", _page(2))
+    options = replace(local_options, follow_links=True)
+
+    crawl(store, [site.url("/"), other_site.url("/")], options=options)
+
+    assert "/b" in other_site.paths()
+
+
+def test_sitemap_entries_on_other_hosts_are_skipped_and_reported(
+        site: LocalSite, other_site: LocalSite, store: Store,
+        local_options: CrawlOptions) -> None:
+    page = site.html("/post", _page(1))
+    foreign = other_site.html("/post", _page(2))
+    sitemap = site.file("/sitemap.xml", urlset(page, foreign), "application/xml")
+
+    result = crawl(store, sitemap=sitemap, options=local_options)
+
+    assert list(_stored(store)) == [page]
+    assert [(s.url, s.kind) for s in result.skipped] == [(foreign, SkipKind.OUT_OF_SCOPE)]
+    assert other_site.hits == []
 
 
 def test_links_are_not_followed_by_default(site: LocalSite, store: Store,

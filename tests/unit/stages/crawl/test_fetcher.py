@@ -6,7 +6,8 @@ from dataclasses import replace
 import pytest
 
 from tests.unit.stages.crawl.local_site import LocalSite, Route
-from textloop.stages.crawl.addresses import AddressGuard
+from tests.unit.stages.crawl.network import LoopbackOnly, table_resolver
+from textloop.stages.crawl.addresses import AddressGuard, AddressPolicy, HostAllowance
 from textloop.stages.crawl.fetcher import BodyRules, Fetcher, parse_content_type
 from textloop.stages.crawl.options import DEFAULT_CONTENT_TYPES, CrawlOptions
 from textloop.stages.crawl.skips import PageSkipped, SkipKind
@@ -81,26 +82,66 @@ def test_redirect_to_another_scheme_is_refused(site: LocalSite,
     assert problem.kind == SkipKind.SCHEME
 
 
-class _TrustSiteTest(AddressGuard):
-    """Treats ``site.test`` (the loopback server) as a public host; checks everything else."""
+def _trusting(site: LocalSite, **table: list[str]) -> AddressGuard:
+    """Names resolve from ``table`` (``site.test`` is the loopback server), never from DNS;
+    ``site.test`` on the server's port is allowed, and so is loopback in general."""
+    names = {"site.test": ["127.0.0.1"], **{k.replace("_", "."): v for k, v in table.items()}}
+    policy = AddressPolicy(loopback=True,
+                           hosts=(HostAllowance.parse(f"site.test:{site.port}"),))
+    return AddressGuard(policy, resolver=table_resolver(names))
 
-    def addresses(self, host: str, port: int) -> list[str]:
-        return ["127.0.0.1"] if host == "site.test" else super().addresses(host, port)
 
-
-@pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data/",
-                                    "http://127.0.0.1:{port}/secret", "http://[::1]/"])
-def test_redirect_to_a_private_address_is_refused_before_connecting(
-        site: LocalSite, target: str) -> None:
-    site.html("/secret", "<p>internal</p>")
-    site.redirect("/jump", target.format(port=site.port))
+@pytest.mark.parametrize(("target", "kind"), [
+    ("http://169.254.169.254/latest/meta-data/", SkipKind.FORBIDDEN),
+    ("http://metadata.test/computeMetadata/v1/", SkipKind.FORBIDDEN),
+    ("http://[2002:a9fe:a9fe::]/latest/meta-data/", SkipKind.FORBIDDEN),
+    ("http://[fd00:ec2::254]/latest/meta-data/", SkipKind.FORBIDDEN),
+    ("http://100.100.100.200/latest/meta-data/", SkipKind.FORBIDDEN),
+    ("http://lan.test/admin", SkipKind.PRIVATE),
+])
+def test_redirect_to_metadata_or_private_address_is_refused_before_connecting(
+        site: LocalSite, network: LoopbackOnly, target: str, kind: SkipKind) -> None:
+    site.redirect("/jump", target)
     options = CrawlOptions(delay=0.0, timeout=5.0)
+    guard = _trusting(site, metadata_test=["169.254.169.254"], lan_test=["192.168.0.1"])
 
-    with Fetcher(options, _TrustSiteTest()) as fetcher:
+    with Fetcher(options, guard) as fetcher:
         problem = _skip(fetcher, f"http://site.test:{site.port}/jump")
 
-    assert problem.kind == SkipKind.PRIVATE
+    assert problem.kind == kind
     assert site.paths() == ["/jump"]
+    assert network.outside == []
+
+
+def test_redirect_to_another_port_of_an_allowed_host_is_refused(
+        site: LocalSite, other_site: LocalSite) -> None:
+    other_site.html("/secret", "<p>internal</p>")
+    start = site.redirect("/jump", other_site.url("/secret"))
+    options = CrawlOptions(delay=0.0, timeout=5.0, allow_hosts=(f"127.0.0.1:{site.port}",))
+
+    with Fetcher(options) as fetcher:
+        problem = _skip(fetcher, start)
+
+    assert problem.kind == SkipKind.PRIVATE
+    assert f"--allow-host 127.0.0.1:{other_site.port}" in problem.reason
+    assert site.paths() == ["/jump"] and other_site.hits == []
+
+
+def test_each_redirect_hop_is_resolved_and_checked_again(site: LocalSite,
+                                                         network: LoopbackOnly) -> None:
+    """DNS rebinding between hops: the same name answers 169.254.169.254 the second time."""
+    site.html("/b", "<p>b</p>")
+    site.redirect("/a", "/b")
+    answers = iter([["127.0.0.1"], ["169.254.169.254"]])
+    guard = AddressGuard(AddressPolicy(hosts=(HostAllowance.parse(f"flip.test:{site.port}"),)),
+                         resolver=lambda host, port: next(answers))
+
+    with Fetcher(CrawlOptions(delay=0.0, timeout=5.0), guard) as fetcher:
+        problem = _skip(fetcher, f"http://flip.test:{site.port}/a")
+
+    assert problem.kind == SkipKind.FORBIDDEN
+    assert site.paths() == ["/a"]
+    assert network.outside == []
 
 
 def test_declared_oversize_body_is_refused(site: LocalSite, local_options: CrawlOptions) -> None:
@@ -158,7 +199,7 @@ def test_error_status_is_returned_without_a_body(site: LocalSite,
 def test_slow_server_times_out(site: LocalSite) -> None:
     url = site.html("/slow", "<p>late</p>", pause=1.5)
 
-    with Fetcher(CrawlOptions(delay=0.0, allow_private=True, timeout=0.3)) as fetcher:
+    with Fetcher(CrawlOptions(delay=0.0, allow_loopback=True, timeout=0.3)) as fetcher:
         problem = _skip(fetcher, url)
 
     assert problem.kind == SkipKind.NETWORK and "timed out" in problem.reason
