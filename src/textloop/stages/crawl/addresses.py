@@ -35,7 +35,7 @@ import httpx
 
 from textloop.errors import InvalidInputError
 from textloop.stages.crawl.skips import PageSkipped, SkipKind
-from textloop.stages.crawl.urls import DEFAULT_PORTS, host_port
+from textloop.stages.crawl.urls import DEFAULT_PORTS, host_port, is_ip
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -147,7 +147,7 @@ class HostAllowance:
         host, port = _split_host_port(text)
         if port is not None and not 1 <= port <= 65535:
             raise _bad_allowance(text, f"port {port} is out of range (1 to 65535)")
-        if _is_ip(host):
+        if is_ip(host):
             verdict = classify(host)
             if verdict.reach == Reach.NEVER:
                 raise InvalidInputError(
@@ -171,11 +171,11 @@ _HOST_PORT = re.compile(r"\[(?P<bracketed>[0-9A-Fa-f:.]+)\]|(?P<name>[^\s:/?#@\[
 def _split_host_port(text: str) -> tuple[str, int | None]:
     if not text.strip():
         raise _bad_allowance(text, "the value is empty")
-    if _is_ip(text) and ":" in text:  # a bare IPv6 address: its colons are not a port
+    if is_ip(text) and ":" in text:  # a bare IPv6 address: its colons are not a port
         return _normal_host(text), None
     head, _, port = text.rpartition(":") if re.search(r":\d+$", text) else (text, "", "")
     match = _HOST_PORT.fullmatch(head)
-    if match is None or (match["bracketed"] is not None and not _is_ip(match["bracketed"])):
+    if match is None or (match["bracketed"] is not None and not is_ip(match["bracketed"])):
         raise _bad_allowance(text, "this is not HOST or HOST:PORT")
     try:
         host = _normal_host(match["bracketed"] or httpx.URL(f"http://{match['name']}/").host)
@@ -192,17 +192,9 @@ def _bad_allowance(text: str, problem: str) -> InvalidInputError:
              "that is not 80 or 443; repeat --allow-host for more servers")
 
 
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
 def _normal_host(host: str) -> str:
     """IP addresses in their canonical form (``0:0::1`` -> ``::1``), names lower-cased."""
-    return str(ipaddress.ip_address(host)) if _is_ip(host) else host.lower()
+    return str(ipaddress.ip_address(host)) if is_ip(host) else host.lower()
 
 
 @dataclass(frozen=True)

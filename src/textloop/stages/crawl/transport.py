@@ -9,13 +9,11 @@ so the server sees an ordinary request and the connection goes exactly where we 
 
 from __future__ import annotations
 
-import ipaddress
-
 import httpx
 
 from textloop.stages.crawl.addresses import AddressGuard
 from textloop.stages.crawl.skips import PageSkipped, SkipKind
-from textloop.stages.crawl.urls import SCHEMES, port_of
+from textloop.stages.crawl.urls import SCHEMES, is_ip, port_of
 
 
 class PinnedTransport(httpx.BaseTransport):
@@ -48,15 +46,7 @@ def _pinned(request: httpx.Request, address: str) -> httpx.Request:
     """``request`` sent to ``address``, keeping its Host header and TLS server name."""
     url = request.url
     extensions = dict(request.extensions)
-    if url.scheme == "https" and not _is_ip(url.host):
+    if url.scheme == "https" and not is_ip(url.host):
         extensions["sni_hostname"] = url.host
     return httpx.Request(request.method, url.copy_with(host=address.split("%", 1)[0]),
                          headers=request.headers, stream=request.stream, extensions=extensions)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True

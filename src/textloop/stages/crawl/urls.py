@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import httpx
 
 from textloop.stages.crawl.skips import PageSkipped, SkipKind
@@ -41,3 +43,12 @@ def host_port(host: str, port: int | None) -> str:
     """``host:port`` as a user would type it: IPv6 in brackets, no port when ``None``."""
     shown = f"[{host}]" if ":" in host else host
     return shown if port is None else f"{shown}:{port}"
+
+
+def is_ip(host: str) -> bool:
+    """Whether ``host`` is an IP address literal rather than a name to resolve."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

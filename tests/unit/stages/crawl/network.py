@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from textloop.stages.crawl.urls import is_ip
+
 
 class LoopbackOnly:
     def __init__(self) -> None:
@@ -59,11 +61,7 @@ class LoopbackOnly:
 
 
 def _is_literal(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.split("%")[0])
-    except ValueError:
-        return False
-    return True
+    return is_ip(host.split("%")[0])
 
 
 def table_resolver(table: dict[str, list[str]]) -> Callable[[str, int], list[str]]:
