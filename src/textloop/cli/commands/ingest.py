@@ -43,7 +43,9 @@ def import_(
     header: Annotated[bool, typer.Option(help="Whether the first CSV/TSV row is a header.")] = True,
     quoting: Annotated[str | None, typer.Option(
         help="'csv' or 'none' (default: csv for .csv, none for .tsv).")] = None,
-    max_chars: Annotated[int, typer.Option(help="Longest text accepted.")] = DEFAULT_MAX_CHARS,
+    max_chars: Annotated[int, typer.Option(
+        help="Longest text accepted; a row longer than such a text can be (12 bytes per "
+             "character + 1 MiB) is refused while it is read.")] = DEFAULT_MAX_CHARS,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
     project = current_project()

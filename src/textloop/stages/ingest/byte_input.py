@@ -15,11 +15,12 @@ import io
 import lzma
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.source import ByteMeter
+from textloop.stages.ingest.source import ByteMeter, ReadOptions
 
 # Decompressing wrappers around the raw stream; ``open_bytes`` closes them with it.
 COMPRESSED: dict[str, Callable[[IO[bytes]], Any]] = {
@@ -85,15 +86,23 @@ def check_encoding(encoding: str) -> str:
                                 hint="pass --encoding with e.g. utf-8, cp1252 or latin-1") from None
 
 
-def decoded_lines(path: Path, encoding: str, meter: ByteMeter,
-                  bad: dict[int, bytes]) -> Iterator[str]:
-    """The file's lines as text (line endings kept); undecodable lines are noted in ``bad``."""
+def decoded_lines(path: Path, encoding: str, meter: ByteMeter, bad: dict[int, bytes],
+                  max_line_bytes: int = ReadOptions().max_row_bytes) -> Iterator[str]:
+    """The file's lines as text (line endings kept); undecodable lines are noted in ``bad``.
+
+    A line longer than ``max_line_bytes`` is refused as soon as that many bytes have
+    arrived: reading it whole first is how one 1 GiB line in a small ``.gz`` file took
+    gigabytes of memory.
+    """
     codec = check_encoding(encoding)
     if codec.startswith(_WIDE):
-        yield from _wide_lines(path, codec, meter)
+        yield from _wide_lines(path, codec, meter, max_line_bytes)
         return
     with open_bytes(path, meter) as stream:
-        for number, raw in enumerate(stream, start=1):
+        for number, raw in enumerate(iter(partial(stream.readline, max_line_bytes + 1), b""),
+                                     start=1):
+            if len(raw) > max_line_bytes:
+                raise too_long(path, f"line {number} is longer than", max_line_bytes)
             try:
                 line = raw.decode(codec)
             except UnicodeDecodeError as exc:
@@ -104,14 +113,27 @@ def decoded_lines(path: Path, encoding: str, meter: ByteMeter,
             yield line
 
 
-def _wide_lines(path: Path, codec: str, meter: ByteMeter) -> Iterator[str]:
+def too_long(path: Path, what: str, limit: int) -> InvalidInputError:
+    """The error for a row that grew past the reader's bound (``what``: "line 3 is longer
+    than")."""
+    return InvalidInputError(
+        f"{path}: {what} {limit:,} bytes, more than any row holding a text "
+        "within --max-chars can take",
+        hint="check that this is a text file with line breaks, and its quotes; if its texts "
+             "really are this long, raise --max-chars")
+
+
+def _wide_lines(path: Path, codec: str, meter: ByteMeter, max_line_bytes: int
+                ) -> Iterator[str]:
     """UTF-16/32 text through an incremental decoder; a decoding error stops the file."""
     decoder = codecs.getincrementaldecoder(codec)()
     pending = ""
     number = 0
+    # a character takes at least 2 bytes in these encodings
+    max_chars = max_line_bytes // 2
     with open_bytes(path, meter) as stream:
         while True:
-            chunk = stream.read(_BUFFER)
+            chunk = stream.read(min(_BUFFER, max_line_bytes))
             try:
                 pending += decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as exc:
@@ -122,7 +144,11 @@ def _wide_lines(path: Path, codec: str, meter: ByteMeter) -> Iterator[str]:
             *lines, pending = pending.split("\n")
             for line in lines:
                 number += 1
+                if len(line) > max_chars:
+                    raise too_long(path, f"line {number} is longer than", max_line_bytes)
                 yield (line.removeprefix("\ufeff") if number == 1 else line) + "\n"
+            if len(pending) > max_chars:
+                raise too_long(path, f"line {number + 1} is longer than", max_line_bytes)
             if not chunk:
                 if pending:
                     yield pending

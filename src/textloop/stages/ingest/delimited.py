@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.byte_input import decoded_lines
+from textloop.stages.ingest.byte_input import decoded_lines, too_long
 from textloop.stages.ingest.source import RawRow, ReadOptions, Source
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # our own --max-chars check applies instead
@@ -64,8 +64,9 @@ def _records(path: Path, fmt: str, options: ReadOptions, source: Source,
     quoting = csv.QUOTE_MINIMAL if _quoting(fmt, options) == "csv" else csv.QUOTE_NONE
     dialect: dict[str, Any] = {"delimiter": "," if fmt == "csv" else "\t", "quoting": quoting}
     current: list[str] = []
-    reader = csv.reader(_remembered(decoded_lines(path, options.encoding, source.meter, bad),
-                                    current), strict=True, **dialect)
+    limit = options.max_row_bytes
+    lines = decoded_lines(path, options.encoding, source.meter, bad, limit)
+    reader = csv.reader(_remembered(path, lines, current, limit), strict=True, **dialect)
     start = 1
     while True:
         current.clear()
@@ -89,10 +90,23 @@ def _quoting(fmt: str, options: ReadOptions) -> str:
     return quoting
 
 
-def _remembered(lines: Iterator[str], current: list[str]) -> Iterator[str]:
-    """Pass lines through, keeping those of the row being parsed in ``current``."""
-    for line in lines:
+def _remembered(path: Path, lines: Iterator[str], current: list[str], limit: int
+                ) -> Iterator[str]:
+    """Pass lines through, keeping those of the row being parsed in ``current``.
+
+    A quoted field may span lines, so one row can grow past ``limit`` from short lines (a
+    quote never closed reads the rest of the file into it): refused here as it grows.
+    Characters are counted, never more than the bytes they came from, so no row within
+    the limit is refused.
+    """
+    size = first = 0
+    for number, line in enumerate(lines, start=1):
+        if not current:
+            size, first = 0, number
         current.append(line)
+        size += len(line)
+        if size > limit:
+            raise too_long(path, f"the row starting at line {first} spans more than", limit)
         yield line
 
 

@@ -83,7 +83,8 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
                 progress: Progress = NULL_PROGRESS) -> ImportResult:
     """Import ``path`` into the project's store; see the module docstring for the semantics."""
     started = time.perf_counter()
-    source = open_source(path, options.read)
+    # the readers bound each row by the longest text accepted, before it fills memory
+    source = open_source(path, replace(options.read, max_chars=options.max_chars))
     rows = rows_with_columns(source)
     cmap = resolve_columns(
         path, source.columns or [], text=options.text_col, label=options.label_col,

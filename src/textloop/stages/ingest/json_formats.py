@@ -7,6 +7,7 @@ database can store it, so such rows are reported here rather than failing inside
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,19 +17,25 @@ from textloop.stages.ingest.byte_input import check_encoding, decoded_lines, ope
 from textloop.stages.ingest.source import ByteMeter, RawRow, ReadOptions, Source
 
 _FIX_JSON = "write one JSON object per line, e.g. {\"text\": \"...\", \"label\": \"...\"}"
+# Python's parser recurses once per level of [ or { and gives up near its recursion limit
+# (about 1,000 levels): no real row nests that deep, so such a row is refused, not a crash.
+_TOO_DEEP = "JSON nested too deeply to parse (hundreds of levels of [ or {)"
+_DEEP = 500  # levels any Python parses; past them, the line where a document nests too deeply
+_BRACKETS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
 _SURROGATE_ESCAPES = ("\\ud8", "\\ud9", "\\uda", "\\udb", "\\udc", "\\udd", "\\ude", "\\udf")
 
 
 def open_jsonl(path: Path, size: int, options: ReadOptions) -> Source:
     """JSON Lines; the columns are the keys of the first valid row (see ``with_columns``)."""
     source = Source(path, "jsonl", None, size)
-    source._rows = _jsonl_rows(path, options.encoding, source.meter)
+    source._rows = _jsonl_rows(path, options, source.meter)
     return source
 
 
-def _jsonl_rows(path: Path, encoding: str, meter: ByteMeter) -> Iterator[RawRow]:
+def _jsonl_rows(path: Path, options: ReadOptions, meter: ByteMeter) -> Iterator[RawRow]:
     bad: dict[int, bytes] = {}
-    for number, line in enumerate(decoded_lines(path, encoding, meter, bad), start=1):
+    lines = decoded_lines(path, options.encoding, meter, bad, options.max_row_bytes)
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         if number in bad:
@@ -39,6 +46,9 @@ def _jsonl_rows(path: Path, encoding: str, meter: ByteMeter) -> Iterator[RawRow]
         except json.JSONDecodeError as exc:
             yield RawRow(number, {}, problem=f"invalid JSON ({exc.msg} at column {exc.colno})",
                          fix=_FIX_JSON)
+            continue
+        except RecursionError:
+            yield RawRow(number, {}, problem=_TOO_DEEP, fix=_FIX_JSON)
             continue
         if not isinstance(value, dict):
             yield RawRow(number, {}, problem="expected a JSON object ({...}), found "
@@ -75,7 +85,12 @@ def open_json_document(path: Path, size: int, options: ReadOptions) -> Source:
     source = Source(path, "json", None, size)
     codec = check_encoding(options.encoding)
     with open_bytes(path, source.meter) as stream:
-        data = stream.read()
+        data = stream.read(options.max_document_bytes + 1)
+    if len(data) > options.max_document_bytes:
+        raise InvalidInputError(
+            f"{path}: the JSON document is larger than {options.max_document_bytes:,} bytes, "
+            "too large to parse whole", hint="convert the file to JSON Lines (one object per "
+            "line, e.g. with `jq -c '.[]'`), which is read row by row")
     try:
         text = data.decode(codec).removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -88,8 +103,26 @@ def open_json_document(path: Path, size: int, options: ReadOptions) -> Source:
     except json.JSONDecodeError as exc:
         raise InvalidInputError(f"{path}: line {exc.lineno}, column {exc.colno}: invalid JSON "
                                 f"({exc.msg})", hint="fix the JSON syntax there") from None
+    except RecursionError:
+        raise InvalidInputError(f"{path}: line {_too_deep_line(data)}: {_TOO_DEEP}",
+                                hint="flatten the nesting there, or convert the file to JSON "
+                                     "Lines with one object per line") from None
     source._rows = _document_rows(path, text, document)
     return source
+
+
+def _too_deep_line(data: bytes) -> int:
+    """The line where brackets outside strings first nest deeper than the parser can go."""
+    depth = 0
+    for match in _BRACKETS.finditer(data):
+        token = match.group()
+        if token in (b"[", b"{"):
+            depth += 1
+            if depth > _DEEP:
+                return data.count(b"\n", 0, match.start()) + 1
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return 1
 
 
 def _document_rows(path: Path, text: str, document: Any) -> Iterator[RawRow]:

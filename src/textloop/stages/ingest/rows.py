@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.source import RawRow
+from textloop.stages.ingest.source import DEFAULT_MAX_CHARS, RawRow
 from textloop.texts import normalize_text, text_problem
 from textloop.types import NewRecord
 
-DEFAULT_MAX_CHARS = 1_000_000
+__all__ = ["DEFAULT_MAX_CHARS", "ColumnMap", "RowError", "resolve_columns", "to_record"]
 
 
 class RowError(Exception):

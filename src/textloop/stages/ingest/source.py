@@ -14,6 +14,11 @@ from pathlib import Path
 from typing import Any
 
 FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "hf")
+DEFAULT_MAX_CHARS = 1_000_000
+# The longest spelling of one character in any text format we read: a JSON surrogate-pair
+# escape (``\\ud83d\\ude00``) is 12 bytes for one character.
+_BYTES_PER_CHAR = 12
+_OTHER_COLUMNS = 1 << 20  # room on a row for the label, id and metadata beside the text
 
 
 @dataclass(slots=True)
@@ -42,6 +47,20 @@ class ReadOptions:
     encoding: str = "utf-8"
     header: bool = True
     quoting: str | None = None  # "csv" or "none"; default: csv for .csv, none for .tsv
+    max_chars: int = DEFAULT_MAX_CHARS  # longest text accepted (``--max-chars``)
+    # A JSON document is parsed whole (about ten times its size in memory): beyond this,
+    # JSON Lines, which is read row by row, is the format to use.
+    max_document_bytes: int = 256 << 20
+
+    @property
+    def max_row_bytes(self) -> int:
+        """The most bytes a row (a line, or a quoted CSV row spanning lines) may take.
+
+        A row holding a text of ``max_chars`` characters can never be longer, so a longer
+        one is refused while it streams in, before it fills memory (one 1 GiB line in a
+        1 MB ``.gz`` file).
+        """
+        return self.max_chars * _BYTES_PER_CHAR + _OTHER_COLUMNS
 
 
 class ByteMeter:

@@ -68,3 +68,25 @@ def test_broken_utf16_names_the_line(write) -> None:
 def test_utf16_lines_break_only_at_newlines(write) -> None:
     path = write("a.txt", "a\u2028b\rc\nlast".encode("utf-16"))
     assert list(decoded_lines(path, "utf-16", ByteMeter(), {})) == ["a\u2028b\rc\n", "last"]
+
+
+# --- bounded lines: one huge line must not be read into memory whole -------------------------
+
+def test_a_line_longer_than_the_bound_is_refused_with_its_number(write) -> None:
+    path = write("a.csv", b"text\nshort\n" + b"x" * 5000 + b"\nafter\n")
+    with pytest.raises(InvalidInputError, match="line 3") as info:
+        list(decoded_lines(path, "utf-8", ByteMeter(), {}, max_line_bytes=1000))
+    assert str(path) in info.value.message and "1,000 bytes" in info.value.message
+    assert "--max-chars" in (info.value.hint or "")
+
+
+def test_a_line_within_the_bound_is_read(write) -> None:
+    path = write("a.csv", b"x" * 999 + b"\n")
+    assert list(decoded_lines(path, "utf-8", ByteMeter(), {}, max_line_bytes=1000)) == [
+        "x" * 999 + "\n"]
+
+
+def test_a_utf16_line_longer_than_the_bound_is_refused(write) -> None:
+    path = write("a.txt", ("ab\n" + "y" * 3000).encode("utf-16"))
+    with pytest.raises(InvalidInputError, match="line 2"):
+        list(decoded_lines(path, "utf-16", ByteMeter(), {}, max_line_bytes=1000))

@@ -82,3 +82,11 @@ def test_leading_blank_lines_before_the_header_are_skipped(write) -> None:
 def test_old_mac_line_endings_are_explained(write) -> None:
     _, rows = read(write("a.csv", "a,b\n1,2\rthree,4\n"))
     assert rows[0].problem is not None and "carriage return" in rows[0].problem
+
+
+def test_a_row_spanning_lines_beyond_the_bound_is_refused_at_its_first_line(write) -> None:
+    lines = "".join(f"more text {i} {'z' * 90}\n" for i in range(20_000))  # 2 MB
+    path = write("a.csv", f'text,label\nok,ham\n"never closed,{lines}')
+    with pytest.raises(InvalidInputError, match="line 3") as info:
+        read(path, max_chars=100)
+    assert "spans more than" in info.value.message and "quote" in (info.value.hint or "")

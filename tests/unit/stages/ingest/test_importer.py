@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import tracemalloc
 from contextlib import contextmanager
 
 import pytest
@@ -157,6 +158,28 @@ def test_five_megabyte_text_imports_within_a_raised_limit(store, project, write)
     run(store, project, write("big.csv", f"text,label\n\"{huge}\",spam\n"), max_chars=6_000_000)
     (stored,) = texts(store)
     assert stored == huge.strip() and len(stored) > 5_000_000
+
+
+@pytest.mark.parametrize("name", ["huge.csv.gz", "huge.jsonl.gz"])
+def test_one_huge_compressed_line_fails_fast_in_bounded_memory(seeded, project, tmp_path,
+                                                                 name) -> None:
+    """200 MB of one field in a 200 kB gzip: refused at its line, never read whole."""
+    path = tmp_path / name
+    with gzip.open(path, "wb", compresslevel=1) as handle:
+        handle.write(b'text\n"' if name.startswith("huge.csv") else b'{"text": "')
+        block = b"x" * (1 << 20)
+        for _ in range(200):
+            handle.write(block)
+        handle.write(b'"\n')
+    tracemalloc.start()
+    try:
+        error = refused(seeded, project, path, "line 1" if "jsonl" in name else "line 2",
+                        "longer than")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+    assert "--max-chars" in error.hint
 
 
 def test_crlf_line_endings_are_normalized(store, project, write) -> None:

@@ -62,3 +62,25 @@ def test_json_document_in_another_encoding_names_the_line(write) -> None:
     with pytest.raises(InvalidInputError, match="line 3") as info:
         rows_of(path, open_json_document)
     assert "--encoding" in (info.value.hint or "")
+
+
+def test_deeply_nested_json_line_is_a_row_problem(write) -> None:
+    path = write("a.jsonl", '{"text": "ok"}\n' + "[" * 100_000 + "\n{\"text\": \"b\"}\n")
+    rows = rows_of(path, open_jsonl)
+    assert [r.line for r in rows] == [1, 2, 3]
+    assert "nested too deeply" in rows[1].problem and rows[2].fields == {"text": "b"}
+
+
+def test_deeply_nested_json_document_is_refused_at_its_line(write) -> None:
+    path = write("a.json", '[\n{"text": "ok"},\n' + "[" * 100_000 + "\n]")
+    with pytest.raises(InvalidInputError, match="line 3") as info:
+        rows_of(path, open_json_document)
+    assert "nested too deeply" in info.value.message
+
+
+def test_json_document_over_the_size_bound_is_refused(write) -> None:
+    path = write("a.json", "[" + ",".join('{"text": "row"}' for _ in range(100)) + "]")
+    with pytest.raises(InvalidInputError, match="larger than 1,000 bytes") as info:
+        list(open_json_document(path, path.stat().st_size,
+                                ReadOptions(max_document_bytes=1000)).rows())
+    assert "JSON Lines" in (info.value.hint or "")
