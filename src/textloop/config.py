@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
@@ -18,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from textloop.errors import ConfigError, NotFoundError
+from textloop.texts import hidden_character, skeleton
 
 SPEC_FILE = "textloop.yaml"
 STORE_DIR = ".textloop"
@@ -59,7 +61,28 @@ class Label(_Strict):
     def _name_ok(cls, value: str) -> str:
         if value != value.strip() or not _LABEL_NAME.match(value):
             raise ValueError("a label name must not contain commas or surrounding spaces")
+        hidden = hidden_character(value)
+        if hidden is not None:
+            raise ValueError(f"a label name must not contain invisible or control characters "
+                             f"(found {hidden})")
         return value
+
+
+def look_alike_problem(name: str, others: Iterable[str]) -> str | None:
+    """Why ``name`` cannot join labels ``others``: it looks like one of them, or None.
+
+    'ѕраm' (Cyrillic letters), 'SPAM' or full-width 'ｓｐａｍ' next to 'spam' would split
+    one class in two while every screen shows the same word. Checked where labels are
+    added (``init --labels``, ``import --add-labels``), not when a spec is loaded, so an
+    existing project keeps opening.
+    """
+    key = skeleton(name)
+    other = next((o for o in others if o != name and skeleton(o) == key), None)
+    if other is None:
+        return None
+    spelled = f" (written {name!a})" if not name.isascii() else ""
+    return (f"label {name!r}{spelled} looks like the label {other!r}: they differ only in "
+            "case, width or look-alike letters of another script")
 
 
 class Goal(_Strict):

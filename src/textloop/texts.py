@@ -10,8 +10,27 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters that take no width: two texts differing only by them look identical.
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
+# Categories of characters a name must not hold: control (Cc), format (Cf: zero-width,
+# bidi overrides and marks, soft hyphen), lone surrogates (Cs), line/paragraph separators.
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Letters of other scripts drawn like Latin ones (a small part of Unicode's confusables.txt,
+# after NFKC and casefold): enough that 'ѕраm' (Cyrillic) is seen as 'spam'.
+_CONFUSABLES = str.maketrans({
+    # Cyrillic
+    "а": "a", "в": "b", "с": "c", "ԁ": "d", "е": "e", "ё": "e", "һ": "h", "і": "i", "ї": "i",
+    "ј": "j", "к": "k", "ӏ": "l", "м": "m", "н": "h", "о": "o", "р": "p", "ԛ": "q", "ѕ": "s",
+    "т": "t", "у": "y", "ү": "y", "х": "x", "ԝ": "w", "ь": "b", "п": "n", "г": "r",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y", "μ": "u",
+    # Latin look-alikes
+    "ı": "i", "ɩ": "i", "ɡ": "g", "ʏ": "y", "ſ": "s",
+})
 
 
 def normalize_text(value: str) -> str:
@@ -41,3 +60,22 @@ def content_hash(text: str) -> str:
 def record_id(hash_hex: str) -> str:
     """Stable id from the content hash: the same text has the same id in every store."""
     return hash_hex[:16]
+
+
+def hidden_character(name: str) -> str | None:
+    """The first invisible or control character in ``name`` (``"U+200B ZERO WIDTH SPACE"``),
+    or None. Such a character makes two different names print the same."""
+    for char in name:
+        if unicodedata.category(char) in _HIDDEN_CATEGORIES:
+            code = f"U+{ord(char):04X}"
+            described = unicodedata.name(char, "")
+            return f"{code} {described}" if described else f"{code} (a control character)"
+    return None
+
+
+def skeleton(name: str) -> str:
+    """What ``name`` looks like: NFKC (full-width, bold and other compatibility forms),
+    casefold, no zero-width characters, and look-alike letters of other scripts mapped to
+    Latin. Two names with one skeleton are too easily taken for each other."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return _ZERO_WIDTH.sub("", folded).translate(_CONFUSABLES)

@@ -18,6 +18,7 @@ from textloop.config import (
     Target,
     explain_validation,
     load_spec,
+    look_alike_problem,
     write_spec,
 )
 from textloop.errors import ConflictError, InvalidInputError
@@ -40,6 +41,7 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
                             hint="pick another folder, or edit the existing textloop.yaml")
     if folder.exists() and not folder.is_dir():
         raise InvalidInputError(f"{folder} exists and is not a folder", hint="choose another name")
+    _check_look_alikes(labels)
     try:
         actions = Actions.for_filter(list(score_labels)) if score_labels else Actions()
         spec = ProjectSpec.model_validate({
@@ -59,6 +61,16 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
     return project
 
 
+def _check_look_alikes(labels: Sequence[Label]) -> None:
+    """Each label against those before it: one class must not be listed in two spellings."""
+    names = [label.name for label in labels]
+    for index, name in enumerate(names):
+        problem = look_alike_problem(name, names[:index])
+        if problem is not None:
+            raise InvalidInputError(f"textloop init: {problem}",
+                                    hint="give each class one name, clearly unlike the others")
+
+
 def parse_labels(text: str) -> list[Label]:
     """``spam,ham`` or ``spam=Unwanted ads;ham=Everything else`` into labels."""
     if not text.strip():
@@ -68,8 +80,19 @@ def parse_labels(text: str) -> list[Label]:
     for part in text.split(separator):
         name, _, description = part.partition("=")
         if name.strip():
-            out.append(Label(name=name.strip(), description=description.strip()))
+            out.append(_label(name.strip(), description.strip()))
     return out
+
+
+def _label(name: str, description: str) -> Label:
+    """One ``--labels`` entry as a label, or an error naming the option and the entry."""
+    try:
+        return Label(name=name, description=description)
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise InvalidInputError(f"--labels: {name!r}: {reason}",
+                                hint="rename the label (names are shown as they are typed)"
+                                ) from None
 
 
 def parse_target(text: str) -> Target | None:

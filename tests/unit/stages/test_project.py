@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,3 +40,16 @@ def test_parse_labels_forms() -> None:
     assert [lab.name for lab in parse_labels("a, b,c")] == ["a", "b", "c"]
     assert parse_labels("") == []
     assert parse_labels("x=The X class")[0].description == "The X class"
+
+
+@pytest.mark.parametrize(("labels", "fragment"), [
+    ("spam,\u0455\u0440\u0430m", "looks like the label 'spam'"),
+    ("spam,SPAM", "looks like the label 'spam'"),
+    ("spam,ham\u200b", "U+200B ZERO WIDTH SPACE"),
+    ("spam,h\u202eam", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+])
+def test_init_refuses_look_alike_and_invisible_label_names(tmp_path: Path, labels,
+                                                           fragment) -> None:
+    with pytest.raises(InvalidInputError, match=re.escape(fragment)):
+        init_project(tmp_path / "p", labels=parse_labels(labels))
+    assert not (tmp_path / "p").exists()

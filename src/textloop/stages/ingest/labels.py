@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
-from textloop.config import Label, Target
+from textloop.config import Label, Target, look_alike_problem
 from textloop.stages.ingest.rows import RowError
 from textloop.stages.ingest.source import RawRow
 
@@ -37,8 +37,8 @@ class LabelCheck:
             return label
         known = sorted(self.known)
         shown = ", ".join(known[:_SHOWN]) + (" ..." if len(known) > _SHOWN else "")
-        close = difflib.get_close_matches(label, known, n=1)
-        close = close or [k for k in known if k.lower() == label.lower()]
+        close = [k for k in known if look_alike_problem(label, [k]) is not None]
+        close = close or difflib.get_close_matches(label, known, n=1)
         guess = f"; did you mean {close[0]!r}?" if close else ""
         raise RowError(row, f"label {label!r} is not in textloop.yaml (labels: {shown or 'none'})"
                             f"{guess}", self.column,
@@ -47,12 +47,19 @@ class LabelCheck:
 
     def _valid_label(self, row: RawRow, label: str) -> Label:
         try:
-            return Label(name=label)
+            valid = Label(name=label)
         except ValidationError as exc:
             reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
             raise RowError(row, f"label {label!r} cannot be added to textloop.yaml: {reason}",
                            self.column, fix="rename it with --label-map "
                                             f"'{label}=NAME'") from None
+        for other in [*self.known, *self._new]:
+            problem = look_alike_problem(label, [other])
+            if problem is not None:
+                raise RowError(row, problem, self.column,
+                               fix=f"map it to that label with --label-map '{label}={other}', "
+                                   "or fix the label in the file")
+        return valid
 
     def new_labels(self) -> list[Label]:
         """Labels met in the file and not in the spec, in the order first seen."""

@@ -45,6 +45,38 @@ def test_add_labels_refuses_names_the_spec_cannot_hold(label) -> None:
         LabelCheck([], "label", add_labels=True).check(ROW, label)
 
 
+@pytest.mark.parametrize(("label", "existing"), [
+    ("\u0455\u0440\u0430m", "spam"), ("SPAM", "spam"), ("ｈａｍ", "ham")])
+def test_add_labels_refuses_a_look_alike_of_a_known_label(label, existing) -> None:
+    check = LabelCheck(["spam", "ham"], "label", add_labels=True)
+    with pytest.raises(RowError) as info:
+        check.check(ROW, label)
+    assert f"looks like the label {existing!r}" in info.value.message
+    assert f"--label-map '{label}={existing}'" in info.value.fix
+    assert check.new_labels() == []
+
+
+def test_add_labels_refuses_a_look_alike_of_a_label_added_earlier_in_the_file() -> None:
+    check = LabelCheck(["spam"], "label", add_labels=True)
+    check.check(ROW, "promo")
+    with pytest.raises(RowError, match="looks like the label 'promo'"):
+        check.check(RawRow(9, {}), "PROMO")
+    assert [label.name for label in check.new_labels()] == ["promo"]
+
+
+@pytest.mark.parametrize(("label", "found"), [
+    ("spam\u200b", "U+200B ZERO WIDTH SPACE"), ("\u202espam", "U+202E"), ("sp\x1bam", "U+001B")])
+def test_add_labels_refuses_invisible_and_control_characters(label, found) -> None:
+    with pytest.raises(RowError, match=r"cannot be added to textloop\.yaml") as info:
+        LabelCheck([], "label", add_labels=True).check(ROW, label)
+    assert found in info.value.message
+
+
+def test_an_unknown_look_alike_is_pointed_to_the_known_label() -> None:
+    with pytest.raises(RowError, match="did you mean 'spam'"):
+        LabelCheck(["spam", "ham"], "label", add_labels=False).check(ROW, "\u0455\u0440\u0430m")
+
+
 def test_targets_are_canonical_numbers_within_range() -> None:
     from textloop.config import Target
     from textloop.stages.ingest.labels import TargetCheck
