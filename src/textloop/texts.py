@@ -52,9 +52,28 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+def dedup_key(text: str) -> str:
+    """The text as identity sees it: NFC-normalised, without zero-width characters.
+
+    "café" typed on a Mac (NFD: e + combining accent) and on Windows (NFC: é), or a text
+    with a stray zero-width space, look the same to every reader; as separate records they
+    would hold conflicting labels for one text and leak between release splits. Width and
+    case stay (NFC, not NFKC): those differences are visible. The stored text is never
+    changed; only its identity is.
+    """
+    if text.isascii():  # the common case: nothing to normalise
+        return text
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
+
+
 def content_hash(text: str) -> str:
-    """sha256 of the text's UTF-8 bytes: the store's dedup key and the source of record ids."""
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    """sha256 of the text's ``dedup_key``: the store's dedup key and the source of record ids.
+
+    A text that is already normal hashes to the sha256 of its own UTF-8 bytes, as before
+    normalisation was introduced, so stored records keep their ids. (The embedding cache
+    keys vectors by the exact text instead: a vector is computed from the exact text.)
+    """
+    return hashlib.sha256(dedup_key(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def record_id(hash_hex: str) -> str:

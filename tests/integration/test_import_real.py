@@ -88,7 +88,9 @@ CASES = {
     "sst2_test": Case(raw("sst2", "test.tsv"), 872, 872, {"negative", "positive"},
                       "it 's a charming and often affecting journey .", "positive",
                       options={"label_map": SST_MAP}),
-    "youtube": Case(raw("youtube_spam", "Youtube-Spam-Dataset.csv"), 1_956, 1_759,
+    # 11 comments appear twice, once with a trailing U+FEFF (zero-width no-break space):
+    # the same text to a reader, so one record each (1,759 distinct byte strings)
+    "youtube": Case(raw("youtube_spam", "Youtube-Spam-Dataset.csv"), 1_956, 1_748,
                     {"spam", "ham"}, "Huh, anyway check out this you[tube] channel: kobyoshi02",
                     "spam", {"AUTHOR": "Julius NM", "DATE": "2013-11-07T06:20:48",
                              "VIDEO_NAME": "PSY - GANGNAM STYLE(?????) M/V"},
@@ -112,7 +114,7 @@ CASES = {
                            "Ken's stuff!", "spam", {"split": "all"}),
     "sst2_jsonl": Case(("sst2.jsonl.gz",), 68_221, 67_850, {"negative", "positive"},
                        "when are bears bears and", "positive", {"split": "train"}),
-    "youtube_jsonl": Case(("youtube_spam.jsonl.gz",), 1_956, 1_759, {"spam", "ham"},
+    "youtube_jsonl": Case(("youtube_spam.jsonl.gz",), 1_956, 1_748, {"spam", "ham"},
                           "Huh, anyway check out this you[tube] channel: kobyoshi02", "spam",
                           {"split": "all", "video": "PSY - GANGNAM STYLE(?????) M/V",
                            "author": "Julius NM", "date": "2013-11-07T06:20:48"}),

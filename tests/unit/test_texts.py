@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from textloop.texts import hidden_character, skeleton
+from textloop.texts import content_hash, dedup_key, hidden_character, record_id, skeleton
+
+NFC = unicodedata.normalize("NFC", "café")
+NFD = unicodedata.normalize("NFD", "café")
+
+
+# --- identity: one record per text a reader cannot tell apart ---------------------------------
+
+def test_nfc_nfd_and_zero_width_variants_share_one_content_hash() -> None:
+    assert NFC != NFD
+    assert content_hash(NFC) == content_hash(NFD)
+    assert content_hash("spam\u200b") == content_hash("spam") == content_hash("sp\ufeffam")
+    assert content_hash("spam") != content_hash("Spam")
+
+
+def test_the_hash_of_an_already_normal_text_is_its_exact_sha256() -> None:
+    """Records stored before normalisation keep their ids: a normal text hashes as before."""
+    import hashlib
+
+    for text in [NFC, "plain", "한국어 텍스트", "emoji 😀", "lone \udc80 surrogate"]:
+        assert content_hash(text) == hashlib.sha256(
+            text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def test_dedup_key_keeps_visible_differences() -> None:
+    assert dedup_key(NFD) == NFC
+    assert dedup_key("a\u200cb\u200dc\u2060d") == "abcd"
+    assert dedup_key("Ａ") == "Ａ"  # width and case are visible: only NFC, not NFKC
+    assert record_id(content_hash(NFD)) == record_id(content_hash(NFC))
+
 
 # --- names: invisible characters and look-alikes ----------------------------------------------
 

@@ -41,7 +41,11 @@ class Embedder(Protocol):
 
 
 def text_hash(text: str) -> str:
-    """sha256 of the UTF-8 text; the same definition as the store's ``content_hash``.
+    """sha256 of the exact UTF-8 text: the embedding cache key.
+
+    Deliberately not the store's ``content_hash``, which normalises (NFC, no zero-width
+    characters) so that look-alike texts are one record: a vector is computed from the exact
+    characters, so it is cached under them. For a text that is already normal, both agree.
 
     ``surrogatepass`` keeps lone surrogates (which real files contain) hashable instead of
     raising.

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import unicodedata
 
 import numpy as np
 import pytest
@@ -96,9 +97,14 @@ def test_given_hashes_are_the_cache_keys(int8) -> None:
     assert cache.stored == ["h-a", "h-b"]
 
 
-def test_default_hash_is_the_store_content_hash() -> None:
+def test_default_hash_is_the_exact_text_hash() -> None:
+    """The store's content hash is the same for a normal text; for a text that differs only
+    by Unicode normalisation (one record), the vector is of the exact text, so is its key."""
     for text in ["plain", "ünïcode", "lone \udc80 surrogate"]:
         assert text_hash(text) == content_hash(text)
+    nfd = unicodedata.normalize("NFD", "ünïcode")
+    assert content_hash(nfd) == content_hash("ünïcode")
+    assert text_hash(nfd) != text_hash("ünïcode")
 
 
 def test_store_cache_is_shared_across_calls(int8, store: Store) -> None:

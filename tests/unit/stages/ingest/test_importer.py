@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import tracemalloc
+import unicodedata
 from contextlib import contextmanager
 
 import pytest
@@ -360,6 +361,19 @@ def test_repeats_and_conflicts_within_a_file_are_counted(store, project, write) 
     result = run(store, project, write("a.csv", "text,label\nx,spam\nx,spam\nx,ham\ny,ham\n"))
     assert (result.records_new, result.repeated_texts, result.conflicting_texts) == (2, 2, 1)
     assert result.labels == {"spam": 2, "ham": 2}
+
+
+def test_unicode_variants_of_one_text_are_one_record_and_their_labels_conflict(
+        store, project, write) -> None:
+    """NFC and NFD spellings and a stray zero-width space look the same: one record each."""
+    nfc, nfd = unicodedata.normalize("NFC", "café"), unicodedata.normalize("NFD", "café")
+    first = run(store, project, write("a.csv", f"text,label\n{nfc},spam\nspam\u200b,spam\n"))
+    again = run(store, project, write("b.csv", f"text,label\n{nfd},ham\nspam,spam\n"))
+    assert (first.records_new, again.records_new) == (2, 0)
+    assert texts(store) == {nfc, "spam\u200b"}  # stored as first seen, never altered
+    assert labels_by_text(store) == {nfc: {"spam", "ham"}, "spam\u200b": {"spam"}}
+    within = run(store, project, write("c.csv", f"text,label\n{nfd} x,spam\n{nfc} x,ham\n"))
+    assert (within.records_new, within.repeated_texts, within.conflicting_texts) == (1, 1, 1)
 
 
 def test_skip_invalid_imports_the_rest_and_reports_every_skipped_line(store, project,
