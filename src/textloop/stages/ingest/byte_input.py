@@ -31,6 +31,14 @@ COMPRESSED: dict[str, Callable[[IO[bytes]], Any]] = {
 _BUFFER = 1 << 20
 # Encodings whose newline is not the single byte 0x0A cannot be split into lines as bytes.
 _WIDE = ("utf-16", "utf-32")
+_SNIFF = 4096  # bytes looked at to recognise UTF-16/32
+# UTF-32 first: its little-endian mark starts with UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Which of each 4 bytes are NUL in Latin text, per encoding.
+_NUL_PATTERNS = (("utf-32-le", (False, True, True, True)), ("utf-32-be", (True, True, True, False)),
+                 ("utf-16-le", (False, True, False, True)),
+                 ("utf-16-be", (True, False, True, False)))
 
 
 class _MeteredFile(io.RawIOBase):
@@ -86,6 +94,46 @@ def check_encoding(encoding: str) -> str:
                                 hint="pass --encoding with e.g. utf-8, cp1252 or latin-1") from None
 
 
+def file_encoding(path: Path, encoding: str) -> str:
+    """The codec to read ``path`` with: ``encoding``, unless the file says it is UTF-16/32.
+
+    A UTF-16 or UTF-32 byte order mark settles the encoding, so such a file (as Excel and
+    Windows tools save "Unicode text") is read as it is. Without a mark, NUL bytes where
+    that encoding puts them in Latin text give it away: refused at once with the right
+    ``--encoding``, instead of failing row by row with a hint about cp1252.
+    """
+    codec = check_encoding(encoding)
+    if codec.startswith(_WIDE):
+        return codec
+    with open_bytes(path) as stream:
+        head = stream.read(_SNIFF)
+    wide = next((name for bom, name in _BOMS if head.startswith(bom)), None)
+    if wide is not None:
+        return wide
+    guess = _nul_pattern(head)
+    if guess is not None:
+        raise InvalidInputError(
+            f"{path}: the file looks like {guess.upper()} text without a byte order mark (NUL "
+            f"bytes between the letters), not {codec}", hint=f"pass --encoding {guess}")
+    return codec
+
+
+def _nul_pattern(head: bytes) -> str | None:
+    """The UTF-16/32 byte order whose NUL bytes ``head`` shows, or None.
+
+    Latin text in UTF-16-LE is ``t\\0e\\0``: NUL at every odd offset; UTF-32-LE is
+    ``t\\0\\0\\0``. Per offset modulo 4, the share of NUL bytes tells them apart.
+    """
+    size = len(head) // 4 * 4
+    if size < 8 or b"\0" not in head:
+        return None
+    share = [head[i:size:4].count(0) / (size // 4) for i in range(4)]
+    for name, pattern in _NUL_PATTERNS:
+        if all((s > 0.5) if nul else (s < 0.2) for s, nul in zip(share, pattern, strict=True)):
+            return name
+    return None
+
+
 def decoded_lines(path: Path, encoding: str, meter: ByteMeter, bad: dict[int, bytes],
                   max_line_bytes: int = ReadOptions().max_row_bytes) -> Iterator[str]:
     """The file's lines as text (line endings kept); undecodable lines are noted in ``bad``.
@@ -94,7 +142,7 @@ def decoded_lines(path: Path, encoding: str, meter: ByteMeter, bad: dict[int, by
     arrived: reading it whole first is how one 1 GiB line in a small ``.gz`` file took
     gigabytes of memory.
     """
-    codec = check_encoding(encoding)
+    codec = file_encoding(path, encoding)
     if codec.startswith(_WIDE):
         yield from _wide_lines(path, codec, meter, max_line_bytes)
         return

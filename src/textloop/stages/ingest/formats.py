@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textloop.errors import InvalidInputError, NotFoundError
-from textloop.stages.ingest.byte_input import COMPRESSED, open_bytes
+from textloop.stages.ingest.byte_input import COMPRESSED, file_encoding, open_bytes
 from textloop.stages.ingest.delimited import open_delimited
 from textloop.stages.ingest.json_formats import open_json_document, open_jsonl
 from textloop.stages.ingest.source import FORMATS, RawRow, ReadOptions, Source
@@ -38,7 +38,11 @@ def detect_format(path: Path) -> str:
 def _sniff(path: Path) -> str:
     """Guess for extension-less files (e.g. SMSSpamCollection) from the first line."""
     with open_bytes(path) as handle:
-        first = handle.readline(65536).decode("utf-8", "replace").lstrip("\ufeff").strip()
+        head = handle.read(65536)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    codec = file_encoding(path, "utf-8")  # a UTF-16 file's first line is not a UTF-8 line
+    first = head.decode(codec, "replace").split("\n", 1)[0].lstrip("\ufeff").strip()
     if first.startswith("{"):
         return "jsonl"
     if first.startswith("["):
@@ -47,8 +51,6 @@ def _sniff(path: Path) -> str:
         return "tsv"
     if "," in first:
         return "csv"
-    if first.startswith("PAR1"):
-        return "parquet"
     raise InvalidInputError(f"{path}: cannot tell the file format from its name or first line",
                             hint=f"pass --format with one of: {', '.join(FORMATS)}")
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.byte_input import check_encoding, decoded_lines, open_bytes
+from textloop.stages.ingest.byte_input import decoded_lines, file_encoding, open_bytes
 from textloop.stages.ingest.source import ByteMeter, RawRow, ReadOptions, Source
 
 _FIX_JSON = "write one JSON object per line, e.g. {\"text\": \"...\", \"label\": \"...\"}"
@@ -83,7 +83,7 @@ def _surrogate_problem(value: Any) -> str | None:
 def open_json_document(path: Path, size: int, options: ReadOptions) -> Source:
     """A JSON array of rows, or an object of named arrays (the name becomes column ``split``)."""
     source = Source(path, "json", None, size)
-    codec = check_encoding(options.encoding)
+    codec = file_encoding(path, options.encoding)
     with open_bytes(path, source.meter) as stream:
         data = stream.read(options.max_document_bytes + 1)
     if len(data) > options.max_document_bytes:

@@ -33,6 +33,12 @@ def test_sniffing_looks_inside_compressed_files(write) -> None:
     assert detect_format(write("data.gz", gzip.compress(b"a\tb\n"))) == "tsv"
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_sniffing_reads_the_first_line_of_a_utf16_file(write, codec) -> None:
+    content = '{"text": "hi", "label": "ham"}\n'.encode(codec)
+    assert detect_format(write("messages", content)) == "jsonl"
+
+
 def test_unrecognisable_file_asks_for_format(write) -> None:
     with pytest.raises(InvalidInputError, match="cannot tell the file format") as info:
         detect_format(write("notes", "just words\n"))

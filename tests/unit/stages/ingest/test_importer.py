@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import tracemalloc
 import unicodedata
 from contextlib import contextmanager
@@ -69,6 +70,38 @@ def test_utf16_file_imports_with_its_encoding(store, project, write) -> None:
     path = write("u16.csv", "text,label\nhéllo,ham\nwörld,spam\n".encode("utf-16"))
     run(store, project, path, encoding="utf-16")
     assert texts(store) == {"héllo", "wörld"}
+
+
+@pytest.mark.parametrize(("name", "codec"), [
+    ("u16.csv", "utf-16"), ("u16be.tsv.gz", "utf-16-be"), ("u32.jsonl", "utf-32"),
+    ("u16.json", "utf-16-le")])
+def test_a_utf16_or_utf32_file_with_a_byte_order_mark_imports_as_it_is(store, project, write,
+                                                                      name, codec) -> None:
+    rows = [("héllo", "ham"), ("wörld 한국어", "spam")]
+    fmt = name.split(".")[1]
+    if fmt == "jsonl":
+        content = "".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in rows)
+    elif fmt == "json":
+        content = json.dumps([{"text": t, "label": lab} for t, lab in rows])
+    else:
+        sep = "," if fmt == "csv" else "\t"
+        content = "".join(f"{t}{sep}{lab}\n" for t, lab in [("text", "label"), *rows])
+    data = content.encode(codec)
+    if codec in ("utf-16-be", "utf-16-le"):  # these codecs write no BOM themselves
+        data = "\ufeff".encode(codec) + data
+    if name.endswith(".gz"):
+        data = gzip.compress(data)
+    result = run(store, project, write(name, data))
+    assert result.records_new == 2 and texts(store) == {"héllo", "wörld 한국어"}
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_or_utf32_without_a_byte_order_mark_gets_the_right_encoding_hint(
+        seeded, project, write, codec) -> None:
+    path = write("nobom.csv", "text,label\nhello there,ham\ncafé,spam\n".encode(codec))
+    error = refused(seeded, project, path, f"looks like {codec.upper()}")
+    assert f"--encoding {codec}" in error.hint and "cp1252" not in error.hint
+    assert run(seeded, project, path, encoding=codec).records_new == 2
 
 
 def test_unknown_encoding_is_an_input_error(store, project, write) -> None:
