@@ -31,7 +31,8 @@ KNOWN_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
 LOWER_IS_BETTER = frozenset({"mae", "rmse"})
 CLASSIFICATION_LOSSES = ("cross_entropy", "hinge")
 REGRESSION_LOSSES = ("mse", "mae", "huber")
-_LABEL_NAME = re.compile(r"^[^\s,][^,]*$")
+# ',' and ';' separate labels on the command line (``init --labels``), so no name holds them
+_LABEL_NAME = re.compile(r"^[^\s,;][^,;]*$")
 
 
 class _Strict(BaseModel):
@@ -60,7 +61,8 @@ class Label(_Strict):
     @classmethod
     def _name_ok(cls, value: str) -> str:
         if value != value.strip() or not _LABEL_NAME.match(value):
-            raise ValueError("a label name must not contain commas or surrounding spaces")
+            raise ValueError("a label name must not contain commas or semicolons (they "
+                             "separate labels in init --labels) or surrounding spaces")
         hidden = hidden_character(value)
         if hidden is not None:
             raise ValueError(f"a label name must not contain invisible or control characters "

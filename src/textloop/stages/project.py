@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,6 +24,12 @@ from textloop.config import (
 )
 from textloop.errors import ConflictError, InvalidInputError
 from textloop.storage import Store
+
+_ENTRY_SEPARATORS = re.compile("[;,]")
+# ", name=" inside a description: a second label joined with ',' where ';' was needed
+_JOINED = re.compile(r",\s*[^\s,;=][^,;=]*=")
+_LABELS_HINT = ("separate labels with ';' (or ',' when none has a description), e.g. "
+                "--labels 'spam=Unwanted ads, scams;ham=Anything else' or --labels PER;ORG;LOC")
 
 
 def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Label] = (),
@@ -72,15 +79,31 @@ def _check_look_alikes(labels: Sequence[Label]) -> None:
 
 
 def parse_labels(text: str) -> list[Label]:
-    """``spam,ham`` or ``spam=Unwanted ads;ham=Everything else`` into labels."""
+    """``--labels`` into labels: entries separated by ``;``, or by ``,`` too when none has a
+    description.
+
+    ``PER;ORG;LOC`` and ``PER,ORG,LOC`` are the same three labels; with descriptions
+    (``spam=Unwanted ads, scams;ham=Anything else``) only ``;`` separates, so a description
+    may hold commas. A label name can hold neither separator, so every spelling reads one
+    way; what does not fit the rule is refused instead of becoming one odd label.
+    """
     if not text.strip():
         return []
-    separator = ";" if "=" in text else ","
+    described = "=" in text
+    entries = text.split(";") if described else _ENTRY_SEPARATORS.split(text)
     out = []
-    for part in text.split(separator):
-        name, _, description = part.partition("=")
-        if name.strip():
-            out.append(_label(name.strip(), description.strip()))
+    for entry in entries:
+        name, _, description = (part.strip() for part in entry.partition("="))
+        if not name:
+            if description:
+                raise InvalidInputError(f"--labels: {entry.strip()!r} has a description but "
+                                        "no label name", hint=_LABELS_HINT)
+            continue
+        if "," in name or _JOINED.search(description):
+            joined = f"the name {name!r} holds ','" if "," in name else "it reads as two labels"
+            raise InvalidInputError(f"--labels: in {entry.strip()!r}, {joined}: with "
+                                    "descriptions, separate labels with ';'", hint=_LABELS_HINT)
+        out.append(_label(name, description))
     return out
 
 

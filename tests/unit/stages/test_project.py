@@ -53,3 +53,30 @@ def test_init_refuses_look_alike_and_invisible_label_names(tmp_path: Path, label
     with pytest.raises(InvalidInputError, match=re.escape(fragment)):
         init_project(tmp_path / "p", labels=parse_labels(labels))
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("text", ["PER;ORG;LOC", "PER,ORG,LOC", "PER, ORG; LOC", "PER;ORG;LOC;"])
+def test_parse_labels_separates_entries_by_semicolon_or_comma(text) -> None:
+    assert [lab.name for lab in parse_labels(text)] == ["PER", "ORG", "LOC"]
+
+
+def test_with_descriptions_only_semicolons_separate_so_descriptions_may_hold_commas() -> None:
+    labels = parse_labels("spam=Unwanted ads, scams or phishing;ham=Anything else")
+    assert [(lab.name, lab.description) for lab in labels] == [
+        ("spam", "Unwanted ads, scams or phishing"), ("ham", "Anything else")]
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("spam=Unwanted,ham=Anything else", "separate labels with ';'"),
+    ("PER,ORG=Organisations;LOC", "'PER,ORG'"),
+])
+def test_parse_labels_refuses_what_the_rule_cannot_read(text, fragment) -> None:
+    with pytest.raises(InvalidInputError, match="--labels") as info:
+        parse_labels(text)
+    assert fragment in info.value.message + (info.value.hint or "")
+
+
+@pytest.mark.parametrize("name", ["PER;ORG", "a,b"])
+def test_a_label_name_holding_a_separator_is_refused_everywhere(name) -> None:
+    with pytest.raises(ValueError, match="must not contain"):
+        Label(name=name)

@@ -24,7 +24,10 @@ from textloop.stages.task_support import next_train_hint, target_summary
 def init(
     name: Annotated[str, typer.Argument(help="Folder to create (its name is the project name).")],
     labels: Annotated[str, typer.Option(
-        help="Labels as 'a,b' or with descriptions 'spam=Unwanted ads;ham=Everything else'.")] = "",
+        help="Labels separated by ';' or ',' ('PER;ORG;LOC' = 'PER,ORG,LOC'); with "
+             "descriptions, separated by ';' only, so a description may hold commas: "
+             "'spam=Unwanted ads, scams;ham=Everything else'. A name holds neither "
+             "separator.")] = "",
     text_field: Annotated[str, typer.Option(help="Column that holds the text.")] = "text",
     metadata_fields: Annotated[str, typer.Option(
         help="Comma-separated metadata columns to keep on import.")] = "",

@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.cli.main import app
 from textloop.config import load_spec
+from textloop.errors import InvalidInputError
 
 runner = CliRunner()
 
@@ -85,3 +86,31 @@ def test_init_a_regression_project_with_a_target_range(tmp_path, monkeypatch) ->
     plain = runner.invoke(app, ["init", "spam", "--labels", "spam,ham"])
     assert plain.exit_code == 0
     assert "\ntarget:" not in (tmp_path / "spam" / "textloop.yaml").read_text()
+
+
+def test_init_labels_with_semicolons_or_commas_make_the_same_labels(tmp_path,
+                                                                    monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name, labels in [("semi", "PER;ORG;LOC"), ("comma", "PER,ORG,LOC")]:
+        result = runner.invoke(app, ["init", name, "--labels", labels])
+        assert result.exit_code == 0, result.output
+        assert load_spec(tmp_path / name / "textloop.yaml").label_names == ["PER", "ORG", "LOC"]
+    described = runner.invoke(app, ["init", "desc", "--labels",
+                                    "spam=Unwanted ads, or scams;ham=Anything else"])
+    assert described.exit_code == 0, described.output
+    spec = load_spec(tmp_path / "desc" / "textloop.yaml")
+    assert [lab.description for lab in spec.labels] == ["Unwanted ads, or scams", "Anything else"]
+
+
+def test_init_help_states_the_separator_rule() -> None:
+    result = runner.invoke(app, ["init", "--help"], env={"COLUMNS": "200"})
+    assert "separated by ';'" in " ".join(result.output.split())
+
+
+def test_init_refuses_a_look_alike_label_with_a_message_not_a_traceback(tmp_path,
+                                                                         monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", "p", "--labels", "spam,\u0455\u0440\u0430m"])
+    assert result.exit_code == InvalidInputError.exit_code
+    assert "looks like the label 'spam'" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "p").exists()
