@@ -11,6 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+from textloop.errors import InvalidInputError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Characters that take no width: two texts differing only by them look identical.
@@ -64,6 +69,39 @@ def dedup_key(text: str) -> str:
     if text.isascii():  # the common case: nothing to normalise
         return text
     return _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
+
+
+def text_fix(problem: str) -> str:
+    """What to do about a ``text_problem``: the hint every door gives with it."""
+    if "NUL" in problem:
+        return "remove the NUL characters (is this binary data?)"
+    return "send valid UTF-8 text (a JSON \\ud800-\\udfff escape must be half of a surrogate pair)"
+
+
+def check_text(text: str, field: str) -> str:
+    """``text`` unchanged when it can be stored, else a 422 naming ``field`` (``texts[3]``).
+
+    Doors that take text from a request call this before anything is queued or written, so
+    a text the store cannot hold is refused where it was sent, never later in a batch it
+    shares with other clients' rows. The message never repeats the text: a lone surrogate
+    cannot even be encoded into the JSON error.
+    """
+    problem = text_problem(text)
+    if problem is not None:
+        raise InvalidInputError(f"{field} {problem}", hint=text_fix(problem), field=field)
+    return text
+
+
+def _storable(text: str) -> str:
+    problem = text_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return text
+
+
+StorableText = Annotated[str, AfterValidator(_storable)]
+"""A request-body string field that must pass ``text_problem`` (pydantic models of the
+HTTP adapters): the validation error names the field and the problem."""
 
 
 def content_hash(text: str) -> str:

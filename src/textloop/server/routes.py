@@ -34,11 +34,11 @@ async def classify(body: ClassifyRequest, state: State, key: Caller,
                    response: Response) -> ClassifyResponse:
     """Label, calibrated probabilities, score and action band for each text."""
     serving = state.config.serving
-    texts = texts_of(body.text, body.texts)
-    check_texts(texts, max_texts=serving.max_texts, max_chars=serving.max_text_chars)
+    sent = texts_of(body.text, body.texts)
+    check_texts(sent, max_texts=serving.max_texts, max_chars=serving.max_text_chars)
     state.model()  # 503 at once when not ready, before anything is queued
     started = time.perf_counter()
-    answers = await state.batcher.predict(texts)
+    answers = await state.batcher.predict([s.text for s in sent])
     latency_ms = (time.perf_counter() - started) * 1000.0
     request_id = uuid.uuid4().hex
     key_name = key.name if key else None

@@ -60,7 +60,7 @@ def test_limits_answer_413_and_422_in_one_error_shape(served) -> None:
         body = client.post("/v1/classify", json={"text": "x" * 3000})
         assert body.status_code == 413 and error_of(body)["code"] == "too_large"
         long = client.post("/v1/classify", json={"texts": ["fine", "y" * 51]})
-        assert long.status_code == 422 and error_of(long)["message"].startswith("text 1 has 51")
+        assert long.status_code == 422 and error_of(long)["message"].startswith("texts[1] has 51")
         for bad in ({"texts": ["ok", "  "]}, {}, {"texts": []}, {"text": 3}, {"txt": "a"}):
             response = client.post("/v1/classify", json=bad)
             assert response.status_code == 422, bad
@@ -70,6 +70,27 @@ def test_limits_answer_413_and_422_in_one_error_shape(served) -> None:
         assert broken.status_code == 422 and error_of(broken)["code"] == "invalid_input"
         assert error_of(client.get("/v2/nothing"))["code"] == "not_found"
         assert client.get("/v1/classify").status_code == 405
+
+
+def test_texts_the_store_cannot_hold_are_refused_before_anything_is_logged(served) -> None:
+    project, store = served
+    with client_for(project, store) as client:
+        wait_ready(client)
+        for body, field in ((b'{"texts": ["fine", "ok", "also", "evil \\ud800 row"]}',
+                             "texts[3]"),
+                            (b'{"text": "nul \\u0000 here", "texts": ["fine"]}', "text")):
+            refused = client.post("/v1/classify", content=body,
+                                  headers={"content-type": "application/json"})
+            assert refused.status_code == 422, refused.text
+            error = error_of(refused)
+            assert error["code"] == "invalid_input" and error["message"].startswith(field + " ")
+            assert error["details"] == {"field": field}
+        assert client.post("/v1/classify", json={"text": SPAM}).status_code == 200
+        text = client.get("/metrics").text
+    assert metric(text, "textloop_prediction_log_dropped_total") == 0
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.predictions)
+                            ).scalar_one() == 1  # only the good request was answered
 
 
 def test_keys_none_wrong_revoked_and_valid(served) -> None:

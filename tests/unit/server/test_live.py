@@ -79,6 +79,48 @@ def test_every_prediction_is_in_the_log_after_a_graceful_shutdown(served) -> Non
     assert row["model_version"] == 1 and row["latency_ms"] > 0
 
 
+def test_bad_texts_among_concurrent_clients_cost_no_good_row(served) -> None:
+    """8 clients send good texts while one sends lone surrogates and NULs: every bad request
+    is refused (422), every good text answered is stored, and the log drops nothing."""
+    project, store = served
+    answered: list[str] = []
+    refused: list[int] = []
+    failures: list = []
+
+    def good(client_no: int) -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            for i in range(25):
+                response = client.post("/v1/classify",
+                                       json={"texts": [f"{SPAM} {client_no} {i}", HAM]})
+                if response.status_code != 200:
+                    failures.append((response.status_code, response.text))
+                    continue
+                answered.extend(p["request_id"] for p in response.json()["predictions"])
+
+    def bad() -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            for i in range(40):
+                escape = "\\ud800" if i % 2 else "\\u0000"
+                body = f'{{"texts": ["{HAM}", "evil {escape} row {i}"]}}'.encode()
+                response = client.post("/v1/classify", content=body,
+                                       headers={"content-type": "application/json"})
+                refused.append(response.status_code)
+
+    with live_server(project, store) as url:
+        threads = [threading.Thread(target=good, args=(n,)) for n in range(8)]
+        threads.append(threading.Thread(target=bad))
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        metrics = httpx.get(f"{url}/metrics").text
+    assert failures == [] and refused == [422] * 40
+    assert 'textloop_prediction_log_dropped_total 0.0' in metrics
+    with store.read() as conn:
+        logged = conn.execute(select(func.count()).select_from(schema.predictions)).scalar_one()
+    assert logged == len(answered) == 8 * 25 * 2  # count in = count stored
+
+
 def test_generated_requests_never_break_the_server_or_its_schema(served) -> None:
     """schemathesis: 15 generated requests per operation, each answered without a 5xx, with
     a documented status, content type and body."""

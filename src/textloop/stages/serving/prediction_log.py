@@ -5,7 +5,9 @@ the database). One writer thread takes up to ``batch`` rows at a time and insert
 one executemany in one transaction, so a burst of traffic costs a few commits rather than one
 per prediction. When the queue is full the rows are dropped and counted (the server exports
 the count as ``textloop_prediction_log_dropped_total``); a failed write is counted the same
-way. ``close`` writes what is queued before it returns, so a graceful shutdown loses nothing.
+way. A batch the store refuses because of a row in it is written again row by row, so a bad
+row costs only itself, never the other clients' rows beside it. ``close`` writes what is
+queued before it returns, so a graceful shutdown loses nothing.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from textloop.errors import TextloopError
+from textloop.errors import StorageError, TextloopError
 from textloop.stages.predict import Prediction
 from textloop.storage import Store, predictions
 from textloop.texts import content_hash, normalize_text
@@ -122,15 +124,38 @@ class PredictionLog:
                 self._report_depth()
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
+        """Write a batch; when the store refuses it because of its rows (not because the
+        store is unavailable), write them one by one so only the refused rows are lost."""
         try:
-            with self.store.write() as conn:
-                self.written += predictions.insert_many(conn, rows)
-        except (SQLAlchemyError, TextloopError) as exc:
+            self._insert(rows)
+        except Exception as exc:  # a row the store cannot take must not stop the log
+            if len(rows) == 1 or _store_unavailable(exc):
+                self._give_up(rows, exc)
+            else:
+                self._write_one_by_one(rows)
+
+    def _write_one_by_one(self, rows: list[dict[str, Any]]) -> None:
+        """Each row in its own transaction. Rows come from many clients: one client's row
+        the store refuses (a duplicate, a text it cannot encode) must cost no one else's."""
+        for i, row in enumerate(rows):
+            try:
+                self._insert([row])
+            except Exception as exc:
+                if _store_unavailable(exc):  # waiting again for every row would stall the log
+                    self._give_up(rows[i:], exc)
+                    return
+                self._give_up([row], exc)
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        with self.store.write() as conn:
+            self.written += predictions.insert_many(conn, rows)
+
+    def _give_up(self, rows: list[dict[str, Any]], exc: Exception) -> None:
+        if isinstance(exc, SQLAlchemyError | TextloopError | UnicodeError):
             log.warning("prediction log: %d rows not written: %s", len(rows), exc)
-            self._count_drops(len(rows))
-        except Exception:  # a row the store cannot take must not stop the log for good
+        else:
             log.exception("prediction log: %d rows not written", len(rows))
-            self._count_drops(len(rows))
+        self._count_drops(len(rows))
 
     def _report_depth(self) -> None:
         if self.on_depth is not None:
@@ -141,3 +166,8 @@ class PredictionLog:
             self.dropped += n
             if self.on_drop is not None:
                 self.on_drop(n)
+
+
+def _store_unavailable(exc: Exception) -> bool:
+    """The store itself failed (busy past its timeout, unreachable), not one of the rows."""
+    return isinstance(exc, StorageError | OperationalError)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from sqlalchemy import func, select
 
 from textloop.stages.predict import Prediction
 from textloop.stages.serving.prediction_log import PredictionLog, log_row
-from textloop.storage import predictions, schema
+from textloop.storage import Store, predictions, schema
 from textloop.texts import content_hash
 
 
@@ -58,11 +61,73 @@ def test_a_full_queue_drops_and_counts_instead_of_waiting(store) -> None:
     assert count(store) == 3 and depths[-1] == 0
 
 
-def test_a_failed_write_is_counted_as_dropped(store) -> None:
+def test_a_refused_batch_loses_only_the_row_the_store_refuses(store) -> None:
     log = PredictionLog(store).start()
-    log.offer([row(1), row(1)])  # the same request id and index twice: the batch is refused
+    log.offer([row(1), row(2), row(1)])  # request r1 index 0 twice: the batch is refused
     log.close()
-    assert log.dropped == 2 and count(store) == 0
+    assert log.dropped == 1 and log.written == 2 and count(store) == 2
+
+
+def bad_row(i: int) -> dict:
+    """A row whose text UTF-8 cannot encode (what a lone surrogate in JSON becomes)."""
+    return log_row(prediction("evil \ud800 row"), request_id=f"bad{i}", idx=0, version=3,
+                   api_key="mallory", latency_ms=1.0, log_texts="full")
+
+
+def test_an_unencodable_text_costs_no_other_row_of_its_batch(store) -> None:
+    dropped: list[int] = []
+    log = PredictionLog(store, batch=500, on_drop=dropped.append)  # one batch of all rows
+    log.offer([row(i) for i in range(5)] + [bad_row(0)] + [row(i) for i in range(5, 10)])
+    log.start()
+    log.close()
+    assert count(store) == 10 and log.written == 10
+    assert log.dropped == 1 and sum(dropped) == 1
+    with store.read() as conn:
+        assert predictions.get(conn, "bad0") is None and predictions.get(conn, "r9")
+
+
+def test_under_concurrent_writers_every_good_row_is_stored_and_only_bad_ones_dropped(
+        store) -> None:
+    dropped: list[int] = []
+    log = PredictionLog(store, capacity=100_000, batch=64, on_drop=dropped.append).start()
+    start = threading.Barrier(5)
+
+    def good(client: int) -> None:
+        start.wait()
+        for i in range(300):
+            log.offer([log_row(prediction(f"text {client} {i}"), request_id=f"c{client}-{i}",
+                               idx=0, version=3, api_key="app", latency_ms=1.0,
+                               log_texts="full")])
+
+    def bad() -> None:
+        start.wait()
+        for i in range(40):
+            log.offer([bad_row(i)])
+
+    threads = [threading.Thread(target=good, args=(c,)) for c in range(4)]
+    threads.append(threading.Thread(target=bad))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    log.close()
+    assert count(store) == 4 * 300 == log.written  # count in = count stored
+    assert log.dropped == 40 == sum(dropped)
+
+
+def test_a_busy_store_drops_the_batch_without_retrying_each_row(store) -> None:
+    busy = Store(store.url, store.artifact_root, busy_timeout=0.2)
+    log = PredictionLog(busy, batch=500)
+    log.offer([row(i) for i in range(20)])
+    with store.write():  # another writer holds the store for the whole write attempt
+        started = time.monotonic()
+        log.start()
+        assert log.flush(timeout=30)
+        took = time.monotonic() - started
+    log.close()
+    busy.close()
+    assert log.dropped == 20 and count(store) == 0
+    assert took < 2.0  # one busy timeout, not one per row
 
 
 def test_an_unexpected_row_error_does_not_stop_the_writer(store) -> None:
