@@ -53,6 +53,14 @@ class NotFoundError(TextloopError):
     code = "not_found"
 
 
+class ForbiddenError(TextloopError):
+    """The caller is known but may not do this (a role, an API key's scope, a foreign host)."""
+
+    exit_code = 13
+    http_status = 403
+    code = "forbidden"
+
+
 class ConflictError(TextloopError):
     """The request contradicts what is stored (duplicate id, existing project, old release)."""
 

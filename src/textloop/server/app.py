@@ -17,21 +17,19 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from textloop import __version__
+from textloop.asgi import BodyLimit, HostGuard
 from textloop.config import Project
+from textloop.hosts import allowed_hosts
 from textloop.server import errors
 from textloop.server.metrics import RequestMetrics
 from textloop.server.routes import router
 from textloop.server.settings import ServerConfig
 from textloop.server.state import ServerState, lifespan
 from textloop.storage import Store
-from textloop.web.guards import BodyLimit, BodyTooLargeError, HostGuard, allowed_hosts
 
 
 class ApiBodyLimit(BodyLimit):
-    def _too_large(self, size: int) -> BodyTooLargeError:
-        return BodyTooLargeError(f"request body of {size:,} bytes or more exceeds the limit of "
-                                 f"{self.limit:,} bytes",
-                                 hint="send fewer or shorter texts per request")
+    hint = "send fewer or shorter texts per request"
 
 
 def create_app(project: Project, store: Store, config: ServerConfig) -> FastAPI:
@@ -45,7 +43,7 @@ def create_app(project: Project, store: Store, config: ServerConfig) -> FastAPI:
     app.add_middleware(ApiBodyLimit, limit=config.serving.max_body_bytes)
     app.add_middleware(HostGuard, allowed_hosts=allowed_hosts(config.serving.host),
                        hint="call the server by the address `textloop serve` printed",
-                       active=lambda: not state.keys.required)
+                       checks=lambda scope: not state.keys.required)
     if config.serving.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=config.serving.cors_origins,
                            allow_methods=["GET", "POST"],

@@ -14,9 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from textloop.asgi import invalid_request
 from textloop.errors import NotFoundError, TextloopError
 from textloop.stages.serving.errors import RateLimitedError, UnauthorizedError
-from textloop.web.errors import invalid_request
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,12 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from textloop.config import Project
+from textloop.hosts import allowed_hosts
 from textloop.storage import Store
 from textloop.web import errors
 from textloop.web.background import lifespan
 from textloop.web.context import Refresher, WebContext
-from textloop.web.guards import BodyLimit, RequestGuard, ResponseHeaders, allowed_hosts
+from textloop.web.guards import BodyLimit, RequestGuard, ResponseHeaders
 from textloop.web.routes import ROUTERS
 from textloop.web.session import SessionSigner
 from textloop.web.settings import WebSettings

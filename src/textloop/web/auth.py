@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from textloop.errors import TextloopError
+from textloop.errors import ForbiddenError, TextloopError
 from textloop.stages.annotators import Annotator, get_annotator
 from textloop.web.context import WebContext, get_context
 from textloop.web.session import COOKIE, Session, new_session
@@ -27,13 +27,6 @@ class NotSignedInError(TextloopError):
 
     http_status = 401
     code = "not_signed_in"
-
-
-class ForbiddenError(TextloopError):
-    """Signed in, but the role or the request's origin does not allow this."""
-
-    http_status = 403
-    code = "forbidden"
 
 
 def read_session(request: Request) -> Session | None:

@@ -14,7 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from textloop.errors import InvalidInputError, NotFoundError, TextloopError
+from textloop.asgi import invalid_request
+from textloop.errors import NotFoundError, TextloopError
 from textloop.web.auth import NotSignedInError
 from textloop.web.rendering import render, wants_json
 
@@ -33,13 +34,6 @@ def error_response(request: Request, error: TextloopError) -> Response:
 async def on_textloop_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TextloopError)
     return error_response(request, exc)
-
-
-def invalid_request(exc: RequestValidationError, hint: str) -> InvalidInputError:
-    """FastAPI's validation error as one sentence naming each field and its problem."""
-    problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}"
-                         for e in exc.errors())
-    return InvalidInputError(f"invalid request ({problems})", hint=hint)
 
 
 async def on_validation_error(request: Request, exc: Exception) -> Response:
