@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import BeforeValidator
 
 from textloop.errors import InvalidInputError
 
@@ -92,16 +92,18 @@ def check_text(text: str, field: str) -> str:
     return text
 
 
-def _storable(text: str) -> str:
-    problem = text_problem(text)
+def _storable(value: object) -> object:
+    problem = text_problem(value) if isinstance(value, str) else None
     if problem is not None:
         raise ValueError(problem)
-    return text
+    return value
 
 
-StorableText = Annotated[str, AfterValidator(_storable)]
+StorableText = Annotated[str, BeforeValidator(_storable)]
 """A request-body string field that must pass ``text_problem`` (pydantic models of the
-HTTP adapters): the validation error names the field and the problem."""
+HTTP adapters): the validation error names the field and the problem. It runs before
+pydantic's own checks, whose length limits would otherwise refuse a lone surrogate with a
+message about parsing."""
 
 
 def content_hash(text: str) -> str:

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from textloop.texts import StorableText
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -34,9 +36,9 @@ class ClassifyResponse(BaseModel):
 
 
 class FeedbackRequest(_Body):
-    request_id: str = Field(min_length=1, max_length=64)
+    request_id: StorableText = Field(min_length=1, max_length=64)
     index: int = Field(0, ge=0, le=1_000_000, description="Which text of the request")
-    label: str = Field(min_length=1, max_length=200, description="The true label")
+    label: StorableText = Field(min_length=1, max_length=200, description="The true label")
 
 
 class FeedbackResponse(BaseModel):

@@ -85,7 +85,14 @@ def test_texts_the_store_cannot_hold_are_refused_before_anything_is_logged(serve
             error = error_of(refused)
             assert error["code"] == "invalid_input" and error["message"].startswith(field + " ")
             assert error["details"] == {"field": field}
-        assert client.post("/v1/classify", json={"text": SPAM}).status_code == 200
+        request_id = client.post("/v1/classify", json={"text": SPAM}).json()["request_id"]
+        for body, field in (('{"request_id": "r\\ud800", "label": "spam"}', "request_id"),
+                            (f'{{"request_id": "{request_id}", "label": "sp\\u0000am"}}',
+                             "label")):
+            refused = client.post("/v1/feedback", content=body.encode(),
+                                  headers={"content-type": "application/json"})
+            assert refused.status_code == 422, refused.text
+            assert f"({field}: contains a" in error_of(refused)["message"]
         text = client.get("/metrics").text
     assert metric(text, "textloop_prediction_log_dropped_total") == 0
     with store.read() as conn:

@@ -2,7 +2,8 @@
 
 Same session cookie and CSRF header as the page; same stage functions; errors in the one
 JSON shape. An item carries only the record and the model's suggestion, never another
-annotator's answer.
+annotator's answer. Strings follow the import's text rules (``StorableText``): a NUL or a
+lone surrogate is a 422 naming the field, never a failed write.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from textloop.stages import labeling
+from textloop.texts import StorableText
 from textloop.web.auth import Context, Posting, SignedIn
 from textloop.web.context import WebContext
 
@@ -21,13 +23,13 @@ router = APIRouter(prefix="/api")
 
 
 class Answer(BaseModel):
-    record_id: str = Field(min_length=1, max_length=64)
-    labels: list[str] = Field(default_factory=list, max_length=1000)
-    comment: str | None = Field(default=None, max_length=labeling.MAX_COMMENT * 2)
+    record_id: StorableText = Field(min_length=1, max_length=64)
+    labels: list[StorableText] = Field(default_factory=list, max_length=1000)
+    comment: StorableText | None = Field(default=None, max_length=labeling.MAX_COMMENT * 2)
 
 
 class RecordRef(BaseModel):
-    record_id: str = Field(min_length=1, max_length=64)
+    record_id: StorableText = Field(min_length=1, max_length=64)
 
 
 def _next(context: WebContext, name: str) -> dict[str, Any] | None:

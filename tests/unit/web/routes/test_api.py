@@ -40,3 +40,23 @@ def test_api_errors_are_json(web: Web) -> None:
     assert no_csrf.status_code == 403 and no_csrf.json()["error"]["code"] == "forbidden"
     other = web.sign_in("bob").get("/api/next").json()
     assert other["item"]["record_id"] == ids[1]  # alice holds the first (overlap 1)
+
+
+def test_texts_the_store_cannot_hold_are_refused_naming_the_field(web: Web) -> None:
+    ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
+    user = web.sign_in("alice")
+    bodies = {  # raw JSON: a lone surrogate cannot be sent from a Python str any other way
+        "comment": f'{{"record_id": "{ids[0]}", "labels": ["ham"], "comment": "a \\ud800 b"}}',
+        "labels[1]": f'{{"record_id": "{ids[0]}", "labels": ["ham", "sp\\u0000am"]}}',
+        "record_id": '{"record_id": "\\udfff"}'}
+    for field, body in bodies.items():
+        path = "/api/skip" if field == "record_id" else "/api/label"
+        refused = user.client.post(path, content=body.encode(), headers={
+            "X-CSRF-Token": user.csrf, "Content-Type": "application/json"})
+        assert refused.status_code == 422, (field, refused.text)
+        error = refused.json()["error"]
+        assert error["code"] == "invalid_input" and f"{field}: contains a" in error["message"]
+    with web.store.read() as conn:
+        assert annotation_log.count(conn) == 0
+    assert user.client.post("/api/label", json={"record_id": ids[0], "labels": ["ham"]},
+                            headers={"X-CSRF-Token": user.csrf}).status_code == 200
