@@ -175,3 +175,49 @@ def test_monitoring_history_reads_runs_and_traffic_on_postgres(pg_project) -> No
         (5.0, 5.0, 5.0), pytest.approx((12.5, 14.75, 14.95)), (20.0, 20.0, 20.0)]
     (alert,) = history.alerts
     assert [(r["request_id"], r["text"]) for r in alert.rows] == [("r3", "t3")]
+
+
+def test_api_keys_from_before_scopes_keep_both_on_postgres(pg_project) -> None:
+    """Migration 9 on PostgreSQL: a v8 api_keys table gains scopes, old keys keep both."""
+    import time
+
+    from sqlalchemy import text
+
+    from textloop.stages.serving.api_keys import create_key, list_keys
+    from textloop.storage import schema
+    from textloop.storage.migrations import MIGRATIONS
+
+    _, store = pg_project
+    with store.write() as conn:
+        conn.execute(text("ALTER TABLE api_keys DROP COLUMN scopes"))  # the v8 shape
+        conn.execute(text("INSERT INTO api_keys (name, key_id, secret_hash, rate, created_at) "
+                          "VALUES ('old-app', 'abc123', 'scrypt$x', NULL, 1.0)"))
+        conn.execute(schema.schema_migrations.delete().where(
+            schema.schema_migrations.c.version > 8))
+        conn.execute(schema.schema_migrations.insert().values(
+            version=8, name=MIGRATIONS[7].name, applied_at=time.time()))
+    store.engine.dispose()
+    with Store(store.url, store.artifact_root) as upgraded:
+        create_key(upgraded, "new-app")
+        scopes = {key.name: key.scopes for key in list_keys(upgraded)}
+    assert scopes == {"old-app": ("classify", "feedback"), "new-app": ("classify",)}
+
+
+def test_a_row_postgres_refuses_costs_only_itself_in_the_prediction_log(pg_project) -> None:
+    """PostgreSQL refuses NUL in text (SQLite stores it): the batch is retried row by row."""
+    from textloop.stages.predict import Prediction
+    from textloop.stages.serving.prediction_log import PredictionLog, log_row
+
+    _, store = pg_project
+
+    def row(i: int, text: str) -> dict:
+        prediction = Prediction(text=text, label="spam", probabilities={"spam": 1.0},
+                                score=1.0, band="block", model="m-1")
+        return log_row(prediction, request_id=f"r{i}", idx=0, version=None, api_key=None,
+                       latency_ms=1.0, log_texts="full")
+
+    log = PredictionLog(store, batch=500)
+    log.offer([row(i, f"good {i}") for i in range(5)] + [row(5, "bad \x00 text")])
+    log.start()
+    log.close()
+    assert (log.written, log.dropped) == (5, 1)

@@ -20,6 +20,7 @@ from textloop.server.schemas import (
     errors,
 )
 from textloop.server.state import ServerState, get_state
+from textloop.stages.serving.api_keys import require_scope
 from textloop.stages.serving.feedback import record_feedback
 from textloop.stages.serving.limits import check_texts, texts_of
 from textloop.stages.serving.prediction_log import log_row
@@ -62,7 +63,9 @@ async def classify(body: ClassifyRequest, state: State, key: Caller,
 @router.post("/v1/feedback", response_model=FeedbackResponse, status_code=201,
              responses=errors(401, 403, 404, 422, 429))
 def feedback(body: FeedbackRequest, state: State, key: Caller) -> FeedbackResponse:
-    """Attach the true label to a logged prediction (runs in the thread pool: it writes)."""
+    """Attach the true label to a logged prediction (runs in the thread pool: it writes).
+    Needs a key with the ``feedback`` scope, and only the key's own predictions take it."""
+    require_scope(key, "feedback")
     stored = record_feedback(state.store, state.project, request_id=body.request_id,
                              idx=body.index, label=body.label,
                              api_key=key.name if key else None, flush=state.log.flush)

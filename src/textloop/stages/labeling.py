@@ -65,8 +65,9 @@ def encode_labels(project: Project, labels: Sequence[str]) -> str:
     known = set(project.spec.label_names)
     unknown = [lab for lab in labels if lab not in known]
     if unknown:
-        raise InvalidInputError(f"unknown label {unknown[0]!r}",
-                                hint=f"labels: {', '.join(project.spec.label_names)}")
+        raise InvalidInputError(f"unknown label {unknown[0]!r} (known labels: "
+                                f"{', '.join(project.spec.label_names)})",
+                                hint="use one of the project's labels")
     if project.spec.task == "multilabel":
         return json.dumps(sorted(set(labels)), ensure_ascii=False)
     if len(labels) != 1:

@@ -10,9 +10,11 @@ from sqlalchemy import Connection, select
 from textloop.storage.schema import api_keys as table
 
 
-def add(conn: Connection, *, name: str, key_id: str, secret_hash: str, rate: str | None) -> None:
+def add(conn: Connection, *, name: str, key_id: str, secret_hash: str, rate: str | None,
+        scopes: str) -> None:
+    """``scopes``: what the key may call, space-separated (``classify feedback``)."""
     conn.execute(table.insert().values(name=name, key_id=key_id, secret_hash=secret_hash,
-                                       rate=rate, created_at=time.time()))
+                                       rate=rate, scopes=scopes, created_at=time.time()))
 
 
 def get(conn: Connection, name: str) -> dict[str, Any] | None:

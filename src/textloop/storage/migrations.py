@@ -84,6 +84,16 @@ def _synth(conn: Connection) -> None:
         table.create(conn)
 
 
+def _key_scopes(conn: Connection) -> None:
+    """v9: API key scopes. Keys made before scopes existed could classify and send feedback,
+    and keep both, so no running application loses an endpoint on upgrade. A store older
+    than v6 got the table from its current definition (scopes included) in this upgrade."""
+    if "scopes" in {c["name"] for c in inspect(conn).get_columns("api_keys")}:
+        return
+    conn.execute(text("ALTER TABLE api_keys ADD COLUMN scopes VARCHAR(64) NOT NULL "
+                      "DEFAULT 'classify feedback'"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -93,6 +103,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "serving: api keys, prediction log and feedback", _serving),
     Migration(7, "monitoring: monitor reports, checks and alert rows", _monitoring),
     Migration(8, "synth: synthetic batches and items", _synth),
+    Migration(9, "api key scopes: classify, feedback", _key_scopes),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -357,6 +357,8 @@ api_keys = Table(
     Column("rate", String(32)),
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float),
+    # what the key may call, space-separated; keys made before scopes existed keep both
+    Column("scopes", String(64), nullable=False, server_default="classify feedback"),
 )
 
 predictions = Table(

@@ -252,6 +252,33 @@ def test_feedback_is_stored_and_checked(served) -> None:
         assert missing.status_code == 404 and error_of(missing)["code"] == "not_found"
 
 
+def test_feedback_needs_the_feedback_scope_and_the_key_that_classified(served) -> None:
+    project, store = served
+    reader = {"X-API-Key": create_key(store, "reader")}  # classify only: the default
+    writer = {"X-API-Key": create_key(store, "writer", scope="feedback")}
+    other = {"X-API-Key": create_key(store, "other", scope="feedback")}
+    with client_for(project, store) as client:
+        wait_ready(client)
+        asked = client.post("/v1/classify", json={"text": SPAM}, headers=reader)
+        assert asked.status_code == 200
+        refused = client.post("/v1/feedback", headers=reader, json={
+            "request_id": asked.json()["request_id"], "label": "spam"})
+        assert refused.status_code == 403
+        assert error_of(refused)["code"] == "forbidden"
+        assert "--scope feedback" in error_of(refused)["hint"]
+        request_id = client.post("/v1/classify", json={"text": SPAM},
+                                 headers=writer).json()["request_id"]
+        foreign = client.post("/v1/feedback", headers=other,
+                              json={"request_id": request_id, "label": "ham"})
+        assert foreign.status_code == 404 and error_of(foreign)["code"] == "not_found"
+        own = client.post("/v1/feedback", headers=writer,
+                          json={"request_id": request_id, "label": "ham"})
+        assert own.status_code == 201
+    with store.read() as conn:
+        rows = conn.execute(select(schema.prediction_feedback.c.api_key)).scalars().all()
+    assert rows == ["writer"]
+
+
 def test_cors_is_off_unless_origins_are_configured(served) -> None:
     project, store = served
     preflight = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}

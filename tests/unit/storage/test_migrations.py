@@ -215,7 +215,29 @@ def test_a_v7_store_gains_the_synth_tables_and_keeps_its_monitor_reports(tmp_pat
         conn.execute(schema.schema_migrations.insert().values(
             version=7, name=MIGRATIONS[6].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [7, 8]
+        assert [v for v, _ in stamps(store)] == list(range(7, LATEST + 1))
         assert set(SYNTH_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert monitoring.get_report(conn)["run_name"] == "m-1"
+
+
+def test_a_v8_store_keeps_its_api_keys_with_both_scopes(tmp_path) -> None:
+    """Keys made before scopes existed could classify and send feedback; they still can."""
+    from sqlalchemy import text
+
+    from textloop.stages.serving.api_keys import list_keys
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        conn.execute(text("DROP TABLE api_keys"))  # the v8 shape: no scopes column
+        conn.execute(text("CREATE TABLE api_keys (name VARCHAR(100) PRIMARY KEY, key_id "
+                          "VARCHAR(32) NOT NULL UNIQUE, secret_hash TEXT NOT NULL, rate "
+                          "VARCHAR(32), created_at FLOAT NOT NULL, revoked_at FLOAT)"))
+        conn.execute(text("INSERT INTO api_keys (name, key_id, secret_hash, rate, created_at) "
+                          "VALUES ('old-app', 'abc123', 'scrypt$x', '10/s', 1.0)"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=8, name=MIGRATIONS[7].name, applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert (9, "api key scopes: classify, feedback") in stamps(store)
+        (key,) = list_keys(store)
+        assert (key.name, key.rate, key.scopes) == ("old-app", "10/s", ("classify", "feedback"))

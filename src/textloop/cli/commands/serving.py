@@ -56,30 +56,38 @@ keys_app = typer.Typer(help="API keys of the inference server: shown once, store
 app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys for textloop serve.")
 
 
-@keys_app.command("create", epilog="Example: textloop keys create billing-app --rate 100/s")
+@keys_app.command("create", epilog="Examples:\n\n  textloop keys create billing-app --rate "
+                                    "100/s\n\n  textloop keys create moderation-ui --scope "
+                                    "feedback")
 def create(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' or '-'.")],
            rate: Annotated[str | None, typer.Option(help="Rate limit, e.g. 100/s, 600/min "
-                                                         "(default: none).")] = None) -> None:
+                                                         "(default: none).")] = None,
+           scope: Annotated[str, typer.Option(help="classify: predictions only; feedback: "
+                                                   "predictions and feedback (true labels "
+                                                   "that reach the next release).")
+                            ] = api_keys.DEFAULT_SCOPE) -> None:
     """Create a key and print it once; from now on the server demands a key."""
     with open_store(current_project()) as store:
-        key = api_keys.create_key(store, name, rate)
-    console.print(f"API key for [bold]{esc(name)}[/] (shown only now; it is stored hashed):")
+        key = api_keys.create_key(store, name, rate, scope=scope)
+    console.print(f"API key for [bold]{esc(name)}[/] ({', '.join(api_keys.SCOPES[scope])}; "
+                  "shown only now; it is stored hashed):")
     console.print(f"  {esc(key)}", soft_wrap=True)
     console.print("Send it as `Authorization: Bearer KEY` or `X-API-Key: KEY`.")
 
 
 @keys_app.command("list", epilog="Example: textloop keys list")
 def list_() -> None:
-    """Show every key with its rate limit and whether it is active (never the key itself)."""
+    """Show every key with its scopes, rate limit and whether it is active (never the key
+    itself)."""
     with open_store(current_project()) as store:
         rows = api_keys.list_keys(store)
     if not rows:
         console.print("No API keys yet: the server answers without one. Create one with "
                       "`textloop keys create NAME`.")
         return
-    table = Table("name", "key id", "rate", "status")
+    table = Table("name", "key id", "scopes", "rate", "status")
     for row in rows:
-        table.add_row(esc(row.name), row.key_id, row.rate or "-",
+        table.add_row(esc(row.name), row.key_id, ", ".join(row.scopes), row.rate or "-",
                       "revoked" if row.revoked else "active")
     console.print(table)
 

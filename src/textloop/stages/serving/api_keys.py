@@ -6,6 +6,9 @@ scheme as annotator tokens, and compared in constant time. scrypt is slow on pur
 server remembers the SHA-256 of each key it has verified (right or wrong) and re-checks only
 that the key is still standing in its snapshot of the table, which it refreshes every few
 seconds: a revoked key stops working without a restart.
+
+Each key has scopes (``SCOPES``): what it may call. New keys classify only unless created
+with ``--scope feedback``; keys from before scopes existed keep both (migration 9).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from textloop.stages.annotators import hash_secret, verify_secret
 from textloop.stages.serving.errors import UnauthorizedError
 from textloop.stages.serving.rate_limit import parse_rate
@@ -25,6 +28,12 @@ from textloop.storage import Store, api_keys
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 PREFIX = "tl"
+SCOPES: dict[str, tuple[str, ...]] = {"classify": ("classify",),
+                                      "feedback": ("classify", "feedback")}
+"""What ``--scope`` grants. ``classify`` (the default for new keys) may only ask for
+predictions; ``feedback`` may also send true labels, which become annotations and reach the
+next release, so only applications trusted to label get it."""
+DEFAULT_SCOPE = "classify"
 FAILED_MEMORY = 4096
 """How many wrong keys the server remembers, so repeating one costs no scrypt hash."""
 
@@ -36,20 +45,40 @@ class ApiKey:
     secret_hash: str
     rate: str | None
     revoked: bool
+    scopes: tuple[str, ...]
+
+    def allows(self, scope: str) -> bool:
+        return scope in self.scopes
 
 
-def create_key(store: Store, name: str, rate: str | None = None) -> str:
-    """A new key for ``name``; returned once, stored only as a hash."""
+def require_scope(key: ApiKey | None, scope: str) -> None:
+    """403 when ``key`` lacks ``scope``; None (a server without keys) may call anything."""
+    if key is not None and not key.allows(scope):
+        raise ForbiddenError(f"API key {key.name!r} may not send {scope} (its scopes: "
+                             f"{', '.join(key.scopes)})",
+                             hint=f"create a key with `textloop keys create NAME --scope "
+                                  f"{scope}` for the application that sends {scope}")
+
+
+def create_key(store: Store, name: str, rate: str | None = None,
+               scope: str = DEFAULT_SCOPE) -> str:
+    """A new key for ``name`` with the scopes ``scope`` grants (``SCOPES``); returned once,
+    stored only as a hash."""
     if not _NAME.match(name):
         raise InvalidInputError(f"key name {name!r} is not allowed",
                                 hint="use letters, digits, '.', '_' or '-' (up to 100)")
+    if scope not in SCOPES:
+        raise InvalidInputError(f"scope {scope!r} is not one of {', '.join(SCOPES)}",
+                                hint="--scope classify (predictions only) or --scope feedback "
+                                     "(predictions and feedback)")
     rate = None if rate is None else str(parse_rate(rate))
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(24)
     with store.write() as conn:
         if api_keys.get(conn, name) is not None:
             raise ConflictError(f"an API key named {name!r} already exists",
                                 hint="pick another name, or revoke it first and use a new name")
-        api_keys.add(conn, name=name, key_id=key_id, secret_hash=hash_secret(secret), rate=rate)
+        api_keys.add(conn, name=name, key_id=key_id, secret_hash=hash_secret(secret), rate=rate,
+                     scopes=" ".join(SCOPES[scope]))
     return f"{PREFIX}_{key_id}_{secret}"
 
 
@@ -70,7 +99,7 @@ def revoke_key(store: Store, name: str) -> None:
 
 def _to_key(row: dict[str, Any]) -> ApiKey:
     return ApiKey(row["name"], row["key_id"], row["secret_hash"], row["rate"],
-                  row["revoked_at"] is not None)
+                  row["revoked_at"] is not None, tuple(row["scopes"].split()))
 
 
 class KeyRing:

@@ -1,12 +1,17 @@
 """Feedback: the true label of a logged prediction, sent back by the application.
 
-The label is checked against the project's labels and stored twice over: as a feedback row
+The label is checked as a labeling answer is and stored twice over: as a feedback row
 linked to the prediction, and as a ``production`` annotation on the record of that text, so
 it flows into labeling, cleaning and the next release like any other label (the weakest kind:
 a person's or an import's label wins over it). The record is found by the text's content
 hash; when the server logs full texts and no record has that text yet, one is created with
 production provenance (``source_ref`` names the prediction). With ``log_texts: hash`` only an
 existing record gets the annotation; with ``none`` the feedback row stands alone.
+
+A key gives feedback only on its own predictions: another client's request id is answered as
+unknown, so a key can neither relabel another application's traffic nor learn which request
+ids exist. A logged text that the store's text rules refuse (``text_problem``: logged before
+the server checked texts) never becomes a record.
 """
 
 from __future__ import annotations
@@ -19,8 +24,9 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.stages.labeling import encode_labels
 from textloop.storage import Store, annotation_log, jsoncol, predictions, records
-from textloop.texts import normalize_text, record_id
+from textloop.texts import normalize_text, record_id, text_fix, text_problem
 from textloop.types import AnnotationKind, SourceKind
 
 
@@ -41,12 +47,14 @@ def record_feedback(store: Store, project: Project, *, request_id: str, idx: int
     ``flush`` waits for the prediction log to be written: feedback sent right after the
     answer may arrive before its row is in the store.
     """
-    _check_label(project, label)
+    value = _label_value(project, label)
     prediction = _logged(store, request_id, idx, flush)
+    if api_key is not None and prediction["api_key"] not in (None, api_key):
+        raise _not_logged(request_id, idx)  # another client's request: as if unknown
     with store.write() as conn:
         rid = record_of_prediction(conn, prediction)
         annotation = None if rid is None else annotation_log.add_one(
-            conn, record_id=rid, label=label, kind=AnnotationKind.PRODUCTION.value,
+            conn, record_id=rid, label=value, kind=AnnotationKind.PRODUCTION.value,
             annotator=f"api:{api_key or 'anonymous'}",
             meta=jsoncol.dumps({"request_id": request_id, "idx": idx}))
         feedback_id = predictions.add_feedback(conn, request_id=request_id, idx=idx,
@@ -55,15 +63,14 @@ def record_feedback(store: Store, project: Project, *, request_id: str, idx: int
     return Feedback(feedback_id, request_id, idx, label, rid, annotation)
 
 
-def _check_label(project: Project, label: str) -> None:
-    known = project.spec.label_names
-    if not known:
+def _label_value(project: Project, label: str) -> str:
+    """The stored form of the label, checked as a labeling answer is (``encode_labels``):
+    feedback becomes an annotation like any other, so it must obey the same rules."""
+    if not project.spec.label_names:
         raise InvalidInputError("feedback takes a label, and this project has none "
                                 f"(a {project.spec.task} task)",
                                 hint="feedback is for classification projects")
-    if label not in known:
-        raise InvalidInputError(f"unknown label {label!r} (known labels: {', '.join(known)})",
-                                hint="send one of the project's labels")
+    return encode_labels(project, [label])
 
 
 def _logged(store: Store, request_id: str, idx: int,
@@ -75,9 +82,14 @@ def _logged(store: Store, request_id: str, idx: int,
             return row
         if attempt == 0 and flush is not None:
             flush()
-    raise NotFoundError(f"no logged prediction {idx} of request {request_id!r}",
-                        hint="send the request_id (and index) of a /v1/classify answer; a "
-                             "row dropped by a full prediction log cannot take feedback")
+    raise _not_logged(request_id, idx)
+
+
+def _not_logged(request_id: str, idx: int) -> NotFoundError:
+    return NotFoundError(f"no logged prediction {idx} of request {request_id!r}",
+                         hint="send the request_id (and index) of a /v1/classify answer made "
+                              "with the same API key; a row dropped by a full prediction log "
+                              "cannot take feedback")
 
 
 def record_of_prediction(conn: Connection, prediction: dict[str, Any]) -> str | None:
@@ -90,8 +102,15 @@ def record_of_prediction(conn: Connection, prediction: dict[str, Any]) -> str | 
         return rid
     if prediction["text"] is None:
         return None
+    text = normalize_text(prediction["text"])
+    problem = text_problem(text)
+    if problem is not None:  # logged before serving checked texts: never a record
+        raise InvalidInputError(f"the text of prediction {prediction['idx']} of request "
+                                f"{prediction['request_id']!r} cannot become a record: it "
+                                f"{problem}", hint="feedback on it cannot be stored; "
+                                                   f"{text_fix(problem)} and classify it again")
     records.insert(conn, [{
-        "id": rid, "content_hash": digest, "text": normalize_text(prediction["text"]), "meta": "{}",
+        "id": rid, "content_hash": digest, "text": text, "meta": "{}",
         "source_kind": SourceKind.PRODUCTION.value,
         "source_ref": f"prediction:{prediction['request_id']}/{prediction['idx']}",
         "created_at": prediction["created_at"]}])

@@ -43,6 +43,20 @@ def test_keys_create_list_revoke(project, store) -> None:
     assert bad.exit_code == 2 and "COUNT/UNIT" in bad.output and "Traceback" not in bad.output
 
 
+def test_keys_are_scoped_and_the_list_shows_the_scopes(project, store) -> None:
+    assert invoke(project, "keys", "create", "reader").exit_code == 0
+    created = invoke(project, "keys", "create", "writer", "--scope", "feedback")
+    assert created.exit_code == 0 and "classify, feedback" in created.output
+    listed = invoke(project, "keys", "list").output.splitlines()
+    rows = {name: next(line for line in listed if f" {name} " in line)
+            for name in ("reader", "writer")}
+    assert "classify" in rows["reader"] and "feedback" not in rows["reader"]
+    assert "classify, feedback" in rows["writer"]
+    bad = invoke(project, "keys", "create", "admin", "--scope", "admin")
+    assert bad.exit_code == 2 and "scope 'admin' is not one of classify, feedback" in bad.output
+    assert {key.name for key in api_keys.list_keys(store)} == {"reader", "writer"}
+
+
 @contextmanager
 def serving(project, *options: str) -> Iterator[tuple[str, list[str]]]:
     """``textloop serve --port 0 OPTIONS`` in its own process, until SIGTERM at the end: its

@@ -68,3 +68,28 @@ def test_wrong_and_malformed_keys_are_refused_and_remembered(store) -> None:
 
 def test_require_key_closes_a_server_without_keys() -> None:
     assert KeyRing(require_key=True).required
+
+
+def test_new_keys_classify_only_unless_given_the_feedback_scope(store) -> None:
+    create_key(store, "reader")
+    create_key(store, "writer", scope="feedback")
+    with pytest.raises(InvalidInputError, match="scope 'admin' is not one of"):
+        create_key(store, "bad", scope="admin")
+    keys = {key.name: key for key in list_keys(store)}
+    assert set(keys) == {"reader", "writer"}  # the refused key was not stored
+    assert keys["reader"].scopes == ("classify",) and keys["reader"].allows("classify")
+    assert not keys["reader"].allows("feedback")
+    assert keys["writer"].scopes == ("classify", "feedback") and keys["writer"].allows("feedback")
+
+
+def test_a_key_without_the_scope_is_refused_with_403(store) -> None:
+    from textloop.errors import ForbiddenError
+    from textloop.stages.serving.api_keys import require_scope
+
+    create_key(store, "reader")
+    (reader,) = list_keys(store)
+    with pytest.raises(ForbiddenError, match="key 'reader' may not send feedback") as refused:
+        require_scope(reader, "feedback")
+    assert "--scope feedback" in refused.value.hint
+    require_scope(reader, "classify")
+    require_scope(None, "feedback")  # a server without keys: no scopes to check

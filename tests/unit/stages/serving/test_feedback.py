@@ -7,6 +7,7 @@ import pytest
 from tests.unit.stages.serving.test_prediction_log import prediction
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.ingest import ImportOptions, import_file
+from textloop.stages.labeling import encode_labels
 from textloop.stages.serving.feedback import record_feedback
 from textloop.stages.serving.prediction_log import PredictionLog, log_row
 from textloop.storage import annotation_log, predictions, records
@@ -74,3 +75,30 @@ def test_feedback_waits_for_a_row_still_in_the_log_queue(project, store) -> None
                              api_key=None, flush=flush)
     log.close()
     assert stored.record_id is not None
+
+
+def test_a_logged_text_the_store_refuses_in_records_never_becomes_one(project, store) -> None:
+    logged(store, "nul \x00 in a text logged before texts were checked", "full")
+    with pytest.raises(InvalidInputError, match="cannot become a record: it contains a NUL"):
+        record_feedback(store, project, request_id="req1", idx=0, label="spam", api_key="app")
+    with store.read() as conn:
+        assert records.count(conn) == 0 and predictions.feedback_for(conn, "req1") == []
+
+
+def test_a_key_gives_feedback_only_on_its_own_predictions(project, store) -> None:
+    logged(store, "a text from the app", "full")  # logged under the key "app"
+    with pytest.raises(NotFoundError, match="no logged prediction 0 of request 'req1'"):
+        record_feedback(store, project, request_id="req1", idx=0, label="spam",
+                        api_key="mallory")
+    assert record_feedback(store, project, request_id="req1", idx=0, label="spam",
+                           api_key="app").record_id is not None
+
+
+def test_multilabel_feedback_is_stored_as_a_labeling_answer_is(project, store) -> None:
+    project.spec.task = "multilabel"
+    logged(store, "a text with two labels", "full")
+    stored = record_feedback(store, project, request_id="req1", idx=0, label="spam",
+                             api_key="app")
+    with store.read() as conn:
+        (annotation,) = annotation_log.history(conn, stored.record_id)
+    assert annotation["label"] == encode_labels(project, ["spam"]) == '["spam"]'
