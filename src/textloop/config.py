@@ -307,6 +307,8 @@ class ServingSettings(_Strict):
     (its SHA-256, which still links feedback to a stored record) or ``none``.
     ``require_key``: demand an API key even before any key exists (a server with keys always
     demands one). ``cors_origins``: browser origins allowed to call the API (none: CORS off).
+    ``failed_auth_rate``: how many failed API key checks one client address may make
+    (``COUNT/UNIT``; beyond it 429).
     """
 
     alias: str = Field("champion", min_length=1)
@@ -323,6 +325,7 @@ class ServingSettings(_Strict):
     log_queue: int = Field(10_000, ge=1)
     poll_seconds: float = Field(2.0, gt=0.0)
     cors_origins: list[str] = Field(default_factory=list)
+    failed_auth_rate: str = "30/min"
 
 
 

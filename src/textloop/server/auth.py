@@ -23,7 +23,9 @@ def presented_key(request: Request) -> str | None:
 async def api_key(request: Request) -> ApiKey | None:
     """The caller's standing key (None when the server needs none); 401 or 429 otherwise.
 
-    A key seen before is checked in memory; a new one is hashed (scrypt) off the event loop.
+    A key seen before (right or wrong) is checked in memory; a new one is hashed (scrypt) off
+    the event loop. A client address that failed too many checks gets 429 before its key is
+    looked at, so guessing secrets is slow and cannot keep the server hashing.
     """
     state = get_state(request)
     presented = presented_key(request)
@@ -33,9 +35,15 @@ async def api_key(request: Request) -> ApiKey | None:
                                     hint="send `Authorization: Bearer KEY` (create a key with "
                                          "`textloop keys create NAME`)")
         return None
-    key = state.keys.remembered(presented)
-    if key is None:
-        key = await run_in_threadpool(state.keys.verify, presented)
+    client = request.client.host if request.client else "unknown"
+    state.auth_failures.check(client)
+    try:
+        key = state.keys.remembered(presented)
+        if key is None:
+            key = await run_in_threadpool(state.keys.verify, presented)
+    except UnauthorizedError:
+        state.auth_failures.failed(client)
+        raise
     state.limiter.check(key.name, key.rate)
     return key
 

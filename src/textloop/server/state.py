@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request
 from sqlalchemy.exc import SQLAlchemyError
 
 from textloop.config import Project
-from textloop.errors import TextloopError
+from textloop.errors import InvalidInputError, TextloopError
 from textloop.server.batcher import MicroBatcher
 from textloop.server.metrics import ServerMetrics
 from textloop.server.settings import ServerConfig
@@ -26,7 +26,7 @@ from textloop.stages.serving.api_keys import KeyRing
 from textloop.stages.serving.errors import NotReadyError
 from textloop.stages.serving.model import ServedModel, load_served, wanted_version
 from textloop.stages.serving.prediction_log import PredictionLog
-from textloop.stages.serving.rate_limit import RateLimiter
+from textloop.stages.serving.rate_limit import FailedAuthLimiter, Rate, RateLimiter, parse_rate
 from textloop.storage import Store
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ class ServerState:
         self.not_ready = "the model is loading"
         self.keys = KeyRing(serving.require_key)
         self.limiter = RateLimiter(folder=config.rate_dir)
+        self.auth_failures = FailedAuthLimiter(_failed_auth_rate(serving.failed_auth_rate))
         self.log = PredictionLog(store, serving.log_queue, on_drop=self.metrics.log_dropped.inc,
                                  on_depth=self.metrics.log_queue.set)
         self.batcher = MicroBatcher(self.model, max_batch=serving.max_batch,
@@ -113,6 +114,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await state.stop()
+
+
+def _failed_auth_rate(text: str) -> Rate:
+    try:
+        return parse_rate(text)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"serving.failed_auth_rate: {exc.message}",
+                                hint="e.g. failed_auth_rate: 30/min in textloop.yaml") from None
 
 
 def get_state(request: Request) -> ServerState:

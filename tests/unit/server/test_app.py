@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.unit.server.fixtures import (
@@ -16,6 +17,7 @@ from tests.unit.server.fixtures import (
 )
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import registered
+from textloop.errors import InvalidInputError
 from textloop.stages.serving.api_keys import create_key, revoke_key
 from textloop.storage import schema
 
@@ -137,6 +139,26 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(served) -> None:
         limited = client.post("/v1/classify", json={"text": HAM}, headers=auth)
         assert error_of(limited)["code"] == "rate_limited"
         assert 1 <= int(limited.headers["retry-after"]) <= 1800
+
+
+def test_a_client_failing_key_checks_is_slowed_down_with_429(served) -> None:
+    project, store = served
+    key = create_key(store, "app")
+    with client_for(project, store, failed_auth_rate="3/h") as client:
+        wait_ready(client)
+        good = {"X-API-Key": key}
+        assert client.post("/v1/classify", json={"text": HAM}, headers=good).status_code == 200
+        wrong = [{"X-API-Key": f"tl_nope{i}_secret"} for i in range(4)]
+        codes = [client.post("/v1/classify", json={"text": HAM}, headers=h).status_code
+                 for h in wrong]
+        assert codes == [401, 401, 401, 429]
+        limited = client.post("/v1/classify", json={"text": HAM}, headers=good)
+        assert limited.status_code == 429  # the address, not the key, is over its limit
+        assert error_of(limited)["code"] == "rate_limited"
+        assert "failed API key checks from testclient" in error_of(limited)["message"]
+        assert 1 <= int(limited.headers["retry-after"]) <= 1200
+    with pytest.raises(InvalidInputError, match=r"^serving.failed_auth_rate: rate 'often'"):
+        client_for(project, store, failed_auth_rate="often")
 
 
 def test_a_loopback_server_without_keys_refuses_foreign_hosts(served) -> None:

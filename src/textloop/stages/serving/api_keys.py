@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +37,12 @@ predictions; ``feedback`` may also send true labels, which become annotations an
 next release, so only applications trusted to label get it."""
 DEFAULT_SCOPE = "classify"
 FAILED_MEMORY = 4096
-"""How many wrong keys the server remembers, so repeating one costs no scrypt hash."""
+"""How many refused keys the server remembers, so repeating one costs no scrypt hash."""
+FAILED_SECONDS = 60.0
+"""How long a refusal is remembered (the key table changing forgets them all at once)."""
+
+
+Refusal = Callable[[], UnauthorizedError]
 
 
 @dataclass(frozen=True)
@@ -103,17 +110,31 @@ def _to_key(row: dict[str, Any]) -> ApiKey:
 
 
 class KeyRing:
-    """The server's view of the keys: a snapshot of the table plus what it has verified."""
+    """The server's view of the keys: a snapshot of the table plus what it has verified.
 
-    def __init__(self, require_key: bool = False) -> None:
+    Refusals are remembered too (``failed``: bounded, each for ``FAILED_SECONDS``), so a
+    client repeating a wrong, unknown or revoked key costs a dictionary lookup, not a scrypt
+    hash. They are all forgotten whenever the table changes: a key id unknown a moment ago
+    may just have been created. ``hashed`` counts the scrypt checks done.
+    """
+
+    def __init__(self, require_key: bool = False, *, clock: Callable[[], float] = time.monotonic,
+                 failed_memory: int = FAILED_MEMORY) -> None:
         self.require_key = require_key
+        self.clock = clock
+        self.failed_memory = failed_memory
         self.by_id: dict[str, ApiKey] = {}
         self.verified: dict[bytes, str] = {}  # sha256 of a presented key -> its key id
-        self.failed: OrderedDict[bytes, None] = OrderedDict()
+        # sha256 of a refused key -> (until when it is remembered, the refusal to raise)
+        self.failed: OrderedDict[bytes, tuple[float, Refusal]] = OrderedDict()
+        self.hashed = 0
 
     def refresh(self, store: Store) -> None:
         """Re-read the table (one small query; the server's watcher calls this)."""
-        self.by_id = {key.key_id: key for key in list_keys(store)}
+        keys = {key.key_id: key for key in list_keys(store)}
+        if keys != self.by_id:
+            self.failed.clear()
+        self.by_id = keys
 
     @property
     def required(self) -> bool:
@@ -125,40 +146,53 @@ class KeyRing:
         """The standing key when ``presented`` was verified before; raises when it failed
         before or its key is revoked or gone; None when it needs ``verify`` (slow)."""
         digest = _digest(presented)
-        if digest in self.failed:
-            raise _wrong_key()
+        failure = self.failed.get(digest)
+        if failure is not None:
+            if self.clock() < failure[0]:
+                raise failure[1]()  # a new error each time: a re-raised one keeps its frames
+            del self.failed[digest]
         key_id = self.verified.get(digest)
         if key_id is None:
             return None
         return self._standing(key_id)
 
     def verify(self, presented: str) -> ApiKey:
-        """Check ``presented`` against the stored hash (scrypt: run it off the event loop)."""
+        """Check ``presented`` against the stored hash (scrypt: run it off the event loop).
+        A malformed key, an unknown id or a revoked key is refused without hashing."""
+        digest = _digest(presented)
         parts = presented.split("_", 2)
         key = self.by_id.get(parts[1]) if len(parts) == 3 and parts[0] == PREFIX else None
-        if key is None:  # not remembered: a key made since the last refresh will be known
-            raise _wrong_key()
+        if key is None:
+            raise self._remember_failure(digest, _wrong_key)
+        if key.revoked:
+            raise self._remember_failure(digest, _revoked)
+        self.hashed += 1
         if not verify_secret(parts[2], key.secret_hash):
-            self._remember_failure(_digest(presented))
-            raise _wrong_key()
-        self.verified[_digest(presented)] = key.key_id
+            raise self._remember_failure(digest, _wrong_key)
+        self.verified[digest] = key.key_id
         return self._standing(key.key_id)
 
     def _standing(self, key_id: str) -> ApiKey:
         key = self.by_id.get(key_id)
         if key is None or key.revoked:
-            raise UnauthorizedError("this API key has been revoked",
-                                    hint="ask for a new key (`textloop keys create NAME`)")
+            raise _revoked()
         return key
 
-    def _remember_failure(self, digest: bytes) -> None:
-        self.failed[digest] = None
-        while len(self.failed) > FAILED_MEMORY:
+    def _remember_failure(self, digest: bytes, refusal: Refusal) -> UnauthorizedError:
+        self.failed.pop(digest, None)
+        self.failed[digest] = (self.clock() + FAILED_SECONDS, refusal)
+        while len(self.failed) > self.failed_memory:
             self.failed.popitem(last=False)
+        return refusal()
 
 
 def _digest(presented: str) -> bytes:
     return hashlib.sha256(presented.encode("utf-8", "surrogatepass")).digest()
+
+
+def _revoked() -> UnauthorizedError:
+    return UnauthorizedError("this API key has been revoked",
+                             hint="ask for a new key (`textloop keys create NAME`)")
 
 
 def _wrong_key() -> UnauthorizedError:

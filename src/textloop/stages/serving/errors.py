@@ -22,10 +22,21 @@ class RateLimitedError(TextloopError):
     http_status = 429
     code = "rate_limited"
 
-    def __init__(self, key: str, rate: str, retry_after: float) -> None:
+    def __init__(self, key: str, rate: str, retry_after: float, *,
+                 message: str | None = None, hint: str | None = None) -> None:
         self.retry_after = max(1, math.ceil(retry_after))
-        super().__init__(f"key {key!r} is over its rate limit of {rate}",
-                         hint=f"retry after {self.retry_after} s, or ask for a higher --rate")
+        super().__init__(message or f"key {key!r} is over its rate limit of {rate}",
+                         hint=hint or f"retry after {self.retry_after} s, or ask for a higher "
+                                      "--rate")
+
+    @classmethod
+    def for_client(cls, client: str, rate: str, retry_after: float) -> RateLimitedError:
+        """A client address that failed too many key checks (``FailedAuthLimiter``)."""
+        seconds = max(1, math.ceil(retry_after))
+        return cls(client, rate, retry_after,
+                   message=f"too many failed API key checks from {client} (the limit is "
+                           f"{rate}, serving.failed_auth_rate)",
+                   hint=f"retry after {seconds} s with the key `textloop keys create` printed")
 
 
 class NotReadyError(TextloopError):

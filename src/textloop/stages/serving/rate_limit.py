@@ -23,6 +23,7 @@ import hashlib
 import os
 import struct
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,3 +161,40 @@ class RateLimiter:
             return TokenBucket(rate, self.clock)
         name = hashlib.sha256(f"{key}\n{rate}".encode()).hexdigest()[:32]
         return SharedBucket(self.folder / name, rate, self.clock)
+
+
+class FailedAuthLimiter:
+    """Failed API key checks per client address, a token bucket each: an address may fail
+    ``rate`` (a burst of COUNT, refilled at COUNT per unit); once its bucket is empty every
+    request from it is answered 429 until a token is back, before its key is looked at.
+
+    Each guess at a key's secret costs the server a scrypt hash, slow on purpose: without
+    this, one client could keep the server hashing, and guess at leisure. At most
+    ``max_clients`` addresses are remembered (the least recently failed are forgotten first),
+    so a flood of addresses cannot grow memory. Event-loop only, one per process: with
+    ``--workers N`` each worker allows an address the rate.
+    """
+
+    def __init__(self, rate: Rate, clock: Clock = time.monotonic,
+                 max_clients: int = 10_000) -> None:
+        self.rate = rate
+        self.clock = clock
+        self.max_clients = max_clients
+        self.buckets: OrderedDict[str, TokenBucket] = OrderedDict()
+
+    def check(self, client: str) -> None:
+        """Raise ``RateLimitedError`` when ``client`` has no failure left to spend."""
+        bucket = self.buckets.get(client)
+        if bucket is None:
+            return
+        _, wait = spend(self.rate, bucket.tokens, bucket.updated, self.clock())
+        if wait > 0.0:
+            raise RateLimitedError.for_client(client, str(self.rate), wait)
+
+    def failed(self, client: str) -> None:
+        """Count one failed key check from ``client``."""
+        bucket = self.buckets.pop(client, None) or TokenBucket(self.rate, self.clock)
+        self.buckets[client] = bucket  # the most recent failure last
+        while len(self.buckets) > self.max_clients:
+            self.buckets.popitem(last=False)
+        bucket.take()

@@ -6,7 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
-from textloop.stages.serving.api_keys import KeyRing, create_key, list_keys, revoke_key
+from textloop.stages.serving.api_keys import (
+    FAILED_SECONDS,
+    KeyRing,
+    create_key,
+    list_keys,
+    revoke_key,
+)
 from textloop.stages.serving.errors import UnauthorizedError
 from textloop.storage import schema
 
@@ -63,7 +69,8 @@ def test_wrong_and_malformed_keys_are_refused_and_remembered(store) -> None:
             ring.verify(bad)
     with pytest.raises(UnauthorizedError, match="not valid"):
         ring.remembered(wrong)  # a wrong secret of a known key is not hashed again
-    assert ring.remembered("tl_nope_secret") is None  # unknown ids are never remembered
+    with pytest.raises(UnauthorizedError, match="not valid"):
+        ring.remembered("tl_nope_secret")  # nor an unknown id, until the keys change
 
 
 def test_require_key_closes_a_server_without_keys() -> None:
@@ -93,3 +100,60 @@ def test_a_key_without_the_scope_is_refused_with_403(store) -> None:
     assert "--scope feedback" in refused.value.hint
     require_scope(reader, "classify")
     require_scope(None, "feedback")  # a server without keys: no scopes to check
+
+
+class HandClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def refused(ring: KeyRing, presented: str) -> str:
+    """The refusal's message, from memory when the ring remembers it, else by verifying."""
+    with pytest.raises(UnauthorizedError) as error:
+        if ring.remembered(presented) is None:
+            ring.verify(presented)
+    return error.value.message
+
+
+def test_a_revoked_key_is_refused_without_hashing_its_secret(store) -> None:
+    key = create_key(store, "old")
+    revoke_key(store, "old")
+    ring = KeyRing()
+    ring.refresh(store)  # a server started after the revocation: it never verified the key
+    for _ in range(3):
+        assert "revoked" in refused(ring, key)
+    assert "revoked" in refused(ring, key[:-2] + "zz")
+    assert ring.hashed == 0
+
+
+def test_failures_are_remembered_until_they_expire_or_the_keys_change(store) -> None:
+    clock = HandClock()
+    key = create_key(store, "app")
+    ring = KeyRing(clock=clock)
+    ring.refresh(store)
+    wrong = key[:-4] + ("aaaa" if not key.endswith("aaaa") else "bbbb")
+    for _ in range(3):
+        assert "not valid" in refused(ring, wrong)
+    assert ring.hashed == 1  # one scrypt, then remembered
+    clock.now += FAILED_SECONDS + 1  # expired: checked again
+    assert "not valid" in refused(ring, wrong) and ring.hashed == 2
+    late = create_key(store, "late")  # made after the last refresh: unknown for now
+    assert "not valid" in refused(ring, late)
+    with pytest.raises(UnauthorizedError):
+        ring.remembered(late)  # remembered as a failure...
+    ring.refresh(store)  # ...until the keys change
+    assert ring.remembered(late) is None and ring.verify(late).name == "late"
+
+
+def test_remembered_failures_are_bounded(store) -> None:
+    ring = KeyRing(failed_memory=2)
+    ring.refresh(store)
+    for i in range(3):
+        refused(ring, f"tl_unknown{i}_secret")
+    assert len(ring.failed) == 2
+    assert ring.remembered("tl_unknown0_secret") is None  # the oldest was forgotten
+    with pytest.raises(UnauthorizedError):
+        ring.remembered("tl_unknown2_secret")

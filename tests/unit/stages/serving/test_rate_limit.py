@@ -6,7 +6,14 @@ import pytest
 
 from textloop.errors import InvalidInputError
 from textloop.stages.serving.errors import RateLimitedError
-from textloop.stages.serving.rate_limit import Rate, RateLimiter, TokenBucket, parse_rate, spend
+from textloop.stages.serving.rate_limit import (
+    FailedAuthLimiter,
+    Rate,
+    RateLimiter,
+    TokenBucket,
+    parse_rate,
+    spend,
+)
 
 
 class HandClock:
@@ -93,3 +100,28 @@ def test_spend_never_refills_backwards_or_beyond_the_burst() -> None:
     rate = Rate(4, 1.0)
     assert spend(rate, 0.5, updated=10.0, now=9.0) == (0.5, pytest.approx(0.125))
     assert spend(rate, 1.0, updated=0.0, now=1000.0) == (3.0, 0.0)
+
+
+def test_failed_key_checks_are_limited_per_client_address() -> None:
+    clock = HandClock()
+    limiter = FailedAuthLimiter(Rate(3, 60.0), clock)
+    for _ in range(3):
+        limiter.check("10.0.0.1")
+        limiter.failed("10.0.0.1")
+    with pytest.raises(RateLimitedError) as limited:
+        limiter.check("10.0.0.1")  # refused before its key is even looked at
+    assert limited.value.retry_after == 20  # one failure comes back every 20 s
+    assert "failed API key checks from 10.0.0.1" in limited.value.message
+    limiter.check("10.0.0.2")  # another address is not affected
+    clock.now += 20.0
+    limiter.check("10.0.0.1")
+
+
+def test_the_failed_auth_limiter_remembers_a_bounded_number_of_clients() -> None:
+    limiter = FailedAuthLimiter(Rate(1, 60.0), HandClock(), max_clients=2)
+    for client in ("a", "b", "c"):
+        limiter.failed(client)
+    assert list(limiter.buckets) == ["b", "c"]
+    limiter.check("a")  # forgotten: starts afresh
+    with pytest.raises(RateLimitedError):
+        limiter.check("c")
