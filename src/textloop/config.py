@@ -308,7 +308,8 @@ class ServingSettings(_Strict):
     ``require_key``: demand an API key even before any key exists (a server with keys always
     demands one). ``cors_origins``: browser origins allowed to call the API (none: CORS off).
     ``failed_auth_rate``: how many failed API key checks one client address may make
-    (``COUNT/UNIT``; beyond it 429).
+    (``COUNT/UNIT``; beyond it 429). ``allowed_hosts``: the ``Host`` names the server answers
+    to (empty: loopback names on loopback, any name elsewhere).
     """
 
     alias: str = Field("champion", min_length=1)
@@ -326,6 +327,20 @@ class ServingSettings(_Strict):
     poll_seconds: float = Field(2.0, gt=0.0)
     cors_origins: list[str] = Field(default_factory=list)
     failed_auth_rate: str = "30/min"
+    allowed_hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, value: list[str]) -> list[str]:
+        """A name as a ``Host`` header carries it, without the port: anything else would
+        never match, and the server would refuse every request without saying why."""
+        for name in value:
+            if not name.strip() or any(c in name for c in "/ @") or (
+                    name.count(":") == 1 and not name.startswith("[")):
+                raise ValueError(f"{name!r} is not a host name: write it as a Host header "
+                                 "names it, without scheme, port or path (api.example.org, "
+                                 "10.0.0.7, ::1, or * for any)")
+        return value
 
 
 

@@ -170,3 +170,13 @@ def test_regression_spec_defaults_and_mismatches(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as info:
             load_spec(write(tmp_path, text))
         assert found in info.value.message, text
+
+
+def test_serving_allowed_hosts_are_bare_host_names() -> None:
+    from textloop.config import ServingSettings
+
+    assert ServingSettings(allowed_hosts=["api.example.org", "::1", "*"]).allowed_hosts == [
+        "api.example.org", "::1", "*"]
+    for bad in ("https://api.example.org", "api.example.org:443", "", "a b"):
+        with pytest.raises(ValueError, match="is not a host name"):
+            ServingSettings(allowed_hosts=[bad])

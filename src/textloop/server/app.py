@@ -5,10 +5,12 @@ included), CORS only when ``serving.cors_origins`` lists origins, the host check
 body-size limit, then the routes. Handlers answer errors in the one JSON shape. OpenAPI is
 at ``/openapi.json``; no docs pages are served (they would load scripts from a CDN).
 
-The host check: a server that demands no API key and listens on loopback answers only
-requests addressed to a loopback name. A web page whose own name was re-pointed at
-127.0.0.1 (DNS rebinding) could otherwise call it, and read its answers, from a browser on
-this machine. Once keys exist the key is the check, and any ``Host`` is served.
+The host check (``textloop.hosts``): a server on loopback answers only requests addressed
+to a loopback name, one elsewhere any name, unless ``serving.allowed_hosts`` lists the names.
+A web page whose own name was re-pointed at 127.0.0.1 (DNS rebinding) could otherwise call
+it, and read its answers, from a browser on this machine. Routes that need no key
+(``/metrics``, ``/openapi.json``, the probes) are always checked; the ``/v1/`` routes are
+left to the key once keys exist, unless ``allowed_hosts`` is set (then it holds for all).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from textloop.server.settings import ServerConfig
 from textloop.server.state import ServerState, lifespan
 from textloop.storage import Store
 
+KEYED_PREFIX = "/v1/"
+"""Routes that demand a key once the server has keys; every other route needs none."""
+
 
 class ApiBodyLimit(BodyLimit):
     hint = "send fewer or shorter texts per request"
@@ -41,9 +46,12 @@ def create_app(project: Project, store: Store, config: ServerConfig) -> FastAPI:
     errors.install(app)
     app.include_router(router)
     app.add_middleware(ApiBodyLimit, limit=config.serving.max_body_bytes)
-    app.add_middleware(HostGuard, allowed_hosts=allowed_hosts(config.serving.host),
-                       hint="call the server by the address `textloop serve` printed",
-                       checks=lambda scope: not state.keys.required)
+    serving = config.serving
+    app.add_middleware(HostGuard, allowed_hosts=allowed_hosts(serving.host, serving.allowed_hosts),
+                       hint="call the server by the address `textloop serve` printed, or list "
+                            "the name in serving.allowed_hosts",
+                       checks=lambda scope: bool(serving.allowed_hosts) or not (
+                           scope["path"].startswith(KEYED_PREFIX) and state.keys.required))
     if config.serving.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=config.serving.cors_origins,
                            allow_methods=["GET", "POST"],

@@ -170,7 +170,8 @@ def test_a_loopback_server_without_keys_refuses_foreign_hosts(served) -> None:
             assert refused.status_code == 403, host
             assert error_of(refused) == {
                 "code": "forbidden", "message": f"unknown host {host!r}",
-                "hint": "call the server by the address `textloop serve` printed"}
+                "hint": "call the server by the address `textloop serve` printed, or list the "
+                        "name in serving.allowed_hosts"}
             assert client.get("/readyz", headers={"Host": host}).status_code == 403
         for host in ("127.0.0.1:8000", "localhost:9000", "[::1]:8000", "LOCALHOST"):
             assert client.post("/v1/classify", json={"text": SPAM},
@@ -191,19 +192,53 @@ def test_with_keys_any_host_is_served_and_the_key_is_the_check(served) -> None:
                            headers=foreign).status_code == 401
     with client_for(project, store) as client:
         wait_ready(client)
-        assert client.get("/healthz", headers=foreign).status_code == 403
-        key = create_key(store, "app")  # the server learns of it at its next key refresh
-        wait_until(lambda: client.get("/healthz", headers=foreign).status_code == 200,
-                   "the host check to stop once a key exists")
         assert client.post("/v1/classify", json={"text": SPAM},
-                           headers=foreign).status_code == 401
+                           headers=foreign).status_code == 403
+        key = create_key(store, "app")  # the server learns of it at its next key refresh
+        wait_until(lambda: client.post("/v1/classify", json={"text": SPAM},
+                                       headers=foreign).status_code == 401,
+                   "the host check of the API to give way to the key once a key exists")
         assert client.post("/v1/classify", json={"text": SPAM},
                            headers={**foreign, "X-API-Key": key}).status_code == 200
         revoke_key(store, "app")  # a revoked key keeps the server closed, so no host check
         wait_until(lambda: client.post("/v1/classify", json={"text": SPAM},
                                        headers={**foreign, "X-API-Key": key}).status_code == 401,
                    "the revocation to reach the server")
-        assert client.get("/healthz", headers=foreign).status_code == 200
+        assert client.get("/healthz", headers=foreign).status_code == 403  # needs no key
+
+
+def test_routes_that_need_no_key_check_the_host_even_once_keys_exist(served) -> None:
+    """/metrics, /openapi.json and the probes need no key, so the key cannot be their check:
+    a page re-pointed at 127.0.0.1 must not read them from a browser on this machine."""
+    project, store = served
+    key = create_key(store, "app")
+    foreign = {"Host": "evil.example"}
+    with client_for(project, store) as client:
+        wait_ready(client)
+        for path in ("/metrics", "/openapi.json", "/healthz", "/readyz", "/docs"):
+            refused = client.get(path, headers=foreign)
+            assert refused.status_code == 403, path
+            assert error_of(refused)["code"] == "forbidden"
+            assert client.get(path, headers={"Host": "localhost:8000"}).status_code in (
+                200, 404), path  # /docs is not served at all
+        assert client.post("/v1/classify", json={"text": SPAM},
+                           headers={**foreign, "X-API-Key": key}).status_code == 200
+
+
+def test_allowed_hosts_names_the_hosts_for_every_route(served) -> None:
+    project, store = served
+    key = {"X-API-Key": create_key(store, "app")}
+    with client_for(project, store, host="0.0.0.0",
+                    allowed_hosts=["api.example.org"]) as client:
+        ours, theirs = {"Host": "API.example.org:443"}, {"Host": "evil.example"}
+        wait_until(lambda: client.get("/readyz", headers=ours).status_code == 200, "ready")
+        assert client.get("/readyz").status_code == 403  # 127.0.0.1 is not in the list
+        assert client.get("/metrics", headers=ours).status_code == 200
+        assert client.post("/v1/classify", json={"text": SPAM},
+                           headers={**ours, **key}).status_code == 200
+        assert client.get("/metrics", headers=theirs).status_code == 403
+        assert client.post("/v1/classify", json={"text": SPAM},  # a key does not help
+                           headers={**theirs, **key}).status_code == 403
 
 
 def test_a_server_on_another_interface_serves_any_host(served) -> None:
