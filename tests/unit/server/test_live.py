@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import func, select
 
 from tests.unit.server.fixtures import HAM, SPAM, add_version, live_server, promote_to, wait_until
+from tests.unit.stages.serving.test_prediction_log import run_together
 from textloop.storage import predictions, schema
 
 
@@ -107,12 +108,7 @@ def test_bad_texts_among_concurrent_clients_cost_no_good_row(served) -> None:
                 refused.append(response.status_code)
 
     with live_server(project, store) as url:
-        threads = [threading.Thread(target=good, args=(n,)) for n in range(8)]
-        threads.append(threading.Thread(target=bad))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
+        run_together([lambda n=n: good(n) for n in range(8)] + [bad])
         metrics = httpx.get(f"{url}/metrics").text
     assert failures == [] and refused == [422] * 40
     assert 'textloop_prediction_log_dropped_total 0.0' in metrics

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 
@@ -68,6 +69,15 @@ def test_a_refused_batch_loses_only_the_row_the_store_refuses(store) -> None:
     assert log.dropped == 1 and log.written == 2 and count(store) == 2
 
 
+def run_together(targets: list[Callable[[], None]], timeout: float = 120.0) -> None:
+    """Run each target in its own thread, all at once, and wait for every one."""
+    threads = [threading.Thread(target=target) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+
+
 def bad_row(i: int) -> dict:
     """A row whose text UTF-8 cannot encode (what a lone surrogate in JSON becomes)."""
     return log_row(prediction("evil \ud800 row"), request_id=f"bad{i}", idx=0, version=3,
@@ -104,12 +114,7 @@ def test_under_concurrent_writers_every_good_row_is_stored_and_only_bad_ones_dro
         for i in range(40):
             log.offer([bad_row(i)])
 
-    threads = [threading.Thread(target=good, args=(c,)) for c in range(4)]
-    threads.append(threading.Thread(target=bad))
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    run_together([lambda c=c: good(c) for c in range(4)] + [bad])
     log.close()
     assert count(store) == 4 * 300 == log.written  # count in = count stored
     assert log.dropped == 40 == sum(dropped)
