@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -127,14 +128,17 @@ class KeyRing:
         self.verified: dict[bytes, str] = {}  # sha256 of a presented key -> its key id
         # sha256 of a refused key -> (until when it is remembered, the refusal to raise)
         self.failed: OrderedDict[bytes, tuple[float, Refusal]] = OrderedDict()
+        self._failed_lock = threading.Lock()  # verify runs in worker threads, refresh in one
         self.hashed = 0
 
     def refresh(self, store: Store) -> None:
         """Re-read the table (one small query; the server's watcher calls this)."""
         keys = {key.key_id: key for key in list_keys(store)}
-        if keys != self.by_id:
+        if keys == self.by_id:
+            return
+        with self._failed_lock:
             self.failed.clear()
-        self.by_id = keys
+            self.by_id = keys
 
     @property
     def required(self) -> bool:
@@ -150,7 +154,8 @@ class KeyRing:
         if failure is not None:
             if self.clock() < failure[0]:
                 raise failure[1]()  # a new error each time: a re-raised one keeps its frames
-            del self.failed[digest]
+            with self._failed_lock:
+                self.failed.pop(digest, None)
         key_id = self.verified.get(digest)
         if key_id is None:
             return None
@@ -159,16 +164,16 @@ class KeyRing:
     def verify(self, presented: str) -> ApiKey:
         """Check ``presented`` against the stored hash (scrypt: run it off the event loop).
         A malformed key, an unknown id or a revoked key is refused without hashing."""
-        digest = _digest(presented)
+        digest, snapshot = _digest(presented), self.by_id
         parts = presented.split("_", 2)
-        key = self.by_id.get(parts[1]) if len(parts) == 3 and parts[0] == PREFIX else None
+        key = snapshot.get(parts[1]) if len(parts) == 3 and parts[0] == PREFIX else None
         if key is None:
-            raise self._remember_failure(digest, _wrong_key)
+            raise self._remember_failure(digest, _wrong_key, snapshot)
         if key.revoked:
-            raise self._remember_failure(digest, _revoked)
+            raise self._remember_failure(digest, _revoked, snapshot)
         self.hashed += 1
         if not verify_secret(parts[2], key.secret_hash):
-            raise self._remember_failure(digest, _wrong_key)
+            raise self._remember_failure(digest, _wrong_key, snapshot)
         self.verified[digest] = key.key_id
         return self._standing(key.key_id)
 
@@ -178,11 +183,16 @@ class KeyRing:
             raise _revoked()
         return key
 
-    def _remember_failure(self, digest: bytes, refusal: Refusal) -> UnauthorizedError:
-        self.failed.pop(digest, None)
-        self.failed[digest] = (self.clock() + FAILED_SECONDS, refusal)
-        while len(self.failed) > self.failed_memory:
-            self.failed.popitem(last=False)
+    def _remember_failure(self, digest: bytes, refusal: Refusal,
+                          snapshot: dict[str, ApiKey]) -> UnauthorizedError:
+        """Remember a refusal judged on ``snapshot``, unless the keys changed meanwhile."""
+        with self._failed_lock:
+            if snapshot is not self.by_id:
+                return refusal()
+            self.failed.pop(digest, None)
+            self.failed[digest] = (self.clock() + FAILED_SECONDS, refusal)
+            while len(self.failed) > self.failed_memory:
+                self.failed.popitem(last=False)
         return refusal()
 
 
