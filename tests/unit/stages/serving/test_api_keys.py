@@ -157,3 +157,17 @@ def test_remembered_failures_are_bounded(store) -> None:
     assert ring.remembered("tl_unknown0_secret") is None  # the oldest was forgotten
     with pytest.raises(UnauthorizedError):
         ring.remembered("tl_unknown2_secret")
+
+
+def test_a_refusal_judged_on_keys_that_changed_meanwhile_is_not_remembered(store) -> None:
+    """A check that read the table before a refresh (a key created meanwhile) must not leave
+    the new key refused for a minute."""
+    from textloop.stages.serving.api_keys import _digest, _wrong_key
+
+    ring = KeyRing()
+    ring.refresh(store)
+    before = ring.by_id  # what a check running in a worker thread read
+    key = create_key(store, "new")
+    ring.refresh(store)
+    ring._remember_failure(_digest(key), _wrong_key, before)  # that check ends after it
+    assert ring.remembered(key) is None and ring.verify(key).name == "new"
