@@ -63,16 +63,27 @@ async def posted_by(request: Request,
     return annotator
 
 
-def adjudicator(annotator: Annotated[Annotator, Depends(signed_in)]) -> Annotator:
+def adjudicator(request: Request,
+                annotator: Annotated[Annotator, Depends(signed_in)]) -> Annotator:
+    """Adjudicators and admins only: every page or call that shows other people's answers,
+    agreement or disputes, or decides over them.
+
+    Overlap is blind: an annotator who could see that a record is disputed could undo their
+    answer and change it to match, and agreement would then measure nothing.
+    """
     if not annotator.can_adjudicate:
-        raise ForbiddenError(f"{annotator.name} is an {annotator.role}; adjudication needs "
-                             "the adjudicator or admin role",
-                             hint="ask an admin to add you with --role adjudicator")
+        raise ForbiddenError(
+            f"{request.url.path} needs the adjudicator or admin role, and {annotator.name} is "
+            f"an {annotator.role}: annotators see only their own work, never other people's "
+            "answers, agreement or disputes, and decisions are for adjudicators",
+            hint="labeling stays blind so that answers are independent; ask an admin to add "
+                 "you with --role adjudicator if you should decide between answers")
     return annotator
 
 
-def adjudicator_posting(annotator: Annotated[Annotator, Depends(posted_by)]) -> Annotator:
-    return adjudicator(annotator)
+def adjudicator_posting(request: Request,
+                        annotator: Annotated[Annotator, Depends(posted_by)]) -> Annotator:
+    return adjudicator(request, annotator)
 
 
 def admin_posting(annotator: Annotated[Annotator, Depends(posted_by)]) -> Annotator:

@@ -86,3 +86,40 @@ def test_adjudicators_and_admins_reach_adjudication(web: Web) -> None:
         user = web.sign_in(name, role=role)
         assert user.get("/adjudicate").status_code == 200
         assert 'href="/adjudicate"' in user.get("/label").text
+
+
+def _overlapping_dispute(web: Web) -> list[str]:
+    """Two annotators who answered one record differently (a dispute under blind overlap)."""
+    ids = queue_texts(web.store, web.project, web.project.root / "data", ["a contested text"],
+                      overlap=2)
+    for name, label in (("anna", "spam"), ("ben", "ham")):
+        web.sign_in(name).post("/label/answer", {"record_id": ids[0], "label": label})
+    return ids
+
+
+@pytest.mark.parametrize("path", ["/agreement", "/adjudicate", "/review"])
+def test_an_annotator_never_sees_agreement_or_disputes(overlap_web: Web, path: str) -> None:
+    """Blind overlap: an annotator who could see a dispute could undo and match the other."""
+    web = overlap_web
+    _overlapping_dispute(web)
+    anna = web.sign_in("anna")
+    page = anna.get(path)
+    assert page.status_code == 403
+    assert "needs the adjudicator or admin role" in page.text and path in page.text
+    assert "disputed" not in page.text and "kappa" not in page.text
+    htmx = anna.get(path, headers={"HX-Request": "true"})
+    assert htmx.status_code == 403 and htmx.json()["error"]["code"] == "forbidden"
+    nav = anna.get("/label").text
+    for hidden in ("/agreement", "/adjudicate", "/review"):
+        assert f'href="{hidden}"' not in nav
+
+
+def test_adjudicators_and_admins_see_agreement(overlap_web: Web) -> None:
+    web = overlap_web
+    _overlapping_dispute(web)
+    for name, role in (("judge", "adjudicator"), ("boss", "admin")):
+        user = web.sign_in(name, role=role)
+        page = user.get("/agreement")
+        assert page.status_code == 200
+        assert "<dt>with differing answers</dt><dd>1</dd>" in page.text
+        assert 'href="/agreement"' in user.get("/label").text

@@ -1,7 +1,8 @@
 """The agreement page: the statistics of ``stages.agreement`` with words for each value.
 
-Aggregates only: no record and no one's answer to a record is shown here (annotators must
-not see others' labels before answering); disputed records are on the adjudication page.
+Aggregates only: no record and no one's answer to a record is shown here; disputed records
+are on the adjudication page. Even aggregates tell an annotator that their answers disagree
+with someone's, so like adjudication the page is for adjudicators and admins only.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from textloop.stages.agreement import agreement_report
-from textloop.web.auth import Context, SignedIn
+from textloop.web.auth import Adjudicator, Context
 from textloop.web.rendering import render
 
 router = APIRouter(prefix="/agreement")
 
 
 @router.get("")
-def page(request: Request, context: Context, _: SignedIn) -> Response:
+def page(request: Request, context: Context, _: Adjudicator) -> Response:
     return render(request, "agreement.html", title="Agreement",
                   r=agreement_report(context.store, context.project))

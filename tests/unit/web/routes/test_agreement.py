@@ -14,7 +14,7 @@ def test_the_agreement_page_shows_the_statistics(overlap_web: Web) -> None:
                                    ("other", "other")], strict=True):
         a.post("/label/answer", {"record_id": rid, "label": la})
         b.post("/label/answer", {"record_id": rid, "label": lb})
-    page = a.get("/agreement")
+    page = web.sign_in("judge", role="adjudicator").get("/agreement")
     assert page.status_code == 200
     assert "<h1>Agreement</h1>" in page.text
     for heading in ("Each annotator against the final label", "Pairs of annotators (Cohen's kappa)",
