@@ -221,3 +221,30 @@ def test_a_row_postgres_refuses_costs_only_itself_in_the_prediction_log(pg_proje
     log.start()
     log.close()
     assert (log.written, log.dropped) == (5, 1)
+
+
+def test_a_v9_postgres_store_gains_session_generations(pg_project) -> None:
+    """Migration 10 on PostgreSQL: the column arrives, accounts keep working at 0."""
+    import time
+
+    from sqlalchemy import text
+
+    from textloop.stages.annotators import get_annotator, reset_token, sign_out
+    from textloop.storage import annotators, schema
+
+    _, store = pg_project
+    with store.write() as conn:
+        annotators.add(conn, "alice", "scrypt$x$y", "annotator")
+        conn.execute(text("ALTER TABLE annotators DROP COLUMN session_generation"))
+        conn.execute(schema.schema_migrations.delete().where(
+            schema.schema_migrations.c.version > 9))
+        conn.execute(schema.schema_migrations.insert().values(
+            version=9, name="api key scopes: classify, feedback", applied_at=time.time()))
+    store.engine.dispose()
+    with Store(store.url, store.artifact_root) as reopened:
+        found = get_annotator(reopened, "alice")
+        assert found is not None and found.session_generation == 0
+        reset_token(reopened, "alice")
+        sign_out(reopened, "alice")
+        found = get_annotator(reopened, "alice")
+        assert found is not None and found.session_generation == 2

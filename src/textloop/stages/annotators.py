@@ -13,6 +13,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -29,6 +30,13 @@ class Annotator:
     name: str
     role: str
     active: bool
+    session_generation: int = 0
+    """Bumped by reset, revoke and sign-out; a session issued under an older one has ended."""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Annotator:
+        return cls(row["name"], row["role"], row["revoked_at"] is None,
+                   int(row["session_generation"]))
 
     @property
     def can_adjudicate(self) -> bool:
@@ -66,7 +74,8 @@ def add_annotator(store: Store, name: str, role: str = "annotator") -> str:
 
 
 def reset_token(store: Store, name: str) -> str:
-    """A new token for an existing (possibly revoked) annotator; the old one stops working."""
+    """A new token for an existing (possibly revoked) annotator; the old token and every
+    session signed in before stop working (a reset often follows a leaked link)."""
     token = secrets.token_urlsafe(18)
     with store.write() as conn:
         _require(conn, name)
@@ -75,15 +84,23 @@ def reset_token(store: Store, name: str) -> str:
 
 
 def revoke(store: Store, name: str) -> None:
+    """Deactivate the account and end its sessions for good: a later ``reset`` re-activates
+    the account, but not the sessions it had before."""
     with store.write() as conn:
         _require(conn, name)
         annotators.revoke(conn, name)
 
 
+def sign_out(store: Store, name: str) -> None:
+    """End every session of the account, so a copied or replayed cookie is refused too."""
+    with store.write() as conn:
+        _require(conn, name)
+        annotators.end_sessions(conn, name)
+
+
 def list_annotators(store: Store) -> list[Annotator]:
     with store.read() as conn:
-        return [Annotator(r["name"], r["role"], r["revoked_at"] is None)
-                for r in annotators.list_all(conn)]
+        return [Annotator.from_row(r) for r in annotators.list_all(conn)]
 
 
 def authenticate(store: Store, name: str, token: str) -> Annotator | None:
@@ -95,13 +112,13 @@ def authenticate(store: Store, name: str, token: str) -> Annotator | None:
         return None
     if row["revoked_at"] is not None or not verify_secret(token, row["secret_hash"]):
         return None
-    return Annotator(row["name"], row["role"], True)
+    return Annotator.from_row(row)
 
 
 def get_annotator(store: Store, name: str) -> Annotator | None:
     with store.read() as conn:
         row = annotators.get(conn, name)
-    return Annotator(row["name"], row["role"], row["revoked_at"] is None) if row else None
+    return Annotator.from_row(row) if row else None
 
 
 def _check(name: str, role: str) -> None:

@@ -9,6 +9,9 @@ from sqlalchemy import Connection, select
 
 from textloop.storage.schema import annotators as table
 
+# computed by the database in the UPDATE itself, so two concurrent bumps both count
+_next_generation = table.c.session_generation + 1
+
 
 def add(conn: Connection, name: str, secret_hash: str, role: str) -> None:
     conn.execute(table.insert().values(name=name, secret_hash=secret_hash, role=role,
@@ -25,9 +28,18 @@ def list_all(conn: Connection) -> list[dict[str, Any]]:
 
 
 def set_secret(conn: Connection, name: str, secret_hash: str) -> None:
-    conn.execute(table.update().where(table.c.name == name).values(secret_hash=secret_hash,
-                                                                   revoked_at=None))
+    """A new secret (re-activating a revoked account) that also ends every session."""
+    conn.execute(table.update().where(table.c.name == name).values(
+        secret_hash=secret_hash, revoked_at=None, session_generation=_next_generation))
 
 
 def revoke(conn: Connection, name: str) -> None:
-    conn.execute(table.update().where(table.c.name == name).values(revoked_at=time.time()))
+    conn.execute(table.update().where(table.c.name == name).values(
+        revoked_at=time.time(), session_generation=_next_generation))
+
+
+def end_sessions(conn: Connection, name: str) -> None:
+    """Every session issued before now stops working (sign-out)."""
+    conn.execute(table.update().where(table.c.name == name).values(
+        session_generation=_next_generation))
+

@@ -94,6 +94,18 @@ def _key_scopes(conn: Connection) -> None:
                       "DEFAULT 'classify feedback'"))
 
 
+def _session_generation(conn: Connection) -> None:
+    """v10: ``annotators.session_generation``, which reset, revoke and sign-out bump so that
+    every session issued before ends at once; existing accounts start at generation 0.
+
+    v2 creates ``annotators`` from its current definition, so a store upgraded from v1 in one
+    go already has the column: it is added only where it is missing.
+    """
+    if "session_generation" not in {c["name"] for c in inspect(conn).get_columns("annotators")}:
+        conn.execute(text("ALTER TABLE annotators ADD COLUMN session_generation INTEGER "
+                          "NOT NULL DEFAULT 0"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -104,6 +116,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "monitoring: monitor reports, checks and alert rows", _monitoring),
     Migration(8, "synth: synthetic batches and items", _synth),
     Migration(9, "api key scopes: classify, feedback", _key_scopes),
+    Migration(10, "annotators: session generation, so reset/revoke/sign-out end sessions",
+              _session_generation),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -165,6 +165,9 @@ annotators = Table(
     Column("role", String(16), nullable=False, server_default="annotator"),
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float),
+    # bumped by reset, revoke and sign-out: a session cookie names the generation it was
+    # issued under, so every older session of the account ends at once (migration v10)
+    Column("session_generation", Integer, nullable=False, server_default="0"),
 )
 
 # The labeling queue: records chosen for labeling, each routed to ``overlap`` annotators.

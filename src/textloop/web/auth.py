@@ -44,6 +44,10 @@ def signed_in(request: Request) -> Annotator:
     if annotator is None or not annotator.active:
         raise NotSignedInError(f"the account {session.name!r} is no longer active",
                                hint="ask an admin for `textloop annotators reset NAME`")
+    if session.generation != annotator.session_generation:
+        raise NotSignedInError("this session has ended: the account signed out, or its token "
+                               "was reset or revoked, after it began",
+                               hint="sign in again with your login link or your current token")
     request.state.session = session
     request.state.user = annotator
     return annotator
@@ -92,9 +96,10 @@ def admin_posting(annotator: Annotated[Annotator, Depends(posted_by)]) -> Annota
     return annotator
 
 
-def start_session(response: Response, context: WebContext, name: str) -> None:
+def start_session(response: Response, context: WebContext, annotator: Annotator) -> None:
     """Set the signed session cookie: HttpOnly, SameSite=Strict, Secure behind HTTPS."""
-    response.set_cookie(COOKIE, context.signer.dumps(new_session(name)), httponly=True,
+    session = new_session(annotator.name, annotator.session_generation)
+    response.set_cookie(COOKIE, context.signer.dumps(session), httponly=True,
                         samesite="strict", secure=context.settings.secure_cookie, path="/",
                         max_age=int(context.settings.session_seconds))
 

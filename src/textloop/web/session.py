@@ -2,8 +2,10 @@
 
 A session is a small JSON object signed with HMAC-SHA256 under the app's secret; nothing
 is stored server-side. The cookie carries no secret of the annotator (their token is only
-checked once, at sign-in), and every request re-checks that the account is still active,
-so revoking an annotator ends their sessions at once.
+checked once, at sign-in), but it names the account's session generation at sign-in. Every
+request re-checks that the account is still active and still at that generation; reset,
+revoke and sign-out bump it, so every session issued before ends at once, and a revoked
+session never comes back when the account is reset.
 """
 
 from __future__ import annotations
@@ -25,10 +27,13 @@ class Session:
     name: str
     csrf: str
     issued: float
+    generation: int = 0
+    """The account's session generation at sign-in (``Annotator.session_generation``)."""
 
 
-def new_session(name: str) -> Session:
-    return Session(name=name, csrf=secrets.token_urlsafe(24), issued=time.time())
+def new_session(name: str, generation: int = 0) -> Session:
+    return Session(name=name, csrf=secrets.token_urlsafe(24), issued=time.time(),
+                   generation=generation)
 
 
 class SessionSigner:
@@ -39,8 +44,8 @@ class SessionSigner:
         self.max_age_s = max_age_s
 
     def dumps(self, session: Session) -> str:
-        payload = json.dumps({"n": session.name, "c": session.csrf, "t": session.issued},
-                             separators=(",", ":")).encode()
+        payload = json.dumps({"n": session.name, "c": session.csrf, "t": session.issued,
+                              "g": session.generation}, separators=(",", ":")).encode()
         body = _b64(payload)
         return f"{body}.{_b64(self._mac(body))}"
 
@@ -53,7 +58,8 @@ class SessionSigner:
             if not hmac.compare_digest(_unb64(mac), self._mac(body)):
                 return None
             data = json.loads(_unb64(body))
-            session = Session(name=str(data["n"]), csrf=str(data["c"]), issued=float(data["t"]))
+            session = Session(name=str(data["n"]), csrf=str(data["c"]), issued=float(data["t"]),
+                              generation=int(data["g"]))
         except (ValueError, KeyError, TypeError, binascii.Error):
             return None
         age = (time.time() if now is None else now) - session.issued

@@ -241,3 +241,24 @@ def test_a_v8_store_keeps_its_api_keys_with_both_scopes(tmp_path) -> None:
         assert (9, "api key scopes: classify, feedback") in stamps(store)
         (key,) = list_keys(store)
         assert (key.name, key.rate, key.scopes) == ("old-app", "10/s", ("classify", "feedback"))
+
+
+def test_a_v9_store_gains_session_generations_and_keeps_its_accounts(tmp_path) -> None:
+    from sqlalchemy import text
+
+    from textloop.stages.annotators import authenticate, get_annotator, reset_token
+    from textloop.storage import annotators
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        annotators.add(conn, "alice", "scrypt$x$y", "adjudicator")
+        conn.execute(text("ALTER TABLE annotators DROP COLUMN session_generation"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=9, name="api key scopes: classify, feedback", applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == [9, 10]
+        found = get_annotator(store, "alice")
+        assert found is not None and (found.role, found.session_generation) == ("adjudicator", 0)
+        token = reset_token(store, "alice")
+        signed_in = authenticate(store, "alice", token)
+        assert signed_in is not None and signed_in.session_generation == 1

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.web.webapp import Web, queue_texts
-from textloop.stages.annotators import revoke
+from textloop.stages.annotators import reset_token, revoke
 from textloop.storage import annotation_log
+from textloop.web.session import COOKIE
 
 
 def test_pages_redirect_to_sign_in_and_calls_get_401(web: Web) -> None:
@@ -123,3 +124,42 @@ def test_adjudicators_and_admins_see_agreement(overlap_web: Web) -> None:
         assert page.status_code == 200
         assert "<dt>with differing answers</dt><dd>1</dd>" in page.text
         assert 'href="/agreement"' in user.get("/label").text
+
+
+def _replay(web: Web, cookie: str) -> int:
+    """The status of ``/api/next`` for a fresh client that presents an old session cookie."""
+    client = web.client()
+    client.cookies.set(COOKIE, cookie)
+    return client.get("/api/next").status_code
+
+
+def test_a_reset_ends_every_session_of_the_account(web: Web) -> None:
+    laptop, phone = web.sign_in("alice"), web.sign_in("alice")
+    cookie = laptop.client.cookies[COOKIE]
+    reset_token(web.store, "alice")
+    assert laptop.get("/api/next").status_code == 401
+    assert phone.get("/api/next").status_code == 401
+    assert _replay(web, cookie) == 401
+
+
+def test_a_revoked_session_stays_ended_after_the_account_is_reset(web: Web) -> None:
+    user = web.sign_in("alice")
+    cookie = user.client.cookies[COOKIE]
+    revoke(web.store, "alice")
+    web.tokens["alice"] = reset_token(web.store, "alice")
+    assert user.get("/api/next").status_code == 401
+    assert _replay(web, cookie) == 401
+    assert web.sign_in("alice").get("/api/next").status_code == 200  # the new token works
+
+
+def test_a_cookie_replayed_after_sign_out_is_refused(web: Web) -> None:
+    user, other_device = web.sign_in("alice"), web.sign_in("alice")
+    cookie = user.client.cookies[COOKIE]
+    assert user.post("/logout", htmx=False, follow_redirects=False).status_code == 303
+    response = web.client()
+    response.cookies.set(COOKIE, cookie)
+    refused = response.get("/api/next")
+    assert refused.status_code == 401
+    assert "ended" in refused.json()["error"]["message"]
+    assert other_device.get("/api/next").status_code == 401  # sign-out ends them all
+    assert web.sign_in("alice").get("/api/next").status_code == 200  # signing in again works

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from textloop.stages.annotators import authenticate
+from textloop.stages.annotators import authenticate, sign_out
 from textloop.web.auth import Context, Posting, end_session, start_session
 from textloop.web.rendering import render
 
@@ -54,12 +54,14 @@ def login(request: Request, context: Context,
         return render(request, "login.html", status_code=401, title="Sign in", name=name,
                       next=safe_next(next), failed=True)
     response = RedirectResponse(safe_next(next), status_code=303)
-    start_session(response, context, annotator.name)
+    start_session(response, context, annotator)
     return response
 
 
 @router.post("/logout")
-def logout(context: Context, _: Posting) -> Response:
+def logout(context: Context, user: Posting) -> Response:
+    """End every session of the account (a copied cookie too), then clear this one."""
+    sign_out(context.store, user.name)
     response = RedirectResponse("/login", status_code=303)
     end_session(response, context)
     return response
