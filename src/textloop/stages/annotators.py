@@ -23,6 +23,10 @@ from textloop.storage import Store, annotators
 ROLES = ("annotator", "adjudicator", "admin")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+# A hash in the stored format of a random secret nobody kept: sign-in verifies against it
+# for unknown and revoked names, so every sign-in costs exactly one scrypt run and timing
+# does not tell which names exist or are revoked. A constant, so it costs nothing to build.
+_DUMMY_HASH = "scrypt$rv7pJu8uuCj/PZxGCOIsPg==$2zzdENvv5+K9pazLyDkjGGP5nwlnOZvE+RIYs13/5fw="
 
 
 @dataclass(frozen=True)
@@ -104,15 +108,16 @@ def list_annotators(store: Store) -> list[Annotator]:
 
 
 def authenticate(store: Store, name: str, token: str) -> Annotator | None:
-    """The annotator when name and token match an active account, else None."""
+    """The annotator when name and token match an active account, else None.
+
+    Exactly one scrypt verification runs whatever the outcome (against a dummy hash for an
+    unknown or revoked name), so response time does not reveal whether an account exists.
+    """
     with store.read() as conn:
         row = annotators.get(conn, name)
-    if row is None:
-        verify_secret(token, hash_secret("timing"))  # same cost whether or not the name exists
-        return None
-    if row["revoked_at"] is not None or not verify_secret(token, row["secret_hash"]):
-        return None
-    return Annotator.from_row(row)
+    active = row if row is not None and row["revoked_at"] is None else None
+    matches = verify_secret(token, active["secret_hash"] if active else _DUMMY_HASH)
+    return Annotator.from_row(active) if active and matches else None
 
 
 def get_annotator(store: Store, name: str) -> Annotator | None:

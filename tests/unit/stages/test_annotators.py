@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
@@ -46,3 +48,30 @@ def test_bad_names_roles_and_duplicates(store) -> None:
 def test_verify_rejects_malformed_hashes() -> None:
     assert not annotators.verify_secret("x", "plain-text")
     assert not annotators.verify_secret("x", "md5$YQ==$YQ==")
+
+
+def test_sign_in_does_the_same_work_whether_or_not_the_account_exists(
+        store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Timing must not tell an unknown or revoked name from a wrong token: every sign-in runs
+    exactly one scrypt verification with the same parameters."""
+    token = annotators.add_annotator(store, "alice")
+    annotators.add_annotator(store, "bob")
+    annotators.revoke(store, "bob")
+    calls: list[tuple[object, ...]] = []
+    real = hashlib.scrypt
+
+    def recording(password: bytes, **kwargs: object) -> bytes:
+        calls.append((len(kwargs["salt"]),  # type: ignore[arg-type]
+                      *(kwargs[k] for k in ("n", "r", "p", "dklen"))))
+        return real(password, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(annotators.hashlib, "scrypt", recording)
+    work = {}
+    for case, name, secret in (("right token", "alice", token), ("wrong token", "alice", "x"),
+                               ("unknown name", "mallory", token), ("revoked", "bob", "x")):
+        calls.clear()
+        found = annotators.authenticate(store, name, secret)
+        assert (found is not None) == (case == "right token")
+        work[case] = list(calls)
+    assert len(work["right token"]) == 1
+    assert all(done == work["right token"] for done in work.values()), work

@@ -68,7 +68,8 @@ def revoke(name: Annotated[str, typer.Argument(help="The account to revoke.")]) 
 @annotators_app.command("reset", epilog="Example: textloop annotators reset alice")
 def reset(name: Annotated[str, typer.Argument(help="The account to give a new token.")],
           url: Url = DEFAULT_URL) -> None:
-    """Issue a new token (the old one stops working; a revoked account becomes active)."""
+    """Issue a new token (the old one and every session stop working; a revoked account
+    becomes active)."""
     with open_store(current_project()) as store:
         token = accounts.reset_token(store, name)
     _print_secret(name, token, url)
