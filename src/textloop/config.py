@@ -245,6 +245,10 @@ class LabelingSettings(_Strict):
     ``policy`` orders the sources of a record's final label among human answers:
     an adjudicator's decision, then a strict majority of annotators, then the Dawid-Skene
     estimate (which weighs annotators by their estimated accuracy) for ties.
+
+    ``suggest_min_confidence``: the labeling page shows the model's suggestion (and makes
+    ``Enter`` accept it) only when the model is at least this confident; a coin-flip guess
+    offered as the default answer pulls annotators towards it.
     """
 
     overlap: int = Field(1, ge=1, le=10)
@@ -253,6 +257,7 @@ class LabelingSettings(_Strict):
     batch: int = Field(50, ge=1, le=10_000)
     retrain_after: int = Field(10, ge=1)
     retrain_debounce_seconds: float = Field(5.0, ge=0.0)
+    suggest_min_confidence: float = Field(0.7, ge=0.0, le=1.0)
 
     @field_validator("policy")
     @classmethod

@@ -38,6 +38,9 @@ class LabelingItem:
     picked_because: str | None = None
     """Why a record came back from production (``production REQUEST/IDX: disputed ...``);
     None for the project's own suggestions, whose strategy name means nothing to annotators."""
+    withheld_below: float | None = None
+    """The confidence a suggestion needs, when the model's guess fell short of it and was
+    withheld (``suggestion`` is then None); None when nothing was withheld."""
 
     @property
     def remaining_text(self) -> str:
@@ -76,8 +79,14 @@ def encode_labels(project: Project, labels: Sequence[str]) -> str:
     return labels[0]
 
 
-def next_item(store: Store, annotator: str) -> LabelingItem | None:
-    """The annotator's open assignment, or a newly claimed one; None when nothing is left."""
+def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0
+              ) -> LabelingItem | None:
+    """The annotator's open assignment, or a newly claimed one; None when nothing is left.
+
+    A suggestion less confident than ``min_confidence`` (``labeling.suggest_min_confidence``)
+    is withheld, as is one of unknown confidence when a minimum is set: shown as the default
+    answer, a coin flip would anchor the annotator instead of helping.
+    """
     with store.write() as conn:
         assignment = queue.open_assignment(conn, annotator) or queue.claim_next(conn, annotator)
         if assignment is None:
@@ -85,9 +94,14 @@ def next_item(store: Store, annotator: str) -> LabelingItem | None:
         (record,) = records.get_many(conn, [assignment["record_id"]])
         remaining = queue.remaining_for(conn, annotator)
     strategy = str(assignment.get("strategy") or "")
-    return LabelingItem(record.id, record.text, record.meta, assignment["suggestion"],
-                        assignment["confidence"], remaining,
-                        strategy if strategy.startswith(queue.PRODUCTION_STRATEGY) else None)
+    suggestion, confidence = assignment["suggestion"], assignment["confidence"]
+    withheld = suggestion is not None and min_confidence > 0 and (
+        confidence is None or confidence < min_confidence)
+    if withheld:
+        suggestion = confidence = None
+    return LabelingItem(record.id, record.text, record.meta, suggestion, confidence, remaining,
+                        strategy if strategy.startswith(queue.PRODUCTION_STRATEGY) else None,
+                        withheld_below=min_confidence if withheld else None)
 
 
 def submit(store: Store, project: Project, annotator: str, record_id: str,
@@ -164,6 +178,11 @@ class QueueStatus:
     @property
     def waiting(self) -> int:
         return self.counts.get(queue.OPEN, 0) + self.counts.get(queue.FULL, 0)
+
+    @property
+    def total(self) -> int:
+        """Every record queued so far and not withdrawn: the waiting ones and the answered."""
+        return self.waiting + self.counts.get(queue.DONE, 0)
 
 
 def queue_status(store: Store) -> QueueStatus:

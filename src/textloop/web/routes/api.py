@@ -33,7 +33,8 @@ class RecordRef(BaseModel):
 
 
 def _next(context: WebContext, name: str) -> dict[str, Any] | None:
-    item = labeling.next_item(context.store, name)
+    item = labeling.next_item(
+        context.store, name, min_confidence=context.project.spec.labeling.suggest_min_confidence)
     return asdict(item) if item else None
 
 

@@ -25,10 +25,17 @@ Labels = Annotated[list[str] | None, Form(alias="label")]
 LABELED = {"HX-Trigger": "labeled"}
 
 
+def next_for(context: WebContext, user: Annotator) -> labeling.LabelingItem | None:
+    """The annotator's current item, with suggestions below the project's minimum withheld."""
+    return labeling.next_item(
+        context.store, user.name,
+        min_confidence=context.project.spec.labeling.suggest_min_confidence)
+
+
 def panel(request: Request, context: WebContext, user: Annotator, notice: str = "",
           headers: dict[str, str] | None = None) -> Response:
     """The record panel with the annotator's current item (or the empty-queue message)."""
-    item = labeling.next_item(context.store, user.name)
+    item = next_for(context, user)
     waiting = item is None and context.queue_ran_dry()
     return render(request, "_panel.html", headers=headers, item=item, notice=notice,
                   waiting=waiting)
@@ -36,7 +43,7 @@ def panel(request: Request, context: WebContext, user: Annotator, notice: str = 
 
 @router.get("")
 def page(request: Request, context: Context, user: SignedIn) -> Response:
-    item = labeling.next_item(context.store, user.name)
+    item = next_for(context, user)
     waiting = item is None and context.queue_ran_dry()
     return render(request, "label.html", title="Label", item=item, notice="",
                   waiting=waiting)
@@ -92,4 +99,5 @@ def progress(request: Request, context: Context, _: SignedIn) -> Response:
     from textloop.stages.active_learn import labeling_progress
 
     return render(request, "_progress.html",
-                  progress=labeling_progress(context.store, context.project))
+                  progress=labeling_progress(context.store, context.project),
+                  queue=labeling.queue_status(context.store))

@@ -58,6 +58,32 @@ def test_no_suggestion_without_a_model(web: Web) -> None:
     assert TEXTS[0] in page.text
 
 
+def test_a_coin_flip_is_never_suggested(web: Web) -> None:
+    """Below ``labeling.suggest_min_confidence`` (0.7 by default) there is no suggestion, no
+    highlighted label and no Enter action: a 50% guess would only anchor the annotator."""
+    assert web.project.spec.labeling.suggest_min_confidence == 0.7
+    queue_texts(web.store, web.project, web.project.root / "data", TEXTS[:1],
+                suggestion="spam", confidence=0.5)
+    user = web.sign_in("alice")
+    page = user.get("/label")
+    assert TEXTS[0] in page.text
+    assert "Model suggests" not in page.text and "Accept suggestion" not in page.text
+    assert 'data-key="Enter"' not in page.text and "choice suggested" not in page.text
+    assert "below 70%" in page.text  # says why there is none
+    assert user.get("/api/next").json()["item"]["suggestion"] is None
+
+
+def test_the_suggestion_threshold_is_configurable(tmp_path: Path) -> None:
+    web = make_web(tmp_path)
+    web.project.spec.labeling.suggest_min_confidence = 0.4
+    queue_texts(web.store, web.project, web.project.root / "data", TEXTS[:1],
+                suggestion="ham", confidence=0.5)
+    page = web.sign_in("alice").get("/label")
+    assert "Model suggests <strong class=\"label\">ham</strong>" in page.text
+    assert 'data-key="Enter">Accept suggestion' in page.text
+    web.store.close()
+
+
 def test_an_answer_is_stored_at_once_and_the_next_record_comes_back(web: Web) -> None:
     ids = queue_texts(web.store, web.project, web.project.root / "data", TEXTS)
     user = web.sign_in("alice")
@@ -191,6 +217,8 @@ def test_the_progress_fragment_counts_human_labels(web: Web) -> None:
     assert "<strong>3</strong> labeled" in fragment.text
     assert '<progress max="100" value="' in fragment.text
     assert "macro_f1" in fragment.text and "no estimate yet" in fragment.text
+    queued = "queue: <strong>2</strong> of <strong>5</strong> queued records to answer"
+    assert queued in fragment.text  # beside the bar: 3 answered, 1 held, 1 waiting
     page = user.get("/label")
     assert 'hx-get="/label/progress"' in page.text and "labeled from:body" in page.text
 
