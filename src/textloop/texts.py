@@ -9,6 +9,7 @@ same to a user become different rows (or one bad row breaks a batch written besi
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
 from typing import Annotated
@@ -36,6 +37,9 @@ _CONFUSABLES = str.maketrans({
     # Latin look-alikes
     "ı": "i", "ɩ": "i", "ɡ": "g", "ʏ": "y", "ſ": "s",
 })
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_MARKUP = re.compile(r"<(?:[A-Za-z][A-Za-z0-9]*|/[A-Za-z][A-Za-z0-9]*|!--)[^<>]*>"
+                     r"|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
 
 
 def normalize_text(value: str) -> str:
@@ -138,3 +142,21 @@ def skeleton(name: str) -> str:
     Latin. Two names with one skeleton are too easily taken for each other."""
     folded = unicodedata.normalize("NFKC", name).casefold()
     return _ZERO_WIDTH.sub("", folded).translate(_CONFUSABLES)
+
+
+def unescape_html(text: str) -> str:
+    """HTML line breaks as newlines and character references as their characters.
+
+    For text scraped from web pages (``textloop import --unescape-html``): ``<br />`` and
+    ``&amp;`` are how the page wrote a line break and an ampersand, not what the author
+    typed. Breaks are replaced first, so an escaped ``&lt;br /&gt;`` (someone writing about
+    the tag) stays the text ``<br />``. Other tags are kept: the web app always displays
+    text escaped, so they show as the characters they are.
+    """
+    return html.unescape(_BREAK.sub("\n", text))
+
+
+def has_html_markup(text: str) -> bool:
+    """Whether the text holds HTML tags or character references (``<br />``, ``&amp;``),
+    so a viewer can say it is shown literally; a bare ``<`` or ``&`` is not markup."""
+    return _MARKUP.search(text) is not None

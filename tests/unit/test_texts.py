@@ -6,7 +6,15 @@ import unicodedata
 
 import pytest
 
-from textloop.texts import content_hash, dedup_key, hidden_character, record_id, skeleton
+from textloop.texts import (
+    content_hash,
+    dedup_key,
+    has_html_markup,
+    hidden_character,
+    record_id,
+    skeleton,
+    unescape_html,
+)
 
 NFC = unicodedata.normalize("NFC", "café")
 NFD = unicodedata.normalize("NFD", "café")
@@ -65,3 +73,25 @@ def test_look_alikes_share_a_skeleton(variant) -> None:
                                       ("스팸", "햄")])
 def test_different_names_have_different_skeletons(a, b) -> None:
     assert skeleton(a) != skeleton(b)
+
+
+# --- HTML that came with imported text ---------------------------------------------------------
+
+
+def test_unescape_html_turns_breaks_and_entities_into_what_they_mean() -> None:
+    assert unescape_html("Great film.<br /><br />Fish &amp; chips &#8212; &quot;ok&quot;<BR>end") \
+        == 'Great film.\n\nFish & chips \u2014 "ok"\nend'
+
+
+def test_an_escaped_break_stays_text_after_unescaping() -> None:
+    """``&lt;br /&gt;`` is someone writing about a tag: it becomes ``<br />``, not a break."""
+    assert unescape_html("type &lt;br /&gt; for a break") == "type <br /> for a break"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("line one<br />line two", True), ("<b>bold</b>", True), ("fish &amp; chips", True),
+    ("&#39;quoted&#39;", True), ("a < b and c > d", False), ("AT&T rocks", False),
+    ("plain text", False),
+])
+def test_has_html_markup(text: str, expected: bool) -> None:
+    assert has_html_markup(text) is expected

@@ -18,7 +18,8 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
-from textloop.storage import Store, annotation_log, comments, queue, records
+from textloop.storage import Store, annotation_log, comments, imports, queue, records
+from textloop.texts import has_html_markup
 from textloop.types import AnnotationKind
 
 MAX_COMMENT = 2000
@@ -41,6 +42,8 @@ class LabelingItem:
     withheld_below: float | None = None
     """The confidence a suggestion needs, when the model's guess fell short of it and was
     withheld (``suggestion`` is then None); None when nothing was withheld."""
+    shown_as: str | None = None
+    """How HTML that came with the text is shown (see ``html_note``); None when it has none."""
 
     @property
     def remaining_text(self) -> str:
@@ -93,6 +96,7 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0
             return None
         (record,) = records.get_many(conn, [assignment["record_id"]])
         remaining = queue.remaining_for(conn, annotator)
+        import_options = imports.options_for_record(conn, record.id)
     strategy = str(assignment.get("strategy") or "")
     suggestion, confidence = assignment["suggestion"], assignment["confidence"]
     withheld = suggestion is not None and min_confidence > 0 and (
@@ -101,7 +105,25 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0
         suggestion = confidence = None
     return LabelingItem(record.id, record.text, record.meta, suggestion, confidence, remaining,
                         strategy if strategy.startswith(queue.PRODUCTION_STRATEGY) else None,
-                        withheld_below=min_confidence if withheld else None)
+                        withheld_below=min_confidence if withheld else None,
+                        shown_as=html_note(record.text, import_options))
+
+
+def html_note(text: str, import_options: dict[str, Any] | None) -> str | None:
+    """What the labeling page says about HTML that came with a record's text.
+
+    The page always displays text escaped (a record never renders as HTML), so ``<br />``
+    and ``&amp;`` in the stored text appear as those characters; an annotator should know
+    whether that is what the author typed or what ``--unescape-html`` already resolved.
+    """
+    if import_options and import_options.get("unescape_html"):
+        return ("shown as imported: HTML entities and <br /> line breaks were unescaped at "
+                "import (--unescape-html)")
+    if has_html_markup(text):
+        return ("shown as typed: the text contains HTML markup, displayed literally (import "
+                "with --unescape-html to turn entities and <br /> into characters and line "
+                "breaks)")
+    return None
 
 
 def submit(store: Store, project: Project, annotator: str, record_id: str,

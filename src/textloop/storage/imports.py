@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from textloop.storage import jsoncol
-from textloop.storage.schema import imports
+from textloop.storage.schema import imports, records
 
 
 def start(conn: Connection, source: str, source_kind: str, file_sha256: str | None,
@@ -44,3 +44,12 @@ def count(conn: Connection) -> int:
 def recent(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:
     query = select(imports).order_by(imports.c.id.desc()).limit(limit)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def options_for_record(conn: Connection, record_id: str) -> dict[str, Any] | None:
+    """The options of the import that first stored a record; None when no file import did
+    (crawled, synthetic or production records)."""
+    query = (select(imports.c.options).select_from(records.join(
+        imports, records.c.import_id == imports.c.id)).where(records.c.id == record_id))
+    options = conn.execute(query).scalar_one_or_none()
+    return jsoncol.loads(options) if options else None

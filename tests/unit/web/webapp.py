@@ -21,6 +21,8 @@ from textloop.stages.annotators import add_annotator
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.project import init_project
 from textloop.storage import Store, queue, records
+from textloop.texts import normalize_text
+from textloop.texts import unescape_html as unescape_html_text
 from textloop.web.app import create_app
 from textloop.web.settings import WebSettings
 
@@ -43,8 +45,10 @@ def make_project(root: Path, *, task: str = "classification", overlap: int = 1,
 
 def queue_texts(store: Store, project: Project, folder: Path, texts: Sequence[str], *,
                 meta: Sequence[dict[str, str]] | None = None, overlap: int = 1,
-                suggestion: str | None = "spam", confidence: float | None = 0.7) -> list[str]:
-    """Import ``texts`` (with optional metadata per text) and queue them in this order."""
+                suggestion: str | None = "spam", confidence: float | None = 0.7,
+                unescape_html: bool = False) -> list[str]:
+    """Import ``texts`` (with optional metadata per text) and queue them in this order;
+    ``unescape_html`` as ``textloop import --unescape-html`` (texts are then the raw ones)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"batch-{len(list(folder.glob('batch-*.csv')))}.csv"
     meta = meta or [{"source": f"mail {i}"} for i in range(len(texts))]
@@ -55,10 +59,12 @@ def queue_texts(store: Store, project: Project, folder: Path, texts: Sequence[st
         for text, extra in zip(texts, meta, strict=True):
             writer.writerow([text, *(extra.get(c, "") for c in columns[1:])])
     import_file(store, project, path, ImportOptions(text_col="text", label_col="",
-                                                    meta_cols=columns[1:]))
+                                                    meta_cols=columns[1:],
+                                                    unescape_html=unescape_html))
+    stored = [normalize_text(unescape_html_text(t) if unescape_html else t) for t in texts]
     with store.write() as conn:
         by_text = {r.text: r.id for r in records.iter_all(conn)}
-        ids = [by_text[text.strip()] for text in texts]
+        ids = [by_text[text] for text in stored]
         queue.enqueue(conn, [{"record_id": rid, "priority": float(len(ids) - i),
                               "strategy": "test", "batch_id": path.stem, "overlap": overlap,
                               "suggestion": suggestion, "confidence": confidence}

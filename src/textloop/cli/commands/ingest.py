@@ -46,13 +46,16 @@ def import_(
     max_chars: Annotated[int, typer.Option(
         help="Longest text accepted; a row longer than such a text can be (12 bytes per "
              "character + 1 MiB) is refused while it is read.")] = DEFAULT_MAX_CHARS,
+    unescape_html: Annotated[bool, typer.Option(
+        help="Text scraped from web pages: store <br /> as a line break and &amp;-style "
+             "entities as characters (recorded with the import).")] = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
     project = current_project()
     options = ImportOptions(
         text_col=text_col, label_col=label_col, meta_cols=_split(meta_cols), id_col=id_col,
         label_map=parse_label_map(label_map), skip_invalid=skip_invalid, add_labels=add_labels,
-        max_chars=max_chars,
+        max_chars=max_chars, unescape_html=unescape_html,
         read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting))
     with open_store(project) as store:
         result = import_file(store, project, file, options, RichProgress())

@@ -58,6 +58,10 @@ class ImportOptions:
     add_labels: bool = False
     max_chars: int = DEFAULT_MAX_CHARS
     read: ReadOptions = field(default_factory=ReadOptions)
+    unescape_html: bool = False
+    """``<br />`` as line breaks and ``&amp;``-style references as characters, for text
+    scraped from web pages; recorded with the import, so the labeling page can say how a
+    record's text is shown."""
 
 
 @dataclass
@@ -91,6 +95,7 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
         meta=options.meta_cols, id_col=options.id_col, spec_text=project.spec.text_field,
         spec_meta=project.spec.metadata_fields, label_map=options.label_map,
         max_chars=options.max_chars, origin=source.origin)
+    cmap = replace(cmap, unescape_html=options.unescape_html)
     with store.write() as conn:
         import_id = imports.start(conn, str(path.resolve()), SourceKind.FILE.value, None,
                                   _options_dict(options, cmap))
@@ -317,4 +322,4 @@ def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
             "id_col": cmap.id, "label_map": cmap.label_map, "skip_invalid": options.skip_invalid,
             "add_labels": options.add_labels, "format": options.read.format,
             "encoding": options.read.encoding, "header": options.read.header,
-            "max_chars": options.max_chars}
+            "max_chars": options.max_chars, "unescape_html": options.unescape_html}

@@ -12,7 +12,7 @@ from typing import Any
 
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest.source import DEFAULT_MAX_CHARS, RawRow
-from textloop.texts import normalize_text, text_problem
+from textloop.texts import normalize_text, text_problem, unescape_html
 from textloop.types import NewRecord
 
 __all__ = ["DEFAULT_MAX_CHARS", "ColumnMap", "RowError", "resolve_columns", "to_record"]
@@ -44,6 +44,8 @@ class ColumnMap:
     id: str | None = None
     label_map: dict[str, str] = field(default_factory=dict)
     max_chars: int = DEFAULT_MAX_CHARS
+    unescape_html: bool = False
+    """Turn ``<br />`` into line breaks and ``&amp;``-style references into characters."""
 
 
 def resolve_columns(path: Path, columns: Sequence[str], *, text: str | None, label: str | None,
@@ -141,7 +143,7 @@ def _text(row: RawRow, cmap: ColumnMap) -> str:
     value = row.fields.get(cmap.text)
     if type(value) is not str:
         value = _scalar_text(row, cmap, value)
-    text = normalize_text(value)
+    text = normalize_text(unescape_html(value) if cmap.unescape_html else value)
     if not text:
         raise RowError(row, "is empty (expected a non-empty string)" if not value else
                        "holds only whitespace (expected some text)", cmap.text)

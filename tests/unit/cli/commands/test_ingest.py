@@ -93,3 +93,11 @@ def test_busy_store_is_a_clean_error(project, store, tmp_path, monkeypatch) -> N
     assert "Error: store is busy" in result.output and "TEXTLOOP_BUSY_TIMEOUT" in result.output
     assert "Traceback" not in result.output
     assert counts(store) == (0, 0, 0)
+
+
+def test_unescape_html_reaches_the_importer(project, store, tmp_path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text('text,label\n"Great.<br />Fish &amp; chips",ham\n')
+    result = invoke(project, str(path), "--unescape-html")
+    assert result.exit_code == 0, result.output
+    assert texts(store) == {"Great.\nFish & chips"}

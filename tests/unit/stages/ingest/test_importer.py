@@ -27,7 +27,7 @@ from tests.unit.stages.ingest.support import (
 from textloop.config import load_spec
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest import import_file, importer
-from textloop.storage import records
+from textloop.storage import imports, jsoncol, records
 from textloop.storage.schema import records as table
 
 GOOD = "text,label\nwin cash now,spam\nhello mum,ham\n"
@@ -489,3 +489,24 @@ def test_a_json_file_with_no_readable_row_reports_the_rows(seeded, project, writ
     error = refused(seeded, project, write("a.jsonl", "{oops\n[1]\n"), "line 1: invalid JSON",
                     "line 2: expected a JSON object")
     assert "not found" not in error.message
+
+
+# --- HTML that came with the text -----------------------------------------------------------
+
+HTML_ROWS = 'text,label\n"Loved it.<br /><br />Fish &amp; chips",ham\n'
+
+
+def test_unescape_html_is_applied_and_recorded_with_the_import(store, project, write) -> None:
+    result = run(store, project, write("reviews.csv", HTML_ROWS), unescape_html=True)
+    assert texts(store) == {"Loved it.\n\nFish & chips"}
+    with store.read() as conn:
+        (logged,) = [i for i in imports.recent(conn) if i["id"] == result.import_id]
+    assert jsoncol.loads(logged["options"])["unescape_html"] is True
+
+
+def test_without_unescape_html_the_text_is_stored_as_typed(store, project, write) -> None:
+    result = run(store, project, write("reviews.csv", HTML_ROWS))
+    assert texts(store) == {"Loved it.<br /><br />Fish &amp; chips"}
+    with store.read() as conn:
+        (logged,) = [i for i in imports.recent(conn) if i["id"] == result.import_id]
+    assert jsoncol.loads(logged["options"])["unescape_html"] is False

@@ -190,3 +190,32 @@ def test_closing_the_browser_mid_queue_loses_nothing(live: Live) -> None:
     assert current(again) == ids[4]
     with live.web.store.read() as conn:
         assert queue.remaining_for(conn, "alice") == 4
+
+
+@pytest.mark.parametrize("unescaped", [True, False])
+def test_html_in_a_record_is_shown_the_way_it_was_imported(live: Live, unescaped: bool) -> None:
+    """With --unescape-html the reader sees line breaks and "&"; without, the markup as typed;
+    never rendered as HTML either way."""
+    raw = "Loved it.<br /><br />Fish &amp; chips <b>twice</b>"
+    queue_texts(live.web.store, live.web.project, live.web.project.root / "data", [raw],
+                unescape_html=unescaped)
+    page = live.sign_in("alice")
+    text = page.locator("#record-text")
+    if unescaped:
+        assert text.inner_text() == "Loved it.\n\nFish & chips <b>twice</b>"
+        expect(page.locator(".shown-as")).to_contain_text("unescaped at import")
+    else:
+        assert text.inner_text() == raw
+        expect(page.locator(".shown-as")).to_contain_text("displayed literally")
+    assert page.locator("#record-text br, #record-text b").count() == 0
+
+
+def test_a_coin_flip_guess_is_not_the_enter_action(live: Live) -> None:
+    ids = queue_some(live, 2, suggestion="ham", confidence=0.5)
+    page = live.sign_in("alice")
+    expect(page.locator(".no-suggestion")).to_contain_text("below 70%")
+    assert page.locator(".suggestion, .choice.suggested").count() == 0
+    expect(page.locator("#progress .queue-total")).to_contain_text("2 of 2 queued records")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    assert answers(live) == [] and current(page) == ids[0]

@@ -273,3 +273,28 @@ def test_a_row_back_from_production_says_why_escaped(web: Web) -> None:
     page = web.sign_in("alice").get("/label")
     assert "Back from production: production r-1/0: disputed" in html.unescape(page.text)
     assert XSS not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
+
+
+MARKUP = "Loved it.<br /><br />Fish &amp; chips <b>twice</b>"
+
+
+def test_html_unescaped_at_import_is_shown_as_imported(web: Web) -> None:
+    queue_texts(web.store, web.project, web.project.root / "data", [MARKUP],
+                unescape_html=True)
+    page = web.sign_in("alice").get("/label")
+    # stored as "Loved it.\n\nFish & chips <b>twice</b>"; still escaped when shown
+    assert ">Loved it.\n\nFish &amp; chips &lt;b&gt;twice&lt;/b&gt;</div>" in page.text
+    assert "Shown as imported: HTML entities and &lt;br /&gt; line breaks were unescaped" \
+        in page.text
+
+
+def test_html_in_text_imported_as_typed_is_shown_literally_and_says_so(web: Web) -> None:
+    queue_texts(web.store, web.project, web.project.root / "data", [MARKUP, "plain words"])
+    user = web.sign_in("alice")
+    page = user.get("/label")
+    assert (">Loved it.&lt;br /&gt;&lt;br /&gt;Fish &amp;amp; chips &lt;b&gt;twice&lt;/b&gt;"
+            "</div>") in page.text
+    assert "Shown as typed: the text contains HTML markup, displayed literally" in page.text
+    assert user.get("/api/next").json()["item"]["shown_as"].startswith("shown as typed")
+    item = user.post("/api/skip", json={"record_id": shown_id(page)}).json()["item"]
+    assert item["text"] == "plain words" and item["shown_as"] is None
