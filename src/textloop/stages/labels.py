@@ -8,8 +8,13 @@ Human answers decide first, following the project's policy (``labeling.policy``)
   then): a reviewer relabeled the record after seeing why it was flagged;
 - ``majority``: a single answer, or one label with more votes than any other, wins;
 - ``dawid_skene``: otherwise (ties) the Dawid-Skene estimate, fitted over every record
-  with two or more human answers, weighs each annotator by their estimated accuracy.
+  with two or more human answers, weighs each annotator by their estimated accuracy, but
+  only when three or more annotators answered those records. With two, the answers only
+  show how often the pair agrees, not which of them is right: the estimate would settle
+  every tie for one of them at random and then report that annotator as always right.
 
+A tie that no step decides stays undecided: the record has no final label (not even an
+imported or weak one, which people's split answers outrank) and waits for adjudication.
 Each annotator counts once per record (their latest standing answer; undone answers are
 ignored). Records without human answers take the most trusted other kind (import >
 synthetic > weak > model > production): the majority label of that kind, ties to the
@@ -43,6 +48,8 @@ TRUST_ORDER = (AnnotationKind.REVIEW, AnnotationKind.ADJUDICATED, AnnotationKind
                AnnotationKind.SYNTHETIC, AnnotationKind.WEAK, AnnotationKind.MODEL,
                AnnotationKind.PRODUCTION)
 _RANK = {kind.value: rank for rank, kind in enumerate(TRUST_ORDER)}
+MIN_ESTIMATE_ANNOTATORS = 3
+"""Annotators Dawid-Skene must be fitted on before it may decide a tie (see the module)."""
 
 
 class Resolution(NamedTuple):
@@ -65,9 +72,10 @@ def resolve(votes: Iterable[tuple[str, str, float]]) -> tuple[str, str]:
 
 def current_labels(conn: Connection, policy: Sequence[str] = POLICY_STEPS
                    ) -> dict[str, Resolution]:
-    """record_id -> Resolution for every record with at least one standing annotation."""
-    out = _resolve_human(_by_voter(annotation_log.human_votes(conn)), policy)
-    _resolve_others(out, annotation_log.iter_votes(conn))
+    """record_id -> Resolution for every record with at least one standing annotation,
+    except tied records that no step of the policy decides (they wait for adjudication)."""
+    out, tied = _resolve_human(_by_voter(annotation_log.human_votes(conn)), policy)
+    _resolve_others(out, annotation_log.iter_votes(conn), skip=tied)
     return out
 
 
@@ -79,11 +87,11 @@ def labels_for(conn: Connection, record_ids: Sequence[str],
     then the whole store is resolved (the answer is the same either way).
     """
     votes = _by_voter(annotation_log.human_votes(conn, record_ids))
-    out = _resolve_human(votes, policy, estimate=False)
-    if "dawid_skene" in policy and any(rid not in out for rid in votes):
+    out, tied = _resolve_human(votes, policy, estimate=False)
+    if "dawid_skene" in policy and tied:
         full = current_labels(conn, policy)
         return {rid: full[rid] for rid in record_ids if rid in full}
-    _resolve_others(out, annotation_log.iter_votes(conn, record_ids))
+    _resolve_others(out, annotation_log.iter_votes(conn, record_ids), skip=tied)
     return out
 
 
@@ -101,11 +109,12 @@ def _by_voter(rows: Iterable[tuple[str, str, str, str, float]]
     return human
 
 
-def _resolve_others(out: dict[str, Resolution],
-                    votes: Iterable[tuple[str, str, str, float]]) -> None:
-    """Records without a human resolution take their most trusted machine or import label."""
+def _resolve_others(out: dict[str, Resolution], votes: Iterable[tuple[str, str, str, float]],
+                    skip: set[str]) -> None:
+    """Records without a human resolution take their most trusted machine or import label;
+    ``skip``: undecided ties, where people's split answers outrank any other label."""
     for record_id, group in groupby(votes, key=lambda v: v[0]):
-        if record_id in out:
+        if record_id in out or record_id in skip:
             continue
         others = [(label, kind, at) for _, label, kind, at in group
                   if kind not in annotation_log.HUMAN_KINDS]
@@ -115,8 +124,10 @@ def _resolve_others(out: dict[str, Resolution],
 
 
 def _resolve_human(votes: dict[str, dict[str, tuple[str, str, float]]],
-                   policy: Sequence[str], estimate: bool = True) -> dict[str, Resolution]:
-    """Resolutions from people's answers; ``estimate=False`` leaves ties unresolved."""
+                   policy: Sequence[str], estimate: bool = True
+                   ) -> tuple[dict[str, Resolution], set[str]]:
+    """Resolutions from people's answers, and the tied records left undecided;
+    ``estimate=False`` leaves every tie undecided (no Dawid-Skene fit)."""
     out: dict[str, Resolution] = {}
     undecided: dict[str, dict[str, str]] = {}
     overlapping: dict[str, dict[str, str]] = {}  # what Dawid-Skene learns annotators from
@@ -131,9 +142,9 @@ def _resolve_human(votes: dict[str, dict[str, tuple[str, str, float]]],
             out[record_id] = found
         elif answers:
             undecided[record_id] = answers
-    if undecided and estimate:
-        out.update(_estimate(undecided, overlapping, by_dawid_skene="dawid_skene" in policy))
-    return out
+    if undecided and estimate and "dawid_skene" in policy:
+        out.update(_estimate(undecided, overlapping))
+    return out, {rid for rid in undecided if rid not in out}
 
 
 def _first_rule(policy: Sequence[str], decisions: list[tuple[str, tuple[str, str, float]]],
@@ -164,19 +175,15 @@ def _decision(voter: str, vote: tuple[str, str, float]) -> Resolution:
                       else f"reviewed by {name}")
 
 
-def _estimate(undecided: dict[str, dict[str, str]], overlapping: dict[str, dict[str, str]],
-              by_dawid_skene: bool) -> dict[str, Resolution]:
-    """Dawid-Skene fitted on every record with 2+ answers, applied to the undecided ones.
-
-    Without that step in the policy, the first tied label (alphabetically) is taken.
-    """
-    if not by_dawid_skene:
-        return {rid: Resolution(sorted(a.values())[0], HUMAN, "tie: no rule in the policy "
-                                "decides it; first label alphabetically")
-                for rid, a in undecided.items()}
+def _estimate(undecided: dict[str, dict[str, str]], overlapping: dict[str, dict[str, str]]
+              ) -> dict[str, Resolution]:
+    """Dawid-Skene fitted on every record with 2+ answers, applied to the undecided ones;
+    nothing when fewer than ``MIN_ESTIMATE_ANNOTATORS`` answered (see the module)."""
     table = {**overlapping, **undecided}
     ids = list(table)
     annotators = sorted({name for a in table.values() for name in a})
+    if len(annotators) < MIN_ESTIMATE_ANNOTATORS:
+        return {}
     classes = sorted({lab for a in table.values() for lab in a.values()})
     col, cls = {n: i for i, n in enumerate(annotators)}, {c: i for i, c in enumerate(classes)}
     votes = np.full((len(ids), len(annotators)), -1, dtype=np.int64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labels import current_labels, labeled_records, resolve
+from textloop.stages.labels import current_labels, labeled_records, labels_for, resolve
 from textloop.storage import annotation_log
 
 
@@ -126,9 +126,10 @@ def test_labels_for_a_few_records_match_the_whole_store(project, store, tmp_path
 
     ids = _two_records(store, project, tmp_path)
     with store.write() as conn:
-        for rid in ids[:10]:  # enough overlap for Dawid-Skene to learn from
+        for rid in ids[:10]:  # three annotators: enough for Dawid-Skene to learn from
             _human(conn, rid, "a", "spam")
             _human(conn, rid, "b", "spam")
+            _human(conn, rid, "c", "spam")
         _human(conn, ids[10], "a", "spam")
         _human(conn, ids[10], "b", "ham")  # a tie: decided by Dawid-Skene over all records
         _human(conn, ids[11], "rita", "ham", kind="review")
@@ -139,3 +140,34 @@ def test_labels_for_a_few_records_match_the_whole_store(project, store, tmp_path
         few = labels_for(conn, [ids[10], ids[11], ids[12], ids[13]])
     assert few == {rid: whole[rid] for rid in ids[10:13]}
     assert few[ids[10]].reason.startswith("Dawid-Skene")
+
+
+def test_two_annotator_ties_stay_undecided_and_wait_for_adjudication(project, store,
+                                                                     tmp_path) -> None:
+    """With two annotators nothing tells who is right on a 1:1 split (only how often they
+    agree), so Dawid-Skene must not settle ties for one of them: they wait for a person."""
+    from textloop.stages.labeling import disputes
+
+    ids = _two_records(store, project, tmp_path)
+    with store.write() as conn:
+        for i, rid in enumerate(ids[:30]):  # careful and noisy agree on 30 records
+            _human(conn, rid, "careful", "spam" if i % 2 else "ham")
+            _human(conn, rid, "noisy", "spam" if i % 2 else "ham")
+        for rid in ids[30:34]:  # and split on 4
+            _human(conn, rid, "careful", "ham")
+            _human(conn, rid, "noisy", "spam")
+        import_rid = ids[34]  # a tie on a record that also carries a weak label
+        annotation_log.add_one(conn, record_id=import_rid, label="spam", kind="weak",
+                               annotator="rule")
+        _human(conn, import_rid, "careful", "ham")
+        _human(conn, import_rid, "noisy", "spam")
+    found = current_labels_of(store)
+    tied = [*ids[30:34], import_rid]
+    assert not any(rid in found for rid in tied)  # no final label, not even the weak one
+    assert found[ids[1]] == ("spam", "human", "majority 2 of 2 (careful, noisy)")
+    assert {d.record_id for d in disputes(store)} == set(tied)
+    with store.read() as conn:
+        assert labels_for(conn, tied) == {}
+        assert not {r.id for r in labeled_records(conn)} & set(tied)  # out of releases
+        # the same without Dawid-Skene in the policy: no alphabetical coin flip either
+        assert not set(tied) & set(current_labels(conn, policy=["adjudicated", "majority"]))

@@ -72,8 +72,8 @@ def _pairs(report: AgreementReport) -> Table:
 
 
 def _annotators(report: AgreementReport) -> Table:
-    table = Table("annotator", "answers", "compared", "agrees with final label",
-                  title="Annotators against the final label (records others answered too)")
+    table = Table("annotator", "answers", "compared", "agrees with the decision",
+                  title="Annotators against adjudicated labels (records someone else decided)")
     for row in report.annotators:
         table.add_row(Text(row.annotator), f"{row.n_answers:,}", f"{row.n_compared:,}",
                       _share(row.agreement))

@@ -16,7 +16,7 @@ from textloop.config import Project
 from textloop.models.embedders import get_embedder
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.labels import current_labels
-from textloop.storage import Store, queue, records, reviews
+from textloop.storage import Store, annotation_log, queue, records, reviews
 from textloop.types import AnnotationKind
 
 TRUSTED = ("human", "adjudicated", "review", "import")
@@ -47,6 +47,9 @@ def load_sets(store: Store, project: Project, *, include_queued: bool = False,
     """Labeled and pool records with embeddings (computed once, then read from the cache)."""
     with store.read() as conn:
         resolved = current_labels(conn, project.spec.labeling.policy)
+        # people answered but no rule settled it (a tie): it waits for an adjudicator, and
+        # asking more annotators is not how the project settles it
+        undecided = {row[0] for row in annotation_log.human_votes(conn)} - set(resolved)
         waiting = set() if include_queued else queue.active_record_ids(conn)
         excluded = reviews.excluded_ids(conn)  # taken out in review: neither trained on nor asked
         texts: dict[str, str] = {}
@@ -56,7 +59,7 @@ def load_sets(store: Store, project: Project, *, include_queued: bool = False,
     labeled = sorted(rid for rid, r in resolved.items() if r.kind in TRUSTED and rid in texts)
     # generated texts are neither trained on here nor asked about: the pool is real text
     generated = {rid for rid, r in resolved.items() if r.kind == SYNTHETIC}
-    taken = set(labeled) | waiting | generated
+    taken = set(labeled) | waiting | generated | undecided
     pool = sorted(rid for rid in texts if rid not in taken)
     vectors = embed(store, [texts[r] for r in labeled + pool], progress)
     return ActiveSets(labeled, np.array([resolved[r].label for r in labeled], dtype=object),

@@ -15,6 +15,8 @@ from itertools import combinations
 from textloop.stages.agreement.stats import Coefficient, cohen_kappa
 
 Answers = dict[str, dict[str, str]]
+Decisions = dict[str, tuple[str, str]]
+"""record_id -> (label, who decided it): the latest adjudication or review decision."""
 
 
 @dataclass(frozen=True)
@@ -43,13 +45,16 @@ class LabelDisagreement:
 
 @dataclass(frozen=True)
 class ConsensusAgreement:
-    """How often an annotator's answer is the record's final label."""
+    """How often an annotator's answer is the label an adjudicator (or reviewer) decided.
+
+    Only decisions count: a majority or Dawid-Skene label is made of the annotators' own
+    votes, so with two annotators each one "agrees" with every label their vote settled.
+    """
 
     annotator: str
     n_answers: int
     n_compared: int
-    """Their answers on records someone else answered too (a lone answer is its own final
-    label, so it would only inflate the number)."""
+    """Their answers on records that someone else decided."""
     agreement: float | None
 
 
@@ -103,14 +108,14 @@ def label_disagreement(answers: Answers, labels: Sequence[str]) -> list[LabelDis
     return out
 
 
-def consensus_agreement(answers: Answers, consensus: dict[str, str],
+def consensus_agreement(answers: Answers, decided: Decisions,
                         annotators: Sequence[str]) -> list[ConsensusAgreement]:
-    """Each annotator against the final labels, on records with at least one other answer."""
+    """Each annotator against the decided labels, on records someone else decided."""
     out = []
     for name in annotators:
         mine = {rid: votes[name] for rid, votes in answers.items() if name in votes}
-        compared = [rid for rid in mine if len(answers[rid]) >= 2 and rid in consensus]
-        agree = sum(mine[rid] == consensus[rid] for rid in compared)
+        compared = [rid for rid in mine if rid in decided and decided[rid][1] != name]
+        agree = sum(mine[rid] == decided[rid][0] for rid in compared)
         out.append(ConsensusAgreement(name, len(mine), len(compared),
                                       agree / len(compared) if compared else None))
     return out

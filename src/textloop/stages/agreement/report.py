@@ -3,15 +3,17 @@
 Built from the standing human answers (each annotator's latest answer per record; undone
 answers and adjudicators' decisions are not answers here). Fleiss' kappa and Krippendorff's
 alpha cover every record with two or more answers; Cohen's kappa covers each pair of
-annotators on the records both answered. Final labels (for agreement with the consensus)
-come from ``stages.labels.current_labels``, following the project's policy.
+annotators on the records both answered. Each annotator is measured against adjudicated
+labels only (the latest adjudication or review decision on a record, by someone else):
+final labels from a majority or Dawid-Skene are made of the annotators' own votes, so with
+two annotators the one whose votes settled the ties would look always right.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,7 @@ from textloop.config import Project
 from textloop.stages.agreement.breakdown import (
     Answers,
     ConsensusAgreement,
+    Decisions,
     LabelDisagreement,
     PairAgreement,
     consensus_agreement,
@@ -30,7 +33,7 @@ from textloop.stages.agreement.breakdown import (
 )
 from textloop.stages.agreement.stats import Coefficient, fleiss_kappa, krippendorff_alpha
 from textloop.stages.labeling import disputes
-from textloop.stages.labels import current_labels
+from textloop.stages.labels import DECISIONS
 from textloop.storage import Store, annotation_log
 from textloop.types import AnnotationKind
 
@@ -54,6 +57,10 @@ class AgreementReport:
     confusions: list[tuple[str, str, int]]
     """Pairs of labels given to the same record, most frequent first."""
     awaiting_adjudication: int
+    disputed_records: list[str] = field(default_factory=list)
+    """Ids of the records whose answers differ (``n_disputed`` of them), decided or not."""
+    awaiting_records: list[str] = field(default_factory=list)
+    """Ids of the disputed records no adjudicator or reviewer has decided yet."""
     min_shared: int = MIN_SHARED
     adjudication_path: str = ADJUDICATION_PATH
     note: str = ""
@@ -67,11 +74,10 @@ def agreement_report(store: Store, project: Project, *,
                      min_shared: int = MIN_SHARED) -> AgreementReport:
     """The report for the project's store (read-only)."""
     with store.read() as conn:
-        answers = latest_answers(annotation_log.human_votes(conn))
-        resolved = current_labels(conn, project.spec.labeling.policy)
-    consensus = {rid: resolved[rid].label for rid in answers if rid in resolved}
-    return build_report(answers, consensus, project.spec.label_names,
-                        awaiting=len(disputes(store)), min_shared=min_shared)
+        votes = list(annotation_log.human_votes(conn))
+    return build_report(latest_answers(votes), latest_decisions(votes),
+                        project.spec.label_names,
+                        awaiting=[d.record_id for d in disputes(store)], min_shared=min_shared)
 
 
 def latest_answers(votes: Iterable[tuple[str, str, str, str, float]]) -> Answers:
@@ -84,24 +90,34 @@ def latest_answers(votes: Iterable[tuple[str, str, str, str, float]]) -> Answers
     return out
 
 
-def build_report(answers: Answers, consensus: dict[str, str], labels: Sequence[str], *,
-                 awaiting: int = 0, min_shared: int = MIN_SHARED) -> AgreementReport:
-    """The report from answers and final labels (pure; ``agreement_report`` reads the store)."""
+def latest_decisions(votes: Iterable[tuple[str, str, str, str, float]]) -> Decisions:
+    """record_id -> (label, decider) of the latest adjudication or review decision, from the
+    same rows as ``latest_answers`` (whatever the policy: a decision is evidence either way)."""
+    return {record_id: (label, who) for record_id, who, label, kind, _ in votes
+            if kind in DECISIONS}
+
+
+def build_report(answers: Answers, decided: Decisions, labels: Sequence[str], *,
+                 awaiting: Sequence[str] = (), min_shared: int = MIN_SHARED
+                 ) -> AgreementReport:
+    """The report from answers, decisions and the disputed records no one decided yet
+    (pure; ``agreement_report`` reads the store)."""
     annotators = sorted({name for votes in answers.values() for name in votes})
     multi = overlapping(answers)
     seen = {label for votes in multi.values() for label in votes.values()}
     categories = [*labels, *sorted(seen - set(labels))]
     fleiss = fleiss_kappa(_count_table(multi, categories))
     alpha = krippendorff_alpha([[votes.get(a) for a in annotators] for votes in multi.values()])
+    disputed = sorted(rid for rid, votes in multi.items() if len(set(votes.values())) > 1)
     return AgreementReport(
-        n_records=len(answers), n_overlapping=len(multi),
-        n_disputed=sum(len(set(votes.values())) > 1 for votes in multi.values()),
-        annotators=consensus_agreement(answers, consensus, annotators),
+        n_records=len(answers), n_overlapping=len(multi), n_disputed=len(disputed),
+        annotators=consensus_agreement(answers, decided, annotators),
         pairs=pair_agreement(multi, annotators, min_shared),
         fleiss_kappa=fleiss, krippendorff_alpha=alpha,
         labels=label_disagreement(answers, categories),
         confusions=[(x, y, n) for (x, y), n in pair_confusions(answers).most_common()],
-        awaiting_adjudication=awaiting, min_shared=min_shared,
+        awaiting_adjudication=len(awaiting), disputed_records=disputed,
+        awaiting_records=sorted(awaiting), min_shared=min_shared,
         note=_why_unmeasured(len(answers), annotators, len(multi)))
 
 

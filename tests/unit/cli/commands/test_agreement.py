@@ -72,7 +72,7 @@ def test_table_output_has_every_section_with_the_right_numbers(project, store,
     # alice and bob share records 0-3 and agree on 3: p_o 3/4, p_e 1/2 -> kappa 0.5
     pairs = [cells for cells in rows.values() if cells[:2] == ["alice", "bob"]]
     assert pairs == [["alice", "bob", "4", "75.0%", "0.500", "moderate"]]
-    assert rows["carol"][1:] == ["2", "2", "50.0%"]  # record 3's majority is spam
+    assert rows["carol"][1:] == ["2", "0", "-"]  # nothing adjudicated to compare with
     assert rows["spam"][1:4] == ["3", "2", "66.7%"] and rows["spam"][4] == "ham (3)"
     assert rows["ham"][1:4] == ["4", "2", "50.0%"]
     assert "2 records wait for adjudication" in result.output
@@ -90,7 +90,7 @@ def test_pairs_below_min_shared_show_no_kappa(project, store, tmp_path) -> None:
 
 
 def test_json_is_the_whole_report(project, store, tmp_path) -> None:
-    answer(store, project, tmp_path, ANSWERS)
+    ids = answer(store, project, tmp_path, ANSWERS)
     result = invoke(project, "--json", "--min-shared", "2")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -98,6 +98,7 @@ def test_json_is_the_whole_report(project, store, tmp_path) -> None:
     assert data["fleiss_kappa"]["value"] == pytest.approx(59 / 180)
     assert data["krippendorff_alpha"]["value"] == pytest.approx(1 / 3)
     assert data["awaiting_adjudication"] == 2 and data["note"] == ""
+    assert data["disputed_records"] == sorted([ids[2], ids[3]]) == data["awaiting_records"]
     assert {(p["a"], p["b"]): p["n_shared"] for p in data["pairs"]} == {
         ("alice", "bob"): 4, ("alice", "carol"): 1, ("bob", "carol"): 2}
 

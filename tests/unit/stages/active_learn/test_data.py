@@ -21,3 +21,20 @@ def test_accepted_synthetic_records_are_neither_pool_nor_training(mixed_project)
     assert after.pool_ids == before.pool_ids
     assert after.labeled_ids == before.labeled_ids
     assert not generated & (set(after.pool_ids) | set(after.labeled_ids))
+
+
+def test_a_tie_waiting_for_adjudication_is_not_asked_again(mixed_project) -> None:
+    """Two annotators split 1:1: the record has no final label, but asking more people is not
+    how it is settled (an adjudicator decides), so it stays out of the pool."""
+    from textloop.storage import annotation_log
+
+    project, store = mixed_project
+    before = load_sets(store, project)
+    tied = before.pool_ids[0]
+    with store.write() as conn:
+        for who, label in (("anna", "spam"), ("ben", "ham")):
+            annotation_log.add_one(conn, record_id=tied, label=label, kind="human",
+                                   annotator=who)
+    after = load_sets(store, project)
+    assert tied not in after.pool_ids and tied not in after.labeled_ids
+    assert set(after.pool_ids) == set(before.pool_ids) - {tied}

@@ -57,11 +57,11 @@ def test_report_numbers_match_the_hand_computation(project, store, answered) -> 
     assert lone.n_shared == 1 and lone.kappa.value is None and "at least 2" in lone.kappa.note
 
 
-def test_each_annotator_against_the_final_label(project, store, answered) -> None:
+def test_each_annotator_against_adjudicated_labels(project, store, answered) -> None:
     report = agreement_report(store, project, min_shared=2)
     found = {a.annotator: (a.n_answers, a.n_compared, a.agreement) for a in report.annotators}
-    # alice's lone answer (record 4) is not compared; record 2's final label is dave's spam
-    assert found == {"alice": (5, 4, 1.0), "bob": (5, 5, 0.8), "carol": (2, 2, 0.5)}
+    # only record 2 is decided (dave: spam); majorities are the annotators' own votes
+    assert found == {"alice": (5, 1, 1.0), "bob": (5, 1, 0.0), "carol": (2, 0, None)}
 
 
 def test_disagreement_per_label_and_what_waits(project, store, answered) -> None:
@@ -112,18 +112,19 @@ def test_adjudication_queue_holds_exactly_the_undecided_disputes(project, store,
     assert report.awaiting_adjudication == 0 and disputes(store) == []
     # the decision overrides the majority, so the majority's voters now disagree with it
     found = {a.annotator: (a.n_compared, a.agreement) for a in report.annotators}
-    assert found["carol"] == (2, 1.0) and found["alice"] == (4, 0.75)
+    assert found["carol"] == (1, 1.0) and found["alice"] == (2, 0.5)
     # adjudicating does not change the annotators' agreement with each other
     assert report.n_disputed == 2
 
 
 def test_one_annotator_only_says_why_nothing_is_measured() -> None:
     report = build_report({"r1": {"alice": "spam"}, "r2": {"alice": "ham"}},
-                          {"r1": "spam", "r2": "ham"}, ["spam", "ham"])
+                          {"r1": ("spam", "dave"), "r2": ("ham", "alice")}, ["spam", "ham"])
     assert report.pairs == [] and report.n_overlapping == 0
     assert "only one annotator (alice)" in report.note
-    assert [(a.annotator, a.n_answers, a.agreement) for a in report.annotators] == [
-        ("alice", 2, None)]
+    # a decision is compared even on a lone answer, but never with the decider's own answer
+    assert [(a.annotator, a.n_answers, a.n_compared, a.agreement)
+            for a in report.annotators] == [("alice", 2, 1, 1.0)]
 
 
 def test_no_answers_and_no_overlap_explain_themselves() -> None:
@@ -155,3 +156,32 @@ def test_pair_kappa_uses_only_records_both_answered() -> None:
     assert (ab.n_shared, ab.observed) == (4, 0.75) and ab.kappa.value == pytest.approx(0.5)
     assert pairs["a", "c"].n_shared == 2 and pairs["a", "c"].observed == 0.5
     assert pairs["b", "c"].n_shared == 0 and pairs["b", "c"].kappa.value is None
+
+
+def test_annotators_are_measured_against_adjudicated_labels_only(project, store,
+                                                                 tmp_path) -> None:
+    """The noisy annotator of a pair must not come out agreeing 100% with final labels
+    that were decided by their own votes; only decisions by someone else count."""
+    data = tmp_path / "pair.csv"
+    data.write_text("text\n" + "".join(f"pair message {i}\n" for i in range(12)))
+    import_file(store, project, data, ImportOptions(label_col=""))
+    with store.write() as conn:
+        ids = sorted(r.id for r in records.iter_all(conn))
+        for i, rid in enumerate(ids):
+            careful = "spam" if i % 2 else "ham"
+            noisy = "spam" if i >= 8 else careful  # records 8 and 10 become ties
+            for who, label in (("careful", careful), ("noisy", noisy)):
+                annotation_log.add_one(conn, record_id=rid, label=label, kind="human",
+                                       annotator=who)
+    ties = [rid for i, rid in enumerate(ids) if i >= 8 and i % 2 == 0]
+    report = agreement_report(store, project)
+    assert report.disputed_records == sorted(ties) == report.awaiting_records
+    assert {a.annotator: (a.n_compared, a.agreement) for a in report.annotators} == {
+        "careful": (0, None), "noisy": (0, None)}  # nothing adjudicated yet
+    for rid in ties:
+        adjudicate(store, project, "dave", rid, ["ham"])
+    report = agreement_report(store, project)
+    assert {a.annotator: (a.n_compared, a.agreement) for a in report.annotators} == {
+        "careful": (2, 1.0), "noisy": (2, 0.0)}
+    assert report.disputed_records == sorted(ties) and report.awaiting_records == []
+    assert json.loads(json.dumps(report.to_dict()))["disputed_records"] == sorted(ties)

@@ -17,7 +17,8 @@ def test_the_agreement_page_shows_the_statistics(overlap_web: Web) -> None:
     page = web.sign_in("judge", role="adjudicator").get("/agreement")
     assert page.status_code == 200
     assert "<h1>Agreement</h1>" in page.text
-    for heading in ("Each annotator against the final label", "Pairs of annotators (Cohen's kappa)",
+    for heading in ("Each annotator against adjudicated labels",
+                    "Pairs of annotators (Cohen's kappa)",
                     "Disagreement per label", "Labels given to the same record"):
         assert f"<h2>{heading}</h2>" in page.text
     assert "<dt>answered by 2+ annotators</dt><dd>4</dd>" in page.text
