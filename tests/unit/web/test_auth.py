@@ -163,3 +163,18 @@ def test_a_cookie_replayed_after_sign_out_is_refused(web: Web) -> None:
     assert "ended" in refused.json()["error"]["message"]
     assert other_device.get("/api/next").status_code == 401  # sign-out ends them all
     assert web.sign_in("alice").get("/api/next").status_code == 200  # signing in again works
+
+
+def test_the_progress_count_does_not_reveal_a_disagreement(overlap_web: Web) -> None:
+    """A tie has no final label, but the labeled count must not drop when the second
+    annotator disagrees: that would tell them their answer differs from someone's."""
+    web = overlap_web
+    ids = queue_texts(web.store, web.project, web.project.root / "data",
+                      ["agreed text", "contested text"], overlap=2)
+    anna, ben = web.sign_in("anna"), web.sign_in("ben")
+    for rid in ids:
+        anna.post("/label/answer", {"record_id": rid, "label": "spam"})
+    ben.post("/label/answer", {"record_id": ids[0], "label": "spam"})
+    assert "<strong>2</strong> labeled" in ben.get("/label/progress").text
+    ben.post("/label/answer", {"record_id": ids[1], "label": "ham"})  # a tie now
+    assert "<strong>2</strong> labeled" in ben.get("/label/progress").text

@@ -5,18 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textloop.config import Project
-from textloop.stages.labels import current_labels
 from textloop.stages.learning_curve import estimate_labels_needed
-from textloop.storage import Store, rounds
+from textloop.storage import Store, annotation_log, rounds
 from textloop.strategies.stopping import THRESHOLD, WINDOW
-
-HUMAN_KINDS = ("human", "adjudicated", "review")
 
 
 @dataclass(frozen=True)
 class LabelingProgress:
     labeled: int
-    """Records whose final label comes from a person."""
+    """Records people have answered or decided, ties waiting for adjudication included: a
+    count that dropped when an annotator's answer made a tie would tell them that someone
+    else answered the record differently (overlap is blind)."""
     goal_metric: str
     goal_target: float
     score: float | None
@@ -41,8 +40,7 @@ class LabelingProgress:
 def labeling_progress(store: Store, project: Project) -> LabelingProgress:
     goal = project.spec.goal
     with store.read() as conn:
-        labeled = sum(1 for r in current_labels(conn, project.spec.labeling.policy).values()
-                      if r.kind in HUMAN_KINDS)
+        labeled = len({row[0] for row in annotation_log.human_votes(conn)})
         history = rounds.all_rounds(conn)
     points = [(r["n_labels"], r["score"]) for r in history if r["score"] is not None]
     estimate = estimate_labels_needed(points, goal.target)
