@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
@@ -193,6 +193,10 @@ class Actions(_Strict):
                              f"{', '.join(unknown)} (bands: {', '.join(self.bands)})")
         return self
 
+    def positive_label(self, labels: Sequence[str]) -> str | None:
+        """The positive class of a model over ``labels``; see ``positive_label``."""
+        return positive_label(labels, self.score_labels)
+
     def score_of(self, probabilities: dict[str, float]) -> float:
         """The number the bands are compared with (see the class docstring)."""
         if self.score_labels:
@@ -205,6 +209,25 @@ class Actions(_Strict):
             if score >= threshold:
                 return band
         return self.default
+
+
+def positive_label(labels: Sequence[str], score_labels: Sequence[str] = ()) -> str | None:
+    """The one rule for which class is "positive" (headline AUCs, ROC/PR curves, the
+    positive-class reliability diagram), so every number and figure means the same class.
+
+    A single score label is the positive class: the bands threshold its probability, so a
+    spam filter's AUC must be spam's, whatever order the labels are listed in. Without
+    score labels a two-label project takes its second label (scikit-learn's convention for
+    ``pos_label``); otherwise (several labels or several score labels) there is no single
+    positive class and AUCs are averaged one-vs-rest (None).
+    """
+    names = [str(label) for label in labels]
+    scored = [label for label in names if label in set(score_labels)]
+    if len(scored) == 1:
+        return scored[0]
+    if not score_labels and len(names) == 2:
+        return names[1]
+    return None
 
 
 class CalibrationSettings(_Strict):

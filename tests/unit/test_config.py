@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from textloop.config import Actions, ProjectSpec, find_project, load_spec, write_spec
+from textloop.config import (
+    Actions,
+    ProjectSpec,
+    find_project,
+    load_spec,
+    positive_label,
+    write_spec,
+)
 from textloop.errors import ConfigError, NotFoundError
 
 VALID = """
@@ -98,6 +105,17 @@ def test_filter_bands_score_the_flagged_labels() -> None:
     assert actions.band_for(0.6) == "review"
     # a confident "ham" must not be blocked: the score is P(spam), not the top probability
     assert actions.band_for(actions.score_of({"spam": 0.02, "ham": 0.98})) == "allow"
+
+
+def test_the_score_label_is_the_positive_class_in_any_label_order() -> None:
+    assert positive_label(["spam", "ham"], ["spam"]) == "spam"
+    assert Actions.for_filter(["spam"]).positive_label(["ham", "spam"]) == "spam"
+    assert positive_label(["spam", "ham", "promo"], ["spam"]) == "spam"
+    # without score labels: the second of two labels, none for more
+    assert Actions().positive_label(["ham", "spam"]) == "spam"
+    assert positive_label(["a", "b", "c"]) is None
+    # several score labels have no single positive class
+    assert positive_label(["spam", "phish", "ham"], ["spam", "phish"]) is None
 
 
 def test_bands_reject_non_probabilities() -> None:

@@ -22,7 +22,8 @@ def calibration_view(section: dict[str, Any] | None) -> dict[str, Any] | None:
     panels = [("Top label", "confidence (probability of the predicted label)",
                section["before"]["reliability"], section["after"]["reliability"])]
     if "positive_reliability" in section["after"]:
-        panels.append(("Positive class", "predicted probability of the second label",
+        positive = section.get("positive", "the positive class")
+        panels.append((f"Positive class: {positive}", f"predicted probability of {positive}",
                        section["before"]["positive_reliability"],
                        section["after"]["positive_reliability"]))
     return {**section, "plots": [reliability_plot(panels, section.get("method"))]}

@@ -1,6 +1,9 @@
 """ROC and precision-recall curves (one-vs-rest) with the area in every legend entry.
 
-Few classes get one curve each. Many classes would be an unreadable tangle, so they get the
+A model with a positive class (``metrics["auc_method"]["positive"]``, decided once by
+``textloop.config.positive_label``: the score label, else the second of two labels) gets
+that class's curve, the one its headline AUC describes. Otherwise few classes get one
+curve each. Many classes would be an unreadable tangle, so they get the
 micro- and macro-averages plus the few classes with the lowest area, which are the ones
 worth looking at. Classes without positives or negatives have no curve (see ``undefined``).
 """
@@ -40,13 +43,14 @@ class Curve:
 
 
 def curve_plots(y_idx: np.ndarray, probs: np.ndarray, labels: Sequence[str],
-                per_class: dict[str, Any]) -> list[Plot]:
-    """The ROC and PR panels, or nothing when no class has both positives and negatives."""
+                per_class: dict[str, Any], positive: str | None = None) -> list[Plot]:
+    """The ROC and PR panels, or nothing when no class has both positives and negatives.
+    ``positive`` is the class the headline AUCs describe (None: averaged one-vs-rest)."""
     defined = [j for j, label in enumerate(labels) if per_class[label]["roc_auc"] is not None]
     if not defined:
         return []
     onehot = np.eye(len(labels), dtype=bool)[y_idx]
-    roc, pr, caption = _choose_curves(onehot, probs, labels, per_class, defined)
+    roc, pr, caption = _choose_curves(onehot, probs, labels, per_class, defined, positive)
     with report_style():
         fig = new_figure(10.0, 4.4)
         roc_ax, pr_ax = fig.subplots(1, 2)
@@ -60,11 +64,11 @@ def curve_plots(y_idx: np.ndarray, probs: np.ndarray, labels: Sequence[str],
 
 
 def _choose_curves(onehot: np.ndarray, probs: np.ndarray, labels: Sequence[str],
-                   per_class: dict[str, Any], defined: list[int]
+                   per_class: dict[str, Any], defined: list[int], positive: str | None
                    ) -> tuple[list[Curve], list[Curve], str]:
-    if len(labels) == 2:
-        j = 1 if 1 in defined else defined[0]
-        caption = f"Positive class: {labels[j]}."
+    j = None if positive is None else list(labels).index(positive)
+    if j is not None and j in defined:
+        caption = f"Positive class: {labels[j]} (its probability against the rest)."
         return ([_class_roc(onehot, probs, labels, per_class, j)],
                 [_class_pr(onehot, probs, labels, per_class, j)], caption)
     roc = [_micro_roc(onehot, probs, defined)]

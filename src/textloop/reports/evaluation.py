@@ -156,5 +156,6 @@ def _plots(metrics: dict[str, Any], y_idx: np.ndarray, probs: np.ndarray,
     f1 = f1_plot(metrics["per_class"], metrics["macro_f1"])
     return {"f1": [f1] if f1 else [],
             "confusion": confusion_plots(np.array(metrics["confusion_matrix"]["counts"]), labels),
-            "curves": curve_plots(y_idx, probs, labels, metrics["per_class"]),
+            "curves": curve_plots(y_idx, probs, labels, metrics["per_class"],
+                                  metrics.get("auc_method", {}).get("positive")),
             "confidence": [confidence_plot(y_idx, probs)]}

@@ -3,9 +3,10 @@
 Expected calibration error (ECE) is the standard measure (Guo et al., 2017): rows are put
 in equal-width bins by their confidence (the probability of the predicted label); ECE is
 the row-weighted mean gap between each bin's mean confidence and its accuracy. The same
-bins drawn as points are the reliability diagram. For two labels, the positive-class ECE
-(bins of P(second label) against how often it is true) is reported too, because action
-bands threshold that probability, not the top one.
+bins drawn as points are the reliability diagram. When the project has a positive class
+(``textloop.config.positive_label``: the score label, else the second of two labels), the
+positive-class ECE (bins of P(positive) against how often it is true) is reported too,
+because action bands threshold that probability, not the top one.
 
 The calibrator itself is a registered strategy (``textloop.calibration.*``); this module
 fits it on a run's validation split, stores it beside the model, and applies it.
@@ -13,11 +14,13 @@ fits it on a run's validation split, stores it beside the model, and applies it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from textloop.config import positive_label
 from textloop.strategies.calibration import Calibrator, calibrator_from_state, make_calibrator
 
 DEFAULT_BINS = 15
@@ -71,28 +74,33 @@ def expected_calibration_error(proba: np.ndarray, y_idx: np.ndarray,
     return ece_from_bins(reliability_bins(probs.max(axis=1), correct, bins))
 
 
-def calibration_summary(proba: np.ndarray, y_idx: np.ndarray,
-                        bins: int = DEFAULT_BINS) -> dict[str, Any]:
-    """ECE and the reliability diagram's points (plus the positive class for two labels)."""
+def calibration_summary(proba: np.ndarray, y_idx: np.ndarray, bins: int = DEFAULT_BINS,
+                        positive: int | None = None) -> dict[str, Any]:
+    """ECE and the reliability diagram's points (plus the ``positive`` column's, if any)."""
     probs = np.asarray(proba, dtype=np.float64)
     y = np.asarray(y_idx)
     top = reliability_bins(probs.max(axis=1), probs.argmax(axis=1) == y, bins)
     out: dict[str, Any] = {"ece": ece_from_bins(top), "reliability": top}
-    if probs.shape[1] == 2:
-        positive = reliability_bins(probs[:, 1], y == 1, bins)
-        out |= {"positive_ece": ece_from_bins(positive), "positive_reliability": positive}
+    if positive is not None:
+        table = reliability_bins(probs[:, positive], y == positive, bins)
+        out |= {"positive_ece": ece_from_bins(table), "positive_reliability": table}
     return out
 
 
 def calibration_report(raw: np.ndarray, calibrated: np.ndarray, y_idx: np.ndarray,
-                       method: str | None, bins: int = DEFAULT_BINS) -> dict[str, Any]:
-    """Before/after numbers for a report: ``ece_before``, ``ece_after`` and both diagrams."""
-    before = calibration_summary(raw, y_idx, bins)
-    after = calibration_summary(calibrated, y_idx, bins)
+                       method: str | None, bins: int = DEFAULT_BINS,
+                       labels: Sequence[str] = (), score_labels: Sequence[str] = ()
+                       ) -> dict[str, Any]:
+    """Before/after numbers for a report: ``ece_before``, ``ece_after`` and both diagrams,
+    plus the positive class's (``positive``) when ``labels`` and ``score_labels`` name one."""
+    positive = positive_label(labels, score_labels) if labels else None
+    column = None if positive is None else [str(x) for x in labels].index(positive)
+    before = calibration_summary(raw, y_idx, bins, column)
+    after = calibration_summary(calibrated, y_idx, bins, column)
     out: dict[str, Any] = {"method": method, "bins": bins, "ece_before": before["ece"],
                            "ece_after": after["ece"], "before": before, "after": after}
-    if "positive_ece" in before:
-        out |= {"positive_ece_before": before["positive_ece"],
+    if positive is not None:
+        out |= {"positive": positive, "positive_ece_before": before["positive_ece"],
                 "positive_ece_after": after["positive_ece"]}
     return out
 

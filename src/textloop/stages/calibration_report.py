@@ -22,18 +22,25 @@ EXPECTED = ("volume", "precision", "recall", "cumulative_precision", "cumulative
 
 
 def calibration_section(loaded: LoadedRun, raw: np.ndarray, calibrated: np.ndarray,
-                        y_idx: np.ndarray) -> dict[str, Any]:
-    """ECE before/after with both diagrams; ``method`` is None for uncalibrated bundles."""
+                        y_idx: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
+    """ECE before/after with both diagrams; ``method`` is None for uncalibrated bundles.
+    The positive class follows the bundle's saved action policy (its score labels)."""
     saved = loaded.meta.get("calibration") or {}
     bins = int(saved.get("bins", DEFAULT_BINS))
     method = loaded.calibration.name if loaded.calibration is not None else None
-    return calibration_report(raw, calibrated, y_idx, method, bins)
+    return calibration_report(raw, calibrated, y_idx, method, bins, labels,
+                              bundle_actions(loaded).score_labels)
+
+
+def bundle_actions(loaded: LoadedRun) -> Actions:
+    """The action policy saved in the bundle (what predict applies), not today's spec."""
+    return Actions.model_validate(loaded.meta.get("actions") or {})
 
 
 def band_section(loaded: LoadedRun, proba: np.ndarray, y_idx: np.ndarray,
                  labels: Sequence[str]) -> dict[str, Any]:
     """The bundle's band policy on this split, with validation's expectations beside it."""
-    actions = Actions.model_validate(loaded.meta.get("actions") or {})
+    actions = bundle_actions(loaded)
     saved = loaded.meta.get("thresholds") or {}
     targets = {band: BandTarget.model_validate(target) for band, target
                in ((saved.get("declared") or {}).get("targets") or {}).items()}

@@ -125,24 +125,27 @@ def take(x: Any, rows: np.ndarray) -> Any:
 
 
 def fit_and_score(estimator: Any, x_fit: Any, y_fit: Sequence[str], x_eval: Any,
-                  y_eval: Sequence[str], labels: Sequence[str], keys: Sequence[str]
-                  ) -> dict[str, float]:
-    """Fit a clone on one part, score the other; metrics undefined on the part are left out."""
+                  y_eval: Sequence[str], labels: Sequence[str], keys: Sequence[str],
+                  score_labels: Sequence[str] = ()) -> dict[str, float]:
+    """Fit a clone on one part, score the other; metrics undefined on the part are left out.
+    ``score_labels`` (the project's) decide the positive class of ``roc_auc``/``pr_auc``."""
     model = clone(estimator).fit(x_fit, list(y_fit))
     proba = align_proba(model.predict_proba(x_eval), list(model.classes_), labels)
-    computed = compute_metrics(list(y_eval), proba, labels)
+    computed = compute_metrics(list(y_eval), proba, labels, score_labels)
     return {key: float(computed[key]) for key in keys
             if isinstance(computed.get(key), int | float) and math.isfinite(computed[key])}
 
 
 def cross_validate_inputs(estimator: Any, x: Any, y: Sequence[str], labels: Sequence[str],
                           folds: list[tuple[np.ndarray, np.ndarray]], keys: Sequence[str],
-                          on_fold: FoldCallback | None = None) -> CVSummary:
+                          on_fold: FoldCallback | None = None,
+                          score_labels: Sequence[str] = ()) -> CVSummary:
     """Scores of ``estimator`` on each held-out fold."""
     scores = []
     for number, (fit_rows, held_rows) in enumerate(folds, start=1):
         fold = fit_and_score(estimator, take(x, fit_rows), [y[i] for i in fit_rows],
-                             take(x, held_rows), [y[i] for i in held_rows], labels, keys)
+                             take(x, held_rows), [y[i] for i in held_rows], labels, keys,
+                             score_labels)
         scores.append(fold)
         if on_fold is not None:
             on_fold(number, fold)
@@ -168,7 +171,8 @@ def cross_validate(store: Store, project: Project, *, model: str = "tfidf-lr",
         with progress.task(f"Cross-validating {full_name.split('.')[2]} ({folds} folds)",
                            total=folds) as task:
             summary = cross_validate_inputs(estimator, x, y, data.labels, splits,
-                                            metric_keys(project), lambda *_: task.advance())
+                                            metric_keys(project), lambda *_: task.advance(),
+                                            project.spec.actions.score_labels)
         with store.write() as conn:
             log_summary(conn, run["id"], summary)
     return CVResult(run["name"], full_name, data.id, folds, len(y), summary,

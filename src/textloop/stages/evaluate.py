@@ -19,7 +19,11 @@ from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import write_evaluation_report
 from textloop.stages import embedder_comparison
-from textloop.stages.calibration_report import band_section, calibration_section
+from textloop.stages.calibration_report import (
+    band_section,
+    bundle_actions,
+    calibration_section,
+)
 from textloop.stages.error_analysis import EvaluatedSplit, analyze_errors, split_provenance
 from textloop.stages.evaluate_regression import evaluate_regression
 from textloop.stages.metrics import compute_metrics, validate_inputs
@@ -64,9 +68,11 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     classes = list(loaded.model.classes_)
     raw = align_proba(model_proba, classes, data.labels)
     proba = align_proba(loaded.calibrated(model_proba), classes, data.labels)
-    metrics = compute_metrics(part.labels, proba, data.labels)  # as predict serves them
+    score_labels = bundle_actions(loaded).score_labels
+    metrics = compute_metrics(part.labels, proba, data.labels,  # as predict serves them
+                              score_labels)
     _, y_idx = validate_inputs(part.labels, proba, data.labels)
-    metrics["calibration"] = calibration_section(loaded, raw, proba, y_idx)
+    metrics["calibration"] = calibration_section(loaded, raw, proba, y_idx, data.labels)
     metrics["ece"] = metrics["calibration"]["ece_after"]
     metrics["uncalibrated_ece"] = metrics["calibration"]["ece_before"]
     metrics["bands"] = band_section(loaded, proba, y_idx, data.labels)
@@ -98,7 +104,8 @@ def _error_analysis(loaded: LoadedRun, project: Project, data: ReleaseData, spli
     sources = (split_provenance(data, split)
                if any(s.source is not None for s in project.spec.slices) else None)
     evaluated = EvaluatedSplit(texts=part.texts, y_true=part.labels, metas=part.meta,
-                               proba=proba, labels=data.labels, sources=sources)
+                               proba=proba, labels=data.labels, sources=sources,
+                               score_labels=bundle_actions(loaded).score_labels)
 
     def score(texts: list[str]) -> np.ndarray:
         model_proba = loaded.model.predict_proba(model_inputs(loaded.model, texts, None))

@@ -8,8 +8,8 @@ plain Python values (no numpy scalars, no NaN). A metric that is not defined on 
 Conventions: the predicted label is the argmax of ``proba`` (ties go to the first label);
 macro averages run over the labels present in ``y_true`` or predicted, as scikit-learn does
 when no label list is given; AUCs are one-vs-rest per class, and the headline ``roc_auc`` /
-``pr_auc`` is the positive class (second label) for two labels, else the macro average over
-the classes where it is defined.
+``pr_auc`` is the positive class's (``textloop.config.positive_label``: the score label, else
+the second of two labels), else the macro average over the classes where it is defined.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from textloop.config import positive_label
 from textloop.errors import InvalidInputError
 
 LOG_LOSS_EPS = 1e-15
@@ -33,9 +34,13 @@ _PROBA_TOLERANCE = 1e-6
 _AVERAGES = ("macro", "micro", "weighted")
 
 
-def compute_metrics(y_true: Sequence[str], proba: np.ndarray,
-                    labels: Sequence[str]) -> dict[str, Any]:
-    """Every evaluation number for ``proba`` ([n, k], columns follow ``labels``) vs ``y_true``."""
+def compute_metrics(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
+                    score_labels: Sequence[str] = ()) -> dict[str, Any]:
+    """Every evaluation number for ``proba`` ([n, k], columns follow ``labels``) vs ``y_true``.
+
+    ``score_labels`` are the project's (``actions.score_labels``): they decide the positive
+    class of the headline AUCs, so a spam filter's ROC-AUC is spam's.
+    """
     labels = [str(label) for label in labels]
     probs, y_idx = validate_inputs(y_true, proba, labels)
     y_pred = probs.argmax(axis=1)
@@ -46,7 +51,8 @@ def compute_metrics(y_true: Sequence[str], proba: np.ndarray,
     out.update(_averaged_prf(y_idx, y_pred))
     out["per_class"] = _per_class(y_idx, y_pred, probs, labels, undefined)
     out["confusion_matrix"] = {"labels": labels, "counts": counts.tolist()}
-    out.update(_headline_auc(out["per_class"], labels, undefined))
+    out.update(_headline_auc(out["per_class"], labels, positive_label(labels, score_labels),
+                             undefined))
     out["log_loss"] = _log_loss(probs, y_idx)
     out["brier_score"] = _brier_score(probs, y_idx)
     out["top_confusions"] = top_confusions(counts, labels)
@@ -162,12 +168,11 @@ def _class_auc(positive: np.ndarray, score: np.ndarray, label: str,
             "pr_auc": float(average_precision_score(positive, score))}
 
 
-def _headline_auc(per_class: dict[str, Any], labels: Sequence[str],
+def _headline_auc(per_class: dict[str, Any], labels: Sequence[str], positive: str | None,
                   undefined: list[dict[str, Any]]) -> dict[str, Any]:
-    """roc_auc / pr_auc: the positive class for two labels, else the macro over defined classes."""
+    """roc_auc / pr_auc: the positive class's, else the macro over defined classes."""
     out: dict[str, Any] = {}
-    if len(labels) == 2:
-        positive = labels[1]
+    if positive is not None:
         out["auc_method"] = {"average": "binary", "positive": positive}
         for metric in ("roc_auc", "pr_auc"):
             out[metric] = per_class[positive][metric]

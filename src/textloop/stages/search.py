@@ -108,6 +108,7 @@ def search(store: Store, project: Project, *, model: str = "tfidf-lr", release: 
         x = model_inputs(estimator, texts, store, progress)
         objective = _Objective(optuna, estimator, space, fixed, x, y, data.labels, splits,
                                metric_keys(project), metric)
+        objective.score_labels = list(project.spec.actions.score_labels)
         started = time.monotonic()
         objective.deadline = started + budget_s
         label = f"Searching {full_name.split('.')[2]} ({budget_s:g}s budget)"
@@ -138,6 +139,7 @@ class _Objective:
         self.optuna, self.estimator, self.space, self.fixed = optuna, estimator, space, fixed
         self.x, self.y, self.labels, self.splits = x, y, labels, splits
         self.keys, self.metric = keys, metric
+        self.score_labels: list[str] = []
         self.deadline = float("inf")
         self.records: list[TrialRecord] = []
 
@@ -148,7 +150,7 @@ class _Objective:
         self.records.append(record)
         candidate = self.estimator.set_params(**{**self.fixed, **drawn})
         summary = cross_validate_inputs(candidate, self.x, self.y, self.labels, self.splits,
-                                        self.keys, self._check_budget)
+                                        self.keys, self._check_budget, self.score_labels)
         record.seconds = time.monotonic() - started
         record.scores, record.spread, record.state = summary.mean, summary.std, "COMPLETE"
         record.value = summary.mean.get(self.metric)

@@ -13,7 +13,8 @@ def _section(method: str | None, k: int) -> dict:
     raw = rng.dirichlet(np.full(k, 0.3), size=200)
     calibrated = 0.5 * raw + 0.5 / k
     y = rng.integers(0, k, 200)
-    return calibration_report(raw, calibrated, y, method, bins=10)
+    return calibration_report(raw, calibrated, y, method, bins=10,
+                              labels=[f"c{j}" for j in range(k)])
 
 
 def test_binary_view_has_top_label_and_positive_class_panels() -> None:
@@ -21,7 +22,7 @@ def test_binary_view_has_top_label_and_positive_class_panels() -> None:
     assert view is not None
     (plot,) = view["plots"]
     assert plot.svg.startswith("<svg") and plot.wide
-    assert "Positive class" in plot.svg and "after calibration" in plot.svg
+    assert "Positive class: c1" in plot.svg and "after calibration" in plot.svg
 
 
 def test_multiclass_uncalibrated_view_draws_only_the_model() -> None:

@@ -8,10 +8,12 @@ from textloop.reports.curves import curve_plots
 from textloop.stages.metrics import compute_metrics
 
 
-def _plots(y_true: list[str], proba: np.ndarray, labels: list[str]):
-    metrics = compute_metrics(y_true, proba, labels)
+def _plots(y_true: list[str], proba: np.ndarray, labels: list[str],
+           score_labels: tuple[str, ...] = ()):
+    metrics = compute_metrics(y_true, proba, labels, score_labels)
     y_idx = np.array([labels.index(y) for y in y_true])
-    return curve_plots(y_idx, proba, labels, metrics["per_class"])
+    return curve_plots(y_idx, proba, labels, metrics["per_class"],
+                       metrics["auc_method"].get("positive"))
 
 
 def test_binary_shows_the_positive_class_with_its_areas():
@@ -21,6 +23,15 @@ def test_binary_shows_the_positive_class_with_its_areas():
     assert len(plots) == 1
     assert "spam (AUC 0.750)" in plots[0].svg and "spam (AP 0.833)" in plots[0].svg
     assert "micro-average" not in plots[0].svg
+
+
+def test_the_score_label_is_the_positive_class_whatever_the_label_order():
+    spam = np.array([0.1, 0.6, 0.4, 0.9])
+    plots = _plots(["ham", "ham", "spam", "spam"], np.column_stack([spam, 1 - spam]),
+                   ["spam", "ham"], score_labels=("spam",))
+    assert "spam (AUC 0.750)" in plots[0].svg and "spam (AP 0.833)" in plots[0].svg
+    assert "ham (AUC" not in plots[0].svg
+    assert plots[0].caption.startswith("Positive class: spam")
 
 
 def test_many_classes_show_averages_and_the_worst_five():

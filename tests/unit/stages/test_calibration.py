@@ -33,10 +33,25 @@ def test_perfect_confidence_has_zero_error_and_one_lands_in_the_last_bin() -> No
 def test_report_has_both_diagrams_and_positive_class_for_two_labels() -> None:
     proba = np.array([[0.8, 0.2], [0.3, 0.7], [0.45, 0.55]])
     y = np.array([0, 1, 0])
-    report = calibration_report(proba, proba, y, "textloop.calibration.none.v1", bins=5)
+    report = calibration_report(proba, proba, y, "textloop.calibration.none.v1", bins=5,
+                                labels=["ham", "spam"])
     assert report["ece_before"] == report["ece_after"]
     assert report["before"]["reliability"] and "positive_ece_before" in report
+    assert report["positive"] == "spam"
     assert sum(row["rows"] for row in report["after"]["positive_reliability"]) == 3
+
+
+def test_positive_class_diagram_bins_the_score_label_listed_first() -> None:
+    # labels listed spam first: the diagram must bin P(spam), not the second column
+    proba = np.array([[0.9, 0.1], [0.7, 0.3], [0.2, 0.8], [0.1, 0.9]])
+    y = np.array([0, 1, 1, 1])
+    report = calibration_report(proba, proba, y, None, bins=10, labels=["spam", "ham"],
+                                score_labels=["spam"])
+    assert report["positive"] == "spam"
+    confidences = sorted(row["confidence"] for row in report["after"]["positive_reliability"])
+    assert confidences == pytest.approx([0.1, 0.2, 0.7, 0.9])
+    # P(spam) 0.9 -> spam (1/1), 0.7 -> ham (0/1), 0.2 and 0.1 -> ham (0/1 each)
+    assert report["positive_ece_after"] == pytest.approx((0.1 + 0.7 + 0.2 + 0.1) / 4)
 
 
 def test_bundle_parts_round_trip_and_absence() -> None:

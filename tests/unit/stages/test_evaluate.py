@@ -66,6 +66,12 @@ def test_report_and_json_show_calibration_and_bands(project, store, tmp_path) ->
     assert sum(row["rows"] for row in bands) == saved["n"]
     assert all("expected_volume" in row for row in bands)
     html = result.report_html.read_text(encoding="utf-8")
+    # labels are listed spam, ham: the score label is the positive class everywhere
+    assert saved["auc_method"] == {"average": "binary", "positive": "spam"}
+    assert saved["roc_auc"] == pytest.approx(saved["per_class"]["spam"]["roc_auc"])
+    assert calibration["positive"] == "spam"
+    assert "AUCs treat “spam” as the positive class" in html
+    assert "Positive class: spam" in html and "predicted probability of spam" in html
     assert 'id="calibration"' in html and 'id="bands"' in html
     assert "plot-reliability" in html
     with store.read() as conn:

@@ -85,6 +85,20 @@ def test_ties_go_to_the_first_label():
     assert m["confusion_matrix"]["counts"] == [[1, 0], [1, 0]]
 
 
+def test_the_score_label_is_the_positive_class_when_listed_first():
+    spam = np.array(BINARY_SPAM)
+    m = compute_metrics(BINARY_TRUE, np.column_stack([spam, 1 - spam]), ["spam", "ham"],
+                        score_labels=["spam"])
+    assert m["auc_method"] == {"average": "binary", "positive": "spam"}
+    assert m["roc_auc"] == pytest.approx(0.75) and m["pr_auc"] == pytest.approx(5 / 6)
+
+
+def test_a_single_score_label_is_the_positive_class_among_many():
+    m = compute_metrics(MULTI_TRUE, np.array(MULTI_PROBA), MULTI_LABELS, score_labels=["b"])
+    assert m["auc_method"] == {"average": "binary", "positive": "b"}
+    assert m["roc_auc"] == pytest.approx(m["per_class"]["b"]["roc_auc"])
+
+
 def test_a_class_absent_from_y_true_gets_no_auc_and_is_explained():
     proba = np.array([[0.6, 0.1, 0.3], [0.2, 0.7, 0.1], [0.1, 0.3, 0.6], [0.8, 0.1, 0.1]])
     m = compute_metrics(["a", "b", "a", "b"], proba, MULTI_LABELS)

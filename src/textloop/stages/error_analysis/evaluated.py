@@ -17,7 +17,8 @@ from textloop.stages.metrics import compute_metrics, validate_inputs
 @dataclass(frozen=True)
 class EvaluatedSplit:
     """Row-aligned: ``proba`` columns follow ``labels``, as ``compute_metrics`` takes them.
-    ``sources`` (each row's provenance) is needed only by ``source`` slices."""
+    ``sources`` (each row's provenance) is needed only by ``source`` slices; ``score_labels``
+    decide the positive class of the AUCs, as for the whole split."""
 
     texts: Sequence[str]
     y_true: Sequence[str]
@@ -25,6 +26,7 @@ class EvaluatedSplit:
     proba: np.ndarray
     labels: list[str]
     sources: Sequence[Provenance] | None = None
+    score_labels: Sequence[str] = ()
 
     @cached_property
     def y_idx(self) -> np.ndarray:
@@ -37,14 +39,15 @@ class EvaluatedSplit:
     def metrics_on(self, mask: np.ndarray) -> dict[str, Any]:
         """``n`` and every classification goal metric (accuracy, macro_f1, ...) on the masked rows;
         the metrics are None for an empty mask."""
-        return subset_metrics(self.y_true, self.proba, self.labels, mask)
+        return subset_metrics(self.y_true, self.proba, self.labels, mask, self.score_labels)
 
 
 def subset_metrics(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
-                   mask: np.ndarray) -> dict[str, Any]:
+                   mask: np.ndarray, score_labels: Sequence[str] = ()) -> dict[str, Any]:
     """The headline metrics of ``compute_metrics`` on the rows where ``mask`` is true."""
     rows = np.flatnonzero(mask)
     if rows.size == 0:
         return {"n": 0, **dict.fromkeys(CLASSIFICATION_METRICS)}
-    found = compute_metrics([y_true[int(i)] for i in rows], np.asarray(proba)[rows], labels)
+    found = compute_metrics([y_true[int(i)] for i in rows], np.asarray(proba)[rows], labels,
+                            score_labels)
     return {"n": int(rows.size), **{name: found.get(name) for name in CLASSIFICATION_METRICS}}

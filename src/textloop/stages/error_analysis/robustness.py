@@ -36,13 +36,13 @@ def probe_robustness(split: EvaluatedSplit, score: Scorer, goal_metric: str, *,
     y_true = [split.y_true[i] for i in rows]
     clean = np.asarray(split.proba)[rows]
     keys = list(dict.fromkeys(("accuracy", goal_metric)))
-    baseline = _headline(y_true, clean, split.labels, keys)
+    baseline = _headline(y_true, clean, split, keys)
     results = []
     for name in probes:
         full, perturbed = perturb_texts(name, texts, seed)
         with progress.task(f"Robustness probe {name}: scoring {len(texts):,} rows", total=None):
             proba = score(perturbed)
-        found = _headline(y_true, proba, split.labels, keys)
+        found = _headline(y_true, proba, split, keys)
         results.append({
             "probe": name, "strategy": full,
             "changed": float(np.mean([a != b for a, b in zip(texts, perturbed, strict=True)])),
@@ -59,9 +59,10 @@ def sample_rows(n: int, max_rows: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size=max_rows, replace=False))
 
 
-def _headline(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
+def _headline(y_true: Sequence[str], proba: np.ndarray, split: EvaluatedSplit,
               keys: Sequence[str]) -> dict[str, Any]:
-    found = subset_metrics(y_true, proba, labels, np.ones(len(y_true), dtype=bool))
+    found = subset_metrics(y_true, proba, split.labels, np.ones(len(y_true), dtype=bool),
+                           split.score_labels)
     return {key: found.get(key) for key in keys}
 
 
