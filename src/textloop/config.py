@@ -230,6 +230,36 @@ def positive_label(labels: Sequence[str], score_labels: Sequence[str] = ()) -> s
     return None
 
 
+PII_KINDS = ("url", "email", "card", "ip", "phone")
+"""Personal-data kinds ``textloop clean`` detects, in the priority order of overlaps."""
+
+
+class PiiSettings(_Strict):
+    """``clean.pii``: which personal-data kinds are the task's signal rather than a problem.
+
+    A spam filter declares ``expected: [url]``: links are what spam is made of, so flagging
+    every one as personal data would bury the findings that matter. Expected kinds are
+    neither flagged by ``textloop clean`` nor replaced by ``--redact``.
+    """
+
+    expected: list[str] = Field(default_factory=list)
+
+    @field_validator("expected")
+    @classmethod
+    def _known_kinds(cls, value: list[str]) -> list[str]:
+        unknown = [kind for kind in value if kind not in PII_KINDS]
+        if unknown:
+            raise ValueError(f"unknown personal-data kind {', '.join(map(repr, unknown))}: "
+                             f"use some of {', '.join(PII_KINDS)}")
+        return list(dict.fromkeys(value))
+
+
+class CleanSettings(_Strict):
+    """``clean:`` in textloop.yaml (the project's own cleaning choices)."""
+
+    pii: PiiSettings = Field(default_factory=PiiSettings)
+
+
 class CalibrationSettings(_Strict):
     """How ``textloop train`` calibrates probabilities on the validation split.
 
@@ -633,6 +663,7 @@ class ProjectSpec(_Strict):
     slices: list[Slice] = Field(default_factory=list)
     fairness: list[Fairness] = Field(default_factory=list)
     synth: SynthSettings = Field(default_factory=SynthSettings)
+    clean: CleanSettings = Field(default_factory=CleanSettings)
     store: str = DEFAULT_STORE_URL
 
     @field_validator("fairness", mode="before")

@@ -198,3 +198,17 @@ def test_serving_allowed_hosts_are_bare_host_names() -> None:
     for bad in ("https://api.example.org", "api.example.org:443", "", "a b"):
         with pytest.raises(ValueError, match="is not a host name"):
             ServingSettings(allowed_hosts=[bad])
+
+
+def test_expected_personal_data_kinds_are_checked(tmp_path: Path) -> None:
+    spec = ProjectSpec.model_validate({"name": "p", "labels": [{"name": "spam"}],
+                                       "clean": {"pii": {"expected": ["url"]}}})
+    assert spec.clean.pii.expected == ["url"]
+    assert ProjectSpec.model_validate({"name": "p", "labels": [{"name": "a"}]}
+                                      ).clean.pii.expected == []
+    path = tmp_path / "textloop.yaml"
+    path.write_text("name: p\nlabels: [{name: spam}]\nclean:\n  pii:\n    expected: [links]\n",
+                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"clean\.pii\.expected") as info:
+        load_spec(path)
+    assert "'links'" in str(info.value) and "url, email" in str(info.value)

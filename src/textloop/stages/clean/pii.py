@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-KINDS = ("url", "email", "card", "ip", "phone")
-"""Priority order when matches overlap; also the order reports list them in."""
+from textloop.config import PII_KINDS as KINDS
+
+# KINDS is the priority order when matches overlap, and the order reports list them in.
 PLACEHOLDERS = {kind: f"[{kind.upper()}]" for kind in KINDS}
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -48,15 +49,21 @@ def luhn_valid(digits: str) -> bool:
     return total % 10 == 0
 
 
-def find_pii(text: str) -> list[PiiMatch]:
-    """Non-overlapping personal-data matches in ``text``, in reading order."""
+def find_pii(text: str, expected: Iterable[str] = ()) -> list[PiiMatch]:
+    """Non-overlapping personal-data matches in ``text``, in reading order.
+
+    Kinds in ``expected`` (``clean.pii.expected``) are the task's signal: they are matched,
+    so what they cover stays covered (an email inside an expected URL is part of the URL),
+    and then left out.
+    """
     candidates = sorted(_candidates(text),
                         key=lambda m: (KINDS.index(m.kind), m.start, -(m.end - m.start)))
     taken: list[PiiMatch] = []
     for match in candidates:
         if all(match.end <= t.start or match.start >= t.end for t in taken):
             taken.append(match)
-    return sorted(taken, key=lambda m: m.start)
+    skipped = set(expected)
+    return sorted((m for m in taken if m.kind not in skipped), key=lambda m: m.start)
 
 
 def redact(text: str, matches: Iterable[PiiMatch] | None = None) -> str:

@@ -18,16 +18,21 @@ EXAMPLES = 20
 
 
 def find_personal_data(ids: Sequence[str], texts: Sequence[str],
-                       progress: Progress = NULL_PROGRESS
+                       progress: Progress = NULL_PROGRESS, expected: Sequence[str] = ()
                        ) -> tuple[dict[str, Any], list[Finding]]:
-    """Counts per kind (matches and records), redacted examples, and one finding per record."""
-    matches_by_kind = dict.fromkeys(KINDS, 0)
-    records_by_kind = dict.fromkeys(KINDS, 0)
+    """Counts per kind (matches and records), redacted examples, and one finding per record.
+
+    ``expected`` kinds (``clean.pii.expected``) are the task's signal: not flagged, not
+    counted, and listed under ``expected`` so the report says why they are absent.
+    """
+    flagged = [kind for kind in KINDS if kind not in set(expected)]
+    matches_by_kind = dict.fromkeys(flagged, 0)
+    records_by_kind = dict.fromkeys(flagged, 0)
     findings: list[Finding] = []
     examples: list[dict[str, str]] = []
     with progress.task("Personal data", total=len(texts)) as task:
         for record_id, text in zip(ids, texts, strict=True):
-            found = find_pii(text)
+            found = find_pii(text, expected)
             task.advance()
             if not found:
                 continue
@@ -39,5 +44,5 @@ def find_personal_data(ids: Sequence[str], texts: Sequence[str],
                 "kinds": counts, "spans": [[m.kind, m.start, m.end] for m in found]}))
             if len(examples) < EXAMPLES:
                 examples.append({"record_id": record_id, "redacted": redact(text, found)})
-    return {"records": len(findings), "matches": matches_by_kind,
+    return {"records": len(findings), "expected": list(expected), "matches": matches_by_kind,
             "records_by_kind": records_by_kind, "examples": examples}, findings

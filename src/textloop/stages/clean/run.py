@@ -55,7 +55,8 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
     rows, dup_findings, dup_counts = _duplicates(data, near, options, progress)
     outliers, outlier_findings = _outliers(data, near)
     problems, problem_findings = _text_problems(data, options.max_chars)
-    pii, pii_findings = find_personal_data(data.ids, data.texts, progress)
+    pii, pii_findings = find_personal_data(data.ids, data.texts, progress,
+                                           project.spec.clean.pii.expected)
     leakage, leak_findings = find_leakage(store, options, progress)
     result = CleanResult(
         cleaning_id="", n_records=len(data.records), classes=data.classes,

@@ -111,3 +111,26 @@ def test_label_issues_carry_their_nearest_labeled_neighbours(cleaned, store) -> 
              == f.details["suggested"] for f in issues]
     assert sum(agree) >= 0.8 * len(issues)
     assert not any("neighbours" in f.details for f in result.findings if f.kind == "pii")
+
+
+URLS = [("Win cash now at http://win.example.com/claim today", "spam"),
+        ("Claim your prize www.prizes.example.net/now, mail prize@example.com", "spam")]
+
+
+def test_expected_personal_data_kinds_are_neither_flagged_nor_redacted(project, store,
+                                                                       tmp_path) -> None:
+    from textloop.config import PiiSettings
+
+    project.spec.clean.pii = PiiSettings(expected=["url"])
+    import_rows(store, project, tmp_path, rows(60) + URLS)
+    create_release(store, project)
+    result = clean(store, project, FAST, redact=True)
+    flagged = [f for f in result.findings if f.kind == "pii"]
+    assert [sorted(f.details["kinds"]) for f in flagged] == [["email"]]
+    assert "url" not in result.pii["matches"] and result.pii["expected"] == ["url"]
+    html = result.report_html.read_text(encoding="utf-8")
+    assert 'id="pii-expected"' in html and "clean.pii.expected" in html
+    texts = [t for s in load_release(store, result.redacted_release).splits.values()
+             for t in s.texts]
+    assert any("http://win.example.com/claim" in t for t in texts)  # the signal stays
+    assert any("www.prizes.example.net/now, mail [EMAIL]" in t for t in texts)
