@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -42,6 +44,20 @@ def iter_votes(conn: Connection, record_ids: Sequence[str] | None = None
         limited = query if chunk is None else query.where(table.c.record_id.in_(chunk))
         for row in conn.execute(limited):
             yield row[0], row[1], row[2], row[3]
+
+
+def label_states(conn: Connection, record_ids: Sequence[str]) -> dict[str, str]:
+    """record_id -> a fingerprint of its standing annotations (label, kind, time).
+
+    It changes whenever a label is added to the record or retracted, and only then, so a
+    review decision keyed on it holds exactly while the record's labels stay as they were.
+    Records without a standing annotation are left out.
+    """
+    votes: dict[str, list[list[Any]]] = {}
+    for record_id, label, kind, created_at in iter_votes(conn, record_ids):
+        votes.setdefault(record_id, []).append([label, kind, created_at])
+    return {record_id: hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()[:16]
+            for record_id, rows in votes.items()}
 
 
 HUMAN_KINDS = ("human", "adjudicated", "review")

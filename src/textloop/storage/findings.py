@@ -31,7 +31,8 @@ def add(conn: Connection, *, config: dict[str, Any], summary: dict[str, Any],
     """Catalog a cleaning run and its findings in the caller's transaction; returns the run.
 
     The number is taken inside the transaction, so concurrent runs never share one.
-    ``rows`` are dicts with ``record_id``, ``kind``, ``score`` and ``details``.
+    ``rows`` are dicts with ``record_id``, ``kind``, ``score`` and ``details``, and a
+    ``status`` when the finding is already settled (a carried review decision).
     """
     number = (conn.execute(select(func.max(cleanings.c.number))).scalar() or 0) + 1
     cleaning_id = f"c{number}"
@@ -43,7 +44,7 @@ def add(conn: Connection, *, config: dict[str, Any], summary: dict[str, Any],
         conn.execute(findings.insert(), [
             {"cleaning_id": cleaning_id, "record_id": r["record_id"], "kind": r["kind"],
              "score": r.get("score"), "details": jsoncol.dumps(r.get("details") or {}),
-             "status": "open"} for r in rows[start:start + _BATCH]])
+             "status": r.get("status", OPEN)} for r in rows[start:start + _BATCH]])
     return {"id": cleaning_id, "number": number, "created_at": created}
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from textloop.storage import jsoncol
-from textloop.storage.schema import exclusions, review_decisions
+from textloop.storage.schema import exclusions, findings, review_decisions
 
 EXCLUDED = "excluded"
 DUPLICATE = "duplicate"
@@ -61,6 +61,15 @@ def recent(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
 def for_finding(conn: Connection, finding_id: int) -> list[dict[str, Any]]:
     """Every decision ever made on a finding, oldest first."""
     query = (select(review_decisions).where(review_decisions.c.finding_id == finding_id)
+             .order_by(review_decisions.c.id))
+    return [_decision(row) for row in conn.execute(query).mappings()]
+
+
+def standing_with_kind(conn: Connection) -> list[dict[str, Any]]:
+    """Every decision not undone, with its finding's ``kind``, oldest first."""
+    query = (select(review_decisions, findings.c.kind)
+             .join(findings, findings.c.id == review_decisions.c.finding_id)
+             .where(review_decisions.c.undone_at.is_(None))
              .order_by(review_decisions.c.id))
     return [_decision(row) for row in conn.execute(query).mappings()]
 

@@ -98,6 +98,9 @@ def print_result(result: CleanResult) -> None:
         console.print(Text(line))
     for warning in result.warnings:
         console.print(Text(f"Warning: {warning}", style="yellow"))
+    if result.carried:
+        console.print(Text(f"Already decided: {result.carried:,} findings closed by earlier "
+                           "review decisions (same record, kind and labels)"))
     if result.redacted_release:
         console.print(Text(f"Redacted release: {result.redacted_release}"))
     console.print(Text(f"Report: {result.report_html}"))

@@ -62,6 +62,8 @@ class CleanResult:
     report_html: Path | None = None
     report_json: Path | None = None
     redacted_release: str | None = None
+    carried: int = 0
+    """Findings closed on arrival by earlier review decisions (``stages/review/carry.py``)."""
 
     def counts(self) -> dict[str, int]:
         """Findings per kind, every kind listed."""
@@ -86,6 +88,7 @@ class CleanResult:
             "pii": self.pii,
             "leakage": {k: v for k, v in self.leakage.items() if k != "pairs"},
             "warnings": self.warnings,
+            "carried_decisions": self.carried,
         }
 
     def to_dict(self) -> dict[str, Any]:

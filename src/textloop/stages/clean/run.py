@@ -32,6 +32,7 @@ from textloop.stages.clean.outliers import knn_distance, outlier_mask, text_prob
 from textloop.stages.clean.pii_findings import find_personal_data
 from textloop.stages.clean.redact import redacted_release
 from textloop.stages.clean.result import CleanResult, Finding
+from textloop.stages.review.actions import carry_over
 from textloop.stages.task_support import require_classification
 from textloop.storage import Store, findings
 
@@ -132,6 +133,7 @@ def _save(store: Store, result: CleanResult, data: CleanInputs) -> None:
 
     rows = [f.to_dict() for f in result.findings]
     with store.write() as conn:
+        result.carried = carry_over(conn, rows)
         run = findings.add(conn, config=result.config, summary=result.summary(), rows=rows)
     result.cleaning_id = run["id"]
     relative = f"{CLEANINGS}/{run['id']}"

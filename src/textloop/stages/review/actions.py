@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
 from textloop.stages.labeling import encode_labels
+from textloop.stages.review.carry import STATE, carry_decisions, label_state
 from textloop.stages.review.evidence import cluster_members
 from textloop.storage import Store, annotation_log, findings, reviews
 from textloop.types import AnnotationKind
@@ -140,6 +141,11 @@ def undo(store: Store, reviewer: str, decision_id: int | None = None) -> Decided
                        row["label"], list(row["details"].get("excluded", [])), reopened)
 
 
+def carry_over(conn: Connection, rows: list[dict[str, Any]]) -> int:
+    """Close the new findings ``rows`` that standing decisions settled (``carry.py``)."""
+    return carry_decisions(conn, rows, STATUS)
+
+
 def _label(conn: Connection, finding: dict[str, Any], action: str, value: str,
            reviewer: str) -> Decided:
     annotation = _annotate(conn, finding["record_id"], value, finding, action, reviewer)
@@ -159,10 +165,10 @@ def _annotate(conn: Connection, record_id: str, value: str, finding: dict[str, A
 def _decide(conn: Connection, finding: dict[str, Any], action: str, reviewer: str, *,
             label: str | None = None, annotation_id: int | None = None,
             details: dict[str, Any] | None = None) -> Decided:
+    details = {**(details or {}), STATE: label_state(conn, finding["record_id"])}
     decision = reviews.add_decision(conn, finding=finding, action=action, reviewer=reviewer,
                                     label=label, annotation_id=annotation_id, details=details)
     findings.set_status(conn, finding["id"], STATUS[action])
-    details = details or {}
     return Decided(decision, finding["id"], finding["record_id"], action, label,
                    list(details.get("excluded", [])))
 
