@@ -66,6 +66,20 @@ class Undone:
     label: str
 
 
+def decode_labels(value: str | None) -> list[str]:
+    """An answer as stored (a label, or a JSON list for multi-label tasks) as a list."""
+    if not value:
+        return []
+    if value.startswith("["):
+        try:
+            decoded = json.loads(value)
+        except ValueError:
+            return [value]
+        if isinstance(decoded, list):
+            return [str(v) for v in decoded]
+    return [value]
+
+
 def encode_labels(project: Project, labels: Sequence[str]) -> str:
     """The stored form of an answer: the label, or a JSON list for multi-label tasks."""
     known = set(project.spec.label_names)

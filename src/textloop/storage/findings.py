@@ -99,8 +99,10 @@ def get_one(conn: Connection, finding_id: int) -> dict[str, Any]:
     return {**row, "details": jsoncol.loads(row["details"])}
 
 
-def next_open(conn: Connection, cleaning_id: str) -> dict[str, Any] | None:
-    """The open finding to review first: by kind (``PRIORITY``), then by how sure the run is.
+def in_review_order(conn: Connection, cleaning_id: str, status: str | None = None
+                    ) -> list[dict[str, Any]]:
+    """A run's findings (of ``status`` when given) in the order to review them: by kind
+    (``PRIORITY``), then by how sure the run is.
 
     Label issues come lowest label quality first; other scored kinds highest score first.
     """
@@ -108,11 +110,11 @@ def next_open(conn: Connection, cleaning_id: str) -> dict[str, Any] | None:
                 else_=len(PRIORITY))
     surest = case((findings.c.kind == "label_issue", func.coalesce(findings.c.score, 0.0)),
                   else_=-func.coalesce(findings.c.score, 0.0))
-    query = (select(findings.c.id)
-             .where(findings.c.cleaning_id == cleaning_id, findings.c.status == OPEN)
-             .order_by(rank, surest, findings.c.id).limit(1))
-    found = conn.execute(query).scalar()
-    return None if found is None else get_one(conn, int(found))
+    query = select(findings).where(findings.c.cleaning_id == cleaning_id)
+    if status is not None:
+        query = query.where(findings.c.status == status)
+    rows = conn.execute(query.order_by(rank, surest, findings.c.id)).mappings().all()
+    return [{**row, "details": jsoncol.loads(row["details"])} for row in rows]
 
 
 def counts(conn: Connection, cleaning_id: str) -> dict[str, dict[str, int]]:

@@ -11,6 +11,7 @@ import json
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from textloop.reports.templating import MISSING, number, percent
 from textloop.stages.agreement.stats import strength
+from textloop.stages.labeling import decode_labels
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +33,14 @@ def environment() -> Environment:
     env.filters["strength"] = strength
     env.filters["as_image"] = svg_image
     env.filters["when"] = when
+    env.filters["query"] = query_string
     return env
+
+
+def query_string(values: dict[str, Any]) -> str:
+    """``values`` as a URL query string, leaving out the ones that are None (a page's
+    filter in links and form actions)."""
+    return urlencode({key: value for key, value in values.items() if value is not None})
 
 
 def render(request: Request, template: str, status_code: int = 200,
@@ -45,18 +54,8 @@ def render(request: Request, template: str, status_code: int = 200,
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
-def stored_labels(value: str | None) -> list[str]:
-    """An answer as stored (a label, or a JSON list for multi-label tasks) as a list."""
-    if not value:
-        return []
-    if value.startswith("["):
-        try:
-            decoded = json.loads(value)
-        except ValueError:
-            return [value]
-        if isinstance(decoded, list):
-            return [str(v) for v in decoded]
-    return [value]
+stored_labels = decode_labels
+"""An answer as stored (a label, or a JSON list for multi-label tasks) as a list."""
 
 
 def wants_json(request: Request) -> bool:

@@ -17,8 +17,11 @@ from textloop.stages.review.evidence import (
     evidence,
     review_queue,
 )
+from textloop.stages.review.filters import FINDING_KINDS, ReviewFilter
 from textloop.stages.review.summary import ReviewSummary, review_summary
 
-__all__ = ["Decided", "Decision", "Evidence", "Related", "ReviewQueue", "ReviewSummary", "accept",
+__all__ = ["FINDING_KINDS", "Decided", "Decision", "Evidence", "Related", "ReviewFilter",
+           "ReviewQueue",
+           "ReviewSummary", "accept",
            "evidence", "exclude", "keep", "merge", "relabel", "review_queue", "review_summary",
            "undo"]

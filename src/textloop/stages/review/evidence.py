@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from textloop.config import Project
 from textloop.errors import NotFoundError
 from textloop.stages.labels import Resolution, labels_for
+from textloop.stages.review.filters import ReviewFilter, select
 from textloop.stages.review.reasons import describe
 from textloop.storage import Store, findings, records, reviews
 
@@ -83,31 +84,39 @@ class ReviewQueue:
     """The run being reviewed; None when ``textloop clean`` never ran."""
     current: Evidence | None
     open_by_kind: dict[str, int] = field(default_factory=dict)
+    """Open findings per kind under the filter's label and score (not its kind)."""
     decided: int = 0
     recent: list[Decision] = field(default_factory=list)
+    filter: ReviewFilter = field(default_factory=ReviewFilter)
+    matching: int = 0
+    """Open findings the whole filter keeps (what is left to review with it)."""
 
     @property
     def open(self) -> int:
         return sum(self.open_by_kind.values())
 
 
-def review_queue(store: Store, project: Project, cleaning: str = "latest") -> ReviewQueue:
-    """The run's next open finding (``findings.PRIORITY`` order) and what is left."""
+def review_queue(store: Store, project: Project, cleaning: str = "latest",
+                 flt: ReviewFilter | None = None) -> ReviewQueue:
+    """The run's next open finding that ``flt`` keeps (``findings.PRIORITY`` order) and what
+    is left."""
+    flt = (flt or ReviewFilter()).check(project)
     with store.read() as conn:
         try:
             run = findings.get(conn, cleaning)
         except NotFoundError:
             if cleaning != "latest":
                 raise
-            return ReviewQueue(None, None)
-        by_kind = findings.counts(conn, run["id"])
-        row = findings.next_open(conn, run["id"])
-        current = None if row is None else _evidence(conn, project, row)
+            return ReviewQueue(None, None, filter=flt)
+        chosen = select(conn, project, run["id"], flt, findings.OPEN)
+        current = None if not chosen.rows else _evidence(conn, project, chosen.rows[0])
         recent = [_as_decision(d) for d in reviews.recent(conn, RECENT)]
-    open_by_kind = {kind: c["open"] for kind in findings.PRIORITY
-                    if (c := by_kind.get(kind)) and c.get("open")}
+        by_kind = findings.counts(conn, run["id"])
+    open_by_kind = {kind: chosen.by_kind[kind][findings.OPEN] for kind in findings.PRIORITY
+                    if kind in chosen.by_kind}
     decided = sum(n for c in by_kind.values() for s, n in c.items() if s != findings.OPEN)
-    return ReviewQueue(run["id"], current, open_by_kind, decided, recent)
+    return ReviewQueue(run["id"], current, open_by_kind, decided, recent, flt,
+                       len(chosen.rows))
 
 
 def evidence(store: Store, project: Project, finding_id: int) -> Evidence:

@@ -5,9 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from textloop.config import Project
+from textloop.stages.review.filters import ReviewFilter, select
+from textloop.stages.review.reasons import describe
 from textloop.storage import Store, findings, reviews
 
 REVIEW_PATH = "/review"
+LISTED = 20
+"""Open findings listed when a filter is given (the first in review order)."""
 
 
 @dataclass(frozen=True)
@@ -18,6 +23,10 @@ class ReviewSummary:
     excluded_records: int = 0
     """Records excluded from releases now, by decisions on any run."""
     path: str = REVIEW_PATH
+    filter: dict[str, Any] | None = None
+    """The filter the counts follow (None: the whole run)."""
+    first_open: list[dict[str, Any]] = field(default_factory=list)
+    """With a filter: the first open findings it keeps, in review order."""
 
     @property
     def open(self) -> int:
@@ -31,12 +40,34 @@ class ReviewSummary:
         return {**asdict(self), "open": self.open, "decided": self.decided}
 
 
-def review_summary(store: Store, cleaning: str = "latest") -> ReviewSummary:
-    """The summary of one run (the latest by default); refuses when there is none."""
+def review_summary(store: Store, cleaning: str = "latest", *, project: Project | None = None,
+                   flt: ReviewFilter | None = None) -> ReviewSummary:
+    """The summary of one run (the latest by default); refuses when there is none.
+
+    With an active ``flt`` (which needs the ``project`` for labels) the counts cover only
+    the findings it keeps, and the first open ones are listed.
+    """
+    active = flt is not None and flt.active
+    if active and project is None:
+        raise ValueError("a filtered review summary needs the project")
     with store.read() as conn:
         run = findings.get(conn, cleaning)
-        counts = findings.counts(conn, run["id"])
         excluded = len(reviews.excluded_ids(conn))
-    ordered = {kind: counts[kind] for kind in (*findings.PRIORITY, *sorted(counts))
-               if kind in counts}
-    return ReviewSummary(run["id"], ordered, excluded)
+        if not active:
+            counts = findings.counts(conn, run["id"])
+            return ReviewSummary(run["id"], _ordered(counts), excluded)
+        assert flt is not None and project is not None
+        chosen = select(conn, project, run["id"], flt.check(project))
+    counts = {kind: dict(by_status) for kind, by_status in chosen.by_kind.items()
+              if flt.kind is None or kind == flt.kind}
+    first = [{"finding_id": row["id"], "kind": row["kind"], "record_id": row["record_id"],
+              "score": row["score"], "reason": describe(row["kind"], row["score"],
+                                                        row["details"])}
+             for row in chosen.rows if row["status"] == findings.OPEN][:LISTED]
+    return ReviewSummary(run["id"], _ordered(counts), excluded, filter=flt.to_dict(),
+                         first_open=first)
+
+
+def _ordered(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    return {kind: counts[kind] for kind in (*findings.PRIORITY, *sorted(counts))
+            if kind in counts}

@@ -50,3 +50,24 @@ def test_without_a_cleaning_run_the_error_says_what_to_run(project, store) -> No
     assert result.exit_code != 0
     assert "no cleaning run 'latest'" in result.output and "textloop clean" in result.output
     assert LOOP_ORDER.index("review") == LOOP_ORDER.index("clean") + 1
+
+
+def test_filters_count_and_list_the_findings_they_keep(project, store, tmp_path) -> None:
+    cleaned(store, project, tmp_path)
+    data = json.loads(invoke(project, "--kind", "conflict", "--label", "spam", "--json").output)
+    assert data["filter"] == {"kind": "conflict", "label": "spam", "min_score": None,
+                              "max_score": None}
+    assert data["by_kind"] == {"conflict": {"open": 1}} and data["open"] == 1
+    (row,) = data["first_open"]
+    assert row["kind"] == "conflict" and "different labels" in row["reason"]
+    shown = invoke(project, "--kind", "conflict", "--label", "spam")
+    assert shown.exit_code == 0, shown.output
+    assert f"#{row['finding_id']} conflict" in shown.output
+    assert "/review?kind=conflict&label=spam" in shown.output
+
+
+def test_an_unknown_kind_is_refused_with_the_kinds_to_use(project, store, tmp_path) -> None:
+    cleaned(store, project, tmp_path)
+    result = invoke(project, "--kind", "urls")
+    assert result.exit_code != 0
+    assert "unknown finding kind 'urls'" in result.output and "label_issue" in result.output

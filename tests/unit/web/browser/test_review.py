@@ -86,3 +86,20 @@ def test_relabel_by_digit_merge_and_keep(live: Live) -> None:
     page.keyboard.press("k")
     expect(page.locator(".empty h2")).to_contain_text("Every finding of c1 is reviewed")
     assert status(live, flagged.garbage) == "kept"
+
+
+def test_filter_by_kind_then_decide_by_keyboard_within_it(live: Live) -> None:
+    page, flagged = reviewer(live)
+    expect(page.locator("#kind-counts")).to_contain_text("garbage 1")
+    page.select_option("#review-filter select[name=kind]", "garbage")
+    page.click("#review-filter button[type=submit]")
+    expect(page.locator("article.finding")).to_have_attribute(
+        "data-finding-id", str(flagged.garbage))
+    expect(page.locator(".remaining")).to_contain_text("1 matching the filter")
+    page.keyboard.press("k")  # the post carries the filter: nothing else is garbage
+    expect(page.locator(".empty h2")).to_contain_text("No open finding of c1 matches")
+    assert status(live, flagged.garbage) == "kept"
+    assert status(live, flagged.issue) == "open"
+    page.click("#kind-counts a[data-kind=duplicate]")
+    expect(page.locator("article.finding")).to_have_attribute(
+        "data-finding-id", str(flagged.duplicate))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from tests.unit.web.review_fixtures import TEXTS, flag
 from tests.unit.web.webapp import XSS, Web
@@ -148,3 +149,42 @@ def test_deciding_twice_and_impossible_actions_are_refused(web: Web) -> None:
 def test_without_a_cleaning_run_the_page_says_how_to_get_one(web: Web) -> None:
     page = web.sign_in("judge", "adjudicator").get("/review")
     assert page.status_code == 200 and "textloop clean" in page.text
+
+
+def test_the_filter_picks_a_kind_and_stays_on_after_a_decision(web: Web) -> None:
+    flagged = flag(web)
+    judge = web.sign_in("judge", "adjudicator")
+    page = judge.get("/review?kind=garbage").text
+    assert shown_id(page) == flagged.garbage
+    assert "1 matching the filter, 3 open in c1" in page
+    assert '<option value="garbage" selected>garbage (1)</option>' in page
+    for kind in ("label_issue", "duplicate", "garbage"):  # counts per kind, each a link
+        assert f'href="/review?kind={kind}" data-kind="{kind}"' in page
+    assert 'hx-post="/review/keep?kind=garbage"' in page  # decisions keep the filter
+    after = judge.post("/review/keep?kind=garbage", {"finding_id": flagged.garbage})
+    assert status(web, flagged.garbage) == "kept"
+    assert shown(after) is None and "No open finding of c1 matches the filter" in after.text
+    # without the filter the queue goes on with the other kinds
+    assert shown(judge.get("/review")) == flagged.issue
+
+
+def test_the_label_and_score_filters(web: Web) -> None:
+    flagged = flag(web)
+    judge = web.sign_in("judge", "adjudicator")
+    assert shown(judge.get("/review?label=ham")) == flagged.issue  # record 0 is labeled ham
+    spam = judge.get("/review?label=spam").text  # every flagged record is ham
+    assert shown_id(spam) is None and "No open finding of c1 matches the filter" in spam
+    scored = judge.get("/review?min_score=0.5").text  # the duplicate (1.0); not the issue
+    assert shown_id(scored) == flagged.duplicate
+    assert 'name="min_score" value="0.5"' in scored
+
+
+def test_a_bad_filter_is_refused_naming_the_field(web: Web) -> None:
+    flag(web)
+    judge = web.sign_in("judge", "adjudicator")
+    bad = judge.get("/review?min_score=lots")
+    assert bad.status_code == 422 and "min_score 'lots' is not a number" in unescape(bad.text)
+    assert "such as 0.5" in bad.text  # the hint says what to give instead
+    unknown = judge.get("/review?kind=url")
+    assert unknown.status_code == 422
+    assert "unknown finding kind 'url'" in unescape(unknown.text)
