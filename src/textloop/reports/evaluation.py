@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ PAIR_EXAMPLES = 3
 def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any],
                             y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
                             context: dict[str, Any], texts: Sequence[str] | None = None,
+                            record_ids: Sequence[str] | None = None,
                             max_examples: int = 20, training: dict[str, Any] | None = None
                             ) -> tuple[Path, Path]:
     """Write ``report.html`` and ``metrics.json`` into ``folder``; returns both paths.
@@ -50,14 +52,24 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
     textloop_version, goal {metric, target}); ``training`` is a monitored run's history and
     verdict (``MonitoredFit.to_json()``), shown as learning curves with the verdict sentence.
     The error analysis (``slices``, ``fairness``, ``robustness``) is read from ``metrics``
-    when present; the top confusions get example rows when ``texts`` are given.
+    when present. With ``texts`` (and their ``record_ids``, which the page and
+    ``metrics.json`` name each mistake by) the most confident mistakes and the top
+    confusions' examples are listed.
     """
     labels = [str(label) for label in labels]
-    probs, y_idx = _encode(y_true, proba, labels, texts)
+    probs, y_idx = _encode(y_true, proba, labels, texts, record_ids)
+    mistakes = pairs = None
+    if texts is not None and record_ids is not None:
+        mistakes = confident_mistakes(record_ids, texts, y_idx, probs, labels, max_examples)
+        pairs = confusion_examples(record_ids, texts, y_idx, probs, labels,
+                                   metrics["top_confusions"][:CONFUSION_PAIRS], PAIR_EXAMPLES)
+    examples = {} if mistakes is None or pairs is None else {
+        "mistakes": [asdict(m) for m in mistakes],
+        "confusion_examples": [asdict(p) for p in pairs]}
     folder.mkdir(parents=True, exist_ok=True)
     metrics_path = folder / METRICS_FILE
-    write_text_atomic(metrics_path, json.dumps({**metrics, "context": context}, indent=2,
-                                           allow_nan=False, default=str) + "\n")
+    write_text_atomic(metrics_path, json.dumps({**metrics, **examples, "context": context},
+                                           indent=2, allow_nan=False, default=str) + "\n")
     html = render("evaluation.html", title=title, metrics=metrics, labels=labels,
                   context_rows=context_rows(context),
                   goal=goal_status(metrics, context.get("goal")),
@@ -65,11 +77,7 @@ def write_evaluation_report(folder: Path, *, title: str, metrics: dict[str, Any]
                   per_class=_per_class_rows(metrics),
                   confusions=_confusion_rows(metrics),
                   plots=_plots(metrics, y_idx, probs, labels),
-                  mistakes=None if texts is None else confident_mistakes(
-                      texts, y_idx, probs, labels, max_examples),
-                  pairs=None if texts is None else confusion_examples(
-                      texts, y_idx, probs, labels, metrics["top_confusions"][:CONFUSION_PAIRS],
-                      PAIR_EXAMPLES),
+                  mistakes=mistakes, pairs=pairs,
                   analysis=error_analysis_view(metrics, (context.get("goal") or {}).get(
                       "metric", "macro_f1")),
                   errors=int(np.sum(probs.argmax(axis=1) != y_idx)),
@@ -108,14 +116,18 @@ def context_rows(context: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _encode(y_true: Sequence[str], proba: np.ndarray, labels: list[str],
-            texts: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray]:
+            texts: Sequence[str] | None, record_ids: Sequence[str] | None
+            ) -> tuple[np.ndarray, np.ndarray]:
     """(probabilities, true label indices), refusing inputs that do not line up."""
     probs = np.asarray(proba, dtype=float)
     index = {label: i for i, label in enumerate(labels)}
     problem = _mismatch(probs, y_true, index, texts)
+    if problem is None and texts is not None:
+        problem = _ids_mismatch(record_ids, len(texts))
     if problem is not None:
         raise InvalidInputError(problem, hint="pass the same y_true, proba and labels that "
-                                              "compute_metrics was given, and one text per row")
+                                              "compute_metrics was given, and one text and "
+                                              "record id per row")
     return probs, np.array([index[str(y)] for y in y_true], dtype=np.int64)
 
 
@@ -128,6 +140,15 @@ def _mismatch(probs: np.ndarray, y_true: Sequence[str], index: dict[str, int],
         return f"y_true contains {unknown!r}, which is not in labels"
     if texts is not None and len(texts) != len(y_true):
         return f"texts has {len(texts)} rows but y_true has {len(y_true)}"
+    return None
+
+
+def _ids_mismatch(record_ids: Sequence[str] | None, rows: int) -> str | None:
+    """Mistakes are named by record id, so texts need their ids."""
+    if record_ids is None:
+        return "texts were given without record_ids (mistakes are listed by record id)"
+    if len(record_ids) != rows:
+        return f"record_ids has {len(record_ids)} rows but texts has {rows}"
     return None
 
 

@@ -87,8 +87,8 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     folder.mkdir(parents=True, exist_ok=True)
     html, json_path = write_evaluation_report(
         folder, title=f"{run['name']} on {data.id}/{split}", metrics=metrics, y_true=part.labels,
-        proba=proba, labels=data.labels, texts=part.texts, context=_context(run, data.id, split,
-                                                                           goal.model_dump()),
+        proba=proba, labels=data.labels, texts=part.texts, record_ids=part.ids,
+        context=_context(run, data.id, split, goal.model_dump()),
         training=loaded.meta.get("training"))
     with store.write() as conn:
         runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in LOGGED

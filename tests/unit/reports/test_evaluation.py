@@ -22,17 +22,19 @@ Y_TRUE = ["ham", SCRIPT, IMG, "ham", SCRIPT, IMG]
 PROBA = np.array([[0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.6, 0.2, 0.2],
                   [0.3, 0.6, 0.1], [0.1, 0.1, 0.8], [0.1, 0.2, 0.7]])
 TEXTS = [f"hello {SCRIPT}", "plain", f"{IMG} click", "x" * 1000, "fine", "ok"]
+IDS = [f"r{i:015d}" for i in range(len(TEXTS))]
 CONTEXT = {"run": f"run-{SCRIPT}", "model": "tfidf+logreg", "release": "rel-0001",
            "split": "test", "created": "2025-01-01 10:00:00", "textloop_version": "0.1.0",
            "goal": {"metric": "macro_f1", "target": 0.5}}
 
 
 def write(folder: Path, *, context: dict | None = None, texts: list[str] | None = TEXTS,
-          title: str = f"Evaluation {SCRIPT}") -> tuple[Path, Path]:
+          title: str = f"Evaluation {SCRIPT}", ids: list[str] | None = IDS
+          ) -> tuple[Path, Path]:
     metrics = compute_metrics(Y_TRUE, PROBA, LABELS)
     return write_evaluation_report(folder, title=title, metrics=metrics, y_true=Y_TRUE,
                                    proba=PROBA, labels=LABELS, context=context or CONTEXT,
-                                   texts=texts)
+                                   texts=texts, record_ids=ids if texts is not None else None)
 
 
 def test_writes_html_and_json_and_returns_their_paths(tmp_path):
@@ -102,9 +104,27 @@ def test_most_confident_mistakes_are_listed_when_texts_are_given(tmp_path):
     assert 'id="mistakes"' not in without
 
 
+def test_mistakes_are_named_by_record_id_in_the_page_and_the_json(tmp_path):
+    html, metrics_json = write(tmp_path / "ids")
+    page = html.read_text(encoding="utf-8")
+    section = page[page.index('id="mistakes"'):]
+    # the mistakes are rows 4 (0.8 sure), 2 and 3 (0.6): the page names their records
+    assert section.index(f"<code>{IDS[4]}</code>") < section.index(f"<code>{IDS[2]}</code>")
+    assert '<th class="num">row</th>' not in page
+    saved = json.loads(metrics_json.read_text(encoding="utf-8"))
+    assert [m["record_id"] for m in saved["mistakes"]] == [IDS[4], IDS[2], IDS[3]]
+    assert "row" not in saved["mistakes"][0]
+    example = saved["confusion_examples"][0]["examples"][0]
+    assert TEXTS[IDS.index(example["record_id"])].startswith(example["text"].rstrip(" …"))
+
+
 def test_texts_that_do_not_line_up_are_refused(tmp_path):
     with pytest.raises(InvalidInputError, match="texts has 2 rows"):
         write(tmp_path, texts=["a", "b"])
+    with pytest.raises(InvalidInputError, match="record_ids has 2 rows but texts has 6"):
+        write(tmp_path, ids=IDS[:2])
+    with pytest.raises(InvalidInputError, match="without record_ids"):
+        write(tmp_path, ids=None)
 
 
 def test_proba_that_does_not_match_labels_is_refused(tmp_path):
@@ -132,7 +152,8 @@ def test_a_77_class_report_renders_legibly(tmp_path):
     metrics = compute_metrics(y_true, proba, labels)
     html, _ = write_evaluation_report(
         tmp_path, title="banking77", metrics=metrics, y_true=y_true, proba=proba,
-        labels=labels, context=CONTEXT, texts=[f"text {i}" for i in range(len(y_true))])
+        labels=labels, context=CONTEXT, texts=[f"text {i}" for i in range(len(y_true))],
+        record_ids=[f"{i:016x}" for i in range(len(y_true))])
     page = html.read_text(encoding="utf-8")
     assert "Most confused classes (counts)" in page
     assert "5 classes with the lowest area" in page

@@ -9,6 +9,7 @@ import pytest
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.errors import InvalidInputError
 from textloop.stages.evaluate import evaluate_run
+from textloop.stages.release import load_release
 from textloop.stages.train import train
 from textloop.storage import runs
 
@@ -25,6 +26,8 @@ def test_evaluate_writes_report_and_logs_test_metrics(project, store, tmp_path) 
     saved = json.loads(result.metrics_json.read_text(encoding="utf-8"))
     assert saved["macro_f1"] == pytest.approx(result.metrics["macro_f1"])
     assert saved["confusion_matrix"]["labels"] == ["spam", "ham"]
+    test_ids = set(load_release(store, "latest").test.ids)  # mistakes name their records
+    assert "mistakes" in saved and all(m["record_id"] in test_ids for m in saved["mistakes"])
     with store.read() as conn:
         logged = runs.get(conn, trained.run_name)["metrics"]
     assert logged["test/macro_f1"] == pytest.approx(result.metrics["macro_f1"])
