@@ -10,21 +10,33 @@ because action bands threshold that probability, not the top one.
 
 The calibrator itself is a registered strategy (``textloop.calibration.*``); this module
 fits it on a run's validation split, stores it beside the model, and applies it.
+
+A calibrator can make things worse (isotonic on a few hundred rows, temperature on a model
+that was already calibrated). ``choose_calibration`` keeps it only when it lowers ECE, and
+it judges that out of fold: the calibrator is fitted on validation, so its in-sample ECE
+there flatters it. Each of k folds of the validation rows is calibrated by a calibrator
+fitted on the other folds, and that cross-validated ECE is compared with the uncalibrated
+ECE of the same rows (which nothing was fitted on).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from sklearn.model_selection import KFold
 
 from textloop.config import positive_label
 from textloop.strategies.calibration import Calibrator, calibrator_from_state, make_calibrator
 
 DEFAULT_BINS = 15
 ARRAY_PREFIX = "calibration."
+UNCALIBRATED = "none"
+CHOICE_FOLDS = 5
+MIN_FOLD_ROWS = 20
+"""Fewer validation rows per fold than this and the out-of-fold ECE is too noisy to judge."""
 
 
 @dataclass
@@ -40,6 +52,62 @@ def fit_calibration(method: str, proba: np.ndarray, y_idx: np.ndarray) -> Fitted
     """Fit the named calibrator on validation probabilities and true label indices."""
     name, calibrator = make_calibrator(method)
     return FittedCalibration(name, calibrator.fit(proba, y_idx))
+
+
+@dataclass(frozen=True)
+class CalibrationChoice:
+    """Whether the configured calibrator was kept, and the evidence for it."""
+
+    method: str
+    """The configured calibrator's full name."""
+    kept: bool
+    ece_uncalibrated: float
+    ece_calibrated_cv: float | None
+    """Cross-validated ECE on validation; None when there were too few rows to compare."""
+    folds: int
+    rows: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "kept_name": "calibrated" if self.kept else "uncalibrated",
+                "sentence": self.sentence()}
+
+    def sentence(self) -> str:
+        """What was kept and why, for training output, run params and the report."""
+        if self.ece_calibrated_cv is None:
+            return (f"kept {self.method} without checking it: {self.rows} validation rows are "
+                    f"too few to compare out of fold (needs {2 * MIN_FOLD_ROWS})")
+        compared = (f"cross-validated ECE on validation {self.ece_calibrated_cv:.4f} with it, "
+                    f"{self.ece_uncalibrated:.4f} without ({self.folds} folds of "
+                    f"{self.rows} rows)")
+        if self.kept:
+            return f"kept {self.method}: {compared}"
+        return f"kept the uncalibrated probabilities, {self.method} made them worse: {compared}"
+
+
+def choose_calibration(method: str, proba: np.ndarray, y_idx: np.ndarray,
+                       bins: int = DEFAULT_BINS, seed: int = 0
+                       ) -> tuple[FittedCalibration, CalibrationChoice | None]:
+    """The better of ``method`` (fitted on all rows) and no calibration, by out-of-fold ECE
+    (see the module docstring); the choice is None when ``method`` is no calibration."""
+    probs = np.asarray(proba, dtype=np.float64)
+    y = np.asarray(y_idx)
+    name, _ = make_calibrator(method)
+    fitted = fit_calibration(method, probs, y)
+    uncalibrated_name, _ = make_calibrator(UNCALIBRATED)
+    if name == uncalibrated_name:
+        return fitted, None
+    before = expected_calibration_error(probs, y, bins)
+    folds = min(CHOICE_FOLDS, len(y) // MIN_FOLD_ROWS)
+    if folds < 2:
+        return fitted, CalibrationChoice(name, True, before, None, 0, len(y))
+    out_of_fold = np.empty_like(probs)
+    splitter = KFold(n_splits=folds, shuffle=True, random_state=seed)
+    for fit_rows, held in splitter.split(probs):
+        out_of_fold[held] = fit_calibration(method, probs[fit_rows], y[fit_rows]).apply(
+            probs[held])
+    after = expected_calibration_error(out_of_fold, y, bins)
+    choice = CalibrationChoice(name, after < before, before, after, folds, len(y))
+    return (fitted if choice.kept else fit_calibration(UNCALIBRATED, probs, y)), choice
 
 
 def reliability_bins(confidence: np.ndarray, outcome: np.ndarray,

@@ -14,22 +14,27 @@ from typing import Any
 import numpy as np
 
 from textloop.config import Actions, BandTarget
-from textloop.stages.calibration import DEFAULT_BINS, calibration_report
+from textloop.stages.calibration import DEFAULT_BINS, UNCALIBRATED, calibration_report
 from textloop.stages.modeling import LoadedRun
 from textloop.stages.thresholds import band_table, positive_meaning, scores_and_positives
+from textloop.strategies.calibration import make_calibrator
 
 EXPECTED = ("volume", "precision", "recall", "cumulative_precision", "cumulative_recall")
 
 
 def calibration_section(loaded: LoadedRun, raw: np.ndarray, calibrated: np.ndarray,
                         y_idx: np.ndarray, labels: Sequence[str]) -> dict[str, Any]:
-    """ECE before/after with both diagrams; ``method`` is None for uncalibrated bundles.
+    """ECE before/after with both diagrams; ``method`` is None for uncalibrated bundles
+    (also those where training kept the uncalibrated probabilities: ``choice`` says why).
     The positive class follows the bundle's saved action policy (its score labels)."""
     saved = loaded.meta.get("calibration") or {}
     bins = int(saved.get("bins", DEFAULT_BINS))
     method = loaded.calibration.name if loaded.calibration is not None else None
-    return calibration_report(raw, calibrated, y_idx, method, bins, labels,
-                              bundle_actions(loaded).score_labels)
+    if method == make_calibrator(UNCALIBRATED)[0]:
+        method = None
+    section = calibration_report(raw, calibrated, y_idx, method, bins, labels,
+                                 bundle_actions(loaded).score_labels)
+    return {**section, "choice": saved.get("choice")}
 
 
 def bundle_actions(loaded: LoadedRun) -> Actions:

@@ -59,6 +59,8 @@ class TrainResult:
     calibration: str | None = None
     bands: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    calibration_choice: str | None = None
+    """Which calibration was kept and the evidence (also the run param of that name)."""
 
 
 def train(store: Store, project: Project, *, model: str | None = None, release: str = "latest",
@@ -117,13 +119,18 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
         raise
     with store.write() as conn:
         _log_metrics(conn, run["id"], metrics, monitored)
+        if fitted.calibration_choice is not None:
+            runs.log_params(conn, run["id"], {
+                "calibration": fitted.meta["calibration"]["name"],
+                "calibration_choice": fitted.calibration_choice})
         runs.finish(conn, run["id"], "FINISHED", bundle_rel, sha)
     return TrainResult(run_id=run["id"], run_name=run["name"], model=full_name,
                        release_id=data.id, n_train=len(train_split.texts), metrics=metrics,
                        bundle_path=str(store.path_for(bundle_rel)),
                        seconds=time.perf_counter() - started,
                        calibration=fitted.meta.get("calibration", {}).get("name"),
-                       bands=fitted.bands, notes=fitted.notes, training=monitored)
+                       bands=fitted.bands, notes=fitted.notes, training=monitored,
+                       calibration_choice=fitted.calibration_choice)
 
 
 def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:

@@ -2,8 +2,10 @@
 
 Two things are learned from held-out rows, never from the rows the model was fitted on
 (whose probabilities are over-confident): the calibrator, and the action-band thresholds
-for the targets declared under ``actions.targets``. Thresholds are chosen on calibrated
-scores, because those are what ``predict`` bands. Both are saved in the bundle.
+for the targets declared under ``actions.targets``. The calibrator is kept only when it
+lowers the cross-validated ECE on validation (``calibration.choose_calibration``);
+otherwise the bundle carries no calibration and says why. Thresholds are chosen on the
+probabilities ``predict`` will serve. Both are saved in the bundle.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import numpy as np
 from textloop.config import Actions, ProjectSpec
 from textloop.stages.calibration import (
     calibration_summary,
-    fit_calibration,
+    choose_calibration,
     to_bundle_parts,
 )
 from textloop.stages.thresholds import (
@@ -37,6 +39,8 @@ class ValidationFit:
     meta: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    calibration_choice: str | None = None
+    """Which calibration was kept and why (``CalibrationChoice.sentence``)."""
 
     @property
     def bands(self) -> list[dict[str, Any]]:
@@ -51,21 +55,25 @@ def fit_on_validation(proba: np.ndarray | None, y_true: Sequence[str], classes: 
     if proba is None or not rows.any():
         return _without_validation(spec.actions, method)
     probs = np.asarray(proba, dtype=np.float64)[rows]
-    fitted = fit_calibration(method, probs, y_idx)
+    bins = spec.calibration.bins
+    fitted, choice = choose_calibration(method, probs, y_idx, bins)
     calibrated = fitted.apply(probs)
     arrays, entry = to_bundle_parts(fitted)
-    bins = spec.calibration.bins
     before = calibration_summary(probs, y_idx, bins)["ece"]
     after = calibration_summary(calibrated, y_idx, bins)["ece"]
     policy = _band_policy(calibrated, y_idx, classes, spec.actions)
+    chosen = {} if choice is None else {"choice": choice.to_json()}
+    cv = ({} if choice is None or choice.ece_calibrated_cv is None
+          else {"val/calibrated_ece_cv": choice.ece_calibrated_cv})
     meta = {"calibration": {**entry, "fitted_on": "validation", "rows": int(rows.sum()),
-                            "bins": bins, "ece_before": before, "ece_after": after},
+                            "bins": bins, "ece_before": before, "ece_after": after,
+                            **chosen},
             "actions": policy.actions.model_dump(mode="json"),
             "thresholds": {**policy.to_json(positive_meaning(spec.actions)),
                            "declared": spec.actions.model_dump(mode="json", exclude_none=True),
                            "fitted_on": "validation"}}
-    return ValidationFit(arrays, meta, {"val/ece": before, "val/calibrated_ece": after},
-                         list(policy.unmet))
+    return ValidationFit(arrays, meta, {"val/ece": before, "val/calibrated_ece": after, **cv},
+                         list(policy.unmet), None if choice is None else choice.sentence())
 
 
 def _band_policy(proba: np.ndarray, y_idx: np.ndarray, classes: Sequence[str],

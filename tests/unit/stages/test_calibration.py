@@ -7,6 +7,7 @@ import pytest
 
 from textloop.stages.calibration import (
     calibration_report,
+    choose_calibration,
     expected_calibration_error,
     fit_calibration,
     from_bundle_parts,
@@ -64,3 +65,43 @@ def test_bundle_parts_round_trip_and_absence() -> None:
     assert restored is not None and restored.name == "textloop.calibration.isotonic.v1"
     assert np.allclose(restored.apply(proba), fitted.apply(proba))
     assert from_bundle_parts({}, {}) is None
+
+
+def _binary(n: int, sharpen: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Labels drawn from p; the model reports p sharpened (1: already calibrated)."""
+    rng = np.random.default_rng(seed)
+    p = rng.uniform(0.05, 0.95, n)
+    y = (rng.uniform(size=n) < p).astype(int)
+    shown = 1 / (1 + np.exp(-sharpen * np.log(p / (1 - p))))
+    return np.column_stack([1 - shown, shown]), y
+
+
+def test_a_calibrator_that_helps_out_of_fold_is_kept() -> None:
+    proba, y = _binary(300, sharpen=4.0)  # over-confident: temperature fixes it
+    fitted, choice = choose_calibration("temperature", proba, y)
+    assert fitted.name == "textloop.calibration.temperature.v1" and choice.kept
+    assert choice.ece_calibrated_cv < choice.ece_uncalibrated and choice.folds == 5
+    assert choice.sentence().startswith("kept textloop.calibration.temperature.v1: ")
+
+
+def test_a_calibrator_that_only_looks_good_in_sample_is_dropped() -> None:
+    proba, y = _binary(200, sharpen=1.0)  # already calibrated
+    in_sample = fit_calibration("isotonic", proba, y).apply(proba)
+    # judged on the rows it was fitted on, isotonic looks perfect...
+    assert expected_calibration_error(in_sample, y) < expected_calibration_error(proba, y)
+    fitted, choice = choose_calibration("isotonic", proba, y)
+    # ...but out of fold it is worse, so the probabilities stay as they are
+    assert not choice.kept and choice.ece_calibrated_cv > choice.ece_uncalibrated
+    assert fitted.name == "textloop.calibration.none.v1"
+    np.testing.assert_allclose(fitted.apply(proba), proba)
+    assert "kept the uncalibrated probabilities" in choice.sentence()
+    assert choice.to_json()["kept_name"] == "uncalibrated"
+
+
+def test_too_few_rows_keep_the_calibrator_and_say_it_was_not_checked() -> None:
+    proba, y = _binary(30, sharpen=4.0)
+    fitted, choice = choose_calibration("temperature", proba, y)
+    assert fitted.name == "textloop.calibration.temperature.v1"
+    assert choice.kept and choice.ece_calibrated_cv is None
+    assert "without checking it: 30 validation rows are too few" in choice.sentence()
+    assert choose_calibration("none", proba, y)[1] is None

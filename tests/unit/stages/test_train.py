@@ -119,3 +119,30 @@ def test_calibration_method_can_be_overridden_or_refused(project, store, tmp_pat
     assert result.calibration == "textloop.calibration.isotonic.v1"
     with pytest.raises(NotFoundError, match="no calibration named 'platt'"):
         train(store, project, calibration="platt")
+
+
+def test_the_calibration_choice_is_said_in_the_result_the_run_and_the_report(
+        project, store, tmp_path) -> None:
+    from tests.unit.stages.pipeline_fixtures import write_dataset
+    from textloop.stages.evaluate import evaluate_run
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.release import create_release
+
+    # enough validation rows to compare out of fold
+    import_file(store, project, write_dataset(tmp_path / "data.csv", n=800), ImportOptions())
+    create_release(store, project)
+    result = train(store, project, calibration="isotonic")
+    choice = result.calibration_choice
+    assert choice is not None and "cross-validated ECE on validation" in choice
+    with store.read() as conn:
+        run = runs.get(conn, result.run_name)
+    assert run["params"]["calibration_choice"] == choice
+    assert run["params"]["calibration"] == result.calibration
+    bundle = load_bundle(store.path_for(run["bundle_path"]), run["bundle_sha256"])
+    saved = bundle.meta["calibration"]["choice"]
+    assert saved["sentence"] == choice and saved["method"] == "textloop.calibration.isotonic.v1"
+    assert (result.calibration == saved["method"]) == saved["kept"]
+    assert result.metrics["val/calibrated_ece_cv"] == pytest.approx(saved["ece_calibrated_cv"])
+    report = evaluate_run(store, project, result.run_name, probes=False)
+    assert report.metrics["calibration"]["choice"]["sentence"] == choice
+    assert 'id="calibration-choice"' in report.report_html.read_text(encoding="utf-8")

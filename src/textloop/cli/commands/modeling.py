@@ -67,6 +67,8 @@ def train(
         console.print(f"  {key:<18} {value:.4f}")
     if result.training is not None:
         _print_training(result.training, result.bundle_path)
+    if result.calibration_choice:
+        console.print(f"Calibration: {esc(result.calibration_choice)}")
     print_bands(result.bands, "Action bands on validation", result.notes)
     console.print(f"Next: textloop evaluate {result.run_name}")
 
