@@ -22,6 +22,7 @@ from textloop.reports.figures import (
     report_style,
     to_svg,
 )
+from textloop.reports.monitoring import ESTIMATE_NAME, ESTIMATE_SPREAD
 
 if TYPE_CHECKING:
     from textloop.stages.monitor.history import (
@@ -86,12 +87,12 @@ def performance_plot(points: Sequence[PerformancePoint]) -> Plot | None:
         ax: Any = fig.add_subplot()  # date x values: matplotlib's stubs expect numbers
         at = _times(p.at for p in estimated)
         accuracy = [float(p.estimated or 0.0) for p in estimated]
-        spread = [2 * float(p.estimated_se or 0.0) for p in estimated]
+        spread = [ESTIMATE_SPREAD * float(p.estimated_se or 0.0) for p in estimated]
         ax.fill_between(at, [a - s for a, s in zip(accuracy, spread, strict=True)],
                         [a + s for a, s in zip(accuracy, spread, strict=True)], color=BLUE,
                         alpha=0.15, linewidth=0)
         ax.plot(at, accuracy, color=BLUE, marker="o", markersize=3,
-                label="estimated accuracy (± 2 SE)")
+                label=f"{ESTIMATE_NAME} ± {ESTIMATE_SPREAD} SE")
         ax.plot(at, [_nan(p.estimated_macro_f1) for p in estimated], color=BLUE,
                 linestyle=":", label="estimated macro F1")
         ax.plot(at, [_nan(p.reference) for p in estimated], color=GREY, linestyle="--",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from textloop.artifacts import write_text_atomic
 from textloop.reports.figures import BLUE, GREY, Plot, new_figure, report_style, short_label, to_svg
-from textloop.reports.templating import render
+from textloop.reports.templating import number, render
 
 if TYPE_CHECKING:
     from textloop.stages.monitor import MonitorResult
@@ -26,6 +27,37 @@ if TYPE_CHECKING:
 REPORT_FILE = "report.html"
 JSON_FILE = "monitor.json"
 SHOWN_CATEGORIES = 15
+ESTIMATE_NAME = "Estimated accuracy (CBPE)"
+ESTIMATE_SPREAD = 2
+"""The estimate is shown with this many standard errors either side (about 95%)."""
+
+
+@dataclass(frozen=True)
+class EstimateView:
+    """The label-free performance estimate, as the report, the web page and the chart show
+    it: one name, one number format, one interval, so the two never disagree."""
+
+    value: float
+    standard_error: float | None
+    name: str = ESTIMATE_NAME
+
+    @property
+    def margin(self) -> float | None:
+        return None if self.standard_error is None else ESTIMATE_SPREAD * self.standard_error
+
+    @property
+    def text(self) -> str:
+        """``0.912 ± 0.018``."""
+        shown = number(self.value)
+        return shown if self.margin is None else f"{shown} ± {number(self.margin)}"
+
+    interval: str = (f"± {ESTIMATE_SPREAD} standard errors (about 95%), from the calibrated "
+                     "probabilities: no labels needed")
+
+
+def estimate_view(accuracy: float | None, standard_error: float | None) -> EstimateView | None:
+    """The estimate to show, or None when the performance check made none."""
+    return None if accuracy is None else EstimateView(accuracy, standard_error)
 
 
 def write_monitor_report(folder: Path, result: MonitorResult) -> tuple[Path, Path]:
@@ -36,11 +68,15 @@ def write_monitor_report(folder: Path, result: MonitorResult) -> tuple[Path, Pat
     write_text_atomic(json_path, json.dumps(data, indent=2, ensure_ascii=False,
                                             allow_nan=False, default=str) + "\n")
     checks = data["checks"]
+    performance = next((c for c in checks if c["name"] == "performance"
+                        and c["slice"] == "all"), None)
+    estimated = ((performance or {}).get("details") or {}).get("estimated") or {}
     html = render("monitoring.html", title=f"Monitoring {result.report_id}", data=data,
                   overall=[c for c in checks if c["slice"] == "all"],
                   sliced=[c for c in checks if c["slice"] != "all"],
-                  performance=next((c for c in checks if c["name"] == "performance"
-                                    and c["slice"] == "all"), None),
+                  performance=performance,
+                  estimate=estimate_view(estimated.get("accuracy"),
+                                         estimated.get("accuracy_se")),
                   created=time.strftime("%Y-%m-%d %H:%M:%S"), plots=_plots(checks),
                   json_file=JSON_FILE)
     html_path = folder / REPORT_FILE

@@ -48,7 +48,9 @@ def test_drift_draws_one_panel_per_check_with_a_score() -> None:
 def test_performance_marks_realized_accuracy_only_where_feedback_came() -> None:
     with_feedback = performance_plot([performance(0), performance(1, realized=0.7)])
     assert with_feedback is not None
-    assert "estimated accuracy" in with_feedback.svg and "reference accuracy" in with_feedback.svg
+    # the estimate under the name and interval the report and the page use
+    assert "Estimated accuracy (CBPE) ± 2 SE" in with_feedback.svg
+    assert "reference accuracy" in with_feedback.svg
     assert "realized accuracy (feedback)" in with_feedback.svg
     without = performance_plot([performance(0), performance(1)])
     assert without is not None and "realized accuracy" not in without.svg

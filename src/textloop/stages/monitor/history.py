@@ -31,6 +31,7 @@ from textloop.storage import Store, monitoring
 
 if TYPE_CHECKING:
     from textloop.reports.figures import Plot
+    from textloop.reports.monitoring import EstimateView
 
 DAY = 86_400.0
 SPAN_DAYS = 7.0
@@ -271,10 +272,15 @@ class MonitoringPage:
 
     history: MonitorHistory
     plots: dict[str, Plot]
+    estimate: EstimateView | None = None
+    """The latest run's label-free estimate, shown as the run's report shows it."""
 
 
 def monitoring_page(store: Store, project: Project, slice_key: str = ALL) -> MonitoringPage:
     from textloop.reports.monitor_history import history_plots
+    from textloop.reports.monitoring import estimate_view
 
     history = monitor_history(store, project, slice_key)
-    return MonitoringPage(history, history_plots(history))
+    latest = history.performance[-1] if history.performance else None
+    estimate = None if latest is None else estimate_view(latest.estimated, latest.estimated_se)
+    return MonitoringPage(history, history_plots(history), estimate)

@@ -88,3 +88,20 @@ def test_the_report_escapes_production_texts(runs) -> None:
 
 def _alert_texts(result: MonitorResult) -> list[str]:
     return [row["text"] for alert in result.alerts for row in alert.rows]
+
+
+def test_the_report_and_the_page_show_the_estimate_the_same_way(runs) -> None:
+    from textloop.stages.monitor.history import monitoring_page
+
+    project, _, shifted = runs
+    with Store.for_project(project) as store:
+        estimate = monitoring_page(store, project).estimate  # the latest run's
+    estimated = by_name(shifted)["performance"].result.details["estimated"]
+    assert estimate.value == estimated["accuracy"]
+    assert estimate.margin == pytest.approx(2 * estimated["accuracy_se"])
+    html = shifted.report_html.read_text(encoding="utf-8")
+    card = html[html.index('<div class="card" id="estimate">'):]
+    card = card[:card.index("</div></div>") + len("</div></div>")]
+    assert (f'<div class="name">{estimate.name}</div><div class="value">{estimate.text}'
+            '</div>') in card
+    assert "%" not in estimate.text and html.count(estimate.name) == 1

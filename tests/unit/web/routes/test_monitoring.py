@@ -34,7 +34,9 @@ def test_the_page_plots_runs_and_traffic_and_lists_the_latest_alerts(web: Web) -
     assert f"<dt>latest run</dt><dd>{latest} <span class=\"badge drift\">drift</span>" in page.text
     assert ('<td class="label">oov</td><td><span class="badge drift">drift</span></td>'
             '<td class="num">0.1660</td><td class="num">0.0681</td>') in page.text
-    assert "<dt>estimated accuracy</dt><dd>0.790 ± 0.020</dd>" in page.text
+    # the estimate as the run's report shows it: one name, one format, ± 2 standard errors
+    assert ('<dt>Estimated accuracy (CBPE)</dt><dd>0.790 ± 0.020 <span class="muted">± 2'
+            in page.text)
     assert "0.650 on 40 rows with feedback" in page.text
     assert "3 predictions logged" in page.text
     # the alert's rows: the markup is text, feedback shows, a row gone from the log says so
