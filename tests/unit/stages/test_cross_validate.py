@@ -60,3 +60,27 @@ def test_records_a_cv_run_over_train_and_validation(project, store, tmp_path) ->
     assert run["metrics"]["cv/macro_f1_std"] == pytest.approx(result.summary.std["macro_f1"])
     assert [step for step, _ in history["fold/macro_f1"]] == [1, 2, 3]
     assert latest["name"] == trained.run_name  # 'latest' is the newest run with a model
+
+
+def test_a_fold_scores_the_score_label_as_the_positive_class() -> None:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    from textloop.stages.cross_validate import fit_and_score
+
+    class Fixed(ClassifierMixin, BaseEstimator):
+        """Returns P(spam) given as the input: the fold's scores are known exactly."""
+
+        def fit(self, x, y):
+            self.classes_ = np.array(["ham", "spam"])
+            return self
+
+        def predict_proba(self, x):
+            spam = np.asarray(x, dtype=float)
+            return np.column_stack([1 - spam, spam])
+
+    x, y = [0.1, 0.6, 0.4, 0.9, 0.8], ["ham", "ham", "spam", "spam", "spam"]
+    labels = ["spam", "ham"]  # listed spam first, as `textloop init --labels spam,ham` does
+    scored = fit_and_score(Fixed(), x, y, x, y, labels, ("pr_auc",), score_labels=["spam"])
+    assert scored["pr_auc"] == pytest.approx(11 / 12)  # spam's average precision
+    assert fit_and_score(Fixed(), x, y, x, y, labels, ("pr_auc",))["pr_auc"] == \
+        pytest.approx(5 / 6)  # without score labels: the second label, ham

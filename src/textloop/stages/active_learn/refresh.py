@@ -8,6 +8,7 @@ first records in id order, which is hash order: a stable random sample).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,8 @@ def refresh(store: Store, project: Project, *, progress: Progress = NULL_PROGRES
     model = fit(sets)
     result = RefreshResult(trained=model is not None, n_labels=len(sets.labeled_ids))
     if model is not None:
-        result.score = cross_validated(sets, project.spec.goal.metric)
+        result.score = cross_validated(sets, project.spec.goal.metric,
+                                       project.spec.actions.score_labels)
         stop_ids, stop_pred = _stop_predictions(sets, model)
         with store.read() as conn:
             history = rounds.all_rounds(conn)
@@ -64,8 +66,10 @@ def refresh(store: Store, project: Project, *, progress: Progress = NULL_PROGRES
     return result
 
 
-def cross_validated(sets: ActiveSets, metric: str) -> float | None:
-    """The goal metric by stratified k-fold on (at most ``CV_LIMIT``) labeled records."""
+def cross_validated(sets: ActiveSets, metric: str, score_labels: Sequence[str] = ()
+                    ) -> float | None:
+    """The goal metric by stratified k-fold on (at most ``CV_LIMIT``) labeled records;
+    ``score_labels`` decide the positive class of an AUC goal."""
     y = sets.labeled_y.astype(str)
     smallest = int(np.unique(y, return_counts=True)[1].min())
     if smallest < 2:
@@ -77,7 +81,7 @@ def cross_validated(sets: ActiveSets, metric: str) -> float | None:
     proba = cross_val_predict(make_classifier(), sets.labeled_X[rows], y[rows], cv=folds,
                               method="predict_proba")
     labels = sorted(set(y[rows]))
-    value = compute_metrics(list(y[rows]), proba, labels).get(metric)
+    value = compute_metrics(list(y[rows]), proba, labels, score_labels).get(metric)
     return float(value) if value is not None else None
 
 

@@ -55,8 +55,10 @@ def prefix_size(fraction: float, available: int, n_labels: int) -> int:
 def measure_curve(estimator: Any, x: Any, y: Sequence[str], labels: Sequence[str],
                   folds: list[tuple[np.ndarray, np.ndarray]], metric: str,
                   fractions: Sequence[float] = FRACTIONS, seed: int = 0,
-                  progress: Progress = NULL_PROGRESS) -> list[CurvePoint]:
-    """One point per fraction, each the mean ± std of ``metric`` over the folds."""
+                  progress: Progress = NULL_PROGRESS, score_labels: Sequence[str] = ()
+                  ) -> list[CurvePoint]:
+    """One point per fraction, each the mean ± std of ``metric`` over the folds
+    (``score_labels`` decide the positive class of an AUC metric)."""
     rng = np.random.default_rng(seed)
     n_labels = len(set(y))
     per_fraction: dict[float, list[tuple[int, float]]] = {f: [] for f in fractions}
@@ -68,7 +70,7 @@ def measure_curve(estimator: Any, x: Any, y: Sequence[str], labels: Sequence[str
             for fraction in fractions:
                 subset = order[:prefix_size(fraction, len(order), n_labels)]
                 scores = fit_and_score(estimator, take(x, subset), [y[i] for i in subset],
-                                       x_held, y_held, labels, (metric,))
+                                       x_held, y_held, labels, (metric,), score_labels)
                 if metric in scores:
                     per_fraction[fraction].append((len(subset), scores[metric]))
                 task.advance()

@@ -60,7 +60,7 @@ def data_sufficiency(store: Store, project: Project, *, model: str = "tfidf-lr",
     x = model_inputs(estimator, split.texts, store, progress)
     goal = project.spec.goal
     points = measure_curve(estimator, x, split.labels, data.labels, folds_rows, goal.metric,
-                           fractions, seed, progress)
+                           fractions, seed, progress, project.spec.actions.score_labels)
     result = answer(points, len(split.labels), goal.metric, goal.target,
                     model=f"{short} ({folds}-fold CV on {data.id})")
     folder = store.path_for("learning-curves", f"{data.id}-{short}")
