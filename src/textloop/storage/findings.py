@@ -141,3 +141,13 @@ def list_for_kinds(conn: Connection, cleaning_id: str,
              .order_by(findings.c.id))
     return [{**row, "details": jsoncol.loads(row["details"])}
             for row in conn.execute(query).mappings()]
+
+
+def open_counts(conn: Connection, kind: str) -> dict[str, int]:
+    """cleaning id -> number of findings of ``kind`` still open, oldest cleaning first."""
+    query = (select(findings.c.cleaning_id, func.count())
+             .select_from(findings.join(cleanings, findings.c.cleaning_id == cleanings.c.id))
+             .where(findings.c.kind == kind, findings.c.status == OPEN)
+             .group_by(findings.c.cleaning_id, cleanings.c.number)
+             .order_by(cleanings.c.number))
+    return {cleaning: int(n) for cleaning, n in conn.execute(query)}

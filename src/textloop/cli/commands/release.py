@@ -13,22 +13,30 @@ from textloop.cli.console import RichProgress, console
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.stages.release import SPLITS, ReleaseInfo, create_release, list_releases
+from textloop.stages.release.settings import describe
 
 _RELEASE_EPILOG = """Examples:\n
   textloop release\n
-  textloop release --group-col movie_name --seed 7 --message "relabeled 40 reviews\""""
+  textloop release --group-col movie_name --seed 7 --message "relabeled 40 reviews"\n
+  textloop release --group-col none"""
 
 
 @app.command(epilog=_RELEASE_EPILOG)
 def release(
     group_col: Annotated[str | None, typer.Option(
-        help="Metadata column whose rows must stay in one split (default: release.group_field "
-             "in textloop.yaml).")] = None,
+        help="Metadata column whose rows must stay in one split; 'none' drops the parent "
+             "release's (default: the parent release's, else release.group_field in "
+             "textloop.yaml).")] = None,
     seed: Annotated[int | None, typer.Option(
-        help="Seed of the split (default: release.seed in textloop.yaml).")] = None,
+        help="Seed of the split (default: the parent release's, else release.seed in "
+             "textloop.yaml).")] = None,
     message: Annotated[str, typer.Option(help="Release notes for the dataset card.")] = "",
 ) -> None:
-    """Freeze the labeled records into an immutable version vN (train/validation/test)."""
+    """Freeze the labeled records into an immutable version vN (train/validation/test).
+
+    The group column, seed and fractions are kept from the previous release unless an
+    option or an edit of textloop.yaml changes them.
+    """
     project = current_project()
     with open_store(project) as store:
         info = create_release(store, project, group_field=group_col, seed=seed,
@@ -41,6 +49,8 @@ def print_release(info: ReleaseInfo) -> None:
     console.print(_counts_table(info))
     console.print(f"  path:    {escape(str(info.path))}")
     console.print(f"  changes: {escape(info.diff_summary)}")
+    for line in describe(info.settings):
+        console.print(f"  {escape(line)}")
     for warning in info.warnings:
         console.print(f"  [yellow]warning:[/] {escape(warning)}")
 

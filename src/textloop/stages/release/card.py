@@ -43,6 +43,7 @@ class CardFacts:
     created_at: float
     target: dict[str, Any] | None = None  # a regression task's target and its split statistics
     synthetic: dict[str, Any] | None = None  # generated rows: counts, shares, generators
+    settings: list[str] | None = None  # "group column: author (inherited from v1)", ...
 
 
 def size_category(n: int) -> str:
@@ -152,9 +153,13 @@ def _splitting(facts: CardFacts) -> str:
     grouping = (f"and records sharing a `{facts.group_field}` value (a record without one is "
                 "its own group; a text repeated under several values follows each value)"
                 if facts.group_field else "(no group column)")
+    settings = ([f"- Settings: {'; '.join(facts.settings)}. A release keeps its parent's "
+                 "group column, seed and fractions unless an option or an edit of "
+                 "`textloop.yaml` changes them."] if facts.settings else [])
     return "\n".join([
         "## How it was split", "",
         f"- Seed {facts.seed}; target fractions: {fractions}.",
+        *settings,
         "- Groups stay within one split: texts equal after lowercasing and collapsing "
         f"whitespace, {grouping}.",
         "- Stratified by label: groups of two or more records (largest first), then single "

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,12 @@ from textloop.stages.release.facts import (
     tiny_label_warnings,
 )
 from textloop.stages.release.files import RELEASES, remove_tree
+from textloop.stages.release.settings import (
+    Settings,
+    describe,
+    dropped_group_warning,
+    resolve_settings,
+)
 from textloop.stages.release.split import NEW, SPLITS, SplitPlan, plan_split
 from textloop.stages.release.synthetic import (
     synthetic_mask,
@@ -40,7 +46,7 @@ from textloop.stages.release.synthetic import (
 from textloop.stages.release.table import build_table, hf_features, meta_columns
 from textloop.stages.release.target import target_stats, target_strata, target_values
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
-from textloop.storage import Store, releases
+from textloop.storage import Store, findings, releases
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
 from textloop.types import LabeledRecord
 
@@ -63,6 +69,8 @@ class ReleaseInfo:
     diff_summary: str
     warnings: list[str]
     created_at: float
+    settings: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    """group_field, seed and fractions: (value, where it came from)."""
 
     @property
     def rows(self) -> int:
@@ -75,14 +83,8 @@ class _Snapshot:
     parent: str | None
     previous: list[tuple[str, str, str]]
     number: int
-
-
-@dataclass(frozen=True)
-class _Settings:
-    seed: int
-    fractions: dict[str, float]
-    group_field: str | None
-    message: str
+    parent_entry: dict[str, Any] | None = None
+    open_leakage: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ class _Draft:
 
     id: str
     snap: _Snapshot
-    settings: _Settings
+    settings: Settings
     labels: list[str]
     plan: SplitPlan
     diff: ReleaseDiff
@@ -117,15 +119,15 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
                    progress: Progress = NULL_PROGRESS) -> ReleaseInfo:
     """Release every labeled record as ``vN``; see the module docstring for the guarantees.
 
+    ``group_field`` and ``seed`` left None keep the parent release's (``settings.py``);
+    ``group_field="none"`` releases without a group column.
     ``rewrite`` changes what a record looks like in the release (e.g. personal data
     redacted) while the store keeps the original; it must keep the record's id.
     """
-    defaults = project.spec.release
-    settings = _Settings(seed=defaults.seed if seed is None else seed,
-                         fractions={s: float(getattr(defaults, s)) for s in SPLITS},
-                         group_field=group_field or defaults.group_field, message=message)
     with progress.task("Reading labeled records"):
         snap = _read_snapshot(store, project.spec.labeling.policy)
+    settings = resolve_settings(project.spec.release, snap.parent_entry,
+                                group_field=group_field, seed=seed, message=message)
     if rewrite is not None:
         with progress.task("Rewriting records", total=len(snap.records)) as task:
             snap = replace(snap, records=[rewrite(r) for r in snap.records])
@@ -140,7 +142,7 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
         id=draft.id, number=snap.number, path=folder, parent=snap.parent, labels=draft.labels,
         counts=draft.counts, label_counts=draft.label_counts, manifest_sha256=sha,
         diff_counts=draft.diff.counts(), diff_summary=draft.diff.summary(),
-        warnings=draft.warnings, created_at=draft.created_at)
+        warnings=draft.warnings, created_at=draft.created_at, settings=settings.described())
 
 
 def _read_snapshot(store: Store, policy: Sequence[str]) -> _Snapshot:
@@ -153,17 +155,21 @@ def _read_snapshot(store: Store, policy: Sequence[str]) -> _Snapshot:
                 hint="import labeled data with `textloop import FILE --label-col COLUMN`, "
                      "or label records first")
         catalogued = releases.list_all(conn)
-        parent = catalogued[-1]["id"] if catalogued else None
+        entry = catalogued[-1] if catalogued else None
+        parent = entry["id"] if entry else None
         previous = releases.rows(conn, parent) if parent else []
-        return _Snapshot(records, parent, previous, releases.next_number(conn))
+        return _Snapshot(records, parent, previous, releases.next_number(conn), entry,
+                         findings.open_counts(conn, "leakage"))
 
 
-def _draft(snap: _Snapshot, spec: ProjectSpec, settings: _Settings,
+def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
            progress: Progress) -> _Draft:
     """Labels, split plan, diff and counts. A regression release has no labels: it is
     stratified on quantile bins of its target and described by the target's statistics."""
     record_labels = [r.label for r in snap.records]
     target = None
+    notes = [*dropped_group_warning(settings, snap.parent_entry),
+             *_leakage_warning(snap.open_leakage)]
     if spec.task == "regression":
         labels: list[str] = []
         warnings: list[str] = []
@@ -174,6 +180,7 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: _Settings,
         labels, warnings = label_order(spec.label_names, snap.records)
         index = {label: i for i, label in enumerate(labels)}
         strata, n_strata = [index[label] for label in record_labels], len(labels)
+    warnings = notes + warnings
     plan = _plan(snap, strata, n_strata, settings, warnings, progress)
     if spec.task == "regression":
         target = {**spec.target.model_dump(mode="json"),
@@ -194,7 +201,19 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: _Settings,
                   synthetic=synthetic_summary(snap.records, labels))
 
 
-def _plan(snap: _Snapshot, strata: list[int], n_strata: int, settings: _Settings,
+def _leakage_warning(open_leakage: dict[str, int]) -> list[str]:
+    """Open leakage findings: held-out rows that match train rows and nobody decided on."""
+    total = sum(open_leakage.values())
+    if not total:
+        return []
+    where = ", ".join(open_leakage)
+    return [f"{total:,} open leakage finding{'s' if total != 1 else ''} (cleaning {where}): "
+            "held-out records nearly equal to train records; this release may score them as "
+            "unseen. Review them with `textloop review`, or set a group column "
+            "(--group-col) that keeps them together"]
+
+
+def _plan(snap: _Snapshot, strata: list[int], n_strata: int, settings: Settings,
           warnings: list[str], progress: Progress) -> SplitPlan:
     """Split the real records; synthetic ones all go to train (``synthetic.py``)."""
     split_index = {name: i for i, name in enumerate(SPLITS)}
@@ -252,6 +271,7 @@ def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
         split_bytes={s: f.nbytes for s, f in files.items()}, features=features,
         sources=source_counts(draft.snap.records), seed=settings.seed,
         fractions=settings.fractions, group_field=settings.group_field,
+        settings=describe(settings.described()),
         changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at,
         target=draft.target, synthetic=draft.synthetic)
 
@@ -262,6 +282,7 @@ def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
         "format": FORMAT, "release": draft.id, "number": draft.snap.number,
         "parent": draft.snap.parent, "created_at": draft.created_at, "seed": settings.seed,
         "fractions": settings.fractions, "group_field": settings.group_field,
+        "settings_sources": settings.sources,
         "message": settings.message, "labels": draft.labels, "counts": draft.counts,
         "label_counts": draft.label_counts, "meta_columns": columns, "task": draft.task,
         **({"target": draft.target} if draft.target else {}),
@@ -274,10 +295,7 @@ def _catalog(store: Store, folder: Path, draft: _Draft, sha: str) -> None:
     """Record the release and its rows; on any failure the written folder is removed."""
     rows = [(r.id, split, r.label)
             for r, split in zip(draft.snap.records, draft.plan.names(), strict=True)]
-    settings = draft.settings
-    config = {"seed": settings.seed, "fractions": settings.fractions,
-              "group_field": settings.group_field, "message": settings.message,
-              "labels": draft.labels}
+    config = {**draft.settings.to_config(), "labels": draft.labels}
     try:
         with store.write() as conn:
             releases.add_next(conn, release_id=draft.id, number=draft.snap.number,

@@ -54,3 +54,15 @@ def test_help_shows_an_example() -> None:
     result = runner.invoke(app, ["release", "--help"])
     assert "textloop release --group-col" in result.output
     assert "Example: textloop releases" in runner.invoke(app, ["releases", "--help"]).output
+
+
+def test_a_plain_release_prints_the_inherited_group_column(project, tmp_path) -> None:
+    _import(project, tmp_path)
+    base = ["--project", str(project.root), "release"]
+    assert runner.invoke(app, [*base, "--group-col", "video"]).exit_code == 0
+    result = runner.invoke(app, base)
+    assert result.exit_code == 0, result.output
+    assert "group column: video (inherited from v1)" in result.output
+    dropped = runner.invoke(app, [*base, "--group-col", "none"])
+    assert "group column: none (--group-col none)" in dropped.output
+    assert "'video' of v2 is dropped" in dropped.output.replace("\n", " ")
