@@ -136,7 +136,7 @@ def test_release_train_evaluate_on_postgres(pg_project, tmp_path: Path) -> None:
     evaluated = evaluate_run(store, project, trained.run_name)
     with store.read() as conn:
         run = runs.get(conn, "latest")
-    assert run["status"] == "FINISHED" and run["release_id"] == release.id
+    assert run["status"] == "finished" and run["release_id"] == release.id
     assert run["metrics"]["test/macro_f1"] == pytest.approx(evaluated.metrics["macro_f1"])
 
 

@@ -19,4 +19,18 @@ def current_project() -> Project:
 
 
 def open_store(project: Project) -> Store:
-    return Store.for_project(project)
+    """The project's store, after settling what a killed command left behind (stale running
+    runs, orphaned release folders); what was settled is said on stderr, so ``--json``
+    output stays clean."""
+    from textloop.cli.console import err_console, esc
+    from textloop.stages.recovery import recover
+
+    store = Store.for_project(project)
+    try:
+        notes = recover(store)
+    except BaseException:
+        store.close()
+        raise
+    for note in notes:
+        err_console.print(f"[yellow]note:[/] {esc(note)}")
+    return store

@@ -28,6 +28,8 @@ from textloop.storage import Store, registry, runs
 RUN_ID_TAG = "textloop.run_id"
 VERSION_TAG = "textloop.version"
 MODEL_ARTIFACTS = "model"
+MLFLOW_STATUS = {runs.FINISHED: "FINISHED", runs.FAILED: "FAILED", runs.INTERRUPTED: "KILLED"}
+"""textloop's run statuses in MLflow's words (an interrupted run was killed)."""
 """Artifact folder of a registered run's bundle; its version's ``source`` points there."""
 
 
@@ -170,10 +172,10 @@ def _export_run(client: Any, store: Store, project: Project, experiment_id: str,
     added = _log_new_metrics(client, mlflow_id, run["metric_log"])
     client.log_dict(mlflow_id, run["config"], "textloop/config.json")
     artifacts = _log_evaluations(client, store, mlflow_id, run["name"])
-    if run["status"] != "RUNNING":
+    if run["status"] != runs.RUNNING:
         end = run.get("end_time")
-        client.set_terminated(mlflow_id, run["status"], end_time=None if end is None
-                              else _ms(end))
+        client.set_terminated(mlflow_id, MLFLOW_STATUS[run["status"]],
+                              end_time=None if end is None else _ms(end))
     return ExportedRun(run["name"], mlflow_id, created, added, artifacts)
 
 

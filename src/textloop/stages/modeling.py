@@ -65,7 +65,7 @@ def load_run(store: Store, ref: str) -> LoadedRun:
     """A finished run with its verified bundle rebuilt into a model."""
     with store.read() as conn:
         run = runs.get(conn, ref)
-    if run["status"] != "FINISHED" or not run["bundle_path"]:
+    if run["status"] != runs.FINISHED or not run["bundle_path"]:
         raise NotFoundError(f"run {run['name']} has no model (status {run['status']})",
                             hint="train again with `textloop train`")
     folder = store.path_for(run["bundle_path"])

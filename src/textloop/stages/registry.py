@@ -42,7 +42,7 @@ def register_run(store: Store, project: Project, run_ref: str, *, actor: str,
     """Register a finished run as the next version and point ``challenger`` at it."""
     with store.read() as conn:
         run = runs.get(conn, run_ref)
-    if run["status"] != "FINISHED":
+    if run["status"] != runs.FINISHED:
         raise NotFoundError(f"run {run['name']} has no model (status {run['status']})",
                             hint="register a finished run; train one with `textloop train`")
     metrics, evaluated_now = _test_metrics(store, project, run, progress)

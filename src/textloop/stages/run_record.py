@@ -3,7 +3,7 @@
 Such runs sit in the same catalog as training runs so ``textloop runs`` compares them side by
 side (params, metrics, release, duration). ``config["kind"]`` tells them apart; they have no
 bundle, so ``latest`` (the newest run with a model) never points at one. A failure marks the
-run FAILED instead of leaving it RUNNING, as for training.
+run failed instead of leaving it running, as for training.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from textloop.storage import Store, runs
 @contextmanager
 def recorded_run(store: Store, *, kind: str, model: str, release_id: str,
                  config: dict[str, Any], params: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Open a RUNNING run named ``<kind>-<model short name>-<n>``, finished on exit."""
+    """Open a running run named ``<kind>-<model short name>-<n>``, finished on exit."""
     short = model.split(".")[2] if model.count(".") >= 3 else model
     with store.write() as conn:
         run = runs.create(conn, model=model, short_name=f"{kind}-{short}", release_id=release_id,
@@ -28,7 +28,7 @@ def recorded_run(store: Store, *, kind: str, model: str, release_id: str,
         yield run
     except BaseException:
         with store.write() as conn:
-            runs.finish(conn, run["id"], "FAILED")
+            runs.finish(conn, run["id"], runs.FAILED)
         raise
     with store.write() as conn:
-        runs.finish(conn, run["id"], "FINISHED")
+        runs.finish(conn, run["id"], runs.FINISHED)

@@ -4,7 +4,8 @@ A run records its resolved config (full model name with version, hyper-parameter
 release id, seed) before fitting, metrics under MLflow-style keys (``train/macro_f1``,
 ``val/macro_f1``), and a verified bundle. The bundle also carries the calibrator and the
 action-band thresholds fitted on the validation split (see ``validation_fit.py``). A
-failure marks the run FAILED instead of leaving it dangling as RUNNING.
+failure marks the run failed instead of leaving it dangling as running; a killed
+process leaves it running until the next command marks it ``failed (interrupted)``.
 
 A regression project trains a regressor (``tfidf-ridge``, ``embed-ridge``,
 ``embed-mlp-regressor``; see ``train_regression.py``): no calibrator and no bands.
@@ -29,6 +30,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.models.bundle import to_bundle
 from textloop.models.classifiers import make_model, regressor_names
+from textloop.processes import pause_point
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.fitting import fit_on_train_split
 from textloop.stages.metrics import compute_metrics
@@ -92,6 +94,7 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
                           config=config)
         runs.log_params(conn, run["id"], {**estimator.get_params(), "release": data.id,
                                           "n_train": len(train_split.texts)})
+    pause_point("train:running")
     try:
         if regression:
             metrics, monitored = fit_and_score_regression(store, project, estimator, data,
@@ -115,7 +118,7 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
                           [(int(row["epoch"]), row) for row in monitored.history])
     except BaseException:
         with store.write() as conn:
-            runs.finish(conn, run["id"], "FAILED")
+            runs.finish(conn, run["id"], runs.FAILED)
         raise
     with store.write() as conn:
         _log_metrics(conn, run["id"], metrics, monitored)
@@ -123,7 +126,7 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
             runs.log_params(conn, run["id"], {
                 "calibration": fitted.meta["calibration"]["name"],
                 "calibration_choice": fitted.calibration_choice})
-        runs.finish(conn, run["id"], "FINISHED", bundle_rel, sha)
+        runs.finish(conn, run["id"], runs.FINISHED, bundle_rel, sha)
     return TrainResult(run_id=run["id"], run_name=run["name"], model=full_name,
                        release_id=data.id, n_train=len(train_split.texts), metrics=metrics,
                        bundle_path=str(store.path_for(bundle_rel)),

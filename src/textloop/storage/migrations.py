@@ -106,6 +106,24 @@ def _session_generation(conn: Connection) -> None:
                           "NOT NULL DEFAULT 0"))
 
 
+def _run_owners(conn: Connection) -> None:
+    """v12: runs record their owning process, and status words are lower case.
+
+    ``failed (interrupted)`` is longer than the old ``VARCHAR(16)``: PostgreSQL enforces the
+    length, so the column is widened there (SQLite does not enforce it and cannot alter it).
+    """
+    present = {column["name"] for column in inspect(conn).get_columns("runs")}
+    for column, kind in (("owner_pid", "INTEGER"), ("owner_host", "VARCHAR(255)"),
+                         ("owner_started", "FLOAT")):
+        if column not in present:  # a store stamped older but created from a newer schema
+            conn.execute(text(f"ALTER TABLE runs ADD COLUMN {column} {kind}"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE runs ALTER COLUMN status TYPE VARCHAR(32)"))
+    for old, new in (("RUNNING", "running"), ("FINISHED", "finished"), ("FAILED", "failed")):
+        conn.execute(text("UPDATE runs SET status = :new WHERE status = :old"),
+                     {"new": new, "old": old})
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -118,6 +136,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(9, "api key scopes: classify, feedback", _key_scopes),
     Migration(10, "annotators: session generation, so reset/revoke/sign-out end sessions",
               _session_generation),
+    Migration(12, "runs: owning process, lower-case statuses", _run_owners),
 )
 LATEST = MIGRATIONS[-1].version
 

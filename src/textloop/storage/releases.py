@@ -14,6 +14,8 @@ from textloop.storage import jsoncol
 from textloop.storage.schema import release_rows, releases
 
 _BATCH = 20_000
+FOLDER = "releases"
+"""Where release folders live under the store's artifact root (``releases/v3``)."""
 
 
 def next_number(conn: Connection) -> int:

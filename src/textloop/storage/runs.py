@@ -11,19 +11,56 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from textloop.errors import NotFoundError
+from textloop.processes import Owner, current_owner
 from textloop.storage import jsoncol
 from textloop.storage.schema import run_metrics, run_params, runs
+
+RUNNING = "running"
+FINISHED = "finished"
+FAILED = "failed"
+INTERRUPTED = "failed (interrupted)"
+"""A run whose process died (killed, machine rebooted) before it could finish."""
+STATUSES = (RUNNING, FINISHED, FAILED, INTERRUPTED)
+"""The one vocabulary of run statuses, in the CLI, the JSON output and the store."""
+_LEGACY = {"RUNNING": RUNNING, "FINISHED": FINISHED, "FAILED": FAILED}
+"""Stored before schema v12; the migration rewrites them, reading maps any left over."""
+
+
+def status_word(stored: str) -> str:
+    """The vocabulary word of a stored status (old upper-case values included)."""
+    return _LEGACY.get(stored, stored)
 
 
 def create(conn: Connection, *, model: str, short_name: str, release_id: str | None,
            config: Mapping[str, Any]) -> dict[str, Any]:
-    """Open a RUNNING run named ``<short_name>-<n>``; returns its row."""
+    """Open a running run named ``<short_name>-<n>`` owned by this process; returns its row."""
     number = (conn.execute(select(func.max(runs.c.number))).scalar() or 0) + 1
+    owner = current_owner()
     row = {"id": uuid.uuid4().hex, "number": number, "name": f"{short_name}-{number}",
-           "release_id": release_id, "model": model, "status": "RUNNING",
-           "start_time": time.time(), "config": jsoncol.dumps(dict(config))}
+           "release_id": release_id, "model": model, "status": RUNNING,
+           "start_time": time.time(), "config": jsoncol.dumps(dict(config)),
+           "owner_pid": owner.pid, "owner_host": owner.host, "owner_started": owner.started}
     conn.execute(runs.insert().values(**row))
     return row
+
+
+def running(conn: Connection) -> list[dict[str, Any]]:
+    """Runs still marked running: name, id, and their owner (None for runs from before v12)."""
+    query = select(runs.c.id, runs.c.name, runs.c.owner_pid, runs.c.owner_host,
+                   runs.c.owner_started).where(runs.c.status.in_([RUNNING, "RUNNING"]))
+    return [{"id": r.id, "name": r.name,
+             "owner": None if r.owner_pid is None else Owner(int(r.owner_pid),
+                                                             r.owner_host or "",
+                                                             r.owner_started)}
+            for r in conn.execute(query)]
+
+
+def mark_interrupted(conn: Connection, run_id: str) -> bool:
+    """``failed (interrupted)``, only if the run is still running; True when it changed."""
+    done = conn.execute(runs.update().where(runs.c.id == run_id,
+                                            runs.c.status.in_([RUNNING, "RUNNING"]))
+                        .values(status=INTERRUPTED, end_time=time.time()))
+    return bool(done.rowcount)
 
 
 def log_params(conn: Connection, run_id: str, params: Mapping[str, Any]) -> None:
@@ -92,7 +129,7 @@ def get(conn: Connection, ref: str) -> dict[str, Any]:
 
 def _find(conn: Connection, ref: str) -> Any:
     if ref == "latest":
-        query = select(runs).where(runs.c.status == "FINISHED",
+        query = select(runs).where(runs.c.status.in_([FINISHED, "FINISHED"]),
                                    runs.c.bundle_path.is_not(None)).order_by(runs.c.number.desc())
         return conn.execute(query.limit(1)).mappings().first()
     for cond in (runs.c.name == ref, runs.c.id == ref):
@@ -117,6 +154,7 @@ def list_all(conn: Connection) -> list[dict[str, Any]]:
 def _with_details(conn: Connection, row: dict[str, Any]) -> dict[str, Any]:
     """Attach params and the latest value of each metric (highest step, then newest)."""
     row["config"] = jsoncol.loads(row["config"])
+    row["status"] = status_word(row["status"])
     params = conn.execute(select(run_params.c.key, run_params.c.value).where(
         run_params.c.run_id == row["id"]))
     row["params"] = {k: jsoncol.loads(v) for k, v in params}

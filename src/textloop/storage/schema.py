@@ -129,12 +129,18 @@ runs = Table(
     Column("name", String(200), nullable=False, unique=True),
     Column("release_id", String(32), ForeignKey("releases.id")),
     Column("model", String(200), nullable=False),
-    Column("status", String(16), nullable=False),
+    # running, finished, failed or "failed (interrupted)" (v12; before: RUNNING, FINISHED, FAILED)
+    Column("status", String(32), nullable=False),
     Column("start_time", Float, nullable=False),
     Column("end_time", Float),
     Column("bundle_path", Text),
     Column("bundle_sha256", String(64)),
     Column("config", Text, nullable=False, server_default="{}"),
+    # The process that runs it (v12): a later command marks a run whose process is gone
+    # "failed (interrupted)" instead of leaving it running forever.
+    Column("owner_pid", Integer),
+    Column("owner_host", String(255)),
+    Column("owner_started", Float),
 )
 
 run_params = Table(

@@ -52,7 +52,7 @@ def test_records_a_cv_run_over_train_and_validation(project, store, tmp_path) ->
         run = runs.get(conn, result.run_name)
         history = runs.metric_history(conn, run["id"])
         latest = runs.get(conn, "latest")
-    assert run["name"] == "cv-tfidf-lr-2" and run["status"] == "FINISHED"
+    assert run["name"] == "cv-tfidf-lr-2" and run["status"] == "finished"
     assert run["config"]["kind"] == "cv" and run["config"]["params"]["C"] == 2.0
     assert run["params"] == {"C": 2.0, "release": release_id, "folds": 3,
                              "n_rows": result.n_rows}

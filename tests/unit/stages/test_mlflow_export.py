@@ -69,7 +69,7 @@ def test_params_metric_histories_tags_times_and_artifacts(project, store, tmp_pa
     assert theirs.data.tags[RUN_ID_TAG] == mlp.run_id
     assert theirs.data.tags["textloop.release_id"] == mlp.release_id
     assert theirs.data.tags["textloop.model"] == "textloop.model.embed-mlp.v1"
-    assert theirs.data.tags["textloop.status"] == "FINISHED"
+    assert theirs.data.tags["textloop.status"] == "finished"
     assert theirs.info.status == "FINISHED"
     assert theirs.info.start_time == round(ours["start_time"] * 1000)
     assert theirs.info.end_time == round(ours["end_time"] * 1000)

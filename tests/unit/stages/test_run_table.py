@@ -12,7 +12,7 @@ from textloop.stages.train import train
 
 
 def row(name: str, **metrics: float) -> RunRow:
-    return RunRow(name=name, kind="train", model="tfidf-lr", release="v1", status="FINISHED",
+    return RunRow(name=name, kind="train", model="tfidf-lr", release="v1", status="finished",
                   duration=1.0, metrics=metrics)
 
 

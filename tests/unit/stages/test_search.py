@@ -44,7 +44,7 @@ def test_a_spent_budget_cuts_the_trial_and_starts_no_other(project, store, tmp_p
         search(store, project, trials=5, folds=3, budget_s=1e-6)
     with store.read() as conn:
         run = runs.get(conn, "search-tfidf-lr-1")
-    assert run["status"] == "FAILED"
+    assert run["status"] == "failed"
 
 
 def test_fixed_params_are_left_out_of_the_space(project, store, tmp_path) -> None:

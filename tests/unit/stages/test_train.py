@@ -21,7 +21,7 @@ def test_train_records_a_finished_run_with_metrics_and_bundle(project, store, tm
     assert {"train/accuracy", "val/accuracy", "val/log_loss"} <= set(result.metrics)
     with store.read() as conn:
         run = runs.get(conn, "tfidf-lr-1")
-    assert run["status"] == "FINISHED"
+    assert run["status"] == "finished"
     assert run["params"]["C"] == 5.0 and run["params"]["release"] == release_id
     assert run["metrics"]["val/macro_f1"] == pytest.approx(result.metrics["val/macro_f1"])
     bundle = load_bundle(store.path_for(run["bundle_path"]), run["bundle_sha256"])
@@ -53,7 +53,7 @@ def test_failure_marks_the_run_failed(project, store, tmp_path, monkeypatch) -> 
     with pytest.raises(RuntimeError, match="disk full"):
         train(store, project)
     with store.read() as conn:
-        assert runs.get(conn, "tfidf-lr-1")["status"] == "FAILED"
+        assert runs.get(conn, "tfidf-lr-1")["status"] == "failed"
 
 
 def test_single_class_release_is_refused(project, store, tmp_path) -> None:

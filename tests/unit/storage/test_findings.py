@@ -78,5 +78,5 @@ def test_a_v2_store_gains_the_cleaning_tables(tmp_path) -> None:
         assert {"cleanings", "findings"} <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             versions = conn.execute(schema.schema_migrations.select()).mappings().all()
-    assert [v["version"] for v in versions] == list(range(2, MIGRATIONS[-1].version + 1))
+    assert [v["version"] for v in versions] == [m.version for m in MIGRATIONS if m.version >= 2]
     assert MIGRATIONS[2].version == 3

@@ -12,6 +12,11 @@ from textloop.storage import Store, schema
 from textloop.storage.engine import WRITE
 from textloop.storage.migrations import LATEST, MIGRATIONS, current_version
 
+
+def versions_from(first: int) -> list[int]:
+    """The migration versions from ``first`` on (numbers may skip: they are pre-assigned)."""
+    return [m.version for m in MIGRATIONS if m.version >= first]
+
 SYNTH_TABLES = ("synth_items", "synth_batches")
 MONITOR_TABLES = (*SYNTH_TABLES, "monitor_alert_rows", "monitor_checks", "monitor_reports")
 SERVING_TABLES = (*MONITOR_TABLES, "prediction_feedback", "predictions", "api_keys")
@@ -103,7 +108,7 @@ def test_a_v1_store_is_upgraded_to_v2_without_losing_rows(tmp_path) -> None:
 
     _make_v1_store(tmp_path)
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [m.version for m in MIGRATIONS if m.version >= 1]
+        assert [v for v, _ in stamps(store)] == versions_from(1)
         tables = set(inspect(store.engine).get_table_names())
         assert {"annotators", "queue_items", "assignments", "comments", "al_rounds"} <= tables
         assert {"cleanings", "findings"} <= tables
@@ -130,7 +135,7 @@ def test_a_v3_store_gains_the_review_tables_and_keeps_its_findings(tmp_path) -> 
         conn.execute(schema.schema_migrations.insert().values(
             version=3, name=MIGRATIONS[2].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [m.version for m in MIGRATIONS if m.version >= 3]
+        assert [v for v, _ in stamps(store)] == versions_from(3)
         assert {"review_decisions", "exclusions"} <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [f["record_id"] for f in findings.list_for(conn, "c1")] == ["r1"]
@@ -149,7 +154,7 @@ def test_a_v4_store_gains_the_registry_tables_and_keeps_its_runs(tmp_path) -> No
         conn.execute(schema.schema_migrations.insert().values(
             version=4, name=MIGRATIONS[3].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [m.version for m in MIGRATIONS if m.version >= 4]
+        assert [v for v, _ in stamps(store)] == versions_from(4)
         tables = set(inspect(store.engine).get_table_names())
         assert {"model_versions", "model_aliases", "model_alias_history"} <= tables
         with store.read() as conn:
@@ -171,7 +176,7 @@ def test_a_v5_store_gains_the_serving_tables_and_keeps_its_versions(tmp_path) ->
         conn.execute(schema.schema_migrations.insert().values(
             version=5, name=MIGRATIONS[4].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [m.version for m in MIGRATIONS if m.version >= 5]
+        assert [v for v, _ in stamps(store)] == versions_from(5)
         assert set(SERVING_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert [v["run_name"] for v in registry.list_versions(conn)] == ["m-1"]
@@ -194,7 +199,7 @@ def test_a_v6_store_gains_the_monitoring_tables_and_keeps_its_prediction_log(tmp
         conn.execute(schema.schema_migrations.insert().values(
             version=6, name=MIGRATIONS[5].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [m.version for m in MIGRATIONS if m.version >= 6]
+        assert [v for v, _ in stamps(store)] == versions_from(6)
         assert set(MONITOR_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert predictions.get(conn, "r1")["text"] == "hi"
@@ -215,7 +220,7 @@ def test_a_v7_store_gains_the_synth_tables_and_keeps_its_monitor_reports(tmp_pat
         conn.execute(schema.schema_migrations.insert().values(
             version=7, name=MIGRATIONS[6].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [m.version for m in MIGRATIONS if m.version >= 7]
+        assert [v for v, _ in stamps(store)] == versions_from(7)
         assert set(SYNTH_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
             assert monitoring.get_report(conn)["run_name"] == "m-1"
@@ -243,22 +248,24 @@ def test_a_v8_store_keeps_its_api_keys_with_both_scopes(tmp_path) -> None:
         assert (key.name, key.rate, key.scopes) == ("old-app", "10/s", ("classify", "feedback"))
 
 
-def test_a_v9_store_gains_session_generations_and_keeps_its_accounts(tmp_path) -> None:
+def test_a_v8_store_gains_run_owners_and_lower_case_statuses(tmp_path) -> None:
     from sqlalchemy import text
 
-    from textloop.stages.annotators import authenticate, get_annotator, reset_token
-    from textloop.storage import annotators
+    from textloop.storage import runs
 
     with open_store(tmp_path) as store, store.write() as conn:
-        annotators.add(conn, "alice", "scrypt$x$y", "adjudicator")
-        conn.execute(text("ALTER TABLE annotators DROP COLUMN session_generation"))
+        for name in ("done", "broken", "busy"):
+            runs.create(conn, model="m", short_name=name, release_id=None, config={})
+        for column in ("owner_pid", "owner_host", "owner_started"):
+            conn.execute(text(f"ALTER TABLE runs DROP COLUMN {column}"))
+        for name, old in (("done-1", "FINISHED"), ("broken-2", "FAILED"), ("busy-3", "RUNNING")):
+            conn.execute(text("UPDATE runs SET status = :s WHERE name = :n"), {"s": old, "n": name})
         conn.execute(schema.schema_migrations.delete())
         conn.execute(schema.schema_migrations.insert().values(
-            version=9, name="api key scopes: classify, feedback", applied_at=time.time()))
+            version=8, name=MIGRATIONS[7].name, applied_at=time.time()))
     with open_store(tmp_path) as store:
-        assert [v for v, _ in stamps(store)] == [9, 10]
-        found = get_annotator(store, "alice")
-        assert found is not None and (found.role, found.session_generation) == ("adjudicator", 0)
-        token = reset_token(store, "alice")
-        signed_in = authenticate(store, "alice", token)
-        assert signed_in is not None and signed_in.session_generation == 1
+        assert [v for v, _ in stamps(store)] == versions_from(8)
+        with store.read() as conn:
+            stored = dict(conn.execute(text("SELECT name, status FROM runs")).all())
+            assert runs.get(conn, "busy-3")["owner_pid"] is None
+        assert stored == {"done-1": "finished", "broken-2": "failed", "busy-3": "running"}

@@ -20,7 +20,6 @@ from textloop.errors import InvalidInputError
 if TYPE_CHECKING:
     from textloop.stages.run_table import RunRow
 
-_STATUS = {"FINISHED": "done", "FAILED": "failed", "RUNNING": "running"}
 _MODEL_HELP = "tfidf-lr, embed-lr, embed-mlp or a full name."
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$")
 
@@ -139,7 +138,7 @@ def _table(rows: list[RunRow], goal_metric: str) -> Table:
         cells = [_metric(r.metrics, key) for key in columns]
         duration = "" if r.duration is None else f"{r.duration:.0f}s"
         table.add_row(Text(r.name), Text(r.release or ""), Text(params),
-                      *cells, duration, _STATUS.get(r.status, r.status.lower()))
+                      *cells, duration, r.status)
     return table
 
 

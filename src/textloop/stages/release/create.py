@@ -3,7 +3,9 @@
 The records and the previous release are read in one snapshot, split (``split.py``),
 written to a temporary folder that is renamed into place (``writer.py``), made read-only,
 and only then catalogued. A failed catalog write removes the folder, so the store and the
-disk never disagree about which releases exist.
+disk never disagree about which releases exist. A process killed between the rename and
+the catalog write leaves a complete folder, which the next release (or any CLI command)
+adopts or removes after checking its manifest (``recover.py``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from textloop import __version__
 from textloop.config import Project, ProjectSpec
 from textloop.errors import ConflictError, InvalidInputError, StorageError
+from textloop.processes import current_owner, pause_point
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.labels import labeled_records
 from textloop.stages.release.card import CardFacts, render_card
@@ -31,6 +34,7 @@ from textloop.stages.release.facts import (
     tiny_label_warnings,
 )
 from textloop.stages.release.files import RELEASES, remove_tree
+from textloop.stages.release.recover import CATALOG, WRITER, recover_release_folders
 from textloop.stages.release.settings import (
     Settings,
     describe,
@@ -124,6 +128,7 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
     ``rewrite`` changes what a record looks like in the release (e.g. personal data
     redacted) while the store keeps the original; it must keep the record's id.
     """
+    recovered = recover_release_folders(store)  # a killed release must not block this one
     with progress.task("Reading labeled records"):
         snap = _read_snapshot(store, project.spec.labeling.policy)
     settings = resolve_settings(project.spec.release, snap.parent_entry,
@@ -133,10 +138,12 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
             snap = replace(snap, records=[rewrite(r) for r in snap.records])
             task.advance(len(snap.records))
     draft = _draft(snap, project.spec, settings, progress)
+    draft = replace(draft, warnings=[*recovered, *draft.warnings])
     folder = store.path_for(RELEASES, draft.id)
     with progress.task(f"Writing {draft.id}", total=len(snap.records)) as task:
         sha = _write(folder, project, draft)
         task.advance(len(snap.records))
+    pause_point("release:written")
     _catalog(store, folder, draft, sha)
     return ReleaseInfo(
         id=draft.id, number=snap.number, path=folder, parent=snap.parent, labels=draft.labels,
@@ -242,8 +249,10 @@ def _write(folder: Path, project: Project, draft: _Draft) -> str:
     if folder.exists():
         raise ConflictError(
             f"{folder} exists, but the store has no release {folder.name}",
-            hint="another `textloop release` may be running; if not, the folder is left from "
-                 "an interrupted release: delete it and run the command again")
+            hint="another `textloop release` may still be writing it. A complete folder left "
+                 "by a killed release on this machine is adopted or removed automatically; "
+                 "anything else is never touched: if no release is running, delete it and "
+                 "run the command again")
     columns = meta_columns(draft.snap.records)
     table = build_table(draft.snap.records, columns, numeric_label=draft.task == "regression")
     try:
@@ -288,20 +297,25 @@ def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
         **({"target": draft.target} if draft.target else {}),
         "synthetic": draft.synthetic or {"rows": 0},
         "diff": draft.diff.counts(), "textloop_version": __version__,
+        WRITER: current_owner().to_json(), CATALOG: _catalog_entry(draft),
     }
+
+
+def _catalog_entry(draft: _Draft) -> dict[str, Any]:
+    """The config and stats the catalog records (also kept in the manifest for adoption)."""
+    return {"config": {**draft.settings.to_config(), "labels": draft.labels},
+            "stats": draft.stats()}
 
 
 def _catalog(store: Store, folder: Path, draft: _Draft, sha: str) -> None:
     """Record the release and its rows; on any failure the written folder is removed."""
     rows = [(r.id, split, r.label)
             for r, split in zip(draft.snap.records, draft.plan.names(), strict=True)]
-    config = {**draft.settings.to_config(), "labels": draft.labels}
     try:
         with store.write() as conn:
             releases.add_next(conn, release_id=draft.id, number=draft.snap.number,
                               parent_id=draft.snap.parent, path=f"{RELEASES}/{draft.id}",
-                              manifest_sha256=sha, config=config, stats=draft.stats(),
-                              rows=rows)
+                              manifest_sha256=sha, rows=rows, **_catalog_entry(draft))
     except BaseException:
         remove_tree(folder)
         raise

@@ -7,9 +7,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from textloop.storage import Store
+from textloop.storage import Store, releases
 
-RELEASES = "releases"
+RELEASES = releases.FOLDER
 
 
 def release_folder(store: Store, entry: dict[str, Any]) -> Path:
