@@ -9,6 +9,12 @@ from textloop.storage import Store
 
 _state: dict[str, Path | None] = {"project": None}
 
+# Every command names models the same way (``textloop.storage.refs`` resolves them).
+RUN_HELP = ("Run name (tfidf-lr-3), id or 'latest'; or a model version (m3) or alias "
+            "(champion), meaning its run.")
+VERSION_HELP = ("Model version (m3; 3 and the old v3 work too) or alias (champion); or a "
+                "registered run's name.")
+
 
 def set_project_dir(path: Path | None) -> None:
     _state["project"] = path

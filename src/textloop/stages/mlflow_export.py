@@ -24,6 +24,7 @@ from textloop.config import Project
 from textloop.errors import ExternalServiceError, InvalidInputError, MissingExtraError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.storage import Store, registry, runs
+from textloop.storage.refs import resolve_run
 
 RUN_ID_TAG = "textloop.run_id"
 VERSION_TAG = "textloop.version"
@@ -138,7 +139,7 @@ def _catalog(store: Store, run_refs: Sequence[str]
              ) -> tuple[list[dict[str, Any]], _RegistryState]:
     """The runs to export (with their metric logs) and the registry, in one snapshot."""
     with store.read() as conn:
-        selected = ([runs.get(conn, ref) for ref in run_refs] if run_refs
+        selected = ([resolve_run(conn, ref) for ref in run_refs] if run_refs
                     else runs.list_all(conn))
         for run in selected:
             run["metric_log"] = runs.metric_log(conn, run["id"])
@@ -270,7 +271,7 @@ def _model_version(client: Any, store: Store, model_name: str, version: dict[str
         model_name, source=source, run_id=run.mlflow_run_id,
         tags={VERSION_TAG: str(version["version"]), "textloop.release_id":
               str(version["release_id"] or "")},
-        description=f"textloop version {version['version']} ({version['run_name']})")
+        description=f"textloop version {version['name']} ({version['run_name']})")
     return str(created.version), True
 
 

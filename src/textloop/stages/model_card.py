@@ -20,6 +20,7 @@ from textloop.reports.model_card import Section, write_card
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
 from textloop.storage import Store, registry, releases
+from textloop.storage.registry import version_name
 
 HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "roc_auc",
             "pr_auc", "log_loss", "brier_score")
@@ -44,7 +45,7 @@ def write_model_card(store: Store, project: Project, run: dict[str, Any], split:
     release = None if run["release_id"] is None else releases.get(conn, run["release_id"])
     counts = {} if release is None else releases.split_counts(conn, release["id"])
     folder = None if release is None else release_folder(store, release)
-    name = f"v{version}" if version is not None else "not registered"
+    name = version_name(version) if version is not None else "not registered"
     sections = [_model(run, name), _intended_use(project, metrics),
                 _data(release, folder, counts), _metrics(split, metrics),
                 _calibration(metrics), _limitations(metrics, project.spec.goal),
@@ -150,12 +151,12 @@ def _worst_slices(metrics: dict[str, Any], goal: Goal) -> list[str]:
 
 def _lineage(run: dict[str, Any], release: dict[str, Any] | None, counts: dict[str, int],
              version: int | None) -> Section:
-    head = f"version v{version} → " if version is not None else ""
+    head = f"version {version_name(version)} → " if version is not None else ""
     where = "no release" if release is None else (
         f"release {release['id']} ({sum(counts.values()):,} row ids)")
     bullets = [f"{head}run {run['name']} → {where}"]
     if version is not None:
-        bullets.append(f"list the row ids with `textloop lineage v{version} --ids`")
+        bullets.append(f"list the row ids with `textloop lineage {version_name(version)} --ids`")
     return Section("Lineage", bullets=bullets)
 
 

@@ -15,6 +15,7 @@ from textloop.stages.calibration import FittedCalibration, from_bundle_parts
 from textloop.stages.release import ReleaseData, load_release
 from textloop.storage import Store, runs
 from textloop.storage.bundles import load_bundle
+from textloop.storage.refs import resolve_run
 
 
 def model_inputs(model: Any, texts: Sequence[str], store: Store | None,
@@ -62,9 +63,10 @@ class LoadedRun:
 
 
 def load_run(store: Store, ref: str) -> LoadedRun:
-    """A finished run with its verified bundle rebuilt into a model."""
+    """A finished run with its verified bundle rebuilt into a model; ``ref`` is a run, a
+    model version (``m3``) or an alias (``champion``), see ``storage.refs``."""
     with store.read() as conn:
-        run = runs.get(conn, ref)
+        run = resolve_run(conn, ref)
     if run["status"] != runs.FINISHED or not run["bundle_path"]:
         raise NotFoundError(f"run {run['name']} has no model (status {run['status']})",
                             hint="train again with `textloop train`")

@@ -24,6 +24,8 @@ from textloop.stages.registry import CHALLENGER, CHAMPION
 from textloop.stages.regression_metrics import regression_metrics
 from textloop.stages.release import load_release
 from textloop.storage import Store, registry
+from textloop.storage.refs import resolve_version
+from textloop.storage.registry import version_name
 
 LatencyMeter = Callable[[Store, str, Sequence[str]], dict[str, float]]
 
@@ -40,7 +42,7 @@ class PromotionDecision:
     def refusal(self) -> ConflictError:
         """The error a refused promotion ends with: the failed rules, and how to go on."""
         failed = "; ".join(f"{r.rule}: {r.sentence}" for r in self.rules if r.status == "fail")
-        return ConflictError(f"version v{self.version} was not promoted: {failed}",
+        return ConflictError(f"version {version_name(self.version)} was not promoted: {failed}",
                              hint="fix what failed and register a new run, or override with "
                                   "--force --reason TEXT (recorded in the alias history)")
 
@@ -57,11 +59,11 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
         raise InvalidInputError("--force needs --reason", hint='e.g. --force --reason '
                                 '"hotfix for the outage; full evaluation follows"')
     with store.read() as conn:
-        candidate = registry.get_version(conn, version_ref)
+        candidate = resolve_version(conn, version_ref)
         champion_no = registry.aliases(conn).get(CHAMPION)
         champion = None if champion_no is None else registry.get_version(conn, str(champion_no))
     if champion_no == candidate["version"]:
-        raise ConflictError(f"version v{champion_no} is already the champion",
+        raise ConflictError(f"version {version_name(champion_no)} is already the champion",
                             hint="list versions with `textloop versions`")
     comparison = _comparison(store, project, candidate, champion, measure or measure_latency)
     rules = check_policy(project.spec.promotion, comparison)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from textloop.config import PromotionSettings
+from textloop.storage.registry import version_name
 
 Status = Literal["pass", "fail", "skip"]
 _EPS = 1e-12
@@ -70,13 +71,15 @@ def uplift_rule(min_uplift: float, c: Comparison) -> RuleResult:
                                             "nothing to be compared with")
     base = _number(c.champion.get(metric))
     if base is None:
-        return RuleResult("uplift", "skip", f"champion v{c.champion_version} has no {metric}")
+        return RuleResult("uplift", "skip",
+                          f"champion {version_name(c.champion_version)} has no {metric}")
     delta = c.gain(base, value)
     ok = delta >= min_uplift - _EPS
     where = f" on {c.release} test" if c.release else ""
     sign = ">=" if ok else "<"
     return RuleResult("uplift", "pass" if ok else "fail",
-                      f"{metric} {value:.4f} vs champion v{c.champion_version} {base:.4f}{where}: "
+                      f"{metric} {value:.4f} vs champion {version_name(c.champion_version)} "
+                      f"{base:.4f}{where}: "
                       f"uplift {delta:+.4f} {sign} required {min_uplift:+.4f}")
 
 
@@ -92,8 +95,8 @@ def slice_rule(max_drop: float | None, c: Comparison) -> RuleResult:
         return RuleResult("slices", "skip", f"no champion to compare {len(slices)} slices with")
     drops = _slice_drops(c, slices, c.champion.get("slices") or {})
     if not drops:
-        return RuleResult("slices", "skip", f"champion v{c.champion_version} has none of the "
-                                            f"{len(slices)} slices")
+        return RuleResult("slices", "skip", f"champion {version_name(c.champion_version)} has "
+                                            f"none of the {len(slices)} slices")
     worse = [d for d in drops if d[1] > max_drop + _EPS]
     if worse:
         listed = "; ".join(f"slice {name!r} {c.goal_metric} {before:.4f} -> {after:.4f} "

@@ -22,6 +22,7 @@ from textloop.stages.model_card import write_model_card
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
 from textloop.storage import Store, registry, releases, runs
+from textloop.storage.refs import resolve_run, resolve_version
 
 CHALLENGER = "challenger"
 CHAMPION = "champion"
@@ -41,9 +42,9 @@ def register_run(store: Store, project: Project, run_ref: str, *, actor: str,
                  progress: Progress = NULL_PROGRESS) -> Registered:
     """Register a finished run as the next version and point ``challenger`` at it."""
     with store.read() as conn:
-        run = runs.get(conn, run_ref)
+        run = resolve_run(conn, run_ref)
     if run["status"] != runs.FINISHED:
-        raise NotFoundError(f"run {run['name']} has no model (status {run['status']})",
+        raise NotFoundError(f"run {run['name']} has no model (status: {run['status']})",
                             hint="register a finished run; train one with `textloop train`")
     metrics, evaluated_now = _test_metrics(store, project, run, progress)
     with store.write() as conn:
@@ -104,7 +105,7 @@ class Lineage:
 def lineage(store: Store, version_ref: str, *, with_ids: bool = False) -> Lineage:
     """Version -> run -> release -> row ids (counted per split; listed with ``with_ids``)."""
     with store.read() as conn:
-        version = registry.get_version(conn, version_ref)
+        version = resolve_version(conn, version_ref)
         run = runs.get(conn, version["run_id"])
         release = None if version["release_id"] is None else releases.get(
             conn, version["release_id"])

@@ -1,7 +1,11 @@
 """The model registry tables: numbered versions of runs, aliases, and every alias move.
 
 Names follow MLflow's model registry (versions, aliases such as ``champion``), so an export
-maps one to one. An alias is a pointer that moves; its history is append-only, so who moved
+maps one to one. A version is named ``m3`` (model 3), never ``v3``: releases are ``v1``,
+``v2``, and one name for two things made "promote v2" ambiguous to read. The old ``v3`` is
+still accepted where a version is expected, since there it can mean nothing else.
+
+An alias is a pointer that moves; its history is append-only, so who moved
 it, when, from which version and why (including a forced override) is never lost.
 """
 
@@ -17,6 +21,21 @@ from textloop.errors import ConflictError, NotFoundError
 from textloop.storage import jsoncol
 from textloop.storage.schema import model_alias_history, model_aliases, model_versions
 
+PREFIX = "m"
+_OLD_PREFIX = "v"
+
+
+def version_name(number: int | None) -> str:
+    """``m3`` for version 3 (``-`` for none): how every command shows a version."""
+    return "-" if number is None else f"{PREFIX}{number}"
+
+
+def parse_version(ref: str) -> int | None:
+    """The number in ``m3``, ``3`` or the old ``v3``; None when ``ref`` is not of that form."""
+    text = ref.strip()
+    digits = text[1:] if text[:1].lower() in (PREFIX, _OLD_PREFIX) else text
+    return int(digits) if digits.isdigit() else None
+
 
 def add_version(conn: Connection, *, run_id: str, run_name: str, release_id: str | None,
                 metrics: Mapping[str, Any], actor: str) -> dict[str, Any]:
@@ -24,8 +43,9 @@ def add_version(conn: Connection, *, run_id: str, run_name: str, release_id: str
     existing = conn.execute(select(model_versions.c.version).where(
         model_versions.c.run_id == run_id)).scalar()
     if existing is not None:
-        raise ConflictError(f"run {run_name} is already registered as version {existing}",
-                            hint=f"promote it with `textloop promote {existing}`")
+        raise ConflictError(f"run {run_name} is already registered as version "
+                            f"{version_name(existing)}",
+                            hint=f"promote it with `textloop promote {version_name(existing)}`")
     number = (conn.execute(select(func.max(model_versions.c.version))).scalar() or 0) + 1
     row = {"version": number, "run_id": run_id, "run_name": run_name, "release_id": release_id,
            "created_at": time.time(), "created_by": actor, "metrics": jsoncol.dumps(dict(metrics))}
@@ -39,12 +59,14 @@ def set_card_path(conn: Connection, version: int, card_path: str) -> None:
 
 
 def get_version(conn: Connection, ref: str) -> dict[str, Any]:
-    """A version by number (``3`` or ``v3``) or by the alias pointing at it (``champion``)."""
+    """A version by name (``m3``, ``3``, the old ``v3``) or by the alias pointing at it
+    (``champion``). Commands resolve names through ``storage.refs``, which also takes runs."""
     number = _resolve(conn, ref)
     row = None if number is None else conn.execute(
         select(model_versions).where(model_versions.c.version == number)).mappings().first()
     if row is None:
-        known = ", ".join(str(v["version"]) for v in list_versions(conn)[-5:]) or "none yet"
+        known = ", ".join(version_name(v["version"]) for v in list_versions(conn)[-5:]
+                          ) or "none yet"
         raise NotFoundError(f"no model version {ref!r} (recent versions: {known})",
                             hint="list them with `textloop versions`; register a run with "
                                  "`textloop register RUN`")
@@ -58,10 +80,8 @@ def version_of_run(conn: Connection, run_id: str) -> int | None:
 
 
 def _resolve(conn: Connection, ref: str) -> int | None:
-    digits = ref[1:] if ref[:1] in ("v", "V") else ref
-    if digits.isdigit():
-        return int(digits)
-    return aliases(conn).get(ref)
+    number = parse_version(ref)
+    return number if number is not None else aliases(conn).get(ref)
 
 
 def list_versions(conn: Connection) -> list[dict[str, Any]]:
@@ -121,5 +141,6 @@ def history(conn: Connection, alias: str | None = None) -> list[dict[str, Any]]:
 def _decode(conn: Connection, row: Any) -> dict[str, Any]:
     out = dict(row)
     out["metrics"] = jsoncol.loads(out["metrics"])
+    out["name"] = version_name(out["version"])
     out["aliases"] = sorted(a for a, v in aliases(conn).items() if v == out["version"])
     return out

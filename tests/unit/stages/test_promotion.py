@@ -57,7 +57,7 @@ def test_a_failed_uplift_refuses_and_leaves_the_champion(project, store, tmp_pat
     assert not decision.promoted and decision.rules[0].status == "fail"
     assert champion(store) == 1
     error = decision.refusal()
-    assert "v2 was not promoted: uplift:" in error.message and "--force" in (error.hint or "")
+    assert "m2 was not promoted: uplift:" in error.message and "--force" in (error.hint or "")
 
 
 def test_a_slice_worse_than_the_champion_refuses(project, store, tmp_path) -> None:

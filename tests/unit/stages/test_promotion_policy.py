@@ -27,7 +27,7 @@ def test_a_better_calibrated_fast_candidate_passes_every_rule() -> None:
                  "slices": {"lang=en": {"macro_f1": 0.85}, "lang=fr": {"macro_f1": 0.74}}}
     rules = by_rule(compare(candidate))
     assert {status for status, _ in rules.values()} == {"pass"}
-    assert rules["uplift"][1] == ("macro_f1 0.8300 vs champion v1 0.8000 on v2 test: "
+    assert rules["uplift"][1] == ("macro_f1 0.8300 vs champion m1 0.8000 on v2 test: "
                                   "uplift +0.0300 >= required +0.0100")
     assert "largest drop is 0.0100 (slice 'lang=fr')" in rules["slices"][1]
     assert passed(check_policy(POLICY, compare(candidate)))

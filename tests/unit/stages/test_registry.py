@@ -28,8 +28,8 @@ def test_register_evaluates_on_test_freezes_metrics_and_names_the_challenger(
     assert set(version["metrics"]["per_class_f1"]) == {"spam", "ham"}
     assert version["card_path"] == str(done.card_path)
     card = done.card_path.read_text(encoding="utf-8")
-    assert f"Model card: {run} (v1)" in card and "textloop lineage v1 --ids" in card
-    with pytest.raises(ConflictError, match="already registered as version 1"):
+    assert f"Model card: {run} (m1)" in card and "textloop lineage m1 --ids" in card
+    with pytest.raises(ConflictError, match="already registered as version m1"):
         register_run(store, project, run, actor="ana")
 
 

@@ -35,7 +35,7 @@ def test_a_run_is_registered_once(store) -> None:
         run = _run(conn, "a")
         registry.add_version(conn, run_id=run["id"], run_name=run["name"], release_id=None,
                              metrics={}, actor="ana")
-        with pytest.raises(ConflictError, match="already registered as version 1"):
+        with pytest.raises(ConflictError, match="already registered as version m1"):
             registry.add_version(conn, run_id=run["id"], run_name=run["name"], release_id=None,
                                  metrics={}, actor="ana")
 

@@ -12,6 +12,7 @@ from rich.text import Text
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
+from textloop.storage.registry import version_name
 
 if TYPE_CHECKING:
     from textloop.stages.mlflow_export import MlflowExport
@@ -29,7 +30,8 @@ _MLFLOW_EPILOG = """Examples:\n
 @export_app.command("mlflow", epilog=_MLFLOW_EPILOG)
 def mlflow(
     run: Annotated[list[str] | None, typer.Argument(
-        help="Runs to export (name, number, id); all runs when none are given.")] = None,
+        help="Runs to export (run names, numbers, ids, versions such as m3, aliases); all "
+             "runs when none are given.")] = None,
     tracking_uri: Annotated[str, typer.Option(
         envvar="MLFLOW_TRACKING_URI",
         help="MLflow tracking store: sqlite:///mlflow.db, http://host:5000, databricks.")] = "",
@@ -57,7 +59,7 @@ def mlflow(
     console.print(_runs_table(result))
     for version in result.versions:
         aliases = f" @{', @'.join(version.aliases)}" if version.aliases else ""
-        console.print(f"v{version.version} -> {esc(result.registered_model or '')} "
+        console.print(f"{version_name(version.version)} -> {esc(result.registered_model or '')} "
                       f"version {version.mlflow_version}{esc(aliases)}")
     console.print(f"Exported {len(result.runs)} runs to experiment "
                   f"[bold]{esc(result.experiment)}[/] ({result.experiment_id}) "

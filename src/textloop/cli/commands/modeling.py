@@ -12,7 +12,7 @@ from rich.text import Text
 
 from textloop.cli.bands import print_bands, print_calibration
 from textloop.cli.console import RichProgress, console, esc
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.error_analysis import print_error_analysis
 from textloop.cli.inference import print_inference
 from textloop.cli.main import app
@@ -89,7 +89,7 @@ def _print_training(training: Any, bundle_path: str) -> None:
 @app.command(epilog="Examples:\n\n  textloop evaluate tfidf-lr-1 --split test\n\n"
                      "  textloop evaluate embed-lr-2 --compare-embedders")
 def evaluate(
-    run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-1), id, or 'latest'.")],
+    run: Annotated[str, typer.Argument(help=RUN_HELP)],
     split: Annotated[str, typer.Option(help="Release split to evaluate on.")] = "test",
     probes: Annotated[bool, typer.Option(
         "--probes/--no-probes", help="Re-score up to 1,000 rows with typos, case and "
@@ -124,9 +124,10 @@ def evaluate(
     console.print(f"Report: {result.report_html}\nJSON:   {result.metrics_json}")
 
 
-@app.command(epilog='Example: textloop predict latest "WIN a FREE phone, text now"')
+@app.command(epilog='Examples:\n\n  textloop predict latest "WIN a FREE phone, text now"\n\n'
+                    '  textloop predict champion "WIN a FREE phone, text now"')
 def predict(
-    run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-1), id, or 'latest'.")],
+    run: Annotated[str, typer.Argument(help=RUN_HELP)],
     texts: Annotated[list[str], typer.Argument(help="One or more texts to classify.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:

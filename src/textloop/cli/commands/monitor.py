@@ -14,9 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.console import RichProgress, console
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import VERSION_HELP, current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
+from textloop.storage.registry import version_name
 
 if TYPE_CHECKING:
     from textloop.stages.monitor import MonitorResult
@@ -37,8 +38,8 @@ _EPILOG = """Examples:\n
 
 @app.command(epilog=_EPILOG)
 def monitor(
-    model: Annotated[str, typer.Option(help="Model version or alias whose traffic is "
-                                            "checked.")] = "champion",
+    model: Annotated[str, typer.Option(help="Whose traffic is checked. " + VERSION_HELP)
+                     ] = "champion",
     window: Annotated[int | None, typer.Option(
         min=1, help="The latest N logged predictions (default: monitoring.window).")] = None,
     since: Annotated[str | None, typer.Option(
@@ -93,8 +94,8 @@ def parse_time(value: str | None, option: str) -> float | None:
 def print_result(result: MonitorResult) -> None:
     facts = result.window
     table = Table("check", "status", "score", "threshold", "p-value", "Evidently",
-                  title=f"Monitor {result.report_id}: {facts['rows']:,} predictions of version "
-                        f"{result.served.version} ({result.served.run_name}) vs "
+                  title=f"Monitor {result.report_id}: {facts['rows']:,} predictions of "
+                        f"{version_name(result.served.version)} ({result.served.run_name}) vs "
                         f"{result.reference['split']} of {result.reference['release']}")
     for check in result.checks:
         if check.slice == "all":

@@ -15,10 +15,11 @@ import typer
 from rich.table import Table
 
 from textloop.cli.console import RichProgress, console, esc
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import RUN_HELP, VERSION_HELP, current_project, open_store
 from textloop.cli.main import app
 
 _STATUS = {"pass": "[green]pass[/]", "fail": "[red]fail[/]", "skip": "[yellow]skip[/]"}
+
 
 
 def actor() -> str:
@@ -35,7 +36,7 @@ def _when(seconds: float) -> str:
 
 @app.command(epilog="Example: textloop register tfidf-lr-3")
 def register(
-    run: Annotated[str, typer.Argument(help="Run name (e.g. tfidf-lr-3), id, or 'latest'.")],
+    run: Annotated[str, typer.Argument(help=RUN_HELP)],
 ) -> None:
     """Register a run as the next model version and make it the challenger.
 
@@ -52,10 +53,10 @@ def register(
     value = version["metrics"].get(goal)
     shown = "—" if value is None else f"{value:.4f}"
     evaluated = " (evaluated on test now)" if done.evaluated_now else ""
-    console.print(f"Registered [bold]v{version['version']}[/] from run {esc(version['run_name'])}"
+    console.print(f"Registered [bold]{version['name']}[/] from run {esc(version['run_name'])}"
                   f"{evaluated}: {goal} {shown}; alias challenger")
     console.print(f"Model card: {esc(str(done.card_path))}")
-    console.print(f"Next: textloop promote v{version['version']}")
+    console.print(f"Next: textloop promote {version['name']}")
 
 
 @app.command(epilog="Example: textloop versions --history")
@@ -77,7 +78,7 @@ def versions(
     table = Table("version", "run", "release", goal, "ece", "aliases", "created", "by")
     for v in rows:
         m = v["metrics"]
-        table.add_row(f"v{v['version']}", esc(v["run_name"]), v["release_id"] or "-",
+        table.add_row(v["name"], esc(v["run_name"]), v["release_id"] or "-",
                       _num(m.get(goal)), _num(m.get("ece")), ", ".join(v["aliases"]) or "-",
                       _when(v["created_at"]), esc(v["created_by"]))
     console.print(table)
@@ -94,10 +95,11 @@ def _print_history(moves: list[dict[str, Any]]) -> None:
     console.print(table)
 
 
-@app.command(epilog='Examples:\n\n  textloop promote v3\n\n'
-                    '  textloop promote v3 --force --reason "hotfix; slice eval follows"')
+@app.command(epilog='Examples:\n\n  textloop promote m3\n\n'
+                    '  textloop promote challenger\n\n'
+                    '  textloop promote m3 --force --reason "hotfix; slice eval follows"')
 def promote(
-    version: Annotated[str, typer.Argument(help="Version (3 or v3) or alias (challenger).")],
+    version: Annotated[str, typer.Argument(help=VERSION_HELP)],
     force: Annotated[bool, typer.Option(help="Promote even when rules fail (needs --reason).")
                      ] = False,
     reason: Annotated[str | None, typer.Option(help="Why; recorded in the alias history.")
@@ -115,14 +117,14 @@ def promote(
     with open_store(project) as store:
         decision = promote_version(store, project, version, actor=actor(), force=force,
                                    reason=reason)
-    table = Table("rule", "result", "why", title=f"Promotion policy for v{decision.version}")
+    table = Table("rule", "result", "why", title=f"Promotion policy for {_ver(decision.version)}")
     for rule in decision.rules:
         table.add_row(rule.rule, _STATUS[rule.status], esc(rule.sentence))
     console.print(table)
     if not decision.promoted:
         raise decision.refusal()
     forced = " [red](forced: rules failed, override recorded)[/]" if decision.forced else ""
-    console.print(f"Champion: v{decision.version} (was {_ver(decision.previous)}){forced}")
+    console.print(f"Champion: {_ver(decision.version)} (was {_ver(decision.previous)}){forced}")
 
 
 @app.command(epilog='Example: textloop rollback --reason "v4 misroutes refunds"')
@@ -136,12 +138,12 @@ def rollback(
     project = current_project()
     with open_store(project) as store:
         before, after = roll_back(store, actor=actor(), reason=reason)
-    console.print(f"Champion: v{after} (rolled back from v{before})")
+    console.print(f"Champion: {_ver(after)} (rolled back from {_ver(before)})")
 
 
 @app.command(epilog="Example: textloop lineage champion --ids")
 def lineage(
-    version: Annotated[str, typer.Argument(help="Version (3 or v3) or alias (champion).")],
+    version: Annotated[str, typer.Argument(help=VERSION_HELP)],
     ids: Annotated[bool, typer.Option("--ids", help="Print every row id (split, label).")
                    ] = False,
 ) -> None:
@@ -152,7 +154,7 @@ def lineage(
     with open_store(project) as store:
         found = trace(store, version, with_ids=ids)
     v, run = found.version, found.run
-    console.print(f"v{v['version']} ({', '.join(v['aliases']) or 'no alias'}) -> run "
+    console.print(f"{v['name']} ({', '.join(v['aliases']) or 'no alias'}) -> run "
                   f"{esc(run['name'])} ({esc(run['model'])}, bundle {run['bundle_sha256'] or '-'})")
     if found.release is None:
         console.print("  run names no release")
@@ -173,4 +175,6 @@ def _num(value: Any) -> str:
 
 
 def _ver(value: int | None) -> str:
-    return "-" if value is None else f"v{value}"
+    from textloop.storage.registry import version_name
+
+    return version_name(value)

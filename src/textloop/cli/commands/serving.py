@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from textloop.cli.console import console, esc
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.main import app
 from textloop.stages.serving import api_keys
 
@@ -23,7 +23,7 @@ _SERVE_EPILOG = """Examples:\n
 def serve(
     alias: Annotated[str | None, typer.Option(help="Registry alias to serve and follow "
                                                    "(default: serving.alias, champion).")] = None,
-    run: Annotated[str | None, typer.Option(help="Serve this run instead, pinned.")] = None,
+    run: Annotated[str | None, typer.Option(help="Serve this instead, pinned. " + RUN_HELP)] = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on (default "
                                                   "127.0.0.1: this machine only).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default 8000; 0 picks a free one).",

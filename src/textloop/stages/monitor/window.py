@@ -9,7 +9,9 @@ from typing import Any
 import numpy as np
 
 from textloop.errors import InvalidInputError, NotFoundError
-from textloop.storage import Store, monitoring, registry
+from textloop.storage import Store, monitoring
+from textloop.storage.refs import resolve_version
+from textloop.storage.registry import version_name
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,9 @@ class Window:
 
 
 def served_version(store: Store, ref: str) -> Served:
-    """The version an alias (``champion``) or number (``3``, ``v3``) names."""
+    """The version an alias (``champion``), a version (``m3``) or a registered run names."""
     with store.read() as conn:
-        version = registry.get_version(conn, ref)
+        version = resolve_version(conn, ref)
     return Served(int(version["version"]), version["run_name"], version["run_id"],
                   version["release_id"])
 
@@ -74,8 +76,8 @@ def read_window(store: Store, served: Served, labels: Sequence[str], *, last: in
         rows = monitoring.window(conn, served.run_name, last=None if ranged else last,
                                  since=since, until=until)
     if not rows:
-        raise NotFoundError(f"no logged predictions of {served.run_name} (version "
-                            f"{served.version}) in the window",
+        raise NotFoundError(f"no logged predictions of {served.run_name} "
+                            f"({version_name(served.version)}) in the window",
                             hint="serve the model with `textloop serve` (every prediction is "
                                  "logged), or widen --since/--until")
     proba = np.array([[float(row["probabilities"].get(label, 0.0)) for label in labels]

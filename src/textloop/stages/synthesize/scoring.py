@@ -61,7 +61,7 @@ def make_scorer(store: Store, project: Project, pool: RealPool,
     def champion(texts: Sequence[str]) -> tuple[Sequence[str], np.ndarray]:
         return classes, loaded.served(model_inputs(loaded.model, list(texts), store, progress))
 
-    return Scorer(champion, f"champion v{version['version']} ({version['run_name']})")
+    return Scorer(champion, f"champion {version['name']} ({version['run_name']})")
 
 
 def _judge(project: Project) -> Scorer:

@@ -25,6 +25,7 @@ from textloop.stages.modeling import align_proba, load_run, model_inputs
 from textloop.stages.registry import CHAMPION
 from textloop.stages.release import load_release
 from textloop.storage import Store, registry
+from textloop.storage.registry import version_name
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,9 @@ def _weakest(spec: ProjectSpec, counts: Mapping[str, int], champion: ChampionF1,
 
     def why(label: str) -> str:
         value = f1.get(label)
-        return (f"no {where} (champion v{champion.version})" if value is None
-                else f"{where} {value:.3f} (champion v{champion.version})")
+        name = version_name(champion.version)
+        return (f"no {where} (champion {name})" if value is None
+                else f"{where} {value:.3f} (champion {name})")
 
     return [Target(label, per_class, why(label), f1=f1.get(label), count=counts.get(label, 0))
             for label in sorted(spec.label_names, key=key)[:n]]

@@ -93,3 +93,20 @@ def test_evaluate_compare_embedders_prints_the_table_or_says_why_not(project, st
     table = compared.output.split("Head trained on", 1)[1]
     names = [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
     assert names == ["fp32", "int8 *", "int8, 128 tokens", "int8, 64 tokens"]
+
+
+def test_predict_and_evaluate_take_versions_and_aliases(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    invoke(project, "train")
+    invoke(project, "train", "--param", "C=0.5")
+    assert invoke(project, "register", "tfidf-lr-2").exit_code == 0
+    for ref in ("challenger", "m1", "v1"):
+        predicted = invoke(project, "predict", ref, "--json", "win free cash prize now")
+        assert predicted.exit_code == 0, predicted.output
+        assert json.loads(predicted.output.strip().splitlines()[-1])["model"] == "tfidf-lr-2"
+    evaluated = invoke(project, "evaluate", "challenger", "--split", "validation",
+                       "--no-probes")
+    assert evaluated.exit_code == 0, evaluated.output
+    assert "tfidf-lr-2 on validation" in evaluated.output
+    missing = invoke(project, "predict", "champion", "hi")
+    assert missing.exit_code == 3 and "not a run, a model version or an alias" in missing.output

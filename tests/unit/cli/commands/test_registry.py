@@ -30,22 +30,22 @@ def test_register_promote_refuse_force_rollback_and_lineage(project, store, tmp_
     first = train(store, project, params={"C": 1.0}).run_name
     registered = invoke(project, "register", first)
     assert registered.exit_code == 0, registered.output
-    assert "Registered v1 from run" in registered.output and "alias challenger" in registered.output
+    assert "Registered m1 from run" in registered.output and "alias challenger" in registered.output
     promoted = invoke(project, "promote", "challenger")
     assert promoted.exit_code == 0, promoted.output
     assert "uplift" in promoted.output and "no champion yet" in promoted.output
-    assert "Champion: v1 (was -)" in promoted.output
+    assert "Champion: m1 (was -)" in promoted.output
 
     invoke(project, "register", train(store, project, params={"C": 8.0}).run_name)
     set_policy(project, min_uplift=0.5)
-    refused = invoke(project, "promote", "v2")
+    refused = invoke(project, "promote", "v2")  # the old name of a version still works
     assert refused.exit_code == 4, refused.output
-    assert "fail" in refused.output and "v2 was not promoted: uplift:" in refused.output
+    assert "fail" in refused.output and "m2 was not promoted: uplift:" in refused.output
     assert "--force" in refused.output and "Traceback" not in refused.output
 
-    forced = invoke(project, "promote", "v2", "--force", "--reason", "hotfix")
+    forced = invoke(project, "promote", "m2", "--force", "--reason", "hotfix")
     assert forced.exit_code == 0, forced.output
-    assert "Champion: v2 (was v1)" in forced.output and "override recorded" in forced.output
+    assert "Champion: m2 (was m1)" in forced.output and "override recorded" in forced.output
 
     listed = invoke(project, "versions", "--history")
     assert listed.exit_code == 0, listed.output
@@ -54,13 +54,13 @@ def test_register_promote_refuse_force_rollback_and_lineage(project, store, tmp_
 
     rolled = invoke(project, "rollback", "--reason", "bad hotfix")
     assert rolled.exit_code == 0, rolled.output
-    assert "Champion: v1 (rolled back from v2)" in rolled.output
+    assert "Champion: m1 (rolled back from m2)" in rolled.output
     again = invoke(project, "rollback")
     assert again.exit_code == 4 and "no previous champion" in again.output
 
     traced = invoke(project, "lineage", "champion", "--ids")
     assert traced.exit_code == 0, traced.output
-    assert f"v1 (champion) -> run {first}" in traced.output
+    assert f"m1 (champion) -> run {first}" in traced.output
     assert "release v1: 240 row ids" in traced.output
     id_lines = [line for line in traced.output.splitlines() if line.count("\t") == 2]
     assert len(id_lines) == 240
@@ -75,4 +75,4 @@ def test_unknown_version_and_force_without_reason_are_clean_errors(project, stor
     no_reason = invoke(project, "promote", "v1", "--force")
     assert no_reason.exit_code == 2 and "--force needs --reason" in no_reason.output
     empty = invoke(project, "versions")
-    assert empty.exit_code == 0 and "v1" in empty.output
+    assert empty.exit_code == 0 and "m1" in empty.output

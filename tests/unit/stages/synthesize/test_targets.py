@@ -31,7 +31,7 @@ def test_the_champions_lowest_f1_classes_are_targeted_with_the_reason() -> None:
     targets = pick_targets(SPEC, COUNTS, champion=ChampionF1(3, "validation", f1), classes=3,
                            budget=10)
     assert [t.label for t in targets] == ["c", "d", "a"]
-    assert targets[0].why == "validation F1 0.400 (champion v3)" and targets[0].f1 == 0.4
+    assert targets[0].why == "validation F1 0.400 (champion m3)" and targets[0].f1 == 0.4
     assert {t.budget for t in targets} == {10}
 
 
@@ -40,7 +40,7 @@ def test_a_label_the_champion_has_no_f1_for_comes_first() -> None:
     champion = ChampionF1(1, "test", {"a": 0.2, "b": None, "c": 0.9})
     targets = pick_targets(SPEC, counts, champion=champion)
     assert [t.label for t in targets] == ["d", "b"]  # d: not evaluated, b: undefined; d rarer
-    assert targets[0].why == "no test F1 (champion v1)"
+    assert targets[0].why == "no test F1 (champion m1)"
 
 
 def test_named_labels_override_and_unknown_ones_are_refused() -> None:
@@ -93,4 +93,4 @@ def test_without_validation_rows_the_stored_test_f1_is_used_and_named(project, s
     found = champion_f1(store)
     assert (found.split, dict(found.f1)) == ("test", STORED_TEST_F1)
     targets = pick_targets(project.spec, {"spam": 80, "ham": 160}, champion=found, classes=1)
-    assert targets[0].why == "test F1 0.123 (champion v1)"
+    assert targets[0].why == "test F1 0.123 (champion m1)"
