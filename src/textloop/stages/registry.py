@@ -21,6 +21,7 @@ from textloop.reports.evaluation import METRICS_FILE
 from textloop.stages.model_card import write_model_card
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
+from textloop.stages.run_table import mixed_releases_note
 from textloop.storage import Store, registry, releases, runs
 from textloop.storage.refs import resolve_run, resolve_version
 
@@ -84,6 +85,14 @@ def snapshot(metrics: dict[str, Any]) -> dict[str, Any]:
 def list_versions(store: Store) -> list[dict[str, Any]]:
     with store.read() as conn:
         return registry.list_versions(conn)
+
+
+def versions_note(versions: list[dict[str, Any]]) -> str | None:
+    """Said when the versions' test metrics were measured on more than one release."""
+    return mixed_releases_note(
+        [v["release_id"] for v in versions],
+        compare="`textloop promote` scores the champion again on the candidate's release "
+                "before comparing")
 
 
 def alias_history(store: Store, alias: str | None = None) -> list[dict[str, Any]]:

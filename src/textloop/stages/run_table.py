@@ -5,16 +5,19 @@ Params show what a run changed from its model's defaults (the full set stays in 
 and metric columns are the goal's metric as cross-validated (``cv/``, mean ± std), on
 validation (``val/``) and on test (``test/``, after ``textloop evaluate``), each column only
 when some run has it. ``--json`` has every param and metric.
+
+Each run is scored on the splits of its own release, so one score column can hold numbers
+measured on different test sets. The release stands beside the scores, and
+``mixed_releases_note`` says so in words when a table holds more than one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from textloop.errors import InvalidInputError, NotFoundError
-from textloop.models import classifiers  # noqa: F401  (registers the models whose defaults show)
 from textloop.registry import REGISTRY
 from textloop.storage import Store, runs
 
@@ -83,6 +86,34 @@ def sort_value(row: RunRow, key: str) -> float | None:
                 None)
 
 
+def mixed_releases_note(releases: Iterable[str | None], *, compare: str) -> str | None:
+    """A sentence when scores in one column come from more than one release, else None.
+
+    ``compare`` ends the sentence with what to do (e.g. "filter with --release v3").
+    """
+    found = sorted({r for r in releases if r}, key=_release_order)
+    if len(found) < 2:
+        return None
+    return (f"scores come from {len(found)} releases ({', '.join(found)}): each is measured "
+            "on its own release's splits, so numbers of different releases are not "
+            f"comparable; {compare}")
+
+
+def runs_note(rows: Sequence[RunRow]) -> str | None:
+    """``mixed_releases_note`` for the scored rows of ``textloop runs``."""
+    scored = [r.release for r in rows if any(k.startswith(tuple(f"{s}/" for s in SOURCES))
+                                             for k in r.metrics)]
+    newest = max((r for r in scored if r), key=_release_order, default=None)
+    return mixed_releases_note(scored, compare=f"compare runs of one release (--release "
+                                               f"{newest})")
+
+
+def _release_order(release_id: str) -> tuple[int, str]:
+    """``v2`` before ``v10``: by number where the id has one."""
+    digits = release_id[1:]
+    return (int(digits) if digits.isdigit() else -1, release_id)
+
+
 def _row(run: dict[str, Any]) -> RunRow:
     ended = run.get("end_time")
     duration = None if ended is None else float(ended) - float(run["start_time"])
@@ -96,6 +127,9 @@ def _row(run: dict[str, Any]) -> RunRow:
 
 
 def _changed(model: str, params: dict[str, Any]) -> dict[str, Any]:
+    # registers the models whose defaults show; here, so the notes above import nothing heavy
+    from textloop.models import classifiers  # noqa: F401
+
     try:
         defaults = REGISTRY.resolve("model", model)[1]().get_params()
     except (NotFoundError, TypeError):

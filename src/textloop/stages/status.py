@@ -9,6 +9,7 @@ from typing import Any
 from textloop.config import Project
 from textloop.stages.labeling import disputes
 from textloop.stages.labels import current_labels
+from textloop.stages.run_table import mixed_releases_note
 from textloop.storage import Store, annotators, imports, queue, records, releases, runs
 
 
@@ -40,6 +41,8 @@ class ProjectStatus:
     runs: list[dict[str, Any]] = field(default_factory=list)
     imports: list[dict[str, Any]] = field(default_factory=list)
     labeling: LabelingOverview | None = None
+    runs_note: str | None = None
+    """Said when the runs' scores come from more than one release."""
 
     @property
     def labeled_share(self) -> float:
@@ -59,6 +62,9 @@ def project_status(store: Store, project: Project) -> ProjectStatus:
             labeled=len(labels), per_label=ordered, label_kinds=dict(kinds),
             releases=releases.list_all(conn), runs=runs.list_all(conn),
             imports=imports.recent(conn, limit=5))
+        info.runs_note = mixed_releases_note(
+            [r["release_id"] for r in info.runs if r["metrics"]],
+            compare="compare runs of one release with `textloop runs --release ID`")
         people = [a for a in annotators.list_all(conn) if a.get("revoked_at") is None]
         counts = queue.counts(conn)
     if people or counts:  # labeling has started

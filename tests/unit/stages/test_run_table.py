@@ -7,7 +7,14 @@ import pytest
 from tests.unit.stages.selection_fixtures import noisy_release
 from textloop.errors import InvalidInputError
 from textloop.stages.cross_validate import cross_validate
-from textloop.stages.run_table import RunRow, metric_columns, run_rows, sort_rows
+from textloop.stages.run_table import (
+    RunRow,
+    metric_columns,
+    mixed_releases_note,
+    run_rows,
+    runs_note,
+    sort_rows,
+)
 from textloop.stages.train import train
 
 
@@ -58,3 +65,33 @@ def test_rows_from_the_store_show_changed_params_and_filter_by_release(project, 
     assert run_rows(store, release="v9") == []
     by_score = run_rows(store, sort="macro_f1")
     assert {r.name for r in by_score} == {"tfidf-lr-1", "cv-tfidf-lr-2"}
+
+
+def test_a_note_names_the_releases_when_scores_mix_them() -> None:
+    note = mixed_releases_note(["v10", "v2", None, "v2", "v1"], compare="do X")
+    assert note is not None and note.startswith("scores come from 3 releases (v1, v2, v10)")
+    assert note.endswith("; do X")
+    assert mixed_releases_note(["v1", "v1", None], compare="do X") is None
+
+
+def test_runs_without_scores_do_not_count_as_another_release() -> None:
+    scored = row("a", **{"val/macro_f1": 0.8})
+    unscored = RunRow(name="b", kind="train", model="m", release="v2", status="failed",
+                      duration=None)
+    assert runs_note([scored, unscored]) is None
+    other = RunRow(name="c", kind="train", model="m", release="v2", status="finished",
+                   duration=1.0, metrics={"test/macro_f1": 0.7})
+    assert "(--release v2)" in runs_note([scored, other])
+
+
+def test_old_upper_case_statuses_read_as_the_vocabulary(project, store) -> None:
+    from sqlalchemy import text
+
+    from textloop.storage import runs
+
+    with store.write() as conn:
+        runs.create(conn, model="textloop.model.tfidf-lr.v1", short_name="tfidf-lr",
+                    release_id=None, config={})
+        conn.execute(text("UPDATE runs SET status = 'FINISHED'"))
+    assert [r.status for r in run_rows(store)] == ["finished"]
+    assert run_rows(store)[0].to_json()["status"] == "finished"

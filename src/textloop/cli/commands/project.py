@@ -90,6 +90,8 @@ def status() -> None:
         console.print(_releases_table(info.releases))
     if info.runs:
         console.print(_runs_table(info.runs, goal["metric"], project.spec.task))
+        if info.runs_note:
+            console.print(f"[yellow]note:[/] {esc(info.runs_note)}")
     if not info.records:
         console.print("Next: textloop import FILE --text-col TEXT --label-col LABEL")
     elif not info.labeled and info.labeling and info.labeling.waiting:

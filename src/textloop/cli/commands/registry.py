@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 from typing import Annotated, Any
 
@@ -63,25 +64,42 @@ def register(
 def versions(
     history: Annotated[bool, typer.Option(
         "--history", help="Show every alias move (who, when, from, to, why).")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """List model versions with their run, release, test metrics and aliases."""
-    from textloop.stages.registry import alias_history, list_versions
+    """List model versions with their run, release, test metrics and aliases.
+
+    Test metrics are measured on each version's own release: the release stands beside them,
+    and a note says when the versions span more than one.
+    """
+    from textloop.stages.registry import alias_history, list_versions, versions_note
 
     project = current_project()
     with open_store(project) as store:
         rows = list_versions(store)
         moves = alias_history(store) if history else []
+    note = versions_note(rows)
+    if as_json:
+        typer.echo(json.dumps({
+            "versions": [{"version": v["name"], "number": v["version"], "run": v["run_name"],
+                          "release": v["release_id"], "metrics": v["metrics"],
+                          "aliases": v["aliases"], "created_at": v["created_at"],
+                          "created_by": v["created_by"]} for v in rows],
+            "note": note, **({"history": moves} if history else {})}, indent=2, default=str))
+        return
     if not rows:
         console.print("No model versions yet. Register a run with `textloop register RUN`.")
         return
     goal = project.spec.goal.metric
-    table = Table("version", "run", "release", goal, "ece", "aliases", "created", "by")
+    table = Table("version", "run", "release", f"test {goal}", "test ece", "aliases",
+                  "created", "by")
     for v in rows:
         m = v["metrics"]
         table.add_row(v["name"], esc(v["run_name"]), v["release_id"] or "-",
                       _num(m.get(goal)), _num(m.get("ece")), ", ".join(v["aliases"]) or "-",
                       _when(v["created_at"]), esc(v["created_by"]))
     console.print(table)
+    if note:
+        console.print(f"[yellow]note:[/] {esc(note)}")
     if history:
         _print_history(moves)
 

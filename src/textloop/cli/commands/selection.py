@@ -104,7 +104,7 @@ def runs(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compare runs side by side: params, metrics, release, duration, status."""
-    from textloop.stages.run_table import run_rows
+    from textloop.stages.run_table import run_rows, runs_note
 
     project = current_project()
     with open_store(project) as store:
@@ -116,6 +116,9 @@ def runs(
         console.print("No runs yet. Train one with `textloop train` or `textloop cv`.")
         return
     console.print(_table(rows, project.spec.goal.metric))
+    note = runs_note(rows)
+    if note:
+        console.print(f"[yellow]note:[/] {esc(note)}")
 
 
 def _table(rows: list[RunRow], goal_metric: str) -> Table:
@@ -127,8 +130,8 @@ def _table(rows: list[RunRow], goal_metric: str) -> Table:
                   caption="run: kind-model-number; params: values changed from the "
                           "model's defaults")
     table.add_column("run", no_wrap=True)
-    table.add_column("release", no_wrap=True)
     table.add_column("params", overflow="fold", ratio=1)
+    table.add_column("release", no_wrap=True)  # beside the scores it qualifies
     for key in columns:
         table.add_column(key.split("/")[0], justify="right", no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
@@ -137,7 +140,7 @@ def _table(rows: list[RunRow], goal_metric: str) -> Table:
         params = "\n".join(f"{k}={_short(v)}" for k, v in r.changed.items())
         cells = [_metric(r.metrics, key) for key in columns]
         duration = "" if r.duration is None else f"{r.duration:.0f}s"
-        table.add_row(Text(r.name), Text(r.release or ""), Text(params),
+        table.add_row(Text(r.name), Text(params), Text(r.release or ""),
                       *cells, duration, r.status)
     return table
 

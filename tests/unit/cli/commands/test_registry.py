@@ -76,3 +76,21 @@ def test_unknown_version_and_force_without_reason_are_clean_errors(project, stor
     assert no_reason.exit_code == 2 and "--force needs --reason" in no_reason.output
     empty = invoke(project, "versions")
     assert empty.exit_code == 0 and "m1" in empty.output
+
+
+def test_versions_json_names_release_per_version_and_notes_a_mix(project, store,
+                                                                  tmp_path) -> None:
+    import json
+
+    from textloop.stages.release import create_release
+
+    released(store, project, tmp_path)
+    invoke(project, "register", train(store, project).run_name)
+    create_release(store, project)
+    invoke(project, "register", train(store, project, release="v2").run_name)
+    listed = json.loads(invoke(project, "versions", "--json").stdout)
+    assert [(v["version"], v["release"]) for v in listed["versions"]] == [("m1", "v1"),
+                                                                          ("m2", "v2")]
+    assert listed["note"].startswith("scores come from 2 releases (v1, v2)")
+    table = " ".join(invoke(project, "versions").output.split())
+    assert "note: scores come from 2 releases" in table

@@ -32,7 +32,7 @@ def test_cv_search_and_runs(project, store, tmp_path) -> None:
     table = invoke(project, "runs")
     assert table.exit_code == 0, table.output
     header = next(line for line in table.output.splitlines() if "release" in line)
-    assert header.split() == ["run", "release", "params", "cv", "val", "time", "status"]
+    assert header.split() == ["run", "params", "release", "cv", "val", "time", "status"]
     assert "cv-tfidf-lr-1" in table.output and "C=2" in table.output
     listed = json.loads(invoke(project, "runs", "--json", "--sort", "cv/macro_f1").output)
     assert [r["run"] for r in listed][-1] == "tfidf-lr-3"  # no cv/ score: last
@@ -58,3 +58,25 @@ def test_budget_durations(text: str, seconds: float) -> None:
 def test_a_budget_without_a_number_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="is not a duration"):
         parse_budget("soon")
+
+
+def test_runs_of_two_releases_say_their_scores_are_not_comparable(project, store,
+                                                                  tmp_path) -> None:
+    from tests.unit.stages.pipeline_fixtures import released
+    from textloop.stages.release import create_release
+    from textloop.stages.train import train
+
+    released(store, project, tmp_path)
+    train(store, project)
+    create_release(store, project)
+    train(store, project, release="v2")
+    table = invoke(project, "runs")
+    assert table.exit_code == 0, table.output
+    text = " ".join(table.output.split())
+    assert "note: scores come from 2 releases (v1, v2)" in text
+    assert "--release v2" in text
+    assert "finished" in table.output and "done" not in table.output
+    one = " ".join(invoke(project, "runs", "--release", "v2").output.split())
+    assert "scores come from" not in one
+    status = " ".join(invoke(project, "status").output.split())
+    assert "scores come from 2 releases (v1, v2)" in status
