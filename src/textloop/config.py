@@ -348,7 +348,9 @@ class PromotionSettings(_Strict):
     metrics may lose more than this on the goal metric against the champion. ``max_ece``:
     the calibrated expected calibration error on test must not exceed this. ``max_latency_ms``:
     the 95th percentile of single-text predictions, timed on ``latency_texts`` test texts, must
-    stay within this budget. A bound set to null is not checked.
+    stay within this budget. A bound set to null is not checked. ``require_goal``: refuse a
+    version whose test value of the goal metric misses ``goal.target``; either way, every
+    promotion says whether the goal is met.
     """
 
     min_uplift: float = Field(0.0, ge=-1.0, le=1.0)
@@ -356,6 +358,7 @@ class PromotionSettings(_Strict):
     max_ece: float | None = Field(0.1, ge=0.0, le=1.0)
     max_latency_ms: float | None = Field(None, gt=0.0)
     latency_texts: int = Field(50, ge=1, le=10_000)
+    require_goal: bool = False
 
 
 class ServingSettings(_Strict):

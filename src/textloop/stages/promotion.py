@@ -11,7 +11,7 @@ override, the failed rules and who did it in the alias history.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textloop.config import Project
@@ -19,7 +19,13 @@ from textloop.errors import ConflictError, InvalidInputError
 from textloop.stages.latency import single_text_latency
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, load_run, model_inputs
-from textloop.stages.promotion_policy import Comparison, RuleResult, check_policy, passed
+from textloop.stages.promotion_policy import (
+    Comparison,
+    RuleResult,
+    check_policy,
+    goal_met,
+    passed,
+)
 from textloop.stages.registry import CHALLENGER, CHAMPION
 from textloop.stages.regression_metrics import regression_metrics
 from textloop.stages.release import load_release
@@ -38,6 +44,14 @@ class PromotionDecision:
     promoted: bool
     forced: bool = False
     reason: str | None = None
+    goal: dict[str, Any] = field(default_factory=dict)
+    """metric, target, direction, value, met (None without a value) and required."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": version_name(self.version),
+                "previous": None if self.previous is None else version_name(self.previous),
+                "promoted": self.promoted, "forced": self.forced, "reason": self.reason,
+                "goal": self.goal, "rules": [r.to_json() for r in self.rules]}
 
     def refusal(self) -> ConflictError:
         """The error a refused promotion ends with: the failed rules, and how to go on."""
@@ -68,8 +82,14 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
     comparison = _comparison(store, project, candidate, champion, measure or measure_latency)
     rules = check_policy(project.spec.promotion, comparison)
     ok = passed(rules)
-    decision = PromotionDecision(candidate["version"], champion_no, rules, ok or force,
-                                 forced=force and not ok, reason=reason)
+    goal = project.spec.goal
+    decision = PromotionDecision(
+        candidate["version"], champion_no, rules, ok or force, forced=force and not ok,
+        reason=reason, goal={"metric": goal.metric, "target": goal.target,
+                             "higher_is_better": goal.higher_is_better,
+                             "value": comparison.candidate.get(goal.metric),
+                             "met": goal_met(comparison),
+                             "required": project.spec.promotion.require_goal})
     if decision.promoted:
         with store.write() as conn:
             registry.move_alias(conn, CHAMPION, candidate["version"], action="promote",
@@ -93,7 +113,8 @@ def _comparison(store: Store, project: Project, candidate: dict[str, Any],
                       champion=baseline,
                       champion_version=None if champion is None else champion["version"],
                       release=release, latency=measure(store, candidate["run_id"], texts),
-                      higher_is_better=project.spec.goal.higher_is_better)
+                      higher_is_better=project.spec.goal.higher_is_better,
+                      goal_target=project.spec.goal.target)
 
 
 def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]:

@@ -41,6 +41,7 @@ class Comparison:
     release: str | None = None
     latency: dict[str, float] | None = None
     higher_is_better: bool = True  # False for error metrics (a regression goal such as mae)
+    goal_target: float | None = None  # goal.target in textloop.yaml; None: no goal rule
 
     def gain(self, before: float, after: float) -> float:
         """How much better ``after`` is than ``before`` on the goal metric (negative: worse)."""
@@ -48,11 +49,46 @@ class Comparison:
 
 
 def check_policy(settings: PromotionSettings, comparison: Comparison) -> list[RuleResult]:
-    """Every rule of the policy, in a fixed order: uplift, slices, calibration, latency."""
-    return [uplift_rule(settings.min_uplift, comparison),
-            slice_rule(settings.max_slice_drop, comparison),
-            ece_rule(settings.max_ece, comparison.candidate),
-            latency_rule(settings.max_latency_ms, comparison.latency)]
+    """Every rule of the policy, in a fixed order: uplift, slices, calibration, latency, and
+    the goal when the comparison has a target."""
+    rules = [uplift_rule(settings.min_uplift, comparison),
+             slice_rule(settings.max_slice_drop, comparison),
+             ece_rule(settings.max_ece, comparison.candidate),
+             latency_rule(settings.max_latency_ms, comparison.latency)]
+    if comparison.goal_target is not None:
+        rules.append(goal_rule(settings.require_goal, comparison))
+    return rules
+
+
+def goal_met(c: Comparison) -> bool | None:
+    """Whether the candidate's test value reaches the goal; None without a value or target."""
+    value = _number(c.candidate.get(c.goal_metric))
+    if value is None or c.goal_target is None:
+        return None
+    margin = value - c.goal_target if c.higher_is_better else c.goal_target - value
+    return margin >= -_EPS
+
+
+def goal_rule(require: bool, c: Comparison) -> RuleResult:
+    """The goal metric must reach ``goal.target`` when ``require_goal``; said either way.
+
+    A champion that misses the project's goal is a decision someone should see, so the rule
+    never passes silently: not required, a miss is ``skip`` with the numbers.
+    """
+    metric, target = c.goal_metric, c.goal_target
+    value, met = _number(c.candidate.get(metric)), goal_met(c)
+    op = ">=" if c.higher_is_better else "<="
+    if value is None:
+        return RuleResult("goal", "fail" if require else "skip",
+                          f"the candidate has no {metric} on test to compare with the goal "
+                          f"{op} {target:g}")
+    if met:
+        return RuleResult("goal", "pass", f"goal met: {metric} {value:.4f} {op} {target:g}")
+    missed = f"goal not met: {metric} {value:.4f}, goal {op} {target:g}"
+    if require:
+        return RuleResult("goal", "fail", f"{missed} (promotion.require_goal)")
+    return RuleResult("goal", "skip", f"{missed}; not required (set promotion.require_goal: "
+                                      "true to refuse such a version)")
 
 
 def passed(results: list[RuleResult]) -> bool:

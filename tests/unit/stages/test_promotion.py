@@ -6,6 +6,7 @@ import pytest
 
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import no_timing, registered
+from tests.unit.stages.selection_fixtures import noisy_release
 from textloop.config import PromotionSettings
 from textloop.errors import ConflictError, InvalidInputError
 from textloop.stages.evaluate import evaluate_run
@@ -36,7 +37,8 @@ def test_first_version_is_promoted_with_no_champion_to_beat(project, store, tmp_
     registered(store, project)
     decision = promote(store, project, "challenger", actor="ana", measure=no_timing)
     assert decision.promoted and not decision.forced and decision.previous is None
-    assert [r.status for r in decision.rules] == ["skip", "skip", "pass", "skip"]
+    assert [r.status for r in decision.rules][:4] == ["skip", "skip", "pass", "skip"]
+    assert decision.rules[4].rule == "goal" and decision.goal["met"] is not None
     assert champion(store) == 1
     with store.read() as conn:
         assert "challenger" not in registry.aliases(conn)
@@ -134,3 +136,34 @@ def test_latency_is_measured_once_per_text(project, store, tmp_path) -> None:
     measured = measure_latency(store, run["id"], ["free cash now", "see you at lunch"] * 3)
     assert measured["n"] == 6
     assert 0.0 <= measured["p50_ms"] <= measured["p95_ms"]
+
+
+def test_require_goal_refuses_a_version_that_misses_the_goal(project, store, tmp_path) -> None:
+    noisy_release(store, project, tmp_path)  # labels with noise: a goal of 1.0 is missed
+    lenient(project, require_goal=True)
+    registered(store, project)
+    with store.read() as conn:
+        value = registry.get_version(conn, "m1")["metrics"]["macro_f1"]
+    project.spec.goal.target = min(1.0, value + 0.05)  # out of reach
+    decision = promote(store, project, "m1", actor="ana", measure=no_timing)
+    assert not decision.promoted and champion(store) is None
+    goal = {r.rule: r for r in decision.rules}["goal"]
+    assert goal.status == "fail" and "goal not met" in goal.sentence
+    assert "promotion.require_goal" in goal.sentence
+    assert decision.goal == {"metric": "macro_f1", "target": project.spec.goal.target,
+                             "higher_is_better": True, "value": value, "met": False,
+                             "required": True}
+    assert "goal: goal not met" in decision.refusal().message
+
+
+def test_a_missed_goal_is_said_but_does_not_refuse_by_default(project, store,
+                                                               tmp_path) -> None:
+    noisy_release(store, project, tmp_path)  # labels with noise: a goal of 1.0 is missed
+    lenient(project)
+    registered(store, project)
+    project.spec.goal.target = 1.0
+    decision = promote(store, project, "m1", actor="ana", measure=no_timing)
+    goal = {r.rule: r for r in decision.rules}["goal"]
+    assert decision.promoted and decision.goal["met"] is False
+    assert goal.status == "skip" and "not required" in goal.sentence
+    assert decision.to_json()["goal"]["met"] is False

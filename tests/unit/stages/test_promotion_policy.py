@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textloop.config import PromotionSettings
-from textloop.stages.promotion_policy import Comparison, check_policy, passed
+from textloop.stages.promotion_policy import Comparison, check_policy, goal_met, goal_rule, passed
 
 POLICY = PromotionSettings(min_uplift=0.01, max_slice_drop=0.02, max_ece=0.05,
                            max_latency_ms=50.0)
@@ -101,3 +101,38 @@ def test_a_slice_too_small_to_trust_never_blocks_a_promotion() -> None:
                             "lang=fr": {"macro_f1": 0.40, "too_small": True}}}
     rules = by_rule(compare(candidate))
     assert rules["slices"][0] == "pass" and "1 slices compared" in rules["slices"][1]
+
+
+def _goal(value: float | None, target: float, higher: bool = True) -> Comparison:
+    metric = "macro_f1" if higher else "mae"
+    return Comparison(goal_metric=metric, candidate={} if value is None else {metric: value},
+                      higher_is_better=higher, goal_target=target)
+
+
+def test_the_goal_rule_passes_fails_or_says_it_is_missed() -> None:
+    assert goal_rule(False, _goal(0.93, 0.9)) == goal_rule(True, _goal(0.93, 0.9))
+    assert goal_rule(True, _goal(0.93, 0.9)).sentence == "goal met: macro_f1 0.9300 >= 0.9"
+    required = goal_rule(True, _goal(0.85, 0.9))
+    assert required.status == "fail"
+    assert required.sentence == ("goal not met: macro_f1 0.8500, goal >= 0.9 "
+                                 "(promotion.require_goal)")
+    optional = goal_rule(False, _goal(0.85, 0.9))
+    assert optional.status == "skip" and "not required" in optional.sentence
+    assert goal_rule(True, _goal(None, 0.9)).status == "fail"
+    assert goal_rule(False, _goal(None, 0.9)).status == "skip"
+
+
+def test_an_error_metric_goal_is_met_from_below() -> None:
+    assert goal_met(_goal(0.4, 0.5, higher=False)) is True
+    assert goal_met(_goal(0.6, 0.5, higher=False)) is False
+    assert goal_met(_goal(None, 0.5)) is None
+
+
+def test_the_goal_rule_joins_the_policy_when_a_target_is_given() -> None:
+    comparison = Comparison(goal_metric="macro_f1", candidate={"macro_f1": 0.8, "ece": 0.01},
+                            latency=FAST, goal_target=0.9)
+    strict = PromotionSettings(max_latency_ms=50.0, require_goal=True)
+    rules = check_policy(strict, comparison)
+    assert [r.rule for r in rules] == ["uplift", "slices", "calibration", "latency", "goal"]
+    assert not passed(rules)
+    assert passed(check_policy(PromotionSettings(max_latency_ms=50.0), comparison))

@@ -122,12 +122,15 @@ def promote(
                      ] = False,
     reason: Annotated[str | None, typer.Option(help="Why; recorded in the alias history.")
                       ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the decision as JSON.")
+                       ] = False,
 ) -> None:
     """Make a version the champion if the promotion policy in textloop.yaml holds.
 
     Rules: uplift of the goal metric over the champion on the same test release, no slice
-    worse by more than max_slice_drop, ECE within max_ece, p95 latency within max_latency_ms.
-    Each prints pass, fail or skip with its numbers; any failure refuses (exit 4).
+    worse by more than max_slice_drop, ECE within max_ece, p95 latency within max_latency_ms,
+    and the goal itself when promotion.require_goal is true. Each prints pass, fail or skip
+    with its numbers, and whether the goal is met is always said; any failure refuses (exit 4).
     """
     from textloop.stages.promotion import promote as promote_version
 
@@ -135,10 +138,16 @@ def promote(
     with open_store(project) as store:
         decision = promote_version(store, project, version, actor=actor(), force=force,
                                    reason=reason)
+    if as_json:
+        typer.echo(json.dumps(decision.to_json(), indent=2))
+        if not decision.promoted:
+            raise decision.refusal()
+        return
     table = Table("rule", "result", "why", title=f"Promotion policy for {_ver(decision.version)}")
     for rule in decision.rules:
         table.add_row(rule.rule, _STATUS[rule.status], esc(rule.sentence))
     console.print(table)
+    console.print(_goal_line(decision.goal))
     if not decision.promoted:
         raise decision.refusal()
     forced = " [red](forced: rules failed, override recorded)[/]" if decision.forced else ""
@@ -186,6 +195,16 @@ def lineage(
         console.print(f"  model card:     {esc(v['card_path'])}")
     for record_id, split, label in found.row_ids or []:
         typer.echo(f"{record_id}\t{split}\t{label}")
+
+
+def _goal_line(goal: dict[str, Any]) -> str:
+    """``Goal macro_f1 >= 0.9: not met (0.8512)``, said on every promotion."""
+    op = ">=" if goal["higher_is_better"] else "<="
+    verdict = {True: "[green]met[/]", False: "[red]not met[/]", None: "[yellow]unknown[/]"}
+    shown = "" if goal["value"] is None else f" ({goal['value']:.4f})"
+    required = "" if goal["required"] else " (not required by promotion.require_goal)"
+    return (f"Goal {goal['metric']} {op} {goal['target']:g}: {verdict[goal['met']]}{shown}"
+            f"{required if goal['met'] is not True else ''}")
 
 
 def _num(value: Any) -> str:

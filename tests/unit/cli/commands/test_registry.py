@@ -5,6 +5,7 @@ from __future__ import annotations
 from typer.testing import CliRunner
 
 from tests.unit.stages.pipeline_fixtures import released
+from tests.unit.stages.selection_fixtures import noisy_release
 from textloop.cli.main import app
 from textloop.config import PromotionSettings
 from textloop.stages.train import train
@@ -94,3 +95,25 @@ def test_versions_json_names_release_per_version_and_notes_a_mix(project, store,
     assert listed["note"].startswith("scores come from 2 releases (v1, v2)")
     table = " ".join(invoke(project, "versions").output.split())
     assert "note: scores come from 2 releases" in table
+
+
+def test_promote_always_says_whether_the_goal_is_met(project, store, tmp_path) -> None:
+    import json
+
+    noisy_release(store, project, tmp_path)  # labels with noise: a goal of 1.0 is missed
+    set_policy(project, min_uplift=-1.0)
+    project.spec.goal.target = 1.0
+    project.save()
+    invoke(project, "register", train(store, project).run_name)
+    promoted = invoke(project, "promote", "m1")
+    assert promoted.exit_code == 0, promoted.output
+    assert "Goal macro_f1 >= 1: not met" in promoted.output
+    assert "not required by promotion.require_goal" in promoted.output
+    invoke(project, "register", train(store, project, params={"C": 9.0}).run_name)
+    set_policy(project, min_uplift=-1.0, require_goal=True)
+    refused = invoke(project, "promote", "m2", "--json")
+    assert refused.exit_code == 4
+    decision = json.loads(refused.stdout)
+    assert decision["version"] == "m2" and decision["promoted"] is False
+    assert decision["goal"]["met"] is False and decision["goal"]["required"] is True
+    assert {r["rule"]: r["status"] for r in decision["rules"]}["goal"] == "fail"
