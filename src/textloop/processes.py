@@ -54,8 +54,6 @@ def is_gone(owner: Owner) -> bool:
     taken by a process that started after it. Another host's process is never judged gone."""
     if owner.host != socket.gethostname():
         return False
-    if owner.pid == os.getpid():
-        return False
     try:
         os.kill(owner.pid, 0)
     except ProcessLookupError:

@@ -248,3 +248,35 @@ def test_a_v9_postgres_store_gains_session_generations(pg_project) -> None:
         sign_out(reopened, "alice")
         found = get_annotator(reopened, "alice")
         assert found is not None and found.session_generation == 2
+
+
+def test_a_v8_store_upgrades_run_statuses_and_owners_on_postgres(pg_project) -> None:
+    """Schema v12 widens ``runs.status`` (PostgreSQL enforces VARCHAR lengths) and adds
+    the owner columns; an interrupted run's 20-character status then fits."""
+    import time
+
+    from sqlalchemy import text
+
+    from textloop.stages.recovery import recover_runs
+    from textloop.storage import schema
+    from textloop.storage.migrations import MIGRATIONS
+
+    _, store = pg_project
+    with store.write() as conn:
+        for name in ("old", "dead"):
+            runs.create(conn, model="m", short_name=name, release_id=None, config={})
+        for column in ("owner_pid", "owner_host", "owner_started"):
+            conn.execute(text(f"ALTER TABLE runs DROP COLUMN {column}"))
+        conn.execute(text("ALTER TABLE runs ALTER COLUMN status TYPE VARCHAR(16)"))
+        conn.execute(text("UPDATE runs SET status = 'FINISHED' WHERE name = 'old-1'"))
+        conn.execute(text("UPDATE runs SET status = 'RUNNING' WHERE name = 'dead-2'"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=8, name=MIGRATIONS[7].name, applied_at=time.time()))
+    store.engine.dispose()
+    with Store(store.url, store.artifact_root) as upgraded:
+        assert recover_runs(upgraded) == [
+            "run dead-2 was interrupted (its process is unknown); marked failed (interrupted)"]
+        with upgraded.read() as conn:
+            assert runs.get(conn, "old-1")["status"] == "finished"
+            assert runs.get(conn, "dead-2")["status"] == "failed (interrupted)"
