@@ -16,6 +16,7 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError
+from textloop.stages.calibration_report import bundle_actions
 from textloop.stages.latency import single_text_latency
 from textloop.stages.metrics import compute_metrics
 from textloop.stages.modeling import align_proba, load_run, model_inputs
@@ -126,7 +127,8 @@ def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]
         return regression_metrics(data.test.labels, loaded.served(x))
     proba = loaded.served(x)
     aligned = align_proba(proba, list(loaded.model.classes_), data.labels)
-    return compute_metrics(data.test.labels, aligned, data.labels)
+    return compute_metrics(data.test.labels, aligned, data.labels,
+                           score_labels=bundle_actions(loaded).score_labels)
 
 
 def measure_latency(store: Store, run_ref: str, texts: Sequence[str]) -> dict[str, float]:

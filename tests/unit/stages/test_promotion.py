@@ -7,7 +7,7 @@ import pytest
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import no_timing, registered
 from tests.unit.stages.selection_fixtures import noisy_release
-from textloop.config import PromotionSettings
+from textloop.config import Actions, PromotionSettings
 from textloop.errors import ConflictError, InvalidInputError
 from textloop.stages.evaluate import evaluate_run
 from textloop.stages.promotion import measure_latency, promote, rollback, score_on_test
@@ -127,6 +127,22 @@ def test_scoring_on_the_same_release_matches_the_evaluation(project, store, tmp_
     again = score_on_test(store, run["id"], release_id)
     assert again["macro_f1"] == pytest.approx(evaluated["macro_f1"])
     assert again["n"] == evaluated["n"]
+
+
+def test_a_champion_scored_on_another_release_treats_the_score_label_as_positive(
+        project, store, tmp_path) -> None:
+    """The project's score label (spam, listed first) is the positive class of the AUCs a
+    champion is compared on, as in its own evaluation."""
+    project.spec.actions = Actions.for_filter(["spam"])
+    release_id = released(store, project, tmp_path)
+    version = registered(store, project)
+    run = lineage(store, str(version)).run
+    evaluated = evaluate_run(store, project, run["name"]).metrics
+    again = score_on_test(store, run["id"], release_id)
+    assert again["auc_method"] == evaluated["auc_method"] == {"average": "binary",
+                                                              "positive": "spam"}
+    assert again["roc_auc"] == pytest.approx(evaluated["roc_auc"])
+    assert again["pr_auc"] == pytest.approx(evaluated["pr_auc"])
 
 
 def test_latency_is_measured_once_per_text(project, store, tmp_path) -> None:
