@@ -168,7 +168,7 @@ def test_monitoring_history_reads_runs_and_traffic_on_postgres(pg_project) -> No
                                "status": "drift" if score > 0.1 else "ok", "rows": ["r3"]}])
     history = monitor_history(store, project)
     (oov,) = history.drift
-    assert [(p.report_id, p.score) for p in oov.points] == [("m1", 0.01), ("m2", 0.3)]
+    assert [(p.report_id, p.score) for p in oov.points] == [("mon1", 0.01), ("mon2", 0.3)]
     assert [b.predictions for b in history.traffic.buckets] == [2, 4, 2]  # 1-minute buckets
     # percentiles over requests (r1: 10 ms, r2: 15 ms), not over each request's two rows
     assert [b.latency for b in history.traffic.buckets] == [

@@ -9,6 +9,7 @@ behind any alert.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -99,12 +100,18 @@ def feedback_labels(conn: Connection, keys: Sequence[tuple[str, int]]
     return out
 
 
+REPORT_PREFIX = "mon"
+"""Monitor reports are ``mon1``, ``mon2``: model versions are ``m1``, ``m2``, and a report
+line reads "Monitor mon3: 500 predictions of m2". Stores written before kept ``m3``."""
+_REPORT_REF = re.compile(r"m(?:on)?(\d+)")
+
+
 def add_report(conn: Connection, *, model_version: int | None, run_name: str,
                release_id: str | None, window: tuple[float | None, float | None], n_rows: int,
                status: str, config: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
     """Catalog a monitor run in the caller's transaction; the number is taken inside it."""
     number = (conn.execute(select(func.max(monitor_reports.c.number))).scalar() or 0) + 1
-    row = {"id": f"m{number}", "number": number, "created_at": time.time(),
+    row = {"id": f"{REPORT_PREFIX}{number}", "number": number, "created_at": time.time(),
            "model_version": model_version, "run_name": run_name, "release_id": release_id,
            "window_start": window[0], "window_end": window[1], "n_rows": n_rows,
            "status": status, "config": jsoncol.dumps(config), "summary": jsoncol.dumps(summary)}
@@ -144,10 +151,15 @@ def set_report_path(conn: Connection, report_id: str, path: str) -> None:
 
 
 def get_report(conn: Connection, ref: str = "latest") -> dict[str, Any]:
-    """A monitor run by id (``m3``), or the newest for ``latest``."""
+    """A monitor run by id (``mon3``; the ``m3`` of older stores too), or the newest."""
     query = select(monitor_reports)
-    query = (query.order_by(monitor_reports.c.number.desc()).limit(1) if ref == "latest"
-             else query.where(monitor_reports.c.id == ref))
+    numbered = _REPORT_REF.fullmatch(ref)
+    if ref == "latest":
+        query = query.order_by(monitor_reports.c.number.desc()).limit(1)
+    elif numbered is not None:
+        query = query.where(monitor_reports.c.number == int(numbered.group(1)))
+    else:
+        query = query.where(monitor_reports.c.id == ref)
     row = conn.execute(query).mappings().first()
     if row is None:
         raise NotFoundError(f"no monitor report {ref!r}",

@@ -50,13 +50,13 @@ def test_a_monitor_run_keeps_its_checks_and_alert_rows(log: Store) -> None:
         monitoring.add_alert_rows(conn, report["id"], check_id, [
             {"request_id": "r5", "idx": 0, "neighbours": [{"record_id": "x"}]},
             {"request_id": "r4", "idx": 0}])
-        monitoring.set_report_path(conn, report["id"], "monitor/m2/report.html")
+        monitoring.set_report_path(conn, report["id"], "monitor/mon2/report.html")
     with log.read() as conn:
         latest = monitoring.get_report(conn)
-        assert (latest["id"], latest["status"], latest["config"]) == ("m2", "drift",
+        assert (latest["id"], latest["status"], latest["config"]) == ("mon2", "drift",
                                                                        {"window": 6})
-        assert latest["report_path"] == "monitor/m2/report.html"
-        (stored,) = monitoring.checks(conn, "m2")
+        assert latest["report_path"] == "monitor/mon2/report.html"
+        (stored,) = monitoring.checks(conn, "mon2")
         assert stored["fixed_drift"] is True and stored["details"] == {"k": 1}
         history = monitoring.check_history(conn, "input.mmd")
         assert [h["status"] for h in history] == ["ok", "drift"]
@@ -65,6 +65,9 @@ def test_a_monitor_run_keeps_its_checks_and_alert_rows(log: Store) -> None:
         assert rows[0]["neighbours"] == [{"record_id": "x"}] and rows[1]["neighbours"] == []
         with pytest.raises(NotFoundError, match="no monitor report 'm9'"):
             monitoring.get_report(conn, "m9")
+        # model versions are m1, m2: reports are mon1, mon2, and an older store's m1 still opens
+        assert monitoring.get_report(conn, "mon1")["status"] == "ok"
+        assert monitoring.get_report(conn, "m1")["id"] == "mon1"
 
 
 def test_traffic_reads_times_and_latencies_of_the_span_up_to_the_newest_row(log: Store) -> None:

@@ -23,7 +23,7 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe
               "img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; "
               "sandbox allow-scripts")
 SliceKey = Annotated[str, Query(alias="slice", min_length=1, max_length=300)]
-ReportId = Annotated[str, Path(pattern=r"^m[0-9]{1,12}$")]
+ReportId = Annotated[str, Path(pattern=r"^m(on)?[0-9]{1,12}$")]
 
 
 @router.get("")

@@ -82,7 +82,7 @@ def test_the_stored_report_is_served_under_its_own_sandboxed_policy(web: Web) ->
     assert served.headers.get_list("content-security-policy") == [REPORT_CSP]
     assert "sandbox" in REPORT_CSP and served.headers["x-frame-options"] == "DENY"
     assert user.get("/monitoring").headers.get_list("content-security-policy") == [CSP]
-    missing = user.get("/monitoring/reports/m1")  # stored without a report file
+    missing = user.get("/monitoring/reports/mon1")  # stored without a report file
     assert missing.status_code == 404 and "has no report.html" in missing.text
     assert user.get("/monitoring/reports/m9").status_code == 404
     assert user.get("/monitoring/reports/..%2F..%2Fetc").status_code in (400, 404)
