@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from textloop.texts import dedup_key
+
 SHINGLE_BYTES = 5
 NUM_PERM = 128
 SEED = 1
@@ -23,8 +25,9 @@ _SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """The form texts are compared in: case folded, runs of whitespace as one space."""
-    return _SPACE.sub(" ", text.casefold()).strip()
+    """The form texts are compared in: the text's identity (``texts.dedup_key``: NFC, no
+    zero-width characters), case folded, runs of whitespace as one space."""
+    return _SPACE.sub(" ", dedup_key(text).casefold()).strip()
 
 
 def permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:

@@ -36,6 +36,16 @@ def test_exact_pairs_after_normalisation() -> None:
     assert exact_pairs(["Hi there", "hi  THERE ", "other", "Hi there"]) == [(0, 1), (0, 3)]
 
 
+def test_exact_pairs_see_unicode_variants_of_one_text_as_one() -> None:
+    """A record stored before identity was normalised (NFD, a stray zero-width space) is
+    still an exact duplicate of its NFC twin, and its shingles are the same."""
+    nfc, nfd = "Caf\u00e9 promo today", "Cafe\u0301 promo today"
+    zero_width = "Caf\u00e9 promo\u200b today"
+    assert exact_pairs([nfc, nfd, zero_width]) == [(0, 1), (0, 2)]
+    sig = minhash.signatures([nfc, nfd, zero_width])
+    assert (minhash.similarity(sig, 0, np.arange(3)) == 1.0).all()
+
+
 def test_near_pairs_link_edited_copies_to_their_leader() -> None:
     texts = [BASE, "Nothing alike at all here", BASE + "!", BASE.replace("today", "now")]
     pairs, scores = near_pairs(texts, 0.7)
