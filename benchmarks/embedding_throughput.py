@@ -35,9 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
-from textloop.models.embedders import get_embedder
+from textloop.models.embedders import ensure_model, get_embedder, onnx_embedder
+from textloop.models.embedders.build import INT8_FILE, TOKENIZER_FILE
+from textloop.models.embedders.factory import MINILM_DIM
 from textloop.models.embedders.model_files import MINILM_WHEEL, source_wheel
-from textloop.models.embedders.onnx_embedder import available_cores
+from textloop.models.embedders.onnx_embedder import ModelFiles, OnnxEmbedder, available_cores
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _machine import machine_info
@@ -84,6 +86,22 @@ def onnx_runner(name: str) -> Callable:
     return lambda texts, batch_size: embedder.embed(texts, batch_size=batch_size)
 
 
+def saturating_int8_runner() -> Callable:
+    """The int8 graph under ONNX Runtime's default kernels, which on x86 CPUs without VNNI
+    add uint8 × int8 products in saturating 16-bit lanes (what textloop ran before it asked
+    for exact products): the baseline for the cost of exactness."""
+    folder, _ = ensure_model()
+    embedder = OnnxEmbedder("int8-saturating", MINILM_DIM, lambda progress: ModelFiles(
+        folder / INT8_FILE, folder / TOKENIZER_FILE, MINILM_DIM))
+    exact = onnx_embedder.EXACT_INTEGER_PRODUCTS
+    onnx_embedder.EXACT_INTEGER_PRODUCTS = (exact[0], "0")
+    try:
+        embedder.embed(["load the session now, under the default kernels"])
+    finally:
+        onnx_embedder.EXACT_INTEGER_PRODUCTS = exact
+    return lambda texts, batch_size: embedder.embed(texts, batch_size=batch_size)
+
+
 def measure(runners: dict[str, Callable], texts: list[str], reps: int,
             batch_size: int) -> dict[str, list[float]]:
     """Sentences per second per repetition, runners interleaved within each repetition."""
@@ -123,6 +141,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=3, help="repetitions of each runner")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--no-fp32", action="store_true", help="skip the fp32 ONNX embedder")
+    parser.add_argument("--saturating", action="store_true",
+                        help="also run the int8 graph under ONNX Runtime's default "
+                             "(saturating on CPUs without VNNI) kernels")
     parser.add_argument("--out", type=Path,
                         default=Path("benchmarks/results/embedding_throughput.json"))
     args = parser.parse_args()
@@ -133,6 +154,8 @@ def main() -> None:
         st_run, versions = sentence_transformers_runner(
             extract_model_folder(source_wheel(), Path(tmp)), threads)
         runners = {"onnx_int8": onnx_runner("minilm-int8")}
+        if args.saturating:
+            runners["onnx_int8_saturating"] = saturating_int8_runner()
         if not args.no_fp32:
             runners["onnx_fp32"] = onnx_runner("minilm-fp32")
         runners["sentence_transformers_fp32"] = st_run
