@@ -650,6 +650,9 @@ class ProjectSpec(_Strict):
     task: Literal["classification", "multilabel", "regression"] = "classification"
     target: Target = Field(default_factory=Target)
     text_field: str = "text"
+    # BCP 47 tag of the texts (ko, ja, en-GB, und-Latn, mul); recorded at the first import
+    # when unset, and chosen featurizers follow it (see docs/languages.md)
+    language: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
     metadata_fields: list[str] = Field(default_factory=list)
     labels: list[Label]
     goal: Goal = Field(default_factory=Goal)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,7 +24,8 @@ from textloop.config import (
     write_spec,
 )
 from textloop.errors import ConflictError, InvalidInputError
-from textloop.storage import Store
+from textloop.languages import SAMPLE_TEXTS, detect_language
+from textloop.storage import Store, records
 
 _ENTRY_SEPARATORS = re.compile("[;,]")
 # ", name=" inside a description: a second label joined with ',' where ';' was needed
@@ -36,10 +38,11 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
                  text_field: str = "text", metadata_fields: Sequence[str] = (),
                  goal: Goal | None = None, description: str = "",
                  score_labels: Sequence[str] = (), task: str = "classification",
-                 target: Target | None = None) -> Project:
+                 target: Target | None = None, language: str | None = None) -> Project:
     """Write ``textloop.yaml`` and create an empty store; refuses to overwrite a project.
 
     ``task="regression"`` takes no labels and a ``target``; its goal defaults to r2 >= 0.5.
+    ``language`` (a BCP 47 tag such as ``ko``) is otherwise detected at the first import.
     """
     folder = folder.resolve()
     spec_path = folder / SPEC_FILE
@@ -55,6 +58,7 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
             "name": name or folder.name, "description": description, "task": task,
             "labels": list(labels), "text_field": text_field,
             "metadata_fields": list(metadata_fields), "actions": actions,
+            **({"language": language} if language else {}),
             **({"goal": goal} if goal else {}), **({"target": target} if target else {})})
     except ValidationError as exc:
         error = explain_validation("textloop init", exc)
@@ -66,6 +70,26 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
     project = Project(folder, load_spec(spec_path))
     Store.for_project(project).close()
     return project
+
+
+def record_language(store: Store, project: Project) -> str | None:
+    """Detect the texts' language from a sample of stored records and write it to the spec,
+    unless the spec already names one (set by ``init --language`` or by hand, it wins).
+
+    Returns the tag recorded, or None when nothing was written. Records are read in id
+    order, and ids are content hashes, so the sample is a spread of the data, not its start.
+    """
+    if project.spec.language is not None:
+        return None
+    with store.read() as conn:
+        texts = [r.text for r in itertools.islice(records.iter_all(conn, batch=SAMPLE_TEXTS),
+                                                  SAMPLE_TEXTS)]
+    tag = detect_language(texts)
+    if tag is None:
+        return None
+    project.spec.language = tag
+    project.save()
+    return tag
 
 
 def _check_look_alikes(labels: Sequence[Label]) -> None:

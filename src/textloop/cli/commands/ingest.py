@@ -96,6 +96,9 @@ def print_import(result: ImportResult, numeric: bool = False) -> None:
     for count, text in notes:
         if count:
             console.print(f"  {count:,} {text}")
+    if result.language:
+        console.print(f"  language: {esc(result.language)} (written to textloop.yaml; "
+                      "see docs/languages.md)")
     if result.new_labels:
         console.print(f"  added labels to textloop.yaml: {esc(', '.join(result.new_labels))}")
     if result.previous_imports:

@@ -43,12 +43,17 @@ def init(
     ] = "classification",
     target: Annotated[str, typer.Option(
         help="Regression: the target's name and optional range, e.g. 'rating:1:5'.")] = "",
+    language: Annotated[str | None, typer.Option(
+        help="Language of the texts as a BCP 47 tag (ko, ja, en); detected at the first "
+             "import when not given. Korean, Japanese, Chinese and Thai get character "
+             "n-gram features.")] = None,
 ) -> None:
     """Create a project: textloop.yaml (the task spec) and an empty store."""
     project = init_project(
         Path(name), labels=parse_labels(labels), text_field=text_field,
         metadata_fields=[m.strip() for m in metadata_fields.split(",") if m.strip()],
         goal=_goal(goal_metric, goal_target, task), task=task, target=parse_target(target),
+        language=language,
         score_labels=[s.strip() for s in score_labels.split(",") if s.strip()])
     console.print(f"Created project [bold]{esc(project.spec.name)}[/] in {esc(str(project.root))}")
     console.print(f"  spec:  {esc(str(project.spec_path))}\n  store: {esc(project.store_url)}")

@@ -38,6 +38,7 @@ from textloop.stages.ingest.rows import (
 )
 from textloop.stages.ingest.source import RawRow
 from textloop.stages.ingest.writer import RecordWriter
+from textloop.stages.project import record_language
 from textloop.storage import Store, imports, records
 from textloop.texts import content_hash, record_id
 from textloop.types import NewRecord, SourceKind
@@ -80,6 +81,7 @@ class ImportResult:
     new_labels: list[str] = field(default_factory=list)
     report_path: Path | None = None
     previous_imports: list[int] = field(default_factory=list)
+    language: str | None = None  # the language tag this import recorded in the spec, if any
     seconds: float = 0.0
 
 
@@ -112,6 +114,7 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
             report.discard()
             raise
     result.report_path = report.publish()
+    result.language = record_language(store, project)
     result.seconds = time.perf_counter() - started
     return result
 

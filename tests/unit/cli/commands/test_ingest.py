@@ -101,3 +101,46 @@ def test_unescape_html_reaches_the_importer(project, store, tmp_path) -> None:
     result = invoke(project, str(path), "--unescape-html")
     assert result.exit_code == 0, result.output
     assert texts(store) == {"Great.\nFish & chips"}
+
+
+# real comments of the Korean hate-speech corpus's style (news comments)
+_KOREAN = ["(현재 호텔주인 심정) 난 마른하늘에 날벼락맞고 호텔망하게생겼는데",
+           "한국적인 미인의 대표적인 분...너무나 곱고아름다운모습",
+           "메리다 목소리가 넘 거슬리네요~ 더빙을 성우분이 하셨다면 느낌이 달랐을 것 같아요",
+           "짐작대로 그만큼. 흠흠. 그래도 OST는 좋았다"]
+
+
+def test_importing_korean_text_records_language_ko_in_the_spec(project, store,
+                                                                tmp_path) -> None:
+    path = tmp_path / "korean.csv"
+    labels = ["spam", "ham", "ham", "spam"]
+    rows = "".join(f"{t},{lab}\n" for t, lab in zip(_KOREAN, labels, strict=True))
+    path.write_text("text,label\n" + rows, encoding="utf-8")
+    assert load_spec(project.spec_path).language is None
+    result = invoke(project, str(path))
+    assert result.exit_code == 0, result.output
+    assert "language: ko" in result.output
+    assert "language: ko\n" in project.spec_path.read_text(encoding="utf-8")
+    assert load_spec(project.spec_path).language == "ko"
+    assert load_spec(project.spec_path).label_names == ["spam", "ham"]  # the rest is kept
+
+
+def test_a_language_already_in_the_spec_is_not_replaced_by_detection(tmp_path,
+                                                                     monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    made = runner.invoke(app, ["init", "reviews", "--labels", "pos,neg", "--language", "ja"])
+    assert made.exit_code == 0, made.output
+    path = tmp_path / "korean.csv"
+    path.write_text("text\n" + "".join(f"{t}\n" for t in _KOREAN), encoding="utf-8")
+    result = runner.invoke(app, ["--project", "reviews", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "language:" not in result.output
+    assert load_spec(tmp_path / "reviews" / "textloop.yaml").language == "ja"
+
+
+def test_init_refuses_a_language_that_is_not_a_tag(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", "reviews", "--language", "Korean language"])
+    assert result.exit_code == 2, result.output
+    assert "language" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "reviews" / "textloop.yaml").exists()
