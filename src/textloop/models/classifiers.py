@@ -63,25 +63,41 @@ class _LinearHead(ClassifierMixin, BaseEstimator):
 
 @REGISTRY.register("textloop.model.tfidf-lr.v1")
 class TfidfLogReg(_LinearHead):
-    """TF-IDF word n-grams + logistic regression: fast, strong on short texts, no model files."""
+    """TF-IDF n-grams + logistic regression: fast, strong on short texts, no model files.
 
+    ``analyzer`` is ``word`` by default (what every bundle before it used, so old bundles load
+    unchanged); a project whose language does not split into words gets character n-grams
+    through ``language_params`` (see ``make_model``).
+    """
+
+    follows_language = True
     search_space: ClassVar[Space] = {
         "C": FloatRange(0.01, 100.0, log=True), "ngram_max": IntRange(1, 3),
         "min_df": IntRange(1, 3), "class_weight": Choice((None, "balanced"))}
 
     def __init__(self, C: float = 10.0, ngram_max: int = 2, min_df: int = 1,
                  max_features: int | None = 200_000, class_weight: str | None = None,
-                 max_iter: int = 2000) -> None:
+                 max_iter: int = 2000, analyzer: str = "word", char_min: int = 1,
+                 char_max: int = 4) -> None:
         self.C = C
         self.ngram_max = ngram_max
         self.min_df = min_df
         self.max_features = max_features
         self.class_weight = class_weight
         self.max_iter = max_iter
+        self.analyzer = analyzer
+        self.char_min = char_min
+        self.char_max = char_max
+
+    @staticmethod
+    def language_params(language: str | None) -> dict[str, Any]:
+        """Defaults for a project's language (``{}`` where the word default fits)."""
+        return tfidf.params_for_language(language)
 
     def _vectorizer_params(self) -> dict[str, Any]:
         return {"ngram_max": self.ngram_max, "min_df": self.min_df,
-                "max_features": self.max_features}
+                "max_features": self.max_features, "analyzer": self.analyzer,
+                "char_min": self.char_min, "char_max": self.char_max}
 
     def fit(self, X: Sequence[str], y: Sequence[str]) -> TfidfLogReg:
         self.vectorizer_ = tfidf.make_vectorizer(**self._vectorizer_params())
@@ -161,11 +177,18 @@ def regressor_names() -> list[str]:
             if getattr(REGISTRY.resolve("model", name)[1], "task", "") == "regression"]
 
 
-def make_model(name: str, params: dict[str, Any] | None = None) -> tuple[str, Any]:
-    """(full registry name, unfitted estimator) for a short or full model name."""
+def make_model(name: str, params: dict[str, Any] | None = None,
+               language: str | None = None) -> tuple[str, Any]:
+    """(full registry name, unfitted estimator) for a short or full model name.
+
+    A model that ``follows_language`` starts from its defaults for the project's
+    ``language`` (character n-grams for Korean); explicit ``params`` override them, and the
+    estimator's params (saved in the run and the bundle) record what was chosen.
+    """
     full, cls = REGISTRY.resolve("model", name)
+    defaults = cls.language_params(language) if getattr(cls, "follows_language", False) else {}
     try:
-        return full, cls(**(params or {}))
+        return full, cls(**{**defaults, **(params or {})})
     except TypeError as exc:
         from textloop.errors import InvalidInputError
 

@@ -85,7 +85,7 @@ def metric_keys(project: Project) -> tuple[str, ...]:
 def build_estimator(project: Project, model: str, params: dict[str, Any] | None
                     ) -> tuple[str, Any]:
     """(full name, estimator) with the ``training:`` defaults for models trained by epochs."""
-    full_name, estimator = make_model(model, params)
+    full_name, estimator = make_model(model, params, project.spec.language)
     if getattr(estimator, "iterative", False):
         apply_training_defaults(estimator, params or {}, project)
     return full_name, estimator

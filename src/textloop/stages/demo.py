@@ -17,6 +17,7 @@ from pathlib import Path
 from textloop.artifacts import sha256_file
 from textloop.config import SPEC_FILE, Label
 from textloop.errors import ConflictError, IntegrityError
+from textloop.models.tfidf import describe_for_language
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.evaluate import evaluate_run
 from textloop.stages.ingest import ImportOptions, import_file
@@ -72,6 +73,8 @@ class DemoSummary:
     release_id: str
     split_sizes: dict[str, int]
     outcomes: list[ModelOutcome] = field(default_factory=list)
+    language: str | None = None  # the spec's language tag after the import
+    language_note: str = ""  # what the language changes in the default models
 
 
 def fetch_demo_data() -> Path:
@@ -106,12 +109,15 @@ def run_demo(folder: Path, source: DemoSource, *, models: Sequence[str] = DEFAUL
         imported = import_file(store, project, source.path, ImportOptions(
             text_col=source.text_col, label_col=source.label_col, meta_cols=source.meta_cols,
             add_labels=True, skip_invalid=True), progress)
+        language_note = describe_for_language(project.spec.language)
+        on_step(f"Language: {project.spec.language or 'not detected'}; {language_note}")
         on_step("Releasing v1" + (f" (grouped by {source.group_col})" if source.group_col else ""))
         release = create_release(store, project, group_field=source.group_col,
                                  message="demo", progress=progress)
         summary = DemoSummary(folder.resolve(), source.path, imported.rows_read,
                               imported.records_new, imported.rows_skipped,
-                              imported.report_path, release.id, dict(release.counts))
+                              imported.report_path, release.id, dict(release.counts),
+                              language=project.spec.language, language_note=language_note)
         for name in models:
             on_step(f"Training {name}")
             trained = train(store, project, model=name, release=release.id, progress=progress)

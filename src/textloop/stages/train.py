@@ -73,7 +73,7 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
     started = time.perf_counter()
     data = load_release(store, release)
     model = model or ("tfidf-ridge" if project.spec.task == "regression" else "tfidf-lr")
-    full_name, estimator = make_model(model, params)
+    full_name, estimator = make_model(model, params, project.spec.language)
     regression = project.spec.task == "regression"
     check_task(project, estimator, full_name, regressor_names())
     iterative = getattr(estimator, "iterative", False)

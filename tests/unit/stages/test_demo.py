@@ -53,3 +53,27 @@ def test_fetch_demo_data_is_the_pinned_rotten_tomatoes_corpus() -> None:
     assert len(rows) == 13_905
     assert {r["category"] for r in rows} == {"fresh", "rotten", "plot"}
     assert fetch_demo_data() == path  # second call: from the cache
+
+
+def test_demo_on_korean_text_records_ko_and_trains_character_ngrams(tmp_path) -> None:
+    import json
+
+    good = ["정말 재밌었다", "배우들 연기가 최고", "또 보고 싶어요", "감동받았습니다", "강추합니다"]
+    bad = ["시간 아깝다", "지루해서 잤다", "돈이 아까워요", "최악의 영화", "보지 마세요"]
+    rows = [(f"{i}번째 관람: {g}", "positive") for i, g in enumerate(good * 12)]
+    rows += [(f"{i}번째 관람: {b}", "negative") for i, b in enumerate(bad * 12)]
+    data = tmp_path / "korean.csv"
+    data.write_text("review,sentiment\n" + "".join(f"{t},{lab}\n" for t, lab in rows),
+                    encoding="utf-8")
+    steps: list[str] = []
+    summary = run_demo(tmp_path / "demo", DemoSource(path=data, text_col="review",
+                                                     label_col="sentiment", group_col=None,
+                                                     labels=()),
+                       models=["tfidf-lr"], on_step=steps.append)
+    assert summary.language == "ko"
+    assert load_spec(tmp_path / "demo" / "textloop.yaml").language == "ko"
+    assert "character" in summary.language_note
+    assert any(s.startswith("Language: ko; tfidf models use character") for s in steps)
+    bundle = tmp_path / "demo" / ".textloop" / "runs" / "tfidf-lr-1" / "bundle" / "bundle.json"
+    params = json.loads(bundle.read_text(encoding="utf-8"))["params"]
+    assert params["analyzer"] == "char_wb" and params["char_max"] == 4
