@@ -644,6 +644,9 @@ class SynthSettings(_Strict):
     evaluate: SynthEvaluation = Field(default_factory=SynthEvaluation)
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
 class ProjectSpec(_Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -652,7 +655,7 @@ class ProjectSpec(_Strict):
     text_field: str = "text"
     # BCP 47 tag of the texts (ko, ja, en-GB, und-Latn, mul); recorded at the first import
     # when unset, and chosen featurizers follow it (see docs/languages.md)
-    language: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    language: str | None = None
     metadata_fields: list[str] = Field(default_factory=list)
     labels: list[Label]
     goal: Goal = Field(default_factory=Goal)
@@ -671,6 +674,14 @@ class ProjectSpec(_Strict):
     synth: SynthSettings = Field(default_factory=SynthSettings)
     clean: CleanSettings = Field(default_factory=CleanSettings)
     store: str = DEFAULT_STORE_URL
+
+    @field_validator("language")
+    @classmethod
+    def _language_is_a_tag(cls, value: str | None) -> str | None:
+        if value is not None and not _LANGUAGE_TAG.fullmatch(value):
+            raise ValueError("not a BCP 47 language tag: use a code such as ko, ja, en or "
+                             "ko-KR (see docs/languages.md)")
+        return value
 
     @field_validator("fairness", mode="before")
     @classmethod

@@ -26,6 +26,9 @@ from textloop.languages import words_are_units
 ANALYZERS = ("word", "char", "char_wb", "word+char_wb")
 _CHAR_PREFIX = "c:"  # a word token is \w+ and never holds ':', so the two never collide
 _WORD_TOKENS = r"(?u)\b\w+\b"
+# the featurizer where words are not units, chosen on Korean hate speech and NSMC
+LANGUAGE_ANALYZER = "char_wb"
+LANGUAGE_CHAR_RANGE = (1, 4)
 
 
 def params_for_language(language: str | None) -> dict[str, Any]:
@@ -35,10 +38,6 @@ def params_for_language(language: str | None) -> dict[str, Any]:
         return {}
     return {"analyzer": LANGUAGE_ANALYZER, "char_min": LANGUAGE_CHAR_RANGE[0],
             "char_max": LANGUAGE_CHAR_RANGE[1]}
-
-
-LANGUAGE_ANALYZER = "char_wb"
-LANGUAGE_CHAR_RANGE = (1, 4)
 
 
 def describe_for_language(language: str | None) -> str:

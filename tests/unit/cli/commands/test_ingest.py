@@ -142,5 +142,6 @@ def test_init_refuses_a_language_that_is_not_a_tag(tmp_path, monkeypatch) -> Non
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(app, ["init", "reviews", "--language", "Korean language"])
     assert result.exit_code == 2, result.output
-    assert "language" in result.output and "Traceback" not in result.output
+    assert "key `language`: not a BCP 47 language tag" in result.output
+    assert "ko, ja, en" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "reviews" / "textloop.yaml").exists()
