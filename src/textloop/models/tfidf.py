@@ -27,7 +27,7 @@ ANALYZERS = ("word", "char", "char_wb", "word+char_wb")
 _CHAR_PREFIX = "c:"  # a word token is \w+ and never holds ':', so the two never collide
 _WORD_TOKENS = r"(?u)\b\w+\b"
 # the featurizer where words are not units, chosen on Korean hate speech and NSMC
-LANGUAGE_ANALYZER = "char_wb"
+LANGUAGE_ANALYZER = "char"
 LANGUAGE_CHAR_RANGE = (1, 4)
 
 

@@ -12,6 +12,7 @@ from tests.unit.stages.pipeline_fixtures import write_dataset
 from textloop.artifacts import sha256_file
 from textloop.config import load_spec
 from textloop.errors import ConflictError
+from textloop.models.tfidf import LANGUAGE_ANALYZER, LANGUAGE_CHAR_RANGE
 from textloop.stages.demo import DEMO_MEMBER_SHA256, DemoSource, fetch_demo_data, run_demo
 
 
@@ -76,4 +77,5 @@ def test_demo_on_korean_text_records_ko_and_trains_character_ngrams(tmp_path) ->
     assert any(s.startswith("Language: ko; tfidf models use character") for s in steps)
     bundle = tmp_path / "demo" / ".textloop" / "runs" / "tfidf-lr-1" / "bundle" / "bundle.json"
     params = json.loads(bundle.read_text(encoding="utf-8"))["params"]
-    assert params["analyzer"] == "char_wb" and params["char_max"] == 4
+    assert params["analyzer"] == LANGUAGE_ANALYZER != "word"
+    assert (params["char_min"], params["char_max"]) == LANGUAGE_CHAR_RANGE
