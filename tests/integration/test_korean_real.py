@@ -33,4 +33,4 @@ def test_tfidf_lr_for_korean_beats_word_ngrams_on_hate_speech_validation() -> No
         return f1_score([r["label"] for r in validation], predicted, average="macro")
 
     word, korean = macro_f1(None), macro_f1(language)
-    assert korean >= word + 0.05, (korean, word)
+    assert korean >= word + 0.08, (korean, word)  # measured: 0.531 vs 0.398

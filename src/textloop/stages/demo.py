@@ -17,6 +17,7 @@ from pathlib import Path
 from textloop.artifacts import sha256_file
 from textloop.config import SPEC_FILE, Label
 from textloop.errors import ConflictError, IntegrityError
+from textloop.languages import words_are_units
 from textloop.models.tfidf import describe_for_language
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.evaluate import evaluate_run
@@ -110,6 +111,9 @@ def run_demo(folder: Path, source: DemoSource, *, models: Sequence[str] = DEFAUL
             text_col=source.text_col, label_col=source.label_col, meta_cols=source.meta_cols,
             add_labels=True, skip_invalid=True), progress)
         language_note = describe_for_language(project.spec.language)
+        if not words_are_units(project.spec.language) and "embed-lr" in models:
+            language_note += ("; embed-lr embeds with English MiniLM, a multilingual "
+                              "embedder is planned (docs/languages.md)")
         on_step(f"Language: {project.spec.language or 'not detected'}; {language_note}")
         on_step("Releasing v1" + (f" (grouped by {source.group_col})" if source.group_col else ""))
         release = create_release(store, project, group_field=source.group_col,
