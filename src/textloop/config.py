@@ -871,7 +871,34 @@ def write_spec(path: Path, spec: ProjectSpec) -> None:
     for label in data.get("labels", []):
         if not label.get("seeds"):
             label.pop("seeds", None)  # most labels have none; an empty list is noise
-    text = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    _write_atomically(path, _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True,
+                                                     width=100))
+
+
+def set_spec_key(path: Path, key: str, value: str) -> None:
+    """Set one top-level scalar key in the spec file, leaving every other line as it was.
+
+    For values textloop records on its own (the language detected at import), a user's
+    comments and layout must survive: only the ``key:`` line is replaced, or added after
+    ``text_field:`` (else at the end). ``safe_dump`` quotes values YAML would misread
+    (``no`` is Norwegian, not false).
+    """
+    entry = yaml.safe_dump({key: value}, allow_unicode=True)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    at = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+    if at is not None:
+        lines[at] = entry
+    else:
+        after = next((i + 1 for i, line in enumerate(lines) if line.startswith("text_field:")),
+                     len(lines))
+        lines.insert(after, entry)
+    _write_atomically(path, "".join(lines))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A crash leaves the old file or the new one, never half of one."""
     tmp = path.with_suffix(".yaml.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)

@@ -12,6 +12,7 @@ from textloop.config import (
     find_project,
     load_spec,
     positive_label,
+    set_spec_key,
     write_spec,
 )
 from textloop.errors import ConfigError, NotFoundError
@@ -212,3 +213,23 @@ def test_expected_personal_data_kinds_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"clean\.pii\.expected") as info:
         load_spec(path)
     assert "'links'" in str(info.value) and "url, email" in str(info.value)
+
+
+def test_set_spec_key_replaces_or_adds_one_line_and_quotes_what_yaml_would_misread(
+        tmp_path: Path) -> None:
+    path = tmp_path / "textloop.yaml"
+    path.write_text("# mine\nname: x\nlabels: [{name: a}, {name: b}]\nlanguage: null", "utf-8")
+    set_spec_key(path, "language", "no")  # Norwegian, not YAML's false
+    assert path.read_text("utf-8") == ("# mine\nname: x\nlabels: [{name: a}, {name: b}]\n"
+                                       "language: 'no'\n")
+    assert load_spec(path).language == "no"
+    path.write_text("name: x  # kept\nlabels: [{name: a}]\n", "utf-8")
+    set_spec_key(path, "language", "ko")
+    assert path.read_text("utf-8") == "name: x  # kept\nlabels: [{name: a}]\nlanguage: ko\n"
+
+
+def test_language_must_be_a_tag(tmp_path: Path) -> None:
+    path = tmp_path / "textloop.yaml"
+    path.write_text("name: x\nlabels: [{name: a}]\nlanguage: Korean\n", "utf-8")
+    with pytest.raises(ConfigError, match="key `language`: not a BCP 47 language tag"):
+        load_spec(path)

@@ -21,6 +21,7 @@ from textloop.config import (
     explain_validation,
     load_spec,
     look_alike_problem,
+    set_spec_key,
     write_spec,
 )
 from textloop.errors import ConflictError, InvalidInputError
@@ -75,6 +76,7 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
 def record_language(store: Store, project: Project) -> str | None:
     """Detect the texts' language from a sample of stored records and write it to the spec,
     unless the spec already names one (set by ``init --language`` or by hand, it wins).
+    Only the ``language:`` line is written: the user's comments and layout stay.
 
     Returns the tag recorded, or None when nothing was written. Records are read in id
     order, and ids are content hashes, so the sample is a spread of the data, not its start.
@@ -87,8 +89,8 @@ def record_language(store: Store, project: Project) -> str | None:
     tag = detect_language(texts)
     if tag is None:
         return None
+    set_spec_key(project.spec_path, "language", tag)
     project.spec.language = tag
-    project.save()
     return tag
 
 

@@ -116,13 +116,17 @@ def test_importing_korean_text_records_language_ko_in_the_spec(project, store,
     labels = ["spam", "ham", "ham", "spam"]
     rows = "".join(f"{t},{lab}\n" for t, lab in zip(_KOREAN, labels, strict=True))
     path.write_text("text,label\n" + rows, encoding="utf-8")
+    hand_written = ("name: comments  # our moderation project\ntext_field: text\n"
+                    "labels:\n  - name: spam  # ads\n  - name: ham\n")
+    project.spec_path.write_text(hand_written, encoding="utf-8")
     assert load_spec(project.spec_path).language is None
     result = invoke(project, str(path))
     assert result.exit_code == 0, result.output
     assert "language: ko" in result.output
-    assert "language: ko\n" in project.spec_path.read_text(encoding="utf-8")
+    # one line added after text_field; the user's comments and layout are kept
+    assert project.spec_path.read_text(encoding="utf-8") == hand_written.replace(
+        "text_field: text\n", "text_field: text\nlanguage: ko\n")
     assert load_spec(project.spec_path).language == "ko"
-    assert load_spec(project.spec_path).label_names == ["spam", "ham"]  # the rest is kept
 
 
 def test_a_language_already_in_the_spec_is_not_replaced_by_detection(tmp_path,
