@@ -52,7 +52,7 @@ def test_a_swap_batch_on_sms_spam_from_generation_to_release(tmp_path: Path) -> 
     items = json.loads(textloop("synth", "show", "s1", "--json"))["items"]
     train_ids = {r.id for r in pool.records} - pool.test_ids
     for item in items:  # provenance: generator, seeds outside test, sampling parameters
-        assert item["generator"] == "textloop.synth.swap.v1" and item["params"]["seed"] == 0
+        assert item["generator"] == "textloop.synth.swap.v2" and item["params"]["seed"] == 0
         assert item["seed_ids"] and set(item["seed_ids"]) <= train_ids
     rejected = [i for i in items if i["status"] == "rejected"]
     assert len(rejected) == 40 - counts["accepted"]
@@ -70,7 +70,7 @@ def test_a_swap_batch_on_sms_spam_from_generation_to_release(tmp_path: Path) -> 
     card = (v2 / "README.md").read_text(encoding="utf-8")
     share = counts["accepted"] / (len(pool.records) + counts["accepted"])
     assert f"{counts['accepted']} records ({share:.1%}) were generated" in card
-    assert "`textloop.synth.swap.v1`" in card
+    assert "`textloop.synth.swap.v2`" in card
     manifest = json.loads((v2 / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["synthetic"]["rows"] == counts["accepted"]
     train = pd.read_parquet(v2 / "train.parquet")

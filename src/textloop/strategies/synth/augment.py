@@ -6,18 +6,26 @@ tried ``ATTEMPTS`` times as often as asked (a one-word seed cannot be swapped, a
 synonyms cannot be replaced). All randomness comes from one generator seeded with the
 augmenter's full name, the class and ``Request.seed``, so the same request gives the same
 texts on every machine. Each candidate names the seed it was made from and the settings used.
+
+Markup, entities, URLs, e-mail addresses, @mentions and numbers are masked before any edit
+and put back after it (``protected.py``), here and only here, so no augmenter edits them.
+The first versions (``.v1``) edited them as words; they stay registered, unprotected, so an
+old batch's configuration makes the same texts again.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any, TypeVar
 
 from textloop.errors import InvalidInputError
 from textloop.progress import Progress
+from textloop.registry import REGISTRY
 from textloop.strategies.synth.base import Brief, Candidate, Request, Seed
 from textloop.strategies.synth.novelty import NoveltyFilter
+from textloop.strategies.synth.protected import Masked, mask
 
 ATTEMPTS = 3  # tries per text asked for, before giving up on the rest
 
@@ -29,6 +37,8 @@ class Augmenter:
     edits_seeds = True
     """Each text is a variant of one seed on purpose: the gate lets a near-copy of its own
     seed through (see ``GateSettings.seed_variants``)."""
+    protects = True
+    """Whether protected spans are masked before ``edit`` (False only for the ``.v1``s)."""
 
     def __init__(self, rate: float = 0.1) -> None:
         if not 0 < rate <= 1:
@@ -52,18 +62,44 @@ class Augmenter:
         rng = random.Random(f"{self.name}:{brief.label}:{request.seed}")
         params = {**self.params(brief), "seed": request.seed}
         novel = NoveltyFilter(brief.seeds)
+        masks = [self._mask(seed.text) for seed in brief.seeds]
+        shown = replace(brief, seeds=tuple(replace(seed, text=masked.text)
+                                           for seed, masked in zip(brief.seeds, masks,
+                                                                   strict=True)))
         out: list[Candidate] = []
         with progress.task(f"augmenting {brief.label}", total=request.count) as task:
             for attempt in range(request.count * ATTEMPTS):
                 if len(out) == request.count:
                     break
-                seed = brief.seeds[attempt % len(brief.seeds)]
-                text = self.edit(seed, brief, rng)
-                if novel.admit(text):
+                at = attempt % len(brief.seeds)
+                seed = brief.seeds[at]
+                text: str | None = self.edit(shown.seeds[at], shown, rng)
+                if self.protects:
+                    text = masks[at].restore(text)
+                if text is not None and novel.admit(text):
                     out.append(Candidate(text=text, label=brief.label, generator=self.name,
                                          seed_ids=(seed.record_id,), params=params))
                     task.advance()
         return out
+
+    def _mask(self, text: str) -> Masked:
+        return mask(text) if self.protects else Masked(text, ())
+
+
+A = TypeVar("A", bound=type[Augmenter])
+
+
+def unprotected(name: str) -> Callable[[A], A]:
+    """Class decorator: also register the augmenter, without span protection, under the
+    earlier version ``name`` (e.g. ``textloop.synth.swap.v1``)."""
+
+    def wrap(cls: A) -> A:
+        REGISTRY.register(name)(type(cls.__name__ + "V1", (cls,), {
+            "protects": False, "__doc__": f"{name}: edits markup and URLs as words.",
+            "__module__": cls.__module__}))
+        return cls
+
+    return wrap
 
 
 def word_count(text: str, rate: float) -> int:

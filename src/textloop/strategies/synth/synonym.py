@@ -15,7 +15,7 @@ from typing import Any
 
 from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
-from textloop.strategies.synth.augment import Augmenter
+from textloop.strategies.synth.augment import Augmenter, unprotected
 from textloop.strategies.synth.base import Brief, Seed
 from textloop.strategies.synth.wordnet import WordNet, load_wordnet
 
@@ -47,7 +47,8 @@ def match_case(original: str, replacement: str) -> str:
     return replacement
 
 
-@REGISTRY.register("textloop.synth.synonym.v1")
+@unprotected("textloop.synth.synonym.v1")
+@REGISTRY.register("textloop.synth.synonym.v2")
 class SynonymReplacement(Augmenter):
     """Replaces a ``rate`` share (at least one) of the words that have synonyms, each with
     one of the synonyms of its ``senses`` most frequent senses, chosen at random.

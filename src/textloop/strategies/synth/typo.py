@@ -11,11 +11,12 @@ import random
 from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
 from textloop.strategies.perturb.typos import TWO_LETTERS, keyboard_typo
-from textloop.strategies.synth.augment import Augmenter
+from textloop.strategies.synth.augment import Augmenter, unprotected
 from textloop.strategies.synth.base import Brief, Seed
 
 
-@REGISTRY.register("textloop.synth.typo.v1")
+@unprotected("textloop.synth.typo.v1")
+@REGISTRY.register("textloop.synth.typo.v2")
 class KeyboardTypos(Augmenter):
     """One keyboard slip in each of a ``rate`` share of the words with two or more letters
     (at least one word per text); the whitespace between words is kept."""

@@ -2,6 +2,8 @@
 
 Each touches ``rate`` times the number of words, at least one. Texts are split on
 whitespace and joined with single spaces, as EDA does; punctuation stays with its word.
+A word that holds a protected span (markup, a URL; see ``protected.py``) is never swapped
+or deleted.
 """
 
 from __future__ import annotations
@@ -11,38 +13,44 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from textloop.registry import REGISTRY
-from textloop.strategies.synth.augment import Augmenter, word_count
+from textloop.strategies.synth.augment import Augmenter, unprotected, word_count
 from textloop.strategies.synth.base import Brief, Seed
+from textloop.strategies.synth.protected import holds_span
 from textloop.strategies.synth.synonym import WORD, stop_words, words_with_synonyms
 from textloop.strategies.synth.wordnet import try_wordnet
 
 
-@REGISTRY.register("textloop.synth.swap.v1")
+@unprotected("textloop.synth.swap.v1")
+@REGISTRY.register("textloop.synth.swap.v2")
 class RandomSwap(Augmenter):
     """Swaps two words at random positions, ``rate × words`` times (at least once)."""
 
     def edit(self, seed: Seed, brief: Brief, rng: random.Random) -> str:
         words = seed.text.split()
-        if len(words) < 2:
+        free = [i for i, word in enumerate(words) if not holds_span(word)]
+        if len(free) < 2:
             return seed.text
         for _ in range(word_count(seed.text, self.rate)):
-            i, j = rng.sample(range(len(words)), 2)
+            i, j = rng.sample(free, 2)
             words[i], words[j] = words[j], words[i]
         return " ".join(words)
 
 
-@REGISTRY.register("textloop.synth.delete.v1")
+@unprotected("textloop.synth.delete.v1")
+@REGISTRY.register("textloop.synth.delete.v2")
 class RandomDeletion(Augmenter):
     """Deletes ``rate × words`` words (at least one) at random, always keeping one."""
 
     def edit(self, seed: Seed, brief: Brief, rng: random.Random) -> str:
         words = seed.text.split()
-        drop = min(word_count(seed.text, self.rate), len(words) - 1)
-        gone = set(rng.sample(range(len(words)), drop))
+        free = [i for i, word in enumerate(words) if not holds_span(word)]
+        drop = max(0, min(word_count(seed.text, self.rate), len(words) - 1, len(free)))
+        gone = set(rng.sample(free, drop))
         return " ".join(word for i, word in enumerate(words) if i not in gone)
 
 
-@REGISTRY.register("textloop.synth.insert.v1")
+@unprotected("textloop.synth.insert.v1")
+@REGISTRY.register("textloop.synth.insert.v2")
 class RandomInsertion(Augmenter):
     """Inserts ``rate × words`` words (at least one) at random positions: a synonym of one
     of the text's content words when WordNet is installed (``source: wordnet``), otherwise

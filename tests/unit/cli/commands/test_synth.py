@@ -34,11 +34,11 @@ def invoke(project, *args: str):
 def test_synth_prints_a_row_per_class_and_stores_a_pending_batch(project_v1) -> None:
     result = invoke(project_v1, *FAST, "--per-class", "15", "--classes", "1")
     assert result.exit_code == 0, result.output
-    assert "Batch s1 from textloop.synth.swap.v1" in result.output
+    assert "Batch s1 from textloop.synth.swap.v2" in result.output
     row = next(line for line in result.output.splitlines() if "│ spam" in line)
     assert "rarest: 80 records (no champion)" in row and "│ 15 " in row
     items = json.loads(invoke(project_v1, "show", "--json").stdout)["items"]
-    assert len(items) == 15 and all(i["generator"] == "textloop.synth.swap.v1" for i in items)
+    assert len(items) == 15 and all(i["generator"] == "textloop.synth.swap.v2" for i in items)
     assert all(i["status"] == "accepted" or i["reason"] for i in items)
     assert "Note: paraphrases not checked" in result.output
     assert "Stored batch s1 (pending)" in result.output

@@ -33,7 +33,7 @@ def test_a_batch_is_stored_with_provenance_counts_and_rejected_items(project_v1,
                                                       embeddings=False, actor="ana"))
     batch = done.batch
     assert (batch["id"], batch["decision"], batch["created_by"]) == ("s1", "pending", "ana")
-    assert batch["generator"] == "textloop.synth.swap.v1" and batch["release_id"] == "v1"
+    assert batch["generator"] == "textloop.synth.swap.v2" and batch["release_id"] == "v1"
     assert [t.label for t in done.targets] == ["spam"]  # the rarer class, no champion yet
     counts = done.counts["spam"]
     assert counts["generated"] == 12 and counts["seeds"] == 8
@@ -47,7 +47,7 @@ def test_a_batch_is_stored_with_provenance_counts_and_rejected_items(project_v1,
     assert len(items) == 12
     for item in items:
         assert item["seed_ids"] and set(item["seed_ids"]) <= real - pool.test_ids
-        assert item["params"]["seed"] == 0 and item["generator"] == "textloop.synth.swap.v1"
+        assert item["params"]["seed"] == 0 and item["generator"] == "textloop.synth.swap.v2"
         assert (item["status"] == "accepted") == (item["reason"] is None)
 
 

@@ -26,10 +26,15 @@ def test_swap_keeps_the_words_and_moves_some() -> None:
 
 
 def test_delete_drops_a_rate_share_of_the_words() -> None:
-    out = texts("delete", rate=0.2)
-    assert [len(t.split()) for t in out] == [10, 4, 10, 4]  # 12 words -> 2 gone, 5 -> 1
-    assert all(set(t.split()) <= set(s.text.split()) for t, s in zip(out, SEEDS * 2,
-                                                                     strict=True))
+    gen = make_generator("delete", rate=0.2)
+    out = gen.generate(Request(BRIEF, 4, seed=3), NULL_PROGRESS)
+    seeds = {seed.record_id: seed.text.split() for seed in SEEDS}
+    kept = {"a": 10, "b": 4}  # 12 words -> 2 gone, 5 -> 1
+    assert len(out) == 4 and {c.seed_ids[0] for c in out} == {"a", "b"}
+    for candidate in out:
+        words = seeds[candidate.seed_ids[0]]
+        assert len(candidate.text.split()) == kept[candidate.seed_ids[0]]
+        assert set(candidate.text.split()) <= set(words)
 
 
 def test_insert_adds_synonyms_of_the_texts_own_words(tmp_path: Path) -> None:

@@ -11,7 +11,8 @@ HEADER = "  1 This is a tiny test database in the WordNet 3.0 format.  \n"
 # part of speech -> synsets, most frequent sense first within each word
 SYNSETS: dict[str, list[list[str]]] = {
     "noun": [["prize", "award"], ["prize", "loot"], ["phone", "telephone", "telephone_set"],
-             ["cash", "hard_cash", "money"], ["car", "automobile", "auto"]],
+             ["cash", "hard_cash", "money"], ["car", "automobile", "auto"],
+             ["br", "Brigate_Rosse", "Red_Brigades"]],  # WordNet's reading of <br />
     "verb": [["win", "gain"], ["call", "ring", "phone"], ["claim", "take"]],
     "adj": [["free(a)", "complimentary", "gratis"], ["urgent", "pressing"]],
     "adv": [["now", "today"]],
