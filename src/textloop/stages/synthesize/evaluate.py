@@ -4,8 +4,9 @@ On one release, the project's model is trained with and without the batch's acce
 (``ablation.py``; the release's own copies of them left out of the "without" arm) and scored
 on the release's test split, which is always real (``release.synthetic``). The decision rule
 (``synth.evaluate`` in textloop.yaml): accept only if no class loses more than
-``max_class_f1_loss`` F1 and macro-F1 changes by at least ``min_macro_f1_delta`` (medians
-over seeds); otherwise hold the batch back, saying which class or the macro-F1 failed. When
+``max_class_f1_loss`` F1 and macro-F1 rises by at least ``min_macro_f1_delta`` (default
+0.005, medians over seeds: a batch must help, not merely do no harm); otherwise hold the
+batch back, saying which class or the macro-F1 failed and which setting held it. When
 a class has too few test rows to show an effect, the rule reads cross-fitted deltas over all
 real rows instead (``cross_fit.py``; ``synth.evaluate.evidence``), and says so. The result
 and the decision are stored on the batch in one transaction, and an accepted batch's items
@@ -43,6 +44,8 @@ from textloop.storage import Store, registry, runs, synth
 DEFAULT_MODEL = "tfidf-lr"
 EVALUATOR = "evaluation"
 """Who a decision taken by the rule is recorded as."""
+SETTINGS = "synth.evaluate"
+"""Where the rule's settings live in textloop.yaml (named in its reasons)."""
 
 
 @dataclass(frozen=True)
@@ -208,24 +211,31 @@ def _inputs(store: Store, estimator: Any, data: ReleaseData, items: Sequence[Map
 
 
 def judge(comparison: Comparison, settings: SynthEvaluation, n_items: int) -> tuple[str, str]:
-    """(decision, reason) by the rule in the module docstring."""
+    """(decision, reason) by the rule in the module docstring. A batch must help, not merely
+    do no harm: with the default ``min_macro_f1_delta`` (0.005) a macro-F1 change of +0.000
+    holds it back, and so does a macro-F1 that could not be compared. Each part of the rule
+    that failed is in the reason with the setting that holds it, so a user knows what to
+    change to accept more (``min_macro_f1_delta: 0`` accepts batches that do no harm)."""
     if n_items == 0:
         return synth.HELD_BACK, "no item passed the gate: nothing to add"
     losses = [f"{label!r} loses {-entry['delta']:.3f} F1"
               for label, entry in comparison.per_class.items()
               if entry["delta"] is not None and -entry["delta"] > settings.max_class_f1_loss
               + 1e-9]
-    problems = [f"{', '.join(losses)} (at most {settings.max_class_f1_loss:.3f} allowed)"
-                ] if losses else []
+    problems = [f"{', '.join(losses)} (at most {settings.max_class_f1_loss:.3f} allowed: "
+                f"{SETTINGS}.max_class_f1_loss)"] if losses else []
     macro = comparison.macro_f1.get("delta")
-    if macro is not None and macro < settings.min_macro_f1_delta - 1e-9:
-        problems.append(f"macro-F1 changes by {macro:+.4f} (at least "
-                        f"{settings.min_macro_f1_delta:+.3f} required)")
+    required = f"{settings.min_macro_f1_delta:+.3f} required"
+    if macro is None:
+        problems.append(f"macro-F1 could not be compared, so no gain is shown ({required})")
+    elif macro < settings.min_macro_f1_delta - 1e-9:
+        problems.append(f"macro-F1 changes by {macro:+.4f}, less than the {required} "
+                        f"({SETTINGS}.min_macro_f1_delta; set it to 0 to accept batches "
+                        "that do no harm)")
     if problems:
         return synth.HELD_BACK, "; ".join(problems)
-    shown = "n/a" if macro is None else f"{macro:+.3f}"
-    return synth.ACCEPTED, (f"macro-F1 {shown}, no class loses more than "
-                            f"{settings.max_class_f1_loss:.3f} F1")
+    return synth.ACCEPTED, (f"macro-F1 {macro:+.3f} (at least {required}), no class loses "
+                            f"more than {settings.max_class_f1_loss:.3f} F1")
 
 
 def _rule(settings: SynthEvaluation) -> dict[str, float]:

@@ -30,15 +30,45 @@ def comparison(deltas: dict[str, float | None], macro: float) -> Comparison:
 
 
 @pytest.mark.parametrize(("deltas", "macro", "decision", "words"), [
-    ({"a": -0.005, "b": 0.02}, 0.0, "accepted", "macro-F1 +0.000"),
+    ({"a": -0.005, "b": 0.02}, 0.012, "accepted", "macro-F1 +0.012 (at least +0.005"),
     ({"a": -0.01, "b": 0.02}, 0.005, "accepted", "no class loses more than 0.010"),
     ({"a": -0.02, "b": 0.05}, 0.015, "held_back", "'a' loses 0.020 F1 (at most 0.010"),
     ({"a": 0.0, "b": None}, -0.001, "held_back", "macro-F1 changes by -0.0010"),
 ])
-def test_the_rule_allows_one_point_per_class_and_no_macro_fall(deltas, macro, decision,
-                                                               words) -> None:
+def test_the_rule_allows_one_point_per_class_and_asks_for_a_macro_gain(deltas, macro, decision,
+                                                                       words) -> None:
     got, reason = judge(comparison(deltas, macro), RULE, n_items=3)
     assert got == decision and words in reason
+
+
+def test_a_batch_that_changes_nothing_is_held_back_by_the_gain_rule() -> None:
+    """+0.000 does not help: the default asks for half a point, and the reason names the
+    setting that held the batch back and how to accept batches that merely do no harm."""
+    got, reason = judge(comparison({"a": 0.0, "b": 0.0}, 0.0), RULE, n_items=3)
+    assert got == "held_back"
+    assert "macro-F1 changes by +0.0000, less than the +0.005 required" in reason
+    assert "synth.evaluate.min_macro_f1_delta" in reason and "set it to 0" in reason
+    assert "max_class_f1_loss" not in reason
+
+
+def test_min_macro_f1_delta_zero_accepts_a_batch_that_does_no_harm() -> None:
+    harmless = SynthEvaluation(min_macro_f1_delta=0.0)
+    got, reason = judge(comparison({"a": 0.0, "b": 0.0}, 0.0), harmless, n_items=3)
+    assert got == "accepted" and "macro-F1 +0.000 (at least +0.000 required)" in reason
+
+
+def test_the_reason_names_each_rule_that_held_a_batch_back() -> None:
+    got, reason = judge(comparison({"a": -0.03, "b": 0.0}, -0.015), RULE, n_items=3)
+    assert got == "held_back"
+    assert "'a' loses 0.030 F1 (at most 0.010 allowed: synth.evaluate.max_class_f1_loss)" \
+        in reason
+    assert "less than the +0.005 required (synth.evaluate.min_macro_f1_delta" in reason
+
+
+def test_a_macro_f1_that_could_not_be_computed_does_not_show_a_gain() -> None:
+    got, reason = judge(Comparison([0], {"a": {"without": None, "with": None,
+                                                "delta": None}}), RULE, n_items=3)
+    assert got == "held_back" and "macro-F1 could not be compared" in reason
 
 
 def test_a_batch_with_nothing_accepted_is_held_back_without_training() -> None:
@@ -64,14 +94,21 @@ def test_mislabeled_items_are_held_back_with_the_class_they_hurt(project_v1, sto
     assert (stored["decision"], stored["decided_by"]) == ("held_back", "evaluation")
     assert stored["evaluation"]["per_class"]["ham"] == result.comparison.per_class["ham"]
     assert stored["evaluation"]["rule"] == {"max_class_f1_loss": 0.01,
-                                            "min_macro_f1_delta": 0.0}
+                                            "min_macro_f1_delta": 0.005}
 
 
-def test_a_harmless_batch_is_accepted_and_its_items_join_the_next_release(project_v1,
-                                                                          store) -> None:
+def test_a_harmless_batch_is_held_back_unless_harmless_is_enough(project_v1,
+                                                                 store) -> None:
+    """The separable toy data leaves nothing to gain: the batch changes macro-F1 by +0.000,
+    which the default rule holds back, and ``min_macro_f1_delta: 0`` accepts; its items
+    then join the next release."""
     items = [candidate(t, "spam") for t in texts(SPAM_WORDS, 20, 2)]
     items.append(candidate("lunch lunch", "spam", status="rejected", reason="too-short"))
     batch = stored_batch(store, items)
+    held, none = evaluate_batch(store, project_v1, batch, seeds=2)
+    assert held.decision == "held_back" and held.deciding.macro_f1["delta"] == 0.0
+    assert "synth.evaluate.min_macro_f1_delta" in held.reason and none.added == 0
+    project_v1.spec.synth.evaluate.min_macro_f1_delta = 0.0
     first, decided = evaluate_batch(store, project_v1, batch, seeds=2)
     assert first.decision == "accepted", first.reason
     assert (first.items, decided.added) == (20, 20)
