@@ -4,23 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape as esc
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 
 from textloop.errors import TextloopError
 from textloop.progress import Task
+
+if TYPE_CHECKING:  # rich.progress loads with the first bar, not on every start
+    from rich.progress import Progress
 
 __all__ = ["RichProgress", "console", "err_console", "esc", "render_error"]
 
@@ -39,6 +32,18 @@ class RichProgress:
         Without a total there is nothing to count against: a spinner and the elapsed time.
         Descriptions hold file names and labels, so they are escaped, never read as markup.
         """
+        from rich.progress import (
+            BarColumn,
+            DownloadColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+            TransferSpeedColumn,
+        )
+
         title = TextColumn("[bold]{task.description}")
         if total is None:
             columns = [SpinnerColumn(), title, TimeElapsedColumn()]

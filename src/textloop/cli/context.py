@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textloop.config import Project, find_project
-from textloop.storage import Store
+if TYPE_CHECKING:  # imported when a command runs: `textloop --help` needs neither
+    from textloop.config import Project
+    from textloop.storage import Store
 
 _state: dict[str, Path | None] = {"project": None}
 
@@ -21,6 +23,7 @@ def set_project_dir(path: Path | None) -> None:
 
 
 def current_project() -> Project:
+    from textloop.config import find_project
     return find_project(_state["project"])
 
 
@@ -30,6 +33,7 @@ def open_store(project: Project) -> Store:
     output stays clean."""
     from textloop.cli.console import err_console, esc
     from textloop.stages.recovery import recover
+    from textloop.storage import Store
 
     store = Store.for_project(project)
     try:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from textloop.cli.console import console, esc
-from textloop.reports.error_analysis import error_analysis_view
 
 SHOWN_SLICES = 3
 
 
 def print_error_analysis(metrics: dict[str, Any], goal_metric: str) -> None:
     """A few lines; the full tables are in the HTML report."""
+    from textloop.reports.error_analysis import error_analysis_view  # Jinja2: when needed
+
     view = error_analysis_view(metrics, goal_metric)
     measured = [row for row in view["slices"] or [] if row["goal"] is not None]
     if measured:

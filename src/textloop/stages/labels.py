@@ -31,12 +31,10 @@ from collections.abc import Iterable, Sequence
 from itertools import groupby
 from typing import NamedTuple
 
-import numpy as np
 from sqlalchemy import Connection
 
 from textloop.config import POLICY_STEPS
 from textloop.storage import annotation_log, records, reviews
-from textloop.strategies.label_model.dawid_skene import dawid_skene
 from textloop.types import AnnotationKind, LabeledRecord
 
 HUMAN = AnnotationKind.HUMAN.value
@@ -179,6 +177,10 @@ def _estimate(undecided: dict[str, dict[str, str]], overlapping: dict[str, dict[
               ) -> dict[str, Resolution]:
     """Dawid-Skene fitted on every record with 2+ answers, applied to the undecided ones;
     nothing when fewer than ``MIN_ESTIMATE_ANNOTATORS`` answered (see the module)."""
+    import numpy as np  # only ties need it, so reading labels (status) does not load NumPy
+
+    from textloop.strategies.label_model.dawid_skene import dawid_skene
+
     table = {**overlapping, **undecided}
     ids = list(table)
     annotators = sorted({name for a in table.values() for name in a})

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import Engine, select
 
 from textloop.storage.dialect import insert_ignore
 from textloop.storage.engine import WRITE
 from textloop.storage.schema import embeddings
+
+if TYPE_CHECKING:  # NumPy loads with the first vector: `textloop status` never needs it
+    import numpy as np
 
 _CHUNK = 900
 
@@ -21,6 +24,8 @@ class SqlEmbeddingCache:
         self._engine = engine
 
     def get(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        import numpy as np
+
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(hashes))
         with self._engine.connect() as conn:
@@ -33,6 +38,8 @@ class SqlEmbeddingCache:
         return found
 
     def put(self, model_id: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
+        import numpy as np
+
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         rows = [{"model_id": model_id, "content_hash": h, "vector": matrix[i].tobytes()}
                 for i, h in enumerate(hashes)]

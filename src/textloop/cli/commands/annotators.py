@@ -10,7 +10,6 @@ from rich.table import Table
 from textloop.cli.console import console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.stages import annotators as accounts
 from textloop.web.serve import base_url, login_link
 from textloop.web.settings import DEFAULT_HOST, DEFAULT_PORT
 
@@ -38,6 +37,8 @@ def add(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' or '
                         ] = "annotator",
         url: Url = DEFAULT_URL) -> None:
     """Create an account and print its token and one-click login link once."""
+    from textloop.stages import annotators as accounts
+
     with open_store(current_project()) as store:
         token = accounts.add_annotator(store, name, role)
     _print_secret(name, token, url)
@@ -46,6 +47,8 @@ def add(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' or '
 @annotators_app.command("list", epilog="Example: textloop annotators list")
 def list_() -> None:
     """Show every account with its role and whether it is active."""
+    from textloop.stages import annotators as accounts
+
     with open_store(current_project()) as store:
         rows = accounts.list_annotators(store)
     if not rows:
@@ -60,6 +63,8 @@ def list_() -> None:
 @annotators_app.command("revoke", epilog="Example: textloop annotators revoke alice")
 def revoke(name: Annotated[str, typer.Argument(help="The account to revoke.")]) -> None:
     """Stop an account at once: its sessions end on their next request."""
+    from textloop.stages import annotators as accounts
+
     with open_store(current_project()) as store:
         accounts.revoke(store, name)
     console.print(f"Revoked [bold]{esc(name)}[/]; their answers stay in the store.")
@@ -70,6 +75,8 @@ def reset(name: Annotated[str, typer.Argument(help="The account to give a new to
           url: Url = DEFAULT_URL) -> None:
     """Issue a new token (the old one and every session stop working; a revoked account
     becomes active)."""
+    from textloop.stages import annotators as accounts
+
     with open_store(current_project()) as store:
         token = accounts.reset_token(store, name)
     _print_secret(name, token, url)

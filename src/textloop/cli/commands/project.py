@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,10 +13,10 @@ from rich.text import Text
 from textloop.cli.console import console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.config import Goal
-from textloop.stages.project import init_project, parse_labels, parse_target
-from textloop.stages.status import ProjectStatus, project_status
-from textloop.stages.task_support import next_train_hint, target_summary
+
+if TYPE_CHECKING:  # stages load when a command runs, so `textloop --help` starts fast
+    from textloop.config import Goal
+    from textloop.stages.status import ProjectStatus
 
 
 @app.command(epilog="Example: textloop init spam-filter --labels spam,ham --score-labels spam"
@@ -49,6 +49,8 @@ def init(
              "n-gram features.")] = None,
 ) -> None:
     """Create a project: textloop.yaml (the task spec) and an empty store."""
+    from textloop.stages.project import init_project, parse_labels, parse_target
+
     project = init_project(
         Path(name), labels=parse_labels(labels), text_field=text_field,
         metadata_fields=[m.strip() for m in metadata_fields.split(",") if m.strip()],
@@ -63,6 +65,8 @@ def init(
 
 def _goal(metric: str | None, target: float | None, task: str) -> Goal | None:
     """The goal from the options, or None to take the task's default."""
+    from textloop.config import Goal
+
     if metric is None and target is None:
         return None
     regression = task == "regression"
@@ -73,6 +77,9 @@ def _goal(metric: str | None, target: float | None, task: str) -> Goal | None:
 @app.command(epilog="Example: textloop status")
 def status() -> None:
     """Show the project at a glance: records, labels per class, releases, runs and scores."""
+    from textloop.stages.status import project_status
+    from textloop.stages.task_support import next_train_hint, target_summary
+
     project = current_project()
     with open_store(project) as store:
         info = project_status(store, project)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -12,8 +12,9 @@ from rich.table import Table
 from textloop.cli.console import RichProgress, console
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.stages.release import SPLITS, ReleaseInfo, create_release, list_releases
-from textloop.stages.release.settings import describe
+
+if TYPE_CHECKING:  # the release stage (pandas, pyarrow) loads when a command runs
+    from textloop.stages.release import ReleaseInfo
 
 _RELEASE_EPILOG = """Examples:\n
   textloop release\n
@@ -37,6 +38,8 @@ def release(
     The group column, seed and fractions are kept from the previous release unless an
     option or an edit of textloop.yaml changes them.
     """
+    from textloop.stages.release import create_release
+
     project = current_project()
     with open_store(project) as store:
         info = create_release(store, project, group_field=group_col, seed=seed,
@@ -45,6 +48,8 @@ def release(
 
 
 def print_release(info: ReleaseInfo) -> None:
+    from textloop.stages.release.settings import describe
+
     console.print(f"Released [bold]{info.id}[/]: {info.rows:,} records")
     console.print(_counts_table(info))
     console.print(f"  path:    {escape(str(info.path))}")
@@ -56,6 +61,8 @@ def print_release(info: ReleaseInfo) -> None:
 
 
 def _counts_table(info: ReleaseInfo) -> Table:
+    from textloop.stages.release import SPLITS
+
     table = Table("label", *SPLITS, "total")
     for label in info.labels:
         counts = [info.label_counts[label][s] for s in SPLITS]
@@ -68,6 +75,8 @@ def _counts_table(info: ReleaseInfo) -> Table:
 @app.command(epilog="Example: textloop releases")
 def releases() -> None:
     """List releases: id, when, how many rows, parent and what changed."""
+    from textloop.stages.release import list_releases
+
     project = current_project()
     with open_store(project) as store:
         entries = list_releases(store)

@@ -10,7 +10,6 @@ from rich.table import Table
 from textloop.cli.console import console, esc
 from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.main import app
-from textloop.stages.serving import api_keys
 
 _SERVE_EPILOG = """Examples:\n
   textloop serve                              # the champion on 127.0.0.1:8000\n
@@ -62,12 +61,14 @@ app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys for 
 def create(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' or '-'.")],
            rate: Annotated[str | None, typer.Option(help="Rate limit, e.g. 100/s, 600/min "
                                                          "(default: none).")] = None,
-           scope: Annotated[str, typer.Option(help="classify: predictions only; feedback: "
-                                                   "predictions and feedback (true labels "
-                                                   "that reach the next release).")
-                            ] = api_keys.DEFAULT_SCOPE) -> None:
+           scope: Annotated[str | None, typer.Option(
+               help="classify (the default): predictions only; feedback: predictions and "
+                    "feedback (true labels that reach the next release).")] = None) -> None:
     """Create a key and print it once; from now on the server demands a key."""
+    from textloop.stages.serving import api_keys
+
     with open_store(current_project()) as store:
+        scope = scope or api_keys.DEFAULT_SCOPE  # the stage's default, read when it runs
         key = api_keys.create_key(store, name, rate, scope=scope)
     console.print(f"API key for [bold]{esc(name)}[/] ({', '.join(api_keys.SCOPES[scope])}; "
                   "shown only now; it is stored hashed):")
@@ -79,6 +80,8 @@ def create(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' o
 def list_() -> None:
     """Show every key with its scopes, rate limit and whether it is active (never the key
     itself)."""
+    from textloop.stages.serving import api_keys
+
     with open_store(current_project()) as store:
         rows = api_keys.list_keys(store)
     if not rows:
@@ -95,6 +98,8 @@ def list_() -> None:
 @keys_app.command("revoke", epilog="Example: textloop keys revoke billing-app")
 def revoke(name: Annotated[str, typer.Argument(help="The key to revoke.")]) -> None:
     """Stop a key: running servers refuse it within a few seconds, without a restart."""
+    from textloop.stages.serving import api_keys
+
     with open_store(current_project()) as store:
         api_keys.revoke_key(store, name)
     console.print(f"Revoked [bold]{esc(name)}[/]; servers refuse it from their next key "

@@ -5,11 +5,22 @@ and sitemap entries stay on the hosts named), ``sitemap``, ``robots``, ``fetcher
 (redirects, limits), ``transport`` (connects only to checked addresses), ``addresses``
 (which addresses may be reached, and the allowances that open them), ``throttle``
 (per-host delay), ``extract`` (main text, title, links).
+
+The front is lazy (``textloop.lazy``): the CLI reads the option defaults from ``options``
+without loading the crawler and its HTTP client.
 """
 
-from textloop.stages.crawl.crawler import crawl
-from textloop.stages.crawl.options import CrawlOptions
-from textloop.stages.crawl.result import CrawlResult
-from textloop.stages.crawl.skips import SkipKind, SkippedUrl
+from typing import TYPE_CHECKING
 
-__all__ = ["CrawlOptions", "CrawlResult", "SkipKind", "SkippedUrl", "crawl"]
+from textloop.lazy import lazy_front
+
+if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.stages.crawl.crawler import crawl as crawl
+    from textloop.stages.crawl.options import CrawlOptions as CrawlOptions
+    from textloop.stages.crawl.result import CrawlResult as CrawlResult
+    from textloop.stages.crawl.skips import SkipKind as SkipKind
+    from textloop.stages.crawl.skips import SkippedUrl as SkippedUrl
+
+__all__, __getattr__ = lazy_front(__name__, {
+    "crawler": ("crawl",), "options": ("CrawlOptions",), "result": ("CrawlResult",),
+    "skips": ("SkipKind", "SkippedUrl")})

@@ -1,5 +1,17 @@
-"""Getting text into the store: files (``importer``) and the shared record ``writer``."""
+"""Getting text into the store: files (``importer``) and the shared record ``writer``.
 
-from textloop.stages.ingest.importer import ImportOptions, ImportResult, import_file
+The front is lazy (``textloop.lazy``): the CLI reads the list of formats and the default
+text length from light submodules without loading the importer.
+"""
 
-__all__ = ["ImportOptions", "ImportResult", "import_file"]
+from typing import TYPE_CHECKING
+
+from textloop.lazy import lazy_front
+
+if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.stages.ingest.importer import ImportOptions as ImportOptions
+    from textloop.stages.ingest.importer import ImportResult as ImportResult
+    from textloop.stages.ingest.importer import import_file as import_file
+
+__all__, __getattr__ = lazy_front(__name__, {
+    "importer": ("ImportOptions", "ImportResult", "import_file")})

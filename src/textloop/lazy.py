@@ -1,0 +1,32 @@
+"""Package fronts that import their modules when a name is first used (PEP 562).
+
+A stage package names its public API in ``__init__``. Imported eagerly, that front made
+every CLI command pay for the stage's dependencies on start (the crawler's HTTP client, the
+importer's store and NumPy), and even a light submodule the CLI reads a default from
+(``stages.crawl.options``, ``stages.ingest.source``) ran the whole front first. With
+``lazy_front`` the package imports nothing until one of its names is asked for; type
+checkers still see the names through the package's ``if TYPE_CHECKING:`` imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+
+def lazy_front(package: str, modules: Mapping[str, Sequence[str]]
+               ) -> tuple[list[str], Callable[[str], Any]]:
+    """(``__all__``, ``__getattr__``) for ``package``: each name in ``modules[MODULE]`` is
+    imported from ``package.MODULE`` on first use and then kept on the package."""
+    where = {name: module for module, names in modules.items() for name in names}
+
+    def __getattr__(name: str) -> Any:
+        if name not in where:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{package}.{where[name]}"), name)
+        setattr(sys.modules[package], name, value)
+        return value
+
+    return sorted(where), __getattr__

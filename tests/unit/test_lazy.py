@@ -1,0 +1,54 @@
+"""Lazy package fronts: importing a stage package loads none of its modules; a name loads
+its module on first use, and a name the front does not have is an AttributeError."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def test_a_name_is_imported_from_its_module_on_first_use_and_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    package = tmp_path / "lazyprobe"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from textloop.lazy import lazy_front\n"
+        "__all__, __getattr__ = lazy_front(__name__, {'heavy': ('answer', 'Thing')})\n")
+    (package / "heavy.py").write_text("answer = 42\nclass Thing: pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import lazyprobe  # type: ignore[import-not-found]
+
+    try:
+        assert "lazyprobe.heavy" not in sys.modules and lazyprobe.__all__ == ["Thing", "answer"]
+        assert lazyprobe.answer == 42 and "lazyprobe.heavy" in sys.modules
+        assert vars(lazyprobe)["answer"] == 42  # kept: the next use is a plain attribute
+        from lazyprobe import Thing  # type: ignore[import-not-found]
+        assert Thing is sys.modules["lazyprobe.heavy"].Thing
+        with pytest.raises(AttributeError, match="'lazyprobe' has no attribute 'nothing'"):
+            lazyprobe.nothing  # noqa: B018
+    finally:
+        for name in ("lazyprobe", "lazyprobe.heavy"):
+            sys.modules.pop(name, None)
+
+
+def test_stage_fronts_load_their_modules_only_when_a_name_is_used() -> None:
+    code = """
+import sys
+import textloop.stages.crawl, textloop.stages.ingest
+before = {m for m in ("textloop.stages.crawl.crawler", "textloop.stages.ingest.importer")
+          if m in sys.modules}
+from textloop.stages.crawl import crawl
+from textloop.stages.ingest import import_file
+import textloop.stages.crawl.crawler as crawler
+assert crawl is crawler.crawl and "crawl" in textloop.stages.crawl.__all__
+print(sorted(before), "textloop.stages.ingest.importer" in sys.modules)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"PYTHONPATH": str(SRC), "PATH": ""}, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[]", "True"]
