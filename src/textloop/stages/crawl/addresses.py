@@ -31,8 +31,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
-import httpx
-
 from textloop.errors import InvalidInputError
 from textloop.stages.crawl.skips import PageSkipped, SkipKind
 from textloop.stages.crawl.urls import DEFAULT_PORTS, host_port, is_ip
@@ -177,6 +175,8 @@ def _split_host_port(text: str) -> tuple[str, int | None]:
     match = _HOST_PORT.fullmatch(head)
     if match is None or (match["bracketed"] is not None and not is_ip(match["bracketed"])):
         raise _bad_allowance(text, "this is not HOST or HOST:PORT")
+    import httpx  # here, not on import: the CLI reads crawl defaults without loading it
+
     try:
         host = _normal_host(match["bracketed"] or httpx.URL(f"http://{match['name']}/").host)
     except httpx.InvalidURL:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-
-import httpx
+from typing import TYPE_CHECKING
 
 from textloop.stages.crawl.skips import PageSkipped, SkipKind
+
+if TYPE_CHECKING:  # httpx loads when a URL is parsed: the CLI reads crawl defaults without it
+    import httpx
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 SCHEMES = tuple(DEFAULT_PORTS)
@@ -14,6 +16,8 @@ SCHEMES = tuple(DEFAULT_PORTS)
 
 def parse_url(text: str, base: httpx.URL | None = None) -> httpx.URL:
     """An absolute http(s) URL without fragment, or ``PageSkipped`` saying what is wrong."""
+    import httpx
+
     try:
         url = base.join(text) if base is not None else httpx.URL(text.strip())
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
