@@ -11,8 +11,7 @@ from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.rows import DEFAULT_MAX_CHARS
-from textloop.stages.ingest.source import FORMATS
+from textloop.stages.ingest.source import DEFAULT_MAX_CHARS, FORMATS
 
 if TYPE_CHECKING:  # the importer loads when the command runs
     from textloop.stages.ingest import ImportResult
