@@ -12,7 +12,6 @@ from rich.text import Text
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.storage.registry import version_name
 
 if TYPE_CHECKING:
     from textloop.stages.mlflow_export import MlflowExport
@@ -50,6 +49,7 @@ def mlflow(
     instead of duplicating them. Needs the mlflow extra: pip install "textloop\\[mlflow]".
     """
     from textloop.stages.mlflow_export import export_to_mlflow
+    from textloop.storage.registry import version_name
 
     project = current_project()
     with open_store(project) as store:

@@ -17,7 +17,6 @@ from textloop.cli.console import RichProgress, console
 from textloop.cli.context import VERSION_HELP, current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
-from textloop.storage.registry import version_name
 
 if TYPE_CHECKING:
     from textloop.stages.monitor import MonitorResult
@@ -92,6 +91,8 @@ def parse_time(value: str | None, option: str) -> float | None:
 
 
 def print_result(result: MonitorResult) -> None:
+    from textloop.storage.registry import version_name  # the store package loads SQLAlchemy
+
     facts = result.window
     table = Table("check", "status", "score", "threshold", "p-value", "Evidently",
                   title=f"Monitor {result.report_id}: {facts['rows']:,} predictions of "
