@@ -20,7 +20,7 @@ from textloop.reports.cleaning_plots import distance_plot, error_rate_plot, qual
 from textloop.reports.templating import render
 
 if TYPE_CHECKING:
-    from textloop.stages.clean.result import CleanResult, Finding
+    from textloop.reports.clean_result import CleanResult, Finding
 
 REPORT_FILE = "report.html"
 FINDINGS_FILE = "findings.json"

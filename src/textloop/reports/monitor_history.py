@@ -25,7 +25,7 @@ from textloop.reports.figures import (
 from textloop.reports.monitoring import ESTIMATE_NAME, ESTIMATE_SPREAD
 
 if TYPE_CHECKING:
-    from textloop.stages.monitor.history import (
+    from textloop.reports.monitor_data import (
         CheckSeries,
         MonitorHistory,
         PerformancePoint,

@@ -13,16 +13,14 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from textloop.artifacts import write_text_atomic
 from textloop.reports.figures import BLUE, GREY, Plot, new_figure, report_style, short_label, to_svg
+from textloop.reports.monitor_data import ALL
 from textloop.reports.templating import number, render
-
-if TYPE_CHECKING:
-    from textloop.stages.monitor import MonitorResult
 
 REPORT_FILE = "report.html"
 JSON_FILE = "monitor.json"
@@ -30,6 +28,17 @@ SHOWN_CATEGORIES = 15
 ESTIMATE_NAME = "Estimated accuracy (CBPE)"
 ESTIMATE_SPREAD = 2
 """The estimate is shown with this many standard errors either side (about 95%)."""
+
+
+class MonitorReportData(Protocol):
+    """What the report reads of a monitor run (``stages.monitor.MonitorResult`` has it):
+    the report depends on this shape, not on the stage, so the stage can import the report
+    without an import cycle."""
+
+    @property
+    def report_id(self) -> str: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ def estimate_view(accuracy: float | None, standard_error: float | None) -> Estim
     return None if accuracy is None else EstimateView(accuracy, standard_error)
 
 
-def write_monitor_report(folder: Path, result: MonitorResult) -> tuple[Path, Path]:
+def write_monitor_report(folder: Path, result: MonitorReportData) -> tuple[Path, Path]:
     """Write both files into ``folder``; returns (html, json) paths."""
     folder.mkdir(parents=True, exist_ok=True)
     data = result.to_dict()
@@ -69,11 +78,11 @@ def write_monitor_report(folder: Path, result: MonitorResult) -> tuple[Path, Pat
                                             allow_nan=False, default=str) + "\n")
     checks = data["checks"]
     performance = next((c for c in checks if c["name"] == "performance"
-                        and c["slice"] == "all"), None)
+                        and c["slice"] == ALL), None)
     estimated = ((performance or {}).get("details") or {}).get("estimated") or {}
     html = render("monitoring.html", title=f"Monitoring {result.report_id}", data=data,
-                  overall=[c for c in checks if c["slice"] == "all"],
-                  sliced=[c for c in checks if c["slice"] != "all"],
+                  overall=[c for c in checks if c["slice"] == ALL],
+                  sliced=[c for c in checks if c["slice"] != ALL],
                   performance=performance,
                   estimate=estimate_view(estimated.get("accuracy"),
                                          estimated.get("accuracy_se")),
@@ -85,7 +94,7 @@ def write_monitor_report(folder: Path, result: MonitorResult) -> tuple[Path, Pat
 
 
 def _plots(checks: Sequence[dict[str, Any]]) -> list[Plot]:
-    overall = {c["name"]: c for c in checks if c["slice"] == "all"}
+    overall = {c["name"]: c for c in checks if c["slice"] == ALL}
     plots = [score_plot([c for c in overall.values() if c.get("score") is not None])]
     for name, title in (("label_psi", "Predicted labels"), ("band_psi", "Action bands")):
         categories = (overall.get(name) or {}).get("details", {}).get("categories")

@@ -16,7 +16,7 @@ shows exactly the numbers each run reported. Four things are gathered:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,17 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.reports.monitor_data import (
+    PERCENTILES,
+    SPAN_DAYS,
+    AlertView,
+    CheckPoint,
+    CheckSeries,
+    MonitorHistory,
+    PerformancePoint,
+    Traffic,
+    TrafficBucket,
+)
 from textloop.stages.monitor.performance import NAME as PERFORMANCE
 from textloop.stages.monitor.sides import ALL, DRIFT
 from textloop.storage import Store, monitoring
@@ -34,108 +45,9 @@ if TYPE_CHECKING:
     from textloop.reports.monitoring import EstimateView
 
 DAY = 86_400.0
-SPAN_DAYS = 7.0
 MAX_BUCKETS = 60
 BUCKET_SECONDS = (60.0, 300.0, 900.0, 3_600.0, 3 * 3_600.0, 6 * 3_600.0, DAY, 7 * DAY)
 """Bucket widths to choose from: the narrowest that keeps a span within ``MAX_BUCKETS``."""
-PERCENTILES = (50.0, 95.0, 99.0)
-
-
-@dataclass(frozen=True)
-class CheckPoint:
-    """One run's outcome of a check; ``score`` and ``threshold`` are None when the run had
-    not enough data for it."""
-
-    report_id: str
-    at: float
-    status: str
-    score: float | None
-    threshold: float | None
-    p_value: float | None
-
-
-@dataclass(frozen=True)
-class CheckSeries:
-    name: str
-    points: list[CheckPoint]
-
-
-@dataclass(frozen=True)
-class PerformancePoint:
-    """One run's accuracy: estimated from probabilities (with its standard error), realized
-    on the rows with feedback (None without), and the reference's (realized on its split)."""
-
-    report_id: str
-    at: float
-    status: str
-    estimated: float | None
-    estimated_se: float | None
-    estimated_macro_f1: float | None
-    realized: float | None
-    realized_macro_f1: float | None
-    realized_rows: int
-    reference: float | None
-
-
-@dataclass(frozen=True)
-class TrafficBucket:
-    """Logged predictions (rows) and requests starting in ``[start, start + width)``, and the
-    latency percentiles (ms, ``PERCENTILES``) of those requests; None when there were none."""
-
-    start: float
-    predictions: int
-    requests: int
-    latency: tuple[float, ...] | None
-
-
-@dataclass(frozen=True)
-class Traffic:
-    width: float
-    buckets: list[TrafficBucket]
-
-    @property
-    def predictions(self) -> int:
-        return sum(b.predictions for b in self.buckets)
-
-
-@dataclass(frozen=True)
-class AlertView:
-    """A check that drifted in the latest run, with its driving rows (most driving first)."""
-
-    check: str
-    slice: str
-    score: float | None
-    threshold: float | None
-    rows: list[dict[str, Any]]
-
-
-@dataclass
-class MonitorHistory:
-    latest: dict[str, Any] | None
-    """The newest monitor run (``storage.monitoring.get_report``), None before the first."""
-    traffic: Traffic
-    log_texts: str
-    span_days: float = SPAN_DAYS
-    slice: str = ALL
-    slices: list[str] = field(default_factory=list)
-    drift: list[CheckSeries] = field(default_factory=list)
-    performance: list[PerformancePoint] = field(default_factory=list)
-    alerts: list[AlertView] = field(default_factory=list)
-    report_html: Path | None = None
-
-    @property
-    def texts_note(self) -> str | None:
-        """Why production texts are missing from the page, or None when they are logged."""
-        if self.log_texts != "full":
-            return (f"The prediction log keeps no texts (serving.log_texts: {self.log_texts}): "
-                    "alerts show request ids and text hashes, and input drift and slices "
-                    "cannot be checked.")
-        window = (self.latest or {}).get("summary", {}).get("window", {})
-        if window.get("texts_logged") is False:
-            return ("The latest monitor run's window keeps no texts (it was logged while "
-                    "serving.log_texts was hash or none): input drift and slices were not "
-                    "checked.")
-        return None
 
 
 def monitor_history(store: Store, project: Project, slice_key: str = ALL,

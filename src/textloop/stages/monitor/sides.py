@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 
 from textloop.config import MonitoringSettings
+from textloop.reports.monitor_data import ALL as ALL  # re-exported: the stage's name for it
 from textloop.strategies.drift import DriftResult
 
 OK = "ok"
 DRIFT = "drift"
 NOT_ENOUGH = "not enough data"
-ALL = "all"
 
 
 @dataclass(frozen=True)
