@@ -23,6 +23,7 @@ from textloop.models import (
 from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.lora import LoraClassifier  # noqa: F401  (registers lora)
 from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
+from textloop.models.precision import head_input
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.models.setfit import SetFitClassifier  # noqa: F401  (registers setfit)
 from textloop.registry import REGISTRY
@@ -41,8 +42,12 @@ class _LinearHead(ClassifierMixin, BaseEstimator):
         labels = np.asarray(y, dtype=object)
         self.head_ = LogisticRegression(C=self.C, class_weight=self.class_weight,
                                         max_iter=self.max_iter, random_state=0)
-        self.head_.fit(features, labels)
+        self.head_.fit(head_input(features), labels)
         self.classes_ = self.head_.classes_
+
+    def _head_proba(self, features: Any) -> np.ndarray:
+        check_is_fitted(self, "head_")
+        return self.head_.predict_proba(head_input(features))
 
     def _head_state(self) -> dict[str, np.ndarray]:
         return {"coef": self.head_.coef_, "intercept": self.head_.intercept_}
@@ -107,7 +112,7 @@ class TfidfLogReg(_LinearHead):
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         check_is_fitted(self, "head_")
-        return self.head_.predict_proba(tfidf.transform(self.vectorizer_, X))
+        return self._head_proba(tfidf.transform(self.vectorizer_, X))
 
     def export_state(self) -> State:
         arrays, terms = tfidf.export_vectorizer(self.vectorizer_)
@@ -152,7 +157,7 @@ class EmbedLogReg(_LinearHead):
 
     def predict_proba(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "head_")
-        return self.head_.predict_proba(self._features(X))
+        return self._head_proba(self._features(X))
 
     def export_state(self) -> State:
         return self._head_state(), {"embedder_id": self.embedder_id_}

@@ -19,6 +19,7 @@ from sklearn.utils.validation import check_is_fitted
 from textloop.models import tfidf
 from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.mlp.regressor import EmbedMLPRegressor  # noqa: F401  (registers it)
+from textloop.models.precision import head_input
 from textloop.models.search_space import FloatRange, IntRange, Space
 from textloop.registry import REGISTRY
 
@@ -32,12 +33,12 @@ class _RidgeHead(RegressorMixin, BaseEstimator):
     alpha: float
 
     def _fit_head(self, x: Any, y: Sequence[Any]) -> None:
-        self.head_ = Ridge(alpha=self.alpha).fit(x, np.asarray(y, dtype=np.float64))
+        self.head_ = Ridge(alpha=self.alpha).fit(head_input(x), np.asarray(y, dtype=np.float64))
         self.classes_ = np.array([], dtype=object)
 
     def _predict_head(self, x: Any) -> np.ndarray:
         check_is_fitted(self, "head_")
-        return np.asarray(self.head_.predict(x), dtype=np.float64)
+        return np.asarray(self.head_.predict(head_input(x)), dtype=np.float64)
 
     def _head_state(self) -> dict[str, np.ndarray]:
         return {"coef": np.asarray(self.head_.coef_, dtype=np.float64),

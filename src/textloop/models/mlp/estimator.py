@@ -21,6 +21,7 @@ from textloop.models.embedding_space import embedder_id, features, same_space
 from textloop.models.label_scoring import encode_labels, scored
 from textloop.models.mlp.losses import LOSSES, softmax
 from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
+from textloop.models.precision import head_input
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.registry import REGISTRY
 
@@ -122,15 +123,19 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         return scored(prefix, forward(self.weights_, x)[0], y_idx, self.loss)
 
     def decision_function(self, X: Any) -> np.ndarray:
+        """Class scores, in float64 (``models/precision.py``): training runs in float32, but a
+        text must score the same alone (a served request) as within a batch."""
         check_is_fitted(self, "weights_")
-        scores, _ = forward(self.weights_, self._features(X))
-        return scores.astype(np.float64)
+        weights = {key: head_input(value) for key, value in self.weights_.items()}
+        scores, _ = forward(weights, head_input(self._features(X)))
+        return scores
 
     def predict_proba(self, X: Any) -> np.ndarray:
         return softmax(self.decision_function(X))
 
     def predict(self, X: Any) -> np.ndarray:
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        scores = self.decision_function(X)  # first: an unfitted model says so
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def get_weights(self) -> Weights:
         """A copy of the current weights (early stopping keeps the best epoch's)."""

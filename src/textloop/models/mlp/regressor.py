@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 from sklearn.base import RegressorMixin
+from sklearn.utils.metaestimators import available_if
 
 from textloop.models.mlp.estimator import EmbedMLP, Validation
 from textloop.models.mlp.network import forward
@@ -66,7 +67,9 @@ class EmbedMLPRegressor(RegressorMixin, EmbedMLP):
     def predict(self, X: Any) -> np.ndarray:
         return self.decision_function(X)[:, 0] * self.target_scale_ + self.target_mean_
 
+    @available_if(lambda _: False)  # hasattr(model, "predict_proba") is False, as for ridge
     def predict_proba(self, X: Any) -> np.ndarray:
+        """A regressor predicts numbers, not probabilities (hidden from ``hasattr``)."""
         raise AttributeError("a regressor predicts numbers, not probabilities")
 
     def export_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
