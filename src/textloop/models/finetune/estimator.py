@@ -95,7 +95,8 @@ class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
         return softmax(self.decision_function(X))
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
-        return self.classes_[np.argmax(self.decision_function(X), axis=1)]
+        scores = self.decision_function(X)  # first: an unfitted model says so
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def get_weights(self) -> tuple[dict[str, np.ndarray], LinearHead]:
         """The tuned arrays and the head (each epoch makes new arrays: no copy needed)."""
