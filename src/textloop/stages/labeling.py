@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
 from textloop.storage import Store, annotation_log, comments, imports, queue, records
-from textloop.texts import has_html_markup
+from textloop.texts import check_text, has_html_markup
 from textloop.types import AnnotationKind
 
 MAX_COMMENT = 2000
@@ -144,11 +144,12 @@ def submit(store: Store, project: Project, annotator: str, record_id: str,
            labels: Sequence[str], comment: str | None = None) -> None:
     """Store the annotator's answer for a record they hold, and close the assignment."""
     value = encode_labels(project, labels)
+    note = _clean_comment(comment) if comment else None
     with store.write() as conn:
         assignment = _held(conn, annotator, record_id)
         annotation_log.add_one(conn, record_id=record_id, label=value,
                                kind=AnnotationKind.HUMAN.value, annotator=annotator,
-                               comment=_clean_comment(comment) if comment else None)
+                               comment=note)
         queue.mark_answered(conn, assignment)
 
 
@@ -172,11 +173,12 @@ def undo(store: Store, annotator: str) -> Undone | None:
 
 def add_comment(store: Store, annotator: str, record_id: str, text: str) -> None:
     """A note on a record routed to this annotator (others' records stay out of reach)."""
+    note = _clean_comment(text)
     with store.write() as conn:
         if queue.assignment_for(conn, annotator, record_id) is None:
             raise NotFoundError(f"record {record_id} is not in {annotator}'s queue",
                                 hint="comment on the record shown on your labeling page")
-        comments.add(conn, record_id, annotator, _clean_comment(text))
+        comments.add(conn, record_id, annotator, note)
 
 
 def disputes(store: Store) -> list[Dispute]:
@@ -199,12 +201,13 @@ def adjudicate(store: Store, project: Project, adjudicator: str, record_id: str,
                labels: Sequence[str], reason: str = "") -> None:
     """An adjudicator's final answer, which outranks annotators' votes."""
     value = encode_labels(project, labels)
+    note = _clean_comment(reason, "reason") if reason else None
     with store.write() as conn:
         if not records.get_many(conn, [record_id]):
             raise NotFoundError(f"no record {record_id!r}", hint="reload the adjudication page")
         annotation_log.add_one(conn, record_id=record_id, label=value,
                                kind=AnnotationKind.ADJUDICATED.value, annotator=adjudicator,
-                               comment=_clean_comment(reason) if reason else None)
+                               comment=note)
 
 
 @dataclass
@@ -238,8 +241,11 @@ def _held(conn: Connection, annotator: str, record_id: str) -> dict[str, Any]:
     return assignment
 
 
-def _clean_comment(text: str) -> str:
-    text = text.strip()
+def _clean_comment(text: str, field: str = "comment") -> str:
+    """A note as stored: checked before any write, because the page's forms (unlike the JSON
+    API's models) hand over raw strings, and a NUL or lone surrogate stored here would fail
+    later (on PostgreSQL, or in an export) far from the request that sent it."""
+    text = check_text(text, field).strip()
     if not text:
         raise InvalidInputError("the comment is empty", hint="type a comment or press Escape")
     if len(text) > MAX_COMMENT:

@@ -126,3 +126,23 @@ def test_queue_empties(project, store, tmp_path) -> None:
     assert labeling.next_item(store, "a") is None
     assert labeling.queue_status(store).counts == {"done": 1}
     assert ids
+
+
+@pytest.mark.parametrize("bad", ["bad\x00reason", "bad\ud800reason"])
+def test_a_reason_or_comment_the_store_cannot_hold_is_refused_and_nothing_stored(
+        project, store, tmp_path, bad) -> None:
+    """The page's forms (adjudication reason, comment) follow the import's text rules too:
+    a NUL or a lone surrogate is refused naming the field, not stored to fail later."""
+    ids = queued(store, project, tmp_path, n=1, overlap=2)
+    labeling.next_item(store, "a")
+    labeling.next_item(store, "b")
+    labeling.submit(store, project, "a", ids[0], ["spam"])
+    labeling.submit(store, project, "b", ids[0], ["ham"])
+    with pytest.raises(InvalidInputError, match="reason") as refused:
+        labeling.adjudicate(store, project, "carol", ids[0], ["ham"], reason=bad)
+    assert refused.value.hint
+    with pytest.raises(InvalidInputError, match="comment"):
+        labeling.add_comment(store, "a", ids[0], bad)
+    assert [d.record_id for d in labeling.disputes(store)] == [ids[0]]  # still undecided
+    with store.read() as conn:
+        assert comments.for_record(conn, ids[0]) == []
