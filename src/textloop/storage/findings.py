@@ -143,11 +143,14 @@ def list_for_kinds(conn: Connection, cleaning_id: str,
             for row in conn.execute(query).mappings()]
 
 
-def open_counts(conn: Connection, kind: str) -> dict[str, int]:
-    """cleaning id -> number of findings of ``kind`` still open, oldest cleaning first."""
-    query = (select(findings.c.cleaning_id, func.count())
+def open_records(conn: Connection, kind: str) -> tuple[int, list[str]]:
+    """How many records hold an open finding of ``kind``, and the cleanings they come from
+    (oldest first). Each `textloop clean` flags the same rows again, so a record counts
+    once however many cleanings flagged it: counting findings would grow with every re-run.
+    """
+    query = (select(findings.c.record_id, findings.c.cleaning_id)
              .select_from(findings.join(cleanings, findings.c.cleaning_id == cleanings.c.id))
              .where(findings.c.kind == kind, findings.c.status == OPEN)
-             .group_by(findings.c.cleaning_id, cleanings.c.number)
              .order_by(cleanings.c.number))
-    return {cleaning: int(n) for cleaning, n in conn.execute(query)}
+    rows = conn.execute(query).all()
+    return len({record for record, _ in rows}), list(dict.fromkeys(c for _, c in rows))

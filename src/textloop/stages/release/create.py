@@ -88,7 +88,7 @@ class _Snapshot:
     previous: list[tuple[str, str, str]]
     number: int
     parent_entry: dict[str, Any] | None = None
-    open_leakage: dict[str, int] = field(default_factory=dict)
+    open_leakage: tuple[int, list[str]] = (0, [])
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ def _read_snapshot(store: Store, policy: Sequence[str]) -> _Snapshot:
         parent = entry["id"] if entry else None
         previous = releases.rows(conn, parent) if parent else []
         return _Snapshot(records, parent, previous, releases.next_number(conn), entry,
-                         findings.open_counts(conn, "leakage"))
+                         findings.open_records(conn, "leakage"))
 
 
 def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
@@ -208,14 +208,14 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
                   synthetic=synthetic_summary(snap.records, labels))
 
 
-def _leakage_warning(open_leakage: dict[str, int]) -> list[str]:
+def _leakage_warning(open_leakage: tuple[int, list[str]]) -> list[str]:
     """Open leakage findings: held-out rows that match train rows and nobody decided on."""
-    total = sum(open_leakage.values())
+    total, cleanings = open_leakage
     if not total:
         return []
-    where = ", ".join(open_leakage)
-    return [f"{total:,} open leakage finding{'s' if total != 1 else ''} (cleaning {where}): "
-            "held-out records nearly equal to train records; this release may score them as "
+    where = ", ".join(cleanings)
+    return [f"{total:,} held-out record{'s' if total != 1 else ''} with open leakage findings "
+            f"(cleaning {where}): they nearly equal train records; this release may score them as "
             "unseen. Review them with `textloop review`, or set a group column "
             "(--group-col) that keeps them together"]
 

@@ -94,8 +94,23 @@ def test_open_leakage_findings_are_warned_about(project, store, add_rows) -> Non
             {"record_id": ids[1], "kind": "duplicate", "score": None, "details": {}}])
     v2 = create_release(store, project)
     warning = next(w for w in v2.warnings if "leakage" in w)
-    assert "1 open leakage finding" in warning and "c1" in warning
+    assert "1 held-out record with open leakage findings" in warning and "c1" in warning
     assert "textloop review" in warning
+
+
+def test_a_record_flagged_by_several_cleanings_counts_once_in_the_leakage_warning(
+        project, store, add_rows) -> None:
+    """Running `textloop clean` again flags the same held-out rows again: the warning counts
+    records, not findings, or every re-run would seem to double the leakage."""
+    ids = add_rows(spam_ham(20))
+    create_release(store, project)
+    for _ in range(2):
+        with store.write() as conn:
+            findings.add(conn, config={}, summary={}, rows=[
+                {"record_id": rid, "kind": "leakage", "score": 0.99,
+                 "details": {"release": "v1", "split": "test"}} for rid in ids[:3]])
+    warning = next(w for w in create_release(store, project).warnings if "leakage" in w)
+    assert warning.startswith("3 held-out records with open leakage findings (cleaning c1, c2)")
 
 
 @pytest.mark.parametrize("bad", ["", "  "])
