@@ -23,7 +23,11 @@ from textloop.storage import Store, runs
 
 SOURCES = ("cv", "val", "test")
 """Where a bare metric name is looked up, in this order, when sorting."""
-BOOKKEEPING = frozenset({"release", "n_train", "n_rows", "best_trial", "trials", "final_run"})
+BOOKKEEPING = frozenset({"release", "n_train", "n_rows", "best_trial", "trials", "final_run",
+                         "calibration", "calibration_choice"})
+"""Params that are not the model's hyper-parameters: what the run was fitted on, and the
+calibrator training kept with its reason (a sentence that would wrap over a dozen lines of
+the table; `textloop train` prints it and the evaluation report shows it)."""
 LOWER_IS_BETTER = ("loss", "ece", "brier_score")
 
 

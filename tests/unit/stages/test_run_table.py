@@ -95,3 +95,16 @@ def test_old_upper_case_statuses_read_as_the_vocabulary(project, store) -> None:
         conn.execute(text("UPDATE runs SET status = 'FINISHED'"))
     assert [r.status for r in run_rows(store)] == ["finished"]
     assert run_rows(store)[0].to_json()["status"] == "finished"
+
+
+def test_the_calibration_choice_is_a_note_not_a_changed_param(project, store, tmp_path) -> None:
+    """`textloop train` logs why it kept or dropped the calibrator as a sentence; the table's
+    params column is for values changed from the defaults and would wrap that sentence over
+    a dozen lines per run. The full set (``--json``) keeps it."""
+    noisy_release(store, project, tmp_path)
+    result = train(store, project, params={"C": 3.0})
+    (shown,) = run_rows(store)
+    assert result.calibration_choice and shown.params["calibration_choice"] == (
+        result.calibration_choice)
+    assert shown.params["calibration"] == result.calibration
+    assert shown.changed == {"C": 3.0}
