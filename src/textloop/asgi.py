@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from textloop.errors import ForbiddenError, InvalidInputError, TextloopError
 from textloop.hosts import host_allowed
+from textloop.texts import STORABLE_ERROR, text_error
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -141,8 +142,16 @@ def field_name(loc: Sequence[Any]) -> str:
 
 
 def invalid_request(exc: RequestValidationError, hint: str) -> InvalidInputError:
-    """FastAPI's validation error as one sentence naming each field and its problem."""
+    """FastAPI's validation error as one sentence naming each field and its problem.
+
+    A body refused only for text the store cannot hold (``StorableText``) gets the same error
+    as a stage's ``check_text``: the field, the problem, its fix and ``details.field``.
+    """
+    errors = exc.errors()
+    if errors and all(e["type"] == STORABLE_ERROR for e in errors):
+        first = errors[0]
+        return text_error(field_name(first["loc"][1:]) or "body", first["ctx"]["problem"])
     problems = "; ".join(f"{field_name(e['loc'][1:]) or 'body'}: "
                          f"{str(e['msg']).removeprefix('Value error, ')}"
-                         for e in exc.errors())
+                         for e in errors)
     return InvalidInputError(f"invalid request ({problems})", hint=hint)

@@ -15,6 +15,7 @@ import unicodedata
 from typing import Annotated
 
 from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from textloop.errors import InvalidInputError
 
@@ -92,14 +93,25 @@ def check_text(text: str, field: str) -> str:
     """
     problem = text_problem(text)
     if problem is not None:
-        raise InvalidInputError(f"{field} {problem}", hint=text_fix(problem), field=field)
+        raise text_error(field, problem)
     return text
+
+
+def text_error(field: str, problem: str) -> InvalidInputError:
+    """The 422 for a ``text_problem`` in ``field``: one message, fix and ``details.field``
+    whichever door (a stage's ``check_text`` or a ``StorableText`` model field) found it."""
+    return InvalidInputError(f"{field} {problem}", hint=text_fix(problem), field=field)
+
+
+STORABLE_ERROR = "storable_text"
+"""The pydantic error type of a ``StorableText`` refusal, which ``asgi.invalid_request``
+turns into ``text_error``."""
 
 
 def _storable(value: object) -> object:
     problem = text_problem(value) if isinstance(value, str) else None
     if problem is not None:
-        raise ValueError(problem)
+        raise PydanticCustomError(STORABLE_ERROR, "{problem}", {"problem": problem})
     return value
 
 

@@ -94,7 +94,10 @@ def test_texts_the_store_cannot_hold_are_refused_before_anything_is_logged(serve
             refused = client.post("/v1/feedback", content=body.encode(),
                                   headers={"content-type": "application/json"})
             assert refused.status_code == 422, refused.text
-            assert f"({field}: contains a" in error_of(refused)["message"]
+            error = error_of(refused)  # the same shape and fix as /v1/classify gives
+            assert error["message"].startswith(field + " contains a"), error
+            assert error["details"] == {"field": field}
+            assert "NUL" in error["hint"] or "surrogate" in error["hint"]
         text = client.get("/metrics").text
     assert metric(text, "textloop_prediction_log_dropped_total") == 0
     with store.read() as conn:

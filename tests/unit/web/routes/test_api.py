@@ -55,7 +55,9 @@ def test_texts_the_store_cannot_hold_are_refused_naming_the_field(web: Web) -> N
             "X-CSRF-Token": user.csrf, "Content-Type": "application/json"})
         assert refused.status_code == 422, (field, refused.text)
         error = refused.json()["error"]
-        assert error["code"] == "invalid_input" and f"{field}: contains a" in error["message"]
+        assert error["code"] == "invalid_input" and error["message"].startswith(
+            f"{field} contains a")
+        assert error["details"] == {"field": field} and error["hint"]  # the fix, as serving
     with web.store.read() as conn:
         assert annotation_log.count(conn) == 0
     assert user.client.post("/api/label", json={"record_id": ids[0], "labels": ["ham"]},
