@@ -13,6 +13,7 @@ import os
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.table import Table
 
 from textloop.cli.console import RichProgress, console, esc
@@ -90,8 +91,16 @@ def versions(
         console.print("No model versions yet. Register a run with `textloop register RUN`.")
         return
     goal = project.spec.goal.metric
-    table = Table("version", "run", "release", f"test {goal}", "test ece", "aliases",
-                  "created", "by")
+    # run, version and aliases are what the user types next: they never truncate; the
+    # rest wraps, so an 80-column terminal still shows them whole
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    for name in ("version", "run"):
+        table.add_column(name, no_wrap=True)
+    for name in ("release", f"test {goal}", "test ece"):
+        table.add_column(name)
+    table.add_column("aliases", no_wrap=True)
+    table.add_column("created", min_width=10)  # the date whole; the time wraps below it
+    table.add_column("by")
     for v in rows:
         m = v["metrics"]
         table.add_row(v["name"], esc(v["run_name"]), v["release_id"] or "-",

@@ -117,3 +117,17 @@ def test_promote_always_says_whether_the_goal_is_met(project, store, tmp_path) -
     assert decision["version"] == "m2" and decision["promoted"] is False
     assert decision["goal"]["met"] is False and decision["goal"]["required"] is True
     assert {r["rule"]: r["status"] for r in decision["rules"]}["goal"] == "fail"
+
+
+def test_versions_in_an_80_column_terminal_show_whole_run_names_and_aliases(
+        project, store, tmp_path) -> None:
+    """The run and aliases are what a user types next (`textloop evaluate RUN`): cut to
+    `tfidf-…` or `challen…` they are useless, so those columns never truncate."""
+    released(store, project, tmp_path)
+    run = train(store, project).run_name
+    invoke(project, "register", run)
+    listed = runner.invoke(app, ["--project", str(project.root), "versions"],
+                           env={"TEXTLOOP_USER": "ana", "COLUMNS": "80"})
+    assert listed.exit_code == 0, listed.output
+    assert "…" not in listed.output, listed.output
+    assert run in listed.output and "challenger" in listed.output
