@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -136,7 +137,15 @@ def _releases_table(rows: list[dict]) -> Table:
 def _runs_table(rows: list[dict], goal_metric: str, task: str) -> Table:
     tested = ("mae", "r2") if task == "regression" else ("macro_f1", "accuracy")
     keys = [f"val/{goal_metric}", *(f"test/{k}" for k in tested)]
-    table = Table("run", "model", "release", "status", *keys, title="Runs")
+    # the run name is what the user types next: it never truncates; headers wrap at the
+    # space ("val" over "macro_f1") so an 80-column terminal still fits every column
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title="Runs")
+    table.add_column("run", no_wrap=True)
+    for name in ("model", "release"):
+        table.add_column(name)
+    table.add_column("status", min_width=len("(interrupted)"))  # "failed" over it, whole
+    for name in keys:
+        table.add_column(name.replace("/", " "))
     for run in rows:
         metrics = run["metrics"]
         shown = [f"{metrics[k]:.4f}" if k in metrics else "-" for k in keys]

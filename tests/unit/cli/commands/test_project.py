@@ -41,6 +41,21 @@ def test_status_lists_labels_releases_and_next_step(project, store, tmp_path) ->
     assert "Next: textloop train" in result.output
 
 
+def test_status_in_an_80_column_terminal_shows_whole_run_names_and_statuses(
+        project, store, tmp_path) -> None:
+    """A run name is what the user types next; cut to `tfidf-lr…` it names nothing."""
+    from textloop.stages.train import train
+
+    released(store, project, tmp_path)
+    run = train(store, project).run_name
+    result = runner.invoke(app, ["--project", str(project.root), "status"],
+                           env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    runs_table = result.output[result.output.index("Runs"):]
+    assert "…" not in runs_table, runs_table
+    assert run in runs_table and "finished" in runs_table
+
+
 def test_every_command_has_an_example_in_its_help() -> None:
     import typer.main
 
