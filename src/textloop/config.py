@@ -230,8 +230,9 @@ def positive_label(labels: Sequence[str], score_labels: Sequence[str] = ()) -> s
     return None
 
 
-PII_KINDS = ("url", "email", "card", "ip", "phone")
-"""Personal-data kinds ``textloop clean`` detects, in the priority order of overlaps."""
+PII_KINDS = ("url", "email", "kr_rrn", "card", "ip", "kr_brn", "kr_phone", "phone")
+"""Personal-data kinds ``textloop clean`` detects, in the priority order of overlaps: a
+Korean number checked against its own rules is more specific than a generic phone or card."""
 
 
 class PiiSettings(_Strict):
