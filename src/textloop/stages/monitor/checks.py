@@ -70,7 +70,7 @@ def _input_check(short: str, comparison: Comparison, settings: MonitoringSetting
     if short in ("text-stats", "oov"):
         extra: dict[str, Any] = {"known_words": comparison.vocabulary} if short == "oov" else {}
         return _run(name, "input", comparison, settings, seed, alpha, ref.texts, cur.texts,
-                    detector=short, **extra)
+                    detector=short, language=comparison.language, **extra)
     return _run(name, "input", comparison, settings, seed, alpha, ref.vectors, cur.vectors,
                 detector=short)
 
@@ -86,21 +86,23 @@ def _categorical_check(short: str, source: str, comparison: Comparison,
 
 def _run(name: str, group: str, comparison: Comparison, settings: MonitoringSettings,
          seed: int, alpha: float, reference: Any, current: Any, *, detector: str | None = None,
-         needs_texts: bool = False, **extra: Any) -> Check:
+         needs_texts: bool = False, language: str | None = None, **extra: Any) -> Check:
     n = len(comparison.current)
     reason = shortfall(comparison, settings, needs_texts)
     if reason:
         return Check(name, group, comparison.slice, NOT_ENOUGH, n, reason=reason)
-    result: DriftResult = detector_for(detector or name, settings, alpha).test(
+    result: DriftResult = detector_for(detector or name, settings, alpha, language).test(
         reference, current, seed=seed, **extra)
     return Check(name, group, comparison.slice, DRIFT if result.drift else OK, n, result)
 
 
-def detector_for(short: str, settings: MonitoringSettings, alpha: float) -> Any:
-    """The registered detector with the monitoring settings it takes."""
+def detector_for(short: str, settings: MonitoringSettings, alpha: float,
+                 language: str | None = None) -> Any:
+    """The registered detector with the monitoring settings it takes (and the project's
+    language, for a detector whose units depend on it)."""
     _, detector = make_detector(short)
     wanted = {"alpha": alpha, "permutations": permutations_for(alpha, settings.permutations),
               "null_windows": settings.null_windows, "max_reference": settings.max_reference,
-              "rows": settings.alert_rows}
+              "rows": settings.alert_rows, "language": language}
     names = {f.name for f in fields(detector)}
     return replace(detector, **{k: v for k, v in wanted.items() if k in names})

@@ -49,7 +49,8 @@ class Reference:
     sample: Rows
     pool: Rows
     vocabulary: frozenset[str]
-    """The training split's words, built once and shared by every slice's OOV check."""
+    """The training split's terms in the project's language (``oov.terms``), built once and
+    shared by every slice's OOV check."""
     labels: list[str]
     proba: np.ndarray
     predicted: list[str]
@@ -58,8 +59,10 @@ class Reference:
 
 def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, split: str,
                    max_reference: int, seed: int = 0,
-                   progress: Progress = NULL_PROGRESS) -> Reference:
-    """The reference sample with the model's served predictions, and the training pool."""
+                   progress: Progress = NULL_PROGRESS, language: str | None = None
+                   ) -> Reference:
+    """The reference sample with the model's served predictions, and the training pool;
+    ``language``: the project's, which decides what the vocabulary's terms are."""
     if release_id is None:
         raise NotFoundError(f"run {loaded.run['name']} has no release to compare with",
                             hint="monitor a version trained on a release (`textloop release`, "
@@ -79,7 +82,8 @@ def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, spli
     actions = Actions.model_validate(loaded.meta.get("actions") or {})
     scores = [actions.score_of(dict(zip(labels, map(float, row), strict=True))) for row in proba]
     return Reference(release_id=release.id, split=chosen, sample=sample, pool=pool,
-                     vocabulary=frozenset(vocabulary(train.texts)), labels=labels, proba=proba,
+                     vocabulary=frozenset(vocabulary(train.texts, language)), labels=labels,
+                     proba=proba,
                      predicted=[labels[int(i)] for i in proba.argmax(axis=1)],
                      bands=[actions.band_for(score) for score in scores])
 

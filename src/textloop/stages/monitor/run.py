@@ -83,7 +83,8 @@ def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOpt
                          since=options.since, until=options.until)
     reference = load_reference(store, loaded, served.release_id,
                                options.reference_split or settings.reference_split,
-                               settings.max_reference, options.seed, progress)
+                               settings.max_reference, options.seed, progress,
+                               language=project.spec.language)
     current, ref_side = _sides(store, loaded, window, reference, project, progress)
     comparisons, notes = _comparisons(project, current, ref_side, reference, labels)
     family = len(comparisons) * drift_checks(settings)
@@ -133,7 +134,8 @@ def _sides(store: Store, loaded: LoadedRun, window: Window, reference: Reference
 def _comparisons(project: Project, current: Side, reference_side: Side, reference: Reference,
                  labels: list[str]) -> tuple[list[tuple[Comparison, np.ndarray]], list[str]]:
     """The whole window, then one comparison per text slice value (with its window rows)."""
-    whole = Comparison(ALL, reference_side, current, reference.vocabulary, labels)
+    language = project.spec.language
+    whole = Comparison(ALL, reference_side, current, reference.vocabulary, labels, language)
     out = [(whole, np.arange(len(current)))]
     specs, skipped = text_slices(project.spec.slices)
     notes = [f"slice {name!r} is not checked: production rows carry no metadata or "
@@ -145,7 +147,7 @@ def _comparisons(project: Project, current: Side, reference_side: Side, referenc
     for key, mask in masks.items():
         comparison = Comparison(
             key, reference_side.subset(mask_for(ref_masks, key, len(reference_side))),
-            current.subset(mask), reference.vocabulary, labels)
+            current.subset(mask), reference.vocabulary, labels, language)
         out.append((comparison, np.flatnonzero(mask)))
     return out, notes
 

@@ -53,8 +53,8 @@ class Side:
 class Comparison:
     """Production against reference for one slice (``all`` for the whole window).
 
-    ``vocabulary``: the words training knows; ``labels``: the model's labels, the columns
-    of both sides' probabilities.
+    ``vocabulary``: the terms training knows; ``labels``: the model's labels, the columns
+    of both sides' probabilities; ``language``: the project's (what a term is, for OOV).
     """
 
     slice: str
@@ -62,6 +62,7 @@ class Comparison:
     current: Side
     vocabulary: frozenset[str]
     labels: list[str]
+    language: str | None = None
 
 
 @dataclass
