@@ -72,9 +72,10 @@ def exact_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
 
 def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[int] = (),
                num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = BALANCED,
-               progress: Progress = NULL_PROGRESS
+               progress: Progress = NULL_PROGRESS, language: str | None = None
                ) -> tuple[list[tuple[int, int]], list[float]]:
-    """(leader, text) pairs with estimated Jaccard >= ``threshold``, and their estimates.
+    """(leader, text) pairs with estimated Jaccard >= ``threshold``, and their estimates
+    (``language``: the project's, which picks the shingles, ``minhash.shingles``).
 
     ``skip`` holds positions left out (for example the second copy of an exact duplicate).
     A leader always comes before the texts linked to it, so "keep the first" keeps leaders.
@@ -86,7 +87,8 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[i
     if len(todo) < 2:
         return pairs, scores
     with progress.task("Near-duplicates (MinHash)", total=len(todo)) as task:
-        sig = minhash.signatures([texts[i] for i in todo], num_perm=num_perm)
+        sig = minhash.signatures([texts[i] for i in todo], num_perm=num_perm,
+                                 language=language)
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
         for row, position in enumerate(todo):
             m = _lean(sig[row])
@@ -102,13 +104,15 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[i
 
 def best_matches(queries: Sequence[str], reference: Sequence[str], threshold: float, *,
                  num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = RECALL,
-                 progress: Progress = NULL_PROGRESS) -> tuple[np.ndarray, np.ndarray]:
+                 progress: Progress = NULL_PROGRESS, language: str | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Each query's most similar reference text, when the estimated Jaccard is >= ``threshold``.
 
     Returns ([len(queries)] reference position or -1, [len(queries)] estimate or 0.0); on a
     tie the earlier reference text wins.
     """
-    index = NearIndex(queries, threshold, num_perm=num_perm, weights=weights)
+    index = NearIndex(queries, threshold, num_perm=num_perm, weights=weights,
+                      language=language)
     return index.best_matches(reference, progress)
 
 
@@ -120,11 +124,12 @@ class NearIndex:
     """
 
     def __init__(self, queries: Sequence[str], threshold: float, *,
-                 num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = RECALL
-                 ) -> None:
+                 num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = RECALL,
+                 language: str | None = None) -> None:
         self.size, self.threshold, self.num_perm = len(queries), threshold, num_perm
-        self.sig = minhash.signatures(queries, num_perm=num_perm)
-        self.vocabulary = np.unique(minhash.shingles(queries)[0])
+        self.language = language
+        self.sig = minhash.signatures(queries, num_perm=num_perm, language=language)
+        self.vocabulary = np.unique(minhash.shingles(queries, language)[0])
         self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
         for row, values in enumerate(self.sig):
             self.lsh.insert(row, _lean(values), check_duplication=False)
@@ -162,7 +167,7 @@ class NearIndex:
         any LSH band cannot be returned by the index (skips a Python-level lookup per
         text, which matters for large ones).
         """
-        keys, starts = minhash.shingles(texts)
+        keys, starts = minhash.shingles(texts, self.language)
         rows = np.flatnonzero(minhash.containment(keys, starts, self.vocabulary)
                               >= self.threshold)
         sig = minhash.min_hashes(*minhash.subset(keys, starts, rows), self.num_perm)
@@ -228,13 +233,14 @@ def clusters(n: int, links: Links) -> list[Cluster]:
 
 def find_links(texts: Sequence[str], *, near_threshold: float,
                semantic: tuple[np.ndarray, np.ndarray] | None = None,
-               progress: Progress = NULL_PROGRESS) -> Links:
-    """Exact and near links over ``texts``, plus the given semantic pairs and similarities."""
+               progress: Progress = NULL_PROGRESS, language: str | None = None) -> Links:
+    """Exact and near links over ``texts``, plus the given semantic pairs and similarities
+    (``language``: the project's, for the near links' shingles)."""
     links = Links()
     exact = exact_pairs(texts)
     links.add(exact, EXACT)
     near, scores = near_pairs(texts, near_threshold, skip=(j for _, j in exact),
-                              progress=progress)
+                              progress=progress, language=language)
     links.add(near, NEAR, scores)
     if semantic is not None:
         links.add(map(tuple, semantic[0].tolist()), SEMANTIC, semantic[1].tolist())

@@ -24,9 +24,10 @@ from textloop.storage import Store
 MAX_PAIRS_SHOWN = 200
 
 
-def find_leakage(store: Store, options: CleanOptions, progress: Progress = NULL_PROGRESS
-                 ) -> tuple[dict[str, Any], list[Finding]]:
-    """Summary (release, counts per split, pairs) and one finding per leaked held-out row."""
+def find_leakage(store: Store, options: CleanOptions, progress: Progress = NULL_PROGRESS,
+                 language: str | None = None) -> tuple[dict[str, Any], list[Finding]]:
+    """Summary (release, counts per split, pairs) and one finding per leaked held-out row;
+    ``language``: the project's, for the near-duplicate shingles."""
     if options.release is None:
         return {"checked": False, "reason": "skipped (--no-leakage)"}, []
     try:
@@ -45,7 +46,7 @@ def find_leakage(store: Store, options: CleanOptions, progress: Progress = NULL_
         found = scan(vectors, 0, options.semantic_threshold, progress=progress)
         semantic = (found.pairs, found.pair_similarity)
     links = find_links(texts, near_threshold=options.near_threshold, semantic=semantic,
-                       progress=progress)
+                       progress=progress, language=language)
     pairs = _cross_split(links.edges, ids, splits)
     summary = _summary(data.id, pairs)
     findings = [Finding(p["record_id"], "leakage", p["similarity"],

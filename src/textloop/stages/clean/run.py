@@ -53,12 +53,13 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
     near = None if data.embeddings is None else scan(
         data.embeddings, options.neighbours, options.semantic_threshold, progress=progress)
     labels = find_label_issues(data, options, None if near is None else near.index, progress)
-    rows, dup_findings, dup_counts = _duplicates(data, near, options, progress)
+    language = project.spec.language
+    rows, dup_findings, dup_counts = _duplicates(data, near, options, progress, language)
     outliers, outlier_findings = _outliers(data, near)
     problems, problem_findings = _text_problems(data, options.max_chars)
     pii, pii_findings = find_personal_data(data.ids, data.texts, progress,
                                            project.spec.clean.pii.expected)
-    leakage, leak_findings = find_leakage(store, options, progress)
+    leakage, leak_findings = find_leakage(store, options, progress, language)
     result = CleanResult(
         cleaning_id="", n_records=len(data.records), classes=data.classes,
         config=_config(options, labels.summary.models, labels.summary.method),
@@ -78,10 +79,11 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
 
 
 def _duplicates(data: CleanInputs, near: Neighbours | None, options: CleanOptions,
-                progress: Progress) -> tuple[list[dict[str, Any]], list[Finding], dict[str, int]]:
+                progress: Progress, language: str | None
+                ) -> tuple[list[dict[str, Any]], list[Finding], dict[str, int]]:
     semantic = None if near is None else (near.pairs, near.pair_similarity)
     links = find_links(data.texts, near_threshold=options.near_threshold, semantic=semantic,
-                       progress=progress)
+                       progress=progress, language=language)
     groups = clusters(len(data.records), links)
     rows = cluster_rows(groups, data.ids, data.texts, data.labels)
     return rows, duplicate_findings(groups, rows, links, data.ids), match_counts(links)

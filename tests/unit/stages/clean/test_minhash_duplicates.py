@@ -102,3 +102,22 @@ def test_semantic_links_join_clusters_without_lexical_overlap() -> None:
     found = clusters(3, links)
     assert [c.members for c in found] == [[0, 2]]
     assert found[0].matches == {"semantic": 1}
+
+
+def test_korean_texts_are_shingled_by_character_pairs() -> None:
+    keys, starts = minhash.shingles(["학교에 갔다", "왜"], "ko")
+    assert starts.tolist() == [0, 5]  # 학교 교에 "에 " " 갔" 갔다, then the lone 왜
+    assert len(keys) == 6 and keys[0] == ord("학") | ord("교") << 21
+    assert keys[5] == ord("왜")  # a text shorter than a shingle is one padded shingle
+    english = [BASE, BASE.upper(), "Lunch at noon tomorrow?", "", "é"]
+    assert np.array_equal(minhash.signatures(english, language="en"),
+                          minhash.signatures(english))
+    short = ["어제 본 영화가 진짜 재밌었다", "어제 본 영화이 진짜 재밌었다"]  # a particle changed
+
+    def jaccard(language: str | None) -> float:
+        keys, starts = minhash.shingles(short, language)
+        first, second = set(keys[:starts[1]].tolist()), set(keys[starts[1]:].tolist())
+        return len(first & second) / len(first | second)
+
+    assert round(jaccard(None), 3) == 0.674  # 29 of 43 five-byte shingles shared
+    assert round(jaccard("ko"), 3) == 0.765  # 13 of 17 character pairs

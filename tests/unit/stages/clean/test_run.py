@@ -134,3 +134,19 @@ def test_expected_personal_data_kinds_are_neither_flagged_nor_redacted(project, 
              for t in s.texts]
     assert any("http://win.example.com/claim" in t for t in texts)  # the signal stays
     assert any("www.prizes.example.net/now, mail [EMAIL]" in t for t in texts)
+
+
+def test_a_korean_project_finds_short_comments_differing_by_a_particle(
+        project, store, tmp_path) -> None:
+    """The project's language reaches the near-duplicate shingles (character pairs)."""
+    project.spec.language = "ko"
+    project.save()
+    pairs = [("오늘 본 영화가 정말 재밌었어요", "오늘 본 영화는 정말 재밌었어요"),
+             ("이 노래가 요즘 제일 좋아요", "이 노래는 요즘 제일 좋아요")]
+    korean = [(text, "ham") for pair in pairs for text in pair]
+    import_rows(store, project, tmp_path, rows(60) + korean)
+    create_release(store, project)
+    result = clean(store, project, FAST)
+    grouped = [{sample["text"] for sample in c["samples"]} for c in result.clusters]
+    for pair in pairs:
+        assert any(set(pair) <= members for members in grouped), (pair, grouped)
