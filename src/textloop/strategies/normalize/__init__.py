@@ -1,0 +1,1 @@
+"""Optional text normalisers: pure functions from a text to the text a model should read."""
