@@ -701,7 +701,10 @@ class ProjectSpec(_Strict):
         if not isinstance(data, dict) or data.get("task") != "regression":
             return data
         data = {"labels": [], **data, "goal": data.get("goal") or {"metric": "r2", "target": 0.5}}
-        training = dict(data.get("training") or {})
+        training = data.get("training")
+        if isinstance(training, BaseModel):  # re-validated on assignment: already settled
+            return data
+        training = dict(training or {})
         training.setdefault("loss", "mse")
         return {**data, "training": training}
 

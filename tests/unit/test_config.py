@@ -191,6 +191,13 @@ def test_regression_spec_defaults_and_mismatches(tmp_path: Path) -> None:
         assert found in info.value.message, text
 
 
+def test_a_regression_spec_takes_an_assigned_language(tmp_path: Path) -> None:
+    """Import records the detected language by assignment, which re-validates the spec."""
+    spec = load_spec(write(tmp_path, "name: x\ntask: regression\ntraining: {epochs: 3}\n"))
+    spec.language = "ko"
+    assert spec.language == "ko" and spec.training.loss == "mse" and spec.training.epochs == 3
+
+
 def test_serving_allowed_hosts_are_bare_host_names() -> None:
     from textloop.config import ServingSettings
 
