@@ -46,12 +46,12 @@ def carry_decisions(conn: Connection, rows: Sequence[dict[str, Any]],
     states = annotation_log.label_states(conn, sorted({row["record_id"] for row in rows}))
     carried = 0
     for row in rows:
-        decision = settled.get((row["record_id"], row["kind"], states.get(row["record_id"], "")))
-        if decision is None:
+        standing = settled.get((row["record_id"], row["kind"], states.get(row["record_id"], "")))
+        if standing is None:
             continue
-        row["status"] = statuses[decision["action"]]
+        row["status"] = statuses[standing["action"]]
         row["details"] = {**(row.get("details") or {}), "carried": {
-            "decision": decision["id"], "cleaning": decision["cleaning_id"],
-            "action": decision["action"], "reviewer": decision["reviewer"]}}
+            "decision": standing["id"], "cleaning": standing["cleaning_id"],
+            "action": standing["action"], "reviewer": standing["reviewer"]}}
         carried += 1
     return carried

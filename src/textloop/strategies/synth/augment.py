@@ -74,7 +74,7 @@ class Augmenter:
                 at = attempt % len(brief.seeds)
                 seed = brief.seeds[at]
                 text: str | None = self.edit(shown.seeds[at], shown, rng)
-                if self.protects:
+                if self.protects and text is not None:
                     text = masks[at].restore(text)
                 if text is not None and novel.admit(text):
                     out.append(Candidate(text=text, label=brief.label, generator=self.name,

@@ -11,7 +11,7 @@ next finding shown is the next one the filter keeps.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
@@ -38,7 +38,7 @@ Filter = Annotated[review.ReviewFilter, Depends(query_filter)]
 
 
 def panel(request: Request, context: WebContext, flt: review.ReviewFilter, notice: str = "",
-          template: str = "_review_panel.html", **values: object) -> Response:
+          template: str = "_review_panel.html", **values: Any) -> Response:
     """The panel with the next open finding the filter keeps, or what to do instead."""
     queue = review.review_queue(context.store, context.project, flt=flt)
     given = query_string(flt.to_dict())
