@@ -129,3 +129,10 @@ def words_are_units(tag: str | None) -> bool:
     """False for languages where a space-split word is not a unit of meaning (see
     ``_UNSEGMENTED``): their text features should be character n-grams. Unknown: True."""
     return base_language(tag) not in _UNSEGMENTED
+
+
+def may_be_english(tag: str | None) -> bool:
+    """Whether a project's texts may be English, so English resources (WordNet, English
+    stop words) apply: no tag yet, ``en`` in any region, or Latin script not yet narrowed
+    down (``und-Latn``, which detection records for English until a user says more)."""
+    return tag is None or base_language(tag) == "en" or tag.lower() == "und-latn"

@@ -7,6 +7,7 @@ import pytest
 from textloop.languages import (
     detect_language,
     detect_scripts,
+    may_be_english,
     script_of,
     words_are_units,
 )
@@ -71,3 +72,10 @@ def test_digits_punctuation_and_emoji_have_no_script() -> None:
 def test_words_are_not_units_in_korean_japanese_chinese_thai() -> None:
     assert not any(words_are_units(tag) for tag in ("ko", "ko-KR", "KO", "ja", "zh-Hans", "th"))
     assert all(words_are_units(tag) for tag in ("en", "und-Latn", "mul", "ru", None))
+
+
+@pytest.mark.parametrize(("tag", "english"), [
+    (None, True), ("en", True), ("EN-gb", True), ("und-Latn", True),
+    ("ko", False), ("ja", False), ("und-Cyrl", False), ("fr", False), ("mul", False)])
+def test_only_english_or_undetermined_latin_may_be_english(tag, english) -> None:
+    assert may_be_english(tag) is english

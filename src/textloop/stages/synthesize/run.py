@@ -32,7 +32,15 @@ from textloop.stages.synthesize.seeds import lexical_embedder, seeds_for, untrus
 from textloop.stages.synthesize.targets import Target, champion_f1, pick_targets
 from textloop.stages.task_support import require_classification
 from textloop.storage import Store, synth
-from textloop.strategies.synth import Brief, Candidate, Generator, Request, Seed, make_generator
+from textloop.strategies.synth import (
+    Brief,
+    Candidate,
+    Generator,
+    Request,
+    Seed,
+    check_language,
+    make_generator,
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +70,7 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     default label scorer."""
     require_classification(project, "textloop synth")
     spec, settings = project.spec, project.spec.synth
+    check_language(options.generator or settings.generator, spec.language)
     with progress.task("Reading labeled records"):
         pool = load_pool(store, project)
     champion = None if options.labels else champion_f1(store, progress)

@@ -6,9 +6,11 @@ from textloop.strategies.synth.base import (
     Generator,
     Request,
     Seed,
+    check_language,
     generator_names,
     make_generator,
 )
 
-__all__ = ["Brief", "Candidate", "Generator", "Request", "Seed", "generator_names",
+__all__ = ["Brief", "Candidate", "Generator", "Request", "Seed", "check_language",
+           "generator_names",
            "make_generator"]

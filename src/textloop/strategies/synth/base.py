@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from textloop.errors import ConfigError
+from textloop.languages import may_be_english
 from textloop.progress import Progress
 from textloop.registry import REGISTRY
 
@@ -74,6 +76,22 @@ def make_generator(name: str, **settings: Any) -> Generator:
     generator = factory(**settings)
     generator.name = full
     return generator
+
+
+def check_language(name: str, language: str | None) -> None:
+    """Refuse, before anything is read or built, a generator that only works on English
+    (it reads English WordNet: ``english_only`` on its class) for a project whose
+    ``language`` is not English: on Korean or Japanese text it would find no synonyms and
+    make nothing, after loading WordNet and the pool for nothing."""
+    _register_builtins()
+    full, factory = REGISTRY.resolve(FAMILY, name)
+    if getattr(factory, "english_only", False) and not may_be_english(language):
+        raise ConfigError(
+            f"generator {full} reads English WordNet, and this project's language is "
+            f"{language!r}: it would find no words to use",
+            hint="use a generator that works on any language: --generator typo, swap or "
+                 "delete (model-free), or an LLM such as openai (synth.generator in "
+                 "textloop.yaml; see docs/synthetic.md)")
 
 
 def generator_names() -> Sequence[str]:

@@ -56,6 +56,8 @@ class SynonymReplacement(Augmenter):
     WordNet is read from ``wordnet_dir``, or found in its usual places; without it the
     generator cannot be made (``MissingDataError`` saying how to install it)."""
 
+    english_only = True  # WordNet is English: refused for other languages (check_language)
+
     def __init__(self, rate: float = 0.1, senses: int = 2,
                  wordnet_dir: str | None = None) -> None:
         super().__init__(rate)

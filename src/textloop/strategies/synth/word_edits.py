@@ -56,6 +56,8 @@ class RandomInsertion(Augmenter):
     of the text's content words when WordNet is installed (``source: wordnet``), otherwise
     a content word of another seed of the same class (``source: seeds``)."""
 
+    english_only = True  # WordNet's synonyms, English stop words: check_language
+
     def __init__(self, rate: float = 0.1, senses: int = 2,
                  wordnet_dir: str | None = None) -> None:
         super().__init__(rate)

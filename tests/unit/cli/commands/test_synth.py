@@ -123,3 +123,14 @@ def test_a_record_taken_back_out_says_how_to_bring_it_back(project_v1) -> None:
     shown = runner.invoke(app, ["--project", str(project_v1.root), "show", item["record_id"]])
     assert "from synthetic synth:s1" in shown.output
     assert f"accept it again: textloop synth accept s1 {item['n']}" in shown.output
+
+
+def test_synth_with_synonyms_on_a_korean_project_says_what_works_instead(project_v1) -> None:
+    project_v1.spec.language = "ko"
+    project_v1.save()
+    result = invoke(project_v1, "--generator", "synonym", "--no-embeddings")
+    flat = " ".join(result.output.split())
+    assert result.exit_code == 6, result.output
+    assert "textloop.synth.synonym.v2 reads English WordNet" in flat
+    assert "language is 'ko'" in flat and "--generator typo" in flat
+    assert "s1" not in invoke(project_v1, "list").output

@@ -91,3 +91,32 @@ def test_a_class_without_seeds_is_skipped_with_a_note(project_v1, store) -> None
     assert any("'other' skipped" in note for note in done.notes)
     assert done.counts["other"]["generated"] == 0 and done.counts["spam"]["generated"] == 5
     assert done.batch["config"]["notes"] == done.notes
+
+
+@pytest.mark.parametrize("generator", ["synonym", "insert"])
+def test_a_wordnet_generator_on_a_korean_project_is_refused_before_any_work(
+        project_v1, store, monkeypatch, generator) -> None:
+    import textloop.stages.synthesize.run as run
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the pool was read before the language was checked")
+
+    monkeypatch.setattr(run, "load_pool", no_work)
+    project_v1.spec.language = "ko"
+    use(project_v1, generator)
+    with pytest.raises(ConfigError, match=r"English WordNet.*language is 'ko'") as raised:
+        synthesize(store, project_v1, FAST)
+    hint = raised.value.hint or ""
+    assert all(name in hint for name in ("typo", "swap", "delete", "openai"))
+    with store.read() as conn:
+        assert synth.list_batches(conn) == []
+
+
+@pytest.mark.parametrize("language", [None, "en", "en-GB", "und-Latn"])
+def test_a_wordnet_generator_runs_on_english_or_unset_latin_projects(
+        project_v1, store, language) -> None:
+    project_v1.spec.language = language
+    use(project_v1, "insert")  # without WordNet installed, it inserts words of other seeds
+    done = synthesize(store, project_v1, SynthOptions(classes=1, per_class=3,
+                                                      embeddings=False))
+    assert done.batch["generator"] == "textloop.synth.insert.v2"
