@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from textloop.hangul import KEYS, jamo
+
 # canonical forms, longest first so 개새끼 wins over 새끼
 LEXICON = ("개새끼", "씨발", "시발", "병신", "존나", "새끼", "지랄", "미친", "닥쳐", "꺼져",
            "븅신", "씹", "좆")
@@ -28,31 +30,13 @@ ABBREVIATIONS = {"ㄱㅅㄲ": "개새끼", "ㅆㅂ": "씨발", "ㅅㅂ": "시발
                  "ㅄ": "병신", "ㅈㄴ": "존나", "ㅅㄲ": "새끼", "ㅈㄹ": "지랄", "ㅁㅊ": "미친",
                  "ㄷㅊ": "닥쳐", "ㄲㅈ": "꺼져"}
 
-_INITIALS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
-_MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
-_FINALS = ("", "ㄱ", "ㄲ", "ㄳ", "ㄴ", "ㄵ", "ㄶ", "ㄷ", "ㄹ", "ㄺ", "ㄻ", "ㄼ", "ㄽ", "ㄾ",
-           "ㄿ", "ㅀ", "ㅁ", "ㅂ", "ㅄ", "ㅅ", "ㅆ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ")
-# the two-set keyboard: each jamo's key (compound vowels and finals are typed as two)
-_KEYS = dict(zip("ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔㅁㄴㅇㄹㅎㅗㅓㅏㅣㅋㅌㅊㅍㅠㅜㅡㅃㅉㄸㄲㅆㅒㅖ",
-                 "qwertyuiopasdfghjklzxcvbnmQWERTOP", strict=True))
-_KEYS.update({"ㅘ": "hk", "ㅙ": "ho", "ㅚ": "hl", "ㅝ": "nj", "ㅞ": "np", "ㅟ": "nl",
-              "ㅢ": "ml", "ㄳ": "rt", "ㄵ": "sw", "ㄶ": "sg", "ㄺ": "fr", "ㄻ": "fa",
-              "ㄼ": "fq", "ㄽ": "ft", "ㄾ": "fx", "ㄿ": "fv", "ㅀ": "fg", "ㅄ": "qt"})
 _SEPARATORS = r"[\d.,*_~!@#$%^&+=/\\|'`\-]"
 _HANGUL = "가-힣ㄱ-ㅎㅏ-ㅣ"
 
 
-def jamo(syllable: str) -> tuple[str, str, str]:
-    """(initial, medial, final) of a precomposed Hangul syllable (final may be empty)."""
-    index = ord(syllable) - 0xAC00
-    if not 0 <= index < 11172:
-        raise ValueError(f"{syllable!r} is not a precomposed Hangul syllable")
-    return _INITIALS[index // 588], _MEDIALS[index % 588 // 28], _FINALS[index % 28]
-
-
 def dubeolsik(word: str) -> str:
     """The Latin keys that type ``word`` on a two-set Korean keyboard left in Latin mode."""
-    return "".join(_KEYS[j] for syllable in word for j in jamo(syllable) if j)
+    return "".join(KEYS[j] for syllable in word for j in jamo(syllable) if j)
 
 
 def deobfuscate(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Typos: adjacent letters swapped, a letter dropped or a letter inserted, in some words."""
+"""Typos: adjacent letters swapped, a letter dropped or a letter inserted, in some words;
+keyboard slips onto a neighbouring key, on QWERTY or, for Hangul, on the two-set layout."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import random
 import re
 import string
 
+from textloop.hangul import FINALS, INITIALS, JAMO_OF_KEY, KEYS, MEDIALS, compose, is_syllable, jamo
 from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
 
@@ -74,3 +76,51 @@ def keyboard_typo(word: str, rng: random.Random) -> str:
         return word[:i] + slip + word[i + 1:]
     at = i + rng.randint(0, 1)  # the slipped key lands before or after the intended one
     return word[:at] + slip + word[at:]
+
+
+def _dubeolsik_neighbours() -> dict[str, str]:
+    """Each single-key jamo's neighbours on the two-set Korean keyboard: the jamo of the
+    QWERTY keys next to its key (a shifted jamo such as ㄲ slips onto unshifted keys)."""
+    return {j: "".join(JAMO_OF_KEY[k] for k in QWERTY_NEIGHBOURS[key.lower()])
+            for j, key in KEYS.items() if len(key) == 1}
+
+
+DUBEOLSIK_NEIGHBOURS = _dubeolsik_neighbours()
+_DOUBLED = {"ㄱ": "ㄲ", "ㅅ": "ㅆ"}  # the finals a repeated key turns into one final
+HANGUL_OR_TWO_LETTERS = re.compile(f"{TWO_LETTERS.pattern}|[가-힣]", re.DOTALL)
+
+
+def hangul_typo(word: str, rng: random.Random) -> str:
+    """``word`` with one jamo of one of its Hangul syllables slipped, the syllable recomposed:
+    the initial, the vowel or the final replaced by a neighbouring key's jamo on the two-set
+    layout, the final's last key dropped, or a final ㄱ/ㅅ doubled (ㄲ/ㅆ). Typos on Hangul
+    must work on jamo: a Latin-letter edit of a syllable is not a slip anyone makes, and
+    inserting or deleting whole syllables changes the word far more than one key does.
+    Characters other than Hangul syllables are left as they are; ``word`` must hold one."""
+    i = rng.choice([at for at, ch in enumerate(word) if is_syllable(ch)])
+    initial, medial, final = jamo(word[i])
+    options = {
+        "initial": [compose(j, medial, final) for j in DUBEOLSIK_NEIGHBOURS[initial]
+                    if j in INITIALS],
+        "medial": [compose(initial, j, final) for j in DUBEOLSIK_NEIGHBOURS.get(medial, "")
+                   if j in MEDIALS],
+        "final": [compose(initial, medial, j) for j in DUBEOLSIK_NEIGHBOURS.get(final, "")
+                  if final and j in FINALS],
+        "drop": [compose(initial, medial, _last_key_dropped(final))] if final else [],
+        "double": [compose(initial, medial, _DOUBLED[final])] if final in _DOUBLED else [],
+    }
+    kind = rng.choice([kind for kind, slips in options.items() if slips])
+    return word[:i] + rng.choice(options[kind]) + word[i + 1:]
+
+
+def _last_key_dropped(final: str) -> str:
+    """The final left when its last key is missed: ㄺ (ㄹ, ㄱ) gives ㄹ, a one-key one none."""
+    keys = KEYS[final]
+    return JAMO_OF_KEY[keys[0]] if len(keys) == 2 else ""
+
+
+def script_typo(word: str, rng: random.Random) -> str:
+    """A jamo slip (``hangul_typo``) in a word with Hangul syllables, else ``keyboard_typo``."""
+    if any(map(is_syllable, word)):
+        return hangul_typo(word, rng)
+    return keyboard_typo(word, rng)

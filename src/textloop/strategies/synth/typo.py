@@ -1,7 +1,11 @@
-"""Keyboard typos: some words of a seed hit with a slip onto a neighbouring QWERTY key.
+"""Keyboard typos: some words of a seed hit with a slip onto a neighbouring key.
 
 The noise real users type (see ``perturb.typos.keyboard_typo``), so a classifier trained
 on the variants copes with misspelt input; the words and their order are otherwise kept.
+Version 3 picks the unit by script: a word with Hangul syllables gets a jamo slip on the
+two-set layout (``perturb.typos.hangul_typo``), any other word the QWERTY slip of
+version 2, which stays registered unchanged so an old batch's configuration makes the
+same texts again.
 """
 
 from __future__ import annotations
@@ -10,7 +14,12 @@ import random
 
 from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
-from textloop.strategies.perturb.typos import TWO_LETTERS, keyboard_typo
+from textloop.strategies.perturb.typos import (
+    HANGUL_OR_TWO_LETTERS,
+    TWO_LETTERS,
+    keyboard_typo,
+    script_typo,
+)
 from textloop.strategies.synth.augment import Augmenter, unprotected
 from textloop.strategies.synth.base import Brief, Seed
 
@@ -23,3 +32,13 @@ class KeyboardTypos(Augmenter):
 
     def edit(self, seed: Seed, brief: Brief, rng: random.Random) -> str:
         return edit_some_words(seed.text, rng, self.rate, TWO_LETTERS, keyboard_typo)
+
+
+@REGISTRY.register("textloop.synth.typo.v3")
+class ScriptTypos(KeyboardTypos):
+    """Version 2 with Korean typed as Korean: a word holding a Hangul syllable (even a
+    one-syllable word, which has two or three jamo to slip) gets one jamo slip, recomposed
+    into valid Hangul; other words are chosen and edited exactly as version 2 does."""
+
+    def edit(self, seed: Seed, brief: Brief, rng: random.Random) -> str:
+        return edit_some_words(seed.text, rng, self.rate, HANGUL_OR_TWO_LETTERS, script_typo)
