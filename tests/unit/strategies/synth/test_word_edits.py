@@ -56,3 +56,27 @@ def test_insert_without_wordnet_takes_words_of_the_other_seeds(tmp_path: Path) -
         added = Counter(c.text.split()) - Counter(seed.text.split())
         assert added and set(added) <= set(other.text.split())
     assert candidates[0].params["source"] == "seeds"
+
+
+KOREAN = Brief("neg", "", (
+    Seed("k1", "배송이 너무 느려서 결국 환불을 요청했습니다"),
+    Seed("k2", "학교에 가는 길에 친구를 만났어요 정말 반가웠어요")))
+
+
+def test_swap_and_delete_move_whole_eojeol_in_korean() -> None:
+    """A Korean word between spaces (eojeol) is a stem with its particle or ending: moved
+    or dropped whole, 학교에 stays 학교에, never 학교 apart from 에."""
+    seeds = {seed.record_id: seed.text.split() for seed in KOREAN.seeds}
+    for name in ("swap", "delete"):
+        gen = make_generator(name, rate=0.3)
+        candidates = gen.generate(Request(KOREAN, 6, seed=2), NULL_PROGRESS)
+        assert len(candidates) == 6
+        for candidate in candidates:
+            before, after = seeds[candidate.seed_ids[0]], candidate.text.split()
+            assert after != before
+            if name == "swap":
+                assert Counter(after) == Counter(before)
+            else:
+                assert len(after) == len(before) - round(0.3 * len(before))
+                rest = iter(before)
+                assert all(word in rest for word in after)  # the others, in order
