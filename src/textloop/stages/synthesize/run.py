@@ -32,15 +32,8 @@ from textloop.stages.synthesize.seeds import lexical_embedder, seeds_for, untrus
 from textloop.stages.synthesize.targets import Target, champion_f1, pick_targets
 from textloop.stages.task_support import require_classification
 from textloop.storage import Store, synth
-from textloop.strategies.synth import (
-    Brief,
-    Candidate,
-    Generator,
-    Request,
-    Seed,
-    check_language,
-    make_generator,
-)
+from textloop.strategies.synth import Brief, Candidate, Generator, Request, Seed, make_generator
+from textloop.strategies.synth.base import check_language
 
 
 @dataclass(frozen=True)
