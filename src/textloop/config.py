@@ -626,7 +626,8 @@ class SynthEvaluation(_Strict):
 class SynthSettings(_Strict):
     """What ``textloop synth`` makes (docs/synthetic.md).
 
-    ``generator``: a generator's short or full name; ``options`` are passed to it as they
+    ``generator``: a generator's short or full name (unset: ``synonym`` for an English
+    project, ``typo`` for any other, since WordNet is English); ``options`` are passed to it as they
     are (``base_url``, ``model``, ``api_key_env``, ``temperature``...). ``per_class``: texts
     asked for per target class; ``classes``: how many target classes are picked (the lowest
     per-class F1 of the champion, else the rarest labels). ``seeds_per_class``: real examples
@@ -635,7 +636,8 @@ class SynthSettings(_Strict):
     instead of a classifier.
     """
 
-    generator: str = Field("synonym", min_length=1)
+    generator: str | None = Field(None, min_length=1)
+    """None: the project's language decides (``synonym`` for English, ``typo`` otherwise)."""
     options: dict[str, Any] = Field(default_factory=dict)
     per_class: int = Field(50, ge=1, le=100_000)
     classes: int = Field(3, ge=1, le=1000)

@@ -29,7 +29,7 @@ def message(tmp_path: Path, extra: str) -> str:
 
 def test_defaults_ask_a_model_free_generator_for_three_classes() -> None:
     synth = SynthSettings()
-    assert (synth.generator, synth.per_class, synth.classes) == ("synonym", 50, 3)
+    assert (synth.generator, synth.per_class, synth.classes) == (None, 50, 3)
     assert synth.evaluate.seeds == 5 and synth.evaluate.max_class_f1_loss == 0.01
     assert synth.evaluate.min_macro_f1_delta == 0.005 and synth.gate.given() == {}
 

@@ -33,7 +33,7 @@ from textloop.stages.synthesize.targets import Target, champion_f1, pick_targets
 from textloop.stages.task_support import require_classification
 from textloop.storage import Store, synth
 from textloop.strategies.synth import Brief, Candidate, Generator, Request, Seed, make_generator
-from textloop.strategies.synth.base import check_language
+from textloop.strategies.synth.base import check_language, default_generator
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     default label scorer."""
     require_classification(project, "textloop synth")
     spec, settings = project.spec, project.spec.synth
-    check_language(options.generator or settings.generator, spec.language)
+    check_language(generator_name(project, options.generator), spec.language)
     with progress.task("Reading labeled records"):
         pool = load_pool(store, project)
     champion = None if options.labels else champion_f1(store, progress)
@@ -95,13 +95,19 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     return SynthResult(batch, targets, counts, notes)
 
 
+def generator_name(project: Project, name: str | None = None) -> str:
+    """The generator asked for: the command's, else ``synth.generator``, else the language's
+    default."""
+    return name or project.spec.synth.generator or default_generator(project.spec.language)
+
+
 def build_generator(project: Project, name: str | None = None) -> Generator:
     """The configured generator with ``synth.options`` (and ``synth.template``); an option it
     does not take is a configuration error naming the key."""
     settings = project.spec.synth
     extra = {"template": settings.template} if settings.template else {}
     try:
-        return make_generator(name or settings.generator, **settings.options, **extra)
+        return make_generator(generator_name(project, name), **settings.options, **extra)
     except TypeError as exc:
         raise ConfigError(f"synth.options: {exc}",
                           hint="remove the option from the synth section of textloop.yaml, or "

@@ -94,6 +94,12 @@ def check_language(name: str, language: str | None) -> None:
                  "textloop.yaml; see docs/synthetic.md)")
 
 
+def default_generator(language: str | None) -> str:
+    """The generator a project gets when it names none: WordNet synonyms for English, Hangul-
+    and QWERTY-aware typos for every other language (synonyms would find no words there)."""
+    return "synonym" if may_be_english(language) else "typo"
+
+
 def generator_names() -> Sequence[str]:
     """Every registered generator's short name."""
     _register_builtins()

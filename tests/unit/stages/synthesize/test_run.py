@@ -112,6 +112,18 @@ def test_a_wordnet_generator_on_a_korean_project_is_refused_before_any_work(
         assert synth.list_batches(conn) == []
 
 
+@pytest.mark.parametrize(("language", "expected"), [(None, "synonym"), ("en", "synonym"),
+                                                     ("ko", "typo"), ("ja", "typo")])
+def test_a_project_naming_no_generator_gets_its_languages_default(
+        project_v1, language, expected) -> None:
+    from textloop.stages.synthesize.run import generator_name
+
+    project_v1.spec.language = language
+    project_v1.spec.synth.generator = None
+    assert generator_name(project_v1) == expected
+    assert generator_name(project_v1, "swap") == "swap"
+
+
 @pytest.mark.parametrize("language", [None, "en", "en-GB", "und-Latn"])
 def test_a_wordnet_generator_runs_on_english_or_unset_latin_projects(
         project_v1, store, language) -> None:
