@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape as esc
@@ -15,7 +17,7 @@ from textloop.progress import Task
 if TYPE_CHECKING:  # rich.progress loads with the first bar, not on every start
     from rich.progress import Progress
 
-__all__ = ["RichProgress", "console", "err_console", "esc", "render_error"]
+__all__ = ["RichProgress", "console", "err_console", "esc", "print_json", "render_error"]
 
 console = Console(highlight=False, emoji=False)  # ":a:" in user text stays text
 err_console = Console(stderr=True, highlight=False, emoji=False)
@@ -73,3 +75,13 @@ def render_error(error: TextloopError) -> None:
     err_console.print(f"[bold red]Error:[/] {esc(error.message)}", soft_wrap=True)
     if error.hint:
         err_console.print(f"[bold]Hint:[/] {esc(error.hint)}", soft_wrap=True)
+
+
+def print_json(data: Any) -> None:
+    """One JSON document on stdout, for ``--json``: what a script parses, never rich markup.
+
+    Every ``--json`` command renders its result's ``to_dict()`` here so that all of them
+    share one format (indented, UTF-8 kept, paths and timestamps as strings).
+    """
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()

@@ -47,6 +47,13 @@ class EvaluationResult:
     goal_met: bool | None
     model_card: Path | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop evaluate --json`` prints: the metrics and where the files are."""
+        return {"run_name": self.run_name, "split": self.split, "goal_met": self.goal_met,
+                "metrics": self.metrics, "report_html": str(self.report_html),
+                "metrics_json": str(self.metrics_json),
+                "model_card": None if self.model_card is None else str(self.model_card)}
+
 
 def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "test",
                  compare_embedders: bool = False,

@@ -110,6 +110,17 @@ class Lineage:
     rows_per_split: dict[str, int]
     row_ids: list[tuple[str, str, str]] | None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The trace as ``textloop lineage --json`` prints it; row ids (with ``--ids``) as
+        ``{"id", "split", "label"}`` objects so a script reads them by name."""
+        return {"version": self.version, "run": self.run, "release": self.release,
+                "release_path": None if self.release_path is None else str(self.release_path),
+                "release_card": None if self.release_card is None else str(self.release_card),
+                "rows_per_split": self.rows_per_split,
+                "row_ids": None if self.row_ids is None else [
+                    {"id": rid, "split": split, "label": label}
+                    for rid, split, label in self.row_ids]}
+
 
 def lineage(store: Store, version_ref: str, *, with_ids: bool = False) -> Lineage:
     """Version -> run -> release -> row ids (counted per split; listed with ``with_ids``)."""

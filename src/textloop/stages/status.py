@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from textloop.config import Project
@@ -47,6 +47,11 @@ class ProjectStatus:
     @property
     def labeled_share(self) -> float:
         return self.labeled / self.records if self.records else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop status --json`` prints: the same facts as the tables, with the
+        derived share, so a script never recomputes what the terminal shows."""
+        return {**asdict(self), "labeled_share": self.labeled_share}
 
 
 def project_status(store: Store, project: Project) -> ProjectStatus:

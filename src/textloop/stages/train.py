@@ -64,6 +64,17 @@ class TrainResult:
     calibration_choice: str | None = None
     """Which calibration was kept and the evidence (also the run param of that name)."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop train --json`` prints: the run, its validation metrics, bands,
+        and the training curves' verdict for iterative models."""
+        return {"run_id": self.run_id, "run_name": self.run_name, "model": self.model,
+                "release_id": self.release_id, "n_train": self.n_train,
+                "metrics": self.metrics, "bundle_path": self.bundle_path,
+                "seconds": self.seconds, "calibration": self.calibration,
+                "calibration_choice": self.calibration_choice, "bands": self.bands,
+                "notes": self.notes,
+                "training": None if self.training is None else self.training.to_json()}
+
 
 def train(store: Store, project: Project, *, model: str | None = None, release: str = "latest",
           params: dict[str, Any] | None = None, calibration: str | None = None,

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.bands import print_bands, print_calibration
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.error_analysis import print_error_analysis
 from textloop.cli.inference import print_inference
@@ -48,6 +48,8 @@ def train(
     calibration: Annotated[str | None, typer.Option(
         help="Calibrator fitted on validation: temperature, isotonic or none "
              "(default: calibration.method in textloop.yaml).")] = None,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the run and its validation metrics as JSON.")] = False,
 ) -> None:
     """Train a model on a release's train split and record the run.
 
@@ -61,6 +63,9 @@ def train(
         result = train_model(store, project, model=model, release=release,
                              params=_parse_params(param), calibration=calibration,
                              progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     console.print(f"Run [bold]{result.run_name}[/] ({result.model}) on {result.release_id}: "
                   f"{result.n_train:,} training rows in {result.seconds:.1f}s")
     for key, value in sorted(result.metrics.items()):
@@ -97,6 +102,8 @@ def evaluate(
     compare_embedders: Annotated[bool, typer.Option(
         help="Also score and time the head on each embedder variant (fp32, int8, int8 "
              "truncated): embed-lr and embed-mlp runs.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print the metrics and file paths as JSON.")] = False,
 ) -> None:
     """Score a run on a release split; write an HTML report and a JSON file."""
     from textloop.stages.evaluate import evaluate_run
@@ -105,6 +112,9 @@ def evaluate(
     with open_store(project) as store:
         result = evaluate_run(store, project, run, split=split, probes=probes,
                               compare_embedders=compare_embedders, progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     m = result.metrics
     headline = (f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_num(m.get('r2'))}"
                 if "mae" in m else f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}")

@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import console, esc
+from textloop.cli.console import console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -76,7 +76,9 @@ def _goal(metric: str | None, target: float | None, task: str) -> Goal | None:
 
 
 @app.command(epilog="Example: textloop status")
-def status() -> None:
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
+) -> None:
     """Show the project at a glance: records, labels per class, releases, runs and scores."""
     from textloop.stages.status import project_status
     from textloop.stages.task_support import next_train_hint, target_summary
@@ -84,6 +86,9 @@ def status() -> None:
     project = current_project()
     with open_store(project) as store:
         info = project_status(store, project)
+    if as_json:
+        print_json(info.to_dict())
+        return
     goal = info.goal
     console.print(f"[bold]{esc(info.name)}[/]  {esc(info.root)}\n"
                   f"store: {esc(info.store_url)}   goal: {esc(goal['metric'])} "

@@ -16,7 +16,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.context import RUN_HELP, VERSION_HELP, current_project, open_store
 from textloop.cli.main import app
 
@@ -80,12 +80,12 @@ def versions(
         moves = alias_history(store) if history else []
     note = versions_note(rows)
     if as_json:
-        typer.echo(json.dumps({
+        print_json({
             "versions": [{"version": v["name"], "number": v["version"], "run": v["run_name"],
                           "release": v["release_id"], "metrics": v["metrics"],
                           "aliases": v["aliases"], "created_at": v["created_at"],
                           "created_by": v["created_by"]} for v in rows],
-            "note": note, **({"history": moves} if history else {})}, indent=2, default=str))
+            "note": note, **({"history": moves} if history else {})})
         return
     if not rows:
         console.print("No model versions yet. Register a run with `textloop register RUN`.")
@@ -182,6 +182,7 @@ def lineage(
     version: Annotated[str, typer.Argument(help=VERSION_HELP)],
     ids: Annotated[bool, typer.Option("--ids", help="Print every row id (split, label).")
                    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the trace as JSON.")] = False,
 ) -> None:
     """Trace a version to its run, its release and the release's row ids."""
     from textloop.stages.registry import lineage as trace
@@ -189,6 +190,9 @@ def lineage(
     project = current_project()
     with open_store(project) as store:
         found = trace(store, version, with_ids=ids)
+    if as_json:
+        print_json(found.to_dict())
+        return
     v, run = found.version, found.run
     console.print(f"{v['name']} ({', '.join(v['aliases']) or 'no alias'}) -> run "
                   f"{esc(run['name'])} ({esc(run['model'])}, bundle {run['bundle_sha256'] or '-'})")

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from textloop.cli.console import RichProgress, console
+from textloop.cli.console import RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -73,13 +73,18 @@ def _counts_table(info: ReleaseInfo) -> Table:
 
 
 @app.command(epilog="Example: textloop releases")
-def releases() -> None:
+def releases(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the releases as JSON.")] = False,
+) -> None:
     """List releases: id, when, how many rows, parent and what changed."""
     from textloop.stages.release import list_releases
 
     project = current_project()
     with open_store(project) as store:
         entries = list_releases(store)
+    if as_json:
+        print_json([entry.to_dict() for entry in entries])
+        return
     if not entries:
         console.print("No releases yet. Create one with `textloop release`.")
         return

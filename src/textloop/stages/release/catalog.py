@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from textloop.stages.release.diff import describe_counts
 from textloop.stages.release.files import release_folder
@@ -20,6 +21,10 @@ class ReleaseSummary:
     changes: str
     message: str
     path: Path
+
+    def to_dict(self) -> dict[str, Any]:
+        """One release as ``textloop releases --json`` lists it (the path as a string)."""
+        return {**asdict(self), "path": str(self.path)}
 
 
 def list_releases(store: Store) -> list[ReleaseSummary]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -110,3 +111,27 @@ def test_predict_and_evaluate_take_versions_and_aliases(project, store, tmp_path
     assert "tfidf-lr-2 on validation" in evaluated.output
     missing = invoke(project, "predict", "champion", "hi")
     assert missing.exit_code == 3 and "not a run, a model version or an alias" in missing.output
+
+
+def test_train_and_evaluate_json_print_one_document_with_the_metrics(project, store,
+                                                                     tmp_path) -> None:
+    """Progress stays on stderr: stdout parses whole, and holds what the text says."""
+    released(store, project, tmp_path)
+    trained = invoke(project, "train", "--model", "tfidf-lr", "--json")
+    assert trained.exit_code == 0, trained.output
+    run = json.loads(trained.stdout)
+    assert run["run_name"] == "tfidf-lr-1" and run["release_id"] == "v1"
+    assert run["model"].split(".")[2] == "tfidf-lr" and run["n_train"] > 0
+    assert 0.0 <= run["metrics"]["val/macro_f1"] <= 1.0
+    assert run["training"] is None and isinstance(run["bands"], list)
+
+    text = invoke(project, "evaluate", "tfidf-lr-1", "--no-probes")
+    evaluated = invoke(project, "evaluate", "tfidf-lr-1", "--no-probes", "--json")
+    assert evaluated.exit_code == 0, evaluated.output
+    result = json.loads(evaluated.stdout)
+    assert result["run_name"] == "tfidf-lr-1" and result["split"] == "test"
+    metrics = result["metrics"]
+    assert f"macro-F1 {metrics['macro_f1']:.4f}" in text.output
+    assert f"accuracy {metrics['accuracy']:.4f}" in text.output
+    assert result["report_html"].endswith("report.html")
+    assert json.loads(Path(result["metrics_json"]).read_text())["macro_f1"] == metrics["macro_f1"]

@@ -129,3 +129,27 @@ def test_init_refuses_a_look_alike_label_with_a_message_not_a_traceback(tmp_path
     assert result.exit_code == InvalidInputError.exit_code
     assert "looks like the label 'spam'" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "p").exists()
+
+
+def test_status_json_is_one_document_with_the_tables_facts(project, store, tmp_path) -> None:
+    """A script reads counts, releases and runs by name, not by parsing rich tables."""
+    import json
+
+    from textloop.stages.train import train
+
+    released(store, project, tmp_path)
+    run = train(store, project).run_name
+    shown = runner.invoke(app, ["--project", str(project.root), "status"])
+    result = runner.invoke(app, ["--project", str(project.root), "status", "--json"])
+    assert result.exit_code == 0, result.output
+    info = json.loads(result.stdout)
+    assert info["name"] == project.spec.name and info["records"] > 0
+    assert f"records: {info['records']:,}" in shown.output
+    assert f"labeled: {info['labeled']:,}" in shown.output
+    assert set(info["per_label"]) == {"spam", "ham"}
+    assert sum(info["per_label"].values()) == info["labeled"]
+    assert info["labeled_share"] == info["labeled"] / info["records"]
+    assert [r["id"] for r in info["releases"]] == ["v1"]
+    assert [(r["name"], r["status"]) for r in info["runs"]] == [(run, "finished")]
+    assert "val/macro_f1" in info["runs"][0]["metrics"]
+    assert info["goal"]["metric"] == project.spec.goal.metric

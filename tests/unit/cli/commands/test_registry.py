@@ -131,3 +131,24 @@ def test_versions_in_an_80_column_terminal_show_whole_run_names_and_aliases(
     assert listed.exit_code == 0, listed.output
     assert "…" not in listed.output, listed.output
     assert run in listed.output and "challenger" in listed.output
+
+
+def test_lineage_json_names_the_run_release_and_row_ids(project, store, tmp_path) -> None:
+    import json
+
+    released(store, project, tmp_path)
+    run = train(store, project).run_name
+    assert invoke(project, "register", run).exit_code == 0
+    text = invoke(project, "lineage", "m1")
+    result = invoke(project, "lineage", "m1", "--ids", "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["version"]["name"] == "m1" and found["run"]["name"] == run
+    assert found["release"]["id"] == "v1"
+    total = sum(found["rows_per_split"].values())
+    assert f"{total:,} row ids" in text.output
+    assert len(found["row_ids"]) == total
+    assert {r["split"] for r in found["row_ids"]} == set(found["rows_per_split"])
+    assert {r["label"] for r in found["row_ids"]} <= {"spam", "ham"}
+    assert found["release_card"].startswith(found["release_path"])
+    assert json.loads(invoke(project, "lineage", "m1", "--json").stdout)["row_ids"] is None

@@ -66,3 +66,29 @@ def test_a_plain_release_prints_the_inherited_group_column(project, tmp_path) ->
     dropped = runner.invoke(app, [*base, "--group-col", "none"])
     assert "group column: none (--group-col none)" in dropped.output
     assert "'video' of v2 is dropped" in dropped.output.replace("\n", " ")
+
+
+def test_releases_json_lists_each_release_with_its_facts(project, tmp_path) -> None:
+    import json
+
+    _import(project, tmp_path)
+    for message in ("first", "second"):
+        assert runner.invoke(app, ["--project", str(project.root), "release", "--message",
+                                   message]).exit_code == 0
+    result = runner.invoke(app, ["--project", str(project.root), "releases", "--json"])
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)
+    assert [(e["id"], e["parent"], e["rows"], e["message"]) for e in entries] == [
+        ("v1", None, 30, "first"), ("v2", "v1", 30, "second")]
+    assert entries[1]["changes"] == "no changes since v1"
+    assert entries[0]["path"] == str(project.root / ".textloop" / "releases" / "v1")
+    shown = runner.invoke(app, ["--project", str(project.root), "releases"])
+    assert "no changes since v1" in shown.output and "second" in shown.output
+
+
+def test_releases_json_of_a_project_without_releases_is_an_empty_list(project) -> None:
+    import json
+
+    result = runner.invoke(app, ["--project", str(project.root), "releases", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
