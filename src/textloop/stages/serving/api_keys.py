@@ -58,6 +58,12 @@ class ApiKey:
     def allows(self, scope: str) -> bool:
         return scope in self.scopes
 
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop keys list --json`` prints: never the secret's hash, which only
+        the server's check needs."""
+        return {"name": self.name, "key_id": self.key_id, "scopes": list(self.scopes),
+                "rate": self.rate, "status": "revoked" if self.revoked else "active"}
+
 
 def require_scope(key: ApiKey | None, scope: str) -> None:
     """403 when ``key`` lacks ``scope``; None (a server without keys) may call anything."""

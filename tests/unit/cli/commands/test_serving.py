@@ -114,3 +114,23 @@ def _ready(url: str) -> bool:
         return all(httpx.get(f"{url}/readyz").status_code == 200 for _ in range(4))
     except httpx.TransportError:
         return False
+
+
+def test_keys_list_json_names_scopes_rate_and_status_never_the_secret(project, store) -> None:
+    import json
+
+    created = invoke(project, "keys", "create", "billing", "--rate", "100/s")
+    key = re.search(r"tl_\S+", created.output).group(0)
+    invoke(project, "keys", "create", "batch-job")
+    invoke(project, "keys", "revoke", "batch-job")
+    listed = invoke(project, "keys", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    rows = {row["name"]: row for row in json.loads(listed.stdout)}
+    assert rows["billing"]["rate"] == "100/s" and rows["billing"]["status"] == "active"
+    assert rows["batch-job"]["status"] == "revoked" and rows["batch-job"]["rate"] is None
+    assert rows["billing"]["key_id"] in invoke(project, "keys", "list").output
+    assert rows["billing"]["scopes"] and "secret_hash" not in rows["billing"]
+    assert key.split("_", 2)[2] not in listed.stdout and "scrypt" not in listed.stdout
+    assert invoke(project, "keys", "revoke", "billing").exit_code == 0
+    after = json.loads(invoke(project, "keys", "list", "--json").stdout)
+    assert {row["status"] for row in after} == {"revoked"}

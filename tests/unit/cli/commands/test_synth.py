@@ -134,3 +134,20 @@ def test_synth_with_synonyms_on_a_korean_project_says_what_works_instead(project
     assert "textloop.synth.synonym.v2 reads English WordNet" in flat
     assert "language is 'ko'" in flat and "--generator typo" in flat
     assert "s1" not in invoke(project_v1, "list").output
+
+
+def test_list_json_gives_each_batch_its_counts_and_decision(project_v1) -> None:
+    assert json.loads(invoke(project_v1, "list", "--json").stdout) == []
+    assert invoke(project_v1, *FAST, "--per-class", "10").exit_code == 0
+    invoke(project_v1, "reject", "s1", "--reason", "too repetitive")
+    listed = invoke(project_v1, "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    [batch] = json.loads(listed.stdout)
+    assert batch["id"] == "s1" and batch["generator"] == "textloop.synth.swap.v2"
+    assert set(batch["counts"]) == {"spam", "ham"}
+    assert all(c["generated"] == 10 for c in batch["counts"].values())
+    assert (batch["decision"], batch["decided_by"], batch["reason"]) == (
+        "held_back", "ana", "too repetitive")
+    accepted = sum(c["accepted"] for c in batch["counts"].values())
+    row = next(line for line in invoke(project_v1, "list").output.splitlines() if "s1" in line)
+    assert f"│ {accepted} " in row
