@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import console
+from textloop.cli.console import console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -34,7 +33,7 @@ def agreement(
     with open_store(project) as store:
         report = agreement_report(store, project, min_shared=min_shared)
     if as_json:
-        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        print_json(report.to_dict())
         return
     _print_report(report)
 

@@ -3,14 +3,13 @@ leakage; print a summary and point to the report."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import RichProgress, console
+from textloop.cli.console import RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -64,10 +63,9 @@ def clean(
     with open_store(project) as store:
         result = run_clean(store, project, options, redact=redact, progress=RichProgress())
     if as_json:
-        typer.echo(json.dumps({"cleaning_id": result.cleaning_id, **result.summary(),
-                               "report": str(result.report_html),
-                               "redacted_release": result.redacted_release},
-                              indent=2, ensure_ascii=False))
+        print_json({"cleaning_id": result.cleaning_id, **result.summary(),
+                    "report": str(result.report_html),
+                    "redacted_release": result.redacted_release})
     else:
         print_result(result)
 

@@ -4,7 +4,6 @@ release the served model was trained on; a table of checks and the report path."
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import time
 from typing import TYPE_CHECKING, Annotated
@@ -13,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import RichProgress, console
+from textloop.cli.console import RichProgress, console, print_json
 from textloop.cli.context import VERSION_HELP, current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -68,7 +67,7 @@ def monitor(
     with open_store(project) as store:
         result = run_monitor(store, project, options, progress=RichProgress())
     if as_json:
-        typer.echo(json.dumps(_json(result), indent=2, ensure_ascii=False))
+        print_json(_json(result))
     else:
         print_result(result)
     if fail_on_drift and result.status == "drift":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Annotated, Any
 
@@ -10,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import console, esc
+from textloop.cli.console import console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -31,7 +30,7 @@ def show(
     with open_store(project) as store:
         found = record_history(store, project, record_id)
     if as_json:
-        typer.echo(json.dumps(_as_dict(found), indent=2, ensure_ascii=False, default=str))
+        print_json(_as_dict(found))
         return
     rec = found.record
     console.print(f"[bold]record {esc(rec.id)}[/]  from {esc(rec.source_kind)}"

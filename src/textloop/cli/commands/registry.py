@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
 import os
 from typing import Annotated, Any
 
@@ -148,7 +147,7 @@ def promote(
         decision = promote_version(store, project, version, actor=actor(), force=force,
                                    reason=reason)
     if as_json:
-        typer.echo(json.dumps(decision.to_json(), indent=2))
+        print_json(decision.to_json())
         if not decision.promoted:
             raise decision.refusal()
         return

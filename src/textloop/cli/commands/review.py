@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -10,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import console
+from textloop.cli.console import console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -52,7 +51,7 @@ def review(
     with open_store(project) as store:
         summary = review_summary(store, cleaning, project=project, flt=flt)
     if as_json:
-        typer.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+        print_json(summary.to_dict())
         return
     table = Table("finding", *STATUSES, title=f"Review of {summary.cleaning_id}: "
                                               f"{summary.open:,} open, {summary.decided:,} decided")

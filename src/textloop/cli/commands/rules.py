@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import RichProgress, console
+from textloop.cli.console import RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -49,7 +48,7 @@ def _analyze(gold_kinds: list[str], as_json: bool) -> None:
     with open_store(project) as store:
         analysis = evaluate_rules(store, project, gold_kinds=gold_kinds, progress=RichProgress())
     if as_json:
-        typer.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
+        print_json(analysis.to_dict())
     else:
         _print_analysis(analysis)
 
@@ -62,7 +61,7 @@ def _apply(method: str, min_confidence: float, as_json: bool) -> None:
         result = apply_weak_labels(store, project, method=method, min_confidence=min_confidence,
                                    progress=RichProgress())
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        print_json(result.to_dict())
     else:
         _print_applied(result)
 

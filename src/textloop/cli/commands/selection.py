@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.commands.modeling import _parse_params
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -110,7 +109,7 @@ def runs(
     with open_store(project) as store:
         rows = run_rows(store, release=release, sort=sort)
     if as_json:
-        typer.echo(json.dumps([r.to_json() for r in rows], indent=2, default=str))
+        print_json([r.to_json() for r in rows])
         return
     if not rows:
         console.print("No runs yet. Train one with `textloop train` or `textloop cv`.")

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -80,7 +79,7 @@ def synth(
                                 "notes": result.notes}
         if evaluated is not None:
             body["evaluation"] = evaluated[0].to_dict()
-        typer.echo(json.dumps(body, indent=2, ensure_ascii=False))
+        print_json(body)
         return
     print_batch(result)
     if evaluated is not None:
@@ -176,8 +175,7 @@ def evaluate_command(
         result, decided = _evaluate(store, project, batch, release=release, seeds=seeds,
                                     model=model)
     if as_json:
-        typer.echo(json.dumps({"batch": result.batch_id, **result.to_dict()}, indent=2,
-                              ensure_ascii=False))
+        print_json({"batch": result.batch_id, **result.to_dict()})
         return
     print_evaluation(result, decided)
 
@@ -240,7 +238,7 @@ def show(
         view = show_batch(store, batch, status=status, label=label)
     b = view.batch
     if as_json:
-        typer.echo(json.dumps({"batch": b, "items": view.items}, indent=2, ensure_ascii=False))
+        print_json({"batch": b, "items": view.items})
         return
     console.print(Text(f"Batch {b['id']}: {b['generator']}, {view.total:,} items, "
                        f"{_decision(b, why=True)}"))
