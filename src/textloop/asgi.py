@@ -9,14 +9,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi.exceptions import RequestValidationError
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from textloop.errors import ForbiddenError, InvalidInputError, TextloopError
 from textloop.hosts import host_allowed
-from textloop.texts import STORABLE_ERROR, text_error
+from textloop.texts import text_error, text_problem
+
+STORABLE_ERROR = "storable_text"
+"""The pydantic error type of a ``StorableText`` refusal, which ``invalid_request``
+turns into ``text_error``."""
+
+
+def _storable(value: object) -> object:
+    problem = text_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise PydanticCustomError(STORABLE_ERROR, "{problem}", {"problem": problem})
+    return value
+
+
+StorableText = Annotated[str, BeforeValidator(_storable)]
+"""A request-body string field that must pass ``texts.text_problem`` (pydantic models of the
+HTTP adapters): the validation error names the field and the problem. It runs before
+pydantic's own checks, whose length limits would otherwise refuse a lone surrogate with a
+message about parsing."""
+
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

@@ -12,10 +12,6 @@ import hashlib
 import html
 import re
 import unicodedata
-from typing import Annotated
-
-from pydantic import BeforeValidator
-from pydantic_core import PydanticCustomError
 
 from textloop.errors import InvalidInputError
 
@@ -99,27 +95,8 @@ def check_text(text: str, field: str) -> str:
 
 def text_error(field: str, problem: str) -> InvalidInputError:
     """The 422 for a ``text_problem`` in ``field``: one message, fix and ``details.field``
-    whichever door (a stage's ``check_text`` or a ``StorableText`` model field) found it."""
+    whichever door (a stage's ``check_text`` or ``asgi.StorableText`` field) found it."""
     return InvalidInputError(f"{field} {problem}", hint=text_fix(problem), field=field)
-
-
-STORABLE_ERROR = "storable_text"
-"""The pydantic error type of a ``StorableText`` refusal, which ``asgi.invalid_request``
-turns into ``text_error``."""
-
-
-def _storable(value: object) -> object:
-    problem = text_problem(value) if isinstance(value, str) else None
-    if problem is not None:
-        raise PydanticCustomError(STORABLE_ERROR, "{problem}", {"problem": problem})
-    return value
-
-
-StorableText = Annotated[str, BeforeValidator(_storable)]
-"""A request-body string field that must pass ``text_problem`` (pydantic models of the
-HTTP adapters): the validation error names the field and the problem. It runs before
-pydantic's own checks, whose length limits would otherwise refuse a lone surrogate with a
-message about parsing."""
 
 
 def content_hash(text: str) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from textloop.texts import StorableText
+from textloop.asgi import StorableText
 
 
 class _Body(BaseModel):

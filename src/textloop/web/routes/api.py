@@ -14,8 +14,8 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from textloop.asgi import StorableText
 from textloop.stages import labeling
-from textloop.texts import StorableText
 from textloop.web.auth import Context, Posting, SignedIn
 from textloop.web.context import WebContext
 
