@@ -26,6 +26,8 @@ class CleanInputs:
     y: np.ndarray
     """[n] class index of each record's label."""
     embeddings: np.ndarray | None
+    language: str | None = None
+    """The project's language: the out-of-fold models featurize as training would."""
 
     @property
     def ids(self) -> list[str]:
@@ -56,7 +58,7 @@ def load_inputs(store: Store, project: Project, *, embed: bool = True,
     index = {label: i for i, label in enumerate(classes)}
     y = np.array([index[r.label] for r in records], dtype=np.int64)
     vectors = embed_texts(store, [r.text for r in records], progress) if embed else None
-    return CleanInputs(records, classes, y, vectors)
+    return CleanInputs(records, classes, y, vectors, project.spec.language)
 
 
 def embed_texts(store: Store, texts: list[str], progress: Progress = NULL_PROGRESS

@@ -37,7 +37,7 @@ def find_label_issues(data: CleanInputs, options: CleanOptions,
     for model in options.models:
         name, proba = out_of_fold_proba(model, data.texts, data.embeddings, data.labels,
                                         data.classes, folds=options.folds, seed=options.seed,
-                                        progress=progress)
+                                        language=data.language, progress=progress)
         names.append(name)
         views.append(proba)
     knn = (None if neighbour_index is None

@@ -40,11 +40,12 @@ def check_folds(labels: Sequence[str], folds: int) -> None:
 
 def out_of_fold_proba(model: str, texts: Sequence[str], embeddings: np.ndarray | None,
                       labels: Sequence[str], classes: Sequence[str], *, folds: int = 5,
-                      seed: int = 0, progress: Progress = NULL_PROGRESS
-                      ) -> tuple[str, np.ndarray]:
-    """(full model name, [n, len(classes)] probabilities), columns in ``classes`` order."""
+                      seed: int = 0, language: str | None = None,
+                      progress: Progress = NULL_PROGRESS) -> tuple[str, np.ndarray]:
+    """(full model name, [n, len(classes)] probabilities), columns in ``classes`` order;
+    ``model`` starts from its defaults for ``language``, as in ``textloop train``."""
     check_folds(labels, folds)
-    full_name, estimator = make_model(model)
+    full_name, estimator = make_model(model, language=language)
     x: Any = embeddings if getattr(estimator, "needs_embeddings", False) else list(texts)
     if x is None:
         raise InvalidInputError(f"model {full_name} needs embeddings, none were given",

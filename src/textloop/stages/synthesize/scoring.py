@@ -54,7 +54,7 @@ def make_scorer(store: Store, project: Project, pool: RealPool,
         with store.read() as conn:
             version = registry.get_version(conn, CHAMPION)
     except NotFoundError:
-        return _quick(pool, progress)
+        return _quick(pool, project.spec.language, progress)
     loaded = load_run(store, version["run_id"])
     classes = [str(c) for c in loaded.model.classes_]
 
@@ -75,13 +75,14 @@ def _judge(project: Project) -> Scorer:
     return Scorer(ask, f"LLM judge {judge.name}")
 
 
-def _quick(pool: RealPool, progress: Progress) -> Scorer:
-    """tf-idf + logistic regression on the real records outside the test split; no scorer
-    when they hold fewer than two labels."""
+def _quick(pool: RealPool, language: str | None, progress: Progress) -> Scorer:
+    """tf-idf + logistic regression (featurized for the project's ``language``, as training
+    would) on the real records outside the test split; no scorer when they hold fewer than
+    two labels."""
     rows = [r for r in pool.records if r.id not in pool.test_ids]
     if len({r.label for r in rows}) < 2:
         return Scorer(None, "none: fewer than two labels among the real records")
-    full_name, model = make_model(QUICK_MODEL)
+    full_name, model = make_model(QUICK_MODEL, language=language)
     with progress.task(f"Fitting {QUICK_MODEL} on {len(rows):,} real records to check labels"):
         model.fit([r.text for r in rows], [r.label for r in rows])
     classes = [str(c) for c in model.classes_]

@@ -64,3 +64,25 @@ def test_bad_input_is_refused_with_a_hint(labels: list[str], folds: int, message
     with pytest.raises(InvalidInputError, match=message) as info:
         check_folds(labels, folds)
     assert info.value.hint
+
+
+def test_out_of_fold_models_featurize_for_the_projects_language() -> None:
+    """Every Korean word here is new (a stem glued to a syllable pair seen once), so word
+    n-grams learn nothing; character n-grams, Korean's default in training, see the stem.
+    The cleaning views must featurize as training does, or they judge labels blind."""
+    syllables = [chr(0xAC00 + 37 * i) for i in range(80)]
+    texts, labels = [], []
+    for i in range(80):
+        suffix = syllables[i] + syllables[(i * 7 + 3) % 80]
+        stem, label = ("학교", "spam") if i % 2 else ("회사", "ham")
+        texts.append(stem + suffix)
+        labels.append(label)
+    truth = np.array([CLASSES.index(label) for label in labels])
+
+    def true_class_share(language: str | None) -> float:
+        _, proba = out_of_fold_proba("tfidf-lr", texts, None, labels, CLASSES, folds=5,
+                                     language=language)
+        return float(proba[np.arange(len(texts)), truth].mean())
+
+    assert true_class_share(None) < 0.6
+    assert true_class_share("ko") > 0.75
