@@ -57,13 +57,8 @@ def resolve_version(conn: Connection, ref: str) -> dict[str, Any]:
 
 def _version(conn: Connection, ref: str) -> dict[str, Any] | None:
     """The version ``m3``/``v3``/``3`` or an alias names, None when there is none."""
-    number = registry.parse_version(ref)
-    if number is None:
-        number = registry.aliases(conn).get(ref)
-    if number is None:
-        return None
     try:
-        return registry.get_version(conn, str(number))
+        return registry.get_version(conn, ref)
     except NotFoundError:
         return None
 
