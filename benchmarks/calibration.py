@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
+from textloop.measures.calibration import expected_calibration_error, fit_calibration
 from textloop.models.classifiers import make_model
-from textloop.stages.calibration import expected_calibration_error, fit_calibration
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _dev_sets import FRACTIONS, arguments, load, machine_line, split, spread, write_results

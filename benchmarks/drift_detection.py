@@ -43,8 +43,8 @@ from typing import Any
 import numpy as np
 
 from textloop.config import Actions
+from textloop.measures.calibration import fit_calibration
 from textloop.models.classifiers import make_model
-from textloop.stages.calibration import fit_calibration
 from textloop.strategies.drift import make_detector
 from textloop.strategies.drift.base import permutations_for
 from textloop.strategies.drift.oov import vocabulary

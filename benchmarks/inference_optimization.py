@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from textloop.models.classifiers import make_model
-from textloop.stages.embedder_comparison import LATENCY_TEXTS, compare_embedders
-from textloop.stages.modeling import LoadedRun
+from textloop.stages.runs.loading import LoadedRun
+from textloop.stages.select.embedders import LATENCY_TEXTS, compare_embedders
 from textloop.storage import Store
 from textloop.wheels import cache_dir
 

@@ -76,9 +76,9 @@ def load_texts(data: Path, n: int) -> list[tuple[str, str]]:
 def build_project(folder: Path, n_records: int) -> tuple[Any, Any, str]:
     """Project with ``n_records`` imported and queued; returns (project, store, token)."""
     from textloop.config import Label
-    from textloop.stages.annotators import add_annotator
     from textloop.stages.ingest import ImportOptions, import_file
-    from textloop.stages.project import init_project
+    from textloop.stages.label.annotators import add_annotator
+    from textloop.stages.project.init import init_project
     from textloop.storage import Store, queue, records
 
     project = init_project(folder / "bench", labels=[Label(name=n) for n in LABELS],

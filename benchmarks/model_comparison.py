@@ -29,11 +29,11 @@ from typing import Any
 import numpy as np
 
 from textloop.config import Label, Project, ProjectSpec
+from textloop.measures.metrics import compute_metrics
 from textloop.models.classifiers import make_model
-from textloop.stages.metrics import compute_metrics
-from textloop.stages.modeling import align_proba
-from textloop.stages.train import apply_training_defaults
-from textloop.stages.training_monitor import fit_monitored
+from textloop.stages.runs.loading import align_proba
+from textloop.stages.train.monitoring import fit_monitored
+from textloop.stages.train.training import apply_training_defaults
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _dev_sets import FRACTIONS, arguments, load, machine_line, split, spread, write_results

@@ -50,7 +50,7 @@ from _dev_sets import machine_line, write_results
 from _machine import machine_info
 
 from textloop.config import find_project
-from textloop.stages.predict import Prediction
+from textloop.stages.predict.prediction import Prediction
 from textloop.stages.serving.prediction_log import log_row
 from textloop.storage import Store, predictions
 

@@ -60,9 +60,9 @@ def make_project(folder: Path, rows: list[dict[str, str]]) -> tuple[Path, str]:
     """A project with the rows imported, released and an embed-lr run trained on them."""
     from textloop.config import Label
     from textloop.stages.ingest import ImportOptions, import_file
-    from textloop.stages.project import init_project
+    from textloop.stages.project.init import init_project
     from textloop.stages.release import create_release
-    from textloop.stages.train import train
+    from textloop.stages.train.training import train
     from textloop.storage import Store
 
     data = folder / "sms.jsonl"

@@ -68,17 +68,17 @@ import numpy as np
 import yaml
 
 from textloop.config import Label, Project, load_spec
+from textloop.measures.metrics import compute_metrics
 from textloop.models.classifiers import make_model
 from textloop.progress import NULL_PROGRESS, Task
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.metrics import compute_metrics
-from textloop.stages.modeling import align_proba, load_run, model_inputs
-from textloop.stages.project import init_project
-from textloop.stages.promotion import promote
-from textloop.stages.registry import register_run
+from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release, load_release
+from textloop.stages.runs.loading import align_proba, load_run, model_inputs
 from textloop.stages.synthesize import SynthOptions, evaluate_batch, synthesize
-from textloop.stages.train import train
+from textloop.stages.train.training import train
+from textloop.stages.versions.promotion import promote
+from textloop.stages.versions.register import register_run
 from textloop.storage import Store, synth
 
 sys.path.insert(0, str(Path(__file__).parent))

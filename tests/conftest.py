@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from textloop.config import Label, Project
-from textloop.stages.project import init_project
+from textloop.stages.project.init import init_project
 from textloop.storage import Store
 
 # ../shared/data next to the checkout, or wherever $TEXTLOOP_TEST_DATA points

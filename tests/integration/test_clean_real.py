@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import shared_data
 from textloop.stages.clean import clean
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labels import labeled_records
+from textloop.stages.label.resolution import labeled_records
 
 pytestmark = [pytest.mark.integration, pytest.mark.model, pytest.mark.slow]
 NOISE = 0.2

@@ -19,7 +19,7 @@ from textloop.cli.main import app
 from textloop.config import Label, Project
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.ingest.formats import ReadOptions
-from textloop.stages.project import init_project
+from textloop.stages.project.init import init_project
 from textloop.storage import Store, annotation_log, records
 
 pytestmark = pytest.mark.integration

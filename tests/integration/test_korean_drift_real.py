@@ -81,10 +81,10 @@ def test_monitor_of_a_korean_project_counts_syllable_pairs(tmp_path) -> None:
     from textloop.config import Label, MonitoringSettings
     from textloop.stages.ingest import ImportOptions, import_file
     from textloop.stages.monitor import MonitorOptions, monitor
-    from textloop.stages.project import init_project
-    from textloop.stages.registry import register_run
+    from textloop.stages.project.init import init_project
     from textloop.stages.release import create_release
-    from textloop.stages.train import train
+    from textloop.stages.train.training import train
+    from textloop.stages.versions.register import register_run
     from textloop.storage import Store
 
     with gzip.open(shared_data("korean", "korean_hate_speech.jsonl.gz"), "rt",

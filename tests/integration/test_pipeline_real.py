@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 
 from tests.conftest import shared_data
 from textloop.config import Label
-from textloop.stages.evaluate import evaluate_run
+from textloop.stages.evaluate.evaluation import evaluate_run
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.predict import predict
-from textloop.stages.project import init_project
+from textloop.stages.predict.prediction import predict
+from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release
-from textloop.stages.train import train
+from textloop.stages.train.training import train
 from textloop.storage import Store
 from textloop.storage.schema import embeddings
 

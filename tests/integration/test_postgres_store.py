@@ -21,12 +21,12 @@ import pytest
 
 from tests.unit.stages.pipeline_fixtures import write_dataset
 from textloop.config import Label
-from textloop.stages.evaluate import evaluate_run
+from textloop.stages.evaluate.evaluation import evaluate_run
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labels import labeled_records
-from textloop.stages.project import init_project
+from textloop.stages.label.resolution import labeled_records
+from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release, load_release
-from textloop.stages.train import train
+from textloop.stages.train.training import train
 from textloop.storage import Store, records, runs
 
 pytestmark = pytest.mark.integration
@@ -205,7 +205,7 @@ def test_api_keys_from_before_scopes_keep_both_on_postgres(pg_project) -> None:
 
 def test_a_row_postgres_refuses_costs_only_itself_in_the_prediction_log(pg_project) -> None:
     """PostgreSQL refuses NUL in text (SQLite stores it): the batch is retried row by row."""
-    from textloop.stages.predict import Prediction
+    from textloop.stages.predict.prediction import Prediction
     from textloop.stages.serving.prediction_log import PredictionLog, log_row
 
     _, store = pg_project
@@ -229,7 +229,7 @@ def test_a_v9_postgres_store_gains_session_generations(pg_project) -> None:
 
     from sqlalchemy import text
 
-    from textloop.stages.annotators import get_annotator, reset_token, sign_out
+    from textloop.stages.label.annotators import get_annotator, reset_token, sign_out
     from textloop.storage import annotators, schema
 
     _, store = pg_project
@@ -257,7 +257,7 @@ def test_a_v8_store_upgrades_run_statuses_and_owners_on_postgres(pg_project) -> 
 
     from sqlalchemy import text
 
-    from textloop.stages.recovery import recover_runs
+    from textloop.stages.runs.recovery import recover_runs
     from textloop.storage import schema
     from textloop.storage.migrations import MIGRATIONS
 

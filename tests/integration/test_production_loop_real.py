@@ -30,17 +30,17 @@ from textloop.stages.active_learn.production import (
     ProductionSuggestResult,
     suggest_from_production,
 )
-from textloop.stages.evaluate import evaluate_run
+from textloop.stages.evaluate.evaluation import evaluate_run
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labeling import next_item, submit
+from textloop.stages.label.history import record_history
+from textloop.stages.label.queue import next_item, submit
 from textloop.stages.monitor import MonitorOptions, MonitorResult, monitor
-from textloop.stages.predict import predict
-from textloop.stages.project import init_project
-from textloop.stages.promotion import PromotionDecision, promote
-from textloop.stages.record_history import record_history
-from textloop.stages.registry import register_run
+from textloop.stages.predict.prediction import predict
+from textloop.stages.project.init import init_project
 from textloop.stages.release import ReleaseInfo, create_release, load_release
-from textloop.stages.train import train
+from textloop.stages.train.training import train
+from textloop.stages.versions.promotion import PromotionDecision, promote
+from textloop.stages.versions.register import register_run
 from textloop.storage import Store, predictions, registry
 from textloop.types import SourceKind
 

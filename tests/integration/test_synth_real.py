@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from tests.conftest import shared_data
 from textloop.cli.main import app
 from textloop.config import Label
-from textloop.stages.project import init_project
+from textloop.stages.project.init import init_project
 from textloop.stages.synthesize.pool import load_pool
 from textloop.storage import Store, releases
 

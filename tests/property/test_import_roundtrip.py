@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from textloop.config import Label
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.ingest.formats import ReadOptions
-from textloop.stages.project import init_project
+from textloop.stages.project.init import init_project
 from textloop.storage import Store, annotation_log, records
 from textloop.texts import dedup_key
 

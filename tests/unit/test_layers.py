@@ -41,8 +41,8 @@ def test_a_report_importing_a_stage_breaks_the_contracts(tmp_path: Path) -> None
     shutil.copytree(ROOT / "src" / "textloop", tmp_path / "src" / "textloop",
                     ignore=shutil.ignore_patterns("__pycache__", "static", "templates"))
     (tmp_path / "src" / "textloop" / "reports" / "planted.py").write_text(
-        "from textloop.stages.train import train\n")
+        "from textloop.stages.train.training import train\n")
     result = _lint(tmp_path)
     assert result.returncode != 0
-    assert "textloop.reports.planted -> textloop.stages.train" in result.stdout
+    assert "textloop.reports.planted -> textloop.stages.train.training" in result.stdout
     assert "Reports never import stages" in result.stdout

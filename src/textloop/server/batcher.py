@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from textloop.stages.predict import Prediction
+from textloop.stages.predict.prediction import Prediction
 from textloop.stages.serving.model import ServedModel
 
 Answer = tuple[ServedModel, Prediction]

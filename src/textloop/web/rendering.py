@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from textloop.reports.templating import MISSING, number, percent
 from textloop.stages.agreement.stats import strength
-from textloop.stages.labeling import decode_labels
+from textloop.stages.label.queue import decode_labels
 
 
 @lru_cache(maxsize=1)

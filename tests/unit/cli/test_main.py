@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from tests.unit.stages.pipeline_fixtures import released
-from textloop.stages.train import train
+from textloop.stages.train.training import train
 
 SRC = Path(__file__).resolve().parents[3] / "src"
 NUMERIC = ("sklearn", "scipy", "onnxruntime", "onnx", "matplotlib", "pandas", "torch",

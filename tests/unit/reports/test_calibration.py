@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from textloop.measures.calibration import calibration_report
 from textloop.reports.calibration import calibration_view
-from textloop.stages.calibration import calibration_report
 
 
 def _section(method: str | None, k: int) -> dict:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from textloop.measures.metrics import compute_metrics
 from textloop.reports.curves import curve_plots
-from textloop.stages.metrics import compute_metrics
 
 
 def _plots(y_true: list[str], proba: np.ndarray, labels: list[str],

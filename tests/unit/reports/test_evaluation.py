@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import shared_data
 from textloop.errors import InvalidInputError
+from textloop.measures.metrics import compute_metrics
 from textloop.reports.evaluation import context_rows, goal_status, write_evaluation_report
-from textloop.stages.metrics import compute_metrics
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = "<img src=x onerror=alert(1)>"

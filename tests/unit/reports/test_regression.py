@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 
+from textloop.measures.regression_metrics import regression_metrics
 from textloop.reports.regression import error_by_range, largest_errors, write_regression_report
-from textloop.stages.regression_metrics import regression_metrics
 
 
 def test_error_by_range_covers_every_row_and_finds_the_bad_end() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.unit.server.fixtures import with_champion
 from textloop.config import Label, Project, find_project
-from textloop.stages.project import init_project
+from textloop.stages.project.init import init_project
 from textloop.storage import Store
 
 

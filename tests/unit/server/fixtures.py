@@ -20,7 +20,7 @@ from textloop.config import Actions, Project, PromotionSettings
 from textloop.server.app import create_app
 from textloop.server.run import uvicorn_config
 from textloop.server.settings import ServerConfig
-from textloop.stages.promotion import promote
+from textloop.stages.versions.promotion import promote
 from textloop.storage import Store
 from textloop.web.serve import bind
 

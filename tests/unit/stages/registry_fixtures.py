@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from textloop.config import Project
-from textloop.stages.evaluate import evaluate_run
-from textloop.stages.registry import register_run
-from textloop.stages.train import train
+from textloop.stages.evaluate.evaluation import evaluate_run
+from textloop.stages.train.training import train
+from textloop.stages.versions.register import register_run
 from textloop.storage import Store
 
 NO_LATENCY = {"n": 0, "p50_ms": 0.0, "p95_ms": 0.0}

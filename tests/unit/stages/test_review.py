@@ -10,7 +10,7 @@ import pytest
 from tests.unit.stages.review_fixtures import CONFLICT, DUPLICATES, cleaned, first_of
 from textloop.errors import ConflictError, InvalidInputError
 from textloop.stages import review
-from textloop.stages.labels import current_labels, labeled_records
+from textloop.stages.label.resolution import current_labels, labeled_records
 from textloop.stages.release import create_release
 from textloop.storage import annotation_log, findings, reviews
 

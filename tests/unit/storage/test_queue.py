@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.unit.stages.labeling_fixtures import queued
-from textloop.stages import labeling
+from textloop.stages.label import queue as labeling
 from textloop.storage import queue
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.web.webapp import Web, queue_texts
-from textloop.stages.annotators import reset_token, revoke
+from textloop.stages.label.annotators import reset_token, revoke
 from textloop.storage import annotation_log
 from textloop.web.session import COOKIE
 

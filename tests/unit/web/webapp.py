@@ -17,9 +17,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from textloop.config import Label, Project
-from textloop.stages.annotators import add_annotator
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.project import init_project
+from textloop.stages.label.annotators import add_annotator
+from textloop.stages.project.init import init_project
 from textloop.storage import Store, queue, records
 from textloop.texts import normalize_text
 from textloop.texts import unescape_html as unescape_html_text

@@ -37,7 +37,7 @@ def add(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' or '
                         ] = "annotator",
         url: Url = DEFAULT_URL) -> None:
     """Create an account and print its token and one-click login link once."""
-    from textloop.stages import annotators as accounts
+    from textloop.stages import label as accounts
 
     with open_store(current_project()) as store:
         token = accounts.add_annotator(store, name, role)
@@ -49,7 +49,7 @@ def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the accounts as JSON.")] = False,
 ) -> None:
     """Show every account with its role and whether it is active."""
-    from textloop.stages import annotators as accounts
+    from textloop.stages import label as accounts
 
     with open_store(current_project()) as store:
         rows = accounts.list_annotators(store)
@@ -68,7 +68,7 @@ def list_(
 @annotators_app.command("revoke", epilog="Example: textloop annotators revoke alice")
 def revoke(name: Annotated[str, typer.Argument(help="The account to revoke.")]) -> None:
     """Stop an account at once: its sessions end on their next request."""
-    from textloop.stages import annotators as accounts
+    from textloop.stages import label as accounts
 
     with open_store(current_project()) as store:
         accounts.revoke(store, name)
@@ -80,7 +80,7 @@ def reset(name: Annotated[str, typer.Argument(help="The account to give a new to
           url: Url = DEFAULT_URL) -> None:
     """Issue a new token (the old one and every session stop working; a revoked account
     becomes active)."""
-    from textloop.stages import annotators as accounts
+    from textloop.stages import label as accounts
 
     with open_store(current_project()) as store:
         token = accounts.reset_token(store, name)

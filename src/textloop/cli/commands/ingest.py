@@ -81,7 +81,7 @@ def parse_label_map(text: str) -> dict[str, str]:
 
 
 def print_import(result: ImportResult, numeric: bool = False) -> None:
-    from textloop.stages.task_support import target_summary
+    from textloop.tasks.support import target_summary
 
     name = esc(Path(result.source).name)
     console.print(f"Imported [bold]{name}[/]: {result.rows_read:,} rows read, "

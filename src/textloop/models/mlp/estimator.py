@@ -72,7 +72,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         """Train for up to ``epochs`` epochs; ``on_epoch`` may stop earlier.
 
         The weights left are the last epoch's: restoring the best one is the caller's
-        choice (see ``textloop.stages.training_monitor.EarlyStopping``).
+        choice (see ``textloop.stages.train.monitoring.EarlyStopping``).
         """
         self._check_params()
         x = self._features(X)

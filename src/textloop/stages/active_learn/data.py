@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from textloop.config import Project
 from textloop.models.embedders import get_embedder
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.labels import current_labels
+from textloop.stages.label.resolution import current_labels
 from textloop.storage import Store, annotation_log, queue, records, reviews
 from textloop.types import AnnotationKind
 

@@ -27,10 +27,10 @@ from sqlalchemy import Connection
 from textloop.config import Project
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.active_learn.data import TRUSTED
-from textloop.stages.labels import labels_for
+from textloop.stages.label.resolution import labels_for
 from textloop.stages.serving.feedback import record_of_prediction
-from textloop.stages.task_support import require_classification
 from textloop.storage import Store, monitoring, queue
+from textloop.tasks.support import require_classification
 from textloop.texts import record_id
 
 DISPUTED, DRIFTED, UNCERTAIN = "disputed", "drifted", "uncertain"

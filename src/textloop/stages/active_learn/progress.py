@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textloop.config import Project
-from textloop.stages.learning_curve import estimate_labels_needed
+from textloop.measures.learning_curve import estimate_labels_needed
 from textloop.storage import Store, annotation_log, rounds
 from textloop.strategies.stopping import THRESHOLD, WINDOW
 

@@ -17,10 +17,10 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.measures.metrics import compute_metrics
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.active_learn.data import ActiveSets, fit, load_sets, make_classifier
 from textloop.stages.active_learn.suggest import rank, suggest
-from textloop.stages.metrics import compute_metrics
 from textloop.storage import Store, queue, rounds
 from textloop.strategies.stopping import THRESHOLD, WINDOW, cohen_kappa
 

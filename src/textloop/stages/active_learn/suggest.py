@@ -13,9 +13,9 @@ from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.active_learn.data import MIN_TO_TRAIN, ActiveSets, fit, load_sets
 from textloop.stages.active_learn.data import make_classifier as new_classifier
-from textloop.stages.task_support import require_classification
 from textloop.storage import Store, queue
 from textloop.strategies.query import QueryContext, get_strategy
+from textloop.tasks.support import require_classification
 
 
 @dataclass

@@ -32,8 +32,8 @@ from textloop.stages.agreement.breakdown import (
     pair_confusions,
 )
 from textloop.stages.agreement.stats import Coefficient, fleiss_kappa, krippendorff_alpha
-from textloop.stages.labeling import disputes
-from textloop.stages.labels import DECISIONS
+from textloop.stages.label.queue import disputes
+from textloop.stages.label.resolution import DECISIONS
 from textloop.storage import Store, annotation_log
 from textloop.types import AnnotationKind
 

@@ -10,7 +10,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.models.embedders import get_embedder
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.labels import labeled_records
+from textloop.stages.label.resolution import labeled_records
 from textloop.stages.release.facts import label_order
 from textloop.storage import Store
 from textloop.types import LabeledRecord

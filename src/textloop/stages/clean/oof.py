@@ -19,7 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 from textloop.errors import InvalidInputError
 from textloop.models.classifiers import make_model
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.modeling import align_proba
+from textloop.stages.runs.loading import align_proba
 
 
 def check_folds(labels: Sequence[str], folds: int) -> None:

@@ -33,8 +33,8 @@ from textloop.stages.clean.pii_findings import find_personal_data
 from textloop.stages.clean.redact import redacted_release
 from textloop.stages.clean.result import CleanResult, Finding
 from textloop.stages.review.actions import carry_over
-from textloop.stages.task_support import require_classification
 from textloop.storage import Store, findings
+from textloop.tasks.support import require_classification
 
 CLEANINGS = "cleanings"
 

@@ -38,7 +38,7 @@ from textloop.stages.ingest.rows import (
 )
 from textloop.stages.ingest.source import RawRow
 from textloop.stages.ingest.writer import RecordWriter
-from textloop.stages.project import record_language
+from textloop.stages.project.init import record_language
 from textloop.storage import Store, imports, records
 from textloop.texts import content_hash, record_id
 from textloop.types import NewRecord, SourceKind

@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from textloop.config import MonitoringSettings
-from textloop.stages.calibration import expected_calibration_error
+from textloop.measures.calibration import expected_calibration_error
 from textloop.stages.monitor.sides import (
     DRIFT,
     NOT_ENOUGH,

@@ -19,8 +19,8 @@ import numpy as np
 from textloop.config import Actions
 from textloop.errors import NotFoundError
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.modeling import LoadedRun, model_inputs
 from textloop.stages.release.loader import SplitData, load_release
+from textloop.stages.runs.loading import LoadedRun, model_inputs
 from textloop.storage import Store
 from textloop.strategies.drift.base import bounded
 from textloop.strategies.drift.oov import vocabulary

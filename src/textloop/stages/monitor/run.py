@@ -19,7 +19,6 @@ import numpy as np
 from textloop import __version__
 from textloop.config import Project
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.modeling import LoadedRun, load_run
 from textloop.stages.monitor.alert_rules import Firing, fire_alerts
 from textloop.stages.monitor.alerts import Alert, build_alerts
 from textloop.stages.monitor.checks import drift_checks, run_checks
@@ -27,8 +26,9 @@ from textloop.stages.monitor.reference import Reference, embed, embedder_name, l
 from textloop.stages.monitor.sides import ALL, DRIFT, NOT_ENOUGH, OK, Check, Comparison, Side
 from textloop.stages.monitor.slices import mask_for, slice_masks, text_slices
 from textloop.stages.monitor.window import Served, Window, read_window, served_version
-from textloop.stages.task_support import require_classification
+from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.storage import Store, monitoring
+from textloop.tasks.support import require_classification
 
 MONITOR_DIR = "monitor"
 EMBEDDING_CHECKS = frozenset({"domain-classifier", "mmd"})

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from textloop.config import Slice
-from textloop.stages.error_analysis.slicing import assign_slices
+from textloop.stages.evaluate.error_analysis.slicing import assign_slices
 
 
 def text_slices(specs: Sequence[Slice]) -> tuple[list[Slice], list[str]]:

@@ -23,7 +23,7 @@ from textloop.config import Project, ProjectSpec
 from textloop.errors import ConflictError, InvalidInputError, StorageError
 from textloop.processes import current_owner, pause_point
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.labels import labeled_records
+from textloop.stages.label.resolution import labeled_records
 from textloop.stages.release.card import CardFacts, render_card
 from textloop.stages.release.diff import ReleaseDiff, compute_diff
 from textloop.stages.release.facts import (

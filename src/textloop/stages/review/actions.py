@@ -3,7 +3,7 @@
 Each action is one write transaction that stores a decision (``storage/reviews.py``: who,
 when, which finding of which run) and closes the finding. A label change is an annotation
 of kind ``review`` whose ``meta`` names the finding, the run and the action, so the label
-policy (``stages/labels.py``) ranks it with adjudications, above annotators, imports and
+policy (``stages/label/resolution.py``) ranks it with adjudications, above annotators, imports and
 weak labels. An exclusion is a row in ``exclusions``; the record stays in the store and
 leaves releases until the decision is undone. Undo reverses everything a decision wrote:
 the annotation is retracted, exclusions are restored and the findings it closed reopen.
@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
-from textloop.stages.labeling import encode_labels
+from textloop.stages.label.queue import encode_labels
 from textloop.stages.review.carry import STATE, carry_decisions, label_state
 from textloop.stages.review.evidence import cluster_members
 from textloop.storage import Store, annotation_log, findings, reviews

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import NotFoundError
-from textloop.stages.labels import Resolution, labels_for
+from textloop.stages.label.resolution import Resolution, labels_for
 from textloop.stages.review.filters import ReviewFilter, select
 from textloop.stages.review.reasons import describe
 from textloop.storage import Store, findings, records, reviews

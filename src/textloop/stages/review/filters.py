@@ -19,8 +19,8 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
-from textloop.stages.labeling import decode_labels
-from textloop.stages.labels import labels_for
+from textloop.stages.label.queue import decode_labels
+from textloop.stages.label.resolution import labels_for
 from textloop.storage import findings
 
 FINDING_KINDS = findings.PRIORITY

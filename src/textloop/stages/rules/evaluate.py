@@ -10,7 +10,7 @@ import numpy as np
 from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.labels import Resolution, current_labels
+from textloop.stages.label.resolution import Resolution, current_labels
 from textloop.stages.rules.analyze import RuleAnalysis, analyze_rules
 from textloop.stages.rules.votes import rule_votes
 from textloop.storage import Store

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textloop.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from textloop.stages.annotators import hash_secret, verify_secret
+from textloop.stages.label.annotators import hash_secret, verify_secret
 from textloop.stages.serving.errors import UnauthorizedError
 from textloop.stages.serving.rate_limit import parse_rate
 from textloop.storage import Store, api_keys

@@ -24,7 +24,7 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, NotFoundError
-from textloop.stages.labeling import encode_labels
+from textloop.stages.label.queue import encode_labels
 from textloop.storage import Store, annotation_log, jsoncol, predictions, records
 from textloop.texts import normalize_text, record_id, text_fix, text_problem
 from textloop.types import AnnotationKind, SourceKind

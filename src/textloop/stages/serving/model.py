@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textloop.stages.modeling import LoadedRun, load_run
-from textloop.stages.predict import Prediction, predictions_from
+from textloop.stages.predict.prediction import Prediction, predictions_from
+from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.stages.serving.errors import NotReadyError
 from textloop.storage import Store, registry
 

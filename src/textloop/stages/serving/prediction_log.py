@@ -22,7 +22,7 @@ from typing import Any, Literal
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from textloop.errors import StorageError, TextloopError
-from textloop.stages.predict import Prediction
+from textloop.stages.predict.prediction import Prediction
 from textloop.storage import Store, predictions
 from textloop.texts import content_hash, normalize_text
 

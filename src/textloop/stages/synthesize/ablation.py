@@ -18,11 +18,11 @@ import numpy as np
 from sklearn.base import clone
 
 from textloop.config import Project
+from textloop.measures.metrics import compute_metrics
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.cross_validate import take
-from textloop.stages.metrics import compute_metrics
-from textloop.stages.modeling import align_proba
-from textloop.stages.training_monitor import fit_monitored
+from textloop.stages.runs.loading import align_proba
+from textloop.stages.select.cross_validate import take
+from textloop.stages.train.monitoring import fit_monitored
 
 SEED_PARAMS = ("seed", "random_state")
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from textloop.config import Project
+from textloop.measures.metrics import compute_metrics
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.cross_validate import stratified_folds
-from textloop.stages.metrics import compute_metrics
-from textloop.stages.modeling import align_proba
+from textloop.stages.runs.loading import align_proba
+from textloop.stages.select.cross_validate import stratified_folds
 from textloop.stages.synthesize.ablation import (
     Comparison,
     Inputs,

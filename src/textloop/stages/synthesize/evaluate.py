@@ -25,11 +25,10 @@ import numpy as np
 from textloop.config import Project, SynthEvaluation
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.cross_validate import build_estimator
-from textloop.stages.modeling import model_inputs
-from textloop.stages.registry import CHAMPION
 from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.release.synthetic import GENERATOR_KEY
+from textloop.stages.runs.loading import model_inputs
+from textloop.stages.select.cross_validate import build_estimator
 from textloop.stages.synthesize.ablation import Comparison, Inputs, compare
 from textloop.stages.synthesize.cross_fit import Pool, cross_compare, folds_possible
 from textloop.stages.synthesize.decisions import (
@@ -38,8 +37,9 @@ from textloop.stages.synthesize.decisions import (
     record_text,
     sync_records,
 )
-from textloop.stages.task_support import require_classification
+from textloop.stages.versions.register import CHAMPION
 from textloop.storage import Store, registry, runs, synth
+from textloop.tasks.support import require_classification
 
 DEFAULT_MODEL = "tfidf-lr"
 EVALUATOR = "evaluation"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from textloop.config import Project
-from textloop.stages.labels import labeled_records
+from textloop.stages.label.resolution import labeled_records
 from textloop.storage import Store, releases
 from textloop.types import LabeledRecord, SourceKind
 

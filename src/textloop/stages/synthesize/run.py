@@ -30,10 +30,10 @@ from textloop.stages.synthesize.pool import RealPool, load_pool
 from textloop.stages.synthesize.scoring import Scorer, make_scorer, store_embedder
 from textloop.stages.synthesize.seeds import lexical_embedder, seeds_for, untrusted_ids
 from textloop.stages.synthesize.targets import Target, champion_f1, pick_targets
-from textloop.stages.task_support import require_classification
 from textloop.storage import Store, synth
 from textloop.strategies.synth import Brief, Candidate, Generator, Request, Seed, make_generator
 from textloop.strategies.synth.base import check_language, default_generator
+from textloop.tasks.support import require_classification
 
 
 @dataclass(frozen=True)

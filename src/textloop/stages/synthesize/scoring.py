@@ -20,10 +20,10 @@ from textloop.errors import NotFoundError
 from textloop.models.classifiers import make_model
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import embed_texts
-from textloop.stages.modeling import load_run, model_inputs
-from textloop.stages.registry import CHAMPION
+from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.synthesize.gate import Embed, LabelScorer
 from textloop.stages.synthesize.pool import RealPool
+from textloop.stages.versions.register import CHAMPION
 from textloop.storage import Store, registry
 from textloop.strategies.synth.judge import make_judge
 

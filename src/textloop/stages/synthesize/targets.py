@@ -19,11 +19,11 @@ from typing import Any
 
 from textloop.config import ProjectSpec
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.measures.metrics import compute_metrics
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.metrics import compute_metrics
-from textloop.stages.modeling import align_proba, load_run, model_inputs
-from textloop.stages.registry import CHAMPION
 from textloop.stages.release import load_release
+from textloop.stages.runs.loading import align_proba, load_run, model_inputs
+from textloop.stages.versions.register import CHAMPION
 from textloop.storage import Store, registry
 from textloop.storage.registry import version_name
 

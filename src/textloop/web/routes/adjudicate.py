@@ -12,8 +12,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from textloop.stages import labeling
-from textloop.stages.labels import Resolution, current_labels
+from textloop.stages import label as labeling
+from textloop.stages.label.resolution import Resolution, current_labels
 from textloop.web.auth import Adjudicator, AdjudicatorPosting, Context
 from textloop.web.context import WebContext
 from textloop.web.rendering import render

@@ -15,7 +15,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from textloop.asgi import StorableText
-from textloop.stages import labeling
+from textloop.stages import label as labeling
 from textloop.web.auth import Context, Posting, SignedIn
 from textloop.web.context import WebContext
 

@@ -13,8 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from textloop.stages import labeling
-from textloop.stages.annotators import Annotator
+from textloop.stages import label as labeling
+from textloop.stages.label.annotators import Annotator
 from textloop.web.auth import AdminPosting, Context, Posting, SignedIn
 from textloop.web.context import WebContext
 from textloop.web.rendering import render, stored_labels

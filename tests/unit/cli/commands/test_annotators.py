@@ -7,7 +7,7 @@ import re
 from typer.testing import CliRunner
 
 from textloop.cli.main import app
-from textloop.stages.annotators import authenticate
+from textloop.stages.label.annotators import authenticate
 from textloop.storage import annotators as table
 
 runner = CliRunner()

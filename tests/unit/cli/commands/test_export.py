@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.cli.main import app
-from textloop.stages.mlflow_export import mlflow_client
-from textloop.stages.train import train
+from textloop.stages.export.mlflow import mlflow_client
+from textloop.stages.train.training import train
 
 runner = CliRunner()
 

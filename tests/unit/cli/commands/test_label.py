@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from textloop.cli.main import app
 from textloop.config import Project
-from textloop.stages.annotators import add_annotator, list_annotators
+from textloop.stages.label.annotators import add_annotator, list_annotators
 from textloop.storage import Store
 
 ADDRESS = re.compile(r"at (http://127\.0\.0\.1:(\d+)) \(Ctrl\+C stops it\)")

@@ -44,7 +44,7 @@ def test_status_lists_labels_releases_and_next_step(project, store, tmp_path) ->
 def test_status_in_an_80_column_terminal_shows_whole_run_names_and_statuses(
         project, store, tmp_path) -> None:
     """A run name is what the user types next; cut to `tfidf-lr…` it names nothing."""
-    from textloop.stages.train import train
+    from textloop.stages.train.training import train
 
     released(store, project, tmp_path)
     run = train(store, project).run_name
@@ -135,7 +135,7 @@ def test_status_json_is_one_document_with_the_tables_facts(project, store, tmp_p
     """A script reads counts, releases and runs by name, not by parsing rich tables."""
     import json
 
-    from textloop.stages.train import train
+    from textloop.stages.train.training import train
 
     released(store, project, tmp_path)
     run = train(store, project).run_name

@@ -8,7 +8,7 @@ from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.selection_fixtures import noisy_release
 from textloop.cli.main import app
 from textloop.config import PromotionSettings
-from textloop.stages.train import train
+from textloop.stages.train.training import train
 
 runner = CliRunner()
 

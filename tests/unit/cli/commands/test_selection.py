@@ -64,7 +64,7 @@ def test_runs_of_two_releases_say_their_scores_are_not_comparable(project, store
                                                                   tmp_path) -> None:
     from tests.unit.stages.pipeline_fixtures import released
     from textloop.stages.release import create_release
-    from textloop.stages.train import train
+    from textloop.stages.train.training import train
 
     released(store, project, tmp_path)
     train(store, project)

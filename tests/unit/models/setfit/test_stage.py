@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.stages.pipeline_fixtures import released
-from textloop.stages.evaluate import evaluate_run
-from textloop.stages.modeling import load_run
-from textloop.stages.predict import predict
-from textloop.stages.train import train
+from textloop.stages.evaluate.evaluation import evaluate_run
+from textloop.stages.predict.prediction import predict
+from textloop.stages.runs.loading import load_run
+from textloop.stages.train.training import train
 
 pytestmark = pytest.mark.model
 

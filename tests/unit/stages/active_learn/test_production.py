@@ -13,9 +13,9 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.stages.active_learn.production import suggest_from_production
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labeling import next_item, submit
-from textloop.stages.predict import Prediction
-from textloop.stages.record_history import record_history
+from textloop.stages.label.history import record_history
+from textloop.stages.label.queue import next_item, submit
+from textloop.stages.predict.prediction import Prediction
 from textloop.stages.release import create_release
 from textloop.stages.release.loader import load_release
 from textloop.stages.serving.prediction_log import log_row

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from textloop.stages import labeling
 from textloop.stages.active_learn import BackgroundRefresher, labeling_progress, refresh, suggest
+from textloop.stages.label import queue as labeling
 from textloop.storage import queue, rounds
 
 pytestmark = pytest.mark.model

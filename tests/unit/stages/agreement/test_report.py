@@ -8,8 +8,8 @@ import pytest
 
 from textloop.stages.agreement.report import agreement_report, build_report, latest_answers
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labeling import adjudicate, disputes
-from textloop.stages.labels import current_labels
+from textloop.stages.label.queue import adjudicate, disputes
+from textloop.stages.label.resolution import current_labels
 from textloop.storage import annotation_log, records
 
 # record -> [(annotator, label, kind)] in the order they are given

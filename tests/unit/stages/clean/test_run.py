@@ -92,7 +92,7 @@ def test_a_single_class_is_refused(project, store, tmp_path) -> None:
 def test_label_issues_carry_their_nearest_labeled_neighbours(cleaned, store) -> None:
     from collections import Counter
 
-    from textloop.stages.labels import current_labels
+    from textloop.stages.label.resolution import current_labels
 
     result, _ = cleaned
     with store.read() as conn:

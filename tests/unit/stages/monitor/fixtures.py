@@ -16,13 +16,13 @@ from pathlib import Path
 from tests.conftest import shared_data
 from textloop.config import Label, MonitoringSettings, Project, Slice
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.modeling import load_run
-from textloop.stages.predict import predictions_from
-from textloop.stages.project import init_project
-from textloop.stages.registry import register_run
+from textloop.stages.predict.prediction import predictions_from
+from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release
+from textloop.stages.runs.loading import load_run
 from textloop.stages.serving.prediction_log import log_row
-from textloop.stages.train import train
+from textloop.stages.train.training import train
+from textloop.stages.versions.register import register_run
 from textloop.storage import Store, predictions
 
 INTENTS = 10

@@ -8,7 +8,7 @@ import json
 import numpy as np
 
 from tests.unit.stages.synthesize.batches import candidate, stored_batch
-from textloop.stages.labels import labeled_records
+from textloop.stages.label.resolution import labeled_records
 from textloop.stages.release import create_release
 from textloop.stages.release.split import SPLITS, plan_split
 from textloop.stages.synthesize.decisions import decide

@@ -7,7 +7,7 @@ import pytest
 from tests.unit.stages.review_fixtures import cleaned
 from textloop.errors import InvalidInputError
 from textloop.stages import review
-from textloop.stages.labels import current_labels
+from textloop.stages.label.resolution import current_labels
 from textloop.storage import annotation_log, findings
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.unit.stages.rules.rule_fixtures import HAM_WORDS, SPAM_WORDS, import_texts, with_rules
 from textloop.errors import InvalidInputError
-from textloop.stages.labels import Resolution
+from textloop.stages.label.resolution import Resolution
 from textloop.stages.rules.evaluate import evaluate_rules, gold_indices
 from textloop.stages.rules.weak import apply_weak_labels
 from textloop.storage import annotation_log

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.unit.stages.rules.rule_fixtures import HAM_WORDS, SPAM_WORDS, import_texts, with_rules
 from textloop.config import Rule
 from textloop.errors import InvalidInputError
-from textloop.stages.labels import current_labels
+from textloop.stages.label.resolution import current_labels
 from textloop.stages.rules.weak import apply_weak_labels
 from textloop.storage import annotation_log
 from textloop.storage.schema import annotations_table as table

@@ -7,7 +7,7 @@ import pytest
 from tests.unit.stages.serving.test_prediction_log import prediction
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labeling import encode_labels
+from textloop.stages.label.queue import encode_labels
 from textloop.stages.serving.feedback import record_feedback
 from textloop.stages.serving.prediction_log import PredictionLog, log_row
 from textloop.storage import annotation_log, predictions, records

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from textloop.stages.predict import Prediction
+from textloop.stages.predict.prediction import Prediction
 from textloop.stages.serving.prediction_log import PredictionLog, log_row
 from textloop.storage import Store, predictions, schema
 from textloop.texts import content_hash

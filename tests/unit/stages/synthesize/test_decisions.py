@@ -7,7 +7,7 @@ import pytest
 
 from tests.unit.stages.synthesize.batches import candidate, stored_batch
 from textloop.errors import InvalidInputError, NotFoundError
-from textloop.stages.labels import labeled_records
+from textloop.stages.label.resolution import labeled_records
 from textloop.stages.synthesize.decisions import decide
 from textloop.storage import annotation_log, records, reviews, synth
 

@@ -7,12 +7,12 @@ import pytest
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.config import Label, ProjectSpec, ReleaseSettings
 from textloop.errors import InvalidInputError
-from textloop.stages.metrics import compute_metrics
-from textloop.stages.modeling import align_proba, load_run, model_inputs
-from textloop.stages.registry import CHAMPION
+from textloop.measures.metrics import compute_metrics
 from textloop.stages.release import load_release
+from textloop.stages.runs.loading import align_proba, load_run, model_inputs
 from textloop.stages.synthesize.targets import ChampionF1, champion_f1, pick_targets
-from textloop.stages.train import train
+from textloop.stages.train.training import train
+from textloop.stages.versions.register import CHAMPION
 from textloop.storage import registry
 
 SPEC = ProjectSpec(name="p", labels=[Label(name=n) for n in ("a", "b", "c", "d")],

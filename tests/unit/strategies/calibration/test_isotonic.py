@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from tests.unit.strategies.calibration.synthetic import overconfident, squashed_binary
-from textloop.stages.calibration import calibration_summary, expected_calibration_error
+from textloop.measures.calibration import calibration_summary, expected_calibration_error
 from textloop.strategies.calibration import calibrator_from_state, make_calibrator
 
 

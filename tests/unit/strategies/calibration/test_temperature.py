@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.unit.strategies.calibration.synthetic import overconfident
-from textloop.stages.calibration import expected_calibration_error
+from textloop.measures.calibration import expected_calibration_error
 from textloop.strategies.calibration import calibrator_from_state, make_calibrator
 
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.unit.web.browser.conftest import Live
 from tests.unit.web.webapp import queue_texts
-from textloop.stages.labels import current_labels
+from textloop.stages.label.resolution import current_labels
 
 pytestmark = pytest.mark.browser
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.unit.web.browser.conftest import Live
 from tests.unit.web.webapp import XSS, queue_texts
-from textloop.stages.labels import current_labels
+from textloop.stages.label.resolution import current_labels
 from textloop.storage import comments, queue
 from textloop.storage.schema import annotations_table, assignments
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.unit.web.browser.conftest import Live
 from tests.unit.web.review_fixtures import TEXTS, Flagged, flag
-from textloop.stages.labels import current_labels, labeled_records
+from textloop.stages.label.resolution import current_labels, labeled_records
 from textloop.storage import findings, reviews
 
 pytestmark = pytest.mark.browser

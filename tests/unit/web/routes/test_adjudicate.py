@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tests.unit.web.webapp import XSS, Web, make_web, queue_texts
-from textloop.stages.labels import current_labels
+from textloop.stages.label.resolution import current_labels
 from textloop.storage import annotation_log
 from textloop.storage.schema import annotations_table
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.unit.web.webapp import XSS, Web, make_web, queue_texts
 from textloop.config import Label
 from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.labels import current_labels
+from textloop.stages.label.resolution import current_labels
 from textloop.storage import annotation_log, comments, queue
 from textloop.storage.schema import annotations_table, queue_items
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.web.webapp import XSS, Web
-from textloop.stages.annotators import reset_token
+from textloop.stages.label.annotators import reset_token
 from textloop.web.routes.login import safe_next
 
 

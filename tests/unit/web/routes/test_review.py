@@ -7,7 +7,7 @@ from html import unescape
 
 from tests.unit.web.review_fixtures import TEXTS, flag
 from tests.unit.web.webapp import XSS, Web
-from textloop.stages.labels import current_labels, labeled_records
+from textloop.stages.label.resolution import current_labels, labeled_records
 from textloop.storage import findings, reviews
 
 FINDING = re.compile(r'data-finding-id="(\d+)"')

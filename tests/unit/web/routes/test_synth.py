@@ -7,7 +7,7 @@ import re
 
 from tests.unit.web.synth_fixtures import GONE, HOSTILE, SEEDS, SynthBatch, synth_batch
 from tests.unit.web.webapp import Web
-from textloop.stages.labels import labeled_records
+from textloop.stages.label.resolution import labeled_records
 from textloop.stages.synthesize.decisions import decide
 from textloop.storage import synth
 

@@ -1,0 +1,54 @@
+"""Pure computations over predictions, with no store: metrics, calibration, thresholds,
+latency and learning-curve fits. Stages call them; they call nothing above them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textloop.lazy import lazy_front
+
+if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.measures.calibration import DEFAULT_BINS as DEFAULT_BINS
+    from textloop.measures.calibration import UNCALIBRATED as UNCALIBRATED
+    from textloop.measures.calibration import FittedCalibration as FittedCalibration
+    from textloop.measures.calibration import calibration_report as calibration_report
+    from textloop.measures.calibration import calibration_summary as calibration_summary
+    from textloop.measures.calibration import choose_calibration as choose_calibration
+    from textloop.measures.calibration import (
+        expected_calibration_error as expected_calibration_error,
+    )
+    from textloop.measures.calibration import fit_calibration as fit_calibration
+    from textloop.measures.calibration import from_bundle_parts as from_bundle_parts
+    from textloop.measures.calibration import reliability_bins as reliability_bins
+    from textloop.measures.calibration import to_bundle_parts as to_bundle_parts
+    from textloop.measures.latency import batch_throughput as batch_throughput
+    from textloop.measures.latency import single_text_latency as single_text_latency
+    from textloop.measures.learning_curve import estimate_labels_needed as estimate_labels_needed
+    from textloop.measures.learning_curve import fit_curve as fit_curve
+    from textloop.measures.learning_curve import power_law as power_law
+    from textloop.measures.metrics import compute_metrics as compute_metrics
+    from textloop.measures.metrics import top_confusions as top_confusions
+    from textloop.measures.metrics import validate_inputs as validate_inputs
+    from textloop.measures.regression_metrics import regression_metrics as regression_metrics
+    from textloop.measures.thresholds import band_table as band_table
+    from textloop.measures.thresholds import choose_thresholds as choose_thresholds
+    from textloop.measures.thresholds import fit_band_policy as fit_band_policy
+    from textloop.measures.thresholds import positive_meaning as positive_meaning
+    from textloop.measures.thresholds import scores_and_positives as scores_and_positives
+    from textloop.measures.validation_fit import ValidationFit as ValidationFit
+    from textloop.measures.validation_fit import fit_on_validation as fit_on_validation
+
+__all__, __getattr__ = lazy_front(__name__, {
+    "metrics": ("compute_metrics", "top_confusions", "validate_inputs"),
+    "regression_metrics": ("regression_metrics",),
+    "calibration": ("DEFAULT_BINS", "FittedCalibration", "UNCALIBRATED", "calibration_report",
+                    "calibration_summary", "choose_calibration", "expected_calibration_error",
+                    "fit_calibration", "from_bundle_parts", "reliability_bins",
+                    "to_bundle_parts"),
+    "thresholds": ("band_table", "choose_thresholds", "fit_band_policy", "positive_meaning",
+                   "scores_and_positives"),
+    "latency": ("batch_throughput", "single_text_latency"),
+    "learning_curve": ("estimate_labels_needed", "fit_curve", "power_law"),
+    "validation_fit": ("ValidationFit", "fit_on_validation"),
+})

@@ -1,8 +1,0 @@
-"""Is there enough data? Learning curves on growing fractions of a release, and the answer."""
-
-from textloop.stages.data_sufficiency.answer import Sufficiency, answer
-from textloop.stages.data_sufficiency.curve import FRACTIONS, CurvePoint, measure_curve
-from textloop.stages.data_sufficiency.run import SufficiencyResult, data_sufficiency
-
-__all__ = ["FRACTIONS", "CurvePoint", "Sufficiency", "SufficiencyResult", "answer",
-           "data_sufficiency", "measure_curve"]

@@ -1,0 +1,74 @@
+"""``textloop evaluate RUN`` for a regression project: errors, plots, largest misses.
+
+Called by ``evaluate_run`` when the project's task is ``regression``; writes the same files
+(``report.html``, ``metrics.json``, the model card) into the same folder, and logs the
+headline metrics under ``SPLIT/``, so promotion and ``textloop runs`` treat both kinds alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from textloop.config import Project
+from textloop.errors import InvalidInputError
+from textloop.measures.regression_metrics import HEADLINE, regression_metrics
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.reports.regression import write_regression_report
+from textloop.stages.evaluate.error_analysis import split_provenance
+from textloop.stages.evaluate.error_analysis.regression_split import RegressionSplit
+from textloop.stages.evaluate.error_analysis.slice_metrics import slice_metrics
+from textloop.stages.evaluate.model_card import write_model_card
+from textloop.stages.release import ReleaseData
+from textloop.stages.runs.loading import model_inputs, run_and_split
+from textloop.storage import Store, runs
+
+
+def evaluate_regression(store: Store, project: Project, run_ref: str, split: str,
+                        context: Any, progress: Progress = NULL_PROGRESS) -> dict[str, Any]:
+    """Score the split; returns the metrics, the report paths and the model card path.
+
+    ``context`` builds the report's context facts from (run, release id, split, goal).
+    """
+    loaded, data = run_and_split(store, run_ref, split)
+    run, part = loaded.run, data.splits[split]
+    if not loaded.is_regressor:
+        raise InvalidInputError(f"run {run['name']} holds a classifier, but this project's task "
+                                "is regression", hint="evaluate a run of a regressor "
+                                                      "(tfidf-ridge, embed-ridge, ...)")
+    x = model_inputs(loaded.model, part.texts, store, progress)
+    with progress.task(f"Scoring {len(part.texts):,} {split} rows", total=None):
+        pred = np.asarray(loaded.model.predict(x), dtype=np.float64)
+    truth = np.asarray(part.labels, dtype=np.float64)
+    train = np.asarray(data.splits["train"].labels, dtype=np.float64)
+    train_mean = float(train.mean()) if train.size else None
+    metrics = regression_metrics(truth, pred, train_mean)
+    metrics["slices"] = _slices(project, data, split, truth, pred)
+    goal = project.spec.goal
+    folder = store.path_for("runs", run["name"], f"evaluation-{split}")
+    html, json_path = write_regression_report(
+        folder, title=f"{run['name']} on {data.id}/{split}", metrics=metrics, truth=truth,
+        pred=pred, texts=part.texts, ids=part.ids,
+        context=context(run, data.id, split, goal.model_dump()),
+        training=loaded.meta.get("training"))
+    with store.write() as conn:
+        runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in HEADLINE
+                                           if metrics.get(k) is not None})
+    card = write_model_card(store, project, run, split, metrics)
+    achieved = metrics.get(goal.metric)
+    return {"run_name": run["name"], "metrics": metrics, "report_html": html,
+            "metrics_json": json_path, "model_card": card,
+            "goal_met": None if achieved is None else goal.met(achieved)}
+
+
+def _slices(project: Project, data: ReleaseData, split: str, truth: np.ndarray,
+            pred: np.ndarray) -> dict[str, Any]:
+    """Regression metrics per slice declared in ``textloop.yaml`` (empty without slices)."""
+    specs = project.spec.slices
+    if not specs:
+        return {}
+    part = data.splits[split]
+    sources = (split_provenance(data, split) if any(s.source is not None for s in specs)
+               else None)
+    return slice_metrics(specs, RegressionSplit(part.texts, truth, pred, part.meta, sources))

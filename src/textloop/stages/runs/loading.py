@@ -1,0 +1,86 @@
+"""Pieces shared by train, evaluate and predict: model inputs, label alignment, run loading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from textloop.errors import InvalidInputError, NotFoundError
+from textloop.measures.calibration import FittedCalibration, from_bundle_parts
+from textloop.models.bundle import from_bundle
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.release import ReleaseData, load_release
+from textloop.storage import Store, runs
+from textloop.storage.bundles import load_bundle
+from textloop.storage.refs import resolve_run
+
+
+def model_inputs(model: Any, texts: Sequence[str], store: Store | None,
+                 progress: Progress = NULL_PROGRESS) -> Any:
+    """What ``fit``/``predict_proba`` take: texts, or cached embeddings for embedding models."""
+    if not getattr(model, "needs_embeddings", False):
+        return list(texts)
+    from textloop.models.embedders import get_embedder
+
+    cache = store.embedding_cache if store is not None else None
+    return get_embedder(model.embedder).embed(list(texts), cache=cache, progress=progress)
+
+
+def align_proba(proba: np.ndarray, model_labels: Sequence[str],
+                labels: Sequence[str]) -> np.ndarray:
+    """Reorder probability columns to ``labels``; labels the model never saw get 0."""
+    out = np.zeros((proba.shape[0], len(labels)), dtype=np.float64)
+    position = {label: i for i, label in enumerate(model_labels)}
+    for j, label in enumerate(labels):
+        if label in position:
+            out[:, j] = proba[:, position[label]]
+    return out
+
+
+@dataclass
+class LoadedRun:
+    run: dict[str, Any]
+    model: Any
+    meta: dict[str, Any]
+    calibration: FittedCalibration | None = None
+
+    def calibrated(self, proba: np.ndarray) -> np.ndarray:
+        """The model's probabilities through the bundle's calibrator (as they are without one)."""
+        return proba if self.calibration is None else self.calibration.apply(proba)
+
+    @property
+    def is_regressor(self) -> bool:
+        return getattr(self.model, "task", "classification") == "regression"
+
+    def served(self, x: Any) -> np.ndarray:
+        """What ``predict`` serves for inputs ``x``: calibrated probabilities, or numbers."""
+        if self.is_regressor:
+            return np.asarray(self.model.predict(x), dtype=np.float64)
+        return self.calibrated(self.model.predict_proba(x))
+
+
+def load_run(store: Store, ref: str) -> LoadedRun:
+    """A finished run with its verified bundle rebuilt into a model; ``ref`` is a run, a
+    model version (``m3``) or an alias (``champion``), see ``storage.refs``."""
+    with store.read() as conn:
+        run = resolve_run(conn, ref)
+    if run["status"] != runs.FINISHED or not run["bundle_path"]:
+        raise NotFoundError(f"run {run['name']} has no model (status {run['status']})",
+                            hint="train again with `textloop train`")
+    folder = store.path_for(run["bundle_path"])
+    contents = load_bundle(folder, run["bundle_sha256"])
+    return LoadedRun(run=run, model=from_bundle(contents, str(folder)), meta=contents.meta,
+                     calibration=from_bundle_parts(contents.meta, contents.arrays))
+
+
+def run_and_split(store: Store, run_ref: str, split: str) -> tuple[LoadedRun, ReleaseData]:
+    """A run with the release it was trained on, refusing an empty ``split`` of it."""
+    loaded = load_run(store, run_ref)
+    data = load_release(store, loaded.run["release_id"])
+    if not data.splits[split].texts:
+        raise InvalidInputError(f"release {data.id} has an empty {split} split",
+                                hint="evaluate another split with --split")
+    return loaded, data

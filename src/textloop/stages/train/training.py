@@ -1,0 +1,199 @@
+"""``textloop train``: fit a registered model on a release and record the run.
+
+A run records its resolved config (full model name with version, hyper-parameters,
+release id, seed) before fitting, metrics under MLflow-style keys (``train/macro_f1``,
+``val/macro_f1``), and a verified bundle. The bundle also carries the calibrator and the
+action-band thresholds fitted on the validation split (see ``validation_fit.py``). A
+failure marks the run failed instead of leaving it dangling as running; a killed
+process leaves it running until the next command marks it ``failed (interrupted)``.
+
+A regression project trains a regressor (``tfidf-ridge``, ``embed-ridge``,
+``embed-mlp-regressor``; see ``train_regression.py``): no calibrator and no bands.
+
+Iterative models (``embed-mlp``) train under early stopping from the ``training:`` section of
+``textloop.yaml``: each epoch's ``train/loss``, ``val/loss`` and validation metrics are logged
+with ``step`` = epoch, the run gets a written verdict (see ``training_monitor``), and the
+metrics of the model kept are logged once more at step ``epochs_run + 1`` (MLflow's
+convention for restored weights), so a run's latest values describe the model it saved.
+TensorBoard event files go to ``runs/NAME/tensorboard/``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from textloop.config import Project
+from textloop.errors import InvalidInputError
+from textloop.measures.metrics import compute_metrics
+from textloop.measures.validation_fit import ValidationFit, fit_on_validation
+from textloop.models.bundle import to_bundle
+from textloop.models.classifiers import make_model, regressor_names
+from textloop.processes import pause_point
+from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.release import load_release
+from textloop.stages.runs.loading import align_proba
+from textloop.stages.train.fitting import fit_on_train_split
+from textloop.stages.train.monitoring import MonitoredFit
+from textloop.stages.train.regression import check_task, fit_and_score_regression
+from textloop.storage import Store, runs
+from textloop.storage.bundles import save_bundle
+from textloop.storage.tensorboard import write_scalars
+from textloop.strategies.calibration import make_calibrator
+
+HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "log_loss")
+
+
+@dataclass
+class TrainResult:
+    run_id: str
+    run_name: str
+    model: str
+    release_id: str
+    n_train: int
+    metrics: dict[str, float] = field(default_factory=dict)
+    bundle_path: str = ""
+    seconds: float = 0.0
+    training: MonitoredFit | None = None
+    calibration: str | None = None
+    bands: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    calibration_choice: str | None = None
+    """Which calibration was kept and the evidence (also the run param of that name)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop train --json`` prints: the run, its validation metrics, bands,
+        and the training curves' verdict for iterative models."""
+        return {"run_id": self.run_id, "run_name": self.run_name, "model": self.model,
+                "release_id": self.release_id, "n_train": self.n_train,
+                "metrics": self.metrics, "bundle_path": self.bundle_path,
+                "seconds": self.seconds, "calibration": self.calibration,
+                "calibration_choice": self.calibration_choice, "bands": self.bands,
+                "notes": self.notes,
+                "training": None if self.training is None else self.training.to_json()}
+
+
+def train(store: Store, project: Project, *, model: str | None = None, release: str = "latest",
+          params: dict[str, Any] | None = None, calibration: str | None = None,
+          progress: Progress = NULL_PROGRESS) -> TrainResult:
+    """Train ``model`` on the release's train split; score it on validation, where the
+    calibrator (``calibration`` overrides the spec's method) and band thresholds are fitted."""
+    started = time.perf_counter()
+    data = load_release(store, release)
+    model = model or ("tfidf-ridge" if project.spec.task == "regression" else "tfidf-lr")
+    full_name, estimator = make_model(model, params, project.spec.language)
+    regression = project.spec.task == "regression"
+    check_task(project, estimator, full_name, regressor_names())
+    iterative = getattr(estimator, "iterative", False)
+    if iterative:
+        apply_training_defaults(estimator, params or {}, project)
+    calibration = make_calibrator(calibration or project.spec.calibration.method)[0]
+    train_split, val_split = data.splits["train"], data.splits["validation"]
+    if not regression and len(set(train_split.labels)) < 2:
+        raise InvalidInputError(f"release {data.id}: the train split has fewer than two labels",
+                                hint="label more records (at least two classes) and release again")
+    short = full_name.split(".")[2]
+    config: dict[str, Any] = {"model": full_name, "params": estimator.get_params(),
+                              "release": data.id}
+    if iterative:
+        config["training"] = project.spec.training.model_dump(mode="json")
+    with store.write() as conn:
+        run = runs.create(conn, model=full_name, short_name=short, release_id=data.id,
+                          config=config)
+        runs.log_params(conn, run["id"], {**estimator.get_params(), "release": data.id,
+                                          "n_train": len(train_split.texts)})
+    pause_point("train:running")
+    try:
+        if regression:
+            metrics, monitored = fit_and_score_regression(store, project, estimator, data,
+                                                          progress)
+            fitted = ValidationFit()  # numbers: nothing to calibrate, no bands
+        else:
+            metrics, val_proba, monitored = _fit_and_score(store, project, estimator, data,
+                                                           progress)
+            fitted = fit_on_validation(val_proba, val_split.labels, list(estimator.classes_),
+                                       project.spec, calibration)
+        metrics |= fitted.metrics
+        bundle_rel = f"runs/{run['name']}/bundle"
+        contents = to_bundle(estimator, full_name, {
+            "run_id": run["id"], "run_name": run["name"], "release_id": data.id,
+            "config": config, **fitted.meta,  # actions: the policy with fitted thresholds
+            **({"training": monitored.to_json()} if monitored else {})})
+        contents.arrays.update(fitted.arrays)
+        sha = save_bundle(store.path_for(bundle_rel), contents)
+        if monitored:
+            write_scalars(store.path_for("runs", run["name"], "tensorboard"),
+                          [(int(row["epoch"]), row) for row in monitored.history])
+    except BaseException:
+        with store.write() as conn:
+            runs.finish(conn, run["id"], runs.FAILED)
+        raise
+    with store.write() as conn:
+        _log_metrics(conn, run["id"], metrics, monitored)
+        if fitted.calibration_choice is not None:
+            runs.log_params(conn, run["id"], {
+                "calibration": fitted.meta["calibration"]["name"],
+                "calibration_choice": fitted.calibration_choice})
+        runs.finish(conn, run["id"], runs.FINISHED, bundle_rel, sha)
+    return TrainResult(run_id=run["id"], run_name=run["name"], model=full_name,
+                       release_id=data.id, n_train=len(train_split.texts), metrics=metrics,
+                       bundle_path=str(store.path_for(bundle_rel)),
+                       seconds=time.perf_counter() - started,
+                       calibration=fitted.meta.get("calibration", {}).get("name"),
+                       bands=fitted.bands, notes=fitted.notes, training=monitored,
+                       calibration_choice=fitted.calibration_choice)
+
+
+def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:
+    """``epochs`` and ``loss`` from the training section, unless ``--param`` set them.
+
+    Models with costly epochs (``own_epochs``: fine-tuning an encoder) keep their own epoch
+    count (``--param epochs=...`` still sets it); a model without a key ignores it.
+    """
+    settings = project.spec.training
+    defaults = {"epochs": settings.epochs, "loss": settings.loss}
+    if getattr(estimator, "own_epochs", False):
+        del defaults["epochs"]
+    accepted = estimator.get_params()
+    estimator.set_params(**{k: v for k, v in defaults.items()
+                            if k not in params and k in accepted})
+
+
+def _log_metrics(conn: Any, run_id: str, metrics: dict[str, float],
+                 monitored: MonitoredFit | None) -> None:
+    """Per-epoch history (steps 1..N), then the kept model's metrics at step N + 1."""
+    if monitored is None:
+        runs.log_metrics(conn, run_id, metrics)
+        return
+    runs.log_history(conn, run_id, monitored.history)
+    final = dict(metrics)
+    if monitored.restored_epoch is not None:
+        final["restored_epoch"] = float(monitored.restored_epoch)
+    runs.log_metrics(conn, run_id, final, step=monitored.epochs_run + 1)
+
+
+def _fit_and_score(store: Store, project: Project, estimator: Any, data: Any,
+                   progress: Progress
+                   ) -> tuple[dict[str, float], np.ndarray | None, MonitoredFit | None]:
+    """Train/validation metrics, the validation probabilities (model column order) and,
+    for models trained by epochs, the monitored history and verdict."""
+    train_split, val_split = data.splits["train"], data.splits["validation"]
+    x_train, x_val, monitored = fit_on_train_split(store, project, estimator, data, progress)
+    metrics = _scores("train", estimator, estimator.predict_proba(x_train), train_split.labels,
+                      data.labels)
+    val_proba = None
+    if x_val is not None:
+        val_proba = estimator.predict_proba(x_val)
+        metrics |= _scores("val", estimator, val_proba, val_split.labels, data.labels)
+    return metrics, val_proba, monitored
+
+
+def _scores(prefix: str, estimator: Any, model_proba: np.ndarray, y: list[str],
+            labels: list[str]) -> dict[str, float]:
+    proba = align_proba(model_proba, list(estimator.classes_), labels)
+    computed = compute_metrics(y, proba, labels)
+    return {f"{prefix}/{key}": float(computed[key]) for key in HEADLINE
+            if computed.get(key) is not None}

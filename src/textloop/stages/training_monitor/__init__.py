@@ -1,8 +1,0 @@
-"""Monitored training: per-epoch history, early stopping, and the written verdict."""
-
-from textloop.stages.training_monitor.early_stopping import EarlyStopping, History
-from textloop.stages.training_monitor.fit import MonitoredFit, fit_monitored
-from textloop.stages.training_monitor.verdict import Goal, Verdict, VerdictRules, judge
-
-__all__ = ["EarlyStopping", "Goal", "History", "MonitoredFit", "Verdict", "VerdictRules",
-           "fit_monitored", "judge"]

@@ -1,0 +1,158 @@
+"""``textloop promote | rollback``: move the ``champion`` alias under the project's policy.
+
+Promotion compares the candidate with the current champion on the candidate's own test
+release: when the champion was tested on another release, it is scored again on this one,
+so an uplift is never an artefact of two different test sets. Latency is measured here, on
+this machine, by timing single-text predictions of the candidate (one warm-up call first).
+A refused promotion changes nothing; ``force`` with a reason promotes anyway and records the
+override, the failed rules and who did it in the alias history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from textloop.config import Project
+from textloop.errors import ConflictError, InvalidInputError
+from textloop.measures.latency import single_text_latency
+from textloop.measures.metrics import compute_metrics
+from textloop.measures.regression_metrics import regression_metrics
+from textloop.stages.evaluate.calibration_report import bundle_actions
+from textloop.stages.release import load_release
+from textloop.stages.runs.loading import align_proba, load_run, model_inputs
+from textloop.stages.versions.policy import (
+    Comparison,
+    RuleResult,
+    check_policy,
+    goal_met,
+    passed,
+)
+from textloop.stages.versions.register import CHALLENGER, CHAMPION
+from textloop.storage import Store, registry
+from textloop.storage.refs import resolve_version
+from textloop.storage.registry import version_name
+
+LatencyMeter = Callable[[Store, str, Sequence[str]], dict[str, float]]
+
+
+@dataclass
+class PromotionDecision:
+    version: int
+    previous: int | None
+    rules: list[RuleResult]
+    promoted: bool
+    forced: bool = False
+    reason: str | None = None
+    goal: dict[str, Any] = field(default_factory=dict)
+    """metric, target, direction, value, met (None without a value) and required."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": version_name(self.version),
+                "previous": None if self.previous is None else version_name(self.previous),
+                "promoted": self.promoted, "forced": self.forced, "reason": self.reason,
+                "goal": self.goal, "rules": [r.to_json() for r in self.rules]}
+
+    def refusal(self) -> ConflictError:
+        """The error a refused promotion ends with: the failed rules, and how to go on."""
+        failed = "; ".join(f"{r.rule}: {r.sentence}" for r in self.rules if r.status == "fail")
+        return ConflictError(f"version {version_name(self.version)} was not promoted: {failed}",
+                             hint="fix what failed and register a new run, or override with "
+                                  "--force --reason TEXT (recorded in the alias history)")
+
+
+def promote(store: Store, project: Project, version_ref: str, *, actor: str,
+            force: bool = False, reason: str | None = None,
+            measure: LatencyMeter | None = None) -> PromotionDecision:
+    """Judge a version against the policy and make it champion when every rule holds.
+
+    A promoted challenger stops being the challenger: the alias is cleared (and the move
+    recorded), so ``challenger`` always names a version still waiting for its turn.
+    """
+    if force and not (reason or "").strip():
+        raise InvalidInputError("--force needs --reason", hint='e.g. --force --reason '
+                                '"hotfix for the outage; full evaluation follows"')
+    with store.read() as conn:
+        candidate = resolve_version(conn, version_ref)
+        champion_no = registry.aliases(conn).get(CHAMPION)
+        champion = None if champion_no is None else registry.get_version(conn, str(champion_no))
+    if champion_no == candidate["version"]:
+        raise ConflictError(f"version {version_name(champion_no)} is already the champion",
+                            hint="list versions with `textloop versions`")
+    comparison = _comparison(store, project, candidate, champion, measure or measure_latency)
+    rules = check_policy(project.spec.promotion, comparison)
+    ok = passed(rules)
+    goal = project.spec.goal
+    decision = PromotionDecision(
+        candidate["version"], champion_no, rules, ok or force, forced=force and not ok,
+        reason=reason, goal={"metric": goal.metric, "target": goal.target,
+                             "higher_is_better": goal.higher_is_better,
+                             "value": comparison.candidate.get(goal.metric),
+                             "met": goal_met(comparison),
+                             "required": project.spec.promotion.require_goal})
+    if decision.promoted:
+        with store.write() as conn:
+            registry.move_alias(conn, CHAMPION, candidate["version"], action="promote",
+                                actor=actor, forced=decision.forced, reason=reason,
+                                details={"rules": [r.to_json() for r in rules]})
+            if registry.aliases(conn).get(CHALLENGER) == candidate["version"]:
+                registry.clear_alias(conn, CHALLENGER, action="promoted", actor=actor)
+    return decision
+
+
+def _comparison(store: Store, project: Project, candidate: dict[str, Any],
+                champion: dict[str, Any] | None, measure: LatencyMeter) -> Comparison:
+    release = candidate["release_id"]
+    data = load_release(store, release)
+    texts = data.test.texts[:project.spec.promotion.latency_texts]
+    baseline = None
+    if champion is not None:
+        baseline = champion["metrics"] if champion["release_id"] == release else (
+            score_on_test(store, champion["run_id"], release))
+    return Comparison(goal_metric=project.spec.goal.metric, candidate=candidate["metrics"],
+                      champion=baseline,
+                      champion_version=None if champion is None else champion["version"],
+                      release=release, latency=measure(store, candidate["run_id"], texts),
+                      higher_is_better=project.spec.goal.higher_is_better,
+                      goal_target=project.spec.goal.target)
+
+
+def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]:
+    """A run's metrics on another release's test split (as ``predict`` would serve them)."""
+    loaded = load_run(store, run_ref)
+    data = load_release(store, release_id)
+    x = model_inputs(loaded.model, data.test.texts, store)
+    if loaded.is_regressor:
+        return regression_metrics(data.test.labels, loaded.served(x))
+    proba = loaded.served(x)
+    aligned = align_proba(proba, list(loaded.model.classes_), data.labels)
+    return compute_metrics(data.test.labels, aligned, data.labels,
+                           score_labels=bundle_actions(loaded).score_labels)
+
+
+def measure_latency(store: Store, run_ref: str, texts: Sequence[str]) -> dict[str, float]:
+    """Milliseconds per single-text prediction (raw text in, calibrated probabilities out)."""
+    loaded = load_run(store, run_ref)
+    return single_text_latency(loaded.served, texts)
+
+
+def rollback(store: Store, *, actor: str, reason: str | None = None) -> tuple[int, int]:
+    """Point ``champion`` back at the champion before the current one; (from, to).
+
+    The champion history is replayed as a stack (a promotion pushes, a rollback pops), so
+    rolling back twice goes two champions back rather than undoing the first rollback.
+    """
+    with store.write() as conn:
+        stack: list[int] = []
+        for move in registry.history(conn, CHAMPION):
+            if move["action"] == "rollback":
+                stack.pop()
+            else:
+                stack.append(int(move["to_version"]))
+        if len(stack) < 2:
+            raise ConflictError("there is no previous champion to roll back to",
+                                hint="see the alias history with `textloop versions --history`")
+        registry.move_alias(conn, CHAMPION, stack[-2], action="rollback", actor=actor,
+                            reason=reason)
+    return stack[-1], stack[-2]
