@@ -164,7 +164,7 @@ def one_run(client: Any, csrf: str, answers: int, rng: random.Random) -> dict[st
 
 def profile_stages(project: Any, store: Any, answers: int, path: Path) -> None:
     """cProfile of what one answer costs below HTTP: claim and render data, then store."""
-    from textloop.stages import labeling
+    from textloop.stages.label import queue as labeling
 
     profiler = cProfile.Profile()
     profiler.enable()

@@ -32,7 +32,7 @@ def open_store(project: Project) -> Store:
     runs, orphaned release folders); what was settled is said on stderr, so ``--json``
     output stays clean."""
     from textloop.cli.console import err_console, esc
-    from textloop.stages.runs.recovery import recover
+    from textloop.stages.runs import recover
     from textloop.storage import Store
 
     store = Store.for_project(project)

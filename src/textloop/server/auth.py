@@ -9,8 +9,7 @@ from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
 from textloop.server.state import get_state
-from textloop.stages.serving.api_keys import ApiKey
-from textloop.stages.serving.errors import UnauthorizedError
+from textloop.stages.serving import ApiKey, UnauthorizedError
 
 
 def presented_key(request: Request) -> str | None:

@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from textloop.stages.predict.prediction import Prediction
-from textloop.stages.serving.model import ServedModel
+from textloop.stages.predict import Prediction
+from textloop.stages.serving import ServedModel
 
 Answer = tuple[ServedModel, Prediction]
 """A prediction with the model that made it (after a reload, batches in flight finish on

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 
 from textloop.asgi import invalid_request
 from textloop.errors import NotFoundError, TextloopError
-from textloop.stages.serving.errors import RateLimitedError, UnauthorizedError
+from textloop.stages.serving import RateLimitedError, UnauthorizedError
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from textloop.server.drift_metrics import DriftCollector
-from textloop.stages.serving.model import ServedModel
+from textloop.stages.serving import ServedModel
 from textloop.storage import Store
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

@@ -20,10 +20,7 @@ from textloop.server.schemas import (
     errors,
 )
 from textloop.server.state import ServerState, get_state
-from textloop.stages.serving.api_keys import require_scope
-from textloop.stages.serving.feedback import record_feedback
-from textloop.stages.serving.limits import check_texts, texts_of
-from textloop.stages.serving.prediction_log import log_row
+from textloop.stages.serving import check_texts, log_row, record_feedback, require_scope, texts_of
 
 router = APIRouter()
 State = Annotated[ServerState, Depends(get_state)]

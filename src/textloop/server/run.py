@@ -26,7 +26,7 @@ from uvicorn.supervisors import Multiprocess
 
 from textloop.config import Project, ServingSettings, find_project
 from textloop.server.settings import ServerConfig
-from textloop.stages.serving.model import ServeTarget
+from textloop.stages.serving import ServeTarget
 from textloop.storage import Store
 
 CONFIG_ENV = "TEXTLOOP_SERVE_CONFIG"

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from textloop.config import Project, ServingSettings, explain_validation
 from textloop.errors import InvalidInputError
-from textloop.stages.serving.model import ServeTarget
+from textloop.stages.serving import ServeTarget
 
 
 @dataclass(frozen=True)

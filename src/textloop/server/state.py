@@ -22,11 +22,18 @@ from textloop.errors import InvalidInputError, TextloopError
 from textloop.server.batcher import MicroBatcher
 from textloop.server.metrics import ServerMetrics
 from textloop.server.settings import ServerConfig
-from textloop.stages.serving.api_keys import KeyRing
-from textloop.stages.serving.errors import NotReadyError
-from textloop.stages.serving.model import ServedModel, load_served, wanted_version
-from textloop.stages.serving.prediction_log import PredictionLog
-from textloop.stages.serving.rate_limit import FailedAuthLimiter, Rate, RateLimiter, parse_rate
+from textloop.stages.serving import (
+    FailedAuthLimiter,
+    KeyRing,
+    NotReadyError,
+    PredictionLog,
+    Rate,
+    RateLimiter,
+    ServedModel,
+    load_served,
+    parse_rate,
+    wanted_version,
+)
 from textloop.storage import Store
 
 log = logging.getLogger(__name__)

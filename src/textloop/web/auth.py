@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from textloop.errors import ForbiddenError, TextloopError
-from textloop.stages.label.annotators import Annotator, get_annotator
+from textloop.stages.label import Annotator, get_annotator
 from textloop.web.context import WebContext, get_context
 from textloop.web.session import COOKIE, Session, new_session
 

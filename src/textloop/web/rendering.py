@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from textloop.reports.templating import MISSING, number, percent
-from textloop.stages.agreement.stats import strength
-from textloop.stages.label.queue import decode_labels
+from textloop.stages.agreement import strength
+from textloop.stages.label import decode_labels
 
 
 @lru_cache(maxsize=1)

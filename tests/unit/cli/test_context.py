@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from tests.unit.stages.pipeline_fixtures import released
-from tests.unit.stages.test_recovery import killed_at
+from tests.unit.stages.runs.test_recovery import killed_at
 from textloop.cli.main import app
 
 

@@ -105,7 +105,7 @@ def _value(found: Coefficient) -> Text:
 
 
 def _strength(found: Coefficient) -> str:
-    from textloop.stages.agreement.stats import strength
+    from textloop.stages.agreement import strength
 
     return strength(found.value) if found.value is not None else found.note or "undefined"
 

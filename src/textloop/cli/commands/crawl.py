@@ -12,7 +12,7 @@ from textloop.cli.console import RichProgress, console
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
-from textloop.stages.crawl.options import CrawlOptions
+from textloop.stages.crawl import CrawlOptions
 
 if TYPE_CHECKING:  # the crawler and its HTTP client load when the command runs
     from textloop.stages.crawl import CrawlResult

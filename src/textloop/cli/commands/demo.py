@@ -13,7 +13,7 @@ from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
-    from textloop.stages.demo.walkthrough import DemoSummary
+    from textloop.stages.demo import DemoSummary
 
 _EPILOG = """Examples:\n
   textloop demo\n

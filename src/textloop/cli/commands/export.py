@@ -14,7 +14,7 @@ from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
-    from textloop.stages.export.mlflow import MlflowExport
+    from textloop.stages.export import MlflowExport
 
 export_app = typer.Typer(help="Copy runs into other tools' stores.", no_args_is_help=True)
 app.add_typer(export_app, name="export",
@@ -48,7 +48,7 @@ def mlflow(
     Exporting again updates the same MLflow runs (found by their textloop.run_id tag)
     instead of duplicating them. Needs the mlflow extra: pip install "textloop\\[mlflow]".
     """
-    from textloop.stages.export.mlflow import export_to_mlflow
+    from textloop.stages.export import export_to_mlflow
     from textloop.storage.registry import version_name
 
     project = current_project()

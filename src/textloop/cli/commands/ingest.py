@@ -11,7 +11,7 @@ from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
-from textloop.stages.ingest.source import DEFAULT_MAX_CHARS, FORMATS
+from textloop.stages.ingest import DEFAULT_MAX_CHARS, FORMATS
 
 if TYPE_CHECKING:  # the importer loads when the command runs
     from textloop.stages.ingest import ImportResult
@@ -51,8 +51,7 @@ def import_(
              "entities as characters (recorded with the import).")] = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
-    from textloop.stages.ingest import ImportOptions, import_file
-    from textloop.stages.ingest.source import ReadOptions
+    from textloop.stages.ingest import ImportOptions, ReadOptions, import_file
 
     project = current_project()
     options = ImportOptions(

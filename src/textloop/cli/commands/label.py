@@ -32,7 +32,7 @@ def label(
                                                       "served behind HTTPS).")] = False,
 ) -> None:
     """Label records in the browser: one at a time, by keyboard, stored at once."""
-    from textloop.stages.label.annotators import add_annotator, list_annotators
+    from textloop.stages.label import add_annotator, list_annotators
     from textloop.tasks.support import require_classification
     from textloop.web.app import create_app
     from textloop.web.serve import base_url, bind, login_link, serve

@@ -56,7 +56,7 @@ def train(
     The calibrator and the action-band thresholds are fitted on the validation split and
     saved with the model.
     """
-    from textloop.stages.train.training import train as train_model
+    from textloop.stages.train import train as train_model
 
     project = current_project()
     with open_store(project) as store:
@@ -106,7 +106,7 @@ def evaluate(
         "--json", help="Print the metrics and file paths as JSON.")] = False,
 ) -> None:
     """Score a run on a release split; write an HTML report and a JSON file."""
-    from textloop.stages.evaluate.evaluation import evaluate_run
+    from textloop.stages.evaluate import evaluate_run
 
     project = current_project()
     with open_store(project) as store:
@@ -142,7 +142,7 @@ def predict(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
 ) -> None:
     """Print label, calibrated probabilities and action band for each text."""
-    from textloop.stages.predict.prediction import predict as predict_texts
+    from textloop.stages.predict import predict as predict_texts
 
     project = current_project()
     with open_store(project) as store:

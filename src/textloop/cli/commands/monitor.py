@@ -18,8 +18,7 @@ from textloop.cli.main import app
 from textloop.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from textloop.stages.monitor import MonitorResult
-    from textloop.stages.monitor.webhook import Delivery
+    from textloop.stages.monitor import Delivery, MonitorResult
 
 DRIFT_EXIT_CODE = 10
 """``--fail-on-drift``: the exit code when a check flags drift (errors use 1-9)."""

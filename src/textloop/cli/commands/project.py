@@ -17,7 +17,7 @@ from textloop.cli.main import app
 
 if TYPE_CHECKING:  # stages load when a command runs, so `textloop --help` starts fast
     from textloop.config import Goal
-    from textloop.stages.project.status import ProjectStatus
+    from textloop.stages.project import ProjectStatus
 
 
 @app.command(epilog="Example: textloop init spam-filter --labels spam,ham --score-labels spam"
@@ -50,7 +50,7 @@ def init(
              "n-gram features.")] = None,
 ) -> None:
     """Create a project: textloop.yaml (the task spec) and an empty store."""
-    from textloop.stages.project.init import init_project, parse_labels, parse_target
+    from textloop.stages.project import init_project, parse_labels, parse_target
 
     project = init_project(
         Path(name), labels=parse_labels(labels), text_field=text_field,
@@ -80,7 +80,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Show the project at a glance: records, labels per class, releases, runs and scores."""
-    from textloop.stages.project.status import project_status
+    from textloop.stages.project import project_status
     from textloop.tasks.support import next_train_hint, target_summary
 
     project = current_project()

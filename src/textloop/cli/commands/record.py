@@ -24,7 +24,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print it as JSON.")] = False,
 ) -> None:
     """Show a record: text, metadata, final label and why, and every annotation ever given."""
-    from textloop.stages.label.history import record_history
+    from textloop.stages.label import record_history
 
     project = current_project()
     with open_store(project) as store:

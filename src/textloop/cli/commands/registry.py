@@ -44,7 +44,7 @@ def register(
     The version keeps the run's test metrics (the run is evaluated on test first when it
     never was) and gets a model card beside its evaluation report.
     """
-    from textloop.stages.versions.register import register_run
+    from textloop.stages.versions import register_run
 
     project = current_project()
     with open_store(project) as store:
@@ -71,7 +71,7 @@ def versions(
     Test metrics are measured on each version's own release: the release stands beside them,
     and a note says when the versions span more than one.
     """
-    from textloop.stages.versions.register import alias_history, list_versions, versions_note
+    from textloop.stages.versions import alias_history, list_versions, versions_note
 
     project = current_project()
     with open_store(project) as store:
@@ -140,7 +140,7 @@ def promote(
     and the goal itself when promotion.require_goal is true. Each prints pass, fail or skip
     with its numbers, and whether the goal is met is always said; any failure refuses (exit 4).
     """
-    from textloop.stages.versions.promotion import promote as promote_version
+    from textloop.stages.versions import promote as promote_version
 
     project = current_project()
     with open_store(project) as store:
@@ -168,7 +168,7 @@ def rollback(
                       ] = None,
 ) -> None:
     """Make the previous champion the champion again."""
-    from textloop.stages.versions.promotion import rollback as roll_back
+    from textloop.stages.versions import rollback as roll_back
 
     project = current_project()
     with open_store(project) as store:
@@ -184,7 +184,7 @@ def lineage(
     as_json: Annotated[bool, typer.Option("--json", help="Print the trace as JSON.")] = False,
 ) -> None:
     """Trace a version to its run, its release and the release's row ids."""
-    from textloop.stages.versions.register import lineage as trace
+    from textloop.stages.versions import lineage as trace
 
     project = current_project()
     with open_store(project) as store:

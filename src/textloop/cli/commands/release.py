@@ -48,7 +48,7 @@ def release(
 
 
 def print_release(info: ReleaseInfo) -> None:
-    from textloop.stages.release.settings import describe
+    from textloop.stages.release import describe
 
     console.print(f"Released [bold]{info.id}[/]: {info.rows:,} records")
     console.print(_counts_table(info))

@@ -17,7 +17,7 @@ from textloop.cli.main import app
 from textloop.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from textloop.stages.runs.table import RunRow
+    from textloop.stages.runs import RunRow
 
 _MODEL_HELP = "tfidf-lr, embed-lr, embed-mlp or a full name."
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h)?\s*$")
@@ -42,7 +42,7 @@ def cv(
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment.")] = 0,
 ) -> None:
     """Cross-validate a model on the train + validation rows: mean ± std per metric."""
-    from textloop.stages.select.cross_validate import cross_validate
+    from textloop.stages.select import cross_validate
 
     project = current_project()
     with open_store(project) as store:
@@ -75,7 +75,7 @@ def search(
     Records the trials as a run and trains the final model with the best values.
     Needs the search extra: pip install "textloop[search]".
     """
-    from textloop.stages.select.search import search as run_search
+    from textloop.stages.select import search as run_search
 
     project = current_project()
     with open_store(project) as store:
@@ -103,7 +103,7 @@ def runs(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Compare runs side by side: params, metrics, release, duration, status."""
-    from textloop.stages.runs.table import run_rows, runs_note
+    from textloop.stages.runs import run_rows, runs_note
 
     project = current_project()
     with open_store(project) as store:
@@ -121,7 +121,7 @@ def runs(
 
 
 def _table(rows: list[RunRow], goal_metric: str) -> Table:
-    from textloop.stages.runs.table import metric_columns
+    from textloop.stages.runs import metric_columns
 
     columns = metric_columns(rows, goal_metric)
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True,

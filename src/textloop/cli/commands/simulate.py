@@ -55,7 +55,7 @@ def simulate_al(
 
 def _print_table(result: SimulationResult) -> None:
     """The savings table; the stop signal goes on its own line so the table fits 80 columns."""
-    from textloop.stages.simulate.outputs import stop_text, table_cells, table_header, table_note
+    from textloop.stages.simulate import stop_text, table_cells, table_header, table_note
 
     table = Table(title=f"Labels to reach 95% and 98% of the full-data macro-F1 "
                         f"({result.reference_macro_f1:.3f})", caption=table_note(result.budget),

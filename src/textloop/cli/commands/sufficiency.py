@@ -49,7 +49,7 @@ def learning_curve(
     Answers with the expected goal metric at twice the labels and the labels estimated
     to reach the goal in textloop.yaml, and writes a figure (SVG, PNG) and a JSON file.
     """
-    from textloop.stages.select.sufficiency import data_sufficiency
+    from textloop.stages.select import data_sufficiency
 
     project = current_project()
     with open_store(project) as store:

@@ -63,7 +63,7 @@ def suggest(
 
 def _from_production(window: int | None, since: str | None, batch: int | None,
                      overlap: int | None) -> None:
-    from textloop.stages.active_learn.production import KINDS, suggest_from_production
+    from textloop.stages.active_learn import KINDS, suggest_from_production
 
     project = current_project()
     with open_store(project) as store:

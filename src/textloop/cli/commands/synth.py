@@ -20,10 +20,7 @@ from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
-    from textloop.stages.synthesize.ablation import Comparison
-    from textloop.stages.synthesize.decisions import Decided
-    from textloop.stages.synthesize.evaluate import Evaluation
-    from textloop.stages.synthesize.run import SynthResult
+    from textloop.stages.synthesize import Comparison, Decided, Evaluation, SynthResult
 
 _EPILOG = """Examples:\n
   textloop synth --evaluate\n
@@ -64,7 +61,7 @@ def synth(
     """Generate examples for the weakest classes, gate them and store the batch (pending)."""
     if ctx.invoked_subcommand is not None:
         return
-    from textloop.stages.synthesize.run import SynthOptions, synthesize
+    from textloop.stages.synthesize import SynthOptions, synthesize
 
     options = SynthOptions(labels=labels or None, per_class=per_class, classes=classes,
                            generator=generator, seed=seed, embeddings=embeddings,
@@ -88,7 +85,7 @@ def synth(
 
 def _evaluate(store: Any, project: Any, batch: str, **kwargs: Any) -> tuple[Evaluation,
                                                                             Decided]:
-    from textloop.stages.synthesize.evaluate import evaluate_batch
+    from textloop.stages.synthesize import evaluate_batch
 
     return evaluate_batch(store, project, batch, progress=RichProgress(), **kwargs)
 
@@ -185,7 +182,7 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the batches as JSON.")] = False,
 ) -> None:
     """List batches: generator, classes, accepted items, evaluation and decision."""
-    from textloop.stages.synthesize.catalog import list_batches
+    from textloop.stages.synthesize import list_batches
 
     project = current_project()
     with open_store(project) as store:
@@ -231,7 +228,7 @@ def show(
                        "records, sampling parameters, scores) as JSON.")] = False,
 ) -> None:
     """A batch's items with the gate's verdict and reason."""
-    from textloop.stages.synthesize.catalog import show_batch
+    from textloop.stages.synthesize import show_batch
 
     project = current_project()
     with open_store(project) as store:
@@ -280,7 +277,7 @@ def reject(
 
 
 def _decide(batch: str, decision: str, items: list[int], reason: str | None) -> None:
-    from textloop.stages.synthesize.decisions import decide
+    from textloop.stages.synthesize import decide
 
     project = current_project()
     who = actor()

@@ -7,10 +7,29 @@ more labels" and a stopping signal; ``BackgroundRefresher`` runs ``refresh`` deb
 a thread while the labeling app is open.
 """
 
-from textloop.stages.active_learn.background import BackgroundRefresher
-from textloop.stages.active_learn.progress import LabelingProgress, labeling_progress
-from textloop.stages.active_learn.refresh import RefreshResult, refresh
-from textloop.stages.active_learn.suggest import SuggestResult, suggest
+from __future__ import annotations
 
-__all__ = ["BackgroundRefresher", "LabelingProgress", "RefreshResult", "SuggestResult",
-           "labeling_progress", "refresh", "suggest"]
+from typing import TYPE_CHECKING
+
+from textloop.lazy import lazy_front
+
+if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.stages.active_learn.background import BackgroundRefresher as BackgroundRefresher
+    from textloop.stages.active_learn.production import KINDS as KINDS
+    from textloop.stages.active_learn.production import (
+        suggest_from_production as suggest_from_production,
+    )
+    from textloop.stages.active_learn.progress import LabelingProgress as LabelingProgress
+    from textloop.stages.active_learn.progress import labeling_progress as labeling_progress
+    from textloop.stages.active_learn.refresh import RefreshResult as RefreshResult
+    from textloop.stages.active_learn.refresh import refresh as refresh
+    from textloop.stages.active_learn.suggest import SuggestResult as SuggestResult
+    from textloop.stages.active_learn.suggest import suggest as suggest
+
+__all__, __getattr__ = lazy_front(__name__, {
+    "background": ("BackgroundRefresher",),
+    "progress": ("LabelingProgress", "labeling_progress"),
+    "refresh": ("RefreshResult", "refresh"),
+    "suggest": ("SuggestResult", "suggest"),
+    "production": ("KINDS", "suggest_from_production"),
+})

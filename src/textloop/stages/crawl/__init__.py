@@ -10,6 +10,8 @@ The front is lazy (``textloop.lazy``): the CLI reads the option defaults from ``
 without loading the crawler and its HTTP client.
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from textloop.lazy import lazy_front
@@ -22,5 +24,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.crawl.skips import SkippedUrl as SkippedUrl
 
 __all__, __getattr__ = lazy_front(__name__, {
-    "crawler": ("crawl",), "options": ("CrawlOptions",), "result": ("CrawlResult",),
-    "skips": ("SkipKind", "SkippedUrl")})
+    "crawler": ("crawl",),
+    "options": ("CrawlOptions",),
+    "result": ("CrawlResult",),
+    "skips": ("SkipKind", "SkippedUrl"),
+})

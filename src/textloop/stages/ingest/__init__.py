@@ -4,6 +4,8 @@ The front is lazy (``textloop.lazy``): the CLI reads the list of formats and the
 text length from light submodules without loading the importer.
 """
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING
 
 from textloop.lazy import lazy_front
@@ -12,6 +14,11 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.ingest.importer import ImportOptions as ImportOptions
     from textloop.stages.ingest.importer import ImportResult as ImportResult
     from textloop.stages.ingest.importer import import_file as import_file
+    from textloop.stages.ingest.source import DEFAULT_MAX_CHARS as DEFAULT_MAX_CHARS
+    from textloop.stages.ingest.source import FORMATS as FORMATS
+    from textloop.stages.ingest.source import ReadOptions as ReadOptions
 
 __all__, __getattr__ = lazy_front(__name__, {
-    "importer": ("ImportOptions", "ImportResult", "import_file")})
+    "importer": ("ImportOptions", "ImportResult", "import_file"),
+    "source": ("DEFAULT_MAX_CHARS", "FORMATS", "ReadOptions"),
+})

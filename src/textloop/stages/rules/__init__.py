@@ -5,30 +5,37 @@ measures each rule (coverage, overlaps, conflicts, accuracy), ``evaluate`` does 
 store's records, and ``weak`` stores the label model's output as annotations of kind weak.
 """
 
-from textloop.stages.rules.analyze import RuleAnalysis, RuleStats, analyze_rules
-from textloop.stages.rules.apply import apply_rules
-from textloop.stages.rules.compile import CompiledRule, RuleSet, compile_rules
-from textloop.stages.rules.evaluate import HUMAN_GOLD, evaluate_rules
-from textloop.stages.rules.label_model import METHODS, fit_label_model
-from textloop.stages.rules.votes import EXAMPLE_RULES, RuleVotes, project_rules, rule_votes
-from textloop.stages.rules.weak import WeakLabelResult, apply_weak_labels
+from __future__ import annotations
 
-__all__ = [
-    "EXAMPLE_RULES",
-    "HUMAN_GOLD",
-    "METHODS",
-    "CompiledRule",
-    "RuleAnalysis",
-    "RuleSet",
-    "RuleStats",
-    "RuleVotes",
-    "WeakLabelResult",
-    "analyze_rules",
-    "apply_rules",
-    "apply_weak_labels",
-    "compile_rules",
-    "evaluate_rules",
-    "fit_label_model",
-    "project_rules",
-    "rule_votes",
-]
+from typing import TYPE_CHECKING
+
+from textloop.lazy import lazy_front
+
+if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.stages.rules.analyze import RuleAnalysis as RuleAnalysis
+    from textloop.stages.rules.analyze import RuleStats as RuleStats
+    from textloop.stages.rules.analyze import analyze_rules as analyze_rules
+    from textloop.stages.rules.apply import apply_rules as apply_rules
+    from textloop.stages.rules.compile import CompiledRule as CompiledRule
+    from textloop.stages.rules.compile import RuleSet as RuleSet
+    from textloop.stages.rules.compile import compile_rules as compile_rules
+    from textloop.stages.rules.evaluate import HUMAN_GOLD as HUMAN_GOLD
+    from textloop.stages.rules.evaluate import evaluate_rules as evaluate_rules
+    from textloop.stages.rules.label_model import METHODS as METHODS
+    from textloop.stages.rules.label_model import fit_label_model as fit_label_model
+    from textloop.stages.rules.votes import EXAMPLE_RULES as EXAMPLE_RULES
+    from textloop.stages.rules.votes import RuleVotes as RuleVotes
+    from textloop.stages.rules.votes import project_rules as project_rules
+    from textloop.stages.rules.votes import rule_votes as rule_votes
+    from textloop.stages.rules.weak import WeakLabelResult as WeakLabelResult
+    from textloop.stages.rules.weak import apply_weak_labels as apply_weak_labels
+
+__all__, __getattr__ = lazy_front(__name__, {
+    "analyze": ("RuleAnalysis", "RuleStats", "analyze_rules"),
+    "apply": ("apply_rules",),
+    "compile": ("CompiledRule", "RuleSet", "compile_rules"),
+    "evaluate": ("HUMAN_GOLD", "evaluate_rules"),
+    "label_model": ("METHODS", "fit_label_model"),
+    "votes": ("EXAMPLE_RULES", "RuleVotes", "project_rules", "rule_votes"),
+    "weak": ("WeakLabelResult", "apply_weak_labels"),
+})

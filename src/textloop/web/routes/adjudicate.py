@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from textloop.stages import label as labeling
-from textloop.stages.label.resolution import Resolution, current_labels
+from textloop.stages.label import Resolution, current_labels
 from textloop.web.auth import Adjudicator, AdjudicatorPosting, Context
 from textloop.web.context import WebContext
 from textloop.web.rendering import render

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from textloop.stages import label as labeling
-from textloop.stages.label.annotators import Annotator
+from textloop.stages.label import Annotator
 from textloop.web.auth import AdminPosting, Context, Posting, SignedIn
 from textloop.web.context import WebContext
 from textloop.web.rendering import render, stored_labels

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
-from textloop.stages.label.annotators import authenticate, sign_out
+from textloop.stages.label import authenticate, sign_out
 from textloop.web.auth import Context, Posting, end_session, start_session
 from textloop.web.rendering import render
 

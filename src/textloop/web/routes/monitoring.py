@@ -13,8 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import FileResponse, Response
 
-from textloop.stages.monitor.history import monitoring_page, report_file
-from textloop.stages.monitor.sides import ALL
+from textloop.stages.monitor import ALL, monitoring_page, report_file
 from textloop.web.auth import Context, SignedIn
 from textloop.web.rendering import render
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from tests.unit.stages.labeling_fixtures import queued
 from textloop.cli.main import app
-from textloop.stages import labeling
+from textloop.stages.label import queue as labeling
 
 runner = CliRunner()
 

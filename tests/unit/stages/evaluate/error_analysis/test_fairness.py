@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.stages.error_analysis.helpers import split_of
+from tests.unit.stages.evaluate.error_analysis.helpers import split_of
 from textloop.config import Fairness
 from textloop.stages.evaluate.error_analysis.fairness import fairness_section, fairness_sections
 

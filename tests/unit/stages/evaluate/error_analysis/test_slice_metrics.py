@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sklearn.metrics import accuracy_score, f1_score
 
-from tests.unit.stages.error_analysis.helpers import split_of
+from tests.unit.stages.evaluate.error_analysis.helpers import split_of
 from textloop.config import CLASSIFICATION_METRICS, Slice
 from textloop.stages.evaluate.error_analysis.slice_metrics import slice_metrics
 
