@@ -30,8 +30,8 @@ import numpy as np
 
 from textloop.config import Label, Project, ProjectSpec
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
-from textloop.stages.runs.loading import align_proba
 from textloop.stages.train.monitoring import fit_monitored
 from textloop.stages.train.training import apply_training_defaults
 

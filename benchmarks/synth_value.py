@@ -69,12 +69,13 @@ import yaml
 
 from textloop.config import Label, Project, load_spec
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
 from textloop.progress import NULL_PROGRESS, Task
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release, load_release
-from textloop.stages.runs.loading import align_proba, load_run, model_inputs
+from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.synthesize import SynthOptions, evaluate_batch, synthesize
 from textloop.stages.train.training import train
 from textloop.stages.versions.promotion import promote

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.metrics import compute_metrics as compute_metrics
     from textloop.measures.metrics import top_confusions as top_confusions
     from textloop.measures.metrics import validate_inputs as validate_inputs
+    from textloop.measures.probabilities import align_proba as align_proba
     from textloop.measures.regression_metrics import regression_metrics as regression_metrics
     from textloop.measures.thresholds import band_table as band_table
     from textloop.measures.thresholds import choose_thresholds as choose_thresholds
@@ -41,6 +42,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 
 __all__, __getattr__ = lazy_front(__name__, {
     "metrics": ("compute_metrics", "top_confusions", "validate_inputs"),
+    "probabilities": ("align_proba",),
     "regression_metrics": ("regression_metrics",),
     "calibration": ("DEFAULT_BINS", "FittedCalibration", "UNCALIBRATED", "calibration_report",
                     "calibration_summary", "choose_calibration", "expected_calibration_error",

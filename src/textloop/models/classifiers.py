@@ -176,10 +176,14 @@ def model_names() -> list[str]:
     return REGISTRY.names("model")
 
 
+def model_task(name: str) -> str:
+    """The task a registered model is built for (``classification`` or ``regression``)."""
+    return str(getattr(REGISTRY.resolve("model", name)[1], "task", "classification"))
+
+
 def regressor_names() -> list[str]:
     """Short names of the models that predict a number (for a regression task)."""
-    return [name for name in model_names()
-            if getattr(REGISTRY.resolve("model", name)[1], "task", "") == "regression"]
+    return [name for name in model_names() if model_task(name) == "regression"]
 
 
 def make_model(name: str, params: dict[str, Any] | None = None,

@@ -15,6 +15,7 @@ from textloop.stages.ingest import DEFAULT_MAX_CHARS, FORMATS
 
 if TYPE_CHECKING:  # the importer loads when the command runs
     from textloop.stages.ingest import ImportResult
+    from textloop.tasks import Task
 
 _EPILOG = """Examples:\n
   textloop import reviews.csv --text-col review --label-col sentiment --meta-cols product\n
@@ -61,7 +62,9 @@ def import_(
         read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting))
     with open_store(project) as store:
         result = import_file(store, project, file, options, RichProgress())
-    print_import(result, numeric=project.spec.task == "regression")
+    from textloop.tasks import task_for
+
+    print_import(result, task_for(project))
 
 
 def _split(value: str | None) -> list[str] | None:
@@ -79,15 +82,14 @@ def parse_label_map(text: str) -> dict[str, str]:
     return out
 
 
-def print_import(result: ImportResult, numeric: bool = False) -> None:
-    from textloop.tasks.support import target_summary
+def print_import(result: ImportResult, task: Task) -> None:
 
     name = esc(Path(result.source).name)
     console.print(f"Imported [bold]{name}[/]: {result.rows_read:,} rows read, "
                   f"[bold]{result.records_new:,} new[/] records, "
                   f"{result.annotations_new:,} new labels in {result.seconds:.1f}s")
-    if result.labels and numeric:
-        console.print(f"  in file: {target_summary(result.labels)}")
+    if result.labels and task.value_kind == "number":
+        console.print(f"  in file: {task.describe_values(result.labels)}")
     elif result.labels:
         shown = esc(", ".join(f"{k}: {v:,}" for k, v in result.labels.most_common(8)))
         more = f" (+{len(result.labels) - 8} more)" if len(result.labels) > 8 else ""

@@ -33,12 +33,12 @@ def label(
 ) -> None:
     """Label records in the browser: one at a time, by keyboard, stored at once."""
     from textloop.stages.label import add_annotator, list_annotators
-    from textloop.tasks.support import require_classification
+    from textloop.tasks import require_verb
     from textloop.web.app import create_app
     from textloop.web.serve import base_url, bind, login_link, serve
 
     project = current_project()
-    require_classification(project, "textloop label")
+    require_verb(project, "label")
     sock = bind(host, port)
     address = base_url(host, sock.getsockname()[1])
     with open_store(project) as store:

@@ -70,9 +70,11 @@ def _goal(metric: str | None, target: float | None, task: str) -> Goal | None:
 
     if metric is None and target is None:
         return None
-    regression = task == "regression"
-    return Goal(metric=metric or ("r2" if regression else "macro_f1"),
-                target=target if target is not None else (0.5 if regression else 0.9))
+    from textloop.tasks import get_task
+
+    default_metric, default_target = get_task(task).default_goal
+    return Goal(metric=metric or default_metric,
+                target=target if target is not None else default_target)
 
 
 @app.command(epilog="Example: textloop status")
@@ -81,7 +83,7 @@ def status(
 ) -> None:
     """Show the project at a glance: records, labels per class, releases, runs and scores."""
     from textloop.stages.project import project_status
-    from textloop.tasks.support import next_train_hint, target_summary
+    from textloop.tasks import next_train_hint, task_for
 
     project = current_project()
     with open_store(project) as store:
@@ -96,8 +98,10 @@ def status(
     console.print(f"records: {info.records:,}   labeled: {info.labeled:,} "
                   f"({info.labeled_share:.1%})   by source: "
                   + (", ".join(f"{k} {v:,}" for k, v in info.label_kinds.items()) or "-"))
-    if project.spec.task == "regression":
-        console.print(f"target {esc(project.spec.target.name)}: {target_summary(info.per_label)}")
+    task = task_for(project)
+    if task.value_kind == "number":
+        console.print(f"target {esc(project.spec.target.name)}: "
+                      f"{task.describe_values(info.per_label)}")
     else:
         console.print(_labels_table(info))
     if info.labeling:
@@ -107,7 +111,7 @@ def status(
     if info.releases:
         console.print(_releases_table(info.releases))
     if info.runs:
-        console.print(_runs_table(info.runs, goal["metric"], project.spec.task))
+        console.print(_runs_table(info.runs, goal["metric"], task.summary_metrics))
         if info.runs_note:
             console.print(f"[yellow]note:[/] {esc(info.runs_note)}")
     if not info.records:
@@ -139,8 +143,7 @@ def _releases_table(rows: list[dict]) -> Table:
     return table
 
 
-def _runs_table(rows: list[dict], goal_metric: str, task: str) -> Table:
-    tested = ("mae", "r2") if task == "regression" else ("macro_f1", "accuracy")
+def _runs_table(rows: list[dict], goal_metric: str, tested: tuple[str, ...]) -> Table:
     keys = [f"val/{goal_metric}", *(f"test/{k}" for k in tested)]
     # the run name is what the user types next: it never truncates; headers wrap at the
     # space ("val" over "macro_f1") so an 80-column terminal still fits every column

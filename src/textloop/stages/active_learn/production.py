@@ -30,7 +30,7 @@ from textloop.stages.active_learn.data import TRUSTED
 from textloop.stages.label.resolution import labels_for
 from textloop.stages.serving.feedback import record_of_prediction
 from textloop.storage import Store, monitoring, queue
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 from textloop.texts import record_id
 
 DISPUTED, DRIFTED, UNCERTAIN = "disputed", "drifted", "uncertain"
@@ -85,7 +85,7 @@ def suggest_from_production(store: Store, project: Project, *, last: int | None 
                             ) -> ProductionSuggestResult:
     """Queue up to ``batch`` disputed, drifted and uncertain rows of the prediction log (the
     ``last`` N rows, or those in ``[since, until)``; default: ``monitoring.window``)."""
-    require_classification(project, "textloop suggest --from production")
+    require_verb(project, "suggest", "textloop suggest --from production")
     settings = project.spec.labeling
     if last is None and since is None and until is None:
         last = project.spec.monitoring.window

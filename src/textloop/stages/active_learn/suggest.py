@@ -15,7 +15,7 @@ from textloop.stages.active_learn.data import MIN_TO_TRAIN, ActiveSets, fit, loa
 from textloop.stages.active_learn.data import make_classifier as new_classifier
 from textloop.storage import Store, queue
 from textloop.strategies.query import QueryContext, get_strategy
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 
 
 @dataclass
@@ -36,7 +36,7 @@ def suggest(store: Store, project: Project, *, strategy: str | None = None,
             batch: int | None = None, overlap: int | None = None, seed: int = 0,
             progress: Progress = NULL_PROGRESS) -> SuggestResult:
     """Queue up to ``batch`` pool records chosen by ``strategy`` (defaults from the spec)."""
-    require_classification(project, "textloop suggest")
+    require_verb(project, "suggest")
     settings = project.spec.labeling
     batch = batch or settings.batch
     sets = load_sets(store, project, progress=progress)

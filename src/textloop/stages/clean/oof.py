@@ -17,9 +17,9 @@ from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from textloop.errors import InvalidInputError
+from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.runs.loading import align_proba
 
 
 def check_folds(labels: Sequence[str], folds: int) -> None:

@@ -34,7 +34,7 @@ from textloop.stages.clean.redact import redacted_release
 from textloop.stages.clean.result import CleanResult, Finding
 from textloop.stages.review.actions import carry_over
 from textloop.storage import Store, findings
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 
 CLEANINGS = "cleanings"
 
@@ -46,7 +46,7 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
     ``redact`` also writes a new release with personal data replaced by placeholders (only
     when some was found).
     """
-    require_classification(project, "textloop clean")
+    require_verb(project, "clean")
     options = options or CleanOptions()
     data = load_inputs(store, project, embed=options.use_embeddings, progress=progress)
     check_folds(data.labels, options.folds)

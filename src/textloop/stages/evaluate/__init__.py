@@ -12,9 +12,10 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.evaluate.calibration_report import bundle_actions as bundle_actions
     from textloop.stages.evaluate.evaluation import evaluate_run as evaluate_run
     from textloop.stages.evaluate.model_card import write_model_card as write_model_card
+    from textloop.stages.evaluate.result import EvaluationResult as EvaluationResult
 
 __all__, __getattr__ = lazy_front(__name__, {
-    "evaluation": ("evaluate_run",),
+    "evaluation": ("evaluate_run",), "result": ("EvaluationResult",),
     "model_card": ("write_model_card",),
     "calibration_report": ("bundle_actions",),
 })

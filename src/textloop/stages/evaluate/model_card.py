@@ -21,6 +21,7 @@ from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
 from textloop.storage import Store, registry, releases
 from textloop.storage.registry import version_name
+from textloop.tasks import task_for
 
 HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "roc_auc",
             "pr_auc", "log_loss", "brier_score")
@@ -74,19 +75,8 @@ def _intended_use(project: Project, metrics: dict[str, Any]) -> Section:
     state = "not measured" if value is None else (
         f"{value:.4f}: {'met' if goal.met(value) else 'not met'}")
     spelled = f"{goal.metric} {'>=' if goal.higher_is_better else '<='} {goal.target}"
-    paragraphs = [spec.description] if spec.description else []
-    if spec.task == "regression":
-        target = spec.target
-        paragraphs.append(f"Predicts the number `{target.name}` from the `{spec.text_field}` "
-                          f"field of {spec.name}. {target.description} Goal: {spelled} "
-                          f"({state}).")
-        return Section("Intended use", paragraphs=paragraphs)
-    paragraphs.append(f"Classifies the `{spec.text_field}` field of {spec.name} into one of "
-                      f"{len(spec.labels)} labels. Goal: {spelled} ({state}).")
-    bands = ", ".join(f"{band} >= {t:g}" for band, t in spec.actions.bands.items())
-    paragraphs.append(f"Action bands: {bands}, otherwise {spec.actions.default}.")
-    bullets = [f"{label.name}: {label.description or '(no description)'}"
-               for label in spec.labels]
+    paragraphs, bullets = task_for(project).intended_use(spec, f"{spelled} ({state})")
+    paragraphs = [spec.description, *paragraphs] if spec.description else paragraphs
     return Section("Intended use", paragraphs=paragraphs, bullets=bullets)
 
 

@@ -1,8 +1,9 @@
 """``textloop evaluate RUN`` for a regression project: errors, plots, largest misses.
 
-Called by ``evaluate_run`` when the project's task is ``regression``; writes the same files
-(``report.html``, ``metrics.json``, the model card) into the same folder, and logs the
-headline metrics under ``SPLIT/``, so promotion and ``textloop runs`` treat both kinds alike.
+Registered for ``RegressionTask`` with ``result.evaluate_split``; writes the same files
+(``report.html``, ``metrics.json``, the model card) into the same folder as classification,
+and logs the headline metrics under ``SPLIT/``, so promotion and ``textloop runs`` treat both
+kinds alike.
 """
 
 from __future__ import annotations
@@ -20,17 +21,23 @@ from textloop.stages.evaluate.error_analysis import split_provenance
 from textloop.stages.evaluate.error_analysis.regression_split import RegressionSplit
 from textloop.stages.evaluate.error_analysis.slice_metrics import slice_metrics
 from textloop.stages.evaluate.model_card import write_model_card
+from textloop.stages.evaluate.result import (
+    EvaluateOptions,
+    EvaluationResult,
+    evaluate_split,
+    report_context,
+)
 from textloop.stages.release import ReleaseData
 from textloop.stages.runs.loading import model_inputs, run_and_split
 from textloop.storage import Store, runs
+from textloop.tasks import RegressionTask
 
 
-def evaluate_regression(store: Store, project: Project, run_ref: str, split: str,
-                        context: Any, progress: Progress = NULL_PROGRESS) -> dict[str, Any]:
-    """Score the split; returns the metrics, the report paths and the model card path.
-
-    ``context`` builds the report's context facts from (run, release id, split, goal).
-    """
+@evaluate_split.register
+def evaluate_regression(task: RegressionTask, store: Store, project: Project, run_ref: str,
+                        split: str, options: EvaluateOptions,
+                        progress: Progress = NULL_PROGRESS) -> EvaluationResult:
+    """Score the split with the run's regressor, write the report and the model card."""
     loaded, data = run_and_split(store, run_ref, split)
     run, part = loaded.run, data.splits[split]
     if not loaded.is_regressor:
@@ -50,16 +57,15 @@ def evaluate_regression(store: Store, project: Project, run_ref: str, split: str
     html, json_path = write_regression_report(
         folder, title=f"{run['name']} on {data.id}/{split}", metrics=metrics, truth=truth,
         pred=pred, texts=part.texts, ids=part.ids,
-        context=context(run, data.id, split, goal.model_dump()),
+        context=report_context(run, data.id, split, goal.model_dump()),
         training=loaded.meta.get("training"))
     with store.write() as conn:
         runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in HEADLINE
                                            if metrics.get(k) is not None})
     card = write_model_card(store, project, run, split, metrics)
     achieved = metrics.get(goal.metric)
-    return {"run_name": run["name"], "metrics": metrics, "report_html": html,
-            "metrics_json": json_path, "model_card": card,
-            "goal_met": None if achieved is None else goal.met(achieved)}
+    return EvaluationResult(run["name"], split, metrics, html, json_path,
+                            None if achieved is None else goal.met(achieved), card)
 
 
 def _slices(project: Project, data: ReleaseData, split: str, truth: np.ndarray,

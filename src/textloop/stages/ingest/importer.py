@@ -27,7 +27,7 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.ingest.formats import ReadOptions, Source, open_source
-from textloop.stages.ingest.labels import LabelCheck, TargetCheck
+from textloop.stages.ingest.labels import LabelCheck, ValueCheck
 from textloop.stages.ingest.report import MAX_REPORTED, SkipReport, failure
 from textloop.stages.ingest.rows import (
     DEFAULT_MAX_CHARS,
@@ -40,6 +40,7 @@ from textloop.stages.ingest.source import RawRow
 from textloop.stages.ingest.writer import RecordWriter
 from textloop.stages.project.init import record_language
 from textloop.storage import Store, imports, records
+from textloop.tasks import task_for
 from textloop.texts import content_hash, record_id
 from textloop.types import NewRecord, SourceKind
 
@@ -206,8 +207,9 @@ class _ImportRun:
         self.conn = conn
         self.cmap = cmap
         self.skip_invalid = options.skip_invalid
-        self.labels: LabelCheck | TargetCheck = (
-            TargetCheck(project.spec.target, cmap.label) if project.spec.task == "regression"
+        task = task_for(project)
+        self.labels: LabelCheck | ValueCheck = (
+            ValueCheck(task, project.spec, cmap.label) if task.value_kind == "number"
             else LabelCheck(project.spec.label_names, cmap.label, options.add_labels))
         self.writer = RecordWriter(conn, import_id, SourceKind.FILE.value, source_ref)
         self.import_id = import_id

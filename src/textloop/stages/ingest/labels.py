@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from pydantic import ValidationError
 
-from textloop.config import Label, Target, look_alike_problem
+from textloop.config import Label, ProjectSpec, look_alike_problem
 from textloop.stages.ingest.rows import RowError
 from textloop.stages.ingest.source import RawRow
+from textloop.tasks import Task, ValueProblem
 
 _SHOWN = 10
 
@@ -66,41 +67,23 @@ class LabelCheck:
         return list(self._new.values())
 
 
-class TargetCheck:
-    """For a regression task: the label column holds a number within ``target``'s range.
+class ValueCheck:
+    """A value the project's task checks itself (a regression target: a number within
+    ``target``'s range), stored in the task's canonical spelling."""
 
-    Values are stored in one canonical spelling (``4``, ``4.0`` and `` 4.00 `` are all ``4.0``)
-    so that two annotators giving the same number agree, and so a release reads them back
-    as floats without guessing.
-    """
-
-    def __init__(self, target: Target, column: str | None) -> None:
-        self.target = target
+    def __init__(self, task: Task, spec: ProjectSpec, column: str | None) -> None:
+        self.task = task
+        self.spec = spec
         self.column = column
 
     def check(self, row: RawRow, label: str | None) -> str | None:
         if label is None:
             return None
-        value = _number(label)
-        problem = "is not a number" if value is None else self.target.problem_with(value)
-        if value is None or problem is not None:
-            bounds = f" between {self.target.min} and {self.target.max}" if (
-                self.target.min is not None or self.target.max is not None) else ""
-            raise RowError(row, f"target {label!r} {problem}", self.column,
-                           fix=f"give a number{bounds} (this is a regression project), or "
-                               "fix target.min/target.max in textloop.yaml")
-        return repr(float(value))
+        try:
+            return self.task.check_value(label, self.spec)
+        except ValueProblem as problem:
+            raise RowError(row, str(problem), self.column, fix=problem.fix) from None
 
     def new_labels(self) -> list[Label]:
-        """A regression task has no labels to add."""
+        """Such a task has no labels to add."""
         return []
-
-
-def _number(text: str) -> float | None:
-    """The number a cell spells, or None (Python's ``1_000`` spelling is not a number here)."""
-    if "_" in text:
-        return None
-    try:
-        return float(text.strip())
-    except ValueError:
-        return None

@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
 from textloop.storage import Store, annotation_log, comments, imports, queue, records
+from textloop.tasks import task_for
 from textloop.texts import check_text, has_html_markup
 from textloop.types import AnnotationKind
 
@@ -88,7 +89,7 @@ def encode_labels(project: Project, labels: Sequence[str]) -> str:
         raise InvalidInputError(f"unknown label {unknown[0]!r} (known labels: "
                                 f"{', '.join(project.spec.label_names)})",
                                 hint="use one of the project's labels")
-    if project.spec.task == "multilabel":
+    if task_for(project).value_kind == "labels":  # several labels per answer
         return json.dumps(sorted(set(labels)), ensure_ascii=False)
     if len(labels) != 1:
         raise InvalidInputError(f"expected exactly one label, got {len(labels)}",

@@ -28,7 +28,7 @@ from textloop.stages.monitor.slices import mask_for, slice_masks, text_slices
 from textloop.stages.monitor.window import Served, Window, read_window, served_version
 from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.storage import Store, monitoring
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 
 MONITOR_DIR = "monitor"
 EMBEDDING_CHECKS = frozenset({"domain-classifier", "mmd"})
@@ -74,7 +74,7 @@ class MonitorResult:
 def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOptions(),
             progress: Progress = NULL_PROGRESS) -> MonitorResult:
     """Run every enabled check on a window of the prediction log; store and report it."""
-    require_classification(project, "textloop monitor")
+    require_verb(project, "monitor")
     settings = project.spec.monitoring
     served = served_version(store, options.model)
     loaded = load_run(store, served.run_id)

@@ -48,10 +48,12 @@ from textloop.stages.release.synthetic import (
     with_synthetic_in_train,
 )
 from textloop.stages.release.table import build_table, hf_features, meta_columns
-from textloop.stages.release.target import target_stats, target_strata, target_values
+from textloop.stages.release.target import target_stats
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
 from textloop.storage import Store, findings, releases
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
+from textloop.tasks import get_task
+from textloop.tasks.regression import target_values
 from textloop.types import LabeledRecord
 
 FORMAT = "textloop.release.v1"
@@ -177,21 +179,18 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
     target = None
     notes = [*dropped_group_warning(settings, snap.parent_entry),
              *_leakage_warning(snap.open_leakage)]
-    if spec.task == "regression":
-        labels: list[str] = []
-        warnings: list[str] = []
-        values = target_values(record_labels)
-        strata = target_strata(values)
-        n_strata = max(strata, default=0) + 1
-    else:
+    task = get_task(spec.task)
+    numeric = task.value_kind == "number"
+    labels: list[str] = []
+    warnings: list[str] = []
+    if not numeric:
         labels, warnings = label_order(spec.label_names, snap.records)
-        index = {label: i for i, label in enumerate(labels)}
-        strata, n_strata = [index[label] for label in record_labels], len(labels)
+    strata, n_strata = task.strata(record_labels, labels)
     warnings = notes + warnings
     plan = _plan(snap, strata, n_strata, settings, warnings, progress)
-    if spec.task == "regression":
+    if numeric:
         target = {**spec.target.model_dump(mode="json"),
-                  "splits": target_stats(values, plan.split)}
+                  "splits": target_stats(target_values(record_labels), plan.split)}
     diff = compute_diff(snap.parent, snap.previous, [r.id for r in snap.records], plan.names(),
                         record_labels)
     if diff.moved:
@@ -254,7 +253,8 @@ def _write(folder: Path, project: Project, draft: _Draft) -> str:
                  "anything else is never touched: if no release is running, delete it and "
                  "run the command again")
     columns = meta_columns(draft.snap.records)
-    table = build_table(draft.snap.records, columns, numeric_label=draft.task == "regression")
+    numeric = get_task(draft.task).value_kind == "number"
+    table = build_table(draft.snap.records, columns, numeric_label=numeric)
     try:
         with atomic_dir(folder) as tmp:
             files = write_split_files(tmp, table, draft.plan.split)

@@ -10,7 +10,6 @@ from textloop.lazy import lazy_front
 
 if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.runs.loading import LoadedRun as LoadedRun
-    from textloop.stages.runs.loading import align_proba as align_proba
     from textloop.stages.runs.loading import load_run as load_run
     from textloop.stages.runs.loading import model_inputs as model_inputs
     from textloop.stages.runs.loading import run_and_split as run_and_split
@@ -24,7 +23,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.runs.table import sort_rows as sort_rows
 
 __all__, __getattr__ = lazy_front(__name__, {
-    "loading": ("LoadedRun", "align_proba", "load_run", "model_inputs", "run_and_split"),
+    "loading": ("LoadedRun", "load_run", "model_inputs", "run_and_split"),
     "record": ("recorded_run",),
     "table": ("RunRow", "metric_columns", "mixed_releases_note", "run_rows", "runs_note",
               "sort_rows"),

@@ -29,17 +29,6 @@ def model_inputs(model: Any, texts: Sequence[str], store: Store | None,
     return get_embedder(model.embedder).embed(list(texts), cache=cache, progress=progress)
 
 
-def align_proba(proba: np.ndarray, model_labels: Sequence[str],
-                labels: Sequence[str]) -> np.ndarray:
-    """Reorder probability columns to ``labels``; labels the model never saw get 0."""
-    out = np.zeros((proba.shape[0], len(labels)), dtype=np.float64)
-    position = {label: i for i, label in enumerate(model_labels)}
-    for j, label in enumerate(labels):
-        if label in position:
-            out[:, j] = proba[:, position[label]]
-    return out
-
-
 @dataclass
 class LoadedRun:
     run: dict[str, Any]

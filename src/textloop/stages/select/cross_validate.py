@@ -29,14 +29,16 @@ from sklearn.model_selection import StratifiedKFold
 from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import ReleaseData, load_release
-from textloop.stages.runs.loading import align_proba, model_inputs
+from textloop.stages.runs.loading import model_inputs
 from textloop.stages.runs.record import recorded_run
-from textloop.stages.train.training import HEADLINE, apply_training_defaults
+from textloop.stages.train.training import apply_training_defaults
 from textloop.storage import Store, runs
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
+from textloop.tasks.classification import HEADLINE
 
 POOL = ("train", "validation")
 FoldCallback = Callable[[int, dict[str, float]], None]
@@ -156,7 +158,7 @@ def cross_validate(store: Store, project: Project, *, model: str = "tfidf-lr",
                    release: str = "latest", folds: int = 5, params: dict[str, Any] | None = None,
                    seed: int = 0, progress: Progress = NULL_PROGRESS) -> CVResult:
     """Cross-validate ``model`` on the release's train + validation rows and record a run."""
-    require_classification(project, "textloop cv")
+    require_verb(project, "cv")
     started = time.perf_counter()
     data = load_release(store, release)
     full_name, estimator = build_estimator(project, model, params)

@@ -23,12 +23,13 @@ import numpy as np
 from textloop.errors import InvalidInputError
 from textloop.measures.latency import batch_throughput, single_text_latency
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.models.embedders import OnnxEmbedder, get_embedder, minilm_embedder
 from textloop.models.embedders.factory import model_file
 from textloop.models.embedders.onnx_embedder import available_cores
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.evaluate.error_analysis.robustness import sample_rows
-from textloop.stages.runs.loading import LoadedRun, align_proba
+from textloop.stages.runs.loading import LoadedRun
 from textloop.storage import Store
 
 BATCH_SIZE = 64

@@ -39,7 +39,7 @@ from textloop.stages.select.cross_validate import (
 )
 from textloop.stages.train.training import TrainResult, train
 from textloop.storage import Store, runs
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 
 
 @dataclass
@@ -85,7 +85,7 @@ def search(store: Store, project: Project, *, model: str = "tfidf-lr", release: 
            params: dict[str, Any] | None = None, seed: int = 0, train_final: bool = True,
            progress: Progress = NULL_PROGRESS) -> SearchResult:
     """Search ``model``'s space on a release, record the trials as a run, train the best."""
-    require_classification(project, "textloop search")
+    require_verb(project, "search")
     optuna = load_optuna()
     fixed = dict(params or {})
     full_name, estimator = build_estimator(project, model, fixed)

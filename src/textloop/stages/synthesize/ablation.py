@@ -19,8 +19,8 @@ from sklearn.base import clone
 
 from textloop.config import Project
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.runs.loading import align_proba
 from textloop.stages.select.cross_validate import take
 from textloop.stages.train.monitoring import fit_monitored
 

@@ -25,8 +25,8 @@ import numpy as np
 
 from textloop.config import Project
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.runs.loading import align_proba
 from textloop.stages.select.cross_validate import stratified_folds
 from textloop.stages.synthesize.ablation import (
     Comparison,

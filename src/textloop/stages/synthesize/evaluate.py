@@ -39,7 +39,7 @@ from textloop.stages.synthesize.decisions import (
 )
 from textloop.stages.versions.register import CHAMPION
 from textloop.storage import Store, registry, runs, synth
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 
 DEFAULT_MODEL = "tfidf-lr"
 EVALUATOR = "evaluation"
@@ -113,7 +113,7 @@ def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
                    release: str = "latest", seeds: int | None = None, model: str | None = None,
                    progress: Progress = NULL_PROGRESS) -> tuple[Evaluation, Decided]:
     """Train with and without the batch, apply the rule, store the result and decision."""
-    require_classification(project, "textloop synth evaluate")
+    require_verb(project, "synth", "textloop synth evaluate")
     settings = project.spec.synth.evaluate
     with store.read() as conn:
         batch = synth.get_batch(conn, ref)

@@ -33,7 +33,7 @@ from textloop.stages.synthesize.targets import Target, champion_f1, pick_targets
 from textloop.storage import Store, synth
 from textloop.strategies.synth import Brief, Candidate, Generator, Request, Seed, make_generator
 from textloop.strategies.synth.base import check_language, default_generator
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
                scorer: Scorer | None = None, progress: Progress = NULL_PROGRESS) -> SynthResult:
     """Make, gate and store one batch (see the module docstring); ``scorer`` replaces the
     default label scorer."""
-    require_classification(project, "textloop synth")
+    require_verb(project, "synth")
     spec, settings = project.spec, project.spec.synth
     check_language(generator_name(project, options.generator), spec.language)
     with progress.task("Reading labeled records"):

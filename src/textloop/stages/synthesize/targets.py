@@ -20,9 +20,10 @@ from typing import Any
 from textloop.config import ProjectSpec
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import load_release
-from textloop.stages.runs.loading import align_proba, load_run, model_inputs
+from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.versions.register import CHAMPION
 from textloop.storage import Store, registry
 from textloop.storage.registry import version_name

@@ -7,8 +7,10 @@ action-band thresholds fitted on the validation split (see ``validation_fit.py``
 failure marks the run failed instead of leaving it dangling as running; a killed
 process leaves it running until the next command marks it ``failed (interrupted)``.
 
-A regression project trains a regressor (``tfidf-ridge``, ``embed-ridge``,
-``embed-mlp-regressor``; see ``train_regression.py``): no calibrator and no bands.
+What depends on the project's task comes from its ``Task`` (``textloop.tasks``): the
+default model, which models fit, how the model's output is scored, and what is fitted on
+validation. A regression project trains a regressor (``tfidf-ridge``, ``embed-ridge``,
+``embed-mlp-regressor``) with no calibrator and no bands.
 
 Iterative models (``embed-mlp``) train under early stopping from the ``training:`` section of
 ``textloop.yaml``: each epoch's ``train/loss``, ``val/loss`` and validation metrics are logged
@@ -27,24 +29,18 @@ from typing import Any
 import numpy as np
 
 from textloop.config import Project
-from textloop.errors import InvalidInputError
-from textloop.measures.metrics import compute_metrics
-from textloop.measures.validation_fit import ValidationFit, fit_on_validation
 from textloop.models.bundle import to_bundle
-from textloop.models.classifiers import make_model, regressor_names
+from textloop.models.classifiers import make_model
 from textloop.processes import pause_point
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import load_release
-from textloop.stages.runs.loading import align_proba
 from textloop.stages.train.fitting import fit_on_train_split
 from textloop.stages.train.monitoring import MonitoredFit
-from textloop.stages.train.regression import check_task, fit_and_score_regression
 from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
 from textloop.storage.tensorboard import write_scalars
 from textloop.strategies.calibration import make_calibrator
-
-HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "log_loss")
+from textloop.tasks import Task, task_for
 
 
 @dataclass
@@ -83,18 +79,15 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
     calibrator (``calibration`` overrides the spec's method) and band thresholds are fitted."""
     started = time.perf_counter()
     data = load_release(store, release)
-    model = model or ("tfidf-ridge" if project.spec.task == "regression" else "tfidf-lr")
-    full_name, estimator = make_model(model, params, project.spec.language)
-    regression = project.spec.task == "regression"
-    check_task(project, estimator, full_name, regressor_names())
+    task = task_for(project)
+    full_name, estimator = make_model(model or task.default_model, params, project.spec.language)
+    task.check_model(estimator, full_name)
     iterative = getattr(estimator, "iterative", False)
     if iterative:
         apply_training_defaults(estimator, params or {}, project)
     calibration = make_calibrator(calibration or project.spec.calibration.method)[0]
-    train_split, val_split = data.splits["train"], data.splits["validation"]
-    if not regression and len(set(train_split.labels)) < 2:
-        raise InvalidInputError(f"release {data.id}: the train split has fewer than two labels",
-                                hint="label more records (at least two classes) and release again")
+    train_split = data.splits["train"]
+    task.check_train_labels(data.id, train_split.labels)
     short = full_name.split(".")[2]
     config: dict[str, Any] = {"model": full_name, "params": estimator.get_params(),
                               "release": data.id}
@@ -107,15 +100,10 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
                                           "n_train": len(train_split.texts)})
     pause_point("train:running")
     try:
-        if regression:
-            metrics, monitored = fit_and_score_regression(store, project, estimator, data,
-                                                          progress)
-            fitted = ValidationFit()  # numbers: nothing to calibrate, no bands
-        else:
-            metrics, val_proba, monitored = _fit_and_score(store, project, estimator, data,
-                                                           progress)
-            fitted = fit_on_validation(val_proba, val_split.labels, list(estimator.classes_),
-                                       project.spec, calibration)
+        metrics, val_output, monitored = _fit_and_score(store, project, task, estimator, data,
+                                                        progress)
+        fitted = task.fit_on_validation(val_output, data.splits["validation"].labels,
+                                        estimator, project.spec, calibration)
         metrics |= fitted.metrics
         bundle_rel = f"runs/{run['name']}/bundle"
         contents = to_bundle(estimator, full_name, {
@@ -175,25 +163,25 @@ def _log_metrics(conn: Any, run_id: str, metrics: dict[str, float],
     runs.log_metrics(conn, run_id, final, step=monitored.epochs_run + 1)
 
 
-def _fit_and_score(store: Store, project: Project, estimator: Any, data: Any,
+def _fit_and_score(store: Store, project: Project, task: Task, estimator: Any, data: Any,
                    progress: Progress
                    ) -> tuple[dict[str, float], np.ndarray | None, MonitoredFit | None]:
-    """Train/validation metrics, the validation probabilities (model column order) and,
-    for models trained by epochs, the monitored history and verdict."""
+    """Train/validation metrics (``train/...``, ``val/...``), the model's validation output
+    (probabilities in model column order, or numbers) and, for models trained by epochs, the
+    monitored history and verdict."""
     train_split, val_split = data.splits["train"], data.splits["validation"]
     x_train, x_val, monitored = fit_on_train_split(store, project, estimator, data, progress)
-    metrics = _scores("train", estimator, estimator.predict_proba(x_train), train_split.labels,
-                      data.labels)
-    val_proba = None
+    reference = train_split.labels
+    metrics = _prefixed("train", task.score(train_split.labels,
+                                            task.model_output(estimator, x_train), data.labels,
+                                            estimator=estimator, reference=reference))
+    val_output = None
     if x_val is not None:
-        val_proba = estimator.predict_proba(x_val)
-        metrics |= _scores("val", estimator, val_proba, val_split.labels, data.labels)
-    return metrics, val_proba, monitored
+        val_output = task.model_output(estimator, x_val)
+        metrics |= _prefixed("val", task.score(val_split.labels, val_output, data.labels,
+                                               estimator=estimator, reference=reference))
+    return metrics, val_output, monitored
 
 
-def _scores(prefix: str, estimator: Any, model_proba: np.ndarray, y: list[str],
-            labels: list[str]) -> dict[str, float]:
-    proba = align_proba(model_proba, list(estimator.classes_), labels)
-    computed = compute_metrics(y, proba, labels)
-    return {f"{prefix}/{key}": float(computed[key]) for key in HEADLINE
-            if computed.get(key) is not None}
+def _prefixed(prefix: str, scores: dict[str, float]) -> dict[str, float]:
+    return {f"{prefix}/{key}": value for key, value in scores.items()}

@@ -18,10 +18,11 @@ from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError
 from textloop.measures.latency import single_text_latency
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.measures.regression_metrics import regression_metrics
 from textloop.stages.evaluate.calibration_report import bundle_actions
 from textloop.stages.release import load_release
-from textloop.stages.runs.loading import align_proba, load_run, model_inputs
+from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.versions.policy import (
     Comparison,
     RuleResult,

@@ -78,10 +78,13 @@ def test_an_unknown_look_alike_is_pointed_to_the_known_label() -> None:
 
 
 def test_targets_are_canonical_numbers_within_range() -> None:
-    from textloop.config import Target
-    from textloop.stages.ingest.labels import TargetCheck
+    from textloop.config import ProjectSpec
+    from textloop.stages.ingest.labels import ValueCheck
+    from textloop.tasks import REGRESSION
 
-    check = TargetCheck(Target(min=1, max=5), "rating")
+    spec = ProjectSpec(name="reviews", task="regression",
+                       target={"name": "stars", "min": 1, "max": 5})
+    check = ValueCheck(REGRESSION, spec, "rating")
     assert check.check(ROW, " 4 ") == check.check(ROW, "4.00") == "4.0"
     assert check.check(ROW, None) is None
     for bad, why in [("four", "is not a number"), ("1_000", "is not a number"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.stages.release.target import target_stats, target_strata, target_values
+from textloop.stages.release.target import target_stats
+from textloop.tasks.regression import target_strata, target_values
 
 
 def test_strata_are_quantile_bins_and_ties_share_one() -> None:

@@ -8,8 +8,9 @@ from tests.unit.stages.pipeline_fixtures import released
 from textloop.config import Label, ProjectSpec, ReleaseSettings
 from textloop.errors import InvalidInputError
 from textloop.measures.metrics import compute_metrics
+from textloop.measures.probabilities import align_proba
 from textloop.stages.release import load_release
-from textloop.stages.runs.loading import align_proba, load_run, model_inputs
+from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.synthesize.targets import ChampionF1, champion_f1, pick_targets
 from textloop.stages.train.training import train
 from textloop.stages.versions.register import CHAMPION

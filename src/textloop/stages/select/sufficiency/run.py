@@ -28,7 +28,7 @@ from textloop.stages.select.cross_validate import build_estimator, stratified_fo
 from textloop.stages.select.sufficiency.answer import Sufficiency, answer
 from textloop.stages.select.sufficiency.curve import FRACTIONS, CurvePoint, measure_curve
 from textloop.storage import Store
-from textloop.tasks.support import require_classification
+from textloop.tasks import require_verb
 
 
 @dataclass
@@ -50,7 +50,7 @@ def data_sufficiency(store: Store, project: Project, *, model: str = "tfidf-lr",
                      params: dict[str, Any] | None = None, seed: int = 0,
                      progress: Progress = NULL_PROGRESS) -> SufficiencyResult:
     """Measure the curve on the train split, answer for the goal, write JSON and figures."""
-    require_classification(project, "textloop learning-curve")
+    require_verb(project, "learning-curve")
     started = time.perf_counter()
     data = load_release(store, release)
     full_name, estimator = build_estimator(project, model, params)

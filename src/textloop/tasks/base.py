@@ -1,0 +1,205 @@
+"""The Task contract: everything that depends on what a project predicts.
+
+A project's ``task:`` (``textloop.yaml``) decides what an annotation value is, how a
+release is stratified, which models may be trained, how a model's output is scored, which
+metrics a goal may name, what a report shows, what ``predict``, ``serve`` and the prediction
+log return, and which verbs and monitoring checks apply. Stage code asks the project's task
+(``task_for(project)``) instead of branching on its name, so a new kind of task — spans over
+the text, boxes over an image — is a new implementation of this protocol plus the stage
+functions registered for it, not an edit of every verb (docs/architecture.md, "Tasks").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from textloop.errors import ConfigError, InvalidInputError
+
+if TYPE_CHECKING:
+    from textloop.config import ProjectSpec
+    from textloop.measures.validation_fit import ValidationFit
+
+ValueKind = Literal["label", "labels", "number"]
+
+ALL_VERBS = frozenset({
+    "import", "crawl", "label", "suggest", "agreement", "rules", "clean", "review", "synth",
+    "release", "train", "evaluate", "predict", "cv", "search", "learning-curve", "register",
+    "promote", "rollback", "serve", "monitor", "export", "simulate-al"})
+"""The verbs of the loop, as the CLI names them."""
+
+
+class ValueProblem(ValueError):
+    """An annotation value the task cannot store, with how to fix it."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+@runtime_checkable
+class Task(Protocol):
+    """What a task type decides. Implementations are stateless singletons."""
+
+    @property
+    def name(self) -> str:
+        """The ``task:`` value in ``textloop.yaml``."""
+        ...
+
+    @property
+    def value_kind(self) -> ValueKind:
+        """What one annotation holds: one label, several labels, or a number."""
+        ...
+
+    @property
+    def default_model(self) -> str:
+        """The model ``textloop train`` uses when none is named."""
+        ...
+
+    @property
+    def headline_metrics(self) -> tuple[str, ...]:
+        """Metrics logged per split for every run (``val/...``, ``test/...``)."""
+        ...
+
+    @property
+    def goal_metrics(self) -> tuple[str, ...]:
+        """Metrics a ``goal:`` may name."""
+        ...
+
+    @property
+    def default_goal(self) -> tuple[str, float]:
+        """The goal ``textloop init`` writes when none is given: (metric, target)."""
+        ...
+
+    @property
+    def summary_metrics(self) -> tuple[str, ...]:
+        """The test metrics ``textloop status`` shows per run."""
+        ...
+
+    @property
+    def report_sections(self) -> tuple[str, ...]:
+        """The sections of ``textloop evaluate``'s report, in order."""
+        ...
+
+    @property
+    def prediction_fields(self) -> tuple[str, ...]:
+        """The fields of one prediction in ``predict``, ``serve`` and the prediction log."""
+        ...
+
+    @property
+    def monitoring_checks(self) -> tuple[str, ...]:
+        """The checks ``textloop monitor`` runs for this task (empty: monitor refuses it)."""
+        ...
+
+    @property
+    def verbs(self) -> frozenset[str]:
+        """The verbs that work on this task."""
+        ...
+
+
+    def require(self, verb: str, project_name: str, action: str | None = None) -> None:
+        """Raise a ConfigError naming ``action`` when ``verb`` does not apply to this task."""
+        ...
+
+    def allowed_models(self) -> list[str]:
+        """Short names of the registered models that fit this task."""
+        ...
+
+    def check_model(self, estimator: Any, name: str) -> None:
+        """Refuse an estimator built for another task, saying which models fit."""
+        ...
+
+    def check_value(self, value: str, spec: ProjectSpec) -> str:
+        """The canonical stored form of one annotation value, or ValueProblem."""
+        ...
+
+    def check_train_labels(self, release_id: str, values: Sequence[str]) -> None:
+        """Refuse a train split the task's models cannot learn from."""
+        ...
+
+    def strata(self, values: Sequence[str], labels: Sequence[str]) -> tuple[list[int], int]:
+        """(stratum of each record, number of strata) for splitting a release."""
+        ...
+
+    def model_output(self, estimator: Any, x: Any) -> np.ndarray:
+        """What the fitted model gives for inputs ``x``: class probabilities (model column
+        order) or numbers."""
+        ...
+
+    def score(self, values: Sequence[str], output: np.ndarray, labels: Sequence[str], *,
+              estimator: Any, reference: Sequence[str]) -> dict[str, float]:
+        """Headline metrics of ``output`` against the stored ``values``. ``reference`` is the
+        train split's values (a regression scores against its mean)."""
+        ...
+
+    def fit_on_validation(self, output: np.ndarray | None, values: Sequence[str],
+                          estimator: Any, spec: ProjectSpec,
+                          calibration: str | None) -> ValidationFit:
+        """What is fitted on the validation split after training (calibration, bands)."""
+        ...
+
+    def describe_values(self, counts: Mapping[str, int]) -> str:
+        """Stored values and their counts in one line, for ``textloop status``."""
+        ...
+
+    def intended_use(self, spec: ProjectSpec, goal_line: str) -> tuple[list[str], list[str]]:
+        """(paragraphs, bullets) of the model card's "Intended use" section."""
+        ...
+
+
+class BaseTask:
+    """Behaviour shared by the built-in tasks: verb and model checks."""
+
+    name: str
+    value_kind: ValueKind
+    default_model: str
+    model_task: str = "classification"
+    """The ``task`` models declare when they fit this task."""
+    headline_metrics: tuple[str, ...]
+    goal_metrics: tuple[str, ...]
+    default_goal: tuple[str, float]
+    summary_metrics: tuple[str, ...]
+    report_sections: tuple[str, ...]
+    prediction_fields: tuple[str, ...]
+    monitoring_checks: tuple[str, ...]
+    verbs: frozenset[str]
+
+    def require(self, verb: str, project_name: str, action: str | None = None) -> None:
+        if verb in self.verbs:
+            return
+        supported = [v for v in _SAID if v in self.verbs]
+        listed = ", ".join(supported[:-1]) + f" and {supported[-1]}" if supported else "none"
+        raise ConfigError(f"{action or 'textloop ' + verb} works on "
+                          f"{_which_tasks(verb)} projects; {project_name} is "
+                          f"a {self.name} project (task: {self.name} in textloop.yaml)",
+                          hint=f"{self.name} projects support {listed}")
+
+    def allowed_models(self) -> list[str]:
+        from textloop.models.classifiers import model_names, model_task
+
+        return [name for name in model_names() if model_task(name) == self.model_task]
+
+    def check_model(self, estimator: Any, name: str) -> None:
+        kind = getattr(estimator, "task", "classification")
+        if kind == self.model_task:
+            return
+        raise InvalidInputError(f"model {name} is a {kind} model, but this project's task is "
+                                f"{self.name}",
+                                hint=f"use a {self.model_task} model: "
+                                     f"{', '.join(self.allowed_models())}")
+
+    def supports(self, verb: str) -> bool:
+        return verb in self.verbs
+
+
+_SAID = ("import", "release", "train", "evaluate", "predict", "register", "promote")
+"""The verbs a refusal lists as supported (the main path, not every command)."""
+
+
+def _which_tasks(verb: str) -> str:
+    from textloop.tasks.lookup import TASKS
+
+    return " and ".join(sorted({t.name for t in TASKS.values() if verb in t.verbs}
+                               - {"multilabel"}))
