@@ -96,9 +96,13 @@ class Agreement:
                 "passed": self.passed}
 
     def describe(self) -> str:
-        return (f"int8 vs fp32 cosine: mean {self.mean_cosine:.5f}, worst "
-                f"{self.worst_cosine:.5f} on {self.texts} sample texts (threshold "
-                f"{self.threshold:g})")
+        return describe_agreement(self.to_dict())
+
+
+def describe_agreement(check: dict[str, Any]) -> str:
+    """One line for people: ``Agreement.to_dict()`` as a manifest or ``--json`` holds it."""
+    return (f"int8 vs fp32 cosine: mean {check['mean_cosine']:.4f}, worst "
+            f"{check['worst_cosine']:.4f} on {check['texts']} texts (min {check['threshold']:g})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,8 @@ class AddedModel:
     files: list[CachedFile]
     verified: bool
     problem: str | None = None
+    hint: str | None = None
+    """What to do about ``problem``."""
     manifest: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -165,6 +171,11 @@ def add_model(path: Path, name: str, pooling: str | None = None,
                                                   for file in source.files}}})
     swap_into_place(staging, folder)
     return _listed(folder)
+
+
+def default_name(path: Path) -> str:
+    """The folder's own name as an embedder name: lowercased, other characters as ``-``."""
+    return re.sub(r"[^a-z0-9_-]+", "-", path.expanduser().resolve().name.lower()).strip("-_")
 
 
 def check_name(name: str) -> None:
@@ -271,7 +282,8 @@ def _listed(folder: Path, verify: bool = True) -> AddedModel:
     try:
         manifest = _verified_manifest(folder) if verify else _read_manifest(folder)
     except IntegrityError as exc:
-        return AddedModel(folder.name, folder, files, verified=False, problem=exc.message)
+        return AddedModel(folder.name, folder, files, verified=False, problem=exc.message,
+                          hint=exc.hint)
     return AddedModel(folder.name, folder, files, verified=verify, manifest=manifest)
 
 
