@@ -14,7 +14,7 @@ from tests.unit.stages.pipeline_fixtures import released
 from textloop.cli.main import app
 from textloop.errors import IntegrityError, InvalidInputError
 from textloop.models.embedders.added import added_models
-from textloop.stages.modeling import load_run
+from textloop.stages.runs import load_run
 
 # The model fixtures (a private cache folder, a copy of the cached model) live with the
 # embedder tests; bound here so pytest finds them for this module too.
