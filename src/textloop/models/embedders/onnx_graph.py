@@ -10,8 +10,10 @@ per layer was measured and is slower on CPU for this model: it keeps Q/K/V in fp
 the less accurate ``QAttention``.) ``quantize.py`` rewrites this graph into the int8 one.
 
 Inputs ``input_ids``, ``attention_mask``, ``token_type_ids`` (int64, [batch, seq]); output
-``sentence_embedding`` (float32, [batch, hidden]): mean over unmasked tokens, L2-normalised,
-which is what sentence-transformers' Transformer → Pooling(mean) → Normalize computes.
+``sentence_embedding`` (float32, [batch, hidden]): mean over unmasked tokens (or the first
+token's state, for models pooled by CLS), L2-normalised, which is what sentence-transformers'
+Transformer → Pooling(mean|cls) → Normalize computes. XLM-RoBERTa checkpoints build with the
+same code: their config shifts the position ids (see ``bert_config``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ IR_VERSION = 10
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 OUTPUT = "sentence_embedding"
 MASK_FILTER = -10000.0
+POOLING = ("mean", "cls")
+_PREFIXES = ("bert.", "roberta.")
 
 
 class GraphBuilder:
@@ -81,14 +85,27 @@ class GraphBuilder:
         return self.const(key, np.ascontiguousarray(array.T) if transpose else array)
 
 
-def build_bert_graph(weights: Mapping[str, np.ndarray], config: BertConfig) -> onnx.ModelProto:
-    """The fp32 sentence-embedding graph for a BERT checkpoint (keys as in ``BertModel``)."""
-    g = GraphBuilder(_strip_prefix(weights))
+def build_bert_graph(weights: Mapping[str, np.ndarray], config: BertConfig,
+                     pooling: str = "mean") -> onnx.ModelProto:
+    """The fp32 sentence-embedding graph for a BERT or XLM-R checkpoint.
+
+    Keys as in ``BertModel``/``XLMRobertaModel`` (a ``bert.``/``roberta.`` prefix is
+    accepted); every tensor the graph reads is checked against ``config`` first, so a
+    checkpoint that does not match its config is refused with the tensor's name instead of
+    failing inside ONNX Runtime on the first text. ``pooling`` is ``mean`` or ``cls``.
+    """
+    if pooling not in POOLING:
+        raise InvalidInputError(f"pooling {pooling!r} (expected one of {', '.join(POOLING)})",
+                                hint="sentence embeddings are mean- or CLS-pooled")
+    stripped = strip_prefix(weights)
+    check_shapes(stripped, config)
+    g = GraphBuilder(stripped)
     mask_bias = _mask_bias(g)
     hidden = _embeddings(g, config)
     for layer in range(config.num_layers):
         hidden = _encoder_layer(g, config, f"encoder.layer.{layer}", hidden, mask_bias)
-    output = _mean_pool_and_normalize(g, hidden)
+    pooled = _mean_pool(g, hidden) if pooling == "mean" else _first_token(g, hidden)
+    output = _normalize(g, pooled)
     g.nodes.append(helper.make_node("Identity", [output], [OUTPUT], name="output"))
     graph = helper.make_graph(
         g.nodes, "sentence_encoder",
@@ -102,9 +119,53 @@ def build_bert_graph(weights: Mapping[str, np.ndarray], config: BertConfig) -> o
     return model
 
 
-def _strip_prefix(weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Accept both ``BertModel`` keys and ``BertForX`` keys (``bert.`` prefix)."""
-    return {key.removeprefix("bert."): value for key, value in weights.items()}
+def strip_prefix(weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Accept both base-model keys and ``BertForX``/``XLMRobertaForX`` keys (with a prefix)."""
+    out = {}
+    for key, value in weights.items():
+        for prefix in _PREFIXES:
+            key = key.removeprefix(prefix)
+        out[key] = value
+    return out
+
+
+def expected_shapes(config: BertConfig) -> dict[str, tuple[int | None, ...]]:
+    """Every tensor the graph reads, with the shape ``config`` implies (None: any size).
+
+    Linear weights are ``[out, in]`` as torch stores them.
+    """
+    h, inner = config.hidden_size, config.intermediate_size
+    shapes: dict[str, tuple[int | None, ...]] = {
+        "embeddings.word_embeddings.weight": (config.vocab_size, h),
+        "embeddings.position_embeddings.weight": (config.max_positions, h),
+        "embeddings.token_type_embeddings.weight": (config.type_vocab_size, h),
+        "embeddings.LayerNorm.weight": (h,), "embeddings.LayerNorm.bias": (h,)}
+    for layer in range(config.num_layers):
+        p = f"encoder.layer.{layer}"
+        linears = {f"{p}.attention.self.{name}": (h, h) for name in ("query", "key", "value")}
+        linears |= {f"{p}.attention.output.dense": (h, h), f"{p}.intermediate.dense": (inner, h),
+                    f"{p}.output.dense": (h, inner)}
+        for prefix, (rows, cols) in linears.items():
+            shapes |= {f"{prefix}.weight": (rows, cols), f"{prefix}.bias": (rows,)}
+        for norm in (f"{p}.attention.output.LayerNorm", f"{p}.output.LayerNorm"):
+            shapes |= {f"{norm}.weight": (h,), f"{norm}.bias": (h,)}
+    return shapes
+
+
+def check_shapes(weights: Mapping[str, np.ndarray], config: BertConfig) -> None:
+    """Refuse a checkpoint missing a tensor the graph reads, or holding one of another shape."""
+    for key, want in expected_shapes(config).items():
+        if key not in weights:
+            raise InvalidInputError(f"the checkpoint has no tensor {key!r}",
+                                    hint=f"the weights do not belong to a {config.model_type} "
+                                         "encoder")
+        got = tuple(np.shape(weights[key]))
+        if len(got) != len(want) or any(w is not None and g != w
+                                        for g, w in zip(got, want, strict=True)):
+            shown = tuple("any" if w is None else w for w in want)
+            raise InvalidInputError(
+                f"tensor {key!r} has shape {got} (expected {shown} from the config)",
+                hint="the weights and config.json belong to different models")
 
 
 def _mask_bias(g: GraphBuilder) -> str:
@@ -127,7 +188,10 @@ def _embeddings(g: GraphBuilder, config: BertConfig) -> str:
     types = g.op("Gather", g.weight("embeddings.token_type_embeddings.weight"), "token_type_ids")
     seq_len = g.op("Gather", g.op("Shape", "input_ids"), g.const("index_1", np.array(1)))
     seq_end = g.op("Unsqueeze", seq_len, g.const("axes_0", [0]))
-    all_positions = np.arange(config.max_positions, dtype=np.int64)[None, :]
+    # XLM-R numbers a text's positions from padding_idx + 1 (BERT from 0); texts are padded
+    # on the right and padded positions are masked, so an offset range is exact for them
+    all_positions = np.arange(config.position_offset, config.max_positions,
+                              dtype=np.int64)[None, :]
     positions = g.op("Slice", g.const("position_ids", all_positions), g.const("zero_1d", [0]),
                      seq_end, g.const("axes_1", [1]), g.const("one_1d", [1]))
     position = g.op("Gather", g.weight("embeddings.position_embeddings.weight"), positions)
@@ -179,15 +243,24 @@ def _gelu(g: GraphBuilder, x: str) -> str:
     return g.op("Mul", g.op("Mul", x, one_plus), g.const("half", np.array(0.5, dtype=np.float32)))
 
 
-def _mean_pool_and_normalize(g: GraphBuilder, hidden: str) -> str:
-    """Mean over tokens where the mask is 1, then divide by the L2 norm (floored at 1e-12)."""
+def _mean_pool(g: GraphBuilder, hidden: str) -> str:
+    """Mean over tokens where the mask is 1 ([batch, hidden])."""
     mask = g.op("Cast", g.op("Unsqueeze", "attention_mask", g.const("axes_last", [-1])),
                 to=TensorProto.FLOAT)
     axis = g.const("axes_1", [1])
     summed = g.op("ReduceSum", g.op("Mul", hidden, mask), axis, keepdims=0)
     counts = g.op("Max", g.op("ReduceSum", mask, axis, keepdims=0),
                   g.const("count_floor", np.array(1e-9, dtype=np.float32)))
-    mean = g.op("Div", summed, counts)
-    norm = g.op("Sqrt", g.op("ReduceSumSquare", mean, axis, keepdims=1))
+    return g.op("Div", summed, counts)
+
+
+def _first_token(g: GraphBuilder, hidden: str) -> str:
+    """The first token's state ([CLS] or ``<s>``), as Pooling(cls) takes it ([batch, hidden])."""
+    return g.op("Gather", hidden, g.const("index_0", np.array(0)), axis=1)
+
+
+def _normalize(g: GraphBuilder, pooled: str) -> str:
+    """Divide by the L2 norm (floored at 1e-12), as sentence-transformers' Normalize does."""
+    norm = g.op("Sqrt", g.op("ReduceSumSquare", pooled, g.const("axes_1", [1]), keepdims=1))
     norm = g.op("Max", norm, g.const("norm_floor", np.array(1e-12, dtype=np.float32)))
-    return g.op("Div", mean, norm)
+    return g.op("Div", pooled, norm)

@@ -25,6 +25,7 @@ from textloop.measures.latency import batch_throughput, single_text_latency
 from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
 from textloop.models.embedders import OnnxEmbedder, get_embedder, minilm_embedder
+from textloop.models.embedders.added import FP32_SUFFIX, is_added, split_name
 from textloop.models.embedders.factory import model_file
 from textloop.models.embedders.onnx_embedder import available_cores
 from textloop.progress import NULL_PROGRESS, Progress
@@ -65,6 +66,13 @@ def compare_embedders(store: Store, loaded: LoadedRun, texts: Sequence[str],
         raise InvalidInputError(
             f"run {loaded.run['name']} ({loaded.run['model']}) has no embedder to compare",
             hint="--compare-embedders applies to runs of embed-lr or embed-mlp")
+    if is_added(model.embedder):  # its head reads another vector space than MiniLM's
+        raise InvalidInputError(
+            f"run {loaded.run['name']} embeds with {model.embedder!r}, an encoder added with "
+            "`textloop models add`; the compared variants are MiniLM's",
+            hint="to see what int8 costs with it, train one run with --param "
+                 f"embedder={split_name(model.embedder)[0]} and one with --param "
+                 f"embedder={split_name(model.embedder)[0]}{FP32_SUFFIX}, and evaluate both")
     sample = latency_sample(texts, latency_texts)
     rows, predictions = [], []
     with progress.task(f"Comparing {len(variants)} embedders", total=len(variants)) as task:

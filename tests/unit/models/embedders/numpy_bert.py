@@ -48,12 +48,17 @@ def as_float64(weights: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def encode_one(w: Mapping[str, np.ndarray], ids: list[int], heads: int, layers: int,
-               eps: float = 1e-12) -> np.ndarray:
-    """Sentence embedding of one unpadded token sequence (mean-pooled, L2-normalised)."""
+               eps: float = 1e-12, position_offset: int = 0, pooling: str = "mean") -> np.ndarray:
+    """Sentence embedding of one unpadded token sequence (pooled, L2-normalised).
+
+    ``position_offset`` is XLM-R's ``padding_idx + 1``: Hugging Face numbers the positions
+    of non-padding tokens from there (``create_position_ids_from_input_ids``). ``pooling``
+    is ``mean`` (over all tokens) or ``cls`` (the first token's state).
+    """
     seq = len(ids)
     mask = np.ones(seq)
     x = (w["embeddings.word_embeddings.weight"][ids]
-         + w["embeddings.position_embeddings.weight"][:seq]
+         + w["embeddings.position_embeddings.weight"][position_offset:position_offset + seq]
          + w["embeddings.token_type_embeddings.weight"][0])
     x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
     for i in range(layers):
@@ -66,5 +71,5 @@ def encode_one(w: Mapping[str, np.ndarray], ids: list[int], heads: int, layers: 
         inner = 0.5 * inner * (1.0 + _erf(inner / math.sqrt(2.0)))
         x = _layer_norm(_dense(w, f"{p}.output.dense", inner) + x,
                         w[f"{p}.output.LayerNorm.weight"], w[f"{p}.output.LayerNorm.bias"], eps)
-    pooled = x.mean(axis=0)
+    pooled = x.mean(axis=0) if pooling == "mean" else x[0]
     return pooled / max(np.linalg.norm(pooled), 1e-12)

@@ -9,8 +9,8 @@ from textloop.models.embedders.factory import model_file
 from textloop.registry import REGISTRY
 
 
-def test_both_precisions_are_registered_under_versioned_names() -> None:
-    assert embedder_names() == ["minilm-fp32", "minilm-int8"]
+def test_both_precisions_are_registered_under_versioned_names(private_cache) -> None:
+    assert embedder_names() == ["minilm-fp32", "minilm-int8"]  # no encoder added here
     assert REGISTRY.resolve("embedder", "minilm-int8")[0] == "textloop.embedder.minilm-int8.v2"
     assert REGISTRY.resolve("embedder", "minilm-fp32")[0] == "textloop.embedder.minilm-fp32.v1"
 

@@ -28,7 +28,7 @@ def tiny_weights(config: BertConfig, vocab: int = 50, seed: int = 0) -> dict[str
     h, i = config.hidden_size, config.intermediate_size
     shapes = {"embeddings.word_embeddings.weight": (vocab, h),
               "embeddings.position_embeddings.weight": (config.max_positions, h),
-              "embeddings.token_type_embeddings.weight": (2, h),
+              "embeddings.token_type_embeddings.weight": (config.type_vocab_size, h),
               "embeddings.LayerNorm.weight": (h,), "embeddings.LayerNorm.bias": (h,)}
     for n in range(config.num_layers):
         p = f"encoder.layer.{n}"
@@ -146,3 +146,30 @@ def test_config_refuses_what_the_graph_cannot_express(tmp_path: Path, change: di
     path.write_text(json.dumps(raw))
     with pytest.raises(InvalidInputError):
         BertConfig.from_file(path)
+
+
+def test_config_reads_xlmr_position_offset_and_single_token_type(tmp_path: Path) -> None:
+    """XLM-R numbers positions from padding_idx + 1: 514 rows hold 512 tokens."""
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps({"model_type": "xlm-roberta", "hidden_act": "gelu",
+                                "hidden_size": 768, "num_hidden_layers": 12,
+                                "num_attention_heads": 12, "intermediate_size": 3072,
+                                "max_position_embeddings": 514, "type_vocab_size": 1,
+                                "vocab_size": 250002, "pad_token_id": 1,
+                                "layer_norm_eps": 1e-05}))
+    config = BertConfig.from_file(path)
+    assert (config.position_offset, config.max_tokens, config.type_vocab_size) == (2, 512, 1)
+    assert (config.layer_norm_eps, config.vocab_size, config.model_type) == \
+        (1e-5, 250002, "xlm-roberta")
+
+
+def test_cls_pooling_takes_the_first_tokens_state() -> None:
+    weights = tiny_weights(TINY)
+    token_ids = [[1, 5, 9, 2], [1, 2], [1, 7, 7, 7, 7, 2]]
+    got = run_graph(build_bert_graph(weights, TINY, pooling="cls"), token_ids)
+    ref64 = as_float64(weights)
+    want = np.stack([encode_one(ref64, ids, TINY.num_heads, TINY.num_layers, pooling="cls")
+                     for ids in token_ids])
+    np.testing.assert_allclose(got, want, atol=2e-5)
+    with pytest.raises(InvalidInputError, match="pooling 'max'"):
+        build_bert_graph(weights, TINY, pooling="max")

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import shared_data
+from tests.unit.models.embedders import conftest as model_fixtures
+from tests.unit.models.embedders.model_folders import bert_folder
 from textloop.errors import InvalidInputError
+from textloop.models.embedders.added import add_model
 from textloop.stages.evaluate.evaluation import evaluate_run
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.release import create_release
@@ -19,6 +22,7 @@ from textloop.stages.train.training import train
 pytestmark = [pytest.mark.model, pytest.mark.integration]
 
 ROWS = 250
+private_cache = model_fixtures.private_cache
 
 
 def sms_release(store, project, tmp_path: Path) -> str:
@@ -77,3 +81,14 @@ def test_the_latency_sample_is_fixed_and_in_split_order() -> None:
     assert sample == latency_sample(texts, 10) and len(set(sample)) == 10
     assert sample == sorted(sample, key=texts.index)
     assert latency_sample(texts[:5], 10) == texts[:5]
+
+
+def test_a_run_on_an_added_encoder_is_refused_before_feeding_it_minilm_vectors(
+        project, store, tmp_path, private_cache) -> None:
+    """The variants are MiniLM's: a head trained on another encoder's vectors cannot take them."""
+    sms_release(store, project, tmp_path)
+    add_model(bert_folder(tmp_path / "bert").folder, "enc")
+    run = train(store, project, model="embed-lr", params={"embedder": "enc"}).run_name
+    with pytest.raises(InvalidInputError) as caught:
+        evaluate_run(store, project, run, compare_embedders=True)
+    assert "'enc'" in caught.value.message and "MiniLM" in caught.value.message
