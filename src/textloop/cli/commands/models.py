@@ -113,7 +113,8 @@ def list_(
 
     models, added = cached_models(), added_models()
     if as_json:  # a failed verification still exits non-zero, after the document
-        print_json([model.to_dict() for model in [*models, *added]])
+        listed: list[CachedModel | AddedModel] = [*models, *added]
+        print_json([model.to_dict() for model in listed])
     elif not models and not added:
         console.print("No models cached yet. Run `textloop models download`, or add a local "
                       "encoder with `textloop models add PATH`.")

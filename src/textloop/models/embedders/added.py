@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,12 +208,17 @@ def _build(source: FolderModel, dest: Path, progress: Progress) -> dict[str, Any
             "built_with": built_with()}
 
 
+def _files_of(files: ModelFiles) -> Callable[[Any], ModelFiles]:
+    """The embedder's file source: these files, whatever progress it reports to."""
+    return lambda _progress: files
+
+
 def check_int8(folder: Path, dim: int, threshold: float) -> Agreement:
     """Embed ``SAMPLE_TEXTS`` with both graphs in ``folder`` and compare them row by row."""
     vectors = {}
     for precision, file in PRECISION_FILES.items():
         files = ModelFiles(folder / file, folder / TOKENIZER_FILE, dim)
-        embedder = OnnxEmbedder(f"check/{precision}", dim, lambda _progress, f=files: f)
+        embedder = OnnxEmbedder(f"check/{precision}", dim, _files_of(files))
         vectors[precision] = embedder.encode(SAMPLE_TEXTS)
     cosines = np.sum(vectors["int8"] * vectors["fp32"], axis=1, dtype=np.float64)
     return Agreement(texts=len(SAMPLE_TEXTS), mean_cosine=float(cosines.mean()),
