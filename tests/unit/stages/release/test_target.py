@@ -1,19 +1,11 @@
-"""Regression releases: strata spread the target over splits; statistics per split."""
+"""Regression releases: the target's statistics per split."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from textloop.stages.release.target import target_stats
-from textloop.tasks.regression import target_strata, target_values
-
-
-def test_strata_are_quantile_bins_and_ties_share_one() -> None:
-    values = np.arange(100, dtype=float)
-    strata = target_strata(values)
-    assert sorted(set(strata)) == [0, 1, 2, 3, 4]
-    assert np.bincount(strata).tolist() == [20, 20, 20, 20, 20]
-    assert target_strata(np.array([1.0, 1.0, 1.0, 2.0])) == [0, 0, 0, 1]
+from textloop.tasks.regression import target_values
 
 
 def test_stats_per_split_and_empty_split() -> None:
