@@ -41,7 +41,7 @@ from textloop.stages.release import ReleaseInfo, create_release, load_release
 from textloop.stages.train.training import train
 from textloop.stages.versions.promotion import PromotionDecision, promote
 from textloop.stages.versions.register import register_run
-from textloop.storage import Store, predictions, registry
+from textloop.storage import Store, model_versions, predictions
 from textloop.types import SourceKind
 
 pytestmark = [pytest.mark.integration, pytest.mark.model]
@@ -192,7 +192,7 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> Loop:
             new_run, new_version = train_and_register(store, project)
             decision = promote(store, project, str(new_version), actor=ANNOTATOR)
             with store.read() as conn:
-                champion = registry.aliases(conn)["champion"]
+                champion = model_versions.aliases(conn)["champion"]
             served_after = wait_until(
                 lambda: (ready := client.get("/readyz").json())["model_version"] == new_version
                 and ready, "the server to follow the promoted champion")

@@ -28,7 +28,7 @@ class ServerConfig:
         """textloop.yaml's ``serving:`` section with the given (non-None) options on top."""
         if alias is not None and run is not None:
             raise InvalidInputError("pass --alias or --run, not both",
-                                    hint="--alias follows the registry; --run pins one run")
+                                    hint="--alias follows an alias as it moves; --run pins one run")
         given = {k: v for k, v in overrides.items() if v is not None}
         if alias is not None:
             given["alias"] = alias

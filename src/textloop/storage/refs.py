@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from textloop.errors import NotFoundError
-from textloop.storage import registry, runs
+from textloop.storage import model_versions, runs
 
 
 def resolve_run(conn: Connection, ref: str) -> dict[str, Any]:
@@ -40,34 +40,34 @@ def resolve_version(conn: Connection, ref: str) -> dict[str, Any]:
     version = _version(conn, ref)
     if version is not None:
         return version
-    if registry.parse_version(ref) is not None:
-        return registry.get_version(conn, ref)  # raises, listing the versions there are
+    if model_versions.parse_version(ref) is not None:
+        return model_versions.get_version(conn, ref)  # raises, listing the versions there are
     try:
         run = runs.get(conn, ref)
     except NotFoundError as missing:
         raise _unknown(conn, ref, "model version") from missing
-    registered = registry.version_of_run(conn, run["id"])
+    registered = model_versions.version_of_run(conn, run["id"])
     if registered is None:
         raise NotFoundError(f"run {run['name']} is not a model version (it was never "
                             "registered)",
                             hint=f"register it with `textloop register {run['name']}`, or "
                                  "name a version (m1) or an alias (champion)")
-    return registry.get_version(conn, str(registered))
+    return model_versions.get_version(conn, str(registered))
 
 
 def _version(conn: Connection, ref: str) -> dict[str, Any] | None:
     """The version ``m3``/``v3``/``3`` or an alias names, None when there is none."""
     try:
-        return registry.get_version(conn, ref)
+        return model_versions.get_version(conn, ref)
     except NotFoundError:
         return None
 
 
 def _unknown(conn: Connection, ref: str, wanted: str) -> NotFoundError:
     recent = ", ".join(r["name"] for r in runs.list_all(conn)[-5:]) or "none yet"
-    versions = registry.list_versions(conn)
+    versions = model_versions.list_versions(conn)
     names = ", ".join(v["name"] for v in versions[-5:]) or "none yet"
-    aliases = ", ".join(sorted(registry.aliases(conn))) or "none yet"
+    aliases = ", ".join(sorted(model_versions.aliases(conn))) or "none yet"
     return NotFoundError(
         f"no {wanted} {ref!r}: it is not a run, a model version or an alias (recent runs: "
         f"{recent}; versions: {names}; aliases: {aliases})",

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
-import numpy as np
-
 from textloop.errors import ConfigError, InvalidInputError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads when a model is scored: `textloop status` needs none
+    import numpy as np
+
     from textloop.config import ProjectSpec
     from textloop.measures.validation_fit import ValidationFit
 

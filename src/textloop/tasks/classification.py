@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from textloop.config import CLASSIFICATION_METRICS
 from textloop.errors import InvalidInputError
 from textloop.tasks.base import ALL_VERBS, BaseTask, ValueKind, ValueProblem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads when a model is scored: `textloop status` needs none
+    import numpy as np
+
     from textloop.config import ProjectSpec
     from textloop.measures.validation_fit import ValidationFit
 
@@ -52,6 +52,8 @@ class ClassificationTask(BaseTask):
         return [index[value] for value in values], len(labels)
 
     def model_output(self, estimator: Any, x: Any) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(estimator.predict_proba(x))
 
     def score(self, values: Sequence[str], output: np.ndarray, labels: Sequence[str], *,

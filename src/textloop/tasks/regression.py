@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from textloop.config import REGRESSION_METRICS
 from textloop.errors import InvalidInputError
 from textloop.tasks.base import BaseTask, ValueKind, ValueProblem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy loads when a model is scored: `textloop status` needs none
+    import numpy as np
+
     from textloop.config import ProjectSpec
     from textloop.measures.validation_fit import ValidationFit
 
@@ -65,10 +65,14 @@ class RegressionTask(BaseTask):
         return strata, max(strata, default=0) + 1
 
     def model_output(self, estimator: Any, x: Any) -> np.ndarray:
+        import numpy as np
+
         return np.asarray(estimator.predict(x), dtype=np.float64)
 
     def score(self, values: Sequence[str], output: np.ndarray, labels: Sequence[str], *,
               estimator: Any, reference: Sequence[str]) -> dict[str, float]:
+        import numpy as np
+
         from textloop.measures.regression_metrics import regression_metrics
 
         mean = float(np.mean(target_values(reference)))
@@ -112,11 +116,15 @@ def parse_number(text: str) -> float | None:
 
 def target_values(values: Sequence[str]) -> np.ndarray:
     """The stored canonical spellings (``"4.0"``) as floats."""
+    import numpy as np
+
     return np.asarray([float(value) for value in values], dtype=np.float64)
 
 
 def target_strata(values: np.ndarray, k: int = STRATA) -> list[int]:
     """Each value's quantile bin; ties share a bin, so fewer than ``k`` bins may be used."""
+    import numpy as np
+
     if len(values) == 0:
         return []
     edges = np.unique(np.quantile(values, np.linspace(0, 1, k + 1)[1:-1]))

@@ -164,11 +164,11 @@ def test_a_v4_store_gains_the_registry_tables_and_keeps_its_runs(tmp_path) -> No
 def test_a_v5_store_gains_the_serving_tables_and_keeps_its_versions(tmp_path) -> None:
     from sqlalchemy import inspect, text
 
-    from textloop.storage import registry, runs
+    from textloop.storage import model_versions, runs
 
     with open_store(tmp_path) as store, store.write() as conn:
         run = runs.create(conn, model="m", short_name="m", release_id=None, config={})
-        registry.add_version(conn, run_id=run["id"], run_name=run["name"], release_id=None,
+        model_versions.add_version(conn, run_id=run["id"], run_name=run["name"], release_id=None,
                              metrics={}, actor="ana")
         for name in SERVING_TABLES:
             conn.execute(text(f"DROP TABLE {name}"))
@@ -179,7 +179,7 @@ def test_a_v5_store_gains_the_serving_tables_and_keeps_its_versions(tmp_path) ->
         assert [v for v, _ in stamps(store)] == versions_from(5)
         assert set(SERVING_TABLES) <= set(inspect(store.engine).get_table_names())
         with store.read() as conn:
-            assert [v["run_name"] for v in registry.list_versions(conn)] == ["m-1"]
+            assert [v["run_name"] for v in model_versions.list_versions(conn)] == ["m-1"]
 
 
 def test_a_v6_store_gains_the_monitoring_tables_and_keeps_its_prediction_log(tmp_path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from textloop.errors import NotFoundError
-from textloop.storage import registry, runs
+from textloop.storage import model_versions, runs
 from textloop.storage.refs import resolve_run, resolve_version
 
 
@@ -16,10 +16,10 @@ def catalog(store):
         made = [runs.create(conn, model="m", short_name=n, release_id=None, config={})
                 for n in ("a", "b", "c")]
         for run in made[:2]:
-            registry.add_version(conn, run_id=run["id"], run_name=run["name"], release_id=None,
-                                 metrics={}, actor="ana")
-        registry.move_alias(conn, "champion", 1, action="promote", actor="ana")
-        registry.move_alias(conn, "challenger", 2, action="register", actor="ana")
+            model_versions.add_version(conn, run_id=run["id"], run_name=run["name"],
+                                       release_id=None, metrics={}, actor="ana")
+        model_versions.move_alias(conn, "champion", 1, action="promote", actor="ana")
+        model_versions.move_alias(conn, "challenger", 2, action="register", actor="ana")
     return store
 
 
@@ -63,6 +63,6 @@ def test_an_unknown_name_lists_runs_versions_and_aliases(catalog) -> None:
 
 
 def test_version_names(catalog) -> None:
-    assert [registry.version_name(n) for n in (1, 12, None)] == ["m1", "m12", "-"]
-    assert [registry.parse_version(r) for r in ("m3", "v3", "3", " M4 ", "champion", "m")] == [
-        3, 3, 3, 4, None, None]
+    assert [model_versions.version_name(n) for n in (1, 12, None)] == ["m1", "m12", "-"]
+    refs = ("m3", "v3", "3", " M4 ", "champion", "m")
+    assert [model_versions.parse_version(r) for r in refs] == [3, 3, 3, 4, None, None]

@@ -14,7 +14,6 @@ from textloop.cli.commands import (  # noqa: F401
     monitor,
     project,
     record,
-    registry,
     release,
     review,
     rules,
@@ -24,4 +23,5 @@ from textloop.cli.commands import (  # noqa: F401
     sufficiency,
     suggest,
     synth,
+    versions,
 )

@@ -49,7 +49,7 @@ def mlflow(
     instead of duplicating them. Needs the mlflow extra: pip install "textloop\\[mlflow]".
     """
     from textloop.stages.export import export_to_mlflow
-    from textloop.storage.registry import version_name
+    from textloop.storage.model_versions import version_name
 
     project = current_project()
     with open_store(project) as store:

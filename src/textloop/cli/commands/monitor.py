@@ -89,7 +89,7 @@ def parse_time(value: str | None, option: str) -> float | None:
 
 
 def print_result(result: MonitorResult) -> None:
-    from textloop.storage.registry import version_name  # the store package loads SQLAlchemy
+    from textloop.storage.model_versions import version_name  # the store package loads SQLAlchemy
 
     facts = result.window
     table = Table("check", "status", "score", "threshold", "p-value", "Evidently",

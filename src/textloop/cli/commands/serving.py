@@ -34,7 +34,7 @@ def serve(
     max_wait_ms: Annotated[float | None, typer.Option(help="Longest wait for a batch to fill "
                                                            "(default 5 ms).", min=0.0)] = None,
 ) -> None:
-    """Answer POST /v1/classify with the registry's champion; reload it when it moves."""
+    """Answer POST /v1/classify with the champion model version; reload it when it moves."""
     from textloop.server.run import serve as run_server
     from textloop.server.settings import ServerConfig
     from textloop.web.serve import base_url, bind

@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.commands.registry import actor
+from textloop.cli.commands.versions import actor
 from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app

@@ -19,8 +19,8 @@ from textloop.config import Goal, Project
 from textloop.reports.model_card import Section, write_card
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
-from textloop.storage import Store, registry, releases
-from textloop.storage.registry import version_name
+from textloop.storage import Store, model_versions, releases
+from textloop.storage.model_versions import version_name
 from textloop.tasks import task_for
 
 HEADLINE = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "roc_auc",
@@ -42,7 +42,7 @@ def write_model_card(store: Store, project: Project, run: dict[str, Any], split:
             return write_model_card(store, project, run, split, metrics, conn=read,
                                     version=version)
     if version is None:
-        version = registry.version_of_run(conn, run["id"])
+        version = model_versions.version_of_run(conn, run["id"])
     release = None if run["release_id"] is None else releases.get(conn, run["release_id"])
     counts = {} if release is None else releases.split_counts(conn, release["id"])
     folder = None if release is None else release_folder(store, release)

@@ -1,6 +1,6 @@
 """``textloop export mlflow``: copy runs from the project's catalog into an MLflow tracking store.
 
-textloop keeps its own catalog (``storage/runs.py``, ``storage/registry.py``) with MLflow's
+textloop keeps its own catalog (``storage/runs.py``, ``storage/model_versions.py``) with MLflow's
 names, so the copy is one to one: params, every metric value with its step and timestamp,
 start and end time, status, tags naming the release and the model, the evaluation folders
 (report, ``metrics.json``, model card) as artifacts, and optionally the registered versions
@@ -23,7 +23,7 @@ from typing import Any
 from textloop.config import Project
 from textloop.errors import ExternalServiceError, InvalidInputError, MissingExtraError
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.storage import Store, registry, runs
+from textloop.storage import Store, model_versions, runs
 from textloop.storage.refs import resolve_run
 
 RUN_ID_TAG = "textloop.run_id"
@@ -143,8 +143,8 @@ def _catalog(store: Store, run_refs: Sequence[str]
                     else runs.list_all(conn))
         for run in selected:
             run["metric_log"] = runs.metric_log(conn, run["id"])
-        state = _RegistryState(registry.list_versions(conn), registry.aliases(conn),
-                               {move["alias"] for move in registry.history(conn)})
+        state = _RegistryState(model_versions.list_versions(conn), model_versions.aliases(conn),
+                               {move["alias"] for move in model_versions.history(conn)})
     return selected, state
 
 

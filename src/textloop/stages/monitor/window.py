@@ -10,8 +10,8 @@ import numpy as np
 
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.storage import Store, monitoring
+from textloop.storage.model_versions import version_name
 from textloop.storage.refs import resolve_version
-from textloop.storage.registry import version_name
 
 
 @dataclass(frozen=True)

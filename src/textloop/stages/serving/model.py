@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from textloop.stages.predict.prediction import Prediction, predictions_from
 from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.stages.serving.errors import NotReadyError
-from textloop.storage import Store, registry
+from textloop.storage import Store, model_versions
 
 WARM_UP_TEXTS = ("warm up the model", "a second, somewhat longer text to warm up with")
 
 
 @dataclass(frozen=True)
 class ServeTarget:
-    """What to serve: a registry alias (followed as it moves) or a fixed run."""
+    """What to serve: a model-version alias (followed as it moves) or a fixed run."""
 
     alias: str | None = "champion"
     run: str | None = None
@@ -54,7 +54,7 @@ def wanted_version(store: Store, target: ServeTarget) -> int | None:
     if target.alias is None or target.run is not None:
         return None
     with store.read() as conn:
-        version = registry.aliases(conn).get(target.alias)
+        version = model_versions.aliases(conn).get(target.alias)
     if version is None:
         raise NotReadyError(f"the alias {target.alias!r} points at no model version yet",
                             hint="register and promote one: `textloop register RUN`, then "
@@ -68,7 +68,7 @@ def load_served(store: Store, target: ServeTarget, version: int | None) -> Serve
         run_ref = target.run
     else:
         with store.read() as conn:
-            run_ref = registry.get_version(conn, str(version))["run_id"]
+            run_ref = model_versions.get_version(conn, str(version))["run_id"]
     served = ServedModel(load_run(store, run_ref), version)
     served.predict(list(WARM_UP_TEXTS))  # sessions and lazy caches are ready before traffic
     return served

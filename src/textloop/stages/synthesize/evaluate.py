@@ -38,7 +38,7 @@ from textloop.stages.synthesize.decisions import (
     sync_records,
 )
 from textloop.stages.versions.register import CHAMPION
-from textloop.storage import Store, registry, runs, synth
+from textloop.storage import Store, model_versions, runs, synth
 from textloop.tasks import require_verb
 
 DEFAULT_MODEL = "tfidf-lr"
@@ -173,7 +173,7 @@ def model_choice(conn: Any, name: str | None) -> tuple[str, dict[str, Any] | Non
     if name is not None:
         return name, None
     try:
-        version = registry.get_version(conn, CHAMPION)
+        version = model_versions.get_version(conn, CHAMPION)
     except NotFoundError:
         return DEFAULT_MODEL, None
     config = runs.get(conn, version["run_id"])["config"]

@@ -24,7 +24,7 @@ from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.synthesize.gate import Embed, LabelScorer
 from textloop.stages.synthesize.pool import RealPool
 from textloop.stages.versions.register import CHAMPION
-from textloop.storage import Store, registry
+from textloop.storage import Store, model_versions
 from textloop.strategies.synth.judge import make_judge
 
 QUICK_MODEL = "tfidf-lr"
@@ -52,7 +52,7 @@ def make_scorer(store: Store, project: Project, pool: RealPool,
         return _judge(project)
     try:
         with store.read() as conn:
-            version = registry.get_version(conn, CHAMPION)
+            version = model_versions.get_version(conn, CHAMPION)
     except NotFoundError:
         return _quick(pool, project.spec.language, progress)
     loaded = load_run(store, version["run_id"])

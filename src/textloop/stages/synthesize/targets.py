@@ -25,8 +25,8 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import load_release
 from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.versions.register import CHAMPION
-from textloop.storage import Store, registry
-from textloop.storage.registry import version_name
+from textloop.storage import Store, model_versions
+from textloop.storage.model_versions import version_name
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def champion_f1(store: Store, progress: Progress = NULL_PROGRESS) -> ChampionF1 
     docstring), None when there is no champion."""
     with store.read() as conn:
         try:
-            version = registry.get_version(conn, CHAMPION)
+            version = model_versions.get_version(conn, CHAMPION)
         except NotFoundError:
             return None
     loaded = load_run(store, version["run_id"])

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from textloop.config import PromotionSettings
-from textloop.storage.registry import version_name
+from textloop.storage.model_versions import version_name
 
 Status = Literal["pass", "fail", "skip"]
 _EPS = 1e-12

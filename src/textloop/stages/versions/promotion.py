@@ -31,9 +31,9 @@ from textloop.stages.versions.policy import (
     passed,
 )
 from textloop.stages.versions.register import CHALLENGER, CHAMPION
-from textloop.storage import Store, registry
+from textloop.storage import Store, model_versions
+from textloop.storage.model_versions import version_name
 from textloop.storage.refs import resolve_version
-from textloop.storage.registry import version_name
 
 LatencyMeter = Callable[[Store, str, Sequence[str]], dict[str, float]]
 
@@ -76,8 +76,9 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
                                 '"hotfix for the outage; full evaluation follows"')
     with store.read() as conn:
         candidate = resolve_version(conn, version_ref)
-        champion_no = registry.aliases(conn).get(CHAMPION)
-        champion = None if champion_no is None else registry.get_version(conn, str(champion_no))
+        champion_no = model_versions.aliases(conn).get(CHAMPION)
+        champion = (None if champion_no is None
+                    else model_versions.get_version(conn, str(champion_no)))
     if champion_no == candidate["version"]:
         raise ConflictError(f"version {version_name(champion_no)} is already the champion",
                             hint="list versions with `textloop versions`")
@@ -94,11 +95,11 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
                              "required": project.spec.promotion.require_goal})
     if decision.promoted:
         with store.write() as conn:
-            registry.move_alias(conn, CHAMPION, candidate["version"], action="promote",
+            model_versions.move_alias(conn, CHAMPION, candidate["version"], action="promote",
                                 actor=actor, forced=decision.forced, reason=reason,
                                 details={"rules": [r.to_json() for r in rules]})
-            if registry.aliases(conn).get(CHALLENGER) == candidate["version"]:
-                registry.clear_alias(conn, CHALLENGER, action="promoted", actor=actor)
+            if model_versions.aliases(conn).get(CHALLENGER) == candidate["version"]:
+                model_versions.clear_alias(conn, CHALLENGER, action="promoted", actor=actor)
     return decision
 
 
@@ -146,7 +147,7 @@ def rollback(store: Store, *, actor: str, reason: str | None = None) -> tuple[in
     """
     with store.write() as conn:
         stack: list[int] = []
-        for move in registry.history(conn, CHAMPION):
+        for move in model_versions.history(conn, CHAMPION):
             if move["action"] == "rollback":
                 stack.pop()
             else:
@@ -154,6 +155,6 @@ def rollback(store: Store, *, actor: str, reason: str | None = None) -> tuple[in
         if len(stack) < 2:
             raise ConflictError("there is no previous champion to roll back to",
                                 hint="see the alias history with `textloop versions --history`")
-        registry.move_alias(conn, CHAMPION, stack[-2], action="rollback", actor=actor,
+        model_versions.move_alias(conn, CHAMPION, stack[-2], action="rollback", actor=actor,
                             reason=reason)
     return stack[-1], stack[-2]

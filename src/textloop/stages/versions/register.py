@@ -22,7 +22,7 @@ from textloop.stages.evaluate.model_card import write_model_card
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
 from textloop.stages.runs.table import mixed_releases_note
-from textloop.storage import Store, registry, releases, runs
+from textloop.storage import Store, model_versions, releases, runs
 from textloop.storage.refs import resolve_run, resolve_version
 
 CHALLENGER = "challenger"
@@ -49,15 +49,15 @@ def register_run(store: Store, project: Project, run_ref: str, *, actor: str,
                             hint="register a finished run; train one with `textloop train`")
     metrics, evaluated_now = _test_metrics(store, project, run, progress)
     with store.write() as conn:
-        version = registry.add_version(conn, run_id=run["id"], run_name=run["name"],
+        version = model_versions.add_version(conn, run_id=run["id"], run_name=run["name"],
                                        release_id=run["release_id"],
                                        metrics=snapshot(metrics), actor=actor)
-        registry.move_alias(conn, CHALLENGER, version["version"], action="register",
+        model_versions.move_alias(conn, CHALLENGER, version["version"], action="register",
                             actor=actor)
         card = write_model_card(store, project, run, "test", metrics, conn=conn,
                                 version=version["version"])
-        registry.set_card_path(conn, version["version"], str(card))
-        version = registry.get_version(conn, str(version["version"]))
+        model_versions.set_card_path(conn, version["version"], str(card))
+        version = model_versions.get_version(conn, str(version["version"]))
     return Registered(version, card, evaluated_now)
 
 
@@ -84,7 +84,7 @@ def snapshot(metrics: dict[str, Any]) -> dict[str, Any]:
 
 def list_versions(store: Store) -> list[dict[str, Any]]:
     with store.read() as conn:
-        return registry.list_versions(conn)
+        return model_versions.list_versions(conn)
 
 
 def versions_note(versions: list[dict[str, Any]]) -> str | None:
@@ -97,7 +97,7 @@ def versions_note(versions: list[dict[str, Any]]) -> str | None:
 
 def alias_history(store: Store, alias: str | None = None) -> list[dict[str, Any]]:
     with store.read() as conn:
-        return registry.history(conn, alias)
+        return model_versions.history(conn, alias)
 
 
 @dataclass

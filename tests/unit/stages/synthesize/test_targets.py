@@ -14,7 +14,7 @@ from textloop.stages.runs.loading import load_run, model_inputs
 from textloop.stages.synthesize.targets import ChampionF1, champion_f1, pick_targets
 from textloop.stages.train.training import train
 from textloop.stages.versions.register import CHAMPION
-from textloop.storage import registry
+from textloop.storage import model_versions
 
 SPEC = ProjectSpec(name="p", labels=[Label(name=n) for n in ("a", "b", "c", "d")],
                    synth={"classes": 2, "per_class": 30})
@@ -62,10 +62,10 @@ def crown(store, project) -> str:
     ``STORED_TEST_F1`` as its test evaluation; the run's id."""
     run = train(store, project, model="tfidf-lr").run_id
     with store.write() as conn:
-        version = registry.add_version(conn, run_id=run, run_name="tfidf-lr-1",
+        version = model_versions.add_version(conn, run_id=run, run_name="tfidf-lr-1",
                                        release_id=None, actor="ana",
                                        metrics={"per_class_f1": STORED_TEST_F1})
-        registry.move_alias(conn, CHAMPION, version["version"], action="promote", actor="ana")
+        model_versions.move_alias(conn, CHAMPION, version["version"], action="promote", actor="ana")
     return run
 
 

@@ -12,12 +12,12 @@ from textloop.errors import ConflictError, InvalidInputError
 from textloop.stages.evaluate.evaluation import evaluate_run
 from textloop.stages.versions.promotion import measure_latency, promote, rollback, score_on_test
 from textloop.stages.versions.register import alias_history, lineage
-from textloop.storage import registry
+from textloop.storage import model_versions
 
 
 def champion(store) -> int | None:
     with store.read() as conn:
-        return registry.aliases(conn).get("champion")
+        return model_versions.aliases(conn).get("champion")
 
 
 def slow(store, run: str, texts: list[str]) -> dict[str, float]:
@@ -41,8 +41,8 @@ def test_first_version_is_promoted_with_no_champion_to_beat(project, store, tmp_
     assert decision.rules[4].rule == "goal" and decision.goal["met"] is not None
     assert champion(store) == 1
     with store.read() as conn:
-        assert "challenger" not in registry.aliases(conn)
-        cleared = registry.history(conn, "challenger")[-1]
+        assert "challenger" not in model_versions.aliases(conn)
+        cleared = model_versions.history(conn, "challenger")[-1]
     assert cleared["action"] == "promoted" and cleared["to_version"] is None
     with pytest.raises(ConflictError, match="already the champion"):
         promote(store, project, "v1", actor="ana", measure=no_timing)
@@ -159,7 +159,7 @@ def test_require_goal_refuses_a_version_that_misses_the_goal(project, store, tmp
     lenient(project, require_goal=True)
     registered(store, project)
     with store.read() as conn:
-        value = registry.get_version(conn, "m1")["metrics"]["macro_f1"]
+        value = model_versions.get_version(conn, "m1")["metrics"]["macro_f1"]
     project.spec.goal.target = min(1.0, value + 0.05)  # out of reach
     decision = promote(store, project, "m1", actor="ana", measure=no_timing)
     assert not decision.promoted and champion(store) is None

@@ -6,7 +6,7 @@ from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import no_timing, registered
 from textloop.config import PromotionSettings, Slice
 from textloop.stages.versions.promotion import promote
-from textloop.storage import registry
+from textloop.storage import model_versions
 
 
 def test_a_candidate_worse_on_a_declared_slice_is_not_promoted(project, store,
@@ -23,4 +23,4 @@ def test_a_candidate_worse_on_a_declared_slice_is_not_promoted(project, store,
     assert not decision.promoted and slices.status == "fail"
     assert "slice 'prize=yes' macro_f1" in slices.sentence
     with store.read() as conn:
-        assert registry.aliases(conn).get("champion") == 1
+        assert model_versions.aliases(conn).get("champion") == 1

@@ -1,4 +1,4 @@
-"""The model registry tables: numbered versions of runs, aliases, and every alias move.
+"""The model version tables: numbered versions of runs, aliases, and every alias move.
 
 Names follow MLflow's model registry (versions, aliases such as ``champion``), so an export
 maps one to one. A version is named ``m3`` (model 3), never ``v3``: releases are ``v1``,

@@ -1,4 +1,4 @@
-"""``textloop register | versions | promote | rollback | lineage``: the model registry.
+"""``textloop register | versions | promote | rollback | lineage``: model versions.
 
 ``textloop models`` already lists embedding model files, so registered models are
 "versions" here.
@@ -224,6 +224,6 @@ def _num(value: Any) -> str:
 
 
 def _ver(value: int | None) -> str:
-    from textloop.storage.registry import version_name
+    from textloop.storage.model_versions import version_name
 
     return version_name(value)
