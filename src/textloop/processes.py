@@ -11,6 +11,7 @@ it there, so interrupted work is reproduced exactly instead of by racing a timer
 
 from __future__ import annotations
 
+import getpass
 import os
 import socket
 import time
@@ -43,6 +44,16 @@ class Owner:
 
     def describe(self) -> str:
         return f"process {self.pid} on {self.host}"
+
+
+def current_actor() -> str:
+    """Who is acting, for the alias history and decisions: ``$TEXTLOOP_USER`` or the login
+    name ("unknown" where the platform has none). The CLI and the public API both record
+    this, so a promotion reads the same in the history whichever made it."""
+    try:
+        return os.environ.get("TEXTLOOP_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def current_owner() -> Owner:

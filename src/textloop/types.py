@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from enum import Enum, StrEnum
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: adapters use these types without loading NumPy
@@ -75,3 +77,24 @@ class BundleContents:
 
     arrays: dict[str, np.ndarray]
     meta: dict[str, Any]
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-ready Python: dataclasses and mappings as dicts, sequences and sets
+    as lists, paths as strings, enums as their values.
+
+    Every typed result's ``to_dict()`` goes through here, so a result of the public API
+    (``textloop.open_project(...).train()``) and a ``--json`` print share one shape and
+    ``json.dumps`` takes either without a ``default=`` hook.
+    """
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Enum):
+        return plain(value.value)
+    if isinstance(value, PurePath):
+        return str(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [plain(v) for v in value]
+    return value

@@ -8,7 +8,14 @@ import sys
 
 import pytest
 
-from textloop.processes import Owner, current_owner, is_gone, pause_point, process_start_time
+from textloop.processes import (
+    Owner,
+    current_actor,
+    current_owner,
+    is_gone,
+    pause_point,
+    process_start_time,
+)
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 
@@ -44,3 +51,17 @@ def test_another_hosts_process_is_never_judged() -> None:
 def test_a_pause_point_is_a_no_op_unless_named(monkeypatch) -> None:
     monkeypatch.setenv("TEXTLOOP_PAUSE_AT", "somewhere:else")
     pause_point("train:running")  # returns at once
+
+
+def test_the_actor_is_textloop_user_else_the_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTLOOP_USER", "ana")
+    assert current_actor() == "ana"
+    monkeypatch.delenv("TEXTLOOP_USER")
+    monkeypatch.setattr("getpass.getuser", lambda: "bo")
+    assert current_actor() == "bo"
+
+    def no_user() -> str:
+        raise OSError("no login name")
+
+    monkeypatch.setattr("getpass.getuser", no_user)
+    assert current_actor() == "unknown"

@@ -32,6 +32,7 @@ from textloop.stages.serving.feedback import record_of_prediction
 from textloop.storage import Store, monitoring, queue
 from textloop.tasks import require_verb
 from textloop.texts import record_id
+from textloop.types import plain
 
 DISPUTED, DRIFTED, UNCERTAIN = "disputed", "drifted", "uncertain"
 KINDS = (DISPUTED, DRIFTED, UNCERTAIN)
@@ -77,6 +78,10 @@ class ProductionSuggestResult:
 
     def count(self, kind: str) -> int:
         return sum(pick.kind == kind for pick in self.picks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The rows read and queued (with why each was picked), JSON-ready."""
+        return {**plain(self), "queued": self.queued}
 
 
 def suggest_from_production(store: Store, project: Project, *, last: int | None = None,

@@ -16,6 +16,7 @@ from textloop.stages.active_learn.data import make_classifier as new_classifier
 from textloop.storage import Store, queue
 from textloop.strategies.query import QueryContext, get_strategy
 from textloop.tasks import require_verb
+from textloop.types import plain
 
 
 @dataclass
@@ -30,6 +31,10 @@ class SuggestResult:
     @property
     def queued(self) -> int:
         return len(self.record_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The strategy, the queue batch and the records queued, JSON-ready."""
+        return {**plain(self), "queued": self.queued}
 
 
 def suggest(store: Store, project: Project, *, strategy: str | None = None,

@@ -31,6 +31,11 @@ class EvaluationResult:
     goal_met: bool | None
     model_card: Path | None = None
 
+    @property
+    def report_path(self) -> Path:
+        """The HTML report (``report_html``), under the name the public API documents."""
+        return self.report_html
+
     def to_dict(self) -> dict[str, Any]:
         """What ``textloop evaluate --json`` prints: the metrics and where the files are."""
         return {"run_name": self.run_name, "split": self.split, "goal_met": self.goal_met,

@@ -42,7 +42,7 @@ from textloop.stages.project.init import record_language
 from textloop.storage import Store, imports, records
 from textloop.tasks import task_for
 from textloop.texts import content_hash, record_id
-from textloop.types import NewRecord, SourceKind
+from textloop.types import NewRecord, SourceKind, plain
 
 BATCH = 50_000
 _PROGRESS_EVERY = 1000  # rows between progress updates
@@ -84,6 +84,10 @@ class ImportResult:
     previous_imports: list[int] = field(default_factory=list)
     language: str | None = None  # the language tag this import recorded in the spec, if any
     seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every count, the labels seen in the file and the skip report's path, JSON-ready."""
+        return plain(self)
 
 
 def import_file(store: Store, project: Project, path: Path, options: ImportOptions,

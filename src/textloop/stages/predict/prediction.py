@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from textloop.config import Actions
 from textloop.errors import InvalidInputError
 from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.storage import Store
+from textloop.types import plain
 
 
 @dataclass
@@ -28,6 +30,10 @@ class Prediction:
     model: str
     calibrated: bool = False
     value: float | None = None  # a regressor's prediction (then label is empty, no bands)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One prediction, JSON-ready: what ``textloop predict --json`` prints per text."""
+        return plain(self)
 
 
 def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction]:

@@ -54,7 +54,7 @@ from textloop.storage import Store, findings, releases
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
 from textloop.tasks import get_task
 from textloop.tasks.regression import target_values
-from textloop.types import LabeledRecord
+from textloop.types import LabeledRecord, plain
 
 FORMAT = "textloop.release.v1"
 
@@ -81,6 +81,10 @@ class ReleaseInfo:
     @property
     def rows(self) -> int:
         return sum(self.counts.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The release's numbers, JSON-ready (settings as ``{key: [value, source]}``)."""
+        return {**plain(self), "rows": self.rows}
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ class RunRow:
                 "release": self.release, "status": self.status, "duration_s": self.duration,
                 "params": self.params, "metrics": self.metrics}
 
+    to_dict = to_json  # the name every typed result of the public API answers to
+
 
 def run_rows(store: Store, *, release: str | None = None, sort: str | None = None
              ) -> list[RunRow]:

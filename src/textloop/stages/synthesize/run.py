@@ -34,6 +34,7 @@ from textloop.storage import Store, synth
 from textloop.strategies.synth import Brief, Candidate, Generator, Request, Seed, make_generator
 from textloop.strategies.synth.base import check_language, default_generator
 from textloop.tasks import require_verb
+from textloop.types import plain
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class SynthResult:
     targets: list[Target]
     counts: dict[str, dict[str, Any]]
     notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stored batch, its targets and per-class counts, JSON-ready."""
+        return plain(self)
 
 
 def synthesize(store: Store, project: Project, options: SynthOptions = SynthOptions(), *,

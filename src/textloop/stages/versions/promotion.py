@@ -55,6 +55,8 @@ class PromotionDecision:
                 "promoted": self.promoted, "forced": self.forced, "reason": self.reason,
                 "goal": self.goal, "rules": [r.to_json() for r in self.rules]}
 
+    to_dict = to_json  # the name every typed result of the public API answers to
+
     def refusal(self) -> ConflictError:
         """The error a refused promotion ends with: the failed rules, and how to go on."""
         failed = "; ".join(f"{r.rule}: {r.sentence}" for r in self.rules if r.status == "fail")

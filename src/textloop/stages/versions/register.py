@@ -24,6 +24,7 @@ from textloop.stages.release.writer import CARD
 from textloop.stages.runs.table import mixed_releases_note
 from textloop.storage import Store, model_versions, releases, runs
 from textloop.storage.refs import resolve_run, resolve_version
+from textloop.types import plain
 
 CHALLENGER = "challenger"
 CHAMPION = "champion"
@@ -37,6 +38,10 @@ class Registered:
     version: dict[str, Any]
     card_path: Path
     evaluated_now: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The new version's registry row, its model card and whether test ran now."""
+        return plain(self)
 
 
 def register_run(store: Store, project: Project, run_ref: str, *, actor: str,

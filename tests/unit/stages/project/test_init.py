@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from textloop.config import Label, load_spec
+from textloop.config import Goal, Label, load_spec
 from textloop.errors import ConflictError, InvalidInputError
-from textloop.stages.project.init import init_project, parse_labels
+from textloop.stages.project.init import goal_from, init_project, parse_labels
 
 
 def test_init_writes_spec_store_and_gitignore(tmp_path: Path) -> None:
@@ -80,3 +80,12 @@ def test_parse_labels_refuses_what_the_rule_cannot_read(text, fragment) -> None:
 def test_a_label_name_holding_a_separator_is_refused_everywhere(name) -> None:
     with pytest.raises(ValueError, match="must not contain"):
         Label(name=name)
+
+
+def test_a_half_given_goal_takes_the_other_half_from_the_task() -> None:
+    assert goal_from(None, None, "classification") is None
+    assert goal_from(None, 0.8, "classification") == Goal(metric="macro_f1", target=0.8)
+    assert goal_from("accuracy", None, "classification") == Goal(metric="accuracy", target=0.9)
+    assert goal_from(None, None, "regression") is None
+    assert goal_from("mae", 0.3, "regression") == Goal(metric="mae", target=0.3)
+    assert goal_from(None, 0.7, "regression") == Goal(metric="r2", target=0.7)
