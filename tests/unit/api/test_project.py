@@ -1,0 +1,187 @@
+"""The public API against the CLI: the same calls with the same defaults, so the same
+project files, release rows, run metrics and predictions; typed results; run names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import textloop
+from tests.unit.stages.pipeline_fixtures import write_dataset
+from textloop.cli.main import app
+from textloop.config import find_project
+from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.stages.release import load_release
+from textloop.storage import Store
+
+runner = CliRunner()
+VOLATILE = ("seconds", "import_id", "created_at", "path", "report_path", "source",
+            "bundle_path", "id", "run_id", "training", "inference", "duration_s")
+"""Keys that differ between two projects by time or folder, never by what was computed."""
+
+
+def cli(root: Path, *args: str) -> str:
+    done = runner.invoke(app, ["--project", str(root), *args])
+    assert done.exit_code == 0, done.output
+    return done.stdout
+
+
+def cli_json(root: Path, *args: str) -> dict:
+    return json.loads(cli(root, *args, "--json"))
+
+
+def stable(value):
+    """``value`` without the keys that name a time or a folder."""
+    if isinstance(value, dict):
+        return {k: stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [stable(v) for v in value]
+    return value
+
+
+@pytest.fixture
+def twins(tmp_path: Path) -> tuple[Path, textloop.Project]:
+    """The same project made twice, once by `textloop init` and once by the API, each in a
+    folder of the same name (the name is the project's), with the same data file."""
+    data = write_dataset(tmp_path / "data.csv")
+    (tmp_path / "cli").mkdir()
+    init = runner.invoke(app, ["init", str(tmp_path / "cli" / "spam-filter"),
+                               "--labels", "spam=Unwanted ads;ham=Anything else",
+                               "--score-labels", "spam", "--goal-target", "0.8"])
+    assert init.exit_code == 0, init.output
+    api = textloop.init_project(tmp_path / "api" / "spam-filter",
+                                labels={"spam": "Unwanted ads", "ham": "Anything else"},
+                                score_labels=["spam"], goal_target=0.8)
+    return data, tmp_path / "cli" / "spam-filter", api
+
+
+def test_init_writes_the_spec_the_cli_writes(twins) -> None:
+    _, cli_root, api = twins
+    assert (api.root / "textloop.yaml").read_text() == (cli_root / "textloop.yaml").read_text()
+    assert api.labels == ["spam", "ham"]
+    assert api.config.spec.goal.metric == "macro_f1" and api.config.spec.goal.target == 0.8
+
+
+def test_import_release_train_evaluate_predict_match_the_cli(twins) -> None:
+    data, cli_root, api = twins
+    cli(cli_root, "import", str(data), "--text-col", "text", "--label-col", "label")
+    imported = api.import_file(data, text_col="text", label_col="label")
+    assert (imported.records_new, imported.annotations_new) == (240, 240)
+
+    cli(cli_root, "release", "--seed", "3")
+    released = api.release(seed=3)
+    with Store.for_project(find_project(cli_root)) as store:
+        cli_release = load_release(store, "v1")
+    api_release = load_release(api.store, released.id)
+    for split in ("train", "validation", "test"):
+        assert api_release.splits[split].ids == cli_release.splits[split].ids
+    assert released.counts == {s: len(cli_release.splits[s].ids) for s in released.counts}
+
+    cli_run = cli_json(cli_root, "train", "--model", "tfidf-lr", "--param", "C=3")
+    run = api.train(model="tfidf-lr", params={"C": 3})
+    assert run.name == cli_run["run_name"] == "tfidf-lr-1"
+    assert run.metrics == cli_run["metrics"] and run.params["C"] == 3
+    assert run.training is not None and run.training.bands == cli_run["bands"]
+
+    cli_eval = cli_json(cli_root, "evaluate", "tfidf-lr-1", "--no-probes")
+    evaluation = api.evaluate(run, probes=False)
+    assert stable(evaluation.metrics) == stable(cli_eval["metrics"])
+    assert 0.0 <= evaluation.metrics["macro_f1"] <= 1.0
+    assert evaluation.report_path.is_file() and evaluation.report_path.suffix == ".html"
+
+    texts = ["WIN a FREE phone, claim your cash prize now", "see you at lunch, mum"]
+    lines = cli(cli_root, "predict", "tfidf-lr-1", "--json", *texts).strip().splitlines()
+    predictions = api.predict(run, texts)
+    printed = [json.loads(line) for line in lines]
+    assert [{k: p.to_dict()[k] for k in line} for p, line in zip(predictions, printed,
+                                                               strict=True)] == printed
+    assert predictions.labels == ["spam", "ham"] and predictions.run == "tfidf-lr-1"
+    api.close()
+
+
+def test_every_result_is_typed_and_its_to_dict_is_json(tmp_path: Path) -> None:
+    with textloop.init_project(tmp_path / "p", labels=["spam", "ham"]) as project:
+        results = [project.import_file(write_dataset(tmp_path / "d.csv"), meta_cols="*"),
+                   project.release()]
+        run = project.train()
+        results += [run, project.evaluate(run, probes=False), project.predict(run, "win cash"),
+                    project.register(run, actor="ana"), project.status(), project.run("m1")]
+        results += [project.promote("m1", actor="ana"), *project.versions(), *project.runs(),
+                    *project.releases(), project.lineage("champion", ids=True)]
+        for result in results:
+            body = result.to_dict()
+            assert isinstance(body, dict) and body
+            assert json.loads(json.dumps(body)) == body, type(result).__name__
+        assert isinstance(results[0], textloop.ImportResult)
+        assert isinstance(results[1], textloop.ReleaseInfo)
+        assert results[0].to_dict()["records_new"] == 240
+        assert results[1].to_dict()["rows"] == 240
+        assert project.versions()[0].aliases == ["champion"]
+        assert project.versions()[0].created_by == "ana"
+
+
+def test_a_run_is_named_by_object_name_latest_version_or_alias(tmp_path: Path) -> None:
+    with textloop.init_project(tmp_path / "p", labels=["spam", "ham"]) as project:
+        project.import_file(write_dataset(tmp_path / "d.csv"))
+        project.release()
+        first = project.train()
+        second = project.train(params={"C": 0.1})
+        project.register(first)
+        project.promote("m1")
+        assert project.run("latest").name == second.name == "tfidf-lr-2"
+        for ref in (first, "tfidf-lr-1", "m1", "champion", "1"):
+            assert project.run(ref).name == "tfidf-lr-1", ref
+        assert project.predict("champion", "win cash").run == "tfidf-lr-1"
+        with pytest.raises(NotFoundError, match="no run 'tfidf-lr-9'"):
+            project.evaluate("tfidf-lr-9")
+        with pytest.raises(InvalidInputError, match="does not name a run"):
+            project.predict("  ", ["hello"])
+
+
+def test_a_refused_promotion_raises_unless_asked_for_the_decision(tmp_path: Path) -> None:
+    with textloop.init_project(tmp_path / "p", labels=["spam", "ham"]) as project:
+        project.import_file(write_dataset(tmp_path / "d.csv"))
+        project.release()
+        strong = project.train()
+        project.register(strong)
+        project.promote(strong)  # the first champion: nothing to beat
+        project.register(project.train(params={"C": 0.0001}))
+        decision = project.promote("m2", check=False)
+        assert not decision.promoted and decision.to_dict()["version"] == "m2"
+        with pytest.raises(ConflictError, match="m2 was not promoted"):
+            project.promote("m2")
+        assert project.run("champion").name == strong.name
+
+
+def test_open_project_finds_the_nearest_spec_and_opens_the_store_lazily(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    textloop.init_project(tmp_path / "p", labels=["spam", "ham"]).close()
+    (tmp_path / "p" / "sub").mkdir()
+    monkeypatch.delenv("TEXTLOOP_PROJECT", raising=False)
+    monkeypatch.chdir(tmp_path / "p" / "sub")
+    project = textloop.open_project()
+    assert project.root == (tmp_path / "p").resolve()
+    assert project._store is None  # nothing opened until a method needs it
+    assert project.status().records == 0
+    store = project.store
+    assert project.store is store
+    project.close()
+    assert project._store is None and project.status().records == 0
+    project.close()
+    with pytest.raises(NotFoundError, match=r"no textloop\.yaml"):
+        textloop.open_project(tmp_path)
+
+
+def test_bad_arguments_are_clear_errors(tmp_path: Path) -> None:
+    with textloop.init_project(tmp_path / "p", labels=["spam", "ham"]) as project:
+        with pytest.raises(InvalidInputError, match="source 'log' is not a source"):
+            project.suggest(source="log")
+        with pytest.raises(InvalidInputError, match="reference 'dev' is not a split"):
+            project.monitor(reference="dev")
+        with pytest.raises(InvalidInputError, match="since='yesterday' is not a time"):
+            project.suggest(source="production", since="yesterday")  # type: ignore[arg-type]
+        with pytest.raises(ConflictError, match="already exists"):
+            textloop.init_project(project.root)
