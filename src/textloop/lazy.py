@@ -6,12 +6,19 @@ importer's store and NumPy), and even a light submodule the CLI reads a default 
 (``stages.crawl.options``, ``stages.ingest.source``) ran the whole front first. With
 ``lazy_front`` the package imports nothing until one of its names is asked for; type
 checkers still see the names through the package's ``if TYPE_CHECKING:`` imports.
+
+A front may name a function after the module that holds it (``active_learn.suggest`` in
+``active_learn/suggest.py``). Python binds a submodule on its package once it is loaded,
+whoever loads it, which used to hide the function: after ``refresh`` (whose module imports
+``suggest.py``), ``from textloop.stages.active_learn import suggest`` gave the module. A
+front therefore does not let a submodule take the place of a name it exports.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+import types
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -29,4 +36,18 @@ def lazy_front(package: str, modules: Mapping[str, Sequence[str]]
         setattr(sys.modules[package], name, value)
         return value
 
+    front = sys.modules[package]
+    front.__class__ = type("LazyFront", (_Front,), {"_exported": frozenset(where)})
     return sorted(where), __getattr__
+
+
+class _Front(types.ModuleType):
+    """A package front: a submodule loaded later never replaces an exported name."""
+
+    _exported: frozenset[str] = frozenset()
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if (name in self._exported and isinstance(value, types.ModuleType)
+                and value.__name__ == f"{self.__name__}.{name}"):
+            return  # the import system binding the submodule: the exported name stays
+        super().__setattr__(name, value)

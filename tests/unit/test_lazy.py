@@ -52,3 +52,45 @@ print(sorted(before), "textloop.stages.ingest.importer" in sys.modules)
                           env={"PYTHONPATH": str(SRC), "PATH": ""}, check=False, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["[]", "True"]
+
+
+def test_a_name_wins_over_its_submodule_of_the_same_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``suggest`` the function, not ``suggest.py``, however the submodule got loaded: the
+    import system binds a loaded submodule on its package, which hid the front's name."""
+    package = tmp_path / "lazytwin"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from textloop.lazy import lazy_front\n"
+        "__all__, __getattr__ = lazy_front(__name__, {'suggest': ('suggest', 'Result'),\n"
+        "                                             'refresh': ('refresh',)})\n")
+    (package / "suggest.py").write_text("class Result: pass\ndef suggest(): return 'picked'\n")
+    (package / "refresh.py").write_text(
+        "from lazytwin.suggest import Result\ndef refresh(): return Result\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import lazytwin  # type: ignore[import-not-found]
+
+    try:
+        from lazytwin import refresh  # type: ignore[import-not-found]  # loads suggest.py
+        assert refresh() is sys.modules["lazytwin.suggest"].Result
+        from lazytwin import suggest  # type: ignore[import-not-found]
+        assert suggest() == "picked"
+        import lazytwin.suggest  # type: ignore[import-not-found]
+        assert lazytwin.suggest is suggest and lazytwin.Result is refresh()
+        assert lazytwin.refresh is refresh
+    finally:
+        for name in ("lazytwin", "lazytwin.suggest", "lazytwin.refresh"):
+            sys.modules.pop(name, None)
+
+
+def test_stage_names_that_are_also_submodules_are_the_functions() -> None:
+    code = ("from textloop.stages.active_learn import refresh\n"
+            "from textloop.stages.active_learn import suggest\n"
+            "import textloop.stages.synthesize.ablation\n"
+            "from textloop.stages.select import cross_validate, search\n"
+            "import types\n"
+            "assert not any(isinstance(f, types.ModuleType) for f in "
+            "(refresh, suggest, cross_validate, search)), (suggest, cross_validate)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={"PYTHONPATH": str(SRC), "PATH": ""}, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
