@@ -120,15 +120,9 @@ class Project:
     def store(self) -> Store:
         """The project's store, opened (and recovered) on first use."""
         if self._store is None:
-            from textloop.stages.runs import recover
-            from textloop.storage import Store
+            from textloop.stages.runs import open_recovered
 
-            store = Store.for_project(self.config)
-            try:
-                notes = recover(store)
-            except BaseException:
-                store.close()
-                raise
+            store, notes = open_recovered(self.config)
             for note in notes:
                 log.warning("%s", note)
             self._store = store

@@ -32,15 +32,9 @@ def open_store(project: Project) -> Store:
     runs, orphaned release folders); what was settled is said on stderr, so ``--json``
     output stays clean."""
     from textloop.cli.console import err_console, esc
-    from textloop.stages.runs import recover
-    from textloop.storage import Store
+    from textloop.stages.runs import open_recovered
 
-    store = Store.for_project(project)
-    try:
-        notes = recover(store)
-    except BaseException:
-        store.close()
-        raise
+    store, notes = open_recovered(project)
     for note in notes:
         err_console.print(f"[yellow]note:[/] {esc(note)}")
     return store

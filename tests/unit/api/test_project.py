@@ -4,13 +4,16 @@ project files, release rows, run metrics and predictions; typed results; run nam
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import textloop
-from tests.unit.stages.pipeline_fixtures import write_dataset
+from tests.unit.stages.monitor.fixtures import log_traffic
+from tests.unit.stages.pipeline_fixtures import released, write_dataset
+from tests.unit.stages.runs.test_recovery import killed_at
 from textloop.cli.main import app
 from textloop.config import find_project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
@@ -185,3 +188,68 @@ def test_bad_arguments_are_clear_errors(tmp_path: Path) -> None:
             project.suggest(source="production", since="yesterday")  # type: ignore[arg-type]
         with pytest.raises(ConflictError, match="already exists"):
             textloop.init_project(project.root)
+
+
+def test_opening_the_store_settles_a_killed_run_as_the_cli_does(
+        project, store, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    released(store, project, tmp_path)
+    killed_at(project, tmp_path, "train:running", "train")
+    with caplog.at_level("WARNING", logger="textloop"), textloop.open_project(
+            project.root) as api:
+        assert [r.status for r in api.runs()] == ["failed (interrupted)"]
+    assert "run tfidf-lr-1 was interrupted" in caplog.text
+
+
+def test_suggest_clean_lineage_and_rollback(tmp_path: Path) -> None:
+    data = write_dataset(tmp_path / "d.csv")
+    unlabeled = tmp_path / "pool.csv"
+    unlabeled.write_text("text\n" + "".join(f"free lunch offer {i}\n" for i in range(30)),
+                         encoding="utf-8")
+    with textloop.init_project(tmp_path / "p", labels=["spam", "ham"]) as project:
+        project.import_file(data)
+        project.import_file(unlabeled)
+        queued = project.suggest(strategy="margin", batch=5)
+        assert isinstance(queued, textloop.SuggestResult) and queued.queued == 5
+        assert queued.to_dict()["queued"] == 5 and queued.pool_size == 30
+
+        project.release()
+        cleaned = project.clean(embeddings=False, folds=3)
+        assert cleaned.n_records == 240
+        assert cleaned.config["models"] == ["textloop.model.tfidf-lr.v1"]  # no MiniLM needed
+        assert cleaned.report_html is not None and cleaned.report_html.is_file()
+
+        first, second = project.train(), project.train(params={"C": 20})
+        for run in (first, second):
+            project.register(run)
+            project.promote(run, force=True, reason="test")
+        traced = project.lineage("champion", ids=True)
+        assert traced.run["name"] == second.name and len(traced.row_ids) == 240
+        back = project.rollback(reason="test")
+        assert back.to_dict() == {"previous": "m2", "champion": "m1"}
+        assert project.run("champion").name == first.name
+
+
+def test_synth_and_monitor_as_on_the_cli(tmp_path: Path) -> None:
+    with textloop.init_project(tmp_path / "p", labels=["spam", "ham"]) as project:
+        project.import_file(write_dataset(tmp_path / "d.csv"))
+        project.release()
+        run = project.train()
+        project.register(run, actor="ana")
+
+        made = project.synth(generator="swap", classes=1, per_class=12, embeddings=False,
+                             actor="ana")
+        assert made.batch["created_by"] == "ana" and made.batch["generator"].startswith(
+            "textloop.synth.swap")
+        assert [t.label for t in made.targets] == ["spam"]
+        assert json.loads(json.dumps(made.to_dict()))["batch"]["id"] == "s1"
+
+        texts = [p.text for p in project.predict(run, [f"free cash now {i}" for i in range(40)]
+                                                 + [f"lunch at home {i}" for i in range(40)])]
+        log_traffic(project.store, texts, start=time.time() - 100, tag="r")
+        checked = project.monitor(model="m1", window=80)
+        assert checked.window["rows"] == 80 and checked.served.run_name == run.name
+        assert checked.status in ("ok", "drift", "not enough data")
+        assert json.loads(json.dumps(checked.to_dict()))["report_id"] == checked.report_id
+        printed = cli_json(project.root, "monitor", "--model", "m1", "--window", "80")
+        assert printed["status"] == checked.status and printed["window"]["rows"] == 80
+        assert [c["name"] for c in printed["checks"]] == [c.name for c in checked.checks]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.runs.loading import model_inputs as model_inputs
     from textloop.stages.runs.loading import run_and_split as run_and_split
     from textloop.stages.runs.record import recorded_run as recorded_run
+    from textloop.stages.runs.recovery import open_recovered as open_recovered
     from textloop.stages.runs.recovery import recover as recover
     from textloop.stages.runs.table import RunRow as RunRow
     from textloop.stages.runs.table import metric_columns as metric_columns
@@ -27,5 +28,5 @@ __all__, __getattr__ = lazy_front(__name__, {
     "record": ("recorded_run",),
     "table": ("RunRow", "metric_columns", "mixed_releases_note", "run_rows", "runs_note",
               "sort_rows"),
-    "recovery": ("recover",),
+    "recovery": ("open_recovered", "recover"),
 })

@@ -9,8 +9,13 @@ pid gone or reused, see ``textloop.processes``), and returns one sentence per ch
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textloop.processes import is_gone
 from textloop.storage import Store, releases, runs
+
+if TYPE_CHECKING:
+    from textloop.config import Project
 
 
 def recover_runs(store: Store) -> list[str]:
@@ -46,6 +51,20 @@ def recover(store: Store) -> list[str]:
 
         notes += recover_release_folders(store)
     return notes
+
+
+def open_recovered(project: Project) -> tuple[Store, list[str]]:
+    """The project's store, opened after ``recover`` settled it, with ``recover``'s notes.
+
+    How every entry point opens a store (each CLI command, the public API's ``Project``), so
+    none can skip the check; the store is closed again when recovery fails.
+    """
+    store = Store.for_project(project)
+    try:
+        return store, recover(store)
+    except BaseException:
+        store.close()
+        raise
 
 
 def _unknown_release_folders(store: Store) -> bool:
