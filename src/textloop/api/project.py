@@ -352,7 +352,7 @@ class Project:
         """Make the previous champion the champion again (``textloop rollback``)."""
         from textloop.processes import current_actor
         from textloop.stages.versions import rollback
-        from textloop.storage.registry import version_name
+        from textloop.storage.model_versions import version_name
 
         before, after = rollback(self.store, actor=actor or current_actor(), reason=reason)
         return Rollback(previous=version_name(before), champion=version_name(after))

@@ -75,13 +75,15 @@ def init_project(folder: Path, *, name: str | None = None, labels: Sequence[Labe
 
 def goal_from(metric: str | None, target: float | None, task: str) -> Goal | None:
     """The goal ``init`` was given as a metric and/or a target, the other half taken from the
-    task's default (macro_f1 >= 0.9; regression: r2 >= 0.5); None when neither was given,
-    so the spec's own default applies."""
+    task's default goal (classification: macro_f1 >= 0.9; regression: r2 >= 0.5); None when
+    neither was given, so the spec's own default applies."""
     if metric is None and target is None:
         return None
-    regression = task == "regression"
-    return Goal(metric=metric or ("r2" if regression else "macro_f1"),
-                target=target if target is not None else (0.5 if regression else 0.9))
+    from textloop.tasks import get_task
+
+    default_metric, default_target = get_task(task).default_goal
+    return Goal(metric=metric or default_metric,
+                target=target if target is not None else default_target)
 
 
 def record_language(store: Store, project: Project) -> str | None:
