@@ -12,28 +12,38 @@ import pytest
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def test_a_name_is_imported_from_its_module_on_first_use_and_kept(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    package = tmp_path / "lazyprobe"
-    package.mkdir()
-    (package / "__init__.py").write_text(
-        "from textloop.lazy import lazy_front\n"
-        "__all__, __getattr__ = lazy_front(__name__, {'heavy': ('answer', 'Thing')})\n")
-    (package / "heavy.py").write_text("answer = 42\nclass Thing: pass\n")
+@pytest.fixture
+def make_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write a package (``{file name: source}``) on ``sys.path``; forget it afterwards."""
+    made: list[str] = []
+
+    def make(name: str, files: dict[str, str]) -> None:
+        (tmp_path / name).mkdir()
+        for file, source in files.items():
+            (tmp_path / name / file).write_text(source)
+        made.append(name)
+
     monkeypatch.syspath_prepend(str(tmp_path))
+    yield make
+    for name in [m for m in sys.modules if m.split(".")[0] in made]:
+        sys.modules.pop(name, None)
+
+
+def test_a_name_is_imported_from_its_module_on_first_use_and_kept(make_package) -> None:
+    make_package("lazyprobe", {
+        "__init__.py": "from textloop.lazy import lazy_front\n"
+                       "__all__, __getattr__ = lazy_front(__name__, {'heavy': ('answer', "
+                       "'Thing')})\n",
+        "heavy.py": "answer = 42\nclass Thing: pass\n"})
     import lazyprobe  # type: ignore[import-not-found]
 
-    try:
-        assert "lazyprobe.heavy" not in sys.modules and lazyprobe.__all__ == ["Thing", "answer"]
-        assert lazyprobe.answer == 42 and "lazyprobe.heavy" in sys.modules
-        assert vars(lazyprobe)["answer"] == 42  # kept: the next use is a plain attribute
-        from lazyprobe import Thing  # type: ignore[import-not-found]
-        assert Thing is sys.modules["lazyprobe.heavy"].Thing
-        with pytest.raises(AttributeError, match="'lazyprobe' has no attribute 'nothing'"):
-            lazyprobe.nothing  # noqa: B018
-    finally:
-        for name in ("lazyprobe", "lazyprobe.heavy"):
-            sys.modules.pop(name, None)
+    assert "lazyprobe.heavy" not in sys.modules and lazyprobe.__all__ == ["Thing", "answer"]
+    assert lazyprobe.answer == 42 and "lazyprobe.heavy" in sys.modules
+    assert vars(lazyprobe)["answer"] == 42  # kept: the next use is a plain attribute
+    from lazyprobe import Thing  # type: ignore[import-not-found]
+    assert Thing is sys.modules["lazyprobe.heavy"].Thing
+    with pytest.raises(AttributeError, match="'lazyprobe' has no attribute 'nothing'"):
+        lazyprobe.nothing  # noqa: B018
 
 
 def test_stage_fronts_load_their_modules_only_when_a_name_is_used() -> None:
@@ -54,33 +64,23 @@ print(sorted(before), "textloop.stages.ingest.importer" in sys.modules)
     assert done.stdout.split() == ["[]", "True"]
 
 
-def test_a_name_wins_over_its_submodule_of_the_same_name(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_name_wins_over_its_submodule_of_the_same_name(make_package) -> None:
     """``suggest`` the function, not ``suggest.py``, however the submodule got loaded: the
     import system binds a loaded submodule on its package, which hid the front's name."""
-    package = tmp_path / "lazytwin"
-    package.mkdir()
-    (package / "__init__.py").write_text(
-        "from textloop.lazy import lazy_front\n"
-        "__all__, __getattr__ = lazy_front(__name__, {'suggest': ('suggest', 'Result'),\n"
-        "                                             'refresh': ('refresh',)})\n")
-    (package / "suggest.py").write_text("class Result: pass\ndef suggest(): return 'picked'\n")
-    (package / "refresh.py").write_text(
-        "from lazytwin.suggest import Result\ndef refresh(): return Result\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
+    make_package("lazytwin", {
+        "__init__.py": "from textloop.lazy import lazy_front\n"
+                       "__all__, __getattr__ = lazy_front(__name__, {'suggest': ('suggest', "
+                       "'Result'), 'refresh': ('refresh',)})\n",
+        "suggest.py": "class Result: pass\ndef suggest(): return 'picked'\n",
+        "refresh.py": "from lazytwin.suggest import Result\ndef refresh(): return Result\n"})
     import lazytwin  # type: ignore[import-not-found]
-
-    try:
-        from lazytwin import refresh  # type: ignore[import-not-found]  # loads suggest.py
-        assert refresh() is sys.modules["lazytwin.suggest"].Result
-        from lazytwin import suggest  # type: ignore[import-not-found]
-        assert suggest() == "picked"
-        import lazytwin.suggest  # type: ignore[import-not-found]
-        assert lazytwin.suggest is suggest and lazytwin.Result is refresh()
-        assert lazytwin.refresh is refresh
-    finally:
-        for name in ("lazytwin", "lazytwin.suggest", "lazytwin.refresh"):
-            sys.modules.pop(name, None)
+    from lazytwin import refresh  # type: ignore[import-not-found]  # loads suggest.py
+    assert refresh() is sys.modules["lazytwin.suggest"].Result
+    from lazytwin import suggest  # type: ignore[import-not-found]
+    assert suggest() == "picked"
+    import lazytwin.suggest  # type: ignore[import-not-found]
+    assert lazytwin.suggest is suggest and lazytwin.Result is refresh()
+    assert lazytwin.refresh is refresh
 
 
 def test_stage_names_that_are_also_submodules_are_the_functions() -> None:
