@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from textloop.config.base import Strict
+from textloop.config.monitoring import drift_checks, drift_detectors
 
-ALERT_CHECKS = ("status", "text_stats", "oov", "domain_classifier", "mmd", "label_psi",
-                "band_psi", "label_chi_square", "band_chi_square", "label_jensen_shannon",
-                "band_jensen_shannon", "confidence", "performance")
+if TYPE_CHECKING:
+    ALERT_CHECKS: tuple[str, ...]
+
+
+def alert_checks() -> tuple[str, ...]:
+    """What an alert rule may watch: the report's ``status``, every registered drift
+    detector's checks (``drift_checks``) and the ``performance`` estimate."""
+    drift = (check for detector in drift_detectors() for check in drift_checks(detector))
+    return ("status", *drift, "performance")
+
+
+def __getattr__(name: str) -> Any:
+    """``ALERT_CHECKS``, derived from the registry when asked for (see ``alert_checks``)."""
+    if name == "ALERT_CHECKS":
+        return alert_checks()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class AlertRule(Strict):
@@ -25,10 +39,18 @@ class AlertRule(Strict):
     """
 
     name: str = Field(min_length=1, max_length=100)
-    check: Literal[ALERT_CHECKS]  # type: ignore[valid-type]
+    check: str
     metric: Literal["score", "p_value"] = "score"
     op: Literal[">", "<"] = ">"
     threshold: float
     window: int = Field(0, ge=0)
     slice: str = "all"
     webhook: str | None = Field(None, pattern=r"^https?://")
+
+    @field_validator("check")
+    @classmethod
+    def _known_check(cls, value: str) -> str:
+        known = alert_checks()
+        if value not in known:
+            raise ValueError(f"unknown check {value!r}: use one of {', '.join(known)}")
+        return value

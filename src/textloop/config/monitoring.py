@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from textloop.config.base import Strict
+from textloop.registry import REGISTRY
 
-DRIFT_DETECTORS = ("text-stats", "oov", "domain-classifier", "mmd", "label-psi",
-                   "label-chi-square", "label-jensen-shannon", "confidence")
+CATEGORICAL_SOURCES = ("label", "band")
+"""What a categorical detector (``reads: categories``) compares: the predicted labels and
+the action bands, one check each."""
+
+if TYPE_CHECKING:
+    DRIFT_DETECTORS: tuple[str, ...]
+
+
+def drift_detectors() -> tuple[str, ...]:
+    """Every registered drift detector, in the order ``textloop monitor`` runs them."""
+    return tuple(REGISTRY.names("drift", sort=False))
+
+
+def detector_reads(detector: str) -> str:
+    """What a registered drift detector compares (its ``reads`` tag): ``texts``,
+    ``vectors`` (sentence embeddings), ``categories`` (labels or bands) or ``confidence``."""
+    return str(REGISTRY.tags("drift", detector).get("reads", ""))
+
+
+def drift_checks(detector: str) -> tuple[str, ...]:
+    """The checks ``detector`` runs, as reports and alert rules name them.
+
+    The one rule that turns a detector's registered name into its checks' names: an input
+    or confidence detector gives one check (``text-stats`` -> ``text_stats``); a
+    categorical one gives a check per source (``label-psi`` -> ``label_psi``,
+    ``band_psi``).
+    """
+    base = detector.replace("-", "_")
+    if detector_reads(detector) != "categories":
+        return (base,)
+    return tuple(f"{source}_{base.removeprefix('label_')}" for source in CATEGORICAL_SOURCES)
+
+
+def __getattr__(name: str) -> Any:
+    """``DRIFT_DETECTORS``, read from the registry when asked for, so a detector registered
+    after this module was imported is listed too."""
+    if name == "DRIFT_DETECTORS":
+        return drift_detectors()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class MonitoringSettings(Strict):
@@ -32,8 +70,7 @@ class MonitoringSettings(Strict):
     window: int = Field(500, ge=10, le=1_000_000)
     reference_split: Literal["train", "validation", "test"] = "validation"
     false_alarm_rate: float = Field(0.05, gt=0.0, le=0.5)
-    detectors: list[Literal[DRIFT_DETECTORS]] = Field(  # type: ignore[valid-type]
-        default_factory=lambda: list(DRIFT_DETECTORS))
+    detectors: list[str] = Field(default_factory=lambda: list(drift_detectors()))
     max_reference: int = Field(1000, ge=50, le=100_000)
     null_windows: int = Field(50, ge=5, le=10_000)
     permutations: int = Field(199, ge=19, le=100_000)
@@ -42,3 +79,13 @@ class MonitoringSettings(Strict):
     max_performance_drop: float = Field(0.05, ge=0.0, le=1.0)
     alert_rows: int = Field(10, ge=1, le=1000)
     neighbours: int = Field(3, ge=0, le=50)
+
+    @field_validator("detectors")
+    @classmethod
+    def _registered_detectors(cls, value: list[str]) -> list[str]:
+        known = drift_detectors()
+        unknown = [name for name in value if name not in known]
+        if unknown:
+            raise ValueError(f"unknown drift detector {', '.join(map(repr, unknown))}: use "
+                             f"some of {', '.join(known)}")
+        return value

@@ -40,8 +40,6 @@ def from_bundle(contents: BundleContents, where: str) -> Any:
         raise IntegrityError(f"{where}: bundle format version {meta.get('format_version')} is "
                              f"not supported (this textloop reads {FORMAT_VERSION})",
                              hint="upgrade textloop or retrain the model")
-    from textloop.models import classifiers  # noqa: F401  (registers the built-in models)
-
     try:
         _, cls = REGISTRY.resolve("model", str(meta.get("model")))
     except NotFoundError as exc:

@@ -16,16 +16,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from textloop.models import (
-    regressors,  # noqa: F401  (registers the regressors)
-    tfidf,
-)
+from textloop.models import tfidf
 from textloop.models.embedding_space import embedder_id, features, same_space
-from textloop.models.lora import LoraClassifier  # noqa: F401  (registers lora)
-from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
 from textloop.models.precision import head_input
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
-from textloop.models.setfit import SetFitClassifier  # noqa: F401  (registers setfit)
 from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
@@ -66,7 +60,6 @@ class _LinearHead(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
 
-@REGISTRY.register("textloop.model.tfidf-lr.v1")
 class TfidfLogReg(_LinearHead):
     """TF-IDF n-grams + logistic regression: fast, strong on short texts, no model files.
 
@@ -128,7 +121,6 @@ class TfidfLogReg(_LinearHead):
         return model
 
 
-@REGISTRY.register("textloop.model.embed-lr.v1")
 class EmbedLogReg(_LinearHead):
     """Sentence embeddings (MiniLM on ONNX Runtime) + logistic regression.
 

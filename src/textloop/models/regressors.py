@@ -18,10 +18,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from textloop.models import tfidf
 from textloop.models.embedding_space import embedder_id, features, same_space
-from textloop.models.mlp.regressor import EmbedMLPRegressor  # noqa: F401  (registers it)
 from textloop.models.precision import head_input
 from textloop.models.search_space import FloatRange, IntRange, Space
-from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
 
@@ -53,7 +51,6 @@ class _RidgeHead(RegressorMixin, BaseEstimator):
         self.classes_ = np.array([], dtype=object)
 
 
-@REGISTRY.register("textloop.model.tfidf-ridge.v1")
 class TfidfRidge(_RidgeHead):
     """TF-IDF word n-grams + ridge regression: fast, no model files."""
 
@@ -94,7 +91,6 @@ class TfidfRidge(_RidgeHead):
         return model
 
 
-@REGISTRY.register("textloop.model.embed-ridge.v1")
 class EmbedRidge(_RidgeHead):
     """Sentence embeddings (MiniLM on ONNX Runtime) + ridge regression."""
 

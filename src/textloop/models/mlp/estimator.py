@@ -23,7 +23,6 @@ from textloop.models.mlp.losses import LOSSES, softmax
 from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
 from textloop.models.precision import head_input
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
-from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
 Validation = tuple[Any, Sequence[str]]
@@ -35,7 +34,6 @@ class EpochCallback(Protocol):
     def __call__(self, epoch: int, metrics: dict[str, float], model: Any) -> bool: ...
 
 
-@REGISTRY.register("textloop.model.embed-mlp.v1")
 class EmbedMLP(ClassifierMixin, BaseEstimator):
     """Sentence embeddings + a one- or two-layer ReLU network (dropout, Adam, L2).
 

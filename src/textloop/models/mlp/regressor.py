@@ -18,10 +18,8 @@ from sklearn.utils.metaestimators import available_if
 from textloop.models.mlp.estimator import EmbedMLP, Validation
 from textloop.models.mlp.network import forward
 from textloop.models.mlp.regression_losses import REGRESSION_LOSSES
-from textloop.registry import REGISTRY
 
 
-@REGISTRY.register("textloop.model.embed-mlp-regressor.v1")
 class EmbedMLPRegressor(RegressorMixin, EmbedMLP):
     """Sentence embeddings + a ReLU network with one linear output."""
 
