@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from textloop.config import Label, Project
+from textloop.registry import REGISTRY, Registry
 from textloop.stages.project.init import init_project
 from textloop.storage import Store
 
@@ -34,3 +35,12 @@ def project(tmp_path: Path) -> Project:
 def store(project: Project) -> Store:
     with Store.for_project(project) as opened:
         yield opened
+
+
+@pytest.fixture
+def scratch_registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
+    """The global registry, with whatever a test registers forgotten after it."""
+    REGISTRY.names("model")  # declare the built-ins before taking the copy
+    monkeypatch.setattr(REGISTRY, "_entries", dict(REGISTRY._entries))
+    monkeypatch.setattr(REGISTRY, "_tags", dict(REGISTRY._tags))
+    return REGISTRY

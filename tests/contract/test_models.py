@@ -12,17 +12,20 @@ later is checked without touching this file; ``FAST`` only shrinks its settings.
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from textloop.models.bundle import from_bundle, to_bundle
 from textloop.models.classifiers import make_model, model_names
+from textloop.models.embedders import embedder_names, get_embedder
+from textloop.models.tags import ModelTags, model_tags
 from textloop.registry import REGISTRY
 from textloop.storage.bundles import load_bundle, save_bundle
 
@@ -67,13 +70,13 @@ UNSEEN = ["Call now to claim your free prize", "See you at the station at six",
 
 
 def _task(name: str) -> str:
-    # the capability is a class attribute probed with getattr (see docs/architecture.md)
-    return str(getattr(REGISTRY.resolve("model", name)[1], "task", "classification"))
+    return model_tags(REGISTRY.resolve("model", name)[1]).task
 
 
 def _runs_minilm(cls: type) -> bool:
-    """Whether the model embeds texts with MiniLM (probed with getattr: see the issue)."""
-    return bool(getattr(cls, "needs_embeddings", False) or hasattr(cls, "tuned_attribute"))
+    """Whether the model embeds texts with MiniLM (its own vectors, or a tuned copy)."""
+    tags = model_tags(cls)
+    return tags.needs_embeddings or tags.fine_tunes
 
 
 def _marks(name: str) -> list[pytest.MarkDecorator]:
@@ -81,7 +84,7 @@ def _marks(name: str) -> list[pytest.MarkDecorator]:
     marks = []
     if _runs_minilm(cls):
         marks.append(pytest.mark.model)  # MiniLM from the user cache
-    if hasattr(cls, "tuned_attribute"):
+    if model_tags(cls).fine_tunes:
         marks.append(pytest.mark.slow)  # torch fine-tuning (textloop[train])
     return marks
 
@@ -149,6 +152,37 @@ def test_probabilities_sum_to_one_in_classes_order(fitted) -> None:
                                   model.classes_[np.argmax(proba, axis=1)])
     spam, ham = model.predict_proba([SPAM[0], HAM[0]])[:, 1]
     assert spam > ham, "column 1 must be P(spam): columns follow classes_"
+
+
+@pytest.mark.parametrize("fitted", MODELS, indirect=True)
+def test_tags_match_what_the_model_does(fitted) -> None:
+    """The declared tags are what stages act on, so each must be true of the model."""
+    model, _, _ = fitted
+    tags = model_tags(model)
+    assert isinstance(tags, ModelTags) and tags == model_tags(clone(model))
+    if tags.task == "regression":
+        assert is_regressor(model) and not hasattr(model, "predict_proba")
+        assert model.predict(UNSEEN).dtype == np.float64
+    else:
+        assert tags.task == "classification"
+        assert is_classifier(model) and hasattr(model, "predict_proba")
+    params = model.get_params()
+    if tags.needs_embeddings:
+        assert tags.embedder == params["embedder"] and tags.embedder in embedder_names()
+        vectors = get_embedder(tags.embedder).embed(UNSEEN)  # what stages pass from the cache
+        np.testing.assert_allclose(model.predict(vectors) if tags.task == "regression"
+                                   else model.predict_proba(vectors),
+                                   _outputs(model, UNSEEN, tags.task)[-1], atol=1e-6)
+    else:
+        assert tags.embedder is None and "embedder" not in params
+    fit = inspect.signature(model.fit).parameters
+    assert tags.iterative == ({"validation", "on_epoch"} <= set(fit))
+    assert tags.reports_progress == ("progress" in fit)
+    if tags.own_epochs:
+        assert tags.iterative and "epochs" in params
+    if tags.follows_language:
+        assert set(model.language_params("ko")) <= set(params)
+    assert tags.fine_tunes == hasattr(model, "tuned_attribute")
 
 
 @pytest.mark.parametrize("fitted", MODELS, indirect=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from textloop import __version__
 from textloop.errors import IntegrityError, NotFoundError
+from textloop.models.tags import model_tags
 from textloop.registry import REGISTRY
 from textloop.types import BundleContents
 
@@ -25,7 +26,7 @@ def to_bundle(model: Any, model_name: str, context: dict[str, Any]) -> BundleCon
     meta = {
         "format": FORMAT, "format_version": FORMAT_VERSION, "textloop_version": __version__,
         "model": model_name, "params": model.get_params(), "labels": list(model.classes_),
-        "embedder": getattr(model, "embedder", None), "extra": extra, **context,
+        "embedder": model_tags(model).embedder, "extra": extra, **context,
     }
     return BundleContents(arrays=arrays, meta=meta)
 
@@ -40,8 +41,6 @@ def from_bundle(contents: BundleContents, where: str) -> Any:
         raise IntegrityError(f"{where}: bundle format version {meta.get('format_version')} is "
                              f"not supported (this textloop reads {FORMAT_VERSION})",
                              hint="upgrade textloop or retrain the model")
-    from textloop.models import classifiers  # noqa: F401  (registers the built-in models)
-
     try:
         _, cls = REGISTRY.resolve("model", str(meta.get("model")))
     except NotFoundError as exc:

@@ -16,16 +16,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from textloop.models import (
-    regressors,  # noqa: F401  (registers the regressors)
-    tfidf,
-)
+from textloop.models import tfidf
 from textloop.models.embedding_space import embedder_id, features, same_space
-from textloop.models.lora import LoraClassifier  # noqa: F401  (registers lora)
-from textloop.models.mlp import EmbedMLP  # noqa: F401  (registers embed-mlp)
 from textloop.models.precision import head_input
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
-from textloop.models.setfit import SetFitClassifier  # noqa: F401  (registers setfit)
+from textloop.models.tags import ModelTags, model_tags
 from textloop.registry import REGISTRY
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
@@ -66,7 +61,6 @@ class _LinearHead(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
 
-@REGISTRY.register("textloop.model.tfidf-lr.v1")
 class TfidfLogReg(_LinearHead):
     """TF-IDF n-grams + logistic regression: fast, strong on short texts, no model files.
 
@@ -75,7 +69,6 @@ class TfidfLogReg(_LinearHead):
     through ``language_params`` (see ``make_model``).
     """
 
-    follows_language = True
     search_space: ClassVar[Space] = {
         "C": FloatRange(0.01, 100.0, log=True), "ngram_max": IntRange(1, 3),
         "min_df": IntRange(1, 3), "class_weight": Choice((None, "balanced"))}
@@ -93,6 +86,9 @@ class TfidfLogReg(_LinearHead):
         self.analyzer = analyzer
         self.char_min = char_min
         self.char_max = char_max
+
+    def __textloop_tags__(self) -> ModelTags:
+        return ModelTags(follows_language=True)
 
     @staticmethod
     def language_params(language: str | None) -> dict[str, Any]:
@@ -128,7 +124,6 @@ class TfidfLogReg(_LinearHead):
         return model
 
 
-@REGISTRY.register("textloop.model.embed-lr.v1")
 class EmbedLogReg(_LinearHead):
     """Sentence embeddings (MiniLM on ONNX Runtime) + logistic regression.
 
@@ -136,7 +131,6 @@ class EmbedLogReg(_LinearHead):
     embeddings so nothing is embedded twice; serving passes raw texts.
     """
 
-    needs_embeddings = True
     search_space: ClassVar[Space] = {
         "C": FloatRange(0.01, 100.0, log=True), "class_weight": Choice((None, "balanced"))}
 
@@ -146,6 +140,9 @@ class EmbedLogReg(_LinearHead):
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
+
+    def __textloop_tags__(self) -> ModelTags:
+        return ModelTags(needs_embeddings=True, embedder=self.embedder)
 
     def _features(self, X: Any) -> np.ndarray:
         return features(self.embedder, X)
@@ -178,7 +175,7 @@ def model_names() -> list[str]:
 
 def model_task(name: str) -> str:
     """The task a registered model is built for (``classification`` or ``regression``)."""
-    return str(getattr(REGISTRY.resolve("model", name)[1], "task", "classification"))
+    return model_tags(REGISTRY.resolve("model", name)[1]).task
 
 
 def regressor_names() -> list[str]:
@@ -195,7 +192,7 @@ def make_model(name: str, params: dict[str, Any] | None = None,
     estimator's params (saved in the run and the bundle) record what was chosen.
     """
     full, cls = REGISTRY.resolve("model", name)
-    defaults = cls.language_params(language) if getattr(cls, "follows_language", False) else {}
+    defaults = cls.language_params(language) if model_tags(cls).follows_language else {}
     try:
         return full, cls(**{**defaults, **(params or {})})
     except TypeError as exc:

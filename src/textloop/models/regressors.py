@@ -9,6 +9,7 @@ returns numbers.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,10 +19,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from textloop.models import tfidf
 from textloop.models.embedding_space import embedder_id, features, same_space
-from textloop.models.mlp.regressor import EmbedMLPRegressor  # noqa: F401  (registers it)
 from textloop.models.precision import head_input
 from textloop.models.search_space import FloatRange, IntRange, Space
-from textloop.registry import REGISTRY
+from textloop.models.tags import ModelTags
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
 
@@ -29,8 +29,10 @@ State = tuple[dict[str, np.ndarray], dict[str, Any]]
 class _RidgeHead(RegressorMixin, BaseEstimator):
     """Shared ridge head: fitting, prediction and state export."""
 
-    task = "regression"
     alpha: float
+
+    def __textloop_tags__(self) -> ModelTags:
+        return ModelTags(task="regression")
 
     def _fit_head(self, x: Any, y: Sequence[Any]) -> None:
         self.head_ = Ridge(alpha=self.alpha).fit(head_input(x), np.asarray(y, dtype=np.float64))
@@ -53,7 +55,6 @@ class _RidgeHead(RegressorMixin, BaseEstimator):
         self.classes_ = np.array([], dtype=object)
 
 
-@REGISTRY.register("textloop.model.tfidf-ridge.v1")
 class TfidfRidge(_RidgeHead):
     """TF-IDF word n-grams + ridge regression: fast, no model files."""
 
@@ -94,16 +95,18 @@ class TfidfRidge(_RidgeHead):
         return model
 
 
-@REGISTRY.register("textloop.model.embed-ridge.v1")
 class EmbedRidge(_RidgeHead):
     """Sentence embeddings (MiniLM on ONNX Runtime) + ridge regression."""
 
-    needs_embeddings = True
     search_space: ClassVar[Space] = {"alpha": FloatRange(0.01, 100.0, log=True)}
 
     def __init__(self, embedder: str = "minilm-int8", alpha: float = 1.0) -> None:
         self.embedder = embedder
         self.alpha = alpha
+
+    def __textloop_tags__(self) -> ModelTags:
+        return replace(super().__textloop_tags__(), needs_embeddings=True,
+                       embedder=self.embedder)
 
     def fit(self, X: Any, y: Sequence[Any]) -> EmbedRidge:
         self.embedder_id_ = embedder_id(self.embedder)

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from textloop.errors import ConfigError, InvalidInputError
+from textloop.models.tags import model_tags
 
 if TYPE_CHECKING:  # numpy loads when a model is scored: `textloop status` needs none
     import numpy as np
@@ -182,7 +183,7 @@ class BaseTask:
         return [name for name in model_names() if model_task(name) == self.model_task]
 
     def check_model(self, estimator: Any, name: str) -> None:
-        kind = getattr(estimator, "task", "classification")
+        kind = model_tags(estimator).task
         if kind == self.model_task:
             return
         raise InvalidInputError(f"model {name} is a {kind} model, but this project's task is "

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
@@ -29,7 +30,7 @@ def clean(
         "--model", help="Model for out-of-fold probabilities; repeat for more views (the "
                         "first is the main one). Default: embed-lr and tfidf-lr.")] = None,
     method: Annotated[str, typer.Option(
-        help="Label-issue method: views-knn (default) or cleanlab (cleanlab's defaults on "
+        help=f"Label-issue method: {one_of('cleaning')} (cleanlab: cleanlab's defaults on "
              "the main model).")] = "views-knn",
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the folds.")] = 0,

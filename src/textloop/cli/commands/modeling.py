@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.bands import print_bands, print_calibration
+from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.error_analysis import print_error_analysis
@@ -39,14 +40,13 @@ def _parse_params(items: list[str]) -> dict[str, object]:
 @app.command(epilog="Example: textloop train --release v1 --model embed-lr --param C=3")
 def train(
     model: Annotated[str | None, typer.Option(
-        help="tfidf-lr, embed-lr, embed-mlp (regression: tfidf-ridge, embed-ridge, "
-             "embed-mlp-regressor) or a full name. Default: tfidf-lr, or tfidf-ridge for a "
-             "regression task.")] = None,
+        help=f"{one_of('model')}, or a full name. Default: tfidf-lr, or tfidf-ridge for "
+             "a regression task.")] = None,
     release: Annotated[str, typer.Option(help="Release id, or 'latest'.")] = "latest",
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
                      ] = [],  # noqa: B006 - typer needs a literal default
     calibration: Annotated[str | None, typer.Option(
-        help="Calibrator fitted on validation: temperature, isotonic or none "
+        help=f"Calibrator fitted on validation: {one_of('calibration')} "
              "(default: calibration.method in textloop.yaml).")] = None,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print the run and its validation metrics as JSON.")] = False,

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
@@ -26,7 +27,7 @@ def rules(
     apply: Annotated[bool, typer.Option(
         "--apply", help="Store the label model's output as weak labels.")] = False,
     method: Annotated[str, typer.Option(
-        help="Label model for --apply: dawid_skene or majority.")] = "dawid_skene",
+        help=f"Label model for --apply: {one_of('label_model')}.")] = "dawid_skene",
     min_confidence: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="Least label model confidence for a weak label.")] = 0.5,
     gold: Annotated[str, typer.Option(

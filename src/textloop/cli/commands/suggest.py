@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from textloop.cli.choices import one_of
 from textloop.cli.commands.monitor import parse_time
 from textloop.cli.console import RichProgress, console, esc
 from textloop.cli.context import current_project, open_store
@@ -22,8 +23,8 @@ _EPILOG = """Examples:\n
 @app.command(epilog=_EPILOG)
 def suggest(
     strategy: Annotated[str | None, typer.Option(
-        help="Query strategy (default: labeling.strategy in textloop.yaml), e.g. margin, "
-             "entropy, qbc, cold-start, random.")] = None,
+        help=f"Query strategy: {one_of('query')} (default: labeling.strategy in "
+             "textloop.yaml).")] = None,
     batch: Annotated[int | None, typer.Option(help="How many records to queue.")] = None,
     overlap: Annotated[int | None, typer.Option(
         help="Annotators per record (default: labeling.overlap).")] = None,

@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from textloop.cli.choices import one_of
 from textloop.cli.commands.versions import actor
 from textloop.cli.console import RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
@@ -48,7 +49,8 @@ def synth(
     classes: Annotated[int | None, typer.Option(
         min=1, help="How many target classes (default: synth.classes).")] = None,
     generator: Annotated[str | None, typer.Option(
-        help="Generator name, e.g. swap, synonym, openai (default: synth.generator).")] = None,
+        help=f"Generator: {one_of('synth')}, or a full name (default: "
+             "synth.generator).")] = None,
     seed: Annotated[int | None, typer.Option(help="Seed of the generator.")] = None,
     embeddings: Annotated[bool, typer.Option(
         "--embeddings/--no-embeddings", help="Check paraphrases of real records and measure "

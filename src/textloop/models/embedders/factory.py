@@ -54,7 +54,6 @@ def model_file(precision: str) -> Path:
     return model_dir() / PRECISION_FILES[precision]
 
 
-@REGISTRY.register("textloop.embedder.minilm-int8.v1")
 def minilm_int8_v1() -> NoReturn:
     """Retired: its int8 graph is no longer built, so its vectors cannot be reproduced.
 
@@ -68,7 +67,6 @@ def minilm_int8_v1() -> NoReturn:
                            "embedded again under its own cache key")
 
 
-@REGISTRY.register("textloop.embedder.minilm-int8.v2")
 def minilm_int8() -> OnnxEmbedder:
     """int8 with one activation scale per token: the fast default (see ``quantize.py``).
 
@@ -77,7 +75,6 @@ def minilm_int8() -> OnnxEmbedder:
     return minilm_embedder("int8")
 
 
-@REGISTRY.register("textloop.embedder.minilm-fp32.v1")
 def minilm_fp32() -> OnnxEmbedder:
     """Full precision: the reference the int8 model is measured against."""
     return minilm_embedder("fp32")

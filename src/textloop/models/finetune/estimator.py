@@ -26,6 +26,7 @@ from textloop.models.finetune.torch_encoder import torch_bert
 from textloop.models.finetune.torch_support import require_torch
 from textloop.models.label_scoring import encode_labels, known_rows
 from textloop.models.mlp.losses import softmax
+from textloop.models.tags import ModelTags
 from textloop.progress import Progress
 
 Validation = tuple[Any, Sequence[str]]
@@ -49,16 +50,16 @@ class FitStart:
 class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
     """Texts → tuned MiniLM embedding → ``head_``; subclasses say what the encoder is."""
 
-    needs_embeddings = False
-    iterative = True
-    own_epochs = True
-    reports_progress = True
     max_seq_len: int
     seed: int
     head_: LinearHead
     _onnx: OnnxTunedEncoder | None
     tuned_attribute: ClassVar[str]
     """Where a subclass keeps what tuning changed (full encoder weights, or adapters)."""
+
+    def __textloop_tags__(self) -> ModelTags:
+        return ModelTags(iterative=True, own_epochs=True, reports_progress=True,
+                         fine_tunes=True)
 
     def _check_params(self) -> None:
         """Raise ``InvalidInputError`` for parameters the fit cannot use."""

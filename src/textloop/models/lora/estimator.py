@@ -33,10 +33,8 @@ from textloop.models.mlp.estimator import EpochCallback
 from textloop.models.mlp.losses import LOSSES
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.registry import REGISTRY
 
 
-@REGISTRY.register("textloop.model.lora.v1")
 class LoraClassifier(TunedEncoderClassifier):
     """LoRA adapters (rank ``r``) on attention query/value + a linear head, end to end."""
 

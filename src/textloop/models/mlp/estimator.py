@@ -23,7 +23,7 @@ from textloop.models.mlp.losses import LOSSES, softmax
 from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
 from textloop.models.precision import head_input
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
-from textloop.registry import REGISTRY
+from textloop.models.tags import ModelTags
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
 Validation = tuple[Any, Sequence[str]]
@@ -35,7 +35,6 @@ class EpochCallback(Protocol):
     def __call__(self, epoch: int, metrics: dict[str, float], model: Any) -> bool: ...
 
 
-@REGISTRY.register("textloop.model.embed-mlp.v1")
 class EmbedMLP(ClassifierMixin, BaseEstimator):
     """Sentence embeddings + a one- or two-layer ReLU network (dropout, Adam, L2).
 
@@ -44,8 +43,6 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
     scores but is not calibrated.
     """
 
-    needs_embeddings = True
-    iterative = True
     losses: ClassVar[dict[str, Any]] = LOSSES
     search_space: ClassVar[Space] = {
         "hidden_units": IntRange(32, 512, log=True), "hidden_layers": Choice((1, 2)),
@@ -66,6 +63,9 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         self.epochs = epochs
         self.l2 = l2
         self.seed = seed
+
+    def __textloop_tags__(self) -> ModelTags:
+        return ModelTags(needs_embeddings=True, embedder=self.embedder, iterative=True)
 
     def fit(self, X: Any, y: Sequence[str], *, validation: Validation | None = None,
             on_epoch: EpochCallback | None = None) -> EmbedMLP:

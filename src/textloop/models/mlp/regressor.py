@@ -9,6 +9,7 @@ Huber delta meaningful for any scale, from a 0-1 share to a 1-5 star rating.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,14 +19,12 @@ from sklearn.utils.metaestimators import available_if
 from textloop.models.mlp.estimator import EmbedMLP, Validation
 from textloop.models.mlp.network import forward
 from textloop.models.mlp.regression_losses import REGRESSION_LOSSES
-from textloop.registry import REGISTRY
+from textloop.models.tags import ModelTags
 
 
-@REGISTRY.register("textloop.model.embed-mlp-regressor.v1")
 class EmbedMLPRegressor(RegressorMixin, EmbedMLP):
     """Sentence embeddings + a ReLU network with one linear output."""
 
-    task = "regression"
     losses: ClassVar[dict[str, Any]] = REGRESSION_LOSSES
 
     def __init__(self, embedder: str = "minilm-int8", loss: str = "mse",
@@ -36,6 +35,9 @@ class EmbedMLPRegressor(RegressorMixin, EmbedMLP):
                          hidden_layers=hidden_layers, dropout=dropout,
                          learning_rate=learning_rate, batch_size=batch_size, epochs=epochs,
                          l2=l2, seed=seed)
+
+    def __textloop_tags__(self) -> ModelTags:
+        return replace(super().__textloop_tags__(), task="regression")
 
     def _learn_targets(self, y: Sequence[Any]) -> np.ndarray:
         values = np.asarray(y, dtype=np.float64)

@@ -31,12 +31,10 @@ from textloop.models.search_space import FloatRange, IntRange, Space
 from textloop.models.setfit.contrastive import contrastive_epoch, linear_schedule
 from textloop.models.setfit.pairs import pair_count, sentence_pairs
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.registry import REGISTRY
 
 ENCODER = "encoder."
 
 
-@REGISTRY.register("textloop.model.setfit.v1")
 class SetFitClassifier(TunedEncoderClassifier):
     """Contrastively tuned MiniLM + logistic regression (needs ``textloop[train]`` to fit).
 

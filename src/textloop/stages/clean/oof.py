@@ -19,6 +19,7 @@ from sklearn.model_selection import StratifiedKFold
 from textloop.errors import InvalidInputError
 from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 
 
@@ -46,7 +47,7 @@ def out_of_fold_proba(model: str, texts: Sequence[str], embeddings: np.ndarray |
     ``model`` starts from its defaults for ``language``, as in ``textloop train``."""
     check_folds(labels, folds)
     full_name, estimator = make_model(model, language=language)
-    x: Any = embeddings if getattr(estimator, "needs_embeddings", False) else list(texts)
+    x: Any = embeddings if model_tags(estimator).needs_embeddings else list(texts)
     if x is None:
         raise InvalidInputError(f"model {full_name} needs embeddings, none were given",
                                 hint="pass the records' embeddings")

@@ -16,6 +16,9 @@ from dataclasses import fields, replace
 from typing import Any
 
 from textloop.config import MonitoringSettings
+from textloop.config.monitoring import CATEGORICAL_SOURCES, detector_reads
+from textloop.config.monitoring import drift_checks as checks_of
+from textloop.errors import ConfigError
 from textloop.stages.monitor.performance import performance_check
 from textloop.stages.monitor.sides import (
     DRIFT,
@@ -28,17 +31,11 @@ from textloop.stages.monitor.sides import (
 from textloop.strategies.drift import DriftResult, make_detector
 from textloop.strategies.drift.base import permutations_for
 
-INPUT_CHECKS = {"text-stats": "text_stats", "oov": "oov", "domain-classifier":
-                "domain_classifier", "mmd": "mmd"}
-CATEGORICAL = ("label-psi", "label-chi-square", "label-jensen-shannon")
-CATEGORICAL_SOURCES = ("label", "band")
-
 
 def drift_checks(settings: MonitoringSettings) -> int:
     """How many checks with a p-value one comparison runs (labels and bands for each
     categorical detector)."""
-    return sum(len(CATEGORICAL_SOURCES) if short in CATEGORICAL else 1
-               for short in settings.detectors)
+    return sum(len(checks_of(short)) for short in settings.detectors)
 
 
 def run_checks(comparison: Comparison, settings: MonitoringSettings, seed: int = 0,
@@ -48,14 +45,22 @@ def run_checks(comparison: Comparison, settings: MonitoringSettings, seed: int =
     alpha = settings.false_alarm_rate / max(family, 1)
     out: list[Check] = []
     for short in settings.detectors:
-        if short in INPUT_CHECKS:
+        reads = detector_reads(short)
+        if reads in ("texts", "vectors"):
             out.append(_input_check(short, comparison, settings, seed, alpha))
-        elif short in CATEGORICAL:
-            out.extend(_categorical_check(short, source, comparison, settings, seed, alpha)
-                       for source in CATEGORICAL_SOURCES)
+        elif reads == "categories":
+            out.extend(_categorical_check(short, source, name, comparison, settings, seed,
+                                          alpha)
+                       for source, name in zip(CATEGORICAL_SOURCES, checks_of(short),
+                                               strict=True))
+        elif reads == "confidence":
+            out.append(_run(checks_of(short)[0], "prediction", comparison, settings, seed,
+                            alpha, comparison.reference.confidence,
+                            comparison.current.confidence, detector=short))
         else:
-            out.append(_run("confidence", "prediction", comparison, settings, seed, alpha,
-                            comparison.reference.confidence, comparison.current.confidence))
+            raise ConfigError(f"drift detector {short!r} reads {reads!r}: textloop monitor "
+                              "knows texts, vectors, categories and confidence",
+                              hint="register the detector with reads=... set to one of them")
     out.append(performance_check(comparison, settings))
     return out
 
@@ -63,11 +68,11 @@ def run_checks(comparison: Comparison, settings: MonitoringSettings, seed: int =
 def _input_check(short: str, comparison: Comparison, settings: MonitoringSettings,
                  seed: int, alpha: float) -> Check:
     ref, cur = comparison.reference, comparison.current
-    name = INPUT_CHECKS[short]
+    name = checks_of(short)[0]
     if shortfall(comparison, settings, needs_texts=True):
         return _run(name, "input", comparison, settings, seed, alpha, None, None,
                     needs_texts=True)
-    if short in ("text-stats", "oov"):
+    if detector_reads(short) == "texts":
         extra: dict[str, Any] = {"known_words": comparison.vocabulary} if short == "oov" else {}
         return _run(name, "input", comparison, settings, seed, alpha, ref.texts, cur.texts,
                     detector=short, language=comparison.language, **extra)
@@ -75,9 +80,8 @@ def _input_check(short: str, comparison: Comparison, settings: MonitoringSetting
                 detector=short)
 
 
-def _categorical_check(short: str, source: str, comparison: Comparison,
+def _categorical_check(short: str, source: str, name: str, comparison: Comparison,
                        settings: MonitoringSettings, seed: int, alpha: float) -> Check:
-    name = f"{source}_{short.removeprefix('label-').replace('-', '_')}"
     ref = getattr(comparison.reference, "predicted" if source == "label" else "bands")
     cur = getattr(comparison.current, "predicted" if source == "label" else "bands")
     return _run(name, "prediction", comparison, settings, seed, alpha, ref, cur,

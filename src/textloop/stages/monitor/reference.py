@@ -18,6 +18,7 @@ import numpy as np
 
 from textloop.config import Actions
 from textloop.errors import NotFoundError
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release.loader import SplitData, load_release
 from textloop.stages.runs.loading import LoadedRun, model_inputs
@@ -90,8 +91,9 @@ def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, spli
 
 def embedder_name(loaded: LoadedRun) -> str:
     """The model's own embedder when it has one (its vectors are cached already)."""
-    if getattr(loaded.model, "needs_embeddings", False):
-        return str(getattr(loaded.model, "embedder", None) or DEFAULT_EMBEDDER)
+    tags = model_tags(loaded.model)
+    if tags.needs_embeddings:
+        return tags.embedder or DEFAULT_EMBEDDER
     return DEFAULT_EMBEDDER
 
 

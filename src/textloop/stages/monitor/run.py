@@ -18,6 +18,7 @@ import numpy as np
 
 from textloop import __version__
 from textloop.config import Project
+from textloop.config.monitoring import detector_reads
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.monitor.alert_rules import Firing, fire_alerts
 from textloop.stages.monitor.alerts import Alert, build_alerts
@@ -31,7 +32,6 @@ from textloop.storage import Store, monitoring
 from textloop.tasks import require_verb
 
 MONITOR_DIR = "monitor"
-EMBEDDING_CHECKS = frozenset({"domain-classifier", "mmd"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,8 @@ def _sides(store: Store, loaded: LoadedRun, window: Window, reference: Reference
     (or the nearest training examples) needs them."""
     settings = project.spec.monitoring
     texts = [str(t) for t in window.texts] if window.has_texts else None
-    wanted = bool(EMBEDDING_CHECKS & set(settings.detectors)) or settings.neighbours > 0
+    wanted = (any(detector_reads(short) == "vectors" for short in settings.detectors)
+              or settings.neighbours > 0)
     name = embedder_name(loaded)
     vectors = ref_vectors = None
     if texts is not None and wanted:

@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.rules.compile import compile_rules as compile_rules
     from textloop.stages.rules.evaluate import HUMAN_GOLD as HUMAN_GOLD
     from textloop.stages.rules.evaluate import evaluate_rules as evaluate_rules
-    from textloop.stages.rules.label_model import METHODS as METHODS
     from textloop.stages.rules.label_model import fit_label_model as fit_label_model
+    from textloop.stages.rules.label_model import label_models as label_models
     from textloop.stages.rules.votes import EXAMPLE_RULES as EXAMPLE_RULES
     from textloop.stages.rules.votes import RuleVotes as RuleVotes
     from textloop.stages.rules.votes import project_rules as project_rules
@@ -35,7 +35,7 @@ __all__, __getattr__ = lazy_front(__name__, {
     "apply": ("apply_rules",),
     "compile": ("CompiledRule", "RuleSet", "compile_rules"),
     "evaluate": ("HUMAN_GOLD", "evaluate_rules"),
-    "label_model": ("METHODS", "fit_label_model"),
+    "label_model": ("fit_label_model", "label_models"),
     "votes": ("EXAMPLE_RULES", "RuleVotes", "project_rules", "rule_votes"),
     "weak": ("WeakLabelResult", "apply_weak_labels"),
 })

@@ -10,20 +10,19 @@ are stored with every weak label run.
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 
 from textloop.errors import InvalidInputError
 from textloop.registry import REGISTRY
-from textloop.strategies.label_model import dawid_skene as _dawid_skene  # noqa: F401 (registers)
-from textloop.strategies.label_model import majority as _majority  # noqa: F401 (registers)
 
-Method = Literal["dawid_skene", "majority"]
-METHODS: tuple[Method, ...] = ("dawid_skene", "majority")
 TIE_TOLERANCE = 1e-6
 """Top two Dawid-Skene posteriors closer than this are a tie."""
 
+
+
+def label_models() -> list[str]:
+    """The registered label models' short names (``dawid_skene``, ``majority``)."""
+    return REGISTRY.names("label_model")
 
 def fit_label_model(method: str, votes: np.ndarray, n_classes: int
                     ) -> tuple[str, np.ndarray, np.ndarray]:
@@ -32,9 +31,10 @@ def fit_label_model(method: str, votes: np.ndarray, n_classes: int
     Dawid-Skene runs with ``abstain_is_answer``: rules are one-label voters, and without
     modelling when they stay silent it cannot tell a precise rule from a careless one.
     """
-    if method not in METHODS:
+    known = label_models()
+    if method not in known:
         raise InvalidInputError(f"unknown label model {method!r}",
-                                hint=f"use one of {', '.join(METHODS)}")
+                                hint=f"use one of {', '.join(known)}")
     name, model = REGISTRY.resolve("label_model", method)
     if method == "majority":
         labels, confidence = model(votes, n_classes)

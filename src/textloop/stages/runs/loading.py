@@ -11,6 +11,7 @@ import numpy as np
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.measures.calibration import FittedCalibration, from_bundle_parts
 from textloop.models.bundle import from_bundle
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import ReleaseData, load_release
 from textloop.storage import Store, runs
@@ -21,12 +22,13 @@ from textloop.storage.refs import resolve_run
 def model_inputs(model: Any, texts: Sequence[str], store: Store | None,
                  progress: Progress = NULL_PROGRESS) -> Any:
     """What ``fit``/``predict_proba`` take: texts, or cached embeddings for embedding models."""
-    if not getattr(model, "needs_embeddings", False):
+    tags = model_tags(model)
+    if not tags.needs_embeddings:
         return list(texts)
     from textloop.models.embedders import get_embedder
 
     cache = store.embedding_cache if store is not None else None
-    return get_embedder(model.embedder).embed(list(texts), cache=cache, progress=progress)
+    return get_embedder(str(tags.embedder)).embed(list(texts), cache=cache, progress=progress)
 
 
 @dataclass
@@ -42,7 +44,7 @@ class LoadedRun:
 
     @property
     def is_regressor(self) -> bool:
-        return getattr(self.model, "task", "classification") == "regression"
+        return model_tags(self.model).task == "regression"
 
     def served(self, x: Any) -> np.ndarray:
         """What ``predict`` serves for inputs ``x``: calibrated probabilities, or numbers."""

@@ -31,6 +31,7 @@ from textloop.errors import InvalidInputError
 from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.runs.loading import model_inputs
@@ -88,7 +89,7 @@ def build_estimator(project: Project, model: str, params: dict[str, Any] | None
                     ) -> tuple[str, Any]:
     """(full name, estimator) with the ``training:`` defaults for models trained by epochs."""
     full_name, estimator = make_model(model, params, project.spec.language)
-    if getattr(estimator, "iterative", False):
+    if model_tags(estimator).iterative:
         apply_training_defaults(estimator, params or {}, project)
     return full_name, estimator
 

@@ -28,6 +28,7 @@ from textloop.models.embedders import OnnxEmbedder, get_embedder, minilm_embedde
 from textloop.models.embedders.added import FP32_SUFFIX, is_added, split_name
 from textloop.models.embedders.factory import model_file
 from textloop.models.embedders.onnx_embedder import available_cores
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.evaluate.error_analysis.robustness import sample_rows
 from textloop.stages.runs.loading import LoadedRun
@@ -62,7 +63,7 @@ def compare_embedders(store: Store, loaded: LoadedRun, texts: Sequence[str],
                       progress: Progress = NULL_PROGRESS) -> dict[str, Any]:
     """The ``inference`` section of an evaluation: one row per variant, fp32 first."""
     model = loaded.model
-    if not getattr(model, "needs_embeddings", False):
+    if not model_tags(model).needs_embeddings:
         raise InvalidInputError(
             f"run {loaded.run['name']} ({loaded.run['model']}) has no embedder to compare",
             hint="--compare-embedders applies to runs of embed-lr or embed-mlp")

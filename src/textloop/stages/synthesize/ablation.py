@@ -20,6 +20,7 @@ from sklearn.base import clone
 from textloop.config import Project
 from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.select.cross_validate import take
 from textloop.stages.train.monitoring import fit_monitored
@@ -96,7 +97,7 @@ def seeded(estimator: Any, seed: int) -> Any:
 
 
 def fit_arm(model: Any, project: Project, rows: Inputs, validation: Inputs | None) -> Any:
-    if getattr(model, "iterative", False):
+    if model_tags(model).iterative:
         held = None if validation is None or not len(validation) else (validation.x,
                                                                       validation.y)
         fit_monitored(model, rows.x, rows.y, held, project.spec.training, project.spec.goal)

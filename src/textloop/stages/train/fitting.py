@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from textloop.config import Project
+from textloop.models.tags import model_tags
 from textloop.progress import Progress
 from textloop.stages.runs.loading import model_inputs
 from textloop.stages.train.monitoring import MonitoredFit, fit_monitored
@@ -22,7 +23,7 @@ def fit_on_train_split(store: Store, project: Project, estimator: Any, data: Any
     train_split, val_split = data.splits["train"], data.splits["validation"]
     x_train = model_inputs(estimator, train_split.texts, store, progress)
     x_val = model_inputs(estimator, val_split.texts, store, progress) if val_split.texts else None
-    if getattr(estimator, "iterative", False):
+    if model_tags(estimator).iterative:
         validation = None if x_val is None else (x_val, val_split.labels)
         monitored = fit_monitored(estimator, x_train, train_split.labels, validation,
                                   project.spec.training, project.spec.goal, progress)

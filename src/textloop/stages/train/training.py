@@ -31,6 +31,7 @@ import numpy as np
 from textloop.config import Project
 from textloop.models.bundle import to_bundle
 from textloop.models.classifiers import make_model
+from textloop.models.tags import model_tags
 from textloop.processes import pause_point
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import load_release
@@ -82,7 +83,7 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
     task = task_for(project)
     full_name, estimator = make_model(model or task.default_model, params, project.spec.language)
     task.check_model(estimator, full_name)
-    iterative = getattr(estimator, "iterative", False)
+    iterative = model_tags(estimator).iterative
     if iterative:
         apply_training_defaults(estimator, params or {}, project)
     calibration = make_calibrator(calibration or project.spec.calibration.method)[0]
@@ -143,7 +144,7 @@ def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Pro
     """
     settings = project.spec.training
     defaults = {"epochs": settings.epochs, "loss": settings.loss}
-    if getattr(estimator, "own_epochs", False):
+    if model_tags(estimator).own_epochs:
         del defaults["epochs"]
     accepted = estimator.get_params()
     estimator.set_params(**{k: v for k, v in defaults.items()

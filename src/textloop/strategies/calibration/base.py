@@ -43,7 +43,6 @@ def check_fit_inputs(proba: np.ndarray, y_idx: np.ndarray) -> tuple[np.ndarray, 
 
 def make_calibrator(name: str) -> tuple[str, Calibrator]:
     """(full registry name, unfitted calibrator) for a short or full name."""
-    _register_builtins()
     full, cls = REGISTRY.resolve(FAMILY, name)
     return full, cls()
 
@@ -51,7 +50,6 @@ def make_calibrator(name: str) -> tuple[str, Calibrator]:
 def calibrator_from_state(name: str, arrays: dict[str, np.ndarray],
                           extra: dict[str, Any]) -> Calibrator:
     """Rebuild a saved calibrator; an unknown name or broken state is refused."""
-    _register_builtins()
     try:
         _, cls = REGISTRY.resolve(FAMILY, name)
     except NotFoundError as exc:
@@ -66,9 +64,4 @@ def calibrator_from_state(name: str, arrays: dict[str, np.ndarray],
 
 
 def calibrator_names() -> list[str]:
-    _register_builtins()
     return REGISTRY.names(FAMILY)
-
-
-def _register_builtins() -> None:
-    from textloop.strategies.calibration import identity, isotonic, temperature  # noqa: F401

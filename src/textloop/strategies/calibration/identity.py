@@ -6,11 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.calibration.base import State, check_fit_inputs
 
 
-@REGISTRY.register("textloop.calibration.none.v1")
 class NoCalibration:
     """Keeps probabilities unchanged, so a run can opt out and still be compared."""
 

@@ -17,11 +17,9 @@ from typing import Any
 import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
-from textloop.registry import REGISTRY
 from textloop.strategies.calibration.base import State, check_fit_inputs
 
 
-@REGISTRY.register("textloop.calibration.isotonic.v1")
 class IsotonicCalibration:
     """``x_`` / ``y_``: one breakpoint array per calibrated column."""
 

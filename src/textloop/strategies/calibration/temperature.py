@@ -14,7 +14,6 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax
 
-from textloop.registry import REGISTRY
 from textloop.strategies.calibration.base import State, check_fit_inputs
 
 LOG_EPS = 1e-12
@@ -27,7 +26,6 @@ def scaled_log_proba(proba: np.ndarray, temperature: float) -> np.ndarray:
     return np.asarray(log_softmax(logits / temperature, axis=1))
 
 
-@REGISTRY.register("textloop.calibration.temperature.v1")
 class TemperatureScaling:
     """Fits ``temperature_`` on validation probabilities (multiclass and binary alike)."""
 

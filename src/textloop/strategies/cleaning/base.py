@@ -43,8 +43,6 @@ class LabelIssueMethod(Protocol):
 
 def get_method(name: str, **params: Any) -> tuple[str, LabelIssueMethod]:
     """(full versioned name, instance) for ``views-knn`` or ``textloop.cleaning.views-knn.v1``."""
-    import textloop.strategies.cleaning.registered  # noqa: F401  (registers the built-ins)
-
     full, cls = REGISTRY.resolve("cleaning", name)
     return full, cls(**params)
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from textloop.registry import REGISTRY
 from textloop.strategies.cleaning.base import LabelIssueInput, LabelIssues, cleanlab_issues
 
 
-@REGISTRY.register("textloop.cleaning.cleanlab.v1")
 class CleanlabDefault:
     """Confident learning exactly as cleanlab ships it, on ``views[0]`` alone."""
 

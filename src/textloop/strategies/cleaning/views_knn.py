@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.cleaning.base import LabelIssueInput, LabelIssues, cleanlab_issues
 
 
-@REGISTRY.register("textloop.cleaning.views-knn.v1")
 class ViewsAndNeighbours:
     """Equal-weight mean of every view and the neighbour label distribution."""
 

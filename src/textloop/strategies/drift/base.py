@@ -172,29 +172,14 @@ def ks_statistic(a: np.ndarray, b: np.ndarray) -> float:
 
 def make_detector(name: str, **params: Any) -> tuple[str, Any]:
     """(full registry name, detector) for a short or full name, with ``params`` set."""
-    _register_builtins()
     full, cls = REGISTRY.resolve(FAMILY, name)
     return full, cls(**params)
 
 
 def detector_names() -> list[str]:
-    _register_builtins()
     return REGISTRY.names(FAMILY)
 
 
 def finite(value: float) -> float | None:
     """The value, or None for an infinite threshold (JSON has no infinity)."""
     return value if np.isfinite(value) else None
-
-
-def _register_builtins() -> None:
-    from textloop.strategies.drift import (  # noqa: F401
-        chi_square,
-        confidence,
-        domain_classifier,
-        jensen_shannon,
-        mmd,
-        oov,
-        psi,
-        text_stats,
-    )

@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 from scipy.stats import chi2
 
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.categorical import CategoricalDetector
 
 NAME = "textloop.drift.label-chi-square.v1"
@@ -36,7 +35,6 @@ def asymptotic_p_value(reference_counts: np.ndarray, current_counts: np.ndarray)
     return float(chi2.sf(chi_square(reference_counts, current_counts), max(seen - 1, 1)))
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class ChiSquareDetector(CategoricalDetector):
     fixed_p_value: float = EVIDENTLY_P_VALUE

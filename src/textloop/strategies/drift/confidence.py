@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import ks_2samp
 
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
     DriftResult,
     PermutationTested,
@@ -29,7 +28,6 @@ NAME = "textloop.drift.confidence.v1"
 EVIDENTLY_P_VALUE = 0.05
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class ConfidenceDetector(PermutationTested):
     fixed_p_value: float = EVIDENTLY_P_VALUE

@@ -38,7 +38,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
     DEFAULT_ALPHA,
     DEFAULT_ROWS,
@@ -57,7 +56,6 @@ NAME_V2 = "textloop.drift.domain-classifier.v2"
 EVIDENTLY_THRESHOLD = 0.55
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class DomainClassifier:
     alpha: float = DEFAULT_ALPHA
@@ -119,7 +117,6 @@ class DomainClassifier:
         return out
 
 
-@REGISTRY.register(NAME_V2)
 @dataclass(frozen=True)
 class PermutedDomainClassifier(PermutationTested):
     """Cross-validated ridge AUC against the AUCs of ``permutations`` shuffled side labels.

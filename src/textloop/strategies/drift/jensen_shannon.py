@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 from scipy.spatial.distance import jensenshannon
 
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.categorical import CategoricalDetector, shares
 
 NAME = "textloop.drift.label-jensen-shannon.v1"
@@ -24,7 +23,6 @@ def js_distance(reference_counts: np.ndarray, current_counts: np.ndarray) -> flo
     return float(jensenshannon(shares(reference_counts), shares(current_counts)))
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class JensenShannonDetector(CategoricalDetector):
     fixed_threshold: float = EVIDENTLY_THRESHOLD

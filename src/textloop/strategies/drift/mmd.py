@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
     DriftResult,
     PermutationTested,
@@ -57,7 +56,6 @@ def mmd(reference: np.ndarray, current: np.ndarray) -> float:
     return float(mmd_squared(kernel, group_weights(len(reference), len(current)))[0])
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class MmdDetector(PermutationTested):
     max_reference: int = 1000

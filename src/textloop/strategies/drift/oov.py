@@ -36,7 +36,6 @@ import numpy as np
 from scipy.stats import ks_2samp
 
 from textloop.languages import script_of, words_are_units
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
     DriftResult,
     PermutationTested,
@@ -84,7 +83,6 @@ def mean_gap(reference: np.ndarray, current: np.ndarray) -> float:
     return float(current.mean() - reference.mean())
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class OovDetector(PermutationTested):
     """Version 1: whole words for every language (kept so an old run re-runs identically)."""
@@ -118,7 +116,6 @@ class OovDetector(PermutationTested):
                      "vocabulary_size": len(known), "new_terms": new})
 
 
-@REGISTRY.register(NAME_V2)
 @dataclass(frozen=True)
 class OovDetectorV2(OovDetector):
     """Version 2: the project's language picks the units (``terms``); English and every

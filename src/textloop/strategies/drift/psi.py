@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.categorical import EPSILON, CategoricalDetector, shares
 
 NAME = "textloop.drift.label-psi.v1"
@@ -25,7 +24,6 @@ def psi(reference_counts: np.ndarray, current_counts: np.ndarray) -> float:
     return float(np.sum((cur - ref) * np.log(cur / ref)))
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class PsiDetector(CategoricalDetector):
     fixed_threshold: float = EVIDENTLY_THRESHOLD

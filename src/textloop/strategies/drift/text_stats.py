@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import ks_2samp
 
-from textloop.registry import REGISTRY
 from textloop.strategies.drift.base import (
     DriftResult,
     PermutationTested,
@@ -50,7 +49,6 @@ def max_ks(reference: np.ndarray, current: np.ndarray) -> float:
     return max(ks_statistic(reference[:, j], current[:, j]) for j in range(reference.shape[1]))
 
 
-@REGISTRY.register(NAME)
 @dataclass(frozen=True)
 class TextStatsDetector(PermutationTested):
     def test(self, reference: Sequence[str], current: Sequence[str], *,

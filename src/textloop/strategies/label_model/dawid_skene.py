@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from textloop.registry import REGISTRY
-
 
 @dataclass(frozen=True)
 class DawidSkeneResult:
@@ -43,7 +41,6 @@ def one_hot_votes(votes: np.ndarray, n_classes: int) -> np.ndarray:
     return out
 
 
-@REGISTRY.register("textloop.label_model.dawid_skene.v1")
 def dawid_skene(votes: np.ndarray, n_classes: int, *, max_iter: int = 100, tol: float = 1e-6,
                 smoothing: float = 0.01, abstain_is_answer: bool = False) -> DawidSkeneResult:
     """Fit by EM, starting from the (soft) majority vote; ``smoothing`` avoids zero rates.

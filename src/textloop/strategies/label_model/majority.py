@@ -14,7 +14,6 @@ from typing import Literal
 import numpy as np
 
 from textloop.errors import InvalidInputError
-from textloop.registry import REGISTRY
 
 ABSTAIN = -1
 
@@ -32,7 +31,6 @@ def vote_counts(votes: np.ndarray, n_classes: int) -> np.ndarray:
     return counts
 
 
-@REGISTRY.register("textloop.label_model.majority.v1")
 def majority_vote(votes: np.ndarray, n_classes: int, *,
                   ties: Literal["abstain", "random"] = "abstain",
                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

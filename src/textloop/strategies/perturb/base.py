@@ -26,7 +26,6 @@ class Perturbation(Protocol):
 
 def make_perturbation(name: str) -> tuple[str, Perturbation]:
     """(full registry name, perturbation with its default settings) for a short or full name."""
-    _register_builtins()
     full, factory = REGISTRY.resolve(FAMILY, name)
     return full, factory()
 
@@ -50,7 +49,3 @@ def edit_some_words(text: str, rng: random.Random, rate: float,
     for i in sorted(rng.sample(candidates, count)):
         tokens[i] = edit(tokens[i], rng)
     return "".join(tokens)
-
-
-def _register_builtins() -> None:
-    from textloop.strategies.perturb import case, punctuation, typos  # noqa: F401

@@ -6,14 +6,12 @@ import random
 import re
 import unicodedata
 
-from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
 
 MARKS = ".,!?;:"
 _WORD = re.compile(r"\w")
 
 
-@REGISTRY.register("textloop.perturb.strip-punct.v1")
 class StripPunctuation:
     """Removes every Unicode punctuation character (category P*), keeping symbols like $."""
 
@@ -21,7 +19,6 @@ class StripPunctuation:
         return "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
 
 
-@REGISTRY.register("textloop.perturb.add-punct.v1")
 class AddPunctuation:
     """Appends one of ``. , ! ? ; :`` to a ``rate`` share of the words (at least one)."""
 

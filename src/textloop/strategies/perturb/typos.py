@@ -8,13 +8,11 @@ import re
 import string
 
 from textloop.hangul import FINALS, INITIALS, JAMO_OF_KEY, KEYS, MEDIALS, compose, is_syllable, jamo
-from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
 
 TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]|[^\W\d_]{2}", re.DOTALL)
 
 
-@REGISTRY.register("textloop.perturb.typos.v1")
 class Typos:
     """One edit in each of a ``rate`` share of the words with two or more letters (at least
     one word per text): swap two neighbouring letters, delete a letter or insert one."""

@@ -48,8 +48,6 @@ class QueryStrategy(Protocol):
 
 def get_strategy(name: str, **params: Any) -> tuple[str, QueryStrategy]:
     """(full versioned name, instance) for ``margin`` or ``textloop.query.margin.v1``."""
-    import textloop.strategies.query.registered  # noqa: F401  (registers the built-ins)
-
     try:
         full, cls = REGISTRY.resolve("query", name)
     except NotFoundError:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.query.base import QueryContext
 from textloop.strategies.query.clustering import kmeans
 from textloop.strategies.query.ranking import batch_size, require_proba, top_k
 from textloop.strategies.query.uncertainty import margin
 
 
-@REGISTRY.register("textloop.query.cluster-margin.v1")
 class ClusterMargin:
     """Lowest margin per cluster of the ``candidates × batch`` lowest-margin items."""
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.query.base import QueryContext
 from textloop.strategies.query.clustering import kmeans, nearest_unique
 from textloop.strategies.query.ranking import batch_size
 
 
-@REGISTRY.register("textloop.query.cold-start.v1")
 class ColdStart:
     """k-means on the pool's embeddings into ``batch`` clusters; the item nearest each centroid.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.query.base import QueryContext
 from textloop.strategies.query.cold_start import ColdStart
 from textloop.strategies.query.margin import Margin
@@ -17,7 +16,6 @@ from textloop.strategies.query.margin import Margin
 MIN_LABELS = 10
 
 
-@REGISTRY.register("textloop.query.default.v1")
 class DefaultStrategy:
     """Margin sampling once a model exists; cold start before (see ``uses_cold_start``)."""
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.query.uncertainty import UncertaintySampling, entropy
 
 
-@REGISTRY.register("textloop.query.entropy.v1")
 class Entropy(UncertaintySampling):
     """Highest Shannon entropy of the class probabilities first."""
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.query.uncertainty import UncertaintySampling, least_confidence
 
 
-@REGISTRY.register("textloop.query.least-confidence.v1")
 class LeastConfidence(UncertaintySampling):
     """Highest 1 − max probability first. Ignores how the rest of the mass is spread."""
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.query.uncertainty import UncertaintySampling, margin
 
 
-@REGISTRY.register("textloop.query.margin.v1")
 class Margin(UncertaintySampling):
     """Smallest top-1 minus top-2 probability first.
 

@@ -14,13 +14,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from textloop.errors import InvalidInputError
-from textloop.registry import REGISTRY
 from textloop.strategies.query.base import QueryContext
 from textloop.strategies.query.ranking import batch_size, top_k
 from textloop.strategies.query.uncertainty import entropy
 
 
-@REGISTRY.register("textloop.query.qbc.v1")
 class QueryByCommittee:
     """Highest vote entropy over ``members`` bootstrap models; ties by the committee's mean
     probabilities (consensus entropy), since votes take only a few distinct values."""

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from textloop.registry import REGISTRY
 from textloop.strategies.query.base import QueryContext
 from textloop.strategies.query.ranking import batch_size
 
 
-@REGISTRY.register("textloop.query.random.v1")
 class RandomSampling:
     """A uniform sample of the pool without replacement, drawn from ``ctx.rng``.
 

@@ -16,13 +16,12 @@ old batch's configuration makes the same texts again.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, TypeVar
 
 from textloop.errors import InvalidInputError
 from textloop.progress import Progress
-from textloop.registry import REGISTRY
 from textloop.strategies.synth.base import Brief, Candidate, Request, Seed
 from textloop.strategies.synth.novelty import NoveltyFilter
 from textloop.strategies.synth.protected import Masked, mask
@@ -89,17 +88,13 @@ class Augmenter:
 A = TypeVar("A", bound=type[Augmenter])
 
 
-def unprotected(name: str) -> Callable[[A], A]:
-    """Class decorator: also register the augmenter, without span protection, under the
-    earlier version ``name`` (e.g. ``textloop.synth.swap.v1``)."""
-
-    def wrap(cls: A) -> A:
-        REGISTRY.register(name)(type(cls.__name__ + "V1", (cls,), {
-            "protects": False, "__doc__": f"{name}: edits markup and URLs as words.",
-            "__module__": cls.__module__}))
-        return cls
-
-    return wrap
+def unprotected(cls: A, name: str) -> A:
+    """``cls`` without span protection: the earlier version ``name`` (e.g.
+    ``textloop.synth.swap.v1``), kept as a module attribute that ``textloop.builtins``
+    declares under that name."""
+    return type(cls.__name__ + "V1", (cls,), {  # type: ignore[return-value]
+        "protects": False, "__doc__": f"{name}: edits markup and URLs as words.",
+        "__module__": cls.__module__, "__qualname__": cls.__name__ + "V1"})
 
 
 def word_count(text: str, rate: float) -> int:

@@ -71,7 +71,6 @@ class Generator(Protocol):
 
 def make_generator(name: str, **settings: Any) -> Generator:
     """The generator registered under a short or full name, built with ``settings``."""
-    _register_builtins()
     full, factory = REGISTRY.resolve(FAMILY, name)
     generator = factory(**settings)
     generator.name = full
@@ -83,7 +82,6 @@ def check_language(name: str, language: str | None) -> None:
     (it reads English WordNet: ``english_only`` on its class) for a project whose
     ``language`` is not English: on Korean or Japanese text it would find no synonyms and
     make nothing, after loading WordNet and the pool for nothing."""
-    _register_builtins()
     full, factory = REGISTRY.resolve(FAMILY, name)
     if getattr(factory, "english_only", False) and not may_be_english(language):
         raise ConfigError(
@@ -102,17 +100,4 @@ def default_generator(language: str | None) -> str:
 
 def generator_names() -> Sequence[str]:
     """Every registered generator's short name."""
-    _register_builtins()
     return REGISTRY.names(FAMILY)
-
-
-def _register_builtins() -> None:
-    """Import the built-in generators so they register themselves (their heavy dependencies,
-    llama-cpp and WordNet, load only when a generator is made)."""
-    from textloop.strategies.synth import (  # noqa: F401
-        gguf,
-        openai_compatible,
-        synonym,
-        typo,
-        word_edits,
-    )

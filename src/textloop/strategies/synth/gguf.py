@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from textloop.errors import MissingDataError, MissingExtraError, NotFoundError
-from textloop.registry import REGISTRY
 from textloop.strategies.synth.chat import Message
 from textloop.strategies.synth.prompted import PromptedGenerator
 
@@ -47,7 +46,6 @@ def llama_class() -> Any:
     return Llama
 
 
-@REGISTRY.register("textloop.synth.gguf.v1")
 class GGUFGenerator(PromptedGenerator):
     """Asks a local GGUF chat model for texts; the model loads on first use, on
     ``threads`` threads (default: llama-cpp-python's, half the logical cores, which on a

@@ -49,7 +49,6 @@ def make_judge(name: str = "openai", **settings: Any) -> LLMJudge:
     return judge
 
 
-@REGISTRY.register("textloop.judge.openai.v1")
 class LLMJudge:
     """Labels texts with the endpoint's ``model`` at temperature 0."""
 

@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from textloop.errors import ConfigError
-from textloop.registry import REGISTRY
 from textloop.strategies.synth.chat import ChatEndpoint, Message
 from textloop.strategies.synth.prompted import PromptedGenerator
 
@@ -27,7 +26,6 @@ def endpoint_from(base_url: str | None, model: str | None, **settings: Any) -> C
     return ChatEndpoint(str(base_url), str(model), **settings)
 
 
-@REGISTRY.register("textloop.synth.openai.v1")
 class OpenAIGenerator(PromptedGenerator):
     """Asks the endpoint's ``model`` for texts with the versioned generation prompt."""
 

@@ -13,7 +13,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
 from textloop.strategies.synth.augment import Augmenter, unprotected
 from textloop.strategies.synth.base import Brief, Seed
@@ -47,8 +46,6 @@ def match_case(original: str, replacement: str) -> str:
     return replacement
 
 
-@unprotected("textloop.synth.synonym.v1")
-@REGISTRY.register("textloop.synth.synonym.v2")
 class SynonymReplacement(Augmenter):
     """Replaces a ``rate`` share (at least one) of the words that have synonyms, each with
     one of the synonyms of its ``senses`` most frequent senses, chosen at random.
@@ -90,3 +87,6 @@ class SynonymReplacement(Augmenter):
 
     def _synonym(self, word: str, rng: random.Random) -> str:
         return match_case(word, rng.choice(self.wordnet.synonyms(word, self.senses)))
+
+
+SynonymReplacementV1 = unprotected(SynonymReplacement, "textloop.synth.synonym.v1")

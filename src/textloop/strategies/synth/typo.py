@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 
-from textloop.registry import REGISTRY
 from textloop.strategies.perturb.base import edit_some_words
 from textloop.strategies.perturb.typos import (
     HANGUL_OR_TWO_LETTERS,
@@ -24,8 +23,6 @@ from textloop.strategies.synth.augment import Augmenter, unprotected
 from textloop.strategies.synth.base import Brief, Seed
 
 
-@unprotected("textloop.synth.typo.v1")
-@REGISTRY.register("textloop.synth.typo.v2")
 class KeyboardTypos(Augmenter):
     """One keyboard slip in each of a ``rate`` share of the words with two or more letters
     (at least one word per text); the whitespace between words is kept."""
@@ -34,7 +31,6 @@ class KeyboardTypos(Augmenter):
         return edit_some_words(seed.text, rng, self.rate, TWO_LETTERS, keyboard_typo)
 
 
-@REGISTRY.register("textloop.synth.typo.v3")
 class ScriptTypos(KeyboardTypos):
     """Version 2 with Korean typed as Korean: a word holding a Hangul syllable (even a
     one-syllable word, which has two or three jamo to slip) gets one jamo slip, recomposed
@@ -42,3 +38,6 @@ class ScriptTypos(KeyboardTypos):
 
     def edit(self, seed: Seed, brief: Brief, rng: random.Random) -> str:
         return edit_some_words(seed.text, rng, self.rate, HANGUL_OR_TWO_LETTERS, script_typo)
+
+
+KeyboardTyposV1 = unprotected(KeyboardTypos, "textloop.synth.typo.v1")

@@ -12,7 +12,6 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from textloop.registry import REGISTRY
 from textloop.strategies.synth.augment import Augmenter, unprotected, word_count
 from textloop.strategies.synth.base import Brief, Seed
 from textloop.strategies.synth.protected import holds_span
@@ -20,8 +19,6 @@ from textloop.strategies.synth.synonym import WORD, stop_words, words_with_synon
 from textloop.strategies.synth.wordnet import try_wordnet
 
 
-@unprotected("textloop.synth.swap.v1")
-@REGISTRY.register("textloop.synth.swap.v2")
 class RandomSwap(Augmenter):
     """Swaps two words at random positions, ``rate × words`` times (at least once)."""
 
@@ -36,8 +33,6 @@ class RandomSwap(Augmenter):
         return " ".join(words)
 
 
-@unprotected("textloop.synth.delete.v1")
-@REGISTRY.register("textloop.synth.delete.v2")
 class RandomDeletion(Augmenter):
     """Deletes ``rate × words`` words (at least one) at random, always keeping one."""
 
@@ -49,8 +44,6 @@ class RandomDeletion(Augmenter):
         return " ".join(word for i, word in enumerate(words) if i not in gone)
 
 
-@unprotected("textloop.synth.insert.v1")
-@REGISTRY.register("textloop.synth.insert.v2")
 class RandomInsertion(Augmenter):
     """Inserts ``rate × words`` words (at least one) at random positions: a synonym of one
     of the text's content words when WordNet is installed (``source: wordnet``), otherwise
@@ -87,3 +80,8 @@ class RandomInsertion(Augmenter):
         others = [s.text for s in brief.seeds if s.record_id != seed.record_id] or [seed.text]
         return [(word,) for text in others for word in WORD.findall(text)
                 if word.lower() not in stop_words()]
+
+# the first versions, which edited markup and URLs as words
+RandomSwapV1 = unprotected(RandomSwap, "textloop.synth.swap.v1")
+RandomDeletionV1 = unprotected(RandomDeletion, "textloop.synth.delete.v1")
+RandomInsertionV1 = unprotected(RandomInsertion, "textloop.synth.insert.v1")

@@ -27,10 +27,5 @@ class DiversityMeasure(Protocol):
 
 def make_diversity(name: str) -> tuple[str, DiversityMeasure]:
     """(full registry name, measure) for a short or full name."""
-    _register_builtins()
     full, factory = REGISTRY.resolve(FAMILY, name)
     return full, factory()
-
-
-def _register_builtins() -> None:
-    from textloop.strategies.synth_gate import cosine_spread, distinct_n  # noqa: F401

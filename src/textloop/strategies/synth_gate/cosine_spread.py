@@ -12,8 +12,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from textloop.registry import REGISTRY
-
 
 class CosineSpread:
     needs_vectors = True
@@ -32,6 +30,5 @@ class CosineSpread:
         return 1.0 - mean_cosine
 
 
-@REGISTRY.register("textloop.synth_gate.cosine-spread.v1")
 def cosine_spread_v1() -> CosineSpread:
     return CosineSpread()

@@ -13,8 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from textloop.registry import REGISTRY
-
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -33,6 +31,5 @@ class DistinctN:
         return len(set(grams)) / len(grams) if grams else 0.0
 
 
-@REGISTRY.register("textloop.synth_gate.distinct-2.v1")
 def distinct_2_v1() -> DistinctN:
     return DistinctN(2)

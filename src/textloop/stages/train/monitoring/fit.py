@@ -13,6 +13,7 @@ from typing import Any
 
 from textloop.config import Goal as GoalSettings
 from textloop.config import TrainingSettings
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.train.monitoring.early_stopping import EarlyStopping, History
 from textloop.stages.train.monitoring.verdict import Goal, Verdict, judge
@@ -57,7 +58,7 @@ def fit_monitored(estimator: Any, x_train: Any, y_train: Sequence[str],
             task.advance()
             return stopper.on_epoch(epoch, metrics, model)
 
-        inner = {"progress": progress} if getattr(estimator, "reports_progress", False) else {}
+        inner = {"progress": progress} if model_tags(estimator).reports_progress else {}
         estimator.fit(x_train, y_train, validation=validation, on_epoch=on_epoch, **inner)
     restored = stopper.finish(estimator)
     verdict = judge(stopper.history, goal=Goal(goal.metric, goal.target,

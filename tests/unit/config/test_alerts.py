@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from textloop.config import load_spec
+import textloop.config
+from textloop.config import alert_checks, drift_checks, load_spec
 from textloop.errors import ConfigError
 
 HEAD = "name: p\nlabels: [{name: a}, {name: b}]\n"
@@ -35,3 +36,18 @@ def test_a_wrong_rule_names_its_key(tmp_path, rule: str, key: str) -> None:
     path.write_text(HEAD + f"alerts: [{rule}]\n")
     with pytest.raises(ConfigError, match=key.replace(".", r"\.")):
         load_spec(path)
+
+
+def test_a_registered_detector_s_checks_are_valid_alert_checks(tmp_path, scratch_registry
+                                                                ) -> None:
+    """An alert watches checks named after the registered detectors: a categorical one
+    gives a check on labels and one on bands."""
+    path = tmp_path / "textloop.yaml"
+    path.write_text(HEAD + "alerts: [{name: x, check: band_entropy_gap, threshold: 1}]\n")
+    with pytest.raises(ConfigError, match=r"alerts\.0\.check.*unknown check"):
+        load_spec(path)
+    scratch_registry.register("textloop.drift.label-entropy-gap.v1", reads="categories")(object)
+    assert load_spec(path).alerts[0].check == "band_entropy_gap"
+    assert drift_checks("label-entropy-gap") == ("label_entropy_gap", "band_entropy_gap")
+    assert alert_checks()[-3:] == ("label_entropy_gap", "band_entropy_gap", "performance")
+    assert alert_checks() == textloop.config.ALERT_CHECKS

@@ -27,3 +27,11 @@ def test_a_serving_section_is_read_and_checked(tmp_path) -> None:
     path.write_text("name: p\nlabels: [{name: a}]\nserving: {log_texts: partial}\n")
     with pytest.raises(ConfigError, match=r"serving\.log_texts"):
         load_spec(path)
+
+
+def test_serving_allowed_hosts_are_bare_host_names() -> None:
+    assert ServingSettings(allowed_hosts=["api.example.org", "::1", "*"]).allowed_hosts == [
+        "api.example.org", "::1", "*"]
+    for bad in ("https://api.example.org", "api.example.org:443", "", "a b"):
+        with pytest.raises(ValueError, match="is not a host name"):
+            ServingSettings(allowed_hosts=[bad])

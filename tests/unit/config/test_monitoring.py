@@ -31,3 +31,15 @@ def test_a_monitoring_section_is_read_and_checked(tmp_path) -> None:
     path.write_text("name: p\nlabels: [{name: a}]\nmonitoring: {false_alarm_rate: 0.9}\n")
     with pytest.raises(ConfigError, match=r"monitoring\.false_alarm_rate"):
         load_spec(path)
+
+
+def test_a_registered_detector_is_valid_in_config_and_listed(scratch_registry) -> None:
+    """The list of detectors is the registry's: registering one edits no list."""
+    with pytest.raises(ValueError, match="unknown drift detector 'tokens'"):
+        MonitoringSettings(detectors=["tokens"])
+    scratch_registry.register("textloop.drift.tokens.v1", reads="texts")(object)
+    assert MonitoringSettings(detectors=["tokens", "mmd"]).detectors == ["tokens", "mmd"]
+    assert DRIFT_DETECTORS[-1] != "tokens"  # the name imported above was read before
+    from textloop.config import DRIFT_DETECTORS as now
+
+    assert now[-1] == "tokens" and MonitoringSettings().detectors == list(now)

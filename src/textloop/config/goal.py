@@ -1,0 +1,38 @@
+"""``goal:``: the metric a model must reach, and which metrics each task knows."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from textloop.config.base import Strict
+
+CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "macro_precision",
+                          "macro_recall", "roc_auc", "pr_auc")
+REGRESSION_METRICS = ("mae", "rmse", "r2", "spearman")
+KNOWN_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
+LOWER_IS_BETTER = frozenset({"mae", "rmse"})
+
+
+class Goal(Strict):
+    """The metric a model must reach: ``value >= target``, or ``value <= target`` for the
+    error metrics of a regression task (``mae``, ``rmse``), where lower is better."""
+
+    metric: Literal[KNOWN_METRICS] = "macro_f1"  # type: ignore[valid-type]
+    target: float = Field(0.9, ge=0.0)
+
+    @model_validator(mode="after")
+    def _target_in_range(self) -> Goal:
+        if self.metric not in LOWER_IS_BETTER and self.target > 1.0:
+            raise ValueError(f"goal.target {self.target} is above 1, the best {self.metric} "
+                             "there is")
+        return self
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.metric not in LOWER_IS_BETTER
+
+    def met(self, value: float) -> bool:
+        """Whether ``value`` of the goal metric reaches the target, in the metric's direction."""
+        return value >= self.target if self.higher_is_better else value <= self.target
