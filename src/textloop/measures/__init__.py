@@ -1,5 +1,5 @@
-"""Pure computations over predictions, with no store: metrics, calibration, thresholds,
-latency and learning-curve fits. Stages call them; they call nothing above them.
+"""Pure computations over predictions and annotations, with no store: metrics, calibration,
+thresholds, latency, learning-curve fits and agreement between annotators. Stages call them; they call nothing above them.
 """
 
 from __future__ import annotations
@@ -9,6 +9,11 @@ from typing import TYPE_CHECKING
 from textloop.lazy import lazy_front
 
 if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.measures.agreement import Coefficient as Coefficient
+    from textloop.measures.agreement import cohen_kappa as cohen_kappa
+    from textloop.measures.agreement import fleiss_kappa as fleiss_kappa
+    from textloop.measures.agreement import krippendorff_alpha as krippendorff_alpha
+    from textloop.measures.agreement import strength as strength
     from textloop.measures.calibration import DEFAULT_BINS as DEFAULT_BINS
     from textloop.measures.calibration import UNCALIBRATED as UNCALIBRATED
     from textloop.measures.calibration import FittedCalibration as FittedCalibration
@@ -41,6 +46,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.validation_fit import fit_on_validation as fit_on_validation
 
 __all__, __getattr__ = lazy_front(__name__, {
+    "agreement": ("Coefficient", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "strength"),
     "metrics": ("compute_metrics", "top_confusions", "validate_inputs"),
     "probabilities": ("align_proba",),
     "regression_metrics": ("regression_metrics",),
