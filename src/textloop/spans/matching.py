@@ -46,8 +46,8 @@ _TOKEN = re.compile(
 )
 SPACED_WORD_CHAR = rf"[^\W{_CJK}]"
 """A character of a word in a script that separates words with spaces (a regex class)."""
-SPACELESS_CHAR = rf"[{_CJK}]"
-"""A Hangul, kana or CJK character (a regex class)."""
+MARK_CHAR = rf"[{_MARKS}]"
+"""A combining mark, which belongs to the character before it (a regex class)."""
 
 
 def word_tokens(text: str) -> list[Token]:
@@ -62,17 +62,23 @@ def covered(tokens: Sequence[Token], span: Span) -> range:
     return range(first, max(first, last))
 
 
-def token_tags(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str]:
-    """One tag per token: the label of the span covering it, else ``OUTSIDE``.
+def token_owners(tokens: Sequence[Token], spans: Sequence[Span]) -> list[int | None]:
+    """For each token, the index in ``spans`` (canonical: sorted, no duplicates) of the span
+    that tags it, or None. Where spans overlap on a token, the first span by (start, end,
+    label) wins, so the result does not depend on the order the spans were given in."""
+    owners: list[int | None] = [None] * len(tokens)
+    for position in reversed(range(len(spans))):
+        for index in covered(tokens, spans[position]):
+            owners[index] = position
+    return owners
 
-    Where spans overlap on a token, the first span by (start, end, label) wins, so the tags
-    do not depend on the order the spans were given in.
-    """
-    tags = [OUTSIDE] * len(tokens)
-    for span in reversed(canonical(spans)):
-        for index in covered(tokens, span):
-            tags[index] = span.label
-    return tags
+
+def token_tags(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str]:
+    """One tag per token: the label of the span covering it (the first by (start, end,
+    label) where spans overlap), else ``OUTSIDE``."""
+    ordered = canonical(spans)
+    return [OUTSIDE if owner is None else ordered[owner].label
+            for owner in token_owners(tokens, ordered)]
 
 
 @dataclass(frozen=True)
