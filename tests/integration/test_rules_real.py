@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.conftest import shared_data
 from textloop.config import Label, Project, Rule
-from textloop.stages.agreement.stats import cohen_kappa
+from textloop.measures.agreement import cohen_kappa
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.project.init import init_project
 from textloop.stages.rules import apply_weak_labels, evaluate_rules

@@ -1,5 +1,6 @@
-"""Pure computations over predictions, with no store: metrics, calibration, thresholds,
-latency and learning-curve fits. Stages call them; they call nothing above them.
+"""Pure computations over predictions and annotations, with no store: metrics, calibration,
+thresholds, latency, learning-curve fits and agreement between annotators (labels and
+spans). Stages call them; they call nothing above them.
 """
 
 from __future__ import annotations
@@ -9,6 +10,11 @@ from typing import TYPE_CHECKING
 from textloop.lazy import lazy_front
 
 if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.measures.agreement import Coefficient as Coefficient
+    from textloop.measures.agreement import cohen_kappa as cohen_kappa
+    from textloop.measures.agreement import fleiss_kappa as fleiss_kappa
+    from textloop.measures.agreement import krippendorff_alpha as krippendorff_alpha
+    from textloop.measures.agreement import strength as strength
     from textloop.measures.calibration import DEFAULT_BINS as DEFAULT_BINS
     from textloop.measures.calibration import UNCALIBRATED as UNCALIBRATED
     from textloop.measures.calibration import FittedCalibration as FittedCalibration
@@ -32,6 +38,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.metrics import validate_inputs as validate_inputs
     from textloop.measures.probabilities import align_proba as align_proba
     from textloop.measures.regression_metrics import regression_metrics as regression_metrics
+    from textloop.measures.span_agreement import SpanAgreementReport as SpanAgreementReport
+    from textloop.measures.span_agreement import span_agreement as span_agreement
     from textloop.measures.thresholds import band_table as band_table
     from textloop.measures.thresholds import choose_thresholds as choose_thresholds
     from textloop.measures.thresholds import fit_band_policy as fit_band_policy
@@ -41,6 +49,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.validation_fit import fit_on_validation as fit_on_validation
 
 __all__, __getattr__ = lazy_front(__name__, {
+    "agreement": ("Coefficient", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "strength"),
+    "span_agreement": ("SpanAgreementReport", "span_agreement"),
     "metrics": ("compute_metrics", "top_confusions", "validate_inputs"),
     "probabilities": ("align_proba",),
     "regression_metrics": ("regression_metrics",),

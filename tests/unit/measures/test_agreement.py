@@ -9,7 +9,7 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 from textloop.errors import InvalidInputError
-from textloop.stages.agreement.stats import (
+from textloop.measures.agreement import (
     FLEISS_UNEQUAL_NOTE,
     cohen_kappa,
     coincidences,
