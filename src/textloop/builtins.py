@@ -106,3 +106,9 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.model.tfidf-ridge.v1", f"{_M}.regressors:TfidfRidge")
     declare("textloop.model.embed-ridge.v1", f"{_M}.regressors:EmbedRidge")
     declare("textloop.model.embed-mlp-regressor.v1", f"{_M}.mlp.regressor:EmbedMLPRegressor")
+
+    # task types (``task:`` in textloop.yaml)
+    for task, module in (("classification", "classification:CLASSIFICATION"),
+                         ("multilabel", "classification:MULTILABEL"),
+                         ("regression", "regression:REGRESSION"), ("spans", "spans:SPANS")):
+        declare(f"textloop.task.{task}.v1", f"textloop.tasks.{module}")

@@ -30,6 +30,7 @@ from textloop.config.goal import (
     KNOWN_METRICS,
     LOWER_IS_BETTER,
     REGRESSION_METRICS,
+    SPAN_METRICS,
     Goal,
 )
 from textloop.config.labeling import POLICY_STEPS, LabelingSettings, PolicyStep
@@ -40,6 +41,8 @@ from textloop.config.release import ReleaseSettings
 from textloop.config.rules import Rule
 from textloop.config.serving import ServingSettings
 from textloop.config.slices import SLICE_KINDS, Slice
+from textloop.config.span_rules import SpanRule
+from textloop.config.spans import SpanSettings
 from textloop.config.spec import ProjectSpec
 from textloop.config.synth import SynthEvaluation, SynthGate, SynthSettings
 from textloop.config.target import Target
@@ -58,6 +61,7 @@ __all__ = [
     "REGRESSION_LOSSES",
     "REGRESSION_METRICS",
     "SLICE_KINDS",
+    "SPAN_METRICS",
     "SPEC_FILE",
     "STORE_DIR",
     "Actions",
@@ -79,6 +83,8 @@ __all__ = [
     "Rule",
     "ServingSettings",
     "Slice",
+    "SpanRule",
+    "SpanSettings",
     "SynthEvaluation",
     "SynthGate",
     "SynthSettings",

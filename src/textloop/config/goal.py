@@ -11,7 +11,9 @@ from textloop.config.base import Strict
 CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "macro_precision",
                           "macro_recall", "roc_auc", "pr_auc")
 REGRESSION_METRICS = ("mae", "rmse", "r2", "spearman")
-KNOWN_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS
+SPAN_METRICS = ("span_f1", "span_precision", "span_recall", "partial_f1")
+"""Entity-level micro scores: strict (same start, end and label) and partial."""
+KNOWN_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS + SPAN_METRICS
 LOWER_IS_BETTER = frozenset({"mae", "rmse"})
 
 

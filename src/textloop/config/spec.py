@@ -13,7 +13,7 @@ from textloop.config.base import DEFAULT_STORE_URL, Strict
 from textloop.config.calibration import CalibrationSettings
 from textloop.config.clean import CleanSettings
 from textloop.config.fairness import Fairness
-from textloop.config.goal import CLASSIFICATION_METRICS, REGRESSION_METRICS, Goal
+from textloop.config.goal import CLASSIFICATION_METRICS, REGRESSION_METRICS, SPAN_METRICS, Goal
 from textloop.config.labeling import LabelingSettings
 from textloop.config.labels import Label
 from textloop.config.monitoring import MonitoringSettings
@@ -22,6 +22,8 @@ from textloop.config.release import ReleaseSettings
 from textloop.config.rules import Rule
 from textloop.config.serving import ServingSettings
 from textloop.config.slices import Slice
+from textloop.config.span_rules import SpanRule
+from textloop.config.spans import SpanSettings
 from textloop.config.synth import SynthSettings
 from textloop.config.target import Target
 from textloop.config.training import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, TrainingSettings
@@ -32,7 +34,7 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 class ProjectSpec(Strict):
     name: str = Field(min_length=1)
     description: str = ""
-    task: Literal["classification", "multilabel", "regression"] = "classification"
+    task: Literal["classification", "multilabel", "regression", "spans"] = "classification"
     target: Target = Field(default_factory=Target)
     text_field: str = "text"
     # BCP 47 tag of the texts (ko, ja, en-GB, und-Latn, mul); recorded at the first import
@@ -47,6 +49,8 @@ class ProjectSpec(Strict):
     labeling: LabelingSettings = Field(default_factory=LabelingSettings)
     training: TrainingSettings = Field(default_factory=TrainingSettings)
     rules: list[Rule] = Field(default_factory=list)
+    spans: SpanSettings = Field(default_factory=SpanSettings)
+    span_rules: list[SpanRule] = Field(default_factory=list)
     promotion: PromotionSettings = Field(default_factory=PromotionSettings)
     serving: ServingSettings = Field(default_factory=ServingSettings)
     monitoring: MonitoringSettings = Field(default_factory=MonitoringSettings)
@@ -75,7 +79,9 @@ class ProjectSpec(Strict):
     @classmethod
     def _regression_defaults(cls, data: Any) -> Any:
         """A regression task needs no labels; its goal and loss default to ``r2 >= 0.5`` and
-        ``mse``."""
+        ``mse``. A span task's goal defaults to ``span_f1 >= 0.8``."""
+        if isinstance(data, dict) and data.get("task") == "spans" and not data.get("goal"):
+            return {**data, "goal": {"metric": "span_f1", "target": 0.8}}
         if not isinstance(data, dict) or data.get("task") != "regression":
             return data
         data = {"labels": [], **data, "goal": data.get("goal") or {"metric": "r2", "target": 0.5}}
@@ -90,6 +96,7 @@ class ProjectSpec(Strict):
     def _task_consistent(self) -> ProjectSpec:
         regression = self.task == "regression"
         metrics, losses = ((REGRESSION_METRICS, REGRESSION_LOSSES) if regression
+                           else (SPAN_METRICS, CLASSIFICATION_LOSSES) if self.task == "spans"
                            else (CLASSIFICATION_METRICS, CLASSIFICATION_LOSSES))
         if self.goal.metric not in metrics:
             raise ValueError(f"goal.metric {self.goal.metric!r} does not fit a {self.task} task: "
@@ -119,6 +126,14 @@ class ProjectSpec(Strict):
         rule_names = [r.name for r in self.rules]
         if len(set(rule_names)) != len(rule_names):
             raise ValueError("rule names must be unique")
+        bad_spans = [f"span_rules.{i}.label ({r.name!r} marks {r.label!r})"
+                     for i, r in enumerate(self.span_rules) if r.label not in names]
+        if bad_spans:
+            raise ValueError(f"unknown label in {'; '.join(bad_spans)}: use one of "
+                             f"{', '.join(names)} or add the label under labels")
+        span_rule_names = [r.name for r in self.span_rules]
+        if len(set(span_rule_names)) != len(span_rule_names):
+            raise ValueError("span rule names must be unique")
         _check_analysis(self, names)
         return self
 

@@ -23,10 +23,13 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.tasks.lookup import task_names as task_names
     from textloop.tasks.regression import REGRESSION as REGRESSION
     from textloop.tasks.regression import RegressionTask as RegressionTask
+    from textloop.tasks.spans import SPANS as SPANS
+    from textloop.tasks.spans import SpanTask as SpanTask
 
 __all__, __getattr__ = lazy_front(__name__, {
     "base": ("ALL_VERBS", "Task", "ValueProblem"),
     "classification": ("CLASSIFICATION", "ClassificationTask"),
     "lookup": ("get_task", "next_train_hint", "require_verb", "task_for", "task_names"),
     "regression": ("REGRESSION", "RegressionTask"),
+    "spans": ("SPANS", "SpanTask"),
 })

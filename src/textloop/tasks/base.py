@@ -11,7 +11,8 @@ functions registered for it, not an edit of every verb (docs/architecture.md, "T
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from textloop.errors import ConfigError, InvalidInputError
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # numpy loads when a model is scored: `textloop status` needs
     from textloop.config import ProjectSpec
     from textloop.measures.validation_fit import ValidationFit
 
-ValueKind = Literal["label", "labels", "number"]
+ValueKind = Literal["label", "labels", "number", "spans"]
 
 ALL_VERBS = frozenset({
     "import", "crawl", "label", "suggest", "agreement", "rules", "clean", "review", "synth",
@@ -55,8 +56,9 @@ class Task(Protocol):
         ...
 
     @property
-    def default_model(self) -> str:
-        """The model ``textloop train`` uses when none is named."""
+    def default_model(self) -> str | None:
+        """The model ``textloop train`` uses when none is named (None: the task has no
+        trainable model yet, and ``train`` is not among its verbs)."""
         ...
 
     @property
@@ -112,8 +114,9 @@ class Task(Protocol):
         """Refuse an estimator built for another task, saying which models fit."""
         ...
 
-    def check_value(self, value: str, spec: ProjectSpec) -> str:
-        """The canonical stored form of one annotation value, or ValueProblem."""
+    def check_value(self, value: str, spec: ProjectSpec, text: str = "") -> str:
+        """The canonical stored form of one annotation value of the record whose text is
+        ``text``, or ValueProblem."""
         ...
 
     def check_train_labels(self, release_id: str, values: Sequence[str]) -> None:
@@ -141,8 +144,13 @@ class Task(Protocol):
         """What is fitted on the validation split after training (calibration, bands)."""
         ...
 
+    def tally(self, values: Iterable[str], labels: Sequence[str]) -> dict[str, int]:
+        """What ``textloop status`` counts: records per label (the project's labels first),
+        per value, or spans per label."""
+        ...
+
     def describe_values(self, counts: Mapping[str, int]) -> str:
-        """Stored values and their counts in one line, for ``textloop status``."""
+        """A ``tally`` in one line, for ``textloop status`` and import summaries."""
         ...
 
     def intended_use(self, spec: ProjectSpec, goal_line: str) -> tuple[list[str], list[str]]:
@@ -155,7 +163,7 @@ class BaseTask:
 
     name: str
     value_kind: ValueKind
-    default_model: str
+    default_model: str | None
     model_task: str = "classification"
     """The ``task`` models declare when they fit this task."""
     headline_metrics: tuple[str, ...]
@@ -194,13 +202,18 @@ class BaseTask:
     def supports(self, verb: str) -> bool:
         return verb in self.verbs
 
+    def tally(self, values: Iterable[str], labels: Sequence[str]) -> dict[str, int]:
+        counted = Counter(values)
+        ordered = {name: counted.get(name, 0) for name in labels}
+        return ordered | {k: v for k, v in counted.items() if k not in ordered}
+
 
 _SAID = ("import", "release", "train", "evaluate", "predict", "register", "promote")
 """The verbs a refusal lists as supported (the main path, not every command)."""
 
 
 def _which_tasks(verb: str) -> str:
-    from textloop.tasks.lookup import TASKS
+    from textloop.tasks.lookup import all_tasks
 
-    return " and ".join(sorted({t.name for t in TASKS.values() if verb in t.verbs}
+    return " and ".join(sorted({t.name for t in all_tasks() if verb in t.verbs}
                                - {"multilabel"}))

@@ -35,7 +35,7 @@ class ClassificationTask(BaseTask):
 
     goal_metrics = CLASSIFICATION_METRICS
 
-    def check_value(self, value: str, spec: ProjectSpec) -> str:
+    def check_value(self, value: str, spec: ProjectSpec, text: str = "") -> str:
         if value not in spec.label_names:
             raise ValueProblem(f"label {value!r} is not in textloop.yaml",
                                fix="add the label to textloop.yaml or fix the value")

@@ -1,41 +1,37 @@
 """Finding a project's task: ``task_for(project)`` and ``get_task(name)``.
 
-The built-in tasks register under ``textloop.task.NAME.v1`` in the same registry a plugin
-would use, so a plugin task is found the same way.
+The built-in tasks are declared as ``textloop.task.NAME.v1`` (``textloop.builtins``) in the
+same registry a plugin uses, so a plugin task is found the same way.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textloop.errors import ConfigError
+from textloop.errors import ConfigError, NotFoundError
 from textloop.registry import REGISTRY
 from textloop.tasks.base import Task
-from textloop.tasks.classification import CLASSIFICATION, MULTILABEL
-from textloop.tasks.regression import REGRESSION
 
 if TYPE_CHECKING:
     from textloop.config import Project
 
-_BUILT_IN: tuple[Task, ...] = (CLASSIFICATION, MULTILABEL, REGRESSION)
-TASKS: dict[str, Task] = {task.name: task for task in _BUILT_IN}
-for _task in TASKS.values():
-    REGISTRY.register(f"textloop.task.{_task.name}.v1")(_task)
-
 
 def get_task(name: str) -> Task:
     """The task registered as ``name`` (``classification``, ``regression``, ...)."""
-    if name in TASKS:
-        return TASKS[name]
     try:
-        return REGISTRY.resolve("task", name)[1]
-    except Exception:
+        task: Task = REGISTRY.resolve("task", name)[1]
+    except NotFoundError:
         raise ConfigError(f"unknown task {name!r}",
                           hint=f"use one of {', '.join(task_names())}") from None
+    return task
 
 
 def task_names() -> list[str]:
-    return sorted({*TASKS, *REGISTRY.names("task")})
+    return REGISTRY.names("task")
+
+
+def all_tasks() -> list[Task]:
+    return [get_task(name) for name in task_names()]
 
 
 def task_for(project: Project) -> Task:
@@ -51,4 +47,7 @@ def require_verb(project: Project, verb: str, action: str | None = None) -> None
 
 def next_train_hint(project: Project) -> str:
     """The command to run after a release: the task's default model."""
-    return f"textloop train --model {task_for(project).default_model}"
+    task = task_for(project)
+    if task.default_model is None:
+        return f"textloop export release --format conll (training {task.name} models comes next)"
+    return f"textloop train --model {task.default_model}"

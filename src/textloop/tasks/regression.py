@@ -34,11 +34,12 @@ class RegressionTask(BaseTask):
     prediction_fields = ("value",)
     monitoring_checks = ()
     verbs = frozenset({"import", "release", "train", "evaluate", "predict", "register",
-                       "promote", "rollback", "serve", "export"})
+                       "promote", "rollback", "serve", "export", "agreement", "rules",
+                       "review"})
 
     goal_metrics = REGRESSION_METRICS
 
-    def check_value(self, value: str, spec: ProjectSpec) -> str:
+    def check_value(self, value: str, spec: ProjectSpec, text: str = "") -> str:
         """One canonical spelling (``4``, ``4.0`` and `` 4.00 `` are all ``4.0``), so two
         annotators giving the same number agree and a release reads floats back."""
         number = parse_number(value)

@@ -88,8 +88,9 @@ def print_import(result: ImportResult, task: Task) -> None:
     console.print(f"Imported [bold]{name}[/]: {result.rows_read:,} rows read, "
                   f"[bold]{result.records_new:,} new[/] records, "
                   f"{result.annotations_new:,} new labels in {result.seconds:.1f}s")
-    if result.labels and task.value_kind == "number":
-        console.print(f"  in file: {task.describe_values(result.labels)}")
+    if result.labels and task.value_kind in ("number", "spans"):
+        tallied = task.tally(result.labels.elements(), [])
+        console.print(f"  in file: {esc(task.describe_values(tallied))}")
     elif result.labels:
         shown = esc(", ".join(f"{k}: {v:,}" for k, v in result.labels.most_common(8)))
         more = f" (+{len(result.labels) - 8} more)" if len(result.labels) > 8 else ""

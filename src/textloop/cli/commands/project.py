@@ -102,6 +102,8 @@ def status(
     if task.value_kind == "number":
         console.print(f"target {esc(project.spec.target.name)}: "
                       f"{task.describe_values(info.per_label)}")
+    elif task.value_kind == "spans":
+        console.print(esc(task.describe_values(info.per_label)))
     else:
         console.print(_labels_table(info))
     if info.labeling:

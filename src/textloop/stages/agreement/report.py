@@ -35,6 +35,7 @@ from textloop.stages.agreement.stats import Coefficient, fleiss_kappa, krippendo
 from textloop.stages.label.queue import disputes
 from textloop.stages.label.resolution import DECISIONS
 from textloop.storage import Store, annotation_log
+from textloop.tasks import require_verb
 from textloop.types import AnnotationKind
 
 MIN_SHARED = 10
@@ -73,6 +74,7 @@ class AgreementReport:
 def agreement_report(store: Store, project: Project, *,
                      min_shared: int = MIN_SHARED) -> AgreementReport:
     """The report for the project's store (read-only)."""
+    require_verb(project, "agreement")
     with store.read() as conn:
         votes = list(annotation_log.human_votes(conn))
     return build_report(latest_answers(votes), latest_decisions(votes),

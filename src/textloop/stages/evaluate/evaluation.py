@@ -15,7 +15,7 @@ from textloop.stages.evaluate import classification as _classification  # noqa: 
 from textloop.stages.evaluate import regression as _regression  # noqa: F401 (registers)
 from textloop.stages.evaluate.result import EvaluateOptions, EvaluationResult, evaluate_split
 from textloop.storage import Store
-from textloop.tasks import task_for
+from textloop.tasks import require_verb, task_for
 
 SPLITS = ("test", "validation", "train")
 
@@ -29,5 +29,6 @@ def evaluate_run(store: Store, project: Project, run_ref: str, *, split: str = "
     """
     if split not in SPLITS:
         raise InvalidInputError(f"unknown split {split!r}", hint=f"use one of {', '.join(SPLITS)}")
+    require_verb(project, "evaluate")
     options = EvaluateOptions(compare_embedders=compare_embedders, probes=probes)
     return evaluate_split(task_for(project), store, project, run_ref, split, options, progress)

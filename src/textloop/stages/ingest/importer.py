@@ -213,7 +213,7 @@ class _ImportRun:
         self.skip_invalid = options.skip_invalid
         task = task_for(project)
         self.labels: LabelCheck | ValueCheck = (
-            ValueCheck(task, project.spec, cmap.label) if task.value_kind == "number"
+            ValueCheck(task, project.spec, cmap.label) if task.value_kind in ("number", "spans")
             else LabelCheck(project.spec.label_names, cmap.label, options.add_labels))
         self.writer = RecordWriter(conn, import_id, SourceKind.FILE.value, source_ref)
         self.import_id = import_id
@@ -230,7 +230,7 @@ class _ImportRun:
         self.rows_read += 1
         try:
             record = to_record(row, self.cmap)
-            label = self.labels.check(row, record.label)
+            label = self.labels.check(row, record.label, record.text)
             if label != record.label:
                 record = replace(record, label=label)
             digest = content_hash(record.text)

@@ -29,7 +29,7 @@ class LabelCheck:
         self.add_labels = add_labels
         self._new: dict[str, Label] = {}
 
-    def check(self, row: RawRow, label: str | None) -> str | None:
+    def check(self, row: RawRow, label: str | None, text: str = "") -> str | None:
         """The label to store (as given), or a row error saying how to fix it."""
         if label is None or label in self.known or label in self._new:
             return label
@@ -69,18 +69,19 @@ class LabelCheck:
 
 class ValueCheck:
     """A value the project's task checks itself (a regression target: a number within
-    ``target``'s range), stored in the task's canonical spelling."""
+    ``target``'s range; spans: offsets within the record's text), stored in the task's
+    canonical spelling."""
 
     def __init__(self, task: Task, spec: ProjectSpec, column: str | None) -> None:
         self.task = task
         self.spec = spec
         self.column = column
 
-    def check(self, row: RawRow, label: str | None) -> str | None:
+    def check(self, row: RawRow, label: str | None, text: str = "") -> str | None:
         if label is None:
             return None
         try:
-            return self.task.check_value(label, self.spec)
+            return self.task.check_value(label, self.spec, text)
         except ValueProblem as problem:
             raise RowError(row, str(problem), self.column, fix=problem.fix) from None
 

@@ -11,6 +11,7 @@ from textloop.stages.label.queue import disputes
 from textloop.stages.label.resolution import current_labels
 from textloop.stages.runs.table import mixed_releases_note
 from textloop.storage import Store, annotators, imports, queue, records, releases, runs
+from textloop.tasks import task_for
 
 
 @dataclass
@@ -57,10 +58,9 @@ class ProjectStatus:
 def project_status(store: Store, project: Project) -> ProjectStatus:
     with store.read() as conn:
         labels = current_labels(conn, project.spec.labeling.policy)
-        per_label = Counter(r.label for r in labels.values())
         kinds = Counter(r.kind for r in labels.values())
-        ordered = {name: per_label.get(name, 0) for name in project.spec.label_names}
-        ordered |= {k: v for k, v in per_label.items() if k not in ordered}
+        ordered = task_for(project).tally((r.label for r in labels.values()),
+                                          project.spec.label_names)
         info = ProjectStatus(
             name=project.spec.name, root=str(project.root), store_url=project.store_url,
             goal=project.spec.goal.model_dump(), records=records.count(conn),

@@ -43,6 +43,7 @@ class CardFacts:
     created_at: float
     target: dict[str, Any] | None = None  # a regression task's target and its split statistics
     synthetic: dict[str, Any] | None = None  # generated rows: counts, shares, generators
+    spans: dict[str, Any] | None = None  # a span release: lengths per label, empty records
     settings: list[str] | None = None  # "group column: author (inherited from v1)", ...
 
 
@@ -84,10 +85,12 @@ def _loadable(facts: CardFacts) -> list[str]:
 
 def _title(facts: CardFacts) -> str:
     created = dt.datetime.fromtimestamp(facts.created_at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    what = ("a numeric target" if facts.target else
+            f"{len(facts.labels)} span labels" if facts.spans else f"{len(facts.labels)} labels")
     lines = [f"# {' '.join(facts.name.split())} — release {facts.release_id}", "",
              facts.description or "_No description in textloop.yaml._", "",
              f"Created {created}. {sum(facts.split_rows.values()):,} labeled records, "
-             f"{'a numeric target' if facts.target else f'{len(facts.labels)} labels'}, "
+             f"{what}, "
              f"license: {facts.license}."]
     if facts.message:
         lines += ["", f"Release notes: {facts.message}"]
@@ -103,9 +106,27 @@ def _labels(facts: CardFacts) -> str:
         counts = [facts.label_counts.get(label, {}).get(s, 0) for s in SPLITS]
         rows.append([label, facts.label_descriptions.get(label, ""),
                      *(f"{c:,}" for c in counts), f"{sum(counts):,}"])
+    if facts.spans is not None:
+        return _span_labels(facts, header, rows)
     totals = [facts.split_rows.get(s, 0) for s in SPLITS]
     rows.append(["**all**", "", *(f"{c:,}" for c in totals), f"{sum(totals):,}"])
     return "## Labels\n\nThe descriptions are the labeling guideline.\n\n" + _table(header, rows)
+
+
+def _span_labels(facts: CardFacts, header: list[str], rows: list[list[str]]) -> str:
+    """A span release: spans (not records) per label and split, and span lengths."""
+    spans = facts.spans or {}
+    lengths = [[label, f"{s['spans']:,}", _chars(s["mean_chars"]), _chars(s["median_chars"]),
+                _chars(s["max_chars"])] for label, s in spans.get("lengths", {}).items()]
+    return ("## Span labels\n\nSpans per label and split (a record may hold several). The "
+            "descriptions are the labeling guideline.\n\n" + _table(header, rows)
+            + f"\n\n{spans.get('records_without_spans', 0):,} records carry no span. "
+            "Span lengths in characters:\n\n"
+            + _table(["label", "spans", "mean", "median", "max"], lengths))
+
+
+def _chars(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 def _target(target: dict[str, Any]) -> str:

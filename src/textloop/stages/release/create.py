@@ -31,6 +31,7 @@ from textloop.stages.release.facts import (
     group_values,
     label_order,
     source_counts,
+    span_facts,
     tiny_label_warnings,
 )
 from textloop.stages.release.files import RELEASES, remove_tree
@@ -114,12 +115,14 @@ class _Draft:
     task: str = "classification"
     target: dict[str, Any] | None = None
     synthetic: dict[str, Any] | None = None
+    spans: dict[str, Any] | None = None
 
     def stats(self) -> dict[str, Any]:
         return {"rows": len(self.snap.records), "counts": self.counts,
                 "label_counts": self.label_counts, "diff": self.diff.counts(),
                 **({"target": self.target} if self.target else {}),
                 **({"synthetic": self.synthetic} if self.synthetic else {}),
+                **({"spans": self.spans} if self.spans else {}),
                 "changes": self.diff.summary(), "warnings": self.warnings}
 
 
@@ -187,7 +190,9 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
     numeric = task.value_kind == "number"
     labels: list[str] = []
     warnings: list[str] = []
-    if not numeric:
+    if task.value_kind == "spans":
+        labels = spec.label_names
+    elif not numeric:
         labels, warnings = label_order(spec.label_names, snap.records)
     strata, n_strata = task.strata(record_labels, labels)
     warnings = notes + warnings
@@ -201,13 +206,17 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
         warnings.append(f"{len(diff.moved):,} records changed split (see `moved` in diff.json):"
                         " grouping joined them with held-out records, or their split's fraction"
                         " is now 0")
-    label_counts = count_by_label(labels, record_labels, plan.split) if labels else {}
+    if task.value_kind == "spans":
+        label_counts, spans = span_facts(labels, record_labels, plan.split)
+    else:
+        label_counts = count_by_label(labels, record_labels, plan.split) if labels else {}
+        spans = None
     warnings += tiny_label_warnings(label_counts, settings.fractions)
     counts = np.bincount(plan.split, minlength=len(SPLITS)).tolist()
     return _Draft(id=f"v{snap.number}", snap=snap, settings=settings, labels=labels, plan=plan,
                   diff=diff, counts=dict(zip(SPLITS, counts, strict=True)),
                   label_counts=label_counts, warnings=warnings, created_at=time.time(),
-                  task=spec.task, target=target,
+                  task=spec.task, target=target, spans=spans,
                   synthetic=synthetic_summary(snap.records, labels))
 
 
@@ -257,8 +266,8 @@ def _write(folder: Path, project: Project, draft: _Draft) -> str:
                  "anything else is never touched: if no release is running, delete it and "
                  "run the command again")
     columns = meta_columns(draft.snap.records)
-    numeric = get_task(draft.task).value_kind == "number"
-    table = build_table(draft.snap.records, columns, numeric_label=numeric)
+    table = build_table(draft.snap.records, columns,
+                        label_kind=get_task(draft.task).value_kind)
     try:
         with atomic_dir(folder) as tmp:
             files = write_split_files(tmp, table, draft.plan.split)
@@ -286,7 +295,7 @@ def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
         fractions=settings.fractions, group_field=settings.group_field,
         settings=describe(settings.described()),
         changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at,
-        target=draft.target, synthetic=draft.synthetic)
+        target=draft.target, synthetic=draft.synthetic, spans=draft.spans)
 
 
 def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
@@ -299,6 +308,7 @@ def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
         "message": settings.message, "labels": draft.labels, "counts": draft.counts,
         "label_counts": draft.label_counts, "meta_columns": columns, "task": draft.task,
         **({"target": draft.target} if draft.target else {}),
+        **({"spans": draft.spans} if draft.spans else {}),
         "synthetic": draft.synthetic or {"rows": 0},
         "diff": draft.diff.counts(), "textloop_version": __version__,
         WRITER: current_owner().to_json(), CATALOG: _catalog_entry(draft),

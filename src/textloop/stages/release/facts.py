@@ -90,3 +90,24 @@ def _source_name(kind: str, ref: str | None) -> str:
     if "://" in ref:
         return ref
     return f"{PurePath(ref).name} ({kind})"
+
+
+def span_facts(labels: Sequence[str], values: Sequence[str], split: np.ndarray
+               ) -> tuple[dict[str, dict[str, int]], dict[str, Any]]:
+    """A span release: label -> split -> number of spans, and per label the span lengths
+    (characters: mean, median, max) with how many records carry no span."""
+    from textloop.spans import decode_spans
+
+    counts = {label: dict.fromkeys(SPLITS, 0) for label in labels}
+    lengths: dict[str, list[int]] = {label: [] for label in labels}
+    empty = 0
+    for value, part in zip(values, split.tolist(), strict=True):
+        spans = decode_spans(value)
+        empty += not spans
+        for span in spans:
+            counts[span.label][SPLITS[part]] += 1
+            lengths[span.label].append(span.end - span.start)
+    stats = {label: {"spans": len(ls), "mean_chars": float(np.mean(ls)) if ls else None,
+                     "median_chars": float(np.median(ls)) if ls else None,
+                     "max_chars": max(ls, default=None)} for label, ls in lengths.items()}
+    return counts, {"records_without_spans": empty, "lengths": stats}

@@ -14,6 +14,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from textloop.errors import IntegrityError
+from textloop.spans import encode_spans, span_from
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.split import SPLITS
 from textloop.stages.release.table import meta_dicts
@@ -78,6 +79,10 @@ def load_release(store: Store, release_id: str = "latest") -> ReleaseData:
 
 def _read_split(path: Path, columns: dict[str, str]) -> SplitData:
     table = pq.read_table(path)
+    if "spans" in table.schema.names:  # a span release: back to the stored form
+        labels = [encode_spans(span_from(s) for s in row)
+                  for row in table.column("spans").to_pylist()]
+    else:
+        labels = table.column("label").to_pylist()
     return SplitData(ids=table.column("id").to_pylist(), texts=table.column("text").to_pylist(),
-                     labels=table.column("label").to_pylist(),
-                     meta=meta_dicts(table, columns))
+                     labels=labels, meta=meta_dicts(table, columns))

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from textloop.types import LabeledRecord
 
-BASE_COLUMNS = ("id", "text", "label")
+BASE_COLUMNS = ("id", "text", "label", "spans")
 PROVENANCE_COLUMNS = ("source_kind", "source_ref", "label_kind")
 _RESERVED = frozenset(BASE_COLUMNS + PROVENANCE_COLUMNS)
 _HF_DTYPES = {"double": "float64", "float": "float32", "bool": "bool"}
@@ -38,20 +38,32 @@ def meta_columns(records: Sequence[LabeledRecord]) -> dict[str, str]:
     return out
 
 
+SPAN_TYPE = pa.list_(pa.struct([("start", pa.int64()), ("end", pa.int64()),
+                                  ("label", pa.string())]))
+"""A span release's ``spans`` column: character offsets (code points) over ``text``."""
+
+
 def build_table(records: Sequence[LabeledRecord], columns: dict[str, str], *,
-                numeric_label: bool = False) -> pa.Table:
+                label_kind: str = "label") -> pa.Table:
     """One Arrow table holding every record of the release, in the given order.
 
-    ``numeric_label``: a regression task's ``label`` is its target, stored as float64 so
-    pandas and ``datasets`` read numbers.
+    ``label_kind`` is the task's value kind: a regression task's ``label`` is its target,
+    stored as float64 so pandas and ``datasets`` read numbers; a span task writes a
+    ``spans`` column (a list of ``{start, end, label}`` structs) instead of ``label``.
     """
-    label = (pa.array([float(r.label) for r in records], pa.float64()) if numeric_label
-             else pa.array([r.label for r in records], pa.string()))
     data: dict[str, pa.Array] = {
         "id": pa.array([r.id for r in records], pa.string()),
         "text": pa.array([r.text for r in records], pa.string()),
-        "label": label,
     }
+    if label_kind == "spans":
+        from textloop.spans import decode_spans
+
+        data["spans"] = pa.array([[s.to_dict() for s in decode_spans(r.label)] for r in records],
+                                 SPAN_TYPE)
+    elif label_kind == "number":
+        data["label"] = pa.array([float(r.label) for r in records], pa.float64())
+    else:
+        data["label"] = pa.array([r.label for r in records], pa.string())
     for column, key in columns.items():
         data[column] = _meta_array([r.meta.get(key) for r in records])
     data["source_kind"] = pa.array([r.source_kind for r in records], pa.string())
@@ -71,12 +83,16 @@ def _meta_array(values: list[Any]) -> pa.Array:
 
 def hf_features(table: pa.Table, labels: Sequence[str]) -> list[dict[str, Any]]:
     """``dataset_info.features`` for the card: ``label`` is a class label over ``labels``
-    (a float for a regression target)."""
+    (a float for a regression target); ``spans`` a list of ``{start, end, label}``."""
     features: list[dict[str, Any]] = []
     for name, kind in zip(table.schema.names, table.schema.types, strict=True):
         if name == "label" and pa.types.is_string(kind):
             names = {str(i): label for i, label in enumerate(labels)}
             features.append({"name": name, "dtype": {"class_label": {"names": names}}})
+        elif name == "spans":  # the card's feature for a list of structs
+            features.append({"name": name, "list": [
+                {"name": "start", "dtype": "int64"}, {"name": "end", "dtype": "int64"},
+                {"name": "label", "dtype": "string"}]})
         else:
             features.append({"name": name, "dtype": _HF_DTYPES.get(str(kind), str(kind))})
     return features

@@ -14,6 +14,7 @@ from textloop.stages.label.resolution import Resolution, current_labels
 from textloop.stages.rules.analyze import RuleAnalysis, analyze_rules
 from textloop.stages.rules.votes import rule_votes
 from textloop.storage import Store
+from textloop.tasks import require_verb
 from textloop.types import AnnotationKind
 
 HUMAN_GOLD = (AnnotationKind.HUMAN.value, AnnotationKind.ADJUDICATED.value,
@@ -30,6 +31,7 @@ def evaluate_rules(store: Store, project: Project, *, gold_kinds: Sequence[str] 
     labels people gave (``human``, ``adjudicated``, ``review``). Passing ``("import",)``
     scores rules against the labels that came with imported files, useful before anyone has labeled.
     """
+    require_verb(project, "rules")
     if AnnotationKind.WEAK.value in gold_kinds:
         raise InvalidInputError("weak labels cannot be the truth the rules are scored against",
                                 hint="use human,adjudicated or import")

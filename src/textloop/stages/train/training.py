@@ -41,7 +41,7 @@ from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
 from textloop.storage.tensorboard import write_scalars
 from textloop.strategies.calibration import make_calibrator
-from textloop.tasks import Task, task_for
+from textloop.tasks import Task, require_verb, task_for
 
 
 @dataclass
@@ -79,9 +79,11 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
     """Train ``model`` on the release's train split; score it on validation, where the
     calibrator (``calibration`` overrides the spec's method) and band thresholds are fitted."""
     started = time.perf_counter()
+    require_verb(project, "train")
     data = load_release(store, release)
     task = task_for(project)
-    full_name, estimator = make_model(model or task.default_model, params, project.spec.language)
+    full_name, estimator = make_model(model or str(task.default_model), params,
+                                      project.spec.language)
     task.check_model(estimator, full_name)
     iterative = model_tags(estimator).iterative
     if iterative:

@@ -16,11 +16,9 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.strategies.span_rules.compile import SpanRuleSet as SpanRuleSet
     from textloop.strategies.span_rules.compile import compile_span_rules as compile_span_rules
     from textloop.strategies.span_rules.compile import phrase_pattern as phrase_pattern
-    from textloop.strategies.span_rules.spec import SpanRule as SpanRule
 
 __all__, __getattr__ = lazy_front(__name__, {
     "analyze": ("SpanRuleAnalysis", "SpanRuleStats", "analyze_span_rules"),
     "combine": ("combine_spans",),
     "compile": ("CompiledSpanRule", "SpanRuleSet", "compile_span_rules", "phrase_pattern"),
-    "spec": ("SpanRule",),
 })

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from textloop.config.span_rules import SpanRule
 from textloop.errors import ConfigError
 from textloop.spans import Span, canonical
 from textloop.spans.matching import MARK_CHAR, SPACED_WORD_CHAR
-from textloop.strategies.span_rules.spec import SpanRule
 
 SPACED_START = re.compile(SPACED_WORD_CHAR)
 

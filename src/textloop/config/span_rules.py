@@ -1,4 +1,4 @@
-"""How a span rule is declared: the proposed ``span_rules:`` block of ``textloop.yaml``.
+"""``span_rules:``: how a span rule is declared in ``textloop.yaml``.
 
 A span rule marks spans of one label wherever it matches; together the rules give weak spans
 (``combine``) and each is judged on its own (``analyze``), as classification ``rules:`` are.
