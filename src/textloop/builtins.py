@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 _S = "textloop.strategies"
 _M = "textloop.models"
+_C = "textloop.measures.calibration"
 
 
 def declare_builtins(registry: Registry) -> None:
@@ -54,10 +55,10 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.query.default.v1", f"{_S}.query.default:DefaultStrategy")
 
     # probability calibrators
-    declare("textloop.calibration.temperature.v1", f"{_S}.calibration.temperature:"
+    declare("textloop.calibration.temperature.v1", f"{_C}.temperature:"
             "TemperatureScaling")
-    declare("textloop.calibration.isotonic.v1", f"{_S}.calibration.isotonic:IsotonicCalibration")
-    declare("textloop.calibration.none.v1", f"{_S}.calibration.identity:NoCalibration")
+    declare("textloop.calibration.isotonic.v1", f"{_C}.isotonic:IsotonicCalibration")
+    declare("textloop.calibration.none.v1", f"{_C}.identity:NoCalibration")
 
     # label-issue methods of ``textloop clean``
     declare("textloop.cleaning.views-knn.v1", f"{_S}.cleaning.views_knn:ViewsAndNeighbours")

@@ -14,10 +14,14 @@ from typing import Any
 import numpy as np
 
 from textloop.config import Actions, BandTarget
-from textloop.measures.calibration import DEFAULT_BINS, UNCALIBRATED, calibration_report
+from textloop.measures.calibration import (
+    DEFAULT_BINS,
+    UNCALIBRATED,
+    calibration_report,
+    make_calibrator,
+)
 from textloop.measures.thresholds import band_table, positive_meaning, scores_and_positives
 from textloop.stages.runs.loading import LoadedRun
-from textloop.strategies.calibration import make_calibrator
 
 EXPECTED = ("volume", "precision", "recall", "cumulative_precision", "cumulative_recall")
 

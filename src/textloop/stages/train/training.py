@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from textloop.config import Project
+from textloop.measures.calibration import make_calibrator
 from textloop.models.bundle import to_bundle
 from textloop.models.classifiers import make_model
 from textloop.models.tags import model_tags
@@ -40,7 +41,6 @@ from textloop.stages.train.monitoring import MonitoredFit
 from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
 from textloop.storage.tensorboard import write_scalars
-from textloop.strategies.calibration import make_calibrator
 from textloop.tasks import Task, require_verb, task_for
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.unit.strategies.calibration.synthetic import overconfident, squashed_binary
-from textloop.measures.calibration import calibration_summary, expected_calibration_error
-from textloop.strategies.calibration import calibrator_from_state, make_calibrator
+from tests.unit.measures.calibration.synthetic import overconfident, squashed_binary
+from textloop.measures.calibration import (
+    calibration_summary,
+    calibrator_from_state,
+    expected_calibration_error,
+    make_calibrator,
+)
 
 
 def test_binary_distortion_is_undone_on_fresh_data() -> None:

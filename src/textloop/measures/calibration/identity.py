@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from textloop.strategies.calibration.base import State, check_fit_inputs
+from textloop.measures.calibration.base import State, check_fit_inputs
 
 
 class NoCalibration:

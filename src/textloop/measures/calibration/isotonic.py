@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
-from textloop.strategies.calibration.base import State, check_fit_inputs
+from textloop.measures.calibration.base import State, check_fit_inputs
 
 
 class IsotonicCalibration:

@@ -29,7 +29,7 @@ import numpy as np
 from sklearn.model_selection import KFold
 
 from textloop.config import positive_label
-from textloop.strategies.calibration import Calibrator, calibrator_from_state, make_calibrator
+from textloop.measures.calibration.base import Calibrator, calibrator_from_state, make_calibrator
 
 DEFAULT_BINS = 15
 ARRAY_PREFIX = "calibration."

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax
 
-from textloop.strategies.calibration.base import State, check_fit_inputs
+from textloop.measures.calibration.base import State, check_fit_inputs
 
 LOG_EPS = 1e-12
 BOUNDS = (-4.0, 4.0)  # log T: temperatures from about 0.018 to 55

@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.unit.strategies.calibration.synthetic import overconfident
-from textloop.measures.calibration import expected_calibration_error
-from textloop.strategies.calibration import calibrator_from_state, make_calibrator
+from tests.unit.measures.calibration.synthetic import overconfident
+from textloop.measures.calibration import (
+    calibrator_from_state,
+    expected_calibration_error,
+    make_calibrator,
+)
 
 
 @pytest.mark.parametrize("k, temperature", [(2, 2.5), (5, 3.0), (4, 0.5)])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from textloop.errors import IntegrityError, InvalidInputError, NotFoundError
-from textloop.strategies.calibration import (
+from textloop.measures.calibration import (
     calibrator_from_state,
     calibrator_names,
     make_calibrator,
