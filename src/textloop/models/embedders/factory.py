@@ -17,8 +17,10 @@ from textloop.models.embedders.added import added_embedder, added_names, is_adde
 from textloop.models.embedders.base import Embedder
 from textloop.models.embedders.build import PRECISION_FILES, TOKENIZER_FILE
 from textloop.models.embedders.model_files import (
+    MINILM,
     MODEL_NAME,
     USE_MULTILINGUAL,
+    ModelSource,
     ensure_model,
     model_dir,
 )
@@ -57,9 +59,21 @@ def minilm_embedder(precision: str, max_tokens: int | None = None) -> OnnxEmbedd
     return OnnxEmbedder(model_id, MINILM_DIM, locate, max_tokens=max_tokens)
 
 
-def model_file(precision: str) -> Path:
+FAMILIES: dict[str, ModelSource] = {"minilm": MINILM, "use-multilingual-v3": USE_MULTILINGUAL}
+"""Registered embedders come in families, ``<family>-int8`` and ``<family>-fp32``: the same
+model at two precisions, built into one cache folder."""
+
+
+def model_file(precision: str, family: str = "minilm") -> Path:
     """Where the ONNX graph of ``precision`` is cached (verified when an embedder loads it)."""
-    return model_dir() / PRECISION_FILES[precision]
+    return model_dir(FAMILIES[family]) / PRECISION_FILES[precision]
+
+
+def family_of(name: str) -> str | None:
+    """The family of the embedder registered as ``name`` (short or full), None if it has none."""
+    short = REGISTRY.resolve("embedder", name)[0].split(".")[2]
+    family, _, precision = short.rpartition("-")
+    return family if family in FAMILIES and precision in PRECISION_FILES else None
 
 
 def minilm_int8_v1() -> NoReturn:
