@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
 from textloop.models import tfidf
-from textloop.models.embedding_space import embedder_id, features, same_space
+from textloop.models.embedding_space import embedder_id, embedder_params, features, same_space
 from textloop.models.precision import head_input
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.models.tags import ModelTags, model_tags
@@ -125,12 +125,13 @@ class TfidfLogReg(_LinearHead):
 
 
 class EmbedLogReg(_LinearHead):
-    """Sentence embeddings (MiniLM on ONNX Runtime) + logistic regression.
+    """Sentence embeddings (MiniLM or USE-multilingual-v3 on ONNX Runtime) + logistic regression.
 
     ``X`` may be texts or a precomputed float matrix of embeddings: stages pass cached
     embeddings so nothing is embedded twice; serving passes raw texts.
     """
 
+    language_params = staticmethod(embedder_params)  # the embedder follows the language
     search_space: ClassVar[Space] = {
         "C": FloatRange(0.01, 100.0, log=True), "class_weight": Choice((None, "balanced"))}
 
@@ -142,7 +143,7 @@ class EmbedLogReg(_LinearHead):
         self.max_iter = max_iter
 
     def __textloop_tags__(self) -> ModelTags:
-        return ModelTags(needs_embeddings=True, embedder=self.embedder)
+        return ModelTags(needs_embeddings=True, embedder=self.embedder, follows_language=True)
 
     def _features(self, X: Any) -> np.ndarray:
         return features(self.embedder, X)

@@ -1,5 +1,6 @@
-"""What models on top of embeddings share: the vectors for their input, and the check that a
-saved head still matches the vector space its embedder name produces today."""
+"""What models on top of embeddings share: the vectors for their input, the embedder a
+project's language calls for, and the check that a saved head still matches the vector space
+its embedder name produces today."""
 
 from __future__ import annotations
 
@@ -8,6 +9,28 @@ from typing import Any
 import numpy as np
 
 from textloop.errors import IntegrityError
+from textloop.languages import may_be_english
+
+ENGLISH_EMBEDDER = "minilm-int8"
+MULTILINGUAL_EMBEDDER = "use-multilingual-v3-int8"
+
+
+def default_embedder(language: str | None) -> str:
+    """The embedder for a project in ``language``: MiniLM for English, USE-multilingual-v3
+    for every other language.
+
+    MiniLM was trained on English only: on Korean hate speech embed-lr reached macro-F1 0.418
+    with it, 0.479 with USE-multilingual-v3 (see BENCHMARKS.md). A project with no language
+    yet, or with Latin script not narrowed down (``und-Latn``), is taken to be English, as
+    elsewhere (``languages.may_be_english``).
+    """
+    return ENGLISH_EMBEDDER if may_be_english(language) else MULTILINGUAL_EMBEDDER
+
+
+def embedder_params(language: str | None) -> dict[str, Any]:
+    """``language_params`` of a model on embeddings (see ``classifiers.make_model``): its
+    ``embedder`` follows the project's language unless a parameter names one."""
+    return {"embedder": default_embedder(language)}
 
 
 def embedder_id(name: str) -> str:

@@ -18,7 +18,7 @@ from sklearn.linear_model import Ridge
 from sklearn.utils.validation import check_is_fitted
 
 from textloop.models import tfidf
-from textloop.models.embedding_space import embedder_id, features, same_space
+from textloop.models.embedding_space import embedder_id, embedder_params, features, same_space
 from textloop.models.precision import head_input
 from textloop.models.search_space import FloatRange, IntRange, Space
 from textloop.models.tags import ModelTags
@@ -96,8 +96,9 @@ class TfidfRidge(_RidgeHead):
 
 
 class EmbedRidge(_RidgeHead):
-    """Sentence embeddings (MiniLM on ONNX Runtime) + ridge regression."""
+    """Sentence embeddings (MiniLM or USE-multilingual-v3 on ONNX Runtime) + ridge regression."""
 
+    language_params = staticmethod(embedder_params)  # the embedder follows the language
     search_space: ClassVar[Space] = {"alpha": FloatRange(0.01, 100.0, log=True)}
 
     def __init__(self, embedder: str = "minilm-int8", alpha: float = 1.0) -> None:
@@ -106,7 +107,7 @@ class EmbedRidge(_RidgeHead):
 
     def __textloop_tags__(self) -> ModelTags:
         return replace(super().__textloop_tags__(), needs_embeddings=True,
-                       embedder=self.embedder)
+                       embedder=self.embedder, follows_language=True)
 
     def fit(self, X: Any, y: Sequence[Any]) -> EmbedRidge:
         self.embedder_id_ = embedder_id(self.embedder)

@@ -16,12 +16,14 @@ from textloop.models.tags import ModelTags, model_tags
 def test_each_built_in_declares_its_capabilities() -> None:
     assert model_tags(TfidfLogReg) == ModelTags(follows_language=True)
     assert model_tags(TfidfRidge) == ModelTags(task="regression")
-    assert model_tags(EmbedLogReg()) == ModelTags(needs_embeddings=True, embedder="minilm-int8")
+    assert model_tags(EmbedLogReg()) == ModelTags(needs_embeddings=True, embedder="minilm-int8",
+                                                  follows_language=True)
     assert model_tags(EmbedRidge).task == "regression" and model_tags(EmbedRidge).needs_embeddings
+    assert model_tags(EmbedRidge).follows_language and model_tags(EmbedMLP).follows_language
     mlp, regressor = model_tags(EmbedMLP), model_tags(EmbedMLPRegressor)
     assert mlp.iterative and not mlp.own_epochs and mlp.task == "classification"
     assert regressor == ModelTags(task="regression", needs_embeddings=True,
-                                  embedder="minilm-int8", iterative=True)
+                                  embedder="minilm-int8", iterative=True, follows_language=True)
 
 
 def test_the_embedder_tag_is_the_instance_s_own() -> None:

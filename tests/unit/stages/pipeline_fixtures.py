@@ -30,3 +30,23 @@ def write_dataset(path: Path, n: int = 240, seed: int = 0) -> Path:
 def released(store: Store, project: Project, tmp_path: Path) -> str:
     import_file(store, project, write_dataset(tmp_path / "data.csv"), ImportOptions())
     return create_release(store, project).id
+
+
+def project_in(language: str, tmp_path: Path) -> Project:
+    """A spam/ham project whose ``language:`` is ``language`` (its texts stay English: what
+    follows the language is only what the tag decides)."""
+    from textloop.config import Label
+    from textloop.stages.project import init_project
+
+    return init_project(tmp_path / language, labels=[Label(name="spam"), Label(name="ham")],
+                        language=language)
+
+
+def embedded_model_ids(store: Store) -> set[str]:
+    """The embedders whose vectors the store's cache holds."""
+    from sqlalchemy import select
+
+    from textloop.storage.schema import embeddings
+
+    with store.read() as conn:
+        return set(conn.execute(select(embeddings.c.model_id).distinct()).scalars())

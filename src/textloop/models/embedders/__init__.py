@@ -1,5 +1,6 @@
-"""Sentence embedders: all-MiniLM-L6-v2 on ONNX Runtime (fp32 and int8), no torch, and
-BERT / XLM-R encoders added from a local folder (``added.add_model``), built the same way.
+"""Sentence embedders on ONNX Runtime (fp32 and int8), no torch: all-MiniLM-L6-v2 (English),
+Google's USE-multilingual-v3 (``use-multilingual-v3-int8``, for other languages), and BERT /
+XLM-R encoders added from a local folder (``added.add_model``), built the same way.
 
 ``get_embedder("minilm-int8").embed(texts, cache=store.embedding_cache)`` returns
 L2-normalised float32 vectors in input order, embedding each distinct text at most once per

@@ -8,7 +8,7 @@ input order via ``Batch.rows``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,21 @@ def load_tokenizer(path: Path) -> tuple[Tokenizer, int]:
     pad_id = int((tokenizer.padding or {}).get("pad_id", 0))
     tokenizer.no_padding()
     return tokenizer, pad_id
+
+
+Tokenize = Callable[[Sequence[str]], list[list[int]]]
+"""Token ids of each text, special tokens included, truncated as the model needs."""
+
+
+def open_tokenizer(path: Path, max_tokens: int | None = None) -> tuple[Tokenize, int]:
+    """A ``tokenizers`` file as a ``Tokenize`` function and its pad id.
+
+    ``max_tokens`` truncates shorter than the file says (a cheaper variant of the model).
+    """
+    tokenizer, pad_id = load_tokenizer(path)
+    if max_tokens is not None:
+        tokenizer.enable_truncation(max_tokens)
+    return (lambda texts: tokenize(tokenizer, texts)), pad_id
 
 
 def tokenize(tokenizer: Tokenizer, texts: Sequence[str]) -> list[list[int]]:

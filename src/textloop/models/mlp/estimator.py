@@ -17,7 +17,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from textloop.errors import InvalidInputError
-from textloop.models.embedding_space import embedder_id, features, same_space
+from textloop.models.embedding_space import embedder_id, embedder_params, features, same_space
 from textloop.models.label_scoring import encode_labels, scored
 from textloop.models.mlp.losses import LOSSES, softmax
 from textloop.models.mlp.network import DTYPE, Adam, Weights, backward, forward, init_weights
@@ -43,6 +43,7 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
     scores but is not calibrated.
     """
 
+    language_params = staticmethod(embedder_params)  # the embedder follows the language
     losses: ClassVar[dict[str, Any]] = LOSSES
     search_space: ClassVar[Space] = {
         "hidden_units": IntRange(32, 512, log=True), "hidden_layers": Choice((1, 2)),
@@ -65,7 +66,8 @@ class EmbedMLP(ClassifierMixin, BaseEstimator):
         self.seed = seed
 
     def __textloop_tags__(self) -> ModelTags:
-        return ModelTags(needs_embeddings=True, embedder=self.embedder, iterative=True)
+        return ModelTags(needs_embeddings=True, embedder=self.embedder, iterative=True,
+                         follows_language=True)
 
     def fit(self, X: Any, y: Sequence[str], *, validation: Validation | None = None,
             on_epoch: EpochCallback | None = None) -> EmbedMLP:

@@ -13,15 +13,14 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from textloop.config import Project
-from textloop.models.embedders import get_embedder
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.clean.inputs import embed_texts
 from textloop.stages.label.resolution import current_labels
 from textloop.storage import Store, annotation_log, queue, records, reviews
 from textloop.types import AnnotationKind
 
 TRUSTED = ("human", "adjudicated", "review", "import")
 SYNTHETIC = AnnotationKind.SYNTHETIC.value
-EMBEDDER = "minilm-int8"
 MIN_TO_TRAIN = 10
 
 
@@ -61,15 +60,10 @@ def load_sets(store: Store, project: Project, *, include_queued: bool = False,
     generated = {rid for rid, r in resolved.items() if r.kind == SYNTHETIC}
     taken = set(labeled) | waiting | generated | undecided
     pool = sorted(rid for rid in texts if rid not in taken)
-    vectors = embed(store, [texts[r] for r in labeled + pool], progress)
+    vectors = embed_texts(store, [texts[r] for r in labeled + pool], progress,
+                          project.spec.language)
     return ActiveSets(labeled, np.array([resolved[r].label for r in labeled], dtype=object),
                       vectors[:len(labeled)], pool, vectors[len(labeled):])
-
-
-def embed(store: Store, texts: list[str], progress: Progress = NULL_PROGRESS) -> np.ndarray:
-    if not texts:
-        return np.zeros((0, get_embedder(EMBEDDER).dim), dtype=np.float32)
-    return get_embedder(EMBEDDER).embed(texts, cache=store.embedding_cache, progress=progress)
 
 
 def make_classifier() -> LogisticRegression:

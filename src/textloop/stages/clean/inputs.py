@@ -9,13 +9,12 @@ import numpy as np
 from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.models.embedders import get_embedder
+from textloop.models.embedding_space import default_embedder
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.label.resolution import labeled_records
 from textloop.stages.release.facts import label_order
 from textloop.storage import Store
 from textloop.types import LabeledRecord
-
-EMBEDDER = "minilm-int8"
 
 
 @dataclass(frozen=True)
@@ -57,14 +56,19 @@ def load_inputs(store: Store, project: Project, *, embed: bool = True,
     classes = [label for label in ordered if label in present]
     index = {label: i for i, label in enumerate(classes)}
     y = np.array([index[r.label] for r in records], dtype=np.int64)
-    vectors = embed_texts(store, [r.text for r in records], progress) if embed else None
+    vectors = (embed_texts(store, [r.text for r in records], progress, project.spec.language)
+               if embed else None)
     return CleanInputs(records, classes, y, vectors, project.spec.language)
 
 
-def embed_texts(store: Store, texts: list[str], progress: Progress = NULL_PROGRESS
-                ) -> np.ndarray:
-    """Embeddings from the store's cache; only texts never embedded before are computed."""
-    embedder = get_embedder(EMBEDDER)
+def embed_texts(store: Store, texts: list[str], progress: Progress = NULL_PROGRESS,
+                language: str | None = None) -> np.ndarray:
+    """Embeddings from the store's cache; only texts never embedded before are computed.
+
+    The embedder is the one training uses by default for the project's ``language``
+    (``models.embedding_space.default_embedder``), so the vectors are shared with it.
+    """
+    embedder = get_embedder(default_embedder(language))
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return embedder.embed(texts, cache=store.embedding_cache, progress=progress)

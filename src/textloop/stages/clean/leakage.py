@@ -42,7 +42,7 @@ def find_leakage(store: Store, options: CleanOptions, progress: Progress = NULL_
         splits += [name] * len(part)
     semantic = None
     if options.use_embeddings and texts:
-        vectors = embed_texts(store, texts, progress)
+        vectors = embed_texts(store, texts, progress, language)
         found = scan(vectors, 0, options.semantic_threshold, progress=progress)
         semantic = (found.pairs, found.pair_similarity)
     links = find_links(texts, near_threshold=options.near_threshold, semantic=semantic,

@@ -18,6 +18,7 @@ import numpy as np
 
 from textloop.config import Actions
 from textloop.errors import NotFoundError
+from textloop.models.embedding_space import default_embedder
 from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release.loader import SplitData, load_release
@@ -27,7 +28,6 @@ from textloop.strategies.drift.base import bounded
 from textloop.strategies.drift.oov import vocabulary
 
 POOL_ROWS = 5000
-DEFAULT_EMBEDDER = "minilm-int8"
 
 
 @dataclass
@@ -89,12 +89,13 @@ def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, spli
                      bands=[actions.band_for(score) for score in scores])
 
 
-def embedder_name(loaded: LoadedRun) -> str:
-    """The model's own embedder when it has one (its vectors are cached already)."""
+def embedder_name(loaded: LoadedRun, language: str | None = None) -> str:
+    """The model's own embedder when it has one (its vectors are cached already), else the
+    default for the project's ``language``."""
     tags = model_tags(loaded.model)
-    if tags.needs_embeddings:
-        return tags.embedder or DEFAULT_EMBEDDER
-    return DEFAULT_EMBEDDER
+    if tags.needs_embeddings and tags.embedder:
+        return tags.embedder
+    return default_embedder(language)
 
 
 def embed(store: Store, name: str, texts: Sequence[str],

@@ -119,7 +119,7 @@ def _sides(store: Store, loaded: LoadedRun, window: Window, reference: Reference
     texts = [str(t) for t in window.texts] if window.has_texts else None
     wanted = (any(detector_reads(short) == "vectors" for short in settings.detectors)
               or settings.neighbours > 0)
-    name = embedder_name(loaded)
+    name = embedder_name(loaded, project.spec.language)
     vectors = ref_vectors = None
     if texts is not None and wanted:
         vectors = embed(store, name, texts, progress)

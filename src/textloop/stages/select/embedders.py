@@ -1,11 +1,12 @@
-"""Inference optimisation: a run's trained head on each MiniLM variant, scored and timed.
+"""Inference optimisation: a run's trained head on each variant of its embedder, scored and timed.
 
 ``textloop evaluate RUN --compare-embedders`` answers "what do I give up for a faster or
 smaller embedder?" on the run's own evaluation split. The head is used as trained (on the
 vectors of its own embedder, int8 by default) and fed each variant's vectors: that is what a
 user who swaps the embedder at serving time gets, without retraining. The variants are the
-fp32 graph, the int8 graph (the default), and int8 with texts truncated at 128 and 64 tokens
-instead of the model's 256 (a cheap "pruned" variant: attention cost grows with length).
+fp32 graph and the int8 graph (the default) of the run's embedder, and for MiniLM int8 with
+texts truncated at 128 and 64 tokens instead of the model's 256 (a cheap "pruned" variant:
+attention cost grows with length).
 
 Per variant: accuracy and macro-F1 as ``evaluate`` computes them, agreement of predicted
 labels with the fp32 variant, single-text latency (p50/p95, embedding + head + calibration)
@@ -26,7 +27,7 @@ from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
 from textloop.models.embedders import OnnxEmbedder, get_embedder, minilm_embedder
 from textloop.models.embedders.added import FP32_SUFFIX, is_added, split_name
-from textloop.models.embedders.factory import model_file
+from textloop.models.embedders.factory import family_of, model_file
 from textloop.models.embedders.onnx_embedder import available_cores
 from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
@@ -44,11 +45,13 @@ class Variant:
     name: str
     precision: str
     max_tokens: int | None = None
+    family: str = "minilm"
+    """The embedder family (``factory.FAMILIES``): ``minilm``, ``use-multilingual-v3``."""
 
     def embedder(self) -> OnnxEmbedder:
-        """The process's shared fp32 or int8 embedder; a truncated variant gets its own."""
+        """The process's shared fp32 or int8 embedder; a truncated (MiniLM) variant gets its own."""
         if self.max_tokens is None:
-            return cast(OnnxEmbedder, get_embedder(f"minilm-{self.precision}"))
+            return cast(OnnxEmbedder, get_embedder(f"{self.family}-{self.precision}"))
         return minilm_embedder(self.precision, self.max_tokens)
 
 
@@ -57,23 +60,42 @@ VARIANTS = (Variant("fp32", "fp32"), Variant("int8", "int8"),
 REFERENCE = VARIANTS[0].name
 
 
+def variants_for(embedder: str) -> tuple[Variant, ...]:
+    """The variants of a run's embedder: its family's fp32 and int8 (and truncated MiniLM).
+
+    A head only takes vectors of the space it was trained in, so another family's variants
+    would not even have its number of dimensions.
+    """
+    family = family_of(embedder)
+    if family is None:
+        raise InvalidInputError(f"embedder {embedder!r} has no fp32 and int8 variants to compare",
+                                hint="--compare-embedders applies to the registered embedders")
+    if family == "minilm":
+        return VARIANTS
+    return (Variant("fp32", "fp32", family=family), Variant("int8", "int8", family=family))
+
+
 def compare_embedders(store: Store, loaded: LoadedRun, texts: Sequence[str],
                       y_true: Sequence[str], labels: Sequence[str], *,
-                      latency_texts: int = LATENCY_TEXTS, variants: Sequence[Variant] = VARIANTS,
+                      latency_texts: int = LATENCY_TEXTS,
+                      variants: Sequence[Variant] | None = None,
                       progress: Progress = NULL_PROGRESS) -> dict[str, Any]:
-    """The ``inference`` section of an evaluation: one row per variant, fp32 first."""
+    """The ``inference`` section of an evaluation: one row per variant (by default those of
+    the run's embedder, ``variants_for``), fp32 first."""
     model = loaded.model
     if not model_tags(model).needs_embeddings:
         raise InvalidInputError(
             f"run {loaded.run['name']} ({loaded.run['model']}) has no embedder to compare",
             hint="--compare-embedders applies to runs of embed-lr or embed-mlp")
-    if is_added(model.embedder):  # its head reads another vector space than MiniLM's
+    if is_added(model.embedder):  # its head reads another vector space than MiniLM's or USE's
         raise InvalidInputError(
             f"run {loaded.run['name']} embeds with {model.embedder!r}, an encoder added with "
-            "`textloop models add`; the compared variants are MiniLM's",
+            "`textloop models add`; the compared variants are those of textloop's own "
+            "embedders (MiniLM's, USE-multilingual-v3's)",
             hint="to see what int8 costs with it, train one run with --param "
                  f"embedder={split_name(model.embedder)[0]} and one with --param "
                  f"embedder={split_name(model.embedder)[0]}{FP32_SUFFIX}, and evaluate both")
+    variants = variants or variants_for(model.embedder)
     sample = latency_sample(texts, latency_texts)
     rows, predictions = [], []
     with progress.task(f"Comparing {len(variants)} embedders", total=len(variants)) as task:
@@ -82,7 +104,7 @@ def compare_embedders(store: Store, loaded: LoadedRun, texts: Sequence[str],
             row, predicted = _score(store, loaded, variant, embedder, texts, y_true, labels,
                                     progress)
             row |= _timing(loaded, embedder, sample)  # loads the graph if the cache had all
-            row["size_bytes"] = model_file(variant.precision).stat().st_size
+            row["size_bytes"] = model_file(variant.precision, variant.family).stat().st_size
             rows.append(row)
             predictions.append(predicted)
             task.advance()
@@ -109,7 +131,7 @@ def _score(store: Store, loaded: LoadedRun, variant: Variant, embedder: OnnxEmbe
     return ({"name": variant.name, "model_id": embedder.model_id,
              "precision": variant.precision, "max_tokens": variant.max_tokens,
              "trained_on": embedder.model_id == loaded.model.embedder_id_,
-             "file": model_file(variant.precision).name,
+             "file": model_file(variant.precision, variant.family).name,
              "accuracy": metrics["accuracy"], "macro_f1": metrics["macro_f1"]},
             proba.argmax(axis=1))
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import ConfigError, InvalidInputError
+from textloop.models.embedding_space import default_embedder
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.clean.inputs import EMBEDDER
 from textloop.stages.synthesize.gate import (
     GateResult,
     GateSettings,
@@ -74,7 +74,7 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     champion = None if options.labels else champion_f1(store, progress)
     targets = pick_targets(spec, pool.counts(), champion=champion, labels=options.labels,
                            classes=options.classes, budget=options.per_class)
-    embed = store_embedder(store, progress) if options.embeddings else None
+    embed = store_embedder(store, progress, project.spec.language) if options.embeddings else None
     flagged, disputed = untrusted_ids(store)
     seed = settings.seed if options.seed is None else options.seed
     seeds = seeds_for(spec, pool, [t.label for t in targets], embed or lexical_embedder(),
@@ -90,7 +90,8 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     notes += result.notes
     config = {"generator": generator.name, "options": settings.options,
               "template": settings.template, "seed": seed, "gate": gate.to_dict(),
-              "scorer": scorer.description, "embedder": EMBEDDER if embed else None,
+              "scorer": scorer.description,
+              "embedder": default_embedder(project.spec.language) if embed else None,
               "diversity_measure": result.diversity_measure, "notes": notes}
     with store.write() as conn:
         batch = synth.add_batch(conn, created_by=options.actor, generator=generator.name,

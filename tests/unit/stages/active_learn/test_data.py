@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.unit.stages.synthesize.batches import candidate, stored_batch
 from textloop.stages.active_learn.data import load_sets
 from textloop.stages.synthesize.decisions import decide
@@ -38,3 +40,16 @@ def test_a_tie_waiting_for_adjudication_is_not_asked_again(mixed_project) -> Non
     after = load_sets(store, project)
     assert tied not in after.pool_ids and tied not in after.labeled_ids
     assert set(after.pool_ids) == set(before.pool_ids) - {tied}
+
+
+@pytest.mark.model
+def test_a_korean_project_asks_with_multilingual_vectors(tmp_path) -> None:
+    from tests.unit.stages.pipeline_fixtures import embedded_model_ids, project_in, released
+    from textloop.storage import Store
+
+    project = project_in("ko", tmp_path)
+    with Store.for_project(project) as store:
+        released(store, project, tmp_path)
+        sets = load_sets(store, project)
+        assert sets.labeled_X.shape[1] == 512
+        assert embedded_model_ids(store) == {"use-multilingual-v3/int8-per-token-exact"}

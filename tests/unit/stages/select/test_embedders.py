@@ -92,3 +92,21 @@ def test_a_run_on_an_added_encoder_is_refused_before_feeding_it_minilm_vectors(
     with pytest.raises(InvalidInputError) as caught:
         evaluate_run(store, project, run, compare_embedders=True)
     assert "'enc'" in caught.value.message and "MiniLM" in caught.value.message
+
+
+def test_a_multilingual_run_is_compared_with_its_own_embedders_variants(tmp_path) -> None:
+    """A head on 512-dim USE vectors cannot take MiniLM's 384: its variants are USE's."""
+    from tests.unit.stages.pipeline_fixtures import project_in, released
+    from textloop.storage import Store
+
+    project = project_in("ko", tmp_path)
+    with Store.for_project(project) as store:
+        released(store, project, tmp_path)
+        run = train(store, project, model="embed-lr").run_name
+        result = evaluate_run(store, project, run, compare_embedders=True)
+    rows = {row["name"]: row for row in result.metrics["inference"]["variants"]}
+    assert list(rows) == ["fp32", "int8"]
+    assert rows["int8"]["model_id"] == "use-multilingual-v3/int8-per-token-exact"
+    assert rows["fp32"]["model_id"] == "use-multilingual-v3/fp32"
+    assert rows["int8"]["trained_on"] and rows["int8"]["macro_f1"] == result.metrics["macro_f1"]
+    assert rows["int8"]["size_bytes"] < rows["fp32"]["size_bytes"]

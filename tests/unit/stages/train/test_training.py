@@ -6,10 +6,10 @@ import time
 
 import pytest
 
-from tests.unit.stages.pipeline_fixtures import released
+from tests.unit.stages.pipeline_fixtures import embedded_model_ids, project_in, released
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.train.training import train
-from textloop.storage import annotation_log, runs
+from textloop.storage import Store, annotation_log, runs
 from textloop.storage.bundles import load_bundle
 
 
@@ -146,3 +146,19 @@ def test_the_calibration_choice_is_said_in_the_result_the_run_and_the_report(
     report = evaluate_run(store, project, result.run_name, probes=False)
     assert report.metrics["calibration"]["choice"]["sentence"] == choice
     assert 'id="calibration-choice"' in report.report_html.read_text(encoding="utf-8")
+
+
+@pytest.mark.model
+def test_a_korean_project_trains_embed_lr_on_the_multilingual_encoder(tmp_path) -> None:
+    project = project_in("ko", tmp_path)
+    with Store.for_project(project) as store:
+        released(store, project, tmp_path)
+        result = train(store, project, model="embed-lr")
+        with store.read() as conn:
+            run = runs.get(conn, result.run_name)
+        bundle = load_bundle(store.path_for(run["bundle_path"]), run["bundle_sha256"])
+        cached = embedded_model_ids(store)
+    assert run["params"]["embedder"] == "use-multilingual-v3-int8"
+    assert bundle.meta["embedder"] == "use-multilingual-v3-int8"
+    assert cached == {"use-multilingual-v3/int8-per-token-exact"}  # no MiniLM vectors
+    assert result.metrics["val/macro_f1"] > 0.8
