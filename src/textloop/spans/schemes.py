@@ -42,11 +42,13 @@ _SINGLE = {"IOBES": "S", "BILOU": "U"}
 
 
 class TagError(SpanError):
-    """A tag sequence that breaks its scheme; ``position`` is the 0-based token index."""
+    """A tag sequence that breaks its scheme; ``position`` is the 0-based token index and
+    ``sentence`` the 0-based sentence, where several were read."""
 
-    def __init__(self, message: str, fix: str, position: int) -> None:
+    def __init__(self, message: str, fix: str, position: int, sentence: int = 0) -> None:
         super().__init__(message, fix)
         self.position = position
+        self.sentence = sentence
 
 
 @dataclass(frozen=True)
@@ -93,8 +95,8 @@ def detect_scheme(sequences: Iterable[Sequence[str]]) -> Detection:
             try:
                 prefix, label = split_tag(tag)
             except SpanError as exc:
-                raise TagError(f"sentence {sentence + 1}, token {position + 1}: {exc}",
-                               exc.fix, position) from None
+                raise TagError(f"token {position + 1}: {exc}", exc.fix, position,
+                               sentence) from None
             prefixes.add(prefix)
             continues = prev_prefix in "BI" and prev_label == label
             if prefix == "I" and not continues and i_start is None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -115,7 +117,7 @@ def token_spans(draw: st.DrawFn) -> tuple[list[Span], int]:
     length = draw(st.integers(1, 15))
     cuts = sorted(draw(st.sets(st.integers(0, length), min_size=2)))
     spans = [Span(a, b, draw(st.sampled_from(["PER", "LOC", "B-X"])))
-             for a, b in zip(cuts, cuts[1:], strict=False) if draw(st.booleans())]
+             for a, b in itertools.pairwise(cuts) if draw(st.booleans())]
     return spans, length
 
 
