@@ -92,7 +92,8 @@ def located_span(text: str, start: Any, end: Any, label: Any, quoted: Any
     UTF-16 units if those do; anything else is an error.
     """
     span = span_from({"start": start, "end": end, "label": label})
-    if not isinstance(quoted, str) or text[span.start:span.end] == quoted:
+    if not isinstance(quoted, str) or (span.end <= len(text)  # slicing would clip it
+                                       and text[span.start:span.end] == quoted):
         return span, False
     try:
         converted = Span(from_utf16(text, span.start), from_utf16(text, span.end), span.label)

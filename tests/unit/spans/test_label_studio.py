@@ -75,3 +75,12 @@ def test_writer_round_trips(tmp_path: Path, utf16: bool) -> None:
     assert starts == ([3, 11, 20] if utf16 else [2, 10, 17])
     [back] = read_label_studio(path)
     assert (back.text, back.spans) == (record.text, record.spans)
+
+
+def test_utf16_offsets_past_the_code_point_end_are_converted(tmp_path: Path) -> None:
+    # Offsets 0-5 count UTF-16 units over "a🇰🇷" (3 code points); slicing the text at 0-5
+    # would clip to the whole text and wrongly pass for code points.
+    path = export(tmp_path, [{"id": 1, "data": {"text": "a🇰🇷"}, "annotations": [{"result": [
+        {"value": {"start": 0, "end": 5, "text": "a🇰🇷", "labels": ["X"]}}]}]}])
+    [record] = read_label_studio(path)
+    assert record.spans == [Span(0, 3, "X")] and record.meta["utf16"] is True
