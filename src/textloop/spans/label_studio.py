@@ -86,8 +86,10 @@ def _tasks(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise input_error(path, content.count("\n", 0, position) + 1,
                           "expected a JSON list of tasks", "export the project as JSON")
     position = _skip(content, position + 1)
+    line, counted = 1, 0  # lines are counted on from the last task, not from the start
     while position < len(content) and content[position] != "]":
-        line = content.count("\n", 0, position) + 1
+        line += content.count("\n", counted, position)
+        counted = position
         try:
             task, position = decoder.raw_decode(content, position)
         except json.JSONDecodeError as exc:
