@@ -20,6 +20,7 @@ common token (hashtags).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from textloop.spans.records import (
     Record,
     Sentence,
     input_error,
-    numbered_lines,
+    paused_gc,
+    read_text,
     records_from_tokens,
     tagged_sentences,
     write_atomically,
@@ -48,26 +50,63 @@ def read_conll(path: str | Path, *, tag_col: int = -1, scheme: str | None = None
     character-level files. Each record's meta has ``line``, ``document`` (counting
     ``-DOCSTART-`` lines), ``tokens``, ``join``, ``scheme`` and ``scheme_reason``.
     """
+    with paused_gc():
+        sentences, header = _sentences(path, tag_col)
+        join = join or header.get("join") or "space"
+        if join not in JOINS:
+            raise input_error(path, 1 if header else None, f"unknown join {join!r}",
+                              'use "space" or "none"')
+        records = list(records_from_tokens(path, sentences, scheme=scheme or header.get(
+            "scheme"), strict=strict, join=join))
+    return iter(records)
+
+
+# A run of non-blank lines: one sentence (or a few, split by -DOCSTART- lines)
+_BLOCK = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+
+
+def _sentences(path: str | Path, tag_col: int) -> tuple[list[Sentence], dict[str, Any]]:
+    """The file's sentences (line, tokens, tags, document) and its textloop header.
+
+    Blocks of non-blank lines are split in bulk; a block with a ``-DOCSTART-`` or header
+    line, or a line without a tag, goes through ``_lines``, which also names the bad line.
+    """
+    content = read_text(path)
     header: dict[str, Any] = {}
     sentences: list[Sentence] = []
+    document = 0
+    line, counted = 1, 0
+    for match in _BLOCK.finditer(content):
+        line += content.count("\n", counted, match.start())
+        counted = match.start()
+        block = match.group()
+        lines = block.split("\n")
+        if DOCSTART not in block and not (line == 1 and block.startswith(HEADER)):
+            parts = [t.split("\t") if "\t" in t else t.split() for t in lines]
+            try:
+                tags = [p[tag_col].strip() for p in parts]
+            except IndexError:
+                tags = []
+            if len(tags) == len(parts) and min(map(len, parts)) >= 2:
+                sentences.append(Sentence(line, [p[0] for p in parts], tags,
+                                          {"document": document}))
+                continue
+        document, found = _lines(path, lines, line, tag_col, document, sentences)
+        header = found or header
+    return sentences, header
+
+
+def _lines(path: str | Path, lines: list[str], first: int, tag_col: int, document: int,
+           sentences: list[Sentence]) -> tuple[int, dict[str, Any] | None]:
+    """One block line by line, appending its sentences; returns the document count and the
+    header, if the block began with one."""
+    header = None
     tokens: list[str] = []
     tags: list[str] = []
-    start = 0
-    document = 0
-    for number, line in numbered_lines(path):
-        if "\t" in line:
-            parts = line.split("\t")
-            if not line.strip():
-                parts = []
-        else:
-            parts = line.split()
-        if not parts:
-            if tokens:
-                sentences.append(Sentence(start, tokens, tags, {"document": document}))
-                tokens, tags = [], []
-            continue
-        first = parts[0]
-        if first == DOCSTART:
+    start = first
+    for number, line in enumerate(lines, first):
+        parts = line.split("\t") if "\t" in line else line.split()
+        if parts[0] == DOCSTART:
             if tokens:
                 sentences.append(Sentence(start, tokens, tags, {"document": document}))
                 tokens, tags = [], []
@@ -87,16 +126,11 @@ def read_conll(path: str | Path, *, tag_col: int = -1, scheme: str | None = None
                               "pass the tag column's index as tag_col") from None
         if not tokens:
             start = number
-        tokens.append(first)
+        tokens.append(parts[0])
         tags.append(tag)
     if tokens:
         sentences.append(Sentence(start, tokens, tags, {"document": document}))
-    join = join or header.get("join") or "space"
-    if join not in JOINS:
-        raise input_error(path, 1 if header else None, f"unknown join {join!r}",
-                          'use "space" or "none"')
-    scheme = scheme or header.get("scheme")
-    return records_from_tokens(path, sentences, scheme=scheme, strict=strict, join=join)
+    return document, header
 
 
 def _header(path: str | Path, line: str) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from textloop.spans.records import (
     input_error,
     located_span,
     public_meta,
+    read_text,
     text_of,
     write_atomically,
 )
@@ -72,14 +73,7 @@ def read_label_studio(path: str | Path, *, text_key: str = "text",
 
 def _tasks(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Each task of the exported list with the line it starts on."""
-    try:
-        content = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise input_error(path, None, f"cannot be read ({exc.strerror})",
-                          "check the path") from None
-    except UnicodeDecodeError as exc:
-        raise input_error(path, None, f"is not UTF-8 ({exc.reason})",
-                          "save the file as UTF-8") from None
+    content = read_text(path)
     decoder = json.JSONDecoder()
     position = _skip(content, 0)
     if content[position:position + 1] != "[":

@@ -8,10 +8,12 @@ formats ``tokens`` offsets, ``join`` and the ``scheme`` read with the reason it 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,6 +44,37 @@ def input_error(path: str | Path, line: int | None, message: str, hint: str
     """The error for bad content at ``path:line``, so the user can open the spot."""
     where = f"{path}, line {line}" if line is not None else str(path)
     return InvalidInputError(f"{where}: {message}", hint=hint, path=str(path), line=line)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a reader builds its records.
+
+    A million-token file makes millions of small lists, tuples and strings; none of them
+    can form a cycle, yet each allocation burst triggers collection passes over them all,
+    which cost a third of the reading time. The collector's previous state is restored.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_text(path: str | Path) -> str:
+    """A whole UTF-8 file (byte-order mark skipped, ``\r\n`` read as ``\n``), or the error
+    that names it."""
+    try:
+        with open(path, encoding="utf-8-sig", newline=None) as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read {path}: {exc.strerror}",
+                                hint="check the path") from None
+    except UnicodeDecodeError as exc:
+        raise input_error(path, None, f"is not UTF-8 ({exc.reason} at byte {exc.start})",
+                          "save the file as UTF-8") from None
 
 
 def numbered_lines(path: str | Path) -> Iterator[tuple[int, str]]:

@@ -92,6 +92,9 @@ def detect_scheme(sequences: Iterable[Sequence[str]]) -> Detection:
     for sentence, tags in enumerate(sequences):
         prev_prefix, prev_label = "O", ""
         for position, tag in enumerate(tags):
+            if tag == "O":
+                prev_prefix = "O"
+                continue
             try:
                 prefix, label = split_tag(tag)
             except SpanError as exc:

@@ -17,6 +17,7 @@ tokens that cover it and counted in an ``Alignment`` (never dropped silently).
 from __future__ import annotations
 
 import bisect
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,12 +40,9 @@ def detokenize(tokens: Sequence[str], join: str = "space") -> tuple[str, Offsets
     if join not in JOINS:
         raise SpanError(f"unknown join {join!r}", fix='use join="space" or join="none"')
     sep = " " if join == "space" else ""
-    offsets: Offsets = []
-    position = 0
-    for token in tokens:
-        offsets.append((position, position + len(token)))
-        position += len(token) + len(sep)
-    return sep.join(tokens), offsets
+    lengths = [len(token) for token in tokens]
+    starts = itertools.accumulate([n + len(sep) for n in lengths[:-1]], initial=0)
+    return sep.join(tokens), [(s, s + n) for s, n in zip(starts, lengths, strict=True)]
 
 
 def tokenize(text: str) -> Offsets:
