@@ -25,11 +25,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from textloop.processes import gc_paused
 from textloop.spans.records import (
     Record,
     Sentence,
     input_error,
-    paused_gc,
     read_text,
     records_from_tokens,
     tagged_sentences,
@@ -50,7 +50,7 @@ def read_conll(path: str | Path, *, tag_col: int = -1, scheme: str | None = None
     character-level files. Each record's meta has ``line``, ``document`` (counting
     ``-DOCSTART-`` lines), ``tokens``, ``join``, ``scheme`` and ``scheme_reason``.
     """
-    with paused_gc():
+    with gc_paused():
         sentences, header = _sentences(path, tag_col)
         join = join or header.get("join") or "space"
         if join not in JOINS:

@@ -8,12 +8,10 @@ formats ``tokens`` offsets, ``join`` and the ``scheme`` read with the reason it 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -44,23 +42,6 @@ def input_error(path: str | Path, line: int | None, message: str, hint: str
     """The error for bad content at ``path:line``, so the user can open the spot."""
     where = f"{path}, line {line}" if line is not None else str(path)
     return InvalidInputError(f"{where}: {message}", hint=hint, path=str(path), line=line)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a reader builds its records.
-
-    A million-token file makes millions of small lists, tuples and strings; none of them
-    can form a cycle, yet each allocation burst triggers collection passes over them all,
-    which cost a third of the reading time. The collector's previous state is restored.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def read_text(path: str | Path) -> str:
