@@ -6,33 +6,32 @@ between tokens (word-level corpora), ``"none"`` puts nothing (character-level co
 as Korean files with one syllable per line). Each token keeps its ``(start, end)`` code-point
 offsets in that text, so a token span maps to a character span exactly and back.
 
-Writing one from stored text, we need tokens the text never had: ``tokenize`` splits on
-whitespace and punctuation and keeps offsets. Hangul words (eojeol) stay whole, as Korean
-writes them with spaces; CJK ideographs and kana, written without spaces, are one token each;
-combining marks, variation selectors, skin-tone modifiers and ZWJ emoji sequences stay with
-the character they modify. A span that does not fall on token boundaries is widened to the
-tokens that cover it and counted in an ``Alignment`` (never dropped silently).
+Writing one from stored text, we need tokens the text never had: ``tokenize`` is the
+project's one token view of stored text (``matching.word_tokens``, which span agreement and
+span rules use too): words split from punctuation, and one token per Hangul, kana or CJK
+character (no spaces separate their words; character-level Korean NER corpora cut them so),
+combining marks and emoji modifiers kept with their character. A span that does not fall on
+token boundaries is widened to the tokens that cover it and counted in an ``Alignment``
+(never dropped silently).
 """
 
 from __future__ import annotations
 
-import bisect
 import itertools
-import unicodedata
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textloop.spans.core import Span, SpanError
+from textloop.spans.matching import MARK_CHAR, Token, covered, word_tokens
 
 JOINS = ("space", "none")
 """How token files' tokens are joined into text: one space, or nothing."""
 
-TOKENIZER = "textloop.spans.tokens.v1"
+TOKENIZER = "textloop.spans.matching.word_tokens"
 """The name recorded beside exported files whose tokens ``tokenize`` made."""
 
-Offsets = list[tuple[int, int]]
-
-_ZWJ = "\u200d"
+Offsets = list[Token]
 
 
 def detokenize(tokens: Sequence[str], join: str = "space") -> tuple[str, Offsets]:
@@ -46,60 +45,20 @@ def detokenize(tokens: Sequence[str], join: str = "space") -> tuple[str, Offsets
 
 
 def tokenize(text: str) -> Offsets:
-    """Word, punctuation and CJK-character tokens of ``text`` as code-point offsets."""
-    return _scan(text, keep_space=False, words=True)
+    """Word, punctuation and single Hangul/kana/CJK-character tokens of ``text``: the one
+    token view of stored text that agreement and rules also use (``matching.word_tokens``)."""
+    return word_tokens(text)
+
+
+# A character with what modifies it: combining marks, variation selectors, skin tones and
+# ZWJ-joined characters (an emoji sequence); a space is a character like any other.
+_CHARACTER = re.compile(rf"\s|\S(?:{MARK_CHAR}|[\ufe0f\U0001f3fb-\U0001f3ff]|\u200d\S)*")
 
 
 def char_tokens(text: str) -> Offsets:
     """One token per character (a base character with its marks), spaces included: the
     tokens of a character-level file, which reads back with ``join="none"``."""
-    return _scan(text, keep_space=True, words=False)
-
-
-def _scan(text: str, *, keep_space: bool, words: bool) -> Offsets:
-    offsets: Offsets = []
-    n = len(text)
-    i = 0
-    while i < n:
-        kind = _kind(text[i])
-        if kind == " " and not keep_space:
-            i += 1
-            continue
-        start = i
-        i += 1
-        if words and kind == "w":
-            while i < n and _kind(text[i]) in "w+":
-                i = _extend(text, i)
-        elif kind == "r" and i < n and _kind(text[i]) == "r":
-            i += 1  # a flag: two regional indicators
-        while i < n and _kind(text[i]) == "+":
-            i = _extend(text, i)
-        offsets.append((start, i))
-    return offsets
-
-
-def _extend(text: str, i: int) -> int:
-    """The index after the character at ``i`` (after the next one too when it is a ZWJ)."""
-    return i + 2 if text[i] == _ZWJ and i + 1 < len(text) else i + 1
-
-
-def _kind(ch: str) -> str:
-    """``" "`` space, ``"+"`` extends the previous character, ``"C"`` CJK, ``"w"`` word,
-    ``"r"`` regional indicator, ``"p"`` anything else (punctuation, symbols, emoji)."""
-    if ch.isspace():
-        return " "
-    code = ord(ch)
-    if ch.isalnum() or ch == "_":
-        if (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
-                or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3FFFF):
-            return "C"
-        return "w"
-    if (ch == _ZWJ or 0xFE00 <= code <= 0xFE0F or 0x1F3FB <= code <= 0x1F3FF
-            or 0xE0020 <= code <= 0xE007F or unicodedata.category(ch)[0] == "M"):
-        return "+"
-    if 0x1F1E6 <= code <= 0x1F1FF:
-        return "r"
-    return "p"
+    return [match.span() for match in _CHARACTER.finditer(text)]
 
 
 @dataclass
@@ -132,20 +91,19 @@ def to_token_spans(text: str, spans: Sequence[Span], offsets: Offsets,
                    alignment: Alignment | None = None) -> list[Span]:
     """Character spans as token spans over ``offsets``, widened where they cut a token
     (counted in ``alignment``)."""
-    starts = [start for start, _ in offsets]
-    ends = [end for _, end in offsets]
     result: list[Span] = []
     for span in spans:
-        first = bisect.bisect_right(ends, span.start)  # first token ending after the start
-        last = bisect.bisect_left(starts, span.end) - 1  # last token starting before the end
-        if first > last:
+        indices = covered(offsets, span)
+        if not indices:
             if alignment is not None:
                 alignment.dropped += 1
                 alignment.first = alignment.first or _describe(text, span, None)
             continue
-        if alignment is not None and (starts[first] != span.start or ends[last] != span.end):
+        first, last = indices[0], indices[-1]
+        if alignment is not None and (offsets[first][0] != span.start
+                                      or offsets[last][1] != span.end):
             alignment.expanded += 1
-            widened = Span(starts[first], ends[last], span.label)
+            widened = Span(offsets[first][0], offsets[last][1], span.label)
             alignment.first = alignment.first or _describe(text, span, widened)
         result.append(Span(first, last + 1, span.label))
     return result

@@ -24,7 +24,7 @@ from textloop.spans.tokens import detokenize
 
 PIECES = ["a", "Seoul", " ", "\t", "\r\n", "\n", "가", "한국어", "中", "ア", "😀", "👩\u200d💻",
           "e\u0301", "ﬁ", ",", "🇰🇷"]
-TOKENS = ["Seoul", "한국어", "中", "ア", "😀", "👩\u200d💻", "e\u0301", ",", "x_1", "🇰🇷", "3"]
+TOKENS = ["Seoul", "한", "中", "ア", "😀", "👩\u200d💻", "e\u0301", ",", "x1", "👍🏽", "3"]
 LABELS = st.sampled_from(["PER", "LOC", "장소", "B-X"])
 
 
