@@ -11,7 +11,7 @@ CoNLL keeps tokens, not the whitespace between them: the text of a sentence is i
 joined by ``join`` (one space, or nothing for character-level files). Files we write start
 with a header comment recording that rule, the scheme and where the tokens came from::
 
-    # textloop: {"join": "space", "scheme": "IOB2", "tokenizer": "textloop.spans.tokens.v1"}
+    # textloop: {"join": "space", "scheme": "IOB2", "tokenizer": "records, else ..."}
 
 and reading such a file honours it. No other line is taken for a comment: ``#`` alone is a
 common token (hashtags).
