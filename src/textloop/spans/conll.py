@@ -82,7 +82,9 @@ def _sentences(path: str | Path, tag_col: int) -> tuple[list[Sentence], dict[str
         block = match.group()
         lines = block.split("\n")
         if DOCSTART not in block and not (line == 1 and block.startswith(HEADER)):
-            parts = [t.split("\t") if "\t" in t else t.split() for t in lines]
+            parts = [t.split("\t") for t in lines]
+            if min(map(len, parts)) < 2:  # columns separated by spaces (on some lines)
+                parts = [p if len(p) > 1 else p[0].split() for p in parts]
             try:
                 tags = [p[tag_col].strip() for p in parts]
             except IndexError:

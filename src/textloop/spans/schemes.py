@@ -90,6 +90,8 @@ def detect_scheme(sequences: Iterable[Sequence[str]]) -> Detection:
     i_start: tuple[int, int] | None = None
     b_start: tuple[int, int] | None = None
     for sentence, tags in enumerate(sequences):
+        if tags.count("O") == len(tags):
+            continue
         prev_prefix, prev_label = "O", ""
         for position, tag in enumerate(tags):
             if tag == "O":
@@ -136,6 +138,8 @@ def tags_to_spans(tags: Sequence[str], scheme: str = "IOB2", *, strict: bool = T
     scheme. Lenient: conlleval's chunks, never an error for a well-formed tag.
     """
     scheme = scheme_name(scheme)
+    if tags.count("O") == len(tags):  # most sentences of a corpus have no entity at all
+        return []
     if not strict:
         return _lenient_spans(tags)
     allowed = _PREFIXES[scheme]

@@ -18,6 +18,7 @@ token boundaries is widened to the tokens that cover it and counted in an ``Alig
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,9 +40,10 @@ def detokenize(tokens: Sequence[str], join: str = "space") -> tuple[str, Offsets
     if join not in JOINS:
         raise SpanError(f"unknown join {join!r}", fix='use join="space" or join="none"')
     sep = " " if join == "space" else ""
-    lengths = [len(token) for token in tokens]
-    starts = itertools.accumulate([n + len(sep) for n in lengths[:-1]], initial=0)
-    return sep.join(tokens), [(s, s + n) for s, n in zip(starts, lengths, strict=True)]
+    lengths = list(map(len, tokens))
+    starts = list(itertools.accumulate(
+        lengths[:-1] if not sep else map((1).__add__, lengths[:-1]), initial=0))
+    return sep.join(tokens), list(zip(starts, map(operator.add, starts, lengths), strict=True))
 
 
 def tokenize(text: str) -> Offsets:
