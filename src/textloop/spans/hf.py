@@ -102,7 +102,7 @@ def write_hf(records: Iterable[Record], path: str | Path, *, scheme: str = "IOB2
     datasets = _datasets()
     alignment = Alignment()
     rows = list(tagged_sentences(path, records, scheme_name(scheme), tokenizer, alignment))
-    names = _names(rows, labels)
+    names = _names(path, rows, labels)
     index = {name: i for i, name in enumerate(names)}
     features = datasets.Features({
         "tokens": datasets.Sequence(datasets.Value("string")),
@@ -114,14 +114,14 @@ def write_hf(records: Iterable[Record], path: str | Path, *, scheme: str = "IOB2
     return alignment
 
 
-def _names(rows: Sequence[tuple[list[str], list[str]]], labels: Sequence[str] | None
-           ) -> list[str]:
+def _names(path: str | Path, rows: Sequence[tuple[list[str], list[str]]],
+           labels: Sequence[str] | None) -> list[str]:
     used = {tag for _, tags in rows for tag in tags}
     if labels is None:
         return ["O", *sorted(used - {"O"})]
     missing = used - set(labels)
     if missing:
-        raise input_error("labels", None, f"the tags {', '.join(sorted(missing))} are not in "
+        raise input_error(path, None, f"the tags {', '.join(sorted(missing))} are not in "
                           "the label list", "add them to labels=, or leave labels= out")
     return list(labels)
 
@@ -156,7 +156,7 @@ def write_token_jsonl(records: Iterable[Record], path: str | Path, *, scheme: st
     they index (pass it to ``read_token_jsonl``) and what did not align to tokens."""
     alignment = Alignment()
     rows = list(tagged_sentences(path, records, scheme_name(scheme), tokenizer, alignment))
-    names = _names(rows, labels)
+    names = _names(path, rows, labels)
     index = {name: i for i, name in enumerate(names)}
     write_atomically(path, (json.dumps({"tokens": tokens,
                                         "ner_tags": [index[t] for t in tags]},

@@ -54,6 +54,9 @@ def test_token_jsonl_round_trips_with_its_label_list(tmp_path: Path) -> None:
     assert [(r.text, r.spans) for r in back] == [(r.text, r.spans) for r in RECORDS]
     with pytest.raises(InvalidInputError, match="line 1: tag 2 is not a tag name nor an index"):
         list(read_token_jsonl(path))
+    with pytest.raises(InvalidInputError, match=r"t2.jsonl: the tags B-PER, I-LOC are not in"):
+        write_token_jsonl(RECORDS, tmp_path / "t2.jsonl", labels=["O", "B-LOC"])
+    assert not (tmp_path / "t2.jsonl").exists()
 
 
 def test_token_jsonl_with_tag_names_and_errors(tmp_path: Path) -> None:
