@@ -45,7 +45,7 @@ def read_jsonl(path: str | Path, *, text_field: str = "text", spans_field: str =
                 raise input_error(path, number, f"a span must be an object, got {item!r}",
                                   'write each span as {"start": 0, "end": 4, "label": "PER"}')
             try:
-                span, _ = located_span(text, item.get("start"), item.get("end"),
+                span = located_span(text, item.get("start"), item.get("end"),
                                        item.get("label"), item.get("text"))
             except SpanError as exc:
                 raise input_error(path, number, str(exc), exc.fix) from None

@@ -96,29 +96,48 @@ def text_of(path: str | Path, number: int, value: Any, field: str) -> str:
     return value
 
 
-def located_span(text: str, start: Any, end: Any, label: Any, quoted: Any
-                 ) -> tuple[Span, bool]:
-    """A span from a file, and whether its offsets counted UTF-16 units.
+def span_readings(text: str, start: Any, end: Any, label: Any, quoted: str
+                  ) -> tuple[Span | None, Span | None]:
+    """A quoted span's offsets read as code points and as UTF-16 units: each reading, or
+    None where it does not select the quoted text.
 
     Files written by browsers (Label Studio) may count UTF-16 units, which differ from code
-    points after any emoji outside the Basic Multilingual Plane. Where the file also quotes
-    the span's text, the offsets are read as code points if they select that text, else as
-    UTF-16 units if those do; anything else is an error.
+    points after any character outside the Basic Multilingual Plane (most emoji). Both
+    readings can select the same text at different places (``"a👩‍💻aaa"``: the last ``a`` is
+    4-5 in code points and 6-7 in UTF-16 units, and 6-7 in code points is an ``a`` too), so
+    a reader decides per file (``label_studio``), or prefers code points (``located_span``).
     """
     span = span_from({"start": start, "end": end, "label": label})
-    if not isinstance(quoted, str) or (span.end <= len(text)  # slicing would clip it
-                                       and text[span.start:span.end] == quoted):
-        return span, False
+    as_code_points = span if (span.end <= len(text)  # slicing would clip, not fail
+                              and text[span.start:span.end] == quoted) else None
     try:
-        converted = Span(from_utf16(text, span.start), from_utf16(text, span.end), span.label)
+        converted: Span | None = Span(from_utf16(text, span.start), from_utf16(text, span.end),
+                                      span.label)
     except SpanError:
         converted = None
-    if converted is not None and text[converted.start:converted.end] == quoted:
-        return converted, True
-    raise SpanError(f"span {span.start}-{span.end} ({span.label}) selects "
-                    f"{text[span.start:span.end]!r}, not the {quoted!r} the file quotes "
-                    "(in code points or UTF-16 units)",
-                    fix="export again from the tool, or correct the offsets or the text")
+    if converted is not None and text[converted.start:converted.end] != quoted:
+        converted = None
+    return as_code_points, converted
+
+
+def located_span(text: str, start: Any, end: Any, label: Any, quoted: Any) -> Span:
+    """A span from a file written by Python tools (code points), checked against the text
+    it quotes, if any; offsets that only select it as UTF-16 units are converted."""
+    if not isinstance(quoted, str):
+        return span_from({"start": start, "end": end, "label": label})
+    as_code_points, as_utf16 = span_readings(text, start, end, label, quoted)
+    found = as_code_points or as_utf16
+    if found is None:
+        raise unquoted(text, span_from({"start": start, "end": end, "label": label}), quoted)
+    return found
+
+
+def unquoted(text: str, span: Span, quoted: str) -> SpanError:
+    """The error for offsets that select something else than the text the file quotes."""
+    return SpanError(f"span {span.start}-{span.end} ({span.label}) selects "
+                     f"{text[span.start:span.end]!r}, not the {quoted!r} the file quotes "
+                     "(in code points or UTF-16 units)",
+                     fix="export again from the tool, or correct the offsets or the text")
 
 
 def checked(path: str | Path, number: int | None, text: str, spans: Sequence[Span]

@@ -34,12 +34,12 @@ def export(tmp_path: Path, tasks: list[object]) -> Path:
 
 
 def test_reads_code_point_and_utf16_offsets(tmp_path: Path) -> None:
-    path = export(tmp_path, [task(2, 5, "김민수"), task(3, 6, "김민수"),
-                             {"id": 3, "data": {"text": "unlabeled"}, "annotations": []}])
-    first, second = read_label_studio(path)
-    assert first.spans == second.spans == [Span(2, 5, "PER")]
+    unlabeled = {"id": 3, "data": {"text": "unlabeled"}, "annotations": []}
+    [first] = read_label_studio(export(tmp_path, [task(2, 5, "김민수"), unlabeled]))
+    assert first.spans == [Span(2, 5, "PER")]
     assert first.meta == {"line": 2, "task": 1, "annotation": 11, "annotator": 4}
-    assert second.meta["utf16"] is True and "utf16" not in first.meta
+    [second] = read_label_studio(export(tmp_path, [task(3, 6, "김민수")]))
+    assert second.spans == [Span(2, 5, "PER")] and second.meta["utf16"] is True
     two = task(2, 5, "김민수")
     two["annotations"].append({"id": 12, "completed_by": 5, "result": []})
     records = list(read_label_studio(export(tmp_path, [two]), all_annotations=True))
@@ -47,11 +47,35 @@ def test_reads_code_point_and_utf16_offsets(tmp_path: Path) -> None:
                                                                  (12, [])]
 
 
+def test_the_offset_unit_is_decided_per_file(tmp_path: Path) -> None:
+    # "a👩‍💻aaa": UTF-16 6-7 is code points 4-5, and code points 6-7 select an "a" too.
+    ambiguous = {"id": 5, "data": {"text": "a👩\u200d💻aaa"}, "annotations": [{"result": [
+        {"value": {"start": 6, "end": 7, "text": "a", "labels": ["X"]}}]}]}
+    path = export(tmp_path, [ambiguous])
+    assert next(read_label_studio(path)).spans == [Span(6, 7, "X")]
+    assert next(read_label_studio(path, offsets="utf16")).spans == [Span(4, 5, "X")]
+    # one span that reads only as UTF-16 settles the file, the ambiguous one included
+    path = export(tmp_path, [task(3, 6, "김민수"), ambiguous])
+    assert [r.spans for r in read_label_studio(path)] == [[Span(2, 5, "PER")],
+                                                          [Span(4, 5, "X")]]
+    mixed = export(tmp_path, [task(2, 5, "김민수"), task(3, 6, "김민수")])
+    lines = [n for n, line in enumerate(mixed.read_text("utf-8").splitlines(), 1)
+             if line == "  {"]
+    with pytest.raises(InvalidInputError, match=rf"line {lines[1]}: some spans select their "
+                       rf"text only as code points \(first at line {lines[0]}\), others"):
+        list(read_label_studio(mixed))
+    named = read_label_studio(mixed, offsets="codepoints")
+    assert next(named).spans == [Span(2, 5, "PER")]
+    with pytest.raises(InvalidInputError, match=r"span 3-6 \(PER\) selects '민수 '.*read as "
+                                                r"codepoints"):
+        next(named)
+
+
 def test_offsets_that_select_neither_way_name_the_task_line(tmp_path: Path) -> None:
     path = export(tmp_path, [task(2, 5, "김민수"), task(0, 2, "김민수")])
     second = [n for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
               if line == "  {"][1]
-    with pytest.raises(InvalidInputError, match=rf"line {second}: task 1: span 0-2 \(PER\)"):
+    with pytest.raises(InvalidInputError, match=rf"line {second}: task 1: span 0-2 \(PER\) sel"):
         list(read_label_studio(path))
 
 

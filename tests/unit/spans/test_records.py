@@ -57,8 +57,9 @@ CHAR_FORMATS: dict[str, tuple[Write, Read]] = {
     "doccano-label": (lambda r, p: write_doccano(r, p, form="label"), read_doccano),
     "doccano-entities": (lambda r, p: write_doccano(r, p, form="entities"), read_doccano),
     "label-studio": (write_label_studio, read_label_studio),
+    # a file whose every span reads both ways cannot tell its unit: name it
     "label-studio-utf16": (lambda r, p: write_label_studio(r, p, utf16=True),
-                           read_label_studio),
+                           lambda p: read_label_studio(p, offsets="utf16")),
 }
 TOKEN_FORMATS: dict[str, tuple[Write, Read]] = {
     **{f"conll-{s}": ((lambda r, p, s=s: write_conll(r, p, scheme=s)), read_conll)
