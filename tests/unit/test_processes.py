@@ -65,3 +65,22 @@ def test_the_actor_is_textloop_user_else_the_login_name(monkeypatch: pytest.Monk
 
     monkeypatch.setattr("getpass.getuser", no_user)
     assert current_actor() == "unknown"
+
+
+def test_gc_paused_pauses_and_restores_the_collector_state() -> None:
+    import gc
+
+    from textloop.processes import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("midway")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()

@@ -1,0 +1,164 @@
+"""Hugging Face token-classification data: ``tokens`` and ``ner_tags`` per sentence.
+
+From a ``datasets`` folder (``Dataset.save_to_disk``), where ``ner_tags`` is a sequence of
+``ClassLabel`` whose names are the tags, or from plain JSONL lines
+``{"tokens": [...], "ner_tags": [...]}`` whose tags are names, or integers into a label list.
+Tokens are joined into text by ``join`` like CoNLL's (see ``tokens``). The ``datasets``
+package is needed only for the folder form: ``pip install "textloop[hf]"``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from textloop.errors import MissingExtraError
+from textloop.spans.records import (
+    Record,
+    Sentence,
+    input_error,
+    json_line,
+    numbered_lines,
+    records_from_tokens,
+    tagged_sentences,
+    write_atomically,
+)
+from textloop.spans.schemes import scheme_name
+from textloop.spans.tokens import Alignment, Offsets
+
+
+def _datasets() -> Any:
+    try:
+        import datasets
+    except ImportError:
+        raise MissingExtraError("datasets", "hf",
+                                "reading or writing a Hugging Face dataset folder") from None
+    return datasets
+
+
+def read_hf(path: str | Path, *, split: str | None = None, join: str = "space",
+            scheme: str | None = None, strict: bool = True, tokens_field: str = "tokens",
+            tags_field: str = "ner_tags") -> Iterator[Record]:
+    """The records of a ``datasets`` folder (one split of a ``DatasetDict``); meta ``line``
+    is the 1-based row."""
+    datasets = _datasets()
+    try:
+        loaded = datasets.load_from_disk(str(path))
+    except FileNotFoundError as exc:
+        raise input_error(path, None, f"is not a saved dataset ({exc})",
+                          "give the folder written by save_to_disk") from None
+    if isinstance(loaded, datasets.DatasetDict):
+        if split is None and len(loaded) == 1:
+            split = next(iter(loaded))
+        if split not in loaded:
+            raise input_error(path, None, f"has splits {', '.join(loaded)}; split {split!r} "
+                              "is not one", "pass split= one of them")
+        loaded = loaded[split]
+    for field in (tokens_field, tags_field):
+        if field not in loaded.column_names:
+            raise input_error(path, None, f"has no column {field!r} (columns: "
+                              f"{', '.join(loaded.column_names)})",
+                              "pass tokens_field= and tags_field= to name them")
+    feature = loaded.features[tags_field]
+    inner = getattr(feature, "feature", None)
+    if inner is None and isinstance(feature, list) and feature:
+        inner = feature[0]
+    names = getattr(inner, "names", None)
+    rows = loaded.select_columns([tokens_field, tags_field]).to_dict()
+    sentences = [Sentence(row, list(tokens), _tag_names(path, row, tags, names, "row"), {})
+                 for row, (tokens, tags) in enumerate(
+                     zip(rows[tokens_field], rows[tags_field], strict=True), 1)]
+    return records_from_tokens(path, sentences, scheme=scheme, strict=strict, join=join,
+                               unit="row")
+
+
+def _tag_names(path: str | Path, line: int, tags: Sequence[Any], names: Sequence[str] | None,
+               unit: str) -> list[str]:
+    """Tags as names, looking integers up in ``names``."""
+    result = []
+    for tag in tags:
+        if isinstance(tag, str):
+            result.append(tag)
+        elif isinstance(tag, int) and names is not None and 0 <= tag < len(names):
+            result.append(names[tag])
+        else:
+            where = (line, f"tag {tag!r}") if unit == "line" else (None, f"row {line}: tag "
+                                                                          f"{tag!r}")
+            raise input_error(path, where[0], f"{where[1]} is not a tag name nor an index "
+                              f"into {len(names or [])} label names",
+                              "pass labels= with the tag names the integers index")
+    return result
+
+
+def write_hf(records: Iterable[Record], path: str | Path, *, scheme: str = "IOB2",
+             labels: Sequence[str] | None = None,
+             tokenizer: Callable[[str], Offsets] | None = None) -> Alignment:
+    """Save records as a ``datasets`` folder with ``tokens`` and ClassLabel ``ner_tags``.
+
+    ``labels`` fixes the tag names' order (default: ``O`` then the rest sorted).
+    """
+    datasets = _datasets()
+    alignment = Alignment()
+    rows = list(tagged_sentences(path, records, scheme_name(scheme), tokenizer, alignment))
+    names = _names(path, rows, labels)
+    index = {name: i for i, name in enumerate(names)}
+    features = datasets.Features({
+        "tokens": datasets.Sequence(datasets.Value("string")),
+        "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names))})
+    dataset = datasets.Dataset.from_dict(
+        {"tokens": [tokens for tokens, _ in rows],
+         "ner_tags": [[index[t] for t in tags] for _, tags in rows]}, features=features)
+    dataset.save_to_disk(str(path))
+    return alignment
+
+
+def _names(path: str | Path, rows: Sequence[tuple[list[str], list[str]]],
+           labels: Sequence[str] | None) -> list[str]:
+    used = {tag for _, tags in rows for tag in tags}
+    if labels is None:
+        return ["O", *sorted(used - {"O"})]
+    missing = used - set(labels)
+    if missing:
+        raise input_error(path, None, f"the tags {', '.join(sorted(missing))} are not in "
+                          "the label list", "add them to labels=, or leave labels= out")
+    return list(labels)
+
+
+def read_token_jsonl(path: str | Path, *, labels: Sequence[str] | None = None,
+                     join: str = "space", scheme: str | None = None, strict: bool = True
+                     ) -> Iterator[Record]:
+    """The records of ``{"tokens", "ner_tags"}`` JSONL; integer tags index ``labels``."""
+    sentences = []
+    for number, line in numbered_lines(path):
+        if not line.strip():
+            continue
+        value = json_line(path, number, line)
+        tokens, tags = value.get("tokens"), value.get("ner_tags")
+        if (not isinstance(tokens, list) or not isinstance(tags, list)
+                or len(tokens) != len(tags) or not tokens
+                or not all(isinstance(t, str) for t in tokens)):
+            raise input_error(path, number, '"tokens" and "ner_tags" must be lists of the same '
+                              "non-zero length, tokens strings",
+                              "give one tag per token")
+        sentences.append(Sentence(number, tokens, _tag_names(path, number, tags, labels,
+                                                             "line"), {}))
+    return records_from_tokens(path, sentences, scheme=scheme, strict=strict, join=join,
+                               unit="line")
+
+
+def write_token_jsonl(records: Iterable[Record], path: str | Path, *, scheme: str = "IOB2",
+                      labels: Sequence[str] | None = None,
+                      tokenizer: Callable[[str], Offsets] | None = None
+                      ) -> tuple[list[str], Alignment]:
+    """Write ``{"tokens", "ner_tags"}`` JSONL with integer tags; returns the label list
+    they index (pass it to ``read_token_jsonl``) and what did not align to tokens."""
+    alignment = Alignment()
+    rows = list(tagged_sentences(path, records, scheme_name(scheme), tokenizer, alignment))
+    names = _names(path, rows, labels)
+    index = {name: i for i, name in enumerate(names)}
+    write_atomically(path, (json.dumps({"tokens": tokens,
+                                        "ner_tags": [index[t] for t in tags]},
+                                       ensure_ascii=False) + "\n" for tokens, tags in rows))
+    return names, alignment
