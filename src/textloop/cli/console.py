@@ -81,7 +81,11 @@ def print_json(data: Any) -> None:
     """One JSON document on stdout, for ``--json``: what a script parses, never rich markup.
 
     Every ``--json`` command renders its result's ``to_dict()`` here so that all of them
-    share one format (indented, UTF-8 kept, paths and timestamps as strings).
+    share one format (indented, UTF-8 kept, paths as strings, NumPy numbers as numbers,
+    NaN as null: strict JSON that any parser reads).
     """
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    from textloop.jsonable import plain
+
+    sys.stdout.write(json.dumps(plain(data), indent=2, ensure_ascii=False, allow_nan=False)
+                     + "\n")
     sys.stdout.flush()
