@@ -16,7 +16,7 @@ from enum import Enum
 from pathlib import PurePath
 from typing import Any
 
-__all__ = ["plain"]
+__all__ = ["Jsonable", "plain"]
 
 
 def plain(value: Any) -> Any:
@@ -50,3 +50,18 @@ def plain(value: Any) -> Any:
     if hasattr(value, "dtype") and hasattr(value, "tolist"):  # NumPy scalar or array
         return plain(value.tolist())
     return str(value)
+
+
+class Jsonable:
+    """Mixin for a result dataclass: ``to_dict()`` is its public fields as JSON values.
+
+    The keys are the field names, so the document a script reads changes only when the
+    type does; a result with derived numbers (a property) extends ``to_dict`` with them.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``--json`` prints for this result."""
+        out: dict[str, Any] = plain(self)
+        return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -137,3 +138,16 @@ def test_help_shows_examples() -> None:
     assert "textloop crawl --sitemap" in result.output
     assert "--allow-host" in result.output and "--allow-loopback" in result.output
     assert "--allow-private" not in result.output
+
+
+def test_crawl_json_gives_the_counts_and_each_skipped_url(project: Project,
+                                                          site: LocalSite) -> None:
+    article = site.html("/article", ARTICLE_PAGE)
+    image = site.file("/logo.png", b"\x89PNG", "image/png")
+    result = _crawl(project, article, image, *_allow(site), "--json")
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.stdout)
+    assert done["pages_fetched"] == 1 and done["records_new"] == 1
+    (skipped,) = done["skipped"]
+    assert skipped["url"] == image and "image/png" in skipped["reason"]
+    assert done["skip_counts"] == {skipped["kind"]: 1}

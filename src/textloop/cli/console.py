@@ -6,8 +6,9 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import typer
 from rich.console import Console
 from rich.markup import escape as esc
 
@@ -17,10 +18,15 @@ from textloop.progress import Task
 if TYPE_CHECKING:  # rich.progress loads with the first bar, not on every start
     from rich.progress import Progress
 
-__all__ = ["RichProgress", "console", "err_console", "esc", "print_json", "render_error"]
+__all__ = ["AsJson", "RichProgress", "console", "err_console", "esc", "print_json",
+           "render_error"]
 
 console = Console(highlight=False, emoji=False)  # ":a:" in user text stays text
 err_console = Console(stderr=True, highlight=False, emoji=False)
+
+AsJson = Annotated[bool, typer.Option(
+    "--json", help="Print the result as one JSON document on stdout (messages go to stderr).")]
+"""The ``--json`` option of a command that prints a result (every one but label, serve)."""
 
 
 class RichProgress:

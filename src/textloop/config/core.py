@@ -43,6 +43,15 @@ class Project:
             return prefix + str((self.root / url[len(prefix):]).resolve())
         return url
 
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop init --json`` prints: where the project lives and what it
+        classifies (``textloop status --json`` has the counts)."""
+        return {"name": self.spec.name, "root": str(self.root),
+                "spec_path": str(self.spec_path), "store_url": self.store_url,
+                "task": self.spec.task, "language": self.spec.language,
+                "labels": [label.name for label in self.spec.labels],
+                "goal": {"metric": self.spec.goal.metric, "target": self.spec.goal.target}}
+
     def save(self) -> None:
         """Rewrite the spec (used when ``--add-labels`` extends the label set)."""
         write_spec(self.spec_path, self.spec)

@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from textloop.cli.console import RichProgress, console
+from textloop.cli.console import AsJson, RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -56,6 +56,7 @@ def crawl_command(
     allow_loopback: Annotated[bool, typer.Option(
         help="Allow every server on this machine (127.0.0.0/8, ::1), on any port.")] = False,
     allow_private: Annotated[bool, typer.Option(hidden=True)] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Fetch pages, keep their main text, and store them unlabeled with the URL as provenance.
 
@@ -78,6 +79,9 @@ def crawl_command(
     with open_store(project) as store:
         result = crawl(store, urls or [], sitemap=sitemap, options=options,
                        progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     print_crawl(result)
 
 

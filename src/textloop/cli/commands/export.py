@@ -9,7 +9,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -42,6 +42,7 @@ def mlflow(
     registered_model: Annotated[str | None, typer.Option(
         help="Also export registered versions and their aliases as versions of this MLflow "
              "model.")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Copy runs into MLflow: params, metric histories, tags, times, evaluation reports.
 
@@ -56,6 +57,9 @@ def mlflow(
         result = export_to_mlflow(store, project, run or [], tracking_uri=tracking_uri,
                                   experiment=experiment, artifact_location=artifact_location,
                                   registered_model=registered_model, progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     console.print(_runs_table(result))
     for version in result.versions:
         aliases = f" @{', @'.join(version.aliases)}" if version.aliases else ""

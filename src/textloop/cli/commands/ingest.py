@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -50,6 +50,7 @@ def import_(
     unescape_html: Annotated[bool, typer.Option(
         help="Text scraped from web pages: store <br /> as a line break and &amp;-style "
              "entities as characters (recorded with the import).")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
     from textloop.stages.ingest import ImportOptions, ReadOptions, import_file
@@ -62,6 +63,9 @@ def import_(
         read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting))
     with open_store(project) as store:
         result = import_file(store, project, file, options, RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     from textloop.tasks import task_for
 
     print_import(result, task_for(project))

@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import console, esc, print_json
+from textloop.cli.console import AsJson, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -48,6 +48,7 @@ def init(
         help="Language of the texts as a BCP 47 tag (ko, ja, en); detected at the first "
              "import when not given. Korean, Japanese, Chinese and Thai get character "
              "n-gram features.")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Create a project: textloop.yaml (the task spec) and an empty store."""
     from textloop.stages.project import init_project, parse_labels, parse_target
@@ -58,6 +59,9 @@ def init(
         goal=_goal(goal_metric, goal_target, task), task=task, target=parse_target(target),
         language=language,
         score_labels=[s.strip() for s in score_labels.split(",") if s.strip()])
+    if as_json:
+        print_json(project.to_dict())
+        return
     console.print(f"Created project [bold]{esc(project.spec.name)}[/] in {esc(str(project.root))}")
     console.print(f"  spec:  {esc(str(project.spec_path))}\n  store: {esc(project.store_url)}")
     console.print(f"Next: cd {esc(name)} && textloop import data.csv --text-col text "

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from textloop.cli.console import RichProgress, console, print_json
+from textloop.cli.console import AsJson, RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -32,6 +32,7 @@ def release(
         help="Seed of the split (default: the parent release's, else release.seed in "
              "textloop.yaml).")] = None,
     message: Annotated[str, typer.Option(help="Release notes for the dataset card.")] = "",
+    as_json: AsJson = False,
 ) -> None:
     """Freeze the labeled records into an immutable version vN (train/validation/test).
 
@@ -44,6 +45,9 @@ def release(
     with open_store(project) as store:
         info = create_release(store, project, group_field=group_col, seed=seed,
                               message=message, progress=RichProgress())
+    if as_json:
+        print_json(info.to_dict())
+        return
     print_release(info)
 
 

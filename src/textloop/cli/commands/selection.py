@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.commands.modeling import _parse_params
-from textloop.cli.console import RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -40,6 +40,7 @@ def cv(
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
                      ] = [],  # noqa: B006 - typer needs a literal default
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment.")] = 0,
+    as_json: AsJson = False,
 ) -> None:
     """Cross-validate a model on the train + validation rows: mean ± std per metric."""
     from textloop.stages.select import cross_validate
@@ -48,6 +49,9 @@ def cv(
     with open_store(project) as store:
         result = cross_validate(store, project, model=model, release=release, folds=folds,
                                 params=_parse_params(param), seed=seed, progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     console.print(f"Run [bold]{result.run_name}[/] ({result.model}) on {result.release_id}: "
                   f"{result.folds} folds over {result.n_rows:,} rows in {result.seconds:.1f}s")
     mean, std = result.summary.mean, result.summary.std
@@ -69,6 +73,7 @@ def search(
     train_final: Annotated[bool, typer.Option(help="Train a model with the best values.")
                            ] = True,
     seed: Annotated[int, typer.Option(help="Seed of the sampler and the folds.")] = 0,
+    as_json: AsJson = False,
 ) -> None:
     """Search the model's hyper-parameters (Optuna) for the goal metric, cross-validated.
 
@@ -83,6 +88,9 @@ def search(
                             budget_s=parse_budget(budget), trials=trials, folds=folds,
                             params=_parse_params(param), seed=seed, train_final=train_final,
                             progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     done = sum(t.state == "COMPLETE" for t in result.trials)
     console.print(f"Run [bold]{result.run_name}[/]: {done} trials complete, "
                   f"{len(result.trials) - done} cut by the budget, in {result.seconds:.1f}s "

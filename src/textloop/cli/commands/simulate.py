@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ def simulate_al(
     label_col: Annotated[str | None, typer.Option(help="Column with the label.")] = None,
     out: Annotated[Path, typer.Option(help="Folder for curves, figure and savings table.")
                    ] = Path("simulation"),
+    as_json: AsJson = False,
 ) -> None:
     """Simulate active learning with the file's labels as the annotator; compare strategies."""
     from textloop.stages.simulate import simulate_al as run_simulation
@@ -46,6 +47,9 @@ def simulate_al(
     result = run_simulation(data, strategies=strategy.split(","), seeds=seeds, budget=budget,
                             batch=batch, initial=initial, text_col=text_col,
                             label_col=label_col, out_dir=out, progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     _print_table(result)
     console.print(f"Files in [bold]{esc(str(result.out_dir))}[/]: curves.json, "
                   "learning_curves.png, savings.json, savings.md "

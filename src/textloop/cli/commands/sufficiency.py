@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.commands.modeling import _parse_params
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -43,6 +43,7 @@ def learning_curve(
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
                      ] = [],  # noqa: B006 - typer needs a literal default
     seed: Annotated[int, typer.Option(help="Seed of the folds and the fraction order.")] = 0,
+    as_json: AsJson = False,
 ) -> None:
     """Train on growing fractions of the train split; say what more labels would bring.
 
@@ -56,6 +57,9 @@ def learning_curve(
         result = data_sufficiency(store, project, model=model, release=release, folds=folds,
                                   fractions=_fractions(fractions), params=_parse_params(param),
                                   seed=seed, progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
     table = Table("fraction", "labels", result.answer.metric, "± std",
                   title=f"{result.model.split('.')[2]} on {result.release_id}")
     for p in result.points:

@@ -8,7 +8,7 @@ import typer
 
 from textloop.cli.choices import one_of
 from textloop.cli.commands.monitor import parse_time
-from textloop.cli.console import RichProgress, console, esc
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -37,6 +37,7 @@ def suggest(
                     "(default: monitoring.window).")] = None,
     since: Annotated[str | None, typer.Option(
         help="--from production: rows logged since a date/time or an age (24h, 7d).")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Pick the records worth labeling next and put them in the labeling queue."""
     from textloop.stages.active_learn import labeling_progress
@@ -46,13 +47,16 @@ def suggest(
         raise InvalidInputError(f"--from {source!r} is not a source",
                                 hint="use --from pool (default) or --from production")
     if source == "production":
-        _from_production(window, since, batch, overlap)
+        _from_production(window, since, batch, overlap, as_json)
         return
     project = current_project()
     with open_store(project) as store:
         result = run(store, project, strategy=strategy, batch=batch, overlap=overlap,
                      seed=seed, progress=RichProgress())
         progress = labeling_progress(store, project)
+    if as_json:
+        print_json({**result.to_dict(), "progress": progress.to_dict()})
+        return
     how = "cold start: diverse, representative records" if result.cold_start else (
         f"model trained on {result.labeled:,} labels")
     console.print(f"Queued [bold]{result.queued}[/] of {result.pool_size:,} unlabeled records "
@@ -63,7 +67,7 @@ def suggest(
 
 
 def _from_production(window: int | None, since: str | None, batch: int | None,
-                     overlap: int | None) -> None:
+                     overlap: int | None, as_json: bool) -> None:
     from textloop.stages.active_learn import KINDS, suggest_from_production
 
     project = current_project()
@@ -71,6 +75,9 @@ def _from_production(window: int | None, since: str | None, batch: int | None,
         result = suggest_from_production(store, project, last=window,
                                          since=parse_time(since, "--since"), batch=batch,
                                          overlap=overlap)
+    if as_json:
+        print_json(result.to_dict())
+        return
     kinds = ", ".join(f"{result.count(kind)} {kind}" for kind in KINDS)
     console.print(f"Queued [bold]{result.queued}[/] of {result.rows_read:,} logged "
                   f"predictions ({kinds}); {result.skipped} already queued or labeled.")

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from textloop.cli.choices import one_of
 from textloop.cli.commands.versions import actor
-from textloop.cli.console import RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -262,9 +262,10 @@ def accept(
     batch: Annotated[str, typer.Argument(help="Batch id (s2) or number.")],
     items: Annotated[list[int] | None, _ITEMS] = None,
     reason: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Accept a batch into the next release, or accept items the gate rejected."""
-    _decide(batch, "accepted", items or [], reason)
+    _decide(batch, "accepted", items or [], reason, as_json)
 
 
 @synth_app.command("reject", epilog="Examples: textloop synth reject s2 --reason 'off "
@@ -273,18 +274,23 @@ def reject(
     batch: Annotated[str, typer.Argument(help="Batch id (s2) or number.")],
     items: Annotated[list[int] | None, _ITEMS] = None,
     reason: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Hold a batch back from releases, or reject some of its items."""
-    _decide(batch, "rejected", items or [], reason)
+    _decide(batch, "rejected", items or [], reason, as_json)
 
 
-def _decide(batch: str, decision: str, items: list[int], reason: str | None) -> None:
+def _decide(batch: str, decision: str, items: list[int], reason: str | None,
+            as_json: bool = False) -> None:
     from textloop.stages.synthesize import decide
 
     project = current_project()
     who = actor()
     with open_store(project) as store:
         done = decide(store, batch, decision, actor=who, reason=reason, items=items)
+    if as_json:
+        print_json(done.to_dict())
+        return
     if items:
         said = f"Items {', '.join(map(str, items))} of {done.batch['id']} {decision}"
     else:

@@ -15,7 +15,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from textloop.cli.console import RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import RUN_HELP, VERSION_HELP, current_project, open_store
 from textloop.cli.main import app
 
@@ -38,6 +38,7 @@ def _when(seconds: float) -> str:
 @app.command(epilog="Example: textloop register tfidf-lr-3")
 def register(
     run: Annotated[str, typer.Argument(help=RUN_HELP)],
+    as_json: AsJson = False,
 ) -> None:
     """Register a run as the next model version and make it the challenger.
 
@@ -49,6 +50,9 @@ def register(
     project = current_project()
     with open_store(project) as store:
         done = register_run(store, project, run, actor=actor(), progress=RichProgress())
+    if as_json:
+        print_json(done.to_dict())
+        return
     version = done.version
     goal = project.spec.goal.metric
     value = version["metrics"].get(goal)
@@ -166,14 +170,19 @@ def promote(
 def rollback(
     reason: Annotated[str | None, typer.Option(help="Why; recorded in the alias history.")
                       ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Make the previous champion the champion again."""
     from textloop.stages.versions import rollback as roll_back
 
     project = current_project()
     with open_store(project) as store:
-        before, after = roll_back(store, actor=actor(), reason=reason)
-    console.print(f"Champion: {_ver(after)} (rolled back from {_ver(before)})")
+        done = roll_back(store, actor=actor(), reason=reason)
+    if as_json:
+        print_json(done.to_dict())
+        return
+    console.print(f"Champion: {_ver(done.champion)} (rolled back from "
+                  f"{_ver(done.rolled_back_from)})")
 
 
 @app.command(epilog="Example: textloop lineage champion --ids")

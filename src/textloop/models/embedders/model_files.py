@@ -25,6 +25,7 @@ from typing import Any
 
 from textloop.artifacts import MANIFEST, atomic_dir, verify_manifest, write_manifest
 from textloop.errors import ExternalServiceError, IntegrityError, NotFoundError
+from textloop.jsonable import Jsonable
 from textloop.models.embedders.build import build_model_files
 from textloop.models.embedders.use_build import build_use_files
 from textloop.progress import NULL_PROGRESS, Progress
@@ -163,7 +164,7 @@ def ensure_model(progress: Progress = NULL_PROGRESS,
 
 
 @dataclass(frozen=True, slots=True)
-class Installed:
+class Installed(Jsonable):
     folder: Path
     built: bool
     """False when a verified copy was already cached and nothing was done."""

@@ -80,8 +80,10 @@ class ProductionSuggestResult:
         return sum(pick.kind == kind for pick in self.picks)
 
     def to_dict(self) -> dict[str, Any]:
-        """The rows read and queued (with why each was picked), JSON-ready."""
-        return {**plain(self), "queued": self.queued}
+        """The rows read and queued (with why each was picked), and how many were queued for
+        each kind, JSON-ready."""
+        return {**plain(self), "queued": self.queued,
+                "counts": {kind: self.count(kind) for kind in KINDS}}
 
 
 def suggest_from_production(store: Store, project: Project, *, last: int | None = None,

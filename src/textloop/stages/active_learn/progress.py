@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textloop.config import Project
+from textloop.jsonable import Jsonable
 from textloop.measures.learning_curve import estimate_labels_needed
 from textloop.storage import Store, annotation_log, rounds
 from textloop.strategies.stopping import THRESHOLD, WINDOW
 
 
 @dataclass(frozen=True)
-class LabelingProgress:
+class LabelingProgress(Jsonable):
     labeled: int
     """Records people have answered or decided, ties waiting for adjudication included: a
     count that dropped when an annotator's answer made a tie would tell them that someone
@@ -35,6 +37,9 @@ class LabelingProgress:
         if self.score is not None and self.goal_target:
             return min(1.0, self.score / self.goal_target)
         return 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**super().to_dict(), "fraction": self.fraction}
 
 
 def labeling_progress(store: Store, project: Project) -> LabelingProgress:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
+from textloop.jsonable import Jsonable
 from textloop.stages.crawl.skips import SkippedUrl
 
 
 @dataclass
-class CrawlResult:
+class CrawlResult(Jsonable):
     import_id: int
     source: str
     pages_fetched: int = 0
@@ -22,3 +24,7 @@ class CrawlResult:
     def skip_counts(self) -> Counter[str]:
         """How many URLs were skipped for each kind of reason."""
         return Counter(s.kind.value for s in self.skipped)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The counts, every skipped URL with its reason, and skips per kind of reason."""
+        return {**super().to_dict(), "skip_counts": dict(self.skip_counts())}

@@ -17,6 +17,7 @@ from pathlib import Path
 from textloop.artifacts import sha256_file
 from textloop.config import SPEC_FILE, Label
 from textloop.errors import ConflictError, IntegrityError
+from textloop.jsonable import Jsonable
 from textloop.languages import words_are_units
 from textloop.models.tfidf import describe_for_language
 from textloop.progress import NULL_PROGRESS, Progress
@@ -64,7 +65,7 @@ class ModelOutcome:
 
 
 @dataclass
-class DemoSummary:
+class DemoSummary(Jsonable):
     project_root: Path
     data_path: Path
     rows_read: int

@@ -22,6 +22,7 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import ExternalServiceError, InvalidInputError, MissingExtraError
+from textloop.jsonable import Jsonable
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.storage import Store, model_versions, runs
 from textloop.storage.refs import resolve_run
@@ -53,7 +54,7 @@ class ExportedVersion:
 
 
 @dataclass
-class MlflowExport:
+class MlflowExport(Jsonable):
     tracking_uri: str
     experiment: str
     experiment_id: str

@@ -28,6 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.jsonable import Jsonable
 from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
@@ -68,7 +69,7 @@ class CVSummary:
 
 
 @dataclass
-class CVResult:
+class CVResult(Jsonable):
     run_name: str
     model: str
     release_id: str
@@ -77,6 +78,10 @@ class CVResult:
     summary: CVSummary
     params: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run, each fold's scores, and their mean and standard deviation per metric."""
+        return {**super().to_dict(), "mean": self.summary.mean, "std": self.summary.std}
 
 
 def metric_keys(project: Project) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, MissingExtraError
+from textloop.jsonable import Jsonable
 from textloop.models.search_space import Choice, FloatRange, Space, space_json, space_of
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import load_release
@@ -57,7 +58,7 @@ class TrialRecord:
 
 
 @dataclass
-class SearchResult:
+class SearchResult(Jsonable):
     run_name: str
     model: str
     release_id: str
@@ -70,6 +71,11 @@ class SearchResult:
     seconds: float
     """Time spent searching, without the final training."""
     final: TrainResult | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every trial, the best values, and the final run as ``train --json`` prints it."""
+        return {**super().to_dict(),
+                "final": None if self.final is None else self.final.to_dict()}
 
 
 def load_optuna() -> Any:

@@ -19,6 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from textloop.errors import InvalidInputError
+from textloop.jsonable import Jsonable
 from textloop.models.embedders import Embedder, EmbeddingCache, get_embedder
 from textloop.progress import NULL_PROGRESS, Progress, Task
 from textloop.stages.simulate.data import read_labeled
@@ -41,7 +42,7 @@ DEFAULT_STRATEGIES = ("random", "default")
 
 
 @dataclass
-class SimulationResult:
+class SimulationResult(Jsonable):
     out_dir: Path
     curves_json: Path
     figure_png: Path

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from textloop.errors import InvalidInputError
+from textloop.jsonable import Jsonable
 from textloop.stages.release.synthetic import GENERATOR_KEY
 from textloop.storage import Store, annotation_log, jsoncol, records, reviews, synth
 from textloop.texts import content_hash, normalize_text, record_id
@@ -31,7 +32,7 @@ SYNTHETIC = SourceKind.SYNTHETIC.value
 
 
 @dataclass(frozen=True)
-class Decided:
+class Decided(Jsonable):
     batch: dict[str, Any]
     added: int
     """Items that became labeled records now."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError
@@ -141,7 +141,19 @@ def measure_latency(store: Store, run_ref: str, texts: Sequence[str]) -> dict[st
     return single_text_latency(loaded.served, texts)
 
 
-def rollback(store: Store, *, actor: str, reason: str | None = None) -> tuple[int, int]:
+class Rollback(NamedTuple):
+    """A rollback: the champion it undid and the one it restored (a pair, ``(from, to)``)."""
+
+    rolled_back_from: int
+    champion: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop rollback --json`` prints: both versions by name (m3)."""
+        return {"champion": version_name(self.champion),
+                "rolled_back_from": version_name(self.rolled_back_from)}
+
+
+def rollback(store: Store, *, actor: str, reason: str | None = None) -> Rollback:
     """Point ``champion`` back at the champion before the current one; (from, to).
 
     The champion history is replayed as a stack (a promotion pushes, a rollback pops), so
@@ -159,4 +171,4 @@ def rollback(store: Store, *, actor: str, reason: str | None = None) -> tuple[in
                                 hint="see the alias history with `textloop versions --history`")
         model_versions.move_alias(conn, CHAMPION, stack[-2], action="rollback", actor=actor,
                             reason=reason)
-    return stack[-1], stack[-2]
+    return Rollback(stack[-1], stack[-2])

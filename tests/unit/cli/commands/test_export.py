@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.cli.main import app
 from textloop.stages.export.mlflow import mlflow_client
@@ -52,3 +53,15 @@ def test_an_unknown_run_or_a_store_mlflow_cannot_open_is_an_error_not_a_tracebac
     assert refused.exit_code == 9, refused.output
     assert "MLflow at notascheme://somewhere failed" in refused.output
     assert "Traceback" not in refused.output and "export again" in refused.output
+
+
+def test_export_json_names_each_run_and_the_experiment(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    run = train(store, project).run_name
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    done = json_of(invoke(project, run, "--experiment", "spam", "--artifact-location",
+                          str(tmp_path / "artifacts"), "--json", uri=uri))
+    assert done["experiment"] == "spam" and done["tracking_uri"] == uri
+    (exported,) = done["runs"]
+    assert exported["name"] == run and exported["created"] is True
+    assert exported["metrics_added"] > 0 and done["versions"] == []

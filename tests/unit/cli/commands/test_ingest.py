@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.stages.ingest.support import counts, texts
 from textloop.cli.commands.ingest import parse_label_map
 from textloop.cli.main import app
@@ -149,3 +150,15 @@ def test_init_refuses_a_language_that_is_not_a_tag(tmp_path, monkeypatch) -> Non
     assert "key `language`: not a BCP 47 language tag" in result.output
     assert "ko, ja, en" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "reviews" / "textloop.yaml").exists()
+
+
+def test_import_json_gives_the_counts_and_labels(project, store, tmp_path) -> None:
+    data = tmp_path / "sms.csv"
+    data.write_text("text,label\nwin cash now,spam\nlunch at noon?,ham\nwin cash now,spam\n"
+                    "see you,\n")
+    done = json_of(invoke(project, str(data), "--text-col", "text", "--label-col", "label",
+                          "--json"))
+    assert done["rows_read"] == 4 and done["records_new"] == 3
+    assert done["labels"] == {"spam": 2, "ham": 1} and done["rows_unlabeled"] == 1
+    assert done["repeated_texts"] == 1 and done["source"].endswith("sms.csv")
+    assert isinstance(done["seconds"], float) and done["report_path"] is None

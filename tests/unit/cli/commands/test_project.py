@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.cli.main import app
 from textloop.config import load_spec
@@ -153,3 +154,14 @@ def test_status_json_is_one_document_with_the_tables_facts(project, store, tmp_p
     assert [(r["name"], r["status"]) for r in info["runs"]] == [(run, "finished")]
     assert "val/macro_f1" in info["runs"][0]["metrics"]
     assert info["goal"]["metric"] == project.spec.goal.metric
+
+
+def test_init_json_says_where_the_project_lives(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    made = json_of(runner.invoke(app, ["init", "spam-filter", "--labels", "spam,ham",
+                                       "--json"]))
+    assert made["name"] == "spam-filter" and made["labels"] == ["spam", "ham"]
+    assert made["root"] == str(tmp_path / "spam-filter")
+    assert made["spec_path"] == str(tmp_path / "spam-filter" / "textloop.yaml")
+    assert made["task"] == "classification" and made["goal"]["metric"] == "macro_f1"
+    assert load_spec(tmp_path / "spam-filter" / "textloop.yaml").name == "spam-filter"

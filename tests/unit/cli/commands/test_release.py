@@ -6,6 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from textloop.cli.main import app
 
 runner = CliRunner()
@@ -92,3 +93,16 @@ def test_releases_json_of_a_project_without_releases_is_an_empty_list(project) -
     result = runner.invoke(app, ["--project", str(project.root), "releases", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
+
+
+def test_release_json_gives_the_counts_settings_and_path(project, tmp_path) -> None:
+    _import(project, tmp_path)
+    info = json_of(runner.invoke(app, ["--project", str(project.root), "release",
+                                       "--group-col", "video", "--seed", "5", "--json"]))
+    assert info["id"] == "v1" and info["rows"] == 30 and info["parent"] is None
+    assert sum(info["counts"].values()) == 30
+    assert info["label_counts"]["spam"]["train"] + info["label_counts"]["spam"]["test"] \
+        + info["label_counts"]["spam"]["validation"] == 15
+    assert info["settings"]["group_field"][0] == "video"  # [value, where it came from]
+    assert info["settings"]["seed"][0] == 5
+    assert info["path"] == str(project.root / ".textloop" / "releases" / "v1")

@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.stages.selection_fixtures import noisy_release
 from textloop.cli.commands.selection import parse_budget
 from textloop.cli.main import app
@@ -80,3 +81,16 @@ def test_runs_of_two_releases_say_their_scores_are_not_comparable(project, store
     assert "scores come from" not in one
     status = " ".join(invoke(project, "status").output.split())
     assert "scores come from 2 releases (v1, v2)" in status
+
+
+def test_cv_and_search_json_print_the_scores_and_trials(project, store, tmp_path) -> None:
+    noisy_release(store, project, tmp_path)
+    cv = json_of(invoke(project, "cv", "--folds", "3", "--json"))
+    assert cv["run_name"] == "cv-tfidf-lr-1" and cv["folds"] == 3
+    assert len(cv["summary"]["per_fold"]) == 3
+    assert isinstance(cv["mean"]["macro_f1"], float) and cv["std"]["macro_f1"] >= 0
+    found = json_of(invoke(project, "search", "--trials", "2", "--folds", "3", "--budget",
+                           "10m", "--no-train-final", "--json"))
+    assert found["run_name"] == "search-tfidf-lr-2" and len(found["trials"]) == 2
+    assert found["metric"] == "macro_f1" and found["final"] is None
+    assert found["best_value"] == max(t["value"] for t in found["trials"])

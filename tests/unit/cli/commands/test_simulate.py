@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.stages.simulate.fakes import WordHashEmbedder, topic_rows
 from textloop.cli.main import app
 
@@ -50,3 +51,15 @@ def test_bad_arguments_are_clean_errors(topics: Path, tmp_path: Path) -> None:
                                   "--out", str(tmp_path / "x")])
     assert too_big.exit_code == 2 and "Hint:" in too_big.output
     assert "Traceback" not in too_big.output
+
+
+def test_simulate_al_json_gives_the_savings_rows_and_files(topics: Path,
+                                                           tmp_path: Path) -> None:
+    done = json_of(runner.invoke(app, ["simulate-al", str(topics), "--strategy", "margin",
+                                       "--seeds", "2", "--budget", "40", "--batch", "10",
+                                       "--text-col", "body", "--label-col", "topic",
+                                       "--out", str(tmp_path / "sim"), "--json"]))
+    assert [row["strategy"] for row in done["rows"]] == ["random", "margin"]
+    assert {reach["level"] for reach in done["rows"][1]["reaches"]} == {0.95, 0.98}
+    assert done["budget"] == 40 and done["verdict"]
+    assert done["savings_json"] == str(tmp_path / "sim" / "savings.json")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from textloop.cli.main import app
 from textloop.stages.ingest import ImportOptions, import_file
 
@@ -43,3 +44,29 @@ def test_suggest_from_production_queues_logged_rows_and_show_says_why(project, s
             "predicted 'spam')" in " ".join(shown.output.split()))
     unknown = runner.invoke(app, [*root, "suggest", "--from", "elsewhere"])
     assert unknown.exit_code == 2 and "--from production" in unknown.output
+
+
+def test_suggest_json_gives_the_queued_ids_and_the_progress(project, store, tmp_path) -> None:
+    data = tmp_path / "pool.csv"
+    data.write_text("text\n" + "\n".join(f"message {i} about lunch" for i in range(40)) + "\n")
+    import_file(store, project, data, ImportOptions())
+    found = json_of(CliRunner().invoke(app, ["--project", str(project.root), "suggest",
+                                             "--batch", "7", "--json"]))
+    assert found["queued"] == 7 and len(found["record_ids"]) == 7
+    assert found["pool_size"] == 40 and found["cold_start"] is True
+    assert found["progress"]["labeled"] == 0 and found["progress"]["goal_metric"] == "macro_f1"
+
+
+def test_suggest_from_production_json_names_each_pick_and_why(project, store,
+                                                              tmp_path) -> None:
+    from tests.unit.stages.active_learn.test_production import TRAFFIC, logged
+    from tests.unit.stages.pipeline_fixtures import released
+
+    released(store, project, tmp_path)
+    logged(store, TRAFFIC, feedback={"r-wrong": "ham"})
+    found = json_of(CliRunner().invoke(app, ["--project", str(project.root), "suggest",
+                                             "--from", "production", "--batch", "2", "--json"]))
+    assert found["queued"] == 2 and found["rows_read"] == 5
+    assert found["counts"] == {"disputed": 1, "drifted": 0, "uncertain": 1}
+    disputed = next(p for p in found["picks"] if p["kind"] == "disputed")
+    assert disputed["request_id"] == "r-wrong" and "disputed" in disputed["reasons"]

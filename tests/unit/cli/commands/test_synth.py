@@ -7,6 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.cli.console import console
 from textloop.cli.main import app
@@ -151,3 +152,13 @@ def test_list_json_gives_each_batch_its_counts_and_decision(project_v1) -> None:
     accepted = sum(c["accepted"] for c in batch["counts"].values())
     row = next(line for line in invoke(project_v1, "list").output.splitlines() if "s1" in line)
     assert f"│ {accepted} " in row
+
+
+def test_accept_and_reject_json_give_the_batch_and_the_records_moved(project_v1) -> None:
+    assert invoke(project_v1, *FAST).exit_code == 0
+    accepted = json_of(invoke(project_v1, "accept", "s1", "--json"))
+    assert accepted["batch"]["id"] == "s1" and accepted["batch"]["decision"] == "accepted"
+    assert accepted["added"] > 0 and accepted["removed"] == 0
+    rejected = json_of(invoke(project_v1, "reject", "s1", "--reason", "off tone", "--json"))
+    assert rejected["batch"]["decision"] == "held_back"  # rejected after it was accepted
+    assert rejected["removed"] == accepted["added"] and rejected["added"] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.selection_fixtures import noisy_release
 from textloop.cli.main import app
@@ -152,3 +153,20 @@ def test_lineage_json_names_the_run_release_and_row_ids(project, store, tmp_path
     assert {r["label"] for r in found["row_ids"]} <= {"spam", "ham"}
     assert found["release_card"].startswith(found["release_path"])
     assert json.loads(invoke(project, "lineage", "m1", "--json").stdout)["row_ids"] is None
+
+
+def test_register_and_rollback_json(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    set_policy(project, min_uplift=-1.0)
+    first = train(store, project, params={"C": 1.0}).run_name
+    registered = json_of(invoke(project, "register", first, "--json"))
+    assert registered["version"]["name"] == "m1" and registered["version"]["run_name"] == first
+    assert registered["evaluated_now"] is True and registered["card_path"].endswith(".md")
+    assert "macro_f1" in registered["version"]["metrics"]
+    invoke(project, "promote", "m1")
+    invoke(project, "register", train(store, project, params={"C": 8.0}).run_name)
+    invoke(project, "promote", "m2")
+    rolled = json_of(invoke(project, "rollback", "--json"))
+    assert rolled == {"champion": "m1", "rolled_back_from": "m2"}
+    again = invoke(project, "rollback", "--json")
+    assert again.exit_code == 4 and again.stdout == "" and "no previous champion" in again.stderr

@@ -19,6 +19,7 @@ import numpy as np
 
 from textloop import __version__
 from textloop.config import Project
+from textloop.jsonable import Jsonable
 from textloop.measures.learning_curve import power_law
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.sufficiency import SufficiencyFigure, write_sufficiency_figure
@@ -32,7 +33,7 @@ from textloop.tasks import require_verb
 
 
 @dataclass
-class SufficiencyResult:
+class SufficiencyResult(Jsonable):
     model: str
     release_id: str
     folds: int
