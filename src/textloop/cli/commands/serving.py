@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from textloop.cli.console import console, esc, print_json
+from textloop.cli.console import AsJson, console, esc, print_json
 from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.main import app
 
@@ -50,9 +50,22 @@ def serve(
     run_server(project, config, sock)
 
 
-keys_app = typer.Typer(help="API keys of the inference server: shown once, stored hashed.",
-                       no_args_is_help=True)
-app.add_typer(keys_app, name="keys", help="Create, list and revoke API keys for textloop serve.")
+keys_app = typer.Typer(help="API keys of the inference server: shown once, stored hashed.")
+app.add_typer(keys_app, name="keys",
+              help="List the API keys of textloop serve; create and revoke them.")
+
+_KEYS_EPILOG = """Examples:\n
+  textloop keys\n
+  textloop keys create billing-app --rate 100/s\n
+  textloop keys revoke billing-app"""
+
+
+@keys_app.callback(invoke_without_command=True, epilog=_KEYS_EPILOG)
+def keys(ctx: typer.Context, as_json: AsJson = False) -> None:
+    """Show every key with its scopes, rate limit and whether it is active (never the key
+    itself)."""
+    if ctx.invoked_subcommand is None:
+        _list(as_json)
 
 
 @keys_app.command("create", epilog="Examples:\n\n  textloop keys create billing-app --rate "
@@ -63,25 +76,32 @@ def create(name: Annotated[str, typer.Argument(help="Letters, digits, '.', '_' o
                                                          "(default: none).")] = None,
            scope: Annotated[str | None, typer.Option(
                help="classify (the default): predictions only; feedback: predictions and "
-                    "feedback (true labels that reach the next release).")] = None) -> None:
+                    "feedback (true labels that reach the next release).")] = None,
+           as_json: AsJson = False) -> None:
     """Create a key and print it once; from now on the server demands a key."""
     from textloop.stages.serving import api_keys
 
     with open_store(current_project()) as store:
         scope = scope or api_keys.DEFAULT_SCOPE  # the stage's default, read when it runs
         key = api_keys.create_key(store, name, rate, scope=scope)
+        created = api_keys.get_key(store, name)
+    if as_json:  # the key itself, once, beside what `textloop keys --json` shows of it
+        print_json({**(created.to_dict() if created else {"name": name}), "key": key})
+        return
     console.print(f"API key for [bold]{esc(name)}[/] ({', '.join(api_keys.SCOPES[scope])}; "
                   "shown only now; it is stored hashed):")
     console.print(f"  {esc(key)}", soft_wrap=True)
     console.print("Send it as `Authorization: Bearer KEY` or `X-API-Key: KEY`.")
 
 
-@keys_app.command("list", epilog="Example: textloop keys list")
-def list_(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the keys as JSON.")] = False,
-) -> None:
+@keys_app.command("list", epilog="Example: textloop keys list (the same as textloop keys)")
+def list_(as_json: AsJson = False) -> None:
     """Show every key with its scopes, rate limit and whether it is active (never the key
     itself)."""
+    _list(as_json)
+
+
+def _list(as_json: bool) -> None:
     from textloop.stages.serving import api_keys
 
     with open_store(current_project()) as store:
@@ -101,11 +121,16 @@ def list_(
 
 
 @keys_app.command("revoke", epilog="Example: textloop keys revoke billing-app")
-def revoke(name: Annotated[str, typer.Argument(help="The key to revoke.")]) -> None:
+def revoke(name: Annotated[str, typer.Argument(help="The key to revoke.")],
+           as_json: AsJson = False) -> None:
     """Stop a key: running servers refuse it within a few seconds, without a restart."""
     from textloop.stages.serving import api_keys
 
     with open_store(current_project()) as store:
         api_keys.revoke_key(store, name)
+        revoked = api_keys.get_key(store, name)
+    if as_json and revoked is not None:
+        print_json(revoked.to_dict())
+        return
     console.print(f"Revoked [bold]{esc(name)}[/]; servers refuse it from their next key "
                   "refresh (serving.poll_seconds).")

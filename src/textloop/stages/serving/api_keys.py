@@ -101,6 +101,12 @@ def list_keys(store: Store) -> list[ApiKey]:
         return [_to_key(row) for row in api_keys.list_all(conn)]
 
 
+def get_key(store: Store, name: str) -> ApiKey | None:
+    with store.read() as conn:
+        row = api_keys.get(conn, name)
+    return None if row is None else _to_key(row)
+
+
 def revoke_key(store: Store, name: str) -> None:
     with store.write() as conn:
         row = api_keys.get(conn, name)

@@ -6,6 +6,7 @@ import re
 
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from textloop.cli.main import app
 from textloop.stages.label.annotators import authenticate
 from textloop.storage import annotators as table
@@ -100,3 +101,39 @@ def test_list_json_gives_each_account_its_role_and_status(project, store) -> Non
         {"name": "alice", "role": "annotator", "status": "revoked"},
         {"name": "judge", "role": "admin", "status": "active"}]
     assert token not in listed.stdout
+
+
+def test_annotators_alone_lists_the_accounts_as_annotators_list_does(project, store) -> None:
+    """The plural noun lists, as ``textloop releases`` and ``runs`` do; ``list`` stays."""
+    assert "No annotators yet" in run(project).output
+    run(project, "add", "alice")
+    plain, listed = run(project), run(project, "list")
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout == listed.stdout and "alice" in plain.stdout
+    assert json_of(run(project, "--json")) == json_of(run(project, "list", "--json")) == [
+        {"name": "alice", "role": "annotator", "status": "active"}]
+    help_text = runner.invoke(app, ["annotators", "--help"], terminal_width=200).output
+    assert "textloop annotators add alice" in help_text and "reset" in help_text
+
+
+def test_add_reset_and_revoke_json_give_the_account_and_the_token_once(project,
+                                                                        store) -> None:
+    added = json_of(run(project, "add", "alice", "--role", "adjudicator", "--json"))
+    assert added["name"] == "alice" and added["role"] == "adjudicator"
+    assert added["status"] == "active"
+    assert added["login_link"] == (f"http://127.0.0.1:8000/login?name=alice"
+                                   f"#token={added['token']}")
+    assert authenticate(store, "alice", added["token"]) is not None
+    revoked = json_of(run(project, "revoke", "alice", "--json"))
+    assert revoked == {"name": "alice", "role": "adjudicator", "status": "revoked"}
+    reset = json_of(run(project, "reset", "alice", "--json"))
+    assert reset["status"] == "active" and reset["token"] != added["token"]
+    assert authenticate(store, "alice", reset["token"]) is not None
+    assert authenticate(store, "alice", added["token"]) is None
+
+
+def test_a_mistake_under_json_is_the_usual_error_on_stderr(project, store) -> None:
+    run(project, "add", "alice")
+    again = run(project, "add", "alice", "--json")
+    assert again.exit_code == 4 and again.stdout == ""
+    assert "Error:" in again.stderr and "already exists" in again.stderr

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.models.embedders import conftest as model_fixtures
 from tests.unit.models.embedders.model_folders import bert_folder, xlmr_folder
 from tests.unit.stages.pipeline_fixtures import released
@@ -198,3 +199,26 @@ def test_an_added_encoder_trains_embed_lr_and_serves_predictions(
     stale = runner.invoke(app, ["--project", str(project.root), "predict", "embed-lr-1", "hi"])
     assert stale.exit_code == IntegrityError.exit_code
     assert "retrain it" in stale.output
+
+
+def test_models_alone_lists_the_cache_as_models_list_does(private_cache: Path) -> None:
+    """The plural noun lists, as ``textloop releases`` and ``runs`` do; ``list`` stays."""
+    alone, listed = runner.invoke(app, ["models"]), runner.invoke(app, ["models", "list"])
+    assert alone.exit_code == 0, alone.output
+    assert alone.stdout == listed.stdout and "textloop models download" in alone.stdout
+    assert json_of(runner.invoke(app, ["models", "--json"])) == []
+    assert "textloop models download" in runner.invoke(app, ["models", "--help"]).output
+
+
+@pytest.mark.model
+def test_models_alone_json_is_the_list_json(minilm_dir: Path, copied_model: Path) -> None:
+    listed = json_of(runner.invoke(app, ["models", "--json"]))
+    assert listed == json_of(runner.invoke(app, ["models", "list", "--json"]))
+    assert listed[0]["name"] == "all-MiniLM-L6-v2" and listed[0]["verified"] is True
+
+
+@pytest.mark.model
+def test_download_json_says_where_and_whether_it_built(minilm_dir: Path,
+                                                      copied_model: Path) -> None:
+    done = json_of(runner.invoke(app, ["models", "download", "--json"]))
+    assert done == {"folder": str(copied_model), "built": False}

@@ -15,6 +15,7 @@ import httpx
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from tests.unit.cli.json_output import json_of
 from tests.unit.server.fixtures import SPAM, wait_until, with_champion
 from textloop.cli.main import app
 from textloop.stages.serving import api_keys
@@ -134,3 +135,32 @@ def test_keys_list_json_names_scopes_rate_and_status_never_the_secret(project, s
     assert invoke(project, "keys", "revoke", "billing").exit_code == 0
     after = json.loads(invoke(project, "keys", "list", "--json").stdout)
     assert {row["status"] for row in after} == {"revoked"}
+
+
+def test_keys_alone_lists_the_keys_as_keys_list_does(project, store) -> None:
+    """The plural noun lists, as ``textloop releases`` and ``runs`` do; ``list`` stays."""
+    assert "No API keys yet" in invoke(project, "keys").output
+    invoke(project, "keys", "create", "billing", "--rate", "100/s")
+    plain, listed = invoke(project, "keys"), invoke(project, "keys", "list")
+    assert plain.exit_code == 0, plain.output
+    assert plain.stdout == listed.stdout and "billing" in plain.stdout
+    rows = json_of(invoke(project, "keys", "--json"))
+    assert rows == json_of(invoke(project, "keys", "list", "--json"))
+    assert [row["name"] for row in rows] == ["billing"]
+    assert "textloop keys create" in invoke(project, "keys", "--help").output
+
+
+def test_keys_create_and_revoke_json_give_the_key_once_and_its_state(project, store) -> None:
+    created = json_of(invoke(project, "keys", "create", "writer", "--scope", "feedback",
+                             "--rate", "10/s", "--json"))
+    assert created["name"] == "writer" and created["status"] == "active"
+    assert created["scopes"] == ["classify", "feedback"] and created["rate"] == "10/s"
+    ring = api_keys.KeyRing()
+    ring.refresh(store)
+    assert ring.verify(created["key"]).name == "writer"
+    assert created["key_id"] in created["key"] and "secret_hash" not in created
+    revoked = json_of(invoke(project, "keys", "revoke", "writer", "--json"))
+    assert revoked["name"] == "writer" and revoked["status"] == "revoked"
+    assert "key" not in revoked
+    missing = invoke(project, "keys", "revoke", "nobody", "--json")
+    assert missing.exit_code == 3 and missing.stdout == "" and "Error:" in missing.stderr
