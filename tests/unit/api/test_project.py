@@ -96,9 +96,8 @@ def test_import_release_train_evaluate_predict_match_the_cli(twins) -> None:
     assert evaluation.report_path.is_file() and evaluation.report_path.suffix == ".html"
 
     texts = ["WIN a FREE phone, claim your cash prize now", "see you at lunch, mum"]
-    lines = cli(cli_root, "predict", "tfidf-lr-1", "--json", *texts).strip().splitlines()
+    printed = json.loads(cli(cli_root, "predict", "tfidf-lr-1", "--json", *texts))
     predictions = api.predict(run, texts)
-    printed = [json.loads(line) for line in lines]
     assert [{k: p.to_dict()[k] for k in line} for p, line in zip(predictions, printed,
                                                                strict=True)] == printed
     assert predictions.labels == ["spam", "ham"] and predictions.run == "tfidf-lr-1"

@@ -139,7 +139,8 @@ def evaluate(
 def predict(
     run: Annotated[str, typer.Argument(help=RUN_HELP)],
     texts: Annotated[list[str], typer.Argument(help="One or more texts to classify.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines.")] = False,
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="Print a JSON list with one prediction per text.")] = False,
 ) -> None:
     """Print label, calibrated probabilities and action band for each text."""
     from textloop.stages.predict import predict as predict_texts
@@ -147,15 +148,11 @@ def predict(
     project = current_project()
     with open_store(project) as store:
         predictions = predict_texts(store, run, texts)
-    if predictions[0].value is not None:
-        _print_values(predictions, as_json)
-        return
     if as_json:
-        for p in predictions:
-            typer.echo(json.dumps({"text": p.text, "label": p.label, "score": p.score,
-                                   "band": p.band, "probabilities": p.probabilities,
-                                   "calibrated": p.calibrated, "model": p.model},
-                                  ensure_ascii=False))
+        print_json([p.to_dict() for p in predictions])
+        return
+    if predictions[0].value is not None:
+        _print_values(predictions)
         return
     table = Table("text", "label", "band", "score", "probabilities",
                   title=Text(predictions[0].model))
@@ -170,13 +167,8 @@ def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:.4f}"
 
 
-def _print_values(predictions: list[Any], as_json: bool) -> None:
-    """A regression model's numbers, as JSON lines or a table."""
-    if as_json:
-        for p in predictions:
-            typer.echo(json.dumps({"text": p.text, "value": p.value, "model": p.model},
-                                  ensure_ascii=False))
-        return
+def _print_values(predictions: list[Any]) -> None:
+    """A regression model's numbers as a table."""
     table = Table("text", "value", title=Text(predictions[0].model))
     for p in predictions:
         table.add_row(Text(p.text[:60]), f"{p.value:.4g}")

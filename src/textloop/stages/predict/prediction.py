@@ -17,7 +17,6 @@ from textloop.config import Actions
 from textloop.errors import InvalidInputError
 from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.storage import Store
-from textloop.types import plain
 
 
 @dataclass
@@ -32,8 +31,13 @@ class Prediction:
     value: float | None = None  # a regressor's prediction (then label is empty, no bands)
 
     def to_dict(self) -> dict[str, Any]:
-        """One prediction, JSON-ready: what ``textloop predict --json`` prints per text."""
-        return plain(self)
+        """One text's answer as ``textloop predict --json`` prints it: a regressor's number,
+        or a classifier's label, score, band and (calibrated) probabilities."""
+        if self.value is not None:
+            return {"text": self.text, "value": self.value, "model": self.model}
+        return {"text": self.text, "label": self.label, "score": self.score, "band": self.band,
+                "probabilities": self.probabilities, "calibrated": self.calibrated,
+                "model": self.model}
 
 
 def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction]:

@@ -26,10 +26,13 @@ def test_train_evaluate_predict(project, store, tmp_path) -> None:
     evaluated = invoke(project, "evaluate", "tfidf-lr-1")
     assert evaluated.exit_code == 0, evaluated.output
     assert "macro-F1" in evaluated.output and "report.html" in evaluated.output
-    predicted = invoke(project, "predict", "tfidf-lr-1", "--json", "win free cash prize now")
+    predicted = invoke(project, "predict", "tfidf-lr-1", "--json", "win free cash prize now",
+                       "lunch at noon?")
     assert predicted.exit_code == 0, predicted.output
-    line = json.loads(predicted.output.strip().splitlines()[-1])
-    assert line["label"] == "spam" and line["model"] == "tfidf-lr-1"
+    first, second = json.loads(predicted.stdout)  # one document: a list, one entry per text
+    assert first["label"] == "spam" and first["model"] == "tfidf-lr-1"
+    assert second["text"] == "lunch at noon?" and set(second) == {
+        "text", "label", "score", "band", "probabilities", "calibrated", "model"}
 
 
 def test_bad_param_and_missing_run_are_clean_errors(project, store, tmp_path) -> None:
@@ -69,7 +72,7 @@ def test_calibration_and_bands_are_printed_and_predict_says_calibrated(project, 
     assert "Calibration (textloop.calibration.isotonic.v1): ECE" in evaluated.output
     assert "Action bands on test" in evaluated.output
     predicted = invoke(project, "predict", "latest", "--json", "win free cash prize now")
-    assert json.loads(predicted.output.strip().splitlines()[-1])["calibrated"] is True
+    assert json.loads(predicted.stdout)[0]["calibrated"] is True
 
 
 def test_unknown_calibration_is_a_clean_error(project, store, tmp_path) -> None:
@@ -104,7 +107,7 @@ def test_predict_and_evaluate_take_versions_and_aliases(project, store, tmp_path
     for ref in ("challenger", "m1", "v1"):
         predicted = invoke(project, "predict", ref, "--json", "win free cash prize now")
         assert predicted.exit_code == 0, predicted.output
-        assert json.loads(predicted.output.strip().splitlines()[-1])["model"] == "tfidf-lr-2"
+        assert json.loads(predicted.stdout)[0]["model"] == "tfidf-lr-2"
     evaluated = invoke(project, "evaluate", "challenger", "--split", "validation",
                        "--no-probes")
     assert evaluated.exit_code == 0, evaluated.output

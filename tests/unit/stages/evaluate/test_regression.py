@@ -108,7 +108,7 @@ def test_ridge_and_mlp_regressors_train_evaluate_and_predict(regression_project:
     predicted = invoke(regression_project, "predict", "embed-mlp-regressor-2", "--json",
                        "you are a stupid bitch", "have a lovely day")
     assert predicted.exit_code == 0, predicted.output
-    values = [json.loads(line)["value"] for line in predicted.output.strip().splitlines()]
+    values = [row["value"] for row in json.loads(predicted.stdout)]
     assert values[0] > values[1]
 
 
