@@ -8,9 +8,16 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import typer
+from typer._click.core import Context
+from typer.core import TyperGroup
 
 from tests.unit.stages.pipeline_fixtures import released
+from textloop.cli.main import app
 from textloop.stages.train.training import train
 
 SRC = Path(__file__).resolve().parents[3] / "src"
@@ -61,3 +68,35 @@ def test_status_reads_the_store_without_loading_models(project, store, tmp_path)
     assert "sqlalchemy" in loaded
     heavy = loaded & {*NUMERIC, *SERVERS}
     assert not heavy, sorted(heavy)
+
+
+# Commands that print no result a script could read: they start a long-running server and
+# print its address until Ctrl+C. Every other command takes --json.
+PRINTS_NO_RESULT = {
+    "label",  # the labeling web app
+    "serve",  # the inference server
+}
+
+
+def _commands(command: Any, ctx: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    """Every command a user can run, by its full name (``keys create``), groups included
+    when they do something themselves (``textloop synth`` makes a batch)."""
+    if isinstance(command, TyperGroup):
+        if path and command.invoke_without_command:
+            yield " ".join(path), command
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            yield from _commands(sub, Context(sub, parent=ctx, info_name=name), (*path, name))
+    else:
+        yield " ".join(path), command
+
+
+def test_every_command_that_prints_a_result_takes_json() -> None:
+    root = typer.main.get_command(app)
+    names = dict(_commands(root, Context(root, info_name="textloop")))
+    assert {"import", "keys create", "models download", "export mlflow"} <= set(names)
+    missing = sorted(name for name, command in names.items()
+                     if name not in PRINTS_NO_RESULT
+                     and not any("--json" in param.opts for param in command.params))
+    assert not missing, f"commands without --json: {', '.join(missing)}"
+    assert set(names) >= PRINTS_NO_RESULT, "the allow-list names a command that is gone"
