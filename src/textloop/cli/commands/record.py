@@ -30,7 +30,7 @@ def show(
     with open_store(project) as store:
         found = record_history(store, project, record_id)
     if as_json:
-        print_json(_as_dict(found))
+        print_json(found.to_dict())
         return
     rec = found.record
     console.print(f"[bold]record {esc(rec.id)}[/]  from {esc(rec.source_kind)}"
@@ -70,12 +70,3 @@ def _history_table(rows: list[dict[str, Any]]) -> Table:
 def _when(stamp: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))
 
-
-def _as_dict(found: Any) -> dict[str, Any]:
-    rec = found.record
-    return {"id": rec.id, "text": rec.text, "meta": rec.meta, "source_kind": rec.source_kind,
-            "source_ref": rec.source_ref,
-            "final": found.final._asdict() if found.final else None,
-            "excluded": found.excluded, "annotations": found.annotations,
-            "comments": found.comments, "exclusions": found.exclusions,
-            "queued": found.queued}

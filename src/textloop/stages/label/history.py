@@ -32,6 +32,16 @@ class RecordHistory:
         """Left out of releases right now (an exclusion that was not undone)."""
         return any(e.get("restored_at") is None for e in self.exclusions)
 
+    def to_dict(self) -> dict[str, Any]:
+        """What ``textloop show --json`` prints: the record's fields beside its history."""
+        rec = self.record
+        return {"id": rec.id, "text": rec.text, "meta": rec.meta,
+                "source_kind": rec.source_kind, "source_ref": rec.source_ref,
+                "final": self.final._asdict() if self.final else None,
+                "excluded": self.excluded, "annotations": self.annotations,
+                "comments": self.comments, "exclusions": self.exclusions,
+                "queued": self.queued}
+
 
 def record_history(store: Store, project: Project, record_id: str) -> RecordHistory:
     """The record with its final label and full history; a clear error for an unknown id."""
