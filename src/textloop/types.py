@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum, StrEnum
@@ -81,11 +82,15 @@ class BundleContents:
 
 def plain(value: Any) -> Any:
     """``value`` as JSON-ready Python: dataclasses and mappings as dicts, sequences and sets
-    as lists, paths as strings, enums as their values.
+    as lists, paths as strings, enums as their values, NumPy scalars and arrays as Python
+    numbers and lists, NaN and infinities as ``None``.
 
     Every typed result's ``to_dict()`` goes through here, so a result of the public API
     (``textloop.open_project(...).train()``) and a ``--json`` print share one shape and
-    ``json.dumps`` takes either without a ``default=`` hook.
+    ``json.dumps`` takes either without a ``default=`` hook. A metric straight from
+    scikit-learn is a NumPy scalar: kept as one, ``json.dumps`` refuses it (or a ``str``
+    fallback prints ``"0.93"``, a string a script would compare as text); and JSON has no
+    spelling for NaN. NumPy is recognised by its ``dtype``/``tolist``, never imported.
     """
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
@@ -94,7 +99,26 @@ def plain(value: Any) -> Any:
     if isinstance(value, PurePath):
         return str(value)
     if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(plain(k)): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [plain(v) for v in value]
+    if isinstance(value, float):  # numpy.float64 is a float too
+        return float(value) if math.isfinite(value) else None
+    if hasattr(value, "dtype") and hasattr(value, "tolist"):  # a NumPy scalar or array
+        return plain(value.tolist())
     return value
+
+
+class Jsonable:
+    """Mixin for a result dataclass: ``to_dict()`` is ``plain(self)``, its fields as keys.
+
+    The document a script reads changes only when the type does; a result with derived
+    numbers (a property) extends ``to_dict`` with them.
+    """
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as ``--json`` prints it and the public API returns it."""
+        out: dict[str, Any] = plain(self)
+        return out

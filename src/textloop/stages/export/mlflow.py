@@ -22,10 +22,10 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import ExternalServiceError, InvalidInputError, MissingExtraError
-from textloop.jsonable import Jsonable
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.storage import Store, model_versions, runs
 from textloop.storage.refs import resolve_run
+from textloop.types import Jsonable
 
 RUN_ID_TAG = "textloop.run_id"
 VERSION_TAG = "textloop.version"

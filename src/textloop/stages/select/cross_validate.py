@@ -28,7 +28,6 @@ from sklearn.model_selection import StratifiedKFold
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
-from textloop.jsonable import Jsonable
 from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
@@ -41,6 +40,7 @@ from textloop.stages.train.training import apply_training_defaults
 from textloop.storage import Store, runs
 from textloop.tasks import require_verb
 from textloop.tasks.classification import HEADLINE
+from textloop.types import Jsonable
 
 POOL = ("train", "validation")
 FoldCallback = Callable[[int, dict[str, float]], None]

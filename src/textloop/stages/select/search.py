@@ -24,7 +24,6 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, MissingExtraError
-from textloop.jsonable import Jsonable
 from textloop.models.search_space import Choice, FloatRange, Space, space_json, space_of
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import load_release
@@ -41,6 +40,7 @@ from textloop.stages.select.cross_validate import (
 from textloop.stages.train.training import TrainResult, train
 from textloop.storage import Store, runs
 from textloop.tasks import require_verb
+from textloop.types import Jsonable
 
 
 @dataclass

@@ -19,7 +19,6 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from textloop.errors import InvalidInputError
-from textloop.jsonable import Jsonable
 from textloop.models.embedders import Embedder, EmbeddingCache, get_embedder
 from textloop.progress import NULL_PROGRESS, Progress, Task
 from textloop.stages.simulate.data import read_labeled
@@ -37,6 +36,7 @@ from textloop.stages.simulate.savings import BASELINE, SavingsRow, savings_rows,
 from textloop.stages.simulate.sessions import STOP_SET, build_session, reference_scores
 from textloop.stages.simulate.splits import Split, split_rows
 from textloop.strategies.query import QueryStrategy, get_strategy
+from textloop.types import Jsonable
 
 DEFAULT_STRATEGIES = ("random", "default")
 

@@ -22,11 +22,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from textloop.errors import InvalidInputError
-from textloop.jsonable import Jsonable
 from textloop.stages.release.synthetic import GENERATOR_KEY
 from textloop.storage import Store, annotation_log, jsoncol, records, reviews, synth
 from textloop.texts import content_hash, normalize_text, record_id
-from textloop.types import AnnotationKind, SourceKind
+from textloop.types import AnnotationKind, Jsonable, SourceKind
 
 SYNTHETIC = SourceKind.SYNTHETIC.value
 

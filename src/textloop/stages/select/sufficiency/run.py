@@ -19,7 +19,6 @@ import numpy as np
 
 from textloop import __version__
 from textloop.config import Project
-from textloop.jsonable import Jsonable
 from textloop.measures.learning_curve import power_law
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.sufficiency import SufficiencyFigure, write_sufficiency_figure
@@ -30,6 +29,7 @@ from textloop.stages.select.sufficiency.answer import Sufficiency, answer
 from textloop.stages.select.sufficiency.curve import FRACTIONS, CurvePoint, measure_curve
 from textloop.storage import Store
 from textloop.tasks import require_verb
+from textloop.types import Jsonable
 
 
 @dataclass
