@@ -182,7 +182,7 @@ def rollback(
         print_json(done.to_dict())
         return
     console.print(f"Champion: {_ver(done.champion)} (rolled back from "
-                  f"{_ver(done.rolled_back_from)})")
+                  f"{_ver(done.previous)})")
 
 
 @app.command(epilog="Example: textloop lineage champion --ids")

@@ -144,13 +144,14 @@ def measure_latency(store: Store, run_ref: str, texts: Sequence[str]) -> dict[st
 class Rollback(NamedTuple):
     """A rollback: the champion it undid and the one it restored (a pair, ``(from, to)``)."""
 
-    rolled_back_from: int
+    previous: int
     champion: int
 
     def to_dict(self) -> dict[str, Any]:
-        """What ``textloop rollback --json`` prints: both versions by name (m3)."""
-        return {"champion": version_name(self.champion),
-                "rolled_back_from": version_name(self.rolled_back_from)}
+        """What ``textloop rollback --json`` prints, both versions by name (m3): the same
+        keys as the public API's ``Rollback``."""
+        return {"previous": version_name(self.previous),
+                "champion": version_name(self.champion)}
 
 
 def rollback(store: Store, *, actor: str, reason: str | None = None) -> Rollback:

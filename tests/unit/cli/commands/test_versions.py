@@ -167,6 +167,6 @@ def test_register_and_rollback_json(project, store, tmp_path) -> None:
     invoke(project, "register", train(store, project, params={"C": 8.0}).run_name)
     invoke(project, "promote", "m2")
     rolled = json_of(invoke(project, "rollback", "--json"))
-    assert rolled == {"champion": "m1", "rolled_back_from": "m2"}
+    assert rolled == {"previous": "m2", "champion": "m1"}
     again = invoke(project, "rollback", "--json")
     assert again.exit_code == 4 and again.stdout == "" and "no previous champion" in again.stderr
