@@ -96,10 +96,12 @@ class Project:
     with ``close()`` or use the project as a context manager.
     """
 
-    def __init__(self, config: config.Project) -> None:
+    def __init__(self, config: config.Project, store: Store | None = None) -> None:
         self.config = config
         """The parsed textloop.yaml and the folder (``textloop.config.Project``)."""
-        self._store: Store | None = None
+        self._store: Store | None = store
+        """Opened on first use; the CLI passes the store it opened and recovered itself,
+        having said what was settled on stderr."""
 
     # -- the project and its store --------------------------------------------------------
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported when a command runs: `textloop --help` needs neither
+    from textloop import api
     from textloop.config import Project
     from textloop.storage import Store
 
@@ -38,3 +39,12 @@ def open_store(project: Project) -> Store:
     for note in notes:
         err_console.print(f"[yellow]note:[/] {esc(note)}")
     return store
+
+
+def open_project() -> api.Project:
+    """The public API's project for the current folder, its store opened as ``open_store``
+    does: a command is a thin adapter over the same call a notebook makes."""
+    from textloop.api import Project as ApiProject
+
+    config = current_project()
+    return ApiProject(config, open_store(config))

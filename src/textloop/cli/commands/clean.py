@@ -11,7 +11,7 @@ from rich.text import Text
 
 from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, console, print_json
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import open_project
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
@@ -52,17 +52,12 @@ def clean(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Label issues, duplicates, conflicts, outliers, bad texts, personal data and leakage."""
-    from textloop.stages.clean import CleanOptions
-    from textloop.stages.clean import clean as run_clean
-
-    models = tuple(model or (CleanOptions.models if embeddings else ("tfidf-lr",)))
-    options = CleanOptions(
-        models=models, method=method, folds=folds, seed=seed, near_threshold=near_threshold,
-        semantic_threshold=semantic_threshold, use_embeddings=embeddings,
-        max_chars=max_chars, release=release if leakage else None)
-    project = current_project()
-    with open_store(project) as store:
-        result = run_clean(store, project, options, redact=redact, progress=RichProgress())
+    with open_project() as project:
+        result = project.clean(models=model or None, method=method, folds=folds, seed=seed,
+                               near_threshold=near_threshold,
+                               semantic_threshold=semantic_threshold, embeddings=embeddings,
+                               release=release, leakage=leakage, max_chars=max_chars,
+                               redact=redact, progress=RichProgress())
     if as_json:
         print_json({"cleaning_id": result.cleaning_id, **result.summary(),
                     "report": str(result.report_html),

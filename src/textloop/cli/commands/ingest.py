@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import open_project
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest import DEFAULT_MAX_CHARS, FORMATS
@@ -53,16 +53,14 @@ def import_(
     as_json: AsJson = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
-    from textloop.stages.ingest import ImportOptions, ReadOptions, import_file
-
-    project = current_project()
-    options = ImportOptions(
-        text_col=text_col, label_col=label_col, meta_cols=_split(meta_cols), id_col=id_col,
-        label_map=parse_label_map(label_map), skip_invalid=skip_invalid, add_labels=add_labels,
-        max_chars=max_chars, unescape_html=unescape_html,
-        read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting))
-    with open_store(project) as store:
-        result = import_file(store, project, file, options, RichProgress())
+    with open_project() as opened:
+        project = opened.config
+        result = opened.import_file(
+            file, text_col=text_col, label_col=label_col, meta_cols=_split(meta_cols),
+            id_col=id_col, label_map=parse_label_map(label_map), skip_invalid=skip_invalid,
+            add_labels=add_labels, format=format, encoding=encoding, header=header,
+            quoting=quoting, max_chars=max_chars, unescape_html=unescape_html,
+            progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return

@@ -13,7 +13,7 @@ from rich.text import Text
 from textloop.cli.bands import print_bands, print_calibration
 from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, console, esc, print_json
-from textloop.cli.context import RUN_HELP, current_project, open_store
+from textloop.cli.context import RUN_HELP, open_project
 from textloop.cli.error_analysis import print_error_analysis
 from textloop.cli.inference import print_inference
 from textloop.cli.main import app
@@ -56,13 +56,10 @@ def train(
     The calibrator and the action-band thresholds are fitted on the validation split and
     saved with the model.
     """
-    from textloop.stages.train import train as train_model
-
-    project = current_project()
-    with open_store(project) as store:
-        result = train_model(store, project, model=model, release=release,
-                             params=_parse_params(param), calibration=calibration,
-                             progress=RichProgress())
+    with open_project() as project:
+        result = project.train(model=model, release=release, params=_parse_params(param),
+                               calibration=calibration, progress=RichProgress()).training
+    assert result is not None  # a run just trained carries what training reported
     if as_json:
         print_json(result.to_dict())
         return
@@ -106,12 +103,10 @@ def evaluate(
         "--json", help="Print the metrics and file paths as JSON.")] = False,
 ) -> None:
     """Score a run on a release split; write an HTML report and a JSON file."""
-    from textloop.stages.evaluate import evaluate_run
-
-    project = current_project()
-    with open_store(project) as store:
-        result = evaluate_run(store, project, run, split=split, probes=probes,
-                              compare_embedders=compare_embedders, progress=RichProgress())
+    with open_project() as opened:
+        project = opened.config
+        result = opened.evaluate(run, split=split, probes=probes,
+                                 compare_embedders=compare_embedders, progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return
@@ -143,11 +138,8 @@ def predict(
         "--json", help="Print a JSON list with one prediction per text.")] = False,
 ) -> None:
     """Print label, calibrated probabilities and action band for each text."""
-    from textloop.stages.predict import predict as predict_texts
-
-    project = current_project()
-    with open_store(project) as store:
-        predictions = predict_texts(store, run, texts)
+    with open_project() as project:
+        predictions = list(project.predict(run, texts))
     if as_json:
         print_json([p.to_dict() for p in predictions])
         return

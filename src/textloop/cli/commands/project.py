@@ -16,7 +16,6 @@ from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:  # stages load when a command runs, so `textloop --help` starts fast
-    from textloop.config import Goal
     from textloop.stages.project import ProjectStatus
 
 
@@ -40,7 +39,8 @@ def init(
         help="For content filters: labels whose probability drives block/review/allow, "
              "e.g. 'spam'.")] = "",
     task: Annotated[str, typer.Option(
-        help="classification, or regression for a numeric target (a rating, a score).")
+        help="classification; regression for a numeric target (a rating, a score); or "
+             "spans for entities and other spans in the text (see docs/spans.md).")
     ] = "classification",
     target: Annotated[str, typer.Option(
         help="Regression: the target's name and optional range, e.g. 'rating:1:5'.")] = "",
@@ -51,14 +51,14 @@ def init(
     as_json: AsJson = False,
 ) -> None:
     """Create a project: textloop.yaml (the task spec) and an empty store."""
-    from textloop.stages.project import init_project, parse_labels, parse_target
+    from textloop.api import init_project
 
     project = init_project(
-        Path(name), labels=parse_labels(labels), text_field=text_field,
+        Path(name), labels=labels, text_field=text_field,
         metadata_fields=[m.strip() for m in metadata_fields.split(",") if m.strip()],
-        goal=_goal(goal_metric, goal_target, task), task=task, target=parse_target(target),
+        goal_metric=goal_metric, goal_target=goal_target, task=task, target=target,
         language=language,
-        score_labels=[s.strip() for s in score_labels.split(",") if s.strip()])
+        score_labels=[s.strip() for s in score_labels.split(",") if s.strip()]).config
     if as_json:
         print_json(project.to_dict())
         return
@@ -66,19 +66,6 @@ def init(
     console.print(f"  spec:  {esc(str(project.spec_path))}\n  store: {esc(project.store_url)}")
     console.print(f"Next: cd {esc(name)} && textloop import data.csv --text-col text "
                   "--label-col label")
-
-
-def _goal(metric: str | None, target: float | None, task: str) -> Goal | None:
-    """The goal from the options, or None to take the task's default."""
-    from textloop.config import Goal
-
-    if metric is None and target is None:
-        return None
-    from textloop.tasks import get_task
-
-    default_metric, default_target = get_task(task).default_goal
-    return Goal(metric=metric or default_metric,
-                target=target if target is not None else default_target)
 
 
 @app.command(epilog="Example: textloop status")

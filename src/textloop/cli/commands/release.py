@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from textloop.cli.console import AsJson, RichProgress, console, print_json
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:  # the release stage (pandas, pyarrow) loads when a command runs
@@ -39,12 +39,9 @@ def release(
     The group column, seed and fractions are kept from the previous release unless an
     option or an edit of textloop.yaml changes them.
     """
-    from textloop.stages.release import create_release
-
-    project = current_project()
-    with open_store(project) as store:
-        info = create_release(store, project, group_field=group_col, seed=seed,
-                              message=message, progress=RichProgress())
+    with open_project() as project:
+        info = project.release(group_col=group_col, seed=seed, message=message,
+                               progress=RichProgress())
     if as_json:
         print_json(info.to_dict())
         return

@@ -15,10 +15,10 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.choices import one_of
-from textloop.cli.commands.versions import actor
 from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
+from textloop.processes import current_actor
 
 if TYPE_CHECKING:
     from textloop.stages.synthesize import Comparison, Decided, Evaluation, SynthResult
@@ -67,7 +67,7 @@ def synth(
 
     options = SynthOptions(labels=labels or None, per_class=per_class, classes=classes,
                            generator=generator, seed=seed, embeddings=embeddings,
-                           actor=actor())
+                           actor=current_actor())
     project = current_project()
     with open_store(project) as store:
         result = synthesize(store, project, options, progress=RichProgress())
@@ -285,7 +285,7 @@ def _decide(batch: str, decision: str, items: list[int], reason: str | None,
     from textloop.stages.synthesize import decide
 
     project = current_project()
-    who = actor()
+    who = current_actor()
     with open_store(project) as store:
         done = decide(store, batch, decision, actor=who, reason=reason, items=items)
     if as_json:

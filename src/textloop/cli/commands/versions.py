@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
-import os
 from typing import Annotated, Any
 
 import typer
@@ -16,19 +14,11 @@ from rich import box
 from rich.table import Table
 
 from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
-from textloop.cli.context import RUN_HELP, VERSION_HELP, current_project, open_store
+from textloop.cli.context import RUN_HELP, VERSION_HELP, current_project, open_project, open_store
 from textloop.cli.main import app
 
 _STATUS = {"pass": "[green]pass[/]", "fail": "[red]fail[/]", "skip": "[yellow]skip[/]"}
 
-
-
-def actor() -> str:
-    """Who is acting, for the alias history: ``$TEXTLOOP_USER`` or the login name."""
-    try:
-        return os.environ.get("TEXTLOOP_USER") or getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _when(seconds: float) -> str:
@@ -45,11 +35,9 @@ def register(
     The version keeps the run's test metrics (the run is evaluated on test first when it
     never was) and gets a model card beside its evaluation report.
     """
-    from textloop.stages.versions import register_run
-
-    project = current_project()
-    with open_store(project) as store:
-        done = register_run(store, project, run, actor=actor(), progress=RichProgress())
+    with open_project() as opened:
+        project = opened.config
+        done = opened.register(run, progress=RichProgress())
     if as_json:
         print_json(done.to_dict())
         return
@@ -144,12 +132,8 @@ def promote(
     and the goal itself when promotion.require_goal is true. Each prints pass, fail or skip
     with its numbers, and whether the goal is met is always said; any failure refuses (exit 4).
     """
-    from textloop.stages.versions import promote as promote_version
-
-    project = current_project()
-    with open_store(project) as store:
-        decision = promote_version(store, project, version, actor=actor(), force=force,
-                                   reason=reason)
+    with open_project() as project:
+        decision = project.promote(version, force=force, reason=reason, check=False)
     if as_json:
         print_json(decision.to_json())
         if not decision.promoted:
@@ -173,11 +157,12 @@ def rollback(
     as_json: AsJson = False,
 ) -> None:
     """Make the previous champion the champion again."""
+    from textloop.processes import current_actor
     from textloop.stages.versions import rollback as roll_back
 
     project = current_project()
     with open_store(project) as store:
-        done = roll_back(store, actor=actor(), reason=reason)
+        done = roll_back(store, actor=current_actor(), reason=reason)
     if as_json:
         print_json(done.to_dict())
         return
