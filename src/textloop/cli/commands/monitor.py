@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.console import RichProgress, console, print_json
-from textloop.cli.context import VERSION_HELP, current_project, open_store
+from textloop.cli.context import VERSION_HELP, open_project
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
 
@@ -53,18 +53,13 @@ def monitor(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Input drift, prediction drift and performance of production traffic, with alerts."""
-    from textloop.stages.monitor import MonitorOptions
-    from textloop.stages.monitor import monitor as run_monitor
-
     if reference is not None and reference not in ("train", "validation", "test"):
         raise InvalidInputError(f"--reference {reference!r} is not a split",
                                 hint="use train, validation or test")
-    options = MonitorOptions(model=model, window=window, since=parse_time(since, "--since"),
-                             until=parse_time(until, "--until"), reference_split=reference,
-                             seed=seed)
-    project = current_project()
-    with open_store(project) as store:
-        result = run_monitor(store, project, options, progress=RichProgress())
+    with open_project() as opened:
+        result = opened.monitor(model=model, window=window, since=parse_time(since, "--since"),
+                                until=parse_time(until, "--until"), reference=reference,
+                                seed=seed, progress=RichProgress())
     if as_json:
         print_json(_json(result))
     else:

@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.console import AsJson, console, esc, print_json
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import open_project
 from textloop.cli.main import app
 
 if TYPE_CHECKING:  # stages load when a command runs, so `textloop --help` starts fast
@@ -73,12 +73,11 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the status as JSON.")] = False,
 ) -> None:
     """Show the project at a glance: records, labels per class, releases, runs and scores."""
-    from textloop.stages.project import project_status
     from textloop.tasks import next_train_hint, task_for
 
-    project = current_project()
-    with open_store(project) as store:
-        info = project_status(store, project)
+    with open_project() as opened:
+        project = opened.config
+        info = opened.status()
     if as_json:
         print_json(info.to_dict())
         return

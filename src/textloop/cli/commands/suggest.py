@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from textloop.cli.choices import one_of
 from textloop.cli.commands.monitor import parse_time
 from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from textloop.stages.active_learn import SuggestResult
 
 _EPILOG = """Examples:\n
   textloop suggest\n
@@ -41,7 +44,6 @@ def suggest(
 ) -> None:
     """Pick the records worth labeling next and put them in the labeling queue."""
     from textloop.stages.active_learn import labeling_progress
-    from textloop.stages.active_learn import suggest as run
 
     if source not in ("pool", "production"):
         raise InvalidInputError(f"--from {source!r} is not a source",
@@ -49,11 +51,10 @@ def suggest(
     if source == "production":
         _from_production(window, since, batch, overlap, as_json)
         return
-    project = current_project()
-    with open_store(project) as store:
-        result = run(store, project, strategy=strategy, batch=batch, overlap=overlap,
-                     seed=seed, progress=RichProgress())
-        progress = labeling_progress(store, project)
+    with open_project() as project:
+        result = cast("SuggestResult", project.suggest(
+            strategy=strategy, batch=batch, overlap=overlap, seed=seed, progress=RichProgress()))
+        progress = labeling_progress(project.store, project.config)
     if as_json:
         print_json({**result.to_dict(), "progress": progress.to_dict()})
         return
