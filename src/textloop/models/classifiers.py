@@ -61,7 +61,7 @@ class _LinearHead(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(proba, axis=1)]
 
 
-class TfidfLogReg(_LinearHead):
+class TfidfLogReg(tfidf.LanguageTfidf, _LinearHead):
     """TF-IDF n-grams + logistic regression: fast, strong on short texts, no model files.
 
     ``analyzer`` is ``word`` by default (what every bundle before it used, so old bundles load
@@ -90,36 +90,23 @@ class TfidfLogReg(_LinearHead):
     def __textloop_tags__(self) -> ModelTags:
         return ModelTags(follows_language=True)
 
-    @staticmethod
-    def language_params(language: str | None) -> dict[str, Any]:
-        """Defaults for a project's language (``{}`` where the word default fits)."""
-        return tfidf.params_for_language(language)
-
-    def _vectorizer_params(self) -> dict[str, Any]:
-        return {"ngram_max": self.ngram_max, "min_df": self.min_df,
-                "max_features": self.max_features, "analyzer": self.analyzer,
-                "char_min": self.char_min, "char_max": self.char_max}
-
     def fit(self, X: Sequence[str], y: Sequence[str]) -> TfidfLogReg:
-        self.vectorizer_ = tfidf.make_vectorizer(**self._vectorizer_params())
-        features = self.vectorizer_.fit_transform(list(X))
-        self._fit_head(features, y)
+        self._fit_head(self._fit_tfidf(X), y)
         return self
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
         check_is_fitted(self, "head_")
-        return self._head_proba(tfidf.transform(self.vectorizer_, X))
+        return self._head_proba(self._tfidf(X))
 
     def export_state(self) -> State:
-        arrays, terms = tfidf.export_vectorizer(self.vectorizer_)
-        return {**arrays, **self._head_state()}, {"terms": terms}
+        arrays, extra = self._tfidf_state()
+        return {**arrays, **self._head_state()}, extra
 
     @classmethod
     def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
                    extra: dict[str, Any], classes: Sequence[str]) -> TfidfLogReg:
         model = cls(**params)
-        model.vectorizer_ = tfidf.restore_vectorizer(model._vectorizer_params(),
-                                                     arrays["tfidf_idf"], extra["terms"])
+        model._restore_tfidf(arrays, extra)
         model._restore_head(arrays, classes)
         return model
 

@@ -55,42 +55,43 @@ class _RidgeHead(RegressorMixin, BaseEstimator):
         self.classes_ = np.array([], dtype=object)
 
 
-class TfidfRidge(_RidgeHead):
-    """TF-IDF word n-grams + ridge regression: fast, no model files."""
+class TfidfRidge(tfidf.LanguageTfidf, _RidgeHead):
+    """TF-IDF n-grams + ridge regression: fast, no model files. Its featurizer follows the
+    project's language exactly as ``tfidf-lr``'s does (``tfidf.LanguageTfidf``)."""
 
     search_space: ClassVar[Space] = {"alpha": FloatRange(0.01, 100.0, log=True),
                                      "ngram_max": IntRange(1, 3), "min_df": IntRange(1, 3)}
 
     def __init__(self, alpha: float = 1.0, ngram_max: int = 2, min_df: int = 1,
-                 max_features: int | None = 200_000) -> None:
+                 max_features: int | None = 200_000, analyzer: str = "word",
+                 char_min: int = 1, char_max: int = 4) -> None:
         self.alpha = alpha
         self.ngram_max = ngram_max
         self.min_df = min_df
         self.max_features = max_features
+        self.analyzer = analyzer
+        self.char_min = char_min
+        self.char_max = char_max
 
-    def _vectorizer_params(self) -> dict[str, Any]:
-        return {"ngram_max": self.ngram_max, "min_df": self.min_df,
-                "max_features": self.max_features}
+    def __textloop_tags__(self) -> ModelTags:
+        return replace(super().__textloop_tags__(), follows_language=True)
 
     def fit(self, X: Sequence[str], y: Sequence[Any]) -> TfidfRidge:
-        self.vectorizer_ = tfidf.make_vectorizer(**self._vectorizer_params())
-        self._fit_head(self.vectorizer_.fit_transform(list(X)), y)
+        self._fit_head(self._fit_tfidf(X), y)
         return self
 
     def predict(self, X: Sequence[str]) -> np.ndarray:
-        check_is_fitted(self, "vectorizer_")
-        return self._predict_head(tfidf.transform(self.vectorizer_, X))
+        return self._predict_head(self._tfidf(X))
 
     def export_state(self) -> State:
-        arrays, terms = tfidf.export_vectorizer(self.vectorizer_)
-        return {**arrays, **self._head_state()}, {"terms": terms}
+        arrays, extra = self._tfidf_state()
+        return {**arrays, **self._head_state()}, extra
 
     @classmethod
     def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
                    extra: dict[str, Any], classes: Sequence[str]) -> TfidfRidge:
         model = cls(**params)
-        model.vectorizer_ = tfidf.restore_vectorizer(model._vectorizer_params(),
-                                                     arrays["tfidf_idf"], extra["terms"])
+        model._restore_tfidf(arrays, extra)
         model._restore_head(arrays)
         return model
 

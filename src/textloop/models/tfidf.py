@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from textloop.errors import InvalidInputError
 from textloop.languages import words_are_units
@@ -111,3 +112,48 @@ def restore_vectorizer(params: dict[str, Any], idf: np.ndarray,
 
 def transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> sparse.csr_matrix:
     return vectorizer.transform(list(texts))
+
+
+class LanguageTfidf:
+    """The TF-IDF half of a ``tfidf-*`` estimator (classifier or regressor), written once so
+    both follow the project's language the same way: the estimator's tags declare
+    ``follows_language``, which tells ``make_model`` to start from ``language_params``, and
+    the featurizer's params (saved in the run and the bundle) say what was chosen. The
+    estimator's ``__init__`` stores ``ngram_max``, ``min_df``, ``max_features``,
+    ``analyzer``, ``char_min`` and ``char_max``; ``analyzer`` defaults to ``word``, what
+    bundles saved before it held.
+    """
+
+    ngram_max: int
+    min_df: int
+    max_features: int | None
+    analyzer: str
+    char_min: int
+    char_max: int
+
+    @staticmethod
+    def language_params(language: str | None) -> dict[str, Any]:
+        """Defaults for a project's language (``{}`` where the word default fits)."""
+        return params_for_language(language)
+
+    def _vectorizer_params(self) -> dict[str, Any]:
+        return {"ngram_max": self.ngram_max, "min_df": self.min_df,
+                "max_features": self.max_features, "analyzer": self.analyzer,
+                "char_min": self.char_min, "char_max": self.char_max}
+
+    def _fit_tfidf(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """Learn the vocabulary and idf on ``texts``; their feature matrix."""
+        self.vectorizer_ = make_vectorizer(**self._vectorizer_params())
+        return self.vectorizer_.fit_transform(list(texts))
+
+    def _tfidf(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        check_is_fitted(self, "vectorizer_")
+        return transform(self.vectorizer_, texts)
+
+    def _tfidf_state(self) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        arrays, terms = export_vectorizer(self.vectorizer_)
+        return arrays, {"terms": terms}
+
+    def _restore_tfidf(self, arrays: dict[str, np.ndarray], extra: dict[str, Any]) -> None:
+        self.vectorizer_ = restore_vectorizer(self._vectorizer_params(), arrays["tfidf_idf"],
+                                              extra["terms"])

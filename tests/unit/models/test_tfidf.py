@@ -38,8 +38,33 @@ def test_explicit_params_win_over_the_language_default() -> None:
 
 
 def test_models_that_do_not_follow_language_ignore_it() -> None:
-    _, model = make_model("tfidf-ridge", language="ko")
-    assert "analyzer" not in model.get_params()
+    _, model = make_model("setfit", language="ko")  # tunes MiniLM whatever the language
+    assert model.get_params() == make_model("setfit")[1].get_params()
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
+def test_the_regressor_follows_the_language_as_the_classifier_does(language: str) -> None:
+    _, ridge = make_model("tfidf-ridge", language=language)
+    assert ridge.analyzer == tfidf.LANGUAGE_ANALYZER
+    assert (ridge.char_min, ridge.char_max) == tfidf.LANGUAGE_CHAR_RANGE
+    _, english = make_model("tfidf-ridge", language="en")
+    assert english.analyzer == "word"
+
+
+def test_korean_regression_shares_stems_a_particle_separates() -> None:
+    """Trained on 학교에/학교가 (school) and 영화를/영화가 (movie), the Korean ridge scores
+    학교를, a form it never saw, as school; word n-grams see an unknown word and cannot."""
+    texts = ["학교에 갔다", "학교가 좋다", "영화를 봤다", "영화가 좋다"] * 3
+    targets = [1.0, 1.0, 0.0, 0.0] * 3
+    _, korean = make_model("tfidf-ridge", {"alpha": 0.1}, language="ko")
+    _, word = make_model("tfidf-ridge", {"alpha": 0.1}, language="en")
+    unseen = ["학교를", "영화에"]
+    school, movie = korean.fit(texts, targets).predict(unseen)
+    assert school - movie > 0.5
+    np.testing.assert_allclose(*word.fit(texts, targets).predict(unseen))
+    rebuilt = from_bundle(to_bundle(korean, "textloop.model.tfidf-ridge.v1", {}), "here")
+    assert rebuilt.analyzer == "char"
+    np.testing.assert_array_equal(rebuilt.predict(texts + unseen), korean.predict(texts + unseen))
 
 
 def test_character_ngrams_link_forms_a_particle_separates() -> None:
