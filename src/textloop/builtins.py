@@ -87,6 +87,7 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.synth_gate.cosine-spread.v1", f"{_S}.synth_gate.cosine_spread:"
             "cosine_spread_v1")
     declare("textloop.synth_gate.distinct-2.v1", f"{_S}.synth_gate.distinct_n:distinct_2_v1")
+    declare("textloop.synth_gate.distinct-2.v2", f"{_S}.synth_gate.distinct_n:distinct_2_v2")
 
     # robustness probes of error analysis
     declare("textloop.perturb.typos.v1", f"{_S}.perturb.typos:Typos")

@@ -16,6 +16,7 @@ import unicodedata
 from textloop.errors import InvalidInputError
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SPACE = re.compile(r"\s+")
 # Characters that take no width: two texts differing only by them look identical.
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]")
 # Categories of characters a name must not hold: control (Cc), format (Cf: zero-width,
@@ -70,6 +71,14 @@ def dedup_key(text: str) -> str:
     if text.isascii():  # the common case: nothing to normalise
         return text
     return _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
+
+
+def similarity_form(text: str) -> str:
+    """The form texts are compared in for (near-)duplicates and their shingles: the text's
+    identity (``dedup_key``), case folded, runs of whitespace as one space. One definition,
+    so MinHash near-duplicates and the synthetic-data gate's diversity cut the same text
+    into the same shingles."""
+    return _SPACE.sub(" ", dedup_key(text).casefold()).strip()
 
 
 def text_fix(problem: str) -> str:

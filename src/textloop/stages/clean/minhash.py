@@ -17,13 +17,12 @@ pairs under 20 characters above Jaccard 0.7 against 38% for bytes (and 4-charact
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from textloop.languages import words_are_units
-from textloop.texts import dedup_key
+from textloop.texts import similarity_form
 
 SHINGLE_BYTES = 5
 SHINGLE_CHARS = 2  # where words are not units
@@ -31,13 +30,12 @@ _CODE_POINT_BITS = 21
 NUM_PERM = 128
 SEED = 1
 _BITMAP_BITS = 24  # 16 MiB of booleans: collisions stay rare for 10^5-10^6 distinct shingles
-_SPACE = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """The form texts are compared in: the text's identity (``texts.dedup_key``: NFC, no
-    zero-width characters), case folded, runs of whitespace as one space."""
-    return _SPACE.sub(" ", dedup_key(text).casefold()).strip()
+    """The form texts are compared in (``texts.similarity_form``): the text's identity
+    (NFC, no zero-width characters), case folded, runs of whitespace as one space."""
+    return similarity_form(text)
 
 
 def permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:

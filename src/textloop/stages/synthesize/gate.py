@@ -10,7 +10,8 @@ failure, so the expensive steps only see texts that might still pass:
 3. exact copies of real records, after folding case, spacing and punctuation: a
    dictionary lookup; then exact repeats within the batch (``duplicate-of-batch``, the
    first kept; identical texts would share every later verdict anyway);
-4. lexical near-duplicates of real records (MinHash LSH over 5-byte shingles, estimated
+4. lexical near-duplicates of real records (MinHash LSH over the shingles ``clean`` uses
+   for the project's language: 5-byte, or 2-character where words are not units; estimated
    Jaccard >= ``near_dup_jaccard``);
 5. semantic near-duplicates of real records (embedding cosine >= ``near_dup_cosine``),
    when an embedder is given; every real text is embedded once, blocks of cosines;
@@ -33,7 +34,8 @@ Checks that cannot run (no scorer, no embedder, no test records, a label the sco
 not know) are stated in ``GateResult.notes`` and its flags, never passed in silence. The
 result also reports, per label, how diverse the accepted texts are
 (``strategies/synth_gate``: mean pairwise embedding cosine distance, or distinct-2 without
-an embedder), because a generator repeating one idea passes every per-text check.
+an embedder, in the language's units), because a generator repeating one idea passes every
+per-text check.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ class GateSettings:
     tau: float = 0.5
     """Least probability the scorer must give a text's intended label."""
     near_dup_jaccard: float = 0.6
-    """Estimated Jaccard similarity of 5-byte shingles (loose forms) for a near-duplicate.
+    """Estimated Jaccard similarity of shingles (loose forms) for a near-duplicate: 5-byte
+    shingles, or 2-character ones where words are not units of ``language``.
     Lower than ``textloop clean``'s 0.7: in a short text, one changed word already drops
     the similarity below 0.7 (0.6 catches 77-99% of such copies on the development sets,
     0.7 only 60-96%, for 0.5-7 points more new test-split texts turned away)."""
@@ -99,6 +102,10 @@ class GateSettings:
     """MinHash permutations; more estimate Jaccard more precisely, linearly slower."""
     diversity: str | None = None
     """Registered diversity measure; None: cosine-spread with an embedder, else distinct-2."""
+    language: str | None = None
+    """The project's language (BCP 47 tag): it picks the near-duplicate shingles
+    (``minhash.shingles``, as in ``clean``) and distinct-2's units. ``gate_settings`` fills it
+    from ``textloop.yaml``; it is not a gate key of its own."""
     seed_margin: float = 0.1
     """For an edit of one seed (``seed_variants``): how far below its seed's probability of
     the label an edit may fall when the scorer gives the seed itself less than ``tau``."""
@@ -231,7 +238,7 @@ def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
     if not settings.seed_variants:  # variants of one seed resemble each other by design
         _repeats_within(ledger, matches.near_within(
             [ledger.keys[i] for i in ledger.alive()], settings.near_dup_jaccard,
-            num_perm=settings.num_perm, progress=progress))
+            num_perm=settings.num_perm, progress=progress, language=settings.language))
         if vectors is not None:
             _repeats_within(ledger, matches.semantic_within(
                 vectors[ledger.alive()], settings.near_dup_cosine, progress))
@@ -244,7 +251,7 @@ def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
 def _diversity_measure(settings: GateSettings, *, embedded: bool
                        ) -> tuple[str, DiversityMeasure]:
     name = settings.diversity or ("cosine-spread" if embedded else "distinct-2")
-    full, measure = make_diversity(name)
+    full, measure = make_diversity(name, settings.language)
     if measure.needs_vectors and not embedded:
         raise ConfigError(f"the diversity measure {full} reads embeddings, but the gate was "
                           "given no embedder",
@@ -285,7 +292,8 @@ def _check_lexical(ledger: _Ledger, real: RealCorpus, real_keys: list[str],
     indexed = ledger.alive()
     if not indexed:
         return
-    index = NearIndex(keys(indexed), settings.near_dup_jaccard, num_perm=settings.num_perm)
+    index = NearIndex(keys(indexed), settings.near_dup_jaccard, num_perm=settings.num_perm,
+                      language=settings.language)
     row = {i: r for r, i in enumerate(indexed)}
     _against_real(ledger, real, lambda alive, ref, _: matches.near_to(
         index, [row[i] for i in alive], [real_keys[j] for j in ref], progress), settings)

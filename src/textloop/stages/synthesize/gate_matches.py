@@ -5,8 +5,9 @@ spacing ignored), so a copy with a changed comma is still a copy. Three measures
 first, each reusing the clean stage's duplicate machinery:
 
 - *exact*: equal loose forms (a dictionary lookup);
-- *near*: estimated Jaccard similarity of 5-byte shingles (MinHash LSH, ``NearIndex`` and
-  ``near_pairs`` from ``stages.clean.duplicates``);
+- *near*: estimated Jaccard similarity of shingles (MinHash LSH, ``NearIndex`` and
+  ``near_pairs`` from ``stages.clean.duplicates``; 5-byte shingles, or 2-character ones where
+  words are not units of the project's language, as in ``clean``);
 - *semantic*: cosine similarity of embeddings (``best_match`` and ``scan`` from
   ``stages.clean.neighbours``, block by block).
 
@@ -92,11 +93,12 @@ def exact_within(keys: Sequence[str]) -> Found:
 
 
 def near_within(keys: Sequence[str], threshold: float, *, num_perm: int,
-                progress: Progress = NULL_PROGRESS) -> Found:
-    """For each key that near-duplicates an earlier kept key, that key (its leader)."""
+                progress: Progress = NULL_PROGRESS, language: str | None = None) -> Found:
+    """For each key that near-duplicates an earlier kept key, that key (its leader);
+    ``language``: the project's, which picks the shingles."""
     found: Found = [None] * len(keys)
     pairs, scores = near_pairs(keys, threshold, num_perm=num_perm, weights=RECALL,
-                               progress=progress)
+                               progress=progress, language=language)
     for (leader, other), score in zip(pairs, scores, strict=True):
         found[other] = Match(leader, NEAR, score)
     return found

@@ -148,7 +148,9 @@ def generate(generator: Generator, project: Project, targets: Sequence[Target],
 
 
 def gate_settings(project: Project) -> GateSettings:
-    return GateSettings(**project.spec.synth.gate.given())
+    """``synth.gate`` from textloop.yaml, for the project's language (which picks the
+    near-duplicate shingles and the diversity units)."""
+    return GateSettings(**project.spec.synth.gate.given(), language=project.spec.language)
 
 
 def corpus(pool: RealPool) -> RealCorpus:

@@ -25,7 +25,9 @@ class DiversityMeasure(Protocol):
     def __call__(self, texts: Sequence[str], vectors: np.ndarray | None) -> float: ...
 
 
-def make_diversity(name: str) -> tuple[str, DiversityMeasure]:
-    """(full registry name, measure) for a short or full name."""
+def make_diversity(name: str, language: str | None = None) -> tuple[str, DiversityMeasure]:
+    """(full registry name, measure) for a short or full name. Every factory takes the
+    project's ``language`` (a BCP 47 tag), which a measure whose units depend on it reads
+    (``distinct-2.v2``) and the others ignore."""
     full, factory = REGISTRY.resolve(FAMILY, name)
-    return full, factory()
+    return full, factory(language=language)

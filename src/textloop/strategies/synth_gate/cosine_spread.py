@@ -30,5 +30,6 @@ class CosineSpread:
         return 1.0 - mean_cosine
 
 
-def cosine_spread_v1() -> CosineSpread:
+def cosine_spread_v1(language: str | None = None) -> CosineSpread:
+    """Embeddings carry the language (or not) themselves: ``language`` is not read."""
     return CosineSpread()

@@ -249,7 +249,7 @@ def test_distinct_two_is_higher_for_varied_texts_than_for_paraphrases() -> None:
     varied = run_gate([cand(t, "a") for t in VARIED], real)
     similar = run_gate([cand(t, "b") for t in PARAPHRASES],
                        real, GateSettings(near_dup_jaccard=0.99))
-    assert varied.diversity_measure == "textloop.synth_gate.distinct-2.v1"
+    assert varied.diversity_measure == "textloop.synth_gate.distinct-2.v2"
     assert len(similar.accepted()) == 5
     assert varied.diversity["a"] > similar.diversity["b"] + 0.3
 
@@ -366,3 +366,50 @@ def test_an_edit_of_a_seed_the_scorer_reads_rightly_keeps_tau() -> None:
                       GateSettings(seed_variants=True), scorer=keyword_scorer)
     assert result.verdicts[0].reason == "label-inconsistent"
     assert "(at least 0.50, its seed has 0.88 expected)" in result.verdicts[0].detail
+
+
+# one particle changed per noun (이 -> 은, 이 -> 도): to a reader the same review
+KOREAN_REAL = "음식이 맛있고 직원이 친절해요"
+KOREAN_COPY = "음식은 맛있고 직원도 친절해요"
+KOREAN_NEW = "배송이 늦어서 다시는 안 시킬래요"
+
+
+def korean_corpus() -> RealCorpus:
+    return RealCorpus(["k1"], [KOREAN_REAL], ["pos"], [False])
+
+
+def test_korean_near_copies_are_found_with_the_languages_shingles() -> None:
+    """5-byte shingles put a particle-swapped copy below the Jaccard threshold (about 0.5);
+    2-character shingles, as ``clean`` uses for Korean, put it above."""
+    batch = [cand(KOREAN_COPY, "pos"), cand(KOREAN_NEW, "pos")]
+    by_bytes = run_gate(batch, korean_corpus())
+    assert by_bytes.verdicts[0].accepted  # what word-like shingles miss
+    korean = run_gate(batch, korean_corpus(), GateSettings(language="ko"))
+    copy, new = korean.verdicts
+    assert (copy.accepted, copy.reason) == (False, "near-duplicate-of-real")
+    assert "record k1 (label 'pos')" in copy.detail
+    assert copy.scores["real_jaccard"] >= GateSettings().near_dup_jaccard
+    assert new.accepted
+
+
+def test_korean_near_copies_within_a_batch_are_found_with_the_languages_shingles() -> None:
+    batch = [cand(KOREAN_REAL, "pos"), cand(KOREAN_COPY, "pos"), cand(KOREAN_NEW, "pos")]
+    empty = RealCorpus([], [], [], [])
+    assert all(v.accepted for v in run_gate(batch, empty).verdicts)
+    reasons = [v.reason for v in run_gate(batch, empty, GateSettings(language="ko")).verdicts]
+    assert reasons == [None, "duplicate-of-batch", None]
+
+
+def test_korean_diversity_counts_character_pairs_not_eojeol() -> None:
+    """Particle variants of one sentence share no eojeol pair, so word distinct-2 calls
+    them as varied as unrelated texts; character pairs tell them apart."""
+    variants = ["학교가 너무 멀어서 힘들다", "학교는 너무 멀어서 힘들다",
+                "학교도 너무 멀어서 힘들다", "학교만 너무 멀어서 힘들다"]
+    varied = ["학교가 너무 멀어서 힘들다", "어제 본 영화가 최고였다",
+              "배송이 늦어서 화가 난다", "주말에 친구랑 등산 갔다"]
+    settings = GateSettings(near_dup_jaccard=0.99, language="ko")
+    same = run_gate([cand(t, "a") for t in variants], RealCorpus([], [], [], []), settings)
+    spread = run_gate([cand(t, "a") for t in varied], RealCorpus([], [], [], []), settings)
+    assert same.diversity_measure == "textloop.synth_gate.distinct-2.v2"
+    assert len(same.accepted()) == 4
+    assert spread.diversity["a"] > same.diversity["a"] + 0.3

@@ -132,3 +132,12 @@ def test_a_wordnet_generator_runs_on_english_or_unset_latin_projects(
     done = synthesize(store, project_v1, SynthOptions(classes=1, per_class=3,
                                                       embeddings=False))
     assert done.batch["generator"] == "textloop.synth.insert.v2"
+
+
+def test_the_gate_reads_the_projects_language(project) -> None:
+    from textloop.stages.synthesize.run import gate_settings
+
+    project.spec.language = "ko"
+    project.spec.synth.gate.near_dup_jaccard = 0.5
+    settings = gate_settings(project)
+    assert (settings.language, settings.near_dup_jaccard) == ("ko", 0.5)
