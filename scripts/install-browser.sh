@@ -2,6 +2,8 @@
 # Headless Chromium for the browser tests (Playwright drives the system browser; nothing is
 # downloaded from a browser CDN). Uses Debian's `chromium` package when none is found.
 # Without a browser the browser tests are skipped, with a reason that points here.
+# Also a font that covers Hangul (Debian's `fonts-nanum`) when the system has none, so pages
+# with Korean text draw glyphs, not empty boxes; without one the Hangul test is skipped.
 set -euo pipefail
 
 find_browser() {
@@ -17,6 +19,13 @@ find_browser() {
 
 if ! find_browser >/dev/null; then
     "$(dirname "$0")/apt-install.sh" "the browser tests" chromium
+fi
+has_hangul_font() {
+    command -v fc-list >/dev/null 2>&1 && [[ -n "$(fc-list :lang=ko family)" ]]
+}
+
+if find_browser >/dev/null && ! has_hangul_font; then
+    "$(dirname "$0")/apt-install.sh" --no-recommends "Korean text in the browser tests" fonts-nanum
 fi
 if browser="$(find_browser)"; then
     echo "browser tests will use $browser"

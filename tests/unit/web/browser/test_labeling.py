@@ -11,6 +11,7 @@ pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]' (play
 from playwright.sync_api import Page, expect
 
 from tests.unit.web.browser.conftest import Live
+from tests.unit.web.browser.hangul import assert_hangul_drawn
 from tests.unit.web.webapp import XSS, queue_texts
 from textloop.stages.label.resolution import current_labels
 from textloop.storage import comments, queue
@@ -219,3 +220,11 @@ def test_a_coin_flip_guess_is_not_the_enter_action(live: Live) -> None:
     page.keyboard.press("Enter")
     page.wait_for_timeout(300)
     assert answers(live) == [] and current(page) == ids[0]
+
+
+def test_korean_text_is_drawn_with_a_hangul_font_the_page_names(live: Live) -> None:
+    text = "학교에 가기 싫다 진짜"
+    queue_texts(live.web.store, live.web.project, live.web.project.root / "data", [text])
+    page = live.sign_in("alice")
+    expect(page.locator("#record-text")).to_have_text(text)
+    assert_hangul_drawn(page, "#record-text", "학교가싫다")
