@@ -1,11 +1,19 @@
 """Typos: adjacent letters swapped, a letter dropped or a letter inserted, in some words;
-keyboard slips onto a neighbouring key, on QWERTY or, for Hangul, on the two-set layout."""
+keyboard slips onto a neighbouring key, on QWERTY or, for Hangul, on the two-set layout.
+
+The robustness probe ``typos`` is version 2: a word holding a Hangul syllable gets a jamo
+slip (``hangul_typo``, as the ``typo.v3`` generator makes), because version 1's letter
+edits make of Korean what no one types (an ASCII letter inside a word, whole syllables
+swapped or dropped); any other word gets version 1's letter edit. Version 1 stays
+registered, so an old evaluation's probe re-runs identically.
+"""
 
 from __future__ import annotations
 
 import random
 import re
 import string
+from collections.abc import Callable
 
 from textloop.hangul import FINALS, INITIALS, JAMO_OF_KEY, KEYS, MEDIALS, compose, is_syllable, jamo
 from textloop.strategies.perturb.base import edit_some_words
@@ -22,6 +30,16 @@ class Typos:
 
     def __call__(self, text: str, rng: random.Random) -> str:
         return edit_some_words(text, rng, self.rate, TWO_LETTERS, typo)
+
+
+@REGISTRY.register("textloop.perturb.typos.v2")
+class ScriptTypos(Typos):
+    """Version 1 with Korean typed as Korean: words holding a Hangul syllable (even one
+    syllable long) are eligible and get one jamo slip; other words as in version 1."""
+
+    def __call__(self, text: str, rng: random.Random) -> str:
+        return edit_some_words(text, rng, self.rate, HANGUL_OR_TWO_LETTERS,
+                               lambda word, r: script_typo(word, r, other=typo))
 
 
 def typo(word: str, rng: random.Random) -> str:
@@ -117,8 +135,10 @@ def _last_key_dropped(final: str) -> str:
     return JAMO_OF_KEY[keys[0]] if len(keys) == 2 else ""
 
 
-def script_typo(word: str, rng: random.Random) -> str:
-    """A jamo slip (``hangul_typo``) in a word with Hangul syllables, else ``keyboard_typo``."""
+def script_typo(word: str, rng: random.Random,
+                other: Callable[[str, random.Random], str] = keyboard_typo) -> str:
+    """A jamo slip (``hangul_typo``) in a word with Hangul syllables, else ``other``'s edit
+    (``keyboard_typo`` for the synth generator, ``typo`` for the robustness probe)."""
     if any(map(is_syllable, word)):
         return hangul_typo(word, rng)
-    return keyboard_typo(word, rng)
+    return other(word, rng)

@@ -78,4 +78,4 @@ def test_report_shows_the_new_sections_with_user_text_escaped(evaluated) -> None
     assert "video=&lt;script&gt;alert(1)&lt;/<wbr>script&gt;" in html  # wraps after /
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</td>" in html  # an example text's end
     assert "<script>alert(1)" not in html
-    assert "textloop.perturb.typos.v1" in html
+    assert "textloop.perturb.typos.v2" in html

@@ -17,7 +17,7 @@ TEXTS = ["Win a FREE phone, reply now!", "see you at lunch later", "Ok. Thanks :
 
 def test_every_default_probe_has_a_versioned_name() -> None:
     names = [make_perturbation(name)[0] for name in DEFAULT_PROBES]
-    assert names == ["textloop.perturb.typos.v1", "textloop.perturb.lowercase.v1",
+    assert names == ["textloop.perturb.typos.v2", "textloop.perturb.lowercase.v1",
                      "textloop.perturb.uppercase.v1", "textloop.perturb.strip-punct.v1",
                      "textloop.perturb.add-punct.v1"]
     with pytest.raises(NotFoundError, match="no perturb named 'emoji'"):

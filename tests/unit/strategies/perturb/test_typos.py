@@ -59,3 +59,46 @@ def test_letters_that_are_not_hangul_syllables_are_left_alone() -> None:
     for _ in range(100):
         typo = hangul_typo("OK\ue000요ㅋㅋ", rng)
         assert typo[:3] == "OK\ue000" and typo[4:] == "ㅋㅋ" and typo[3] != "요"
+
+
+KOREAN = ["학교에 가기 싫다 진짜 너무 싫다", "이 영화 정말 재밌었어요 최고", "닭 값이 올랐네",
+          "배송이 늦어서 다시는 안 시킬래요 ok"]
+
+
+def test_the_typos_probe_slips_korean_words_by_one_jamo() -> None:
+    """Version 1 edits Hangul as if it were Latin (an ASCII letter pushed into a word, whole
+    syllables swapped or dropped); the default probe types Korean as Korean."""
+    from textloop.strategies.perturb import perturb_texts
+
+    full, changed = perturb_texts("typos", KOREAN, seed=0)
+    assert full == "textloop.perturb.typos.v2"
+    for before, after in zip(KOREAN, changed, strict=True):
+        pairs = [(a, b) for a, b in zip(before.split(" "), after.split(" "), strict=True)
+                 if a != b]
+        assert pairs, before
+        for word, typo in pairs:
+            assert all(map(is_syllable, typo)) and len(jamo_edits(word, typo)) == 1, typo
+    old = perturb_texts("textloop.perturb.typos.v1", KOREAN, seed=0)[1]
+    assert any(not all(map(is_syllable, w)) for text in old for w in text.split(" ")
+               if w not in " ".join(KOREAN).split(" "))
+
+
+def letter_edits(word: str) -> set[str]:
+    """Every text version 1's ``typo`` can make of ``word``: a swap, a drop, an insertion."""
+    swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    drops = {word[:i] + word[i + 1:] for i in range(len(word))}
+    inserts = {word[:i] + ch + word[i:] for i in range(len(word))
+               for ch in "abcdefghijklmnopqrstuvwxyz"}
+    return swaps | drops | inserts
+
+
+def test_the_typos_probe_edits_other_words_as_version_one() -> None:
+    from textloop.strategies.perturb import perturb_texts
+
+    texts = ["Win a FREE phone, reply now!", "the meeting moved to Tuesday afternoon",
+             "배송이 늦어서 정말 화가 나요 delivery late"]
+    for seed in range(5):
+        for before, after in zip(texts, perturb_texts("typos", texts, seed)[1], strict=True):
+            for word, typo in zip(before.split(" "), after.split(" "), strict=True):
+                if word != typo and word.isascii():
+                    assert typo in letter_edits(word), (word, typo)

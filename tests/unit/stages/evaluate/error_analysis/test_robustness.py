@@ -56,3 +56,33 @@ def test_probes_are_deterministic_and_bounded_by_a_seeded_sample() -> None:
     assert len(set(rows.tolist())) == 25 and list(rows) == sorted(rows)
     assert not np.array_equal(rows, sample_rows(100, 25, seed=4))
     assert list(sample_rows(10, 25, seed=3)) == list(range(10))
+
+
+def test_the_typos_probe_slips_korean_by_jamo_not_latin_letters() -> None:
+    """A Korean split is probed with typos people make on a Korean keyboard: every word the
+    probe touched is still Hangul syllables, one jamo away from the original."""
+    from textloop.hangul import is_syllable, jamo
+
+    texts = ["학교에 가기 싫다 진짜", "학교에 또 늦었다", "내일도 학교에 간다", "학교에 가요"] * 5
+    texts += ["영화가 너무 재밌었다 최고", "그 영화 또 보고 싶다", "영화관에 사람이 많다",
+              "영화 봤어요"] * 5
+    y_true = ["school"] * 20 + ["movie"] * 20
+
+    def school_model(given: list[str]) -> np.ndarray:
+        p = np.array([0.9 if "학교에" in t.split() else 0.1 for t in given])
+        return np.column_stack([p, 1 - p])
+
+    seen: list[list[str]] = []
+    split = EvaluatedSplit(texts=texts, y_true=y_true, metas=[{}] * 40,
+                           proba=school_model(texts), labels=["school", "movie"])
+    found = probe_robustness(split, lambda t: seen.append(t) or school_model(t), "accuracy",
+                             probes=["typos"])
+    (typos,) = found["probes"]
+    assert typos["strategy"] == "textloop.perturb.typos.v2" and typos["changed"] == 1.0
+    for before, after in zip(texts, seen[0], strict=True):
+        for word, typo in zip(before.split(" "), after.split(" "), strict=True):
+            if word != typo:
+                assert all(map(is_syllable, typo)) and len(typo) == len(word), typo
+                assert sum(a != b for w, t in zip(word, typo, strict=True)
+                           for a, b in zip(jamo(w), jamo(t), strict=True)) == 1
+    assert 0 < typos["accuracy_drop"] < 1  # 학교에 mistyped fools the keyword model
