@@ -39,6 +39,10 @@ def create_app(project: Project, store: Store, settings: WebSettings | None = No
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    # the palette and fonts the HTML reports inline, served from where they live (before the
+    # /static mount, which would otherwise answer the path)
+    app.mount("/static/theme", StaticFiles(packages=[("textloop.reports", "templates/theme")]),
+              name="theme")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestGuard, allowed_hosts=allowed_hosts(settings.host))
