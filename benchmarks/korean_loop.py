@@ -190,6 +190,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=100)
     parser.add_argument("--dims", type=int, default=256)
     parser.add_argument("--skip", choices=("clean", "al"), default=None)
+    parser.add_argument("--tag", default="", help="suffix of the result files' names")
     args = parser.parse_args()
     load_before = [round(v, 2) for v in os.getloadavg()]
     texts, y, is_test, classes = load()
@@ -217,11 +218,11 @@ def main() -> None:
     checkpoints = [n for n in (200, 500, args.budget) if n <= args.budget]
     out = Path(__file__).parent / "results"
     out.mkdir(exist_ok=True)
-    (out / "korean_loop.json").write_text(json.dumps(results, indent=1, ensure_ascii=False)
-                                          + "\n", encoding="utf-8")
+    document = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
+    (out / f"korean_loop{args.tag}.json").write_text(document, encoding="utf-8")
     if "cleaning" in results and "active_learning" in results:
         table = markdown(results, checkpoints)
-        (out / "korean_loop.md").write_text(table, encoding="utf-8")
+        (out / f"korean_loop{args.tag}.md").write_text(table, encoding="utf-8")
         print(table)
 
 
