@@ -91,6 +91,7 @@ def declare_builtins(registry: Registry) -> None:
 
     # robustness probes of error analysis
     declare("textloop.perturb.typos.v1", f"{_S}.perturb.typos:Typos")
+    declare("textloop.perturb.typos.v2", f"{_S}.perturb.typos:ScriptTypos")
     declare("textloop.perturb.lowercase.v1", f"{_S}.perturb.case:Lowercase")
     declare("textloop.perturb.uppercase.v1", f"{_S}.perturb.case:Uppercase")
     declare("textloop.perturb.strip-punct.v1", f"{_S}.perturb.punctuation:StripPunctuation")

@@ -32,7 +32,6 @@ class Typos:
         return edit_some_words(text, rng, self.rate, TWO_LETTERS, typo)
 
 
-@REGISTRY.register("textloop.perturb.typos.v2")
 class ScriptTypos(Typos):
     """Version 1 with Korean typed as Korean: words holding a Hangul syllable (even one
     syllable long) are eligible and get one jamo slip; other words as in version 1."""
