@@ -10,18 +10,18 @@ same loop steps run twice on the same data, once with what a Korean project gets
   flipped to one of the other two classes at random); out-of-fold probabilities of
   ``embed-lr`` and ``tfidf-lr`` (5 folds) and the labels of the 10 nearest neighbours are
   combined as the clean stage does (``stages.clean.oof.out_of_fold_proba`` with the
-  project's language, ``strategies.cleaning``). Korean: ``tfidf-lr`` on character 1-4-grams;
-  English: word 1-2-grams. Both use English MiniLM for ``embed-lr`` and the neighbours (the
-  only embedder textloop has; docs/languages.md). Precision and recall of the flagged set
+  project's language, ``strategies.cleaning``). Korean: ``tfidf-lr`` on character 1-4-grams,
+  ``embed-lr`` and the neighbours on USE-multilingual-v3 (``default_embedder("ko")``);
+  English: word 1-2-grams and English MiniLM. Precision and recall of the flagged set
   against the planted flips; also ``tfidf-lr``'s view alone with cleanlab's defaults, which
   isolates the featurizer.
 - **Active learning** (``simulate_vectors``, what ``textloop simulate-al`` runs after
   embedding): macro-F1 on the validation split after N labels, ``default`` strategy and
-  random sampling, on three feature sets: English MiniLM (what active learning uses for
-  every language today), word 1-2-gram TF-IDF and character 1-4-gram TF-IDF (the ``ko``
-  featurizer), each TF-IDF reduced to ``--dims`` dimensions by truncated SVD (fitted on the
-  train split's texts only, no labels) and L2-normalised, since the simulation's learner
-  takes dense vectors.
+  random sampling, on four feature sets: English MiniLM, USE-multilingual-v3 (the embedder
+  of a ``ko`` project, which ``textloop suggest`` learns on), word 1-2-gram TF-IDF and
+  character 1-4-gram TF-IDF (the ``ko`` featurizer), each TF-IDF reduced to ``--dims``
+  dimensions by truncated SVD (fitted on the train split's texts only, no labels) and
+  L2-normalised, since the simulation's learner takes dense vectors.
 
 Medians over ``--seeds`` seeds (the noise draw and fold split for cleaning; the cold-start
 batch for active learning). Run from the repository root, one process (2 shared cores)::
@@ -48,9 +48,11 @@ import numpy as np
 from sklearn.decomposition import TruncatedSVD
 
 from textloop.models import tfidf
+from textloop.models.embedders import get_embedder
+from textloop.models.embedding_space import default_embedder
 from textloop.stages.clean.neighbours import neighbour_label_proba
 from textloop.stages.clean.oof import out_of_fold_proba
-from textloop.stages.simulate.features import EMBEDDER, embed_texts
+from textloop.stages.simulate.features import embed_texts
 from textloop.stages.simulate.run import Plan, simulate_vectors
 from textloop.strategies.cleaning import LabelIssueInput, get_method
 
@@ -62,7 +64,8 @@ from _machine import machine_info
 DATA = SHARED_DATA / "korean" / "korean_hate_speech.jsonl.gz"
 SETUPS = {"Korean defaults (ko)": "ko", "English defaults": None}
 """Cleaning: the project language each run gives the clean stage's models."""
-FEATURES = ("English MiniLM", "word 1-2 TF-IDF", "char 1-4 TF-IDF (ko)")
+FEATURES = ("English MiniLM", "USE-multilingual-v3 (ko)", "word 1-2 TF-IDF",
+            "char 1-4 TF-IDF (ko)")
 STRATEGIES = ("random", "default")
 
 
@@ -87,21 +90,29 @@ def plant(y: np.ndarray, rate: float, k: int, rng: np.random.Generator
     return noisy, noisy != y
 
 
-def cleaning(texts: list[str], x: np.ndarray, y: np.ndarray, classes: list[str],
-             rate: float, seeds: int) -> dict[str, Any]:
+def embed(texts: list[str], language: str | None) -> np.ndarray:
+    """The texts' vectors from the embedder of a project in ``language`` (user cache)."""
+    return embed_texts(texts, embedder=get_embedder(default_embedder(language)))
+
+
+def cleaning(texts: list[str], y: np.ndarray, classes: list[str], rate: float,
+             seeds: int) -> dict[str, Any]:
     """Per setup and seed: views-knn (as ``textloop clean``) and tfidf-lr alone + cleanlab."""
-    neighbours = knn_index(x)
+    vectors = {name: embed(texts, language) for name, language in SETUPS.items()}
+    neighbours = {name: knn_index(x) for name, x in vectors.items()}
     views_knn, cleanlab = get_method("views-knn")[1], get_method("cleanlab")[1]
     out: dict[str, Any] = {name: [] for name in SETUPS}
     for seed in range(seeds):
         noisy, flipped = plant(y, rate, len(classes), np.random.default_rng([seed, 7]))
         labels = [classes[i] for i in noisy]
-        knn = neighbour_label_proba(neighbours, noisy, len(classes))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            embed_view = out_of_fold_proba("embed-lr", texts, x, labels, classes, seed=seed)[1]
             for name, language in SETUPS.items():
                 started = time.perf_counter()
+                x = vectors[name]
+                knn = neighbour_label_proba(neighbours[name], noisy, len(classes))
+                embed_view = out_of_fold_proba("embed-lr", texts, x, labels, classes,
+                                               seed=seed, language=language)[1]
                 tfidf_view = out_of_fold_proba("tfidf-lr", texts, x, labels, classes,
                                                seed=seed, language=language)[1]
                 both = views_knn.find(LabelIssueInput(labels=noisy,
@@ -194,23 +205,21 @@ def main() -> None:
     args = parser.parse_args()
     load_before = [round(v, 2) for v in os.getloadavg()]
     texts, y, is_test, classes = load()
-    started = time.perf_counter()
-    x = embed_texts(texts)
-    embed_seconds = round(time.perf_counter() - started, 1)
     train = np.flatnonzero(~is_test)
     results: dict[str, Any] = {"machine": machine_info(), "seeds": args.seeds,
                                "noise": args.noise, "train_rows": len(train),
-                               "embedder": EMBEDDER, "embed_seconds": embed_seconds,
+                               "embedders": {name: default_embedder(language)
+                                             for name, language in SETUPS.items()},
                                "classes": classes}
     if args.skip != "clean":
-        results["cleaning"] = cleaning([texts[i] for i in train], x[train], y[train], classes,
+        results["cleaning"] = cleaning([texts[i] for i in train], y[train], classes,
                                        args.noise, args.seeds)
         first = next(iter(results["cleaning"].values()))
         results["cleaning_flips"] = first[0]["flips"]
     if args.skip != "al":
-        features = {FEATURES[0]: x,
-                    FEATURES[1]: tfidf_vectors(texts, is_test, None, args.dims),
-                    FEATURES[2]: tfidf_vectors(texts, is_test, "ko", args.dims)}
+        features = {FEATURES[0]: embed(texts, None), FEATURES[1]: embed(texts, "ko"),
+                    FEATURES[2]: tfidf_vectors(texts, is_test, None, args.dims),
+                    FEATURES[3]: tfidf_vectors(texts, is_test, "ko", args.dims)}
         results["active_learning"] = active_learning(
             features, [classes[i] for i in y], is_test, args.seeds, args.budget, args.batch)
     results["load_average"] = {"before": load_before,
