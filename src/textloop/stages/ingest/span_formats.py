@@ -14,10 +14,12 @@ importer checks per row (an unknown label, overlapping spans) can be skipped as 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from textloop.errors import InvalidInputError
 from textloop.spans import encode_spans
 from textloop.spans.records import INTERNAL_META, Record
 from textloop.stages.ingest.source import SPAN_FORMATS, RawRow, ReadOptions, Source
@@ -26,8 +28,11 @@ __all__ = ["SPAN_FORMATS", "open_span_source"]
 
 TEXT, SPANS = "text", "spans"
 """The fields a span row has besides the record's own meta."""
-PROVENANCE = ("join", "scheme", "scheme_reason")
-"""Record meta that describes the whole file's reading, reported once per import."""
+PROVENANCE = ("join", "scheme", "scheme_reason", "utf16")
+"""Record meta that describes the whole file's reading (a Label Studio file's offsets are
+UTF-16 units or code points for every task), reported once per import."""
+SPLIT = "split"
+"""The metadata key naming the split of a ``DatasetDict`` folder a row came from."""
 
 
 def open_span_source(path: Path, fmt: str, size: int, options: ReadOptions) -> Source:
@@ -60,9 +65,27 @@ def _records(path: Path, fmt: str, options: ReadOptions) -> Iterator[Record]:
         return read_label_studio(path)
     from textloop.spans.hf import read_hf, read_token_jsonl
 
-    if path.is_dir():
+    if not path.is_dir():
+        return read_token_jsonl(path, scheme=options.scheme)
+    splits = _dict_splits(path)
+    if splits is None:
         return read_hf(path, scheme=options.scheme)
-    return read_token_jsonl(path, scheme=options.scheme)
+    return (Record(r.text, r.spans, {**r.meta, SPLIT: split}) for split in splits
+            for r in read_hf(path, split=split, scheme=options.scheme))
+
+
+def _dict_splits(path: Path) -> list[str] | None:
+    """The split names of a saved ``DatasetDict`` (every split is imported, its name kept
+    as metadata, as the generic ``hf`` reader does); None for a single ``Dataset``."""
+    index = path / "dataset_dict.json"
+    if not index.is_file():
+        return None
+    try:
+        splits = json.loads(index.read_text(encoding="utf-8"))["splits"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise InvalidInputError(f"{index}: not the index a DatasetDict saves",
+                                hint="save the dataset again with save_to_disk") from None
+    return [str(split) for split in splits]
 
 
 def _rows(source: Source, records: Iterator[Record]) -> Iterator[RawRow]:
@@ -72,11 +95,15 @@ def _rows(source: Source, records: Iterator[Record]) -> Iterator[RawRow]:
         meta = record.meta
         if index == 1:
             source.provenance = {k: meta[k] for k in PROVENANCE if k in meta}
-        fields: dict[str, Any] = {k: v for k, v in meta.items() if k not in INTERNAL_META}
+        fields: dict[str, Any] = {k: v for k, v in meta.items()
+                                  if k not in INTERNAL_META and k not in PROVENANCE}
         fields[TEXT] = record.text
         fields[SPANS] = encode_spans(record.spans)
         line = int(meta.get("line", index))
-        yield RawRow(line, fields, place=f"row {line}" if rows_not_lines else None)
+        place = None
+        if rows_not_lines:
+            place = f"row {line}" + (f" of {meta[SPLIT]!r}" if SPLIT in meta else "")
+        yield RawRow(line, fields, place=place)
     if source.path.is_dir():
         for file in sorted(p for p in source.path.rglob("*") if p.is_file()):
             source.meter.hash_file(file)

@@ -164,3 +164,33 @@ def test_hf_dataset_folder(span_project, span_store, tmp_path) -> None:
     assert stored_spans(span_store) == CONLL_SPANS
 
 
+
+
+def test_a_dataset_dict_folder_imports_every_split(span_project, span_store, tmp_path) -> None:
+    datasets = pytest.importorskip("datasets")
+    folder = tmp_path / "dd"
+    datasets.DatasetDict({
+        "train": datasets.Dataset.from_dict({"tokens": [["Ana", "works", "at", "Acme", "Corp"]],
+                                             "ner_tags": [["B-PER", "O", "O", "B-ORG", "I-ORG"]]}),
+        "test": datasets.Dataset.from_dict({"tokens": [["Bob", "sleeps"]],
+                                            "ner_tags": [["B-PER", "O"]]}),
+    }).save_to_disk(str(folder))
+    result = run(span_store, span_project, folder, format="hf-tokens")
+    assert result.records_new == 2
+    assert stored_spans(span_store) == CONLL_SPANS
+    with span_store.read() as conn:
+        assert {r.text: r.meta.get("split") for r in records.iter_all(conn)} == {
+            "Ana works at Acme Corp": "train", "Bob sleeps": "test"}
+
+
+def test_label_studio_utf16_offsets_are_import_provenance(span_project, span_store,
+                                                          write) -> None:
+    text = "😀 Ana"  # the emoji is two UTF-16 units: Ana is 3-6 in UTF-16, 2-5 in code points
+    path = write("ls.json", json.dumps([{"id": 1, "data": {"text": text}, "annotations": [
+        {"id": 2, "result": [{"type": "labels", "value": {"start": 3, "end": 6, "text": "Ana",
+                                                           "labels": ["PER"]}}]}]}]))
+    result = run(span_store, span_project, path, format="label-studio")
+    assert result.span_reading == {"utf16": True}
+    assert stored_spans(span_store) == {text: [Span(2, 5, "PER")]}
+    with span_store.read() as conn:
+        assert "utf16" not in next(iter(records.iter_all(conn))).meta
