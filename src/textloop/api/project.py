@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # annotations only: each loads its stage when the method runs
     from textloop.stages.active_learn.production import ProductionSuggestResult
     from textloop.stages.clean import CleanResult
     from textloop.stages.evaluate.evaluation import EvaluationResult
+    from textloop.stages.export import ReleaseExport
     from textloop.stages.ingest import ImportResult
     from textloop.stages.monitor import MonitorResult
     from textloop.stages.project import ProjectStatus
@@ -186,6 +187,17 @@ class Project:
             read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting,
                              tag_col=tag_col, scheme=scheme))
         return import_file(self.store, self.config, Path(path), options, progress)
+
+    def export_release(self, release: str = "latest", *, format: str, out: str | Path,
+                       scheme: str = "IOB2", tokenizer: str = "auto",
+                       progress: Progress = NULL_PROGRESS) -> ReleaseExport:
+        """Write a span release's splits as ``format`` files in ``out``
+        (``textloop export release``): conll, jsonl, doccano, label-studio or hf; token
+        formats report their ``tokenizer`` and the spans ``widened`` to token boundaries."""
+        from textloop.stages.export import export_release
+
+        return export_release(self.store, release, format, Path(out), scheme=scheme,
+                              tokenizer=tokenizer, progress=progress)
 
     def release(self, *, group_col: str | None = None, seed: int | None = None,
                 message: str = "", progress: Progress = NULL_PROGRESS) -> ReleaseInfo:
