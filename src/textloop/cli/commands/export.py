@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
@@ -101,13 +101,9 @@ def release(
     Spans are code points over the stored text; token formats (conll, hf) widen a span that
     cuts a token to the tokens covering it, and say how many. See docs/spans.md.
     """
-    from textloop.stages.export import export_release
-
-    project = current_project()
-    with open_store(project) as store:
-        result = export_release(store, release_id, format, out, scheme=scheme,
-                                tokenizer=tokenizer,
-                                progress=RichProgress())
+    with open_project() as project:
+        result = project.export_release(release_id, format=format, out=out, scheme=scheme,
+                                        tokenizer=tokenizer, progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return
