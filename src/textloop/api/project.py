@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # annotations only: each loads its stage when the method runs
     from textloop.stages.active_learn.production import ProductionSuggestResult
     from textloop.stages.clean import CleanResult
     from textloop.stages.evaluate.evaluation import EvaluationResult
+    from textloop.stages.export import ReleaseExport
     from textloop.stages.ingest import ImportResult
     from textloop.stages.monitor import MonitorResult
     from textloop.stages.project import ProjectStatus
@@ -153,10 +154,12 @@ class Project:
                     skip_invalid: bool = False, add_labels: bool = False,
                     format: str | None = None, encoding: str = "utf-8", header: bool = True,
                     quoting: str | None = None, max_chars: int | None = None,
-                    unescape_html: bool = False,
+                    unescape_html: bool = False, tag_col: int = -1, scheme: str | None = None,
                     progress: Progress = NULL_PROGRESS) -> ImportResult:
         """Import a file (``textloop import``): CSV, TSV, JSONL, JSON, Parquet or a saved
-        Hugging Face dataset folder; records deduplicated by content, labels stored as
+        Hugging Face dataset folder, or in a span project a span file (``format`` conll,
+        spans-jsonl, doccano, label-studio, hf-tokens; ``tag_col`` and ``scheme`` as on the
+        CLI, docs/spans.md); records deduplicated by content, labels stored as
         ``import`` annotations. The whole file goes in or nothing does, unless
         ``skip_invalid`` (then a report lists the skipped lines).
 
@@ -181,8 +184,20 @@ class Project:
             add_labels=add_labels,
             max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
             unescape_html=unescape_html,
-            read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting))
+            read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting,
+                             tag_col=tag_col, scheme=scheme))
         return import_file(self.store, self.config, Path(path), options, progress)
+
+    def export_release(self, release: str = "latest", *, format: str, out: str | Path,
+                       scheme: str = "IOB2", tokenizer: str = "auto",
+                       progress: Progress = NULL_PROGRESS) -> ReleaseExport:
+        """Write a span release's splits as ``format`` files in ``out``
+        (``textloop export release``): conll, jsonl, doccano, label-studio or hf; token
+        formats report their ``tokenizer`` and the spans ``widened`` to token boundaries."""
+        from textloop.stages.export import export_release
+
+        return export_release(self.store, release, format, Path(out), scheme=scheme,
+                              tokenizer=tokenizer, progress=progress)
 
     def release(self, *, group_col: str | None = None, seed: int | None = None,
                 message: str = "", progress: Progress = NULL_PROGRESS) -> ReleaseInfo:

@@ -52,6 +52,15 @@ def tokenize(text: str) -> Offsets:
     return word_tokens(text)
 
 
+_NON_SPACE = re.compile(r"\S+")
+
+
+def whitespace_tokens(text: str) -> Offsets:
+    """Runs of non-space characters: the tokens of a text a token file was joined from
+    (``detokenize(..., "space")``), so writing it back gives the file's own tokens."""
+    return [match.span() for match in _NON_SPACE.finditer(text)]
+
+
 # A character with what modifies it: combining marks, variation selectors, skin tones and
 # ZWJ-joined characters (an emoji sequence); a space is a character like any other.
 _CHARACTER = re.compile(rf"\s|\S(?:{MARK_CHAR}|[\ufe0f\U0001f3fb-\U0001f3ff]|\u200d\S)*")

@@ -252,3 +252,30 @@ def test_synth_and_monitor_as_on_the_cli(tmp_path: Path) -> None:
         printed = cli_json(project.root, "monitor", "--model", "m1", "--window", "80")
         assert printed["status"] == checked.status and printed["window"]["rows"] == 80
         assert [c["name"] for c in printed["checks"]] == [c.name for c in checked.checks]
+
+
+def test_a_span_project_imports_and_exports_as_the_cli_does(tmp_path) -> None:
+    data = tmp_path / "dev.txt"
+    data.write_text("".join(f"Ana\tNNP\tB-PER\nsleeps\tVBZ\tO\n{i}\tCD\tO\n\n"
+                            for i in range(30)), encoding="utf-8")
+    (tmp_path / "cli").mkdir()
+    cli_root = tmp_path / "cli" / "ner"
+    assert runner.invoke(app, ["init", str(cli_root), "--task", "spans",
+                               "--labels", "PER"]).exit_code == 0
+    cli(cli_root, "import", str(data), "--format", "conll", "--tag-col", "2")
+    cli(cli_root, "release")
+    from_cli = cli_json(cli_root, "export", "release", "v1", "--format", "conll", "--out",
+                        str(tmp_path / "cli-out"), "--tokenizer", "words")
+    with textloop.init_project(tmp_path / "api" / "ner", labels=["PER"], task="spans") as api:
+        imported = api.import_file(data, format="conll", tag_col=2, scheme="IOB2")
+        assert imported.span_reading["scheme_reason"] == "given"
+        api.release()
+        exported = api.export_release("v1", format="conll", out=tmp_path / "api-out",
+                                      tokenizer="words")
+    def computed(result: dict) -> dict:  # the folders differ, nothing else may
+        return {k: v for k, v in stable(result).items() if k not in ("out", "files")}
+
+    assert computed(exported.to_dict()) == computed(from_cli)
+    assert {k: Path(v).name for k, v in exported.to_dict()["files"].items()} == {
+        k: Path(v).name for k, v in from_cli["files"].items()}
+    assert exported.tokenizer == "words" and sum(exported.records.values()) == 30

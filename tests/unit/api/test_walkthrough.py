@@ -41,3 +41,5 @@ def test_the_walkthrough_runs_and_its_results_hold(tmp_path: Path,
     out = capsys.readouterr().out
     assert "no run 'tfidf-lr-99'" in out and "textloop runs" in out
     assert (tmp_path / "spam-filter" / "textloop.yaml").is_file()
+    assert ns["spans_in"].new_labels == ["LOC"] and ns["spans_in"].span_reading["scheme"] == "IOB2"
+    assert sum(ns["done"].records.values()) == 40 and ns["done"].spans == 80

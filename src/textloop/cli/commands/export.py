@@ -1,7 +1,9 @@
-"""``textloop export mlflow``: runs (and registered versions) into an MLflow tracking store."""
+"""``textloop export mlflow``: runs (and registered versions) into an MLflow tracking store;
+``textloop export release``: a span release as CoNLL, JSONL, doccano, Label Studio or HF."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,15 +12,25 @@ from rich.table import Table
 from rich.text import Text
 
 from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
-from textloop.cli.context import current_project, open_store
+from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
-    from textloop.stages.export import MlflowExport
+    from textloop.stages.export import MlflowExport, ReleaseExport
 
-export_app = typer.Typer(help="Copy runs into other tools' stores.", no_args_is_help=True)
+export_app = typer.Typer(help="Copy runs into other tools' stores, or write a release in "
+                              "other tools' file formats.", no_args_is_help=True)
 app.add_typer(export_app, name="export",
-              help="Copy runs and registered versions into MLflow (optional extra).")
+              help="Copy runs and registered versions into MLflow (optional extra), or "
+                   "write a span release as CoNLL, JSONL, doccano, Label Studio or HF files.")
+
+# Literal lists: --help must not import the export stage (``tests/unit/cli/test_main.py``)
+_RELEASE_FORMATS = "conll, jsonl, doccano, label-studio, hf"
+_TOKENIZERS = "auto, whitespace, words"
+_RELEASE_EPILOG = """Examples:\n
+  textloop export release v2 --format conll --out exports/conll\n
+  textloop export release latest --format hf --out exports/hf --scheme IOBES\n
+  textloop export release v2 --format jsonl --out exports/jsonl --json"""
 
 _MLFLOW_EPILOG = """Examples:\n
   textloop export mlflow --tracking-uri sqlite:///mlflow.db\n
@@ -68,6 +80,45 @@ def mlflow(
     console.print(f"Exported {len(result.runs)} runs to experiment "
                   f"[bold]{esc(result.experiment)}[/] ({result.experiment_id}) "
                   f"at {esc(result.tracking_uri)}")
+
+
+@export_app.command("release", epilog=_RELEASE_EPILOG)
+def release(
+    release_id: Annotated[str, typer.Argument(metavar="RELEASE",
+                                              help="The release: v3, or latest.")],
+    format: Annotated[str, typer.Option("--format", help=f"One of {_RELEASE_FORMATS}.")],
+    out: Annotated[Path, typer.Option(help="Folder for the files (made if missing): one "
+                                           "file, or HF dataset folder, per split.")],
+    scheme: Annotated[str, typer.Option(
+        help="conll and hf: tag scheme (IOB1, IOB2/BIO, IOBES, BILOU).")] = "IOB2",
+    tokenizer: Annotated[str, typer.Option(
+        help=f"conll and hf: how texts become tokens ({_TOKENIZERS}); auto keeps "
+             "whitespace tokens when every span falls on them.")] = "auto",
+    as_json: AsJson = False,
+) -> None:
+    """Write a span release's splits in another tool's span format.
+
+    Spans are code points over the stored text; token formats (conll, hf) widen a span that
+    cuts a token to the tokens covering it, and say how many. See docs/spans.md.
+    """
+    with open_project() as project:
+        result = project.export_release(release_id, format=format, out=out, scheme=scheme,
+                                        tokenizer=tokenizer, progress=RichProgress())
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _print_release_export(result)
+
+
+def _print_release_export(result: ReleaseExport) -> None:
+    for name, path in result.files.items():
+        console.print(f"{name}: {result.records[name]:,} records -> {esc(str(path))}")
+    if result.tokenizer:
+        console.print(f"tags {esc(result.scheme or '')}, tokens: {esc(result.tokenizer)}")
+    if result.widened or result.dropped:
+        console.print(f"[yellow]{result.widened:,} spans widened to token boundaries, "
+                      f"{result.dropped:,} dropped[/]; first: {esc(result.first_misaligned or '')}")
+    console.print(f"Exported {result.release} as {esc(result.format)}: {result.spans:,} spans")
 
 
 def _runs_table(result: MlflowExport) -> Table:

@@ -21,13 +21,16 @@ _EPILOG = """Examples:\n
   textloop import reviews.csv --text-col review --label-col sentiment --meta-cols product\n
   textloop import SMSSpamCollection --format tsv --text-col SMS --label-col Label\n
   textloop import dev.tsv --no-header --text-col 1 --label-col 2 --add-labels\n
-  textloop import data_full.json --text-col 1 --label-col 2 --meta-cols split --add-labels"""
+  textloop import data_full.json --text-col 1 --label-col 2 --meta-cols split --add-labels\n
+  textloop import dev.conll --scheme IOB2          (a span project; also --format spans-jsonl,\n
+                                                    doccano, label-studio, hf-tokens)"""
 
 
 @app.command("import", epilog=_EPILOG)
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL (.gz/.bz2), JSON, Parquet, or a "
-                                              "saved Hugging Face dataset folder.")],
+    file: Annotated[Path, typer.Argument(help="CSV, TSV, JSONL (.gz/.bz2), JSON, Parquet, a "
+                                              "saved Hugging Face dataset folder, or (span "
+                                              "projects) a span file.")],
     text_col: Annotated[str | None, typer.Option(help="Column with the text.")] = None,
     label_col: Annotated[str | None, typer.Option(help="Column with the label (optional).")] = None,
     meta_cols: Annotated[str | None, typer.Option(
@@ -50,6 +53,12 @@ def import_(
     unescape_html: Annotated[bool, typer.Option(
         help="Text scraped from web pages: store <br /> as a line break and &amp;-style "
              "entities as characters (recorded with the import).")] = False,
+    tag_col: Annotated[int, typer.Option(
+        help="CoNLL: index of the column holding the tag (0 is the token; default: the "
+             "last).")] = -1,
+    scheme: Annotated[str | None, typer.Option(
+        help="CoNLL and hf-tokens: the tag scheme (IOB1, IOB2/BIO, IOBES, BILOU) instead of "
+             "the one detected from the tags.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
@@ -60,7 +69,7 @@ def import_(
             id_col=id_col, label_map=parse_label_map(label_map), skip_invalid=skip_invalid,
             add_labels=add_labels, format=format, encoding=encoding, header=header,
             quoting=quoting, max_chars=max_chars, unescape_html=unescape_html,
-            progress=RichProgress())
+            tag_col=tag_col, scheme=scheme, progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return
@@ -97,6 +106,11 @@ def print_import(result: ImportResult, task: Task) -> None:
         shown = esc(", ".join(f"{k}: {v:,}" for k, v in result.labels.most_common(8)))
         more = f" (+{len(result.labels) - 8} more)" if len(result.labels) > 8 else ""
         console.print(f"  labels in file: {shown}{more}")
+    reading = result.span_reading
+    if reading.get("scheme"):
+        console.print(f"  read as {esc(result.format)}: tags {esc(reading['scheme'])} "
+                      f"({esc(reading.get('scheme_reason', ''))}), tokens joined by "
+                      f"{esc(reading.get('join', 'space'))}")
     notes = [
         (result.rows_unlabeled, "rows without a label (imported unlabeled)"),
         (result.repeated_texts, "rows repeat a text seen earlier in the file (stored once)"),

@@ -64,8 +64,12 @@ def init(
         return
     console.print(f"Created project [bold]{esc(project.spec.name)}[/] in {esc(str(project.root))}")
     console.print(f"  spec:  {esc(str(project.spec_path))}\n  store: {esc(project.store_url)}")
-    console.print(f"Next: cd {esc(name)} && textloop import data.csv --text-col text "
-                  "--label-col label")
+    if project.spec.task == "spans":  # span files carry text and spans in known places
+        console.print(f"Next: cd {esc(name)} && textloop import data.conll (or --format "
+                      "spans-jsonl, doccano, label-studio, hf-tokens; see docs/spans.md)")
+    else:
+        console.print(f"Next: cd {esc(name)} && textloop import data.csv --text-col text "
+                      "--label-col label")
 
 
 @app.command(epilog="Example: textloop status")

@@ -1,4 +1,5 @@
-"""``textloop export``: copy runs and model versions to other tools (MLflow).
+"""``textloop export``: copy runs and model versions to other tools (MLflow), and write a
+span release in other tools' span file formats (``release``).
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.export.mlflow import MlflowExport as MlflowExport
     from textloop.stages.export.mlflow import export_to_mlflow as export_to_mlflow
     from textloop.stages.export.mlflow import mlflow_client as mlflow_client
+    from textloop.stages.export.release import EXPORT_FORMATS as EXPORT_FORMATS
+    from textloop.stages.export.release import TOKENIZERS as TOKENIZERS
+    from textloop.stages.export.release import ReleaseExport as ReleaseExport
+    from textloop.stages.export.release import export_release as export_release
 
 __all__, __getattr__ = lazy_front(__name__, {
     "mlflow": ("MODEL_ARTIFACTS", "MlflowExport", "RUN_ID_TAG", "export_to_mlflow",
                "mlflow_client"),
+    "release": ("EXPORT_FORMATS", "ReleaseExport", "TOKENIZERS", "export_release"),
 })

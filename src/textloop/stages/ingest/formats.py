@@ -1,4 +1,6 @@
-"""Which reader a file needs: CSV, TSV, JSON Lines, JSON, Parquet or a HF dataset folder.
+"""Which reader a file needs: CSV, TSV, JSON Lines, JSON, Parquet, a HF dataset folder, or a
+span file (``span_formats``: CoNLL is known by ``.conll``/``.iob``/``.bio``; the other span
+formats are JSON Lines too, so they are named with ``--format``).
 
 The format comes from ``--format``, else the folder layout or the file name (ignoring
 ``.gz``/``.bz2``/``.xz``), else the first line of the file (for names like
@@ -13,12 +15,13 @@ from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.ingest.byte_input import COMPRESSED, file_encoding, open_bytes
 from textloop.stages.ingest.delimited import open_delimited
 from textloop.stages.ingest.json_formats import open_json_document, open_jsonl
-from textloop.stages.ingest.source import FORMATS, RawRow, ReadOptions, Source
+from textloop.stages.ingest.source import FORMATS, SPAN_FORMATS, RawRow, ReadOptions, Source
 
 __all__ = ["FORMATS", "RawRow", "ReadOptions", "Source", "detect_format", "open_source"]
 
 _BY_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv", ".jsonl": "jsonl",
-                 ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}
+                 ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".pq": "parquet",
+                 ".conll": "conll", ".iob": "conll", ".bio": "conll"}
 
 
 def detect_format(path: Path) -> str:
@@ -64,6 +67,10 @@ def open_source(path: Path, options: ReadOptions) -> Source:
         raise InvalidInputError(f"unknown format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
     _check_readable(path, fmt)
     size = _size(path)
+    if fmt in SPAN_FORMATS:
+        from textloop.stages.ingest.span_formats import open_span_source
+
+        return open_span_source(path, fmt, size, options)
     if fmt in ("csv", "tsv"):
         return open_delimited(path, fmt, size, options)
     if fmt in ("jsonl", "json"):
@@ -76,7 +83,7 @@ def open_source(path: Path, options: ReadOptions) -> Source:
 
 def _check_readable(path: Path, fmt: str) -> None:
     """A folder only for ``hf``, and a file we may open: say so now, not with a traceback."""
-    if path.is_dir() != (fmt == "hf"):
+    if fmt != "hf-tokens" and path.is_dir() != (fmt == "hf"):
         expected = "a folder written by save_to_disk" if fmt == "hf" else "a file"
         raise InvalidInputError(f"{path}: format {fmt!r} needs {expected}",
                                 hint="check the path and --format")

@@ -25,8 +25,8 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.processes import gc_paused
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.ingest.formats import ReadOptions, Source, open_source
-from textloop.stages.ingest.labels import LabelCheck, ValueCheck
+from textloop.stages.ingest.formats import ReadOptions, Source, detect_format, open_source
+from textloop.stages.ingest.labels import LabelCheck, SpanCheck, ValueCheck
 from textloop.stages.ingest.report import MAX_REPORTED, SkipReport, failure
 from textloop.stages.ingest.rows import (
     DEFAULT_MAX_CHARS,
@@ -35,7 +35,8 @@ from textloop.stages.ingest.rows import (
     resolve_columns,
     to_record,
 )
-from textloop.stages.ingest.source import RawRow
+from textloop.stages.ingest.source import SPAN_FORMATS, RawRow
+from textloop.stages.ingest.span_formats import SPANS, TEXT
 from textloop.stages.ingest.writer import RecordWriter
 from textloop.stages.project.init import record_language
 from textloop.storage import Store, imports, records
@@ -82,6 +83,10 @@ class ImportResult:
     report_path: Path | None = None
     previous_imports: list[int] = field(default_factory=list)
     language: str | None = None  # the language tag this import recorded in the spec, if any
+    format: str = ""  # the format the file was read as (given or detected)
+    span_reading: dict[str, Any] = field(default_factory=dict)
+    """For a token span file: the tag ``scheme``, why (``scheme_reason``: detected from the
+    tags, or given) and how tokens were ``join``-ed into the stored text."""
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -93,6 +98,7 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
                 progress: Progress = NULL_PROGRESS) -> ImportResult:
     """Import ``path`` into the project's store; see the module docstring for the semantics."""
     started = time.perf_counter()
+    options = _for_format(path, project, options)
     # the readers bound each row by the longest text accepted, before it fills memory
     source = open_source(path, replace(options.read, max_chars=options.max_chars))
     rows = rows_with_columns(source)
@@ -118,9 +124,33 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
             report.discard()
             raise
     result.report_path = report.publish()
+    result.format = source.format
+    result.span_reading = dict(source.provenance)
     result.language = record_language(store, project)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _for_format(path: Path, project: Project, options: ImportOptions) -> ImportOptions:
+    """The options with the format settled; a span file's rows have fixed fields.
+
+    A span file fits only a span project (its labels are spans); its text and spans are
+    the ``text`` and ``spans`` fields of each row, and every other field the reader kept
+    (a doccano ``id``, a Label Studio ``annotator``) is metadata unless ``--meta-cols`` says.
+    """
+    fmt = options.read.format or detect_format(path) if path.exists() else options.read.format
+    if fmt not in SPAN_FORMATS:
+        return options
+    if task_for(project).value_kind != "spans":
+        raise InvalidInputError(
+            f"{path}: format {fmt!r} holds spans, but this project's task is "
+            f"{project.spec.task!r}",
+            hint="import span files into a project made with `textloop init NAME --task "
+                 "spans`, or export the file as CSV/JSONL with a label column")
+    return replace(options, text_col=options.text_col or TEXT,
+                   label_col=options.label_col or SPANS,
+                   meta_cols=["*"] if options.meta_cols is None else options.meta_cols,
+                   read=replace(options.read, format=fmt))
 
 
 def rows_with_columns(source: Source) -> Iterator[RawRow]:
@@ -194,9 +224,13 @@ class _ImportRun:
         self.cmap = cmap
         self.skip_invalid = options.skip_invalid
         task = task_for(project)
-        self.labels: LabelCheck | ValueCheck = (
-            ValueCheck(task, project.spec, cmap.label) if task.value_kind in ("number", "spans")
-            else LabelCheck(project.spec.label_names, cmap.label, options.add_labels))
+        self.labels: LabelCheck | ValueCheck
+        if task.value_kind == "spans":
+            self.labels = SpanCheck(task, project.spec, cmap.label, options.add_labels)
+        elif task.value_kind == "number":
+            self.labels = ValueCheck(task, project.spec, cmap.label)
+        else:
+            self.labels = LabelCheck(project.spec.label_names, cmap.label, options.add_labels)
         self.writer = RecordWriter(conn, import_id, SourceKind.FILE.value, source_ref)
         self.import_id = import_id
         self.report = report
@@ -313,4 +347,5 @@ def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
             "id_col": cmap.id, "label_map": cmap.label_map, "skip_invalid": options.skip_invalid,
             "add_labels": options.add_labels, "format": options.read.format,
             "encoding": options.read.encoding, "header": options.read.header,
-            "max_chars": options.max_chars, "unescape_html": options.unescape_html}
+            "max_chars": options.max_chars, "unescape_html": options.unescape_html,
+            "tag_col": options.read.tag_col, "scheme": options.read.scheme}

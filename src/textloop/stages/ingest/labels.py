@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from textloop.config import Label, ProjectSpec, look_alike_problem
+from textloop.spans import SpanError, decode_spans
 from textloop.stages.ingest.rows import RowError
 from textloop.stages.ingest.source import RawRow
 from textloop.tasks import Task, ValueProblem
@@ -88,3 +89,38 @@ class ValueCheck:
     def new_labels(self) -> list[Label]:
         """Such a task has no labels to add."""
         return []
+
+
+class SpanCheck(ValueCheck):
+    """Spans whose labels go through ``LabelCheck`` first (the usual unknown-label error, or
+    ``--add-labels``), then the task's own check of offsets and overlaps.
+
+    A label added on an earlier row counts as known for later rows: the task checks the
+    value against the spec as it will be saved, labels added so far included.
+    """
+
+    def __init__(self, task: Task, spec: ProjectSpec, column: str | None,
+                 add_labels: bool) -> None:
+        super().__init__(task, spec, column)
+        self.names = LabelCheck(spec.label_names, column, add_labels)
+        self._added = 0
+
+    def check(self, row: RawRow, label: str | None, text: str = "") -> str | None:
+        if label is None:
+            return None
+        try:
+            spans = decode_spans(label)
+        except SpanError as problem:
+            raise RowError(row, str(problem), self.column, fix=problem.fix) from None
+        for name in dict.fromkeys(span.label for span in spans):
+            self.names.check(row, name)
+        added = self.names.new_labels()
+        if len(added) != self._added:
+            self.spec = self.spec.model_copy(update={"labels": [*self.spec.labels, *added[
+                self._added:]]})
+            self._added = len(added)
+        return super().check(row, label, text)
+
+    def new_labels(self) -> list[Label]:
+        """Span labels met in the file and not in the spec (with ``--add-labels``)."""
+        return self.names.new_labels()

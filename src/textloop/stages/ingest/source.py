@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "hf")
+SPAN_FORMATS = ("conll", "spans-jsonl", "doccano", "label-studio", "hf-tokens")
+"""Span files, read by ``textloop.spans`` (``span_formats``); only a span project takes them."""
+FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "hf", *SPAN_FORMATS)
 DEFAULT_MAX_CHARS = 1_000_000
 # The longest spelling of one character in any text format we read: a JSON surrogate-pair
 # escape (``\\ud83d\\ude00``) is 12 bytes for one character.
@@ -51,6 +53,8 @@ class ReadOptions:
     # A JSON document is parsed whole (about ten times its size in memory): beyond this,
     # JSON Lines, which is read row by row, is the format to use.
     max_document_bytes: int = 256 << 20
+    tag_col: int = -1  # CoNLL: the column holding the tag (``--tag-col``; default the last)
+    scheme: str | None = None  # token formats: the tag scheme (``--scheme``; default detected)
 
     @property
     def max_row_bytes(self) -> int:
@@ -101,6 +105,8 @@ class Source:
     size: int
     origin: str = "the header"
     meter: ByteMeter = field(default_factory=ByteMeter)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """How a span file was read as a whole (tag ``scheme``, its ``scheme_reason``, ``join``)."""
     _rows: Iterator[RawRow] | None = None
 
     def rows(self) -> Iterator[RawRow]:

@@ -65,3 +65,36 @@ def test_export_json_names_each_run_and_the_experiment(project, store, tmp_path)
     (exported,) = done["runs"]
     assert exported["name"] == run and exported["created"] is True
     assert exported["metrics_added"] > 0 and done["versions"] == []
+
+
+def test_export_release_writes_conll_and_prints_json(tmp_path) -> None:
+    from textloop.config import Label
+    from textloop.spans import Span
+    from textloop.spans.conll import read_conll
+    from textloop.stages.project.init import init_project
+
+    ner = init_project(tmp_path / "ner", labels=[Label(name="PER")], task="spans")
+    data = tmp_path / "in.conll"
+    data.write_text("".join(f"Ana\tB-PER\nsleeps\tO\n{i}\tO\n\n" for i in range(30)),
+                    encoding="utf-8")
+    root = ["--project", str(ner.root)]
+    assert runner.invoke(app, [*root, "import", str(data)]).exit_code == 0
+    assert runner.invoke(app, [*root, "release"]).exit_code == 0
+    out = tmp_path / "out"
+    report = json_of(runner.invoke(app, [*root, "export", "release", "v1", "--format", "conll",
+                                         "--out", str(out), "--json"]))
+    assert report["tokenizer"] == "whitespace" and report["scheme"] == "IOB2"
+    assert sum(report["records"].values()) == 30
+    back = {r.text: r.spans for r in read_conll(report["files"]["train"])}
+    assert back and all(spans == [Span(0, 3, "PER")] for spans in back.values())
+    plain = runner.invoke(app, [*root, "export", "release", "v1", "--format", "doccano",
+                                "--out", str(out)])
+    assert plain.exit_code == 0 and "Exported v1 as doccano: 30 spans" in plain.output
+
+
+def test_export_release_refuses_a_classification_release(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    result = runner.invoke(app, ["--project", str(project.root), "export", "release", "v1",
+                                 "--format", "jsonl", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "is a classification release" in result.output and "Hint:" in result.output

@@ -162,3 +162,19 @@ def test_import_json_gives_the_counts_and_labels(project, store, tmp_path) -> No
     assert done["labels"] == {"spam": 2, "ham": 1} and done["rows_unlabeled"] == 1
     assert done["repeated_texts"] == 1 and done["source"].endswith("sms.csv")
     assert isinstance(done["seconds"], float) and done["report_path"] is None
+
+
+def test_a_conll_file_into_a_span_project_reports_its_scheme(tmp_path) -> None:
+    from textloop.config import Label
+    from textloop.stages.project.init import init_project
+
+    ner = init_project(tmp_path / "ner", labels=[Label(name="PER")], task="spans")
+    path = tmp_path / "dev.txt"
+    path.write_text("Ana\tNNP\tU-PER\nsleeps\tVBZ\tO\n\nBob\tNNP\tU-PER\n\n", encoding="utf-8")
+    result = invoke(ner, str(path), "--format", "conll", "--tag-col", "2")
+    assert result.exit_code == 0, result.output
+    assert "2 rows read, 2 new records, 2 new labels" in result.output
+    assert "read as conll: tags BILOU (" in result.output and "tokens joined by space" in (
+        result.output)
+    bad = invoke(ner, str(path), "--format", "conll", "--scheme", "IOB2")
+    assert bad.exit_code == 2 and "line 1" in bad.output and "U-PER" in bad.output, bad.output

@@ -24,6 +24,14 @@ def test_init_creates_a_project(tmp_path, monkeypatch) -> None:
     assert again.exit_code == 4 and "already exists" in again.output
 
 
+def test_init_of_a_span_project_suggests_importing_a_span_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["init", "ner", "--task", "spans", "--labels", "PER,ORG"])
+    assert result.exit_code == 0, result.output
+    assert "Next: cd ner && textloop import data.conll" in result.output
+    assert "docs/spans.md" in result.output and "--label-col" not in result.output
+
+
 def test_status_outside_a_project_says_how_to_start(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("TEXTLOOP_PROJECT", raising=False)

@@ -1,0 +1,196 @@
+"""Span files through the importer: each format into a span project, with the importer's
+all-or-nothing, ``--skip-invalid``, re-import and ``--add-labels`` behaviour."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.unit.stages.ingest.support import counts, refused, run
+from textloop.config import Label, Project, load_spec
+from textloop.spans import Span, decode_spans
+from textloop.stages.project.init import init_project
+from textloop.storage import Store, annotation_log, records
+
+CONLL = ("Ana\tB-PER\nworks\tO\nat\tO\nAcme\tB-ORG\nCorp\tI-ORG\n\n"
+         "Bob\tB-PER\nsleeps\tO\n\n")
+CONLL_SPANS = {"Ana works at Acme Corp": [Span(0, 3, "PER"), Span(13, 22, "ORG")],
+               "Bob sleeps": [Span(0, 3, "PER")]}
+
+
+@pytest.fixture
+def span_project(tmp_path: Path) -> Project:
+    return init_project(tmp_path / "ner", labels=[Label(name="PER"), Label(name="ORG")],
+                        task="spans")
+
+
+@pytest.fixture
+def span_store(span_project: Project):
+    with Store.for_project(span_project) as opened:
+        yield opened
+
+
+def stored_spans(store: Store) -> dict[str, list[Span]]:
+    with store.read() as conn:
+        by_id = {r.id: r.text for r in records.iter_all(conn)}
+        return {by_id[rid]: decode_spans(value)
+                for rid, value, _, _ in annotation_log.iter_votes(conn)}
+
+
+def _jsonl(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+
+
+FILES: dict[str, tuple[str, str]] = {
+    "conll": ("a.conll", CONLL),
+    "spans-jsonl": ("a.jsonl", _jsonl([
+        {"text": "Ana works at Acme Corp", "spans": [
+            {"start": 0, "end": 3, "label": "PER"},
+            {"start": 13, "end": 22, "label": "ORG", "text": "Acme Corp"}]},
+        {"text": "Bob sleeps", "spans": [{"start": 0, "end": 3, "label": "PER"}],
+         "meta": {"source": "x"}}])),
+    "doccano": ("a.jsonl", _jsonl([
+        {"id": 1, "text": "Ana works at Acme Corp", "label": [[0, 3, "PER"], [13, 22, "ORG"]]},
+        {"id": 2, "text": "Bob sleeps", "label": [[0, 3, "PER"]]}])),
+    "label-studio": ("a.json", json.dumps([
+        {"id": 1, "data": {"text": "Ana works at Acme Corp"}, "annotations": [{"id": 7, "result": [
+            {"type": "labels", "value": {"start": 0, "end": 3, "text": "Ana",
+                                         "labels": ["PER"]}},
+            {"type": "labels", "value": {"start": 13, "end": 22, "text": "Acme Corp",
+                                         "labels": ["ORG"]}}]}]},
+        {"id": 2, "data": {"text": "Bob sleeps"}, "annotations": [{"id": 8, "result": [
+            {"type": "labels", "value": {"start": 0, "end": 3, "text": "Bob",
+                                         "labels": ["PER"]}}]}]}])),
+    "hf-tokens": ("a.jsonl", _jsonl([
+        {"tokens": ["Ana", "works", "at", "Acme", "Corp"],
+         "ner_tags": ["B-PER", "O", "O", "B-ORG", "I-ORG"]},
+        {"tokens": ["Bob", "sleeps"], "ner_tags": ["B-PER", "O"]}])),
+}
+
+
+@pytest.mark.parametrize("fmt", list(FILES))
+def test_each_format_imports_the_files_spans(span_project, span_store, write, fmt) -> None:
+    name, content = FILES[fmt]
+    path = write(name, content)
+    given = None if fmt == "conll" else fmt  # .conll is known by its extension
+    result = run(span_store, span_project, path, format=given)
+    assert result.format == fmt
+    assert (result.records_new, result.annotations_new) == (2, 2)
+    assert stored_spans(span_store) == CONLL_SPANS
+    again = run(span_store, span_project, path, format=given)
+    assert (again.records_new, again.annotations_new) == (0, 0)
+    assert again.previous_imports == [result.import_id]
+
+
+def test_conll_reports_the_scheme_and_why(span_project, span_store, write) -> None:
+    path = write("a.iob", CONLL)
+    detected = run(span_store, span_project, path)
+    assert detected.span_reading["scheme"] == "IOB2"
+    assert detected.span_reading["scheme_reason"] not in ("", "given")
+    given = run(span_store, span_project, path, scheme="IOB2")
+    assert given.span_reading == {"join": "space", "scheme": "IOB2", "scheme_reason": "given"}
+
+
+def test_tag_col_picks_the_tag_column(span_project, span_store, write) -> None:
+    path = write("b.conll", "Ana\tB-PER\tNNP\nsleeps\tO\tVBZ\n\n")
+    run(span_store, span_project, path, tag_col=1)
+    assert stored_spans(span_store) == {"Ana sleeps": [Span(0, 3, "PER")]}
+
+
+def test_doccano_meta_is_kept_without_reader_keys(span_project, span_store, write) -> None:
+    name, content = FILES["doccano"]
+    run(span_store, span_project, write(name, content), format="doccano")
+    with span_store.read() as conn:
+        metas = {r.text: r.meta for r in records.iter_all(conn)}
+    assert metas["Bob sleeps"] == {"id": 2}
+
+
+def test_a_bad_tag_sequence_names_the_line_and_stores_nothing(span_project, span_store,
+                                                              write) -> None:
+    path = write("bad.conll", "Ana\tB-PER\nworks\tO\n\nBob\tB-PER\nCorp\tI-ORG\n\n")
+    error = refused(span_store, span_project, path, "line 5")
+    assert "I-ORG" in error.message
+    assert counts(span_store) == (0, 0, 0)
+
+
+def test_unknown_span_label_is_the_usual_error_or_added(span_project, span_store,
+                                                        write) -> None:
+    path = write("loc.conll", "Paris\tB-LOC\nrocks\tO\n\nAna\tB-PER\n\n")
+    refused(span_store, span_project, path, "line 1", "'LOC' is not in textloop.yaml")
+    result = run(span_store, span_project, path, add_labels=True)
+    assert result.new_labels == ["LOC"]
+    assert load_spec(span_project.root / "textloop.yaml").label_names == ["PER", "ORG", "LOC"]
+    assert stored_spans(span_store)["Paris rocks"] == [Span(0, 5, "LOC")]
+
+
+def test_skip_invalid_imports_the_rest_and_reports(span_project, span_store, write) -> None:
+    path = write("mixed.jsonl", _jsonl([
+        {"text": "Ana works", "spans": [{"start": 0, "end": 3, "label": "PER"},
+                                        {"start": 0, "end": 9, "label": "ORG"}]},
+        {"text": "Bob sleeps", "spans": [{"start": 0, "end": 3, "label": "PER"}]}]))
+    refused(span_store, span_project, path, "line 1", "overlap", format="spans-jsonl")
+    result = run(span_store, span_project, path, format="spans-jsonl", skip_invalid=True)
+    assert (result.records_new, result.rows_skipped) == (1, 1)
+    report = result.report_path.read_text(encoding="utf-8")
+    assert "line 1" in report and "overlap" in report
+    assert stored_spans(span_store) == {"Bob sleeps": [Span(0, 3, "PER")]}
+
+
+def test_a_span_format_is_refused_on_a_classification_project(project, store, write) -> None:
+    path = write("a.conll", CONLL)
+    refused(store, project, path, "holds spans", "'classification'")
+
+
+def test_a_span_project_takes_a_csv_without_labels(span_project, span_store, write) -> None:
+    result = run(span_store, span_project, write("t.csv", "text\nAna sleeps\nBob too\n"))
+    assert (result.records_new, result.annotations_new, result.rows_unlabeled) == (2, 0, 2)
+
+
+def test_hf_dataset_folder(span_project, span_store, tmp_path) -> None:
+    datasets = pytest.importorskip("datasets")
+    folder = tmp_path / "ds"
+    names = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
+    features = datasets.Features({
+        "tokens": datasets.Sequence(datasets.Value("string")),
+        "ner_tags": datasets.Sequence(datasets.ClassLabel(names=names))})
+    datasets.Dataset.from_dict({"tokens": [["Ana", "works", "at", "Acme", "Corp"],
+                                           ["Bob", "sleeps"]],
+                                "ner_tags": [[1, 0, 0, 3, 4], [1, 0]]},
+                               features=features).save_to_disk(str(folder))
+    result = run(span_store, span_project, folder, format="hf-tokens")
+    assert result.records_new == 2
+    assert stored_spans(span_store) == CONLL_SPANS
+
+
+
+
+def test_a_dataset_dict_folder_imports_every_split(span_project, span_store, tmp_path) -> None:
+    datasets = pytest.importorskip("datasets")
+    folder = tmp_path / "dd"
+    datasets.DatasetDict({
+        "train": datasets.Dataset.from_dict({"tokens": [["Ana", "works", "at", "Acme", "Corp"]],
+                                             "ner_tags": [["B-PER", "O", "O", "B-ORG", "I-ORG"]]}),
+        "test": datasets.Dataset.from_dict({"tokens": [["Bob", "sleeps"]],
+                                            "ner_tags": [["B-PER", "O"]]}),
+    }).save_to_disk(str(folder))
+    result = run(span_store, span_project, folder, format="hf-tokens")
+    assert result.records_new == 2
+    assert stored_spans(span_store) == CONLL_SPANS
+    with span_store.read() as conn:
+        assert {r.text: r.meta.get("split") for r in records.iter_all(conn)} == {
+            "Ana works at Acme Corp": "train", "Bob sleeps": "test"}
+
+
+def test_label_studio_utf16_offsets_are_import_provenance(span_project, span_store,
+                                                          write) -> None:
+    text = "😀 Ana"  # the emoji is two UTF-16 units: Ana is 3-6 in UTF-16, 2-5 in code points
+    path = write("ls.json", json.dumps([{"id": 1, "data": {"text": text}, "annotations": [
+        {"id": 2, "result": [{"type": "labels", "value": {"start": 3, "end": 6, "text": "Ana",
+                                                           "labels": ["PER"]}}]}]}]))
+    result = run(span_store, span_project, path, format="label-studio")
+    assert result.span_reading == {"utf16": True}
+    assert stored_spans(span_store) == {text: [Span(2, 5, "PER")]}
+    with span_store.read() as conn:
+        assert "utf16" not in next(iter(records.iter_all(conn))).meta
