@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from textloop.strategies.span_rules import SpanRule
+from textloop.config import SpanRule
 
 KR_MOBILE = r"(?<!\d)01[016789]-?\d{3,4}-?\d{4}(?!\d)"
 
