@@ -22,7 +22,7 @@ import types
 
 TYPE_CHECKING = False  # as typing.TYPE_CHECKING, without importing typing (10 ms)
 
-if TYPE_CHECKING:  # annotations only: `import textloop` stays a few hundred microseconds
+if TYPE_CHECKING:  # annotations only: `import textloop` loads neither typing nor abc
     from collections.abc import Callable, Mapping, Sequence
     from typing import Any
 
