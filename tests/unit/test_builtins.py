@@ -17,14 +17,21 @@ FAMILIES = ("drift", "query", "calibration", "cleaning", "label_model", "synth",
             "synth_gate", "perturb", "embedder", "model")
 
 
-def test_every_built_in_resolves_to_the_object_it_declares() -> None:
+def built_ins() -> Registry:
+    """A registry holding the built-ins only: other tests register their own strategies in
+    the global one (a fixed synthetic generator, a test drift detector) and may leave them."""
     from textloop.builtins import declare_builtins
 
     declared = Registry()
     declare_builtins(declared)
+    return declared
+
+
+def test_every_built_in_resolves_to_the_object_it_declares() -> None:
+    declared = built_ins()
     for family in FAMILIES:
         names = declared.names(family)
-        assert names == REGISTRY.names(family), family
+        assert set(names) <= set(REGISTRY.names(family)), family
         for short in names:
             full, obj = REGISTRY.resolve(family, short)
             assert full.startswith(f"textloop.{family}.{short}.v")
@@ -71,5 +78,6 @@ def test_the_docs_tables_list_exactly_the_registered_names() -> None:
     assert table_column("monitoring.md", "check") == {*alert_checks()} - {"status"}
     assert table_column("monitoring.md", "check", 1) == {
         REGISTRY.full_name("drift", short) for short in detectors}
-    assert table_column("active-learning.md", "name") == set(REGISTRY.names("query"))
-    assert table_column("synthetic.md", "generator") == set(REGISTRY.names("synth"))
+    declared = built_ins()
+    assert table_column("active-learning.md", "name") == set(declared.names("query"))
+    assert table_column("synthetic.md", "generator") == set(declared.names("synth"))

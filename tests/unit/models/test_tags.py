@@ -15,7 +15,7 @@ from textloop.models.tags import ModelTags, model_tags
 
 def test_each_built_in_declares_its_capabilities() -> None:
     assert model_tags(TfidfLogReg) == ModelTags(follows_language=True)
-    assert model_tags(TfidfRidge) == ModelTags(task="regression")
+    assert model_tags(TfidfRidge) == ModelTags(task="regression", follows_language=True)
     assert model_tags(EmbedLogReg()) == ModelTags(needs_embeddings=True, embedder="minilm-int8",
                                                   follows_language=True)
     assert model_tags(EmbedRidge).task == "regression" and model_tags(EmbedRidge).needs_embeddings
