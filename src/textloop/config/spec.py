@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -118,28 +119,28 @@ class ProjectSpec(Strict):
         unknown = [n for n in self.actions.score_labels if n not in names]
         if unknown:
             raise ValueError(f"actions.score_labels names unknown labels: {', '.join(unknown)}")
-        bad_rules = [f"rules.{i}.label ({r.name!r} votes {r.label!r})"
-                     for i, r in enumerate(self.rules) if r.label not in names]
-        if bad_rules:
-            raise ValueError(f"unknown label in {'; '.join(bad_rules)}: use one of "
-                             f"{', '.join(names)} or add the label under labels")
-        rule_names = [r.name for r in self.rules]
-        if len(set(rule_names)) != len(rule_names):
-            raise ValueError("rule names must be unique")
-        bad_spans = [f"span_rules.{i}.label ({r.name!r} marks {r.label!r})"
-                     for i, r in enumerate(self.span_rules) if r.label not in names]
-        if bad_spans:
-            raise ValueError(f"unknown label in {'; '.join(bad_spans)}: use one of "
-                             f"{', '.join(names)} or add the label under labels")
-        span_rule_names = [r.name for r in self.span_rules]
-        if len(set(span_rule_names)) != len(span_rule_names):
-            raise ValueError("span rule names must be unique")
+        _check_rules("rules", "votes", self.rules, names)
+        _check_rules("span_rules", "marks", self.span_rules, names)
         _check_analysis(self, names)
         return self
 
     @property
     def label_names(self) -> list[str]:
         return [label.name for label in self.labels]
+
+
+def _check_rules(key: str, verb: str, rules: Sequence[Rule | SpanRule],
+                 names: list[str]) -> None:
+    """Every rule under ``key`` names a known label, and rule names are unique."""
+    bad = [f"{key}.{i}.label ({r.name!r} {verb} {r.label!r})"
+           for i, r in enumerate(rules) if r.label not in names]
+    if bad:
+        raise ValueError(f"unknown label in {'; '.join(bad)}: use one of "
+                         f"{', '.join(names)} or add the label under labels")
+    rule_names = [r.name for r in rules]
+    if len(set(rule_names)) != len(rule_names):
+        what = "span rule" if key == "span_rules" else "rule"
+        raise ValueError(f"{what} names must be unique")
 
 
 def _check_analysis(spec: ProjectSpec, label_names: list[str]) -> None:

@@ -21,17 +21,17 @@ from textloop.stages.evaluate.calibration_report import (
     calibration_section,
 )
 from textloop.stages.evaluate.error_analysis import EvaluatedSplit, analyze_errors, split_provenance
-from textloop.stages.evaluate.model_card import write_model_card
 from textloop.stages.evaluate.result import (
     EvaluateOptions,
     EvaluationResult,
     evaluate_split,
+    record_evaluation,
     report_context,
 )
 from textloop.stages.release import ReleaseData
 from textloop.stages.runs.loading import LoadedRun, model_inputs, run_and_split
 from textloop.stages.select import embedders as embedder_comparison
-from textloop.storage import Store, runs
+from textloop.storage import Store
 from textloop.tasks import ClassificationTask
 
 LOGGED = ("accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall", "log_loss",
@@ -64,8 +64,6 @@ def evaluate_classification(task: ClassificationTask, store: Store, project: Pro
             store, loaded, part.texts, part.labels, data.labels, progress=progress)
     metrics.update(_error_analysis(loaded, project, data, split, proba, options, progress))
     goal = project.spec.goal
-    achieved = metrics.get(goal.metric)
-    goal_met = None if achieved is None else bool(achieved >= goal.target)
     folder = store.path_for("runs", run["name"], f"evaluation-{split}")
     folder.mkdir(parents=True, exist_ok=True)
     html, json_path = write_evaluation_report(
@@ -73,11 +71,7 @@ def evaluate_classification(task: ClassificationTask, store: Store, project: Pro
         proba=proba, labels=data.labels, texts=part.texts, record_ids=part.ids,
         context=report_context(run, data.id, split, goal.model_dump()),
         training=loaded.meta.get("training"))
-    with store.write() as conn:
-        runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in LOGGED
-                                           if metrics.get(k) is not None})
-    card = write_model_card(store, project, run, split, metrics)
-    return EvaluationResult(run["name"], split, metrics, html, json_path, goal_met, card)
+    return record_evaluation(store, project, run, split, metrics, LOGGED, html, json_path)
 
 
 def _error_analysis(loaded: LoadedRun, project: Project, data: ReleaseData, split: str,

@@ -20,16 +20,16 @@ from textloop.reports.regression import write_regression_report
 from textloop.stages.evaluate.error_analysis import split_provenance
 from textloop.stages.evaluate.error_analysis.regression_split import RegressionSplit
 from textloop.stages.evaluate.error_analysis.slice_metrics import slice_metrics
-from textloop.stages.evaluate.model_card import write_model_card
 from textloop.stages.evaluate.result import (
     EvaluateOptions,
     EvaluationResult,
     evaluate_split,
+    record_evaluation,
     report_context,
 )
 from textloop.stages.release import ReleaseData
 from textloop.stages.runs.loading import model_inputs, run_and_split
-from textloop.storage import Store, runs
+from textloop.storage import Store
 from textloop.tasks import RegressionTask
 
 
@@ -59,13 +59,7 @@ def evaluate_regression(task: RegressionTask, store: Store, project: Project, ru
         pred=pred, texts=part.texts, ids=part.ids,
         context=report_context(run, data.id, split, goal.model_dump()),
         training=loaded.meta.get("training"))
-    with store.write() as conn:
-        runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in HEADLINE
-                                           if metrics.get(k) is not None})
-    card = write_model_card(store, project, run, split, metrics)
-    achieved = metrics.get(goal.metric)
-    return EvaluationResult(run["name"], split, metrics, html, json_path,
-                            None if achieved is None else goal.met(achieved), card)
+    return record_evaluation(store, project, run, split, metrics, HEADLINE, html, json_path)
 
 
 def _slices(project: Project, data: ReleaseData, split: str, truth: np.ndarray,

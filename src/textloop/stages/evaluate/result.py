@@ -50,6 +50,23 @@ class EvaluateOptions:
     probes: bool = True
 
 
+def record_evaluation(store: Store, project: Project, run: dict[str, Any], split: str,
+                      metrics: dict[str, Any], logged: tuple[str, ...], report: Path,
+                      metrics_json: Path) -> EvaluationResult:
+    """What every task's evaluation ends with: log the ``logged`` metrics under ``SPLIT/``,
+    write the model card, and say whether the goal is met in its metric's direction."""
+    from textloop.stages.evaluate.model_card import write_model_card
+    from textloop.storage import runs
+
+    with store.write() as conn:
+        runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in logged
+                                           if metrics.get(k) is not None})
+    card = write_model_card(store, project, run, split, metrics)
+    achieved = metrics.get(project.spec.goal.metric)
+    goal_met = None if achieved is None else project.spec.goal.met(achieved)
+    return EvaluationResult(run["name"], split, metrics, report, metrics_json, goal_met, card)
+
+
 @singledispatch
 def evaluate_split(task: Task, store: Store, project: Project, run_ref: str, split: str,
                    options: EvaluateOptions, progress: Progress) -> EvaluationResult:
