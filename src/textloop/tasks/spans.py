@@ -9,7 +9,6 @@ it up front until it handles spans (``verbs`` lists what works).
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -76,9 +75,8 @@ class SpanTask(BaseTask):
 
     def tally(self, values: Iterable[str], labels: Sequence[str]) -> dict[str, int]:
         """Spans per label (the project's labels first), not records per distinct value."""
-        counted = Counter(span.label for value in values for span in decode_spans(value))
-        return {name: counted.get(name, 0) for name in labels} | {
-            k: v for k, v in counted.items() if k not in labels}
+        return super().tally((span.label for value in values for span in decode_spans(value)),
+                             labels)
 
     def describe_values(self, counts: Mapping[str, int]) -> str:
         if not any(counts.values()):
