@@ -38,6 +38,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.resolution import labeled_records as labeled_records
     from textloop.stages.label.resolution import labels_for as labels_for
     from textloop.stages.label.resolution import resolve as resolve
+    from textloop.stages.label.span_suggestions import span_suggesters as span_suggesters
+    from textloop.stages.label.span_suggestions import suggest_spans as suggest_spans
 
 __all__, __getattr__ = lazy_front(__name__, {
     "queue": ("LabelingItem", "MAX_COMMENT", "add_comment", "adjudicate", "decode_labels",
@@ -48,4 +50,5 @@ __all__, __getattr__ = lazy_front(__name__, {
     "resolution": ("DECISIONS", "Resolution", "current_labels", "labeled_records", "labels_for",
                    "resolve"),
     "history": ("record_history",),
+    "span_suggestions": ("span_suggesters", "suggest_spans"),
 })
