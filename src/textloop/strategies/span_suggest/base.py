@@ -39,6 +39,7 @@ class SuggestedSpan:
 class SpanSuggester(Protocol):
     """Anything that proposes spans for texts, one list per text, in the texts' order."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def suggest(self, texts: Sequence[str]) -> list[list[SuggestedSpan]]: ...
