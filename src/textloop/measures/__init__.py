@@ -1,6 +1,6 @@
-"""Pure computations over predictions and annotations, with no store: metrics, calibration,
-thresholds, latency, learning-curve fits and agreement between annotators (labels and
-spans). Stages call them; they call nothing above them.
+"""Pure computations over predictions and annotations, with no store: metrics (labels,
+numbers and spans), calibration, thresholds, latency, learning-curve fits and agreement
+between annotators (labels and spans). Stages call them; they call nothing above them.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.regression_metrics import regression_metrics as regression_metrics
     from textloop.measures.span_agreement import SpanAgreementReport as SpanAgreementReport
     from textloop.measures.span_agreement import span_agreement as span_agreement
+    from textloop.measures.span_metrics import span_metrics as span_metrics
     from textloop.measures.thresholds import band_table as band_table
     from textloop.measures.thresholds import choose_thresholds as choose_thresholds
     from textloop.measures.thresholds import fit_band_policy as fit_band_policy
@@ -51,6 +52,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 __all__, __getattr__ = lazy_front(__name__, {
     "agreement": ("Coefficient", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "strength"),
     "span_agreement": ("SpanAgreementReport", "span_agreement"),
+    "span_metrics": ("span_metrics",),
     "metrics": ("compute_metrics", "top_confusions", "validate_inputs"),
     "probabilities": ("align_proba",),
     "regression_metrics": ("regression_metrics",),

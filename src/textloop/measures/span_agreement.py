@@ -37,9 +37,9 @@ from operator import add
 from statistics import fmean
 from typing import Any
 
-from textloop.errors import InvalidInputError
 from textloop.measures.agreement import Coefficient, cohen_kappa
-from textloop.spans import Span, SpanError, check_spans
+from textloop.measures.span_metrics import record_spans
+from textloop.spans import Span
 from textloop.spans.matching import (
     NO_SPANS,
     SpanMatch,
@@ -167,16 +167,8 @@ def _checked(annotations: SpanAnswers, texts: Mapping[str, str]
     for rid, votes in annotations.items():
         if not votes:
             continue
-        if rid not in texts:
-            raise InvalidInputError(f"record {rid}: spans were given but no text",
-                                    hint="pass the text of every annotated record in `texts`")
-        out[rid] = {}
-        for name, spans in votes.items():
-            try:
-                out[rid][name] = check_spans(texts[rid], spans, None, overlapping=True)
-            except SpanError as exc:
-                raise InvalidInputError(f"record {rid}, annotator {name}: {exc}",
-                                        hint=exc.fix) from None
+        out[rid] = {name: record_spans(rid, f"annotator {name}", texts, spans)
+                    for name, spans in votes.items()}
     return out
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from textloop.spans.core import Span, canonical
@@ -127,19 +127,34 @@ def match_spans(reference: Iterable[Span], candidate: Iterable[Span]) -> SpanMat
     pair the same spans (precision and recall swap; F1 is symmetric)."""
     gold, guess = canonical(reference), canonical(candidate)
     exact = set(gold) & set(guess)
-    rest_gold = [s for s in gold if s not in exact]
-    rest_guess = [s for s in guess if s not in exact]
-    pairs = sorted(
+    partial = pair_overlapping([s for s in gold if s not in exact],
+                               [s for s in guess if s not in exact], same_label)
+    return SpanMatch(len(gold), len(guess), len(exact), len(partial))
+
+
+def same_label(a: Span, b: Span) -> bool:
+    """Whether two spans carry the same label (the partial-match condition)."""
+    return a.label == b.label
+
+
+def pair_overlapping(reference: Sequence[Span], candidate: Sequence[Span],
+                     accept: Callable[[Span, Span], bool]) -> list[tuple[Span, Span]]:
+    """(reference, candidate) pairs of overlapping spans that ``accept`` admits, one to one:
+    largest overlap first, ties broken by the pair's spans in (start, end, label) order
+    (taken the same way whichever list comes first, so swapping the lists pairs the same
+    spans). Greedy, as SemEval's and nervaluate's scorers are: a span is paired with its
+    closest free partner and never counted twice. Both lists canonical (no duplicates)."""
+    ranked = sorted(
         ((-(min(a.end, b.end) - max(a.start, b.start)), min(a, b), max(a, b), a, b)
-         for a in rest_gold for b in rest_guess if a.label == b.label and a.overlaps(b)),
+         for a in reference for b in candidate if a.overlaps(b) and accept(a, b)),
         key=lambda pair: pair[:3])
     used: set[tuple[int, Span]] = set()
-    partial = 0
-    for *_, a, b in pairs:
+    pairs: list[tuple[Span, Span]] = []
+    for *_, a, b in ranked:
         if (0, a) not in used and (1, b) not in used:
             used.update(((0, a), (1, b)))
-            partial += 1
-    return SpanMatch(len(gold), len(guess), len(exact), partial)
+            pairs.append((a, b))
+    return pairs
 
 
 def match_by_label(reference: Iterable[Span], candidate: Iterable[Span]

@@ -11,6 +11,8 @@ from textloop.spans.matching import (
     covered,
     match_by_label,
     match_spans,
+    pair_overlapping,
+    same_label,
     token_tags,
     word_tokens,
 )
@@ -115,3 +117,15 @@ def test_match_by_label_adds_up_to_the_whole() -> None:
 def test_duplicates_count_once() -> None:
     assert match_spans([Span(0, 1, "X"), Span(0, 1, "X")], [Span(0, 1, "X")]) == SpanMatch(
         1, 1, 1, 0)
+
+
+def test_pair_overlapping_returns_the_pairs_partial_matching_counts() -> None:
+    gold = [Span(0, 4, "X"), Span(5, 20, "X"), Span(30, 35, "Y")]
+    pred = [Span(1, 3, "X"), Span(3, 18, "X"), Span(30, 33, "Z")]
+    pairs = pair_overlapping(gold, pred, same_label)
+    # 5-20 takes 3-18 (overlap 13), then 0-4 takes 1-3; Y and Z never pair by label
+    assert pairs == [(Span(5, 20, "X"), Span(3, 18, "X")), (Span(0, 4, "X"), Span(1, 3, "X"))]
+    assert len(pairs) == match_spans(gold, pred).partial
+    # any condition: the Y/Z pair is found when labels may differ
+    assert (Span(30, 35, "Y"), Span(30, 33, "Z")) in pair_overlapping(
+        gold, pred, lambda a, b: True)
