@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import shared_data
+from textloop.measures.span_errors import KINDS, span_errors
 from textloop.measures.span_metrics import span_metrics
 from textloop.spans import Span
 from textloop.spans.conll import read_conll
@@ -110,5 +111,8 @@ def test_strict_scores_agree_with_seqeval(name: str) -> None:
                                ("f1", "f1-score")):
             assert ours[f"entity_{average}_{key}"] == pytest.approx(
                 float(theirs[f"{average} avg"][their_key]), abs=1e-9)
-    # the comparison means something: the predictions are far from perfect
+    # the comparison means something: the predictions are far from perfect and every kind
+    # of mistake occurs
     assert 0.2 < ours["entity_micro_f1"] < 0.9
+    errors = span_errors(gold, pred, texts)
+    assert all(errors.counts[kind] > 0 for kind in KINDS), errors.counts

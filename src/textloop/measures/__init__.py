@@ -40,6 +40,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.regression_metrics import regression_metrics as regression_metrics
     from textloop.measures.span_agreement import SpanAgreementReport as SpanAgreementReport
     from textloop.measures.span_agreement import span_agreement as span_agreement
+    from textloop.measures.span_errors import SpanErrorAnalysis as SpanErrorAnalysis
+    from textloop.measures.span_errors import span_errors as span_errors
     from textloop.measures.span_metrics import span_metrics as span_metrics
     from textloop.measures.thresholds import band_table as band_table
     from textloop.measures.thresholds import choose_thresholds as choose_thresholds
@@ -53,6 +55,7 @@ __all__, __getattr__ = lazy_front(__name__, {
     "agreement": ("Coefficient", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "strength"),
     "span_agreement": ("SpanAgreementReport", "span_agreement"),
     "span_metrics": ("span_metrics",),
+    "span_errors": ("SpanErrorAnalysis", "span_errors"),
     "metrics": ("compute_metrics", "top_confusions", "validate_inputs"),
     "probabilities": ("align_proba",),
     "regression_metrics": ("regression_metrics",),
