@@ -59,10 +59,11 @@ class BandPolicy:
 
 
 def score_curve(scores: np.ndarray, positive: np.ndarray) -> Curve:
+    """The curve of ``scores``; empty (no thresholds) when there are no rows."""
     order = np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")
     ordered = np.asarray(scores, dtype=np.float64)[order]
     hits = np.cumsum(np.asarray(positive, dtype=bool)[order])
-    last = np.flatnonzero(np.append(ordered[1:] != ordered[:-1], True))
+    last = np.flatnonzero(np.append(ordered[1:] != ordered[:-1], len(ordered) > 0))
     return Curve(ordered[last], last + 1, hits[last], int(hits[-1]) if len(hits) else 0)
 
 

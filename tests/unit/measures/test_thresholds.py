@@ -10,6 +10,9 @@ from textloop.measures.thresholds import (
     band_table,
     choose_thresholds,
     fit_band_policy,
+    highest_for_recall,
+    lowest_for_precision,
+    score_curve,
     scores_and_positives,
 )
 
@@ -130,3 +133,11 @@ def test_positives_are_score_labels_or_correct_predictions() -> None:
     assert scores.tolist() == [0.8, 0.1, 0.4] and positive.tolist() == [True, True, True]
     scores, positive = scores_and_positives(proba, y, ["ham", "spam"], Actions())
     assert scores.tolist() == [0.8, 0.9, 0.6] and positive.tolist() == [True, False, False]
+
+
+def test_score_curve_of_no_rows_is_empty() -> None:
+    # a span type the model never predicts has no scores to threshold
+    curve = score_curve(np.array([]), np.array([], dtype=bool))
+    assert (len(curve.thresholds), len(curve.rows), curve.total_positives) == (0, 0, 0)
+    assert highest_for_recall(curve, 0.5, 1.0) is None
+    assert lowest_for_precision(curve, 0.5, 1.0) is None
