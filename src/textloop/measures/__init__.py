@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.span_errors import SpanErrorAnalysis as SpanErrorAnalysis
     from textloop.measures.span_errors import span_errors as span_errors
     from textloop.measures.span_metrics import span_metrics as span_metrics
+    from textloop.measures.span_thresholds import SpanThresholds as SpanThresholds
+    from textloop.measures.span_thresholds import span_thresholds as span_thresholds
     from textloop.measures.thresholds import band_table as band_table
     from textloop.measures.thresholds import choose_thresholds as choose_thresholds
     from textloop.measures.thresholds import fit_band_policy as fit_band_policy
@@ -56,6 +58,7 @@ __all__, __getattr__ = lazy_front(__name__, {
     "span_agreement": ("SpanAgreementReport", "span_agreement"),
     "span_metrics": ("span_metrics",),
     "span_errors": ("SpanErrorAnalysis", "span_errors"),
+    "span_thresholds": ("SpanThresholds", "span_thresholds"),
     "metrics": ("compute_metrics", "top_confusions", "validate_inputs"),
     "probabilities": ("align_proba",),
     "regression_metrics": ("regression_metrics",),
