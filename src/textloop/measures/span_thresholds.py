@@ -104,11 +104,12 @@ def span_thresholds(gold: SpansByRecord, predicted: ScoredSpansByRecord,
     finite number, and as ``span_metrics`` does for the spans."""
     scores = _best_scores(predicted)
     records = evaluated_records(gold, {rid: list(best) for rid, best in scores.items()}, texts)
-    seen = {s.label for r in records for s in (*r.gold, *r.predicted)}
-    wanted = ordered_types(set(targets) | ((seen | set(labels)) if default else set()), labels)
+    wanted = set(targets)
+    if default is not None:
+        wanted |= {s.label for r in records for s in (*r.gold, *r.predicted)} | set(labels)
     golds = [set(r.gold) for r in records]
     out = SpanThresholds()
-    for label in wanted:
+    for label in ordered_types(wanted, labels):
         target = targets.get(label, default)
         assert target is not None
         kept = [(scores[r.record_id][s], s in g) for r, g in zip(records, golds, strict=True)
