@@ -19,6 +19,7 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from textloop.errors import NotFoundError
 from textloop.strategies.synth.base import Brief, Seed
@@ -39,11 +40,12 @@ class PromptTemplate:
 
 
 @functools.cache
-def load_template(version: str) -> PromptTemplate:
-    """The template ``templates/VERSION.txt``; ``NotFoundError`` listing the known ones."""
-    path = TEMPLATES / f"{version}.txt"
+def load_template(version: str, folder: Traversable = TEMPLATES) -> PromptTemplate:
+    """The template ``VERSION.txt`` in ``folder`` (this package's ``templates/``; another
+    strategy that prompts passes its own); ``NotFoundError`` listing the known ones."""
+    path = folder / f"{version}.txt"
     if not path.is_file():
-        known = sorted(p.name.removesuffix(".txt") for p in TEMPLATES.iterdir()
+        known = sorted(p.name.removesuffix(".txt") for p in folder.iterdir()
                        if p.name.endswith(".txt"))
         raise NotFoundError(f"no prompt template {version!r}", hint=f"known: {', '.join(known)}")
     return PromptTemplate(version, path.read_text(encoding="utf-8"))
