@@ -33,7 +33,12 @@ from textloop.config.goal import (
     SPAN_METRICS,
     Goal,
 )
-from textloop.config.labeling import POLICY_STEPS, LabelingSettings, PolicyStep
+from textloop.config.labeling import (
+    POLICY_STEPS,
+    LabelingSettings,
+    PolicyStep,
+    SuggestLLMSettings,
+)
 from textloop.config.labels import Label, look_alike_problem
 from textloop.config.monitoring import MonitoringSettings, drift_checks, drift_detectors
 from textloop.config.promotion import PromotionSettings
@@ -85,6 +90,7 @@ __all__ = [
     "Slice",
     "SpanRule",
     "SpanSettings",
+    "SuggestLLMSettings",
     "SynthEvaluation",
     "SynthGate",
     "SynthSettings",
