@@ -124,6 +124,12 @@ def _run_owners(conn: Connection) -> None:
                      {"new": new, "old": old})
 
 
+def _llm_span_suggestions(conn: Connection) -> None:
+    """v13: LLM span suggestions cached per text, model and prompt version (created only
+    where missing, as in a store stamped older but created from a newer schema)."""
+    schema.llm_span_suggestions.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -137,6 +143,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "annotators: session generation, so reset/revoke/sign-out end sessions",
               _session_generation),
     Migration(12, "runs: owning process, lower-case statuses", _run_owners),
+    Migration(13, "llm span suggestions: cached per text, model and prompt version",
+              _llm_span_suggestions),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -184,3 +184,14 @@ def remaining_for(conn: Connection, annotator: str, cap: int = REMAINING_CAP) ->
 def counts(conn: Connection) -> dict[str, int]:
     query = select(queue_items.c.status, func.count()).group_by(queue_items.c.status)
     return {status: int(n) for status, n in conn.execute(query)}
+
+
+def waiting_record_ids(conn: Connection, limit: int | None = None) -> list[str]:
+    """Records waiting in the queue (open or held), in the order annotators are given them
+    (highest priority first), each once; the first ``limit`` of them."""
+    priority, first = func.max(queue_items.c.priority), func.min(queue_items.c.id)
+    query = (select(queue_items.c.record_id).where(queue_items.c.status.in_(ACTIVE))
+             .group_by(queue_items.c.record_id).order_by(priority.desc(), first))
+    if limit is not None:
+        query = query.limit(limit)
+    return [row[0] for row in conn.execute(query)]

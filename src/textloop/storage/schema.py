@@ -512,3 +512,20 @@ synth_items = Table(
     UniqueConstraint("batch_id", "n", name="uq_synth_items_batch_n"),
     Index("ix_synth_items_record", "record_id"),
 )
+
+# LLM span suggestions (v13), asked ahead of labeling by ``textloop preannotate`` so the
+# labeling page only reads them. One row per text (content hash), model and prompt template
+# version: re-running asks only about texts without a row. ``spans``: the usable suggestions
+# (start, end, label and the text they cover, in code points); ``dropped``: what the answer
+# held that could not be used, by reason; ``examples``: the records shown in the prompt.
+llm_span_suggestions = Table(
+    "llm_span_suggestions",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("model", String(200), primary_key=True),
+    Column("prompt", String(100), primary_key=True),
+    Column("spans", Text, nullable=False, server_default="[]"),
+    Column("dropped", Text, nullable=False, server_default="{}"),
+    Column("examples", Text, nullable=False, server_default="[]"),
+    Column("created_at", Float, nullable=False),
+)

@@ -17,7 +17,8 @@ def versions_from(first: int) -> list[int]:
     """The migration versions from ``first`` on (numbers may skip: they are pre-assigned)."""
     return [m.version for m in MIGRATIONS if m.version >= first]
 
-SYNTH_TABLES = ("synth_items", "synth_batches")
+SPAN_SUGGESTION_TABLES = ("llm_span_suggestions",)
+SYNTH_TABLES = (*SPAN_SUGGESTION_TABLES, "synth_items", "synth_batches")
 MONITOR_TABLES = (*SYNTH_TABLES, "monitor_alert_rows", "monitor_checks", "monitor_reports")
 SERVING_TABLES = (*MONITOR_TABLES, "prediction_feedback", "predictions", "api_keys")
 
@@ -269,3 +270,30 @@ def test_a_v8_store_gains_run_owners_and_lower_case_statuses(tmp_path) -> None:
             stored = dict(conn.execute(text("SELECT name, status FROM runs")).all())
             assert runs.get(conn, "busy-3")["owner_pid"] is None
         assert stored == {"done-1": "finished", "broken-2": "failed", "busy-3": "running"}
+
+
+def test_a_v12_store_gains_the_llm_span_suggestion_cache_and_keeps_its_records(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import llm_suggestions
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        conn.execute(text("DROP TABLE llm_span_suggestions"))
+        conn.execute(schema.records.insert().values(
+            id="r1", content_hash="h1", text="Ana", source_kind="file", created_at=0.0))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=12, name="runs: owning process, lower-case statuses", applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == versions_from(12)
+        assert "llm_span_suggestions" in inspect(store.engine).get_table_names()
+        with store.write() as conn:
+            assert llm_suggestions.put(conn, content_hash="h1", model="m", prompt="spans.v1",
+                                       spans=[{"start": 0, "end": 3, "label": "PER",
+                                               "text": "Ana"}], dropped={}, examples=[])
+            assert not llm_suggestions.put(conn, content_hash="h1", model="m",
+                                           prompt="spans.v1", spans=[], dropped={},
+                                           examples=[])
+            assert llm_suggestions.get(conn, "m", "spans.v1", "h1")[0]["text"] == "Ana"
+            assert llm_suggestions.get(conn, "m", "spans.v2", "h1") is None
+            assert conn.execute(text("SELECT text FROM records")).scalar_one() == "Ana"

@@ -1,5 +1,6 @@
 """The people side of labeling: the queue annotators work through, their accounts,
-how their answers resolve into one label per record, and a record's full history.
+how their answers resolve into one label per record, a record's full history, and the
+spans suggested to annotators of a span project (pre-annotation).
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.resolution import labeled_records as labeled_records
     from textloop.stages.label.resolution import labels_for as labels_for
     from textloop.stages.label.resolution import resolve as resolve
+    from textloop.stages.label.span_suggestions import PreannotateResult as PreannotateResult
+    from textloop.stages.label.span_suggestions import StoredLLMSuggester as StoredLLMSuggester
+    from textloop.stages.label.span_suggestions import preannotate as preannotate
     from textloop.stages.label.span_suggestions import span_suggesters as span_suggesters
     from textloop.stages.label.span_suggestions import suggest_spans as suggest_spans
 
@@ -50,5 +54,6 @@ __all__, __getattr__ = lazy_front(__name__, {
     "resolution": ("DECISIONS", "Resolution", "current_labels", "labeled_records", "labels_for",
                    "resolve"),
     "history": ("record_history",),
-    "span_suggestions": ("span_suggesters", "suggest_spans"),
+    "span_suggestions": ("PreannotateResult", "StoredLLMSuggester", "preannotate",
+                         "span_suggesters", "suggest_spans"),
 })

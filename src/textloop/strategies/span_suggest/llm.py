@@ -29,7 +29,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 from textloop.spans import Span
@@ -40,7 +39,6 @@ from textloop.texts import content_hash
 
 SOURCE = "llm"
 TEMPLATE = "spans.v1"
-TEMPLATES = resources.files("textloop.strategies.span_suggest") / "templates"
 MAX_EXAMPLE_CHARS = 1000
 """Longer labeled texts are not shown as examples: a few short ones teach the format as
 well, and every example is sent again with each text asked about."""
@@ -82,7 +80,7 @@ class LLMSuggester:
         self.labels = dict(labels)
         self.overlapping = overlapping
         self.examples = tuple(examples)
-        self.template = load_template(template, TEMPLATES)
+        self.template = load_template(template, "textloop.strategies.span_suggest")
         self.params: dict[str, Any] = {"temperature": temperature, "max_tokens": max_tokens}
 
     @property

@@ -19,12 +19,10 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from importlib.resources.abc import Traversable
 
 from textloop.errors import NotFoundError
 from textloop.strategies.synth.base import Brief, Seed
 
-TEMPLATES = resources.files("textloop.strategies.synth") / "templates"
 _ITEM = re.compile(r"^(?:\(?\d{1,3}\s*[.):\]]|[-*•]|#\d{1,3}:?)\s*")
 _QUOTES = ('""', "''", "“”", "‘’", "«»")
 NO_DESCRIPTION = "no description given"
@@ -40,9 +38,10 @@ class PromptTemplate:
 
 
 @functools.cache
-def load_template(version: str, folder: Traversable = TEMPLATES) -> PromptTemplate:
-    """The template ``VERSION.txt`` in ``folder`` (this package's ``templates/``; another
-    strategy that prompts passes its own); ``NotFoundError`` listing the known ones."""
+def load_template(version: str, package: str = "textloop.strategies.synth") -> PromptTemplate:
+    """The template ``templates/VERSION.txt`` of ``package`` (this one's; another strategy
+    that prompts names its own); ``NotFoundError`` listing the known ones."""
+    folder = resources.files(package) / "templates"
     path = folder / f"{version}.txt"
     if not path.is_file():
         known = sorted(p.name.removesuffix(".txt") for p in folder.iterdir()

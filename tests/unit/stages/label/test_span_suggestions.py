@@ -1,0 +1,220 @@
+"""Span suggestions for the labeling page: span rules, and an LLM asked ahead of labeling
+(``preannotate``) through a real OpenAI-compatible server on 127.0.0.1, its answers cached
+per text, model and prompt version in the store and read back without asking again."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.unit.strategies.synth.chat_server import ChatServer, Step, running_chat_server
+from textloop.config import Label, Project, SpanRule, SuggestLLMSettings
+from textloop.errors import ConfigError, ExternalServiceError
+from textloop.spans import Span, encode_spans
+from textloop.stages.ingest import ImportOptions, import_file
+from textloop.stages.label import preannotate, span_suggesters, suggest_spans
+from textloop.stages.project.init import init_project
+from textloop.storage import Store, annotation_log, queue, records
+from textloop.strategies.span_suggest import SuggestedSpan
+
+KEY_ENV = "TEXTLOOP_TEST_LLM_KEY"
+SECRET = "sk-test-SECRET-4242"
+QUEUED = ["Ana works at Acme", "Bo met Cy at Initech", "김철수는 삼성전자에 다닌다 😀"]
+LABELED = {"Dana joined Globex": [Span(0, 4, "PER"), Span(12, 18, "ORG")],
+           "Eve left Hooli": [Span(0, 3, "PER"), Span(9, 14, "ORG")]}
+
+
+@pytest.fixture
+def chat_server() -> Iterator[ChatServer]:
+    with running_chat_server() as server:
+        yield server
+
+
+def mentions(*pairs: tuple[str, str]) -> str:
+    return json.dumps({"mentions": [{"text": t, "label": lab} for t, lab in pairs]},
+                      ensure_ascii=False)
+
+
+def configure(project: Project, server: ChatServer, **settings: object) -> None:
+    """Point labeling.suggest_llm at ``server`` and save the spec."""
+    given = {"model": "tiny-llm", "api_key_env": KEY_ENV, "examples": 2, "max_retries": 0,
+             "timeout": 5.0, **settings}
+    project.spec.labeling.suggest_llm = SuggestLLMSettings(base_url=server.base_url, **given)
+    project.save()
+
+
+@pytest.fixture
+def span_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                 ) -> Iterator[tuple[Project, Store, dict[str, str]]]:
+    """A span project: three queued records, two labeled by a person; text -> record id."""
+    monkeypatch.setenv(KEY_ENV, SECRET)
+    project = init_project(tmp_path / "ner", task="spans", labels=[
+        Label(name="PER", description="People, by name"),
+        Label(name="ORG", description="Companies and organisations")])
+    data = tmp_path / "texts.csv"
+    data.write_text("text\n" + "\n".join([*QUEUED, *LABELED]) + "\n", encoding="utf-8")
+    with Store.for_project(project) as store:
+        import_file(store, project, data, ImportOptions(label_col=""))
+        with store.write() as conn:
+            ids = {r.text: r.id for r in records.iter_all(conn)}
+            queue.enqueue(conn, [{"record_id": ids[text], "priority": float(10 - i),
+                                  "strategy": "test", "batch_id": "b1", "overlap": 1,
+                                  "suggestion": None, "confidence": None}
+                                 for i, text in enumerate(QUEUED)])
+            for text, spans in LABELED.items():
+                annotation_log.add_one(conn, record_id=ids[text], label=encode_spans(spans),
+                                       kind="human", annotator="ana")
+        yield project, store, ids
+
+
+def test_without_suggest_llm_no_llm_suggests_and_preannotate_says_what_to_set(
+        span_project) -> None:
+    project, store, _ = span_project
+    assert span_suggesters(store, project) == []
+    with pytest.raises(ConfigError, match=r"labeling\.suggest_llm is not set") as info:
+        preannotate(store, project)
+    assert "base_url" in (info.value.hint or "")
+
+
+def test_preannotated_llm_spans_are_suggested_for_queued_records_and_never_asked_twice(
+        span_project, chat_server: ChatServer, tmp_path: Path) -> None:
+    project, store, _ = span_project
+    configure(project, chat_server)
+    chat_server.replies = [
+        mentions(("Ana", "PER"), ("Acme", "ORG")),
+        mentions(("Bo", "PER"), ("Cy", "PER"), ("Initech", "ORG"), ("Zed", "PER"),
+                 ("Bo", "ANIMAL")),
+        "```json\n" + mentions(("김철수", "PER"), ("삼성전자", "ORG")) + "\n```",
+    ]
+    first = preannotate(store, project)
+    assert (first.waiting, first.asked, first.cached) == (3, 3, 0)
+    assert first.suggested == 7 and first.dropped == {"not_found": 1, "unknown_label": 1}
+    assert (first.model, first.prompt) == ("tiny-llm", "spans.v1")
+    assert len(first.examples) == 2
+
+    assert suggest_spans(store, project, QUEUED[0]) == [
+        SuggestedSpan(0, 3, "PER", "llm"), SuggestedSpan(13, 17, "ORG", "llm")]
+    korean = suggest_spans(store, project, QUEUED[2])
+    assert [(QUEUED[2][s.start:s.end], s.label) for s in korean] == [("김철수", "PER"),
+                                                                     ("삼성전자", "ORG")]
+    assert [(s.start, s.end) for s in korean] == [(0, 3), (5, 9)]
+    assert suggest_spans(store, project, "a text never pre-annotated") == []
+
+    # each prompt: the guideline, the people's examples, the queued text as a JSON string
+    asked = [seen.body["messages"][0]["content"] for seen in chat_server.requests]
+    assert len(asked) == 3 and '"Ana works at Acme"' in asked[0]
+    assert all("- PER: People, by name" in prompt for prompt in asked)
+    assert all('Text: "Dana joined Globex"' in prompt and '"Eve left Hooli"' in prompt
+               for prompt in asked)
+    assert chat_server.requests[0].headers["Authorization"] == f"Bearer {SECRET}"
+
+    again = preannotate(store, project)
+    assert (again.asked, again.cached, again.suggested) == (0, 3, 0)
+    assert len(chat_server.requests) == 3  # the cache answered
+    for stored in (project.store_dir).rglob("*"):
+        if stored.is_file():
+            assert SECRET.encode() not in stored.read_bytes(), stored
+
+
+def test_another_model_or_prompt_is_asked_again_and_shows_only_its_own_answers(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, _ = span_project
+    configure(project, chat_server)
+    chat_server.replies = [mentions(("Ana", "PER"))]
+    preannotate(store, project, limit=1)
+    assert [s.label for s in suggest_spans(store, project, QUEUED[0])] == ["PER"]
+    project.spec.labeling.suggest_llm = project.spec.labeling.suggest_llm.model_copy(
+        update={"model": "bigger-llm"})
+    assert suggest_spans(store, project, QUEUED[0]) == []
+    chat_server.replies = [mentions(("Acme", "ORG"))]
+    assert preannotate(store, project, limit=1).asked == 1
+    assert [s.label for s in suggest_spans(store, project, QUEUED[0])] == ["ORG"]
+
+
+def test_limit_takes_the_queue_in_the_order_annotators_get_it(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, _ = span_project
+    configure(project, chat_server, examples=0)
+    chat_server.replies = ["{}"]
+    result = preannotate(store, project, limit=2)
+    assert (result.waiting, result.asked, result.examples) == (2, 2, [])
+    assert result.dropped == {"malformed": 2}
+    asked = [seen.body["messages"][0]["content"] for seen in chat_server.requests]
+    assert json.dumps(QUEUED[0]) in asked[0] and json.dumps(QUEUED[1]) in asked[1]
+    assert "(none yet)" in asked[0]
+    assert preannotate(store, project).asked == 1  # only the third is left
+    with pytest.raises(ConfigError, match="at least 1"):
+        preannotate(store, project, limit=0)
+
+
+def test_a_record_waiting_for_a_second_annotator_is_never_an_example(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, ids = span_project
+    with store.write() as conn:  # the first annotator answered a queued record
+        annotation_log.add_one(conn, record_id=ids[QUEUED[1]], kind="human", annotator="bo",
+                               label=encode_spans([Span(0, 2, "PER")]))
+    configure(project, chat_server, examples=5)
+    chat_server.replies = ["[]"]
+    result = preannotate(store, project)
+    assert sorted(result.examples) == sorted(ids[t] for t in LABELED)
+    assert all('Text: "Bo met Cy at Initech"\nAnswer' not in seen.body["messages"][0]["content"]
+               for seen in chat_server.requests)
+
+
+def test_a_failing_endpoint_stops_the_run_keeping_what_was_answered_and_no_key_is_shown(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, _ = span_project
+    configure(project, chat_server)
+    chat_server.script = [Step(), Step(503, b'{"error": "overloaded"}')]
+    chat_server.replies = [mentions(("Ana", "PER"))]
+    with pytest.raises(ExternalServiceError, match="HTTP 503") as info:
+        preannotate(store, project)
+    assert SECRET not in info.value.message and SECRET not in (info.value.hint or "")
+    assert [s.label for s in suggest_spans(store, project, QUEUED[0])] == ["PER"]
+    chat_server.replies = ["[]"]
+    assert preannotate(store, project).asked == 2  # the first answer was kept
+
+    chat_server.script = [Step(401, b'{"error": "bad key"}')]
+    with store.write() as conn:
+        queue.enqueue(conn, [{"record_id": next(r.id for r in records.iter_all(conn)
+                                               if r.text == "Eve left Hooli"),
+                              "priority": 0.0, "strategy": "test", "batch_id": "b2",
+                              "overlap": 1, "suggestion": None, "confidence": None}])
+    with pytest.raises(ExternalServiceError, match="refused the credentials") as info:
+        preannotate(store, project)
+    assert KEY_ENV in (info.value.hint or "") and SECRET not in str(info.value.to_dict())
+
+
+def test_rules_and_the_llm_both_suggest_and_the_same_span_is_listed_per_source(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, _ = span_project
+    project.spec.span_rules = [SpanRule(name="firms", label="ORG", phrases=["Acme"])]
+    configure(project, chat_server)
+    chat_server.replies = [mentions(("Ana", "PER"), ("Acme", "ORG"))]
+    preannotate(store, project, limit=1)
+    assert [s.name for s in span_suggesters(store, project)] == ["rules", "llm"]
+    assert suggest_spans(store, project, QUEUED[0]) == [
+        SuggestedSpan(0, 3, "PER", "llm"), SuggestedSpan(13, 17, "ORG", "llm"),
+        SuggestedSpan(13, 17, "ORG", "rule:firms")]
+
+
+def test_stored_suggestions_follow_the_projects_labels_and_overlap_setting_now(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, _ = span_project
+    project.spec.spans.overlapping = True
+    configure(project, chat_server)
+    chat_server.replies = [mentions(("Ana works", "PER"), ("Ana", "PER"), ("Acme", "ORG"))]
+    preannotate(store, project, limit=1)
+    assert len(suggest_spans(store, project, QUEUED[0])) == 3
+    project.spec.spans.overlapping = False
+    project.spec.labels = [label for label in project.spec.labels if label.name != "ORG"]
+    assert suggest_spans(store, project, QUEUED[0]) == [SuggestedSpan(0, 9, "PER", "llm")]
+
+
+def test_preannotate_refuses_a_classification_project(tmp_path: Path) -> None:
+    project = init_project(tmp_path / "cls", labels=[Label(name="spam"), Label(name="ham")])
+    with Store.for_project(project) as store, pytest.raises(ConfigError, match="span"):
+        preannotate(store, project)
