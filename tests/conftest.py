@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.unit.strategies.synth.chat_server import ChatServer, running_chat_server
 from textloop.config import Label, Project
 from textloop.registry import REGISTRY, Registry
 from textloop.stages.project.init import init_project
@@ -44,3 +46,10 @@ def scratch_registry(monkeypatch: pytest.MonkeyPatch) -> Registry:
     monkeypatch.setattr(REGISTRY, "_entries", dict(REGISTRY._entries))
     monkeypatch.setattr(REGISTRY, "_tags", dict(REGISTRY._tags))
     return REGISTRY
+
+
+@pytest.fixture
+def chat_server() -> Iterator[ChatServer]:
+    """A scripted OpenAI-compatible chat server on 127.0.0.1 (``chat_server.py``)."""
+    with running_chat_server() as server:
+        yield server

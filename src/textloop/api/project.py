@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # annotations only: each loads its stage when the method runs
     from textloop.stages.evaluate.evaluation import EvaluationResult
     from textloop.stages.export import ReleaseExport
     from textloop.stages.ingest import ImportResult
+    from textloop.stages.label import PreannotateResult
     from textloop.stages.monitor import MonitorResult
     from textloop.stages.project import ProjectStatus
     from textloop.stages.release import ReleaseInfo, ReleaseSummary
@@ -236,6 +237,16 @@ class Project:
                                     hint="use source='pool' (default) or source='production'")
         return active_learn.suggest(self.store, self.config, strategy=strategy, batch=batch,
                                     overlap=overlap, seed=seed, progress=progress)
+
+    def preannotate(self, *, limit: int | None = None,
+                    progress: Progress = NULL_PROGRESS) -> PreannotateResult:
+        """Ask the LLM of ``labeling.suggest_llm`` for suggested spans on the records waiting
+        in the labeling queue (the first ``limit``), ahead of labeling (``textloop
+        preannotate``); answers are cached per text, model and prompt version, so a second
+        call asks only about new records. Span projects only."""
+        from textloop.stages.label import preannotate
+
+        return preannotate(self.store, self.config, limit=limit, progress=progress)
 
     def clean(self, *, models: Sequence[str] | None = None, method: str = "views-knn",
               folds: int = 5, seed: int = 0, near_threshold: float = 0.7,

@@ -14,8 +14,9 @@ from textloop.cli.context import set_project_dir
 from textloop.errors import TextloopError
 
 # Help lists commands in the order of the loop, not in the order modules register them.
-LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "annotators", "agreement", "rules",
-              "clean", "review", "synth", "release", "releases", "train", "evaluate", "predict",
+LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "preannotate", "annotators",
+              "agreement", "rules", "clean", "review", "synth", "release", "releases", "train",
+              "evaluate", "predict",
               "learning-curve", "cv", "search", "runs",
               "register", "versions", "promote", "rollback", "lineage", "serve", "keys", "monitor",
               "export",

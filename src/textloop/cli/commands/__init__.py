@@ -12,6 +12,7 @@ from textloop.cli.commands import (  # noqa: F401
     modeling,
     models,
     monitor,
+    preannotate,
     project,
     record,
     release,

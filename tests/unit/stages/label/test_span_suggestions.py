@@ -10,63 +10,30 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.strategies.synth.chat_server import ChatServer, Step, running_chat_server
-from textloop.config import Label, Project, SpanRule, SuggestLLMSettings
+from tests.unit.stages.preannotate_fixtures import (
+    KEY_ENV,
+    LABELED,
+    QUEUED,
+    SECRET,
+    configure,
+    make_span_project,
+    mentions,
+)
+from tests.unit.strategies.synth.chat_server import ChatServer, Step
+from textloop.config import Label, Project, SpanRule
 from textloop.errors import ConfigError, ExternalServiceError
 from textloop.spans import Span, encode_spans
-from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.label import preannotate, span_suggesters, suggest_spans
 from textloop.stages.project.init import init_project
 from textloop.storage import Store, annotation_log, queue, records
 from textloop.strategies.span_suggest import SuggestedSpan
 
-KEY_ENV = "TEXTLOOP_TEST_LLM_KEY"
-SECRET = "sk-test-SECRET-4242"
-QUEUED = ["Ana works at Acme", "Bo met Cy at Initech", "김철수는 삼성전자에 다닌다 😀"]
-LABELED = {"Dana joined Globex": [Span(0, 4, "PER"), Span(12, 18, "ORG")],
-           "Eve left Hooli": [Span(0, 3, "PER"), Span(9, 14, "ORG")]}
-
-
-@pytest.fixture
-def chat_server() -> Iterator[ChatServer]:
-    with running_chat_server() as server:
-        yield server
-
-
-def mentions(*pairs: tuple[str, str]) -> str:
-    return json.dumps({"mentions": [{"text": t, "label": lab} for t, lab in pairs]},
-                      ensure_ascii=False)
-
-
-def configure(project: Project, server: ChatServer, **settings: object) -> None:
-    """Point labeling.suggest_llm at ``server`` and save the spec."""
-    given = {"model": "tiny-llm", "api_key_env": KEY_ENV, "examples": 2, "max_retries": 0,
-             "timeout": 5.0, **settings}
-    project.spec.labeling.suggest_llm = SuggestLLMSettings(base_url=server.base_url, **given)
-    project.save()
-
 
 @pytest.fixture
 def span_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                  ) -> Iterator[tuple[Project, Store, dict[str, str]]]:
-    """A span project: three queued records, two labeled by a person; text -> record id."""
-    monkeypatch.setenv(KEY_ENV, SECRET)
-    project = init_project(tmp_path / "ner", task="spans", labels=[
-        Label(name="PER", description="People, by name"),
-        Label(name="ORG", description="Companies and organisations")])
-    data = tmp_path / "texts.csv"
-    data.write_text("text\n" + "\n".join([*QUEUED, *LABELED]) + "\n", encoding="utf-8")
+    project, ids = make_span_project(tmp_path, monkeypatch)
     with Store.for_project(project) as store:
-        import_file(store, project, data, ImportOptions(label_col=""))
-        with store.write() as conn:
-            ids = {r.text: r.id for r in records.iter_all(conn)}
-            queue.enqueue(conn, [{"record_id": ids[text], "priority": float(10 - i),
-                                  "strategy": "test", "batch_id": "b1", "overlap": 1,
-                                  "suggestion": None, "confidence": None}
-                                 for i, text in enumerate(QUEUED)])
-            for text, spans in LABELED.items():
-                annotation_log.add_one(conn, record_id=ids[text], label=encode_spans(spans),
-                                       kind="human", annotator="ana")
         yield project, store, ids
 
 

@@ -5,11 +5,10 @@ socket to a scripted OpenAI-compatible server on 127.0.0.1."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
-from tests.unit.strategies.synth.chat_server import ChatServer, running_chat_server
+from tests.unit.strategies.synth.chat_server import ChatServer, Step
 from textloop.spans import Span
 from textloop.strategies.span_suggest import (
     Example,
@@ -23,12 +22,6 @@ from textloop.strategies.span_suggest import (
 from textloop.strategies.synth.chat import ChatEndpoint, EndpointResponseError
 
 LABELS = {"PER": "People, by name", "ORG": "Companies and organisations", "LOC": "Places"}
-
-
-@pytest.fixture
-def chat_server() -> Iterator[ChatServer]:
-    with running_chat_server() as server:
-        yield server
 
 
 def mentions(*pairs: tuple[str, str]) -> str:
@@ -185,8 +178,6 @@ def test_suggest_asks_the_endpoint_once_per_text_at_the_configured_temperature(
 
 def test_an_answer_not_shaped_as_a_chat_completion_is_the_endpoints_error(
         chat_server: ChatServer) -> None:
-    from tests.unit.strategies.synth.chat_server import Step
-
     chat_server.script = [Step(200, b'{"unexpected": true}')]
     with pytest.raises(EndpointResponseError, match="choices"):
         LLMSuggester(endpoint(chat_server), LABELS).ask("Ana")

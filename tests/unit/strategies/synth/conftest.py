@@ -1,22 +1,12 @@
-"""Fixtures for the generator tests: a scripted chat server on loopback, and real seeds."""
+"""Real seeds for the generator tests (the scripted chat server is tests/conftest.py's)."""
 
 from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
-
-import pytest
 
 from tests.conftest import shared_data
-from tests.unit.strategies.synth.chat_server import ChatServer, running_chat_server
 from textloop.strategies.synth import Brief, Seed
-
-
-@pytest.fixture
-def chat_server() -> Iterator[ChatServer]:
-    with running_chat_server() as server:
-        yield server
 
 
 def sms_brief(label: str = "spam", n: int = 6) -> Brief:
