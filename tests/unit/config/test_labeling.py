@@ -7,21 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.config.specs import write
 from textloop.config import LabelingSettings, load_spec
 from textloop.errors import ConfigError
 
 HEAD = "name: p\ntask: spans\nlabels:\n  - {name: PER, description: People}\n"
 
 
-def load(tmp_path: Path, extra: str):
-    path = tmp_path / "textloop.yaml"
-    path.write_text(HEAD + extra, encoding="utf-8")
-    return load_spec(path)
-
-
-def message(tmp_path: Path, extra: str) -> str:
+def message(tmp_path: Path, labeling: str) -> str:
+    """The error a spec with this ``labeling:`` section gets."""
     with pytest.raises(ConfigError) as info:
-        load(tmp_path, extra)
+        load_spec(write(tmp_path, HEAD + labeling))
     return info.value.message
 
 
@@ -30,14 +26,14 @@ def test_no_llm_is_asked_unless_configured() -> None:
 
 
 def test_the_section_is_read_with_defaults_for_what_is_left_out(tmp_path: Path) -> None:
-    spec = load(tmp_path, """
+    spec = load_spec(write(tmp_path, HEAD + """
 labeling:
   suggest_llm:
     base_url: http://localhost:11434/v1
     model: qwen2.5:7b
     examples: 5
     temperature: 0.1
-""")
+"""))
     llm = spec.labeling.suggest_llm
     assert llm is not None
     assert (llm.base_url, llm.model, llm.examples, llm.temperature) == (
