@@ -38,9 +38,14 @@ def preannotate(
 
 
 def _print(result: PreannotateResult) -> None:
+    if result.waiting == 0:
+        console.print("No records wait in the labeling queue: queue some with "
+                      "`textloop suggest`, then pre-annotate them.")
+        return
     console.print(f"{result.waiting:,} queued records: asked {esc(result.model)} "
                   f"({esc(result.prompt)}) about {result.asked:,}, {result.cached:,} "
-                  f"already pre-annotated; {result.suggested:,} spans suggested.")
+                  f"already pre-annotated; {result.suggested:,} "
+                  f"span{'' if result.suggested == 1 else 's'} suggested.")
     if result.dropped:
         table = Table("dropped from the answers", "count")
         for reason, n in sorted(result.dropped.items()):

@@ -21,7 +21,7 @@ from textloop.api import open_project
 from textloop.cli.console import console
 from textloop.cli.main import app
 from textloop.stages.label import suggest_spans
-from textloop.storage import Store
+from textloop.storage import Store, schema
 from textloop.strategies.span_suggest import SuggestedSpan
 
 runner = CliRunner()
@@ -68,6 +68,18 @@ def test_a_refusing_endpoint_is_an_error_with_a_hint_and_no_key(
     assert result.exit_code != 0
     assert "refused the credentials" in result.output and "Hint:" in result.output
     assert "TEXTLOOP_TEST_LLM_KEY" in result.output and SECRET not in result.output
+
+
+def test_an_empty_queue_says_how_to_fill_it(tmp_path: Path, monkeypatch,
+                                            chat_server: ChatServer) -> None:
+    project, _ = make_span_project(tmp_path, monkeypatch)
+    configure(project, chat_server)
+    with Store.for_project(project) as store, store.write() as conn:
+        conn.execute(schema.queue_items.delete())
+    result = invoke(project.root)
+    assert result.exit_code == 0, result.output
+    assert "No records wait in the labeling queue" in result.output
+    assert chat_server.requests == []
 
 
 def test_unconfigured_is_an_error_naming_the_key(tmp_path: Path, monkeypatch) -> None:
