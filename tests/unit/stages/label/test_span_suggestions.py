@@ -21,7 +21,7 @@ from tests.unit.stages.preannotate_fixtures import (
 )
 from tests.unit.strategies.synth.chat_server import ChatServer, Step
 from textloop.config import Label, Project, SpanRule
-from textloop.errors import ConfigError, ExternalServiceError
+from textloop.errors import ConfigError, ExternalServiceError, NotFoundError
 from textloop.spans import Span, encode_spans
 from textloop.stages.label import preannotate, span_suggesters, suggest_spans
 from textloop.stages.project.init import init_project
@@ -185,3 +185,12 @@ def test_preannotate_refuses_a_classification_project(tmp_path: Path) -> None:
     project = init_project(tmp_path / "cls", labels=[Label(name="spam"), Label(name="ham")])
     with Store.for_project(project) as store, pytest.raises(ConfigError, match="span"):
         preannotate(store, project)
+
+
+def test_an_unknown_prompt_template_is_refused_before_anything_is_asked(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, _ = span_project
+    configure(project, chat_server, template="spans.v9")
+    with pytest.raises(NotFoundError, match=r"no prompt template 'spans\.v9'") as info:
+        preannotate(store, project)
+    assert "spans.v1" in (info.value.hint or "") and chat_server.requests == []
