@@ -108,8 +108,9 @@ def preannotate(store: Store, project: Project, *, limit: int | None = None,
 
     An endpoint that fails (after the client's retries) stops the run with its error; what
     was stored stays, so running again continues. Answers that cannot be used are counted,
-    never raised. The examples are labeled records outside the queue, so a record waiting
-    for a second annotator never shows the first one's answer.
+    never raised. The examples are labeled records outside the queue (all of it, not only
+    the ``limit`` asked about), so a record waiting for a second annotator never shows the
+    first one's answer.
     """
     settings = _llm_settings(project)
     spec = project.spec
@@ -121,7 +122,8 @@ def preannotate(store: Store, project: Project, *, limit: int | None = None,
         texts = records.get_many(conn, waiting)
         done = llm_suggestions.cached(conn, settings.model, settings.template,
                                       [r.content_hash for r in texts])
-        examples, example_ids = _examples(conn, project, settings.examples, set(waiting))
+        examples, example_ids = _examples(conn, project, settings.examples,
+                                          queue.active_record_ids(conn))
     todo = [r for r in texts if r.content_hash not in done]
     suggester = LLMSuggester(
         endpoint_from(settings.base_url, settings.model, api_key_env=settings.api_key_env,
@@ -161,13 +163,13 @@ def _llm_settings(project: Project) -> SuggestLLMSettings:
     return spec.labeling.suggest_llm
 
 
-def _examples(conn: Connection, project: Project, n: int, waiting: set[str]
+def _examples(conn: Connection, project: Project, n: int, queued: set[str]
               ) -> tuple[list[Example], list[str]]:
     """Up to ``n`` records whose spans people decided (answered, adjudicated or reviewed),
-    outside ``waiting``, chosen by ``choose_examples``; and their ids."""
+    outside ``queued``, chosen by ``choose_examples``; and their ids."""
     if n == 0:
         return [], []
-    voted = sorted({row[0] for row in annotation_log.human_votes(conn)} - waiting)
+    voted = sorted({row[0] for row in annotation_log.human_votes(conn)} - queued)
     decided = labels_for(conn, voted, project.spec.labeling.policy)
     stored = {r.id: r for r in records.get_many(conn, list(decided))}
     pairs, ids = [], {}

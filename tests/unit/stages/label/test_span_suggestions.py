@@ -125,7 +125,7 @@ def test_a_record_waiting_for_a_second_annotator_is_never_an_example(
                                label=encode_spans([Span(0, 2, "PER")]))
     configure(project, chat_server, examples=5)
     chat_server.replies = ["[]"]
-    result = preannotate(store, project)
+    result = preannotate(store, project, limit=1)  # not asking about that record this time
     assert sorted(result.examples) == sorted(ids[t] for t in LABELED)
     assert all('Text: "Bo met Cy at Initech"\nAnswer' not in seen.body["messages"][0]["content"]
                for seen in chat_server.requests)
