@@ -18,8 +18,9 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
+from textloop.spans import Span, encode_spans
 from textloop.storage import Store, annotation_log, comments, imports, queue, records
-from textloop.tasks import task_for
+from textloop.tasks import ValueProblem, task_for
 from textloop.texts import check_text, has_html_markup
 from textloop.types import AnnotationKind
 
@@ -199,13 +200,29 @@ def disputes(store: Store) -> list[Dispute]:
 
 
 def adjudicate(store: Store, project: Project, adjudicator: str, record_id: str,
-               labels: Sequence[str], reason: str = "") -> None:
-    """An adjudicator's final answer, which outranks annotators' votes."""
-    value = encode_labels(project, labels)
+               labels: Sequence[str] = (), reason: str = "", *,
+               spans: Sequence[Span] | None = None) -> None:
+    """An adjudicator's final answer, which outranks annotators' votes: ``labels`` in a
+    classification project, ``spans`` (code points over the record's text; an empty list
+    says "nothing to mark") in a span project. Spans are checked by the task against the
+    record's text, labels and ``spans.overlapping`` before anything is stored."""
+    task = task_for(project)
+    if (spans is not None) != (task.value_kind == "spans"):
+        wanted = "spans" if task.value_kind == "spans" else "labels"
+        raise InvalidInputError(f"a decision in a {task.name} project gives {wanted}",
+                                hint="reload the adjudication page")
+    value = encode_labels(project, labels) if spans is None else encode_spans(spans)
     note = _clean_comment(reason, "reason") if reason else None
     with store.write() as conn:
-        if not records.get_many(conn, [record_id]):
+        found = records.get_many(conn, [record_id])
+        if not found:
             raise NotFoundError(f"no record {record_id!r}", hint="reload the adjudication page")
+        if spans is not None:
+            try:
+                value = task.check_value(value, project.spec, found[0].text)
+            except ValueProblem as problem:
+                raise InvalidInputError(f"record {record_id}: {problem}",
+                                        hint=problem.fix) from None
         annotation_log.add_one(conn, record_id=record_id, label=value,
                                kind=AnnotationKind.ADJUDICATED.value, annotator=adjudicator,
                                comment=note)

@@ -146,3 +146,31 @@ def test_a_reason_or_comment_the_store_cannot_hold_is_refused_and_nothing_stored
     assert [d.record_id for d in labeling.disputes(store)] == [ids[0]]  # still undecided
     with store.read() as conn:
         assert comments.for_record(conn, ids[0]) == []
+
+
+def test_a_span_decision_is_checked_against_the_text_and_stored_canonical(tmp_path) -> None:
+    from tests.unit.stages.agreement.test_spans import import_texts, span_project
+    from textloop.spans import Span, decode_spans
+    from textloop.storage import Store
+
+    project = span_project(tmp_path / "ner")  # spans may not overlap
+    with Store.for_project(project) as store:
+        (rid,) = import_texts(store, project, tmp_path, ["Ana 😀 met Bo"])
+        bad = {"outside": [Span(9, 14, "PER")], "unknown": [Span(0, 3, "PET")],
+               "overlap": [Span(0, 3, "PER"), Span(2, 5, "ORG")]}
+        for spans, message in zip(bad.values(), ("outside the text", "'PET' is not in",
+                                                 "overlap"), strict=True):
+            with pytest.raises(InvalidInputError, match=message) as found:
+                labeling.adjudicate(store, project, "judge", rid, spans=spans)
+            assert rid in str(found.value) and found.value.hint
+        with pytest.raises(InvalidInputError, match="gives spans"):
+            labeling.adjudicate(store, project, "judge", rid, ["PER"])
+        with store.read() as conn:
+            assert annotation_log.human_votes(conn) == []  # nothing stored
+        labeling.adjudicate(store, project, "judge", rid, reason="two people",
+                            spans=[Span(10, 12, "PER"), Span(0, 3, "PER")])
+        with store.read() as conn:
+            ((_, who, value, kind, _),) = annotation_log.human_votes(conn)
+    # offsets count code points: the emoji is one, so "Bo" is 10-12
+    assert (who, kind) == ("judge", "adjudicated")
+    assert decode_spans(value) == [Span(0, 3, "PER"), Span(10, 12, "PER")]
