@@ -39,7 +39,7 @@ class SpanTask(BaseTask):
                        "errors")
     prediction_fields = ("spans",)
     monitoring_checks = ()
-    verbs = frozenset({"import", "crawl", "release"})
+    verbs = frozenset({"import", "crawl", "release", "agreement"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 

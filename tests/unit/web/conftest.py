@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.web.webapp import Web, make_web
+from tests.unit.web.webapp import SPAN_LABELS, Web, make_web
 
 
 @pytest.fixture
@@ -29,5 +29,14 @@ def multi_web(tmp_path: Path) -> Iterator[Web]:
 def overlap_web(tmp_path: Path) -> Iterator[Web]:
     """Every record routed to two annotators."""
     made = make_web(tmp_path, overlap=2)
+    yield made
+    made.store.close()
+
+
+@pytest.fixture
+def span_overlap_web(tmp_path: Path) -> Iterator[Web]:
+    """A span project (PER, ORG, LOC; spans may not overlap), each record routed to two
+    annotators."""
+    made = make_web(tmp_path, task="spans", overlap=2, labels=SPAN_LABELS)
     yield made
     made.store.close()

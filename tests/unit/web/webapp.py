@@ -17,10 +17,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from textloop.config import Label, Project
+from textloop.spans import Span, encode_spans
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.label.annotators import add_annotator
 from textloop.stages.project.init import init_project
-from textloop.storage import Store, queue, records
+from textloop.storage import Store, annotation_log, queue, records
 from textloop.texts import normalize_text
 from textloop.texts import unescape_html as unescape_html_text
 from textloop.web.app import create_app
@@ -30,14 +31,16 @@ BASE_URL = "http://127.0.0.1:8000"
 LABELS = (Label(name="spam", description="Unsolicited ads, scams & phishing"),
           Label(name="ham", description="Anything a person wrote on purpose"),
           Label(name="other", description="Neither <b>spam</b> nor ham"))
+SPAN_LABELS = (Label(name="PER", description="People <by name>"),
+               Label(name="ORG", description="Organisations"),
+               Label(name="LOC", description="Places"))
 XSS = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 CSRF = re.compile(r'<body data-csrf="([^"]*)"')
 
 
 def make_project(root: Path, *, task: str = "classification", overlap: int = 1,
                  labels: Sequence[Label] = LABELS) -> Project:
-    project = init_project(root, labels=list(labels), metadata_fields=["source"])
-    project.spec.task = task  # type: ignore[assignment]
+    project = init_project(root, labels=list(labels), metadata_fields=["source"], task=task)
     project.spec.labeling.overlap = overlap
     project.save()
     return project
@@ -70,6 +73,15 @@ def queue_texts(store: Store, project: Project, folder: Path, texts: Sequence[st
                               "suggestion": suggestion, "confidence": confidence}
                              for i, rid in enumerate(ids)])
     return ids
+
+
+def answer_spans(store: Store, record_id: str, answers: dict[str, Sequence[Span]], *,
+                 kind: str = "human") -> None:
+    """Each annotator's spans on a record, stored as the labeling page stores them."""
+    with store.write() as conn:
+        for who, spans in answers.items():
+            annotation_log.add_one(conn, record_id=record_id, kind=kind, annotator=who,
+                                   label=encode_spans(spans))
 
 
 @dataclass
@@ -124,8 +136,8 @@ class Web:
 
 
 def make_web(root: Path, *, task: str = "classification", overlap: int = 1,
-             settings: WebSettings | None = None) -> Web:
-    project = make_project(root / "proj", task=task, overlap=overlap)
+             settings: WebSettings | None = None, labels: Sequence[Label] = LABELS) -> Web:
+    project = make_project(root / "proj", task=task, overlap=overlap, labels=labels)
     store = Store.for_project(project)
     app = create_app(project, store, settings or WebSettings(retrain=False))
     return Web(project, store, app)

@@ -13,7 +13,11 @@ from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
 if TYPE_CHECKING:
-    from textloop.stages.agreement import AgreementReport, Coefficient
+    from textloop.measures.span_agreement import SpanScores
+    from textloop.stages.agreement import AgreementReport, Coefficient, SpanAgreement
+
+SHOWN_IDS = 20
+"""Disputed record ids printed in a table report; ``--json`` lists them all."""
 
 _EPILOG = """Examples:\n
   textloop agreement\n
@@ -26,16 +30,19 @@ def agreement(
     min_shared: Annotated[int, typer.Option(
         min=2, help="Records two annotators must share before their kappa is shown.")] = 10,
 ) -> None:
-    """Agreement between annotators (Cohen, Fleiss, Krippendorff) and disputed records."""
-    from textloop.stages.agreement import agreement_report
+    """Agreement between annotators (Cohen, Fleiss, Krippendorff; entity F1 and token kappa
+    in span projects) and disputed records."""
+    from textloop.stages.agreement import SpanAgreement, agreement_report
 
     project = current_project()
     with open_store(project) as store:
         report = agreement_report(store, project, min_shared=min_shared)
     if as_json:
         print_json(report.to_dict())
-        return
-    _print_report(report)
+    elif isinstance(report, SpanAgreement):
+        _print_span_report(report)
+    else:
+        _print_report(report)
 
 
 def _print_report(report: AgreementReport) -> None:
@@ -49,6 +56,66 @@ def _print_report(report: AgreementReport) -> None:
         console.print(_annotators(report))
         console.print(_labels(report))
     _print_adjudication(report)
+
+
+def _print_span_report(report: SpanAgreement) -> None:
+    console.print(f"Spans on {report.n_records:,} records; {report.n_overlapping:,} annotated "
+                  f"by two or more annotators, {report.n_disputed:,} of them disputed.")
+    if report.note:
+        console.print(Text(f"{report.note[:1].upper()}{report.note[1:]}."))
+    else:
+        console.print(_span_overall(report))
+        console.print(_span_pairs(report))
+        console.print(_span_labels(report))
+    if report.disputed_records:
+        shown = ", ".join(report.disputed_records[:SHOWN_IDS])
+        more = len(report.disputed_records) - SHOWN_IDS
+        console.print(Text(f"Disputed records: {shown}"
+                           + (f" and {more:,} more (--json lists them all)" if more > 0
+                              else "")))
+    _print_adjudication(report)
+
+
+def _span_overall(report: SpanAgreement) -> Table:
+    table = Table("measure", "precision", "recall", "F1", "note",
+                  title="Entity agreement, mean over pairs of annotators")
+    for name, scores in (("strict (same start, end, label)", report.strict),
+                         ("partial (overlap, same label)", report.partial)):
+        table.add_row(name, *_scores(scores), "")
+    kappa = report.kappa
+    table.add_row("token kappa (Light's: mean of Cohen's)", "", "", _value(kappa),
+                  Text(f"{_strength(kappa)}; {kappa.n_items:,} tokens"
+                       + (f"; {kappa.note}" if kappa.note and kappa.value is not None
+                          else "")))
+    return table
+
+
+def _span_pairs(report: SpanAgreement) -> Table:
+    table = Table("annotator", "annotator", "shared", "same spans", "strict F1", "partial F1",
+                  "token kappa", "strength", title="Annotator pairs (the second against the "
+                                                  "first)")
+    for pair in report.pairs:
+        table.add_row(Text(pair.a), Text(pair.b), f"{pair.n_shared:,}", _share(pair.observed),
+                      _number(pair.strict.f1), _number(pair.partial.f1), _value(pair.kappa),
+                      _strength(pair.kappa))
+    return table
+
+
+def _span_labels(report: SpanAgreement) -> Table:
+    table = Table("label", "spans", "strict P", "strict R", "strict F1", "partial F1",
+                  title="Agreement per label (mean over pairs; records with 2+ annotators)")
+    for row in report.labels:
+        table.add_row(Text(row.label), f"{row.n_spans:,}", *_scores(row.strict),
+                      _number(row.partial.f1))
+    return table
+
+
+def _scores(scores: SpanScores) -> tuple[str, str, str]:
+    return _number(scores.precision), _number(scores.recall), _number(scores.f1)
+
+
+def _number(value: float | None) -> str:
+    return f"{value:.3f}" if value is not None else "-"
 
 
 def _overall(report: AgreementReport) -> Table:
@@ -89,14 +156,14 @@ def _labels(report: AgreementReport) -> Table:
     return table
 
 
-def _print_adjudication(report: AgreementReport) -> None:
+def _print_adjudication(report: AgreementReport | SpanAgreement) -> None:
     waiting = report.awaiting_adjudication
     if waiting == 0:
         console.print("No record waits for adjudication.")
         return
     console.print(f"[bold]{waiting:,}[/] record{'s' if waiting != 1 else ''} wait for "
                   f"adjudication: decide them on the adjudication page of the labeling web app "
-                  f"([bold]{report.adjudication_path}[/]). Until then their final label follows "
+                  f"([bold]{report.adjudication_path}[/]). Until then their final answer follows "
                   "labeling.policy in textloop.yaml.")
 
 

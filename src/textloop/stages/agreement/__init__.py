@@ -1,4 +1,5 @@
-"""Inter-annotator agreement: the statistics (``stats``) and the project report (``report``).
+"""Inter-annotator agreement: the statistics (``stats``) and the project report (``report``;
+``spans`` for span projects).
 """
 
 from __future__ import annotations
@@ -8,13 +9,15 @@ from typing import TYPE_CHECKING
 from textloop.lazy import lazy_front
 
 if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.stages.agreement.answers import ADJUDICATION_PATH as ADJUDICATION_PATH
     from textloop.stages.agreement.breakdown import ConsensusAgreement as ConsensusAgreement
     from textloop.stages.agreement.breakdown import LabelDisagreement as LabelDisagreement
     from textloop.stages.agreement.breakdown import PairAgreement as PairAgreement
-    from textloop.stages.agreement.report import ADJUDICATION_PATH as ADJUDICATION_PATH
     from textloop.stages.agreement.report import AgreementReport as AgreementReport
     from textloop.stages.agreement.report import agreement_report as agreement_report
     from textloop.stages.agreement.report import build_report as build_report
+    from textloop.stages.agreement.spans import SpanAgreement as SpanAgreement
+    from textloop.stages.agreement.spans import span_agreement_report as span_agreement_report
     from textloop.stages.agreement.stats import Coefficient as Coefficient
     from textloop.stages.agreement.stats import cohen_kappa as cohen_kappa
     from textloop.stages.agreement.stats import fleiss_kappa as fleiss_kappa
@@ -23,6 +26,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 
 __all__, __getattr__ = lazy_front(__name__, {
     "breakdown": ("ConsensusAgreement", "LabelDisagreement", "PairAgreement"),
-    "report": ("ADJUDICATION_PATH", "AgreementReport", "agreement_report", "build_report"),
+    "answers": ("ADJUDICATION_PATH",),
+    "report": ("AgreementReport", "agreement_report", "build_report"),
+    "spans": ("SpanAgreement", "span_agreement_report"),
     "stats": ("Coefficient", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "strength"),
 })

@@ -7,18 +7,23 @@ annotators on the records both answered. Each annotator is measured against adju
 labels only (the latest adjudication or review decision on a record, by someone else):
 final labels from a majority or Dawid-Skene are made of the annotators' own votes, so with
 two annotators the one whose votes settled the ties would look always right.
+
+Span projects get their own report (``spans``: entity F1 and token kappa), chosen by
+``task_report``, which dispatches on the project's task as ``evaluate_split`` does.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import singledispatch
 from typing import Any
 
 import numpy as np
 
 from textloop.config import Project
+from textloop.stages.agreement.answers import ADJUDICATION_PATH, latest_answers, latest_decisions
 from textloop.stages.agreement.breakdown import (
     Answers,
     ConsensusAgreement,
@@ -31,15 +36,14 @@ from textloop.stages.agreement.breakdown import (
     pair_agreement,
     pair_confusions,
 )
+from textloop.stages.agreement.spans import SpanAgreement, span_agreement_report
 from textloop.stages.agreement.stats import Coefficient, fleiss_kappa, krippendorff_alpha
 from textloop.stages.label.queue import disputes
-from textloop.stages.label.resolution import DECISIONS
 from textloop.storage import Store, annotation_log
-from textloop.tasks import require_verb
-from textloop.types import AnnotationKind
+from textloop.tasks import Task, require_verb, task_for
+from textloop.tasks.spans import SpanTask
 
 MIN_SHARED = 10
-ADJUDICATION_PATH = "/adjudicate"
 
 
 @dataclass
@@ -71,10 +75,18 @@ class AgreementReport:
         return asdict(self)
 
 
-def agreement_report(store: Store, project: Project, *,
-                     min_shared: int = MIN_SHARED) -> AgreementReport:
-    """The report for the project's store (read-only)."""
+def agreement_report(store: Store, project: Project, *, min_shared: int = MIN_SHARED
+                     ) -> AgreementReport | SpanAgreement:
+    """The report for the project's store (read-only), as the project's task measures
+    agreement: labels per record, or spans (``spans.span_agreement_report``)."""
     require_verb(project, "agreement")
+    return task_report(task_for(project), store, project, min_shared)
+
+
+@singledispatch
+def task_report(task: Task, store: Store, project: Project, min_shared: int
+                ) -> AgreementReport | SpanAgreement:
+    """Agreement on one label (or label set) per record: every task but spans."""
     with store.read() as conn:
         votes = list(annotation_log.human_votes(conn))
     return build_report(latest_answers(votes), latest_decisions(votes),
@@ -82,21 +94,11 @@ def agreement_report(store: Store, project: Project, *,
                         awaiting=[d.record_id for d in disputes(store)], min_shared=min_shared)
 
 
-def latest_answers(votes: Iterable[tuple[str, str, str, str, float]]) -> Answers:
-    """record_id -> {annotator: label} from (record_id, annotator, label, kind, at) rows in
-    insertion order: later answers replace earlier ones; adjudications are left out."""
-    out: Answers = {}
-    for record_id, annotator, label, kind, _ in votes:
-        if kind == AnnotationKind.HUMAN.value:
-            out.setdefault(record_id, {})[annotator] = label
-    return out
-
-
-def latest_decisions(votes: Iterable[tuple[str, str, str, str, float]]) -> Decisions:
-    """record_id -> (label, decider) of the latest adjudication or review decision, from the
-    same rows as ``latest_answers`` (whatever the policy: a decision is evidence either way)."""
-    return {record_id: (label, who) for record_id, who, label, kind, _ in votes
-            if kind in DECISIONS}
+@task_report.register
+def _(task: SpanTask, store: Store, project: Project, min_shared: int) -> SpanAgreement:
+    """Spans: entity F1 and token kappa (``min_shared`` does not apply: a pair's kappa is
+    over tokens, which even a few shared records give plenty of)."""
+    return span_agreement_report(store, project)
 
 
 def build_report(answers: Answers, decided: Decisions, labels: Sequence[str], *,

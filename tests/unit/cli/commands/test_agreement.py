@@ -126,3 +126,43 @@ def test_one_annotator_and_no_answers(project, store, tmp_path) -> None:
 def test_min_shared_below_two_is_a_usage_error(project, store) -> None:
     result = invoke(project, "--min-shared", "1")
     assert result.exit_code == 2 and "--min-shared" in result.output
+
+
+def test_a_span_project_gets_entity_f1_and_token_kappa(tmp_path) -> None:
+    from tests.unit.stages.agreement.test_spans import (
+        ANSWERS as SPAN_ANSWERS,
+    )
+    from tests.unit.stages.agreement.test_spans import (
+        TEXTS,
+        import_texts,
+        span_project,
+    )
+    from tests.unit.stages.agreement.test_spans import (
+        answer as answer_spans,
+    )
+    from textloop.storage import Store
+
+    project = span_project(tmp_path / "ner")
+    with Store.for_project(project) as store:
+        ids = import_texts(store, project, tmp_path, TEXTS)
+        answer_spans(store, ids, SPAN_ANSWERS)
+    result = invoke(project)
+    assert result.exit_code == 0, result.output
+    assert ("Spans on 4 records; 3 annotated by two or more annotators, 1 of them "
+            "disputed.") in result.output
+    rows = table_rows(result.output)
+    # pairs' strict F1: ann-ben 3/4, ann-cat 1, ben-cat 1/2 -> mean 0.75
+    assert rows["strict (same start, end, label)"][1:4] == ["0.750", "0.750", "0.750"]
+    light = rows["token kappa (Light's: mean of Cohen's)"]
+    assert light[3] == f"{(24 / 29 + 1 + 2 / 3) / 3:.3f}" and "10 tokens" in light[4]
+    pairs = [cells for cells in rows.values() if cells[:2] == ["ann", "ben"]]
+    assert pairs == [["ann", "ben", "3", "66.7%", "0.750", "0.750", "0.828",
+                      "almost perfect"]]
+    # ORG: ann-ben P 1/2 R 1 F1 2/3; ben-cat R 0 F1 0 (cat marked none: P undefined);
+    # ann-cat marked none -> P 1/2, R 1/2, F1 1/3
+    assert rows["ORG"][1:] == ["3", "0.500", "0.500", "0.333", "0.333"]
+    assert f"Disputed records: {ids[0]}" in result.output
+    assert "1 record wait for adjudication" in result.output
+    data = json.loads(invoke(project, "--json").stdout)
+    assert data["task"] == "spans" and data["disputed_records"] == [ids[0]]
+    assert data["kappa"]["value"] == pytest.approx((24 / 29 + 1 + 2 / 3) / 3)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.unit.web.webapp import Web, queue_texts
+from tests.unit.web.webapp import Web, answer_spans, queue_texts
+from textloop.spans import Span
 
 
 def test_the_agreement_page_shows_the_statistics(overlap_web: Web) -> None:
@@ -36,3 +37,25 @@ def test_the_agreement_page_shows_the_statistics(overlap_web: Web) -> None:
 def test_the_agreement_page_needs_a_session(web: Web) -> None:
     response = web.client().get("/agreement", follow_redirects=False)
     assert response.status_code == 303
+
+
+def test_a_span_project_shows_entity_f1_and_token_kappa(span_overlap_web: Web) -> None:
+    web = span_overlap_web
+    ids = queue_texts(web.store, web.project, web.project.root / "data",
+                      ["Alice met Bob in Paris", "Acme hired Dana"], overlap=2,
+                      suggestion=None)
+    answer_spans(web.store, ids[0], {"anna": [Span(0, 5, "PER"), Span(17, 22, "LOC")],
+                                     "ben": [Span(0, 5, "PER"), Span(17, 22, "ORG")]})
+    answer_spans(web.store, ids[1], {"anna": [Span(0, 4, "ORG")], "ben": [Span(0, 4, "ORG")]})
+    page = web.sign_in("judge", role="adjudicator").get("/agreement")
+    assert page.status_code == 200
+    assert "<dt>annotated by 2+ annotators</dt><dd>2</dd>" in page.text
+    assert "<dt>with differing spans</dt><dd>1</dd>" in page.text
+    # 3 spans each, 2 the same -> strict F1 2/3; LOC against ORG earns no partial credit
+    assert "<dt>entity F1, strict</dt><dd>0.667</dd>" in page.text
+    # 8 tokens, 7 alike; anna PER 1 LOC 1 ORG 1 O 5, ben PER 1 ORG 2 O 5:
+    # p_e = (1 + 2 + 25) / 64 -> (7/8 - 28/64) / (36/64) = 7/9
+    assert "<td>anna · ben</td>" in page.text and "<strong>0.778</strong>" in page.text
+    assert '<span class="label">LOC</span></td><td class="num">1</td>' in page.text
+    assert "awaiting adjudication</dt><dd>1 · <a href=\"/adjudicate\">" in page.text
+    assert not any(rid in page.text for rid in ids)  # aggregates only
