@@ -153,6 +153,17 @@ class Task(Protocol):
         """A ``tally`` in one line, for ``textloop status`` and import summaries."""
         ...
 
+    @property
+    def estimates_ties(self) -> bool:
+        """Whether a Dawid-Skene estimate may settle people's tied answers (``labeling.policy``
+        step ``dawid_skene``): it needs one value per record from a small fixed set."""
+        ...
+
+    def majority(self, answers: Mapping[str, str]) -> tuple[str, str] | None:
+        """(value, reason) that people's answers (annotator -> stored value) settle by
+        majority for ``labeling.policy`` step ``majority``; None for a tie."""
+        ...
+
     def intended_use(self, spec: ProjectSpec, goal_line: str) -> tuple[list[str], list[str]]:
         """(paragraphs, bullets) of the model card's "Intended use" section."""
         ...
@@ -202,10 +213,27 @@ class BaseTask:
     def supports(self, verb: str) -> bool:
         return verb in self.verbs
 
+    estimates_ties = True
+
+    def majority(self, answers: Mapping[str, str]) -> tuple[str, str] | None:
+        return value_majority(answers)
+
     def tally(self, values: Iterable[str], labels: Sequence[str]) -> dict[str, int]:
         counted = Counter(values)
         ordered = {name: counted.get(name, 0) for name in labels}
         return ordered | {k: v for k, v in counted.items() if k not in ordered}
+
+
+def value_majority(answers: Mapping[str, str]) -> tuple[str, str] | None:
+    """The value more annotators gave than any other (a single answer wins), and why; None
+    for a tie. Values compare as stored, so it suits any task whose value is one thing."""
+    counts = Counter(answers.values()).most_common()
+    if not counts or (len(counts) > 1 and counts[0][1] == counts[1][1]):
+        return None
+    value, n = counts[0]
+    who = ", ".join(sorted(a for a, given in answers.items() if given == value))
+    return value, (f"labeled by {who}" if len(answers) == 1
+                   else f"majority {n} of {len(answers)} ({who})")
 
 
 _SAID = ("import", "release", "train", "evaluate", "predict", "register", "promote")

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from textloop.config import SPAN_METRICS
 from textloop.errors import ConfigError
 from textloop.spans import SpanError, check_spans, decode_spans, encode_spans
-from textloop.tasks.base import BaseTask, ValueKind, ValueProblem
+from textloop.spans.voting import span_majority
+from textloop.tasks.base import BaseTask, ValueKind, ValueProblem, value_majority
 
 if TYPE_CHECKING:
     import numpy as np
@@ -72,6 +73,23 @@ class SpanTask(BaseTask):
                           estimator: Any, spec: ProjectSpec,
                           calibration: str | None) -> ValidationFit:
         raise ConfigError(_NO_MODELS)
+
+    estimates_ties = False
+    """Dawid-Skene needs one value per record from a fixed set; a span list is not one
+    (ties wait for an adjudicator instead)."""
+
+    def majority(self, answers: Mapping[str, str]) -> tuple[str, str] | None:
+        """Span-level majority (``spans.voting``): a span is kept when more than half of the
+        annotators marked exactly it; None when one was marked by exactly half."""
+        if len(set(answers.values())) == 1:
+            return value_majority(answers)  # everyone gave the same spans (or one answer)
+        found = span_majority({name: decode_spans(value) for name, value in answers.items()})
+        if found is None:
+            return None
+        kept = len(found.spans)
+        return encode_spans(found.spans), (
+            f"span majority of {len(answers)} ({', '.join(sorted(answers))}): {kept} "
+            f"span{'s' if kept != 1 else ''} kept, {found.n_dropped} dropped")
 
     def tally(self, values: Iterable[str], labels: Sequence[str]) -> dict[str, int]:
         """Spans per label (the project's labels first), not records per distinct value."""

@@ -12,6 +12,7 @@ from textloop.config import Project
 from textloop.errors import NotFoundError
 from textloop.stages.label.resolution import Resolution, labels_for
 from textloop.storage import Store, annotation_log, comments, queue, records, reviews
+from textloop.tasks import task_for
 from textloop.types import StoredRecord
 
 
@@ -51,7 +52,8 @@ def record_history(store: Store, project: Project, record_id: str) -> RecordHist
             raise NotFoundError(f"no record with id {record_id!r}",
                                 hint="record ids are shown in the labeling app, reports and "
                                      "release files (column `id`)")
-        final = labels_for(conn, [record_id], project.spec.labeling.policy).get(record_id)
+        final = labels_for(conn, [record_id], project.spec.labeling.policy,
+                           task=task_for(project)).get(record_id)
         return RecordHistory(found[0], final, annotation_log.history(conn, record_id),
                              comments.for_record(conn, record_id),
                              reviews.exclusions_of(conn, record_id),

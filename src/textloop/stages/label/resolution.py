@@ -13,6 +13,12 @@ Human answers decide first, following the project's policy (``labeling.policy``)
   show how often the pair agrees, not which of them is right: the estimate would settle
   every tie for one of them at random and then report that annotator as always right.
 
+What a majority is belongs to the project's task (``Task.majority``, passed as ``task``):
+one label with more votes than any other, or in a span project the span-level majority
+(``spans.voting``: each span kept when more than half of the annotators marked exactly it;
+a span exactly half marked is a tie). Dawid-Skene applies only where the task says it
+can (``Task.estimates_ties``: not for span lists, whose ties wait for an adjudicator).
+
 A tie that no step decides stays undecided: the record has no final label (not even an
 imported or weak one, which people's split answers outrank) and waits for adjudication.
 Each annotator counts once per record (their latest standing answer; undone answers are
@@ -27,7 +33,7 @@ review excluded (``storage/reviews.py``); their labels still resolve here.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import groupby
 from typing import NamedTuple
 
@@ -35,6 +41,8 @@ from sqlalchemy import Connection
 
 from textloop.config import POLICY_STEPS
 from textloop.storage import annotation_log, records, reviews
+from textloop.tasks import Task
+from textloop.tasks.base import value_majority
 from textloop.types import AnnotationKind, LabeledRecord
 
 HUMAN = AnnotationKind.HUMAN.value
@@ -68,26 +76,31 @@ def resolve(votes: Iterable[tuple[str, str, float]]) -> tuple[str, str]:
     return label, best_kind
 
 
-def current_labels(conn: Connection, policy: Sequence[str] = POLICY_STEPS
-                   ) -> dict[str, Resolution]:
+def current_labels(conn: Connection, policy: Sequence[str] = POLICY_STEPS, *,
+                   task: Task | None = None) -> dict[str, Resolution]:
     """record_id -> Resolution for every record with at least one standing annotation,
-    except tied records that no step of the policy decides (they wait for adjudication)."""
-    out, tied = _resolve_human(_by_voter(annotation_log.human_votes(conn)), policy)
+    except tied records that no step of the policy decides (they wait for adjudication).
+
+    ``task`` (the project's) decides what a majority is and whether Dawid-Skene applies;
+    without one, answers are compared as whole values, as for classification."""
+    out, tied = _resolve_human(_by_voter(annotation_log.human_votes(conn)), policy,
+                               task=task)
     _resolve_others(out, annotation_log.iter_votes(conn), skip=tied)
     return out
 
 
 def labels_for(conn: Connection, record_ids: Sequence[str],
-               policy: Sequence[str] = POLICY_STEPS) -> dict[str, Resolution]:
+               policy: Sequence[str] = POLICY_STEPS, *,
+               task: Task | None = None) -> dict[str, Resolution]:
     """``current_labels`` for a few records, reading only their annotations.
 
     A record left to Dawid-Skene needs the estimate fitted over every disputed record, so
     then the whole store is resolved (the answer is the same either way).
     """
     votes = _by_voter(annotation_log.human_votes(conn, record_ids))
-    out, tied = _resolve_human(votes, policy, estimate=False)
-    if "dawid_skene" in policy and tied:
-        full = current_labels(conn, policy)
+    out, tied = _resolve_human(votes, policy, estimate=False, task=task)
+    if "dawid_skene" in policy and tied and (task is None or task.estimates_ties):
+        full = current_labels(conn, policy, task=task)
         return {rid: full[rid] for rid in record_ids if rid in full}
     _resolve_others(out, annotation_log.iter_votes(conn, record_ids), skip=tied)
     return out
@@ -122,10 +135,12 @@ def _resolve_others(out: dict[str, Resolution], votes: Iterable[tuple[str, str, 
 
 
 def _resolve_human(votes: dict[str, dict[str, tuple[str, str, float]]],
-                   policy: Sequence[str], estimate: bool = True
+                   policy: Sequence[str], estimate: bool = True, task: Task | None = None
                    ) -> tuple[dict[str, Resolution], set[str]]:
     """Resolutions from people's answers, and the tied records left undecided;
     ``estimate=False`` leaves every tie undecided (no Dawid-Skene fit)."""
+    majority = value_majority if task is None else task.majority
+    estimate = estimate and (task is None or task.estimates_ties)
     out: dict[str, Resolution] = {}
     undecided: dict[str, dict[str, str]] = {}
     overlapping: dict[str, dict[str, str]] = {}  # what Dawid-Skene learns annotators from
@@ -135,7 +150,7 @@ def _resolve_human(votes: dict[str, dict[str, tuple[str, str, float]]],
         answers = {name: v[0] for name, v in by_voter.items() if v[1] == HUMAN}
         if len(answers) >= 2:
             overlapping[record_id] = answers
-        found = _first_rule(policy, decisions, answers)
+        found = _first_rule(policy, decisions, answers, majority)
         if found is not None:
             out[record_id] = found
         elif answers:
@@ -146,21 +161,17 @@ def _resolve_human(votes: dict[str, dict[str, tuple[str, str, float]]],
 
 
 def _first_rule(policy: Sequence[str], decisions: list[tuple[str, tuple[str, str, float]]],
-                answers: dict[str, str]) -> Resolution | None:
+                answers: dict[str, str],
+                majority: Callable[[Mapping[str, str]], tuple[str, str] | None]
+                ) -> Resolution | None:
     steps = policy if "adjudicated" in policy else (REVIEW, *policy)
     for step in steps:
         if step == REVIEW:
             decisions = [d for d in decisions if d[1][1] == REVIEW]
         if step in ("adjudicated", REVIEW) and decisions:
             return _decision(*decisions[-1])
-        if step == "majority" and answers:
-            counts = Counter(answers.values()).most_common()
-            if len(counts) == 1 or counts[0][1] > counts[1][1]:
-                label, n = counts[0]
-                who = ", ".join(sorted(a for a, lab in answers.items() if lab == label))
-                reason = (f"labeled by {who}" if len(answers) == 1
-                          else f"majority {n} of {len(answers)} ({who})")
-                return Resolution(label, HUMAN, reason)
+        if step == "majority" and answers and (found := majority(answers)) is not None:
+            return Resolution(found[0], HUMAN, found[1])
         if step == "dawid_skene" and answers and len(answers) >= 2:
             return None  # decided together with the other disputed records
     return None
@@ -204,10 +215,10 @@ def _estimate(undecided: dict[str, dict[str, str]], overlapping: dict[str, dict[
     return out
 
 
-def labeled_records(conn: Connection, policy: Sequence[str] = POLICY_STEPS
-                    ) -> list[LabeledRecord]:
+def labeled_records(conn: Connection, policy: Sequence[str] = POLICY_STEPS, *,
+                    task: Task | None = None) -> list[LabeledRecord]:
     """Every record that has a resolved label and no standing exclusion, in id order."""
-    labels = current_labels(conn, policy)
+    labels = current_labels(conn, policy, task=task)
     excluded = reviews.excluded_ids(conn)
     out = []
     for rec in records.iter_all(conn):

@@ -57,7 +57,7 @@ class ProjectStatus:
 
 def project_status(store: Store, project: Project) -> ProjectStatus:
     with store.read() as conn:
-        labels = current_labels(conn, project.spec.labeling.policy)
+        labels = current_labels(conn, project.spec.labeling.policy, task=task_for(project))
         kinds = Counter(r.kind for r in labels.values())
         ordered = task_for(project).tally((r.label for r in labels.values()),
                                           project.spec.label_names)

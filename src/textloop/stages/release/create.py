@@ -53,7 +53,7 @@ from textloop.stages.release.target import target_stats
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
 from textloop.storage import Store, findings, releases
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
-from textloop.tasks import get_task
+from textloop.tasks import Task, get_task
 from textloop.tasks.regression import target_values
 from textloop.types import LabeledRecord, plain
 
@@ -139,7 +139,7 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
     """
     recovered = recover_release_folders(store)  # a killed release must not block this one
     with progress.task("Reading labeled records"):
-        snap = _read_snapshot(store, project.spec.labeling.policy)
+        snap = _read_snapshot(store, project.spec.labeling.policy, get_task(project.spec.task))
     settings = resolve_settings(project.spec.release, snap.parent_entry,
                                 group_field=group_field, seed=seed, message=message)
     if rewrite is not None:
@@ -161,10 +161,11 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
         warnings=draft.warnings, created_at=draft.created_at, settings=settings.described())
 
 
-def _read_snapshot(store: Store, policy: Sequence[str]) -> _Snapshot:
-    """Records, parent and its rows, and the next number, all from one consistent read."""
+def _read_snapshot(store: Store, policy: Sequence[str], task: Task) -> _Snapshot:
+    """Records (with their final labels or spans, as ``task`` resolves people's answers),
+    parent and its rows, and the next number, all from one consistent read."""
     with store.read() as conn:
-        records = labeled_records(conn, policy)
+        records = labeled_records(conn, policy, task=task)
         if not records:
             raise InvalidInputError(
                 "nothing to release: the store has no labeled records (expected at least one)",

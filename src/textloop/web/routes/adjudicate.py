@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from textloop.stages import label as labeling
 from textloop.stages.label import Resolution, current_labels
+from textloop.tasks import task_for
 from textloop.web.auth import Adjudicator, AdjudicatorPosting, Context
 from textloop.web.context import WebContext
 from textloop.web.rendering import render
@@ -23,7 +24,8 @@ router = APIRouter(prefix="/adjudicate")
 
 def resolutions(context: WebContext) -> dict[str, Resolution]:
     with context.store.read() as conn:
-        return current_labels(conn, context.project.spec.labeling.policy)
+        return current_labels(conn, context.project.spec.labeling.policy,
+                              task=task_for(context.project))
 
 
 @router.get("")

@@ -171,3 +171,41 @@ def test_two_annotator_ties_stay_undecided_and_wait_for_adjudication(project, st
         assert not {r.id for r in labeled_records(conn)} & set(tied)  # out of releases
         # the same without Dawid-Skene in the policy: no alphabetical coin flip either
         assert not set(tied) & set(current_labels(conn, policy=["adjudicated", "majority"]))
+
+
+def test_span_answers_resolve_span_by_span_and_ties_wait(tmp_path) -> None:
+    from tests.unit.stages.agreement.test_spans import import_texts, span_project
+    from textloop.spans import Span, decode_spans, encode_spans
+    from textloop.stages.label.queue import adjudicate
+    from textloop.storage import Store
+    from textloop.tasks.spans import SPANS
+
+    project = span_project(tmp_path / "ner")
+    # three annotators on record 0; two who differ on record 1; two who agree on record 2
+    given = [{"ann": [(0, 5, "PER"), (17, 22, "LOC")], "ben": [(0, 5, "PER")],
+              "cat": [(0, 5, "PER"), (17, 22, "LOC"), (10, 13, "ORG")]},
+             {"ann": [(0, 4, "ORG")], "ben": []},
+             {"ann": [(0, 3, "PER")], "ben": [(0, 3, "PER")]}]
+    policy = ("adjudicated", "majority", "dawid_skene")
+    with Store.for_project(project) as store:
+        ids = import_texts(store, project, tmp_path,
+                           ["Alice met Bob in Paris", "Acme hired Dana", "Eve"])
+        with store.write() as conn:
+            for rid, answers in zip(ids, given, strict=True):
+                for who, spans in answers.items():
+                    annotation_log.add_one(conn, record_id=rid, kind="human", annotator=who,
+                                           label=encode_spans(Span(*s) for s in spans))
+        with store.read() as conn:
+            found = current_labels(conn, policy, task=SPANS)
+            one = labels_for(conn, [ids[1]], policy, task=SPANS)
+        assert decode_spans(found[ids[0]].label) == [Span(0, 5, "PER"), Span(17, 22, "LOC")]
+        assert found[ids[0]].kind == "human"
+        assert found[ids[0]].reason == "span majority of 3 (ann, ben, cat): 2 spans kept, 1 dropped"
+        assert ids[1] not in found and one == {}  # a tie: no Dawid-Skene for span lists
+        assert found[ids[2]].reason == "majority 2 of 2 (ann, ben)"
+        adjudicate(store, project, "judge", ids[1], reason="Acme is a company",
+                   spans=[Span(0, 4, "ORG")])
+        with store.read() as conn:
+            decided = current_labels(conn, policy, task=SPANS)[ids[1]]
+    assert (decoded := decode_spans(decided.label)) == [Span(0, 4, "ORG")]
+    assert (decided.kind, decided.reason) == ("adjudicated", "adjudicated by judge"), decoded

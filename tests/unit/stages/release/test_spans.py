@@ -72,3 +72,39 @@ def test_a_bad_span_row_is_refused_with_its_line_and_nothing_is_stored(span_stor
         import_file(store, project, bad, ImportOptions(text_col="text", label_col="label"))
     with store.read() as conn:
         assert conn.exec_driver_sql("select count(*) from records").scalar() == before
+
+
+def test_a_release_carries_the_adjudicated_and_majority_spans(span_store, tmp_path) -> None:
+    from textloop.spans import Span, encode_spans
+    from textloop.stages.label.queue import adjudicate
+    from textloop.storage import annotation_log, records
+
+    project, store, _ = span_store
+    texts = ["Dana joined Globex", "Eve and Frank"]
+    path = tmp_path / "unlabeled.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    import_file(store, project, path, ImportOptions(text_col="text", label_col=""))
+    with store.read() as conn:
+        ids = {r.text: r.id for r in records.iter_all(conn) if r.text in texts}
+    answers = {texts[0]: {"ann": [Span(0, 4, "PER")], "ben": [Span(12, 18, "ORG")]},
+               texts[1]: {"ann": [Span(0, 3, "PER"), Span(8, 13, "PER")],
+                          "ben": [Span(0, 3, "PER"), Span(8, 12, "PER")],
+                          "cat": [Span(0, 3, "PER"), Span(8, 13, "ORG")]}}
+    with store.write() as conn:
+        for text, given in answers.items():
+            for who, spans in given.items():
+                annotation_log.add_one(conn, record_id=ids[text], kind="human", annotator=who,
+                                       label=encode_spans(spans))
+    adjudicate(store, project, "judge", ids[texts[0]], reason="both are right",
+               spans=[Span(0, 4, "PER"), Span(12, 18, "ORG")])
+    info = create_release(store, project)
+    table = pq.read_table(load_release(store, info.id).path / "train.parquet").to_pylist()
+    for part in ("validation", "test"):
+        found = load_release(store, info.id).path / f"{part}.parquet"
+        if found.exists():
+            table += pq.read_table(found).to_pylist()
+    released = {row["text"]: [(s["start"], s["end"], s["label"]) for s in row["spans"]]
+                for row in table}
+    assert released[texts[0]] == [(0, 4, "PER"), (12, 18, "ORG")]  # the adjudicator's
+    # all three marked Eve; no two marked Frank alike: the span majority, which no one gave
+    assert released[texts[1]] == [(0, 3, "PER")]
