@@ -2,8 +2,9 @@
 
 A span is kept when a strict majority of the record's annotators marked exactly it (same
 start, end and label), and dropped when a strict majority did not. A span that exactly half
-of them marked is a tie: nothing in the answers says which half is right, so no list is
-given and the record waits for someone to decide (an adjudicator), as a tied label does.
+of them marked is a tie: nothing in the answers says which half is right, so label
+resolution gives the record no spans and it waits for someone to decide (an adjudicator),
+as a tied label does.
 With two annotators every difference is such a tie; with an odd number there is none.
 
 The kept spans never overlap unless some annotator's own spans overlap: two spans each
@@ -24,16 +25,18 @@ from textloop.spans.core import Span, canonical
 @dataclass(frozen=True)
 class SpanMajority:
     spans: list[Span]
-    """The kept spans, canonical."""
+    """The spans more than half of the annotators marked, canonical."""
     n_dropped: int
-    """Spans someone marked that a majority did not."""
+    """Spans fewer than half of them marked."""
+    n_tied: int
+    """Spans exactly half of them marked: a tie, left out of ``spans``."""
 
 
-def span_majority(answers: Mapping[str, Sequence[Span]]) -> SpanMajority | None:
-    """The spans a strict majority of ``answers`` (annotator -> spans) marked; None when a
-    span was marked by exactly half of the annotators (a tie)."""
+def span_majority(answers: Mapping[str, Sequence[Span]]) -> SpanMajority:
+    """The spans a strict majority of ``answers`` (annotator -> spans) marked, and how many
+    others were dropped or tied (a resolution waits on a tie; an adjudicator's "majority"
+    merge leaves tied spans out)."""
     counts = Counter(span for spans in answers.values() for span in set(spans))
-    if any(2 * n == len(answers) for n in counts.values()):
-        return None
     kept = canonical(span for span, n in counts.items() if 2 * n > len(answers))
-    return SpanMajority(kept, len(counts) - len(kept))
+    tied = sum(2 * n == len(answers) for n in counts.values())
+    return SpanMajority(kept, len(counts) - len(kept) - tied, tied)

@@ -84,7 +84,7 @@ class SpanTask(BaseTask):
         if len(set(answers.values())) == 1:
             return value_majority(answers)  # everyone gave the same spans (or one answer)
         found = span_majority({name: decode_spans(value) for name, value in answers.items()})
-        if found is None:
+        if found.n_tied:
             return None
         kept = len(found.spans)
         return encode_spans(found.spans), (

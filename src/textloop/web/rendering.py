@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from textloop.reports.templating import MISSING, number, percent
+from textloop.spans import decode_spans
 from textloop.stages.agreement import strength
 from textloop.stages.label import decode_labels
 
@@ -29,6 +30,7 @@ def environment() -> Environment:
     env.filters["num"] = number
     env.filters["pct"] = percent
     env.filters["labels"] = stored_labels
+    env.filters["spans"] = decode_spans
     env.filters["show"] = shown
     env.filters["strength"] = strength
     env.filters["as_image"] = svg_image

@@ -17,25 +17,26 @@ def test_a_span_needs_a_strict_majority_of_the_annotators() -> None:
         "b": [Span(0, 5, PER), Span(10, 13, ORG)],
         "c": [Span(0, 5, PER), Span(10, 13, PER), Span(17, 22, ORG)],
     })
-    assert found is not None
     assert found.spans == [Span(0, 5, PER), Span(10, 13, PER)]  # 3/3 and 2/3
-    assert found.n_dropped == 2  # ORG 10-13 and ORG 17-22: 1/3 each
+    assert (found.n_dropped, found.n_tied) == (2, 0)  # ORG 10-13 and ORG 17-22: 1/3 each
 
 
-def test_a_span_exactly_half_marked_is_a_tie() -> None:
-    assert span_majority({"a": [Span(0, 5, PER)], "b": []}) is None
-    assert span_majority({"a": [Span(0, 5, PER)], "b": [Span(0, 5, PER)], "c": [],
-                          "d": [Span(6, 8, ORG)]}) is None  # PER is 2/4
+def test_a_span_exactly_half_marked_is_a_tie_left_out() -> None:
+    two = span_majority({"a": [Span(0, 5, PER)], "b": []})
+    assert (two.spans, two.n_dropped, two.n_tied) == ([], 0, 1)
+    four = span_majority({"a": [Span(0, 5, PER)], "b": [Span(0, 5, PER)], "c": [],
+                          "d": [Span(6, 8, ORG)]})  # PER is 2/4, ORG 1/4
+    assert (four.spans, four.n_dropped, four.n_tied) == ([], 1, 1)
     kept = span_majority({"a": [Span(0, 5, PER)], "b": [Span(0, 5, PER)], "c": [],
                           "d": [Span(0, 5, PER), Span(6, 8, ORG)]})  # PER 3/4, ORG 1/4
-    assert kept is not None and (kept.spans, kept.n_dropped) == ([Span(0, 5, PER)], 1)
+    assert (kept.spans, kept.n_dropped, kept.n_tied) == ([Span(0, 5, PER)], 1, 0)
     same = span_majority({"a": [Span(0, 5, PER)], "b": [Span(0, 5, PER)]})
-    assert same is not None and (same.spans, same.n_dropped) == ([Span(0, 5, PER)], 0)
+    assert (same.spans, same.n_dropped, same.n_tied) == ([Span(0, 5, PER)], 0, 0)
 
 
 def test_a_duplicate_span_in_one_answer_counts_once() -> None:
     found = span_majority({"a": [Span(0, 5, PER), Span(0, 5, PER)], "b": [], "c": []})
-    assert found is not None and found.spans == []
+    assert (found.spans, found.n_dropped) == ([], 1)
 
 
 spans_lists = st.lists(st.builds(lambda s, n, lab: Span(s, s + n, lab),
@@ -54,5 +55,4 @@ def _non_overlapping(spans: list[Span]) -> list[Span]:
 @given(st.lists(spans_lists, min_size=1, max_size=5))
 def test_non_overlapping_answers_give_a_non_overlapping_majority(answers) -> None:
     found = span_majority({f"annotator {i}": spans for i, spans in enumerate(answers)})
-    if found is not None:
-        check_spans("x" * 30, found.spans, None, overlapping=False)  # raises on an overlap
+    check_spans("x" * 30, found.spans, None, overlapping=False)  # raises on an overlap

@@ -2,29 +2,22 @@
 
 Shared by the classification report (``report``) and the span report (``spans``): each
 annotator's latest answer per record (undone answers are not in the log's standing rows),
-and the latest adjudication or review decision per record.
+and the latest adjudication or review decision per record. ``latest_answers`` lives with
+the labeling stage, whose adjudication queue reads the same answers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textloop.stages.agreement.breakdown import Answers, Decisions
+from textloop.stages.agreement.breakdown import Decisions
+from textloop.stages.label.queue import latest_answers
 from textloop.stages.label.resolution import DECISIONS
-from textloop.types import AnnotationKind
+
+__all__ = ["ADJUDICATION_PATH", "latest_answers", "latest_decisions"]
 
 ADJUDICATION_PATH = "/adjudicate"
 """Where the web app decides disputed records (reports point readers there)."""
-
-
-def latest_answers(votes: Iterable[tuple[str, str, str, str, float]]) -> Answers:
-    """record_id -> {annotator: label} from (record_id, annotator, label, kind, at) rows in
-    insertion order: later answers replace earlier ones; adjudications are left out."""
-    out: Answers = {}
-    for record_id, annotator, label, kind, _ in votes:
-        if kind == AnnotationKind.HUMAN.value:
-            out.setdefault(record_id, {})[annotator] = label
-    return out
 
 
 def latest_decisions(votes: Iterable[tuple[str, str, str, str, float]]) -> Decisions:

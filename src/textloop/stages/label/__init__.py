@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.queue import decode_labels as decode_labels
     from textloop.stages.label.queue import disputes as disputes
     from textloop.stages.label.queue import encode_labels as encode_labels
+    from textloop.stages.label.queue import latest_answers as latest_answers
     from textloop.stages.label.queue import next_item as next_item
     from textloop.stages.label.queue import queue_status as queue_status
     from textloop.stages.label.queue import skip as skip
@@ -39,6 +40,11 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.resolution import labeled_records as labeled_records
     from textloop.stages.label.resolution import labels_for as labels_for
     from textloop.stages.label.resolution import resolve as resolve
+    from textloop.stages.label.span_adjudication import MERGES as MERGES
+    from textloop.stages.label.span_adjudication import SpanVersions as SpanVersions
+    from textloop.stages.label.span_adjudication import decide_spans as decide_spans
+    from textloop.stages.label.span_adjudication import span_disputes as span_disputes
+    from textloop.stages.label.span_adjudication import span_versions as span_versions
     from textloop.stages.label.span_suggestions import PreannotateResult as PreannotateResult
     from textloop.stages.label.span_suggestions import StoredLLMSuggester as StoredLLMSuggester
     from textloop.stages.label.span_suggestions import preannotate as preannotate
@@ -47,13 +53,15 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 
 __all__, __getattr__ = lazy_front(__name__, {
     "queue": ("LabelingItem", "MAX_COMMENT", "add_comment", "adjudicate", "decode_labels",
-              "disputes", "encode_labels", "next_item", "queue_status", "skip", "submit",
-              "undo"),
+              "disputes", "encode_labels", "latest_answers", "next_item", "queue_status",
+              "skip", "submit", "undo"),
     "annotators": ("Annotator", "add_annotator", "authenticate", "get_annotator", "hash_secret",
                    "list_annotators", "reset_token", "revoke", "sign_out", "verify_secret"),
     "resolution": ("DECISIONS", "Resolution", "current_labels", "labeled_records", "labels_for",
                    "resolve"),
     "history": ("record_history",),
+    "span_adjudication": ("MERGES", "SpanVersions", "decide_spans", "span_disputes",
+                          "span_versions"),
     "span_suggestions": ("PreannotateResult", "StoredLLMSuggester", "preannotate",
                          "span_suggesters", "suggest_spans"),
 })

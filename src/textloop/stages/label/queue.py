@@ -9,8 +9,7 @@ here; only adjudicators see them, through ``disputes``.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,18 +182,27 @@ def add_comment(store: Store, annotator: str, record_id: str, text: str) -> None
         comments.add(conn, record_id, annotator, note)
 
 
+def latest_answers(votes: Iterable[tuple[str, str, str, str, float]]
+                   ) -> dict[str, dict[str, str]]:
+    """record_id -> {annotator: answer} from (record_id, annotator, answer, kind, at) rows in
+    insertion order (``annotation_log.human_votes``): later answers replace earlier ones;
+    adjudications and review decisions are left out."""
+    out: dict[str, dict[str, str]] = {}
+    for record_id, annotator, label, kind, _ in votes:
+        if kind == AnnotationKind.HUMAN.value:
+            out.setdefault(record_id, {})[annotator] = label
+    return out
+
+
 def disputes(store: Store) -> list[Dispute]:
     """Records whose human answers disagree and that no adjudicator or reviewer decided yet."""
-    by_record: dict[str, dict[str, str]] = defaultdict(dict)
-    decided: set[str] = set()
     with store.read() as conn:
-        for record_id, annotator, label, kind, _ in annotation_log.human_votes(conn):
-            if kind in (AnnotationKind.ADJUDICATED.value, AnnotationKind.REVIEW.value):
-                decided.add(record_id)  # a decision (adjudication or review) settles it
-            else:
-                by_record[record_id][annotator] = label  # the latest answer per annotator
-        ids = [r for r, votes in by_record.items()
-               if r not in decided and len(set(votes.values())) > 1]
+        votes = annotation_log.human_votes(conn)
+        decided = {record_id for record_id, _, _, kind, _ in votes
+                   if kind in (AnnotationKind.ADJUDICATED.value, AnnotationKind.REVIEW.value)}
+        by_record = latest_answers(votes)  # a decision (adjudication or review) settles it
+        ids = [r for r, answers in by_record.items()
+               if r not in decided and len(set(answers.values())) > 1]
         texts = {r.id: r.text for r in records.get_many(conn, ids)}
     return [Dispute(r, texts[r], by_record[r]) for r in ids if r in texts]
 
