@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests.unit.web.webapp import Web, make_web
+from tests.unit.web.webapp import SPAN_LABELS, Web, make_web
 from textloop.web.serve import base_url, bind, login_link
 
 if TYPE_CHECKING:
@@ -133,3 +133,9 @@ def live_multi(tmp_path: Path, browser: Browser) -> Iterator[Live]:
 @pytest.fixture
 def live_overlap(tmp_path: Path, browser: Browser) -> Iterator[Live]:
     yield from serve(tmp_path, browser, overlap=2)
+
+
+@pytest.fixture
+def live_spans(tmp_path: Path, browser: Browser) -> Iterator[Live]:
+    """A span project (PER, ORG, LOC; no overlaps), each record routed to two annotators."""
+    yield from serve(tmp_path, browser, task="spans", overlap=2, labels=SPAN_LABELS)
