@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -46,27 +47,18 @@ def agreement(
 
 
 def _print_report(report: AgreementReport) -> None:
-    console.print(f"Human answers on {report.n_records:,} records; {report.n_overlapping:,} "
-                  f"answered by two or more annotators, {report.n_disputed:,} of them disputed.")
-    if report.note:
-        console.print(Text(f"{report.note[:1].upper()}{report.note[1:]}."))
-    else:
-        console.print(_overall(report))
-        console.print(_pairs(report))
-        console.print(_annotators(report))
-        console.print(_labels(report))
+    _print_tables(f"Human answers on {report.n_records:,} records; {report.n_overlapping:,} "
+                  f"answered by two or more annotators, {report.n_disputed:,} of them disputed.",
+                  report.note, lambda: [_overall(report), _pairs(report), _annotators(report),
+                                        _labels(report)])
     _print_adjudication(report)
 
 
 def _print_span_report(report: SpanAgreement) -> None:
-    console.print(f"Spans on {report.n_records:,} records; {report.n_overlapping:,} annotated "
-                  f"by two or more annotators, {report.n_disputed:,} of them disputed.")
-    if report.note:
-        console.print(Text(f"{report.note[:1].upper()}{report.note[1:]}."))
-    else:
-        console.print(_span_overall(report))
-        console.print(_span_pairs(report))
-        console.print(_span_labels(report))
+    _print_tables(f"Spans on {report.n_records:,} records; {report.n_overlapping:,} annotated "
+                  f"by two or more annotators, {report.n_disputed:,} of them disputed.",
+                  report.note, lambda: [_span_overall(report), _span_pairs(report),
+                                        _span_labels(report)])
     if report.disputed_records:
         shown = ", ".join(report.disputed_records[:SHOWN_IDS])
         more = len(report.disputed_records) - SHOWN_IDS
@@ -74,6 +66,16 @@ def _print_span_report(report: SpanAgreement) -> None:
                            + (f" and {more:,} more (--json lists them all)" if more > 0
                               else "")))
     _print_adjudication(report)
+
+
+def _print_tables(headline: str, note: str, tables: Callable[[], list[Table]]) -> None:
+    """The headline, then why nothing could be measured or the report's tables."""
+    console.print(headline)
+    if note:
+        console.print(Text(f"{note[:1].upper()}{note[1:]}."))
+    else:
+        for table in tables():
+            console.print(table)
 
 
 def _span_overall(report: SpanAgreement) -> Table:
