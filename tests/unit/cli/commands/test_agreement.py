@@ -129,17 +129,9 @@ def test_min_shared_below_two_is_a_usage_error(project, store) -> None:
 
 
 def test_a_span_project_gets_entity_f1_and_token_kappa(tmp_path) -> None:
-    from tests.unit.stages.agreement.test_spans import (
-        ANSWERS as SPAN_ANSWERS,
-    )
-    from tests.unit.stages.agreement.test_spans import (
-        TEXTS,
-        import_texts,
-        span_project,
-    )
-    from tests.unit.stages.agreement.test_spans import (
-        answer as answer_spans,
-    )
+    from tests.unit.stages.span_fixtures import ANSWERS as SPAN_ANSWERS
+    from tests.unit.stages.span_fixtures import TEXTS, import_texts, span_project
+    from tests.unit.stages.span_fixtures import answer as answer_spans
     from textloop.storage import Store
 
     project = span_project(tmp_path / "ner")

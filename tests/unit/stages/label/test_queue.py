@@ -149,7 +149,7 @@ def test_a_reason_or_comment_the_store_cannot_hold_is_refused_and_nothing_stored
 
 
 def test_a_span_decision_is_checked_against_the_text_and_stored_canonical(tmp_path) -> None:
-    from tests.unit.stages.agreement.test_spans import import_texts, span_project
+    from tests.unit.stages.span_fixtures import import_texts, span_project
     from textloop.spans import Span, decode_spans
     from textloop.storage import Store
 

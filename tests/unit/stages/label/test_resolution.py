@@ -174,7 +174,7 @@ def test_two_annotator_ties_stay_undecided_and_wait_for_adjudication(project, st
 
 
 def test_span_answers_resolve_span_by_span_and_ties_wait(tmp_path) -> None:
-    from tests.unit.stages.agreement.test_spans import import_texts, span_project
+    from tests.unit.stages.span_fixtures import import_texts, span_project
     from textloop.spans import Span, decode_spans, encode_spans
     from textloop.stages.label.queue import adjudicate
     from textloop.storage import Store
