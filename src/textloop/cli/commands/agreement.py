@@ -163,7 +163,7 @@ def _print_adjudication(report: AgreementReport | SpanAgreement) -> None:
     if waiting == 0:
         console.print("No record waits for adjudication.")
         return
-    console.print(f"[bold]{waiting:,}[/] record{'s' if waiting != 1 else ''} wait for "
+    console.print(f"[bold]{waiting:,}[/] {'records wait' if waiting != 1 else 'record waits'} for "
                   f"adjudication: decide them on the adjudication page of the labeling web app "
                   f"([bold]{report.adjudication_path}[/]). Until then their final answer follows "
                   "labeling.policy in textloop.yaml.")

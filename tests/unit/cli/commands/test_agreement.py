@@ -154,7 +154,7 @@ def test_a_span_project_gets_entity_f1_and_token_kappa(tmp_path) -> None:
     # ann-cat marked none -> P 1/2, R 1/2, F1 1/3
     assert rows["ORG"][1:] == ["3", "0.500", "0.500", "0.333", "0.333"]
     assert f"Disputed records: {ids[0]}" in result.output
-    assert "1 record wait for adjudication" in result.output
+    assert "1 record waits for adjudication" in result.output
     data = json.loads(invoke(project, "--json").stdout)
     assert data["task"] == "spans" and data["disputed_records"] == [ids[0]]
     assert data["kappa"]["value"] == pytest.approx((24 / 29 + 1 + 2 / 3) / 3)
