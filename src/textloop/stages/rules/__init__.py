@@ -2,7 +2,8 @@
 
 ``compile`` turns rules into matchers, ``apply`` runs them into a vote matrix, ``analyze``
 measures each rule (coverage, overlaps, conflicts, accuracy), ``evaluate`` does that on the
-store's records, and ``weak`` stores the label model's output as annotations of kind weak.
+store's records, and ``weak`` stores the label model's output as annotations of kind weak;
+``spans`` does the same for a span project's ``span_rules:`` (weak spans).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.rules.votes import RuleVotes as RuleVotes
     from textloop.stages.rules.votes import project_rules as project_rules
     from textloop.stages.rules.votes import rule_votes as rule_votes
+    from textloop.stages.rules.spans import SpanRuleExample as SpanRuleExample
+    from textloop.stages.rules.spans import SpanRulesReport as SpanRulesReport
+    from textloop.stages.rules.spans import WeakSpanQuality as WeakSpanQuality
+    from textloop.stages.rules.spans import span_rule_hits as span_rule_hits
     from textloop.stages.rules.weak import WeakLabelResult as WeakLabelResult
     from textloop.stages.rules.weak import apply_weak_labels as apply_weak_labels
 
@@ -37,5 +42,6 @@ __all__, __getattr__ = lazy_front(__name__, {
     "evaluate": ("HUMAN_GOLD", "evaluate_rules"),
     "label_model": ("fit_label_model", "label_models"),
     "votes": ("EXAMPLE_RULES", "RuleVotes", "project_rules", "rule_votes"),
+    "spans": ("SpanRuleExample", "SpanRulesReport", "WeakSpanQuality", "span_rule_hits"),
     "weak": ("WeakLabelResult", "apply_weak_labels"),
 })

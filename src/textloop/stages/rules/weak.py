@@ -21,6 +21,7 @@ import json
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import singledispatch
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.rules.label_model import fit_label_model
 from textloop.stages.rules.votes import RuleVotes, rule_votes
 from textloop.storage import Store, annotation_log, weak_labels
+from textloop.tasks import SpanTask, Task, require_verb, task_for
 from textloop.types import AnnotationKind
 
 WEAK = AnnotationKind.WEAK.value
@@ -42,7 +44,8 @@ class WeakLabelResult:
     label_model: str
     """Registered, versioned name of the label model."""
     annotator: str
-    min_confidence: float
+    min_confidence: float | None
+    """None for span rules, whose majority has no confidence threshold."""
     n_records: int = 0
     n_covered: int = 0
     """Records at least one rule voted on."""
@@ -50,20 +53,31 @@ class WeakLabelResult:
     changed: int = 0
     unchanged: int = 0
     below_threshold: int = 0
-    """Covered records left without a weak label (low confidence or a tie)."""
+    """Covered records left without a weak label (low confidence or a tie; for span rules,
+    a tie on every token)."""
     withdrawn: int = 0
     """Earlier weak labels retracted because the rules no longer give them confidently."""
     labels: dict[str, int] = field(default_factory=dict)
-    """Standing weak labels per label after this run."""
+    """Weak labels per label this run gives (for span rules: weak spans per label)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def apply_weak_labels(store: Store, project: Project, *, method: str = "dawid_skene",
+def apply_weak_labels(store: Store, project: Project, *, method: str | None = None,
                       min_confidence: float = 0.5,
                       progress: Progress = NULL_PROGRESS) -> WeakLabelResult:
-    """Apply the rules to all records, fit the label model, store what changed."""
+    """Apply the rules to all records, combine their votes, store what changed: the
+    project's task decides which rules and how (``_apply_for``)."""
+    require_verb(project, "rules", "textloop rules --apply")
+    return _apply_for(task_for(project), store, project, method, min_confidence, progress)
+
+
+@singledispatch
+def _apply_for(task: Task, store: Store, project: Project, method: str | None,
+               min_confidence: float, progress: Progress) -> WeakLabelResult:
+    """``rules:`` votes combined by a label model (``method``, default Dawid-Skene)."""
+    method = method or "dawid_skene"
     if not 0.0 <= min_confidence <= 1.0:
         raise InvalidInputError(f"min_confidence is {min_confidence}; expected 0..1",
                                 hint="e.g. --min-confidence 0.7")
@@ -75,14 +89,31 @@ def apply_weak_labels(store: Store, project: Project, *, method: str = "dawid_sk
                              n_records=len(found.record_ids), n_covered=len(covered))
     answers = _accepted(found, covered, labels, confidence, min_confidence, name)
     result.below_threshold = len(covered) - len(answers)
+    store_weak_answers(store, answers, result)
+    result.labels = dict(Counter(label for label, _ in answers.values()))
+    return result
+
+
+@_apply_for.register
+def _(task: SpanTask, store: Store, project: Project, method: str | None,
+      min_confidence: float, progress: Progress) -> WeakLabelResult:
+    """``span_rules:`` combined per token by majority into weak spans."""
+    from textloop.stages.rules.spans import apply_weak_spans
+
+    return apply_weak_spans(store, project, method=method, progress=progress)
+
+
+def store_weak_answers(store: Store, answers: dict[str, tuple[str, str]],
+                       result: WeakLabelResult) -> None:
+    """Make ``answers`` (record_id -> (value, meta JSON)) the standing weak answers of
+    ``result.annotator`` in one transaction: append what is new or changed, retract what
+    changed or is no longer given; counts go into ``result``."""
     with store.write() as conn:
         before = weak_labels.standing(conn, result.annotator, WEAK)
         rows, retract = _changes(before, answers, result)
         retract += weak_labels.duplicates(conn, result.annotator, WEAK)
         weak_labels.retract_many(conn, retract)
         annotation_log.insert(conn, rows)
-    result.labels = dict(Counter(label for label, _ in answers.values()))
-    return result
 
 
 def _accepted(found: RuleVotes, covered: np.ndarray, labels: np.ndarray,
