@@ -134,6 +134,20 @@ def hidden_character(name: str) -> str | None:
     return None
 
 
+_TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (all but tab and newline: an escape sequence could recolour, move the
+cursor or retitle the terminal) and bidi embeddings, overrides and isolates (they reorder
+what follows, so a record could show other text than it holds)."""
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with the characters a terminal would act on instead of print shown as
+    escapes (``\\x1b``, ``\\u202e``); everything else, ZWJ emoji and combining marks
+    included, unchanged. For printing stored text, which is never altered itself."""
+    return _TERMINAL_UNSAFE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                                text)
+
+
 def skeleton(name: str) -> str:
     """What ``name`` looks like: NFKC (full-width, bold and other compatibility forms),
     casefold, no zero-width characters, and look-alike letters of other scripts mapped to

@@ -13,6 +13,7 @@ from textloop.texts import (
     hidden_character,
     record_id,
     skeleton,
+    terminal_safe,
     unescape_html,
 )
 
@@ -95,3 +96,10 @@ def test_an_escaped_break_stays_text_after_unescaping() -> None:
 ])
 def test_has_html_markup(text: str, expected: bool) -> None:
     assert has_html_markup(text) is expected
+
+
+def test_terminal_safe_shows_escapes_and_keeps_the_rest() -> None:
+    assert terminal_safe("red \x1b[31mtext\x07") == "red \\x1b[31mtext\\x07"
+    assert terminal_safe("abc\u202edef") == "abc\\u202edef"  # bidi override shown, not obeyed
+    kept = "김철수\t👩\u200d💻 e\u0301\nnext"
+    assert terminal_safe(kept) == kept

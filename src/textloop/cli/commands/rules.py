@@ -12,9 +12,15 @@ from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
+from textloop.texts import terminal_safe
 
 if TYPE_CHECKING:
-    from textloop.stages.rules import RuleAnalysis, WeakLabelResult
+    from textloop.stages.rules import (
+        RuleAnalysis,
+        SpanRuleExample,
+        SpanRulesReport,
+        WeakLabelResult,
+    )
 
 _EPILOG = """Examples:\n
   textloop rules\n
@@ -26,8 +32,9 @@ _EPILOG = """Examples:\n
 def rules(
     apply: Annotated[bool, typer.Option(
         "--apply", help="Store the label model's output as weak labels.")] = False,
-    method: Annotated[str, typer.Option(
-        help=f"Label model for --apply: {one_of('label_model')}.")] = "dawid_skene",
+    method: Annotated[str | None, typer.Option(
+        help=f"Label model for --apply: {one_of('label_model')} (default dawid_skene; span "
+             "rules combine by token majority).")] = None,
     min_confidence: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="Least label model confidence for a weak label.")] = 0.5,
     gold: Annotated[str, typer.Option(
@@ -35,7 +42,8 @@ def rules(
                     ] = "human,adjudicated,review",
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
-    """Coverage, overlaps, conflicts and accuracy of the rules in textloop.yaml."""
+    """Coverage, overlaps, conflicts and accuracy of the rules in textloop.yaml
+    (``span_rules:`` in a span project)."""
     if apply:
         _apply(method, min_confidence, as_json)
     else:
@@ -43,18 +51,20 @@ def rules(
 
 
 def _analyze(gold_kinds: list[str], as_json: bool) -> None:
-    from textloop.stages.rules import evaluate_rules
+    from textloop.stages.rules import SpanRulesReport, evaluate_rules
 
     project = current_project()
     with open_store(project) as store:
         analysis = evaluate_rules(store, project, gold_kinds=gold_kinds, progress=RichProgress())
     if as_json:
         print_json(analysis.to_dict())
+    elif isinstance(analysis, SpanRulesReport):
+        _print_span_report(analysis)
     else:
         _print_analysis(analysis)
 
 
-def _apply(method: str, min_confidence: float, as_json: bool) -> None:
+def _apply(method: str | None, min_confidence: float, as_json: bool) -> None:
     from textloop.stages.rules import apply_weak_labels
 
     project = current_project()
@@ -84,9 +94,54 @@ def _print_analysis(analysis: RuleAnalysis) -> None:
                        "with `textloop rules --apply`."))
 
 
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _print_span_report(report: SpanRulesReport) -> None:
+    analysis, weak = report.analysis, report.weak
+    table = Table("rule", "label", "coverage", "spans", "overlaps", "conflicts", "strict P",
+                  "partial P", "strict R", "gold spans",
+                  title=f"Span rules on {analysis.n_items:,} records")
+    for rule in analysis.rules:
+        table.add_row(Text(rule.name), Text(rule.label), f"{rule.coverage:.1%}",
+                      f"{rule.n_spans:,}", _share(rule.overlaps), _share(rule.conflicts),
+                      _share(rule.strict_precision), _share(rule.partial_precision),
+                      _share(rule.strict_recall), f"{rule.n_gold_spans:,}")
+    table.add_section()
+    table.add_row("any rule", "", f"{analysis.coverage:.1%}", "", f"{analysis.overlap:.1%}",
+                  f"{analysis.conflict:.1%}", "", "", "", "")
+    table.add_row("weak spans", "majority", f"{weak.n_covered / analysis.n_items:.1%}"
+                  if analysis.n_items else "-", f"{weak.n_spans:,}", "", "",
+                  _share(weak.strict_precision), _share(weak.partial_precision),
+                  _share(weak.strict_recall), f"{weak.n_gold_spans:,}")
+    console.print(table)
+    f1 = (f"; F1 {_share(weak.strict_f1)} strict, {_share(weak.partial_f1)} partial"
+          if weak.n_records else "")
+    console.print(Text(f"Measured on {analysis.n_gold:,} records whose final spans are of kind "
+                       f"{' or '.join(report.gold_kinds)}{f1}. Overlaps and conflicts are "
+                       "shares of the rule's spans; coverage is of records."))
+    for example in report.examples:
+        what = "marked, people did not" if example.kind == "false_positive" else "missed"
+        console.print(Text(f"  {example.rule}: {what} {example.label} "
+                           f"{terminal_safe(example.span_text)!r} in {example.record_id}: "
+                           f"{terminal_safe(_snippet(example))}"))
+    console.print(Text("Store the weak spans with `textloop rules --apply`."))
+
+
+def _snippet(example: SpanRuleExample, context: int = 30) -> str:
+    """The example's span with ``context`` characters around it, the span in brackets."""
+    text = example.text
+    before = text[max(0, example.start - context):example.start]
+    after = text[example.end:example.end + context]
+    return (("..." if example.start > context else "") + before + "[" + example.span_text
+            + "]" + after + ("..." if example.end + context < len(text) else ""))
+
+
 def _print_applied(result: WeakLabelResult) -> None:
-    console.print(Text(f"Weak labels by {result.annotator} ({result.label_model}), "
-                       f"confidence >= {result.min_confidence:g}:"))
+    threshold = ("" if result.min_confidence is None
+                 else f", confidence >= {result.min_confidence:g}")
+    console.print(Text(f"Weak labels by {result.annotator} ({result.label_model}){threshold}:"))
     table = Table("records", "voted on", "new", "changed", "unchanged", "below threshold",
                   "withdrawn")
     table.add_row(*(f"{n:,}" for n in (result.n_records, result.n_covered, result.new,
@@ -94,5 +149,6 @@ def _print_applied(result: WeakLabelResult) -> None:
                                        result.below_threshold, result.withdrawn)))
     console.print(table)
     counts = ", ".join(f"{label} {n:,}" for label, n in sorted(result.labels.items()))
-    console.print(Text(f"Standing weak labels: {counts or 'none'}. People's labels always "
+    what = "Standing weak labels" if result.min_confidence is not None else "Weak spans"
+    console.print(Text(f"{what}: {counts or 'none'}. People's labels always "
                        "outrank weak ones."))

@@ -24,14 +24,14 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.rules.evaluate import evaluate_rules as evaluate_rules
     from textloop.stages.rules.label_model import fit_label_model as fit_label_model
     from textloop.stages.rules.label_model import label_models as label_models
-    from textloop.stages.rules.votes import EXAMPLE_RULES as EXAMPLE_RULES
-    from textloop.stages.rules.votes import RuleVotes as RuleVotes
-    from textloop.stages.rules.votes import project_rules as project_rules
-    from textloop.stages.rules.votes import rule_votes as rule_votes
     from textloop.stages.rules.spans import SpanRuleExample as SpanRuleExample
     from textloop.stages.rules.spans import SpanRulesReport as SpanRulesReport
     from textloop.stages.rules.spans import WeakSpanQuality as WeakSpanQuality
     from textloop.stages.rules.spans import span_rule_hits as span_rule_hits
+    from textloop.stages.rules.votes import EXAMPLE_RULES as EXAMPLE_RULES
+    from textloop.stages.rules.votes import RuleVotes as RuleVotes
+    from textloop.stages.rules.votes import project_rules as project_rules
+    from textloop.stages.rules.votes import rule_votes as rule_votes
     from textloop.stages.rules.weak import WeakLabelResult as WeakLabelResult
     from textloop.stages.rules.weak import apply_weak_labels as apply_weak_labels
 

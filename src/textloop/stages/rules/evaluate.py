@@ -13,9 +13,9 @@ from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.label.resolution import Resolution, current_labels
 from textloop.stages.rules.analyze import RuleAnalysis, analyze_rules
+from textloop.stages.rules.spans import SpanRulesReport, evaluate_span_rules
 from textloop.stages.rules.votes import rule_votes
 from textloop.storage import Store
-from textloop.stages.rules.spans import SpanRulesReport, evaluate_span_rules
 from textloop.tasks import SpanTask, Task, require_verb, task_for
 from textloop.types import AnnotationKind
 

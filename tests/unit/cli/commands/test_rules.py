@@ -120,3 +120,54 @@ def test_a_project_without_rules_gets_an_example(project, store) -> None:
     assert result.exit_code == 6  # a configuration error
     assert "declares no weak labeling rules" in result.output
     assert "keywords: [free, win, prize" in result.output
+
+
+@pytest.fixture
+def span_ids(tmp_path):
+    from tests.unit.stages.rules.span_fixtures import (
+        BRANDS,
+        KR_MOBILE,
+        SAMSUNG_ORG,
+        import_span_texts,
+        label_people,
+        span_project,
+    )
+    from textloop.storage import Store
+
+    project = span_project(tmp_path / "ner", KR_MOBILE, BRANDS, SAMSUNG_ORG)
+    with Store.for_project(project) as store:
+        ids = import_span_texts(store, project, tmp_path)
+        label_people(store, ids)
+    return project, ids
+
+
+def test_span_rules_table_weak_row_and_examples(span_ids) -> None:
+    from tests.unit.stages.rules.span_fixtures import APPLE_PIE
+
+    project, ids = span_ids
+    result = invoke(project)
+    assert result.exit_code == 0, result.output
+    rows = table_rows(result.output)
+    # rule, label, coverage, spans, overlaps, conflicts, strict P, partial P, strict R, gold
+    assert rows["kr-mobile"][1:4] == ["PHONE", "16.7%", "1"]
+    assert rows["kr-mobile"][6] == "100.0%" and rows["kr-mobile"][8] == "50.0%"
+    assert rows["brands"][6] == "66.7%" and rows["samsung-org"][5] == "100.0%"
+    assert rows["weak spans"][6:] == ["66.7%", "66.7%", "40.0%", "5"]
+    assert f"brands: marked, people did not BRAND 'Apple' in {ids[APPLE_PIE]}" in result.output
+    assert "kr-mobile: missed PHONE '010 9876 5432'" in result.output
+    assert "[010 9876 5432]" in result.output
+
+
+def test_span_rules_json_and_apply(span_ids) -> None:
+    project, _ = span_ids
+    result = invoke(project, "--json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["weak"]["strict_recall"] == pytest.approx(0.4)
+    assert {e["kind"] for e in found["examples"]} == {"false_positive", "missed"}
+    applied = invoke(project, "--apply")
+    assert applied.exit_code == 0, applied.output
+    assert "label_model:majority" in applied.output and "confidence" not in applied.output
+    assert "Weak spans: BRAND 3, PHONE 1" in applied.output
+    refused = invoke(project, "--apply", "--method", "dawid_skene")
+    assert refused.exit_code != 0 and "token majority" in refused.output
