@@ -42,7 +42,7 @@ class SpanTask(BaseTask):
                        "errors")
     prediction_fields = ("spans",)
     monitoring_checks = ()
-    verbs = frozenset({"import", "crawl", "release", "agreement", "rules"})
+    verbs = frozenset({"import", "crawl", "release", "agreement", "rules", "suggest"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 

@@ -27,7 +27,7 @@ _EPILOG = """Examples:\n
 def suggest(
     strategy: Annotated[str | None, typer.Option(
         help=f"Query strategy: {one_of('query')} (default: labeling.strategy in "
-             "textloop.yaml).")] = None,
+             "textloop.yaml); span projects: random or rule-coverage.")] = None,
     batch: Annotated[int | None, typer.Option(help="How many records to queue.")] = None,
     overlap: Annotated[int | None, typer.Option(
         help="Annotators per record (default: labeling.overlap).")] = None,
@@ -58,8 +58,8 @@ def suggest(
     if as_json:
         print_json({**result.to_dict(), "progress": progress.to_dict()})
         return
-    how = "cold start: diverse, representative records" if result.cold_start else (
-        f"model trained on {result.labeled:,} labels")
+    how = result.basis or ("cold start: diverse, representative records" if result.cold_start
+                           else f"model trained on {result.labeled:,} labels")
     console.print(f"Queued [bold]{result.queued}[/] of {result.pool_size:,} unlabeled records "
                   f"with {esc(result.strategy)} ({how}).")
     console.print(f"Labeled by people so far: {progress.labeled:,}; "

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from textloop.config import Project
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import embed_texts
-from textloop.stages.label.resolution import current_labels
+from textloop.stages.label.resolution import Resolution, current_labels
 from textloop.storage import Store, annotation_log, queue, records, reviews
 from textloop.types import AnnotationKind
 
@@ -41,9 +41,21 @@ class ActiveSets:
         return len(self.labeled_ids) >= MIN_TO_TRAIN and len(self.classes) >= 2
 
 
-def load_sets(store: Store, project: Project, *, include_queued: bool = False,
-              progress: Progress = NULL_PROGRESS) -> ActiveSets:
-    """Labeled and pool records with embeddings (computed once, then read from the cache)."""
+@dataclass
+class Partition:
+    """The store's records split for active learning, before any features."""
+
+    texts: dict[str, str]
+    """Every record not excluded in review: id -> text."""
+    resolved: dict[str, Resolution]
+    labeled: list[str]
+    """Records with a trusted final value, in id order."""
+    pool: list[str]
+    """Records to choose from, in id order."""
+
+
+def partition(store: Store, project: Project, *, include_queued: bool = False) -> Partition:
+    """Labeled and pool record ids (see the module); any task, no embeddings."""
     with store.read() as conn:
         resolved = current_labels(conn, project.spec.labeling.policy)
         # people answered but no rule settled it (a tie): it waits for an adjudicator, and
@@ -60,6 +72,14 @@ def load_sets(store: Store, project: Project, *, include_queued: bool = False,
     generated = {rid for rid, r in resolved.items() if r.kind == SYNTHETIC}
     taken = set(labeled) | waiting | generated | undecided
     pool = sorted(rid for rid in texts if rid not in taken)
+    return Partition(texts, resolved, labeled, pool)
+
+
+def load_sets(store: Store, project: Project, *, include_queued: bool = False,
+              progress: Progress = NULL_PROGRESS) -> ActiveSets:
+    """Labeled and pool records with embeddings (computed once, then read from the cache)."""
+    found = partition(store, project, include_queued=include_queued)
+    texts, resolved, labeled, pool = found.texts, found.resolved, found.labeled, found.pool
     vectors = embed_texts(store, [texts[r] for r in labeled + pool], progress,
                           project.spec.language)
     return ActiveSets(labeled, np.array([resolved[r].label for r in labeled], dtype=object),

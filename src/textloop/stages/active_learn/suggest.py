@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import singledispatch
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from textloop.stages.active_learn.data import MIN_TO_TRAIN, ActiveSets, fit, loa
 from textloop.stages.active_learn.data import make_classifier as new_classifier
 from textloop.storage import Store, queue
 from textloop.strategies.query import QueryContext, get_strategy
-from textloop.tasks import require_verb
+from textloop.tasks import SpanTask, Task, require_verb, task_for
 from textloop.types import plain
 
 
@@ -27,6 +28,8 @@ class SuggestResult:
     labeled: int
     cold_start: bool
     record_ids: list[str] = field(default_factory=list)
+    basis: str | None = None
+    """How the records were ordered, when no model chose them (span projects)."""
 
     @property
     def queued(self) -> int:
@@ -40,27 +43,62 @@ class SuggestResult:
 def suggest(store: Store, project: Project, *, strategy: str | None = None,
             batch: int | None = None, overlap: int | None = None, seed: int = 0,
             progress: Progress = NULL_PROGRESS) -> SuggestResult:
-    """Queue up to ``batch`` pool records chosen by ``strategy`` (defaults from the spec)."""
+    """Queue up to ``batch`` pool records chosen by ``strategy`` (defaults from the spec);
+    how depends on the project's task (``_suggest_for``)."""
     require_verb(project, "suggest")
+    return _suggest_for(task_for(project), store, project, strategy, batch, overlap, seed,
+                        progress)
+
+
+@singledispatch
+def _suggest_for(task: Task, store: Store, project: Project, strategy: str | None,
+                 batch: int | None, overlap: int | None, seed: int,
+                 progress: Progress) -> SuggestResult:
+    """A query strategy over embeddings, with the classifier active learning trains."""
     settings = project.spec.labeling
     batch = batch or settings.batch
     sets = load_sets(store, project, progress=progress)
-    if not sets.pool_ids:
-        raise InvalidInputError("nothing to suggest: every record is labeled or already queued",
-                                hint="bring more unlabeled text with `textloop import` or "
-                                     "`textloop crawl`")
+    require_pool(sets.pool_ids)
     model = fit(sets)
     full_name, chosen, cold = rank(sets, strategy or settings.strategy, batch, seed, model=model)
     proba = model.predict_proba(sets.pool_X[chosen]) if model is not None else None
+    batch_id = enqueue(store, project, [sets.pool_ids[i] for i in chosen], full_name, overlap,
+                       [_suggestion(model, proba, rank_) for rank_ in range(len(chosen))])
+    return SuggestResult(full_name, batch_id, len(sets.pool_ids), len(sets.labeled_ids), cold,
+                         [sets.pool_ids[i] for i in chosen])
+
+
+@_suggest_for.register
+def _(task: SpanTask, store: Store, project: Project, strategy: str | None,
+      batch: int | None, overlap: int | None, seed: int, progress: Progress) -> SuggestResult:
+    from textloop.stages.active_learn.spans import suggest_spans
+
+    return suggest_spans(store, project, strategy=strategy, batch=batch, overlap=overlap,
+                         seed=seed, progress=progress)
+
+
+def require_pool(pool_ids: list[str]) -> None:
+    """Refuse when there is nothing left to suggest."""
+    if not pool_ids:
+        raise InvalidInputError("nothing to suggest: every record is labeled or already queued",
+                                hint="bring more unlabeled text with `textloop import` or "
+                                     "`textloop crawl`")
+
+
+def enqueue(store: Store, project: Project, record_ids: list[str], strategy: str,
+            overlap: int | None, suggestions: list[dict[str, object]] | None = None) -> str:
+    """Queue ``record_ids`` in order after everything already queued (each with its
+    suggestion, if any) as one batch; its id."""
+    settings = project.spec.labeling
+    hints = suggestions or [{"suggestion": None, "confidence": None}] * len(record_ids)
     batch_id = uuid.uuid4().hex[:12]
     with store.write() as conn:
         floor = min((i["priority"] for i in queue.active_items(conn)), default=0.0)
         queue.enqueue(conn, [{
-            "record_id": sets.pool_ids[index], "priority": floor - 1.0 - rank_,
-            "strategy": full_name, "batch_id": batch_id, "overlap": overlap or settings.overlap,
-            **_suggestion(model, proba, rank_)} for rank_, index in enumerate(chosen)])
-    return SuggestResult(full_name, batch_id, len(sets.pool_ids), len(sets.labeled_ids), cold,
-                         [sets.pool_ids[i] for i in chosen])
+            "record_id": record_id, "priority": floor - 1.0 - rank_, "strategy": strategy,
+            "batch_id": batch_id, "overlap": overlap or settings.overlap, **hint}
+            for rank_, (record_id, hint) in enumerate(zip(record_ids, hints, strict=True))])
+    return batch_id
 
 
 def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,

@@ -70,3 +70,28 @@ def test_suggest_from_production_json_names_each_pick_and_why(project, store,
     assert found["counts"] == {"disputed": 1, "drifted": 0, "uncertain": 1}
     disputed = next(p for p in found["picks"] if p["kind"] == "disputed")
     assert disputed["request_id"] == "r-wrong" and "disputed" in disputed["reasons"]
+
+
+def test_suggest_on_a_span_project_says_how_it_ordered(tmp_path) -> None:
+    from tests.unit.stages.rules.span_fixtures import (
+        BRANDS,
+        SAMSUNG_ORG,
+        import_span_texts,
+        span_project,
+    )
+    from textloop.storage import Store
+
+    project = span_project(tmp_path / "ner", BRANDS, SAMSUNG_ORG)
+    with Store.for_project(project) as store:
+        import_span_texts(store, project, tmp_path)
+    root = ["--project", str(project.root)]
+    result = CliRunner().invoke(app, [*root, "suggest", "--batch", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Queued 2 of 6 unlabeled records with rule-coverage (records where span rules " \
+           "disagree first" in " ".join(result.output.split())
+    refused = CliRunner().invoke(app, [*root, "suggest", "--strategy", "margin"])
+    assert refused.exit_code != 0 and "span models come with a later release" in " ".join(
+        refused.output.split())
+    found = json_of(CliRunner().invoke(app, [*root, "suggest", "--strategy", "random",
+                                             "--json"]))
+    assert found["strategy"] == "textloop.query.random.v1" and found["queued"] == 4
