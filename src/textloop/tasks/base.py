@@ -236,8 +236,9 @@ def value_majority(answers: Mapping[str, str]) -> tuple[str, str] | None:
                    else f"majority {n} of {len(answers)} ({who})")
 
 
-_SAID = ("import", "release", "train", "evaluate", "predict", "register", "promote")
-"""The verbs a refusal lists as supported (the main path, not every command)."""
+_SAID = ("import", "label", "suggest", "agreement", "rules", "release", "train", "evaluate",
+         "predict", "register", "promote")
+"""The verbs a refusal lists as supported (the main path, not every command), in loop order."""
 
 
 def _which_tasks(verb: str) -> str:

@@ -48,12 +48,11 @@ def test_a_train_split_without_two_targets_is_refused() -> None:
 
 def test_verbs_built_on_probabilities_are_refused_with_what_works() -> None:
     with pytest.raises(ConfigError) as caught:
-        REGRESSION.require("suggest", "reviews", "textloop suggest --from production")
-    assert str(caught.value).startswith("textloop suggest --from production works on "
-                                        "classification projects; reviews is a regression "
-                                        "project")
-    assert caught.value.hint == ("regression projects support import, release, train, "
-                                 "evaluate, predict, register and promote")
+        REGRESSION.require("suggest", "reviews")
+    assert str(caught.value).startswith("textloop suggest works on classification and spans "
+                                        "projects; reviews is a regression project")
+    assert caught.value.hint == ("regression projects support import, agreement, rules, "
+                                 "release, train, evaluate, predict, register and promote")
     REGRESSION.require("train", "reviews")  # no error
 
 

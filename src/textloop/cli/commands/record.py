@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,6 +12,11 @@ from rich.text import Text
 from textloop.cli.console import console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
+from textloop.texts import terminal_safe
+
+if TYPE_CHECKING:
+    from textloop.config import Project
+    from textloop.stages.label import RecordHistory
 
 _EPILOG = """Examples:\n
   textloop show 3f2a9c0d1e4b5a67\n
@@ -35,10 +40,13 @@ def show(
     rec = found.record
     console.print(f"[bold]record {esc(rec.id)}[/]  from {esc(rec.source_kind)}"
                   + (f" {esc(rec.source_ref)}" if rec.source_ref else ""))
-    console.print(Text(rec.text))
+    if found.final_spans is None:
+        console.print(Text(terminal_safe(rec.text)))
     for key, value in rec.meta.items():
-        console.print(Text(f"  {key}: {value}", style="dim"))
-    if found.final:
+        console.print(Text(terminal_safe(f"  {key}: {value}"), style="dim"))
+    if found.final_spans is not None:
+        _print_spans(project, found)
+    elif found.final:
         console.print(Text.assemble("final label: ", (found.final.label, "bold"),
                                     f" ({found.final.kind}; {found.final.reason})"))
     else:
@@ -58,12 +66,32 @@ def show(
                            f"{note['text']}"))
 
 
+def _print_spans(project: Project, found: RecordHistory) -> None:
+    """The text with its final spans marked, a count per label and each span's offsets."""
+    from textloop.tasks import task_for
+
+    final, spans = found.final, found.final_spans or []
+    how = f" ({final.kind}; {final.reason})" if final else " (unlabeled)"
+    console.print(Text(f"final spans{how}: {terminal_safe(found.marked or '')}"))
+    if not spans:
+        return
+    task = task_for(project)
+    console.print(Text(task.describe_values(task.tally([final.label] if final else [],
+                                                       project.spec.label_names))))
+    table = Table("start", "end", "label", "text")
+    for span in spans:
+        table.add_row(str(span["start"]), str(span["end"]), Text(span["label"]),
+                      Text(terminal_safe(span["text"])))
+    console.print(table)
+
+
 def _history_table(rows: list[dict[str, Any]]) -> Table:
+    """Every annotation; a span answer shows as its marked text."""
     table = Table("when", "kind", "by", "label", "state", title="Annotations, oldest first")
     for row in rows:
         state = f"undone {_when(row['retracted_at'])}" if row["retracted_at"] else "standing"
         table.add_row(_when(row["created_at"]), row["kind"], Text(row["annotator"]),
-                      Text(row["label"]), state)
+                      Text(terminal_safe(row.get("marked", row["label"]))), state)
     return table
 
 

@@ -92,10 +92,10 @@ def suggest_from_production(store: Store, project: Project, *, last: int | None 
                             ) -> ProductionSuggestResult:
     """Queue up to ``batch`` disputed, drifted and uncertain rows of the prediction log (the
     ``last`` N rows, or those in ``[since, until)``; default: ``monitoring.window``)."""
-    require_verb(project, "suggest", "textloop suggest --from production")
     # its rows are served predictions, checked by monitoring: a task that is not monitored
-    # (spans, until span models serve) has none
+    # (spans, until span models serve) has none, even when it suggests from its pool
     require_verb(project, "monitor", "textloop suggest --from production")
+    require_verb(project, "suggest", "textloop suggest --from production")
     settings = project.spec.labeling
     if last is None and since is None and until is None:
         last = project.spec.monitoring.window

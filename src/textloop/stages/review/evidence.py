@@ -17,10 +17,9 @@ from sqlalchemy import Connection
 from textloop.config import Project
 from textloop.errors import NotFoundError
 from textloop.stages.label.resolution import Resolution, labels_for
-from textloop.stages.review.filters import ReviewFilter, select
+from textloop.stages.review.filters import ReviewFilter, require_review, select
 from textloop.stages.review.reasons import describe
 from textloop.storage import Store, findings, records, reviews
-from textloop.tasks import require_verb
 
 RECENT = 10
 
@@ -101,7 +100,7 @@ def review_queue(store: Store, project: Project, cleaning: str = "latest",
                  flt: ReviewFilter | None = None) -> ReviewQueue:
     """The run's next open finding that ``flt`` keeps (``findings.PRIORITY`` order) and what
     is left."""
-    require_verb(project, "review")
+    require_review(project)
     flt = (flt or ReviewFilter()).check(project)
     with store.read() as conn:
         try:

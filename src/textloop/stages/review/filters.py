@@ -22,9 +22,19 @@ from textloop.errors import InvalidInputError
 from textloop.stages.label.queue import decode_labels
 from textloop.stages.label.resolution import labels_for
 from textloop.storage import findings
+from textloop.tasks import require_verb
 
 FINDING_KINDS = findings.PRIORITY
 """Every finding kind, in review order (what a kind filter accepts)."""
+
+
+REVIEW_ACTION = "textloop review (findings of `textloop clean`, which does not check spans yet)"
+"""What a refusal calls the review: the findings are what a task without ``clean`` lacks."""
+
+
+def require_review(project: Project) -> None:
+    """Refuse up front a project whose task has no cleaning findings to review."""
+    require_verb(project, "review", REVIEW_ACTION)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from textloop.config import Project
-from textloop.stages.review.filters import ReviewFilter, select
+from textloop.stages.review.filters import ReviewFilter, require_review, select
 from textloop.stages.review.reasons import describe
 from textloop.storage import Store, findings, reviews
 
@@ -47,6 +47,8 @@ def review_summary(store: Store, cleaning: str = "latest", *, project: Project |
     With an active ``flt`` (which needs the ``project`` for labels) the counts cover only
     the findings it keeps, and the first open ones are listed.
     """
+    if project is not None:
+        require_review(project)
     active = flt is not None and flt.active
     if active and project is None:
         raise ValueError("a filtered review summary needs the project")

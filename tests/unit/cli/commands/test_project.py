@@ -173,3 +173,24 @@ def test_init_json_says_where_the_project_lives(tmp_path, monkeypatch) -> None:
     assert made["spec_path"] == str(tmp_path / "spam-filter" / "textloop.yaml")
     assert made["task"] == "classification" and made["goal"]["metric"] == "macro_f1"
     assert load_spec(tmp_path / "spam-filter" / "textloop.yaml").name == "spam-filter"
+
+
+def test_status_of_a_span_project_prints_spans_per_label(tmp_path) -> None:
+    from tests.unit.stages.rules.span_fixtures import (
+        BRANDS,
+        import_span_texts,
+        label_people,
+        span_project,
+    )
+    from textloop.storage import Store
+
+    project = span_project(tmp_path / "ner", BRANDS)
+    with Store.for_project(project) as store:
+        label_people(store, import_span_texts(store, project, tmp_path))
+    root = ["--project", str(project.root)]
+    result = runner.invoke(app, [*root, "status"])
+    assert result.exit_code == 0, result.output
+    assert "labeled: 3 (50.0%)   by source: human 3" in result.output
+    assert "5 spans: PER 1, PHONE 2, BRAND 2" in result.output
+    assert json_of(runner.invoke(app, [*root, "status", "--json"]))["per_label"] == {
+        "PER": 1, "ORG": 0, "PHONE": 2, "BRAND": 2}

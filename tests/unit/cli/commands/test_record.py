@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from tests.unit.stages.labeling_fixtures import queued
+from textloop.cli.console import console
 from textloop.cli.main import app
 from textloop.stages.label import queue as labeling
 
@@ -28,3 +29,40 @@ def test_show_prints_the_final_label_and_every_annotation(project, store, tmp_pa
     assert as_json["final"]["label"] == "spam" and len(as_json["annotations"]) == 2
     missing = runner.invoke(app, ["--project", str(project.root), "show", "nope"])
     assert missing.exit_code != 0 and "no record with id 'nope'" in missing.output
+
+
+def test_show_marks_a_records_spans_safely_for_the_terminal(tmp_path, monkeypatch) -> None:
+    from tests.unit.stages.rules.span_fixtures import LABELS, add_spans, span
+    from textloop.config import Label
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.project.init import init_project
+    from textloop.storage import Store, records
+
+    monkeypatch.setattr(console, "_width", 200)
+    text = "Ana \x1b[31mworks\x1b[0m at [Acme] \u202eevil"
+    project = init_project(tmp_path / "ner", labels=[Label(name=n) for n in LABELS],
+                           task="spans")
+    data = tmp_path / "one.jsonl"
+    data.write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+    with Store.for_project(project) as store:
+        import_file(store, project, data, ImportOptions(label_col=""))
+        with store.read() as conn:
+            (rid,) = [r.id for r in records.iter_all(conn)]
+        add_spans(store, rid, [span(text, "Ana", "PER"), span(text, "[Acme]", "ORG")],
+                  who="ann")
+    result = runner.invoke(app, ["--project", str(project.root), "show", rid])
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
+    # the text's own brackets are escaped, its escape sequences shown, not obeyed
+    marked = r"[Ana](PER) \x1b\[31mworks\x1b\[0m at [\[Acme\]](ORG) \u202eevil"
+    assert f"final spans (human; labeled by ann): {marked}" in result.output
+    assert "2 spans: PER 1, ORG 1" in result.output
+    offsets = [[cell.strip() for cell in line.split("│")[1:4]]
+               for line in result.output.splitlines()]
+    assert ["22", "28", "ORG"] in offsets
+    history = [line for line in result.output.splitlines() if "ann" in line and "human" in line]
+    assert history and "[Ana](PER)" in history[0]
+    as_json = json.loads(runner.invoke(app, ["--project", str(project.root), "show", rid,
+                                             "--json"]).output)
+    assert as_json["final_spans"][1] == {"start": 22, "end": 28, "label": "ORG",
+                                         "text": "[Acme]"}

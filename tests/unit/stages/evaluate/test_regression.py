@@ -134,8 +134,9 @@ def test_classification_only_verbs_refuse_a_regression_project(regression_projec
                                                                 command: list[str]) -> None:
     result = invoke(regression_project, *command)
     assert result.exit_code != 0
-    assert "works on classification projects" in result.output
-    assert "Traceback" not in result.output
+    # suggest works on span projects too ("works on classification and spans projects")
+    assert "works on classification" in result.output
+    assert "is a regression project" in result.output and "Traceback" not in result.output
 
 
 def test_a_regressor_is_registered_and_promoted_on_its_error_goal(regression_project: Path

@@ -43,3 +43,27 @@ def test_status_shows_labeling_once_it_has_started(project, store, tmp_path) -> 
     assert overview is not None
     assert (overview.annotators, overview.answered, overview.waiting) == (2, 1, 3)
     assert overview.disputes == 1  # ann said spam, bob said ham
+
+
+def test_status_of_a_span_project_counts_final_spans_per_label(tmp_path) -> None:
+    from tests.unit.stages.rules.span_fixtures import (
+        BRANDS,
+        KR_MOBILE,
+        SAMSUNG_ORG,
+        import_span_texts,
+        label_people,
+        span_project,
+    )
+    from textloop.stages.rules import apply_weak_labels
+    from textloop.storage import Store
+
+    project = span_project(tmp_path / "ner", KR_MOBILE, BRANDS, SAMSUNG_ORG)
+    with Store.for_project(project) as store:
+        ids = import_span_texts(store, project, tmp_path)
+        apply_weak_labels(store, project)
+        label_people(store, ids)  # people answer 3 of the 4 records with weak spans
+        info = project_status(store, project)
+    assert (info.records, info.labeled) == (6, 4)
+    assert info.label_kinds == {"human": 3, "weak": 1}
+    # human: PHONE+BRAND, PER+PHONE+BRAND, nothing; weak: the Galaxy S24 BRAND
+    assert info.per_label == {"PER": 1, "ORG": 0, "PHONE": 2, "BRAND": 3}
