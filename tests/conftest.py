@@ -53,3 +53,14 @@ def chat_server() -> Iterator[ChatServer]:
     """A scripted OpenAI-compatible chat server on 127.0.0.1 (``chat_server.py``)."""
     with running_chat_server() as server:
         yield server
+
+
+@pytest.fixture
+def span_store(tmp_path: Path):
+    """A span project with Korean and English records and three span rules (a phone regex,
+    a brand gazetteer, a rule conflicting with it): (project, store, text -> record id);
+    see ``tests/unit/stages/rules/span_fixtures.py``."""
+    from tests.unit.stages.rules.span_fixtures import RULES, opened_span_project
+
+    with opened_span_project(tmp_path, *RULES) as opened:
+        yield opened

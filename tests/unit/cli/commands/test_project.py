@@ -176,17 +176,10 @@ def test_init_json_says_where_the_project_lives(tmp_path, monkeypatch) -> None:
 
 
 def test_status_of_a_span_project_prints_spans_per_label(tmp_path) -> None:
-    from tests.unit.stages.rules.span_fixtures import (
-        BRANDS,
-        import_span_texts,
-        label_people,
-        span_project,
-    )
-    from textloop.storage import Store
+    from tests.unit.stages.rules.span_fixtures import BRANDS, label_people, opened_span_project
 
-    project = span_project(tmp_path / "ner", BRANDS)
-    with Store.for_project(project) as store:
-        label_people(store, import_span_texts(store, project, tmp_path))
+    with opened_span_project(tmp_path, BRANDS) as (project, store, ids):
+        label_people(store, ids)
     root = ["--project", str(project.root)]
     result = runner.invoke(app, [*root, "status"])
     assert result.exit_code == 0, result.output

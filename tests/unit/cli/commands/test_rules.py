@@ -124,19 +124,9 @@ def test_a_project_without_rules_gets_an_example(project, store) -> None:
 
 @pytest.fixture
 def span_ids(tmp_path):
-    from tests.unit.stages.rules.span_fixtures import (
-        BRANDS,
-        KR_MOBILE,
-        SAMSUNG_ORG,
-        import_span_texts,
-        label_people,
-        span_project,
-    )
-    from textloop.storage import Store
+    from tests.unit.stages.rules.span_fixtures import RULES, label_people, opened_span_project
 
-    project = span_project(tmp_path / "ner", KR_MOBILE, BRANDS, SAMSUNG_ORG)
-    with Store.for_project(project) as store:
-        ids = import_span_texts(store, project, tmp_path)
+    with opened_span_project(tmp_path, *RULES) as (project, store, ids):
         label_people(store, ids)
     return project, ids
 

@@ -8,28 +8,17 @@ import pytest
 from tests.unit.stages.rules.span_fixtures import (
     ANA_APPLE,
     APPLE_PIE,
-    BRANDS,
     GALAXY,
-    KR_MOBILE,
     NOTHING,
-    SAMSUNG_ORG,
     SAMSUNG_PHONE,
     SAMSUNG_SHARES,
     add_spans,
-    import_span_texts,
+    opened_span_project,
     span,
-    span_project,
 )
 from textloop.errors import ConfigError, InvalidInputError
 from textloop.stages.active_learn import suggest, suggest_from_production
-from textloop.storage import Store, queue
-
-
-@pytest.fixture
-def span_store(tmp_path):
-    project = span_project(tmp_path / "ner", KR_MOBILE, BRANDS, SAMSUNG_ORG)
-    with Store.for_project(project) as store:
-        yield project, store, import_span_texts(store, project, tmp_path)
+from textloop.storage import queue
 
 
 def queued(store) -> list[str]:
@@ -68,9 +57,7 @@ def test_random_ordering_is_seeded_and_skips_labeled_and_queued_records(span_sto
 
 
 def test_without_span_rules_the_default_is_random(tmp_path) -> None:
-    project = span_project(tmp_path / "ner")
-    with Store.for_project(project) as store:
-        import_span_texts(store, project, tmp_path)
+    with opened_span_project(tmp_path) as (project, store, _):
         assert suggest(store, project, batch=2).strategy == "textloop.query.random.v1"
         with pytest.raises(ConfigError, match="declares no span rules"):
             suggest(store, project, strategy="rule-coverage")

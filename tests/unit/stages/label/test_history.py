@@ -39,16 +39,12 @@ def test_a_span_records_history_shows_spans_marked_in_its_text(tmp_path) -> None
         ANA_APPLE,
         BRANDS,
         add_spans,
-        import_span_texts,
+        opened_span_project,
         span,
-        span_project,
     )
     from textloop.stages.rules import apply_weak_labels
-    from textloop.storage import Store
 
-    project = span_project(tmp_path / "ner", BRANDS)
-    with Store.for_project(project) as store:
-        ids = import_span_texts(store, project, tmp_path)
+    with opened_span_project(tmp_path, BRANDS) as (project, store, ids):
         apply_weak_labels(store, project)
         add_spans(store, ids[ANA_APPLE], [span(ANA_APPLE, "Ana", "PER"),
                                           span(ANA_APPLE, "Apple", "BRAND")])

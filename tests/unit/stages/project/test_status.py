@@ -46,20 +46,10 @@ def test_status_shows_labeling_once_it_has_started(project, store, tmp_path) -> 
 
 
 def test_status_of_a_span_project_counts_final_spans_per_label(tmp_path) -> None:
-    from tests.unit.stages.rules.span_fixtures import (
-        BRANDS,
-        KR_MOBILE,
-        SAMSUNG_ORG,
-        import_span_texts,
-        label_people,
-        span_project,
-    )
+    from tests.unit.stages.rules.span_fixtures import RULES, label_people, opened_span_project
     from textloop.stages.rules import apply_weak_labels
-    from textloop.storage import Store
 
-    project = span_project(tmp_path / "ner", KR_MOBILE, BRANDS, SAMSUNG_ORG)
-    with Store.for_project(project) as store:
-        ids = import_span_texts(store, project, tmp_path)
+    with opened_span_project(tmp_path, *RULES) as (project, store, ids):
         apply_weak_labels(store, project)
         label_people(store, ids)  # people answer 3 of the 4 records with weak spans
         info = project_status(store, project)

@@ -4,6 +4,8 @@ span rules tests (and the status, show and suggest tests of span projects)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from textloop.config import Label, Project
@@ -72,3 +74,16 @@ def add_spans(store: Store, record_id: str, spans: list[Span], kind: str = "huma
 def label_people(store: Store, ids: dict[str, str]) -> None:
     for text, spans in HUMAN.items():
         add_spans(store, ids[text], spans)
+
+
+RULES = (KR_MOBILE, BRANDS, SAMSUNG_ORG)
+
+
+@contextmanager
+def opened_span_project(tmp_path: Path, *rules: SpanRule
+                        ) -> Iterator[tuple[Project, Store, dict[str, str]]]:
+    """A span project with ``rules`` and ``TEXTS`` imported: (project, open store, text ->
+    record id)."""
+    project = span_project(tmp_path / "ner", *rules)
+    with Store.for_project(project) as store:
+        yield project, store, import_span_texts(store, project, tmp_path)

@@ -14,11 +14,9 @@ from tests.unit.stages.rules.span_fixtures import (
     BRANDS,
     GALAXY,
     KR_MOBILE,
-    SAMSUNG_ORG,
     SAMSUNG_PHONE,
     SAMSUNG_SHARES,
     add_spans,
-    import_span_texts,
     label_people,
     span,
     span_project,
@@ -29,14 +27,6 @@ from textloop.stages.label.resolution import current_labels
 from textloop.stages.rules import SpanRulesReport, apply_weak_labels, evaluate_rules
 from textloop.storage import Store
 from textloop.storage.schema import annotations_table as table
-
-
-@pytest.fixture
-def span_store(tmp_path):
-    project = span_project(tmp_path / "ner", KR_MOBILE, BRANDS, SAMSUNG_ORG)
-    with Store.for_project(project) as store:
-        ids = import_span_texts(store, project, tmp_path)
-        yield project, store, ids
 
 
 def by_name(report: SpanRulesReport) -> dict:
