@@ -101,7 +101,7 @@ def _share(value: float | None) -> str:
 def _print_span_report(report: SpanRulesReport) -> None:
     analysis, weak = report.analysis, report.weak
     table = Table("rule", "label", "coverage", "spans", "overlaps", "conflicts", "strict P",
-                  "partial P", "strict R", "gold spans",
+                  "partial P", "strict R", "on gold",
                   title=f"Span rules on {analysis.n_items:,} records")
     for rule in analysis.rules:
         table.add_row(Text(rule.name), Text(rule.label), f"{rule.coverage:.1%}",
@@ -114,13 +114,15 @@ def _print_span_report(report: SpanRulesReport) -> None:
     table.add_row("weak spans", "majority", f"{weak.n_covered / analysis.n_items:.1%}"
                   if analysis.n_items else "-", f"{weak.n_spans:,}", "", "",
                   _share(weak.strict_precision), _share(weak.partial_precision),
-                  _share(weak.strict_recall), f"{weak.n_gold_spans:,}")
+                  _share(weak.strict_recall), f"{weak.n_on_gold:,}")
     console.print(table)
     f1 = (f"; F1 {_share(weak.strict_f1)} strict, {_share(weak.partial_f1)} partial"
           if weak.n_records else "")
-    console.print(Text(f"Measured on {analysis.n_gold:,} records whose final spans are of kind "
-                       f"{' or '.join(report.gold_kinds)}{f1}. Overlaps and conflicts are "
-                       "shares of the rule's spans; coverage is of records."))
+    console.print(Text(f"Precision and recall are measured on {analysis.n_gold:,} records "
+                       f"whose final spans are of kind {' or '.join(report.gold_kinds)} "
+                       f"({weak.n_gold_spans:,} spans; `on gold`: the rule's spans there)"
+                       f"{f1}. Overlaps and conflicts are shares of the rule's spans, coverage "
+                       "of records."))
     for example in report.examples:
         what = "marked, people did not" if example.kind == "false_positive" else "missed"
         console.print(Text(f"  {example.rule}: {what} {example.label} "

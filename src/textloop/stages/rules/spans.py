@@ -71,9 +71,12 @@ class WeakSpanQuality:
 
     n_records: int
     """Records with gold spans (an empty answer counts: nothing to mark)."""
-    n_spans: int
-    """Weak spans on those records."""
     n_gold_spans: int
+    """Gold spans on those records."""
+    n_on_gold: int
+    """Weak spans on those records."""
+    n_spans: int
+    """Weak spans in the whole store."""
     n_covered: int
     """Records of the whole store that get at least one weak span."""
     strict_precision: float | None
@@ -174,7 +177,8 @@ def _weak_quality(combined: list[list[Span]], gold: list[list[Span] | None]
         if answer is not None:
             n_records += 1
             total += match_spans(answer, weak)
-    return WeakSpanQuality(n_records, total.n_candidate, total.n_reference,
+    return WeakSpanQuality(n_records, total.n_reference, total.n_candidate,
+                           sum(len(spans) for spans in combined),
                            sum(bool(spans) for spans in combined),
                            total.precision(), total.precision(partial=True), total.recall(),
                            total.recall(partial=True), total.f1(), total.f1(partial=True))
