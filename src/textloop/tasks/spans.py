@@ -4,9 +4,10 @@ entities, personal data to mask, toxic spans inside an otherwise fine comment.
 A value is the canonical JSON of ``textloop.spans`` (code points over the stored text,
 sorted, no duplicates), checked against the record's own text, the project's labels and
 ``spans.overlapping``. A span project imports, measures agreement (``stages.agreement``),
-is adjudicated and releases today; each other verb refuses it up front until it handles
-spans (``verbs`` lists what works). People's answers resolve by a span-level majority
-(``majority``), never by Dawid-Skene (``estimates_ties``).
+is adjudicated, runs its span rules, queues records by rule coverage and releases today;
+each other verb refuses it up front until it handles spans (``verbs`` lists what works).
+People's answers resolve by a span-level majority (``majority``), never by Dawid-Skene
+(``estimates_ties``).
 """
 
 from __future__ import annotations

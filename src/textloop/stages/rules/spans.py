@@ -10,8 +10,9 @@ Weak spans are stored like weak labels (``weak.store_weak_answers``): one standi
 annotation of kind ``weak`` per record by ``label_model:majority``, only where the majority
 gives at least one span (a record no rule fires on says nothing about its spans), the value
 the task's canonical span JSON, re-runs idempotent. A sequence label model (an HMM over the
-rules' token votes) is not here: on rules that mark disjoint labels, as gazetteers and
-pattern rules mostly do, it cannot beat the majority, and nothing measured yet says it would.
+rules' token votes, as skweak fits) is not here: nothing measured yet says it would beat the
+majority on gazetteer and pattern rules, which mostly mark disjoint labels; the weak spans'
+score in the report is the number such a model would have to improve.
 """
 
 from __future__ import annotations
