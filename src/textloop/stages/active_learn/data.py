@@ -17,6 +17,7 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import embed_texts
 from textloop.stages.label.resolution import Resolution, current_labels
 from textloop.storage import Store, annotation_log, queue, records, reviews
+from textloop.tasks import task_for
 from textloop.types import AnnotationKind
 
 TRUSTED = ("human", "adjudicated", "review", "import")
@@ -57,7 +58,7 @@ class Partition:
 def partition(store: Store, project: Project, *, include_queued: bool = False) -> Partition:
     """Labeled and pool record ids (see the module); any task, no embeddings."""
     with store.read() as conn:
-        resolved = current_labels(conn, project.spec.labeling.policy)
+        resolved = current_labels(conn, project.spec.labeling.policy, task=task_for(project))
         # people answered but no rule settled it (a tie): it waits for an adjudicator, and
         # asking more annotators is not how the project settles it
         undecided = {row[0] for row in annotation_log.human_votes(conn)} - set(resolved)

@@ -45,7 +45,7 @@ def _evaluate_for(task: Task, store: Store, project: Project, gold_kinds: Sequen
     """The ``rules:`` vote matrix analysed, with accuracy against gold labels."""
     found = rule_votes(store, project, progress)
     with store.read() as conn:
-        resolved = current_labels(conn, project.spec.labeling.policy)
+        resolved = current_labels(conn, project.spec.labeling.policy, task=task)
     gold = gold_indices(found.record_ids, resolved, found.rules.labels, gold_kinds)
     analysis = analyze_rules(found.votes, found.rules.names, found.rules.labels, gold)
     return replace(analysis, gold_kinds=list(gold_kinds))

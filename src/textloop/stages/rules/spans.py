@@ -155,7 +155,7 @@ def evaluate_span_rules(store: Store, project: Project, gold_kinds: Sequence[str
     Gold is a record's final spans when their kind is in ``gold_kinds``."""
     hits = span_rule_hits(store, project, progress)
     with store.read() as conn:
-        resolved = current_labels(conn, project.spec.labeling.policy)
+        resolved = current_labels(conn, project.spec.labeling.policy, task=task_for(project))
     gold: list[list[Span] | None] = []
     for record_id in hits.record_ids:
         final = resolved.get(record_id)

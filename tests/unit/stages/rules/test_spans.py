@@ -158,3 +158,17 @@ def test_span_rules_combine_by_majority_only(span_store) -> None:
     with pytest.raises(InvalidInputError, match="majority") as info:
         apply_weak_labels(store, project, method="dawid_skene")
     assert "span" in str(info.value)
+
+
+def test_gold_is_the_span_level_majority_of_three_annotators(span_store) -> None:
+    project, store, ids = span_store
+    rid = ids[ANA_APPLE]
+    ana, apple = span(ANA_APPLE, "Ana", "PER"), span(ANA_APPLE, "Apple", "BRAND")
+    add_spans(store, rid, [ana, apple, span(ANA_APPLE, "010 9876 5432", "PHONE")], who="ann")
+    add_spans(store, rid, [apple], who="ben")
+    add_spans(store, rid, [ana, apple], who="cat")
+    report = evaluate_rules(store, project)
+    # Ana (2 of 3) and Apple (3 of 3) are kept, the phone number (1 of 3) is dropped
+    assert (report.analysis.n_gold, report.weak.n_gold_spans) == (1, 2)
+    assert by_name(report)["kr-mobile"].strict_recall is None  # no PHONE span to find
+    assert by_name(report)["brands"].strict_precision == 1.0
