@@ -7,12 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.unit.strategies.synth.chat_server import ChatServer, running_chat_server
 from textloop.config import Label, Project
 from textloop.registry import REGISTRY, Registry
 from textloop.stages.project.init import init_project
 from textloop.storage import Store
+
+# Property tests check what comes out, not how fast: a per-example deadline only turns a
+# busy machine (CI shares its cores) into a flaky failure.
+settings.register_profile("textloop", deadline=None)
+settings.load_profile("textloop")
 
 # ../shared/data next to the checkout, or wherever $TEXTLOOP_TEST_DATA points
 SHARED_DATA = Path(os.environ.get("TEXTLOOP_TEST_DATA")
