@@ -13,7 +13,9 @@ from textloop.spans.core import (
     from_utf16,
     span_from,
     to_utf16,
+    utf16_offsets,
 )
 
 __all__ = ["Span", "SpanError", "canonical", "check_spans", "decode_spans", "encode_spans",
-           "from_utf16", "span_from", "to_utf16"]
+           "from_utf16", "span_from", "to_utf16",
+           "utf16_offsets"]

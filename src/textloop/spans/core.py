@@ -127,6 +127,15 @@ def to_utf16(text: str, offset: int) -> int:
     return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
 
 
+def utf16_offsets(text: str) -> list[int]:
+    """``to_utf16`` for every offset at once: item ``i`` is code point ``i``'s UTF-16 offset
+    (``len(text) + 1`` items), so a page with many tokens converts in one pass."""
+    units = [0] * (len(text) + 1)
+    for index, ch in enumerate(text):
+        units[index + 1] = units[index] + (2 if ord(ch) > 0xFFFF else 1)
+    return units
+
+
 def from_utf16(text: str, offset: int) -> int:
     """A UTF-16 code-unit offset as a code-point offset; refuses one inside a pair."""
     units = 0

@@ -45,6 +45,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.span_adjudication import decide_spans as decide_spans
     from textloop.stages.label.span_adjudication import span_disputes as span_disputes
     from textloop.stages.label.span_adjudication import span_versions as span_versions
+    from textloop.stages.label.span_answers import PageView as PageView
+    from textloop.stages.label.span_answers import parse_posted as parse_posted
     from textloop.stages.label.span_suggestions import PreannotateResult as PreannotateResult
     from textloop.stages.label.span_suggestions import StoredLLMSuggester as StoredLLMSuggester
     from textloop.stages.label.span_suggestions import preannotate as preannotate
@@ -64,4 +66,5 @@ __all__, __getattr__ = lazy_front(__name__, {
                           "span_versions"),
     "span_suggestions": ("PreannotateResult", "StoredLLMSuggester", "preannotate",
                          "span_suggesters", "suggest_spans"),
+    "span_answers": ("PageView", "parse_posted"),
 })

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
 from textloop.spans import Span, encode_spans
+from textloop.stages.label import span_answers
 from textloop.storage import Store, annotation_log, comments, imports, queue, records
 from textloop.tasks import ValueProblem, task_for
 from textloop.texts import check_text, has_html_markup
 from textloop.types import AnnotationKind
+
+if TYPE_CHECKING:
+    from textloop.spans.matching import Token
+    from textloop.strategies.span_suggest import SuggestedSpan
 
 MAX_COMMENT = 2000
 
@@ -45,6 +50,19 @@ class LabelingItem:
     withheld (``suggestion`` is then None); None when nothing was withheld."""
     shown_as: str | None = None
     """How HTML that came with the text is shown (see ``html_note``); None when it has none."""
+    tokens: tuple[Token, ...] = ()
+    """Span projects: the text's tokens (code points), which the page's cursor moves over."""
+    spans: tuple[Span, ...] = ()
+    """Span projects: spans the annotator starts with, as their own (what they answered
+    before an undo); empty otherwise."""
+    suggested_spans: tuple[SuggestedSpan, ...] = ()
+    """Span projects: proposals from the project's suggesters, shown apart from the
+    annotator's spans and stored only once accepted."""
+
+    def page_view(self) -> span_answers.PageView:
+        """The text, spans and suggestions in the page's units (UTF-16)."""
+        return span_answers.page_view(self.text, self.tokens, self.spans,
+                                      self.suggested_spans)
 
     @property
     def remaining_text(self) -> str:
@@ -97,14 +115,17 @@ def encode_labels(project: Project, labels: Sequence[str]) -> str:
     return labels[0]
 
 
-def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0
-              ) -> LabelingItem | None:
+def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0,
+              project: Project | None = None) -> LabelingItem | None:
     """The annotator's open assignment, or a newly claimed one; None when nothing is left.
 
     A suggestion less confident than ``min_confidence`` (``labeling.suggest_min_confidence``)
     is withheld, as is one of unknown confidence when a minimum is set: shown as the default
-    answer, a coin flip would anchor the annotator instead of helping.
+    answer, a coin flip would anchor the annotator instead of helping. Given the
+    ``project`` of a span task, the item also carries the text's tokens, the spans the
+    annotator starts with and the suggesters' proposals.
     """
+    spans: list[Span] = []
     with store.write() as conn:
         assignment = queue.open_assignment(conn, annotator) or queue.claim_next(conn, annotator)
         if assignment is None:
@@ -112,16 +133,24 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0
         (record,) = records.get_many(conn, [assignment["record_id"]])
         remaining = queue.remaining_for(conn, annotator)
         import_options = imports.options_for_record(conn, record.id)
+        spanning = project is not None and span_answers.is_span_project(project)
+        if spanning:
+            spans = span_answers.undone_answer(conn, annotator, record.id)
     strategy = str(assignment.get("strategy") or "")
     suggestion, confidence = assignment["suggestion"], assignment["confidence"]
     withheld = suggestion is not None and min_confidence > 0 and (
         confidence is None or confidence < min_confidence)
     if withheld:
         suggestion = confidence = None
-    return LabelingItem(record.id, record.text, record.meta, suggestion, confidence, remaining,
+    item = LabelingItem(record.id, record.text, record.meta, suggestion, confidence, remaining,
                         strategy if strategy.startswith(queue.PRODUCTION_STRATEGY) else None,
                         withheld_below=min_confidence if withheld else None,
                         shown_as=html_note(record.text, import_options))
+    if project is None or not spanning:
+        return item
+    return replace(item, tokens=span_answers.tokens_of(record.text), spans=tuple(spans),
+                   suggested_spans=tuple(span_answers.suggestions_for(store, project,
+                                                                      record.text)))
 
 
 def html_note(text: str, import_options: dict[str, Any] | None) -> str | None:
@@ -142,16 +171,38 @@ def html_note(text: str, import_options: dict[str, Any] | None) -> str | None:
 
 
 def submit(store: Store, project: Project, annotator: str, record_id: str,
-           labels: Sequence[str], comment: str | None = None) -> None:
-    """Store the annotator's answer for a record they hold, and close the assignment."""
-    value = encode_labels(project, labels)
+           labels: Sequence[str] | Sequence[Span], comment: str | None = None, *,
+           utf16: bool = False) -> None:
+    """Store the annotator's answer for a record they hold, and close the assignment.
+
+    The answer is labels, or for a span project the list of spans the annotator ends with
+    (code points; ``utf16`` when they come from a page counting UTF-16 units), checked
+    against the record's text; an empty list of spans means "nothing to mark".
+    """
+    spanning = span_answers.is_span_project(project)
+    value = "" if spanning else encode_labels(project, [str(label) for label in labels])
     note = _clean_comment(comment) if comment else None
     with store.write() as conn:
         assignment = _held(conn, annotator, record_id)
+        if spanning:
+            value = _span_value(conn, project, record_id, labels, utf16=utf16)
         annotation_log.add_one(conn, record_id=record_id, label=value,
                                kind=AnnotationKind.HUMAN.value, annotator=annotator,
                                comment=note)
         queue.mark_answered(conn, assignment)
+
+
+def _span_value(conn: Connection, project: Project, record_id: str,
+                answer: Sequence[str] | Sequence[Span], *, utf16: bool) -> str:
+    """A span answer's stored value, checked against the record's text."""
+    spans = [span for span in answer if isinstance(span, Span)]
+    if len(spans) != len(answer):
+        raise InvalidInputError("a span project's answer is a list of spans, not labels",
+                                hint="mark spans in the text, or answer with an empty list")
+    (record,) = records.get_many(conn, [record_id])
+    if utf16:
+        spans = span_answers.spans_from_page(record.text, spans)
+    return span_answers.check_answer(project, record.text, spans)
 
 
 def skip(store: Store, annotator: str, record_id: str) -> None:

@@ -74,11 +74,13 @@ def span_suggesters(store: Store, project: Project) -> list[SpanSuggester]:
     return suggesters
 
 
-def suggest_spans(store: Store, project: Project, text: str) -> list[SuggestedSpan]:
+def suggest_spans(store: Store, project: Project, text: str,
+                  suggesters: Sequence[SpanSuggester] | None = None) -> list[SuggestedSpan]:
     """Every suggester's proposals for one text, sorted by position; the same span from two
-    sources is listed once per source (the page shows who agrees)."""
+    sources is listed once per source (the page shows who agrees). ``suggesters`` are the
+    project's own (``span_suggesters``) unless given: a page passes the ones it built once."""
     found: list[SuggestedSpan] = []
-    for suggester in span_suggesters(store, project):
+    for suggester in (span_suggesters(store, project) if suggesters is None else suggesters):
         (proposed,) = suggester.suggest([text])
         found.extend(proposed)
     return sorted(found)

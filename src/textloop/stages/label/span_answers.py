@@ -1,0 +1,167 @@
+"""Span answers on the labeling page: what a span item carries, how an answer is checked, and
+the one place where the page's UTF-16 offsets meet the stored code points.
+
+A span answer is the list of spans an annotator ends with (an empty list is an answer too:
+"nothing to mark"). It is checked by the task against the record's own text and stored as
+the canonical span JSON, like any other value. Browsers count UTF-16 code units, the store
+counts code points: ``page_view`` converts an item's tokens, spans and suggestions for the
+page and ``spans_from_page`` reads posted spans back, both through ``spans.core``; nothing
+else converts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from textloop.errors import InvalidInputError
+from textloop.spans import Span, SpanError, encode_spans, from_utf16, utf16_offsets
+from textloop.spans.matching import Token, word_tokens
+from textloop.storage import annotation_log
+from textloop.tasks import ValueProblem, task_for
+from textloop.types import AnnotationKind
+
+if TYPE_CHECKING:
+    from textloop.config import Project
+    from textloop.storage import Store
+    from textloop.strategies.span_suggest import SpanSuggester, SuggestedSpan
+
+MAX_SPANS = 2000
+"""Spans one answer may hold: far above any real record, low enough that a runaway script
+cannot make one request write megabytes."""
+
+
+def is_span_project(project: Project) -> bool:
+    return task_for(project).value_kind == "spans"
+
+
+def check_answer(project: Project, text: str, spans: Sequence[Span]) -> str:
+    """The stored value of an answer (canonical span JSON), or an InvalidInputError naming
+    the span and the fix: outside the text, an unknown label, an overlap the project does not
+    allow, a split surrogate pair. Checked by the task, as an imported value is."""
+    if len(spans) > MAX_SPANS:
+        raise InvalidInputError(f"the answer has {len(spans):,} spans (limit {MAX_SPANS:,})",
+                                hint="split the record, or mark fewer spans")
+    try:
+        return task_for(project).check_value(encode_spans(spans), project.spec, text)
+    except ValueProblem as problem:
+        raise InvalidInputError(str(problem), hint=problem.fix) from None
+
+
+def spans_from_page(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Spans posted by the page (UTF-16 code units) in code points over ``text``; an offset
+    inside a surrogate pair or past the end is refused with the fix."""
+    try:
+        return [Span(from_utf16(text, s.start), from_utf16(text, s.end), s.label)
+                for s in spans]
+    except SpanError as exc:
+        raise InvalidInputError(str(exc), hint=exc.fix) from None
+
+
+def parse_posted(value: str | None) -> list[Span]:
+    """The page's ``spans`` field (a JSON list of ``{start, end, label}``) as spans, still in
+    the page's units; a missing field is refused rather than read as "nothing to mark"."""
+    from textloop.spans import decode_spans
+
+    if value is None:
+        raise InvalidInputError("the answer has no spans field",
+                                hint='post spans as a JSON list, [] for "nothing to mark"')
+    try:
+        return decode_spans(value)
+    except SpanError as exc:
+        raise InvalidInputError(f"field spans: {exc}", hint=exc.fix) from None
+
+
+@dataclass(frozen=True)
+class PagePiece:
+    """A run of the text as the page shows it: a token (selectable) or the gap between two
+    (whitespace, kept as typed); ``start``/``end`` in UTF-16 code units."""
+
+    text: str
+    start: int
+    end: int
+    token: int | None
+    """The token's index, None for a gap."""
+
+
+@dataclass(frozen=True)
+class PageView:
+    """An item's text, spans and suggestions in the page's units (UTF-16)."""
+
+    pieces: list[PagePiece]
+    spans: str
+    """The annotator's own spans (pre-filled), as JSON for a ``data-`` attribute."""
+    suggestions: str
+    """Suggested spans with their sources, as JSON for a ``data-`` attribute."""
+
+
+def page_view(text: str, tokens: Sequence[Token], spans: Iterable[Span],
+              suggestions: Iterable[SuggestedSpan]) -> PageView:
+    """What the span editor draws: the text cut into tokens and gaps, and the spans and
+    suggestions over it, every offset in UTF-16 code units."""
+    units = utf16_offsets(text)
+    pieces: list[PagePiece] = []
+    at = 0
+    for index, (start, end) in enumerate(tokens):
+        if start > at:
+            pieces.append(PagePiece(text[at:start], units[at], units[start], None))
+        pieces.append(PagePiece(text[start:end], units[start], units[end], index))
+        at = end
+    if at < len(text):
+        pieces.append(PagePiece(text[at:], units[at], units[len(text)], None))
+
+    def plain(item: Any, **extra: Any) -> dict[str, Any]:
+        return {"start": units[item.start], "end": units[item.end], "label": item.label,
+                **extra}
+
+    return PageView(
+        pieces,
+        json.dumps([plain(s) for s in spans], ensure_ascii=False),
+        json.dumps([plain(s, source=s.source, score=s.score) for s in suggestions],
+                   ensure_ascii=False))
+
+
+def tokens_of(text: str) -> tuple[Token, ...]:
+    """The tokens the page moves its cursor over (``spans.matching.word_tokens``: one per
+    Hangul/CJK character, words elsewhere, an emoji sequence as one)."""
+    return tuple(word_tokens(text))
+
+
+_SUGGESTERS: dict[tuple[int, int], tuple[Store, Project, list[SpanSuggester]]] = {}
+
+
+def suggesters_for(store: Store, project: Project) -> list[SpanSuggester]:
+    """The project's suggesters, built once per (store, project) and kept: span rules are
+    compiled once, not on every record the page shows. A changed ``textloop.yaml`` is read
+    when ``textloop label`` starts again, which builds a new project."""
+    from textloop.stages.label.span_suggestions import span_suggesters
+
+    key = (id(store), id(project))
+    cached = _SUGGESTERS.get(key)
+    if cached is None or cached[0] is not store or cached[1] is not project:
+        cached = (store, project, span_suggesters(store, project))
+        _SUGGESTERS[key] = cached
+    return cached[2]
+
+
+def suggestions_for(store: Store, project: Project, text: str) -> list[SuggestedSpan]:
+    """``suggest_spans`` for one text, with the suggesters built once (``suggesters_for``)."""
+    from textloop.stages.label.span_suggestions import suggest_spans
+
+    return suggest_spans(store, project, text, suggesters_for(store, project))
+
+
+def undone_answer(conn: Connection, annotator: str, record_id: str) -> list[Span]:
+    """The spans of the annotator's latest retracted answer on this record (what ``U`` took
+    back), so the record comes back as they left it; empty when there is none."""
+    from textloop.spans import decode_spans
+
+    rows = [row for row in annotation_log.history(conn, record_id)
+            if row["annotator"] == annotator and row["kind"] == AnnotationKind.HUMAN.value]
+    if not rows or rows[-1]["retracted_at"] is None:
+        return []
+    return decode_spans(rows[-1]["label"])
