@@ -136,8 +136,10 @@ class Web:
 
 
 def make_web(root: Path, *, task: str = "classification", overlap: int = 1,
-             settings: WebSettings | None = None, labels: Sequence[Label] = LABELS) -> Web:
-    project = make_project(root / "proj", task=task, overlap=overlap, labels=labels)
+             settings: WebSettings | None = None, labels: Sequence[Label] = LABELS,
+             project: Project | None = None) -> Web:
+    """The app over ``project``, or over a new one with the given task, overlap and labels."""
+    project = project or make_project(root / "proj", task=task, overlap=overlap, labels=labels)
     store = Store.for_project(project)
     app = create_app(project, store, settings or WebSettings(retrain=False))
     return Web(project, store, app)

@@ -45,7 +45,10 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.span_adjudication import decide_spans as decide_spans
     from textloop.stages.label.span_adjudication import span_disputes as span_disputes
     from textloop.stages.label.span_adjudication import span_versions as span_versions
+    from textloop.stages.label.span_answers import MAX_SPANS as MAX_SPANS
     from textloop.stages.label.span_answers import PageView as PageView
+    from textloop.stages.label.span_answers import describe_answer as describe_answer
+    from textloop.stages.label.span_answers import is_span_project as is_span_project
     from textloop.stages.label.span_answers import parse_posted as parse_posted
     from textloop.stages.label.span_suggestions import PreannotateResult as PreannotateResult
     from textloop.stages.label.span_suggestions import StoredLLMSuggester as StoredLLMSuggester
@@ -66,5 +69,6 @@ __all__, __getattr__ = lazy_front(__name__, {
                           "span_versions"),
     "span_suggestions": ("PreannotateResult", "StoredLLMSuggester", "preannotate",
                          "span_suggesters", "suggest_spans"),
-    "span_answers": ("PageView", "parse_posted"),
+    "span_answers": ("MAX_SPANS", "PageView", "describe_answer", "is_span_project",
+                     "parse_posted"),
 })

@@ -62,6 +62,22 @@ def spans_from_page(text: str, spans: Iterable[Span]) -> list[Span]:
         raise InvalidInputError(str(exc), hint=exc.fix) from None
 
 
+def describe_answer(project: Project, value: str) -> str:
+    """A stored answer in a few words for a notice: its labels, or for spans how many of
+    which labels ("2 spans: PER, ORG", "no spans")."""
+    from textloop.stages.label.queue import decode_labels
+
+    if not is_span_project(project):
+        return ", ".join(decode_labels(value))
+    from textloop.spans import decode_spans
+
+    spans = decode_spans(value)
+    if not spans:
+        return "no spans"
+    labels = ", ".join(dict.fromkeys(span.label for span in spans))
+    return f"{len(spans)} span{'s' if len(spans) != 1 else ''}: {labels}"
+
+
 def parse_posted(value: str | None) -> list[Span]:
     """The page's ``spans`` field (a JSON list of ``{start, end, label}``) as spans, still in
     the page's units; a missing field is refused rather than read as "nothing to mark"."""

@@ -17,11 +17,13 @@ from textloop.stages import label as labeling
 from textloop.stages.label import Annotator
 from textloop.web.auth import AdminPosting, Context, Posting, SignedIn
 from textloop.web.context import WebContext
-from textloop.web.rendering import render, stored_labels
+from textloop.web.rendering import render
 
 router = APIRouter(prefix="/label")
 RecordId = Annotated[str, Form(min_length=1, max_length=64)]
 Labels = Annotated[list[str] | None, Form(alias="label")]
+PostedSpans = Annotated[str | None, Form(max_length=labeling.MAX_SPANS * 80)]
+"""A span project's answer: the spans as JSON, in the page's UTF-16 units."""
 LABELED = {"HX-Trigger": "labeled"}
 
 
@@ -29,7 +31,8 @@ def next_for(context: WebContext, user: Annotator) -> labeling.LabelingItem | No
     """The annotator's current item, with suggestions below the project's minimum withheld."""
     return labeling.next_item(
         context.store, user.name,
-        min_confidence=context.project.spec.labeling.suggest_min_confidence)
+        min_confidence=context.project.spec.labeling.suggest_min_confidence,
+        project=context.project)
 
 
 def panel(request: Request, context: WebContext, user: Annotator, notice: str = "",
@@ -57,8 +60,12 @@ def current(request: Request, context: Context, user: SignedIn) -> Response:
 
 @router.post("/answer")
 def answer(request: Request, context: Context, user: Posting, record_id: RecordId,
-           labels: Labels = None) -> Response:
-    labeling.submit(context.store, context.project, user.name, record_id, labels or [])
+           labels: Labels = None, spans: PostedSpans = None) -> Response:
+    if labeling.is_span_project(context.project):
+        labeling.submit(context.store, context.project, user.name, record_id,
+                        labeling.parse_posted(spans), utf16=True)
+    else:
+        labeling.submit(context.store, context.project, user.name, record_id, labels or [])
     context.labeled()
     return panel(request, context, user, headers=LABELED)
 
@@ -72,8 +79,8 @@ def skip(request: Request, context: Context, user: Posting, record_id: RecordId)
 @router.post("/undo")
 def undo(request: Request, context: Context, user: Posting) -> Response:
     undone = labeling.undo(context.store, user.name)
-    notice = (f"Took back your answer “{', '.join(stored_labels(undone.label))}”: answer again."
-              if undone else "Nothing to undo.")
+    notice = (f"Took back your answer “{labeling.describe_answer(context.project, undone.label)}”:"
+              " answer again." if undone else "Nothing to undo.")
     return panel(request, context, user, notice=notice, headers=LABELED if undone else None)
 
 

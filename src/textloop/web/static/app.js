@@ -78,6 +78,7 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) { return; }
+    if (event.defaultPrevented) { return; }  // handled by the span editor (spans.js)
     var target = event.target;
     if (target.closest && target.closest("#comment-form")) {
       if (event.key === "Escape") { event.preventDefault(); closeComment(); }

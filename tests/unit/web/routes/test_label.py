@@ -298,3 +298,99 @@ def test_html_in_text_imported_as_typed_is_shown_literally_and_says_so(web: Web)
     assert user.get("/api/next").json()["item"]["shown_as"].startswith("shown as typed")
     item = user.post("/api/skip", json={"record_id": shown_id(page)}).json()["item"]
     assert item["text"] == "plain words" and item["shown_as"] is None
+
+
+# Span projects: the same page and route, answers posted as spans in UTF-16 units.
+
+SPAN_TEXT = "Ana 😀 met 김철수 at ACME\r\n\tSeoul"
+
+
+def span_web(tmp_path: Path, **options) -> Web:
+    from tests.unit.stages.span_labeling_fixtures import span_project
+
+    return make_web(tmp_path, project=span_project(tmp_path / "ner", **options))
+
+
+def test_a_span_project_gets_the_span_editor(tmp_path: Path) -> None:
+    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+
+    web = span_web(tmp_path, span_rules=[{"name": "acme", "label": "ORG", "phrases": ["ACME"]}])
+    queue_span_texts(web.store, [SPAN_TEXT + XSS])
+    page = web.sign_in("alice").get("/label")
+    assert 'id="span-editor"' in page.text and "/static/spans.js" in page.text
+    assert 'class="tok" data-t="0" data-s="0" data-e="3">Ana</span>' in page.text
+    assert 'data-s="4" data-e="6">😀</span>' in page.text  # UTF-16: the emoji is two units
+    assert 'data-s="22" data-e="25">\r\n\t</span>' in page.text  # whitespace kept as typed, a gap
+    shown = re.search(r'<div class="text span-text" id="record-text"[^>]*>(.*?)</div>',
+                      page.text, re.S).group(1)
+    assert html.unescape(re.sub(r"</?span[^>]*>", "", shown)) == SPAN_TEXT + XSS
+    assert "<script>alert" not in page.text and "<img src=x" not in page.text
+    suggestions = json.loads(html.unescape(re.search(r'data-suggestions="([^"]*)"',
+                                                     page.text).group(1)))
+    assert suggestions == [{"start": 18, "end": 22, "label": "ORG", "source": "rule:acme",
+                            "score": None}]
+    assert 'data-label="PER" data-digit="1"><kbd>1</kbd> PER</button>' in page.text
+    assert "Companies &amp; &lt;b&gt;organisations&lt;/b&gt;" in page.text  # the guideline
+    assert "remove the span under the cursor" in page.text
+
+
+def test_a_posted_span_answer_is_stored_in_code_points(tmp_path: Path) -> None:
+    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+
+    web = span_web(tmp_path)
+    rid, second = queue_span_texts(web.store, [SPAN_TEXT, "second"])
+    user = web.sign_in("alice")
+    posted = [{"start": 18, "end": 22, "label": "ORG"}, {"start": 7, "end": 10, "label": "PER"}]
+    response = user.post("/label/answer", {"record_id": rid, "spans": json.dumps(posted)})
+    assert response.status_code == 200 and shown_id(response) == second
+    (row,) = human_rows(web)
+    assert json.loads(row["label"]) == [{"start": 6, "end": 9, "label": "PER"},
+                                        {"start": 17, "end": 21, "label": "ORG"}]
+    assert SPAN_TEXT[6:9] == "met" and SPAN_TEXT[17:21] == "ACME"
+    undone = user.post("/label/undo")
+    assert "Took back your answer “2 spans: PER, ORG”" in undone.text
+    assert shown_id(undone) == rid
+
+
+def bad_span_cases() -> list[tuple[list | str | None, str]]:
+    emoji = SPAN_TEXT.index("😀")  # code point 4: UTF-16 units 4 and 5
+    return [
+        ([{"start": 0, "end": 99, "label": "PER"}], "past the end of the text"),
+        ([{"start": 0, "end": 3, "label": "DATE"}], "'DATE' is not in textloop.yaml"),
+        ([{"start": 0, "end": 3, "label": "PER"}, {"start": 0, "end": 6, "label": "ORG"}],
+         "overlap"),
+        ([{"start": emoji, "end": emoji + 1, "label": "PER"}], "inside a surrogate pair"),
+        ("[{\"start\": 0", "not JSON"),
+        (None, "no spans field"),
+        (["PER"], "a span must be"),
+    ]
+
+
+def test_bad_span_posts_are_refused_with_the_fix_and_store_nothing(tmp_path: Path) -> None:
+    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+
+    web = span_web(tmp_path)
+    (rid,) = queue_span_texts(web.store, [SPAN_TEXT])
+    user = web.sign_in("alice")
+    for spans, message in bad_span_cases():
+        data = {"record_id": rid} | ({} if spans is None else {
+            "spans": spans if isinstance(spans, str) else json.dumps(spans)})
+        response = user.post("/label/answer", data)
+        assert response.status_code == 422, (spans, response.text)
+        error = response.json()["error"]
+        assert message in error["message"], (spans, error)
+        assert error["hint"]
+    assert human_rows(web) == []
+    assert shown_id(user.get("/label/panel")) == rid  # still the annotator's open record
+
+
+def test_overlapping_span_posts_are_stored_when_the_project_allows_them(tmp_path) -> None:
+    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+
+    web = span_web(tmp_path, overlapping=True)
+    (rid,) = queue_span_texts(web.store, [SPAN_TEXT])
+    posted = [{"start": 0, "end": 3, "label": "PER"}, {"start": 0, "end": 10, "label": "ORG"}]
+    response = web.sign_in("alice").post("/label/answer",
+                                         {"record_id": rid, "spans": json.dumps(posted)})
+    assert response.status_code == 200
+    assert len(json.loads(human_rows(web)[0]["label"])) == 2
