@@ -130,6 +130,13 @@ def _llm_span_suggestions(conn: Connection) -> None:
     schema.llm_span_suggestions.create(conn, checkfirst=True)
 
 
+def _span_verdicts(conn: Connection) -> None:
+    """v14: teach mode's accept/reject of suggested spans, per record, annotator and span
+    (created only where missing, as in a store stamped older but created from a newer
+    schema)."""
+    schema.span_verdicts.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -145,6 +152,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(12, "runs: owning process, lower-case statuses", _run_owners),
     Migration(13, "llm span suggestions: cached per text, model and prompt version",
               _llm_span_suggestions),
+    Migration(14, "span verdicts: teach mode's accept/reject of suggested spans",
+              _span_verdicts),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -529,3 +529,22 @@ llm_span_suggestions = Table(
     Column("examples", Text, nullable=False, server_default="[]"),
     Column("created_at", Float, nullable=False),
 )
+
+# Teach mode on the span labeling page: an annotator's accept or reject of one suggested span
+# on one record, stored at once; undo stamps ``undone_at``. Accepted spans start the record's
+# answer in the editor, rejected ones are not suggested to that annotator again.
+span_verdicts = Table(
+    "span_verdicts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("record_id", String(32), ForeignKey("records.id"), nullable=False),
+    Column("annotator", String(100), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("verdict", String(16), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("undone_at", Float),
+    Index("ix_span_verdicts_annotator_record", "annotator", "record_id"),
+)

@@ -297,3 +297,16 @@ def test_a_v12_store_gains_the_llm_span_suggestion_cache_and_keeps_its_records(t
             assert llm_suggestions.get(conn, "m", "spans.v1", "h1")[0]["text"] == "Ana"
             assert llm_suggestions.get(conn, "m", "spans.v2", "h1") is None
             assert conn.execute(text("SELECT text FROM records")).scalar_one() == "Ana"
+
+
+def test_a_v13_store_gains_the_span_verdicts_table(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        conn.execute(text("DROP TABLE span_verdicts"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=13, name=MIGRATIONS[-2].name, applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == versions_from(13)
+        assert inspect(store.engine).has_table("span_verdicts")

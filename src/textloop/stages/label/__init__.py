@@ -55,6 +55,10 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.span_suggestions import preannotate as preannotate
     from textloop.stages.label.span_suggestions import span_suggesters as span_suggesters
     from textloop.stages.label.span_suggestions import suggest_spans as suggest_spans
+    from textloop.stages.label.teach import TeachItem as TeachItem
+    from textloop.stages.label.teach import decide_suggestion as decide_suggestion
+    from textloop.stages.label.teach import next_teach as next_teach
+    from textloop.stages.label.teach import undo_teach as undo_teach
 
 __all__, __getattr__ = lazy_front(__name__, {
     "queue": ("LabelingItem", "MAX_COMMENT", "add_comment", "adjudicate", "decode_labels",
@@ -71,4 +75,5 @@ __all__, __getattr__ = lazy_front(__name__, {
                          "span_suggesters", "suggest_spans"),
     "span_answers": ("MAX_SPANS", "PageView", "describe_answer", "is_span_project",
                      "parse_posted"),
+    "teach": ("TeachItem", "decide_suggestion", "next_teach", "undo_teach"),
 })

@@ -54,10 +54,10 @@ class LabelingItem:
     """Span projects: the text's tokens (code points), which the page's cursor moves over."""
     spans: tuple[Span, ...] = ()
     """Span projects: spans the annotator starts with, as their own (what they answered
-    before an undo); empty otherwise."""
+    before an undo, and suggestions they accepted in teach mode); empty otherwise."""
     suggested_spans: tuple[SuggestedSpan, ...] = ()
     """Span projects: proposals from the project's suggesters, shown apart from the
-    annotator's spans and stored only once accepted."""
+    annotator's spans and stored only once accepted; none they already decided on."""
 
     def page_view(self) -> span_answers.PageView:
         """The text, spans and suggestions in the page's units (UTF-16)."""
@@ -126,6 +126,7 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0,
     annotator starts with and the suggesters' proposals.
     """
     spans: list[Span] = []
+    decided: set[Span] = set()
     with store.write() as conn:
         assignment = queue.open_assignment(conn, annotator) or queue.claim_next(conn, annotator)
         if assignment is None:
@@ -135,7 +136,7 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0,
         import_options = imports.options_for_record(conn, record.id)
         spanning = project is not None and span_answers.is_span_project(project)
         if spanning:
-            spans = span_answers.undone_answer(conn, annotator, record.id)
+            spans, decided = span_answers.starting_point(conn, annotator, record.id)
     strategy = str(assignment.get("strategy") or "")
     suggestion, confidence = assignment["suggestion"], assignment["confidence"]
     withheld = suggestion is not None and min_confidence > 0 and (
@@ -148,9 +149,11 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0,
                         shown_as=html_note(record.text, import_options))
     if project is None or not spanning:
         return item
+    kept = set(spans) | decided
+    suggested = [s for s in span_answers.suggestions_for(store, project, record.text)
+                 if s.span not in kept]
     return replace(item, tokens=span_answers.tokens_of(record.text), spans=tuple(spans),
-                   suggested_spans=tuple(span_answers.suggestions_for(store, project,
-                                                                      record.text)))
+                   suggested_spans=tuple(suggested))
 
 
 def html_note(text: str, import_options: dict[str, Any] | None) -> str | None:

@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from textloop.errors import InvalidInputError
 from textloop.spans import Span, SpanError, encode_spans, from_utf16, utf16_offsets
 from textloop.spans.matching import Token, word_tokens
-from textloop.storage import annotation_log
+from textloop.storage import annotation_log, span_verdicts
 from textloop.tasks import ValueProblem, task_for
 from textloop.types import AnnotationKind
 
@@ -115,6 +115,11 @@ class PageView:
     """Suggested spans with their sources, as JSON for a ``data-`` attribute."""
 
 
+def page_spans(text: str, spans: Iterable[Span]) -> str:
+    """Spans as the page posts them back: JSON, offsets in UTF-16 code units."""
+    return page_view(text, (), spans, ()).spans
+
+
 def page_view(text: str, tokens: Sequence[Token], spans: Iterable[Span],
               suggestions: Iterable[SuggestedSpan]) -> PageView:
     """What the span editor draws: the text cut into tokens and gaps, and the spans and
@@ -171,13 +176,27 @@ def suggestions_for(store: Store, project: Project, text: str) -> list[Suggested
     return suggest_spans(store, project, text, suggesters_for(store, project))
 
 
-def undone_answer(conn: Connection, annotator: str, record_id: str) -> list[Span]:
-    """The spans of the annotator's latest retracted answer on this record (what ``U`` took
-    back), so the record comes back as they left it; empty when there is none."""
+def starting_point(conn: Connection, annotator: str, record_id: str
+                   ) -> tuple[list[Span], set[Span]]:
+    """What the annotator starts a record with, and the suggestions to keep from them.
+
+    They start with their own spans: the answer ``U`` took back (the record comes back as
+    they left it) and the suggestions they accepted in teach mode since; the spans they
+    decided on in teach mode, accepted or rejected, are no longer suggestions to them.
+    """
     from textloop.spans import decode_spans
 
     rows = [row for row in annotation_log.history(conn, record_id)
             if row["annotator"] == annotator and row["kind"] == AnnotationKind.HUMAN.value]
-    if not rows or rows[-1]["retracted_at"] is None:
-        return []
-    return decode_spans(rows[-1]["label"])
+    spans: list[Span] = []
+    since = 0.0
+    if rows and rows[-1]["retracted_at"] is not None:
+        spans = decode_spans(rows[-1]["label"])
+        since = rows[-1]["created_at"]
+    decided: set[Span] = set()
+    for verdict in span_verdicts.standing(conn, annotator, record_id):
+        span = Span(verdict["start"], verdict["end"], verdict["label"])
+        decided.add(span)
+        if verdict["verdict"] == span_verdicts.ACCEPTED and verdict["created_at"] >= since:
+            spans.append(span)
+    return sorted(set(spans)), decided

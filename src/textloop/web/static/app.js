@@ -71,7 +71,7 @@
   function control(key) {
     var found = null;
     panel.querySelectorAll("[data-key]").forEach(function (el) {
-      if (el.dataset.key === key) { found = el; }
+      if (el.dataset.key === key || el.dataset.altKey === key) { found = el; }
     });
     return found;
   }

@@ -269,3 +269,37 @@ def test_spans_round_trip_through_the_page_in_code_points(tmp_path: Path, browse
                 expect(page.locator(".empty")).to_be_visible()
         stored = {row["record_id"]: stored_spans(row) for row in answers(live)}
         assert stored == expected and set(stored) == set(ids)
+
+
+def test_teach_mode_decides_one_suggestion_at_a_time(live: Live) -> None:
+    text = "ACME moved to Seoul"
+    ids = queue_span_texts(live.web.store, [text, "ACME again"])
+    page = live.sign_in("alice")
+    page.goto(f"{live.url}/label?mode=teach")
+    target = page.locator("mark.teach-target")
+    expect(target).to_have_text("ACME")
+    expect(page.locator(".teach-question .source")).to_have_text("rule:acme")
+    page.keyboard.press("a")                      # accept ACME
+    expect(target).to_have_text("Seoul")
+    page.keyboard.press("x")                      # reject Seoul
+    expect(page.locator(".teach-done")).to_contain_text("stores the 1 span you accepted")
+    page.keyboard.press("u")                      # take back the rejection
+    expect(page.locator(".notice")).to_contain_text("rejection of LOC “Seoul”")
+    expect(target).to_have_text("Seoul")
+    page.keyboard.press("x")
+    expect(page.locator(".teach-done")).to_be_visible()  # keys wait for the panel
+    assert answers(live) == []                    # verdicts are not answers
+    page.keyboard.press("e")                      # the full editor opens with ACME marked
+    page.wait_for_url(f"{live.url}/label")
+    expect(page.locator("#span-list li")).to_have_text(["ORG ACME Remove"])
+    expect(page.locator("#suggestion-list li")).to_have_count(0)  # Seoul was rejected
+    page.goto(f"{live.url}/label?mode=teach")
+    expect(page.locator(".teach-done")).to_be_visible()
+    before = current(page)
+    page.keyboard.press("Enter")                  # store the accepted spans as the answer
+    expect(page.locator(RECORD)).not_to_have_attribute("data-record-id", before)
+    assert current(page) == ids[1]
+    (row,) = answers(live)
+    assert (row["record_id"], stored_spans(row)) == (ids[0], [(0, 4, "ORG")])
+    page.keyboard.press("Enter")                  # Enter accepts the next suggestion too
+    expect(page.locator(".teach-done")).to_contain_text("1 span you accepted")

@@ -394,3 +394,38 @@ def test_overlapping_span_posts_are_stored_when_the_project_allows_them(tmp_path
                                          {"record_id": rid, "spans": json.dumps(posted)})
     assert response.status_code == 200
     assert len(json.loads(human_rows(web)[0]["label"])) == 2
+
+
+def test_teach_mode_shows_one_suggestion_and_stores_each_verdict(tmp_path: Path) -> None:
+    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+    from textloop.storage import span_verdicts
+
+    rules = [{"name": "acme", "label": "ORG", "phrases": ["ACME"]},
+             {"name": "city", "label": "LOC", "phrases": ["Seoul"]}]
+    web = span_web(tmp_path, span_rules=rules)
+    (rid,) = queue_span_texts(web.store, [SPAN_TEXT])
+    user = web.sign_in("alice")
+    page = user.get("/label?mode=teach")
+    assert '<mark class="teach-target">ACME</mark>' in page.text
+    assert "Suggested by <span class=\"source\">rule:acme</span>" in page.text
+    posted = html.unescape(re.search(r'name="spans" value="([^"]*)"', page.text).group(1))
+    assert json.loads(posted) == [{"start": 18, "end": 22, "label": "ORG"}]  # UTF-16
+    response = user.post("/label/teach", {"record_id": rid, "spans": posted,
+                                          "verdict": "accept"})
+    assert '<mark class="teach-target">Seoul</mark>' in response.text
+    with web.store.read() as conn:
+        (verdict,) = span_verdicts.standing(conn, "alice", rid)
+    assert (verdict["start"], verdict["end"], verdict["verdict"]) == (17, 21, "accepted")
+    again = user.post("/label/teach", {"record_id": rid, "spans": posted, "verdict": "accept"})
+    assert again.status_code == 422
+    assert "not an undecided suggestion" in again.json()["error"]["message"]
+    undone = user.post("/label/undo?mode=teach")
+    assert "Took back your acceptance of ORG “ACME”." in undone.text
+    assert '<mark class="teach-target">ACME</mark>' in undone.text
+    assert human_rows(web) == []
+
+
+def test_teach_mode_is_refused_for_a_classification_project(web: Web) -> None:
+    queue_texts(web.store, web.project, web.project.root / "data", TEXTS[:1])
+    response = web.sign_in("alice").get("/label?mode=teach")
+    assert response.status_code == 422 and "for span projects" in response.text
