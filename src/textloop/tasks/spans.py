@@ -43,7 +43,7 @@ class SpanTask(BaseTask):
                        "errors")
     prediction_fields = ("spans",)
     monitoring_checks = ()
-    verbs = frozenset({"import", "crawl", "release", "agreement", "rules", "suggest"})
+    verbs = frozenset({"import", "crawl", "label", "release", "agreement", "rules", "suggest"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 

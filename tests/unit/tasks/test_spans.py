@@ -60,6 +60,7 @@ def test_verbs_without_span_support_refuse_naming_what_works() -> None:
     assert caught.value.hint == ("spans projects support import, suggest, agreement, rules "
                                  "and release")
     SPANS.require("release", "ner")
+    SPANS.require("label", "ner")  # the span editor on the labeling page
 
 
 def test_a_span_spec_defaults_to_a_span_goal_and_checks_span_rule_labels() -> None:
