@@ -18,6 +18,11 @@ appended, so all are distinct records), or synthesized when that folder is absen
 
     python benchmarks/label_roundtrip.py --runs 3
     python benchmarks/label_roundtrip.py --records 20000 --answers 200 --profile prof.out
+    python benchmarks/label_roundtrip.py --task spans --out benchmarks/results/span_roundtrip.json
+
+``--task spans`` measures the same round trip for a span project (labels PER/ORG/LOC, two
+span rules suggesting on every record): each answer posts the first token as a PER span in
+the page's UTF-16 units, and each panel carries the tokens and the rules' suggestions.
 
 ``--profile`` runs cProfile over the stage calls of one answer (``labeling.next_item`` and
 ``labeling.submit``) in this thread after the timed runs (request handlers run in worker
@@ -51,6 +56,11 @@ SEED = 11
 PANEL_ID = re.compile(r'<article class="record" data-record-id="([0-9a-f]+)"')
 CSRF = re.compile(r'<body data-csrf="([^"]+)"')
 LABELS = ("spam", "ham", "other")
+SPAN_LABELS = ("PER", "ORG", "LOC")
+SPAN_RULES = [{"name": "numbers", "label": "ORG", "regex": r"\b\d{2,}\b"},
+              {"name": "places", "label": "LOC",
+               "phrases": ["London", "Seoul", "Paris", "New York", "Tokyo", "Berlin"]}]
+FIRST_TOKEN = re.compile(r'class="tok" data-t="0" data-s="(\d+)" data-e="(\d+)"')
 
 
 def load_texts(data: Path, n: int) -> list[tuple[str, str]]:
@@ -73,7 +83,8 @@ def load_texts(data: Path, n: int) -> list[tuple[str, str]]:
     return out
 
 
-def build_project(folder: Path, n_records: int) -> tuple[Any, Any, str]:
+def build_project(folder: Path, n_records: int, task: str = "classification"
+                  ) -> tuple[Any, Any, str]:
     """Project with ``n_records`` imported and queued; returns (project, store, token)."""
     from textloop.config import Label
     from textloop.stages.ingest import ImportOptions, import_file
@@ -81,8 +92,13 @@ def build_project(folder: Path, n_records: int) -> tuple[Any, Any, str]:
     from textloop.stages.project.init import init_project
     from textloop.storage import Store, queue, records
 
-    project = init_project(folder / "bench", labels=[Label(name=n) for n in LABELS],
-                           metadata_fields=["source"])
+    spans = task == "spans"
+    project = init_project(folder / "bench", task=task, metadata_fields=["source"],
+                           labels=[Label(name=n) for n in (SPAN_LABELS if spans else LABELS)])
+    if spans:
+        project.spec = project.spec.model_validate({**project.spec.model_dump(),
+                                                    "span_rules": SPAN_RULES})
+        project.save()
     store = Store.for_project(project)
     data = folder / "records.csv"
     with data.open("w", newline="", encoding="utf-8") as handle:
@@ -95,8 +111,9 @@ def build_project(folder: Path, n_records: int) -> tuple[Any, Any, str]:
     with store.write() as conn:
         ids = [r.id for r in records.iter_all(conn)]
         queue.enqueue(conn, [{"record_id": rid, "priority": rng.random(), "strategy": "bench",
-                              "batch_id": "b1", "overlap": 1, "suggestion": rng.choice(LABELS),
-                              "confidence": rng.random()} for rid in ids])
+                              "batch_id": "b1", "overlap": 1,
+                              "suggestion": None if spans else rng.choice(LABELS),
+                              "confidence": None if spans else rng.random()} for rid in ids])
     token = add_annotator(store, "bench")
     return project, store, token
 
@@ -135,18 +152,30 @@ def percentiles(samples: list[float]) -> dict[str, float]:
             "mean": round(statistics.fmean(ordered), 2)}
 
 
-def one_run(client: Any, csrf: str, answers: int, rng: random.Random) -> dict[str, Any]:
+def answer_for(panel: str, record_id: str, task: str, rng: random.Random) -> dict[str, str]:
+    """The form an annotator posts: a label, or the first token as a PER span."""
+    if task != "spans":
+        return {"record_id": record_id, "label": rng.choice(LABELS)}
+    first = FIRST_TOKEN.search(panel)
+    spans = [] if first is None else [{"start": int(first.group(1)),
+                                       "end": int(first.group(2)), "label": "PER"}]
+    return {"record_id": record_id, "spans": json.dumps(spans)}
+
+
+def one_run(client: Any, csrf: str, answers: int, rng: random.Random,
+            task: str = "classification") -> dict[str, Any]:
     """``answers`` timed answers, each followed by one timed baseline request."""
     headers = {"X-CSRF-Token": csrf, "HX-Request": "true"}
     page = client.get("/label")
     found = PANEL_ID.search(page.text)
     assert found, "no record on the labeling page"
     record_id = found.group(1)
+    panel = page.text
     answer_ms, server_ms, floor_ms = [], [], []
     for _ in range(answers):
         started = time.perf_counter()
         response = client.post("/label/answer", headers=headers,
-                               data={"record_id": record_id, "label": rng.choice(LABELS)})
+                               data=answer_for(panel, record_id, task, rng))
         answer_ms.append((time.perf_counter() - started) * 1000)
         if response.status_code != 200:
             sys.exit(f"answer failed ({response.status_code}): {response.text[:500]}")
@@ -154,6 +183,7 @@ def one_run(client: Any, csrf: str, answers: int, rng: random.Random) -> dict[st
         found = PANEL_ID.search(response.text)
         assert found, "the answer did not return the next record"
         record_id = found.group(1)
+        panel = response.text
         started = time.perf_counter()
         floor = client.get("/healthz")
         floor_ms.append((time.perf_counter() - started) * 1000)
@@ -185,6 +215,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--profile", type=Path, help="write a cProfile of the timed runs here")
+    parser.add_argument("--task", choices=("classification", "spans"),
+                        default="classification")
     parser.add_argument("--out", type=Path,
                         default=Path("benchmarks/results/label_roundtrip.json"))
     args = parser.parse_args()
@@ -197,7 +229,7 @@ def main() -> None:
     rng = random.Random(SEED)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        project, store, token = build_project(Path(tmp), args.records)
+        project, store, token = build_project(Path(tmp), args.records, args.task)
         setup_s = time.perf_counter() - started
         server = Server(create_app(project, store, WebSettings(retrain=False)))
         try:
@@ -207,9 +239,10 @@ def main() -> None:
                 found = CSRF.search(signed.text)
                 assert found, f"sign-in failed ({signed.status_code})"
                 csrf = found.group(1)
-                one_run(client, csrf, args.warmup, rng)
-                runs = [one_run(client, csrf, args.answers, rng) for _ in range(args.runs)]
-            if args.profile:
+                one_run(client, csrf, args.warmup, rng, args.task)
+                runs = [one_run(client, csrf, args.answers, rng, args.task)
+                        for _ in range(args.runs)]
+            if args.profile and args.task == "classification":
                 profile_stages(project, store, args.answers, args.profile)
         finally:
             server.stop()
@@ -221,7 +254,7 @@ def main() -> None:
     medians = {part: {key: median_of(part, key) for key in ("p50", "p95", "p99", "mean")}
                for part in ("answer_ms", "answer_server_ms", "baseline_ms")}
     result = {
-        "benchmark": "label_roundtrip", "machine": machine_info(),
+        "benchmark": "label_roundtrip", "task": args.task, "machine": machine_info(),
         "records": args.records, "queued": args.records, "answers_per_run": args.answers,
         "runs": runs, "median": medians, "setup_seconds": round(setup_s, 1),
         "target_p95_ms": TARGET_P95_MS,

@@ -15,6 +15,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from textloop.asgi import StorableText
+from textloop.spans import Span
 from textloop.stages import label as labeling
 from textloop.web.auth import Context, Posting, SignedIn
 from textloop.web.context import WebContext
@@ -22,9 +23,20 @@ from textloop.web.context import WebContext
 router = APIRouter(prefix="/api")
 
 
+class SpanIn(BaseModel):
+    """A span in code points over the record's text (as stored; the page's UTF-16 offsets
+    are its own business)."""
+
+    start: int
+    end: int
+    label: StorableText = Field(min_length=1, max_length=200)
+
+
 class Answer(BaseModel):
     record_id: StorableText = Field(min_length=1, max_length=64)
     labels: list[StorableText] = Field(default_factory=list, max_length=1000)
+    spans: list[SpanIn] | None = Field(default=None, max_length=labeling.MAX_SPANS)
+    """A span project's answer (``[]``: nothing to mark); ``labels`` for the other tasks."""
     comment: StorableText | None = Field(default=None, max_length=labeling.MAX_COMMENT * 2)
 
 
@@ -34,7 +46,8 @@ class RecordRef(BaseModel):
 
 def _next(context: WebContext, name: str) -> dict[str, Any] | None:
     item = labeling.next_item(
-        context.store, name, min_confidence=context.project.spec.labeling.suggest_min_confidence)
+        context.store, name, min_confidence=context.project.spec.labeling.suggest_min_confidence,
+        project=context.project)
     return asdict(item) if item else None
 
 
@@ -45,7 +58,10 @@ def next_item(context: Context, user: SignedIn) -> dict[str, Any]:
 
 @router.post("/label")
 def label(body: Answer, context: Context, user: Posting) -> dict[str, Any]:
-    labeling.submit(context.store, context.project, user.name, body.record_id, body.labels,
+    answer: list[str] | list[Span] = body.labels
+    if body.spans is not None:
+        answer = [Span(s.start, s.end, s.label) for s in body.spans]
+    labeling.submit(context.store, context.project, user.name, body.record_id, answer,
                     comment=body.comment)
     context.labeled()
     return {"stored": body.record_id, "item": _next(context, user.name)}

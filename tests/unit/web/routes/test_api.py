@@ -62,3 +62,29 @@ def test_texts_the_store_cannot_hold_are_refused_naming_the_field(web: Web) -> N
         assert annotation_log.count(conn) == 0
     assert user.client.post("/api/label", json={"record_id": ids[0], "labels": ["ham"]},
                             headers={"X-CSRF-Token": user.csrf}).status_code == 200
+
+
+def test_span_answers_through_the_api_are_in_code_points(tmp_path) -> None:
+    from tests.unit.stages.span_labeling_fixtures import queue_span_texts, span_project
+    from tests.unit.web.webapp import make_web
+
+    project = span_project(tmp_path / "ner",
+                           span_rules=[{"name": "city", "label": "LOC", "phrases": ["Seoul"]}])
+    web = make_web(tmp_path, project=project)
+    text = "😀 Ana in Seoul"
+    rid, second = queue_span_texts(web.store, [text, "next"])
+    user = web.sign_in("alice")
+    item = user.get("/api/next").json()["item"]
+    assert item["record_id"] == rid and item["tokens"][:2] == [[0, 1], [2, 5]]
+    assert item["suggested_spans"] == [{"start": 9, "end": 14, "label": "LOC",
+                                        "source": "rule:city", "score": None}]
+    headers = {"X-CSRF-Token": user.csrf}
+    stored = user.client.post("/api/label", headers=headers, json={
+        "record_id": rid, "spans": [{"start": 2, "end": 5, "label": "PER"}]}).json()
+    assert stored["item"]["record_id"] == second
+    with web.store.read() as conn:
+        (row,) = annotation_log.history(conn, rid)
+    assert row["label"] == '[{"start":2,"end":5,"label":"PER"}]' and text[2:5] == "Ana"
+    bad = user.client.post("/api/label", headers=headers, json={
+        "record_id": second, "spans": [{"start": 0, "end": 9, "label": "PER"}]})
+    assert bad.status_code == 422 and "outside the text" in bad.json()["error"]["message"]
