@@ -12,6 +12,7 @@ else converts.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -152,21 +153,21 @@ def tokens_of(text: str) -> tuple[Token, ...]:
     return tuple(word_tokens(text))
 
 
-_SUGGESTERS: dict[tuple[int, int], tuple[Store, Project, list[SpanSuggester]]] = {}
+_SUGGESTERS: weakref.WeakKeyDictionary[Project, tuple[Store, list[SpanSuggester]]] = (
+    weakref.WeakKeyDictionary())
 
 
 def suggesters_for(store: Store, project: Project) -> list[SpanSuggester]:
-    """The project's suggesters, built once per (store, project) and kept: span rules are
-    compiled once, not on every record the page shows. A changed ``textloop.yaml`` is read
-    when ``textloop label`` starts again, which builds a new project."""
+    """The project's suggesters, built once per project (and store) and kept while the
+    project is: span rules are compiled once, not on every record the page shows. A changed
+    ``textloop.yaml`` is read when ``textloop label`` starts again, with a new project."""
     from textloop.stages.label.span_suggestions import span_suggesters
 
-    key = (id(store), id(project))
-    cached = _SUGGESTERS.get(key)
-    if cached is None or cached[0] is not store or cached[1] is not project:
-        cached = (store, project, span_suggesters(store, project))
-        _SUGGESTERS[key] = cached
-    return cached[2]
+    cached = _SUGGESTERS.get(project)
+    if cached is None or cached[0] is not store:
+        cached = (store, span_suggesters(store, project))
+        _SUGGESTERS[project] = cached
+    return cached[1]
 
 
 def suggestions_for(store: Store, project: Project, text: str) -> list[SuggestedSpan]:

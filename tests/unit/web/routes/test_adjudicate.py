@@ -36,7 +36,11 @@ def test_overlap_routes_each_record_to_two_annotators_blind(overlap_web: Web) ->
     api = b.get("/api/next").json()
     assert api["item"]["record_id"] == ids[0] and "anna" not in str(api)
     assert set(api["item"]) == {"record_id", "text", "meta", "suggestion", "confidence",
-                                "remaining", "picked_because", "withheld_below", "shown_as"}
+                                "remaining", "picked_because", "withheld_below", "shown_as",
+                                "tokens", "spans", "suggested_spans"}
+    # the span fields are the text's tokens and ben's own spans: empty outside span projects
+    assert (api["item"]["tokens"], api["item"]["spans"], api["item"]["suggested_spans"]) == (
+        [], [], [])
 
 
 def test_a_disagreement_is_adjudicated_into_the_final_label(overlap_web: Web) -> None:
