@@ -8,38 +8,23 @@ import pytest
 
 pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]' (playwright)")
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from tests.unit.web.browser.conftest import Live
 from tests.unit.web.browser.hangul import assert_hangul_drawn
+from tests.unit.web.browser.labeling_page import (
+    RECORD,
+    answers,
+    current,
+    press_and_wait,
+    watched_page,
+)
 from tests.unit.web.webapp import XSS, queue_texts
 from textloop.stages.label.resolution import current_labels
 from textloop.storage import comments, queue
-from textloop.storage.schema import annotations_table, assignments
+from textloop.storage.schema import assignments
 
 pytestmark = pytest.mark.browser
-
-RECORD = "article.record"
-
-
-def current(page: Page) -> str:
-    record_id = page.locator(RECORD).get_attribute("data-record-id")
-    assert record_id
-    return record_id
-
-
-def press_and_wait(page: Page, key: str) -> str:
-    """Press a key and wait until the next record is on screen; returns its id."""
-    before = current(page)
-    page.keyboard.press(key)
-    expect(page.locator(RECORD)).not_to_have_attribute("data-record-id", before)
-    return current(page)
-
-
-def answers(live: Live) -> list[dict]:
-    with live.web.store.read() as conn:
-        rows = conn.execute(annotations_table.select().order_by(annotations_table.c.id))
-        return [dict(r) for r in rows.mappings()]
 
 
 def queue_some(live: Live, n: int, **kwargs) -> list[str]:
@@ -158,11 +143,7 @@ def test_multilabel_digits_toggle_and_enter_submits_the_set(live_multi: Live) ->
 def test_a_hostile_record_is_shown_as_text(live: Live) -> None:
     ids = queue_texts(live.web.store, live.web.project, live.web.project.root / "data",
                       [XSS], meta=[{"source": XSS}])
-    page = live.new_context().new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    live.sign_in("alice", context=page.context)
-    page.goto(f"{live.url}/label")
+    page, dialogs = watched_page(live, "alice")
     expect(page.locator("#record-text")).to_have_text(XSS)
     expect(page.locator("table.meta td")).to_have_text(XSS)
     assert page.locator("article.record img, article.record script").count() == 0

@@ -17,27 +17,27 @@ pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]' (play
 from playwright.sync_api import Browser, Page, expect
 
 from tests.unit.stages.span_labeling_fixtures import queue_span_texts, span_project
-from tests.unit.web.browser.conftest import Live, LiveServer
-from tests.unit.web.webapp import XSS, make_web
+from tests.unit.web.browser.conftest import Live, serve
+from tests.unit.web.browser.labeling_page import (
+    RECORD,
+    answers,
+    current,
+    press_and_wait,
+    watched_page,
+)
+from tests.unit.web.webapp import XSS
 from textloop.spans.matching import word_tokens
-from textloop.storage.schema import annotations_table
 
 pytestmark = pytest.mark.browser
 
-RECORD = "article.record"
 TOKENS = "#record-text .tok"
 RULES = [{"name": "acme", "label": "ORG", "phrases": ["ACME", "ACME Corp"]},
          {"name": "seoul", "label": "LOC", "regex": r"\bSeoul\b"}]
 
 
 def serve_spans(tmp_path: Path, browser: Browser, **options: Any) -> Iterator[Live]:
-    web = make_web(tmp_path, project=span_project(tmp_path / "ner", **options))
-    server = LiveServer(web)
-    try:
-        yield Live(web, server.url, browser)
-    finally:
-        server.stop()
-        web.store.close()
+    """A span project (PER/ORG/LOC; ``options`` as ``span_project``) served on loopback."""
+    yield from serve(tmp_path, browser, project=span_project(tmp_path / "ner", **options))
 
 
 @pytest.fixture
@@ -50,27 +50,8 @@ def live_nested(tmp_path: Path, browser: Browser) -> Iterator[Live]:
     yield from serve_spans(tmp_path, browser, overlapping=True)
 
 
-def answers(live: Live) -> list[dict]:
-    with live.web.store.read() as conn:
-        rows = conn.execute(annotations_table.select().order_by(annotations_table.c.id))
-        return [dict(r) for r in rows.mappings()]
-
-
 def stored_spans(row: dict) -> list[tuple[int, int, str]]:
     return [(s["start"], s["end"], s["label"]) for s in json.loads(row["label"])]
-
-
-def current(page: Page) -> str:
-    record_id = page.locator(RECORD).get_attribute("data-record-id")
-    assert record_id
-    return record_id
-
-
-def press_and_wait(page: Page, key: str) -> str:
-    before = current(page)
-    page.keyboard.press(key)
-    expect(page.locator(RECORD)).not_to_have_attribute("data-record-id", before)
-    return current(page)
 
 
 def select_tokens(page: Page, first: int, last: int) -> None:
@@ -217,11 +198,7 @@ def test_overlapping_spans_are_both_drawn_and_stored(live_nested: Live) -> None:
 
 def test_a_hostile_record_is_shown_as_text(live: Live) -> None:
     queue_span_texts(live.web.store, [XSS])
-    page = live.new_context().new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    live.sign_in("alice", context=page.context)
-    page.goto(f"{live.url}/label")
+    page, dialogs = watched_page(live, "alice")
     expect(page.locator("#record-text")).to_have_text(XSS)
     assert page.locator("article.record img, article.record script").count() == 0
     select_tokens(page, 0, 2)  # "<", "script", ">"
