@@ -429,3 +429,16 @@ def test_teach_mode_is_refused_for_a_classification_project(web: Web) -> None:
     queue_texts(web.store, web.project, web.project.root / "data", TEXTS[:1])
     response = web.sign_in("alice").get("/label?mode=teach")
     assert response.status_code == 422 and "for span projects" in response.text
+
+
+def test_only_labels_one_to_nine_get_a_number_key_in_a_span_project(tmp_path: Path) -> None:
+    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+
+    labels = [Label(name=f"L{i}", description=f"label {i}") for i in range(1, 11)]
+    web = span_web(tmp_path, labels=labels)
+    queue_span_texts(web.store, ["some text"])
+    page = web.sign_in("alice").get("/label").text
+    assert "<dt><kbd>9</kbd> <span class=\"label\">L9</span></dt>" in page
+    assert "<dt><span class=\"label\">L10</span></dt>" in page  # 0 is not a span key
+    assert 'data-label="L10">L10</button>' in page
+    assert "<kbd>1</kbd>…<kbd>9</kbd> label the selection" in page
