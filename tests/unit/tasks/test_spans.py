@@ -57,8 +57,8 @@ def test_strata_are_label_mixes_and_tallies_count_spans() -> None:
 def test_verbs_without_span_support_refuse_naming_what_works() -> None:
     with pytest.raises(ConfigError, match="ner is a spans project") as caught:
         SPANS.require("train", "ner")
-    assert caught.value.hint == ("spans projects support import, suggest, agreement, rules "
-                                 "and release")
+    assert caught.value.hint == ("spans projects support import, label, suggest, agreement, "
+                                 "rules and release")
     SPANS.require("release", "ner")
     SPANS.require("label", "ner")  # the span editor on the labeling page
 
