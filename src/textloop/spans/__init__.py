@@ -12,10 +12,12 @@ from textloop.spans.core import (
     encode_spans,
     from_utf16,
     span_from,
+    spans_from_utf16,
+    spans_to_utf16,
     to_utf16,
     utf16_offsets,
 )
 
 __all__ = ["Span", "SpanError", "canonical", "check_spans", "decode_spans", "encode_spans",
-           "from_utf16", "span_from", "to_utf16",
+           "from_utf16", "span_from", "spans_from_utf16", "spans_to_utf16", "to_utf16",
            "utf16_offsets"]

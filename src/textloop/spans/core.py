@@ -136,6 +136,26 @@ def utf16_offsets(text: str) -> list[int]:
     return units
 
 
+def spans_to_utf16(text: str, spans: Iterable[Span]) -> list[dict[str, Any]]:
+    """Spans as a browser counts them: ``{start, end, label}`` in UTF-16 code units, every
+    offset converted through one ``utf16_offsets`` table of the text."""
+    units = utf16_offsets(text)
+    return [{"start": units[s.start], "end": units[s.end], "label": s.label} for s in spans]
+
+
+def spans_from_utf16(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Spans a browser sent (UTF-16 code units) in code points over ``text``; SpanError for
+    an empty or reversed span, an offset inside a surrogate pair or past the end. Labels,
+    bounds against the task and overlaps are the task's to check."""
+    out = []
+    for unit in spans:
+        if not 0 <= unit.start < unit.end:
+            raise SpanError(f"span {unit.start}-{unit.end} ({unit.label}) is empty or reversed",
+                            fix="select at least one character")
+        out.append(Span(from_utf16(text, unit.start), from_utf16(text, unit.end), unit.label))
+    return out
+
+
 def from_utf16(text: str, offset: int) -> int:
     """A UTF-16 code-unit offset as a code-point offset; refuses one inside a pair."""
     units = 0

@@ -3,52 +3,33 @@
 A browser's strings, selections and ``Range`` offsets count UTF-16 code units, so a
 character outside the Basic Multilingual Plane (most emoji) counts two there and one in the
 stored spans. Every span the web app sends to a page goes through ``page_spans`` and every
-span a page posts back through ``posted_spans``; nothing else converts offsets. Texts are
+span a page posts back through ``posted_spans``, which use the span library's conversion
+(``spans.spans_to_utf16``) and the labeling stage's reader of posted spans
+(``stages.label.spans_from_page``), the same as the span labeling page's. Texts are
 highlighted server-side in code points (``highlighted``) and never need converting.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from textloop.errors import InvalidInputError
-from textloop.spans import Span, SpanError, canonical, from_utf16, span_from, to_utf16
+from textloop.spans import Span, canonical, spans_to_utf16
+from textloop.stages import label as labeling
 
 
 def page_spans(text: str, spans: Sequence[Span]) -> list[dict[str, Any]]:
     """Spans as a page counts them: UTF-16 offsets, with their label."""
-    return [{"start": to_utf16(text, s.start), "end": to_utf16(text, s.end), "label": s.label}
-            for s in spans]
+    return spans_to_utf16(text, spans)
 
 
 def posted_spans(text: str, posted: str) -> list[Span]:
     """Spans a page posted (a JSON list of ``{start, end, label}`` in UTF-16 offsets) in code
-    points over ``text``; a clear error for anything else. Labels, bounds and overlaps are
-    the task's to check (``queue.adjudicate``)."""
-    try:
-        items = json.loads(posted)
-    except ValueError:
-        raise InvalidInputError("the posted spans are not JSON",
-                                hint="reload the page and mark the spans again") from None
-    if not isinstance(items, list):
-        raise InvalidInputError("the posted spans must be a JSON list",
-                                hint="reload the page and mark the spans again")
-    out = []
-    try:
-        for item in items:
-            unit = span_from(item)
-            if not 0 <= unit.start < unit.end:
-                raise SpanError(f"span {unit.start}-{unit.end} ({unit.label}) is empty or "
-                                "reversed", fix="select at least one character")
-            out.append(Span(from_utf16(text, unit.start), from_utf16(text, unit.end),
-                            unit.label))
-    except SpanError as exc:
-        raise InvalidInputError(f"posted spans: {exc}", hint=exc.fix) from None
-    return out
+    points over ``text``, read as the labeling page's answers are; a clear error for anything
+    else. Labels, bounds and overlaps are the task's to check (``queue.adjudicate``)."""
+    return labeling.spans_from_page(text, labeling.parse_posted(posted))
 
 
 @dataclass(frozen=True)

@@ -66,3 +66,26 @@ def test_utf16_offsets_round_trip_on_tricky_text(text: str, data: st.DataObject)
 def test_an_offset_inside_a_surrogate_pair_is_refused() -> None:
     with pytest.raises(SpanError, match="inside a surrogate pair"):
         from_utf16("a😀b", 2)
+
+
+def test_spans_cross_to_utf16_and_back_exactly() -> None:
+    from textloop.spans import spans_from_utf16, spans_to_utf16
+
+    text = "😀 Ana\r\n👩‍👩‍👧 김철수 e\u0301"
+    spans = [Span(2, 5, "PER"), Span(7, 12, "X"), Span(13, 16, "PER"), Span(17, 19, "Y")]
+    page = spans_to_utf16(text, spans)
+    assert page[0] == {"start": 3, "end": 6, "label": "PER"}
+    assert page[1] == {"start": 8, "end": 16, "label": "X"}  # three astral characters
+    assert spans_from_utf16(text, [Span(p["start"], p["end"], p["label"]) for p in page]) == spans
+
+
+@pytest.mark.parametrize(("start", "end", "message"), [
+    (3, 3, "empty or reversed"), (-1, 2, "empty or reversed"),
+    (1, 3, "inside a surrogate pair"), (0, 99, "past the end"),
+])
+def test_spans_from_utf16_refuse_what_no_selection_gives(start, end, message) -> None:
+    from textloop.spans import spans_from_utf16
+
+    with pytest.raises(SpanError, match=message) as caught:
+        spans_from_utf16("😀 Ana", [Span(start, end, "PER")])
+    assert caught.value.fix

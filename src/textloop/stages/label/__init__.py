@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.span_answers import describe_answer as describe_answer
     from textloop.stages.label.span_answers import is_span_project as is_span_project
     from textloop.stages.label.span_answers import parse_posted as parse_posted
+    from textloop.stages.label.span_answers import spans_from_page as spans_from_page
     from textloop.stages.label.span_suggestions import PreannotateResult as PreannotateResult
     from textloop.stages.label.span_suggestions import StoredLLMSuggester as StoredLLMSuggester
     from textloop.stages.label.span_suggestions import preannotate as preannotate
@@ -74,6 +75,6 @@ __all__, __getattr__ = lazy_front(__name__, {
     "span_suggestions": ("PreannotateResult", "StoredLLMSuggester", "preannotate",
                          "span_suggesters", "suggest_spans"),
     "span_answers": ("MAX_SPANS", "PageView", "describe_answer", "is_span_project",
-                     "parse_posted"),
+                     "parse_posted", "spans_from_page"),
     "teach": ("TeachItem", "decide_suggestion", "next_teach", "undo_teach"),
 })

@@ -1,12 +1,13 @@
 """Span answers on the labeling page: what a span item carries, how an answer is checked, and
-the one place where the page's UTF-16 offsets meet the stored code points.
+how the page's UTF-16 offsets meet the stored code points.
 
 A span answer is the list of spans an annotator ends with (an empty list is an answer too:
 "nothing to mark"). It is checked by the task against the record's own text and stored as
 the canonical span JSON, like any other value. Browsers count UTF-16 code units, the store
-counts code points: ``page_view`` converts an item's tokens, spans and suggestions for the
-page and ``spans_from_page`` reads posted spans back, both through ``spans.core``; nothing
-else converts.
+counts code points: ``page_view`` (and ``page_spans``) give an item's tokens, spans and
+suggestions to a page and ``spans_from_page`` reads posted spans back, all through
+``spans.core``'s ``utf16_offsets``/``spans_to_utf16``/``spans_from_utf16``; the labeling and
+adjudication pages both go through these, and nothing else converts.
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ import json
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from textloop.errors import InvalidInputError
-from textloop.spans import Span, SpanError, encode_spans, from_utf16, utf16_offsets
+from textloop.spans import (
+    Span,
+    SpanError,
+    encode_spans,
+    spans_from_utf16,
+    spans_to_utf16,
+    utf16_offsets,
+)
 from textloop.spans.matching import Token, word_tokens
 from textloop.storage import annotation_log, span_verdicts
 from textloop.tasks import ValueProblem, task_for
@@ -54,11 +62,10 @@ def check_answer(project: Project, text: str, spans: Sequence[Span]) -> str:
 
 
 def spans_from_page(text: str, spans: Iterable[Span]) -> list[Span]:
-    """Spans posted by the page (UTF-16 code units) in code points over ``text``; an offset
-    inside a surrogate pair or past the end is refused with the fix."""
+    """Spans posted by a page (UTF-16 code units) in code points over ``text``; an empty
+    span, an offset inside a surrogate pair or past the end is refused with the fix."""
     try:
-        return [Span(from_utf16(text, s.start), from_utf16(text, s.end), s.label)
-                for s in spans]
+        return spans_from_utf16(text, spans)
     except SpanError as exc:
         raise InvalidInputError(str(exc), hint=exc.fix) from None
 
@@ -118,7 +125,7 @@ class PageView:
 
 def page_spans(text: str, spans: Iterable[Span]) -> str:
     """Spans as the page posts them back: JSON, offsets in UTF-16 code units."""
-    return page_view(text, (), spans, ()).spans
+    return json.dumps(spans_to_utf16(text, spans), ensure_ascii=False)
 
 
 def page_view(text: str, tokens: Sequence[Token], spans: Iterable[Span],
@@ -136,15 +143,11 @@ def page_view(text: str, tokens: Sequence[Token], spans: Iterable[Span],
     if at < len(text):
         pieces.append(PagePiece(text[at:], units[at], units[len(text)], None))
 
-    def plain(item: Any, **extra: Any) -> dict[str, Any]:
-        return {"start": units[item.start], "end": units[item.end], "label": item.label,
-                **extra}
-
-    return PageView(
-        pieces,
-        json.dumps([plain(s) for s in spans], ensure_ascii=False),
-        json.dumps([plain(s, source=s.source, score=s.score) for s in suggestions],
-                   ensure_ascii=False))
+    suggested = list(suggestions)
+    offered = [{**place, "source": s.source, "score": s.score}
+               for place, s in zip(spans_to_utf16(text, [s.span for s in suggested]),
+                                   suggested, strict=True)]
+    return PageView(pieces, page_spans(text, spans), json.dumps(offered, ensure_ascii=False))
 
 
 def tokens_of(text: str) -> tuple[Token, ...]:
