@@ -1,17 +1,23 @@
-"""A span project (PER, ORG, LOC; no overlaps) with unlabeled texts and annotators' spans,
-for the agreement, adjudication and resolution tests."""
+"""A span project (PER, ORG, LOC; no overlaps unless asked) with unlabeled texts and
+annotators' spans, for the agreement, adjudication, resolution and span labeling tests.
+
+``queue_span_texts`` stores texts exactly as given (``records.insert``, not an import, which
+would normalise line endings): the labeling page must show and count any stored text
+exactly, CRLF included."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from textloop.config import Label, Project
 from textloop.spans import Span, encode_spans
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.project.init import init_project
-from textloop.storage import Store, annotation_log, records
+from textloop.storage import Store, annotation_log, queue, records
+from textloop.texts import content_hash, record_id
 
 PER, ORG, LOC = "PER", "ORG", "LOC"
 
@@ -29,12 +35,40 @@ ANSWERS = [
 ]
 
 
-def span_project(root: Path, *, overlap: int = 2) -> Project:
-    project = init_project(root, labels=[Label(name=PER), Label(name=ORG), Label(name=LOC)],
-                           task="spans")
+SPAN_LABELS = (Label(name=PER, description="People, by name"),
+               Label(name=ORG, description="Companies & <b>organisations</b>"),
+               Label(name=LOC, description="Places"))
+
+
+def span_project(root: Path, *, overlap: int = 2, overlapping: bool = False,
+                 span_rules: Sequence[dict[str, Any]] = (),
+                 labels: Sequence[Label] = SPAN_LABELS) -> Project:
+    """``labels`` with their descriptions (the guideline); ``span_rules`` as in
+    ``textloop.yaml``; ``overlapping`` is ``spans.overlapping``."""
+    project = init_project(root, labels=list(labels), task="spans")
     project.spec.labeling.overlap = overlap
+    project.spec.spans.overlapping = overlapping
+    if span_rules:
+        project.spec = project.spec.model_validate(
+            {**project.spec.model_dump(), "span_rules": list(span_rules)})
     project.save()
     return project
+
+
+def queue_span_texts(store: Store, texts: Sequence[str], overlap: int = 1) -> list[str]:
+    """Store ``texts`` exactly as given and queue them in this order; returns their ids."""
+    ids = []
+    with store.write() as conn:
+        for text in texts:
+            digest = content_hash(text)
+            ids.append(record_id(digest))
+            records.insert(conn, [{"id": ids[-1], "content_hash": digest, "text": text,
+                                   "meta": "{}", "source_kind": "file", "created_at": 0.0}])
+        queue.enqueue(conn, [{"record_id": rid, "priority": float(len(ids) - i),
+                              "strategy": "test", "batch_id": "b1", "overlap": overlap,
+                              "suggestion": None, "confidence": None}
+                             for i, rid in enumerate(ids)])
+    return ids
 
 
 def import_texts(store: Store, project: Project, folder: Path, texts: list[str]) -> list[str]:

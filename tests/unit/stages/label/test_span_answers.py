@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.stages.span_labeling_fixtures import queue_span_texts, span_project
+from tests.unit.stages.span_fixtures import queue_span_texts, span_project
 from textloop.errors import ConflictError, InvalidInputError
 from textloop.spans import Span, to_utf16, utf16_offsets
 from textloop.stages.label import queue as labeling

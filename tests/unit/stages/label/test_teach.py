@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.stages.span_labeling_fixtures import queue_span_texts, span_project
+from tests.unit.stages.span_fixtures import queue_span_texts, span_project
 from textloop.errors import InvalidInputError
 from textloop.spans import Span
 from textloop.stages.label import queue as labeling

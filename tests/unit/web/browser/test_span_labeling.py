@@ -16,7 +16,7 @@ pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]' (play
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.unit.stages.span_labeling_fixtures import queue_span_texts, span_project
+from tests.unit.stages.span_fixtures import queue_span_texts, span_project
 from tests.unit.web.browser.conftest import Live, serve
 from tests.unit.web.browser.labeling_page import (
     RECORD,

@@ -65,7 +65,7 @@ def test_texts_the_store_cannot_hold_are_refused_naming_the_field(web: Web) -> N
 
 
 def test_span_answers_through_the_api_are_in_code_points(tmp_path) -> None:
-    from tests.unit.stages.span_labeling_fixtures import queue_span_texts, span_project
+    from tests.unit.stages.span_fixtures import queue_span_texts, span_project
     from tests.unit.web.webapp import make_web
 
     project = span_project(tmp_path / "ner",

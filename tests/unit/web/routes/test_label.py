@@ -306,13 +306,13 @@ SPAN_TEXT = "Ana 😀 met 김철수 at ACME\r\n\tSeoul"
 
 
 def span_web(tmp_path: Path, **options) -> Web:
-    from tests.unit.stages.span_labeling_fixtures import span_project
+    from tests.unit.stages.span_fixtures import span_project
 
     return make_web(tmp_path, project=span_project(tmp_path / "ner", **options))
 
 
 def test_a_span_project_gets_the_span_editor(tmp_path: Path) -> None:
-    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+    from tests.unit.stages.span_fixtures import queue_span_texts
 
     web = span_web(tmp_path, span_rules=[{"name": "acme", "label": "ORG", "phrases": ["ACME"]}])
     queue_span_texts(web.store, [SPAN_TEXT + XSS])
@@ -335,7 +335,7 @@ def test_a_span_project_gets_the_span_editor(tmp_path: Path) -> None:
 
 
 def test_a_posted_span_answer_is_stored_in_code_points(tmp_path: Path) -> None:
-    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+    from tests.unit.stages.span_fixtures import queue_span_texts
 
     web = span_web(tmp_path)
     rid, second = queue_span_texts(web.store, [SPAN_TEXT, "second"])
@@ -367,7 +367,7 @@ def bad_span_cases() -> list[tuple[list | str | None, str]]:
 
 
 def test_bad_span_posts_are_refused_with_the_fix_and_store_nothing(tmp_path: Path) -> None:
-    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+    from tests.unit.stages.span_fixtures import queue_span_texts
 
     web = span_web(tmp_path)
     (rid,) = queue_span_texts(web.store, [SPAN_TEXT])
@@ -385,7 +385,7 @@ def test_bad_span_posts_are_refused_with_the_fix_and_store_nothing(tmp_path: Pat
 
 
 def test_overlapping_span_posts_are_stored_when_the_project_allows_them(tmp_path) -> None:
-    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+    from tests.unit.stages.span_fixtures import queue_span_texts
 
     web = span_web(tmp_path, overlapping=True)
     (rid,) = queue_span_texts(web.store, [SPAN_TEXT])
@@ -397,7 +397,7 @@ def test_overlapping_span_posts_are_stored_when_the_project_allows_them(tmp_path
 
 
 def test_teach_mode_shows_one_suggestion_and_stores_each_verdict(tmp_path: Path) -> None:
-    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+    from tests.unit.stages.span_fixtures import queue_span_texts
     from textloop.storage import span_verdicts
 
     rules = [{"name": "acme", "label": "ORG", "phrases": ["ACME"]},
@@ -432,7 +432,7 @@ def test_teach_mode_is_refused_for_a_classification_project(web: Web) -> None:
 
 
 def test_only_labels_one_to_nine_get_a_number_key_in_a_span_project(tmp_path: Path) -> None:
-    from tests.unit.stages.span_labeling_fixtures import queue_span_texts
+    from tests.unit.stages.span_fixtures import queue_span_texts
 
     labels = [Label(name=f"L{i}", description=f"label {i}") for i in range(1, 11)]
     web = span_web(tmp_path, labels=labels)
