@@ -9,6 +9,7 @@ The format comes from ``--format``, else the folder layout or the file name (ign
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textloop.errors import InvalidInputError, NotFoundError
@@ -17,7 +18,11 @@ from textloop.stages.ingest.delimited import open_delimited
 from textloop.stages.ingest.json_formats import open_json_document, open_jsonl
 from textloop.stages.ingest.source import FORMATS, SPAN_FORMATS, RawRow, ReadOptions, Source
 
-__all__ = ["FORMATS", "RawRow", "ReadOptions", "Source", "detect_format", "open_source"]
+__all__ = ["FORMATS", "RawRow", "ReadOptions", "Source", "detect_format", "looks_like_conll",
+           "open_source"]
+
+_TAG = re.compile(r"(?:O|[BIESLU]-\S+)")
+_SNIFF_LINES = 50
 
 _BY_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv", ".jsonl": "jsonl",
                  ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".pq": "parquet",
@@ -56,6 +61,21 @@ def _sniff(path: Path) -> str:
         return "csv"
     raise InvalidInputError(f"{path}: cannot tell the file format from its name or first line",
                             hint=f"pass --format with one of: {', '.join(FORMATS)}")
+
+
+def looks_like_conll(path: Path) -> bool:
+    """Whether a tab/space-separated file (``.tsv``, ``.txt``, no extension) is token-per-line
+    CoNLL: its first lines each hold two or more columns and end in a tag (``O``, ``B-X``,
+    ``I-X``, ``E-``/``S-``/``L-``/``U-X``). BC5CDR and many corpora ship CoNLL as ``.tsv``; a
+    span project reads such a file as CoNLL rather than failing to find a ``text`` column."""
+    if path.is_dir():
+        return False
+    with open_bytes(path) as handle:
+        head = handle.read(65536).decode(file_encoding(path, "utf-8"), "replace")
+    lines = [line.strip() for line in head.lstrip("\ufeff").split("\n")[:-1]]
+    rows = [line.split() for line in lines
+            if line and not line.startswith(("-DOCSTART-", "#"))][:_SNIFF_LINES]
+    return bool(rows) and all(len(row) >= 2 and _TAG.fullmatch(row[-1]) for row in rows)
 
 
 def open_source(path: Path, options: ReadOptions) -> Source:

@@ -25,7 +25,13 @@ from textloop.config import Project
 from textloop.errors import InvalidInputError
 from textloop.processes import gc_paused
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.ingest.formats import ReadOptions, Source, detect_format, open_source
+from textloop.stages.ingest.formats import (
+    ReadOptions,
+    Source,
+    detect_format,
+    looks_like_conll,
+    open_source,
+)
 from textloop.stages.ingest.labels import LabelCheck, SpanCheck, ValueCheck
 from textloop.stages.ingest.report import MAX_REPORTED, SkipReport, failure
 from textloop.stages.ingest.rows import (
@@ -139,6 +145,9 @@ def _for_format(path: Path, project: Project, options: ImportOptions) -> ImportO
     (a doccano ``id``, a Label Studio ``annotator``) is metadata unless ``--meta-cols`` says.
     """
     fmt = options.read.format or detect_format(path) if path.exists() else options.read.format
+    if (fmt == "tsv" and not options.read.format and task_for(project).value_kind == "spans"
+            and looks_like_conll(path)):
+        fmt = "conll"  # a span project's .tsv/.txt of token and tag columns is CoNLL
     if fmt not in SPAN_FORMATS:
         return options
     if task_for(project).value_kind != "spans":

@@ -94,3 +94,35 @@ def test_an_unreadable_file_is_an_input_error(write, monkeypatch) -> None:
     monkeypatch.setattr(type(path), "open", denied)
     with pytest.raises(InvalidInputError, match=r"cannot be read \(Permission denied\)"):
         open_source(path, ReadOptions())
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("22\tB-Chemical\n-\tI-Chemical\nsuppresses\tO\n\nx\tO\n", True),   # BC5CDR's .tsv
+    ("-DOCSTART- -X- O O\n\nAna NNP B-PER\nworks VBZ O\n", True),        # space-separated
+    ("Ana\tS-PER\nat\tO\nAcme\tU-ORG\n", True),
+    ("text\tlabel\nfree prize now\tspam\nsee you\tham\n", False),         # a labeled TSV
+    ("Ana works\n", False),
+    ("", False)])
+def test_conll_written_as_tsv_is_recognised(write, content, expected) -> None:
+    from textloop.stages.ingest.formats import looks_like_conll
+
+    assert looks_like_conll(write("corpus.tsv", content)) is expected
+
+
+def test_a_span_project_imports_conll_named_tsv(tmp_path) -> None:
+    from textloop.config import Label
+    from textloop.spans import Span, decode_spans
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.project.init import init_project
+    from textloop.storage import Store, annotation_log
+
+    project = init_project(tmp_path / "ner", labels=[Label(name="Chemical")], task="spans")
+    path = tmp_path / "devel.tsv"
+    path.write_text("22\tB-Chemical\n-\tI-Chemical\noxacalcitriol\tI-Chemical\nworks\tO\n\n",
+                    encoding="utf-8")
+    with Store.for_project(project) as store:
+        result = import_file(store, project, path, ImportOptions())
+        with store.read() as conn:
+            ((_, value, _, _),) = list(annotation_log.iter_votes(conn))
+    assert result.format == "conll" and result.span_reading["scheme"] == "IOB2"
+    assert decode_spans(value) == [Span(0, 18, "Chemical")]
