@@ -52,8 +52,13 @@ def test_token_jsonl_round_trips_with_its_label_list(tmp_path: Path) -> None:
                                                                    "ner_tags": [1, 3]}
     back = list(read_token_jsonl(path, labels=labels))
     assert [(r.text, r.spans) for r in back] == [(r.text, r.spans) for r in RECORDS]
-    with pytest.raises(InvalidInputError, match="line 1: tag 2 is not a tag name nor an index"):
+    with pytest.raises(InvalidInputError, match="line 1: tag 2 is an integer, but no tag "
+                                                "names were given"):
         list(read_token_jsonl(path))
+    with pytest.raises(InvalidInputError, match=r"line 1: tag 2 is outside the 2 tag names "
+                                                r"\(0-1: O, B-LOC\)") as caught:
+        list(read_token_jsonl(path, labels=["O", "B-LOC"]))
+    assert caught.value.hint is not None and "--tag-names" in caught.value.hint
     with pytest.raises(InvalidInputError, match=r"t2.jsonl: the tags B-PER, I-LOC are not in"):
         write_token_jsonl(RECORDS, tmp_path / "t2.jsonl", labels=["O", "B-LOC"])
     assert not (tmp_path / "t2.jsonl").exists()

@@ -194,3 +194,123 @@ def test_label_studio_utf16_offsets_are_import_provenance(span_project, span_sto
     assert stored_spans(span_store) == {text: [Span(2, 5, "PER")]}
     with span_store.read() as conn:
         assert "utf16" not in next(iter(records.iter_all(conn))).meta
+
+
+def _tasks_file(tasks: list[object]) -> str:
+    """A Label Studio export with task i on line i + 1."""
+    return "[\n" + ",\n".join(json.dumps(t, ensure_ascii=False) for t in tasks) + "\n]\n"
+
+
+def _ls_task(text: str, *regions: dict) -> dict:
+    return {"id": 1, "data": {"text": text}, "annotations": [{"id": 1, "result": [
+        {"type": "labels", "value": {**r, "labels": [r.pop("label")]}} for r in regions]}]}
+
+
+GOOD = {"conll": "Bob\tB-PER\nsleeps\tO\n\n",
+        "spans-jsonl": _jsonl([{"text": "Bob sleeps",
+                                "spans": [{"start": 0, "end": 3, "label": "PER"}]}]),
+        "doccano": _jsonl([{"text": "Bob sleeps", "label": [[0, 3, "PER"]]}]),
+        "hf-tokens": _jsonl([{"tokens": ["Bob", "sleeps"], "ner_tags": ["B-PER", "O"]}])}
+BOB = _ls_task("Bob sleeps", {"start": 0, "end": 3, "text": "Bob", "label": "PER"})
+
+# format, the file (a bad record, then the good "Bob sleeps"), the bad record's line, what
+# the problem says
+BAD_RECORDS: dict[str, tuple[str, str, int, str]] = {
+    "conll-broken-tag-sequence": (
+        "conll", "Ana\tB-PER\nCorp\tI-ORG\n\n" + GOOD["conll"], 2, "'I-ORG' after 'B-PER'"),
+    "conll-malformed-tag": ("conll", "Ana\tPER\n\n" + GOOD["conll"], 1, "not O nor PREFIX"),
+    "conll-line-without-tag": (
+        "conll", "Ana\tB-PER\nlonely\nworks\tO\n\n" + GOOD["conll"], 2,
+        "expected a token and a tag"),
+    "hf-tokens-broken-tag-sequence": (
+        "hf-tokens", _jsonl([{"tokens": ["Ana", "Corp"], "ner_tags": ["B-PER", "I-ORG"]}])
+        + GOOD["hf-tokens"], 1, "'I-ORG' after 'B-PER'"),
+    "hf-tokens-not-json": ("hf-tokens", '{"tokens": ["Ana"\n' + GOOD["hf-tokens"], 1,
+                           "not JSON"),
+    "hf-tokens-tags-not-matching-tokens": (
+        "hf-tokens", _jsonl([{"tokens": ["Ana", "x"], "ner_tags": ["O"]}])
+        + GOOD["hf-tokens"], 1, '"tokens" and "ner_tags" must be'),
+    "spans-jsonl-not-json": ("spans-jsonl", "{oops\n" + GOOD["spans-jsonl"], 1, "not JSON"),
+    "spans-jsonl-not-an-object": ("spans-jsonl", "[1, 2]\n" + GOOD["spans-jsonl"], 1,
+                                  "expected a JSON object"),
+    "spans-jsonl-outside-the-text": (
+        "spans-jsonl", _jsonl([{"text": "Ana", "spans": [{"start": 0, "end": 9,
+                                                          "label": "PER"}]}])
+        + GOOD["spans-jsonl"], 1, "outside the text"),
+    "spans-jsonl-not-the-quoted-text": (
+        "spans-jsonl", _jsonl([{"text": "Ana works", "spans": [
+            {"start": 0, "end": 3, "label": "PER", "text": "works"}]}])
+        + GOOD["spans-jsonl"], 1, "not the 'works' the file quotes"),
+    "spans-jsonl-empty-text": ("spans-jsonl", _jsonl([{"text": "", "spans": []}])
+                               + GOOD["spans-jsonl"], 1, '"text" must be a non-empty string'),
+    "doccano-not-json": ("doccano", "not json\n" + GOOD["doccano"], 1, "not JSON"),
+    "doccano-outside-the-text": (
+        "doccano", _jsonl([{"text": "Ana", "label": [[2, 7, "PER"]]}]) + GOOD["doccano"], 1,
+        "outside the text"),
+    "doccano-offsets-not-integers": (
+        "doccano", _jsonl([{"text": "Ana", "label": [["0", 3, "PER"]]}]) + GOOD["doccano"], 1,
+        "offsets must be integers"),
+    "label-studio-outside-the-text": (
+        "label-studio", _tasks_file([_ls_task("Ana", {"start": 0, "end": 8, "label": "PER"}),
+                                     BOB]), 2, "outside the text"),
+    "label-studio-not-the-quoted-text": (
+        "label-studio", _tasks_file([_ls_task("Ana works", {"start": 0, "end": 3,
+                                                            "text": "works", "label": "PER"}),
+                                     BOB]), 2, "not the 'works' the file quotes"),
+    # the first region shows the file counts UTF-16 units; in the second, 1 falls inside 😀
+    "label-studio-splits-a-surrogate-pair": (
+        "label-studio", _tasks_file([
+            _ls_task("😀 Ana", {"start": 3, "end": 6, "text": "Ana", "label": "PER"},
+                     {"start": 1, "end": 6, "label": "PER"}), BOB]), 2,
+        "inside a surrogate pair"),
+    "label-studio-task-not-an-object": ("label-studio", _tasks_file([7, BOB]), 2,
+                                        "a task must be an object"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_RECORDS))
+def test_a_malformed_record_stops_the_import_with_its_line(span_project, span_store, write,
+                                                           case) -> None:
+    fmt, content, line, problem = BAD_RECORDS[case]
+    path = write("bad.conll" if fmt == "conll" else "bad.json", content)
+    error = refused(span_store, span_project, path, f"line {line}", problem, format=fmt)
+    assert "nothing was imported" in error.message
+    assert error.hint is not None and "--skip-invalid" in error.hint
+
+
+@pytest.mark.parametrize("case", list(BAD_RECORDS))
+def test_skip_invalid_skips_a_malformed_record_and_reports_it(span_project, span_store, write,
+                                                              case) -> None:
+    import csv
+
+    fmt, content, line, problem = BAD_RECORDS[case]
+    path = write("bad.conll" if fmt == "conll" else "bad.json", content)
+    result = run(span_store, span_project, path, format=fmt, skip_invalid=True)
+    assert (result.records_new, result.rows_skipped) == (1, 1)
+    assert stored_spans(span_store) == {"Bob sleeps": [Span(0, 3, "PER")]}
+    with result.report_path.open(encoding="utf-8", newline="") as handle:
+        [skipped] = list(csv.DictReader(handle))
+    assert (skipped["where"], skipped["line"]) == (f"line {line}", str(line))
+    assert problem in skipped["problem"] and str(path) not in skipped["problem"]
+    assert skipped["fix"] not in ("", "fix the row")
+
+
+def test_a_file_level_problem_still_stops_an_import_that_skips(span_project, span_store,
+                                                               write) -> None:
+    mixed = write("mixed.conll", "Ana\tE-PER\n\nBob\tU-PER\n\n")  # IOBES and BILOU at once
+    refused(span_store, span_project, mixed, "mix IOBES", skip_invalid=True)
+    header = write("header.conll", "# textloop: {oops\nBob\tB-PER\n\n")
+    refused(span_store, span_project, header, "line 1", "header is not JSON",
+            skip_invalid=True)
+    broken = write("broken.json", '[\n{"data": {"text": "a"}, oops\n]\n')
+    refused(span_store, span_project, broken, "not JSON", format="label-studio",
+            skip_invalid=True)
+    latin = write("latin.jsonl", '{"text": "caf\xe9", "spans": []}\n'.encode("latin-1"))
+    refused(span_store, span_project, latin, "not UTF-8", format="spans-jsonl",
+            skip_invalid=True)
+
+
+def test_skipped_records_keep_the_scheme_report(span_project, span_store, write) -> None:
+    path = write("a.conll", "Ana\tB-PER\nCorp\tI-ORG\n\n" + GOOD["conll"])
+    result = run(span_store, span_project, path, skip_invalid=True)
+    assert result.span_reading["scheme"] == "IOB2"
