@@ -130,3 +130,10 @@ def print_import(result: ImportResult, task: Task) -> None:
     if result.rows_skipped:
         console.print(f"  [yellow]{result.rows_skipped:,} rows skipped[/]; "
                       f"report: {esc(str(result.report_path))}")
+        for row in result.skipped:
+            column = f", column {row['column']!r}" if row["column"] else ""
+            console.print(f"    {esc(row['where'])}{esc(column)}: {esc(row['problem'])} "
+                          f"(fix: {esc(row['fix'])})", soft_wrap=True)
+        if result.rows_skipped > len(result.skipped):
+            console.print(f"    ... {result.rows_skipped - len(result.skipped):,} more in the "
+                          "report")

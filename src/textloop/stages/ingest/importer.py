@@ -81,6 +81,9 @@ class ImportResult:
     labels: Counter[str] = field(default_factory=Counter)
     new_labels: list[str] = field(default_factory=list)
     report_path: Path | None = None
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    """The first skipped rows (up to ``MAX_REPORTED``) as the report has them: ``where``,
+    ``line``, ``column``, ``problem``, ``fix``."""
     previous_imports: list[int] = field(default_factory=list)
     language: str | None = None  # the language tag this import recorded in the spec, if any
     format: str = ""  # the format the file was read as (given or detected)
@@ -336,6 +339,7 @@ class _ImportRun:
             import_id=self.import_id, source=str(source.path), file_sha256=source.sha256,
             rows_read=self.rows_read, records_new=self.writer.records_new,
             annotations_new=self.writer.annotations_new, rows_skipped=self.report.count,
+            skipped=list(self.report.first),
             rows_unlabeled=self.unlabeled, repeated_texts=self.repeated,
             conflicting_texts=self.conflicting, labels=self.label_counts,
             new_labels=[label.name for label in self.labels.new_labels()],
