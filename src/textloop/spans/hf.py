@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from textloop.errors import MissingExtraError
+from textloop.errors import InvalidInputError, MissingExtraError
 from textloop.spans.records import (
     Item,
     Record,
@@ -23,6 +23,7 @@ from textloop.spans.records import (
     attempt,
     input_error,
     json_lines_items,
+    read_text,
     records_from_tokens,
     strict_reader,
     tagged_sentences,
@@ -123,6 +124,49 @@ def _tag_names(path: str | Path, line: int, tags: Sequence[Any], names: Sequence
                               "write tags as names (B-PER) or integers into the tag names",
                               place)
     return result
+
+
+def tag_names(value: str | Sequence[str]) -> list[str]:
+    """The tag names integer ``ner_tags`` index, in order, as a dataset's
+    ``features["ner_tags"].feature.names`` lists them: a list, names separated by commas
+    (``O,B-PER,I-PER``), a JSON list (``["O", "B-PER"]``), or the path of a file holding a
+    JSON list or one name per line.
+
+    Refused when empty or when a name repeats: index ``i`` must mean one tag.
+    """
+    hint = ("give the names separated by commas (O,B-PER,I-PER), as a JSON list, or as a "
+            "file with one name per line or a JSON list")
+    if isinstance(value, str):
+        source, text = "--tag-names", value
+        if "," not in value and not value.lstrip().startswith("["):
+            path = Path(value)
+            if not path.is_file():
+                raise InvalidInputError(f"--tag-names: no file {value!r}", hint=hint)
+            source, text = str(path), read_text(path)
+        if text.lstrip().startswith("["):
+            try:
+                names = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InvalidInputError(f"{source}: the tag names are not JSON ({exc.msg}, "
+                                        f"line {exc.lineno})", hint=hint) from None
+        else:
+            separator = "," if source == "--tag-names" else "\n"
+            names = [name.strip() for name in text.split(separator) if name.strip()]
+    else:
+        source, names = "the tag names", list(value)
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise InvalidInputError(f"{source}: tag names must be strings in a list, got "
+                                f"{names!r}"[:300], hint=hint)
+    if not names:
+        raise InvalidInputError(f"{source}: no tag names", hint=hint)
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InvalidInputError(f"{source}: {name!r} is listed twice; each integer must "
+                                    "index one tag", hint="list each tag name once, in the "
+                                    "order the integers index them")
+        seen.add(name)
+    return names
 
 
 def write_hf(records: Iterable[Record], path: str | Path, *, scheme: str = "IOB2",

@@ -142,6 +142,12 @@ def _for_format(path: Path, project: Project, options: ImportOptions) -> ImportO
     (a doccano ``id``, a Label Studio ``annotator``) is metadata unless ``--meta-cols`` says.
     """
     fmt = options.read.format or detect_format(path) if path.exists() else options.read.format
+    if options.read.tag_names is not None and fmt != "hf-tokens":
+        raise InvalidInputError(
+            f"{path}: --tag-names names the integer tags of an hf-tokens file, but this file "
+            f"is read as {fmt}",
+            hint="leave --tag-names out, or pass --format hf-tokens for a file of "
+                 '{"tokens", "ner_tags"} lines or a dataset folder')
     if fmt not in SPAN_FORMATS:
         return options
     if task_for(project).value_kind != "spans":
@@ -352,4 +358,5 @@ def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
             "add_labels": options.add_labels, "format": options.read.format,
             "encoding": options.read.encoding, "header": options.read.header,
             "max_chars": options.max_chars, "unescape_html": options.unescape_html,
-            "tag_col": options.read.tag_col, "scheme": options.read.scheme}
+            "tag_col": options.read.tag_col, "scheme": options.read.scheme,
+            "tag_names": options.read.tag_names}

@@ -68,13 +68,14 @@ def _records(path: Path, fmt: str, options: ReadOptions) -> Iterator[Item]:
         return label_studio_items(path)
     from textloop.spans.hf import hf_items, token_jsonl_items
 
+    names = options.tag_names
     if not path.is_dir():
-        return token_jsonl_items(path, scheme=options.scheme)
+        return token_jsonl_items(path, scheme=options.scheme, labels=names)
     splits = _dict_splits(path)
     if splits is None:
-        return hf_items(path, scheme=options.scheme)
+        return hf_items(path, scheme=options.scheme, labels=names)
     return (_in_split(item, split) for split in splits
-            for item in hf_items(path, split=split, scheme=options.scheme))
+            for item in hf_items(path, split=split, scheme=options.scheme, labels=names))
 
 
 def _in_split(item: Item, split: str) -> Item:

@@ -314,3 +314,46 @@ def test_skipped_records_keep_the_scheme_report(span_project, span_store, write)
     path = write("a.conll", "Ana\tB-PER\nCorp\tI-ORG\n\n" + GOOD["conll"])
     result = run(span_store, span_project, path, skip_invalid=True)
     assert result.span_reading["scheme"] == "IOB2"
+
+
+INT_TAGS = _jsonl([{"tokens": ["Ana", "works", "at", "Acme", "Corp"], "ner_tags": [1, 0, 0, 3, 4]},
+                   {"tokens": ["Bob", "sleeps"], "ner_tags": [1, 0]}])
+NAMES = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG"]
+
+
+def test_integer_tags_import_with_tag_names(span_project, span_store, write) -> None:
+    path = write("ints.jsonl", INT_TAGS)
+    error = refused(span_store, span_project, path, "line 1", "no tag names were given",
+                    format="hf-tokens")
+    assert "--tag-names" in (error.hint or "")
+    result = run(span_store, span_project, path, format="hf-tokens", tag_names=NAMES)
+    assert result.records_new == 2
+    assert stored_spans(span_store) == CONLL_SPANS
+
+
+def test_an_integer_tag_outside_the_names_is_a_row_error(span_project, span_store,
+                                                         write) -> None:
+    path = write("ints.jsonl", INT_TAGS + _jsonl([{"tokens": ["x"], "ner_tags": [9]}]))
+    refused(span_store, span_project, path, "line 3", "tag 9 is outside the 5 tag names",
+            format="hf-tokens", tag_names=NAMES)
+    result = run(span_store, span_project, path, format="hf-tokens", tag_names=NAMES,
+                 skip_invalid=True)
+    assert (result.records_new, result.rows_skipped) == (2, 1)
+    assert result.skipped[0]["where"] == "line 3"
+
+
+def test_tag_names_are_refused_for_other_formats(span_project, span_store, write) -> None:
+    path = write("a.conll", CONLL)
+    refused(span_store, span_project, path, "--tag-names", "conll", tag_names=NAMES)
+
+
+def test_a_dataset_folder_of_plain_integers_takes_tag_names(span_project, span_store,
+                                                            tmp_path) -> None:
+    datasets = pytest.importorskip("datasets")
+    folder = tmp_path / "ints"
+    datasets.Dataset.from_dict({"tokens": [["Ana", "works", "at", "Acme", "Corp"],
+                                           ["Bob", "sleeps"]],
+                                "ner_tags": [[1, 0, 0, 3, 4], [1, 0]]}).save_to_disk(str(folder))
+    refused(span_store, span_project, folder, "row 1", "no tag names", format="hf-tokens")
+    run(span_store, span_project, folder, format="hf-tokens", tag_names=NAMES)
+    assert stored_spans(span_store) == CONLL_SPANS
