@@ -235,7 +235,8 @@ class _ImportRun:
         task = task_for(project)
         self.labels: LabelCheck | ValueCheck
         if task.value_kind == "spans":
-            self.labels = SpanCheck(task, project.spec, cmap.label, options.add_labels)
+            self.labels = SpanCheck(task, project.spec, cmap.label, options.add_labels,
+                                    cmap.text)
         elif task.value_kind == "number":
             self.labels = ValueCheck(task, project.spec, cmap.label)
         else:

@@ -357,3 +357,37 @@ def test_a_dataset_folder_of_plain_integers_takes_tag_names(span_project, span_s
     refused(span_store, span_project, folder, "row 1", "no tag names", format="hf-tokens")
     run(span_store, span_project, folder, format="hf-tokens", tag_names=NAMES)
     assert stored_spans(span_store) == CONLL_SPANS
+
+
+def test_spans_follow_the_text_when_import_normalizes_it(span_project, span_store,
+                                                         write) -> None:
+    # stored texts lose surrounding whitespace and CRLF becomes LF: spans must move with them
+    text = "  Ana\r\nworks\r\n at Acme Corp \r\n"
+    path = write("crlf.jsonl", _jsonl([{"text": text, "spans": [
+        {"start": 2, "end": 5, "label": "PER"}, {"start": 18, "end": 27, "label": "ORG"},
+        {"start": 7, "end": 14, "label": "PER"}]}]))  # 'works\r\n' keeps the whole break
+    assert text[18:27] == "Acme Corp"
+    run(span_store, span_project, path, format="spans-jsonl")
+    stored, spans = next(iter(stored_spans(span_store).items()))
+    assert stored == "Ana\nworks\n at Acme Corp"
+    assert [stored[s.start:s.end] for s in spans] == ["Ana", "works\n", "Acme Corp"]
+
+
+def test_a_span_over_only_stripped_whitespace_is_a_row_error(span_project, span_store,
+                                                             write) -> None:
+    path = write("ws.jsonl", _jsonl([{"text": "Ana  ", "spans": [
+        {"start": 3, "end": 5, "label": "PER"}]}]))
+    refused(span_store, span_project, path, "line 1", "span 3-5 (PER)", "whitespace",
+            format="spans-jsonl")
+
+
+def test_unescaped_html_under_spans_is_a_row_error(span_project, span_store, write) -> None:
+    path = write("html.jsonl", _jsonl([
+        {"text": "R&amp;D by Ana", "spans": [{"start": 11, "end": 14, "label": "PER"}]},
+        {"text": "Bob &amp; co", "spans": []}]))
+    refused(span_store, span_project, path, "line 1", "--unescape-html", format="spans-jsonl",
+            unescape_html=True)
+    result = run(span_store, span_project, path, format="spans-jsonl", unescape_html=True,
+                 skip_invalid=True)
+    assert result.rows_skipped == 1
+    assert stored_spans(span_store) == {"Bob & co": []}
