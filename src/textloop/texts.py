@@ -12,6 +12,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from textloop.errors import InvalidInputError
 
@@ -43,6 +44,25 @@ _MARKUP = re.compile(r"<(?:[A-Za-z][A-Za-z0-9]*|/[A-Za-z][A-Za-z0-9]*|!--)[^<>]*
 def normalize_text(value: str) -> str:
     """Surrounding whitespace and Windows line endings carry no meaning; drop them."""
     return value.replace("\r\n", "\n").strip()
+
+
+def normalized_offsets(value: str, offsets: Iterable[int]) -> list[int]:
+    """Where each character offset into ``value`` falls in ``normalize_text(value)``, so
+    spans over a text can follow it when it is normalised.
+
+    A CRLF becomes one LF: an offset before or inside the pair falls before the LF, one
+    after it after the LF. Offsets in the stripped whitespace move to the nearest end of
+    what is kept (a span over only such whitespace becomes empty, for the caller to refuse).
+    """
+    folded = value.replace("\r\n", "\n")
+    lead = len(folded) - len(folded.lstrip())
+    length = len(folded.strip())
+    out = []
+    for offset in offsets:
+        inside = 0 < offset < len(value) and value[offset - 1:offset + 1] == "\r\n"
+        at = offset - value.count("\r\n", 0, offset) - inside - lead
+        out.append(min(max(at, 0), length))
+    return out
 
 
 def text_problem(text: str) -> str | None:

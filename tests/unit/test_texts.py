@@ -11,6 +11,8 @@ from textloop.texts import (
     dedup_key,
     has_html_markup,
     hidden_character,
+    normalize_text,
+    normalized_offsets,
     record_id,
     skeleton,
     terminal_safe,
@@ -103,3 +105,12 @@ def test_terminal_safe_shows_escapes_and_keeps_the_rest() -> None:
     assert terminal_safe("abc\u202edef") == "abc\\u202edef"  # bidi override shown, not obeyed
     kept = "김철수\t👩\u200d💻 e\u0301\nnext"
     assert terminal_safe(kept) == kept
+
+
+def test_normalized_offsets_follow_the_normalized_text() -> None:
+    value = " \r\nAna\r\nBob \r\n"
+    normalized = normalize_text(value)
+    assert normalized == "Ana\nBob"
+    # 3-6 is Ana; 6 and 7 (before and inside the CRLF) fall before the LF; 8 after it
+    assert normalized_offsets(value, [0, 3, 6, 7, 8, 11, 12, 14]) == [0, 0, 3, 3, 4, 7, 7, 7]
+    assert normalized_offsets("plain", [0, 5]) == [0, 5]

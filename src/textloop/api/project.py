@@ -156,11 +156,14 @@ class Project:
                     format: str | None = None, encoding: str = "utf-8", header: bool = True,
                     quoting: str | None = None, max_chars: int | None = None,
                     unescape_html: bool = False, tag_col: int = -1, scheme: str | None = None,
+                    tag_names: Sequence[str] | str | None = None,
                     progress: Progress = NULL_PROGRESS) -> ImportResult:
         """Import a file (``textloop import``): CSV, TSV, JSONL, JSON, Parquet or a saved
         Hugging Face dataset folder, or in a span project a span file (``format`` conll,
-        spans-jsonl, doccano, label-studio, hf-tokens; ``tag_col`` and ``scheme`` as on the
-        CLI, docs/spans.md); records deduplicated by content, labels stored as
+        spans-jsonl, doccano, label-studio, hf-tokens; ``tag_col``, ``scheme`` and
+        ``tag_names`` as on the CLI, docs/spans.md: ``tag_names`` is a list, or a string of
+        names separated by commas or the path of a file listing them, which integer
+        hf-tokens tags index); records deduplicated by content, labels stored as
         ``import`` annotations. The whole file goes in or nothing does, unless
         ``skip_invalid`` (then a report lists the skipped lines).
 
@@ -178,6 +181,11 @@ class Project:
 
         if isinstance(meta_cols, str):
             meta_cols = meta_cols.split(",")
+        names = None
+        if tag_names is not None:
+            from textloop.spans.hf import tag_names as read_tag_names
+
+            names = read_tag_names(tag_names)
         options = ImportOptions(
             text_col=text_col, label_col=label_col,
             meta_cols=None if meta_cols is None else [c.strip() for c in meta_cols if c.strip()],
@@ -186,7 +194,7 @@ class Project:
             max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
             unescape_html=unescape_html,
             read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting,
-                             tag_col=tag_col, scheme=scheme))
+                             tag_col=tag_col, scheme=scheme, tag_names=names))
         return import_file(self.store, self.config, Path(path), options, progress)
 
     def export_release(self, release: str = "latest", *, format: str, out: str | Path,

@@ -27,11 +27,14 @@ from typing import Any
 
 from textloop.processes import gc_paused
 from textloop.spans.records import (
+    Item,
     Record,
+    RecordError,
     Sentence,
     input_error,
     read_text,
     records_from_tokens,
+    strict_reader,
     tagged_sentences,
     write_atomically,
 )
@@ -42,9 +45,10 @@ HEADER = "# textloop: "
 DOCSTART = "-DOCSTART-"
 
 
-def read_conll(path: str | Path, *, tag_col: int = -1, scheme: str | None = None,
-               strict: bool = True, join: str | None = None) -> Iterator[Record]:
-    """The records of a CoNLL file, one per sentence.
+def conll_items(path: str | Path, *, tag_col: int = -1, scheme: str | None = None,
+                strict: bool = True, join: str | None = None) -> Iterator[Item]:
+    """The records of a CoNLL file, one per sentence, with a ``RecordError`` in the place
+    of a sentence whose tags break the scheme or that has a line without a tag.
 
     ``join`` defaults to the file's header, else ``"space"``; pass ``"none"`` for
     character-level files. Each record's meta has ``line``, ``document`` (counting
@@ -61,11 +65,16 @@ def read_conll(path: str | Path, *, tag_col: int = -1, scheme: str | None = None
     return iter(records)
 
 
+read_conll = strict_reader(conll_items)
+"""The records of a CoNLL file (see ``conll_items``); raises at the first malformed one."""
+
+
 # A run of non-blank lines: one sentence (or a few, split by -DOCSTART- lines)
 _BLOCK = re.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
 
 
-def _sentences(path: str | Path, tag_col: int) -> tuple[list[Sentence], dict[str, Any]]:
+def _sentences(path: str | Path, tag_col: int
+               ) -> tuple[list[Sentence | RecordError], dict[str, Any]]:
     """The file's sentences (line, tokens, tags, document) and its textloop header.
 
     Blocks of non-blank lines are split in bulk; a block with a ``-DOCSTART-`` or header
@@ -73,7 +82,7 @@ def _sentences(path: str | Path, tag_col: int) -> tuple[list[Sentence], dict[str
     """
     content = read_text(path)
     header: dict[str, Any] = {}
-    sentences: list[Sentence] = []
+    sentences: list[Sentence | RecordError] = []
     document = 0
     line, counted = 1, 0
     for match in _BLOCK.finditer(content):
@@ -99,39 +108,50 @@ def _sentences(path: str | Path, tag_col: int) -> tuple[list[Sentence], dict[str
 
 
 def _lines(path: str | Path, lines: list[str], first: int, tag_col: int, document: int,
-           sentences: list[Sentence]) -> tuple[int, dict[str, Any] | None]:
-    """One block line by line, appending its sentences; returns the document count and the
-    header, if the block began with one."""
+           sentences: list[Sentence | RecordError]) -> tuple[int, dict[str, Any] | None]:
+    """One block line by line, appending its sentences (or, for a sentence with a line that
+    holds no tag, the error naming that line); returns the document count and the header,
+    if the block began with one."""
     header = None
     tokens: list[str] = []
     tags: list[str] = []
+    bad: RecordError | None = None
     start = first
+
+    def end_sentence() -> None:
+        if bad is not None:
+            sentences.append(bad)
+        elif tokens:
+            sentences.append(Sentence(start, tokens, tags, {"document": document}))
+
     for number, line in enumerate(lines, first):
         parts = line.split("\t") if "\t" in line else line.split()
         if parts[0] == DOCSTART:
-            if tokens:
-                sentences.append(Sentence(start, tokens, tags, {"document": document}))
-                tokens, tags = [], []
+            end_sentence()
+            tokens, tags, bad = [], [], None
             document += 1
             continue
         if number == 1 and line.startswith(HEADER):
             header = _header(path, line)
             continue
+        if not tokens and bad is None:
+            start = number
+        if bad is not None:
+            continue  # the rest of a sentence already refused
         if len(parts) < 2:
-            raise input_error(path, number, f"expected a token and a tag, found {line!r}",
+            bad = RecordError(path, number, f"expected a token and a tag, found {line!r}",
                               "separate the token and its tag with a tab or spaces, and "
                               "sentences with an empty line")
+            continue
         try:
             tag = parts[tag_col].strip()
         except IndexError:
-            raise input_error(path, number, f"has {len(parts)} columns, no column {tag_col}",
-                              "pass the tag column's index as tag_col") from None
-        if not tokens:
-            start = number
+            bad = RecordError(path, number, f"has {len(parts)} columns, no column {tag_col}",
+                              "pass the tag column's index as tag_col")
+            continue
         tokens.append(parts[0])
         tags.append(tag)
-    if tokens:
-        sentences.append(Sentence(start, tokens, tags, {"document": document}))
+    end_sentence()
     return document, header
 
 

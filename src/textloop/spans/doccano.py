@@ -14,12 +14,13 @@ from typing import Any
 
 from textloop.spans.core import Span, SpanError, span_from
 from textloop.spans.records import (
+    Item,
     Record,
+    RecordError,
     checked,
-    input_error,
-    json_line,
-    numbered_lines,
+    json_lines_items,
     public_meta,
+    strict_reader,
     text_of,
     write_atomically,
 )
@@ -27,21 +28,26 @@ from textloop.spans.records import (
 FORMS = ("label", "entities")
 
 
-def read_doccano(path: str | Path) -> Iterator[Record]:
-    """The records of a doccano export; meta keeps the record's ``id`` and other fields."""
-    for number, line in numbered_lines(path):
-        if not line.strip():
-            continue
-        value = json_line(path, number, line)
+def doccano_items(path: str | Path) -> Iterator[Item]:
+    """The records of a doccano export, with a ``RecordError`` in the place of a line that
+    is not JSON or whose spans do not fit its text; meta keeps the record's ``id`` and
+    other fields."""
+    def record(number: int, value: dict[str, Any]) -> Record:
         field = "text" if "text" in value else "data"
         text = text_of(path, number, value.get(field), field)
         try:
             spans = _spans(value)
         except SpanError as exc:
-            raise input_error(path, number, str(exc), exc.fix) from None
+            raise RecordError(path, number, str(exc), exc.fix) from None
         meta = {k: v for k, v in value.items()
                 if k not in (field, "label", "entities", "relations")}
-        yield Record(text, checked(path, number, text, spans), {**meta, "line": number})
+        return Record(text, checked(path, number, text, spans), {**meta, "line": number})
+
+    return json_lines_items(path, record)
+
+
+read_doccano = strict_reader(doccano_items)
+"""The records of a doccano export (see ``doccano_items``); raises at the first bad line."""
 
 
 def _spans(value: dict[str, Any]) -> list[Span]:

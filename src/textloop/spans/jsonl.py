@@ -12,47 +12,54 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from textloop.spans.core import SpanError
 from textloop.spans.records import (
+    Item,
     Record,
+    RecordError,
     checked,
-    input_error,
-    json_line,
+    json_lines_items,
     located_span,
-    numbered_lines,
     public_meta,
+    strict_reader,
     text_of,
     write_atomically,
 )
 
 
-def read_jsonl(path: str | Path, *, text_field: str = "text", spans_field: str = "spans"
-               ) -> Iterator[Record]:
-    """The records of a span JSONL file; meta is the line's ``meta`` object and ``line``."""
-    for number, line in numbered_lines(path):
-        if not line.strip():
-            continue
-        value = json_line(path, number, line)
+def jsonl_items(path: str | Path, *, text_field: str = "text", spans_field: str = "spans"
+                ) -> Iterator[Item]:
+    """The records of a span JSONL file, with a ``RecordError`` in the place of a line that
+    is not JSON or whose spans do not fit its text; meta is the line's ``meta`` object and
+    ``line``."""
+    def record(number: int, value: dict[str, Any]) -> Record:
         text = text_of(path, number, value.get(text_field), text_field)
         items = value.get(spans_field, [])
         if not isinstance(items, list):
-            raise input_error(path, number, f'"{spans_field}" must be a list of spans',
+            raise RecordError(path, number, f'"{spans_field}" must be a list of spans',
                               'write spans as [{"start": 0, "end": 4, "label": "PER"}]')
         spans = []
         for item in items:
             if not isinstance(item, dict):
-                raise input_error(path, number, f"a span must be an object, got {item!r}",
+                raise RecordError(path, number, f"a span must be an object, got {item!r}",
                                   'write each span as {"start": 0, "end": 4, "label": "PER"}')
             try:
                 span = located_span(text, item.get("start"), item.get("end"),
-                                       item.get("label"), item.get("text"))
+                                    item.get("label"), item.get("text"))
             except SpanError as exc:
-                raise input_error(path, number, str(exc), exc.fix) from None
+                raise RecordError(path, number, str(exc), exc.fix) from None
             spans.append(span)
         meta = value.get("meta")
-        yield Record(text, checked(path, number, text, spans),
-                     {**(meta if isinstance(meta, dict) else {}), "line": number})
+        return Record(text, checked(path, number, text, spans),
+                      {**(meta if isinstance(meta, dict) else {}), "line": number})
+
+    return json_lines_items(path, record)
+
+
+read_jsonl = strict_reader(jsonl_items)
+"""The records of a span JSONL file (see ``jsonl_items``); raises at the first bad line."""
 
 
 def write_jsonl(records: Iterable[Record], path: str | Path) -> None:

@@ -14,16 +14,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from textloop.spans.core import Span, SpanError, from_utf16, span_from, to_utf16
 from textloop.spans.records import (
+    Item,
     Record,
+    RecordError,
+    attempt,
     checked,
     input_error,
     public_meta,
     read_text,
     span_readings,
+    strict_reader,
     text_of,
     unquoted,
     write_atomically,
@@ -32,13 +36,29 @@ from textloop.spans.records import (
 OFFSETS = ("auto", "codepoints", "utf16")
 
 
-def read_label_studio(path: str | Path, *, text_key: str = "text",
-                      all_annotations: bool = False, offsets: str = "auto"
-                      ) -> Iterator[Record]:
+Region = tuple[dict[str, Any], str]
+"""A labeled region of an annotation: its ``value`` and one of its labels."""
+
+
+class _Task(NamedTuple):
+    """A task as read: its line, the task, its text and the annotations kept with their
+    labeled regions."""
+
+    line: int
+    task: dict[str, Any]
+    text: str
+    annotations: list[tuple[dict[str, Any], list[Region]]]
+
+
+def label_studio_items(path: str | Path, *, text_key: str = "text",
+                       all_annotations: bool = False, offsets: str = "auto"
+                       ) -> Iterator[Item]:
     """One record per task from its first annotation that was not cancelled (or, with
-    ``all_annotations``, one per annotation). Tasks without one are skipped: they were not
-    labeled. Meta: ``line`` of the task, ``task``, ``annotation``, ``annotator``, and
-    ``utf16: true`` when the file's offsets were read as UTF-16 units.
+    ``all_annotations``, one per annotation), with a ``RecordError`` in the place of a task
+    that is not an object, has no text or has a span that does not fit it. Tasks without
+    an annotation are skipped: they were not labeled. Meta: ``line`` of the task,
+    ``task``, ``annotation``, ``annotator``, and ``utf16: true`` when the file's offsets
+    were read as UTF-16 units.
 
     ``offsets="auto"`` decides for the whole file (one export counts one way): UTF-16 units
     if some span selects its quoted text only so, else code points; a file where some spans
@@ -49,26 +69,49 @@ def read_label_studio(path: str | Path, *, text_key: str = "text",
     if offsets not in OFFSETS:
         raise input_error(path, None, f"unknown offsets {offsets!r}",
                           f"use one of {', '.join(OFFSETS)}")
-    tasks = [(number, task, _text(path, number, task, text_key), _annotations(
-        task, all_annotations)) for number, task in _tasks(path)]
+    tasks = [attempt(_read_task, path, number, task, text_key, all_annotations)
+             for number, task in _tasks(path)]
     if offsets == "auto":
-        offsets = _offset_unit(path, tasks)
-    for number, task, text, kept in tasks:
-        for annotation in kept:
-            spans = []
-            for value, label in _labeled_values(path, number, annotation):
-                try:
-                    span = _read_span(text, value, label, offsets)
-                except SpanError as exc:
-                    raise input_error(path, number, f"task {task.get('id')}: {exc} (offsets "
-                                      f"read as {offsets})", exc.fix) from None
-                spans.append(span)
-            meta: dict[str, Any] = {"line": number, "task": task.get("id"),
-                                    "annotation": annotation.get("id"),
-                                    "annotator": annotation.get("completed_by")}
-            if offsets == "utf16":
-                meta["utf16"] = True
-            yield Record(text, checked(path, number, text, spans), meta)
+        offsets = _offset_unit(path, [t for t in tasks if isinstance(t, _Task)])
+    for task in tasks:
+        if isinstance(task, RecordError):
+            yield task
+            continue
+        for annotation, regions in task.annotations:
+            yield attempt(_record, path, task, annotation, regions, offsets)
+
+
+read_label_studio = strict_reader(label_studio_items)
+"""The records of a Label Studio export (see ``label_studio_items``); raises at the first
+bad task."""
+
+
+def _read_task(path: str | Path, number: int, task: Any, text_key: str,
+               all_annotations: bool) -> _Task:
+    if not isinstance(task, dict):
+        raise RecordError(path, number, f"a task must be an object, got {task!r}",
+                          "export the project as JSON")
+    return _Task(number, task, _text(path, number, task, text_key),
+                 [(annotation, list(_labeled_values(path, number, annotation)))
+                  for annotation in _annotations(task, all_annotations)])
+
+
+def _record(path: str | Path, task: _Task, annotation: dict[str, Any], regions: list[Region],
+            offsets: str) -> Record:
+    """One annotation of a task as a record, its offsets read as ``offsets`` says."""
+    spans = []
+    for value, label in regions:
+        try:
+            spans.append(_read_span(task.text, value, label, offsets))
+        except SpanError as exc:
+            raise RecordError(path, task.line, f"task {task.task.get('id')}: {exc} (offsets "
+                              f"read as {offsets})", exc.fix) from None
+    meta: dict[str, Any] = {"line": task.line, "task": task.task.get("id"),
+                            "annotation": annotation.get("id"),
+                            "annotator": annotation.get("completed_by")}
+    if offsets == "utf16":
+        meta["utf16"] = True
+    return Record(task.text, checked(path, task.line, task.text, spans), meta)
 
 
 def _read_span(text: str, value: dict[str, Any], label: str, offsets: str) -> Span:
@@ -102,7 +145,7 @@ def _annotations(task: dict[str, Any], all_annotations: bool) -> list[dict[str, 
 
 
 def _labeled_values(path: str | Path, number: int, annotation: dict[str, Any]
-                    ) -> Iterator[tuple[dict[str, Any], str]]:
+                    ) -> Iterator[Region]:
     """``(value, label)`` of each span region of an annotation, one per label."""
     for result in annotation.get("result") or []:
         value = result.get("value") if isinstance(result, dict) else None
@@ -110,29 +153,29 @@ def _labeled_values(path: str | Path, number: int, annotation: dict[str, Any]
             continue  # not a span (a choice, a relation, a rating)
         labels = value.get("labels") or []
         if not isinstance(labels, list) or not labels:
-            raise input_error(path, number, f"result {result.get('id')!r} has no labels",
+            raise RecordError(path, number, f"result {result.get('id')!r} has no labels",
                               "label every selected region")
         for label in labels:
             yield value, label
 
 
-def _offset_unit(path: str | Path,
-                 tasks: list[tuple[int, dict[str, Any], str, list[dict[str, Any]]]]) -> str:
+def _offset_unit(path: str | Path, tasks: list[_Task]) -> str:
     """``"utf16"`` or ``"codepoints"``: how the file's offsets count, from the spans that
     select their quoted text one way only."""
     only: dict[str, int] = {}
-    for number, _, text, kept in tasks:
-        for annotation in kept:
-            for value, label in _labeled_values(path, number, annotation):
+    for task in tasks:
+        for _, regions in task.annotations:
+            for value, label in regions:
                 if not isinstance(value.get("text"), str):
                     continue
                 try:
                     as_code_points, as_utf16 = span_readings(
-                        text, value.get("start"), value.get("end"), label, value["text"])
+                        task.text, value.get("start"), value.get("end"), label, value["text"])
                 except SpanError:
                     continue  # reported when the span is read
                 if (as_code_points is None) != (as_utf16 is None):
-                    only.setdefault("utf16" if as_code_points is None else "codepoints", number)
+                    only.setdefault("utf16" if as_code_points is None else "codepoints",
+                                    task.line)
     if len(only) == 2:
         raise input_error(path, max(only.values()), "some spans select their text only as "
                           f"code points (first at line {only['codepoints']}), others only "
@@ -141,8 +184,9 @@ def _offset_unit(path: str | Path,
     return "utf16" if "utf16" in only else "codepoints"
 
 
-def _tasks(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Each task of the exported list with the line it starts on."""
+def _tasks(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """Each task of the exported list with the line it starts on (``_read_task`` checks it
+    is an object)."""
     content = read_text(path)
     decoder = json.JSONDecoder()
     position = _skip(content, 0)
@@ -159,9 +203,6 @@ def _tasks(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
         except json.JSONDecodeError as exc:
             raise input_error(path, exc.lineno, f"not JSON ({exc.msg}, column {exc.colno})",
                               "export the project as JSON again") from None
-        if not isinstance(task, dict):
-            raise input_error(path, line, f"a task must be an object, got {task!r}",
-                              "export the project as JSON")
         yield line, task
         position = _skip(content, position)
         if content[position:position + 1] == ",":

@@ -4,20 +4,33 @@ line, offsets given in UTF-16 units, and the path between tags and character spa
 A record is ``(text, spans, meta)``: the text as it will be stored, its spans in code points
 and a dict of what the file said besides (``line`` where the record starts; for token
 formats ``tokens`` offsets, ``join`` and the ``scheme`` read with the reason it was chosen).
+
+A malformed record (a broken tag sequence, a line that is not JSON, offsets outside the
+text) is a ``RecordError``; a malformed file (not UTF-8, a scheme that cannot be detected)
+an ``InvalidInputError``. Each reader's ``*_items`` function yields the record errors in
+place of their records and reads on, so an import with ``--skip-invalid`` skips and reports
+them; its ``read_*`` function (``strict_reader``) raises the first. A file error stops both.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from textloop.errors import InvalidInputError
 from textloop.spans.core import Span, SpanError, check_spans, from_utf16, span_from
-from textloop.spans.schemes import TagError, detect_scheme, spans_to_tags, tags_to_spans
+from textloop.spans.schemes import (
+    TagError,
+    detect_scheme,
+    scheme_name,
+    spans_to_tags,
+    tags_to_spans,
+)
 from textloop.spans.tokens import (
     Alignment,
     Offsets,
@@ -42,6 +55,60 @@ def input_error(path: str | Path, line: int | None, message: str, hint: str
     """The error for bad content at ``path:line``, so the user can open the spot."""
     where = f"{path}, line {line}" if line is not None else str(path)
     return InvalidInputError(f"{where}: {message}", hint=hint, path=str(path), line=line)
+
+
+class RecordError(InvalidInputError):
+    """One malformed record: where it is (``line``; ``place`` such as ``row 3`` for a
+    dataset folder), what is wrong (``problem``, without the file and line) and the ``fix``.
+
+    It is an error a strict reader raises, and a value the ``*_items`` readers yield in the
+    record's place: one bad record need not hide the others, and the importer reports it
+    as a skipped row of its own.
+    """
+
+    def __init__(self, path: str | Path, line: int, problem: str, fix: str,
+                 place: str | None = None) -> None:
+        where = f"{path}, line {line}" if place is None else f"{path}: {place}"
+        super().__init__(f"{where}: {problem}", hint=fix, path=str(path), line=line)
+        self.line = line
+        self.problem = problem
+        self.fix = fix
+        self.place = place
+
+
+Item = Record | RecordError
+"""What an ``*_items`` reader yields: a record, or the error that stands for one."""
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def strict_reader(items: Callable[_P, Iterator[Item]]) -> Callable[_P, Iterator[Record]]:
+    """The reader over ``items`` that raises the first ``RecordError`` instead of yielding
+    it (the default for library callers, who want all the records or an error)."""
+    def read(*args: _P.args, **kwargs: _P.kwargs) -> Iterator[Record]:
+        return only_records(items(*args, **kwargs))
+
+    functools.update_wrapper(read, items, assigned=("__module__", "__doc__"))
+    read.__name__ = read.__qualname__ = "read_" + items.__name__.removesuffix("_items")
+    return read
+
+
+def only_records(items: Iterable[Item]) -> Iterator[Record]:
+    """The records of ``items``; raises the first record error."""
+    for item in items:
+        if isinstance(item, RecordError):
+            raise item
+        yield item
+
+
+def attempt(read: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T | RecordError:
+    """``read(...)``, or the ``RecordError`` it raised: one record's reading, made a value
+    an ``*_items`` reader can yield before going on to the next record."""
+    try:
+        return read(*args, **kwargs)
+    except RecordError as error:
+        return error
 
 
 def read_text(path: str | Path) -> str:
@@ -76,22 +143,34 @@ def numbered_lines(path: str | Path) -> Iterator[tuple[int, str]]:
 
 
 def json_line(path: str | Path, number: int, line: str) -> dict[str, Any]:
-    """One JSONL line as an object, or the error naming it."""
+    """One JSONL line as an object, or the record error naming it."""
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise input_error(path, number, f"not JSON ({exc.msg}, column {exc.colno})",
+        raise RecordError(path, number, f"not JSON ({exc.msg}, column {exc.colno})",
                           "write one JSON object per line") from None
     if not isinstance(value, dict):
-        raise input_error(path, number, f"expected a JSON object, got {type(value).__name__}",
+        raise RecordError(path, number, f"expected a JSON object, got {type(value).__name__}",
                           "write one JSON object per line")
     return value
+
+
+def json_lines_items(path: str | Path, read: Callable[[int, dict[str, Any]], _T]
+                     ) -> Iterator[_T | RecordError]:
+    """``read(line number, object)`` of each non-blank line of a JSONL file, or the record
+    error that line gave (not JSON, not an object, or what ``read`` raised)."""
+    def one(number: int, line: str) -> _T:
+        return read(number, json_line(path, number, line))
+
+    for number, line in numbered_lines(path):
+        if line.strip():
+            yield attempt(one, number, line)
 
 
 def text_of(path: str | Path, number: int, value: Any, field: str) -> str:
     """The record's text, which must be a non-empty string."""
     if not isinstance(value, str) or not value:
-        raise input_error(path, number, f'"{field}" must be a non-empty string, got {value!r}',
+        raise RecordError(path, number, f'"{field}" must be a non-empty string, got {value!r}',
                           f'give each record its text in "{field}"')
     return value
 
@@ -140,13 +219,12 @@ def unquoted(text: str, span: Span, quoted: str) -> SpanError:
                      fix="export again from the tool, or correct the offsets or the text")
 
 
-def checked(path: str | Path, number: int | None, text: str, spans: Sequence[Span]
-            ) -> list[Span]:
-    """The spans in canonical order, or the error naming the record's line."""
+def checked(path: str | Path, number: int, text: str, spans: Sequence[Span]) -> list[Span]:
+    """The spans in canonical order, or the record error naming the record's line."""
     try:
         return check_spans(text, spans, None, overlapping=True)
     except SpanError as exc:
-        raise input_error(path, number, str(exc), exc.fix) from None
+        raise RecordError(path, number, str(exc), exc.fix) from None
 
 
 def public_meta(meta: dict[str, Any]) -> dict[str, Any]:
@@ -163,40 +241,51 @@ class Sentence(NamedTuple):
     meta: dict[str, Any]
 
 
-def records_from_tokens(path: str | Path, sentences: Sequence[Sentence], *,
+def records_from_tokens(path: str | Path, sentences: Sequence[Sentence | RecordError], *,
                         scheme: str | None, strict: bool, join: str,
-                        unit: str = "token line") -> Iterator[Record]:
+                        unit: str = "token line") -> Iterator[Item]:
     """Records from tokenised sentences: the scheme detected (or given), tags checked and
-    turned into spans, tokens joined into text by ``join``.
+    turned into spans, tokens joined into text by ``join``. A sentence whose tags break
+    the scheme is a ``RecordError`` in its place, as are the record errors among
+    ``sentences`` (lines the reader could not split into a token and a tag).
 
-    ``unit`` says what a sentence's ``line`` counts, for errors: ``"token line"`` (CoNLL:
-    one token per line, so a bad tag is reported at its own line), ``"line"`` (one sentence
-    per line) or ``"row"`` (a dataset row).
+    The scheme is detected from the sentences whose tags are well-formed; a file whose tags
+    cannot be read in any one scheme (IOBES and BILOU prefixes mixed) is an
+    ``InvalidInputError``. ``unit`` says what a sentence's ``line`` counts, for errors:
+    ``"token line"`` (CoNLL: one token per line, so a bad tag is reported at its own line),
+    ``"line"`` (one sentence per line) or ``"row"`` (a dataset row).
     """
-    def located(exc: SpanError, sentence: Sentence, note: str) -> InvalidInputError:
+    def located(exc: SpanError, sentence: Sentence, note: str) -> RecordError:
         position = exc.position if isinstance(exc, TagError) else 0
         message = f"{exc}{note}"
         if unit == "token line":
-            return input_error(path, sentence.line + position, message, exc.fix)
+            return RecordError(path, sentence.line + position, message, exc.fix)
         if unit == "line":
-            return input_error(path, sentence.line, message, exc.fix)
-        return input_error(path, None, f"{unit} {sentence.line}: {message}", exc.fix)
+            return RecordError(path, sentence.line, message, exc.fix)
+        return RecordError(path, sentence.line, message, exc.fix, place=f"{unit} "
+                           f"{sentence.line}")
 
     if scheme is None:
         try:
-            detection = detect_scheme(s.tags for s in sentences)
-        except TagError as exc:
-            raise located(exc, sentences[exc.sentence], "") from None
+            detection = detect_scheme((s.tags for s in sentences if isinstance(s, Sentence)),
+                                      skip_malformed=True)
         except SpanError as exc:
             raise input_error(path, None, str(exc), exc.fix) from None
         scheme, reason = detection.scheme, detection.reason
     else:
-        reason = "given"
+        try:
+            scheme, reason = scheme_name(scheme), "given"
+        except SpanError as exc:
+            raise input_error(path, None, str(exc), exc.fix) from None
     for sentence in sentences:
+        if isinstance(sentence, RecordError):
+            yield sentence
+            continue
         try:
             token_spans = tags_to_spans(sentence.tags, scheme, strict=strict)
         except SpanError as exc:
-            raise located(exc, sentence, f" (scheme {scheme}: {reason})") from None
+            yield located(exc, sentence, f" (scheme {scheme}: {reason})")
+            continue
         text, offsets = detokenize(sentence.tokens, join)
         meta = {"line": sentence.line, **sentence.meta, "tokens": offsets, "join": join,
                 "scheme": scheme, "scheme_reason": reason}

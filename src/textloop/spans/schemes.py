@@ -78,13 +78,19 @@ def split_tag(tag: str) -> tuple[str, str]:
     return tag[0], tag[2:]
 
 
-def detect_scheme(sequences: Iterable[Sequence[str]]) -> Detection:
+def detect_scheme(sequences: Iterable[Sequence[str]], *, skip_malformed: bool = False
+                  ) -> Detection:
     """The scheme that the tags of several sentences use, and why.
 
     ``E-``/``S-`` mean IOBES and ``L-``/``U-`` mean BILOU. Among B/I/O files, an ``I-`` that
     starts an entity (after ``O``, at the start or after another type) happens only in IOB1,
     and a ``B-`` that starts one after ``O`` only in IOB2; a file with neither cannot tell
     them apart and is read as IOB2, which then is what it means.
+
+    A tag that is not ``O`` nor ``PREFIX-LABEL`` raises ``TagError``, unless
+    ``skip_malformed``: then its sentence is left out of the detection (a reader reports it
+    as a bad record when it reads that sentence), so one bad sentence does not decide, nor
+    stop, the reading of the others.
     """
     prefixes: set[str] = set()
     i_start: tuple[int, int] | None = None
@@ -92,6 +98,9 @@ def detect_scheme(sequences: Iterable[Sequence[str]]) -> Detection:
     for sentence, tags in enumerate(sequences):
         if tags.count("O") == len(tags):
             continue
+        seen: set[str] = set()
+        i_here: tuple[int, int] | None = None
+        b_here: tuple[int, int] | None = None
         prev_prefix, prev_label = "O", ""
         for position, tag in enumerate(tags):
             if tag == "O":
@@ -100,15 +109,21 @@ def detect_scheme(sequences: Iterable[Sequence[str]]) -> Detection:
             try:
                 prefix, label = split_tag(tag)
             except SpanError as exc:
+                if skip_malformed:
+                    break
                 raise TagError(f"token {position + 1}: {exc}", exc.fix, position,
                                sentence) from None
-            prefixes.add(prefix)
+            seen.add(prefix)
             continues = prev_prefix in "BI" and prev_label == label
-            if prefix == "I" and not continues and i_start is None:
-                i_start = (sentence + 1, position + 1)
-            if prefix == "B" and not continues and b_start is None:
-                b_start = (sentence + 1, position + 1)
+            if prefix == "I" and not continues and i_here is None:
+                i_here = (sentence + 1, position + 1)
+            if prefix == "B" and not continues and b_here is None:
+                b_here = (sentence + 1, position + 1)
             prev_prefix, prev_label = prefix, label
+        else:  # the whole sentence was well-formed: it counts
+            prefixes |= seen
+            i_start = i_start or i_here
+            b_start = b_start or b_here
     has_es, has_lu = bool(prefixes & {"E", "S"}), bool(prefixes & {"L", "U"})
     if has_es and has_lu:
         raise SpanError("the tags mix IOBES (E-, S-) and BILOU (L-, U-) prefixes",

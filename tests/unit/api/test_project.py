@@ -279,3 +279,15 @@ def test_a_span_project_imports_and_exports_as_the_cli_does(tmp_path) -> None:
     assert {k: Path(v).name for k, v in exported.to_dict()["files"].items()} == {
         k: Path(v).name for k, v in from_cli["files"].items()}
     assert exported.tokenizer == "words" and sum(exported.records.values()) == 30
+
+
+def test_import_file_takes_tag_names_as_a_list_or_a_string(tmp_path) -> None:
+    data = tmp_path / "ints.jsonl"
+    data.write_text('{"tokens": ["Ana", "sleeps"], "ner_tags": [1, 0]}\n', encoding="utf-8")
+    with textloop.init_project(tmp_path / "ner", labels=["PER"], task="spans") as project:
+        first = project.import_file(data, format="hf-tokens", tag_names="O, B-PER")
+        again = project.import_file(data, format="hf-tokens", tag_names=["O", "B-PER"])
+        assert (first.records_new, first.annotations_new) == (1, 1)
+        assert (again.records_new, again.previous_imports) == (0, [first.import_id])
+        with pytest.raises(InvalidInputError, match="'O' is listed twice"):
+            project.import_file(data, format="hf-tokens", tag_names="O,B-PER,O")

@@ -9,8 +9,8 @@ import pytest
 
 from textloop.errors import InvalidInputError
 from textloop.spans import Span
-from textloop.spans.conll import read_conll, write_conll
-from textloop.spans.records import Record
+from textloop.spans.conll import conll_items, read_conll, write_conll
+from textloop.spans.records import Record, RecordError
 from textloop.spans.tokens import char_tokens
 
 
@@ -114,3 +114,26 @@ def test_a_failed_write_leaves_the_old_file(tmp_path: Path) -> None:
         write_conll([Record("ok", [], {}), bad], path)
     assert path.read_text(encoding="utf-8") == "old\tO\n"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.conll"]
+
+
+def test_items_stand_a_record_error_in_for_each_bad_sentence(tmp_path: Path) -> None:
+    path = write(tmp_path, "a\tB-PER\nb\tI-ORG\n\nlone\n\nc\tX\n\nd\tB-PER\n\n")
+    items = list(conll_items(path))
+    errors = [i for i in items if isinstance(i, RecordError)]
+    assert [(e.line, e.problem.split(":")[0]) for e in errors] == [
+        (2, "token 2"), (4, "expected a token and a tag, found 'lone'"), (6, "token 1")]
+    assert all(str(path) not in e.problem and e.fix for e in errors)
+    [record] = [i for i in items if not isinstance(i, RecordError)]
+    assert (record.text, record.spans, record.meta["line"]) == ("d", [Span(0, 1, "PER")], 8)
+    assert record.meta["scheme"] == "IOB2"  # the malformed 'X' did not stop the detection
+    with pytest.raises(RecordError, match=r"line 2: token 2: 'I-ORG'"):
+        list(read_conll(path))
+    assert read_conll.__name__ == "read_conll"
+
+
+def test_a_file_level_problem_stops_the_items_too(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInputError, match="mix IOBES") as caught:
+        list(conll_items(write(tmp_path, "a\tE-PER\n\nb\tU-PER\n")))
+    assert not isinstance(caught.value, RecordError)
+    with pytest.raises(InvalidInputError, match="unknown tag scheme 'XYZ'"):
+        list(conll_items(write(tmp_path, "a\tO\n\nb\tO\n"), scheme="XYZ"))

@@ -10,7 +10,14 @@ import pytest
 
 from textloop.errors import InvalidInputError
 from textloop.spans import Span
-from textloop.spans.hf import read_hf, read_token_jsonl, write_hf, write_token_jsonl
+from textloop.spans.hf import (
+    read_hf,
+    read_token_jsonl,
+    tag_names,
+    token_jsonl_items,
+    write_hf,
+    write_token_jsonl,
+)
 from textloop.spans.records import Record
 
 RECORDS = [Record("Obama visited 東 京 with 👩\u200d💻 .", [Span(0, 5, "PER"), Span(14, 17, "LOC")],
@@ -52,8 +59,13 @@ def test_token_jsonl_round_trips_with_its_label_list(tmp_path: Path) -> None:
                                                                    "ner_tags": [1, 3]}
     back = list(read_token_jsonl(path, labels=labels))
     assert [(r.text, r.spans) for r in back] == [(r.text, r.spans) for r in RECORDS]
-    with pytest.raises(InvalidInputError, match="line 1: tag 2 is not a tag name nor an index"):
+    with pytest.raises(InvalidInputError, match="line 1: tag 2 is an integer, but no tag "
+                                                "names were given"):
         list(read_token_jsonl(path))
+    with pytest.raises(InvalidInputError, match=r"line 1: tag 2 is outside the 2 tag names "
+                                                r"\(0-1: O, B-LOC\)") as caught:
+        list(read_token_jsonl(path, labels=["O", "B-LOC"]))
+    assert caught.value.hint is not None and "--tag-names" in caught.value.hint
     with pytest.raises(InvalidInputError, match=r"t2.jsonl: the tags B-PER, I-LOC are not in"):
         write_token_jsonl(RECORDS, tmp_path / "t2.jsonl", labels=["O", "B-LOC"])
     assert not (tmp_path / "t2.jsonl").exists()
@@ -69,3 +81,38 @@ def test_token_jsonl_with_tag_names_and_errors(tmp_path: Path) -> None:
                     encoding="utf-8")
     [record] = read_token_jsonl(path, join="none")
     assert (record.text, record.spans) == ("한국", [Span(0, 2, "LOC")])
+
+
+def test_tag_names_from_a_list_a_json_list_or_a_file(tmp_path: Path) -> None:
+    assert tag_names("O, B-PER ,I-PER") == ["O", "B-PER", "I-PER"]
+    assert tag_names('["O", "B-장소"]') == ["O", "B-장소"]
+    assert tag_names(["O", "B-PER"]) == ["O", "B-PER"]
+    lines = tmp_path / "names.txt"
+    lines.write_text("O\nB-PER\r\n\nI-PER\n", encoding="utf-8")
+    assert tag_names(str(lines)) == ["O", "B-PER", "I-PER"]
+    listed = tmp_path / "names.json"
+    listed.write_text(json.dumps(["O", "B-LOC"]), encoding="utf-8")
+    assert tag_names(str(listed)) == ["O", "B-LOC"]
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("missing.txt", "no file"),
+    ("O,B-PER,O", "'O' is listed twice"),
+    (" , ", "no tag names"),
+    ('["O", 3]', "must be strings"),
+    ('["O", ', "not JSON"),
+])
+def test_bad_tag_names_are_explained(tmp_path: Path, value: str, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message) as caught:
+        tag_names(str(tmp_path / value) if value == "missing.txt" else value)
+    assert caught.value.hint
+
+
+def test_integer_tags_read_with_tag_names_and_out_of_range_named(tmp_path: Path) -> None:
+    path = tmp_path / "ints.jsonl"
+    path.write_text('{"tokens": ["Ana", "sleeps"], "ner_tags": [1, 0]}\n'
+                    '{"tokens": ["Bob"], "ner_tags": [5]}\n', encoding="utf-8")
+    with pytest.raises(InvalidInputError, match=r"line 2: tag 5 is outside the 3 tag names"):
+        list(read_token_jsonl(path, labels=["O", "B-PER", "I-PER"]))
+    [first, _] = token_jsonl_items(path, labels=["O", "B-PER", "I-PER"])
+    assert (first.text, first.spans) == ("Ana sleeps", [Span(0, 3, "PER")])

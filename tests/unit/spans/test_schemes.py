@@ -130,3 +130,12 @@ def test_spans_round_trip_through_every_scheme_and_agree_with_lenient(
     assert tags_to_spans(tags, scheme, strict=False) == spans
     if spans:
         assert detect_scheme([tags]).scheme in (scheme, "IOB2" if scheme == "IOB1" else scheme)
+
+
+def test_detection_can_leave_out_sentences_with_malformed_tags() -> None:
+    sentences = [["B-PER", "X-ORG", "E-ORG"], ["O", "I-PER"]]
+    with pytest.raises(TagError, match="token 2"):
+        detect_scheme(sentences)
+    # the malformed sentence's E- does not make the file IOBES: it is left out whole
+    detection = detect_scheme(sentences, skip_malformed=True)
+    assert detection.scheme == "IOB1"

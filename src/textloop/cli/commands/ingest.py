@@ -23,7 +23,8 @@ _EPILOG = """Examples:\n
   textloop import dev.tsv --no-header --text-col 1 --label-col 2 --add-labels\n
   textloop import data_full.json --text-col 1 --label-col 2 --meta-cols split --add-labels\n
   textloop import dev.conll --scheme IOB2          (a span project; also --format spans-jsonl,\n
-                                                    doccano, label-studio, hf-tokens)"""
+                                                    doccano, label-studio, hf-tokens)\n
+  textloop import ner.jsonl --format hf-tokens --tag-names O,B-PER,I-PER"""
 
 
 @app.command("import", epilog=_EPILOG)
@@ -59,6 +60,10 @@ def import_(
     scheme: Annotated[str | None, typer.Option(
         help="CoNLL and hf-tokens: the tag scheme (IOB1, IOB2/BIO, IOBES, BILOU) instead of "
              "the one detected from the tags.")] = None,
+    tag_names: Annotated[str | None, typer.Option(
+        help="hf-tokens with integer ner_tags: the tag names they index, in order, "
+             "separated by commas (O,B-PER,I-PER), or a file with one per line or a JSON "
+             "list (a dataset's features['ner_tags'].feature.names).")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
@@ -69,7 +74,7 @@ def import_(
             id_col=id_col, label_map=parse_label_map(label_map), skip_invalid=skip_invalid,
             add_labels=add_labels, format=format, encoding=encoding, header=header,
             quoting=quoting, max_chars=max_chars, unescape_html=unescape_html,
-            tag_col=tag_col, scheme=scheme, progress=RichProgress())
+            tag_col=tag_col, scheme=scheme, tag_names=tag_names, progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return
@@ -130,3 +135,10 @@ def print_import(result: ImportResult, task: Task) -> None:
     if result.rows_skipped:
         console.print(f"  [yellow]{result.rows_skipped:,} rows skipped[/]; "
                       f"report: {esc(str(result.report_path))}")
+        for row in result.skipped:
+            column = f", column {row['column']!r}" if row["column"] else ""
+            console.print(f"    {esc(row['where'])}{esc(column)}: {esc(row['problem'])} "
+                          f"(fix: {esc(row['fix'])})", soft_wrap=True)
+        if result.rows_skipped > len(result.skipped):
+            console.print(f"    ... {result.rows_skipped - len(result.skipped):,} more in the "
+                          "report")

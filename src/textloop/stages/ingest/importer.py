@@ -87,6 +87,9 @@ class ImportResult:
     labels: Counter[str] = field(default_factory=Counter)
     new_labels: list[str] = field(default_factory=list)
     report_path: Path | None = None
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+    """The first skipped rows (up to ``MAX_REPORTED``) as the report has them: ``where``,
+    ``line``, ``column``, ``problem``, ``fix``."""
     previous_imports: list[int] = field(default_factory=list)
     language: str | None = None  # the language tag this import recorded in the spec, if any
     format: str = ""  # the format the file was read as (given or detected)
@@ -148,6 +151,12 @@ def _for_format(path: Path, project: Project, options: ImportOptions) -> ImportO
     if (fmt == "tsv" and not options.read.format and task_for(project).value_kind == "spans"
             and looks_like_conll(path)):
         fmt = "conll"  # a span project's .tsv/.txt of token and tag columns is CoNLL
+    if options.read.tag_names is not None and fmt != "hf-tokens":
+        raise InvalidInputError(
+            f"{path}: --tag-names names the integer tags of an hf-tokens file, but this file "
+            f"is read as {fmt}",
+            hint="leave --tag-names out, or pass --format hf-tokens for a file of "
+                 '{"tokens", "ner_tags"} lines or a dataset folder')
     if fmt not in SPAN_FORMATS:
         return options
     if task_for(project).value_kind != "spans":
@@ -235,7 +244,8 @@ class _ImportRun:
         task = task_for(project)
         self.labels: LabelCheck | ValueCheck
         if task.value_kind == "spans":
-            self.labels = SpanCheck(task, project.spec, cmap.label, options.add_labels)
+            self.labels = SpanCheck(task, project.spec, cmap.label, options.add_labels,
+                                    cmap.text)
         elif task.value_kind == "number":
             self.labels = ValueCheck(task, project.spec, cmap.label)
         else:
@@ -345,6 +355,7 @@ class _ImportRun:
             import_id=self.import_id, source=str(source.path), file_sha256=source.sha256,
             rows_read=self.rows_read, records_new=self.writer.records_new,
             annotations_new=self.writer.annotations_new, rows_skipped=self.report.count,
+            skipped=list(self.report.first),
             rows_unlabeled=self.unlabeled, repeated_texts=self.repeated,
             conflicting_texts=self.conflicting, labels=self.label_counts,
             new_labels=[label.name for label in self.labels.new_labels()],
@@ -357,4 +368,5 @@ def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
             "add_labels": options.add_labels, "format": options.read.format,
             "encoding": options.read.encoding, "header": options.read.header,
             "max_chars": options.max_chars, "unescape_html": options.unescape_html,
-            "tag_col": options.read.tag_col, "scheme": options.read.scheme}
+            "tag_col": options.read.tag_col, "scheme": options.read.scheme,
+            "tag_names": options.read.tag_names}

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from textloop.config import Label, ProjectSpec, look_alike_problem
-from textloop.spans import SpanError, decode_spans
+from textloop.spans import Span, SpanError, decode_spans, encode_spans
 from textloop.stages.ingest.rows import RowError
 from textloop.stages.ingest.source import RawRow
 from textloop.tasks import Task, ValueProblem
+from textloop.texts import normalize_text, normalized_offsets
 
 _SHOWN = 10
 
@@ -96,13 +97,16 @@ class SpanCheck(ValueCheck):
     ``--add-labels``), then the task's own check of offsets and overlaps.
 
     A label added on an earlier row counts as known for later rows: the task checks the
-    value against the spec as it will be saved, labels added so far included.
+    value against the spec as it will be saved, labels added so far included. Offsets
+    count characters of the text as the file holds it (``text_column`` of the row); the
+    record stores it normalised (``normalize_text``), so the spans are moved with it.
     """
 
     def __init__(self, task: Task, spec: ProjectSpec, column: str | None,
-                 add_labels: bool) -> None:
+                 add_labels: bool, text_column: str | None = None) -> None:
         super().__init__(task, spec, column)
         self.names = LabelCheck(spec.label_names, column, add_labels)
+        self.text_column = text_column
         self._added = 0
 
     def check(self, row: RawRow, label: str | None, text: str = "") -> str | None:
@@ -119,7 +123,33 @@ class SpanCheck(ValueCheck):
             self.spec = self.spec.model_copy(update={"labels": [*self.spec.labels, *added[
                 self._added:]]})
             self._added = len(added)
+        raw = row.fields.get(self.text_column) if self.text_column else None
+        if spans and isinstance(raw, str) and raw != text:
+            label = encode_spans(self._follow(row, raw, text, spans))
         return super().check(row, label, text)
+
+    def _follow(self, row: RawRow, raw: str, text: str, spans: list[Span]) -> list[Span]:
+        """The spans over ``raw`` moved onto ``text``, its normalised form; a span that
+        selected only what normalising drops is a row error, not a silent deletion."""
+        if normalize_text(raw) != text:
+            raise RowError(row, "the text was changed beyond trimming and line endings "
+                                "(--unescape-html?), so its spans would no longer select "
+                                "what they did", self.column,
+                           fix="import span files without --unescape-html")
+        moved = []
+        for span in spans:
+            if not 0 <= span.start < span.end <= len(raw):
+                moved.append(span)  # the task's check reports it against the stored text
+                continue
+            start, end = normalized_offsets(raw, (span.start, span.end))
+            if start >= end:
+                raise RowError(row, f"span {span.start}-{span.end} ({span.label}) selects "
+                                    f"only whitespace or a line break "
+                                    f"({raw[span.start:span.end]!r}), which import trims from "
+                                    "the text", self.column,
+                               fix="remove the span, or make it select some text")
+            moved.append(Span(start, end, span.label))
+        return moved
 
     def new_labels(self) -> list[Label]:
         """Span labels met in the file and not in the spec (with ``--add-labels``)."""

@@ -33,11 +33,16 @@ def failure(path: Path, errors: list[RowError], stopped_early: bool) -> InvalidI
 
 
 class SkipReport:
-    """A CSV of skipped rows: one line per row with where it is, what is wrong and the fix."""
+    """A CSV of skipped rows: one line per row with where it is, what is wrong and the fix.
+
+    The first ``MAX_REPORTED`` rows are also kept (``first``, keyed by ``REPORT_COLUMNS``)
+    for the import's result, so the user sees what was skipped without opening the file.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
+        self.first: list[dict[str, Any]] = []
         self._tmp = path.with_name(path.name + ".tmp")
         self._handle: IO[str] | None = None
         self._writer: Any = None
@@ -48,8 +53,11 @@ class SkipReport:
             self._handle = self._tmp.open("w", newline="", encoding="utf-8")
             self._writer = csv.writer(self._handle)
             self._writer.writerow(REPORT_COLUMNS)
-        self._writer.writerow([problem.row.where, problem.row.line, problem.column or "",
-                               problem.message, problem.fix])
+        values = (problem.row.where, problem.row.line, problem.column or "", problem.message,
+                  problem.fix)
+        self._writer.writerow(values)
+        if len(self.first) < MAX_REPORTED:
+            self.first.append(dict(zip(REPORT_COLUMNS, values, strict=True)))
         self.count += 1
 
     def publish(self) -> Path | None:

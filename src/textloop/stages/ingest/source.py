@@ -55,6 +55,9 @@ class ReadOptions:
     max_document_bytes: int = 256 << 20
     tag_col: int = -1  # CoNLL: the column holding the tag (``--tag-col``; default the last)
     scheme: str | None = None  # token formats: the tag scheme (``--scheme``; default detected)
+    tag_names: list[str] | None = None
+    """hf-tokens: the names integer ``ner_tags`` index (``--tag-names``), where the file or
+    dataset does not name them itself."""
 
     @property
     def max_row_bytes(self) -> int:

@@ -7,9 +7,12 @@ dedup by content, idempotent re-import, ``--add-labels``) handles span files exa
 handles CSV. What a reader derived for the whole file (the tag scheme and why it was chosen,
 how tokens were joined) is import provenance, kept on the ``Source``, not per-record meta.
 
-A reader stops at the first malformed record (a broken tag sequence, offsets outside the
-text) with an error naming the file and line; the import then rolls back. Problems the
-importer checks per row (an unknown label, overlapping spans) can be skipped as usual.
+A malformed record (a broken tag sequence, a line that is not JSON, offsets outside the
+text or not selecting the text the file quotes) comes from the reader's ``*_items`` function
+as a ``RecordError``; it becomes a row that carries its problem and fix, so the importer
+handles it like any other invalid row: it stops the import (nothing stored), or with
+``--skip-invalid`` is skipped and written to the report while the rest is imported. A
+malformed file (not UTF-8, a tag scheme that cannot be detected) stops the import either way.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from textloop.errors import InvalidInputError
 from textloop.spans import encode_spans
-from textloop.spans.records import INTERNAL_META, Record
+from textloop.spans.records import INTERNAL_META, Item, Record, RecordError
 from textloop.stages.ingest.source import SPAN_FORMATS, RawRow, ReadOptions, Source
 
 __all__ = ["SPAN_FORMATS", "open_span_source"]
@@ -46,32 +49,42 @@ def open_span_source(path: Path, fmt: str, size: int, options: ReadOptions) -> S
     return source
 
 
-def _records(path: Path, fmt: str, options: ReadOptions) -> Iterator[Record]:
+def _records(path: Path, fmt: str, options: ReadOptions) -> Iterator[Item]:
     if fmt == "conll":
-        from textloop.spans.conll import read_conll
+        from textloop.spans.conll import conll_items
 
-        return read_conll(path, tag_col=options.tag_col, scheme=options.scheme)
+        return conll_items(path, tag_col=options.tag_col, scheme=options.scheme)
     if fmt == "spans-jsonl":
-        from textloop.spans.jsonl import read_jsonl
+        from textloop.spans.jsonl import jsonl_items
 
-        return read_jsonl(path)
+        return jsonl_items(path)
     if fmt == "doccano":
-        from textloop.spans.doccano import read_doccano
+        from textloop.spans.doccano import doccano_items
 
-        return read_doccano(path)
+        return doccano_items(path)
     if fmt == "label-studio":
-        from textloop.spans.label_studio import read_label_studio
+        from textloop.spans.label_studio import label_studio_items
 
-        return read_label_studio(path)
-    from textloop.spans.hf import read_hf, read_token_jsonl
+        return label_studio_items(path)
+    from textloop.spans.hf import hf_items, token_jsonl_items
 
+    names = options.tag_names
     if not path.is_dir():
-        return read_token_jsonl(path, scheme=options.scheme)
+        return token_jsonl_items(path, scheme=options.scheme, labels=names)
     splits = _dict_splits(path)
     if splits is None:
-        return read_hf(path, scheme=options.scheme)
-    return (Record(r.text, r.spans, {**r.meta, SPLIT: split}) for split in splits
-            for r in read_hf(path, split=split, scheme=options.scheme))
+        return hf_items(path, scheme=options.scheme, labels=names)
+    return (_in_split(item, split) for split in splits
+            for item in hf_items(path, split=split, scheme=options.scheme, labels=names))
+
+
+def _in_split(item: Item, split: str) -> Item:
+    """A record of a ``DatasetDict`` split with the split's name as metadata; a bad row's
+    place names the split."""
+    if isinstance(item, RecordError):
+        return RecordError(item.details["path"], item.line, item.problem, item.fix,
+                           place=f"{item.place or f'row {item.line}'} of {split!r}")
+    return Record(item.text, item.spans, {**item.meta, SPLIT: split})
 
 
 def _dict_splits(path: Path) -> list[str] | None:
@@ -88,17 +101,23 @@ def _dict_splits(path: Path) -> list[str] | None:
     return [str(split) for split in splits]
 
 
-def _rows(source: Source, records: Iterator[Record]) -> Iterator[RawRow]:
-    """One row per record; the file's hash and size once every record has been read."""
+def _rows(source: Source, items: Iterator[Item]) -> Iterator[RawRow]:
+    """One row per record (a row carrying its problem for a malformed one); the file's hash
+    and size once every record has been read."""
     rows_not_lines = source.path.is_dir()  # a dataset folder has rows, not lines
-    for index, record in enumerate(records, 1):
-        meta = record.meta
-        if index == 1:
+    provenance = True
+    for index, item in enumerate(items, 1):
+        if isinstance(item, RecordError):
+            yield RawRow(item.line, {}, place=item.place, problem=item.problem, fix=item.fix)
+            continue
+        meta = item.meta
+        if provenance:  # the reading of the whole file, said by its first record
             source.provenance = {k: meta[k] for k in PROVENANCE if k in meta}
+            provenance = False
         fields: dict[str, Any] = {k: v for k, v in meta.items()
                                   if k not in INTERNAL_META and k not in PROVENANCE}
-        fields[TEXT] = record.text
-        fields[SPANS] = encode_spans(record.spans)
+        fields[TEXT] = item.text
+        fields[SPANS] = encode_spans(item.spans)
         line = int(meta.get("line", index))
         place = None
         if rows_not_lines:

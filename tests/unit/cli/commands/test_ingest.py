@@ -178,3 +178,42 @@ def test_a_conll_file_into_a_span_project_reports_its_scheme(tmp_path) -> None:
         result.output)
     bad = invoke(ner, str(path), "--format", "conll", "--scheme", "IOB2")
     assert bad.exit_code == 2 and "line 1" in bad.output and "U-PER" in bad.output, bad.output
+
+
+def test_skipped_span_records_are_printed_with_line_problem_and_fix(tmp_path) -> None:
+    from textloop.config import Label
+    from textloop.stages.project.init import init_project
+
+    ner = init_project(tmp_path / "ner", labels=[Label(name="PER")], task="spans")
+    path = tmp_path / "dev.conll"
+    path.write_text("Ana\tB-PER\nCorp\tI-ORG\n\nBob\tB-PER\n\n", encoding="utf-8")
+    result = invoke(ner, str(path), "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "1 rows skipped" in result.output
+    assert "line 2: token 2: 'I-ORG' after 'B-PER'" in result.output
+    assert "fix: write B-ORG to begin the entity here" in result.output
+    done = json_of(invoke(ner, str(path), "--skip-invalid", "--json"))
+    [skipped] = done["skipped"]
+    assert (skipped["where"], skipped["line"]) == ("line 2", 2)
+    assert "'I-ORG' after 'B-PER'" in skipped["problem"] and skipped["fix"]
+
+
+def test_tag_names_from_a_file_reach_the_hf_tokens_reader(tmp_path) -> None:
+    from textloop.config import Label
+    from textloop.stages.project.init import init_project
+
+    ner = init_project(tmp_path / "ner", labels=[Label(name="PER")], task="spans")
+    path = tmp_path / "ints.jsonl"
+    path.write_text('{"tokens": ["Ana", "sleeps"], "ner_tags": [1, 0]}\n'
+                    '{"tokens": ["Bob"], "ner_tags": [3]}\n', encoding="utf-8")
+    names = tmp_path / "names.txt"
+    names.write_text("O\nB-PER\nI-PER\n", encoding="utf-8")
+    bad = invoke(ner, str(path), "--format", "hf-tokens", "--tag-names", str(names))
+    assert bad.exit_code == 2, bad.output
+    assert "line 2: tag 3 is outside the 3 tag names (0-2: O, B-PER, I-PER)" in bad.output
+    result = invoke(ner, str(path), "--format", "hf-tokens", "--tag-names", str(names),
+                    "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "1 new records" in result.output and "1 rows skipped" in result.output
+    missing = invoke(ner, str(path), "--format", "hf-tokens", "--tag-names", "names.txt")
+    assert missing.exit_code == 2 and "--tag-names: no file 'names.txt'" in missing.output

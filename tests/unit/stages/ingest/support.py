@@ -13,7 +13,7 @@ from textloop.stages.ingest import ImportOptions, ImportResult, import_file
 from textloop.stages.ingest.formats import ReadOptions
 from textloop.storage import Store, annotation_log, imports, records
 
-_READ_KEYS = ("format", "encoding", "header", "quoting", "tag_col", "scheme")
+_READ_KEYS = ("format", "encoding", "header", "quoting", "tag_col", "scheme", "tag_names")
 
 
 def options(**kwargs: Any) -> ImportOptions:

@@ -51,3 +51,14 @@ def test_discarded_report_leaves_no_file(tmp_path) -> None:
     report.add(problem(1))
     report.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_keeps_the_first_skipped_rows_to_show(tmp_path) -> None:
+    report = SkipReport(tmp_path / "imports" / "import-1-skipped.csv")
+    for line in range(1, 15):
+        report.add(problem(line))
+    assert report.count == 14
+    assert len(report.first) == 10
+    assert report.first[0] == {"where": "line 1", "line": 1, "column": "text",
+                               "problem": "is empty", "fix": "fill it in"}
+    report.discard()
