@@ -67,7 +67,7 @@ def declare_builtins(registry: Registry) -> None:
     # label models of weak labeling
     declare("textloop.label_model.dawid_skene.v1", f"{_S}.label_model.dawid_skene:dawid_skene")
     declare("textloop.label_model.majority.v1", f"{_S}.label_model.majority:majority_vote")
-    declare("textloop.span_label_model.majority.v1", f"{_S}.span_rules.combine:combine_spans")
+    declare("textloop.span_label_model.majority.v1", "textloop.spans.rule_votes:combine_spans")
 
     # synthetic-data generators (.v1 edits markup and URLs as words), the judge and the
     # gate's diversity measures

@@ -1,7 +1,8 @@
 """``span_rules:``: how a span rule is declared in ``textloop.yaml``.
 
 A span rule marks spans of one label wherever it matches; together the rules give weak spans
-(``combine``) and each is judged on its own (``analyze``), as classification ``rules:`` are.
+(``spans.rule_votes``) and each is judged on its own (``strategies.span_rules``), as
+classification ``rules:`` are.
 Exactly one of:
 
 - ``regex``: a Python regular expression searched anywhere in the text; each match is a

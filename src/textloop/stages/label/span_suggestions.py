@@ -20,9 +20,9 @@ from textloop.config import Project, SuggestLLMSettings
 from textloop.errors import ConfigError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.spans import SpanError, decode_spans
+from textloop.spans.rules import compile_span_rules
 from textloop.stages.label.resolution import labels_for
 from textloop.storage import Store, annotation_log, llm_suggestions, queue, records
-from textloop.strategies.span_rules import compile_span_rules
 from textloop.strategies.span_suggest import (
     Example,
     LLMSuggester,

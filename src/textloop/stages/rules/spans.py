@@ -1,10 +1,10 @@
 """``textloop rules`` for span projects: span rules judged on the store, and their weak spans.
 
-The pure parts live in ``strategies.span_rules`` (compiling, per-rule statistics, the
-token-level majority); this module feeds them the store's records and the final spans
-people gave (resolved as everywhere else, by ``stages.label.resolution``), and adds what a
-user needs to fix a rule: the combined weak spans' own score, and a few of each rule's false
-positives and missed mentions.
+The pure parts live in ``spans.rules`` (compiling), ``spans.rule_votes`` (the token-level
+majority) and ``strategies.span_rules`` (per-rule statistics); this module feeds them the
+store's records and the final spans people gave (resolved as everywhere else, by
+``stages.label.resolution``), and adds what a user needs to fix a rule: the combined weak
+spans' own score, and a few of each rule's false positives and missed mentions.
 
 Weak spans are stored like weak labels (``weak.store_weak_answers``): one standing
 annotation of kind ``weak`` per record by ``label_model:majority``, only where the majority
@@ -29,16 +29,12 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.registry import REGISTRY
 from textloop.spans import Span, decode_spans, encode_spans
 from textloop.spans.matching import NO_SPANS, SpanMatch, match_spans
+from textloop.spans.rules import SpanRuleSet, compile_span_rules
 from textloop.stages.label.resolution import current_labels
 from textloop.stages.rules.votes import BATCH
 from textloop.stages.rules.weak import WeakLabelResult, store_weak_answers
 from textloop.storage import Store, records
-from textloop.strategies.span_rules import (
-    SpanRuleAnalysis,
-    SpanRuleSet,
-    analyze_span_rules,
-    compile_span_rules,
-)
+from textloop.strategies.span_rules import SpanRuleAnalysis, analyze_span_rules
 from textloop.tasks import ValueProblem, task_for
 
 SPAN_METHOD = "majority"

@@ -1,5 +1,8 @@
-"""Span rules: regex and gazetteer rules that mark spans, judged one by one (``analyze``)
-and combined by a per-token majority into weak spans (``combine``)."""
+"""Span rules judged one by one (``analyze``): coverage, overlaps, conflicts and precision
+against people. Compiling the rules and combining their votes into spans are span
+primitives (``textloop.spans.rules``, ``textloop.spans.rule_votes``), below both the
+strategies and the models, so the rules can also serve as a span model
+(``models.span_rules``)."""
 
 from __future__ import annotations
 
@@ -11,14 +14,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.strategies.span_rules.analyze import SpanRuleAnalysis as SpanRuleAnalysis
     from textloop.strategies.span_rules.analyze import SpanRuleStats as SpanRuleStats
     from textloop.strategies.span_rules.analyze import analyze_span_rules as analyze_span_rules
-    from textloop.strategies.span_rules.combine import combine_spans as combine_spans
-    from textloop.strategies.span_rules.compile import CompiledSpanRule as CompiledSpanRule
-    from textloop.strategies.span_rules.compile import SpanRuleSet as SpanRuleSet
-    from textloop.strategies.span_rules.compile import compile_span_rules as compile_span_rules
-    from textloop.strategies.span_rules.compile import phrase_pattern as phrase_pattern
 
 __all__, __getattr__ = lazy_front(__name__, {
     "analyze": ("SpanRuleAnalysis", "SpanRuleStats", "analyze_span_rules"),
-    "combine": ("combine_spans",),
-    "compile": ("CompiledSpanRule", "SpanRuleSet", "compile_span_rules", "phrase_pattern"),
 })

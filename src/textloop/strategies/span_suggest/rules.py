@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from textloop.strategies.span_rules import SpanRuleSet
+from textloop.spans.rules import SpanRuleSet
 from textloop.strategies.span_suggest.base import SuggestedSpan
 
 

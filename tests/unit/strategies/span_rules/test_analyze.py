@@ -7,7 +7,8 @@ import pytest
 from textloop.config import SpanRule
 from textloop.errors import InvalidInputError
 from textloop.spans import Span
-from textloop.strategies.span_rules import analyze_span_rules, compile_span_rules
+from textloop.spans.rules import compile_span_rules
+from textloop.strategies.span_rules import analyze_span_rules
 
 # tokens: Call 0-4 | 010 5-8 | - | 1234 9-13 | - | 5678 14-18 | now 19-22
 T0 = "Call 010-1234-5678 now"

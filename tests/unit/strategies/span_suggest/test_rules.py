@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textloop.config import SpanRule
-from textloop.strategies.span_rules import compile_span_rules
+from textloop.spans.rules import compile_span_rules
 from textloop.strategies.span_suggest import RuleSuggester, SuggestedSpan
 
 

@@ -3,6 +3,10 @@
 A regex rule compiles its pattern with its flags. A gazetteer compiles all its phrases into
 one alternation, longest first, each phrase with the word boundaries its script needs
 (``phrase_pattern``). Both then run as one ``finditer`` per text.
+
+A span primitive rather than a strategy: ``textloop rules`` judges the rules
+(``strategies.span_rules``), and the ``span-rules`` model (``models.span_rules``) predicts
+with them, so both layers import it from here.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import pytest
 from textloop.config import SpanRule
 from textloop.errors import ConfigError
 from textloop.spans import Span
-from textloop.strategies.span_rules import compile_span_rules
+from textloop.spans.rules import compile_span_rules
 
 KR_MOBILE = r"(?<!\d)01[016789]-?\d{3,4}-?\d{4}(?!\d)"
 

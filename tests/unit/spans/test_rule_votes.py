@@ -6,7 +6,7 @@ import itertools
 
 from textloop.registry import REGISTRY
 from textloop.spans import Span
-from textloop.strategies.span_rules import combine_spans
+from textloop.spans.rule_votes import combine_spans
 
 TEXT = "Call Kim at Samsung"  # Call 0-4, Kim 5-8, at 9-11, Samsung 12-19
 
