@@ -110,6 +110,7 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.model.tfidf-ridge.v1", f"{_M}.regressors:TfidfRidge")
     declare("textloop.model.embed-ridge.v1", f"{_M}.regressors:EmbedRidge")
     declare("textloop.model.embed-mlp-regressor.v1", f"{_M}.mlp.regressor:EmbedMLPRegressor")
+    declare("textloop.model.span-rules.v1", f"{_M}.span_rules:SpanRulesModel")
 
     # task types (``task:`` in textloop.yaml)
     for task, module in (("classification", "classification:CLASSIFICATION"),

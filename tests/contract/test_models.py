@@ -7,7 +7,8 @@ fit and predict with the right shapes and dtypes; give probabilities whose rows 
 an unfitted estimator with equal parameters; survive a bundle written to disk and read back
 with identical predictions; predict a text the same alone as within a batch (a served request
 is a batch of one); and fit to the same model twice with the same seed. A model registered
-later is checked without touching this file; ``FAST`` only shrinks its settings.
+later is checked without touching this file; ``FAST`` only shrinks its settings. Span models
+(``task="spans"``) take and give spans instead (``models.span_model``).
 """
 
 from __future__ import annotations
@@ -89,7 +90,9 @@ def _marks(name: str) -> list[pytest.MarkDecorator]:
     return marks
 
 
-MODELS = [pytest.param(name, id=name, marks=_marks(name)) for name in model_names()]
+MODELS = [pytest.param(name, id=name, marks=_marks(name)) for name in model_names()
+          if _task(name) != "spans"]
+"""Models of texts; span models take and give spans (``models.span_model``)."""
 
 
 def _corpus(task: str) -> tuple[list[str], list[Any]]:

@@ -9,11 +9,15 @@ touching this file.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from textloop.config import ProjectSpec
+from textloop.config import Project, ProjectSpec
 from textloop.models.classifiers import make_model
+from textloop.models.tags import model_tags
+from textloop.stages.train import apply_span_rules
 from textloop.tasks import ALL_VERBS, Task, get_task, task_names
 
 TEXTS = ["win a free prize now", "free cash click here", "see you at lunch",
@@ -29,7 +33,8 @@ def spec_for(task: Task) -> ProjectSpec:
     if task.value_kind == "number":
         return ProjectSpec(name="t", task=task.name, target={"name": "y", "min": 1, "max": 5})
     if task.value_kind == "spans":
-        return ProjectSpec(name="t", task=task.name, labels=[{"name": "PER"}])
+        return ProjectSpec(name="t", task=task.name, labels=[{"name": "PER"}],
+                           span_rules=[{"name": "free", "label": "PER", "phrases": ["free"]}])
     return ProjectSpec(name="t", task=task.name, labels=[{"name": "ham"}, {"name": "spam"}])
 
 
@@ -77,13 +82,17 @@ def test_its_default_model_trains_and_scores(task: Task) -> None:
     if "train" not in task.verbs:
         pytest.skip(f"{task.name} has no trainable model yet")
     spec = spec_for(task)
-    values = [task.check_value(v, spec) for v in VALUES[task.value_kind]]
-    name, model = make_model(task.default_model)
+    values = [task.check_value(v, spec, text)
+              for v, text in zip(VALUES[task.value_kind], TEXTS, strict=True)]
+    assert task.model_for(spec) == task.default_model
+    name, model = make_model(task.model_for(spec))
     task.check_model(model, name)
-    targets = [float(v) for v in values] if task.value_kind == "number" else values
-    model.fit(TEXTS, targets)
+    if model_tags(model).uses_span_rules:
+        apply_span_rules(model, {}, Project(root=Path("t"), spec=spec))
+    model.fit(TEXTS, task.targets(values))
     output = task.model_output(model, TEXTS)
-    assert len(output) == len(TEXTS) and np.all(np.isfinite(output))
+    if isinstance(output, np.ndarray):
+        assert len(output) == len(TEXTS) and np.all(np.isfinite(output))
     scores = task.score(values, output, spec.label_names, estimator=model, reference=values)
     assert set(task.headline_metrics) & set(scores)
     assert all(isinstance(v, float) for v in scores.values())

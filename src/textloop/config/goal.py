@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from textloop.config.base import Strict
 
 CLASSIFICATION_METRICS = ("accuracy", "macro_f1", "micro_f1", "weighted_f1", "macro_precision",
                           "macro_recall", "roc_auc", "pr_auc")
 REGRESSION_METRICS = ("mae", "rmse", "r2", "spearman")
-SPAN_METRICS = ("span_f1", "span_precision", "span_recall", "partial_f1")
-"""Entity-level micro scores: strict (same start, end and label) and partial."""
+SPAN_METRICS = ("entity_micro_f1", "entity_micro_precision", "entity_micro_recall",
+                "entity_macro_f1", "partial_micro_f1", "token_accuracy")
+"""Entity-level scores (strict: same start, end and label; partial: SemEval-2013's half
+credit), under the keys of a span run's ``metrics.json`` (``measures.span_metrics``)."""
+SPAN_METRIC_ALIASES = {"span_f1": "entity_micro_f1", "span_precision": "entity_micro_precision",
+                       "span_recall": "entity_micro_recall", "partial_f1": "partial_micro_f1"}
+"""The names span goals had before span runs existed; ``textloop.yaml`` files that use them
+still load, read as the ``entity_*`` metric they always meant."""
 KNOWN_METRICS = CLASSIFICATION_METRICS + REGRESSION_METRICS + SPAN_METRICS
 LOWER_IS_BETTER = frozenset({"mae", "rmse"})
 
@@ -23,6 +29,11 @@ class Goal(Strict):
 
     metric: Literal[KNOWN_METRICS] = "macro_f1"  # type: ignore[valid-type]
     target: float = Field(0.9, ge=0.0)
+
+    @field_validator("metric", mode="before")
+    @classmethod
+    def _old_span_names(cls, value: object) -> object:
+        return SPAN_METRIC_ALIASES.get(value, value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _target_in_range(self) -> Goal:

@@ -80,9 +80,9 @@ class ProjectSpec(Strict):
     @classmethod
     def _regression_defaults(cls, data: Any) -> Any:
         """A regression task needs no labels; its goal and loss default to ``r2 >= 0.5`` and
-        ``mse``. A span task's goal defaults to ``span_f1 >= 0.8``."""
+        ``mse``. A span task's goal defaults to ``entity_micro_f1 >= 0.8``."""
         if isinstance(data, dict) and data.get("task") == "spans" and not data.get("goal"):
-            return {**data, "goal": {"metric": "span_f1", "target": 0.8}}
+            return {**data, "goal": {"metric": "entity_micro_f1", "target": 0.8}}
         if not isinstance(data, dict) or data.get("task") != "regression":
             return data
         data = {"labels": [], **data, "goal": data.get("goal") or {"metric": "r2", "target": 0.5}}
@@ -121,6 +121,10 @@ class ProjectSpec(Strict):
             raise ValueError(f"actions.score_labels names unknown labels: {', '.join(unknown)}")
         _check_rules("rules", "votes", self.rules, names)
         _check_rules("span_rules", "marks", self.span_rules, names)
+        unknown = [n for n in self.spans.targets if n not in names]
+        if unknown:
+            raise ValueError(f"spans.targets names unknown labels: {', '.join(unknown)} "
+                             f"(labels: {', '.join(names)})")
         _check_analysis(self, names)
         return self
 

@@ -39,9 +39,9 @@ span's label.
 
 The keys of ``span_metrics`` are those of ``metrics.json`` for span runs: ``entity_micro_f1``,
 ``entity_macro_f1`` (and their precision and recall), the same with ``partial_`` for partial
-credit, ``token_accuracy`` and ``per_type``; plus the goal metrics ``textloop.yaml`` may
-name (``span_f1``, ``span_precision``, ``span_recall``: strict micro; ``partial_f1``:
-partial micro). Pure code: no store.
+credit, ``token_accuracy`` and ``per_type``; a span goal in ``textloop.yaml`` names one of
+them (``config.SPAN_METRICS``; the older ``span_f1``... are read as aliases). Pure code: no
+store.
 """
 
 from __future__ import annotations
@@ -174,8 +174,6 @@ def span_metrics(gold: SpansByRecord, predicted: SpansByRecord, texts: Mapping[s
     out["per_type"] = {t: _type_row(per_type[t]) for t in types}
     out["types"] = types
     out["absent_types"] = [label for label in dict.fromkeys(labels) if label not in per_type]
-    out.update(span_f1=out["entity_micro_f1"], span_precision=out["entity_micro_precision"],
-               span_recall=out["entity_micro_recall"], partial_f1=out["partial_micro_f1"])
     return out
 
 

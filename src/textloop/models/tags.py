@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-ModelTask = Literal["classification", "regression"]
+ModelTask = Literal["classification", "regression", "spans"]
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,9 @@ class ModelTags:
     """A model's capabilities; the defaults describe a plain text classifier."""
 
     task: ModelTask = "classification"
-    """``classification`` (``predict_proba`` over ``classes_``) or ``regression`` (one
-    float64 number per text, no ``predict_proba``)."""
+    """``classification`` (``predict_proba`` over ``classes_``), ``regression`` (one
+    float64 number per text, no ``predict_proba``) or ``spans`` (a ``SpanModel``:
+    ``fit(texts, spans)``, ``predict`` and ``predict_scored``; see ``models.span_model``)."""
     needs_embeddings: bool = False
     """``fit`` and ``predict`` take sentence vectors of ``embedder`` as well as texts, so
     stages pass vectors from the store's embedding cache."""
@@ -41,6 +42,10 @@ class ModelTags:
     n-grams for Korean."""
     fine_tunes: bool = False
     """Tunes a transformer encoder with torch: needs ``textloop[train]`` to fit."""
+    uses_span_rules: bool = False
+    """Predicts with the project's ``span_rules:``, which ``textloop train`` passes in as its
+    ``rules`` and ``labels`` parameters (unless ``--param`` gave them): the run's params and
+    bundle then hold the rules, so it predicts the same after ``textloop.yaml`` changes."""
 
 
 class Tagged(Protocol):

@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 from textloop.errors import ConfigError, InvalidInputError
 from textloop.models.tags import model_tags
 
-if TYPE_CHECKING:  # numpy loads when a model is scored: `textloop status` needs none
-    import numpy as np
-
+if TYPE_CHECKING:
     from textloop.config import ProjectSpec
     from textloop.measures.validation_fit import ValidationFit
 
@@ -119,29 +117,40 @@ class Task(Protocol):
         ``text``, or ValueProblem."""
         ...
 
+    def model_for(self, spec: ProjectSpec) -> str:
+        """The model ``textloop train`` uses when none is named, or a ConfigError saying what
+        the project lacks for it."""
+        ...
+
     def check_train_labels(self, release_id: str, values: Sequence[str]) -> None:
         """Refuse a train split the task's models cannot learn from."""
+        ...
+
+    def targets(self, values: Sequence[str]) -> Sequence[Any]:
+        """What a model's ``fit`` takes as ``y`` for these stored values: the values
+        themselves, or decoded (a list of spans per record)."""
         ...
 
     def strata(self, values: Sequence[str], labels: Sequence[str]) -> tuple[list[int], int]:
         """(stratum of each record, number of strata) for splitting a release."""
         ...
 
-    def model_output(self, estimator: Any, x: Any) -> np.ndarray:
+    def model_output(self, estimator: Any, x: Any) -> Any:
         """What the fitted model gives for inputs ``x``: class probabilities (model column
-        order) or numbers."""
+        order), numbers (arrays), or the scored spans of each text."""
         ...
 
-    def score(self, values: Sequence[str], output: np.ndarray, labels: Sequence[str], *,
+    def score(self, values: Sequence[str], output: Any, labels: Sequence[str], *,
               estimator: Any, reference: Sequence[str]) -> dict[str, float]:
         """Headline metrics of ``output`` against the stored ``values``. ``reference`` is the
         train split's values (a regression scores against its mean)."""
         ...
 
-    def fit_on_validation(self, output: np.ndarray | None, values: Sequence[str],
+    def fit_on_validation(self, output: Any, values: Sequence[str],
                           estimator: Any, spec: ProjectSpec,
                           calibration: str | None) -> ValidationFit:
-        """What is fitted on the validation split after training (calibration, bands)."""
+        """What is fitted on the validation split after training (calibration, bands, span
+        thresholds); ``output`` is ``model_output``'s, or None without a validation split."""
         ...
 
     def tally(self, values: Iterable[str], labels: Sequence[str]) -> dict[str, int]:
@@ -212,6 +221,14 @@ class BaseTask:
 
     def supports(self, verb: str) -> bool:
         return verb in self.verbs
+
+    def model_for(self, spec: ProjectSpec) -> str:
+        if self.default_model is None:
+            raise ConfigError(f"{self.name} projects have no model to train yet")
+        return self.default_model
+
+    def targets(self, values: Sequence[str]) -> Sequence[Any]:
+        return values
 
     estimates_ties = True
 

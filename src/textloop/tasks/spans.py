@@ -4,8 +4,10 @@ entities, personal data to mask, toxic spans inside an otherwise fine comment.
 A value is the canonical JSON of ``textloop.spans`` (code points over the stored text,
 sorted, no duplicates), checked against the record's own text, the project's labels and
 ``spans.overlapping``. A span project imports, measures agreement (``stages.agreement``),
-is adjudicated, runs its span rules, queues records by rule coverage and releases today;
-each other verb refuses it up front until it handles spans (``verbs`` lists what works).
+is adjudicated, runs its span rules, queues records by rule coverage, releases, trains span
+models (``models.span_model``; ``span-rules`` by default) and is evaluated with entity-level
+scores; each other verb refuses it up front until it handles spans (``verbs`` lists what
+works).
 People's answers resolve by a span-level majority (``majority``), never by Dawid-Skene
 (``estimates_ties``).
 """
@@ -13,37 +15,57 @@ People's answers resolve by a span-level majority (``majority``), never by Dawid
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textloop.config import SPAN_METRICS
-from textloop.errors import ConfigError
-from textloop.spans import SpanError, check_spans, decode_spans, encode_spans
+from textloop.errors import ConfigError, InvalidInputError
+from textloop.models.span_model import ScoredSpan
+from textloop.spans import Span, SpanError, check_spans, decode_spans, encode_spans
 from textloop.spans.voting import span_majority
 from textloop.tasks.base import BaseTask, ValueKind, ValueProblem, value_majority
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from textloop.config import ProjectSpec
     from textloop.measures.validation_fit import ValidationFit
 
-_NO_MODELS = "span models are not available yet: import and release span projects today"
+RULES_MODEL = "span-rules"
+
+
+@dataclass(frozen=True)
+class SpanOutput:
+    """What a span model gives for a split: its texts and each text's scored spans
+    (``SpanModel.predict_scored``); scoring needs the texts for the token accuracy."""
+
+    texts: list[str]
+    scored: list[list[ScoredSpan]]
+
+    def spans(self) -> list[list[Span]]:
+        return [[span for span, _ in row] for row in self.scored]
+
+
+def by_record(rows: Sequence[Any]) -> dict[str, Any]:
+    """Rows keyed by their position, as the span measures take them (record id -> ...)."""
+    return {str(i): row for i, row in enumerate(rows)}
 
 
 class SpanTask(BaseTask):
     name = "spans"
     value_kind: ValueKind = "spans"
-    default_model = None
+    default_model = RULES_MODEL
+    """Until learned span models land: the project's span rules as a model (``model_for``
+    refuses a project without rules)."""
     model_task = "spans"
     headline_metrics = SPAN_METRICS
     goal_metrics = SPAN_METRICS
-    default_goal = ("span_f1", 0.8)
-    summary_metrics = ("span_f1", "partial_f1")
+    default_goal = ("entity_micro_f1", 0.8)
+    summary_metrics = ("entity_micro_f1", "partial_micro_f1")
     report_sections = ("summary", "per_label", "boundary_errors", "label_confusions",
                        "errors")
     prediction_fields = ("spans",)
     monitoring_checks = ()
-    verbs = frozenset({"import", "crawl", "label", "release", "agreement", "rules", "suggest"})
+    verbs = frozenset({"import", "crawl", "label", "release", "agreement", "rules", "suggest",
+                       "train"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 
@@ -55,8 +77,25 @@ class SpanTask(BaseTask):
             raise ValueProblem(str(exc), fix=exc.fix) from None
         return encode_spans(spans)
 
+    def model_for(self, spec: ProjectSpec) -> str:
+        if spec.span_rules:
+            return RULES_MODEL
+        raise ConfigError(f"{spec.name} has no span rules, and the default span model "
+                          f"({RULES_MODEL}) predicts with them",
+                          hint="add span_rules to textloop.yaml (regexes and gazetteers, see "
+                               "docs/spans.md#span-rules), or name a span model with --model "
+                               f"({', '.join(self.allowed_models())})")
+
     def check_train_labels(self, release_id: str, values: Sequence[str]) -> None:
-        raise ConfigError(_NO_MODELS)
+        if not any(decode_spans(value) for value in values):
+            raise InvalidInputError(f"release {release_id}: the train split has no spans "
+                                    f"({len(values):,} records, none with a span)",
+                                    hint="label or import records with spans and release "
+                                         "again")
+
+    def targets(self, values: Sequence[str]) -> list[list[Span]]:
+        """Each record's spans: what a span model's ``fit`` takes."""
+        return [decode_spans(value) for value in values]
 
     def strata(self, values: Sequence[str], labels: Sequence[str]) -> tuple[list[int], int]:
         """The set of labels a record's spans carry (no spans is a set too), so every split
@@ -65,17 +104,40 @@ class SpanTask(BaseTask):
         index = {key: i for i, key in enumerate(sorted(set(keys)))}
         return [index[key] for key in keys], len(index)
 
-    def model_output(self, estimator: Any, x: Any) -> np.ndarray:
-        raise ConfigError(_NO_MODELS)
+    def model_output(self, estimator: Any, x: Any) -> SpanOutput:
+        return SpanOutput(list(x), [list(row) for row in estimator.predict_scored(x)])
 
-    def score(self, values: Sequence[str], output: np.ndarray, labels: Sequence[str], *,
+    def score(self, values: Sequence[str], output: SpanOutput, labels: Sequence[str], *,
               estimator: Any, reference: Sequence[str]) -> dict[str, float]:
-        raise ConfigError(_NO_MODELS)
+        """The entity-level scores of ``measures.span_metrics`` named in ``SPAN_METRICS``."""
+        from textloop.measures.span_metrics import span_metrics
 
-    def fit_on_validation(self, output: np.ndarray | None, values: Sequence[str],
+        found = span_metrics(by_record(self.targets(values)), by_record(output.spans()),
+                             by_record(output.texts), labels=labels)
+        return {key: float(found[key]) for key in self.headline_metrics}
+
+    def fit_on_validation(self, output: SpanOutput | None, values: Sequence[str],
                           estimator: Any, spec: ProjectSpec,
                           calibration: str | None) -> ValidationFit:
-        raise ConfigError(_NO_MODELS)
+        """A score threshold per span type for the targets under ``spans.targets``
+        (``measures.span_thresholds``), saved in the bundle as ``span_thresholds``; nothing
+        without targets. No calibrator: span scores are not class probabilities."""
+        from textloop.measures.span_thresholds import span_thresholds
+        from textloop.measures.validation_fit import ValidationFit
+
+        targets = spec.spans.targets
+        if not targets:
+            return ValidationFit()
+        if output is None:
+            return ValidationFit(notes=["no validation split: no span thresholds for "
+                                        "spans.targets"])
+        if any(score is None for row in output.scored for _, score in row):
+            return ValidationFit(notes=["the model gives spans without scores: no span "
+                                        "thresholds for spans.targets"])
+        found = span_thresholds(by_record(self.targets(values)), by_record(output.scored),
+                                by_record(output.texts), targets, labels=spec.label_names)
+        return ValidationFit(meta={"span_thresholds": found.to_dict()},
+                             notes=[f"span target unmet: {why}" for why in found.unmet])
 
     estimates_ties = False
     """Dawid-Skene needs one value per record from a fixed set; a span list is not one

@@ -56,15 +56,26 @@ def test_strata_are_label_mixes_and_tallies_count_spans() -> None:
 
 def test_verbs_without_span_support_refuse_naming_what_works() -> None:
     with pytest.raises(ConfigError, match="ner is a spans project") as caught:
-        SPANS.require("train", "ner")
+        SPANS.require("predict", "ner")
     assert caught.value.hint == ("spans projects support import, label, suggest, agreement, "
-                                 "rules and release")
+                                 "rules, release and train")
     SPANS.require("release", "ner")
     SPANS.require("label", "ner")  # the span editor on the labeling page
+    SPANS.require("train", "ner")
 
 
 def test_a_span_spec_defaults_to_a_span_goal_and_checks_span_rule_labels() -> None:
-    assert SPEC.goal.metric == "span_f1"
+    assert SPEC.goal.metric == "entity_micro_f1"
+    # the names span goals had before span runs existed still load, as what they meant
+    old = {"span_f1": "entity_micro_f1", "span_recall": "entity_micro_recall",
+           "span_precision": "entity_micro_precision", "partial_f1": "partial_micro_f1"}
+    for name, meant in old.items():
+        spec = ProjectSpec(name="ner", task="spans", labels=[{"name": "PER"}],
+                           goal={"metric": name, "target": 0.5})
+        assert spec.goal.metric == meant
+    with pytest.raises(ValueError, match=r"spans\.targets names unknown labels: PHONE"):
+        ProjectSpec(name="ner", task="spans", labels=[{"name": "PER"}],
+                    spans={"targets": {"PHONE": {"recall": 0.95}}})
     with pytest.raises(ValueError, match=r"span_rules\.0\.label"):
         ProjectSpec(name="ner", task="spans", labels=[{"name": "PER"}],
                     span_rules=[{"name": "phone", "label": "PHONE", "regex": r"\d+"}])

@@ -15,6 +15,7 @@ from textloop.progress import Progress
 from textloop.stages.runs.loading import model_inputs
 from textloop.stages.train.monitoring import MonitoredFit, fit_monitored
 from textloop.storage import Store
+from textloop.tasks import task_for
 
 
 def fit_on_train_split(store: Store, project: Project, estimator: Any, data: Any,
@@ -29,5 +30,5 @@ def fit_on_train_split(store: Store, project: Project, estimator: Any, data: Any
                                   project.spec.training, project.spec.goal, progress)
         return x_train, x_val, monitored
     with progress.task(f"Fitting on {len(train_split.texts):,} rows", total=None):
-        estimator.fit(x_train, train_split.labels)
+        estimator.fit(x_train, task_for(project).targets(train_split.labels))
     return x_train, x_val, None

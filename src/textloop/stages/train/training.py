@@ -26,8 +26,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from textloop.config import Project
 from textloop.measures.calibration import make_calibrator
 from textloop.models.bundle import to_bundle
@@ -82,9 +80,11 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
     require_verb(project, "train")
     data = load_release(store, release)
     task = task_for(project)
-    full_name, estimator = make_model(model or str(task.default_model), params,
+    full_name, estimator = make_model(model or task.model_for(project.spec), params,
                                       project.spec.language)
     task.check_model(estimator, full_name)
+    if model_tags(estimator).uses_span_rules:
+        apply_span_rules(estimator, params or {}, project)
     iterative = model_tags(estimator).iterative
     if iterative:
         apply_training_defaults(estimator, params or {}, project)
@@ -153,6 +153,17 @@ def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Pro
                             if k not in params and k in accepted})
 
 
+def apply_span_rules(estimator: Any, params: dict[str, Any], project: Project) -> None:
+    """The project's ``span_rules:`` and span labels as the model's ``rules`` and ``labels``
+    (unless ``--param`` set them), so the run's params and bundle record the rules it was
+    trained with, not whatever ``textloop.yaml`` says later."""
+    spec = project.spec
+    given = {"rules": [rule.model_dump(mode="json", exclude_defaults=True)
+                       for rule in spec.span_rules],
+             "labels": spec.label_names}
+    estimator.set_params(**{k: v for k, v in given.items() if k not in params})
+
+
 def _log_metrics(conn: Any, run_id: str, metrics: dict[str, float],
                  monitored: MonitoredFit | None) -> None:
     """Per-epoch history (steps 1..N), then the kept model's metrics at step N + 1."""
@@ -168,10 +179,11 @@ def _log_metrics(conn: Any, run_id: str, metrics: dict[str, float],
 
 def _fit_and_score(store: Store, project: Project, task: Task, estimator: Any, data: Any,
                    progress: Progress
-                   ) -> tuple[dict[str, float], np.ndarray | None, MonitoredFit | None]:
+                   ) -> tuple[dict[str, float], Any, MonitoredFit | None]:
     """Train/validation metrics (``train/...``, ``val/...``), the model's validation output
-    (probabilities in model column order, or numbers) and, for models trained by epochs, the
-    monitored history and verdict."""
+    (probabilities in model column order, numbers, or scored spans; None without a
+    validation split) and, for models trained by epochs, the monitored history and
+    verdict."""
     train_split, val_split = data.splits["train"], data.splits["validation"]
     x_train, x_val, monitored = fit_on_train_split(store, project, estimator, data, progress)
     reference = train_split.labels
