@@ -1,9 +1,9 @@
 """``textloop evaluate RUN``: score a trained run on a release split and write its report.
 
 How a split is scored depends on the project's task (``result.evaluate_split`` dispatches on
-it: ``classification.py``, ``regression.py``); both write ``report.html``, ``metrics.json``
-and the model card into ``runs/NAME/evaluation-SPLIT/`` and log the headline metrics under
-``SPLIT/``, so promotion and ``textloop runs`` treat every task alike.
+it: ``classification.py``, ``regression.py``, ``spans.py``); each writes ``report.html``,
+``metrics.json`` and the model card into ``runs/NAME/evaluation-SPLIT/`` and logs the
+headline metrics under ``SPLIT/``, so promotion and ``textloop runs`` treat every task alike.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.evaluate import classification as _classification  # noqa: F401 (registers)
 from textloop.stages.evaluate import regression as _regression  # noqa: F401 (registers)
+from textloop.stages.evaluate import spans as _spans  # noqa: F401 (registers)
 from textloop.stages.evaluate.result import EvaluateOptions, EvaluationResult, evaluate_split
 from textloop.storage import Store
 from textloop.tasks import require_verb, task_for

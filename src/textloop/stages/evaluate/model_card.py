@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from textloop import __version__
-from textloop.config import Goal, Project
+from textloop.config import SPAN_METRICS, Goal, Project
 from textloop.reports.model_card import Section, write_card
 from textloop.stages.release.files import release_folder
 from textloop.stages.release.writer import CARD
@@ -51,10 +51,13 @@ def write_model_card(store: Store, project: Project, run: dict[str, Any], split:
                 _data(release, folder, counts), _metrics(split, metrics),
                 _calibration(metrics), _limitations(metrics, project.spec.goal),
                 _lineage(run, release, counts, version)]
-    front = {"library_name": "textloop", "pipeline_tag": "text-classification",
+    spans = "per_type" in metrics
+    front = {"library_name": "textloop",
+             "pipeline_tag": "token-classification" if spans else "text-classification",
              "model_name": run["name"], "model_version": version,
              "datasets": [release["id"]] if release else [],
-             "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "ece", "mae", "r2")
+             "metrics": {k: metrics[k] for k in ("accuracy", "macro_f1", "ece", "mae", "r2",
+                                                 "entity_micro_f1", "entity_macro_f1")
                          if metrics.get(k) is not None}}
     target = store.path_for("runs", run["name"], f"evaluation-{split}")
     return write_card(target, f"Model card: {run['name']} ({name})", front, sections)
@@ -90,11 +93,12 @@ def _data(release: dict[str, Any] | None, folder: Path | None, counts: dict[str,
 
 
 def _metrics(split: str, metrics: dict[str, Any]) -> Section:
-    rows = [[key, f"{metrics[key]:.4f}"] for key in (*HEADLINE, *REGRESSION_HEADLINE)
+    rows = [[key, f"{metrics[key]:.4f}"] for key in (*HEADLINE, *REGRESSION_HEADLINE,
+                                                     *SPAN_METRICS)
             if metrics.get(key) is not None]
     per_class = [[label, _fmt(e.get("f1")), _fmt(e.get("precision")), _fmt(e.get("recall")),
                   str(e.get("support", "—"))]
-                 for label, e in (metrics.get("per_class") or {}).items()]
+                 for label, e in _per_label(metrics).items()]
     section = Section(f"Metrics on {split}", paragraphs=[
         f"{metrics.get('n', 0):,} rows of the {split} split."], table=(["metric", "value"], rows))
     if per_class:
@@ -114,7 +118,7 @@ def _calibration(metrics: dict[str, Any]) -> Section:
 
 
 def _limitations(metrics: dict[str, Any], goal: Goal) -> Section:
-    per_class = {label: e.get("f1") for label, e in (metrics.get("per_class") or {}).items()
+    per_class = {label: e.get("f1") for label, e in _per_label(metrics).items()
                  if e.get("f1") is not None}
     worst = sorted(per_class.items(), key=lambda kv: kv[1])[:WORST]
     bullets = [f"weakest label {label}: F1 {f1:.4f}" for label, f1 in worst]
@@ -148,6 +152,11 @@ def _lineage(run: dict[str, Any], release: dict[str, Any] | None, counts: dict[s
     if version is not None:
         bullets.append(f"list the row ids with `textloop lineage {version_name(version)} --ids`")
     return Section("Lineage", bullets=bullets)
+
+
+def _per_label(metrics: dict[str, Any]) -> dict[str, Any]:
+    """Scores per class, or per span type (support: gold spans) for a span run."""
+    return dict(metrics.get("per_class") or metrics.get("per_type") or {})
 
 
 def _fmt(value: Any) -> str:
