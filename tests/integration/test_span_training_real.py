@@ -1,0 +1,77 @@
+"""A span project on a real corpus, as a new user would run it: WNUT-17's dev tweets imported
+with their spans, a gazetteer and a regex as span rules, released, the span-rules model
+trained and evaluated; the report and metrics.json agree with ``measures.span_metrics``
+computed directly on the test split."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import shared_data
+from textloop.config.span_rules import SpanRule
+from textloop.measures.span_errors import KINDS
+from textloop.measures.span_metrics import span_metrics
+from textloop.spans import decode_spans
+from textloop.stages.evaluate import evaluate_run
+from textloop.stages.ingest import ImportOptions, import_file
+from textloop.stages.project.init import init_project
+from textloop.stages.release import create_release, load_release
+from textloop.stages.runs import load_run
+from textloop.stages.train import train
+from textloop.storage import Store
+
+pytestmark = pytest.mark.integration
+
+RULES = [
+    SpanRule(name="platforms", label="corporation",
+             phrases=["YouTube", "Twitter", "Facebook", "Instagram", "Google", "Apple",
+                      "Netflix", "Snapchat", "Amazon"]),
+    SpanRule(name="cities", label="location",
+             phrases=["London", "Paris", "New York", "Los Angeles", "Chicago", "Toronto"]),
+    SpanRule(name="capitalised", label="person", regex=r"\b[A-Z][a-z]+ [A-Z][a-z]+\b",
+             case_sensitive=True),
+]
+
+
+def test_wnut17_span_rules_train_and_evaluate(tmp_path) -> None:
+    project = init_project(tmp_path / "wnut", labels=[], task="spans")
+    with Store.for_project(project) as store:
+        import_file(store, project, shared_data("spans", "wnut17", "dev.conll"),
+                    ImportOptions(add_labels=True))
+        project.spec.span_rules = RULES
+        project.save()
+        release = create_release(store, project)
+        run = train(store, project)
+        assert run.model == "textloop.model.span-rules.v1"
+        assert 0.0 < run.metrics["val/entity_micro_f1"] < 1.0
+        result = evaluate_run(store, project, run.run_name)
+
+        assert result.report_html.is_file() and result.metrics_json.is_file()
+        metrics = json.loads(result.metrics_json.read_text(encoding="utf-8"))
+        part = load_release(store, release.id).splits["test"]
+        model = load_run(store, run.run_name).model
+        direct = span_metrics(
+            dict(zip(part.ids, (decode_spans(v) for v in part.labels), strict=True)),
+            dict(zip(part.ids, model.predict(part.texts), strict=True)),
+            dict(zip(part.ids, part.texts, strict=True)), labels=project.spec.label_names)
+        assert {key: metrics[key] for key in direct} == direct  # JSON keeps floats exact
+        assert metrics["n_records"] == len(part.ids) > 50
+        assert metrics["per_type"]["corporation"]["n_predicted"] > 0
+
+        errors = metrics["errors"]
+        paired = sum(errors["counts"][k] for k in KINDS if k not in ("missed", "spurious"))
+        assert errors["n_correct"] == metrics["n_correct"]
+        assert metrics["n_gold"] == errors["n_correct"] + errors["counts"]["missed"] + paired
+        assert (metrics["n_predicted"]
+                == errors["n_correct"] + errors["counts"]["spurious"] + paired)
+        texts = dict(zip(part.ids, part.texts, strict=True))
+        for example in errors["examples"]["spurious"]:
+            shown = example["predicted"]
+            assert texts[example["record_id"]][shown["start"]:shown["end"]] == shown["text"]
+
+        html = result.report_html.read_text(encoding="utf-8")
+        assert f"{metrics['entity_micro_f1']:.3f}" in html
+        assert "corporation" in html and 'id="confusion"' in html
+        assert result.model_card is not None and result.model_card.is_file()
