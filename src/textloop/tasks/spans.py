@@ -65,7 +65,7 @@ class SpanTask(BaseTask):
     prediction_fields = ("spans",)
     monitoring_checks = ()
     verbs = frozenset({"import", "crawl", "label", "release", "agreement", "rules", "suggest",
-                       "train", "evaluate"})
+                       "train", "evaluate", "register"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 

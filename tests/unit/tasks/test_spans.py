@@ -58,7 +58,7 @@ def test_verbs_without_span_support_refuse_naming_what_works() -> None:
     with pytest.raises(ConfigError, match="ner is a spans project") as caught:
         SPANS.require("predict", "ner")
     assert caught.value.hint == ("spans projects support import, label, suggest, agreement, "
-                                 "rules, release, train and evaluate")
+                                 "rules, release, train, evaluate and register")
     SPANS.require("release", "ner")
     SPANS.require("label", "ner")  # the span editor on the labeling page
     SPANS.require("train", "ner")

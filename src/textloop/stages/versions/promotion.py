@@ -34,6 +34,7 @@ from textloop.stages.versions.register import CHALLENGER, CHAMPION
 from textloop.storage import Store, model_versions
 from textloop.storage.model_versions import version_name
 from textloop.storage.refs import resolve_version
+from textloop.tasks import require_verb
 
 LatencyMeter = Callable[[Store, str, Sequence[str]], dict[str, float]]
 
@@ -73,6 +74,7 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
     A promoted challenger stops being the challenger: the alias is cleared (and the move
     recorded), so ``challenger`` always names a version still waiting for its turn.
     """
+    require_verb(project, "promote")
     if force and not (reason or "").strip():
         raise InvalidInputError("--force needs --reason", hint='e.g. --force --reason '
                                 '"hotfix for the outage; full evaluation follows"')

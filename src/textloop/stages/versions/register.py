@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from textloop.config import CLASSIFICATION_METRICS, REGRESSION_METRICS, Project
+from textloop.config import CLASSIFICATION_METRICS, REGRESSION_METRICS, SPAN_METRICS, Project
 from textloop.errors import NotFoundError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.reports.evaluation import METRICS_FILE
@@ -29,8 +29,8 @@ from textloop.types import plain
 CHALLENGER = "challenger"
 CHAMPION = "champion"
 SNAPSHOT_KEYS = ("n", *CLASSIFICATION_METRICS, "log_loss", "brier_score", "ece",
-                 "uncalibrated_ece", *REGRESSION_METRICS, "baseline_mae")
-"""Every goal metric of either task, so the promotion policy finds the project's goal."""
+                 "uncalibrated_ece", *REGRESSION_METRICS, "baseline_mae", *SPAN_METRICS)
+"""Every goal metric of every task, so the promotion policy finds the project's goal."""
 
 
 @dataclass
@@ -78,10 +78,11 @@ def _test_metrics(store: Store, project: Project, run: dict[str, Any],
 
 
 def snapshot(metrics: dict[str, Any]) -> dict[str, Any]:
-    """What a version keeps of its evaluation: headline numbers, per-class F1, slices."""
+    """What a version keeps of its evaluation: headline numbers, per-class F1 (per span type
+    for a span run), slices."""
     out = {key: metrics[key] for key in SNAPSHOT_KEYS if metrics.get(key) is not None}
-    out["per_class_f1"] = {label: entry.get("f1")
-                           for label, entry in (metrics.get("per_class") or {}).items()}
+    per_label = metrics.get("per_class") or metrics.get("per_type") or {}
+    out["per_class_f1"] = {label: entry.get("f1") for label, entry in per_label.items()}
     if metrics.get("slices"):
         out["slices"] = metrics["slices"]
     return out

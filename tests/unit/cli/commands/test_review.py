@@ -81,5 +81,5 @@ def test_review_of_a_span_project_says_what_spans_lack(tmp_path) -> None:
     assert result.exit_code != 0 and "Traceback" not in result.output
     said = " ".join(result.output.split())
     assert "which does not check spans yet" in said and "no cleaning run" not in said
-    assert ("spans projects support import, label, suggest, agreement, rules, release, train "
-            "and evaluate") in said
+    assert ("spans projects support import, label, suggest, agreement, rules, release, train, "
+            "evaluate and register") in said

@@ -8,6 +8,7 @@ import pytest
 
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import registered
+from tests.unit.stages.span_run_fixtures import released_span_project
 from textloop.errors import ConflictError
 from textloop.stages.evaluate.evaluation import evaluate_run
 from textloop.stages.train.training import train
@@ -82,3 +83,13 @@ def test_the_card_names_the_weakest_slices(project, store, tmp_path) -> None:
     text = Path(card).read_text(encoding="utf-8")
     assert "weakest slice len=short: macro_f1 0.6100" in text
     assert text.index("len=short") < text.index("len=long")
+
+
+def test_a_span_version_freezes_its_entity_scores(tmp_path) -> None:
+    with released_span_project(tmp_path) as (project, store, _):
+        run = train(store, project)
+        frozen = register_run(store, project, run.run_name, actor="ann").version["metrics"]
+        evaluated = evaluate_run(store, project, run.run_name).metrics
+        assert frozen["entity_micro_f1"] == evaluated["entity_micro_f1"]  # the goal metric
+        assert frozen["per_class_f1"] == {label: row["f1"]
+                                          for label, row in evaluated["per_type"].items()}
