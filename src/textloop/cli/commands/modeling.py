@@ -111,9 +111,12 @@ def evaluate(
         print_json(result.to_dict())
         return
     m = result.metrics
-    headline = (f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_num(m.get('r2'))}"
-                if "mae" in m else f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}")
-    console.print(f"[bold]{esc(result.run_name)}[/] on {esc(split)}: {headline} (n={m['n']:,})")
+    console.print(f"[bold]{esc(result.run_name)}[/] on {esc(split)}: {_headline(m)} "
+                  f"(n={m['n']:,})")
+    if m.get("errors"):  # a span run: its mistakes by kind
+        counts = ", ".join(f"{kind.replace('_', ' ')} {n:,}"
+                           for kind, n in m["errors"]["counts"].items())
+        console.print(f"Mistakes: {counts}")
     if result.goal_met is not None:
         goal = project.spec.goal
         verdict = "[green]met[/]" if result.goal_met else "[red]not met[/]"
@@ -127,6 +130,17 @@ def evaluate(
     if m.get("inference"):
         print_inference(m["inference"])
     console.print(f"Report: {result.report_html}\nJSON:   {result.metrics_json}")
+
+
+def _headline(m: dict[str, Any]) -> str:
+    """The evaluation's headline numbers, for the task whose metrics ``m`` holds."""
+    if "mae" in m:
+        return f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_num(m.get('r2'))}"
+    if "entity_micro_f1" in m:
+        return (f"entity F1 {m['entity_micro_f1']:.4f} micro, {m['entity_macro_f1']:.4f} "
+                f"macro (precision {m['entity_micro_precision']:.4f}, recall "
+                f"{m['entity_micro_recall']:.4f})")
+    return f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}"
 
 
 @app.command(epilog='Examples:\n\n  textloop predict latest "WIN a FREE phone, text now"\n\n'

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.unit.stages.pipeline_fixtures import released
+from tests.unit.stages.span_run_fixtures import released_span_project
 from textloop.cli.main import app
 
 runner = CliRunner()
@@ -138,3 +139,15 @@ def test_train_and_evaluate_json_print_one_document_with_the_metrics(project, st
     assert f"accuracy {metrics['accuracy']:.4f}" in text.output
     assert result["report_html"].endswith("report.html")
     assert json.loads(Path(result["metrics_json"]).read_text())["macro_f1"] == metrics["macro_f1"]
+
+
+def test_train_and_evaluate_a_span_project(tmp_path) -> None:
+    with released_span_project(tmp_path) as (project, _, _):
+        trained = invoke(project, "train")
+        assert trained.exit_code == 0, trained.output
+        assert "val/entity_micro_f1" in trained.output
+        evaluated = invoke(project, "evaluate", "latest")
+    assert evaluated.exit_code == 0, evaluated.output
+    said = " ".join(evaluated.output.split())
+    assert "entity F1" in said and "micro" in said and "report.html" in said
+    assert "Mistakes: missed" in said and "spurious" in said
