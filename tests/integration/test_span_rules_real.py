@@ -3,9 +3,14 @@ its spans as the truth, a gazetteer and a regex judged against them, weak spans 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import shared_data
+from textloop.config import Project
 from textloop.config.span_rules import SpanRule
 from textloop.spans import decode_spans
 from textloop.stages.ingest import ImportOptions, import_file
@@ -25,13 +30,20 @@ RULES = [
 ]
 
 
-def test_span_rules_on_wnut17_against_its_own_spans(tmp_path) -> None:
+@contextmanager
+def wnut_dev_project(tmp_path: Path, rules: list[SpanRule]) -> Iterator[tuple[Project, Store]]:
+    """A span project with WNUT-17's dev tweets imported with their spans, and ``rules``."""
     project = init_project(tmp_path / "wnut", labels=[], task="spans")
     with Store.for_project(project) as store:
         import_file(store, project, shared_data("spans", "wnut17", "dev.conll"),
                     ImportOptions(add_labels=True))
-        project.spec.span_rules = RULES
+        project.spec.span_rules = rules
         project.save()
+        yield project, store
+
+
+def test_span_rules_on_wnut17_against_its_own_spans(tmp_path) -> None:
+    with wnut_dev_project(tmp_path, RULES) as (project, store):
         report = evaluate_rules(store, project, gold_kinds=["import"])
         assert isinstance(report, SpanRulesReport)
         with store.read() as conn:

@@ -9,39 +9,26 @@ import json
 
 import pytest
 
-from tests.conftest import shared_data
+from tests.integration.test_span_rules_real import RULES as JUDGED
+from tests.integration.test_span_rules_real import wnut_dev_project
 from textloop.config.span_rules import SpanRule
 from textloop.measures.span_errors import KINDS
 from textloop.measures.span_metrics import span_metrics
 from textloop.spans import decode_spans
 from textloop.stages.evaluate import evaluate_run
-from textloop.stages.ingest import ImportOptions, import_file
-from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release, load_release
 from textloop.stages.runs import load_run
 from textloop.stages.train import train
-from textloop.storage import Store
 
 pytestmark = pytest.mark.integration
 
-RULES = [
-    SpanRule(name="platforms", label="corporation",
-             phrases=["YouTube", "Twitter", "Facebook", "Instagram", "Google", "Apple",
-                      "Netflix", "Snapchat", "Amazon"]),
-    SpanRule(name="cities", label="location",
-             phrases=["London", "Paris", "New York", "Los Angeles", "Chicago", "Toronto"]),
-    SpanRule(name="capitalised", label="person", regex=r"\b[A-Z][a-z]+ [A-Z][a-z]+\b",
-             case_sensitive=True),
-]
+RULES = [*JUDGED, SpanRule(name="cities", label="location",
+                           phrases=["London", "Paris", "New York", "Los Angeles", "Toronto"])]
+"""The gazetteer and the regex ``textloop rules`` is judged with, and a gazetteer of cities."""
 
 
 def test_wnut17_span_rules_train_and_evaluate(tmp_path) -> None:
-    project = init_project(tmp_path / "wnut", labels=[], task="spans")
-    with Store.for_project(project) as store:
-        import_file(store, project, shared_data("spans", "wnut17", "dev.conll"),
-                    ImportOptions(add_labels=True))
-        project.spec.span_rules = RULES
-        project.save()
+    with wnut_dev_project(tmp_path, RULES) as (project, store):
         release = create_release(store, project)
         run = train(store, project)
         assert run.model == "textloop.model.span-rules.v1"
