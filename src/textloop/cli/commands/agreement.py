@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import console, print_json
+from textloop.cli.console import Text, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -164,9 +163,9 @@ def _print_adjudication(report: AgreementReport | SpanAgreement) -> None:
         console.print("No record waits for adjudication.")
         return
     console.print(f"[bold]{waiting:,}[/] {'records wait' if waiting != 1 else 'record waits'} for "
-                  f"adjudication: decide them on the adjudication page of the labeling web app "
-                  f"([bold]{report.adjudication_path}[/]). Until then their final answer follows "
-                  "labeling.policy in textloop.yaml.")
+                  "adjudication: decide them on the adjudication page of the labeling web app "
+                  f"([bold]{esc(str(report.adjudication_path))}[/]). Until then their final "
+                  "answer follows labeling.policy in textloop.yaml.")
 
 
 def _value(found: Coefficient) -> Text:

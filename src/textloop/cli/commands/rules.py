@@ -6,13 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from textloop.cli.choices import one_of
-from textloop.cli.console import RichProgress, console, print_json
+from textloop.cli.console import RichProgress, Text, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.texts import terminal_safe
 
 if TYPE_CHECKING:
     from textloop.stages.rules import (
@@ -126,8 +124,8 @@ def _print_span_report(report: SpanRulesReport) -> None:
     for example in report.examples:
         what = "marked, people did not" if example.kind == "false_positive" else "missed"
         console.print(Text(f"  {example.rule}: {what} {example.label} "
-                           f"{terminal_safe(example.span_text)!r} in {example.record_id}: "
-                           f"{terminal_safe(_snippet(example))}"))
+                           f"{example.span_text!r} in {example.record_id}: "
+                           f"{_snippet(example)}"))
     console.print(Text("Store the weak spans with `textloop rules --apply`."))
 
 
