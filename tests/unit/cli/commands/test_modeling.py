@@ -138,3 +138,19 @@ def test_train_and_evaluate_json_print_one_document_with_the_metrics(project, st
     assert f"accuracy {metrics['accuracy']:.4f}" in text.output
     assert result["report_html"].endswith("report.html")
     assert json.loads(Path(result["metrics_json"]).read_text())["macro_f1"] == metrics["macro_f1"]
+
+
+def test_predicted_texts_print_escaped_and_stay_exact_in_json(project, store, tmp_path,
+                                                              monkeypatch) -> None:
+    from tests.unit.cli.hostile import HOSTILE, assert_safe
+    from textloop.cli.console import console
+    from textloop.texts import terminal_safe
+
+    monkeypatch.setattr(console, "_width", 400)
+    released(store, project, tmp_path)
+    invoke(project, "train")
+    result = invoke(project, "predict", "latest", HOSTILE)
+    assert result.exit_code == 0, result.output
+    assert terminal_safe(HOSTILE[:60]) in assert_safe(result.output)  # the table's 60 characters
+    (predicted,) = json.loads(invoke(project, "predict", "latest", "--json", HOSTILE).stdout)
+    assert predicted["text"] == HOSTILE

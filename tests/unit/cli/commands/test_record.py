@@ -66,3 +66,35 @@ def test_show_marks_a_records_spans_safely_for_the_terminal(tmp_path, monkeypatc
                                              "--json"]).output)
     assert as_json["final_spans"][1] == {"start": 22, "end": 28, "label": "ORG",
                                          "text": "[Acme]"}
+
+
+def test_show_prints_a_records_text_metadata_annotators_and_comments_safely(
+        project, store, tmp_path, monkeypatch) -> None:
+    """Everything ``show`` prints of a classification record is someone's text: each shows its
+    escape sequences, carriage returns and bidi overrides as escapes and its markup
+    literally; ``--json`` holds the stored text exactly."""
+    from tests.unit.cli.hostile import HOSTILE, SHOWN, assert_safe
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.storage import annotation_log, comments, records
+
+    monkeypatch.setattr(console, "_width", 400)
+    data = tmp_path / "one.jsonl"
+    data.write_text(json.dumps({"text": HOSTILE, "team": HOSTILE}) + "\n", encoding="utf-8")
+    import_file(store, project, data, ImportOptions(label_col="", meta_cols=["team"]))
+    with store.write() as conn:
+        (rid,) = [r.id for r in records.iter_all(conn)]
+        annotation_log.add_one(conn, record_id=rid, label="spam", kind="human",
+                               annotator=HOSTILE)
+        comments.add(conn, rid, HOSTILE, HOSTILE)
+    result = runner.invoke(app, ["--project", str(project.root), "show", rid])
+    assert result.exit_code == 0, result.output
+    shown = assert_safe(result.output)
+    assert f"\n{SHOWN}\n" in shown  # the text
+    assert f"team: {SHOWN}" in shown
+    assert f"comment by {SHOWN} (" in shown and shown.rstrip().endswith(SHOWN)
+    assert any(SHOWN in line and "human" in line for line in shown.splitlines())
+    as_json = json.loads(runner.invoke(app, ["--project", str(project.root), "show", rid,
+                                             "--json"]).stdout)
+    assert as_json["text"] == HOSTILE and as_json["meta"] == {"team": HOSTILE}
+    assert as_json["annotations"][0]["annotator"] == HOSTILE
+    assert as_json["comments"][0]["text"] == HOSTILE
