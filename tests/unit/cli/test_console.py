@@ -110,3 +110,10 @@ def test_commands_print_user_text_only_through_the_safe_helpers() -> None:
         if "rich.text" in source or ("typer.echo(" in source and path.name != "main.py"):
             offenders.append(path.relative_to(root).as_posix())
     assert offenders == []
+
+
+def test_echo_keeps_tabs_for_scripts_and_shows_escapes(capsys) -> None:
+    from textloop.cli.console import echo
+
+    echo(f"r1\ttrain\t{HOSTILE}")
+    assert _printed(capsys) == f"r1\ttrain\t{SHOWN}\n"

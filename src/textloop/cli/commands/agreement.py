@@ -27,8 +27,10 @@ _EPILOG = """Examples:\n
 @app.command(epilog=_EPILOG)
 def agreement(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    min_shared: Annotated[int, typer.Option(
-        min=2, help="Records two annotators must share before their kappa is shown.")] = 10,
+    min_shared: Annotated[int | None, typer.Option(
+        min=2, help="Records two annotators must share before their kappa is shown "
+                    "(default 10; label projects only: span pair kappa is over tokens).")
+                          ] = None,
 ) -> None:
     """Agreement between annotators (Cohen, Fleiss, Krippendorff; entity F1 and token kappa
     in span projects) and disputed records."""

@@ -33,8 +33,10 @@ def rules(
     method: Annotated[str | None, typer.Option(
         help=f"Label model for --apply: {one_of('label_model')} (default dawid_skene; span "
              "rules combine by token majority).")] = None,
-    min_confidence: Annotated[float, typer.Option(
-        min=0.0, max=1.0, help="Least label model confidence for a weak label.")] = 0.5,
+    min_confidence: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="Least label model confidence for a weak label (default 0.5; "
+                               "label rules only: span rules combine by token majority).")
+                              ] = None,
     gold: Annotated[str, typer.Option(
         help="Comma-separated label kinds that count as the truth for accuracy.")
                     ] = "human,adjudicated,review",
@@ -62,7 +64,7 @@ def _analyze(gold_kinds: list[str], as_json: bool) -> None:
         _print_analysis(analysis)
 
 
-def _apply(method: str | None, min_confidence: float, as_json: bool) -> None:
+def _apply(method: str | None, min_confidence: float | None, as_json: bool) -> None:
     from textloop.stages.rules import apply_weak_labels
 
     project = current_project()

@@ -177,3 +177,13 @@ def test_annotator_names_print_escaped_and_stay_exact_in_json(project, store, tm
     data = json.loads(invoke(project, "--json", "--min-shared", "2").stdout)
     assert {p["a"] for p in data["pairs"]} | {p["b"] for p in data["pairs"]} == {
         HOSTILE, "bob", "carol"}
+
+
+def test_min_shared_on_a_span_project_is_refused_saying_what_it_applies_to(tmp_path) -> None:
+    from tests.unit.stages.span_fixtures import span_project
+
+    project = span_project(tmp_path / "ner")
+    refused = invoke(project, "--min-shared", "5")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "--min-shared 5 applies to label projects" in " ".join(refused.output.split())
+    assert invoke(project).exit_code == 0

@@ -190,3 +190,11 @@ def test_span_rule_examples_quote_the_record_escaped(tmp_path, monkeypatch) -> N
     assert (rf"brands: marked, people did not BRAND 'Apple' in {rid}: "
             r"[bold]x[/]\x1b[31m [Apple] \r\u202e\x1b]8;;http://x\x07 end"
             ) in assert_safe(result.output)
+
+
+def test_min_confidence_on_span_rules_is_refused_saying_what_it_applies_to(span_ids) -> None:
+    project, _ = span_ids
+    refused = invoke(project, "--apply", "--min-confidence", "0.7")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "--min-confidence 0.7 applies to label rules" in " ".join(refused.output.split())
+    assert "Weak spans" not in refused.output
