@@ -170,20 +170,15 @@ def test_span_rule_examples_quote_the_record_escaped(tmp_path, monkeypatch) -> N
     """An example quotes the record around the rule's span: that text is the record's, so
     its escape sequences, carriage return and bidi override show as escapes and its markup
     as text."""
-    from tests.unit.cli.hostile import assert_safe
+    from tests.unit.cli.hostile import assert_safe, import_one
     from tests.unit.stages.rules.span_fixtures import BRANDS, add_spans, span_project
-    from textloop.stages.ingest import ImportOptions, import_file
-    from textloop.storage import Store, records
+    from textloop.storage import Store
 
     monkeypatch.setattr(console, "_width", 400)
     text = "[bold]x[/]\x1b[31m Apple \r\u202e\x1b]8;;http://x\x07 end"
     project = span_project(tmp_path / "ner", BRANDS)
-    data = tmp_path / "one.jsonl"
-    data.write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
     with Store.for_project(project) as store:
-        import_file(store, project, data, ImportOptions(label_col=""))
-        with store.read() as conn:
-            (rid,) = [r.id for r in records.iter_all(conn)]
+        rid = import_one(store, project, tmp_path, text)
         add_spans(store, rid, [])  # people marked nothing: Apple is the rule's false positive
     result = invoke(project)
     assert result.exit_code == 0, result.output
