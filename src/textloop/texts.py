@@ -168,6 +168,17 @@ def terminal_safe(text: str) -> str:
                                 text)
 
 
+def terminal_safe_json(document: str) -> str:
+    """A JSON document (``json.dumps(..., ensure_ascii=False)``) with the characters
+    ``terminal_safe`` shows as escapes written as JSON escapes (``\\u202e``).
+
+    JSON itself escapes C0 controls but not C1 controls nor bidi overrides; outside strings a
+    JSON document is ASCII, so every such character is inside a string and its ``\\uXXXX``
+    escape reads back as the same text: the value stays exact, other letters stay readable,
+    and printing the document to a terminal moves nothing."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", document)
+
+
 def skeleton(name: str) -> str:
     """What ``name`` looks like: NFKC (full-width, bold and other compatibility forms),
     casefold, no zero-width characters, and look-alike letters of other scripts mapped to

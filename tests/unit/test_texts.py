@@ -16,6 +16,7 @@ from textloop.texts import (
     record_id,
     skeleton,
     terminal_safe,
+    terminal_safe_json,
     unescape_html,
 )
 
@@ -114,3 +115,16 @@ def test_normalized_offsets_follow_the_normalized_text() -> None:
     # 3-6 is Ana; 6 and 7 (before and inside the CRLF) fall before the LF; 8 after it
     assert normalized_offsets(value, [0, 3, 6, 7, 8, 11, 12, 14]) == [0, 0, 3, 3, 4, 7, 7, 7]
     assert normalized_offsets("plain", [0, 5]) == [0, 5]
+
+
+def test_terminal_safe_json_escapes_what_a_terminal_obeys_and_keeps_the_value() -> None:
+    """``json.dumps(ensure_ascii=False)`` escapes C0 controls but writes C1 controls (\\x9b is
+    a CSI on some terminals) and bidi overrides raw; the JSON escapes read back as the
+    same text, readable letters stay letters."""
+    import json
+
+    value = {"text": "김 \x9b31m \u202eevil \x1b[0m\r", "label": "[bold]x[/]"}
+    document = terminal_safe_json(json.dumps(value, ensure_ascii=False))
+    assert json.loads(document) == value
+    assert "\\u009b" in document and "\\u202e" in document and "김" in document
+    assert not any(ch in document for ch in "\x9b\u202e\x1b\r")

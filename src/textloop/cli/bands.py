@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import console, esc
+from textloop.cli.console import Text, console, esc
 
 
 def _share(value: float | None, pct: bool = False) -> str:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import console
+from textloop.cli.console import Text, console
 
 
 def print_inference(section: dict[str, Any]) -> None:

@@ -6,9 +6,18 @@ import pytest
 
 from textloop.models.classifiers import make_model, model_names
 from textloop.models.search_space import Choice, FloatRange, IntRange, space_json, space_of
+from textloop.models.tags import model_tags
+
+LEARNED = [n for n in model_names() if not model_tags(make_model(n)[1]).uses_span_rules]
 
 
-@pytest.mark.parametrize("name", model_names())
+def test_a_rules_model_has_nothing_to_search() -> None:
+    """span-rules predicts with the project's rules as given: no hyper-parameter to tune."""
+    assert set(model_names()) - set(LEARNED) == {"span-rules"}
+    assert space_of(make_model("span-rules")[1]) == {}
+
+
+@pytest.mark.parametrize("name", LEARNED)
 def test_space_names_constructor_parameters_with_ordered_ranges(name: str) -> None:
     estimator = make_model(name)[1]
     space = space_of(estimator)

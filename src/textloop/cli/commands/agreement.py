@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import console, print_json
+from textloop.cli.console import Text, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 
@@ -28,8 +27,10 @@ _EPILOG = """Examples:\n
 @app.command(epilog=_EPILOG)
 def agreement(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
-    min_shared: Annotated[int, typer.Option(
-        min=2, help="Records two annotators must share before their kappa is shown.")] = 10,
+    min_shared: Annotated[int | None, typer.Option(
+        min=2, help="Records two annotators must share before their kappa is shown "
+                    "(default 10; label projects only: span pair kappa is over tokens).")
+                          ] = None,
 ) -> None:
     """Agreement between annotators (Cohen, Fleiss, Krippendorff; entity F1 and token kappa
     in span projects) and disputed records."""
@@ -164,9 +165,9 @@ def _print_adjudication(report: AgreementReport | SpanAgreement) -> None:
         console.print("No record waits for adjudication.")
         return
     console.print(f"[bold]{waiting:,}[/] {'records wait' if waiting != 1 else 'record waits'} for "
-                  f"adjudication: decide them on the adjudication page of the labeling web app "
-                  f"([bold]{report.adjudication_path}[/]). Until then their final answer follows "
-                  "labeling.policy in textloop.yaml.")
+                  "adjudication: decide them on the adjudication page of the labeling web app "
+                  f"([bold]{esc(str(report.adjudication_path))}[/]). Until then their final "
+                  "answer follows labeling.policy in textloop.yaml.")
 
 
 def _value(found: Coefficient) -> Text:

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from textloop.cli.choices import one_of
-from textloop.cli.console import RichProgress, console, print_json
+from textloop.cli.console import RichProgress, Text, console, print_json
 from textloop.cli.context import open_project
 from textloop.cli.main import app
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from textloop.cli.console import AsJson, RichProgress, console, print_json
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -87,7 +86,7 @@ def crawl_command(
 
 def print_crawl(result: CrawlResult) -> None:
     known = result.pages_fetched - result.records_new
-    console.print(f"Crawled [bold]{escape(result.source)}[/]: "
+    console.print(f"Crawled [bold]{esc(result.source)}[/]: "
                   f"{_count(result.pages_fetched, 'page')} stored, "
                   f"[bold]{_count(result.records_new, 'new record')}[/]"
                   f"{f' ({known:,} already in the store)' if known else ''}, "
@@ -107,7 +106,7 @@ def _skipped_table(result: CrawlResult) -> Table:
     table.add_column("URL", overflow="fold")
     table.add_column("Reason", overflow="fold")
     for skipped in result.skipped[:_MAX_ROWS_SHOWN]:
-        table.add_row(escape(skipped.url), escape(skipped.reason))
+        table.add_row(esc(skipped.url), esc(skipped.reason))
     hidden = len(result.skipped) - _MAX_ROWS_SHOWN
     if hidden > 0:
         table.caption = f"... and {hidden:,} more"

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import AsJson, RichProgress, console, err_console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, Text, console, err_console, esc, print_json
 from textloop.cli.main import app
 
 if TYPE_CHECKING:

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich import box
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, Text, console, esc, print_json
 from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 

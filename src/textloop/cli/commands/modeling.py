@@ -8,11 +8,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from textloop.cli.bands import print_bands, print_calibration
 from textloop.cli.choices import one_of
-from textloop.cli.console import RichProgress, console, esc, print_json
+from textloop.cli.console import RichProgress, Text, console, esc, print_json
 from textloop.cli.context import RUN_HELP, open_project
 from textloop.cli.error_analysis import print_error_analysis
 from textloop.cli.inference import print_inference
@@ -63,7 +62,8 @@ def train(
     if as_json:
         print_json(result.to_dict())
         return
-    console.print(f"Run [bold]{result.run_name}[/] ({result.model}) on {result.release_id}: "
+    console.print(f"Run [bold]{esc(result.run_name)}[/] ({esc(result.model)}) on "
+                  f"{result.release_id}: "
                   f"{result.n_train:,} training rows in {result.seconds:.1f}s")
     for key, value in sorted(result.metrics.items()):
         console.print(f"  {key:<18} {value:.4f}")
@@ -72,7 +72,7 @@ def train(
     if result.calibration_choice:
         console.print(f"Calibration: {esc(result.calibration_choice)}")
     print_bands(result.bands, "Action bands on validation", result.notes)
-    console.print(f"Next: textloop evaluate {result.run_name}")
+    console.print(f"Next: textloop evaluate {esc(result.run_name)}")
 
 
 def _print_training(training: Any, bundle_path: str) -> None:
@@ -129,7 +129,8 @@ def evaluate(
     print_error_analysis(m, project.spec.goal.metric)
     if m.get("inference"):
         print_inference(m["inference"])
-    console.print(f"Report: {result.report_html}\nJSON:   {result.metrics_json}")
+    console.print(f"Report: {esc(str(result.report_html))}\n"
+                  f"JSON:   {esc(str(result.metrics_json))}")
 
 
 def _headline(m: dict[str, Any]) -> str:

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import RichProgress, console, print_json
+from textloop.cli.console import RichProgress, Text, console, print_json
 from textloop.cli.context import VERSION_HELP, open_project
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich import box
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import AsJson, console, esc, print_json
+from textloop.cli.console import AsJson, Text, console, esc, print_json
 from textloop.cli.context import open_project
 from textloop.cli.main import app
 
@@ -95,7 +94,7 @@ def status(
     task = task_for(project)
     if task.value_kind == "number":
         console.print(f"target {esc(project.spec.target.name)}: "
-                      f"{task.describe_values(info.per_label)}")
+                      f"{esc(task.describe_values(info.per_label))}")
     elif task.value_kind == "spans":
         console.print(esc(task.describe_values(info.per_label)))
     else:
@@ -119,7 +118,7 @@ def status(
     elif not info.releases:
         console.print("Next: textloop release")
     elif not info.runs:
-        console.print(f"Next: {next_train_hint(project)}")
+        console.print(f"Next: {esc(next_train_hint(project))}")
 
 
 def _labels_table(info: ProjectStatus) -> Table:

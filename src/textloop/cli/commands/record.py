@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import console, esc, print_json
+from textloop.cli.console import Text, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.texts import terminal_safe
 
 if TYPE_CHECKING:
     from textloop.config import Project
@@ -41,9 +39,9 @@ def show(
     console.print(f"[bold]record {esc(rec.id)}[/]  from {esc(rec.source_kind)}"
                   + (f" {esc(rec.source_ref)}" if rec.source_ref else ""))
     if found.final_spans is None:
-        console.print(Text(terminal_safe(rec.text)))
+        console.print(Text(rec.text))
     for key, value in rec.meta.items():
-        console.print(Text(terminal_safe(f"  {key}: {value}"), style="dim"))
+        console.print(Text(f"  {key}: {value}", style="dim"))
     if found.final_spans is not None:
         _print_spans(project, found)
     elif found.final:
@@ -72,7 +70,7 @@ def _print_spans(project: Project, found: RecordHistory) -> None:
 
     final, spans = found.final, found.final_spans or []
     how = f" ({final.kind}; {final.reason})" if final else " (unlabeled)"
-    console.print(Text(f"final spans{how}: {terminal_safe(found.marked or '')}"))
+    console.print(Text(f"final spans{how}: {found.marked or ''}"))
     if not spans:
         return
     task = task_for(project)
@@ -81,7 +79,7 @@ def _print_spans(project: Project, found: RecordHistory) -> None:
     table = Table("start", "end", "label", "text")
     for span in spans:
         table.add_row(str(span["start"]), str(span["end"]), Text(span["label"]),
-                      Text(terminal_safe(span["text"])))
+                      Text(span["text"]))
     console.print(table)
 
 
@@ -91,7 +89,7 @@ def _history_table(rows: list[dict[str, Any]]) -> Table:
     for row in rows:
         state = f"undone {_when(row['retracted_at'])}" if row["retracted_at"] else "standing"
         table.add_row(_when(row["created_at"]), row["kind"], Text(row["annotator"]),
-                      Text(terminal_safe(row.get("marked", row["label"]))), state)
+                      Text(row.get("marked", row["label"])), state)
     return table
 
 

@@ -6,10 +6,9 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
-from textloop.cli.console import AsJson, RichProgress, console, print_json
+from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
 from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 
@@ -53,12 +52,12 @@ def print_release(info: ReleaseInfo) -> None:
 
     console.print(f"Released [bold]{info.id}[/]: {info.rows:,} records")
     console.print(_counts_table(info))
-    console.print(f"  path:    {escape(str(info.path))}")
-    console.print(f"  changes: {escape(info.diff_summary)}")
+    console.print(f"  path:    {esc(str(info.path))}")
+    console.print(f"  changes: {esc(info.diff_summary)}")
     for line in describe(info.settings):
-        console.print(f"  {escape(line)}")
+        console.print(f"  {esc(line)}")
     for warning in info.warnings:
-        console.print(f"  [yellow]warning:[/] {escape(warning)}")
+        console.print(f"  [yellow]warning:[/] {esc(warning)}")
 
 
 def _counts_table(info: ReleaseInfo) -> Table:
@@ -67,7 +66,7 @@ def _counts_table(info: ReleaseInfo) -> Table:
     table = Table("label", *SPLITS, "total")
     for label in info.labels:
         counts = [info.label_counts[label][s] for s in SPLITS]
-        table.add_row(escape(label), *(f"{c:,}" for c in counts), f"{sum(counts):,}")
+        table.add_row(esc(label), *(f"{c:,}" for c in counts), f"{sum(counts):,}")
     table.add_section()
     table.add_row("all", *(f"{info.counts[s]:,}" for s in SPLITS), f"{info.rows:,}")
     return table
@@ -93,5 +92,5 @@ def releases(
     for entry in entries:
         created = dt.datetime.fromtimestamp(entry.created_at).strftime("%Y-%m-%d %H:%M")
         table.add_row(entry.id, created, f"{entry.rows:,}", entry.parent or "-",
-                      escape(entry.changes), escape(entry.message))
+                      esc(entry.changes), esc(entry.message))
     console.print(table)

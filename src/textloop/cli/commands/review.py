@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from textloop.cli.console import console, print_json
+from textloop.cli.console import Text, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 

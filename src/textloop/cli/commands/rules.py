@@ -6,13 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from textloop.cli.choices import one_of
-from textloop.cli.console import RichProgress, console, print_json
+from textloop.cli.console import RichProgress, Text, console, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
-from textloop.texts import terminal_safe
 
 if TYPE_CHECKING:
     from textloop.stages.rules import (
@@ -35,8 +33,10 @@ def rules(
     method: Annotated[str | None, typer.Option(
         help=f"Label model for --apply: {one_of('label_model')} (default dawid_skene; span "
              "rules combine by token majority).")] = None,
-    min_confidence: Annotated[float, typer.Option(
-        min=0.0, max=1.0, help="Least label model confidence for a weak label.")] = 0.5,
+    min_confidence: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="Least label model confidence for a weak label (default 0.5; "
+                               "label rules only: span rules combine by token majority).")
+                              ] = None,
     gold: Annotated[str, typer.Option(
         help="Comma-separated label kinds that count as the truth for accuracy.")
                     ] = "human,adjudicated,review",
@@ -64,7 +64,7 @@ def _analyze(gold_kinds: list[str], as_json: bool) -> None:
         _print_analysis(analysis)
 
 
-def _apply(method: str | None, min_confidence: float, as_json: bool) -> None:
+def _apply(method: str | None, min_confidence: float | None, as_json: bool) -> None:
     from textloop.stages.rules import apply_weak_labels
 
     project = current_project()
@@ -126,8 +126,8 @@ def _print_span_report(report: SpanRulesReport) -> None:
     for example in report.examples:
         what = "marked, people did not" if example.kind == "false_positive" else "missed"
         console.print(Text(f"  {example.rule}: {what} {example.label} "
-                           f"{terminal_safe(example.span_text)!r} in {example.record_id}: "
-                           f"{terminal_safe(_snippet(example))}"))
+                           f"{example.span_text!r} in {example.record_id}: "
+                           f"{_snippet(example)}"))
     console.print(Text("Store the weak spans with `textloop rules --apply`."))
 
 

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich import box
 from rich.table import Table
-from rich.text import Text
 
 from textloop.cli.commands.modeling import _parse_params
-from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, Text, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -52,7 +51,8 @@ def cv(
     if as_json:
         print_json(result.to_dict())
         return
-    console.print(f"Run [bold]{result.run_name}[/] ({result.model}) on {result.release_id}: "
+    console.print(f"Run [bold]{esc(result.run_name)}[/] ({esc(result.model)}) on "
+                  f"{result.release_id}: "
                   f"{result.folds} folds over {result.n_rows:,} rows in {result.seconds:.1f}s")
     mean, std = result.summary.mean, result.summary.std
     for key in mean:
@@ -92,14 +92,14 @@ def search(
         print_json(result.to_dict())
         return
     done = sum(t.state == "COMPLETE" for t in result.trials)
-    console.print(f"Run [bold]{result.run_name}[/]: {done} trials complete, "
+    console.print(f"Run [bold]{esc(result.run_name)}[/]: {done} trials complete, "
                   f"{len(result.trials) - done} cut by the budget, in {result.seconds:.1f}s "
                   f"(budget {result.budget_s:g}s)")
     console.print(f"Best {result.metric} {result.best_value:.4f} ± {result.best_std:.4f} with "
                   + esc(", ".join(f"{k}={v}" for k, v in result.best_params.items())))
     if result.final is not None:
-        console.print(f"Trained [bold]{result.final.run_name}[/] with these values. "
-                      f"Next: textloop evaluate {result.final.run_name}")
+        console.print(f"Trained [bold]{esc(result.final.run_name)}[/] with these values. "
+                      f"Next: textloop evaluate {esc(result.final.run_name)}")
 
 
 @app.command(epilog="Example: textloop runs --release v2 --sort macro_f1")

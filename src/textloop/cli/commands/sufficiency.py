@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from textloop.cli.commands.modeling import _parse_params
-from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, Text, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
 from textloop.cli.choices import one_of
-from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, Text, console, esc, print_json
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.processes import current_actor

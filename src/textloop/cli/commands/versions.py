@@ -13,7 +13,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, console, echo, esc, print_json
 from textloop.cli.context import RUN_HELP, VERSION_HELP, current_project, open_project, open_store
 from textloop.cli.main import app
 
@@ -200,7 +200,7 @@ def lineage(
     if v.get("card_path"):
         console.print(f"  model card:     {esc(v['card_path'])}")
     for record_id, split, label in found.row_ids or []:
-        typer.echo(f"{record_id}\t{split}\t{label}")
+        echo(f"{record_id}\t{split}\t{label}")
 
 
 def _goal_line(goal: dict[str, Any]) -> str:

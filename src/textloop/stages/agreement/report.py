@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from textloop.config import Project
+from textloop.errors import InvalidInputError
 from textloop.stages.agreement.answers import ADJUDICATION_PATH, latest_answers, latest_decisions
 from textloop.stages.agreement.breakdown import (
     Answers,
@@ -75,29 +76,40 @@ class AgreementReport:
         return asdict(self)
 
 
-def agreement_report(store: Store, project: Project, *, min_shared: int = MIN_SHARED
+def agreement_report(store: Store, project: Project, *, min_shared: int | None = None
                      ) -> AgreementReport | SpanAgreement:
     """The report for the project's store (read-only), as the project's task measures
-    agreement: labels per record, or spans (``spans.span_agreement_report``)."""
+    agreement: labels per record, or spans (``spans.span_agreement_report``).
+
+    ``min_shared``: records a pair must share before its kappa shows (None: ``MIN_SHARED``);
+    label projects only, so a span project refuses it rather than ignore it."""
     require_verb(project, "agreement")
     return task_report(task_for(project), store, project, min_shared)
 
 
 @singledispatch
-def task_report(task: Task, store: Store, project: Project, min_shared: int
+def task_report(task: Task, store: Store, project: Project, min_shared: int | None
                 ) -> AgreementReport | SpanAgreement:
     """Agreement on one label (or label set) per record: every task but spans."""
     with store.read() as conn:
         votes = list(annotation_log.human_votes(conn))
     return build_report(latest_answers(votes), latest_decisions(votes),
                         project.spec.label_names,
-                        awaiting=[d.record_id for d in disputes(store)], min_shared=min_shared)
+                        awaiting=[d.record_id for d in disputes(store)],
+                        min_shared=MIN_SHARED if min_shared is None else min_shared)
 
 
 @task_report.register
-def _(task: SpanTask, store: Store, project: Project, min_shared: int) -> SpanAgreement:
+def _(task: SpanTask, store: Store, project: Project, min_shared: int | None
+      ) -> SpanAgreement:
     """Spans: entity F1 and token kappa (``min_shared`` does not apply: a pair's kappa is
     over tokens, which even a few shared records give plenty of)."""
+    if min_shared is not None:
+        raise InvalidInputError(
+            f"--min-shared {min_shared} applies to label projects (a pair's Cohen's kappa over "
+            "the records both labeled); a span project's pair kappa is over tokens, which "
+            "even a few shared records give plenty of, so it has no minimum",
+            hint="leave --min-shared out for span projects")
     return span_agreement_report(store, project)
 
 

@@ -38,6 +38,10 @@ from textloop.types import AnnotationKind
 WEAK = AnnotationKind.WEAK.value
 
 
+MIN_CONFIDENCE = 0.5
+"""The label model's least confidence for a weak label when none is given."""
+
+
 @dataclass
 class WeakLabelResult:
     method: str
@@ -65,19 +69,24 @@ class WeakLabelResult:
 
 
 def apply_weak_labels(store: Store, project: Project, *, method: str | None = None,
-                      min_confidence: float = 0.5,
+                      min_confidence: float | None = None,
                       progress: Progress = NULL_PROGRESS) -> WeakLabelResult:
     """Apply the rules to all records, combine their votes, store what changed: the
-    project's task decides which rules and how (``_apply_for``)."""
+    project's task decides which rules and how (``_apply_for``).
+
+    ``min_confidence`` is the label model's least confidence for a weak label (None:
+    ``MIN_CONFIDENCE``); span rules combine by token majority, which has none, so they
+    refuse a threshold rather than ignore it."""
     require_verb(project, "rules", "textloop rules --apply")
     return _apply_for(task_for(project), store, project, method, min_confidence, progress)
 
 
 @singledispatch
 def _apply_for(task: Task, store: Store, project: Project, method: str | None,
-               min_confidence: float, progress: Progress) -> WeakLabelResult:
+               min_confidence: float | None, progress: Progress) -> WeakLabelResult:
     """``rules:`` votes combined by a label model (``method``, default Dawid-Skene)."""
     method = method or "dawid_skene"
+    min_confidence = MIN_CONFIDENCE if min_confidence is None else min_confidence
     if not 0.0 <= min_confidence <= 1.0:
         raise InvalidInputError(f"min_confidence is {min_confidence}; expected 0..1",
                                 hint="e.g. --min-confidence 0.7")
@@ -96,9 +105,17 @@ def _apply_for(task: Task, store: Store, project: Project, method: str | None,
 
 @_apply_for.register
 def _(task: SpanTask, store: Store, project: Project, method: str | None,
-      min_confidence: float, progress: Progress) -> WeakLabelResult:
+      min_confidence: float | None, progress: Progress) -> WeakLabelResult:
     """``span_rules:`` combined per token by majority into weak spans."""
     from textloop.stages.rules.spans import apply_weak_spans
+
+    if min_confidence is not None:
+        raise InvalidInputError(
+            f"--min-confidence {min_confidence:g} applies to label rules (rules:), whose votes "
+            "a label model combines with a confidence; span rules combine by token majority, "
+            "which has no confidence to compare",
+            hint="leave --min-confidence out for span rules: a token gets a weak span when "
+                 "more rules mark it with one label than with any other")
 
     return apply_weak_spans(store, project, method=method, progress=progress)
 

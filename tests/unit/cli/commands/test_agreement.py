@@ -158,3 +158,32 @@ def test_a_span_project_gets_entity_f1_and_token_kappa(tmp_path) -> None:
     data = json.loads(invoke(project, "--json").stdout)
     assert data["task"] == "spans" and data["disputed_records"] == [ids[0]]
     assert data["kappa"]["value"] == pytest.approx((24 / 29 + 1 + 2 / 3) / 3)
+
+
+def test_annotator_names_print_escaped_and_stay_exact_in_json(project, store, tmp_path,
+                                                               monkeypatch) -> None:
+    """Annotator names come with the answers (imported files, other tools): every table
+    naming them shows their escapes and markup as text."""
+    from tests.unit.cli.hostile import HOSTILE, SHOWN, assert_safe
+
+    monkeypatch.setattr(console, "_width", 400)
+    renamed = [{HOSTILE if who == "alice" else who: label for who, label in given.items()}
+               for given in ANSWERS]
+    answer(store, project, tmp_path, renamed)
+    result = invoke(project, "--min-shared", "2")
+    assert result.exit_code == 0, result.output
+    shown = assert_safe(result.output)
+    assert shown.count(SHOWN) >= 3  # pairs (twice: with bob, with carol) and the per-annotator row
+    data = json.loads(invoke(project, "--json", "--min-shared", "2").stdout)
+    assert {p["a"] for p in data["pairs"]} | {p["b"] for p in data["pairs"]} == {
+        HOSTILE, "bob", "carol"}
+
+
+def test_min_shared_on_a_span_project_is_refused_saying_what_it_applies_to(tmp_path) -> None:
+    from tests.unit.stages.span_fixtures import span_project
+
+    project = span_project(tmp_path / "ner")
+    refused = invoke(project, "--min-shared", "5")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "--min-shared 5 applies to label projects" in " ".join(refused.output.split())
+    assert invoke(project).exit_code == 0

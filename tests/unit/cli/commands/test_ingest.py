@@ -217,3 +217,21 @@ def test_tag_names_from_a_file_reach_the_hf_tokens_reader(tmp_path) -> None:
     assert "1 new records" in result.output and "1 rows skipped" in result.output
     missing = invoke(ner, str(path), "--format", "hf-tokens", "--tag-names", "names.txt")
     assert missing.exit_code == 2 and "--tag-names: no file 'names.txt'" in missing.output
+
+
+def test_an_error_quoting_the_file_shows_its_escapes(project, store, tmp_path,
+                                                     monkeypatch) -> None:
+    """An error names what the file held; that text is the file's, so it is printed with its
+    escape sequences and markup shown, not obeyed, and nothing is stored."""
+    import json
+
+    from tests.unit.cli.hostile import HOSTILE, SHOWN, assert_safe
+    from textloop.cli.console import err_console
+
+    monkeypatch.setattr(err_console, "_width", 400)
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"text": "win cash", "label": HOSTILE}) + "\n", encoding="utf-8")
+    result = invoke(project, str(path))
+    assert result.exit_code == 2
+    assert SHOWN in assert_safe(result.output) and "Error:" in result.output
+    assert counts(store) == (0, 0, 0)

@@ -151,3 +151,19 @@ def test_train_and_evaluate_a_span_project(tmp_path) -> None:
     said = " ".join(evaluated.output.split())
     assert "entity F1" in said and "micro" in said and "report.html" in said
     assert "Mistakes: missed" in said and "spurious" in said
+
+
+def test_predicted_texts_print_escaped_and_stay_exact_in_json(project, store, tmp_path,
+                                                              monkeypatch) -> None:
+    from tests.unit.cli.hostile import HOSTILE, assert_safe
+    from textloop.cli.console import console
+    from textloop.texts import terminal_safe
+
+    monkeypatch.setattr(console, "_width", 400)
+    released(store, project, tmp_path)
+    invoke(project, "train")
+    result = invoke(project, "predict", "latest", HOSTILE)
+    assert result.exit_code == 0, result.output
+    assert terminal_safe(HOSTILE[:60]) in assert_safe(result.output)  # the table's 60 characters
+    (predicted,) = json.loads(invoke(project, "predict", "latest", "--json", HOSTILE).stdout)
+    assert predicted["text"] == HOSTILE

@@ -187,3 +187,22 @@ def test_status_of_a_span_project_prints_spans_per_label(tmp_path) -> None:
     assert "5 spans: PER 1, PHONE 2, BRAND 2" in result.output
     assert json_of(runner.invoke(app, [*root, "status", "--json"]))["per_label"] == {
         "PER": 1, "ORG": 0, "PHONE": 2, "BRAND": 2}
+
+
+def test_status_prints_a_hostile_project_name_escaped(project, store, monkeypatch) -> None:
+    """The project's name is free text in textloop.yaml (a shared or downloaded project):
+    status shows its escapes and markup as text; ``--json`` gives it exactly."""
+    import json
+
+    from tests.unit.cli.hostile import HOSTILE, SHOWN, assert_safe
+    from textloop.cli.console import console
+
+    monkeypatch.setattr(console, "_width", 400)
+    spec = project.root / "textloop.yaml"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        f"name: {project.spec.name}\n", f"name: {json.dumps(HOSTILE)}\n", 1), encoding="utf-8")
+    shown = runner.invoke(app, ["--project", str(project.root), "status"])
+    assert shown.exit_code == 0, shown.output
+    assert assert_safe(shown.output).startswith(SHOWN)
+    as_json = runner.invoke(app, ["--project", str(project.root), "status", "--json"])
+    assert json.loads(as_json.stdout)["name"] == HOSTILE

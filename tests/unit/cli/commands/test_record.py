@@ -32,22 +32,18 @@ def test_show_prints_the_final_label_and_every_annotation(project, store, tmp_pa
 
 
 def test_show_marks_a_records_spans_safely_for_the_terminal(tmp_path, monkeypatch) -> None:
+    from tests.unit.cli.hostile import import_one
     from tests.unit.stages.rules.span_fixtures import LABELS, add_spans, span
     from textloop.config import Label
-    from textloop.stages.ingest import ImportOptions, import_file
     from textloop.stages.project.init import init_project
-    from textloop.storage import Store, records
+    from textloop.storage import Store
 
     monkeypatch.setattr(console, "_width", 200)
     text = "Ana \x1b[31mworks\x1b[0m at [Acme] \u202eevil"
     project = init_project(tmp_path / "ner", labels=[Label(name=n) for n in LABELS],
                            task="spans")
-    data = tmp_path / "one.jsonl"
-    data.write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
     with Store.for_project(project) as store:
-        import_file(store, project, data, ImportOptions(label_col=""))
-        with store.read() as conn:
-            (rid,) = [r.id for r in records.iter_all(conn)]
+        rid = import_one(store, project, tmp_path, text)
         add_spans(store, rid, [span(text, "Ana", "PER"), span(text, "[Acme]", "ORG")],
                   who="ann")
     result = runner.invoke(app, ["--project", str(project.root), "show", rid])
@@ -66,3 +62,31 @@ def test_show_marks_a_records_spans_safely_for_the_terminal(tmp_path, monkeypatc
                                              "--json"]).output)
     assert as_json["final_spans"][1] == {"start": 22, "end": 28, "label": "ORG",
                                          "text": "[Acme]"}
+
+
+def test_show_prints_a_records_text_metadata_annotators_and_comments_safely(
+        project, store, tmp_path, monkeypatch) -> None:
+    """Everything ``show`` prints of a classification record is someone's text: each shows its
+    escape sequences, carriage returns and bidi overrides as escapes and its markup
+    literally; ``--json`` holds the stored text exactly."""
+    from tests.unit.cli.hostile import HOSTILE, SHOWN, assert_safe, import_one
+    from textloop.storage import annotation_log, comments
+
+    monkeypatch.setattr(console, "_width", 400)
+    rid = import_one(store, project, tmp_path, HOSTILE, team=HOSTILE)
+    with store.write() as conn:
+        annotation_log.add_one(conn, record_id=rid, label="spam", kind="human",
+                               annotator=HOSTILE)
+        comments.add(conn, rid, HOSTILE, HOSTILE)
+    result = runner.invoke(app, ["--project", str(project.root), "show", rid])
+    assert result.exit_code == 0, result.output
+    shown = assert_safe(result.output)
+    assert f"\n{SHOWN}\n" in shown  # the text
+    assert f"team: {SHOWN}" in shown
+    assert f"comment by {SHOWN} (" in shown and shown.rstrip().endswith(SHOWN)
+    assert any(SHOWN in line and "human" in line for line in shown.splitlines())
+    as_json = json.loads(runner.invoke(app, ["--project", str(project.root), "show", rid,
+                                             "--json"]).stdout)
+    assert as_json["text"] == HOSTILE and as_json["meta"] == {"team": HOSTILE}
+    assert as_json["annotations"][0]["annotator"] == HOSTILE
+    assert as_json["comments"][0]["text"] == HOSTILE

@@ -106,3 +106,21 @@ def test_release_json_gives_the_counts_settings_and_path(project, tmp_path) -> N
     assert info["settings"]["group_field"][0] == "video"  # [value, where it came from]
     assert info["settings"]["seed"][0] == 5
     assert info["path"] == str(project.root / ".textloop" / "releases" / "v1")
+
+
+def test_release_notes_print_escaped_and_stay_exact_in_json(project, tmp_path,
+                                                            monkeypatch) -> None:
+    """Release notes are anyone's text: the listing shows their escapes and markup as text."""
+    from tests.unit.cli.hostile import HOSTILE, SHOWN, assert_safe
+    from textloop.cli.console import console
+
+    monkeypatch.setattr(console, "_width", 400)
+    _import(project, tmp_path)
+    made = runner.invoke(app, ["--project", str(project.root), "release", "--message", HOSTILE])
+    assert made.exit_code == 0, made.output
+    listed = runner.invoke(app, ["--project", str(project.root), "releases"])
+    assert listed.exit_code == 0, listed.output
+    assert SHOWN in assert_safe(listed.output)
+    (entry,) = json_of(runner.invoke(app, ["--project", str(project.root), "releases",
+                                           "--json"]))
+    assert entry["message"] == HOSTILE

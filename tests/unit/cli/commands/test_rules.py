@@ -164,3 +164,32 @@ def test_span_rules_json_and_apply(span_ids) -> None:
     assert "Weak spans: BRAND 3, PHONE 1" in applied.output
     refused = invoke(project, "--apply", "--method", "dawid_skene")
     assert refused.exit_code != 0 and "token majority" in refused.output
+
+
+def test_span_rule_examples_quote_the_record_escaped(tmp_path, monkeypatch) -> None:
+    """An example quotes the record around the rule's span: that text is the record's, so
+    its escape sequences, carriage return and bidi override show as escapes and its markup
+    as text."""
+    from tests.unit.cli.hostile import assert_safe, import_one
+    from tests.unit.stages.rules.span_fixtures import BRANDS, add_spans, span_project
+    from textloop.storage import Store
+
+    monkeypatch.setattr(console, "_width", 400)
+    text = "[bold]x[/]\x1b[31m Apple \r\u202e\x1b]8;;http://x\x07 end"
+    project = span_project(tmp_path / "ner", BRANDS)
+    with Store.for_project(project) as store:
+        rid = import_one(store, project, tmp_path, text)
+        add_spans(store, rid, [])  # people marked nothing: Apple is the rule's false positive
+    result = invoke(project)
+    assert result.exit_code == 0, result.output
+    assert (rf"brands: marked, people did not BRAND 'Apple' in {rid}: "
+            r"[bold]x[/]\x1b[31m [Apple] \r\u202e\x1b]8;;http://x\x07 end"
+            ) in assert_safe(result.output)
+
+
+def test_min_confidence_on_span_rules_is_refused_saying_what_it_applies_to(span_ids) -> None:
+    project, _ = span_ids
+    refused = invoke(project, "--apply", "--min-confidence", "0.7")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
+    assert "--min-confidence 0.7 applies to label rules" in " ".join(refused.output.split())
+    assert "Weak spans" not in refused.output

@@ -112,3 +112,16 @@ def test_a_stored_answer_that_is_no_span_list_names_record_and_annotator(tmp_pat
         with pytest.raises(Exception, match=rf"record {ids[0]}, annotator ann") as found:
             agreement_report(store, project)
     assert not isinstance(found.value, ConfigError)
+
+
+def test_min_shared_is_refused_for_spans_not_ignored(tmp_path) -> None:
+    """A pair's token kappa needs no minimum of shared records: a --min-shared given for a
+    span project would change nothing, so it is refused saying what it applies to."""
+    from textloop.errors import InvalidInputError
+
+    project = span_project(tmp_path / "ner")
+    with Store.for_project(project) as store:
+        with pytest.raises(InvalidInputError, match="--min-shared") as info:
+            agreement_report(store, project, min_shared=5)
+        assert "label projects" in str(info.value) and info.value.hint
+        assert isinstance(agreement_report(store, project), SpanAgreement)

@@ -160,6 +160,17 @@ def test_span_rules_combine_by_majority_only(span_store) -> None:
     assert "span" in str(info.value)
 
 
+def test_a_confidence_threshold_is_refused_not_ignored(span_store) -> None:
+    """Token majority has no confidence to compare with: a threshold given for span rules
+    would silently change nothing, so it is refused, and nothing is stored."""
+    project, store, _ = span_store
+    with pytest.raises(InvalidInputError, match="--min-confidence") as info:
+        apply_weak_labels(store, project, min_confidence=0.9)
+    assert "label model" in str(info.value) and "leave --min-confidence out" in info.value.hint
+    with store.read() as conn:
+        assert conn.execute(select(table).where(table.c.kind == "weak")).first() is None
+
+
 def test_gold_is_the_span_level_majority_of_three_annotators(span_store) -> None:
     project, store, ids = span_store
     rid = ids[ANA_APPLE]
