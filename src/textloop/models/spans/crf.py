@@ -114,7 +114,7 @@ class LinearChainCrf:
     """Emission and transition scores over ``rules.tags``; fit by L-BFGS, decode by Viterbi."""
 
     def __init__(self, rules: TagRules, context: int = 1, l2: float = 1e-3,
-                 max_iter: int = 300) -> None:
+                 max_iter: int = 100) -> None:
         self.rules = rules
         self.context = context
         self.l2 = l2

@@ -56,7 +56,7 @@ class MiniLMCrf(BaseEstimator):
 
     def __init__(self, encoder: str = "minilm-int8", scheme: str = "IOB2",
                  pooling: str = "first", context: int = 1, shape_features: bool = True,
-                 l2: float = 1e-3, max_iter: int = 300) -> None:
+                 l2: float = 1e-3, max_iter: int = 100) -> None:
         self.encoder = encoder
         self.scheme = scheme
         self.pooling = pooling
