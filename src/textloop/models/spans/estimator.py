@@ -44,8 +44,9 @@ class MiniLMCrf(BaseEstimator):
     """Per-token MiniLM vectors (+ shape flags) → constrained linear-chain CRF.
 
     ``encoder``: whose token vectors (``minilm-int8`` or ``minilm-fp32``); ``scheme``: the
-    tags the CRF learns (IOB2, IOBES or BILOU); ``pooling``: a token's vector from its first
-    subword piece or the mean of its pieces; ``context``: neighbouring tokens on each side
+    tags the CRF learns (IOB2, IOBES or BILOU); ``pooling``: a token's vector as the mean of
+    its subword pieces' or its first piece's (``embedders.token_states`` says why mean);
+    ``context``: neighbouring tokens on each side
     whose features each token's scores read; ``shape_features``: add capitalisation, digit,
     punctuation and length flags; ``l2``: weight penalty; ``max_iter``: L-BFGS iterations.
     """
@@ -55,7 +56,7 @@ class MiniLMCrf(BaseEstimator):
         "pooling": Choice(("first", "mean")), "scheme": Choice(("IOB2", "BILOU"))}
 
     def __init__(self, encoder: str = "minilm-int8", scheme: str = "IOB2",
-                 pooling: str = "first", context: int = 1, shape_features: bool = True,
+                 pooling: str = "mean", context: int = 1, shape_features: bool = True,
                  l2: float = 1e-3, max_iter: int = 100) -> None:
         self.encoder = encoder
         self.scheme = scheme
