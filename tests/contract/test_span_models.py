@@ -6,7 +6,8 @@ and on the project's token boundaries (``word_tokens``), and ``predict_scored`` 
 spans with scores in [0, 1] or None (``models.span_model.SpanModel``); ``clone()`` to an
 unfitted estimator with equal parameters; survive a bundle written to disk and read back
 with identical output; predict a text the same alone as within a batch (a served request is
-a batch of one); fit to the same model twice. A span model registered later is checked without touching this file.
+a batch of one); fit to the same model twice. A span model registered later is checked
+without touching this file.
 """
 
 from __future__ import annotations
