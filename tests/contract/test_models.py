@@ -8,7 +8,8 @@ an unfitted estimator with equal parameters; survive a bundle written to disk an
 with identical predictions; predict a text the same alone as within a batch (a served request
 is a batch of one); and fit to the same model twice with the same seed. A model registered
 later is checked without touching this file; ``FAST`` only shrinks its settings. Span models
-(``task="spans"``) take and give spans instead (``models.span_model``).
+(``task="spans"``) take and give spans instead (``models.span_model``) and answer to
+``test_span_models.py``.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ def _marks(name: str) -> list[pytest.MarkDecorator]:
 
 MODELS = [pytest.param(name, id=name, marks=_marks(name)) for name in model_names()
           if _task(name) != "spans"]
-"""Models of texts; span models take and give spans (``models.span_model``)."""
+"""Models of texts; span models take and give spans (``models.span_model``,
+``test_span_models.py``)."""
 
 
 def _corpus(task: str) -> tuple[list[str], list[Any]]:

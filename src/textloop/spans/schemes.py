@@ -317,3 +317,63 @@ def _iob1_begin(tags: Sequence[str], position: int, label: str) -> None:
         f"token {position + 1}: {tags[position]!r} {_context(tags, position)}: in IOB1 a B- "
         "tag only begins an entity right after another entity of the same type",
         fix=f"write I-{label} here, or read the file as IOB2", position=position)
+
+
+@dataclass(frozen=True)
+class TagRules:
+    """Which tag may start a sentence, follow another, and end one, in a scheme: what a
+    sequence model decodes under so that every sequence it predicts reads strictly.
+
+    ``tags`` is ``O`` then, per label in the given order, the scheme's prefixes
+    (``B-``, ``I-``, then ``E-``/``S-`` or ``L-``/``U-``). A sequence is valid under the
+    scheme (``tags_to_spans(..., strict=True)`` accepts it) exactly when its first tag is in
+    ``start``, each neighbouring pair in ``follows`` and its last tag in ``end``.
+    ``continues[i]`` lists the tags that, right after tag ``i`` closing a span, would instead
+    extend it (IOB2's ``I-X`` after ``B-X``/``I-X``; nothing in IOBES and BILOU, whose
+    spans end on a tag of their own): a span's probability needs them.
+    """
+
+    scheme: str
+    tags: tuple[str, ...]
+    start: tuple[bool, ...]
+    follows: tuple[tuple[bool, ...], ...]
+    """``follows[i][j]``: tag ``j`` may come right after tag ``i``."""
+    end: tuple[bool, ...]
+    continues: tuple[tuple[int, ...], ...]
+
+
+def tag_rules(labels: Sequence[str], scheme: str = "IOB2") -> TagRules:
+    """The ``TagRules`` of ``labels`` in ``scheme`` (IOB2, IOBES or BILOU).
+
+    IOB1 is refused: its ``B-`` depends on the span before, so a decoder gains nothing over
+    IOB2 and files convert losslessly (``convert_tags``).
+    """
+    scheme = scheme_name(scheme)
+    if scheme == "IOB1":
+        raise SpanError("a sequence model cannot decode IOB1 (its B- tag depends on the "
+                        "span before it)", fix="use IOB2, IOBES or BILOU")
+    prefixes = [prefix for prefix in "BIESLU" if prefix in _PREFIXES[scheme]]
+    tags = ("O", *(f"{prefix}-{label}" for label in labels for prefix in prefixes))
+    parts = [split_tag(tag) for tag in tags]
+    end, single = _END.get(scheme), _SINGLE.get(scheme)
+    opens = {_BEGIN, _INSIDE}  # a span left open: only its own I-/end tag may follow
+    inner = {_INSIDE} | ({end} if end else set())  # tags that continue a span
+
+    def may_follow(previous: tuple[str, str], current: tuple[str, str]) -> bool:
+        (p_prefix, p_label), (c_prefix, c_label) = previous, current
+        if c_prefix in inner and not (p_prefix in opens and p_label == c_label):
+            return False
+        return end is None or p_prefix not in opens or (c_prefix in inner
+                                                        and p_label == c_label)
+
+    closed = {"O", end, single} - {None} if end else set(prefixes) | {"O"}
+    continues = tuple(
+        tuple(j for j, (c_prefix, c_label) in enumerate(parts)
+              if end is None and prefix in opens and c_prefix == _INSIDE and c_label == label)
+        for prefix, label in parts)
+    return TagRules(
+        scheme=scheme, tags=tags,
+        start=tuple(prefix not in inner for prefix, _ in parts),
+        follows=tuple(tuple(may_follow(p, c) for c in parts) for p in parts),
+        end=tuple(prefix in closed for prefix, _ in parts),
+        continues=continues)

@@ -17,6 +17,7 @@ from textloop.spans.schemes import (
     detect_scheme,
     scheme_name,
     spans_to_tags,
+    tag_rules,
     tags_to_spans,
 )
 
@@ -139,3 +140,36 @@ def test_detection_can_leave_out_sentences_with_malformed_tags() -> None:
     # the malformed sentence's E- does not make the file IOBES: it is left out whole
     detection = detect_scheme(sentences, skip_malformed=True)
     assert detection.scheme == "IOB1"
+
+
+RULE_LABELS = ("PER", "creative-work")
+
+
+@pytest.mark.parametrize("scheme", ["IOB2", "IOBES", "BILOU"])
+@given(data=st.data())
+def test_tag_rules_accept_exactly_the_sequences_strict_reading_accepts(scheme, data) -> None:
+    rules = tag_rules(RULE_LABELS, scheme)
+    index = data.draw(st.lists(st.integers(0, len(rules.tags) - 1), min_size=1, max_size=6))
+    tags = [rules.tags[i] for i in index]
+    by_rules = (rules.start[index[0]] and rules.end[index[-1]]
+                and all(rules.follows[a][b] for a, b in itertools.pairwise(index)))
+    try:
+        tags_to_spans(tags, scheme)
+        strict = True
+    except TagError:
+        strict = False
+    assert by_rules == strict, tags
+
+
+def test_tag_rules_list_the_tags_that_would_extend_a_span() -> None:
+    iob2 = tag_rules(["PER", "LOC"], "IOB2")
+    assert iob2.tags == ("O", "B-PER", "I-PER", "B-LOC", "I-LOC")
+    begin, inside = iob2.tags.index("B-PER"), iob2.tags.index("I-PER")
+    assert iob2.continues[begin] == iob2.continues[inside] == (inside,)
+    assert iob2.continues[0] == ()
+    assert all(not c for c in tag_rules(["PER"], "BILOU").continues)
+
+
+def test_tag_rules_refuse_iob1() -> None:
+    with pytest.raises(SpanError, match="IOB1"):
+        tag_rules(["PER"], "IOB1")

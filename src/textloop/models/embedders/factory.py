@@ -8,6 +8,7 @@ instance per name (each loads its files on first use).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import NoReturn
@@ -26,6 +27,7 @@ from textloop.models.embedders.model_files import (
 )
 from textloop.models.embedders.onnx_embedder import ModelFiles, OnnxEmbedder
 from textloop.models.embedders.quantize import SCHEME
+from textloop.models.embedders.token_states import TokenEncoder
 from textloop.models.embedders.use_graph import DIM as USE_DIM
 from textloop.models.embedders.use_tokenizer import MODEL_FILE as SP_MODEL_FILE
 from textloop.models.embedders.use_tokenizer import open_use_tokenizer
@@ -49,14 +51,20 @@ def minilm_embedder(precision: str, max_tokens: int | None = None) -> OnnxEmbedd
     ``max_tokens`` truncates texts shorter than the model's 256 tokens: faster on long texts,
     and a vector space of its own (its id says so, so its vectors are cached apart).
     """
+    model_id = MODEL_IDS[precision] + ("" if max_tokens is None else f"/max{max_tokens}")
+    return OnnxEmbedder(model_id, MINILM_DIM, minilm_files(precision), max_tokens=max_tokens)
+
+
+def minilm_files(precision: str) -> Callable[[Progress], ModelFiles]:
+    """Where all-MiniLM-L6-v2's graph at ``precision`` and its tokenizer are, once fetched,
+    built and verified: what its sentence embedder and its token encoder both load."""
     filename = PRECISION_FILES[precision]
 
     def locate(progress: Progress) -> ModelFiles:
         folder, manifest = ensure_model(progress)
         return ModelFiles(folder / filename, folder / TOKENIZER_FILE, int(manifest["dim"]))
 
-    model_id = MODEL_IDS[precision] + ("" if max_tokens is None else f"/max{max_tokens}")
-    return OnnxEmbedder(model_id, MINILM_DIM, locate, max_tokens=max_tokens)
+    return locate
 
 
 FAMILIES: dict[str, ModelSource] = {"minilm": MINILM, "use-multilingual-v3": USE_MULTILINGUAL}
@@ -162,7 +170,30 @@ def get_embedder(name: str = "minilm-int8") -> Embedder:
         return _instances[full_name]
 
 
+TOKEN_ENCODERS = {"minilm-int8": "int8", "minilm-fp32": "fp32"}
+"""Embedders whose graph also gives per-token vectors (span models), with their precision."""
+_token_encoders: dict[str, TokenEncoder] = {}
+
+
+def get_token_encoder(name: str = "minilm-int8") -> TokenEncoder:
+    """The per-token encoder over the graph of embedder ``name``, shared within the process.
+
+    Its ``model_id`` is the embedder's with ``/tokens``: the same file, another output.
+    """
+    if name not in TOKEN_ENCODERS:
+        raise NotFoundError(f"no per-token encoder for {name!r} (expected one of "
+                            f"{', '.join(TOKEN_ENCODERS)})",
+                            hint="span models read MiniLM's token vectors: use minilm-int8")
+    precision = TOKEN_ENCODERS[name]
+    with _lock:
+        if name not in _token_encoders:
+            _token_encoders[name] = TokenEncoder(f"{MODEL_IDS[precision]}/tokens", MINILM_DIM,
+                                                 minilm_files(precision))
+        return _token_encoders[name]
+
+
 def forget_embedders() -> None:
     """Drop the shared instances (after the model files were rebuilt, and in tests)."""
     with _lock:
         _instances.clear()
+        _token_encoders.clear()

@@ -62,8 +62,13 @@ exact uint8 × uint8 kernel, about 15% slower there; CPUs with VNNI are unaffect
 arithmetic is what lets one text get one int8 vector on every machine a team uses."""
 
 
-def make_session(model: Path, threads: int | None = None) -> ort.InferenceSession:
-    """A CPU session with the graph optimisations that help and one intra-op thread per core."""
+def make_session(model: Path | bytes, threads: int | None = None,
+                 source: Path | None = None) -> ort.InferenceSession:
+    """A CPU session with the graph optimisations that help and one intra-op thread per core.
+
+    ``model`` is a graph file or a serialised graph (one rewritten in memory from the file
+    ``source``, which errors then name).
+    """
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
@@ -72,10 +77,12 @@ def make_session(model: Path, threads: int | None = None) -> ort.InferenceSessio
     options.log_severity_level = 3
     options.add_session_config_entry(*EXACT_INTEGER_PRODUCTS)
     try:
-        return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"],
+        return ort.InferenceSession(model if isinstance(model, bytes) else str(model), options,
+                                    providers=["CPUExecutionProvider"],
                                     disabled_optimizers=DISABLED_OPTIMIZERS)
     except Exception as exc:  # ORT raises its own untyped errors for unreadable graphs
-        raise IntegrityError(f"{model}: ONNX Runtime cannot load it ({exc})",
+        where = source if isinstance(model, bytes) else model
+        raise IntegrityError(f"{where}: ONNX Runtime cannot load it ({exc})",
                              hint="run `textloop models download --force`") from exc
 
 
@@ -153,7 +160,7 @@ class OnnxEmbedder:
               cache: EmbeddingCache | None = None, progress: Progress = NULL_PROGRESS,
               batch_size: int = 64) -> np.ndarray:
         """float32 [len(texts), dim], L2-normalised, in input order."""
-        _check_inputs(texts, hashes, batch_size)
+        check_inputs(texts, hashes, batch_size)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         keys = list(hashes) if hashes is not None else (
@@ -202,10 +209,10 @@ def _first_index(keys: Sequence[str]) -> dict[str, int]:
     return first
 
 
-def _check_inputs(texts: Sequence[str], hashes: Sequence[str] | None, batch_size: int) -> None:
+def check_inputs(texts: Sequence[str], hashes: Sequence[str] | None, batch_size: int) -> None:
     if isinstance(texts, str):
-        raise InvalidInputError("embed() got a single string (expected a list of texts)",
-                                hint="wrap it in a list: embed([text])")
+        raise InvalidInputError("got a single string (expected a list of texts)",
+                                hint="wrap it in a list: [text]")
     bad = next((i for i, t in enumerate(texts) if not isinstance(t, str)), None)
     if bad is not None:
         raise InvalidInputError(f"text {bad} is {type(texts[bad]).__name__} (expected str)",

@@ -1,0 +1,199 @@
+"""``minilm-crf``: the span model that needs no torch. MiniLM's per-token vectors (the int8
+graph the embedders run, ``embedders.token_states``) and token-shape flags, fed to a
+linear-chain CRF that decodes only valid tag sequences (``crf.py``).
+
+It follows the estimator convention like the classifiers (``__init__`` stores, ``fit``
+learns and returns self, learned attributes end in ``_``; ``clone()`` works) with span
+inputs and outputs: ``fit(texts, spans)`` takes one list of ``Span`` (code points over the
+text) per text, ``predict(texts)`` returns one, and ``predict_scored(texts)`` pairs each
+span with the probability the model gives it (what ``measures.span_thresholds`` reads).
+Texts are cut into the project's tokens (``spans.matching.word_tokens``), so predicted spans
+start and end on token boundaries of the stored text, exactly.
+
+Its state is plain arrays and JSON (``export_state``/``from_state``, as ``bundle.py``
+expects): the CRF's weights, the feature standardisation, the tag list and the id of the
+token vectors it was trained on, which loading checks so a model never reads vectors of
+another encoder version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from textloop.errors import IntegrityError, InvalidInputError
+from textloop.models.embedders.onnx_embedder import check_inputs
+from textloop.models.search_space import Choice, FloatRange, IntRange, Space
+from textloop.models.spans.crf import CrfWeights, LinearChainCrf
+from textloop.models.spans.shape import shape_features
+from textloop.models.tags import ModelTags
+from textloop.spans import Span, SpanError, check_spans
+from textloop.spans.matching import Token, word_tokens
+from textloop.spans.schemes import spans_to_tags, tag_rules, tags_to_spans
+from textloop.spans.tokens import to_char_spans, to_token_spans
+
+State = tuple[dict[str, np.ndarray], dict[str, Any]]
+_WEIGHTS = ("W", "b", "trans", "start", "end")
+
+
+class MiniLMCrf(BaseEstimator):
+    """Per-token MiniLM vectors (+ shape flags) → constrained linear-chain CRF.
+
+    ``encoder``: whose token vectors (``minilm-int8`` or ``minilm-fp32``); ``scheme``: the
+    tags the CRF learns (IOB2, IOBES or BILOU); ``pooling``: a token's vector as the mean of
+    its subword pieces' or its first piece's (``embedders.token_states`` says why mean);
+    ``context``: neighbouring tokens on each side
+    whose features each token's scores read; ``shape_features``: add capitalisation, digit,
+    punctuation and length flags; ``l2``: weight penalty; ``max_iter``: L-BFGS iterations.
+    """
+
+    search_space: ClassVar[Space] = {
+        "l2": FloatRange(1e-4, 1e-1, log=True), "context": IntRange(0, 2),
+        "pooling": Choice(("first", "mean")), "scheme": Choice(("IOB2", "BILOU"))}
+
+    def __init__(self, encoder: str = "minilm-int8", scheme: str = "IOB2",
+                 pooling: str = "mean", context: int = 1, shape_features: bool = True,
+                 l2: float = 1e-3, max_iter: int = 100) -> None:
+        self.encoder = encoder
+        self.scheme = scheme
+        self.pooling = pooling
+        self.context = context
+        self.shape_features = shape_features
+        self.l2 = l2
+        self.max_iter = max_iter
+
+    def __textloop_tags__(self) -> ModelTags:
+        return ModelTags(task="spans")
+
+    # -- features -------------------------------------------------------------------------
+
+    def _token_encoder(self) -> Any:
+        from textloop.models.embedders.factory import get_token_encoder
+
+        return get_token_encoder(self.encoder)
+
+    def _features(self, texts: Sequence[str], tokens: Sequence[Sequence[Token]]
+                  ) -> np.ndarray:
+        """float32 [all tokens, dim]: the texts' token rows one after another."""
+        vectors = self._token_encoder().encode(texts, tokens, pooling=self.pooling)
+        if self.shape_features:
+            vectors = [np.hstack([v, shape_features(text, offsets)]) for v, text, offsets
+                       in zip(vectors, texts, tokens, strict=True)]
+        width = vectors[0].shape[1] if vectors else 0
+        return (np.concatenate(vectors) if vectors else np.zeros((0, width))
+                ).astype(np.float32)
+
+    # -- fit ------------------------------------------------------------------------------
+
+    def fit(self, X: Sequence[str], y: Sequence[Sequence[Span]]) -> MiniLMCrf:
+        """Learn from texts and one list of spans per text (an empty list: no spans)."""
+        texts = _texts(X)
+        if len(y) != len(texts):
+            raise InvalidInputError(f"{len(y)} span lists for {len(texts)} texts (expected "
+                                    "one each)", hint="pass an empty list for a text "
+                                    "without spans")
+        labels = sorted({span.label for spans in y for span in spans})
+        if not labels:
+            raise InvalidInputError("no spans to learn from: every text's span list is empty",
+                                    hint="label some spans first")
+        rules = tag_rules(labels, self.scheme)
+        index = {tag: i for i, tag in enumerate(rules.tags)}
+        tokens = [word_tokens(text) for text in texts]
+        tags: list[int] = []
+        for position, (text, offsets, spans) in enumerate(zip(texts, tokens, y, strict=True)):
+            try:
+                checked = check_spans(text, list(spans), None, overlapping=False)
+            except SpanError as exc:
+                raise InvalidInputError(f"text {position}: {exc}", hint=exc.fix) from None
+            token_spans = to_token_spans(text, checked, offsets)
+            tags.extend(index[tag] for tag in spans_to_tags(token_spans, len(offsets),
+                                                             rules.scheme))
+        features = self._features(texts, tokens)
+        self.mean_ = features.mean(0) if len(features) else np.zeros(features.shape[1])
+        scale = features.std(0) if len(features) else np.ones(features.shape[1])
+        self.scale_ = np.where(scale > 1e-6, scale, 1.0)
+        crf = LinearChainCrf(rules, self.context, self.l2, self.max_iter)
+        crf.fit(self._standardised(features), [len(t) for t in tokens], tags)
+        self.classes_ = np.asarray(labels, dtype=object)
+        self.tags_ = list(rules.tags)
+        self.encoder_id_ = self._token_encoder().model_id
+        self.n_iter_ = crf.n_iter_
+        self.crf_ = crf
+        return self
+
+    def _standardised(self, features: np.ndarray) -> np.ndarray:
+        return ((features - self.mean_) / self.scale_).astype(np.float32)
+
+    # -- predict --------------------------------------------------------------------------
+
+    def predict_scored(self, X: Sequence[str]) -> list[list[tuple[Span, float]]]:
+        """Per text, its spans (code points, canonical order) with the probability that
+        exactly that span is there (its tags, and for IOB2 that the next tag does not
+        extend it)."""
+        check_is_fitted(self, "crf_")
+        texts = _texts(X)
+        tokens = [word_tokens(text) for text in texts]
+        decoded = self.crf_.decode(self._standardised(self._features(texts, tokens)),
+                                   [len(t) for t in tokens])
+        out: list[list[tuple[Span, float]]] = []
+        for offsets, (path, alpha, beta, log_z, emit) in zip(tokens, decoded, strict=True):
+            token_spans = tags_to_spans([self.tags_[i] for i in path], self.scheme)
+            chars = to_char_spans(token_spans, offsets)
+            out.append(sorted(
+                (span, self.crf_.span_probability(path, ts.start, ts.end - 1, alpha, beta,
+                                                  log_z, emit))
+                for span, ts in zip(chars, token_spans, strict=True)))
+        return out
+
+    def predict(self, X: Sequence[str]) -> list[list[Span]]:
+        """Per text, the spans of its most probable valid tag sequence (code points)."""
+        return [[span for span, _ in row] for row in self.predict_scored(X)]
+
+    # -- state ----------------------------------------------------------------------------
+
+    def export_state(self) -> State:
+        check_is_fitted(self, "crf_")
+        weights = self.crf_.weights
+        assert weights is not None
+        arrays = {**weights.arrays(), "mean": self.mean_, "scale": self.scale_}
+        return arrays, {"encoder_id": self.encoder_id_, "tags": self.tags_}
+
+    @classmethod
+    def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
+                   extra: dict[str, Any], classes: Sequence[str]) -> MiniLMCrf:
+        """Refuses a model whose tags do not follow from its labels and scheme, or one
+        trained on other token vectors than its encoder produces today."""
+        model = cls(**params)
+        rules = tag_rules(list(classes), model.scheme)
+        if list(extra.get("tags", [])) != list(rules.tags):
+            raise ValueError(f"tags {extra.get('tags')} do not match labels {list(classes)} "
+                             f"in {model.scheme}")
+        now = model._token_encoder().model_id
+        if extra.get("encoder_id") != now:
+            raise IntegrityError(
+                f"this span model was trained on {extra.get('encoder_id')} token vectors, but "
+                f"{model.encoder!r} now produces {now}; its predictions would be skewed",
+                hint="retrain it: textloop train --model minilm-crf")
+        crf = LinearChainCrf(rules, model.context, model.l2, model.max_iter)
+        crf.weights = CrfWeights(*(np.asarray(arrays[name], dtype=np.float64)
+                                   for name in _WEIGHTS))
+        if crf.weights.context != model.context:
+            raise ValueError(f"weights for context {crf.weights.context}, params say "
+                             f"{model.context}")
+        model.mean_ = np.asarray(arrays["mean"], dtype=np.float32)
+        model.scale_ = np.asarray(arrays["scale"], dtype=np.float32)
+        model.classes_ = np.asarray(list(classes), dtype=object)
+        model.tags_ = list(rules.tags)
+        model.encoder_id_ = now
+        model.crf_ = crf
+        return model
+
+
+def _texts(X: Any) -> list[str]:
+    """The texts of ``X``, refusing a single string or anything but strings."""
+    check_inputs(X, None, 1)
+    return list(X)

@@ -1,0 +1,94 @@
+"""``minilm-crf``: learns a plain pattern, maps spans back to exact code points over Hangul,
+emoji and CRLF texts, survives a bundle round trip, and refuses bad input by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textloop.errors import IntegrityError, InvalidInputError
+from textloop.models.bundle import from_bundle, to_bundle
+from textloop.models.spans.estimator import MiniLMCrf
+from textloop.models.tags import model_tags
+from textloop.spans import Span
+from textloop.storage.bundles import load_bundle, save_bundle
+
+pytestmark = pytest.mark.model
+
+TEMPLATES = ["We flew to {} last week", "{} is lovely in spring",
+             "She moved to {} 👩\u200d💻 for work", "The weather in {}\r\nis fine today",
+             "Tickets to {} are cheap"]
+CITIES = ["Paris", "Berlin", "Madrid", "Lisbon", "Vienna", "서울", "부산", "New York", "Oslo"]
+
+
+def _example(template: str, city: str) -> tuple[str, list[Span]]:
+    start = template.index("{}")
+    return template.format(city), [Span(start, start + len(city), "LOC")]
+
+
+def corpus() -> tuple[list[str], list[list[Span]]]:
+    pairs = [_example(t, c) for t in TEMPLATES for c in CITIES]
+    pairs.append(("Nothing to see here", []))
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+@pytest.fixture(scope="module")
+def fitted() -> MiniLMCrf:
+    texts, spans = corpus()
+    return MiniLMCrf(l2=1e-4, max_iter=150).fit(texts, spans)
+
+
+def test_spans_map_back_exactly_over_hangul_emoji_and_crlf(fitted) -> None:
+    texts, spans = corpus()
+    predicted = fitted.predict(texts)
+    assert predicted == spans
+    hangul = texts[TEMPLATES.index("She moved to {} 👩\u200d💻 for work") * len(CITIES) + 5]
+    (span,) = fitted.predict([hangul])[0]
+    assert span.text_of(hangul) == "서울" and hangul[span.end:].startswith(" 👩")
+
+
+def test_a_tiny_fit_generalises_the_pattern_to_new_names(fitted) -> None:
+    texts = ["We flew to Dublin last week", "Tickets to Warsaw are cheap"]
+    assert fitted.predict(texts) == [[Span(11, 17, "LOC")], [Span(11, 17, "LOC")]]
+
+
+def test_scores_are_probabilities_and_sure_spans_score_high(fitted) -> None:
+    texts, _ = corpus()
+    scored = fitted.predict_scored(texts)
+    values = [score for row in scored for _, score in row]
+    assert all(0.0 <= v <= 1.0 for v in values)
+    assert np.median(values) > 0.9
+
+
+def test_a_bundle_round_trip_predicts_identically(fitted, tmp_path: Path) -> None:
+    save_bundle(tmp_path / "bundle", to_bundle(fitted, "textloop.model.minilm-crf.v1", {}))
+    restored = from_bundle(load_bundle(tmp_path / "bundle"), "bundle")
+    assert isinstance(restored, MiniLMCrf) and restored.get_params() == fitted.get_params()
+    assert not any(p.suffix == ".pkl" for p in (tmp_path / "bundle").rglob("*"))
+    texts = ["We flew to Dublin last week", "서울 is lovely in spring", "x"]
+    assert restored.predict_scored(texts) == fitted.predict_scored(texts)
+
+
+def test_a_bundle_from_other_token_vectors_is_refused(fitted) -> None:
+    arrays, extra = fitted.export_state()
+    with pytest.raises(IntegrityError, match="retrain"):
+        MiniLMCrf.from_state(fitted.get_params(), arrays,
+                             {**extra, "encoder_id": "all-MiniLM-L6-v2/int8-old/tokens"},
+                             list(fitted.classes_))
+
+
+def test_tags_declare_a_span_model() -> None:
+    assert model_tags(MiniLMCrf).task == "spans"
+
+
+@pytest.mark.parametrize(("spans", "message"), [
+    ([[Span(0, 5, "LOC"), Span(3, 8, "ORG")], []], "text 0: spans 0-5 .* overlap"),
+    ([[], [Span(4, 99, "LOC")]], "text 1: span 4-99"),
+    ([[], []], "no spans to learn from"),
+    ([[]], "1 span lists for 2 texts"),
+])
+def test_bad_training_input_is_refused_naming_the_text(spans, message) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        MiniLMCrf().fit(["Paris in spring", "Bonn"], spans)
