@@ -9,6 +9,7 @@ mark") and adds what waits for adjudication, as the classification report does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from textloop.config import Project
@@ -38,12 +39,16 @@ def span_agreement_report(store: Store, project: Project) -> SpanAgreement:
     with store.read() as conn:
         stored = latest_answers(annotation_log.human_votes(conn))
         texts = {r.id: r.text for r in records.get_many(conn, sorted(stored))}
-    answers = {rid: {name: _decoded(rid, name, value) for name, value in votes.items()}
-               for rid, votes in stored.items()}
-    measured = span_agreement(answers, texts, labels=project.spec.label_names)
+    measured = span_agreement(decoded_answers(stored), texts, labels=project.spec.label_names)
     awaiting = sorted(d.record_id for d in disputes(store))
     return SpanAgreement(**{f.name: getattr(measured, f.name) for f in fields(measured)},
                          awaiting_adjudication=len(awaiting), awaiting_records=awaiting)
+
+
+def decoded_answers(stored: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, list[Span]]]:
+    """record_id -> {annotator: spans} from the stored answers (span lists as JSON)."""
+    return {rid: {name: _decoded(rid, name, value) for name, value in votes.items()}
+            for rid, votes in stored.items()}
 
 
 def _decoded(record_id: str, annotator: str, value: str) -> list[Span]:

@@ -45,6 +45,7 @@ class CardFacts:
     synthetic: dict[str, Any] | None = None  # generated rows: counts, shares, generators
     spans: dict[str, Any] | None = None  # a span release: lengths per label, empty records
     settings: list[str] | None = None  # "group column: author (inherited from v1)", ...
+    agreement: dict[str, Any] | None = None  # annotators' agreement on the released records
 
 
 def size_category(n: int) -> str:
@@ -53,10 +54,11 @@ def size_category(n: int) -> str:
 
 
 def render_card(facts: CardFacts) -> str:
-    sections = [_title(facts), _labels(facts), _sources(facts), _synthetic(facts),
-                _splitting(facts), _changes(facts), _loading(facts)]
+    sections = [_title(facts), _labels(facts), _agreement(facts), _sources(facts),
+                _synthetic(facts), _splitting(facts), _changes(facts), _loading(facts)]
+    body = "\n\n".join(section for section in sections if section)
     return "---\n" + yaml.safe_dump(front_matter(facts), sort_keys=False, allow_unicode=True,
-                                    width=100) + "---\n\n" + "\n\n".join(sections) + "\n"
+                                    width=100) + "---\n\n" + body + "\n"
 
 
 def front_matter(facts: CardFacts) -> dict[str, Any]:
@@ -140,6 +142,68 @@ def _target(target: dict[str, Any]) -> str:
     what = f" {target['description']}" if target.get("description") else ""
     return (f"## Target\n\nA regression task: `label` holds the number "
             f"`{target.get('name', 'score')}`.{what}{bounds}\n\n" + _table(header, rows))
+
+
+def _agreement(facts: CardFacts) -> str:
+    """How much annotators agreed on the released records, as measured at release time."""
+    found = facts.agreement
+    if found is None:  # facts gathered without it: no section rather than a wrong one
+        return ""
+    if not found.get("measured"):
+        return f"## Annotator agreement\n\nAgreement: not measured — {found['note']}."
+    head = (f"## Annotator agreement\n\nMeasured when the release was made, on the "
+            f"{found['records_with_overlap']:,} released records that two or more annotators "
+            f"({', '.join(found['annotators'])}) answered: {found['disputed']:,} of them "
+            f"differed. Final answers of these records: {found['adjudicated']:,} decided by "
+            f"an adjudicator or reviewer, {found['majority']:,} by the annotators' own answers "
+            "(all agreed, or a majority).\n\n")
+    body = _span_agreement(found) if found["measure"] == "spans" else _label_agreement(found)
+    return head + body
+
+
+def _span_agreement(found: dict[str, Any]) -> str:
+    strict, partial, kappa = found["strict"]["f1"], found["partial"]["f1"], found["token_kappa"]
+    reading = (f"Strict entity F1 {_score(strict)}: annotators marked the same spans (same "
+               f"start, end and label) for {_share(strict)} of the spans either of them marked"
+               f"; partial F1 {_score(partial)} gives half credit for overlapping spans with the "
+               f"same label. Token-level kappa {_coefficient(kappa)} (over {kappa['n_items']:,}"
+               " tokens) corrects the tags of every token for chance; it reads higher than F1 "
+               "because both leave most tokens unmarked. Means over pairs of annotators.")
+    rows = [[row["label"], f"{row['spans']:,}", _score(row["strict_f1"]),
+             _score(row["partial_f1"])] for row in found["labels"]]
+    rows.append(["**all**", "", _score(strict), _score(partial)])
+    return reading + "\n\n" + _table(["label", "spans", "strict F1", "partial F1"], rows)
+
+
+def _label_agreement(found: dict[str, Any]) -> str:
+    alpha, fleiss = found["krippendorff_alpha"], found["fleiss_kappa"]
+    reading = (f"Krippendorff's alpha {_coefficient(alpha)} and Fleiss' kappa "
+               f"{_coefficient(fleiss)}: 1 is perfect agreement, 0 no better than chance "
+               "(0.8 and above is usually taken as reliable). Cohen's kappa per pair of "
+               f"annotators needs {found['min_shared']} shared records.")
+    pairs = [[f"{p['a']} / {p['b']}", f"{p['shared']:,}", _score(p["observed"]),
+              _coefficient(p["cohen_kappa"])] for p in found["pairs"]]
+    labels = [[row["label"], f"{row['records']:,}", f"{row['disputed']:,}"]
+              for row in found["labels"]]
+    return (reading + "\n\n" + _table(["annotators", "shared", "same label", "Cohen's kappa"],
+                                        pairs)
+            + "\n\nRecords given each label by someone, and how many of them were disputed:"
+            "\n\n" + _table(["label", "records", "disputed"], labels))
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _coefficient(found: dict[str, Any]) -> str:
+    """A coefficient's value, or why it is undefined (never NaN)."""
+    if found["value"] is None:
+        return f"undefined ({found['note']})"
+    return f"{found['value']:.2f}"
 
 
 def _sources(facts: CardFacts) -> str:

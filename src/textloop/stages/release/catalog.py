@@ -21,6 +21,9 @@ class ReleaseSummary:
     changes: str
     message: str
     path: Path
+    agreement: dict[str, Any] | None = None
+    """Annotators' agreement on its records, as measured when it was made (None: a release
+    made before releases recorded it)."""
 
     def to_dict(self) -> dict[str, Any]:
         """One release as ``textloop releases --json`` lists it (the path as a string)."""
@@ -35,5 +38,6 @@ def list_releases(store: Store) -> list[ReleaseSummary]:
         id=e["id"], number=e["number"], created_at=e["created_at"],
         rows=int(e["stats"].get("rows", 0)), parent=e["parent_id"],
         changes=describe_counts(e["parent_id"], e["stats"].get("diff", {})),
-        message=e["config"].get("message", ""), path=release_folder(store, e))
+        message=e["config"].get("message", ""), path=release_folder(store, e),
+        agreement=e["stats"].get("agreement"))
         for e in entries]

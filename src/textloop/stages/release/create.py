@@ -11,7 +11,7 @@ adopts or removes after checking its manifest (``recover.py``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from textloop.config import Project, ProjectSpec
 from textloop.errors import ConflictError, InvalidInputError, StorageError
 from textloop.processes import current_owner, pause_point
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.agreement.released import release_agreement
 from textloop.stages.label.resolution import labeled_records
 from textloop.stages.release.card import CardFacts, render_card
 from textloop.stages.release.diff import ReleaseDiff, compute_diff
@@ -51,7 +52,7 @@ from textloop.stages.release.synthetic import (
 from textloop.stages.release.table import build_table, hf_features, meta_columns
 from textloop.stages.release.target import target_stats
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
-from textloop.storage import Store, findings, releases
+from textloop.storage import Store, annotation_log, findings, releases
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
 from textloop.tasks import Task, get_task
 from textloop.tasks.regression import target_values
@@ -78,6 +79,8 @@ class ReleaseInfo:
     created_at: float
     settings: dict[str, tuple[Any, str]] = field(default_factory=dict)
     """group_field, seed and fractions: (value, where it came from)."""
+    agreement: dict[str, Any] = field(default_factory=dict)
+    """How much annotators agreed on the released records (``agreement.released``)."""
 
     @property
     def rows(self) -> int:
@@ -96,6 +99,7 @@ class _Snapshot:
     number: int
     parent_entry: dict[str, Any] | None = None
     open_leakage: tuple[int, list[str]] = (0, [])
+    agreement: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class _Draft:
                 **({"target": self.target} if self.target else {}),
                 **({"synthetic": self.synthetic} if self.synthetic else {}),
                 **({"spans": self.spans} if self.spans else {}),
+                "agreement": self.snap.agreement,
                 "changes": self.diff.summary(), "warnings": self.warnings}
 
 
@@ -139,7 +144,7 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
     """
     recovered = recover_release_folders(store)  # a killed release must not block this one
     with progress.task("Reading labeled records"):
-        snap = _read_snapshot(store, project.spec.labeling.policy, get_task(project.spec.task))
+        snap = _read_snapshot(store, project.spec, get_task(project.spec.task))
     settings = resolve_settings(project.spec.release, snap.parent_entry,
                                 group_field=group_field, seed=seed, message=message)
     if rewrite is not None:
@@ -158,14 +163,16 @@ def create_release(store: Store, project: Project, *, group_field: str | None = 
         id=draft.id, number=snap.number, path=folder, parent=snap.parent, labels=draft.labels,
         counts=draft.counts, label_counts=draft.label_counts, manifest_sha256=sha,
         diff_counts=draft.diff.counts(), diff_summary=draft.diff.summary(),
-        warnings=draft.warnings, created_at=draft.created_at, settings=settings.described())
+        warnings=draft.warnings, created_at=draft.created_at, settings=settings.described(),
+        agreement=snap.agreement)
 
 
-def _read_snapshot(store: Store, policy: Sequence[str], task: Task) -> _Snapshot:
+def _read_snapshot(store: Store, spec: ProjectSpec, task: Task) -> _Snapshot:
     """Records (with their final labels or spans, as ``task`` resolves people's answers),
-    parent and its rows, and the next number, all from one consistent read."""
+    the annotators' agreement on them, parent and its rows, and the next number, all from
+    one consistent read (so the agreement is that of the answers the labels came from)."""
     with store.read() as conn:
-        records = labeled_records(conn, policy, task=task)
+        records = labeled_records(conn, spec.labeling.policy, task=task)
         if not records:
             raise InvalidInputError(
                 "nothing to release: the store has no labeled records (expected at least one)",
@@ -175,8 +182,11 @@ def _read_snapshot(store: Store, policy: Sequence[str], task: Task) -> _Snapshot
         entry = catalogued[-1] if catalogued else None
         parent = entry["id"] if entry else None
         previous = releases.rows(conn, parent) if parent else []
+        agreement = release_agreement(
+            task, annotation_log.human_votes(conn), {r.id: r.label_kind for r in records},
+            {r.id: r.text for r in records}, spec.label_names)
         return _Snapshot(records, parent, previous, releases.next_number(conn), entry,
-                         findings.open_records(conn, "leakage"))
+                         findings.open_records(conn, "leakage"), agreement)
 
 
 def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
@@ -296,7 +306,8 @@ def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
         fractions=settings.fractions, group_field=settings.group_field,
         settings=describe(settings.described()),
         changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at,
-        target=draft.target, synthetic=draft.synthetic, spans=draft.spans)
+        target=draft.target, synthetic=draft.synthetic, spans=draft.spans,
+        agreement=draft.snap.agreement)
 
 
 def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
@@ -310,6 +321,7 @@ def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:
         "label_counts": draft.label_counts, "meta_columns": columns, "task": draft.task,
         **({"target": draft.target} if draft.target else {}),
         **({"spans": draft.spans} if draft.spans else {}),
+        "agreement": draft.snap.agreement,
         "synthetic": draft.synthetic or {"rows": 0},
         "diff": draft.diff.counts(), "textloop_version": __version__,
         WRITER: current_owner().to_json(), CATALOG: _catalog_entry(draft),
