@@ -48,6 +48,7 @@ def release(
 
 
 def print_release(info: ReleaseInfo) -> None:
+    from textloop.stages.agreement import agreement_headline
     from textloop.stages.release import describe
 
     console.print(f"Released [bold]{info.id}[/]: {info.rows:,} records")
@@ -56,6 +57,8 @@ def print_release(info: ReleaseInfo) -> None:
     console.print(f"  changes: {esc(info.diff_summary)}")
     for line in describe(info.settings):
         console.print(f"  {esc(line)}")
+    if info.agreement:
+        console.print(f"  agreement: {esc(agreement_headline(info.agreement))}")
     for warning in info.warnings:
         console.print(f"  [yellow]warning:[/] {esc(warning)}")
 

@@ -13,6 +13,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.agreement.breakdown import ConsensusAgreement as ConsensusAgreement
     from textloop.stages.agreement.breakdown import LabelDisagreement as LabelDisagreement
     from textloop.stages.agreement.breakdown import PairAgreement as PairAgreement
+    from textloop.stages.agreement.released import agreement_headline as agreement_headline
+    from textloop.stages.agreement.released import release_agreement as release_agreement
     from textloop.stages.agreement.report import AgreementReport as AgreementReport
     from textloop.stages.agreement.report import agreement_report as agreement_report
     from textloop.stages.agreement.report import build_report as build_report
@@ -27,6 +29,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 __all__, __getattr__ = lazy_front(__name__, {
     "breakdown": ("ConsensusAgreement", "LabelDisagreement", "PairAgreement"),
     "answers": ("ADJUDICATION_PATH",),
+    "released": ("agreement_headline", "release_agreement"),
     "report": ("AgreementReport", "agreement_report", "build_report"),
     "spans": ("SpanAgreement", "span_agreement_report"),
     "stats": ("Coefficient", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "strength"),

@@ -89,3 +89,23 @@ def _(task: SpanTask, answers: Answers, decided: Decisions, texts: Mapping[str, 
         "labels": [{"label": row.label, "spans": row.n_spans, "strict_f1": row.strict.f1,
                     "partial_f1": row.partial.f1} for row in report.labels],
     }
+
+
+def agreement_headline(found: dict[str, Any]) -> str:
+    """One line for a terminal: the main numbers of a release's agreement summary."""
+    if not found.get("measured"):
+        return f"not measured — {found.get('note', NOT_MEASURED)}"
+    if found["measure"] == "spans":
+        numbers = (f"strict entity F1 {_number(found['strict']['f1'])}, partial "
+                   f"{_number(found['partial']['f1'])}, token kappa "
+                   f"{_number(found['token_kappa']['value'])}")
+    else:
+        numbers = (f"Krippendorff's alpha {_number(found['krippendorff_alpha']['value'])}, "
+                   f"Fleiss' kappa {_number(found['fleiss_kappa']['value'])}")
+    return (f"{numbers} on {found['records_with_overlap']:,} records with two or more "
+            f"annotators ({found['adjudicated']:,} adjudicated, {found['majority']:,} by "
+            "their answers)")
+
+
+def _number(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.2f}"

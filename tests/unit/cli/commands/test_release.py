@@ -124,3 +124,29 @@ def test_release_notes_print_escaped_and_stay_exact_in_json(project, tmp_path,
     (entry,) = json_of(runner.invoke(app, ["--project", str(project.root), "releases",
                                            "--json"]))
     assert entry["message"] == HOSTILE
+
+
+def test_release_prints_and_lists_the_annotators_agreement(project, tmp_path) -> None:
+    import json
+
+    from tests.unit.stages.release.conftest import relabel, rid
+    from textloop.storage import Store
+
+    _import(project, tmp_path)
+    base = ["--project", str(project.root)]
+    first = runner.invoke(app, [*base, "release"])
+    assert first.exit_code == 0, first.output
+    assert ("agreement: not measured — every record has one annotator or came from an "
+            "import") in " ".join(first.output.split())
+    with Store.for_project(project) as store:
+        for i in range(4):  # alice and bob agree on four records
+            for who in ("alice", "bob"):
+                relabel(store, rid(f"comment {i}"), "spam" if i % 2 else "ham", who)
+    second = runner.invoke(app, [*base, "release"])
+    assert second.exit_code == 0, second.output
+    assert ("agreement: Krippendorff's alpha 1.00, Fleiss' kappa 1.00 on 4 records with two "
+            "or more annotators (0 adjudicated, 4 by their answers)"
+            ) in " ".join(second.output.split())
+    listed = json.loads(runner.invoke(app, [*base, "releases", "--json"]).stdout)
+    assert [e["agreement"]["measured"] for e in listed] == [False, True]
+    assert listed[1]["agreement"]["krippendorff_alpha"]["value"] == 1.0
