@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -92,6 +93,15 @@ def _print_analysis(analysis: RuleAnalysis) -> None:
     console.print(Text(f"Accuracy is measured on {analysis.n_gold:,} records whose final label "
                        f"is of kind {' or '.join(analysis.gold_kinds)}. Store the rules' labels "
                        "with `textloop rules --apply`."))
+    _no_gold_hint(analysis.n_gold, analysis.gold_kinds)
+
+
+def _no_gold_hint(n_gold: int, kinds: Sequence[str]) -> None:
+    """Nothing measured yet: a project of imported labels can measure against those."""
+    if n_gold == 0 and "import" not in kinds:
+        console.print(Text("Nothing to measure against yet: no record's final answer comes "
+                           "from people. To measure against imported labels instead: "
+                           "textloop rules --gold import"))
 
 
 def _share(value: float | None) -> str:
@@ -123,6 +133,7 @@ def _print_span_report(report: SpanRulesReport) -> None:
                        f"({weak.n_gold_spans:,} spans; `on gold`: the rule's spans there)"
                        f"{f1}. Overlaps and conflicts are shares of the rule's spans, coverage "
                        "of records."))
+    _no_gold_hint(analysis.n_gold, report.gold_kinds)
     for example in report.examples:
         what = "marked, people did not" if example.kind == "false_positive" else "missed"
         console.print(Text(f"  {example.rule}: {what} {example.label} "

@@ -58,13 +58,17 @@ def test_columns_and_numbers_against_imported_labels(project, store, ids) -> Non
 
 
 def test_accuracy_defaults_to_peoples_labels(project, store, ids) -> None:
-    no_people = table_rows(invoke(project).stdout)
+    first = invoke(project)
+    no_people = table_rows(first.stdout)
     assert no_people["spam_words"][5:] == ["-", "0"]  # no accuracy rather than 0%
+    assert "textloop rules --gold import" in " ".join(first.stdout.split())
     with store.write() as conn:
         for text, label in (("free at home tonight", "spam"), ("see you at home", "spam")):
             annotation_log.add_one(conn, record_id=ids[text], label=label, kind="human",
                                    annotator="alice")
-    rows = table_rows(invoke(project).stdout)
+    measured = invoke(project)
+    assert "--gold import" not in measured.stdout
+    rows = table_rows(measured.stdout)
     assert rows["spam_words"][5:] == ["100.0%", "1"]
     assert rows["ham_words"][5:] == ["0.0%", "2"]
 
