@@ -12,7 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import Connection, select
 
 from textloop.storage import jsoncol
 from textloop.storage.dialect import insert_ignore
@@ -42,8 +42,3 @@ def latest(conn: Connection, content_hash: str) -> list[Any] | None:
     value = conn.execute(query).scalar()
     return None if value is None else jsoncol.loads(value)
 
-
-def any_stored(conn: Connection) -> bool:
-    """Whether any text was pre-annotated by a model (the page lists the model's
-    suggester only then)."""
-    return bool(conn.execute(select(exists().select_from(table))).scalar())

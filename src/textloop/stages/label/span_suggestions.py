@@ -107,10 +107,11 @@ def span_suggesters(store: Store, project: Project) -> list[SpanSuggester]:
     suggesters: list[SpanSuggester] = []
     if spec.span_rules:
         suggesters.append(RuleSuggester(compile_span_rules(spec.span_rules, spec.label_names)))
-    with store.read() as conn:
-        if model_suggestions.any_stored(conn):
-            suggesters.append(StoredModelSuggester(store, tuple(spec.label_names),
-                                                   spec.spans.overlapping))
+    if task_for(project).value_kind == "spans":
+        # always listed: a page built before ``preannotate --source model`` ran shows the
+        # model's suggestions as soon as they are stored (one indexed read per record)
+        suggesters.append(StoredModelSuggester(store, tuple(spec.label_names),
+                                               spec.spans.overlapping))
     llm = spec.labeling.suggest_llm
     if llm is not None:
         suggesters.append(StoredLLMSuggester(store, llm.model, llm.template,

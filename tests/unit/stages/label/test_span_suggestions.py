@@ -43,7 +43,9 @@ def span_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_without_suggest_llm_no_llm_suggests_and_preannotate_says_what_to_set(
         span_project) -> None:
     project, store, _ = span_project
-    assert span_suggesters(store, project) == []
+    # only the model's cache is read (empty: nothing pre-annotated); no LLM is listed
+    assert [s.name for s in span_suggesters(store, project)] == ["model"]
+    assert suggest_spans(store, project, QUEUED[0]) == []
     with pytest.raises(ConfigError, match=r"labeling\.suggest_llm is not set") as info:
         preannotate(store, project, source="llm")
     assert "base_url" in (info.value.hint or "")
@@ -170,7 +172,7 @@ def test_rules_and_the_llm_both_suggest_and_the_same_span_is_listed_per_source(
     configure(project, chat_server)
     chat_server.replies = [mentions(("Ana", "PER"), ("Acme", "ORG"))]
     preannotate(store, project, limit=1)
-    assert [s.name for s in span_suggesters(store, project)] == ["rules", "llm"]
+    assert [s.name for s in span_suggesters(store, project)] == ["rules", "model", "llm"]
     assert suggest_spans(store, project, QUEUED[0]) == [
         SuggestedSpan(0, 3, "PER", "llm"), SuggestedSpan(13, 17, "ORG", "llm"),
         SuggestedSpan(13, 17, "ORG", "rule:firms")]
@@ -222,13 +224,14 @@ def test_the_current_models_scored_spans_are_cached_and_suggested_never_predicte
         queue_unlabeled(store, project, TO_LABEL, tmp_path)
         project.spec.span_rules = []  # only the model suggests from here on
         project.save()
+        built_before = span_suggesters(store, project)  # as a page open during the run
 
         first = preannotate(store, project)  # no LLM configured: the model
         assert (first.source, first.run, first.chosen, first.version) == (
             "model", first_run, "latest", None)
         assert (first.waiting, first.asked, first.cached, first.suggested) == (3, 3, 0, 4)
-        assert [s.name for s in span_suggesters(store, project)] == ["model"]
-        assert suggest_spans(store, project, TO_LABEL[0]) == [
+        assert [s.name for s in built_before] == ["model"]
+        assert suggest_spans(store, project, TO_LABEL[0], built_before) == [
             SuggestedSpan(0, 3, "PER", "model", 0.5), SuggestedSpan(8, 11, "PER", "model", 1.0),
             SuggestedSpan(15, 19, "ORG", "model", 1.0)]
         assert [(TO_LABEL[1][s.start:s.end], s.label, s.score)
