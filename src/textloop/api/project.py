@@ -246,15 +246,20 @@ class Project:
         return active_learn.suggest(self.store, self.config, strategy=strategy, batch=batch,
                                     overlap=overlap, seed=seed, progress=progress)
 
-    def preannotate(self, *, limit: int | None = None,
+    def preannotate(self, *, source: str | None = None, run: str | None = None,
+                    limit: int | None = None,
                     progress: Progress = NULL_PROGRESS) -> PreannotateResult:
-        """Ask the LLM of ``labeling.suggest_llm`` for suggested spans on the records waiting
-        in the labeling queue (the first ``limit``), ahead of labeling (``textloop
-        preannotate``); answers are cached per text, model and prompt version, so a second
-        call asks only about new records. Span projects only."""
+        """Suggest spans for the records waiting in the labeling queue (the first
+        ``limit``), ahead of labeling (``textloop preannotate``): ``source="llm"`` asks the
+        LLM of ``labeling.suggest_llm`` (cached per text, model and prompt version),
+        ``source="model"`` predicts with the span run ``run`` or the current model (the
+        champion, else the latest finished run; cached per text and run). Without
+        ``source``: the LLM where one is configured and no ``run`` is named, else the
+        model. A second call asks only about new records. Span projects only."""
         from textloop.stages.label import preannotate
 
-        return preannotate(self.store, self.config, limit=limit, progress=progress)
+        return preannotate(self.store, self.config, source=source, run=run, limit=limit,
+                           progress=progress)
 
     def clean(self, *, models: Sequence[str] | None = None, method: str = "views-knn",
               folds: int = 5, seed: int = 0, near_threshold: float = 0.7,

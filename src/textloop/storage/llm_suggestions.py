@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, Table, select
 
 from textloop.storage import jsoncol
 from textloop.storage.dialect import insert_ignore
@@ -22,12 +22,18 @@ _CHUNK = 900
 
 def cached(conn: Connection, model: str, prompt: str, hashes: Sequence[str]) -> set[str]:
     """Those of ``hashes`` that already have suggestions from ``model`` with ``prompt``."""
+    return hashes_in(conn, table, hashes, table.c.model == model, table.c.prompt == prompt)
+
+
+def hashes_in(conn: Connection, cache: Table, hashes: Sequence[str],
+              *where: ColumnElement[bool]) -> set[str]:
+    """Those of ``hashes`` with a row in ``cache`` (a suggestion cache keyed by
+    ``content_hash``) matching ``where``; asked in chunks under SQLite's parameter limit."""
     found: set[str] = set()
     unique = list(dict.fromkeys(hashes))
     for start in range(0, len(unique), _CHUNK):
-        query = select(table.c.content_hash).where(
-            table.c.model == model, table.c.prompt == prompt,
-            table.c.content_hash.in_(unique[start:start + _CHUNK]))
+        query = select(cache.c.content_hash).where(
+            *where, cache.c.content_hash.in_(unique[start:start + _CHUNK]))
         found.update(row[0] for row in conn.execute(query))
     return found
 

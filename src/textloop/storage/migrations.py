@@ -137,6 +137,12 @@ def _span_verdicts(conn: Connection) -> None:
     schema.span_verdicts.create(conn, checkfirst=True)
 
 
+def _model_span_suggestions(conn: Connection) -> None:
+    """v15: span-model suggestions cached per text and run (created only where missing, as
+    in a store stamped older but created from a newer schema)."""
+    schema.model_span_suggestions.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -154,6 +160,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _llm_span_suggestions),
     Migration(14, "span verdicts: teach mode's accept/reject of suggested spans",
               _span_verdicts),
+    Migration(15, "model span suggestions: cached per text and run",
+              _model_span_suggestions),
 )
 LATEST = MIGRATIONS[-1].version
 

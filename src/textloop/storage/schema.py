@@ -530,6 +530,21 @@ llm_span_suggestions = Table(
     Column("created_at", Float, nullable=False),
 )
 
+# Span suggestions from a span model (v15), predicted ahead of labeling by ``textloop
+# preannotate --source model`` so the labeling page only reads them. One row per text
+# (content hash) and run: re-running predicts only texts without a row for that run, and a
+# new run predicts again. ``spans``: start, end, label, the text they cover (code points)
+# and the model's score.
+model_span_suggestions = Table(
+    "model_span_suggestions",
+    metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("run_id", String(32), ForeignKey("runs.id"), primary_key=True),
+    Column("spans", Text, nullable=False, server_default="[]"),
+    Column("created_at", Float, nullable=False),
+    Index("ix_model_span_suggestions_created", "content_hash", "created_at"),
+)
+
 # Teach mode on the span labeling page: an annotator's accept or reject of one suggested span
 # on one record, stored at once; undo stamps ``undone_at``. Accepted spans start the record's
 # answer in the editor, rejected ones are not suggested to that annotator again.

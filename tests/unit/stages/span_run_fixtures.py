@@ -19,7 +19,7 @@ from textloop.config.span_rules import SpanRule
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release
-from textloop.storage import Store
+from textloop.storage import Store, queue, records
 
 LABELS = ("PER", "ORG", "PHONE")
 RULES = (
@@ -100,3 +100,20 @@ def released_span_project(tmp_path: Path, *, rules: tuple[SpanRule, ...] = RULES
     with Store.for_project(project) as store:
         import_file(store, project, path, ImportOptions(text_col="text", label_col="label"))
         yield project, store, create_release(store, project).id
+
+
+def queue_unlabeled(store: Store, project: Project, texts: list[str], tmp_path: Path
+                    ) -> dict[str, str]:
+    """Import ``texts`` without spans and queue them for labeling, the first highest;
+    returns text -> record id."""
+    path = tmp_path / "unlabeled.jsonl"
+    path.write_text("".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts),
+                    encoding="utf-8")
+    import_file(store, project, path, ImportOptions(text_col="text", label_col=""))
+    with store.write() as conn:
+        ids = {r.text: r.id for r in records.iter_all(conn) if r.text in texts}
+        queue.enqueue(conn, [{"record_id": ids[text], "priority": float(len(texts) - i),
+                              "strategy": "test", "batch_id": "queued", "overlap": 1,
+                              "suggestion": None, "confidence": None}
+                             for i, text in enumerate(texts)])
+    return ids

@@ -17,6 +17,10 @@ def versions_from(first: int) -> list[int]:
     """The migration versions from ``first`` on (numbers may skip: they are pre-assigned)."""
     return [m.version for m in MIGRATIONS if m.version >= first]
 
+def name_of(version: int) -> str:
+    return next(m.name for m in MIGRATIONS if m.version == version)
+
+
 SPAN_SUGGESTION_TABLES = ("llm_span_suggestions",)
 SYNTH_TABLES = (*SPAN_SUGGESTION_TABLES, "synth_items", "synth_batches")
 MONITOR_TABLES = (*SYNTH_TABLES, "monitor_alert_rows", "monitor_checks", "monitor_reports")
@@ -306,7 +310,30 @@ def test_a_v13_store_gains_the_span_verdicts_table(tmp_path) -> None:
         conn.execute(text("DROP TABLE span_verdicts"))
         conn.execute(schema.schema_migrations.delete())
         conn.execute(schema.schema_migrations.insert().values(
-            version=13, name=MIGRATIONS[-2].name, applied_at=time.time()))
+            version=13, name=name_of(13), applied_at=time.time()))
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(13)
         assert inspect(store.engine).has_table("span_verdicts")
+
+
+def test_a_v14_store_gains_the_model_span_suggestion_cache(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import model_suggestions, runs
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        conn.execute(text("DROP TABLE model_span_suggestions"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=14, name=name_of(14), applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == versions_from(14)
+        assert inspect(store.engine).has_table("model_span_suggestions")
+        with store.write() as conn:
+            run = runs.create(conn, model="m", short_name="m", release_id=None, config={})
+            spans = [{"start": 0, "end": 3, "label": "PER", "text": "Ana", "score": 0.5}]
+            assert model_suggestions.put_many(conn, run["id"], {"h1": spans}) == 1
+            assert model_suggestions.put_many(conn, run["id"], {"h1": []}) == 0  # kept
+            assert model_suggestions.cached(conn, run["id"], ["h1", "h2"]) == {"h1"}
+            assert model_suggestions.latest(conn, "h1") == spans
+            assert model_suggestions.latest(conn, "h2") is None

@@ -51,8 +51,12 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.label.span_answers import is_span_project as is_span_project
     from textloop.stages.label.span_answers import parse_posted as parse_posted
     from textloop.stages.label.span_answers import spans_from_page as spans_from_page
+    from textloop.stages.label.span_suggestions import SOURCES as SOURCES
     from textloop.stages.label.span_suggestions import PreannotateResult as PreannotateResult
     from textloop.stages.label.span_suggestions import StoredLLMSuggester as StoredLLMSuggester
+    from textloop.stages.label.span_suggestions import (
+        StoredModelSuggester as StoredModelSuggester,
+    )
     from textloop.stages.label.span_suggestions import preannotate as preannotate
     from textloop.stages.label.span_suggestions import span_suggesters as span_suggesters
     from textloop.stages.label.span_suggestions import suggest_spans as suggest_spans
@@ -72,8 +76,9 @@ __all__, __getattr__ = lazy_front(__name__, {
     "history": ("record_history",),
     "span_adjudication": ("MERGES", "SpanVersions", "decide_spans", "span_disputes",
                           "span_versions"),
-    "span_suggestions": ("PreannotateResult", "StoredLLMSuggester", "preannotate",
-                         "span_suggesters", "suggest_spans"),
+    "span_suggestions": ("SOURCES", "PreannotateResult", "StoredLLMSuggester",
+                         "StoredModelSuggester", "preannotate", "span_suggesters",
+                         "suggest_spans"),
     "span_answers": ("MAX_SPANS", "PageView", "describe_answer", "is_span_project",
                      "parse_posted", "spans_from_page"),
     "teach": ("TeachItem", "decide_suggestion", "next_teach", "undo_teach"),

@@ -1,11 +1,12 @@
 """Which suggesters pre-annotate a span project's labeling page, and what they propose.
 
 Span rules suggest whenever ``span_rules:`` lists any (they are instant). An LLM is slow
-and may be down, so the page never asks one: ``preannotate`` asks it ahead of labeling about
-the records waiting in the queue and stores the answers, and the page's LLM suggester reads
-only that cache (``labeling.suggest_llm`` configured). Other sources (the current span
-model) join the list here as they become available, so the page and any other front end ask
-one function and show every source the same way.
+and may be down, and a model takes seconds to load, so the page asks neither:
+``preannotate`` asks the LLM (``source="llm"``) or predicts with the project's current span
+model (``source="model"``) ahead of labeling, for the records waiting in the queue, and
+stores what it got; the page's LLM and model suggesters read only those caches. Every
+source is listed here, so the page and any other front end ask one function and show every
+source the same way.
 """
 
 from __future__ import annotations
@@ -13,16 +14,27 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
 from textloop.config import Project, SuggestLLMSettings
-from textloop.errors import ConfigError
+from textloop.errors import ConfigError, InvalidInputError, NotFoundError
+from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.spans import SpanError, decode_spans
 from textloop.spans.rules import compile_span_rules
 from textloop.stages.label.resolution import labels_for
-from textloop.storage import Store, annotation_log, llm_suggestions, queue, records
+from textloop.storage import (
+    Store,
+    annotation_log,
+    llm_suggestions,
+    model_suggestions,
+    model_versions,
+    queue,
+    records,
+    runs,
+)
 from textloop.strategies.span_suggest import (
     Example,
     LLMSuggester,
@@ -37,6 +49,13 @@ from textloop.strategies.synth.openai_compatible import endpoint_from
 from textloop.tasks import task_for
 from textloop.texts import content_hash
 from textloop.types import Jsonable
+
+if TYPE_CHECKING:
+    from textloop.stages.runs import LoadedRun
+
+
+LLM_SOURCE = "llm"
+MODEL_SOURCE = "model"
 
 
 @dataclass(frozen=True)
@@ -61,12 +80,38 @@ class StoredLLMSuggester:
                 for items, text in zip(stored, texts, strict=True)]
 
 
+@dataclass(frozen=True)
+class StoredModelSuggester:
+    """A span model's suggestions as ``preannotate(source="model")`` stored them, with the
+    model's scores: for each text, those of the newest run that predicted it (a new model
+    version pre-annotated takes over). One indexed read per text, no model loaded; a text
+    never pre-annotated gets none. Spans are checked again against the text and the
+    project's labels and overlap setting as they are now, as the LLM's are."""
+
+    store: Store
+    labels: tuple[str, ...]
+    overlapping: bool
+    name: str = MODEL_SOURCE
+
+    def suggest(self, texts: Sequence[str]) -> list[list[SuggestedSpan]]:
+        with self.store.read() as conn:
+            stored = [model_suggestions.latest(conn, content_hash(text)) for text in texts]
+        return [from_cache(items or [], text, self.labels, overlapping=self.overlapping,
+                           source=self.name)
+                for items, text in zip(stored, texts, strict=True)]
+
+
 def span_suggesters(store: Store, project: Project) -> list[SpanSuggester]:
     """The project's suggesters, fastest first."""
     spec = project.spec
     suggesters: list[SpanSuggester] = []
     if spec.span_rules:
         suggesters.append(RuleSuggester(compile_span_rules(spec.span_rules, spec.label_names)))
+    if task_for(project).value_kind == "spans":
+        # always listed: a page built before ``preannotate --source model`` ran shows the
+        # model's suggestions as soon as they are stored (one indexed read per record)
+        suggesters.append(StoredModelSuggester(store, tuple(spec.label_names),
+                                               spec.spans.overlapping))
     llm = spec.labeling.suggest_llm
     if llm is not None:
         suggesters.append(StoredLLMSuggester(store, llm.model, llm.template,
@@ -88,25 +133,66 @@ def suggest_spans(store: Store, project: Project, text: str,
 
 @dataclass(frozen=True)
 class PreannotateResult(Jsonable):
-    """What ``preannotate`` did: records considered, asked and already cached, the spans
-    it stored, what the answers held that could not be used (by reason), and the labeled
-    records shown as examples."""
+    """What ``preannotate`` did: records considered, asked (or predicted) and already
+    cached, the spans it stored, what the answers held that could not be used (by reason),
+    and the labeled records shown as examples. ``source`` says who suggested: ``llm``
+    (``model`` is the endpoint's model, ``prompt`` the template version) or ``model``
+    (``model`` is the run's model, ``run`` the run predicted with, ``version`` its model
+    version if registered, ``chosen`` why it was: ``champion``, ``latest`` or ``given``)."""
 
     model: str
-    prompt: str
+    prompt: str | None
     waiting: int
     asked: int
     cached: int
     suggested: int
     dropped: dict[str, int] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
+    source: str = LLM_SOURCE
+    run: str | None = None
+    version: str | None = None
+    chosen: str | None = None
 
 
-def preannotate(store: Store, project: Project, *, limit: int | None = None,
+SOURCES = (LLM_SOURCE, MODEL_SOURCE)
+PREDICT_BATCH = 64
+"""Texts predicted and stored per write: a killed run keeps all but the last batch."""
+
+
+def preannotate(store: Store, project: Project, *, source: str | None = None,
+                run: str | None = None, limit: int | None = None,
                 progress: Progress = NULL_PROGRESS) -> PreannotateResult:
-    """Ask the LLM of ``labeling.suggest_llm`` about the records waiting in the labeling
-    queue (the first ``limit``, in the order annotators get them) that have no cached answer
-    from this model and prompt, and store each answer as it arrives.
+    """Suggest spans ahead of labeling for the records waiting in the labeling queue (the
+    first ``limit``, in the order annotators get them), from ``source``: ``"llm"`` asks the
+    LLM of ``labeling.suggest_llm``, ``"model"`` predicts with a span run (``run``, else
+    the current model: the champion, else the latest finished run). Without ``source``:
+    the LLM where ``labeling.suggest_llm`` is configured and no ``run`` is named (as before
+    models could suggest), else the model. Only records without a cached suggestion from
+    that LLM and prompt, or from that run, are asked; answers are stored as they arrive.
+    """
+    _require_spans(project)
+    if limit is not None and limit < 1:
+        raise ConfigError(f"limit must be at least 1, got {limit}",
+                          hint="pass --limit 1 or more, or leave it out for the whole queue")
+    if source is None:
+        source = (LLM_SOURCE if project.spec.labeling.suggest_llm is not None and run is None
+                  else MODEL_SOURCE)
+    if source not in SOURCES:
+        raise InvalidInputError(f"source {source!r} is not a suggestion source",
+                                hint="use --source model (the current span model) or "
+                                     "--source llm (labeling.suggest_llm)")
+    if source == MODEL_SOURCE:
+        return _preannotate_with_model(store, project, run, limit, progress)
+    if run is not None:
+        raise InvalidInputError(f"--run {run} names a span model, but the source is the LLM",
+                                hint="pass --source model with --run, or leave --run out")
+    return _preannotate_with_llm(store, project, limit, progress)
+
+
+def _preannotate_with_llm(store: Store, project: Project, limit: int | None,
+                          progress: Progress) -> PreannotateResult:
+    """Ask the LLM of ``labeling.suggest_llm`` about the queued records that have no cached
+    answer from this model and prompt, and store each answer as it arrives.
 
     An endpoint that fails (after the client's retries) stops the run with its error; what
     was stored stays, so running again continues. Answers that cannot be used are counted,
@@ -116,9 +202,6 @@ def preannotate(store: Store, project: Project, *, limit: int | None = None,
     """
     settings = _llm_settings(project)
     spec = project.spec
-    if limit is not None and limit < 1:
-        raise ConfigError(f"limit must be at least 1, got {limit}",
-                          hint="pass --limit 1 or more, or leave it out for the whole queue")
     with store.read() as conn:
         waiting = queue.waiting_record_ids(conn, limit)
         texts = records.get_many(conn, waiting)
@@ -151,12 +234,85 @@ def preannotate(store: Store, project: Project, *, limit: int | None = None,
                              len(texts) - len(todo), suggested, dict(dropped), example_ids)
 
 
-def _llm_settings(project: Project) -> SuggestLLMSettings:
+def _preannotate_with_model(store: Store, project: Project, run: str | None,
+                            limit: int | None, progress: Progress) -> PreannotateResult:
+    """Predict the queued records that the chosen run has not predicted yet, in batches of
+    ``PREDICT_BATCH``, storing each batch's scored spans as it is done."""
+    from textloop.stages.runs import model_inputs
+
+    loaded, chosen = _span_run(store, run)
+    run_id, run_name = loaded.run["id"], loaded.run["name"]
+    with store.read() as conn:
+        waiting = queue.waiting_record_ids(conn, limit)
+        texts = records.get_many(conn, waiting)
+        done = model_suggestions.cached(conn, run_id, [r.content_hash for r in texts])
+        version = model_versions.version_of_run(conn, run_id)
+    todo = list({r.content_hash: r for r in texts if r.content_hash not in done}.values())
+    task = task_for(project)
+    suggested = 0
+    with progress.task(f"predicting spans with {run_name}", total=len(todo)) as bar:
+        for start in range(0, len(todo), PREDICT_BATCH):
+            batch = todo[start:start + PREDICT_BATCH]
+            batch_texts = [r.text for r in batch]
+            output = task.model_output(loaded.model, model_inputs(loaded.model, batch_texts,
+                                                                  store))
+            cache = {}
+            for record, scored in zip(batch, output.scored, strict=True):
+                spans = [SuggestedSpan(s.start, s.end, s.label, MODEL_SOURCE, score)
+                         for s, score in scored]
+                cache[record.content_hash] = to_cache(spans, record.text)
+                suggested += len(spans)
+            with store.write() as conn:
+                model_suggestions.put_many(conn, run_id, cache)
+            bar.advance(len(batch))
+    return PreannotateResult(
+        str(loaded.run["model"]), None, len(texts), len(todo), len(texts) - len(todo),
+        suggested, source=MODEL_SOURCE, run=run_name,
+        version=None if version is None else model_versions.version_name(version),
+        chosen=chosen)
+
+
+def _span_run(store: Store, run: str | None) -> tuple[LoadedRun, str]:
+    """The run to predict with and why it was chosen: ``run`` when given (a run, a version
+    or an alias), else the champion's, else the latest finished run; refused unless its
+    model predicts spans. (The run modules load NumPy and the models: imported here, not
+    by the labeling page, which only reads caches.)"""
+    from textloop.stages.runs import load_run
+    from textloop.stages.versions import CHAMPION
+
+    if run is not None:
+        ref, chosen = run, "given"
+    else:
+        with store.read() as conn:
+            has_champion = CHAMPION in model_versions.aliases(conn)
+            if not has_champion:
+                try:
+                    runs.get(conn, "latest")
+                except NotFoundError:
+                    raise NotFoundError(
+                        "no span model to pre-annotate with: this project has no finished "
+                        "span run", hint="train one with `textloop train` (the span-rules "
+                        "model needs span_rules in textloop.yaml), or pass --source llm to "
+                        "ask the LLM of labeling.suggest_llm") from None
+        ref, chosen = (CHAMPION, "champion") if has_champion else ("latest", "latest")
+    loaded = load_run(store, ref)
+    if (kind := model_tags(loaded.model).task) != "spans":
+        raise InvalidInputError(f"run {loaded.run['name']} holds a {kind} model, which "
+                                "suggests no spans",
+                                hint="pass --run with a span run (textloop runs lists them)")
+    return loaded, chosen
+
+
+def _require_spans(project: Project) -> None:
     spec = project.spec
     if task_for(project).value_kind != "spans":
         raise ConfigError(f"preannotate suggests spans; {spec.name} is a {spec.task} project "
                           f"(task: {spec.task} in textloop.yaml)",
-                          hint="LLM pre-annotation is for span projects (task: spans)")
+                          hint="pre-annotation is for span projects (task: spans)")
+
+
+def _llm_settings(project: Project) -> SuggestLLMSettings:
+    spec = project.spec
     if spec.labeling.suggest_llm is None:
         raise ConfigError("no LLM is configured for span suggestions: labeling.suggest_llm is "
                           "not set in textloop.yaml",

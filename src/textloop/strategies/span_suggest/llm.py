@@ -205,17 +205,18 @@ def resolve_overlaps(spans: Sequence[SuggestedSpan], *, overlapping: bool
 
 
 def to_cache(spans: Iterable[SuggestedSpan], text: str) -> list[dict[str, Any]]:
-    """Suggestions as stored: offsets, label and the text they cover (checked on reading)."""
-    return [{"start": s.start, "end": s.end, "label": s.label, "text": text[s.start:s.end]}
-            for s in spans]
+    """Suggestions as stored: offsets, label and the text they cover (checked on reading),
+    and the score where the source gave one."""
+    return [{"start": s.start, "end": s.end, "label": s.label, "text": text[s.start:s.end],
+             **({} if s.score is None else {"score": s.score})} for s in spans]
 
 
 def from_cache(items: Any, text: str, labels: Iterable[str], *,
-               overlapping: bool) -> list[SuggestedSpan]:
-    """Stored suggestions that still fit: inside ``text`` and covering the words they were
-    found on (a cache keyed by content hash could meet a differently normalised twin), with
-    a label the project still has, and without overlaps where the project now forbids
-    them."""
+               overlapping: bool, source: str = SOURCE) -> list[SuggestedSpan]:
+    """Stored suggestions (of ``source``) that still fit: inside ``text`` and covering the
+    words they were found on (a cache keyed by content hash could meet a differently
+    normalised twin), with a label the project still has, and without overlaps where the
+    project now forbids them. A stored score that is not a number is read as none."""
     known = set(labels)
     spans = []
     for item in items if isinstance(items, list) else []:
@@ -223,9 +224,13 @@ def from_cache(items: Any, text: str, labels: Iterable[str], *,
             start, end, label, covered = item["start"], item["end"], item["label"], item["text"]
         except (KeyError, TypeError):
             continue
+        score = item.get("score")
+        if not isinstance(score, int | float) or isinstance(score, bool):
+            score = None
         if (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
                 and text[start:end] == covered and label in known):
-            spans.append(SuggestedSpan(start, end, label, SOURCE))
+            spans.append(SuggestedSpan(start, end, label, source,
+                                       None if score is None else float(score)))
     return resolve_overlaps(spans, overlapping=overlapping)[0]
 
 

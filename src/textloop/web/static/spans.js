@@ -49,7 +49,8 @@
         grouped[k] = {start: s.start, end: s.end, label: s.label, sources: []};
         pending.push(grouped[k]);
       }
-      grouped[k].sources.push(s.source);
+      // a model's suggestion shows its score ("model 0.87"); rules and the LLM give none
+      grouped[k].sources.push(s.score == null ? s.source : s.source + " " + s.score.toFixed(2));
     });
     state = {
       root: root, text: text, pieces: pieces,

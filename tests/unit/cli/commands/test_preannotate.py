@@ -16,11 +16,13 @@ from tests.unit.stages.preannotate_fixtures import (
     make_span_project,
     mentions,
 )
+from tests.unit.stages.span_run_fixtures import queue_unlabeled, released_span_project
 from tests.unit.strategies.synth.chat_server import ChatServer, Step
 from textloop.api import open_project
 from textloop.cli.console import console
 from textloop.cli.main import app
 from textloop.stages.label import suggest_spans
+from textloop.stages.train import train
 from textloop.storage import Store, schema
 from textloop.strategies.span_suggest import SuggestedSpan
 
@@ -84,8 +86,35 @@ def test_an_empty_queue_says_how_to_fill_it(tmp_path: Path, monkeypatch,
 
 def test_unconfigured_is_an_error_naming_the_key(tmp_path: Path, monkeypatch) -> None:
     project, _ = make_span_project(tmp_path, monkeypatch)
-    result = invoke(project.root, "--json")
+    result = invoke(project.root, "--source", "llm", "--json")
     assert result.exit_code != 0 and "labeling.suggest_llm is not set" in result.output
+    # without an LLM the default source is the model, and there is no span run yet
+    result = invoke(project.root, "--json")
+    assert result.exit_code != 0 and "no span model to pre-annotate with" in result.output
+    assert "textloop train" in result.output
+
+
+def test_the_current_model_preannotates_with_json_then_text(tmp_path: Path) -> None:
+    with released_span_project(tmp_path) as (project, store, _):
+        run_name = train(store, project).run_name
+        queue_unlabeled(store, project, ["Ana called 010-1234-5678", "nothing here"],
+                        tmp_path)
+    first = json_of(invoke(project.root, "--source", "model", "--json"))
+    assert {k: first[k] for k in ("source", "run", "chosen", "version", "waiting", "asked",
+                                  "cached", "suggested")} == {
+        "source": "model", "run": run_name, "chosen": "latest", "version": None,
+        "waiting": 2, "asked": 2, "cached": 0, "suggested": 2}
+    assert first["model"] == "textloop.model.span-rules.v1" and first["prompt"] is None
+
+    again = invoke(project.root, "--run", run_name)
+    assert again.exit_code == 0, again.output
+    assert f"Model: run {run_name} (textloop.model.span-rules.v1; as asked)" in again.output
+    assert "2 queued records: predicted 0, 2 already pre-annotated by this run" in again.output
+    with Store.for_project(project) as store:
+        assert suggest_spans(store, project, "Ana called 010-1234-5678") == [
+            SuggestedSpan(0, 3, "PER", "model", 1.0), SuggestedSpan(0, 3, "PER", "rule:people"),
+            SuggestedSpan(11, 24, "PHONE", "model", 1.0),
+            SuggestedSpan(11, 24, "PHONE", "rule:kr-mobile")]
 
 
 def test_the_api_makes_the_same_call(tmp_path: Path, monkeypatch,

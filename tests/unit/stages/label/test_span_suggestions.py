@@ -19,13 +19,16 @@ from tests.unit.stages.preannotate_fixtures import (
     make_span_project,
     mentions,
 )
+from tests.unit.stages.span_run_fixtures import RULES, queue_unlabeled, released_span_project
 from tests.unit.strategies.synth.chat_server import ChatServer, Step
 from textloop.config import Label, Project, SpanRule
-from textloop.errors import ConfigError, ExternalServiceError, NotFoundError
+from textloop.errors import ConfigError, ExternalServiceError, InvalidInputError, NotFoundError
 from textloop.spans import Span, encode_spans
 from textloop.stages.label import preannotate, span_suggesters, suggest_spans
 from textloop.stages.project.init import init_project
-from textloop.storage import Store, annotation_log, queue, records
+from textloop.stages.train import train
+from textloop.stages.versions import register_run
+from textloop.storage import Store, annotation_log, model_versions, queue, records
 from textloop.strategies.span_suggest import SuggestedSpan
 
 
@@ -40,10 +43,17 @@ def span_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_without_suggest_llm_no_llm_suggests_and_preannotate_says_what_to_set(
         span_project) -> None:
     project, store, _ = span_project
-    assert span_suggesters(store, project) == []
+    # only the model's cache is read (empty: nothing pre-annotated); no LLM is listed
+    assert [s.name for s in span_suggesters(store, project)] == ["model"]
+    assert suggest_spans(store, project, QUEUED[0]) == []
     with pytest.raises(ConfigError, match=r"labeling\.suggest_llm is not set") as info:
-        preannotate(store, project)
+        preannotate(store, project, source="llm")
     assert "base_url" in (info.value.hint or "")
+    # without a source, a project with no LLM pre-annotates with its model: there is none
+    with pytest.raises(NotFoundError, match="no span model to pre-annotate with") as info:
+        preannotate(store, project)
+    assert "textloop train" in (info.value.hint or "")
+    assert "labeling.suggest_llm" in (info.value.hint or "")
 
 
 def test_preannotated_llm_spans_are_suggested_for_queued_records_and_never_asked_twice(
@@ -162,7 +172,7 @@ def test_rules_and_the_llm_both_suggest_and_the_same_span_is_listed_per_source(
     configure(project, chat_server)
     chat_server.replies = [mentions(("Ana", "PER"), ("Acme", "ORG"))]
     preannotate(store, project, limit=1)
-    assert [s.name for s in span_suggesters(store, project)] == ["rules", "llm"]
+    assert [s.name for s in span_suggesters(store, project)] == ["rules", "model", "llm"]
     assert suggest_spans(store, project, QUEUED[0]) == [
         SuggestedSpan(0, 3, "PER", "llm"), SuggestedSpan(13, 17, "ORG", "llm"),
         SuggestedSpan(13, 17, "ORG", "rule:firms")]
@@ -194,3 +204,81 @@ def test_an_unknown_prompt_template_is_refused_before_anything_is_asked(
     with pytest.raises(NotFoundError, match=r"no prompt template 'spans\.v9'") as info:
         preannotate(store, project)
     assert "spans.v1" in (info.value.hint or "") and chat_server.requests == []
+
+
+# --- suggestions from the current span model -------------------------------------------
+
+NAMES = SpanRule(name="first-names", label="PER", phrases=["Ana", "Bob"])
+"""With ``RULES``' ``people`` (Ana), the span-rules model scores Ana 1.0 (both PER rules)
+and Bob 0.5 (one of two)."""
+TO_LABEL = ["Bob met Ana at Acme", "김철수 010-1111-2222", "no entities at all"]
+
+
+def test_the_current_models_scored_spans_are_cached_and_suggested_never_predicted_twice(
+        tmp_path: Path) -> None:
+    with released_span_project(tmp_path, rules=(*RULES, NAMES)) as (project, store, _):
+        with pytest.raises(NotFoundError, match="no span model") as info:
+            preannotate(store, project, source="model")
+        assert "textloop train" in (info.value.hint or "")
+        first_run = train(store, project).run_name
+        queue_unlabeled(store, project, TO_LABEL, tmp_path)
+        project.spec.span_rules = []  # only the model suggests from here on
+        project.save()
+        built_before = span_suggesters(store, project)  # as a page open during the run
+
+        first = preannotate(store, project)  # no LLM configured: the model
+        assert (first.source, first.run, first.chosen, first.version) == (
+            "model", first_run, "latest", None)
+        assert (first.waiting, first.asked, first.cached, first.suggested) == (3, 3, 0, 4)
+        assert [s.name for s in built_before] == ["model"]
+        assert suggest_spans(store, project, TO_LABEL[0], built_before) == [
+            SuggestedSpan(0, 3, "PER", "model", 0.5), SuggestedSpan(8, 11, "PER", "model", 1.0),
+            SuggestedSpan(15, 19, "ORG", "model", 1.0)]
+        assert [(TO_LABEL[1][s.start:s.end], s.label, s.score)
+                for s in suggest_spans(store, project, TO_LABEL[1])] == [
+            ("010-1111-2222", "PHONE", 1.0)]
+        assert suggest_spans(store, project, TO_LABEL[2]) == []
+
+        again = preannotate(store, project, source="model")
+        assert (again.asked, again.cached, again.suggested) == (0, 3, 0)
+
+        # a new run (a third PER rule, on Bob: Bob 2/3, Ana 2/3) predicts again and takes over
+        project.spec.span_rules = [*RULES, NAMES,
+                                   SpanRule(name="bob", label="PER", phrases=["Bob"])]
+        project.save()
+        second_run = train(store, project).run_name
+        project.spec.span_rules = []
+        second = preannotate(store, project)
+        assert (second.run, second.asked, second.cached) == (second_run, 3, 0)
+        assert [(s.start, s.label, s.score) for s in suggest_spans(store, project, TO_LABEL[0])
+                ] == [(0, "PER", pytest.approx(2 / 3)), (8, "PER", pytest.approx(2 / 3)),
+                      (15, "ORG", 1.0)]
+
+        # the run given is used whatever is current, and it still asks nothing new
+        given = preannotate(store, project, run=first_run)
+        assert (given.source, given.run, given.chosen, given.asked) == (
+            "model", first_run, "given", 0)
+
+
+def test_the_champion_is_preferred_to_the_latest_run(tmp_path: Path) -> None:
+    with released_span_project(tmp_path) as (project, store, _):
+        champion_run = train(store, project).run_name
+        registered = register_run(store, project, champion_run, actor="test")
+        with store.write() as conn:
+            model_versions.move_alias(conn, "champion", registered.version["version"],
+                                      action="promote", actor="test")
+        train(store, project)  # a later run, not the champion
+        queue_unlabeled(store, project, TO_LABEL[:1], tmp_path)
+        result = preannotate(store, project, source="model")
+        assert (result.run, result.chosen, result.version) == (champion_run, "champion", "m1")
+
+
+def test_a_source_that_does_not_fit_is_refused_before_any_work(
+        span_project, chat_server: ChatServer) -> None:
+    project, store, _ = span_project
+    with pytest.raises(InvalidInputError, match="'human' is not a suggestion source"):
+        preannotate(store, project, source="human")
+    configure(project, chat_server)
+    with pytest.raises(InvalidInputError, match="--run 3 names a span model"):
+        preannotate(store, project, source="llm", run="3")
+    assert chat_server.requests == []

@@ -8,10 +8,14 @@ from pathlib import Path
 import pytest
 
 from tests.unit.stages.span_fixtures import queue_span_texts, span_project
+from tests.unit.stages.span_run_fixtures import RULES as RUN_RULES
+from tests.unit.stages.span_run_fixtures import queue_unlabeled, released_span_project
+from textloop.config.span_rules import SpanRule
 from textloop.errors import InvalidInputError
 from textloop.spans import Span
+from textloop.stages.label import preannotate, teach
 from textloop.stages.label import queue as labeling
-from textloop.stages.label import teach
+from textloop.stages.train import train
 from textloop.storage import Store, annotation_log, span_verdicts
 
 TEXT = "ACME hired Ana in Seoul"
@@ -120,3 +124,22 @@ def test_an_overlap_the_project_forbids_is_refused_and_not_offered(tmp_path: Pat
             teach.decide_suggestion(store, project, "alice", rid, [Span(8, 13, "LOC")], True)
         teach.decide_suggestion(store, project, "alice", rid, [Span(8, 13, "LOC")], False)
         assert verdicts(store, "alice", rid)[-1] == (Span(8, 13, "LOC"), "rejected")
+
+
+def test_the_models_highest_scored_suggestion_comes_first(tmp_path: Path) -> None:
+    """Scores from the current span model order teach mode: Ana (1.0, both PER rules of the
+    run's model) before Bob (0.5) though Bob comes first in the text; no other source."""
+    names = SpanRule(name="first-names", label="PER", phrases=["Ana", "Bob"])
+    with released_span_project(tmp_path, rules=(*RUN_RULES, names)) as (project, store, _):
+        train(store, project)
+        project.spec.span_rules = []
+        (record_id,) = queue_unlabeled(store, project, ["Bob met Ana"], tmp_path).values()
+        preannotate(store, project, source="model")
+        shown = teach.next_teach(store, project, "alice")
+        assert shown.item.record_id == record_id and shown.waiting == 2
+        assert (shown.target.span, shown.target.sources, shown.target.score) == (
+            Span(8, 11, "PER"), ("model",), 1.0)
+        teach.decide_suggestion(store, project, "alice", record_id, [Span(8, 11, "PER")],
+                                accept=True)
+        after = teach.next_teach(store, project, "alice").target
+        assert (after.span, after.score) == (Span(0, 3, "PER"), 0.5)

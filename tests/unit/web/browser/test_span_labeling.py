@@ -27,6 +27,9 @@ from tests.unit.web.browser.labeling_page import (
 )
 from tests.unit.web.webapp import XSS
 from textloop.spans.matching import word_tokens
+from textloop.storage import model_suggestions, runs
+from textloop.strategies.span_suggest import SuggestedSpan, to_cache
+from textloop.texts import content_hash
 
 pytestmark = pytest.mark.browser
 
@@ -171,6 +174,35 @@ def test_suggestions_from_span_rules_are_accepted_or_rejected_never_stored_silen
     assert press_and_wait(page, "Enter") == ids[2]
     assert stored_spans(answers(live)[1]) == [(0, 9, "ORG"), (20, 25, "LOC"), (30, 34, "ORG"),
                                               (40, 45, "LOC")]
+
+
+def test_the_models_cached_suggestions_show_their_source_and_score(live: Live) -> None:
+    """What ``preannotate --source model`` stored for a text is shown on the page, dashed,
+    as ``model`` with its score, beside the rules' suggestion, and is no answer until
+    accepted; the page was served before the cache was written."""
+    text = "ACME hired Ana in Seoul"
+    (record_id,) = queue_span_texts(live.web.store, [text])
+    page = live.sign_in("alice")
+    expect(page.locator("#suggestion-list li")).to_have_count(2)  # the rules only, so far
+    with live.web.store.write() as conn:
+        run = runs.create(conn, model="textloop.model.span-rules.v1", short_name="span-rules",
+                          release_id=None, config={})
+        model_suggestions.put_many(conn, run["id"], {content_hash(text): to_cache(
+            [SuggestedSpan(11, 14, "PER", "model", 0.87),
+             SuggestedSpan(0, 4, "ORG", "model", 0.5)], text)})
+    page.reload()
+    items = page.locator("#suggestion-list li")
+    expect(items).to_have_count(3)
+    expect(items.filter(has_text="Ana")).to_contain_text("model 0.87")
+    expect(items.filter(has_text="ACME")).to_contain_text("model 0.50 + rule:acme")
+    expect(page.locator("#record-text .suggest-tag").filter(has_text="PER?")).to_have_text(
+        "PER? model 0.87")
+    assert page.locator("#record-text .span-tag").count() == 0  # not answers
+    items.filter(has_text="Ana").locator("button.accept").click()
+    page.keyboard.press("Enter")
+    expect(page.locator("#suggestion-list li")).to_have_count(0)
+    row = answers(live)[0]
+    assert row["record_id"] == record_id and stored_spans(row) == [(11, 14, "PER")]
 
 
 def test_overlapping_spans_are_both_drawn_and_stored(live_nested: Live) -> None:
