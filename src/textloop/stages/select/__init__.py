@@ -17,8 +17,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.select.embedders import compare_embedders as compare_embedders
     from textloop.stages.select.search import search as search
     from textloop.stages.select.sufficiency import CurvePoint as CurvePoint
-    from textloop.stages.select.sufficiency import answer as answer
     from textloop.stages.select.sufficiency import data_sufficiency as data_sufficiency
+    from textloop.stages.select.sufficiency.answer import answer as answer
 
 __all__, __getattr__ = lazy_front(__name__, {
     "cross_validate": ("CVSummary", "build_estimator", "cross_validate", "stratified_folds",
