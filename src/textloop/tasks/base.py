@@ -140,6 +140,12 @@ class Task(Protocol):
         order), numbers (arrays), or the scored spans of each text."""
         ...
 
+    def served_output(self, loaded: Any, x: Any) -> Any:
+        """What serving answers for inputs ``x`` with a loaded run (``stages.runs.loading.
+        LoadedRun``): calibrated probabilities, numbers, or scored spans. Promotion times
+        this call for its latency rule, so each task says what one prediction is."""
+        ...
+
     def score(self, values: Sequence[str], output: Any, labels: Sequence[str], *,
               estimator: Any, reference: Sequence[str]) -> dict[str, float]:
         """Headline metrics of ``output`` against the stored ``values``. ``reference`` is the
@@ -229,6 +235,9 @@ class BaseTask:
 
     def targets(self, values: Sequence[str]) -> Sequence[Any]:
         return values
+
+    def served_output(self, loaded: Any, x: Any) -> Any:
+        return loaded.served(x)
 
     estimates_ties = True
 

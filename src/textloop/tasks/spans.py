@@ -5,9 +5,9 @@ A value is the canonical JSON of ``textloop.spans`` (code points over the stored
 sorted, no duplicates), checked against the record's own text, the project's labels and
 ``spans.overlapping``. A span project imports, measures agreement (``stages.agreement``),
 is adjudicated, runs its span rules, queues records by rule coverage, releases, trains span
-models (``models.span_model``; ``span-rules`` by default) and is evaluated with entity-level
-scores; each other verb refuses it up front until it handles spans (``verbs`` lists what
-works).
+models (``models.span_model``; ``span-rules`` by default), is evaluated with entity-level
+scores, and registers and promotes versions on ``entity_micro_f1``; each other verb refuses
+it up front until it handles spans (``verbs`` lists what works).
 People's answers resolve by a span-level majority (``majority``), never by Dawid-Skene
 (``estimates_ties``).
 """
@@ -65,7 +65,7 @@ class SpanTask(BaseTask):
     prediction_fields = ("spans",)
     monitoring_checks = ()
     verbs = frozenset({"import", "crawl", "label", "release", "agreement", "rules", "suggest",
-                       "train", "evaluate", "register"})
+                       "train", "evaluate", "register", "promote", "rollback"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 
@@ -106,6 +106,11 @@ class SpanTask(BaseTask):
 
     def model_output(self, estimator: Any, x: Any) -> SpanOutput:
         return SpanOutput(list(x), [list(row) for row in estimator.predict_scored(x)])
+
+    def served_output(self, loaded: Any, x: Any) -> SpanOutput:
+        """The run's spans with their scores (``predict_scored``): what ``/v1/extract``
+        serves; span models have no class probabilities to time."""
+        return self.model_output(loaded.model, x)
 
     def score(self, values: Sequence[str], output: SpanOutput, labels: Sequence[str], *,
               estimator: Any, reference: Sequence[str]) -> dict[str, float]:

@@ -3,7 +3,9 @@
 Promotion compares the candidate with the current champion on the candidate's own test
 release: when the champion was tested on another release, it is scored again on this one,
 so an uplift is never an artefact of two different test sets. Latency is measured here, on
-this machine, by timing single-text predictions of the candidate (one warm-up call first).
+this machine, by timing single-text predictions of the candidate (one warm-up call first),
+each answered as the project's task serves it (``Task.served_output``: probabilities for a
+classifier, scored spans for a span model), so the same policy judges every task.
 A refused promotion changes nothing; ``force`` with a reason promotes anyway and records the
 override, the failed rules and who did it in the alias history.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial, singledispatch
 from typing import Any, NamedTuple
 
 from textloop.config import Project
@@ -20,9 +23,10 @@ from textloop.measures.latency import single_text_latency
 from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
 from textloop.measures.regression_metrics import regression_metrics
+from textloop.models.tags import model_tags
 from textloop.stages.evaluate.calibration_report import bundle_actions
-from textloop.stages.release import load_release
-from textloop.stages.runs.loading import load_run, model_inputs
+from textloop.stages.release import ReleaseData, load_release
+from textloop.stages.runs.loading import LoadedRun, load_run, model_inputs
 from textloop.stages.versions.policy import (
     Comparison,
     RuleResult,
@@ -34,7 +38,7 @@ from textloop.stages.versions.register import CHALLENGER, CHAMPION
 from textloop.storage import Store, model_versions
 from textloop.storage.model_versions import version_name
 from textloop.storage.refs import resolve_version
-from textloop.tasks import require_verb
+from textloop.tasks import SpanTask, Task, get_task, require_verb, task_for
 
 LatencyMeter = Callable[[Store, str, Sequence[str]], dict[str, float]]
 
@@ -86,7 +90,9 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
     if champion_no == candidate["version"]:
         raise ConflictError(f"version {version_name(champion_no)} is already the champion",
                             hint="list versions with `textloop versions`")
-    comparison = _comparison(store, project, candidate, champion, measure or measure_latency)
+    task = task_for(project)
+    comparison = _comparison(store, project, candidate, champion,
+                             measure or partial(measure_latency, task=task), task)
     rules = check_policy(project.spec.promotion, comparison)
     ok = passed(rules)
     goal = project.spec.goal
@@ -108,14 +114,15 @@ def promote(store: Store, project: Project, version_ref: str, *, actor: str,
 
 
 def _comparison(store: Store, project: Project, candidate: dict[str, Any],
-                champion: dict[str, Any] | None, measure: LatencyMeter) -> Comparison:
+                champion: dict[str, Any] | None, measure: LatencyMeter, task: Task
+                ) -> Comparison:
     release = candidate["release_id"]
     data = load_release(store, release)
     texts = data.test.texts[:project.spec.promotion.latency_texts]
     baseline = None
     if champion is not None:
         baseline = champion["metrics"] if champion["release_id"] == release else (
-            score_on_test(store, champion["run_id"], release))
+            score_on_test(store, champion["run_id"], release, task))
     return Comparison(goal_metric=project.spec.goal.metric, candidate=candidate["metrics"],
                       champion=baseline,
                       champion_version=None if champion is None else champion["version"],
@@ -124,11 +131,20 @@ def _comparison(store: Store, project: Project, candidate: dict[str, Any],
                       goal_target=project.spec.goal.target)
 
 
-def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]:
-    """A run's metrics on another release's test split (as ``predict`` would serve them)."""
+def score_on_test(store: Store, run_ref: str, release_id: str, task: Task | None = None
+                  ) -> dict[str, Any]:
+    """A run's metrics on another release's test split (as ``predict`` would serve them),
+    scored as ``task`` (the run's model's own task when None) scores them."""
     loaded = load_run(store, run_ref)
     data = load_release(store, release_id)
-    x = model_inputs(loaded.model, data.test.texts, store)
+    return policy_metrics(task or _task_of(loaded), loaded, data,
+                        model_inputs(loaded.model, data.test.texts, store))
+
+
+@singledispatch
+def policy_metrics(task: Task, loaded: LoadedRun, data: ReleaseData, x: Any) -> dict[str, Any]:
+    """The test metrics the policy compares, per task (a ``functools.singledispatch``, as
+    ``evaluate_split``): classification and regression here, spans registered below."""
     if loaded.is_regressor:
         return regression_metrics(data.test.labels, loaded.served(x))
     proba = loaded.served(x)
@@ -137,10 +153,26 @@ def score_on_test(store: Store, run_ref: str, release_id: str) -> dict[str, Any]
                            score_labels=bundle_actions(loaded).score_labels)
 
 
-def measure_latency(store: Store, run_ref: str, texts: Sequence[str]) -> dict[str, float]:
-    """Milliseconds per single-text prediction (raw text in, calibrated probabilities out)."""
+@policy_metrics.register
+def _span_test_metrics(task: SpanTask, loaded: LoadedRun, data: ReleaseData, x: Any
+                       ) -> dict[str, Any]:
+    """Entity-level scores (``entity_micro_f1`` ...) of the run's spans on the test split."""
+    return task.score(data.test.labels, task.served_output(loaded, x), data.labels,
+                      estimator=loaded.model, reference=data.train.labels)
+
+
+def measure_latency(store: Store, run_ref: str, texts: Sequence[str],
+                    task: Task | None = None) -> dict[str, float]:
+    """Milliseconds per single-text prediction, raw text in, what serving answers out
+    (``Task.served_output``: calibrated probabilities, numbers or scored spans)."""
     loaded = load_run(store, run_ref)
-    return single_text_latency(loaded.served, texts)
+    served = task or _task_of(loaded)
+    return single_text_latency(lambda batch: served.served_output(loaded, batch), texts)
+
+
+def _task_of(loaded: LoadedRun) -> Task:
+    """The task the run's model was trained for (its ``task`` tag names a task)."""
+    return get_task(model_tags(loaded.model).task)
 
 
 class Rollback(NamedTuple):

@@ -170,3 +170,31 @@ def test_register_and_rollback_json(project, store, tmp_path) -> None:
     assert rolled == {"previous": "m2", "champion": "m1"}
     again = invoke(project, "rollback", "--json")
     assert again.exit_code == 4 and again.stdout == "" and "no previous champion" in again.stderr
+
+
+def test_a_span_project_promotes_and_rolls_back_on_entity_micro_f1(tmp_path) -> None:
+    from tests.unit.stages.span_run_fixtures import RULES, released_span_project
+    from textloop.stages.versions.register import register_run
+
+    with released_span_project(tmp_path) as (project, store, _):
+        project.spec.span_rules = [rule for rule in RULES if rule.name != "kr-mobile"]
+        worse = register_run(store, project, train(store, project).run_name, actor="ana")
+        project.spec.span_rules = list(RULES)
+        better = register_run(store, project, train(store, project).run_name, actor="ana")
+        set_policy(project, min_uplift=0.0, max_slice_drop=None, max_ece=None)
+    first = json_of(invoke(project, "promote", "m1", "--json"))
+    assert first["promoted"] and first["goal"]["metric"] == "entity_micro_f1"
+    assert first["goal"]["value"] == worse.version["metrics"]["entity_micro_f1"]
+    latency = next(r for r in first["rules"] if r["rule"] == "latency")
+    assert "single-text predictions" in latency["sentence"]  # timed on the span model
+
+    set_policy(project, min_uplift=0.99, max_slice_drop=None, max_ece=None)
+    refused = invoke(project, "promote", "m2", "--json")
+    assert refused.exit_code == 4, refused.output
+    assert (f"entity_micro_f1 {better.version['metrics']['entity_micro_f1']:.4f} vs champion m1"
+            in refused.output)
+    set_policy(project, min_uplift=0.0, max_slice_drop=None, max_ece=None)
+    second = json_of(invoke(project, "promote", "m2", "--json"))
+    assert second["promoted"] and second["previous"] == "m1"
+    rolled = json_of(invoke(project, "rollback", "--json"))
+    assert rolled == {"previous": "m2", "champion": "m1"}

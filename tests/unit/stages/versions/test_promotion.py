@@ -7,13 +7,11 @@ import pytest
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.registry_fixtures import no_timing, registered
 from tests.unit.stages.selection_fixtures import noisy_release
-from tests.unit.stages.span_run_fixtures import released_span_project
 from textloop.config import Actions, PromotionSettings
-from textloop.errors import ConfigError, ConflictError, InvalidInputError
+from textloop.errors import ConflictError, InvalidInputError
 from textloop.stages.evaluate.evaluation import evaluate_run
-from textloop.stages.train import train
 from textloop.stages.versions.promotion import measure_latency, promote, rollback, score_on_test
-from textloop.stages.versions.register import alias_history, lineage, register_run
+from textloop.stages.versions.register import alias_history, lineage
 from textloop.storage import model_versions
 
 
@@ -185,13 +183,3 @@ def test_a_missed_goal_is_said_but_does_not_refuse_by_default(project, store,
     assert decision.promoted and decision.goal["met"] is False
     assert goal.status == "skip" and "not required" in goal.sentence
     assert decision.to_json()["goal"]["met"] is False
-
-
-def test_a_span_version_is_refused_up_front_naming_what_works(tmp_path) -> None:
-    with released_span_project(tmp_path) as (project, store, _):
-        register_run(store, project, train(store, project).run_name, actor="ann")
-        with pytest.raises(ConfigError, match="ner is a spans project") as caught:
-            promote(store, project, "m1", actor="ann")
-        assert "register" in str(caught.value.hint)
-        with store.read() as conn:
-            assert model_versions.aliases(conn).get("champion") is None
