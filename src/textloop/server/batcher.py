@@ -18,12 +18,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from textloop.stages.predict import Prediction
-from textloop.stages.serving import ServedModel
+from textloop.stages.serving import ServedAnswer, ServedModel
 
-Answer = tuple[ServedModel, Prediction]
-"""A prediction with the model that made it (after a reload, batches in flight finish on
-the old model, and their answers say so)."""
+Answer = tuple[ServedModel, ServedAnswer]
+"""A prediction (or a span model's spans) with the model that made it (after a reload,
+batches in flight finish on the old model, and their answers say so)."""
 
 
 @dataclass
@@ -98,8 +97,8 @@ class MicroBatcher:
         self.on_batch(len(live))
         try:
             model = self.model()
-            predictions = await loop.run_in_executor(self.executor, model.predict,
-                                                     [w.text for w in live])
+            predictions: Sequence[ServedAnswer] = await loop.run_in_executor(
+                self.executor, model.predict, [w.text for w in live])
         except Exception as exc:  # the model's failure belongs to these requests only
             for waiting in live:
                 if not waiting.future.done():

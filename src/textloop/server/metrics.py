@@ -48,6 +48,8 @@ class ServerMetrics:
                                     buckets=BATCH_BUCKETS, registry=r)
         self.predictions = Counter("textloop_predictions", "Predictions by label and band",
                                    ["label", "band"], registry=r)
+        self.spans = Counter("textloop_spans", "Spans returned by /v1/extract, by label",
+                             ["label"], registry=r)
         self.queue_depth = Gauge("textloop_queue_depth", "Texts waiting for the model",
                                  multiprocess_mode="livesum", registry=r)
         self.log_queue = Gauge("textloop_prediction_log_queue",

@@ -18,6 +18,46 @@ class ClassifyRequest(_Body):
     texts: list[str] | None = Field(None, description="Texts to classify in one request")
 
 
+class ExtractRequest(_Body):
+    text: str | None = Field(None, description="One text (put before `texts` when both are sent)")
+    texts: list[str] | None = Field(None, description="Texts to extract spans from in one "
+                                                      "request")
+    mask: bool = Field(False, description="Also return each text with its spans replaced by "
+                                          "`[LABEL]` (`masked_text`)")
+
+
+class SpanOut(BaseModel):
+    start: int = Field(description="First code point of the span in the text as sent (not a "
+                                   "UTF-16 unit: JavaScript must convert, see docs/serving.md)")
+    end: int = Field(description="Code point just after the span")
+    label: str
+    text: str = Field(description="The text the span covers")
+    score: float | None = Field(description="The model's confidence in [0, 1] (null for a "
+                                            "model without one)")
+
+
+class ExtractionOut(BaseModel):
+    request_id: str = Field(description="Send it back with the index to `/v1/feedback`")
+    index: int = Field(description="Position of the text in the request")
+    spans: list[SpanOut] = Field(description="Spans kept (at or above their type's "
+                                             "threshold), in text order")
+    masked_text: str | None = Field(None, description="With `mask`: the text with each span "
+                                                      "replaced by `[LABEL]`")
+    model_version: int | None = Field(description="Registry version (null for a pinned run)")
+    run: str = Field(description="The run whose model answered")
+
+
+class ExtractResponse(BaseModel):
+    request_id: str
+    extractions: list[ExtractionOut]
+
+
+class SpanIn(_Body):
+    start: int = Field(ge=0, description="First code point of the span")
+    end: int = Field(ge=0, description="Code point just after the span")
+    label: StorableText = Field(min_length=1, max_length=200)
+
+
 class PredictionOut(BaseModel):
     request_id: str = Field(description="Send it back with the index to `/v1/feedback`")
     index: int = Field(description="Position of the text in the request")
@@ -38,14 +78,19 @@ class ClassifyResponse(BaseModel):
 class FeedbackRequest(_Body):
     request_id: StorableText = Field(min_length=1, max_length=64)
     index: int = Field(0, ge=0, le=1_000_000, description="Which text of the request")
-    label: StorableText = Field(min_length=1, max_length=200, description="The true label")
+    label: StorableText | None = Field(None, min_length=1, max_length=200,
+                                       description="The true label (classification projects)")
+    spans: list[SpanIn] | None = Field(None, max_length=10_000,
+                                       description="The true spans of the text, all of them "
+                                                   "(span projects; `[]`: it has none)")
 
 
 class FeedbackResponse(BaseModel):
     feedback_id: int
     request_id: str
     index: int
-    label: str
+    label: str = Field(description="The stored value: the label, or the spans as JSON")
+    spans: list[SpanIn] | None = Field(None, description="The stored spans (span projects)")
     record_id: str | None = Field(description="The record the label was added to, if any")
 
 

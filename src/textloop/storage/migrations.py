@@ -143,6 +143,14 @@ def _model_span_suggestions(conn: Connection) -> None:
     schema.model_span_suggestions.create(conn, checkfirst=True)
 
 
+def _prediction_spans(conn: Connection) -> None:
+    """v16: ``predictions.spans``, a span model's logged spans (JSON); rows logged before
+    have none, as a classifier's rows. Added only where missing (a store stamped older but
+    created from a newer schema has it)."""
+    if "spans" not in {c["name"] for c in inspect(conn).get_columns("predictions")}:
+        conn.execute(text("ALTER TABLE predictions ADD COLUMN spans TEXT"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -162,6 +170,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               _span_verdicts),
     Migration(15, "model span suggestions: cached per text and run",
               _model_span_suggestions),
+    Migration(16, "prediction log: spans of span models", _prediction_spans),
 )
 LATEST = MIGRATIONS[-1].version
 

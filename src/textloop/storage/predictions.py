@@ -12,15 +12,18 @@ from textloop.storage import jsoncol
 from textloop.storage.schema import prediction_feedback, predictions
 
 COLUMNS = ("request_id", "idx", "created_at", "model_version", "run_name", "api_key", "text",
-           "text_hash", "label", "probabilities", "score", "band", "value", "latency_ms")
-"""The keys of a logged row (``probabilities`` a dict, encoded as JSON here)."""
+           "text_hash", "label", "probabilities", "score", "band", "value", "latency_ms", "spans")
+"""The keys of a logged row (``probabilities`` a dict and ``spans`` a list or None, encoded as
+JSON here)."""
 
 
 def insert_many(conn: Connection, rows: Sequence[dict[str, Any]]) -> int:
     """Insert logged predictions with one executemany; returns how many were written."""
     if not rows:
         return 0
-    encoded = [{**row, "probabilities": jsoncol.dumps(row["probabilities"])} for row in rows]
+    encoded = [{**row, "probabilities": jsoncol.dumps(row["probabilities"]),
+                "spans": None if row.get("spans") is None else jsoncol.dumps(row["spans"])}
+               for row in rows]
     conn.execute(predictions.insert(), encoded)
     return len(encoded)
 
@@ -33,8 +36,11 @@ def get(conn: Connection, request_id: str, idx: int = 0) -> dict[str, Any] | Non
 
 
 def decoded(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """A stored prediction row with its probabilities as a dict again."""
-    return {**row, "probabilities": jsoncol.loads(row["probabilities"])}
+    """A stored prediction row with its probabilities as a dict and its spans (a span
+    model's row) as a list again."""
+    spans = row.get("spans")
+    return {**row, "probabilities": jsoncol.loads(row["probabilities"]),
+            "spans": None if spans is None else jsoncol.loads(spans)}
 
 
 def add_feedback(conn: Connection, *, request_id: str, idx: int, label: str,

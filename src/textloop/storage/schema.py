@@ -387,6 +387,9 @@ predictions = Table(
     Column("band", String(64)),
     Column("value", Float),
     Column("latency_ms", Float, nullable=False),
+    # a span model's spans, JSON [{start, end, label, score}] in code points (v16); NULL for
+    # a classifier's row
+    Column("spans", Text),
     Index("ix_predictions_created", "created_at"),
 )
 

@@ -90,6 +90,13 @@ class Task(Protocol):
         ...
 
     @property
+    def serving_route(self) -> str:
+        """The route ``textloop serve`` answers this task's predictions on (``/v1/classify``
+        for labels and numbers, ``/v1/extract`` for spans); the other one refuses, naming
+        it."""
+        ...
+
+    @property
     def monitoring_checks(self) -> tuple[str, ...]:
         """The checks ``textloop monitor`` runs for this task (empty: monitor refuses it)."""
         ...
@@ -198,6 +205,7 @@ class BaseTask:
     summary_metrics: tuple[str, ...]
     report_sections: tuple[str, ...]
     prediction_fields: tuple[str, ...]
+    serving_route: str = "/v1/classify"
     monitoring_checks: tuple[str, ...]
     verbs: frozenset[str]
 

@@ -63,9 +63,10 @@ class SpanTask(BaseTask):
     report_sections = ("summary", "per_label", "boundary_errors", "label_confusions",
                        "errors")
     prediction_fields = ("spans",)
+    serving_route = "/v1/extract"
     monitoring_checks = ()
     verbs = frozenset({"import", "crawl", "label", "release", "agreement", "rules", "suggest",
-                       "train", "evaluate", "register", "promote", "rollback"})
+                       "train", "evaluate", "register", "promote", "rollback", "serve"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 

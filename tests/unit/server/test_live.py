@@ -18,6 +18,8 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import func, select
 
 from tests.unit.server.fixtures import HAM, SPAM, add_version, live_server, promote_to, wait_until
+from tests.unit.server.span_fixtures import EMOJI, ENGLISH, HANGUL, span_champion
+from tests.unit.server.test_app import metric
 from tests.unit.stages.serving.test_prediction_log import run_together
 from textloop.storage import predictions, schema
 
@@ -137,5 +139,41 @@ def test_generated_requests_never_break_the_server_or_its_schema(served) -> None
                 checked[case.operation.label] += 1
 
             call()
-    assert set(checked) == {"POST /v1/classify", "POST /v1/feedback", "GET /healthz",
-                            "GET /readyz"}
+    assert set(checked) == {"POST /v1/classify", "POST /v1/extract", "POST /v1/feedback",
+                            "GET /healthz", "GET /readyz"}
+
+
+def test_concurrent_extract_clients_get_exact_spans_and_every_span_is_logged(tmp_path) -> None:
+    """A real uvicorn server on a span project: 4 clients extract at once through the
+    micro-batcher, each answer has exact code-point offsets, and after a graceful shutdown
+    every text is in the log with its spans."""
+    expected = {ENGLISH: [[0, 3, "PER"], [13, 17, "ORG"]],
+                HANGUL: [[5, 9, "ORG"], [15, 28, "PHONE"]],
+                EMOJI: [[2, 5, "PER"], [13, 17, "ORG"]]}
+    failures: list = []
+    request_ids: list[str] = []
+
+    def client_loop() -> None:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            for _ in range(10):
+                response = client.post("/v1/extract", json={"texts": list(expected)})
+                if response.status_code != 200:
+                    failures.append((response.status_code, response.text))
+                    continue
+                request_ids.append(response.json()["request_id"])
+                for text, answer in zip(expected, response.json()["extractions"], strict=True):
+                    got = [[s["start"], s["end"], s["label"]] for s in answer["spans"]]
+                    if got != expected[text]:
+                        failures.append((text, got))
+
+    with span_champion(tmp_path) as (project, store):
+        with live_server(project, store, max_wait_ms=20) as url:
+            run_together([client_loop] * 4)
+            metrics = httpx.get(f"{url}/metrics").text
+        with store.read() as conn:
+            rows = [predictions.get(conn, rid, i) for rid in request_ids for i in range(3)]
+    assert failures == [] and len(request_ids) == 40
+    assert all([[s["start"], s["end"], s["label"]] for s in row["spans"]] == expected[row["text"]]
+               for row in rows)
+    assert metric(metrics, 'textloop_spans_total{label="PHONE"}') == 40
+    assert metric(metrics, "textloop_batch_size_sum") == 40 * 3  # every text went through it

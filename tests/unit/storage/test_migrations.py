@@ -337,3 +337,28 @@ def test_a_v14_store_gains_the_model_span_suggestion_cache(tmp_path) -> None:
             assert model_suggestions.cached(conn, run["id"], ["h1", "h2"]) == {"h1"}
             assert model_suggestions.latest(conn, "h1") == spans
             assert model_suggestions.latest(conn, "h2") is None
+
+
+def test_a_v15_store_gains_span_columns_in_the_prediction_log(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import predictions
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        conn.execute(text("ALTER TABLE predictions DROP COLUMN spans"))
+        conn.execute(text("INSERT INTO predictions (request_id, idx, created_at, run_name, "
+                          "label, latency_ms) VALUES ('old', 0, 1.0, 'tfidf-lr-1', 'spam', 2.0)"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=15, name=name_of(15), applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == versions_from(15)
+        columns = {c["name"] for c in inspect(store.engine).get_columns("predictions")}
+        assert "spans" in columns
+        with store.write() as conn:
+            old = predictions.get(conn, "old")
+            assert (old["label"], old["spans"]) == ("spam", None)  # logged before: no spans
+            spans = [{"start": 0, "end": 3, "label": "PER", "score": 0.75}]
+            predictions.insert_many(conn, [{**old, "request_id": "new", "label": None,
+                                            "spans": spans}])
+            assert predictions.get(conn, "new")["spans"] == spans

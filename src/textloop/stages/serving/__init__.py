@@ -15,12 +15,19 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.serving.errors import NotReadyError as NotReadyError
     from textloop.stages.serving.errors import RateLimitedError as RateLimitedError
     from textloop.stages.serving.errors import UnauthorizedError as UnauthorizedError
+    from textloop.stages.serving.extract import Extraction as Extraction
+    from textloop.stages.serving.extract import WrongRouteError as WrongRouteError
+    from textloop.stages.serving.extract import mask_text as mask_text
+    from textloop.stages.serving.extract import require_route as require_route
     from textloop.stages.serving.feedback import record_feedback as record_feedback
     from textloop.stages.serving.limits import check_texts as check_texts
     from textloop.stages.serving.limits import texts_of as texts_of
+    from textloop.stages.serving.model import ServedAnswer as ServedAnswer
     from textloop.stages.serving.model import ServedModel as ServedModel
     from textloop.stages.serving.model import ServeTarget as ServeTarget
+    from textloop.stages.serving.model import extracted as extracted
     from textloop.stages.serving.model import load_served as load_served
+    from textloop.stages.serving.model import predicted as predicted
     from textloop.stages.serving.model import wanted_version as wanted_version
     from textloop.stages.serving.prediction_log import PredictionLog as PredictionLog
     from textloop.stages.serving.prediction_log import log_row as log_row
@@ -32,7 +39,9 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 __all__, __getattr__ = lazy_front(__name__, {
     "errors": ("NotReadyError", "RateLimitedError", "UnauthorizedError"),
     "api_keys": ("ApiKey", "KeyRing", "require_scope"),
-    "model": ("ServeTarget", "ServedModel", "load_served", "wanted_version"),
+    "model": ("ServeTarget", "ServedAnswer", "ServedModel", "extracted", "load_served",
+              "predicted", "wanted_version"),
+    "extract": ("Extraction", "WrongRouteError", "mask_text", "require_route"),
     "feedback": ("record_feedback",),
     "limits": ("check_texts", "texts_of"),
     "prediction_log": ("PredictionLog", "log_row"),

@@ -16,7 +16,7 @@ the server checked texts) never becomes a record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,8 +24,10 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.spans import Span, decode_spans, encode_spans
 from textloop.stages.label.queue import encode_labels
 from textloop.storage import Store, annotation_log, jsoncol, predictions, records
+from textloop.tasks import ValueProblem, task_for
 from textloop.texts import normalize_text, record_id, text_fix, text_problem
 from textloop.types import AnnotationKind, SourceKind
 
@@ -38,19 +40,29 @@ class Feedback:
     label: str
     record_id: str | None
     annotation_id: int | None
+    spans: list[Span] | None = None
+    """The stored spans, for span feedback (``label`` then holds them encoded)."""
 
 
-def record_feedback(store: Store, project: Project, *, request_id: str, idx: int, label: str,
+def record_feedback(store: Store, project: Project, *, request_id: str, idx: int,
+                    label: str | None = None, spans: Sequence[Span] | None = None,
                     api_key: str | None, flush: Callable[[], object] | None = None) -> Feedback:
-    """Store ``label`` as the truth for prediction ``idx`` of ``request_id``.
+    """Store ``label`` (on a span project: ``spans``, every true span of the text) as the
+    truth for prediction ``idx`` of ``request_id``.
 
     ``flush`` waits for the prediction log to be written: feedback sent right after the
     answer may arrive before its row is in the store.
     """
-    value = _label_value(project, label)
+    _check_kind(project, label, spans)
+    value = "" if label is None else _label_value(project, label)
     prediction = _logged(store, request_id, idx, flush)
     if api_key is not None and prediction["api_key"] not in (None, api_key):
         raise _not_logged(request_id, idx)  # another client's request: as if unknown
+    checked = None
+    stored = label or ""
+    if spans is not None:  # a span project (_check_kind): checked against the logged text
+        value, checked = _spans_value(project, prediction, spans)
+        stored = value
     with store.write() as conn:
         rid = record_of_prediction(conn, prediction)
         annotation = None if rid is None else annotation_log.add_one(
@@ -58,9 +70,51 @@ def record_feedback(store: Store, project: Project, *, request_id: str, idx: int
             annotator=f"api:{api_key or 'anonymous'}",
             meta=jsoncol.dumps({"request_id": request_id, "idx": idx}))
         feedback_id = predictions.add_feedback(conn, request_id=request_id, idx=idx,
-                                               label=label, api_key=api_key, record_id=rid,
+                                               label=stored, api_key=api_key, record_id=rid,
                                                annotation_id=annotation)
-    return Feedback(feedback_id, request_id, idx, label, rid, annotation)
+    return Feedback(feedback_id, request_id, idx, stored, rid, annotation, checked)
+
+
+def _check_kind(project: Project, label: str | None, spans: Sequence[Span] | None) -> None:
+    """A span project's feedback carries spans, any other's a label (the Task says which),
+    refused before the prediction log is read."""
+    if task_for(project).value_kind != "spans":
+        if spans is not None or label is None:
+            raise InvalidInputError(
+                f"feedback on {project.spec.name} takes a label"
+                + (", not spans" if spans is not None else "; none was sent"),
+                hint='send {"request_id": "...", "index": 0, "label": "..."}', field="label")
+    elif label is not None or spans is None:
+        raise InvalidInputError(
+            f"feedback on {project.spec.name}, a span project, takes spans"
+            + (", not a label" if label is not None else "; none were sent"),
+            hint='send "spans": [{"start": 0, "end": 3, "label": "PER"}] (every true span '
+                 'of the text, in code points; [] when it has none)', field="spans")
+
+
+def _spans_value(project: Project, prediction: dict[str, Any], spans: Sequence[Span]
+                 ) -> tuple[str, list[Span]]:
+    """The stored form of corrected spans, checked against the logged text as a labeling
+    answer is (``Task.check_value``: offsets in code points inside the text, known labels,
+    ``spans.overlapping``). Offsets can only be checked against the text itself, so a server
+    that logs no full text (``serving.log_texts: hash`` or ``none``) cannot take them."""
+    where = f"prediction {prediction['idx']} of request {prediction['request_id']!r}"
+    if prediction["spans"] is None:
+        raise InvalidInputError(f"{where} was not answered with spans (a /v1/classify answer)",
+                                hint="send a label for it, or spans for a /v1/extract answer",
+                                field="spans")
+    if prediction["text"] is None:
+        raise InvalidInputError(f"{where} was logged without its text, so corrected spans "
+                                "cannot be checked against it",
+                                hint="span feedback needs serving.log_texts: full (the "
+                                     "default) when the text is extracted", field="spans")
+    try:
+        value = task_for(project).check_value(encode_spans(spans), project.spec,
+                                              prediction["text"])
+    except ValueProblem as exc:
+        raise InvalidInputError(f"spans for {where}: {exc}", hint=exc.fix,
+                                field="spans") from None
+    return value, decode_spans(value)
 
 
 def _label_value(project: Project, label: str) -> str:

@@ -12,10 +12,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from textloop.errors import ConflictError
+from textloop.models.tags import model_tags
 from textloop.stages.predict.prediction import Prediction, predictions_from
 from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.stages.serving.errors import NotReadyError
+from textloop.stages.serving.extract import Extraction, extractions_from
 from textloop.storage import Store, model_versions
+
+ServedAnswer = Prediction | Extraction
+"""What a served model gives for one text: a label or number, or (a span model) spans."""
 
 WARM_UP_TEXTS = ("warm up the model", "a second, somewhat longer text to warm up with")
 
@@ -44,9 +50,35 @@ class ServedModel:
     def labels(self) -> list[str]:
         return [] if self.loaded.is_regressor else [str(c) for c in self.loaded.model.classes_]
 
-    def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        """Predictions for a batch (CPU-bound: call it from a worker thread)."""
+    @property
+    def extracts_spans(self) -> bool:
+        """A span model (its tags say ``task="spans"``): it answers with spans."""
+        return model_tags(self.loaded.model).task == "spans"
+
+    def predict(self, texts: Sequence[str]) -> list[Prediction] | list[Extraction]:
+        """Predictions (spans, for a span model) for a batch (CPU-bound: call it from a
+        worker thread). One entry point whatever the model, so the micro-batcher, the warm-up
+        and hot reload serve span models unchanged."""
+        if self.extracts_spans:
+            return extractions_from(self.loaded, texts)
         return predictions_from(self.loaded, texts)
+
+
+def predicted(answer: ServedAnswer, run: str) -> Prediction:
+    """``answer`` as a label or number; 409 when the served model gives spans (a span run
+    served for a project whose task is not spans)."""
+    if isinstance(answer, Extraction):
+        raise ConflictError(f"the served run {run} is a span model: it answers with spans",
+                            hint="POST to /v1/extract, or serve a classifier")
+    return answer
+
+
+def extracted(answer: ServedAnswer, run: str) -> Extraction:
+    """``answer`` as spans; 409 when the served model is not a span model."""
+    if not isinstance(answer, Extraction):
+        raise ConflictError(f"the served run {run} is not a span model",
+                            hint="POST to /v1/classify, or serve a span model")
+    return answer
 
 
 def wanted_version(store: Store, target: ServeTarget) -> int | None:

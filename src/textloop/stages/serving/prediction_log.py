@@ -23,6 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from textloop.errors import StorageError, TextloopError
 from textloop.stages.predict.prediction import Prediction
+from textloop.stages.serving.extract import Extraction
 from textloop.storage import Store, predictions
 from textloop.texts import content_hash, normalize_text
 
@@ -30,17 +31,26 @@ LogTexts = Literal["full", "hash", "none"]
 log = logging.getLogger(__name__)
 
 
-def log_row(prediction: Prediction, *, request_id: str, idx: int, version: int | None,
-            api_key: str | None, latency_ms: float, log_texts: LogTexts) -> dict[str, Any]:
+def log_row(prediction: Prediction | Extraction, *, request_id: str, idx: int,
+            version: int | None, api_key: str | None, latency_ms: float,
+            log_texts: LogTexts) -> dict[str, Any]:
     """The row logged for one prediction; the text is kept, hashed or left out per
-    ``log_texts``. The hash is a record's content hash, so feedback can find the record."""
+    ``log_texts``. The hash is a record's content hash, so feedback can find the record.
+    A span model's row holds its spans (``[{start, end, label, score}]``, code points of the
+    text as sent) and no label; a classifier's row holds no spans."""
     digest = content_hash(normalize_text(prediction.text)) if log_texts != "none" else None
-    return {"request_id": request_id, "idx": idx, "created_at": time.time(),
-            "model_version": version, "run_name": prediction.model, "api_key": api_key,
-            "text": prediction.text if log_texts == "full" else None, "text_hash": digest,
-            "label": prediction.label or None, "probabilities": prediction.probabilities,
+    row: dict[str, Any] = {
+        "request_id": request_id, "idx": idx, "created_at": time.time(),
+        "model_version": version, "run_name": prediction.model, "api_key": api_key,
+        "text": prediction.text if log_texts == "full" else None, "text_hash": digest,
+        "latency_ms": latency_ms}
+    if isinstance(prediction, Extraction):
+        return {**row, "label": None, "probabilities": {}, "score": None, "band": None,
+                "value": None, "spans": [{"start": s.start, "end": s.end, "label": s.label,
+                                          "score": s.score} for s in prediction.spans]}
+    return {**row, "label": prediction.label or None, "probabilities": prediction.probabilities,
             "score": prediction.score, "band": prediction.band or None,
-            "value": prediction.value, "latency_ms": latency_ms}
+            "value": prediction.value, "spans": None}
 
 
 class PredictionLog:

@@ -154,3 +154,23 @@ def test_flush_waits_for_the_rows_queued_before_it_only(store) -> None:
     assert log.flush()
     log.close()
     assert count(store) == 1
+
+
+def test_a_span_models_row_holds_its_spans_and_no_label(store) -> None:
+    from textloop.stages.serving.extract import ExtractedSpan, Extraction
+
+    text = "😀 Ana at Acme"
+    found = Extraction(text=text, model="span-rules-1", spans=[
+        ExtractedSpan(2, 5, "PER", "Ana", 0.5), ExtractedSpan(9, 13, "ORG", "Acme", None)])
+    logged = log_row(found, request_id="s1", idx=0, version=2, api_key=None, latency_ms=1.0,
+                     log_texts="full")
+    log = PredictionLog(store).start()
+    log.offer([logged, row(1)])
+    log.close()
+    with store.read() as conn:
+        spans_row, label_row = predictions.get(conn, "s1"), predictions.get(conn, "r1")
+    assert spans_row["spans"] == [{"start": 2, "end": 5, "label": "PER", "score": 0.5},
+                                  {"start": 9, "end": 13, "label": "ORG", "score": None}]
+    assert (spans_row["label"], spans_row["band"], spans_row["text"]) == (None, None, text)
+    assert spans_row["text_hash"] == content_hash(text)
+    assert (label_row["label"], label_row["spans"]) == ("spam", None)

@@ -1,0 +1,42 @@
+"""A span project with a span-rules champion to serve (English, Hangul and emoji texts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.unit.stages.span_run_fixtures import RULES, released_span_project
+from textloop.config import Project
+from textloop.config.span_rules import SpanRule
+from textloop.stages.train import train
+from textloop.stages.versions import register_run
+from textloop.storage import Store, model_versions
+
+ENGLISH = "Ana works at Acme"
+HANGUL = "김철수는 삼성전자에 다닌다 010-1234-5678"
+EMOJI = "😀 Ana called Acme 😀"
+
+SCORED_RULES = (*RULES, SpanRule(name="people-too", label="PER", phrases=["Ana", "Bob",
+                                                                          "works"]))
+"""``RULES`` plus a second PER rule: Ana gets both PER votes (score 1.0); Bob (right in the
+project's data) and ``works`` (wrong) one of two (0.5)."""
+
+
+def champion_of(store: Store, project: Project) -> tuple[str, int]:
+    """Train span-rules with the project's rules now, register the run and point
+    ``champion`` at it; returns (run name, version)."""
+    run = train(store, project, model="span-rules").run_name
+    version = int(register_run(store, project, run, actor="test").version["version"])
+    with store.write() as conn:
+        model_versions.move_alias(conn, "champion", version, action="promote", actor="test")
+    return run, version
+
+
+@contextmanager
+def span_champion(tmp_path: Path, *, rules: tuple[SpanRule, ...] = RULES
+                  ) -> Iterator[tuple[Project, Store]]:
+    """A released span project whose champion is span-rules over ``rules``."""
+    with released_span_project(tmp_path, rules=rules) as (project, store, _):
+        champion_of(store, project)
+        yield project, store
