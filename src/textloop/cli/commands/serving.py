@@ -15,7 +15,8 @@ _SERVE_EPILOG = """Examples:\n
   textloop serve                              # the champion on 127.0.0.1:8000\n
   textloop serve --alias challenger --port 8001\n
   textloop serve --run tfidf-lr-3 --max-batch 64 --max-wait-ms 2\n
-  curl -s localhost:8000/v1/classify -H "Authorization: Bearer $KEY" -d '{"text": "hi"}'"""
+  curl -s localhost:8000/v1/classify -H "Authorization: Bearer $KEY" -d '{"text": "hi"}'\n
+  curl -s localhost:8000/v1/extract -d '{"text": "Ana at Acme", "mask": true}'  # span projects"""
 
 
 @app.command("serve", epilog=_SERVE_EPILOG)
@@ -34,7 +35,8 @@ def serve(
     max_wait_ms: Annotated[float | None, typer.Option(help="Longest wait for a batch to fill "
                                                            "(default 5 ms).", min=0.0)] = None,
 ) -> None:
-    """Answer POST /v1/classify with the champion model version; reload it when it moves."""
+    """Answer POST /v1/classify (span projects: POST /v1/extract) with the champion model
+    version; reload it when it moves."""
     from textloop.server.run import serve as run_server
     from textloop.server.settings import ServerConfig
     from textloop.web.serve import base_url, bind
