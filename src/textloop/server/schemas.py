@@ -13,15 +13,18 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ClassifyRequest(_Body):
+class _Texts(_Body):
     text: str | None = Field(None, description="One text (put before `texts` when both are sent)")
-    texts: list[str] | None = Field(None, description="Texts to classify in one request")
+    texts: list[str] | None = Field(None, description="Texts to answer in one request")
 
 
-class ExtractRequest(_Body):
-    text: str | None = Field(None, description="One text (put before `texts` when both are sent)")
-    texts: list[str] | None = Field(None, description="Texts to extract spans from in one "
-                                                      "request")
+class ClassifyRequest(_Texts):
+    """Texts for ``/v1/classify``."""
+
+
+class ExtractRequest(_Texts):
+    """Texts for ``/v1/extract``, and whether to mask them."""
+
     mask: bool = Field(False, description="Also return each text with its spans replaced by "
                                           "`[LABEL]` (`masked_text`)")
 
@@ -36,15 +39,20 @@ class SpanOut(BaseModel):
                                             "model without one)")
 
 
-class ExtractionOut(BaseModel):
+class _Answer(BaseModel):
+    """What every answer for one text carries: where it came from and which model gave it."""
+
     request_id: str = Field(description="Send it back with the index to `/v1/feedback`")
     index: int = Field(description="Position of the text in the request")
+    model_version: int | None = Field(description="Registry version (null for a pinned run)")
+    run: str = Field(description="The run whose model answered")
+
+
+class ExtractionOut(_Answer):
     spans: list[SpanOut] = Field(description="Spans kept (at or above their type's "
                                              "threshold), in text order")
     masked_text: str | None = Field(None, description="With `mask`: the text with each span "
                                                       "replaced by `[LABEL]`")
-    model_version: int | None = Field(description="Registry version (null for a pinned run)")
-    run: str = Field(description="The run whose model answered")
 
 
 class ExtractResponse(BaseModel):
@@ -58,16 +66,12 @@ class SpanIn(_Body):
     label: StorableText = Field(min_length=1, max_length=200)
 
 
-class PredictionOut(BaseModel):
-    request_id: str = Field(description="Send it back with the index to `/v1/feedback`")
-    index: int = Field(description="Position of the text in the request")
+class PredictionOut(_Answer):
     label: str | None = Field(description="Predicted label (null for a regression model)")
     probabilities: dict[str, float] = Field(description="Calibrated probability per label")
     score: float = Field(description="What the action bands compare (the value for regression)")
     band: str | None = Field(description="Action band (null for a regression model)")
     value: float | None = Field(None, description="A regression model's prediction")
-    model_version: int | None = Field(description="Registry version (null for a pinned run)")
-    run: str = Field(description="The run whose model answered")
 
 
 class ClassifyResponse(BaseModel):
