@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.unit.stages.registry_fixtures import no_timing
 from tests.unit.stages.span_run_fixtures import RULES, released_span_project
 from textloop.config import Project
 from textloop.config.span_rules import SpanRule
 from textloop.stages.train import train
 from textloop.stages.versions import register_run
-from textloop.storage import Store, model_versions
+from textloop.stages.versions.promotion import promote
+from textloop.storage import Store
 
 ENGLISH = "Ana works at Acme"
 HANGUL = "김철수는 삼성전자에 다닌다 010-1234-5678"
@@ -24,12 +26,13 @@ project's data) and ``works`` (wrong) one of two (0.5)."""
 
 
 def champion_of(store: Store, project: Project) -> tuple[str, int]:
-    """Train span-rules with the project's rules now, register the run and point
-    ``champion`` at it; returns (run name, version)."""
+    """Train span-rules with the project's rules now, register the run and promote it
+    (forced: these tests are about serving, not the promotion policy); returns (run name,
+    version)."""
     run = train(store, project, model="span-rules").run_name
     version = int(register_run(store, project, run, actor="test").version["version"])
-    with store.write() as conn:
-        model_versions.move_alias(conn, "champion", version, action="promote", actor="test")
+    promote(store, project, str(version), actor="test", force=True, reason="serving tests",
+            measure=no_timing)
     return run, version
 
 

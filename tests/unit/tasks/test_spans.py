@@ -58,11 +58,13 @@ def test_verbs_without_span_support_refuse_naming_what_works() -> None:
     with pytest.raises(ConfigError, match="ner is a spans project") as caught:
         SPANS.require("predict", "ner")
     assert caught.value.hint == ("spans projects support import, label, suggest, agreement, "
-                                 "rules, release, train, evaluate and register")
+                                 "rules, release, train, evaluate, register and promote")
     SPANS.require("release", "ner")
     SPANS.require("label", "ner")  # the span editor on the labeling page
     SPANS.require("train", "ner")
     SPANS.require("evaluate", "ner")
+    SPANS.require("serve", "ner")  # POST /v1/extract
+    assert SPANS.serving_route == "/v1/extract"
 
 
 def test_a_span_spec_defaults_to_a_span_goal_and_checks_span_rule_labels() -> None:

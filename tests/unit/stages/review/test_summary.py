@@ -19,4 +19,4 @@ def test_review_of_a_span_project_is_refused_naming_what_is_missing(tmp_path) ->
                               "check spans yet) works on classification and regression")
     assert "ner is a spans project" in message
     assert caught.value.hint == ("spans projects support import, label, suggest, agreement, "
-                                 "rules, release, train, evaluate and register")
+                                 "rules, release, train, evaluate, register and promote")
