@@ -69,3 +69,21 @@ def test_each_route_serves_its_task_and_the_other_names_it(tmp_path: Path) -> No
     with pytest.raises(WrongRouteError, match="answers on /v1/classify") as refused:
         require_route(labels, "/v1/extract")
     assert refused.value.http_status == 400
+
+
+def test_an_answer_of_the_other_kind_is_a_conflict_naming_the_run() -> None:
+    """A project whose task changed after training could serve a run of the other kind: the
+    route says so instead of answering with the wrong fields."""
+    from textloop.errors import ConflictError
+    from textloop.stages.predict.prediction import Prediction
+    from textloop.stages.serving.extract import Extraction
+    from textloop.stages.serving.model import extracted, predicted
+
+    label = Prediction(text="hi", label="spam", probabilities={"spam": 1.0}, score=1.0,
+                       band="block", model="tfidf-lr-1")
+    spans = Extraction(text="Ana", spans=[span(0, 3, "PER", "Ana")], model="span-rules-1")
+    assert predicted(label, "tfidf-lr-1") is label and extracted(spans, "span-rules-1") is spans
+    with pytest.raises(ConflictError, match="the served run span-rules-1 is a span model"):
+        predicted(spans, "span-rules-1")
+    with pytest.raises(ConflictError, match="the served run tfidf-lr-1 is not a span model"):
+        extracted(label, "tfidf-lr-1")
