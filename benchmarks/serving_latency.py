@@ -18,6 +18,14 @@ Run from the repository root (needs the ``train`` extra and ../shared/data/sms_s
     python benchmarks/serving_latency.py --seconds 20
 
 Results go to benchmarks/results/serving_latency.json (or --out PATH).
+
+``--task spans`` measures ``POST /v1/extract`` instead, on a span project of WNUT-17's dev
+tweets (../shared/data/spans/wnut17/dev.conll): the ``span-rules`` model (a gazetteer and a
+regex) and ``minilm-crf`` (int8 MiniLM token vectors and a CRF), each served pinned with
+``--run``, one short tweet per request; results go to
+benchmarks/results/serving_latency_spans.json::
+
+    python benchmarks/serving_latency.py --task spans --seconds 6
 """
 
 from __future__ import annotations
@@ -41,8 +49,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from _machine import machine_info
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "sms_spam.jsonl.gz"
+DATA = Path(os.environ.get("TEXTLOOP_TEST_DATA")
+            or Path(__file__).resolve().parents[2] / "shared" / "data") / "sms_spam.jsonl.gz"
 SHORT = "Free entry in 2 a wkly comp to win FA Cup final tkts, text FA to 87121"
+SPAN_DATA = DATA.parent / "spans" / "wnut17" / "dev.conll"
+SPAN_SHORT = "Watching the new Netflix show with John Smith tonight in London"
 
 
 def load_rows(n: int) -> list[dict[str, str]]:
@@ -75,6 +86,34 @@ def make_project(folder: Path, rows: list[dict[str, str]]) -> tuple[Path, str]:
     return project.root, run
 
 
+def make_span_project(folder: Path) -> tuple[Path, dict[str, str]]:
+    """A span project of WNUT-17's dev tweets with two span rules, released, and a run of
+    each span model trained on it; returns the project root and model -> run name."""
+    from textloop.config.span_rules import SpanRule
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.project.init import init_project
+    from textloop.stages.release import create_release
+    from textloop.stages.train.training import train
+    from textloop.storage import Store
+
+    project = init_project(folder / "spans", labels=[], task="spans")
+    with Store.for_project(project) as store:
+        import_file(store, project, SPAN_DATA, ImportOptions(add_labels=True))
+        project.spec.span_rules = [
+            SpanRule(name="platforms", label="corporation",
+                     phrases=["YouTube", "Twitter", "Facebook", "Netflix", "Google"]),
+            SpanRule(name="capitalised", label="person", regex=r"\b[A-Z][a-z]+ [A-Z][a-z]+\b",
+                     case_sensitive=True)]
+        project.save()
+        create_release(store, project)
+        runs = {}
+        for model in ("span-rules", "minilm-crf"):
+            started = time.perf_counter()
+            runs[model] = train(store, project, model=model).run_name
+            print(f"trained {model} in {time.perf_counter() - started:.1f} s", flush=True)
+    return project.root, runs
+
+
 def start(command: list[str]) -> tuple[subprocess.Popen, str]:
     """Start a server process that prints its address on its first line."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -99,13 +138,15 @@ def start(command: list[str]) -> tuple[subprocess.Popen, str]:
     raise SystemExit(f"server {command} did not become ready")
 
 
-async def phase(url: str, clients: int, seconds: float) -> dict[str, float]:
-    """``clients`` loops posting one short text until ``seconds`` pass: rate and latencies."""
+async def phase(url: str, clients: int, seconds: float, route: str = "/v1/classify",
+                text: str = SHORT) -> dict[str, float]:
+    """``clients`` loops posting one short text to ``route`` until ``seconds`` pass: rate
+    and latencies."""
     latencies: list[float] = []
     failures = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
-        await client.post("/v1/classify", json={"text": SHORT})  # warm the connection
+        await client.post(route, json={"text": text})  # warm the connection
         stop_at = time.perf_counter() + seconds
 
         async def loop() -> None:
@@ -113,7 +154,7 @@ async def phase(url: str, clients: int, seconds: float) -> dict[str, float]:
             while time.perf_counter() < stop_at:
                 started = time.perf_counter()
                 try:
-                    response = await client.post("/v1/classify", json={"text": SHORT})
+                    response = await client.post(route, json={"text": text})
                     ok = response.status_code == 200
                 except httpx.TransportError:
                     ok = False
@@ -130,11 +171,12 @@ async def phase(url: str, clients: int, seconds: float) -> dict[str, float]:
             "p99_ms": round(float(np.percentile(ms, 99)), 2)}
 
 
-def measure(name: str, command: list[str], seconds: float) -> dict[str, Any]:
+def measure(name: str, command: list[str], seconds: float, route: str = "/v1/classify",
+            text: str = SHORT) -> dict[str, Any]:
     process, url = start(command)
     try:
-        low = asyncio.run(phase(url, 1, seconds / 2))
-        loaded = asyncio.run(phase(url, 32, seconds))
+        low = asyncio.run(phase(url, 1, seconds / 2, route, text))
+        loaded = asyncio.run(phase(url, 32, seconds, route, text))
     finally:
         process.terminate()
         process.wait(60)
@@ -194,10 +236,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=600, help="Training rows")
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).parent / "results" / "serving_latency.json")
+    parser.add_argument("--task", choices=["classification", "spans"],
+                        default="classification",
+                        help="spans: POST /v1/extract with span-rules and minilm-crf")
     parser.add_argument("--naive-server", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.naive_server:
         run_naive(args.rows)
+        return
+    if args.task == "spans":
+        run_spans(args.seconds, args.out)
         return
     if not DATA.exists():
         raise SystemExit(f"needs {DATA}")
@@ -221,6 +269,26 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+def run_spans(seconds: float, out: Path) -> None:
+    """``--task spans``: each span model served pinned, one short tweet per request."""
+    if not SPAN_DATA.exists():
+        raise SystemExit(f"needs {SPAN_DATA}")
+    root, runs = make_span_project(Path(tempfile.mkdtemp(prefix="serving-spans-bench-")))
+    results = {}
+    for model, run in runs.items():
+        serve = [sys.executable, "-c", "from textloop.cli.main import main; main()",
+                 "--project", str(root), "serve", "--run", run, "--port", "0"]
+        results[model] = measure(f"textloop serve {model} /v1/extract", serve, seconds,
+                                 route="/v1/extract", text=SPAN_SHORT)
+    if out.name == "serving_latency.json":
+        out = out.with_name("serving_latency_spans.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"results": results, "seconds": seconds, "runs": runs,
+                               "text": SPAN_SHORT, "machine": machine_info()}, indent=2)
+                   + "\n", encoding="utf-8")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
