@@ -45,7 +45,7 @@ class _Group(TyperGroup):
 app = typer.Typer(
     name="textloop",
     cls=_Group,
-    help="From raw text to a monitored text classifier, and back.",
+    help="From raw text to a monitored text model, and back.",
     no_args_is_help=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
