@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from textloop.config import CLASSIFICATION_METRICS
 from textloop.errors import InvalidInputError
-from textloop.tasks.base import ALL_VERBS, BaseTask, ValueKind, ValueProblem
+from textloop.tasks.base import ALL_VERBS, SPAN_ONLY_VERBS, BaseTask, ValueKind, ValueProblem
 
 if TYPE_CHECKING:  # numpy loads when a model is scored: `textloop status` needs none
     import numpy as np
@@ -31,7 +31,7 @@ class ClassificationTask(BaseTask):
     prediction_fields = ("label", "probabilities", "band", "confidence")
     monitoring_checks = ("input_drift", "prediction_drift", "confidence", "oov",
                          "performance", "slices")
-    verbs = ALL_VERBS
+    verbs = ALL_VERBS - SPAN_ONLY_VERBS
 
     goal_metrics = CLASSIFICATION_METRICS
 

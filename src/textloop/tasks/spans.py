@@ -65,8 +65,9 @@ class SpanTask(BaseTask):
     prediction_fields = ("spans",)
     serving_route = "/v1/extract"
     monitoring_checks = ()
-    verbs = frozenset({"import", "crawl", "label", "release", "agreement", "rules", "suggest",
-                       "train", "evaluate", "register", "promote", "rollback", "serve"})
+    verbs = frozenset({"import", "crawl", "label", "preannotate", "release", "agreement",
+                       "rules", "suggest", "train", "evaluate", "register", "promote",
+                       "rollback", "serve"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 

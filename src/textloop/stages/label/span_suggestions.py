@@ -46,7 +46,7 @@ from textloop.strategies.span_suggest import (
     to_cache,
 )
 from textloop.strategies.synth.openai_compatible import endpoint_from
-from textloop.tasks import task_for
+from textloop.tasks import require_verb, task_for
 from textloop.texts import content_hash
 from textloop.types import Jsonable
 
@@ -170,7 +170,7 @@ def preannotate(store: Store, project: Project, *, source: str | None = None,
     models could suggest), else the model. Only records without a cached suggestion from
     that LLM and prompt, or from that run, are asked; answers are stored as they arrive.
     """
-    _require_spans(project)
+    require_verb(project, "preannotate")
     if limit is not None and limit < 1:
         raise ConfigError(f"limit must be at least 1, got {limit}",
                           hint="pass --limit 1 or more, or leave it out for the whole queue")
@@ -301,14 +301,6 @@ def _span_run(store: Store, run: str | None) -> tuple[LoadedRun, str]:
                                 "suggests no spans",
                                 hint="pass --run with a span run (textloop runs lists them)")
     return loaded, chosen
-
-
-def _require_spans(project: Project) -> None:
-    spec = project.spec
-    if task_for(project).value_kind != "spans":
-        raise ConfigError(f"preannotate suggests spans; {spec.name} is a {spec.task} project "
-                          f"(task: {spec.task} in textloop.yaml)",
-                          hint="pre-annotation is for span projects (task: spans)")
 
 
 def _llm_settings(project: Project) -> SuggestLLMSettings:
