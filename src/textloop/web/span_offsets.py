@@ -1,12 +1,8 @@
-"""Spans between the server (code points) and the browser (UTF-16 code units), in one place.
+"""Spans highlighted over their text, server-side, in code points.
 
-A browser's strings, selections and ``Range`` offsets count UTF-16 code units, so a
-character outside the Basic Multilingual Plane (most emoji) counts two there and one in the
-stored spans. Every span the web app sends to a page goes through ``page_spans`` and every
-span a page posts back through ``posted_spans``, which use the span library's conversion
-(``spans.spans_to_utf16``) and the labeling stage's reader of posted spans
-(``stages.label.spans_from_page``), the same as the span labeling page's. Texts are
-highlighted server-side in code points (``highlighted``) and never need converting.
+The pages' offsets count UTF-16 code units; they convert in one place, the span library
+(``spans.spans_to_utf16`` out, ``stages.label.spans_from_page`` back in). Highlighted texts
+are cut here in code points and never need converting.
 """
 
 from __future__ import annotations
@@ -14,22 +10,8 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from textloop.spans import Span, canonical, spans_to_utf16
-from textloop.stages import label as labeling
-
-
-def page_spans(text: str, spans: Sequence[Span]) -> list[dict[str, Any]]:
-    """Spans as a page counts them: UTF-16 offsets, with their label."""
-    return spans_to_utf16(text, spans)
-
-
-def posted_spans(text: str, posted: str) -> list[Span]:
-    """Spans a page posted (a JSON list of ``{start, end, label}`` in UTF-16 offsets) in code
-    points over ``text``, read as the labeling page's answers are; a clear error for anything
-    else. Labels, bounds and overlaps are the task's to check (``queue.adjudicate``)."""
-    return labeling.spans_from_page(text, labeling.parse_posted(posted))
+from textloop.spans import Span, canonical
 
 
 @dataclass(frozen=True)

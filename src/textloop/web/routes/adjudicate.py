@@ -6,8 +6,8 @@ shows the record's final label (or spans) and why (``stages.labels.current_label
 
 In a span project each annotator's spans are shown highlighted over the escaped text, side
 by side; the adjudicator takes one version, a merge (``stages.label.span_adjudication``), or
-edits spans in the page. The page counts offsets in UTF-16 units; ``web.span_offsets``
-converts them, here and nowhere else.
+edits spans in the page. The page counts offsets in UTF-16 units, converted where the
+labeling page's are (``spans.spans_to_utf16`` out, ``stages.label.spans_from_page`` in).
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from textloop.spans import decode_spans
+from textloop.spans import decode_spans, spans_to_utf16
 from textloop.stages import label as labeling
 from textloop.stages.label import Resolution, current_labels
 from textloop.tasks import task_for
 from textloop.web.auth import Adjudicator, AdjudicatorPosting, Context
 from textloop.web.context import WebContext
 from textloop.web.rendering import render
-from textloop.web.span_offsets import highlighted, page_spans, posted_spans
+from textloop.web.span_offsets import highlighted
 
 router = APIRouter(prefix="/adjudicate")
 MAX_POSTED_SPANS = 200_000
@@ -63,7 +63,7 @@ def decide(request: Request, context: Context, user: AdjudicatorPosting,
            spans: Annotated[str | None, Form(max_length=MAX_POSTED_SPANS)] = None) -> Response:
     if spans_project(context):
         versions = labeling.span_versions(context.store, record_id)
-        edited = (posted_spans(versions.text, spans)
+        edited = (labeling.spans_from_page(versions.text, labeling.parse_posted(spans))
                   if spans is not None and take is None and merge is None else None)
         note = labeling.decide_spans(context.store, context.project, user.name, versions,
                                      take=take, merge=merge, edited=edited, reason=reason)
@@ -84,5 +84,5 @@ def _shown(versions: labeling.SpanVersions) -> dict[str, Any]:
     text = versions.text
     return {"record_id": versions.record_id, "text": text,
             "versions": [{"name": name, "segments": highlighted(text, spans),
-                          "spans": page_spans(text, spans), "n_spans": len(spans)}
+                          "spans": spans_to_utf16(text, spans), "n_spans": len(spans)}
                          for name, spans in versions.versions.items()]}
