@@ -16,6 +16,7 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
@@ -143,3 +144,24 @@ def test_a_text_predicts_the_same_alone_as_in_a_batch(fitted) -> None:
 def test_same_data_same_model(fitted) -> None:
     name = next(n for n in _span_models() if type(fitted) is REGISTRY.resolve("model", n)[1])
     assert _fitted(name).predict_scored(UNSEEN) == fitted.predict_scored(UNSEEN)
+
+
+@pytest.mark.parametrize("fitted", MODELS, indirect=True)
+def test_token_taggers_answer_with_probabilities_matching_their_spans(fitted) -> None:
+    """A model tagged ``tags_tokens`` gives token marginals and a sequence probability whose
+    best tags read into exactly its predicted spans; one that is not has no such method."""
+    if not model_tags(fitted).tags_tokens:
+        assert not hasattr(fitted, "predict_tagged")
+        return
+    texts = [*UNSEEN, *TEXTS[:3]]
+    from textloop.spans.schemes import tags_to_spans
+    from textloop.spans.tokens import to_char_spans
+
+    for text, row, spans in zip(texts, fitted.predict_tagged(texts), fitted.predict(texts),
+                                strict=True):
+        assert [tuple(t) for t in row.tokens] == [tuple(t) for t in word_tokens(text)]
+        assert row.marginals.shape == (len(row.tokens), len(row.tag_names))
+        np.testing.assert_allclose(row.marginals.sum(axis=1), 1.0, atol=1e-6)
+        assert to_char_spans(tags_to_spans(row.tags, fitted.get_params().get("scheme", "IOB2")),
+                             row.tokens) == spans
+        assert 0.0 < row.sequence_probability <= 1.0

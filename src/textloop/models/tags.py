@@ -46,6 +46,10 @@ class ModelTags:
     """Predicts with the project's ``span_rules:``, which ``textloop train`` passes in as its
     ``rules`` and ``labels`` parameters (unless ``--param`` gave them): the run's params and
     bundle then hold the rules, so it predicts the same after ``textloop.yaml`` changes."""
+    tags_tokens: bool = False
+    """A span model that tags word tokens and answers ``predict_tagged(texts)`` with each
+    token's tag probabilities and its best sequence's probability (``span_model.TaggedText``):
+    what sequence active learning and token-level label-error finding read."""
 
 
 class Tagged(Protocol):

@@ -303,6 +303,27 @@ class LinearChainCrf:
                                  padded[i, :n])
         return out
 
+    def path_log_probability(self, tags: Sequence[int], emit: np.ndarray,
+                             log_z: float) -> float:
+        """log P(the whole sequence carries exactly ``tags``): the sequence's score (start,
+        emissions, transitions, end) minus log Z; 0.0 for an empty sequence."""
+        assert self.weights is not None
+        if not len(tags):
+            return 0.0
+        trans, start, end = self._effective(self.weights)
+        score = start[tags[0]] + end[tags[-1]] + sum(emit[t, tag] for t, tag in enumerate(tags))
+        score += sum(trans[tags[t - 1], tags[t]] for t in range(1, len(tags)))
+        return float(min(0.0, score - log_z))
+
+    @staticmethod
+    def marginals(alpha: np.ndarray, beta: np.ndarray, log_z: float) -> np.ndarray:
+        """float64 [T, K]: P(token t carries tag k), from one sentence's forward-backward
+        (alpha holds the emission at t, beta does not, so their sum is the joint score)."""
+        with np.errstate(under="ignore"):
+            out = np.exp(alpha + beta - log_z)
+        total = out.sum(axis=1, keepdims=True)
+        return np.divide(out, total, out=np.zeros_like(out), where=total > 0)
+
     def span_probability(self, tags: Sequence[int], first: int, last: int,
                          alpha: np.ndarray, beta: np.ndarray, log_z: float,
                          emit: np.ndarray) -> float:

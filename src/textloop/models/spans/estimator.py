@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from textloop.errors import IntegrityError, InvalidInputError
 from textloop.models.embedders.onnx_embedder import check_inputs
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
+from textloop.models.span_model import TaggedText
 from textloop.models.spans.crf import CrfWeights, LinearChainCrf
 from textloop.models.spans.shape import shape_features
 from textloop.models.tags import ModelTags
@@ -67,7 +68,7 @@ class MiniLMCrf(BaseEstimator):
         self.max_iter = max_iter
 
     def __textloop_tags__(self) -> ModelTags:
-        return ModelTags(task="spans")
+        return ModelTags(task="spans", tags_tokens=True)
 
     # -- features -------------------------------------------------------------------------
 
@@ -148,6 +149,20 @@ class MiniLMCrf(BaseEstimator):
                                                   log_z, emit))
                 for span, ts in zip(chars, token_spans, strict=True)))
         return out
+
+    def predict_tagged(self, X: Sequence[str]) -> list[TaggedText]:
+        """Per text, its word tokens, the best valid tag sequence, each token's tag
+        marginals and the sequence's log-probability (``span_model.TaggedText``)."""
+        check_is_fitted(self, "crf_")
+        texts = _texts(X)
+        tokens = [word_tokens(text) for text in texts]
+        decoded = self.crf_.decode(self._standardised(self._features(texts, tokens)),
+                                   [len(t) for t in tokens])
+        return [TaggedText(list(offsets), [self.tags_[i] for i in path], list(self.tags_),
+                           self.crf_.marginals(alpha, beta, log_z),
+                           self.crf_.path_log_probability(path, emit, log_z))
+                for offsets, (path, alpha, beta, log_z, emit) in zip(tokens, decoded,
+                                                                      strict=True)]
 
     def predict(self, X: Sequence[str]) -> list[list[Span]]:
         """Per text, the spans of its most probable valid tag sequence (code points)."""

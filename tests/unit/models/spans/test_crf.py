@@ -61,6 +61,32 @@ def test_log_z_viterbi_and_span_probability_match_brute_force(scheme: str) -> No
             assert got == pytest.approx(expected, abs=1e-9)
 
 
+@pytest.mark.parametrize("scheme", ["IOB2", "BILOU"])
+def test_token_marginals_and_path_probability_match_brute_force(scheme: str) -> None:
+    crf = _random_crf(scheme, seed=5)
+    rules, w = crf.rules, crf.weights
+    lengths = [3, 1, 4]
+    X = np.random.default_rng(6).normal(size=(sum(lengths), 3)).astype(np.float32)
+    decoded = crf.decode(X, lengths)
+    offset = 0
+    for n, (path, alpha, beta, log_z, em) in zip(lengths, decoded, strict=True):
+        offset += n
+        scored = {seq: w.start[seq[0]] + w.end[seq[-1]] + sum(em[t, seq[t]] for t in range(n))
+                  + sum(w.trans[a, b] for a, b in itertools.pairwise(seq))
+                  for seq in itertools.product(range(len(rules.tags)), repeat=n)
+                  if _valid(rules, seq)}
+        true_log_z = np.log(sum(np.exp(v) for v in scored.values()))
+        expected = np.zeros((n, len(rules.tags)))
+        for seq, v in scored.items():
+            for t, tag in enumerate(seq):
+                expected[t, tag] += np.exp(v - true_log_z)
+        got = crf.marginals(alpha, beta, log_z)
+        np.testing.assert_allclose(got, expected, atol=1e-9)
+        np.testing.assert_allclose(got.sum(axis=1), 1.0, atol=1e-9)
+        assert crf.path_log_probability(path, em, log_z) == pytest.approx(
+            scored[tuple(path)] - true_log_z, abs=1e-9)
+
+
 def test_the_gradient_matches_finite_differences() -> None:
     rules = tag_rules(["A", "B"], "IOB2")
     crf = LinearChainCrf(rules, context=1, l2=0.1)

@@ -13,6 +13,9 @@ from textloop.models.bundle import from_bundle, to_bundle
 from textloop.models.spans.estimator import MiniLMCrf
 from textloop.models.tags import model_tags
 from textloop.spans import Span
+from textloop.spans.matching import word_tokens
+from textloop.spans.schemes import tags_to_spans
+from textloop.spans.tokens import to_char_spans
 from textloop.storage.bundles import load_bundle, save_bundle
 
 pytestmark = pytest.mark.model
@@ -60,6 +63,22 @@ def test_scores_are_probabilities_and_sure_spans_score_high(fitted) -> None:
     values = [score for row in scored for _, score in row]
     assert all(0.0 <= v <= 1.0 for v in values)
     assert np.median(values) > 0.9
+
+
+def test_tagged_texts_agree_with_the_predicted_spans(fitted) -> None:
+    texts = ["We flew to Oslo last week", "Nothing to see here", "부산 is lovely in spring"]
+    tagged = fitted.predict_tagged(texts)
+    for text, row, spans in zip(texts, tagged, fitted.predict(texts), strict=True):
+        assert [tuple(t) for t in row.tokens] == [tuple(t) for t in word_tokens(text)]
+        assert row.marginals.shape == (len(row.tokens), len(row.tag_names))
+        np.testing.assert_allclose(row.marginals.sum(axis=1), 1.0, atol=1e-6)
+        # the best sequence's tags read into exactly the predicted spans
+        assert to_char_spans(tags_to_spans(row.tags, fitted.scheme), row.tokens) == spans
+        # no token is surer of its tag than the whole sequence is of all of them together
+        chosen = [row.marginals[t, row.tag_names.index(tag)] for t, tag in enumerate(row.tags)]
+        assert 0.0 < row.sequence_probability <= min(chosen) + 1e-9
+    assert tagged[0].tags[3] == "B-LOC" and tagged[1].tags == ["O"] * 4
+    assert model_tags(fitted).tags_tokens
 
 
 def test_a_bundle_round_trip_predicts_identically(fitted, tmp_path: Path) -> None:
