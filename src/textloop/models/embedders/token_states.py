@@ -32,8 +32,10 @@ its state from the window in which it sits farthest from a cut edge, so it sees 
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +59,35 @@ from textloop.spans.matching import Token, word_tokens
 POOLINGS = ("first", "mean")
 OVERLAP = 64
 """Pieces shared by neighbouring windows of a long text (a quarter of MiniLM's 256)."""
+
+_memo_bytes = 0
+"""Bytes of token vectors every encoder may keep between calls (0: none; see ``memo``)."""
+
+
+@contextlib.contextmanager
+def memo(max_bytes: int = 1 << 30) -> Iterator[None]:
+    """Within the block, every token encoder keeps the vectors it computed (up to
+    ``max_bytes`` in all per encoder, least recently used dropped first) and reuses them for
+    the same text, tokens and pooling.
+
+    Simulated active learning and cross-validated cleaning fit a span model over and over on
+    subsets of the same texts; the encoder pass is most of each fit's time, and the vectors
+    of a text never change within an encoder (one activation scale per token), so reading
+    them again is exact. Outside such work (serving, one training run) nothing is kept.
+    """
+    global _memo_bytes
+    before = _memo_bytes
+    _memo_bytes = max(before, max_bytes)
+    try:
+        yield
+    finally:
+        _memo_bytes = before
+        if not before:
+            for encoder in list(_ENCODERS):
+                encoder.forget()
+
+
+_ENCODERS: list[TokenEncoder] = []
 
 
 def hidden_states_graph(path: Path) -> tuple[bytes, str]:
@@ -131,6 +162,15 @@ class TokenEncoder:
         self._threads = threads
         self._runtime: _Runtime | None = None
         self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple[str, tuple[Token, ...], str], np.ndarray] = OrderedDict()
+        self._kept_bytes = 0
+        _ENCODERS.append(self)
+
+    def forget(self) -> None:
+        """Drop the vectors kept under ``memo``."""
+        with self._lock:
+            self._kept.clear()
+            self._kept_bytes = 0
 
     def __repr__(self) -> str:
         return f"TokenEncoder({self.model_id!r}, dim={self.dim})"
@@ -191,6 +231,32 @@ class TokenEncoder:
             raise InvalidInputError(f"{len(tokens)} token lists for {len(texts)} texts "
                                     "(expected one each)",
                                     hint="pass one list of (start, end) offsets per text")
+        if not _memo_bytes:
+            return self._encode(texts, tokens, pooling, progress, batch_size)
+        keys = [(text, tuple((int(a), int(b)) for a, b in offsets), pooling)
+                for text, offsets in zip(texts, tokens, strict=True)]
+        with self._lock:
+            found: dict[int, np.ndarray] = {}
+            for i, key in enumerate(keys):
+                if key in self._kept:
+                    self._kept.move_to_end(key)
+                    found[i] = self._kept[key]
+        todo = [i for i in range(len(keys)) if i not in found]
+        if todo:
+            fresh = self._encode([texts[i] for i in todo], [tokens[i] for i in todo],
+                                 pooling, progress, batch_size)
+            with self._lock:
+                for i, vectors in zip(todo, fresh, strict=True):
+                    found[i] = vectors
+                    if keys[i] not in self._kept:
+                        self._kept[keys[i]] = vectors
+                        self._kept_bytes += vectors.nbytes
+                while self._kept_bytes > _memo_bytes and self._kept:
+                    self._kept_bytes -= self._kept.popitem(last=False)[1].nbytes
+        return [found[i] for i in range(len(keys))]
+
+    def _encode(self, texts: Sequence[str], tokens: Sequence[Sequence[Token]], pooling: str,
+                progress: Progress, batch_size: int) -> list[np.ndarray]:
         runtime = self._load(progress)
         pieces = [self._pieces(runtime, text, offsets) for text, offsets in
                   zip(texts, tokens, strict=True)]

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from textloop.errors import InvalidInputError
+from textloop.models.embedders import token_states
 from textloop.models.embedders.factory import get_token_encoder, minilm_files
 from textloop.models.embedders.token_states import TokenEncoder, _stitch, window_bounds
 from textloop.progress import NULL_PROGRESS
@@ -102,3 +103,35 @@ def test_bad_arguments_are_refused_with_the_fix() -> None:
         encoder.encode("a text")
     with pytest.raises(InvalidInputError, match="token lists"):
         encoder.encode(["a", "b"], [[(0, 1)]])
+
+
+@pytest.mark.model
+def test_memo_reuses_exact_vectors_within_its_block_and_keeps_nothing_after() -> None:
+    encoder = get_token_encoder("minilm-int8")
+    texts = ["Meet 김민수 at 서울역", "Then Paris", "A third one"]
+    plain = encoder.encode(texts)
+    calls: list[int] = []
+    original = encoder._encode
+
+    def counting(batch, *args, **kwargs):
+        calls.append(len(batch))
+        return original(batch, *args, **kwargs)
+
+    encoder._encode = counting  # type: ignore[method-assign]
+    try:
+        with token_states.memo(max_bytes=10**8):
+            first = encoder.encode(texts[:2])
+            again = encoder.encode(texts)  # two known, one new
+            mean_first = encoder.encode(texts[:1], pooling="first")  # another pooling: new
+        assert calls == [2, 1, 1]
+        for got, want in zip([*first, *again], [*plain[:2], *plain], strict=True):
+            np.testing.assert_array_equal(got, want)
+        assert not np.array_equal(mean_first[0], plain[0])
+        assert not encoder._kept  # nothing kept after the block
+        encoder.encode(texts[:1])
+        assert calls[-1] == 1 and not encoder._kept
+        with token_states.memo(max_bytes=plain[0].nbytes + 1):  # room for one text only
+            encoder.encode(texts[:2])
+            assert len(encoder._kept) == 1 and encoder._kept_bytes <= plain[0].nbytes + 1
+    finally:
+        del encoder._encode
