@@ -43,6 +43,17 @@ def declare_builtins(registry: Registry) -> None:
             "JensenShannonDetector", reads="categories")
     declare("textloop.drift.confidence.v1", f"{_S}.drift.confidence:ConfidenceDetector",
             reads="confidence")
+    # ``reads="spans"``: a span model's predicted spans per text (span projects only)
+    declare("textloop.drift.span-rate.v1", f"{_S}.drift.span_rate:SpanRateDetector",
+            reads="spans")
+    declare("textloop.drift.span-presence.v1", f"{_S}.drift.span_presence:"
+            "SpanPresenceDetector", reads="spans")
+    declare("textloop.drift.span-length.v1", f"{_S}.drift.span_length:SpanLengthDetector",
+            reads="spans")
+    declare("textloop.drift.span-confidence.v1", f"{_S}.drift.span_confidence:"
+            "SpanConfidenceDetector", reads="spans")
+    declare("textloop.drift.new-span-strings.v1", f"{_S}.drift.new_span_strings:"
+            "NewSpanStringsDetector", reads="spans")
 
     # active-learning query strategies
     declare("textloop.query.random.v1", f"{_S}.query.random_sampling:RandomSampling")

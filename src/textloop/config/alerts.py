@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, field_validator
 
 from textloop.config.base import Strict
-from textloop.config.monitoring import drift_checks, drift_detectors
+from textloop.config.monitoring import PERFORMANCE_CHECKS, drift_checks, drift_detectors
 
 if TYPE_CHECKING:
     ALERT_CHECKS: tuple[str, ...]
@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 
 def alert_checks() -> tuple[str, ...]:
     """What an alert rule may watch: the report's ``status``, every registered drift
-    detector's checks (``drift_checks``) and the ``performance`` estimate."""
+    detector's checks (``drift_checks``) and the performance checks (``performance``,
+    ``entity_f1``)."""
     drift = (check for detector in drift_detectors() for check in drift_checks(detector))
-    return ("status", *drift, "performance")
+    return ("status", *drift, *PERFORMANCE_CHECKS)
 
 
 def __getattr__(name: str) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
@@ -40,6 +41,21 @@ def drift_checks(detector: str) -> tuple[str, ...]:
     if detector_reads(detector) != "categories":
         return (base,)
     return tuple(f"{source}_{base.removeprefix('label_')}" for source in CATEGORICAL_SOURCES)
+
+
+PERFORMANCE_CHECKS = ("performance", "entity_f1")
+"""The checks of performance against labels rather than drift: ``performance`` (CBPE and
+realized accuracy, classification) and ``entity_f1`` (realized entity F1 from feedback,
+spans); which one a project runs is its task's to say."""
+
+
+def checks_reading(reads: Collection[str], detectors: Iterable[str] | None = None
+                   ) -> tuple[str, ...]:
+    """The checks of the ``detectors`` (default: every registered one) that read one of
+    ``reads``: what a task whose monitored sides hold ``reads`` can check."""
+    chosen = drift_detectors() if detectors is None else detectors
+    return tuple(check for detector in chosen if detector_reads(detector) in reads
+                 for check in drift_checks(detector))
 
 
 def __getattr__(name: str) -> Any:

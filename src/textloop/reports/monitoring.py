@@ -2,13 +2,17 @@
 
 The page shows the verdict, the table of checks (overall and per slice), performance with
 its assumptions, each alert with its driving production rows and their nearest training
-examples, and two charts. Production texts are untrusted input: every string goes through
-the template engine's escaping.
+examples, and two charts. A span project's report adds its span sections: span rates per
+type (reference against production), presence and confidence, the span length histogram,
+the new entity strings with highlighted examples, and realized entity F1 from feedback.
+Production texts are untrusted input: every string goes through the template engine's
+escaping, and highlighting only cuts a text into escaped pieces.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -87,7 +91,7 @@ def write_monitor_report(folder: Path, result: MonitorReportData) -> tuple[Path,
                   estimate=estimate_view(estimated.get("accuracy"),
                                          estimated.get("accuracy_se")),
                   created=time.strftime("%Y-%m-%d %H:%M:%S"), plots=_plots(checks),
-                  json_file=JSON_FILE)
+                  spans=span_sections(checks), json_file=JSON_FILE)
     html_path = folder / REPORT_FILE
     write_text_atomic(html_path, html)
     return html_path, json_path
@@ -101,6 +105,53 @@ def _plots(checks: Sequence[dict[str, Any]]) -> list[Plot]:
         if categories:
             plots.append(share_plot(title, name, categories))
     return [p for p in plots if p is not None]
+
+
+SPAN_CHECKS = ("span_rate", "span_presence", "span_length", "span_confidence",
+               "new_span_strings", "entity_f1")
+"""The checks whose details the span sections show (``strategies.drift.span_*``,
+``new_span_strings`` and the stage's realized entity F1)."""
+
+
+def span_sections(checks: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    """What the span sections show, from the whole window's span checks (None: no span
+    check ran, not a span project)."""
+    overall = {c["name"]: c for c in checks if c["slice"] == ALL and c["name"] in SPAN_CHECKS}
+    if not overall:
+        return None
+    details = {name: overall[name].get("details") or {} if name in overall else {}
+               for name in SPAN_CHECKS}
+    histogram = details["span_length"].get("histogram")
+    strings = [{**s, "requests": [{**r, "pieces": highlight(r.get("text"), s["string"])}
+                                  for r in s.get("requests") or []]}
+               for s in details["new_span_strings"].get("new_strings") or []]
+    return {"checks": overall,
+            "rates": [{"type": t, **row} for t, row in
+                      (details["span_rate"].get("types") or {}).items()],
+            "per_text": details["span_rate"].get("spans_per_text"),
+            "presence": details["span_presence"], "length": details["span_length"],
+            "confidence": details["span_confidence"], "strings": strings,
+            "strings_summary": details["new_span_strings"],
+            "entity_f1": overall.get("entity_f1"),
+            "length_plot": None if not histogram else share_plot(
+                "Span length (characters)", "span_length",
+                {b["bin"]: b for b in histogram}, unit="spans", ordered=True)}
+
+
+def highlight(text: str | None, string: str) -> list[dict[str, Any]]:
+    """``text`` cut into pieces, ``mark`` on each occurrence of ``string`` (any case), for
+    the template to wrap in ``<mark>``: the text is rendered whole and escaped."""
+    if not text:
+        return []
+    pieces, cursor = [], 0
+    for found in re.finditer(re.escape(string), text, flags=re.IGNORECASE):
+        if found.start() > cursor:
+            pieces.append({"text": text[cursor:found.start()], "mark": False})
+        pieces.append({"text": found.group(), "mark": True})
+        cursor = found.end()
+    if cursor < len(text):
+        pieces.append({"text": text[cursor:], "mark": False})
+    return pieces
 
 
 def score_plot(checks: Sequence[dict[str, Any]]) -> Plot | None:
@@ -124,9 +175,11 @@ def score_plot(checks: Sequence[dict[str, Any]]) -> Plot | None:
                     "Red bars pass their calibrated threshold (drift).")
 
 
-def share_plot(title: str, name: str, categories: dict[str, dict[str, float]]) -> Plot:
-    """Reference and production shares of the categories that moved most."""
-    items = list(categories.items())[:SHOWN_CATEGORIES]
+def share_plot(title: str, name: str, categories: dict[str, dict[str, float]], *,
+               unit: str = "rows", ordered: bool = False) -> Plot:
+    """Reference and production shares of the categories that moved most (``ordered``:
+    of every category, in their own order, such as the bins of a histogram)."""
+    items = list(categories.items())[:None if ordered else SHOWN_CATEGORIES]
     with report_style():
         fig = new_figure(8.0, 0.32 * len(items) + 1.2)
         ax = fig.add_subplot()
@@ -137,6 +190,8 @@ def share_plot(title: str, name: str, categories: dict[str, dict[str, float]]) -
                 label="production")
         ax.set_yticks(positions, [short_label(k, 36) for k, _ in items])
         ax.set_ylim(len(items) - 0.5, -0.5)
-        ax.set_xlabel("share of rows")
+        ax.set_xlabel(f"share of {unit}")
         ax.legend(loc="lower right")
-        return Plot(title, to_svg(fig, name), "The categories whose share moved most.")
+        return Plot(title, to_svg(fig, name),
+                    "Reference and production, bin by bin." if ordered
+                    else "The categories whose share moved most.")

@@ -105,6 +105,13 @@ class Task(Protocol):
         ...
 
     @property
+    def monitored_reads(self) -> frozenset[str]:
+        """What this task's monitored sides hold, as a drift detector's ``reads`` tag names
+        it (``texts``, ``vectors``, ``categories``, ``confidence``, ``spans``): ``textloop
+        monitor`` runs the enabled detectors that read one of them and skips the others."""
+        ...
+
+    @property
     def verbs(self) -> frozenset[str]:
         """The verbs that work on this task."""
         ...
@@ -209,7 +216,7 @@ class BaseTask:
     report_sections: tuple[str, ...]
     prediction_fields: tuple[str, ...]
     serving_route: str = "/v1/classify"
-    monitoring_checks: tuple[str, ...]
+    monitored_reads: frozenset[str] = frozenset()
     verbs: frozenset[str]
 
     def require(self, verb: str, project_name: str, action: str | None = None) -> None:

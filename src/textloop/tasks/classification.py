@@ -31,6 +31,7 @@ class ClassificationTask(BaseTask):
     prediction_fields = ("label", "probabilities", "band", "confidence")
     monitoring_checks = ("input_drift", "prediction_drift", "confidence", "oov",
                          "performance", "slices")
+    monitored_reads = frozenset({"texts", "vectors", "categories", "confidence"})
     verbs = ALL_VERBS - SPAN_ONLY_VERBS
 
     goal_metrics = CLASSIFICATION_METRICS

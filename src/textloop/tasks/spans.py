@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textloop.config import SPAN_METRICS
+from textloop.config.monitoring import PERFORMANCE_CHECKS, checks_reading
 from textloop.errors import ConfigError, InvalidInputError
 from textloop.models.span_model import ScoredSpan
 from textloop.spans import Span, SpanError, check_spans, decode_spans, encode_spans
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from textloop.measures.validation_fit import ValidationFit
 
 RULES_MODEL = "span-rules"
+ENTITY_F1 = PERFORMANCE_CHECKS[1]
+"""The realized entity F1 check (``stages.monitor.span_performance``)."""
 
 
 @dataclass(frozen=True)
@@ -64,12 +67,20 @@ class SpanTask(BaseTask):
                        "errors")
     prediction_fields = ("spans",)
     serving_route = "/v1/extract"
-    monitoring_checks = ()
+    monitored_reads = frozenset({"texts", "vectors", "spans"})
+    """Input drift as for classification (texts, sentence vectors) and the span detectors;
+    no labels, bands or class probabilities to compare."""
     verbs = frozenset({"import", "crawl", "label", "preannotate", "release", "agreement",
                        "rules", "suggest", "train", "evaluate", "register", "promote",
-                       "rollback", "serve"})
+                       "rollback", "serve", "monitor"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
+
+    @property
+    def monitoring_checks(self) -> tuple[str, ...]:
+        """Every registered detector's checks that read what a span side holds (derived
+        from the registry), then realized entity F1 from feedback."""
+        return (*checks_reading(self.monitored_reads), ENTITY_F1)
 
     def check_value(self, value: str, spec: ProjectSpec, text: str = "") -> str:
         try:

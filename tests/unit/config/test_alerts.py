@@ -49,5 +49,6 @@ def test_a_registered_detector_s_checks_are_valid_alert_checks(tmp_path, scratch
     scratch_registry.register("textloop.drift.label-entropy-gap.v1", reads="categories")(object)
     assert load_spec(path).alerts[0].check == "band_entropy_gap"
     assert drift_checks("label-entropy-gap") == ("label_entropy_gap", "band_entropy_gap")
-    assert alert_checks()[-3:] == ("label_entropy_gap", "band_entropy_gap", "performance")
+    assert alert_checks()[-4:] == ("label_entropy_gap", "band_entropy_gap", "performance",
+                                   "entity_f1")
     assert alert_checks() == textloop.config.ALERT_CHECKS

@@ -67,6 +67,19 @@ def test_verbs_without_span_support_refuse_naming_what_works() -> None:
     assert SPANS.serving_route == "/v1/extract"
 
 
+def test_monitoring_runs_the_registered_span_and_input_checks_and_realized_f1(
+        scratch_registry) -> None:
+    SPANS.require("monitor", "ner")
+    checks = SPANS.monitoring_checks
+    assert checks[-1] == "entity_f1"
+    assert {"span_rate", "span_presence", "span_length", "span_confidence",
+            "new_span_strings", "text_stats", "oov", "domain_classifier", "mmd"} <= set(checks)
+    # labels, bands and class probabilities are not what a span model gives
+    assert not {"label_psi", "band_psi", "confidence", "performance"} & set(checks)
+    scratch_registry.register("textloop.drift.span-gap.v1", reads="spans")(object)
+    assert "span_gap" in SPANS.monitoring_checks  # derived from the registry
+
+
 def test_a_span_spec_defaults_to_a_span_goal_and_checks_span_rule_labels() -> None:
     assert SPEC.goal.metric == "entity_micro_f1"
     # the names span goals had before span runs existed still load, as what they meant

@@ -3,7 +3,8 @@ closest to each of them.
 
 A drift number alone says "something changed"; the rows say what. For each driving row the
 alert keeps its request id and index (the key of the prediction log, so feedback and the
-labeling queue can find it), its text when the log keeps texts, what the model answered, and
+labeling queue can find it), its text when the log keeps texts, what the model answered (a
+span model's spans, each with the text it covers), and
 its nearest training examples by cosine similarity of sentence vectors: a production row
 whose nearest training example is far away, or labeled differently from the prediction, is
 where training data is missing.
@@ -69,8 +70,12 @@ def nearest(vectors: np.ndarray | None, chosen: Sequence[int], training: Rows,
 def _row(logged: dict[str, Any], near: list[dict[str, Any]]) -> dict[str, Any]:
     probabilities = logged["probabilities"] or {}
     text = logged["text"]
+    spans = logged.get("spans")
     return {"request_id": logged["request_id"], "idx": logged["idx"],
             "created_at": logged["created_at"],
             "text": None if text is None else text[:TEXT_CHARS], "label": logged["label"],
             "band": logged["band"], "confidence": max(probabilities.values(), default=None),
+            "spans": None if spans is None else [
+                {**span, "text": None if text is None else text[span["start"]:span["end"]]}
+                for span in spans],
             "feedback": logged.get("feedback"), "neighbours": near}

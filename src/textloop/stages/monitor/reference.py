@@ -3,7 +3,9 @@
 The reference sample is at most ``max_reference`` rows of one split (validation by default:
 the model's predictions there are held out, like production's, so their labels, bands and
 confidence can be compared with production's without the optimism of training rows). The
-model predicts it through the same calibrator and band policy it serves with. The pool is a
+model predicts it as it serves: a classifier through the same calibrator and band policy, a
+span model with the same per-type thresholds (``reference_outputs``, one implementation per
+task). The pool is a
 bounded sample of the training split outside the reference sample: the training examples
 an alert shows as the nearest ones. All embeddings go through the store's cache, so a
 second run embeds nothing it has seen.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import singledispatch
 
 import numpy as np
 
@@ -26,6 +29,8 @@ from textloop.stages.runs.loading import LoadedRun, model_inputs
 from textloop.storage import Store
 from textloop.strategies.drift.base import bounded
 from textloop.strategies.drift.oov import vocabulary
+from textloop.strategies.drift.span_base import SpanHit
+from textloop.tasks import CLASSIFICATION, SpanTask, Task
 
 POOL_ROWS = 5000
 
@@ -56,14 +61,30 @@ class Reference:
     proba: np.ndarray
     predicted: list[str]
     bands: list[str]
+    spans: list[list[SpanHit]] | None = None
+    """A span model's spans on each reference row, as served."""
+    span_strings: frozenset[str] = frozenset()
+    """The training split's span strings, case-folded (span projects)."""
+
+
+@dataclass(frozen=True)
+class ReferenceOutputs:
+    """What the served model answers for the reference sample, row-aligned."""
+
+    proba: np.ndarray
+    predicted: list[str]
+    bands: list[str]
+    spans: list[list[SpanHit]] | None = None
+    span_strings: frozenset[str] = frozenset()
 
 
 def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, split: str,
                    max_reference: int, seed: int = 0,
-                   progress: Progress = NULL_PROGRESS, language: str | None = None
-                   ) -> Reference:
+                   progress: Progress = NULL_PROGRESS, language: str | None = None,
+                   task: Task = CLASSIFICATION) -> Reference:
     """The reference sample with the model's served predictions, and the training pool;
-    ``language``: the project's, which decides what the vocabulary's terms are."""
+    ``language``: the project's, which decides what the vocabulary's terms are; ``task``:
+    the project's, which decides what a served prediction is."""
     if release_id is None:
         raise NotFoundError(f"run {loaded.run['name']} has no release to compare with",
                             hint="monitor a version trained on a release (`textloop release`, "
@@ -79,14 +100,31 @@ def load_reference(store: Store, loaded: LoadedRun, release_id: str | None, spli
                        dtype=np.int64)
     pool = _rows(train, outside[bounded(len(outside), POOL_ROWS, rng)])
     labels = [str(c) for c in loaded.model.classes_]
+    outputs = reference_outputs(task, loaded, sample, train, store, progress)
+    return Reference(release_id=release.id, split=chosen, sample=sample, pool=pool,
+                     vocabulary=frozenset(vocabulary(train.texts, language)), labels=labels,
+                     proba=outputs.proba, predicted=outputs.predicted, bands=outputs.bands,
+                     spans=outputs.spans, span_strings=outputs.span_strings)
+
+
+@singledispatch
+def reference_outputs(task: Task, loaded: LoadedRun, sample: Rows, train: SplitData,
+                      store: Store, progress: Progress = NULL_PROGRESS) -> ReferenceOutputs:
+    """A classifier's served answer: calibrated probabilities, the top label, the band."""
+    labels = [str(c) for c in loaded.model.classes_]
     proba = loaded.served(model_inputs(loaded.model, sample.texts, store, progress))
     actions = Actions.model_validate(loaded.meta.get("actions") or {})
     scores = [actions.score_of(dict(zip(labels, map(float, row), strict=True))) for row in proba]
-    return Reference(release_id=release.id, split=chosen, sample=sample, pool=pool,
-                     vocabulary=frozenset(vocabulary(train.texts, language)), labels=labels,
-                     proba=proba,
-                     predicted=[labels[int(i)] for i in proba.argmax(axis=1)],
-                     bands=[actions.band_for(score) for score in scores])
+    return ReferenceOutputs(proba, [labels[int(i)] for i in proba.argmax(axis=1)],
+                            [actions.band_for(score) for score in scores])
+
+
+@reference_outputs.register
+def _(task: SpanTask, loaded: LoadedRun, sample: Rows, train: SplitData, store: Store,
+      progress: Progress = NULL_PROGRESS) -> ReferenceOutputs:
+    from textloop.stages.monitor.span_side import span_reference
+
+    return span_reference(loaded, sample.texts, train)
 
 
 def embedder_name(loaded: LoadedRun, language: str | None = None) -> str:

@@ -2,9 +2,11 @@
 
 The flow: find the served version (alias or number) and its run and release; read the
 window of the prediction log; predict the reference sample with the same bundle; embed both
-sides (through the store's cache) when the log keeps texts; run every enabled check on the
-whole window and on each text slice; attach the driving rows and their nearest training
-examples to each alert; store the run, its checks and alert rows; write the report.
+sides (through the store's cache) when the log keeps texts; run every enabled check the
+project's task monitors (``Task.monitored_reads``: a span project gets the span checks and
+realized entity F1 instead of the label, band and confidence checks) on the whole window and
+on each text slice; attach the driving rows and their nearest training examples to each
+alert; store the run, its checks and alert rows; write the report.
 """
 
 from __future__ import annotations
@@ -21,15 +23,15 @@ from textloop.config import Project
 from textloop.config.monitoring import detector_reads
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.monitor.alert_rules import Firing, fire_alerts
-from textloop.stages.monitor.alerts import Alert, build_alerts
-from textloop.stages.monitor.checks import drift_checks, run_checks
+from textloop.stages.monitor.alerts import TEXT_CHARS, Alert, build_alerts
+from textloop.stages.monitor.checks import detectors_for, drift_checks, run_checks
 from textloop.stages.monitor.reference import Reference, embed, embedder_name, load_reference
 from textloop.stages.monitor.sides import ALL, DRIFT, NOT_ENOUGH, OK, Check, Comparison, Side
 from textloop.stages.monitor.slices import mask_for, slice_masks, text_slices
 from textloop.stages.monitor.window import Served, Window, read_window, served_version
 from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.storage import Store, monitoring
-from textloop.tasks import require_verb
+from textloop.tasks import Task, require_verb, task_for
 
 MONITOR_DIR = "monitor"
 
@@ -75,6 +77,7 @@ def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOpt
             progress: Progress = NULL_PROGRESS) -> MonitorResult:
     """Run every enabled check on a window of the prediction log; store and report it."""
     require_verb(project, "monitor")
+    task = task_for(project)
     settings = project.spec.monitoring
     served = served_version(store, options.model)
     loaded = load_run(store, served.run_id)
@@ -84,13 +87,16 @@ def monitor(store: Store, project: Project, options: MonitorOptions = MonitorOpt
     reference = load_reference(store, loaded, served.release_id,
                                options.reference_split or settings.reference_split,
                                settings.max_reference, options.seed, progress,
-                               language=project.spec.language)
-    current, ref_side = _sides(store, loaded, window, reference, project, progress)
-    comparisons, notes = _comparisons(project, current, ref_side, reference, labels)
-    family = len(comparisons) * drift_checks(settings)
+                               language=project.spec.language, task=task)
+    current, ref_side = _sides(store, loaded, window, reference, project, task, progress)
+    comparisons, notes = _comparisons(project, current, ref_side, reference, labels,
+                                      _expected(project, loaded, task))
+    family = len(comparisons) * drift_checks(settings, task)
     checks = [check for comparison, _ in comparisons
-              for check in run_checks(comparison, settings, options.seed, family)]
+              for check in run_checks(comparison, settings, options.seed, family, task)]
     positions = {comparison.slice: where for comparison, where in comparisons}
+    for check in checks:
+        name_examples(check, positions[check.slice], window.rows)
     alerts = build_alerts(checks, positions, window.rows, current.vectors, reference.pool,
                           settings.alert_rows, settings.neighbours)
     result = MonitorResult(
@@ -111,13 +117,52 @@ def overall_status(checks: Sequence[Check]) -> str:
     return NOT_ENOUGH if all(c.status == NOT_ENOUGH for c in checks) else OK
 
 
+def name_examples(check: Check, where: np.ndarray, window_rows: Sequence[dict[str, Any]]
+                  ) -> None:
+    """Give every example row a detail lists (``examples``: indices into the check's
+    side, as the OOV terms and new entity strings list them) its request id, index and
+    text, so the report and ``--json`` name the production rows, not positions."""
+    if check.result is None:
+        return
+    for key, value in check.result.details.items():
+        if not (isinstance(value, list) and value and isinstance(value[0], dict)
+                and "examples" in value[0]):
+            continue
+        check.details[key] = [{**item, "requests": [_named(window_rows[int(where[i])])
+                                                    for i in item["examples"]]}
+                              for item in value]
+
+
+def _named(row: dict[str, Any]) -> dict[str, Any]:
+    text = row["text"]
+    return {"request_id": row["request_id"], "idx": row["idx"],
+            "text": None if text is None else text[:TEXT_CHARS]}
+
+
+def _expected(project: Project, loaded: LoadedRun, task: Task) -> dict[str, float]:
+    """What the served run should reach on its task's goal metric, for a realized
+    performance check: the goal's target (when the goal names that metric) and the run's
+    test score (else its validation score)."""
+    metric = task.default_goal[0]
+    out: dict[str, float] = {}
+    if project.spec.goal.metric == metric:
+        out["goal"] = float(project.spec.goal.target)
+    metrics = loaded.run.get("metrics") or {}
+    for split, name in (("test", "test"), ("val", "validation")):
+        if f"{split}/{metric}" in metrics:
+            out[name] = float(metrics[f"{split}/{metric}"])
+            break
+    return out
+
+
 def _sides(store: Store, loaded: LoadedRun, window: Window, reference: Reference,
-           project: Project, progress: Progress) -> tuple[Side, Side]:
+           project: Project, task: Task, progress: Progress) -> tuple[Side, Side]:
     """Production and reference sides; vectors only when the log keeps texts and a check
     (or the nearest training examples) needs them."""
     settings = project.spec.monitoring
     texts = [str(t) for t in window.texts] if window.has_texts else None
-    wanted = (any(detector_reads(short) == "vectors" for short in settings.detectors)
+    wanted = (any(detector_reads(short) == "vectors"
+                  for short in detectors_for(settings, task))
               or settings.neighbours > 0)
     name = embedder_name(loaded, project.spec.language)
     vectors = ref_vectors = None
@@ -126,17 +171,20 @@ def _sides(store: Store, loaded: LoadedRun, window: Window, reference: Reference
         ref_vectors = embed(store, name, reference.sample.texts, progress)
         reference.pool.vectors = embed(store, name, reference.pool.texts, progress)
     current = Side(texts, vectors, window.predicted, window.bands, window.proba,
-                   [row["feedback"] for row in window.rows])
+                   [row["feedback"] for row in window.rows], window.spans)
     ref = Side(reference.sample.texts, ref_vectors, reference.predicted, reference.bands,
-               reference.proba, list(reference.sample.labels))
+               reference.proba, list(reference.sample.labels), reference.spans)
     return current, ref
 
 
 def _comparisons(project: Project, current: Side, reference_side: Side, reference: Reference,
-                 labels: list[str]) -> tuple[list[tuple[Comparison, np.ndarray]], list[str]]:
+                 labels: list[str], expected: dict[str, float]
+                 ) -> tuple[list[tuple[Comparison, np.ndarray]], list[str]]:
     """The whole window, then one comparison per text slice value (with its window rows)."""
     language = project.spec.language
-    whole = Comparison(ALL, reference_side, current, reference.vocabulary, labels, language)
+    strings = reference.span_strings
+    whole = Comparison(ALL, reference_side, current, reference.vocabulary, labels, language,
+                       strings, expected)
     out = [(whole, np.arange(len(current)))]
     specs, skipped = text_slices(project.spec.slices)
     notes = [f"slice {name!r} is not checked: production rows carry no metadata or "
@@ -148,7 +196,7 @@ def _comparisons(project: Project, current: Side, reference_side: Side, referenc
     for key, mask in masks.items():
         comparison = Comparison(
             key, reference_side.subset(mask_for(ref_masks, key, len(reference_side))),
-            current.subset(mask), reference.vocabulary, labels, language)
+            current.subset(mask), reference.vocabulary, labels, language, strings, expected)
         out.append((comparison, np.flatnonzero(mask)))
     return out, notes
 

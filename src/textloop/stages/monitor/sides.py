@@ -5,11 +5,14 @@ A side is the reference sample or a production window, per slice.
 Every check reads the same few row-aligned arrays, whichever side they come from: texts
 (None when the prediction log keeps no texts), sentence vectors, predicted labels, action
 bands, calibrated probabilities and the true label where one is known (the release label
-for reference rows, feedback for production rows). A slice is a boolean mask over a side.
+for reference rows, feedback for production rows; a span project's stored spans, encoded),
+and on a span project the spans predicted on each text (``spans``: the log's for
+production, the served bundle's for the reference). A slice is a boolean mask over a side.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +21,7 @@ import numpy as np
 from textloop.config import MonitoringSettings
 from textloop.reports.monitor_data import ALL as ALL  # re-exported: the stage's name for it
 from textloop.strategies.drift import DriftResult
+from textloop.strategies.drift.span_base import SpanHit
 
 OK = "ok"
 DRIFT = "drift"
@@ -32,13 +36,15 @@ class Side:
     bands: list[str]
     proba: np.ndarray
     truth: list[str | None]
+    spans: list[list[SpanHit]] | None = None
+    """Per row, the spans a span model predicted (None for other tasks)."""
 
     def __len__(self) -> int:
-        return len(self.predicted)
+        return len(self.truth)
 
     @property
     def confidence(self) -> np.ndarray:
-        return self.proba.max(axis=1) if len(self) else np.zeros(0)
+        return self.proba.max(axis=1) if len(self) and self.proba.shape[1] else np.zeros(0)
 
     def subset(self, mask: np.ndarray) -> Side:
         keep = np.flatnonzero(mask)
@@ -46,7 +52,8 @@ class Side:
                     vectors=None if self.vectors is None else self.vectors[keep],
                     predicted=[self.predicted[i] for i in keep],
                     bands=[self.bands[i] for i in keep], proba=self.proba[keep],
-                    truth=[self.truth[i] for i in keep])
+                    truth=[self.truth[i] for i in keep],
+                    spans=None if self.spans is None else [self.spans[i] for i in keep])
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,10 @@ class Comparison:
     """Production against reference for one slice (``all`` for the whole window).
 
     ``vocabulary``: the terms training knows; ``labels``: the model's labels, the columns
-    of both sides' probabilities; ``language``: the project's (what a term is, for OOV).
+    of both sides' probabilities; ``language``: the project's (what a term is, for OOV);
+    ``span_strings``: the training split's span strings, case-folded (for new entity
+    strings); ``expected``: what the served run should reach (``goal`` target, ``test``
+    score), for a realized-performance check.
     """
 
     slice: str
@@ -63,6 +73,8 @@ class Comparison:
     vocabulary: frozenset[str]
     labels: list[str]
     language: str | None = None
+    span_strings: frozenset[str] = frozenset()
+    expected: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.stages.monitor.span_side import logged_spans
 from textloop.storage import Store, monitoring
 from textloop.storage.model_versions import version_name
 from textloop.storage.refs import resolve_version
+from textloop.strategies.drift.span_base import SpanHit
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ class Window:
     @property
     def predicted(self) -> list[str]:
         return [str(row["label"]) for row in self.rows]
+
+    @property
+    def spans(self) -> list[list[SpanHit]] | None:
+        """A span model's logged spans per row (None for a classifier's rows)."""
+        return logged_spans(self.rows)
 
     @property
     def bands(self) -> list[str]:
