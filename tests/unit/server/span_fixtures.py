@@ -10,10 +10,13 @@ from tests.unit.stages.registry_fixtures import no_timing
 from tests.unit.stages.span_run_fixtures import RULES, released_span_project
 from textloop.config import Project
 from textloop.config.span_rules import SpanRule
+from textloop.stages.runs import load_run
+from textloop.stages.serving.extract import extractions_from
+from textloop.stages.serving.prediction_log import log_row
 from textloop.stages.train import train
 from textloop.stages.versions import register_run
 from textloop.stages.versions.promotion import promote
-from textloop.storage import Store
+from textloop.storage import Store, predictions
 
 ENGLISH = "Ana works at Acme"
 HANGUL = "김철수는 삼성전자에 다닌다 010-1234-5678"
@@ -43,3 +46,15 @@ def span_champion(tmp_path: Path, *, rules: tuple[SpanRule, ...] = RULES
     with released_span_project(tmp_path, rules=rules) as (project, store, _):
         champion_of(store, project)
         yield project, store
+
+
+def log_extractions(store: Store, texts: list[str], *, start: float, tag: str,
+                    ids: list[str] | None = None) -> None:
+    """Extract ``texts`` with version 1 and write them to the prediction log as the server
+    does, one second apart from ``start``; request ids ``ids``, else ``tag`` + position."""
+    loaded = load_run(store, "1")
+    rows = [{**log_row(found, request_id=ids[i] if ids else f"{tag}{i}", idx=0, version=1,
+                       api_key=None, latency_ms=1.0, log_texts="full"), "created_at": start + i}
+            for i, found in enumerate(extractions_from(loaded, texts))]
+    with store.write() as conn:
+        predictions.insert_many(conn, rows)

@@ -6,6 +6,14 @@ monitor report's alerts: text unlike training) and *uncertain* (lowest margin be
 two most probable labels, on the logged calibrated probabilities). The kinds are taken in
 turn, so a batch mixes them and one kind running short leaves room to the others.
 
+What a row's dispute and uncertainty are is the project's task's to say (``reading_for``):
+on a span project a row is disputed when the corrected spans of its feedback differ from the
+spans served, drifted when a span check's alert names it (new entity strings, a type's rate
+...), and uncertain by its lowest span score (low-confidence spans first). A span row's
+served spans go to the labeling page as the served model's suggestions (the
+``model_span_suggestions`` cache ``preannotate --source model`` fills), so the annotator
+starts from what production answered.
+
 Each picked row becomes a record with production provenance (``source_ref`` names the
 request), or reuses the record already holding its text; a record already queued at any
 time, or labeled by a person, is not queued again, so running the command twice queues
@@ -19,6 +27,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import singledispatch
 from itertools import zip_longest
 from typing import Any
 
@@ -26,11 +35,14 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.spans import Span, decode_spans
 from textloop.stages.active_learn.data import TRUSTED
 from textloop.stages.label.resolution import labels_for
+from textloop.stages.label.span_suggestions import MODEL_SOURCE
 from textloop.stages.serving.feedback import record_of_prediction
-from textloop.storage import Store, monitoring, queue
-from textloop.tasks import require_verb
+from textloop.storage import Store, model_suggestions, monitoring, queue, runs
+from textloop.strategies.span_suggest import SuggestedSpan, to_cache
+from textloop.tasks import SpanTask, Task, require_verb, task_for
 from textloop.texts import record_id
 from textloop.types import plain
 
@@ -93,7 +105,7 @@ def suggest_from_production(store: Store, project: Project, *, last: int | None 
     """Queue up to ``batch`` disputed, drifted and uncertain rows of the prediction log (the
     ``last`` N rows, or those in ``[since, until)``; default: ``monitoring.window``)."""
     # its rows are served predictions, checked by monitoring: a task that is not monitored
-    # (spans, until span models serve) has none, even when it suggests from its pool
+    # has none, even when it suggests from its pool
     require_verb(project, "monitor", "textloop suggest --from production")
     require_verb(project, "suggest", "textloop suggest --from production")
     settings = project.spec.labeling
@@ -104,14 +116,95 @@ def suggest_from_production(store: Store, project: Project, *, last: int | None 
         report_id, drift = _latest_alerts(conn)
         rows += monitoring.logged_rows(conn, list(drift))
     candidates = _with_texts(rows)
-    reasons = _reasons(candidates, drift)
+    reading = reading_for(task_for(project))
+    reasons = _reasons(candidates, drift, reading)
     result = ProductionSuggestResult(uuid.uuid4().hex[:12], len({_key(r) for r in rows}),
                                      report_id)
     with store.write() as conn:
         _pick(conn, result, candidates, reasons, _not_yet_asked(conn, project, candidates),
               batch or settings.batch)
-        _enqueue(conn, result, candidates, overlap or settings.overlap)
+        _enqueue(conn, result, candidates, overlap or settings.overlap, reading)
+        reading.keep_served(conn, [candidates[(p.request_id, p.idx)] for p in result.picks])
     return result
+
+
+class RowReading:
+    """What a classifier's logged row says: disputed when feedback names another label,
+    uncertain by the margin of its two most probable labels, suggested as its label."""
+
+    def dispute(self, row: dict[str, Any]) -> str | None:
+        """Why feedback contradicts the served answer (None: no feedback, or it agrees)."""
+        if row["feedback"] in (None, row["label"]):
+            return None
+        return f"feedback {row['feedback']!r}, predicted {row['label']!r}"
+
+    def uncertainty(self, row: dict[str, Any]) -> tuple[float, str] | None:
+        """(rank, reason): the lowest rank is the least sure; None when it cannot say."""
+        if len(row["probabilities"] or {}) < 2:
+            return None
+        return margin(row), f"margin {margin(row):.3f}"
+
+    def suggestion(self, row: dict[str, Any]) -> tuple[str | None, float | None]:
+        """(the queue item's suggestion, its confidence)."""
+        return row["label"], max(row["probabilities"].values(), default=None)
+
+    def keep_served(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """Store what the labeling page needs to show the served answer (the queue item's
+        suggestion is enough for a label)."""
+
+
+class SpanRowReading(RowReading):
+    """What a span model's logged row says (``spans``: ``[{start, end, label, score}]``;
+    span feedback holds every true span, encoded)."""
+
+    def dispute(self, row: dict[str, Any]) -> str | None:
+        if row["feedback"] is None:
+            return None
+        served, true = set(_served(row)), set(decode_spans(row["feedback"]))
+        if served == true:
+            return None
+        return (f"feedback {len(true)} spans, served {len(served)}: "
+                f"{len(true - served)} missed, {len(served - true)} wrong")
+
+    def uncertainty(self, row: dict[str, Any]) -> tuple[float, str] | None:
+        scored = [s for s in row["spans"] or [] if s.get("score") is not None]
+        if not scored:
+            return None
+        low = min(scored, key=lambda s: s["score"])
+        text = (row["text"] or "")[low["start"]:low["end"]]
+        return float(low["score"]), f"span score {low['score']:.3f} ({low['label']} {text!r})"
+
+    def suggestion(self, row: dict[str, Any]) -> tuple[str | None, float | None]:
+        found = self.uncertainty(row)
+        return None, None if found is None else found[0]
+
+    def keep_served(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        """The served spans as the served run's stored suggestions for each text (a text
+        that run already predicted keeps its row), so the span editor offers them."""
+        by_run: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        for row in rows:
+            spans = [SuggestedSpan(s["start"], s["end"], s["label"], MODEL_SOURCE,
+                                   s.get("score"))
+                     for s in row["spans"] or []]
+            by_run.setdefault(row["run_name"], {})[row["text_hash"]] = to_cache(spans,
+                                                                               row["text"])
+        for run_name, cache in by_run.items():
+            model_suggestions.put_many(conn, runs.get(conn, run_name)["id"], cache)
+
+
+@singledispatch
+def reading_for(task: Task) -> RowReading:
+    """How ``task``'s logged rows are read for production suggestions."""
+    return RowReading()
+
+
+@reading_for.register
+def _(task: SpanTask) -> RowReading:
+    return SpanRowReading()
+
+
+def _served(row: dict[str, Any]) -> list[Span]:
+    return [Span(int(s["start"]), int(s["end"]), str(s["label"])) for s in row["spans"] or []]
 
 
 def _pick(conn: Connection, result: ProductionSuggestResult,
@@ -162,22 +255,22 @@ def _with_texts(rows: Sequence[dict[str, Any]]) -> dict[Key, dict[str, Any]]:
     return out
 
 
-def _reasons(candidates: dict[Key, dict[str, Any]], drift: dict[Key, str]
-             ) -> dict[Key, dict[str, str]]:
+def _reasons(candidates: dict[Key, dict[str, Any]], drift: dict[Key, str],
+             reading: RowReading) -> dict[Key, dict[str, str]]:
     """Each candidate's reasons by kind, insertion-ordered so each kind is ranked: disputed
-    newest first, drifted in alert order, uncertain by rising margin."""
+    newest first, drifted in alert order, uncertain least sure first (``reading``)."""
     rows = list(candidates.values())
-    disputed = [r for r in reversed(rows) if r["feedback"] not in (None, r["label"])]
-    uncertain = sorted((r for r in rows if len(r["probabilities"] or {}) >= 2), key=margin)
     out: dict[Key, dict[str, str]] = {}
-    for row in disputed:
-        out.setdefault(_key(row), {})[DISPUTED] = (
-            f"feedback {row['feedback']!r}, predicted {row['label']!r}")
+    for row in reversed(rows):
+        dispute = reading.dispute(row)
+        if dispute is not None:
+            out.setdefault(_key(row), {})[DISPUTED] = dispute
     for key, why in drift.items():
         if key in candidates:
             out.setdefault(key, {})[DRIFTED] = why
-    for row in uncertain:
-        out.setdefault(_key(row), {})[UNCERTAIN] = f"margin {margin(row):.3f}"
+    unsure = [(found, row) for row in rows if (found := reading.uncertainty(row)) is not None]
+    for (_, why), row in sorted(unsure, key=lambda item: item[0][0]):
+        out.setdefault(_key(row), {})[UNCERTAIN] = why
     return out
 
 
@@ -211,16 +304,18 @@ def _not_yet_asked(conn: Connection, project: Project,
 
 
 def _enqueue(conn: Connection, result: ProductionSuggestResult,
-             candidates: dict[Key, dict[str, Any]], overlap: int) -> None:
+             candidates: dict[Key, dict[str, Any]], overlap: int, reading: RowReading) -> None:
     """Queue the picks ahead of what waits (production rows are where the model fails now),
     with the served prediction as the suggestion."""
     top = queue.top_priority(conn)
+    served = [reading.suggestion(candidates[(pick.request_id, pick.idx)])
+              for pick in result.picks]
     queue.enqueue(conn, [{
         "record_id": pick.record_id, "priority": top + len(result.picks) - rank,
         "strategy": pick.why, "batch_id": result.batch_id, "overlap": overlap,
-        "suggestion": candidates[(pick.request_id, pick.idx)]["label"],
-        "confidence": max(candidates[(pick.request_id, pick.idx)]["probabilities"].values(),
-                          default=None)} for rank, pick in enumerate(result.picks)])
+        "suggestion": suggestion, "confidence": confidence}
+        for rank, (pick, (suggestion, confidence)) in enumerate(zip(result.picks, served,
+                                                                     strict=True))])
 
 
 def _key(row: dict[str, Any]) -> Key:

@@ -8,13 +8,10 @@ import json
 
 import pytest
 
-from tests.unit.server.span_fixtures import SCORED_RULES, champion_of
+from tests.unit.server.span_fixtures import SCORED_RULES, champion_of, log_extractions
 from tests.unit.stages.span_run_fixtures import KINDS, released_span_project
 from textloop.config import MonitoringSettings, Project
 from textloop.stages.monitor import MonitorOptions, MonitorResult, monitor
-from textloop.stages.runs import load_run
-from textloop.stages.serving.extract import extractions_from
-from textloop.stages.serving.prediction_log import log_row
 from textloop.storage import Store, monitoring, predictions
 from textloop.tasks import SPANS
 
@@ -26,15 +23,6 @@ SETTINGS = MonitoringSettings(
 SHIFTED = "Call 010-{:04d}-{:04d} about Globex <b>now</b>"
 """A new phone number each time (new strings, more PHONE spans), a company no rule knows,
 and markup that the report must show as text."""
-
-
-def log_extractions(store: Store, texts: list[str], *, start: float, tag: str) -> None:
-    loaded = load_run(store, "1")
-    rows = [{**log_row(found, request_id=f"{tag}{i}", idx=0, version=1, api_key=None,
-                       latency_ms=1.0, log_texts="full"), "created_at": start + i}
-            for i, found in enumerate(extractions_from(loaded, texts))]
-    with store.write() as conn:
-        predictions.insert_many(conn, rows)
 
 
 def corrected(text: str) -> str:
