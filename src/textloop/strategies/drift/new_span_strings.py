@@ -35,7 +35,6 @@ from textloop.strategies.drift.span_base import (
 from textloop.strategies.drift.span_presence import two_proportion_p
 
 NAME = "textloop.drift.new-span-strings.v1"
-EVIDENTLY_P_VALUE = 0.05
 EXAMPLES = 3
 
 
@@ -55,10 +54,9 @@ class NewSpanStringsDetector(SpanDetector):
     name: ClassVar[str] = NAME
     top_strings: int = 20
 
-    def test(self, reference: SpanRows, current: SpanRows, *, seed: int = 0,
-             known_strings: AbstractSet[str] = frozenset()) -> DriftResult:
-        rng = np.random.default_rng(seed)
-        ref, cur = flatten(self.sampled(reference, rng)), flatten(current)
+    def compare(self, reference: SpanRows, current: SpanRows, rng: np.random.Generator,
+                seed: int, known_strings: AbstractSet[str]) -> DriftResult:
+        ref, cur = flatten(reference), flatten(current)
         if not known_strings:
             raise NotEnoughSpans("the training release has no spans to compare strings with")
         if any(hit.surface is None for hit in [*ref.hits, *cur.hits]):
@@ -74,7 +72,7 @@ class NewSpanStringsDetector(SpanDetector):
         for s in strings:
             del s["all_rows"]
         return decided(NAME, score, verdict,
-                       fixed=(EVIDENTLY_P_VALUE, p_fixed < EVIDENTLY_P_VALUE and score > 0),
+                       fixed=(self.fixed_p_value, p_fixed < self.fixed_p_value and score > 0),
                        rows=driving,
                        details={"reference_new_share": float(ref_new.mean()),
                                 "current_new_share": float(cur_new.mean()),

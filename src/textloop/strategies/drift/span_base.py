@@ -97,20 +97,28 @@ def distinct_rows(owners: Sequence[int] | np.ndarray, k: int) -> list[int]:
     return list(dict.fromkeys(int(o) for o in owners))[:k]
 
 
+EVIDENTLY_P_VALUE = 0.05
+"""Evidently's fixed rule for a column of up to 1,000 rows: its test's p-value below 0.05."""
+
+
 @dataclass(frozen=True)
 class SpanDetector(PermutationTested):
     """A detector over the spans of each text; ``known_strings`` (the training release's
     span strings, case-folded) is given to every one, and read by those that need it."""
 
     name: ClassVar[str] = ""
+    fixed_p_value: float = EVIDENTLY_P_VALUE
 
     def test(self, reference: SpanRows, current: SpanRows, *, seed: int = 0,
              known_strings: AbstractSet[str] = frozenset()) -> DriftResult:
-        raise NotImplementedError
+        """``compare`` on the seeded, bounded reference sample and the whole window."""
+        rng = np.random.default_rng(seed)
+        sample = [reference[i] for i in self.reference_rows(len(reference), rng)]
+        return self.compare(sample, current, rng, seed, known_strings)
 
-    def sampled(self, reference: SpanRows, rng: np.random.Generator) -> list[Sequence[SpanHit]]:
-        """The seeded, bounded reference sample the test reads."""
-        return [reference[i] for i in self.reference_rows(len(reference), rng)]
+    def compare(self, reference: SpanRows, current: SpanRows, rng: np.random.Generator,
+                seed: int, known_strings: AbstractSet[str]) -> DriftResult:
+        raise NotImplementedError
 
     def ks_over_spans(self, read: str, reference: SpanRows, current: SpanRows,
                       seed: int) -> tuple[DriftResult, np.ndarray, np.ndarray]:
@@ -124,7 +132,8 @@ class SpanDetector(PermutationTested):
             raise NotEnoughSpans(f"{len(ref)} reference and {len(cur)} production spans "
                                  f"with a {read} (at least 2 each)")
         tested = ConfidenceDetector(alpha=self.alpha, permutations=self.permutations,
-                                    max_reference=self.max_reference, rows=len(cur))
+                                    max_reference=self.max_reference, rows=len(cur),
+                                    fixed_p_value=self.fixed_p_value)
         result = tested.test(ref, cur, seed=seed)
         return (replace(result, detector=self.name,
                         rows=distinct_rows(owners[result.rows], self.rows)), ref, cur)

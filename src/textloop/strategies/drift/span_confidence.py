@@ -29,11 +29,9 @@ class SpanConfidenceDetector(SpanDetector):
     name: ClassVar[str] = NAME
     low: float = LOW
 
-    def test(self, reference: SpanRows, current: SpanRows, *, seed: int = 0,
-             known_strings: AbstractSet[str] = frozenset()) -> DriftResult:
-        rng = np.random.default_rng(seed)
-        result, ref, cur = self.ks_over_spans("score", self.sampled(reference, rng), current,
-                                              seed)
+    def compare(self, reference: SpanRows, current: SpanRows, rng: np.random.Generator,
+                seed: int, known_strings: AbstractSet[str]) -> DriftResult:
+        result, ref, cur = self.ks_over_spans("score", reference, current, seed)
         details = {**result.details, "low": self.low,
                    "reference_low_share": float(np.mean(ref < self.low)),
                    "current_low_share": float(np.mean(cur < self.low)),

@@ -42,10 +42,8 @@ def length_histogram(reference: np.ndarray, current: np.ndarray) -> list[dict[st
 class SpanLengthDetector(SpanDetector):
     name: ClassVar[str] = NAME
 
-    def test(self, reference: SpanRows, current: SpanRows, *, seed: int = 0,
-             known_strings: AbstractSet[str] = frozenset()) -> DriftResult:
-        rng = np.random.default_rng(seed)
-        ref_rows = self.sampled(reference, rng)
+    def compare(self, ref_rows: SpanRows, current: SpanRows, rng: np.random.Generator,
+                seed: int, known_strings: AbstractSet[str]) -> DriftResult:
         result, ref, cur = self.ks_over_spans("length", ref_rows, current, seed)
         details = {**result.details, "histogram": length_histogram(ref, cur),
                    "unit": "characters"}

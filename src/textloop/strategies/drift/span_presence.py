@@ -20,7 +20,6 @@ from textloop.strategies.drift.base import DriftResult, decided, top_rows
 from textloop.strategies.drift.span_base import NotEnoughSpans, SpanDetector, SpanRows
 
 NAME = "textloop.drift.span-presence.v1"
-EVIDENTLY_P_VALUE = 0.05
 
 
 def share_gap(reference: np.ndarray, current: np.ndarray) -> float:
@@ -39,12 +38,9 @@ def two_proportion_p(reference: np.ndarray, current: np.ndarray) -> float:
 @dataclass(frozen=True)
 class SpanPresenceDetector(SpanDetector):
     name: ClassVar[str] = NAME
-    fixed_p_value: float = EVIDENTLY_P_VALUE
 
-    def test(self, reference: SpanRows, current: SpanRows, *, seed: int = 0,
-             known_strings: AbstractSet[str] = frozenset()) -> DriftResult:
-        rng = np.random.default_rng(seed)
-        ref_rows = self.sampled(reference, rng)
+    def compare(self, ref_rows: SpanRows, current: SpanRows, rng: np.random.Generator,
+                seed: int, known_strings: AbstractSet[str]) -> DriftResult:
         if not ref_rows or not current:
             raise NotEnoughSpans("no texts on one side")
         ref = np.array([bool(row) for row in ref_rows], dtype=np.float64)

@@ -26,7 +26,6 @@ from textloop.strategies.drift.base import DriftResult, decided
 from textloop.strategies.drift.span_base import NotEnoughSpans, SpanDetector, SpanRows
 
 NAME = "textloop.drift.span-rate.v1"
-EVIDENTLY_P_VALUE = 0.05
 
 
 def type_counts(rows: SpanRows, types: Sequence[str]) -> np.ndarray:
@@ -56,12 +55,9 @@ def rate_chi_square(reference: np.ndarray, current: np.ndarray) -> float:
 @dataclass(frozen=True)
 class SpanRateDetector(SpanDetector):
     name: ClassVar[str] = NAME
-    fixed_p_value: float = EVIDENTLY_P_VALUE
 
-    def test(self, reference: SpanRows, current: SpanRows, *, seed: int = 0,
-             known_strings: AbstractSet[str] = frozenset()) -> DriftResult:
-        rng = np.random.default_rng(seed)
-        ref_rows = self.sampled(reference, rng)
+    def compare(self, ref_rows: SpanRows, current: SpanRows, rng: np.random.Generator,
+                seed: int, known_strings: AbstractSet[str]) -> DriftResult:
         types = sorted({hit.label for row in [*ref_rows, *current] for hit in row})
         if not types or not ref_rows or not current:
             raise NotEnoughSpans("no spans on either side to compare rates of")
