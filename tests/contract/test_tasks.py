@@ -58,6 +58,8 @@ def test_its_facts_agree(task: Task) -> None:
     assert task.verbs <= ALL_VERBS and {"import", "release"} <= task.verbs
     assert task.report_sections and task.prediction_fields
     assert not task.monitoring_checks or "monitor" in task.verbs
+    # monitor runs the detectors that read what the task's sides hold: none, no monitor
+    assert bool(task.monitored_reads) == ("monitor" in task.verbs)
 
 
 def test_it_refuses_a_verb_it_lacks_and_allows_its_own(task: Task) -> None:
