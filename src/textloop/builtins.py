@@ -95,6 +95,10 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.synth.insert.v2", f"{_S}.synth.word_edits:RandomInsertion")
     declare("textloop.synth.openai.v1", f"{_S}.synth.openai_compatible:OpenAIGenerator")
     declare("textloop.synth.gguf.v1", f"{_S}.synth.gguf:GGUFGenerator")
+    # span projects' generators (``for_spans``)
+    declare("textloop.synth.span-llm.v1", f"{_S}.synth.span_llm:SpanLLMGenerator")
+    declare("textloop.synth.mention-swap.v1", f"{_S}.synth.span_mentions:MentionSwap")
+    declare("textloop.synth.span-context.v1", f"{_S}.synth.span_context:SpanContextEdits")
     declare("textloop.judge.openai.v1", f"{_S}.synth.judge:LLMJudge")
     declare("textloop.synth_gate.cosine-spread.v1", f"{_S}.synth_gate.cosine_spread:"
             "cosine_spread_v1")

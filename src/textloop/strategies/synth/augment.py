@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from textloop.errors import InvalidInputError
 from textloop.progress import Progress
+from textloop.spans import Span
 from textloop.strategies.synth.base import Brief, Candidate, Request, Seed
 from textloop.strategies.synth.novelty import NoveltyFilter
 from textloop.strategies.synth.protected import Masked, mask
@@ -72,14 +73,23 @@ class Augmenter:
                     break
                 at = attempt % len(brief.seeds)
                 seed = brief.seeds[at]
-                text: str | None = self.edit(shown.seeds[at], shown, rng)
-                if self.protects and text is not None:
-                    text = masks[at].restore(text)
-                if text is not None and novel.admit(text):
-                    out.append(Candidate(text=text, label=brief.label, generator=self.name,
-                                         seed_ids=(seed.record_id,), params=params))
+                made = self.variant(seed, shown.seeds[at], masks[at], shown, rng)
+                if made is not None and novel.admit(made[0]):
+                    out.append(Candidate(text=made[0], label=brief.label, generator=self.name,
+                                         seed_ids=(seed.record_id,), params=params,
+                                         spans=made[1]))
                     task.advance()
         return out
+
+    def variant(self, seed: Seed, masked_seed: Seed, masked: Masked, brief: Brief,
+                rng: random.Random) -> tuple[str, tuple[Span, ...] | None] | None:
+        """(text, spans or None) of one variant of ``seed``, or None when the edit could
+        not stand. This edits the masked text and puts the protected spans back; span
+        generators, which must also carry each span to its new offsets, replace it."""
+        text = self.edit(masked_seed, brief, rng)
+        if self.protects and text is not None:
+            text = masked.restore(text)
+        return None if text is None else (text, None)
 
     def _mask(self, text: str) -> Masked:
         return mask(text) if self.protects else Masked(text, ())

@@ -17,6 +17,7 @@ from textloop.errors import ConfigError
 from textloop.languages import may_be_english
 from textloop.progress import Progress
 from textloop.registry import REGISTRY
+from textloop.spans import Span, encode_spans
 
 FAMILY = "synth"
 
@@ -27,6 +28,8 @@ class Seed:
 
     record_id: str
     text: str
+    spans: tuple[Span, ...] = ()
+    """Its spans, in a span project (code points over ``text``); empty otherwise."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,14 @@ class Brief:
     description: str
     seeds: tuple[Seed, ...]
     other_labels: tuple[str, ...] = ()  # so a prompt can say what the class is not
+    guideline: Mapping[str, str] = field(default_factory=dict)
+    """Span projects: every label with its description (a generated sentence may mention
+    any type, so the prompt shows the whole guideline); ``label`` is the type wanted most."""
+    mentions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Span projects: strings of each type another mention may be swapped for (the
+    release's train spans and the span rules' gazetteers)."""
+    overlapping: bool = False
+    """Span projects: whether spans may overlap (``spans.overlapping``)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,17 @@ class Candidate:
     model: str | None = None  # None for model-free augmentation
     template: str | None = None  # prompt template version, e.g. generate.v1
     params: Mapping[str, Any] = field(default_factory=dict)  # sampling parameters
+    spans: tuple[Span, ...] | None = None
+    """A span project's candidate: its spans over ``text`` (``label`` is then the type it
+    was made for); None for a class label."""
+    problem: tuple[str, str] | None = None
+    """(reason, detail) when the generator's output could not be read (malformed span
+    markup): the gate rejects the candidate with them, so the batch says what was wrong."""
+
+    @property
+    def value(self) -> str:
+        """What an accepted candidate is labeled with: its class, or its spans as stored."""
+        return self.label if self.spans is None else encode_spans(self.spans)
 
 
 class Generator(Protocol):

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from textloop.progress import Progress
-from textloop.strategies.synth.base import Candidate, Request
+from textloop.strategies.synth.base import Brief, Candidate, Request, Seed
 from textloop.strategies.synth.chat import Message, finish_reason, message_text
 from textloop.strategies.synth.novelty import NoveltyFilter
 from textloop.strategies.synth.prompts import generation_prompt, load_template, parse_texts
@@ -65,12 +65,21 @@ class PromptedGenerator:
                 shown = tuple(rng.sample(brief.seeds, min(self.examples, len(brief.seeds))))
                 params = {**self.sampling, "seed": rng.randrange(2**31)}
                 ask = min(self.per_call, request.count - len(out))
-                prompt = generation_prompt(self.template, brief, shown, ask)
-                novel_texts = [text for text in self.texts(prompt, params) if novel.admit(text)]
-                for text in novel_texts[:ask]:
-                    out.append(Candidate(
-                        text=text, label=brief.label, generator=self.name,
-                        seed_ids=tuple(seed.record_id for seed in shown), model=self.model,
-                        template=self.template.version, params=params))
+                prompt = self.prompt(brief, shown, ask)
+                made = [self.candidate(text, brief, shown, params)
+                        for text in self.texts(prompt, params)]
+                for candidate in [c for c in made if novel.admit(c.text)][:ask]:
+                    out.append(candidate)
                     task.advance()
         return out
+
+    def prompt(self, brief: Brief, shown: tuple[Seed, ...], count: int) -> str:
+        """The prompt asking for ``count`` texts, showing the seeds ``shown``."""
+        return generation_prompt(self.template, brief, shown, count)
+
+    def candidate(self, text: str, brief: Brief, shown: tuple[Seed, ...],
+                  params: Mapping[str, Any]) -> Candidate:
+        """One listed text of the answer as a candidate, with its provenance."""
+        return Candidate(text=text, label=brief.label, generator=self.name,
+                         seed_ids=tuple(seed.record_id for seed in shown), model=self.model,
+                         template=self.template.version, params=params)
