@@ -59,6 +59,14 @@ class Comparison:
     seeds: list[int]
     per_class: dict[str, dict[str, float | None]] = field(default_factory=dict)
     macro_f1: dict[str, float] = field(default_factory=dict)
+    """The headline score's arms and delta: macro-F1, or what ``metric`` names."""
+    metric: str = "macro_f1"
+    """The headline score: ``macro_f1`` for classes, ``entity_micro_f1`` for spans."""
+
+    @property
+    def metric_name(self) -> str:
+        """The headline as a reason names it."""
+        return "macro-F1" if self.metric == "macro_f1" else self.metric
 
 
 def seeds_to_run(estimator: Any, seeds: int) -> list[int]:

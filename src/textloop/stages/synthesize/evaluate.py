@@ -8,7 +8,9 @@ on the release's test split, which is always real (``release.synthetic``). The d
 0.005, medians over seeds: a batch must help, not merely do no harm); otherwise hold the
 batch back, saying which class or the macro-F1 failed and which setting held it. When
 a class has too few test rows to show an effect, the rule reads cross-fitted deltas over all
-real rows instead (``cross_fit.py``; ``synth.evaluate.evidence``), and says so. The result
+real rows instead (``cross_fit.py``; ``synth.evaluate.evidence``), and says so. A span
+project's batch is judged the same way on entity micro-F1 and F1 per type, on the test
+split (``spans.py``). The result
 and the decision are stored on the batch in one transaction, and an accepted batch's items
 become records for the next release (``decisions.py``).
 """
@@ -37,11 +39,15 @@ from textloop.stages.synthesize.decisions import (
     record_text,
     sync_records,
 )
+from textloop.stages.synthesize.spans import QUICK_MODEL, compare_spans
 from textloop.stages.versions.register import CHAMPION
 from textloop.storage import Store, model_versions, runs, synth
-from textloop.tasks import require_verb
+from textloop.tasks import require_verb, task_for
 
 DEFAULT_MODEL = "tfidf-lr"
+DEFAULT_MODELS = {"spans": QUICK_MODEL}
+"""Per kind of value, the model trained when neither the command, the settings nor a champion
+names one (a span project's default model, its rules, would learn nothing from a batch)."""
 EVALUATOR = "evaluation"
 """Who a decision taken by the rule is recorded as."""
 SETTINGS = "synth.evaluate"
@@ -91,7 +97,8 @@ class Evaluation:
         return {"release": self.release_id, "model": self.model, "items": self.items,
                 "train_rows": self.train_rows,
                 "seeds": self.comparison.seeds, "per_class": self.comparison.per_class,
-                "macro_f1": self.comparison.macro_f1, "rule": self.rule,
+                "macro_f1": self.comparison.macro_f1, "metric": self.comparison.metric,
+                "rule": self.rule,
                 "evidence": self.evidence,
                 "cross_fit": self.cross_fit.to_dict() if self.cross_fit else None,
                 "decision": self.decision, "reason": self.reason}
@@ -119,15 +126,22 @@ def evaluate_batch(store: Store, project: Project, ref: str = "latest", *,
         batch = synth.get_batch(conn, ref)
         wanted = [i for i in synth.items(conn, batch["id"])
                   if effective_status(i) == synth.ITEM_ACCEPTED]
-        model_name, params = model_choice(conn, model or settings.model)
+        model_name, params = model_choice(conn, model or settings.model,
+                                          DEFAULT_MODELS.get(task_for(project).value_kind,
+                                                             DEFAULT_MODEL))
     data = load_release(store, release)
     _check_release(data)
     full_name, estimator = build_estimator(project, model_name, params)
     arms = _inputs(store, estimator, data, wanted, progress)
-    evidence, why = choose_evidence(settings, arms.pool.real.y, arms.test.y)
     runs = seeds or settings.seeds
-    comparison = compare(estimator, project, arms.train, arms.extra, arms.validation,
-                         arms.test, data.labels, runs, progress)
+    if task_for(project).value_kind == "spans":
+        evidence, why = span_evidence(settings)
+        comparison = compare_spans(estimator, project, arms.train, arms.extra, arms.test,
+                                   data.labels, runs, progress)
+    else:
+        evidence, why = choose_evidence(settings, arms.pool.real.y, arms.test.y)
+        comparison = compare(estimator, project, arms.train, arms.extra, arms.validation,
+                             arms.test, data.labels, runs, progress)
     crossed = None
     if evidence == "cross-fit":
         crossed = CrossFit(*cross_compare(estimator, project, arms.pool, data.labels, runs,
@@ -167,17 +181,28 @@ def choose_evidence(settings: SynthEvaluation, real: Sequence[str], test: Sequen
     return "cross-fit", f"judged on {len(real)} real rows cross-fitted: {short}"
 
 
-def model_choice(conn: Any, name: str | None) -> tuple[str, dict[str, Any] | None]:
+def model_choice(conn: Any, name: str | None, default: str = DEFAULT_MODEL
+                 ) -> tuple[str, dict[str, Any] | None]:
     """(model, params): the one named, else the champion's model with its parameters, else
-    ``tfidf-lr``."""
+    ``default`` (``tfidf-lr``; ``minilm-crf`` for spans)."""
     if name is not None:
         return name, None
     try:
         version = model_versions.get_version(conn, CHAMPION)
     except NotFoundError:
-        return DEFAULT_MODEL, None
+        return default, None
     config = runs.get(conn, version["run_id"])["config"]
-    return config.get("model", DEFAULT_MODEL), config.get("params")
+    return config.get("model", default), config.get("params")
+
+
+def span_evidence(settings: SynthEvaluation) -> tuple[str, str]:
+    """Spans are judged on the test split: cross-fitting folds stratify by class."""
+    if settings.evidence == "cross-fit":
+        raise InvalidInputError(
+            "synth.evaluate.evidence is cross-fit, which folds records by class: a span "
+            "project's batch is judged on its release's test split",
+            hint="set synth.evaluate.evidence to auto or test in textloop.yaml")
+    return "test", ""
 
 
 def _check_release(data: ReleaseData) -> None:
@@ -224,17 +249,17 @@ def judge(comparison: Comparison, settings: SynthEvaluation, n_items: int) -> tu
               + 1e-9]
     problems = [f"{', '.join(losses)} (at most {settings.max_class_f1_loss:.3f} allowed: "
                 f"{SETTINGS}.max_class_f1_loss)"] if losses else []
-    macro = comparison.macro_f1.get("delta")
+    macro, name = comparison.macro_f1.get("delta"), comparison.metric_name
     required = f"{settings.min_macro_f1_delta:+.3f} required"
     if macro is None:
-        problems.append(f"macro-F1 could not be compared, so no gain is shown ({required})")
+        problems.append(f"{name} could not be compared, so no gain is shown ({required})")
     elif macro < settings.min_macro_f1_delta - 1e-9:
-        problems.append(f"macro-F1 changes by {macro:+.4f}, less than the {required} "
+        problems.append(f"{name} changes by {macro:+.4f}, less than the {required} "
                         f"({SETTINGS}.min_macro_f1_delta; set it to 0 to accept batches "
                         "that do no harm)")
     if problems:
         return synth.HELD_BACK, "; ".join(problems)
-    return synth.ACCEPTED, (f"macro-F1 {macro:+.3f} (at least {required}), no class loses "
+    return synth.ACCEPTED, (f"{name} {macro:+.3f} (at least {required}), no class loses "
                             f"more than {settings.max_class_f1_loss:.3f} F1")
 
 

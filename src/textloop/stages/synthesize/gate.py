@@ -6,6 +6,7 @@ scores behind it. The checks run cheapest first, and a candidate leaves at its f
 failure, so the expensive steps only see texts that might still pass:
 
 1. ``format`` / ``too-short`` / ``too-long``: one pass over each text (``gate_format``);
+   before it, for a span project, ``markup`` and ``spans-invalid`` (``gate_spans``);
 2. ``copy-of-seed``: the text is one of the records the generator was shown;
 3. exact copies of real records, after folding case, spacing and punctuation: a
    dictionary lookup; then exact repeats within the batch (``duplicate-of-batch``, the
@@ -18,7 +19,8 @@ failure, so the expensive steps only see texts that might still pass:
 6. ``label-inconsistent``: the scorer (a classifier trained on real data) gives the
    intended label a probability below ``tau`` (for an edit of a seed the scorer itself
    misreads, below the seed's own less ``seed_margin``: ``gate_labels``); when a scorer is
-   given;
+   given. For spans, a span model's agreement with the candidate's types instead
+   (``gate_spans``);
 7. near and semantic repeats within the batch (``duplicate-of-batch``), among the texts
    that passed everything else, so a text is never dropped for resembling one that is
    itself rejected; the first of each family is kept.
@@ -49,6 +51,7 @@ import numpy as np
 
 from textloop.errors import ConfigError, InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.spans import Span, decode_spans
 from textloop.stages.clean.duplicates import SEMANTIC, NearIndex
 from textloop.stages.synthesize import gate_matches as matches
 from textloop.stages.synthesize.gate_format import (
@@ -64,6 +67,14 @@ from textloop.stages.synthesize.gate_labels import (
     score_labels,
     seed_floors,
 )
+from textloop.stages.synthesize.gate_spans import (
+    MARKUP,
+    SPANS_INVALID,
+    SpanChecks,
+    agreement,
+    span_problem,
+    type_detail,
+)
 from textloop.strategies.synth.base import Candidate
 from textloop.strategies.synth_gate import DiversityMeasure, make_diversity
 
@@ -71,13 +82,13 @@ COPY_OF_SEED = "copy-of-seed"
 CONTAMINATION = "contamination"
 NEAR_DUPLICATE_OF_REAL = "near-duplicate-of-real"
 DUPLICATE_OF_BATCH = "duplicate-of-batch"
-REASONS = (FORMAT, TOO_SHORT, TOO_LONG, COPY_OF_SEED, CONTAMINATION, NEAR_DUPLICATE_OF_REAL,
-           DUPLICATE_OF_BATCH, LABEL_INCONSISTENT)
+REASONS = (MARKUP, SPANS_INVALID, FORMAT, TOO_SHORT, TOO_LONG, COPY_OF_SEED, CONTAMINATION,
+           NEAR_DUPLICATE_OF_REAL, DUPLICATE_OF_BATCH, LABEL_INCONSISTENT)
 """Every reason code a rejected verdict can carry, in the order the checks run."""
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 __all__ = ["REASONS", "Embed", "GateResult", "GateSettings", "LabelScorer", "RealCorpus",
-           "Verdict", "run_gate"]
+           "SpanChecks", "Verdict", "run_gate"]
 
 
 @dataclass(frozen=True)
@@ -218,13 +229,18 @@ class _Ledger:
 
 def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
              settings: GateSettings = GateSettings(), *, embed: Embed | None = None,
-             scorer: LabelScorer | None = None, progress: Progress = NULL_PROGRESS
-             ) -> GateResult:
-    """A verdict per candidate, in order, and the accepted texts' diversity per label."""
+             scorer: LabelScorer | None = None, spans: SpanChecks | None = None,
+             progress: Progress = NULL_PROGRESS) -> GateResult:
+    """A verdict per candidate, in order, and the accepted texts' diversity per label.
+    ``spans``: a span project's checks (``gate_spans``), run first and, with a span model,
+    in place of ``scorer``'s label check."""
     measure_name, measure = _diversity_measure(settings, embedded=embed is not None)
     ledger = _Ledger(candidates)
-    result = GateResult([], {}, measure_name, scorer is not None, embed is not None)
+    judged = scorer is not None or (spans is not None and spans.predict is not None)
+    result = GateResult([], {}, measure_name, judged, embed is not None)
     with progress.task("Checking format and copies of seeds", total=len(candidates)) as task:
+        if spans is not None:
+            _check_spans(ledger, spans)
         _check_format(ledger, settings)
         _check_seed_copies(ledger, real)
         task.advance(len(candidates))
@@ -233,7 +249,9 @@ def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
     vectors = None
     if embed is not None and ledger.alive():
         vectors = _check_semantic(ledger, real, embed, settings, progress)
-    if scorer is not None:
+    if spans is not None and spans.predict is not None:
+        _check_types(ledger, real, spans.predict, settings, progress)
+    elif scorer is not None:
         _check_labels(ledger, real, scorer, settings, result.notes, progress)
     if not settings.seed_variants:  # variants of one seed resemble each other by design
         _repeats_within(ledger, matches.near_within(
@@ -244,7 +262,7 @@ def run_gate(candidates: Sequence[Candidate], real: RealCorpus,
                 vectors[ledger.alive()], settings.near_dup_cosine, progress))
     result.verdicts = ledger.verdicts()
     result.diversity = _diversity(ledger, vectors, measure)
-    result.notes[:0] = _unchecked(real, embed is not None, scorer is not None)
+    result.notes[:0] = _unchecked(real, embed is not None, judged)
     return result
 
 
@@ -257,6 +275,49 @@ def _diversity_measure(settings: GateSettings, *, embedded: bool
                           "given no embedder",
                           hint="pass an embedder, or set the gate's diversity to distinct-2")
     return full, measure
+
+
+def _check_spans(ledger: _Ledger, checks: SpanChecks) -> None:
+    for i, candidate in enumerate(ledger.candidates):
+        problem = span_problem(candidate, checks)
+        if problem is not None:
+            ledger.reject(i, *problem)
+
+
+def _check_types(ledger: _Ledger, real: RealCorpus, predict: Callable[..., Any],
+                 settings: GateSettings, progress: Progress) -> None:
+    """Type agreement with the span model (``gate_spans``); for seed variants the bar
+    drops to the seed's own agreement less ``seed_margin``."""
+    alive = [i for i in ledger.alive() if ledger.candidates[i].spans is not None]
+    seeds: dict[str, float | None] = {}
+    if settings.seed_variants:
+        wanted = {c.seed_ids[0] for c in (ledger.candidates[i] for i in alive)
+                  if len(c.seed_ids) == 1}
+        known = [(rid, text, label) for rid, text, label in
+                 zip(real.ids, real.texts, real.labels, strict=True) if rid in wanted]
+        with progress.task("Reading the seeds with the span model"):
+            read = predict([text for _, text, _ in known])
+        seeds = {rid: agreement(text, _decoded(label), found).share
+                 for (rid, text, label), found in zip(known, read, strict=True)}
+    with progress.task("Reading generated texts with the span model", total=len(alive)):
+        predicted = predict([ledger.candidates[i].text for i in alive])
+    for i, found_spans in zip(alive, predicted, strict=True):
+        candidate = ledger.candidates[i]
+        found = agreement(candidate.text, candidate.spans or (), found_spans)
+        ledger.scores[i]["spans_judged"] = float(found.judged)
+        seed = seeds.get(candidate.seed_ids[0]) if len(candidate.seed_ids) == 1 else None
+        if seed is not None:
+            ledger.scores[i]["seed_type_agreement"] = seed
+        if found.share is None:
+            continue
+        ledger.scores[i]["type_agreement"] = found.share
+        bar = settings.tau if seed is None else min(settings.tau, seed - settings.seed_margin)
+        if found.share < bar - 1e-9:
+            ledger.reject(i, LABEL_INCONSISTENT, type_detail(found, bar, seed))
+
+
+def _decoded(value: str | None) -> list[Span]:
+    return decode_spans(value) if value else []
 
 
 def _check_format(ledger: _Ledger, settings: GateSettings) -> None:

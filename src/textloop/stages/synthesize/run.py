@@ -19,6 +19,7 @@ from textloop.config import Project
 from textloop.errors import ConfigError, InvalidInputError
 from textloop.models.embedding_space import default_embedder
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.registry import REGISTRY
 from textloop.stages.synthesize.gate import (
     GateResult,
     GateSettings,
@@ -29,11 +30,22 @@ from textloop.stages.synthesize.gate import (
 from textloop.stages.synthesize.pool import RealPool, load_pool
 from textloop.stages.synthesize.scoring import Scorer, make_scorer, store_embedder
 from textloop.stages.synthesize.seeds import lexical_embedder, seeds_for, untrusted_ids
+from textloop.stages.synthesize.spans import (
+    brief_fields,
+    span_checks,
+    span_seeds,
+    type_counts,
+)
 from textloop.stages.synthesize.targets import Target, champion_f1, pick_targets
 from textloop.storage import Store, synth
 from textloop.strategies.synth import Brief, Candidate, Generator, Request, Seed, make_generator
-from textloop.strategies.synth.base import check_language, default_generator
-from textloop.tasks import require_verb
+from textloop.strategies.synth.base import (
+    FAMILY,
+    check_language,
+    default_generator,
+    generator_names,
+)
+from textloop.tasks import require_verb, task_for
 from textloop.types import plain
 
 
@@ -68,24 +80,37 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     default label scorer."""
     require_verb(project, "synth")
     spec, settings = project.spec, project.spec.synth
+    spans = is_span_project(project)
+    check_generator(generator_name(project, options.generator), spans)
     check_language(generator_name(project, options.generator), spec.language)
     with progress.task("Reading labeled records"):
         pool = load_pool(store, project)
-    champion = None if options.labels else champion_f1(store, progress)
-    targets = pick_targets(spec, pool.counts(), champion=champion, labels=options.labels,
+    champion = None if options.labels or spans else champion_f1(store, progress)
+    tally = type_counts(pool) if spans else pool.counts()
+    targets = pick_targets(spec, tally, champion=champion, labels=options.labels,
                            classes=options.classes, budget=options.per_class)
     embed = store_embedder(store, progress, project.spec.language) if options.embeddings else None
     flagged, disputed = untrusted_ids(store)
     seed = settings.seed if options.seed is None else options.seed
-    seeds = seeds_for(spec, pool, [t.label for t in targets], embed or lexical_embedder(),
-                      flagged=flagged, disputed=disputed, seed=seed)
+    wanted = [t.label for t in targets]
+    if spans:
+        seeds: Mapping[str, list[Seed]] = span_seeds(
+            pool, wanted, settings.seeds_per_class, embed or lexical_embedder(),
+            flagged=flagged, disputed=disputed, seed=seed)
+    else:
+        seeds = seeds_for(spec, pool, wanted, embed or lexical_embedder(), flagged=flagged,
+                          disputed=disputed, seed=seed)
     generator = build_generator(project, options.generator)
-    candidates, notes = generate(generator, project, targets, seeds, seed, progress)
+    candidates, notes = generate(generator, project, targets, seeds, seed, progress,
+                                 brief_fields(project, pool) if spans else {})
+    checks = span_checks(store, project, pool, progress) if spans else None
+    if checks is not None:
+        scorer = Scorer(None, checks.description)
     scorer = scorer or make_scorer(store, project, pool, progress)
     gate = replace(gate_settings(project),
                    seed_variants=bool(getattr(generator, "edits_seeds", False)))
     result = run_gate(candidates, corpus(pool), gate, embed=embed, scorer=scorer.score,
-                      progress=progress)
+                      spans=checks, progress=progress)
     counts = count(targets, seeds, result)
     notes += result.notes
     config = {"generator": generator.name, "options": settings.options,
@@ -101,10 +126,36 @@ def synthesize(store: Store, project: Project, options: SynthOptions = SynthOpti
     return SynthResult(batch, targets, counts, notes)
 
 
+SPAN_GENERATOR = "mention-swap"
+"""A span project's default generator: model-free, and any language."""
+
+
+def is_span_project(project: Project) -> bool:
+    """Whether the project's values are spans (its task says so)."""
+    return task_for(project).value_kind == "spans"
+
+
 def generator_name(project: Project, name: str | None = None) -> str:
     """The generator asked for: the command's, else ``synth.generator``, else the language's
-    default."""
-    return name or project.spec.synth.generator or default_generator(project.spec.language)
+    default (``mention-swap`` for a span project)."""
+    default = (SPAN_GENERATOR if is_span_project(project)
+               else default_generator(project.spec.language))
+    return name or project.spec.synth.generator or default
+
+
+def check_generator(name: str, spans: bool) -> None:
+    """Refuse, before any work, a generator made for the other kind of project: a span
+    project's items need spans (``for_spans`` generators), a class project's need none."""
+    full, factory = REGISTRY.resolve(FAMILY, name)
+    if bool(getattr(factory, "for_spans", False)) == spans:
+        return
+    fitting = [n for n in generator_names()
+               if bool(getattr(REGISTRY.resolve(FAMILY, n)[1], "for_spans", False)) == spans]
+    kind = "a span project" if spans else "a project whose labels are classes"
+    made = "sentences with spans" if not spans else "texts without spans"
+    raise ConfigError(f"generator {full} makes {made}, and this is {kind}",
+                      hint=f"use one of {', '.join(fitting)} (--generator, or synth.generator "
+                           "in textloop.yaml; see docs/synthetic.md)")
 
 
 def build_generator(project: Project, name: str | None = None) -> Generator:
@@ -121,10 +172,11 @@ def build_generator(project: Project, name: str | None = None) -> Generator:
 
 
 def generate(generator: Generator, project: Project, targets: Sequence[Target],
-             seeds: Mapping[str, list[Seed]], seed: int, progress: Progress
-             ) -> tuple[list[Candidate], list[str]]:
+             seeds: Mapping[str, list[Seed]], seed: int, progress: Progress,
+             extra: Mapping[str, Any] | None = None) -> tuple[list[Candidate], list[str]]:
     """Candidates for every target; a class the generator cannot serve (no seed text, for
-    an augmenter) is noted and skipped, so the other classes still get their examples."""
+    an augmenter) is noted and skipped, so the other classes still get their examples.
+    ``extra``: further ``Brief`` fields (a span project's guideline, mentions, overlap)."""
     descriptions = {label.name: label.description for label in project.spec.labels}
     names = project.spec.label_names
     out: list[Candidate] = []
@@ -132,7 +184,8 @@ def generate(generator: Generator, project: Project, targets: Sequence[Target],
     for target in targets:
         brief = Brief(label=target.label, description=descriptions.get(target.label, ""),
                       seeds=tuple(seeds[target.label]),
-                      other_labels=tuple(n for n in names if n != target.label))
+                      other_labels=tuple(n for n in names if n != target.label),
+                      **(extra or {}))
         try:
             made = generator.generate(Request(brief, target.budget, seed), progress)
         except InvalidInputError as exc:
@@ -176,8 +229,9 @@ def item_row(verdict: Verdict) -> dict[str, Any]:
     """A verdict as ``storage.synth`` stores an item: the candidate's provenance and the
     gate's status, reason, detail and scores."""
     c = verdict.candidate
-    return {"text": c.text, "label": c.label, "generator": c.generator, "model": c.model,
-            "template": c.template, "seed_ids": list(c.seed_ids), "params": dict(c.params),
+    params = dict(c.params) if c.spans is None else {**c.params, "target": c.label}
+    return {"text": c.text, "label": c.value, "generator": c.generator, "model": c.model,
+            "template": c.template, "seed_ids": list(c.seed_ids), "params": params,
             "status": synth.ITEM_ACCEPTED if verdict.accepted else synth.ITEM_REJECTED,
             "reason": verdict.reason, "detail": verdict.detail,
             "scores": {k: float(v) for k, v in verdict.scores.items()}}

@@ -85,14 +85,20 @@ def pick_seeds(pool: RealPool, label: str, k: int, embed: Embed, *, flagged: set
     """Up to ``k`` seeds of ``label`` by the module's rule (steps 1-4)."""
     usable = [r for r in pool.records if r.label == label and r.id not in pool.test_ids
               and r.id not in flagged]
+    return [Seed(record_id=r.id, text=r.text)
+            for r in choose(usable, k, embed, disputed=disputed, seed=seed)]
+
+
+def choose(usable: Sequence[LabeledRecord], k: int, embed: Embed, *, disputed: set[str],
+           seed: int = 0) -> list[LabeledRecord]:
+    """Up to ``k`` of the ``usable`` records (steps 1-2 already applied), confident ones
+    first, spread over the embedding space (steps 3-4)."""
     confident = [r for r in usable if r.label_kind in CONFIDENT_KINDS and r.id not in disputed]
     if len(confident) >= k:
-        chosen = diverse(confident, k, embed, seed)
-    else:
-        taken = {r.id for r in confident}
-        rest = [r for r in usable if r.id not in taken]
-        chosen = confident + diverse(rest, k - len(confident), embed, seed)
-    return [Seed(record_id=r.id, text=r.text) for r in chosen]
+        return diverse(confident, k, embed, seed)
+    taken = {r.id for r in confident}
+    rest = [r for r in usable if r.id not in taken]
+    return confident + diverse(rest, k - len(confident), embed, seed)
 
 
 def diverse(records: Sequence[LabeledRecord], k: int, embed: Embed,

@@ -86,7 +86,7 @@ class Augmenter:
         """(text, spans or None) of one variant of ``seed``, or None when the edit could
         not stand. This edits the masked text and puts the protected spans back; span
         generators, which must also carry each span to its new offsets, replace it."""
-        text = self.edit(masked_seed, brief, rng)
+        text: str | None = self.edit(masked_seed, brief, rng)
         if self.protects and text is not None:
             text = masked.restore(text)
         return None if text is None else (text, None)
