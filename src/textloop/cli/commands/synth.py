@@ -133,7 +133,7 @@ def print_evaluation(result: Evaluation, decided: Decided) -> None:
 def _print_deltas(comparison: Comparison, title: str) -> None:
     table = Table("label", "F1 without", "F1 with", "delta", title=title)
     rows: list[tuple[str, Mapping[str, float | None]]] = [
-        *comparison.per_class.items(), ("macro-F1", comparison.macro_f1)]
+        *comparison.per_class.items(), (comparison.metric_name, comparison.macro_f1)]
     for label, entry in rows:
         table.add_row(Text(label), *(_number(entry.get(k)) for k in ("without", "with")),
                       _number(entry.get("delta"), signed=True))

@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 
 from textloop.config import ProjectSpec
 from textloop.errors import InvalidInputError, NotFoundError
-from textloop.stages.synthesize.decisions import Decided, decide, included
+from textloop.stages.synthesize.decisions import Decided, decide, included, item_class
 from textloop.storage import Store, records, synth
 
 ALL, ACCEPTED, REJECTED = "all", synth.ITEM_ACCEPTED, synth.ITEM_REJECTED
@@ -136,7 +136,7 @@ def batch_page(store: Store, spec: ProjectSpec, query: Query, *,
         items = synth.items(conn, batch["id"])
         classes = class_counts(items, spec.label_names)
         label = _label(query.label, classes, batch["id"])
-        in_class = [item for item in items if item["label"] == label]
+        in_class = [item for item in items if item_class(item) == label]
         matching = [item for item in in_class if matches(item, query.status)]
         at = focus([item["n"] for item in matching], query.item, after)
         shown = None if at is None else _shown(conn, spec, batch, matching, at)
@@ -183,10 +183,11 @@ def class_counts(items: Sequence[Mapping[str, Any]],
                  label_order: Sequence[str]) -> list[ClassCounts]:
     """Per class of the batch, in the project's label order (unknown labels last)."""
     rank = {label: i for i, label in enumerate(label_order)}
-    labels = sorted({item["label"] for item in items}, key=lambda x: (rank.get(x, len(rank)), x))
+    labels = sorted({item_class(item) for item in items},
+                    key=lambda x: (rank.get(x, len(rank)), x))
     out = []
     for label in labels:
-        mine = [item for item in items if item["label"] == label]
+        mine = [item for item in items if item_class(item) == label]
         out.append(ClassCounts(label, len(mine), sum(matches(i, ACCEPTED) for i in mine),
                                sum(matches(i, REJECTED) for i in mine),
                                sum(matches(i, DECIDED) for i in mine)))

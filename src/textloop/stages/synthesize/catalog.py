@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textloop.errors import InvalidInputError
-from textloop.stages.synthesize.decisions import effective_status
+from textloop.stages.synthesize.decisions import effective_status, item_class
 from textloop.storage import Store, synth
 
 ITEM_FILTERS = ("all", synth.ITEM_ACCEPTED, synth.ITEM_REJECTED)
@@ -37,5 +37,5 @@ def show_batch(store: Store, ref: str = "latest", *, status: str = "all",
         batch = synth.get_batch(conn, ref)
         items = synth.items(conn, batch["id"])
     kept = [i for i in items if (status == "all" or effective_status(i) == status)
-            and (label is None or i["label"] == label)]
+            and (label is None or item_class(i) == label)]
     return BatchView(batch, kept, len(items))

@@ -46,6 +46,12 @@ def effective_status(item: Mapping[str, Any]) -> str:
     return str(item["decision"] or item["status"])
 
 
+def item_class(item: Mapping[str, Any]) -> str:
+    """The class an item was made for: its label, or for a span item (whose label is its
+    stored spans) the span type it targeted."""
+    return str((item.get("params") or {}).get("target") or item["label"])
+
+
 def included(batch: Mapping[str, Any], item: Mapping[str, Any]) -> bool:
     """Whether the item belongs in the next release (see the module docstring)."""
     return batch["decision"] == synth.ACCEPTED and effective_status(item) == synth.ITEM_ACCEPTED

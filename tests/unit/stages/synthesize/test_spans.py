@@ -11,7 +11,8 @@ from textloop.config.span_rules import SpanRule
 from textloop.errors import ConfigError, InvalidInputError
 from textloop.spans import Span, decode_spans
 from textloop.stages.release import create_release, load_release
-from textloop.stages.synthesize import evaluate_batch
+from textloop.stages.synthesize import evaluate_batch, show_batch
+from textloop.stages.synthesize.browse import class_counts
 from textloop.stages.synthesize.gate import GateSettings, RealCorpus, SpanChecks, run_gate
 from textloop.stages.synthesize.pool import RealPool, load_pool
 from textloop.stages.synthesize.run import SynthOptions, check_generator, synthesize
@@ -30,6 +31,9 @@ def test_mention_swap_makes_a_gated_batch_of_span_items_with_provenance(tmp_path
         pool = load_pool(store, project)
         with store.read() as conn:
             items = synth.items(conn, done.batch["id"])
+        people_only = show_batch(store, done.batch["id"], label="PER")
+    assert people_only.items and {i["params"]["target"] for i in people_only.items} == {"PER"}
+    assert [c.label for c in class_counts(items, ["PER", "LOC"])] == ["PER", "LOC"]
     assert done.batch["generator"] == "textloop.synth.mention-swap.v1"
     assert done.batch["release_id"] == release
     assert done.batch["config"]["scorer"].startswith("textloop.model.minilm-crf.v1 fitted on")
