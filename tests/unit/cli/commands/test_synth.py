@@ -162,3 +162,18 @@ def test_accept_and_reject_json_give_the_batch_and_the_records_moved(project_v1)
     rejected = json_of(invoke(project_v1, "reject", "s1", "--reason", "off tone", "--json"))
     assert rejected["batch"]["decision"] == "held_back"  # rejected after it was accepted
     assert rejected["removed"] == accepted["added"] and rejected["added"] == 0
+
+
+def test_synth_on_a_span_project_evaluates_on_entity_f1(tmp_path) -> None:
+    from tests.unit.stages.synthesize.span_fixtures import released_people_and_places
+
+    with released_people_and_places(tmp_path) as (project, _, _):
+        made = invoke(project, "--no-embeddings", "--per-class", "6")
+        assert made.exit_code == 0, made.output
+        assert "Batch s1 from textloop.synth.mention-swap.v1" in made.output
+        refused = invoke(project, "--generator", "swap", "--no-embeddings")
+        result = invoke(project, "evaluate", "s1", "--seeds", "1")
+    assert refused.exit_code != 0 and "is a span project" in refused.output
+    assert result.exit_code == 0, result.output
+    assert "textloop.model.minilm-crf.v1" in result.output
+    assert result.output.count("│ entity_micro_f1") == 1 and "│ PER" in result.output
