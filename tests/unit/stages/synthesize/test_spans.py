@@ -3,6 +3,8 @@ provenance, evaluated on entity F1 and, once accepted, released in train only.""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 import tests.unit.stages.synthesize.generators  # noqa: F401  (registers the test generators)
@@ -90,13 +92,9 @@ def test_the_mentions_offered_for_swapping_never_come_from_test_records() -> Non
                      record("t", "Bo in Atlantis", '[{"start":6,"end":14,"label":"LOC"}]')],
                     frozenset({"t"}), "v1")
 
-    class Spec:
-        span_rules = [SpanRule(name="cities", label="LOC", phrases=["서울"])]
-
-    class Project:
-        spec = Spec()
-
-    assert mention_pool(Project(), pool) == {"LOC": ("Lima", "서울")}
+    project = SimpleNamespace(spec=SimpleNamespace(
+        span_rules=[SpanRule(name="cities", label="LOC", phrases=["서울"])]))
+    assert mention_pool(project, pool) == {"LOC": ("Lima", "서울")}
 
 
 def test_generators_for_the_other_kind_of_project_are_refused_before_any_work() -> None:
