@@ -47,6 +47,10 @@ def train(
     calibration: Annotated[str | None, typer.Option(
         help=f"Calibrator fitted on validation: {one_of('calibration')} "
              "(default: calibration.method in textloop.yaml).")] = None,
+    max_train: Annotated[int, typer.Option(
+        help="Fit on at most this many training records (the first in id order) to bound "
+             "the time on a large release; 0 (default) trains on the whole train split.")
+    ] = 0,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print the run and its validation metrics as JSON.")] = False,
 ) -> None:
@@ -57,7 +61,8 @@ def train(
     """
     with open_project() as project:
         result = project.train(model=model, release=release, params=_parse_params(param),
-                               calibration=calibration, progress=RichProgress()).training
+                               calibration=calibration, max_train=max_train or None,
+                               progress=RichProgress()).training
     assert result is not None  # a run just trained carries what training reported
     if as_json:
         print_json(result.to_dict())
@@ -72,6 +77,9 @@ def train(
     if result.calibration_choice:
         console.print(f"Calibration: {esc(result.calibration_choice)}")
     print_bands(result.bands, "Action bands on validation", result.notes)
+    if not result.bands:  # print_bands says the notes under its table; without one, here
+        for note in result.notes:
+            console.print(f"[yellow]Note:[/] {esc(note)}")
     console.print(f"Next: textloop evaluate {esc(result.run_name)}")
 
 
