@@ -160,7 +160,7 @@ def _print_span_summary(s: SpanDemoSummary) -> None:
                       f"{row['recall']:.3f}", f"{row['support']:,}")
     console.print(table)
     console.print(f"Mistakes: {span_mistakes(s.errors)}")
-    console.print(f"Report: {esc(str(s.report))}")
+    console.print(f"Report: {esc(str(s.report))}", soft_wrap=True)
     if s.promoted:
         console.print(f"Version [bold]{s.version}[/] is the champion.")
     else:
@@ -173,4 +173,5 @@ def _print_span_summary(s: SpanDemoSummary) -> None:
                   f"  textloop serve        # the champion on http://127.0.0.1:8000\n"
                   f"  curl -s localhost:8000/v1/extract -H 'content-type: application/json' "
                   f"-d {esc(body)}\n"
-                  f"  textloop label        # correct and add spans in the browser")
+                  f"  textloop label        # correct and add spans in the browser",
+                  soft_wrap=True)  # a command cut in two lines could not be pasted
