@@ -313,18 +313,21 @@ class Project:
 
     def train(self, *, model: str | None = None, release: str = "latest",
               params: Mapping[str, Any] | None = None, calibration: str | None = None,
-              progress: Progress = NULL_PROGRESS) -> Run:
+              max_train: int | None = None, progress: Progress = NULL_PROGRESS) -> Run:
         """Train a model on a release's train split and record the run (``textloop train``).
 
         ``model`` is tfidf-lr (default; regression: tfidf-ridge), embed-lr, embed-mlp ... or
         a full name; ``params`` its hyper-parameters (``{"C": 3}``); ``calibration``
         (temperature, isotonic or none) defaults to ``calibration.method``. The calibrator
-        and the action-band thresholds are fitted on the validation split.
+        and the action-band thresholds are fitted on the validation split. ``max_train``
+        fits on at most that many training records (the first in id order), to bound the
+        time on a large release; the run's notes say how many were left out.
         """
         from textloop.stages.train import train
 
         result = train(self.store, self.config, model=model, release=release,
-                       params=dict(params or {}), calibration=calibration, progress=progress)
+                       params=dict(params or {}), calibration=calibration,
+                       max_train=max_train, progress=progress)
         return Run.from_row(self._run_row(result.run_id), training=result)
 
     def evaluate(self, run: RunRef = "latest", *, split: str = "test", probes: bool = True,

@@ -1,4 +1,5 @@
-"""Terminal summary of an evaluation's error analysis: weakest slices, fairness, probes."""
+"""Terminal summary of an evaluation: its headline numbers, and the error analysis (a span
+run's mistakes by kind, weakest slices, fairness, probes)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,22 @@ from typing import Any
 from textloop.cli.console import console, esc
 
 SHOWN_SLICES = 3
+
+
+def headline(m: dict[str, Any]) -> str:
+    """The evaluation's headline numbers, for the task whose metrics ``m`` holds."""
+    if "mae" in m:
+        return f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_number(m.get('r2'))}"
+    if "entity_micro_f1" in m:
+        return (f"entity F1 {m['entity_micro_f1']:.4f} micro, {m['entity_macro_f1']:.4f} "
+                f"macro (precision {m['entity_micro_precision']:.4f}, recall "
+                f"{m['entity_micro_recall']:.4f})")
+    return f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}"
+
+
+def span_mistakes(counts: dict[str, int]) -> str:
+    """``missed 47, spurious 33, wrong type 14, ...``: a span run's mistakes by kind."""
+    return ", ".join(f"{kind.replace('_', ' ')} {n:,}" for kind, n in counts.items())
 
 
 def print_error_analysis(metrics: dict[str, Any], goal_metric: str) -> None:

@@ -13,7 +13,7 @@ from textloop.cli.bands import print_bands, print_calibration
 from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, Text, console, esc, print_json
 from textloop.cli.context import RUN_HELP, open_project
-from textloop.cli.error_analysis import print_error_analysis
+from textloop.cli.error_analysis import headline, print_error_analysis, span_mistakes
 from textloop.cli.inference import print_inference
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -47,6 +47,10 @@ def train(
     calibration: Annotated[str | None, typer.Option(
         help=f"Calibrator fitted on validation: {one_of('calibration')} "
              "(default: calibration.method in textloop.yaml).")] = None,
+    max_train: Annotated[int, typer.Option(
+        help="Fit on at most this many training records (the first in id order) to bound "
+             "the time on a large release; 0 (default) trains on the whole train split.")
+    ] = 0,
     as_json: Annotated[bool, typer.Option(
         "--json", help="Print the run and its validation metrics as JSON.")] = False,
 ) -> None:
@@ -57,7 +61,8 @@ def train(
     """
     with open_project() as project:
         result = project.train(model=model, release=release, params=_parse_params(param),
-                               calibration=calibration, progress=RichProgress()).training
+                               calibration=calibration, max_train=max_train or None,
+                               progress=RichProgress()).training
     assert result is not None  # a run just trained carries what training reported
     if as_json:
         print_json(result.to_dict())
@@ -72,6 +77,9 @@ def train(
     if result.calibration_choice:
         console.print(f"Calibration: {esc(result.calibration_choice)}")
     print_bands(result.bands, "Action bands on validation", result.notes)
+    if not result.bands:  # print_bands says the notes under its table; without one, here
+        for note in result.notes:
+            console.print(f"[yellow]Note:[/] {esc(note)}")
     console.print(f"Next: textloop evaluate {esc(result.run_name)}")
 
 
@@ -111,12 +119,10 @@ def evaluate(
         print_json(result.to_dict())
         return
     m = result.metrics
-    console.print(f"[bold]{esc(result.run_name)}[/] on {esc(split)}: {_headline(m)} "
+    console.print(f"[bold]{esc(result.run_name)}[/] on {esc(split)}: {headline(m)} "
                   f"(n={m['n']:,})")
     if m.get("errors"):  # a span run: its mistakes by kind
-        counts = ", ".join(f"{kind.replace('_', ' ')} {n:,}"
-                           for kind, n in m["errors"]["counts"].items())
-        console.print(f"Mistakes: {counts}")
+        console.print(f"Mistakes: {span_mistakes(m['errors']['counts'])}")
     if result.goal_met is not None:
         goal = project.spec.goal
         verdict = "[green]met[/]" if result.goal_met else "[red]not met[/]"
@@ -131,17 +137,6 @@ def evaluate(
         print_inference(m["inference"])
     console.print(f"Report: {esc(str(result.report_html))}\n"
                   f"JSON:   {esc(str(result.metrics_json))}")
-
-
-def _headline(m: dict[str, Any]) -> str:
-    """The evaluation's headline numbers, for the task whose metrics ``m`` holds."""
-    if "mae" in m:
-        return f"MAE {m['mae']:.4f}, RMSE {m['rmse']:.4f}, R² {_num(m.get('r2'))}"
-    if "entity_micro_f1" in m:
-        return (f"entity F1 {m['entity_micro_f1']:.4f} micro, {m['entity_macro_f1']:.4f} "
-                f"macro (precision {m['entity_micro_precision']:.4f}, recall "
-                f"{m['entity_micro_recall']:.4f})")
-    return f"accuracy {m['accuracy']:.4f}, macro-F1 {m['macro_f1']:.4f}"
 
 
 @app.command(epilog='Examples:\n\n  textloop predict latest "WIN a FREE phone, text now"\n\n'
@@ -168,10 +163,6 @@ def predict(
         table.add_row(Text(p.text[:60]), Text(p.label), Text(p.band), f"{p.score:.3f}",
                       Text(", ".join(f"{k} {v:.3f}" for k, v in top)))
     console.print(table)
-
-
-def _num(value: float | None) -> str:
-    return "—" if value is None else f"{value:.4f}"
 
 
 def _print_values(predictions: list[Any]) -> None:

@@ -103,7 +103,7 @@ def run_demo(folder: Path, source: DemoSource, *, models: Sequence[str] = DEFAUL
     Invalid rows are skipped with a report rather than failing the demo: the Rotten
     Tomatoes file itself has 14 plot rows with empty text.
     """
-    _prepare_folder(folder, fresh)
+    prepare_folder(folder, fresh)
     on_step("Creating the project")
     project = init_project(folder, labels=source.labels, description=source.description)
     with Store.for_project(project) as store:
@@ -136,7 +136,9 @@ def run_demo(folder: Path, source: DemoSource, *, models: Sequence[str] = DEFAUL
     return summary
 
 
-def _prepare_folder(folder: Path, fresh: bool) -> None:
+def prepare_folder(folder: Path, fresh: bool) -> None:
+    """Make way for a new demo project: nothing there, or an earlier project with ``fresh``;
+    anything else is refused, so a demo never deletes a folder that is not its own."""
     if not folder.exists():
         return
     if not (folder / SPEC_FILE).exists():

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from textloop.lazy import lazy_front
 
 if TYPE_CHECKING:  # re-exported names, for type checkers
+    from textloop.stages.ingest.formats import span_file_format as span_file_format
     from textloop.stages.ingest.importer import ImportOptions as ImportOptions
     from textloop.stages.ingest.importer import ImportResult as ImportResult
     from textloop.stages.ingest.importer import import_file as import_file
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.ingest.source import ReadOptions as ReadOptions
 
 __all__, __getattr__ = lazy_front(__name__, {
+    "formats": ("span_file_format",),
     "importer": ("ImportOptions", "ImportResult", "import_file"),
     "source": ("DEFAULT_MAX_CHARS", "FORMATS", "ReadOptions"),
 })

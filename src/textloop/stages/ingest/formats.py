@@ -9,6 +9,7 @@ The format comes from ``--format``, else the folder layout or the file name (ign
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from textloop.stages.ingest.delimited import open_delimited
 from textloop.stages.ingest.json_formats import open_json_document, open_jsonl
 from textloop.stages.ingest.source import FORMATS, SPAN_FORMATS, RawRow, ReadOptions, Source
 
-__all__ = ["FORMATS", "RawRow", "ReadOptions", "Source", "detect_format", "looks_like_conll",
-           "open_source"]
+__all__ = ["FORMATS", "RawRow", "ReadOptions", "Source", "detect_format", "first_line",
+           "looks_like_conll", "open_source", "span_file_format"]
 
 _TAG = re.compile(r"(?:O|[BIESLU]-\S+)")
 _SNIFF_LINES = 50
@@ -43,14 +44,60 @@ def detect_format(path: Path) -> str:
     return _BY_EXTENSION.get(ext) or _sniff(path)
 
 
+def _head(path: Path) -> str:
+    """The first 64 KiB of a (possibly compressed) text file, decoded in the file's encoding
+    (a UTF-16 file's first line is not a UTF-8 line), without a BOM."""
+    with open_bytes(path) as handle:
+        head = handle.read(65536)
+    return head.decode(file_encoding(path, "utf-8"), "replace").lstrip("\ufeff")
+
+
+def first_line(path: Path) -> str:
+    """The first line of a text file without surrounding blanks: what a message quotes to
+    show what a file holds, and what an extension-less file's format is guessed from."""
+    return _head(path).split("\n", 1)[0].strip()
+
+
+def span_file_format(path: Path) -> str | None:
+    """The span format a file is read in without ``--format``, or None when it holds no spans
+    in a form textloop recognises unasked (a labeled CSV, plain JSON Lines).
+
+    ``conll`` for a ``.conll``/``.iob``/``.bio`` file, or a ``.tsv``/``.txt`` of token and
+    tag columns as a span project's import reads it (``looks_like_conll``); ``spans-jsonl``
+    for JSON Lines whose first object has a ``text`` and a list of ``spans``, the shape of
+    Prodigy's and spaCy's files. doccano, Label Studio and ``hf-tokens`` files are not told
+    apart from other JSON by their look: those are named with ``--format``.
+    """
+    fmt = detect_format(path)
+    if fmt in SPAN_FORMATS:
+        return fmt
+    if fmt == "tsv" and looks_like_conll(path):
+        return "conll"
+    if fmt == "jsonl" and _holds_spans(_first_object(path)):
+        return "spans-jsonl"
+    return None
+
+
+def _first_object(path: Path) -> object:
+    """The first non-blank line of a JSON Lines file, parsed (None when it is not JSON)."""
+    line = next((line for line in _head(path).split("\n") if line.strip()), "")
+    try:
+        return json.loads(line)
+    except ValueError:
+        return None
+
+
+def _holds_spans(row: object) -> bool:
+    return (isinstance(row, dict) and isinstance(row.get("text"), str)
+            and isinstance(row.get("spans"), list))
+
+
 def _sniff(path: Path) -> str:
     """Guess for extension-less files (e.g. SMSSpamCollection) from the first line."""
     with open_bytes(path) as handle:
-        head = handle.read(65536)
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    codec = file_encoding(path, "utf-8")  # a UTF-16 file's first line is not a UTF-8 line
-    first = head.decode(codec, "replace").split("\n", 1)[0].lstrip("\ufeff").strip()
+        if handle.read(4) == b"PAR1":
+            return "parquet"
+    first = first_line(path)
     if first.startswith("{"):
         return "jsonl"
     if first.startswith("["):
@@ -70,9 +117,7 @@ def looks_like_conll(path: Path) -> bool:
     span project reads such a file as CoNLL rather than failing to find a ``text`` column."""
     if path.is_dir():
         return False
-    with open_bytes(path) as handle:
-        head = handle.read(65536).decode(file_encoding(path, "utf-8"), "replace")
-    lines = [line.strip() for line in head.lstrip("\ufeff").split("\n")[:-1]]
+    lines = [line.strip() for line in _head(path).split("\n")[:-1]]
     rows = [line.split() for line in lines
             if line and not line.startswith(("-DOCSTART-", "#"))][:_SNIFF_LINES]
     return bool(rows) and all(len(row) >= 2 and _TAG.fullmatch(row[-1]) for row in rows)

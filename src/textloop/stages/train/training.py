@@ -18,22 +18,29 @@ with ``step`` = epoch, the run gets a written verdict (see ``training_monitor``)
 metrics of the model kept are logged once more at step ``epochs_run + 1`` (MLflow's
 convention for restored weights), so a run's latest values describe the model it saved.
 TensorBoard event files go to ``runs/NAME/tensorboard/``.
+
+``max_train`` bounds the training time on a large release: the model is fitted on the first
+``max_train`` records of the train split in id order (ids are content hashes, so that is a
+sample unrelated to the texts' order in the file, and the same one every time), the cap is
+kept in the run's config and params, and the run's notes say how many records were left out.
+Validation and test stay whole, so the scores remain comparable with uncapped runs.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from textloop.config import Project
+from textloop.errors import InvalidInputError
 from textloop.measures.calibration import make_calibrator
 from textloop.models.bundle import to_bundle
 from textloop.models.classifiers import make_model
 from textloop.models.tags import model_tags
 from textloop.processes import pause_point
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.release import load_release
+from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.train.fitting import fit_on_train_split
 from textloop.stages.train.monitoring import MonitoredFit
 from textloop.storage import Store, runs
@@ -73,12 +80,13 @@ class TrainResult:
 
 def train(store: Store, project: Project, *, model: str | None = None, release: str = "latest",
           params: dict[str, Any] | None = None, calibration: str | None = None,
-          progress: Progress = NULL_PROGRESS) -> TrainResult:
+          max_train: int | None = None, progress: Progress = NULL_PROGRESS) -> TrainResult:
     """Train ``model`` on the release's train split; score it on validation, where the
-    calibrator (``calibration`` overrides the spec's method) and band thresholds are fitted."""
+    calibrator (``calibration`` overrides the spec's method) and band thresholds are fitted.
+    ``max_train`` caps the training records (see the module docstring); None trains on all."""
     started = time.perf_counter()
     require_verb(project, "train")
-    data = load_release(store, release)
+    data, cap_note = _capped(load_release(store, release), max_train)
     task = task_for(project)
     full_name, estimator = make_model(model or task.model_for(project.spec), params,
                                       project.spec.language)
@@ -94,13 +102,17 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
     short = full_name.split(".")[2]
     config: dict[str, Any] = {"model": full_name, "params": estimator.get_params(),
                               "release": data.id}
+    if max_train is not None:
+        config["max_train"] = max_train
     if iterative:
         config["training"] = project.spec.training.model_dump(mode="json")
     with store.write() as conn:
         run = runs.create(conn, model=full_name, short_name=short, release_id=data.id,
                           config=config)
         runs.log_params(conn, run["id"], {**estimator.get_params(), "release": data.id,
-                                          "n_train": len(train_split.texts)})
+                                          "n_train": len(train_split.texts),
+                                          **({} if max_train is None
+                                             else {"max_train": max_train})})
     pause_point("train:running")
     try:
         metrics, val_output, monitored = _fit_and_score(store, project, task, estimator, data,
@@ -134,8 +146,29 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
                        bundle_path=str(store.path_for(bundle_rel)),
                        seconds=time.perf_counter() - started,
                        calibration=fitted.meta.get("calibration", {}).get("name"),
-                       bands=fitted.bands, notes=fitted.notes, training=monitored,
+                       bands=fitted.bands, notes=[*cap_note, *fitted.notes],
+                       training=monitored,
                        calibration_choice=fitted.calibration_choice)
+
+
+def _capped(data: ReleaseData, max_train: int | None) -> tuple[ReleaseData, list[str]]:
+    """The release with its train split cut to ``max_train`` records, and the note saying so
+    (none when the split already fits)."""
+    if max_train is None:
+        return data, []
+    if max_train < 1:
+        raise InvalidInputError(f"max_train must be at least 1 (got {max_train})",
+                                hint="leave it out (or pass 0 on the command line) to train "
+                                     "on the whole train split")
+    split = data.splits["train"]
+    if len(split) <= max_train:
+        return data, []
+    kept = replace(split, ids=split.ids[:max_train], texts=split.texts[:max_train],
+                   labels=split.labels[:max_train], meta=split.meta[:max_train])
+    note = (f"trained on {max_train:,} of {len(split):,} training records (max_train "
+            f"{max_train:,}, the first in id order); validation and test are whole. Raise "
+            "max_train, or leave it out, to train on more")
+    return replace(data, splits={**data.splits, "train": kept}), [note]
 
 
 def apply_training_defaults(estimator: Any, params: dict[str, Any], project: Project) -> None:

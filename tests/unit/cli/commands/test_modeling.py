@@ -167,3 +167,15 @@ def test_predicted_texts_print_escaped_and_stay_exact_in_json(project, store, tm
     assert terminal_safe(HOSTILE[:60]) in assert_safe(result.output)  # the table's 60 characters
     (predicted,) = json.loads(invoke(project, "predict", "latest", "--json", HOSTILE).stdout)
     assert predicted["text"] == HOSTILE
+
+
+def test_train_max_train_caps_the_training_rows_and_says_so(tmp_path) -> None:
+    with released_span_project(tmp_path) as (project, _, _):
+        capped = invoke(project, "train", "--max-train", "3")
+        assert capped.exit_code == 0, capped.output
+        said = " ".join(capped.output.split())
+        assert "3 training rows" in said and "Note: trained on 3 of" in said
+        whole = invoke(project, "train", "--max-train", "0", "--json")
+    assert whole.exit_code == 0, whole.output
+    result = json.loads(whole.stdout)
+    assert result["n_train"] > 3 and not any("training records" in n for n in result["notes"])

@@ -126,3 +126,30 @@ def test_a_span_project_imports_conll_named_tsv(tmp_path) -> None:
             ((_, value, _, _),) = list(annotation_log.iter_votes(conn))
     assert result.format == "conll" and result.span_reading["scheme"] == "IOB2"
     assert decode_spans(value) == [Span(0, 18, "Chemical")]
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("ner.conll", "Ana\tB-PER\n", "conll"),
+    ("ner.bio.gz", gzip.compress(b"Ana\tB-PER\n"), "conll"),
+    ("devel.tsv", "22\tB-Chemical\n-\tI-Chemical\n\nx\tO\n", "conll"),     # BC5CDR ships so
+    ("ner.txt", "Ana\tB-PER\nworks\tO\n", "conll"),
+    ("ner.jsonl", '{"text": "Ana", "spans": [{"start": 0, "end": 3, "label": "PER"}]}\n',
+     "spans-jsonl"),
+    ("ner.jsonl", '\n{"text": "Ana", "spans": [], "meta": {"a": 1}}\n', "spans-jsonl"),
+    ("plain.jsonl", '{"text": "Ana", "label": "ham"}\n', None),
+    ("broken.jsonl", '{"text": "Ana", "spans": [\n', None),
+    ("listed.jsonl", '["Ana", "PER"]\n', None),
+    ("labels.tsv", "text\tlabel\nfree prize now\tspam\n", None),
+    ("labels.csv", "text,label\nfree prize now,spam\n", None)])
+def test_the_span_format_a_file_is_read_in(write, name, content, expected) -> None:
+    from textloop.stages.ingest import span_file_format
+
+    assert span_file_format(write(name, content)) == expected
+
+
+def test_first_line_reads_past_a_bom_in_the_files_encoding(write) -> None:
+    from textloop.stages.ingest.formats import first_line
+
+    assert first_line(write("a.csv", "\ufefftext,label\r\nx,y\n")) == "text,label"
+    assert first_line(write("u16.csv", "\ufeffreview,stars\n".encode("utf-16"))) == "review,stars"
+    assert first_line(write("empty.csv", "")) == ""

@@ -162,3 +162,27 @@ def test_a_korean_project_trains_embed_lr_on_the_multilingual_encoder(tmp_path) 
     assert bundle.meta["embedder"] == "use-multilingual-v3-int8"
     assert cached == {"use-multilingual-v3/int8-per-token-exact"}  # no MiniLM vectors
     assert result.metrics["val/macro_f1"] > 0.8
+
+
+def test_max_train_fits_on_a_fixed_sample_of_the_train_split_and_says_so(project, store,
+                                                                         tmp_path) -> None:
+    from textloop.stages.release import load_release
+
+    release_id = released(store, project, tmp_path)
+    train_split = load_release(store, release_id).train
+    capped = train(store, project, model="tfidf-lr", max_train=60)
+    assert capped.n_train == 60 < len(train_split)
+    assert any(f"60 of {len(train_split)} training records" in note for note in capped.notes)
+    with store.read() as conn:
+        run = runs.get(conn, capped.run_name)
+    assert run["params"]["n_train"] == 60 and run["params"]["max_train"] == 60
+    bundle = load_bundle(store.path_for(run["bundle_path"]), run["bundle_sha256"])
+    assert bundle.meta["config"]["max_train"] == 60  # what a re-run needs to train the same
+    again = train(store, project, model="tfidf-lr", max_train=60)
+    assert again.metrics == capped.metrics  # the same records, not a new random draw
+    assert train(store, project, model="tfidf-lr", max_train=60_000).n_train == len(train_split)
+    full = train(store, project, model="tfidf-lr")
+    assert full.n_train == len(train_split)
+    assert not any("training records" in note for note in full.notes)
+    with pytest.raises(InvalidInputError, match="max_train must be at least 1"):
+        train(store, project, model="tfidf-lr", max_train=0)
