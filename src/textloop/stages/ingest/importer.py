@@ -29,8 +29,8 @@ from textloop.stages.ingest.formats import (
     ReadOptions,
     Source,
     detect_format,
-    looks_like_conll,
     open_source,
+    span_file_format,
 )
 from textloop.stages.ingest.labels import LabelCheck, SpanCheck, ValueCheck
 from textloop.stages.ingest.report import MAX_REPORTED, SkipReport, failure
@@ -148,9 +148,12 @@ def _for_format(path: Path, project: Project, options: ImportOptions) -> ImportO
     (a doccano ``id``, a Label Studio ``annotator``) is metadata unless ``--meta-cols`` says.
     """
     fmt = options.read.format or detect_format(path) if path.exists() else options.read.format
-    if (fmt == "tsv" and not options.read.format and task_for(project).value_kind == "spans"
-            and looks_like_conll(path)):
-        fmt = "conll"  # a span project's .tsv/.txt of token and tag columns is CoNLL
+    if (fmt in ("tsv", "jsonl") and not options.read.format
+            and task_for(project).value_kind == "spans"):
+        # a span project's .tsv/.txt of token and tag columns is CoNLL, and its JSON Lines
+        # of {"text", "spans"} objects are spans JSONL: read as plain rows, their spans
+        # would be dropped without a word
+        fmt = span_file_format(path) or fmt
     if options.read.tag_names is not None and fmt != "hf-tokens":
         raise InvalidInputError(
             f"{path}: --tag-names names the integer tags of an hf-tokens file, but this file "

@@ -128,6 +128,26 @@ def test_a_span_project_imports_conll_named_tsv(tmp_path) -> None:
     assert decode_spans(value) == [Span(0, 18, "Chemical")]
 
 
+def test_a_span_project_reads_spans_jsonl_without_being_told(tmp_path) -> None:
+    """Read as plain JSON Lines, the file's spans would be dropped without a word."""
+    from textloop.config import Label
+    from textloop.spans import Span, decode_spans
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.project.init import init_project
+    from textloop.storage import Store, annotation_log
+
+    project = init_project(tmp_path / "ner", labels=[Label(name="PER")], task="spans")
+    path = tmp_path / "people.jsonl"
+    path.write_text('{"text": "Ana works", "spans": [{"start": 0, "end": 3, "label": "PER"}]}'
+                    '\n{"text": "nobody here", "spans": []}\n', encoding="utf-8")
+    with Store.for_project(project) as store:
+        result = import_file(store, project, path, ImportOptions())
+        with store.read() as conn:
+            values = [value for _, value, _, _ in annotation_log.iter_votes(conn)]
+    assert result.format == "spans-jsonl" and result.records_new == 2
+    assert sorted(map(decode_spans, values)) == [[], [Span(0, 3, "PER")]]
+
+
 @pytest.mark.parametrize(("name", "content", "expected"), [
     ("ner.conll", "Ana\tB-PER\n", "conll"),
     ("ner.bio.gz", gzip.compress(b"Ana\tB-PER\n"), "conll"),
