@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = ("label_issue", "conflict", "duplicate", "outlier", "empty", "garbage", "overlong",
-         "pii", "leakage")
+KINDS = ("label_issue", "missing_span", "spurious_span", "wrong_type", "wrong_boundary",
+         "inconsistent_type", "conflict", "duplicate", "outlier", "empty", "garbage",
+         "overlong", "pii", "leakage")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class LabelSummary:
     """Label quality of every record, in record order (for the report's histogram)."""
     is_flagged: list[bool]
     """Whether the method flags each record, in record order."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """What else the task's method reports (span projects: ``unit: spans``, findings per
+    kind, flagged tokens, per-annotator disagreement rates)."""
 
     @property
     def error_rate(self) -> float:
@@ -85,7 +89,7 @@ class CleanResult:
             "label_issues": {"method": self.labels.method, "flagged": len(self.labels.flagged),
                              "baseline_flagged": len(self.labels.baseline_flagged),
                              "estimated_error_rate": self.labels.error_rate,
-                             "per_class": self.labels.per_class},
+                             "per_class": self.labels.per_class, **self.labels.details},
             "duplicates": {**self.duplicate_counts, "clusters": len(self.clusters),
                            "conflicting_clusters": len(conflicts)},
             "outliers": {k: v for k, v in self.outliers.items() if k != "distance"},

@@ -17,6 +17,7 @@ import numpy as np
 
 from textloop.artifacts import write_text_atomic
 from textloop.reports.cleaning_plots import distance_plot, error_rate_plot, quality_plot
+from textloop.reports.spans import highlighted
 from textloop.reports.templating import render
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ def write_cleaning_report(folder: Path, result: CleanResult, texts: Mapping[str,
                   summary=result.summary(), result=result,
                   context_rows=_context(result), plots=_plots(result),
                   label_rows=_rows(result, "label_issue", texts),
+                  span_rows=_span_rows(result, texts),
                   outlier_rows=_rows(result, "outlier", texts),
                   problem_rows=_problem_rows(result, texts),
                   clusters=result.clusters[:SHOWN],
@@ -71,6 +73,24 @@ def _rows(result: CleanResult, kind: str, texts: Mapping[str, str]) -> list[dict
     chosen: list[Finding] = [f for f in result.findings if f.kind == kind][:SHOWN]
     return [{"record_id": f.record_id, "score": f.score, "details": f.details,
              "text": texts.get(f.record_id, "")[:TEXT_CHARS]} for f in chosen]
+
+
+SPAN_KINDS = ("missing_span", "spurious_span", "wrong_type", "wrong_boundary",
+              "inconsistent_type")
+
+
+def _span_rows(result: CleanResult, texts: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Span findings, most suspicious first, with the record's text cut at the given and
+    the suggested span (``spans.highlighted``) for the template to mark, escaped."""
+    chosen = sorted((f for f in result.findings if f.kind in SPAN_KINDS),
+                    key=lambda f: (SPAN_KINDS.index(f.kind) == 4, f.score or 0.0))[:SHOWN]
+    return [{"record_id": f.record_id, "kind": f.kind, "score": f.score,
+             "given": f.details.get("given") or f.details.get("span"),
+             "suggested": f.details.get("suggested"),
+             "pieces": highlighted({"context": texts.get(f.record_id, ""), "context_start": 0,
+                                    "gold": f.details.get("given") or f.details.get("span"),
+                                    "predicted": f.details.get("suggested")})}
+            for f in chosen]
 
 
 def _problem_rows(result: CleanResult, texts: Mapping[str, str]) -> list[dict[str, Any]]:

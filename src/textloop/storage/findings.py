@@ -1,9 +1,10 @@
 """``textloop clean`` runs (``c1``, ``c2``...) and their findings, one row per flagged record.
 
-A finding names the record, its kind (``label_issue``, ``duplicate``, ``conflict``,
-``outlier``, ``empty``, ``garbage``, ``overlong``, ``pii``, ``leakage``), a score where the
-kind has one, JSON details (suggested label, cluster, matched record, personal-data kinds)
-and a review status that starts ``open``.
+A finding names the record, its kind (``label_issue``, the span kinds ``missing_span``,
+``spurious_span``, ``wrong_type``, ``wrong_boundary``, ``inconsistent_type``, ``duplicate``,
+``conflict``, ``outlier``, ``empty``, ``garbage``, ``overlong``, ``pii``, ``leakage``), a
+score where the kind has one, JSON details (suggested label or span, cluster, matched
+record, personal-data kinds) and a review status that starts ``open``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from textloop.storage.schema import cleanings, findings
 STATUSES = ("open", "accepted", "kept", "relabeled", "excluded", "merged")
 OPEN = "open"
 # Review order: what most often changes a label first, cosmetic problems last.
-PRIORITY = ("label_issue", "conflict", "duplicate", "leakage", "outlier", "garbage", "empty",
-            "pii", "overlong")
+PRIORITY = ("label_issue", "missing_span", "spurious_span", "wrong_type", "wrong_boundary",
+            "inconsistent_type", "conflict", "duplicate", "leakage", "outlier", "garbage",
+            "empty", "pii", "overlong")
+LOWEST_FIRST = ("label_issue", "missing_span", "spurious_span", "wrong_type", "wrong_boundary")
+"""Kinds scored by label quality (lower is more suspicious): reviewed lowest score first."""
 _BATCH = 20_000
 
 
@@ -104,11 +108,12 @@ def in_review_order(conn: Connection, cleaning_id: str, status: str | None = Non
     """A run's findings (of ``status`` when given) in the order to review them: by kind
     (``PRIORITY``), then by how sure the run is.
 
-    Label issues come lowest label quality first; other scored kinds highest score first.
+    Label issues (of classes and of spans) come lowest label quality first; other scored
+    kinds highest score first.
     """
     rank = case({kind: i for i, kind in enumerate(PRIORITY)}, value=findings.c.kind,
                 else_=len(PRIORITY))
-    surest = case((findings.c.kind == "label_issue", func.coalesce(findings.c.score, 0.0)),
+    surest = case((findings.c.kind.in_(LOWEST_FIRST), func.coalesce(findings.c.score, 0.0)),
                   else_=-func.coalesce(findings.c.score, 0.0))
     query = select(findings).where(findings.c.cleaning_id == cleaning_id)
     if status is not None:

@@ -8,7 +8,7 @@ is the share of records carrying that label that the method flags.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -25,8 +25,10 @@ from textloop.strategies.cleaning import LabelIssueInput, LabelIssues, get_metho
 class LabelOutcome:
     summary: LabelSummary
     findings: list[Finding]
-    issues: LabelIssues
-    baseline: LabelIssues
+    issues: LabelIssues | None = None
+    """The method's issues over classes (None for span projects, flagged per token)."""
+    baseline: LabelIssues | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def find_label_issues(data: CleanInputs, options: CleanOptions,

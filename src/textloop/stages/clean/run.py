@@ -8,6 +8,8 @@ writes ``report.html`` and ``findings.json`` under ``.textloop/cleanings/cN/``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from functools import singledispatch
 from typing import Any
 
 import numpy as np
@@ -23,7 +25,7 @@ from textloop.stages.clean.duplicate_findings import (
 from textloop.stages.clean.duplicates import clusters, find_links
 from textloop.stages.clean.evidence import with_neighbours
 from textloop.stages.clean.inputs import CleanInputs, load_inputs
-from textloop.stages.clean.label_issues import find_label_issues
+from textloop.stages.clean.label_issues import LabelOutcome, find_label_issues
 from textloop.stages.clean.leakage import find_leakage
 from textloop.stages.clean.neighbours import Neighbours, scan
 from textloop.stages.clean.oof import check_folds
@@ -32,9 +34,10 @@ from textloop.stages.clean.outliers import knn_distance, outlier_mask, text_prob
 from textloop.stages.clean.pii_findings import find_personal_data
 from textloop.stages.clean.redact import redacted_release
 from textloop.stages.clean.result import CleanResult, Finding
+from textloop.stages.clean.span_labels import check_span_inputs, find_span_issues
 from textloop.stages.review.actions import carry_over
 from textloop.storage import Store, findings
-from textloop.tasks import require_verb
+from textloop.tasks import SpanTask, Task, require_verb, task_for
 
 CLEANINGS = "cleanings"
 
@@ -48,11 +51,13 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
     """
     require_verb(project, "clean")
     options = options or CleanOptions()
+    task = task_for(project)
     data = load_inputs(store, project, embed=options.use_embeddings, progress=progress)
-    check_folds(data.labels, options.folds)
+    check_labels(task, data, project, options)
     near = None if data.embeddings is None else scan(
         data.embeddings, options.neighbours, options.semantic_threshold, progress=progress)
-    labels = find_label_issues(data, options, None if near is None else near.index, progress)
+    labels = label_errors(task, store, project, data, options,
+                          None if near is None else near.index, progress)
     language = project.spec.language
     rows, dup_findings, dup_counts = _duplicates(data, near, options, progress, language)
     outliers, outlier_findings = _outliers(data, near)
@@ -61,14 +66,14 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
                                            project.spec.clean.pii.expected)
     leakage, leak_findings = find_leakage(store, options, progress, language)
     result = CleanResult(
-        cleaning_id="", n_records=len(data.records), classes=data.classes,
+        cleaning_id="", n_records=len(data.records), classes=list(labels.summary.per_class),
         config=_config(options, labels.summary.models, labels.summary.method),
         labels=labels.summary, clusters=rows, duplicate_counts=dup_counts, outliers=outliers,
         text_problems=problems, pii=pii, leakage=leakage,
         findings=with_neighbours([*labels.findings, *dup_findings, *outlier_findings,
                                   *problem_findings, *pii_findings, *leak_findings],
                                  data.ids, data.texts, near),
-        warnings=_warnings(data, options))
+        warnings=labels.warnings)
     if redact and pii_findings:
         info, _ = redacted_release(store, project, progress=progress)
         result.redacted_release = info.id
@@ -76,6 +81,37 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
         result.warnings.append("no personal data found, so no redacted release was written")
     _save(store, result, data)
     return result
+
+
+@singledispatch
+def check_labels(task: Task, data: CleanInputs, project: Project,
+                 options: CleanOptions) -> None:
+    """Refuse, before anything is embedded, labels the task's label-error step cannot
+    cross-validate (classes: at least two, and records for every fold)."""
+    check_folds(data.labels, options.folds)
+
+
+@check_labels.register
+def _(task: SpanTask, data: CleanInputs, project: Project, options: CleanOptions) -> None:
+    check_span_inputs(data, project, options)
+
+
+@singledispatch
+def label_errors(task: Task, store: Store, project: Project, data: CleanInputs,
+                 options: CleanOptions, neighbour_index: np.ndarray | None,
+                 progress: Progress) -> LabelOutcome:
+    """The task's label errors: out-of-fold class probabilities and the chosen method."""
+    found = find_label_issues(data, options, neighbour_index, progress)
+    return replace(found, warnings=_warnings(data, options))
+
+
+@label_errors.register
+def _(task: SpanTask, store: Store, project: Project, data: CleanInputs,
+      options: CleanOptions, neighbour_index: np.ndarray | None,
+      progress: Progress) -> LabelOutcome:
+    """Span label errors from out-of-fold token probabilities (``span_labels.py``)."""
+    found = find_span_issues(store, project, data, options, progress)
+    return LabelOutcome(found.summary, found.findings, warnings=found.warnings)
 
 
 def _duplicates(data: CleanInputs, near: Neighbours | None, options: CleanOptions,

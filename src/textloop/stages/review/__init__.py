@@ -10,6 +10,7 @@ from textloop.lazy import lazy_front
 if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.review.actions import Decided as Decided
     from textloop.stages.review.actions import accept as accept
+    from textloop.stages.review.actions import edit as edit
     from textloop.stages.review.actions import exclude as exclude
     from textloop.stages.review.actions import keep as keep
     from textloop.stages.review.actions import merge as merge
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.review.summary import review_summary as review_summary
 
 __all__, __getattr__ = lazy_front(__name__, {
-    "actions": ("Decided", "accept", "exclude", "keep", "merge", "relabel", "undo"),
+    "actions": ("Decided", "accept", "edit", "exclude", "keep", "merge", "relabel", "undo"),
     "evidence": ("Decision", "Evidence", "Related", "ReviewQueue", "evidence", "review_queue"),
     "filters": ("FINDING_KINDS", "ReviewFilter"),
     "summary": ("ReviewSummary", "review_summary"),

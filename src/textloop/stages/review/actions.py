@@ -20,9 +20,12 @@ from sqlalchemy import Connection
 from textloop.config import Project
 from textloop.errors import ConflictError, InvalidInputError, NotFoundError
 from textloop.stages.label.queue import encode_labels
+from textloop.stages.label.resolution import labels_for
 from textloop.stages.review.carry import STATE, carry_decisions, label_state
 from textloop.stages.review.evidence import cluster_members
-from textloop.storage import Store, annotation_log, findings, reviews
+from textloop.stages.review.span_fix import fixed_value, is_span_fix
+from textloop.storage import Store, annotation_log, findings, records, reviews
+from textloop.tasks import ValueProblem, task_for
 from textloop.types import AnnotationKind
 
 ACCEPT, KEEP, RELABEL, EXCLUDE, MERGE = "accept", "keep", "relabel", "exclude", "merge"
@@ -44,11 +47,18 @@ class Decided:
 
 
 def accept(store: Store, project: Project, reviewer: str, finding_id: int) -> Decided:
-    """Relabel the record with the label the run suggested (label issues only)."""
+    """Take the fix the run suggested: a label issue's suggested label, or a span finding's
+    fix applied to the record's current spans (``span_fix.py``)."""
     with store.write() as conn:
         finding = _open_finding(conn, finding_id)
-        suggested = finding["details"].get("suggested") if finding["kind"] == "label_issue" \
-            else None
+        details = finding["details"]
+        if is_span_fix(details):
+            current = labels_for(conn, [finding["record_id"]], project.spec.labeling.policy)
+            resolved = current.get(finding["record_id"])
+            value = fixed_value(resolved.label if resolved else None, details, finding_id)
+            return _label(conn, finding, ACCEPT, _checked(conn, project, finding, value),
+                          reviewer)
+        suggested = details.get("suggested") if finding["kind"] == "label_issue" else None
         if not suggested:
             raise InvalidInputError(f"finding {finding_id} ({finding['kind']}) suggests no label",
                                     hint="press K to keep, a digit to relabel or X to exclude")
@@ -60,7 +70,19 @@ def relabel(store: Store, project: Project, reviewer: str, finding_id: int,
     """Give the record the label the reviewer chose."""
     value = encode_labels(project, labels)
     with store.write() as conn:
-        return _label(conn, _open_finding(conn, finding_id), RELABEL, value, reviewer)
+        finding = _open_finding(conn, finding_id)
+        return _label(conn, finding, RELABEL, _checked(conn, project, finding, value),
+                      reviewer)
+
+
+def edit(store: Store, project: Project, reviewer: str, finding_id: int, value: str) -> Decided:
+    """Give the record the value the reviewer wrote, as stored (a span project's JSON list
+    of ``{start, end, label}``), checked by the project's task against the record's text;
+    stored like a relabel."""
+    with store.write() as conn:
+        finding = _open_finding(conn, finding_id)
+        return _label(conn, finding, RELABEL, _checked(conn, project, finding, value),
+                      reviewer)
 
 
 def keep(store: Store, reviewer: str, finding_id: int) -> Decided:
@@ -144,6 +166,17 @@ def undo(store: Store, reviewer: str, decision_id: int | None = None) -> Decided
 def carry_over(conn: Connection, rows: list[dict[str, Any]]) -> int:
     """Close the new findings ``rows`` that standing decisions settled (``carry.py``)."""
     return carry_decisions(conn, rows, STATUS)
+
+
+def _checked(conn: Connection, project: Project, finding: dict[str, Any], value: str) -> str:
+    """``value`` in its canonical spelling once the task accepts it for the record (a span
+    list inside the record's text, of the project's types); refused naming the finding."""
+    (record,) = records.get_many(conn, [finding["record_id"]])
+    try:
+        return task_for(project).check_value(value, project.spec, record.text)
+    except ValueProblem as exc:
+        raise InvalidInputError(f"finding {finding['id']}, record {record.id}: {exc}",
+                                hint=exc.fix or "give a value the project accepts") from None
 
 
 def _label(conn: Connection, finding: dict[str, Any], action: str, value: str,

@@ -16,9 +16,11 @@ from sqlalchemy import Connection
 
 from textloop.config import Project
 from textloop.errors import NotFoundError
+from textloop.reports.spans import highlighted
 from textloop.stages.label.resolution import Resolution, labels_for
 from textloop.stages.review.filters import ReviewFilter, require_review, select
 from textloop.stages.review.reasons import describe
+from textloop.stages.review.span_fix import describe_fix, is_span_fix
 from textloop.storage import Store, findings, records, reviews
 
 RECENT = 10
@@ -54,6 +56,9 @@ class Evidence:
     neighbour_space: str | None
     cluster: list[Related]
     excluded: bool
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    """For span findings: the text cut at the given (``gold``) and suggested (``predicted``)
+    spans (``reports.spans.highlighted``), for a page to highlight each part escaped."""
 
     @property
     def can_accept(self) -> bool:
@@ -142,7 +147,9 @@ def _evidence(conn: Connection, project: Project, row: dict[str, Any]) -> Eviden
                        similarity, kept=rid == kept, excluded=rid in excluded)
 
     record = texts[row["record_id"]]
-    suggested = details.get("suggested") if row["kind"] == "label_issue" else None
+    fixes_spans = is_span_fix(details)
+    suggested = (describe_fix(details) if fixes_spans else
+                 details.get("suggested") if row["kind"] == "label_issue" else None)
     return Evidence(
         finding_id=row["id"], cleaning_id=row["cleaning_id"], kind=row["kind"],
         score=row["score"], status=row["status"],
@@ -150,7 +157,10 @@ def _evidence(conn: Connection, project: Project, row: dict[str, Any]) -> Eviden
         text=record.text, meta=record.meta, label=labels.get(record.id), suggested=suggested,
         neighbours=[related(rid, sim) for rid, sim in near],
         neighbour_space=details.get("neighbour_space"),
-        cluster=[related(rid) for rid in members], excluded=record.id in excluded)
+        cluster=[related(rid) for rid in members], excluded=record.id in excluded,
+        parts=highlighted({"context": record.text, "context_start": 0,
+                           "gold": details.get("given"), "predicted": details.get("suggested")})
+        if fixes_spans else [])
 
 
 def cluster_members(conn: Connection, row: dict[str, Any]) -> tuple[list[str], str | None]:

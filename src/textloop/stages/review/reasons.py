@@ -19,6 +19,42 @@ def _label_issue(score: float | None, d: dict[str, Any]) -> str:
             f"trained without it say {d.get('suggested')!s}{sure}{quality}")
 
 
+def _missing_span(score: float | None, d: dict[str, Any]) -> str:
+    return (f"no span is given here, but models trained without this record mark "
+            f"{_span(d.get('suggested'))}{_quality(score)}")
+
+
+def _spurious_span(score: float | None, d: dict[str, Any]) -> str:
+    return (f"{_span(d.get('given'))} is given, but models trained without this record mark "
+            f"no span there{_quality(score)}")
+
+
+def _wrong_type(score: float | None, d: dict[str, Any]) -> str:
+    return (f"{_span(d.get('given'))} is given, but models trained without this record say "
+            f"{(d.get('suggested') or {}).get('label')}{_quality(score)}")
+
+
+def _wrong_boundary(score: float | None, d: dict[str, Any]) -> str:
+    return (f"{_span(d.get('given'))} is given, but models trained without this record mark "
+            f"{_span(d.get('suggested'))}{_quality(score)}")
+
+
+def _quality(score: float | None) -> str:
+    return "" if score is None else f" (label quality {score:.2f})"
+
+
+def _inconsistent(score: float | None, d: dict[str, Any]) -> str:
+    counts = ", ".join(f"{label} {n}" for label, n in (d.get("counts") or {}).items())
+    fix = d.get("suggested")
+    advice = f"; most say {fix['label']}" if fix else "; no type is the majority"
+    return f"“{d.get('surface')}” is labeled with different types across records ({counts}){advice}"
+
+
+def _span(shown: dict[str, Any] | None) -> str:
+    shown = shown or {}
+    return f"{shown.get('label')} “{shown.get('text')}”"
+
+
 def _conflict(score: float | None, d: dict[str, Any]) -> str:
     labels = ", ".join(f"{label} {n}" for label, n in (d.get("labels") or {}).items())
     return (f"duplicate cluster {d.get('cluster')} of {d.get('size')} records carries "
@@ -51,6 +87,9 @@ def _text_problem(score: float | None, d: dict[str, Any]) -> str:
     return str(d.get("reason") or "the text is unusable")
 
 
-_REASONS = {"label_issue": _label_issue, "conflict": _conflict, "duplicate": _duplicate,
+_REASONS = {"label_issue": _label_issue, "missing_span": _missing_span,
+            "spurious_span": _spurious_span, "wrong_type": _wrong_type,
+            "wrong_boundary": _wrong_boundary, "inconsistent_type": _inconsistent,
+            "conflict": _conflict, "duplicate": _duplicate,
             "outlier": _outlier, "pii": _pii, "leakage": _leakage, "empty": _text_problem,
             "garbage": _text_problem, "overlong": _text_problem}
