@@ -28,7 +28,7 @@ FINDING_KINDS = findings.PRIORITY
 """Every finding kind, in review order (what a kind filter accepts)."""
 
 
-REVIEW_ACTION = "textloop review (findings of `textloop clean`, which does not check spans yet)"
+REVIEW_ACTION = "textloop review (findings of `textloop clean`)"
 """What a refusal calls the review: the findings are what a task without ``clean`` lacks."""
 
 

@@ -73,16 +73,12 @@ def test_an_unknown_kind_is_refused_with_the_kinds_to_use(project, store, tmp_pa
     assert "unknown finding kind 'urls'" in result.output and "label_issue" in result.output
 
 
-def test_review_of_a_span_project_says_what_spans_lack(tmp_path) -> None:
+def test_review_of_a_span_project_asks_for_a_cleaning_run(tmp_path) -> None:
     from tests.unit.stages.rules.span_fixtures import span_project
-    from textloop.errors import ConfigError
-    from textloop.tasks import SPANS
 
     project = span_project(tmp_path / "ner")
     result = runner.invoke(app, ["--project", str(project.root), "review"])
     assert result.exit_code != 0 and "Traceback" not in result.output
     said = " ".join(result.output.split())
-    assert "which does not check spans yet" in said and "no cleaning run" not in said
-    with pytest.raises(ConfigError) as refused:  # the same hint as every refused verb
-        SPANS.require("review", project.spec.name)
-    assert refused.value.hint and refused.value.hint in said
+    assert "no cleaning run 'latest'" in said and "run `textloop clean` first" in said
+    assert "spans project" not in said
