@@ -270,16 +270,16 @@ class Project:
         leakage (``textloop clean``); the findings are stored for review.
 
         ``models`` give the out-of-fold views, the first the main one (default: embed-lr and
-        tfidf-lr, or tfidf-lr alone with ``embeddings=False``, which needs no MiniLM model).
+        tfidf-lr, or tfidf-lr alone with ``embeddings=False``, which needs no MiniLM model;
+        for a span project ``minilm-crf``, a model that tags tokens).
         ``redact`` also writes a release with personal data replaced by placeholders.
         """
         from textloop.stages.clean import CleanOptions, clean
 
-        chosen = tuple(models or (CleanOptions.models if embeddings else ("tfidf-lr",)))
         options = CleanOptions(
-            models=chosen, method=method, folds=folds, seed=seed, near_threshold=near_threshold,
-            semantic_threshold=semantic_threshold, use_embeddings=embeddings,
-            max_chars=max_chars, release=release if leakage else None)
+            models=tuple(models or ()), method=method, folds=folds, seed=seed,
+            near_threshold=near_threshold, semantic_threshold=semantic_threshold,
+            use_embeddings=embeddings, max_chars=max_chars, release=release if leakage else None)
         return clean(self.store, self.config, options, redact=redact, progress=progress)
 
     def synth(self, *, labels: Sequence[str] | None = None, per_class: int | None = None,

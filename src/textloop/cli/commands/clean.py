@@ -3,7 +3,7 @@ leakage; print a summary and point to the report."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -20,14 +20,16 @@ _EPILOG = """Examples:\n
   textloop clean\n
   textloop clean --folds 10 --model embed-lr --model tfidf-lr\n
   textloop clean --method cleanlab --no-embeddings\n
-  textloop clean --redact"""
+  textloop clean --redact\n
+  textloop clean --folds 3 --no-embeddings   (a span project: minilm-crf out of fold)"""
 
 
 @app.command(epilog=_EPILOG)
 def clean(
     model: Annotated[list[str] | None, typer.Option(
         "--model", help="Model for out-of-fold probabilities; repeat for more views (the "
-                        "first is the main one). Default: embed-lr and tfidf-lr.")] = None,
+                        "first is the main one). Default: embed-lr and tfidf-lr; for a span "
+                        "project minilm-crf (a model that tags tokens).")] = None,
     method: Annotated[str, typer.Option(
         help=f"Label-issue method: {one_of('cleaning')} (cleanlab: cleanlab's defaults on "
              "the main model).")] = "views-knn",
@@ -68,7 +70,10 @@ def clean(
 def print_result(result: CleanResult) -> None:
     summary = result.summary()
     labels = summary["label_issues"]
-    table = Table("label", "records", "flagged", "estimated error rate",
+    spans = labels.get("unit") == "spans"
+    table = Table(*(("type", "spans", "questioned") if spans else ("label", "records",
+                                                                    "flagged")),
+                  "estimated error rate",
                   title=f"Cleaning {result.cleaning_id}: {result.n_records:,} labeled records")
     for label, row in labels["per_class"].items():
         table.add_row(Text(label), f"{row['n']:,}", f"{row['flagged']:,}", f"{row['rate']:.1%}")
@@ -76,6 +81,7 @@ def print_result(result: CleanResult) -> None:
     counts = summary["findings"]
     dup = summary["duplicates"]
     lines = [
+        _span_line(labels) if spans else
         f"Label issues: {labels['flagged']:,} ({labels['method']}; cleanlab's defaults flag "
         f"{labels['baseline_flagged']:,})",
         f"Duplicates: {dup['clusters']:,} clusters ({dup['exact']:,} exact, {dup['near']:,} near,"
@@ -98,6 +104,14 @@ def print_result(result: CleanResult) -> None:
         console.print(Text(f"Redacted release: {result.redacted_release}"))
     console.print(Text(f"Report: {result.report_html}"))
     console.print(Text("Review the findings: `textloop review`, or /review in `textloop label`"))
+
+
+def _span_line(labels: dict[str, Any]) -> str:
+    """Span findings by kind, and how many tokens and records cleanlab flagged."""
+    kinds = ", ".join(f"{kind.replace('_', ' ')} {n:,}" for kind, n in labels["kinds"].items())
+    return (f"Span label errors: {kinds or 'none'} (in {labels['flagged']:,} records; "
+            f"{labels['method']} flags {labels['flagged_tokens']:,} of {labels['tokens']:,} "
+            f"tokens in {labels['baseline_flagged']:,} records)")
 
 
 def _leakage_line(leakage: dict[str, object]) -> str:

@@ -36,7 +36,7 @@ def find_label_issues(data: CleanInputs, options: CleanOptions,
                       progress: Progress = NULL_PROGRESS) -> LabelOutcome:
     """Out-of-fold probabilities of every view, then the method and the baseline."""
     names, views = [], []
-    for model in options.models:
+    for model in options.class_models():
         name, proba = out_of_fold_proba(model, data.texts, data.embeddings, data.labels,
                                         data.classes, folds=options.folds, seed=options.seed,
                                         language=data.language, progress=progress)

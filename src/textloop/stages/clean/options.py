@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+CLASS_MODELS = ("embed-lr", "tfidf-lr")
+
 
 @dataclass(frozen=True)
 class CleanOptions:
-    models: tuple[str, ...] = ("embed-lr", "tfidf-lr")
-    """Models whose out-of-fold probabilities are the views; the first is the main model."""
+    models: tuple[str, ...] = ()
+    """Models whose out-of-fold probabilities are the views; the first is the main model.
+    Empty: the task's defaults (``class_models``; a span project's ``minilm-crf``)."""
     method: str = "views-knn"
     """Registered label-issue method (``textloop.cleaning.*``); ``cleanlab`` is the baseline."""
     folds: int = 5
@@ -27,6 +30,13 @@ class CleanOptions:
     release: str | None = "latest"
     """Release checked for leakage between its splits; None skips the check."""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def class_models(self) -> tuple[str, ...]:
+        """The classification views: the models named, else embed-lr and tfidf-lr, or
+        tfidf-lr alone without embeddings (it needs no MiniLM model)."""
+        if self.models:
+            return self.models
+        return CLASS_MODELS if self.use_embeddings else CLASS_MODELS[1:]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -20,6 +20,7 @@ import numpy as np
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.models.span_model import TaggedText
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.spans import Span, decode_spans
 from textloop.stages.clean.inputs import CleanInputs
@@ -37,6 +38,7 @@ from textloop.stages.clean.span_oof import DEFAULT_MODEL, check_span_folds, out_
 from textloop.storage import Store, annotation_log
 from textloop.strategies.cleaning.token_issues import (
     METHOD,
+    TokenIssues,
     find_token_issues,
     given_classes,
     type_probabilities,
@@ -69,46 +71,67 @@ def check_span_inputs(data: CleanInputs, project: Project, options: CleanOptions
     check_span_folds(span_records(data, project).spans, options.folds)
 
 
-def find_span_issues(store: Store, project: Project, data: CleanInputs,
-                     options: CleanOptions, progress: Progress = NULL_PROGRESS) -> SpanOutcome:
-    """Out-of-fold tags, token issues, then findings, per-type rates and annotator rates."""
-    records = span_records(data, project)
-    strata, _ = task_for(project).strata(data.labels, project.spec.label_names)
-    name, tagged = out_of_fold_tagged(_model(options), records.texts, records.spans, strata,
-                                      folds=options.folds, seed=options.seed,
-                                      progress=progress)
+@dataclass(frozen=True)
+class SpanErrors:
+    """Everything the span label-error step computed, for the summary and for benchmarks."""
+
+    model: str
+    tagged: list[TaggedText]
+    proba: list[np.ndarray]
+    """[tokens, 1 + types] out-of-fold type probabilities per record."""
+    given: list[np.ndarray]
+    issues: TokenIssues
+    findings: list[Finding]
+
+
+def span_label_errors(records: SpanRecords, strata: Sequence[int], *, model: str = DEFAULT_MODEL,
+                      folds: int = 5, seed: int = 0,
+                      progress: Progress = NULL_PROGRESS) -> SpanErrors:
+    """Out-of-fold tags, cleanlab's token issues and the span findings of ``records``; no
+    store (``benchmarks/span_clean.py`` runs exactly this)."""
+    name, tagged = out_of_fold_tagged(model, records.texts, records.spans, strata,
+                                      folds=folds, seed=seed, progress=progress)
     with progress.task("Finding span label errors"):
         proba = [type_probabilities(row.marginals, row.tag_names, records.types)
                  for row in tagged]
         given = [given_classes(row.tokens, spans, records.types)
                  for row, spans in zip(tagged, records.spans, strict=True)]
         issues = find_token_issues(given, proba)
-        found = [*span_findings(records, tagged, proba, issues),
-                 *inconsistent_types(records)]
-        predicted = {rid: model_spans(row) for rid, row in zip(records.ids, tagged,
-                                                                strict=True)}
-        annotators = annotator_rates(_answers(store, records.ids), predicted)
+        found = [*span_findings(records, tagged, proba, issues), *inconsistent_types(records)]
+    return SpanErrors(name, tagged, proba, given, issues, found)
+
+
+def find_span_issues(store: Store, project: Project, data: CleanInputs,
+                     options: CleanOptions, progress: Progress = NULL_PROGRESS) -> SpanOutcome:
+    """Span label errors (``span_label_errors``), per-type rates and annotator rates."""
+    records = span_records(data, project)
+    strata, _ = task_for(project).strata(data.labels, project.spec.label_names)
+    errors = span_label_errors(records, strata, model=_model(options), folds=options.folds,
+                               seed=options.seed, progress=progress)
+    found, issues = errors.findings, errors.issues
+    predicted = {rid: model_spans(row) for rid, row in zip(records.ids, errors.tagged,
+                                                            strict=True)}
+    annotators = annotator_rates(_answers(store, records.ids), predicted)
     flagged = sorted({f.record_id for f in found}, key=records.ids.index)
     cleanlab = issues.flagged_sentences
     kinds = {kind: sum(f.kind == kind for f in found) for kind in dict.fromkeys(
         f.kind for f in found)}
     summary = LabelSummary(
-        method=METHOD, models=[name], flagged=flagged,
+        method=METHOD, models=[errors.model], flagged=flagged,
         baseline_flagged=[rid for rid, hit in zip(records.ids, cleanlab, strict=True) if hit],
         per_class=per_type_rates(records, found),
         quality=np.round(issues.sentence_quality, 4).tolist(),
         is_flagged=[rid in set(flagged) for rid in records.ids],
         details={"unit": "spans", "kinds": kinds,
                  "flagged_tokens": int(sum(int(row.sum()) for row in issues.flagged)),
-                 "tokens": int(sum(len(row) for row in given)),
+                 "tokens": int(sum(len(row) for row in errors.given)),
                  "annotators": annotators})
     return SpanOutcome(summary, found, _warnings(records, options, annotators))
 
 
 def _model(options: CleanOptions) -> str:
-    """The span model to cross-validate: the one named, else ``minilm-crf`` (the default
-    models of ``textloop clean`` are classifiers)."""
-    return DEFAULT_MODEL if options.models == CleanOptions().models else options.models[0]
+    """The span model to cross-validate: the first one named, else ``minilm-crf``."""
+    return options.models[0] if options.models else DEFAULT_MODEL
 
 
 def _answers(store: Store, ids: Sequence[str]) -> list[tuple[str, str, list[Span]]]:

@@ -64,3 +64,20 @@ def test_clean_comes_after_rules_in_the_help() -> None:
     result = runner.invoke(app, ["clean", "--help"])
     assert result.exit_code == 0
     assert "textloop clean --redact" in result.output
+
+
+@pytest.mark.model
+def test_a_span_project_prints_span_findings_by_kind(tmp_path) -> None:
+    from tests.unit.stages.clean.span_clean_fixtures import span_clean_project
+
+    project, _, _ = span_clean_project(tmp_path)
+    result = invoke(project, "--folds", "3", "--no-embeddings", "--no-leakage")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    header = next(line for line in result.output.splitlines() if "questioned" in line)
+    assert header.split()[1:8:2] == ["type", "spans", "questioned", "estimated"]
+    assert "Span label errors: missing span 1" in said and "wrong type" in said
+    assert "cleanlab.token_classification flags" in said and "of 347 tokens" in said
+    shown = json.loads(runner.invoke(app, ["--project", str(project.root), "review",
+                                           "--json"]).output)
+    assert shown["by_kind"]["missing_span"]["open"] >= 1
