@@ -77,6 +77,15 @@ def relabel(request: Request, context: Context, user: AdjudicatorPosting, flt: F
     return panel(request, context, flt, _said(done))
 
 
+@router.post("/edit")
+def edit(request: Request, context: Context, user: AdjudicatorPosting, flt: Filter,
+         finding_id: FindingId, value: Annotated[str, Form(max_length=100_000)]) -> Response:
+    """Store the value the reviewer wrote (a span project's JSON span list), checked by the
+    task against the record's text."""
+    done = review.edit(context.store, context.project, user.name, finding_id, value)
+    return panel(request, context, flt, _said(done))
+
+
 @router.post("/exclude")
 def exclude(request: Request, context: Context, user: AdjudicatorPosting, flt: Filter,
             finding_id: FindingId) -> Response:
