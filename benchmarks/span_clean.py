@@ -243,9 +243,12 @@ def main() -> None:
     parser.add_argument("--dev", type=int, default=500, help="dev sentences (0: all)")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default="span_clean.json",
+                        help="file under benchmarks/results/ (one per corpus when corpora "
+                             "run as parallel processes)")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
-    out = Path(__file__).parent / "results" / "span_clean.json"
+    out = Path(__file__).parent / "results" / args.out
     out.parent.mkdir(exist_ok=True)
     results: list[dict[str, Any]] = []
     with token_states.memo(4 << 30):
