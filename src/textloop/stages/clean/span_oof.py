@@ -69,10 +69,8 @@ def out_of_fold_tagged(model: str, texts: Sequence[str], spans: Sequence[Sequenc
     full_name, estimator = span_model(model)
     out: list[TaggedText | None] = [None] * len(texts)
     given = [list(row) for row in spans]
-    with warnings.catch_warnings(), token_states.memo(MEMO_BYTES), progress.task(
+    with token_states.memo(MEMO_BYTES), progress.task(
             f"Cross-validating {full_name.split('.')[2]} ({folds} folds)", total=folds) as task:
-        # a stratum rarer than the number of folds is fine here; sklearn's warning is noise
-        warnings.filterwarnings("ignore", message="The least populated class")
         for train, test in _splits(np.asarray(strata), folds, seed):
             fitted = clone(estimator).fit([texts[i] for i in train], [given[i] for i in train])
             for i, tagged in zip(test, fitted.predict_tagged([texts[i] for i in test]),
@@ -87,5 +85,8 @@ def _splits(strata: np.ndarray, folds: int, seed: int) -> list[tuple[np.ndarray,
     (scikit-learn refuses to stratify then)."""
     if np.bincount(strata).max() >= folds:
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-        return list(splitter.split(np.zeros(len(strata)), strata))
+        with warnings.catch_warnings():
+            # a stratum rarer than the folds is fine here; sklearn's warning is noise
+            warnings.filterwarnings("ignore", message="The least populated class")
+            return list(splitter.split(np.zeros(len(strata)), strata))
     return list(KFold(n_splits=folds, shuffle=True, random_state=seed).split(strata))
