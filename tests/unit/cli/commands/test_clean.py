@@ -81,3 +81,11 @@ def test_a_span_project_prints_span_findings_by_kind(tmp_path) -> None:
     shown = json.loads(runner.invoke(app, ["--project", str(project.root), "review",
                                            "--json"]).output)
     assert shown["by_kind"]["missing_span"]["open"] >= 1
+    as_json = invoke(project, "--folds", "3", "--no-embeddings", "--no-leakage", "--json")
+    summary = json.loads(as_json.stdout)
+    assert summary["cleaning_id"] == "c2" and summary["classes"] == ["PER", "LOC"]
+    labels = summary["label_issues"]
+    assert labels["unit"] == "spans" and labels["tokens"] == 347
+    assert set(labels["per_class"]) == {"PER", "LOC"}
+    # c1's open findings stay open: nobody decided them, so nothing is carried
+    assert summary["carried_decisions"] == 0 and summary["findings"]["wrong_type"] >= 1
