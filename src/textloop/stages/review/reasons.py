@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -19,24 +20,26 @@ def _label_issue(score: float | None, d: dict[str, Any]) -> str:
             f"trained without it say {d.get('suggested')!s}{sure}{quality}")
 
 
-def _missing_span(score: float | None, d: dict[str, Any]) -> str:
-    return (f"no span is given here, but models trained without this record mark "
-            f"{_span(d.get('suggested'))}{_quality(score)}")
+_SPAN_ISSUES = {
+    "missing_span": "no span is given here, but models trained without this record mark "
+                    "{suggested}",
+    "spurious_span": "{given} is given, but models trained without this record mark no span "
+                     "there",
+    "wrong_type": "{given} is given, but models trained without this record say {type}",
+    "wrong_boundary": "{given} is given, but models trained without this record mark "
+                      "{suggested}",
+}
+"""A span finding's reason by kind (``stages.clean.span_issues``): the given span and the
+out-of-fold model's."""
 
 
-def _spurious_span(score: float | None, d: dict[str, Any]) -> str:
-    return (f"{_span(d.get('given'))} is given, but models trained without this record mark "
-            f"no span there{_quality(score)}")
-
-
-def _wrong_type(score: float | None, d: dict[str, Any]) -> str:
-    return (f"{_span(d.get('given'))} is given, but models trained without this record say "
-            f"{(d.get('suggested') or {}).get('label')}{_quality(score)}")
-
-
-def _wrong_boundary(score: float | None, d: dict[str, Any]) -> str:
-    return (f"{_span(d.get('given'))} is given, but models trained without this record mark "
-            f"{_span(d.get('suggested'))}{_quality(score)}")
+def _span_issue(kind: str) -> Callable[[float | None, dict[str, Any]], str]:
+    def explain(score: float | None, d: dict[str, Any]) -> str:
+        said = _SPAN_ISSUES[kind].format(given=_span(d.get("given")),
+                                         suggested=_span(d.get("suggested")),
+                                         type=(d.get("suggested") or {}).get("label"))
+        return said + _quality(score)
+    return explain
 
 
 def _quality(score: float | None) -> str:
@@ -87,9 +90,8 @@ def _text_problem(score: float | None, d: dict[str, Any]) -> str:
     return str(d.get("reason") or "the text is unusable")
 
 
-_REASONS = {"label_issue": _label_issue, "missing_span": _missing_span,
-            "spurious_span": _spurious_span, "wrong_type": _wrong_type,
-            "wrong_boundary": _wrong_boundary, "inconsistent_type": _inconsistent,
+_REASONS = {"label_issue": _label_issue, **{kind: _span_issue(kind) for kind in _SPAN_ISSUES},
+            "inconsistent_type": _inconsistent,
             "conflict": _conflict, "duplicate": _duplicate,
             "outlier": _outlier, "pii": _pii, "leakage": _leakage, "empty": _text_problem,
             "garbage": _text_problem, "overlong": _text_problem}
