@@ -41,6 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+import onnx.shape_inference
 import onnx.utils
 import onnxruntime as ort
 from tokenizers import Tokenizer
@@ -104,6 +105,11 @@ def hidden_states_graph(path: Path) -> tuple[bytes, str]:
                              "encoder built by textloop)",
                              hint="run `textloop models download --force`")
     hidden = norms[-1].output[0]
+    if hidden not in {info.name for info in model.graph.value_info}:
+        # The extractor reads the cut tensor's type from value_info. The int8 rewrite lists
+        # every tensor there; the fp32 graph as built lists only its inputs and outputs, so
+        # its types are inferred here (seconds; the int8 graph, read by default, skips it).
+        model = onnx.shape_inference.infer_shapes(model)
     inputs = [tensor.name for tensor in model.graph.input]
     cut = onnx.utils.Extractor(model).extract_model(inputs, [hidden])
     return cut.SerializeToString(), hidden

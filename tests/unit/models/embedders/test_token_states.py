@@ -135,3 +135,17 @@ def test_memo_reuses_exact_vectors_within_its_block_and_keeps_nothing_after() ->
             assert len(encoder._kept) == 1 and encoder._kept_bytes <= plain[0].nbytes + 1
     finally:
         del encoder._encode
+
+
+@pytest.mark.model
+def test_the_fp32_graph_gives_token_vectors_close_to_the_int8_ones() -> None:
+    """``minilm-crf --param encoder=minilm-fp32`` reads the fp32 graph cut at the same
+    layer: same rows per token, and vectors that the int8 ones approximate."""
+    text = "Barack Obama visited 서울 👋 today"
+    fp32 = get_token_encoder("minilm-fp32").encode([text])[0]
+    int8 = get_token_encoder("minilm-int8").encode([text])[0]
+    assert fp32.shape == int8.shape == (len(word_tokens(text)), 384)
+    cosine = np.sum(fp32 * int8, axis=1) / (np.linalg.norm(fp32, axis=1)
+                                            * np.linalg.norm(int8, axis=1))
+    assert cosine.min() > 0.9
+    assert not np.array_equal(fp32, int8)
