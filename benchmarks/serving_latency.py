@@ -21,11 +21,20 @@ Results go to benchmarks/results/serving_latency.json (or --out PATH).
 
 ``--task spans`` measures ``POST /v1/extract`` instead, on a span project of WNUT-17's dev
 tweets (../shared/data/spans/wnut17/dev.conll): the ``span-rules`` model (a gazetteer and a
-regex) and ``minilm-crf`` (int8 MiniLM token vectors and a CRF), each served pinned with
-``--run``, one short tweet per request; results go to
+regex), ``minilm-crf`` (int8 MiniLM token vectors and a CRF) and ``minilm-tagger`` (the
+fine-tuned token classifier, when it is registered; a printed note otherwise), each served
+pinned with ``--run``, one short tweet per request. The baseline in the same run is the
+issue's naive server: a FastAPI app on 127.0.0.1 that calls a ``transformers``
+token-classification pipeline once per request, in the handler, no batching
+(``naive_span_app``): ``BertForTokenClassification`` holding the stock MiniLM weights
+(``models.finetune.base_encoder``) and a head over the project's IOB2 tags, the same
+tokenizer, ``aggregation_strategy="simple"``. Its head is untrained (seeded): the weights
+of a linear head do not change how long a forward pass takes. Torch in the naive server
+uses as many threads as ONNX Runtime in textloop's (this machine's cores). ``--repeats N``
+measures every server N times, interleaved, and records the medians; results go to
 benchmarks/results/serving_latency_spans.json::
 
-    python benchmarks/serving_latency.py --task spans --seconds 6
+    python benchmarks/serving_latency.py --task spans --seconds 6 --repeats 3
 """
 
 from __future__ import annotations
@@ -86,9 +95,24 @@ def make_project(folder: Path, rows: list[dict[str, str]]) -> tuple[Path, str]:
     return project.root, run
 
 
+SPAN_MODELS = ("span-rules", "minilm-crf", "minilm-tagger")
+"""The span models served, in order; one not registered here is skipped with a note."""
+
+
+def served_span_models() -> list[str]:
+    from textloop.tasks import get_task
+
+    registered = get_task("spans").allowed_models()
+    for model in SPAN_MODELS:
+        if model not in registered:
+            print(f"note: {model} is not registered here; not served", flush=True)
+    return [model for model in SPAN_MODELS if model in registered]
+
+
 def make_span_project(folder: Path) -> tuple[Path, dict[str, str]]:
     """A span project of WNUT-17's dev tweets with two span rules, released, and a run of
-    each span model trained on it; returns the project root and model -> run name."""
+    each registered span model (``SPAN_MODELS``) trained on it; returns the project root
+    and model -> run name."""
     from textloop.config.span_rules import SpanRule
     from textloop.stages.ingest import ImportOptions, import_file
     from textloop.stages.project.init import init_project
@@ -107,7 +131,7 @@ def make_span_project(folder: Path) -> tuple[Path, dict[str, str]]:
         project.save()
         create_release(store, project)
         runs = {}
-        for model in ("span-rules", "minilm-crf"):
+        for model in served_span_models():
             started = time.perf_counter()
             runs[model] = train(store, project, model=model).run_name
             print(f"trained {model} in {time.perf_counter() - started:.1f} s", flush=True)
@@ -230,6 +254,76 @@ def run_naive(n_rows: int) -> None:
         sockets=[sock])
 
 
+# --- the naive span server: a transformers pipeline called once per request ---
+
+def iob2_tags(labels: list[str]) -> list[str]:
+    """``O`` and ``B-``/``I-`` of each label: the tags a token classifier of the project's
+    span labels predicts (what the pipeline's ``simple`` aggregation groups into spans)."""
+    return ["O", *(f"{prefix}-{label}" for label in labels for prefix in ("B", "I"))]
+
+
+def naive_span_app(labels: list[str], seed: int = 0) -> Any:
+    """The naive baseline: a FastAPI app whose ``/v1/extract`` handler runs a
+    ``transformers`` token-classification pipeline on the request's one text."""
+    from fastapi import FastAPI
+    from tokenizers import Tokenizer
+    from transformers import (
+        BertConfig,
+        BertForTokenClassification,
+        PreTrainedTokenizerFast,
+        pipeline,
+    )
+
+    from textloop.models.finetune.base_encoder import load_base_encoder
+    from textloop.models.finetune.torch_encoder import torch_bert
+    from textloop.models.finetune.torch_support import require_torch
+
+    torch = require_torch("the naive span-serving baseline")  # threads = this machine's cores
+    torch.manual_seed(seed)
+    base = load_base_encoder()
+    tags = iob2_tags(labels)
+    config = BertConfig(**{**base.config, "_name_or_path": "", "num_labels": len(tags),
+                           "id2label": dict(enumerate(tags)),
+                           "label2id": {tag: i for i, tag in enumerate(tags)}})
+    model = BertForTokenClassification(config)
+    model.bert = torch_bert(base, "the naive span-serving baseline")  # the stock weights
+    model.eval()
+    tokenizer = PreTrainedTokenizerFast(
+        tokenizer_object=Tokenizer.from_str(base.tokenizer_json.decode("utf-8")),
+        unk_token="[UNK]", sep_token="[SEP]", pad_token="[PAD]", cls_token="[CLS]",
+        mask_token="[MASK]", model_max_length=base.max_seq_length)
+    extract = pipeline("token-classification", model=model, tokenizer=tokenizer,
+                       aggregation_strategy="simple", device="cpu")
+    app = FastAPI()
+
+    @app.get("/readyz")
+    def readyz() -> dict[str, str]:
+        return {"status": "ready"}
+
+    @app.post("/v1/extract")
+    def extract_spans(body: dict[str, Any]) -> dict[str, Any]:
+        found = extract(body["text"])
+        return {"spans": [{"label": str(e["entity_group"]), "start": int(e["start"]),
+                           "end": int(e["end"]), "text": str(e["word"]),
+                           "score": float(e["score"])} for e in found]}
+
+    app.state.threads = torch.get_num_threads()
+    return app
+
+
+def run_naive_spans(labels: list[str]) -> None:
+    import uvicorn
+
+    from textloop.web.serve import bind
+
+    app = naive_span_app(labels)
+    sock = bind("127.0.0.1", 0)
+    print(f"naive span server at http://127.0.0.1:{sock.getsockname()[1]} "
+          f"(torch threads {app.state.threads})", flush=True)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(
+        sockets=[sock])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="Length of the load phase")
@@ -239,13 +333,19 @@ def main() -> None:
     parser.add_argument("--task", choices=["classification", "spans"],
                         default="classification",
                         help="spans: POST /v1/extract with span-rules and minilm-crf")
+    parser.add_argument("--repeats", type=int, default=1,
+                        help="spans: measure every server this many times (medians)")
     parser.add_argument("--naive-server", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--naive-span-labels", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.naive_server:
         run_naive(args.rows)
         return
+    if args.naive_span_labels is not None:
+        run_naive_spans(args.naive_span_labels.split(","))
+        return
     if args.task == "spans":
-        run_spans(args.seconds, args.out)
+        run_spans(args.seconds, args.out, args.repeats)
         return
     if not DATA.exists():
         raise SystemExit(f"needs {DATA}")
@@ -271,23 +371,60 @@ def main() -> None:
     print(f"wrote {args.out}")
 
 
-def run_spans(seconds: float, out: Path) -> None:
-    """``--task spans``: each span model served pinned, one short tweet per request."""
+def run_spans(seconds: float, out: Path, repeats: int = 1) -> None:
+    """``--task spans``: each span model served pinned, and the naive transformers pipeline,
+    one short tweet per request, every server ``repeats`` times in turn."""
+    import statistics
+
+    from _serving_load import serve_command
+
+    from textloop.config import find_project
+    from textloop.models.embedders.onnx_embedder import available_cores
+
     if not SPAN_DATA.exists():
         raise SystemExit(f"needs {SPAN_DATA}")
     root, runs = make_span_project(Path(tempfile.mkdtemp(prefix="serving-spans-bench-")))
-    results = {}
-    for model, run in runs.items():
-        serve = [sys.executable, "-c", "from textloop.cli.main import main; main()",
-                 "--project", str(root), "serve", "--run", run, "--port", "0"]
-        results[model] = measure(f"textloop serve {model} /v1/extract", serve, seconds,
-                                 route="/v1/extract", text=SPAN_SHORT)
+    labels = find_project(root).spec.label_names
+    servers = {model: serve_command(root, run) for model, run in runs.items()}
+    servers["naive_transformers_pipeline"] = [
+        sys.executable, __file__, "--naive-span-labels", ",".join(labels)]
+    measured: dict[str, list[dict[str, Any]]] = {name: [] for name in servers}
+    for repeat in range(repeats):
+        for name, command in servers.items():
+            print(f"repeat {repeat + 1}/{repeats}, load average {os.getloadavg()[0]:.1f}",
+                  flush=True)
+            measured[name].append(measure(f"{name} /v1/extract", command, seconds,
+                                          route="/v1/extract", text=SPAN_SHORT))
+
+    def median(name: str, phase_name: str, key: str) -> float:
+        return statistics.median(run[phase_name][key] for run in measured[name])
+
+    summary = {name: {"p50_ms_1_client": median(name, "low_load", "p50_ms"),
+                      "requests_per_s_32_clients": median(name, "32_clients",
+                                                          "requests_per_s"),
+                      "p50_ms_1_client_runs": [r["low_load"]["p50_ms"] for r in measured[name]],
+                      "requests_per_s_32_clients_runs": [r["32_clients"]["requests_per_s"]
+                                                         for r in measured[name]],
+                      "failures": sum(r["low_load"]["failures"] + r["32_clients"]["failures"]
+                                      for r in measured[name])}
+               for name in servers}
+    naive = summary["naive_transformers_pipeline"]["requests_per_s_32_clients"]
+    for name in runs:
+        ratios = [a / b for a, b in zip(summary[name]["requests_per_s_32_clients_runs"],
+                                        summary["naive_transformers_pipeline"]
+                                        ["requests_per_s_32_clients_runs"], strict=True)]
+        summary[name]["throughput_vs_naive"] = round(
+            summary[name]["requests_per_s_32_clients"] / naive, 2)
+        summary[name]["throughput_vs_naive_runs"] = [round(r, 2) for r in ratios]
+        print(f"{name}: {summary[name]['throughput_vs_naive']}x the naive pipeline's "
+              f"throughput (runs {summary[name]['throughput_vs_naive_runs']})", flush=True)
     if out.name == "serving_latency.json":
         out = out.with_name("serving_latency_spans.json")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"results": results, "seconds": seconds, "runs": runs,
-                               "text": SPAN_SHORT, "machine": machine_info()}, indent=2)
-                   + "\n", encoding="utf-8")
+    out.write_text(json.dumps({"summary": summary, "results": measured, "seconds": seconds,
+                               "repeats": repeats, "runs": runs, "text": SPAN_SHORT,
+                               "threads": available_cores(), "machine": machine_info()},
+                              indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
 
 
