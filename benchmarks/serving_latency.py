@@ -35,6 +35,11 @@ measures every server N times, interleaved, and records the medians; results go 
 benchmarks/results/serving_latency_spans.json::
 
     python benchmarks/serving_latency.py --task spans --seconds 6 --repeats 3
+
+``--task spans-cpu`` measures, in one process and without HTTP, the CPU time (``time.
+process_time``: less sensitive than wall time to other work on the machine) that one short
+tweet costs ``minilm-crf`` (fitted on 300 WNUT-17 train sentences), alone and in a batch of
+32, and the naive server's handler; results go to benchmarks/results/span_cpu_cost.json.
 """
 
 from __future__ import annotations
@@ -330,7 +335,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=600, help="Training rows")
     parser.add_argument("--out", type=Path,
                         default=Path(__file__).parent / "results" / "serving_latency.json")
-    parser.add_argument("--task", choices=["classification", "spans"],
+    parser.add_argument("--task", choices=["classification", "spans", "spans-cpu"],
                         default="classification",
                         help="spans: POST /v1/extract with span-rules and minilm-crf")
     parser.add_argument("--repeats", type=int, default=1,
@@ -346,6 +351,9 @@ def main() -> None:
         return
     if args.task == "spans":
         run_spans(args.seconds, args.out, args.repeats)
+        return
+    if args.task == "spans-cpu":
+        span_cpu_cost(args.out)
         return
     if not DATA.exists():
         raise SystemExit(f"needs {DATA}")
@@ -425,6 +433,43 @@ def run_spans(seconds: float, out: Path, repeats: int = 1) -> None:
                                "repeats": repeats, "runs": runs, "text": SPAN_SHORT,
                                "threads": available_cores(), "machine": machine_info()},
                               indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
+def span_cpu_cost(out: Path, calls: int = 30) -> None:
+    """``--task spans-cpu``: CPU ms per short tweet for minilm-crf (1 and 32 per batch) and
+    for the naive server's handler (through FastAPI's in-process test client)."""
+    from fastapi.testclient import TestClient
+
+    from textloop.models.spans.estimator import MiniLMCrf
+    from textloop.spans.conll import read_conll
+
+    def per_text(call: Any, texts: int, repeat: int) -> dict[str, float]:
+        call()  # warm
+        cpu, wall = time.process_time(), time.perf_counter()
+        for _ in range(repeat):
+            call()
+        n = repeat * texts
+        return {"cpu_ms": round((time.process_time() - cpu) / n * 1000, 2),
+                "wall_ms": round((time.perf_counter() - wall) / n * 1000, 2)}
+
+    train = list(read_conll(SPAN_DATA.with_name("train.conll")))[:300]
+    model = MiniLMCrf().fit([r.text for r in train], [r.spans for r in train])
+    batch = [SPAN_SHORT] * 32
+    client = TestClient(naive_span_app(list(model.classes_)))
+    results = {
+        "minilm_crf_1_text": per_text(lambda: model.predict_scored([SPAN_SHORT]), 1, calls),
+        "minilm_crf_32_texts": per_text(lambda: model.predict_scored(batch), 32, calls // 6),
+        "naive_pipeline_handler": per_text(
+            lambda: client.post("/v1/extract", json={"text": SPAN_SHORT}), 1, calls)}
+    for name, row in results.items():
+        print(f"{name}: {row['cpu_ms']} ms CPU per text ({row['wall_ms']} ms wall)", flush=True)
+    if out.name == "serving_latency.json":
+        out = out.with_name("span_cpu_cost.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"results": results, "text": SPAN_SHORT,
+                               "load_average": [round(v, 2) for v in os.getloadavg()],
+                               "machine": machine_info()}, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
 
 
