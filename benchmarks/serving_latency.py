@@ -219,7 +219,6 @@ def measure(name: str, command: list[str], seconds: float, route: str = "/v1/cla
 
 def naive_app(rows: list[dict[str, str]]) -> Any:
     import sentence_transformers
-    from fastapi import FastAPI
     from sklearn.linear_model import LogisticRegression
 
     from textloop.models.embedders.model_files import source_wheel
@@ -231,11 +230,7 @@ def naive_app(rows: list[dict[str, str]]) -> Any:
     model = sentence_transformers.SentenceTransformer(str(folder), device="cpu")
     head = LogisticRegression(max_iter=1000).fit(
         model.encode([r["text"] for r in rows]), [r["label"] for r in rows])
-    app = FastAPI()
-
-    @app.get("/readyz")
-    def readyz() -> dict[str, str]:
-        return {"status": "ready"}
+    app = ready_app()
 
     @app.post("/v1/classify")
     def classify(body: dict[str, Any]) -> dict[str, Any]:
@@ -247,16 +242,33 @@ def naive_app(rows: list[dict[str, str]]) -> Any:
     return app
 
 
-def run_naive(n_rows: int) -> None:
+def ready_app() -> Any:
+    """A FastAPI app that answers ``/readyz`` (what ``start`` waits for)."""
+    from fastapi import FastAPI
+
+    app = FastAPI()
+
+    @app.get("/readyz")
+    def readyz() -> dict[str, str]:
+        return {"status": "ready"}
+
+    return app
+
+
+def serve_on_loopback(app: Any, what: str) -> None:
+    """Serve ``app`` on a free port of 127.0.0.1, first printing its address for ``start``."""
     import uvicorn
 
     from textloop.web.serve import bind
 
-    app = naive_app(load_rows(n_rows))
     sock = bind("127.0.0.1", 0)
-    print(f"naive server at http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+    print(f"{what} at http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(
         sockets=[sock])
+
+
+def run_naive(n_rows: int) -> None:
+    serve_on_loopback(naive_app(load_rows(n_rows)), "naive server")
 
 
 # --- the naive span server: a transformers pipeline called once per request ---
@@ -270,7 +282,6 @@ def iob2_tags(labels: list[str]) -> list[str]:
 def naive_span_app(labels: list[str], seed: int = 0) -> Any:
     """The naive baseline: a FastAPI app whose ``/v1/extract`` handler runs a
     ``transformers`` token-classification pipeline on the request's one text."""
-    from fastapi import FastAPI
     from tokenizers import Tokenizer
     from transformers import (
         BertConfig,
@@ -299,11 +310,7 @@ def naive_span_app(labels: list[str], seed: int = 0) -> Any:
         mask_token="[MASK]", model_max_length=base.max_seq_length)
     extract = pipeline("token-classification", model=model, tokenizer=tokenizer,
                        aggregation_strategy="simple", device="cpu")
-    app = FastAPI()
-
-    @app.get("/readyz")
-    def readyz() -> dict[str, str]:
-        return {"status": "ready"}
+    app = ready_app()
 
     @app.post("/v1/extract")
     def extract_spans(body: dict[str, Any]) -> dict[str, Any]:
@@ -317,16 +324,8 @@ def naive_span_app(labels: list[str], seed: int = 0) -> Any:
 
 
 def run_naive_spans(labels: list[str]) -> None:
-    import uvicorn
-
-    from textloop.web.serve import bind
-
     app = naive_span_app(labels)
-    sock = bind("127.0.0.1", 0)
-    print(f"naive span server at http://127.0.0.1:{sock.getsockname()[1]} "
-          f"(torch threads {app.state.threads})", flush=True)
-    uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False)).run(
-        sockets=[sock])
+    serve_on_loopback(app, f"naive span server (torch threads {app.state.threads})")
 
 
 def main() -> None:
