@@ -53,6 +53,7 @@ Results: printed, and written to benchmarks/results/span_models_compare.json (or
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
@@ -60,7 +61,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,10 +187,12 @@ def seed_params(estimator: Any, seed: int) -> dict[str, Any]:
 
 
 def run_model(spec: str, seed: int, corpus: str, splits: dict[str, Split],
-              labels: list[str], project: Any, store: Any, gazetteer: list[dict[str, Any]]
+              labels: list[str], project: Any, store: Any,
+              gazetteer: Callable[[], list[dict[str, Any]]]
               ) -> dict[str, Any]:
     """Fit one model the way ``textloop train`` does on the corpus's train split, predict
-    the test split, score it."""
+    the test split, score it. ``gazetteer()`` gives the train-split rules of a model that
+    uses span rules (built on first use: it reads the whole train split)."""
     from textloop.config.span_rules import SpanRule
     from textloop.measures.span_metrics import span_metrics
     from textloop.models.classifiers import make_model
@@ -207,7 +210,7 @@ def run_model(spec: str, seed: int, corpus: str, splits: dict[str, Split],
     task.check_model(estimator, full_name)
     tags = model_tags(estimator)
     if tags.uses_span_rules:
-        project.spec.span_rules = [SpanRule.model_validate(rule) for rule in gazetteer]
+        project.spec.span_rules = [SpanRule.model_validate(rule) for rule in gazetteer()]
         apply_span_rules(estimator, params, project)
     if tags.iterative:
         apply_training_defaults(estimator, params, project)
@@ -299,11 +302,11 @@ def main() -> None:
                   for name, part in files.items()}
         labels = sorted({s.label for part in splits.values() for row in part.spans
                          for s in row})
-        gazetteer = train_gazetteer(splits["train"].texts, splits["train"].spans,
-                                    min_precision=args.gazetteer_precision)
+        gazetteer = functools.cache(functools.partial(
+            train_gazetteer, splits["train"].texts, splits["train"].spans,
+            min_precision=args.gazetteer_precision))
         splits_used[corpus] = {
-            "files": files, "sentences": {k: len(v.texts) for k, v in splits.items()},
-            "gazetteer_phrases": {r["label"]: len(r["phrases"]) for r in gazetteer}}
+            "files": files, "sentences": {k: len(v.texts) for k, v in splits.items()}}
         print(f"{corpus}: {splits_used[corpus]}", flush=True)
         project, store = corpus_project(folder, corpus, labels)
         with store:
@@ -311,6 +314,9 @@ def main() -> None:
                 rows = [run_model(spec, seed, corpus, splits, labels, project, store,
                                   gazetteer) for seed in range(args.seeds)]
                 row = median_row(rows)
+                if gazetteer.cache_info().currsize:
+                    splits_used[corpus]["gazetteer_phrases"] = {
+                        r["label"]: len(r["phrases"]) for r in gazetteer()}
                 print(json.dumps(row), flush=True)
                 results.append(row)
     out = {"machine": machine_info(), "load_average": [round(v, 2) for v in os.getloadavg()],
