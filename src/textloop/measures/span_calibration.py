@@ -17,6 +17,10 @@ case of ``measures.calibration``, fitted on spans instead of rows:
 - **Per type or pooled.** Each type with at least ``MIN_TYPE_SPANS`` predicted spans on
   validation gets its own map (a model may be over-confident on ORG and not on PER); the
   pooled map of all spans serves the other types, and types never seen on validation.
+- **Never reorders spans.** Every map is non-decreasing (isotonic by construction; a Platt
+  fit whose slope comes out negative, where higher scores were right less often, is
+  replaced by the constant share of right spans), so a span the model ranks above another
+  is never served below it, and a threshold still cuts the model's own ranking.
 - A span without a score (a model with no confidences) keeps None.
 
 ECE over spans is ``calibration.core``'s: equal-width bins of the score against the share
@@ -192,7 +196,10 @@ def _fit_map(scores: np.ndarray, correct: np.ndarray, isotonic: bool) -> ScoreMa
     # C large: a plain maximum-likelihood fit; the small penalty only keeps a score that
     # separates the outcomes perfectly from sending the slope to infinity
     logistic = LogisticRegression(C=1e4).fit(_logit(scores)[:, None], correct)
-    return ScoreMap(PLATT, n, a=float(logistic.coef_[0, 0]), b=float(logistic.intercept_[0]))
+    slope = float(logistic.coef_[0, 0])
+    if slope < 0:  # higher scores were right less often: no order to keep, only the rate
+        return ScoreMap(CONSTANT, n, b=float(correct.mean()))
+    return ScoreMap(PLATT, n, a=slope, b=float(logistic.intercept_[0]))
 
 
 def span_calibration_report(raw: np.ndarray, calibrated: np.ndarray, correct: np.ndarray,

@@ -101,3 +101,15 @@ def test_a_calibrator_round_trips_through_json_and_keeps_unscored_spans() -> Non
     with pytest.raises(IntegrityError, match="span calibrator cannot be restored"):
         span_calibration_from_meta({"span_calibration": broken})
     assert isinstance(SpanCalibration.from_json(fitted.to_json()), SpanCalibration)
+
+
+def test_calibration_never_ranks_a_lower_raw_score_above_a_higher_one() -> None:
+    # the 0.5 spans are always right, the 0.9 ones right 7 times in 10: a logistic fit
+    # would turn the order round; the map keeps it (the constant share of right spans)
+    scores = np.array([0.5] * 10 + [0.9] * 10)
+    correct = np.array([True] * 10 + [True] * 7 + [False] * 3)
+    fitted = fit_span_calibration(scores, correct, ["PER"] * 20, "temperature")
+    assert fitted is not None
+    low, high = fitted.pooled.apply(np.array([0.5, 0.9]))
+    assert low <= high
+    assert fitted.pooled.kind == "constant" and high == pytest.approx(17 / 20)
