@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from textloop.cli.bands import print_bands, print_calibration
+from textloop.cli.bands import print_bands, print_calibration, print_span_threshold
 from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, Text, console, esc, print_json
 from textloop.cli.context import RUN_HELP, open_project
@@ -130,6 +130,10 @@ def evaluate(
         console.print(f"Goal {goal.metric} {op} {goal.target}: {verdict}")
     if m.get("calibration"):
         print_calibration(m["calibration"])
+    if m.get("span_calibration"):  # a span run: ECE of its span scores
+        print_calibration(m["span_calibration"], "Span calibration")
+    for row in (m.get("span_thresholds") or {}).get("types", []):
+        print_span_threshold(row, split)
     if m.get("bands"):
         print_bands(m["bands"]["bands"], f"Action bands on {split}")
     print_error_analysis(m, project.spec.goal.metric)
