@@ -137,11 +137,17 @@ class SpanTask(BaseTask):
     def score(self, values: Sequence[str], output: SpanOutput, labels: Sequence[str], *,
               estimator: Any, reference: Sequence[str]) -> dict[str, float]:
         """The entity-level scores of ``measures.span_metrics`` named in ``SPAN_METRICS``."""
+        found = self.entity_scores(values, output, labels)
+        return {key: float(found[key]) for key in self.headline_metrics}
+
+    def entity_scores(self, values: Sequence[str], output: SpanOutput,
+                      labels: Sequence[str]) -> dict[str, Any]:
+        """Everything ``measures.span_metrics`` gives for ``output`` against the stored
+        ``values`` (``per_type`` too, which the promotion policy compares)."""
         from textloop.measures.span_metrics import span_metrics
 
-        found = span_metrics(by_record(self.targets(values)), by_record(output.spans()),
-                             by_record(output.texts), labels=labels)
-        return {key: float(found[key]) for key in self.headline_metrics}
+        return span_metrics(by_record(self.targets(values)), by_record(output.spans()),
+                            by_record(output.texts), labels=labels)
 
     def fit_on_validation(self, output: SpanOutput | None, values: Sequence[str],
                           estimator: Any, spec: ProjectSpec,

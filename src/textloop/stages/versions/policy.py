@@ -49,10 +49,11 @@ class Comparison:
 
 
 def check_policy(settings: PromotionSettings, comparison: Comparison) -> list[RuleResult]:
-    """Every rule of the policy, in a fixed order: uplift, slices, calibration, latency, and
-    the goal when the comparison has a target."""
+    """Every rule of the policy, in a fixed order: uplift, slices, classes, calibration,
+    latency, and the goal when the comparison has a target."""
     rules = [uplift_rule(settings.min_uplift, comparison),
              slice_rule(settings.max_slice_drop, comparison),
+             class_rule(settings.max_class_drop, settings.min_class_support, comparison),
              ece_rule(settings.max_ece, comparison.candidate),
              latency_rule(settings.max_latency_ms, comparison.latency)]
     if comparison.goal_target is not None:
@@ -160,6 +161,76 @@ def _slice_drops(c: Comparison, slices: dict[str, Any], before: dict[str, Any]
     return out
 
 
+def class_rule(max_drop: float | None, min_support: int, c: Comparison) -> RuleResult:
+    """No class (span type) may lose more than ``max_drop`` in F1 against the champion.
+
+    A better headline can hide a class the new model gave up on (macro F1 up while a rare
+    class collapses; entity micro-F1 up on PER while PHONE, the personal data to mask,
+    drops). Classes with fewer than ``min_support`` test examples on either side are left
+    out of the verdict and named, as slices flagged ``too_small`` are.
+    """
+    if max_drop is None:
+        return RuleResult("classes", "skip", "not checked (promotion.max_class_drop is null)")
+    kind, after = per_label_f1(c.candidate)
+    plural = "classes" if kind == "class" else "types"
+    if not after:
+        return RuleResult("classes", "skip", f"the candidate's evaluation has no per-{kind} "
+                                             "F1")
+    if c.champion is None:
+        return RuleResult("classes", "skip", f"no champion to compare {len(after)} {plural}' "
+                                             "F1 with")
+    _, before = per_label_f1(c.champion)
+    champion = version_name(c.champion_version)
+    if not before:
+        return RuleResult("classes", "skip", f"champion {champion} has no per-{kind} F1 "
+                                             "numbers to compare with")
+    compared, small = [], []
+    for label in [name for name in after if name in before]:
+        (new, new_n), (old, old_n) = after[label], before[label]
+        if new is None or old is None:
+            continue
+        if min(n for n in (new_n, old_n, min_support) if n is not None) < min_support:
+            small.append(label)
+            continue
+        compared.append((label, old - new, old, new))
+    left_out = (f"; {len(small)} with fewer than {min_support} test examples left out "
+                f"({', '.join(repr(x) for x in small)})" if small else "")
+    if not compared:
+        return RuleResult("classes", "skip", f"no {kind} both sides scored on at least "
+                                             f"{min_support} test examples{left_out}")
+    worse = [d for d in compared if d[1] > max_drop + _EPS]
+    if worse:
+        listed = "; ".join(f"{kind} {name!r} F1 {old:.4f} -> {new:.4f} (drop {drop:.4f})"
+                           for name, drop, old, new in worse)
+        return RuleResult("classes", "fail",
+                          f"{len(worse)} of {len(compared)} {plural} lose more than "
+                          f"{max_drop:.4f} F1 against champion {champion}: {listed}"
+                          f"{left_out}")
+    name, drop, _, _ = max(compared, key=lambda d: d[1])
+    return RuleResult("classes", "pass",
+                      f"{len(compared)} {plural} compared with champion {champion}; the "
+                      f"largest F1 drop is {max(drop, 0.0):.4f} ({kind} {name!r}), within "
+                      f"{max_drop:.4f}{left_out}")
+
+
+def per_label_f1(metrics: dict[str, Any]
+                 ) -> tuple[str, dict[str, tuple[float | None, int | None]]]:
+    """(``class`` or ``type``, label -> (F1, test support)) from an evaluation's
+    ``per_class`` (classification) or ``per_type`` (spans), or from a version's snapshot
+    (``per_class_f1``, with ``per_class_support`` and ``per_label_kind`` when it was
+    registered with them). The support is None where it was not kept."""
+    for key, kind in (("per_type", "type"), ("per_class", "class")):
+        rows = metrics.get(key)
+        if isinstance(rows, dict) and rows:
+            return kind, {str(label): (_number((row or {}).get("f1")),
+                                       _count((row or {}).get("support")))
+                          for label, row in rows.items()}
+    kind = "type" if metrics.get("per_label_kind") == "type" else "class"
+    support = metrics.get("per_class_support") or {}
+    return kind, {str(label): (_number(f1), _count(support.get(label)))
+                  for label, f1 in (metrics.get("per_class_f1") or {}).items()}
+
+
 def ece_rule(max_ece: float | None, candidate: dict[str, Any]) -> RuleResult:
     """The calibrated expected calibration error on test must stay within ``max_ece``."""
     if max_ece is None:
@@ -185,6 +256,10 @@ def latency_rule(max_ms: float | None, latency: dict[str, float] | None) -> Rule
     ok = latency["p95_ms"] <= max_ms
     return RuleResult("latency", "pass" if ok else "fail",
                       f"{measured} {'<=' if ok else '>'} budget {max_ms:g} ms")
+
+
+def _count(value: Any) -> int | None:
+    return None if isinstance(value, bool) or not isinstance(value, int) else value
 
 
 def _number(value: Any) -> float | None:
