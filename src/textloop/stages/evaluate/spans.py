@@ -67,6 +67,8 @@ def evaluate_spans(task: SpanTask, store: Store, project: Project, run_ref: str,
     metrics["n"] = len(part.ids)
     metrics |= _calibration(loaded, list(gold.values()), raw, output,
                             project.spec.calibration.bins)
+    if "span_rules_choice" in loaded.meta:  # a learned model that kept or dropped the rules
+        metrics["span_rules_choice"] = loaded.meta["span_rules_choice"]
     if "span_thresholds" in loaded.meta:
         metrics["span_thresholds"] = thresholds_on_split(
             loaded.meta["span_thresholds"], gold, dict(zip(part.ids, output.scored, strict=True)),
