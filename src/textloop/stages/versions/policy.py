@@ -134,16 +134,26 @@ def slice_rule(max_drop: float | None, c: Comparison) -> RuleResult:
     if not drops:
         return RuleResult("slices", "skip", f"champion {version_name(c.champion_version)} has "
                                             f"none of the {len(slices)} slices")
+    return _drop_verdict("slices", drops, max_drop, noun="slice", plural="slices",
+                         metric=c.goal_metric)
+
+
+def _drop_verdict(rule: str, drops: list[tuple[str, float, float, float]], max_drop: float,
+                  *, noun: str, plural: str, metric: str, unit: str = "", against: str = "",
+                  tail: str = "") -> RuleResult:
+    """Fail naming every (name, drop, before, after) that drops more than ``max_drop``,
+    else pass naming the largest drop: the verdict of the slice and class rules."""
     worse = [d for d in drops if d[1] > max_drop + _EPS]
     if worse:
-        listed = "; ".join(f"slice {name!r} {c.goal_metric} {before:.4f} -> {after:.4f} "
+        listed = "; ".join(f"{noun} {name!r} {metric} {before:.4f} -> {after:.4f} "
                            f"(drop {drop:.4f})" for name, drop, before, after in worse)
-        return RuleResult("slices", "fail", f"{len(worse)} of {len(drops)} slices drop more "
-                                            f"than {max_drop:.4f}: {listed}")
+        return RuleResult(rule, "fail", f"{len(worse)} of {len(drops)} {plural} drop more "
+                                        f"than {max_drop:.4f}{unit}{against}: {listed}{tail}")
     name, drop, _, _ = max(drops, key=lambda d: d[1])
-    return RuleResult("slices", "pass", f"{len(drops)} slices compared; the largest drop is "
-                                        f"{max(drop, 0.0):.4f} (slice {name!r}), within "
-                                        f"{max_drop:.4f}")
+    return RuleResult(rule, "pass", f"{len(drops)} {plural} compared{against}; the largest "
+                                    f"{metric + ' ' if unit else ''}drop is "
+                                    f"{max(drop, 0.0):.4f} ({noun} {name!r}), within "
+                                    f"{max_drop:.4f}{tail}")
 
 
 def _slice_drops(c: Comparison, slices: dict[str, Any], before: dict[str, Any]
@@ -198,19 +208,9 @@ def class_rule(max_drop: float | None, min_support: int, c: Comparison) -> RuleR
     if not compared:
         return RuleResult("classes", "skip", f"no {kind} both sides scored on at least "
                                              f"{min_support} test examples{left_out}")
-    worse = [d for d in compared if d[1] > max_drop + _EPS]
-    if worse:
-        listed = "; ".join(f"{kind} {name!r} F1 {old:.4f} -> {new:.4f} (drop {drop:.4f})"
-                           for name, drop, old, new in worse)
-        return RuleResult("classes", "fail",
-                          f"{len(worse)} of {len(compared)} {plural} lose more than "
-                          f"{max_drop:.4f} F1 against champion {champion}: {listed}"
-                          f"{left_out}")
-    name, drop, _, _ = max(compared, key=lambda d: d[1])
-    return RuleResult("classes", "pass",
-                      f"{len(compared)} {plural} compared with champion {champion}; the "
-                      f"largest F1 drop is {max(drop, 0.0):.4f} ({kind} {name!r}), within "
-                      f"{max_drop:.4f}{left_out}")
+    return _drop_verdict("classes", compared, max_drop, noun=kind, plural=plural,
+                         metric="F1", unit=" F1", against=f" against champion {champion}",
+                         tail=left_out)
 
 
 def per_label_f1(metrics: dict[str, Any]

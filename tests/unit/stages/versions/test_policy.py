@@ -150,11 +150,11 @@ def test_a_class_that_loses_more_f1_than_the_limit_fails_naming_it() -> None:
     status, sentence = by_rule(compare(candidate, champion={**CHAMPION, **PER_CLASS}))[
         "classes"]
     assert status == "fail"  # macro F1 went up, spam went down
-    assert sentence == ("1 of 2 classes lose more than 0.1000 F1 against champion m1: "
+    assert sentence == ("1 of 2 classes drop more than 0.1000 F1 against champion m1: "
                         "class 'spam' F1 0.8400 -> 0.7000 (drop 0.1400)")
     lenient = PromotionSettings(max_class_drop=0.15)
     assert by_rule(compare(candidate, champion={**CHAMPION, **PER_CLASS}), lenient)[
-        "classes"] == ("pass", "2 classes compared with champion m1; the largest F1 drop is "
+        "classes"] == ("pass", "2 classes compared against champion m1; the largest F1 drop is "
                                "0.1400 (class 'spam'), within 0.1500")
 
 
@@ -169,7 +169,7 @@ def test_a_span_types_drop_is_read_from_a_versions_snapshot() -> None:
         "classes"]
     assert status == "fail"
     assert sentence.endswith("type 'PHONE' F1 0.9500 -> 0.6000 (drop 0.3500)")
-    assert sentence.startswith("1 of 2 types lose more than 0.1000 F1 against champion m3")
+    assert sentence.startswith("1 of 2 types drop more than 0.1000 F1 against champion m3")
 
 
 def test_classes_too_small_to_judge_are_named_and_never_decisive() -> None:
