@@ -39,6 +39,7 @@ from textloop.measures.span_metrics import (
     f_score,
     ordered_types,
     ratio,
+    span_metrics,
 )
 from textloop.measures.thresholds import (
     Curve,
@@ -117,6 +118,38 @@ def span_thresholds(gold: SpansByRecord, predicted: ScoredSpansByRecord,
         support = sum(s.label == label for r in records for s in r.gold)
         out.types.append(_choose(label, target, kept, support))
     return out
+
+
+def kept_spans(row: Sequence[tuple[Span, float | None]], thresholds: Mapping[str, float]
+               ) -> list[tuple[Span, float | None]]:
+    """The spans of one text that a threshold keeps: scoring at or above their type's
+    threshold; a span without a score, or of a type without a threshold, is kept. What
+    ``/v1/extract`` serves and what ``textloop evaluate`` measures the thresholds with."""
+    return [(span, score) for span, score in row
+            if score is None or score >= thresholds.get(span.label, -math.inf)]
+
+
+def thresholds_on_split(fitted: Mapping[str, Any], gold: SpansByRecord,
+                        predicted: Mapping[str, Sequence[tuple[Span, float | None]]],
+                        texts: Mapping[str, str], labels: Sequence[str] = ()) -> dict[str, Any]:
+    """The validation thresholds of ``fitted`` (``SpanThresholds.to_dict()`` from a bundle)
+    applied to another split's scored spans: each type's row gains ``split``, the
+    precision, recall and F1 its kept spans reach there and whether its target still holds
+    (``met``), so a report shows what the threshold does on data it was not chosen on."""
+    cut = {str(k): float(v) for k, v in (fitted.get("thresholds") or {}).items()}
+    kept = {rid: [span for span, _ in kept_spans(row, cut)] for rid, row in predicted.items()}
+    per_type = span_metrics(gold, kept, texts, labels=labels)["per_type"]
+    rows = []
+    for row in fitted.get("types") or []:
+        found = per_type.get(row["label"]) or {}
+        numbers = {key: float(found.get(key, 0.0)) for key in ("precision", "recall", "f1")}
+        numbers |= {"n_kept": int(found.get("n_predicted", 0)),
+                    "support": int(found.get("support", 0))}
+        goal = row.get("target") or {}
+        numbers["met"] = bool(row.get("threshold") is not None and all(
+            numbers[name] >= value - 1e-12 for name, value in goal.items()))
+        rows.append({**row, "split": numbers})
+    return {**fitted, "types": rows}
 
 
 def _best_scores(predicted: ScoredSpansByRecord) -> dict[str, dict[Span, float]]:

@@ -50,6 +50,11 @@ class ModelTags:
     """A span model that tags word tokens and answers ``predict_tagged(texts)`` with each
     token's tag probabilities and its best sequence's probability (``span_model.TaggedText``):
     what sequence active learning and token-level label-error finding read."""
+    combines_span_rules: bool = False
+    """A learned span model that can merge the span rules' spans into its own
+    (``models.spans.with_rules``): with ``use_rules=auto``, ``textloop train`` keeps the
+    rules only when they raise entity micro-F1 on validation (``predict_scored_parts``,
+    ``keep_rules``)."""
 
 
 class Tagged(Protocol):

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from textloop.artifacts import write_text_atomic
+from textloop.reports.calibration import reliability_plot
 from textloop.reports.confusion import confusion_plots
 from textloop.reports.evaluation import METRICS_FILE, REPORT_FILE, context_rows, goal_status
 from textloop.reports.plots import f1_plot
@@ -63,6 +64,17 @@ def highlighted(example: dict[str, Any]) -> list[dict[str, Any]]:
     return pieces
 
 
+def _span_calibration_view(section: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The span ECE numbers and the reliability diagram of span correctness (the
+    classification report's diagram, its axis saying what the confidence is here)."""
+    if not section:
+        return None
+    return {**section, "plots": [reliability_plot(
+        [("Span correctness", "span score (probability the span is exactly right)",
+          section["before"]["reliability"], section["after"]["reliability"])],
+        section.get("method"))]}
+
+
 def write_span_report(folder: Path, *, title: str, metrics: dict[str, Any],
                       context: dict[str, Any]) -> tuple[Path, Path]:
     """Write ``report.html`` and ``metrics.json`` (``metrics`` with ``context``) into
@@ -93,7 +105,10 @@ def write_span_report(folder: Path, *, title: str, metrics: dict[str, Any],
                             for key, name in HEADLINE],
                   per_type=per_type, plots=plots, kinds=kinds, confusion_axis=axis,
                   confusion=confusion["counts"], confusion_figures=confusion_figures,
-                  thresholds=metrics.get("span_thresholds"), metrics_file=METRICS_FILE)
+                  thresholds=metrics.get("span_thresholds"),
+                  calibration=_span_calibration_view(metrics.get("span_calibration")),
+                  split=context.get("split", "this split"),
+                  metrics_file=METRICS_FILE)
     report_path = folder / REPORT_FILE
     write_text_atomic(report_path, html)
     return report_path, metrics_path

@@ -121,41 +121,85 @@ class SpanTask(BaseTask):
         return SpanOutput(list(x), [list(row) for row in estimator.predict_scored(x)])
 
     def served_output(self, loaded: Any, x: Any) -> SpanOutput:
-        """The run's spans with their scores (``predict_scored``): what ``/v1/extract``
-        serves; span models have no class probabilities to time."""
-        return self.model_output(loaded.model, x)
+        """The run's spans with their scores (``predict_scored``) through the span
+        calibrator the bundle holds (``LoadedRun.span_calibration``; a run saved without
+        one serves its raw scores): what ``/v1/extract`` serves and thresholds."""
+        return self.calibrated(loaded, self.model_output(loaded.model, x))
+
+    def calibrated(self, loaded: Any, output: SpanOutput) -> SpanOutput:
+        """``output`` (the model's raw scored spans) as the run serves it: through the
+        run's span calibrator, unchanged for a run without one."""
+        calibration = loaded.span_calibration
+        if calibration is None:
+            return output
+        return SpanOutput(output.texts, calibration.calibrate(output.scored))
 
     def score(self, values: Sequence[str], output: SpanOutput, labels: Sequence[str], *,
               estimator: Any, reference: Sequence[str]) -> dict[str, float]:
         """The entity-level scores of ``measures.span_metrics`` named in ``SPAN_METRICS``."""
+        found = self.entity_scores(values, output, labels)
+        return {key: float(found[key]) for key in self.headline_metrics}
+
+    def entity_scores(self, values: Sequence[str], output: SpanOutput,
+                      labels: Sequence[str]) -> dict[str, Any]:
+        """Everything ``measures.span_metrics`` gives for ``output`` against the stored
+        ``values`` (``per_type`` too, which the promotion policy compares)."""
         from textloop.measures.span_metrics import span_metrics
 
-        found = span_metrics(by_record(self.targets(values)), by_record(output.spans()),
-                             by_record(output.texts), labels=labels)
-        return {key: float(found[key]) for key in self.headline_metrics}
+        return span_metrics(by_record(self.targets(values)), by_record(output.spans()),
+                            by_record(output.texts), labels=labels)
 
     def fit_on_validation(self, output: SpanOutput | None, values: Sequence[str],
                           estimator: Any, spec: ProjectSpec,
                           calibration: str | None) -> ValidationFit:
-        """A score threshold per span type for the targets under ``spans.targets``
-        (``measures.span_thresholds``), saved in the bundle as ``span_thresholds``; nothing
-        without targets. No calibrator: span scores are not class probabilities."""
+        """The span calibrator (``measures.span_calibration``: a span's score made the
+        probability that it is exactly right, for ``calibration.method``; ``none`` fits
+        nothing) and, on the calibrated scores, a threshold per span type for the targets
+        under ``spans.targets`` (``measures.span_thresholds``), so serving thresholds what it
+        serves. Saved in the bundle as ``span_calibration`` and ``span_thresholds``; the
+        span ECE before and after is logged as ``val/span_ece`` and
+        ``val/span_calibrated_ece``."""
+        from textloop.measures.span_calibration import (
+            fit_span_calibration,
+            span_calibration_report,
+            span_outcomes,
+        )
         from textloop.measures.span_thresholds import span_thresholds
         from textloop.measures.validation_fit import ValidationFit
 
         targets = spec.spans.targets
-        if not targets:
-            return ValidationFit()
+        method = calibration or spec.calibration.method
         if output is None:
-            return ValidationFit(notes=["no validation split: no span thresholds for "
-                                        "spans.targets"])
+            return ValidationFit(notes=["no validation split: span scores are not calibrated"]
+                                 + (["no validation split: no span thresholds for "
+                                     "spans.targets"] if targets else []))
         if any(score is None for row in output.scored for _, score in row):
-            return ValidationFit(notes=["the model gives spans without scores: no span "
-                                        "thresholds for spans.targets"])
-        found = span_thresholds(by_record(self.targets(values)), by_record(output.scored),
-                                by_record(output.texts), targets, labels=spec.label_names)
-        return ValidationFit(meta={"span_thresholds": found.to_dict()},
-                             notes=[f"span target unmet: {why}" for why in found.unmet])
+            return ValidationFit(notes=["the model gives spans without scores: nothing to "
+                                        "calibrate"] + (["the model gives spans without "
+                                                         "scores: no span thresholds for "
+                                                         "spans.targets"] if targets else []))
+        gold = self.targets(values)
+        scores, correct, types = span_outcomes(gold, output.scored)
+        fitted = fit_span_calibration(scores, correct, types, method)
+        scored, meta, metrics = output.scored, {}, {}
+        if fitted is not None:
+            scored = fitted.calibrate(output.scored)
+            after, _, _ = span_outcomes(gold, scored)
+            found = span_calibration_report(scores, after, correct, fitted.method,
+                                            spec.calibration.bins)
+            meta["span_calibration"] = {**fitted.to_json(), "fitted_on": "validation",
+                                        "bins": found["bins"], "spans": found["spans"],
+                                        "ece_before": found["ece_before"],
+                                        "ece_after": found["ece_after"]}
+            metrics = {"val/span_ece": found["ece_before"],
+                       "val/span_calibrated_ece": found["ece_after"]}
+        if not targets:
+            return ValidationFit(meta=meta, metrics=metrics)
+        chosen = span_thresholds(by_record(gold), by_record(scored), by_record(output.texts),
+                                 targets, labels=spec.label_names)
+        return ValidationFit(meta={**meta, "span_thresholds": chosen.to_dict()},
+                             metrics=metrics,
+                             notes=[f"span target unmet: {why}" for why in chosen.unmet])
 
     estimates_ties = False
     """Dawid-Skene needs one value per record from a fixed set; a span list is not one

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.unit.server.fixtures import SPAM, client_for, wait_ready, wait_until
@@ -17,17 +18,26 @@ from tests.unit.server.span_fixtures import (
     span_champion,
 )
 from tests.unit.server.test_app import error_of, metric
-from tests.unit.stages.span_run_fixtures import RULES
-from textloop.config import BandTarget
+from tests.unit.stages.span_run_fixtures import RULES, expected, released_span_project
+from textloop.config import BandTarget, find_project
 from textloop.config.span_rules import SpanRule
 from textloop.spans import decode_spans
+from textloop.stages.release import load_release
 from textloop.stages.runs import load_run
 from textloop.stages.serving.api_keys import create_key
-from textloop.storage import annotation_log, predictions, schema
+from textloop.storage import Store, annotation_log, predictions, schema
+from textloop.tasks import SPANS
 
 
 def spans_of(extraction: dict) -> list[tuple[int, int, str, str]]:
     return [(s["start"], s["end"], s["label"], s["text"]) for s in extraction["spans"]]
+
+
+def validation_precision(store: Store) -> float:
+    """The share of right spans among the rules' spans on the release's validation split:
+    what calibration turns a rule score of 1.0 into (few spans: one pooled map)."""
+    data = load_release(store, "latest")
+    return expected(data.splits["validation"].texts)["entity_micro_precision"]
 
 
 def test_one_text_and_a_batch_get_spans_in_code_points(tmp_path: Path) -> None:
@@ -38,7 +48,10 @@ def test_one_text_and_a_batch_get_spans_in_code_points(tmp_path: Path) -> None:
         assert one.status_code == 200
         (answer,) = one.json()["extractions"]
         assert spans_of(answer) == [(0, 3, "PER", "Ana"), (13, 17, "ORG", "Acme")]
-        assert [s["score"] for s in answer["spans"]] == [1.0, 1.0]
+        # each rule span scores 1.0 raw; served calibrated: the share of right rule spans
+        # on validation
+        assert [s["score"] for s in answer["spans"]] == pytest.approx(
+            [validation_precision(store)] * 2, abs=1e-3)
         assert (answer["index"], answer["model_version"], answer["run"]) == (0, 1, "span-rules-1")
         assert answer["masked_text"] is None
         assert answer["request_id"] == one.json()["request_id"] == one.headers["x-request-id"]
@@ -70,15 +83,43 @@ def test_a_span_below_its_types_validation_threshold_is_dropped(tmp_path: Path) 
         project.spec.spans.targets = {"PER": BandTarget(precision=0.9)}
         run, version = champion_of(store, project)
         loaded = load_run(store, run)
-        assert loaded.meta["span_thresholds"]["thresholds"] == {"PER": 1.0}
         scored = loaded.model.predict_scored(["Bob met Ana"])[0]
         assert [(s.text_of("Bob met Ana"), score) for s, score in scored] == [
             ("Bob", 0.5), ("Ana", 1.0)]
+        # the threshold is on the calibrated scores served: Ana's (both PER rules) keeps her
+        (bob, ana) = SPANS.served_output(loaded, ["Bob met Ana"]).scored[0]
+        assert loaded.meta["span_thresholds"]["thresholds"] == {"PER": pytest.approx(ana[1])}
+        assert bob[1] < ana[1]
         with client_for(project, store) as client:
             assert wait_ready(client)["model_version"] == version
             (answer,) = client.post("/v1/extract",
                                     json={"text": "Bob met Ana"}).json()["extractions"]
             assert spans_of(answer) == [(8, 11, "PER", "Ana")]
+
+
+def test_declared_targets_in_textloop_yaml_are_applied_when_serving_and_masking(
+        tmp_path: Path) -> None:
+    """As a user would: targets in textloop.yaml (personal data at recall >= 0.95, people
+    at precision >= 0.9), train, promote, serve: below-threshold spans are neither returned
+    nor masked."""
+    with released_span_project(tmp_path, rules=SCORED_RULES) as (project, store, _):
+        project.spec.spans.targets = {"PHONE": BandTarget(recall=0.95),
+                                      "PER": BandTarget(precision=0.9)}
+        project.save()
+        reread = find_project(project.root)
+        assert reread.spec.spans.targets["PHONE"].recall == 0.95
+        run, _ = champion_of(store, reread)
+        fitted = load_run(store, run).meta["span_thresholds"]
+        assert set(fitted["thresholds"]) == {"PHONE", "PER"} and not fitted["unmet"]
+        text = "Bob met Ana, 010-1234-5678"
+        with client_for(reread, store) as client:
+            wait_ready(client)
+            (answer,) = client.post("/v1/extract",
+                                    json={"text": text, "mask": True}).json()["extractions"]
+        # Bob (one of two PER rules) scores below the PER threshold: kept in clear
+        assert spans_of(answer) == [(8, 11, "PER", "Ana"), (13, 26, "PHONE", "010-1234-5678")]
+        assert answer["masked_text"] == "Bob met [PER], [PHONE]"
+        assert all(s["score"] >= fitted["thresholds"][s["label"]] for s in answer["spans"])
 
 
 def test_a_new_champion_is_served_without_a_restart(tmp_path: Path) -> None:
@@ -147,8 +188,10 @@ def test_the_prediction_log_holds_the_spans(tmp_path: Path) -> None:
         client.app.state.serving.log.flush()
         with store.read() as conn:
             first, second = (predictions.get(conn, request_id, i) for i in (0, 1))
-        assert first["spans"] == [{"start": 2, "end": 5, "label": "PER", "score": 1.0},
-                                  {"start": 13, "end": 17, "label": "ORG", "score": 1.0}]
+        score = first["spans"][0]["score"]
+        assert score == pytest.approx(validation_precision(store), abs=1e-3)  # as served
+        assert first["spans"] == [{"start": 2, "end": 5, "label": "PER", "score": score},
+                                  {"start": 13, "end": 17, "label": "ORG", "score": score}]
         assert (first["text"], first["run_name"], first["model_version"]) == (
             EMOJI, "span-rules-1", 1)
         assert first["label"] is None and first["probabilities"] == {}

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from textloop.cli.bands import print_bands, print_calibration
+from textloop.cli.bands import print_bands, print_calibration, print_span_threshold
 from textloop.cli.choices import one_of
 from textloop.cli.console import RichProgress, Text, console, esc, print_json
 from textloop.cli.context import RUN_HELP, open_project
@@ -76,6 +76,8 @@ def train(
         _print_training(result.training, result.bundle_path)
     if result.calibration_choice:
         console.print(f"Calibration: {esc(result.calibration_choice)}")
+    if result.rules_choice:
+        console.print(f"Span rules: {esc(result.rules_choice)}")
     print_bands(result.bands, "Action bands on validation", result.notes)
     if not result.bands:  # print_bands says the notes under its table; without one, here
         for note in result.notes:
@@ -130,6 +132,12 @@ def evaluate(
         console.print(f"Goal {goal.metric} {op} {goal.target}: {verdict}")
     if m.get("calibration"):
         print_calibration(m["calibration"])
+    if m.get("span_rules_choice"):  # a learned span model that kept or dropped the rules
+        console.print(f"Span rules: {esc(m['span_rules_choice']['reason'])}")
+    if m.get("span_calibration"):  # a span run: ECE of its span scores
+        print_calibration(m["span_calibration"], "Span calibration")
+    for row in (m.get("span_thresholds") or {}).get("types", []):
+        print_span_threshold(row, split)
     if m.get("bands"):
         print_bands(m["bands"]["bands"], f"Action bands on {split}")
     print_error_analysis(m, project.spec.goal.metric)

@@ -31,6 +31,7 @@ from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.models.span_model import TaggedText
 from textloop.models.spans.crf import CrfWeights, LinearChainCrf
 from textloop.models.spans.shape import shape_features
+from textloop.models.spans.with_rules import fit_rules, merge_rule_spans
 from textloop.models.tags import ModelTags
 from textloop.spans import Span, SpanError, check_spans
 from textloop.spans.matching import Token, word_tokens
@@ -58,7 +59,9 @@ class MiniLMCrf(BaseEstimator):
 
     def __init__(self, encoder: str = "minilm-int8", scheme: str = "IOB2",
                  pooling: str = "mean", context: int = 1, shape_features: bool = True,
-                 l2: float = 1e-3, max_iter: int = 100) -> None:
+                 l2: float = 1e-3, max_iter: int = 100, use_rules: str = "auto",
+                 rules: list[dict[str, Any]] | None = None,
+                 labels: list[str] | None = None) -> None:
         self.encoder = encoder
         self.scheme = scheme
         self.pooling = pooling
@@ -66,9 +69,13 @@ class MiniLMCrf(BaseEstimator):
         self.shape_features = shape_features
         self.l2 = l2
         self.max_iter = max_iter
+        self.use_rules = use_rules
+        self.rules = rules
+        self.labels = labels
 
     def __textloop_tags__(self) -> ModelTags:
-        return ModelTags(task="spans", tags_tokens=True)
+        return ModelTags(task="spans", tags_tokens=True, uses_span_rules=True,
+                         combines_span_rules=True)
 
     # -- features -------------------------------------------------------------------------
 
@@ -97,6 +104,7 @@ class MiniLMCrf(BaseEstimator):
             raise InvalidInputError(f"{len(y)} span lists for {len(texts)} texts (expected "
                                     "one each)", hint="pass an empty list for a text "
                                     "without spans")
+        rule_model = fit_rules(self.use_rules, self.rules, self.labels)  # refused early
         labels = sorted({span.label for spans in y for span in spans})
         if not labels:
             raise InvalidInputError("no spans to learn from: every text's span list is empty",
@@ -119,12 +127,25 @@ class MiniLMCrf(BaseEstimator):
         self.scale_ = np.where(scale > 1e-6, scale, 1.0)
         crf = LinearChainCrf(rules, self.context, self.l2, self.max_iter)
         crf.fit(self._standardised(features), [len(t) for t in tokens], tags)
-        self.classes_ = np.asarray(labels, dtype=object)
         self.tags_ = list(rules.tags)
         self.encoder_id_ = self._token_encoder().model_id
         self.n_iter_ = crf.n_iter_
         self.crf_ = crf
+        self.crf_labels_ = labels
+        self.rule_model_ = rule_model
+        self.keep_rules(self.use_rules == "on")
         return self
+
+    def keep_rules(self, kept: bool) -> None:
+        """Whether predictions merge the span rules' spans in (``with_rules``): ``textloop
+        train`` decides it on validation for ``use_rules=auto``. ``classes_`` follows: the
+        learned labels, plus the rules' when they are kept."""
+        rule_model = self.rule_model_
+        self.rules_kept_ = bool(kept and rule_model is not None)
+        names = set(self.crf_labels_)
+        if kept and rule_model is not None:
+            names |= {str(label) for label in rule_model.classes_}
+        self.classes_ = np.asarray(sorted(names), dtype=object)
 
     def _standardised(self, features: np.ndarray) -> np.ndarray:
         return ((features - self.mean_) / self.scale_).astype(np.float32)
@@ -134,8 +155,27 @@ class MiniLMCrf(BaseEstimator):
     def predict_scored(self, X: Sequence[str]) -> list[list[tuple[Span, float]]]:
         """Per text, its spans (code points, canonical order) with the probability that
         exactly that span is there (its tags, and for IOB2 that the next tag does not
-        extend it)."""
+        extend it); with the rules kept, their spans fill where the model marks none."""
+        learned, ruled = self.predict_scored_parts(X)
+        if ruled is None or not self.rules_kept_:
+            return learned
+        return merge_rule_spans(learned, ruled)
+
+    def predict_scored_parts(self, X: Sequence[str]
+                             ) -> tuple[list[list[tuple[Span, float]]],
+                                        list[list[tuple[Span, float]]] | None]:
+        """(the learned spans, the span rules' spans or None without rules), scored: what
+        ``predict_scored`` merges, apart, so both can be scored on validation from one
+        prediction."""
         check_is_fitted(self, "crf_")
+        learned = self._predict_learned(X)
+        if self.rule_model_ is None:
+            return learned, None
+        ruled = [[(span, float(score or 0.0)) for span, score in row]
+                 for row in self.rule_model_.predict_scored(_texts(X))]
+        return learned, ruled
+
+    def _predict_learned(self, X: Sequence[str]) -> list[list[tuple[Span, float]]]:
         texts = _texts(X)
         tokens = [word_tokens(text) for text in texts]
         decoded = self.crf_.decode(self._standardised(self._features(texts, tokens)),
@@ -165,7 +205,8 @@ class MiniLMCrf(BaseEstimator):
                                                                       strict=True)]
 
     def predict(self, X: Sequence[str]) -> list[list[Span]]:
-        """Per text, the spans of its most probable valid tag sequence (code points)."""
+        """Per text, the spans of its most probable valid tag sequence (code points), and
+        the rules' where they are kept."""
         return [[span for span, _ in row] for row in self.predict_scored(X)]
 
     # -- state ----------------------------------------------------------------------------
@@ -175,7 +216,8 @@ class MiniLMCrf(BaseEstimator):
         weights = self.crf_.weights
         assert weights is not None
         arrays = {**weights.arrays(), "mean": self.mean_, "scale": self.scale_}
-        return arrays, {"encoder_id": self.encoder_id_, "tags": self.tags_}
+        return arrays, {"encoder_id": self.encoder_id_, "tags": self.tags_,
+                        "crf_labels": list(self.crf_labels_), "rules_kept": self.rules_kept_}
 
     @classmethod
     def from_state(cls, params: dict[str, Any], arrays: dict[str, np.ndarray],
@@ -183,9 +225,10 @@ class MiniLMCrf(BaseEstimator):
         """Refuses a model whose tags do not follow from its labels and scheme, or one
         trained on other token vectors than its encoder produces today."""
         model = cls(**params)
-        rules = tag_rules(list(classes), model.scheme)
+        learned = [str(label) for label in extra.get("crf_labels", classes)]  # older bundles
+        rules = tag_rules(learned, model.scheme)
         if list(extra.get("tags", [])) != list(rules.tags):
-            raise ValueError(f"tags {extra.get('tags')} do not match labels {list(classes)} "
+            raise ValueError(f"tags {extra.get('tags')} do not match labels {learned} "
                              f"in {model.scheme}")
         now = model._token_encoder().model_id
         if extra.get("encoder_id") != now:
@@ -201,10 +244,15 @@ class MiniLMCrf(BaseEstimator):
                              f"{model.context}")
         model.mean_ = np.asarray(arrays["mean"], dtype=np.float32)
         model.scale_ = np.asarray(arrays["scale"], dtype=np.float32)
-        model.classes_ = np.asarray(list(classes), dtype=object)
         model.tags_ = list(rules.tags)
         model.encoder_id_ = now
         model.crf_ = crf
+        model.crf_labels_ = learned
+        model.rule_model_ = fit_rules(model.use_rules, model.rules, model.labels)
+        model.keep_rules(bool(extra.get("rules_kept", False)))
+        if list(model.classes_) != [str(label) for label in classes]:
+            raise ValueError(f"labels {list(classes)} do not match the model's "
+                             f"{list(model.classes_)}")
         return model
 
 

@@ -14,8 +14,10 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.measures.span_calibration import span_calibration_report, span_outcomes
 from textloop.measures.span_errors import span_errors
 from textloop.measures.span_metrics import span_metrics
+from textloop.measures.span_thresholds import thresholds_on_split
 from textloop.models.tags import model_tags
 from textloop.progress import Progress
 from textloop.reports.spans import write_span_report
@@ -28,9 +30,10 @@ from textloop.stages.evaluate.result import (
     record_evaluation,
     report_context,
 )
-from textloop.stages.runs.loading import model_inputs, run_and_split
+from textloop.stages.runs.loading import LoadedRun, model_inputs, run_and_split
 from textloop.storage import Store
 from textloop.tasks import SpanTask
+from textloop.tasks.spans import SpanOutput
 
 EXAMPLES = 5
 """Examples kept per kind of mistake."""
@@ -49,7 +52,8 @@ def evaluate_spans(task: SpanTask, store: Store, project: Project, run_ref: str,
                                 hint="evaluate a run of a span model (span-rules, ...)")
     x = model_inputs(loaded.model, part.texts, store, progress)
     with progress.task(f"Marking spans in {len(part.texts):,} {split} records", total=None):
-        output = task.model_output(loaded.model, x)
+        raw = task.model_output(loaded.model, x)
+    output = task.calibrated(loaded, raw)
     gold = dict(zip(part.ids, (decode_spans(v) for v in part.labels), strict=True))
     predicted = dict(zip(part.ids, output.spans(), strict=True))
     texts = dict(zip(part.ids, part.texts, strict=True))
@@ -61,14 +65,37 @@ def evaluate_spans(task: SpanTask, store: Store, project: Project, run_ref: str,
             example.update(_marked(example))
     metrics["errors"] = analysis
     metrics["n"] = len(part.ids)
+    metrics |= _calibration(loaded, list(gold.values()), raw, output,
+                            project.spec.calibration.bins)
+    if "span_rules_choice" in loaded.meta:  # a learned model that kept or dropped the rules
+        metrics["span_rules_choice"] = loaded.meta["span_rules_choice"]
     if "span_thresholds" in loaded.meta:
-        metrics["span_thresholds"] = loaded.meta["span_thresholds"]
+        metrics["span_thresholds"] = thresholds_on_split(
+            loaded.meta["span_thresholds"], gold, dict(zip(part.ids, output.scored, strict=True)),
+            texts, labels)
     folder = store.path_for("runs", run["name"], f"evaluation-{split}")
     html, json_path = write_span_report(
         folder, title=f"{run['name']} on {data.id}/{split}", metrics=metrics,
         context=report_context(run, data.id, split, project.spec.goal.model_dump()))
     return record_evaluation(store, project, run, split, metrics, task.headline_metrics, html,
                              json_path)
+
+
+def _calibration(loaded: LoadedRun, gold: list[list[Span]], raw: SpanOutput,
+                 served: SpanOutput, bins: int) -> dict[str, Any]:
+    """``span_calibration`` (ECE of the span scores before and after the run's calibrator,
+    with both reliability tables), ``span_ece`` (as served) and ``span_uncalibrated_ece``;
+    nothing for a model whose spans carry no scores."""
+    if any(score is None for row in raw.scored for _, score in row):
+        return {}
+    before, correct, _ = span_outcomes(gold, raw.scored)
+    after, _, _ = span_outcomes(gold, served.scored)
+    saved = loaded.meta.get("span_calibration") or {}
+    method = saved.get("method") if loaded.span_calibration is not None else None
+    section = span_calibration_report(before, after, correct, method,
+                                      int(saved.get("bins", bins)))
+    return {"span_calibration": section, "span_ece": section["ece_after"],
+            "span_uncalibrated_ece": section["ece_before"]}
 
 
 def _marked(example: dict[str, Any]) -> dict[str, str]:

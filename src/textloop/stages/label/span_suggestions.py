@@ -254,8 +254,8 @@ def _preannotate_with_model(store: Store, project: Project, run: str | None,
         for start in range(0, len(todo), PREDICT_BATCH):
             batch = todo[start:start + PREDICT_BATCH]
             batch_texts = [r.text for r in batch]
-            output = task.model_output(loaded.model, model_inputs(loaded.model, batch_texts,
-                                                                  store))
+            # the scores /v1/extract serves: through the run's span calibrator
+            output = task.served_output(loaded, model_inputs(loaded.model, batch_texts, store))
             cache = {}
             for record, scored in zip(batch, output.scored, strict=True):
                 spans = [SuggestedSpan(s.start, s.end, s.label, MODEL_SOURCE, score)

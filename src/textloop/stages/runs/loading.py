@@ -10,6 +10,7 @@ import numpy as np
 
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.measures.calibration import FittedCalibration, from_bundle_parts
+from textloop.measures.span_calibration import SpanCalibration, span_calibration_from_meta
 from textloop.models.bundle import from_bundle
 from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
@@ -37,6 +38,8 @@ class LoadedRun:
     model: Any
     meta: dict[str, Any]
     calibration: FittedCalibration | None = None
+    span_calibration: SpanCalibration | None = None
+    """A span model's score calibrator (``SpanTask.served_output`` applies it)."""
 
     def calibrated(self, proba: np.ndarray) -> np.ndarray:
         """The model's probabilities through the bundle's calibrator (as they are without one)."""
@@ -64,7 +67,8 @@ def load_run(store: Store, ref: str) -> LoadedRun:
     folder = store.path_for(run["bundle_path"])
     contents = load_bundle(folder, run["bundle_sha256"])
     return LoadedRun(run=run, model=from_bundle(contents, str(folder)), meta=contents.meta,
-                     calibration=from_bundle_parts(contents.meta, contents.arrays))
+                     calibration=from_bundle_parts(contents.meta, contents.arrays),
+                     span_calibration=span_calibration_from_meta(contents.meta))
 
 
 def run_and_split(store: Store, run_ref: str, split: str) -> tuple[LoadedRun, ReleaseData]:

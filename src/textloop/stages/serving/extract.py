@@ -3,7 +3,9 @@ masking.
 
 Offsets are code points over the text exactly as it was sent (the text is never normalized
 before the model sees it), as everywhere in textloop (``textloop.spans``). A span model's
-bundle may hold a score threshold per type, fitted on validation for ``spans.targets``
+bundle may hold a span calibrator (scores served are the probability that a span is exactly
+right, ``measures.span_calibration``) and a score threshold per type, fitted on validation on
+those calibrated scores for ``spans.targets``
 (``SpanTask.fit_on_validation`` saves them as ``span_thresholds``): a span scoring below its
 type's threshold is dropped, so the server keeps the precision or recall the target declared.
 A span without a score (a model without confidences) and a type without a threshold are
@@ -21,8 +23,9 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.measures.span_thresholds import kept_spans
 from textloop.stages.runs.loading import LoadedRun
-from textloop.tasks import task_for
+from textloop.tasks import SPANS, task_for
 
 
 class WrongRouteError(InvalidInputError):
@@ -68,15 +71,15 @@ def span_thresholds_of(meta: Mapping[str, Any]) -> dict[str, float]:
 
 
 def extractions_from(loaded: LoadedRun, texts: Sequence[str]) -> list[Extraction]:
-    """The scored spans of a loaded span model for ``texts``, thresholds applied (CPU-bound:
-    call it from a worker thread)."""
+    """The scored spans of a loaded span model for ``texts``, calibrated as the bundle says
+    (``SpanTask.served_output``) and then thresholded, as the thresholds were fitted on
+    calibrated scores (CPU-bound: call it from a worker thread)."""
     thresholds = span_thresholds_of(loaded.meta)
     out = []
-    for text, row in zip(texts, loaded.model.predict_scored(list(texts)), strict=True):
+    for text, row in zip(texts, SPANS.served_output(loaded, list(texts)).scored, strict=True):
         kept = [ExtractedSpan(span.start, span.end, span.label, span.text_of(text),
                               None if score is None else float(score))
-                for span, score in row
-                if score is None or score >= thresholds.get(span.label, float("-inf"))]
+                for span, score in kept_spans(row, thresholds)]
         out.append(Extraction(text=text, spans=kept, model=str(loaded.run["name"]),
                               dropped=len(row) - len(kept), thresholds=thresholds))
     return out

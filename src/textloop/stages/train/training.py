@@ -43,6 +43,7 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.train.fitting import fit_on_train_split
 from textloop.stages.train.monitoring import MonitoredFit
+from textloop.stages.train.span_rules_choice import RulesChoice, choose_span_rules
 from textloop.storage import Store, runs
 from textloop.storage.bundles import save_bundle
 from textloop.storage.tensorboard import write_scalars
@@ -65,6 +66,8 @@ class TrainResult:
     notes: list[str] = field(default_factory=list)
     calibration_choice: str | None = None
     """Which calibration was kept and the evidence (also the run param of that name)."""
+    rules_choice: str | None = None
+    """Whether a learned span model kept the span rules and the evidence (run param)."""
 
     def to_dict(self) -> dict[str, Any]:
         """What ``textloop train --json`` prints: the run, its validation metrics, bands,
@@ -74,6 +77,7 @@ class TrainResult:
                 "metrics": self.metrics, "bundle_path": self.bundle_path,
                 "seconds": self.seconds, "calibration": self.calibration,
                 "calibration_choice": self.calibration_choice, "bands": self.bands,
+                "rules_choice": self.rules_choice,
                 "notes": self.notes,
                 "training": None if self.training is None else self.training.to_json()}
 
@@ -115,16 +119,17 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
                                              else {"max_train": max_train})})
     pause_point("train:running")
     try:
-        metrics, val_output, monitored = _fit_and_score(store, project, task, estimator, data,
-                                                        progress)
+        metrics, val_output, monitored, rules = _fit_and_score(store, project, task,
+                                                               estimator, data, progress)
         fitted = task.fit_on_validation(val_output, data.splits["validation"].labels,
                                         estimator, project.spec, calibration)
-        metrics |= fitted.metrics
+        metrics |= fitted.metrics | (rules.metrics() if rules else {})
         bundle_rel = f"runs/{run['name']}/bundle"
         contents = to_bundle(estimator, full_name, {
             "run_id": run["id"], "run_name": run["name"], "release_id": data.id,
             "config": config, **fitted.meta,  # actions: the policy with fitted thresholds
-            **({"training": monitored.to_json()} if monitored else {})})
+            **({"training": monitored.to_json()} if monitored else {}),
+            **({"span_rules_choice": rules.to_json()} if rules else {})})
         contents.arrays.update(fitted.arrays)
         sha = save_bundle(store.path_for(bundle_rel), contents)
         if monitored:
@@ -136,6 +141,8 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
         raise
     with store.write() as conn:
         _log_metrics(conn, run["id"], metrics, monitored)
+        if rules is not None:
+            runs.log_params(conn, run["id"], rules.params())
         if fitted.calibration_choice is not None:
             runs.log_params(conn, run["id"], {
                 "calibration": fitted.meta["calibration"]["name"],
@@ -148,7 +155,8 @@ def train(store: Store, project: Project, *, model: str | None = None, release: 
                        calibration=fitted.meta.get("calibration", {}).get("name"),
                        bands=fitted.bands, notes=[*cap_note, *fitted.notes],
                        training=monitored,
-                       calibration_choice=fitted.calibration_choice)
+                       calibration_choice=fitted.calibration_choice,
+                       rules_choice=None if rules is None else rules.sentence())
 
 
 def _capped(data: ReleaseData, max_train: int | None) -> tuple[ReleaseData, list[str]]:
@@ -212,23 +220,27 @@ def _log_metrics(conn: Any, run_id: str, metrics: dict[str, float],
 
 def _fit_and_score(store: Store, project: Project, task: Task, estimator: Any, data: Any,
                    progress: Progress
-                   ) -> tuple[dict[str, float], Any, MonitoredFit | None]:
+                   ) -> tuple[dict[str, float], Any, MonitoredFit | None, RulesChoice | None]:
     """Train/validation metrics (``train/...``, ``val/...``), the model's validation output
     (probabilities in model column order, numbers, or scored spans; None without a
-    validation split) and, for models trained by epochs, the monitored history and
-    verdict."""
+    validation split), for models trained by epochs the monitored history and verdict,
+    and for a span model that can merge the span rules, whether it keeps them
+    (``span_rules_choice``, decided before anything is scored)."""
     train_split, val_split = data.splits["train"], data.splits["validation"]
     x_train, x_val, monitored = fit_on_train_split(store, project, estimator, data, progress)
+    rules, val_output = (choose_span_rules(task, estimator, x_val, val_split.labels,
+                                           data.labels)
+                         if model_tags(estimator).combines_span_rules else (None, None))
     reference = train_split.labels
     metrics = _prefixed("train", task.score(train_split.labels,
                                             task.model_output(estimator, x_train), data.labels,
                                             estimator=estimator, reference=reference))
-    val_output = None
     if x_val is not None:
-        val_output = task.model_output(estimator, x_val)
+        if val_output is None:
+            val_output = task.model_output(estimator, x_val)
         metrics |= _prefixed("val", task.score(val_split.labels, val_output, data.labels,
                                                estimator=estimator, reference=reference))
-    return metrics, val_output, monitored
+    return metrics, val_output, monitored, rules
 
 
 def _prefixed(prefix: str, scores: dict[str, float]) -> dict[str, float]:

@@ -49,10 +49,11 @@ class Comparison:
 
 
 def check_policy(settings: PromotionSettings, comparison: Comparison) -> list[RuleResult]:
-    """Every rule of the policy, in a fixed order: uplift, slices, calibration, latency, and
-    the goal when the comparison has a target."""
+    """Every rule of the policy, in a fixed order: uplift, slices, classes, calibration,
+    latency, and the goal when the comparison has a target."""
     rules = [uplift_rule(settings.min_uplift, comparison),
              slice_rule(settings.max_slice_drop, comparison),
+             class_rule(settings.max_class_drop, settings.min_class_support, comparison),
              ece_rule(settings.max_ece, comparison.candidate),
              latency_rule(settings.max_latency_ms, comparison.latency)]
     if comparison.goal_target is not None:
@@ -133,16 +134,26 @@ def slice_rule(max_drop: float | None, c: Comparison) -> RuleResult:
     if not drops:
         return RuleResult("slices", "skip", f"champion {version_name(c.champion_version)} has "
                                             f"none of the {len(slices)} slices")
+    return _drop_verdict("slices", drops, max_drop, noun="slice", plural="slices",
+                         metric=c.goal_metric)
+
+
+def _drop_verdict(rule: str, drops: list[tuple[str, float, float, float]], max_drop: float,
+                  *, noun: str, plural: str, metric: str, unit: str = "", against: str = "",
+                  tail: str = "") -> RuleResult:
+    """Fail naming every (name, drop, before, after) that drops more than ``max_drop``,
+    else pass naming the largest drop: the verdict of the slice and class rules."""
     worse = [d for d in drops if d[1] > max_drop + _EPS]
     if worse:
-        listed = "; ".join(f"slice {name!r} {c.goal_metric} {before:.4f} -> {after:.4f} "
+        listed = "; ".join(f"{noun} {name!r} {metric} {before:.4f} -> {after:.4f} "
                            f"(drop {drop:.4f})" for name, drop, before, after in worse)
-        return RuleResult("slices", "fail", f"{len(worse)} of {len(drops)} slices drop more "
-                                            f"than {max_drop:.4f}: {listed}")
+        return RuleResult(rule, "fail", f"{len(worse)} of {len(drops)} {plural} drop more "
+                                        f"than {max_drop:.4f}{unit}{against}: {listed}{tail}")
     name, drop, _, _ = max(drops, key=lambda d: d[1])
-    return RuleResult("slices", "pass", f"{len(drops)} slices compared; the largest drop is "
-                                        f"{max(drop, 0.0):.4f} (slice {name!r}), within "
-                                        f"{max_drop:.4f}")
+    return RuleResult(rule, "pass", f"{len(drops)} {plural} compared{against}; the largest "
+                                    f"{metric + ' ' if unit else ''}drop is "
+                                    f"{max(drop, 0.0):.4f} ({noun} {name!r}), within "
+                                    f"{max_drop:.4f}{tail}")
 
 
 def _slice_drops(c: Comparison, slices: dict[str, Any], before: dict[str, Any]
@@ -158,6 +169,66 @@ def _slice_drops(c: Comparison, slices: dict[str, Any], before: dict[str, Any]
         if after is not None and base is not None:
             out.append((name, -c.gain(base, after), base, after))
     return out
+
+
+def class_rule(max_drop: float | None, min_support: int, c: Comparison) -> RuleResult:
+    """No class (span type) may lose more than ``max_drop`` in F1 against the champion.
+
+    A better headline can hide a class the new model gave up on (macro F1 up while a rare
+    class collapses; entity micro-F1 up on PER while PHONE, the personal data to mask,
+    drops). Classes with fewer than ``min_support`` test examples on either side are left
+    out of the verdict and named, as slices flagged ``too_small`` are.
+    """
+    if max_drop is None:
+        return RuleResult("classes", "skip", "not checked (promotion.max_class_drop is null)")
+    kind, after = per_label_f1(c.candidate)
+    plural = "classes" if kind == "class" else "types"
+    if not after:
+        return RuleResult("classes", "skip", f"the candidate's evaluation has no per-{kind} "
+                                             "F1")
+    if c.champion is None:
+        return RuleResult("classes", "skip", f"no champion to compare {len(after)} {plural}' "
+                                             "F1 with")
+    _, before = per_label_f1(c.champion)
+    champion = version_name(c.champion_version)
+    if not before:
+        return RuleResult("classes", "skip", f"champion {champion} has no per-{kind} F1 "
+                                             "numbers to compare with")
+    compared, small = [], []
+    for label in [name for name in after if name in before]:
+        (new, new_n), (old, old_n) = after[label], before[label]
+        if new is None or old is None:
+            continue
+        if min(n for n in (new_n, old_n, min_support) if n is not None) < min_support:
+            small.append(label)
+            continue
+        compared.append((label, old - new, old, new))
+    left_out = (f"; {len(small)} with fewer than {min_support} test examples left out "
+                f"({', '.join(repr(x) for x in small)})" if small else "")
+    if not compared:
+        return RuleResult("classes", "skip", f"no {kind} both sides scored on at least "
+                                             f"{min_support} test examples{left_out}")
+    return _drop_verdict("classes", compared, max_drop, noun=kind, plural=plural,
+                         metric="F1", unit=" F1", against=f" against champion {champion}",
+                         tail=left_out)
+
+
+def per_label_f1(metrics: dict[str, Any]
+                 ) -> tuple[str, dict[str, tuple[float | None, int | None]]]:
+    """(``class`` or ``type``, label -> (F1, test support)) from an evaluation's
+    ``per_class`` (classification) or ``per_type`` (spans), or from a version's snapshot
+    (``per_class_f1``, with ``per_class_support`` and ``per_label_kind`` when it was
+    registered with them). The support is None where it was not kept."""
+    for key, kind in (("per_type", "type"), ("per_class", "class")):
+        rows = metrics.get(key)
+        if isinstance(rows, dict) and rows:
+            return kind, {str(label): (_number((row or {}).get("f1")),
+                                       _count((row or {}).get("support")))
+                          for label, row in rows.items()}
+    kind = "type" if metrics.get("per_label_kind") == "type" else "class"
+    support = metrics.get("per_class_support") or {}
+    return kind, {str(label): (_number(f1), _count(support.get(label)))
+                  for label, f1 in (metrics.get("per_class_f1") or {}).items()}
 
 
 def ece_rule(max_ece: float | None, candidate: dict[str, Any]) -> RuleResult:
@@ -185,6 +256,10 @@ def latency_rule(max_ms: float | None, latency: dict[str, float] | None) -> Rule
     ok = latency["p95_ms"] <= max_ms
     return RuleResult("latency", "pass" if ok else "fail",
                       f"{measured} {'<=' if ok else '>'} budget {max_ms:g} ms")
+
+
+def _count(value: Any) -> int | None:
+    return None if isinstance(value, bool) or not isinstance(value, int) else value
 
 
 def _number(value: Any) -> float | None:

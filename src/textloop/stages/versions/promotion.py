@@ -156,9 +156,11 @@ def policy_metrics(task: Task, loaded: LoadedRun, data: ReleaseData, x: Any) -> 
 @policy_metrics.register
 def _span_test_metrics(task: SpanTask, loaded: LoadedRun, data: ReleaseData, x: Any
                        ) -> dict[str, Any]:
-    """Entity-level scores (``entity_micro_f1`` ...) of the run's spans on the test split."""
-    return task.score(data.test.labels, task.served_output(loaded, x), data.labels,
-                      estimator=loaded.model, reference=data.train.labels)
+    """Entity-level scores (``entity_micro_f1`` ...) of the run's spans on the test split,
+    and the scores per type (``per_type``) that the per-class rule compares."""
+    found = task.entity_scores(data.test.labels, task.served_output(loaded, x), data.labels)
+    return {**{key: float(found[key]) for key in task.headline_metrics},
+            "per_type": found["per_type"]}
 
 
 def measure_latency(store: Store, run_ref: str, texts: Sequence[str],

@@ -83,6 +83,12 @@ def snapshot(metrics: dict[str, Any]) -> dict[str, Any]:
     out = {key: metrics[key] for key in SNAPSHOT_KEYS if metrics.get(key) is not None}
     per_label = metrics.get("per_class") or metrics.get("per_type") or {}
     out["per_class_f1"] = {label: entry.get("f1") for label, entry in per_label.items()}
+    # what the per-class promotion rule needs to tell a class too small to judge, and to
+    # name it a class or a span type
+    out["per_class_support"] = {label: entry.get("support")
+                                for label, entry in per_label.items()}
+    if per_label:
+        out["per_label_kind"] = "class" if metrics.get("per_class") else "type"
     if metrics.get("slices"):
         out["slices"] = metrics["slices"]
     return out

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from tests.unit.stages.pipeline_fixtures import released
 from tests.unit.stages.span_run_fixtures import released_span_project
 from textloop.cli.main import app
+from textloop.config import BandTarget
 
 runner = CliRunner()
 
@@ -151,6 +152,26 @@ def test_train_and_evaluate_a_span_project(tmp_path) -> None:
     said = " ".join(evaluated.output.split())
     assert "entity F1" in said and "micro" in said and "report.html" in said
     assert "Mistakes: missed" in said and "spurious" in said
+
+
+def test_a_span_projects_targets_and_calibration_are_printed_by_evaluate(tmp_path) -> None:
+    with released_span_project(tmp_path) as (project, _, _):
+        project.spec.spans.targets = {"PHONE": BandTarget(recall=0.95),
+                                      "PER": BandTarget(recall=0.99)}
+        project.save()
+        trained = invoke(project, "train")
+        assert "val/span_calibrated_ece" in trained.output
+        assert "span target unmet: PER: recall 0.99 is out of reach" in " ".join(
+            trained.output.split())
+        evaluated = invoke(project, "evaluate", "latest", "--json")
+        metrics = json.loads(evaluated.stdout)["metrics"]
+        said = " ".join(invoke(project, "evaluate", "latest").output.split())
+    phone = next(t for t in metrics["span_thresholds"]["types"] if t["label"] == "PHONE")
+    assert (f"Span calibration (textloop.calibration.temperature.v1): ECE "
+            f"{metrics['span_calibration']['ece_before']:.4f} -> ") in said
+    assert (f"Threshold PHONE recall >= 0.95: {phone['threshold']:.4f}, test recall 1.0000 "
+            "precision 1.0000 (met)") in said
+    assert "Threshold PER recall >= 0.99: none (recall 0.99 is out of reach" in said
 
 
 def test_predicted_texts_print_escaped_and_stay_exact_in_json(project, store, tmp_path,

@@ -65,8 +65,11 @@ def test_disputed_drifted_and_unsure_span_rows_are_queued_with_why(tmp_path: Pat
         # the served spans are the model's suggestions on the labeling page
         suggester = StoredModelSuggester(store, tuple(project.spec.label_names), False)
         unsure, new = suggester.suggest([TRAFFIC["u-unsure"], TRAFFIC["x-new"]])
+        with store.read() as conn:
+            served = predictions.get(conn, "u-unsure", 0)["spans"]
         assert [(s.start, s.end, s.label, s.score) for s in unsure] == [
-            (0, 3, "PER", 0.5), (8, 11, "PER", 1.0)]
+            (0, 3, "PER", served[0]["score"]), (8, 11, "PER", served[1]["score"])]
+        assert served[0]["score"] < served[1]["score"]  # Bob (one rule of two) below Ana
         assert [(s.start, s.end, s.label) for s in new] == [(5, 18, "PHONE")]
 
 

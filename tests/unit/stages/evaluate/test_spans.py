@@ -16,6 +16,7 @@ from tests.unit.stages.span_run_fixtures import (
     kind_of,
     released_span_project,
 )
+from textloop.config import BandTarget
 from textloop.measures.span_metrics import span_metrics
 from textloop.spans import decode_spans
 from textloop.stages.evaluate import evaluate_run
@@ -102,3 +103,46 @@ def test_the_goal_verdict_follows_the_goal_metric(tmp_path: Path) -> None:
         project.spec.goal.target = min(1.0, precision + 0.01)
         assert evaluate_run(store, project, run.run_name).goal_met is False
 
+
+
+def test_the_report_shows_span_calibration_and_the_thresholds_on_the_split(
+        tmp_path: Path) -> None:
+    with released_span_project(tmp_path) as (project, store, release_id):
+        project.spec.spans.targets = {"PHONE": BandTarget(recall=0.9)}
+        run = train(store, project)
+        result = evaluate_run(store, project, run.run_name, split="test")
+        data = load_release(store, release_id)
+        metrics = json.loads(result.metrics_json.read_text(encoding="utf-8"))
+        on_val = expected(data.splits["validation"].texts)["entity_micro_precision"]
+        on_test = expected(data.splits["test"].texts)["entity_micro_precision"]
+        kinds = [kind_of(t) for t in data.splits["test"].texts]
+
+        # every raw rule score is 1.0; calibrated, each is validation's share of right spans
+        section = metrics["span_calibration"]
+        assert section["method"] == "textloop.calibration.temperature.v1"
+        assert section["spans"] == sum(sum(k.predicted.values()) for k in kinds)
+        assert section["ece_before"] == pytest.approx(1 - on_test)
+        assert section["ece_after"] == pytest.approx(abs(on_val - on_test), abs=1e-3)
+        assert metrics["span_ece"] == section["ece_after"]
+        assert metrics["span_uncalibrated_ece"] == section["ece_before"]
+
+        (phone,) = metrics["span_thresholds"]["types"]
+        assert phone["label"] == "PHONE" and phone["target"] == {"recall": 0.9}
+        phones = sum(k.predicted.get("PHONE", 0) for k in kinds)
+        assert phone["split"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0,
+                                  "n_kept": phones, "support": phones, "met": True}
+
+        html = result.report_html.read_text(encoding="utf-8")
+        assert 'id="span-calibration"' in html and "Span correctness" in html
+        assert f"{section['ece_before']:.4f}" in html
+        assert 'id="thresholds"' in html and "test recall" in html
+
+
+def test_a_run_saved_without_a_span_calibrator_is_evaluated_on_its_raw_scores(
+        tmp_path: Path) -> None:
+    with released_span_project(tmp_path) as (project, store, _):
+        run = train(store, project, calibration="none")
+        metrics = evaluate_run(store, project, run.run_name, split="test").metrics
+        section = metrics["span_calibration"]
+        assert section["method"] is None
+        assert section["ece_before"] == section["ece_after"] == metrics["span_ece"]

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.unit.stages.preannotate_fixtures import (
@@ -26,6 +27,7 @@ from textloop.errors import ConfigError, ExternalServiceError, InvalidInputError
 from textloop.spans import Span, encode_spans
 from textloop.stages.label import preannotate, span_suggesters, suggest_spans
 from textloop.stages.project.init import init_project
+from textloop.stages.runs import load_run
 from textloop.stages.train import train
 from textloop.stages.versions import register_run
 from textloop.storage import Store, annotation_log, model_versions, queue, records
@@ -231,12 +233,18 @@ def test_the_current_models_scored_spans_are_cached_and_suggested_never_predicte
             "model", first_run, "latest", None)
         assert (first.waiting, first.asked, first.cached, first.suggested) == (3, 3, 0, 4)
         assert [s.name for s in built_before] == ["model"]
+        # the run's calibrated scores, as /v1/extract serves them (raw: Bob 0.5, Ana 1.0)
+        calibrated = load_run(store, first_run).span_calibration
+        assert calibrated is not None
+        half, one = (float(calibrated.map_for("PER").apply(np.array([v]))[0]) for v in (0.5, 1))
+        assert half <= one < 1.0
         assert suggest_spans(store, project, TO_LABEL[0], built_before) == [
-            SuggestedSpan(0, 3, "PER", "model", 0.5), SuggestedSpan(8, 11, "PER", "model", 1.0),
-            SuggestedSpan(15, 19, "ORG", "model", 1.0)]
+            SuggestedSpan(0, 3, "PER", "model", pytest.approx(half)),
+            SuggestedSpan(8, 11, "PER", "model", pytest.approx(one)),
+            SuggestedSpan(15, 19, "ORG", "model", pytest.approx(one))]
         assert [(TO_LABEL[1][s.start:s.end], s.label, s.score)
                 for s in suggest_spans(store, project, TO_LABEL[1])] == [
-            ("010-1111-2222", "PHONE", 1.0)]
+            ("010-1111-2222", "PHONE", pytest.approx(one))]
         assert suggest_spans(store, project, TO_LABEL[2]) == []
 
         again = preannotate(store, project, source="model")
@@ -246,7 +254,7 @@ def test_the_current_models_scored_spans_are_cached_and_suggested_never_predicte
         project.spec.span_rules = [*RULES, NAMES,
                                    SpanRule(name="bob", label="PER", phrases=["Bob"])]
         project.save()
-        second_run = train(store, project).run_name
+        second_run = train(store, project, calibration="none").run_name  # raw scores
         project.spec.span_rules = []
         second = preannotate(store, project)
         assert (second.run, second.asked, second.cached) == (second_run, 3, 0)

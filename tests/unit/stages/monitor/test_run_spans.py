@@ -91,8 +91,10 @@ def test_new_phone_numbers_are_new_strings_named_with_their_request_ids(runs) ->
                                        "text": "Call 010-1000-0000 about Globex <b>now</b>"}]
     alert = next(a for a in shifted.alerts if a.check.name == "new_span_strings")
     assert [row["request_id"] for row in alert.rows] == ["b0", "b1", "b2", "b3", "b4"]
-    assert alert.rows[0]["spans"][0] == {"start": 5, "end": 18, "label": "PHONE",
-                                         "score": 1.0, "text": "010-1000-0000"}
+    served = dict(alert.rows[0]["spans"][0])
+    score = served.pop("score")
+    assert served == {"start": 5, "end": 18, "label": "PHONE", "text": "010-1000-0000"}
+    assert 0.0 < score < 1.0  # the rule's 1.0, calibrated: its spans are not always right
 
 
 def test_realized_entity_f1_from_feedback_alerts_naming_the_disputed_rows(runs) -> None:

@@ -16,6 +16,7 @@ from textloop.stages.release import load_release
 from textloop.stages.runs import load_run
 from textloop.stages.train import train
 from textloop.storage import runs
+from textloop.tasks import SPANS
 
 
 def test_trains_the_span_rules_model_and_logs_entity_scores(tmp_path: Path) -> None:
@@ -37,7 +38,9 @@ def test_trains_the_span_rules_model_and_logs_entity_scores(tmp_path: Path) -> N
         assert [rule["name"] for rule in params["rules"]] == ["people", "companies", "kr-mobile"]
         loaded = load_run(store, result.run_name)
         thresholds = loaded.meta["span_thresholds"]
-        assert thresholds["thresholds"] == {"PHONE": 1.0}  # one PHONE rule: every score is 1
+        # one PHONE rule: every raw score is 1, calibrated to the share of right rule spans
+        precision = expected(data.splits["validation"].texts)["entity_micro_precision"]
+        assert thresholds["thresholds"]["PHONE"] == pytest.approx(precision, abs=1e-3)
 
         # the run predicts with the rules it was trained with, whatever textloop.yaml says now
         project.spec.span_rules = [SpanRule(name="other", label="PER", phrases=["Bob"])]
@@ -63,3 +66,34 @@ def test_a_rule_of_a_label_the_model_lacks_is_refused_naming_it(tmp_path: Path) 
             train(store, project, params={"labels": ["ORG", "PHONE"]})
         with store.read() as conn:
             assert [r["status"] for r in runs.list_all(conn)] == ["failed"]
+
+
+def test_span_scores_are_calibrated_on_validation_and_thresholds_fitted_on_them(
+        tmp_path: Path) -> None:
+    with released_span_project(tmp_path) as (project, store, release_id):
+        project.spec.spans.targets = {"PHONE": BandTarget(recall=0.9)}
+        validation = load_release(store, release_id).splits["validation"].texts
+        precision = expected(validation)["entity_micro_precision"]
+        assert precision < 0.9  # the rules' raw 1.0 over-states them
+        result = train(store, project)
+        loaded = load_run(store, result.run_name)
+        saved = loaded.meta["span_calibration"]
+        assert saved["method"] == "textloop.calibration.temperature.v1"
+        assert saved["fitted_on"] == "validation" and saved["types"] == {}  # few spans: pooled
+        assert saved["pooled"]["kind"] == "platt"
+        # every raw score is 1.0: its ECE is the share of wrong spans, and none is left after
+        assert result.metrics["val/span_ece"] == pytest.approx(1 - precision)
+        assert result.metrics["val/span_calibrated_ece"] == pytest.approx(0.0, abs=1e-3)
+        served = SPANS.served_output(loaded, ["Ana works at Acme"]).scored[0]
+        assert [score for _, score in served] == pytest.approx([precision] * 2, abs=1e-3)
+        assert loaded.meta["span_thresholds"]["thresholds"]["PHONE"] == pytest.approx(
+            served[0][1])  # the threshold is on the scores served
+
+        # calibration: none (or a run saved before span calibration): raw scores throughout
+        plain = load_run(store, train(store, project, calibration="none").run_name)
+        assert "span_calibration" not in plain.meta and plain.span_calibration is None
+        assert plain.meta["span_thresholds"]["thresholds"] == {"PHONE": 1.0}
+        assert [s for _, s in SPANS.served_output(plain, ["Ana works at Acme"]).scored[0]] == [
+            1.0, 1.0]
+        with store.read() as conn:
+            assert "val/span_ece" not in runs.get(conn, plain.run["name"])["metrics"]

@@ -10,6 +10,8 @@ POLICY = PromotionSettings(min_uplift=0.01, max_slice_drop=0.02, max_ece=0.05,
 CHAMPION = {"macro_f1": 0.80, "ece": 0.03,
             "slices": {"lang=en": {"macro_f1": 0.82}, "lang=fr": {"macro_f1": 0.75}}}
 FAST = {"n": 20, "p50_ms": 2.0, "p95_ms": 4.0}
+PER_CLASS = {"per_class": {"spam": {"f1": 0.84, "support": 40},
+                           "ham": {"f1": 0.76, "support": 60}}}
 
 
 def compare(candidate: dict, champion: dict | None = CHAMPION, latency: dict | None = FAST
@@ -24,8 +26,10 @@ def by_rule(comparison: Comparison, policy: PromotionSettings = POLICY) -> dict[
 
 def test_a_better_calibrated_fast_candidate_passes_every_rule() -> None:
     candidate = {"macro_f1": 0.83, "ece": 0.02,
-                 "slices": {"lang=en": {"macro_f1": 0.85}, "lang=fr": {"macro_f1": 0.74}}}
-    rules = by_rule(compare(candidate))
+                 "slices": {"lang=en": {"macro_f1": 0.85}, "lang=fr": {"macro_f1": 0.74}},
+                 "per_class": {"spam": {"f1": 0.86, "support": 40},
+                               "ham": {"f1": 0.80, "support": 60}}}
+    rules = by_rule(compare(candidate, champion={**CHAMPION, **PER_CLASS}))
     assert {status for status, _ in rules.values()} == {"pass"}
     assert rules["uplift"][1] == ("macro_f1 0.8300 vs champion m1 0.8000 on v2 test: "
                                   "uplift +0.0300 >= required +0.0100")
@@ -133,6 +137,62 @@ def test_the_goal_rule_joins_the_policy_when_a_target_is_given() -> None:
                             latency=FAST, goal_target=0.9)
     strict = PromotionSettings(max_latency_ms=50.0, require_goal=True)
     rules = check_policy(strict, comparison)
-    assert [r.rule for r in rules] == ["uplift", "slices", "calibration", "latency", "goal"]
+    assert [r.rule for r in rules] == ["uplift", "slices", "classes", "calibration", "latency",
+                                       "goal"]
     assert not passed(rules)
     assert passed(check_policy(PromotionSettings(max_latency_ms=50.0), comparison))
+
+
+def test_a_class_that_loses_more_f1_than_the_limit_fails_naming_it() -> None:
+    candidate = {"macro_f1": 0.86, "ece": 0.02,
+                 "per_class": {"spam": {"f1": 0.70, "support": 40},
+                               "ham": {"f1": 0.95, "support": 60}}}
+    status, sentence = by_rule(compare(candidate, champion={**CHAMPION, **PER_CLASS}))[
+        "classes"]
+    assert status == "fail"  # macro F1 went up, spam went down
+    assert sentence == ("1 of 2 classes drop more than 0.1000 F1 against champion m1: "
+                        "class 'spam' F1 0.8400 -> 0.7000 (drop 0.1400)")
+    lenient = PromotionSettings(max_class_drop=0.15)
+    assert by_rule(compare(candidate, champion={**CHAMPION, **PER_CLASS}), lenient)[
+        "classes"] == ("pass", "2 classes compared against champion m1; the largest F1 drop is "
+                               "0.1400 (class 'spam'), within 0.1500")
+
+
+def test_a_span_types_drop_is_read_from_a_versions_snapshot() -> None:
+    """A registered span version keeps ``per_class_f1`` with the support and says its
+    labels are span types."""
+    champion = {"entity_micro_f1": 0.7, "per_class_f1": {"PER": 0.8, "PHONE": 0.95},
+                "per_class_support": {"PER": 50, "PHONE": 30}, "per_label_kind": "type"}
+    candidate = {"entity_micro_f1": 0.75, "per_type": {
+        "PER": {"f1": 0.9, "support": 50}, "PHONE": {"f1": 0.6, "support": 30}}}
+    status, sentence = by_rule(Comparison("entity_micro_f1", candidate, champion, 3))[
+        "classes"]
+    assert status == "fail"
+    assert sentence.endswith("type 'PHONE' F1 0.9500 -> 0.6000 (drop 0.3500)")
+    assert sentence.startswith("1 of 2 types drop more than 0.1000 F1 against champion m3")
+
+
+def test_classes_too_small_to_judge_are_named_and_never_decisive() -> None:
+    champion = {"macro_f1": 0.8, "per_class": {"spam": {"f1": 0.9, "support": 40},
+                                               "rare": {"f1": 0.9, "support": 5}}}
+    candidate = {"macro_f1": 0.8, "per_class": {"spam": {"f1": 0.88, "support": 40},
+                                                "rare": {"f1": 0.2, "support": 5}}}
+    status, sentence = by_rule(compare(candidate, champion))["classes"]
+    assert status == "pass"
+    assert sentence.endswith("; 1 with fewer than 20 test examples left out ('rare')")
+    only_rare = {"macro_f1": 0.8, "per_class": {"rare": {"f1": 0.2, "support": 5}}}
+    assert by_rule(compare(only_rare, champion))["classes"] == (
+        "skip", "no class both sides scored on at least 20 test examples; 1 with fewer than "
+                "20 test examples left out ('rare')")
+
+
+def test_the_class_rule_skips_with_a_reason_without_numbers_to_compare() -> None:
+    candidate = {"macro_f1": 0.9, **PER_CLASS}
+    assert by_rule(compare(candidate, champion=None))["classes"] == (
+        "skip", "no champion to compare 2 classes' F1 with")
+    assert by_rule(compare(candidate))["classes"] == (
+        "skip", "champion m1 has no per-class F1 numbers to compare with")
+    assert by_rule(compare({"macro_f1": 0.9}))["classes"] == (
+        "skip", "the candidate's evaluation has no per-class F1")
+    assert by_rule(compare(candidate), PromotionSettings(max_class_drop=None))["classes"] == (
+        "skip", "not checked (promotion.max_class_drop is null)")

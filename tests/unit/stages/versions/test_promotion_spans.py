@@ -111,3 +111,31 @@ def test_latency_is_timed_on_the_span_model_and_a_tiny_budget_refuses(tmp_path) 
 
         policy(project, min_uplift=0.0, max_latency_ms=60_000)
         assert promote(store, project, "m1", actor="ann").promoted
+
+
+def test_a_challenger_that_gives_up_a_span_type_is_refused_naming_it(tmp_path) -> None:
+    with released_span_project(tmp_path) as (project, store, _):
+        register_run(store, project, train(store, project).run_name, actor="ann")  # RULES
+        policy(project, min_uplift=-1.0, max_class_drop=0.1, min_class_support=1)
+        promote(store, project, "m1", actor="ann")
+
+        # the challenger, on a new release, has no phone rule: the champion is scored again
+        # on that release's test split, per type too
+        release = create_release(store, project, seed=7).id
+        project.spec.span_rules = list(FEWER_RULES)
+        register_run(store, project, train(store, project, release=release).run_name,
+                     actor="ann")
+        decision = promote(store, project, "m2", actor="ann")
+        classes = {r.rule: r for r in decision.rules}["classes"]
+        assert not decision.promoted and champion(store) == 1
+        assert classes.status == "fail"
+        assert "type 'PHONE' F1 1.0000 -> 0.0000 (drop 1.0000)" in classes.sentence
+        assert "against champion m1" in classes.sentence
+        assert "'PER'" not in classes.sentence  # the other types hold
+        assert "classes: " in decision.refusal().message
+
+        policy(project, min_uplift=-1.0, max_class_drop=None)
+        off = promote(store, project, "m2", actor="ann")
+        assert off.promoted
+        assert {r.rule: r for r in off.rules}["classes"].sentence == (
+            "not checked (promotion.max_class_drop is null)")
