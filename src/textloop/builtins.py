@@ -64,6 +64,19 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.query.cluster-margin.v1", f"{_S}.query.cluster_margin:ClusterMargin")
     declare("textloop.query.cold-start.v1", f"{_S}.query.cold_start:ColdStart")
     declare("textloop.query.default.v1", f"{_S}.query.default:DefaultStrategy")
+    # ... for span projects: they rank by a span model's tag probabilities (``task``)
+    _Q = f"{_S}.query.sequence_uncertainty"
+    declare("textloop.query.span-least-confidence.v1", f"{_Q}:SpanLeastConfidence",
+            task="spans")
+    declare("textloop.query.span-mnlp.v1", f"{_Q}:SpanMnlp", task="spans")
+    declare("textloop.query.span-token-entropy-mean.v1", f"{_Q}:SpanTokenEntropyMean",
+            task="spans")
+    declare("textloop.query.span-token-entropy-max.v1", f"{_Q}:SpanTokenEntropyMax",
+            task="spans")
+    declare("textloop.query.span-cluster-mnlp.v1", f"{_S}.query.span_cluster:SpanClusterMnlp",
+            task="spans")
+    declare("textloop.query.span-default.v1", f"{_S}.query.span_default:SpanDefaultStrategy",
+            task="spans")
 
     # probability calibrators
     declare("textloop.calibration.temperature.v1", f"{_C}.temperature:"

@@ -1,5 +1,10 @@
 """Active-learning query strategies, one module each, registered as ``textloop.query.NAME.vN``."""
 
-from textloop.strategies.query.base import QueryContext, QueryStrategy, get_strategy
+from textloop.strategies.query.base import (
+    QueryContext,
+    QueryStrategy,
+    TaggedSequence,
+    get_strategy,
+)
 
-__all__ = ["QueryContext", "QueryStrategy", "get_strategy"]
+__all__ = ["QueryContext", "QueryStrategy", "TaggedSequence", "get_strategy"]

@@ -2,16 +2,18 @@
 
 A strategy ranks pool items for labeling. It gets the pool's features (L2-normalized
 embeddings), the labeled set, the current model's class probabilities on the pool (None
-before any model exists), a factory for fresh classifiers (query-by-committee trains its
-own), and a seeded generator. It returns pool indices, most useful first, without
-repeats. Strategies never touch the store: the same code runs in ``textloop suggest``, in
-the labeling app's background refresh and in ``textloop simulate-al``.
+before any model exists) or, in a span project, the span model's view of each pool text
+(``tagged``: per-token tag probabilities and the best sequence's log-probability), a
+factory for fresh classifiers (query-by-committee trains its own), and a seeded generator.
+It returns pool indices, most useful first, without repeats. Strategies never touch the
+store: the same code runs in ``textloop suggest``, in the labeling app's background refresh
+and in ``textloop simulate-al``.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,6 +21,24 @@ import numpy as np
 
 from textloop.errors import NotFoundError
 from textloop.registry import REGISTRY
+
+
+class TaggedSequence(Protocol):
+    """What sequence strategies read of a span model's answer for one text.
+
+    ``models.span_model.TaggedText`` is one; strategies sit beside ``models/`` and may not
+    import it, so they name only the two fields they use.
+    """
+
+    @property
+    def marginals(self) -> np.ndarray:
+        """[tokens, tags] P(token t carries tag k); each row sums to 1."""
+        ...
+
+    @property
+    def log_prob(self) -> float:
+        """log P(best tag sequence | text); 0.0 for a text without tokens."""
+        ...
 
 
 @dataclass
@@ -35,13 +55,16 @@ class QueryContext:
     make_classifier: Callable[[], Any] | None = None
     """A fresh scikit-learn classifier (``fit``/``predict_proba``), for committees."""
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
+    tagged: Sequence[TaggedSequence] | None = None
+    """Span projects: the current span model's answer per pool text (None before any)."""
 
 
 class QueryStrategy(Protocol):
     """``select`` returns up to ``batch`` unique pool indices, most useful first."""
 
     needs_model: bool
-    """True when ``ctx.proba`` must be set (uncertainty strategies); False for cold start."""
+    """True when ``ctx.proba`` (``ctx.tagged`` for span strategies) must be set; False for
+    cold start."""
 
     def select(self, ctx: QueryContext, batch: int) -> np.ndarray: ...
 

@@ -28,14 +28,25 @@ class ClusterMargin:
     def select(self, ctx: QueryContext, batch: int) -> np.ndarray:
         k = batch_size(ctx, batch)
         uncertainty = -margin(require_proba(ctx, "cluster-margin"))
-        shortlist = top_k(uncertainty, self.candidates * k)
-        if shortlist.shape[0] <= k:
-            return shortlist
-        groups = kmeans(ctx.pool_X[shortlist], k, ctx.rng, max_fit=shortlist.shape[0]).labels_
-        # the shortlist is sorted most uncertain first: a group's first member is its pick
-        _, first = np.unique(groups, return_index=True)
-        picks = shortlist[np.sort(first)]
-        if picks.shape[0] < k:  # fewer distinct groups than asked (duplicate texts)
-            rest = shortlist[~np.isin(shortlist, picks)]
-            picks = np.concatenate([picks, rest[: k - picks.shape[0]]])
-        return picks
+        return most_uncertain_per_cluster(ctx, uncertainty, k, self.candidates)
+
+
+def most_uncertain_per_cluster(ctx: QueryContext, uncertainty: np.ndarray, k: int,
+                               candidates: int) -> np.ndarray:
+    """The ``candidates × k`` most uncertain pool items clustered by their embeddings into
+    ``k`` groups, each giving its most uncertain item (most uncertain pick first).
+
+    Any uncertainty score works (a classifier's margin, a span model's sequence score), so
+    the span strategies' diverse batch is this same choice.
+    """
+    shortlist = top_k(uncertainty, candidates * k)
+    if shortlist.shape[0] <= k:
+        return shortlist
+    groups = kmeans(ctx.pool_X[shortlist], k, ctx.rng, max_fit=shortlist.shape[0]).labels_
+    # the shortlist is sorted most uncertain first: a group's first member is its pick
+    _, first = np.unique(groups, return_index=True)
+    picks = shortlist[np.sort(first)]
+    if picks.shape[0] < k:  # fewer distinct groups than asked (duplicate texts)
+        rest = shortlist[~np.isin(shortlist, picks)]
+        picks = np.concatenate([picks, rest[: k - picks.shape[0]]])
+    return picks

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from textloop.errors import InvalidInputError
-from textloop.strategies.query.base import QueryContext
+from textloop.strategies.query.base import QueryContext, TaggedSequence
 
 
 def batch_size(ctx: QueryContext, batch: int) -> int:
@@ -35,6 +35,22 @@ def require_proba(ctx: QueryContext, strategy: str) -> np.ndarray:
             f"probabilities have shape {proba.shape} (expected one row per pool item: "
             f"{ctx.pool_X.shape[0]} rows)", hint="predict the same pool that is passed as pool_X")
     return proba
+
+
+def require_tagged(ctx: QueryContext, strategy: str) -> list[TaggedSequence]:
+    """The span model's answer per pool text, or an error saying what works without one."""
+    if ctx.tagged is None:
+        raise InvalidInputError(
+            f"the {strategy} strategy needs the current span model's tag probabilities (found "
+            "none: no span model has been trained yet, or it does not tag tokens)",
+            hint="label a first batch with the cold-start strategy, or use the span-default "
+                 "strategy, which starts with cold start by itself")
+    tagged = list(ctx.tagged)
+    if len(tagged) != ctx.pool_X.shape[0]:
+        raise InvalidInputError(
+            f"{len(tagged)} tagged texts for a pool of {ctx.pool_X.shape[0]} (expected one "
+            "each)", hint="tag the same pool that is passed as pool_X")
+    return tagged
 
 
 def top_k(scores: np.ndarray, k: int, tiebreak: np.ndarray | None = None) -> np.ndarray:
