@@ -56,13 +56,15 @@ def declare_builtins(registry: Registry) -> None:
             "NewSpanStringsDetector", reads="spans")
 
     # active-learning query strategies
-    declare("textloop.query.random.v1", f"{_S}.query.random_sampling:RandomSampling")
+    # ``task="any"``: needs no model, so it works for span projects as for classes
+    declare("textloop.query.random.v1", f"{_S}.query.random_sampling:RandomSampling",
+            task="any")
     declare("textloop.query.least-confidence.v1", f"{_S}.query.least_confidence:LeastConfidence")
     declare("textloop.query.margin.v1", f"{_S}.query.margin:Margin")
     declare("textloop.query.entropy.v1", f"{_S}.query.entropy:Entropy")
     declare("textloop.query.qbc.v1", f"{_S}.query.qbc:QueryByCommittee")
     declare("textloop.query.cluster-margin.v1", f"{_S}.query.cluster_margin:ClusterMargin")
-    declare("textloop.query.cold-start.v1", f"{_S}.query.cold_start:ColdStart")
+    declare("textloop.query.cold-start.v1", f"{_S}.query.cold_start:ColdStart", task="any")
     declare("textloop.query.default.v1", f"{_S}.query.default:DefaultStrategy")
     # ... for span projects: they rank by a span model's tag probabilities (``task``)
     _Q = f"{_S}.query.sequence_uncertainty"

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 _EPILOG = """Examples:\n
   textloop suggest\n
   textloop suggest --strategy margin --batch 100 --overlap 2\n
+  textloop suggest --strategy span-mnlp --batch 50   (a span project)\n
   textloop suggest --from production --window 2000 --batch 50\n
   textloop suggest --from production --since 7d"""
 
@@ -27,7 +28,8 @@ _EPILOG = """Examples:\n
 def suggest(
     strategy: Annotated[str | None, typer.Option(
         help=f"Query strategy: {one_of('query')} (default: labeling.strategy in "
-             "textloop.yaml); span projects: random or rule-coverage.")] = None,
+             "textloop.yaml); span projects: the span-* strategies, cold-start, random or "
+             "rule-coverage.")] = None,
     batch: Annotated[int | None, typer.Option(help="How many records to queue.")] = None,
     overlap: Annotated[int | None, typer.Option(
         help="Annotators per record (default: labeling.overlap).")] = None,

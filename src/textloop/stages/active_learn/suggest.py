@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import singledispatch
 from typing import Any
@@ -15,7 +16,12 @@ from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.active_learn.data import MIN_TO_TRAIN, ActiveSets, fit, load_sets
 from textloop.stages.active_learn.data import make_classifier as new_classifier
 from textloop.storage import Store, queue
-from textloop.strategies.query import QueryContext, get_strategy
+from textloop.strategies.query import (
+    QueryContext,
+    TaggedSequence,
+    get_strategy,
+    strategy_task,
+)
 from textloop.tasks import SpanTask, Task, require_verb, task_for
 from textloop.types import plain
 
@@ -57,6 +63,7 @@ def _suggest_for(task: Task, store: Store, project: Project, strategy: str | Non
     """A query strategy over embeddings, with the classifier active learning trains."""
     settings = project.spec.labeling
     batch = batch or settings.batch
+    require_class_strategy(strategy or settings.strategy)
     sets = load_sets(store, project, progress=progress)
     require_pool(sets.pool_ids)
     model = fit(sets)
@@ -75,6 +82,16 @@ def _(task: SpanTask, store: Store, project: Project, strategy: str | None,
 
     return suggest_spans(store, project, strategy=strategy, batch=batch, overlap=overlap,
                          seed=seed, progress=progress)
+
+
+def require_class_strategy(name: str) -> None:
+    """Refuse a span strategy (it ranks by a span model's tag probabilities) before any work."""
+    get_strategy(name)  # an unknown name gets the registry's "did you mean"
+    if strategy_task(name) == "spans":
+        raise InvalidInputError(
+            f"query strategy {name!r} ranks by a span model's tag probabilities; this "
+            "project predicts classes", hint="use --strategy default, or margin, entropy, "
+                                             "cluster-margin, ... (docs/active-learning.md)")
 
 
 def require_pool(pool_ids: list[str]) -> None:
@@ -102,17 +119,20 @@ def enqueue(store: Store, project: Project, record_ids: list[str], strategy: str
 
 
 def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,
-         candidates: np.ndarray | None = None, model: Any = None
-         ) -> tuple[str, np.ndarray, bool]:
+         candidates: np.ndarray | None = None, model: Any = None,
+         tagged: Sequence[TaggedSequence] | None = None) -> tuple[str, np.ndarray, bool]:
     """(strategy's full name, chosen pool indices best first, whether it was a cold start).
 
     ``candidates`` restricts the choice to some pool indices (re-ranking a queue); ``model``
-    is the classifier already fitted on ``sets`` (None: there is none yet).
+    is the classifier already fitted on ``sets`` (None: there is none yet); ``tagged`` is a
+    span model's answer per pool item (span projects; None: no span model yet).
     """
     full_name, instance = get_strategy(strategy)
     pool = np.arange(len(sets.pool_ids)) if candidates is None else candidates
     proba = model.predict_proba(sets.pool_X[pool]) if model is not None else None
-    if getattr(instance, "needs_model", False) and proba is None:
+    if tagged is not None:
+        tagged = [tagged[i] for i in pool]
+    if getattr(instance, "needs_model", False) and proba is None and tagged is None:
         raise InvalidInputError(
             f"strategy {strategy!r} needs a trained model: label at least {MIN_TO_TRAIN} "
             "records of two or more classes first", hint="use --strategy default (it starts "
@@ -120,8 +140,10 @@ def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,
     ctx = QueryContext(pool_X=sets.pool_X[pool], labeled_X=sets.labeled_X,
                        labeled_y=sets.labeled_y, proba=proba,
                        classes=[str(c) for c in model.classes_] if model is not None else [],
-                       make_classifier=new_classifier, rng=np.random.default_rng(seed))
-    cold = bool(getattr(instance, "uses_cold_start", lambda _: proba is None)(ctx))
+                       make_classifier=new_classifier, rng=np.random.default_rng(seed),
+                       tagged=tagged)
+    cold = bool(getattr(instance, "uses_cold_start",
+                        lambda _: proba is None and tagged is None)(ctx))
     return full_name, pool[instance.select(ctx, batch)], cold
 
 

@@ -5,6 +5,9 @@ from textloop.strategies.query.base import (
     QueryStrategy,
     TaggedSequence,
     get_strategy,
+    span_strategy_names,
+    strategy_task,
 )
 
-__all__ = ["QueryContext", "QueryStrategy", "TaggedSequence", "get_strategy"]
+__all__ = ["QueryContext", "QueryStrategy", "TaggedSequence", "get_strategy",
+           "span_strategy_names", "strategy_task"]

@@ -69,6 +69,23 @@ class QueryStrategy(Protocol):
     def select(self, ctx: QueryContext, batch: int) -> np.ndarray: ...
 
 
+ANY_TASK = "any"
+"""The ``task`` tag of a strategy that needs no model (random, cold start): it works for
+every task. Strategies without the tag rank by a classifier's probabilities; ``spans`` ones
+by a span model's answers."""
+
+
+def strategy_task(name: str) -> str | None:
+    """The ``task`` tag a strategy was declared with (read without importing it)."""
+    return REGISTRY.tags("query", name).get("task")
+
+
+def span_strategy_names() -> list[str]:
+    """The registered strategies a span project can use, in declaration order."""
+    return [name for name in REGISTRY.names("query", sort=False)
+            if strategy_task(name) in ("spans", ANY_TASK)]
+
+
 def get_strategy(name: str, **params: Any) -> tuple[str, QueryStrategy]:
     """(full versioned name, instance) for ``margin`` or ``textloop.query.margin.v1``."""
     try:

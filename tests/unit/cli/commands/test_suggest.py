@@ -85,13 +85,18 @@ def test_suggest_on_a_span_project_says_how_it_ordered(tmp_path) -> None:
     with Store.for_project(project) as store:
         import_span_texts(store, project, tmp_path)
     root = ["--project", str(project.root)]
-    result = CliRunner().invoke(app, [*root, "suggest", "--batch", "2"])
+    result = CliRunner().invoke(app, [*root, "suggest", "--batch", "2", "--strategy",
+                                      "rule-coverage"])
     assert result.exit_code == 0, result.output
     assert "Queued 2 of 6 unlabeled records with rule-coverage (records where span rules " \
            "disagree first" in " ".join(result.output.split())
     refused = CliRunner().invoke(app, [*root, "suggest", "--strategy", "margin"])
-    assert refused.exit_code != 0 and "span models come with a later release" in " ".join(
+    assert refused.exit_code != 0 and "ranks by a classifier's class probabilities" in " ".join(
         refused.output.split())
+    cold = CliRunner().invoke(app, [*root, "suggest", "--batch", "1"])
+    assert cold.exit_code == 0, cold.output
+    assert "with textloop.query.span-default.v1 (diverse, representative records (k-means" in \
+        " ".join(cold.output.split())
     found = json_of(CliRunner().invoke(app, [*root, "suggest", "--strategy", "random",
                                              "--json"]))
-    assert found["strategy"] == "textloop.query.random.v1" and found["queued"] == 4
+    assert found["strategy"] == "textloop.query.random.v1" and found["queued"] == 3
