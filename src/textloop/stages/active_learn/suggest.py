@@ -131,7 +131,7 @@ def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,
     pool = np.arange(len(sets.pool_ids)) if candidates is None else candidates
     proba = model.predict_proba(sets.pool_X[pool]) if model is not None else None
     if tagged is not None:
-        tagged = [tagged[i] for i in pool]
+        tagged = [tagged[int(i)] for i in pool]
     if getattr(instance, "needs_model", False) and proba is None and tagged is None:
         raise InvalidInputError(
             f"strategy {strategy!r} needs a trained model: label at least {MIN_TO_TRAIN} "

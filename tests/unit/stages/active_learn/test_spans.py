@@ -67,7 +67,7 @@ def test_random_ordering_is_seeded_and_skips_labeled_and_queued_records(span_sto
 
 
 def test_without_labels_the_default_is_a_cold_start_on_sentence_embeddings(tmp_path) -> None:
-    with opened_span_project(tmp_path) as (project, store, ids):
+    with opened_span_project(tmp_path) as (project, store, _):
         result = suggest(store, project, batch=2)
         assert result.strategy == "textloop.query.span-default.v1" and result.cold_start
         assert "k-means" in (result.basis or "")
