@@ -41,9 +41,10 @@ class LabeledTexts:
 
 
 def read_labeled(path: Path, *, text_col: str | None = None, label_col: str | None = None,
-                 progress: Progress = NULL_PROGRESS) -> LabeledTexts:
-    """Every valid labeled row of ``path`` (any format ``textloop import`` reads)."""
-    source = open_source(path, ReadOptions())
+                 progress: Progress = NULL_PROGRESS, fmt: str | None = None) -> LabeledTexts:
+    """Every valid labeled row of ``path`` (any format ``textloop import`` reads; ``fmt``
+    as ``--format`` names it, else detected)."""
+    source = open_source(path, ReadOptions(format=fmt))
     rows = rows_with_columns(source)
     columns = source.columns or []
     meta = [SPLIT_COLUMN] if SPLIT_COLUMN in columns else []

@@ -1,4 +1,5 @@
-"""learning_curves.png: median macro-F1 per strategy with its spread over seeds.
+"""learning_curves.png: median macro-F1 (entity micro-F1 for span files) per strategy with
+its spread over seeds.
 
 Same house style as the reports (``reports/figures.py``): no pyplot, settings scoped to the
 figure. The dashed lines are the 95% and 98% levels of the full-data macro-F1 that the
@@ -22,7 +23,7 @@ _PALETTE = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#
 
 
 def write_figure(path: Path, curves: dict[str, list[Curve]], reference_f1: float,
-                 title: str) -> Path:
+                 title: str, metric: str = "macro-F1") -> Path:
     """Draw every strategy's curves on one panel and save them as PNG at ``path``."""
     with report_style():
         fig = new_figure(7.0, 4.4)
@@ -36,7 +37,7 @@ def write_figure(path: Path, curves: dict[str, list[Curve]], reference_f1: float
             _draw_strategy(ax, name, runs, colour, width, marker)
         _draw_levels(ax, reference_f1)
         ax.set_xlabel("labels")
-        ax.set_ylabel("macro-F1 on the test set")
+        ax.set_ylabel(f"{metric} on the test set")
         ax.set_title(f"{title} (median, band: 25th-75th percentile)", fontsize=9)
         ax.legend(loc="lower right", ncols=2)
         fig.savefig(path, format="png", dpi=150)
@@ -48,7 +49,7 @@ def _draw_strategy(ax: Axes, name: str, runs: list[Curve], colour: str, width: f
     """Median line and interquartile band over the seeds (points aligned by position)."""
     length = min(len(c.points) for c in runs)
     labels = np.array([p.labels for p in runs[0].points[:length]])
-    f1 = np.array([[p.macro_f1 for p in c.points[:length]] for c in runs])
+    f1 = np.array([[p.score for p in c.points[:length]] for c in runs])
     low, mid, high = np.percentile(f1, [25, 50, 75], axis=0)
     ax.plot(labels, mid, color=colour, linewidth=width,
             linestyle="--" if name == BASELINE else "-", label=name, marker=marker,

@@ -26,6 +26,25 @@ class Point:
     macro_f1: float
     accuracy: float
 
+    @property
+    def score(self) -> float:
+        """The headline score the savings table and the figure read: macro-F1."""
+        return self.macro_f1
+
+
+@dataclass(frozen=True)
+class SpanPoint:
+    """A span session's point: entity-level strict micro scores (``measures.span_metrics``)."""
+
+    labels: int
+    entity_micro_f1: float
+    entity_micro_precision: float
+    entity_micro_recall: float
+
+    @property
+    def score(self) -> float:
+        return self.entity_micro_f1
+
 
 @dataclass
 class Session:
@@ -48,7 +67,7 @@ class Session:
 class Curve:
     strategy: str
     seed: int
-    points: list[Point] = field(default_factory=list)
+    points: list[Point | SpanPoint] = field(default_factory=list)
     stop_at: int | None = None
     """Labels at which predictions on the stop set had stabilized (None: not within budget)."""
     fit_seconds: float = 0.0

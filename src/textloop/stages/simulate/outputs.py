@@ -19,6 +19,8 @@ from typing import Any
 from textloop.stages.simulate.loop import Curve
 from textloop.stages.simulate.savings import LEVELS, Reach, SavingsRow
 
+METRIC_NAMES = {"macro_f1": "macro-F1", "entity_micro_f1": "entity micro-F1"}
+"""How the tables and the figure name each score a simulation can follow."""
 NOT_REACHED = "not reached"
 """Shown when the median seed did not reach the level within the budget."""
 
@@ -50,9 +52,15 @@ def curves_document(curves: dict[str, list[Curve]], reference: dict[int, dict[st
 
 
 def savings_document(rows: Sequence[SavingsRow], reference_f1: float, verdict: str,
-                     settings: dict[str, Any]) -> dict[str, Any]:
-    return {"reference_macro_f1": reference_f1, "verdict": verdict, "settings": settings,
+                     settings: dict[str, Any], metric: str = "macro_f1") -> dict[str, Any]:
+    """``metric`` names the score (``macro_f1``, ``entity_micro_f1``): the reference's key."""
+    return {f"reference_{metric}": reference_f1, "verdict": verdict, "settings": settings,
             "rows": [asdict(r) for r in rows]}
+
+
+def metric_name(metric: str) -> str:
+    """``macro-F1`` for ``macro_f1``: the score's name in tables, the figure and the verdict."""
+    return METRIC_NAMES.get(metric, metric)
 
 
 def reach_text(reach: Reach) -> str:
@@ -90,19 +98,20 @@ def table_header(with_stop: bool = True) -> list[str]:
     return [*head, "stop at"] if with_stop else head
 
 
-def table_note(budget: int) -> str:
+def table_note(budget: int, metric: str = "macro-F1") -> str:
     """What the columns mean, printed under the table."""
     return (f"Labels to reach each level, median over seeds (\"{NOT_REACHED}\": not within "
             f"the budget of {budget:,}). ×: random's labels / these, i.e. how many times fewer "
-            "(≥: random did not reach the level). AUC: mean macro-F1 over the session; vs "
+            f"(≥: random did not reach the level). AUC: mean {metric} over the session; vs "
             "random: the difference to random's. stop at: labels when predictions had "
             "stabilized.")
 
 
-def write_markdown(path: Path, rows: Sequence[SavingsRow], verdict: str, budget: int) -> Path:
+def write_markdown(path: Path, rows: Sequence[SavingsRow], verdict: str, budget: int,
+                   metric: str = "macro-F1") -> Path:
     lines = ["| " + " | ".join(table_header()) + " |",
              "|" + "---|" * len(table_header())]
     lines += ["| " + " | ".join(table_cells(r)) + " |" for r in rows]
-    path.write_text("\n".join([*lines, "", table_note(budget), "", verdict, ""]),
+    path.write_text("\n".join([*lines, "", table_note(budget, metric), "", verdict, ""]),
                     encoding="utf-8")
     return path

@@ -7,7 +7,7 @@ of the full-data macro-F1, and the ratio to random sampling. See docs/active-lea
 
 from __future__ import annotations
 
-import math
+import itertools
 import time
 import zlib
 from collections.abc import Sequence
@@ -28,6 +28,7 @@ from textloop.stages.simulate.learner import C
 from textloop.stages.simulate.loop import Curve, Session, run_session
 from textloop.stages.simulate.outputs import (
     curves_document,
+    metric_name,
     savings_document,
     write_json,
     write_markdown,
@@ -39,6 +40,7 @@ from textloop.strategies.query import QueryStrategy, get_strategy
 from textloop.types import Jsonable
 
 DEFAULT_STRATEGIES = ("random", "default")
+DEFAULT_SPAN_STRATEGIES = ("random", "span-default")
 
 
 @dataclass
@@ -50,12 +52,19 @@ class SimulationResult(Jsonable):
     savings_table: Path
     """savings.md: the table as Markdown, followed by the verdict."""
     rows: list[SavingsRow]
-    reference_macro_f1: float
-    """Median over seeds of the full-data model's macro-F1."""
+    reference_score: float
+    """Median over seeds of the full-data model's score (``metric``)."""
     budget: int
     verdict: str
     seconds: float
     settings: dict[str, Any] = field(default_factory=dict)
+    metric: str = "macro_f1"
+    """What the curves score: ``macro_f1`` (labels), ``entity_micro_f1`` (span files)."""
+
+    @property
+    def reference_macro_f1(self) -> float:
+        """The reference score by its classification name (the older attribute)."""
+        return self.reference_score
 
 
 @dataclass(frozen=True)
@@ -67,11 +76,22 @@ class Plan:
     budget: int
     batch: int
     initial: int
+    schedule: tuple[int, ...] = ()
+    """Labels after each round, when given (``--schedule 50,100,200``): a growing batch.
+    Span files only, whose fits cost seconds to minutes each."""
 
     @classmethod
     def make(cls, names: Sequence[str], seeds: int, budget: int, batch: int,
-             initial: int | None) -> Plan:
-        """Check the settings and resolve the names (random is added: it is the baseline)."""
+             initial: int | None, schedule: Sequence[int] = ()) -> Plan:
+        """Check the settings and resolve the names (random is added: it is the baseline).
+        A ``schedule`` sets the first batch and the budget (its first and last counts)."""
+        if schedule:
+            steps = [int(n) for n in schedule]
+            if steps[0] < 1 or any(b <= a for a, b in itertools.pairwise(steps)):
+                raise InvalidInputError(
+                    f"--schedule {','.join(map(str, steps))} must be increasing label counts "
+                    "from 1 up", hint="e.g. --schedule 50,100,200,400,800")
+            initial, budget = steps[0], steps[-1]
         wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
         if not wanted:
             raise InvalidInputError("no strategy given (found an empty list)",
@@ -86,25 +106,50 @@ class Plan:
         if budget < start:
             raise InvalidInputError(f"--budget {budget} is below the first batch ({start})",
                                     hint="raise --budget or lower --initial")
-        return cls({n: get_strategy(n) for n in wanted}, seeds, budget, batch, start)
+        return cls({n: get_strategy(n) for n in wanted}, seeds, budget, batch, start,
+                   tuple(int(n) for n in schedule))
 
     @property
     def rounds(self) -> int:
-        return 1 + math.ceil((self.budget - self.initial) / self.batch)
+        return len(self.sizes())
+
+    def sizes(self) -> list[int]:
+        """Labels after each round: the schedule, else ``initial``, then ``batch`` more
+        each round up to ``budget``."""
+        if self.schedule:
+            return list(self.schedule)
+        return [*range(self.initial, self.budget, self.batch), self.budget]
 
 
-def simulate_al(path: Path, *, strategies: Sequence[str] = DEFAULT_STRATEGIES, seeds: int = 5,
+def simulate_al(path: Path, *, strategies: Sequence[str] | None = None, seeds: int = 5,
                 budget: int = 1000, batch: int = 50, initial: int | None = None,
                 text_col: str | None = None, label_col: str | None = None,
                 out_dir: Path = Path("simulation"), progress: Progress = NULL_PROGRESS,
-                embedder: Embedder | None = None,
-                cache: EmbeddingCache | None = None) -> SimulationResult:
+                embedder: Embedder | None = None, cache: EmbeddingCache | None = None,
+                fmt: str | None = None, schedule: Sequence[int] = ()) -> SimulationResult:
     """Simulate active learning on a labeled file; writes its results into ``out_dir``.
 
-    ``embedder`` and ``cache`` default to MiniLM (int8) and the persistent user cache.
+    A span file (``fmt``, else detected: ``span_data.span_format``) runs the span simulation
+    (``span_run``), by default with random and ``span-default``; ``schedule`` (label counts
+    after each round) is for span files. ``embedder`` and ``cache`` default to MiniLM (int8)
+    and the persistent user cache.
     """
-    plan = Plan.make(strategies, seeds, budget, batch, initial)
-    data = read_labeled(Path(path), text_col=text_col, label_col=label_col, progress=progress)
+    from textloop.stages.simulate.span_data import span_format
+
+    spans_fmt = span_format(Path(path), fmt)
+    if spans_fmt is not None:
+        from textloop.stages.simulate.span_run import simulate_span_file
+
+        plan = Plan.make(strategies or DEFAULT_SPAN_STRATEGIES, seeds, budget, batch, initial,
+                         schedule)
+        return simulate_span_file(Path(path), spans_fmt, plan, out_dir=out_dir,
+                                  progress=progress, embedder=embedder, cache=cache)
+    if schedule:
+        raise InvalidInputError("--schedule is for span files (their fits are slow enough to "
+                                "want a growing batch)", hint="use --batch for labeled rows")
+    plan = Plan.make(strategies or DEFAULT_STRATEGIES, seeds, budget, batch, initial)
+    data = read_labeled(Path(path), text_col=text_col, label_col=label_col, progress=progress,
+                        fmt=fmt)
     model = embedder or get_embedder(EMBEDDER)
     X = embed_texts(data.texts, embedder=model, cache=cache, progress=progress)
     source = {"path": str(Path(path).resolve()), "sha256": data.sha256,
@@ -138,8 +183,8 @@ def simulate_vectors(X: np.ndarray, labels: Sequence[str], is_test: np.ndarray |
             reference[seed] = reference[0] if fixed else reference_scores(session)
             _run_seed(plan, session, seed, curves, task)
     settings = _settings(plan, source or {}, classes, first_split, is_test)
-    return _write_outputs(out_dir, curves, reference, settings, plan,
-                          time.perf_counter() - started)
+    return write_outputs(out_dir, curves, reference, settings, plan,
+                         time.perf_counter() - started)
 
 
 def _check_data(classes: np.ndarray, y: np.ndarray, is_test: np.ndarray | None,
@@ -181,23 +226,27 @@ def _settings(plan: Plan, source: dict[str, Any], classes: np.ndarray, split: Sp
                          "window": 3, "kappa": 0.99}}
 
 
-def _write_outputs(out_dir: Path, curves: dict[str, list[Curve]],
-                   reference: dict[int, dict[str, float]], settings: dict[str, Any], plan: Plan,
-                   seconds: float) -> SimulationResult:
+def write_outputs(out_dir: Path, curves: dict[str, list[Curve]],
+                  reference: dict[int, dict[str, float]], settings: dict[str, Any], plan: Plan,
+                  seconds: float, metric: str = "macro_f1") -> SimulationResult:
+    """curves.json, learning_curves.png, savings.json and savings.md for ``metric``
+    (a key of each seed's ``reference`` scores), and the result naming them."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    ref_f1 = {seed: scores["macro_f1"] for seed, scores in reference.items()}
+    ref_f1 = {seed: scores[metric] for seed, scores in reference.items()}
     median_f1 = float(np.median(list(ref_f1.values())))
     rows = savings_rows(curves, ref_f1, plan.budget)
-    sentence = verdict(rows, median_f1, plan.budget)
+    sentence = verdict(rows, median_f1, plan.budget, metric_name(metric))
     settings = {**settings, "seconds": round(seconds, 2)}
     title = f"{settings['data'].get('title', 'simulation')}: {plan.seeds} seed(s)"
     return SimulationResult(
         out_dir=out_dir,
         curves_json=write_json(out_dir / "curves.json",
                                curves_document(curves, reference, settings)),
-        figure_png=write_figure(out_dir / "learning_curves.png", curves, median_f1, title),
+        figure_png=write_figure(out_dir / "learning_curves.png", curves, median_f1, title,
+                                metric_name(metric)),
         savings_json=write_json(out_dir / "savings.json",
-                                savings_document(rows, median_f1, sentence, settings)),
-        savings_table=write_markdown(out_dir / "savings.md", rows, sentence, plan.budget),
-        rows=rows, reference_macro_f1=median_f1, budget=plan.budget, verdict=sentence,
-        seconds=seconds, settings=settings)
+                                savings_document(rows, median_f1, sentence, settings, metric)),
+        savings_table=write_markdown(out_dir / "savings.md", rows, sentence, plan.budget,
+                                     metric_name(metric)),
+        rows=rows, reference_score=median_f1, budget=plan.budget, verdict=sentence,
+        seconds=seconds, settings=settings, metric=metric)

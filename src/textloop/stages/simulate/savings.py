@@ -1,6 +1,7 @@
 """How many labels each strategy saves: the numbers behind the savings table and the verdict.
 
-Per seed, a strategy "reaches" a level (95% or 98% of that seed's full-data macro-F1) at the
+Per seed, a strategy "reaches" a level (95% or 98% of that seed's full-data macro-F1, or
+entity micro-F1 for span files) at the
 first label count whose score is at or above it. The table shows the median over seeds, a
 seed that never got there counting as infinitely many labels, so a median that is not
 reached reads "not reached" (within the budget). Ratios compare with random sampling's median
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from textloop.stages.simulate.loop import Curve, Point
+from textloop.stages.simulate.loop import Curve, Point, SpanPoint
 
 LEVELS = (0.95, 0.98)
 BASELINE = "random"
@@ -50,14 +51,15 @@ class SavingsRow:
         return next(r for r in self.reaches if r.level == level)
 
 
-def labels_to_reach(points: Sequence[Point], threshold: float) -> int | None:
-    return next((p.labels for p in points if p.macro_f1 >= threshold), None)
+def labels_to_reach(points: Sequence[Point | SpanPoint], threshold: float) -> int | None:
+    return next((p.labels for p in points if p.score >= threshold), None)
 
 
-def normalized_auc(points: Sequence[Point]) -> float:
-    """Trapezoid area under macro-F1 over labels, divided by the label range."""
+def normalized_auc(points: Sequence[Point | SpanPoint]) -> float:
+    """Trapezoid area under the score (macro-F1, or entity F1 for spans) over labels, divided
+    by the label range."""
     n = np.array([p.labels for p in points], dtype=float)
-    f1 = np.array([p.macro_f1 for p in points])
+    f1 = np.array([p.score for p in points])
     if n.shape[0] < 2 or n[-1] == n[0]:
         return float(f1.mean())
     return float(np.trapezoid(f1, n) / (n[-1] - n[0]))
@@ -106,14 +108,15 @@ def _with_ratio(level: float, runs: Sequence[Curve], reference: dict[int, float]
     return Reach(level, labels, reached, ratio=base / labels)
 
 
-def verdict(rows: Sequence[SavingsRow], reference_f1: float, budget: int) -> str:
+def verdict(rows: Sequence[SavingsRow], reference_f1: float, budget: int,
+            metric: str = "macro-F1") -> str:
     """One plain sentence: the strategy needing the fewest labels for 95%, against random."""
     level = LEVELS[0]
     threshold = level * reference_f1
     contenders = [r for r in rows if r.strategy != BASELINE] or list(rows)
     best = min(contenders, key=lambda r: (r.reach(level).labels or math.inf, -r.auc))
     reach = best.reach(level)
-    goal = f"{level:.0%} of the full-data macro-F1 ({threshold:.3f})"
+    goal = f"{level:.0%} of the full-data {metric} ({threshold:.3f})"
     if reach.labels is None:
         return (f"No strategy reached {goal} within {budget:,} labels; the best area under the "
                 f"learning curve was {best.strategy}'s ({best.auc:.3f}).")
