@@ -63,3 +63,21 @@ def test_simulate_al_json_gives_the_savings_rows_and_files(topics: Path,
     assert {reach["level"] for reach in done["rows"][1]["reaches"]} == {0.95, 0.98}
     assert done["budget"] == 40 and done["verdict"]
     assert done["savings_json"] == str(tmp_path / "sim" / "savings.json")
+
+
+@pytest.mark.model
+def test_simulate_al_on_a_conll_file_scores_entity_f1(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.unit.stages.simulate.test_span_run import sentences, write_conll
+
+    monkeypatch.setenv("TEXTLOOP_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("textloop.stages.simulate.span_run.get_embedder",
+                        lambda name: WordHashEmbedder())
+    path = write_conll(tmp_path / "people.txt", sentences(40), sep=" ")
+    args = ["simulate-al", str(path), "--seeds", "1", "--out", str(tmp_path / "sim")]
+    done = json_of(runner.invoke(app, [*args, "--schedule", "5,10", "--json"]))
+    assert done["metric"] == "entity_micro_f1"
+    assert [row["strategy"] for row in done["rows"]] == ["random", "span-default"]
+    assert done["settings"]["sizes"] == [5, 10] and done["settings"]["data"]["format"] == "conll"
+    bad = runner.invoke(app, [*args, "--schedule", "5,ten"])
+    assert bad.exit_code == 2 and "not a list of label counts" in bad.output
