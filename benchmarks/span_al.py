@@ -47,11 +47,11 @@ import numpy as np
 from textloop.spans import Span
 from textloop.stages.simulate import Plan, simulate_span_texts
 from textloop.stages.simulate.features import EMBEDDER, embed_texts
-from textloop.stages.simulate.savings import BASELINE, LEVELS
 from textloop.stages.simulate.span_data import read_spans
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _machine import machine_info
+from al_savings import target_check
 
 DATA = Path(os.environ.get("TEXTLOOP_TEST_DATA")
             or Path(__file__).resolve().parents[2] / "shared" / "data") / "spans"
@@ -105,7 +105,7 @@ def run_corpus(name: str, args: argparse.Namespace) -> dict[str, Any]:
     curves = json.loads(result.curves_json.read_text(encoding="utf-8"))["curves"]
     return {"source": source, "schedule": schedule, "seeds": args.seeds,
             "reference_entity_micro_f1": result.reference_score, "verdict": result.verdict,
-            "target": target_check(result.rows),
+            "target": target_check(result.rows, DEFAULT, TARGET_RATIO),
             "rows": {row.strategy: asdict(row) for row in result.rows},
             "curves": {s: [[(p["labels"], round(p["entity_micro_f1"], 4)) for p in c["points"]]
                            for c in runs] for s, runs in curves.items()},
@@ -114,19 +114,6 @@ def run_corpus(name: str, args: argparse.Namespace) -> dict[str, Any]:
                               for s, runs in curves.items()},
             "seconds": seconds, "machine": machine_info(),
             "load_average": {"before": load_before, "after": os.getloadavg()}}
-
-
-def target_check(rows: list[Any]) -> dict[str, Any]:
-    """Did the default need <= 1/2 of random's labels to 95%, with an AUC not below random's?"""
-    by_name = {r.strategy: r for r in rows}
-    default, base = by_name.get(DEFAULT), by_name.get(BASELINE)
-    if default is None or base is None:
-        return {}
-    reach = default.reach(LEVELS[0])
-    ratio = reach.ratio if reach.ratio is not None else reach.ratio_at_least
-    return {"ratio_95": ratio, "ratio_met": ratio is not None and ratio >= TARGET_RATIO,
-            "auc_vs_random": default.auc_vs_random,
-            "auc_met": default.auc_vs_random is not None and default.auc_vs_random >= 0.0}
 
 
 def summarize(out: Path) -> None:
