@@ -19,16 +19,18 @@ labeled-sentence schedule grows (``--schedule``, ending at the pool size so that
 reaches the full-data score by construction), and ``--seeds`` is 1 unless given. "Full-data
 entity F1" is the same learner fitted on the whole (capped) pool.
 
-Run from the repository root, one corpus per process::
+Run from the repository root, one corpus and strategy per process (the strategies of a
+corpus share nothing but the data, the seed's cold-start batch and the reference, which each
+process computes identically), then join them::
 
-    python benchmarks/span_al.py --corpus wnut17 &
-    python benchmarks/span_al.py --corpus bc5cdr &
-    python benchmarks/span_al.py --corpus btc
+    for c in wnut17 bc5cdr btc; do for s in random span-default; do
+        python benchmarks/span_al.py --corpus $c --strategy $s & done; done; wait
     python benchmarks/span_al.py --summarize
 
-Results: benchmarks/results/span_al/<corpus>.json (and each corpus's curves, figure and
-savings table beside it); ``--summarize`` joins them into benchmarks/results/span_al.json
-and prints the BENCHMARKS.md table.
+Results: benchmarks/results/span_al/<corpus>/<strategy>/ (curves, figure and table of that
+run); ``--summarize`` scores the joined curves of each corpus with simulate-al's savings
+table (``savings_rows``: labels to 95%/98%, ratio to random, AUC difference), writes
+benchmarks/results/span_al.json and prints the BENCHMARKS.md table.
 """
 
 from __future__ import annotations
@@ -47,7 +49,10 @@ import numpy as np
 from textloop.spans import Span
 from textloop.stages.simulate import Plan, simulate_span_texts
 from textloop.stages.simulate.features import EMBEDDER, embed_texts
+from textloop.stages.simulate.loop import Curve, SpanPoint
+from textloop.stages.simulate.savings import BASELINE, savings_rows, verdict
 from textloop.stages.simulate.span_data import read_spans
+from textloop.strategies.query import get_strategy
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _machine import machine_info
@@ -83,7 +88,7 @@ def read(files: list[str], cap: int, seed: int) -> tuple[list[str], list[list[Sp
     return texts, spans, total
 
 
-def run_corpus(name: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_corpus(name: str, strategy: str, args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     load_before = os.getloadavg()
     files = CORPORA[name]
@@ -93,32 +98,61 @@ def run_corpus(name: str, args: argparse.Namespace) -> dict[str, Any]:
     is_test = np.arange(len(texts)) >= len(pool_texts)
     X = embed_texts(texts)
     schedule = [n for n in args.schedule if n < len(pool_texts)] + [len(pool_texts)]
-    plan = Plan.make(args.strategies, args.seeds, schedule[-1], schedule[0], None,
-                     schedule=schedule)
+    checked = Plan.make([strategy], args.seeds, schedule[-1], schedule[0], None,
+                        schedule=schedule)
+    # one strategy alone (``make`` adds random as the baseline; --summarize joins them)
+    plan = Plan({strategy: get_strategy(strategy)}, checked.seeds, checked.budget,
+                checked.batch, checked.initial, checked.schedule)
     source = {"files": files, "pool_sentences": pool_total, "dev_sentences": dev_total,
               "pool_used": len(pool_texts), "dev_used": len(dev_texts), "embedder": EMBEDDER,
               "title": f"{name} (pool {len(pool_texts)}, dev {len(dev_texts)})"}
     result = simulate_span_texts(texts, spans, is_test, plan, X=X,
-                                 out_dir=args.out / "span_al" / name, source=source)
+                                 out_dir=args.out / "span_al" / name / strategy, source=source)
     seconds = round(time.perf_counter() - started, 1)
-    print(f"{name}: {result.verdict} ({seconds:.0f}s)", flush=True)
-    curves = json.loads(result.curves_json.read_text(encoding="utf-8"))["curves"]
+    print(f"{name} {strategy}: reference {result.reference_score:.3f} ({seconds:.0f}s)",
+          flush=True)
+    document = json.loads(result.curves_json.read_text(encoding="utf-8"))
     return {"source": source, "schedule": schedule, "seeds": args.seeds,
-            "reference_entity_micro_f1": result.reference_score, "verdict": result.verdict,
-            "target": target_check(result.rows, DEFAULT, TARGET_RATIO),
-            "rows": {row.strategy: asdict(row) for row in result.rows},
-            "curves": {s: [[(p["labels"], round(p["entity_micro_f1"], 4)) for p in c["points"]]
-                           for c in runs] for s, runs in curves.items()},
-            "fit_seconds": {s: sum(c["fit_seconds"] for c in runs) for s, runs in curves.items()},
-            "query_seconds": {s: sum(c["query_seconds"] for c in runs)
-                              for s, runs in curves.items()},
+            "reference": document["reference"], "curves": document["curves"][strategy],
             "seconds": seconds, "machine": machine_info(),
             "load_average": {"before": load_before, "after": os.getloadavg()}}
 
 
+def join(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One corpus's runs (strategy -> run) scored together, as one simulation would be."""
+    curves = {strategy: [Curve(strategy, c["seed"], [SpanPoint(**p) for p in c["points"]],
+                               c["stop_at"], c["fit_seconds"], c["query_seconds"])
+                         for c in run["curves"]]
+              for strategy, run in sorted(runs.items(), key=lambda kv: kv[0] != BASELINE)}
+    first = next(iter(runs.values()))
+    reference = {int(seed): scores["entity_micro_f1"]
+                 for seed, scores in first["reference"].items()}
+    others = [r["reference"] for r in runs.values()]
+    assert all(r == first["reference"] for r in others), "runs disagree on the reference"
+    budget = first["schedule"][-1]
+    rows = savings_rows(curves, reference, budget)
+    median = float(np.median(list(reference.values())))
+    return {"source": first["source"], "schedule": first["schedule"], "seeds": first["seeds"],
+            "reference_entity_micro_f1": median,
+            "verdict": verdict(rows, median, budget, "entity micro-F1"),
+            "target": target_check(rows, DEFAULT, TARGET_RATIO),
+            "rows": {row.strategy: asdict(row) for row in rows},
+            "curves": {s: [[(p.labels, round(p.score, 4)) for p in c.points] for c in runs_]
+                       for s, runs_ in curves.items()},
+            "fit_seconds": {s: run["curves"][0]["fit_seconds"] for s, run in runs.items()},
+            "query_seconds": {s: run["curves"][0]["query_seconds"] for s, run in runs.items()},
+            "seconds": {s: run["seconds"] for s, run in runs.items()},
+            "machine": first["machine"],
+            "load_average": {s: run["load_average"] for s, run in runs.items()}}
+
+
 def summarize(out: Path) -> None:
-    found = {p.stem: json.loads(p.read_text(encoding="utf-8"))
-             for p in sorted((out / "span_al").glob("*.json"))}
+    found = {}
+    for corpus in CORPORA:
+        runs = {p.stem: json.loads(p.read_text(encoding="utf-8"))
+                for p in sorted((out / "span_al" / corpus).glob("*.json"))}
+        if runs:
+            found[corpus] = join(runs)
     (out / "span_al.json").write_text(json.dumps(found, indent=1) + "\n", encoding="utf-8")
     print("| corpus | pool / dev | full-data F1 | strategy | labels to 95% | × | "
           "labels to 98% | × | AUC | vs random |")
@@ -144,7 +178,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA))
     parser.add_argument("--summarize", action="store_true")
-    parser.add_argument("--strategies", type=lambda s: s.split(","), default=list(STRATEGIES))
+    parser.add_argument("--strategy", choices=STRATEGIES)
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--pool", type=int, default=1600)
     parser.add_argument("--test", type=int, default=1000)
@@ -155,14 +189,15 @@ def main() -> None:
     if args.summarize:
         summarize(args.out)
         return
-    if args.corpus is None:
-        parser.error("pass --corpus NAME or --summarize")
+    if args.corpus is None or args.strategy is None:
+        parser.error("pass --corpus NAME --strategy NAME, or --summarize")
     if not (DATA / CORPORA[args.corpus]["pool"][0]).exists():
         raise SystemExit(f"{DATA}: {args.corpus} is not there")
-    result = run_corpus(args.corpus, args)
-    (args.out / "span_al").mkdir(parents=True, exist_ok=True)
-    (args.out / "span_al" / f"{args.corpus}.json").write_text(
-        json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    result = run_corpus(args.corpus, args.strategy, args)
+    folder = args.out / "span_al" / args.corpus
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{args.strategy}.json").write_text(json.dumps(result, indent=1) + "\n",
+                                                  encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -66,7 +66,10 @@ def normalized_auc(points: Sequence[Point | SpanPoint]) -> float:
 
 
 def median_or_none(values: Sequence[int | None]) -> int | None:
-    """Median with None as +infinity; None when the median itself is infinite."""
+    """Median with None as +infinity; None when the median itself is infinite (or there
+    are no values)."""
+    if not values:
+        return None
     data = [math.inf if v is None else float(v) for v in values]
     middle = float(np.median(data))
     return None if math.isinf(middle) else math.ceil(middle)
@@ -80,7 +83,8 @@ def savings_rows(curves: dict[str, list[Curve]], reference: dict[int, float],
                   for level in LEVELS}
     rows = []
     for name, runs in curves.items():
-        reaches = tuple(_with_ratio(level, runs, reference, base_reach[level], budget)
+        reaches = tuple(_with_ratio(level, runs, reference, base_reach[level], budget,
+                                    compared=bool(base))
                         for level in LEVELS)
         diffs = [normalized_auc(c.points) - normalized_auc(base[c.seed].points)
                  for c in runs if c.seed in base]
@@ -97,12 +101,13 @@ def _median_reach(runs: Sequence[Curve], reference: dict[int, float],
 
 
 def _with_ratio(level: float, runs: Sequence[Curve], reference: dict[int, float],
-                base: int | None, budget: int) -> Reach:
+                base: int | None, budget: int, compared: bool = True) -> Reach:
+    """``compared``: random ran (else there is no ratio to give)."""
     seeds = [labels_to_reach(c.points, level * reference[c.seed]) for c in runs]
     labels = median_or_none(seeds)
     reached = sum(s is not None for s in seeds)
-    if labels is None:
-        return Reach(level, None, reached)
+    if labels is None or not compared:
+        return Reach(level, labels, reached)
     if base is None:
         return Reach(level, labels, reached, ratio_at_least=budget / labels)
     return Reach(level, labels, reached, ratio=base / labels)

@@ -61,3 +61,13 @@ def test_verdict_when_nothing_or_only_the_strategy_reaches() -> None:
     curves["margin"] = [make_curve("margin", 0, [0.5, 0.97])]
     rows = savings_rows(curves, {0: 1.0}, budget=100)
     assert "random sampling did not reach it within 100 labels" in verdict(rows, 1.0, 100)
+
+
+def test_rows_without_random_have_no_ratio_instead_of_failing() -> None:
+    """A simulation of one strategy alone (random not in the plan) still gets its row:
+    labels to each level, no ratio and no AUC difference."""
+    rows = savings_rows({"margin": [make_curve("margin", 0, [0.5, 0.96, 1.0])]}, {0: 1.0}, 150)
+    assert median_or_none([]) is None
+    assert [r.strategy for r in rows] == ["margin"]
+    assert rows[0].reach(0.95).labels == 100 and rows[0].reach(0.95).ratio is None
+    assert rows[0].auc_vs_random is None
