@@ -142,11 +142,54 @@ class _Runtime:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pieces:
+class Pieces:
+    """A text's subword pieces, each known to belong to one token of the text."""
+
     ids: np.ndarray
     """The text's subword ids, in order, without special pieces."""
     first: np.ndarray
     """Index in ``ids`` of each token's first piece (every token has at least one)."""
+
+
+def special_pieces(tokenizer: Tokenizer) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The special piece ids the tokenizer puts before a text's pieces ([CLS]) and after
+    them ([SEP]), read from how it encodes one letter."""
+    bare = tokenizer.encode("a", add_special_tokens=False).ids
+    full = tokenizer.encode("a").ids
+    at = next(i for i in range(len(full)) if full[i:i + len(bare)] == bare)
+    return tuple(full[:at]), tuple(full[at + len(bare):])
+
+
+def unknown_piece(tokenizer: Tokenizer, source: object) -> int:
+    """The id of the tokenizer's unknown piece (``source`` names the file in the error)."""
+    unk = getattr(tokenizer.model, "unk_token", None)
+    unk_id = tokenizer.token_to_id(unk) if unk is not None else None
+    if unk_id is None:
+        raise IntegrityError(f"{source}: the tokenizer has no unknown token",
+                             hint="run `textloop models download --force`")
+    return int(unk_id)
+
+
+def word_pieces(tokenizer: Tokenizer, unk_id: int, text: str,
+                offsets: Sequence[Token]) -> Pieces:
+    """The pieces of ``text``'s tokens ``offsets``, each token handed to the tokenizer as one
+    pre-tokenised word; a token the normaliser drops entirely gets the ``unk_id`` piece.
+
+    Both the runtime (``TokenEncoder``) and training of a token classifier cut texts here,
+    so a model learns on exactly the pieces it later reads.
+    """
+    words = [text[start:end] for start, end in offsets]
+    if not words:
+        return Pieces(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    encoding = tokenizer.encode(words, is_pretokenized=True, add_special_tokens=False)
+    ids = np.asarray(encoding.ids, dtype=np.int64)
+    owners = np.asarray(encoding.word_ids, dtype=np.int64)
+    missing = np.flatnonzero(np.bincount(owners, minlength=len(words)) == 0)
+    if len(missing):  # dropped by the normaliser: the unknown piece stands in
+        at = np.searchsorted(owners, missing)
+        ids = np.insert(ids, at, unk_id)
+        owners = np.insert(owners, at, missing)
+    return Pieces(ids, np.searchsorted(owners, np.arange(len(words))))
 
 
 class TokenEncoder:
@@ -201,15 +244,8 @@ class TokenEncoder:
         tokenizer.no_truncation()
         graph, output = hidden_states_graph(files.model)
         session = make_session(graph, self._threads, source=files.model)
-        unk = getattr(tokenizer.model, "unk_token", None)
-        unk_id = tokenizer.token_to_id(unk) if unk is not None else None
-        if unk_id is None:
-            raise IntegrityError(f"{files.tokenizer}: the tokenizer has no unknown token",
-                                 hint="run `textloop models download --force`")
-        bare = tokenizer.encode("a", add_special_tokens=False).ids
-        full = tokenizer.encode("a").ids
-        at = next(i for i in range(len(full)) if full[i:i + len(bare)] == bare)
-        prefix, suffix = tuple(full[:at]), tuple(full[at + len(bare):])
+        unk_id = unknown_piece(tokenizer, files.tokenizer)
+        prefix, suffix = special_pieces(tokenizer)
         window = limit - len(prefix) - len(suffix)
         if not 0 <= self.overlap < window:
             raise InvalidInputError(f"overlap {self.overlap} (expected 0 to {window - 1}, "
@@ -278,20 +314,8 @@ class TokenEncoder:
             out.append(_pool(piece_states, p.first, pooling))
         return out
 
-    def _pieces(self, runtime: _Runtime, text: str, offsets: Sequence[Token]) -> _Pieces:
-        words = [text[start:end] for start, end in offsets]
-        if not words:
-            return _Pieces(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        encoding = runtime.tokenizer.encode(words, is_pretokenized=True,
-                                            add_special_tokens=False)
-        ids = np.asarray(encoding.ids, dtype=np.int64)
-        owners = np.asarray(encoding.word_ids, dtype=np.int64)
-        missing = np.flatnonzero(np.bincount(owners, minlength=len(words)) == 0)
-        if len(missing):  # dropped by the normaliser: the unknown piece stands in
-            at = np.searchsorted(owners, missing)
-            ids = np.insert(ids, at, runtime.unk_id)
-            owners = np.insert(owners, at, missing)
-        return _Pieces(ids, np.searchsorted(owners, np.arange(len(words))))
+    def _pieces(self, runtime: _Runtime, text: str, offsets: Sequence[Token]) -> Pieces:
+        return word_pieces(runtime.tokenizer, runtime.unk_id, text, offsets)
 
     def _run(self, runtime: _Runtime, windows: list[list[int]], task: Task,
              batch_size: int) -> list[np.ndarray]:
