@@ -27,7 +27,12 @@ from textloop.config.span_rules import SpanRule
 from textloop.config.spans import SpanSettings
 from textloop.config.synth import SynthSettings
 from textloop.config.target import Target
-from textloop.config.training import CLASSIFICATION_LOSSES, REGRESSION_LOSSES, TrainingSettings
+from textloop.config.training import (
+    CLASSIFICATION_LOSSES,
+    MONITORS,
+    REGRESSION_LOSSES,
+    TrainingSettings,
+)
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
@@ -80,9 +85,15 @@ class ProjectSpec(Strict):
     @classmethod
     def _regression_defaults(cls, data: Any) -> Any:
         """A regression task needs no labels; its goal and loss default to ``r2 >= 0.5`` and
-        ``mse``. A span task's goal defaults to ``entity_micro_f1 >= 0.8``."""
-        if isinstance(data, dict) and data.get("task") == "spans" and not data.get("goal"):
-            return {**data, "goal": {"metric": "entity_micro_f1", "target": 0.8}}
+        ``mse``. A span task's goal defaults to ``entity_micro_f1 >= 0.8`` and its early
+        stopping watches ``val/entity_micro_f1``."""
+        if isinstance(data, dict) and data.get("task") == "spans":
+            data = {**data, "goal": data.get("goal") or {"metric": "entity_micro_f1",
+                                                         "target": 0.8}}
+            training = data.get("training")
+            if isinstance(training, BaseModel):  # re-validated on assignment: already settled
+                return data
+            return {**data, "training": {"monitor": "val/entity_micro_f1", **(training or {})}}
         if not isinstance(data, dict) or data.get("task") != "regression":
             return data
         data = {"labels": [], **data, "goal": data.get("goal") or {"metric": "r2", "target": 0.5}}
@@ -102,6 +113,10 @@ class ProjectSpec(Strict):
         if self.goal.metric not in metrics:
             raise ValueError(f"goal.metric {self.goal.metric!r} does not fit a {self.task} task: "
                              f"use one of {', '.join(metrics)}")
+        fitting = [m for m in MONITORS if m.split("/", 1)[1] in ("loss", *metrics)]
+        if self.training.monitor not in fitting:
+            raise ValueError(f"training.monitor {self.training.monitor!r} does not fit a "
+                             f"{self.task} task: use one of {', '.join(fitting)}")
         if self.training.loss not in losses:
             raise ValueError(f"training.loss {self.training.loss!r} does not fit a {self.task} "
                              f"task: use one of {', '.join(losses)}")

@@ -47,3 +47,33 @@ def test_bad_values_name_the_key(tmp_path: Path) -> None:
         load(tmp_path, "training: {loss: squared}\n")
     with pytest.raises(ConfigError, match=r"training\.patience"):
         load(tmp_path, "training: {patience: 0}\n")
+
+
+SPANS = """
+name: entities
+task: spans
+labels: [{name: PER}, {name: LOC}]
+"""
+
+
+def test_a_span_project_stops_early_on_validation_entity_f1(tmp_path: Path) -> None:
+    """A span model reports no macro-F1; its early stopping watches entity micro-F1 unless
+    the section names another monitor."""
+    path = tmp_path / "textloop.yaml"
+    path.write_text(SPANS, encoding="utf-8")
+    assert load_spec(path).training.monitor == "val/entity_micro_f1"
+    path.write_text(SPANS + "training: {patience: 2}\n", encoding="utf-8")
+    assert load_spec(path).training.monitor == "val/entity_micro_f1"
+    path.write_text(SPANS + "training: {monitor: val/loss}\n", encoding="utf-8")
+    assert load_spec(path).training.monitor == "val/loss"
+
+
+def test_a_monitor_of_another_task_is_refused_naming_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "textloop.yaml"
+    path.write_text(SPANS + "training: {monitor: val/macro_f1}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"training\.monitor 'val/macro_f1' does not fit a "
+                                          r"spans task"):
+        load_spec(path)
+    with pytest.raises(ConfigError, match=r"training\.monitor 'val/entity_micro_f1' does not "
+                                          r"fit a classification task"):
+        load(tmp_path, "training: {monitor: val/entity_micro_f1}\n")
