@@ -142,6 +142,7 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.model.embed-mlp-regressor.v1", f"{_M}.mlp.regressor:EmbedMLPRegressor")
     declare("textloop.model.span-rules.v1", f"{_M}.span_rules:SpanRulesModel")
     declare("textloop.model.minilm-crf.v1", f"{_M}.spans.estimator:MiniLMCrf")
+    declare("textloop.model.minilm-tagger.v1", f"{_M}.spans.tagger:MiniLMTagger")
 
     # task types (``task:`` in textloop.yaml)
     for task, module in (("classification", "classification:CLASSIFICATION"),

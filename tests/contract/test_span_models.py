@@ -30,7 +30,10 @@ from textloop.spans import Span, canonical
 from textloop.spans.matching import word_tokens
 from textloop.storage.bundles import load_bundle, save_bundle
 
-FAST: dict[str, dict[str, Any]] = {"minilm-crf": {"max_iter": 80}}
+FAST: dict[str, dict[str, Any]] = {
+    "minilm-crf": {"max_iter": 80},
+    "minilm-tagger": {"epochs": 3, "max_seq_len": 32, "batch_size": 8, "learning_rate": 3e-4,
+                      "head_learning_rate": 3e-3}}
 """Settings that keep a fit within seconds; the contract holds for any settings."""
 
 PEOPLE = ["Ada Lovelace", "Alan Turing", "Grace Hopper", "김연아", "Linus"]
@@ -66,7 +69,12 @@ def _span_models() -> list[str]:
 
 def _marks(name: str) -> list[pytest.MarkDecorator]:
     cls = REGISTRY.resolve("model", name)[1]
-    return [pytest.mark.model] if "encoder" in cls().get_params() else []  # MiniLM files
+    marks = []
+    if "encoder" in cls().get_params() or model_tags(cls).fine_tunes:
+        marks.append(pytest.mark.model)  # MiniLM files
+    if model_tags(cls).fine_tunes:
+        marks.append(pytest.mark.slow)  # torch fine-tuning (textloop[train])
+    return marks
 
 
 MODELS = [pytest.param(name, id=name, marks=_marks(name)) for name in _span_models()]

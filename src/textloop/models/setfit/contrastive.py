@@ -18,20 +18,6 @@ from textloop.models.setfit.pairs import Pairs
 from textloop.progress import Task
 
 
-def linear_schedule(optimizer: Any, total_steps: int, warmup: float) -> Any:
-    """Learning rate rising over the first ``warmup`` share of steps, then falling to 0."""
-    import torch
-
-    rise = max(1, round(warmup * total_steps))
-
-    def factor(step: int) -> float:
-        if step < rise:
-            return (step + 1) / rise
-        return max(0.0, (total_steps - step) / max(1, total_steps - rise))
-
-    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
-
-
 def contrastive_epoch(model: Any, tokenizer: Any, texts: list[str], pairs: Pairs,
                       batch_size: int, optimizer: Any, scheduler: Any, task: Task) -> float:
     """One pass over ``pairs`` in batches; returns the mean loss."""

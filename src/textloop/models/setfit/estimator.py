@@ -22,17 +22,17 @@ from typing import Any, ClassVar
 import numpy as np
 
 from textloop.errors import InvalidInputError
+from textloop.models.finetune.base_encoder import ENCODER
 from textloop.models.finetune.estimator import State, TunedEncoderClassifier, Validation
 from textloop.models.finetune.linear_head import fit_logistic_head
 from textloop.models.finetune.torch_encoder import embed_texts, encoder_arrays
+from textloop.models.finetune.torch_support import linear_schedule
 from textloop.models.label_scoring import scored
 from textloop.models.mlp.estimator import EpochCallback
 from textloop.models.search_space import FloatRange, IntRange, Space
-from textloop.models.setfit.contrastive import contrastive_epoch, linear_schedule
+from textloop.models.setfit.contrastive import contrastive_epoch
 from textloop.models.setfit.pairs import pair_count, sentence_pairs
 from textloop.progress import NULL_PROGRESS, Progress
-
-ENCODER = "encoder."
 
 
 class SetFitClassifier(TunedEncoderClassifier):

@@ -375,3 +375,29 @@ def _viterbi(emit: np.ndarray, lengths: np.ndarray, trans: np.ndarray, start: np
             path.append(tag)
         paths.append(path[::-1])
     return paths
+
+
+def constrained_paths(log_probs: Sequence[np.ndarray], rules: TagRules) -> list[list[int]]:
+    """The best valid tag sequence of each sentence from per-token tag log-probabilities
+    [tokens, tags] (a token classifier's softmax): Viterbi over the scheme's allowed starts,
+    transitions and ends, each scoring 0, forbidden ones ``FORBIDDEN``. A sentence without
+    tokens gets an empty path.
+
+    This is the CRF's own decoder with no learned transition scores: the classifier's most
+    probable tags wherever they already read strictly, and otherwise the most probable
+    sequence that does (never ``O I-PER``).
+    """
+    masks = _Masks.of(rules)
+    trans, start, end = (np.where(mask, 0.0, FORBIDDEN)
+                         for mask in (masks.trans, masks.start, masks.end))
+    lengths = np.asarray([len(row) for row in log_probs], dtype=np.int64)
+    out: list[list[int]] = [[] for _ in log_probs]
+    if not lengths.any():
+        return out
+    flat = np.concatenate([np.asarray(row, dtype=np.float64) for row in log_probs if len(row)])
+    for chosen, rows in Layout.of(lengths.tolist()).batches:
+        padded = np.where((rows < 0)[..., None], 0.0, flat[np.maximum(rows, 0)])
+        for i, path in zip(chosen, _viterbi(padded, lengths[chosen], trans, start, end),
+                           strict=True):
+            out[i] = path
+    return out

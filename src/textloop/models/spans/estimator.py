@@ -25,18 +25,18 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from textloop.errors import IntegrityError, InvalidInputError
-from textloop.models.embedders.onnx_embedder import check_inputs
+from textloop.errors import IntegrityError
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
 from textloop.models.span_model import TaggedText
 from textloop.models.spans.crf import CrfWeights, LinearChainCrf
 from textloop.models.spans.shape import shape_features
+from textloop.models.spans.targets import span_texts, tag_targets
 from textloop.models.spans.with_rules import fit_rules, merge_rule_spans
 from textloop.models.tags import ModelTags
-from textloop.spans import Span, SpanError, check_spans
+from textloop.spans import Span
 from textloop.spans.matching import Token, word_tokens
-from textloop.spans.schemes import spans_to_tags, tag_rules, tags_to_spans
-from textloop.spans.tokens import to_char_spans, to_token_spans
+from textloop.spans.schemes import tag_rules, tags_to_spans
+from textloop.spans.tokens import to_char_spans
 
 State = tuple[dict[str, np.ndarray], dict[str, Any]]
 _WEIGHTS = ("W", "b", "trans", "start", "end")
@@ -99,28 +99,11 @@ class MiniLMCrf(BaseEstimator):
 
     def fit(self, X: Sequence[str], y: Sequence[Sequence[Span]]) -> MiniLMCrf:
         """Learn from texts and one list of spans per text (an empty list: no spans)."""
-        texts = _texts(X)
-        if len(y) != len(texts):
-            raise InvalidInputError(f"{len(y)} span lists for {len(texts)} texts (expected "
-                                    "one each)", hint="pass an empty list for a text "
-                                    "without spans")
+        texts = span_texts(X)
         rule_model = fit_rules(self.use_rules, self.rules, self.labels)  # refused early
-        labels = sorted({span.label for spans in y for span in spans})
-        if not labels:
-            raise InvalidInputError("no spans to learn from: every text's span list is empty",
-                                    hint="label some spans first")
-        rules = tag_rules(labels, self.scheme)
-        index = {tag: i for i, tag in enumerate(rules.tags)}
-        tokens = [word_tokens(text) for text in texts]
-        tags: list[int] = []
-        for position, (text, offsets, spans) in enumerate(zip(texts, tokens, y, strict=True)):
-            try:
-                checked = check_spans(text, list(spans), None, overlapping=False)
-            except SpanError as exc:
-                raise InvalidInputError(f"text {position}: {exc}", hint=exc.fix) from None
-            token_spans = to_token_spans(text, checked, offsets)
-            tags.extend(index[tag] for tag in spans_to_tags(token_spans, len(offsets),
-                                                             rules.scheme))
+        targets = tag_targets(texts, y, self.scheme)
+        rules, labels, tokens = targets.rules, targets.labels, targets.tokens
+        tags = [tag for row in targets.tags for tag in row]
         features = self._features(texts, tokens)
         self.mean_ = features.mean(0) if len(features) else np.zeros(features.shape[1])
         scale = features.std(0) if len(features) else np.ones(features.shape[1])
@@ -172,11 +155,11 @@ class MiniLMCrf(BaseEstimator):
         if self.rule_model_ is None:
             return learned, None
         ruled = [[(span, float(score or 0.0)) for span, score in row]
-                 for row in self.rule_model_.predict_scored(_texts(X))]
+                 for row in self.rule_model_.predict_scored(span_texts(X))]
         return learned, ruled
 
     def _predict_learned(self, X: Sequence[str]) -> list[list[tuple[Span, float]]]:
-        texts = _texts(X)
+        texts = span_texts(X)
         tokens = [word_tokens(text) for text in texts]
         decoded = self.crf_.decode(self._standardised(self._features(texts, tokens)),
                                    [len(t) for t in tokens])
@@ -194,7 +177,7 @@ class MiniLMCrf(BaseEstimator):
         """Per text, its word tokens, the best valid tag sequence, each token's tag
         marginals and the sequence's log-probability (``span_model.TaggedText``)."""
         check_is_fitted(self, "crf_")
-        texts = _texts(X)
+        texts = span_texts(X)
         tokens = [word_tokens(text) for text in texts]
         decoded = self.crf_.decode(self._standardised(self._features(texts, tokens)),
                                    [len(t) for t in tokens])
@@ -254,9 +237,3 @@ class MiniLMCrf(BaseEstimator):
             raise ValueError(f"labels {list(classes)} do not match the model's "
                              f"{list(model.classes_)}")
         return model
-
-
-def _texts(X: Any) -> list[str]:
-    """The texts of ``X``, refusing a single string or anything but strings."""
-    check_inputs(X, None, 1)
-    return list(X)

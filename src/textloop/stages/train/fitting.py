@@ -24,11 +24,12 @@ def fit_on_train_split(store: Store, project: Project, estimator: Any, data: Any
     train_split, val_split = data.splits["train"], data.splits["validation"]
     x_train = model_inputs(estimator, train_split.texts, store, progress)
     x_val = model_inputs(estimator, val_split.texts, store, progress) if val_split.texts else None
+    targets = task_for(project).targets  # stored values → what fit takes (spans decoded)
     if model_tags(estimator).iterative:
-        validation = None if x_val is None else (x_val, val_split.labels)
-        monitored = fit_monitored(estimator, x_train, train_split.labels, validation,
+        validation = None if x_val is None else (x_val, targets(val_split.labels))
+        monitored = fit_monitored(estimator, x_train, targets(train_split.labels), validation,
                                   project.spec.training, project.spec.goal, progress)
         return x_train, x_val, monitored
     with progress.task(f"Fitting on {len(train_split.texts):,} rows", total=None):
-        estimator.fit(x_train, task_for(project).targets(train_split.labels))
+        estimator.fit(x_train, targets(train_split.labels))
     return x_train, x_val, None

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textloop.models.spans.crf import CrfWeights, Layout, LinearChainCrf
+from textloop.models.spans.crf import CrfWeights, Layout, LinearChainCrf, constrained_paths
 from textloop.spans.schemes import TagError, tag_rules, tags_to_spans
 
 
@@ -146,3 +146,34 @@ def test_a_tiny_fit_learns_a_plainly_learnable_pattern() -> None:
     test = np.array([[0, 0], [1, 0], [0, 1], [0, 0], [0, 0]], dtype=np.float32)
     path = crf.decode(test, [5])[0][0]
     assert [rules.tags[i] for i in path] == ["O", "B-A", "I-A", "O", "O"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(scheme=st.sampled_from(["IOB2", "IOBES", "BILOU"]), seed=st.integers(0, 10_000),
+       lengths=st.lists(st.integers(0, 9), min_size=1, max_size=5))
+def test_a_classifier_s_tags_decode_to_the_best_valid_sequence(scheme, seed, lengths) -> None:
+    """``constrained_paths`` (a token classifier's decoder): per-token log-probabilities that
+    favour inside tags everywhere still decode to a valid sequence, and that sequence is the
+    most probable valid one (checked against every sequence of a short sentence)."""
+    rules = tag_rules(["A", "B"], scheme)
+    rng = np.random.default_rng(seed)
+    inside = [i for i, tag in enumerate(rules.tags) if tag.startswith("I-")]
+    log_probs = []
+    for n in lengths:
+        scores = rng.normal(size=(n, len(rules.tags)))
+        scores[:, inside] += 3.0
+        log_probs.append(scores - np.log(np.exp(scores).sum(1, keepdims=True)))
+    paths = constrained_paths(log_probs, rules)
+    for n, path, rows in zip(lengths, paths, log_probs, strict=True):
+        assert len(path) == n
+        names = [rules.tags[i] for i in path]
+        tags_to_spans(names, scheme)  # raises TagError for an invalid sequence
+        if 0 < n <= 3:
+            valid = []
+            for candidate in itertools.product(range(len(rules.tags)), repeat=n):
+                try:
+                    tags_to_spans([rules.tags[i] for i in candidate], scheme)
+                except TagError:
+                    continue
+                valid.append(rows[np.arange(n), list(candidate)].sum())
+            assert rows[np.arange(n), path].sum() == pytest.approx(max(valid))
