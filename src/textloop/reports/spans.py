@@ -24,6 +24,7 @@ from textloop.reports.confusion import confusion_plots
 from textloop.reports.evaluation import METRICS_FILE, REPORT_FILE, context_rows, goal_status
 from textloop.reports.plots import f1_plot
 from textloop.reports.templating import render
+from textloop.reports.training_curves import training_view
 
 HEADLINE = (("entity_micro_f1", "Entity F1 (micro)"), ("entity_macro_f1", "Entity F1 (macro)"),
             ("entity_micro_precision", "Precision"), ("entity_micro_recall", "Recall"),
@@ -76,9 +77,11 @@ def _span_calibration_view(section: dict[str, Any] | None) -> dict[str, Any] | N
 
 
 def write_span_report(folder: Path, *, title: str, metrics: dict[str, Any],
-                      context: dict[str, Any]) -> tuple[Path, Path]:
+                      context: dict[str, Any],
+                      training: dict[str, Any] | None = None) -> tuple[Path, Path]:
     """Write ``report.html`` and ``metrics.json`` (``metrics`` with ``context``) into
-    ``folder``."""
+    ``folder``; ``training`` (a monitored run's history and verdict) adds the Training
+    section, as in a classifier's report."""
     folder.mkdir(parents=True, exist_ok=True)
     metrics_path = folder / METRICS_FILE
     write_text_atomic(metrics_path, json.dumps({**metrics, "context": context}, indent=2,
@@ -108,7 +111,7 @@ def write_span_report(folder: Path, *, title: str, metrics: dict[str, Any],
                   thresholds=metrics.get("span_thresholds"),
                   calibration=_span_calibration_view(metrics.get("span_calibration")),
                   split=context.get("split", "this split"),
-                  metrics_file=METRICS_FILE)
+                  metrics_file=METRICS_FILE, training=training_view(training))
     report_path = folder / REPORT_FILE
     write_text_atomic(report_path, html)
     return report_path, metrics_path

@@ -18,6 +18,7 @@ from tests.unit.server.span_fixtures import (
     span_champion,
 )
 from tests.unit.server.test_app import error_of, metric
+from tests.unit.stages.registry_fixtures import no_timing
 from tests.unit.stages.span_run_fixtures import RULES, expected, released_span_project
 from textloop.config import BandTarget, find_project
 from textloop.config.span_rules import SpanRule
@@ -25,6 +26,9 @@ from textloop.spans import decode_spans
 from textloop.stages.release import load_release
 from textloop.stages.runs import load_run
 from textloop.stages.serving.api_keys import create_key
+from textloop.stages.train import train
+from textloop.stages.versions import register_run
+from textloop.stages.versions.promotion import promote
 from textloop.storage import Store, annotation_log, predictions, schema
 from textloop.tasks import SPANS
 
@@ -281,3 +285,30 @@ def test_metrics_count_spans_per_label_and_openapi_documents_extract(tmp_path: P
             "request_id", "index", "spans", "masked_text", "model_version", "run"}
         assert "code point" in schemas["SpanOut"]["properties"]["start"]["description"]
         assert "mask" in schemas["ExtractRequest"]["properties"]
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_fine_tuned_span_champion_is_served_from_its_int8_graph(tmp_path: Path) -> None:
+    """A ``minilm-tagger`` champion answers /v1/extract as the run's model predicts (ONNX
+    Runtime, int8): same spans at the same code points, the text they cover, their scores."""
+    with released_span_project(tmp_path) as (project, store, _):
+        run = train(store, project, model="minilm-tagger",
+                    params={"epochs": 2, "max_seq_len": 32, "batch_size": 8,
+                            "learning_rate": 3e-4, "head_learning_rate": 3e-3}).run_name
+        version = int(register_run(store, project, run, actor="test").version["version"])
+        promote(store, project, str(version), actor="test", force=True, reason="serving",
+                measure=no_timing)
+        model = load_run(store, run).model
+        assert model.precision == "int8"
+        texts = [ENGLISH, HANGUL, EMOJI]
+        expected = model.predict_scored(texts)
+        assert any(expected), "the tiny model finds some span to serve"
+        with client_for(project, store) as client:
+            assert wait_ready(client)["run"] == run
+            answers = client.post("/v1/extract", json={"texts": texts}).json()["extractions"]
+    for text, answer, spans in zip(texts, answers, expected, strict=True):
+        assert spans_of(answer) == [(s.start, s.end, s.label, text[s.start:s.end])
+                                    for s, _ in spans]
+        assert [a["score"] for a in answer["spans"]] == pytest.approx(
+            [score for _, score in spans], abs=1e-6)

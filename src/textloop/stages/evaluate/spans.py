@@ -37,6 +37,9 @@ from textloop.tasks.spans import SpanOutput
 
 EXAMPLES = 5
 """Examples kept per kind of mistake."""
+TRAINING_KEYS = ("monitor", "epochs_run", "best_epoch", "restored_epoch", "stopped_early",
+                 "verdict")
+"""What ``metrics.json`` says of a monitored run's training (the history stays in the run)."""
 
 
 @evaluate_split.register
@@ -73,10 +76,14 @@ def evaluate_spans(task: SpanTask, store: Store, project: Project, run_ref: str,
         metrics["span_thresholds"] = thresholds_on_split(
             loaded.meta["span_thresholds"], gold, dict(zip(part.ids, output.scored, strict=True)),
             texts, labels)
+    training = loaded.meta.get("training")  # a model trained by epochs: how training went
+    if training:
+        metrics["training"] = {key: training.get(key) for key in TRAINING_KEYS}
     folder = store.path_for("runs", run["name"], f"evaluation-{split}")
     html, json_path = write_span_report(
         folder, title=f"{run['name']} on {data.id}/{split}", metrics=metrics,
-        context=report_context(run, data.id, split, project.spec.goal.model_dump()))
+        context=report_context(run, data.id, split, project.spec.goal.model_dump()),
+        training=training)
     return record_evaluation(store, project, run, split, metrics, task.headline_metrics, html,
                              json_path)
 

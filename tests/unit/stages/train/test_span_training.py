@@ -4,6 +4,7 @@ for ``spans.targets``, and a clear refusal without rules."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from tests.unit.stages.span_run_fixtures import RULES, expected, released_span_p
 from textloop.config import BandTarget
 from textloop.config.span_rules import SpanRule
 from textloop.errors import ConfigError
+from textloop.stages.evaluate import evaluate_run
 from textloop.stages.release import load_release
 from textloop.stages.runs import load_run
 from textloop.stages.train import train
@@ -97,3 +99,40 @@ def test_span_scores_are_calibrated_on_validation_and_thresholds_fitted_on_them(
             1.0, 1.0]
         with store.read() as conn:
             assert "val/span_ece" not in runs.get(conn, plain.run["name"])["metrics"]
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_fine_tuned_span_model_trains_monitored_on_entity_f1(tmp_path: Path) -> None:
+    """``minilm-tagger`` is iterative: the stage hands it decoded spans (train and
+    validation), stops early on ``val/entity_micro_f1`` (the span project's monitor), writes
+    the verdict, and the run reloads predicting what the trained model predicts; its
+    evaluation's metrics.json and report carry the verdict, as a classifier's report does."""
+    with released_span_project(tmp_path) as (project, store, release_id):
+        result = train(store, project, model="minilm-tagger",
+                       params={"epochs": 2, "max_seq_len": 32, "batch_size": 8,
+                               "learning_rate": 3e-4, "head_learning_rate": 3e-3})
+        assert result.model == "textloop.model.minilm-tagger.v1"
+        training = result.training
+        assert training is not None and training.monitor == "val/entity_micro_f1"
+        assert training.epochs_run == 2
+        assert all({"train/loss", "val/loss", "train/entity_micro_f1", "val/entity_micro_f1"}
+                   <= set(row) for row in training.history)
+        assert training.verdict.kind in ("healthy", "underfitting", "overfitting")
+        assert training.best_epoch in (1, 2)
+        assert 0.0 <= result.metrics["val/entity_micro_f1"] <= 1.0
+        texts = load_release(store, release_id).splits["validation"].texts
+        loaded = load_run(store, result.run_name)
+        assert loaded.meta["training"]["monitor"] == "val/entity_micro_f1"
+        assert loaded.model.epochs_run_ == 2
+        spans = loaded.model.predict(texts)
+        assert spans == loaded.model.predict(texts) and len(spans) == len(texts)
+
+        evaluated = evaluate_run(store, project, result.run_name, split="validation")
+        metrics = json.loads(evaluated.metrics_json.read_text(encoding="utf-8"))
+        assert metrics["entity_micro_f1"] == pytest.approx(result.metrics["val/entity_micro_f1"])
+        assert metrics["training"]["monitor"] == "val/entity_micro_f1"
+        assert metrics["training"]["verdict"]["kind"] == training.verdict.kind
+        assert metrics["training"]["epochs_run"] == 2
+        html = evaluated.report_html.read_text(encoding="utf-8")
+        assert 'id="training"' in html and f"Verdict: {training.verdict.kind}" in html
