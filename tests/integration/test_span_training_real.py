@@ -6,15 +6,21 @@ computed directly on the test split."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from tests.conftest import shared_data
 from tests.integration.test_span_rules_real import RULES as JUDGED
 from tests.integration.test_span_rules_real import wnut_dev_project
+from textloop.cli.main import app
 from textloop.config.span_rules import SpanRule
 from textloop.measures.span_errors import KINDS
 from textloop.measures.span_metrics import span_metrics
 from textloop.spans import decode_spans
+from textloop.spans.conll import read_conll, write_conll
 from textloop.stages.evaluate import evaluate_run
 from textloop.stages.release import create_release, load_release
 from textloop.stages.runs import load_run
@@ -85,3 +91,38 @@ def test_wnut17_minilm_crf_trains_and_beats_the_rules(tmp_path) -> None:
     assert metrics["entity_micro_f1"] > json.loads(
         rules.metrics_json.read_text(encoding="utf-8"))["entity_micro_f1"]
     assert metrics["entity_micro_recall"] > 0.2
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_wnut17_minilm_tagger_through_the_cli(tmp_path) -> None:
+    """A new user's path with the fine-tuned tagger: ``textloop init --task spans``, import
+    400 WNUT-17 dev tweets, release, ``textloop train --model minilm-tagger``, ``textloop
+    evaluate``: metrics.json holds the strict entity scores and the training verdict."""
+    records = list(read_conll(shared_data("spans", "wnut17", "dev.conll")))[:400]
+    source = tmp_path / "tweets.conll"
+    write_conll(records, source)
+    root = tmp_path / "ner"
+    init = CliRunner().invoke(app, ["init", str(root), "--task", "spans"],
+                              catch_exceptions=False)
+    assert init.exit_code == 0, init.output
+    assert cli(root, "import", str(source), "--add-labels")["records_new"] == 400
+    cli(root, "release")
+    trained = cli(root, "train", "--model", "minilm-tagger", "--param", "epochs=2",
+                  "--param", "max_seq_len=64")
+    assert trained["model"] == "textloop.model.minilm-tagger.v1"
+    assert trained["training"]["monitor"] == "val/entity_micro_f1"
+    assert trained["training"]["epochs_run"] == 2
+    evaluated = cli(root, "evaluate", trained["run_name"])
+    metrics = json.loads(Path(evaluated["metrics_json"]).read_text(encoding="utf-8"))
+    assert 0.0 < metrics["entity_micro_f1"] <= 1.0 and metrics["n_predicted"] > 0
+    assert metrics["training"]["verdict"]["kind"] == trained["training"]["verdict"]["kind"]
+    assert metrics["training"]["monitor"] == "val/entity_micro_f1"
+
+
+def cli(root: Path, *args: str) -> Any:
+    """``textloop -p ROOT ARGS --json``, its output parsed."""
+    result = CliRunner().invoke(app, ["-p", str(root), *args, "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
