@@ -46,6 +46,7 @@ from textloop.models.finetune.linear_head import LinearHead
 from textloop.models.finetune.onnx_encoder import write_tuned_files
 from textloop.models.mlp.estimator import EpochCallback
 from textloop.models.search_space import Choice, FloatRange, IntRange, Space
+from textloop.models.span_model import TaggedText
 from textloop.models.spans.crf import constrained_paths
 from textloop.models.spans.shape import shape_features
 from textloop.models.spans.targets import TagTargets, span_texts, tag_targets
@@ -101,7 +102,7 @@ class MiniLMTagger(BaseEstimator):
 
     def __textloop_tags__(self) -> ModelTags:
         return ModelTags(task="spans", iterative=True, own_epochs=True,
-                         reports_progress=True, fine_tunes=True)
+                         reports_progress=True, fine_tunes=True, tags_tokens=True)
 
     # -- fit ------------------------------------------------------------------------------
 
@@ -248,17 +249,21 @@ class MiniLMTagger(BaseEstimator):
             out.append(shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True)))
         return out
 
-    def predict_scored(self, X: Sequence[str]) -> list[list[tuple[Span, float]]]:
-        """Per text, its spans (code points, canonical order), each with the product of its
-        tokens' probabilities of the tags chosen."""
+    def _decoded(self, X: Sequence[str]
+                 ) -> tuple[list[list[Token]], list[np.ndarray], list[list[int]]]:
+        """Each text's tokens, tag log-probabilities and best valid tag path."""
         check_is_fitted(self, "head_")
         texts = span_texts(X)
         tokens = [word_tokens(text) for text in texts]
         log_probs = self.log_probabilities(texts, tokens)
         rules = tag_rules(list(self.classes_), self.scheme)
+        return tokens, log_probs, constrained_paths(log_probs, rules)
+
+    def predict_scored(self, X: Sequence[str]) -> list[list[tuple[Span, float]]]:
+        """Per text, its spans (code points, canonical order), each with the product of its
+        tokens' probabilities of the tags chosen."""
         out: list[list[tuple[Span, float]]] = []
-        for offsets, rows, path in zip(tokens, log_probs, constrained_paths(log_probs, rules),
-                                       strict=True):
+        for offsets, rows, path in zip(*self._decoded(X), strict=True):
             token_spans = self._token_spans(path)
             chosen = rows[np.arange(len(path)), path] if path else np.zeros(0)
             out.append(sorted(
@@ -266,6 +271,14 @@ class MiniLMTagger(BaseEstimator):
                 for span, ts in zip(to_char_spans(token_spans, offsets), token_spans,
                                     strict=True)))
         return out
+
+    def predict_tagged(self, X: Sequence[str]) -> list[TaggedText]:
+        """Per text, its word tokens, the best valid tag sequence, each token's tag
+        probabilities (the head's softmax) and the sequence's log-probability under them
+        (``span_model.TaggedText``)."""
+        return [TaggedText(list(offsets), [self.tags_[i] for i in path], list(self.tags_),
+                           np.exp(rows), float(rows[np.arange(len(path)), path].sum()))
+                for offsets, rows, path in zip(*self._decoded(X), strict=True)]
 
     def predict(self, X: Sequence[str]) -> list[list[Span]]:
         """Per text, the spans of its most probable valid tag sequence (code points)."""
