@@ -291,7 +291,8 @@ def test_metrics_count_spans_per_label_and_openapi_documents_extract(tmp_path: P
 @pytest.mark.slow
 def test_a_fine_tuned_span_champion_is_served_from_its_int8_graph(tmp_path: Path) -> None:
     """A ``minilm-tagger`` champion answers /v1/extract as the run's model predicts (ONNX
-    Runtime, int8): same spans at the same code points, the text they cover, their scores."""
+    Runtime, int8): same spans at the same code points, the text they cover, and their
+    scores as the run's span calibrator maps them."""
     with released_span_project(tmp_path) as (project, store, _):
         run = train(store, project, model="minilm-tagger",
                     params={"epochs": 2, "max_seq_len": 32, "batch_size": 8,
@@ -299,10 +300,11 @@ def test_a_fine_tuned_span_champion_is_served_from_its_int8_graph(tmp_path: Path
         version = int(register_run(store, project, run, actor="test").version["version"])
         promote(store, project, str(version), actor="test", force=True, reason="serving",
                 measure=no_timing)
-        model = load_run(store, run).model
-        assert model.precision == "int8"
+        loaded = load_run(store, run)
+        assert loaded.model.precision == "int8"
         texts = [ENGLISH, HANGUL, EMOJI]
-        expected = model.predict_scored(texts)
+        expected = SPANS.served_output(loaded, texts).scored  # scores through its calibrator
+        assert [[s for s, _ in row] for row in expected] == loaded.model.predict(texts)
         assert any(expected), "the tiny model finds some span to serve"
         with client_for(project, store) as client:
             assert wait_ready(client)["run"] == run
