@@ -21,10 +21,13 @@ from tests.unit.strategies.synth.chat_server import ChatServer, Step
 from textloop.api import open_project
 from textloop.cli.console import console
 from textloop.cli.main import app
+from textloop.spans import Span
 from textloop.stages.label import suggest_spans
+from textloop.stages.runs import load_run
 from textloop.stages.train import train
 from textloop.storage import Store, schema
 from textloop.strategies.span_suggest import SuggestedSpan
+from textloop.tasks import task_for
 
 runner = CliRunner()
 
@@ -110,10 +113,15 @@ def test_the_current_model_preannotates_with_json_then_text(tmp_path: Path) -> N
     assert again.exit_code == 0, again.output
     assert f"Model: run {run_name} (textloop.model.span-rules.v1; as asked)" in again.output
     assert "2 queued records: predicted 0, 2 already pre-annotated by this run" in again.output
+    text = "Ana called 010-1234-5678"
     with Store.for_project(project) as store:
-        assert suggest_spans(store, project, "Ana called 010-1234-5678") == [
-            SuggestedSpan(0, 3, "PER", "model", 1.0), SuggestedSpan(0, 3, "PER", "rule:people"),
-            SuggestedSpan(11, 24, "PHONE", "model", 1.0),
+        # the model's suggestions carry the scores the run serves (through its calibrator)
+        served = dict(task_for(project).served_output(load_run(store, run_name),
+                                                      [text]).scored[0])
+        assert suggest_spans(store, project, text) == [
+            SuggestedSpan(0, 3, "PER", "model", served[Span(0, 3, "PER")]),
+            SuggestedSpan(0, 3, "PER", "rule:people"),
+            SuggestedSpan(11, 24, "PHONE", "model", served[Span(11, 24, "PHONE")]),
             SuggestedSpan(11, 24, "PHONE", "rule:kr-mobile")]
 
 
