@@ -35,7 +35,7 @@ from textloop.stages.simulate.outputs import (
 )
 from textloop.stages.simulate.savings import BASELINE, SavingsRow, savings_rows, verdict
 from textloop.stages.simulate.sessions import STOP_SET, build_session, reference_scores
-from textloop.stages.simulate.splits import Split, split_rows
+from textloop.stages.simulate.splits import Split, check_split, split_rows
 from textloop.strategies.query import QueryStrategy, get_strategy
 from textloop.types import Jsonable
 
@@ -192,14 +192,7 @@ def _check_data(classes: np.ndarray, y: np.ndarray, is_test: np.ndarray | None,
     if classes.shape[0] < 2:
         raise InvalidInputError(f"the data has {classes.shape[0]} label(s) (expected at least 2)",
                                 hint="check --label-col")
-    split = split_rows(y, is_test, 0)
-    if split.test.shape[0] == 0:
-        raise InvalidInputError("no rows are left for a test set (too few rows per label)",
-                                hint="use a file with more labeled rows")
-    if plan.budget > split.pool.shape[0]:
-        raise InvalidInputError(
-            f"--budget {plan.budget:,} is more than the {split.pool.shape[0]:,} labeled rows "
-            "outside the test set", hint=f"pass --budget {split.pool.shape[0]} or less")
+    check_split(y, is_test, plan.budget, "labeled rows")
 
 
 def _run_seed(plan: Plan, session: Session, seed: int, curves: dict[str, list[Curve]],

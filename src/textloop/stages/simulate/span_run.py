@@ -34,7 +34,7 @@ from textloop.stages.simulate.run import Plan, SimulationResult, write_outputs
 from textloop.stages.simulate.sessions import STOP_SET
 from textloop.stages.simulate.span_data import read_spans
 from textloop.stages.simulate.span_loop import SpanSession, entity_scores, run_span_session
-from textloop.stages.simulate.splits import Split, split_rows
+from textloop.stages.simulate.splits import Split, check_split, split_rows
 from textloop.strategies.query import strategy_task
 from textloop.strategies.query.cold_start import ColdStart
 
@@ -118,14 +118,7 @@ def _check_data(spans: list[list[Span]], strata: np.ndarray, is_test: np.ndarray
     if not any(spans):
         raise InvalidInputError("the file holds no span at all (every record's list is empty)",
                                 hint="check --format, and the tag column of a CoNLL file")
-    split = split_rows(strata, is_test, 0)
-    if split.test.shape[0] == 0:
-        raise InvalidInputError("no records are left for a test set",
-                                hint="use a file with more records")
-    if plan.budget > split.pool.shape[0]:
-        raise InvalidInputError(
-            f"--budget {plan.budget:,} is more than the {split.pool.shape[0]:,} records "
-            "outside the test set", hint=f"pass --budget {split.pool.shape[0]} or less")
+    check_split(strata, is_test, plan.budget, "records")
 
 
 def _run_seed(plan: Plan, session: SpanSession, seed: int, curves: dict[str, list[Curve]],

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from textloop.errors import InvalidInputError
+
 TEST_FRACTION = 0.2
 
 
@@ -34,3 +36,18 @@ def split_rows(y: np.ndarray, is_test: np.ndarray | None, seed: int) -> Split:
     held = np.zeros(y.shape[0], dtype=bool)
     held[np.concatenate(test)] = True
     return Split(np.flatnonzero(~held), np.flatnonzero(held))
+
+
+def check_split(strata: np.ndarray, is_test: np.ndarray | None, budget: int,
+                rows: str) -> None:
+    """Refuse data that leaves no test set, or fewer pool ``rows`` (``"labeled rows"``,
+    ``"records"``) outside it than the labeling ``budget``: the two checks every simulation
+    makes on its first split before any learner is fitted."""
+    split = split_rows(strata, is_test, 0)
+    if split.test.shape[0] == 0:
+        raise InvalidInputError(f"no {rows} are left for a test set",
+                                hint=f"use a file with more {rows}")
+    if budget > split.pool.shape[0]:
+        raise InvalidInputError(
+            f"--budget {budget:,} is more than the {split.pool.shape[0]:,} {rows} outside the "
+            "test set", hint=f"pass --budget {split.pool.shape[0]} or less")

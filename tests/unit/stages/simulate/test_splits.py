@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from textloop.stages.simulate.splits import split_rows
+from textloop.errors import InvalidInputError
+from textloop.stages.simulate.splits import check_split, split_rows
 
 
 def test_stratified_twenty_percent_per_class_and_per_seed() -> None:
@@ -22,3 +24,16 @@ def test_the_files_test_split_is_kept_for_every_seed() -> None:
     for seed in (0, 3):
         split = split_rows(y, is_test, seed)
         assert split.test.tolist() == [4, 5] and split.pool.tolist() == [0, 1, 2, 3]
+
+
+def test_a_split_without_test_rows_or_with_too_small_a_pool_is_refused_naming_both() -> None:
+    strata = np.array([0] * 50 + [1] * 50)
+    check_split(strata, None, 80, "records")  # 80 pool rows: enough
+    with pytest.raises(InvalidInputError, match="more than the 80 records outside") as caught:
+        check_split(strata, None, 81, "records")
+    assert "--budget 80" in (caught.value.hint or "")
+    every_row_in_test = np.ones(100, dtype=bool)
+    with pytest.raises(InvalidInputError, match="--budget 1 is more than the 0 labeled rows"):
+        check_split(strata, every_row_in_test, 1, "labeled rows")
+    with pytest.raises(InvalidInputError, match="no records are left for a test set"):
+        check_split(strata, np.zeros(100, dtype=bool), 10, "records")
