@@ -1,0 +1,73 @@
+"""Gazetteer matching speed: the span rules' phrase pattern with one shared look-behind
+against one look-behind per phrase (how it was first written), on BC5CDR.
+
+Claim: a gazetteer of the few thousand entity strings of BC5CDR's train split marks test
+abstracts many times faster with the shared look-behind, finding the same spans
+(``spans.rules.phrase_pattern``; the equivalence is property-tested in
+tests/unit/spans/test_rules.py). CPU time (``time.process_time``), median of ``--runs``.
+
+    PYTHONPATH=src python benchmarks/gazetteer_speed.py      # TEXTLOOP_TEST_DATA=../shared/data
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from textloop.spans.conll import read_conll
+from textloop.spans.matching import MARK_CHAR, SPACED_WORD_CHAR
+from textloop.spans.rules import SPACED_START, phrase_pattern
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _machine import machine_info
+
+DATA = Path(os.environ.get("TEXTLOOP_TEST_DATA")
+            or Path(__file__).resolve().parents[2] / "shared" / "data") / "spans" / "bc5cdr"
+
+
+def per_phrase(phrases: Iterable[str], case_sensitive: bool) -> re.Pattern[str]:
+    """The baseline: every phrase with its own look-arounds."""
+    parts = []
+    for phrase in sorted({p.strip() for p in phrases if p.strip()}, key=lambda p: (-len(p), p)):
+        body = r"\s+".join(re.escape(word) for word in phrase.split())
+        before = f"(?<!{SPACED_WORD_CHAR})" if SPACED_START.match(phrase[0]) else ""
+        after = (f"(?!{SPACED_WORD_CHAR}|{MARK_CHAR})" if SPACED_START.match(phrase[-1])
+                 else "")
+        parts.append(f"{before}{body}{after}")
+    return re.compile(f"(?:{'|'.join(parts)})", 0 if case_sensitive else re.IGNORECASE)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--texts", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    phrases = sorted({r.text[s.start:s.end] for r in read_conll(DATA / "train.tsv")
+                      for s in r.spans})
+    texts = [r.text for r in read_conll(DATA / "test.tsv")][:args.texts]
+    out = {"machine": machine_info(), "phrases": len(phrases), "texts": len(texts)}
+    for case_sensitive in (True, False):
+        for name, build in (("per_phrase", per_phrase), ("shared", phrase_pattern)):
+            pattern = build(phrases, case_sensitive)
+            runs, found = [], []
+            for _ in range(args.runs):
+                began = time.process_time()
+                found = [(i, m.span()) for i, text in enumerate(texts)
+                         for m in pattern.finditer(text)]
+                runs.append(time.process_time() - began)
+            key = f"{name}_{'cased' if case_sensitive else 'ignorecase'}"
+            out[key] = {"cpu_s_median": round(statistics.median(runs), 3),
+                        "cpu_s_runs": [round(r, 3) for r in runs], "matches": len(found)}
+            print(key, out[key], flush=True)
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
