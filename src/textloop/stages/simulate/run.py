@@ -10,10 +10,10 @@ from __future__ import annotations
 import itertools
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -38,6 +38,9 @@ from textloop.stages.simulate.sessions import STOP_SET, build_session, reference
 from textloop.stages.simulate.splits import Split, check_split, split_rows
 from textloop.strategies.query import QueryStrategy, get_strategy
 from textloop.types import Jsonable
+
+S = TypeVar("S")
+"""A seed's session: text features or spans."""
 
 DEFAULT_STRATEGIES = ("random", "default")
 DEFAULT_SPAN_STRATEGIES = ("random", "span-default")
@@ -169,22 +172,38 @@ def simulate_vectors(X: np.ndarray, labels: Sequence[str], is_test: np.ndarray |
     classes, y = np.unique(np.asarray(labels, dtype=str), return_inverse=True)
     _check_data(classes, y, is_test, plan)
     curves: dict[str, list[Curve]] = {name: [] for name in plan.strategies}
-    reference: dict[int, dict[str, float]] = {}
     first_split = split_rows(y, is_test, 0)
     total = len(plan.strategies) * plan.seeds * plan.rounds
     # one BLAS thread: the fits are small, and threaded BLAS on them is slower, up to 15x
     # slower when the cores are shared with other work
     with progress.task("Simulating active learning", total=total) as task, \
             threadpool_limits(limits=1, user_api="blas"):
-        for seed in range(plan.seeds):
-            split = first_split if seed == 0 else split_rows(y, is_test, seed)
-            session = build_session(X, y, classes, split, seed, plan.initial)
-            fixed = is_test is not None and seed > 0
-            reference[seed] = reference[0] if fixed else reference_scores(session)
-            _run_seed(plan, session, seed, curves, task)
+        reference = run_seeds(
+            plan, y, is_test, first_split,
+            lambda split, seed: build_session(X, y, classes, split, seed, plan.initial),
+            reference_scores, lambda session, seed: _run_seed(plan, session, seed, curves, task))
     settings = _settings(plan, source or {}, classes, first_split, is_test)
     return write_outputs(out_dir, curves, reference, settings, plan,
                          time.perf_counter() - started)
+
+
+def run_seeds(plan: Plan, strata: np.ndarray, is_test: np.ndarray | None, first_split: Split,
+              session_for: Callable[[Split, int], S],
+              reference_for: Callable[[S], dict[str, float]],
+              run_seed: Callable[[S, int], None]) -> dict[int, dict[str, float]]:
+    """Each seed's split (seed 0's is given: the settings describe it), session, full-data
+    reference and strategy sessions, for text and span files alike; the reference per seed.
+
+    A file with its own test split gives every seed the same test set, so the reference is
+    computed once; otherwise each seed's split has its own."""
+    reference: dict[int, dict[str, float]] = {}
+    for seed in range(plan.seeds):
+        split = first_split if seed == 0 else split_rows(strata, is_test, seed)
+        session = session_for(split, seed)
+        fixed = is_test is not None and seed > 0
+        reference[seed] = reference[0] if fixed else reference_for(session)
+        run_seed(session, seed)
+    return reference
 
 
 def _check_data(classes: np.ndarray, y: np.ndarray, is_test: np.ndarray | None,

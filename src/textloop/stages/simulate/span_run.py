@@ -30,7 +30,7 @@ from textloop.spans import Span
 from textloop.stages.active_learn.span_learner import MAX_ITER, fit_span_learner
 from textloop.stages.simulate.features import EMBEDDER, embed_texts
 from textloop.stages.simulate.loop import Curve, first_batch
-from textloop.stages.simulate.run import Plan, SimulationResult, write_outputs
+from textloop.stages.simulate.run import Plan, SimulationResult, run_seeds, write_outputs
 from textloop.stages.simulate.sessions import STOP_SET
 from textloop.stages.simulate.span_data import read_spans
 from textloop.stages.simulate.span_loop import SpanSession, entity_scores, run_span_session
@@ -70,17 +70,14 @@ def simulate_span_texts(texts: Sequence[str], spans: Sequence[Sequence[Span]],
     strata = label_sets(rows)
     _check_data(rows, strata, is_test, plan)
     curves: dict[str, list[Curve]] = {name: [] for name in plan.strategies}
-    reference: dict[int, dict[str, float]] = {}
     first_split = split_rows(strata, is_test, 0)
     total = len(plan.strategies) * plan.seeds * plan.rounds
     with progress.task("Simulating active learning on spans", total=total) as task, \
             token_states.memo(MEMO_BYTES), threadpool_limits(limits=1, user_api="blas"):
-        for seed in range(plan.seeds):
-            split = first_split if seed == 0 else split_rows(strata, is_test, seed)
-            session = build_span_session(texts, rows, X, split, seed, plan.initial)
-            fixed = is_test is not None and seed > 0
-            reference[seed] = reference[0] if fixed else reference_scores(session)
-            _run_seed(plan, session, seed, curves, task)
+        reference = run_seeds(
+            plan, strata, is_test, first_split,
+            lambda split, seed: build_span_session(texts, rows, X, split, seed, plan.initial),
+            reference_scores, lambda session, seed: _run_seed(plan, session, seed, curves, task))
     settings = _settings(plan, source or {}, rows, first_split, is_test)
     return write_outputs(out_dir, curves, reference, settings, plan,
                          time.perf_counter() - started, metric=METRIC)
