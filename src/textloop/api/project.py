@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # annotations only: each loads its stage when the method runs
     from textloop.stages.label import PreannotateResult
     from textloop.stages.monitor import MonitorResult
     from textloop.stages.project import ProjectStatus
+    from textloop.stages.publish import PublishResult
     from textloop.stages.release import ReleaseInfo, ReleaseSummary
     from textloop.stages.runs import RunRow
     from textloop.stages.synthesize import Evaluation, SynthResult
@@ -156,7 +157,8 @@ class Project:
                     format: str | None = None, encoding: str = "utf-8", header: bool = True,
                     quoting: str | None = None, max_chars: int | None = None,
                     unescape_html: bool = False, tag_col: int = -1, scheme: str | None = None,
-                    tag_names: Sequence[str] | str | None = None,
+                    tag_names: Sequence[str] | str | None = None, license: str = "unknown",
+                    redistribute: bool = True,
                     progress: Progress = NULL_PROGRESS) -> ImportResult:
         """Import a file (``textloop import``): CSV, TSV, JSONL, JSON, Parquet or a saved
         Hugging Face dataset folder, or in a span project a span file (``format`` conll,
@@ -170,7 +172,8 @@ class Project:
         ``meta_cols`` is a list of columns, or ``"*"`` (or ``"a,b"``) as on the CLI;
         ``label_map`` renames label values (``{"0": "negative"}``); ``add_labels`` adds
         labels not yet in textloop.yaml instead of failing; ``max_chars`` defaults to the
-        CLI's limit (``textloop.stages.ingest.DEFAULT_MAX_CHARS``).
+        CLI's limit (``textloop.stages.ingest.DEFAULT_MAX_CHARS``). ``license`` (an SPDX id)
+        and ``redistribute`` are recorded with the import for ``textloop publish``'s gate.
         """
         from textloop.stages.ingest import (
             DEFAULT_MAX_CHARS,
@@ -192,7 +195,7 @@ class Project:
             id_col=id_col, label_map=dict(label_map or {}), skip_invalid=skip_invalid,
             add_labels=add_labels,
             max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
-            unescape_html=unescape_html,
+            unescape_html=unescape_html, license=license, redistribute=redistribute,
             read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting,
                              tag_col=tag_col, scheme=scheme, tag_names=names))
         return import_file(self.store, self.config, Path(path), options, progress)
@@ -207,6 +210,19 @@ class Project:
 
         return export_release(self.store, release, format, Path(out), scheme=scheme,
                               tokenizer=tokenizer, progress=progress)
+
+    def publish_release(self, release: str = "latest", *, to: str, dry_run: bool = False,
+                        allow_pii: str | None = None, public: bool = False,
+                        endpoint: str | None = None) -> PublishResult:
+        """Publish a release (``textloop publish release``) to ``to``: a folder,
+        ``hf://OWNER/NAME`` (private unless ``public``; ``endpoint`` overrides the Hub's
+        address, else ``HF_ENDPOINT``) or ``git+file:///...``, behind the license and
+        privacy gate (docs/publishing.md). ``dry_run`` lists the files and sends nothing."""
+        from textloop.stages.publish import parse_target, publish_release
+
+        target = parse_target(to, public=public, endpoint=endpoint)
+        return publish_release(self.store, self.config, release, target, dry_run=dry_run,
+                               allow_pii=allow_pii)
 
     def release(self, *, group_col: str | None = None, seed: int | None = None,
                 message: str = "", progress: Progress = NULL_PROGRESS) -> ReleaseInfo:

@@ -19,7 +19,7 @@ LOOP_ORDER = ("init", "import", "crawl", "label", "suggest", "preannotate", "ann
               "evaluate", "predict",
               "learning-curve", "cv", "search", "runs",
               "register", "versions", "promote", "rollback", "lineage", "serve", "keys", "monitor",
-              "export",
+              "export", "publish",
               "simulate-al", "status", "show", "models", "demo")
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, case, func, select
 
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.storage import jsoncol
-from textloop.storage.schema import cleanings, findings
+from textloop.storage.schema import cleanings, findings, release_rows
 
 STATUSES = ("open", "accepted", "kept", "relabeled", "excluded", "merged")
 OPEN = "open"
@@ -159,3 +159,19 @@ def open_records(conn: Connection, kind: str) -> tuple[int, list[str]]:
              .order_by(cleanings.c.number))
     rows = conn.execute(query).all()
     return len({record for record, _ in rows}), list(dict.fromkeys(c for _, c in rows))
+
+
+def open_in_release(conn: Connection, kind: str, release_id: str) -> dict[str, list[str]]:
+    """Records of a release that hold an open finding of ``kind``, each with the cleanings
+    that flagged it (oldest first): what ``textloop publish`` must see settled first."""
+    query = (select(findings.c.record_id, findings.c.cleaning_id)
+             .select_from(findings.join(cleanings, findings.c.cleaning_id == cleanings.c.id)
+                          .join(release_rows, release_rows.c.record_id == findings.c.record_id))
+             .where(findings.c.kind == kind, findings.c.status == OPEN,
+                    release_rows.c.release_id == release_id)
+             .order_by(cleanings.c.number))
+    out: dict[str, list[str]] = {}
+    for record, cleaning in conn.execute(query):
+        if cleaning not in out.setdefault(record, []):
+            out[record].append(cleaning)
+    return out

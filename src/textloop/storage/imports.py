@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from textloop.storage import jsoncol
-from textloop.storage.schema import imports, records
+from textloop.storage.schema import imports, records, release_rows
 
 
 def start(conn: Connection, source: str, source_kind: str, file_sha256: str | None,
@@ -53,3 +53,18 @@ def options_for_record(conn: Connection, record_id: str) -> dict[str, Any] | Non
         imports, records.c.import_id == imports.c.id)).where(records.c.id == record_id))
     options = conn.execute(query).scalar_one_or_none()
     return jsoncol.loads(options) if options else None
+
+
+def for_release(conn: Connection, release_id: str) -> list[dict[str, Any]]:
+    """The imports whose records a release holds: ``id``, ``source``, ``options`` (with the
+    ``license`` and ``redistribute`` given at import) and ``rows`` (how many of the
+    release's records that import first stored), by import id. Records no file import
+    stored (crawled, synthetic, production) are not counted here."""
+    query = (select(imports.c.id, imports.c.source, imports.c.options, func.count())
+             .select_from(release_rows.join(records, release_rows.c.record_id == records.c.id)
+                          .join(imports, records.c.import_id == imports.c.id))
+             .where(release_rows.c.release_id == release_id)
+             .group_by(imports.c.id, imports.c.source, imports.c.options)
+             .order_by(imports.c.id))
+    return [{"id": int(i), "source": source, "options": jsoncol.loads(options) or {},
+             "rows": int(n)} for i, source, options, n in conn.execute(query)]

@@ -14,6 +14,7 @@ from textloop.cli.commands import (  # noqa: F401
     monitor,
     preannotate,
     project,
+    publish,
     record,
     release,
     review,

@@ -64,6 +64,13 @@ def import_(
         help="hf-tokens with integer ner_tags: the tag names they index, in order, "
              "separated by commas (O,B-PER,I-PER), or a file with one per line or a JSON "
              "list (a dataset's features['ner_tags'].feature.names).")] = None,
+    license: Annotated[str, typer.Option(
+        "--license", help="The file's license (an SPDX id such as CC-BY-4.0), recorded with "
+                          "the import for `textloop publish`.")] = "unknown",
+    redistribute: Annotated[bool, typer.Option(
+        "--redistribute/--no-redistribute",
+        help="--no-redistribute: the source's terms forbid passing its texts on; "
+             "`textloop publish` then refuses releases that hold them.")] = True,
     as_json: AsJson = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
@@ -74,7 +81,8 @@ def import_(
             id_col=id_col, label_map=parse_label_map(label_map), skip_invalid=skip_invalid,
             add_labels=add_labels, format=format, encoding=encoding, header=header,
             quoting=quoting, max_chars=max_chars, unescape_html=unescape_html,
-            tag_col=tag_col, scheme=scheme, tag_names=tag_names, progress=RichProgress())
+            tag_col=tag_col, scheme=scheme, tag_names=tag_names, license=license,
+            redistribute=redistribute, progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from textloop.config import Project
+from textloop.config.release import UNKNOWN_LICENSE, license_problem
 from textloop.errors import InvalidInputError
 from textloop.processes import gc_paused
 from textloop.progress import NULL_PROGRESS, Progress
@@ -70,6 +71,11 @@ class ImportOptions:
     """``<br />`` as line breaks and ``&amp;``-style references as characters, for text
     scraped from web pages; recorded with the import, so the labeling page can say how a
     record's text is shown."""
+    license: str = UNKNOWN_LICENSE
+    """The license of the file's texts (SPDX id), recorded with the import: ``textloop
+    publish`` refuses a release holding records of a source that may not be passed on."""
+    redistribute: bool = True
+    """False when the source's terms forbid passing the texts on, whatever its license id."""
 
 
 @dataclass
@@ -107,6 +113,11 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
                 progress: Progress = NULL_PROGRESS) -> ImportResult:
     """Import ``path`` into the project's store; see the module docstring for the semantics."""
     started = time.perf_counter()
+    problem = license_problem(options.license)
+    if problem is not None:
+        raise InvalidInputError(f"--license: {problem}",
+                                hint="pass the SPDX id of the file's license "
+                                     "(https://spdx.org/licenses/), or leave it out (unknown)")
     options = _for_format(path, project, options)
     # the readers bound each row by the longest text accepted, before it fills memory
     source = open_source(path, replace(options.read, max_chars=options.max_chars))
@@ -372,4 +383,5 @@ def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
             "encoding": options.read.encoding, "header": options.read.header,
             "max_chars": options.max_chars, "unescape_html": options.unescape_html,
             "tag_col": options.read.tag_col, "scheme": options.read.scheme,
-            "tag_names": options.read.tag_names}
+            "tag_names": options.read.tag_names, "license": options.license,
+            "redistribute": options.redistribute}

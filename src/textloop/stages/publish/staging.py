@@ -1,0 +1,99 @@
+"""What a publication holds, laid out in a temporary folder before any target sees it.
+
+Every target receives the same staged folder, so ``--dry-run`` lists exactly what would be
+uploaded (it stages, lists and deletes), and an upload never reads the release folder while
+it is being sent. A release stages as its Parquet files (one per split, the names the
+card's ``configs`` point at), the card as ``README.md`` with the project's license and the
+personal-data waiver written on it, and ``dataset.yaml`` when the release folder has one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from textloop.artifacts import sha256_file
+from textloop.stages.release import SPLITS, ReleaseData
+from textloop.stages.release.writer import CARD, split_file
+
+DATASET_YAML = "dataset.yaml"
+
+
+@dataclass(frozen=True)
+class PublishFile:
+    """One file of a publication: its path inside the target, size and sha256."""
+
+    path: str
+    bytes: int
+    sha256: str
+
+
+def listing(folder: Path) -> list[PublishFile]:
+    """Every file under ``folder`` (sorted by path), as a target receives it."""
+    return [PublishFile(str(p.relative_to(folder)), p.stat().st_size, sha256_file(p))
+            for p in sorted(folder.rglob("*")) if p.is_file()]
+
+
+@contextmanager
+def staging_folder() -> Iterator[Path]:
+    """A private temporary folder, removed however the block ends."""
+    folder = Path(tempfile.mkdtemp(prefix="textloop-publish-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def stage_release(folder: Path, release: ReleaseData, *, license: str,
+                  personal_data: dict[str, Any]) -> None:
+    """Copy the release's data files, card and ``dataset.yaml`` into ``folder``."""
+    for name in SPLITS:
+        shutil.copyfile(release.path / split_file(name), folder / split_file(name))
+    if (release.path / DATASET_YAML).is_file():
+        shutil.copyfile(release.path / DATASET_YAML, folder / DATASET_YAML)
+    card = (release.path / CARD).read_text(encoding="utf-8")
+    (folder / CARD).write_text(published_card(card, release.id, license, personal_data),
+                               encoding="utf-8")
+    for path in folder.iterdir():
+        path.chmod(0o644)  # copies of read-only release files; the targets rewrite them
+
+
+def published_card(card: str, release_id: str, license: str,
+                   personal_data: dict[str, Any]) -> str:
+    """The release's card with the license published under (textloop.yaml's, which may
+    have been set after the release was made) and a section saying what was published,
+    with the personal-data waiver when there is one."""
+    head, body = split_front_matter(card)
+    old = str(head.get("license", ""))
+    head["license"] = license
+    if old and old != license:
+        body = body.replace(f"license: {old}.", f"license: {license}.", 1)
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = [f"## Publication\n\nRelease {release_id}, published with `textloop publish` "
+               f"on {when} under the license {license}."]
+    waiver = personal_data.get("waiver")
+    if waiver:
+        kinds = ", ".join(f"{kind} ({n:,})" for kind, n in personal_data["kinds"].items())
+        section.append(
+            f"**Personal data:** {personal_data['records']:,} records hold personal data "
+            f"found by `textloop clean` ({', '.join(personal_data['cleanings'])}: {kinds}) "
+            f"and were published without redaction. Reason given: {waiver}")
+    return ("---\n" + yaml.safe_dump(head, sort_keys=False, allow_unicode=True, width=100)
+            + "---\n" + body.rstrip("\n") + "\n\n" + "\n\n".join(section) + "\n")
+
+
+def split_front_matter(card: str) -> tuple[dict[str, Any], str]:
+    """(YAML front matter, Markdown body) of a card written with ``---`` fences."""
+    if card.startswith("---\n"):
+        end = card.find("\n---\n", 4)
+        if end >= 0:
+            return dict(yaml.safe_load(card[4:end]) or {}), card[end + 5:]
+    return {}, card

@@ -1,0 +1,46 @@
+"""``textloop publish release`` as a user types it: the dry run's listing, and a refusal
+that names the reason and the fix without a traceback."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from tests.unit.cli.json_output import json_of
+from tests.unit.stages.pipeline_fixtures import released
+from textloop.cli.main import app
+
+runner = CliRunner()
+
+
+def invoke(project, *args: str):
+    return runner.invoke(app, ["--project", str(project.root), "publish", "release", *args])
+
+
+def test_a_dry_run_lists_files_with_sizes_and_sends_nothing(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    project.spec.release.license = "CC-BY-4.0"
+    project.save()
+    out = tmp_path / "out"
+    shown = invoke(project, "v1", "--to", str(out), "--dry-run")
+    assert shown.exit_code == 0, shown.output
+    assert f"Would publish release v1 to folder {out}:" in " ".join(shown.output.split())
+    assert "train.parquet" in shown.output and "5 files," in shown.output
+    body = json_of(invoke(project, "latest", "--to", "hf://acme/reviews", "--dry-run",
+                          "--json"))
+    assert body["dry_run"] and body["tag"] == "v1"
+    assert body["target"].startswith("private Hub dataset repository acme/reviews")
+    assert [f["path"] for f in body["files"]] == [
+        "README.md", "test.parquet", "train.parquet", "validation.parquet"]
+    assert body["bytes"] == sum(f["bytes"] for f in body["files"]) > 0
+    assert not out.exists()
+
+
+def test_a_refusal_names_the_reason_and_the_fix(project, store, tmp_path) -> None:
+    released(store, project, tmp_path)
+    result = invoke(project, "v1", "--to", str(tmp_path / "out"))
+    assert result.exit_code == 4, result.output
+    assert "no license is set" in result.output and "release.license" in result.output
+    assert "Traceback" not in result.output
+    dry = invoke(project, "v1", "--to", str(tmp_path / "out"), "--dry-run")
+    assert dry.exit_code == 4 and "Would publish release v1" in dry.output
+    assert not (tmp_path / "out").exists()

@@ -1,0 +1,110 @@
+"""``publish_release`` to a plain folder: the dry run lists exactly what the publication
+writes, the folder loads with ``datasets``, and an interrupted publication leaves the
+previous version whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.unit.stages.publish.conftest import rows
+from textloop.artifacts import sha256_file
+from textloop.errors import ConflictError
+from textloop.stages.publish import parse_target, publish_release
+from textloop.stages.release import create_release, load_release
+
+
+def _files(folder: Path) -> dict[str, tuple[int, str]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, sha256_file(p))
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_dry_run_lists_exactly_the_files_the_folder_gets(store, licensed, add,
+                                                             tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("KAGGLE_USERNAME", "ana")
+    add(rows(30))
+    create_release(store, licensed)
+    out = tmp_path / "kaggle" / "reviews"
+    planned = publish_release(store, licensed, "v1", parse_target(str(out)), dry_run=True)
+    assert not out.exists() and not out.parent.exists()
+    assert planned.tag == "v1" and planned.target == f"folder {out}"
+    assert [f.path for f in planned.files] == [
+        "README.md", "dataset-metadata.json", "test.parquet", "train.parquet",
+        "validation.parquet"]
+    done = publish_release(store, licensed, "v1", parse_target(str(out)))
+    written = _files(out)
+    # the card carries the publication date, so compare the other files byte for byte
+    assert {f.path: f.bytes for f in planned.files}.keys() == written.keys()
+    assert {f.path: (f.bytes, f.sha256) for f in planned.files if f.path != "README.md"} == {
+        k: v for k, v in written.items() if k != "README.md"}
+    assert [(f.path, f.bytes, f.sha256) for f in done.files] == [
+        (k, *v) for k, v in written.items()]
+    release = load_release(store, "v1")
+    for split in ("train", "validation", "test"):
+        assert sha256_file(out / f"{split}.parquet") == release.manifest["files"][
+            f"{split}.parquet"]["sha256"]
+    meta = json.loads((out / "dataset-metadata.json").read_text())
+    assert meta["id"] == "ana/proj" and meta["licenses"] == [{"name": "CC-BY-4.0"}]
+    assert meta["title"] == licensed.spec.name
+
+
+def test_the_published_folder_loads_with_datasets(store, licensed, add, tmp_path) -> None:
+    datasets = pytest.importorskip("datasets")
+    add(rows(30))
+    create_release(store, licensed)
+    out = tmp_path / "out"
+    publish_release(store, licensed, "v1", parse_target(str(out)))
+    loaded = datasets.load_dataset(str(out))  # the card's configs name the split files
+    release = load_release(store, "v1")
+    for split in ("train", "validation", "test"):
+        assert sorted(loaded[split]["id"]) == sorted(release.splits[split].ids)
+
+
+def test_a_later_release_replaces_the_folder_and_a_foreign_folder_is_refused(
+        store, licensed, add, tmp_path) -> None:
+    add(rows(30))
+    create_release(store, licensed)
+    out = tmp_path / "out"
+    publish_release(store, licensed, "v1", parse_target(str(out)))
+    add(rows(10, prefix="later"))
+    create_release(store, licensed)
+    publish_release(store, licensed, "v2", parse_target(str(out)))
+    assert "release v2" in (out / "README.md").read_text()
+    assert sum(len(s) for s in load_release(store, "v2").splits.values()) == 40
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me")
+    with pytest.raises(ConflictError, match="holds files a publication does not write"):
+        publish_release(store, licensed, "v2", parse_target(str(mine)))
+    assert (mine / "notes.txt").read_text() == "keep me"
+
+
+def test_an_interrupted_copy_leaves_the_previous_version_and_a_retry_completes(
+        store, licensed, add, tmp_path, monkeypatch) -> None:
+    add(rows(30))
+    create_release(store, licensed)
+    out = tmp_path / "out"
+    publish_release(store, licensed, "v1", parse_target(str(out)))
+    before = _files(out)
+    add(rows(10, prefix="later"))
+    create_release(store, licensed)
+    real_copy = shutil.copy2
+
+    def failing(src, dst, *args, **kwargs):
+        if os.fspath(src).endswith("train.parquet"):
+            raise OSError("disk full")
+        return real_copy(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copy2", failing)
+    with pytest.raises(OSError, match="disk full"):
+        publish_release(store, licensed, "v2", parse_target(str(out)))
+    assert _files(out) == before  # v1 still whole
+    leftovers = list(tmp_path.glob(".out.publish-*"))
+    monkeypatch.setattr(shutil, "copy2", real_copy)
+    publish_release(store, licensed, "v2", parse_target(str(out)))
+    assert "release v2" in (out / "README.md").read_text()
+    assert not [p for p in leftovers if p.exists()]
