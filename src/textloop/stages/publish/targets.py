@@ -176,7 +176,7 @@ class HubTarget:
                                        repo_type=self.repo_type)
             api.create_tag(self.repo_id, tag=tag, revision=commit.oid,
                            repo_type=self.repo_type, tag_message=message)
-        except HfHubHTTPError as exc:
+        except (HfHubHTTPError, RuntimeError) as exc:  # RuntimeError: a failed LFS upload
             raise ExternalServiceError(
                 f"the Hub refused or failed publishing to {self.repo_id}: {exc}",
                 hint="check the token (HF_TOKEN, or `hf auth login`) and its write access; "
