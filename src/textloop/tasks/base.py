@@ -27,7 +27,8 @@ ValueKind = Literal["label", "labels", "number", "spans"]
 ALL_VERBS = frozenset({
     "import", "crawl", "label", "suggest", "agreement", "rules", "clean", "review", "synth",
     "release", "train", "evaluate", "predict", "cv", "search", "learning-curve", "register",
-    "promote", "rollback", "serve", "monitor", "export", "simulate-al", "preannotate"})
+    "promote", "rollback", "serve", "monitor", "export", "simulate-al", "preannotate",
+    "publish"})
 """The verbs of the loop, as the CLI names them."""
 
 SPAN_ONLY_VERBS = frozenset({"preannotate"})

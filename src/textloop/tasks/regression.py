@@ -35,7 +35,7 @@ class RegressionTask(BaseTask):
     monitoring_checks = ()
     verbs = frozenset({"import", "release", "train", "evaluate", "predict", "register",
                        "promote", "rollback", "serve", "export", "agreement", "rules",
-                       "review"})
+                       "review", "publish"})
 
     goal_metrics = REGRESSION_METRICS
 

@@ -72,7 +72,7 @@ class SpanTask(BaseTask):
     no labels, bands or class probabilities to compare."""
     verbs = frozenset({"import", "crawl", "label", "preannotate", "release", "agreement",
                        "rules", "suggest", "clean", "review", "train", "evaluate", "register",
-                       "promote", "rollback", "serve", "monitor", "synth"})
+                       "promote", "rollback", "serve", "monitor", "synth", "publish"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
 

@@ -22,6 +22,7 @@ from textloop.stages.publish.staging import (
 from textloop.stages.publish.targets import Target
 from textloop.stages.release import load_release
 from textloop.storage import Store
+from textloop.tasks import require_verb
 from textloop.types import plain
 
 
@@ -54,6 +55,7 @@ def publish_release(store: Store, project: Project, release: str, target: Target
                     dry_run: bool = False, allow_pii: str | None = None) -> PublishResult:
     """Publish ``release`` (``v3`` or ``latest``) to ``target`` (``targets.parse_target``)
     behind the gate; see the module docstring."""
+    require_verb(project, "publish")
     data = load_release(store, release)
     report = release_gate(store, project, data, allow_pii)
     if not dry_run:

@@ -108,3 +108,25 @@ def test_an_interrupted_copy_leaves_the_previous_version_and_a_retry_completes(
     publish_release(store, licensed, "v2", parse_target(str(out)))
     assert "release v2" in (out / "README.md").read_text()
     assert not [p for p in leftovers if p.exists()]
+
+
+def test_a_span_release_publishes_with_its_spans(tmp_path) -> None:
+    datasets = pytest.importorskip("datasets")
+    from textloop.config import Label
+    from textloop.stages.ingest import ImportOptions, ReadOptions, import_file
+    from textloop.stages.project.init import init_project
+    from textloop.storage import Store
+
+    project = init_project(tmp_path / "ner", labels=[Label(name="PER")], task="spans")
+    project.spec.release.license = "CC-BY-4.0"
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"text": f"Ana met Bob on day {i}", "spans": [
+        {"start": 0, "end": 3, "label": "PER"}, {"start": 8, "end": 11, "label": "PER"}]})
+        + "\n" for i in range(30)), encoding="utf-8")
+    with Store.for_project(project) as store:
+        import_file(store, project, path, ImportOptions(read=ReadOptions(format="spans-jsonl")))
+        create_release(store, project)
+        publish_release(store, project, "v1", parse_target(str(tmp_path / "out")))
+    loaded = datasets.load_dataset(str(tmp_path / "out"))
+    assert loaded["train"][0]["spans"] == [{"start": 0, "end": 3, "label": "PER"},
+                                           {"start": 8, "end": 11, "label": "PER"}]
