@@ -224,6 +224,16 @@ class Project:
         return publish_release(self.store, self.config, release, target, dry_run=dry_run,
                                allow_pii=allow_pii)
 
+    def publish_model(self, version: str, *, to: str, dry_run: bool = False,
+                      public: bool = False, endpoint: str | None = None) -> PublishResult:
+        """Publish a model version (``textloop publish model``) to a folder or
+        ``hf://OWNER/NAME`` as files that run without textloop (ONNX encoder, tokenizer,
+        head, calibrator, bands, card and ``predict.py``; docs/publishing.md)."""
+        from textloop.stages.publish import parse_target, publish_model
+
+        target = parse_target(to, repo_type="model", public=public, endpoint=endpoint)
+        return publish_model(self.store, self.config, version, target, dry_run=dry_run)
+
     def release(self, *, group_col: str | None = None, seed: int | None = None,
                 message: str = "", progress: Progress = NULL_PROGRESS) -> ReleaseInfo:
         """Freeze the labeled records into an immutable version vN (``textloop release``).

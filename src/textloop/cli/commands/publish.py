@@ -58,6 +58,31 @@ def release(
     show(result, as_json)
 
 
+_MODEL_EPILOG = """Examples:\n
+  textloop publish model champion --to hf://acme/spam-filter --dry-run\n
+  textloop publish model m3 --to models/spam-filter\n
+  python models/spam-filter/predict.py models/spam-filter "win a free phone"   (no textloop)"""
+
+
+@publish_app.command("model", epilog=_MODEL_EPILOG)
+def model(
+    version: Annotated[str, typer.Argument(
+        metavar="VERSION", help="A model version (m3), an alias (champion) or its run.")],
+    to: To,
+    dry_run: DryRun = False,
+    public: Public = False,
+    as_json: AsJson = False,
+) -> None:
+    """Publish a model version that runs without textloop (onnxruntime + tokenizers).
+
+    The ONNX encoder, its tokenizer, the head, calibrator and bands (config.json), the
+    model card (README.md) and predict.py. Refused without a license in textloop.yaml.
+    """
+    with open_project() as project:
+        result = project.publish_model(version, to=to, dry_run=dry_run, public=public)
+    show(result, as_json)
+
+
 def show(result: PublishResult, as_json: bool) -> None:
     """Print a publication (or its dry run); a dry run the gate refuses exits as the
     publication would, after listing what it would have sent."""

@@ -142,6 +142,11 @@ class OnnxEmbedder:
     def loaded(self) -> bool:
         return self._runtime is not None
 
+    def files(self, progress: Progress = NULL_PROGRESS) -> ModelFiles:
+        """Where the verified graph and tokenizer are (fetched first if needed): what a model
+        published with ``textloop publish model`` ships, so it runs without textloop."""
+        return self._locate(progress)
+
     def _load(self, progress: Progress) -> _Runtime:
         with self._lock:
             if self._runtime is None:

@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.publish.gate import NO_REDISTRIBUTION as NO_REDISTRIBUTION
     from textloop.stages.publish.gate import GateReport as GateReport
     from textloop.stages.publish.gate import Refusal as Refusal
+    from textloop.stages.publish.model import publish_model as publish_model
     from textloop.stages.publish.release import PublishResult as PublishResult
     from textloop.stages.publish.release import publish_release as publish_release
     from textloop.stages.publish.staging import PublishFile as PublishFile
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 
 __all__, __getattr__ = lazy_front(__name__, {
     "gate": ("GateReport", "NO_REDISTRIBUTION", "Refusal"),
+    "model": ("publish_model",),
     "release": ("PublishResult", "publish_release"),
     "staging": ("PublishFile",),
     "targets": ("Target", "parse_target"),

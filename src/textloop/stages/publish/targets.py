@@ -95,6 +95,8 @@ class FolderTarget:
         return f"folder {self.path.resolve()}"
 
     def prepare(self, folder: Path, meta: dict[str, Any]) -> None:
+        if meta.get("kind") == "model":  # Kaggle's dataset metadata describes datasets
+            return
         owner = os.environ.get("KAGGLE_USERNAME") or "INSERT_USERNAME"
         slug = re.sub(r"[^a-z0-9]+", "-", meta["name"].casefold()).strip("-") or "dataset"
         title = " ".join(meta["name"].split())[:50]
