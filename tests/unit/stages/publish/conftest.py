@@ -4,12 +4,13 @@ the license and redistribution terms ``textloop import`` records."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.unit.stages.publish.hub_server import HubServer, running_hub
 from textloop.config import Project
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.storage import Store
@@ -42,3 +43,23 @@ def add(store: Store, project: Project, tmp_path: Path) -> Import:
 def licensed(project: Project) -> Project:
     project.spec.release.license = "CC-BY-4.0"
     return project
+
+
+@pytest.fixture
+def hub(monkeypatch) -> Iterator[HubServer]:
+    """A local Hub (``hub_server.py``) that the real client talks to."""
+    hub_constants = pytest.importorskip("huggingface_hub.constants")
+    with running_hub() as server:
+        # the client's defaults point here too, so a call that forgot its endpoint fails
+        # here instead of reaching huggingface.co; LFS, not Xet (see hub_server.py)
+        monkeypatch.setattr(hub_constants, "ENDPOINT", server.url)
+        monkeypatch.setattr(hub_constants, "HUGGINGFACE_CO_URL_TEMPLATE",
+                            hub_constants.HUGGINGFACE_CO_URL_TEMPLATE.replace(
+                                hub_constants._HF_DEFAULT_ENDPOINT, server.url))
+        monkeypatch.setattr(hub_constants, "HF_HUB_DISABLE_XET", True)
+        monkeypatch.setenv("HF_TOKEN", "hf_local_test_token")
+        yield server
+        assert {host for _, host, _ in server.requests} == {
+            server.url.removeprefix("http://")}
+
+

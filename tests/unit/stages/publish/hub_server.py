@@ -20,16 +20,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 LFS_SUFFIXES = (".parquet", ".onnx", ".npy", ".safetensors")
+"""Files the Hub stores through LFS, as its default ``.gitattributes`` says."""
 
 
 @dataclass
 class Repo:
     private: bool
+    kind: str = "dataset"
     commits: list[tuple[str, dict[str, bytes]]] = field(default_factory=list)
     tags: dict[str, str] = field(default_factory=dict)
 
@@ -114,12 +117,13 @@ class _Handler(BaseHTTPRequestHandler):
     def post_create(self) -> None:
         body = json.loads(self._body())
         repo_id = f"{body['organization']}/{body['name']}"
-        url = f"{self.server.url}/datasets/{repo_id}"
+        kind = body.get("type") or "model"
+        url = f"{self.server.url}/{'datasets/' if kind == 'dataset' else ''}{repo_id}"
         if repo_id in self.server.repos:
             return self._send(409, {"error": "You already created this dataset repo",
                                     "url": url})
         visibility = body.get("visibility", "private" if body.get("private") else "public")
-        self.server.repos[repo_id] = Repo(private=visibility == "private")
+        self.server.repos[repo_id] = Repo(private=visibility == "private", kind=kind)
         self._send(200, {"url": url, "name": repo_id})
 
     def post_validate_yaml(self) -> None:
@@ -153,7 +157,7 @@ class _Handler(BaseHTTPRequestHandler):
              "uploadMode": "lfs" if f["path"].endswith(LFS_SUFFIXES) else "regular"}
             for f in files]})
 
-    def post_batch(self, repo_id: str) -> None:
+    def post_batch(self, kind: str, repo_id: str) -> None:
         body = json.loads(self._body())
         objects = []
         for item in body["objects"]:
@@ -211,10 +215,10 @@ class _Handler(BaseHTTPRequestHandler):
         repo.tags[tag] = found[0]
         self._send(200)
 
-    def get_resolve(self, repo_id: str, revision: str, path: str) -> None:
+    def get_resolve(self, kind: str, repo_id: str, revision: str, path: str) -> None:
         self._resolve(repo_id, revision, path, head=False)
 
-    def head_resolve(self, repo_id: str, revision: str, path: str) -> None:
+    def head_resolve(self, kind: str, repo_id: str, revision: str, path: str) -> None:
         self._resolve(repo_id, revision, path, head=True)
 
     def _resolve(self, repo_id: str, revision: str, path: str, head: bool) -> None:
@@ -231,17 +235,19 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 _REPO = r"([^/]+/[^/]+?)"
+_KIND = r"(datasets/|)"
+"""Dataset repositories live under ``datasets/``, model repositories at the top."""
 ROUTES = [
     (r"/api/repos/create", "post_create"),
     (r"/api/validate-yaml", "post_validate_yaml"),
-    (rf"/api/datasets/{_REPO}/refs", "get_refs"),
-    (rf"/api/datasets/{_REPO}/preupload/([^/]+)", "post_preupload"),
-    (rf"/datasets/{_REPO}\.git/info/lfs/objects/batch", "post_batch"),
+    (rf"/api/(?:datasets|models)/{_REPO}/refs", "get_refs"),
+    (rf"/api/(?:datasets|models)/{_REPO}/preupload/([^/]+)", "post_preupload"),
+    (rf"/{_KIND}{_REPO}\.git/info/lfs/objects/batch", "post_batch"),
     (r"/lfs-upload/([0-9a-f]{64})", "put_lfs"),
-    (rf"/api/datasets/{_REPO}/commit/([^/]+)", "post_commit"),
-    (rf"/api/datasets/{_REPO}/tag/([^/]+)", "post_tag"),
-    (rf"/datasets/{_REPO}/resolve/([^/]+)/(.+)", "get_resolve"),
-    (rf"/datasets/{_REPO}/resolve/([^/]+)/(.+)", "head_resolve"),
+    (rf"/api/(?:datasets|models)/{_REPO}/commit/([^/]+)", "post_commit"),
+    (rf"/api/(?:datasets|models)/{_REPO}/tag/([^/]+)", "post_tag"),
+    (rf"/{_KIND}{_REPO}/resolve/([^/]+)/(.+)", "get_resolve"),
+    (rf"/{_KIND}{_REPO}/resolve/([^/]+)/(.+)", "head_resolve"),
 ]
 
 
@@ -256,3 +262,13 @@ def running_hub() -> Iterator[HubServer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def download(hub: HubServer, repo_id: str, revision: str, names: list[str],
+             cache: Path, repo_type: str = "dataset") -> Path:
+    """The files of ``revision`` through the client's own download path (``resolve``)."""
+    from huggingface_hub import hf_hub_download
+
+    paths = [Path(hf_hub_download(repo_id, name, repo_type=repo_type, revision=revision,
+                                  endpoint=hub.url, cache_dir=cache)) for name in names]
+    return paths[0].parent

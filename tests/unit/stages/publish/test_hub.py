@@ -6,44 +6,15 @@ every request it received is checked to have come to it."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.unit.stages.publish.conftest import rows
-from tests.unit.stages.publish.hub_server import HubServer, running_hub
+from tests.unit.stages.publish.hub_server import download
 from textloop.artifacts import sha256_file
 from textloop.errors import ExternalServiceError
 from textloop.stages.publish import parse_target, publish_release
 from textloop.stages.release import create_release, load_release
-
-hub_constants = pytest.importorskip("huggingface_hub.constants")
-
-
-@pytest.fixture
-def hub(monkeypatch) -> Iterator[HubServer]:
-    with running_hub() as server:
-        # the client's defaults point here too, so a call that forgot its endpoint fails
-        # here instead of reaching huggingface.co; LFS, not Xet (see hub_server.py)
-        monkeypatch.setattr(hub_constants, "ENDPOINT", server.url)
-        monkeypatch.setattr(hub_constants, "HUGGINGFACE_CO_URL_TEMPLATE",
-                            hub_constants.HUGGINGFACE_CO_URL_TEMPLATE.replace(
-                                hub_constants._HF_DEFAULT_ENDPOINT, server.url))
-        monkeypatch.setattr(hub_constants, "HF_HUB_DISABLE_XET", True)
-        monkeypatch.setenv("HF_TOKEN", "hf_local_test_token")
-        yield server
-        assert {host for _, host, _ in server.requests} == {
-            server.url.removeprefix("http://")}
-
-
-def download(hub: HubServer, repo_id: str, revision: str, names: list[str],
-             cache: Path) -> Path:
-    from huggingface_hub import hf_hub_download
-
-    paths = [Path(hf_hub_download(repo_id, name, repo_type="dataset", revision=revision,
-                                  endpoint=hub.url, cache_dir=cache)) for name in names]
-    return paths[0].parent
 
 
 def test_a_release_goes_to_the_hub_private_tagged_and_loads_back(

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.unit.stages.pipeline_fixtures import released
+from tests.unit.stages.publish.hub_server import download
+from textloop.artifacts import sha256_file
 from textloop.errors import ConflictError
 from textloop.stages.predict.prediction import predict
 from textloop.stages.publish import parse_target, publish_model
@@ -32,8 +34,8 @@ def registered(store, project, tmp_path: Path, model: str) -> str:
 
 
 @pytest.mark.model
-def test_the_published_snippet_predicts_what_textloop_predicts(store, licensed,
-                                                               tmp_path) -> None:
+def test_the_published_snippet_predicts_what_textloop_predicts(store, licensed, tmp_path,
+                                                               hub) -> None:
     version = registered(store, licensed, tmp_path, "embed-lr")
     out = tmp_path / "published"
     planned = publish_model(store, licensed, version, parse_target(str(out),
@@ -57,6 +59,17 @@ def test_the_published_snippet_predicts_what_textloop_predicts(store, licensed,
     for mine, theirs in zip(portable, expected, strict=True):
         assert mine["label"] == theirs.label and mine["band"] == theirs.band
         assert mine["probabilities"] == pytest.approx(theirs.probabilities, abs=1e-5)
+    # the same files go to a (private) model repository on the Hub, tagged with the version
+    sent = publish_model(store, licensed, version, parse_target(
+        "hf://acme/spam-filter", repo_type="model", endpoint=hub.url))
+    repo = hub.repos["acme/spam-filter"]
+    assert repo.kind == "model" and repo.private and list(repo.tags) == [version]
+    folder = download(hub, "acme/spam-filter", version, [f.path for f in sent.files],
+                      tmp_path / "cache", repo_type="model")
+    assert {f.path: f.sha256 for f in sent.files} == {
+        f.path: sha256_file(folder / f.path) for f in sent.files}
+    assert {f.path: f.sha256 for f in sent.files if f.path != "README.md"} == {
+        f.path: f.sha256 for f in done.files if f.path != "README.md"}
 
 
 def test_a_model_without_an_onnx_encoder_is_refused_with_the_reason(store, licensed,
