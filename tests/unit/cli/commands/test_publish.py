@@ -44,3 +44,21 @@ def test_a_refusal_names_the_reason_and_the_fix(project, store, tmp_path) -> Non
     dry = invoke(project, "v1", "--to", str(tmp_path / "out"), "--dry-run")
     assert dry.exit_code == 4 and "Would publish release v1" in dry.output
     assert not (tmp_path / "out").exists()
+
+
+def test_publish_model_names_why_a_model_cannot_run_without_textloop(project, store,
+                                                                    tmp_path) -> None:
+    from textloop.stages.train.training import train
+    from textloop.stages.versions.register import register_run
+
+    released(store, project, tmp_path)
+    project.spec.release.license = "MIT"
+    project.save()
+    register_run(store, project, train(store, project, model="tfidf-lr").run_name,
+                 actor="ana")
+    result = runner.invoke(app, ["--project", str(project.root), "publish", "model",
+                                 "challenger", "--to", str(tmp_path / "out")])
+    assert result.exit_code == 4, result.output
+    assert "model m1 (textloop.model.tfidf-lr" in " ".join(result.output.split())
+    assert "not a linear head over sentence vectors" in " ".join(result.output.split())
+    assert not (tmp_path / "out").exists()
