@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from tests.unit.loopback import serving
+
 LFS_SUFFIXES = (".parquet", ".onnx", ".npy", ".safetensors")
 """Files the Hub stores through LFS, as its default ``.gitattributes`` says."""
 
@@ -253,15 +255,8 @@ ROUTES = [
 
 @contextmanager
 def running_hub() -> Iterator[HubServer]:
-    server = HubServer()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(HubServer()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def download(hub: HubServer, repo_id: str, revision: str, names: list[str],

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.unit.loopback import serving
+
 
 @dataclass
 class Step:
@@ -106,11 +108,5 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def running_chat_server() -> Iterator[ChatServer]:
-    server = ChatServer()
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(ChatServer()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
