@@ -94,6 +94,10 @@ def show(result: PublishResult, as_json: bool) -> None:
         for item in result.files:
             console.print(f"  {esc(item.path)}  {item.bytes:,} bytes")
         console.print(f"  {len(result.files)} files, {result.bytes:,} bytes")
+        for source in result.gate.sources:
+            terms = "" if source.redistribute else ", --no-redistribute"
+            console.print(f"  source {esc(source.source)}: {source.rows:,} records, license "
+                          f"{esc(source.license)}{terms}")
         for note in result.notes:
             console.print(f"  {esc(note)}")
         if result.location and not result.dry_run:

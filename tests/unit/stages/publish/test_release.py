@@ -130,3 +130,22 @@ def test_a_span_release_publishes_with_its_spans(tmp_path) -> None:
     loaded = datasets.load_dataset(str(tmp_path / "out"))
     assert loaded["train"][0]["spans"] == [{"start": 0, "end": 3, "label": "PER"},
                                            {"start": 8, "end": 11, "label": "PER"}]
+
+
+def test_a_release_folder_with_dataset_yaml_publishes_it(store, licensed, add,
+                                                         tmp_path) -> None:
+    from dataclasses import replace
+
+    from textloop.stages.publish.staging import stage_release
+
+    add(rows(20))
+    release = load_release(store, create_release(store, licensed).id)
+    copy = tmp_path / "release-copy"
+    shutil.copytree(release.path, copy)
+    (copy / "dataset.yaml").write_text("name: proj\nversion: v1\n", encoding="utf-8")
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    stage_release(staged, replace(release, path=copy), license="MIT", personal_data={})
+    assert sorted(p.name for p in staged.iterdir()) == [
+        "README.md", "dataset.yaml", "test.parquet", "train.parquet", "validation.parquet"]
+    assert (staged / "dataset.yaml").read_text() == "name: proj\nversion: v1\n"
