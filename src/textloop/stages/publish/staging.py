@@ -9,7 +9,6 @@ personal-data waiver written on it, and ``dataset.yaml`` when the release folder
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -70,15 +69,16 @@ def published_card(card: str, release_id: str, license: str,
                    personal_data: dict[str, Any]) -> str:
     """The release's card with the license published under (textloop.yaml's, which may
     have been set after the release was made) and a section saying what was published,
-    with the personal-data waiver when there is one."""
+    with the personal-data waiver when there is one. No clock: the same release stages
+    the same bytes, so a dry run lists the very sha256 sent, and a retry finds the files
+    it already sent unchanged."""
     head, body = split_front_matter(card)
     old = str(head.get("license", ""))
     head["license"] = license
     if old and old != license:
         body = body.replace(f"license: {old}.", f"license: {license}.", 1)
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     section = [f"## Publication\n\nRelease {release_id}, published with `textloop publish` "
-               f"on {when} under the license {license}."]
+               f"under the license {license}."]
     waiver = personal_data.get("waiver")
     if waiver:
         kinds = ", ".join(f"{kind} ({n:,})" for kind, n in personal_data["kinds"].items())

@@ -6,7 +6,7 @@ commit, tag, list refs and download (``resolve``).
 Repositories keep every commit's files, so a test reads back any revision or tag. Xet
 storage is not spoken here: tests set ``HF_HUB_DISABLE_XET`` (the client then uses LFS, as
 it does wherever ``hf_xet`` is not installed). ``fail_lfs_uploads`` makes the next N LFS
-uploads fail, to interrupt a publication mid-upload.
+uploads fail, ``fail_tags`` the next N tags, to interrupt a publication midway.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class HubServer(ThreadingHTTPServer):
         self.requests: list[tuple[str, str, str]] = []
         """(method, Host header, path) of every request."""
         self.fail_lfs_uploads = 0
+        self.fail_tags = 0
         self.lock = threading.Lock()
 
     @property
@@ -151,13 +152,33 @@ class _Handler(BaseHTTPRequestHandler):
             for t, oid in repo.tags.items()]})
 
     def post_preupload(self, repo_id: str, revision: str) -> None:
-        if self._repo(repo_id) is None:
+        """Each file's upload mode, and the oid of the file at that path now (sha256 for
+        LFS files, git's blob sha1 for others), from which the client skips unchanged ones."""
+        repo = self._repo(repo_id)
+        if repo is None:
             return
-        files = json.loads(self._body())["files"]
-        self._send(200, {"files": [
-            {"path": f["path"], "shouldIgnore": False, "oid": None,
-             "uploadMode": "lfs" if f["path"].endswith(LFS_SUFFIXES) else "regular"}
-            for f in files]})
+        current = repo.files(revision)
+        present = current[1] if current is not None else {}
+        out = []
+        for f in json.loads(self._body())["files"]:
+            lfs = f["path"].endswith(LFS_SUFFIXES)
+            data = present.get(f["path"])
+            oid = None if data is None else (hashlib.sha256(data).hexdigest() if lfs else
+                                             _git_blob_sha1(data))
+            out.append({"path": f["path"], "shouldIgnore": False, "oid": oid,
+                        "uploadMode": "lfs" if lfs else "regular"})
+        self._send(200, {"files": out})
+
+    def get_revision(self, repo_id: str, revision: str) -> None:
+        repo = self._repo(repo_id)
+        if repo is None:
+            return
+        found = repo.files(revision)
+        if found is None:
+            return self._send(404, {"error": f"revision {revision} not found"},
+                              {"X-Error-Code": "RevisionNotFound"})
+        self._send(200, {"id": repo_id, "sha": found[0], "private": repo.private,
+                         "siblings": [{"rfilename": p} for p in sorted(found[1])]})
 
     def post_batch(self, kind: str, repo_id: str) -> None:
         body = json.loads(self._body())
@@ -208,6 +229,9 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None:
             return
         tag = json.loads(self._body())["tag"]
+        if self.server.fail_tags:
+            self.server.fail_tags -= 1
+            return self._send(503, {"error": "tagging interrupted"})
         if tag in repo.tags:
             return self._send(409, {"error": f"tag {tag} exists"})
         found = repo.files(revision)
@@ -236,6 +260,10 @@ class _Handler(BaseHTTPRequestHandler):
             "X-Repo-Commit": found[0], "ETag": f'"{hashlib.sha256(data).hexdigest()}"'})
 
 
+def _git_blob_sha1(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 _REPO = r"([^/]+/[^/]+?)"
 _KIND = r"(datasets/|)"
 """Dataset repositories live under ``datasets/``, model repositories at the top."""
@@ -248,6 +276,7 @@ ROUTES = [
     (r"/lfs-upload/([0-9a-f]{64})", "put_lfs"),
     (rf"/api/(?:datasets|models)/{_REPO}/commit/([^/]+)", "post_commit"),
     (rf"/api/(?:datasets|models)/{_REPO}/tag/([^/]+)", "post_tag"),
+    (rf"/api/(?:datasets|models)/{_REPO}/revision/([^/]+)", "get_revision"),
     (rf"/{_KIND}{_REPO}/resolve/([^/]+)/(.+)", "get_resolve"),
     (rf"/{_KIND}{_REPO}/resolve/([^/]+)/(.+)", "head_resolve"),
 ]

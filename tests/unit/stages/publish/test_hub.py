@@ -78,3 +78,20 @@ def test_an_upload_interrupted_midway_leaves_no_version_and_the_retry_completes(
     files = repo.files("v1")[1]
     assert {f.path: f.sha256 for f in done.files} == {
         p: hashlib.sha256(b).hexdigest() for p, b in files.items()}
+
+
+def test_a_commit_left_untagged_is_tagged_by_the_retry_without_a_second_commit(
+        store, licensed, add, hub) -> None:
+    add(rows(30))
+    create_release(store, licensed)
+    target = parse_target("hf://acme/reviews", endpoint=hub.url)
+    hub.fail_tags = 1
+    with pytest.raises(ExternalServiceError):
+        publish_release(store, licensed, "v1", target)
+    repo = hub.repos["acme/reviews"]
+    assert len(repo.commits) == 1 and repo.tags == {}  # committed, not yet a version
+    done = publish_release(store, licensed, "v1", target)
+    # every file is unchanged, so the client makes no second commit: the first is tagged
+    assert len(repo.commits) == 1 and repo.tags == {"v1": repo.commits[0][0]}
+    assert done.commit == repo.commits[0][0]
+    assert len([p for m, _, p in hub.requests if m == "PUT"]) == 3  # parquet sent once
