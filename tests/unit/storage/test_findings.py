@@ -80,3 +80,25 @@ def test_a_v2_store_gains_the_cleaning_tables(tmp_path) -> None:
             versions = conn.execute(schema.schema_migrations.select()).mappings().all()
     assert [v["version"] for v in versions] == [m.version for m in MIGRATIONS if m.version >= 2]
     assert MIGRATIONS[2].version == 3
+
+
+def test_open_findings_of_a_release_name_each_record_once_with_its_cleanings(store) -> None:
+    from textloop.storage import releases
+
+    a, b, c = add_records(store, 3)
+    pii = {"kind": "pii", "score": None, "details": {"kinds": {"email": 1}}}
+    with store.write() as conn:
+        releases.add_next(conn, release_id="v1", number=1, parent_id=None, path="releases/v1",
+                          manifest_sha256="0" * 64, rows=[(a, "train", "spam"),
+                                                          (b, "test", "ham")],
+                          config={}, stats={})
+        findings.add(conn, config={}, summary={}, rows=[{"record_id": a, **pii},
+                                                        {"record_id": b, **pii},
+                                                        {"record_id": c, **pii}])
+        findings.add(conn, config={}, summary={}, rows=[{"record_id": a, **pii}])
+        settled = findings.list_for(conn, "c1", kind="pii")[1]["id"]
+        findings.set_status(conn, settled, "kept")
+    with store.read() as conn:
+        # b's finding was settled, c is not in the release, a was flagged twice
+        assert findings.open_in_release(conn, "pii", "v1") == {a: ["c1", "c2"]}
+        assert findings.open_in_release(conn, "outlier", "v1") == {}
