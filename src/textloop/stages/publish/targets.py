@@ -212,9 +212,8 @@ class GitTarget:
             _git(None, "clone", "--quiet", "--no-checkout", self.url, str(work))
             _git(work, "lfs", "install", "--local")
             heads = _git(work, "ls-remote", "--heads", "origin", self.branch)
-            if heads.strip():
+            if heads.strip():  # other files in the repository stay, as on the Hub
                 _git(work, "checkout", "--quiet", self.branch)
-                _git(work, "rm", "-r", "--quiet", "--ignore-unmatch", ".")
             else:
                 _git(work, "checkout", "--quiet", "--orphan", self.branch)
             for path in folder.iterdir():

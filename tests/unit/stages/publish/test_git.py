@@ -92,3 +92,20 @@ def test_a_refused_push_leaves_no_version_and_the_retry_publishes_it(
     copy = clone(remote, tmp_path / "copy", "v1")
     assert {f.path: sha256_file(copy / f.path) for f in done.files} == {
         f.path: f.sha256 for f in done.files}
+
+
+def test_files_others_put_in_the_repository_stay(store, licensed, add, tmp_path) -> None:
+    remote = bare(tmp_path)
+    seed = tmp_path / "seed"
+    git(None, "clone", "--quiet", f"file://{remote}", str(seed))
+    (seed / "LICENSE").write_text("CC-BY-4.0 text\n")
+    git(seed, "add", "LICENSE")
+    git(seed, "-c", "user.name=ana", "-c", "user.email=ana@localhost", "commit", "--quiet",
+        "-m", "license")
+    git(seed, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+    add(rows(20))
+    create_release(store, licensed)
+    publish_release(store, licensed, "v1", parse_target(f"git+file://{remote}"))
+    assert set(git(remote, "ls-tree", "--name-only", "v1").split()) == {
+        ".gitattributes", "LICENSE", "README.md", "test.parquet", "train.parquet",
+        "validation.parquet"}
