@@ -3,6 +3,7 @@ that names the reason and the fix without a traceback."""
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from tests.unit.cli.json_output import json_of
@@ -63,3 +64,25 @@ def test_publish_model_names_why_a_model_cannot_run_without_textloop(project, st
     assert "model m1 (textloop.model.tfidf-lr" in " ".join(result.output.split())
     assert "not a linear head over sentence vectors" in " ".join(result.output.split())
     assert not (tmp_path / "out").exists()
+
+
+def test_a_regression_release_publishes_its_numeric_target(tmp_path) -> None:
+    datasets = pytest.importorskip("datasets")
+    root = tmp_path / "scores"
+    root.mkdir()
+    (root / "textloop.yaml").write_text(
+        "name: scores\ntask: regression\ntarget: {name: share, min: 0, max: 1}\n"
+        "release: {license: CC0-1.0}\n", encoding="utf-8")
+    data = tmp_path / "scores.csv"
+    data.write_text("text,score\n" + "".join(f"tweet number {i} says things,{i / 40:.3f}\n"
+                                             for i in range(40)), encoding="utf-8")
+    for args in (["import", str(data), "--label-col", "score"], ["release"]):
+        done = runner.invoke(app, ["--project", str(root), *args])
+        assert done.exit_code == 0, done.output
+    out = tmp_path / "out"
+    published = runner.invoke(app, ["--project", str(root), "publish", "release", "v1",
+                                    "--to", str(out)])
+    assert published.exit_code == 0, published.output
+    loaded = datasets.load_dataset(str(out))
+    values = sorted(v for split in loaded.values() for v in split["label"])
+    assert values == [i / 40 for i in range(40)]
