@@ -20,12 +20,13 @@ import numpy as np
 
 from textloop import __version__
 from textloop.config import Project, ProjectSpec
-from textloop.errors import ConflictError, InvalidInputError, StorageError
+from textloop.errors import ConflictError, InvalidInputError, NotFoundError, StorageError
 from textloop.processes import current_owner, pause_point
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.agreement.released import release_agreement
 from textloop.stages.label.resolution import labeled_records
 from textloop.stages.release.card import CardFacts, render_card
+from textloop.stages.release.dataset_yaml import release_description, write_dataset_yaml
 from textloop.stages.release.diff import ReleaseDiff, compute_diff
 from textloop.stages.release.facts import (
     count_by_label,
@@ -52,7 +53,7 @@ from textloop.stages.release.synthetic import (
 from textloop.stages.release.table import build_table, hf_features, meta_columns
 from textloop.stages.release.target import target_stats
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
-from textloop.storage import Store, annotation_log, findings, releases
+from textloop.storage import Store, annotation_log, findings, releases, reviews
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
 from textloop.tasks import Task, get_task
 from textloop.tasks.regression import target_values
@@ -100,6 +101,7 @@ class _Snapshot:
     parent_entry: dict[str, Any] | None = None
     open_leakage: tuple[int, list[str]] = (0, [])
     agreement: dict[str, Any] = field(default_factory=dict)
+    cleaning: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,8 @@ def _read_snapshot(store: Store, spec: ProjectSpec, task: Task) -> _Snapshot:
             task, annotation_log.human_votes(conn), {r.id: r.label_kind for r in records},
             {r.id: r.text for r in records}, spec.label_names)
         return _Snapshot(records, parent, previous, releases.next_number(conn), entry,
-                         findings.open_records(conn, "leakage"), agreement)
+                         findings.open_records(conn, "leakage"), agreement,
+                         cleaning_summary(conn))
 
 
 def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
@@ -229,6 +232,18 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
                   label_counts=label_counts, warnings=warnings, created_at=time.time(),
                   task=spec.task, target=target, spans=spans,
                   synthetic=synthetic_summary(snap.records, labels))
+
+
+def cleaning_summary(conn: Any) -> dict[str, Any]:
+    """The cleaning state a release is made in: the latest cleaning run's findings by kind
+    and status (``open`` ones nobody decided on), and how many records reviews excluded."""
+    try:
+        latest = findings.get(conn, "latest")
+    except NotFoundError:
+        latest = None
+    return {"cleaning": latest["id"] if latest else None,
+            "findings": findings.counts(conn, latest["id"]) if latest else {},
+            "excluded_records": len(reviews.excluded_ids(conn))}
 
 
 def _leakage_warning(open_leakage: tuple[int, list[str]]) -> list[str]:
@@ -285,6 +300,9 @@ def _write(folder: Path, project: Project, draft: _Draft) -> str:
             facts = _card_facts(project, draft, files, hf_features(table, draft.labels))
             (tmp / CARD).write_text(render_card(facts), encoding="utf-8")
             write_json(tmp / DIFF, draft.diff.to_dict())
+            write_dataset_yaml(tmp, release_description(
+                facts, task=draft.task, parent=draft.snap.parent, cleaning=draft.snap.cleaning,
+                textloop_version=__version__))
             sha = write_manifest(tmp, _manifest_extra(draft, columns))
     except OSError as exc:
         raise StorageError(f"cannot write {folder}: {exc}",

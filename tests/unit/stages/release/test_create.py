@@ -18,7 +18,7 @@ from textloop.storage import releases
 from textloop.storage.artifacts import sha256_file
 
 RELEASE_FILES = {"train.parquet", "validation.parquet", "test.parquet", "README.md",
-                 "diff.json", "manifest.json"}
+                 "diff.json", "dataset.yaml", "manifest.json"}
 
 
 def _split_of(path) -> dict[str, str]:
