@@ -203,3 +203,39 @@ def has_html_markup(text: str) -> bool:
     """Whether the text holds HTML tags or character references (``<br />``, ``&amp;``),
     so a viewer can say it is shown literally; a bare ``<`` or ``&`` is not markup."""
     return _MARKUP.search(text) is not None
+
+
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+"""A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, or a tab or CR
+before one), possibly behind quotes that an earlier escape added."""
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _needs_formula_escape(cell: str) -> bool:
+    return _FORMULA_START.match(cell) is not None and not _is_number(cell)
+
+
+def spreadsheet_escape(cell: str) -> str:
+    """``cell`` made safe to open in a spreadsheet: one ``'`` before a cell that starts with
+    ``=``, ``+``, ``-``, ``@``, a tab or a CR (OWASP's advice against CSV formula injection),
+    so Excel, LibreOffice and Google Sheets show it as text instead of running it.
+
+    Plain numbers (``-3.5``, ``+1``) are left alone: a spreadsheet reads them as numbers,
+    which is what they are. A cell already starting with quotes before such a character
+    gets one more, so ``spreadsheet_unescape`` gives back exactly the original in every case.
+    """
+    return "'" + cell if _needs_formula_escape(cell) else cell
+
+
+def spreadsheet_unescape(cell: str) -> str:
+    """The inverse of ``spreadsheet_escape``: drop the one ``'`` it would have added."""
+    if cell.startswith("'") and _needs_formula_escape(cell[1:]):
+        return cell[1:]
+    return cell

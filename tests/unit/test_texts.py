@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from textloop.texts import (
     content_hash,
@@ -15,6 +17,8 @@ from textloop.texts import (
     normalized_offsets,
     record_id,
     skeleton,
+    spreadsheet_escape,
+    spreadsheet_unescape,
     terminal_safe,
     terminal_safe_json,
     unescape_html,
@@ -128,3 +132,19 @@ def test_terminal_safe_json_escapes_what_a_terminal_obeys_and_keeps_the_value() 
     assert json.loads(document) == value
     assert "\\u009b" in document and "\\u202e" in document and "김" in document
     assert not any(ch in document for ch in "\x9b\u202e\x1b\r")
+
+
+@pytest.mark.parametrize(("cell", "escaped"), [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+cmd", "'+1+cmd"),
+    ("-2-cmd", "'-2-cmd"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"), ("\r=1", "'\r=1"),
+    ("'=1", "''=1"), ("-3.5", "-3.5"), ("+1", "+1"), ("plain", "plain"), ("'quoted", "'quoted"),
+    ("a=b", "a=b"), ("", ""),
+])
+def test_spreadsheet_escape_quotes_formula_cells_but_not_numbers(cell, escaped) -> None:
+    assert spreadsheet_escape(cell) == escaped
+    assert spreadsheet_unescape(escaped) == cell
+
+
+@given(st.text(alphabet=st.sampled_from("'=+-@\t\r1.e a"), max_size=8) | st.text(max_size=8))
+def test_spreadsheet_unescape_undoes_escape_exactly(cell) -> None:
+    assert spreadsheet_unescape(spreadsheet_escape(cell)) == cell

@@ -5,6 +5,11 @@ The parser runs in strict mode so that a quoted field that is never closed is ca
 complaint (``"ab"c``) re-reads just that row leniently, as spreadsheet tools do, so real
 files with odd quoting still import. A quoted field may span lines: a row is reported by
 the line it starts on.
+
+A CSV cell that starts with ``'`` before ``=``, ``+``, ``-``, ``@``, a tab or a CR loses that
+one quote: it is the guard against formula injection that ``textloop export`` (and
+spreadsheets' own CSV exports) put there, so an exported CSV imports to the exact texts
+(``texts.spreadsheet_unescape``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any, NamedTuple
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest.byte_input import decoded_lines, too_long
 from textloop.stages.ingest.source import RawRow, ReadOptions, Source
+from textloop.texts import spreadsheet_unescape
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # our own --max-chars check applies instead
 _EOF_IN_QUOTES = "unexpected end of data"
@@ -62,6 +68,7 @@ def _records(path: Path, fmt: str, options: ReadOptions, source: Source,
              bad: dict[int, bytes]) -> Iterator[_Record]:
     """Every non-blank row of the file, with its line span and parse problem."""
     quoting = csv.QUOTE_MINIMAL if _quoting(fmt, options) == "csv" else csv.QUOTE_NONE
+    unescape = fmt == "csv"  # a CSV cell's leading ' guards a formula (texts.spreadsheet_escape)
     dialect: dict[str, Any] = {"delimiter": "," if fmt == "csv" else "\t", "quoting": quoting}
     current: list[str] = []
     limit = options.max_row_bytes
@@ -77,6 +84,8 @@ def _records(path: Path, fmt: str, options: ReadOptions, source: Source,
             return
         except csv.Error as exc:
             values, problem = _reread(current, dialect, str(exc))
+        if unescape:
+            values = [spreadsheet_unescape(v) for v in values]
         if values or problem:
             yield _Record(values, start, reader.line_num, problem)
         start = reader.line_num + 1

@@ -90,3 +90,18 @@ def test_a_row_spanning_lines_beyond_the_bound_is_refused_at_its_first_line(writ
     with pytest.raises(InvalidInputError, match="line 3") as info:
         read(path, max_chars=100)
     assert "spans more than" in info.value.message and "quote" in (info.value.hint or "")
+
+
+def test_a_csv_cells_formula_guard_quote_is_dropped_and_nothing_else(tmp_path) -> None:
+    from textloop.stages.ingest.formats import ReadOptions as Options
+    from textloop.stages.ingest.formats import open_source
+
+    path = tmp_path / "guarded.csv"
+    path.write_text("text,label\n'=1+2,'-x\n'plain,-3.5\n''=q,'-3.5\n", encoding="utf-8")
+    rows = [r.fields for r in open_source(path, Options()).rows()]
+    assert rows == [{"text": "=1+2", "label": "-x"}, {"text": "'plain", "label": "-3.5"},
+                    {"text": "'=q", "label": "'-3.5"}]
+    tsv = tmp_path / "kept.tsv"
+    tsv.write_text("text\tlabel\n'=1+2\tspam\n", encoding="utf-8")
+    assert [r.fields for r in open_source(tsv, Options()).rows()] == [
+        {"text": "'=1+2", "label": "spam"}]
