@@ -155,7 +155,8 @@ def field(number: int, payload: bytes) -> bytes:
 
 
 def _feature(value: FeatureValue) -> bytes:
-    values = list(value) if isinstance(value, list | tuple) else [] if value is None else [value]
+    values: list[Any] = (list(value) if isinstance(value, list | tuple)
+                         else [] if value is None else [value])
     if not values:
         return b""  # a Feature with no kind set: a key without a value
     first = values[0]
@@ -227,6 +228,7 @@ def _raw_fields(data: bytes) -> Iterable[tuple[int, int, Any]]:
     while pos < len(data):
         key, pos = _varint_at(data, pos)
         number, wire = key >> 3, key & 7
+        value: int | bytes
         if wire == 0:
             value, pos = _varint_at(data, pos)
         elif wire == 1:

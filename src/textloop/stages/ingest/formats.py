@@ -1,6 +1,6 @@
-"""Which reader a file needs: CSV, TSV, JSON Lines, JSON, Parquet, a HF dataset folder, or a
-span file (``span_formats``: CoNLL is known by ``.conll``/``.iob``/``.bio``; the other span
-formats are JSON Lines too, so they are named with ``--format``).
+"""Which reader a file needs: CSV, TSV, JSON Lines, JSON, Parquet, TFRecord, a HF dataset
+folder, or a span file (``span_formats``: CoNLL is known by ``.conll``/``.iob``/``.bio``; the
+other span formats are JSON Lines too, so they are named with ``--format``).
 
 The format comes from ``--format``, else the folder layout or the file name (ignoring
 ``.gz``/``.bz2``/``.xz``), else the first line of the file (for names like
@@ -27,7 +27,8 @@ _SNIFF_LINES = 50
 
 _BY_EXTENSION = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "tsv", ".jsonl": "jsonl",
                  ".ndjson": "jsonl", ".json": "json", ".parquet": "parquet", ".pq": "parquet",
-                 ".conll": "conll", ".iob": "conll", ".bio": "conll"}
+                 ".conll": "conll", ".iob": "conll", ".bio": "conll", ".tfrecord": "tfrecord",
+                 ".tfrecords": "tfrecord"}
 
 
 def detect_format(path: Path) -> str:
@@ -140,6 +141,10 @@ def open_source(path: Path, options: ReadOptions) -> Source:
         return open_delimited(path, fmt, size, options)
     if fmt in ("jsonl", "json"):
         return (open_jsonl if fmt == "jsonl" else open_json_document)(path, size, options)
+    if fmt == "tfrecord":
+        from textloop.stages.ingest.tfrecord_format import open_tfrecord
+
+        return open_tfrecord(path, size)
     # pyarrow takes a noticeable part of a second to import: only Arrow inputs pay for it
     from textloop.stages.ingest.arrow_formats import open_hf, open_parquet
 

@@ -15,7 +15,7 @@ from typing import Any
 
 SPAN_FORMATS = ("conll", "spans-jsonl", "doccano", "label-studio", "hf-tokens")
 """Span files, read by ``textloop.spans`` (``span_formats``); only a span project takes them."""
-FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "hf", *SPAN_FORMATS)
+FORMATS = ("csv", "tsv", "jsonl", "json", "parquet", "hf", "tfrecord", *SPAN_FORMATS)
 DEFAULT_MAX_CHARS = 1_000_000
 # The longest spelling of one character in any text format we read: a JSON surrogate-pair
 # escape (``\\ud83d\\ude00``) is 12 bytes for one character.
