@@ -203,9 +203,11 @@ class Project:
     def export_release(self, release: str = "latest", *, format: str, out: str | Path,
                        scheme: str = "IOB2", tokenizer: str = "auto",
                        progress: Progress = NULL_PROGRESS) -> ReleaseExport:
-        """Write a span release's splits as ``format`` files in ``out``
-        (``textloop export release``): conll, jsonl, doccano, label-studio or hf; token
-        formats report their ``tokenizer`` and the spans ``widened`` to token boundaries."""
+        """Write a release's splits as ``format`` files in the new folder ``out``, with the
+        card, ``dataset.yaml`` and a manifest (``textloop export release``): jsonl, csv,
+        parquet, hf or tfrecord, and for a span release conll, jsonl, doccano, label-studio,
+        hf, parquet or csv; span token formats report their ``tokenizer`` and the spans
+        ``widened`` to token boundaries."""
         from textloop.stages.export import export_release
 
         return export_release(self.store, release, format, Path(out), scheme=scheme,

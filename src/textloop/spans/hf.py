@@ -33,7 +33,7 @@ from textloop.spans.schemes import scheme_name
 from textloop.spans.tokens import Alignment, Offsets
 
 
-def _datasets() -> Any:
+def datasets_module() -> Any:
     try:
         import datasets
     except ImportError:
@@ -54,7 +54,7 @@ def hf_items(path: str | Path, *, split: str | None = None, join: str = "space",
     where the feature has none (a plain integer sequence); ``labels`` that disagree with
     the ClassLabel names are an error.
     """
-    datasets = _datasets()
+    datasets = datasets_module()
     try:
         loaded = datasets.load_from_disk(str(path))
     except FileNotFoundError as exc:
@@ -176,7 +176,7 @@ def write_hf(records: Iterable[Record], path: str | Path, *, scheme: str = "IOB2
 
     ``labels`` fixes the tag names' order (default: ``O`` then the rest sorted).
     """
-    datasets = _datasets()
+    datasets = datasets_module()
     alignment = Alignment()
     rows = list(tagged_sentences(path, records, scheme_name(scheme), tokenizer, alignment))
     names = _names(path, rows, labels)

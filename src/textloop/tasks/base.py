@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 from textloop.errors import ConfigError, InvalidInputError
@@ -30,6 +31,12 @@ ALL_VERBS = frozenset({
     "promote", "rollback", "serve", "monitor", "export", "simulate-al", "preannotate",
     "publish"})
 """The verbs of the loop, as the CLI names them."""
+
+TABLE_EXPORTS: Mapping[str, str] = MappingProxyType({
+    "jsonl": "table-jsonl", "csv": "table-csv", "parquet": "table-parquet", "hf": "table-hf",
+    "tfrecord": "table-tfrecord"})
+"""``textloop export release`` for one value per record (a label, several, a number): the
+format a user names -> the writer in ``stages/export`` that makes it."""
 
 SPAN_ONLY_VERBS = frozenset({"preannotate"})
 """Verbs that only mean something for spans (pre-filling suggested spans)."""
@@ -115,6 +122,12 @@ class Task(Protocol):
     @property
     def verbs(self) -> frozenset[str]:
         """The verbs that work on this task."""
+        ...
+
+    @property
+    def export_formats(self) -> Mapping[str, str]:
+        """The formats ``textloop export release`` writes this task's releases in: the name a
+        user types -> the writer that makes it (``stages/export``'s table or span writers)."""
         ...
 
 
@@ -219,6 +232,7 @@ class BaseTask:
     serving_route: str = "/v1/classify"
     monitored_reads: frozenset[str] = frozenset()
     verbs: frozenset[str]
+    export_formats: Mapping[str, str] = TABLE_EXPORTS
 
     def require(self, verb: str, project_name: str, action: str | None = None) -> None:
         if verb in self.verbs:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from textloop.config import SPAN_METRICS
@@ -75,6 +76,12 @@ class SpanTask(BaseTask):
                        "promote", "rollback", "serve", "monitor", "synth", "publish"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
+    export_formats = MappingProxyType({
+        "conll": "spans-conll", "jsonl": "spans-jsonl", "doccano": "spans-doccano",
+        "label-studio": "spans-label-studio", "hf": "spans-hf", "parquet": "table-parquet",
+        "csv": "table-csv"})
+    """Other tools' span files, and the release table (spans as canonical JSON, imported
+    back with ``--label-col spans``) for Parquet and CSV."""
 
     @property
     def monitoring_checks(self) -> tuple[str, ...]:

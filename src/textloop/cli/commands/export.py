@@ -1,5 +1,6 @@
 """``textloop export mlflow``: runs (and registered versions) into an MLflow tracking store;
-``textloop export release``: a span release as CoNLL, JSONL, doccano, Label Studio or HF."""
+``textloop export release``: a release as JSONL, CSV, Parquet, HF or TFRecord (and a span
+release as CoNLL, span JSONL, doccano, Label Studio or HF token files)."""
 
 from __future__ import annotations
 
@@ -21,12 +22,16 @@ export_app = typer.Typer(help="Copy runs into other tools' stores, or write a re
                               "other tools' file formats.", no_args_is_help=True)
 app.add_typer(export_app, name="export",
               help="Copy runs and registered versions into MLflow (optional extra), or "
-                   "write a span release as CoNLL, JSONL, doccano, Label Studio or HF files.")
+                   "write a release as JSONL, CSV, Parquet, HF or TFRecord files (span "
+                   "releases also as CoNLL, doccano or Label Studio).")
 
 # Literal lists: --help must not import the export stage (``tests/unit/cli/test_main.py``)
-_RELEASE_FORMATS = "conll, jsonl, doccano, label-studio, hf"
+_RELEASE_FORMATS = ("jsonl, csv, parquet, hf, tfrecord (classification, regression); conll, "
+                    "jsonl, doccano, label-studio, hf, parquet, csv (spans)")
 _TOKENIZERS = "auto, whitespace, words"
 _RELEASE_EPILOG = """Examples:\n
+  textloop export release v2 --format csv --out exports/v2-csv\n
+  textloop export release latest --format tfrecord --out exports/tfrecord\n
   textloop export release v2 --format conll --out exports/conll\n
   textloop export release latest --format hf --out exports/hf --scheme IOBES\n
   textloop export release v2 --format jsonl --out exports/jsonl --json"""
@@ -86,8 +91,9 @@ def release(
     release_id: Annotated[str, typer.Argument(metavar="RELEASE",
                                               help="The release: v3, or latest.")],
     format: Annotated[str, typer.Option("--format", help=f"One of {_RELEASE_FORMATS}.")],
-    out: Annotated[Path, typer.Option(help="Folder for the files (made if missing): one "
-                                           "file, or HF dataset folder, per split.")],
+    out: Annotated[Path, typer.Option(help="A new (or empty) folder for the files: one "
+                                           "file, or HF dataset folder, per split, with the "
+                                           "card, dataset.yaml and manifest.json.")],
     scheme: Annotated[str, typer.Option(
         help="conll and hf: tag scheme (IOB1, IOB2/BIO, IOBES, BILOU).")] = "IOB2",
     tokenizer: Annotated[str, typer.Option(
@@ -95,10 +101,12 @@ def release(
              "whitespace tokens when every span falls on them.")] = "auto",
     as_json: AsJson = False,
 ) -> None:
-    """Write a span release's splits in another tool's span format.
+    """Write a release's splits in the formats people load; each file imports back.
 
-    Spans are code points over the stored text; token formats (conll, hf) widen a span that
-    cuts a token to the tokens covering it, and say how many. See docs/spans.md.
+    The release's task decides the formats. CSV cells a spreadsheet would run as formulas
+    get a guarding quote, which `textloop import` drops again. Span releases: spans are code
+    points over the stored text; token formats (conll, hf) widen a span that cuts a token to
+    the tokens covering it, and say how many. See docs/publishing.md and docs/spans.md.
     """
     with open_project() as project:
         result = project.export_release(release_id, format=format, out=out, scheme=scheme,
@@ -117,7 +125,9 @@ def _print_release_export(result: ReleaseExport) -> None:
     if result.widened or result.dropped:
         console.print(f"[yellow]{result.widened:,} spans widened to token boundaries, "
                       f"{result.dropped:,} dropped[/]; first: {esc(result.first_misaligned or '')}")
-    console.print(f"Exported {result.release} as {esc(result.format)}: {result.spans:,} spans")
+    spans = f": {result.spans:,} spans" if result.spans else ""
+    console.print(f"Exported {result.release} as {esc(result.format)}{spans}; described in "
+                  f"{esc(str(result.dataset_yaml))}")
 
 
 def _runs_table(result: MlflowExport) -> Table:

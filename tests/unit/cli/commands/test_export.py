@@ -1,4 +1,4 @@
-"""``textloop export mlflow`` as a user types it."""
+"""``textloop export mlflow`` and ``textloop export release`` as a user types them."""
 
 from __future__ import annotations
 
@@ -88,13 +88,25 @@ def test_export_release_writes_conll_and_prints_json(tmp_path) -> None:
     back = {r.text: r.spans for r in read_conll(report["files"]["train"])}
     assert back and all(spans == [Span(0, 3, "PER")] for spans in back.values())
     plain = runner.invoke(app, [*root, "export", "release", "v1", "--format", "doccano",
-                                "--out", str(out)])
+                                "--out", str(tmp_path / "doccano")])
     assert plain.exit_code == 0 and "Exported v1 as doccano: 30 spans" in plain.output
+    again = runner.invoke(app, [*root, "export", "release", "v1", "--format", "jsonl",
+                                "--out", str(out)])
+    assert again.exit_code != 0 and "is not empty" in again.output
+    assert "Traceback" not in again.output and "Hint:" in again.output
 
 
-def test_export_release_refuses_a_classification_release(project, store, tmp_path) -> None:
+def test_export_release_writes_a_classification_release_as_csv(project, store,
+                                                                tmp_path) -> None:
     released(store, project, tmp_path)
-    result = runner.invoke(app, ["--project", str(project.root), "export", "release", "v1",
-                                 "--format", "jsonl", "--out", str(tmp_path / "out")])
-    assert result.exit_code == 2
-    assert "is a classification release" in result.output and "Hint:" in result.output
+    root = ["--project", str(project.root)]
+    report = json_of(runner.invoke(app, [*root, "export", "release", "v1", "--format", "csv",
+                                         "--out", str(tmp_path / "out"), "--json"]))
+    assert report["files"]["train"].endswith("train.csv") and report["spans"] == 0
+    assert report["dataset_yaml"].endswith("dataset.yaml")
+    header = (tmp_path / "out" / "train.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,text,label")
+    refused = runner.invoke(app, [*root, "export", "release", "v1", "--format", "conll",
+                                  "--out", str(tmp_path / "conll")])
+    assert refused.exit_code == 2
+    assert "is a classification release" in refused.output and "Hint:" in refused.output
