@@ -11,14 +11,15 @@ and ``value = 2``), and ``Feature`` one of ``bytes_list = 1``, ``float_list = 2`
 32-bit floats) or ``int64_list = 3`` (packed varints), each list's values in field 1.
 
 CRC-32C is table-driven Python for one record (``crc32c``) and, for the many records of an
-export, NumPy over a batch of records at once (``crc32c_many``: one table lookup per byte
-position for every record still that long), which keeps a million-row export within seconds.
+export, NumPy over a batch of records at once (``crc32c_many``: 4 bytes of every record still
+that long per step), which keeps a million-row export within seconds.
 """
 
 from __future__ import annotations
 
 import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,32 +64,60 @@ def masked_crc(data: bytes) -> int:
     return mask(crc32c(data))
 
 
+@cache
+def _word_tables() -> tuple[Any, Any, Any]:
+    """The byte table and two 65,536-entry tables that advance a CRC-32C state over 4 bytes
+    at once: the update is linear, so the state after a word ``w`` from state ``c`` is
+    ``LO[x & 0xFFFF] ^ HI[x >> 16]`` with ``x = c ^ w``."""
+    import numpy as np
+
+    table = np.array(_CRC_TABLE, dtype=np.uint32)
+    halves = np.arange(1 << 16, dtype=np.uint32)
+    out = []
+    for start in (halves, halves << 16):
+        crc = start.copy()
+        for _ in range(4):
+            crc = table[crc & 0xFF] ^ (crc >> 8)
+        out.append(crc)
+    return table, out[0], out[1]
+
+
 def crc32c_many(items: Sequence[bytes], chunk: int = 8192) -> list[int]:
     """``crc32c`` of every item, computed for many items together with NumPy.
 
     Items are ordered longest first and taken ``chunk`` at a time (so a chunk's items are of
-    similar length); at byte position ``i`` only the items longer than ``i`` are updated (a
-    prefix of that order), so no padding changes a checksum.
+    similar length). The state of every item advances 4 bytes per step (``_word_tables``);
+    at step ``j`` only the items holding 4 more bytes move (a prefix of that order), and
+    those whose last 1-3 bytes start there take them one byte at a time. No padding ever
+    enters a checksum.
     """
     import numpy as np
 
-    table = np.array(_CRC_TABLE, dtype=np.uint32)
+    table, low, high = _word_tables()
     lengths = np.fromiter((len(b) for b in items), dtype=np.int64, count=len(items))
     order = np.argsort(-lengths, kind="stable")
     out = np.empty(len(items), dtype=np.uint32)
     for begin in range(0, len(items), chunk):
         picked = order[begin:begin + chunk]
         sizes = lengths[picked]
-        width = int(sizes[0])
-        data = np.zeros((max(width, 1), len(picked)), dtype=np.uint8)  # position-major
-        flat = np.frombuffer(b"".join(items[i] for i in picked.tolist()), dtype=np.uint8)
-        starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
-        data[np.arange(len(flat)) - starts, np.repeat(np.arange(len(picked)), sizes)] = flat
-        longer = np.searchsorted(-sizes, -np.arange(width), side="left")  # items longer than i
+        words = -(-int(sizes[0]) // 4)
+        width = max(words, 1) * 4
+        padded = b"".join(items[i].ljust(width, b"\0") for i in picked.tolist())
+        data = np.frombuffer(padded, dtype=np.uint8).reshape(len(picked), width)
+        by_word = np.ascontiguousarray(data.view("<u4").T)  # (words, items)
+        by_byte = np.ascontiguousarray(data.T)  # (bytes, items), for the tails
+        full = np.searchsorted(-sizes, -4 * np.arange(1, words + 1), side="right")
         crc = np.full(len(picked), 0xFFFFFFFF, dtype=np.uint32)
-        for i, n in enumerate(longer.tolist()):
-            head = crc[:n]
-            crc[:n] = table[(head ^ data[i, :n]) & 0xFF] ^ (head >> 8)
+        for j in range(words):
+            n = int(full[j])  # items with at least 4 * (j + 1) bytes
+            if n:
+                x = crc[:n] ^ by_word[j, :n]
+                crc[:n] = low[x & 0xFFFF] ^ high[x >> 16]
+            for k in range(3):  # items whose tail starts in word j: byte 4j + k
+                m = int(np.searchsorted(-sizes, -(4 * j + k), side="left"))  # len > 4j + k
+                if m > n:
+                    head = crc[n:m]
+                    crc[n:m] = table[(head ^ by_byte[4 * j + k, n:m]) & 0xFF] ^ (head >> 8)
         out[picked] = crc ^ 0xFFFFFFFF
     return [int(c) for c in out.tolist()]
 
@@ -101,14 +130,18 @@ def frame(data: bytes) -> bytes:
 
 
 def write_records(handle: IO[bytes], payloads: Sequence[bytes]) -> None:
-    """Frame and write many records, their checksums computed together (``crc32c_many``)."""
-    lengths = [struct.pack("<Q", len(p)) for p in payloads]
-    crcs = crc32c_many([*lengths, *payloads])
+    """Frame and write many records, their checksums computed together (``crc32c_many``)
+    and masked and packed with NumPy."""
+    import numpy as np
+
     n = len(payloads)
-    pack = struct.Struct("<I").pack
+    packed_lengths = np.fromiter((len(p) for p in payloads), dtype="<u8", count=n).tobytes()
+    lengths = [packed_lengths[i:i + 8] for i in range(0, 8 * n, 8)]
+    crcs = np.array(crc32c_many([*lengths, *payloads]), dtype=np.uint64)
+    masked = ((((crcs >> 15) | (crcs << 17)) + _MASK_DELTA) & 0xFFFFFFFF).astype("<u4").tobytes()
+    sums = [masked[i:i + 4] for i in range(0, 8 * n, 4)]  # n length sums, then n data sums
     handle.write(b"".join(
-        lengths[i] + pack(mask(crcs[i])) + payloads[i] + pack(mask(crcs[n + i]))
-        for i in range(n)))
+        lengths[i] + sums[i] + payloads[i] + sums[n + i] for i in range(n)))
 
 
 def read_records(path: Path) -> Iterator[bytes]:
@@ -137,10 +170,7 @@ def read_records(path: Path) -> Iterator[bytes]:
             offset += 16 + length
 
 
-def varint(value: int) -> bytes:
-    """A protobuf varint; negative numbers as their 64-bit two's complement (int64)."""
-    if value < 0:
-        value += 1 << 64
+def _varint_slow(value: int) -> bytes:
     out = bytearray()
     while True:
         byte, value = value & 0x7F, value >> 7
@@ -149,17 +179,32 @@ def varint(value: int) -> bytes:
             return bytes(out)
 
 
+_SMALL_VARINTS = [_varint_slow(i) for i in range(1 << 14)]  # lengths and small ints: 1-2 bytes
+
+
+def varint(value: int) -> bytes:
+    """A protobuf varint; negative numbers as their 64-bit two's complement (int64)."""
+    if 0 <= value < 1 << 14:
+        return _SMALL_VARINTS[value]
+    return _varint_slow(value + (1 << 64) if value < 0 else value)
+
+
 def field(number: int, payload: bytes) -> bytes:
     """A length-delimited field (wire type 2)."""
     return varint(number << 3 | 2) + varint(len(payload)) + payload
 
 
 def _feature(value: FeatureValue) -> bytes:
+    """A serialized ``Feature`` (its ``kind`` chosen by the first value's type)."""
     values: list[Any] = (list(value) if isinstance(value, list | tuple)
                          else [] if value is None else [value])
     if not values:
         return b""  # a Feature with no kind set: a key without a value
     first = values[0]
+    if isinstance(first, str) and len(values) == 1:  # the common case, kept short
+        data = first.encode("utf-8")
+        inner = b"\x0a" + varint(len(data)) + data
+        return b"\x0a" + varint(len(inner)) + inner
     if isinstance(first, bytes | str):
         items = b"".join(field(1, v.encode("utf-8") if isinstance(v, str) else v)
                          for v in values)
@@ -169,12 +214,44 @@ def _feature(value: FeatureValue) -> bytes:
     return field(3, field(1, b"".join(varint(int(v)) for v in values)))
 
 
+class ExampleEncoder:
+    """Encodes rows with the same feature names, each name's bytes prepared once."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        self.keys = [field(1, name.encode("utf-8")) + b"\x12" for name in names]
+
+    def __call__(self, values: Sequence[FeatureValue]) -> bytes:
+        """A serialized ``tf.train.Example`` with ``values`` in the order of the names."""
+        parts = []
+        for key, value in zip(self.keys, values, strict=True):
+            feature = _feature(value)
+            entry = key + varint(len(feature)) + feature
+            parts.append(b"\x0a" + varint(len(entry)) + entry)
+        features = b"".join(parts)
+        return b"\x0a" + varint(len(features)) + features
+
+    def many(self, columns: Sequence[Sequence[FeatureValue]]) -> list[bytes]:
+        """Serialized Examples for rows given column by column (one list per name): the same
+        bytes as calling the encoder per row, built a column at a time, which is several
+        times faster in Python for a column of plain strings."""
+        entries = []
+        for key, values in zip(self.keys, columns, strict=True):
+            if all(type(v) is str for v in values):
+                data = [v.encode("utf-8") for v in values]
+                inner = [b"\x0a" + varint(len(d)) + d for d in data]
+                features = [b"\x0a" + varint(len(i)) + i for i in inner]
+            else:
+                features = [_feature(v) for v in values]
+            keyed = [key + varint(len(f)) + f for f in features]
+            entries.append([b"\x0a" + varint(len(e)) + e for e in keyed])
+        rows = [b"".join(parts) for parts in zip(*entries, strict=True)]
+        return [b"\x0a" + varint(len(r)) + r for r in rows]
+
+
 def encode_example(features: Mapping[str, FeatureValue]) -> bytes:
     """A serialized ``tf.train.Example`` holding ``features`` (strings as UTF-8 bytes,
     ints and bools as int64, floats as float32)."""
-    entries = b"".join(field(1, field(1, name.encode("utf-8")) + field(2, _feature(value)))
-                       for name, value in features.items())
-    return field(1, entries)
+    return ExampleEncoder(list(features))(list(features.values()))
 
 
 def decode_example(data: bytes) -> dict[str, list[Any]]:

@@ -11,6 +11,7 @@ import pytest
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
 from textloop.tfrecord import (
+    ExampleEncoder,
     RecordError,
     crc32c,
     crc32c_many,
@@ -132,3 +133,12 @@ def test_a_corrupted_or_truncated_record_is_named(tmp_path) -> None:
     with pytest.raises(RecordError, match="record 2 is truncated"):
         list(read_records(path))
     assert struct.unpack("<Q", bytes(data[:8]))[0] == len(b"first")
+
+
+def test_encoding_column_by_column_gives_the_same_bytes_as_row_by_row() -> None:
+    names = ["text", "label_id", "score", "note"]
+    rows = [["a", 1, 0.5, None], ["ü" * 200, 2, -1.0, "x"], ["", 70_000, 2.0, "y"]]
+    encoder = ExampleEncoder(names)
+    columns = [list(c) for c in zip(*rows, strict=True)]
+    assert encoder.many(columns) == [encoder(r) for r in rows] == [
+        encode_example(dict(zip(names, r, strict=True))) for r in rows]

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from textloop.texts import spreadsheet_escape
-from textloop.tfrecord import encode_example, write_records
+from textloop.tfrecord import ExampleEncoder, write_records
 
 LABEL_ID = "label_id"
 _FORMULA_CHARS = frozenset("=+-@\t\r'")
@@ -136,8 +136,7 @@ def _batches(table: pa.Table, ids: pa.Array | None) -> Iterator[list[bytes]]:
             keys = [*names[:at], LABEL_ID, *names[at:]]
         else:
             keys = names
-        yield [encode_example(dict(zip(keys, row, strict=True)))
-               for row in zip(*columns, strict=True)]
+        yield ExampleEncoder(keys).many(columns)
 
 
 TableWriter = Callable[[pa.Table, Path, Sequence[str]], None]
