@@ -13,7 +13,7 @@ timed; each writer writes one file from the in-memory table:
 | csv | ``write_csv`` (formula guard per cell) | ``csv.writer.writerows`` |
 | parquet | ``write_parquet`` | ``pyarrow.parquet.write_table`` (zstd) |
 | hf | ``write_hf`` (``datasets`` folder, ClassLabel) | ``pyarrow`` Arrow IPC stream file |
-| tfrecord | ``write_tfrecord`` (hand-encoded Examples, CRC-32C) | ``json.dumps`` per row (the same row-by-row Python serialisation, no checksums) |
+| tfrecord | ``write_tfrecord`` (Examples, CRC-32C) | ``json.dumps`` per row, no checksums |
 
 Writers and baselines are interleaved per run; the median of ``--runs`` is reported.
 
@@ -41,10 +41,10 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from _machine import machine_info  # noqa: E402
+from _machine import machine_info
 
-from textloop.stages.export.tables import WRITERS, export_table  # noqa: E402
-from textloop.texts import content_hash, record_id  # noqa: E402
+from textloop.stages.export.tables import WRITERS, export_table
+from textloop.texts import content_hash, record_id
 
 DATA = Path(os.environ.get("TEXTLOOP_TEST_DATA")
             or Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -136,8 +136,9 @@ def main() -> None:
             ours, base = [], []
             for run in range(args.runs):
                 target = Path(tmp) / f"{fmt}-{run}{suffix}"
-                ours.append(timed(lambda target=target: write(table, target, labels)))
-                base.append(timed(lambda run=run: baseline(table, Path(tmp) / f"base-{run}")))
+                ours.append(timed(lambda target=target, write=write: write(table, target, labels)))
+                base.append(timed(lambda run=run, baseline=baseline: baseline(
+                    table, Path(tmp) / f"base-{run}")))
                 size = (sum(p.stat().st_size for p in target.rglob("*")) if target.is_dir()
                         else target.stat().st_size)
                 print(f"{fmt} run {run + 1}: textloop {ours[-1]:.2f} s, {name} "

@@ -122,3 +122,12 @@ def test_a_regression_release_states_its_target(tmp_path) -> None:
     assert body["task"] == "regression" and body["labels"] == []
     assert body["target"]["splits"]["train"]["n"] == info.counts["train"]
     assert {f["name"]: f["type"] for f in body["features"]}["label"] == "float64"
+
+
+def test_the_schema_in_the_docs_is_the_one_shipped() -> None:
+    import json
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[4] / "docs" / "publishing.md").read_text()
+    block = page.split("## dataset.yaml", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
+    assert json.loads(block) == dataset_schema()
