@@ -106,6 +106,13 @@ def test_export_release_writes_a_classification_release_as_csv(project, store,
     assert report["dataset_yaml"].endswith("dataset.yaml")
     header = (tmp_path / "out" / "train.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("id,text,label")
+    copy = ["--project", str(tmp_path / "copy")]
+    assert runner.invoke(app, ["init", str(tmp_path / "copy"), "--labels",
+                               "spam,ham"]).exit_code == 0
+    imported = json_of(runner.invoke(app, [*copy, "import", report["files"]["train"],
+                                           "--json"]))
+    assert imported["records_new"] == imported["annotations_new"] == report["records"]["train"]
+    assert imported["records_new"] > 0
     refused = runner.invoke(app, [*root, "export", "release", "v1", "--format", "conll",
                                   "--out", str(tmp_path / "conll")])
     assert refused.exit_code == 2
