@@ -12,16 +12,18 @@ import pytest
 from tests.conftest import shared_data
 from textloop.config import Project
 from textloop.spans import decode_spans
-from textloop.stages.export import EXPORT_FORMATS, export_release
+from textloop.stages.export import export_release
 from textloop.stages.ingest import ImportOptions, ReadOptions, import_file
 from textloop.stages.project.init import init_project
 from textloop.stages.release import create_release, load_release
 from textloop.storage import Store, annotation_log, records
+from textloop.tasks import SPANS
 
 pytestmark = pytest.mark.integration
 
 _IMPORT_AS = {"conll": "conll", "jsonl": "spans-jsonl", "doccano": "doccano",
-              "label-studio": "label-studio", "hf": "hf-tokens"}
+              "label-studio": "label-studio", "hf": "hf-tokens", "parquet": "parquet",
+              "csv": "csv"}
 
 
 def _span_project(root: Path) -> Project:
@@ -29,8 +31,9 @@ def _span_project(root: Path) -> Project:
 
 
 def _import(store: Store, project: Project, path: Path, fmt: str | None = None):
+    table = fmt in ("parquet", "csv")  # the release table: spans in its `spans` column
     return import_file(store, project, path, ImportOptions(
-        add_labels=True, read=ReadOptions(format=fmt)))
+        add_labels=True, label_col="spans" if table else None, read=ReadOptions(format=fmt)))
 
 
 def _stored(store: Store) -> dict[str, str]:
@@ -61,7 +64,7 @@ def test_a_conll_corpus_imports_and_releases(tmp_path, name, labels, scheme) -> 
 
 
 def test_wnut17_dev_round_trips_through_every_export_format(tmp_path) -> None:
-    if "hf" in EXPORT_FORMATS:
+    if "hf" in SPANS.export_formats:
         pytest.importorskip("datasets")
     path = shared_data("spans", "wnut17", "dev.conll")
     project = _span_project(tmp_path / "p")
@@ -70,7 +73,7 @@ def test_wnut17_dev_round_trips_through_every_export_format(tmp_path) -> None:
         create_release(store, project)
         data = load_release(store, "v1")
         exports = {fmt: export_release(store, "v1", fmt, tmp_path / fmt)
-                   for fmt in EXPORT_FORMATS}
+                   for fmt in SPANS.export_formats}
     released = {t: json.loads(v) for split in data.splits.values()
                 for t, v in zip(split.texts, split.labels, strict=True)}
     for fmt, result in exports.items():
