@@ -237,7 +237,7 @@ class ExampleEncoder:
         entries = []
         for key, values in zip(self.keys, columns, strict=True):
             if all(type(v) is str for v in values):
-                data = [v.encode("utf-8") for v in values]
+                data = [str(v).encode("utf-8") for v in values]
                 inner = [b"\x0a" + varint(len(d)) + d for d in data]
                 features = [b"\x0a" + varint(len(i)) + i for i in inner]
             else:
