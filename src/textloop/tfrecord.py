@@ -21,7 +21,7 @@ import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 _POLY = 0x82F63B78
 _CRC_TABLE: list[int] = []
@@ -237,7 +237,7 @@ class ExampleEncoder:
         entries = []
         for key, values in zip(self.keys, columns, strict=True):
             if all(type(v) is str for v in values):
-                data = [str(v).encode("utf-8") for v in values]
+                data = [v.encode("utf-8") for v in cast("list[str]", values)]
                 inner = [b"\x0a" + varint(len(d)) + d for d in data]
                 features = [b"\x0a" + varint(len(i)) + i for i in inner]
             else:

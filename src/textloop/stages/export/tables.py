@@ -128,9 +128,10 @@ def write_hf(table: pa.Table, path: Path, labels: Sequence[str]) -> None:
         if buffer is not None:
             digest.update(buffer)
     fingerprint = digest.hexdigest()
-    state: dict[str, Any] = {"_data_files": [{"filename": _HF_DATA}], "_fingerprint": fingerprint[:16],
-             "_format_columns": None, "_format_kwargs": {}, "_format_type": None,
-             "_output_all_columns": False, "_split": None}
+    state: dict[str, Any] = {
+        "_data_files": [{"filename": _HF_DATA}], "_fingerprint": fingerprint[:16],
+        "_format_columns": None, "_format_kwargs": {}, "_format_type": None,
+        "_output_all_columns": False, "_split": None}
     (path / "state.json").write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
 
 
