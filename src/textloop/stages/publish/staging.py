@@ -4,7 +4,8 @@ Every target receives the same staged folder, so ``--dry-run`` lists exactly wha
 uploaded (it stages, lists and deletes), and an upload never reads the release folder while
 it is being sent. A release stages as its Parquet files (one per split, the names the
 card's ``configs`` point at), the card as ``README.md`` with the project's license and the
-personal-data waiver written on it, and ``dataset.yaml`` when the release folder has one.
+personal-data waiver written on it, and ``dataset.yaml`` (restated with the published license
+and files) when the release folder has one.
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ import yaml
 
 from textloop.artifacts import sha256_file
 from textloop.stages.release import SPLITS, ReleaseData
+from textloop.stages.release.dataset_yaml import (
+    DATASET_YAML,
+    read_dataset_yaml,
+    write_dataset_yaml,
+)
 from textloop.stages.release.writer import CARD, split_file
-
-DATASET_YAML = "dataset.yaml"
 
 
 @dataclass(frozen=True)
@@ -53,14 +57,20 @@ def staging_folder() -> Iterator[Path]:
 
 def stage_release(folder: Path, release: ReleaseData, *, license: str,
                   personal_data: dict[str, Any]) -> None:
-    """Copy the release's data files, card and ``dataset.yaml`` into ``folder``."""
+    """Copy the release's data files and card into ``folder``, and its ``dataset.yaml``
+    restated for what is published: the license published under, and the sha256 of the
+    published files (the card differs from the release's), so ``verify_dataset_yaml``
+    passes on the published copy."""
+    described = (read_dataset_yaml(release.path)
+                 if (release.path / DATASET_YAML).is_file() else None)
     for name in SPLITS:
         shutil.copyfile(release.path / split_file(name), folder / split_file(name))
-    if (release.path / DATASET_YAML).is_file():
-        shutil.copyfile(release.path / DATASET_YAML, folder / DATASET_YAML)
     card = (release.path / CARD).read_text(encoding="utf-8")
     (folder / CARD).write_text(published_card(card, release.id, license, personal_data),
                                encoding="utf-8")
+    if described is not None:
+        described.pop("files", None)
+        write_dataset_yaml(folder, {**described, "license": license})
     for path in folder.iterdir():
         path.chmod(0o644)  # copies of read-only release files; the targets rewrite them
 

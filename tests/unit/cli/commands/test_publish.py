@@ -25,14 +25,14 @@ def test_a_dry_run_lists_files_with_sizes_and_sends_nothing(project, store, tmp_
     shown = invoke(project, "v1", "--to", str(out), "--dry-run")
     assert shown.exit_code == 0, shown.output
     assert f"Would publish release v1 to folder {out}:" in " ".join(shown.output.split())
-    assert "train.parquet" in shown.output and "5 files," in shown.output
+    assert "train.parquet" in shown.output and "6 files," in shown.output
     assert "data.csv: 240 records, license unknown" in " ".join(shown.output.split())
     body = json_of(invoke(project, "latest", "--to", "hf://acme/reviews", "--dry-run",
                           "--json"))
     assert body["dry_run"] and body["tag"] == "v1"
     assert body["target"].startswith("private Hub dataset repository acme/reviews")
     assert [f["path"] for f in body["files"]] == [
-        "README.md", "test.parquet", "train.parquet", "validation.parquet"]
+        "README.md", "dataset.yaml", "test.parquet", "train.parquet", "validation.parquet"]
     assert body["bytes"] == sum(f["bytes"] for f in body["files"]) > 0
     assert not out.exists()
 

@@ -58,7 +58,8 @@ def test_a_release_goes_to_git_with_lfs_and_clones_back_the_same(
     copy = clone(remote, tmp_path / "copy", "v1")
     sent = {f.path: f.sha256 for f in done.files}
     assert [f.path for f in planned.files] == [f.path for f in done.files] == [
-        ".gitattributes", "README.md", "test.parquet", "train.parquet", "validation.parquet"]
+        ".gitattributes", "README.md", "dataset.yaml", "test.parquet", "train.parquet",
+        "validation.parquet"]
     assert {p: sha256_file(copy / p) for p in sent} == sent
     assert set(git(copy, "lfs", "ls-files", "--name-only").split()) == {
         "test.parquet", "train.parquet", "validation.parquet"}
@@ -107,5 +108,5 @@ def test_files_others_put_in_the_repository_stay(store, licensed, add, tmp_path)
     create_release(store, licensed)
     publish_release(store, licensed, "v1", parse_target(f"git+file://{remote}"))
     assert set(git(remote, "ls-tree", "--name-only", "v1").split()) == {
-        ".gitattributes", "LICENSE", "README.md", "test.parquet", "train.parquet",
-        "validation.parquet"}
+        ".gitattributes", "LICENSE", "README.md", "dataset.yaml", "test.parquet",
+        "train.parquet", "validation.parquet"}

@@ -32,7 +32,8 @@ def test_a_release_goes_to_the_hub_private_tagged_and_loads_back(
     assert {p for m, _, p in hub.requests if m == "PUT"} == {
         f"/lfs-upload/{f.sha256}" for f in done.files if f.path.endswith(".parquet")}
     names = [f.path for f in done.files]
-    assert names == ["README.md", "test.parquet", "train.parquet", "validation.parquet"]
+    assert names == ["README.md", "dataset.yaml", "test.parquet", "train.parquet",
+                     "validation.parquet"]
     folder = download(hub, "acme/reviews", "v1", names, tmp_path / "cache")
     assert {f.path: f.sha256 for f in done.files} == {n: sha256_file(folder / n) for n in names}
     monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)

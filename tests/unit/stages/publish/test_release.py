@@ -33,7 +33,7 @@ def test_the_dry_run_lists_exactly_the_files_the_folder_gets(store, licensed, ad
     assert not out.exists() and not out.parent.exists()
     assert planned.tag == "v1" and planned.target == f"folder {out}"
     assert [f.path for f in planned.files] == [
-        "README.md", "dataset-metadata.json", "test.parquet", "train.parquet",
+        "README.md", "dataset-metadata.json", "dataset.yaml", "test.parquet", "train.parquet",
         "validation.parquet"]
     done = publish_release(store, licensed, "v1", parse_target(str(out)))
     written = _files(out)
@@ -129,20 +129,22 @@ def test_a_span_release_publishes_with_its_spans(tmp_path) -> None:
                                            {"start": 8, "end": 11, "label": "PER"}]
 
 
-def test_a_release_folder_with_dataset_yaml_publishes_it(store, licensed, add,
-                                                         tmp_path) -> None:
-    from dataclasses import replace
-
+def test_a_release_publishes_its_dataset_yaml_restated_for_the_publication(
+        store, licensed, add, tmp_path) -> None:
     from textloop.stages.publish.staging import stage_release
+    from textloop.stages.release.dataset_yaml import read_dataset_yaml, verify_dataset_yaml
 
     add(rows(20))
     release = load_release(store, create_release(store, licensed).id)
-    copy = tmp_path / "release-copy"
-    shutil.copytree(release.path, copy)
-    (copy / "dataset.yaml").write_text("name: proj\nversion: v1\n", encoding="utf-8")
     staged = tmp_path / "staged"
     staged.mkdir()
-    stage_release(staged, replace(release, path=copy), license="MIT", personal_data={})
+    stage_release(staged, release, license="MIT", personal_data={})
     assert sorted(p.name for p in staged.iterdir()) == [
         "README.md", "dataset.yaml", "test.parquet", "train.parquet", "validation.parquet"]
-    assert (staged / "dataset.yaml").read_text() == "name: proj\nversion: v1\n"
+    published, original = verify_dataset_yaml(staged), read_dataset_yaml(release.path)
+    assert published["license"] == "MIT"  # the license it is published under
+    assert set(published["files"]) == {"README.md", "test.parquet", "train.parquet",
+                                       "validation.parquet"}
+    assert published["files"]["train.parquet"] == original["files"]["train.parquet"]
+    assert {k: v for k, v in published.items() if k not in ("license", "files")} == {
+        k: v for k, v in original.items() if k not in ("license", "files")}
