@@ -41,6 +41,18 @@ def count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(imports)).scalar_one()
 
 
+def licenses(conn: Connection) -> dict[str, str]:
+    """Source (the imported file's path, a record's ``source_ref``) -> the license recorded
+    with its import (``textloop import --license``); the latest import of a path wins."""
+    query = select(imports.c.source, imports.c.options).order_by(imports.c.id)
+    out: dict[str, str] = {}
+    for source, options in conn.execute(query):
+        license = (jsoncol.loads(options) or {}).get("license")
+        if license:
+            out[source] = str(license)
+    return out
+
+
 def recent(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:
     query = select(imports).order_by(imports.c.id.desc()).limit(limit)
     return [dict(row) for row in conn.execute(query).mappings()]

@@ -33,6 +33,7 @@ from textloop.stages.release.facts import (
     group_values,
     label_order,
     source_counts,
+    source_licenses,
     span_facts,
     tiny_label_warnings,
 )
@@ -53,7 +54,7 @@ from textloop.stages.release.synthetic import (
 from textloop.stages.release.table import build_table, hf_features, meta_columns
 from textloop.stages.release.target import target_stats
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
-from textloop.storage import Store, annotation_log, findings, releases, reviews
+from textloop.storage import Store, annotation_log, findings, imports, releases, reviews
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
 from textloop.tasks import Task, get_task
 from textloop.tasks.regression import target_values
@@ -102,6 +103,7 @@ class _Snapshot:
     open_leakage: tuple[int, list[str]] = (0, [])
     agreement: dict[str, Any] = field(default_factory=dict)
     cleaning: dict[str, Any] = field(default_factory=dict)
+    licenses: dict[str, str] = field(default_factory=dict)  # import source -> its license
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ def _read_snapshot(store: Store, spec: ProjectSpec, task: Task) -> _Snapshot:
             {r.id: r.text for r in records}, spec.label_names)
         return _Snapshot(records, parent, previous, releases.next_number(conn), entry,
                          findings.open_records(conn, "leakage"), agreement,
-                         cleaning_summary(conn))
+                         cleaning_summary(conn), imports.licenses(conn))
 
 
 def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
@@ -302,7 +304,8 @@ def _write(folder: Path, project: Project, draft: _Draft) -> str:
             write_json(tmp / DIFF, draft.diff.to_dict())
             write_dataset_yaml(tmp, release_description(
                 facts, task=draft.task, parent=draft.snap.parent, cleaning=draft.snap.cleaning,
-                textloop_version=__version__))
+                textloop_version=__version__,
+                source_licenses=source_licenses(draft.snap.records, draft.snap.licenses)))
             sha = write_manifest(tmp, _manifest_extra(draft, columns))
     except OSError as exc:
         raise StorageError(f"cannot write {folder}: {exc}",

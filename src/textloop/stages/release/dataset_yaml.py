@@ -54,9 +54,12 @@ def dataset_schema() -> dict[str, Any]:
 
 
 def release_description(facts: CardFacts, *, task: str, parent: str | None,
-                        cleaning: Mapping[str, Any], textloop_version: str) -> dict[str, Any]:
+                        cleaning: Mapping[str, Any], textloop_version: str,
+                        source_licenses: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Everything ``dataset.yaml`` states about a release except its ``files``, from the
-    facts its card is made of (so the two never disagree)."""
+    facts its card is made of (so the two never disagree); ``source_licenses`` names the
+    license recorded with each source's import (null where none was)."""
+    licenses = source_licenses or {}
     synthetic = facts.synthetic or {}
     return plain({
         "format": FORMAT, "name": facts.name, "description": facts.description,
@@ -71,7 +74,7 @@ def release_description(facts: CardFacts, *, task: str, parent: str | None,
         "splits": {name: {"rows": rows} for name, rows in facts.split_rows.items()},
         "splitting": {"seed": facts.seed, "fractions": facts.fractions,
                       "group_field": facts.group_field, "method": SPLIT_METHOD},
-        "sources": [{"name": name, "records": count, "license": None}
+        "sources": [{"name": name, "records": count, "license": licenses.get(name)}
                     for name, count in facts.sources],
         "agreement": facts.agreement or {"measured": False},
         "cleaning": dict(cleaning),

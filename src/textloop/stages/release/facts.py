@@ -84,6 +84,14 @@ def source_counts(records: Sequence[LabeledRecord]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
+def source_licenses(records: Sequence[LabeledRecord], by_ref: dict[str, str]
+                    ) -> dict[str, str]:
+    """Source name (as ``source_counts`` names it) -> the license recorded with its import."""
+    refs = {(r.source_kind, r.source_ref) for r in records}
+    return {_source_name(kind, ref): by_ref[ref] for kind, ref in refs
+            if ref is not None and ref in by_ref}
+
+
 def _source_name(kind: str, ref: str | None) -> str:
     if not ref:
         return f"({kind})"

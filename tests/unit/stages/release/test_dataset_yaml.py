@@ -131,3 +131,20 @@ def test_the_schema_in_the_docs_is_the_one_shipped() -> None:
     page = (Path(__file__).resolve().parents[4] / "docs" / "publishing.md").read_text()
     block = page.split("## dataset.yaml", 1)[1].split("```json\n", 1)[1].split("\n```", 1)[0]
     assert json.loads(block) == dataset_schema()
+
+
+def test_each_source_states_the_license_recorded_with_its_import(project, store,
+                                                                  tmp_path) -> None:
+    import json
+
+    from textloop.stages.ingest import ImportOptions, import_file
+
+    for name, license, rows in (("open.jsonl", "CC-BY-4.0", spam_ham(20)),
+                                ("plain.jsonl", None, spam_ham(10, prefix="other"))):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        options = ImportOptions(license=license) if license else ImportOptions()
+        import_file(store, project, path, options)
+    body = read_dataset_yaml(create_release(store, project).path)
+    assert {s["name"]: (s["records"], s["license"]) for s in body["sources"]} == {
+        "open.jsonl (file)": (20, "CC-BY-4.0"), "plain.jsonl (file)": (10, "unknown")}
