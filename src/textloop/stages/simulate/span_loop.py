@@ -3,7 +3,11 @@
 As for labels (``loop.py``): each round fits the learner on the sentences labeled so far,
 scores it on the test set (entity-level strict micro-F1, ``measures.span_metrics``), feeds the
 stopping signal, and asks the strategy for the next sentences. The learner is the one
-``textloop suggest`` fits (``active_learn.span_learner``: ``minilm-crf``, L-BFGS bounded).
+``textloop suggest`` fits (``active_learn.span_learner``: ``minilm-crf``, L-BFGS bounded),
+warm-started: each round's fit starts from the previous round's weights, which under the
+same bound ends nearer the optimum than a fit from zeros (the labeled set grew by one
+batch, and the optimum moved little). Each round tags every pool sentence it reads once:
+the stop set, and for span strategies the unlabeled pool (``_tag_once``).
 Span strategies get its answer for every unlabeled sentence (``predict_tagged``); one that
 needs a model gets a cold-start batch while none can be trained (no labeled span yet).
 
