@@ -100,9 +100,7 @@ class StoredModelSuggester:
     def suggest(self, texts: Sequence[str]) -> list[list[SuggestedSpan]]:
         with self.store.read() as conn:
             stored = [model_suggestions.latest(conn, content_hash(text)) for text in texts]
-        return [from_cache(items or [], text, self.labels, overlapping=self.overlapping,
-                           source=self.name)
-                for items, text in zip(stored, texts, strict=True)]
+        return _still_valid(self, stored, texts)
 
 
 @dataclass(frozen=True)
@@ -122,9 +120,17 @@ class QueuedLearnerSuggester:
     def suggest(self, texts: Sequence[str]) -> list[list[SuggestedSpan]]:
         with self.store.read() as conn:
             stored = [_queued_spans(conn, text) for text in texts]
-        return [from_cache(items or [], text, self.labels, overlapping=self.overlapping,
-                           source=self.name)
-                for items, text in zip(stored, texts, strict=True)]
+        return _still_valid(self, stored, texts)
+
+
+def _still_valid(suggester: StoredModelSuggester | QueuedLearnerSuggester,
+                 stored: Sequence[list[Any] | None], texts: Sequence[str]
+                 ) -> list[list[SuggestedSpan]]:
+    """Each text's stored spans that still fit it and the project (``from_cache``), marked
+    with the suggester's source."""
+    return [from_cache(items or [], text, suggester.labels, overlapping=suggester.overlapping,
+                       source=suggester.name)
+            for items, text in zip(stored, texts, strict=True)]
 
 
 def _queued_spans(conn: Connection, text: str) -> list[Any] | None:
