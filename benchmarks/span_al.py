@@ -11,20 +11,23 @@ Each corpus runs ``textloop simulate-al``'s library function for span files
 (never its test split): WNUT-17 train/dev, BC5CDR train/devel, and for BTC (sections, no
 official split) sections a, b, e and g as the pool and section f as dev (h is kept as the
 test section). The learner is ``minilm-crf`` with L-BFGS bounded to 50 iterations (the one
-``textloop suggest`` fits); token vectors are memoised for the whole run.
+``textloop suggest`` fits), warm-started from round to round; token vectors are memoised for
+the whole run.
 
 The CPU is small (2 shared cores), so: each pool is capped at ``--pool`` sentences and each
 dev split at ``--test`` sentences (seeded subsamples, the same for every strategy), the
-labeled-sentence schedule grows (``--schedule``, ending at the pool size so that random
-reaches the full-data score by construction), and ``--seeds`` is 1 unless given. "Full-data
-entity F1" is the same learner fitted on the whole (capped) pool.
+labeled-sentence schedule grows (``--schedule``; a schedule past the pool ends at the pool
+size, one below it leaves the strategies choosing until the end), and ``--seeds`` is 1
+unless given. "Full-data entity F1" is the same model fitted on the whole (capped) pool to
+convergence.
 
-Run from the repository root, one corpus and strategy per process (the strategies of a
-corpus share nothing but the data, the seed's cold-start batch and the reference, which each
-process computes identically), then join them::
+Run from the repository root, one corpus and group of strategies per process (a group
+shares the token vectors and the reference; processes of one corpus compute the same
+reference, which ``--summarize`` checks), then join them::
 
-    for c in wnut17 bc5cdr btc; do for s in random span-default; do
-        python benchmarks/span_al.py --corpus $c --strategy $s & done; done; wait
+    for c in wnut17 bc5cdr btc; do
+        python benchmarks/span_al.py --corpus $c --strategy random,span-default --seeds 3 \
+            --pool 600 --test 300 --schedule 50,100,200,400 & done; wait
     python benchmarks/span_al.py --summarize
 
 Results: benchmarks/results/span_al/<corpus>/<strategy>/ (curves, figure and table of that
