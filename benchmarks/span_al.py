@@ -11,20 +11,23 @@ Each corpus runs ``textloop simulate-al``'s library function for span files
 (never its test split): WNUT-17 train/dev, BC5CDR train/devel, and for BTC (sections, no
 official split) sections a, b, e and g as the pool and section f as dev (h is kept as the
 test section). The learner is ``minilm-crf`` with L-BFGS bounded to 50 iterations (the one
-``textloop suggest`` fits); token vectors are memoised for the whole run.
+``textloop suggest`` fits), warm-started from round to round; token vectors are memoised for
+the whole run.
 
 The CPU is small (2 shared cores), so: each pool is capped at ``--pool`` sentences and each
 dev split at ``--test`` sentences (seeded subsamples, the same for every strategy), the
-labeled-sentence schedule grows (``--schedule``, ending at the pool size so that random
-reaches the full-data score by construction), and ``--seeds`` is 1 unless given. "Full-data
-entity F1" is the same learner fitted on the whole (capped) pool.
+labeled-sentence schedule grows (``--schedule``; a schedule past the pool ends at the pool
+size, one below it leaves the strategies choosing until the end), and ``--seeds`` is 1
+unless given. "Full-data entity F1" is the same model fitted on the whole (capped) pool to
+convergence.
 
-Run from the repository root, one corpus and strategy per process (the strategies of a
-corpus share nothing but the data, the seed's cold-start batch and the reference, which each
-process computes identically), then join them::
+Run from the repository root, one corpus and group of strategies per process (a group
+shares the token vectors and the reference; processes of one corpus compute the same
+reference, which ``--summarize`` checks), then join them::
 
-    for c in wnut17 bc5cdr btc; do for s in random span-default; do
-        python benchmarks/span_al.py --corpus $c --strategy $s & done; done; wait
+    for c in wnut17 bc5cdr btc; do
+        python benchmarks/span_al.py --corpus $c --strategy random,span-default --seeds 3 \
+            --pool 600 --test 300 --schedule 50,100,200,400 & done; wait
     python benchmarks/span_al.py --summarize
 
 Results: benchmarks/results/span_al/<corpus>/<strategy>/ (curves, figure and table of that
@@ -67,7 +70,8 @@ CORPORA: dict[str, dict[str, list[str]]] = {
             "dev": ["btc/f.conll"]},
 }
 DEFAULT = "span-default"
-STRATEGIES = ("random", DEFAULT, "span-cluster-mnlp")
+STRATEGIES = ("random", DEFAULT, "span-least-confidence", "span-token-entropy-mean",
+              "span-cluster-mnlp", "span-mnlp", "span-token-entropy-max")
 SCHEDULE = (50, 100, 200, 400, 600, 800, 1200, 1600)
 TARGET_RATIO = 2.0
 
@@ -88,7 +92,8 @@ def read(files: list[str], cap: int, seed: int) -> tuple[list[str], list[list[Sp
     return texts, spans, total
 
 
-def run_corpus(name: str, strategy: str, args: argparse.Namespace) -> dict[str, Any]:
+def run_corpus(name: str, strategies: list[str], args: argparse.Namespace
+               ) -> dict[str, dict[str, Any]]:
     started = time.perf_counter()
     load_before = os.getloadavg()
     files = CORPORA[name]
@@ -97,25 +102,31 @@ def run_corpus(name: str, strategy: str, args: argparse.Namespace) -> dict[str, 
     texts, spans = pool_texts + dev_texts, pool_spans + dev_spans
     is_test = np.arange(len(texts)) >= len(pool_texts)
     X = embed_texts(texts)
-    schedule = [n for n in args.schedule if n < len(pool_texts)] + [len(pool_texts)]
-    checked = Plan.make([strategy], args.seeds, schedule[-1], schedule[0], None,
+    schedule = [n for n in args.schedule if n < len(pool_texts)]
+    if not schedule or schedule[-1] != args.schedule[-1]:  # the schedule outgrew the pool
+        schedule.append(len(pool_texts))
+    checked = Plan.make(strategies, args.seeds, schedule[-1], schedule[0], None,
                         schedule=schedule)
-    # one strategy alone (``make`` adds random as the baseline; --summarize joins them)
-    plan = Plan({strategy: get_strategy(strategy)}, checked.seeds, checked.budget,
+    # the strategies asked for only (``make`` adds random as the baseline; --summarize
+    # joins the runs of a corpus)
+    plan = Plan({s: get_strategy(s) for s in strategies}, checked.seeds, checked.budget,
                 checked.batch, checked.initial, checked.schedule)
     source = {"files": files, "pool_sentences": pool_total, "dev_sentences": dev_total,
               "pool_used": len(pool_texts), "dev_used": len(dev_texts), "embedder": EMBEDDER,
               "title": f"{name} (pool {len(pool_texts)}, dev {len(dev_texts)})"}
     result = simulate_span_texts(texts, spans, is_test, plan, X=X,
-                                 out_dir=args.out / "span_al" / name / strategy, source=source)
+                                 out_dir=args.out / "span_al" / name / "+".join(strategies),
+                                 source=source)
     seconds = round(time.perf_counter() - started, 1)
-    print(f"{name} {strategy}: reference {result.reference_score:.3f} ({seconds:.0f}s)",
-          flush=True)
+    print(f"{name} {','.join(strategies)}: reference {result.reference_score:.3f} "
+          f"({seconds:.0f}s)", flush=True)
     document = json.loads(result.curves_json.read_text(encoding="utf-8"))
-    return {"source": source, "schedule": schedule, "seeds": args.seeds,
-            "reference": document["reference"], "curves": document["curves"][strategy],
-            "seconds": seconds, "machine": machine_info(),
-            "load_average": {"before": load_before, "after": os.getloadavg()}}
+    return {strategy: {"source": source, "schedule": schedule, "seeds": args.seeds,
+                       "reference": document["reference"],
+                       "curves": document["curves"][strategy], "seconds": seconds,
+                       "machine": machine_info(),
+                       "load_average": {"before": load_before, "after": os.getloadavg()}}
+            for strategy in strategies}
 
 
 def join(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -127,13 +138,17 @@ def join(runs: dict[str, dict[str, Any]]) -> dict[str, Any]:
     first = next(iter(runs.values()))
     reference = {int(seed): scores["entity_micro_f1"]
                  for seed, scores in first["reference"].items()}
-    others = [r["reference"] for r in runs.values()]
-    assert all(r == first["reference"] for r in others), "runs disagree on the reference"
+    others = [{seed: scores["entity_micro_f1"] for seed, scores in r["reference"].items()}
+              for r in runs.values()]
+    assert all(r == {str(k): v for k, v in reference.items()} for r in others), \
+        "runs disagree on the reference"
     budget = first["schedule"][-1]
     rows = savings_rows(curves, reference, budget)
     median = float(np.median(list(reference.values())))
     return {"source": first["source"], "schedule": first["schedule"], "seeds": first["seeds"],
             "reference_entity_micro_f1": median,
+            "reference_lbfgs_iterations": [scores.get("lbfgs_iterations")
+                                           for scores in first["reference"].values()],
             "verdict": verdict(rows, median, budget, "entity micro-F1"),
             "target": target_check(rows, DEFAULT, TARGET_RATIO),
             "rows": {row.strategy: asdict(row) for row in rows},
@@ -178,7 +193,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", choices=sorted(CORPORA))
     parser.add_argument("--summarize", action="store_true")
-    parser.add_argument("--strategy", choices=STRATEGIES)
+    parser.add_argument("--strategy", type=lambda s: s.split(","),
+                        help=f"one or more of {', '.join(STRATEGIES)}, comma-separated: "
+                             "one process shares the token vectors and the reference")
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--pool", type=int, default=1600)
     parser.add_argument("--test", type=int, default=1000)
@@ -193,11 +210,15 @@ def main() -> None:
         parser.error("pass --corpus NAME --strategy NAME, or --summarize")
     if not (DATA / CORPORA[args.corpus]["pool"][0]).exists():
         raise SystemExit(f"{DATA}: {args.corpus} is not there")
-    result = run_corpus(args.corpus, args.strategy, args)
+    unknown = sorted(set(args.strategy) - set(STRATEGIES))
+    if unknown:
+        parser.error(f"--strategy {','.join(unknown)}: expected some of {', '.join(STRATEGIES)}")
+    results = run_corpus(args.corpus, args.strategy, args)
     folder = args.out / "span_al" / args.corpus
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{args.strategy}.json").write_text(json.dumps(result, indent=1) + "\n",
-                                                  encoding="utf-8")
+    for strategy, result in results.items():
+        (folder / f"{strategy}.json").write_text(json.dumps(result, indent=1) + "\n",
+                                                 encoding="utf-8")
 
 
 if __name__ == "__main__":

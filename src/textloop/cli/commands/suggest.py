@@ -64,6 +64,10 @@ def suggest(
                            else f"model trained on {result.labeled:,} labels")
     console.print(f"Queued [bold]{result.queued}[/] of {result.pool_size:,} unlabeled records "
                   f"with {esc(result.strategy)} ({how}).")
+    if result.suggested_spans:
+        console.print(f"Stored {result.suggested_spans:,} spans the model found in them as "
+                      "suggestions: the labeling page shows them to accept, and teach mode offers "
+                      "them one by one.")
     console.print(f"Labeled by people so far: {progress.labeled:,}; "
                   f"{esc(progress.estimate_reason)}")
     console.print("Next: textloop label   (opens the labeling app)")

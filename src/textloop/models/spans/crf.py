@@ -188,10 +188,23 @@ class LinearChainCrf:
 
     # -- fitting --------------------------------------------------------------------------
 
-    def fit(self, X: np.ndarray, lengths: Sequence[int], tags: Sequence[int]) -> LinearChainCrf:
+    def fit(self, X: np.ndarray, lengths: Sequence[int], tags: Sequence[int],
+            init: CrfWeights | None = None) -> LinearChainCrf:
         """Learn from features [tokens, dim] (sentences one after the other), the sentence
-        lengths and one tag index per token; every gold sequence must be valid."""
+        lengths and one tag index per token; every gold sequence must be valid.
+
+        ``init``: weights to start L-BFGS from instead of zeros (a warm start: the previous
+        round's model when a few more sentences were labeled, which L-BFGS then needs far
+        fewer iterations to move to the new optimum); their shapes must be this CRF's."""
         objective, theta, unpack = self.objective(X, lengths, tags)
+        if init is not None:
+            start = np.concatenate([np.asarray(a, dtype=np.float64).ravel()
+                                    for a in init.arrays().values()])
+            if init.W.shape != (2 * self.context + 1, X.shape[1], self.n_tags) \
+                    or start.shape != theta.shape:
+                raise ValueError(f"warm-start weights of shape {init.W.shape} do not fit "
+                                 f"{X.shape[1]} features and {self.n_tags} tags")
+            theta = start
         result = minimize(objective, theta, jac=True, method="L-BFGS-B",
                           options={"maxiter": self.max_iter})
         self.weights = unpack(np.asarray(result.x, dtype=np.float64))

@@ -32,6 +32,7 @@ from textloop.stages.active_learn.data import ActiveSets, partition
 from textloop.stages.active_learn.span_learner import fit_span_learner, tag_pool
 from textloop.stages.active_learn.suggest import SuggestResult, enqueue, rank, require_pool
 from textloop.stages.clean.inputs import embed_texts
+from textloop.stages.label.span_suggestions import learner_suggestions
 from textloop.stages.rules import span_rule_hits
 from textloop.storage import Store
 from textloop.strategies.query import (
@@ -86,6 +87,8 @@ def suggest_spans(store: Store, project: Project, *, strategy: str | None = None
     size = batch or project.spec.labeling.batch
     found = partition(store, project)
     require_pool(found.pool)
+    hints: list[dict[str, object]] = []
+    n_spans = 0
     if name == RULE_COVERAGE:
         chosen = _by_rule_coverage(store, project, found.pool, size,
                                    np.random.default_rng(seed), progress)
@@ -99,25 +102,29 @@ def suggest_spans(store: Store, project: Project, *, strategy: str | None = None
         chosen = [found.pool[i] for i in sampler.select(context, size)]
         cold, basis = False, _BASIS[RANDOM]
     else:
-        full_name, chosen, cold = _by_span_model(store, project, name, found.texts,
-                                                 found.labeled, found.pool, size, seed,
-                                                 [found.resolved[r].label for r in found.labeled],
-                                                 progress)
+        full_name, chosen, cold, hints, n_spans = _by_span_model(
+            store, project, name, found.texts, found.labeled, found.pool, size, seed,
+            [found.resolved[r].label for r in found.labeled], progress)
         basis = _COLD if cold else _MODEL.format(name=full_name)
-    batch_id = enqueue(store, project, chosen, full_name, overlap)
+    batch_id = enqueue(store, project, chosen, full_name, overlap, hints or None)
     return SuggestResult(full_name, batch_id, len(found.pool), len(found.labeled), cold,
-                         chosen, basis=basis)
+                         chosen, basis=basis, suggested_spans=n_spans)
 
 
 def _by_span_model(store: Store, project: Project, name: str, texts: dict[str, str],
                    labeled: list[str], pool: list[str], size: int, seed: int,
-                   values: list[str], progress: Progress) -> tuple[str, list[str], bool]:
-    """(full name, record ids best first, cold start?) by a strategy over sentence
-    embeddings and, for span strategies, the answers of a span model fitted on ``labeled``."""
+                   values: list[str], progress: Progress
+                   ) -> tuple[str, list[str], bool, list[dict[str, object]], int]:
+    """(full name, record ids best first, cold start?, each chosen record's queue hint, the
+    spans the hints hold) by
+    a strategy over sentence embeddings and, for span strategies, the answers of a span
+    model fitted on ``labeled``. The hints carry that model's spans for the record (and
+    its probability of the whole tagging as the confidence): the labeling page offers
+    them as suggestions (``QueuedLearnerSuggester``); none without a model."""
     _, instance = get_strategy(name)
     vectors = embed_texts(store, [texts[r] for r in labeled + pool], progress,
                           project.spec.language)
-    tagged = None
+    tagged, model = None, None
     if strategy_task(name) == "spans":
         with progress.task("Fitting the span model", total=None):
             model = fit_span_learner([texts[r] for r in labeled], task_for(project).targets(values))
@@ -132,7 +139,16 @@ def _by_span_model(store: Store, project: Project, name: str, texts: dict[str, s
     sets = ActiveSets(labeled, np.asarray(values, dtype=object), vectors[:len(labeled)], pool,
                       vectors[len(labeled):])
     full_name, chosen, cold = rank(sets, name, size, seed, tagged=tagged)
-    return full_name, [pool[i] for i in chosen], cold
+    hints: list[dict[str, object]] = []
+    n_spans = 0
+    if model is not None and tagged is not None and not cold:
+        chosen_texts = [texts[pool[i]] for i in chosen]
+        scored = model.predict_scored(chosen_texts)
+        hints = [{"suggestion": stored, "confidence": tagged[int(i)].sequence_probability}
+                 for i, stored in zip(chosen, learner_suggestions(chosen_texts, scored),
+                                      strict=True)]
+        n_spans = sum(len(row) for row in scored)
+    return full_name, [pool[i] for i in chosen], cold, hints, n_spans
 
 
 def _by_rule_coverage(store: Store, project: Project, pool: list[str], size: int,

@@ -36,6 +36,9 @@ class SuggestResult:
     record_ids: list[str] = field(default_factory=list)
     basis: str | None = None
     """How the records were ordered, when no model chose them (span projects)."""
+    suggested_spans: int = 0
+    """Spans the span model that ranked the records stored with them as suggestions for
+    the labeling page (span projects)."""
 
     @property
     def queued(self) -> int:

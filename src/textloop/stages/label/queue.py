@@ -152,8 +152,11 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0,
     kept = set(spans) | decided
     suggested = [s for s in span_answers.suggestions_for(store, project, record.text)
                  if s.span not in kept]
+    # a span project's queue item holds the learner's spans (``QueuedLearnerSuggester``):
+    # they are among ``suggested``, not a class label to show as "Model suggests"
     return replace(item, tokens=span_answers.tokens_of(record.text), spans=tuple(spans),
-                   suggested_spans=tuple(suggested))
+                   suggested_spans=tuple(suggested), suggestion=None, confidence=None,
+                   withheld_below=None)
 
 
 def html_note(text: str, import_options: dict[str, Any] | None) -> str | None:

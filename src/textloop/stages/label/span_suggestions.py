@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
@@ -22,12 +22,13 @@ from textloop.config import Project, SuggestLLMSettings
 from textloop.errors import ConfigError, InvalidInputError, NotFoundError
 from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.spans import SpanError, decode_spans
+from textloop.spans import Span, SpanError, decode_spans
 from textloop.spans.rules import compile_span_rules
 from textloop.stages.label.resolution import labels_for
 from textloop.storage import (
     Store,
     annotation_log,
+    jsoncol,
     llm_suggestions,
     model_suggestions,
     model_versions,
@@ -48,6 +49,7 @@ from textloop.strategies.span_suggest import (
 from textloop.strategies.synth.openai_compatible import endpoint_from
 from textloop.tasks import require_verb, task_for
 from textloop.texts import content_hash
+from textloop.texts import record_id as id_of_hash
 from textloop.types import Jsonable
 
 if TYPE_CHECKING:
@@ -56,6 +58,8 @@ if TYPE_CHECKING:
 
 LLM_SOURCE = "llm"
 MODEL_SOURCE = "model"
+LEARNER_SOURCE = "learner"
+"""Spans of the model ``textloop suggest`` fitted to choose the records it queued."""
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,57 @@ class StoredModelSuggester:
     def suggest(self, texts: Sequence[str]) -> list[list[SuggestedSpan]]:
         with self.store.read() as conn:
             stored = [model_suggestions.latest(conn, content_hash(text)) for text in texts]
-        return [from_cache(items or [], text, self.labels, overlapping=self.overlapping,
-                           source=self.name)
-                for items, text in zip(stored, texts, strict=True)]
+        return _still_valid(self, stored, texts)
+
+
+@dataclass(frozen=True)
+class QueuedLearnerSuggester:
+    """The spans of the span model ``textloop suggest`` fitted when it queued the record
+    (stored with the queue item, as a classification project's suggested label is): what
+    the learner that chose the record thinks it holds, with the model's probabilities. One
+    indexed read per text (a record's id follows from its text); the newest queue item
+    with spans counts. Spans are checked again against the text and the project's labels
+    and overlap setting as they are now."""
+
+    store: Store
+    labels: tuple[str, ...]
+    overlapping: bool
+    name: str = LEARNER_SOURCE
+
+    def suggest(self, texts: Sequence[str]) -> list[list[SuggestedSpan]]:
+        with self.store.read() as conn:
+            stored = [_queued_spans(conn, text) for text in texts]
+        return _still_valid(self, stored, texts)
+
+
+def _still_valid(suggester: StoredModelSuggester | QueuedLearnerSuggester,
+                 stored: Sequence[list[Any] | None], texts: Sequence[str]
+                 ) -> list[list[SuggestedSpan]]:
+    """Each text's stored spans that still fit it and the project (``from_cache``), marked
+    with the suggester's source."""
+    return [from_cache(items or [], text, suggester.labels, overlapping=suggester.overlapping,
+                       source=suggester.name)
+            for items, text in zip(stored, texts, strict=True)]
+
+
+def _queued_spans(conn: Connection, text: str) -> list[Any] | None:
+    """The spans stored with the newest queue item of the record holding ``text``."""
+    for item in reversed(queue.items_for_record(conn, id_of_hash(content_hash(text)))):
+        if item["suggestion"] is not None:
+            try:
+                return list(jsoncol.loads(item["suggestion"]))
+            except (ValueError, TypeError):
+                return None
+    return None
+
+
+def learner_suggestions(texts: Sequence[str], scored: Sequence[Sequence[tuple[Span, float]]]
+                        ) -> list[str]:
+    """Each text's scored spans as a queue item's ``suggestion`` (what
+    ``QueuedLearnerSuggester`` reads)."""
+    return [jsoncol.dumps(to_cache([SuggestedSpan(s.start, s.end, s.label, LEARNER_SOURCE,
+                                                  score) for s, score in row], text))
+            for text, row in zip(texts, scored, strict=True)]
 
 
 def span_suggesters(store: Store, project: Project) -> list[SpanSuggester]:
@@ -112,6 +164,8 @@ def span_suggesters(store: Store, project: Project) -> list[SpanSuggester]:
         # model's suggestions as soon as they are stored (one indexed read per record)
         suggesters.append(StoredModelSuggester(store, tuple(spec.label_names),
                                                spec.spans.overlapping))
+        suggesters.append(QueuedLearnerSuggester(store, tuple(spec.label_names),
+                                                 spec.spans.overlapping))
     llm = spec.labeling.suggest_llm
     if llm is not None:
         suggesters.append(StoredLLMSuggester(store, llm.model, llm.template,

@@ -3,7 +3,11 @@
 As for labels (``loop.py``): each round fits the learner on the sentences labeled so far,
 scores it on the test set (entity-level strict micro-F1, ``measures.span_metrics``), feeds the
 stopping signal, and asks the strategy for the next sentences. The learner is the one
-``textloop suggest`` fits (``active_learn.span_learner``: ``minilm-crf``, L-BFGS bounded).
+``textloop suggest`` fits (``active_learn.span_learner``: ``minilm-crf``, L-BFGS bounded),
+warm-started: each round's fit starts from the previous round's weights, which under the
+same bound ends nearer the optimum than a fit from zeros (the labeled set grew by one
+batch, and the optimum moved little). Each round tags every pool sentence it reads once:
+the stop set, and for span strategies the unlabeled pool (``_tag_once``).
 Span strategies get its answer for every unlabeled sentence (``predict_tagged``); one that
 needs a model gets a cold-start batch while none can be trained (no labeled span yet).
 
@@ -20,9 +24,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from textloop.measures.span_metrics import span_metrics
+from textloop.models.span_model import TaggedText
 from textloop.models.spans.estimator import MiniLMCrf
 from textloop.spans import Span
-from textloop.stages.active_learn.span_learner import fit_span_learner, tag_pool
+from textloop.stages.active_learn.span_learner import (
+    fit_span_learner,
+    make_span_learner,
+    tag_pool,
+)
 from textloop.stages.simulate.loop import Curve, SpanPoint, first_batch
 from textloop.strategies.query import QueryContext, QueryStrategy
 from textloop.strategies.query.cold_start import ColdStart
@@ -72,22 +81,27 @@ def run_span_session(name: str, strategy: QueryStrategy, needs_tagged: bool,
     taken = np.zeros(len(session.texts), dtype=bool)
     taken[labeled] = True
     tracker = StabilizingPredictions()
+    learner = make_span_learner(warm_start=True)
     for step, _ in enumerate(sizes):
         started = time.perf_counter()
         model = fit_span_learner([session.texts[i] for i in labeled],
-                                 [session.spans[i] for i in labeled])
+                                 [session.spans[i] for i in labeled], learner)
         curve.fit_seconds += time.perf_counter() - started
         scores = entity_scores(model, session.test_texts, session.test_spans)
         curve.points.append(SpanPoint(int(labeled.shape[0]), scores["f1"],
                                       scores["precision"], scores["recall"]))
-        tracker.update(_stop_tags(model, session))
+        last = step + 1 == len(sizes) or taken.all()
+        started = time.perf_counter()
+        answers = _tag_once(model, session, taken, needs_tagged and not last)
+        curve.query_seconds += time.perf_counter() - started
+        tracker.update(_stop_tags(answers, session))
         if curve.stop_at is None and tracker.stable:
             curve.stop_at = int(labeled.shape[0])
         on_round()
-        if step + 1 == len(sizes) or taken.all():
+        if last:
             return curve
         started = time.perf_counter()
-        chosen = _query(strategy, needs_tagged, model, session, labeled, taken, rng,
+        chosen = _query(strategy, answers if needs_tagged else None, session, labeled, taken, rng,
                         sizes[step + 1] - labeled.shape[0])
         curve.query_seconds += time.perf_counter() - started
         labeled = np.concatenate([labeled, chosen])
@@ -95,24 +109,41 @@ def run_span_session(name: str, strategy: QueryStrategy, needs_tagged: bool,
     return curve
 
 
-def _stop_tags(model: MiniLMCrf | None, session: SpanSession) -> np.ndarray:
+def _tag_once(model: MiniLMCrf | None, session: SpanSession, taken: np.ndarray,
+              for_query: bool) -> dict[int, TaggedText] | None:
+    """The model's answer for each pool position the round reads: the stop set's, and with
+    ``for_query`` every unlabeled sentence's, each tagged once. (The stop set is up to
+    ``STOP_SET`` pool sentences, so for pools of that size or less it is the whole pool:
+    tagging it and the unlabeled pool apart tagged most sentences twice a round.) None
+    without a model."""
+    wanted = session.stop_set
+    if for_query:
+        wanted = np.union1d(wanted, np.flatnonzero(~taken))
+    tagged = tag_pool(model, [session.texts[i] for i in wanted])
+    if tagged is None:
+        return None
+    return dict(zip(wanted.tolist(), tagged, strict=True))
+
+
+def _stop_tags(answers: dict[int, TaggedText] | None, session: SpanSession) -> np.ndarray:
     """The model's tags of every token of the stop set, one after another (all O without a
     model): what the stabilizing-predictions signal compares between rounds."""
-    texts = [session.texts[i] for i in session.stop_set]
-    tagged = tag_pool(model, texts)
-    if tagged is None:
+    if answers is None:
         from textloop.spans.matching import word_tokens
 
+        texts = [session.texts[i] for i in session.stop_set]
         return np.array([NO_TAG] * sum(len(word_tokens(t)) for t in texts) or [NO_TAG])
-    return np.array([tag for answer in tagged for tag in answer.tags] or [NO_TAG])
+    return np.array([tag for i in session.stop_set for tag in answers[int(i)].tags]
+                    or [NO_TAG])
 
 
-def _query(strategy: QueryStrategy, needs_tagged: bool, model: MiniLMCrf | None,
+def _query(strategy: QueryStrategy, answers: dict[int, TaggedText] | None,
            session: SpanSession, labeled: np.ndarray, taken: np.ndarray,
            rng: np.random.Generator, k: int) -> np.ndarray:
-    """Pool positions of the next ``k`` sentences to label."""
+    """Pool positions of the next ``k`` sentences to label; ``answers``: the model's for
+    every unlabeled sentence (``_tag_once``) when the strategy ranks by them, else None."""
     unlabeled = np.flatnonzero(~taken)
-    tagged = tag_pool(model, [session.texts[i] for i in unlabeled]) if needs_tagged else None
+    tagged = None if answers is None else [answers[int(i)] for i in unlabeled]
     ctx = QueryContext(pool_X=session.X_pool[unlabeled], labeled_X=session.X_pool[labeled],
                        labeled_y=np.array([len(session.spans[i]) for i in labeled]),
                        tagged=tagged, rng=rng)

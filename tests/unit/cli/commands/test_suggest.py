@@ -100,3 +100,26 @@ def test_suggest_on_a_span_project_says_how_it_ordered(tmp_path) -> None:
     found = json_of(CliRunner().invoke(app, [*root, "suggest", "--strategy", "random",
                                              "--json"]))
     assert found["strategy"] == "textloop.query.random.v1" and found["queued"] == 3
+
+
+def test_suggest_on_a_span_project_stores_the_model_s_spans_for_labeling(tmp_path) -> None:
+    """Once a span model can be trained, ``suggest`` says how many spans it found in the
+    queued records, and the labeling page's suggesters offer exactly those."""
+    from tests.unit.stages.active_learn.test_spans import POOL, people_project
+    from textloop.stages.label.span_suggestions import LEARNER_SOURCE, suggest_spans
+
+    with people_project(tmp_path) as (project, store, ids, _):
+        root = ["--project", str(project.root)]
+        said = CliRunner().invoke(app, [*root, "suggest", "--batch", "2"])
+        assert said.exit_code == 0, said.output
+        found = json_of(CliRunner().invoke(app, [*root, "suggest", "--batch", "2",
+                                                 "--json"]))
+        offered = {ids[text]: [s for s in suggest_spans(store, project, text)
+                               if s.source == LEARNER_SOURCE] for text in POOL}
+        assert found["queued"] == 2 and found["suggested_spans"] == sum(
+            len(offered[rid]) for rid in found["record_ids"])
+        first = sum(len(spans) for rid, spans in offered.items()
+                    if rid not in found["record_ids"])
+        assert first > 0
+        assert (f"Stored {first} spans the model found in them as suggestions"
+                in " ".join(said.output.split()))

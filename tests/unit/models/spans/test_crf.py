@@ -126,23 +126,31 @@ def test_decoding_never_yields_an_invalid_sequence(scheme, seed, lengths, scale)
             pytest.fail(f"invalid sequence {names}: {exc}")
 
 
-def test_a_tiny_fit_learns_a_plainly_learnable_pattern() -> None:
-    """Feature 0 marks the first token of an A span, feature 1 its continuation."""
+def _learnable(n: int, seed: int, noise: float = 0.3
+               ) -> tuple[np.ndarray, list[int], list[int]]:
+    """Features, lengths and IOB2 tags of ``n`` sentences where feature 0 marks the first
+    token of an A span and feature 1 its continuation (with noise)."""
     rules = tag_rules(["A"], "IOB2")
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     tag_of = {(1, 0): "B-A", (0, 1): "I-A", (0, 0): "O"}
     sentences = []
-    for _ in range(40):
-        n = int(rng.integers(3, 8))
-        flags = [(0, 0)] * n
-        start = int(rng.integers(0, n - 1))
+    for _ in range(n):
+        length = int(rng.integers(3, 8))
+        flags = [(0, 0)] * length
+        start = int(rng.integers(0, length - 1))
         flags[start], flags[start + 1] = (1, 0), (0, 1)
         sentences.append(flags)
     X = np.array([f for s in sentences for f in s], dtype=np.float32)
-    X = X + rng.normal(scale=0.05, size=X.shape).astype(np.float32)
-    tags = [rules.tags.index(tag_of[f]) for s in sentences for f in s]
-    crf = LinearChainCrf(rules, context=0, l2=1e-4, max_iter=200).fit(
-        X, [len(s) for s in sentences], tags)
+    X = X + rng.normal(scale=noise, size=X.shape).astype(np.float32)
+    return X, [len(s) for s in sentences], [rules.tags.index(tag_of[f])
+                                            for s in sentences for f in s]
+
+
+def test_a_tiny_fit_learns_a_plainly_learnable_pattern() -> None:
+    """Feature 0 marks the first token of an A span, feature 1 its continuation."""
+    rules = tag_rules(["A"], "IOB2")
+    X, lengths, tags = _learnable(40, seed=0, noise=0.05)
+    crf = LinearChainCrf(rules, context=0, l2=1e-4, max_iter=200).fit(X, lengths, tags)
     test = np.array([[0, 0], [1, 0], [0, 1], [0, 0], [0, 0]], dtype=np.float32)
     path = crf.decode(test, [5])[0][0]
     assert [rules.tags[i] for i in path] == ["O", "B-A", "I-A", "O", "O"]
@@ -177,3 +185,31 @@ def test_a_classifier_s_tags_decode_to_the_best_valid_sequence(scheme, seed, len
                     continue
                 valid.append(rows[np.arange(n), list(candidate)].sum())
             assert rows[np.arange(n), path].sum() == pytest.approx(max(valid))
+
+
+def test_a_warm_start_from_the_optimum_stays_there_in_a_few_iterations() -> None:
+    """Active learning refits after every batch: started from the last weights, L-BFGS has
+    little left to do; from zeros it redoes the whole descent."""
+    rules = tag_rules(["A"], "IOB2")
+    X, lengths, tags = _learnable(60, seed=3)
+    cold = LinearChainCrf(rules, context=1, l2=1e-3, max_iter=500).fit(X, lengths, tags)
+    assert cold.weights is not None and cold.n_iter_ > 10
+    warm = LinearChainCrf(rules, context=1, l2=1e-3, max_iter=500).fit(
+        X, lengths, tags, init=cold.weights)
+    assert warm.n_iter_ <= 3
+    assert warm.weights is not None
+    np.testing.assert_allclose(warm.weights.W, cold.weights.W, atol=1e-3)
+    # a few more sentences: the warm fit reaches the new optimum in fewer iterations
+    X2, lengths2, tags2 = _learnable(80, seed=3)
+    again = LinearChainCrf(rules, context=1, l2=1e-3, max_iter=500)
+    assert again.fit(X2, lengths2, tags2, init=cold.weights).n_iter_ < \
+        LinearChainCrf(rules, context=1, l2=1e-3, max_iter=500).fit(X2, lengths2, tags2).n_iter_
+
+
+def test_warm_start_weights_of_another_shape_are_refused() -> None:
+    rules = tag_rules(["A"], "IOB2")
+    X, lengths, tags = _learnable(10, seed=4)
+    other = _random_crf("IOB2", seed=1, dim=2)  # two labels: five tags, not three
+    assert other.weights is not None
+    with pytest.raises(ValueError, match="do not fit 2 features and 3 tags"):
+        LinearChainCrf(rules, context=1).fit(X, lengths, tags, init=other.weights)

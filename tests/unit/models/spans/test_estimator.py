@@ -10,11 +10,12 @@ import pytest
 
 from textloop.errors import IntegrityError, InvalidInputError
 from textloop.models.bundle import from_bundle, to_bundle
+from textloop.models.spans.crf import Layout
 from textloop.models.spans.estimator import MiniLMCrf
 from textloop.models.tags import model_tags
 from textloop.spans import Span
 from textloop.spans.matching import word_tokens
-from textloop.spans.schemes import tags_to_spans
+from textloop.spans.schemes import tag_rules, tags_to_spans
 from textloop.spans.tokens import to_char_spans
 from textloop.storage.bundles import load_bundle, save_bundle
 
@@ -111,3 +112,48 @@ def test_tags_declare_a_span_model() -> None:
 def test_bad_training_input_is_refused_naming_the_text(spans, message) -> None:
     with pytest.raises(InvalidInputError, match=message):
         MiniLMCrf().fit(["Paris in spring", "Bonn"], spans)
+
+
+def test_warm_start_weights_score_tokens_as_before_under_new_scaling_and_tags() -> None:
+    """A refit's start is the old model itself: each token's score for each known tag is
+    unchanged though the feature scaling moved, and a newly seen label starts at zero."""
+    texts, spans = corpus()
+    model = MiniLMCrf(context=0, max_iter=40, warm_start=True).fit(texts, spans)
+    tokens = [word_tokens(t) for t in texts]
+    features = model._features(texts, tokens)
+    rng = np.random.default_rng(0)
+    mean = model.mean_ + rng.normal(scale=0.1, size=model.mean_.shape).astype(np.float32)
+    scale = model.scale_ * rng.uniform(0.5, 2.0, size=model.scale_.shape).astype(np.float32)
+    tags = list(tag_rules(["LOC", "PER"], "IOB2").tags)
+    init = model._warm_weights(tags, mean, scale)
+    assert init is not None
+    crf = model.crf_
+    layout = Layout.of([len(t) for t in tokens])
+    before = crf._emissions(model._standardised(features), crf.weights,
+                            crf._neighbours(layout, len(features)))
+    after = crf._emissions(((features - mean) / scale).astype(np.float32), init,
+                           crf._neighbours(layout, len(features)))
+    for i, tag in enumerate(tags):
+        if tag in model.tags_:
+            np.testing.assert_allclose(after[:, i], before[:, model.tags_.index(tag)],
+                                       rtol=1e-3, atol=1e-3)
+        else:
+            assert not after[:, i].any()
+
+
+def test_a_warm_refit_starts_where_the_last_fit_ended_and_learns_new_labels() -> None:
+    texts, spans = corpus()
+    model = MiniLMCrf(l2=1e-4, max_iter=300, warm_start=True).fit(texts, spans)
+    first = model.n_iter_
+    assert model.fit(texts, spans).n_iter_ <= 3 < first  # already at the optimum
+    assert model.predict(texts) == spans
+    people = [("Ana lives here now", [Span(0, 3, "PER")]),
+              ("Ben lives here now", [Span(0, 3, "PER")]),
+              ("Omar lives here now", [Span(0, 4, "PER")])]
+    model.fit(texts + [t for t, _ in people], spans + [s for _, s in people])
+    assert list(model.classes_) == ["LOC", "PER"]
+    assert model.predict(["Lena lives here now", "We flew to Oslo last week"]) == \
+        [[Span(0, 4, "PER")], [Span(11, 15, "LOC")]]
+    cold = MiniLMCrf(l2=1e-4, max_iter=300)
+    cold.fit(texts, spans)
+    assert cold.fit(texts, spans).n_iter_ == first  # without warm_start: from zeros again

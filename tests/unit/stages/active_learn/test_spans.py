@@ -6,6 +6,7 @@ that rank by class probabilities refused."""
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -27,6 +28,7 @@ from textloop.stages.active_learn import suggest, suggest_from_production
 from textloop.stages.active_learn.span_learner import fit_span_learner, tag_pool
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.label import next_teach, submit
+from textloop.stages.label.span_suggestions import LEARNER_SOURCE, suggest_spans
 from textloop.storage import Store, queue, records
 from textloop.strategies.query.sequence_uncertainty import normalized_log_probability
 
@@ -115,6 +117,13 @@ POOL = ["Mira lives in Rome", "zq 77 ## ?? ~~ qq", "Tomas flew to Accra today",
 @pytest.fixture
 def labeled_people(tmp_path):
     """12 records with people and places marked by a person, and ``POOL`` unlabeled."""
+    with people_project(tmp_path) as found:
+        yield found
+
+
+@contextmanager
+def people_project(tmp_path):
+    """``labeled_people`` for tests elsewhere (the CLI's)."""
     project = span_project(tmp_path / "ner")
     texts = [f"{who} lives in {PLACES[i % len(PLACES)]}" for i, who in enumerate(PEOPLE)]
     data = tmp_path / "texts.jsonl"
@@ -157,3 +166,43 @@ def test_a_class_strategy_is_refused_in_a_classification_project_too(project, st
     with pytest.raises(InvalidInputError, match="span model's tag probabilities") as info:
         suggest(store, project, strategy="span-mnlp")
     assert "--strategy default" in (info.value.hint or "")
+
+
+def test_suggest_stores_the_learner_s_spans_for_the_labeling_page(labeled_people) -> None:
+    """The span model that chose the records also says what it thinks they hold: each
+    queued record's spans (with their probabilities) are suggestions the labeling page
+    shows and teach mode offers one by one, from source ``learner``."""
+    project, store, ids, texts = labeled_people
+    result = suggest(store, project, batch=4)
+    assert result.suggested_spans > 0
+    labeled = sorted(zip(texts, PEOPLE, strict=True), key=lambda pair: ids[pair[0]])
+    model = fit_span_learner([t for t, _ in labeled],
+                             [[span(t, w, "PER"), span(t, t.rsplit(" ", 1)[1], "LOC")]
+                              for t, w in labeled])
+    assert model is not None
+    predicted = dict(zip(POOL, model.predict_scored(POOL), strict=True))
+    assert predicted["Mira lives in Rome"]  # the learner marks something there
+    by_id = {rid: text for text, rid in ids.items()}
+    for position, record_id in enumerate(result.record_ids):
+        shown = next_teach(store, project, "alice")
+        assert shown is not None and shown.item.record_id == record_id, position
+        text = by_id[record_id]
+        offered = [s for s in shown.item.suggested_spans if s.source == LEARNER_SOURCE]
+        assert [(s.start, s.end, s.label) for s in offered] == [
+            (s.start, s.end, s.label) for s, _ in predicted[text]]
+        assert [s.score for s in offered] == pytest.approx([p for _, p in predicted[text]])
+        assert shown.item.suggestion is None  # spans, not a class label to pre-select
+        if offered:
+            assert shown.target is not None and LEARNER_SOURCE in shown.target.sources
+        submit(store, project, "alice", record_id, [])
+    # every front end asks the same suggesters: the learner's spans are listed there too
+    mira = "Mira lives in Rome"
+    assert [s for s in suggest_spans(store, project, mira) if s.source == LEARNER_SOURCE]
+
+
+def test_a_cold_start_queues_no_learner_spans(tmp_path) -> None:
+    with opened_span_project(tmp_path) as (project, store, _):
+        result = suggest(store, project, batch=2)
+        assert result.cold_start and result.suggested_spans == 0
+        with store.read() as conn:
+            assert {item["suggestion"] for item in queue.active_items(conn)} == {None}

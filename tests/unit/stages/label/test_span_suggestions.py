@@ -46,7 +46,7 @@ def test_without_suggest_llm_no_llm_suggests_and_preannotate_says_what_to_set(
         span_project) -> None:
     project, store, _ = span_project
     # only the model's cache is read (empty: nothing pre-annotated); no LLM is listed
-    assert [s.name for s in span_suggesters(store, project)] == ["model"]
+    assert [s.name for s in span_suggesters(store, project)] == ["model", "learner"]
     assert suggest_spans(store, project, QUEUED[0]) == []
     with pytest.raises(ConfigError, match=r"labeling\.suggest_llm is not set") as info:
         preannotate(store, project, source="llm")
@@ -174,7 +174,8 @@ def test_rules_and_the_llm_both_suggest_and_the_same_span_is_listed_per_source(
     configure(project, chat_server)
     chat_server.replies = [mentions(("Ana", "PER"), ("Acme", "ORG"))]
     preannotate(store, project, limit=1)
-    assert [s.name for s in span_suggesters(store, project)] == ["rules", "model", "llm"]
+    assert [s.name for s in span_suggesters(store, project)] == [
+        "rules", "model", "learner", "llm"]
     assert suggest_spans(store, project, QUEUED[0]) == [
         SuggestedSpan(0, 3, "PER", "llm"), SuggestedSpan(13, 17, "ORG", "llm"),
         SuggestedSpan(13, 17, "ORG", "rule:firms")]
@@ -232,7 +233,7 @@ def test_the_current_models_scored_spans_are_cached_and_suggested_never_predicte
         assert (first.source, first.run, first.chosen, first.version) == (
             "model", first_run, "latest", None)
         assert (first.waiting, first.asked, first.cached, first.suggested) == (3, 3, 0, 4)
-        assert [s.name for s in built_before] == ["model"]
+        assert [s.name for s in built_before] == ["model", "learner"]
         # the run's calibrated scores, as /v1/extract serves them (raw: Bob 0.5, Ana 1.0)
         calibrated = load_run(store, first_run).span_calibration
         assert calibrated is not None

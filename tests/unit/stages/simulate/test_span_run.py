@@ -12,6 +12,7 @@ import pytest
 
 from tests.unit.stages.simulate.fakes import DictCache, WordHashEmbedder
 from textloop.errors import InvalidInputError
+from textloop.stages.active_learn.span_learner import MAX_ITER, REFERENCE_MAX_ITER
 from textloop.stages.simulate import Plan, simulate_al
 from textloop.stages.simulate.span_data import read_spans, span_format
 
@@ -96,6 +97,9 @@ def test_a_conll_file_simulates_with_entity_f1_curves(tmp_path: Path) -> None:
         assert set(points[0]) == {"labels", "entity_micro_f1", "entity_micro_precision",
                                   "entity_micro_recall"}
     assert result.reference_score > 0.8  # the learner learns these templates
+    # the reference ran to convergence: L-BFGS stopped on its own, past the bound every
+    # round's fit has (bounded too, it was under-fitted and partial sets could beat it)
+    assert MAX_ITER < curves["reference"]["0"]["lbfgs_iterations"] < REFERENCE_MAX_ITER
     final = curves["curves"]["span-mnlp"][0]["points"][-1]["entity_micro_f1"]
     assert final > 0.5
     savings = json.loads(result.savings_json.read_text(encoding="utf-8"))
