@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.measures.latency import single_text_latency as single_text_latency
     from textloop.measures.learning_curve import estimate_labels_needed as estimate_labels_needed
     from textloop.measures.learning_curve import fit_curve as fit_curve
+    from textloop.measures.learning_curve import flattened_at as flattened_at
     from textloop.measures.learning_curve import power_law as power_law
     from textloop.measures.metrics import compute_metrics as compute_metrics
     from textloop.measures.metrics import top_confusions as top_confusions
@@ -69,6 +70,6 @@ __all__, __getattr__ = lazy_front(__name__, {
     "thresholds": ("band_table", "choose_thresholds", "fit_band_policy", "positive_meaning",
                    "scores_and_positives"),
     "latency": ("batch_throughput", "single_text_latency"),
-    "learning_curve": ("estimate_labels_needed", "fit_curve", "power_law"),
+    "learning_curve": ("estimate_labels_needed", "fit_curve", "flattened_at", "power_law"),
     "validation_fit": ("ValidationFit", "fit_on_validation"),
 })

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from textloop.measures.learning_curve import estimate_labels_needed, power_law
+from textloop.measures.learning_curve import (
+    estimate_labels_needed,
+    fit_curve,
+    flattened_at,
+    power_law,
+)
 
 LABELS = [50, 100, 150, 200, 300, 400]
 
@@ -63,3 +68,25 @@ def test_a_fit_that_fails_says_so() -> None:
     estimate = estimate_labels_needed(points, 0.9)
     assert estimate.labels_needed is None
     assert "could not be fitted" in (estimate.reason or "")
+
+
+def test_flattened_at_is_where_doubling_the_labels_adds_under_a_point() -> None:
+    a, b, c = 0.92, 1.5, 0.5
+    n = flattened_at((a, b, c), gain=0.01)
+    gain = lambda m: float(power_law(np.array(2.0 * m), a, b, c) - power_law(np.array(m), a, b, c))  # noqa: E731
+    assert gain(n) < 0.01 <= gain(n - 1)
+    assert n == pytest.approx((1.5 * (1 - 2**-0.5) / 0.01) ** 2, rel=1e-3)  # about 1,930
+
+
+def test_flattened_at_reads_a_fitted_early_plateau_and_never_overflows() -> None:
+    """A curve that levels off by 200 labels (a frozen encoder on a balanced set) is flat
+    from about then; a nearly straight curve is far from flat, and a shallow exponent
+    gives the cap instead of an overflow."""
+    early = fit_curve(curve(a=0.87, b=2.0, c=1.2, labels=[25, 50, 75, 100, 150, 200]))
+    assert early is not None
+    truth = (2.0 * (1 - 2**-1.2) / 0.01) ** (1 / 1.2)  # about 52
+    assert flattened_at(early) == pytest.approx(truth, abs=2) and flattened_at(early) < 200
+    rising = fit_curve(curve(a=0.95, b=1.5, c=0.5))
+    assert rising is not None and flattened_at(rising) > 1000
+    assert flattened_at((0.9, 50.0, 1e-3)) == 10**12
+    assert flattened_at((0.9, 0.0, 0.5)) == 1
