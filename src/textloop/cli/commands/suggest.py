@@ -8,7 +8,7 @@ import typer
 
 from textloop.cli.choices import one_of
 from textloop.cli.commands.monitor import parse_time
-from textloop.cli.console import AsJson, RichProgress, console, esc, print_json
+from textloop.cli.console import AsJson, RichProgress, Text, console, esc, print_json
 from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -70,6 +70,8 @@ def suggest(
                       "them one by one.")
     console.print(f"Labeled by people so far: {progress.labeled:,}; "
                   f"{esc(progress.estimate_reason)}")
+    if progress.flat:
+        console.print(Text(f"Flat learning curve: {progress.flat_note}."))
     console.print("Next: textloop label   (opens the labeling app)")
 
 

@@ -123,3 +123,26 @@ def test_suggest_on_a_span_project_stores_the_model_s_spans_for_labeling(tmp_pat
         assert first > 0
         assert (f"Stored {first} spans the model found in them as suggestions"
                 in " ".join(said.output.split()))
+
+
+def test_suggest_says_when_the_learning_curve_has_flattened(project, store, tmp_path) -> None:
+    """After rounds whose scores levelled off, the summary says random sampling is as good
+    (and --json carries the same facts)."""
+    from textloop.storage import rounds
+
+    data = tmp_path / "pool.csv"
+    data.write_text("text\n" + "\n".join(f"message {i} about lunch" for i in range(40)) + "\n")
+    import_file(store, project, data, ImportOptions())
+    with store.write() as conn:
+        for n, score in [(25, 0.62), (50, 0.78), (75, 0.83), (100, 0.85), (150, 0.862),
+                         (200, 0.866), (300, 0.868)]:
+            rounds.add(conn, n_labels=n, score=score, stability=None, model="test",
+                       details={})
+    root = ["--project", str(project.root), "suggest", "--batch", "5"]
+    result = CliRunner().invoke(app, root)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "Flat learning curve: the learning curve has flattened (from about" in text
+    assert "random sampling is as good as active learning from here" in text
+    found = json_of(CliRunner().invoke(app, [*root, "--json"]))
+    assert found["progress"]["flat"] is True and found["progress"]["flattened_at"] <= 300

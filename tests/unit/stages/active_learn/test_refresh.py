@@ -92,3 +92,33 @@ def test_a_dry_queue_refreshes_at_once_but_not_again_without_new_labels(mixed_pr
         refresher.stop()
     assert refresher.runs == 1 and not refresher.busy
     assert not refresher.request_now()  # nothing new to learn: the last top-up stands
+
+
+def add_rounds(store, points: list[tuple[int, float]]) -> None:
+    with store.write() as conn:
+        for n, score in points:
+            rounds.add(conn, n_labels=n, score=score, stability=None, model="test",
+                       details={})
+
+
+def test_progress_says_when_the_curve_has_flattened(mixed_project) -> None:
+    """A curve that levelled off by 200 labels (as a frozen encoder does on balanced data)
+    is called flat, with the label count and that random sampling is as good; a curve
+    still rising steeply is not."""
+    project, store = mixed_project
+    add_rounds(store, [(25, 0.62), (50, 0.78), (75, 0.83), (100, 0.85), (150, 0.862),
+                       (200, 0.866), (300, 0.868)])
+    progress = labeling_progress(store, project)
+    assert progress.flat and progress.flattened_at is not None
+    assert progress.flattened_at <= 300
+    assert f"from about {progress.flattened_at:,} labels" in progress.flat_note
+    assert "random sampling is as good as active learning" in progress.flat_note
+    assert progress.to_dict()["flat"] is True
+
+
+def test_progress_on_a_rising_curve_is_not_flat(mixed_project) -> None:
+    project, store = mixed_project
+    add_rounds(store, [(25, 0.30), (50, 0.40), (100, 0.50), (200, 0.60), (400, 0.70)])
+    progress = labeling_progress(store, project)
+    assert not progress.flat and progress.flat_note == ""
+    assert progress.flattened_at is not None and progress.flattened_at > 400

@@ -223,6 +223,23 @@ def test_the_progress_fragment_counts_human_labels(web: Web) -> None:
     assert 'hx-get="/label/progress"' in page.text and "labeled from:body" in page.text
 
 
+def test_the_progress_fragment_says_when_the_curve_has_flattened(web: Web) -> None:
+    """Rounds whose scores levelled off: the panel says random sampling is as good instead
+    of only counting down labels."""
+    from textloop.storage import rounds
+
+    user = web.sign_in("alice")
+    assert "flat-signal" not in user.get("/label/progress").text
+    with web.store.write() as conn:
+        for n, score in [(25, 0.62), (50, 0.78), (75, 0.83), (100, 0.85), (150, 0.862),
+                         (200, 0.866), (300, 0.868)]:
+            rounds.add(conn, n_labels=n, score=score, stability=None, model="test",
+                       details={})
+    fragment = html.unescape(user.get("/label/progress").text)
+    assert '<p class="flat-signal" role="status">Flat learning curve:' in fragment
+    assert "random sampling is as good as active learning from here" in fragment
+
+
 def test_record_text_and_metadata_are_escaped(web: Web) -> None:
     ids = queue_texts(web.store, web.project, web.project.root / "data", [XSS],
                       meta=[{"source": XSS, XSS[:20]: "x"}])
