@@ -80,6 +80,7 @@ def _print_table(result: SimulationResult) -> None:
     """The savings table; the stop signal goes on its own line so the table fits 80 columns."""
     from textloop.stages.simulate import (
         metric_name,
+        plateau_text,
         stop_text,
         table_cells,
         table_header,
@@ -99,3 +100,5 @@ def _print_table(result: SimulationResult) -> None:
     console.print(table)
     stops = ", ".join(f"{row.strategy} {stop_text(row)}" for row in result.rows)
     console.print(Text(f"stop at: {stops}"))
+    flats = ", ".join(f"{row.strategy} {plateau_text(row)}" for row in result.rows)
+    console.print(Text(f"flat from: {flats}"))

@@ -9,6 +9,7 @@ from textloop.lazy import lazy_front
 
 if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.simulate.outputs import metric_name as metric_name
+    from textloop.stages.simulate.outputs import plateau_text as plateau_text
     from textloop.stages.simulate.outputs import stop_text as stop_text
     from textloop.stages.simulate.outputs import table_cells as table_cells
     from textloop.stages.simulate.outputs import table_header as table_header
@@ -24,6 +25,7 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
 __all__, __getattr__ = lazy_front(__name__, {
     "run": ("DEFAULT_STRATEGIES", "Plan", "SimulationResult", "simulate_al",
             "simulate_vectors"),
-    "outputs": ("metric_name", "stop_text", "table_cells", "table_header", "table_note"),
+    "outputs": ("metric_name", "plateau_text", "stop_text", "table_cells", "table_header",
+                "table_note"),
     "span_run": ("simulate_span_file", "simulate_span_texts"),
 })

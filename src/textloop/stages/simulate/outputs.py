@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from textloop.stages.simulate.loop import Curve
-from textloop.stages.simulate.savings import LEVELS, Reach, SavingsRow
+from textloop.stages.simulate.savings import (
+    EARLY_SHARE,
+    LEVELS,
+    PLATEAU_TOLERANCE,
+    Reach,
+    SavingsRow,
+)
 
 METRIC_NAMES = {"macro_f1": "macro-F1", "entity_micro_f1": "entity micro-F1"}
 """How the tables and the figure name each score a simulation can follow."""
@@ -55,6 +61,7 @@ def savings_document(rows: Sequence[SavingsRow], reference_f1: float, verdict: s
                      settings: dict[str, Any], metric: str = "macro_f1") -> dict[str, Any]:
     """``metric`` names the score (``macro_f1``, ``entity_micro_f1``): the reference's key."""
     return {f"reference_{metric}": reference_f1, "verdict": verdict, "settings": settings,
+            "plateau": {"tolerance": PLATEAU_TOLERANCE, "early_share": EARLY_SHARE},
             "rows": [asdict(r) for r in rows]}
 
 
@@ -76,18 +83,26 @@ def ratio_text(reach: Reach) -> str:
 
 
 def table_cells(row: SavingsRow, with_stop: bool = True) -> list[str]:
-    """One row of the savings table as text (shared by the Markdown file and the CLI)."""
+    """One row of the savings table as text (shared by the Markdown file and the CLI);
+    ``with_stop``: the wide table's last columns, the stop signal and the plateau."""
     cells = [row.strategy]
     for level in LEVELS:
         reach = row.reach(level)
         cells += [reach_text(reach), ratio_text(reach)]
     diff = "–" if row.auc_vs_random is None else f"{row.auc_vs_random:+.3f}"
     cells += [f"{row.auc:.3f}", diff]
-    return [*cells, stop_text(row)] if with_stop else cells
+    return [*cells, stop_text(row), plateau_text(row)] if with_stop else cells
 
 
 def stop_text(row: SavingsRow) -> str:
     return "–" if row.stop_at is None else f"{row.stop_at:,}"
+
+
+def plateau_text(row: SavingsRow) -> str:
+    """``150 (early)``: labels from which the curve stays within 2% of the full-data score."""
+    if row.plateau_at is None:
+        return "–"
+    return f"{row.plateau_at:,}" + (" (early)" if row.plateau_early else "")
 
 
 def table_header(with_stop: bool = True) -> list[str]:
@@ -95,7 +110,7 @@ def table_header(with_stop: bool = True) -> list[str]:
     for level in LEVELS:
         head += [f"labels to {level:.0%}", "×"]
     head += ["AUC", "vs random"]
-    return [*head, "stop at"] if with_stop else head
+    return [*head, "stop at", "flat from"] if with_stop else head
 
 
 def table_note(budget: int, metric: str = "macro-F1") -> str:
@@ -104,7 +119,9 @@ def table_note(budget: int, metric: str = "macro-F1") -> str:
             f"the budget of {budget:,}). ×: random's labels / these, i.e. how many times fewer "
             f"(≥: random did not reach the level). AUC: mean {metric} over the session; vs "
             "random: the difference to random's. stop at: labels when predictions had "
-            "stabilized.")
+            f"stabilized. flat from: labels from which the curve stays within "
+            f"{PLATEAU_TOLERANCE:.0%} of the full-data {metric} (early: within the first "
+            f"{EARLY_SHARE:.0%} of the budget).")
 
 
 def write_markdown(path: Path, rows: Sequence[SavingsRow], verdict: str, budget: int,

@@ -37,6 +37,7 @@ def test_simulate_al_prints_the_table_files_and_verdict(topics: Path, tmp_path: 
     for name in ("random", "margin", "entropy", "to 95%", "learning_curves.png"):
         assert name in result.output
     assert "reached 95% of the full-data macro-F1" in result.output
+    assert "flat from: random " in result.output  # each curve's plateau, on its own line
     assert sorted(p.name for p in out.iterdir()) == ["curves.json", "learning_curves.png",
                                                      "savings.json", "savings.md"]
     assert (tmp_path / "cache" / "embeddings" / "cache.db").exists()

@@ -49,6 +49,39 @@ def test_simulation_writes_curves_figure_and_savings(tmp_path: Path) -> None:
     assert "| margin |" in table and "labels to 95%" in table and result.verdict in table
 
 
+def test_the_outputs_report_each_curves_plateau(tmp_path: Path) -> None:
+    """savings.json, savings.md and the figure say from which label count each curve stayed
+    within 2% of the full-data score, and whether that was early."""
+    from matplotlib.figure import Figure
+
+    from textloop.stages.simulate.figure import draw_curves
+    from textloop.stages.simulate.loop import Curve, Point
+
+    X, labels = blob_data()
+    plan = Plan.make(["margin"], seeds=1, budget=200, batch=20, initial=20)
+    result = simulate_vectors(X, labels, None, plan, out_dir=tmp_path / "out")
+    savings = json.loads(result.savings_json.read_text(encoding="utf-8"))
+    assert savings["plateau"] == {"tolerance": 0.02, "early_share": 0.25}
+    curves = json.loads(result.curves_json.read_text(encoding="utf-8"))
+    reference = curves["reference"]["0"]["macro_f1"]
+    for row in savings["rows"]:
+        scores = [(p["labels"], p["macro_f1"]) for p in curves["curves"][row["strategy"]][0]
+                  ["points"]]
+        on = [n for n, f in scores if all(g >= 0.98 * reference for m, g in scores if m >= n)]
+        assert row["plateau_at"] == (on[0] if on else None)
+        assert row["plateau_early"] == (row["plateau_at"] is not None
+                                        and row["plateau_at"] <= 50)
+    table = result.savings_table.read_text(encoding="utf-8").splitlines()
+    assert table[0].endswith("| stop at | flat from |")
+    assert "flat from: labels from which the curve stays within 2%" in "\n".join(table)
+    ax = Figure().subplots()
+    flat = {"random": [Curve("random", 0, [Point(n, 0.9, 0.9) for n in (20, 40, 60)])],
+            "margin": [Curve("margin", 0, [Point(n, 0.8, 0.8) for n in (20, 40, 60)])]}
+    draw_curves(ax, flat, 0.92, {"random": 40, "margin": None})
+    names = [line.get_label() for line in ax.get_lines()]
+    assert "random flat from 40" in names and not any("margin flat" in n for n in names)
+
+
 def test_random_starts_at_random_and_the_default_with_cold_start(tmp_path: Path) -> None:
     """The baseline is labeling without active learning: its first batch is random too."""
     X, labels = blob_data(60)

@@ -9,6 +9,7 @@ from textloop.stages.simulate.savings import (
     labels_to_reach,
     median_or_none,
     normalized_auc,
+    plateau_from,
     savings_rows,
     verdict,
 )
@@ -71,3 +72,49 @@ def test_rows_without_random_have_no_ratio_instead_of_failing() -> None:
     assert [r.strategy for r in rows] == ["margin"]
     assert rows[0].reach(0.95).labels == 100 and rows[0].reach(0.95).ratio is None
     assert rows[0].auc_vs_random is None
+
+
+def test_plateau_is_where_the_score_stays_within_two_percent_to_the_end() -> None:
+    points = make_curve("m", 0, [0.5, 0.985, 0.97, 0.99, 0.981]).points
+    assert plateau_from(points, 0.98) == 200  # 0.985 at 100 dips to 0.97 at 150
+    assert plateau_from(make_curve("m", 0, [0.99, 0.5]).points, 0.98) is None
+
+
+FLAT = [0.90, 0.981, 0.982, 0.982, 0.981, 0.983, 0.982, 0.983, 0.984, 0.985]
+"""Within 2% of the full-data score from 200 of 1,000 labels (a frozen encoder on
+balanced data)."""
+NEAR = [0.90, 0.96, 0.97, 0.975, 0.975, 0.976, 0.975, 0.976, 0.977, 0.978]
+"""95% at 200 labels, then just short of 98% to the end."""
+QUICK = [0.90, 0.96, 0.98, 0.985, 0.985, 0.99, 0.99, 0.99, 0.99, 0.99]
+
+
+def early_curves(random: list[float] = FLAT) -> dict[str, list]:
+    return {"random": [make_curve("random", s, random, step=100) for s in (0, 1)],
+            "margin": [make_curve("margin", s, QUICK, step=100) for s in (0, 1)]}
+
+
+def test_rows_say_when_each_curve_plateaued_and_whether_early() -> None:
+    random, margin = savings_rows(early_curves(), {0: 1.0, 1: 1.0}, budget=1000)
+    assert (random.plateau_at, random.plateau_early) == (200, True)
+    assert (margin.plateau_at, margin.plateau_early) == (300, False)  # a quarter: 250
+    random, _ = savings_rows(early_curves(NEAR), {0: 1.0, 1: 1.0}, budget=1000)
+    assert (random.plateau_at, random.plateau_early) == (None, False)
+    late = savings_rows({"random": [make_curve("random", 0, [0.5, 0.7, 0.9, 0.99],
+                                               step=100)]}, {0: 1.0}, budget=400)
+    assert (late[0].plateau_at, late[0].plateau_early) == (400, False)
+
+
+def test_verdict_says_active_learning_will_save_little_when_random_is_early() -> None:
+    flat = verdict(savings_rows(early_curves(), {0: 1.0, 1: 1.0}, budget=1000), 1.0, 1000)
+    assert "\n" not in flat
+    assert flat.endswith("Random sampling reaches 95% at 200 labels (20% of the budget) and "
+                         "stays within 2% of the full-data macro-F1 from 200 on: active "
+                         "learning will save little here.")
+    near = verdict(savings_rows(early_curves(NEAR), {0: 1.0, 1: 1.0}, budget=1000), 1.0, 1000)
+    assert near.endswith("Random sampling reaches 95% at 200 labels (20% of the budget): "
+                         "active learning will save little here, except toward 98% (margin: "
+                         "300 labels, at least 3.3× fewer).")
+    # random reaching 95% late: no such claim
+    curves = {"random": [make_curve("random", 0, [0.5, 0.6, 0.7, 0.96])],
+              "margin": [make_curve("margin", 0, [0.5, 0.96, 0.97, 0.99])]}
+    assert "save little" not in verdict(savings_rows(curves, {0: 1.0}, 200), 1.0, 200)
