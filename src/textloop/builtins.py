@@ -66,6 +66,8 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.query.cluster-margin.v1", f"{_S}.query.cluster_margin:ClusterMargin")
     declare("textloop.query.cold-start.v1", f"{_S}.query.cold_start:ColdStart", task="any")
     declare("textloop.query.default.v1", f"{_S}.query.default:DefaultStrategy")
+    # v2 adds diverse batches and noise down-weighting on evidence; "default" means v2
+    declare("textloop.query.default.v2", f"{_S}.query.adaptive_default:AdaptiveDefault")
     # ... for span projects: they rank by a span model's tag probabilities (``task``)
     _Q = f"{_S}.query.sequence_uncertainty"
     declare("textloop.query.span-least-confidence.v1", f"{_Q}:SpanLeastConfidence",

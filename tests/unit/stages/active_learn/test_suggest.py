@@ -19,7 +19,7 @@ def queued_items(store) -> list[dict]:
 def test_cold_start_queues_a_diverse_batch_without_suggestions(unlabeled_project) -> None:
     project, store = unlabeled_project
     result = suggest(store, project, batch=12)
-    assert result.cold_start and result.strategy == "textloop.query.default.v1"
+    assert result.cold_start and result.strategy == "textloop.query.default.v2"
     assert result.queued == 12 and result.labeled == 0 and result.pool_size == 150
     items = queued_items(store)
     assert {i["record_id"] for i in items} == set(result.record_ids)
