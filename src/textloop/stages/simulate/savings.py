@@ -162,11 +162,12 @@ def _early_sentence(rows: Sequence[SavingsRow], budget: int, metric: str) -> str
     """Random reaching 95% within the first quarter of the budget leaves little to save at
     that level; said with its plateau (if early) and any real saving toward 98%."""
     base = next((r for r in rows if r.strategy == BASELINE), None)
-    if base is None or not is_early(base.reach(LEVELS[0]).labels, budget):
-        return ""
     level = LEVELS[0]
-    sentence = (f"Random sampling reaches {level:.0%} at {base.reach(level).labels:,} labels"
-                f" ({base.reach(level).labels / budget:.0%} of the budget)")
+    labels = None if base is None else base.reach(level).labels
+    if base is None or labels is None or not is_early(labels, budget):
+        return ""
+    sentence = (f"Random sampling reaches {level:.0%} at {labels:,} labels"
+                f" ({labels / budget:.0%} of the budget)")
     if base.plateau_early and base.plateau_at is not None:
         sentence += (f" and stays within {PLATEAU_TOLERANCE:.0%} of the full-data {metric} "
                      f"from {base.plateau_at:,} on")
