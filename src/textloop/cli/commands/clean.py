@@ -109,9 +109,11 @@ def print_result(result: CleanResult) -> None:
 def _span_line(labels: dict[str, Any]) -> str:
     """Span findings by kind, and how many tokens and records cleanlab flagged."""
     kinds = ", ".join(f"{kind.replace('_', ' ')} {n:,}" for kind, n in labels["kinds"].items())
-    return (f"Span label errors: {kinds or 'none'} (in {labels['flagged']:,} records; "
-            f"{labels['method']} flags {labels['flagged_tokens']:,} of {labels['tokens']:,} "
-            f"tokens in {labels['baseline_flagged']:,} records)")
+    return (f"Span label errors ({labels['method']}): {kinds or 'none'} (in "
+            f"{labels['flagged']:,} records; {labels['ranked_not_flagged']:,} more "
+            "disagreements with the model ranked, not flagged; cleanlab flags "
+            f"{labels['flagged_tokens']:,} of {labels['tokens']:,} tokens in "
+            f"{labels['baseline_flagged']:,} records)")
 
 
 def _leakage_line(leakage: dict[str, object]) -> str:
