@@ -14,7 +14,11 @@ inside the text and off other spans; a span where no shift fits gets a type swap
 minus its worst-token quality (cleanlab's self-confidence, out of fold). AUROC against
 random ranking (0.5 in expectation; a seeded permutation is measured too).
 
-**Findings.** A finding is *right* when it names a corrupted span with the kind its
+**Findings.** The method (``--method``, default ``span-confident``) flags some of the
+candidate findings (every disagreement with the out-of-fold model) and ranks the rest; the
+baseline ``span-cleanlab`` (every candidate covering a token cleanlab flags: the method
+before ``span-confident``) is scored in the same run from the same candidates. A finding is
+*right* when it names a corrupted span with the kind its
 corruption calls for: a dropped span ↔ a ``missing_span`` finding on that sentence whose
 suggested span overlaps the dropped one; a type swap ↔ a ``wrong_type`` finding whose given
 span is the swapped span; a boundary shift ↔ a ``wrong_boundary`` finding whose given span
@@ -24,8 +28,8 @@ apart); recall = corrupted spans named by a right finding / corrupted spans.
 
 **Retraining.** ``minilm-crf`` fitted on the clean train split, on the noisy one (the
 no-fix baseline), and on the noisy one after accepting fixes, each scored on the dev split
-(strict entity micro-F1). Two reviewers: *accept all* takes every span finding's fix (no
-person involved: a floor), *reviewer* takes the right findings' fixes only (a person who
+(strict entity micro-F1). Two reviewers: *accept all* takes every flagged span finding's
+fix (no person involved: a floor), *reviewer* takes the right findings' fixes only (a person who
 accepts correct suggestions and keeps the rest). Recovery = (fixed − noisy) / (clean −
 noisy). Fixes go through ``stages.review.span_fix.fixed_value``, as accepting in review
 does; one whose given span is gone or whose result would overlap another span is skipped.
@@ -63,9 +67,10 @@ from textloop.spans import Span, SpanError, check_spans, decode_spans, encode_sp
 from textloop.spans.conll import read_conll
 from textloop.spans.matching import covered, word_tokens
 from textloop.stages.clean.result import Finding
-from textloop.stages.clean.span_issues import SpanRecords
+from textloop.stages.clean.span_issues import SpanRecords, evidence_of
 from textloop.stages.clean.span_labels import span_label_errors
 from textloop.stages.review.span_fix import fixed_value
+from textloop.strategies.cleaning.span_rules import BASELINE_SPAN_METHOD, get_span_method
 from textloop.tasks import SPANS
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -171,8 +176,26 @@ def dev_f1(texts: Sequence[str], spans: Sequence[Sequence[Span]], dev_texts: Seq
     return round(float(scores["entity_micro_f1"]), 4)
 
 
-def run(corpus: str, rates: Sequence[float], train: int, dev: int, folds: int, seed: int
-        ) -> list[dict[str, Any]]:
+def scored(found: Sequence[Finding], truth: Sequence[dict[str, Any]]
+           ) -> tuple[list[Finding], dict[str, Any]]:
+    """(right findings, precision / recall / F1 of ``found`` against ``truth``)."""
+    right = [f for f in found if any(is_right(f, fact, str(fact["record"])) for fact in truth)]
+    named = [fact for fact in truth if any(is_right(f, fact, str(fact["record"]))
+                                           for f in found)]
+    precision = len(right) / len(found) if found else 0.0
+    recall = len(named) / len(truth) if truth else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return right, {"findings": len(found), "right_findings": len(right),
+                   "finding_precision": round(precision, 4),
+                   "finding_recall": round(recall, 4), "finding_f1": round(f1, 4),
+                   "findings_by_kind": {k: sum(f.kind == k for f in found) for k in SPAN_KINDS},
+                   "by_op": {op: {"noised": sum(f["op"] == op for f in truth),
+                                  "found": sum(f["op"] == op for f in named)}
+                             for op in ("drop", "swap", "shift")}}
+
+
+def run(corpus: str, rates: Sequence[float], train: int, dev: int, folds: int, seed: int,
+        model: str = "minilm-crf", method: str = "span-confident") -> list[dict[str, Any]]:
     train_file, dev_file = CORPORA[corpus]
     texts, spans = load(train_file, train)
     dev_texts, dev_spans = load(dev_file, dev)
@@ -186,7 +209,8 @@ def run(corpus: str, rates: Sequence[float], train: int, dev: int, folds: int, s
         records = SpanRecords([str(i) for i in range(len(texts))], list(texts), noisy, types)
         strata, _ = SPANS.strata([encode_spans(r) for r in noisy], types)
         began = time.perf_counter()
-        errors = span_label_errors(records, strata, folds=folds, seed=seed)
+        errors = span_label_errors(records, strata, model=model, method=method, folds=folds,
+                                   seed=seed)
         clean_time = round(time.perf_counter() - began, 1)
         noisy_sentence = np.zeros(len(texts), dtype=bool)
         for fact in truth:
@@ -194,16 +218,12 @@ def run(corpus: str, rates: Sequence[float], train: int, dev: int, folds: int, s
         score = 1.0 - errors.issues.sentence_quality
         permuted = np.random.default_rng(seed).permutation(len(texts))
         found = [f for f in errors.findings if f.kind in SPAN_KINDS]
-        right = [f for f in found if any(is_right(f, fact, str(fact["record"]))
-                                         for fact in truth)]
-        named = [fact for fact in truth if any(is_right(f, fact, str(fact["record"]))
-                                               for f in found)]
-        precision = len(right) / len(found) if found else 0.0
-        recall = len(named) / len(truth) if truth else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        by_op = {op: {"noised": sum(f["op"] == op for f in truth),
-                      "found": sum(f["op"] == op for f in named)}
-                 for op in ("drop", "swap", "shift")}
+        right, quality = scored(found, truth)
+        baseline_rule = get_span_method(BASELINE_SPAN_METHOD)[1]
+        candidates = sorted([*found, *errors.ranked], key=lambda f: f.score or 0.0)
+        _, baseline = scored([f for f in candidates if baseline_rule.flags(evidence_of(f))],
+                             truth)
+        _, every = scored(candidates, truth)
         noisy_f1 = dev_f1(texts, noisy, dev_texts, dev_spans)
         fixed_all, n_all = accepted(texts, noisy, found)
         fixed_right, n_right = accepted(texts, noisy, right)
@@ -213,22 +233,24 @@ def run(corpus: str, rates: Sequence[float], train: int, dev: int, folds: int, s
         row = {
             "corpus": corpus, "rate": rate, "seed": seed, "folds": folds,
             "train_sentences": len(texts), "dev_sentences": len(dev_texts),
-            "spans": sum(len(r) for r in spans), "noised_spans": len(truth), "by_op": by_op,
+            "spans": sum(len(r) for r in spans), "noised_spans": len(truth),
             "noisy_sentences": int(noisy_sentence.sum()),
             "auroc": round(float(roc_auc_score(noisy_sentence, score)), 4),
             "auroc_random": round(float(roc_auc_score(noisy_sentence, permuted)), 4),
-            "findings": len(found), "right_findings": len(right),
+            "model": errors.model, "method": errors.method, **quality,
+            "baseline": {k: baseline[k] for k in ("findings", "right_findings",
+                                                  "finding_precision", "finding_recall",
+                                                  "finding_f1")},
+            "every_candidate": {k: every[k] for k in ("findings", "finding_recall")},
             "inconsistent_type_findings": sum(f.kind == "inconsistent_type"
                                               for f in errors.findings),
-            "finding_precision": round(precision, 4), "finding_recall": round(recall, 4),
-            "finding_f1": round(f1, 4),
-            "findings_by_kind": {k: sum(f.kind == k for f in found) for k in SPAN_KINDS},
             "dev_f1_clean": clean_f1, "dev_f1_noisy": noisy_f1,
             "dev_f1_accept_all": all_f1, "dev_f1_reviewer": right_f1,
             "fixes_applied_all": n_all, "fixes_applied_reviewer": n_right,
             "recovered_accept_all": round((all_f1 - noisy_f1) / lost, 3) if lost > 0 else None,
             "recovered_reviewer": round((right_f1 - noisy_f1) / lost, 3) if lost > 0 else None,
             "clean_seconds": clean_time, "fit_seconds_clean_model": clean_seconds,
+            "clean_seconds_per_1000": round(1000 * clean_time / len(texts), 1),
         }
         print(json.dumps(row), flush=True)
         rows.append(row)
@@ -243,6 +265,8 @@ def main() -> None:
     parser.add_argument("--dev", type=int, default=500, help="dev sentences (0: all)")
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", default="minilm-crf", help="the out-of-fold span view")
+    parser.add_argument("--method", default="span-confident", help="the span method")
     parser.add_argument("--out", default="span_clean.json",
                         help="file under benchmarks/results/ (one per corpus when corpora "
                              "run as parallel processes)")
@@ -256,7 +280,8 @@ def main() -> None:
             if not (DATA / CORPORA[corpus][0]).exists():
                 print(f"{corpus}: not found under {DATA}, skipped", flush=True)
                 continue
-            results += run(corpus, rates, args.train, args.dev, args.folds, args.seed)
+            results += run(corpus, rates, args.train, args.dev, args.folds, args.seed,
+                           args.model, args.method)
             out.write_text(json.dumps({"machine": machine_info(), "args": vars(args),
                                        "results": results}, indent=2) + "\n",
                            encoding="utf-8")

@@ -91,6 +91,10 @@ def declare_builtins(registry: Registry) -> None:
     # label-issue methods of ``textloop clean``
     declare("textloop.cleaning.views-knn.v1", f"{_S}.cleaning.views_knn:ViewsAndNeighbours")
     declare("textloop.cleaning.cleanlab.v1", f"{_S}.cleaning.cleanlab_default:CleanlabDefault")
+    declare("textloop.cleaning.span-confident.v1", f"{_S}.cleaning.span_rules:SpanConfident",
+            task="spans")
+    declare("textloop.cleaning.span-cleanlab.v1", f"{_S}.cleaning.span_rules:SpanCleanlab",
+            task="spans")
 
     # label models of weak labeling
     declare("textloop.label_model.dawid_skene.v1", f"{_S}.label_model.dawid_skene:dawid_skene")

@@ -46,6 +46,9 @@ class LabelSummary:
     details: dict[str, Any] = field(default_factory=dict)
     """What else the task's method reports (span projects: ``unit: spans``, findings per
     kind, flagged tokens, per-annotator disagreement rates)."""
+    ranked: list[Finding] = field(default_factory=list)
+    """Candidates the method ranked but did not flag (span projects: the model's other
+    disagreements), most suspicious first: in ``findings.json``, never in the review queue."""
 
     @property
     def error_rate(self) -> float:
@@ -106,4 +109,5 @@ class CleanResult:
                 "summary": self.summary(), "clusters": self.clusters,
                 "leakage_pairs": self.leakage.get("pairs", []),
                 "findings": [f.to_dict() for f in self.findings],
+                "ranked_not_flagged": [f.to_dict() for f in self.labels.ranked],
                 "redacted_release": self.redacted_release}

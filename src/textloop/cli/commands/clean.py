@@ -21,7 +21,8 @@ _EPILOG = """Examples:\n
   textloop clean --folds 10 --model embed-lr --model tfidf-lr\n
   textloop clean --method cleanlab --no-embeddings\n
   textloop clean --redact\n
-  textloop clean --folds 3 --no-embeddings   (a span project: minilm-crf out of fold)"""
+  textloop clean --folds 3 --no-embeddings   (a span project: minilm-crf out of fold)\n
+  textloop clean --model minilm-tagger --method span-cleanlab   (a span project)"""
 
 
 @app.command(epilog=_EPILOG)
@@ -32,7 +33,8 @@ def clean(
                         "project minilm-crf (a model that tags tokens).")] = None,
     method: Annotated[str, typer.Option(
         help=f"Label-issue method: {one_of('cleaning')} (cleanlab: cleanlab's defaults on "
-             "the main model).")] = "views-knn",
+             "the main model; a span project uses span-confident unless span-cleanlab is "
+             "named).")] = "views-knn",
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
     seed: Annotated[int, typer.Option(help="Seed of the folds.")] = 0,
     near_threshold: Annotated[float, typer.Option(
@@ -109,9 +111,11 @@ def print_result(result: CleanResult) -> None:
 def _span_line(labels: dict[str, Any]) -> str:
     """Span findings by kind, and how many tokens and records cleanlab flagged."""
     kinds = ", ".join(f"{kind.replace('_', ' ')} {n:,}" for kind, n in labels["kinds"].items())
-    return (f"Span label errors: {kinds or 'none'} (in {labels['flagged']:,} records; "
-            f"{labels['method']} flags {labels['flagged_tokens']:,} of {labels['tokens']:,} "
-            f"tokens in {labels['baseline_flagged']:,} records)")
+    return (f"Span label errors ({labels['method']}): {kinds or 'none'} (in "
+            f"{labels['flagged']:,} records; {labels['ranked_not_flagged']:,} more "
+            "disagreements with the model ranked, not flagged; cleanlab flags "
+            f"{labels['flagged_tokens']:,} of {labels['tokens']:,} tokens in "
+            f"{labels['baseline_flagged']:,} records)")
 
 
 def _leakage_line(leakage: dict[str, object]) -> str:

@@ -17,6 +17,7 @@ _EPILOG = """Examples:\n
   textloop review --cleaning c2 --json\n
   textloop review --kind pii --label spam\n
   textloop review --kind label_issue --max-score 0.2\n
+  textloop review --kind wrong_type --label LOC   (span findings of type LOC)\n
 Reviewing happens in the browser: start `textloop label` and open /review (adjudicator or
 admin role)."""
 STATUSES = ("open", "accepted", "relabeled", "kept", "excluded", "merged")
@@ -29,7 +30,8 @@ def review(
     kind: Annotated[str | None, typer.Option(
         help="Only findings of this kind (label_issue, duplicate, pii...).")] = None,
     label: Annotated[str | None, typer.Option(
-        help="Only findings whose record currently has this label.")] = None,
+        help="Only findings whose record currently has this label; span findings of this "
+             "span type (given or suggested).")] = None,
     min_score: Annotated[float | None, typer.Option(
         help="Only findings scored at least this (findings without a score are left out).")
     ] = None,

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 from typing import Any
 
@@ -44,6 +44,7 @@ from textloop.spans.matching import covered, match_spans
 from textloop.spans.schemes import tags_to_spans
 from textloop.spans.tokens import to_char_spans
 from textloop.stages.clean.result import Finding
+from textloop.strategies.cleaning.span_rules import SpanEvidence, SpanMethod
 from textloop.strategies.cleaning.token_issues import TokenIssues, type_classes
 
 _KIND = {"spurious": "missing_span", "missed": "spurious_span", "wrong_type": "wrong_type",
@@ -94,28 +95,31 @@ def surface_index(data: SpanRecords) -> dict[str, list[tuple[str, str]]]:
     return index
 
 
-def span_findings(data: SpanRecords, tagged: Sequence[TaggedText], proba: Sequence[np.ndarray],
-                  issues: TokenIssues) -> list[Finding]:
-    """One finding per disagreement that covers a flagged token (see the module docstring),
-    lowest score first."""
+def span_candidates(data: SpanRecords, tagged: Sequence[TaggedText],
+                    proba: Sequence[np.ndarray], issues: TokenIssues) -> list[Finding]:
+    """Every disagreement between a record's given spans and the model's best ones, as a
+    finding with its evidence (``details["evidence"]``: what a span method flags on), lowest
+    score first: the full ranking, of which a method flags some (``split_findings``)."""
     index = surface_index(data)
     classes = type_classes(data.types)
     out: list[Finding] = []
-    for i in map(int, np.flatnonzero(issues.flagged_sentences)):
-        text, given, row = data.texts[i], data.spans[i], tagged[i]
+    for i, (text, given, row) in enumerate(zip(data.texts, data.spans, tagged, strict=True)):
         for kind, mine, theirs in classify_spans(given, model_spans(row)):
             if kind == "correct":
                 continue
             tokens = sorted({t for s in (mine, theirs) if s is not None
                              for t in covered(row.tokens, s)})
-            if not any(issues.flagged[i][t] for t in tokens):
+            if not tokens:
                 continue
             quality = issues.token_quality[i]
+            shown = [_token(text, row, proba[i], classes, t, mine, theirs, float(quality[t]),
+                            bool(issues.flagged[i][t])) for t in tokens]
+            evidence = SpanEvidence(_KIND[kind], _p_suggested(shown),
+                                    any(token["flagged"] for token in shown),
+                                    _support(index, text, theirs, data.ids[i]))
             details = {
                 "given": _shown(text, mine), "suggested": _shown(text, theirs),
-                "tokens": [_token(text, row, proba[i], classes, t, mine, theirs,
-                                  float(quality[t]), bool(issues.flagged[i][t]))
-                           for t in tokens],
+                "tokens": shown, "evidence": evidence.to_dict(),
                 "sentence_quality": round(float(issues.sentence_quality[i]), 4),
                 "same_surface": _same_surface(index, text, mine or theirs, data.ids[i]),
             }
@@ -124,6 +128,44 @@ def span_findings(data: SpanRecords, tagged: Sequence[TaggedText], proba: Sequen
             out.append(Finding(data.ids[i], _KIND[kind],
                                round(min(float(quality[t]) for t in tokens), 4), details))
     return sorted(out, key=lambda f: (f.score if f.score is not None else 1.0, f.record_id))
+
+
+def split_findings(candidates: Sequence[Finding], method: SpanMethod
+                   ) -> tuple[list[Finding], list[Finding]]:
+    """(flagged, ranked but not flagged): ``candidates`` split by the method's rule on each
+    one's evidence, both in the candidates' order; each finding says which side it is on
+    (``details["flagged"]``)."""
+    flagged: list[Finding] = []
+    ranked: list[Finding] = []
+    for f in candidates:
+        hit = method.flags(evidence_of(f))
+        (flagged if hit else ranked).append(replace(f, details={**f.details, "flagged": hit}))
+    return flagged, ranked
+
+
+def evidence_of(finding: Finding) -> SpanEvidence:
+    """The evidence ``span_candidates`` stored in a finding."""
+    row = finding.details["evidence"]
+    return SpanEvidence(finding.kind, float(row["p_suggested"]), bool(row["token_flagged"]),
+                        row.get("support"))
+
+
+def _support(index: Mapping[str, list[tuple[str, str]]], text: str, suggested: Span | None,
+             record_id: str) -> float | None:
+    """Share of the other records' labels of the suggested span's string that give it the
+    suggested type; None for a removal or a string no other record labels."""
+    if suggested is None:
+        return None
+    others = [label for rid, label in index.get(surface(text, suggested), [])
+              if rid != record_id]
+    return sum(label == suggested.label for label in others) / len(others) if others else None
+
+
+def _p_suggested(tokens: Sequence[Mapping[str, Any]]) -> float:
+    """The lowest probability of the suggested class over the tokens a fix changes (see
+    ``strategies.cleaning.span_rules``); over every covered token when none changes."""
+    changed = [t for t in tokens if t["given"] != t["suggested"]] or list(tokens)
+    return float(min(t["p_suggested"] for t in changed))
 
 
 def inconsistent_types(data: SpanRecords, limit: int = 20) -> list[Finding]:

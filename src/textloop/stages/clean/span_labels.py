@@ -32,12 +32,22 @@ from textloop.stages.clean.span_issues import (
     inconsistent_types,
     model_spans,
     per_type_rates,
-    span_findings,
+    span_candidates,
+    split_findings,
 )
-from textloop.stages.clean.span_oof import DEFAULT_MODEL, check_span_folds, out_of_fold_tagged
+from textloop.stages.clean.span_oof import (
+    DEFAULT_MODEL,
+    check_span_folds,
+    out_of_fold_tagged,
+    span_view,
+)
 from textloop.storage import Store, annotation_log
+from textloop.strategies.cleaning.span_rules import (
+    BASELINE_SPAN_METHOD,
+    DEFAULT_SPAN_METHOD,
+    get_span_method,
+)
 from textloop.strategies.cleaning.token_issues import (
-    METHOD,
     TokenIssues,
     find_token_issues,
     given_classes,
@@ -81,14 +91,25 @@ class SpanErrors:
     """[tokens, 1 + types] out-of-fold type probabilities per record."""
     given: list[np.ndarray]
     issues: TokenIssues
+    method: str
+    """Full versioned name of the span method that chose ``findings``."""
     findings: list[Finding]
+    """Flagged span findings (the method's), then the inconsistent-type ones."""
+    ranked: list[Finding]
+    """Every other disagreement with the model, ranked (lowest score first), not flagged."""
+    baseline: int
+    """How many span findings the baseline method (``span-cleanlab``) would flag."""
+    warnings: list[str]
+    """What the reader must know about how they were found (a view that fell back)."""
 
 
 def span_label_errors(records: SpanRecords, strata: Sequence[int], *, model: str = DEFAULT_MODEL,
-                      folds: int = 5, seed: int = 0,
+                      method: str = DEFAULT_SPAN_METHOD, folds: int = 5, seed: int = 0,
                       progress: Progress = NULL_PROGRESS) -> SpanErrors:
     """Out-of-fold tags, cleanlab's token issues and the span findings of ``records``; no
     store (``benchmarks/span_clean.py`` runs exactly this)."""
+    method_name, rule = get_span_method(method)
+    model, fallback = span_view(model)
     name, tagged = out_of_fold_tagged(model, records.texts, records.spans, strata,
                                       folds=folds, seed=seed, progress=progress)
     with progress.task("Finding span label errors"):
@@ -97,8 +118,12 @@ def span_label_errors(records: SpanRecords, strata: Sequence[int], *, model: str
         given = [given_classes(row.tokens, spans, records.types)
                  for row, spans in zip(tagged, records.spans, strict=True)]
         issues = find_token_issues(given, proba)
-        found = [*span_findings(records, tagged, proba, issues), *inconsistent_types(records)]
-    return SpanErrors(name, tagged, proba, given, issues, found)
+        candidates = span_candidates(records, tagged, proba, issues)
+        flagged, ranked = split_findings(candidates, rule)
+        baseline = len(split_findings(candidates, get_span_method(BASELINE_SPAN_METHOD)[1])[0])
+    return SpanErrors(name, tagged, proba, given, issues, method_name,
+                      [*flagged, *inconsistent_types(records)], ranked, baseline,
+                      [fallback] if fallback else [])
 
 
 def find_span_issues(store: Store, project: Project, data: CleanInputs,
@@ -106,7 +131,8 @@ def find_span_issues(store: Store, project: Project, data: CleanInputs,
     """Span label errors (``span_label_errors``), per-type rates and annotator rates."""
     records = span_records(data, project)
     strata, _ = task_for(project).strata(data.labels, project.spec.label_names)
-    errors = span_label_errors(records, strata, model=_model(options), folds=options.folds,
+    errors = span_label_errors(records, strata, model=_model(options),
+                               method=_method(options), folds=options.folds,
                                seed=options.seed, progress=progress)
     found, issues = errors.findings, errors.issues
     predicted = {rid: model_spans(row) for rid, row in zip(records.ids, errors.tagged,
@@ -117,21 +143,32 @@ def find_span_issues(store: Store, project: Project, data: CleanInputs,
     kinds = {kind: sum(f.kind == kind for f in found) for kind in dict.fromkeys(
         f.kind for f in found)}
     summary = LabelSummary(
-        method=METHOD, models=[errors.model], flagged=flagged,
+        method=errors.method, models=[errors.model], flagged=flagged,
         baseline_flagged=[rid for rid, hit in zip(records.ids, cleanlab, strict=True) if hit],
         per_class=per_type_rates(records, found),
         quality=np.round(issues.sentence_quality, 4).tolist(),
         is_flagged=[rid in set(flagged) for rid in records.ids],
-        details={"unit": "spans", "kinds": kinds,
+        details={"unit": "spans", "kinds": kinds, "ranked_not_flagged": len(errors.ranked),
+                 "baseline_findings": errors.baseline,
                  "flagged_tokens": int(sum(int(row.sum()) for row in issues.flagged)),
                  "tokens": int(sum(len(row) for row in errors.given)),
-                 "annotators": annotators})
-    return SpanOutcome(summary, found, _warnings(records, options, annotators))
+                 "annotators": annotators},
+        ranked=errors.ranked)
+    return SpanOutcome(summary, found,
+                       [*errors.warnings, *_warnings(records, options, annotators)])
 
 
 def _model(options: CleanOptions) -> str:
     """The span model to cross-validate: the first one named, else ``minilm-crf``."""
     return options.models[0] if options.models else DEFAULT_MODEL
+
+
+def _method(options: CleanOptions) -> str:
+    """The span method named, else ``span-confident``: the classification default
+    (``views-knn``, what ``--method`` says when not given) stands for "the task's default"."""
+    if options.method == CleanOptions().method:
+        return DEFAULT_SPAN_METHOD
+    return options.method
 
 
 def _answers(store: Store, ids: Sequence[str]) -> list[tuple[str, str, list[Span]]]:

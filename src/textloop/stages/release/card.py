@@ -46,6 +46,7 @@ class CardFacts:
     spans: dict[str, Any] | None = None  # a span release: lengths per label, empty records
     settings: list[str] | None = None  # "group column: author (inherited from v1)", ...
     agreement: dict[str, Any] | None = None  # annotators' agreement on the released records
+    cleaning: dict[str, Any] | None = None  # the newest `textloop clean` run and its review
 
 
 def size_category(n: int) -> str:
@@ -54,7 +55,8 @@ def size_category(n: int) -> str:
 
 
 def render_card(facts: CardFacts) -> str:
-    sections = [_title(facts), _labels(facts), _agreement(facts), _sources(facts),
+    sections = [_title(facts), _labels(facts), _agreement(facts), _cleaning(facts),
+                _sources(facts),
                 _synthetic(facts), _splitting(facts), _changes(facts), _loading(facts)]
     body = "\n\n".join(section for section in sections if section)
     return "---\n" + yaml.safe_dump(front_matter(facts), sort_keys=False, allow_unicode=True,
@@ -204,6 +206,27 @@ def _coefficient(found: dict[str, Any]) -> str:
     if found["value"] is None:
         return f"undefined ({found['note']})"
     return f"{found['value']:.2f}"
+
+
+def _cleaning(facts: CardFacts) -> str:
+    """Which `textloop clean` run the labels were reviewed against, by which method (its
+    versioned name, so the run can be repeated) and what the review decided."""
+    run = facts.cleaning
+    if not run or not run.get("cleaning"):
+        return ""
+    models = ", ".join(f"`{m}`" for m in run.get("models", [])) or "none"
+    decisions: dict[str, int] = {}
+    for by_status in run["findings"].values():
+        for status, n in by_status.items():
+            decisions[status] = decisions.get(status, 0) + n
+    decided = ", ".join(f"{status} {n:,}" for status, n in sorted(decisions.items()))
+    return "\n".join([
+        "## Cleaning", "",
+        f"Latest `textloop clean` run: {run['cleaning']}, label-issue method "
+        f"`{run.get('method')}`, out-of-fold models {models}.", "",
+        f"Its findings by review decision: {decided or 'none found'}. Accepted fixes and "
+        "edits are in these labels; excluded records are left out.",
+    ])
 
 
 def _sources(facts: CardFacts) -> str:

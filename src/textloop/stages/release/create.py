@@ -237,14 +237,21 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
 
 
 def cleaning_summary(conn: Any) -> dict[str, Any]:
-    """The cleaning state a release is made in: the latest cleaning run's findings by kind
-    and status (``open`` ones nobody decided on), and how many records reviews excluded."""
+    """The cleaning state a release is made in: the latest cleaning run, its label-issue
+    method and out-of-fold models (full versioned names, so a reader can re-run it), its
+    findings by kind and status (``open`` ones nobody decided on), and how many records
+    reviews excluded."""
     try:
         latest = findings.get(conn, "latest")
     except NotFoundError:
         latest = None
-    return {"cleaning": latest["id"] if latest else None,
-            "findings": findings.counts(conn, latest["id"]) if latest else {},
+    if latest is None:
+        return {"cleaning": None, "findings": {},
+                "excluded_records": len(reviews.excluded_ids(conn))}
+    config = latest["config"]
+    return {"cleaning": latest["id"], "method": config.get("method"),
+            "models": list(config.get("models") or []),
+            "findings": findings.counts(conn, latest["id"]),
             "excluded_records": len(reviews.excluded_ids(conn))}
 
 
@@ -328,7 +335,7 @@ def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
         settings=describe(settings.described()),
         changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at,
         target=draft.target, synthetic=draft.synthetic, spans=draft.spans,
-        agreement=draft.snap.agreement)
+        agreement=draft.snap.agreement, cleaning=draft.snap.cleaning)
 
 
 def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:

@@ -4,7 +4,9 @@ A run can hold hundreds of findings of a kind that is noise for the task (URLs i
 filter) next to the few that matter. The queue, the page's counts and ``textloop review``
 all take one ``ReviewFilter``, so the same filter means the same findings everywhere. The
 label is the record's current label (resolved now, as the page shows it), not the one it had
-at clean time; a score bound leaves out findings without a score. Counts per kind apply the
+at clean time; a span finding's is its own span type (the given or the suggested span's:
+"LOC" keeps a wrong type from PER to LOC, not another finding on a record that has a LOC
+span); a score bound leaves out findings without a score. Counts per kind apply the
 label and score filters but not the kind, so each kind shows what choosing it would give.
 """
 
@@ -22,7 +24,7 @@ from textloop.errors import InvalidInputError
 from textloop.stages.label.queue import decode_labels
 from textloop.stages.label.resolution import labels_for
 from textloop.storage import findings
-from textloop.tasks import require_verb
+from textloop.tasks import Task, require_verb, task_for
 
 FINDING_KINDS = findings.PRIORITY
 """Every finding kind, in review order (what a kind filter accepts)."""
@@ -105,13 +107,29 @@ def select(conn: Connection, project: Project, cleaning_id: str, flt: ReviewFilt
     if flt.label is not None:
         labels = labels_for(conn, sorted({row["record_id"] for row in rows}),
                             project.spec.labeling.policy)
-        rows = [row for row in rows if (found := labels.get(row["record_id"])) is not None
-                and flt.label in decode_labels(found.label)]
+        task = task_for(project)
+        rows = [row for row in rows if flt.label in (
+            span_types(row["details"]) or _current(task, labels.get(row["record_id"])))]
     by_kind: dict[str, Counter[str]] = {}
     for row in rows:
         by_kind.setdefault(row["kind"], Counter())[row["status"]] += 1
     kept = [row for row in rows if flt.kind is None or row["kind"] == flt.kind]
     return Selection(kept, by_kind)
+
+
+def span_types(details: dict[str, Any]) -> set[str]:
+    """The types of the spans a span finding names (given, suggested, or the one span of an
+    inconsistent type); empty for a finding about a whole record."""
+    return {shown["label"] for key in ("given", "suggested", "span")
+            if isinstance(shown := details.get(key), dict) and "label" in shown}
+
+
+def _current(task: Task, found: Any) -> set[str]:
+    """The labels in a record's current answer: its label(s), or its spans' types."""
+    if found is None:
+        return set()
+    counted = task.tally([found.label], [])
+    return set(decode_labels(found.label)) | {name for name, n in counted.items() if n}
 
 
 def _number(field: str, value: str | None) -> float | None:

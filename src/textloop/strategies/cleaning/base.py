@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from textloop.errors import InvalidInputError
 from textloop.registry import REGISTRY
 
 
@@ -42,7 +43,13 @@ class LabelIssueMethod(Protocol):
 
 
 def get_method(name: str, **params: Any) -> tuple[str, LabelIssueMethod]:
-    """(full versioned name, instance) for ``views-knn`` or ``textloop.cleaning.views-knn.v1``."""
+    """(full versioned name, instance) for ``views-knn`` or ``textloop.cleaning.views-knn.v1``;
+    refuses a span method (``span_rules``), which reads span evidence, not class labels."""
+    if REGISTRY.tags("cleaning", name).get("task") == "spans":
+        classes = [n for n in REGISTRY.names("cleaning")
+                   if REGISTRY.tags("cleaning", n).get("task") != "spans"]
+        raise InvalidInputError(f"label-issue method {name!r} is for span projects",
+                                hint=f"for classes use one of {', '.join(classes)}")
     full, cls = REGISTRY.resolve("cleaning", name)
     return full, cls(**params)
 

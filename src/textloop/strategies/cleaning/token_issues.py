@@ -34,9 +34,6 @@ from textloop.spans import Span
 from textloop.spans.matching import OUTSIDE, Token, token_tags
 from textloop.spans.schemes import split_tag
 
-METHOD = "cleanlab.token_classification"
-"""What the summary names as the method that flagged tokens."""
-
 
 def type_classes(types: Sequence[str]) -> list[str]:
     """The token classes: ``O`` first, then the span types in the order given."""

@@ -76,8 +76,10 @@ def test_a_span_project_prints_span_findings_by_kind(tmp_path) -> None:
     said = " ".join(result.output.split())
     header = next(line for line in result.output.splitlines() if "questioned" in line)
     assert header.split()[1:8:2] == ["type", "spans", "questioned", "estimated"]
-    assert "Span label errors: missing span 1" in said and "wrong type" in said
-    assert "cleanlab.token_classification flags" in said and "of 347 tokens" in said
+    assert "Span label errors (textloop.cleaning.span-confident.v1): missing span 1" in said
+    assert "wrong type" in said and "spurious span" not in said
+    assert "more disagreements with the model ranked, not flagged" in said
+    assert "cleanlab flags" in said and "of 347 tokens" in said
     shown = json.loads(runner.invoke(app, ["--project", str(project.root), "review",
                                            "--json"]).output)
     assert shown["by_kind"]["missing_span"]["open"] >= 1
@@ -86,6 +88,8 @@ def test_a_span_project_prints_span_findings_by_kind(tmp_path) -> None:
     assert summary["cleaning_id"] == "c2" and summary["classes"] == ["PER", "LOC"]
     labels = summary["label_issues"]
     assert labels["unit"] == "spans" and labels["tokens"] == 347
+    assert labels["method"] == "textloop.cleaning.span-confident.v1"
+    assert labels["ranked_not_flagged"] >= 1  # the planted spurious span among them
     assert set(labels["per_class"]) == {"PER", "LOC"}
     # c1's open findings stay open: nobody decided them, so nothing is carried
     assert summary["carried_decisions"] == 0 and summary["findings"]["wrong_type"] >= 1

@@ -37,17 +37,27 @@ def cleaned(tmp_path_factory):
 
 
 def test_each_planted_error_is_found_with_its_kind_and_fix(cleaned) -> None:
-    result, _, ids, planted = cleaned
+    result, stored, ids, planted = cleaned
     span_findings = [f for f in result.findings if f.kind in SPAN_KINDS]
+    ranked = result.labels.ranked
     for error in planted:
-        mine = [f for f in span_findings if f.record_id == ids[error.text]]
+        # a removal is never flagged by span-confident (a weak model's "remove" is mostly
+        # its own miss): it stays reachable, ranked
+        where = ranked if error.kind == "spurious_span" else span_findings
+        mine = [f for f in where if f.record_id == ids[error.text]]
         assert [f.kind for f in mine] == [error.kind], error.text
         (finding,) = mine
         assert _span(finding.details["given"]) == error.fix_given
         assert _span(finding.details["suggested"]) == error.fix_suggested
-    # the planted errors are the most suspicious span findings (lowest label quality)
-    worst = {f.record_id for f in span_findings[:len(planted)]}
-    assert worst == {ids[error.text] for error in planted}
+        assert finding.details["flagged"] is (where is span_findings)
+    # the flagged planted errors are the most suspicious span findings (lowest label quality)
+    flagged = {ids[error.text] for error in planted if error.kind != "spurious_span"}
+    assert {f.record_id for f in span_findings[:len(flagged)]} == flagged
+    # the review queue holds only what was flagged; the report's JSON holds the ranking too
+    assert len([row for row in stored if row["kind"] in SPAN_KINDS]) == len(span_findings)
+    saved = json.loads(result.report_json.read_text())
+    assert [f["record_id"] for f in saved["ranked_not_flagged"]] == [f.record_id for f in ranked]
+    assert all(not f["details"]["flagged"] for f in saved["ranked_not_flagged"])
 
 
 def test_findings_carry_token_probabilities_and_same_string_examples(cleaned) -> None:
@@ -83,17 +93,22 @@ def test_the_summary_speaks_of_span_types_and_is_stored(cleaned) -> None:
     summary = result.summary()
     labels = summary["label_issues"]
     assert result.classes == ["PER", "LOC"] and labels["unit"] == "spans"
-    assert labels["method"] == "cleanlab.token_classification"
+    assert labels["method"] == "textloop.cleaning.span-confident.v1"
+    assert result.config["method"] == "textloop.cleaning.span-confident.v1"
+    assert labels["ranked_not_flagged"] == len(result.labels.ranked) >= 1
+    assert labels["baseline_findings"] >= len(result.labels.flagged)
     assert result.config["models"] == ["textloop.model.minilm-crf.v1"]
     assert set(labels["per_class"]) == {"PER", "LOC"}
     assert labels["per_class"]["LOC"]["n"] == sum(
         1 for p in planted for s in p.given if s.label == "LOC") + 56
-    assert {ids[p.text] for p in planted} <= set(result.labels.flagged)
-    # worst-token quality ranks every record; the planted ones at the bottom
+    flagged = {ids[p.text] for p in planted if p.kind != "spurious_span"}
+    assert flagged <= set(result.labels.flagged)
+    # worst-token quality ranks every record; the planted ones at the bottom (the spurious
+    # span's record among them, ranked though not flagged)
     ranked = sorted(zip(result.labels.quality, [r for r in result.labels.is_flagged],
                         strict=True))
-    assert all(flag for _, flag in ranked[:len(planted)])
-    assert {row["kind"] for row in stored} >= set(SPAN_KINDS)
+    assert sum(flag for _, flag in ranked[:len(planted)]) == len(flagged)
+    assert {row["kind"] for row in stored} >= set(SPAN_KINDS) - {"spurious_span"}
     assert json.loads(result.report_json.read_text())["summary"]["label_issues"]["unit"] \
         == "spans"
 

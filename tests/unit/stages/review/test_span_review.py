@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from tests.unit.stages.clean.span_clean_fixtures import span_clean_project
 from textloop.errors import ConflictError, InvalidInputError
@@ -17,6 +18,10 @@ from textloop.stages.release import create_release
 from textloop.storage import Store, annotation_log, findings
 
 TEXT = "Alice flew to Prague last week"  # planted: Prague's LOC span dropped
+
+
+CONFIG = {"method": "textloop.cleaning.span-confident.v1",
+          "models": ["textloop.model.minilm-crf.v1"]}
 
 
 def shown(start: int, end: int, label: str) -> dict:
@@ -37,7 +42,7 @@ def spans_store(tmp_path):
              "details": {"given": shown(0, 5, "PER"), "suggested": None}},
         ]
         with store.write() as conn:
-            run = findings.add(conn, config={}, summary={}, rows=rows)
+            run = findings.add(conn, config=CONFIG, summary={}, rows=rows)
             found = findings.list_for(conn, run["id"])
         yield project, store, rid, {f["kind"]: f["id"] for f in found}
 
@@ -126,4 +131,25 @@ def test_an_accepted_fix_shows_in_the_next_release_diff(spans_store) -> None:
     assert diff["relabeled"] == [{"id": rid, "old": encode_spans([Span(0, 5, "PER")]),
                                   "new": encode_spans([Span(0, 5, "PER"),
                                                        Span(14, 20, "LOC")])}]
-    assert "relabeled" in (release.path / "README.md").read_text()
+    card = (release.path / "README.md").read_text()
+    assert "relabeled" in card
+    # the card names the cleaning run's versioned method and what the review decided
+    assert "## Cleaning" in card
+    assert "method `textloop.cleaning.span-confident.v1`" in card
+    assert "`textloop.model.minilm-crf.v1`" in card
+    assert "by review decision: accepted 1, open 2" in card
+    described = yaml.safe_load((release.path / "dataset.yaml").read_text())["cleaning"]
+    assert described["method"] == "textloop.cleaning.span-confident.v1"
+    assert described["models"] == ["textloop.model.minilm-crf.v1"]
+
+
+def test_the_label_filter_keeps_span_findings_of_that_span_type(spans_store) -> None:
+    project, store, _, found = spans_store
+    loc = review.review_queue(store, project, flt=review.ReviewFilter(label="LOC"))
+    assert loc.open_by_kind == {"missing_span": 1} and loc.matching == 1
+    assert loc.current.finding_id == found["missing_span"]
+    per = review.review_queue(store, project, flt=review.ReviewFilter(label="PER"))
+    assert per.open_by_kind == {"spurious_span": 1, "wrong_boundary": 1}
+    wrong = review.review_queue(store, project, flt=review.ReviewFilter(kind="wrong_boundary",
+                                                                         label="LOC"))
+    assert wrong.current is None and wrong.matching == 0
