@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from textloop.config import SPAN_METRICS
 from textloop.config.monitoring import PERFORMANCE_CHECKS, checks_reading
-from textloop.errors import ConfigError, InvalidInputError
+from textloop.errors import InvalidInputError
 from textloop.models.span_model import ScoredSpan
 from textloop.spans import Span, SpanError, check_spans, decode_spans, encode_spans
 from textloop.spans.voting import span_majority

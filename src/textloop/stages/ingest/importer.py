@@ -391,8 +391,9 @@ class _ImportRun:
 def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
     return {"text_col": cmap.text, "label_col": cmap.label, "meta_cols": list(cmap.meta),
             "id_col": cmap.id, "label_map": cmap.label_map, "skip_invalid": options.skip_invalid,
-            "add_labels": options.add_labels, "labels": options.labels, "format": options.read.format,
-            "encoding": options.read.encoding, "header": options.read.header,
+            "add_labels": options.add_labels, "labels": options.labels,
+            "format": options.read.format, "encoding": options.read.encoding,
+            "header": options.read.header,
             "max_chars": options.max_chars, "unescape_html": options.unescape_html,
             "tag_col": options.read.tag_col, "scheme": options.read.scheme,
             "tag_names": options.read.tag_names, "license": options.license,
