@@ -153,7 +153,7 @@ class Project:
     def import_file(self, path: str | Path, *, text_col: str | None = None,
                     label_col: str | None = None, meta_cols: Sequence[str] | str | None = None,
                     id_col: str | None = None, label_map: Mapping[str, str] | None = None,
-                    skip_invalid: bool = False, add_labels: bool = False,
+                    skip_invalid: bool = False, add_labels: bool = False, labels: bool = True,
                     format: str | None = None, encoding: str = "utf-8", header: bool = True,
                     quoting: str | None = None, max_chars: int | None = None,
                     unescape_html: bool = False, tag_col: int = -1, scheme: str | None = None,
@@ -171,9 +171,10 @@ class Project:
 
         ``meta_cols`` is a list of columns, or ``"*"`` (or ``"a,b"``) as on the CLI;
         ``label_map`` renames label values (``{"0": "negative"}``); ``add_labels`` adds
-        labels not yet in textloop.yaml instead of failing; ``max_chars`` defaults to the
-        CLI's limit (``textloop.stages.ingest.DEFAULT_MAX_CHARS``). ``license`` (an SPDX id)
-        and ``redistribute`` are recorded with the import for ``textloop publish``'s gate.
+        labels not yet in textloop.yaml instead of failing; ``labels=False`` stores the
+        texts only, unlabeled, even from a span file; ``max_chars`` defaults to the CLI's
+        limit (``textloop.stages.ingest.DEFAULT_MAX_CHARS``). ``license`` (an SPDX id) and
+        ``redistribute`` are recorded with the import for ``textloop publish``'s gate.
         """
         from textloop.stages.ingest import (
             DEFAULT_MAX_CHARS,
@@ -193,7 +194,7 @@ class Project:
             text_col=text_col, label_col=label_col,
             meta_cols=None if meta_cols is None else [c.strip() for c in meta_cols if c.strip()],
             id_col=id_col, label_map=dict(label_map or {}), skip_invalid=skip_invalid,
-            add_labels=add_labels,
+            add_labels=add_labels, labels=labels,
             max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
             unescape_html=unescape_html, license=license, redistribute=redistribute,
             read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting,

@@ -5,7 +5,8 @@ A value is the canonical JSON of ``textloop.spans`` (code points over the stored
 sorted, no duplicates), checked against the record's own text, the project's labels and
 ``spans.overlapping``. A span project imports, measures agreement (``stages.agreement``),
 is adjudicated, runs its span rules, queues records by rule coverage, releases, trains span
-models (``models.span_model``; ``span-rules`` by default), is evaluated with entity-level
+models (``models.span_model``; ``span-rules`` by default, ``minilm-crf`` in a project
+without span rules), is evaluated with entity-level
 scores, and registers and promotes versions on ``entity_micro_f1``; each other verb refuses
 it up front until it handles spans (``verbs`` lists what works).
 People's answers resolve by a span-level majority (``majority``), never by Dawid-Skene
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from textloop.config import SPAN_METRICS
 from textloop.config.monitoring import PERFORMANCE_CHECKS, checks_reading
-from textloop.errors import ConfigError, InvalidInputError
+from textloop.errors import InvalidInputError
 from textloop.models.span_model import ScoredSpan
 from textloop.spans import Span, SpanError, check_spans, decode_spans, encode_spans
 from textloop.spans.voting import span_majority
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from textloop.measures.validation_fit import ValidationFit
 
 RULES_MODEL = "span-rules"
+LEARNED_MODEL = "minilm-crf"
+"""The default where there are no span rules: it learns from the labels alone, with no torch."""
 ENTITY_F1 = PERFORMANCE_CHECKS[1]
 """The realized entity F1 check (``stages.monitor.span_performance``)."""
 
@@ -57,8 +60,8 @@ class SpanTask(BaseTask):
     name = "spans"
     value_kind: ValueKind = "spans"
     default_model = RULES_MODEL
-    """Until learned span models land: the project's span rules as a model (``model_for``
-    refuses a project without rules)."""
+    """The project's span rules as a model, the baseline a learned model has to beat;
+    ``model_for`` trains ``minilm-crf`` where there are no rules to predict with."""
     model_task = "spans"
     headline_metrics = SPAN_METRICS
     goal_metrics = SPAN_METRICS
@@ -98,13 +101,9 @@ class SpanTask(BaseTask):
         return encode_spans(spans)
 
     def model_for(self, spec: ProjectSpec) -> str:
-        if spec.span_rules:
-            return RULES_MODEL
-        raise ConfigError(f"{spec.name} has no span rules, and the default span model "
-                          f"({RULES_MODEL}) predicts with them",
-                          hint="add span_rules to textloop.yaml (regexes and gazetteers, see "
-                               "docs/spans.md#span-rules), or name a span model with --model "
-                               f"({', '.join(self.allowed_models())})")
+        """``span-rules`` with span rules; without, a model that learns from the labels
+        (a new project with labeled spans and no rules trains without naming a model)."""
+        return RULES_MODEL if spec.span_rules else LEARNED_MODEL
 
     def check_train_labels(self, release_id: str, values: Sequence[str]) -> None:
         if not any(decode_spans(value) for value in values):

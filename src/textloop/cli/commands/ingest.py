@@ -24,7 +24,8 @@ _EPILOG = """Examples:\n
   textloop import data_full.json --text-col 1 --label-col 2 --meta-cols split --add-labels\n
   textloop import dev.conll --scheme IOB2          (a span project; also --format spans-jsonl,\n
                                                     doccano, label-studio, hf-tokens)\n
-  textloop import ner.jsonl --format hf-tokens --tag-names O,B-PER,I-PER"""
+  textloop import ner.jsonl --format hf-tokens --tag-names O,B-PER,I-PER\n
+  textloop import train.conll --no-labels          (the texts only: a pool to label)"""
 
 
 @app.command("import", epilog=_EPILOG)
@@ -43,6 +44,9 @@ def import_(
         help="Import valid rows and write a report of skipped ones.")] = False,
     add_labels: Annotated[bool, typer.Option(
         help="Add labels not yet in textloop.yaml instead of failing.")] = False,
+    labels: Annotated[bool, typer.Option(
+        help="Read the file's labels or spans; --no-labels imports its texts only, "
+             "unlabeled (a labeled corpus as the pool `textloop suggest` queues from).")] = True,
     format: Annotated[str | None, typer.Option(help=f"One of {', '.join(FORMATS)}.")] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the file.")] = "utf-8",
     header: Annotated[bool, typer.Option(help="Whether the first CSV/TSV row is a header.")] = True,
@@ -79,7 +83,7 @@ def import_(
         result = opened.import_file(
             file, text_col=text_col, label_col=label_col, meta_cols=_split(meta_cols),
             id_col=id_col, label_map=parse_label_map(label_map), skip_invalid=skip_invalid,
-            add_labels=add_labels, format=format, encoding=encoding, header=header,
+            add_labels=add_labels, labels=labels, format=format, encoding=encoding, header=header,
             quoting=quoting, max_chars=max_chars, unescape_html=unescape_html,
             tag_col=tag_col, scheme=scheme, tag_names=tag_names, license=license,
             redistribute=redistribute, progress=RichProgress())

@@ -39,8 +39,9 @@ def _parse_params(items: list[str]) -> dict[str, object]:
 @app.command(epilog="Example: textloop train --release v1 --model embed-lr --param C=3")
 def train(
     model: Annotated[str | None, typer.Option(
-        help=f"{one_of('model')}, or a full name. Default: tfidf-lr, or tfidf-ridge for "
-             "a regression task.")] = None,
+        help=f"{one_of('model')}, or a full name. Default: tfidf-lr, tfidf-ridge for "
+             "a regression task; for spans span-rules, or minilm-crf without span "
+             "rules.")] = None,
     release: Annotated[str, typer.Option(help="Release id, or 'latest'.")] = "latest",
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
                      ] = [],  # noqa: B006 - typer needs a literal default

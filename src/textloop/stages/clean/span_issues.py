@@ -203,10 +203,14 @@ def inconsistent_types(data: SpanRecords, limit: int = 20) -> list[Finding]:
 
 
 def per_type_rates(data: SpanRecords, found: Sequence[Finding]) -> dict[str, dict[str, Any]]:
-    """type -> given spans, spans a finding questions, and their share (what the summary
-    table shows as the estimated error rate per type)."""
+    """type -> given spans (``n``), spans a finding questions (``flagged``: given spans it
+    doubts and ``missing`` ones it says the records lack), and their share (what the
+    summary table shows as the estimated error rate per type). A missed mention is one of
+    the spans the records should hold, so it counts in the share's denominator too: the
+    rate is of the spans given or missed, and never passes 1."""
     n = Counter(span.label for spans in data.spans for span in spans)
     hit: Counter[str] = Counter()
+    missing: Counter[str] = Counter()
     seen: set[tuple[str, int, int, str]] = set()
     for f in found:
         given: dict[str, Any] | None = f.details.get("given")
@@ -217,9 +221,13 @@ def per_type_rates(data: SpanRecords, found: Sequence[Finding]) -> dict[str, dic
                 hit[key[3]] += 1
         elif f.details.get("suggested"):
             hit[f.details["suggested"]["label"]] += 1
-    return {label: {"n": n[label], "flagged": hit[label],
-                    "rate": hit[label] / n[label] if n[label] else 0.0}
-            for label in data.types}
+            missing[f.details["suggested"]["label"]] += 1
+    out = {}
+    for label in data.types:
+        total = n[label] + missing[label]
+        out[label] = {"n": n[label], "flagged": hit[label], "missing": missing[label],
+                      "rate": hit[label] / total if total else 0.0}
+    return out
 
 
 def annotator_rates(answers: Sequence[tuple[str, str, list[Span]]],

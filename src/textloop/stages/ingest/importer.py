@@ -76,6 +76,11 @@ class ImportOptions:
     publish`` refuses a release holding records of a source that may not be passed on."""
     redistribute: bool = True
     """False when the source's terms forbid passing the texts on, whatever its license id."""
+    labels: bool = True
+    """False: store the file's texts only, unlabeled, whatever labels or spans it holds (a
+    labeled corpus as the pool an active-learning loop queues from, its answers kept for
+    later). A span file's spans cannot be left out any other way: its label column is
+    fixed."""
 
 
 @dataclass
@@ -127,7 +132,8 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
         meta=options.meta_cols, id_col=options.id_col, spec_text=project.spec.text_field,
         spec_meta=project.spec.metadata_fields, label_map=options.label_map,
         max_chars=options.max_chars, origin=source.origin)
-    cmap = replace(cmap, unescape_html=options.unescape_html)
+    cmap = replace(cmap, unescape_html=options.unescape_html,
+                   label=cmap.label if options.labels else None)
     with store.write() as conn:
         import_id = imports.start(conn, str(path.resolve()), SourceKind.FILE.value, None,
                                   _options_dict(options, cmap))
@@ -158,6 +164,12 @@ def _for_format(path: Path, project: Project, options: ImportOptions) -> ImportO
     the ``text`` and ``spans`` fields of each row, and every other field the reader kept
     (a doccano ``id``, a Label Studio ``annotator``) is metadata unless ``--meta-cols`` says.
     """
+    if not options.labels and options.label_col:
+        raise InvalidInputError(
+            f"{path}: --no-labels imports the texts only, but --label-col names the label "
+            f"column {options.label_col!r}",
+            hint="leave out --label-col to import the texts unlabeled, or --no-labels to "
+                 "import the labels")
     fmt = options.read.format or detect_format(path) if path.exists() else options.read.format
     if (fmt in ("tsv", "jsonl") and not options.read.format
             and task_for(project).value_kind == "spans"):
@@ -379,8 +391,9 @@ class _ImportRun:
 def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
     return {"text_col": cmap.text, "label_col": cmap.label, "meta_cols": list(cmap.meta),
             "id_col": cmap.id, "label_map": cmap.label_map, "skip_invalid": options.skip_invalid,
-            "add_labels": options.add_labels, "format": options.read.format,
-            "encoding": options.read.encoding, "header": options.read.header,
+            "add_labels": options.add_labels, "labels": options.labels,
+            "format": options.read.format, "encoding": options.read.encoding,
+            "header": options.read.header,
             "max_chars": options.max_chars, "unescape_html": options.unescape_html,
             "tag_col": options.read.tag_col, "scheme": options.read.scheme,
             "tag_names": options.read.tag_names, "license": options.license,

@@ -26,7 +26,9 @@ class ReviewSummary:
     filter: dict[str, Any] | None = None
     """The filter the counts follow (None: the whole run)."""
     first_open: list[dict[str, Any]] = field(default_factory=list)
-    """With a filter: the first open findings it keeps, in review order."""
+    """With a filter: the first open findings it keeps, in review order, each with its
+    ``details`` (the evidence and, where there is one, the ``suggested`` fix that accepting
+    applies), so a script can decide as the review page would."""
 
     @property
     def open(self) -> int:
@@ -64,7 +66,8 @@ def review_summary(store: Store, cleaning: str = "latest", *, project: Project |
               if flt.kind is None or kind == flt.kind}
     first = [{"finding_id": row["id"], "kind": row["kind"], "record_id": row["record_id"],
               "score": row["score"], "reason": describe(row["kind"], row["score"],
-                                                        row["details"])}
+                                                        row["details"]),
+              "details": row["details"]}
              for row in chosen.rows if row["status"] == findings.OPEN][:LISTED]
     return ReviewSummary(run["id"], _ordered(counts), excluded, filter=flt.to_dict(),
                          first_open=first)

@@ -160,11 +160,21 @@ def check_generator(name: str, spans: bool) -> None:
 
 def build_generator(project: Project, name: str | None = None) -> Generator:
     """The configured generator with ``synth.options`` (and ``synth.template``); an option it
-    does not take is a configuration error naming the key."""
+    does not take is a configuration error naming the key.
+
+    Where ``synth.generator`` names a generator, its options are its own: a run of another
+    one (``--generator mention-swap`` in a project set up for ``span-llm``) gets none, so
+    the endpoint's ``base_url`` does not stop a model-free run. With no generator named,
+    every run takes them, as before."""
     settings = project.spec.synth
+    chosen = generator_name(project, name)
+    configured = settings.generator
+    if configured is not None and (REGISTRY.resolve(FAMILY, chosen)[0]
+                                   != REGISTRY.resolve(FAMILY, configured)[0]):
+        return make_generator(chosen)
     extra = {"template": settings.template} if settings.template else {}
     try:
-        return make_generator(generator_name(project, name), **settings.options, **extra)
+        return make_generator(chosen, **settings.options, **extra)
     except TypeError as exc:
         raise ConfigError(f"synth.options: {exc}",
                           hint="remove the option from the synth section of textloop.yaml, or "

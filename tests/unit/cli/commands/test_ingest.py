@@ -235,3 +235,13 @@ def test_an_error_quoting_the_file_shows_its_escapes(project, store, tmp_path,
     assert result.exit_code == 2
     assert SHOWN in assert_safe(result.output) and "Error:" in result.output
     assert counts(store) == (0, 0, 0)
+
+
+def test_no_labels_imports_a_labeled_file_as_unlabeled_texts(project, store, tmp_path) -> None:
+    path = tmp_path / "pool.csv"
+    path.write_text("text,label\nwin cash,spam\nhello mum,ham\n")
+    result = invoke(project, str(path), "--no-labels", "--json")
+    assert result.exit_code == 0, result.output
+    assert (json_of(result)["records_new"], json_of(result)["annotations_new"]) == (2, 0)
+    assert counts(store) == (2, 0, 1)
+    assert "--no-labels" in runner.invoke(app, ["import", "--help"]).output

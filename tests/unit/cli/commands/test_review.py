@@ -11,6 +11,7 @@ from tests.unit.stages.review_fixtures import cleaned, first_of
 from textloop.cli.console import console
 from textloop.cli.main import LOOP_ORDER, app
 from textloop.stages import review
+from textloop.storage import findings
 
 runner = CliRunner()
 
@@ -60,6 +61,9 @@ def test_filters_count_and_list_the_findings_they_keep(project, store, tmp_path)
     assert data["by_kind"] == {"conflict": {"open": 1}} and data["open"] == 1
     (row,) = data["first_open"]
     assert row["kind"] == "conflict" and "different labels" in row["reason"]
+    with store.read() as conn:  # the evidence and any fix, as the review page shows them
+        assert row["details"] == findings.get_one(conn, row["finding_id"])["details"]
+    assert row["details"]
     shown = invoke(project, "--kind", "conflict", "--label", "spam")
     assert shown.exit_code == 0, shown.output
     assert f"#{row['finding_id']} conflict" in shown.output

@@ -8,12 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from textloop.models.span_model import TaggedText
+from textloop.reports.clean_result import Finding
 from textloop.spans import Span
 from textloop.spans.matching import word_tokens
 from textloop.stages.clean.span_issues import (
     SpanRecords,
     annotator_rates,
     inconsistent_types,
+    per_type_rates,
     span_candidates,
     split_findings,
 )
@@ -129,3 +131,24 @@ def test_folds_are_stratified_and_fall_back_when_no_stratum_fills_them() -> None
     rare = np.arange(6)  # every record its own stratum
     folds = _splits(rare, 3, seed=0)
     assert sorted(np.concatenate([test for _, test in folds]).tolist()) == list(range(6))
+
+
+def test_a_types_error_rate_counts_its_missed_spans_and_never_passes_one() -> None:
+    # 2 PER spans given, one questioned; 3 PER mentions missed: 4 of the 5 PER spans the
+    # records should hold are in question (not 4 of the 2 given: 200%)
+    texts = ["Ana and Bob", "Cy met Di", "Ed"]
+    spans = [[Span(0, 3, "PER"), Span(8, 11, "PER")], [], []]
+    data = SpanRecords(["r0", "r1", "r2"], texts, spans, ["PER"])
+
+    def shown(rid: str, start: int, end: int) -> dict[str, object]:
+        return {"start": start, "end": end, "label": "PER",
+                "text": texts[int(rid[1])][start:end]}
+
+    found = [Finding("r0", "wrong_boundary", 0.1, {"given": shown("r0", 8, 11),
+                                                    "suggested": shown("r0", 8, 10)}),
+             Finding("r1", "missing_span", 0.1, {"suggested": shown("r1", 0, 2)}),
+             Finding("r1", "missing_span", 0.1, {"suggested": shown("r1", 7, 9)}),
+             Finding("r2", "missing_span", 0.1, {"suggested": shown("r2", 0, 2)})]
+    rates = per_type_rates(data, found)["PER"]
+    assert (rates["n"], rates["flagged"], rates["missing"]) == (2, 4, 3)
+    assert rates["rate"] == 4 / 5

@@ -391,3 +391,24 @@ def test_unescaped_html_under_spans_is_a_row_error(span_project, span_store, wri
                  skip_invalid=True)
     assert result.rows_skipped == 1
     assert stored_spans(span_store) == {"Bob & co": []}
+
+
+@pytest.mark.parametrize("fmt", list(FILES))
+def test_labels_false_imports_a_span_files_texts_unlabeled(span_project, span_store, write,
+                                                           fmt) -> None:
+    # a labeled corpus as the pool of an active-learning loop: its texts, none of its spans
+    name, content = FILES[fmt]
+    result = run(span_store, span_project, write(name, content), format=fmt, labels=False)
+    assert (result.records_new, result.annotations_new, result.rows_unlabeled) == (2, 0, 2)
+    assert stored_spans(span_store) == {}
+    with span_store.read() as conn:
+        assert {r.text for r in records.iter_all(conn)} == set(CONLL_SPANS)
+    labeled = run(span_store, span_project, write(name, content), format=fmt)
+    assert (labeled.records_new, labeled.annotations_new) == (0, 2)  # the same records
+    assert stored_spans(span_store) == CONLL_SPANS
+
+
+def test_labels_false_with_a_label_column_is_refused(span_project, span_store, write) -> None:
+    path = write("t.csv", "text,label\nAna sleeps,x\n")
+    refused(span_store, span_project, path, "--no-labels", "--label-col", label_col="label",
+            labels=False)

@@ -136,3 +136,21 @@ def test_cross_fitted_evidence_is_refused_for_a_span_batch(tmp_path) -> None:
         project.spec.synth.evaluate.evidence = "cross-fit"
         with pytest.raises(InvalidInputError, match="judged on its release's test split"):
             evaluate_batch(store, project, done.batch["id"], seeds=1)
+
+
+def test_synth_options_belong_to_the_configured_generator(tmp_path) -> None:
+    # options set up for span-llm must not stop a model-free run named on the command line
+    from textloop.stages.project.init import init_project
+    from textloop.stages.synthesize.run import build_generator
+
+    project = init_project(tmp_path / "ner", labels=[], task="spans")
+    project.spec.synth.generator = "span-llm"
+    project.spec.synth.options = {"base_url": "http://127.0.0.1:9/v1", "model": "tiny"}
+    assert build_generator(project, "mention-swap").name == "textloop.synth.mention-swap.v1"
+    assert build_generator(project, "span-context").name == "textloop.synth.span-context.v1"
+    llm = build_generator(project)  # the configured generator gets them
+    assert llm.name == "textloop.synth.span-llm.v1"
+    assert build_generator(project, "span-llm").name == llm.name
+    project.spec.synth.generator = None  # options with no generator named: any run takes them
+    with pytest.raises(ConfigError, match=r"synth\.options: .*base_url"):
+        build_generator(project, "mention-swap")

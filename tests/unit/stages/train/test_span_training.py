@@ -1,6 +1,6 @@
-"""``textloop train`` on a span project: the span-rules model by default, entity scores
-logged as ``val/entity_micro_f1`` ..., the rules recorded in the run, per-type thresholds
-for ``spans.targets``, and a clear refusal without rules."""
+"""``textloop train`` on a span project: the span-rules model by default (``minilm-crf``
+without rules), entity scores logged as ``val/entity_micro_f1`` ..., the rules recorded in
+the run, and per-type thresholds for ``spans.targets``."""
 
 from __future__ import annotations
 
@@ -52,13 +52,16 @@ def test_trains_the_span_rules_model_and_logs_entity_scores(tmp_path: Path) -> N
         assert [(s.start, s.end) for s in again[0]] == [(0, 3)]
 
 
-def test_a_span_project_without_rules_is_told_what_to_add(tmp_path: Path) -> None:
+@pytest.mark.model
+def test_a_span_project_without_rules_trains_the_learned_span_model(tmp_path: Path) -> None:
+    # a new user with labeled spans and no rules: the default learns from the labels
     with released_span_project(tmp_path, rules=()) as (project, store, _):
-        with pytest.raises(ConfigError, match="has no span rules") as caught:
-            train(store, project)
-        assert "add span_rules to textloop.yaml" in str(caught.value.hint)
+        assert SPANS.model_for(project.spec) == "minilm-crf"
+        result = train(store, project)
+        assert result.model == "textloop.model.minilm-crf.v1"
+        assert 0.0 <= result.metrics["val/entity_micro_f1"] <= 1.0
         with store.read() as conn:
-            assert runs.list_all(conn) == []  # refused before a run was recorded
+            assert [r["status"] for r in runs.list_all(conn)] == ["finished"]
 
 
 def test_a_rule_of_a_label_the_model_lacks_is_refused_naming_it(tmp_path: Path) -> None:
