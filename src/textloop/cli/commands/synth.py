@@ -195,15 +195,22 @@ def list_command(
         console.print("No synthetic batches yet. Make one with `textloop synth`.")
         return
     table = Table("batch", "created", "generator", "classes", "generated", "accepted",
-                  "macro-F1 delta", "decision")
+                  "score delta", "decision")
     for b in batches:
         counts = b["counts"].values()
-        delta = (b["evaluation"] or {}).get("macro_f1", {}).get("delta")
+        evaluation = b["evaluation"] or {}
+        delta = evaluation.get("macro_f1", {}).get("delta")
+        # the headline score is macro-F1 for classes, entity micro-F1 for spans
+        name = _METRIC_NAMES.get(evaluation.get("metric", "macro_f1"), "macro-F1")
+        metric = "" if delta is None else f" ({name})"
         table.add_row(b["id"], _when(b["created_at"]), esc(b["generator"].split(".")[2]),
                       Text(", ".join(b["counts"])), str(sum(c["generated"] for c in counts)),
-                      str(sum(c["accepted"] for c in counts)), _number(delta, signed=True),
-                      Text(_decision(b)))
+                      str(sum(c["accepted"] for c in counts)),
+                      Text(_number(delta, signed=True) + metric), Text(_decision(b)))
     console.print(table)
+
+
+_METRIC_NAMES = {"macro_f1": "macro-F1", "entity_micro_f1": "entity micro-F1"}
 
 
 def _when(seconds: float) -> str:

@@ -173,7 +173,10 @@ def test_synth_on_a_span_project_evaluates_on_entity_f1(tmp_path) -> None:
         assert "Batch s1 from textloop.synth.mention-swap.v1" in made.output
         refused = invoke(project, "--generator", "swap", "--no-embeddings")
         result = invoke(project, "evaluate", "s1", "--seeds", "1")
+        listed = invoke(project, "list")
     assert refused.exit_code != 0 and "is a span project" in refused.output
+    row = next(line for line in listed.output.splitlines() if "s1" in line)
+    assert "(entity micro-F1)" in row and "macro-F1" not in row
     assert result.exit_code == 0, result.output
     assert "textloop.model.minilm-crf.v1" in result.output
     assert result.output.count("│ entity_micro_f1") == 1 and "│ PER" in result.output
