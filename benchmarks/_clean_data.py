@@ -19,6 +19,7 @@ import numpy as np
 
 from textloop.stages.clean.neighbours import neighbour_label_proba, scan
 from textloop.stages.clean.oof import out_of_fold_proba
+from textloop.stages.clean.tuned_view import is_tuned, tuned_view
 from textloop.stages.simulate.data import read_labeled
 from textloop.stages.simulate.features import EMBEDDER, embed_texts
 from textloop.strategies.cleaning import LabelIssueInput, get_method
@@ -93,27 +94,41 @@ def knn_index(x: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
     return scan(x, k, threshold=2.0).index
 
 
-def views(pool: Pool, y: np.ndarray, seed: int) -> tuple[list[np.ndarray], np.ndarray | None]:
-    """Out-of-fold probabilities of every model on labels ``y`` and the neighbour labels."""
+def views(pool: Pool, y: np.ndarray, seed: int, models: tuple[str, ...] = MODELS,
+          tuned_folds: int = 3, cost: dict[str, float] | None = None
+          ) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """Out-of-fold probabilities of every model on labels ``y`` and the neighbour labels,
+    exactly as ``textloop clean`` computes them (a fine-tuned model through
+    ``tuned_view``: ``tuned_folds`` folds, one epoch). ``cost`` receives each view's CPU
+    seconds (all threads) per 10,000 records."""
     labels = [pool.classes[i] for i in y]
     out = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for model in MODELS:
-            _, proba = out_of_fold_proba(model, pool.texts, pool.x, labels, pool.classes,
-                                         folds=5, seed=seed)
+        for model in models:
+            started = time.process_time()
+            if is_tuned(model):
+                proba = tuned_view(model, pool.texts, labels, pool.classes, folds=5,
+                                   tuned_folds=tuned_folds, seed=seed).proba
+            else:
+                _, proba = out_of_fold_proba(model, pool.texts, pool.x, labels, pool.classes,
+                                             folds=5, seed=seed)
+            if cost is not None:
+                cost[model] = round((time.process_time() - started) * 10_000 / len(y), 1)
             out.append(proba)
     knn = None if pool.knn_index is None else neighbour_label_proba(pool.knn_index, y,
                                                                     len(pool.classes))
     return out, knn
 
 
+METHODS = ("views-knn", "views-knn-weighted", "cleanlab")
+
+
 def detect(y: np.ndarray, probas: list[np.ndarray], knn: np.ndarray | None
            ) -> dict[str, Any]:
-    """method name -> LabelIssues, for views-knn and cleanlab's defaults on the same folds."""
+    """method name -> LabelIssues for every method of ``METHODS``, on the same folds."""
     given = LabelIssueInput(labels=y, views=probas, neighbour_proba=knn)
-    return {"views-knn": get_method("views-knn")[1].find(given),
-            "cleanlab": get_method("cleanlab")[1].find(given)}
+    return {method: get_method(method)[1].find(given) for method in METHODS}
 
 
 def prf(flagged: np.ndarray, truth: np.ndarray) -> dict[str, float]:

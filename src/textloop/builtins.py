@@ -90,6 +90,8 @@ def declare_builtins(registry: Registry) -> None:
 
     # label-issue methods of ``textloop clean``
     declare("textloop.cleaning.views-knn.v1", f"{_S}.cleaning.views_knn:ViewsAndNeighbours")
+    declare("textloop.cleaning.views-knn-weighted.v1",
+            f"{_S}.cleaning.views_knn:WeightedViewsAndNeighbours")
     declare("textloop.cleaning.cleanlab.v1", f"{_S}.cleaning.cleanlab_default:CleanlabDefault")
     declare("textloop.cleaning.span-confident.v1", f"{_S}.cleaning.span_rules:SpanConfident",
             task="spans")

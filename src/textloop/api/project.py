@@ -291,7 +291,8 @@ class Project:
                            progress=progress)
 
     def clean(self, *, models: Sequence[str] | None = None, method: str = "views-knn",
-              folds: int = 5, seed: int = 0, near_threshold: float = 0.7,
+              folds: int = 5, tuned_folds: int = 3, budget_minutes: float | None = None,
+              seed: int = 0, near_threshold: float = 0.7,
               semantic_threshold: float = 0.95, embeddings: bool = True,
               release: str = "latest", leakage: bool = True, max_chars: int = 2000,
               redact: bool = False, progress: Progress = NULL_PROGRESS) -> CleanResult:
@@ -300,13 +301,16 @@ class Project:
 
         ``models`` give the out-of-fold views, the first the main one (default: embed-lr and
         tfidf-lr, or tfidf-lr alone with ``embeddings=False``, which needs no MiniLM model;
-        for a span project ``minilm-crf``, a model that tags tokens).
+        for a span project ``minilm-crf``, a model that tags tokens). ``finetune`` adds a
+        fine-tuned encoder view on ``tuned_folds`` folds, skipped with a warning when its
+        estimated time exceeds ``budget_minutes``.
         ``redact`` also writes a release with personal data replaced by placeholders.
         """
         from textloop.stages.clean import CleanOptions, clean
 
         options = CleanOptions(
-            models=tuple(models or ()), method=method, folds=folds, seed=seed,
+            models=tuple(models or ()), method=method, folds=folds, tuned_folds=tuned_folds,
+            budget_minutes=budget_minutes, seed=seed,
             near_threshold=near_threshold, semantic_threshold=semantic_threshold,
             use_embeddings=embeddings, max_chars=max_chars, release=release if leakage else None)
         return clean(self.store, self.config, options, redact=redact, progress=progress)

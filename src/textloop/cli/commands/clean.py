@@ -20,6 +20,7 @@ _EPILOG = """Examples:\n
   textloop clean\n
   textloop clean --folds 10 --model embed-lr --model tfidf-lr\n
   textloop clean --method cleanlab --no-embeddings\n
+  textloop clean --model finetune --model embed-lr --model tfidf-lr --budget-minutes 30\n
   textloop clean --redact\n
   textloop clean --folds 3 --no-embeddings   (a span project: minilm-crf out of fold)\n
   textloop clean --model minilm-tagger --method span-cleanlab   (a span project)"""
@@ -30,12 +31,18 @@ def clean(
     model: Annotated[list[str] | None, typer.Option(
         "--model", help="Model for out-of-fold probabilities; repeat for more views (the "
                         "first is the main one). Default: embed-lr and tfidf-lr; for a span "
-                        "project minilm-crf (a model that tags tokens).")] = None,
+                        "project minilm-crf (a model that tags tokens). finetune: a "
+                        "fine-tuned encoder (lora; needs textloop[train]).")] = None,
     method: Annotated[str, typer.Option(
         help=f"Label-issue method: {one_of('cleaning')} (cleanlab: cleanlab's defaults on "
              "the main model; a span project uses span-confident unless span-cleanlab is "
              "named).")] = "views-knn",
     folds: Annotated[int, typer.Option(min=2, help="Cross-validation folds.")] = 5,
+    tuned_folds: Annotated[int, typer.Option(
+        min=2, help="Folds of a fine-tuned view (at most --folds).")] = 3,
+    budget_minutes: Annotated[float | None, typer.Option(
+        min=0.0, help="Skip a fine-tuned view estimated (from two timed small fits) to "
+                      "take longer, with a warning.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the folds.")] = 0,
     near_threshold: Annotated[float, typer.Option(
         min=0.0, max=1.0, help="Estimated Jaccard similarity for a near-duplicate.")] = 0.7,
@@ -56,7 +63,8 @@ def clean(
 ) -> None:
     """Label issues, duplicates, conflicts, outliers, bad texts, personal data and leakage."""
     with open_project() as project:
-        result = project.clean(models=model or None, method=method, folds=folds, seed=seed,
+        result = project.clean(models=model or None, method=method, folds=folds,
+                               tuned_folds=tuned_folds, budget_minutes=budget_minutes, seed=seed,
                                near_threshold=near_threshold,
                                semantic_threshold=semantic_threshold, embeddings=embeddings,
                                release=release, leakage=leakage, max_chars=max_chars,

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import CleanInputs
 from textloop.stages.clean.neighbours import neighbour_label_proba
 from textloop.stages.clean.oof import out_of_fold_proba
 from textloop.stages.clean.options import CleanOptions
 from textloop.stages.clean.result import Finding, LabelSummary
+from textloop.stages.clean.tuned_view import is_tuned, tuned_view
 from textloop.strategies.cleaning import LabelIssueInput, LabelIssues, get_method
 
 
@@ -35,13 +37,27 @@ def find_label_issues(data: CleanInputs, options: CleanOptions,
                       neighbour_index: np.ndarray | None,
                       progress: Progress = NULL_PROGRESS) -> LabelOutcome:
     """Out-of-fold probabilities of every view, then the method and the baseline."""
-    names, views = [], []
+    names, views, notes = [], [], []
     for model in options.class_models():
-        name, proba = out_of_fold_proba(model, data.texts, data.embeddings, data.labels,
-                                        data.classes, folds=options.folds, seed=options.seed,
-                                        language=data.language, progress=progress)
-        names.append(name)
-        views.append(proba)
+        if is_tuned(model):
+            tuned = tuned_view(model, data.texts, data.labels, data.classes,
+                               folds=options.folds, tuned_folds=options.tuned_folds,
+                               budget_minutes=options.budget_minutes, seed=options.seed,
+                               language=data.language, progress=progress)
+            notes += [tuned.warning] if tuned.warning else []
+            name, proba = tuned.name, tuned.proba
+        else:
+            name, proba = out_of_fold_proba(model, data.texts, data.embeddings, data.labels,
+                                            data.classes, folds=options.folds,
+                                            seed=options.seed, language=data.language,
+                                            progress=progress)
+        if proba is not None:
+            names.append(name)
+            views.append(proba)
+    if not views:
+        raise InvalidInputError(
+            "no view is left to find label issues: " + "; ".join(notes),
+            hint="raise --budget-minutes, or add a cheaper view such as --model embed-lr")
     knn = (None if neighbour_index is None
            else neighbour_label_proba(neighbour_index, data.y, len(data.classes)))
     given = LabelIssueInput(labels=data.y, views=views, neighbour_proba=knn)
@@ -53,8 +69,18 @@ def find_label_issues(data: CleanInputs, options: CleanOptions,
         method=method_name, models=names, flagged=_ids(data.ids, issues.flagged),
         baseline_flagged=_ids(data.ids, baseline.flagged),
         per_class=per_class_rates(data.y, issues.flagged, data.classes),
-        quality=issues.quality.round(4).tolist(), is_flagged=issues.flagged.tolist())
-    return LabelOutcome(summary, _findings(data, issues, baseline), issues, baseline)
+        quality=issues.quality.round(4).tolist(), is_flagged=issues.flagged.tolist(),
+        details=_weights(names, knn is not None, issues.weights))
+    return LabelOutcome(summary, _findings(data, issues, baseline), issues, baseline, notes)
+
+
+def _weights(names: list[str], neighbours: bool, weights: list[float] | None
+             ) -> dict[str, dict[str, float]]:
+    """The weight each view (and the neighbour labels) got, where the method reports it."""
+    if weights is None:
+        return {}
+    parts = [*names, "neighbours"] if neighbours and len(weights) > len(names) else names
+    return {"view_weights": dict(zip(parts, weights, strict=True))}
 
 
 def per_class_rates(y: np.ndarray, flagged: np.ndarray, classes: Sequence[str]

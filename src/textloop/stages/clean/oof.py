@@ -3,7 +3,8 @@
 Label-issue detection needs probabilities a model did not fit to the record's own (possibly
 wrong) label; k-fold cross-validation gives one such probability row per record. Any
 registered model works (it follows scikit-learn's estimator convention, so it is cloned per
-fold); embedding models get the cached embeddings instead of texts.
+fold); embedding models get the cached embeddings instead of texts. A model that reports
+its own progress (a fine-tuned encoder, ``tuned_view.py``) shows it inside each fold.
 """
 
 from __future__ import annotations
@@ -42,12 +43,16 @@ def check_folds(labels: Sequence[str], folds: int) -> None:
 def out_of_fold_proba(model: str, texts: Sequence[str], embeddings: np.ndarray | None,
                       labels: Sequence[str], classes: Sequence[str], *, folds: int = 5,
                       seed: int = 0, language: str | None = None,
+                      params: dict[str, Any] | None = None,
                       progress: Progress = NULL_PROGRESS) -> tuple[str, np.ndarray]:
     """(full model name, [n, len(classes)] probabilities), columns in ``classes`` order;
-    ``model`` starts from its defaults for ``language``, as in ``textloop train``."""
+    ``model`` starts from its defaults for ``language``, as in ``textloop train``, with
+    ``params`` over them. Each record's row comes from the one fold model that did not
+    train on it."""
     check_folds(labels, folds)
-    full_name, estimator = make_model(model, language=language)
-    x: Any = embeddings if model_tags(estimator).needs_embeddings else list(texts)
+    full_name, estimator = make_model(model, params, language=language)
+    tags = model_tags(estimator)
+    x: Any = embeddings if tags.needs_embeddings else list(texts)
     if x is None:
         raise InvalidInputError(f"model {full_name} needs embeddings, none were given",
                                 hint="pass the records' embeddings")
@@ -59,7 +64,9 @@ def out_of_fold_proba(model: str, texts: Sequence[str], embeddings: np.ndarray |
         # a class rarer than the number of folds is fine here; sklearn's warning is noise
         warnings.filterwarnings("ignore", message="The least populated class")
         for train, test in splitter.split(np.zeros(len(y)), y):
-            fitted = clone(estimator).fit(_take(x, train), y[train])
+            fold = clone(estimator)
+            fitted = (fold.fit(_take(x, train), y[train], progress=progress)
+                      if tags.reports_progress else fold.fit(_take(x, train), y[train]))
             out[test] = align_proba(fitted.predict_proba(_take(x, test)),
                                     list(fitted.classes_), classes)
             task.advance()

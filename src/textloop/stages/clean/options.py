@@ -12,10 +12,16 @@ CLASS_MODELS = ("embed-lr", "tfidf-lr")
 class CleanOptions:
     models: tuple[str, ...] = ()
     """Models whose out-of-fold probabilities are the views; the first is the main model.
-    Empty: the task's defaults (``class_models``; a span project's ``minilm-crf``)."""
+    Empty: the task's defaults (``class_models``; a span project's ``minilm-crf``).
+    ``finetune`` (or any model that fine-tunes, e.g. ``lora``) adds a fine-tuned encoder
+    (``tuned_view.py``; needs ``textloop[train]``)."""
     method: str = "views-knn"
     """Registered label-issue method (``textloop.cleaning.*``); ``cleanlab`` is the baseline."""
     folds: int = 5
+    tuned_folds: int = 3
+    """Folds of a fine-tuned view (at most ``folds``): each costs a fine-tuning run."""
+    budget_minutes: float | None = None
+    """A fine-tuned view estimated to take longer is skipped with a warning; None: no limit."""
     seed: int = 0
     neighbours: int = 10
     """k for neighbour label agreement and the outlier distance."""

@@ -35,6 +35,7 @@ from textloop.stages.clean.pii_findings import find_personal_data
 from textloop.stages.clean.redact import redacted_release
 from textloop.stages.clean.result import CleanResult, Finding
 from textloop.stages.clean.span_labels import check_span_inputs, find_span_issues
+from textloop.stages.clean.tuned_view import check_tuned_views
 from textloop.stages.review.actions import carry_over
 from textloop.storage import Store, findings
 from textloop.tasks import SpanTask, Task, require_verb, task_for
@@ -89,6 +90,7 @@ def check_labels(task: Task, data: CleanInputs, project: Project,
     """Refuse, before anything is embedded, labels the task's label-error step cannot
     cross-validate (classes: at least two, and records for every fold)."""
     check_folds(data.labels, options.folds)
+    check_tuned_views(options.class_models())
 
 
 @check_labels.register
@@ -102,7 +104,7 @@ def label_errors(task: Task, store: Store, project: Project, data: CleanInputs,
                  progress: Progress) -> LabelOutcome:
     """The task's label errors: out-of-fold class probabilities and the chosen method."""
     found = find_label_issues(data, options, neighbour_index, progress)
-    return replace(found, warnings=_warnings(data, options))
+    return replace(found, warnings=[*found.warnings, *_warnings(data, options)])
 
 
 @label_errors.register

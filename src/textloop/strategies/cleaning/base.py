@@ -36,6 +36,8 @@ class LabelIssues:
     """[n] label quality in [0, 1]; lower means more likely mislabeled."""
     proba: np.ndarray
     """[n, k] the probabilities the decision used; their argmax is the suggested label."""
+    weights: list[float] | None = None
+    """The weight of each view, then of the neighbour labels, where the method mixes them."""
 
 
 class LabelIssueMethod(Protocol):
