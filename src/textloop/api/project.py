@@ -295,7 +295,8 @@ class Project:
               seed: int = 0, near_threshold: float = 0.7,
               semantic_threshold: float = 0.95, embeddings: bool = True,
               release: str = "latest", leakage: bool = True, max_chars: int = 2000,
-              redact: bool = False, progress: Progress = NULL_PROGRESS) -> CleanResult:
+              redact: bool = False, min_precision: float | None = None,
+              progress: Progress = NULL_PROGRESS) -> CleanResult:
         """Find label issues, duplicates, conflicts, outliers, bad texts, personal data and
         leakage (``textloop clean``); the findings are stored for review.
 
@@ -305,6 +306,8 @@ class Project:
         fine-tuned encoder view on ``tuned_folds`` folds, skipped with a warning when its
         estimated time exceeds ``budget_minutes``.
         ``redact`` also writes a release with personal data replaced by placeholders.
+        ``min_precision`` flags only the label issues whose estimated precision reaches it
+        (default: ``clean.min_precision`` in textloop.yaml, else the method's flags).
         """
         from textloop.stages.clean import CleanOptions, clean
 
@@ -312,7 +315,8 @@ class Project:
             models=tuple(models or ()), method=method, folds=folds, tuned_folds=tuned_folds,
             budget_minutes=budget_minutes, seed=seed,
             near_threshold=near_threshold, semantic_threshold=semantic_threshold,
-            use_embeddings=embeddings, max_chars=max_chars, release=release if leakage else None)
+            use_embeddings=embeddings, max_chars=max_chars, release=release if leakage else None,
+            min_precision=min_precision)
         return clean(self.store, self.config, options, redact=redact, progress=progress)
 
     def synth(self, *, labels: Sequence[str] | None = None, per_class: int | None = None,

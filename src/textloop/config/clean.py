@@ -35,3 +35,6 @@ class CleanSettings(Strict):
     """``clean:`` in textloop.yaml (the project's own cleaning choices)."""
 
     pii: PiiSettings = Field(default_factory=PiiSettings)
+    min_precision: float | None = Field(default=None, gt=0.0, le=1.0)
+    """``textloop clean --min-precision``'s default: flag only label issues whose estimated
+    precision reaches it (a review budget that wants, say, 8 real errors in 10 flags)."""

@@ -40,6 +40,7 @@ def write_cleaning_report(folder: Path, result: CleanResult, texts: Mapping[str,
                   summary=result.summary(), result=result,
                   context_rows=_context(result), plots=_plots(result),
                   label_rows=_rows(result, "label_issue", texts),
+                  ranked_rows=_ranked_rows(result, texts),
                   span_rows=_span_rows(result, texts),
                   outlier_rows=_rows(result, "outlier", texts),
                   problem_rows=_problem_rows(result, texts),
@@ -73,6 +74,12 @@ def _rows(result: CleanResult, kind: str, texts: Mapping[str, str]) -> list[dict
     chosen: list[Finding] = [f for f in result.findings if f.kind == kind][:SHOWN]
     return [{"record_id": f.record_id, "score": f.score, "details": f.details,
              "text": texts.get(f.record_id, "")[:TEXT_CHARS]} for f in chosen]
+
+
+def _ranked_rows(result: CleanResult, texts: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Label issues ranked but not flagged (``precision.ranked`` of the summary)."""
+    ranked = result.labels.details.get("precision", {}).get("ranked", [])[:SHOWN]
+    return [{**row, "text": texts.get(row["record_id"], "")[:TEXT_CHARS]} for row in ranked]
 
 
 SPAN_KINDS = ("missing_span", "spurious_span", "wrong_type", "wrong_boundary",

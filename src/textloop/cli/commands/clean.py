@@ -22,6 +22,7 @@ _EPILOG = """Examples:\n
   textloop clean --method cleanlab --no-embeddings\n
   textloop clean --model finetune --model embed-lr --model tfidf-lr --budget-minutes 30\n
   textloop clean --redact\n
+  textloop clean --min-precision 0.8   (flag only what is 8 in 10 likely a real error)\n
   textloop clean --folds 3 --no-embeddings   (a span project: minilm-crf out of fold)\n
   textloop clean --model minilm-tagger --method span-cleanlab   (a span project)"""
 
@@ -59,6 +60,11 @@ def clean(
     redact: Annotated[bool, typer.Option(
         "--redact", help="Also write a new release with personal data replaced by "
                          "placeholders such as [EMAIL].")] = False,
+    min_precision: Annotated[float | None, typer.Option(
+        min=0.0, max=1.0, help="Flag only the likeliest label errors whose estimated "
+        "precision (expected share of real errors among the flags) reaches this; the rest "
+        "are ranked, not flagged. Default: clean.min_precision in textloop.yaml, else the "
+        "method's flags.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Label issues, duplicates, conflicts, outliers, bad texts, personal data and leakage."""
@@ -68,7 +74,8 @@ def clean(
                                near_threshold=near_threshold,
                                semantic_threshold=semantic_threshold, embeddings=embeddings,
                                release=release, leakage=leakage, max_chars=max_chars,
-                               redact=redact, progress=RichProgress())
+                               redact=redact, min_precision=min_precision,
+                               progress=RichProgress())
     if as_json:
         print_json({"cleaning_id": result.cleaning_id, **result.summary(),
                     "report": str(result.report_html),
@@ -81,19 +88,24 @@ def print_result(result: CleanResult) -> None:
     summary = result.summary()
     labels = summary["label_issues"]
     spans = labels.get("unit") == "spans"
+    precision = labels.get("precision")
+    estimated = ("estimated label noise", "estimated model error") if precision else ()
     table = Table(*(("type", "spans", "questioned") if spans else ("label", "records",
                                                                     "flagged")),
-                  "estimated error rate",
+                  "flagged share" if precision else "estimated error rate", *estimated,
                   title=f"Cleaning {result.cleaning_id}: {result.n_records:,} labeled records")
     for label, row in labels["per_class"].items():
-        table.add_row(Text(label), f"{row['n']:,}", f"{row['flagged']:,}", f"{row['rate']:.1%}")
+        rates = ((f"{row['noise_rate']:.1%}", f"{row['model_error_rate']:.1%}") if precision
+                 else ())
+        table.add_row(Text(label), f"{row['n']:,}", f"{row['flagged']:,}", f"{row['rate']:.1%}",
+                      *rates)
     console.print(table)
     counts = summary["findings"]
     dup = summary["duplicates"]
     lines = [
         _span_line(labels) if spans else
         f"Label issues: {labels['flagged']:,} ({labels['method']}; cleanlab's defaults flag "
-        f"{labels['baseline_flagged']:,})",
+        f"{labels['baseline_flagged']:,})" + _precision_line(precision),
         f"Duplicates: {dup['clusters']:,} clusters ({dup['exact']:,} exact, {dup['near']:,} near,"
         f" {dup['semantic']:,} semantic links), {dup['conflicting_clusters']:,} with "
         "conflicting labels",
@@ -114,6 +126,22 @@ def print_result(result: CleanResult) -> None:
         console.print(Text(f"Redacted release: {result.redacted_release}"))
     console.print(Text(f"Report: {result.report_html}"))
     console.print(Text("Review the findings: `textloop review`, or /review in `textloop label`"))
+
+
+def _precision_line(precision: dict[str, Any] | None) -> str:
+    """How many of the flags are expected to be real errors, and what was only ranked."""
+    if not precision:
+        return ""
+    kept = precision["expected_precision"]
+    said = "" if kept is None else f"; expected precision {kept:.0%}"
+    target = precision["min_precision"]
+    if target is not None:
+        said += f" (target {target:.0%})"
+    said += (f"; estimated label noise {precision['noise_rate']:.1%}, model error "
+             f"{precision['model_error_rate']:.1%}")
+    if precision["ranked_not_flagged"]:
+        said += f"; {precision['ranked_not_flagged']:,} more ranked, not flagged"
+    return said
 
 
 def _span_line(labels: dict[str, Any]) -> str:

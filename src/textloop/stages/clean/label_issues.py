@@ -15,6 +15,7 @@ import numpy as np
 from textloop.errors import InvalidInputError
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import CleanInputs
+from textloop.stages.clean.label_precision import flag_precision, per_class_estimates
 from textloop.stages.clean.neighbours import neighbour_label_proba
 from textloop.stages.clean.oof import out_of_fold_proba
 from textloop.stages.clean.options import CleanOptions
@@ -63,15 +64,21 @@ def find_label_issues(data: CleanInputs, options: CleanOptions,
     given = LabelIssueInput(labels=data.y, views=views, neighbour_proba=knn)
     method_name, method = get_method(options.method)
     with progress.task("Finding label issues"):
-        issues = method.find(given)
+        proposed = method.find(given)
         baseline = get_method("cleanlab")[1].find(given)
+        judged = flag_precision(proposed, data.y, data.ids, options.min_precision)
+    issues = judged.issues
+    per_class = per_class_rates(data.y, issues.flagged, data.classes)
+    for label, rates in per_class_estimates(judged.estimates, data.classes).items():
+        per_class[label].update(rates)
     summary = LabelSummary(
         method=method_name, models=names, flagged=_ids(data.ids, issues.flagged),
-        baseline_flagged=_ids(data.ids, baseline.flagged),
-        per_class=per_class_rates(data.y, issues.flagged, data.classes),
+        baseline_flagged=_ids(data.ids, baseline.flagged), per_class=per_class,
         quality=issues.quality.round(4).tolist(), is_flagged=issues.flagged.tolist(),
-        details=_weights(names, knn is not None, issues.weights))
-    return LabelOutcome(summary, _findings(data, issues, baseline), issues, baseline, notes)
+        details={**_weights(names, knn is not None, issues.weights),
+                 "precision": judged.details})
+    found = _findings(data, issues, baseline, judged.estimates.error_probability)
+    return LabelOutcome(summary, found, issues, baseline, [*notes, *judged.warnings])
 
 
 def _weights(names: list[str], neighbours: bool, weights: list[float] | None
@@ -98,13 +105,15 @@ def _ids(ids: list[str], mask: np.ndarray) -> list[str]:
     return [ids[i] for i in np.flatnonzero(mask)]
 
 
-def _findings(data: CleanInputs, issues: LabelIssues, baseline: LabelIssues) -> list[Finding]:
+def _findings(data: CleanInputs, issues: LabelIssues, baseline: LabelIssues,
+              error_probability: np.ndarray) -> list[Finding]:
     suggested = issues.proba.argmax(axis=1)
     out = []
     for i in np.flatnonzero(issues.flagged):
         out.append(Finding(data.records[i].id, "label_issue", float(issues.quality[i]), {
             "given": data.classes[data.y[i]], "suggested": data.classes[suggested[i]],
             "confidence": round(float(issues.proba[i, suggested[i]]), 4),
+            "error_probability": round(float(error_probability[i]), 4),
             "label_kind": data.records[i].label_kind,
             "baseline_flagged": bool(baseline.flagged[i])}))
     return sorted(out, key=lambda f: f.score if f.score is not None else 0.0)

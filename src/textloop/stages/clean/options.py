@@ -35,6 +35,10 @@ class CleanOptions:
     """Longer texts are flagged overlong (the embedder reads about the first 1,000)."""
     release: str | None = "latest"
     """Release checked for leakage between its splits; None skips the check."""
+    min_precision: float | None = None
+    """Flag only the most likely errors whose estimated precision (expected share of real
+    label errors among the flags) reaches this; the rest are ranked, not flagged. None: the
+    method's flags (``strategies/cleaning/precision.py``)."""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def class_models(self) -> tuple[str, ...]:

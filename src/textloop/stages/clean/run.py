@@ -26,6 +26,7 @@ from textloop.stages.clean.duplicates import clusters, find_links
 from textloop.stages.clean.evidence import with_neighbours
 from textloop.stages.clean.inputs import CleanInputs, load_inputs
 from textloop.stages.clean.label_issues import LabelOutcome, find_label_issues
+from textloop.stages.clean.label_precision import check_min_precision
 from textloop.stages.clean.leakage import find_leakage
 from textloop.stages.clean.neighbours import Neighbours, scan
 from textloop.stages.clean.oof import check_folds
@@ -52,6 +53,9 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
     """
     require_verb(project, "clean")
     options = options or CleanOptions()
+    if options.min_precision is None:
+        options = replace(options, min_precision=project.spec.clean.min_precision)
+    check_min_precision(options.min_precision)
     task = task_for(project)
     data = load_inputs(store, project, embed=options.use_embeddings, progress=progress)
     check_labels(task, data, project, options)

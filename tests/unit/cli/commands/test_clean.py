@@ -35,6 +35,22 @@ def test_summary_names_each_check_and_the_report(project, store, tmp_path) -> No
         assert words in result.output
 
 
+def test_min_precision_prints_the_target_and_the_estimates(project, store, tmp_path) -> None:
+    data, _ = flip(rows(80), 10)
+    import_rows(store, project, tmp_path, data)
+    result = invoke(project, *FAST, "--min-precision", "0.8")
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.output.splitlines() if row.startswith("Label issues:"))
+    assert "(target 80%)" in line and "estimated label noise" in line
+    assert "estimated model error" in result.output  # the per-class table's columns
+    summary = json.loads(invoke(project, *FAST, "--min-precision", "0.8", "--json").stdout)
+    precision = summary["label_issues"]["precision"]
+    assert precision["min_precision"] == 0.8
+    assert precision["expected_precision"] is None or precision["expected_precision"] >= 0.8
+    refused = invoke(project, *FAST, "--min-precision", "1.5")
+    assert refused.exit_code == 2 and "less than or equal to 1" in refused.output
+
+
 def test_json_output(project, store, tmp_path) -> None:
     import_rows(store, project, tmp_path, rows(40))
     result = invoke(project, *FAST, "--json", "--method", "cleanlab")

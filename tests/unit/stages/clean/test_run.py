@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.unit.stages.clean.clean_fixtures import flip, import_rows, rows
-from textloop.errors import InvalidInputError
+from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.clean import CleanOptions, clean
 from textloop.stages.release import create_release, load_release
 from textloop.storage import findings
@@ -150,3 +150,45 @@ def test_a_korean_project_finds_short_comments_differing_by_a_particle(
     grouped = [{sample["text"] for sample in c["samples"]} for c in result.clusters]
     for pair in pairs:
         assert any(set(pair) <= members for members in grouped), (pair, grouped)
+
+
+def test_label_issues_carry_the_chance_their_label_is_wrong(cleaned, store) -> None:
+    result, _ = cleaned
+    precision = result.summary()["label_issues"]["precision"]
+    issues = [f for f in result.findings if f.kind == "label_issue"]
+    chances = [f.details["error_probability"] for f in issues]
+    assert all(0.0 <= c <= 1.0 for c in chances)
+    assert precision["expected_precision"] == pytest.approx(sum(chances) / len(chances),
+                                                           abs=1e-3)
+    assert 0.0 < precision["noise_rate"] < 0.5
+    per_class = result.summary()["label_issues"]["per_class"]
+    assert set(per_class["spam"]) >= {"noise_rate", "model_error_rate"}
+    html = result.report_html.read_text(encoding="utf-8")
+    assert 'id="flag-precision"' in html and "Expected precision of the flags" in html
+
+
+def test_min_precision_from_textloop_yaml_flags_fewer_as_it_rises(project, store,
+                                                                  tmp_path) -> None:
+    data, _ = flip(rows(120), 6)
+    import_rows(store, project, tmp_path, data)
+    flagged = {}
+    for target in (0.5, 0.95):
+        project.spec.clean.min_precision = target
+        result = clean(store, project, FAST)
+        precision = result.summary()["label_issues"]["precision"]
+        assert result.config["min_precision"] == precision["min_precision"] == target
+        assert precision["expected_precision"] is None or (
+            precision["expected_precision"] >= target)
+        flagged[target] = {f.record_id for f in result.findings if f.kind == "label_issue"}
+    assert flagged[0.95] < flagged[0.5]
+
+
+def test_an_impossible_min_precision_is_refused_before_any_work(project, store,
+                                                                tmp_path) -> None:
+    import_rows(store, project, tmp_path, rows(40))
+    with pytest.raises(InvalidInputError, match=r"--min-precision is 1\.5") as info:
+        clean(store, project, CleanOptions(models=("tfidf-lr",), use_embeddings=False,
+                                           min_precision=1.5))
+    assert info.value.hint
+    with store.read() as conn, pytest.raises(NotFoundError):
+        findings.get(conn, "latest")  # nothing was stored

@@ -1,0 +1,78 @@
+"""Noise and model error rates and per-record error probabilities, on synthetic out-of-fold
+probabilities where the truth is known (``noise_fixtures``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.unit.strategies.cleaning.noise_fixtures import BINARY, THREE, synthetic
+from textloop.strategies.cleaning.precision import estimate_errors
+
+
+@pytest.mark.parametrize("noise", [BINARY, THREE])
+def test_noise_rate_per_class_matches_the_injected_one(noise: list[list[float]]) -> None:
+    data = synthetic(5.0, noise)
+    found = estimate_errors(data.given, data.proba)
+    for c in range(len(noise)):
+        carrying = data.given == c
+        assert found.noise_rate[c] == pytest.approx(data.flipped[carrying].mean(), abs=0.04)
+    assert found.overall_noise_rate == pytest.approx(data.flipped.mean(), abs=0.03)
+
+
+@pytest.mark.parametrize("strength", [2.0, 6.0])
+def test_model_error_rate_matches_the_models_mistakes_on_true_labels(strength: float) -> None:
+    data = synthetic(strength, BINARY)
+    found = estimate_errors(data.given, data.proba)
+    actual = np.mean(data.proba.argmax(axis=1) != data.true)
+    assert found.overall_model_error == pytest.approx(actual, abs=0.04)
+
+
+def test_a_weak_model_is_said_to_err_as_often_as_the_labels() -> None:
+    weak, strong = (synthetic(strength, BINARY) for strength in (1.5, 6.0))
+    weak, strong = (estimate_errors(d.given, d.proba) for d in (weak, strong))
+    assert weak.model_as_noisy and not strong.model_as_noisy
+    assert weak.overall_model_error > strong.overall_model_error
+
+
+def test_min_precision_flags_realize_about_the_target() -> None:
+    data = synthetic(3.0, THREE)
+    found = estimate_errors(data.given, data.proba)
+    everyone = np.ones(len(data.given), dtype=bool)
+    flagged = {target: found.reaching(everyone, target) for target in (0.7, 0.8, 0.9)}
+    for target, mask in flagged.items():
+        assert mask.sum() > 20
+        assert data.flipped[mask].mean() == pytest.approx(target, abs=0.05)
+        assert found.precision(mask) >= target
+    assert flagged[0.7].sum() > flagged[0.8].sum() > flagged[0.9].sum()
+    assert (flagged[0.9] <= flagged[0.8]).all()
+
+
+def test_a_strong_models_flags_at_a_target_are_at_least_that_precise() -> None:
+    data = synthetic(6.0, THREE)
+    found = estimate_errors(data.given, data.proba)
+    everyone = np.ones(len(data.given), dtype=bool)
+    for target in (0.7, 0.8, 0.9):
+        mask = found.reaching(everyone, target)
+        assert data.flipped[mask].mean() >= target - 0.05
+
+
+def test_error_probability_ranks_the_flips_first() -> None:
+    data = synthetic(4.0, BINARY)
+    found = estimate_errors(data.given, data.proba)
+    assert found.error_probability[data.flipped].mean() > 0.5
+    assert found.error_probability[~data.flipped].mean() < 0.1
+
+
+def test_trusted_keeps_every_flag_of_a_strong_model_and_the_likely_ones_of_a_weak_one() -> None:
+    for strength in (1.5, 6.0):
+        data = synthetic(strength, BINARY)
+        found = estimate_errors(data.given, data.proba)
+        proposed = data.proba.argmax(axis=1) != data.given
+        kept = found.trusted(proposed)
+        if found.model_as_noisy:
+            assert kept.sum() < proposed.sum()
+            assert (found.error_probability[kept] >= 0.5).all()
+            assert data.flipped[kept].mean() > data.flipped[proposed].mean()
+        else:
+            assert (kept == proposed).all()
