@@ -63,6 +63,12 @@ def review(
         score = "" if row["score"] is None else f" ({row['score']:.3f})"
         console.print(Text(f"  #{row['finding_id']} {row['kind']}{score} record "
                            f"{row['record_id']}: {row['reason']}"))
+    if summary.batches:
+        console.print(Text("Open label issues in review order, by batch (estimated precision: "
+                           "the expected share of real label errors):"))
+        for batch in summary.batches:
+            console.print(Text(f"  {batch['first']:,}-{batch['last']:,}: "
+                               f"{batch['expected_precision']:.0%}"))
     console.print(Text(f"Records excluded from releases: {summary.excluded_records:,}"))
     console.print(Text(f"Review in the browser: run `textloop label`, then open "
                        f"{summary.path}{_query(flt.to_dict())} (adjudicator or admin role). "

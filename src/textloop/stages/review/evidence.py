@@ -18,6 +18,7 @@ from textloop.config import Project
 from textloop.errors import NotFoundError
 from textloop.reports.spans import highlighted
 from textloop.stages.label.resolution import Resolution, labels_for
+from textloop.stages.review.batches import Batch, precision_batches
 from textloop.stages.review.filters import ReviewFilter, require_review, select
 from textloop.stages.review.reasons import describe
 from textloop.stages.review.span_fix import describe_fix, is_span_fix
@@ -59,6 +60,8 @@ class Evidence:
     parts: list[dict[str, Any]] = field(default_factory=list)
     """For span findings: the text cut at the given (``gold``) and suggested (``predicted``)
     spans (``reports.spans.highlighted``), for a page to highlight each part escaped."""
+    error_probability: float | None = None
+    """For label issues: the estimated chance that the given label is wrong."""
 
     @property
     def can_accept(self) -> bool:
@@ -95,6 +98,9 @@ class ReviewQueue:
     filter: ReviewFilter = field(default_factory=ReviewFilter)
     matching: int = 0
     """Open findings the whole filter keeps (what is left to review with it)."""
+    batch: Batch | None = None
+    """When the current finding is a label issue: the batch of open label issues it starts
+    (``batches.BATCH`` in review order) and its estimated precision."""
 
     @property
     def open(self) -> int:
@@ -121,8 +127,10 @@ def review_queue(store: Store, project: Project, cleaning: str = "latest",
     open_by_kind = {kind: chosen.by_kind[kind][findings.OPEN] for kind in findings.PRIORITY
                     if kind in chosen.by_kind}
     decided = sum(n for c in by_kind.values() for s, n in c.items() if s != findings.OPEN)
+    batches = precision_batches(chosen.rows)
     return ReviewQueue(run["id"], current, open_by_kind, decided, recent, flt,
-                       len(chosen.rows))
+                       len(chosen.rows), batches[0] if batches and current is not None
+                       and current.kind == "label_issue" else None)
 
 
 def evidence(store: Store, project: Project, finding_id: int) -> Evidence:
@@ -160,7 +168,7 @@ def _evidence(conn: Connection, project: Project, row: dict[str, Any]) -> Eviden
         cluster=[related(rid) for rid in members], excluded=record.id in excluded,
         parts=highlighted({"context": record.text, "context_start": 0,
                            "gold": details.get("given"), "predicted": details.get("suggested")})
-        if fixes_spans else [])
+        if fixes_spans else [], error_probability=details.get("error_probability"))
 
 
 def cluster_members(conn: Connection, row: dict[str, Any]) -> tuple[list[str], str | None]:

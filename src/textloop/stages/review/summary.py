@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from textloop.config import Project
+from textloop.stages.review.batches import precision_batches
 from textloop.stages.review.filters import ReviewFilter, require_review, select
 from textloop.stages.review.reasons import describe
 from textloop.storage import Store, findings, reviews
@@ -29,6 +30,9 @@ class ReviewSummary:
     """With a filter: the first open findings it keeps, in review order, each with its
     ``details`` (the evidence and, where there is one, the ``suggested`` fix that accepting
     applies), so a script can decide as the review page would."""
+    batches: list[dict[str, Any]] = field(default_factory=list)
+    """The open label issues (under the filter) in review order, by batch, with each
+    batch's estimated precision (``batches.precision_batches``)."""
 
     @property
     def open(self) -> int:
@@ -59,7 +63,10 @@ def review_summary(store: Store, cleaning: str = "latest", *, project: Project |
         excluded = len(reviews.excluded_ids(conn))
         if not active:
             counts = findings.counts(conn, run["id"])
-            return ReviewSummary(run["id"], _ordered(counts), excluded)
+            batches = precision_batches(findings.in_review_order(conn, run["id"],
+                                                                 findings.OPEN))
+            return ReviewSummary(run["id"], _ordered(counts), excluded,
+                                 batches=[b.to_dict() for b in batches])
         assert flt is not None and project is not None
         chosen = select(conn, project, run["id"], flt.check(project))
     counts = {kind: dict(by_status) for kind, by_status in chosen.by_kind.items()
@@ -69,8 +76,9 @@ def review_summary(store: Store, cleaning: str = "latest", *, project: Project |
                                                         row["details"]),
               "details": row["details"]}
              for row in chosen.rows if row["status"] == findings.OPEN][:LISTED]
+    batches = precision_batches([row for row in chosen.rows if row["status"] == findings.OPEN])
     return ReviewSummary(run["id"], _ordered(counts), excluded, filter=flt.to_dict(),
-                         first_open=first)
+                         first_open=first, batches=[b.to_dict() for b in batches])
 
 
 def _ordered(counts: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:

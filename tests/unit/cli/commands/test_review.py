@@ -86,3 +86,17 @@ def test_review_of_a_span_project_asks_for_a_cleaning_run(tmp_path) -> None:
     said = " ".join(result.output.split())
     assert "no cleaning run 'latest'" in said and "run `textloop clean` first" in said
     assert "spans project" not in said
+
+
+def test_label_issues_are_listed_by_batch_with_their_estimated_precision(
+        project, store, tmp_path) -> None:
+    result = cleaned(store, project, tmp_path)
+    chances = [f.details["error_probability"] for f in result.findings
+               if f.kind == "label_issue"]
+    shown = invoke(project)
+    assert shown.exit_code == 0, shown.output
+    assert "Open label issues in review order, by batch (estimated precision" in shown.output
+    assert f"1-{len(chances)}: {sum(chances) / len(chances):.0%}" in shown.output
+    data = json.loads(invoke(project, "--json").stdout)
+    assert data["batches"] == [{"first": 1, "last": len(chances), "expected_precision":
+                                pytest.approx(sum(chances) / len(chances), abs=1e-4)}]

@@ -188,3 +188,21 @@ def test_a_bad_filter_is_refused_naming_the_field(web: Web) -> None:
     unknown = judge.get("/review?kind=url")
     assert unknown.status_code == 422
     assert "unknown finding kind 'url'" in unescape(unknown.text)
+
+
+def test_the_page_shows_the_estimated_precision_of_the_batch(web: Web) -> None:
+    flagged = flag(web)
+    judge = web.sign_in("judge", "adjudicator")
+    assert 'id="batch-precision"' not in judge.get("/review").text  # c1: no estimates
+    with web.store.write() as conn:
+        findings.add(conn, config={}, summary={}, rows=[
+            {"record_id": flagged.ids[i], "kind": "label_issue", "score": score,
+             "details": {"given": "ham", "suggested": "spam", "error_probability": chance}}
+            for i, score, chance in ((0, 0.1, 0.9), (1, 0.2, 0.6), (2, 0.3, 0.3))])
+    page = judge.get("/review").text
+    assert "the next 3 open label issues from this one: estimated precision <strong>60%" in page
+    assert 'id="error-probability">90%<' in page
+    first = shown_id(page)
+    after = judge.post("/review/keep", {"finding_id": first}).text
+    assert "the next 2 open label issues from this one: estimated precision <strong>45%" in after
+    assert 'id="error-probability">60%<' in after
