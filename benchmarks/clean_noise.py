@@ -63,6 +63,7 @@ import numpy as np
 from sklearn.metrics import f1_score
 
 from textloop.models.classifiers import make_model
+from textloop.stages.clean.label_precision import flag_precision
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _clean_data import METHODS, MODELS, Pool, detect, knn_index, load_pool, median, prf, views
@@ -73,6 +74,8 @@ DATASETS: dict[str, int | None] = {"sms_spam": None, "ag_news": None, "banking77
 RATES = (0.1, 0.2)
 SHARES = (0.7, 0.3)
 TARGET_F1 = {0.1: 0.75, 0.2: 0.80}
+PRECISION_TOLERANCE = 0.05
+"""Issue target: measured precision within this of the declared ``--min-precision``."""
 DOWNSTREAM_MODELS = ("embed-lr",)  # the clean stage's main model
 
 
@@ -126,7 +129,8 @@ def test_f1(pool: Pool, model: str, rows: np.ndarray, y: np.ndarray) -> float:
 
 def run_dataset(name: str, rows: int | None, seeds: list[int], flips: str, targets: int,
                 downstream: bool, folder: Path, models: tuple[str, ...] = MODELS,
-                tuned_folds: int = 3, rates: tuple[float, ...] = RATES) -> None:
+                tuned_folds: int = 3, rates: tuple[float, ...] = RATES,
+                min_precisions: tuple[float, ...] = ()) -> None:
     """Run the seeds of one data set; each seed's result goes to ``folder/seed-N.json``."""
     pool = load_pool(name, rows)
     pool.knn_index = knn_index(pool.x)
@@ -153,6 +157,7 @@ def run_dataset(name: str, rows: int | None, seeds: list[int], flips: str, targe
                                     "views": list(models),
                                     "cpu_seconds_per_10k": cost,
                                     "weights": found["views-knn-weighted"].weights}
+            cell.update(precision_cells(pool, noisy, flipped, found, min_precisions))
             for method in METHODS:
                 issues = found[method]
                 cell[method] = prf(issues.flagged, flipped)
@@ -174,6 +179,35 @@ def run_dataset(name: str, rows: int | None, seeds: list[int], flips: str, targe
             "machine": machine_info(), "source": pool.source,
             "flip_matrix": matrix_doc(pool, matrix), "clean_f1": clean_f1, "entry": entry},
             indent=1) + "\n")
+
+
+def precision_cells(pool: Pool, noisy: np.ndarray, flipped: np.ndarray,
+                    found: dict[str, Any], min_precisions: tuple[float, ...]
+                    ) -> dict[str, Any]:
+    """What ``textloop clean`` flags after judging views-knn's proposal by its estimated
+    precision (``stages.clean.label_precision``, the same code): by default (which replaces
+    ``found["views-knn"]``, so every figure below it is the default flagging), and at each
+    ``--min-precision`` target, with the estimates against the truth of the injected flips."""
+    ids = [str(i) for i in range(len(noisy))]
+    proposed = found["views-knn"]
+    default = flag_precision(proposed, noisy, ids, None)
+    found["views-knn"] = default.issues
+    estimates = default.estimates
+    model_wrong = proposed.proba.argmax(axis=1) != pool.y
+    out: dict[str, Any] = {
+        "views-knn proposed": prf(proposed.flagged, flipped),
+        "estimates": {"noise_rate": round(estimates.overall_noise_rate, 4),
+                      "noise_rate_actual": round(float(flipped.mean()), 4),
+                      "model_error": round(estimates.overall_model_error, 4),
+                      "model_error_actual": round(float(model_wrong.mean()), 4),
+                      "model_as_noisy": estimates.model_as_noisy,
+                      "default_estimated_precision": default.details["expected_precision"]}}
+    for target in min_precisions:
+        judged = flag_precision(proposed, noisy, ids, target)
+        out[f"min_precision {target:g}"] = {
+            **prf(judged.issues.flagged, flipped),
+            "estimated_precision": judged.details["expected_precision"]}
+    return out
 
 
 def collect(folder: Path, downstream: bool) -> dict[str, Any] | None:
@@ -215,8 +249,22 @@ def medians(per_seed: list[dict[str, Any]], downstream: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for rate in RATES:
         key = f"{rate:.2f}"
-        if key not in per_seed[0]:
+        if any(key not in e for e in per_seed):
             continue
+        for name in sorted({k for e in per_seed for k in e[key]
+                            if k.startswith("min_precision ")}):
+            cells = [e[key][name] for e in per_seed if name in e[key]]
+            out.setdefault(f"{key} precision", {})[name] = {
+                s: median([c[s] for c in cells if c[s] is not None] or [float("nan")])
+                for s in ("precision", "recall", "f1", "flagged", "estimated_precision")}
+        if all("estimates" in e[key] for e in per_seed):
+            out.setdefault(f"{key} precision", {})["estimates"] = {
+                s: median([e[key]["estimates"][s] for e in per_seed])
+                for s in ("noise_rate", "noise_rate_actual", "model_error",
+                          "model_error_actual")}
+            out[f"{key} precision"]["proposed"] = {
+                s: median([e[key]["views-knn proposed"][s] for e in per_seed])
+                for s in ("precision", "recall", "f1", "flagged")}
         out[key] = {m: {s: median([e[key][m][s] for e in per_seed])
                         for s in ("precision", "recall", "f1", "flagged")}
                     for m in METHODS}
@@ -268,6 +316,7 @@ def markdown(summary: dict[str, Any]) -> str:
                 f"{v['f1'] / b['f1']:.3f} | {TARGET_F1[rate]:.2f} | "
                 f"{'yes' if v['f1'] >= TARGET_F1[rate] else 'no'} | "
                 f"{wins}/{len(cell['f1_gain_per_seed'])} |")
+    lines += precision_markdown(summary)
     if summary["downstream"]:
         lines += ["", "## Downstream: test macro-F1 after accepting the fixes (20% noise)", "",
                   "recovered = (F1_fixed − F1_noisy) / (F1_clean − F1_noisy); target ≥ 0.5. "
@@ -293,6 +342,41 @@ def markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def precision_markdown(summary: dict[str, Any]) -> list[str]:
+    """The estimates against the truth, and the flags at each declared precision."""
+    rows = []
+    for name, res in summary["datasets"].items():
+        for rate in RATES:
+            block = res["medians"].get(f"{rate:.2f} precision")
+            if not block or "estimates" not in block:
+                continue
+            est, pro = block["estimates"], block["proposed"]
+            rows.append(f"| {name} | {rate:.0%} | default | {est['noise_rate']:.3f} / "
+                        f"{est['noise_rate_actual']:.3f} | {est['model_error']:.3f} / "
+                        f"{est['model_error_actual']:.3f} | {pro['flagged']:,.0f} flagged by "
+                        f"views-knn, P {pro['precision']:.3f} | | | |")
+            for key, cell in block.items():
+                if not key.startswith("min_precision "):
+                    continue
+                target = float(key.split()[1])
+                within = abs(cell["precision"] - target) <= PRECISION_TOLERANCE
+                rows.append(f"| {name} | {rate:.0%} | {target:g} | | | "
+                            f"{cell['flagged']:,.0f} flagged, P {cell['precision']:.3f} "
+                            f"(estimated {cell['estimated_precision']:.3f}) | "
+                            f"{cell['recall']:.3f} | {cell['f1']:.3f} | "
+                            f"{'yes' if within else '**no**'} |")
+    if not rows:
+        return []
+    return ["", "## Flags at a declared precision (`--min-precision`)", "",
+            "Estimates (from the noisy labels alone) / actual (from the injected flips); "
+            "model error = share of records whose views-knn prediction is not the true "
+            f"class. Target met: measured precision within {PRECISION_TOLERANCE} of the "
+            "declared one.", "",
+            "| data set | noise | min precision | noise rate est. / actual "
+            "| model error est. / actual | flags | recall | F1 | within target |",
+            "|---|---|---|---|---|---|---|---|---|", *rows]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=5)
@@ -304,6 +388,9 @@ def main() -> None:
     parser.add_argument("--targets", type=int, default=2,
                         help="classes each class's flips go to (multi-class sets)")
     parser.add_argument("--no-downstream", action="store_true")
+    parser.add_argument("--min-precision", type=float, nargs="*", default=[],
+                        help="also flag at these declared precisions (textloop clean "
+                             "--min-precision) and measure the precision reached")
     parser.add_argument("--merge", action="store_true",
                         help="report every data set with seed results, from any invocation")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
@@ -328,7 +415,7 @@ def main() -> None:
                                                               DATASETS[name] or args.pool_rows)
         run_dataset(name, rows, seeds, args.flips, args.targets, downstream,
                     args.out / stem / name, tuple(args.views), args.tuned_folds,
-                    tuple(args.rates))
+                    tuple(args.rates), tuple(args.min_precision))
     summary: dict[str, Any] = {"machine": machine_info(), "flips": args.flips,
                                "targets": args.targets, "downstream": downstream,
                                "datasets": {}}
@@ -351,14 +438,17 @@ def verdict(summary: dict[str, Any]) -> dict[str, Any]:
     wins = 0
     for name, res in summary["datasets"].items():
         med = res["medians"]
-        row = {f"f1_{k}_met": med[k]["views-knn"]["f1"] >= TARGET_F1[float(k)]
-               for k in ("0.10", "0.20") if k in med}
-        beats = med["0.20"]["views-knn"]["f1"] > med["0.20"]["cleanlab"]["f1"]
-        row["beats_cleanlab_at_20"] = beats
-        if "0.10" in med:
-            row["beats_cleanlab_at_10"] = (med["0.10"]["views-knn"]["f1"]
-                                           > med["0.10"]["cleanlab"]["f1"])
-        wins += beats
+        row: dict[str, Any] = {f"f1_{k}_met": med[k]["views-knn"]["f1"] >= TARGET_F1[float(k)]
+                               for k in ("0.10", "0.20") if k in med}
+        for k in ("0.10", "0.20"):
+            if k in med:
+                row[f"beats_cleanlab_at_{k[2:]}"] = (med[k]["views-knn"]["f1"]
+                                                     > med[k]["cleanlab"]["f1"])
+            for key, cell in med.get(f"{k} precision", {}).items():
+                if key.startswith("min_precision "):
+                    row[f"{key.replace(' ', '_')}_within_at_{k[2:]}"] = bool(
+                        abs(cell["precision"] - float(key.split()[1])) <= PRECISION_TOLERANCE)
+        wins += bool(row.get("beats_cleanlab_at_20"))
         if summary["downstream"]:
             d = med["downstream"]["embed-lr"]
             row["recovered_relabel_views_knn"] = recovered(d["clean"], d["noisy"],
