@@ -60,6 +60,8 @@ def flag_precision(issues: LabelIssues, labels: np.ndarray, ids: Sequence[str],
         "noise_rate": round(estimates.overall_noise_rate, 4),
         "model_error_rate": round(estimates.overall_model_error, 4),
         "model_as_noisy": estimates.model_as_noisy,
+        "rough": estimates.rough,
+        "anchors_per_class": int(np.median(estimates.anchors)),
         "min_precision": min_precision,
         "expected_precision": _rounded(estimates.precision(kept)),
         "proposed": int(proposed.sum()),
@@ -85,6 +87,13 @@ def _warnings(details: dict[str, Any]) -> list[str]:
     """The sentence a person must read before trusting the flags, when it applies."""
     if not details["model_as_noisy"]:
         return []
+    if details["rough"]:
+        return [f"the model may err about as often as the labels seem to (estimated model "
+                f"error {details['model_error_rate']:.0%}, label noise "
+                f"{details['noise_rate']:.0%}), but these estimates rest on about "
+                f"{details['anchors_per_class']} records per class, too few to trust: "
+                "every proposed flag is kept; review them in order of their chance of being "
+                "wrong, or label more records per class"]
     false = 1.0 - (details["proposed_precision"] or 0.0)
     said = (f"the model errs as often as the labels seem to (estimated model error "
             f"{details['model_error_rate']:.0%}, label noise {details['noise_rate']:.0%}): "

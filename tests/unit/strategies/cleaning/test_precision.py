@@ -76,3 +76,19 @@ def test_trusted_keeps_every_flag_of_a_strong_model_and_the_likely_ones_of_a_wea
             assert data.flipped[kept].mean() > data.flipped[proposed].mean()
         else:
             assert (kept == proposed).all()
+
+
+def test_a_weak_model_trims_flags_only_when_each_class_has_enough_anchors() -> None:
+    """The same weak model and noise: with 6,000 records (300 anchors per class) the default
+    flags are trimmed to the likely ones; with 200 records (10 per class) the estimates are
+    rough and every proposed flag stays."""
+    for n, rough in ((6000, False), (200, True)):
+        data = synthetic(1.5, BINARY, n=n)
+        found = estimate_errors(data.given, data.proba)
+        proposed = found.error_probability >= 0.3
+        assert found.model_as_noisy and found.rough is rough
+        kept = found.trusted(proposed)
+        if rough:
+            assert (kept == proposed).all()
+        else:
+            assert kept.sum() < proposed.sum() and (kept <= proposed).all()
