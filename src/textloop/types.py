@@ -27,6 +27,11 @@ class AnnotationKind(StrEnum):
     PRODUCTION = "production"
 
 
+SPLITS = ("train", "validation", "test")
+"""A release's splits, in order from trained on to most held out (a record pinned with
+``textloop import --split`` names one of these)."""
+
+
 class SourceKind(StrEnum):
     """How a record entered the store (its provenance)."""
 
@@ -46,6 +51,9 @@ class NewRecord:
     external_id: str | None = None
     source_ref: str | None = None
     source_line: int | None = None
+    split: str | None = None
+    """The split every release puts this record in (``textloop import --split``), or None
+    for the release to choose."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,6 +151,18 @@ def _prediction_spans(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE predictions ADD COLUMN spans TEXT"))
 
 
+def _record_splits(conn: Connection) -> None:
+    """v17: ``records.split`` and ``records.split_import_id``, the split a record is pinned
+    to at import and the import that pinned it; records stored before are unpinned (the
+    release chooses, as it did). Added only where missing (a store stamped older but
+    created from a newer schema has them)."""
+    present = {c["name"] for c in inspect(conn).get_columns("records")}
+    for column, kind in (("split", "VARCHAR(16)"),
+                         ("split_import_id", "INTEGER REFERENCES imports (id)")):
+        if column not in present:
+            conn.execute(text(f"ALTER TABLE records ADD COLUMN {column} {kind}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "baseline: records, annotations, imports, embeddings, releases, runs", _baseline),
     Migration(2, "labeling: annotators, queue, assignments, comments, rounds, undo", _labeling),
@@ -171,6 +183,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(15, "model span suggestions: cached per text and run",
               _model_span_suggestions),
     Migration(16, "prediction log: spans of span models", _prediction_spans),
+    Migration(17, "records: the split pinned at import", _record_splits),
 )
 LATEST = MIGRATIONS[-1].version
 

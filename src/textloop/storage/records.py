@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from textloop.storage import jsoncol
 from textloop.storage.dialect import insert_ignore, insert_ignore_values
-from textloop.storage.schema import records
+from textloop.storage.schema import imports, records
 from textloop.types import StoredRecord
 
 _CHUNK = 900  # stays under SQLite's bound-parameter limit for IN (...) lists
@@ -36,6 +36,38 @@ def external_id_owners(conn: Connection, external_ids: Iterable[str]) -> dict[st
             records.c.external_id.in_(chunk))
         owners.update({row[0]: row[1] for row in conn.execute(query)})
     return owners
+
+
+def stored_splits(conn: Connection, ids: Iterable[str]) -> dict[str, str | None]:
+    """For each of ``ids`` already stored: the split it is pinned to (None: unpinned)."""
+    out: dict[str, str | None] = {}
+    wanted = list(ids)
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(records.c.id, records.c.split).where(
+            records.c.id.in_(wanted[start:start + _CHUNK]))
+        out.update({row[0]: row[1] for row in conn.execute(query)})
+    return out
+
+
+def pin_splits(conn: Connection, pins: Sequence[tuple[str, str]], import_id: int | None
+               ) -> int:
+    """Pin stored, still unpinned records ``(id, split)`` by ``import_id``; a pinned record
+    keeps its pin (the importer refuses a different one before it gets here)."""
+    if not pins:
+        return 0
+    stmt = (update(records)
+            .where(records.c.id == bindparam("rid"), records.c.split.is_(None))
+            .values(split=bindparam("pin"), split_import_id=import_id))
+    result = conn.execute(stmt, [{"rid": rid, "pin": split} for rid, split in pins])
+    return max(result.rowcount, 0)
+
+
+def pins(conn: Connection) -> dict[str, tuple[str, str]]:
+    """Every pinned record: id -> (split, the source of the import that pinned it)."""
+    query = (select(records.c.id, records.c.split, imports.c.source)
+             .join(imports, imports.c.id == records.c.split_import_id, isouter=True)
+             .where(records.c.split.is_not(None)))
+    return {rid: (split, source or "") for rid, split, source in conn.execute(query)}
 
 
 def count(conn: Connection) -> int:

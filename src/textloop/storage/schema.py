@@ -62,6 +62,9 @@ records = Table(
     Column("source_line", Integer),
     Column("import_id", Integer, ForeignKey("imports.id")),
     Column("created_at", Float, nullable=False),
+    # the split pinned at import (``--split``/``--split-col``) and the import that pinned it
+    Column("split", String(16)),
+    Column("split_import_id", Integer, ForeignKey("imports.id")),
 )
 
 annotations_table = Table(

@@ -362,3 +362,32 @@ def test_a_v15_store_gains_span_columns_in_the_prediction_log(tmp_path) -> None:
             predictions.insert_many(conn, [{**old, "request_id": "new", "label": None,
                                             "spans": spans}])
             assert predictions.get(conn, "new")["spans"] == spans
+
+
+def test_a_v16_store_gains_record_split_pins_and_keeps_its_records(tmp_path) -> None:
+    from sqlalchemy import inspect, text
+
+    from textloop.storage import records
+
+    with open_store(tmp_path) as store, store.write() as conn:
+        # records as v16 made it (SQLite cannot drop a column under a foreign key)
+        conn.execute(text("CREATE TABLE records_v16 (id VARCHAR(32) PRIMARY KEY, content_hash "
+                          "VARCHAR(64) NOT NULL UNIQUE, text TEXT NOT NULL, external_id TEXT "
+                          "UNIQUE, meta TEXT DEFAULT '{}' NOT NULL, source_kind VARCHAR(32) NOT "
+                          "NULL, source_ref TEXT, source_line INTEGER, import_id INTEGER "
+                          "REFERENCES imports (id), created_at FLOAT NOT NULL)"))
+        conn.execute(text("DROP TABLE records"))
+        conn.execute(text("ALTER TABLE records_v16 RENAME TO records"))
+        conn.execute(text("INSERT INTO records (id, content_hash, text, meta, source_kind, "
+                          "created_at) VALUES ('r1', 'h1', 'kept', '{}', 'file', 0.0)"))
+        conn.execute(schema.schema_migrations.delete())
+        conn.execute(schema.schema_migrations.insert().values(
+            version=16, name=name_of(16), applied_at=time.time()))
+    with open_store(tmp_path) as store:
+        assert [v for v, _ in stamps(store)] == versions_from(16)
+        columns = {c["name"] for c in inspect(store.engine).get_columns("records")}
+        assert {"split", "split_import_id"} <= columns
+        with store.write() as conn:
+            assert records.stored_splits(conn, ["r1"]) == {"r1": None}  # stored before: unpinned
+            assert records.pin_splits(conn, [("r1", "test")], import_id=None) == 1
+            assert records.pins(conn) == {"r1": ("test", "")}

@@ -49,7 +49,7 @@ from textloop.stages.project.init import record_language
 from textloop.storage import Store, imports, records
 from textloop.tasks import task_for
 from textloop.texts import content_hash, record_id
-from textloop.types import NewRecord, SourceKind, plain
+from textloop.types import SPLITS, NewRecord, SourceKind, plain
 
 BATCH = 50_000
 _PROGRESS_EVERY = 1000  # rows between progress updates
@@ -81,6 +81,12 @@ class ImportOptions:
     labeled corpus as the pool an active-learning loop queues from, its answers kept for
     later). A span file's spans cannot be left out any other way: its label column is
     fixed."""
+    split: str | None = None
+    """Pin every record of the file to this split (train, validation or test): every
+    release puts it there, e.g. a corpus's official test set, so runs trained on different
+    releases are scored on the same rows."""
+    split_col: str | None = None
+    """The column naming each row's split (train, validation or test), pinned as ``split``."""
 
 
 @dataclass
@@ -93,6 +99,8 @@ class ImportResult:
     annotations_new: int = 0
     rows_skipped: int = 0
     rows_unlabeled: int = 0
+    pinned: Counter[str] = field(default_factory=Counter)
+    """Rows per split they were pinned to (``--split``/``--split-col``)."""
     repeated_texts: int = 0
     conflicting_texts: int = 0
     labels: Counter[str] = field(default_factory=Counter)
@@ -123,6 +131,7 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
         raise InvalidInputError(f"--license: {problem}",
                                 hint="pass the SPDX id of the file's license "
                                      "(https://spdx.org/licenses/), or leave it out (unknown)")
+    _check_split_options(path, options)
     options = _for_format(path, project, options)
     # the readers bound each row by the longest text accepted, before it fills memory
     source = open_source(path, replace(options.read, max_chars=options.max_chars))
@@ -131,9 +140,9 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
         path, source.columns or [], text=options.text_col, label=options.label_col,
         meta=options.meta_cols, id_col=options.id_col, spec_text=project.spec.text_field,
         spec_meta=project.spec.metadata_fields, label_map=options.label_map,
-        max_chars=options.max_chars, origin=source.origin)
+        max_chars=options.max_chars, origin=source.origin, split_col=options.split_col)
     cmap = replace(cmap, unescape_html=options.unescape_html,
-                   label=cmap.label if options.labels else None)
+                   label=cmap.label if options.labels else None, pin=options.split)
     with store.write() as conn:
         import_id = imports.start(conn, str(path.resolve()), SourceKind.FILE.value, None,
                                   _options_dict(options, cmap))
@@ -155,6 +164,21 @@ def import_file(store: Store, project: Project, path: Path, options: ImportOptio
     result.language = record_language(store, project)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _check_split_options(path: Path, options: ImportOptions) -> None:
+    """``--split`` names a known split, and is not given together with ``--split-col``."""
+    if options.split is not None and options.split_col is not None:
+        raise InvalidInputError(
+            f"{path}: --split pins every row to {options.split!r}, but --split-col "
+            f"{options.split_col!r} names a split per row",
+            hint="pass one of them: --split for a file that is all one split, --split-col "
+                 "for a file with a split column")
+    if options.split is not None and options.split not in SPLITS:
+        raise InvalidInputError(
+            f"--split: {options.split!r} is not a split (expected one of {', '.join(SPLITS)})",
+            hint="pass --split test for a corpus's official test file, --split train or "
+                 "--split validation for its other files")
 
 
 def _for_format(path: Path, project: Project, options: ImportOptions) -> ImportOptions:
@@ -281,6 +305,8 @@ class _ImportRun:
         self.report = report
         self.batch: list[tuple[NewRecord, str, RawRow]] = []
         self.ids_seen: dict[str, tuple[str, str]] = {}  # external id -> (record id, where)
+        self.splits_seen: dict[str, tuple[str, str]] = {}  # record id -> (its pin, where)
+        self.pinned: Counter[str] = Counter()
         self.seen: dict[str, str | None] = {}  # record id -> first label in this file
         self.label_counts: Counter[str] = Counter()
         self.unlabeled = self.repeated = self.conflicting = 0
@@ -297,6 +323,8 @@ class _ImportRun:
             digest = content_hash(record.text)
             if record.external_id is not None:
                 self._check_id(row, record.external_id, digest)
+            if record.split is not None:
+                self._check_split(row, record.split, digest)
         except RowError as problem:
             self._reject(problem)
             return
@@ -311,6 +339,14 @@ class _ImportRun:
         if seen[0] != rid:
             raise RowError(row, f"id {ident!r} is also used at {seen[1]} for a different text",
                            self.cmap.id, fix="make ids unique, or drop --id-col")
+
+    def _check_split(self, row: RawRow, split: str, digest: str) -> None:
+        """One text, one split: the same text pinned to two splits in the file is refused."""
+        seen = self.splits_seen.setdefault(record_id(digest), (split, row.where))
+        if seen[0] != split:
+            raise RowError(row, f"the same text is pinned to {seen[0]!r} at {seen[1]} and to "
+                                f"{split!r} here", self.cmap.split,
+                           fix="give both rows the same split, or drop one of them")
 
     def _reject(self, problem: RowError) -> None:
         if self.skip_invalid:
@@ -332,15 +368,46 @@ class _ImportRun:
         if self.errors or not batch:
             return
         batch = self._without_stored_id_conflicts(batch)
+        batch, to_pin = self._without_stored_split_conflicts(batch)
         if self.errors:
             return
         records_out = []
         hashes_out = []
         for record, digest, _ in batch:
+            if record.split is not None:
+                self.pinned[record.split] += 1
             if self._count(record, digest):
                 records_out.append(record)
                 hashes_out.append(digest)
         self.writer.write(records_out, hashes_out)
+        records.pin_splits(self.conn, to_pin, self.import_id)
+
+    def _without_stored_split_conflicts(self, batch: list[tuple[NewRecord, str, RawRow]]
+                                        ) -> tuple[list[tuple[NewRecord, str, RawRow]],
+                                                   list[tuple[str, str]]]:
+        """The rows whose pin agrees with the store, and the stored unpinned records to pin.
+
+        A stored record keeps the split it was pinned to: a release may already have held it
+        out under that pin, so a second import cannot move it. A record stored unpinned is
+        pinned now (the release refuses a pin that would train on a row it held out)."""
+        wanted = {record_id(d) for r, d, _ in batch if r.split is not None}
+        if not wanted:
+            return batch, []
+        stored = records.stored_splits(self.conn, wanted)
+        kept, to_pin = [], {}
+        for record, digest, row in batch:
+            rid = record_id(digest)
+            pin = stored.get(rid)
+            if record.split is not None and pin is not None and pin != record.split:
+                self._reject(RowError(
+                    row, f"this text is already stored pinned to {pin!r}, not "
+                         f"{record.split!r}; a record keeps the split it was first pinned to",
+                    self.cmap.split, fix=f"drop the row, or import it with --split {pin}"))
+                continue
+            if record.split is not None and rid in stored and pin is None:
+                to_pin[rid] = record.split
+            kept.append((record, digest, row))
+        return kept, sorted(to_pin.items())
 
     def _count(self, record: NewRecord, digest: str) -> bool:
         """Count the row; False when it repeats an earlier row exactly (nothing to write)."""
@@ -382,7 +449,7 @@ class _ImportRun:
             rows_read=self.rows_read, records_new=self.writer.records_new,
             annotations_new=self.writer.annotations_new, rows_skipped=self.report.count,
             skipped=list(self.report.first),
-            rows_unlabeled=self.unlabeled, repeated_texts=self.repeated,
+            rows_unlabeled=self.unlabeled, pinned=self.pinned, repeated_texts=self.repeated,
             conflicting_texts=self.conflicting, labels=self.label_counts,
             new_labels=[label.name for label in self.labels.new_labels()],
             previous_imports=imports.same_file(self.conn, source.sha256, self.import_id))
@@ -397,4 +464,5 @@ def _options_dict(options: ImportOptions, cmap: ColumnMap) -> dict[str, Any]:
             "max_chars": options.max_chars, "unescape_html": options.unescape_html,
             "tag_col": options.read.tag_col, "scheme": options.read.scheme,
             "tag_names": options.read.tag_names, "license": options.license,
-            "redistribute": options.redistribute}
+            "redistribute": options.redistribute, "split": options.split,
+            "split_col": options.split_col}

@@ -13,7 +13,7 @@ from typing import Any
 from textloop.errors import InvalidInputError
 from textloop.stages.ingest.source import DEFAULT_MAX_CHARS, RawRow
 from textloop.texts import normalize_text, text_problem, unescape_html
-from textloop.types import NewRecord
+from textloop.types import SPLITS, NewRecord
 
 __all__ = ["DEFAULT_MAX_CHARS", "ColumnMap", "RowError", "resolve_columns", "to_record"]
 
@@ -46,12 +46,16 @@ class ColumnMap:
     max_chars: int = DEFAULT_MAX_CHARS
     unescape_html: bool = False
     """Turn ``<br />`` into line breaks and ``&amp;``-style references into characters."""
+    split: str | None = None
+    """The column naming each row's split (``--split-col``)."""
+    pin: str | None = None
+    """The split every row of the file is pinned to (``--split``)."""
 
 
 def resolve_columns(path: Path, columns: Sequence[str], *, text: str | None, label: str | None,
                     meta: Sequence[str] | None, id_col: str | None, spec_text: str,
                     spec_meta: Sequence[str], label_map: dict[str, str], max_chars: int,
-                    origin: str = "the header") -> ColumnMap:
+                    origin: str = "the header", split_col: str | None = None) -> ColumnMap:
     """Check the asked-for columns exist; fill defaults from the spec and common names.
 
     ``origin`` says where the column names came from, for the error message.
@@ -66,15 +70,19 @@ def resolve_columns(path: Path, columns: Sequence[str], *, text: str | None, lab
         need.require(label_col, "--label-col")
     if id_col:
         need.require(id_col, "--id-col")
+    if split_col:
+        need.require(split_col, "--split-col")
     if meta is None:
         meta_cols = tuple(c for c in spec_meta if c in columns)
     elif list(meta) == ["*"]:
-        meta_cols = tuple(c for c in columns if c not in {text_col, label_col, id_col})
+        meta_cols = tuple(c for c in columns
+                          if c not in {text_col, label_col, id_col, split_col})
     else:
         for column in meta:
             need.require(column, "--meta-cols")
         meta_cols = tuple(meta)
-    return ColumnMap(text_col, label_col or None, meta_cols, id_col, dict(label_map), max_chars)
+    return ColumnMap(text_col, label_col or None, meta_cols, id_col, dict(label_map), max_chars,
+                     split=split_col or None)
 
 
 def _first_present(columns: Sequence[str], names: Sequence[str]) -> str | None:
@@ -136,7 +144,8 @@ def to_record(row: RawRow, cmap: ColumnMap) -> NewRecord:
     fields = row.fields
     return NewRecord(text=_text(row, cmap), label=_label(row, cmap),
                      meta=_meta(fields, cmap.meta) if cmap.meta else {},
-                     external_id=_external_id(row, cmap), source_line=row.line)
+                     external_id=_external_id(row, cmap), source_line=row.line,
+                     split=_split(row, cmap) if cmap.split else cmap.pin)
 
 
 def _text(row: RawRow, cmap: ColumnMap) -> str:
@@ -192,6 +201,20 @@ def _external_id(row: RawRow, cmap: ColumnMap) -> str | None:
         raise RowError(row, "id is empty (expected a unique, non-empty id)", cmap.id,
                        fix="give every row an id, or drop --id-col")
     return ident
+
+
+def _split(row: RawRow, cmap: ColumnMap) -> str:
+    """The row's split from the ``--split-col`` column: train, validation or test (any
+    case); anything else, empty included, is refused rather than guessed at."""
+    assert cmap.split is not None
+    value = row.fields.get(cmap.split)
+    name = "" if value is None else str(value).strip()
+    if name.lower() in SPLITS:
+        return name.lower()
+    shown = repr(name[:40]) if name else "empty"
+    raise RowError(row, f"split is {shown} (expected one of {', '.join(SPLITS)})", cmap.split,
+                   fix=f"write {', '.join(SPLITS)} in column {cmap.split!r}, or leave out "
+                       "--split-col for the release to choose")
 
 
 def _meta(fields: dict[str, Any], columns: Sequence[str]) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from textloop.types import AnnotationKind, NewRecord
 
 IMPORT_ANNOTATOR = "import"
 _RECORD_COLUMNS = ("id", "content_hash", "text", "external_id", "meta", "source_kind",
-                   "source_ref", "source_line", "import_id", "created_at")
+                   "source_ref", "source_line", "import_id", "created_at", "split",
+                   "split_import_id")
 _LABEL_COLUMNS = ("record_id", "label", "kind", "annotator", "created_at", "import_id")
 
 
@@ -51,7 +52,8 @@ class RecordWriter:
         for rec, digest in zip(batch, hashes, strict=True):
             rid = record_id(digest)
             record_rows.append((rid, digest, rec.text, rec.external_id, jsoncol.dumps(rec.meta),
-                                kind, rec.source_ref or ref, rec.source_line, import_id, now))
+                                kind, rec.source_ref or ref, rec.source_line, import_id, now,
+                                rec.split, import_id if rec.split else None))
             if rec.label is not None:
                 label_rows.append((rid, rec.label, label_kind, IMPORT_ANNOTATOR, now, import_id))
         record_rows.sort(key=itemgetter(0))

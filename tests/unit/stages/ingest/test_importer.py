@@ -510,3 +510,79 @@ def test_without_unescape_html_the_text_is_stored_as_typed(store, project, write
     with store.read() as conn:
         (logged,) = [i for i in imports.recent(conn) if i["id"] == result.import_id]
     assert jsoncol.loads(logged["options"])["unescape_html"] is False
+
+
+# --- splits pinned at import ----------------------------------------------------------------
+
+def pinned_splits(store) -> dict[str, tuple[str, str]]:
+    """text -> (its pinned split, the file of the import that pinned it)."""
+    with store.read() as conn:
+        by_id = {r.id: r.text for r in records.iter_all(conn)}
+        return {by_id[rid]: (split, source.rsplit("/", 1)[-1])
+                for rid, (split, source) in records.pins(conn).items()}
+
+
+def test_split_pins_every_row_of_the_file(store, project, write) -> None:
+    run(store, project, write("train.csv", "text,label\nplain one,spam\n"))
+    result = run(store, project, write("test.csv", GOOD), split="test")
+    assert result.pinned == {"test": 2}
+    assert pinned_splits(store) == {"win cash now": ("test", "test.csv"),
+                                    "hello mum": ("test", "test.csv")}
+    with store.read() as conn:
+        assert jsoncol.loads(imports.recent(conn, 1)[0]["options"])["split"] == "test"
+
+
+def test_split_col_pins_each_row_and_is_not_metadata(store, project, write) -> None:
+    path = write("all.csv", "text,label,part\nwin cash now,spam,TEST\nhello mum,ham,train\n"
+                            "see you,ham,validation\n")
+    run(store, project, path, split_col="part", meta_cols=["*"])
+    assert {t: s for t, (s, _) in pinned_splits(store).items()} == {
+        "win cash now": "test", "hello mum": "train", "see you": "validation"}
+    with store.read() as conn:
+        assert all("part" not in r.meta for r in records.iter_all(conn))
+
+
+@pytest.mark.parametrize("value", ["dev", ""])
+def test_a_bad_split_value_names_line_column_and_value(seeded, project, write, value) -> None:
+    path = write("bad.csv", f"text,label,part\nwin cash now,spam,test\nhello mum,ham,{value}\n")
+    error = refused(seeded, project, path, "line 3", "'part'",
+                    repr(value) if value else "empty", split_col="part")
+    assert "train, validation, test" in error.message
+
+
+def test_a_missing_split_column_is_refused(seeded, project, write) -> None:
+    refused(seeded, project, write("a.csv", GOOD), "'part'", "--split-col", split_col="part")
+
+
+def test_an_unknown_split_is_refused_before_reading(seeded, project, write) -> None:
+    with pytest.raises(InvalidInputError, match="'dev' is not a split") as info:
+        run(seeded, project, write("a.csv", GOOD), split="dev")
+    assert "--split test" in info.value.hint
+
+
+def test_split_and_split_col_together_are_refused(seeded, project, write) -> None:
+    refused(seeded, project, write("a.csv", "text,label,part\nhi,ham,test\n"), "--split-col",
+            split="test", split_col="part")
+
+
+def test_one_text_pinned_to_two_splits_in_a_file_is_refused(seeded, project, write) -> None:
+    path = write("two.csv", "text,label,part\nwin cash now,spam,test\nwin cash now,spam,train\n")
+    refused(seeded, project, path, "line 3", "pinned to 'test' at line 2", split_col="part")
+
+
+def test_a_stored_pin_is_kept_and_a_different_one_refused(store, project, write) -> None:
+    run(store, project, write("test.csv", GOOD), split="test")
+    again = write("again.csv", "text,label\nnew text,ham\nhello mum,ham\n")
+    error = refused(store, project, again, "line 3", "already stored pinned to 'test'",
+                    split="train")
+    assert "--split test" in error.hint
+    run(store, project, again)  # no --split: the stored pin stays
+    assert pinned_splits(store)["hello mum"] == ("test", "test.csv")
+    assert "new text" not in pinned_splits(store)
+
+
+def test_a_stored_unpinned_record_is_pinned_by_a_later_import(store, project, write) -> None:
+    run(store, project, write("pool.csv", GOOD))
+    assert pinned_splits(store) == {}
+    run(store, project, write("test.csv", "text,label\nhello mum,ham\n"), split="test")
+    assert pinned_splits(store) == {"hello mum": ("test", "test.csv")}
