@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -47,6 +47,8 @@ class CardFacts:
     settings: list[str] | None = None  # "group column: author (inherited from v1)", ...
     agreement: dict[str, Any] | None = None  # annotators' agreement on the released records
     cleaning: dict[str, Any] | None = None  # the newest `textloop clean` run and its review
+    pinned: list[dict[str, Any]] = field(default_factory=list)
+    """Records pinned at import (``textloop import --split``): split, source file, records."""
 
 
 def size_category(n: int) -> str:
@@ -264,8 +266,15 @@ def _splitting(facts: CardFacts) -> str:
     settings = ([f"- Settings: {'; '.join(facts.settings)}. A release keeps its parent's "
                  "group column, seed and fractions unless an option or an edit of "
                  "`textloop.yaml` changes them."] if facts.settings else [])
+    pins = [f"  - {p['split']}: {p['records']:,} rows pinned at import (file {p['source']})"
+            for p in facts.pinned]
+    pinned = (["- Pinned at import (`textloop import --split`), before every other rule; each "
+               "takes its group along. A held-out split holding pinned rows takes no other new "
+               "rows, and the fractions apply to the unpinned records only:", *pins]
+              if pins else [])
     return "\n".join([
         "## How it was split", "",
+        *pinned,
         f"- Seed {facts.seed}; target fractions: {fractions}.",
         *settings,
         "- Groups stay within one split: texts equal after lowercasing and collapsing "

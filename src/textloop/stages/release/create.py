@@ -32,6 +32,7 @@ from textloop.stages.release.facts import (
     count_by_label,
     group_values,
     label_order,
+    pinned_counts,
     source_counts,
     source_licenses,
     span_facts,
@@ -54,7 +55,7 @@ from textloop.stages.release.synthetic import (
 from textloop.stages.release.table import build_table, hf_features, meta_columns
 from textloop.stages.release.target import target_stats
 from textloop.stages.release.writer import CARD, DIFF, SplitFile, write_json, write_split_files
-from textloop.storage import Store, annotation_log, findings, imports, releases, reviews
+from textloop.storage import Store, annotation_log, findings, imports, records, releases, reviews
 from textloop.storage.artifacts import atomic_dir, make_read_only, write_manifest
 from textloop.tasks import Task, get_task
 from textloop.tasks.regression import target_values
@@ -104,6 +105,8 @@ class _Snapshot:
     agreement: dict[str, Any] = field(default_factory=dict)
     cleaning: dict[str, Any] = field(default_factory=dict)
     licenses: dict[str, str] = field(default_factory=dict)  # import source -> its license
+    pins: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Records pinned at import: id -> (split, the pinning import's source)."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,11 @@ class _Draft:
     target: dict[str, Any] | None = None
     synthetic: dict[str, Any] | None = None
     spans: dict[str, Any] | None = None
+    pinned: list[dict[str, Any]] = field(default_factory=list)
 
     def stats(self) -> dict[str, Any]:
         return {"rows": len(self.snap.records), "counts": self.counts,
+                **({"pinned": self.pinned} if self.pinned else {}),
                 "label_counts": self.label_counts, "diff": self.diff.counts(),
                 **({"target": self.target} if self.target else {}),
                 **({"synthetic": self.synthetic} if self.synthetic else {}),
@@ -176,8 +181,8 @@ def _read_snapshot(store: Store, spec: ProjectSpec, task: Task) -> _Snapshot:
     the annotators' agreement on them, parent and its rows, and the next number, all from
     one consistent read (so the agreement is that of the answers the labels came from)."""
     with store.read() as conn:
-        records = labeled_records(conn, spec.labeling.policy, task=task)
-        if not records:
+        labeled = labeled_records(conn, spec.labeling.policy, task=task)
+        if not labeled:
             raise InvalidInputError(
                 "nothing to release: the store has no labeled records (expected at least one)",
                 hint="import labeled data with `textloop import FILE --label-col COLUMN`, "
@@ -187,11 +192,11 @@ def _read_snapshot(store: Store, spec: ProjectSpec, task: Task) -> _Snapshot:
         parent = entry["id"] if entry else None
         previous = releases.rows(conn, parent) if parent else []
         agreement = release_agreement(
-            task, annotation_log.human_votes(conn), {r.id: r.label_kind for r in records},
-            {r.id: r.text for r in records}, spec.label_names)
-        return _Snapshot(records, parent, previous, releases.next_number(conn), entry,
+            task, annotation_log.human_votes(conn), {r.id: r.label_kind for r in labeled},
+            {r.id: r.text for r in labeled}, spec.label_names)
+        return _Snapshot(labeled, parent, previous, releases.next_number(conn), entry,
                          findings.open_records(conn, "leakage"), agreement,
-                         cleaning_summary(conn), imports.licenses(conn))
+                         cleaning_summary(conn), imports.licenses(conn), records.pins(conn))
 
 
 def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
@@ -220,8 +225,8 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
                         record_labels)
     if diff.moved:
         warnings.append(f"{len(diff.moved):,} records changed split (see `moved` in diff.json):"
-                        " grouping joined them with held-out records, or their split's fraction"
-                        " is now 0")
+                        " pinned to a held-out split at import, grouping joined them with "
+                        "held-out records, or their split's fraction is now 0")
     if task.value_kind == "spans":
         label_counts, spans = span_facts(labels, record_labels, plan.split)
     else:
@@ -233,7 +238,8 @@ def _draft(snap: _Snapshot, spec: ProjectSpec, settings: Settings,
                   diff=diff, counts=dict(zip(SPLITS, counts, strict=True)),
                   label_counts=label_counts, warnings=warnings, created_at=time.time(),
                   task=spec.task, target=target, spans=spans,
-                  synthetic=synthetic_summary(snap.records, labels))
+                  synthetic=synthetic_summary(snap.records, labels),
+                  pinned=pinned_counts(snap.records, snap.pins))
 
 
 def cleaning_summary(conn: Any) -> dict[str, Any]:
@@ -280,7 +286,10 @@ def _plan(snap: _Snapshot, strata: list[int], n_strata: int, settings: Settings,
             [r.id for r in records], [r.text for r in records], [strata[i] for i in real],
             n_labels=n_strata, fractions=[settings.fractions[s] for s in SPLITS],
             seed=settings.seed, group_values=values,
-            previous=[before.get(r.id, NEW) for r in records])
+            previous=[before.get(r.id, NEW) for r in records],
+            pinned=[split_index[snap.pins[r.id][0]] if r.id in snap.pins else NEW
+                    for r in records],
+            previous_name=snap.parent or "the previous release")
         plan = with_synthetic_in_train(plan, real, len(snap.records))
         task.advance(len(snap.records))
     if plan.texts_across_groups:
@@ -335,7 +344,7 @@ def _card_facts(project: Project, draft: _Draft, files: dict[str, SplitFile],
         settings=describe(settings.described()),
         changes=draft.diff.summary(), message=settings.message, created_at=draft.created_at,
         target=draft.target, synthetic=draft.synthetic, spans=draft.spans,
-        agreement=draft.snap.agreement, cleaning=draft.snap.cleaning)
+        agreement=draft.snap.agreement, cleaning=draft.snap.cleaning, pinned=draft.pinned)
 
 
 def _manifest_extra(draft: _Draft, columns: dict[str, str]) -> dict[str, Any]:

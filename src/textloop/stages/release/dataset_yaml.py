@@ -33,7 +33,10 @@ from textloop.types import plain
 
 DATASET_YAML = "dataset.yaml"
 FORMAT = "textloop.dataset.v1"
-SPLIT_METHOD = ("stratified by label (quantile bins of a numeric target; span label sets); "
+SPLIT_METHOD = ("records pinned at import (textloop import --split) go to their split first, "
+                "with their groups, and a held-out split holding pins takes no other new "
+                "records; the rest is "
+                "stratified by label (quantile bins of a numeric target; span label sets); "
                 "near-identical texts and records sharing the group column stay in one split; "
                 "records of the parent release keep their split; synthetic records go to "
                 "train only")
@@ -73,7 +76,8 @@ def release_description(facts: CardFacts, *, task: str, parent: str | None,
         **({"target": facts.target} if facts.target is not None else {}),
         "splits": {name: {"rows": rows} for name, rows in facts.split_rows.items()},
         "splitting": {"seed": facts.seed, "fractions": facts.fractions,
-                      "group_field": facts.group_field, "method": SPLIT_METHOD},
+                      "group_field": facts.group_field, "method": SPLIT_METHOD,
+                      "pinned": facts.pinned},
         "sources": [{"name": name, "records": count, "license": licenses.get(name)}
                     for name, count in facts.sources],
         "agreement": facts.agreement or {"measured": False},

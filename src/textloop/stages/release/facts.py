@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import PurePath
 from typing import Any
 
@@ -82,6 +82,17 @@ def source_counts(records: Sequence[LabeledRecord]) -> list[tuple[str, int]]:
     for (kind, ref), count in by_ref.items():
         counts[_source_name(kind, ref)] += count
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def pinned_counts(records: Sequence[LabeledRecord], pins: Mapping[str, tuple[str, str]]
+                  ) -> list[dict[str, Any]]:
+    """Released records pinned at import, per split and the file that pinned them (its name,
+    not its local path), in split order: how much of each split the user fixed."""
+    counts = Counter((pins[r.id][0], PurePath(pins[r.id][1]).name or "(unknown)")
+                     for r in records if r.id in pins)
+    return [{"split": split, "source": source, "records": n}
+            for (split, source), n in sorted(counts.items(),
+                                             key=lambda kv: (SPLITS.index(kv[0][0]), kv[0][1]))]
 
 
 def source_licenses(records: Sequence[LabeledRecord], by_ref: dict[str, str]

@@ -25,16 +25,17 @@ def rid(text: str) -> str:
 
 @pytest.fixture
 def add_rows(store: Store, project: Project, tmp_path: Path) -> AddRows:
-    """``add_rows([{"text": ..., "label": ..., <meta>}], name="a")`` imports a JSONL file and
-    returns the ids of its rows."""
+    """``add_rows([{"text": ..., "label": ..., <meta>}], name="a", split=None)`` imports a
+    JSONL file (its rows pinned to ``split`` if given) and returns the ids of its rows."""
     counter = iter(range(10_000))
 
-    def add(rows: Sequence[dict[str, Any]], name: str | None = None) -> list[str]:
+    def add(rows: Sequence[dict[str, Any]], name: str | None = None,
+            split: str | None = None) -> list[str]:
         path = tmp_path / f"{name or 'batch'}-{next(counter)}.jsonl"
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         meta = sorted({k for r in rows for k in r} - {"text", "label"})
         import_file(store, project, path, ImportOptions(
-            text_col="text", label_col="label", meta_cols=meta, add_labels=True))
+            text_col="text", label_col="label", meta_cols=meta, add_labels=True, split=split))
         return [rid(r["text"]) for r in rows]
 
     return add

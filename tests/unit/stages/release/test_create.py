@@ -217,3 +217,43 @@ def test_a_failed_catalog_write_removes_the_folder(project, store, add_rows,
     assert not store.path_for("releases", "v1").exists()
     with store.read() as conn:
         assert releases.list_all(conn) == []
+
+
+# --- splits pinned at import ----------------------------------------------------------------
+
+def test_pinned_test_rows_are_the_test_split_of_every_release(project, store, add_rows) -> None:
+    train = add_rows(spam_ham(60), name="train")
+    test = add_rows(spam_ham(12, prefix="official"), name="test", split="test")
+    first = create_release(store, project)
+    add_rows(spam_ham(40, prefix="later"), name="more")
+    second = create_release(store, project)
+    for info in (first, second):
+        split = _split_of(info.path)
+        assert sorted(r for r, s in split.items() if s == "test") == sorted(test)
+        assert {split[r] for r in train} <= {"train", "validation"}
+    assert (first.counts["test"], second.counts["test"]) == (12, 12)
+    card = (second.path / "README.md").read_text()
+    assert "test: 12 rows pinned at import (file test-1.jsonl)" in card
+    described = yaml.safe_load((second.path / "dataset.yaml").read_text())
+    assert described["splitting"]["pinned"] == [
+        {"split": "test", "source": "test-1.jsonl", "records": 12}]
+    assert "pinned at import" in described["splitting"]["method"]
+
+
+def test_a_pin_to_train_of_a_held_out_row_refuses_the_release(project, store, add_rows,
+                                                                tmp_path) -> None:
+    add_rows(spam_ham(40))
+    first = create_release(store, project)
+    held_out = next(r for r, s in _split_of(first.path).items() if s == "test")
+    text = pd.read_parquet(first.path / "test.parquet").set_index("id").loc[held_out, "text"]
+    path = tmp_path / "again.csv"
+    path.write_text(f"text,label\n{text},ham\n", encoding="utf-8")
+    from textloop.stages.ingest import ImportOptions, import_file
+
+    import_file(store, project, path, ImportOptions(split="train"))
+    with pytest.raises(ConflictError, match=f"record {held_out} is pinned to train, but v1 "
+                                            "held it out in test"):
+        create_release(store, project)
+    with store.read() as conn:
+        assert [r["id"] for r in releases.list_all(conn)] == ["v1"]
+    assert not store.path_for("releases", "v2").exists()

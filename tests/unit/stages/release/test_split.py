@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from textloop.errors import ConflictError
 from textloop.stages.release.split import NEW, SPLITS, apportion, plan_split
 
 FRACTIONS = (0.8, 0.1, 0.1)
@@ -165,3 +167,102 @@ def test_apportion_rounds_like_the_greedy_rule() -> None:
     assert apportion(2, np.zeros(3), target / 5).tolist() == [2, 0, 0]
     assert apportion(5, np.array([0.0, 1.0, 0.0]), target / 2).tolist() == [4, 0, 1]
     assert apportion(10, np.zeros(3), np.array([8.0, 0.0, 2.0])).tolist() == [8, 0, 2]
+
+
+# --- splits pinned at import ----------------------------------------------------------------
+
+TRAIN, VALIDATION, TEST = range(3)
+
+
+def _pinned_data(n_free: int, n_test: int) -> dict:
+    """``n_free`` unpinned rows (ids f...) and ``n_test`` rows pinned to test (ids t...)."""
+    ids = [f"f{i:04d}" for i in range(n_free)] + [f"t{i:04d}" for i in range(n_test)]
+    return {"ids": ids, "texts": [f"text {i}" for i in ids],
+            "labels": [i % 2 for i in range(len(ids))],
+            "pinned": [NEW] * n_free + [TEST] * n_test}
+
+
+def _pinned_plan(data: dict, seed: int = 0, **kwargs):
+    return plan_split(data["ids"], data["texts"], data["labels"], n_labels=2,
+                      fractions=kwargs.pop("fractions", FRACTIONS), seed=seed,
+                      pinned=data["pinned"], **kwargs)
+
+
+@given(st.integers(0, 40), st.integers(1, 30), st.integers(0, 10_000))
+@settings(max_examples=40, deadline=None)
+def test_test_is_exactly_the_pinned_rows_and_fractions_share_the_rest(
+        n_free: int, n_test: int, seed: int) -> None:
+    data = _pinned_data(n_free, n_test)
+    names = _pinned_plan(data, seed).names()
+    assert [i for i, s in zip(data["ids"], names, strict=True) if s == "test"] == \
+        data["ids"][n_free:]
+    # the unpinned rows are shared 0.8 : 0.1 between train and validation, per label
+    free = np.asarray([SPLITS.index(s) for s in names[:n_free]], dtype=int)
+    for label in (0, 1):
+        got = np.bincount(free[np.asarray(data["labels"][:n_free]) == label], minlength=3)
+        want = np.asarray([0.8, 0.1, 0.0]) / 0.9 * got.sum()
+        assert np.all(np.abs(got - want) <= 1.0), (got, want)
+
+
+def test_pins_are_deterministic_in_any_input_order() -> None:
+    data = _pinned_data(60, 10)
+    data["pinned"][3] = VALIDATION
+    order = np.random.default_rng(7).permutation(len(data["ids"]))
+    shuffled = {k: [v[i] for i in order] for k, v in data.items()}
+    first = dict(zip(data["ids"], _pinned_plan(data, 5).names(), strict=True))
+    again = dict(zip(shuffled["ids"], _pinned_plan(shuffled, 5).names(), strict=True))
+    assert first == again
+    assert first["f0003"] == "validation"
+
+
+def test_the_test_split_stays_the_pinned_rows_as_new_rows_arrive() -> None:
+    first_data = _pinned_data(50, 8)
+    first = _pinned_plan(first_data, 1)
+    grown = _pinned_data(120, 8)
+    previous = dict(zip(first_data["ids"], first.split.tolist(), strict=True))
+    second = _pinned_plan(grown, 2, previous=[previous.get(i, NEW) for i in grown["ids"]])
+    for plan, data in ((first, first_data), (second, grown)):
+        assert {i for i, s in zip(data["ids"], plan.names(), strict=True) if s == "test"} == \
+            {i for i in data["ids"] if i.startswith("t")}
+    assert second.split[:50].tolist() == first.split[:50].tolist()  # sticky as before
+
+
+def test_a_pinned_record_takes_its_group_along() -> None:
+    plan = plan_split(["a", "b", "c", "d"], ["Hello there", "hello  THERE", "x", "y"],
+                      [0, 0, 0, 0], n_labels=1, fractions=FRACTIONS, seed=0,
+                      group_values=[None, None, "g", "g"], pinned=[TEST, NEW, NEW, VALIDATION])
+    assert plan.names() == ["test", "test", "validation", "validation"]
+
+
+def test_a_group_pinned_to_two_splits_is_refused_naming_both_records() -> None:
+    with pytest.raises(ConflictError) as info:
+        plan_split(["a", "b", "c"], ["one", "two", "three"], [0, 0, 0], n_labels=1,
+                   fractions=FRACTIONS, seed=0, group_values=["g", "g", None],
+                   pinned=[TRAIN, TEST, NEW])
+    assert "a (pinned to train) and b (pinned to test)" in info.value.message
+    assert "--group-col" in info.value.hint
+
+
+def test_a_pin_to_train_of_a_held_out_record_is_refused() -> None:
+    with pytest.raises(ConflictError, match="record b is pinned to train, but v1 held it out "
+                                            "in test") as info:
+        plan_split(["a", "b"], ["one", "two"], [0, 0], n_labels=1, fractions=FRACTIONS,
+                   seed=0, previous=[TRAIN, TEST], pinned=[TRAIN, TRAIN], previous_name="v1")
+    assert "never trained on" in info.value.message
+    with pytest.raises(ConflictError, match="record b is in one group with a, which is pinned"):
+        plan_split(["a", "b"], ["one", "two"], [0, 0], n_labels=1, fractions=FRACTIONS,
+                   seed=0, group_values=["g", "g"], previous=[NEW, VALIDATION],
+                   pinned=[TRAIN, NEW])
+
+
+def test_a_pin_may_hold_out_a_record_that_was_trained_on() -> None:
+    plan = plan_split(["a", "b"], ["one", "two"], [0, 0], n_labels=1, fractions=FRACTIONS,
+                      seed=0, previous=[TRAIN, TRAIN], pinned=[TEST, NEW])
+    assert plan.names() == ["test", "train"]
+
+
+def test_unpinned_rows_go_to_train_when_every_held_out_split_is_pinned() -> None:
+    data = _pinned_data(30, 5)
+    data["pinned"][0] = VALIDATION
+    names = _pinned_plan(data).names()
+    assert names[1:30] == ["train"] * 29
