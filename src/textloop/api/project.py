@@ -158,7 +158,8 @@ class Project:
                     quoting: str | None = None, max_chars: int | None = None,
                     unescape_html: bool = False, tag_col: int = -1, scheme: str | None = None,
                     tag_names: Sequence[str] | str | None = None, license: str = "unknown",
-                    redistribute: bool = True,
+                    redistribute: bool = True, split: str | None = None,
+                    split_col: str | None = None,
                     progress: Progress = NULL_PROGRESS) -> ImportResult:
         """Import a file (``textloop import``): CSV, TSV, JSONL, JSON, Parquet or a saved
         Hugging Face dataset folder, or in a span project a span file (``format`` conll,
@@ -175,6 +176,10 @@ class Project:
         texts only, unlabeled, even from a span file; ``max_chars`` defaults to the CLI's
         limit (``textloop.stages.ingest.DEFAULT_MAX_CHARS``). ``license`` (an SPDX id) and
         ``redistribute`` are recorded with the import for ``textloop publish``'s gate.
+        ``split`` (train, validation or test) pins every record of the file to that split
+        of every release, e.g. a corpus's official test set, so runs trained on different
+        releases are scored on the same rows; ``split_col`` names a column holding each
+        row's split instead (docs/releases.md).
         """
         from textloop.stages.ingest import (
             DEFAULT_MAX_CHARS,
@@ -197,6 +202,7 @@ class Project:
             add_labels=add_labels, labels=labels,
             max_chars=DEFAULT_MAX_CHARS if max_chars is None else max_chars,
             unescape_html=unescape_html, license=license, redistribute=redistribute,
+            split=split, split_col=split_col,
             read=ReadOptions(format=format, encoding=encoding, header=header, quoting=quoting,
                              tag_col=tag_col, scheme=scheme, tag_names=names))
         return import_file(self.store, self.config, Path(path), options, progress)

@@ -293,3 +293,16 @@ def test_import_file_takes_tag_names_as_a_list_or_a_string(tmp_path) -> None:
         assert (again.records_new, again.previous_imports) == (0, [first.import_id])
         with pytest.raises(InvalidInputError, match="'O' is listed twice"):
             project.import_file(data, format="hf-tokens", tag_names="O,B-PER,O")
+
+
+def test_import_file_pins_a_split_as_the_cli_does(tmp_path: Path) -> None:
+    with textloop.init_project(tmp_path / "p", labels=["spam", "ham"]) as project:
+        project.import_file(write_dataset(tmp_path / "d.csv"))
+        test = tmp_path / "official.csv"
+        test.write_text("text,label\nofficial one,spam\nofficial two,ham\n")
+        imported = project.import_file(test, split="test")
+        assert imported.to_dict()["pinned"] == {"test": 2}
+        release = project.release()
+        assert release.counts["test"] == 2
+        assert set(load_release(project.store, release.id).splits["test"].texts) == {
+            "official one", "official two"}

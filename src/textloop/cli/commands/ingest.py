@@ -25,7 +25,10 @@ _EPILOG = """Examples:\n
   textloop import dev.conll --scheme IOB2          (a span project; also --format spans-jsonl,\n
                                                     doccano, label-studio, hf-tokens)\n
   textloop import ner.jsonl --format hf-tokens --tag-names O,B-PER,I-PER\n
-  textloop import train.conll --no-labels          (the texts only: a pool to label)"""
+  textloop import train.conll --no-labels          (the texts only: a pool to label)\n
+  textloop import test.conll --split test          (the official test set: every release's
+                                                    test split)\n
+  textloop import all.csv --split-col part         (each row's split: train, validation, test)"""
 
 
 @app.command("import", epilog=_EPILOG)
@@ -75,6 +78,13 @@ def import_(
         "--redistribute/--no-redistribute",
         help="--no-redistribute: the source's terms forbid passing its texts on; "
              "`textloop publish` then refuses releases that hold them.")] = True,
+    split: Annotated[str | None, typer.Option(
+        "--split", help="Pin every record of the file to this split (train, validation or "
+                        "test) in every release, e.g. a corpus's official test set, so runs "
+                        "are compared on the same test rows.")] = None,
+    split_col: Annotated[str | None, typer.Option(
+        "--split-col", help="Column naming each row's split (train, validation or test), "
+                            "pinned like --split.")] = None,
     as_json: AsJson = False,
 ) -> None:
     """Import a file: records deduplicated by content, labels as `import` annotations."""
@@ -86,7 +96,8 @@ def import_(
             add_labels=add_labels, labels=labels, format=format, encoding=encoding, header=header,
             quoting=quoting, max_chars=max_chars, unescape_html=unescape_html,
             tag_col=tag_col, scheme=scheme, tag_names=tag_names, license=license,
-            redistribute=redistribute, progress=RichProgress())
+            redistribute=redistribute, split=split, split_col=split_col,
+            progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return
@@ -136,6 +147,9 @@ def print_import(result: ImportResult, task: Task) -> None:
     for count, text in notes:
         if count:
             console.print(f"  {count:,} {text}")
+    if result.pinned:
+        pinned = ", ".join(f"{count:,} to {split}" for split, count in result.pinned.items())
+        console.print(f"  rows pinned: {esc(pinned)} (every release keeps them there)")
     if result.language:
         console.print(f"  language: {esc(result.language)} (written to textloop.yaml; "
                       "see docs/languages.md)")

@@ -71,7 +71,8 @@ def evaluate_classification(task: ClassificationTask, store: Store, project: Pro
         proba=proba, labels=data.labels, texts=part.texts, record_ids=part.ids,
         context=report_context(run, data.id, split, goal.model_dump()),
         training=loaded.meta.get("training"))
-    return record_evaluation(store, project, run, split, metrics, LOGGED, html, json_path)
+    return record_evaluation(store, project, run, split, metrics, LOGGED, html, json_path,
+                             rows=len(part.ids))
 
 
 def _error_analysis(loaded: LoadedRun, project: Project, data: ReleaseData, split: str,

@@ -59,7 +59,8 @@ def evaluate_regression(task: RegressionTask, store: Store, project: Project, ru
         pred=pred, texts=part.texts, ids=part.ids,
         context=report_context(run, data.id, split, goal.model_dump()),
         training=loaded.meta.get("training"))
-    return record_evaluation(store, project, run, split, metrics, HEADLINE, html, json_path)
+    return record_evaluation(store, project, run, split, metrics, HEADLINE, html, json_path,
+                             rows=len(part.ids))
 
 
 def _slices(project: Project, data: ReleaseData, split: str, truth: np.ndarray,

@@ -52,15 +52,19 @@ class EvaluateOptions:
 
 def record_evaluation(store: Store, project: Project, run: dict[str, Any], split: str,
                       metrics: dict[str, Any], logged: tuple[str, ...], report: Path,
-                      metrics_json: Path) -> EvaluationResult:
+                      metrics_json: Path, rows: int) -> EvaluationResult:
     """What every task's evaluation ends with: log the ``logged`` metrics under ``SPLIT/``,
-    write the model card, and say whether the goal is met in its metric's direction."""
+    with ``SPLIT/rows``, the number of rows scored (so `textloop runs --json` shows whether
+    two runs were scored on test sets of one size, as a test split pinned at import keeps
+    them), write the model card, and say whether the goal is met in its metric's
+    direction."""
     from textloop.stages.evaluate.model_card import write_model_card
     from textloop.storage import runs
 
     with store.write() as conn:
-        runs.log_metrics(conn, run["id"], {f"{split}/{k}": metrics[k] for k in logged
-                                           if metrics.get(k) is not None})
+        runs.log_metrics(conn, run["id"], {**{f"{split}/{k}": metrics[k] for k in logged
+                                              if metrics.get(k) is not None},
+                                           f"{split}/rows": float(rows)})
     card = write_model_card(store, project, run, split, metrics)
     achieved = metrics.get(project.spec.goal.metric)
     goal_met = None if achieved is None else project.spec.goal.met(achieved)

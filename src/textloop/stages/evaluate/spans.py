@@ -85,7 +85,7 @@ def evaluate_spans(task: SpanTask, store: Store, project: Project, run_ref: str,
         context=report_context(run, data.id, split, project.spec.goal.model_dump()),
         training=training)
     return record_evaluation(store, project, run, split, metrics, task.headline_metrics, html,
-                             json_path)
+                             json_path, rows=len(part.ids))
 
 
 def _calibration(loaded: LoadedRun, gold: list[list[Span]], raw: SpanOutput,

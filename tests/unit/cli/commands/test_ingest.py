@@ -245,3 +245,43 @@ def test_no_labels_imports_a_labeled_file_as_unlabeled_texts(project, store, tmp
     assert (json_of(result)["records_new"], json_of(result)["annotations_new"]) == (2, 0)
     assert counts(store) == (2, 0, 1)
     assert "--no-labels" in runner.invoke(app, ["import", "--help"]).output
+
+
+def _rows(path, prefix: str, n: int) -> str:
+    words = {"spam": "win free cash prize now", "ham": "see you at lunch mum"}
+    path.write_text("text,label\n" + "".join(
+        f"{prefix} {i} {words['spam' if i % 2 else 'ham']},{'spam' if i % 2 else 'ham'}\n"
+        for i in range(n)))
+    return str(path)
+
+
+def test_a_test_file_pinned_at_import_is_the_test_split_runs_are_scored_on(project, store,
+                                                                           tmp_path) -> None:
+    """import train + --split test, release, train, evaluate; more rows, again: both
+    releases test on exactly the pinned rows, and `textloop runs` shows one test size."""
+    import pandas as pd
+
+    from tests.unit.stages.release.conftest import rid
+
+    def cli(*args: str):
+        result = runner.invoke(app, ["--project", str(project.root), *args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    cli("import", _rows(tmp_path / "train.csv", "train", 60))
+    pinned = cli("import", _rows(tmp_path / "test.csv", "official", 16), "--split", "test")
+    assert "rows pinned: 16 to test" in pinned.output
+    official = sorted(rid(line.split(",")[0]) for line in
+                      (tmp_path / "test.csv").read_text().splitlines()[1:])
+    for release, more in (("v1", None), ("v2", "later")):
+        if more:
+            cli("import", _rows(tmp_path / f"{more}.csv", more, 40))
+        made = json_of(cli("release", "--json"))
+        assert (made["id"], made["counts"]["test"]) == (release, 16)
+        test_ids = pd.read_parquet(store.path_for("releases", release) / "test.parquet")["id"]
+        assert sorted(test_ids) == official
+        run = json_of(cli("train", "--model", "tfidf-lr", "--release", release, "--json"))
+        cli("evaluate", run["run_name"], "--no-probes")
+    listed = json_of(cli("runs", "--json"))
+    assert [(r["release"], r["metrics"]["test/rows"]) for r in listed] == [("v1", 16.0),
+                                                                          ("v2", 16.0)]

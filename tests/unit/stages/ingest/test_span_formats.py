@@ -412,3 +412,19 @@ def test_labels_false_with_a_label_column_is_refused(span_project, span_store, w
     path = write("t.csv", "text,label\nAna sleeps,x\n")
     refused(span_store, span_project, path, "--no-labels", "--label-col", label_col="label",
             labels=False)
+
+
+def test_span_files_pin_their_records_to_a_split(span_project, span_store, write) -> None:
+    run(span_store, span_project, write("test.conll", CONLL), split="test")
+    rows = _jsonl([{"text": "Cleo visits Acme", "meta": {"part": "validation"},
+                    "spans": [{"start": 0, "end": 4, "label": "PER"}]},
+                   {"text": "Dan rests", "meta": {"part": "train"},
+                    "spans": [{"start": 0, "end": 3, "label": "PER"}]}])
+    run(span_store, span_project, write("more.jsonl", rows), split_col="part")
+    with span_store.read() as conn:
+        by_id = {r.id: r for r in records.iter_all(conn)}
+        pins = {by_id[rid].text: split for rid, (split, _) in records.pins(conn).items()}
+    assert pins == {"Ana works at Acme Corp": "test", "Bob sleeps": "test",
+                    "Cleo visits Acme": "validation", "Dan rests": "train"}
+    assert all("part" not in r.meta for r in by_id.values())
+    assert stored_spans(span_store)["Cleo visits Acme"] == [Span(0, 4, "PER")]

@@ -257,3 +257,26 @@ def test_a_pin_to_train_of_a_held_out_row_refuses_the_release(project, store, ad
     with store.read() as conn:
         assert [r["id"] for r in releases.list_all(conn)] == ["v1"]
     assert not store.path_for("releases", "v2").exists()
+
+
+def test_a_regression_release_honours_pins_and_states_them(tmp_path) -> None:
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.project.init import init_project
+    from textloop.stages.release.dataset_yaml import verify_dataset_yaml
+    from textloop.storage import Store
+
+    project = init_project(tmp_path / "reg", task="regression")
+    rows, test = tmp_path / "rows.jsonl", tmp_path / "test.jsonl"
+    rows.write_text("".join(f'{{"text": "review {i}", "label": {i / 10}}}\n' for i in range(30)))
+    test.write_text("".join(f'{{"text": "held {i}", "label": {i}}}\n' for i in range(5)))
+    with Store.for_project(project) as store:
+        import_file(store, project, rows, ImportOptions(text_col="text", label_col="label"))
+        import_file(store, project, test, ImportOptions(text_col="text", label_col="label",
+                                                        split="test"))
+        info = create_release(store, project)
+    texts = pd.read_parquet(info.path / "test.parquet")["text"]
+    assert sorted(texts) == [f"held {i}" for i in range(5)]
+    body = verify_dataset_yaml(info.path)
+    assert body["target"]["splits"]["test"]["n"] == 5
+    assert body["splitting"]["pinned"] == [{"split": "test", "source": "test.jsonl",
+                                            "records": 5}]
