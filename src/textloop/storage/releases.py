@@ -82,6 +82,14 @@ def rows(conn: Connection, release_id: str) -> list[tuple[str, str, str]]:
     return [(r[0], r[1], r[2]) for r in conn.execute(query)]
 
 
+def split_ids(conn: Connection, release_id: str, split: str) -> list[str]:
+    """The record ids of one split of a release, sorted."""
+    query = select(release_rows.c.record_id).where(
+        release_rows.c.release_id == release_id, release_rows.c.split == split).order_by(
+        release_rows.c.record_id)
+    return list(conn.execute(query).scalars())
+
+
 def split_counts(conn: Connection, release_id: str) -> dict[str, int]:
     """Number of rows per split of a release (what a model version's lineage reports)."""
     query = select(release_rows.c.split, func.count()).where(

@@ -116,6 +116,7 @@ def runs(
     project = current_project()
     with open_store(project) as store:
         rows = run_rows(store, release=release, sort=sort)
+        note = runs_note(rows, store) if not as_json else None
     if as_json:
         print_json([r.to_json() for r in rows])
         return
@@ -123,7 +124,6 @@ def runs(
         console.print("No runs yet. Train one with `textloop train` or `textloop cv`.")
         return
     console.print(_table(rows, project.spec.goal.metric))
-    note = runs_note(rows)
     if note:
         console.print(f"[yellow]note:[/] {esc(note)}")
 

@@ -9,7 +9,7 @@ from typing import Any
 from textloop.config import Project
 from textloop.stages.label.queue import disputes
 from textloop.stages.label.resolution import current_labels
-from textloop.stages.runs.table import mixed_releases_note
+from textloop.stages.runs.table import mixed_releases_note, shared_test_rows
 from textloop.storage import Store, annotators, imports, queue, records, releases, runs
 from textloop.tasks import task_for
 
@@ -67,9 +67,10 @@ def project_status(store: Store, project: Project) -> ProjectStatus:
             labeled=len(labels), per_label=ordered, label_kinds=dict(kinds),
             releases=releases.list_all(conn), runs=runs.list_all(conn),
             imports=imports.recent(conn, limit=5))
+        scored = [r["release_id"] for r in info.runs if r["metrics"]]
         info.runs_note = mixed_releases_note(
-            [r["release_id"] for r in info.runs if r["metrics"]],
-            compare="compare runs of one release with `textloop runs --release ID`")
+            scored, compare="compare runs of one release with `textloop runs --release ID`",
+            same_test_rows=shared_test_rows(conn, scored))
         people = [a for a in annotators.list_all(conn) if a.get("revoked_at") is None]
         counts = queue.counts(conn)
     if people or counts:  # labeling has started

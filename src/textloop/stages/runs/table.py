@@ -8,7 +8,9 @@ when some run has it. ``--json`` has every param and metric.
 
 Each run is scored on the splits of its own release, so one score column can hold numbers
 measured on different test sets. The release stands beside the scores, and
-``mixed_releases_note`` says so in words when a table holds more than one.
+``mixed_releases_note`` says so in words when a table holds more than one, unless their
+test splits hold the same rows (a test split pinned at import, ``textloop import --split
+test``): then it says the test scores compare.
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import Connection
+
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.registry import REGISTRY
-from textloop.storage import Store, runs
+from textloop.storage import Store, releases, runs
 
 SOURCES = ("cv", "val", "test")
 """Where a bare metric name is looked up, in this order, when sorting."""
@@ -92,26 +96,51 @@ def sort_value(row: RunRow, key: str) -> float | None:
                 None)
 
 
-def mixed_releases_note(releases: Iterable[str | None], *, compare: str) -> str | None:
+def mixed_releases_note(release_ids: Iterable[str | None], *, compare: str,
+                        same_test_rows: int | None = None) -> str | None:
     """A sentence when scores in one column come from more than one release, else None.
 
     ``compare`` ends the sentence with what to do (e.g. "filter with --release v3").
+    ``same_test_rows``: the releases' test splits hold these same rows (``shared_test_rows``),
+    so their ``test/`` scores compare while the others still do not.
     """
-    found = sorted({r for r in releases if r}, key=_release_order)
+    found = sorted({r for r in release_ids if r}, key=_release_order)
     if len(found) < 2:
         return None
-    return (f"scores come from {len(found)} releases ({', '.join(found)}): each is measured "
-            "on its own release's splits, so numbers of different releases are not "
-            f"comparable; {compare}")
+    named = f"scores come from {len(found)} releases ({', '.join(found)})"
+    if same_test_rows:
+        return (f"{named}: their test splits hold the same {same_test_rows:,} rows (pinned at "
+                "import), so test/ scores compare across them; cv/ and val/ scores are "
+                f"measured on each release's own splits; {compare}")
+    return (f"{named}: each is measured on its own release's splits, so numbers of different "
+            f"releases are not comparable; {compare}")
 
 
-def runs_note(rows: Sequence[RunRow]) -> str | None:
-    """``mixed_releases_note`` for the scored rows of ``textloop runs``."""
+def shared_test_rows(conn: Connection, release_ids: Iterable[str | None]) -> int | None:
+    """How many test rows two or more releases share when their test splits hold exactly
+    the same records (as a test split pinned at import keeps them), else None."""
+    found = sorted({r for r in release_ids if r})
+    if len(found) < 2:
+        return None
+    first = releases.split_ids(conn, found[0], "test")
+    if not first or any(releases.split_ids(conn, other, "test") != first
+                        for other in found[1:]):
+        return None
+    return len(first)
+
+
+def runs_note(rows: Sequence[RunRow], store: Store | None = None) -> str | None:
+    """``mixed_releases_note`` for the scored rows of ``textloop runs``; with ``store``, it
+    says whether their releases share one test split."""
     scored = [r.release for r in rows if any(k.startswith(tuple(f"{s}/" for s in SOURCES))
                                              for k in r.metrics)]
     newest = max((r for r in scored if r), key=_release_order, default=None)
+    same = None
+    if store is not None and len({r for r in scored if r}) > 1:
+        with store.read() as conn:
+            same = shared_test_rows(conn, scored)
     return mixed_releases_note(scored, compare=f"compare runs of one release (--release "
-                                               f"{newest})")
+                                               f"{newest})", same_test_rows=same)
 
 
 def _release_order(release_id: str) -> tuple[int, str]:

@@ -108,3 +108,44 @@ def test_the_calibration_choice_is_a_note_not_a_changed_param(project, store, tm
         result.calibration_choice)
     assert shown.params["calibration"] == result.calibration
     assert shown.changed == {"C": 3.0}
+
+
+def test_runs_of_releases_with_one_pinned_test_split_say_test_scores_compare(
+        project, store, tmp_path) -> None:
+    from tests.unit.stages.release.conftest import spam_ham
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.release import create_release
+
+    def add(name: str, rows: list[dict], split: str | None = None) -> None:
+        path = tmp_path / f"{name}.csv"
+        path.write_text("text,label\n" + "".join(f"{r['text']},{r['label']}\n" for r in rows))
+        import_file(store, project, path, ImportOptions(split=split))
+
+    add("train", spam_ham(40))
+    add("test", spam_ham(10, prefix="official"), split="test")
+    create_release(store, project)
+    add("more", spam_ham(30, prefix="later"))
+    create_release(store, project)
+    runs = [row("a", **{"test/macro_f1": 0.7}), row("b", **{"test/macro_f1": 0.8})]
+    runs[1].release = "v2"
+    note = runs_note(runs, store)
+    assert note is not None and "their test splits hold the same 10 rows" in note
+    assert "test/ scores compare" in note and "(--release v2)" in note
+    assert "not comparable" in runs_note(runs)  # without the store it cannot tell
+
+
+def test_releases_with_different_test_rows_keep_the_not_comparable_note(project, store,
+                                                                        tmp_path) -> None:
+    from tests.unit.stages.release.conftest import spam_ham
+    from textloop.stages.ingest import ImportOptions, import_file
+    from textloop.stages.release import create_release
+
+    for name, n in (("first", 40), ("second", 60)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text("text,label\n" + "".join(f"{r['text']},{r['label']}\n"
+                                                  for r in spam_ham(n, prefix=name)))
+        import_file(store, project, path, ImportOptions())
+        create_release(store, project)
+    runs = [row("a", **{"test/macro_f1": 0.7}), row("b", **{"test/macro_f1": 0.8})]
+    runs[1].release = "v2"
+    assert "not comparable" in runs_note(runs, store)
