@@ -35,7 +35,14 @@ from textloop.config import find_project
 from textloop.spans import Span, decode_spans, spans_from_utf16, spans_to_utf16
 from textloop.spans.conll import read_conll
 from textloop.spans.markup import to_markup
-from textloop.storage import Store, annotation_log, records, releases, span_verdicts
+from textloop.storage import (
+    Store,
+    annotation_log,
+    findings,
+    records,
+    releases,
+    span_verdicts,
+)
 from textloop.web.app import create_app
 from textloop.web.settings import WebSettings
 
@@ -145,7 +152,9 @@ def test_wnut17_span_loop_from_a_seed_to_a_better_retrained_run(
     (root / "textloop.yaml").write_text(yaml.safe_dump(config, allow_unicode=True),
                                         encoding="utf-8")
     llm = textloop(root, "preannotate", "--source", "llm")
-    assert (llm["asked"], llm["dropped"]) == (BATCH, {})
+    # every answer parses; a quoted mention whose text also lies inside another is dropped
+    # as overlapping (which records the queue holds depends on run 1)
+    assert llm["asked"] == BATCH and set(llm["dropped"]) <= {"overlapping"}, llm["dropped"]
 
     project = find_project(root)
     with Store.for_project(project) as store:
@@ -164,18 +173,24 @@ def test_wnut17_span_loop_from_a_seed_to_a_better_retrained_run(
             (rid, accepted) for rid, _, accepted in taught["verdicts"])
         assert any("llm" in v["source"] for v in stored if v["verdict"] == "accepted")
 
-        # clean, then review: accept a fix, keep one, edit one, exclude a record (of the
-        # training data: the pinned test tweets stay as the corpus gives them)
+        # clean, then review: accept a fix, keep one, edit one, exclude a record. The
+        # excluded one is a training record, so the test rows stay the pinned tweets (whose
+        # labels a reviewer may still fix)
         cleaned = textloop(root, "clean", "--no-embeddings")
         assert sum(cleaned["findings"][kind] for kind in SPAN_FINDINGS) > 0, cleaned
         listed = [f for kind in SPAN_FINDINGS
-                  for f in textloop(root, "review", "--kind", kind)["first_open"]
-                  if f["record_id"] not in pinned]
+                  for f in textloop(root, "review", "--kind", kind)["first_open"]]
+        with store.read() as conn:
+            latest = findings.get(conn, "latest")["id"]
+            drop = next({"finding_id": f["id"], "record_id": f["record_id"]}
+                        for f in findings.list_for_kinds(conn, latest, SPAN_FINDINGS)
+                        if f["status"] == findings.OPEN and f["record_id"] not in pinned)
+        listed = [f for f in listed if f["record_id"] != drop["record_id"]]
         fix = next(f for f in listed if f["details"].get("suggested")
                    and f["kind"] != "inconsistent_type")
-        keep, edit, drop = [f for i, f in enumerate(listed)
-                            if f["record_id"] != fix["record_id"]
-                            and f["record_id"] not in {g["record_id"] for g in listed[:i]}][:3]
+        keep, edit = [f for i, f in enumerate(listed)
+                      if f["record_id"] != fix["record_id"]
+                      and f["record_id"] not in {g["record_id"] for g in listed[:i]}][:2]
         judge = web.sign_in("rev", role="adjudicator")
         for path, finding, extra in (
                 ("/review/accept", fix, {}), ("/review/keep", keep, {}),
