@@ -6,6 +6,11 @@ it is being sent. A release stages as its Parquet files (one per split, the name
 card's ``configs`` point at), the card as ``README.md`` with the project's license and the
 personal-data waiver written on it, and ``dataset.yaml`` (restated with the published license
 and files) when the release folder has one.
+
+A file import's ``source_ref`` is the path the file had on the publisher's machine (its
+folders may carry a user name, a client's name, a mount point): the published copy names the
+file only in the data files, as the card and ``dataset.yaml`` already do. The release itself keeps
+the full path, which its lineage needs.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import yaml
 
 from textloop.artifacts import sha256_file
@@ -27,7 +34,10 @@ from textloop.stages.release.dataset_yaml import (
     read_dataset_yaml,
     write_dataset_yaml,
 )
-from textloop.stages.release.writer import CARD, split_file
+from textloop.stages.release.writer import CARD, split_file, write_parquet
+
+FILE_SOURCE = "file"
+"""``source_kind`` of records imported from a file (their ``source_ref`` is its path)."""
 
 
 @dataclass(frozen=True)
@@ -63,16 +73,40 @@ def stage_release(folder: Path, release: ReleaseData, *, license: str,
     passes on the published copy."""
     described = (read_dataset_yaml(release.path)
                  if (release.path / DATASET_YAML).is_file() else None)
+    paths: dict[str, str] = {}
     for name in SPLITS:
-        shutil.copyfile(release.path / split_file(name), folder / split_file(name))
+        paths |= _stage_split(release.path / split_file(name), folder / split_file(name))
     card = (release.path / CARD).read_text(encoding="utf-8")
+    for full, file_name in sorted(paths.items(), key=lambda item: -len(item[0])):
+        card = card.replace(full, file_name)
     (folder / CARD).write_text(published_card(card, release.id, license, personal_data),
                                encoding="utf-8")
-    if described is not None:
+    if described is not None:  # its sources are named by file name already
         described.pop("files", None)
         write_dataset_yaml(folder, {**described, "license": license})
     for path in folder.iterdir():
         path.chmod(0o644)  # copies of read-only release files; the targets rewrite them
+
+
+def _stage_split(source: Path, target: Path) -> dict[str, str]:
+    """Copy one split file, file-import paths cut to the file name (module docstring);
+    returns each path replaced -> its file name. A split without such paths is copied as is,
+    byte for byte."""
+    table = pq.read_table(source)
+    if "source_ref" not in table.schema.names or "source_kind" not in table.schema.names:
+        shutil.copyfile(source, target)
+        return {}
+    kinds, refs = table.column("source_kind").to_pylist(), table.column("source_ref").to_pylist()
+    paths = {ref: Path(ref).name for kind, ref in zip(kinds, refs, strict=True)
+             if kind == FILE_SOURCE and ref and Path(ref).name != ref}
+    if not paths:
+        shutil.copyfile(source, target)
+        return {}
+    named = pa.array([paths.get(ref, ref) if kind == FILE_SOURCE else ref
+                      for kind, ref in zip(kinds, refs, strict=True)], pa.string())
+    at = table.schema.get_field_index("source_ref")
+    write_parquet(target, table.set_column(at, table.schema.field(at), named))
+    return paths
 
 
 def published_card(card: str, release_id: str, license: str,
