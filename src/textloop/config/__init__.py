@@ -24,6 +24,7 @@ from textloop.config.core import (
     set_spec_key,
     write_spec,
 )
+from textloop.config.execution import ExecutionSettings
 from textloop.config.fairness import Fairness
 from textloop.config.goal import (
     CLASSIFICATION_METRICS,
@@ -74,6 +75,7 @@ __all__ = [
     "BandTarget",
     "CalibrationSettings",
     "CleanSettings",
+    "ExecutionSettings",
     "Fairness",
     "Goal",
     "Label",

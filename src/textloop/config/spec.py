@@ -13,6 +13,7 @@ from textloop.config.alerts import AlertRule
 from textloop.config.base import DEFAULT_STORE_URL, Strict
 from textloop.config.calibration import CalibrationSettings
 from textloop.config.clean import CleanSettings
+from textloop.config.execution import ExecutionSettings
 from textloop.config.fairness import Fairness
 from textloop.config.goal import CLASSIFICATION_METRICS, REGRESSION_METRICS, SPAN_METRICS, Goal
 from textloop.config.labeling import LabelingSettings
@@ -65,6 +66,7 @@ class ProjectSpec(Strict):
     fairness: list[Fairness] = Field(default_factory=list)
     synth: SynthSettings = Field(default_factory=SynthSettings)
     clean: CleanSettings = Field(default_factory=CleanSettings)
+    execution: ExecutionSettings = Field(default_factory=ExecutionSettings)
     store: str = DEFAULT_STORE_URL
 
     @field_validator("language")

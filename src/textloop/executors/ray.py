@@ -1,0 +1,110 @@
+"""The ``ray`` executor: the same work as ``local``, on a Ray cluster.
+
+Ray is imported here only, so the core install never needs it; a missing extra names the
+pip command. Joining a cluster (``address``, or ``RAY_ADDRESS``) leaves it running at
+``close``; without an address a local Ray runtime is started for the run and stopped after.
+Usage statistics are switched off before Ray starts: a run sends nothing beyond the
+cluster it was pointed at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from textloop.errors import ConfigError, ExternalServiceError, MissingExtraError
+
+T = TypeVar("T")
+R = TypeVar("R")
+B = TypeVar("B")
+
+TASK_RETRIES = 2
+"""How often Ray reruns a task or actor call whose worker died; work is pure, so a rerun
+gives the same answer."""
+
+
+def import_ray() -> Any:
+    """The ``ray`` module, or a MissingExtraError naming the install command."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    try:
+        import ray
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise MissingExtraError("ray", "ray", "Running batch work on Ray") from exc
+    return ray
+
+
+class RayExecutor:
+    """Runs ``map_tasks`` as Ray tasks and ``map_batches`` on a pool of actors, each
+    building its batch function once (the model is loaded once per actor)."""
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, workers: int | None = None,
+                 *, in_flight: int = 2) -> None:
+        ray = import_ray()
+        self._ray = ray
+        address = address or os.environ.get("RAY_ADDRESS") or None
+        self._started_here = False
+        if not ray.is_initialized():
+            try:
+                if address:
+                    ray.init(address=address, log_to_driver=False)
+                else:
+                    ray.init(include_dashboard=False, log_to_driver=False)
+                    self._started_here = True
+            except ConnectionError as exc:
+                raise ExternalServiceError(
+                    f"cannot reach the Ray cluster at {address}: {exc}",
+                    hint="start one with `ray start --head`, or check execution.address "
+                         "/ RAY_ADDRESS (docs/scaling.md)") from exc
+        cpus = int(ray.cluster_resources().get("CPU", 1))
+        if workers is not None and workers < 1:
+            raise ConfigError(f"execution.workers must be at least 1, got {workers}")
+        self.workers = workers or max(1, cpus)
+        self._in_flight = max(1, in_flight)
+
+    def map_tasks(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        ray = self._ray
+        remote = ray.remote(max_retries=TASK_RETRIES, num_cpus=1)(fn)
+        refs = [remote.remote(item) for item in items]
+        return list(ray.get(refs))
+
+    def map_batches(self, make_fn: Callable[[], Callable[[B], R]],
+                    batches: Iterable[B]) -> Iterator[R]:
+        ray = self._ray
+
+        @ray.remote(num_cpus=1, max_restarts=TASK_RETRIES, max_task_retries=TASK_RETRIES)
+        class _Worker:
+            def __init__(self, factory: Callable[[], Callable[[B], R]]) -> None:
+                self._fn = factory()
+
+            def run(self, batch: B) -> R:
+                return self._fn(batch)
+
+        actors = [_Worker.remote(make_fn)  # type: ignore[attr-defined]
+                  for _ in range(self.workers)]
+        window: deque[Any] = deque()
+        limit = self.workers * self._in_flight
+        try:
+            for i, batch in enumerate(batches):
+                window.append(actors[i % len(actors)].run.remote(batch))
+                if len(window) >= limit:
+                    yield ray.get(window.popleft())
+            while window:
+                yield ray.get(window.popleft())
+        finally:
+            for actor in actors:
+                ray.kill(actor)
+
+    def close(self) -> None:
+        if self._started_here and self._ray.is_initialized():
+            self._ray.shutdown()
+        self._started_here = False
+
+    def __enter__(self) -> RayExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
