@@ -25,9 +25,15 @@ TASK_RETRIES = 2
 gives the same answer."""
 
 
-def import_ray() -> Any:
-    """The ``ray`` module, or a MissingExtraError naming the install command."""
+def import_ray(*, loopback: bool = False) -> Any:
+    """The ``ray`` module, or a MissingExtraError naming the install command.
+
+    ``loopback``: a Ray runtime started for this run listens on 127.0.0.1 only (Ray would
+    otherwise advertise the machine's outside address and open its ports to the network).
+    """
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    if loopback:
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
     try:
         import ray
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
@@ -43,9 +49,9 @@ class RayExecutor:
 
     def __init__(self, address: str | None = None, workers: int | None = None,
                  *, in_flight: int = 2) -> None:
-        ray = import_ray()
-        self._ray = ray
         address = address or os.environ.get("RAY_ADDRESS") or None
+        ray = import_ray(loopback=not address)
+        self._ray = ray
         self._started_here = False
         if not ray.is_initialized():
             try:
