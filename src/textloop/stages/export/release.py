@@ -36,6 +36,7 @@ from textloop.stages.export.described import export_description
 from textloop.stages.export.tables import WRITERS, export_table
 from textloop.stages.release import ReleaseData, SplitData, load_release
 from textloop.stages.release.dataset_yaml import DATASET_YAML, write_dataset_yaml
+from textloop.stages.release.table import shared_source_refs
 from textloop.stages.release.writer import CARD, split_file
 from textloop.storage import Store
 from textloop.tasks.lookup import all_tasks, get_task
@@ -146,7 +147,8 @@ def _write_tables(data: ReleaseData, writer: str, tmp: Path, result: ReleaseExpo
     names = [name for name, split in data.splits.items() if len(split)]
     with progress.task(f"Exporting {data.id} as {result.format}", total=len(names)) as bar:
         for name in names:
-            table = export_table(pq.read_table(data.path / split_file(name)))
+            table, _ = shared_source_refs(pq.read_table(data.path / split_file(name)))
+            table = export_table(table)
             write(table, tmp / f"{name}{suffix}", data.labels)
             result.files[name] = result.out / f"{name}{suffix}"
             result.records[name] = table.num_rows

@@ -7,10 +7,8 @@ card's ``configs`` point at), the card as ``README.md`` with the project's licen
 personal-data waiver written on it, and ``dataset.yaml`` (restated with the published license
 and files) when the release folder has one.
 
-A file import's ``source_ref`` is the path the file had on the publisher's machine (its
-folders may carry a user name, a client's name, a mount point): the published copy names the
-file only in the data files, as the card and ``dataset.yaml`` already do. The release itself keeps
-the full path, which its lineage needs.
+A file import's ``source_ref`` is cut to the file name in the published data files and
+card (``release.table.shared_source_refs``), as in an export.
 """
 
 from __future__ import annotations
@@ -23,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
@@ -34,10 +31,8 @@ from textloop.stages.release.dataset_yaml import (
     read_dataset_yaml,
     write_dataset_yaml,
 )
+from textloop.stages.release.table import shared_source_refs
 from textloop.stages.release.writer import CARD, split_file, write_parquet
-
-FILE_SOURCE = "file"
-"""``source_kind`` of records imported from a file (their ``source_ref`` is its path)."""
 
 
 @dataclass(frozen=True)
@@ -92,20 +87,11 @@ def _stage_split(source: Path, target: Path) -> dict[str, str]:
     """Copy one split file, file-import paths cut to the file name (module docstring);
     returns each path replaced -> its file name. A split without such paths is copied as is,
     byte for byte."""
-    table = pq.read_table(source)
-    if "source_ref" not in table.schema.names or "source_kind" not in table.schema.names:
-        shutil.copyfile(source, target)
-        return {}
-    kinds, refs = table.column("source_kind").to_pylist(), table.column("source_ref").to_pylist()
-    paths = {ref: Path(ref).name for kind, ref in zip(kinds, refs, strict=True)
-             if kind == FILE_SOURCE and ref and Path(ref).name != ref}
+    table, paths = shared_source_refs(pq.read_table(source))
     if not paths:
         shutil.copyfile(source, target)
         return {}
-    named = pa.array([paths.get(ref, ref) if kind == FILE_SOURCE else ref
-                      for kind, ref in zip(kinds, refs, strict=True)], pa.string())
-    at = table.schema.get_field_index("source_ref")
-    write_parquet(target, table.set_column(at, table.schema.field(at), named))
+    write_parquet(target, table)
     return paths
 
 

@@ -20,6 +20,8 @@ BASE_COLUMNS = ("id", "text", "label", "spans")
 PROVENANCE_COLUMNS = ("source_kind", "source_ref", "label_kind")
 _RESERVED = frozenset(BASE_COLUMNS + PROVENANCE_COLUMNS)
 _HF_DTYPES = {"double": "float64", "float": "float32", "bool": "bool"}
+FILE_SOURCE = "file"
+"""``source_kind`` of records imported from a file (their ``source_ref`` is its path)."""
 
 
 def meta_columns(records: Sequence[LabeledRecord]) -> dict[str, str]:
@@ -105,3 +107,25 @@ def meta_dicts(table: pa.Table, columns: dict[str, str]) -> list[dict[str, Any]]
     keys = list(columns.values())
     values = [table.column(column).to_pylist() for column in columns]
     return [dict(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def shared_source_refs(table: pa.Table) -> tuple[pa.Table, dict[str, str]]:
+    """The table as it leaves the machine (an export, a publication), and each path cut.
+
+    A file import's ``source_ref`` is the path the file had on this machine, whose folders
+    may carry a user name, a client's name or a mount point; what is shared names the file
+    only, as the card and ``dataset.yaml`` already do. The release keeps the full path, which
+    its lineage needs. Returns the table unchanged (the same object) when nothing is cut.
+    """
+    if "source_ref" not in table.schema.names or "source_kind" not in table.schema.names:
+        return table, {}
+    kinds, refs = table.column("source_kind").to_pylist(), table.column("source_ref").to_pylist()
+    paths = {ref: ref.replace("\\", "/").rsplit("/", 1)[-1]
+             for kind, ref in zip(kinds, refs, strict=True)
+             if kind == FILE_SOURCE and ref and ("/" in ref or "\\" in ref)}
+    if not paths:
+        return table, {}
+    named = pa.array([paths.get(ref, ref) if kind == FILE_SOURCE else ref
+                      for kind, ref in zip(kinds, refs, strict=True)], pa.string())
+    at = table.schema.get_field_index("source_ref")
+    return table.set_column(at, table.schema.field(at), named), paths

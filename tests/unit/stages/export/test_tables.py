@@ -152,7 +152,7 @@ def test_tfrecord_examples_hold_every_field_for_independent_readers(tmp_path) ->
             assert got["label_id"] == [release.labels.index(label)]
             assert got["author"] == [meta["author"].encode()] and got["score"] == [meta["score"]]
             assert got["source_kind"] == [b"file"] and got["label_kind"] == [b"import"]
-            assert got["source_ref"][0].decode().endswith("rows.jsonl")
+            assert got["source_ref"] == [b"rows.jsonl"]  # the folders stay on this machine
 
 
 def test_hf_folder_loads_with_datasets_and_names_its_classes(tmp_path) -> None:

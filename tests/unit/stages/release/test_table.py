@@ -42,3 +42,20 @@ def test_features_declare_the_label_as_a_class_label() -> None:
     assert by_name["label"] == {"class_label": {"names": {"0": "spam", "1": "ham"}}}
     assert by_name["n"] == "float64"
     assert by_name["text"] == "string"
+
+
+def test_shared_source_refs_cut_file_paths_to_the_file_name_only() -> None:
+    import pyarrow as pa
+
+    from textloop.stages.release.table import shared_source_refs
+
+    table = pa.table({"id": ["a", "b", "c", "d"],
+                      "source_kind": ["file", "file", "crawl", "file"],
+                      "source_ref": ["/home/ana/client-x/rows.csv", "C:\\Users\\ana\\x.jsonl",
+                                     "https://example.org/a/b", "plain.csv"]})
+    shared, cut = shared_source_refs(table)
+    assert shared.column("source_ref").to_pylist() == [
+        "rows.csv", "x.jsonl", "https://example.org/a/b", "plain.csv"]  # a URL is not a path
+    assert cut == {"/home/ana/client-x/rows.csv": "rows.csv", "C:\\Users\\ana\\x.jsonl": "x.jsonl"}
+    untouched = table.select(["id"])
+    assert shared_source_refs(untouched) == (untouched, {})
