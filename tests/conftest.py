@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from tests.pg_server import pg_server  # noqa: F401 (a shared fixture)
 from tests.ray_cluster import ray_cluster  # noqa: F401 (a shared fixture)
 from tests.unit.strategies.synth.chat_server import ChatServer, running_chat_server
 from textloop.config import Label, Project

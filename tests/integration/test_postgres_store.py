@@ -1,24 +1,17 @@
 """The same stages on a real PostgreSQL store: import, labels, release, train, evaluate, cache.
 
-A throwaway cluster is started in a temporary folder when PostgreSQL's server binaries are
-installed (as the ``postgres`` user when the tests run as root); ``TEXTLOOP_TEST_PG_URL``
-points at an existing empty database instead. Otherwise the tests are skipped with the
-reason.
+The server is ``tests/pg_server.py``'s (a throwaway cluster on a unix socket, or
+``TEXTLOOP_TEST_PG_URL``); without PostgreSQL the tests are skipped with the reason.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.pg_server import PgServer
 from tests.unit.stages.pipeline_fixtures import write_dataset
 from textloop.config import Label
 from textloop.stages.evaluate.evaluation import evaluate_run
@@ -33,54 +26,10 @@ pytestmark = pytest.mark.integration
 pytest.importorskip("psycopg", reason="the PostgreSQL driver is not installed")
 
 
-def _binary(name: str) -> str | None:
-    found = shutil.which(name)
-    if found:
-        return found
-    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
-    return str(candidates[-1]) if candidates else None
-
-
-def _as_server_user(command: list[str]) -> list[str]:
-    if os.geteuid() != 0:
-        return command
-    return ["runuser", "-u", "postgres", "--", *command]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def pg_url() -> Iterator[str]:
-    if os.environ.get("TEXTLOOP_TEST_PG_URL"):
-        yield os.environ["TEXTLOOP_TEST_PG_URL"]
-        return
-    initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
-    if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    if os.geteuid() == 0 and not shutil.which("runuser"):
-        pytest.skip("running as root without runuser: cannot start PostgreSQL")
-    # not under pytest's tmp folder: that is private to root, and the server runs as postgres
-    root = Path(tempfile.mkdtemp(prefix="textloop-pg-"))
-    root.chmod(0o777)
-    data, port = root / "data", _free_port()
-    data.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres")
-    subprocess.run(_as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", "postgres"]),
-                   check=True, capture_output=True)
-    options = f"-p {port} -k {root} -c listen_addresses=''"
-    subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-o", options, "-w", "-l",
-                                    str(root / "log"), "start"]), check=True, capture_output=True)
-    try:
-        yield f"postgresql+psycopg://postgres@/postgres?host={root}&port={port}"
-    finally:
-        subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+def pg_url(pg_server: PgServer) -> str:
+    """One database for the module's tests (each test empties it first)."""
+    return pg_server.fresh_database()
 
 
 @pytest.fixture
