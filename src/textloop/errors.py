@@ -93,6 +93,13 @@ class StorageError(TextloopError):
     code = "storage"
 
 
+class StoreUnavailableError(StorageError):
+    """The database server could not be reached, or the connection to it was lost."""
+
+    http_status = 503
+    code = "store_unavailable"
+
+
 class IntegrityError(StorageError):
     """An artifact failed verification (checksum, unknown format): refused, never loaded."""
 

@@ -1,4 +1,11 @@
-"""The few statements whose spelling differs between SQLite and PostgreSQL."""
+"""The few statements whose spelling differs between SQLite and PostgreSQL.
+
+Serialising writers differs too. On SQLite a write transaction holds the whole database from
+its ``BEGIN IMMEDIATE``, so read-then-write steps (the next number, the schema version) are
+safe as written. On PostgreSQL many writers run at once, so such a step first takes a
+transaction-scoped advisory lock of its own (``serialize``): only writers of the same kind
+wait for each other, annotators and the prediction log do not.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,27 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Float, Table
+from sqlalchemy import Column, Connection, Float, Table, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+
+
+def serialize(conn: Connection, name: str) -> None:
+    """Hold the lock named ``name`` until the caller's transaction ends (PostgreSQL's
+    ``pg_advisory_xact_lock``); a no-op on SQLite, whose write transactions are already
+    serialised. Another transaction asking for the same name waits until this one ends."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                     {"name": f"textloop.{name}"})
+
+
+def next_number(conn: Connection, column: Column[int]) -> int:
+    """One more than the largest ``column`` (1 for an empty table), reserved for the caller's
+    transaction: writers numbering the same table are serialised until it ends, so two
+    runs, releases or reports started at once never take the same number."""
+    serialize(conn, f"number:{column.table.name}")
+    return int(conn.execute(select(func.max(column))).scalar() or 0) + 1
 
 
 def insert_ignore(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> int:

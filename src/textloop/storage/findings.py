@@ -17,6 +17,7 @@ from sqlalchemy import Connection, case, func, select
 
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.storage import jsoncol
+from textloop.storage.dialect import next_number
 from textloop.storage.schema import cleanings, findings, release_rows
 
 STATUSES = ("open", "accepted", "kept", "relabeled", "excluded", "merged")
@@ -38,7 +39,7 @@ def add(conn: Connection, *, config: dict[str, Any], summary: dict[str, Any],
     ``rows`` are dicts with ``record_id``, ``kind``, ``score`` and ``details``, and a
     ``status`` when the finding is already settled (a carried review decision).
     """
-    number = (conn.execute(select(func.max(cleanings.c.number))).scalar() or 0) + 1
+    number = next_number(conn, cleanings.c.number)
     cleaning_id = f"c{number}"
     created = time.time()
     conn.execute(cleanings.insert().values(

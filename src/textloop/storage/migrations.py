@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, inspect, select, text
 
 from textloop.errors import StorageError
-from textloop.storage import schema
+from textloop.storage import dialect, schema
 from textloop.storage.engine import WRITE
 
 
@@ -201,7 +201,10 @@ def migrate(engine: Engine, url: str) -> int:
 
     The version is read first without the write lock, so opening an up-to-date store never
     waits for an import that is running in another process; only a store that needs
-    migrating takes the lock (and checks the version again once it holds it).
+    migrating takes the lock (and checks the version again once it holds it). Processes
+    starting at once on a fresh store therefore create it once: the first holds the lock
+    (SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's advisory lock ``migrations``) while it
+    creates the schema, and the others find it at the latest version once they get it.
     """
     with engine.connect() as conn, conn.begin():
         before = current_version(conn)
@@ -209,6 +212,7 @@ def migrate(engine: Engine, url: str) -> int:
     if before == LATEST:
         return before
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        dialect.serialize(conn, "migrations")  # PostgreSQL; SQLite's BEGIN IMMEDIATE did
         before = current_version(conn)
         _refuse_newer(before, url)
         if before == 0:

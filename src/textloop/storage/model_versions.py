@@ -15,10 +15,11 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from textloop.errors import ConflictError, NotFoundError
 from textloop.storage import jsoncol
+from textloop.storage.dialect import next_number
 from textloop.storage.schema import model_alias_history, model_aliases, model_versions
 
 PREFIX = "m"
@@ -46,7 +47,7 @@ def add_version(conn: Connection, *, run_id: str, run_name: str, release_id: str
         raise ConflictError(f"run {run_name} is already registered as version "
                             f"{version_name(existing)}",
                             hint=f"promote it with `textloop promote {version_name(existing)}`")
-    number = (conn.execute(select(func.max(model_versions.c.version))).scalar() or 0) + 1
+    number = next_number(conn, model_versions.c.version)
     row = {"version": number, "run_id": run_id, "run_name": run_name, "release_id": release_id,
            "created_at": time.time(), "created_by": actor, "metrics": jsoncol.dumps(dict(metrics))}
     conn.execute(model_versions.insert().values(**row))

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from textloop.errors import NotFoundError
 from textloop.storage import jsoncol
+from textloop.storage.dialect import next_number
 from textloop.storage.predictions import decoded
 from textloop.storage.schema import (
     monitor_alert_rows,
@@ -110,7 +111,7 @@ def add_report(conn: Connection, *, model_version: int | None, run_name: str,
                release_id: str | None, window: tuple[float | None, float | None], n_rows: int,
                status: str, config: dict[str, Any], summary: dict[str, Any]) -> dict[str, Any]:
     """Catalog a monitor run in the caller's transaction; the number is taken inside it."""
-    number = (conn.execute(select(func.max(monitor_reports.c.number))).scalar() or 0) + 1
+    number = next_number(conn, monitor_reports.c.number)
     row = {"id": f"{REPORT_PREFIX}{number}", "number": number, "created_at": time.time(),
            "model_version": model_version, "run_name": run_name, "release_id": release_id,
            "window_start": window[0], "window_end": window[1], "n_rows": n_rows,

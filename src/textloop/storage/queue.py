@@ -80,13 +80,20 @@ def open_assignment(conn: Connection, annotator: str) -> dict[str, Any] | None:
 
 
 def claim_next(conn: Connection, annotator: str) -> dict[str, Any] | None:
-    """Assign the highest-priority open item this annotator has not seen; None when empty."""
+    """Assign the highest-priority open item this annotator has not seen; None when empty.
+
+    On PostgreSQL annotators claim at the same time: the item is locked as it is read
+    (``FOR UPDATE``), and an item another claim holds is passed over (``SKIP LOCKED``), so
+    no item is handed out past its overlap and no claim waits on another. (SQLite's write
+    transactions run one at a time; it has no row locks and needs none.)
+    """
     seen = exists().where(and_(assignments.c.queue_id == queue_items.c.id,
                                assignments.c.annotator == annotator))
     query = (select(queue_items.c.id, queue_items.c.record_id, queue_items.c.overlap,
                     queue_items.c.n_assigned)
              .where(queue_items.c.status == OPEN, ~seen)
-             .order_by(queue_items.c.priority.desc(), queue_items.c.id).limit(1))
+             .order_by(queue_items.c.priority.desc(), queue_items.c.id).limit(1)
+             .with_for_update(skip_locked=True, of=queue_items))
     item = conn.execute(query).mappings().first()
     if item is None:
         return None
@@ -158,8 +165,12 @@ def active_items(conn: Connection) -> list[dict[str, Any]]:
 
 
 def update_items(conn: Connection, changes: Sequence[dict[str, Any]]) -> None:
-    """Set suggestion/confidence/priority of items, by ``id``."""
-    for change in changes:
+    """Set suggestion/confidence/priority of items, by ``id``.
+
+    Items are updated in ``id`` order: two refreshes (two app processes) updating
+    overlapping items then lock them in the same order and cannot deadlock each other.
+    """
+    for change in sorted(changes, key=lambda change: change["id"]):
         values = {k: v for k, v in change.items() if k != "id"}
         conn.execute(update(queue_items).where(queue_items.c.id == change["id"]).values(**values))
 

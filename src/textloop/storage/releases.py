@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.exc import IntegrityError as SqlIntegrityError
 
 from textloop.errors import ConflictError, NotFoundError
-from textloop.storage import jsoncol
+from textloop.storage import dialect, jsoncol
 from textloop.storage.schema import release_rows, releases
 
 _BATCH = 20_000
@@ -19,7 +19,7 @@ FOLDER = "releases"
 
 
 def next_number(conn: Connection) -> int:
-    return (conn.execute(select(func.max(releases.c.number))).scalar() or 0) + 1
+    return dialect.next_number(conn, releases.c.number)
 
 
 def add(conn: Connection, *, release_id: str, number: int, parent_id: str | None, path: str,

@@ -8,11 +8,12 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from textloop.errors import NotFoundError
 from textloop.processes import Owner, current_owner
 from textloop.storage import jsoncol
+from textloop.storage.dialect import next_number
 from textloop.storage.schema import run_metrics, run_params, runs
 
 RUNNING = "running"
@@ -34,7 +35,7 @@ def status_word(stored: str) -> str:
 def create(conn: Connection, *, model: str, short_name: str, release_id: str | None,
            config: Mapping[str, Any]) -> dict[str, Any]:
     """Open a running run named ``<short_name>-<n>`` owned by this process; returns its row."""
-    number = (conn.execute(select(func.max(runs.c.number))).scalar() or 0) + 1
+    number = next_number(conn, runs.c.number)
     owner = current_owner()
     row = {"id": uuid.uuid4().hex, "number": number, "name": f"{short_name}-{number}",
            "release_id": release_id, "model": model, "status": RUNNING,

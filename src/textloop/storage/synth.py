@@ -13,10 +13,11 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, select
 
 from textloop.errors import NotFoundError
 from textloop.storage import jsoncol
+from textloop.storage.dialect import next_number
 from textloop.storage.schema import synth_batches, synth_items
 
 PENDING, ACCEPTED, HELD_BACK = "pending", "accepted", "held_back"
@@ -35,7 +36,7 @@ def add_batch(conn: Connection, *, created_by: str, generator: str, release_id: 
     ``seed_ids`` (list), ``params`` and ``scores`` (dicts), ``status`` (accepted/rejected),
     ``reason`` and ``detail``.
     """
-    number = (conn.execute(select(func.max(synth_batches.c.number))).scalar() or 0) + 1
+    number = next_number(conn, synth_batches.c.number)
     batch_id = f"s{number}"
     conn.execute(synth_batches.insert().values(
         id=batch_id, number=number, created_at=time.time(), created_by=created_by,

@@ -2,8 +2,12 @@
 
 The web app (and any other front end) calls only these. Each action is one short write
 transaction, stored at once: closing the browser loses nothing, and the next request
-resumes at the annotator's open assignment. Annotators never see each other's answers
-here; only adjudicators see them, through ``disputes``.
+resumes at the annotator's open assignment. Annotators act at the same time, so each action
+runs through ``Store.run_write``: a transaction PostgreSQL rolls back over a conflict with
+another annotator's is run again instead of reaching the page, and taking the next item
+(which finds the one already taken on a second run) is run again after a lost connection.
+Annotators never see each other's answers here; only adjudicators see them, through
+``disputes``.
 """
 
 from __future__ import annotations
@@ -125,18 +129,11 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0,
     ``project`` of a span task, the item also carries the text's tokens, the spans the
     annotator starts with and the suggesters' proposals.
     """
-    spans: list[Span] = []
-    decided: set[Span] = set()
-    with store.write() as conn:
-        assignment = queue.open_assignment(conn, annotator) or queue.claim_next(conn, annotator)
-        if assignment is None:
-            return None
-        (record,) = records.get_many(conn, [assignment["record_id"]])
-        remaining = queue.remaining_for(conn, annotator)
-        import_options = imports.options_for_record(conn, record.id)
-        spanning = project is not None and span_answers.is_span_project(project)
-        if spanning:
-            spans, decided = span_answers.starting_point(conn, annotator, record.id)
+    spanning = project is not None and span_answers.is_span_project(project)
+    claimed = store.run_write(lambda conn: _claim(conn, annotator, spanning), idempotent=True)
+    if claimed is None:
+        return None
+    assignment, record, remaining, import_options, (spans, decided) = claimed
     strategy = str(assignment.get("strategy") or "")
     suggestion, confidence = assignment["suggestion"], assignment["confidence"]
     withheld = suggestion is not None and min_confidence > 0 and (
@@ -157,6 +154,19 @@ def next_item(store: Store, annotator: str, *, min_confidence: float = 0.0,
     return replace(item, tokens=span_answers.tokens_of(record.text), spans=tuple(spans),
                    suggested_spans=tuple(suggested), suggestion=None, confidence=None,
                    withheld_below=None)
+
+
+def _claim(conn: Connection, annotator: str, spanning: bool) -> tuple[Any, ...] | None:
+    """The annotator's open assignment (claimed now if there is none) and what the page
+    shows with it, read in the same transaction; None when nothing is left."""
+    assignment = queue.open_assignment(conn, annotator) or queue.claim_next(conn, annotator)
+    if assignment is None:
+        return None
+    (record,) = records.get_many(conn, [assignment["record_id"]])
+    start: tuple[list[Span], set[Span]] = (
+        span_answers.starting_point(conn, annotator, record.id) if spanning else ([], set()))
+    return (assignment, record, queue.remaining_for(conn, annotator),
+            imports.options_for_record(conn, record.id), start)
 
 
 def html_note(text: str, import_options: dict[str, Any] | None) -> str | None:
@@ -188,14 +198,17 @@ def submit(store: Store, project: Project, annotator: str, record_id: str,
     spanning = span_answers.is_span_project(project)
     value = "" if spanning else encode_labels(project, [str(label) for label in labels])
     note = _clean_comment(comment) if comment else None
-    with store.write() as conn:
+
+    def store_answer(conn: Connection) -> None:
         assignment = _held(conn, annotator, record_id)
-        if spanning:
-            value = _span_value(conn, project, record_id, labels, utf16=utf16)
-        annotation_log.add_one(conn, record_id=record_id, label=value,
+        stored = (_span_value(conn, project, record_id, labels, utf16=utf16) if spanning
+                  else value)
+        annotation_log.add_one(conn, record_id=record_id, label=stored,
                                kind=AnnotationKind.HUMAN.value, annotator=annotator,
                                comment=note)
         queue.mark_answered(conn, assignment)
+
+    store.run_write(store_answer)
 
 
 def _span_value(conn: Connection, project: Project, record_id: str,
@@ -212,13 +225,12 @@ def _span_value(conn: Connection, project: Project, record_id: str,
 
 
 def skip(store: Store, annotator: str, record_id: str) -> None:
-    with store.write() as conn:
-        queue.mark_skipped(conn, _held(conn, annotator, record_id))
+    store.run_write(lambda conn: queue.mark_skipped(conn, _held(conn, annotator, record_id)))
 
 
 def undo(store: Store, annotator: str) -> Undone | None:
     """Take back the annotator's latest answer; its record becomes their current item."""
-    with store.write() as conn:
+    def take_back(conn: Connection) -> Undone | None:
         latest = annotation_log.latest_by(conn, annotator, (AnnotationKind.HUMAN.value,))
         if latest is None:
             return None
@@ -227,6 +239,8 @@ def undo(store: Store, annotator: str) -> Undone | None:
         if assignment is not None:
             queue.reopen(conn, assignment)
         return Undone(latest["record_id"], latest["label"])
+
+    return store.run_write(take_back)
 
 
 def add_comment(store: Store, annotator: str, record_id: str, text: str) -> None:
