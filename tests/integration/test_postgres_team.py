@@ -47,6 +47,20 @@ def pg_project(tmp_path: Path, pg_server: PgServer, monkeypatch: pytest.MonkeyPa
     return project
 
 
+@pytest.fixture(params=["postgres", "sqlite"])
+def team_project(request: pytest.FixtureRequest, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Project:
+    """``pg_project``, and the same project on the default SQLite store (whose writers
+    queue on the file's lock, waiting up to the busy timeout)."""
+    if request.param == "postgres":
+        return request.getfixturevalue("pg_project")
+    monkeypatch.delenv("TEXTLOOP_STORE_URL", raising=False)
+    project = init_project(tmp_path / "p", labels=[Label(name="spam"), Label(name="ham")])
+    with Store.for_project(project) as store:
+        import_file(store, project, write_dataset(tmp_path / "d.csv"), ImportOptions())
+    return project
+
+
 def _queue_everything(store: Store, overlap: int) -> list[str]:
     with store.write() as conn:
         ids = sorted(r.id for r in records.iter_all(conn))
@@ -99,12 +113,14 @@ def _human_answers(store: Store) -> Counter[str]:
                        in annotation_log.human_votes(conn) if kind == "human")
 
 
-def test_annotators_at_once_each_answer_a_record_only_while_it_has_room(pg_project) -> None:
+def test_annotators_at_once_each_answer_a_record_only_while_it_has_room(team_project) -> None:
     """Twelve annotators claiming from one queue: no item is handed out past its overlap
-    (the claim locks the row it takes, skipping rows another claim holds), no answer lost."""
-    with Store.for_project(pg_project) as store:
+    (on PostgreSQL the claim locks the row it takes, skipping rows another claim holds), no
+    answer lost."""
+    with Store.for_project(team_project) as store:
         ids = _queue_everything(store, overlap=1)
-        sent = _together({f"a{i}": _annotator(store, pg_project, f"a{i}") for i in range(12)})
+        sent = _together({f"a{i}": _annotator(store, team_project, f"a{i}")
+                          for i in range(12)})
         answers = _human_answers(store)
         with store.read() as conn:
             counts = queue.counts(conn)
