@@ -19,6 +19,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,17 +87,15 @@ class PgServer:
                        check=True, capture_output=True, timeout=120)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PgServer]:
-    pytest.importorskip("psycopg", reason="the PostgreSQL driver is not installed")
-    if os.environ.get("TEXTLOOP_TEST_PG_URL"):
-        yield PgServer(os.environ["TEXTLOOP_TEST_PG_URL"])
-        return
+@contextmanager
+def running_server() -> Iterator[PgServer]:
+    """Start a server in a temporary folder, and stop and remove it afterwards (also used
+    by ``benchmarks/postgres_team.py``). Needs the server binaries (``initdb``, ``pg_ctl``)."""
     initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     if not (initdb and pg_ctl):
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+        raise FileNotFoundError("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
     if os.geteuid() == 0 and not shutil.which("runuser"):
-        pytest.skip("running as root without runuser: cannot start PostgreSQL")
+        raise PermissionError("running as root without runuser: cannot start PostgreSQL")
     # not under pytest's tmp folder: that is private to root, and the server runs as postgres
     root = Path(tempfile.mkdtemp(prefix="textloop-pg-"))
     root.chmod(0o777)
@@ -104,17 +103,34 @@ def pg_server() -> Iterator[PgServer]:
     data.mkdir()
     if os.geteuid() == 0:
         shutil.chown(data, "postgres")
-    subprocess.run(_as_server_user([initdb, "-D", str(data), "-A", "trust", "-U", "postgres"]),
-                   check=True, capture_output=True)
-    # the options are remembered by pg_ctl (postmaster.opts), so a restart keeps them
-    options = f"-p {port} -k {root} -c listen_addresses='' -c max_connections=200"
-    subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-o", options, "-w", "-l",
-                                    str(root / "log"), "start"]), check=True, capture_output=True,
-                   timeout=120)
     try:
+        subprocess.run(_as_server_user([initdb, "-D", str(data), "-A", "trust", "-U",
+                                        "postgres"]), check=True, capture_output=True)
+        # the options are remembered by pg_ctl (postmaster.opts), so a restart keeps them
+        options = f"-p {port} -k {root} -c listen_addresses='' -c max_connections=200"
+        subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-o", options, "-w", "-l",
+                                        str(root / "log"), "start"]), check=True,
+                       capture_output=True, timeout=120)
         yield PgServer(f"postgresql+psycopg://postgres@/postgres?host={root}&port={port}",
                        root, data, pg_ctl)
     finally:
         subprocess.run(_as_server_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
                        capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    pytest.importorskip("psycopg", reason="the PostgreSQL driver is not installed")
+    if os.environ.get("TEXTLOOP_TEST_PG_URL"):
+        yield PgServer(os.environ["TEXTLOOP_TEST_PG_URL"])
+        return
+    try:
+        server = running_server()
+        started = server.__enter__()
+    except (FileNotFoundError, PermissionError) as missing:
+        pytest.skip(str(missing))
+    try:
+        yield started
+    finally:
+        server.__exit__(None, None, None)
