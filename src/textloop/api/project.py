@@ -24,6 +24,7 @@ from textloop.progress import NULL_PROGRESS, Progress
 
 if TYPE_CHECKING:  # annotations only: each loads its stage when the method runs
     from textloop import config
+    from textloop.executors import Executor
     from textloop.stages.active_learn import SuggestResult
     from textloop.stages.active_learn.production import ProductionSuggestResult
     from textloop.stages.clean import CleanResult
@@ -302,6 +303,7 @@ class Project:
               semantic_threshold: float = 0.95, embeddings: bool = True,
               release: str = "latest", leakage: bool = True, max_chars: int = 2000,
               redact: bool = False, min_precision: float | None = None,
+              executor: Executor | str | None = None,
               progress: Progress = NULL_PROGRESS) -> CleanResult:
         """Find label issues, duplicates, conflicts, outliers, bad texts, personal data and
         leakage (``textloop clean``); the findings are stored for review.
@@ -314,6 +316,8 @@ class Project:
         ``redact`` also writes a release with personal data replaced by placeholders.
         ``min_precision`` flags only the label issues whose estimated precision reaches it
         (default: ``clean.min_precision`` in textloop.yaml, else the method's flags).
+        ``executor`` runs the cross-validation folds: ``local``, ``ray`` or an ``Executor``
+        (default: ``execution:`` in textloop.yaml, or ``RAY_ADDRESS``).
         """
         from textloop.stages.clean import CleanOptions, clean
 
@@ -323,7 +327,8 @@ class Project:
             near_threshold=near_threshold, semantic_threshold=semantic_threshold,
             use_embeddings=embeddings, max_chars=max_chars, release=release if leakage else None,
             min_precision=min_precision)
-        return clean(self.store, self.config, options, redact=redact, progress=progress)
+        return clean(self.store, self.config, options, redact=redact, executor=executor,
+                     progress=progress)
 
     def synth(self, *, labels: Sequence[str] | None = None, per_class: int | None = None,
               classes: int | None = None, generator: str | None = None, seed: int | None = None,

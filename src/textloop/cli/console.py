@@ -39,8 +39,8 @@ if TYPE_CHECKING:  # rich.progress loads with the first bar, not on every start
     from rich.progress import Progress
     from rich.style import Style
 
-__all__ = ["AsJson", "RichProgress", "SafeConsole", "Text", "console", "echo", "err_console",
-           "esc", "print_json", "render_error"]
+__all__ = ["AsJson", "ExecutorChoice", "RichProgress", "SafeConsole", "Text", "console", "echo",
+           "err_console", "esc", "print_json", "render_error"]
 
 
 class SafeConsole(Console):
@@ -86,6 +86,12 @@ err_console = SafeConsole(stderr=True, highlight=False, emoji=False)
 AsJson = Annotated[bool, typer.Option(
     "--json", help="Print the result as one JSON document on stdout (messages go to stderr).")]
 """The ``--json`` option of a command that prints a result (every one but label, serve)."""
+
+ExecutorChoice = Annotated[str | None, typer.Option(
+    "--executor", help="Where the batch work runs: local (this process) or ray (a Ray "
+                       "cluster). Default: execution.engine in textloop.yaml, else ray when "
+                       "RAY_ADDRESS is set, else local.")]
+"""The ``--executor`` option of a command whose batch work can run on Ray."""
 
 
 class RichProgress:

@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from textloop.config.execution import ExecutionSettings
 from textloop.errors import ConfigError
@@ -38,4 +40,24 @@ def executor_for(engine: str | None = None, settings: ExecutionSettings | None =
     return RayExecutor(address or settings.address, workers or settings.workers)
 
 
-__all__ = ["ENGINES", "Executor", "LocalExecutor", "executor_for"]
+@contextmanager
+def executor_scope(executor: Executor | str | None,
+                   settings: ExecutionSettings | None = None) -> Iterator[Executor]:
+    """The executor a library call runs on, for the length of the call.
+
+    An ``Executor`` handed in is used as it is and left open (its owner closes it, so one
+    Ray runtime can serve several calls); an engine name (``--executor``) or None goes
+    through ``executor_for`` with the project's ``execution:`` settings, and what that
+    starts is closed when the call ends.
+    """
+    if executor is not None and not isinstance(executor, str):
+        yield executor
+        return
+    chosen = executor_for(executor, settings)
+    try:
+        yield chosen
+    finally:
+        chosen.close()
+
+
+__all__ = ["ENGINES", "Executor", "LocalExecutor", "executor_for", "executor_scope"]

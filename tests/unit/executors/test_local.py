@@ -44,3 +44,31 @@ def test_unknown_engine_names_the_choices() -> None:
     with pytest.raises(ConfigError) as err:
         executor_for("spark")
     assert "spark" in err.value.message and "local, ray" in (err.value.hint or "")
+
+
+class _Owned(LocalExecutor):
+    """A local executor that remembers being closed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_scope_closes_what_it_chose_and_leaves_a_given_executor_open(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import textloop.executors as executors
+
+    given = _Owned()
+    with executors.executor_scope(given) as inside:
+        assert inside is given
+    assert not given.closed  # its owner may run more calls on it
+    chosen = _Owned()
+    asked: list[object] = []
+    monkeypatch.setattr(executors, "executor_for",
+                        lambda engine, settings: asked.append(engine) or chosen)
+    with pytest.raises(RuntimeError), executors.executor_scope("local"):
+        raise RuntimeError("a failing call")
+    assert asked == ["local"] and chosen.closed  # closed even when the call failed

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from textloop.cli.choices import one_of
-from textloop.cli.console import RichProgress, Text, console, print_json
+from textloop.cli.console import ExecutorChoice, RichProgress, Text, console, print_json
 from textloop.cli.context import open_project
 from textloop.cli.main import app
 
@@ -22,6 +22,7 @@ _EPILOG = """Examples:\n
   textloop clean --method cleanlab --no-embeddings\n
   textloop clean --model finetune --model embed-lr --model tfidf-lr --budget-minutes 30\n
   textloop clean --redact\n
+  textloop clean --executor ray   (the folds as Ray tasks; see docs/cleaning.md)\n
   textloop clean --min-precision 0.8   (flag only what is 8 in 10 likely a real error)\n
   textloop clean --folds 3 --no-embeddings   (a span project: minilm-crf out of fold)\n
   textloop clean --model minilm-tagger --method span-cleanlab   (a span project)"""
@@ -65,6 +66,7 @@ def clean(
         "precision (expected share of real errors among the flags) reaches this; the rest "
         "are ranked, not flagged. Default: clean.min_precision in textloop.yaml, else the "
         "method's flags.")] = None,
+    executor: ExecutorChoice = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Label issues, duplicates, conflicts, outliers, bad texts, personal data and leakage."""
@@ -75,7 +77,7 @@ def clean(
                                semantic_threshold=semantic_threshold, embeddings=embeddings,
                                release=release, leakage=leakage, max_chars=max_chars,
                                redact=redact, min_precision=min_precision,
-                               progress=RichProgress())
+                               executor=executor, progress=RichProgress())
     if as_json:
         print_json({"cleaning_id": result.cleaning_id, **result.summary(),
                     "report": str(result.report_html),

@@ -10,7 +10,15 @@ from rich import box
 from rich.table import Table
 
 from textloop.cli.commands.modeling import _parse_params
-from textloop.cli.console import AsJson, RichProgress, Text, console, esc, print_json
+from textloop.cli.console import (
+    AsJson,
+    ExecutorChoice,
+    RichProgress,
+    Text,
+    console,
+    esc,
+    print_json,
+)
 from textloop.cli.context import current_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -39,6 +47,7 @@ def cv(
     param: Annotated[list[str], typer.Option(help="Hyper-parameter KEY=VALUE (repeatable).")
                      ] = [],  # noqa: B006 - typer needs a literal default
     seed: Annotated[int, typer.Option(help="Seed of the fold assignment.")] = 0,
+    executor: ExecutorChoice = None,
     as_json: AsJson = False,
 ) -> None:
     """Cross-validate a model on the train + validation rows: mean ± std per metric."""
@@ -47,7 +56,8 @@ def cv(
     project = current_project()
     with open_store(project) as store:
         result = cross_validate(store, project, model=model, release=release, folds=folds,
-                                params=_parse_params(param), seed=seed, progress=RichProgress())
+                                params=_parse_params(param), seed=seed, executor=executor,
+                                progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return
@@ -73,6 +83,7 @@ def search(
     train_final: Annotated[bool, typer.Option(help="Train a model with the best values.")
                            ] = True,
     seed: Annotated[int, typer.Option(help="Seed of the sampler and the folds.")] = 0,
+    executor: ExecutorChoice = None,
     as_json: AsJson = False,
 ) -> None:
     """Search the model's hyper-parameters (Optuna) for the goal metric, cross-validated.
@@ -87,7 +98,7 @@ def search(
         result = run_search(store, project, model=model, release=release,
                             budget_s=parse_budget(budget), trials=trials, folds=folds,
                             params=_parse_params(param), seed=seed, train_final=train_final,
-                            progress=RichProgress())
+                            executor=executor, progress=RichProgress())
     if as_json:
         print_json(result.to_dict())
         return

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from textloop.errors import InvalidInputError
+from textloop.executors import Executor
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import CleanInputs
 from textloop.stages.clean.label_precision import flag_precision, per_class_estimates
@@ -36,8 +37,12 @@ class LabelOutcome:
 
 def find_label_issues(data: CleanInputs, options: CleanOptions,
                       neighbour_index: np.ndarray | None,
-                      progress: Progress = NULL_PROGRESS) -> LabelOutcome:
-    """Out-of-fold probabilities of every view, then the method and the baseline."""
+                      progress: Progress = NULL_PROGRESS, *,
+                      executor: Executor | None = None) -> LabelOutcome:
+    """Out-of-fold probabilities of every view, then the method and the baseline.
+
+    The folds of each view run on ``executor`` (default: this process); a fine-tuned view
+    always runs here, where its progress bar and its accelerator are."""
     names, views, notes = [], [], []
     for model in options.class_models():
         if is_tuned(model):
@@ -51,7 +56,7 @@ def find_label_issues(data: CleanInputs, options: CleanOptions,
             name, proba = out_of_fold_proba(model, data.texts, data.embeddings, data.labels,
                                             data.classes, folds=options.folds,
                                             seed=options.seed, language=data.language,
-                                            progress=progress)
+                                            executor=executor, progress=progress)
         if proba is not None:
             names.append(name)
             views.append(proba)

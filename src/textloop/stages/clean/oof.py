@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from textloop.errors import InvalidInputError
-from textloop.measures.probabilities import align_proba
+from textloop.executors import Executor
 from textloop.models.classifiers import make_model
 from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
+from textloop.stages.select.folds import make_folds, run_folds
 
 
 def check_folds(labels: Sequence[str], folds: int) -> None:
@@ -44,11 +44,14 @@ def out_of_fold_proba(model: str, texts: Sequence[str], embeddings: np.ndarray |
                       labels: Sequence[str], classes: Sequence[str], *, folds: int = 5,
                       seed: int = 0, language: str | None = None,
                       params: dict[str, Any] | None = None,
+                      executor: Executor | None = None,
                       progress: Progress = NULL_PROGRESS) -> tuple[str, np.ndarray]:
     """(full model name, [n, len(classes)] probabilities), columns in ``classes`` order;
     ``model`` starts from its defaults for ``language``, as in ``textloop train``, with
     ``params`` over them. Each record's row comes from the one fold model that did not
-    train on it."""
+    train on it. The folds are fitted on ``executor`` (default: this process), each a pure
+    task (``stages.select.folds``), so the rows are the same on every engine.
+    """
     check_folds(labels, folds)
     full_name, estimator = make_model(model, params, language=language)
     tags = model_tags(estimator)
@@ -58,20 +61,16 @@ def out_of_fold_proba(model: str, texts: Sequence[str], embeddings: np.ndarray |
                                 hint="pass the records' embeddings")
     y = np.asarray(labels, dtype=object)
     out = np.zeros((len(y), len(classes)), dtype=np.float64)
-    splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    with warnings.catch_warnings(), progress.task(
-            f"Cross-validating {full_name.split('.')[2]} ({folds} folds)", total=folds) as task:
+    with warnings.catch_warnings():
         # a class rarer than the number of folds is fine here; sklearn's warning is noise
         warnings.filterwarnings("ignore", message="The least populated class")
-        for train, test in splitter.split(np.zeros(len(y)), y):
-            fold = clone(estimator)
-            fitted = (fold.fit(_take(x, train), y[train], progress=progress)
-                      if tags.reports_progress else fold.fit(_take(x, train), y[train]))
-            out[test] = align_proba(fitted.predict_proba(_take(x, test)),
-                                    list(fitted.classes_), classes)
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        splits = list(splitter.split(np.zeros(len(y)), y))
+    with progress.task(f"Cross-validating {full_name.split('.')[2]} ({folds} folds)",
+                       total=folds) as task:
+        work = make_folds(estimator, x, y, splits, classes,
+                          progress=progress if tags.reports_progress else NULL_PROGRESS)
+        for (_, test), proba in zip(splits, run_folds(work, executor), strict=True):
+            out[test] = proba
             task.advance()
     return full_name, out
-
-
-def _take(x: Any, rows: np.ndarray) -> Any:
-    return x[rows] if isinstance(x, np.ndarray) else [x[i] for i in rows]

@@ -16,6 +16,7 @@ import numpy as np
 
 from textloop import __version__
 from textloop.config import Project
+from textloop.executors import Executor, executor_scope
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.duplicate_findings import (
     cluster_rows,
@@ -45,14 +46,22 @@ CLEANINGS = "cleanings"
 
 
 def clean(store: Store, project: Project, options: CleanOptions | None = None, *,
-          redact: bool = False, progress: Progress = NULL_PROGRESS) -> CleanResult:
+          redact: bool = False, executor: Executor | str | None = None,
+          progress: Progress = NULL_PROGRESS) -> CleanResult:
     """Run every detector over the labeled records; see the module docstring.
 
     ``redact`` also writes a new release with personal data replaced by placeholders (only
-    when some was found).
+    when some was found). ``executor`` (an ``Executor``, or ``local``/``ray``; default: the
+    project's ``execution:`` settings) runs the cross-validation folds of the label-error
+    views; the findings are the same on every engine for the same seed.
     """
     require_verb(project, "clean")
-    options = options or CleanOptions()
+    with executor_scope(executor, project.spec.execution) as engine:
+        return _clean(store, project, options or CleanOptions(), redact, engine, progress)
+
+
+def _clean(store: Store, project: Project, options: CleanOptions, redact: bool,
+           executor: Executor, progress: Progress) -> CleanResult:
     if options.min_precision is None:
         options = replace(options, min_precision=project.spec.clean.min_precision)
     check_min_precision(options.min_precision)
@@ -62,7 +71,7 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
     near = None if data.embeddings is None else scan(
         data.embeddings, options.neighbours, options.semantic_threshold, progress=progress)
     labels = label_errors(task, store, project, data, options,
-                          None if near is None else near.index, progress)
+                          None if near is None else near.index, progress, executor)
     language = project.spec.language
     rows, dup_findings, dup_counts = _duplicates(data, near, options, progress, language)
     outliers, outlier_findings = _outliers(data, near)
@@ -105,17 +114,18 @@ def _(task: SpanTask, data: CleanInputs, project: Project, options: CleanOptions
 @singledispatch
 def label_errors(task: Task, store: Store, project: Project, data: CleanInputs,
                  options: CleanOptions, neighbour_index: np.ndarray | None,
-                 progress: Progress) -> LabelOutcome:
+                 progress: Progress, executor: Executor) -> LabelOutcome:
     """The task's label errors: out-of-fold class probabilities and the chosen method."""
-    found = find_label_issues(data, options, neighbour_index, progress)
+    found = find_label_issues(data, options, neighbour_index, progress, executor=executor)
     return replace(found, warnings=[*found.warnings, *_warnings(data, options)])
 
 
 @label_errors.register
 def _(task: SpanTask, store: Store, project: Project, data: CleanInputs,
       options: CleanOptions, neighbour_index: np.ndarray | None,
-      progress: Progress) -> LabelOutcome:
-    """Span label errors from out-of-fold token probabilities (``span_labels.py``)."""
+      progress: Progress, executor: Executor) -> LabelOutcome:
+    """Span label errors from out-of-fold token probabilities (``span_labels.py``); their
+    folds run in this process, sharing one memo of token vectors across folds."""
     found = find_span_issues(store, project, data, options, progress)
     return LabelOutcome(found.summary, found.findings, warnings=found.warnings)
 

@@ -19,23 +19,23 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.executors import Executor, executor_scope
 from textloop.measures.metrics import compute_metrics
-from textloop.measures.probabilities import align_proba
 from textloop.models.classifiers import make_model
 from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import ReleaseData, load_release
 from textloop.stages.runs.loading import model_inputs
 from textloop.stages.runs.record import recorded_run
+from textloop.stages.select.folds import Fold, fold_proba, make_folds, run_folds
 from textloop.stages.train.training import apply_training_defaults
 from textloop.storage import Store, runs
 from textloop.tasks import require_verb
@@ -127,18 +127,19 @@ def stratified_folds(labels: Sequence[str], k: int, seed: int = 0
     return [(fit, held) for fit, held in splitter.split(np.zeros(len(y)), y)]
 
 
-def take(x: Any, rows: np.ndarray) -> Any:
-    """Rows of model inputs: a list of texts or a matrix of embeddings."""
-    return x[rows] if isinstance(x, np.ndarray) else [x[i] for i in rows]
-
-
 def fit_and_score(estimator: Any, x_fit: Any, y_fit: Sequence[str], x_eval: Any,
                   y_eval: Sequence[str], labels: Sequence[str], keys: Sequence[str],
                   score_labels: Sequence[str] = ()) -> dict[str, float]:
     """Fit a clone on one part, score the other; metrics undefined on the part are left out.
     ``score_labels`` (the project's) decide the positive class of ``roc_auc``/``pr_auc``."""
-    model = clone(estimator).fit(x_fit, list(y_fit))
-    proba = align_proba(model.predict_proba(x_eval), list(model.classes_), labels)
+    proba = fold_proba(Fold(estimator, x_fit, list(y_fit), x_eval, list(labels)))
+    assert proba is not None  # no deadline, so the fold always runs
+    return score_proba(proba, y_eval, labels, keys, score_labels)
+
+
+def score_proba(proba: np.ndarray, y_eval: Sequence[str], labels: Sequence[str],
+                keys: Sequence[str], score_labels: Sequence[str] = ()) -> dict[str, float]:
+    """The ``keys`` metrics of held-out probabilities; undefined ones are left out."""
     computed = compute_metrics(list(y_eval), proba, labels, score_labels)
     return {key: float(computed[key]) for key in keys
             if isinstance(computed.get(key), int | float) and math.isfinite(computed[key])}
@@ -147,13 +148,24 @@ def fit_and_score(estimator: Any, x_fit: Any, y_fit: Sequence[str], x_eval: Any,
 def cross_validate_inputs(estimator: Any, x: Any, y: Sequence[str], labels: Sequence[str],
                           folds: list[tuple[np.ndarray, np.ndarray]], keys: Sequence[str],
                           on_fold: FoldCallback | None = None,
-                          score_labels: Sequence[str] = ()) -> CVSummary:
-    """Scores of ``estimator`` on each held-out fold."""
+                          score_labels: Sequence[str] = (), *,
+                          executor: Executor | None = None,
+                          deadline: float | None = None) -> CVSummary | None:
+    """Scores of ``estimator`` on each held-out fold, the folds fitted on ``executor``
+    (``folds.run_folds``); scoring happens here, from the folds' probabilities.
+
+    ``deadline`` (``time.time()``): a fold not started by then is skipped, and the result
+    is None (a search's budget ran out inside the trial); the first fold always runs.
+    """
+    work = make_folds(estimator, x, y, folds, labels)
+    if deadline is not None:
+        work = [work[0], *(replace(fold, deadline=deadline) for fold in work[1:])]
+    probas = run_folds(work, executor)
     scores = []
-    for number, (fit_rows, held_rows) in enumerate(folds, start=1):
-        fold = fit_and_score(estimator, take(x, fit_rows), [y[i] for i in fit_rows],
-                             take(x, held_rows), [y[i] for i in held_rows], labels, keys,
-                             score_labels)
+    for number, (proba, (_, held_rows)) in enumerate(zip(probas, folds, strict=True), start=1):
+        if proba is None:
+            return None
+        fold = score_proba(proba, [y[i] for i in held_rows], labels, keys, score_labels)
         scores.append(fold)
         if on_fold is not None:
             on_fold(number, fold)
@@ -162,8 +174,13 @@ def cross_validate_inputs(estimator: Any, x: Any, y: Sequence[str], labels: Sequ
 
 def cross_validate(store: Store, project: Project, *, model: str = "tfidf-lr",
                    release: str = "latest", folds: int = 5, params: dict[str, Any] | None = None,
-                   seed: int = 0, progress: Progress = NULL_PROGRESS) -> CVResult:
-    """Cross-validate ``model`` on the release's train + validation rows and record a run."""
+                   seed: int = 0, executor: Executor | str | None = None,
+                   progress: Progress = NULL_PROGRESS) -> CVResult:
+    """Cross-validate ``model`` on the release's train + validation rows and record a run.
+
+    The folds are fitted on ``executor`` (an ``Executor``, or ``local``/``ray``; default:
+    the project's ``execution:`` settings, see ``executors.executor_for``); the scores are
+    the same on every engine."""
     require_verb(project, "cv")
     started = time.perf_counter()
     data = load_release(store, release)
@@ -173,14 +190,17 @@ def cross_validate(store: Store, project: Project, *, model: str = "tfidf-lr",
     config = {"model": full_name, "params": estimator.get_params(), "release": data.id,
               "folds": folds, "seed": seed, "splits": list(POOL)}
     logged = {**(params or {}), "release": data.id, "folds": folds, "n_rows": len(y)}
-    with recorded_run(store, kind="cv", model=full_name, release_id=data.id, config=config,
-                      params=logged) as run:
+    with executor_scope(executor, project.spec.execution) as engine, \
+            recorded_run(store, kind="cv", model=full_name, release_id=data.id, config=config,
+                         params=logged) as run:
         x = model_inputs(estimator, texts, store, progress)
         with progress.task(f"Cross-validating {full_name.split('.')[2]} ({folds} folds)",
                            total=folds) as task:
             summary = cross_validate_inputs(estimator, x, y, data.labels, splits,
                                             metric_keys(project), lambda *_: task.advance(),
-                                            project.spec.actions.score_labels)
+                                            project.spec.actions.score_labels,
+                                            executor=engine)
+        assert summary is not None  # no deadline, so every fold ran
         with store.write() as conn:
             log_summary(conn, run["id"], summary)
     return CVResult(run["name"], full_name, data.id, folds, len(y), summary,

@@ -24,6 +24,7 @@ from typing import Any
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError, MissingExtraError
+from textloop.executors import Executor, executor_scope
 from textloop.models.search_space import Choice, FloatRange, Space, space_json, space_of
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.release import load_release
@@ -89,8 +90,14 @@ def load_optuna() -> Any:
 def search(store: Store, project: Project, *, model: str = "tfidf-lr", release: str = "latest",
            budget_s: float = 120.0, trials: int | None = None, folds: int = 5,
            params: dict[str, Any] | None = None, seed: int = 0, train_final: bool = True,
+           executor: Executor | str | None = None,
            progress: Progress = NULL_PROGRESS) -> SearchResult:
-    """Search ``model``'s space on a release, record the trials as a run, train the best."""
+    """Search ``model``'s space on a release, record the trials as a run, train the best.
+
+    Optuna's sampler is sequential (each trial's values depend on the scores before it),
+    so trials run one after another; the folds within a trial run on ``executor`` (an
+    ``Executor``, or ``local``/``ray``; default: the project's ``execution:`` settings).
+    The same seed gives the same trials, values and best trial on every engine."""
     require_verb(project, "search")
     optuna = load_optuna()
     fixed = dict(params or {})
@@ -109,15 +116,17 @@ def search(store: Store, project: Project, *, model: str = "tfidf-lr", release: 
     config = {"model": full_name, "release": data.id, "metric": metric, "folds": folds,
               "seed": seed, "budget_s": budget_s, "max_trials": trials, "fixed": fixed,
               "space": space_json(space), "splits": list(POOL)}
-    with recorded_run(store, kind="search", model=full_name, release_id=data.id,
-                      config=config, params={}) as run:
+    with executor_scope(executor, project.spec.execution) as engine, \
+            recorded_run(store, kind="search", model=full_name, release_id=data.id,
+                         config=config, params={}) as run:
         x = model_inputs(estimator, texts, store, progress)
         objective = _Objective(optuna, estimator, space, fixed, x, y, data.labels, splits,
                                metric_keys(project), metric)
         objective.score_labels = list(project.spec.actions.score_labels)
         started = time.monotonic()
-        objective.deadline = started + budget_s
+        objective.deadline = time.time() + budget_s
         label = f"Searching {full_name.split('.')[2]} ({budget_s:g}s budget)"
+        objective.executor = engine
         with _quiet(optuna), progress.task(label, total=trials) as task:
             study = optuna.create_study(direction="maximize",
                                         sampler=optuna.samplers.TPESampler(seed=seed))
@@ -146,7 +155,10 @@ class _Objective:
         self.x, self.y, self.labels, self.splits = x, y, labels, splits
         self.keys, self.metric = keys, metric
         self.score_labels: list[str] = []
-        self.deadline = float("inf")
+        self.deadline: float | None = None
+        """Wall-clock end of the budget (``time.time()``): a fold not started by then is
+        skipped, and its trial is PRUNED."""
+        self.executor: Executor | None = None
         self.records: list[TrialRecord] = []
 
     def __call__(self, trial: Any) -> float:
@@ -156,8 +168,11 @@ class _Objective:
         self.records.append(record)
         candidate = self.estimator.set_params(**{**self.fixed, **drawn})
         summary = cross_validate_inputs(candidate, self.x, self.y, self.labels, self.splits,
-                                        self.keys, self._check_budget, self.score_labels)
+                                        self.keys, score_labels=self.score_labels,
+                                        executor=self.executor, deadline=self.deadline)
         record.seconds = time.monotonic() - started
+        if summary is None:
+            raise self.optuna.TrialPruned("time budget spent during the trial")
         record.scores, record.spread, record.state = summary.mean, summary.std, "COMPLETE"
         record.value = summary.mean.get(self.metric)
         record.std = summary.std.get(self.metric)
@@ -165,10 +180,6 @@ class _Objective:
             raise InvalidInputError(f"{self.metric} is undefined on these folds",
                                     hint="choose another goal metric in textloop.yaml")
         return record.value
-
-    def _check_budget(self, fold: int, _scores: dict[str, float]) -> None:
-        if fold < len(self.splits) and time.monotonic() > self.deadline:
-            raise self.optuna.TrialPruned(f"time budget spent after fold {fold}")
 
 
 def suggest(trial: Any, space: Space) -> dict[str, Any]:

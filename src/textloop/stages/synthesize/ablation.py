@@ -22,7 +22,7 @@ from textloop.measures.metrics import compute_metrics
 from textloop.measures.probabilities import align_proba
 from textloop.models.tags import model_tags
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.select.cross_validate import take
+from textloop.stages.select.folds import take
 from textloop.stages.train.monitoring import fit_monitored
 
 SEED_PARAMS = ("seed", "random_state")

@@ -94,3 +94,16 @@ def test_cv_and_search_json_print_the_scores_and_trials(project, store, tmp_path
     assert found["run_name"] == "search-tfidf-lr-2" and len(found["trials"]) == 2
     assert found["metric"] == "macro_f1" and found["final"] is None
     assert found["best_value"] == max(t["value"] for t in found["trials"])
+
+
+def test_executor_option_runs_the_folds_there_and_refuses_an_unknown_one(project, store,
+                                                                        tmp_path) -> None:
+    noisy_release(store, project, tmp_path)
+    local = json_of(invoke(project, "cv", "--folds", "3", "--executor", "local", "--json"))
+    default = json_of(invoke(project, "cv", "--folds", "3", "--json"))
+    assert local["mean"] == default["mean"]
+    bad = invoke(project, "search", "--trials", "1", "--folds", "3", "--executor", "spark")
+    assert bad.exit_code != 0
+    assert "unknown executor 'spark'" in bad.output and "use one of local, ray" in bad.output
+    assert [r["run"] for r in json.loads(invoke(project, "runs", "--json").output)] == \
+        ["cv-tfidf-lr-1", "cv-tfidf-lr-2"]  # the refused search recorded no run

@@ -192,3 +192,35 @@ def test_an_impossible_min_precision_is_refused_before_any_work(project, store,
     assert info.value.hint
     with store.read() as conn, pytest.raises(NotFoundError):
         findings.get(conn, "latest")  # nothing was stored
+
+
+@pytest.mark.slow
+@pytest.mark.model
+def test_findings_on_ray_match_local_for_the_same_seed(project, store, tmp_path,
+                                                       ray_cluster) -> None:
+    from textloop.executors import executor_for
+
+    data, _ = flip(rows(120), 10)
+    import_rows(store, project, tmp_path, data + EXTRA)
+    options = CleanOptions(seed=3)  # embed-lr and tfidf-lr views, neighbours: the default
+    local = clean(store, project, options, executor="local")
+    with executor_for("ray", address=ray_cluster) as ray:
+        remote = clean(store, project, options, executor=ray)
+
+    def seen(result):
+        return [(f.record_id, f.kind, f.score, f.details) for f in result.findings]
+
+    assert any(f.kind == "label_issue" for f in local.findings)
+    assert seen(remote) == seen(local)
+    assert remote.labels.quality == local.labels.quality
+    assert remote.labels.flagged == local.labels.flagged
+
+
+def test_an_unknown_executor_is_refused_before_any_work(project, store, tmp_path) -> None:
+    from textloop.errors import ConfigError
+
+    import_rows(store, project, tmp_path, rows(20))
+    with pytest.raises(ConfigError, match="unknown executor 'spark'"):
+        clean(store, project, FAST, executor="spark")
+    with store.read() as conn, pytest.raises(NotFoundError):
+        findings.get(conn, "latest")  # no cleaning run was stored

@@ -84,3 +84,15 @@ def test_a_fold_scores_the_score_label_as_the_positive_class() -> None:
     assert scored["pr_auc"] == pytest.approx(11 / 12)  # spam's average precision
     assert fit_and_score(Fixed(), x, y, x, y, labels, ("pr_auc",))["pr_auc"] == \
         pytest.approx(5 / 6)  # without score labels: the second label, ham
+
+
+@pytest.mark.slow
+def test_fold_scores_on_ray_match_local(project, store, tmp_path, ray_cluster) -> None:
+    from textloop.executors import executor_for
+
+    noisy_release(store, project, tmp_path)
+    local = cross_validate(store, project, folds=4, seed=5, executor="local")
+    with executor_for("ray", address=ray_cluster) as ray:
+        remote = cross_validate(store, project, folds=4, seed=5, executor=ray)
+    assert remote.summary.per_fold == local.summary.per_fold
+    assert len({round(f["macro_f1"], 6) for f in local.summary.per_fold}) > 1  # real folds

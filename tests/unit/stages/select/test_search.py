@@ -72,3 +72,18 @@ def test_missing_optuna_names_the_extra(project, store, monkeypatch) -> None:
     with pytest.raises(MissingExtraError) as caught:
         search(store, project)
     assert caught.value.hint == 'pip install "textloop[search]"'
+
+
+@pytest.mark.slow
+def test_the_same_seed_finds_the_same_best_trial_on_ray(project, store, tmp_path,
+                                                        ray_cluster) -> None:
+    from textloop.executors import executor_for
+
+    noisy_release(store, project, tmp_path)
+    kwargs = {"trials": 4, "folds": 3, "budget_s": 3600, "seed": 7, "train_final": False}
+    local = search(store, project, executor="local", **kwargs)
+    with executor_for("ray", address=ray_cluster) as ray:
+        remote = search(store, project, executor=ray, **kwargs)
+    assert [(t.params, t.value, t.scores) for t in remote.trials] == \
+        [(t.params, t.value, t.scores) for t in local.trials]
+    assert (remote.best_params, remote.best_value) == (local.best_params, local.best_value)

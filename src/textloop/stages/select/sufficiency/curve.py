@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from textloop.progress import NULL_PROGRESS, Progress
-from textloop.stages.select.cross_validate import fit_and_score, take
+from textloop.stages.select.cross_validate import fit_and_score
+from textloop.stages.select.folds import take
 
 FRACTIONS = (0.1, 0.2, 0.35, 0.5, 0.7, 1.0)
 
