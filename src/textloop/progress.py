@@ -37,3 +37,5 @@ class NullProgress:
 
 
 NULL_PROGRESS: Progress = NullProgress()
+NULL_TASK: Task = _NullTask()
+"""A task that reports nothing: for work done where no progress bar is (another process)."""

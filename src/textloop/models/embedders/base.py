@@ -7,8 +7,8 @@ later) and any cache (the store's SQL table, a dict in a test) without importing
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -24,6 +24,15 @@ class EmbeddingCache(Protocol):
     def put(self, model_id: str, hashes: Sequence[str], vectors: np.ndarray) -> None: ...
 
 
+class BatchRunner(Protocol):
+    """Where encoding runs: ``map_batches`` of an executor (``textloop.executors``, which
+    this layer does not import), building ``make_fn()`` once per worker and streaming the
+    results back in order."""
+
+    def map_batches(self, make_fn: Callable[[], Callable[[Any], Any]],
+                    batches: Iterable[Any]) -> Iterator[Any]: ...
+
+
 @runtime_checkable
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors, in input order.
@@ -37,7 +46,7 @@ class Embedder(Protocol):
 
     def embed(self, texts: Sequence[str], *, hashes: Sequence[str] | None = None,
               cache: EmbeddingCache | None = None, progress: Progress = NULL_PROGRESS,
-              batch_size: int = 64) -> np.ndarray: ...
+              batch_size: int = 64, runner: BatchRunner | None = None) -> np.ndarray: ...
 
 
 def text_hash(text: str) -> str:

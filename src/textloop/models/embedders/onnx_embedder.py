@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
 
 from textloop.errors import IntegrityError, InvalidInputError
-from textloop.models.embedders.base import EmbeddingCache, text_hash
+from textloop.models.embedders.base import BatchRunner, EmbeddingCache, text_hash
 from textloop.models.embedders.batching import Tokenize, length_sorted_batches, open_tokenizer
-from textloop.progress import NULL_PROGRESS, Progress, Task
+from textloop.progress import NULL_PROGRESS, NULL_TASK, Progress, Task
 
 CHUNK = 4096
 """Texts encoded between cache writes: an interrupted run keeps what it finished, and
@@ -163,8 +164,14 @@ class OnnxEmbedder:
 
     def embed(self, texts: Sequence[str], *, hashes: Sequence[str] | None = None,
               cache: EmbeddingCache | None = None, progress: Progress = NULL_PROGRESS,
-              batch_size: int = 64) -> np.ndarray:
-        """float32 [len(texts), dim], L2-normalised, in input order."""
+              batch_size: int = 64, runner: BatchRunner | None = None) -> np.ndarray:
+        """float32 [len(texts), dim], L2-normalised, in input order.
+
+        ``runner`` (an executor's ``map_batches``): the chunks to encode go to its workers,
+        each loading the model once, and come back in order to be written to ``cache``
+        here, so the store is only ever touched by this process. The chunks are the same
+        as without a runner, so every text gets the same bytes either way.
+        """
         check_inputs(texts, hashes, batch_size)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
@@ -174,16 +181,38 @@ class OnnxEmbedder:
         known = dict(cache.get(self.model_id, list(first))) if cache is not None else {}
         todo = [key for key in first if key not in known]
         if todo:  # everything cached: no bar at all (not an empty "0/0" one)
-            self._load(progress)  # before the bar below: a first use may download
+            if runner is None:
+                self._load(progress)  # before the bar below: a first use may download
+            else:
+                self.files(progress)  # fetched once, here, rather than by every worker
+            chunks = [todo[start:start + CHUNK] for start in range(0, len(todo), CHUNK)]
             with progress.task(f"Embedding with {self.model_id}", total=len(todo)) as task:
-                for start in range(0, len(todo), CHUNK):
-                    chunk = todo[start:start + CHUNK]
-                    fresh = self._encode([texts[first[key]] for key in chunk], task,
-                                         batch_size)
+                if runner is None:
+                    encoded: Iterable[np.ndarray] = (
+                        self._encode([texts[first[key]] for key in chunk], task, batch_size)
+                        for chunk in chunks)
+                else:
+                    encoded = runner.map_batches(
+                        partial(_chunk_encoder, self, batch_size),
+                        ([texts[first[key]] for key in chunk] for chunk in chunks))
+                for chunk, fresh in zip(chunks, encoded, strict=True):
                     if cache is not None:
                         cache.put(self.model_id, chunk, fresh)
                     known.update(zip(chunk, fresh, strict=True))
+                    if runner is not None:
+                        task.advance(len(chunk))
         return np.stack([np.asarray(known[key], dtype=np.float32) for key in keys])
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker receives: the settings, not the loaded session (which does not
+        travel between processes); the worker loads the model itself, once."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_runtime", "_lock")}
+        return {**state, "stats": EmbedStats()}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._runtime = None
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], progress: Progress = NULL_PROGRESS,
                batch_size: int = 64) -> np.ndarray:
@@ -204,6 +233,12 @@ class OnnxEmbedder:
             self.stats.texts_encoded += len(batch.rows)
             task.advance(len(batch.rows))
         return out
+
+
+def _chunk_encoder(embedder: OnnxEmbedder, batch_size: int
+                   ) -> Callable[[list[str]], np.ndarray]:
+    """A worker's encoder: the model is loaded on its first chunk, then kept."""
+    return lambda texts: embedder._encode(texts, NULL_TASK, batch_size)
 
 
 def _first_index(keys: Sequence[str]) -> dict[str, int]:

@@ -8,6 +8,7 @@ import numpy as np
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.executors import Executor
 from textloop.models.embedders import get_embedder
 from textloop.models.embedding_space import default_embedder
 from textloop.progress import NULL_PROGRESS, Progress
@@ -42,8 +43,10 @@ class CleanInputs:
 
 
 def load_inputs(store: Store, project: Project, *, embed: bool = True,
-                progress: Progress = NULL_PROGRESS) -> CleanInputs:
-    """Every record with a resolved label; refuses a store with none."""
+                progress: Progress = NULL_PROGRESS,
+                executor: Executor | None = None) -> CleanInputs:
+    """Every record with a resolved label; refuses a store with none. Texts missing from
+    the embedding cache are encoded on ``executor`` (default: this process)."""
     with store.read() as conn, progress.task("Reading labeled records"):
         records = labeled_records(conn, project.spec.labeling.policy)
     if not records:
@@ -56,14 +59,15 @@ def load_inputs(store: Store, project: Project, *, embed: bool = True,
     classes = [label for label in ordered if label in present]
     index = {label: i for i, label in enumerate(classes)}
     y = np.array([index[r.label] for r in records], dtype=np.int64)
-    vectors = (embed_texts(store, [r.text for r in records], progress, project.spec.language)
-               if embed else None)
+    vectors = (embed_texts(store, [r.text for r in records], progress, project.spec.language,
+                           executor) if embed else None)
     return CleanInputs(records, classes, y, vectors, project.spec.language)
 
 
 def embed_texts(store: Store, texts: list[str], progress: Progress = NULL_PROGRESS,
-                language: str | None = None) -> np.ndarray:
-    """Embeddings from the store's cache; only texts never embedded before are computed.
+                language: str | None = None, executor: Executor | None = None) -> np.ndarray:
+    """Embeddings from the store's cache; only texts never embedded before are computed,
+    on ``executor`` (default: this process; the cache is written here either way).
 
     The embedder is the one training uses by default for the project's ``language``
     (``models.embedding_space.default_embedder``), so the vectors are shared with it.
@@ -71,4 +75,5 @@ def embed_texts(store: Store, texts: list[str], progress: Progress = NULL_PROGRE
     embedder = get_embedder(default_embedder(language))
     if not texts:
         return np.zeros((0, embedder.dim), dtype=np.float32)
-    return embedder.embed(texts, cache=store.embedding_cache, progress=progress)
+    return embedder.embed(texts, cache=store.embedding_cache, progress=progress,
+                          runner=executor)

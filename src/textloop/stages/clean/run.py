@@ -52,8 +52,9 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
 
     ``redact`` also writes a new release with personal data replaced by placeholders (only
     when some was found). ``executor`` (an ``Executor``, or ``local``/``ray``; default: the
-    project's ``execution:`` settings) runs the cross-validation folds of the label-error
-    views; the findings are the same on every engine for the same seed.
+    project's ``execution:`` settings) runs the embedding of texts missing from the cache
+    and the cross-validation folds of the label-error views; the findings are the same on
+    every engine for the same seed.
     """
     require_verb(project, "clean")
     with executor_scope(executor, project.spec.execution) as engine:
@@ -66,7 +67,8 @@ def _clean(store: Store, project: Project, options: CleanOptions, redact: bool,
         options = replace(options, min_precision=project.spec.clean.min_precision)
     check_min_precision(options.min_precision)
     task = task_for(project)
-    data = load_inputs(store, project, embed=options.use_embeddings, progress=progress)
+    data = load_inputs(store, project, embed=options.use_embeddings, progress=progress,
+                       executor=executor)
     check_labels(task, data, project, options)
     near = None if data.embeddings is None else scan(
         data.embeddings, options.neighbours, options.semantic_threshold, progress=progress)

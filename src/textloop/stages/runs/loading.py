@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from textloop.errors import InvalidInputError, NotFoundError
+from textloop.executors import Executor
 from textloop.measures.calibration import FittedCalibration, from_bundle_parts
 from textloop.measures.span_calibration import SpanCalibration, span_calibration_from_meta
 from textloop.models.bundle import from_bundle
@@ -21,15 +22,17 @@ from textloop.storage.refs import resolve_run
 
 
 def model_inputs(model: Any, texts: Sequence[str], store: Store | None,
-                 progress: Progress = NULL_PROGRESS) -> Any:
-    """What ``fit``/``predict_proba`` take: texts, or cached embeddings for embedding models."""
+                 progress: Progress = NULL_PROGRESS, executor: Executor | None = None) -> Any:
+    """What ``fit``/``predict_proba`` take: texts, or cached embeddings for embedding models.
+    Texts missing from the cache are encoded on ``executor`` (default: this process)."""
     tags = model_tags(model)
     if not tags.needs_embeddings:
         return list(texts)
     from textloop.models.embedders import get_embedder
 
     cache = store.embedding_cache if store is not None else None
-    return get_embedder(str(tags.embedder)).embed(list(texts), cache=cache, progress=progress)
+    return get_embedder(str(tags.embedder)).embed(list(texts), cache=cache, progress=progress,
+                                                  runner=executor)
 
 
 @dataclass

@@ -193,7 +193,7 @@ def cross_validate(store: Store, project: Project, *, model: str = "tfidf-lr",
     with executor_scope(executor, project.spec.execution) as engine, \
             recorded_run(store, kind="cv", model=full_name, release_id=data.id, config=config,
                          params=logged) as run:
-        x = model_inputs(estimator, texts, store, progress)
+        x = model_inputs(estimator, texts, store, progress, engine)
         with progress.task(f"Cross-validating {full_name.split('.')[2]} ({folds} folds)",
                            total=folds) as task:
             summary = cross_validate_inputs(estimator, x, y, data.labels, splits,

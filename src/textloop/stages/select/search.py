@@ -119,7 +119,7 @@ def search(store: Store, project: Project, *, model: str = "tfidf-lr", release: 
     with executor_scope(executor, project.spec.execution) as engine, \
             recorded_run(store, kind="search", model=full_name, release_id=data.id,
                          config=config, params={}) as run:
-        x = model_inputs(estimator, texts, store, progress)
+        x = model_inputs(estimator, texts, store, progress, engine)
         objective = _Objective(optuna, estimator, space, fixed, x, y, data.labels, splits,
                                metric_keys(project), metric)
         objective.score_labels = list(project.spec.actions.score_labels)

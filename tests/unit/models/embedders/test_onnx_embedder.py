@@ -160,3 +160,27 @@ def test_embedding_never_imports_torch(minilm_dir) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=300)
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_fill_on_ray_caches_the_bytes_a_local_fill_caches(int8, store: Store, ray_cluster,
+                                                            monkeypatch) -> None:
+    from textloop.executors import executor_for
+
+    monkeypatch.setattr("textloop.models.embedders.onnx_embedder.CHUNK", 16)  # 5 chunks
+    words = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "while",
+             "눈이", "내리는", "밤", "ünïcode"]
+    texts = [*MIXED, *(" ".join(words[i % 7:i % 7 + 1 + i % 13] * (1 + i % 4)) + f" {i}"
+                       for i in range(70)), *MIXED[:3]]  # a few repeats
+    before = int8.stats.texts_encoded
+    with executor_for("ray", address=ray_cluster) as ray:
+        remote = int8.embed(texts, cache=store.embedding_cache, runner=ray)
+    assert int8.stats.texts_encoded == before  # the workers encoded, not this process
+    local_cache = CountingCache()
+    local = int8.embed(texts, cache=local_cache)
+    keys = sorted({text_hash(t) for t in texts})
+    stored = store.embedding_cache.get(int8.model_id, keys)
+    assert len(stored) == len(keys) == len(local_cache.stored)
+    assert all(stored[k].tobytes() == local_cache.vectors[(int8.model_id, k)].tobytes()
+               for k in keys)
+    assert remote.tobytes() == local.tobytes()
