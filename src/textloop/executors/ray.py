@@ -41,6 +41,11 @@ def import_ray(*, loopback: bool = False) -> Any:
     return ray
 
 
+def _apply(fn: Callable[[T], R], item: T) -> R:
+    """One ``map_tasks`` call, run as a Ray task."""
+    return fn(item)
+
+
 class RayExecutor:
     """Runs ``map_tasks`` as Ray tasks and ``map_batches`` on a pool of actors, each
     building its batch function once (the model is loaded once per actor)."""
@@ -73,8 +78,12 @@ class RayExecutor:
 
     def map_tasks(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         ray = self._ray
-        remote = ray.remote(max_retries=TASK_RETRIES, num_cpus=1)(fn)
-        refs = [remote.remote(item) for item in items]
+        # ``fn`` travels as an argument of one task function rather than being made a
+        # task itself: any picklable callable works (a ``functools.partial`` carrying
+        # settings, a callable object), and it is stored once, not once per item.
+        remote = ray.remote(max_retries=TASK_RETRIES, num_cpus=1)(_apply)
+        shared = ray.put(fn)
+        refs = [remote.remote(shared, item) for item in items]
         return list(ray.get(refs))
 
     def map_batches(self, make_fn: Callable[[], Callable[[B], R]],

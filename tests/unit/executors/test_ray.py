@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import partial
 
 import pytest
 
@@ -13,6 +14,10 @@ pytestmark = pytest.mark.slow
 
 def _square(x: int) -> int:
     return x * x
+
+
+def _scale(x: int, *, factor: int) -> int:
+    return x * factor
 
 
 def _node_and_sum() -> object:
@@ -27,6 +32,12 @@ def test_map_tasks_matches_local(ray_cluster: str) -> None:
     with executor_for("ray", address=ray_cluster) as ex:
         assert ex.name == "ray" and ex.workers == 2  # one CPU on each of the two nodes
         assert ex.map_tasks(_square, items) == LocalExecutor().map_tasks(_square, items)
+
+
+def test_map_tasks_takes_any_picklable_callable(ray_cluster: str) -> None:
+    scaled = partial(_scale, factor=3)  # settings bound to a function: not a plain function
+    with executor_for("ray", address=ray_cluster) as ex:
+        assert ex.map_tasks(scaled, [1, 2, 5]) == [3, 6, 15]
 
 
 def test_map_batches_keeps_order_and_builds_once_per_actor(ray_cluster: str) -> None:
