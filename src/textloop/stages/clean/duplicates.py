@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
+from textloop.executors import Executor
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean import minhash
 
@@ -72,13 +73,18 @@ def exact_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
 
 def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[int] = (),
                num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = BALANCED,
-               progress: Progress = NULL_PROGRESS, language: str | None = None
+               progress: Progress = NULL_PROGRESS, language: str | None = None,
+               executor: Executor | None = None, shard: int = minhash.SHARD
                ) -> tuple[list[tuple[int, int]], list[float]]:
     """(leader, text) pairs with estimated Jaccard >= ``threshold``, and their estimates
     (``language``: the project's, which picks the shingles, ``minhash.shingles``).
 
     ``skip`` holds positions left out (for example the second copy of an exact duplicate).
     A leader always comes before the texts linked to it, so "keep the first" keeps leaders.
+    The signatures are computed per ``shard`` of texts on ``executor`` (the costly,
+    parallel part); the banding and leader clustering run here, in text order, since
+    whether a text leads depends on every text before it: the pairs are the same on every
+    engine.
     """
     skipped = set(skip)
     todo = [i for i in range(len(texts)) if i not in skipped]
@@ -87,8 +93,8 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[i
     if len(todo) < 2:
         return pairs, scores
     with progress.task("Near-duplicates (MinHash)", total=len(todo)) as task:
-        sig = minhash.signatures([texts[i] for i in todo], num_perm=num_perm,
-                                 language=language)
+        sig = minhash.signatures([texts[i] for i in todo], num_perm=num_perm, chunk=shard,
+                                 language=language, executor=executor)
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
         for row, position in enumerate(todo):
             m = _lean(sig[row])
@@ -233,14 +239,16 @@ def clusters(n: int, links: Links) -> list[Cluster]:
 
 def find_links(texts: Sequence[str], *, near_threshold: float,
                semantic: tuple[np.ndarray, np.ndarray] | None = None,
-               progress: Progress = NULL_PROGRESS, language: str | None = None) -> Links:
+               progress: Progress = NULL_PROGRESS, language: str | None = None,
+               executor: Executor | None = None) -> Links:
     """Exact and near links over ``texts``, plus the given semantic pairs and similarities
-    (``language``: the project's, for the near links' shingles)."""
+    (``language``: the project's, for the near links' shingles; ``executor``: where the
+    near links' signatures are computed, see ``near_pairs``)."""
     links = Links()
     exact = exact_pairs(texts)
     links.add(exact, EXACT)
     near, scores = near_pairs(texts, near_threshold, skip=(j for _, j in exact),
-                              progress=progress, language=language)
+                              progress=progress, language=language, executor=executor)
     links.add(near, NEAR, scores)
     if semantic is not None:
         links.add(map(tuple, semantic[0].tolist()), SEMANTIC, semantic[1].tolist())

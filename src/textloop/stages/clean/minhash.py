@@ -18,9 +18,11 @@ pairs under 20 characters above Jaccard 0.7 against 38% for bytes (and 4-charact
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import numpy as np
 
+from textloop.executors import Executor, LocalExecutor
 from textloop.languages import words_are_units
 from textloop.texts import similarity_form
 
@@ -29,6 +31,8 @@ SHINGLE_CHARS = 2  # where words are not units
 _CODE_POINT_BITS = 21
 NUM_PERM = 128
 SEED = 1
+SHARD = 20_000
+"""Texts per signature task: big enough to amortise a task, small enough to spread."""
 _BITMAP_BITS = 24  # 16 MiB of booleans: collisions stay rare for 10^5-10^6 distinct shingles
 
 
@@ -47,14 +51,35 @@ def permutations(num_perm: int = NUM_PERM, seed: int = SEED) -> tuple[np.ndarray
 
 
 def signatures(texts: Sequence[str], num_perm: int = NUM_PERM, seed: int = SEED,
-               chunk: int = 20_000, language: str | None = None) -> np.ndarray:
+               chunk: int = SHARD, language: str | None = None,
+               executor: Executor | None = None) -> np.ndarray:
     """uint32 [len(texts), num_perm] MinHash signatures of the texts' normalised shingles
-    (``language``: the project's, which picks the shingles, see ``shingles``)."""
+    (``language``: the project's, which picks the shingles, see ``shingles``).
+
+    The texts are cut into shards of ``chunk``, each hashed as one pure task on
+    ``executor`` (default: this process); a shard's signatures do not depend on the others,
+    so the matrix is the same on every engine. Shards go out a few per worker at a time
+    and are copied into the result as they return, so memory holds the result and those
+    few shards, not a second copy of every signature.
+    """
     out = np.empty((len(texts), num_perm), dtype=np.uint32)
-    for start in range(0, len(texts), chunk):
-        keys, starts = shingles(texts[start:start + chunk], language)
-        out[start:start + len(starts)] = min_hashes(keys, starts, num_perm, seed)
+    runner = executor or LocalExecutor()
+    task = partial(_shard_signatures, num_perm=num_perm, seed=seed, language=language)
+    starts = list(range(0, len(texts), chunk))
+    step = 2 * max(1, runner.workers)
+    for group in range(0, len(starts), step):
+        batch = starts[group:group + step]
+        shards = [list(texts[start:start + chunk]) for start in batch]
+        for start, part in zip(batch, runner.map_tasks(task, shards), strict=True):
+            out[start:start + len(part)] = part
     return out
+
+
+def _shard_signatures(texts: list[str], *, num_perm: int, seed: int,
+                      language: str | None) -> np.ndarray:
+    """One shard's signatures: a pure function of its texts, for ``map_tasks``."""
+    keys, starts = shingles(texts, language)
+    return min_hashes(keys, starts, num_perm, seed)
 
 
 def shingles(texts: Sequence[str], language: str | None = None

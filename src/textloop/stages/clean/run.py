@@ -52,9 +52,9 @@ def clean(store: Store, project: Project, options: CleanOptions | None = None, *
 
     ``redact`` also writes a new release with personal data replaced by placeholders (only
     when some was found). ``executor`` (an ``Executor``, or ``local``/``ray``; default: the
-    project's ``execution:`` settings) runs the embedding of texts missing from the cache
-    and the cross-validation folds of the label-error views; the findings are the same on
-    every engine for the same seed.
+    project's ``execution:`` settings) runs the embedding of texts missing from the cache,
+    the cross-validation folds of the label-error views and the near-duplicates' MinHash
+    shards; the findings are the same on every engine for the same seed.
     """
     require_verb(project, "clean")
     with executor_scope(executor, project.spec.execution) as engine:
@@ -75,7 +75,8 @@ def _clean(store: Store, project: Project, options: CleanOptions, redact: bool,
     labels = label_errors(task, store, project, data, options,
                           None if near is None else near.index, progress, executor)
     language = project.spec.language
-    rows, dup_findings, dup_counts = _duplicates(data, near, options, progress, language)
+    rows, dup_findings, dup_counts = _duplicates(data, near, options, progress, language,
+                                                 executor)
     outliers, outlier_findings = _outliers(data, near)
     problems, problem_findings = _text_problems(data, options.max_chars)
     pii, pii_findings = find_personal_data(data.ids, data.texts, progress,
@@ -133,11 +134,11 @@ def _(task: SpanTask, store: Store, project: Project, data: CleanInputs,
 
 
 def _duplicates(data: CleanInputs, near: Neighbours | None, options: CleanOptions,
-                progress: Progress, language: str | None
+                progress: Progress, language: str | None, executor: Executor
                 ) -> tuple[list[dict[str, Any]], list[Finding], dict[str, int]]:
     semantic = None if near is None else (near.pairs, near.pair_similarity)
     links = find_links(data.texts, near_threshold=options.near_threshold, semantic=semantic,
-                       progress=progress, language=language)
+                       progress=progress, language=language, executor=executor)
     groups = clusters(len(data.records), links)
     rows = cluster_rows(groups, data.ids, data.texts, data.labels)
     return rows, duplicate_findings(groups, rows, links, data.ids), match_counts(links)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from textloop.stages.clean import minhash
 from textloop.stages.clean.duplicate_findings import cluster_rows, duplicate_findings
@@ -121,3 +122,29 @@ def test_korean_texts_are_shingled_by_character_pairs() -> None:
 
     assert round(jaccard(None), 3) == 0.674  # 29 of 43 five-byte shingles shared
     assert round(jaccard("ko"), 3) == 0.765  # 13 of 17 character pairs
+
+
+def _family_texts() -> list[str]:
+    """300 texts: families of edited copies of a few messages among unrelated ones."""
+    from tests.unit.stages.clean.clean_fixtures import rows
+
+    texts = [text for text, _ in rows(240, seed=4)]
+    for i in range(60):
+        words = BASE.split()
+        words[i % len(words)] = f"edit{i % 5}"
+        texts.insert((i * 37) % len(texts), " ".join(words[: len(words) - i % 3]))
+    return texts
+
+
+@pytest.mark.slow
+def test_near_pairs_from_signature_shards_on_ray_match_local(ray_cluster) -> None:
+    from textloop.executors import executor_for
+
+    texts = _family_texts()
+    local = near_pairs(texts, 0.7)
+    with executor_for("ray", address=ray_cluster) as ray:
+        sharded = near_pairs(texts, 0.7, executor=ray, shard=40)  # 8 shards over 2 nodes
+        assert np.array_equal(minhash.signatures(texts, chunk=40, executor=ray),
+                              minhash.signatures(texts))
+    assert len(local[0]) > 40
+    assert sharded == local
