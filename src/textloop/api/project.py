@@ -260,7 +260,7 @@ class Project:
     def suggest(self, *, strategy: str | None = None, batch: int | None = None,
                 overlap: int | None = None, seed: int = 0, source: str = "pool",
                 window: int | None = None, since: Time = None,
-                progress: Progress = NULL_PROGRESS
+                executor: Executor | str | None = None, progress: Progress = NULL_PROGRESS
                 ) -> SuggestResult | ProductionSuggestResult:
         """Queue the records worth labeling next (``textloop suggest``).
 
@@ -268,7 +268,9 @@ class Project:
         ``labeling.strategy``); ``source="production"`` picks disputed, drifted and uncertain
         rows of the prediction log (the latest ``window`` rows, default
         ``monitoring.window``, or those logged ``since``). ``batch`` and ``overlap`` default
-        to ``labeling.batch`` / ``labeling.overlap``.
+        to ``labeling.batch`` / ``labeling.overlap``. ``executor`` (``local``, ``ray`` or an
+        ``Executor``; default: ``execution:`` in textloop.yaml, or ``RAY_ADDRESS``) embeds
+        the pool and scores it for strategies that score items one by one.
         """
         from textloop.stages import active_learn
 
@@ -280,7 +282,8 @@ class Project:
             raise InvalidInputError(f"source {source!r} is not a source",
                                     hint="use source='pool' (default) or source='production'")
         return active_learn.suggest(self.store, self.config, strategy=strategy, batch=batch,
-                                    overlap=overlap, seed=seed, progress=progress)
+                                    overlap=overlap, seed=seed, executor=executor,
+                                    progress=progress)
 
     def preannotate(self, *, source: str | None = None, run: str | None = None,
                     limit: int | None = None,

@@ -8,7 +8,15 @@ import typer
 
 from textloop.cli.choices import one_of
 from textloop.cli.commands.monitor import parse_time
-from textloop.cli.console import AsJson, RichProgress, Text, console, esc, print_json
+from textloop.cli.console import (
+    AsJson,
+    ExecutorChoice,
+    RichProgress,
+    Text,
+    console,
+    esc,
+    print_json,
+)
 from textloop.cli.context import current_project, open_project, open_store
 from textloop.cli.main import app
 from textloop.errors import InvalidInputError
@@ -42,6 +50,7 @@ def suggest(
                     "(default: monitoring.window).")] = None,
     since: Annotated[str | None, typer.Option(
         help="--from production: rows logged since a date/time or an age (24h, 7d).")] = None,
+    executor: ExecutorChoice = None,
     as_json: AsJson = False,
 ) -> None:
     """Pick the records worth labeling next and put them in the labeling queue."""
@@ -55,7 +64,8 @@ def suggest(
         return
     with open_project() as project:
         result = cast("SuggestResult", project.suggest(
-            strategy=strategy, batch=batch, overlap=overlap, seed=seed, progress=RichProgress()))
+            strategy=strategy, batch=batch, overlap=overlap, seed=seed, executor=executor,
+            progress=RichProgress()))
         progress = labeling_progress(project.store, project.config)
     if as_json:
         print_json({**result.to_dict(), "progress": progress.to_dict()})

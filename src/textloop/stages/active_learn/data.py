@@ -13,6 +13,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from textloop.config import Project
+from textloop.executors import Executor
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import embed_texts
 from textloop.stages.label.resolution import Resolution, current_labels
@@ -77,12 +78,14 @@ def partition(store: Store, project: Project, *, include_queued: bool = False) -
 
 
 def load_sets(store: Store, project: Project, *, include_queued: bool = False,
-              progress: Progress = NULL_PROGRESS) -> ActiveSets:
-    """Labeled and pool records with embeddings (computed once, then read from the cache)."""
+              progress: Progress = NULL_PROGRESS,
+              executor: Executor | None = None) -> ActiveSets:
+    """Labeled and pool records with embeddings (computed once, on ``executor`` when given,
+    then read from the cache)."""
     found = partition(store, project, include_queued=include_queued)
     texts, resolved, labeled, pool = found.texts, found.resolved, found.labeled, found.pool
     vectors = embed_texts(store, [texts[r] for r in labeled + pool], progress,
-                          project.spec.language)
+                          project.spec.language, executor)
     return ActiveSets(labeled, np.array([resolved[r].label for r in labeled], dtype=object),
                       vectors[:len(labeled)], pool, vectors[len(labeled):])
 

@@ -12,9 +12,11 @@ import numpy as np
 
 from textloop.config import Project
 from textloop.errors import InvalidInputError
+from textloop.executors import Executor, executor_scope
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.active_learn.data import MIN_TO_TRAIN, ActiveSets, fit, load_sets
 from textloop.stages.active_learn.data import make_classifier as new_classifier
+from textloop.stages.active_learn.streaming import streamed_top, streams
 from textloop.storage import Store, queue
 from textloop.strategies.query import (
     QueryContext,
@@ -51,26 +53,41 @@ class SuggestResult:
 
 def suggest(store: Store, project: Project, *, strategy: str | None = None,
             batch: int | None = None, overlap: int | None = None, seed: int = 0,
+            executor: Executor | str | None = None,
             progress: Progress = NULL_PROGRESS) -> SuggestResult:
     """Queue up to ``batch`` pool records chosen by ``strategy`` (defaults from the spec);
-    how depends on the project's task (``_suggest_for``)."""
+    how depends on the project's task (``_suggest_for``). ``executor`` (an ``Executor``,
+    or ``local``/``ray``; default: the project's ``execution:`` settings) scores the pool
+    for strategies that score items one by one (``streaming.py``); the picks are the same
+    on every engine."""
     require_verb(project, "suggest")
-    return _suggest_for(task_for(project), store, project, strategy, batch, overlap, seed,
-                        progress)
+    with executor_scope(executor, project.spec.execution) as engine:
+        return _suggest_for(task_for(project), store, project, strategy, batch, overlap, seed,
+                            progress, engine)
 
 
 @singledispatch
 def _suggest_for(task: Task, store: Store, project: Project, strategy: str | None,
                  batch: int | None, overlap: int | None, seed: int,
-                 progress: Progress) -> SuggestResult:
-    """A query strategy over embeddings, with the classifier active learning trains."""
+                 progress: Progress, executor: Executor) -> SuggestResult:
+    """A query strategy over embeddings, with the classifier active learning trains.
+
+    A strategy that scores items one by one (margin, entropy, least confidence) scores the
+    pool in chunks on ``executor``, keeping only the best (``streaming.py``); the others
+    (the default, clustering, diversity, committees) compare items and take the whole pool.
+    """
     settings = project.spec.labeling
     batch = batch or settings.batch
     require_class_strategy(strategy or settings.strategy)
-    sets = load_sets(store, project, progress=progress)
+    sets = load_sets(store, project, progress=progress, executor=executor)
     require_pool(sets.pool_ids)
     model = fit(sets)
-    full_name, chosen, cold = rank(sets, strategy or settings.strategy, batch, seed, model=model)
+    full_name, instance = get_strategy(strategy or settings.strategy)
+    if model is not None and batch >= 1 and streams(instance):
+        chosen, cold = streamed_top(sets.pool_X, model, instance, batch, executor), False
+    else:
+        full_name, chosen, cold = rank(sets, strategy or settings.strategy, batch, seed,
+                                       model=model)
     proba = model.predict_proba(sets.pool_X[chosen]) if model is not None else None
     batch_id = enqueue(store, project, [sets.pool_ids[i] for i in chosen], full_name, overlap,
                        [_suggestion(model, proba, rank_) for rank_ in range(len(chosen))])
@@ -80,7 +97,10 @@ def _suggest_for(task: Task, store: Store, project: Project, strategy: str | Non
 
 @_suggest_for.register
 def _(task: SpanTask, store: Store, project: Project, strategy: str | None,
-      batch: int | None, overlap: int | None, seed: int, progress: Progress) -> SuggestResult:
+      batch: int | None, overlap: int | None, seed: int, progress: Progress,
+      executor: Executor) -> SuggestResult:
+    """A span project ranks by a span model's answers for every pool text, in this
+    process (``spans.py``)."""
     from textloop.stages.active_learn.spans import suggest_spans
 
     return suggest_spans(store, project, strategy=strategy, batch=batch, overlap=overlap,

@@ -59,7 +59,11 @@ on them per query keep a suggestion within seconds on a large project."""
 
 class AdaptiveDefault(DefaultStrategy):
     """Cold start, then margin; diverse batches and noise down-weighting on evidence (see
-    the module docstring). ``last_choice`` says which switches the latest ``select`` used."""
+    the module docstring). ``last_choice`` says which switches the latest ``select`` used.
+
+    Ranks the whole pool at once (not ``pointwise``): diverse batches cluster the
+    candidates and down-weighting compares each item with its neighbours, so ``suggest``
+    cannot score it chunk by chunk on an executor."""
 
     needs_model = False
 

@@ -18,7 +18,10 @@ from textloop.strategies.query.uncertainty import margin
 
 
 class ClusterMargin:
-    """Lowest margin per cluster of the ``candidates × batch`` lowest-margin items."""
+    """Lowest margin per cluster of the ``candidates × batch`` lowest-margin items.
+
+    Ranks the whole pool at once (not ``pointwise``): the clusters are drawn over the
+    candidates of the entire pool, so ``suggest`` cannot score it chunk by chunk."""
 
     needs_model = True
 

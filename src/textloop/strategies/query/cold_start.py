@@ -15,6 +15,8 @@ class ColdStart:
     Each pick stands for one region of the data (representative), and no two come from the
     same region (diverse), so the first batch covers the topics a random batch of the same
     size could miss. Picks come largest cluster first. Needs no labels and no model.
+
+    Needs the whole pool at once (not ``pointwise``): k-means runs over every item.
     """
 
     needs_model = False

@@ -17,7 +17,9 @@ MIN_LABELS = 10
 
 
 class DefaultStrategy:
-    """Margin sampling once a model exists; cold start before (see ``uses_cold_start``)."""
+    """Margin sampling once a model exists; cold start before (see ``uses_cold_start``).
+
+    Ranks the whole pool at once (not ``pointwise``): its cold start clusters the pool."""
 
     needs_model = False
 

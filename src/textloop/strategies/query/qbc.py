@@ -21,7 +21,10 @@ from textloop.strategies.query.uncertainty import entropy
 
 class QueryByCommittee:
     """Highest vote entropy over ``members`` bootstrap models; ties by the committee's mean
-    probabilities (consensus entropy), since votes take only a few distinct values."""
+    probabilities (consensus entropy), since votes take only a few distinct values.
+
+    Ranks the whole pool at once (not ``pointwise``): the committee is trained per call and
+    votes on the entire pool."""
 
     needs_model = True
 

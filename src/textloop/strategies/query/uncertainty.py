@@ -36,9 +36,15 @@ def entropy(proba: np.ndarray) -> np.ndarray:
 
 
 class UncertaintySampling:
-    """Shared ``select`` for strategies that rank the pool by one uncertainty score."""
+    """Shared ``select`` for strategies that rank the pool by one uncertainty score.
+
+    ``pointwise``: an item's score depends on its own probabilities alone, so a pool can be
+    scored chunk by chunk, keeping only each chunk's best (``stages.active_learn.streaming``),
+    and the picks are those of ``select`` over the whole pool.
+    """
 
     needs_model = True
+    pointwise = True
     name = "uncertainty"
 
     def uncertainty(self, proba: np.ndarray) -> np.ndarray:
