@@ -74,17 +74,17 @@ def exact_pairs(texts: Sequence[str]) -> list[tuple[int, int]]:
 def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[int] = (),
                num_perm: int = minhash.NUM_PERM, weights: tuple[float, float] = BALANCED,
                progress: Progress = NULL_PROGRESS, language: str | None = None,
-               executor: Executor | None = None, shard: int = minhash.SHARD
+               executor: Executor | None = None, shard: int | None = None
                ) -> tuple[list[tuple[int, int]], list[float]]:
     """(leader, text) pairs with estimated Jaccard >= ``threshold``, and their estimates
     (``language``: the project's, which picks the shingles, ``minhash.shingles``).
 
     ``skip`` holds positions left out (for example the second copy of an exact duplicate).
     A leader always comes before the texts linked to it, so "keep the first" keeps leaders.
-    The signatures are computed per ``shard`` of texts on ``executor`` (the costly,
-    parallel part); the banding and leader clustering run here, in text order, since
-    whether a text leads depends on every text before it: the pairs are the same on every
-    engine.
+    The signatures are computed per ``shard`` of texts (default ``minhash.SHARD``) on
+    ``executor`` (the costly, parallel part); the banding and leader clustering run here,
+    in text order, since whether a text leads depends on every text before it: the pairs
+    are the same on every engine.
     """
     skipped = set(skip)
     todo = [i for i in range(len(texts)) if i not in skipped]
@@ -93,8 +93,9 @@ def near_pairs(texts: Sequence[str], threshold: float = 0.7, *, skip: Iterable[i
     if len(todo) < 2:
         return pairs, scores
     with progress.task("Near-duplicates (MinHash)", total=len(todo)) as task:
-        sig = minhash.signatures([texts[i] for i in todo], num_perm=num_perm, chunk=shard,
-                                 language=language, executor=executor)
+        sig = minhash.signatures([texts[i] for i in todo], num_perm=num_perm,
+                                 chunk=shard or minhash.SHARD, language=language,
+                                 executor=executor)
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
         for row, position in enumerate(todo):
             m = _lean(sig[row])
