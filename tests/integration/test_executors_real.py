@@ -8,10 +8,11 @@ import pytest
 
 from tests.conftest import shared_data
 from tests.integration.test_clean_real import noisy_sms
+from tests.unit.stages.clean.clean_fixtures import clean_here_and_on_ray, seen
 from textloop.config import Label
 from textloop.executors import executor_for
 from textloop.stages.active_learn import suggest
-from textloop.stages.clean import CleanOptions, clean
+from textloop.stages.clean import CleanOptions
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.stages.project.init import init_project
 from textloop.storage import Store
@@ -37,14 +38,7 @@ def test_clean_on_ray_finds_what_local_finds(project, store, tmp_path, ray_clust
     path, _ = noisy_sms(shared_data("sms_spam.jsonl.gz"), tmp_path)
     import_file(store, project, _subset(path, tmp_path, labeled=True), ImportOptions())
     monkeypatch.setattr("textloop.stages.clean.minhash.SHARD", 100)  # 6 signature shards
-    options = CleanOptions(seed=1)
-    local = clean(store, project, options, executor="local")
-    with executor_for("ray", address=ray_cluster) as ray:
-        remote = clean(store, project, options, executor=ray)
-
-    def seen(result):
-        return [(f.record_id, f.kind, f.score, f.details) for f in result.findings]
-
+    local, remote = clean_here_and_on_ray(store, project, CleanOptions(seed=1), ray_cluster)
     assert any(f.kind == "label_issue" for f in local.findings)
     assert local.duplicate_counts.get("near", 0) > 0  # the shards found near-duplicates
     assert seen(remote) == seen(local)

@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 
 from textloop.config import Project
+from textloop.executors import executor_for
+from textloop.stages.clean import CleanOptions, CleanResult, clean
 from textloop.stages.ingest import ImportOptions, import_file
 from textloop.storage import Store
 
@@ -40,3 +42,18 @@ def import_rows(store: Store, project: Project, folder: Path,
         writer.writerow(["text", "label"])
         writer.writerows(data)
     import_file(store, project, path, ImportOptions())
+
+
+def clean_here_and_on_ray(store: Store, project: Project, options: CleanOptions,
+                          address: str) -> tuple[CleanResult, CleanResult]:
+    """(local result, ray result) of the same ``clean`` on the same store: the ray run on
+    the cluster at ``address``."""
+    local = clean(store, project, options, executor="local")
+    with executor_for("ray", address=address) as ray:
+        remote = clean(store, project, options, executor=ray)
+    return local, remote
+
+
+def seen(result: CleanResult) -> list[tuple[object, ...]]:
+    """What a user sees of each finding: record, kind, score and details, in order."""
+    return [(f.record_id, f.kind, f.score, f.details) for f in result.findings]

@@ -7,7 +7,13 @@ import json
 import pandas as pd
 import pytest
 
-from tests.unit.stages.clean.clean_fixtures import flip, import_rows, rows
+from tests.unit.stages.clean.clean_fixtures import (
+    clean_here_and_on_ray,
+    flip,
+    import_rows,
+    rows,
+    seen,
+)
 from textloop.errors import InvalidInputError, NotFoundError
 from textloop.stages.clean import CleanOptions, clean
 from textloop.stages.release import create_release, load_release
@@ -198,18 +204,10 @@ def test_an_impossible_min_precision_is_refused_before_any_work(project, store,
 @pytest.mark.model
 def test_findings_on_ray_match_local_for_the_same_seed(project, store, tmp_path,
                                                        ray_cluster) -> None:
-    from textloop.executors import executor_for
-
     data, _ = flip(rows(120), 10)
     import_rows(store, project, tmp_path, data + EXTRA)
     options = CleanOptions(seed=3)  # embed-lr and tfidf-lr views, neighbours: the default
-    local = clean(store, project, options, executor="local")
-    with executor_for("ray", address=ray_cluster) as ray:
-        remote = clean(store, project, options, executor=ray)
-
-    def seen(result):
-        return [(f.record_id, f.kind, f.score, f.details) for f in result.findings]
-
+    local, remote = clean_here_and_on_ray(store, project, options, ray_cluster)
     assert any(f.kind == "label_issue" for f in local.findings)
     assert seen(remote) == seen(local)
     assert remote.labels.quality == local.labels.quality
