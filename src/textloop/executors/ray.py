@@ -25,8 +25,9 @@ TASK_RETRIES = 2
 gives the same answer."""
 
 
-def import_ray(*, loopback: bool = False) -> Any:
-    """The ``ray`` module, or a MissingExtraError naming the install command.
+def import_ray(*, loopback: bool = False, purpose: str = "Running batch work on Ray") -> Any:
+    """The ``ray`` module, or a MissingExtraError naming the install command (and what
+    needed it: ``purpose``).
 
     ``loopback``: a Ray runtime started for this run listens on 127.0.0.1 only (Ray would
     otherwise advertise the machine's outside address and open its ports to the network).
@@ -37,7 +38,7 @@ def import_ray(*, loopback: bool = False) -> Any:
     try:
         import ray
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise MissingExtraError("ray", "ray", "Running batch work on Ray") from exc
+        raise MissingExtraError("ray", "ray", purpose) from exc
     return ray
 
 

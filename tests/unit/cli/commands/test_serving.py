@@ -164,3 +164,17 @@ def test_keys_create_and_revoke_json_give_the_key_once_and_its_state(project, st
     assert "key" not in revoked
     missing = invoke(project, "keys", "revoke", "nobody", "--json")
     assert missing.exit_code == 3 and missing.stdout == "" and "Error:" in missing.stderr
+
+
+def test_ray_options_are_refused_without_ray_or_beside_workers(project) -> None:
+    """Each contradiction is named before anything starts (no Ray runtime, no port)."""
+    alone = invoke(project, "serve", "--replicas", "2", "--address", "127.0.0.1:6379")
+    assert alone.exit_code == 2 and "Traceback" not in alone.output
+    assert "--replicas, --address only apply to replicas on Ray Serve" in alone.output
+    assert "add --ray" in alone.output
+    workers = invoke(project, "serve", "--ray", "--workers", "2")
+    assert workers.exit_code == 2 and "use --replicas N with --ray" in workers.output
+    both = invoke(project, "serve", "--ray", "--replicas", "2", "--min-replicas", "1")
+    assert both.exit_code != 0 and "not both" in both.output and "Traceback" not in both.output
+    upside_down = invoke(project, "serve", "--ray", "--min-replicas", "3", "--max-replicas", "2")
+    assert "min_replicas (3) is above max_replicas (2)" in upside_down.output
