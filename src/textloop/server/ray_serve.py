@@ -19,12 +19,15 @@ the extra is missing).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib
 import logging
 import shutil
 import tempfile
 import threading
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,12 +40,19 @@ from textloop.executors.ray import import_ray
 from textloop.hosts import LOOPBACK_NAMES
 from textloop.server.run import GRACE_SECONDS, app_from_spec, worker_spec
 from textloop.server.settings import ServerConfig
+from textloop.server.state import ServerState
 
 log = logging.getLogger(__name__)
 
+WARM_SECONDS = 600.0
+"""How long a replica's startup waits for its model before it takes traffic anyway (and
+answers 503 until the model is there, as ``textloop serve`` does)."""
 APP_NAME = "textloop"
 """The Ray Serve application (and deployment) name; one project's server per cluster."""
 SHARED_PREFIX = "serve-ray-"
+LOCAL_OBJECT_STORE_BYTES = 100 * 2**20
+"""A local runtime started for serving gets a small object store: requests and answers are
+small and pass between the proxy and the replicas inline (Ray would take 30% of memory)."""
 
 
 @dataclass
@@ -100,6 +110,9 @@ def deploy(project: Project, config: ServerConfig, *, address: str | None = None
     shared = Path(tempfile.mkdtemp(prefix=SHARED_PREFIX, dir=project.store_dir))
     (shared / "metrics").mkdir()
     (shared / "rate-limits").mkdir()
+    quiet = logging.getLogger("ray.serve")
+    level = quiet.level
+    quiet.setLevel(logging.WARNING)  # Ray names the address too; the caller prints it once
     try:
         serve.start(proxy_location="HeadOnly" if serving.host in LOOPBACK_NAMES else "EveryNode",
                     http_options={"host": serving.host, "port": serving.port})
@@ -121,6 +134,8 @@ def deploy(project: Project, config: ServerConfig, *, address: str | None = None
     except BaseException:
         RayDeployment("", name, shared, started_ray, started_serve, ray).close()
         raise
+    finally:
+        quiet.setLevel(level)
     return RayDeployment(_url(serving.host, serving.port), name, shared, started_ray,
                          started_serve, ray)
 
@@ -148,7 +163,8 @@ def _connect(ray: Any, address: str | None) -> bool:
         if address:
             ray.init(address=address, log_to_driver=False)
             return False
-        ray.init(include_dashboard=False, log_to_driver=False)
+        ray.init(include_dashboard=False, log_to_driver=False,
+                 object_store_memory=LOCAL_OBJECT_STORE_BYTES)
         return True
     except ConnectionError as exc:
         raise ExternalServiceError(
@@ -176,9 +192,34 @@ def _replica_class(serve: Any) -> type:
                 _internal_port_on_loopback()
 
         def __serve_build_asgi_app__(self) -> FastAPI:
-            return app_from_spec(self.spec)
+            return warm_before_ready(app_from_spec(self.spec))
 
     return TextloopReplica
+
+
+def warm_before_ready(app: FastAPI, timeout: float = WARM_SECONDS) -> FastAPI:
+    """``app``, whose startup returns only once its model is warm (or its first load has
+    failed, or ``timeout`` passed).
+
+    Ray Serve sends traffic to a replica as soon as its startup returns, and a replica's
+    own ``/readyz`` is never asked: without this, a replica still loading (at deploy, or one
+    added by autoscaling) would answer its share of the requests with 503.
+    """
+    serve_lifespan = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with serve_lifespan(app):
+            state: ServerState = app.state.serving
+            loading = state.not_ready  # the watcher changes it when its first round fails
+            deadline = time.monotonic() + timeout
+            while (state.current is None and state.not_ready == loading
+                   and time.monotonic() < deadline):
+                await asyncio.sleep(0.05)
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
 
 
 def _internal_port_on_loopback() -> None:

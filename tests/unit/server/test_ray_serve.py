@@ -9,15 +9,18 @@ import re
 import socket
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from tests.unit.server.fixtures import (
     HAM,
+    LOOPBACK_URL,
     SPAM,
     add_version,
     client_for,
@@ -28,6 +31,7 @@ from tests.unit.server.fixtures import (
 from tests.unit.stages.serving.test_prediction_log import run_together
 from textloop.config import find_project
 from textloop.errors import MissingExtraError
+from textloop.server.app import create_app
 from textloop.server.settings import ServerConfig
 from textloop.stages.serving import api_keys
 from textloop.storage import Store, predictions, schema
@@ -56,8 +60,8 @@ def deployed(champion_template: Path, ray_cluster: str) -> Iterator[dict]:
                                           ray={"replicas": 2, "num_cpus": 0.6})
         with deploy(project, config, address=ray_cluster) as deployment:
             headers = {"Authorization": f"Bearer {key}"}
-            wait_until(lambda: _ready(deployment.url, headers) == 2, "two warm replicas",
-                       timeout=180)
+            # no replica takes traffic before its model is warm: both are, once deployed
+            assert _ready(deployment.url, headers) == 2
             yield {"url": deployment.url, "project": project, "store": store,
                    "headers": headers, "limited": {"X-API-Key": limited}}
     # Serve was started for this server: it goes with it, its shared folder too
@@ -231,3 +235,30 @@ def test_without_the_extra_the_error_names_the_install(served, monkeypatch) -> N
         assert caught.value.message.startswith("textloop serve --ray needs the optional")
         assert caught.value.hint == 'pip install "textloop[ray]"'
     assert set(project.store_dir.glob("serve-ray-*")) == before  # nothing left behind
+
+
+def test_a_replica_takes_traffic_only_once_its_model_is_warm(served, monkeypatch) -> None:
+    """Ray Serve routes to a replica once its startup returns: that startup waits for the
+    first model load (slowed here), and no longer than the first load's failure."""
+    from textloop.server.ray_serve import warm_before_ready
+    from textloop.server.state import ServerState
+
+    project, store = served
+    slow = ServerState.poll
+
+    def slow_poll(self) -> None:
+        time.sleep(0.5)
+        slow(self)
+
+    monkeypatch.setattr(ServerState, "poll", slow_poll)
+    app = warm_before_ready(create_app(project, store, ServerConfig.for_project(project)))
+    with TestClient(app, base_url=LOOPBACK_URL) as client:  # startup has run
+        assert app.state.serving.current is not None
+        assert client.get("/readyz").status_code == 200
+    missing = ServerConfig.for_project(project, alias="no-such-alias")
+    app = warm_before_ready(create_app(project, store, missing), timeout=60)
+    began = time.monotonic()
+    with TestClient(app, base_url=LOOPBACK_URL) as client:
+        assert time.monotonic() - began < 10  # the failed first round ends the wait
+        refused = client.get("/readyz")
+    assert refused.status_code == 503 and "no-such-alias" in refused.json()["error"]["message"]
