@@ -42,6 +42,30 @@ def import_ray(*, loopback: bool = False, purpose: str = "Running batch work on 
     return ray
 
 
+def connect(ray: Any, address: str | None, *, object_store_bytes: int | None = None,
+            hint: str = "check the address") -> bool:
+    """Join the cluster at ``address``, or start a Ray runtime of this process's own; True
+    when it was started here (the caller then stops it). Nothing when Ray is already
+    initialized in this process.
+
+    Without an address the runtime is asked for as ``local``: Ray would otherwise join any
+    cluster it finds on this machine (the last ``ray start``, someone else's), and run this
+    work there.
+    """
+    if ray.is_initialized():
+        return False
+    try:
+        if address:
+            ray.init(address=address, log_to_driver=False)
+            return False
+        ray.init(address="local", include_dashboard=False, log_to_driver=False,
+                 object_store_memory=object_store_bytes)
+        return True
+    except ConnectionError as exc:
+        raise ExternalServiceError(f"cannot reach the Ray cluster at {address}: {exc}",
+                                   hint=f"start one with `ray start --head`, or {hint}") from exc
+
+
 class RayExecutor:
     """Runs ``map_tasks`` as Ray tasks and ``map_batches`` on a pool of actors, each
     building its batch function once (the model is loaded once per actor)."""
@@ -53,19 +77,8 @@ class RayExecutor:
         address = address or os.environ.get("RAY_ADDRESS") or None
         ray = import_ray(loopback=not address)
         self._ray = ray
-        self._started_here = False
-        if not ray.is_initialized():
-            try:
-                if address:
-                    ray.init(address=address, log_to_driver=False)
-                else:
-                    ray.init(include_dashboard=False, log_to_driver=False)
-                    self._started_here = True
-            except ConnectionError as exc:
-                raise ExternalServiceError(
-                    f"cannot reach the Ray cluster at {address}: {exc}",
-                    hint="start one with `ray start --head`, or check execution.address "
-                         "/ RAY_ADDRESS (docs/scaling.md)") from exc
+        self._started_here = connect(ray, address, hint="check execution.address / "
+                                                        "RAY_ADDRESS (docs/scaling.md)")
         cpus = int(ray.cluster_resources().get("CPU", 1))
         if workers is not None and workers < 1:
             raise ConfigError(f"execution.workers must be at least 1, got {workers}")

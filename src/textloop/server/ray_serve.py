@@ -35,8 +35,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from textloop.config import Project
-from textloop.errors import ExternalServiceError, MissingExtraError
-from textloop.executors.ray import import_ray
+from textloop.errors import MissingExtraError
+from textloop.executors.ray import connect, import_ray
 from textloop.hosts import LOOPBACK_NAMES
 from textloop.server.run import GRACE_SECONDS, app_from_spec, worker_spec
 from textloop.server.settings import ServerConfig
@@ -105,7 +105,8 @@ def deploy(project: Project, config: ServerConfig, *, address: str | None = None
     except ImportError as exc:  # Ray without Serve: `pip install ray` rather than ray[serve]
         raise MissingExtraError("ray[serve]", "ray", "textloop serve --ray") from exc
 
-    started_ray = _connect(ray, address)
+    started_ray = connect(ray, address, object_store_bytes=LOCAL_OBJECT_STORE_BYTES,
+                          hint="check --address, execution.address or RAY_ADDRESS")
     started_serve = not _serve_running(ray)
     shared = Path(tempfile.mkdtemp(prefix=SHARED_PREFIX, dir=project.store_dir))
     (shared / "metrics").mkdir()
@@ -153,24 +154,6 @@ def serve_forever(deployment: RayDeployment) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
         deployment.close()
-
-
-def _connect(ray: Any, address: str | None) -> bool:
-    """Join the cluster at ``address`` or start a local runtime; True when started here."""
-    if ray.is_initialized():
-        return False
-    try:
-        if address:
-            ray.init(address=address, log_to_driver=False)
-            return False
-        ray.init(include_dashboard=False, log_to_driver=False,
-                 object_store_memory=LOCAL_OBJECT_STORE_BYTES)
-        return True
-    except ConnectionError as exc:
-        raise ExternalServiceError(
-            f"cannot reach the Ray cluster at {address}: {exc}",
-            hint="start one with `ray start --head`, or check --address, execution.address "
-                 "or RAY_ADDRESS (docs/serving.md)") from exc
 
 
 def _serve_running(ray: Any) -> bool:
