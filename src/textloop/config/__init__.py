@@ -45,7 +45,7 @@ from textloop.config.monitoring import MonitoringSettings, drift_checks, drift_d
 from textloop.config.promotion import PromotionSettings
 from textloop.config.release import ReleaseSettings
 from textloop.config.rules import Rule
-from textloop.config.serving import ServingSettings
+from textloop.config.serving import RayServing, ServingSettings
 from textloop.config.slices import SLICE_KINDS, Slice
 from textloop.config.span_rules import SpanRule
 from textloop.config.spans import SpanSettings
@@ -86,6 +86,7 @@ __all__ = [
     "Project",
     "ProjectSpec",
     "PromotionSettings",
+    "RayServing",
     "ReleaseSettings",
     "Rule",
     "ServingSettings",

@@ -25,8 +25,9 @@ TASK_RETRIES = 2
 gives the same answer."""
 
 
-def import_ray(*, loopback: bool = False) -> Any:
-    """The ``ray`` module, or a MissingExtraError naming the install command.
+def import_ray(*, loopback: bool = False, purpose: str = "Running batch work on Ray") -> Any:
+    """The ``ray`` module, or a MissingExtraError naming the install command (and what
+    needed it: ``purpose``).
 
     ``loopback``: a Ray runtime started for this run listens on 127.0.0.1 only (Ray would
     otherwise advertise the machine's outside address and open its ports to the network).
@@ -37,13 +38,37 @@ def import_ray(*, loopback: bool = False) -> Any:
     try:
         import ray
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise MissingExtraError("ray", "ray", "Running batch work on Ray") from exc
+        raise MissingExtraError("ray", "ray", purpose) from exc
     return ray
 
 
 def _apply(fn: Callable[[T], R], item: T) -> R:
     """One ``map_tasks`` call, run as a Ray task."""
     return fn(item)
+
+
+def connect(ray: Any, address: str | None, *, object_store_bytes: int | None = None,
+            hint: str = "check the address") -> bool:
+    """Join the cluster at ``address``, or start a Ray runtime of this process's own; True
+    when it was started here (the caller then stops it). Nothing when Ray is already
+    initialized in this process.
+
+    Without an address the runtime is asked for as ``local``: Ray would otherwise join any
+    cluster it finds on this machine (the last ``ray start``, someone else's), and run this
+    work there.
+    """
+    if ray.is_initialized():
+        return False
+    try:
+        if address:
+            ray.init(address=address, log_to_driver=False)
+            return False
+        ray.init(address="local", include_dashboard=False, log_to_driver=False,
+                 object_store_memory=object_store_bytes)
+        return True
+    except ConnectionError as exc:
+        raise ExternalServiceError(f"cannot reach the Ray cluster at {address}: {exc}",
+                                   hint=f"start one with `ray start --head`, or {hint}") from exc
 
 
 class RayExecutor:
@@ -57,19 +82,8 @@ class RayExecutor:
         address = address or os.environ.get("RAY_ADDRESS") or None
         ray = import_ray(loopback=not address)
         self._ray = ray
-        self._started_here = False
-        if not ray.is_initialized():
-            try:
-                if address:
-                    ray.init(address=address, log_to_driver=False)
-                else:
-                    ray.init(include_dashboard=False, log_to_driver=False)
-                    self._started_here = True
-            except ConnectionError as exc:
-                raise ExternalServiceError(
-                    f"cannot reach the Ray cluster at {address}: {exc}",
-                    hint="start one with `ray start --head`, or check execution.address "
-                         "/ RAY_ADDRESS (docs/scaling.md)") from exc
+        self._started_here = connect(ray, address, hint="check execution.address / "
+                                                        "RAY_ADDRESS (docs/scaling.md)")
         cpus = int(ray.cluster_resources().get("CPU", 1))
         if workers is not None and workers < 1:
             raise ConfigError(f"execution.workers must be at least 1, got {workers}")

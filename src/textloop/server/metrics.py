@@ -60,11 +60,20 @@ class ServerMetrics:
                                    "failed)", registry=r)
         self.model_info = Gauge("textloop_model_info", "The model being served (value 1)",
                                 ["version", "run"], multiprocess_mode="liveall", registry=r)
+        self._served: dict[str, str] | None = None
 
     def model_loaded(self, served: ServedModel) -> None:
-        self.model_info.clear()
+        """Say which model is served now. With several processes the old model's line cannot
+        be removed (each label set keeps its slot in the process's metric file), so it is set
+        to 0: only the model served now reads 1, in every process."""
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            if self._served is not None:
+                self.model_info.labels(**self._served).set(0)
+        else:
+            self.model_info.clear()
         version = "" if served.version is None else str(served.version)
-        self.model_info.labels(version=version, run=served.run_name).set(1)
+        self._served = {"version": version, "run": served.run_name}
+        self.model_info.labels(**self._served).set(1)
 
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type."""

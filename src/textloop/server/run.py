@@ -19,6 +19,7 @@ import socket
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
@@ -55,10 +56,7 @@ def _serve_workers(project: Project, config: ServerConfig, sock: socket.socket) 
     (shared / "metrics").mkdir()
     (shared / "rate-limits").mkdir()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(shared / "metrics")  # read by workers
-    os.environ[CONFIG_ENV] = json.dumps({"project": str(project.root),
-                                         "target": asdict(config.target),
-                                         "serving": config.serving.model_dump(),
-                                         "rate_dir": str(shared / "rate-limits")})
+    os.environ[CONFIG_ENV] = json.dumps(worker_spec(project, config, shared / "rate-limits"))
     try:
         uconfig = uvicorn_config(f"{__name__}:worker_app", workers=config.serving.workers)
         Multiprocess(uconfig, sockets=[sock]).run()
@@ -66,11 +64,22 @@ def _serve_workers(project: Project, config: ServerConfig, sock: socket.socket) 
         shutil.rmtree(shared, ignore_errors=True)
 
 
+def worker_spec(project: Project, config: ServerConfig, rate_dir: Path) -> dict[str, Any]:
+    """What a worker process (or a Ray Serve replica) needs to build the same app: plain
+    JSON, since it crosses a process boundary."""
+    return {"project": str(project.root), "target": asdict(config.target),
+            "serving": config.serving.model_dump(), "rate_dir": str(rate_dir)}
+
+
 def worker_app() -> FastAPI:
     """The app of one worker process, built from what the parent put in the environment."""
+    return app_from_spec(json.loads(os.environ[CONFIG_ENV]))
+
+
+def app_from_spec(spec: dict[str, Any]) -> FastAPI:
+    """The app ``worker_spec`` describes, on its own store connection."""
     from textloop.server.app import create_app
 
-    spec = json.loads(os.environ[CONFIG_ENV])
     project = find_project(Path(spec["project"]))
     config = ServerConfig(ServeTarget(**spec["target"]), ServingSettings(**spec["serving"]),
                           rate_dir=Path(spec["rate_dir"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from textloop.config import ServingSettings, load_spec
+from textloop.config import RayServing, ServingSettings, load_spec
 from textloop.errors import ConfigError
 
 
@@ -35,3 +35,29 @@ def test_serving_allowed_hosts_are_bare_host_names() -> None:
     for bad in ("https://api.example.org", "api.example.org:443", "", "a b"):
         with pytest.raises(ValueError, match="is not a host name"):
             ServingSettings(allowed_hosts=[bad])
+
+
+def test_serving_ray_takes_a_count_or_ordered_bounds(tmp_path) -> None:
+    path = tmp_path / "textloop.yaml"
+    path.write_text("name: p\nlabels: [{name: a}, {name: b}]\n"
+                    "serving: {ray: {min_replicas: 1, max_replicas: 4}}\n")
+    ray = load_spec(path).serving.ray
+    assert ray.autoscaling and (ray.min_replicas, ray.max_replicas, ray.replicas) == (1, 4, None)
+    assert ServingSettings().ray.max_ongoing_requests > ServingSettings().max_batch
+    for section, message in (("{replicas: 2, max_replicas: 3}", "not both"),
+                             ("{min_replicas: 2}", "needs both min_replicas and max_replicas"),
+                             ("{min_replicas: 5, max_replicas: 3}", "is above max_replicas"),
+                             ("{replica: 2}", "did you mean `replicas`")):
+        path.write_text(f"name: p\nlabels: [{{name: a}}]\nserving: {{ray: {section}}}\n")
+        with pytest.raises(ConfigError, match=message):
+            load_spec(path)
+
+
+def test_command_line_counts_replace_the_files_count_or_bounds() -> None:
+    bounds = RayServing(min_replicas=1, max_replicas=4)
+    assert RayServing(**bounds.overridden(replicas=3)).replicas == 3  # not "both given"
+    fixed = RayServing(replicas=2)
+    scaled = RayServing(**fixed.overridden(min_replicas=2, max_replicas=6))
+    assert (scaled.replicas, scaled.min_replicas, scaled.max_replicas) == (None, 2, 6)
+    assert RayServing(**bounds.overridden(max_replicas=8)).min_replicas == 1
+    assert bounds.overridden() == bounds.model_dump()

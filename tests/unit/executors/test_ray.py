@@ -48,3 +48,34 @@ def test_map_batches_keeps_order_and_builds_once_per_actor(ray_cluster: str) -> 
     # two actors, one per node: each built its function once and served half the batches
     assert len({pid for _, pid, _ in out}) == 2
     assert len({node for node, _, _ in out}) == 2
+
+
+class _RecordingRay:
+    """Stands in for the ``ray`` module to check what ``connect`` asks of it, without
+    starting or joining anything."""
+
+    def __init__(self, initialized: bool = False) -> None:
+        self.initialized = initialized
+        self.calls: list[dict] = []
+
+    def is_initialized(self) -> bool:
+        return self.initialized
+
+    def init(self, **kwargs: object) -> None:
+        self.calls.append(kwargs)
+
+
+def test_a_runtime_of_its_own_never_joins_another_cluster_on_the_machine() -> None:
+    """Without an address Ray would join the last cluster `ray start` left on this machine
+    (someone else's): the runtime is asked for as ``local``, a new one."""
+    from textloop.executors.ray import connect
+
+    fresh = _RecordingRay()
+    assert connect(fresh, None, object_store_bytes=100 * 2**20) is True
+    assert fresh.calls == [{"address": "local", "include_dashboard": False,
+                            "log_to_driver": False, "object_store_memory": 100 * 2**20}]
+    joined = _RecordingRay()
+    assert connect(joined, "127.0.0.1:6379") is False  # joined: not ours to stop
+    assert joined.calls == [{"address": "127.0.0.1:6379", "log_to_driver": False}]
+    running = _RecordingRay(initialized=True)
+    assert connect(running, None) is False and running.calls == []

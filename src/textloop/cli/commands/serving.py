@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import dataclasses
+import os
+import socket
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from textloop.cli.console import AsJson, console, esc, print_json
+from textloop.cli.console import AsJson, console, err_console, esc, print_json
 from textloop.cli.context import RUN_HELP, current_project, open_store
 from textloop.cli.main import app
+
+if TYPE_CHECKING:
+    from textloop.config import Project
+    from textloop.server.settings import ServerConfig
 
 _SERVE_EPILOG = """Examples:\n
   textloop serve                              # the champion on 127.0.0.1:8000\n
   textloop serve --alias challenger --port 8001\n
   textloop serve --run tfidf-lr-3 --max-batch 64 --max-wait-ms 2\n
+  textloop serve --ray --replicas 2           # replicas on Ray Serve (the ray extra)\n
   curl -s localhost:8000/v1/classify -H "Authorization: Bearer $KEY" -d '{"text": "hi"}'\n
   curl -s localhost:8000/v1/extract -d '{"text": "Ana at Acme", "mask": true}'  # span projects"""
 
@@ -34,22 +42,70 @@ def serve(
                                                        "(default 32).", min=1)] = None,
     max_wait_ms: Annotated[float | None, typer.Option(help="Longest wait for a batch to fill "
                                                            "(default 5 ms).", min=0.0)] = None,
+    ray: Annotated[bool, typer.Option("--ray", help="Serve as replicas of a Ray Serve "
+                                                    "deployment (the ray extra).")] = False,
+    replicas: Annotated[int | None, typer.Option(help="With --ray: this many replicas "
+                                                      "(default serving.ray, else 1).",
+                                                 min=1)] = None,
+    min_replicas: Annotated[int | None, typer.Option(help="With --ray: autoscale from this "
+                                                          "many replicas...", min=0)] = None,
+    max_replicas: Annotated[int | None, typer.Option(help="...up to this many.", min=1)] = None,
+    address: Annotated[str | None, typer.Option(help="With --ray: the Ray cluster to join "
+                                                     "(default execution.address, RAY_ADDRESS; "
+                                                     "none: a local Ray on loopback).")] = None,
 ) -> None:
     """Answer POST /v1/classify (span projects: POST /v1/extract) with the champion model
     version; reload it when it moves."""
-    from textloop.server.run import serve as run_server
+    from textloop.errors import InvalidInputError
     from textloop.server.settings import ServerConfig
     from textloop.web.serve import base_url, bind
 
+    ray_options = {"--replicas": replicas, "--min-replicas": min_replicas,
+                   "--max-replicas": max_replicas, "--address": address}
+    if not ray and any(v is not None for v in ray_options.values()):
+        given = ", ".join(k for k, v in ray_options.items() if v is not None)
+        raise InvalidInputError(f"{given} only apply to replicas on Ray Serve",
+                                hint="add --ray, e.g. textloop serve --ray --replicas 2")
+    if ray and workers is not None:
+        raise InvalidInputError("--workers starts processes on this machine; with --ray the "
+                                "replicas are Ray's", hint="use --replicas N with --ray")
     project = current_project()
+    counts = project.spec.serving.ray.overridden(replicas=replicas, min_replicas=min_replicas,
+                                                 max_replicas=max_replicas)
     config = ServerConfig.for_project(project, alias=alias, run=run, host=host, port=port,
                                       workers=workers, max_batch=max_batch,
-                                      max_wait_ms=max_wait_ms)
+                                      max_wait_ms=max_wait_ms, ray=counts if ray else None)
     sock = bind(config.serving.host, config.serving.port)
+    if ray:
+        _serve_on_ray(project, config, sock, address)
+        return
+    from textloop.server.run import serve as run_server
+
     address = base_url(config.serving.host, sock.getsockname()[1])
     console.print(f"Serving {esc(str(config.target))} of [bold]{esc(project.spec.name)}[/] at "
                   f"[bold]{esc(address)}[/] (Ctrl+C stops it)", soft_wrap=True)
     run_server(project, config, sock)
+
+
+def _serve_on_ray(project: Project, config: ServerConfig, sock: socket.socket,
+                  address: str | None) -> None:
+    """Hand the port, checked free by ``bind``, to Ray's proxy, deploy, and wait."""
+    from textloop.server import ray_serve
+
+    port = sock.getsockname()[1]
+    sock.close()
+    config = dataclasses.replace(config, serving=config.serving.model_copy(update={"port": port}))
+    address = address or project.spec.execution.address or os.environ.get("RAY_ADDRESS")
+    where = f"the Ray cluster at {address}" if address else "a local Ray runtime"
+    err_console.print(f"Deploying {esc(str(config.target))} on {esc(where)}...")
+    deployment = ray_serve.deploy(project, config, address=address)
+    scaling = config.serving.ray
+    count = (f"{scaling.min_replicas}-{scaling.max_replicas} replicas" if scaling.autoscaling
+             else f"{scaling.replicas or 1} replica(s)")
+    console.print(f"Serving {esc(str(config.target))} of [bold]{esc(project.spec.name)}[/] at "
+                  f"[bold]{esc(deployment.url)}[/] on Ray Serve, {count} (Ctrl+C stops it)",
+                  soft_wrap=True)
+    ray_serve.serve_forever(deployment)
 
 
 keys_app = typer.Typer(help="API keys of the inference server: shown once, stored hashed.")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -61,13 +62,15 @@ def test_keys_are_scoped_and_the_list_shows_the_scopes(project, store) -> None:
 @contextmanager
 def serving(project, *options: str) -> Iterator[tuple[str, list[str]]]:
     """``textloop serve --port 0 OPTIONS`` in its own process, until SIGTERM at the end: its
-    address, and (once stopped) its output in the list."""
+    address, the line that printed it, and (once stopped) the rest of its output."""
     command = [sys.executable, "-c", "from textloop.cli.main import main; main()",
                "--project", str(project.root), "serve", "--port", "0", *options]
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True, env=env)
     output = [server.stdout.readline()]
+    while not re.search(r"http://\S+", output[0]) and output[0]:  # --ray says more first
+        output = [server.stdout.readline()]
     try:
         url = re.search(r"http://\S+", output[0]).group(0)
         wait_until(lambda: _ready(url), "every worker to be ready")
@@ -164,3 +167,45 @@ def test_keys_create_and_revoke_json_give_the_key_once_and_its_state(project, st
     assert "key" not in revoked
     missing = invoke(project, "keys", "revoke", "nobody", "--json")
     assert missing.exit_code == 3 and missing.stdout == "" and "Error:" in missing.stderr
+
+
+def test_ray_options_are_refused_without_ray_or_beside_workers(project) -> None:
+    """Each contradiction is named before anything starts (no Ray runtime, no port)."""
+    alone = invoke(project, "serve", "--replicas", "2", "--address", "127.0.0.1:6379")
+    assert alone.exit_code == 2 and "Traceback" not in alone.output
+    assert "--replicas, --address only apply to replicas on Ray Serve" in alone.output
+    assert "add --ray" in alone.output
+    workers = invoke(project, "serve", "--ray", "--workers", "2")
+    assert workers.exit_code == 2 and "use --replicas N with --ray" in workers.output
+    both = invoke(project, "serve", "--ray", "--replicas", "2", "--min-replicas", "1")
+    assert both.exit_code != 0 and "not both" in both.output and "Traceback" not in both.output
+    upside_down = invoke(project, "serve", "--ray", "--min-replicas", "3", "--max-replicas", "2")
+    assert "min_replicas (3) is above max_replicas (2)" in upside_down.output
+
+
+@pytest.mark.slow
+def test_serve_ray_joins_a_cluster_answers_and_stops_cleanly(project, store, tmp_path,
+                                                            ray_cluster) -> None:
+    """``textloop serve --ray`` as a user runs it, joining the two-node loopback cluster:
+    one address printed, answers from both replicas, and on SIGTERM the deployment goes,
+    every answer in the log, the cluster left running."""
+    with_champion(store, project, tmp_path)
+    project.save()
+    with serving(project, "--ray", "--replicas", "2", "--address", ray_cluster) as (url, out):
+        assert "on Ray Serve, 2 replica(s)" in out[0]
+        with httpx.Client(base_url=url) as client:
+            for _ in range(10):
+                assert client.post("/v1/classify", json={"text": SPAM}).status_code == 200
+    assert output_ok(out), out
+    with store.read() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.predictions)
+                            ).scalar_one() == 10
+    with pytest.raises(httpx.ConnectError):  # Serve was started for it: gone with it
+        httpx.get(f"{url}/healthz")
+    import ray
+
+    assert ray.is_initialized() and len(ray.nodes()) == 2
+
+
+def output_ok(output: list[str]) -> bool:
+    return output[-1] == "exit status 0" and "Traceback" not in "".join(output)
