@@ -19,12 +19,12 @@ Reported per configuration: rows/s of the job (Ray start-up timed apart), the dr
 RSS (``VmHWM``), each actor's peak RSS (sampled every 0.2 s from /proc through psutil),
 the driver's CPU seconds per row (what bounds the driver), and that the output is the same
 bytes as local's. The scaling model: ``rows/s(N nodes of c cores) = min(N * c * r, D)``
-where ``r`` is ray-1's rows/s per actor core and ``D`` the rows/s one driver can read and
+where ``r`` is ray-1's rows/s (one actor) and ``D`` the rows/s one driver can read and
 write (1 / its CPU seconds per row); it is a model, not a measurement.
 
 Run from the repository root, niced on the shared machine::
 
-    nice -n 5 python benchmarks/batch_predict.py --rows 20000
+    nice -n 5 python benchmarks/batch_predict.py --rows 4000
 
 Results: benchmarks/results/batch_predict.json.
 """
@@ -188,7 +188,7 @@ def main() -> None:
         driver = 1 / ray1["driver_cpu_s_per_row"]
         report["scaling_model"] = {
             "formula": "rows/s(N nodes x c cores) = min(N * c * r, D)",
-            "r_rows_per_s_per_core": per_core, "D_driver_rows_per_s": round(driver),
+            "r_rows_per_s_per_actor": per_core, "D_driver_rows_per_s": round(driver),
             "predicted": {f"{n} nodes x 2 cores": round(min(n * 2 * per_core, driver))
                           for n in (1, 2, 4, 8, 16, 32)}}
     report["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
