@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # annotations only: each loads its stage when the method runs
     from textloop.stages.ingest import ImportResult
     from textloop.stages.label import PreannotateResult
     from textloop.stages.monitor import MonitorResult
+    from textloop.stages.predict import BatchPrediction
     from textloop.stages.project import ProjectStatus
     from textloop.stages.publish import PublishResult
     from textloop.stages.release import ReleaseInfo, ReleaseSummary
@@ -399,6 +400,31 @@ class Project:
 
         found = predict(self.store, _name(run), [texts] if isinstance(texts, str) else texts)
         return Predictions(run=found[0].model, items=tuple(found))
+
+    def predict_file(self, run: RunRef, input: str | Path, output: str | Path, *,
+                     format: str | None = None, output_format: str | None = None,
+                     text_col: str | None = None, id_col: str | None = None,
+                     encoding: str = "utf-8", log: bool = False, executor: str | None = None,
+                     address: str | None = None, workers: int | None = None,
+                     progress: Progress = NULL_PROGRESS) -> BatchPrediction:
+        """Score every row of a CSV, TSV, JSON Lines or Parquet file and write the answers
+        to ``output`` (``textloop predict RUN --input FILE --output FILE``), in bounded
+        memory; the output appears only once the whole file is scored. ``executor``
+        (``local`` or ``ray``; default ``execution.engine``, or ``ray`` when
+        ``RAY_ADDRESS`` is set) decides where the scoring runs; ``log`` writes each row to
+        the prediction log, which ``monitor`` reads."""
+        from textloop.executors import executor_for
+        from textloop.stages.predict import predict_file
+
+        chosen = executor_for(executor, self.config.spec.execution, address=address,
+                              workers=workers)
+        try:
+            return predict_file(self.store, self.config, _name(run), Path(input), Path(output),
+                                input_format=format, output_format=output_format,
+                                text_col=text_col, id_col=id_col, encoding=encoding, log=log,
+                                executor=chosen, progress=progress)
+        finally:
+            chosen.close()
 
     def run(self, run: RunRef = "latest") -> Run:
         """One run by any name the CLI accepts, with its params and latest metrics."""

@@ -60,3 +60,10 @@ def feedback_for(conn: Connection, request_id: str) -> list[dict[str, Any]]:
     query = select(prediction_feedback).where(
         prediction_feedback.c.request_id == request_id).order_by(prediction_feedback.c.id)
     return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def delete_request(conn: Connection, request_id: str) -> int:
+    """Remove every logged row of one request (a batch job that failed takes back what it
+    logged, so a rerun logs each row once); returns how many went."""
+    return conn.execute(predictions.delete().where(predictions.c.request_id == request_id)
+                        ).rowcount

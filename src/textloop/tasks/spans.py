@@ -75,8 +75,9 @@ class SpanTask(BaseTask):
     """Input drift as for classification (texts, sentence vectors) and the span detectors;
     no labels, bands or class probabilities to compare."""
     verbs = frozenset({"import", "crawl", "label", "preannotate", "release", "agreement",
-                       "rules", "suggest", "clean", "review", "train", "evaluate", "register",
-                       "promote", "rollback", "serve", "monitor", "synth", "publish"})
+                       "rules", "suggest", "clean", "review", "train", "evaluate", "predict",
+                       "register", "promote", "rollback", "serve", "monitor", "synth",
+                       "publish"})
     """Grows as span labeling, agreement, rules, exports and models arrive; every other verb
     refuses a span project up front, naming these."""
     export_formats = MappingProxyType({

@@ -101,6 +101,13 @@ def test_import_release_train_evaluate_predict_match_the_cli(twins) -> None:
     assert [{k: p.to_dict()[k] for k in line} for p, line in zip(predictions, printed,
                                                                strict=True)] == printed
     assert predictions.labels == ["spam", "ham"] and predictions.run == "tfidf-lr-1"
+
+    scored = {"cli": cli_root.parent / "scored.csv", "api": api.root.parent / "scored.csv"}
+    summary = cli_json(cli_root, "predict", "tfidf-lr-1", "--input", str(data), "--output",
+                       str(scored["cli"]))
+    done = api.predict_file(run, data, scored["api"])
+    assert summary["rows"] == done.rows == 240 and summary["run"] == done.run == "tfidf-lr-1"
+    assert scored["cli"].read_bytes() == scored["api"].read_bytes()
     api.close()
 
 

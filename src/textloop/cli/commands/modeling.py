@@ -149,14 +149,57 @@ def evaluate(
 
 
 @app.command(epilog='Examples:\n\n  textloop predict latest "WIN a FREE phone, text now"\n\n'
-                    '  textloop predict champion "WIN a FREE phone, text now"')
+                    '  textloop predict champion "WIN a FREE phone, text now"\n\n'
+                    '  textloop predict champion --input comments.csv --output scored.parquet'
+                    '\n\n  textloop predict m3 --input day.jsonl --output day.csv --log '
+                    '--executor ray')
 def predict(
     run: Annotated[str, typer.Argument(help=RUN_HELP)],
-    texts: Annotated[list[str], typer.Argument(help="One or more texts to classify.")],
+    texts: Annotated[list[str] | None, typer.Argument(
+        help="One or more texts to classify (or --input FILE).")] = None,
+    input: Annotated[Path | None, typer.Option(
+        "--input", help="A CSV, TSV, JSON Lines or Parquet file: every row is predicted, "
+                        "streamed in bounded memory.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", help="Where the predictions go (with --input): .csv, .tsv, .jsonl or "
+                         ".parquet. Written whole or not at all.")] = None,
+    format: Annotated[str | None, typer.Option(
+        help="The input's format when its name does not say (csv, tsv, jsonl, parquet)."
+    )] = None,
+    output_format: Annotated[str | None, typer.Option(
+        help="The output's format when its name does not say.")] = None,
+    text_col: Annotated[str | None, typer.Option(
+        "--text-col", "--text-field",
+        help="The input column holding the text (default: text_field in textloop.yaml)."
+    )] = None,
+    id_col: Annotated[str | None, typer.Option(
+        "--id-col", help="The input column copied to each output row as its key (default: "
+                         "an 'id' column when there is one, else the row number).")] = None,
+    encoding: Annotated[str, typer.Option(help="The input's text encoding.")] = "utf-8",
+    log: Annotated[bool, typer.Option(
+        "--log", help="Also write each row to the prediction log, which `textloop "
+                      "monitor` reads (as `textloop serve` does).")] = False,
+    executor: Annotated[str | None, typer.Option(
+        "--executor", help="Where the scoring runs: local or ray (default: execution.engine "
+                           "in textloop.yaml; ray when RAY_ADDRESS is set).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Ray actors scoring at once (default: execution.workers, else one per "
+                    "CPU of the cluster).")] = None,
     as_json: Annotated[bool, typer.Option(
-        "--json", help="Print a JSON list with one prediction per text.")] = False,
+        "--json", help="Print a JSON list with one prediction per text (with --input: "
+                       "the job's summary).")] = False,
 ) -> None:
-    """Print label, calibrated probabilities and action band for each text."""
+    """Print label, calibrated probabilities and action band for each text, or predict
+    every row of a file (--input, --output)."""
+    if input is not None or output is not None:
+        _predict_file(run, texts, input, output, format=format, output_format=output_format,
+                      text_col=text_col, id_col=id_col, encoding=encoding, log=log,
+                      executor=executor, workers=workers, as_json=as_json)
+        return
+    if not texts:
+        raise InvalidInputError("nothing to predict: give one or more texts, or --input FILE "
+                                "--output FILE", hint='e.g. textloop predict latest "win a '
+                                'free phone now"')
     with open_project() as project:
         predictions = list(project.predict(run, texts))
     if as_json:
@@ -172,6 +215,35 @@ def predict(
         table.add_row(Text(p.text[:60]), Text(p.label), Text(p.band), f"{p.score:.3f}",
                       Text(", ".join(f"{k} {v:.3f}" for k, v in top)))
     console.print(table)
+
+
+def _predict_file(run: str, texts: list[str] | None, input: Path | None,
+                  output: Path | None, *, as_json: bool, **options: Any) -> None:
+    """``predict --input FILE --output FILE``: the job with a progress bar, then its
+    summary."""
+    if texts:
+        raise InvalidInputError("give texts or --input, not both",
+                                hint="put the texts in a file, or leave out --input")
+    if input is None or output is None:
+        missing = "--output" if output is None else "--input"
+        raise InvalidInputError(f"{missing} is missing: a file prediction needs both "
+                                "--input and --output",
+                                hint="e.g. textloop predict champion --input comments.csv "
+                                     "--output scored.csv")
+    with open_project() as project:
+        done = project.predict_file(run, input, output, progress=RichProgress(), **options)
+    if as_json:
+        print_json(done.to_dict())
+        return
+    version = f" ({esc(done.version)})" if done.version else ""
+    console.print(f"Predicted {done.rows:,} rows of {esc(done.input)} with "
+                  f"[bold]{esc(done.run)}[/]{version} in {done.seconds:.1f}s "
+                  f"({done.rows_per_second:,.0f} rows/s, {esc(done.executor)}, "
+                  f"{done.workers} worker{'s' if done.workers != 1 else ''})")
+    console.print(f"Output: {esc(done.output)}")
+    if done.log_request_id:
+        console.print(f"Logged {done.logged:,} rows to the prediction log (request "
+                      f"{esc(done.log_request_id)})")
 
 
 def _print_values(predictions: list[Any]) -> None:

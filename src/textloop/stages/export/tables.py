@@ -39,6 +39,7 @@ _FORMULA_CHARS = frozenset("=+-@\t\r'")
 _TFRECORD_BATCH = 50_000
 _HF_DATA = "data-00000-of-00001.arrow"
 _HF_BATCH = 10_000
+_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def export_table(table: pa.Table) -> pa.Table:
@@ -67,26 +68,42 @@ def label_ids(table: pa.Table, labels: Sequence[str]) -> pa.Array | None:
 
 def write_jsonl(table: pa.Table, path: Path, labels: Sequence[str]) -> None:
     """One JSON object per line; non-ASCII characters as themselves."""
-    names = table.schema.names
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         for batch in table.to_batches(65_536):
-            columns = [c.to_pylist() for c in batch.columns]
-            handle.writelines(dumps(dict(zip(names, row, strict=True))) + "\n"
-                              for row in zip(*columns, strict=True))
+            handle.writelines(jsonl_lines(batch))
+
+
+def jsonl_lines(batch: pa.RecordBatch | pa.Table) -> Iterator[str]:
+    """A batch's rows as JSON Lines (each with its newline); non-ASCII characters as
+    themselves. Shared with ``textloop predict --output``, which writes batch by batch."""
+    names = batch.schema.names
+    dumps = _JSON.encode
+    columns = [c.to_pylist() for c in batch.columns]
+    return (dumps(dict(zip(names, row, strict=True))) + "\n"
+            for row in zip(*columns, strict=True))
 
 
 def write_csv(table: pa.Table, path: Path, labels: Sequence[str]) -> None:
     """A header and one row per record; every cell spreadsheet-safe."""
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([_safe(name) for name in table.schema.names])
+        writer.writerow(csv_header(table.schema.names))
         for batch in table.to_batches(65_536):
-            columns = [_csv_cells(c) for c in batch.columns]
-            writer.writerows(zip(*columns, strict=True))
+            writer.writerows(csv_rows(batch))
 
 
-def _csv_cells(column: pa.Array) -> list[Any]:
+def csv_header(names: Sequence[str]) -> list[str]:
+    """Column names as a spreadsheet-safe CSV header row."""
+    return [_safe(name) for name in names]
+
+
+def csv_rows(batch: pa.RecordBatch | pa.Table) -> Iterator[tuple[Any, ...]]:
+    """A batch's rows as CSV cells, every text cell spreadsheet-safe, a null empty. Shared
+    with ``textloop predict --output``, which writes batch by batch."""
+    return zip(*(_csv_cells(c) for c in batch.columns), strict=True)
+
+
+def _csv_cells(column: pa.Array | pa.ChunkedArray) -> list[Any]:
     values = column.to_pylist()
     if not pa.types.is_string(column.type):
         return ["" if v is None else v for v in values]

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from textloop.config import Actions
-from textloop.errors import InvalidInputError
+from textloop.errors import ConflictError, InvalidInputError
+from textloop.models.tags import model_tags
 from textloop.stages.runs.loading import LoadedRun, load_run
 from textloop.storage import Store
 
@@ -45,7 +46,12 @@ def predict(store: Store, run_ref: str, texts: Sequence[str]) -> list[Prediction
     if not texts or any(not t.strip() for t in texts):
         raise InvalidInputError("every text must be non-empty", hint='e.g. textloop predict '
                                 'latest "win a free phone now"')
-    return predictions_from(load_run(store, run_ref), texts)
+    loaded = load_run(store, run_ref)
+    if model_tags(loaded.model).task == "spans":
+        raise ConflictError(f"run {loaded.run['name']} is a span model: it answers with spans",
+                            hint="predict a file with --input FILE --output FILE (a spans "
+                                 "column per row), or serve it and POST /v1/extract")
+    return predictions_from(loaded, texts)
 
 
 def predictions_from(loaded: LoadedRun, texts: Sequence[str]) -> list[Prediction]:

@@ -19,6 +19,7 @@ from textloop.stages.release import ReleaseData, load_release
 from textloop.storage import Store, runs
 from textloop.storage.bundles import load_bundle
 from textloop.storage.refs import resolve_run
+from textloop.types import BundleContents
 
 
 def model_inputs(model: Any, texts: Sequence[str], store: Store | None,
@@ -59,19 +60,43 @@ class LoadedRun:
         return self.calibrated(self.model.predict_proba(x))
 
 
-def load_run(store: Store, ref: str) -> LoadedRun:
-    """A finished run with its verified bundle rebuilt into a model; ``ref`` is a run, a
-    model version (``m3``) or an alias (``champion``), see ``storage.refs``."""
+@dataclass(frozen=True)
+class RunBundle:
+    """A finished run's bundle, verified and read into memory, without the store.
+
+    What a worker on another process or machine (a Ray actor scoring a file) rebuilds the
+    model from: it pickles (arrays and JSON, never a pickled model), and ``load`` gives
+    the same ``LoadedRun`` that ``load_run`` gives here.
+    """
+
+    run: dict[str, Any]
+    contents: BundleContents
+    where: str
+
+    def load(self) -> LoadedRun:
+        meta = self.contents.meta
+        return LoadedRun(run=self.run, model=from_bundle(self.contents, self.where), meta=meta,
+                         calibration=from_bundle_parts(meta, self.contents.arrays),
+                         span_calibration=span_calibration_from_meta(meta))
+
+
+def read_run_bundle(store: Store, ref: str) -> RunBundle:
+    """A finished run's verified bundle; ``ref`` is a run, a model version (``m3``) or an
+    alias (``champion``), see ``storage.refs``."""
     with store.read() as conn:
         run = resolve_run(conn, ref)
     if run["status"] != runs.FINISHED or not run["bundle_path"]:
         raise NotFoundError(f"run {run['name']} has no model (status {run['status']})",
                             hint="train again with `textloop train`")
     folder = store.path_for(run["bundle_path"])
-    contents = load_bundle(folder, run["bundle_sha256"])
-    return LoadedRun(run=run, model=from_bundle(contents, str(folder)), meta=contents.meta,
-                     calibration=from_bundle_parts(contents.meta, contents.arrays),
-                     span_calibration=span_calibration_from_meta(contents.meta))
+    return RunBundle(run=dict(run), contents=load_bundle(folder, run["bundle_sha256"]),
+                     where=str(folder))
+
+
+def load_run(store: Store, ref: str) -> LoadedRun:
+    """A finished run with its verified bundle rebuilt into a model; ``ref`` is a run, a
+    model version (``m3``) or an alias (``champion``), see ``storage.refs``."""
+    return read_run_bundle(store, ref).load()
 
 
 def run_and_split(store: Store, run_ref: str, split: str) -> tuple[LoadedRun, ReleaseData]:

@@ -200,3 +200,26 @@ def test_train_max_train_caps_the_training_rows_and_says_so(tmp_path) -> None:
     assert whole.exit_code == 0, whole.output
     result = json.loads(whole.stdout)
     assert result["n_train"] > 3 and not any("training records" in n for n in result["notes"])
+
+
+def test_predict_a_file_prints_the_summary_and_refuses_half_a_request(project, store,
+                                                                      tmp_path) -> None:
+    released(store, project, tmp_path)
+    assert invoke(project, "train").exit_code == 0
+    data = tmp_path / "day.jsonl"
+    data.write_text('{"id": 7, "text": "win free cash prize now"}\n'
+                    '{"id": 8, "text": "lunch at noon?"}\n', encoding="utf-8")
+    out = tmp_path / "day.csv"
+    result = invoke(project, "predict", "latest", "--input", str(data), "--output", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Predicted 2 rows" in result.output and "tfidf-lr-1" in result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id,label,score,band,proba_ham,proba_spam,model,model_version"
+    assert [line.split(",")[:2] for line in lines[1:]] == [["7", "spam"], ["8", "ham"]]
+    no_output = invoke(project, "predict", "latest", "--input", str(data))
+    assert no_output.exit_code == 2 and "--output is missing" in no_output.output
+    both = invoke(project, "predict", "latest", "hello", "--input", str(data), "--output",
+                  str(out))
+    assert both.exit_code == 2 and "not both" in both.output
+    nothing = invoke(project, "predict", "latest")
+    assert nothing.exit_code == 2 and "nothing to predict" in nothing.output
