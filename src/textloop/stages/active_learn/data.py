@@ -7,7 +7,7 @@ ask next. *Pool*: records with no such label that are not already waiting in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
@@ -16,6 +16,7 @@ from textloop.config import Project
 from textloop.executors import Executor
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.clean.inputs import embed_texts
+from textloop.stages.label.queue import latest_answers
 from textloop.stages.label.resolution import Resolution, current_labels
 from textloop.storage import Store, annotation_log, queue, records, reviews
 from textloop.tasks import task_for
@@ -33,6 +34,10 @@ class ActiveSets:
     labeled_X: np.ndarray
     pool_ids: list[str]
     pool_X: np.ndarray
+    labeled_votes: list[dict[str, str]] | None = None
+    """Per labeled record (``labeled_ids`` order), its annotators' standing answers,
+    annotator -> label: where several people answered, query strategies read their
+    disagreement as evidence of unreliable labels (``QueryContext.labeled_votes``)."""
 
     @property
     def classes(self) -> list[str]:
@@ -54,6 +59,8 @@ class Partition:
     """Records with a trusted final value, in id order."""
     pool: list[str]
     """Records to choose from, in id order."""
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)
+    """record id -> {annotator: answer}: people's standing answers (adjudications aside)."""
 
 
 def partition(store: Store, project: Project, *, include_queued: bool = False) -> Partition:
@@ -62,7 +69,8 @@ def partition(store: Store, project: Project, *, include_queued: bool = False) -
         resolved = current_labels(conn, project.spec.labeling.policy, task=task_for(project))
         # people answered but no rule settled it (a tie): it waits for an adjudicator, and
         # asking more annotators is not how the project settles it
-        undecided = {row[0] for row in annotation_log.human_votes(conn)} - set(resolved)
+        votes = annotation_log.human_votes(conn)
+        undecided = {row[0] for row in votes} - set(resolved)
         waiting = set() if include_queued else queue.active_record_ids(conn)
         excluded = reviews.excluded_ids(conn)  # taken out in review: neither trained on nor asked
         texts: dict[str, str] = {}
@@ -74,7 +82,7 @@ def partition(store: Store, project: Project, *, include_queued: bool = False) -
     generated = {rid for rid, r in resolved.items() if r.kind == SYNTHETIC}
     taken = set(labeled) | waiting | generated | undecided
     pool = sorted(rid for rid in texts if rid not in taken)
-    return Partition(texts, resolved, labeled, pool)
+    return Partition(texts, resolved, labeled, pool, latest_answers(votes))
 
 
 def load_sets(store: Store, project: Project, *, include_queued: bool = False,
@@ -87,7 +95,8 @@ def load_sets(store: Store, project: Project, *, include_queued: bool = False,
     vectors = embed_texts(store, [texts[r] for r in labeled + pool], progress,
                           project.spec.language, executor)
     return ActiveSets(labeled, np.array([resolved[r].label for r in labeled], dtype=object),
-                      vectors[:len(labeled)], pool, vectors[len(labeled):])
+                      vectors[:len(labeled)], pool, vectors[len(labeled):],
+                      [found.answers.get(r, {}) for r in labeled])
 
 
 def make_classifier() -> LogisticRegression:

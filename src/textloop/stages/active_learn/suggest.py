@@ -164,7 +164,7 @@ def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,
                        labeled_y=sets.labeled_y, proba=proba,
                        classes=[str(c) for c in model.classes_] if model is not None else [],
                        make_classifier=new_classifier, rng=np.random.default_rng(seed),
-                       tagged=tagged)
+                       tagged=tagged, labeled_votes=sets.labeled_votes)
     cold = bool(getattr(instance, "uses_cold_start",
                         lambda _: proba is None and tagged is None)(ctx))
     return full_name, pool[instance.select(ctx, batch)], cold

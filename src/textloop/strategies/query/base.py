@@ -4,7 +4,8 @@ A strategy ranks pool items for labeling. It gets the pool's features (L2-normal
 embeddings), the labeled set, the current model's class probabilities on the pool (None
 before any model exists) or, in a span project, the span model's view of each pool text
 (``tagged``: per-token tag probabilities and the best sequence's log-probability), a
-factory for fresh classifiers (query-by-committee trains its own), and a seeded generator.
+factory for fresh classifiers (query-by-committee trains its own), the annotators' answers
+behind each label where the project stores them, and a seeded generator.
 It returns pool indices, most useful first, without repeats. Strategies never touch the
 store: the same code runs in ``textloop suggest``, in the labeling app's background refresh
 and in ``textloop simulate-al``.
@@ -13,7 +14,7 @@ and in ``textloop simulate-al``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -57,6 +58,11 @@ class QueryContext:
     rng: np.random.Generator = field(default_factory=lambda: np.random.default_rng(0))
     tagged: Sequence[TaggedSequence] | None = None
     """Span projects: the current span model's answer per pool text (None before any)."""
+    labeled_votes: Sequence[Mapping[str, str]] | None = None
+    """Per labeled record (``labeled_X`` order), its annotators' standing answers, annotator
+    -> label (empty where nobody answered, e.g. an imported label); None where the caller
+    knows only final labels (a simulation). Several answers per record let a strategy see
+    where people disagree instead of guessing it from a model."""
 
 
 class QueryStrategy(Protocol):

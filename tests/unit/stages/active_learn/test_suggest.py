@@ -19,7 +19,7 @@ def queued_items(store) -> list[dict]:
 def test_cold_start_queues_a_diverse_batch_without_suggestions(unlabeled_project) -> None:
     project, store = unlabeled_project
     result = suggest(store, project, batch=12)
-    assert result.cold_start and result.strategy == "textloop.query.default.v2"
+    assert result.cold_start and result.strategy == "textloop.query.default.v3"
     assert result.queued == 12 and result.labeled == 0 and result.pool_size == 150
     items = queued_items(store)
     assert {i["record_id"] for i in items} == set(result.record_ids)
@@ -53,3 +53,47 @@ def test_an_exhausted_pool_is_a_clear_error(unlabeled_project) -> None:
     suggest(store, project, batch=200)
     with pytest.raises(InvalidInputError, match="nothing to suggest"):
         suggest(store, project, batch=5)
+
+
+def test_the_strategy_sees_each_labeled_records_annotator_answers(mixed_project,
+                                                                   monkeypatch) -> None:
+    """Where several people answered, the query context carries their answers beside each
+    labeled record (in ``labeled_X`` order), so a strategy can read their disagreement."""
+    import importlib
+
+    from textloop.stages.active_learn.data import load_sets
+    from textloop.storage import annotation_log
+    from textloop.strategies.query import get_strategy
+
+    project, store = mixed_project
+    pool = load_sets(store, project).pool_ids
+    split, agreed = pool[:3], pool[3:5]
+    with store.write() as conn:
+        for record_id in split:  # 2:1, settled by majority
+            for who, label in (("anna", "spam"), ("ben", "spam"), ("carl", "ham")):
+                annotation_log.add_one(conn, record_id=record_id, label=label, kind="human",
+                                       annotator=who)
+        for record_id in agreed:
+            for who in ("anna", "ben"):
+                annotation_log.add_one(conn, record_id=record_id, label="ham", kind="human",
+                                       annotator=who)
+    seen = []
+    _, real = get_strategy("textloop.query.default.v3")
+
+    class Watching:
+        needs_model = False
+
+        def select(self, ctx, batch):
+            seen.append(ctx)
+            return real.select(ctx, batch)
+
+    module = importlib.import_module("textloop.stages.active_learn.suggest")
+    monkeypatch.setattr(module, "get_strategy", lambda name: ("watching", Watching()))
+    suggest(store, project, batch=4)
+    sets = load_sets(store, project)
+    ctx = seen[-1]
+    assert len(ctx.labeled_votes) == ctx.labeled_X.shape[0] == len(sets.labeled_ids) == 35
+    votes = dict(zip(sets.labeled_ids, ctx.labeled_votes, strict=True))
+    assert all(votes[r] == {"anna": "spam", "ben": "spam", "carl": "ham"} for r in split)
+    assert all(votes[r] == {"anna": "ham", "ben": "ham"} for r in agreed)
+    assert sum(1 for answers in ctx.labeled_votes if answers) == 5  # imports: no answers
