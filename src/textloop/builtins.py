@@ -68,6 +68,8 @@ def declare_builtins(registry: Registry) -> None:
     declare("textloop.query.default.v1", f"{_S}.query.default:DefaultStrategy")
     # v2 adds diverse batches and noise down-weighting on evidence; "default" means v2
     declare("textloop.query.default.v2", f"{_S}.query.adaptive_default:AdaptiveDefault")
+    # v3: the noise switch on the most contradicted class, or on annotators' votes
+    declare("textloop.query.default.v3", f"{_S}.query.class_noise_default:ClassNoiseDefault")
     # ... for span projects: they rank by a span model's tag probabilities (``task``)
     _Q = f"{_S}.query.sequence_uncertainty"
     declare("textloop.query.span-least-confidence.v1", f"{_Q}:SpanLeastConfidence",

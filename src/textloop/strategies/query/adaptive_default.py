@@ -93,23 +93,36 @@ class AdaptiveDefault(DefaultStrategy):
         diverse = self.wants_diversity(n_classes, k)
         score = 1.0 - margin(proba)
         shortlist = top_k(score, self.candidates * k)
-        checked = np.arange(ctx.labeled_X.shape[0])
-        if checked.shape[0] > self.max_check:
-            checked = np.sort(ctx.rng.choice(checked, self.max_check, replace=False))
-        contradicted = self.contradicted(ctx, checked)
-        noisy = contradicted is not None and float(contradicted.mean()) >= self.noisy_share
-        if noisy and contradicted is not None:
-            weights = 1.0 - self.local_share(ctx, shortlist, ctx.labeled_X[checked],
-                                             contradicted)
+        weights, facts = self.noise_weights(ctx, shortlist)
+        if weights is not None:
             ranked = np.full(score.shape[0], -np.inf)
             ranked[shortlist] = score[shortlist] * weights
             score = ranked
-        self.last_choice = {"cold_start": False, "diverse": diverse, "noisy": noisy,
-                            "contradicted_share": None if contradicted is None
-                            else float(contradicted.mean())}
+        self.last_choice = {"cold_start": False, "diverse": diverse, **facts}
         if diverse:
             return most_uncertain_per_cluster(ctx, score, k, self.candidates)
         return top_k(score, k)
+
+    def noise_weights(self, ctx: QueryContext, shortlist: np.ndarray
+                      ) -> tuple[np.ndarray | None, dict[str, Any]]:
+        """(weights of the shortlisted items, or None when the labels look clean; facts for
+        ``last_choice``): the overall share of labeled records contradicted out of fold."""
+        checked = self.checked_rows(ctx)
+        contradicted = self.contradicted(ctx, checked)
+        noisy = contradicted is not None and float(contradicted.mean()) >= self.noisy_share
+        facts = {"noisy": noisy, "contradicted_share": None if contradicted is None
+                 else float(contradicted.mean())}
+        if not noisy or contradicted is None:
+            return None, facts
+        return 1.0 - self.local_share(ctx, shortlist, ctx.labeled_X[checked],
+                                      contradicted), facts
+
+    def checked_rows(self, ctx: QueryContext) -> np.ndarray:
+        """Labeled rows the contradiction check fits on: all, or a seeded ``max_check``."""
+        checked = np.arange(ctx.labeled_X.shape[0])
+        if checked.shape[0] > self.max_check:
+            checked = np.sort(ctx.rng.choice(checked, self.max_check, replace=False))
+        return checked
 
     def wants_diversity(self, n_classes: int, batch: int) -> bool:
         """Many classes, or more than ``picks_per_class`` picks per class in one batch."""

@@ -117,7 +117,7 @@ def test_simulate_al_reads_a_file_and_caches_its_embeddings(tmp_path: Path) -> N
     assert embedder.embedded == 120
     assert result.reference_macro_f1 > 0.9
     assert result.settings["data"]["rows_used"] == 120
-    assert result.settings["strategies"]["default"] == "textloop.query.default.v2"
+    assert result.settings["strategies"]["default"] == "textloop.query.default.v3"
     simulate_al(path, out_dir=tmp_path / "again", **kwargs)
     assert embedder.embedded == 120  # nothing embedded twice
 

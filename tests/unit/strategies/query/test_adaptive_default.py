@@ -14,9 +14,9 @@ from textloop.strategies.query.default import DefaultStrategy
 from textloop.strategies.query.margin import Margin
 
 
-def test_default_means_version_2_and_version_1_stays_available() -> None:
-    full, strategy = get_strategy("default")
-    assert full == "textloop.query.default.v2" and isinstance(strategy, AdaptiveDefault)
+def test_version_2_and_version_1_stay_available_by_name() -> None:
+    full, strategy = get_strategy("textloop.query.default.v2")
+    assert full == "textloop.query.default.v2" and type(strategy) is AdaptiveDefault
     assert not strategy.needs_model
     old_name, old = get_strategy("textloop.query.default.v1")
     assert old_name == "textloop.query.default.v1" and type(old) is DefaultStrategy

@@ -11,7 +11,7 @@ from textloop.strategies.query import get_strategy
 
 NAMES = ["random", "least-confidence", "margin", "entropy", "qbc", "cluster-margin",
          "cold-start", "default"]
-VERSION = {"default": 2}
+VERSION = {"default": 3}
 """The newest version each short name resolves to, where it is not 1."""
 
 
