@@ -78,11 +78,24 @@ def suggest(
         console.print(f"Stored {result.suggested_spans:,} spans the model found in them as "
                       "suggestions: the labeling page shows them to accept, and teach mode offers "
                       "them one by one.")
+    if result.choice.get("noisy"):
+        console.print(Text(_noise_line(result.choice)))
     console.print(f"Labeled by people so far: {progress.labeled:,}; "
                   f"{esc(progress.estimate_reason)}")
     if progress.flat:
         console.print(Text(f"Flat learning curve: {progress.flat_note}."))
     console.print("Next: textloop label   (opens the labeling app)")
+
+
+def _noise_line(choice: dict) -> str:
+    """Why the batch keeps away from some records: the default's noise switch fired."""
+    evidence = ("annotators' answers disagree on" if choice.get("evidence") == "votes"
+                else "out-of-fold models contradict")
+    classes = ", ".join(choice.get("noisy_classes") or [str(choice.get("noisiest_class"))])
+    share = choice.get("class_share", choice.get("contradicted_share"))
+    amount = f" {share:.0%} of" if isinstance(share, float) else ""
+    return (f"Unreliable labels: {evidence}{amount} the records labeled {classes}, so this "
+            "batch keeps away from records near them (review them: textloop clean).")
 
 
 def _from_production(window: int | None, since: str | None, batch: int | None,

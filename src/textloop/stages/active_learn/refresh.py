@@ -124,8 +124,8 @@ def _update_queue(store: Store, project: Project, sets: ActiveSets, model: Any) 
             and not str(item["strategy"] or "").startswith(queue.PRODUCTION_STRATEGY)]
     if len(free) > 1:
         top = max(active[k]["priority"] for k in free)
-        _, order, _ = rank(sets, project.spec.labeling.strategy, len(free),
-                           candidates=rows[free], model=model)
+        order = rank(sets, project.spec.labeling.strategy, len(free),
+                     candidates=rows[free], model=model).chosen
         new_rank = {int(pool_index): r for r, pool_index in enumerate(order)}
         for k in free:
             changes[k]["priority"] = top - new_rank[int(rows[k])]

@@ -138,7 +138,7 @@ def _by_span_model(store: Store, project: Project, name: str, texts: dict[str, s
                      "representative cold-start batch)")
     sets = ActiveSets(labeled, np.asarray(values, dtype=object), vectors[:len(labeled)], pool,
                       vectors[len(labeled):])
-    full_name, chosen, cold = rank(sets, name, size, seed, tagged=tagged)
+    full_name, chosen, cold, _ = rank(sets, name, size, seed, tagged=tagged)
     hints: list[dict[str, object]] = []
     n_spans = 0
     if model is not None and tagged is not None and not cold:

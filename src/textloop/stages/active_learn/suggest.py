@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import singledispatch
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -41,6 +41,11 @@ class SuggestResult:
     suggested_spans: int = 0
     """Spans the span model that ranked the records stored with them as suggestions for
     the labeling page (span projects)."""
+    choice: dict[str, Any] = field(default_factory=dict)
+    """What the strategy's switches decided for this batch (the default: ``diverse``
+    batches, ``noisy`` labels and the ``evidence``, ``noisiest_class`` and ``class_share``
+    behind it); empty for a strategy without switches. Without it a user would not know
+    why the queue keeps away from a disputed class."""
 
     @property
     def queued(self) -> int:
@@ -83,16 +88,17 @@ def _suggest_for(task: Task, store: Store, project: Project, strategy: str | Non
     require_pool(sets.pool_ids)
     model = fit(sets)
     full_name, instance = get_strategy(strategy or settings.strategy)
+    choice: dict[str, Any] = {}  # a pointwise strategy has no switches to report
     if model is not None and batch >= 1 and streams(instance):
         chosen, cold = streamed_top(sets.pool_X, model, instance, batch, executor), False
     else:
-        full_name, chosen, cold = rank(sets, strategy or settings.strategy, batch, seed,
-                                       model=model)
+        full_name, chosen, cold, choice = rank(sets, strategy or settings.strategy, batch,
+                                               seed, model=model)
     proba = model.predict_proba(sets.pool_X[chosen]) if model is not None else None
     batch_id = enqueue(store, project, [sets.pool_ids[i] for i in chosen], full_name, overlap,
                        [_suggestion(model, proba, rank_) for rank_ in range(len(chosen))])
     return SuggestResult(full_name, batch_id, len(sets.pool_ids), len(sets.labeled_ids), cold,
-                         [sets.pool_ids[i] for i in chosen])
+                         [sets.pool_ids[i] for i in chosen], choice=choice)
 
 
 @_suggest_for.register
@@ -141,10 +147,20 @@ def enqueue(store: Store, project: Project, record_ids: list[str], strategy: str
     return batch_id
 
 
+class Ranked(NamedTuple):
+    strategy: str
+    """The strategy's full versioned name."""
+    chosen: np.ndarray
+    """Pool indices, best first."""
+    cold_start: bool
+    choice: dict[str, Any]
+    """The strategy's ``last_choice`` (which switches it used), or empty."""
+
+
 def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,
          candidates: np.ndarray | None = None, model: Any = None,
-         tagged: Sequence[TaggedSequence] | None = None) -> tuple[str, np.ndarray, bool]:
-    """(strategy's full name, chosen pool indices best first, whether it was a cold start).
+         tagged: Sequence[TaggedSequence] | None = None) -> Ranked:
+    """The chosen pool indices, best first, with what chose them (``Ranked``).
 
     ``candidates`` restricts the choice to some pool indices (re-ranking a queue); ``model``
     is the classifier already fitted on ``sets`` (None: there is none yet); ``tagged`` is a
@@ -167,7 +183,8 @@ def rank(sets: ActiveSets, strategy: str, batch: int, seed: int = 0,
                        tagged=tagged, labeled_votes=sets.labeled_votes)
     cold = bool(getattr(instance, "uses_cold_start",
                         lambda _: proba is None and tagged is None)(ctx))
-    return full_name, pool[instance.select(ctx, batch)], cold
+    chosen = pool[instance.select(ctx, batch)]
+    return Ranked(full_name, chosen, cold, dict(getattr(instance, "last_choice", {})))
 
 
 def _suggestion(model: object, proba: np.ndarray | None, row: int) -> dict[str, object]:

@@ -146,3 +146,24 @@ def test_suggest_says_when_the_learning_curve_has_flattened(project, store, tmp_
     assert "random sampling is as good as active learning from here" in text
     found = json_of(CliRunner().invoke(app, [*root, "--json"]))
     assert found["progress"]["flat"] is True and found["progress"]["flattened_at"] <= 300
+
+
+def test_suggest_says_when_the_batch_keeps_away_from_disputed_labels(project, store,
+                                                                     tmp_path) -> None:
+    from tests.unit.stages.active_learn.test_suggest import split_votes
+    from textloop.stages.active_learn.data import load_sets
+
+    data = tmp_path / "pool.csv"
+    data.write_text("text,label\n" + "\n".join(
+        f"win a free prize {i},spam" if i % 3 == 0 else f"lunch at noon {i},ham"
+        for i in range(30)) + "\n" + "\n".join(f"message {i} about lunch," for i in range(40))
+        + "\n")
+    import_file(store, project, data, ImportOptions())
+    split_votes(store, load_sets(store, project).pool_ids[:20], "ham", "spam")
+    root = ["--project", str(project.root)]
+    result = CliRunner().invoke(app, [*root, "suggest", "--batch", "3"])
+    assert result.exit_code == 0, result.output
+    assert ("Unreliable labels: annotators' answers disagree on 100% of the records labeled "
+            "ham" in " ".join(result.output.split()))
+    found = json_of(CliRunner().invoke(app, [*root, "suggest", "--batch", "3", "--json"]))
+    assert found["choice"]["noisy"] is True and found["choice"]["evidence"] == "votes"

@@ -97,3 +97,28 @@ def test_the_strategy_sees_each_labeled_records_annotator_answers(mixed_project,
     assert all(votes[r] == {"anna": "spam", "ben": "spam", "carl": "ham"} for r in split)
     assert all(votes[r] == {"anna": "ham", "ben": "ham"} for r in agreed)
     assert sum(1 for answers in ctx.labeled_votes if answers) == 5  # imports: no answers
+
+
+def split_votes(store, record_ids, majority: str, minority: str) -> None:
+    """Three annotators per record, two for ``majority``: settled, but disputed."""
+    from textloop.storage import annotation_log
+
+    with store.write() as conn:
+        for record_id in record_ids:
+            for who, label in (("anna", majority), ("ben", majority), ("carl", minority)):
+                annotation_log.add_one(conn, record_id=record_id, label=label, kind="human",
+                                       annotator=who)
+
+
+def test_the_result_says_when_the_default_keeps_away_from_disputed_labels(
+        mixed_project) -> None:
+    from textloop.stages.active_learn.data import load_sets
+
+    project, store = mixed_project
+    calm = suggest(store, project, batch=4)
+    assert calm.choice["noisy"] is False and calm.choice["diverse"] is False
+    split_votes(store, load_sets(store, project).pool_ids[:24], "spam", "ham")
+    result = suggest(store, project, batch=4)
+    assert result.choice["noisy"] is True and result.choice["evidence"] == "votes"
+    assert result.choice["noisy_classes"] == ["spam"] and result.choice["class_share"] == 1.0
+    assert result.to_dict()["choice"]["noisiest_class"] == "spam"
