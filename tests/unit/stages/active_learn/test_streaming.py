@@ -59,7 +59,7 @@ def test_suggest_queues_the_records_todays_ranking_picks(mixed_project, monkeypa
                                                          request, engine: str) -> None:
     project, store = mixed_project
     sets = load_sets(store, project)
-    _, expected, _ = rank(sets, "margin", 12, model=fit(sets))
+    expected = rank(sets, "margin", 12, model=fit(sets)).chosen
     monkeypatch.setattr("textloop.stages.active_learn.streaming.CHUNK", 16)  # 10 chunks
     if engine == "ray":
         from textloop.executors import executor_for
