@@ -6,7 +6,8 @@ full-data macro-F1 with at most half the labels random sampling needs on sms_spa
 and banking77; on davidson_hate_offensive (crowd-voted labels) it never needs more labels
 than random to 95% or 98%; and its area under the learning curve is not below random's on
 any of the four. The previous default (``textloop.query.default.v2``: the noise switch on
-the overall contradicted share) runs beside it in the same run. The script reports whether each part held, per dataset.
+the overall contradicted share) runs beside it in the same run. The script reports
+whether each part held, per dataset.
 
 Each dataset runs ``textloop simulate-al``'s library function (``simulate_vectors``) with
 every strategy, median over 5 seeds. Random sampling labels a random first batch (labeling
