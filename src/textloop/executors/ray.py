@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from textloop.errors import ConfigError, ExternalServiceError, MissingExtraError
+from textloop.errors import ConfigError, ExternalServiceError, MissingExtraError, TextloopError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -98,7 +98,7 @@ class RayExecutor:
         remote = ray.remote(max_retries=TASK_RETRIES, num_cpus=1)(_apply)
         shared = ray.put(fn)
         refs = [remote.remote(shared, item) for item in items]
-        return list(ray.get(refs))
+        return list(self._get(refs))
 
     def map_batches(self, make_fn: Callable[[], Callable[[B], R]],
                     batches: Iterable[B]) -> Iterator[R]:
@@ -120,12 +120,35 @@ class RayExecutor:
             for i, batch in enumerate(batches):
                 window.append(actors[i % len(actors)].run.remote(batch))
                 if len(window) >= limit:
-                    yield ray.get(window.popleft())
+                    yield self._get(window.popleft())
             while window:
-                yield ray.get(window.popleft())
+                yield self._get(window.popleft())
         finally:
             for actor in actors:
                 ray.kill(actor)
+
+    def _get(self, refs: Any) -> Any:
+        """``ray.get``, with Ray's failures said in the project's terms: an error the work
+        itself raised (a TextloopError naming a bad row) comes out as itself; a worker
+        that died past its retries, or a lost node, as an ExternalServiceError naming what
+        to check. Nothing is written by the caller in either case."""
+        ray = self._ray
+        try:
+            return ray.get(refs)
+        except ray.exceptions.RayTaskError as exc:
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, TextloopError):
+                raise cause from exc
+            raise ExternalServiceError(
+                f"a task failed on the Ray cluster: {cause or exc}",
+                hint="the error above comes from the work itself; run with --executor "
+                     "local to see it without Ray") from exc
+        except ray.exceptions.RayError as exc:
+            raise ExternalServiceError(
+                f"a Ray worker was lost and the work did not finish after "
+                f"{TASK_RETRIES} retries: {type(exc).__name__}",
+                hint="check the cluster's memory and nodes (`ray status`), then run the "
+                     "command again; nothing was written") from exc
 
     def close(self) -> None:
         if self._started_here and self._ray.is_initialized():

@@ -79,3 +79,32 @@ def test_a_runtime_of_its_own_never_joins_another_cluster_on_the_machine() -> No
     assert joined.calls == [{"address": "127.0.0.1:6379", "log_to_driver": False}]
     running = _RecordingRay(initialized=True)
     assert connect(running, None) is False and running.calls == []
+
+
+def _refuse(x: int) -> int:
+    from textloop.errors import InvalidInputError
+
+    if x == 3:
+        raise InvalidInputError("row 3 is bad", hint="fix row 3")
+    return x
+
+
+def _die_always(x: int) -> int:
+    os._exit(1)
+
+
+def test_an_error_of_the_work_itself_comes_back_as_itself(ray_cluster: str) -> None:
+    from textloop.errors import InvalidInputError
+
+    with executor_for("ray", address=ray_cluster) as ex, pytest.raises(InvalidInputError) as err:
+        ex.map_tasks(_refuse, [1, 2, 3])
+    assert err.value.message == "row 3 is bad" and err.value.hint == "fix row 3"
+
+
+def test_a_worker_that_keeps_dying_is_a_clear_error(ray_cluster: str) -> None:
+    from textloop.errors import ExternalServiceError
+
+    with executor_for("ray", address=ray_cluster) as ex, \
+            pytest.raises(ExternalServiceError) as err:
+        ex.map_tasks(_die_always, [1])
+    assert "retries" in err.value.message and "nothing was written" in (err.value.hint or "")
