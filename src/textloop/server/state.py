@@ -55,8 +55,12 @@ class ServerState:
                                  on_depth=self.metrics.log_queue.set)
         self.batcher = MicroBatcher(self.model, max_batch=serving.max_batch,
                                     max_wait=serving.max_wait_ms / 1000.0,
+                                    max_queue=serving.max_queue,
+                                    max_queue_wait=serving.max_queue_wait_ms / 1000.0 or None,
                                     on_batch=self.metrics.batch_size.observe,
-                                    on_depth=self.metrics.queue_depth.set)
+                                    on_depth=self.metrics.queue_depth.set,
+                                    on_wait=self.metrics.queue_wait.observe,
+                                    on_reject=self.metrics.rejected_request)
         self.watcher: asyncio.Task[None] | None = None
 
     def model(self) -> ServedModel:
