@@ -84,9 +84,12 @@ class ServerState:
         if self.current is not None and (wanted is None or wanted == self.current.version):
             return
         served = load_served(self.store, self.config.target, wanted)
+        replacing = self.current is not None
+        if self.config.settle_heap and not replacing:
+            settle_heap()  # before /readyz says ready: no request waits for this collection
         self.current = served  # one reference: the next batch uses it, running ones finish
-        if self.config.settle_heap:
-            settle_heap()
+        if self.config.settle_heap and replacing:
+            settle_heap()  # after the swap: the replaced model's cycles can go now
         self.metrics.model_loaded(served)
         log.info("serving %s (version %s)", served.run_name, served.version)
 
