@@ -11,7 +11,16 @@ the request handler, the way a first FastAPI wrapper is usually written. Measure
 
 Each phase runs for a bounded time (``--seconds``). Servers run in their own processes; the
 load generator shares the same cores (2 here), so absolute numbers are lower than on a
-separate client machine, the same for both servers.
+separate client machine, the same for both servers. Each client loop holds one keep-alive
+connection and writes its requests on it directly (``--client raw``, the default): the
+first generator, one shared ``httpx`` pool (``--client httpx``), held requests back in its
+pool for seconds under load and made most of the measured tail. After the 32-client phase
+a textloop server's own /metrics give its request duration and queue wait (bucket bounds of
+p50 and p99) and its admission refusals, beside what the clients saw. ``--repeats N``
+measures every server N times in turn and records the medians, ``--servers`` picks some::
+
+    python benchmarks/serving_latency.py --seconds 10 --repeats 3 \
+        --servers textloop_1_worker,naive_sentence_transformers
 
 Run from the repository root (needs the ``train`` extra and ../shared/data/sms_spam.jsonl.gz)::
 
@@ -54,6 +63,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -168,9 +178,58 @@ def start(command: list[str]) -> tuple[subprocess.Popen, str]:
 
 
 async def phase(url: str, clients: int, seconds: float, route: str = "/v1/classify",
-                text: str = SHORT) -> dict[str, float]:
+                text: str = SHORT, client: str = "raw") -> dict[str, float]:
     """``clients`` loops posting one short text to ``route`` until ``seconds`` pass: rate
-    and latencies."""
+    and latencies (answers other than 200 are counted as failures, by status).
+
+    ``client="raw"`` (the default): each loop holds one keep-alive HTTP/1.1 connection and
+    writes its requests on it directly (asyncio streams), as wrk or hey do, so the load
+    generator costs little CPU. ``client="httpx"``: one ``httpx.AsyncClient`` pool shared
+    by the loops, as this benchmark first did: its pool and its CPU cost held requests
+    back before they were written, which made the tail (BENCHMARKS.md, "Where the p99 came
+    from")."""
+    if client == "httpx":
+        return await _httpx_phase(url, clients, seconds, route, text)
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    body = json.dumps({"text": text}).encode()
+    request = (f"POST {route} HTTP/1.1\r\nhost: {host}:{port}\r\n"
+               f"content-type: application/json\r\ncontent-length: {len(body)}\r\n\r\n"
+               ).encode() + body
+    latencies: list[float] = []
+    failures: Counter[str] = Counter()
+    stop_at = time.perf_counter() + seconds
+
+    async def post(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> int:
+        writer.write(request)
+        head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        fields = dict(line.lower().split(": ", 1) for line in head[1:] if ": " in line)
+        await reader.readexactly(int(fields["content-length"]))
+        return int(head[0].split()[1])
+
+    async def loop() -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        await post(reader, writer)  # warm the connection
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                status = await post(reader, writer)
+            except (OSError, asyncio.IncompleteReadError, ValueError, KeyError) as exc:
+                status = type(exc).__name__
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, int(port))
+            if status != 200:
+                failures[str(status)] += 1
+            latencies.append(time.perf_counter() - started)
+        writer.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(loop() for _ in range(clients)))
+    return _summary(clients, latencies, sum(failures.values()), time.perf_counter() - began,
+                    dict(failures))
+
+
+async def _httpx_phase(url: str, clients: int, seconds: float, route: str,
+                       text: str) -> dict[str, float]:
     latencies: list[float] = []
     failures = 0
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -193,25 +252,61 @@ async def phase(url: str, clients: int, seconds: float, route: str = "/v1/classi
         began = time.perf_counter()
         await asyncio.gather(*(loop() for _ in range(clients)))
         took = time.perf_counter() - began
+    return _summary(clients, latencies, failures, took)
+
+
+def _summary(clients: int, latencies: list[float], failures: int, took: float,
+             by_status: dict[str, int] | None = None) -> dict[str, Any]:
     ms = np.array(latencies) * 1000
-    return {"clients": clients, "requests": len(latencies), "failures": failures,
-            "requests_per_s": round(len(latencies) / took, 1),
-            "p50_ms": round(float(np.percentile(ms, 50)), 2),
-            "p99_ms": round(float(np.percentile(ms, 99)), 2)}
+    out: dict[str, Any] = {
+        "clients": clients, "requests": len(latencies), "failures": failures,
+        "requests_per_s": round(len(latencies) / took, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p99_ms": round(float(np.percentile(ms, 99)), 2)}
+    if by_status:
+        out["failures_by_status"] = by_status
+    return out
+
+
+def server_side(url: str) -> dict[str, Any]:
+    """What a textloop server says of the same requests (its /metrics; {} for a server
+    without them): the upper bounds of the histogram buckets holding the p50 and p99 of its
+    own request duration and of each text's wait for the model, and the refusals."""
+    try:
+        text = httpx.get(f"{url}/metrics", timeout=30).text
+    except httpx.TransportError:
+        return {}
+    out: dict[str, Any] = {}
+    for name in ("textloop_request_duration_seconds", "textloop_queue_wait_seconds"):
+        buckets = [(float(le), float(n)) for le, n in re.findall(
+            rf'^{name}_bucket{{le="([^"]+)"}} (\S+)$', text, re.MULTILINE)]
+        if not buckets or buckets[-1][1] == 0:
+            continue
+        total = buckets[-1][1]
+        for q in (50, 99):
+            bound = next(le for le, n in buckets if n >= total * q / 100)
+            out[f"{name.removeprefix('textloop_')}_p{q}_at_most_ms"] = bound * 1000
+    out["rejected"] = sum(float(n) for n in re.findall(
+        r"^textloop_rejected_requests_total{[^}]*} (\S+)$", text, re.MULTILINE))
+    return out
 
 
 def measure(name: str, command: list[str], seconds: float, route: str = "/v1/classify",
-            text: str = SHORT) -> dict[str, Any]:
+            text: str = SHORT, client: str = "raw") -> dict[str, Any]:
     process, url = start(command)
     try:
-        low = asyncio.run(phase(url, 1, seconds / 2, route, text))
-        loaded = asyncio.run(phase(url, 32, seconds, route, text))
+        low = asyncio.run(phase(url, 1, seconds / 2, route, text, client))
+        load = os.getloadavg()[0]
+        loaded = asyncio.run(phase(url, 32, seconds, route, text, client))
+        loaded["load_average"] = round((load + os.getloadavg()[0]) / 2, 2)
+        loaded["server"] = server_side(url)
     finally:
         process.terminate()
         process.wait(60)
     print(f"{name}: low load p50 {low['p50_ms']} ms p99 {low['p99_ms']} ms; 32 clients "
           f"{loaded['requests_per_s']} req/s p50 {loaded['p50_ms']} ms p99 "
-          f"{loaded['p99_ms']} ms; failures {low['failures'] + loaded['failures']}", flush=True)
+          f"{loaded['p99_ms']} ms; failures {low['failures'] + loaded['failures']}; load "
+          f"average {loaded['load_average']}; server {loaded['server']}", flush=True)
     return {"low_load": low, "32_clients": loaded}
 
 
@@ -338,7 +433,14 @@ def main() -> None:
                         default="classification",
                         help="spans: POST /v1/extract with span-rules and minilm-crf")
     parser.add_argument("--repeats", type=int, default=1,
-                        help="spans: measure every server this many times (medians)")
+                        help="measure every server this many times, in turn (medians)")
+    parser.add_argument("--servers", default=None,
+                        help="classification: a comma-separated subset of textloop_1_worker, "
+                             "textloop_2_workers, textloop_max_wait_0, "
+                             "naive_sentence_transformers (default: all)")
+    parser.add_argument("--client", choices=["raw", "httpx"], default="raw",
+                        help="load generator: one raw keep-alive connection per client "
+                             "(default) or a shared httpx pool (the earlier generator)")
     parser.add_argument("--naive-server", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--naive-span-labels", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -360,22 +462,62 @@ def main() -> None:
     root, run = make_project(folder, load_rows(args.rows))
     serve = [sys.executable, "-c", "from textloop.cli.main import main; main()", "--project",
              str(root), "serve", "--run", run, "--port", "0"]
-    results = {
-        "textloop_1_worker": measure("textloop serve", serve, args.seconds),
-        "textloop_2_workers": measure("textloop serve --workers 2",
-                                      [*serve, "--workers", "2"], args.seconds),
-        "textloop_max_wait_0": measure("textloop serve --max-wait-ms 0",
-                                       [*serve, "--max-wait-ms", "0"], args.seconds),
-        "naive_sentence_transformers": measure(
+    servers = {
+        "textloop_1_worker": ("textloop serve", serve),
+        "textloop_2_workers": ("textloop serve --workers 2", [*serve, "--workers", "2"]),
+        "textloop_max_wait_0": ("textloop serve --max-wait-ms 0",
+                                [*serve, "--max-wait-ms", "0"]),
+        "naive_sentence_transformers": (
             "naive FastAPI + sentence-transformers",
-            [sys.executable, __file__, "--naive-server", "--rows", str(args.rows)],
-            args.seconds),
+            [sys.executable, __file__, "--naive-server", "--rows", str(args.rows)]),
     }
-    out = {"results": results, "seconds": args.seconds, "rows": args.rows, "run": run,
-           "machine": machine_info()}
+    chosen = args.servers.split(",") if args.servers else list(servers)
+    unknown = sorted(set(chosen) - set(servers))
+    if unknown:
+        raise SystemExit(f"unknown --servers {unknown}: choose from {sorted(servers)}")
+    measured: dict[str, list[dict[str, Any]]] = {name: [] for name in chosen}
+    for repeat in range(args.repeats):
+        for name in chosen:
+            label, command = servers[name]
+            print(f"repeat {repeat + 1}/{args.repeats}, load average "
+                  f"{os.getloadavg()[0]:.1f}", flush=True)
+            measured[name].append(measure(label, command, args.seconds, client=args.client))
+    out = {"summary": classification_summary(measured), "results": measured,
+           "seconds": args.seconds, "rows": args.rows, "repeats": args.repeats,
+           "client": args.client, "run": run, "machine": machine_info()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out["summary"], indent=2))
     print(f"wrote {args.out}")
+
+
+def classification_summary(measured: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """Medians over the runs of each server; the p99/p50 ratio at 32 clients and, against
+    the naive server of the same run, the throughput ratio, per run and as a median."""
+    import statistics
+
+    summary: dict[str, Any] = {}
+    for name, runs in measured.items():
+        loaded = [r["32_clients"] for r in runs]
+        summary[name] = {
+            "p50_ms_1_client": statistics.median(r["low_load"]["p50_ms"] for r in runs),
+            "p99_ms_1_client": statistics.median(r["low_load"]["p99_ms"] for r in runs),
+            "requests_per_s_32_clients": statistics.median(r["requests_per_s"] for r in loaded),
+            "p50_ms_32_clients": statistics.median(r["p50_ms"] for r in loaded),
+            "p99_ms_32_clients": statistics.median(r["p99_ms"] for r in loaded),
+            "p99_over_p50_runs": [round(r["p99_ms"] / r["p50_ms"], 2) for r in loaded],
+            "failures": sum(r["low_load"]["failures"] + r["32_clients"]["failures"]
+                            for r in runs),
+            "load_average_runs": [r["load_average"] for r in loaded]}
+    naive = measured.get("naive_sentence_transformers")
+    for name in measured:
+        if naive is None or name == "naive_sentence_transformers":
+            continue
+        ratios = [a["32_clients"]["requests_per_s"] / b["32_clients"]["requests_per_s"]
+                  for a, b in zip(measured[name], naive, strict=True)]
+        summary[name]["throughput_vs_naive_runs"] = [round(r, 2) for r in ratios]
+        summary[name]["throughput_vs_naive"] = round(statistics.median(ratios), 2)
+    return summary
 
 
 def run_spans(seconds: float, out: Path, repeats: int = 1) -> None:

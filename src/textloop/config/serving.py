@@ -74,6 +74,12 @@ class ServingSettings(Strict):
     (``COUNT/UNIT``; beyond it 429). ``allowed_hosts``: the ``Host`` names the server answers
     to (empty: loopback names on loopback, any name elsewhere). ``ray``: the replicas of
     ``textloop serve --ray``.
+
+    Admission control (docs/serving.md, "Overload"): past ``max_queue`` texts waiting for the
+    model, or ``max_queue_wait_ms`` of estimated wait (0: no such bound), a request is refused
+    at once with 503 and ``Retry-After`` rather than answered too late. The defaults sit far
+    above what 32 clients keep queued on 2 cores (BENCHMARKS.md), so they bound a flood, not
+    steady load.
     """
 
     alias: str = Field("champion", min_length=1)
@@ -82,6 +88,8 @@ class ServingSettings(Strict):
     workers: int = Field(1, ge=1, le=64)
     max_batch: int = Field(32, ge=1, le=1024)
     max_wait_ms: float = Field(5.0, ge=0.0, le=1000.0)
+    max_queue: int = Field(1024, ge=1)
+    max_queue_wait_ms: float = Field(5000.0, ge=0.0)
     max_texts: int = Field(64, ge=1, le=10_000)
     max_text_chars: int = Field(10_000, ge=1)
     max_body_bytes: int = Field(1_000_000, ge=1024)

@@ -2,7 +2,8 @@
 
 Validation errors, unknown routes and wrong methods are translated into ``TextloopError``
 classes first; anything unexpected becomes a 500 that says nothing about the internals.
-A 401 names the scheme (``WWW-Authenticate: Bearer``) and a 429 says when to retry.
+A 401 names the scheme (``WWW-Authenticate: Bearer``); a 429 (rate limit) and a 503 from
+admission control (overloaded) say when to retry (``Retry-After``, whole seconds).
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from starlette.exceptions import HTTPException
 
 from textloop.asgi import invalid_request
 from textloop.errors import NotFoundError, TextloopError
-from textloop.stages.serving import RateLimitedError, UnauthorizedError
+from textloop.stages.serving import RetryLaterError, UnauthorizedError
 
 log = logging.getLogger(__name__)
 
 
 def error_response(error: TextloopError) -> JSONResponse:
     headers = None
-    if isinstance(error, RateLimitedError):
+    if isinstance(error, RetryLaterError):
         headers = {"Retry-After": str(error.retry_after)}
     elif isinstance(error, UnauthorizedError):
         headers = {"WWW-Authenticate": "Bearer"}

@@ -23,7 +23,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from textloop.server.drift_metrics import DriftCollector
-from textloop.stages.serving import ServedModel
+from textloop.stages.serving import OverloadedError, ServedModel
 from textloop.storage import Store
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -52,6 +52,15 @@ class ServerMetrics:
                              ["label"], registry=r)
         self.queue_depth = Gauge("textloop_queue_depth", "Texts waiting for the model",
                                  multiprocess_mode="livesum", registry=r)
+        self.queue_wait = Histogram("textloop_queue_wait_seconds",
+                                    "Time each text waited for the model (queued to the start "
+                                    "of its batch)", buckets=LATENCY_BUCKETS, registry=r)
+        self.rejected = Counter("textloop_rejected_requests",
+                                "API requests refused by admission control (503), by reason: "
+                                "queue_full (serving.max_queue) or queue_wait "
+                                "(serving.max_queue_wait_ms)", ["reason"], registry=r)
+        for reason in OverloadedError.REASONS:  # 0 from the start, so alerts see a series
+            self.rejected.labels(reason=reason)
         self.log_queue = Gauge("textloop_prediction_log_queue",
                                "Prediction log rows waiting to be written",
                                multiprocess_mode="livesum", registry=r)
@@ -61,6 +70,9 @@ class ServerMetrics:
         self.model_info = Gauge("textloop_model_info", "The model being served (value 1)",
                                 ["version", "run"], multiprocess_mode="liveall", registry=r)
         self._served: dict[str, str] | None = None
+
+    def rejected_request(self, reason: str) -> None:
+        self.rejected.labels(reason=reason).inc()
 
     def model_loaded(self, served: ServedModel) -> None:
         """Say which model is served now. With several processes the old model's line cannot

@@ -12,6 +12,7 @@ temporary folder), so N workers still allow a key its documented rate.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -40,7 +41,10 @@ dropping their connections."""
 
 
 def serve(project: Project, config: ServerConfig, sock: socket.socket) -> None:
-    """Serve until interrupted (Ctrl+C or SIGTERM), then drain and flush the log."""
+    """Serve until interrupted (Ctrl+C or SIGTERM), then drain and flush the log. The
+    process is the server's own, so its heap is frozen once the model is in place
+    (``ServerConfig.settle_heap``)."""
+    config = dataclasses.replace(config, settle_heap=True)
     if config.serving.workers == 1:
         from textloop.server.app import create_app
 
@@ -82,7 +86,7 @@ def app_from_spec(spec: dict[str, Any]) -> FastAPI:
 
     project = find_project(Path(spec["project"]))
     config = ServerConfig(ServeTarget(**spec["target"]), ServingSettings(**spec["serving"]),
-                          rate_dir=Path(spec["rate_dir"]))
+                          rate_dir=Path(spec["rate_dir"]), settle_heap=True)
     return create_app(project, Store.for_project(project), config)
 
 

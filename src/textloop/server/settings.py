@@ -16,11 +16,15 @@ from textloop.stages.serving import ServeTarget
 @dataclass(frozen=True)
 class ServerConfig:
     """``rate_dir``: a folder the worker processes of one server share, where each key's
-    rate-limit bucket lives (None in a single process: buckets stay in memory)."""
+    rate-limit bucket lives (None in a single process: buckets stay in memory).
+    ``settle_heap``: freeze the heap once a model is loaded (``state.settle_heap``): set by
+    the server's own process (``server.run``), not by an app built inside another program
+    (tests), whose garbage collection it would change."""
 
     target: ServeTarget
     serving: ServingSettings
     rate_dir: Path | None = None
+    settle_heap: bool = False
 
     @classmethod
     def for_project(cls, project: Project, *, alias: str | None = None, run: str | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -55,8 +56,12 @@ class ServerState:
                                  on_depth=self.metrics.log_queue.set)
         self.batcher = MicroBatcher(self.model, max_batch=serving.max_batch,
                                     max_wait=serving.max_wait_ms / 1000.0,
+                                    max_queue=serving.max_queue,
+                                    max_queue_wait=serving.max_queue_wait_ms / 1000.0 or None,
                                     on_batch=self.metrics.batch_size.observe,
-                                    on_depth=self.metrics.queue_depth.set)
+                                    on_depth=self.metrics.queue_depth.set,
+                                    on_wait=self.metrics.queue_wait.observe,
+                                    on_reject=self.metrics.rejected_request)
         self.watcher: asyncio.Task[None] | None = None
 
     def model(self) -> ServedModel:
@@ -79,7 +84,12 @@ class ServerState:
         if self.current is not None and (wanted is None or wanted == self.current.version):
             return
         served = load_served(self.store, self.config.target, wanted)
+        replacing = self.current is not None
+        if self.config.settle_heap and not replacing:
+            settle_heap()  # before /readyz says ready: no request waits for this collection
         self.current = served  # one reference: the next batch uses it, running ones finish
+        if self.config.settle_heap and replacing:
+            settle_heap()  # after the swap: the replaced model's cycles can go now
         self.metrics.model_loaded(served)
         log.info("serving %s (version %s)", served.run_name, served.version)
 
@@ -121,6 +131,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         await state.stop()
+
+
+def settle_heap() -> None:
+    """Collect, then freeze what survives (``gc.freeze``), once a model is in place.
+
+    The model, the modules and the app live as long as the process, and Python's full
+    collection walks every one of them: under load that paused the whole process (event
+    loop and model thread) for 0.7 s once every few seconds, which every request in flight
+    waited out: the 32-client p99 (BENCHMARKS.md, "Where the p99 came from"). Frozen objects
+    are left out of later collections, so those see only the requests' own short-lived
+    objects. Unfreezing first lets the cycles of a model just replaced be collected; memory
+    that is not in a cycle is freed by reference counting as always.
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _failed_auth_rate(text: str) -> Rate:

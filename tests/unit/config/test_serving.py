@@ -13,6 +13,15 @@ def test_defaults_serve_the_champion_on_loopback() -> None:
     assert (settings.alias, settings.host, settings.port) == ("champion", "127.0.0.1", 8000)
     assert (settings.max_batch, settings.max_wait_ms, settings.log_texts) == (32, 5.0, "full")
     assert settings.cors_origins == [] and not settings.require_key
+    assert (settings.max_queue, settings.max_queue_wait_ms) == (1024, 5000.0)
+
+
+def test_admission_bounds_are_checked() -> None:
+    assert ServingSettings(max_queue=1, max_queue_wait_ms=0).max_queue_wait_ms == 0.0
+    with pytest.raises(ValueError, match="max_queue"):
+        ServingSettings(max_queue=0)
+    with pytest.raises(ValueError, match="max_queue_wait_ms"):
+        ServingSettings(max_queue_wait_ms=-1)
 
 
 def test_a_serving_section_is_read_and_checked(tmp_path) -> None:

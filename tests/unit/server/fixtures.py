@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tests.unit.stages.pipeline_fixtures import released
@@ -20,6 +21,7 @@ from textloop.config import Actions, Project, PromotionSettings
 from textloop.server.app import create_app
 from textloop.server.run import uvicorn_config
 from textloop.server.settings import ServerConfig
+from textloop.stages.serving import ServedModel
 from textloop.stages.versions.promotion import promote
 from textloop.storage import Store
 from textloop.web.serve import bind
@@ -82,13 +84,52 @@ def wait_ready(client: TestClient) -> dict[str, Any]:
                       client.get("/readyz").json(), "the server to be ready")
 
 
+class SlowModel:
+    """The served model, taking ``seconds`` longer per batch and recording the texts of each
+    batch it ran (what the micro-batcher asks of a model: ``predict``, ``version``,
+    ``run_name``), so a test can fill the queue and see the order texts were served in."""
+
+    def __init__(self, model: ServedModel, seconds: float) -> None:
+        self.model = model
+        self.seconds = seconds
+        self.version = model.version
+        self.run_name = model.run_name
+        self.batches: list[list[str]] = []
+
+    def predict(self, texts: Sequence[str]) -> list[Any]:
+        time.sleep(self.seconds)
+        self.batches.append(list(texts))
+        return self.model.predict(texts)
+
+
+def slowed(app: FastAPI, seconds: float) -> Callable[[], SlowModel]:
+    """Make the app's micro-batcher run the served model ``seconds`` slower per batch;
+    returns a function giving the slow model once the server has loaded one."""
+    state = app.state.serving
+    slow: dict[int | None, SlowModel] = {}
+
+    def model() -> SlowModel:
+        served = state.model()
+        if served.version not in slow:
+            slow[served.version] = SlowModel(served, seconds)
+        return slow[served.version]
+
+    state.batcher.model = model
+    return model
+
+
 @contextmanager
-def live_server(project: Project, store: Store, **options: Any) -> Iterator[str]:
+def live_server(project: Project, store: Store, *, on_app: Callable[[FastAPI], None] | None = None,
+                **options: Any) -> Iterator[str]:
     """A real uvicorn server on a free loopback port, in a thread; stopped gracefully (the
-    lifespan shutdown drains the batcher and flushes the prediction log) on exit."""
+    lifespan shutdown drains the batcher and flushes the prediction log) on exit. ``on_app``
+    sees the app before it starts (to slow its model down, say)."""
     config = ServerConfig.for_project(project, **{"poll_seconds": 0.1, **options})
     sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn_config(create_app(project, store, config)))
+    app = create_app(project, store, config)
+    if on_app is not None:
+        on_app(app)
+    server = uvicorn.Server(uvicorn_config(app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"

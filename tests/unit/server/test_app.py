@@ -275,6 +275,10 @@ def test_metrics_count_requests_predictions_and_batches(served) -> None:
     assert metric(text, 'textloop_predictions_total{band="allow",label="ham"}') == 3
     assert metric(text, "textloop_batch_size_sum") == 6
     assert metric(text, "textloop_queue_depth") == 0
+    assert metric(text, "textloop_queue_wait_seconds_count") == 6  # one per text
+    assert 0 <= metric(text, "textloop_queue_wait_seconds_sum") < 5
+    assert metric(text, 'textloop_queue_wait_seconds_bucket{le="+Inf"}') == 6
+    assert metric(text, 'textloop_rejected_requests_total{reason="queue_full"}') == 0
     assert metric(text, "textloop_prediction_log_dropped_total") == 0
     assert 0 <= metric(text, "textloop_prediction_log_queue") <= 6  # rows not yet written
     assert metric(text, 'textloop_model_info{run="tfidf-lr-1",version="1"}') == 1

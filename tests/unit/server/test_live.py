@@ -4,6 +4,7 @@ and property-based requests generated from the server's own OpenAPI spec."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 
 import httpx
@@ -17,7 +18,15 @@ from schemathesis.specs.openapi.checks import (
 )
 from sqlalchemy import func, select
 
-from tests.unit.server.fixtures import HAM, SPAM, add_version, live_server, promote_to, wait_until
+from tests.unit.server.fixtures import (
+    HAM,
+    SPAM,
+    add_version,
+    live_server,
+    promote_to,
+    slowed,
+    wait_until,
+)
 from tests.unit.server.span_fixtures import EMOJI, ENGLISH, HANGUL, span_champion
 from tests.unit.server.test_app import metric
 from tests.unit.stages.serving.test_prediction_log import run_together
@@ -177,3 +186,82 @@ def test_concurrent_extract_clients_get_exact_spans_and_every_span_is_logged(tmp
                for row in rows)
     assert metric(metrics, 'textloop_spans_total{label="PHONE"}') == 40
     assert metric(metrics, "textloop_batch_size_sum") == 40 * 3  # every text went through it
+
+
+def test_a_burst_past_the_queue_bound_gets_503_and_every_accepted_text_an_answer(served) -> None:
+    """32 clients at once against a slow model (0.3 s a batch of at most 2) and a queue of 6
+    texts: the overflow is refused at once with 503, Retry-After and the error shape, and
+    counted; every accepted request is answered and logged, in the order it was accepted
+    (batch by batch); the queue waits reach /metrics; nothing hangs."""
+    project, store = served
+    gate = threading.Barrier(32)
+    outcomes: dict[str, tuple[int, float, httpx.Response]] = {}
+    model: list = []
+
+    def client(i: int) -> None:
+        with httpx.Client(base_url=url, timeout=30) as http:
+            gate.wait(10)
+            response = http.post("/v1/classify", json={"text": f"{SPAM} t{i:02d}"})
+            outcomes[f"{SPAM} t{i:02d}"] = (response.status_code, time.monotonic(), response)
+
+    with live_server(project, store, max_batch=2, max_queue=6, max_queue_wait_ms=0,
+                     on_app=lambda app: model.append(slowed(app, 0.3))) as url:
+        started = time.monotonic()
+        run_together([lambda i=i: client(i) for i in range(32)], timeout=60)
+        took = time.monotonic() - started
+        metrics = httpx.get(f"{url}/metrics").text
+    assert len(outcomes) == 32 and took < 30  # every client answered, none hung
+    refused = {t: o for t, o in outcomes.items() if o[0] == 503}
+    accepted = {t: o for t, o in outcomes.items() if o[0] == 200}
+    assert len(refused) + len(accepted) == 32 and refused and len(accepted) >= 7
+    for _, _, response in refused.values():
+        error = response.json()["error"]
+        assert error["code"] == "overloaded" and error["details"]["reason"] == "queue_full"
+        assert "serving.max_queue" in error["message"] and "retry after" in error["hint"]
+        assert 1 <= int(response.headers["retry-after"]) <= 10
+        assert error["details"]["retry_after"] == int(response.headers["retry-after"])
+    assert metric(metrics, 'textloop_rejected_requests_total{reason="queue_full"}') == len(refused)
+    assert metric(metrics, 'textloop_rejected_requests_total{reason="queue_wait"}') == 0
+    assert metric(metrics, "textloop_queue_wait_seconds_count") == len(accepted)
+    assert metric(metrics, 'textloop_requests_total{status="503"}') == len(refused)
+    # served in arrival order: a request answered later was never in an earlier batch
+    batches = model[0]().batches
+    batch_of = {text: n for n, batch in enumerate(batches) for text in batch}
+    assert sorted(batch_of) == sorted(accepted)
+    by_answer = sorted(accepted, key=lambda t: accepted[t][1])
+    assert [batch_of[t] for t in by_answer] == sorted(batch_of[t] for t in by_answer)
+    with store.read() as conn:
+        logged = conn.execute(select(func.count()).select_from(schema.predictions)).scalar_one()
+    assert logged == len(accepted)
+
+
+def test_queue_depth_and_queue_wait_show_at_metrics_while_texts_wait(served) -> None:
+    """While a slow batch runs, the texts queued behind it show in textloop_queue_depth;
+    once answered, each one's wait (about the batch ahead of it) is in
+    textloop_queue_wait_seconds."""
+    project, store = served
+    answers: list[int] = []
+
+    def post(texts: list[str]) -> None:
+        answers.append(httpx.post(f"{url}/v1/classify", json={"texts": texts},
+                                  timeout=30).status_code)
+
+    with live_server(project, store, max_batch=1,
+                     on_app=lambda app: slowed(app, 0.4)) as url:
+        first = threading.Thread(target=post, args=([SPAM],))
+        first.start()
+        wait_until(lambda: metric(httpx.get(f"{url}/metrics").text,
+                                  "textloop_queue_wait_seconds_count") == 1, "the first batch")
+        rest = threading.Thread(target=post, args=([HAM, SPAM, HAM],))
+        rest.start()
+        depth = wait_until(lambda: metric(httpx.get(f"{url}/metrics").text,
+                                          "textloop_queue_depth"), "texts queued")
+        first.join(30)
+        rest.join(30)
+        text = httpx.get(f"{url}/metrics").text
+    assert answers == [200, 200] and 1 <= depth <= 3
+    assert metric(text, "textloop_queue_depth") == 0
+    assert metric(text, "textloop_queue_wait_seconds_count") == 4
+    # the three queued texts waited for 0.4 s batches ahead of them: 0.x + 0.4 + 0.8 + ...
+    assert metric(text, "textloop_queue_wait_seconds_sum") >= 1.2
+    assert metric(text, 'textloop_queue_wait_seconds_bucket{le="0.25"}') <= 2

@@ -42,6 +42,12 @@ def serve(
                                                        "(default 32).", min=1)] = None,
     max_wait_ms: Annotated[float | None, typer.Option(help="Longest wait for a batch to fill "
                                                            "(default 5 ms).", min=0.0)] = None,
+    max_queue: Annotated[int | None, typer.Option(help="Texts waiting for the model before "
+                                                       "new requests get 503 (default 1024).",
+                                                  min=1)] = None,
+    max_queue_wait_ms: Annotated[float | None, typer.Option(
+        help="Estimated wait for the model before new requests get 503 (default 5000 ms; "
+             "0: no bound).", min=0.0)] = None,
     ray: Annotated[bool, typer.Option("--ray", help="Serve as replicas of a Ray Serve "
                                                     "deployment (the ray extra).")] = False,
     replicas: Annotated[int | None, typer.Option(help="With --ray: this many replicas "
@@ -74,7 +80,9 @@ def serve(
                                                  max_replicas=max_replicas)
     config = ServerConfig.for_project(project, alias=alias, run=run, host=host, port=port,
                                       workers=workers, max_batch=max_batch,
-                                      max_wait_ms=max_wait_ms, ray=counts if ray else None)
+                                      max_wait_ms=max_wait_ms, max_queue=max_queue,
+                                      max_queue_wait_ms=max_queue_wait_ms,
+                                      ray=counts if ray else None)
     sock = bind(config.serving.host, config.serving.port)
     if ray:
         _serve_on_ray(project, config, sock, address)

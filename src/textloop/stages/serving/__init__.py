@@ -13,7 +13,9 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.serving.api_keys import KeyRing as KeyRing
     from textloop.stages.serving.api_keys import require_scope as require_scope
     from textloop.stages.serving.errors import NotReadyError as NotReadyError
+    from textloop.stages.serving.errors import OverloadedError as OverloadedError
     from textloop.stages.serving.errors import RateLimitedError as RateLimitedError
+    from textloop.stages.serving.errors import RetryLaterError as RetryLaterError
     from textloop.stages.serving.errors import UnauthorizedError as UnauthorizedError
     from textloop.stages.serving.extract import Extraction as Extraction
     from textloop.stages.serving.extract import WrongRouteError as WrongRouteError
@@ -37,7 +39,8 @@ if TYPE_CHECKING:  # re-exported names, for type checkers
     from textloop.stages.serving.rate_limit import parse_rate as parse_rate
 
 __all__, __getattr__ = lazy_front(__name__, {
-    "errors": ("NotReadyError", "RateLimitedError", "UnauthorizedError"),
+    "errors": ("NotReadyError", "OverloadedError", "RateLimitedError", "RetryLaterError",
+               "UnauthorizedError"),
     "api_keys": ("ApiKey", "KeyRing", "require_scope"),
     "model": ("ServeTarget", "ServedAnswer", "ServedModel", "extracted", "load_served",
               "predicted", "wanted_version"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from textloop.errors import InvalidInputError, TextloopError
 
@@ -15,7 +16,22 @@ class UnauthorizedError(TextloopError):
     code = "unauthorized"
 
 
-class RateLimitedError(TextloopError):
+class RetryLaterError(TextloopError):
+    """A refusal that says when to come back: ``retry_after`` whole seconds (at least 1),
+    which the server sends as the ``Retry-After`` header and in the error's details."""
+
+    def __init__(self, message: str, *, hint: str, retry_after: float, **details: Any) -> None:
+        self.retry_after = retry_seconds(retry_after)
+        super().__init__(message, hint=hint, **details, retry_after=self.retry_after)
+
+
+def retry_seconds(seconds: float) -> int:
+    """``Retry-After`` counts whole seconds: round up, and never say 0 (that invites an
+    immediate retry into the same refusal)."""
+    return max(1, math.ceil(seconds))
+
+
+class RateLimitedError(RetryLaterError):
     """The key has spent its requests for now; ``retry_after`` seconds until the next one."""
 
     exit_code = 11
@@ -24,15 +40,14 @@ class RateLimitedError(TextloopError):
 
     def __init__(self, key: str, rate: str, retry_after: float, *,
                  message: str | None = None, hint: str | None = None) -> None:
-        self.retry_after = max(1, math.ceil(retry_after))
         super().__init__(message or f"key {key!r} is over its rate limit of {rate}",
-                         hint=hint or f"retry after {self.retry_after} s, or ask for a higher "
-                                      "--rate")
+                         hint=hint or f"retry after {retry_seconds(retry_after)} s, or ask for "
+                                      "a higher --rate", retry_after=retry_after)
 
     @classmethod
     def for_client(cls, client: str, rate: str, retry_after: float) -> RateLimitedError:
         """A client address that failed too many key checks (``FailedAuthLimiter``)."""
-        seconds = max(1, math.ceil(retry_after))
+        seconds = retry_seconds(retry_after)
         return cls(client, rate, retry_after,
                    message=f"too many failed API key checks from {client} (the limit is "
                            f"{rate}, serving.failed_auth_rate)",
@@ -45,6 +60,23 @@ class NotReadyError(TextloopError):
     exit_code = 12
     http_status = 503
     code = "not_ready"
+
+
+class OverloadedError(RetryLaterError):
+    """Admission control refused the request: the queue for the model is full, or a text
+    queued now would wait too long (``reason``: ``queue_full`` or ``queue_wait``).
+    ``retry_after``: the estimated time for the queue ahead to drain."""
+
+    exit_code = 14
+    http_status = 503
+    code = "overloaded"
+    REASONS = ("queue_full", "queue_wait")
+
+    def __init__(self, message: str, *, reason: str, retry_after: float) -> None:
+        super().__init__(message, reason=reason, retry_after=retry_after,
+                         hint=f"retry after {retry_seconds(retry_after)} s (the Retry-After "
+                              "header) or send fewer texts per request; an operator can raise "
+                              "serving.max_queue or serving.max_queue_wait_ms, or add capacity")
 
 
 class TooLargeError(InvalidInputError):

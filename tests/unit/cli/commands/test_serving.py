@@ -209,3 +209,21 @@ def test_serve_ray_joins_a_cluster_answers_and_stops_cleanly(project, store, tmp
 
 def output_ok(output: list[str]) -> bool:
     return output[-1] == "exit status 0" and "Traceback" not in "".join(output)
+
+
+def test_serve_options_override_the_admission_bounds(project, monkeypatch) -> None:
+    """--max-queue and --max-queue-wait-ms reach the server's settings over textloop.yaml's."""
+    import textloop.server.run
+
+    project.spec.serving.max_queue = 50
+    project.save()
+    seen = []
+    monkeypatch.setattr(textloop.server.run, "serve",
+                        lambda project, config, sock: (seen.append(config.serving), sock.close()))
+    result = invoke(project, "serve", "--port", "0", "--max-queue-wait-ms", "0")
+    assert result.exit_code == 0, result.output
+    assert (seen[0].max_queue, seen[0].max_queue_wait_ms) == (50, 0.0)
+    invoke(project, "serve", "--port", "0", "--max-queue", "8", "--max-queue-wait-ms", "250")
+    assert (seen[1].max_queue, seen[1].max_queue_wait_ms) == (8, 250.0)
+    refused = invoke(project, "serve", "--port", "0", "--max-queue", "0")
+    assert refused.exit_code != 0 and "--max-queue" in refused.output
