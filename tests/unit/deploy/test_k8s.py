@@ -139,10 +139,12 @@ def test_secrets_and_claims_named_are_defined() -> None:
                 used.add(ref["name"])
     assert used == set(secrets) - {"textloop-api-key"}  # the API key is for clients
     for where, spec in pod_specs():
-        volumes = {v["name"]: v["persistentVolumeClaim"]["claimName"] for v in spec["volumes"]}
+        volumes = {v["name"]: v["persistentVolumeClaim"]["claimName"]
+                   for v in spec.get("volumes", [])}
         assert set(volumes.values()) <= claims, where
         for container in spec["containers"]:
-            assert {m["name"] for m in container["volumeMounts"]} <= set(volumes), where
+            mounts = {m["name"] for m in container.get("volumeMounts", [])}
+            assert mounts <= set(volumes), where
 
 
 def test_pods_share_one_image_and_run_as_the_images_user() -> None:
@@ -222,12 +224,9 @@ def test_the_job_reaches_the_heads_client_port_through_its_service() -> None:
     assert host == f"{cluster['metadata']['name']}-head-svc"  # the Service KubeRay creates
     (head,) = cluster["spec"]["headGroupSpec"]["template"]["spec"]["containers"]
     assert {"name": "client", "containerPort": int(port)} in head["ports"]
-    driver_mounts = {m["mountPath"] for m in job_container["volumeMounts"]}
     for where, spec in pod_specs():
-        if "RayCluster" in where:  # files the driver names are at the same paths there
-            (container,) = spec["containers"]
-            assert {m["mountPath"] for m in container["volumeMounts"]} == driver_mounts, where
-            assert all(m.get("readOnly") for m in container["volumeMounts"]), where
+        if "RayCluster" in where:  # the driver reads and writes the files; workers score
+            assert "volumes" not in spec, where
 
 
 def test_the_job_writes_its_output_where_it_mounts_a_volume() -> None:
