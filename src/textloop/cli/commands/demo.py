@@ -20,9 +20,12 @@ if TYPE_CHECKING:
 _EPILOG = """Examples:\n
   textloop demo\n
   textloop demo --data reviews.csv --text-col review --label-col sentiment --dir my-demo\n
+  textloop demo --models none                 # import and release only\n
   textloop demo --task spans --data train.conll --dir ner-demo"""
 _SPAN_ONLY = ("--format", "--skip-invalid", "--max-train")
 _CLASSIFICATION_ONLY = ("--text-col", "--label-col", "--group-col")
+NO_MODELS = "none"
+"""``--models none``: the project and its release only (to explore, export or publish it)."""
 
 
 @app.command(epilog=_EPILOG)
@@ -40,7 +43,7 @@ def demo(
         help="Keep rows sharing this column's value in one split (--data only).")] = None,
     models: Annotated[str | None, typer.Option(
         help="Comma-separated models to train (default: tfidf-lr,embed-lr; with --task "
-             "spans one span model, minilm-crf).")] = None,
+             "spans one span model, minilm-crf); none: import and release only.")] = None,
     file_format: Annotated[str | None, typer.Option(
         "--format", help="Spans: the span format of --data when it is not detected "
                          "(doccano, label-studio, hf-tokens).")] = None,
@@ -104,7 +107,8 @@ def demo(
                                   description=f"Demo project on {data.name}.")
     summary = stage.run_demo(
         folder, source,
-        models=[m.strip() for m in (models or "tfidf-lr,embed-lr").split(",") if m.strip()],
+        models=[] if (models or "").strip().lower() == NO_MODELS else
+        [m.strip() for m in (models or "tfidf-lr,embed-lr").split(",") if m.strip()],
         fresh=fresh, on_step=on_step, progress=progress)
     if as_json:
         print_json(summary.to_dict())
@@ -119,20 +123,24 @@ def _print_summary(s: DemoSummary) -> None:
                   f"{sizes['validation']:,} / test {sizes['test']:,}")
     if s.rows_skipped:
         console.print(f"{s.rows_skipped:,} invalid rows skipped; why: {esc(str(s.skip_report))}")
-    table = Table("run", "model", "val macro-F1", "test macro-F1", "test accuracy",
-                  title="Baselines on the held-out test split")
-    for o in s.outcomes:
-        val = f"{o.val_macro_f1:.3f}" if o.val_macro_f1 is not None else "-"
-        table.add_row(Text(o.run), o.model, val, f"{o.test_macro_f1:.3f}", f"{o.test_accuracy:.3f}")
-    console.print(table)
+    if s.outcomes:
+        table = Table("run", "model", "val macro-F1", "test macro-F1", "test accuracy",
+                      title="Baselines on the held-out test split")
+        for o in s.outcomes:
+            val = f"{o.val_macro_f1:.3f}" if o.val_macro_f1 is not None else "-"
+            table.add_row(Text(o.run), o.model, val, f"{o.test_macro_f1:.3f}",
+                          f"{o.test_accuracy:.3f}")
+        console.print(table)
     for o in s.outcomes:
         console.print(f"Report {esc(o.run)}: {esc(str(o.report))}")
     root = esc(str(s.project_root))
-    best = max(s.outcomes, key=lambda o: o.test_macro_f1).run if s.outcomes else "latest"
+    best = max(s.outcomes, key=lambda o: o.test_macro_f1).run if s.outcomes else None
+    predict = (f"  textloop predict {esc(best)} \"A warm, funny and beautifully acted film.\"\n"
+               if best else "  textloop train --model tfidf-lr\n")
     console.print(f"\nThe project stays in {root}. Next, try:\n"
                   f"  cd {root}\n"
                   f"  textloop status\n"
-                  f"  textloop predict {esc(best)} \"A warm, funny and beautifully acted film.\"\n"
+                  f"{predict}"
                   f"  textloop train --model embed-lr --param C=3\n"
                   f"  textloop import more.csv --text-col text --label-col category")
 

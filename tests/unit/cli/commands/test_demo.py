@@ -26,6 +26,22 @@ def test_demo_json_prints_the_summary_and_the_steps_on_stderr(tmp_path) -> None:
     assert "1. Creating the project" in result.stderr
 
 
+def test_demo_models_none_imports_and_releases_without_training(tmp_path) -> None:
+    data = write_dataset(tmp_path / "mine.csv")
+    result = CliRunner().invoke(app, ["demo", "--data", str(data), "--models", "none",
+                                      "--dir", str(tmp_path / "demo"), "--json"])
+    summary = json_of(result)
+    assert summary["release_id"] == "v1" and summary["records_new"] == 240
+    assert summary["outcomes"] == []
+    assert not (tmp_path / "demo" / ".textloop" / "runs").exists() or not any(
+        (tmp_path / "demo" / ".textloop" / "runs").iterdir())
+    shown = CliRunner().invoke(app, ["demo", "--data", str(data), "--models", "none",
+                                     "--dir", str(tmp_path / "again")])
+    assert shown.exit_code == 0, shown.output
+    assert "release v1" in shown.stdout and "Baselines" not in shown.stdout
+    assert "textloop train --model tfidf-lr" in shown.stdout  # nothing to predict with yet
+
+
 @pytest.mark.model
 def test_demo_task_spans_runs_a_conll_file_and_says_what_to_run_next(tmp_path) -> None:
     data = write_conll(tmp_path / "ner.conll", sentences(50))
