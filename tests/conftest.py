@@ -11,6 +11,7 @@ from hypothesis import settings
 
 from tests.pg_server import pg_server  # noqa: F401 (a shared fixture)
 from tests.ray_cluster import ray_cluster  # noqa: F401 (a shared fixture)
+from tests.token_vectors import token_vectors_memo  # noqa: F401 (a shared fixture)
 from tests.unit.strategies.synth.chat_server import ChatServer, running_chat_server
 from textloop.config import Label, Project
 from textloop.registry import REGISTRY, Registry

@@ -15,7 +15,9 @@ from textloop.cli.main import app
 from textloop.config import find_project
 from textloop.storage import Store, model_versions, releases, runs
 
-pytestmark = pytest.mark.integration
+# WNUT-17 token vectors are encoded once per session (tests/token_vectors.py)
+pytestmark = [pytest.mark.integration,
+              pytest.mark.usefixtures("token_vectors_memo")]
 
 SENTENCES = 300
 

@@ -46,7 +46,9 @@ from textloop.storage import (
 from textloop.web.app import create_app
 from textloop.web.settings import WebSettings
 
-pytestmark = [pytest.mark.integration, pytest.mark.model]
+# WNUT-17 token vectors are encoded once per session (tests/token_vectors.py)
+pytestmark = [pytest.mark.integration, pytest.mark.model,
+              pytest.mark.usefixtures("token_vectors_memo")]
 
 SEED = 60
 """Labeled sentences to start from (WNUT-17 train's first ones)."""

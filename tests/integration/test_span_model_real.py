@@ -13,7 +13,9 @@ from textloop.spans import check_spans
 from textloop.spans.conll import read_conll
 from textloop.spans.matching import word_tokens
 
-pytestmark = [pytest.mark.integration, pytest.mark.model]
+# WNUT-17 token vectors are encoded once per session (tests/token_vectors.py)
+pytestmark = [pytest.mark.integration, pytest.mark.model,
+              pytest.mark.usefixtures("token_vectors_memo")]
 
 
 def test_a_small_wnut17_slice_trains_and_finds_entities() -> None:

@@ -29,7 +29,9 @@ from textloop.spans import Span
 from textloop.spans.conll import read_conll
 from textloop.storage import Store, predictions
 
-pytestmark = [pytest.mark.integration, pytest.mark.model]
+# WNUT-17 token vectors are encoded once per session (tests/token_vectors.py)
+pytestmark = [pytest.mark.integration, pytest.mark.model,
+              pytest.mark.usefixtures("token_vectors_memo")]
 
 TRAIN_SENTENCES = 700
 TRAFFIC = 120

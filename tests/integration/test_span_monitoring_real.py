@@ -26,7 +26,9 @@ from textloop.config import find_project
 from textloop.config.span_rules import SpanRule
 from textloop.storage import Store, queue
 
-pytestmark = pytest.mark.integration
+# WNUT-17 token vectors are encoded once per session (tests/token_vectors.py)
+pytestmark = [pytest.mark.integration,
+              pytest.mark.usefixtures("token_vectors_memo")]
 
 SENTENCES = 400
 STEADY, SHIFTED, CORRECTED = 80, 60, 12

@@ -26,7 +26,9 @@ from textloop.stages.release import create_release, load_release
 from textloop.stages.runs import load_run
 from textloop.stages.train import train
 
-pytestmark = pytest.mark.integration
+# WNUT-17 token vectors are encoded once per session (tests/token_vectors.py)
+pytestmark = [pytest.mark.integration,
+              pytest.mark.usefixtures("token_vectors_memo")]
 
 RULES = [*JUDGED, SpanRule(name="cities", label="location",
                            phrases=["London", "Paris", "New York", "Los Angeles", "Toronto"])]
