@@ -31,22 +31,6 @@ SRC = ROOT / "src" / "textloop"
 DEPLOY = ROOT / "deploy"
 DOCKERFILE = DEPLOY / "Dockerfile"
 
-PENDING_OPTIONS: dict[tuple[str, str], str] = {
-    ("predict", "--input"): "batch prediction from files (issue 20, point 1)",
-    ("predict", "--output"): "batch prediction from files (issue 20, point 1)",
-    ("predict", "--executor"): "batch prediction on Ray (issue 20, point 2)",
-    ("clean", "--executor"): "clean's folds on Ray (issue 20, point 2)",
-    ("cv", "--executor"): "cv's folds on Ray (issue 20, point 2)",
-    ("serve", "--ray"): "serving replicas on Ray Serve (issue 20, point 4)",
-    ("serve", "--replicas"): "serving replicas on Ray Serve (issue 20, point 4)",
-    ("serve", "--min-replicas"): "serving replicas on Ray Serve (issue 20, point 4)",
-    ("serve", "--max-replicas"): "serving replicas on Ray Serve (issue 20, point 4)",
-}
-"""Options the documents name that are being built in the same release. Each entry must
-still be missing from the CLI (the test says to drop it once the option exists), and no
-option outside this list may be missing."""
-
-
 @dataclass(frozen=True)
 class Usage:
     """One command line naming ``textloop``: the command path and the options it passes."""
@@ -128,28 +112,19 @@ def help_text(path: tuple[str, ...]) -> str:
 
 
 def check_usages(usages: list[Usage]) -> None:
-    """Every command exists, shows its help, and takes the options given; options still
-    being built are allowed only in ``PENDING_OPTIONS``, and only while they are missing."""
+    """Every command exists, shows its help, and takes the options given."""
     assert usages, "no textloop command found"
     problems = []
     for usage in usages:
         missing = missing_options(usage)
         command = " ".join(usage.path)
-        for opt in sorted(missing):
-            if (command, opt) not in PENDING_OPTIONS:
-                problems.append(f"{usage.where}: `textloop {command}` has no option {opt}")
+        problems += [f"{usage.where}: `textloop {command}` has no option {opt}"
+                     for opt in sorted(missing)]
         shown = help_text(usage.path)
         for opt in sorted(set(usage.options) - missing - {"--help", "-h"}):
             if opt not in shown:
                 problems.append(f"{usage.where}: `textloop {command} --help` does not show {opt}")
     assert not problems, "\n".join(problems)
-
-
-def stale_pending() -> list[str]:
-    """Entries of ``PENDING_OPTIONS`` whose option now exists: the list must drop them."""
-    return [f"textloop {command} {opt} exists now: remove it from PENDING_OPTIONS"
-            for (command, opt) in PENDING_OPTIONS
-            if opt in _option_map(command_for(tuple(command.split())))]
 
 
 def shell_commands(text: str) -> list[list[str]]:

@@ -177,10 +177,6 @@ def test_container_commands_are_real_textloop_commands_and_options() -> None:
     checks.check_usages(usages)
 
 
-def test_options_still_being_built_are_listed_only_while_missing() -> None:
-    assert not checks.stale_pending(), "\n".join(checks.stale_pending())
-
-
 def ray_cluster() -> dict[str, Any]:
     return one("RayCluster")
 
