@@ -14,10 +14,15 @@ from tests.unit.stages.pipeline_fixtures import write_dataset
 from textloop.cli.main import app
 
 
-def test_demo_json_prints_the_summary_and_the_steps_on_stderr(tmp_path) -> None:
+def demo_on_a_csv(tmp_path, models: str, folder: str = "demo", *more: str):
+    """``textloop demo --data mine.csv --models MODELS --dir FOLDER`` on 240 labeled rows."""
     data = write_dataset(tmp_path / "mine.csv")
-    result = CliRunner().invoke(app, ["demo", "--data", str(data), "--models", "tfidf-lr",
-                                      "--dir", str(tmp_path / "demo"), "--json"])
+    return CliRunner().invoke(app, ["demo", "--data", str(data), "--models", models,
+                                    "--dir", str(tmp_path / folder), *more])
+
+
+def test_demo_json_prints_the_summary_and_the_steps_on_stderr(tmp_path) -> None:
+    result = demo_on_a_csv(tmp_path, "tfidf-lr", "demo", "--json")
     summary = json_of(result)
     assert summary["release_id"] == "v1" and summary["rows_read"] == 240
     assert summary["project_root"] == str(tmp_path / "demo")
@@ -27,16 +32,12 @@ def test_demo_json_prints_the_summary_and_the_steps_on_stderr(tmp_path) -> None:
 
 
 def test_demo_models_none_imports_and_releases_without_training(tmp_path) -> None:
-    data = write_dataset(tmp_path / "mine.csv")
-    result = CliRunner().invoke(app, ["demo", "--data", str(data), "--models", "none",
-                                      "--dir", str(tmp_path / "demo"), "--json"])
-    summary = json_of(result)
+    summary = json_of(demo_on_a_csv(tmp_path, "none", "demo", "--json"))
     assert summary["release_id"] == "v1" and summary["records_new"] == 240
     assert summary["outcomes"] == []
     assert not (tmp_path / "demo" / ".textloop" / "runs").exists() or not any(
         (tmp_path / "demo" / ".textloop" / "runs").iterdir())
-    shown = CliRunner().invoke(app, ["demo", "--data", str(data), "--models", "none",
-                                     "--dir", str(tmp_path / "again")])
+    shown = demo_on_a_csv(tmp_path, "none", "again")
     assert shown.exit_code == 0, shown.output
     assert "release v1" in shown.stdout and "Baselines" not in shown.stdout
     assert "textloop train --model tfidf-lr" in shown.stdout  # nothing to predict with yet
