@@ -35,7 +35,10 @@ Every seed also scores ``views-knn-weighted`` (weights fitted to the given label
 ``--views finetune embed-lr tfidf-lr`` adds the fine-tuned view exactly as ``textloop clean
 --model finetune`` computes it (``--tuned-folds`` folds, one epoch), ``--pool-rows`` caps
 every pool for such a costly view, and each view's CPU seconds (all threads) per 10,000
-records are written per seed.
+records are written per seed. ``--min-precision`` also scores, in the same run, the estimate
+read class by class without pooling (``pooling=0``: the baseline of the pooled estimate).
+``--views-cache DIR`` keeps each seed's view probabilities and reuses them, so a change of
+the flagging rules is measured again on the same views without refitting them.
 
 Run from the repository root, all in one process, or split over processes by data set and
 seed (each seed's result is its own file), then a final ``--merge`` writes the tables::
@@ -64,6 +67,7 @@ from sklearn.metrics import f1_score
 
 from textloop.models.classifiers import make_model
 from textloop.stages.clean.label_precision import flag_precision
+from textloop.strategies.cleaning.precision import estimate_errors
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _clean_data import METHODS, MODELS, Pool, detect, knn_index, load_pool, median, prf, views
@@ -130,7 +134,8 @@ def test_f1(pool: Pool, model: str, rows: np.ndarray, y: np.ndarray) -> float:
 def run_dataset(name: str, rows: int | None, seeds: list[int], flips: str, targets: int,
                 downstream: bool, folder: Path, models: tuple[str, ...] = MODELS,
                 tuned_folds: int = 3, rates: tuple[float, ...] = RATES,
-                min_precisions: tuple[float, ...] = ()) -> None:
+                min_precisions: tuple[float, ...] = (), views_cache: Path | None = None
+                ) -> None:
     """Run the seeds of one data set; each seed's result goes to ``folder/seed-N.json``."""
     pool = load_pool(name, rows)
     pool.knn_index = knn_index(pool.x)
@@ -149,8 +154,8 @@ def run_dataset(name: str, rows: int | None, seeds: list[int], flips: str, targe
             rng = np.random.default_rng([seed, r, 7])
             noisy, flipped = inject(pool.y, rate, matrix, rng)
             t0 = time.perf_counter()
-            cost: dict[str, float] = {}
-            probas, knn = views(pool, noisy, seed, models, tuned_folds, cost)
+            probas, knn, cost = cached_views(pool, noisy, seed, rate, models, tuned_folds,
+                                             views_cache)
             found = detect(noisy, probas, knn)
             cell: dict[str, Any] = {"flips": int(flipped.sum()),
                                     "views_seconds": round(time.perf_counter() - t0, 1),
@@ -181,6 +186,33 @@ def run_dataset(name: str, rows: int | None, seeds: list[int], flips: str, targe
             indent=1) + "\n")
 
 
+def cached_views(pool: Pool, noisy: np.ndarray, seed: int, rate: float,
+                 models: tuple[str, ...], tuned_folds: int, cache: Path | None
+                 ) -> tuple[list[np.ndarray], np.ndarray | None, dict[str, float]]:
+    """The views' out-of-fold probabilities, neighbour labels and CPU cost, read from
+    ``cache`` when an earlier run of the same pool, noise and views left them there. The
+    views are the costly part and do not depend on how the flags are judged afterwards, so
+    a change to the flagging rules is measured again on exactly the same views."""
+    path = None
+    if cache is not None:
+        key = f"{pool.name}-{len(pool.y)}-{rate:.2f}-seed{seed}-{'-'.join(models)}"
+        path = cache / f"{key}-t{tuned_folds}.npz"
+        if path.exists():
+            with np.load(path) as saved:
+                if np.array_equal(saved["noisy"], noisy):
+                    probas = [saved[f"view{i}"] for i in range(len(models))]
+                    knn = saved["knn"] if saved["knn"].size else None
+                    return probas, knn, json.loads(str(saved["cost"]))
+    cost: dict[str, float] = {}
+    probas, knn = views(pool, noisy, seed, models, tuned_folds, cost)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, noisy=noisy, cost=json.dumps(cost),
+                            knn=np.empty(0) if knn is None else knn,
+                            **{f"view{i}": p for i, p in enumerate(probas)})
+    return probas, knn, cost
+
+
 def precision_cells(pool: Pool, noisy: np.ndarray, flipped: np.ndarray,
                     found: dict[str, Any], min_precisions: tuple[float, ...]
                     ) -> dict[str, Any]:
@@ -202,11 +234,17 @@ def precision_cells(pool: Pool, noisy: np.ndarray, flipped: np.ndarray,
                       "model_error_actual": round(float(model_wrong.mean()), 4),
                       "model_as_noisy": estimates.model_as_noisy,
                       "default_estimated_precision": default.details["expected_precision"]}}
+    unpooled = estimate_errors(noisy, proposed.proba, pooling=0.0)
+    everyone = np.ones(len(noisy), dtype=bool)
     for target in min_precisions:
         judged = flag_precision(proposed, noisy, ids, target)
         out[f"min_precision {target:g}"] = {
             **prf(judged.issues.flagged, flipped),
             "estimated_precision": judged.details["expected_precision"]}
+        # the baseline in the same run: each class's noise read on its own anchors only
+        alone = unpooled.reaching(everyone, target)
+        out[f"min_precision {target:g} unpooled"] = {
+            **prf(alone, flipped), "estimated_precision": unpooled.precision(alone)}
     return out
 
 
@@ -360,7 +398,7 @@ def precision_markdown(summary: dict[str, Any]) -> list[str]:
                     continue
                 target = float(key.split()[1])
                 within = abs(cell["precision"] - target) <= PRECISION_TOLERANCE
-                rows.append(f"| {name} | {rate:.0%} | {target:g} | | | "
+                rows.append(f"| {name} | {rate:.0%} | {key.split(' ', 1)[1]} | | | "
                             f"{cell['flagged']:,.0f} flagged, P {cell['precision']:.3f} "
                             f"(estimated {cell['estimated_precision']:.3f}) | "
                             f"{cell['recall']:.3f} | {cell['f1']:.3f} | "
@@ -399,6 +437,10 @@ def main() -> None:
                              "embed-lr tfidf-lr); results go under clean_noise_<views>")
     parser.add_argument("--tuned-folds", type=int, default=3)
     parser.add_argument("--rates", type=float, nargs="+", default=list(RATES), choices=RATES)
+    parser.add_argument("--views-cache", type=Path,
+                        help="keep each seed's view probabilities here and reuse them when "
+                             "the same pool, noise and views come again (to measure a change "
+                             "of the flagging rules on the same views)")
     parser.add_argument("--pool-rows", type=int,
                         help="cap every pool at this many rows (seed 0), for a costly view")
     args = parser.parse_args()
@@ -415,7 +457,7 @@ def main() -> None:
                                                               DATASETS[name] or args.pool_rows)
         run_dataset(name, rows, seeds, args.flips, args.targets, downstream,
                     args.out / stem / name, tuple(args.views), args.tuned_folds,
-                    tuple(args.rates), tuple(args.min_precision))
+                    tuple(args.rates), tuple(args.min_precision), args.views_cache)
     summary: dict[str, Any] = {"machine": machine_info(), "flips": args.flips,
                                "targets": args.targets, "downstream": downstream,
                                "datasets": {}}

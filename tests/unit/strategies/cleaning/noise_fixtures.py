@@ -36,3 +36,15 @@ def synthetic(strength: float, noise: list[list[float]], n: int = 6000, seed: in
 
 BINARY = [[0.8, 0.2], [0.1, 0.9]]
 THREE = [[0.8, 0.15, 0.05], [0.0, 0.9, 0.1], [0.2, 0.0, 0.8]]
+
+
+def sparse_noise(k: int, rate: float, seed: int = 0) -> list[list[float]]:
+    """``noise[t][g]`` where each class t sends ``rate`` of its records to two other classes
+    drawn at random, with shares 0.7 and 0.3 (the benchmark's flips on many classes)."""
+    rng = np.random.default_rng(seed)
+    matrix = np.zeros((k, k))
+    for t in range(k):
+        to = rng.choice([g for g in range(k) if g != t], 2, replace=False)
+        matrix[t, t] = 1.0 - rate
+        matrix[t, to] = (0.7 * rate, 0.3 * rate)
+    return matrix.tolist()

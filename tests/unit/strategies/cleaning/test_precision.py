@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.unit.strategies.cleaning.noise_fixtures import BINARY, THREE, synthetic
+from tests.unit.strategies.cleaning.noise_fixtures import BINARY, THREE, sparse_noise, synthetic
 from textloop.strategies.cleaning.precision import estimate_errors
 
 
@@ -92,3 +92,44 @@ def test_a_weak_model_trims_flags_only_when_each_class_has_enough_anchors() -> N
             assert (kept == proposed).all()
         else:
             assert kept.sum() < proposed.sum() and (kept <= proposed).all()
+
+
+def _per_class_truth(data) -> np.ndarray:  # type: ignore[no-untyped-def]
+    k = int(data.given.max()) + 1
+    return np.asarray([data.flipped[data.given == c].mean() for c in range(k)])
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_many_small_classes_read_their_noise_from_the_pooled_rate(seed: int) -> None:
+    """77 classes of about 130 records (13 anchors each), 20% of each class flipped to two
+    others: read alone, a class's anchors often miss a class its flips go to, and the noise
+    comes out far too low; shrunk toward the pooled column it lands near the truth."""
+    data = synthetic(8.0, sparse_noise(77, 0.2), n=10_000, seed=seed)
+    pooled = estimate_errors(data.given, data.proba)
+    alone = estimate_errors(data.given, data.proba, pooling=0.0)
+    assert pooled.overall_noise_rate == pytest.approx(data.flipped.mean(), abs=0.04)
+    assert alone.overall_noise_rate < data.flipped.mean() - 0.06
+    truth = _per_class_truth(data)
+    pooled_error = np.abs(pooled.noise_rate - truth).mean()
+    assert pooled_error < 0.75 * np.abs(alone.noise_rate - truth).mean()
+    actual_model_error = np.mean(data.proba.argmax(axis=1) != data.true)
+    assert (abs(pooled.overall_model_error - actual_model_error)
+            < 0.5 * abs(alone.overall_model_error - actual_model_error))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_min_precision_holds_on_many_small_classes(seed: int) -> None:
+    data = synthetic(8.0, sparse_noise(77, 0.2), n=10_000, seed=seed)
+    found = estimate_errors(data.given, data.proba)
+    flagged = found.reaching(np.ones(len(data.given), dtype=bool), 0.8)
+    assert flagged.sum() > 500
+    assert data.flipped[flagged].mean() == pytest.approx(0.8, abs=0.05)
+
+
+def test_few_big_classes_keep_their_own_noise_reading() -> None:
+    """Three classes of 2,000 records (200 anchors each): pooling barely moves anything."""
+    data = synthetic(4.0, THREE)
+    pooled = estimate_errors(data.given, data.proba)
+    alone = estimate_errors(data.given, data.proba, pooling=0.0)
+    assert np.abs(pooled.noise_rate - alone.noise_rate).max() < 0.01
+    assert np.abs(pooled.error_probability - alone.error_probability).mean() < 0.01
