@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from textloop.config.execution import ExecutionSettings
 from textloop.errors import ConfigError
-from textloop.executors.base import Executor, FileBatchExecutor, TableFile
+from textloop.executors.base import Executor
 from textloop.executors.local import LocalExecutor
 
 ENGINES = ("local", "ray")
@@ -60,5 +60,4 @@ def executor_scope(executor: Executor | str | None,
         chosen.close()
 
 
-__all__ = ["ENGINES", "Executor", "FileBatchExecutor", "LocalExecutor", "TableFile",
-           "executor_for", "executor_scope"]
+__all__ = ["ENGINES", "Executor", "LocalExecutor", "executor_for", "executor_scope"]

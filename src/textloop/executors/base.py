@@ -10,9 +10,7 @@ come back in input order, so a run on Ray writes byte-for-byte what a local run 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Protocol, TypeVar, runtime_checkable
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -46,37 +44,4 @@ class Executor(Protocol):
     def close(self) -> None:
         """Release what the executor started (a local Ray runtime); joining a cluster
         leaves the cluster running."""
-        ...
-
-
-@dataclass(frozen=True)
-class TableFile:
-    """A file an engine reads itself, as tables of text cells (``FileBatchExecutor``).
-
-    ``format``: ``csv`` or ``tsv`` (``columns`` names them, the header line is skipped),
-    ``lines`` (one column ``line`` per non-empty line: JSON Lines, parsed by the batch
-    function) or ``parquet`` (the columns as stored). ``quoted``: ``"`` quotes cells.
-    ``block_bytes``: the longest row the reader must hold in one block.
-    """
-
-    path: Path
-    format: str
-    columns: tuple[str, ...] = ()
-    encoding: str = "utf-8"
-    quoted: bool = True
-    block_bytes: int = 1 << 24
-
-
-@runtime_checkable
-class FileBatchExecutor(Protocol):
-    """An engine that reads a file itself, on its workers, so the process that started
-    the job neither reads nor parses it (``ray``: a Ray Data pipeline)."""
-
-    name: str
-    workers: int
-
-    def map_file_batches(self, source: TableFile, make_fn: Callable[[], Callable[[Any], Any]],
-                         batch_rows: int) -> Iterator[Any]:
-        """Stream ``fn(table)`` for each batch of ``batch_rows`` rows of ``source`` (a
-        ``pyarrow.Table``), in file order, ``fn = make_fn()`` built once per worker."""
         ...

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from textloop.errors import ConfigError, ExternalServiceError, MissingExtraError, TextloopError
-from textloop.executors.base import TableFile
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,63 +69,6 @@ def connect(ray: Any, address: str | None, *, object_store_bytes: int | None = N
     except ConnectionError as exc:
         raise ExternalServiceError(f"cannot reach the Ray cluster at {address}: {exc}",
                                    hint=f"start one with `ray start --head`, or {hint}") from exc
-
-
-class _BatchCaller:
-    """A Ray Data actor: builds the batch function once (a model loaded once per actor)
-    and calls it on each batch."""
-
-    def __init__(self, make_fn: Callable[[], Callable[[Any], Any]]) -> None:
-        self._fn = make_fn()
-
-    def __call__(self, batch: Any) -> Any:
-        return self._fn(batch)
-
-
-def _read_table_file(data: Any, source: TableFile) -> Any:
-    """The file as a Ray Data dataset whose cells are exactly the file's text: no column
-    type inferred, no ``NA`` or empty cell made null (``007`` stays ``007``). A ``lines``
-    file is one string column ``line`` per non-empty line (parsed by the batch function).
-    """
-    import pyarrow.csv as pacsv
-
-    path = str(source.path)
-    # The reading takes no CPU of its own: the actors scoring it hold one each (one per CPU
-    # by default), and a read waiting for a free CPU would never start.
-    if source.format == "parquet":
-        return data.read_parquet(path, num_cpus=0)  # (predict reads its Parquet itself)
-    lines = source.format == "lines"
-    names = ["line"] if lines else list(source.columns)
-    read = pacsv.ReadOptions(encoding=source.encoding, column_names=names,
-                             skip_rows=0 if lines else 1, block_size=source.block_bytes)
-    parse = pacsv.ParseOptions(
-        delimiter="\x1e" if lines else ("\t" if source.format == "tsv" else ","),
-        quote_char='"' if source.quoted and not lines else False,
-        double_quote=not lines, escape_char=False, newlines_in_values=not lines,
-        ignore_empty_lines=True)
-    convert = pacsv.ConvertOptions(column_types=dict.fromkeys(names, _string()),
-                                   null_values=[], strings_can_be_null=False,
-                                   quoted_strings_can_be_null=False, check_utf8=True)
-    return data.read_csv(path, read_options=read, parse_options=parse,
-                         convert_options=convert, num_cpus=0)
-
-
-def _string() -> Any:
-    import pyarrow as pa
-
-    return pa.string()
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    """The error underneath Ray's wrappers (``RayTaskError``, ``UserCodeException``)."""
-    seen: set[int] = set()
-    while id(exc) not in seen:
-        seen.add(id(exc))
-        inner = getattr(exc, "cause", None) or exc.__cause__
-        if not isinstance(inner, BaseException):
-            break
-        exc = inner
-    return exc
 
 
 class RayExecutor:
@@ -185,39 +127,6 @@ class RayExecutor:
             for actor in actors:
                 ray.kill(actor)
 
-    def map_file_batches(self, source: TableFile, make_fn: Callable[[], Callable[[Any], Any]],
-                         batch_rows: int) -> Iterator[Any]:
-        """A Ray Data pipeline: the file read on the cluster (``read_csv``/``read_parquet``,
-        every cell kept as the text it is), ``fn(table)`` on each batch of ``batch_rows``
-        rows in a pool of ``workers`` actors (``fn = make_fn()`` built once per actor), the
-        results streamed back here in file order (``preserve_order``).
-
-        Failures come out as ``_get`` says them: an error the work raised as itself, a
-        worker lost past its retries or a file Arrow could not read as an
-        ExternalServiceError.
-        """
-        ray = self._ray
-        context = ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True
-        dataset = _read_table_file(ray.data, source).map_batches(
-            _BatchCaller, fn_constructor_args=(make_fn,), concurrency=self.workers,
-            batch_size=batch_rows, batch_format="pyarrow", num_cpus=1,
-            max_restarts=TASK_RETRIES, max_task_retries=TASK_RETRIES)
-        try:
-            yield from dataset.iter_batches(batch_size=None, batch_format="pyarrow")
-        except TextloopError:
-            raise
-        except Exception as exc:
-            cause = _root_cause(exc)
-            if isinstance(cause, TextloopError):
-                raise cause from exc
-            if isinstance(exc, ray.exceptions.RayError) and not isinstance(
-                    exc, ray.exceptions.RayTaskError):
-                raise self._lost(exc) from exc
-            raise ExternalServiceError(
-                f"a task failed on the Ray cluster: {cause}",
-                hint="run with --executor local to see the error without Ray") from exc
-
     def _get(self, refs: Any) -> Any:
         """``ray.get``, with Ray's failures said in the project's terms: an error the work
         itself raised (a TextloopError naming a bad row) comes out as itself; a worker
@@ -235,15 +144,11 @@ class RayExecutor:
                 hint="the error above comes from the work itself; run with --executor "
                      "local to see it without Ray") from exc
         except ray.exceptions.RayError as exc:
-            raise self._lost(exc) from exc
-
-    @staticmethod
-    def _lost(exc: BaseException) -> ExternalServiceError:
-        return ExternalServiceError(
-            f"a Ray worker was lost and the work did not finish after {TASK_RETRIES} "
-            f"retries: {type(exc).__name__}",
-            hint="check the cluster's memory and nodes (`ray status`), then run the "
-                 "command again; nothing was written")
+            raise ExternalServiceError(
+                f"a Ray worker was lost and the work did not finish after "
+                f"{TASK_RETRIES} retries: {type(exc).__name__}",
+                hint="check the cluster's memory and nodes (`ray status`), then run the "
+                     "command again; nothing was written") from exc
 
     def close(self) -> None:
         if self._started_here and self._ray.is_initialized():

@@ -41,25 +41,21 @@ def _jsonl_rows(path: Path, options: ReadOptions, meter: ByteMeter) -> Iterator[
         if number in bad:
             yield RawRow(number, {}, bad_bytes=bad[number])
             continue
-        yield jsonl_row(number, line)
-
-
-def jsonl_row(number: int, line: str) -> RawRow:
-    """One non-blank line of a JSON Lines file as a row, or a row saying what is wrong with
-    it (``to_record`` refuses it). Also what a Ray Data job parses each line with, so a
-    line reads the same on a cluster as here."""
-    try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return RawRow(number, {}, problem=f"invalid JSON ({exc.msg} at column {exc.colno})",
-                      fix=_FIX_JSON)
-    except RecursionError:
-        return RawRow(number, {}, problem=_TOO_DEEP, fix=_FIX_JSON)
-    if not isinstance(value, dict):
-        return RawRow(number, {}, problem="expected a JSON object ({...}), found "
-                                          f"{_json_type(value)}", fix=_FIX_JSON)
-    problem = _surrogate_problem(value) if _may_hold_surrogates(line) else None
-    return RawRow(number, value, problem=problem)
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield RawRow(number, {}, problem=f"invalid JSON ({exc.msg} at column {exc.colno})",
+                         fix=_FIX_JSON)
+            continue
+        except RecursionError:
+            yield RawRow(number, {}, problem=_TOO_DEEP, fix=_FIX_JSON)
+            continue
+        if not isinstance(value, dict):
+            yield RawRow(number, {}, problem="expected a JSON object ({...}), found "
+                                             f"{_json_type(value)}", fix=_FIX_JSON)
+            continue
+        problem = _surrogate_problem(value) if _may_hold_surrogates(line) else None
+        yield RawRow(number, value, problem=problem)
 
 
 def _json_type(value: Any) -> str:

@@ -1,35 +1,24 @@
 """``textloop predict RUN --input FILE --output FILE``: a file of any size, scored in bounded
 memory, locally or on a Ray cluster, with the same bytes written either way.
 
-Locally, the input is read row by row by the readers ``textloop import`` uses (so a row is
-refused with the same message naming its file, line and column, and the fix), in batches
-of ``batch_rows`` texts, scored in this process and written before the next are read.
+The pipeline: the input is read row by row by the readers ``textloop import`` uses (so a
+row is refused with the same message naming its file, line and column, and the fix), in
+batches of ``batch_rows`` texts; each batch is scored by the executor (``local``: in this
+process; ``ray``: on an actor pool, each actor rebuilding the model once from the verified
+bundle) and comes back in input order; this process writes it. At most a few batches are
+in flight, so memory does not grow with the file.
 
-On Ray (an executor that reads files itself, ``FileBatchExecutor``) the job is a Ray Data
-pipeline: ``read_csv`` on the cluster (every CSV/TSV cell read as the text
-it is: no type inferred, no ``NA`` or empty cell made null, so an id ``007`` stays ``007``;
-JSON Lines read as one text column of lines and parsed by the JSON Lines reader's own
-function), then ``map_batches`` on an actor pool, each actor rebuilding the model once from
-the verified bundle and checking each row as a local job does (``to_record``), and the
-answers streamed back here in file order (``preserve_order``). This process only opens the
-file for its columns (so a missing text column is refused at once, as locally) and writes.
+Every row gets what ``serve`` answers for its text (``ServedModel.predict``): a classifier's
+label, score, band and one calibrated probability column per class (``proba_LABEL``), a
+regressor's ``value``, a span model's ``spans`` (a JSON list of ``{start, end, label, text,
+score}`` over the text as read); plus the row's key (the input's id column, else its row
+number) and the model (run name and registered version).
 
-Why the answers come back here (``iter_batches``) instead of Ray Data's ``write_csv`` /
-``write_json`` / ``write_parquet`` into shards merged in order: those write with pyarrow's
-writers, which quote and spell floats their own way and add no formula guard, while the
-local writer quotes as needed, writes floats that read back exactly and guards
-formula-like cells; Parquet shards are whole files (each with its own footer and row
-groups per block) that cannot be concatenated into one file with 16,384-row groups
-without being rewritten here anyway; and a row's number (the key when there is no id
-column) is not known to the block that holds it. Writing here is what keeps Ray's output
-the same bytes as a local run's; what moved off this process is the reading, parsing and
-checking of every row.
-
-A block does not know the lines it came from, so when a row is refused on the cluster (or
-Arrow cannot read the file: bytes not valid in the encoding, a malformed row) the pipeline
-fails and this process reads the file with the local readers, without scoring, to name the
-first bad row with the local message. A Parquet or ``.xz`` input is read here and its
-batches scored on the actors, as before (``_table_file`` says why).
+Why not Ray Data's ``read_csv``/``read_json``: pyarrow's readers infer types and nulls (an
+id ``007`` becomes ``7``, a text ``NA`` becomes null) and report a malformed JSON line by
+its row within a block, so a Ray job would read other rows than a local one and explain
+bad input worse. Reading here and scoring there keeps the rows and the errors identical;
+the reading is far cheaper than the scoring it feeds (docs/predict.md).
 
 The output is written to a hidden temporary file beside it and renamed into place at the
 end, so an interrupted job leaves no output file (nor a half-written one). With ``log``,
@@ -44,7 +33,6 @@ import csv
 import functools
 import io
 import os
-import pickle
 import time
 import uuid
 from collections import deque
@@ -58,17 +46,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from textloop.config import Project
-from textloop.errors import InvalidInputError, TextloopError
-from textloop.executors import Executor, FileBatchExecutor, LocalExecutor, TableFile
+from textloop.errors import InvalidInputError
+from textloop.executors import Executor, LocalExecutor
 from textloop.processes import pause_point
 from textloop.progress import NULL_PROGRESS, Progress
 from textloop.stages.export.tables import csv_header, csv_rows, jsonl_lines
-from textloop.stages.ingest.byte_input import file_encoding
 from textloop.stages.ingest.formats import open_source
 from textloop.stages.ingest.importer import rows_with_columns
-from textloop.stages.ingest.json_formats import jsonl_row
 from textloop.stages.ingest.rows import ColumnMap, RowError, resolve_columns, to_record
-from textloop.stages.ingest.source import DEFAULT_MAX_CHARS, RawRow, ReadOptions, Source
+from textloop.stages.ingest.source import DEFAULT_MAX_CHARS, ReadOptions, Source
 from textloop.stages.predict.prediction import Prediction
 from textloop.stages.runs.loading import RunBundle, read_run_bundle
 from textloop.stages.serving.extract import Extraction
@@ -76,7 +62,6 @@ from textloop.stages.serving.model import ServedAnswer, ServedModel
 from textloop.stages.serving.prediction_log import log_row
 from textloop.storage import Store, jsoncol, model_versions, predictions
 from textloop.tasks import require_verb
-from textloop.texts import spreadsheet_unescape
 from textloop.types import Jsonable
 
 INPUT_FORMATS = ("csv", "tsv", "jsonl", "parquet")
@@ -155,31 +140,25 @@ def predict_file(store: Store, project: Project, run_ref: str, input_path: Path,
     source, rows = _opened(input_path, input_format, encoding)
     cmap = _columns(source, project, text_col, id_col)
     executor = executor or LocalExecutor()
-    table = _table_file(source, cmap, encoding) if isinstance(executor, FileBatchExecutor) \
-        else None
     request_id = uuid.uuid4().hex if log else None
     job = _Job(store, project, bundle, version, request_id)
-    factory = functools.partial(_scorer, bundle, version)
     started = time.perf_counter()
     try:
         with _AtomicOutput(output_path) as handle, \
-                progress.task(f"Predicting {input_path.name}",
-                              total=None if table else source.size or None,
-                              unit="rows" if table else "bytes") as bar:
+                progress.task(f"Predicting {input_path.name}", total=source.size or None,
+                              unit="bytes") as bar:
             writer = _Writer(handle, out_format, cmap.id or "row", job.run_name,
                              model_versions.version_name(version) if version else None)
-            if table is not None:
-                assert isinstance(executor, FileBatchExecutor)
-                scored = _scored_on_engine(executor, table, cmap, batch_rows, factory,
-                                           functools.partial(_explain, source.path,
-                                                             input_format, encoding,
-                                                             project, text_col, id_col))
-            else:
-                scored = _scored_here(executor, source, rows, cmap, batch_rows, factory)
-            for keys, answers, seconds, advanced in scored:
-                writer.write(keys, answers)
+            read = 0
+            pending: deque[_Batch] = deque()
+            batches = _batches(source, rows, cmap, batch_rows, pending)
+            factory = functools.partial(_scorer, bundle, version)
+            for answers, seconds in executor.map_batches(factory, batches):
+                batch = pending.popleft()
+                writer.write(batch.keys, answers)
                 job.log(answers, seconds)
-                bar.advance(advanced)
+                bar.advance(source.bytes_read - read)
+                read = source.bytes_read
                 pause_point("predict:writing")
             if writer.rows == 0:
                 raise InvalidInputError(f"{input_path}: the file has no rows to predict",
@@ -196,130 +175,8 @@ def predict_file(store: Store, project: Project, run_ref: str, input_path: Path,
         logged=job.logged, log_request_id=request_id)
 
 
-_Scored = tuple[list[Any], list[ServedAnswer], list[float], int]
-"""One batch as written: its keys, its answers, each row's scoring seconds (its batch's)
-and how far the progress bar moves."""
-
-
-def _scored_here(executor: Executor, source: Source, rows: Iterator[Any], cmap: ColumnMap,
-                 batch_rows: int, factory: Callable[[], _Score]) -> Iterator[_Scored]:
-    """The rows read here by ``textloop import``'s readers, scored by ``executor``."""
-    read = 0
-    pending: deque[_Batch] = deque()
-    batches = _batches(source, rows, cmap, batch_rows, pending)
-    for answers, seconds in executor.map_batches(factory, batches):
-        batch = pending.popleft()
-        yield batch.keys, answers, [seconds] * len(answers), source.bytes_read - read
-        read = source.bytes_read
-
-
-def _scored_on_engine(executor: FileBatchExecutor, table: TableFile, cmap: ColumnMap,
-                      batch_rows: int, factory: Callable[[], _Score],
-                      explain: Callable[[], None]) -> Iterator[_Scored]:
-    """The file read, checked and scored on the engine's workers (a Ray Data pipeline);
-    the answers come back here in file order, so rows are numbered here.
-
-    The workers see rows without their line numbers (a block does not know where it
-    starts), so when the pipeline fails, ``explain`` reads the file here to name the first
-    bad row as a local job would; only when it finds none is the engine's error raised.
-    """
-    make = functools.partial(_table_scorer, factory, cmap, table.format)
-    number = 0
-    try:
-        for out in executor.map_file_batches(table, make, batch_rows):
-            count = out.num_rows
-            if not count:
-                continue
-            keys = (out.column("key").to_pylist() if cmap.id
-                    else list(range(number + 1, number + count + 1)))
-            number += count
-            answers = [pickle.loads(raw) for raw in out.column("answer").to_pylist()]
-            yield keys, answers, out.column("seconds").to_pylist(), count
-    except TextloopError:
-        explain()
-        raise
-
-
-def _table_scorer(factory: Callable[[], _Score], cmap: ColumnMap, fmt: str
-                  ) -> Callable[[pa.Table], pa.Table]:
-    """Built once per engine worker: turns a table of the file's cells into rows as
-    ``textloop import``'s readers give them, checks each as a local job does
-    (``to_record``), scores the texts, and hands back each row's key, answer and seconds.
-    The answers travel pickled, from the cluster's own workers to this process, so this
-    process writes them with the same writer (and logs them) as a local job."""
-    score = factory()
-
-    def run(table: pa.Table) -> pa.Table:
-        keys: list[str | None] = []
-        texts: list[str] = []
-        for row in _table_rows(table, fmt):
-            try:
-                record = to_record(row, cmap)
-            except RowError as error:
-                raise InvalidInputError(error.describe(), hint=error.fix) from None
-            value = row.fields[cmap.text]
-            texts.append(value if isinstance(value, str) else str(value))
-            keys.append(record.external_id)
-        answers, seconds = score(texts) if texts else ([], 0.0)
-        return pa.table({"key": pa.array(keys, pa.string()),
-                         "answer": pa.array([pickle.dumps(a) for a in answers], pa.binary()),
-                         "seconds": pa.array([seconds] * len(answers), pa.float64())})
-
-    return run
-
-
-def _table_rows(table: pa.Table, fmt: str) -> Iterator[RawRow]:
-    """Rows of a table the engine read, with the fields the project's readers would give:
-    a CSV cell loses the formula guard ``textloop export`` puts there, a JSON line is
-    parsed by the JSON Lines reader's own function (blank lines skipped). Their line is
-    unknown (0): ``_explain`` names it."""
-    if fmt == "lines":
-        for line in table.column("line").to_pylist():
-            if line.strip():
-                row = jsonl_row(0, line)
-                row.place = "a row"
-                yield row
-        return
-    if fmt == "parquet":
-        for fields in table.to_pylist():
-            yield RawRow(0, fields, "a row")
-        return
-    names = table.column_names
-    unescape = fmt == "csv"
-    for values in zip(*(table.column(name).to_pylist() for name in names), strict=True):
-        cells = [spreadsheet_unescape(v) for v in values] if unescape else list(values)
-        yield RawRow(0, dict(zip(names, cells, strict=True)), "a row")
-
-
-def _table_file(source: Source, cmap: ColumnMap, encoding: str) -> TableFile | None:
-    """How an engine reads the input itself, or None when this process reads it and the
-    engine only scores: an ``.xz`` file (Arrow has no LZMA stream) and Parquet (with
-    ``read_parquet`` on the test cluster, whose scoring actors hold every CPU, the job
-    never started; Parquet is also the input this process reads fastest, by columns)."""
-    if source.path.suffix.lower() == ".xz" or source.format == "parquet":
-        return None
-    codec = file_encoding(source.path, encoding)
-    fmt = "lines" if source.format == "jsonl" else source.format
-    return TableFile(source.path, fmt, tuple(source.columns or ()), codec,
-                     quoted=source.format == "csv",
-                     block_bytes=ReadOptions(encoding=encoding).max_row_bytes)
-
-
-def _explain(path: Path, input_format: str | None, encoding: str, project: Project,
-             text_col: str | None, id_col: str | None) -> None:
-    """Read the whole file here, as a local job would, and raise its error for the first
-    row it refuses (naming the line and the fix); nothing when every row is fine."""
-    source, rows = _opened(path, input_format, encoding)
-    cmap = _columns(source, project, text_col, id_col)
-    for _ in _batches(source, rows, cmap, BATCH_ROWS, deque(maxlen=1)):
-        pass
-
-
-_Score = Callable[[list[str]], tuple[list[ServedAnswer], float]]
-
-
 def _scorer(bundle: RunBundle, version: int | None
-            ) -> _Score:
+            ) -> Callable[[list[str]], tuple[list[ServedAnswer], float]]:
     """Built once per worker (a Ray actor, or this process): the model rebuilt from the
     bundle, answering as ``serve`` does; each call also says how long it took."""
     served = ServedModel(bundle.load(), version)
@@ -406,17 +263,16 @@ class _Job:
         self.log_texts = project.spec.serving.log_texts
         self.logged = 0
 
-    def log(self, answers: Sequence[ServedAnswer], seconds: Sequence[float]) -> None:
+    def log(self, answers: Sequence[ServedAnswer], seconds: float) -> None:
         """Write a batch's rows to the prediction log in one transaction; ``idx`` is the
-        row's position in the file, so a row is logged once. Each row's latency
-        (``seconds``, one a row) is its scoring batch's, as a served row carries its
-        request's."""
+        row's position in the file, so a row is logged once. Each row's latency is its
+        batch's, as a served row carries its request's."""
         if self.request_id is None:
             return
         rows = [log_row(answer, request_id=self.request_id, idx=self.logged + i,
-                        version=self.version, api_key=None, latency_ms=took * 1000,
+                        version=self.version, api_key=None, latency_ms=seconds * 1000,
                         log_texts=self.log_texts)
-                for i, (answer, took) in enumerate(zip(answers, seconds, strict=True))]
+                for i, answer in enumerate(answers)]
         with self.store.write() as conn:
             self.logged += predictions.insert_many(conn, rows)
 

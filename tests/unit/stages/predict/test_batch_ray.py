@@ -16,9 +16,8 @@ import pytest
 
 from tests.unit.stages.pipeline_fixtures import released
 from textloop.config import Actions
-from textloop.errors import InvalidInputError, MissingExtraError
+from textloop.errors import MissingExtraError
 from textloop.executors import executor_for
-from textloop.stages.predict import batch as batch_module
 from textloop.stages.predict import predict_file
 from textloop.stages.train.training import train
 
@@ -54,89 +53,6 @@ def test_ray_writes_the_bytes_local_writes(ray_cluster, scored_input, tmp_path,
     assert (tmp_path / f"ray.{suffix}").read_bytes() == (tmp_path / f"local.{suffix}").read_bytes()
 
 
-def test_on_ray_the_rows_are_read_and_checked_on_the_cluster_not_here(
-        ray_cluster, scored_input, tmp_path, monkeypatch) -> None:
-    """A Ray Data pipeline: the workers read, check and score the rows; this process only
-    writes what comes back (before, it read and checked all 2,000 rows itself)."""
-    project, store, data = scored_input
-    checked_here: list[object] = []
-    real = batch_module.to_record
-
-    def counted(row, cmap):
-        checked_here.append(row)
-        return real(row, cmap)
-
-    monkeypatch.setattr(batch_module, "to_record", counted)
-    with executor_for("ray", address=ray_cluster, workers=2) as ray:
-        done = predict_file(store, project, "latest", data, tmp_path / "ray.csv",
-                            batch_rows=64, executor=ray)
-    assert done.rows == 2000
-    assert checked_here == []
-
-
-@pytest.mark.parametrize("suffix", ["csv", "tsv", "jsonl", "parquet"])
-def test_cells_read_on_the_cluster_are_the_texts_a_local_job_reads(
-        ray_cluster, scored_input, tmp_path, suffix) -> None:
-    """An id ``007`` stays ``007``, a text ``NA`` or ``null`` stays text, a CSV cell keeps
-    its quotes, commas and line breaks and loses the formula guard, numbers are texts."""
-    import json
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    project, store, _ = scored_input
-    rows = [("007", "NA"), ("008", "null"), ("1e3", "see, you \"at\" home\nfor dinner"),
-            ("'=1+2", "'=1+2 free offer"), (" 9 ", "42"), ("10", "  café 😀 ")]
-    inp = tmp_path / f"in.{suffix}"
-    if suffix == "parquet":
-        pq.write_table(pa.table({"id": [i for i, _ in rows], "text": [t for _, t in rows]}),
-                       inp)
-    elif suffix == "jsonl":
-        inp.write_text("\n\n".join(json.dumps({"id": i, "text": t}) for i, t in rows) + "\n",
-                       encoding="utf-8")
-    elif suffix == "tsv":
-        inp.write_text("id\ttext\n" + "".join(f"{i}\t{t.replace(chr(10), ' ')}\n"
-                                               for i, t in rows), encoding="utf-8")
-    else:
-        inp.write_text("\ufeffid,text\n" + "".join(
-            f"{i},\"{t.replace(chr(34), chr(34) * 2)}\"\n" for i, t in rows), encoding="utf-8")
-    local = predict_file(store, project, "latest", inp, tmp_path / "local.csv")
-    with executor_for("ray", address=ray_cluster, workers=2) as ray:
-        predict_file(store, project, "latest", inp, tmp_path / "ray.csv", batch_rows=2,
-                     executor=ray)
-    assert local.rows == len(rows)
-    assert (tmp_path / "ray.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
-
-
-def test_bad_input_on_ray_is_refused_with_the_local_message_and_no_output(
-        ray_cluster, scored_input, tmp_path) -> None:
-    import json
-
-    project, store, _ = scored_input
-    lines = [json.dumps({"text": f"see you at home {i}"}) for i in range(600)]
-    lines[540] = '{"text": "unclosed'
-    malformed = tmp_path / "in.jsonl"
-    malformed.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    encoding = tmp_path / "in.csv"
-    encoding.write_bytes(b"text\n" + b"fine text\n" * 600 + b"caf\xe9 in cp1252\n")
-    empty = tmp_path / "empty.csv"
-    empty.write_text("id,text\n" + "".join(f"r{i},text {i}\n" for i in range(300)) +
-                     "r300,\n", encoding="utf-8")
-    missing = tmp_path / "other.csv"
-    missing.write_text("id,message\n1,hello\n", encoding="utf-8")
-    out = tmp_path / "out.csv"
-    with executor_for("ray", address=ray_cluster, workers=2) as ray:
-        for path, message in [(malformed, r"in\.jsonl: line 541: invalid JSON"),
-                              (encoding, r"in\.csv: line 602: bytes e9 .* not valid"),
-                              (empty, r"empty\.csv: line 302, column 'text': is empty"),
-                              (missing, r"other\.csv: column 'text' .* not found")]:
-            with pytest.raises(InvalidInputError, match=message):
-                predict_file(store, project, "latest", path, out, batch_rows=50,
-                             executor=ray)
-            assert not out.exists()
-            assert list(tmp_path.glob(".*partial")) == []
-
-
 class _KillOneWorker:
     """A progress reporter that, when the first batch is written, kills one of the actor
     processes scoring this job (descendants of this process: the test's own cluster)."""
@@ -153,7 +69,7 @@ class _KillOneWorker:
         if self.killed:
             return
         workers = [p for p in psutil.Process().children(recursive=True)
-                   if "_BatchCaller" in " ".join(_cmdline(p))]
+                   if "_Worker" in " ".join(_cmdline(p))]
         assert workers, "no scoring actor found among this cluster's processes"
         os.kill(workers[0].pid, signal.SIGKILL)
         self.killed.append(workers[0].pid)
