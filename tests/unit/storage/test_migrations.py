@@ -21,6 +21,14 @@ def name_of(version: int) -> str:
     return next(m.name for m in MIGRATIONS if m.version == version)
 
 
+def stamp_as(conn, version: int) -> None:
+    """Stamp the store as ``version`` left it (only that version recorded), so opening it
+    runs every later migration."""
+    conn.execute(schema.schema_migrations.delete())
+    conn.execute(schema.schema_migrations.insert().values(
+        version=version, name=name_of(version), applied_at=time.time()))
+
+
 SPAN_SUGGESTION_TABLES = ("llm_span_suggestions",)
 SYNTH_TABLES = (*SPAN_SUGGESTION_TABLES, "synth_items", "synth_batches")
 MONITOR_TABLES = (*SYNTH_TABLES, "monitor_alert_rows", "monitor_checks", "monitor_reports")
@@ -97,9 +105,7 @@ def _make_v1_store(tmp_path) -> None:
             conn.execute(text(f"DROP TABLE {name}"))
         conn.execute(text("DROP INDEX ix_annotations_annotator"))
         conn.execute(text("ALTER TABLE annotations DROP COLUMN retracted_at"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=1, name=MIGRATIONS[0].name, applied_at=time.time()))
+        stamp_as(conn, 1)
         conn.execute(schema.records.insert().values(
             id="r1", content_hash="h1", text="kept", source_kind="file", created_at=0.0))
         conn.execute(text("INSERT INTO annotations (record_id, label, kind, annotator, "
@@ -136,9 +142,7 @@ def test_a_v3_store_gains_the_review_tables_and_keeps_its_findings(tmp_path) -> 
         for name in (*SERVING_TABLES, "model_alias_history", "model_aliases", "model_versions",
                      "exclusions", "review_decisions"):
             conn.execute(text(f"DROP TABLE {name}"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=3, name=MIGRATIONS[2].name, applied_at=time.time()))
+        stamp_as(conn, 3)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(3)
         assert {"review_decisions", "exclusions"} <= set(inspect(store.engine).get_table_names())
@@ -155,9 +159,7 @@ def test_a_v4_store_gains_the_registry_tables_and_keeps_its_runs(tmp_path) -> No
         runs.create(conn, model="m", short_name="m", release_id=None, config={})
         for name in (*SERVING_TABLES, "model_alias_history", "model_aliases", "model_versions"):
             conn.execute(text(f"DROP TABLE {name}"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=4, name=MIGRATIONS[3].name, applied_at=time.time()))
+        stamp_as(conn, 4)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(4)
         tables = set(inspect(store.engine).get_table_names())
@@ -177,9 +179,7 @@ def test_a_v5_store_gains_the_serving_tables_and_keeps_its_versions(tmp_path) ->
                              metrics={}, actor="ana")
         for name in SERVING_TABLES:
             conn.execute(text(f"DROP TABLE {name}"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=5, name=MIGRATIONS[4].name, applied_at=time.time()))
+        stamp_as(conn, 5)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(5)
         assert set(SERVING_TABLES) <= set(inspect(store.engine).get_table_names())
@@ -200,9 +200,7 @@ def test_a_v6_store_gains_the_monitoring_tables_and_keeps_its_prediction_log(tmp
         predictions.insert_many(conn, [row])
         for name in MONITOR_TABLES:
             conn.execute(text(f"DROP TABLE {name}"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=6, name=MIGRATIONS[5].name, applied_at=time.time()))
+        stamp_as(conn, 6)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(6)
         assert set(MONITOR_TABLES) <= set(inspect(store.engine).get_table_names())
@@ -221,9 +219,7 @@ def test_a_v7_store_gains_the_synth_tables_and_keeps_its_monitor_reports(tmp_pat
                               summary={})
         for name in SYNTH_TABLES:
             conn.execute(text(f"DROP TABLE {name}"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=7, name=MIGRATIONS[6].name, applied_at=time.time()))
+        stamp_as(conn, 7)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(7)
         assert set(SYNTH_TABLES) <= set(inspect(store.engine).get_table_names())
@@ -244,9 +240,7 @@ def test_a_v8_store_keeps_its_api_keys_with_both_scopes(tmp_path) -> None:
                           "VARCHAR(32), created_at FLOAT NOT NULL, revoked_at FLOAT)"))
         conn.execute(text("INSERT INTO api_keys (name, key_id, secret_hash, rate, created_at) "
                           "VALUES ('old-app', 'abc123', 'scrypt$x', '10/s', 1.0)"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=8, name=MIGRATIONS[7].name, applied_at=time.time()))
+        stamp_as(conn, 8)
     with open_store(tmp_path) as store:
         assert (9, "api key scopes: classify, feedback") in stamps(store)
         (key,) = list_keys(store)
@@ -265,9 +259,7 @@ def test_a_v8_store_gains_run_owners_and_lower_case_statuses(tmp_path) -> None:
             conn.execute(text(f"ALTER TABLE runs DROP COLUMN {column}"))
         for name, old in (("done-1", "FINISHED"), ("broken-2", "FAILED"), ("busy-3", "RUNNING")):
             conn.execute(text("UPDATE runs SET status = :s WHERE name = :n"), {"s": old, "n": name})
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=8, name=MIGRATIONS[7].name, applied_at=time.time()))
+        stamp_as(conn, 8)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(8)
         with store.read() as conn:
@@ -308,9 +300,7 @@ def test_a_v13_store_gains_the_span_verdicts_table(tmp_path) -> None:
 
     with open_store(tmp_path) as store, store.write() as conn:
         conn.execute(text("DROP TABLE span_verdicts"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=13, name=name_of(13), applied_at=time.time()))
+        stamp_as(conn, 13)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(13)
         assert inspect(store.engine).has_table("span_verdicts")
@@ -323,9 +313,7 @@ def test_a_v14_store_gains_the_model_span_suggestion_cache(tmp_path) -> None:
 
     with open_store(tmp_path) as store, store.write() as conn:
         conn.execute(text("DROP TABLE model_span_suggestions"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=14, name=name_of(14), applied_at=time.time()))
+        stamp_as(conn, 14)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(14)
         assert inspect(store.engine).has_table("model_span_suggestions")
@@ -348,9 +336,7 @@ def test_a_v15_store_gains_span_columns_in_the_prediction_log(tmp_path) -> None:
         conn.execute(text("ALTER TABLE predictions DROP COLUMN spans"))
         conn.execute(text("INSERT INTO predictions (request_id, idx, created_at, run_name, "
                           "label, latency_ms) VALUES ('old', 0, 1.0, 'tfidf-lr-1', 'spam', 2.0)"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=15, name=name_of(15), applied_at=time.time()))
+        stamp_as(conn, 15)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(15)
         columns = {c["name"] for c in inspect(store.engine).get_columns("predictions")}
@@ -380,9 +366,7 @@ def test_a_v16_store_gains_record_split_pins_and_keeps_its_records(tmp_path) -> 
         conn.execute(text("ALTER TABLE records_v16 RENAME TO records"))
         conn.execute(text("INSERT INTO records (id, content_hash, text, meta, source_kind, "
                           "created_at) VALUES ('r1', 'h1', 'kept', '{}', 'file', 0.0)"))
-        conn.execute(schema.schema_migrations.delete())
-        conn.execute(schema.schema_migrations.insert().values(
-            version=16, name=name_of(16), applied_at=time.time()))
+        stamp_as(conn, 16)
     with open_store(tmp_path) as store:
         assert [v for v, _ in stamps(store)] == versions_from(16)
         columns = {c["name"] for c in inspect(store.engine).get_columns("records")}
